@@ -1,0 +1,95 @@
+"""trainkit: TensorFlow-1-style graphs, sessions and monitored training loops on NumPy.
+
+``import trainkit as tf`` runs TF1 code: the public names mirror ``tf.compat.v1``.
+
+Example:
+    >>> import trainkit as tk
+    >>> a = tk.constant(2.0)
+    >>> with tk.Session() as sess:
+    ...     print(sess.run(a * 3.0))
+    6.0
+"""
+
+from __future__ import annotations
+
+import importlib as _importlib
+from typing import Any as _Any
+
+from trainkit import errors, nest
+from trainkit.client.handles import TensorHandle
+from trainkit.client.run_metadata import RunMetadata, RunOptions
+from trainkit.client.session import ConfigProto, InteractiveSession, Session
+from trainkit.framework.constant_op import constant
+from trainkit.framework.conversion import (
+    convert_to_tensor,
+    register_tensor_conversion_function,
+)
+from trainkit.framework.default_session import get_default_session
+from trainkit.framework.dtypes import (
+    DType,
+    as_dtype,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    string,
+    uint8,
+    uint16,
+)
+from trainkit.framework.dtypes import (
+    bool_ as bool,  # noqa: A001 - TF's public name
+)
+from trainkit.framework.graph import (
+    Graph,
+    GraphKeys,
+    add_to_collection,
+    add_to_collections,
+    control_dependencies,
+    device,
+    get_collection,
+    get_collection_ref,
+    get_default_graph,
+    get_name_scope,
+    name_scope,
+    reset_default_graph,
+)
+from trainkit.framework.shapes import TensorShape
+from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
+from trainkit.framework.tensor import Operation, Tensor
+from trainkit.ops.array_ops import identity
+from trainkit.ops.math_ops import add, multiply, subtract
+from trainkit.ops.placeholders import placeholder, placeholder_with_default, sparse_placeholder
+from trainkit.ops.session_ops import (
+    delete_session_tensor,
+    get_session_handle,
+    get_session_tensor,
+)
+
+# -- more op modules are imported below (one block per module) --------------------------
+
+LOGGER_NAMES = ("trainkit",)
+__version__ = "0.1.0"
+
+_LAZY_SUBMODULES = {
+    "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
+    "debugging", "sparse", "random", "math", "linalg", "client", "compat", "image",
+    "keras", "saved_model", "io", "logging",
+}
+
+
+def __getattr__(name: str) -> _Any:
+    if name in _LAZY_SUBMODULES:
+        try:
+            mod = _importlib.import_module(f"trainkit.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"trainkit.{name}":
+                raise AttributeError(f"module 'trainkit' has no attribute '{name}'") from None
+            raise
+        globals()[name] = mod
+        return mod
+    raise AttributeError(f"module 'trainkit' has no attribute '{name}'")

@@ -1,0 +1,314 @@
+"""The plan compiler and the loop that runs a plan.
+
+Compiling (once per fetch structure, feed keys and targets): prune the graph backwards
+from the fetched tensors and target ops, stopping at fed tensors; order the needed ops by
+creation (a topological order, since graphs only grow); give every tensor an integer slot;
+record each slot's last reader; and bind every op to a small closure
+``step(values) -> None`` that calls its kernel on input slots and stores the outputs.
+
+Running is a flat loop over those closures — no dict lookups, no graph walks. Tracing
+and deadlines use a second loop so the plain loop pays nothing for them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from trainkit import errors
+from trainkit.client import run_metadata as rm
+from trainkit.framework import registry
+from trainkit.framework.tensor import Operation, Tensor
+
+Step = Callable[[list], None]
+
+
+def _bind(kernel: Callable, ctx: Any, ins: tuple, outs: tuple, frees: tuple) -> Step:
+    """A closure running one op: reads ``ins`` slots, writes ``outs`` slots, frees slots."""
+    n = len(ins)
+    if len(outs) == 1 and not frees:
+        o = outs[0]
+        if n == 0:
+            def step(v: list) -> None:
+                v[o] = kernel(ctx)
+        elif n == 1:
+            a = ins[0]
+
+            def step(v: list) -> None:
+                v[o] = kernel(ctx, v[a])
+        elif n == 2:
+            a, b = ins
+
+            def step(v: list) -> None:
+                v[o] = kernel(ctx, v[a], v[b])
+        else:
+            def step(v: list) -> None:
+                v[o] = kernel(ctx, *[v[i] for i in ins])
+        return step
+    if len(outs) == 1:
+        o = outs[0]
+        if n == 1:
+            a = ins[0]
+
+            def step(v: list) -> None:
+                v[o] = kernel(ctx, v[a])
+                for f in frees:
+                    v[f] = None
+        elif n == 2:
+            a, b = ins
+
+            def step(v: list) -> None:
+                v[o] = kernel(ctx, v[a], v[b])
+                for f in frees:
+                    v[f] = None
+        else:
+            def step(v: list) -> None:
+                v[o] = kernel(ctx, *[v[i] for i in ins])
+                for f in frees:
+                    v[f] = None
+        return step
+
+    def step(v: list) -> None:
+        r = kernel(ctx, *[v[i] for i in ins])
+        if outs:
+            for i, s in enumerate(outs):
+                if s >= 0:
+                    v[s] = r[i]
+        for f in frees:
+            v[f] = None
+    return step
+
+
+class Plan:
+    """A compiled, reusable execution of part of a graph.
+
+    Attributes:
+        steps: one closure per op to run, in order.
+        ops: the op of each step (for errors and tracing).
+        feed_slots: slot of each fed tensor, in feed order.
+        fetch_slots: slot of each fetched tensor, in fetch order.
+        copy_fetch: per fetched tensor, whether its value may alias state and must be copied.
+    """
+
+    __slots__ = ("steps", "ops", "out_slots", "nslots", "feed_slots", "feed_tensors",
+                 "fetch_slots", "fetch_tensors", "copy_fetch", "epoch", "extra")
+
+    def __init__(self) -> None:
+        self.steps: list[Step] = []
+        self.ops: list[Operation] = []
+        self.out_slots: list[tuple] = []
+        self.nslots = 0
+        self.feed_slots: list[int] = []
+        self.feed_tensors: list[Tensor] = []
+        self.fetch_slots: list[int] = []
+        self.fetch_tensors: list[Tensor] = []
+        self.copy_fetch: list[bool] = []
+        self.epoch = 0
+        self.extra: Any = None
+
+    def execute(self, feed_values: Sequence, options: Any = None,
+                run_metadata: Any = None) -> list:
+        """Runs the plan; returns the fetched values (not yet post-processed)."""
+        vals: list = [None] * self.nslots
+        for s, v in zip(self.feed_slots, feed_values):
+            vals[s] = v
+        if options is not None and (options.trace_level or options.timeout_in_ms):
+            self._execute_checked(vals, options, run_metadata)
+        else:
+            step = None
+            try:
+                for step in self.steps:
+                    step(vals)
+            except BaseException as e:
+                raise _op_error(self.ops[self.steps.index(step)], e) from e
+        return [vals[s] for s in self.fetch_slots]
+
+    def _execute_checked(self, vals: list, options: Any, run_metadata: Any) -> None:
+        trace = options.trace_level >= rm.RunOptions.FULL_TRACE and run_metadata is not None
+        deadline = (time.perf_counter() + options.timeout_in_ms / 1000.0
+                    if options.timeout_in_ms > 0 else None)
+        stats: list[rm.NodeExecStats] = []
+        clock = time.perf_counter
+        wall0 = time.time()
+        base = clock()
+        for i, step in enumerate(self.steps):
+            op = self.ops[i]
+            if deadline is not None and clock() > deadline:
+                raise errors.DeadlineExceededError(
+                    None, op, f"Timed out after {options.timeout_in_ms} ms before running "
+                              f"{op.type} op '{op.name}'.")
+            t0 = clock()
+            try:
+                step(vals)
+            except BaseException as e:
+                raise _op_error(op, e) from e
+            t1 = clock()
+            if trace:
+                stats.append(_node_stats(op, self.out_slots[i], vals, wall0, base, t0, t1))
+        if trace:
+            dev = rm.DeviceStepStats(device=rm.CPU_DEVICE, node_stats=stats)
+            run_metadata.step_stats = rm.StepStats(dev_stats=[dev])
+
+
+def _node_stats(op: Operation, outs: tuple, vals: list, wall0: float, base: float,
+                t0: float, t1: float) -> rm.NodeExecStats:
+    start_us = int((wall0 + (t0 - base)) * 1e6)
+    dur = max(1, int(round((t1 - t0) * 1e6)))
+    outputs, total = [], 0
+    for idx, s in enumerate(outs):
+        if s < 0:
+            continue
+        v = vals[s]
+        shape = list(np.shape(v)) if v is not None else []
+        nbytes = int(getattr(v, "nbytes", 0) or 0)
+        total += nbytes
+        t = op.outputs[idx]
+        outputs.append(rm.NodeOutput(slot=idx, tensor_description=rm.TensorDescription(
+            dtype=t.dtype.as_datatype_enum,
+            shape=rm.TensorShapeDesc(dim=shape))))
+    return rm.NodeExecStats(
+        node_name=op.name, op_type=op.type,
+        timeline_label=f"{op.name} = {op.type}({', '.join(t.name for t in op.inputs)})",
+        all_start_micros=start_us, op_start_rel_micros=0, op_end_rel_micros=dur,
+        all_end_rel_micros=dur, all_start_nanos=start_us * 1000, output=outputs,
+        memory=[rm.AllocatorMemoryUsed(allocator_name="cpu", total_bytes=total,
+                                       peak_bytes=total)])
+
+
+def _op_error(op: Operation, e: BaseException) -> BaseException:
+    """Converts an exception raised by ``op``'s kernel into the matching ``OpError``."""
+    if isinstance(e, errors.OpError):
+        if e.op is None:
+            e._op = op
+            msg = e.message
+            if op.name not in msg:
+                msg = f"{op.type} op '{op.name}': {msg}"
+            e._message = msg
+            e.args = (msg,)
+        return e
+    if not isinstance(e, Exception):
+        return e  # KeyboardInterrupt, SystemExit: propagate untouched
+    msg = f"{op.type} op '{op.name}': {type(e).__name__}: {e}"
+    if isinstance(e, ValueError | IndexError | TypeError | ArithmeticError | KeyError):
+        cls: type[errors.OpError] = errors.InvalidArgumentError
+    elif isinstance(e, MemoryError):
+        cls = errors.ResourceExhaustedError
+    elif isinstance(e, NotImplementedError):
+        cls = errors.UnimplementedError
+    else:
+        cls = errors.UnknownError
+    return cls(None, op, msg)
+
+
+def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
+                 feed_tensors: list[Tensor], state: Any, session: Any) -> Plan:
+    """Compiles what running ``fetch_tensors`` and ``target_ops`` needs, given the feeds.
+
+    Args:
+        fetch_tensors: tensors whose values are returned (duplicates allowed).
+        target_ops: ops to run for their effects.
+        feed_tensors: tensors whose values are supplied (distinct).
+        state: the session's ``SessionState`` handed to kernels.
+        session: the session (available to kernels as ``ctx.session``).
+    """
+    fed = set(feed_tensors)
+    if not fetch_tensors and not target_ops:
+        plan = Plan()
+        plan.nslots = 1
+        return plan
+    needed: set[Operation] = set()
+    stack: list[Operation] = []
+
+    def need_tensor(t: Tensor) -> None:
+        if t not in fed and t._op not in needed:
+            needed.add(t._op)
+            stack.append(t._op)
+
+    for t in fetch_tensors:
+        need_tensor(t)
+    for op in target_ops:
+        if op not in needed:
+            needed.add(op)
+            stack.append(op)
+    while stack:
+        op = stack.pop()
+        for t in op._inputs:
+            need_tensor(t)
+        for c in op._control_inputs:
+            if c not in needed:
+                needed.add(c)
+                stack.append(c)
+    order = sorted(needed, key=lambda o: o._id)
+
+    plan = Plan()
+    slot_of: dict[Tensor, int] = {}
+    for t in feed_tensors:
+        if t not in slot_of:
+            slot_of[t] = len(slot_of)
+    plan.feed_slots = [slot_of[t] for t in feed_tensors]
+    plan.feed_tensors = list(feed_tensors)
+    consumed: set[Tensor] = set(fetch_tensors)
+    for op in order:
+        consumed.update(op._inputs)
+    for op in order:
+        for t in op._outputs:
+            if t in consumed and t not in slot_of:
+                slot_of[t] = len(slot_of)
+    plan.nslots = len(slot_of)
+
+    last_use: dict[int, int] = {}
+    for i, op in enumerate(order):
+        for t in op._inputs:
+            last_use[slot_of[t]] = i
+    keep = {slot_of[t] for t in fetch_tensors}
+    frees_at: dict[int, list[int]] = {}
+    for s, i in last_use.items():
+        if s not in keep:
+            frees_at.setdefault(i, []).append(s)
+
+    for i, op in enumerate(order):
+        try:
+            opdef = registry.get_op_def(op.type)
+        except LookupError:
+            opdef = None
+        if opdef is None or opdef.kernel is None:
+            raise errors.UnimplementedError(
+                None, op, f"No kernel is registered for op type '{op.type}' ('{op.name}').")
+        ctx = registry.KernelContext(op, state, session)
+        if opdef.must_feed:
+            opdef.kernel(ctx)  # raises the op's own "you must feed" error before any op runs
+        ins = tuple(slot_of[t] for t in op._inputs)
+        outs = tuple(slot_of.get(t, -1) for t in op._outputs)
+        if len(outs) == 1 and outs[0] < 0:
+            outs = (plan.nslots,)  # a scratch slot for unused single outputs
+        plan.steps.append(_bind(opdef.kernel, ctx, ins, outs, tuple(frees_at.get(i, ()))))
+        plan.ops.append(op)
+        plan.out_slots.append(outs)
+    plan.nslots += 1
+    plan.fetch_tensors = list(fetch_tensors)
+    plan.fetch_slots = [slot_of[t] for t in fetch_tensors]
+    plan.copy_fetch = [_may_alias(t, fed) for t in fetch_tensors]
+    return plan
+
+
+def _may_alias(t: Tensor, fed: set) -> bool:
+    """Whether ``t``'s value may be a buffer the graph keeps (a constant, a variable)."""
+    seen = 0
+    while t not in fed and seen < 64:
+        try:
+            d = registry.get_op_def(t._op.type)
+        except LookupError:
+            return False
+        if not d.aliases_input:
+            return False
+        if not t._op._inputs:
+            return True
+        t = t._op._inputs[0]
+        seen += 1
+    return False
+
+
+__all__ = ["Plan", "compile_plan"]

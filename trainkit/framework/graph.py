@@ -1,0 +1,541 @@
+"""``Graph``: ops, unique names, name scopes, collections, control dependencies, and the
+thread-local default-graph stack.
+
+Example:
+    >>> g = Graph()
+    >>> with g.as_default():
+    ...     with g.name_scope("layer"):
+    ...         scope = g.get_name_scope()
+    >>> scope
+    'layer'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from trainkit.framework import registry
+from trainkit.framework.dtypes import DType, as_dtype
+from trainkit.framework.shapes import TensorShape, as_shape
+from trainkit.framework.tensor import Operation, Tensor
+
+
+class GraphKeys:
+    """Standard collection names, as in ``tf.compat.v1.GraphKeys``."""
+
+    GLOBAL_VARIABLES = "variables"
+    LOCAL_VARIABLES = "local_variables"
+    METRIC_VARIABLES = "metric_variables"
+    MODEL_VARIABLES = "model_variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    SUMMARIES = "summaries"
+    QUEUE_RUNNERS = "queue_runners"
+    TABLE_INITIALIZERS = "table_initializer"
+    ASSET_FILEPATHS = "asset_filepaths"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    CONCATENATED_VARIABLES = "concatenated_variables"
+    SAVERS = "savers"
+    WEIGHTS = "weights"
+    BIASES = "biases"
+    ACTIVATIONS = "activations"
+    UPDATE_OPS = "update_ops"
+    LOSSES = "losses"
+    SAVEABLE_OBJECTS = "saveable_objects"
+    RESOURCES = "resources"
+    LOCAL_RESOURCES = "local_resources"
+    TRAINABLE_RESOURCE_VARIABLES = "trainable_resource_variables"
+    INIT_OP = "init_op"
+    LOCAL_INIT_OP = "local_init_op"
+    READY_OP = "ready_op"
+    READY_FOR_LOCAL_INIT_OP = "ready_for_local_init_op"
+    SUMMARY_OP = "summary_op"
+    GLOBAL_STEP = "global_step"
+    EVAL_STEP = "eval_step"
+    TRAIN_OP = "train_op"
+    COND_CONTEXT = "cond_context"
+    WHILE_CONTEXT = "while_context"
+    VARIABLES = GLOBAL_VARIABLES
+
+
+_TENSOR_NAME = re.compile(r"^(.*):(\d+)$")
+
+
+class Graph:
+    """A dataflow graph: the ops of a model, plus collections and scopes.
+
+    Ops are only ever appended, so creation order is a topological order.
+    """
+
+    def __init__(self) -> None:
+        self._ops: list[Operation] = []
+        self._by_name: dict[str, Operation] = {}
+        self._names_in_use: dict[str, int] = {}
+        self._collections: dict[str, list] = {}
+        self._finalized = False
+        self._unfeedable: set[Tensor] = set()
+        self._unfetchable: set[Operation] = set()
+        self._local = threading.local()
+        self._lock = threading.RLock()
+        self._plan_epoch = 0
+        self._gradient_override: dict[str, str] = {}
+        self.seed: int | None = None
+        self._building_function = False
+
+    # -- thread-local builder state -------------------------------------------------
+    @property
+    def _name_stack(self) -> str:
+        return getattr(self._local, "name_stack", "")
+
+    @_name_stack.setter
+    def _name_stack(self, value: str) -> None:
+        self._local.name_stack = value
+
+    @property
+    def _control_stack(self) -> list[list[Operation] | None]:
+        s = getattr(self._local, "control_stack", None)
+        if s is None:
+            s = self._local.control_stack = []
+        return s
+
+    # -- basic properties ----------------------------------------------------------
+    @property
+    def version(self) -> int:
+        """Grows by one with every op added (0 for an empty graph)."""
+        return len(self._ops)
+
+    @property
+    def finalized(self) -> bool:
+        """True once :meth:`finalize` was called: no more ops may be added."""
+        return self._finalized
+
+    def finalize(self) -> None:
+        """Makes the graph read-only (creating an op then raises RuntimeError)."""
+        self._finalized = True
+
+    def _unsafe_unfinalize(self) -> None:
+        self._finalized = False
+
+    def _check_not_finalized(self) -> None:
+        if self._finalized:
+            raise RuntimeError("Graph is finalized and cannot be modified.")
+
+    def _invalidate_plans(self) -> None:
+        self._plan_epoch += 1
+
+    def as_default(self) -> contextlib.AbstractContextManager[Graph]:
+        """Makes this graph the default graph of the current thread inside a ``with``."""
+        return _default_graph_stack.get_controller(self)
+
+    # -- naming --------------------------------------------------------------------
+    def unique_name(self, name: str, mark_as_used: bool = True) -> str:
+        """Prefixes ``name`` with the current scope and makes it unique (case-insensitive,
+        as in TF: ``Const`` in use makes ``const`` become ``const_1``)."""
+        if self._name_stack:
+            name = self._name_stack + "/" + name
+        key = name.lower()
+        i = self._names_in_use.get(key, 0)
+        if mark_as_used:
+            self._names_in_use[key] = i + 1
+        if i > 0:
+            base = key
+            while key in self._names_in_use:
+                key = f"{base}_{i}"
+                i += 1
+            if mark_as_used:
+                self._names_in_use[key] = 1
+            name = f"{name}_{i - 1}"
+        return name
+
+    def get_name_scope(self) -> str:
+        """The current name scope, without a trailing slash."""
+        return self._name_stack
+
+    @contextlib.contextmanager
+    def name_scope(self, name: str | None) -> Iterator[str]:
+        """Opens a name scope; yields it with a trailing ``/`` (``""`` at the root).
+
+        ``None`` or ``""`` resets to the root; a name ending in ``/`` re-enters that exact
+        scope; any other name is made unique first.
+        """
+        old = self._name_stack
+        if not name:
+            new = ""
+        elif name.endswith("/"):
+            new = name[:-1]
+        else:
+            new = self.unique_name(name)
+        self._name_stack = new
+        try:
+            yield new + "/" if new else ""
+        finally:
+            self._name_stack = old
+
+    # -- ops -----------------------------------------------------------------------
+    def create_op(self, op_type: str, inputs: list | tuple, dtypes: list | None = None,
+                  name: str | None = None, attrs: dict | None = None,
+                  shapes: list | None = None) -> Operation:
+        """Adds an op and returns it.
+
+        Args:
+            op_type: the registered op type.
+            inputs: input ``Tensor``s (all from this graph).
+            dtypes: output dtypes (one per output; ``[]`` for none).
+            name: the op's base name (default: ``op_type``), scoped and uniquified; a name
+                ending in ``/`` is used verbatim without the slash.
+            attrs: attributes passed to the kernel through ``ctx.attrs``.
+            shapes: output shapes; when None the registered shape function computes them
+                (unknown shapes if there is none).
+
+        Raises:
+            RuntimeError: if the graph is finalized.
+            ValueError: if an input belongs to another graph.
+            TypeError: if an input is not a Tensor.
+        """
+        self._check_not_finalized()
+        inputs = tuple(inputs)
+        for t in inputs:
+            if not isinstance(t, Tensor):
+                raise TypeError(f"Input to op '{name or op_type}' must be a Tensor, got {t!r}.")
+            if t._op._graph is not self:
+                raise ValueError(
+                    f"Tensor {t.name} must be from the same graph as the op "
+                    f"'{name or op_type}' being created.")
+        if name is None:
+            name = op_type
+        with self._lock:
+            if name.endswith("/"):
+                op_name = name[:-1]
+                if op_name in self._by_name:
+                    raise ValueError(f"Duplicate node name in graph: '{op_name}'")
+                self._names_in_use[op_name.lower()] = 1
+            else:
+                op_name = self.unique_name(name)
+            control: list[Operation] = []
+            for frame in self._control_stack:
+                if frame is None:
+                    control = []
+                    continue
+                for c in frame:
+                    if c not in control:
+                        control.append(c)
+            op = Operation(self, op_name, op_type, inputs, control, dict(attrs or {}),
+                           len(self._ops))
+            grad_type = self._gradient_override.get(op_type)
+            if grad_type is not None:
+                op._grad_type = grad_type
+            dts = [as_dtype(d) for d in (dtypes or [])]
+            if shapes is None:
+                shapes = self._infer_shapes(op, dts)
+            op._outputs = tuple(Tensor(op, i, d, as_shape(s))
+                                for i, (d, s) in enumerate(zip(dts, shapes)))
+            for t in inputs:
+                t._consumers.append(op)
+            self._ops.append(op)
+            self._by_name[op_name] = op
+        return op
+
+    def _infer_shapes(self, op: Operation, dts: list[DType]) -> list[TensorShape]:
+        try:
+            fn = registry.get_op_def(op.type).shape_fn
+        except LookupError:
+            fn = None
+        if fn is None:
+            return [TensorShape(None)] * len(dts)
+        shapes = fn(op)
+        if isinstance(shapes, TensorShape) or not isinstance(shapes, list | tuple):
+            shapes = [shapes]
+        return [as_shape(s) for s in shapes]
+
+    def get_operations(self) -> list[Operation]:
+        """All ops, in creation order."""
+        return list(self._ops)
+
+    def get_operation_by_name(self, name: str) -> Operation:
+        """The op called ``name``.
+
+        Raises:
+            TypeError: if ``name`` is not a string.
+            KeyError / ValueError: if there is no such op or it names a tensor.
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"Operation names are strings (or similar), not {type(name).__name__}.")
+        return self.as_graph_element(name, allow_tensor=False, allow_operation=True)
+
+    def get_tensor_by_name(self, name: str) -> Tensor:
+        """The tensor called ``name`` (``'op:0'``).
+
+        Raises:
+            TypeError: if ``name`` is not a string.
+            KeyError / ValueError: if there is no such tensor or it names an op.
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"Tensor names are strings (or similar), not {type(name).__name__}.")
+        return self.as_graph_element(name, allow_tensor=True, allow_operation=False)
+
+    def as_graph_element(self, obj: Any, allow_tensor: bool = True,
+                         allow_operation: bool = True) -> Tensor | Operation:
+        """Resolves a Tensor, Operation, name string or object with ``_as_graph_element``.
+
+        Raises:
+            TypeError: for objects that are neither.
+            ValueError: for elements of another graph, or names of the wrong kind.
+            KeyError: for names not in the graph.
+        """
+        conv = getattr(obj, "_as_graph_element", None)
+        if conv is not None and not isinstance(obj, type):
+            obj = conv()
+        if isinstance(obj, str):
+            return self._element_by_name(obj, allow_tensor, allow_operation)
+        if isinstance(obj, Tensor) and allow_tensor:
+            if obj.graph is not self:
+                raise ValueError(f"Tensor {obj} is not an element of this graph.")
+            return obj
+        if isinstance(obj, Operation) and allow_operation:
+            if obj._graph is not self:
+                raise ValueError(f"Operation {obj} is not an element of this graph.")
+            return obj
+        kinds = " or ".join(k for k, ok in (("Tensor", allow_tensor),
+                                            ("Operation", allow_operation)) if ok)
+        raise TypeError(f"Can not convert a {type(obj).__name__} into a {kinds}.")
+
+    def _element_by_name(self, name: str, allow_tensor: bool,
+                         allow_operation: bool) -> Tensor | Operation:
+        m = _TENSOR_NAME.match(name)
+        if m:
+            if not allow_tensor:
+                raise ValueError(f"Name '{name}' appears to refer to a Tensor, not a Operation.")
+            op_name, idx = m.group(1), int(m.group(2))
+            op = self._by_name.get(op_name)
+            if op is None:
+                raise KeyError(f"The name '{name}' refers to a Tensor which does not exist. "
+                               f"The operation, '{op_name}', does not exist in the graph.")
+            if idx >= len(op._outputs):
+                raise KeyError(
+                    f"The name '{name}' refers to a Tensor which does not exist. The "
+                    f"operation, '{op_name}', exists but only has {len(op._outputs)} outputs.")
+            return op._outputs[idx]
+        if ":" in name:
+            raise ValueError(f"The name '{name}' looks a like a Tensor name, but is not a "
+                             "valid one. Tensor names must be of the form "
+                             "\"<op_name>:<output_index>\".")
+        if not allow_operation:
+            if name in self._by_name:
+                raise ValueError(
+                    f"The name '{name}' refers to an Operation, not a Tensor. Tensor names "
+                    f"must be of the form \"<op_name>:<output_index>\".")
+            raise ValueError(
+                f"The name '{name}' looks like an (invalid) Operation name, not a Tensor. "
+                "Tensor names must be of the form \"<op_name>:<output_index>\".")
+        op = self._by_name.get(name)
+        if op is None:
+            raise KeyError(f"The name '{name}' refers to an Operation not in the graph.")
+        return op
+
+    # -- feeding / fetching -----------------------------------------------------------
+    def prevent_feeding(self, tensor: Tensor) -> None:
+        """Marks ``tensor`` as not feedable."""
+        self._unfeedable.add(tensor)
+        self._invalidate_plans()
+
+    def is_feedable(self, tensor: Tensor) -> bool:
+        return tensor not in self._unfeedable
+
+    def prevent_fetching(self, op: Operation) -> None:
+        """Marks ``op`` (and its outputs) as not fetchable."""
+        self._unfetchable.add(op)
+        self._invalidate_plans()
+
+    def is_fetchable(self, tensor_or_op: Tensor | Operation) -> bool:
+        op = tensor_or_op.op if isinstance(tensor_or_op, Tensor) else tensor_or_op
+        return op not in self._unfetchable
+
+    # -- collections -----------------------------------------------------------------
+    def add_to_collection(self, name: str, value: Any) -> None:
+        self._check_not_finalized()
+        self._collections.setdefault(name, []).append(value)
+
+    def add_to_collections(self, names: Any, value: Any) -> None:
+        names = (names,) if isinstance(names, str) else set(names)
+        for n in names:
+            self.add_to_collection(n, value)
+
+    def get_collection_ref(self, name: str) -> list:
+        """The live list behind collection ``name`` (created if missing)."""
+        return self._collections.setdefault(name, [])
+
+    def get_collection(self, name: str, scope: str | None = None) -> list:
+        """A copy of collection ``name``, filtered to items whose ``name`` matches the
+        ``scope`` regex from the start when given."""
+        items = self._collections.get(name, [])
+        if scope is None:
+            return list(items)
+        pat = re.compile(scope)
+        return [v for v in items if getattr(v, "name", None) is not None
+                and pat.match(v.name)]
+
+    def get_all_collection_keys(self) -> list[str]:
+        return [k for k, v in self._collections.items() if v]
+
+    def clear_collection(self, name: str) -> None:
+        self._collections.pop(name, None)
+
+    # -- control dependencies and compatibility contexts -------------------------------
+    @contextlib.contextmanager
+    def control_dependencies(self, control_inputs: Any) -> Iterator[None]:
+        """Ops created inside depend on ``control_inputs`` (``None`` clears them).
+
+        Raises:
+            TypeError: if an item is not a Tensor or Operation.
+        """
+        if control_inputs is None:
+            frame = None
+        else:
+            frame = []
+            for c in control_inputs:
+                conv = getattr(c, "_as_graph_element", None)
+                if conv is not None:
+                    c = conv()
+                if isinstance(c, Tensor):
+                    c = c.op
+                if not isinstance(c, Operation):
+                    raise TypeError(f"Control input must be Operation or Tensor: {c!r}")
+                if c._graph is not self:
+                    raise ValueError(f"Control input {c.name} is not an element of this graph.")
+                frame.append(c)
+        self._control_stack.append(frame)
+        try:
+            yield
+        finally:
+            self._control_stack.pop()
+
+    @contextlib.contextmanager
+    def device(self, device_name_or_function: Any) -> Iterator[None]:
+        """Accepted for compatibility; trainkit runs every op on the CPU."""
+        yield
+
+    @contextlib.contextmanager
+    def colocate_with(self, op: Any, ignore_existing: bool = False) -> Iterator[None]:
+        """Accepted for compatibility; has no effect."""
+        yield
+
+    @contextlib.contextmanager
+    def gradient_override_map(self, op_type_map: dict[str, str]) -> Iterator[None]:
+        """Ops created inside use the gradient registered under the mapped type."""
+        old = dict(self._gradient_override)
+        self._gradient_override.update(op_type_map)
+        try:
+            yield
+        finally:
+            self._gradient_override = old
+
+    def as_graph_def(self, from_version: int | None = None, add_shapes: bool = False) -> Any:
+        """This graph as a ``GraphDef`` protocol buffer (tensorboardX's proto classes)."""
+        from trainkit.framework import graph_def
+
+        return graph_def.graph_def_of(self, add_shapes=add_shapes)
+
+    @property
+    def graph_def_versions(self) -> Any:
+        return self.as_graph_def().versions
+
+
+class _DefaultGraphStack(threading.local):
+    def __init__(self) -> None:
+        self.stack: list[Graph] = []
+
+    @contextlib.contextmanager
+    def get_controller(self, graph: Graph) -> Iterator[Graph]:
+        self.stack.append(graph)
+        try:
+            yield graph
+        finally:
+            if self.stack and self.stack[-1] is graph:
+                self.stack.pop()
+            elif graph in self.stack:
+                self.stack.remove(graph)
+
+
+_default_graph_stack = _DefaultGraphStack()
+_global_default_graph: Graph | None = None
+_global_lock = threading.Lock()
+
+
+def get_default_graph() -> Graph:
+    """The innermost graph of this thread's ``as_default`` stack, else the global graph."""
+    s = _default_graph_stack.stack
+    if s:
+        return s[-1]
+    global _global_default_graph
+    if _global_default_graph is None:
+        with _global_lock:
+            if _global_default_graph is None:
+                _global_default_graph = Graph()
+    return _global_default_graph
+
+
+def reset_default_graph() -> None:
+    """Replaces the global default graph with a new, empty one.
+
+    Raises:
+        AssertionError: if called inside a ``with g.as_default()`` block or while an
+            ``InteractiveSession`` is open (TF's "nested graphs" error).
+    """
+    if _default_graph_stack.stack:
+        raise AssertionError(
+            "Do not use tf.reset_default_graph() to clear nested graphs. If you need a "
+            "cleared graph, exit the nesting and create a new graph.")
+    global _global_default_graph
+    _global_default_graph = Graph()
+
+
+def get_name_scope() -> str:
+    return get_default_graph().get_name_scope()
+
+
+def name_scope(name: str | None, default_name: str | None = None, values: Any = None
+               ) -> contextlib.AbstractContextManager[str]:
+    """``tf.compat.v1.name_scope``: opens ``name`` (or ``default_name``) in the graph of
+    ``values`` or the default graph."""
+    n = name if name is not None else default_name
+    g = None
+    for v in values or ():
+        if isinstance(v, Tensor | Operation):
+            g = v.graph
+            break
+    return (g or get_default_graph()).name_scope(n)
+
+
+def control_dependencies(control_inputs: Any) -> contextlib.AbstractContextManager[None]:
+    return get_default_graph().control_dependencies(control_inputs)
+
+
+def device(name: Any) -> contextlib.AbstractContextManager[None]:
+    return get_default_graph().device(name)
+
+
+def add_to_collection(name: str, value: Any) -> None:
+    get_default_graph().add_to_collection(name, value)
+
+
+def add_to_collections(names: Any, value: Any) -> None:
+    get_default_graph().add_to_collections(names, value)
+
+
+def get_collection(key: str, scope: str | None = None) -> list:
+    return get_default_graph().get_collection(key, scope)
+
+
+def get_collection_ref(key: str) -> list:
+    return get_default_graph().get_collection_ref(key)
+
+
+__all__ = [
+    "Graph", "GraphKeys", "get_default_graph", "reset_default_graph", "name_scope",
+    "get_name_scope", "control_dependencies", "device", "add_to_collection",
+    "add_to_collections", "get_collection", "get_collection_ref",
+]

@@ -1,0 +1,227 @@
+"""Static shapes with unknown dimensions: ``TensorShape``.
+
+A dimension is an ``int`` or ``None`` (unknown); the rank itself may be unknown.
+
+Example:
+    >>> s = TensorShape([None, 3])
+    >>> s.as_list(), s.is_compatible_with([5, 3]), s.merge_with([5, None]).as_list()
+    ([None, 3], True, [5, 3])
+
+Differs from TF: indexing returns a plain ``int`` or ``None`` (TF1 returns ``Dimension``
+objects; this is TF2's ``enable_v2_tensorshape`` behaviour).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+
+def _as_dim(d: Any) -> int | None:
+    if d is None:
+        return None
+    if hasattr(d, "value") and not isinstance(d, int):
+        return _as_dim(d.value)
+    try:
+        v = int(d)
+    except (TypeError, ValueError):
+        raise TypeError(f"Dimension value must be an integer or None, got {d!r}.") from None
+    if v < 0:
+        if v == -1:
+            return None
+        raise ValueError(f"Dimension {v} must be >= 0.")
+    return v
+
+
+class TensorShape:
+    """The static shape of a tensor: a list of dimensions, or unknown rank."""
+
+    __slots__ = ("_dims",)
+
+    def __init__(self, dims: Any = None):
+        if isinstance(dims, TensorShape):
+            self._dims = dims._dims
+        elif dims is None:
+            self._dims = None
+        elif isinstance(dims, int | float) or hasattr(dims, "__index__"):
+            self._dims = (_as_dim(dims),)
+        else:
+            self._dims = tuple(_as_dim(d) for d in dims)
+
+    @property
+    def dims(self) -> list[int | None] | None:
+        """The dimensions, or None for an unknown rank."""
+        return None if self._dims is None else list(self._dims)
+
+    @property
+    def ndims(self) -> int | None:
+        """The rank, or None if unknown."""
+        return None if self._dims is None else len(self._dims)
+
+    rank = ndims
+
+    def as_list(self) -> list[int | None]:
+        """The dimensions as a list.
+
+        Raises:
+            ValueError: if the rank is unknown.
+        """
+        if self._dims is None:
+            raise ValueError("as_list() is not defined on an unknown TensorShape.")
+        return list(self._dims)
+
+    def as_tuple(self) -> tuple | None:
+        return self._dims
+
+    def is_fully_defined(self) -> bool:
+        return self._dims is not None and all(d is not None for d in self._dims)
+
+    def num_elements(self) -> int | None:
+        """The number of elements, or None unless fully defined."""
+        if not self.is_fully_defined():
+            return None
+        n = 1
+        for d in self._dims:
+            n *= d
+        return n
+
+    def is_compatible_with(self, other: Any) -> bool:
+        """True if some concrete shape could satisfy both shapes."""
+        other = as_shape(other)
+        if self._dims is None or other._dims is None:
+            return True
+        if len(self._dims) != len(other._dims):
+            return False
+        return all(a is None or b is None or a == b for a, b in zip(self._dims, other._dims))
+
+    def assert_is_compatible_with(self, other: Any) -> None:
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {self} and {as_shape(other)} are incompatible")
+
+    def merge_with(self, other: Any) -> TensorShape:
+        """The most specific shape compatible with both.
+
+        Raises:
+            ValueError: if the shapes are incompatible.
+        """
+        other = as_shape(other)
+        if self._dims is None:
+            return other
+        if other._dims is None:
+            return self
+        self.assert_is_compatible_with(other)
+        return TensorShape([a if a is not None else b for a, b in zip(self._dims, other._dims)])
+
+    def most_specific_compatible_shape(self, other: Any) -> TensorShape:
+        other = as_shape(other)
+        if self._dims is None or other._dims is None or len(self._dims) != len(other._dims):
+            return TensorShape(None)
+        return TensorShape([a if a == b else None for a, b in zip(self._dims, other._dims)])
+
+    def concatenate(self, other: Any) -> TensorShape:
+        other = as_shape(other)
+        if self._dims is None or other._dims is None:
+            return TensorShape(None)
+        return TensorShape(self._dims + other._dims)
+
+    def with_rank(self, rank: int) -> TensorShape:
+        if self._dims is None:
+            return TensorShape([None] * rank)
+        if len(self._dims) != rank:
+            raise ValueError(f"Shape {self} must have rank {rank}")
+        return self
+
+    def with_rank_at_least(self, rank: int) -> TensorShape:
+        if self._dims is not None and len(self._dims) < rank:
+            raise ValueError(f"Shape {self} must have rank at least {rank}")
+        return self
+
+    def assert_has_rank(self, rank: int) -> None:
+        self.with_rank(rank)
+
+    def __len__(self) -> int:
+        if self._dims is None:
+            raise ValueError("Cannot take the length of shape with unknown rank.")
+        return len(self._dims)
+
+    def __iter__(self) -> Iterator[int | None]:
+        if self._dims is None:
+            raise ValueError("Cannot iterate over a shape with unknown rank.")
+        return iter(self._dims)
+
+    def __getitem__(self, key: Any) -> Any:
+        if self._dims is None:
+            return TensorShape(None) if isinstance(key, slice) else None
+        if isinstance(key, slice):
+            return TensorShape(self._dims[key])
+        return self._dims[key]
+
+    def __bool__(self) -> bool:
+        return self._dims is not None
+
+    def __eq__(self, other: Any) -> bool:
+        try:
+            other = as_shape(other)
+        except (TypeError, ValueError):
+            return NotImplemented
+        return self._dims == other._dims
+
+    def __ne__(self, other: Any) -> bool:
+        r = self.__eq__(other)
+        return r if r is NotImplemented else not r
+
+    def __hash__(self) -> int:
+        return hash(self._dims)
+
+    def __repr__(self) -> str:
+        return f"TensorShape({self.dims})"
+
+    def __str__(self) -> str:
+        if self._dims is None:
+            return "<unknown>"
+        if len(self._dims) == 1:
+            return f"({'?' if self._dims[0] is None else self._dims[0]},)"
+        return "(" + ", ".join("?" if d is None else str(d) for d in self._dims) + ")"
+
+
+def as_shape(shape: Any) -> TensorShape:
+    """Converts a list/tuple/int/None/TensorShape to a ``TensorShape``."""
+    return shape if isinstance(shape, TensorShape) else TensorShape(shape)
+
+
+def unknown_shape(rank: int | None = None) -> TensorShape:
+    return TensorShape(None if rank is None else [None] * rank)
+
+
+def scalar() -> TensorShape:
+    return TensorShape([])
+
+
+def broadcast_static(a: TensorShape, b: TensorShape) -> TensorShape:
+    """Static NumPy-broadcast of two shapes (unknown where it cannot be decided).
+
+    Raises:
+        ValueError: if the known dimensions cannot broadcast.
+    """
+    if a._dims is None or b._dims is None:
+        return TensorShape(None)
+    x, y = list(a._dims), list(b._dims)
+    n = max(len(x), len(y))
+    x = [1] * (n - len(x)) + x
+    y = [1] * (n - len(y)) + y
+    out: list[int | None] = []
+    for p, q in zip(x, y):
+        if p == 1:
+            out.append(q)
+        elif q == 1:
+            out.append(p)
+        elif p is None or q is None:
+            out.append(p if q is None else q) if (p is None) != (q is None) else out.append(None)
+        elif p == q:
+            out.append(p)
+        else:
+            raise ValueError(f"Incompatible shapes for broadcasting: {a} and {b}")
+    return TensorShape(out)
+
+
+__all__ = ["TensorShape", "as_shape", "unknown_shape", "scalar", "broadcast_static"]
