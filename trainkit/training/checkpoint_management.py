@@ -16,7 +16,8 @@ size and every tensor's CRC-32), falling back — with a warning on the ``traink
 naming the damaged file — to older listed checkpoints and to ``*.index`` files in the
 directory that the state file does not list (a crash between writing a checkpoint and
 updating the state file leaves such a checkpoint). Verification results are cached per
-(file, size, mtime), so asking repeatedly costs one ``stat`` per call once verified.
+(file, size, mtime) once the files are a few seconds old, so asking repeatedly costs two
+``stat`` calls per candidate.
 
 Example:
     >>> update_checkpoint_state("/ckpt", "/ckpt/model.ckpt-300")
@@ -282,6 +283,37 @@ def remove_checkpoint(checkpoint_prefix: str, checkpoint_format_version: int = 2
     _VERIFIED.pop(os.path.abspath(prefix), None)
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists but not ours, or we cannot tell: keep its files
+    return True
+
+
+def remove_stale_temporaries(directory: str) -> list[str]:
+    """Deletes ``*.tmp-<pid>-*`` files left in ``directory`` by writers that have died.
+
+    A killed writer leaves its temporary files behind (never a damaged checkpoint); files
+    of live processes — including this one — are kept. Call this on the writing side.
+
+    Returns:
+        The paths removed.
+    """
+    removed = []
+    for path in glob.glob(os.path.join(glob.escape(os.fspath(directory)),
+                                       "*" + fmt.TEMP_MARKER + "*")):
+        tail = os.path.basename(path).rsplit(fmt.TEMP_MARKER, 1)[1]
+        pid = tail.split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                os.remove(path)
+                removed.append(path)
+    return removed
+
+
 def _fingerprint(prefix: str) -> tuple[int, int, int, int] | None:
     """(index size, index mtime, data size, data mtime), or None if a file is missing."""
     try:
@@ -371,6 +403,7 @@ def latest_checkpoint(checkpoint_dir: str, latest_filename: str | None = None) -
 
 __all__ = [
     "CheckpointState", "checkpoint_exists", "get_checkpoint_mtimes", "get_checkpoint_state",
-    "is_valid_checkpoint", "latest_checkpoint", "parse_text", "remove_checkpoint", "to_text",
+    "is_valid_checkpoint", "latest_checkpoint", "parse_text", "remove_checkpoint",
+    "remove_stale_temporaries", "to_text",
     "update_checkpoint_state",
 ]
