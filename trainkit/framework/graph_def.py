@@ -1,0 +1,191 @@
+"""Export a :class:`Graph` as a ``GraphDef`` protocol buffer (tensorboardX's classes), the
+form TensorBoard's Graphs tab draws.
+
+Every op becomes a ``NodeDef`` with its name, type, inputs (``src``, ``src:1``,
+``^ctrl``), the CPU device, ``T``/``dtype`` and its small attributes. Large values (the
+contents of a big ``Const``) are left out: TensorBoard cannot show them and they would
+bloat the event file. With ``add_shapes=True`` each node also carries
+``_output_shapes`` (unknown dimensions as -1, unknown rank as ``unknown_rank``).
+
+Example:
+    >>> import trainkit as tk
+    >>> g = tk.Graph()
+    >>> with g.as_default():
+    ...     x = tk.constant(1.0, name="x")
+    >>> [(n.name, n.op) for n in graph_def_of(g).node]
+    [('x', 'Const')]
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+from typing import Any
+
+import numpy as np
+
+from trainkit.framework.dtypes import DType
+from trainkit.framework.shapes import TensorShape
+
+DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
+PRODUCER_VERSION = 22
+MAX_TENSOR_ELEMENTS = 16  # Const values up to this many elements are kept in the attrs
+MAX_STRING_BYTES = 1024
+
+
+@functools.cache
+def _pb() -> types.SimpleNamespace:
+    from tensorboardX.proto import (
+        attr_value_pb2,
+        graph_pb2,
+        node_def_pb2,
+        tensor_pb2,
+        tensor_shape_pb2,
+        versions_pb2,
+    )
+
+    return types.SimpleNamespace(
+        GraphDef=graph_pb2.GraphDef, NodeDef=node_def_pb2.NodeDef,
+        AttrValue=attr_value_pb2.AttrValue, TensorProto=tensor_pb2.TensorProto,
+        TensorShapeProto=tensor_shape_pb2.TensorShapeProto,
+        VersionDef=versions_pb2.VersionDef)
+
+
+def shape_proto(shape: Any) -> Any:
+    """A ``TensorShapeProto`` for a ``TensorShape``/list (None or -1 dims -> -1)."""
+    p = _pb()
+    s = shape if isinstance(shape, TensorShape) else TensorShape(shape)
+    if s.dims is None:
+        return p.TensorShapeProto(unknown_rank=True)
+    return p.TensorShapeProto(dim=[p.TensorShapeProto.Dim(size=-1 if d is None else d)
+                                   for d in s.dims])
+
+
+def _tensor_proto(arr: np.ndarray) -> Any:
+    """A ``TensorProto`` for a small array, or None when its type is not representable."""
+    p = _pb()
+    shape = shape_proto(list(arr.shape))
+    flat = arr.reshape(-1)
+    kind = arr.dtype
+    if kind.kind == "O":
+        vals = []
+        for v in flat:
+            if isinstance(v, str):
+                v = v.encode("utf-8")
+            if not isinstance(v, bytes):
+                return None
+            vals.append(v)
+        return p.TensorProto(dtype=7, tensor_shape=shape, string_val=vals)
+    table = {np.dtype(np.float32): (1, "float_val"), np.dtype(np.float64): (2, "double_val"),
+             np.dtype(np.int32): (3, "int_val"), np.dtype(np.uint8): (4, "int_val"),
+             np.dtype(np.int16): (5, "int_val"), np.dtype(np.int8): (6, "int_val"),
+             np.dtype(np.int64): (9, "int64_val"), np.dtype(np.bool_): (10, "bool_val"),
+             np.dtype(np.uint16): (17, "int_val")}
+    entry = table.get(kind)
+    if entry is None:
+        return None
+    enum, field = entry
+    t = p.TensorProto(dtype=enum, tensor_shape=shape)
+    getattr(t, field).extend(flat.tolist())
+    return t
+
+
+def attr_value(value: Any) -> Any:
+    """The ``AttrValue`` for a Python attribute value, or None to leave it out.
+
+    Supported: bool, int, float, str/bytes (short), ``DType``, ``TensorShape``, small
+    NumPy arrays and scalars, and homogeneous lists of those scalar kinds.
+    """
+    p = _pb()
+    av = p.AttrValue
+    if isinstance(value, bool | np.bool_):
+        return av(b=bool(value))
+    if isinstance(value, int | np.integer):
+        return av(i=int(value)) if -(2**63) <= int(value) < 2**63 else None
+    if isinstance(value, float | np.floating):
+        return av(f=float(value))
+    if isinstance(value, str):
+        value = value.encode("utf-8")
+    if isinstance(value, bytes):
+        return av(s=value) if len(value) <= MAX_STRING_BYTES else None
+    if isinstance(value, DType):
+        return av(type=value.as_datatype_enum)
+    if isinstance(value, TensorShape):
+        return av(shape=shape_proto(value))
+    if isinstance(value, np.ndarray):
+        if value.size > MAX_TENSOR_ELEMENTS:
+            return None
+        t = _tensor_proto(value)
+        return None if t is None else av(tensor=t)
+    if isinstance(value, list | tuple):
+        return _list_attr(value)
+    return None
+
+
+def _list_attr(values: list | tuple) -> Any:
+    p = _pb()
+    lv = p.AttrValue.ListValue()
+    if all(isinstance(v, bool | np.bool_) for v in values):
+        lv.b.extend(bool(v) for v in values)
+    elif all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in values):
+        lv.i.extend(int(v) for v in values)
+    elif all(isinstance(v, int | float | np.number) for v in values):
+        lv.f.extend(float(v) for v in values)
+    elif all(isinstance(v, str | bytes) for v in values):
+        lv.s.extend(v.encode("utf-8") if isinstance(v, str) else v for v in values)
+    elif all(isinstance(v, DType) for v in values):
+        lv.type.extend(v.as_datatype_enum for v in values)
+    elif all(isinstance(v, TensorShape) for v in values):
+        lv.shape.extend(shape_proto(v) for v in values)
+    else:
+        return None
+    return p.AttrValue(list=lv)
+
+
+def _input_name(t: Any) -> str:
+    return t.op.name if t.value_index == 0 else f"{t.op.name}:{t.value_index}"
+
+
+def node_def_of(op: Any, add_shapes: bool = False) -> Any:
+    """The ``NodeDef`` of one ``Operation``.
+
+    Args:
+        op: the operation.
+        add_shapes: also record each output's static shape in ``_output_shapes``.
+    """
+    p = _pb()
+    node = p.NodeDef(name=op.name, op=op.type, device=DEVICE)
+    node.input.extend(_input_name(t) for t in op.inputs)
+    node.input.extend("^" + c.name for c in op.control_inputs)
+    for key, value in op.attrs.items():
+        if key.startswith("_"):
+            continue
+        a = attr_value(value)
+        if a is not None:
+            node.attr[key].CopyFrom(a)
+    if "T" not in node.attr and "dtype" not in node.attr:
+        if op.inputs:
+            node.attr["T"].CopyFrom(p.AttrValue(type=op.inputs[0].dtype.as_datatype_enum))
+        elif op.outputs:
+            node.attr["dtype"].CopyFrom(p.AttrValue(type=op.outputs[0].dtype.as_datatype_enum))
+    if add_shapes and op.outputs:
+        shapes = p.AttrValue.ListValue(shape=[shape_proto(t.shape) for t in op.outputs])
+        node.attr["_output_shapes"].CopyFrom(p.AttrValue(list=shapes))
+    return node
+
+
+def graph_def_of(graph: Any, add_shapes: bool = False) -> Any:
+    """The ``GraphDef`` of ``graph``: one ``NodeDef`` per op, in creation order.
+
+    Args:
+        graph: a ``Graph``.
+        add_shapes: record ``_output_shapes`` on every node with outputs (what
+            ``FileWriter.add_graph`` writes, as TF does).
+    """
+    p = _pb()
+    gd = p.GraphDef(versions=p.VersionDef(producer=PRODUCER_VERSION))
+    gd.node.extend(node_def_of(op, add_shapes) for op in graph.get_operations())
+    return gd
+
+
+__all__ = ["graph_def_of", "node_def_of", "attr_value", "shape_proto", "DEVICE"]
