@@ -1,0 +1,121 @@
+"""Where the benchmarks run: peer interpreters, machine description, profile output."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib.util
+import os
+import platform
+import pstats
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_ROOT = Path("/work/venvs")
+
+_VERSION_SNIPPET = (
+    "import importlib.metadata as m, sys\n"
+    "for d in sys.argv[1:]:\n"
+    "    try:\n"
+    "        print(m.version(d)); break\n"
+    "    except m.PackageNotFoundError:\n"
+    "        pass\n"
+)
+
+
+def _has_module(python: str, module: str) -> bool:
+    code = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({module!r}) is None)"
+    try:
+        return subprocess.run([python, "-c", code], capture_output=True,
+                              timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def find_python(module: str, venv: str) -> str | None:
+    """An interpreter that can import ``module``, or None.
+
+    Looks at ``/work/venvs/<venv>/bin/python``, then this interpreter, then the
+    repository's ``.venv-bench``.
+    """
+    candidate = VENV_ROOT / venv / "bin" / "python"
+    if candidate.exists() and _has_module(str(candidate), module):
+        return str(candidate)
+    if importlib.util.find_spec(module) is not None:
+        return sys.executable
+    candidate = REPO / ".venv-bench" / "bin" / "python"
+    if candidate.exists() and _has_module(str(candidate), module):
+        return str(candidate)
+    return None
+
+
+def _version(python: str | None, *dists: str) -> str | None:
+    if python is None:
+        return None
+    try:
+        proc = subprocess.run([python, "-c", _VERSION_SNIPPET, *dists], capture_output=True,
+                              text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.strip() or None
+
+
+def _proc_field(path: str, key: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith(key):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        return None
+    return None
+
+
+def _git_commit() -> str | None:
+    try:
+        proc = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                              capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.strip() or None
+
+
+def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:
+    """Machine, interpreters and library versions as a flat JSON-able dict."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    return {
+        "date": _dt.datetime.now().isoformat(timespec="seconds"),
+        "nproc": usable, "cpu_count": os.cpu_count(),
+        "cpu": _proc_field("/proc/cpuinfo", "model name") or platform.processor(),
+        "mem_total": _proc_field("/proc/meminfo", "MemTotal"),
+        "os": platform.platform(), "python": platform.python_version(),
+        "numpy": _version(sys.executable, "numpy"),
+        "tensorflow": _version(pythons.get("tf1"), "tensorflow-cpu", "tensorflow"),
+        "torch": _version(pythons.get("torch"), "torch"),
+        "trainkit_commit": _git_commit(), "threads": threads,
+        "pythons": pythons,
+    }
+
+
+def markdown(desc: dict[str, Any]) -> str:
+    """The machine description as a Markdown bullet list."""
+    keys = ("date", "cpu", "nproc", "mem_total", "os", "python", "numpy", "tensorflow",
+            "torch", "trainkit_commit", "threads", "reps", "quick")
+    return "\n".join(f"- {k}: {desc.get(k)}" for k in keys if k in desc)
+
+
+def print_profiles(folder: Path, bench: str, top: int = 25) -> None:
+    """Print the top ``top`` functions by own time across this benchmark's profiles."""
+    files = sorted(str(p) for p in folder.glob(f"{bench}-*.prof"))
+    if not files:
+        return
+    print(f"#### cProfile of trainkit, {bench} ({len(files)} runs, by own time)")
+    print("```")
+    stats = pstats.Stats(*files, stream=sys.stdout)
+    stats.sort_stats("tottime").print_stats(top)
+    print("```", flush=True)

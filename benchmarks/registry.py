@@ -1,0 +1,141 @@
+"""What the suite runs: every benchmark, its cases, implementations and targets.
+
+An implementation is named ``"module:function"`` inside this package and is only
+imported in the child process that runs it, so the runner itself never loads
+NumPy, trainkit or a peer library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+IMPLS = ("trainkit", "tf1", "torch", "numpy")
+PEERS = ("tf1", "torch", "numpy")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One reported number of a benchmark."""
+
+    key: str
+    label: str
+    unit: str
+    higher_better: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    """A goal for trainkit's value of one case.
+
+    With ``peer`` set, the goal is on the ratio "how much better trainkit is than the
+    peer" (``>= threshold``); without it, on trainkit's own value (``<= threshold``
+    for lower-is-better cases, ``>= threshold`` otherwise).
+    """
+
+    case: str
+    threshold: float
+    text: str
+    peer: str | None = None
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A benchmark: cases, ``impl -> "module:function"``, and targets."""
+
+    name: str
+    title: str
+    cases: tuple[Case, ...]
+    impls: dict[str, str]
+    targets: tuple[Target, ...] = field(default=())
+
+    def case(self, key: str) -> Case:
+        """The case named ``key``."""
+        for case in self.cases:
+            if case.key == key:
+                return case
+        raise KeyError(f"benchmark {self.name!r} has no case {key!r}")
+
+
+def _graph_impls(module: str, numpy: bool = True, torch: str | None = None
+                 ) -> dict[str, str]:
+    impls = {"trainkit": f"{module}:trainkit", "tf1": f"{module}:tf1"}
+    if torch:
+        impls["torch"] = torch
+    if numpy is True:
+        impls["numpy"] = f"{module}:numpy"
+    return impls
+
+
+_US, _STEPS = "us/call", "steps/s"
+
+BENCHMARKS: tuple[Benchmark, ...] = (
+    Benchmark(
+        "session", "Session.run overhead (numpy = plain function call floor)",
+        (Case("const_us", "run(constant)", _US),
+         Case("feed_add_us", "run(a + b, feed_dict)", _US),
+         Case("callable_us", "make_callable(a + b)", _US)),
+        _graph_impls("benchmarks.bench_session"),
+        tuple(Target(k, 8.0, "<= 1/8 of TF time", "tf1")
+              for k in ("const_us", "feed_add_us", "callable_us"))),
+    Benchmark(
+        "monitored", "assign_add(global_step) train op: Session vs MonitoredSession",
+        (Case("plain_us", "Session.run", "us/step"),
+         Case("monitored_us", "MonitoredSession, no hooks", "us/step"),
+         Case("hooks5_us", "MonitoredSession, 5 hooks", "us/step")),
+        _graph_impls("benchmarks.bench_monitored", numpy=False),
+        tuple(Target(k, 8.0, "<= 1/8 of TF time", "tf1")
+              for k in ("plain_us", "monitored_us", "hooks5_us"))),
+    Benchmark(
+        "mlp", "MLP 784-512-512-10 ReLU, batch 128, Adam, float32",
+        (Case("feed_steps_s", "feed_dict", _STEPS, True),
+         Case("feed_gflops", "feed_dict", "GFLOP/s", True),
+         Case("data_steps_s", "Dataset iterator", _STEPS, True),
+         Case("data_gflops", "Dataset iterator", "GFLOP/s", True),
+         Case("rss_end_mb", "RSS at end", "MiB"),
+         Case("hwm_mb", "peak RSS", "MiB")),
+        {"trainkit": "benchmarks.bench_mlp:trainkit", "tf1": "benchmarks.bench_mlp:tf1",
+         "torch": "benchmarks.peers_torch:mlp", "numpy": "benchmarks.numpy_mlp:numpy"},
+        (Target("feed_steps_s", 0.95, ">= 95% of NumPy", "numpy"),
+         Target("data_steps_s", 0.95, ">= 95% of NumPy", "numpy"))),
+    Benchmark(
+        "cnn", "CNN 8x8x1: conv3x3x32 SAME, relu, maxpool 2x2, dense 10; batch 64, Adam",
+        (Case("steps_s", "train step", _STEPS, True),),
+        {"trainkit": "benchmarks.bench_cnn:trainkit", "tf1": "benchmarks.bench_cnn:tf1",
+         "torch": "benchmarks.peers_torch:cnn", "numpy": "benchmarks.numpy_cnn:numpy"}),
+    Benchmark(
+        "graph_scale", "tanh/add chains of 1k and 10k ops; 50-layer MLP gradient graph",
+        (Case("chain1k_build_s", "1k chain: build", "s"),
+         Case("chain1k_first_s", "1k chain: first run", "s"),
+         Case("chain1k_steady_us_op", "1k chain: steady", "us/op"),
+         Case("chain10k_build_s", "10k chain: build", "s"),
+         Case("chain10k_first_s", "10k chain: first run", "s"),
+         Case("chain10k_steady_us_op", "10k chain: steady", "us/op"),
+         Case("mlp50_build_s", "MLP50 build + gradients", "s"),
+         Case("mlp50_first_s", "MLP50 grads first run", "s"),
+         Case("mlp50_steady_ms", "MLP50 grads steady", "ms/run")),
+        _graph_impls("benchmarks.bench_graph_scale",
+                     torch="benchmarks.peers_torch:graph_scale"),
+        (Target("chain10k_build_s", 10.0, ">= 10x faster than TF", "tf1"),
+         Target("chain10k_first_s", 10.0, ">= 10x faster than TF", "tf1"),
+         Target("chain1k_steady_us_op", 1.5, "<= 1.5 us/op"),
+         Target("chain10k_steady_us_op", 1.5, "<= 1.5 us/op"))),
+    Benchmark(
+        "import", "import in a fresh process (tf1 = import tensorflow)",
+        (Case("import_s", "import time", "s"),
+         Case("rss_mb", "RSS after import", "MiB")),
+        {impl: f"benchmarks.bench_import:{impl}" for impl in IMPLS},
+        (Target("import_s", 0.3, "<= 0.3 s"), Target("rss_mb", 80.0, "<= 80 MiB"))),
+)
+
+
+def by_name(name: str) -> Benchmark:
+    """The benchmark called ``name``.
+
+    Raises:
+        KeyError: naming the unknown benchmark and the known ones.
+    """
+    for bench in BENCHMARKS:
+        if bench.name == name:
+            return bench
+    known = ", ".join(b.name for b in BENCHMARKS)
+    raise KeyError(f"unknown benchmark {name!r}; known: {known}")

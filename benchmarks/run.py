@@ -1,0 +1,184 @@
+"""Run the benchmark suite: ``python -m benchmarks`` or ``python benchmarks/run.py``.
+
+Every (benchmark, implementation, repetition) runs in a fresh child process with
+the interpreter that has the implementation's library (TF and PyTorch live in their
+own virtualenvs), the repository root on ``PYTHONPATH`` and the same thread count.
+Implementations alternate within each repetition. Prints Markdown tables of median
+[min-max] and ratios to each peer, and writes JSON lines to ``benchmarks/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+if not __package__:  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import machine, report  # noqa: E402
+from benchmarks.child import MARKER  # noqa: E402
+from benchmarks.registry import BENCHMARKS, IMPLS, Benchmark, by_name  # noqa: E402
+from benchmarks.timing import thread_env  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS_DIR = REPO / "benchmarks" / "results"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Command-line options."""
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    p.add_argument("--only", action="append", default=[], metavar="NAME",
+                   help="run only these benchmarks (repeat or comma-separate); known: "
+                   + ", ".join(b.name for b in BENCHMARKS))
+    p.add_argument("--impls", default=",".join(IMPLS),
+                   help="comma-separated implementations to run (default: all)")
+    p.add_argument("--no-peers", action="store_true",
+                   help="run trainkit and the NumPy ceiling only (no TF / PyTorch)")
+    p.add_argument("--reps", type=int, default=None,
+                   help="repetitions (default 5, or 1 with --quick)")
+    p.add_argument("--quick", action="store_true",
+                   help="tiny sizes and short timings (smoke test; numbers meaningless)")
+    p.add_argument("--threads", type=int, default=2, help="threads for every library")
+    p.add_argument("--tf-python", default=None, help="interpreter with tensorflow")
+    p.add_argument("--torch-python", default=None, help="interpreter with torch")
+    p.add_argument("--out", default=None, help="JSON-lines output path "
+                   "(default benchmarks/results/<timestamp>.jsonl)")
+    p.add_argument("--markdown", default=None, metavar="PATH",
+                   help="also write the machine description and tables to PATH")
+    p.add_argument("--timeout", type=float, default=900.0, help="seconds per child run")
+    p.add_argument("--profile", default=None, metavar="DIR",
+                   help="cProfile the trainkit runs into DIR and print the top costs")
+    args = p.parse_args(argv)
+    if args.reps is None:
+        args.reps = 1 if args.quick else 5
+    if args.reps < 1:
+        p.error(f"--reps must be >= 1, got {args.reps}")
+    names = [n for item in args.only for n in item.split(",") if n]
+    try:
+        args.benches = [by_name(n) for n in names] if names else list(BENCHMARKS)
+    except KeyError as exc:
+        p.error(str(exc.args[0]))
+    impls = [i for i in args.impls.split(",") if i]
+    unknown = [i for i in impls if i not in IMPLS]
+    if unknown:
+        p.error(f"unknown implementation(s) {unknown}; known: {', '.join(IMPLS)}")
+    if args.no_peers:
+        impls = [i for i in impls if i in ("trainkit", "numpy")]
+    args.impl_list = [i for i in IMPLS if i in impls]
+    return args
+
+
+def interpreters(args: argparse.Namespace) -> dict[str, str | None]:
+    """The interpreter for each implementation (None: library not installed)."""
+    return {"trainkit": sys.executable, "numpy": sys.executable,
+            "tf1": args.tf_python or machine.find_python("tensorflow", "tf"),
+            "torch": args.torch_python or machine.find_python("torch", "torch")}
+
+
+def run_child(python: str, spec: str, cfg: dict[str, Any], threads: int,
+              timeout: float, profile: str | None = None) -> dict[str, Any]:
+    """Run one implementation in a fresh process; returns ``{"values"}`` or ``{"error"}``."""
+    env = dict(os.environ)
+    env.update(thread_env(threads))
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    cmd = [python, "-m", "benchmarks.child", spec, json.dumps(cfg)]
+    if profile:
+        cmd.append(profile)
+    try:
+        proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(MARKER):
+            result = json.loads(line[len(MARKER):])
+            if "error" in result:
+                return {"error": result["error"]}
+            info = result.pop("info", {})
+            return {"values": result, "info": info}
+    tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+    return {"error": f"child exited with {proc.returncode}: {tail}"}
+
+
+def run_benchmark(bench: Benchmark, args: argparse.Namespace,
+                  pythons: dict[str, str | None], sink: Any) -> list[dict[str, Any]]:
+    """All repetitions of one benchmark, implementations alternating; returns samples."""
+    cfg = {"quick": args.quick}
+    impls = [i for i in args.impl_list if i in bench.impls]
+    samples: list[dict[str, Any]] = []
+    dead: dict[str, str] = {}
+    for impl in impls:
+        if pythons[impl] is None:
+            dead[impl] = "not installed (no interpreter with it found; see --tf-python / " \
+                         "--torch-python)"
+    for rep in range(args.reps):
+        for impl in impls:
+            if impl in dead:
+                if rep == 0:
+                    samples.append(_record(bench, impl, rep, {"error": dead[impl]}, sink))
+                continue
+            profile = None
+            if args.profile and impl == "trainkit":
+                Path(args.profile).mkdir(parents=True, exist_ok=True)
+                profile = str(Path(args.profile) / f"{bench.name}-{rep}.prof")
+            t0 = time.perf_counter()
+            res = run_child(pythons[impl], bench.impls[impl], cfg, args.threads,
+                            args.timeout, profile)
+            res["seconds"] = time.perf_counter() - t0
+            if "error" in res:
+                dead[impl] = res["error"]  # deterministic failure: do not retry
+            samples.append(_record(bench, impl, rep, res, sink))
+            status = "error" if "error" in res else "ok"
+            print(f"  [{bench.name}] rep {rep + 1}/{args.reps} {impl}: {status} "
+                  f"({res['seconds']:.1f} s)", file=sys.stderr, flush=True)
+    return samples
+
+
+def _record(bench: Benchmark, impl: str, rep: int, res: dict[str, Any], sink: Any
+            ) -> dict[str, Any]:
+    rec = {"type": "sample", "bench": bench.name, "impl": impl, "rep": rep, **res}
+    sink.write(json.dumps(rec) + "\n")
+    sink.flush()
+    return rec
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the selected benchmarks; returns the process exit code."""
+    args = parse_args(argv)
+    pythons = interpreters(args)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = Path(args.out) if args.out else RESULTS_DIR / f"{stamp}.jsonl"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    desc = machine.describe(pythons, args.threads)
+    desc.update({"quick": args.quick, "reps": args.reps})
+    md = ["## Machine", "", machine.markdown(desc), "", report.LEGEND, ""]
+    print("\n".join(md))
+    with out.open("w", encoding="utf-8") as sink:
+        sink.write(json.dumps({"type": "machine", **desc}) + "\n")
+        for bench in args.benches:
+            samples = run_benchmark(bench, args, pythons, sink)
+            summary = report.summarize(bench, samples)
+            for rec in summary:
+                sink.write(json.dumps(rec) + "\n")
+            text = report.table(bench, summary, args.impl_list)
+            print(text, flush=True)
+            md.append(text)
+            if args.profile:
+                machine.print_profiles(Path(args.profile), bench.name)
+    print(f"results: {out}")
+    if args.markdown:
+        Path(args.markdown).write_text("\n".join(md), encoding="utf-8")
+        print(f"markdown: {args.markdown}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
