@@ -1,0 +1,55 @@
+"""dtypes and static shapes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import trainkit as tk
+from trainkit.framework.shapes import TensorShape, broadcast_static
+
+
+@pytest.mark.parametrize("dt,np_t,enum", [
+    (tk.float16, np.float16, 19), (tk.float32, np.float32, 1), (tk.float64, np.float64, 2),
+    (tk.int8, np.int8, 6), (tk.int16, np.int16, 5), (tk.int32, np.int32, 3),
+    (tk.int64, np.int64, 9), (tk.uint8, np.uint8, 4), (tk.bool, np.bool_, 10),
+])
+def test_dtype_table(dt, np_t, enum):
+    assert dt.as_numpy_dtype is np_t
+    assert dt.as_datatype_enum == enum
+    assert tk.as_dtype(np_t) is dt
+    assert tk.as_dtype(dt.name) is dt
+    assert tk.as_dtype(enum) is dt
+
+
+def test_as_dtype_strings_and_errors():
+    assert tk.as_dtype("float") is tk.float32
+    assert tk.as_dtype(bytes) is tk.string and tk.string.as_datatype_enum == 7
+    assert tk.float32.is_floating and not tk.float32.is_integer
+    assert tk.uint8.is_unsigned and tk.int8.min == -128 and tk.uint8.max == 255
+    with pytest.raises(TypeError, match="complex"):
+        tk.as_dtype("complex")
+    with pytest.raises(TypeError):
+        tk.as_dtype(np.complex64)
+
+
+def test_shape_basics():
+    s = TensorShape([None, 3])
+    assert s.ndims == 2 and s.as_list() == [None, 3] and not s.is_fully_defined()
+    assert s[1] == 3 and s[0] is None and s[1:].as_list() == [3]
+    assert s.is_compatible_with([7, 3]) and not s.is_compatible_with([7, 4])
+    assert s.merge_with([5, None]).as_list() == [5, 3]
+    assert TensorShape([2, 3]).num_elements() == 6
+    assert TensorShape(None).ndims is None
+    with pytest.raises(ValueError):
+        TensorShape(None).as_list()
+    with pytest.raises(ValueError):
+        s.merge_with([1, 4])
+    assert str(s) == "(?, 3)" and TensorShape([4]) == [4]
+
+
+def test_broadcast_static():
+    assert broadcast_static(TensorShape([None, 1]), TensorShape([4])).as_list() == [None, 4]
+    assert broadcast_static(TensorShape([2, 1]), TensorShape([3, 1, 5])).as_list() == [3, 2, 5]
+    with pytest.raises(ValueError, match="broadcasting"):
+        broadcast_static(TensorShape([2]), TensorShape([3]))
