@@ -1,0 +1,266 @@
+"""``gradients``: reverse-mode differentiation over the graph.
+
+The walker is short on purpose. It finds the ops on some path from ``xs`` to ``ys``,
+visits them from last-created to first (creation order is a topological order), sums
+the gradients arriving at each tensor once (one ``AddN`` per fan-out), and asks the
+registry for each op's rule. It never branches on an op type: ``StopGradient`` and other
+non-differentiable ops simply have no rule (``registry.not_differentiable``).
+
+Example:
+    >>> import trainkit as tk
+    >>> x = tk.constant(3.0)
+    >>> (g,) = tk.gradients(x * x, [x])
+    >>> with tk.Session() as sess:
+    ...     print(sess.run(g))
+    6.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from trainkit.framework import conversion, registry
+from trainkit.framework.graph import Graph, get_default_graph
+from trainkit.framework.tensor import Operation, Tensor
+
+
+class UnconnectedGradients:
+    """What ``gradients`` returns for an ``x`` that ``ys`` do not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+class AggregationMethod:
+    """Accepted for compatibility: every method sums with a single ``AddN``."""
+
+    ADD_N = 0
+    DEFAULT = ADD_N
+    EXPERIMENTAL_TREE = 1
+    EXPERIMENTAL_ACCUMULATE_N = 2
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _to_tensor(value: Any, what: str) -> Tensor:
+    if isinstance(value, Operation):
+        raise TypeError(f"gradients: {what} must be a Tensor or Variable, got Operation "
+                        f"'{value.name}'.")
+    try:
+        return conversion.convert_to_tensor(value)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"gradients: cannot use {value!r} as {what}: {e}") from None
+
+
+def _is_differentiable(t: Tensor) -> bool:
+    return t.dtype.is_floating
+
+
+def _reachable_forward(xs: list[Tensor]) -> set[Operation]:
+    """Ops that consume (transitively) any of ``xs``."""
+    seen: set[Operation] = set()
+    stack = [op for x in xs for op in x.consumers()]
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        for out in op.outputs:
+            stack.extend(out.consumers())
+    return seen
+
+
+def _ops_between(ys: list[Tensor], xs: list[Tensor], stops: set[Tensor]) -> set[Operation]:
+    """Ops on a path from ``xs`` to ``ys`` not cut by a stop tensor."""
+    forward = _reachable_forward(xs)
+    between: set[Operation] = set()
+    stack = [y.op for y in ys if y not in stops]
+    while stack:
+        op = stack.pop()
+        if op in between or op not in forward:
+            continue
+        between.add(op)
+        stack.extend(t.op for t in op.inputs if t not in stops)
+    return between
+
+
+def _gradient_function(op: Operation) -> Callable | None:
+    grad_type = op._grad_type
+    if grad_type is None:
+        return registry.get_gradient_function(op)
+    try:
+        d = registry.get_op_def(grad_type)
+    except LookupError:
+        d = None
+    if d is not None and d.not_differentiable:
+        return None
+    if d is None or d.grad_fn is None:
+        raise LookupError(f"No gradient defined for operation '{op.name}' (op type: "
+                          f"{op.type}, gradient override: {grad_type}).")
+    return d.grad_fn
+
+
+class _Accumulator:
+    """Gradient contributions per tensor, summed once when first read."""
+
+    def __init__(self) -> None:
+        self._parts: dict[Tensor, list[Tensor]] = {}
+
+    def add(self, t: Tensor, g: Tensor) -> None:
+        self._parts.setdefault(t, []).append(g)
+
+    def has(self, t: Tensor) -> bool:
+        return t in self._parts
+
+    def total(self, t: Tensor) -> Tensor | None:
+        from trainkit.ops import math_ops
+
+        parts = self._parts.get(t)
+        if not parts:
+            return None
+        if len(parts) > 1:
+            summed = math_ops.add_n(parts, name=_agg_name(t))
+            self._parts[t] = [summed]
+            return summed
+        return parts[0]
+
+
+def _agg_name(t: Tensor) -> str:
+    suffix = "" if t.value_index == 0 else f"_{t.value_index}"
+    return f"{t.op.name}_grad/AddN{suffix}"
+
+
+def _check_grad_shape(op: Operation, t: Tensor, g: Tensor) -> None:
+    if not t.shape.is_compatible_with(g.shape):
+        raise ValueError(
+            f"Incompatible shapes between op input and calculated input gradient. Forward "
+            f"operation: {op.name}. Input index: {list(op.inputs).index(t)}. Original input "
+            f"shape: {t.shape}. Calculated input gradient shape: {g.shape}")
+
+
+def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
+    """Applies the rule of ``op`` to its summed output gradients."""
+    if not any(acc.has(o) for o in op.outputs):
+        return
+    fn = _gradient_function(op)
+    if fn is None:
+        return
+    from trainkit.ops import array_ops
+
+    graph = op.graph
+    with graph.name_scope(op.name + "_grad"):
+        out_grads = []
+        for o in op.outputs:
+            g = acc.total(o)
+            if g is None:
+                g = array_ops.zeros_like(o)
+            out_grads.append(g)
+        in_grads = fn(op, *out_grads)
+    in_grads = _as_list(in_grads) if not isinstance(in_grads, Tensor) else [in_grads]
+    if len(in_grads) != len(op.inputs):
+        raise ValueError(
+            f"The gradient rule of op type {op.type} returned {len(in_grads)} gradients for "
+            f"operation '{op.name}', which has {len(op.inputs)} inputs.")
+    for t, g in zip(op.inputs, in_grads):
+        if g is None or t in stops or not _is_differentiable(t):
+            continue
+        g = conversion.convert_to_tensor(g)
+        _check_grad_shape(op, t, g)
+        acc.add(t, g)
+
+
+def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str | None = "gradients",
+              colocate_gradients_with_ops: bool = False, gate_gradients: bool = False,
+              aggregation_method: Any = None, stop_gradients: Any = None,
+              unconnected_gradients: str = UnconnectedGradients.NONE) -> list[Tensor | None]:
+    """Symbolic gradients of ``sum(ys)`` with respect to each of ``xs``.
+
+    Args:
+        ys: a tensor or list of tensors to differentiate.
+        xs: a tensor, Variable or list of them (a Variable means its value).
+        grad_ys: optional upstream gradients, one per ``y`` (None entries mean ones).
+        name: the name scope of the gradient ops (made unique: ``gradients_1``, ...).
+        colocate_gradients_with_ops: accepted for compatibility (one device).
+        gate_gradients: accepted for compatibility (ops run in a fixed order anyway).
+        aggregation_method: accepted for compatibility; sums always use one ``AddN``.
+        stop_gradients: tensors treated as constants: no gradient flows through them.
+        unconnected_gradients: ``'none'`` (None for an unconnected ``x``) or ``'zero'``.
+
+    Returns:
+        One entry per ``x``: its gradient tensor, or None when unconnected.
+
+    Raises:
+        TypeError: if an element of ``ys``/``xs`` is not a tensor.
+        ValueError: for a bad ``grad_ys`` length/dtype, tensors of other graphs, or an
+            unknown ``unconnected_gradients`` value.
+        LookupError: if an op on the path has no gradient rule (names op type and op).
+
+    Example:
+        >>> a = tk.constant([1.0, 2.0]); b = tk.stop_gradient(a)
+        >>> tk.gradients(a * b, [a])  # only a's direct use contributes
+    """
+    mode = getattr(unconnected_gradients, "value", unconnected_gradients)
+    if mode not in (UnconnectedGradients.NONE, UnconnectedGradients.ZERO):
+        raise ValueError(f"Unknown value for unconnected_gradients: {unconnected_gradients!r}"
+                         " (expected 'none' or 'zero').")
+    ys_l = [_to_tensor(y, "ys") for y in _as_list(ys)]
+    xs_l = [_to_tensor(x, "xs") for x in _as_list(xs)]
+    stops = {_to_tensor(s, "stop_gradients") for s in _as_list(stop_gradients)}
+    gys = _as_list(grad_ys) if grad_ys is not None else [None] * len(ys_l)
+    if len(gys) != len(ys_l):
+        raise ValueError(f"Passed {len(gys)} grad_ys for {len(ys_l)} ys.")
+    graph = _common_graph(ys_l + xs_l)
+    with graph.as_default(), graph.name_scope(name or "gradients"):
+        acc = _Accumulator()
+        for i, (y, gy) in enumerate(zip(ys_l, gys)):
+            acc.add(y, _grad_y(y, gy, i))
+        between = _ops_between(ys_l, xs_l, stops)
+        for op in sorted(between, key=lambda o: o._id, reverse=True):
+            _backprop_op(op, acc, stops)
+        result: list[Tensor | None] = []
+        for x in xs_l:
+            g = acc.total(x)
+            if g is None and mode == UnconnectedGradients.ZERO:
+                from trainkit.ops import array_ops
+
+                g = array_ops.zeros_like(x)
+            result.append(g)
+    return result
+
+
+def _grad_y(y: Tensor, gy: Any, i: int) -> Tensor:
+    from trainkit.ops import array_ops
+
+    if gy is None:
+        if not _is_differentiable(y):
+            raise TypeError(f"gradients: ys[{i}] ({y.name}) has dtype {y.dtype.name}; "
+                            "gradients are only defined for floating-point ys.")
+        return array_ops.ones_like(y, name=f"grad_ys_{i}")
+    try:
+        g = conversion.convert_to_tensor(gy, dtype=y.dtype)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"gradients: grad_ys[{i}] does not match ys[{i}] ({y.name}, "
+                         f"{y.dtype.name}): {e}") from None
+    if not y.shape.is_compatible_with(g.shape):
+        raise ValueError(f"gradients: grad_ys[{i}] has shape {g.shape}, incompatible with "
+                         f"ys[{i}] ({y.name}) of shape {y.shape}.")
+    return g
+
+
+def _common_graph(tensors: Sequence[Tensor]) -> Graph:
+    if not tensors:
+        return get_default_graph()
+    g = tensors[0].graph
+    for t in tensors[1:]:
+        if t.graph is not g:
+            raise ValueError(f"gradients: {t.name} is from a different graph than "
+                             f"{tensors[0].name}.")
+    return g
+
+
+__all__ = ["gradients", "UnconnectedGradients", "AggregationMethod"]
