@@ -1,0 +1,169 @@
+"""Learning-rate schedules as tensors of the global step (``tf.compat.v1.train.*_decay``).
+
+Each schedule is one small op (``LearningRateSchedule``) whose kernel evaluates the TF1
+formula in float64 from the current step and the (possibly tensor) parameters, then casts
+to the learning rate's dtype. Schedules carry no gradient.
+
+Example:
+    >>> gs = tk.train.get_or_create_global_step()
+    >>> lr = exponential_decay(0.1, gs, decay_steps=100, decay_rate=0.5, staircase=True)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from trainkit.framework import conversion, registry
+from trainkit.framework.shapes import TensorShape
+from trainkit.framework.tensor import Tensor
+
+
+def _float_tensor(value: Any, dtype: Any = None, name: str | None = None) -> Tensor:
+    if isinstance(value, Tensor) or conversion.is_tensor_like(value):
+        return conversion.convert_to_tensor(value)
+    return conversion.convert_to_tensor(value, dtype=dtype, name=name)
+
+
+def _schedule(kind: str, name: str, global_step: Any, learning_rate: Any, params: list,
+              attrs: dict | None = None) -> Tensor:
+    if global_step is None:
+        raise ValueError(f"global_step is required for {kind}.")
+    step = conversion.convert_to_tensor(global_step)
+    if not (step.dtype.is_integer or step.dtype.is_floating):
+        raise TypeError(f"{kind}: global_step must be numeric, got {step.dtype.name}.")
+    lr = _float_tensor(learning_rate, name="learning_rate")
+    if not lr.dtype.is_floating:
+        raise TypeError(f"{kind}: learning_rate must be floating point, got {lr.dtype.name}.")
+    ins = [step, lr] + [_float_tensor(p, dtype=lr.dtype) for p in params]
+    op = step.graph.create_op("LearningRateSchedule", ins, [lr.dtype], name=name or kind,
+                              attrs={"kind": kind, **(attrs or {})},
+                              shapes=[TensorShape([])])
+    return op.outputs[0]
+
+
+def _positive_int_steps(kind: str, decay_steps: Any) -> None:
+    if isinstance(decay_steps, int | float) and not isinstance(decay_steps, bool) \
+            and decay_steps <= 0:
+        raise ValueError(f"{kind}: decay_steps must be positive, got {decay_steps!r}.")
+
+
+def exponential_decay(learning_rate: Any, global_step: Any, decay_steps: Any,
+                      decay_rate: Any, staircase: bool = False, name: str | None = None
+                      ) -> Tensor:
+    """``learning_rate * decay_rate ** (global_step / decay_steps)`` (the exponent floored
+    when ``staircase``).
+
+    Raises:
+        ValueError: if ``global_step`` is None or ``decay_steps`` is not positive.
+    """
+    _positive_int_steps("exponential_decay", decay_steps)
+    return _schedule("exponential_decay", name or "ExponentialDecay", global_step,
+                     learning_rate, [decay_steps, decay_rate], {"staircase": bool(staircase)})
+
+
+def inverse_time_decay(learning_rate: Any, global_step: Any, decay_steps: Any,
+                       decay_rate: Any, staircase: bool = False, name: str | None = None
+                       ) -> Tensor:
+    """``learning_rate / (1 + decay_rate * global_step / decay_steps)`` (the ratio floored
+    when ``staircase``)."""
+    _positive_int_steps("inverse_time_decay", decay_steps)
+    return _schedule("inverse_time_decay", name or "InverseTimeDecay", global_step,
+                     learning_rate, [decay_steps, decay_rate], {"staircase": bool(staircase)})
+
+
+def polynomial_decay(learning_rate: Any, global_step: Any, decay_steps: Any,
+                     end_learning_rate: Any = 0.0001, power: Any = 1.0, cycle: bool = False,
+                     name: str | None = None) -> Tensor:
+    """``(lr - end) * (1 - step / decay_steps) ** power + end`` with the step capped at
+    ``decay_steps``; with ``cycle`` the horizon grows to the next multiple of
+    ``decay_steps`` instead (step 0 uses one ``decay_steps``)."""
+    _positive_int_steps("polynomial_decay", decay_steps)
+    return _schedule("polynomial_decay", name or "PolynomialDecay", global_step,
+                     learning_rate, [decay_steps, end_learning_rate, power],
+                     {"cycle": bool(cycle)})
+
+
+def cosine_decay(learning_rate: Any, global_step: Any, decay_steps: Any, alpha: Any = 0.0,
+                 name: str | None = None) -> Tensor:
+    """``learning_rate * ((1 - alpha) * 0.5 * (1 + cos(pi * min(step, decay_steps) /
+    decay_steps)) + alpha)``."""
+    _positive_int_steps("cosine_decay", decay_steps)
+    return _schedule("cosine_decay", name or "CosineDecay", global_step, learning_rate,
+                     [decay_steps, alpha])
+
+
+def piecewise_constant(x: Any, boundaries: list, values: list, name: str | None = None
+                       ) -> Tensor:
+    """``values[0]`` while ``x <= boundaries[0]``, ``values[i]`` while ``boundaries[i-1] <
+    x <= boundaries[i]``, and ``values[-1]`` after the last boundary.
+
+    Raises:
+        ValueError: if ``len(values) != len(boundaries) + 1`` or boundaries decrease.
+        TypeError: if the values do not share one dtype.
+    """
+    boundaries, values = list(boundaries), list(values)
+    if len(values) != len(boundaries) + 1:
+        raise ValueError(f"The length of boundaries should be 1 less than the length of "
+                         f"values: got {len(boundaries)} boundaries and {len(values)} values.")
+    nums = [b for b in boundaries if isinstance(b, int | float)]
+    if any(b1 > b2 for b1, b2 in zip(nums, nums[1:])) and len(nums) == len(boundaries):
+        raise ValueError(f"piecewise_constant: boundaries must be increasing: {boundaries}")
+    vals = [conversion.convert_to_tensor(v) for v in values]
+    if any(v.dtype is not vals[0].dtype for v in vals):
+        raise TypeError(f"piecewise_constant: values must have the same dtype, got "
+                        f"{[v.dtype.name for v in vals]}.")
+    if x is None:
+        raise ValueError("global_step is required for piecewise_constant.")
+    step = conversion.convert_to_tensor(x)
+    bounds = [_float_tensor(b, dtype=step.dtype) for b in boundaries]
+    op = step.graph.create_op(
+        "LearningRateSchedule", [step, vals[0]] + vals[1:] + bounds, [vals[0].dtype],
+        name=name or "PiecewiseConstant",
+        attrs={"kind": "piecewise_constant", "n_values": len(vals)},
+        shapes=[TensorShape([])])
+    return op.outputs[0]
+
+
+def _eval(kind: str, attrs: dict, step: float, lr: float, p: list[float]) -> float:
+    if kind in ("exponential_decay", "inverse_time_decay"):
+        ratio = step / p[0]
+        if attrs["staircase"]:
+            ratio = math.floor(ratio)
+        if kind == "exponential_decay":
+            return lr * p[1] ** ratio
+        return lr / (1.0 + p[1] * ratio)
+    if kind == "polynomial_decay":
+        steps, end, power = p
+        if attrs["cycle"]:
+            steps = steps * (1.0 if step == 0 else math.ceil(step / steps))
+        else:
+            step = min(step, steps)
+        return (lr - end) * (1.0 - step / steps) ** power + end
+    if kind == "cosine_decay":
+        steps, alpha = p
+        step = min(step, steps)
+        cos = 0.5 * (1.0 + math.cos(math.pi * step / steps))
+        return lr * ((1.0 - alpha) * cos + alpha)
+    raise ValueError(f"Unknown schedule kind {kind!r}.")
+
+
+@registry.register_kernel("LearningRateSchedule")
+def _schedule_kernel(ctx: registry.KernelContext, step: Any, lr: Any, *params: Any) -> Any:
+    out_dtype = ctx.op.outputs[0].dtype.np_dtype
+    kind = ctx.attrs["kind"]
+    if kind == "piecewise_constant":
+        n = ctx.attrs["n_values"]
+        values, bounds = (lr,) + params[: n - 1], params[n - 1:]
+        idx = sum(1 for b in bounds if step > b)
+        return np.asarray(values[idx], dtype=out_dtype)
+    value = _eval(kind, ctx.attrs, float(step), float(lr), [float(v) for v in params])
+    return np.asarray(value, dtype=out_dtype)
+
+
+registry.not_differentiable("LearningRateSchedule")
+
+__all__ = ["exponential_decay", "inverse_time_decay", "polynomial_decay", "cosine_decay",
+           "piecewise_constant"]
