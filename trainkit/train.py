@@ -7,3 +7,18 @@ A thin façade: every name is defined in ``trainkit.training``, ``trainkit.hooks
 from __future__ import annotations
 
 from trainkit.summary.event_reader import summary_iterator  # noqa: F401
+from trainkit.training.checkpoint_management import (  # noqa: F401
+    checkpoint_exists,
+    get_checkpoint_mtimes,
+    get_checkpoint_state,
+    latest_checkpoint,
+    remove_checkpoint,
+    update_checkpoint_state,
+)
+from trainkit.training.checkpoint_reader import (  # noqa: F401
+    NewCheckpointReader,
+    list_variables,
+    load_checkpoint,
+    load_variable,
+)
+from trainkit.training.saver import Saver  # noqa: F401

@@ -1,0 +1,461 @@
+"""``Saver``: saves and restores variables, saveable objects and RNG state as checkpoints.
+
+Files are trainkit's checkpoint format (``checkpoint_format``: checksummed JSON index +
+raw data, written atomically, never pickle); the ``checkpoint`` state file is kept by
+``checkpoint_management``. Semantics follow ``tf.compat.v1.train.Saver``: ``save`` returns
+``prefix`` or ``prefix-<step>``, ``max_to_keep`` deletes the oldest checkpoint, re-saving a
+path moves it to the end, a missing key is ``NotFoundError``, a shape or dtype mismatch is
+``InvalidArgumentError``, a path that is not a checkpoint is ``ValueError``.
+
+Saveable objects
+----------------
+State that is not a variable (a dataset iterator's position, ...) takes part in
+checkpoints by putting an object in the graph collection ``GraphKeys.SAVEABLE_OBJECTS``
+(or in an explicit ``var_list``). The protocol::
+
+    class MySaveable:
+        name: str            # unique among saved names; prefixes its checkpoint keys
+        def saveable_state(self, session) -> dict[str, np.ndarray]: ...
+        def restore_saveable_state(self, session, state: dict[str, np.ndarray]) -> None: ...
+
+``saveable_state`` returns plain arrays (any checkpoint dtype, strings as object arrays of
+bytes); they are stored under ``<name>/.SAVEABLE/<key>`` plus the key list under
+``<name>/.SAVEABLE``. ``restore_saveable_state`` receives exactly that dict back. Both
+methods may call ``session.run`` but must not add ops (the graph may be finalized): build
+any ops in the constructor. A default ``Saver()`` (``var_list=None``) saves all global
+variables, every object of ``SAVEABLE_OBJECTS`` and the session's random-op generator
+states, so a resumed run draws the same random numbers as an uninterrupted one.
+
+Example:
+    >>> saver = Saver(max_to_keep=3)
+    >>> path = saver.save(sess, "/ckpt/model.ckpt", global_step=100)  # '/ckpt/model.ckpt-100'
+    >>> saver.restore(sess, latest_checkpoint("/ckpt"))
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from trainkit import errors
+from trainkit.framework import dtypes, registry
+from trainkit.framework.graph import GraphKeys, get_default_graph
+from trainkit.framework.shapes import TensorShape
+from trainkit.ops.placeholders import placeholder
+from trainkit.training import checkpoint_format as fmt
+from trainkit.training import checkpoint_management as mgmt
+
+_LOG = logging.getLogger("trainkit")
+SAVEABLE_SUFFIX = "/.SAVEABLE"
+RANDOM_STATE_NAME = "_trainkit/random_state"
+
+
+@dataclass
+class SaverDef:
+    """The parts of TF's ``SaverDef`` proto that mean something here."""
+
+    filename_tensor_name: str
+    restore_op_name: str
+    max_to_keep: int
+    keep_checkpoint_every_n_hours: float
+    sharded: bool = False
+    version: int = 2
+
+
+# ----------------------------------------------------------------------------- kernels
+
+def _restore_variables(ctx: registry.KernelContext, prefix: np.ndarray) -> None:
+    """Reads every variable of ``ctx.attrs['specs']`` from the checkpoint, then assigns.
+
+    All keys, dtypes and shapes are checked before any variable changes (all or nothing).
+    Assignment is in place when the buffer exists with the same shape and dtype, so
+    anything holding the buffer sees the restored value.
+    """
+    path = prefix.item()
+    path = path.decode("utf-8") if isinstance(path, bytes) else str(path)
+    index = fmt.read_index(path)
+    for key, _, shape, dtype in ctx.attrs["specs"]:
+        entry = index.entries.get(key)
+        if entry is None:
+            raise errors.NotFoundError(None, None, f"Key {key} not found in checkpoint")
+        if entry.dtype != dtype:
+            raise errors.InvalidArgumentError(
+                None, None, f"tensor_name = {key}; expected dtype {dtype} does not equal "
+                            f"original dtype {entry.dtype}")
+        if shape is not None and tuple(shape) != entry.shape and not (
+                ctx.attrs["reshape"] and np.prod(shape) == np.prod(entry.shape)):
+            raise errors.InvalidArgumentError(
+                None, None, f"Assign requires shapes of both tensors to match. lhs shape= "
+                            f"{list(shape)} rhs shape= {list(entry.shape)} (variable {key})")
+    values = fmt.read_tensors(index, [spec[0] for spec in ctx.attrs["specs"]])
+    with ctx.state.lock:
+        for key, var_key, shape, _ in ctx.attrs["specs"]:
+            value = values[key] if shape is None else values[key].reshape(shape)
+            buf = ctx.state.variables.get(var_key)
+            if buf is not None and buf.shape == value.shape and buf.dtype == value.dtype:
+                np.copyto(buf, value)
+            else:
+                ctx.state.variables[var_key] = value
+
+
+def _get_random_state(ctx: registry.KernelContext) -> np.ndarray:
+    with ctx.state.lock:
+        states = {k: g.bit_generator.state for k, g in ctx.state.rngs.items()}
+    return np.array(json.dumps(states, sort_keys=True).encode("utf-8"), dtype=object)
+
+
+def _set_random_state(ctx: registry.KernelContext, blob: np.ndarray) -> None:
+    try:
+        states = json.loads(bytes(blob.item()).decode("utf-8"))
+        gens = {}
+        for key, st in states.items():
+            if st.get("bit_generator") != "PCG64":
+                raise ValueError(f"unsupported bit generator {st.get('bit_generator')!r}")
+            gen = np.random.Generator(np.random.PCG64())
+            gen.bit_generator.state = st
+            gens[key] = gen
+    except (AttributeError, TypeError, ValueError, KeyError) as e:
+        raise errors.DataLossError(None, None, f"Malformed random-generator state in "
+                                               f"checkpoint: {e}") from None
+    with ctx.state.lock:  # streams unused at save time start afresh, as they did then
+        ctx.state.rngs.clear()
+        ctx.state.rngs.update(gens)
+
+
+registry.register_kernel("TkRestoreVariables", stateful=True)(_restore_variables)
+registry.register_kernel("TkGetRandomState", stateful=True,
+                         shape_fn=lambda op: [TensorShape([])])(_get_random_state)
+registry.register_kernel("TkSetRandomState", stateful=True)(_set_random_state)
+
+
+class _RandomState:
+    """The session's random-op generators as a saveable object (see module docstring)."""
+
+    name = RANDOM_STATE_NAME
+
+    def __init__(self, graph: Any):
+        self._get = graph.create_op("TkGetRandomState", [], [dtypes.string],
+                                    name="random_state").outputs[0]
+        self._feed = placeholder(dtypes.string, [], name="random_state_value")
+        self._set = graph.create_op("TkSetRandomState", [self._feed], [],
+                                    name="restore_random_state")
+
+    def saveable_state(self, session: Any) -> dict[str, np.ndarray]:
+        return {"json": np.asarray(session.run(self._get), dtype=object)}
+
+    def restore_saveable_state(self, session: Any, state: Mapping[str, np.ndarray]) -> None:
+        session.run(self._set, {self._feed: state["json"]})
+
+
+# ----------------------------------------------------------------------------- var lists
+
+def _is_saveable(obj: Any) -> bool:
+    return hasattr(obj, "saveable_state") and hasattr(obj, "restore_saveable_state")
+
+
+def _var_name(var: Any) -> str:
+    return var.op.name
+
+
+def _named_items(var_list: Any) -> list[tuple[str, Any]]:
+    """``(checkpoint name, variable or saveable)`` pairs, validated like TF."""
+    if isinstance(var_list, Mapping):
+        items = []
+        for key, obj in var_list.items():
+            if not isinstance(key, str):
+                raise TypeError(f"var_list keys must be strings, got {key!r}.")
+            items.append((key, obj))
+    elif isinstance(var_list, Sequence | set | frozenset):
+        items = [(obj.name if _is_saveable(obj) else _var_name(obj), obj) for obj in var_list]
+    else:
+        raise TypeError(f"A list or dict of variables is expected, got {var_list!r}.")
+    seen: set[str] = set()
+    for name, obj in items:
+        if not _is_saveable(obj) and not hasattr(obj, "op"):
+            raise TypeError(f"Variable to save is not a Variable or saveable object: {obj!r} "
+                            f"(name {name!r}).")
+        if name in seen:
+            raise ValueError(f"At least two variables have the same name: {name}")
+        seen.add(name)
+    return items
+
+
+def _spec(name: str, var: Any, reshape: bool) -> tuple[str, str, Any, str]:
+    shape = TensorShape(var.get_shape() if hasattr(var, "get_shape") else var.shape)
+    dims = tuple(shape.as_list()) if shape.is_fully_defined() else None
+    return (name, _var_name(var), dims, var.dtype.base_dtype.name)
+
+
+def _global_step_value(sess: Any, global_step: Any) -> int:
+    if isinstance(global_step, int | np.integer):
+        return int(global_step)
+    return int(sess.run(global_step))
+
+
+# ----------------------------------------------------------------------------- Saver
+
+class Saver:
+    """Saves and restores variables and saveable objects (``tf.compat.v1.train.Saver``).
+
+    Args:
+        var_list: None (all global variables + ``SAVEABLE_OBJECTS`` + random-op states), a
+            list of variables / saveable objects (saved under their names), or a dict
+            checkpoint name -> variable / saveable object.
+        reshape: allow restoring a checkpoint tensor of a different shape with the same
+            number of elements.
+        max_to_keep: how many recent checkpoints to keep; 0 or None keeps all.
+        keep_checkpoint_every_n_hours: additionally keep one checkpoint per this many hours.
+        name: the name scope of the Saver's ops (default ``save``).
+        allow_empty: with no variables, build a Saver whose save/restore do nothing instead
+            of raising.
+        pad_step_number: format the step as ``%08d`` in checkpoint names.
+        save_relative_paths: accepted; the state file always stores paths inside its
+            directory relative to it.
+        filename: the default checkpoint prefix for ``as_saver_def``.
+        sharded, restore_sequentially, saver_def, builder, write_version: accepted for TF
+            compatibility; trainkit writes one shard in its own format.
+        defer_build: build the ops on the first ``build()`` instead of now.
+
+    Raises:
+        ValueError: ``'No variables to save'`` when there is nothing to save (and not
+            ``allow_empty``); duplicate checkpoint names.
+        TypeError: a ``var_list`` entry that is neither a variable nor a saveable object.
+    """
+
+    def __init__(self, var_list: Any = None, reshape: bool = False, sharded: bool = False,
+                 max_to_keep: int | None = 5, keep_checkpoint_every_n_hours: float = 10000.0,
+                 name: str | None = None, restore_sequentially: bool = False,
+                 saver_def: Any = None, builder: Any = None, defer_build: bool = False,
+                 allow_empty: bool = False, write_version: int = 2,
+                 pad_step_number: bool = False, save_relative_paths: bool = False,
+                 filename: str | None = None):
+        del restore_sequentially, saver_def, builder  # no TF-proto machinery to configure
+        if write_version not in (1, 2):
+            raise ValueError(f"write_version must be 1 or 2, got {write_version!r}.")
+        if keep_checkpoint_every_n_hours is None or keep_checkpoint_every_n_hours <= 0:
+            raise ValueError("keep_checkpoint_every_n_hours must be positive, got "
+                             f"{keep_checkpoint_every_n_hours!r}.")
+        self._var_list, self._reshape, self._sharded = var_list, reshape, sharded
+        self._max_to_keep = max_to_keep or 0
+        self._keep_hours = float(keep_checkpoint_every_n_hours)
+        self._name, self._allow_empty = name, allow_empty
+        self._pad_step_number, self._save_relative_paths = pad_step_number, save_relative_paths
+        self._filename = filename or "model"
+        self._graph = get_default_graph()
+        self._is_built = False
+        self._is_empty = False
+        self._last_checkpoints: list[tuple[str, float]] = []
+        self._checkpoints_to_be_deleted: list[tuple[str, float]] = []
+        self._last_preserved_timestamp = time.time()
+        self._next_checkpoint_time = self._last_preserved_timestamp + self._keep_hours * 3600
+        if not defer_build:
+            self.build()
+
+    def build(self) -> None:
+        """Collects what to save and adds the restore ops to the graph (once)."""
+        if self._is_built:
+            return
+        graph = self._graph
+        default = self._var_list is None
+        if default:
+            items = _named_items(list(graph.get_collection(GraphKeys.GLOBAL_VARIABLES)) +
+                                 list(graph.get_collection(GraphKeys.SAVEABLE_OBJECTS)))
+        else:
+            items = _named_items(self._var_list)
+        self._is_built = True
+        if not items:
+            if self._allow_empty:
+                self._is_empty = True
+                return
+            raise ValueError("No variables to save")
+        self._variables = [(n, v) for n, v in items if not _is_saveable(v)]
+        self._saveables = [(n, v) for n, v in items if _is_saveable(v)]
+        specs = tuple(_spec(n, v, self._reshape) for n, v in self._variables)
+        with graph.name_scope(self._name or "save"):
+            self._filename_tensor = placeholder(dtypes.string, [], name="filename")
+            self._restore_op = graph.create_op(
+                "TkRestoreVariables", [self._filename_tensor], [], name="restore_all",
+                attrs={"specs": specs, "reshape": self._reshape})
+            self._random_state = _RandomState(graph) if default else None
+
+    # -- bookkeeping -----------------------------------------------------------------
+    @property
+    def last_checkpoints(self) -> list[str]:
+        """Paths of the not-yet-deleted checkpoints, oldest first."""
+        return [p for p, _ in self._last_checkpoints]
+
+    def set_last_checkpoints(self, last_checkpoints: list[str]) -> None:
+        """Deprecated in TF: sets the kept checkpoints with the current time."""
+        if not isinstance(last_checkpoints, list):
+            raise TypeError(f"last_checkpoints must be a list, got {last_checkpoints!r}.")
+        self._last_checkpoints = [(p, time.time()) for p in last_checkpoints]
+
+    def set_last_checkpoints_with_time(self, last_checkpoints_with_time: list) -> None:
+        """Sets the kept checkpoints as ``(path, timestamp)`` pairs, oldest first."""
+        if not isinstance(last_checkpoints_with_time, list):
+            raise TypeError("last_checkpoints_with_time must be a list, got "
+                            f"{last_checkpoints_with_time!r}.")
+        self._last_checkpoints = [(str(p), float(t)) for p, t in last_checkpoints_with_time]
+
+    def recover_last_checkpoints(self, checkpoint_paths: list[str]) -> None:
+        """Adopts existing checkpoints (e.g. after a crash) with their index mtimes."""
+        self.set_last_checkpoints_with_time(
+            [(p, m[0]) for p in checkpoint_paths if (m := mgmt.get_checkpoint_mtimes([p]))])
+
+    def as_saver_def(self) -> SaverDef:
+        """A ``SaverDef``-like record of this Saver's configuration and op names."""
+        self.build()
+        restore = "" if self._is_empty else self._restore_op.name
+        filename = "" if self._is_empty else self._filename_tensor.name
+        return SaverDef(filename, restore, self._max_to_keep, self._keep_hours,
+                        self._sharded)
+
+    def _record_last_checkpoint(self, path: str) -> None:
+        if not self._max_to_keep:
+            return
+        self._last_checkpoints = [(p, t) for p, t in self._last_checkpoints if p != path]
+        self._last_checkpoints.append((path, time.time()))
+        if len(self._last_checkpoints) > self._max_to_keep:
+            self._checkpoints_to_be_deleted.append(self._last_checkpoints.pop(0))
+
+    def _maybe_delete_old_checkpoints(self, meta_graph_suffix: str) -> None:
+        while self._checkpoints_to_be_deleted:
+            path, stamp = self._checkpoints_to_be_deleted.pop(0)
+            if stamp > self._next_checkpoint_time:  # keep one per N hours
+                self._next_checkpoint_time += self._keep_hours * 3600
+                continue
+            mgmt.remove_checkpoint(path, meta_graph_suffix=meta_graph_suffix)
+
+    # -- save / restore --------------------------------------------------------------
+    def save(self, sess: Any, save_path: str, global_step: Any = None,
+             latest_filename: str | None = None, meta_graph_suffix: str = "meta",
+             write_meta_graph: bool = True, write_state: bool = True,
+             strip_default_attrs: bool = False, save_debug_info: bool = False
+             ) -> str | None:
+        """Writes a checkpoint of the current values and returns its prefix.
+
+        Args:
+            sess: the session to read values from.
+            save_path: the checkpoint prefix, e.g. ``'/ckpt/model.ckpt'``.
+            global_step: an int, or a variable/tensor whose value is read; appended as
+                ``-<step>``.
+            latest_filename: the state file's name (default ``checkpoint``).
+            meta_graph_suffix: the meta file's suffix (its name when deleting).
+            write_meta_graph: also write ``<prefix>.meta`` (JSON: step, time, variables).
+            write_state: record the checkpoint in the state file and apply ``max_to_keep``.
+            strip_default_attrs, save_debug_info: accepted for TF compatibility.
+
+        Returns:
+            The checkpoint prefix, or None for an empty Saver.
+
+        Raises:
+            TypeError: if ``sess`` cannot run.
+            ValueError: if the parent directory does not exist, or ``latest_filename`` has
+                a directory part.
+        """
+        del strip_default_attrs, save_debug_info
+        if not self._is_built:
+            raise RuntimeError("`build()` should be called before save if defer_build==True")
+        if not callable(getattr(sess, "run", None)):
+            raise TypeError(f"'sess' must be a Session; {sess!r}")
+        if latest_filename is None:
+            latest_filename = mgmt.STATE_FILENAME
+        elif os.path.split(latest_filename)[0]:
+            raise ValueError("'latest_filename' must not contain path components")
+        save_path = os.fspath(save_path)
+        if global_step is not None:
+            step = _global_step_value(sess, global_step)
+            fmt_step = f"{step:08d}" if self._pad_step_number else str(step)
+            checkpoint_file = f"{save_path}-{fmt_step}"
+        else:
+            step, checkpoint_file = None, save_path
+        if self._is_empty:
+            return None
+        save_dir = os.path.dirname(save_path)
+        if save_dir and not os.path.isdir(save_dir):
+            raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
+        tensors = dict(zip([n for n, _ in self._variables],
+                           sess.run([v for _, v in self._variables])))
+        for name, obj in self._all_saveables():
+            state = obj.saveable_state(sess)
+            tensors[name + SAVEABLE_SUFFIX] = np.array(sorted(state), dtype=object)
+            for key, value in state.items():
+                tensors[f"{name}{SAVEABLE_SUFFIX}/{key}"] = value
+        meta = None
+        if write_meta_graph:
+            meta = {"global_step": step, "saved_at": time.time(),
+                    "variables": {n: {"dtype": _spec(n, v, False)[3],
+                                      "shape": list(np.shape(tensors[n]))}
+                                  for n, v in self._variables},
+                    "saveables": [n for n, _ in self._all_saveables()]}
+        mgmt.remove_stale_temporaries(save_dir or ".")
+        fmt.write_checkpoint(checkpoint_file, tensors, meta)
+        if write_state:
+            self._record_last_checkpoint(checkpoint_file)
+            mgmt.update_checkpoint_state(
+                save_dir or ".", checkpoint_file, self.last_checkpoints, latest_filename,
+                [t for _, t in self._last_checkpoints], self._last_preserved_timestamp)
+            self._maybe_delete_old_checkpoints(meta_graph_suffix)
+        return checkpoint_file
+
+    def _all_saveables(self) -> list[tuple[str, Any]]:
+        extra = [(RANDOM_STATE_NAME, self._random_state)] if self._random_state else []
+        return self._saveables + extra
+
+    def restore(self, sess: Any, save_path: str) -> None:
+        """Restores every variable and saveable object from checkpoint ``save_path``.
+
+        Nothing is changed unless every variable's key, dtype and shape match.
+
+        Raises:
+            ValueError: if ``save_path`` is None or not a checkpoint.
+            NotFoundError: if a variable's or saveable's key is not in the checkpoint.
+            InvalidArgumentError: on a shape or dtype mismatch.
+            DataLossError: if the checkpoint is damaged.
+        """
+        if self._is_empty:
+            return
+        if save_path is None:
+            raise ValueError("Can't load save_path when it is None.")
+        prefix = os.fspath(save_path)
+        if not mgmt.checkpoint_exists(prefix):
+            raise ValueError(f"The passed save_path is not a valid checkpoint: {prefix}")
+        _LOG.info("Restoring parameters from %s", prefix)
+        try:
+            index = fmt.read_index(prefix)
+            groups = []
+            for name, obj in self._all_saveables():
+                if name + SAVEABLE_SUFFIX not in index.entries:
+                    if obj is self._random_state:
+                        continue  # a checkpoint written without random state
+                    raise errors.NotFoundError(None, None, f"Key {name + SAVEABLE_SUFFIX} "
+                                                           "not found in checkpoint")
+                keys = fmt.read_tensors(index, [name + SAVEABLE_SUFFIX])
+                keys = [k.decode("utf-8") for k in keys[name + SAVEABLE_SUFFIX].tolist()]
+                full = [f"{name}{SAVEABLE_SUFFIX}/{k}" for k in keys]
+                values = fmt.read_tensors(index, full)
+                groups.append((obj, {k: values[f] for k, f in zip(keys, full)}))
+            sess.run(self._restore_op, {self._filename_tensor: prefix})
+        except errors.NotFoundError as e:
+            raise _wrap(e, "a Variable name or other graph key that is missing") from None
+        except errors.InvalidArgumentError as e:
+            raise _wrap(e, "a mismatch between the current graph and the graph") from None
+        for obj, state in groups:
+            obj.restore_saveable_state(sess, state)
+
+
+def _wrap(err: errors.OpError, reason: str) -> errors.OpError:
+    message = (f"Restoring from checkpoint failed. This is most likely due to {reason} from "
+               "the checkpoint. Please ensure that you have not altered the graph expected "
+               f"based on the checkpoint. Original error:\n\n{err.message}")
+    return type(err)(err.node_def, err.op, message)
+
+
+__all__ = ["RANDOM_STATE_NAME", "SAVEABLE_SUFFIX", "Saver", "SaverDef"]
