@@ -82,6 +82,15 @@ def _git_commit() -> str | None:
     return proc.stdout.strip() or None
 
 
+def loadavg() -> str | None:
+    """The 1, 5 and 15 minute load averages (other work on the machine skews timings)."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return None
+
+
 def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:
     """Machine, interpreters and library versions as a flat JSON-able dict."""
     try:
@@ -97,7 +106,7 @@ def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:
         "numpy": _version(sys.executable, "numpy"),
         "tensorflow": _version(pythons.get("tf1"), "tensorflow-cpu", "tensorflow"),
         "torch": _version(pythons.get("torch"), "torch"),
-        "trainkit_commit": _git_commit(), "threads": threads,
+        "loadavg": loadavg(), "trainkit_commit": _git_commit(), "threads": threads,
         "pythons": pythons,
     }
 
@@ -105,7 +114,7 @@ def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:
 def markdown(desc: dict[str, Any]) -> str:
     """The machine description as a Markdown bullet list."""
     keys = ("date", "cpu", "nproc", "mem_total", "os", "python", "numpy", "tensorflow",
-            "torch", "trainkit_commit", "threads", "reps", "quick")
+            "torch", "loadavg", "trainkit_commit", "threads", "reps", "quick")
     return "\n".join(f"- {k}: {desc.get(k)}" for k in keys if k in desc)
 
 

@@ -110,12 +110,12 @@ def cnn(cfg: dict[str, Any]) -> dict[str, Any]:
 def graph_scale(cfg: dict[str, Any]) -> dict[str, Any]:
     """Eager per-op cost of the tanh/add chain (no build or first-run phase)."""
     torch = _torch()
-    from benchmarks.bench_graph_scale import chain_lengths, input_values
+    from benchmarks.bench_graph_scale import CHAIN_KEYS, chain_lengths, input_values
 
     out: dict[str, Any] = {}
     x0 = torch.from_numpy(input_values())
     c = torch.full_like(x0, 0.5)
-    for n in chain_lengths(cfg):
+    for key, n in zip(CHAIN_KEYS, chain_lengths(cfg)):
         def run(n: int = n) -> Any:
             x = x0
             for i in range(n):
@@ -123,6 +123,6 @@ def graph_scale(cfg: dict[str, Any]) -> dict[str, Any]:
             return x
 
         with torch.no_grad():
-            out[f"chain{n}_steady_us_op"] = per_call(run, 0.05 if cfg.get("quick")
+            out[f"{key}_steady_us_op"] = per_call(run, 0.05 if cfg.get("quick")
                                                      else 0.5, warmup=1) / n * 1e6
     return out

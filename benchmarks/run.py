@@ -173,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
             md.append(text)
             if args.profile:
                 machine.print_profiles(Path(args.profile), bench.name)
+    desc_end = {"type": "end", "loadavg_end": machine.loadavg()}
+    with out.open("a", encoding="utf-8") as sink:
+        sink.write(json.dumps(desc_end) + "\n")
+    md.insert(3, f"- loadavg at end: {desc_end['loadavg_end']}")
     print(f"results: {out}")
     if args.markdown:
         Path(args.markdown).write_text("\n".join(md), encoding="utf-8")
