@@ -1,0 +1,287 @@
+"""``Dataset``: an input pipeline described in Python and run inside the graph.
+
+A dataset is a chain of stages (slices of arrays, map, filter, shuffle, batch, repeat,
+take, skip, zip). ``make_one_shot_iterator()`` / ``make_initializable_iterator()`` turn
+it into graph ops whose ``get_next()`` yields one element per ``Session.run`` and raises
+``errors.OutOfRangeError`` at the end, so ``MonitoredSession`` ends an epoch cleanly.
+``map`` functions are traced once into graph ops (like TF) and run by the executor.
+
+Example:
+    >>> ds = Dataset.from_tensor_slices((x, y)).shuffle(100, seed=1).batch(32).repeat(2)
+    >>> features, labels = ds.make_one_shot_iterator().get_next()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from trainkit import nest
+from trainkit.client import executor
+from trainkit.data import pipeline as pl
+from trainkit.framework import conversion
+from trainkit.framework import dtypes as _dt
+from trainkit.framework.graph import get_default_graph
+from trainkit.framework.shapes import TensorShape
+from trainkit.framework.tensor import Tensor
+from trainkit.ops.placeholders import placeholder
+
+Spec = tuple[_dt.DType, TensorShape]
+
+
+class _BuildEnv:
+    """What building a pipeline needs at run time: input values, session, state."""
+
+    def __init__(self, values: dict[Tensor, Any], session: Any, state: Any):
+        self.values = values
+        self.session = session
+        self.state = state
+
+
+def _as_component(value: Any) -> Tensor | np.ndarray:
+    if isinstance(value, Tensor) or conversion.is_tensor_like(value):
+        return conversion.convert_to_tensor(value)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in ("U", "S", "O"):
+            return _dt.to_string_array(value)
+        return value
+    return conversion.value_to_ndarray(value, None)
+
+
+def _spec_of(c: Tensor | np.ndarray, sliced: bool) -> Spec:
+    if isinstance(c, Tensor):
+        shape = c.shape
+        if sliced:
+            if shape.ndims == 0:
+                raise ValueError(f"Cannot slice the scalar tensor {c.name} into elements.")
+            shape = shape[1:] if shape.ndims is not None else TensorShape(None)
+        return c.dtype, shape
+    dt = _dt.string if c.dtype == object else _dt.as_dtype(c.dtype)
+    if sliced:
+        if c.ndim == 0:
+            raise ValueError("Cannot slice a scalar into dataset elements.")
+        return dt, TensorShape(c.shape[1:])
+    return dt, TensorShape(c.shape)
+
+
+class Dataset:
+    """A description of an input pipeline (``tf.compat.v1.data.Dataset``)."""
+
+    def __init__(self, structure: Any, specs: list[Spec], inputs: list[Tensor],
+                 build: Callable[[_BuildEnv], pl.Stage]):
+        self._structure = structure
+        self._specs = specs
+        self._inputs = inputs
+        self._build = build
+
+    # -- sources -------------------------------------------------------------------------
+    @staticmethod
+    def from_tensor_slices(tensors: Any) -> Dataset:
+        """Elements are the slices of ``tensors`` (arrays, tensors, tuples or dicts of them)
+        along their first dimension.
+
+        Raises:
+            ValueError: if the components differ in their first dimension.
+        """
+        return Dataset._from_components(tensors, sliced=True)
+
+    @staticmethod
+    def from_tensors(tensors: Any) -> Dataset:
+        """A dataset with a single element: ``tensors``."""
+        return Dataset._from_components(tensors, sliced=False)
+
+    @staticmethod
+    def _from_components(tensors: Any, sliced: bool) -> Dataset:
+        flat = [_as_component(c) for c in nest.flatten(tensors)]
+        specs = [_spec_of(c, sliced) for c in flat]
+        if sliced:
+            sizes = {int(c.shape[0]) for c in flat if isinstance(c, np.ndarray)}
+            sizes |= {c.shape[0] for c in flat if isinstance(c, Tensor)
+                      and c.shape.ndims and c.shape[0] is not None}
+            if len(sizes) > 1:
+                raise ValueError("Dimensions of the components to slice must match: got first "
+                                 f"dimensions {sorted(sizes)}.")
+        inputs = [c for c in flat if isinstance(c, Tensor)]
+
+        def build(env: _BuildEnv) -> pl.Stage:
+            comps = [np.asarray(env.values[c]) if isinstance(c, Tensor) else c for c in flat]
+            if sliced:
+                if len({len(c) for c in comps}) > 1:
+                    raise ValueError("Dimensions of the components to slice must match: got "
+                                     f"{[len(c) for c in comps]}.")
+                return pl.SliceSource(comps)
+            return pl.TensorsSource(comps)
+
+        return Dataset(tensors, specs, inputs, build)
+
+    @staticmethod
+    def range(*args: int, output_type: Any = _dt.int64) -> Dataset:
+        """Integers like Python's ``range(start, stop, step)``."""
+        dt = _dt.as_dtype(output_type)
+        arr = np.arange(*args, dtype=dt.np_dtype)
+        return Dataset._from_components(arr, sliced=True)
+
+    @staticmethod
+    def zip(datasets: Any) -> Dataset:
+        """Elements of several datasets side by side (a tuple or dict of datasets)."""
+        flat = nest.flatten(datasets)
+        for d in flat:
+            if not isinstance(d, Dataset):
+                raise TypeError(f"Dataset.zip expects datasets, got {type(d).__name__}.")
+        structure = nest.pack_sequence_as(datasets, [d._structure for d in flat])
+        specs = [s for d in flat for s in d._specs]
+        inputs = [t for d in flat for t in d._inputs]
+
+        def build(env: _BuildEnv) -> pl.Stage:
+            return pl.Zip([d._build(env) for d in flat], [len(d._specs) for d in flat])
+
+        return Dataset(structure, specs, inputs, build)
+
+    # -- transformations -------------------------------------------------------------------
+    def _chain(self, make: Callable[[pl.Stage, _BuildEnv], pl.Stage], specs: list[Spec] | None = None,
+               structure: Any = None, extra_inputs: list[Tensor] | None = None) -> Dataset:
+        up = self._build
+
+        def build(env: _BuildEnv) -> pl.Stage:
+            return make(up(env), env)
+
+        return Dataset(self._structure if structure is None else structure,
+                       self._specs if specs is None else specs,
+                       self._inputs + (extra_inputs or []), build)
+
+    def _trace(self, fn: Callable[..., Any], scope: str
+               ) -> tuple[list[Tensor], list[Tensor], Any]:
+        graph = get_default_graph()
+        with graph.name_scope(scope):
+            phs = [placeholder(dt, shape, name=f"arg{i}")
+                   for i, (dt, shape) in enumerate(self._specs)]
+            element = nest.pack_sequence_as(self._structure, phs)
+            if isinstance(element, tuple) and not nest.is_namedtuple(element):
+                out = fn(*element)
+            else:
+                out = fn(element)
+            outs = [conversion.convert_to_tensor(o) for o in nest.flatten(out)]
+        return phs, outs, out
+
+    @staticmethod
+    def _compiled(phs: list[Tensor], outs: list[Tensor], env: _BuildEnv) -> Callable:
+        plan = executor.compile_plan(outs, [], phs, env.state, env.session)
+        dtypes = [o.dtype.np_dtype for o in outs]
+
+        def run(el: tuple) -> tuple:
+            vals = plan.execute(el)
+            return tuple(np.asarray(v, dtype=d) for v, d in zip(vals, dtypes))
+
+        return run
+
+    def map(self, map_func: Callable[..., Any], num_parallel_calls: Any = None) -> Dataset:
+        """Applies ``map_func`` to each element (traced once into graph ops).
+
+        A tuple element is passed as positional arguments, anything else as one argument.
+        """
+        phs, outs, structure = self._trace(map_func, "map")
+        specs = [(o.dtype, o.shape) for o in outs]
+        return self._chain(lambda s, env: pl.Map(s, self._compiled(phs, outs, env)),
+                           specs=specs, structure=structure)
+
+    def filter(self, predicate: Callable[..., Any]) -> Dataset:
+        """Keeps the elements for which ``predicate`` returns a true scalar bool.
+
+        Raises:
+            ValueError: if the predicate does not return one scalar bool tensor.
+        """
+        phs, outs, _ = self._trace(predicate, "filter")
+        if len(outs) != 1 or outs[0].dtype is not _dt.bool_:
+            raise ValueError("`predicate` must return a scalar boolean tensor.")
+
+        def make(s: pl.Stage, env: _BuildEnv) -> pl.Stage:
+            fn = self._compiled(phs, outs, env)
+            return pl.Filter(s, lambda el: bool(fn(el)[0]))
+
+        return self._chain(make)
+
+    def batch(self, batch_size: int, drop_remainder: bool = False) -> Dataset:
+        """Stacks consecutive elements into batches of ``batch_size``.
+
+        Raises:
+            ValueError: if ``batch_size`` is not a positive integer.
+        """
+        if not isinstance(batch_size, int | np.integer) or batch_size <= 0:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+        n = int(batch_size)
+        lead = n if drop_remainder else None
+        specs = [(dt, TensorShape([lead]).concatenate(shape)) for dt, shape in self._specs]
+        return self._chain(lambda s, _env: pl.Batch(s, n, drop_remainder), specs=specs)
+
+    def repeat(self, count: int | None = None) -> Dataset:
+        """Repeats the dataset ``count`` times (forever when None or -1)."""
+        return self._chain(lambda s, _env: pl.Repeat(s, count))
+
+    def shuffle(self, buffer_size: int, seed: int | None = None,
+                reshuffle_each_iteration: bool = True) -> Dataset:
+        """Shuffles with a buffer of ``buffer_size`` elements.
+
+        The seed follows TF1's rules: an explicit ``seed``, else one derived from the graph
+        seed (``tk.set_random_seed``) and the graph's size, else a random one.
+
+        Raises:
+            ValueError: if ``buffer_size`` is not a positive integer.
+        """
+        if not isinstance(buffer_size, int | np.integer) or buffer_size <= 0:
+            raise ValueError(f"buffer_size must be a positive integer, got {buffer_size!r}.")
+        graph = get_default_graph()
+        if seed is None and graph.seed is not None:
+            seed = (int(graph.seed) * 1_000_003 + graph.version) % (2**63)
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy % (2**63))
+        s = int(seed)
+        return self._chain(
+            lambda up, _env: pl.Shuffle(up, int(buffer_size), s, reshuffle_each_iteration))
+
+    def take(self, count: int) -> Dataset:
+        """The first ``count`` elements (-1 for all)."""
+        return self._chain(lambda s, _env: pl.Take(s, int(count)))
+
+    def skip(self, count: int) -> Dataset:
+        """All but the first ``count`` elements (-1 skips all)."""
+        return self._chain(lambda s, _env: pl.Skip(s, int(count)))
+
+    def prefetch(self, buffer_size: Any) -> Dataset:
+        """Accepted for compatibility; elements are produced on demand."""
+        return self
+
+    def cache(self, filename: str = "") -> Dataset:
+        """Accepted for compatibility; sources are already in memory."""
+        return self
+
+    # -- element description ---------------------------------------------------------------
+    @property
+    def output_types(self) -> Any:
+        return nest.pack_sequence_as(self._structure, [dt for dt, _ in self._specs])
+
+    @property
+    def output_shapes(self) -> Any:
+        return nest.pack_sequence_as(self._structure, [s for _, s in self._specs])
+
+    @property
+    def output_classes(self) -> Any:
+        return nest.pack_sequence_as(self._structure, [Tensor] * len(self._specs))
+
+    # -- iterators --------------------------------------------------------------------------
+    def make_one_shot_iterator(self) -> Any:
+        """An iterator that starts on first use and cannot be re-initialized."""
+        from trainkit.data.iterator import Iterator
+
+        return Iterator(self, one_shot=True)
+
+    def make_initializable_iterator(self, shared_name: str | None = None) -> Any:
+        """An iterator that must be started (and can be restarted) by running its
+        ``initializer``."""
+        from trainkit.data.iterator import Iterator
+
+        return Iterator(self, one_shot=False)
+
+
+__all__ = ["Dataset"]
