@@ -140,8 +140,8 @@ class Dataset:
         return Dataset(structure, specs, inputs, build)
 
     # -- transformations -------------------------------------------------------------------
-    def _chain(self, make: Callable[[pl.Stage, _BuildEnv], pl.Stage], specs: list[Spec] | None = None,
-               structure: Any = None, extra_inputs: list[Tensor] | None = None) -> Dataset:
+    def _chain(self, make: Callable[[pl.Stage, _BuildEnv], pl.Stage],
+               specs: list[Spec] | None = None, structure: Any = None, extra_inputs: list[Tensor] | None = None) -> Dataset:
         up = self._build
 
         def build(env: _BuildEnv) -> pl.Stage:
