@@ -141,7 +141,8 @@ class Dataset:
 
     # -- transformations -------------------------------------------------------------------
     def _chain(self, make: Callable[[pl.Stage, _BuildEnv], pl.Stage],
-               specs: list[Spec] | None = None, structure: Any = None, extra_inputs: list[Tensor] | None = None) -> Dataset:
+               specs: list[Spec] | None = None, structure: Any = None,
+               extra_inputs: list[Tensor] | None = None) -> Dataset:
         up = self._build
 
         def build(env: _BuildEnv) -> pl.Stage:
