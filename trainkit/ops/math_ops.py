@@ -1,4 +1,20 @@
-"""Elementwise math ops (NumPy kernels) and the tensor operators that use them."""
+"""Elementwise arithmetic (NumPy kernels, TF1 semantics) and the tensor operators.
+
+Binary ops broadcast like NumPy; a Python operand takes the tensor operand's dtype; two
+tensors of different dtypes are a ``TypeError`` naming both. ``x / y`` is ``truediv``:
+integers are cast to floats first (int8/int16/uint8/uint16 -> float32, int32/int64 ->
+float64, as TF). ``x // y`` floors, ``x % y`` takes the divisor's sign (``floormod``);
+integer division by zero is an ``InvalidArgumentError``. Float division by zero, like
+TF, silently gives ``inf``/``nan``.
+
+This module also re-exports the unary functions, ``matmul``, ``cast``, comparisons and
+reductions, so ``math_ops.<name>`` finds everything TF keeps in ``math_ops``.
+
+Example:
+    >>> import trainkit as tk
+    >>> tk.constant([1, 2]) / 2      # int32 / int32 -> float64
+    <tk.Tensor 'truediv:0' shape=(2,) dtype=float64>
+"""
 
 from __future__ import annotations
 
@@ -6,43 +22,275 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.framework import registry
+from trainkit import errors
+from trainkit.framework import conversion, registry
+from trainkit.framework import dtypes as _dt
+from trainkit.framework.graph import name_scope
+from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor, register_operator
-from trainkit.ops.op_util import binary
+from trainkit.ops.array_ops import identity
+from trainkit.ops.cast_ops import cast, to_double, to_float, to_int32, to_int64
+from trainkit.ops.comparison_ops import (
+    equal,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    not_equal,
+    where,
+)
+from trainkit.ops.elementwise import FLOAT, NUMERIC, binary_op, convert_pair, quiet
+from trainkit.ops.matmul_ops import matmul
+from trainkit.ops.op_util import make_op
+from trainkit.ops.reduction_ops import (
+    argmax,
+    argmin,
+    cumsum,
+    reduce_all,
+    reduce_any,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_prod,
+    reduce_sum,
+)
+from trainkit.ops.unary_ops import (
+    abs,
+    ceil,
+    cos,
+    exp,
+    floor,
+    is_finite,
+    is_inf,
+    is_nan,
+    log,
+    log1p,
+    negative,
+    reciprocal,
+    round,
+    rsqrt,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    square,
+    tanh,
+)
+
+_TRUEDIV_FLOAT = {_dt.int8: _dt.float32, _dt.uint8: _dt.float32, _dt.int16: _dt.float32,
+                  _dt.uint16: _dt.float32, _dt.int32: _dt.float64, _dt.int64: _dt.float64}
 
 
 def add(x: Any, y: Any, name: str | None = None) -> Tensor:
     """``x + y`` elementwise, with NumPy broadcasting."""
-    return binary("AddV2", x, y, name or "add")
+    return binary_op("AddV2", x, y, name or "add", NUMERIC)
 
 
 def subtract(x: Any, y: Any, name: str | None = None) -> Tensor:
     """``x - y`` elementwise."""
-    return binary("Sub", x, y, name or "sub")
+    return binary_op("Sub", x, y, name or "sub", NUMERIC)
 
 
 def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
     """``x * y`` elementwise."""
-    return binary("Mul", x, y, name or "mul")
+    return binary_op("Mul", x, y, name or "mul", NUMERIC)
 
 
-@registry.register_kernel("AddV2")
-def _add_kernel(ctx: registry.KernelContext, x: Any, y: Any) -> Any:
-    return np.add(x, y)
+def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
+    """``x / y`` with Python 3 semantics: integer inputs are cast to a float type first.
+
+    Example:
+        >>> truediv(tk.constant(3), tk.constant(2))   # 1.5, dtype float64
+    """
+    name = name or "truediv"
+    x, y = convert_pair("RealDiv", x, y, name)
+    target = _TRUEDIV_FLOAT.get(x.dtype)
+    if target is None:
+        return binary_op("RealDiv", x, y, name, FLOAT)
+    with name_scope(name, values=[x, y]) as scope:
+        return binary_op("RealDiv", cast(x, target), cast(y, target), scope, FLOAT)
 
 
-@registry.register_kernel("Sub")
-def _sub_kernel(ctx: registry.KernelContext, x: Any, y: Any) -> Any:
-    return np.subtract(x, y)
+def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
+    """``x / y`` (the same as :func:`truediv`)."""
+    return truediv(x, y, name=name or "truediv")
 
 
-@registry.register_kernel("Mul")
-def _mul_kernel(ctx: registry.KernelContext, x: Any, y: Any) -> Any:
-    return np.multiply(x, y)
+def realdiv(x: Any, y: Any, name: str | None = None) -> Tensor:
+    """``x / y`` for floating tensors (no casting)."""
+    return binary_op("RealDiv", x, y, name or "RealDiv", FLOAT)
+
+
+def floordiv(x: Any, y: Any, name: str | None = None) -> Tensor:
+    """``floor(x / y)`` elementwise (Python's ``//``), for integers and floats."""
+    return binary_op("FloorDiv", x, y, name or "floordiv", NUMERIC)
+
+
+def div(x: Any, y: Any, name: str | None = None) -> Tensor:
+    """TF1's legacy ``div``: floor division for integers, real division for floats."""
+    x, y = convert_pair("Div", x, y, name or "div")
+    if x.dtype in FLOAT:
+        return binary_op("RealDiv", x, y, name or "div", FLOAT)
+    return floordiv(x, y, name=name or "div")
+
+
+def mod(x: Any, y: Any, name: str | None = None) -> Tensor:
+    """``x % y`` with the divisor's sign (Python's ``%``, TF's ``floormod``)."""
+    return binary_op("FloorMod", x, y, name or "mod", NUMERIC)
+
+
+floormod = mod
+
+
+def pow(x: Any, y: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
+    """``x ** y`` elementwise (integers to negative integer powers are an error at run)."""
+    return binary_op("Pow", x, y, name or "pow", NUMERIC)
+
+
+def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:
+    """The elementwise maximum (NaN propagates)."""
+    return binary_op("Maximum", x, y, name or "Maximum", NUMERIC)
+
+
+def minimum(x: Any, y: Any, name: str | None = None) -> Tensor:
+    """The elementwise minimum (NaN propagates)."""
+    return binary_op("Minimum", x, y, name or "Minimum", NUMERIC)
+
+
+def squared_difference(x: Any, y: Any, name: str | None = None) -> Tensor:
+    """``(x - y) ** 2`` elementwise."""
+    return binary_op("SquaredDifference", x, y, name or "SquaredDifference", NUMERIC)
+
+
+def add_n(inputs: list, name: str | None = None) -> Tensor:
+    """The elementwise sum of a list of tensors with the same shape and dtype.
+
+    Raises:
+        ValueError: if ``inputs`` is empty or the static shapes differ.
+        TypeError: if the dtypes differ.
+    """
+    if not isinstance(inputs, list | tuple) or not inputs:
+        raise ValueError("inputs must be a non-empty list of tensors (add_n).")
+    ts = [conversion.convert_to_tensor(t) for t in inputs]
+    if len(ts) == 1:
+        return identity(ts[0], name=name or "AddN") if name else ts[0]
+    shape = TensorShape(None)
+    for t in ts:
+        if t.dtype is not ts[0].dtype:
+            raise TypeError(f"AddN op '{name or 'AddN'}': inputs must have the same dtype, got "
+                            f"{ts[0].dtype.name} ({ts[0].name}) and {t.dtype.name} ({t.name}).")
+        try:
+            shape = shape.merge_with(t.shape)
+        except ValueError:
+            raise ValueError(f"AddN op '{name or 'AddN'}': inputs must have the same shape, "
+                             f"got {ts[0].shape} ({ts[0].name}) and {t.shape} ({t.name})."
+                             ) from None
+    if ts[0].dtype not in NUMERIC:
+        raise TypeError(f"AddN op '{name or 'AddN'}': dtype {ts[0].dtype.name} is not numeric.")
+    return make_op("AddN", ts, [ts[0].dtype], name=name or "AddN", attrs={"N": len(ts)},
+                   shapes=[shape]).outputs[0]
+
+
+def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any,
+                  name: str | None = None) -> Tensor:
+    """Clips ``t`` elementwise to ``[clip_value_min, clip_value_max]``.
+
+    Raises:
+        ValueError: if the bounds would broadcast ``t`` to a larger shape.
+    """
+    with name_scope(name or "clip_by_value") as scope:
+        t = conversion.convert_to_tensor(t)
+        lo = minimum(t, clip_value_max)
+        out = maximum(lo, clip_value_min, name=scope)
+        if not out.shape.is_compatible_with(t.shape) or (
+                out.shape.ndims is not None and t.shape.ndims is not None
+                and out.shape.ndims != t.shape.ndims):
+            raise ValueError(f"clip_by_value '{scope}': the bounds broadcast {t.name} of shape "
+                             f"{t.shape} to {out.shape}.")
+        return out
+
+
+# -- kernels -----------------------------------------------------------------------------
+def _k2(fn: Any) -> Any:
+    def kernel(ctx: registry.KernelContext, x: Any, y: Any) -> Any:
+        return fn(x, y)
+    return kernel
+
+
+registry.register_kernel("AddV2")(_k2(np.add))
+registry.register_kernel("Sub")(_k2(np.subtract))
+registry.register_kernel("Mul")(_k2(np.multiply))
+registry.register_kernel("Maximum")(_k2(np.maximum))
+registry.register_kernel("Minimum")(_k2(np.minimum))
+registry.register_kernel("RealDiv")(quiet(_k2(np.divide)))
+
+
+@registry.register_kernel("SquaredDifference")
+@quiet
+def _squared_difference(ctx: registry.KernelContext, x: Any, y: Any) -> Any:
+    return np.square(np.subtract(x, y))
+
+
+def _int_zero_check(y: Any) -> None:
+    if y.dtype.kind in "iu" and not np.all(y):
+        raise errors.InvalidArgumentError(None, None, "Integer division by zero")
+
+
+@registry.register_kernel("FloorDiv")
+@quiet
+def _floordiv(ctx: registry.KernelContext, x: Any, y: Any) -> Any:
+    _int_zero_check(y)
+    return np.floor_divide(x, y)
+
+
+@registry.register_kernel("FloorMod")
+@quiet
+def _floormod(ctx: registry.KernelContext, x: Any, y: Any) -> Any:
+    _int_zero_check(y)
+    return np.mod(x, y)
+
+
+@registry.register_kernel("Pow")
+@quiet
+def _pow(ctx: registry.KernelContext, x: Any, y: Any) -> Any:
+    return np.power(x, y)
+
+
+@registry.register_kernel("AddN")
+def _add_n(ctx: registry.KernelContext, *xs: Any) -> Any:
+    out = np.add(xs[0], xs[1])
+    if len(xs) > 2:
+        if not isinstance(out, np.ndarray):
+            for v in xs[2:]:
+                out = out + v
+            return out
+        for v in xs[2:]:
+            np.add(out, v, out=out)
+    return out
 
 
 register_operator("add", add)
 register_operator("sub", subtract)
 register_operator("mul", multiply)
+register_operator("truediv", truediv)
+register_operator("floordiv", floordiv)
+register_operator("mod", mod)
+register_operator("pow", pow)
+register_operator("neg", negative)
+register_operator("abs", abs)
 
-__all__ = ["add", "subtract", "multiply"]
+__all__ = [
+    "add", "subtract", "multiply", "truediv", "divide", "realdiv", "floordiv", "div", "mod",
+    "floormod", "pow", "maximum", "minimum", "squared_difference", "add_n", "clip_by_value",
+    "negative", "abs", "sign", "square", "sqrt", "rsqrt", "exp", "log", "log1p", "sin",
+    "cos", "tanh", "sigmoid", "reciprocal", "floor", "ceil", "round", "is_nan", "is_finite",
+    "is_inf", "matmul", "cast", "to_float", "to_double", "to_int32", "to_int64", "equal",
+    "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
+    "logical_or", "logical_not", "logical_xor", "where", "reduce_sum", "reduce_mean",
+    "reduce_max", "reduce_min", "reduce_prod", "reduce_any", "reduce_all", "argmax",
+    "argmin", "cumsum",
+]

@@ -1,0 +1,68 @@
+"""``cast`` and its shortcuts (``to_float``, ``to_double``, ``to_int32``, ``to_int64``).
+
+Floats cast to integers truncate toward zero; anything cast to ``bool`` is ``x != 0``;
+casting to the tensor's own dtype returns the tensor itself (as TF1 does). Strings cannot
+be cast (``TypeError``).
+
+Example:
+    >>> import trainkit as tk
+    >>> tk.cast(tk.constant([1.7, -1.7]), tk.int32).dtype
+    tk.int32
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trainkit.framework import conversion, registry
+from trainkit.framework import dtypes as _dt
+from trainkit.framework.tensor import Tensor
+from trainkit.ops.elementwise import quiet
+from trainkit.ops.op_util import make_op
+
+
+def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
+    """``x`` converted elementwise to ``dtype``.
+
+    Raises:
+        TypeError: if either dtype is ``string`` or ``dtype`` is not a dtype.
+    """
+    dst = _dt.as_dtype(dtype)
+    x = conversion.convert_to_tensor(x)
+    if x.dtype is dst:
+        return x
+    if x.dtype is _dt.string or dst is _dt.string:
+        raise TypeError(f"Cast op '{name or 'Cast'}': cannot cast {x.name} from "
+                        f"{x.dtype.name} to {dst.name}.")
+    return make_op("Cast", [x], [dst], name=name or "Cast",
+                   attrs={"SrcT": x.dtype, "DstT": dst, "_np": dst.np_dtype},
+                   shapes=[x.shape]).outputs[0]
+
+
+def to_float(x: Any, name: str = "ToFloat") -> Tensor:
+    """``cast(x, float32)``."""
+    return cast(x, _dt.float32, name=name)
+
+
+def to_double(x: Any, name: str = "ToDouble") -> Tensor:
+    """``cast(x, float64)``."""
+    return cast(x, _dt.float64, name=name)
+
+
+def to_int32(x: Any, name: str = "ToInt32") -> Tensor:
+    """``cast(x, int32)``."""
+    return cast(x, _dt.int32, name=name)
+
+
+def to_int64(x: Any, name: str = "ToInt64") -> Tensor:
+    """``cast(x, int64)``."""
+    return cast(x, _dt.int64, name=name)
+
+
+@registry.register_kernel("Cast")
+@quiet  # NaN/inf -> int is undefined (as in TF) but must not warn
+def _cast(ctx: registry.KernelContext, x: Any) -> Any:
+    return x.astype(ctx.attrs["_np"])
+
+
+__all__ = ["cast", "to_float", "to_double", "to_int32", "to_int64"]

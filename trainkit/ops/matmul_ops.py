@@ -1,0 +1,116 @@
+"""``matmul``: matrix products (``MatMul`` for rank 2, ``BatchMatMulV2`` above).
+
+Example:
+    >>> import trainkit as tk
+    >>> a = tk.placeholder(tk.float32, [None, 3])
+    >>> tk.matmul(a, tk.constant([[1.0], [2.0], [3.0]])).shape.as_list()
+    [None, 1]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from trainkit import errors
+from trainkit.framework import registry
+from trainkit.framework.shapes import TensorShape, broadcast_static
+from trainkit.framework.tensor import Tensor, register_operator
+from trainkit.ops.elementwise import NUMERIC, check_dtype, convert_pair
+from trainkit.ops.op_util import make_op
+
+
+def _dims_equal(a: int | None, b: int | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
+           adjoint_a: bool = False, adjoint_b: bool = False, a_is_sparse: bool = False,
+           b_is_sparse: bool = False, name: str | None = None) -> Tensor:
+    """The matrix product of ``a`` and ``b`` (after optional transposes).
+
+    Inputs of rank > 2 are batches of matrices: the last two dimensions multiply and the
+    leading (batch) dimensions broadcast (``BatchMatMulV2``). For real dtypes
+    ``adjoint_*`` is the same as ``transpose_*``; ``*_is_sparse`` are accepted and
+    ignored (they are only hints in TF).
+
+    Raises:
+        ValueError: if a rank is below 2, both transpose and adjoint are set, or the
+            static inner dimensions differ.
+        TypeError: if the dtypes differ or are not numeric.
+
+    Example:
+        >>> c = tk.matmul(tk.constant([[1.0, 2.0]]), tk.constant([[3.0], [4.0]]))  # [[11.]]
+    """
+    name = name or "MatMul"
+    a, b = convert_pair("MatMul", a, b, name)
+    check_dtype("MatMul", name, "a", a, NUMERIC)
+    if transpose_a and adjoint_a or transpose_b and adjoint_b:
+        raise ValueError(f"MatMul op '{name}': only one of transpose_a/adjoint_a (and of "
+                         "transpose_b/adjoint_b) may be True.")
+    ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
+    ra, rb = a.shape.ndims, b.shape.ndims
+    for t, r in ((a, ra), (b, rb)):
+        if r is not None and r < 2:
+            raise ValueError(f"MatMul op '{name}': shape must be at least rank 2 but is "
+                             f"rank {r} for {t.name} with shape {t.shape}.")
+    batched = not (ra == 2 and rb == 2)
+    shape = _matmul_shape(a.shape, b.shape, ta, tb, name)
+    if batched:
+        op = make_op("BatchMatMulV2", [a, b], [a.dtype], name=name,
+                     attrs={"adj_x": ta, "adj_y": tb}, shapes=[shape])
+    else:
+        op = make_op("MatMul", [a, b], [a.dtype], name=name,
+                     attrs={"transpose_a": ta, "transpose_b": tb}, shapes=[shape])
+    return op.outputs[0]
+
+
+def _matmul_shape(sa: TensorShape, sb: TensorShape, ta: bool, tb: bool,
+                  name: str) -> TensorShape:
+    if sa.ndims is None or sb.ndims is None:
+        return TensorShape(None)
+    m, ka = (sa[-1], sa[-2]) if ta else (sa[-2], sa[-1])
+    kb, n = (sb[-1], sb[-2]) if tb else (sb[-2], sb[-1])
+    if not _dims_equal(ka, kb):
+        raise ValueError(f"MatMul op '{name}': dimensions must be equal, but are {ka} and "
+                         f"{kb} (input shapes {sa}, {sb}, transpose_a={ta}, "
+                         f"transpose_b={tb}).")
+    try:
+        batch = broadcast_static(sa[:-2], sb[:-2])
+    except ValueError:
+        raise ValueError(f"MatMul op '{name}': batch dimensions of {sa} and {sb} do not "
+                         "broadcast.") from None
+    return batch.concatenate([m, n])
+
+
+def _size_error(a: Any, b: Any, ta: bool, tb: bool) -> errors.InvalidArgumentError:
+    return errors.InvalidArgumentError(
+        None, None, f"Matrix size-incompatible: In[0]: {list(np.shape(a))}, In[1]: "
+                    f"{list(np.shape(b))} (transpose_a={ta}, transpose_b={tb})")
+
+
+@registry.register_kernel("MatMul")
+def _matmul(ctx: registry.KernelContext, a: Any, b: Any) -> Any:
+    attrs = ctx.attrs
+    ta, tb = attrs["transpose_a"], attrs["transpose_b"]
+    try:
+        return np.matmul(a.T if ta else a, b.T if tb else b)
+    except ValueError:
+        raise _size_error(a, b, ta, tb) from None
+
+
+@registry.register_kernel("BatchMatMulV2")
+def _batch_matmul(ctx: registry.KernelContext, a: Any, b: Any) -> Any:
+    attrs = ctx.attrs
+    ta, tb = attrs["adj_x"], attrs["adj_y"]
+    try:
+        return np.matmul(np.swapaxes(a, -1, -2) if ta else a,
+                         np.swapaxes(b, -1, -2) if tb else b)
+    except ValueError:
+        raise _size_error(a, b, ta, tb) from None
+
+
+register_operator("matmul", matmul)
+
+__all__ = ["matmul"]
