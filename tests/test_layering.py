@@ -13,8 +13,9 @@ ALLOWED = {
     "ops": BASE | {"framework", "ops"},
     "client": BASE | {"framework", "client"},
     "autodiff": BASE | {"framework", "ops", "autodiff"},
-    "training": BASE | {"framework", "ops", "client", "autodiff", "training"},
+    # summary builds only on ops; training uses it for Scaffold's default summary_op.
     "summary": BASE | {"framework", "ops", "client", "summary"},
+    "training": BASE | {"framework", "ops", "client", "autodiff", "summary", "training"},
     "hooks": BASE | {"framework", "ops", "client", "autodiff", "training", "summary", "hooks"},
     "data": BASE | {"framework", "ops", "client", "autodiff", "training", "data"},
 }
