@@ -21,4 +21,20 @@ from trainkit.training.checkpoint_reader import (  # noqa: F401
     load_checkpoint,
     load_variable,
 )
+from trainkit.training.learning_rate import (  # noqa: F401
+    cosine_decay,
+    exponential_decay,
+    inverse_time_decay,
+    piecewise_constant,
+    polynomial_decay,
+)
+from trainkit.training.optimizer import Optimizer  # noqa: F401
+from trainkit.training.optimizers import (  # noqa: F401
+    AdadeltaOptimizer,
+    AdagradOptimizer,
+    AdamOptimizer,
+    GradientDescentOptimizer,
+    MomentumOptimizer,
+    RMSPropOptimizer,
+)
 from trainkit.training.saver import Saver  # noqa: F401
