@@ -172,15 +172,18 @@ def _named_items(var_list: Any) -> list[tuple[str, Any]]:
             if not isinstance(key, str):
                 raise TypeError(f"var_list keys must be strings, got {key!r}.")
             items.append((key, obj))
-    elif isinstance(var_list, Sequence | set | frozenset):
-        items = [(obj.name if _is_saveable(obj) else _var_name(obj), obj) for obj in var_list]
+    elif isinstance(var_list, Sequence | set | frozenset) and not isinstance(var_list, str):
+        items = [(None, obj) for obj in var_list]
     else:
         raise TypeError(f"A list or dict of variables is expected, got {var_list!r}.")
     seen: set[str] = set()
-    for name, obj in items:
-        if not _is_saveable(obj) and not hasattr(obj, "op"):
+    for i, (name, obj) in enumerate(items):
+        if not _is_saveable(obj) and not hasattr(getattr(obj, "op", None), "name"):
             raise TypeError(f"Variable to save is not a Variable or saveable object: {obj!r} "
-                            f"(name {name!r}).")
+                            f"(var_list[{name if name is not None else i!r}]).")
+        if name is None:
+            name = obj.name if _is_saveable(obj) else _var_name(obj)
+            items[i] = (name, obj)
         if name in seen:
             raise ValueError(f"At least two variables have the same name: {name}")
         seen.add(name)
