@@ -61,7 +61,36 @@ from trainkit.framework.graph import (
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.ops.array_ops import identity
+from trainkit.ops.array_ops import (  # noqa: A004 - TF's public names (range, slice)
+    boolean_mask,
+    concat,
+    expand_dims,
+    fill,
+    gather,
+    gather_nd,
+    identity,
+    one_hot,
+    ones,
+    ones_like,
+    pad,
+    range,
+    rank,
+    reshape,
+    scatter_nd,
+    shape,
+    size,
+    slice,
+    split,
+    squeeze,
+    stack,
+    stop_gradient,
+    strided_slice,
+    tile,
+    transpose,
+    unstack,
+    zeros,
+    zeros_like,
+)
 from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names (abs, pow, round)
     abs,
     add,
@@ -133,6 +162,9 @@ from trainkit.ops.session_ops import (
     get_session_handle,
     get_session_tensor,
 )
+from trainkit.ops.shape_ops import invert_permutation
+from trainkit.ops.slicing_ops import newaxis
+from trainkit.ops.sparse_ops import sparse_tensor_to_dense
 
 # -- more op modules are imported below (one block per module) --------------------------
 

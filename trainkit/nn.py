@@ -1,0 +1,26 @@
+"""``tk.nn``: activations, losses, dropout, moments, convolution and pooling (re-exports,
+mirroring ``tf.compat.v1.nn``)."""
+
+from __future__ import annotations
+
+from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
+from trainkit.ops.nn_activations import (
+    bias_add,
+    elu,
+    leaky_relu,
+    log_softmax,
+    relu,
+    relu6,
+    selu,
+    softmax,
+    softplus,
+    softsign,
+)
+from trainkit.ops.nn_losses_ops import (
+    l2_loss,
+    sigmoid_cross_entropy_with_logits,
+    softmax_cross_entropy_with_logits,
+    softmax_cross_entropy_with_logits_v2,
+    sparse_softmax_cross_entropy_with_logits,
+)
+from trainkit.ops.nn_ops import dropout, moments, sigmoid, tanh

@@ -1,0 +1,411 @@
+"""2-D convolution and pooling: ``conv2d``, ``max_pool``/``max_pool2d``, ``avg_pool`` and
+the backprop kernels their gradients use.
+
+The convolution is im2col: ``sliding_window_view`` gives every receptive field as a view,
+one copy makes them a ``[N*OH*OW, KH*KW*C]`` matrix and one matmul applies the filter.
+The input backprop (col2im) and the pooling kernels loop over the KH*KW kernel offsets,
+never over pixels. ``NCHW`` inputs are transposed to ``NHWC`` inside the kernels.
+
+Example:
+    >>> import trainkit as tk
+    >>> x = tk.zeros([2, 8, 8, 1]); w = tk.zeros([3, 3, 1, 4])
+    >>> tk.nn.conv2d(x, w, strides=[1, 2, 2, 1], padding="SAME").shape.as_list()
+    [2, 4, 4, 4]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from trainkit import errors
+from trainkit.framework import conversion, registry
+from trainkit.framework.shapes import TensorShape
+from trainkit.framework.tensor import Tensor
+from trainkit.ops.op_util import make_op
+
+
+# -- geometry ------------------------------------------------------------------------------
+def _hw(value: Any, what: str, data_format: str) -> tuple[int, int]:
+    """``(h, w)`` from an int, a 1-, 2- or 4-element list (batch/channel entries must be 1)."""
+    v = [value] if isinstance(value, int) else [int(i) for i in value]
+    if len(v) == 1:
+        return v[0], v[0]
+    if len(v) == 2:
+        return v[0], v[1]
+    if len(v) == 4:
+        c = 1 if data_format == "NCHW" else 3
+        if v[0] != 1 or v[c] != 1:
+            raise ValueError(f"{what}: the batch and depth entries must be 1 (got {v}); "
+                             "pooling/striding over them is not supported.")
+        return (v[2], v[3]) if data_format == "NCHW" else (v[1], v[2])
+    raise ValueError(f"{what} must be an int or have 1, 2 or 4 elements, got {value!r}.")
+
+
+def _out_and_pads(size: int, k: int, s: int, padding: str) -> tuple[int, int, int]:
+    """Output size and (before, after) padding along one spatial axis (TF's rules)."""
+    if padding == "SAME":
+        out = -(-size // s)
+        total = max((out - 1) * s + k - size, 0)
+        return out, total // 2, total - total // 2
+    out = (size - k) // s + 1 if size >= k else 0
+    if out <= 0:
+        raise ValueError(f"Computed output size would be negative: {size - k + 1} [input "
+                         f"size: {size}, kernel size: {k}, stride: {s}]")
+    return out, 0, 0
+
+
+def _static_out(size: int | None, k: int, s: int, padding: str) -> int | None:
+    if size is None:
+        return None
+    return _out_and_pads(size, k, s, padding)[0]
+
+
+def _check_padding(padding: Any) -> str:
+    p = str(padding).upper() if isinstance(padding, str) else padding
+    if p not in ("SAME", "VALID"):
+        raise ValueError(f"padding must be 'SAME' or 'VALID', got {padding!r}.")
+    return p
+
+
+def _check_format(data_format: Any) -> str:
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"data_format must be 'NHWC' or 'NCHW', got {data_format!r}.")
+    return data_format
+
+
+def _to_nhwc(x: np.ndarray, fmt: str) -> np.ndarray:
+    return x.transpose(0, 2, 3, 1) if fmt == "NCHW" else x
+
+
+def _from_nhwc(x: np.ndarray, fmt: str) -> np.ndarray:
+    return np.ascontiguousarray(x.transpose(0, 3, 1, 2)) if fmt == "NCHW" else x
+
+
+def _nhwc_shape(dims: list, fmt: str) -> list:
+    return [dims[0], dims[2], dims[3], dims[1]] if fmt == "NCHW" else list(dims)
+
+
+def _from_nhwc_shape(dims: list, fmt: str) -> list:
+    return [dims[0], dims[3], dims[1], dims[2]] if fmt == "NCHW" else list(dims)
+
+
+class _Geom:
+    """Where every output pixel of a conv/pool reads its input."""
+
+    __slots__ = ("kh", "kw", "sh", "sw", "dh", "dw", "oh", "ow", "pads")
+
+    def __init__(self, h: int, w: int, kh: int, kw: int, attrs: dict):
+        self.kh, self.kw = kh, kw
+        self.sh, self.sw = attrs["strides_hw"]
+        self.dh, self.dw = attrs.get("dilations_hw", (1, 1))
+        pad = attrs["padding"]
+        self.oh, pt, pb = _out_and_pads(h, (kh - 1) * self.dh + 1, self.sh, pad)
+        self.ow, pl, pr = _out_and_pads(w, (kw - 1) * self.dw + 1, self.sw, pad)
+        self.pads = ((0, 0), (pt, pb), (pl, pr), (0, 0))
+
+    def offsets(self) -> Any:
+        """Yields ``(i, j, index)`` plus the padded-input slices read at kernel offset
+        ``(i, j)``."""
+        for i in range(self.kh):
+            for j in range(self.kw):
+                a, b = i * self.dh, j * self.dw
+                yield i, j, (slice(None), slice(a, a + self.sh * (self.oh - 1) + 1, self.sh),
+                             slice(b, b + self.sw * (self.ow - 1) + 1, self.sw), slice(None))
+
+    def crop(self, xp: np.ndarray) -> np.ndarray:
+        (_, _), (pt, pb), (pl, pr), _ = self.pads
+        return xp[:, pt:xp.shape[1] - pb, pl:xp.shape[2] - pr, :]
+
+
+def _cols(xp: np.ndarray, g: _Geom) -> np.ndarray:
+    """The im2col matrix ``[N*OH*OW, KH*KW*C]`` of a padded NHWC input."""
+    khe, kwe = (g.kh - 1) * g.dh + 1, (g.kw - 1) * g.dw + 1
+    v = sliding_window_view(xp, (khe, kwe), axis=(1, 2))
+    v = v[:, ::g.sh, ::g.sw, :, ::g.dh, ::g.dw][:, :g.oh, :g.ow]
+    n, c = xp.shape[0], xp.shape[3]
+    return v.transpose(0, 1, 2, 4, 5, 3).reshape(n * g.oh * g.ow, g.kh * g.kw * c)
+
+
+# -- conv2d ---------------------------------------------------------------------------------
+def conv2d(input: Any, filter: Any = None, strides: Any = None, padding: Any = None,
+           use_cudnn_on_gpu: bool = True, data_format: str = "NHWC",
+           dilations: Any = (1, 1, 1, 1), name: str | None = None,
+           filters: Any = None) -> Tensor:
+    """2-D convolution of a 4-D ``input`` with a ``[KH, KW, C_in, C_out]`` filter.
+
+    Raises:
+        ValueError: for bad strides/padding/data_format or mismatched channels.
+    """
+    if filter is None:
+        filter = filters
+    if filter is None or strides is None or padding is None:
+        raise ValueError("conv2d needs filter, strides and padding.")
+    x = conversion.convert_to_tensor(input)
+    w = conversion.convert_to_tensor(filter, dtype=x.dtype) if not isinstance(filter, Tensor) \
+        else filter
+    if not x.dtype.is_floating or w.dtype is not x.dtype:
+        raise TypeError(f"conv2d: input and filter must share a floating dtype, got "
+                        f"{x.dtype.name} and {w.dtype.name}.")
+    fmt = _check_format(data_format)
+    attrs = {"strides": list(strides) if not isinstance(strides, int) else strides,
+             "strides_hw": _hw(strides, "strides", fmt), "padding": _check_padding(padding),
+             "data_format": fmt, "dilations_hw": _hw(dilations, "dilations", fmt)}
+    name = name or "Conv2D"
+    for t, what in ((x, "input"), (w, "filter")):
+        if t.shape.ndims not in (None, 4):
+            raise ValueError(f"Shape must be rank 4 but is rank {t.shape.ndims} for '{name}' "
+                             f"(op: 'Conv2D'): {what} shape {t.shape}.")
+    out = TensorShape(None)
+    if x.shape.ndims == 4:
+        n, h, wd, c = _nhwc_shape(x.shape.as_list(), fmt)
+        o = None
+        if w.shape.ndims == 4:
+            kh, kw, ci, o = w.shape.as_list()
+            if c is not None and ci is not None and c != ci:
+                raise ValueError(f"Depth of input ({c}) must match the input depth of the "
+                                 f"filter ({ci}) for '{name}' (op: 'Conv2D') with input "
+                                 f"shapes: {x.shape}, {w.shape}.")
+            dh, dw = attrs["dilations_hw"]
+            oh = None if kh is None else _static_out(h, (kh - 1) * dh + 1,
+                                                     attrs["strides_hw"][0], attrs["padding"])
+            ow = None if kw is None else _static_out(wd, (kw - 1) * dw + 1,
+                                                     attrs["strides_hw"][1], attrs["padding"])
+            out = TensorShape(_from_nhwc_shape([n, oh, ow, o], fmt))
+        else:
+            out = TensorShape([None] * 4)
+    return make_op("Conv2D", [x, w], [x.dtype], name=name, attrs=attrs,
+                   shapes=[out]).outputs[0]
+
+
+def _conv_forward(x: np.ndarray, w: np.ndarray, attrs: dict) -> np.ndarray:
+    n, h, wd, c = x.shape
+    kh, kw, ci, co = w.shape
+    if c != ci:
+        raise errors.InvalidArgumentError(
+            None, None, f"input depth must be evenly divisible by filter depth: {c} vs {ci}")
+    g = _Geom(h, wd, kh, kw, attrs)
+    xp = np.pad(x, g.pads) if any(p != (0, 0) for p in g.pads) else x
+    out = _cols(xp, g) @ w.reshape(kh * kw * c, co)
+    return out.reshape(n, g.oh, g.ow, co)
+
+
+@registry.register_kernel("Conv2D")
+def _conv2d_kernel(ctx: registry.KernelContext, x: Any, w: Any) -> np.ndarray:
+    fmt = ctx.attrs["data_format"]
+    try:
+        y = _conv_forward(_to_nhwc(np.asarray(x), fmt), np.asarray(w), ctx.attrs)
+    except ValueError as e:
+        raise errors.InvalidArgumentError(None, None, str(e)) from None
+    return _from_nhwc(y, fmt)
+
+
+def conv2d_backprop_input(input_sizes: Any, filter: Tensor, out_backprop: Tensor,
+                          attrs: dict, name: str = "Conv2DBackpropInput") -> Tensor:
+    """The gradient of ``conv2d`` with respect to its input (of shape ``input_sizes``)."""
+    s = conversion.convert_to_tensor(input_sizes)
+    from trainkit.ops.static_value import partial_shape_value
+
+    return make_op("Conv2DBackpropInput", [s, filter, out_backprop], [out_backprop.dtype],
+                   name=name, attrs=dict(attrs), shapes=[partial_shape_value(s)]).outputs[0]
+
+
+def conv2d_backprop_filter(input: Tensor, filter_sizes: Any, out_backprop: Tensor,
+                           attrs: dict, name: str = "Conv2DBackpropFilter") -> Tensor:
+    """The gradient of ``conv2d`` with respect to its filter (of shape ``filter_sizes``)."""
+    s = conversion.convert_to_tensor(filter_sizes)
+    from trainkit.ops.static_value import partial_shape_value
+
+    return make_op("Conv2DBackpropFilter", [input, s, out_backprop], [out_backprop.dtype],
+                   name=name, attrs=dict(attrs), shapes=[partial_shape_value(s)]).outputs[0]
+
+
+@registry.register_kernel("Conv2DBackpropInput")
+def _conv2d_bp_input(ctx: registry.KernelContext, sizes: Any, w: Any, dy: Any) -> Any:
+    fmt = ctx.attrs["data_format"]
+    n, h, wd, c = _nhwc_shape([int(d) for d in sizes], fmt)
+    dy = _to_nhwc(np.asarray(dy), fmt)
+    kh, kw, _, co = w.shape
+    g = _Geom(h, wd, kh, kw, ctx.attrs)
+    dcols = (dy.reshape(-1, co) @ w.reshape(-1, co).T).reshape(n, g.oh, g.ow, kh, kw, c)
+    (_, _), (pt, pb), (pl, pr), _ = g.pads
+    dxp = np.zeros((n, h + pt + pb, wd + pl + pr, c), dtype=dy.dtype)
+    for i, j, sl in g.offsets():
+        dxp[sl] += dcols[:, :, :, i, j, :]
+    return _from_nhwc(np.ascontiguousarray(g.crop(dxp)), fmt)
+
+
+@registry.register_kernel("Conv2DBackpropFilter")
+def _conv2d_bp_filter(ctx: registry.KernelContext, x: Any, sizes: Any, dy: Any) -> Any:
+    fmt = ctx.attrs["data_format"]
+    x = _to_nhwc(np.asarray(x), fmt)
+    dy = _to_nhwc(np.asarray(dy), fmt)
+    kh, kw, c, co = (int(d) for d in sizes)
+    g = _Geom(x.shape[1], x.shape[2], kh, kw, ctx.attrs)
+    xp = np.pad(x, g.pads) if any(p != (0, 0) for p in g.pads) else x
+    dw = _cols(xp, g).T @ dy.reshape(-1, co)
+    return dw.reshape(kh, kw, c, co)
+
+
+# -- pooling --------------------------------------------------------------------------------
+def _pool(op_type: str, value: Any, ksize: Any, strides: Any, padding: Any,
+          data_format: str, name: str | None) -> Tensor:
+    x = conversion.convert_to_tensor(value)
+    fmt = _check_format(data_format)
+    attrs = {"ksize_hw": _hw(ksize, "ksize", fmt), "strides_hw": _hw(strides, "strides", fmt),
+             "padding": _check_padding(padding), "data_format": fmt}
+    name = name or op_type
+    if x.shape.ndims not in (None, 4):
+        raise ValueError(f"Shape must be rank 4 but is rank {x.shape.ndims} for '{name}' "
+                         f"(op: '{op_type}') with input shape {x.shape}.")
+    out = TensorShape(None)
+    if x.shape.ndims == 4:
+        n, h, w, c = _nhwc_shape(x.shape.as_list(), fmt)
+        (kh, kw), (sh, sw) = attrs["ksize_hw"], attrs["strides_hw"]
+        out = TensorShape(_from_nhwc_shape(
+            [n, _static_out(h, kh, sh, attrs["padding"]),
+             _static_out(w, kw, sw, attrs["padding"]), c], fmt))
+    return make_op(op_type, [x], [x.dtype], name=name, attrs=attrs, shapes=[out]).outputs[0]
+
+
+def max_pool(value: Any, ksize: Any, strides: Any, padding: Any, data_format: str = "NHWC",
+             name: str | None = None, input: Any = None) -> Tensor:
+    """The maximum over each ``ksize`` window, moved by ``strides``."""
+    return _pool("MaxPool", value if value is not None else input, ksize, strides, padding,
+                 data_format, name)
+
+
+def max_pool2d(input: Any, ksize: Any, strides: Any, padding: Any, data_format: str = "NHWC",
+               name: str | None = None) -> Tensor:
+    """``max_pool`` under its TF2 name."""
+    return _pool("MaxPool", input, ksize, strides, padding, data_format, name)
+
+
+def avg_pool(value: Any, ksize: Any, strides: Any, padding: Any, data_format: str = "NHWC",
+             name: str | None = None, input: Any = None) -> Tensor:
+    """The mean over each window; with ``SAME`` padding only real (unpadded) entries count."""
+    return _pool("AvgPool", value if value is not None else input, ksize, strides, padding,
+                 data_format, name)
+
+
+def _pool_geom(x_shape: tuple, attrs: dict) -> _Geom:
+    kh, kw = attrs["ksize_hw"]
+    return _Geom(x_shape[1], x_shape[2], kh, kw, attrs)
+
+
+def _argmax_windows(x: np.ndarray, g: _Geom) -> tuple[np.ndarray, np.ndarray]:
+    """Per output pixel: the window maximum and the flat kernel offset of its first max."""
+    low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    xp = np.pad(x, g.pads, constant_values=low)
+    best = None
+    idx = np.zeros((x.shape[0], g.oh, g.ow, x.shape[3]), dtype=np.int32)
+    for i, j, sl in g.offsets():
+        v = xp[sl]
+        if best is None:
+            best = v.copy()
+            continue
+        better = v > best
+        np.copyto(best, v, where=better)
+        idx[better] = i * g.kw + j
+    return best, idx
+
+
+@registry.register_kernel("MaxPool")
+def _max_pool_kernel(ctx: registry.KernelContext, x: Any) -> np.ndarray:
+    fmt = ctx.attrs["data_format"]
+    x = _to_nhwc(np.asarray(x), fmt)
+    g = _pool_geom(x.shape, ctx.attrs)
+    low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    xp = np.pad(x, g.pads, constant_values=low) if g.pads[1] != (0, 0) or \
+        g.pads[2] != (0, 0) else x
+    out = None
+    for _, _, sl in g.offsets():
+        out = xp[sl].copy() if out is None else np.maximum(out, xp[sl], out=out)
+    return _from_nhwc(out, fmt)
+
+
+@registry.register_kernel("MaxPoolGrad")
+def _max_pool_grad_kernel(ctx: registry.KernelContext, x: Any, y: Any, dy: Any) -> Any:
+    fmt = ctx.attrs["data_format"]
+    x = _to_nhwc(np.asarray(x), fmt)
+    dy = _to_nhwc(np.asarray(dy), fmt)
+    g = _pool_geom(x.shape, ctx.attrs)
+    _, idx = _argmax_windows(x, g)
+    n, h, w, c = x.shape
+    dxp = np.zeros((n, h + sum(g.pads[1]), w + sum(g.pads[2]), c), dtype=dy.dtype)
+    for i, j, sl in g.offsets():
+        dxp[sl] += np.where(idx == i * g.kw + j, dy, 0)
+    return _from_nhwc(np.ascontiguousarray(g.crop(dxp)), fmt)
+
+
+@registry.register_kernel("MaxPoolGradGrad")
+def _max_pool_grad_grad_kernel(ctx: registry.KernelContext, x: Any, y: Any, ggx: Any) -> Any:
+    """The gradient of ``MaxPoolGrad`` with respect to its ``grad`` input: ``ggx`` read
+    at each window's argmax."""
+    fmt = ctx.attrs["data_format"]
+    x = _to_nhwc(np.asarray(x), fmt)
+    ggx = _to_nhwc(np.asarray(ggx), fmt)
+    g = _pool_geom(x.shape, ctx.attrs)
+    _, idx = _argmax_windows(x, g)
+    gp = np.pad(ggx, g.pads)
+    out = np.zeros(idx.shape, dtype=ggx.dtype)
+    for i, j, sl in g.offsets():
+        np.copyto(out, gp[sl], where=idx == i * g.kw + j)
+    return _from_nhwc(out, fmt)
+
+
+def _avg_counts(h: int, w: int, g: _Geom) -> np.ndarray:
+    """How many real (unpadded) input pixels each output pixel averages: ``[OH, OW]``."""
+    def axis(size: int, k: int, s: int, o: int, before: int) -> np.ndarray:
+        start = np.arange(o) * s - before
+        return np.minimum(start + k, size) - np.maximum(start, 0)
+
+    return np.outer(axis(h, g.kh, g.sh, g.oh, g.pads[1][0]),
+                    axis(w, g.kw, g.sw, g.ow, g.pads[2][0]))
+
+
+@registry.register_kernel("AvgPool")
+def _avg_pool_kernel(ctx: registry.KernelContext, x: Any) -> np.ndarray:
+    fmt = ctx.attrs["data_format"]
+    x = _to_nhwc(np.asarray(x), fmt)
+    g = _pool_geom(x.shape, ctx.attrs)
+    xp = np.pad(x, g.pads)
+    out = np.zeros((x.shape[0], g.oh, g.ow, x.shape[3]), dtype=x.dtype)
+    for _, _, sl in g.offsets():
+        out += xp[sl]
+    out /= _avg_counts(x.shape[1], x.shape[2], g).astype(x.dtype)[None, :, :, None]
+    return _from_nhwc(out, fmt)
+
+
+def avg_pool_grad(orig_input_shape: Tensor, grad: Tensor, attrs: dict) -> Tensor:
+    """The gradient of ``avg_pool`` with respect to its input."""
+    from trainkit.ops.static_value import partial_shape_value
+
+    return make_op("AvgPoolGrad", [orig_input_shape, grad], [grad.dtype], name="AvgPoolGrad",
+                   attrs=dict(attrs), shapes=[partial_shape_value(orig_input_shape)]
+                   ).outputs[0]
+
+
+@registry.register_kernel("AvgPoolGrad")
+def _avg_pool_grad_kernel(ctx: registry.KernelContext, shape: Any, dy: Any) -> Any:
+    fmt = ctx.attrs["data_format"]
+    n, h, w, c = _nhwc_shape([int(d) for d in shape], fmt)
+    dy = _to_nhwc(np.asarray(dy), fmt)
+    g = _pool_geom((n, h, w, c), ctx.attrs)
+    gs = dy / _avg_counts(h, w, g).astype(dy.dtype)[None, :, :, None]
+    dxp = np.zeros((n, h + sum(g.pads[1]), w + sum(g.pads[2]), c), dtype=dy.dtype)
+    for _, _, sl in g.offsets():
+        dxp[sl] += gs
+    return _from_nhwc(np.ascontiguousarray(g.crop(dxp)), fmt)
+
+
+def pool_grad(op_type: str, inputs: list, like: Tensor, attrs: dict) -> Tensor:
+    """Builds ``MaxPoolGrad``/``MaxPoolGradGrad`` with the attrs of the forward op."""
+    return make_op(op_type, inputs, [like.dtype], name=op_type, attrs=dict(attrs),
+                   shapes=[like.shape]).outputs[0]
+
+
+__all__ = ["conv2d", "conv2d_backprop_input", "conv2d_backprop_filter", "max_pool",
+           "max_pool2d", "avg_pool", "avg_pool_grad", "pool_grad"]

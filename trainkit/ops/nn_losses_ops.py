@@ -1,0 +1,227 @@
+"""Loss ops of ``tk.nn``: l2_loss and the three cross entropies with logits, each a fused,
+numerically stable NumPy kernel.
+
+The softmax cross entropies are one op with two outputs, the loss and its gradient
+with respect to the logits (``backprop``), as in TF, so the gradient rule only scales it.
+
+Example:
+    >>> import trainkit as tk
+    >>> loss = tk.nn.sparse_softmax_cross_entropy_with_logits(
+    ...     labels=tk.constant([0]), logits=tk.constant([[0.0, 0.0]]))
+    >>> with tk.Session() as s:
+    ...     print(round(float(s.run(loss)[0]), 4))
+    0.6931
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from trainkit import errors
+from trainkit.framework import conversion, registry
+from trainkit.framework import dtypes as _dt
+from trainkit.framework.shapes import TensorShape
+from trainkit.framework.tensor import Tensor
+from trainkit.ops.nn_activations import log_softmax_np
+from trainkit.ops.op_util import make_op
+
+
+def _sentinel_check(sentinel: Any, fn: str) -> None:
+    if sentinel is not None:
+        raise ValueError(f"Only call `{fn}` with named arguments (labels=..., logits=...).")
+
+
+def _float(x: Any, what: str, dtype: Any = None) -> Tensor:
+    t = conversion.convert_to_tensor(x, dtype=dtype) if not isinstance(x, Tensor) else x
+    if not t.dtype.is_floating:
+        raise TypeError(f"{what} must be a floating-point tensor, got {t.dtype.name} "
+                        f"({t.name}).")
+    return t
+
+
+# -- l2_loss ------------------------------------------------------------------------------
+def l2_loss(t: Any, name: str | None = None) -> Tensor:
+    """``sum(t ** 2) / 2`` as a scalar."""
+    x = _float(t, "l2_loss input")
+    return make_op("L2Loss", [x], [x.dtype], name=name or "L2Loss",
+                   shapes=[TensorShape([])]).outputs[0]
+
+
+@registry.register_kernel("L2Loss")
+def _l2_loss(ctx: registry.KernelContext, x: Any) -> Any:
+    x = np.asarray(x)
+    return x.dtype.type(np.vdot(x, x) / 2) if x.size else x.dtype.type(0)
+
+
+# -- sigmoid cross entropy ----------------------------------------------------------------
+def sigmoid_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None,
+                                      logits: Any = None, name: str | None = None) -> Tensor:
+    """Elementwise ``-z log(sigmoid(x)) - (1 - z) log(1 - sigmoid(x))`` for labels ``z``
+    and logits ``x``, computed as ``max(x, 0) - x z + log(1 + exp(-|x|))``.
+
+    Raises:
+        ValueError: if ``labels`` and ``logits`` have different shapes.
+    """
+    _sentinel_check(_sentinel, "sigmoid_cross_entropy_with_logits")
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    x = _float(logits, "logits")
+    z = _float(labels, "labels", dtype=x.dtype)
+    if z.dtype is not x.dtype:
+        raise TypeError(f"labels dtype {z.dtype.name} does not match logits dtype "
+                        f"{x.dtype.name}.")
+    if not x.shape.is_compatible_with(z.shape):
+        raise ValueError(f"logits and labels must have the same shape ({x.shape} vs "
+                         f"{z.shape})")
+    return make_op("SigmoidCrossEntropyWithLogits", [x, z], [x.dtype],
+                   name=name or "logistic_loss",
+                   shapes=[x.shape.merge_with(z.shape)]).outputs[0]
+
+
+@registry.register_kernel("SigmoidCrossEntropyWithLogits")
+def _sigmoid_xent(ctx: registry.KernelContext, x: Any, z: Any) -> Any:
+    if np.shape(x) != np.shape(z):
+        raise errors.InvalidArgumentError(
+            None, None, f"logits and labels must have the same shape: {list(np.shape(x))} vs "
+                        f"{list(np.shape(z))}")
+    return np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x)))
+
+
+# -- softmax cross entropy ----------------------------------------------------------------
+def softmax_cross_entropy_with_logits_v2(_sentinel: Any = None, labels: Any = None,
+                                         logits: Any = None, axis: int = -1,
+                                         name: str | None = None,
+                                         dim: int | None = None) -> Tensor:
+    """``-sum(labels * log_softmax(logits), axis)``; gradients flow into both inputs.
+
+    Raises:
+        ValueError: if the shapes of ``labels`` and ``logits`` differ.
+    """
+    _sentinel_check(_sentinel, "softmax_cross_entropy_with_logits_v2")
+    return _softmax_xent(labels, logits, dim if dim is not None else axis, name,
+                         stop_labels=False)
+
+
+def softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None,
+                                      logits: Any = None, dim: int = -1,
+                                      name: str | None = None, axis: int | None = None
+                                      ) -> Tensor:
+    """The TF1 version: like ``_v2`` but no gradient flows into ``labels``."""
+    _sentinel_check(_sentinel, "softmax_cross_entropy_with_logits")
+    return _softmax_xent(labels, logits, axis if axis is not None else dim, name,
+                         stop_labels=True)
+
+
+def _softmax_xent(labels: Any, logits: Any, axis: int, name: str | None,
+                  stop_labels: bool) -> Tensor:
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    x = _float(logits, "logits")
+    z = _float(labels, "labels", dtype=x.dtype)
+    if z.dtype is not x.dtype:
+        raise TypeError(f"labels dtype {z.dtype.name} does not match logits dtype "
+                        f"{x.dtype.name}.")
+    if stop_labels:
+        from trainkit.ops.array_ops import stop_gradient
+
+        z = stop_gradient(z, name="labels_stop_gradient")
+    if not x.shape.is_compatible_with(z.shape):
+        raise ValueError(f"logits and labels must have the same shape, received ({x.shape} "
+                         f"vs {z.shape}).")
+    shape = x.shape.merge_with(z.shape)
+    ax = int(axis)
+    if shape.ndims is not None:
+        r = shape.ndims
+        if r == 0 or not -r <= ax < r:
+            raise ValueError(f"softmax_cross_entropy_with_logits: axis {ax} is out of range "
+                             f"for logits of shape {shape}.")
+        ax %= r
+        d = shape.as_list()
+        loss_shape = TensorShape(d[:ax] + d[ax + 1:])
+    else:
+        if ax != -1:
+            raise ValueError("softmax_cross_entropy_with_logits: axis other than -1 needs "
+                             "logits of known rank.")
+        loss_shape = TensorShape(None)
+    op = make_op("SoftmaxCrossEntropyWithLogits", [x, z], [x.dtype, x.dtype],
+                 name=name or "softmax_cross_entropy_with_logits", attrs={"axis": ax},
+                 shapes=[loss_shape, shape])
+    return op.outputs[0]
+
+
+@registry.register_kernel("SoftmaxCrossEntropyWithLogits")
+def _softmax_xent_kernel(ctx: registry.KernelContext, x: Any, z: Any) -> tuple:
+    if np.shape(x) != np.shape(z):
+        raise errors.InvalidArgumentError(
+            None, None, f"logits and labels must be same size: logits_size="
+                        f"{list(np.shape(x))} labels_size={list(np.shape(z))}")
+    ax = ctx.attrs["axis"]
+    logp = log_softmax_np(np.asarray(x), ax)
+    loss = -np.sum(z * logp, axis=ax)
+    backprop = np.exp(logp) - z
+    return np.asarray(loss, dtype=x.dtype), backprop
+
+
+def sparse_softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None,
+                                             logits: Any = None, name: str | None = None
+                                             ) -> Tensor:
+    """``-log_softmax(logits)[..., labels]`` for integer class ``labels`` in
+    ``[0, num_classes)``.
+
+    Raises:
+        ValueError: if ``labels``' rank is not ``logits``' rank minus one or the shapes
+            differ.
+        errors.InvalidArgumentError: at run time, for a label outside ``[0, num_classes)``.
+    """
+    _sentinel_check(_sentinel, "sparse_softmax_cross_entropy_with_logits")
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    x = _float(logits, "logits")
+    y = conversion.convert_to_tensor(labels)
+    if y.dtype not in (_dt.int32, _dt.int64):
+        raise TypeError(f"labels must be int32 or int64, got {y.dtype.name} ({y.name}).")
+    if x.shape.ndims is not None and y.shape.ndims is not None:
+        if y.shape.ndims != x.shape.ndims - 1:
+            raise ValueError(f"Rank mismatch: Rank of labels (received {y.shape.ndims}) "
+                             f"should equal rank of logits minus 1 (received "
+                             f"{x.shape.ndims}).")
+        if not y.shape.is_compatible_with(x.shape[:-1]):
+            raise ValueError(f"Shape mismatch: The shape of labels (received {y.shape}) "
+                             f"should equal the shape of logits except for the last "
+                             f"dimension (received {x.shape}).")
+    if x.shape.ndims == 0:
+        raise ValueError(f"Logits cannot be scalars - received shape {x.shape}.")
+    loss_shape = x.shape[:-1].merge_with(y.shape) if x.shape.ndims is not None else y.shape
+    op = make_op("SparseSoftmaxCrossEntropyWithLogits", [x, y], [x.dtype, x.dtype],
+                 name=name or "SparseSoftmaxCrossEntropyWithLogits",
+                 shapes=[loss_shape, x.shape])
+    return op.outputs[0]
+
+
+@registry.register_kernel("SparseSoftmaxCrossEntropyWithLogits")
+def _sparse_xent_kernel(ctx: registry.KernelContext, x: Any, y: Any) -> tuple:
+    x = np.asarray(x)
+    y = np.asarray(y)
+    if y.shape != x.shape[:-1]:
+        raise errors.InvalidArgumentError(
+            None, None, f"logits and labels must have compatible shapes: logits shape "
+                        f"{list(x.shape)}, labels shape {list(y.shape)}")
+    n = x.shape[-1]
+    if y.size and (y.min() < 0 or y.max() >= n):
+        bad = y[(y < 0) | (y >= n)].reshape(-1)[0]
+        raise errors.InvalidArgumentError(
+            None, None, f"Received a label value of {bad} which is outside the valid range "
+                        f"of [0, {n}).  Label values: {' '.join(map(str, y.reshape(-1)))}")
+    logp = log_softmax_np(x, -1)
+    picked = np.take_along_axis(logp, y[..., None].astype(np.intp), axis=-1)[..., 0]
+    backprop = np.exp(logp)
+    np.put_along_axis(backprop, y[..., None].astype(np.intp),
+                      np.take_along_axis(backprop, y[..., None].astype(np.intp), -1) - 1, -1)
+    return np.asarray(-picked, dtype=x.dtype), backprop
+
+
+__all__ = ["l2_loss", "sigmoid_cross_entropy_with_logits",
+           "softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits_v2",
+           "sparse_softmax_cross_entropy_with_logits"]
