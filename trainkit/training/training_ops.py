@@ -1,8 +1,8 @@
 """Fused optimizer update kernels (``ApplyGradientDescent``, ``ApplyAdam``, ...).
 
-Each op takes the variable and its slots (their ref tensors, so the graph shows the edge
-and an uninitialized variable fails with the variable's own error), the hyperparameters
-as scalar tensors and the gradient last. The kernel updates the session's buffers in
+Each op takes the variable and its slots (their ``VariableV2`` outputs, whose values are
+the session's buffers; an uninitialized one fails with the variable's own error), the
+hyperparameters as scalar tensors and the gradient last. The kernel updates the session's buffers in
 place with ``out=`` and a per-op scratch buffer, so a step allocates almost nothing: this
 is where training speed comes from. The ops have no outputs and no gradients.
 
@@ -52,26 +52,31 @@ def apply_op(op_type: str, variables: list, scalars: list, grad: Tensor,
             raise TypeError(f"{op_type}: hyperparameter {t.name} must be floating point, "
                             f"got {t.dtype.name}.")
         sc.append(t)
-    all_attrs = {"vars": tuple(op.name for op in var_ops), **(attrs or {})}
+    all_attrs = dict(attrs or {})
     graph = refs[0].graph
     return graph.create_op(op_type, refs + sc + [grad], [], name=name or op_type,
                            attrs=all_attrs)
 
 
-def _buffers(ctx: registry.KernelContext, grad: np.ndarray) -> list[np.ndarray]:
-    variables = ctx.state.variables
-    bufs = []
-    for n in ctx.attrs["vars"]:
-        b = variables.get(n)
-        if b is None:
-            raise errors.FailedPreconditionError(
-                None, None, f"Attempting to use uninitialized value {n}")
-        bufs.append(b)
-    if bufs[0].shape != np.shape(grad):
+def _buffers(ctx: registry.KernelContext, grad: Any, *refs: Any) -> tuple:
+    """The variable buffers (the ``VariableV2`` values are the session's buffers).
+
+    Raises:
+        FailedPreconditionError: if a variable is not initialized.
+        InvalidArgumentError: if the gradient's shape differs from the variable's.
+    """
+    for r in refs:
+        if type(r) is not np.ndarray:
+            err = getattr(r, "error", None)
+            if err is not None:
+                raise err()
+            raise errors.InvalidArgumentError(
+                None, None, f"{ctx.op.type} needs variable buffers, got {type(r).__name__}.")
+    if refs[0].shape != np.shape(grad):
         raise errors.InvalidArgumentError(
-            None, None, f"var and grad do not have the same shape {list(bufs[0].shape)} "
+            None, None, f"var and grad do not have the same shape {list(refs[0].shape)} "
                         f"{list(np.shape(grad))}")
-    return bufs
+    return refs
 
 
 def _scratch(ctx: registry.KernelContext, like: np.ndarray, i: int = 0) -> np.ndarray:
@@ -86,7 +91,7 @@ def _scratch(ctx: registry.KernelContext, like: np.ndarray, i: int = 0) -> np.nd
 
 @registry.register_kernel("ApplyGradientDescent", stateful=True)
 def _apply_gd(ctx: registry.KernelContext, var: Any, lr: Any, grad: Any) -> None:
-    (v,) = _buffers(ctx, grad)
+    (v,) = _buffers(ctx, grad, var)
     tmp = _scratch(ctx, v)
     np.multiply(grad, float(lr), out=tmp)
     np.subtract(v, tmp, out=v)
@@ -95,7 +100,7 @@ def _apply_gd(ctx: registry.KernelContext, var: Any, lr: Any, grad: Any) -> None
 @registry.register_kernel("ApplyMomentum", stateful=True)
 def _apply_momentum(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
                     momentum: Any, grad: Any) -> None:
-    v, a = _buffers(ctx, grad)
+    v, a = _buffers(ctx, grad, var, accum)
     lr, mu = float(lr), float(momentum)
     tmp = _scratch(ctx, v)
     a *= mu
@@ -115,7 +120,7 @@ def _apply_momentum(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
 def _apply_adam(ctx: registry.KernelContext, var: Any, m: Any, vv: Any, beta1_power: Any,
                 beta2_power: Any, lr: Any, beta1: Any, beta2: Any, epsilon: Any,
                 grad: Any) -> None:
-    w, m_b, v_b = _buffers(ctx, grad)
+    w, m_b, v_b = _buffers(ctx, grad, var, m, vv)
     b1, b2, eps = float(beta1), float(beta2), float(epsilon)
     lr_t = float(lr) * math.sqrt(1.0 - float(beta2_power)) / (1.0 - float(beta1_power))
     tmp = _scratch(ctx, w)
@@ -139,7 +144,7 @@ def _apply_adam(ctx: registry.KernelContext, var: Any, m: Any, vv: Any, beta1_po
 @registry.register_kernel("ApplyAdagrad", stateful=True)
 def _apply_adagrad(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
                    grad: Any) -> None:
-    w, a = _buffers(ctx, grad)
+    w, a = _buffers(ctx, grad, var, accum)
     tmp = _scratch(ctx, w)
     np.multiply(grad, grad, out=tmp)
     a += tmp
@@ -153,7 +158,7 @@ def _apply_adagrad(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
 @registry.register_kernel("ApplyRMSProp", stateful=True)
 def _apply_rmsprop(ctx: registry.KernelContext, var: Any, ms: Any, mom: Any, lr: Any,
                    rho: Any, momentum: Any, epsilon: Any, grad: Any) -> None:
-    w, ms_b, mom_b = _buffers(ctx, grad)
+    w, ms_b, mom_b = _buffers(ctx, grad, var, ms, mom)
     _rms_update(ctx, w, ms_b, mom_b, None, float(lr), float(rho), float(momentum),
                 float(epsilon), grad)
 
@@ -162,7 +167,7 @@ def _apply_rmsprop(ctx: registry.KernelContext, var: Any, ms: Any, mom: Any, lr:
 def _apply_centered_rmsprop(ctx: registry.KernelContext, var: Any, mg: Any, ms: Any,
                             mom: Any, lr: Any, rho: Any, momentum: Any, epsilon: Any,
                             grad: Any) -> None:
-    w, mg_b, ms_b, mom_b = _buffers(ctx, grad)
+    w, mg_b, ms_b, mom_b = _buffers(ctx, grad, var, mg, ms, mom)
     _rms_update(ctx, w, ms_b, mom_b, mg_b, float(lr), float(rho), float(momentum),
                 float(epsilon), grad)
 
@@ -199,7 +204,7 @@ def _rms_update(ctx: registry.KernelContext, w: np.ndarray, ms: np.ndarray,
 @registry.register_kernel("ApplyAdadelta", stateful=True)
 def _apply_adadelta(ctx: registry.KernelContext, var: Any, accum: Any, accum_update: Any,
                     lr: Any, rho: Any, epsilon: Any, grad: Any) -> None:
-    w, acc, acc_up = _buffers(ctx, grad)
+    w, acc, acc_up = _buffers(ctx, grad, var, accum, accum_update)
     rho_, eps = float(rho), float(epsilon)
     tmp = _scratch(ctx, w)
     upd = _scratch(ctx, w, 1)
