@@ -1,0 +1,172 @@
+"""Hooks named in a config: built-in classes by name, or ``"file:Class"`` loaded from a
+hooks folder. Resolution and argument checks happen before any graph is built.
+
+Search order for ``"file:Class"``: ``run.hooks_dir`` (if set, relative to the config),
+the config's ``hooks/`` neighbour, the repo's top-level ``hooks/`` (the config folder's
+parent, the current directory, and the checkout trainkit runs from).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import sys
+from pathlib import Path
+from typing import Any
+
+from trainkit.cli.config import Config, ConfigError, resolve_path
+
+# Constructor parameters the runner fills in when a config leaves them out.
+INJECTABLE = ("loss_tensor", "loss", "output_dir", "checkpoint_dir", "summary_dir")
+
+
+def builtin_hooks() -> dict[str, type]:
+    """Every ``SessionRunHook`` subclass exported by ``trainkit.train``, by class name."""
+    from trainkit import train
+    from trainkit.training.session_run_hook import SessionRunHook
+
+    out = {}
+    for name in dir(train):
+        obj = getattr(train, name)
+        if isinstance(obj, type) and issubclass(obj, SessionRunHook) and obj is not SessionRunHook:
+            out[name] = obj
+    return out
+
+
+def hook_dirs(cfg: Config) -> list[Path]:
+    """The folders searched for custom hook files, in order."""
+    dirs: list[Path] = []
+    if cfg.run.hooks_dir:
+        dirs.append(resolve_path(cfg, cfg.run.hooks_dir))
+    if cfg.path is not None:
+        dirs += [cfg.path.parent / "hooks", cfg.path.parent.parent / "hooks"]
+    dirs.append(Path.cwd() / "hooks")
+    dirs.append(Path(__file__).resolve().parents[2] / "hooks")
+    seen, out = set(), []
+    for d in dirs:
+        r = d.resolve()
+        if r not in seen:
+            seen.add(r)
+            out.append(r)
+    return out
+
+
+def _load_file(file_part: str, dirs: list[Path], where: str) -> Any:
+    name = file_part if file_part.endswith(".py") else file_part + ".py"
+    candidates = [Path(name)] if Path(name).is_absolute() else [d / name for d in dirs]
+    for path in candidates:
+        if path.is_file():
+            mod_name = f"trainkit_user_hooks.{path.stem}_{abs(hash(str(path))) % 10**8}"
+            if mod_name in sys.modules:
+                return sys.modules[mod_name]
+            spec = importlib.util.spec_from_file_location(mod_name, path)
+            module = importlib.util.module_from_spec(spec)
+            try:
+                spec.loader.exec_module(module)
+            except Exception as e:  # noqa: BLE001 - any import failure is a config error
+                raise ConfigError(f"{where}: importing hook file {path} failed: "
+                                  f"{type(e).__name__}: {e}") from None
+            sys.modules[mod_name] = module
+            return module
+    searched = ", ".join(str(d) for d in dirs)
+    raise ConfigError(f"{where}: hook file {name!r} not found (searched: {searched}).")
+
+
+def resolve_hook_class(spec: str, cfg: Config, where: str) -> type:
+    """The hook class a config's ``type`` names.
+
+    Raises:
+        ConfigError: unknown built-in name (listing them), missing or broken file, or a
+            class that is not in the file (listing the hook classes it has).
+    """
+    from trainkit.training.session_run_hook import SessionRunHook
+
+    if ":" not in spec:
+        builtins = builtin_hooks()
+        if spec not in builtins:
+            raise ConfigError(f"{where}: unknown hook {spec!r}; built-in hooks: "
+                              f"{', '.join(sorted(builtins))}; or use 'file:Class' for a "
+                              "custom hook.")
+        return builtins[spec]
+    file_part, cls_name = spec.rsplit(":", 1)
+    module = _load_file(file_part, hook_dirs(cfg), where)
+    cls = getattr(module, cls_name, None)
+    if not (isinstance(cls, type) and issubclass(cls, SessionRunHook)):
+        found = sorted(n for n, o in vars(module).items()
+                       if isinstance(o, type) and issubclass(o, SessionRunHook)
+                       and o.__module__ == module.__name__)
+        raise ConfigError(f"{where}: {file_part} has no hook class {cls_name!r}; it defines: "
+                          f"{', '.join(found) or 'no SessionRunHook subclasses'}.")
+    return cls
+
+
+def check_hook_args(cls: type, args: dict[str, Any], where: str) -> None:
+    """Checks that ``args`` fit ``cls``'s constructor (injectable parameters may be left out).
+
+    Raises:
+        ConfigError: naming the bad argument and listing the accepted ones.
+    """
+    sig = inspect.signature(cls)
+    params = sig.parameters
+    accepts_kwargs = any(p.kind is p.VAR_KEYWORD for p in params.values())
+    allowed = [n for n, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD,
+                                                          p.KEYWORD_ONLY)]
+    for key in args:
+        if key not in params and not accepts_kwargs:
+            raise ConfigError(f"{where}.args.{key}: {cls.__name__} has no argument {key!r}; "
+                              f"allowed: {', '.join(allowed)}.")
+    missing = [n for n, p in params.items()
+               if p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+               and n not in args and n not in INJECTABLE]
+    if missing:
+        raise ConfigError(f"{where}.args: {cls.__name__} needs {', '.join(missing)}; allowed: "
+                          f"{', '.join(allowed)}.")
+
+
+def check_hooks(cfg: Config) -> list[tuple[type, dict[str, Any]]]:
+    """Resolves and checks every ``[[hooks]]`` entry of ``cfg``."""
+    out = []
+    for i, h in enumerate(cfg.hooks):
+        where = f"hooks[{i}]"
+        cls = resolve_hook_class(h.type, cfg, f"{where}.type")
+        check_hook_args(cls, h.args, where)
+        out.append((cls, dict(h.args)))
+    return out
+
+
+def instantiate(cls: type, args: dict[str, Any], graph: Any, inject: dict[str, Any],
+                where: str) -> Any:
+    """Builds a hook: strings naming graph tensors (``"loss:0"``) become tensors, and
+    injectable parameters left out are filled from ``inject``.
+
+    Raises:
+        ConfigError: if the constructor rejects the arguments.
+    """
+    params = inspect.signature(cls).parameters
+    kwargs = {}
+    for k, v in args.items():
+        kwargs[k] = _maybe_tensor(v, graph)
+    for name in INJECTABLE:
+        if name in params and name not in kwargs and name in inject:
+            kwargs[name] = inject[name]
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"{where}.args: {cls.__name__} rejected its arguments: {e}") from None
+
+
+def _maybe_tensor(value: Any, graph: Any) -> Any:
+    if isinstance(value, str) and ":" in value and value.rsplit(":", 1)[1].isdigit():
+        try:
+            return graph.get_tensor_by_name(value)
+        except (KeyError, ValueError):
+            return value
+    if isinstance(value, list):
+        return [_maybe_tensor(v, graph) for v in value]
+    if isinstance(value, dict):
+        return {k: _maybe_tensor(v, graph) for k, v in value.items()}
+    return value
+
+
+__all__ = ["builtin_hooks", "hook_dirs", "resolve_hook_class", "check_hook_args",
+           "check_hooks", "instantiate", "INJECTABLE"]
