@@ -343,3 +343,23 @@ def test_sigterm_handler_not_installed_from_a_worker_thread(tmp_path, monkeypatc
         assert signal.getsignal(signal.SIGTERM) is event_file._raise_system_exit
     finally:
         signal.signal(signal.SIGTERM, old)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_child_does_not_write_the_parents_buffered_records(tmp_path):
+    w = tk.summary.FileWriter(tmp_path, max_queue=1000, flush_secs=1000)
+    for i in range(20):
+        w.add_summary(scalar("x", float(i)), i)  # still buffered in memory
+    pid = os.fork()
+    if pid == 0:  # child: what atexit would do, then report the SIGTERM handler
+        ok = False
+        try:
+            event_file.close_all()
+            ok = w.closed and signal.getsignal(signal.SIGTERM) is not \
+                event_file._raise_system_exit
+        finally:
+            os._exit(0 if ok else 3)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    w.close()
+    assert [e.step for e in accumulate(tmp_path).Scalars("x")] == list(range(20))

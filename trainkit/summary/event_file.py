@@ -5,13 +5,15 @@ An :class:`EventFile` appends serialized ``Event`` records to
 (``n`` counts files opened by this process) and exclusive creation mean no file is ever
 truncated by another writer, a reopened writer, or a second run in the same second.
 
-Records are written synchronously under a lock, each with a single ``write`` call, into
-a buffered file. The buffer reaches the OS every ``max_queue`` records and on a
-background timer every ``flush_secs``; :meth:`EventFile.flush` is a real barrier (flush
+Records are framed on the caller's thread and kept in an in-memory buffer under a lock;
+the buffer is written to the (unbuffered) file every ``max_queue`` records and on a
+background timer every ``flush_secs``; :meth:`EventFile.flush` is a real barrier (write
 plus ``fsync``). Every open file is closed at interpreter exit (``atexit``), and the
 first file opened from the main thread installs a SIGTERM handler that raises
 ``SystemExit`` (only if SIGTERM still has its default handler), so a scheduler's SIGTERM
-runs the same cleanup instead of leaving a truncated record.
+runs the same cleanup instead of losing buffered records. A child created by
+``os.fork`` drops the buffers it inherited (the parent writes them) and gets the default
+SIGTERM handler back.
 
 Differs from tensorboardX: no ``multiprocessing.Queue`` (events are not pickled through a
 pipe), ``flush()`` drains everything, and ``close()`` then ``reopen()`` works.
@@ -65,8 +67,8 @@ class EventFile:
         self._lock = threading.RLock()  # re-entrant: SIGTERM's atexit may run mid-write
         self._file, self.path = _create_file(logdir, filename_suffix)
         self._max_queue = max(1, int(max_queue))
-        self._unflushed = 0
-        self._dirty = False
+        self._buffer: list[bytes] = []
+        self._synced = True
         self._closed = False
         self._stop = threading.Event()
         with _OPEN_LOCK:
@@ -89,23 +91,29 @@ class EventFile:
         with self._lock:
             if self._closed:
                 return False
-            self._file.write(record)
-            self._dirty = True
-            self._unflushed += 1
-            if self._unflushed >= self._max_queue:
-                self._file.flush()
-                self._unflushed = 0
+            self._buffer.append(record)
+            if len(self._buffer) >= self._max_queue:
+                self._write_out()
         return True
 
+    def _write_out(self) -> None:
+        if self._buffer:
+            data = b"".join(self._buffer)
+            self._buffer.clear()
+            view = memoryview(data)
+            while view:
+                view = view[self._file.write(view):]
+            self._synced = False
+
     def flush(self) -> None:
-        """Writes everything to disk (flush + fsync); a no-op once closed."""
+        """Writes everything to disk (write + fsync); a no-op once closed."""
         with self._lock:
-            if self._closed or not self._dirty:
+            if self._closed:
                 return
-            self._file.flush()
-            os.fsync(self._file.fileno())
-            self._unflushed = 0
-            self._dirty = False
+            self._write_out()
+            if not self._synced:
+                os.fsync(self._file.fileno())
+                self._synced = True
 
     def close(self) -> None:
         """Flushes and closes the file; safe to call more than once."""
@@ -120,6 +128,17 @@ class EventFile:
                 self._file.close()
                 with _OPEN_LOCK:
                     _OPEN.pop(id(self), None)
+
+    def _abandon_after_fork(self) -> None:
+        """In a forked child: forget the parent's buffered records and close our copy of
+        the descriptor (locks may have been held by threads that do not exist here)."""
+        self._lock = threading.RLock()
+        self._buffer = []
+        self._closed = True
+        try:
+            self._file.close()
+        except OSError:
+            pass
 
     def _flush_loop(self, period: float) -> None:
         while not self._stop.wait(period):
@@ -136,7 +155,8 @@ def _create_file(logdir: str, suffix: str) -> tuple[Any, str]:
                 f"{os.getpid()}.{next(_COUNTER):04d}{suffix}")
         path = os.path.join(logdir, name)
         try:
-            return open(path, "xb"), path  # "x": never truncate an existing file
+            # "x": never truncate an existing file; unbuffered: EventFile buffers itself
+            return open(path, "xb", buffering=0), path
         except FileExistsError:
             continue
 
@@ -182,6 +202,23 @@ def _maybe_install_sigterm_handler() -> None:
     _SIGTERM_INSTALLED = True
 
 
+def _after_fork_in_child() -> None:
+    global _OPEN_LOCK, _SIGTERM_INSTALLED
+    _OPEN_LOCK = threading.Lock()
+    for f in list(_OPEN.values()):
+        f._abandon_after_fork()
+    _OPEN.clear()
+    if _SIGTERM_INSTALLED:
+        _SIGTERM_INSTALLED = False
+        try:
+            if signal.getsignal(signal.SIGTERM) is _raise_system_exit:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        except (ValueError, OSError):
+            pass
+
+
 atexit.register(close_all)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 __all__ = ["EventFile", "frame_record", "close_all", "open_files"]
