@@ -6,6 +6,27 @@ A thin façade: every name is defined in ``trainkit.training``, ``trainkit.hooks
 
 from __future__ import annotations
 
+from trainkit.hooks import (  # noqa: F401
+    CheckpointSaverHook,
+    CheckpointSaverListener,
+    EarlyStoppingHook,
+    EvaluationHook,
+    FeedFnHook,
+    FinalOpsHook,
+    GlobalStepWaiterHook,
+    HookTimingReport,
+    LoggingTensorHook,
+    NanLossDuringTrainingError,
+    NanTensorHook,
+    NeverTriggerTimer,
+    ProfilerHook,
+    ProgressBarHook,
+    SecondOrStepTimer,
+    StepCounterHook,
+    StopAtStepHook,
+    SummarySaverHook,
+    hook_timing,
+)
 from trainkit.summary.event_reader import summary_iterator  # noqa: F401
 from trainkit.training.checkpoint_management import (  # noqa: F401
     checkpoint_exists,
@@ -21,6 +42,7 @@ from trainkit.training.checkpoint_reader import (  # noqa: F401
     load_checkpoint,
     load_variable,
 )
+from trainkit.training.coordinator import Coordinator  # noqa: F401
 from trainkit.training.learning_rate import (  # noqa: F401
     cosine_decay,
     exponential_decay,
@@ -28,6 +50,12 @@ from trainkit.training.learning_rate import (  # noqa: F401
     piecewise_constant,
     polynomial_decay,
 )
+from trainkit.training.monitored_session import (  # noqa: F401
+    MonitoredSession,
+    SingularMonitoredSession,
+    StepContext,
+)
+from trainkit.training.monitored_training_session import MonitoredTrainingSession  # noqa: F401
 from trainkit.training.optimizer import Optimizer  # noqa: F401
 from trainkit.training.optimizers import (  # noqa: F401
     AdadeltaOptimizer,
@@ -38,3 +66,23 @@ from trainkit.training.optimizers import (  # noqa: F401
     RMSPropOptimizer,
 )
 from trainkit.training.saver import Saver  # noqa: F401
+from trainkit.training.scaffold import Scaffold  # noqa: F401
+from trainkit.training.session_creators import (  # noqa: F401
+    ChiefSessionCreator,
+    SessionCreator,
+    WorkerSessionCreator,
+)
+from trainkit.training.session_manager import SessionManager  # noqa: F401
+from trainkit.training.session_run_hook import (  # noqa: F401
+    SessionRunArgs,
+    SessionRunContext,
+    SessionRunHook,
+    SessionRunValues,
+)
+from trainkit.training.training_util import (  # noqa: F401
+    assert_global_step,
+    create_global_step,
+    get_global_step,
+    get_or_create_global_step,
+    global_step,
+)

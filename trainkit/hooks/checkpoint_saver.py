@@ -14,6 +14,7 @@ from typing import Any
 from trainkit import summary
 from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.hooks import writer_lease
+from trainkit.hooks.registry import register_hook
 from trainkit.hooks.timer import SecondOrStepTimer
 from trainkit.training import training_util
 from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
@@ -52,6 +53,7 @@ def _default_saver() -> Any:
     return savers[0]
 
 
+@register_hook("checkpoint_saver")
 class CheckpointSaverHook(SessionRunHook):
     """Saves a checkpoint when the session is created, every ``save_secs`` seconds or
     ``save_steps`` steps, and at the end if the last step was not saved yet.

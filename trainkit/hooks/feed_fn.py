@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from trainkit.hooks.registry import register_hook
 from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
 
 
+@register_hook("feed_fn")
 class FeedFnHook(SessionRunHook):
     """Calls ``feed_fn()`` before every run and feeds the dict it returns.
 

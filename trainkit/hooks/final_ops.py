@@ -12,11 +12,13 @@ import logging
 from typing import Any
 
 from trainkit import errors
+from trainkit.hooks.registry import register_hook
 from trainkit.training.session_run_hook import SessionRunHook
 
 _LOG = logging.getLogger("trainkit.hooks")
 
 
+@register_hook("final_ops")
 class FinalOpsHook(SessionRunHook):
     """Evaluates ``final_ops`` (any fetch structure) in ``end``.
 

@@ -11,12 +11,14 @@ import numbers
 import time
 from typing import Any
 
+from trainkit.hooks.registry import register_hook
 from trainkit.training import training_util
 from trainkit.training.session_run_hook import SessionRunHook
 
 _LOG = logging.getLogger("trainkit.hooks")
 
 
+@register_hook("global_step_waiter")
 class GlobalStepWaiterHook(SessionRunHook):
     """Before the first run of each session, polls the global step (every 0.5 s) until it
     is at least ``wait_until_step``; 0 means no waiting.

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from trainkit.framework.graph import get_default_graph
+from trainkit.hooks.registry import register_hook
 from trainkit.hooks.timer import NeverTriggerTimer, SecondOrStepTimer
 from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
 
@@ -38,6 +39,7 @@ def _as_graph_element(obj: Any) -> Any:
                      "(at least 2).")
 
 
+@register_hook("logging_tensor")
 class LoggingTensorHook(SessionRunHook):
     """Logs ``'tag = value, ...'`` at runs 0, N, 2N, ... (counting runs of this session,
     not global steps) at INFO level on the ``trainkit.hooks`` logger.

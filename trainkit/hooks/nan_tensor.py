@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from trainkit.hooks.registry import register_hook
 from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
 
 _LOG = logging.getLogger("trainkit.hooks")
@@ -23,6 +24,7 @@ class NanLossDuringTrainingError(RuntimeError):
         return "NaN loss during training."
 
 
+@register_hook("nan_tensor")
 class NanTensorHook(SessionRunHook):
     """Fetches ``loss_tensor`` every run; on NaN raises ``NanLossDuringTrainingError`` or,
     with ``fail_on_nan_loss=False``, logs a warning and requests a stop.

@@ -14,6 +14,7 @@ from typing import Any
 from trainkit.client.run_metadata import RunOptions
 from trainkit.client.timeline import Timeline
 from trainkit.hooks import writer_lease
+from trainkit.hooks.registry import register_hook
 from trainkit.hooks.timer import SecondOrStepTimer
 from trainkit.training import training_util
 from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
@@ -21,6 +22,7 @@ from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
 _LOG = logging.getLogger("trainkit.hooks")
 
 
+@register_hook("profiler")
 class ProfilerHook(SessionRunHook):
     """Requests ``FULL_TRACE`` on a run every ``save_steps`` steps / ``save_secs``
     seconds, counted from the step the session started at (the first run is never

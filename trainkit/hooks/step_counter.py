@@ -11,6 +11,7 @@ from typing import Any
 
 from trainkit import summary
 from trainkit.hooks import writer_lease
+from trainkit.hooks.registry import register_hook
 from trainkit.hooks.timer import SecondOrStepTimer
 from trainkit.training import training_util
 from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
@@ -19,6 +20,7 @@ _LOG = logging.getLogger("trainkit.hooks")
 _MAX_WARNINGS = 5
 
 
+@register_hook("step_counter")
 class StepCounterHook(SessionRunHook):
     """Every ``every_n_steps`` steps (or ``every_n_secs`` seconds) logs and writes the
     rate ``elapsed_steps / elapsed_secs`` as ``<global step op>/sec``. The first trigger

@@ -9,10 +9,12 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
+from trainkit.hooks.registry import register_hook
 from trainkit.training import training_util
 from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
 
 
+@register_hook("stop_at_step")
 class StopAtStepHook(SessionRunHook):
     """Stops at ``last_step``, or after ``num_steps`` steps counted from the step the
     session started (or was restored) at. It never stops before the first run.

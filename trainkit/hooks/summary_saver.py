@@ -11,11 +11,13 @@ from typing import Any
 
 from trainkit import summary
 from trainkit.hooks import writer_lease
+from trainkit.hooks.registry import register_hook
 from trainkit.hooks.timer import SecondOrStepTimer
 from trainkit.training import training_util
 from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
 
 
+@register_hook("summary_saver")
 class SummarySaverHook(SessionRunHook):
     """Fetches the summary op on the first run of each session and then every
     ``save_steps`` steps / ``save_secs`` seconds, and writes it at the global step.

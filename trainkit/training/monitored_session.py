@@ -46,8 +46,8 @@ _observers_lock = threading.Lock()
 
 def add_run_observer(observer: Any) -> None:
     """Registers an observer of monitored runs: ``observer.wrap(hook, index)`` returns a
-    stand-in for the hook during one run, ``observer.after_step(fetches, hooks, requests,
-    run_metadata)`` sees each merged run (which is traced while observers exist)."""
+    stand-in for the hook during one run, ``observer.after_step(graph, fetches, hooks,
+    requests, run_metadata)`` sees each merged run (which is traced while observers exist)."""
     with _observers_lock:
         _observers.append(observer)
 
@@ -117,7 +117,14 @@ class _MonitoredSession:
         self._closed = False
         for h in self._hooks:
             h.begin()
-        self._create_session()
+        try:
+            self._create_session()
+        except BaseException as e:
+            self._closed = True
+            self._end_hooks(None, e)
+            if not self._graph_was_finalized:
+                self._graph._unsafe_unfinalize()
+            raise
 
     # -- session lifecycle ---------------------------------------------------------------
     def _create_session(self) -> None:
@@ -205,7 +212,7 @@ class _MonitoredSession:
         for h, r in zip(hooks, hook_results):
             h.after_run(ctx, SessionRunValues(r, opts, run_metadata))
         for o in observers:
-            o.after_step(fetches, hooks, requests, run_metadata)
+            o.after_step(self._graph, fetches, hooks, requests, run_metadata)
         self._stop_requested |= ctx.stop_requested
         return caller_result
 

@@ -1,0 +1,122 @@
+"""``MonitoredTrainingSession``: a ``MonitoredSession`` with the standard training hooks
+(step counter, summaries, checkpoints) for a chief, or a waiting worker session.
+
+It is the one place that picks default hooks, so it sits with the hooks in the layer
+diagram (DESIGN.md); the hooks are imported when it is called.
+
+Example:
+    >>> with MonitoredTrainingSession(checkpoint_dir="/tmp/run",
+    ...                               hooks=[StopAtStepHook(last_step=1000)]) as sess:
+    ...     while not sess.should_stop():
+    ...         sess.run(train_op)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from trainkit.training.monitored_session import MonitoredSession
+from trainkit.training.scaffold import Scaffold
+from trainkit.training.session_creators import ChiefSessionCreator, WorkerSessionCreator
+
+
+class _UseDefault:
+    def __repr__(self) -> str:
+        return "USE_DEFAULT"
+
+
+USE_DEFAULT: Any = _UseDefault()
+
+
+def _resolve_pair(secs: Any, steps: Any, default_secs: Any, default_steps: Any,
+                  secs_name: str, steps_name: str) -> tuple[Any, Any]:
+    if secs is USE_DEFAULT and steps is USE_DEFAULT:
+        return default_secs, default_steps
+    secs = None if secs is USE_DEFAULT else secs
+    steps = None if steps is USE_DEFAULT else steps
+    if secs is not None and steps is not None and (secs > 0 or steps > 0):
+        raise ValueError(f"MonitoredTrainingSession: pass only one of {secs_name}="
+                         f"{secs!r} and {steps_name}={steps!r}.")
+    return secs, steps
+
+
+def _positive(x: Any) -> bool:
+    return x is not None and x > 0
+
+
+def MonitoredTrainingSession(  # noqa: N802 - TF's public name
+        master: str = "", is_chief: bool = True, checkpoint_dir: str | None = None,
+        scaffold: Scaffold | None = None, hooks: Sequence[Any] | None = None,
+        chief_only_hooks: Sequence[Any] | None = None,
+        save_checkpoint_secs: Any = USE_DEFAULT, save_summaries_steps: Any = USE_DEFAULT,
+        save_summaries_secs: Any = USE_DEFAULT, config: Any = None,
+        stop_grace_period_secs: float = 120, log_step_count_steps: int | None = 100,
+        max_wait_secs: float = 7200, save_checkpoint_steps: Any = USE_DEFAULT,
+        summary_dir: str | None = None, save_graph_def: bool = True) -> MonitoredSession:
+    """Creates a ``MonitoredSession`` set up for training.
+
+    For the chief the hooks are, in order: ``chief_only_hooks``; ``StepCounterHook``
+    (if ``summary_dir`` and ``log_step_count_steps > 0``); ``SummarySaverHook`` (if
+    ``summary_dir`` and a summary period > 0); ``CheckpointSaverHook`` (if
+    ``checkpoint_dir`` and a checkpoint period > 0); ``hooks``. The session restores the
+    latest checkpoint of ``checkpoint_dir``, so a restart goes on from its global step.
+    A non-chief gets a ``WorkerSessionCreator`` and only ``hooks``.
+
+    Args:
+        master, config: for the ``Session``.
+        is_chief: whether this process initializes/restores and writes.
+        checkpoint_dir: where checkpoints are restored from and saved to.
+        scaffold: the model's ``Scaffold`` (default: a new one).
+        hooks: hooks for every process.
+        chief_only_hooks: hooks only the chief runs.
+        save_checkpoint_secs / save_checkpoint_steps: checkpoint period (default 600 s).
+        save_summaries_steps / save_summaries_secs: summary period (default 100 steps).
+        stop_grace_period_secs: how long threads may run after a stop on close.
+        log_step_count_steps: ``StepCounterHook`` period (None/0 = off).
+        max_wait_secs: how long a worker waits for the chief.
+        summary_dir: event directory (default ``checkpoint_dir``).
+        save_graph_def: write the graph with checkpoints.
+
+    Raises:
+        ValueError: if both values of a period pair are set.
+
+    Differs from TF: setting both values of a pair is a ValueError naming both
+    arguments (TF raises from inside the timer with an unrelated message).
+    """
+    from trainkit import hooks as hooks_lib  # the hooks layer sits above training
+
+    sum_secs, sum_steps = _resolve_pair(save_summaries_secs, save_summaries_steps, None, 100,
+                                        "save_summaries_secs", "save_summaries_steps")
+    ckpt_secs, ckpt_steps = _resolve_pair(save_checkpoint_secs, save_checkpoint_steps, 600,
+                                          None, "save_checkpoint_secs",
+                                          "save_checkpoint_steps")
+    scaffold = scaffold if scaffold is not None else Scaffold()
+    if not is_chief:
+        creator = WorkerSessionCreator(scaffold=scaffold, master=master, config=config,
+                                       max_wait_secs=max_wait_secs)
+        return MonitoredSession(session_creator=creator, hooks=list(hooks or []),
+                                stop_grace_period_secs=stop_grace_period_secs)
+    all_hooks: list = list(chief_only_hooks or [])
+    creator = ChiefSessionCreator(scaffold=scaffold, checkpoint_dir=checkpoint_dir,
+                                  master=master, config=config)
+    summary_dir = summary_dir or checkpoint_dir
+    if summary_dir:
+        if _positive(log_step_count_steps):
+            all_hooks.append(hooks_lib.StepCounterHook(output_dir=summary_dir,
+                                                       every_n_steps=log_step_count_steps))
+        if _positive(sum_steps) or _positive(sum_secs):
+            all_hooks.append(hooks_lib.SummarySaverHook(
+                scaffold=scaffold, save_steps=sum_steps if _positive(sum_steps) else None,
+                save_secs=sum_secs if _positive(sum_secs) else None, output_dir=summary_dir))
+    if checkpoint_dir and (_positive(ckpt_steps) or _positive(ckpt_secs)):
+        all_hooks.append(hooks_lib.CheckpointSaverHook(
+            checkpoint_dir, save_steps=ckpt_steps if _positive(ckpt_steps) else None,
+            save_secs=ckpt_secs if _positive(ckpt_secs) else None, scaffold=scaffold,
+            save_graph_def=save_graph_def))
+    all_hooks.extend(hooks or [])
+    return MonitoredSession(session_creator=creator, hooks=all_hooks,
+                            stop_grace_period_secs=stop_grace_period_secs)
+
+
+__all__ = ["MonitoredTrainingSession", "USE_DEFAULT"]
