@@ -91,6 +91,48 @@ from trainkit.ops.array_ops import (  # noqa: A004 - TF's public names (range, s
     zeros,
     zeros_like,
 )
+
+# -- more op modules are imported below (one block per module) --------------------------
+from trainkit.ops.check_ops import (
+    Assert,
+    assert_equal,
+    assert_greater,
+    assert_greater_equal,
+    assert_less,
+    assert_less_equal,
+    assert_negative,
+    assert_non_negative,
+    assert_non_positive,
+    assert_none_equal,
+    assert_positive,
+    assert_rank,
+    assert_scalar,
+    assert_type,
+    check_numerics,
+    verify_tensor_all_finite,
+)
+from trainkit.ops.control_flow_ops import (  # noqa: A004 - TF's public name (tuple)
+    case,
+    cond,
+    group,
+    no_op,
+    tuple,
+)
+from trainkit.ops.init_ops import (
+    constant_initializer,
+    glorot_normal_initializer,
+    glorot_uniform_initializer,
+    he_normal,
+    he_uniform,
+    ones_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    truncated_normal_initializer,
+    variance_scaling_initializer,
+    zeros_initializer,
+)
+from trainkit.ops.logging_ops import Print
+from trainkit.ops.logging_ops import print_v2 as print  # noqa: A004 - TF's public name
 from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names (abs, pow, round)
     abs,
     add,
@@ -157,6 +199,16 @@ from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names (abs, pow,
     where,
 )
 from trainkit.ops.placeholders import placeholder, placeholder_with_default, sparse_placeholder
+from trainkit.ops.random_ops import (
+    get_seed,
+    multinomial,
+    random_normal,
+    random_shuffle,
+    random_uniform,
+    set_random_seed,
+    truncated_normal,
+)
+from trainkit.ops.script_ops import numpy_function, py_func
 from trainkit.ops.session_ops import (
     delete_session_tensor,
     get_session_handle,
@@ -165,8 +217,35 @@ from trainkit.ops.session_ops import (
 from trainkit.ops.shape_ops import invert_permutation
 from trainkit.ops.slicing_ops import newaxis
 from trainkit.ops.sparse_ops import sparse_tensor_to_dense
-
-# -- more op modules are imported below (one block per module) --------------------------
+from trainkit.ops.state_ops import (
+    all_variables,
+    assign,
+    assign_add,
+    assign_sub,
+    global_variables,
+    global_variables_initializer,
+    initialize_all_variables,
+    initialize_local_variables,
+    initialize_variables,
+    is_variable_initialized,
+    local_variables,
+    local_variables_initializer,
+    model_variables,
+    moving_average_variables,
+    report_uninitialized_variables,
+    trainable_variables,
+    variables_initializer,
+)
+from trainkit.ops.variable_scope import (
+    AUTO_REUSE,
+    VariableScope,
+    get_local_variable,
+    get_variable,
+    get_variable_scope,
+    no_regularizer,
+    variable_scope,
+)
+from trainkit.ops.variables import Variable, VariableAggregation, VariableSynchronization
 
 LOGGER_NAMES = ("trainkit",)
 __version__ = "0.1.0"

@@ -1,0 +1,311 @@
+"""Random ops with TF1's graph-level and op-level seeds.
+
+Each random op owns one ``np.random.Generator`` per session
+(``ctx.state.rng(op name, seed_fn)``): running the op again in the same session draws
+fresh numbers, while a new session built on the same graph with the same seeds replays
+exactly the same numbers.
+
+Seeds follow TF1 (:func:`get_seed`): with a graph seed (:func:`set_random_seed`) and no op
+seed, the op seed is derived from the op's position in the graph, so a rebuilt graph gives
+the same numbers; with neither seed the numbers differ from session to session.
+
+Example:
+    >>> import trainkit as tk
+    >>> tk.set_random_seed(1)
+    >>> x = tk.random_normal([2, 3])
+    >>> with tk.Session() as a, tk.Session() as b:
+    ...     bool((a.run(x) == b.run(x)).all())
+    True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from trainkit.framework import conversion, registry
+from trainkit.framework import dtypes as _dt
+from trainkit.framework.constant_op import constant
+from trainkit.framework.graph import get_default_graph, name_scope
+from trainkit.framework.shapes import TensorShape
+from trainkit.framework.tensor import Tensor
+from trainkit.ops import math_ops
+from trainkit.ops.op_util import make_op
+
+DEFAULT_GRAPH_SEED = 87654321
+_MAXINT32 = 2**31 - 1
+
+
+def set_random_seed(seed: int | None) -> None:
+    """Sets the graph-level seed of the default graph (``tf.compat.v1.set_random_seed``).
+
+    Args:
+        seed: an integer, or None to clear it.
+
+    Raises:
+        TypeError: if ``seed`` is not an integer.
+    """
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+            raise TypeError(f"set_random_seed: seed must be an integer or None, got {seed!r}.")
+        seed = int(seed)
+    get_default_graph().seed = seed
+
+
+def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
+    """The ``(graph seed, op seed)`` pair a new random op uses (TF1's rules).
+
+    * graph seed set, ``op_seed`` None: the op seed is the number of ops already in the
+      graph, so the same graph-building code gives the same numbers;
+    * graph seed unset, ``op_seed`` set: the graph seed is ``DEFAULT_GRAPH_SEED``;
+    * neither set: ``(None, None)`` — the op draws nondeterministic numbers.
+
+    Example:
+        >>> set_random_seed(3); get_seed(7)
+        (3, 7)
+    """
+    graph = get_default_graph()
+    global_seed = graph.seed
+    if op_seed is not None:
+        op_seed = int(op_seed) % (_MAXINT32 + 1) if op_seed >= 0 else int(op_seed)
+    if global_seed is not None:
+        if op_seed is None:
+            op_seed = graph.version
+        seeds: tuple[int | None, int | None] = (int(global_seed), op_seed)
+    elif op_seed is not None:
+        seeds = (DEFAULT_GRAPH_SEED, op_seed)
+    else:
+        seeds = (None, None)
+    if seeds == (0, 0):  # (0, 0) means "nondeterministic" to TF kernels
+        seeds = (0, _MAXINT32)
+    return seeds
+
+
+def _seed_fn(attrs: dict) -> Any:
+    """The seed material for a random op's generator (None = fresh OS entropy)."""
+    seed, seed2 = attrs["seed"], attrs["seed2"]
+    if seed is None and seed2 is None:
+        return None
+    return [int(seed) & 0xFFFFFFFFFFFFFFFF, int(seed2) & 0xFFFFFFFFFFFFFFFF]
+
+
+def _rng(ctx: registry.KernelContext) -> np.random.Generator:
+    g = ctx.state.rngs.get(ctx.key)
+    if g is None:
+        attrs = ctx.attrs
+        g = ctx.state.rng(ctx.key, lambda: _seed_fn(attrs))
+    return g
+
+
+def _shape_input(shape: Any) -> tuple[Tensor, TensorShape]:
+    """The shape argument as an int32 tensor and the static shape it implies."""
+    if isinstance(shape, Tensor):
+        if not shape.dtype.is_integer:
+            raise TypeError(f"shape must be an integer tensor, got {shape.dtype.name} "
+                            f"({shape.name}).")
+        n = shape.shape[0] if shape.shape.ndims == 1 else None
+        return shape, TensorShape(None) if n is None else TensorShape([None] * n)
+    dims = TensorShape(shape)
+    if dims.ndims is None or not dims.is_fully_defined():
+        raise ValueError(f"shape must be fully defined, got {dims}.")
+    return constant(np.array(dims.as_list(), dtype=np.int32), dtype=_dt.int32,
+                    name="shape"), dims
+
+
+def _float_dtype(dtype: Any, fn: str) -> _dt.DType:
+    dt = _dt.as_dtype(dtype)
+    if not dt.is_floating:
+        raise ValueError(f"{fn}: dtype must be a floating point type, got {dt.name}.")
+    return dt
+
+
+def _random_op(op_type: str, shape_t: Tensor, static: TensorShape, dt: _dt.DType,
+               seed: int | None, extra_inputs: tuple = (), name: str | None = None) -> Tensor:
+    s1, s2 = get_seed(seed)
+    return make_op(op_type, [shape_t, *extra_inputs], [dt], name=name or op_type,
+                   attrs={"dtype": dt, "seed": s1, "seed2": s2}, shapes=[static]).outputs[0]
+
+
+def random_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _dt.float32,
+                  seed: int | None = None, name: str | None = None) -> Tensor:
+    """Samples from a normal distribution: ``mean + stddev * N(0, 1)``.
+
+    Raises:
+        ValueError: for a non-float dtype or a shape that is not fully defined.
+    """
+    dt = _float_dtype(dtype, "random_normal")
+    with name_scope(name, "random_normal") as scope:
+        shape_t, static = _shape_input(shape)
+        mean_t = conversion.convert_to_tensor(mean, dtype=dt, name="mean")
+        std_t = conversion.convert_to_tensor(stddev, dtype=dt, name="stddev")
+        rnd = _random_op("RandomStandardNormal", shape_t, static, dt, seed)
+        return math_ops.add(math_ops.multiply(rnd, std_t), mean_t, name=scope)
+
+
+def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0,
+                     dtype: Any = _dt.float32, seed: int | None = None,
+                     name: str | None = None) -> Tensor:
+    """Samples from a normal distribution truncated to two standard deviations (values
+    beyond are re-drawn).
+
+    Raises:
+        ValueError: for a non-float dtype or a shape that is not fully defined.
+    """
+    dt = _float_dtype(dtype, "truncated_normal")
+    with name_scope(name, "truncated_normal") as scope:
+        shape_t, static = _shape_input(shape)
+        mean_t = conversion.convert_to_tensor(mean, dtype=dt, name="mean")
+        std_t = conversion.convert_to_tensor(stddev, dtype=dt, name="stddev")
+        rnd = _random_op("TruncatedNormal", shape_t, static, dt, seed)
+        return math_ops.add(math_ops.multiply(rnd, std_t), mean_t, name=scope)
+
+
+def random_uniform(shape: Any, minval: Any = 0, maxval: Any = None,
+                   dtype: Any = _dt.float32, seed: int | None = None,
+                   name: str | None = None) -> Tensor:
+    """Samples uniformly from ``[minval, maxval)`` (``maxval`` defaults to 1 for floats).
+
+    Raises:
+        ValueError: if ``maxval`` is missing for an integer dtype, or for other dtypes.
+    """
+    dt = _dt.as_dtype(dtype)
+    if not (dt.is_floating or dt in (_dt.int32, _dt.int64)):
+        raise ValueError(f"random_uniform: invalid dtype {dt.name} (floating point, int32 or "
+                         "int64 expected).")
+    if maxval is None:
+        if dt.is_integer:
+            raise ValueError(f"Must specify maxval for integer dtype {dt.name}")
+        maxval = 1
+    with name_scope(name, "random_uniform") as scope:
+        shape_t, static = _shape_input(shape)
+        lo = conversion.convert_to_tensor(minval, dtype=dt, name="min")
+        hi = conversion.convert_to_tensor(maxval, dtype=dt, name="max")
+        if dt.is_integer:
+            return _random_op("RandomUniformInt", shape_t, static, dt, seed, (lo, hi),
+                              name=scope)
+        rnd = _random_op("RandomUniform", shape_t, static, dt, seed)
+        return math_ops.add(math_ops.multiply(rnd, math_ops.subtract(hi, lo)), lo,
+                            name=scope)
+
+
+def random_shuffle(value: Any, seed: int | None = None, name: str | None = None) -> Tensor:
+    """Shuffles ``value`` along its first dimension (a fresh permutation every run)."""
+    t = conversion.convert_to_tensor(value, name="value")
+    s1, s2 = get_seed(seed)
+    return make_op("RandomShuffle", [t], [t.dtype], name=name or "RandomShuffle",
+                   attrs={"seed": s1, "seed2": s2}, shapes=[t.shape]).outputs[0]
+
+
+def multinomial(logits: Any, num_samples: Any, seed: int | None = None,
+                name: str | None = None, output_dtype: Any = _dt.int64) -> Tensor:
+    """Draws ``num_samples`` class indices per row of ``[batch, classes]`` ``logits``.
+
+    Raises:
+        ValueError: if ``logits`` is not a matrix or ``num_samples`` is negative.
+    """
+    lg = conversion.convert_to_tensor(logits, name="logits")
+    if lg.shape.ndims is not None and lg.shape.ndims != 2:
+        raise ValueError(f"logits must be 2-D [batch, num_classes], got shape {lg.shape} "
+                         f"({lg.name}).")
+    out = _dt.as_dtype(output_dtype)
+    static_n = num_samples if isinstance(num_samples, int) else None
+    if static_n is not None and static_n < 0:
+        raise ValueError(f"num_samples should be nonnegative, got {num_samples}.")
+    n = conversion.convert_to_tensor(num_samples, dtype=_dt.int32, name="num_samples")
+    s1, s2 = get_seed(seed)
+    batch = lg.shape[0] if lg.shape.ndims == 2 else None
+    return make_op("Multinomial", [lg, n], [out], name=name or "Multinomial",
+                   attrs={"seed": s1, "seed2": s2, "output_dtype": out},
+                   shapes=[TensorShape([batch, static_n])]).outputs[0]
+
+
+def categorical(logits: Any, num_samples: Any, dtype: Any = None, seed: int | None = None,
+                name: str | None = None) -> Tensor:
+    """``tf.random.categorical``: :func:`multinomial` with an ``int64`` default dtype."""
+    return multinomial(logits, num_samples, seed=seed, name=name,
+                       output_dtype=dtype or _dt.int64)
+
+
+# -- kernels -------------------------------------------------------------------------------
+def _dims(shape: Any) -> tuple[int, ...]:
+    dims = tuple(int(d) for d in np.asarray(shape).reshape(-1))
+    if any(d < 0 for d in dims):
+        raise ValueError(f"shape must be non-negative, got {list(dims)}.")
+    return dims
+
+
+def _gen_dtype(dt: _dt.DType) -> Any:
+    return np.float64 if dt is _dt.float64 else np.float32
+
+
+@registry.register_kernel("RandomStandardNormal", stateful=True)
+def _normal_kernel(ctx: registry.KernelContext, shape: Any) -> np.ndarray:
+    dt = ctx.attrs["dtype"]
+    out = _rng(ctx).standard_normal(_dims(shape), dtype=_gen_dtype(dt))
+    return out.astype(dt.np_dtype, copy=False)
+
+
+@registry.register_kernel("TruncatedNormal", stateful=True)
+def _truncated_kernel(ctx: registry.KernelContext, shape: Any) -> np.ndarray:
+    dt = ctx.attrs["dtype"]
+    rng = _rng(ctx)
+    gdt = _gen_dtype(dt)
+    out = rng.standard_normal(_dims(shape), dtype=gdt)
+    bad = np.abs(out) > 2.0
+    while bad.any():  # re-draw the tail: about 4.6% of values per round
+        out[bad] = rng.standard_normal(int(bad.sum()), dtype=gdt)
+        bad = np.abs(out) > 2.0
+    return out.astype(dt.np_dtype, copy=False)
+
+
+@registry.register_kernel("RandomUniform", stateful=True)
+def _uniform_kernel(ctx: registry.KernelContext, shape: Any) -> np.ndarray:
+    dt = ctx.attrs["dtype"]
+    out = _rng(ctx).random(_dims(shape), dtype=_gen_dtype(dt))
+    return out.astype(dt.np_dtype, copy=False)
+
+
+@registry.register_kernel("RandomUniformInt", stateful=True)
+def _uniform_int_kernel(ctx: registry.KernelContext, shape: Any, lo: Any, hi: Any
+                        ) -> np.ndarray:
+    if not lo < hi:
+        raise ValueError(f"Need minval < maxval, got {lo} >= {hi}")
+    dt = ctx.attrs["dtype"]
+    return _rng(ctx).integers(int(lo), int(hi), _dims(shape), dtype=dt.np_dtype)
+
+
+@registry.register_kernel("RandomShuffle", stateful=True)
+def _shuffle_kernel(ctx: registry.KernelContext, x: Any) -> Any:
+    x = np.asarray(x)
+    if x.ndim == 0:
+        return x.copy()
+    return _rng(ctx).permutation(x)
+
+
+@registry.register_kernel("Multinomial", stateful=True)
+def _multinomial_kernel(ctx: registry.KernelContext, logits: Any, n: Any) -> np.ndarray:
+    lg = np.asarray(logits, dtype=np.float64)
+    n = int(n)
+    if n < 0:
+        raise ValueError(f"num_samples should be nonnegative, got {n}")
+    if lg.ndim != 2 or lg.shape[1] == 0:
+        raise ValueError(f"logits should be a matrix with at least one class, got shape "
+                         f"{list(lg.shape)}")
+    p = np.exp(lg - lg.max(axis=1, keepdims=True))
+    cdf = np.cumsum(p, axis=1)
+    cdf /= cdf[:, -1:]
+    u = _rng(ctx).random((lg.shape[0], n))
+    out = np.empty((lg.shape[0], n), dtype=ctx.attrs["output_dtype"].np_dtype)
+    for i in range(lg.shape[0]):
+        out[i] = np.minimum(np.searchsorted(cdf[i], u[i], side="right"), lg.shape[1] - 1)
+    return out
+
+
+registry.not_differentiable("RandomStandardNormal", "TruncatedNormal", "RandomUniform",
+                            "RandomUniformInt", "RandomShuffle", "Multinomial")
+
+__all__ = [
+    "DEFAULT_GRAPH_SEED", "set_random_seed", "get_seed", "random_normal", "truncated_normal",
+    "random_uniform", "random_shuffle", "multinomial", "categorical",
+]

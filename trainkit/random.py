@@ -1,0 +1,16 @@
+"""``tk.random``: random ops under their ``tf.compat.v1.random`` names."""
+
+from __future__ import annotations
+
+from trainkit.ops.random_ops import (
+    categorical,
+    get_seed,
+    multinomial,
+    random_shuffle,
+    set_random_seed,
+    truncated_normal,
+)
+from trainkit.ops.random_ops import random_normal as normal
+from trainkit.ops.random_ops import random_shuffle as shuffle
+from trainkit.ops.random_ops import random_uniform as uniform
+from trainkit.ops.random_ops import set_random_seed as set_seed
