@@ -9,8 +9,8 @@ as in TF1. Each op is added to ``GraphKeys.SUMMARIES`` (or to ``collections``), 
 
 Example:
     >>> import trainkit as tk
-    >>> loss = tk.constant(0.5)
-    >>> s = scalar("loss", loss)
+    >>> with tk.Graph().as_default():
+    ...     s = scalar("loss", tk.constant(0.5))
     >>> s.op.name, s.dtype
     ('loss', tk.string)
 """
