@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 
 import numpy as np
 import pytest
@@ -347,3 +353,77 @@ def test_as_saver_def(model):
     assert (sd.max_to_keep, sd.keep_checkpoint_every_n_hours) == (3, 2.0)
     assert sd.filename_tensor_name == "save/filename:0"
     assert sd.restore_op_name == "save/restore_all"
+
+
+def test_default_saver_restores_checkpoint_without_random_state(tmp_path, model):
+    w, _ = model
+    sess = _session()
+    path = Saver([w]).save(sess, str(tmp_path / "m"))
+    _set(sess, w, np.zeros((2, 3), np.float32))
+    with pytest.raises(errors.NotFoundError, match="Key dense/b not found"):
+        Saver().restore(sess, path)
+    Saver({"w": w}).restore(sess, path)
+    assert sess.run(w)[1, 2] == 5.0
+
+
+# ----------------------------------------------------------------------------- crashes
+
+_TRAINER = textwrap.dedent("""
+    import sys
+    import numpy as np
+    import trainkit as tk
+    from trainkit.ops import state_ops
+    from trainkit.ops.variables import Variable
+    from trainkit.training.checkpoint_management import latest_checkpoint
+    from trainkit.training.saver import Saver
+
+    d = sys.argv[1]
+    step = Variable(np.int64(0), name="global_step")
+    w = Variable(np.zeros(200_000, np.float32), name="w")
+    train = [state_ops.assign_add(step, np.int64(1)),
+             state_ops.assign_add(w, np.ones(200_000, np.float32))]
+    saver = Saver(max_to_keep=2)
+    sess = tk.Session()
+    sess.run(state_ops.global_variables_initializer())
+    latest = latest_checkpoint(d)
+    if latest is not None:
+        saver.restore(sess, latest)
+    first = True
+    while True:
+        sess.run(train)
+        saver.save(sess, d + "/model.ckpt", global_step=step)
+        if first:
+            print(int(sess.run(step)), flush=True)
+            first = False
+""")
+
+
+def test_sigkill_during_saves_keeps_a_restorable_latest(tmp_path):
+    script = tmp_path / "trainer.py"
+    script.write_text(_TRAINER)
+    ckpt_dir = tmp_path / "ckpt"
+    ckpt_dir.mkdir()
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=repo + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    rng = random.Random(1)
+    last = 0
+    for _ in range(3):
+        proc = subprocess.Popen([sys.executable, str(script), str(ckpt_dir)],
+                                stdout=subprocess.PIPE, env=env, text=True)
+        try:
+            first = int(proc.stdout.readline())
+            time.sleep(rng.uniform(0.0, 0.1))
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            proc.stdout.close()
+        assert first == last + 1  # the run resumed from the previous run's latest
+        latest = cm.latest_checkpoint(str(ckpt_dir))
+        step = int(latest.rsplit("-", 1)[1])
+        with tk.Graph().as_default():
+            gs = Variable(np.int64(0), name="global_step")
+            w = Variable(np.zeros(200_000, np.float32), name="w")
+            sess = tk.Session()
+            Saver().restore(sess, latest)
+            assert sess.run(gs) == step and np.all(sess.run(w) == step)
+        last = step

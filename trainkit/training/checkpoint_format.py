@@ -29,8 +29,11 @@ other than the explicit length-prefixed ``string`` encoding.
 
 Writing is atomic: data, meta and index go to temporary names in the target directory, are
 flushed and ``fsync``'d, then renamed into place with the index last (the index commits the
-checkpoint), and the directory is ``fsync``'d. A crash leaves either the old checkpoint or
-the new one, plus at most some ``*.tmp-*`` files that readers ignore.
+checkpoint), and the directory is ``fsync``'d. A crash while writing a new prefix leaves no
+checkpoint there (only ``*.tmp-*`` files that readers ignore); every other checkpoint is
+untouched. Overwriting an existing prefix has a window of two renames in which its old index
+meets the new data: readers then get ``DataLossError`` (checksums) and ``latest_checkpoint``
+falls back to an older checkpoint.
 
 Example:
     >>> write_checkpoint(str(tmp / "model.ckpt"), {"w": np.ones((2, 3), np.float32)})

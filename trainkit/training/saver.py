@@ -26,6 +26,11 @@ any ops in the constructor. A default ``Saver()`` (``var_list=None``) saves all 
 variables, every object of ``SAVEABLE_OBJECTS`` and the session's random-op generator
 states, so a resumed run draws the same random numbers as an uninterrupted one.
 
+Differs from TF: ``<prefix>.meta`` is a small JSON record (step, time, variable dtypes and
+shapes), not a ``MetaGraphDef``, and is always named ``.meta`` (``meta_graph_suffix`` is only
+used when deleting); ``sharded`` and ``write_version`` are accepted and ignored (one data
+file); a default Saver also checkpoints random-op generator states.
+
 Example:
     >>> saver = Saver(max_to_keep=3)
     >>> path = saver.save(sess, "/ckpt/model.ckpt", global_step=100)  # '/ckpt/model.ckpt-100'
