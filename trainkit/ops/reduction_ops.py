@@ -250,13 +250,13 @@ def _count(x: Any, axes: tuple | None) -> int:
 @quiet  # the mean of nothing is NaN, silently
 def _mean(ctx: registry.KernelContext, x: Any) -> Any:
     a = ctx.attrs
+    n = _count(x, a["axis"])
     if x.dtype.kind in "iu":
         s = np.sum(x, axis=a["axis"], dtype=np.int64, keepdims=a["keep_dims"])
-        n = max(_count(x, a["axis"]), 1)
-        q = np.abs(s) // n
+        q = np.abs(s) // max(n, 1)
         return np.where(s < 0, -q, q).astype(a["_out"], copy=False)
-    return np.mean(x, axis=a["axis"], dtype=a["_acc"], keepdims=a["keep_dims"]).astype(
-        a["_out"], copy=False)
+    s = np.sum(x, axis=a["axis"], dtype=a["_acc"], keepdims=a["keep_dims"])
+    return np.divide(s, n).astype(a["_out"], copy=False)
 
 
 def _extreme(fn: Any, lowest: bool) -> Any:
