@@ -16,6 +16,7 @@ import importlib as _importlib
 from typing import Any as _Any
 
 from trainkit import errors, nest
+from trainkit.autodiff import gradients
 from trainkit.client.handles import TensorHandle
 from trainkit.client.run_metadata import RunMetadata, RunOptions
 from trainkit.client.session import ConfigProto, InteractiveSession, Session
@@ -246,6 +247,7 @@ from trainkit.ops.variable_scope import (
     variable_scope,
 )
 from trainkit.ops.variables import Variable, VariableAggregation, VariableSynchronization
+from trainkit.training.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 
 LOGGER_NAMES = ("trainkit",)
 __version__ = "0.1.0"
@@ -257,7 +259,16 @@ _LAZY_SUBMODULES = {
 }
 
 
+_LAZY_PROTOS = {"Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"}
+
+
 def __getattr__(name: str) -> _Any:
+    if name in _LAZY_PROTOS:  # tf.Summary & co.; protobuf is imported on first use only
+        from trainkit.summary.summary_proto import pb
+
+        value = getattr(pb(), name)
+        globals()[name] = value
+        return value
     if name in _LAZY_SUBMODULES:
         try:
             mod = _importlib.import_module(f"trainkit.{name}")

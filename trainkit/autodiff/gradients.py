@@ -145,7 +145,7 @@ def _check_grad_shape(op: Operation, t: Tensor, g: Tensor) -> None:
 
 def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
     """Applies the rule of ``op`` to its summed output gradients."""
-    if not any(acc.has(o) for o in op.outputs):
+    if not any(acc.has(o) and o not in stops for o in op.outputs):
         return
     fn = _gradient_function(op)
     if fn is None:
@@ -156,7 +156,7 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
     with graph.name_scope(op.name + "_grad"):
         out_grads = []
         for o in op.outputs:
-            g = acc.total(o)
+            g = acc.total(o) if o not in stops else None
             if g is None:
                 g = array_ops.zeros_like(o)
             out_grads.append(g)
@@ -167,7 +167,7 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
             f"The gradient rule of op type {op.type} returned {len(in_grads)} gradients for "
             f"operation '{op.name}', which has {len(op.inputs)} inputs.")
     for t, g in zip(op.inputs, in_grads):
-        if g is None or t in stops or not _is_differentiable(t):
+        if g is None or not _is_differentiable(t):
             continue
         g = conversion.convert_to_tensor(g)
         _check_grad_shape(op, t, g)

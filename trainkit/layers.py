@@ -1,0 +1,12 @@
+"""``trainkit.layers``: the functional TF1 layers (``tf.compat.v1.layers``), re-exported.
+
+Example:
+    >>> h = tk.layers.dense(x, 64, activation=tk.nn.relu)
+"""
+
+from __future__ import annotations
+
+from trainkit.ops.layers_impl.conv import conv2d, max_pooling2d
+from trainkit.ops.layers_impl.core import dense, dropout, flatten
+from trainkit.ops.layers_impl.normalization import batch_normalization
+from trainkit.ops.regularizers import l1_regularizer, l2_regularizer

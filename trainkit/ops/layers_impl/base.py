@@ -1,0 +1,98 @@
+"""What every functional layer shares: unique default names (``dense``, ``dense_1``, ...)
+per graph, the layer's variable scope, argument checks and ``activation``."""
+
+from __future__ import annotations
+
+import contextlib
+import numbers
+import weakref
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from trainkit.framework import conversion
+from trainkit.framework import dtypes as _dt
+from trainkit.framework.graph import Graph, GraphKeys, get_default_graph
+from trainkit.framework.tensor import Tensor
+from trainkit.ops import math_ops, variable_scope
+
+_LAYER_UIDS: weakref.WeakKeyDictionary[Graph, dict[str, int]] = weakref.WeakKeyDictionary()
+
+
+def unique_layer_name(base: str, graph: Graph | None = None) -> str:
+    """``base`` the first time in a graph, then ``base_1``, ``base_2``, ..."""
+    g = graph or get_default_graph()
+    uids = _LAYER_UIDS.setdefault(g, {})
+    n = uids.get(base, 0)
+    uids[base] = n + 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+@contextlib.contextmanager
+def layer_scope(name: str | None, default: str, reuse: Any = None) -> Iterator[Any]:
+    """Opens the layer's variable scope (and the name scope of its ops)."""
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"{default}: name must be a string, got {name!r}.")
+    scope_name = name if name else unique_layer_name(default)
+    with variable_scope.variable_scope(scope_name, reuse=reuse) as vs:
+        yield vs
+
+
+def float_input(inputs: Any, layer: str) -> Tensor:
+    """The input as a floating tensor (integers are cast to float32, as Keras layers do)."""
+    x = conversion.convert_to_tensor(inputs)
+    if not x.dtype.is_floating:
+        x = math_ops.cast(x, _dt.float32)
+    return x
+
+
+def positive_int(value: Any, what: str, layer: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise ValueError(f"{layer}: {what} must be a positive integer, got {value!r}.")
+    return int(value)
+
+
+def int_pair(value: Any, what: str, layer: str) -> tuple[int, int]:
+    """An int or a pair of ints (kernel sizes, strides) as a pair."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        value = (value, value)
+    try:
+        a, b = value
+    except (TypeError, ValueError):
+        raise ValueError(f"{layer}: {what} must be an int or a tuple of 2 ints, got "
+                         f"{value!r}.") from None
+    return positive_int(a, what, layer), positive_int(b, what, layer)
+
+
+def padding_arg(padding: Any, layer: str) -> str:
+    p = str(padding).upper() if isinstance(padding, str) else None
+    if p not in ("VALID", "SAME"):
+        raise ValueError(f"{layer}: padding must be 'valid' or 'same', got {padding!r}.")
+    return p
+
+
+def data_format_arg(data_format: Any, layer: str) -> str:
+    if data_format == "channels_last":
+        return "NHWC"
+    if data_format == "channels_first":
+        return "NCHW"
+    raise ValueError(f"{layer}: data_format must be 'channels_last' or 'channels_first', "
+                     f"got {data_format!r}.")
+
+
+def apply_activation(x: Tensor, activation: Callable | None, layer: str) -> Tensor:
+    if activation is None:
+        return x
+    if not callable(activation):
+        raise TypeError(f"{layer}: activation must be callable, got {activation!r}.")
+    return activation(x)
+
+
+def add_activity_loss(outputs: Tensor, regularizer: Callable | None) -> None:
+    if regularizer is not None:
+        loss = regularizer(outputs)
+        if loss is not None:
+            get_default_graph().add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
+
+
+__all__ = ["unique_layer_name", "layer_scope", "float_input", "positive_int", "int_pair",
+           "padding_arg", "data_format_arg", "apply_activation", "add_activity_loss"]

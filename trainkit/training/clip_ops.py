@@ -1,0 +1,99 @@
+"""Gradient clipping by norm: ``clip_by_norm``, ``global_norm``, ``clip_by_global_norm``.
+
+Built from differentiable math ops, TF1 formulas:
+``clip_by_norm(t, c) = t * c / max(||t||, c)`` and ``clip_by_global_norm(ts, c)`` scales
+every tensor by ``c / max(global_norm, c)`` with ``global_norm = sqrt(sum ||t_i||^2)``.
+
+Example:
+    >>> grads, norm = clip_by_global_norm([g1, g2], 5.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from trainkit.framework import conversion
+from trainkit.framework.graph import name_scope
+from trainkit.framework.tensor import Tensor
+from trainkit.ops import array_ops, math_ops
+
+
+def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: str | None = None
+                 ) -> Tensor:
+    """``t * clip_norm / max(l2norm(t, axes), clip_norm)``: ``t`` itself when its L2 norm
+    is at most ``clip_norm``.
+
+    Args:
+        t: the tensor to clip (floating point).
+        clip_norm: a positive scalar.
+        axes: dimensions over which the norm is taken (default: all).
+        name: the op name.
+
+    Raises:
+        ValueError: if ``t`` is not floating point.
+    """
+    with name_scope(name, "clip_by_norm", [t]) as scope:
+        t = conversion.convert_to_tensor(t, name="t")
+        if not t.dtype.is_floating:
+            raise ValueError(f"clip_by_norm: t must be floating point, got {t.dtype.name} "
+                             f"({t.name}).")
+        clip = conversion.convert_to_tensor(clip_norm, dtype=t.dtype, name="clip_norm")
+        l2sum = math_ops.reduce_sum(t * t, axes, keepdims=True)
+        positive = math_ops.greater(l2sum, 0.0)
+        # sqrt(0) has an infinite derivative: route zero norms around it.
+        safe = math_ops.where(positive, l2sum, array_ops.ones_like(l2sum))
+        l2norm = math_ops.where(positive, math_ops.sqrt(safe), l2sum)
+        scaled = t * clip / math_ops.maximum(l2norm, clip)
+        return array_ops.identity(scaled, name=scope[:-1] or "clip_by_norm")
+
+
+def global_norm(t_list: Sequence[Any], name: str | None = None) -> Tensor:
+    """``sqrt(sum_i sum(t_i ** 2))`` over the non-None tensors of ``t_list``.
+
+    Raises:
+        TypeError: if ``t_list`` is not a sequence.
+    """
+    if not isinstance(t_list, Sequence) or isinstance(t_list, str | Tensor):
+        raise TypeError(f"t_list should be a sequence, got {type(t_list).__name__}.")
+    ts = [conversion.convert_to_tensor(t) for t in t_list if t is not None]
+    with name_scope(name, "global_norm", ts) as scope:
+        if not ts:
+            return math_ops.sqrt(conversion.convert_to_tensor(0.0), name=scope[:-1])
+        squares = [math_ops.reduce_sum(t * t) for t in ts]
+        total = squares[0] if len(squares) == 1 else math_ops.add_n(squares)
+        return math_ops.sqrt(total, name=scope[:-1] or "global_norm")
+
+
+def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = None,
+                        name: str | None = None) -> tuple[list[Tensor | None], Tensor]:
+    """Scales all of ``t_list`` by ``clip_norm / max(global_norm, clip_norm)``.
+
+    Returns:
+        ``(clipped list, global_norm)``; None entries stay None. If the global norm is
+        infinite or NaN every clipped value is NaN (as in TF).
+
+    Raises:
+        TypeError: if ``t_list`` is not a sequence.
+    """
+    if not isinstance(t_list, Sequence) or isinstance(t_list, str | Tensor):
+        raise TypeError(f"t_list should be a sequence, got {type(t_list).__name__}.")
+    norm = global_norm(t_list) if use_norm is None else \
+        conversion.convert_to_tensor(use_norm)
+    with name_scope(name, "clip_by_global_norm", [norm]):
+        clip = conversion.convert_to_tensor(clip_norm, dtype=norm.dtype, name="clip_norm")
+        # scale = clip * min(1 / norm, 1 / clip); 1/norm is inf for a zero norm: fine.
+        scale = clip * math_ops.minimum(1.0 / norm, 1.0 / clip)
+        nan_if_bad = math_ops.where(math_ops.is_finite(norm), scale, scale * float("nan"))
+        out: list[Tensor | None] = []
+        for i, t in enumerate(t_list):
+            if t is None:
+                out.append(None)
+                continue
+            t = conversion.convert_to_tensor(t)
+            s = nan_if_bad if t.dtype is norm.dtype else math_ops.cast(nan_if_bad, t.dtype)
+            out.append(array_ops.identity(t * s, name=f"t_{i}"))
+    return out, norm
+
+
+__all__ = ["clip_by_norm", "clip_by_global_norm", "global_norm"]
