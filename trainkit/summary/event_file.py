@@ -31,24 +31,20 @@ import threading
 import time
 from typing import Any
 
+from trainkit.summary.crc32c import masked_crc32c
+
 _COUNTER = itertools.count()
 _OPEN: dict[int, EventFile] = {}
 _OPEN_LOCK = threading.Lock()
 _SIGTERM_INSTALLED = False
 
 
-def _masked_crc(data: bytes) -> int:
-    from tensorboardX.record_writer import masked_crc32c
-
-    return masked_crc32c(data)
-
-
 def frame_record(data: bytes) -> bytes:
     """``data`` framed as one TFRecord: length, masked crc32c of the length, data, masked
     crc32c of the data (little-endian)."""
     header = struct.pack("<Q", len(data))
-    return b"".join([header, struct.pack("<I", _masked_crc(header)), data,
-                     struct.pack("<I", _masked_crc(data))])
+    return b"".join([header, struct.pack("<I", masked_crc32c(header)), data,
+                     struct.pack("<I", masked_crc32c(data))])
 
 
 class EventFile:

@@ -1,7 +1,7 @@
 """Reading event files back: ``summary_iterator`` over TFRecord-framed ``Event`` protos.
 
 A record is ``u64 length | masked crc32c(length) | data | masked crc32c(data)``, all
-little-endian; the checksums come from tensorboardX's crc32c helper.
+little-endian (checksums from :mod:`trainkit.summary.crc32c`).
 
 Example:
     >>> for event in summary_iterator(path):          # doctest: +SKIP
@@ -17,15 +17,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from trainkit import errors
+from trainkit.summary.crc32c import masked_crc32c
 
 _HEADER = struct.Struct("<QI")
 _FOOTER = struct.Struct("<I")
-
-
-def _masked_crc(data: bytes) -> int:
-    from tensorboardX.record_writer import masked_crc32c
-
-    return masked_crc32c(data)
 
 
 def tf_record_iterator(path: str | os.PathLike) -> Iterator[bytes]:
@@ -51,7 +46,7 @@ def tf_record_iterator(path: str | os.PathLike) -> Iterator[bytes]:
                 raise errors.DataLossError(
                     None, None, f"truncated record at {offset} in {path}")
             length, length_crc = _HEADER.unpack(header)
-            if _masked_crc(header[:8]) != length_crc:
+            if masked_crc32c(header[:8]) != length_crc:
                 raise errors.DataLossError(
                     None, None, f"corrupted record at {offset} in {path}: length checksum "
                                 "mismatch")
@@ -60,7 +55,7 @@ def tf_record_iterator(path: str | os.PathLike) -> Iterator[bytes]:
             if len(data) < length or len(footer) < _FOOTER.size:
                 raise errors.DataLossError(
                     None, None, f"truncated record at {offset} in {path}")
-            if _masked_crc(data) != _FOOTER.unpack(footer)[0]:
+            if masked_crc32c(data) != _FOOTER.unpack(footer)[0]:
                 raise errors.DataLossError(
                     None, None, f"corrupted record at {offset} in {path}: data checksum "
                                 "mismatch")
