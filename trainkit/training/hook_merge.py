@@ -13,9 +13,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from trainkit.client.run_metadata import RunOptions
+from trainkit.client.run_metadata import RunMetadata, RunOptions
 from trainkit.framework.graph import Graph
 from trainkit.framework.tensor import Tensor
+from trainkit.training.session_run_hook import SessionRunHook, SessionRunValues
+
+# What hooks get after a run nobody asked anything of (no fetches, feeds, options or
+# run_metadata): one shared, read-only record instead of fresh objects every step.
+IDLE_VALUES = SessionRunValues(None, RunOptions(), RunMetadata())
+
+
+def roles(hooks: list) -> tuple:
+    """``((hook, calls_before_run, calls_after_run), ...)`` for the hooks that override
+    ``before_run`` or ``after_run``; the others would only run the no-op defaults."""
+    out = []
+    for h in hooks:
+        cls = type(h)
+        before = getattr(cls, "before_run", None) is not SessionRunHook.before_run
+        after = getattr(cls, "after_run", None) is not SessionRunHook.after_run
+        if before or after:
+            out.append((h, before, after))
+    return tuple(out)
 
 
 class MergedRun:
@@ -28,22 +46,27 @@ class MergedRun:
         options: None, the caller's options, or a new merged ``RunOptions``.
     """
 
-    __slots__ = ("fetches", "feed_dict", "options", "_slots", "_n_hooks")
+    __slots__ = ("fetches", "feed_dict", "options", "idle", "_slots", "_n_hooks")
 
     def __init__(self, fetches: Any, feed_dict: dict | None, options: Any,
-                 slots: list[int] | None, n_hooks: int):
+                 slots: list[int] | None, n_hooks: int, idle: bool):
         self.fetches = fetches
         self.feed_dict = feed_dict
         self.options = options
+        self.idle = idle
         self._slots = slots
         self._n_hooks = n_hooks
 
-    def split(self, out: Any) -> tuple[Any, list]:
-        """``(caller_result, [result of hook i, or None])`` from the run's output."""
+    def split(self, out: Any, run_metadata: Any) -> tuple[Any, list]:
+        """``(caller_result, [SessionRunValues of hook i])`` from the run's output."""
+        if self.idle:
+            return out, [IDLE_VALUES] * self._n_hooks
+        opts = self.options if self.options is not None else RunOptions()
         slots = self._slots
         if slots is None:
-            return out, [None] * self._n_hooks
-        return out[0], [None if s < 0 else out[s] for s in slots]
+            return out, [SessionRunValues(None, opts, run_metadata)] * self._n_hooks
+        return out[0], [SessionRunValues(None if s < 0 else out[s], opts, run_metadata)
+                        for s in slots]
 
 
 def _key_name(key: Any) -> str:
@@ -61,7 +84,8 @@ def _normalize(graph: Graph, key: Any) -> Any:
 
 
 def _hook_name(hooks: list, i: int) -> str:
-    return f"hooks[{i}] ({type(hooks[i]).__name__})"
+    h = hooks[i][0] if isinstance(hooks[i], tuple) else hooks[i]
+    return f"{type(getattr(h, 'hook', h)).__name__}"
 
 
 def _merge_feeds(graph: Graph, hooks: list, requests: list,
@@ -90,14 +114,14 @@ def _merge_feeds(graph: Graph, hooks: list, requests: list,
 
 
 def merge(graph: Graph, hooks: list, requests: list, fetches: Any, feed_dict: dict | None,
-          options: Any, trace: bool = False) -> MergedRun:
+          options: Any, run_metadata: Any = None, trace: bool = False) -> MergedRun:
     """Merges the caller's arguments with the hooks' requests.
 
     Args:
         graph: the session's graph (to resolve feed keys given as names).
         hooks: the hooks of this run (for error messages).
         requests: ``before_run`` results, one per hook (``SessionRunArgs`` or None).
-        fetches, feed_dict, options: the caller's arguments.
+        fetches, feed_dict, options, run_metadata: the caller's arguments.
         trace: force ``FULL_TRACE`` (used by hook timing).
 
     Raises:
@@ -105,6 +129,8 @@ def merge(graph: Graph, hooks: list, requests: list, fetches: Any, feed_dict: di
         TypeError: if a hook's ``before_run`` returned something else than
             ``SessionRunArgs`` or None.
     """
+    if options is None and run_metadata is None and not trace and not any(requests):
+        return MergedRun(fetches, feed_dict, None, None, len(requests), True)
     slots: list[int] | None = None
     flat: list | None = None
     hook_opts = []
@@ -130,7 +156,8 @@ def merge(graph: Graph, hooks: list, requests: list, fetches: Any, feed_dict: di
             opts.MergeFrom(o)
         if trace:
             opts.trace_level = RunOptions.FULL_TRACE
-    return MergedRun(fetches if flat is None else flat, feeds, opts, slots, len(requests))
+    return MergedRun(fetches if flat is None else flat, feeds, opts, slots, len(requests),
+                     False)
 
 
 __all__ = ["MergedRun", "merge"]

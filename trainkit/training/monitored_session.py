@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from trainkit import errors
-from trainkit.client.run_metadata import RunMetadata, RunOptions
+from trainkit.client.run_metadata import RunMetadata
 from trainkit.framework.graph import get_default_graph
 from trainkit.training import hook_merge
 from trainkit.training.coordinator import Coordinator
@@ -31,7 +31,6 @@ from trainkit.training.session_run_hook import (
     SessionRunArgs,
     SessionRunContext,
     SessionRunHook,
-    SessionRunValues,
 )
 
 _LOG = logging.getLogger("trainkit.monitored_session")
@@ -107,6 +106,7 @@ class _MonitoredSession:
         self._graph = get_default_graph()
         self._graph_was_finalized = self._graph.finalized
         self._hooks = _check_hooks(hooks)
+        self._roles = hook_merge.roles(self._hooks)
         self._creator = session_creator if session_creator is not None else \
             ChiefSessionCreator()
         self._should_recover = should_recover
@@ -191,28 +191,29 @@ class _MonitoredSession:
         if self._stop_requested:
             raise RuntimeError("Run called even after should_stop requested.")
         sess = self._sess
-        if not hooks:
+        roles = self._roles if hooks is self._hooks else hook_merge.roles(hooks)
+        for o in _observers:
+            roles = hook_merge.roles([o.wrap(h, i) for i, (h, _, _) in enumerate(roles)])
+        if not roles:  # no hook does anything per run
             return sess.run(fetches, feed_dict, options, run_metadata)
-        observers = _observers
-        for o in observers:
-            hooks = [o.wrap(h, i) for i, h in enumerate(hooks)]
         ctx = SessionRunContext(SessionRunArgs(fetches, feed_dict, options), sess)
-        requests = [h.before_run(ctx) for h in hooks]
-        merged = hook_merge.merge(self._graph, hooks, requests, fetches, feed_dict, options,
-                                  trace=bool(observers))
-        if run_metadata is None:
+        requests = [h.before_run(ctx) if before else None for h, before, _ in roles]
+        merged = hook_merge.merge(self._graph, roles, requests, fetches, feed_dict, options,
+                                  run_metadata, trace=bool(_observers))
+        if run_metadata is None and not merged.idle:
             run_metadata = RunMetadata()
-        opts = merged.options if merged.options is not None else RunOptions()
         try:
             out = sess.run(merged.fetches, merged.feed_dict, merged.options, run_metadata)
         except Exception:
             self._coord.raise_requested_exception()
             raise
-        caller_result, hook_results = merged.split(out)
-        for h, r in zip(hooks, hook_results):
-            h.after_run(ctx, SessionRunValues(r, opts, run_metadata))
-        for o in observers:
-            o.after_step(self._graph, fetches, hooks, requests, run_metadata)
+        caller_result, hook_values = merged.split(out, run_metadata)
+        for (h, _, after), values in zip(roles, hook_values):
+            if after:
+                h.after_run(ctx, values)
+        for o in _observers:
+            o.after_step(self._graph, fetches, [h for h, _, _ in roles], requests,
+                         run_metadata)
         self._stop_requested |= ctx.stop_requested
         return caller_result
 
