@@ -1,0 +1,346 @@
+"""Registry-wide gradient check.
+
+Every op type that has a kernel and is not declared ``registry.not_differentiable`` must
+(1) have a gradient rule and (2) have at least one case in ``CASES`` below. Each case
+builds the op from float64 placeholders; ``tk.gradients`` (with random upstream weights
+as ``grad_ys``) is compared against central finite differences of ``sum(w * y)``.
+
+Adding an op? Add a case here: ``"MyOp": [C(lambda x: tk.my_op(x), [(2, 3)])]``. ``gen``
+picks inputs away from kinks and outside invalid domains (``"pos"``, ``"away"``, ...).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+import trainkit as tk
+from trainkit.framework import registry
+
+for _mod in ("trainkit.nn", "trainkit.layers", "trainkit.losses", "trainkit.metrics",
+             "trainkit.train", "trainkit.data", "trainkit.summary", "trainkit.autodiff"):
+    try:
+        importlib.import_module(_mod)
+    except ModuleNotFoundError as e:  # a façade that does not exist yet
+        if e.name != _mod:
+            raise
+
+EPS = 1e-6
+
+
+@dataclass
+class C:
+    """One gradient case: ``fn(*float64 tensors) -> tensor or list of tensors``."""
+
+    fn: Callable
+    shapes: list
+    gen: str | list = "any"
+    rtol: float = 1e-5
+    atol: float = 1e-6
+    eps: float = EPS
+    expect_none: bool = False  # the rule deliberately returns no gradient (StopGradient)
+    note: str = field(default="")
+
+
+def _gen(kind: str, shape: tuple, rng: np.random.Generator) -> np.ndarray:
+    if kind == "any":
+        return rng.uniform(-1.0, 1.0, shape)
+    if kind == "pos":  # strictly positive, away from 0 (log, sqrt, pow base)
+        return rng.uniform(0.5, 2.0, shape)
+    if kind == "unit":  # inside (-1, 1) away from the ends (asin-like domains)
+        return rng.uniform(-0.8, 0.8, shape)
+    if kind == "away":  # |x| >= 0.2: no kink at 0 (abs, relu)
+        return rng.uniform(0.2, 1.0, shape) * rng.choice([-1.0, 1.0], shape)
+    if kind == "distinct":  # a random permutation of well-separated values (max, sort)
+        n = int(np.prod(shape)) if shape else 1
+        return (rng.permutation(n).astype(np.float64) * 0.37 - n * 0.15).reshape(shape)
+    if kind == "nchw":  # image-like, away from ties for pooling
+        return _gen("distinct", shape, rng) / 10.0
+    raise ValueError(kind)
+
+
+def _sum_last(x):
+    return tk.reduce_sum(x, axis=-1)
+
+
+# -- the table: op type -> cases -------------------------------------------------------
+def _grad_of(f: Callable, wrt: int = 0) -> Callable:
+    """A case builder for gradient ops (``ReluGrad``, ``Conv2DBackpropInput``, ...): the
+    gradient of ``f(*args[:-1])`` w.r.t. ``args[wrt]`` with upstream ``args[-1]``."""
+
+    def build(*args):
+        return tk.gradients(f(*args[:-1]), [args[wrt]], grad_ys=args[-1])[0]
+
+    return build
+
+
+def _i(v) -> tk.Tensor:
+    return tk.constant(v, dtype=tk.int32)
+
+
+_conv_same = lambda x, w: tk.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")  # noqa: E731
+_conv_valid2 = lambda x, w: tk.nn.conv2d(x, w, [1, 2, 2, 1], "VALID")  # noqa: E731
+_maxpool = lambda x: tk.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")  # noqa: E731
+_avgpool = lambda x: tk.nn.avg_pool(x, [1, 2, 2, 1], [1, 1, 1, 1], "SAME")  # noqa: E731
+
+
+def _bcast_to(x):
+    from trainkit.ops.broadcast_ops import broadcast_to_shape
+
+    return broadcast_to_shape(x, shape=[2, 3], expand=(1,))
+
+
+def _sum_to(x):
+    from trainkit.ops.broadcast_ops import sum_to_shape
+
+    return sum_to_shape(x, shape=[1, 3])
+
+
+def _sparse(v):
+    sp = tk.SparseTensor(indices=[[0, 1], [2, 0]], values=v, dense_shape=[3, 2])
+    return tk.sparse.to_dense(sp)
+
+
+CASES: dict[str, list[C]] = {
+    # elementwise binary (broadcasting both ways)
+    "AddV2": [C(lambda x, y: tk.add(x, y), [(2, 3), (3,)]),
+              C(lambda x, y: x + y, [(1, 3), (2, 1)])],
+    "Sub": [C(lambda x, y: tk.subtract(x, y), [(2, 3), (2, 1)])],
+    "Mul": [C(lambda x, y: tk.multiply(x, y), [(2, 3), (3,)]),
+            C(lambda x, y: x * y, [(), (2, 2)])],
+    "RealDiv": [C(lambda x, y: x / y, [(2, 3), (3,)], gen=["any", "pos"])],
+    "Pow": [C(lambda x, y: tk.pow(x, y), [(2, 3), (3,)], gen=["pos", "any"])],
+    "Maximum": [C(tk.maximum, [(2, 3), (3,)])],
+    "Minimum": [C(tk.minimum, [(2, 3), (2, 1)])],
+    "SquaredDifference": [C(tk.squared_difference, [(2, 3), (3,)])],
+    "FloorMod": [C(tk.math.floormod if hasattr(tk, "math") else tk.floormod, [(2, 3), (3,)],
+                   gen=["pos", "pos"])],
+    "AddN": [C(lambda x, y: tk.add_n([x, y, x]), [(2, 2), (2, 2)])],
+    # elementwise unary
+    "Neg": [C(tk.negative, [(2, 3)])],
+    "Abs": [C(tk.abs, [(2, 3)], gen="away")],
+    "Square": [C(tk.square, [(2, 3)])],
+    "Sqrt": [C(tk.sqrt, [(2, 3)], gen="pos")],
+    "Rsqrt": [C(tk.rsqrt, [(2, 3)], gen="pos")],
+    "Reciprocal": [C(tk.reciprocal, [(2, 3)], gen="pos")],
+    "Exp": [C(tk.exp, [(2, 3)])],
+    "Log": [C(tk.log, [(2, 3)], gen="pos")],
+    "Log1p": [C(tk.log1p, [(2, 3)], gen="pos")],
+    "Sin": [C(tk.sin, [(2, 3)])],
+    "Cos": [C(tk.cos, [(2, 3)])],
+    "Tanh": [C(tk.tanh, [(2, 3)])],
+    "Sigmoid": [C(tk.sigmoid, [(2, 3)])],
+    "Cast": [C(lambda x: tk.cast(tk.cast(x, tk.float32), tk.float64) * 2.0, [(2, 3)],
+               rtol=1e-3, atol=1e-4, eps=1e-3)],
+    "Identity": [C(tk.identity, [(2, 3)])],
+    "StopGradient": [C(tk.stop_gradient, [(2, 3)], expect_none=True)],
+    "PlaceholderWithDefault": [C(lambda x: tk.placeholder_with_default(x, [2, 3]) * 2.0,
+                                 [(2, 3)])],
+    "Print": [C(lambda x: tk.Print(x, [], first_n=0), [(2, 2)])],
+    "CheckNumerics": [C(lambda x: tk.debugging.check_numerics(x, "bad"), [(2, 2)])],
+    "Select": [C(lambda x, y: tk.where(tk.constant([[True, False, True], [False, True,
+                                                                            False]]), x, y),
+                 [(2, 3), (2, 3)])],
+    "CondSelect": [C(lambda x, y: tk.cond(tk.constant(True), lambda: x * 2.0, lambda: y),
+                     [(2,), (2,)]),
+                   C(lambda x, y: tk.cond(tk.constant(False), lambda: x * 2.0, lambda: y),
+                     [(2,), (2,)])],
+    # matmul
+    "MatMul": [C(tk.matmul, [(2, 3), (3, 4)]),
+               C(lambda a, b: tk.matmul(a, b, transpose_a=True, transpose_b=True),
+                 [(3, 2), (4, 3)])],
+    "BatchMatMulV2": [C(tk.matmul, [(2, 2, 3), (2, 3, 2)]),
+                      C(tk.matmul, [(1, 2, 3), (2, 3, 2)])],
+    # reductions and scans
+    "Sum": [C(lambda x: tk.reduce_sum(x), [(2, 3)]),
+            C(lambda x: tk.reduce_sum(x, axis=1, keepdims=True), [(2, 3)])],
+    "Mean": [C(lambda x: tk.reduce_mean(x, axis=0), [(2, 3)]),
+             C(lambda x: tk.reduce_mean(x, axis=[0, 2]), [(2, 2, 2)])],
+    "Max": [C(lambda x: tk.reduce_max(x, axis=1), [(2, 3)])],
+    "Min": [C(lambda x: tk.reduce_min(x), [(2, 3)])],
+    "Prod": [C(lambda x: tk.reduce_prod(x, axis=1), [(2, 3)], gen="away")],
+    "Cumsum": [C(lambda x: tk.cumsum(x, axis=1), [(2, 3)]),
+               C(lambda x: tk.cumsum(x, exclusive=True, reverse=True), [(3, 2)])],
+    "BroadcastToShape": [C(_bcast_to, [(2,)])],
+    "SumToShape": [C(_sum_to, [(2, 3)])],
+    # shapes, joins, slices
+    "Reshape": [C(lambda x: tk.reshape(x, [3, 2]), [(2, 3)])],
+    "Transpose": [C(lambda x: tk.transpose(x, [1, 2, 0]), [(2, 3, 2)])],
+    "ExpandDims": [C(lambda x: tk.expand_dims(x, 1), [(2, 3)])],
+    "Squeeze": [C(lambda x: tk.squeeze(x, [1]), [(2, 1, 3)])],
+    "ConcatV2": [C(lambda x, y: tk.concat([x, y, x], axis=1), [(2, 1), (2, 3)])],
+    "Pack": [C(lambda x, y: tk.stack([x, y], axis=1), [(2, 3), (2, 3)])],
+    "Unpack": [C(lambda x: tk.unstack(x, axis=1), [(2, 3)]),
+               C(lambda x: tk.unstack(x)[1], [(3, 2)])],
+    "Split": [C(lambda x: tk.split(x, 3, axis=1), [(2, 3)]),
+              C(lambda x: tk.split(x, 2, axis=0)[0], [(4, 2)])],
+    "SplitV": [C(lambda x: tk.split(x, [1, 2], axis=1), [(2, 3)])],
+    "Slice": [C(lambda x: tk.slice(x, [0, 1], [2, 2]), [(3, 3)])],
+    "StridedSlice": [C(lambda x: x[1:, ::2], [(3, 4)]), C(lambda x: x[:, 1], [(2, 3)])],
+    "StridedSliceGrad": [C(_grad_of(lambda x: x[1:, ::2]), [(3, 4), (2, 2)])],
+    "GatherV2": [C(lambda x: tk.gather(x, _i([2, 0, 2])), [(3, 2)]),
+                 C(lambda x: tk.gather(x, _i([[1], [0]]), axis=1), [(2, 3)])],
+    "GatherGrad": [C(_grad_of(lambda x: tk.gather(x, _i([2, 0, 2]))), [(3, 2), (3, 2)])],
+    "GatherNd": [C(lambda x: tk.gather_nd(x, _i([[0, 1], [2, 0], [0, 1]])), [(3, 2)])],
+    "ScatterNd": [C(lambda u: tk.scatter_nd(_i([[0], [2], [0]]), u, _i([4, 2])), [(3, 2)])],
+    "SparseToDense": [C(_sparse, [(2,)])],
+    "BooleanMask": [C(lambda x: tk.boolean_mask(x, tk.constant([True, False, True])),
+                      [(3, 2)])],
+    "BooleanMaskGrad": [C(_grad_of(lambda x: tk.boolean_mask(
+        x, tk.constant([True, False, True]))), [(3, 2), (2, 2)])],
+    "Tile": [C(lambda x: tk.tile(x, [2, 3]), [(2, 2)])],
+    "Fill": [C(lambda v: tk.fill([2, 3], v), [()])],
+    "PadV2": [C(lambda x: tk.pad(x, [[1, 0], [2, 1]]), [(2, 2)]),
+              C(lambda x: tk.pad(x, [[0, 1], [1, 1]], constant_values=3.0), [(2, 2)])],
+    "MirrorPad": [C(lambda x: tk.pad(x, [[1, 1], [2, 0]], mode="REFLECT"), [(3, 3)]),
+                  C(lambda x: tk.pad(x, [[1, 0], [1, 1]], mode="SYMMETRIC"), [(2, 3)])],
+    "MirrorPadGrad": [C(_grad_of(lambda x: tk.pad(x, [[1, 1], [2, 0]], mode="REFLECT")),
+                        [(3, 3), (5, 5)])],
+    # nn
+    "Relu": [C(tk.nn.relu, [(2, 3)], gen="away")],
+    "Relu6": [C(lambda x: tk.nn.relu6(x * 8.0), [(2, 3)], gen="away")],
+    "LeakyRelu": [C(lambda x: tk.nn.leaky_relu(x, 0.1), [(2, 3)], gen="away")],
+    "Elu": [C(tk.nn.elu, [(2, 3)], gen="away")],
+    "Selu": [C(tk.nn.selu, [(2, 3)], gen="away")],
+    "Softplus": [C(tk.nn.softplus, [(2, 3)])],
+    "Softsign": [C(tk.nn.softsign, [(2, 3)])],
+    "ReluGrad": [C(_grad_of(tk.nn.relu), [(2, 3), (2, 3)], gen=["away", "any"])],
+    "Relu6Grad": [C(_grad_of(lambda x: tk.nn.relu6(x * 8.0)), [(2, 3), (2, 3)],
+                    gen=["away", "any"])],
+    "LeakyReluGrad": [C(_grad_of(lambda x: tk.nn.leaky_relu(x, 0.1)), [(2, 3), (2, 3)],
+                        gen=["away", "any"])],
+    "EluGrad": [C(_grad_of(tk.nn.elu), [(2, 3), (2, 3)], gen=["away", "any"])],
+    "SeluGrad": [C(_grad_of(tk.nn.selu), [(2, 3), (2, 3)], gen=["away", "any"])],
+    "SoftplusGrad": [C(_grad_of(tk.nn.softplus), [(2, 3), (2, 3)])],
+    "SoftsignGrad": [C(_grad_of(tk.nn.softsign), [(2, 3), (2, 3)])],
+    "SigmoidGrad": [C(_grad_of(tk.sigmoid), [(2, 3), (2, 3)])],
+    "TanhGrad": [C(_grad_of(tk.tanh), [(2, 3), (2, 3)])],
+    "Softmax": [C(tk.nn.softmax, [(2, 3)]), C(lambda x: tk.nn.softmax(x, axis=0), [(2, 3)])],
+    "LogSoftmax": [C(tk.nn.log_softmax, [(2, 3)])],
+    "BiasAdd": [C(tk.nn.bias_add, [(2, 3), (3,)]),
+                C(lambda x, b: tk.nn.bias_add(x, b, data_format="NCHW"), [(1, 2, 2, 2), (2,)])],
+    "BiasAddGrad": [C(_grad_of(tk.nn.bias_add, wrt=1), [(2, 3), (3,), (2, 3)])],
+    "L2Loss": [C(tk.nn.l2_loss, [(2, 3)])],
+    "SigmoidCrossEntropyWithLogits": [C(
+        lambda z, x: tk.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x),
+        [(2, 3), (2, 3)])],
+    "SoftmaxCrossEntropyWithLogits": [C(
+        lambda z, x: tk.nn.softmax_cross_entropy_with_logits_v2(
+            labels=z / tk.reduce_sum(z, axis=1, keepdims=True), logits=x),
+        [(2, 3), (2, 3)], gen=["pos", "any"], note="labels must sum to 1, as in TF")],
+    "SparseSoftmaxCrossEntropyWithLogits": [C(
+        lambda x: tk.nn.sparse_softmax_cross_entropy_with_logits(labels=_i([2, 0]), logits=x),
+        [(2, 3)])],
+    "Conv2D": [C(_conv_same, [(1, 3, 3, 2), (2, 2, 2, 2)]),
+               C(_conv_valid2, [(2, 5, 5, 1), (3, 3, 1, 2)])],
+    "Conv2DBackpropInput": [C(_grad_of(_conv_valid2), [(1, 5, 5, 1), (3, 3, 1, 2),
+                                                       (1, 2, 2, 2)])],
+    "Conv2DBackpropFilter": [C(_grad_of(_conv_valid2, wrt=1), [(1, 5, 5, 1), (3, 3, 1, 2),
+                                                               (1, 2, 2, 2)])],
+    "MaxPool": [C(_maxpool, [(1, 4, 4, 2)], gen="nchw")],
+    "MaxPoolGrad": [C(_grad_of(_maxpool), [(1, 4, 4, 2), (1, 2, 2, 2)], gen=["nchw", "any"])],
+    "MaxPoolGradGrad": [C(_grad_of(lambda x, dy: _grad_of(_maxpool)(x, dy), wrt=1),
+                          [(1, 4, 4, 1), (1, 2, 2, 1), (1, 4, 4, 1)],
+                          gen=["nchw", "any", "any"])],
+    "AvgPool": [C(_avgpool, [(1, 3, 3, 2)])],
+    "AvgPoolGrad": [C(_grad_of(_avgpool), [(1, 3, 3, 2), (1, 3, 3, 2)])],
+}
+
+
+def _differentiable_types() -> list[str]:
+    return [d.type for d in registry.all_op_defs()
+            if d.kernel is not None and not d.not_differentiable]
+
+
+def _check_case(op_type: str, case: C, index: int) -> None:
+    rng = np.random.default_rng(1234 + index)
+    gens = case.gen if isinstance(case.gen, list) else [case.gen] * len(case.shapes)
+    values = [_gen(k, tuple(s), rng) for k, s in zip(gens, case.shapes)]
+    graph = tk.Graph()
+    with graph.as_default():
+        xs = [tk.placeholder(tk.float64, list(s), name=f"x{i}")
+              for i, s in enumerate(case.shapes)]
+        ys = case.fn(*xs)
+        ys = list(ys) if isinstance(ys, list | tuple) else [ys]
+        assert any(op.type == op_type for op in graph.get_operations()), (
+            f"case {index} of {op_type} does not create a {op_type} op")
+        with tk.Session() as sess:
+            y_vals = sess.run(ys, dict(zip(xs, values)))
+            ws = [rng.uniform(0.5, 1.5, np.shape(v)) for v in y_vals]
+            gys = [tk.constant(w, dtype=tk.float64) for w in ws]
+            grads = tk.gradients(ys, xs, grad_ys=gys)
+            if case.expect_none:
+                assert all(g is None for g in grads), (
+                    f"{op_type} case {index}: expected no gradient, got {grads}")
+                return
+            analytic = sess.run([g for g in grads if g is not None],
+                                dict(zip(xs, values)))
+
+            def objective(vals: list[np.ndarray]) -> float:
+                outs = sess.run(ys, dict(zip(xs, vals)))
+                return float(sum(np.sum(w * np.asarray(o, np.float64))
+                                 for w, o in zip(ws, outs)))
+
+            it = iter(analytic)
+            for i, (g, v) in enumerate(zip(grads, values)):
+                numeric = np.zeros_like(v)
+                for j in np.ndindex(v.shape):
+                    up = [a.copy() for a in values]
+                    dn = [a.copy() for a in values]
+                    up[i][j] += case.eps
+                    dn[i][j] -= case.eps
+                    numeric[j] = (objective(up) - objective(dn)) / (2 * case.eps)
+                if g is None:
+                    np.testing.assert_allclose(
+                        numeric, 0.0, atol=case.atol,
+                        err_msg=f"{op_type} case {index}: gradients() returned None for "
+                                f"input {i} but the finite difference is not zero")
+                    continue
+                got = np.asarray(next(it), np.float64)
+                assert got.shape == v.shape, (
+                    f"{op_type} case {index} input {i}: gradient shape {got.shape} != "
+                    f"input shape {v.shape}")
+                np.testing.assert_allclose(
+                    got, numeric, rtol=case.rtol, atol=case.atol,
+                    err_msg=f"{op_type} case {index}: gradient of input {i} is wrong")
+
+
+@pytest.mark.parametrize("op_type", _differentiable_types())
+def test_every_differentiable_op_has_a_checked_gradient(op_type: str) -> None:
+    d = registry.get_op_def(op_type)
+    if d.grad_fn is None:
+        pytest.fail(f"Op type '{op_type}' has a kernel but no gradient rule: register one "
+                    f"with @registry.register_gradient('{op_type}') (autodiff/*_grad.py) or "
+                    f"declare it with registry.not_differentiable('{op_type}').")
+    cases = CASES.get(op_type)
+    if not cases:
+        pytest.fail(f"Op type '{op_type}' has a gradient rule but no finite-difference case: "
+                    f"add one to CASES in tests/autodiff/test_gradient_registry.py.")
+    for i, case in enumerate(cases):
+        _check_case(op_type, case, i)
+
+
+def test_table_has_no_stale_entries() -> None:
+    known = set(_differentiable_types())
+    stale = sorted(set(CASES) - known)
+    assert not stale, (f"CASES lists op types that are not registered as differentiable "
+                       f"kernels: {stale}")
+
+
+def test_the_check_catches_a_wrong_rule() -> None:
+    """A deliberately wrong rule (d(x*y)/dx = 2y) must fail the finite-difference check."""
+    graph_type = "_WrongMulGradForTest"
+    if graph_type not in registry.registered_op_types():
+        registry.register_gradient(graph_type)(lambda op, g: [2.0 * g * op.inputs[1],
+                                                              g * op.inputs[0]])
+
+    def build(x, y):
+        with tk.get_default_graph().gradient_override_map({"Mul": graph_type}):
+            return x * y
+
+    with pytest.raises(AssertionError, match="gradient of input 0 is wrong"):
+        _check_case("Mul", C(build, [(2,), (2,)]), 0)
