@@ -28,9 +28,9 @@ def _identity_grad(op: Operation, grad: Tensor) -> list:
     return [grad]
 
 
-@registry.register_gradient("StopGradient")
-def _stop_gradient_grad(op: Operation, grad: Tensor) -> list:
-    return [None]
+# StopGradient passes its value but no gradient: declared, not a rule returning None, so
+# the walker and the registry-wide check treat it like every other gradient barrier.
+registry.not_differentiable("StopGradient")
 
 
 @registry.register_gradient("Reshape")
