@@ -363,3 +363,10 @@ def test_forked_child_does_not_write_the_parents_buffered_records(tmp_path):
     assert os.waitstatus_to_exitcode(status) == 0
     w.close()
     assert [e.step for e in accumulate(tmp_path).Scalars("x")] == list(range(20))
+
+
+def test_bad_graph_in_constructor_raises_and_closes_the_file(tmp_path):
+    before = set(event_file.open_files())
+    with pytest.raises(TypeError, match="must be an instance of `Graph`"):
+        tk.summary.FileWriter(tmp_path, graph="not a graph")
+    assert set(event_file.open_files()) == before

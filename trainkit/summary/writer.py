@@ -116,7 +116,11 @@ class FileWriter:
         self._finalizer: Any = None
         self._open()
         if graph is not None or graph_def is not None:
-            self.add_graph(graph, graph_def=graph_def)
+            try:
+                self.add_graph(graph, graph_def=graph_def)
+            except BaseException:
+                self.close()
+                raise
 
     def _open(self) -> None:
         if self._finalizer is not None:
