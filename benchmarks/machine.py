@@ -9,6 +9,7 @@ import platform
 import pstats
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,35 @@ def loadavg() -> str | None:
             return " ".join(f.read().split()[:3])
     except OSError:
         return None
+
+
+def _cpu_times() -> tuple[int, int]:
+    with open("/proc/stat", encoding="ascii") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields), idle
+
+
+def cpu_busy(interval: float = 0.3) -> float | None:
+    """Fraction of all CPUs busy over the next ``interval`` seconds (None off Linux)."""
+    try:
+        total0, idle0 = _cpu_times()
+        time.sleep(interval)
+        total1, idle1 = _cpu_times()
+    except (OSError, ValueError, IndexError):
+        return None
+    span = total1 - total0
+    return 1.0 - (idle1 - idle0) / span if span > 0 else 0.0
+
+
+def wait_idle(max_wait: float, busy_below: float = 0.2) -> float | None:
+    """Wait (up to ``max_wait`` s) until the machine is mostly idle; returns the last busy
+    fraction measured. Other processes sharing the cores skew every timing."""
+    deadline = time.monotonic() + max_wait
+    busy = cpu_busy()
+    while busy is not None and busy >= busy_below and time.monotonic() < deadline:
+        busy = cpu_busy(1.0)
+    return busy
 
 
 def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:

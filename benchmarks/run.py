@@ -53,11 +53,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--markdown", default=None, metavar="PATH",
                    help="also write the machine description and tables to PATH")
     p.add_argument("--timeout", type=float, default=900.0, help="seconds per child run")
+    p.add_argument("--wait-idle", type=float, default=None, metavar="S",
+                   help="before each child run, wait up to S seconds for the CPUs to be "
+                   "< 20%% busy (default 30; 0 with --quick)")
     p.add_argument("--profile", default=None, metavar="DIR",
                    help="cProfile the trainkit runs into DIR and print the top costs")
     args = p.parse_args(argv)
     if args.reps is None:
         args.reps = 1 if args.quick else 5
+    if args.wait_idle is None:
+        args.wait_idle = 0.0 if args.quick else 30.0
     if args.reps < 1:
         p.error(f"--reps must be >= 1, got {args.reps}")
     names = [n for item in args.only for n in item.split(",") if n]
@@ -129,16 +134,19 @@ def run_benchmark(bench: Benchmark, args: argparse.Namespace,
             if args.profile and impl == "trainkit":
                 Path(args.profile).mkdir(parents=True, exist_ok=True)
                 profile = str(Path(args.profile) / f"{bench.name}-{rep}.prof")
+            busy = machine.wait_idle(args.wait_idle) if args.wait_idle > 0 else None
             t0 = time.perf_counter()
             res = run_child(pythons[impl], bench.impls[impl], cfg, args.threads,
                             args.timeout, profile)
             res["seconds"] = time.perf_counter() - t0
+            res["cpu_busy_before"] = busy
             if "error" in res:
                 dead[impl] = res["error"]  # deterministic failure: do not retry
             samples.append(_record(bench, impl, rep, res, sink))
             status = "error" if "error" in res else "ok"
+            load = "" if busy is None else f", cpu busy before {busy:.0%}"
             print(f"  [{bench.name}] rep {rep + 1}/{args.reps} {impl}: {status} "
-                  f"({res['seconds']:.1f} s)", file=sys.stderr, flush=True)
+                  f"({res['seconds']:.1f} s{load})", file=sys.stderr, flush=True)
     return samples
 
 
@@ -148,6 +156,16 @@ def _record(bench: Benchmark, impl: str, rep: int, res: dict[str, Any], sink: An
     sink.write(json.dumps(rec) + "\n")
     sink.flush()
     return rec
+
+
+def _load_note(samples: list[dict[str, Any]]) -> str:
+    busy = sorted(s["cpu_busy_before"] for s in samples
+                  if s.get("cpu_busy_before") is not None)
+    if not busy:
+        return ""
+    med = busy[len(busy) // 2]
+    return (f"\nCPU busy (other processes) just before the runs: median {med:.0%}, "
+            f"max {busy[-1]:.0%}{' -- NOISY' if med > 0.3 else ''}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             summary = report.summarize(bench, samples)
             for rec in summary:
                 sink.write(json.dumps(rec) + "\n")
-            text = report.table(bench, summary, args.impl_list)
+            text = report.table(bench, summary, args.impl_list) + _load_note(samples)
             print(text, flush=True)
             md.append(text)
             if args.profile:
