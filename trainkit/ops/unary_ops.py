@@ -161,8 +161,16 @@ def _rsqrt(ctx: registry.KernelContext, x: Any) -> Any:
 @quiet
 def _sigmoid(ctx: registry.KernelContext, x: Any) -> Any:
     # exp(-x) overflows to inf for very negative x, and 1 / (1 + inf) is the right 0.
-    e = np.exp(np.negative(x))
-    return np.divide(1, np.add(1, e, out=e) if isinstance(e, np.ndarray) else 1 + e)
+    # In-place steps: one allocation; a 0-d typed one avoids Python-scalar promotion cost.
+    e = np.negative(x)
+    if not isinstance(e, np.ndarray):
+        return np.reciprocal(np.exp(e) + e.dtype.type(1))
+    np.exp(e, out=e)
+    np.add(e, _ONES[e.dtype.char], out=e)
+    return np.reciprocal(e, out=e)
+
+
+_ONES = {c: np.ones((), c) for c in "efd"}
 
 
 @registry.register_kernel("Reciprocal")
