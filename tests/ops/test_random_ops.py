@@ -1,0 +1,142 @@
+"""Random ops: TF1 seed rules, replay across sessions, fresh draws within a session,
+distribution statistics and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import trainkit as tk
+from trainkit.ops import random_ops
+
+N = 200_000
+
+
+def _run_twice_in_new_sessions(t):
+    with tk.Session() as a:
+        x = a.run(t)
+    with tk.Session() as b:
+        y = b.run(t)
+    return x, y
+
+
+def test_get_seed_rules():
+    assert random_ops.get_seed(None) == (None, None)
+    assert random_ops.get_seed(5) == (random_ops.DEFAULT_GRAPH_SEED, 5)
+    tk.set_random_seed(7)
+    tk.constant(1.0)
+    tk.constant(2.0)
+    assert random_ops.get_seed(None) == (7, 2)  # derived from the op count
+    assert random_ops.get_seed(3) == (7, 3)
+    tk.set_random_seed(0)
+    assert random_ops.get_seed(0) == (0, 2**31 - 1)
+    assert tk.get_default_graph().seed == 0
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        tk.set_random_seed(1.5)
+
+
+def test_same_seeds_replay_in_new_session_and_draw_fresh_within_session():
+    tk.set_random_seed(1)
+    t = tk.random_normal([4], seed=3)
+    with tk.Session() as a:
+        first, second = a.run(t), a.run(t)
+    with tk.Session() as b:
+        again = b.run(t)
+    assert not np.array_equal(first, second)
+    np.testing.assert_array_equal(first, again)
+
+
+def test_graph_seed_only_is_deterministic_across_rebuilt_graphs():
+    def build():
+        g = tk.Graph()
+        with g.as_default():
+            tk.set_random_seed(42)
+            tk.constant(0.0)
+            t = tk.random_uniform([5])
+        with tk.Session(graph=g) as s:
+            return s.run(t)
+
+    np.testing.assert_array_equal(build(), build())
+
+
+def test_different_op_seeds_differ_and_same_op_seed_matches():
+    a = tk.random_normal([6], seed=1)
+    b = tk.random_normal([6], seed=2)
+    c = tk.random_normal([6], seed=1)
+    with tk.Session() as s:
+        va, vb, vc = s.run([a, b, c])
+    assert not np.array_equal(va, vb)
+    np.testing.assert_array_equal(va, vc)
+
+
+def test_unseeded_ops_differ_between_sessions():
+    x, y = _run_twice_in_new_sessions(tk.random_uniform([8]))
+    assert not np.array_equal(x, y)
+
+
+def test_random_normal_statistics_and_dtype():
+    t = tk.random_normal([N], mean=2.0, stddev=3.0, seed=1, dtype=tk.float64)
+    with tk.Session() as s:
+        x = s.run(t)
+    assert x.dtype == np.float64 and x.shape == (N,)
+    assert abs(x.mean() - 2.0) < 0.03 and abs(x.std() - 3.0) < 0.03
+
+
+def test_truncated_normal_is_bounded():
+    t = tk.truncated_normal([N], mean=1.0, stddev=2.0, seed=2)
+    with tk.Session() as s:
+        x = s.run(t)
+    assert x.dtype == np.float32
+    assert x.min() >= 1.0 - 4.0 and x.max() <= 1.0 + 4.0
+    assert abs(x.mean() - 1.0) < 0.02 and abs(x.std() - 2.0 * 0.8796) < 0.02
+
+
+def test_random_uniform_floats_and_ints():
+    f = tk.random_uniform([N], minval=-1.0, maxval=3.0, seed=3)
+    i = tk.random_uniform([N], minval=2, maxval=5, dtype=tk.int32, seed=4)
+    with tk.Session() as s:
+        x, k = s.run([f, i])
+    assert x.min() >= -1.0 and x.max() < 3.0 and abs(x.mean() - 1.0) < 0.02
+    assert k.dtype == np.int32 and set(np.unique(k)) == {2, 3, 4}
+    with pytest.raises(ValueError, match="Must specify maxval for integer dtype"):
+        tk.random_uniform([2], dtype=tk.int32)
+    with pytest.raises(ValueError, match="dtype"):
+        tk.random_uniform([2], dtype=tk.string)
+
+
+def test_shape_may_be_a_tensor():
+    p = tk.placeholder(tk.int32, [2])
+    t = tk.random_normal(p, seed=5)
+    assert t.shape.as_list() == [None, None]
+    with tk.Session() as s:
+        assert s.run(t, {p: [3, 2]}).shape == (3, 2)
+    with pytest.raises(ValueError, match="fully defined"):
+        tk.random_normal([None, 2])
+    with pytest.raises(ValueError, match="floating point"):
+        tk.random_normal([2], dtype=tk.int32)
+
+
+def test_random_shuffle_permutes_rows():
+    x = np.arange(20).reshape(10, 2)
+    t = tk.random_shuffle(tk.constant(x), seed=6)
+    with tk.Session() as s:
+        a, b = s.run(t), s.run(t)
+    assert sorted(map(tuple, a)) == sorted(map(tuple, x))
+    assert not np.array_equal(a, x) or not np.array_equal(b, x)
+
+
+def test_multinomial_frequencies():
+    logits = np.log(np.array([[0.2, 0.8], [0.9, 0.1]]))
+    t = tk.multinomial(tk.constant(logits, dtype=tk.float32), 20_000, seed=7)
+    with tk.Session() as s:
+        x = s.run(t)
+    assert x.shape == (2, 20_000) and x.dtype == np.int64
+    assert abs((x[0] == 1).mean() - 0.8) < 0.02 and abs((x[1] == 0).mean() - 0.9) < 0.02
+    with pytest.raises(ValueError, match="2-D"):
+        tk.multinomial(tk.constant([1.0]), 2)
+
+
+def test_random_facade():
+    assert tk.random.normal is tk.random_normal and tk.random.set_seed is tk.set_random_seed
+    t = tk.random.categorical(tk.constant([[0.0, 0.0]]), 3, seed=1)
+    assert t.shape.as_list() == [1, 3]
