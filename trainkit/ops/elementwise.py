@@ -49,16 +49,30 @@ def quiet(fn: Callable[..., Any]) -> Callable[..., Any]:
     if _ERRVAR is None:  # pragma: no cover
         return np.errstate(all="ignore")(fn)
     var, ignore = _ERRVAR, _IGNORE
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any) -> Any:
-        token = var.set(ignore)
-        try:
-            return fn(*args)
-        finally:
-            var.reset(token)
-
-    return wrapper
+    nargs = fn.__code__.co_argcount if hasattr(fn, "__code__") else -1
+    has_varargs = bool(getattr(getattr(fn, "__code__", None), "co_flags", 0) & 0x04)
+    if nargs == 2 and not has_varargs:  # (ctx, x): the common unary kernel, no *args cost
+        def wrapper(ctx: Any, x: Any) -> Any:
+            token = var.set(ignore)
+            try:
+                return fn(ctx, x)
+            finally:
+                var.reset(token)
+    elif nargs == 3 and not has_varargs:
+        def wrapper(ctx: Any, x: Any, y: Any) -> Any:  # type: ignore[misc]
+            token = var.set(ignore)
+            try:
+                return fn(ctx, x, y)
+            finally:
+                var.reset(token)
+    else:
+        def wrapper(*args: Any) -> Any:  # type: ignore[misc]
+            token = var.set(ignore)
+            try:
+                return fn(*args)
+            finally:
+                var.reset(token)
+    return functools.wraps(fn)(wrapper)
 
 
 def _names(allowed: Iterable[_dt.DType]) -> str:
