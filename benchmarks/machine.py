@@ -55,6 +55,15 @@ def find_python(module: str, venv: str) -> str | None:
 def _version(python: str | None, *dists: str) -> str | None:
     if python is None:
         return None
+    if python == sys.executable:
+        import importlib.metadata as md
+
+        for dist in dists:
+            try:
+                return md.version(dist)
+            except md.PackageNotFoundError:
+                pass
+        return None
     try:
         proc = subprocess.run([python, "-c", _VERSION_SNIPPET, *dists], capture_output=True,
                               text=True, timeout=60)

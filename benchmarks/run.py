@@ -82,9 +82,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def interpreters(args: argparse.Namespace) -> dict[str, str | None]:
     """The interpreter for each implementation (None: library not installed)."""
+    wanted = set(args.impl_list)
     return {"trainkit": sys.executable, "numpy": sys.executable,
-            "tf1": args.tf_python or machine.find_python("tensorflow", "tf"),
-            "torch": args.torch_python or machine.find_python("torch", "torch")}
+            "tf1": (args.tf_python or machine.find_python("tensorflow", "tf"))
+            if "tf1" in wanted else None,
+            "torch": (args.torch_python or machine.find_python("torch", "torch"))
+            if "torch" in wanted else None}
 
 
 def run_child(python: str, spec: str, cfg: dict[str, Any], threads: int,

@@ -1,8 +1,7 @@
 """Smoke test of the benchmark harness: ``--quick`` runs of trainkit and the NumPy ceiling.
 
 Peers (TF, PyTorch) are never needed here. Each benchmark runs as its own harness
-invocation so that one whose trainkit side is not implemented yet is an xfail with
-the reason, not a failure of the others.
+invocation, so a failure names the benchmark.
 """
 
 from __future__ import annotations
@@ -18,15 +17,6 @@ from benchmarks.registry import BENCHMARKS, by_name
 
 REPO = Path(__file__).resolve().parents[2]
 
-# Benchmarks whose trainkit implementation needs API that has not landed yet.
-PENDING: dict[str, str] = {
-    "monitored": "needs trainkit.train (MonitoredSession, hooks, global step)",
-    "mlp": "needs Variable, nn, AdamOptimizer and data.Dataset",
-    "cnn": "needs Variable, nn.conv2d/layers.conv2d, max pooling and AdamOptimizer",
-    "graph_scale": "needs tanh, Variable, nn.relu and gradients",
-}
-
-
 def _run(args: list[str], tmp_path: Path) -> list[dict]:
     out = tmp_path / "results.jsonl"
     proc = subprocess.run([sys.executable, *args, "--quick", "--no-peers", "--reps", "1",
@@ -36,12 +26,7 @@ def _run(args: list[str], tmp_path: Path) -> list[dict]:
     return [json.loads(line) for line in out.read_text().splitlines()]
 
 
-def _params() -> list:
-    return [pytest.param(b.name, marks=pytest.mark.xfail(reason=PENDING[b.name]))
-            if b.name in PENDING else b.name for b in BENCHMARKS]
-
-
-@pytest.mark.parametrize("name", _params())
+@pytest.mark.parametrize("name", [b.name for b in BENCHMARKS])
 def test_quick_run_gives_positive_medians(name: str, tmp_path: Path) -> None:
     records = _run(["-m", "benchmarks", "--only", name], tmp_path)
     assert records[0]["type"] == "machine"
