@@ -174,3 +174,15 @@ def test_cumsum_examples_and_errors():
         tk.cumsum(tk.constant(1.0))
     with pytest.raises(TypeError, match="bool"):
         tk.cumsum(tk.constant([True]))
+
+
+def test_reduction_attrs_export_to_graph_def():
+    x = tk.placeholder(tk.float32, [None, 3])
+    tk.reduce_sum(x, axis=[-1], keepdims=True, name="s")
+    tk.argmax(x, 1, name="am")
+    tk.cast(x, tk.int32, name="c")
+    nodes = {n.name: n for n in tk.get_default_graph().as_graph_def().node}
+    assert list(nodes["s"].attr["axis"].list.i) == [1] and nodes["s"].attr["keep_dims"].b
+    assert nodes["am"].attr["output_type"].type == tk.int64.as_datatype_enum
+    assert nodes["c"].attr["DstT"].type == tk.int32.as_datatype_enum
+    assert "_np" not in nodes["c"].attr
