@@ -90,10 +90,15 @@ def _read_only(x: Any) -> Any:
     return x
 
 
-def _convert_error(e: Exception, token: str) -> errors.OpError:
+def _where(ctx: registry.KernelContext) -> str:
+    return f"{ctx.op.type} op '{ctx.name}'"
+
+
+def _convert_error(e: Exception, ctx: registry.KernelContext) -> errors.OpError:
     if isinstance(e, errors.OpError):
         return e
-    msg = f"{type(e).__name__}: {e}"
+    token = ctx.attrs["token"]
+    msg = f"{_where(ctx)}: {type(e).__name__}: {e}"
     if isinstance(e, ValueError | TypeError):
         cls: type[errors.OpError] = errors.InvalidArgumentError
     elif isinstance(e, StopIteration):
@@ -107,24 +112,24 @@ def _convert_error(e: Exception, token: str) -> errors.OpError:
     return cls(None, None, f"{msg} (raised by the Python function of {token})")
 
 
-def _as_output(i: int, value: Any, dt: _dt.DType, token: str) -> Any:
+def _as_output(i: int, value: Any, dt: _dt.DType, where: str) -> Any:
     if dt is _dt.string:
         try:
             return _dt.to_string_array(value)
         except TypeError as e:
             raise errors.InvalidArgumentError(
-                None, None, f"{i}-th value returned by {token} is not a string: {e}") from None
+                None, None, f"{i}-th value returned by {where} is not a string: {e}") from None
     if isinstance(value, np.ndarray | np.generic):
         if value.dtype != dt.np_dtype:
             raise errors.InvalidArgumentError(
-                None, None, f"{i}-th value returned by {token} is {value.dtype}, but "
+                None, None, f"{i}-th value returned by {where} is {value.dtype}, but "
                             f"expects {dt.name}")
         return np.array(value, copy=True)
     try:
         return np.asarray(value, dtype=dt.np_dtype)
     except (TypeError, ValueError) as e:
         raise errors.InvalidArgumentError(
-            None, None, f"{i}-th value returned by {token} cannot be converted to "
+            None, None, f"{i}-th value returned by {where} cannot be converted to "
                         f"{dt.name}: {e}") from None
 
 
@@ -134,7 +139,7 @@ def _py_func_kernel(ctx: registry.KernelContext, *args: Any) -> Any:
     try:
         result = a["func"](*[_read_only(x) for x in args])
     except Exception as e:  # noqa: BLE001 - every error from user code is mapped
-        raise _convert_error(e, token) from e
+        raise _convert_error(e, ctx) from e
     if not touts:
         return None
     if len(touts) == 1 and not isinstance(result, list | tuple):
@@ -142,8 +147,10 @@ def _py_func_kernel(ctx: registry.KernelContext, *args: Any) -> Any:
     if not isinstance(result, list | tuple) or len(result) != len(touts):
         got = len(result) if isinstance(result, list | tuple) else type(result).__name__
         raise errors.InvalidArgumentError(
-            None, None, f"{token} returned {got} values, but expects {len(touts)}")
-    out = [_as_output(i, r, dt, token) for i, (r, dt) in enumerate(zip(result, touts))]
+            None, None, f"{_where(ctx)} ({token}) returned {got} values, but expects "
+                        f"{len(touts)}")
+    where = f"{_where(ctx)} ({token})"
+    out = [_as_output(i, r, dt, where) for i, (r, dt) in enumerate(zip(result, touts))]
     return out[0] if len(out) == 1 else out
 
 
