@@ -54,11 +54,16 @@ def scalar_tags(evs: list) -> set[str]:
 
 
 def check_tf1_style_loop(script: Path, tmp: Path) -> None:
-    out = run(script, ["--epochs", "1"], tmp)
+    out = run(script, ["--epochs", "1", "--logdir", str(tmp / "tf1")], tmp)
     losses = [float(x) for x in re.findall(r"mean train loss ([\d.]+)", out)]
     assert len(losses) == 1 and losses[0] < 2.3           # below chance level, ln(10)
     assert number(r"test accuracy ([\d.]+)", out) > 0.85  # one epoch reaches ~0.91
     assert "'hidden/kernel:0', 'hidden/bias:0', 'logits/kernel:0', 'logits/bias:0'" in out
+    # The restored session scores exactly what the trained one did.
+    assert number(r"restored test accuracy ([\d.]+)", out) == number(r"\ntest accuracy ([\d.]+)",
+                                                                     out)
+    assert {v[0] for v in tk.train.list_variables(str(tmp / "tf1" / "model.ckpt"))} >= {
+        "hidden/kernel", "hidden/bias", "logits/kernel", "logits/bias"}
 
 
 def check_monitored_training(script: Path, tmp: Path) -> None:
