@@ -85,6 +85,10 @@ def check_monitored_training(script: Path, tmp: Path) -> None:
     assert {"loss", "train_accuracy"} <= scalar_tags(evs)
     assert any(e.HasField("graph_def") for e in evs)
     assert max(e.step for e in evs) >= 30
+    # Resuming restores the data position and RNG too: 30 + 5 steps == 35 steps.
+    straight = run(script, ["--steps", "35", "--logdir", str(tmp / "straight")], tmp)
+    assert number(r"final train loss ([\d.]+)", straight) == number(
+        r"final train loss ([\d.]+)", second)
 
 
 def check_custom_hook(script: Path, tmp: Path) -> None:
