@@ -27,7 +27,8 @@ class PlateauStopHook(tf.train.SessionRunHook):
     def __init__(self, loss, every_n=20, patience=3, min_delta=1e-3):
         self._loss, self._every_n = loss, every_n
         self._patience, self._min_delta = patience, min_delta
-        self.calls, self.history = [], []            # (step, mean loss) pairs
+        self.calls = []                              # each method's first call, in order
+        self.history = []                            # (step, mean loss) pairs
         self._window, self.last_step = [], 0
 
     def _log(self, name):
