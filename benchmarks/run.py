@@ -63,6 +63,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.reps = 1 if args.quick else 5
     if args.wait_idle is None:
         args.wait_idle = 0.0 if args.quick else 30.0
+    if args.profile and Path(args.profile).exists() and not Path(args.profile).is_dir():
+        p.error(f"--profile {args.profile!r} exists and is not a directory")
     if args.reps < 1:
         p.error(f"--reps must be >= 1, got {args.reps}")
     names = [n for item in args.only for n in item.split(",") if n]
