@@ -137,7 +137,6 @@ CASES: dict[str, list[C]] = {
     "Cast": [C(lambda x: tk.cast(tk.cast(x, tk.float32), tk.float64) * 2.0, [(2, 3)],
                rtol=1e-3, atol=1e-4, eps=1e-3)],
     "Identity": [C(tk.identity, [(2, 3)])],
-    "StopGradient": [C(tk.stop_gradient, [(2, 3)], expect_none=True)],
     "PlaceholderWithDefault": [C(lambda x: tk.placeholder_with_default(x, [2, 3]) * 2.0,
                                  [(2, 3)])],
     "Print": [C(lambda x: tk.Print(x, [], first_n=0), [(2, 2)])],
