@@ -57,34 +57,44 @@ def rss_mb() -> dict[str, float]:
 
 
 def per_call(fn: Callable[[], Any], budget: float, warmup: int = 3,
-             min_calls: int = 3) -> float:
-    """Mean wall time of one ``fn()`` call, in seconds.
+             min_calls: int = 3, chunks: int = 5) -> float:
+    """Wall time of one ``fn()`` call, in seconds: the best of ``chunks`` timed batches.
 
-    Runs ``warmup`` untimed calls, then doubles a batch size until one timed batch
-    takes at least ``budget`` seconds (and holds at least ``min_calls`` calls).
+    Runs ``warmup`` untimed calls, then grows a batch size until one batch takes at
+    least ``budget / chunks`` seconds (and holds at least ``min_calls`` calls), then
+    times ``chunks`` batches of that size and keeps the fastest. The minimum over
+    batches filters out bursts of other processes' work on a shared machine; the
+    runner's median over fresh processes then covers the rest of the variation.
 
     Args:
         fn: The zero-argument callable to time.
-        budget: Minimum seconds for the timed batch.
+        budget: Rough total seconds for the timed batches.
         warmup: Untimed calls first (plan compilation, caches, allocator).
-        min_calls: Smallest number of calls in the timed batch.
+        min_calls: Smallest number of calls in a batch.
+        chunks: Number of timed batches.
 
     Returns:
-        Seconds per call of the final batch.
+        Seconds per call of the fastest batch.
     """
     for _ in range(warmup):
         fn()
+    target = budget / max(1, chunks)
     n = max(1, min_calls)
-    while True:
+    best = float("inf")
+    done = 0
+    while done < chunks:
         t0 = time.perf_counter()
         for _ in range(n):
             fn()
         elapsed = time.perf_counter() - t0
-        if elapsed >= budget:
-            return elapsed / n
-        # Aim straight for the budget once we have a usable estimate.
-        guess = int(n * budget / max(elapsed, 1e-9) * 1.1) + 1
-        n = max(2 * n, guess) if elapsed < budget / 20 else max(n + 1, guess)
+        if elapsed < target and done == 0:
+            # Still calibrating: aim straight for the chunk length.
+            n = max(2 * n if elapsed < target / 20 else n + 1,
+                    int(n * target / max(elapsed, 1e-9) * 1.1) + 1)
+            continue
+        best = min(best, elapsed / n)
+        done += 1
+    return best
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
