@@ -188,7 +188,7 @@ class _MonitoredSession:
 
     def _run_once(self, hooks: list, fetches: Any, feed_dict: dict | None, options: Any,
                   run_metadata: Any) -> Any:
-        if self._stop_requested:
+        if self._stop_requested and hooks:
             raise RuntimeError("Run called even after should_stop requested.")
         sess = self._sess
         roles = self._roles if hooks is self._hooks else hook_merge.roles(hooks)
@@ -230,12 +230,13 @@ class _MonitoredSession:
         Args:
             fetches, feed_dict, options, run_metadata: as for ``Session.run``.
             hooks: True (all hooks), False/None (none: a plain run that still recovers
-                from preemption) or a list of this session's hooks to call. A trainkit
-                extension (TF issues 11971, 12343, 15158).
+                from preemption, allowed even after a stop request, e.g. to read final
+                values) or a list of this session's hooks to call. A trainkit extension
+                (TF issues 11971, 12343, 15158).
 
         Raises:
-            RuntimeError: if a hook requested a stop earlier, the session is closed, or
-                two sources feed the same tensor.
+            RuntimeError: if a hook requested a stop earlier (and hooks are called), the
+                session is closed, or two sources feed the same tensor.
             ValueError: if ``hooks`` is not True/False/None/a subset of the hooks.
         """
         chosen = self._select_hooks(hooks)
