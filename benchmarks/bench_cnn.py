@@ -62,9 +62,8 @@ def problem(cfg: dict[str, Any]) -> CNNProblem:
                       dense_w, np.zeros(10, np.float32), 0.03 if quick else 1.0)
 
 
-def graph(tf: ModuleType, cfg: dict[str, Any]) -> dict[str, Any]:
-    """Train the CNN on backend ``tf``; steps per second."""
-    prob = problem(cfg)
+def build(tf: ModuleType, prob: CNNProblem) -> tuple[Any, Any, Any, Any, Any, Any]:
+    """The CNN training graph: ``(graph, x, y, loss, train_op, init)``."""
     g = tf.Graph()
     with g.as_default():
         x = tf.placeholder(tf.float32, [None, 8, 8, 1], name="x")
@@ -77,6 +76,13 @@ def graph(tf: ModuleType, cfg: dict[str, Any]) -> dict[str, Any]:
             tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))
         train_op = tf.train.AdamOptimizer(LR).minimize(loss)
         init = tf.global_variables_initializer()
+    return g, x, y, loss, train_op, init
+
+
+def graph(tf: ModuleType, cfg: dict[str, Any]) -> dict[str, Any]:
+    """Train the CNN on backend ``tf``; steps per second."""
+    prob = problem(cfg)
+    g, x, y, loss, train_op, init = build(tf, prob)
     batches = prob.batches()
     state = {"i": 0}
     with graph_api.session(tf, graph=g) as sess:

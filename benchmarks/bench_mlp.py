@@ -92,7 +92,8 @@ def result(prob: Problem, feed: tuple[float, float], data: tuple[float, float]
             "info": {"loss_step6_feed": feed[0], "loss_step6_data": data[0]}}
 
 
-def _model(tf: ModuleType, prob: Problem, x: Any, y: Any) -> tuple[Any, Any]:
+def model(tf: ModuleType, prob: Problem, x: Any, y: Any) -> tuple[Any, Any]:
+    """The MLP's ``(loss, train_op)`` on inputs ``x``, one-hot labels ``y``."""
     h = x
     last = len(prob.weights) - 1
     for i, (w0, b0) in enumerate(prob.weights):
@@ -110,7 +111,7 @@ def _feed_run(tf: ModuleType, prob: Problem) -> tuple[float, float]:
     with g.as_default():
         x = tf.placeholder(tf.float32, [None, prob.sizes[0]], name="x")
         y = tf.placeholder(tf.float32, [None, prob.sizes[-1]], name="y")
-        loss, train_op = _model(tf, prob, x, y)
+        loss, train_op = model(tf, prob, x, y)
         init = tf.global_variables_initializer()
     batches = prob.batches()
     state = {"i": 0}
@@ -130,7 +131,7 @@ def _data_run(tf: ModuleType, prob: Problem) -> tuple[float, float]:
     with g.as_default():
         ds = tf.data.Dataset.from_tensor_slices((prob.x, prob.y)).repeat().batch(prob.batch)
         x, y = ds.make_one_shot_iterator().get_next()
-        loss, train_op = _model(tf, prob, x, y)
+        loss, train_op = model(tf, prob, x, y)
         init = tf.global_variables_initializer()
     with graph_api.session(tf, graph=g) as sess:
         sess.run(init)
