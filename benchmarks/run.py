@@ -202,7 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     md.insert(3, f"- loadavg at end: {desc_end['loadavg_end']}")
     print(f"results: {out}")
     if args.markdown:
-        Path(args.markdown).write_text("\n".join(md), encoding="utf-8")
+        cmd = " ".join(["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])])
+        head = ["# trainkit benchmark results", "", f"Command: `{cmd}` (see README.md).", ""]
+        Path(args.markdown).write_text("\n".join(head + md), encoding="utf-8")
         print(f"markdown: {args.markdown}")
     return 0
 
