@@ -28,6 +28,11 @@ def _identity_grad(op: Operation, grad: Tensor) -> list:
     return [grad]
 
 
+@registry.register_gradient("PlaceholderWithDefault")
+def _placeholder_with_default_grad(op: Operation, grad: Tensor) -> list:
+    return [grad]  # when not fed it passes its default through unchanged
+
+
 # StopGradient passes its value but no gradient: declared, not a rule returning None, so
 # the walker and the registry-wide check treat it like every other gradient barrier.
 registry.not_differentiable("StopGradient")

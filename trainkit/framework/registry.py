@@ -157,12 +157,13 @@ def get_gradient_function(op: Any) -> Callable | None:
     Raises:
         LookupError: naming the op type and op name when no rule exists.
     """
-    d = _REGISTRY.get(op.type)
+    op_type = getattr(op, "_grad_type", None) or op.type  # gradient_override_map
+    d = _REGISTRY.get(op_type)
     if d is not None and d.not_differentiable:
         return None
     if d is None or d.grad_fn is None:
         raise LookupError(
-            f"No gradient defined for operation '{op.name}' (op type: {op.type}).")
+            f"No gradient defined for operation '{op.name}' (op type: {op_type}).")
     return d.grad_fn
 
 

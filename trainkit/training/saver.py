@@ -138,6 +138,7 @@ registry.register_kernel("TkRestoreVariables", stateful=True)(_restore_variables
 registry.register_kernel("TkGetRandomState", stateful=True,
                          shape_fn=lambda op: [TensorShape([])])(_get_random_state)
 registry.register_kernel("TkSetRandomState", stateful=True)(_set_random_state)
+registry.not_differentiable("TkRestoreVariables", "TkGetRandomState", "TkSetRandomState")
 
 
 class _RandomState:
