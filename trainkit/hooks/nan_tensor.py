@@ -44,7 +44,10 @@ class NanTensorHook(SessionRunHook):
         return SessionRunArgs(self._loss_tensor)
 
     def after_run(self, run_context: Any, run_values: Any) -> None:
-        if np.any(np.isnan(run_values.results)):
+        loss = run_values.results
+        # A scalar loss (the usual case) is checked without a NumPy reduction.
+        nan = loss != loss if isinstance(loss, (float, np.floating)) else np.isnan(loss).any()
+        if nan:
             msg = "Model diverged with loss = NaN."
             if self._fail_on_nan_loss:
                 _LOG.error(msg)

@@ -63,6 +63,7 @@ class SummarySaverHook(SessionRunHook):
         elif self._output_dir:
             self._writer = writer_lease.acquire(self._output_dir)
         self._next_step: int | None = None
+        self._step_only = SessionRunArgs({"global_step": self._read})
 
     def after_create_session(self, session: Any, coord: Any) -> None:
         self._next_step = None
@@ -76,12 +77,11 @@ class SummarySaverHook(SessionRunHook):
     def before_run(self, run_context: Any) -> SessionRunArgs:
         self._request = self._next_step is None or self._timer.should_trigger_for_step(
             self._next_step)
-        requests: dict[str, Any] = {"global_step": self._read}
-        if self._request:
-            op = self._get_summary_op()
-            if op is not None:
-                requests["summary"] = op
-        return SessionRunArgs(requests)
+        if not self._request:
+            return self._step_only
+        op = self._get_summary_op()
+        return SessionRunArgs({"global_step": self._read} if op is None else
+                              {"global_step": self._read, "summary": op})
 
     def after_run(self, run_context: Any, run_values: Any) -> None:
         if self._writer is None:

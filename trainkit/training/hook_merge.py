@@ -2,20 +2,23 @@
 ``Session.run`` call, and slicing the results back per hook.
 
 The common step, where no hook asks for anything, passes the caller's arguments through
-untouched, so it costs a plain ``Session.run``.
+untouched, so it costs a plain ``Session.run``. Steps where hooks fetch run one cached
+``make_callable`` over the unique leaves of all fetches.
 
 Example:
-    >>> m = merge(graph, hooks, requests, fetches, feed_dict, options)
-    >>> caller_result, hook_results = m.split(sess.run(m.fetches, m.feed_dict, m.options))
+    >>> merger = Merger(graph)
+    >>> merged = merger.merge(sess, hooks, requests, fetches, feed_dict, options)
+    >>> caller_result, hook_values = merged.run(sess, run_metadata)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from trainkit import nest
 from trainkit.client.run_metadata import RunMetadata, RunOptions
 from trainkit.framework.graph import Graph
-from trainkit.framework.tensor import Tensor
+from trainkit.framework.tensor import Operation, Tensor
 from trainkit.training.session_run_hook import SessionRunHook, SessionRunValues
 
 # What hooks get after a run nobody asked anything of (no fetches, feeds, options or
@@ -36,35 +39,107 @@ def roles(hooks: list) -> tuple:
     return tuple(out)
 
 
+class _Layout:
+    """How one merged fetch structure maps onto a flat list of unique leaves: a cached
+    ``make_callable`` over those leaves plus, per part, a leaf position or a template."""
+
+    __slots__ = ("call", "feed_keys", "parts")
+
+    def __init__(self, sess: Any, parts: list, feed_keys: tuple):
+        leaves: list = []
+        where: dict = {}
+        self.parts = []
+        for structure in parts:
+            if not nest.is_nested(structure):
+                self.parts.append((_LEAF, _position(structure, leaves, where)))
+            elif type(structure) is dict and not any(map(nest.is_nested,
+                                                         structure.values())):
+                # The common hook request {name: tensor}: rebuilt directly.
+                self.parts.append((_FLAT_DICT, [(k, _position(v, leaves, where))
+                                                for k, v in structure.items()]))
+            else:
+                self.parts.append((structure, [_position(x, leaves, where)
+                                               for x in nest.flatten(structure)]))
+        self.feed_keys = feed_keys
+        self.call = sess.make_callable(leaves, list(feed_keys) or None, accept_options=True)
+
+    def unpack(self, flat: list) -> list:
+        out = []
+        for template, pos in self.parts:
+            if template is _LEAF:
+                out.append(flat[pos])
+            elif template is _FLAT_DICT:
+                out.append({k: flat[p] for k, p in pos})
+            else:
+                out.append(nest.pack_sequence_as(template, [flat[p] for p in pos]))
+        return out
+
+
+_LEAF = object()
+_FLAT_DICT = object()
+
+
+def _position(leaf: Any, leaves: list, where: dict) -> int:
+    pos = where.get(leaf)
+    if pos is None:
+        pos = where[leaf] = len(leaves)
+        leaves.append(leaf)
+    return pos
+
+
+def _structure_key(x: Any) -> Any:
+    t = type(x)
+    if t in _PLAIN_LEAVES:
+        return x
+    # Fast paths for flat requests; they give the same keys as nest.structure_key.
+    if t is dict and all(type(v) in _PLAIN_LEAVES for v in x.values()):
+        return (dict, tuple(x), tuple(x.values()))
+    if (t is list or t is tuple) and all(type(v) in _PLAIN_LEAVES for v in x):
+        return (t, tuple(x))
+    return x if not nest.is_nested(x) else nest.structure_key(x)
+
+
+_PLAIN_LEAVES = (Tensor, Operation, str)
+
+
 class MergedRun:
-    """The merged arguments of one run.
+    """One run's merged arguments; :meth:`run` executes it and slices the results.
 
     Attributes:
-        fetches: the caller's fetches alone, or ``[caller, hook_a, hook_b, ...]`` for the
-            hooks that asked for fetches.
-        feed_dict: the caller's dict, or a new dict with the hooks' feeds added.
-        options: None, the caller's options, or a new merged ``RunOptions``.
+        idle: True when no hook asked for anything and the caller passed no options or
+            run_metadata: the caller's call runs untouched.
+        options: the options the run uses (None, the caller's, or a merged copy).
     """
 
-    __slots__ = ("fetches", "feed_dict", "options", "idle", "_slots", "_n_hooks")
+    __slots__ = ("idle", "options", "_fetches", "_feed_dict", "_slots", "_n", "_layout")
 
-    def __init__(self, fetches: Any, feed_dict: dict | None, options: Any,
-                 slots: list[int] | None, n_hooks: int, idle: bool):
-        self.fetches = fetches
-        self.feed_dict = feed_dict
-        self.options = options
+    def __init__(self, n_hooks: int, fetches: Any, feed_dict: dict | None, options: Any,
+                 slots: list[int] | None = None, layout: _Layout | None = None,
+                 idle: bool = False):
         self.idle = idle
+        self.options = options
+        self._fetches = fetches
+        self._feed_dict = feed_dict
         self._slots = slots
-        self._n_hooks = n_hooks
+        self._n = n_hooks
+        self._layout = layout
 
-    def split(self, out: Any, run_metadata: Any) -> tuple[Any, list]:
-        """``(caller_result, [SessionRunValues of hook i])`` from the run's output."""
+    def run(self, sess: Any, run_metadata: Any) -> tuple[Any, list]:
+        """Runs and returns ``(caller_result, [SessionRunValues of hook i])``."""
         if self.idle:
-            return out, [IDLE_VALUES] * self._n_hooks
+            return sess.run(self._fetches, self._feed_dict), [IDLE_VALUES] * self._n
         opts = self.options if self.options is not None else RunOptions()
+        layout = self._layout
+        if layout is not None:
+            feeds = self._feed_dict
+            flat = layout.call(*[feeds[k] for k in layout.feed_keys], options=self.options,
+                               run_metadata=run_metadata)
+            out = layout.unpack(flat)
+        else:
+            out = sess.run(self._fetches, self._feed_dict, self.options, run_metadata)
         slots = self._slots
         if slots is None:
-            return out, [SessionRunValues(None, opts, run_metadata)] * self._n_hooks
+            return out, [SessionRunValues(None, opts, run_metadata)] * self._n
         return out[0], [SessionRunValues(None if s < 0 else out[s], opts, run_metadata)
                         for s in slots]
 
@@ -113,51 +188,80 @@ def _merge_feeds(graph: Graph, hooks: list, requests: list,
     return feed_dict if merged is None else merged
 
 
-def merge(graph: Graph, hooks: list, requests: list, fetches: Any, feed_dict: dict | None,
-          options: Any, run_metadata: Any = None, trace: bool = False) -> MergedRun:
-    """Merges the caller's arguments with the hooks' requests.
+class Merger:
+    """Merges runs for one monitored session, caching a flat callable per merged fetch
+    structure so repeated steps skip nested-structure handling in ``Session.run``."""
 
-    Args:
-        graph: the session's graph (to resolve feed keys given as names).
-        hooks: the hooks of this run (for error messages).
-        requests: ``before_run`` results, one per hook (``SessionRunArgs`` or None).
-        fetches, feed_dict, options, run_metadata: the caller's arguments.
-        trace: force ``FULL_TRACE`` (used by hook timing).
+    _MAX_CACHED = 256
 
-    Raises:
-        RuntimeError: if two hooks, or a hook and the caller, feed the same tensor.
-        TypeError: if a hook's ``before_run`` returned something else than
-            ``SessionRunArgs`` or None.
-    """
-    if options is None and run_metadata is None and not trace and not any(requests):
-        return MergedRun(fetches, feed_dict, None, None, len(requests), True)
-    slots: list[int] | None = None
-    flat: list | None = None
-    hook_opts = []
-    for i, req in enumerate(requests):
-        if req is None:
-            continue
-        if not hasattr(req, "fetches"):
-            raise TypeError(f"{_hook_name(hooks, i)}.before_run must return SessionRunArgs "
-                            f"or None, got {type(req).__name__}.")
-        if req.fetches is not None:
-            if flat is None:
-                flat = [fetches]
-                slots = [-1] * len(requests)
-            slots[i] = len(flat)
-            flat.append(req.fetches)
-        if req.options is not None:
-            hook_opts.append(req.options)
-    feeds = _merge_feeds(graph, hooks, requests, feed_dict)
-    opts = options
-    if hook_opts or trace:
-        opts = RunOptions()
-        for o in ([options] if options is not None else []) + hook_opts:
-            opts.MergeFrom(o)
-        if trace:
-            opts.trace_level = RunOptions.FULL_TRACE
-    return MergedRun(fetches if flat is None else flat, feeds, opts, slots, len(requests),
-                     False)
+    def __init__(self, graph: Graph):
+        self._graph = graph
+        self._session: Any = None
+        self._layouts: dict = {}
+
+    def merge(self, sess: Any, hooks: list, requests: list, fetches: Any,
+              feed_dict: dict | None, options: Any, run_metadata: Any = None,
+              trace: bool = False) -> MergedRun:
+        """Merges the caller's arguments with the hooks' requests.
+
+        Args:
+            sess: the raw session the run will use.
+            hooks: the hooks of this run (for error messages).
+            requests: ``before_run`` results, one per hook (``SessionRunArgs`` or None).
+            fetches, feed_dict, options, run_metadata: the caller's arguments.
+            trace: force ``FULL_TRACE`` (used by hook timing).
+
+        Raises:
+            RuntimeError: if two hooks, or a hook and the caller, feed the same tensor.
+            TypeError: if a hook's ``before_run`` returned something else than
+                ``SessionRunArgs`` or None.
+        """
+        n = len(requests)
+        if options is None and run_metadata is None and not trace and not any(requests):
+            return MergedRun(n, fetches, feed_dict, None, idle=True)
+        parts: list | None = None
+        slots: list[int] | None = None
+        hook_opts = []
+        for i, req in enumerate(requests):
+            if req is None:
+                continue
+            if not hasattr(req, "fetches"):
+                raise TypeError(f"{_hook_name(hooks, i)}.before_run must return "
+                                f"SessionRunArgs or None, got {type(req).__name__}.")
+            if req.fetches is not None:
+                if parts is None:
+                    parts = [fetches]
+                    slots = [-1] * n
+                slots[i] = len(parts)
+                parts.append(req.fetches)
+            if req.options is not None:
+                hook_opts.append(req.options)
+        feeds = _merge_feeds(self._graph, hooks, requests, feed_dict)
+        opts = options
+        if hook_opts or trace:
+            opts = RunOptions()
+            for o in ([options] if options is not None else []) + hook_opts:
+                opts.MergeFrom(o)
+            if trace:
+                opts.trace_level = RunOptions.FULL_TRACE
+        if parts is None:
+            return MergedRun(n, fetches, feeds, opts)
+        return MergedRun(n, parts, feeds, opts, slots, self._layout(sess, parts, feeds))
+
+    def _layout(self, sess: Any, parts: list, feeds: dict | None) -> _Layout | None:
+        if sess is not self._session:
+            self._session, self._layouts = sess, {}
+        feed_keys = tuple(feeds) if feeds else ()
+        try:
+            key = (tuple(_structure_key(p) for p in parts), feed_keys)
+            layout = self._layouts.get(key)
+        except TypeError:  # unhashable leaves: no cache, plain Session.run
+            return None
+        if layout is None:
+            if len(self._layouts) >= self._MAX_CACHED:
+                self._layouts.clear()
+            layout = self._layouts[key] = _Layout(sess, parts, feed_keys)
+        return layout
 
 
-__all__ = ["MergedRun", "merge"]
+__all__ = ["Merger", "MergedRun", "roles", "IDLE_VALUES"]

@@ -107,6 +107,7 @@ class _MonitoredSession:
         self._graph_was_finalized = self._graph.finalized
         self._hooks = _check_hooks(hooks)
         self._roles = hook_merge.roles(self._hooks)
+        self._merger = hook_merge.Merger(self._graph)
         self._creator = session_creator if session_creator is not None else \
             ChiefSessionCreator()
         self._should_recover = should_recover
@@ -198,16 +199,15 @@ class _MonitoredSession:
             return sess.run(fetches, feed_dict, options, run_metadata)
         ctx = SessionRunContext(SessionRunArgs(fetches, feed_dict, options), sess)
         requests = [h.before_run(ctx) if before else None for h, before, _ in roles]
-        merged = hook_merge.merge(self._graph, roles, requests, fetches, feed_dict, options,
-                                  run_metadata, trace=bool(_observers))
+        merged = self._merger.merge(sess, roles, requests, fetches, feed_dict, options,
+                                    run_metadata, trace=bool(_observers))
         if run_metadata is None and not merged.idle:
             run_metadata = RunMetadata()
         try:
-            out = sess.run(merged.fetches, merged.feed_dict, merged.options, run_metadata)
+            caller_result, hook_values = merged.run(sess, run_metadata)
         except Exception:
             self._coord.raise_requested_exception()
             raise
-        caller_result, hook_values = merged.split(out, run_metadata)
         for (h, _, after), values in zip(roles, hook_values):
             if after:
                 h.after_run(ctx, values)
@@ -239,9 +239,14 @@ class _MonitoredSession:
                 session is closed, or two sources feed the same tensor.
             ValueError: if ``hooks`` is not True/False/None/a subset of the hooks.
         """
-        chosen = self._select_hooks(hooks)
-        return self._with_recovery(
-            lambda: self._run_once(chosen, fetches, feed_dict, options, run_metadata))
+        chosen = self._hooks if hooks is True else self._select_hooks(hooks)
+        while True:  # _with_recovery, inlined: this is the per-step hot path
+            if self._closed:
+                raise RuntimeError("Attempted to use a closed MonitoredSession.")
+            try:
+                return self._run_once(chosen, fetches, feed_dict, options, run_metadata)
+            except _PREEMPTION_ERRORS as e:
+                self._recover(e)
 
     def run_step_fn(self, step_fn: Callable[..., Any]) -> Any:
         """Calls ``step_fn(step_context)`` with recovery; its return value is returned.
