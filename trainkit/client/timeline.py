@@ -23,6 +23,8 @@ class Timeline:
         """JSON text with ``traceEvents``: one process per device, one complete event
         ("ph": "X") per op, plus memory counters when ``show_memory``."""
         events: list[dict] = []
+        ends: dict[str, tuple[int, int, int]] = {}  # op name -> (pid, tid, end micros)
+        flow_id = 0
         for pid, dev in enumerate(self._step_stats.dev_stats):
             events.append({"name": "process_name", "ph": "M", "pid": pid, "tid": 0,
                            "args": {"name": f"{dev.device} Compute"}})
@@ -38,12 +40,24 @@ class Timeline:
                 args = {"name": ns.node_name, "op": op_type}
                 for i, name in enumerate(x for x in inputs.split(", ") if x):
                     args[f"input{i}"] = name
-                events.append({
-                    "name": op_type, "cat": "Op", "ph": "X", "pid": pid,
-                    "tid": getattr(ns, "thread_id", 0),
-                    "ts": ns.all_start_micros + ns.op_start_rel_micros,
-                    "dur": max(1, ns.op_end_rel_micros - ns.op_start_rel_micros),
-                    "args": args})
+                tid = getattr(ns, "thread_id", 0)
+                start = ns.all_start_micros + ns.op_start_rel_micros
+                dur = max(1, ns.op_end_rel_micros - ns.op_start_rel_micros)
+                events.append({"name": op_type, "cat": "Op", "ph": "X", "pid": pid,
+                               "tid": tid, "ts": start, "dur": dur, "args": args})
+                if show_dataflow:
+                    for i in range(len(args) - 2):
+                        src = args[f"input{i}"].lstrip("^").split(":")[0]
+                        if src in ends:
+                            spid, stid, sts = ends[src]
+                            flow_id += 1
+                            events.append({"name": src, "cat": "DataFlow", "ph": "s",
+                                           "pid": spid, "tid": stid, "ts": sts - 1,
+                                           "id": flow_id})
+                            events.append({"name": src, "cat": "DataFlow", "ph": "t",
+                                           "pid": pid, "tid": tid, "ts": start,
+                                           "id": flow_id, "bp": "e"})
+                ends[ns.node_name] = (pid, tid, start + dur)
                 if show_memory:
                     for mem in ns.memory:
                         total += mem.total_bytes

@@ -155,6 +155,11 @@ class Operation:
     def __repr__(self) -> str:
         return f"<tk.Operation '{self._name}' type={self._type}>"
 
+    def __str__(self) -> str:
+        return f'name: "{self._name}"\nop: "{self._type}"\n' + "".join(
+            f'input: "{t.op.name}{"" if t.value_index == 0 else ":" + str(t.value_index)}"\n'
+            for t in self._inputs)
+
 
 class Tensor:
     """A symbolic handle to one output of an :class:`Operation`."""
@@ -226,7 +231,7 @@ class Tensor:
         return _session_for_eval(session, "tensor").run(self, feed_dict)
 
     def __repr__(self) -> str:
-        return f"<tk.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
+        return f'Tensor("{self.name}", shape={self._shape}, dtype={self._dtype.name})'
 
     def __hash__(self) -> int:
         return id(self)
