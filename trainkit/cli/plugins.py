@@ -17,20 +17,16 @@ from typing import Any
 from trainkit.cli.config import Config, ConfigError, resolve_path
 
 # Constructor parameters the runner fills in when a config leaves them out.
-INJECTABLE = ("loss_tensor", "loss", "output_dir", "checkpoint_dir", "summary_dir")
+INJECTABLE = ("loss_tensor", "loss", "output_dir", "checkpoint_dir", "summary_dir",
+              "evaluation_hook")
 
 
 def builtin_hooks() -> dict[str, type]:
-    """Every ``SessionRunHook`` subclass exported by ``trainkit.train``, by class name."""
-    from trainkit import train
-    from trainkit.training.session_run_hook import SessionRunHook
+    """The built-in hook table (``trainkit.hooks.registry``): class names and aliases."""
+    import trainkit.train  # noqa: F401 - importing the façade registers every hook
+    from trainkit.hooks import registry
 
-    out = {}
-    for name in dir(train):
-        obj = getattr(train, name)
-        if isinstance(obj, type) and issubclass(obj, SessionRunHook) and obj is not SessionRunHook:
-            out[name] = obj
-    return out
+    return {name: registry.get_hook(name) for name in registry.hook_names()}
 
 
 def hook_dirs(cfg: Config) -> list[Path]:

@@ -1,0 +1,166 @@
+"""``trainkit`` command line: ``train``, ``eval``, ``check``, ``inspect``.
+
+Exit codes: 0 success; 2 usage or config error (one clear line on stderr); 1 training
+failure. Ctrl-C during ``train`` stops after the current step and saves a checkpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from trainkit.cli.config import ConfigError, load_config
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit code 2
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``trainkit`` command."""
+    p = _Parser(prog="trainkit", description="Train, evaluate and inspect trainkit runs "
+                "described by TOML configs.")
+    p.add_argument("--version", action="version", version="trainkit 0.1.0")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    t = sub.add_parser("train", help="train (or resume) the run a config describes",
+                       description="Train the model of CONFIG; running it again resumes from "
+                       "the latest checkpoint in <logdir>/<name>.")
+    t.add_argument("config", metavar="CONFIG", help="path to a TOML config")
+    t.add_argument("--set", dest="overrides", action="append", default=[],
+                   metavar="KEY.PATH=VALUE", help="override a config value (TOML syntax)")
+    t.add_argument("--max-steps", type=int, metavar="N", help="train to global step N")
+    t.add_argument("--logdir", metavar="DIR", help="parent directory of the run directory")
+    t.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    e = sub.add_parser("eval", help="metrics of a checkpoint on the eval split",
+                       description="Evaluate a checkpoint (default: the run's latest) on the "
+                       "eval split of CONFIG's data.")
+    e.add_argument("config", metavar="CONFIG")
+    e.add_argument("--checkpoint", metavar="PATH", help="checkpoint prefix or directory")
+    e.add_argument("--set", dest="overrides", action="append", default=[],
+                   metavar="KEY.PATH=VALUE")
+    e.add_argument("--logdir", metavar="DIR")
+    c = sub.add_parser("check", help="validate a config without running it",
+                       description="Validate CONFIG (keys, names, data files, hooks and their "
+                       "arguments) without building a graph.")
+    c.add_argument("config", metavar="CONFIG")
+    c.add_argument("--set", dest="overrides", action="append", default=[],
+                   metavar="KEY.PATH=VALUE")
+    i = sub.add_parser("inspect", help="list the tensors of a checkpoint",
+                       description="List name, dtype, shape and checksum of every tensor in "
+                       "a checkpoint (a prefix, or a directory's latest).")
+    i.add_argument("path", metavar="PATH")
+    return p
+
+
+def _setup_logging() -> None:
+    logger = logging.getLogger("trainkit")
+    if not logger.handlers:
+        h = logging.StreamHandler()
+        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+        logger.addHandler(h)
+    logger.setLevel(logging.INFO)
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from trainkit.cli import runner
+
+    cfg = load_config(args.config, args.overrides)
+    if args.max_steps is not None and args.max_steps <= 0:
+        raise ConfigError(f"--max-steps: must be > 0, got {args.max_steps}.")
+    if args.logdir:
+        cfg.run.logdir = args.logdir
+    res = runner.train(cfg, max_steps=args.max_steps,
+                       progress=False if args.no_progress else None)
+    rate = ((res.final_step - res.start_step) / res.seconds) if res.seconds > 0 else 0.0
+    verb = "Stopped" if res.interrupted else "Finished"
+    print(f"{verb} '{cfg.name}' at step {res.final_step}"
+          + (f" (from step {res.start_step})" if res.start_step else "")
+          + (f" in {res.seconds:.1f} s, {rate:.0f} steps/s." if res.seconds else "."))
+    print("  eval:        " + ", ".join(f"{k} = {v:.4f}" for k, v in res.metrics.items()))
+    print(f"  checkpoint:  {res.checkpoint}")
+    for f in res.event_files[-1:]:
+        print(f"  events:      {f}")
+    print("View it in TensorBoard:")
+    print(f"  tensorboard --logdir {Path(cfg.run.logdir)}")
+    return EXIT_OK
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from trainkit.cli import runner
+
+    cfg = load_config(args.config, args.overrides)
+    if args.logdir:
+        cfg.run.logdir = args.logdir
+    ckpt = runner.resolve_checkpoint_arg(cfg, args.checkpoint)
+    metrics = runner.evaluate(cfg, ckpt)
+    print(", ".join(f"{k} = {v:.4f}" for k, v in metrics.items()))
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from trainkit.cli import plugins
+    from trainkit.cli.inputs import load_splits
+    from trainkit.cli.models import get_model
+
+    cfg = load_config(args.config, args.overrides)
+    hooks = plugins.check_hooks(cfg)
+    splits = load_splits(cfg, get_model(cfg.model.type)[1])
+    task = "classification" if splits.classification else "regression"
+    print(f"{args.config}: OK — {cfg.model.type} {task} on {len(splits.x_train)} train / "
+          f"{len(splits.x_eval)} eval examples, {cfg.run.steps} steps, "
+          f"{len(hooks)} extra hook(s).")
+    return EXIT_OK
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    from trainkit import errors
+    from trainkit.training import checkpoint_reader
+
+    try:
+        rows = checkpoint_reader.describe_checkpoint(args.path)
+    except (ValueError, FileNotFoundError, errors.NotFoundError) as e:
+        raise ConfigError(f"{args.path}: {e}") from None
+    width = max([len(r["name"]) for r in rows] + [4])
+    print(f"{'name':<{width}}  {'dtype':<8} {'shape':<16} checksum")
+    for r in rows:
+        shape = "[" + ", ".join(str(d) for d in r["shape"]) + "]"
+        print(f"{r['name']:<{width}}  {r['dtype']:<8} {shape:<16} {r['checksum']}")
+    return EXIT_OK
+
+
+COMMANDS = {"train": _cmd_train, "eval": _cmd_eval, "check": _cmd_check,
+            "inspect": _cmd_inspect}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the CLI; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    _setup_logging()
+    try:
+        return COMMANDS[args.command](args)
+    except ConfigError as e:
+        print(f"trainkit: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("trainkit: interrupted.", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as e:  # noqa: BLE001 - any failure while training is exit code 1
+        from trainkit import errors
+
+        if isinstance(e, errors.DataLossError):
+            print(f"trainkit: error: {e}", file=sys.stderr)
+            return EXIT_FAILURE
+        print(f"trainkit: training failed: {type(e).__name__}: {e}", file=sys.stderr)
+        logging.getLogger("trainkit").debug("traceback", exc_info=True)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
