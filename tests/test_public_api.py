@@ -1,0 +1,116 @@
+"""Every public name of API.md exists (fewer is a bug), mirroring tf.compat.v1."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+API = {
+    'trainkit': (
+        'Graph', 'Session', 'InteractiveSession', 'Operation', 'Tensor', 'Variable',
+        'SparseTensor', 'SparseTensorValue', 'TensorShape', 'RunOptions', 'RunMetadata',
+        'GraphKeys', 'RunOptions.NO_TRACE', 'RunOptions.SOFTWARE_TRACE',
+        'RunOptions.HARDWARE_TRACE', 'RunOptions.FULL_TRACE', 'GraphKeys.GLOBAL_VARIABLES',
+        'GraphKeys.LOCAL_VARIABLES', 'GraphKeys.TRAINABLE_VARIABLES', 'GraphKeys.GLOBAL_STEP',
+        'GraphKeys.SAVERS', 'GraphKeys.INIT_OP', 'GraphKeys.READY_OP',
+        'GraphKeys.LOCAL_INIT_OP', 'GraphKeys.SUMMARIES', 'GraphKeys.UPDATE_OPS',
+        'GraphKeys.REGULARIZATION_LOSSES', 'float16', 'float32', 'float64', 'int8', 'int16',
+        'int32', 'int64', 'uint8', 'bool', 'string', 'as_dtype', 'DType', 'placeholder',
+        'placeholder_with_default', 'sparse_placeholder', 'constant', 'zeros', 'ones',
+        'zeros_like', 'ones_like', 'fill', 'range', 'identity', 'add', 'subtract', 'multiply',
+        'divide', 'truediv', 'floordiv', 'mod', 'pow', 'negative', 'abs', 'sign', 'square',
+        'sqrt', 'rsqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tanh', 'sigmoid', 'maximum',
+        'minimum', 'matmul', 'add_n', 'reduce_sum', 'reduce_mean', 'reduce_max', 'reduce_min',
+        'reduce_prod', 'reduce_any', 'reduce_all', 'argmax', 'argmin', 'equal', 'not_equal',
+        'less', 'less_equal', 'greater', 'greater_equal', 'logical_and', 'logical_or',
+        'logical_not', 'where', 'cast', 'clip_by_value', 'clip_by_norm', 'clip_by_global_norm',
+        'is_nan', 'is_finite', 'cumsum', 'reshape', 'transpose', 'expand_dims', 'squeeze',
+        'concat', 'stack', 'unstack', 'split', 'slice', 'strided_slice', 'gather', 'one_hot',
+        'tile', 'pad', 'shape', 'size', 'rank', 'stop_gradient', 'gradients', 'no_op', 'group',
+        'tuple', 'control_dependencies', 'name_scope', 'variable_scope', 'get_variable',
+        'get_variable_scope', 'assign', 'assign_add', 'assign_sub', 'global_variables',
+        'trainable_variables', 'local_variables', 'global_variables_initializer',
+        'local_variables_initializer', 'variables_initializer',
+        'report_uninitialized_variables', 'is_variable_initialized', 'get_collection',
+        'add_to_collection', 'get_default_graph', 'get_default_session', 'reset_default_graph',
+        'set_random_seed', 'random_normal', 'random_uniform', 'truncated_normal',
+        'random_shuffle', 'py_func', 'print', 'get_session_handle', 'get_session_tensor',
+        'delete_session_tensor', 'assert_positive', 'assert_equal', 'zeros_initializer',
+        'ones_initializer', 'constant_initializer', 'random_normal_initializer',
+        'random_uniform_initializer', 'truncated_normal_initializer',
+        'glorot_uniform_initializer', 'glorot_normal_initializer', 'debugging.check_numerics',
+        'sparse.to_dense', 'errors', 'nn', 'layers', 'losses', 'metrics', 'train', 'summary',
+        'data', 'initializers',
+    ),
+    'trainkit.errors': (
+        'OpError', 'CancelledError', 'UnknownError', 'InvalidArgumentError',
+        'DeadlineExceededError', 'NotFoundError', 'AlreadyExistsError',
+        'PermissionDeniedError', 'ResourceExhaustedError', 'FailedPreconditionError',
+        'AbortedError', 'OutOfRangeError', 'UnimplementedError', 'InternalError',
+        'UnavailableError', 'DataLossError', 'UnauthenticatedError', 'OK', 'CANCELLED',
+        'UNKNOWN', 'INVALID_ARGUMENT',
+    ),
+    'trainkit.nn': (
+        'relu', 'relu6', 'leaky_relu', 'elu', 'softplus', 'sigmoid', 'tanh', 'softmax',
+        'log_softmax', 'bias_add', 'l2_loss', 'dropout', 'moments',
+        'sigmoid_cross_entropy_with_logits', 'softmax_cross_entropy_with_logits_v2',
+        'sparse_softmax_cross_entropy_with_logits',
+    ),
+    'trainkit.layers': (
+        'dense', 'flatten', 'dropout', 'conv2d', 'max_pooling2d', 'batch_normalization',
+    ),
+    'trainkit.losses': (
+        'mean_squared_error', 'softmax_cross_entropy', 'sparse_softmax_cross_entropy',
+        'sigmoid_cross_entropy', 'huber_loss', 'get_regularization_loss',
+    ),
+    'trainkit.metrics': (
+        'accuracy', 'mean',
+    ),
+    'trainkit.train': (
+        'MonitoredSession', 'SingularMonitoredSession', 'MonitoredTrainingSession', 'Scaffold',
+        'SessionCreator', 'ChiefSessionCreator', 'WorkerSessionCreator', 'SessionManager',
+        'Coordinator', 'SessionRunHook', 'SessionRunArgs', 'SessionRunContext',
+        'SessionRunValues', 'SecondOrStepTimer', 'StopAtStepHook', 'LoggingTensorHook',
+        'CheckpointSaverHook', 'CheckpointSaverListener', 'StepCounterHook', 'NanTensorHook',
+        'NanLossDuringTrainingError', 'FeedFnHook', 'FinalOpsHook', 'SummarySaverHook',
+        'GlobalStepWaiterHook', 'ProfilerHook', 'Optimizer', 'GradientDescentOptimizer',
+        'MomentumOptimizer', 'AdamOptimizer', 'AdagradOptimizer', 'RMSPropOptimizer',
+        'AdadeltaOptimizer', 'exponential_decay', 'piecewise_constant', 'polynomial_decay',
+        'cosine_decay', 'inverse_time_decay', 'get_or_create_global_step',
+        'create_global_step', 'get_global_step', 'global_step', 'Saver', 'latest_checkpoint',
+        'get_checkpoint_state', 'checkpoint_exists', 'list_variables', 'load_variable',
+        'NewCheckpointReader', 'summary_iterator',
+    ),
+    'trainkit.summary': (
+        'scalar', 'histogram', 'image', 'audio', 'text', 'merge', 'merge_all', 'FileWriter',
+        'FileWriterCache', 'FileWriterCache.get', 'FileWriterCache.clear',
+    ),
+    'trainkit.data': (
+        'Dataset', 'Dataset.from_tensor_slices', 'Dataset.shuffle', 'Dataset.batch',
+        'Dataset.repeat', 'Dataset.map', 'Dataset.take', 'Dataset.skip', 'Dataset.prefetch',
+        'Dataset.make_one_shot_iterator', 'Dataset.make_initializable_iterator', 'Iterator',
+    ),
+}
+
+
+@pytest.mark.parametrize("module", sorted(API))
+def test_public_names_exist(module):
+    mod = importlib.import_module(module)
+    missing = []
+    for dotted in API[module]:
+        obj = mod
+        for part in dotted.split("."):
+            if not hasattr(obj, part):
+                missing.append(dotted)
+                break
+            obj = getattr(obj, part)
+    assert not missing, f"{module} lacks {missing}"
+
+
+def test_constants_have_tf_values():
+    import trainkit as tk
+
+    assert (tk.RunOptions.NO_TRACE, tk.RunOptions.FULL_TRACE) == (0, 3)
+    assert tk.GraphKeys.TRAINABLE_VARIABLES == "trainable_variables"
+    assert tk.LOGGER_NAMES == ("trainkit",)
