@@ -97,6 +97,7 @@ class CheckpointSaverHook(SessionRunHook):
         self._read = training_util.global_step_read()
         if self._read is None:
             raise RuntimeError("Global step should be created to use CheckpointSaverHook.")
+        self._args = SessionRunArgs(self._read)
         self._writer = writer_lease.acquire(self._checkpoint_dir)
         for listener in self._listeners:
             listener.begin()
@@ -115,7 +116,7 @@ class CheckpointSaverHook(SessionRunHook):
         self._timer.update_last_triggered_step(step)
 
     def before_run(self, run_context: Any) -> SessionRunArgs:
-        return SessionRunArgs(self._read)
+        return self._args
 
     def after_run(self, run_context: Any, run_values: Any) -> None:
         step = int(run_values.results)  # post-increment value (training_util)

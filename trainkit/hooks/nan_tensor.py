@@ -39,9 +39,10 @@ class NanTensorHook(SessionRunHook):
             raise ValueError("NanTensorHook: loss_tensor must be a tensor, got None.")
         self._loss_tensor = loss_tensor
         self._fail_on_nan_loss = fail_on_nan_loss
+        self._args = SessionRunArgs(loss_tensor)
 
     def before_run(self, run_context: Any) -> SessionRunArgs:
-        return SessionRunArgs(self._loss_tensor)
+        return self._args
 
     def after_run(self, run_context: Any, run_values: Any) -> None:
         loss = run_values.results

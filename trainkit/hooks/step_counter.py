@@ -52,6 +52,7 @@ class StepCounterHook(SessionRunHook):
         self._read = training_util.global_step_read()
         if self._read is None:
             raise RuntimeError("Global step should be created to use StepCounterHook.")
+        self._args = SessionRunArgs(self._read)
         if self._user_writer is not None:
             self._writer = self._user_writer
         elif self._output_dir:
@@ -60,7 +61,7 @@ class StepCounterHook(SessionRunHook):
         self._last_global_step: int | None = None
 
     def before_run(self, run_context: Any) -> SessionRunArgs:
-        return SessionRunArgs(self._read)
+        return self._args
 
     def after_run(self, run_context: Any, run_values: Any) -> None:
         step = int(run_values.results)  # post-run value (training_util)

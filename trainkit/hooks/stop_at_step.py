@@ -49,13 +49,14 @@ class StopAtStepHook(SessionRunHook):
         self._read = training_util.global_step_read()
         if self._read is None:
             raise RuntimeError("Global step should be created to use StopAtStepHook.")
+        self._args = SessionRunArgs(self._read)
 
     def after_create_session(self, session: Any, coord: Any) -> None:
         if self._last_step is None:
             self._last_step = int(session.run(self._read)) + self._num_steps
 
     def before_run(self, run_context: Any) -> SessionRunArgs:
-        return SessionRunArgs(self._read)
+        return self._args
 
     def after_run(self, run_context: Any, run_values: Any) -> None:
         # The read is the post-increment step (training_util), so no re-read is needed.

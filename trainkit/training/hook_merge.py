@@ -19,7 +19,11 @@ from trainkit import nest
 from trainkit.client.run_metadata import RunMetadata, RunOptions
 from trainkit.framework.graph import Graph
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.training.session_run_hook import SessionRunHook, SessionRunValues
+from trainkit.training.session_run_hook import (
+    SessionRunArgs,
+    SessionRunHook,
+    SessionRunValues,
+)
 
 # What hooks get after a run nobody asked anything of (no fetches, feeds, options or
 # run_metadata): one shared, read-only record instead of fresh objects every step.
@@ -87,16 +91,23 @@ def _position(leaf: Any, leaves: list, where: dict) -> int:
     return pos
 
 
+def _leaf_key(x: Any) -> Any:
+    # Graph elements key by identity (cheap to hash); a cached layout keeps them alive,
+    # so an id in a cached key is never reused by another object.
+    return x if type(x) is str else id(x)
+
+
 def _structure_key(x: Any) -> Any:
     t = type(x)
     if t in _PLAIN_LEAVES:
-        return x
-    # Fast paths for flat requests; they give the same keys as nest.structure_key.
+        return _leaf_key(x)
     if t is dict and all(type(v) in _PLAIN_LEAVES for v in x.values()):
-        return (dict, tuple(x), tuple(x.values()))
+        return (dict, tuple(x), tuple([_leaf_key(v) for v in x.values()]))
     if (t is list or t is tuple) and all(type(v) in _PLAIN_LEAVES for v in x):
-        return (t, tuple(x))
-    return x if not nest.is_nested(x) else nest.structure_key(x)
+        return (t, tuple([_leaf_key(v) for v in x]))
+    if not nest.is_nested(x):
+        return ("leaf", x)
+    return ("nested", nest.structure_key(x))
 
 
 _PLAIN_LEAVES = (Tensor, Operation, str)
@@ -222,10 +233,11 @@ class Merger:
         parts: list | None = None
         slots: list[int] | None = None
         hook_opts = []
+        hook_feeds = False
         for i, req in enumerate(requests):
             if req is None:
                 continue
-            if not hasattr(req, "fetches"):
+            if type(req) is not SessionRunArgs and not hasattr(req, "fetches"):
                 raise TypeError(f"{_hook_name(hooks, i)}.before_run must return "
                                 f"SessionRunArgs or None, got {type(req).__name__}.")
             if req.fetches is not None:
@@ -234,9 +246,12 @@ class Merger:
                     slots = [-1] * n
                 slots[i] = len(parts)
                 parts.append(req.fetches)
+            if req.feed_dict:
+                hook_feeds = True
             if req.options is not None:
                 hook_opts.append(req.options)
-        feeds = _merge_feeds(self._graph, hooks, requests, feed_dict)
+        feeds = (_merge_feeds(self._graph, hooks, requests, feed_dict) if hook_feeds
+                 else feed_dict)
         opts = options
         if hook_opts or trace:
             opts = RunOptions()
@@ -253,7 +268,7 @@ class Merger:
             self._session, self._layouts = sess, {}
         feed_keys = tuple(feeds) if feeds else ()
         try:
-            key = (tuple(_structure_key(p) for p in parts), feed_keys)
+            key = (tuple([_structure_key(p) for p in parts]), feed_keys)
             layout = self._layouts.get(key)
         except TypeError:  # unhashable leaves: no cache, plain Session.run
             return None
