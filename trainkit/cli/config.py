@@ -129,6 +129,8 @@ class Config:
     path: Path | None = None
 
 
+_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+
 _SECTIONS = {"model": ModelConfig, "data": DataConfig, "optimizer": OptimizerConfig,
              "schedule": ScheduleConfig, "run": RunConfig}
 
@@ -172,6 +174,8 @@ def _fill(cls: type, table: Any, path: str) -> Any:
     for key, value in table.items():
         if key not in names:
             raise ConfigError(f"{path}.{key}: unknown key; allowed: {', '.join(names)}.")
+        if cls is RunConfig and key == "progress_bar" and isinstance(value, bool):
+            value = "true" if value else "false"  # TOML booleans read naturally here
         setattr(obj, key, _check_value(f"{path}.{key}", value, hints[key]))
     return obj
 
@@ -251,13 +255,19 @@ def resolve_path(cfg: Config, value: str) -> Path:
 
 def _parse_override(item: str) -> tuple[list[str], Any]:
     if "=" not in item:
-        raise ConfigError(f"--set {item!r}: expected key.path=value.")
+        raise ConfigError(f"--set {item!r}: expected KEY.PATH=VALUE, e.g. run.steps=100.")
     key, raw = item.split("=", 1)
+    keys = [k.strip() for k in key.split(".")]
+    if not all(k and _KEY_CHARS.issuperset(k) for k in keys):
+        raise ConfigError(f"--set {item!r}: {key.strip()!r} is not a dotted key path "
+                          "(letters, digits, '_' and '-' between dots), e.g. run.steps=100.")
+    if not raw.strip():
+        raise ConfigError(f"--set {item!r}: missing value after '='.")
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
-        value = raw  # a bare word is a string
-    return key.strip().split("."), value
+        value = raw.strip()  # a bare word is a string
+    return keys, value
 
 
 def apply_overrides(table: dict[str, Any], overrides: list[str]) -> None:

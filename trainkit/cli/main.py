@@ -1,20 +1,32 @@
 """``trainkit`` command line: ``train``, ``eval``, ``check``, ``inspect``.
 
-Exit codes: 0 success; 2 usage or config error (one clear line on stderr); 1 training
-failure. Ctrl-C during ``train`` stops after the current step and saves a checkpoint.
+Exit codes: 0 success; 2 usage or config error (one clear line on stderr, nothing
+written); 1 training failure (a NaN loss, a hook that raises, ...); 130 (128 + SIGINT, the
+shell's convention) when Ctrl-C stopped ``train`` — it stops after the current step, saves
+a checkpoint at the step reached and prints ``Stopped ...``; rerunning resumes from there.
+A second Ctrl-C aborts without saving (also 130).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainkit.cli.config import ConfigError, load_config
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from trainkit.cli.runner import TrainResult
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+_EPILOG = ("exit codes: 0 success, 1 training failure, 2 usage or config error, "
+           "130 stopped by Ctrl-C (a checkpoint was saved; run again to resume)")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,22 +37,24 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``trainkit`` command."""
     p = _Parser(prog="trainkit", description="Train, evaluate and inspect trainkit runs "
-                "described by TOML configs.")
+                "described by TOML configs.", epilog=_EPILOG)
     p.add_argument("--version", action="version", version="trainkit 0.1.0")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     t = sub.add_parser("train", help="train (or resume) the run a config describes",
                        description="Train the model of CONFIG; running it again resumes from "
-                       "the latest checkpoint in <logdir>/<name>.")
+                       "the latest checkpoint in <logdir>/<name>.", epilog=_EPILOG)
     t.add_argument("config", metavar="CONFIG", help="path to a TOML config")
     t.add_argument("--set", dest="overrides", action="append", default=[],
                    metavar="KEY.PATH=VALUE", help="override a config value (TOML syntax)")
     t.add_argument("--max-steps", type=int, metavar="N", help="train to global step N")
     t.add_argument("--logdir", metavar="DIR", help="parent directory of the run directory")
-    t.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    t.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show the tqdm progress bar (default: run.progress_bar, 'auto' "
+                   "= only on a terminal)")
     e = sub.add_parser("eval", help="metrics of a checkpoint on the eval split",
                        description="Evaluate a checkpoint (default: the run's latest) on the "
-                       "eval split of CONFIG's data.")
+                       "eval split of CONFIG's data.", epilog=_EPILOG)
     e.add_argument("config", metavar="CONFIG")
     e.add_argument("--checkpoint", metavar="PATH", help="checkpoint prefix or directory")
     e.add_argument("--set", dest="overrides", action="append", default=[],
@@ -48,13 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--logdir", metavar="DIR")
     c = sub.add_parser("check", help="validate a config without running it",
                        description="Validate CONFIG (keys, names, data files, hooks and their "
-                       "arguments) without building a graph.")
+                       "arguments) without building a graph.", epilog=_EPILOG)
     c.add_argument("config", metavar="CONFIG")
     c.add_argument("--set", dest="overrides", action="append", default=[],
                    metavar="KEY.PATH=VALUE")
     i = sub.add_parser("inspect", help="list the tensors of a checkpoint",
                        description="List name, dtype, shape and checksum of every tensor in "
-                       "a checkpoint (a prefix, or a directory's latest).")
+                       "a checkpoint (a prefix, or a directory's latest).", epilog=_EPILOG)
     i.add_argument("path", metavar="PATH")
     return p
 
@@ -76,20 +90,27 @@ def _cmd_train(args: argparse.Namespace) -> int:
         raise ConfigError(f"--max-steps: must be > 0, got {args.max_steps}.")
     if args.logdir:
         cfg.run.logdir = args.logdir
-    res = runner.train(cfg, max_steps=args.max_steps,
-                       progress=False if args.no_progress else None)
-    rate = ((res.final_step - res.start_step) / res.seconds) if res.seconds > 0 else 0.0
-    verb = "Stopped" if res.interrupted else "Finished"
-    print(f"{verb} '{cfg.name}' at step {res.final_step}"
-          + (f" (from step {res.start_step})" if res.start_step else "")
-          + (f" in {res.seconds:.1f} s, {rate:.0f} steps/s." if res.seconds else "."))
+    res = runner.train(cfg, max_steps=args.max_steps, progress=args.progress)
+    print(_summary_line(cfg.name, res))
     print("  eval:        " + ", ".join(f"{k} = {v:.4f}" for k, v in res.metrics.items()))
     print(f"  checkpoint:  {res.checkpoint}")
     for f in res.event_files[-1:]:
         print(f"  events:      {f}")
     print("View it in TensorBoard:")
-    print(f"  tensorboard --logdir {Path(cfg.run.logdir)}")
-    return EXIT_OK
+    print(f"  tensorboard --logdir {shlex.quote(str(cfg.run.logdir))}")
+    return EXIT_INTERRUPTED if res.interrupted else EXIT_OK
+
+
+def _summary_line(name: str, res: TrainResult) -> str:
+    if res.up_to_date:
+        return (f"Nothing to train: '{name}' is already at step {res.final_step} "
+                f"({res.run_dir}); raise --max-steps or run.steps to train further.")
+    trained = res.final_step - res.start_step
+    rate = trained / res.seconds if res.seconds > 0 else 0.0
+    verb = "Stopped (Ctrl-C)" if res.interrupted else "Finished"
+    return (f"{verb} '{name}' at step {res.final_step}"
+            + (f" (resumed from step {res.start_step})" if res.start_step else "")
+            + f" in {res.seconds:.1f} s, {rate:.0f} steps/s.")
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -124,14 +145,19 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     from trainkit.training import checkpoint_reader
 
     try:
-        rows = checkpoint_reader.describe_checkpoint(args.path)
-    except (ValueError, FileNotFoundError, errors.NotFoundError) as e:
+        prefix = checkpoint_reader.resolve_checkpoint(args.path)
+        rows = checkpoint_reader.describe_checkpoint(prefix)
+    except errors.DataLossError as e:
+        raise ConfigError(f"{args.path}: damaged checkpoint: {e.message}") from None
+    except (ValueError, OSError, errors.NotFoundError) as e:
         raise ConfigError(f"{args.path}: {e}") from None
     width = max([len(r["name"]) for r in rows] + [4])
     print(f"{'name':<{width}}  {'dtype':<8} {'shape':<16} checksum")
     for r in rows:
         shape = "[" + ", ".join(str(d) for d in r["shape"]) + "]"
         print(f"{r['name']:<{width}}  {r['dtype']:<8} {shape:<16} {r['checksum']}")
+    total = sum(r["nbytes"] for r in rows)
+    print(f"{prefix}: {len(rows)} tensors, {total} bytes (checksums verified).")
     return EXIT_OK
 
 
@@ -149,17 +175,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"trainkit: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("trainkit: interrupted.", file=sys.stderr)
-        return EXIT_FAILURE
+        print("trainkit: interrupted; aborted without saving.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as e:  # noqa: BLE001 - any failure while training is exit code 1
         from trainkit import errors
 
-        if isinstance(e, errors.DataLossError):
-            print(f"trainkit: error: {e}", file=sys.stderr)
-            return EXIT_FAILURE
-        print(f"trainkit: training failed: {type(e).__name__}: {e}", file=sys.stderr)
+        if isinstance(e, errors.DataLossError):  # a damaged input file, not the training
+            print(f"trainkit: error: {e.message}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"trainkit: training failed: {type(e).__name__}: {e}{_where(e)}",
+              file=sys.stderr)
         logging.getLogger("trainkit").debug("traceback", exc_info=True)
         return EXIT_FAILURE
+
+
+def _where(e: BaseException) -> str:
+    """`` (at file:line in function)`` of the innermost frame outside trainkit itself, so
+    a failing custom hook is named."""
+    frames = traceback.extract_tb(e.__traceback__)
+    own = (str(Path(__file__).resolve().parents[1]), sys.prefix, sys.base_prefix)
+    for fr in reversed(frames):
+        path = str(Path(fr.filename).resolve())
+        if not path.startswith(own) and "site-packages" not in path:
+            return f" (at {fr.filename}:{fr.lineno} in {fr.name})"
+    return ""
 
 
 if __name__ == "__main__":  # pragma: no cover

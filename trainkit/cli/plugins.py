@@ -126,6 +126,11 @@ def check_hooks(cfg: Config) -> list[tuple[type, dict[str, Any]]]:
         where = f"hooks[{i}]"
         cls = resolve_hook_class(h.type, cfg, f"{where}.type")
         check_hook_args(cls, h.args, where)
+        params = inspect.signature(cls).parameters
+        if ("evaluation_hook" in params and "evaluation_hook" not in h.args
+                and not _names_tensors(h.args) and not cfg.run.eval_every_steps):
+            raise ConfigError(f"{where}: {cls.__name__} watches the evaluation metrics, which "
+                              "the CLI computes only when run.eval_every_steps > 0; set it.")
         out.append((cls, dict(h.args)))
     return out
 
@@ -136,14 +141,15 @@ def instantiate(cls: type, args: dict[str, Any], graph: Any, inject: dict[str, A
     injectable parameters left out are filled from ``inject``.
 
     Raises:
-        ConfigError: if the constructor rejects the arguments.
+        ConfigError: if a ``"name:0"`` string names no tensor of the graph, or the
+            constructor rejects the arguments.
     """
     params = inspect.signature(cls).parameters
-    kwargs = {}
-    for k, v in args.items():
-        kwargs[k] = _maybe_tensor(v, graph)
+    kwargs = {k: _maybe_tensor(v, graph, f"{where}.args.{k}") for k, v in args.items()}
     for name in INJECTABLE:
         if name in params and name not in kwargs and name in inject:
+            if name == "evaluation_hook" and _names_tensors(args):
+                continue  # a hook pointed at graph tensors watches those, not the eval
             kwargs[name] = inject[name]
     try:
         return cls(**kwargs)
@@ -151,17 +157,44 @@ def instantiate(cls: type, args: dict[str, Any], graph: Any, inject: dict[str, A
         raise ConfigError(f"{where}.args: {cls.__name__} rejected its arguments: {e}") from None
 
 
-def _maybe_tensor(value: Any, graph: Any) -> Any:
-    if isinstance(value, str) and ":" in value and value.rsplit(":", 1)[1].isdigit():
+def _looks_like_tensor_name(value: str) -> bool:
+    name, _, index = value.rpartition(":")
+    return bool(name) and index.isdigit() and not any(c.isspace() for c in name)
+
+
+def _maybe_tensor(value: Any, graph: Any, where: str) -> Any:
+    if isinstance(value, str) and _looks_like_tensor_name(value):
         try:
             return graph.get_tensor_by_name(value)
         except (KeyError, ValueError):
-            return value
+            known = [f"{n}:0" for n in ("loss", "learning_rate", "accuracy", "mae")
+                     if _has_op(graph, n)]
+            raise ConfigError(f"{where}: no tensor {value!r} in the graph; the CLI names "
+                              f"{', '.join(known)}.") from None
     if isinstance(value, list):
-        return [_maybe_tensor(v, graph) for v in value]
+        return [_maybe_tensor(v, graph, f"{where}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, dict):
-        return {k: _maybe_tensor(v, graph) for k, v in value.items()}
+        return {k: _maybe_tensor(v, graph, f"{where}.{k}") for k, v in value.items()}
     return value
+
+
+def _names_tensors(value: Any) -> bool:
+    """Whether a hook argument (or any item inside it) is a ``"name:0"`` string."""
+    if isinstance(value, str):
+        return _looks_like_tensor_name(value)
+    if isinstance(value, list):
+        return any(_names_tensors(v) for v in value)
+    if isinstance(value, dict):
+        return any(_names_tensors(v) for v in value.values())
+    return False
+
+
+def _has_op(graph: Any, name: str) -> bool:
+    try:
+        graph.get_operation_by_name(name)
+    except (KeyError, ValueError):
+        return False
+    return True
 
 
 __all__ = ["builtin_hooks", "hook_dirs", "resolve_hook_class", "check_hook_args",

@@ -4,6 +4,7 @@ train it with ``MonitoredTrainingSession`` and hooks, and evaluate checkpoints."
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import tempfile
 import time
@@ -18,6 +19,7 @@ from trainkit.cli import plugins
 from trainkit.cli.config import Config, ConfigError, resolve_path
 from trainkit.cli.inputs import Splits, load_splits
 from trainkit.cli.models import get_model
+from trainkit.training.checkpoint_reader import describe_checkpoint
 
 _LOG = logging.getLogger("trainkit.cli")
 
@@ -34,11 +36,29 @@ class TrainResult:
     checkpoint: str | None = None
     event_files: list[str] = field(default_factory=list)
     interrupted: bool = False
+    up_to_date: bool = False
 
 
 def run_dir_of(cfg: Config, logdir: str | None = None) -> Path:
     """``<logdir>/<name>``, relative to the current directory like TensorBoard's."""
     return Path(logdir or cfg.run.logdir) / cfg.name
+
+
+def check_writable(run_dir: Path) -> None:
+    """Checks, without creating anything, that ``run_dir`` could be created and written.
+
+    Raises:
+        ConfigError: naming the directory (or the ancestor in the way).
+    """
+    p = run_dir
+    while not p.exists() and p != p.parent:
+        if p.is_symlink():  # a dangling link cannot be made a directory
+            raise ConfigError(f"run.logdir: cannot create {run_dir}: {p} is a broken link.")
+        p = p.parent
+    if not p.is_dir():
+        raise ConfigError(f"run.logdir: cannot create {run_dir}: {p} is not a directory.")
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise ConfigError(f"run.logdir: cannot write to {run_dir}: {p} is not writable.")
 
 
 def ensure_writable(run_dir: Path) -> None:
@@ -140,11 +160,22 @@ class _StopOnSignal(tk.train.SessionRunHook):
 
 
 def _checkpoint_step(run_dir: Path) -> int:
+    """The global step of ``run_dir``'s latest checkpoint (0 without one).
+
+    Raises:
+        ConfigError: if that checkpoint is damaged (resuming from it would fail).
+    """
+    if not run_dir.is_dir():
+        return 0
     ckpt = tk.train.latest_checkpoint(str(run_dir))
     if ckpt is None:
         return 0
     try:
+        describe_checkpoint(ckpt, verify=True)
         return int(tk.train.load_variable(ckpt, "global_step"))
+    except tk.errors.DataLossError as e:
+        raise ConfigError(f"{ckpt}: the checkpoint to resume from is damaged: {e.message} "
+                          "Move it away (or use another --logdir) to train anew.") from None
     except (tk.errors.OpError, ValueError, KeyError):
         return 0
 
@@ -153,33 +184,68 @@ def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
           progress: bool | None = None) -> TrainResult:
     """Trains (or resumes) the run a config describes; returns what happened.
 
+    Everything that can be checked is checked before the run directory is touched: the
+    hooks, the data, the directory's writability, the checkpoint to resume from, and the
+    graph with its hooks (built in memory).
+
+    Args:
+        cfg: a validated config.
+        max_steps: the global step to train to (default ``cfg.run.steps``).
+        logdir: the parent of the run directory (default ``cfg.run.logdir``).
+        progress: show the progress bar (None: ``cfg.run.progress_bar``; "auto" shows it
+            on a terminal only).
+
     Raises:
-        ConfigError: the config or its hooks cannot be used, or the run directory is not
-            writable (nothing is written then).
+        ConfigError: the config or its hooks cannot be used, the run directory is not
+            writable or holds a damaged checkpoint (nothing is written then).
     """
     hook_specs = plugins.check_hooks(cfg)
     images = get_model(cfg.model.type)[1]
     splits = load_splits(cfg, images)
     steps = max_steps if max_steps is not None else cfg.run.steps
     run_dir = run_dir_of(cfg, logdir)
-    ensure_writable(run_dir)
+    check_writable(run_dir)
     start_step = _checkpoint_step(run_dir)
     result = TrainResult(run_dir, start_step, start_step, 0.0)
     if start_step >= steps:
+        result.up_to_date = True
         _LOG.info("Checkpoint in %s is at step %d >= %d steps: nothing to train.",
                   run_dir, start_step, steps)
     else:
-        _train(cfg, splits, hook_specs, steps, run_dir, progress, result)
+        run = _build(cfg, splits, hook_specs, steps, run_dir, _show_progress(cfg, progress))
+        ensure_writable(run_dir)
+        _run(run, result)
     result.metrics = evaluate(cfg, str(run_dir), splits=splits)
     result.checkpoint = tk.train.latest_checkpoint(str(run_dir))
     if result.checkpoint:
-        result.final_step = _checkpoint_step(run_dir)
-    result.event_files = sorted(str(p) for p in run_dir.glob("events.out.tfevents.*"))
+        result.final_step = int(tk.train.load_variable(result.checkpoint, "global_step"))
+    result.event_files = sorted((str(p) for p in run_dir.glob("events.out.tfevents.*")),
+                                key=lambda f: os.path.getmtime(f))
     return result
 
 
-def _train(cfg: Config, splits: Splits, hook_specs: list, steps: int, run_dir: Path,
-           progress: bool | None, result: TrainResult) -> None:
+def _show_progress(cfg: Config, progress: bool | None) -> bool | None:
+    """The command-line choice wins, then the config; None lets tqdm show it on a tty."""
+    if progress is not None:
+        return progress
+    return None if cfg.run.progress_bar == "auto" else cfg.run.progress_bar == "true"
+
+
+@dataclass
+class _Run:
+    """A built training graph and what the loop needs from it."""
+
+    graph: Any
+    train_op: Any
+    hooks: list
+    scaffold: Any
+    stopper: Any
+    cfg: Config
+    run_dir: Path
+
+
+def _build(cfg: Config, splits: Splits, hook_specs: list, steps: int, run_dir: Path,
+           show: bool | None) -> _Run:
     graph = tk.Graph()
     with graph.as_default():
         tk.set_random_seed(cfg.run.seed)
@@ -218,9 +284,6 @@ def _train(cfg: Config, splits: Splits, hook_specs: list, steps: int, run_dir: P
         user_hooks = [plugins.instantiate(cls, args, graph, inject, f"hooks[{i}]")
                       for i, (cls, args) in enumerate(hook_specs)]
         stopper = _StopOnSignal()
-        show = None if progress is None else bool(progress)
-        if cfg.run.progress_bar != "auto":
-            show = cfg.run.progress_bar == "true"
         hooks = [tk.train.StopAtStepHook(last_step=steps), tk.train.NanTensorHook(loss),
                  tk.train.ProgressBarHook(last_step=steps, tensors={"loss": loss, **named},
                                           disable=None if show is None else not show),
@@ -232,33 +295,38 @@ def _train(cfg: Config, splits: Splits, hook_specs: list, steps: int, run_dir: P
             hooks.append(eval_hook)  # before user hooks, so early stopping sees fresh metrics
         hooks += user_hooks
         scaffold = tk.train.Scaffold(saver=tk.train.Saver(max_to_keep=cfg.run.max_to_keep))
-        previous = signal.getsignal(signal.SIGINT)
+    return _Run(graph, train_op, hooks, scaffold, stopper, cfg, run_dir)
 
-        def on_sigint(signum: int, frame: Any) -> None:
-            if stopper.flag:
-                raise KeyboardInterrupt
-            stopper.flag = True
-            _LOG.warning("Interrupted: stopping after this step and saving a checkpoint "
-                         "(press Ctrl-C again to abort without saving).")
 
-        in_main = _set_sigint(on_sigint)
-        t0 = time.time()
-        try:
-            with tk.train.MonitoredTrainingSession(
-                    checkpoint_dir=str(run_dir), scaffold=scaffold, hooks=hooks,
-                    save_checkpoint_steps=cfg.run.checkpoint_every_steps or None,
-                    save_checkpoint_secs=None,
-                    save_summaries_steps=cfg.run.summary_every_steps or None,
-                    save_summaries_secs=None,
-                    log_step_count_steps=cfg.run.log_every_steps or None) as sess:
-                while not sess.should_stop():
-                    sess.run(train_op)
-        finally:
-            if in_main:
-                signal.signal(signal.SIGINT, previous)
-        result.seconds = time.time() - t0
-        result.interrupted = stopper.flag
+def _run(run: _Run, result: TrainResult) -> None:
+    cfg, stopper = run.cfg, run.stopper
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if stopper.flag:
+            raise KeyboardInterrupt
+        stopper.flag = True
+        _LOG.warning("Interrupted: stopping after this step and saving a checkpoint "
+                     "(press Ctrl-C again to abort without saving).")
+
+    in_main = _set_sigint(on_sigint)
+    t0 = time.time()
+    try:
+        with run.graph.as_default(), tk.train.MonitoredTrainingSession(
+                checkpoint_dir=str(run.run_dir), scaffold=run.scaffold, hooks=run.hooks,
+                save_checkpoint_steps=cfg.run.checkpoint_every_steps or None,
+                save_checkpoint_secs=None,
+                save_summaries_steps=cfg.run.summary_every_steps or None,
+                save_summaries_secs=None,
+                log_step_count_steps=cfg.run.log_every_steps or None) as sess:
+            while not sess.should_stop():
+                sess.run(run.train_op)
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
         tk.summary.FileWriterCache.clear()
+    result.seconds = time.time() - t0
+    result.interrupted = stopper.flag
 
 
 def _set_sigint(handler: Any) -> bool:
@@ -274,7 +342,7 @@ def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None =
     """Metrics of a checkpoint (a prefix, or a run directory's latest) on the eval split.
 
     Raises:
-        ConfigError: if there is no checkpoint to evaluate.
+        ConfigError: no checkpoint to evaluate, a damaged one, or one of another model.
     """
     images = get_model(cfg.model.type)[1]
     splits = splits or load_splits(cfg, images)
@@ -283,10 +351,13 @@ def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None =
         ckpt = tk.train.latest_checkpoint(path)
         if ckpt is None:
             raise ConfigError(f"--checkpoint: no checkpoint in {path}; train first.")
+    elif checkpoint is None:
+        raise ConfigError(f"--checkpoint: no run directory {path}; train first, or pass "
+                          "--logdir DIR or --checkpoint PATH.")
     else:
         ckpt = path
         if not tk.train.checkpoint_exists(ckpt):
-            raise ConfigError(f"--checkpoint: {ckpt} is not a checkpoint.")
+            raise ConfigError(f"--checkpoint: {ckpt} is not a checkpoint (no {ckpt}.index).")
     graph = tk.Graph()
     with graph.as_default():
         metrics, init = _eval_metrics(cfg, splits)
@@ -295,7 +366,13 @@ def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None =
         values = {k: v[0] for k, v in metrics.items()}
         updates = [v[1] for v in metrics.values()]
         with tk.Session() as sess:
-            saver.restore(sess, ckpt)
+            try:
+                saver.restore(sess, ckpt)
+            except tk.errors.DataLossError as e:
+                raise ConfigError(f"--checkpoint: {ckpt} is damaged: {e.message}") from None
+            except (tk.errors.NotFoundError, tk.errors.InvalidArgumentError) as e:
+                raise ConfigError(f"--checkpoint: {ckpt} does not fit the model of this "
+                                  f"config: {e.message}") from None
             sess.run(init)
             while True:
                 try:
