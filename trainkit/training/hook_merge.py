@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from trainkit import nest
@@ -81,6 +82,7 @@ class _Layout:
 
 _LEAF = object()
 _FLAT_DICT = object()
+_IDLE_FOREVER = itertools.repeat(IDLE_VALUES)  # zip() with the hooks stops it
 
 
 def _position(leaf: Any, leaves: list, where: dict) -> int:
@@ -135,10 +137,12 @@ class MergedRun:
         self._n = n_hooks
         self._layout = layout
 
-    def run(self, sess: Any, run_metadata: Any) -> tuple[Any, list]:
-        """Runs and returns ``(caller_result, [SessionRunValues of hook i])``."""
+    def run(self, sess: Any, fetches: Any, feed_dict: dict | None,
+            run_metadata: Any) -> tuple[Any, Any]:
+        """Runs; returns ``(caller_result, SessionRunValues of each hook)``. ``fetches``
+        and ``feed_dict`` are the caller's (used by the idle run)."""
         if self.idle:
-            return sess.run(self._fetches, self._feed_dict), [IDLE_VALUES] * self._n
+            return sess.run(fetches, feed_dict), _IDLE_FOREVER
         opts = self.options if self.options is not None else RunOptions()
         layout = self._layout
         if layout is not None:
@@ -153,6 +157,10 @@ class MergedRun:
             return out, [SessionRunValues(None, opts, run_metadata)] * self._n
         return out[0], [SessionRunValues(None if s < 0 else out[s], opts, run_metadata)
                         for s in slots]
+
+
+# The merged run of an idle step: the caller's fetches and feeds, nothing else.
+IDLE_RUN = MergedRun(0, None, None, None, idle=True)
 
 
 def _key_name(key: Any) -> str:
@@ -229,7 +237,7 @@ class Merger:
         """
         n = len(requests)
         if options is None and run_metadata is None and not trace and not any(requests):
-            return MergedRun(n, fetches, feed_dict, None, idle=True)
+            return IDLE_RUN
         parts: list | None = None
         slots: list[int] | None = None
         hook_opts = []

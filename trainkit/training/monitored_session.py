@@ -28,7 +28,6 @@ from trainkit.training import hook_merge
 from trainkit.training.coordinator import Coordinator
 from trainkit.training.session_creators import ChiefSessionCreator, SessionCreator
 from trainkit.training.session_run_hook import (
-    SessionRunArgs,
     SessionRunContext,
     SessionRunHook,
 )
@@ -197,14 +196,14 @@ class _MonitoredSession:
             roles = hook_merge.roles([o.wrap(h, i) for i, (h, _, _) in enumerate(roles)])
         if not roles:  # no hook does anything per run
             return sess.run(fetches, feed_dict, options, run_metadata)
-        ctx = SessionRunContext(SessionRunArgs(fetches, feed_dict, options), sess)
+        ctx = SessionRunContext((fetches, feed_dict, options), sess)
         requests = [h.before_run(ctx) if before else None for h, before, _ in roles]
         merged = self._merger.merge(sess, roles, requests, fetches, feed_dict, options,
                                     run_metadata, trace=bool(_observers))
         if run_metadata is None and not merged.idle:
             run_metadata = RunMetadata()
         try:
-            caller_result, hook_values = merged.run(sess, run_metadata)
+            caller_result, hook_values = merged.run(sess, fetches, feed_dict, run_metadata)
         except Exception:
             self._coord.raise_requested_exception()
             raise

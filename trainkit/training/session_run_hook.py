@@ -118,17 +118,22 @@ class SessionRunContext:
         session: the raw ``Session`` (running it directly skips the hooks).
     """
 
-    __slots__ = ("_original_args", "_session", "_stop_requested")
+    __slots__ = ("_args", "_session", "_stop_requested")
 
-    def __init__(self, original_args: SessionRunArgs, session: Any):
-        self._original_args = original_args
+    def __init__(self, original_args: SessionRunArgs | tuple, session: Any):
+        # Any (fetches, feed_dict, options) tuple works; it is made a SessionRunArgs on
+        # first access, so the per-step loop does not build one.
+        self._args = original_args
         self._session = session
         self._stop_requested = False
 
     @property
     def original_args(self) -> SessionRunArgs:
         """The caller's arguments of this run."""
-        return self._original_args
+        args = self._args
+        if type(args) is not SessionRunArgs:
+            args = self._args = SessionRunArgs(*args)
+        return args
 
     @property
     def session(self) -> Any:
