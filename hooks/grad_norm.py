@@ -25,6 +25,12 @@ class GradNormHook(tk.train.SessionRunHook):
         every_n_steps: how often (in runs) to compute and write the norms.
         output_dir: where the event file is (the run directory).
         per_variable: also write one norm per variable.
+
+    Attributes:
+        history: ``(global step, global norm)`` of every measurement of the last session.
+
+    Raises:
+        ValueError: for ``every_n_steps`` <= 0.
     """
 
     def __init__(self, loss: tk.Tensor, every_n_steps: int = 100, output_dir: str = "",
@@ -51,6 +57,7 @@ class GradNormHook(tk.train.SessionRunHook):
         self._writer = (tk.summary.FileWriterCache.get(self._output_dir)
                         if self._output_dir else None)
         self._runs = 0
+        self.history: list[tuple[int, float]] = []
 
     def before_run(self, run_context: tk.train.SessionRunContext) -> tk.train.SessionRunArgs:
         self._runs += 1
@@ -64,6 +71,7 @@ class GradNormHook(tk.train.SessionRunHook):
         if not res:
             return
         step = int(res["step"])
+        self.history.append((step, float(res["global"])))
         _LOG.info("step %d: gradient norm %.4g", step, res["global"])
         if self._writer is None:
             return
@@ -72,3 +80,7 @@ class GradNormHook(tk.train.SessionRunHook):
             values += [tk.Summary.Value(tag=f"grad_norm/{name}", simple_value=float(v))
                        for name, v in sorted(res["per_variable"].items())]
         self._writer.add_summary(tk.Summary(value=values), step)
+
+    def end(self, session: tk.Session) -> None:
+        if self._writer is not None:
+            self._writer.flush()  # the shared writer stays open for the other hooks

@@ -27,7 +27,12 @@ class JsonlMetricsHook(tk.train.SessionRunHook):
         output_dir: the folder of the file (the run directory).
         every_n_steps: how often (in runs) to write a line.
         tensors: dict name -> tensor or tensor name (default: ``loss:0`` and, when the graph
-            has them, ``accuracy:0`` and ``learning_rate:0``).
+            has them, ``accuracy:0``, ``mae:0`` and ``learning_rate:0`` — the names the CLI
+            gives its tensors).
+
+    Raises:
+        ValueError: for ``every_n_steps`` <= 0; in ``begin()``, for a tensor name the
+            graph does not have.
         filename: the file name inside ``output_dir``.
     """
 
@@ -42,7 +47,7 @@ class JsonlMetricsHook(tk.train.SessionRunHook):
 
     def begin(self) -> None:
         graph = tk.get_default_graph()
-        wanted = self._tensors or {"loss": "loss:0", "accuracy": "accuracy:0",
+        wanted = self._tensors or {"loss": "loss:0", "accuracy": "accuracy:0", "mae": "mae:0",
                                    "learning_rate": "learning_rate:0"}
         fetches = {}
         for name, t in wanted.items():

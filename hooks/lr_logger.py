@@ -1,9 +1,10 @@
-"""LearningRateLoggerHook: logs the learning rate every N steps (handy with schedules).
+"""LearningRateLoggerHook: logs the learning rate every N steps (handy with schedules) and
+keeps the ``(step, learning rate)`` pairs it saw in ``history``.
 
 Config:
     [[hooks]]
     type = "lr_logger:LearningRateLoggerHook"
-    args = { every_n_steps = 500 }
+    args = { every_n_steps = 500 }      # the CLI names its learning rate "learning_rate:0"
 """
 
 from __future__ import annotations
@@ -16,23 +17,37 @@ _LOG = logging.getLogger("trainkit.hooks.lr_logger")
 
 
 class LearningRateLoggerHook(tk.train.SessionRunHook):
-    """Fetches the tensor named ``tensor_name`` every N runs and logs it with the step.
+    """Fetches the learning rate every N runs (from the first) and logs it with the step.
 
     Args:
         every_n_steps: how often (in runs) to log.
-        tensor_name: the learning-rate tensor (the CLI names it ``learning_rate:0``).
+        tensor: the learning-rate tensor, or its name. A config's ``"name:0"`` string
+            arrives here already turned into the tensor by the CLI.
+
+    Attributes:
+        history: ``(global step, learning rate)`` pairs, one per logged run; the step is
+            the one the learning rate was computed from (read before the update).
+
+    Raises:
+        ValueError: for ``every_n_steps`` <= 0.
     """
 
-    def __init__(self, every_n_steps: int = 100, tensor_name: str = "learning_rate:0"):
+    def __init__(self, every_n_steps: int = 100, tensor: tk.Tensor | str = "learning_rate:0"):
         if every_n_steps <= 0:
             raise ValueError(f"every_n_steps must be > 0, got {every_n_steps}.")
         self._every = every_n_steps
-        self._name = tensor_name
+        self._tensor = tensor
         self.history: list[tuple[int, float]] = []
 
     def begin(self) -> None:
-        graph = tk.get_default_graph()
-        self._lr = graph.get_tensor_by_name(self._name)
+        lr = self._tensor
+        if isinstance(lr, str):
+            try:
+                lr = tk.get_default_graph().get_tensor_by_name(lr)
+            except (KeyError, ValueError):
+                raise ValueError(f"LearningRateLoggerHook: no tensor {lr!r} in the graph.") \
+                    from None
+        self._lr = lr
         self._step = tk.train.get_global_step()
         self._runs = 0
 

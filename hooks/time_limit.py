@@ -24,21 +24,31 @@ class TimeLimitHook(tk.train.SessionRunHook):
 
     Args:
         max_seconds: the wall-clock budget (> 0).
+
+    Attributes:
+        stopped: whether this hook asked the loop to stop.
+        clock: the time source (``time.monotonic``; tests may replace it).
+
+    Raises:
+        ValueError: for a budget that is not > 0.
     """
 
+    clock = staticmethod(time.monotonic)
+
     def __init__(self, max_seconds: float):
-        if not max_seconds > 0:
+        if isinstance(max_seconds, bool) or not isinstance(max_seconds, int | float) \
+                or not max_seconds > 0:
             raise ValueError(f"max_seconds must be > 0, got {max_seconds!r}.")
         self._max = float(max_seconds)
         self._start: float | None = None
         self.stopped = False
 
     def after_create_session(self, session: tk.Session, coord: Any) -> None:
-        self._start = time.time()
+        self._start = self.clock()
 
     def after_run(self, run_context: tk.train.SessionRunContext,
                   run_values: tk.train.SessionRunValues) -> None:
-        if self._start is not None and time.time() - self._start >= self._max:
+        if self._start is not None and self.clock() - self._start >= self._max:
             if not self.stopped:
                 _LOG.info("Time limit of %.0f s reached: stopping (a checkpoint is saved).",
                           self._max)

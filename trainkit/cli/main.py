@@ -73,10 +73,26 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class _StderrHandler(logging.StreamHandler):
+    """A console handler that writes to whatever ``sys.stderr`` is when a record is
+    emitted (so a redirected or captured stderr gets the lines)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
 def _setup_logging() -> None:
     logger = logging.getLogger("trainkit")
-    if not logger.handlers:
-        h = logging.StreamHandler()
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        h = _StderrHandler()
         h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
         logger.addHandler(h)
     logger.setLevel(logging.INFO)
@@ -96,6 +112,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
     print(f"  checkpoint:  {res.checkpoint}")
     for f in res.event_files[-1:]:
         print(f"  events:      {f}")
+    if res.interrupted:
+        print("Run the same command again to resume from step "
+              f"{res.final_step}.")
     print("View it in TensorBoard:")
     print(f"  tensorboard --logdir {shlex.quote(str(cfg.run.logdir))}")
     return EXIT_INTERRUPTED if res.interrupted else EXIT_OK
