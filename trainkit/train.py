@@ -16,6 +16,7 @@ from trainkit.hooks import (  # noqa: F401
     GlobalStepWaiterHook,
     HookTimingReport,
     LoggingTensorHook,
+    MonitoredTrainingSession,
     NanLossDuringTrainingError,
     NanTensorHook,
     NeverTriggerTimer,
@@ -55,7 +56,6 @@ from trainkit.training.monitored_session import (  # noqa: F401
     SingularMonitoredSession,
     StepContext,
 )
-from trainkit.training.monitored_training_session import MonitoredTrainingSession  # noqa: F401
 from trainkit.training.optimizer import Optimizer  # noqa: F401
 from trainkit.training.optimizers import (  # noqa: F401
     AdadeltaOptimizer,

@@ -57,7 +57,8 @@ def test_train_facade_names():
 
 
 _ALLOWED = ("trainkit.training.session_run_hook", "trainkit.training.training_util",
-            "trainkit.training.monitored_session", "trainkit.summary", "trainkit.hooks",
+            "trainkit.training.monitored_session", "trainkit.training.scaffold",
+            "trainkit.training.session_creators", "trainkit.summary", "trainkit.hooks",
             "trainkit.errors", "trainkit.nest", "trainkit.framework.graph",
             "trainkit.framework.tensor", "trainkit.client.run_metadata",
             "trainkit.client.timeline")

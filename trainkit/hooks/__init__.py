@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 from trainkit.hooks.checkpoint_saver import CheckpointSaverHook, CheckpointSaverListener
+from trainkit.hooks.defaults import USE_DEFAULT, MonitoredTrainingSession
 from trainkit.hooks.early_stopping import EarlyStoppingHook
 from trainkit.hooks.evaluation import EvaluationHook
 from trainkit.hooks.feed_fn import FeedFnHook
@@ -31,4 +32,5 @@ __all__ = [
     "LoggingTensorHook", "NanLossDuringTrainingError", "NanTensorHook", "ProfilerHook",
     "ProgressBarHook", "get_hook", "hook_names", "register_hook", "StepCounterHook",
     "StopAtStepHook", "SummarySaverHook", "NeverTriggerTimer", "SecondOrStepTimer",
+    "MonitoredTrainingSession", "USE_DEFAULT",
 ]

@@ -1,8 +1,8 @@
 """``MonitoredTrainingSession``: a ``MonitoredSession`` with the standard training hooks
 (step counter, summaries, checkpoints) for a chief, or a waiting worker session.
 
-It is the one place that picks default hooks, so it sits with the hooks in the layer
-diagram (DESIGN.md); the hooks are imported when it is called.
+It is the one place that picks default hooks, so it lives in the hooks layer
+(DESIGN.md), above the monitored session it builds.
 
 Example:
     >>> with MonitoredTrainingSession(checkpoint_dir="/tmp/run",
@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from trainkit.hooks.checkpoint_saver import CheckpointSaverHook
+from trainkit.hooks.step_counter import StepCounterHook
+from trainkit.hooks.summary_saver import SummarySaverHook
 from trainkit.training.monitored_session import MonitoredSession
 from trainkit.training.scaffold import Scaffold
 from trainkit.training.session_creators import ChiefSessionCreator, WorkerSessionCreator
@@ -84,8 +87,6 @@ def MonitoredTrainingSession(  # noqa: N802 - TF's public name
     Differs from TF: setting both values of a pair is a ValueError naming both
     arguments (TF raises from inside the timer with an unrelated message).
     """
-    from trainkit import hooks as hooks_lib  # the hooks layer sits above training
-
     sum_secs, sum_steps = _resolve_pair(save_summaries_secs, save_summaries_steps, None, 100,
                                         "save_summaries_secs", "save_summaries_steps")
     ckpt_secs, ckpt_steps = _resolve_pair(save_checkpoint_secs, save_checkpoint_steps, 600,
@@ -103,14 +104,14 @@ def MonitoredTrainingSession(  # noqa: N802 - TF's public name
     summary_dir = summary_dir or checkpoint_dir
     if summary_dir:
         if _positive(log_step_count_steps):
-            all_hooks.append(hooks_lib.StepCounterHook(output_dir=summary_dir,
+            all_hooks.append(StepCounterHook(output_dir=summary_dir,
                                                        every_n_steps=log_step_count_steps))
         if _positive(sum_steps) or _positive(sum_secs):
-            all_hooks.append(hooks_lib.SummarySaverHook(
+            all_hooks.append(SummarySaverHook(
                 scaffold=scaffold, save_steps=sum_steps if _positive(sum_steps) else None,
                 save_secs=sum_secs if _positive(sum_secs) else None, output_dir=summary_dir))
     if checkpoint_dir and (_positive(ckpt_steps) or _positive(ckpt_secs)):
-        all_hooks.append(hooks_lib.CheckpointSaverHook(
+        all_hooks.append(CheckpointSaverHook(
             checkpoint_dir, save_steps=ckpt_steps if _positive(ckpt_steps) else None,
             save_secs=ckpt_secs if _positive(ckpt_secs) else None, scaffold=scaffold,
             save_graph_def=save_graph_def))
