@@ -163,19 +163,26 @@ def _checkpoint_step(run_dir: Path) -> int:
     """The global step of ``run_dir``'s latest checkpoint (0 without one).
 
     Raises:
-        ConfigError: if that checkpoint is damaged (resuming from it would fail).
+        ConfigError: if the newest checkpoint is damaged: resuming would silently go back
+            to an older one and later overwrite the damaged files, so the user decides.
     """
     if not run_dir.is_dir():
         return 0
+    state = tk.train.get_checkpoint_state(str(run_dir))
+    newest = state.model_checkpoint_path if state is not None else ""
+    if newest and Path(newest + ".index").exists():
+        try:
+            describe_checkpoint(newest, verify=True)
+        except (tk.errors.DataLossError, ValueError) as e:
+            why = e.message if isinstance(e, tk.errors.OpError) else str(e)
+            raise ConfigError(f"{newest}: the newest checkpoint of the run is damaged ({why}); "
+                              "move its files away to resume from an older checkpoint, or "
+                              "use another --logdir.") from None
     ckpt = tk.train.latest_checkpoint(str(run_dir))
     if ckpt is None:
         return 0
     try:
-        describe_checkpoint(ckpt, verify=True)
         return int(tk.train.load_variable(ckpt, "global_step"))
-    except tk.errors.DataLossError as e:
-        raise ConfigError(f"{ckpt}: the checkpoint to resume from is damaged: {e.message} "
-                          "Move it away (or use another --logdir) to train anew.") from None
     except (tk.errors.OpError, ValueError, KeyError):
         return 0
 
@@ -311,8 +318,9 @@ def _run(run: _Run, result: TrainResult) -> None:
 
     in_main = _set_sigint(on_sigint)
     t0 = time.time()
-    try:
-        with run.graph.as_default(), tk.train.MonitoredTrainingSession(
+    try:  # NumPy's overflow warnings would only repeat what NanTensorHook reports
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
+                run.graph.as_default(), tk.train.MonitoredTrainingSession(
                 checkpoint_dir=str(run.run_dir), scaffold=run.scaffold, hooks=run.hooks,
                 save_checkpoint_steps=cfg.run.checkpoint_every_steps or None,
                 save_checkpoint_secs=None,
@@ -358,6 +366,12 @@ def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None =
         ckpt = path
         if not tk.train.checkpoint_exists(ckpt):
             raise ConfigError(f"--checkpoint: {ckpt} is not a checkpoint (no {ckpt}.index).")
+    try:  # the whole file, not only the tensors this graph restores
+        describe_checkpoint(ckpt, verify=True)
+    except tk.errors.DataLossError as e:
+        raise ConfigError(f"--checkpoint: {ckpt} is damaged: {e.message}") from None
+    except ValueError as e:
+        raise ConfigError(f"--checkpoint: {ckpt}: {e}") from None
     graph = tk.Graph()
     with graph.as_default():
         metrics, init = _eval_metrics(cfg, splits)
