@@ -93,7 +93,8 @@ class ScheduleConfig:
 
 @dataclass
 class RunConfig:
-    """``[run]``: budget, cadences, seed and where logs go."""
+    """``[run]``: budget, cadences (in steps; 0 turns one off — checkpoints are still saved
+    at the start and the end), seed and where logs go (``<logdir>/<name>``)."""
 
     steps: int = 1000
     seed: int = 0

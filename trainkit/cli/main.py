@@ -96,6 +96,9 @@ def _setup_logging() -> None:
         h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
         logger.addHandler(h)
     logger.setLevel(logging.INFO)
+    # The CLI owns the console: without this, a root handler (e.g. the one tqdm's log
+    # redirect installs while the progress bar is shown) would print every line twice.
+    logger.propagate = False
 
 
 def _cmd_train(args: argparse.Namespace) -> int:

@@ -249,6 +249,7 @@ class _Run:
     stopper: Any
     cfg: Config
     run_dir: Path
+    steps: int
 
 
 def _build(cfg: Config, splits: Splits, hook_specs: list, steps: int, run_dir: Path,
@@ -275,10 +276,11 @@ def _build(cfg: Config, splits: Splits, hook_specs: list, steps: int, run_dir: P
         with tk.control_dependencies(tk.get_collection(tk.GraphKeys.UPDATE_OPS)):
             train_op = opt.apply_gradients(grads_and_vars, global_step=gs)
         named = {k: tk.identity(v, name=k) for k, v in batch_metrics.items()}
-        tk.summary.scalar("loss", loss)
-        tk.summary.scalar("learning_rate", lr)
-        for k, v in named.items():
-            tk.summary.scalar(k, v)
+        with tk.name_scope("train"):  # tags train/loss ... beside the eval/ ones (and not
+            tk.summary.scalar("loss", loss)  # loss_1: the tensors own the plain names)
+            tk.summary.scalar("learning_rate", lr)
+            for k, v in named.items():
+                tk.summary.scalar(k, v)
         eval_metrics, eval_init = _eval_metrics(cfg, splits)
         inject = {"loss_tensor": loss, "loss": loss, "output_dir": str(run_dir),
                   "checkpoint_dir": str(run_dir), "summary_dir": str(run_dir)}
@@ -302,7 +304,7 @@ def _build(cfg: Config, splits: Splits, hook_specs: list, steps: int, run_dir: P
             hooks.append(eval_hook)  # before user hooks, so early stopping sees fresh metrics
         hooks += user_hooks
         scaffold = tk.train.Scaffold(saver=tk.train.Saver(max_to_keep=cfg.run.max_to_keep))
-    return _Run(graph, train_op, hooks, scaffold, stopper, cfg, run_dir)
+    return _Run(graph, train_op, hooks, scaffold, stopper, cfg, run_dir, steps)
 
 
 def _run(run: _Run, result: TrainResult) -> None:
@@ -322,7 +324,9 @@ def _run(run: _Run, result: TrainResult) -> None:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
                 run.graph.as_default(), tk.train.MonitoredTrainingSession(
                 checkpoint_dir=str(run.run_dir), scaffold=run.scaffold, hooks=run.hooks,
-                save_checkpoint_steps=cfg.run.checkpoint_every_steps or None,
+                # 0 = no periodic saves, but always the start and final checkpoints: the
+                # CLI evaluates, resumes and stops on Ctrl-C through them.
+                save_checkpoint_steps=cfg.run.checkpoint_every_steps or run.steps,
                 save_checkpoint_secs=None,
                 save_summaries_steps=cfg.run.summary_every_steps or None,
                 save_summaries_secs=None,
