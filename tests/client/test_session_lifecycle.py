@@ -131,3 +131,12 @@ def test_plan_cache_survives_graph_growth():
         z = y * 10.0  # the graph grows; old plans stay valid, new fetches compile
         assert s.run(y, {x: 2.0}) == 3.0
         assert s.run(z, {x: 2.0}) == 30.0
+
+
+def test_kernel_error_prefix_names_short_op_names():
+    x = tk.placeholder(tk.float32, [None], name="x")
+    y = tk.placeholder(tk.float32, [None], name="y")
+    n = tk.add(x, y, name="n")  # 'n' appears in almost any message
+    with tk.Session() as s:
+        with pytest.raises(tk.errors.InvalidArgumentError, match="^AddV2 op 'n': "):
+            s.run(n, {x: np.ones(2), y: np.ones(3)})

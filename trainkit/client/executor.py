@@ -184,7 +184,7 @@ def _op_error(op: Operation, e: BaseException) -> BaseException:
         if e.op is None:
             e._op = op
             msg = e.message
-            if op.name not in msg:
+            if f"'{op.name}'" not in msg:  # quoted: a short name like 'n' is in most texts
                 msg = f"{op.type} op '{op.name}': {msg}"
             e._message = msg
             e.args = (msg,)
