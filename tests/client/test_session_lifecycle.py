@@ -134,9 +134,10 @@ def test_plan_cache_survives_graph_growth():
 
 
 def test_kernel_error_prefix_names_short_op_names():
-    x = tk.placeholder(tk.float32, [None], name="x")
-    y = tk.placeholder(tk.float32, [None], name="y")
-    n = tk.add(x, y, name="n")  # 'n' appears in almost any message
+    a = tk.placeholder(tk.float32, [None, None], name="a")
+    b = tk.placeholder(tk.float32, [None, None], name="b")
+    n = tk.matmul(a, b, name="n")  # the kernel raises its own InvalidArgumentError
     with tk.Session() as s:
-        with pytest.raises(tk.errors.InvalidArgumentError, match="^AddV2 op 'n': "):
-            s.run(n, {x: np.ones(2), y: np.ones(3)})
+        with pytest.raises(tk.errors.InvalidArgumentError,
+                           match="^MatMul op 'n': Matrix size-incompatible"):
+            s.run(n, {a: np.ones((2, 3)), b: np.ones((4, 5))})
