@@ -27,7 +27,9 @@ class GradNormHook(tk.train.SessionRunHook):
         per_variable: also write one norm per variable.
 
     Attributes:
-        history: ``(global step, global norm)`` of every measurement of the last session.
+        history: ``(global step, global norm)`` of every measurement of the last session;
+            like the summary saver, a run's values are stamped with the global step after
+            the run (the norm is of the gradient that step applied).
 
     Raises:
         ValueError: for ``every_n_steps`` <= 0.

@@ -25,8 +25,9 @@ class LearningRateLoggerHook(tk.train.SessionRunHook):
             arrives here already turned into the tensor by the CLI.
 
     Attributes:
-        history: ``(global step, learning rate)`` pairs, one per logged run; the step is
-            the one the learning rate was computed from (read before the update).
+        history: ``(global step, learning rate)`` pairs, one per logged run, stamped like
+            the summary saver's ``train/learning_rate``: the global step after the run and
+            the learning rate that run applied (computed from the step before it).
 
     Raises:
         ValueError: for ``every_n_steps`` <= 0.

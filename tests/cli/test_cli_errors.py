@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import run_subprocess, snapshot, write_config
+from cli_helpers import run_subprocess, snapshot, write_config
 
 from trainkit.cli.main import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, env, snapshot, write_config
+from cli_helpers import REPO, env, snapshot, write_config
 
 import trainkit as tk
 from trainkit.cli import runner

@@ -93,6 +93,14 @@ def _optimizer(cfg: Config, lr: Any) -> Any:
 
 
 def _learning_rate(cfg: Config, global_step: Any) -> Any:
+    # Built in a scope: the schedules' own constants would otherwise take the top-level
+    # name "learning_rate" that hooks address as "learning_rate:0".
+    with tk.name_scope("lr_schedule"):
+        lr = _schedule(cfg, global_step)
+    return tk.identity(lr, name="learning_rate")
+
+
+def _schedule(cfg: Config, global_step: Any) -> Any:
     s, lr0 = cfg.schedule, cfg.optimizer.learning_rate
     if s.type == "constant":
         lr = tk.constant(lr0, dtype=tk.float32)
@@ -109,7 +117,7 @@ def _learning_rate(cfg: Config, global_step: Any) -> Any:
                                        end_learning_rate=s.end_learning_rate, power=s.power)
     else:
         lr = tk.train.piecewise_constant(global_step, s.boundaries, s.values)
-    return tk.identity(tk.cast(lr, tk.float32), name="learning_rate")
+    return tk.cast(lr, tk.float32)
 
 
 def _head(splits: Splits, outputs: Any, labels: Any) -> tuple[Any, dict[str, Any]]:
@@ -276,6 +284,10 @@ def _build(cfg: Config, splits: Splits, hook_specs: list, steps: int, run_dir: P
         with tk.control_dependencies(tk.get_collection(tk.GraphKeys.UPDATE_OPS)):
             train_op = opt.apply_gradients(grads_and_vars, global_step=gs)
         named = {k: tk.identity(v, name=k) for k, v in batch_metrics.items()}
+        for t in (loss, lr, *named.values()):  # the names hooks and docs rely on
+            if t.op.name not in ("loss", "learning_rate", *named):
+                raise RuntimeError(f"trainkit CLI: tensor {t.name!r} did not get its plain "
+                                   "name; an op created earlier took it.")
         with tk.name_scope("train"):  # tags train/loss ... beside the eval/ ones (and not
             tk.summary.scalar("loss", loss)  # loss_1: the tensors own the plain names)
             tk.summary.scalar("learning_rate", lr)
