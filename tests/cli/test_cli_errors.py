@@ -153,6 +153,16 @@ def test_logdir_under_a_regular_file(existing, cli):
     assert (existing / "afile").read_text() == "x"
 
 
+def test_check_catches_an_unwritable_logdir_without_creating_anything(existing, cli):
+    (existing / "afile").write_text("x")
+    cfg = write_config(existing / "tiny.toml")
+    code, _, err = cli("check", str(cfg), "--logdir", str(existing / "afile" / "sub"))
+    assert code == EXIT_USAGE and f"{existing / 'afile'} is not a directory" in err
+    code, out, _ = cli("check", str(cfg), "--logdir", str(existing / "new" / "deeper"))
+    assert code == EXIT_OK and "OK" in out
+    assert not (existing / "new").exists()
+
+
 def test_logdir_that_cannot_be_created_even_by_root(existing, cli):
     cfg = write_config(existing / "tiny.toml")
     code, _, err = cli("train", str(cfg), "--logdir", "/proc/trainkit-test-no-such-dir")

@@ -62,10 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--logdir", metavar="DIR")
     c = sub.add_parser("check", help="validate a config without running it",
                        description="Validate CONFIG (keys, names, data files, hooks and their "
-                       "arguments) without building a graph.", epilog=_EPILOG)
+                       "arguments, that the run directory could be written) without "
+                       "building a graph or writing anything.", epilog=_EPILOG)
     c.add_argument("config", metavar="CONFIG")
     c.add_argument("--set", dest="overrides", action="append", default=[],
                    metavar="KEY.PATH=VALUE")
+    c.add_argument("--logdir", metavar="DIR", help="check that DIR/<name> could be written")
     i = sub.add_parser("inspect", help="list the tensors of a checkpoint",
                        description="List name, dtype, shape and checksum of every tensor in "
                        "a checkpoint (a prefix, or a directory's latest).", epilog=_EPILOG)
@@ -151,10 +153,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from trainkit.cli import plugins
     from trainkit.cli.inputs import load_splits
     from trainkit.cli.models import get_model
+    from trainkit.cli.runner import check_writable, run_dir_of
 
     cfg = load_config(args.config, args.overrides)
     hooks = plugins.check_hooks(cfg)
     splits = load_splits(cfg, get_model(cfg.model.type)[1])
+    check_writable(run_dir_of(cfg, args.logdir))  # creates nothing
     task = "classification" if splits.classification else "regression"
     print(f"{args.config}: OK — {cfg.model.type} {task} on {len(splits.x_train)} train / "
           f"{len(splits.x_eval)} eval examples, {cfg.run.steps} steps, "
