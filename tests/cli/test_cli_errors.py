@@ -238,6 +238,10 @@ def test_hook_raising_in_after_run_exits_1_and_is_named(tmp_path, cli):
     last = err.strip().splitlines()[-1]
     assert last.startswith("trainkit: training failed: RuntimeError: boom in after_run (at ")
     assert last.endswith(f"{tmp_path / 'hooks' / 'boom.py'}:6 in after_run)")
+    assert "Traceback" not in err
+    code, _, err = cli("--debug", "train", str(cfg), "--logdir", str(tmp_path / "runs2"))
+    assert code == EXIT_FAILURE and "Traceback (most recent call last)" in err
+    assert 'raise RuntimeError("boom in after_run")' in err
 
 
 def test_subprocess_training_failure_exits_1(tmp_path):

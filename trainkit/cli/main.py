@@ -10,11 +10,12 @@ A second Ctrl-C aborts without saving (also 130).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import shlex
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="trainkit", description="Train, evaluate and inspect trainkit runs "
                 "described by TOML configs.", epilog=_EPILOG)
     p.add_argument("--version", action="version", version="trainkit 0.1.0")
+    p.add_argument("--debug", action="store_true",
+                   help="print the full traceback when training fails")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     t = sub.add_parser("train", help="train (or resume) the run a config describes",
@@ -91,16 +94,23 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
-def _setup_logging() -> None:
+@contextlib.contextmanager
+def _console_logging() -> Iterator[None]:
+    """INFO lines of the ``trainkit`` loggers on stderr while a command runs; the logger's
+    previous state comes back afterwards (``main`` may run inside a bigger program)."""
     logger = logging.getLogger("trainkit")
-    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
-        h = _StderrHandler()
-        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
-        logger.addHandler(h)
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    h = _StderrHandler()
+    h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    logger.handlers = [x for x in logger.handlers if not isinstance(x, _StderrHandler)] + [h]
     logger.setLevel(logging.INFO)
     # The CLI owns the console: without this, a root handler (e.g. the one tqdm's log
     # redirect installs while the progress bar is shown) would print every line twice.
     logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.handlers, logger.level, logger.propagate = saved
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
@@ -194,9 +204,9 @@ COMMANDS = {"train": _cmd_train, "eval": _cmd_eval, "check": _cmd_check,
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the CLI; returns the exit code."""
     args = build_parser().parse_args(argv)
-    _setup_logging()
     try:
-        return COMMANDS[args.command](args)
+        with _console_logging():
+            return COMMANDS[args.command](args)
     except ConfigError as e:
         print(f"trainkit: error: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -209,9 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(e, errors.DataLossError):  # a damaged input file, not the training
             print(f"trainkit: error: {e.message}", file=sys.stderr)
             return EXIT_USAGE
+        if args.debug:
+            traceback.print_exc()
         print(f"trainkit: training failed: {type(e).__name__}: {e}{_where(e)}",
               file=sys.stderr)
-        logging.getLogger("trainkit").debug("traceback", exc_info=True)
         return EXIT_FAILURE
 
 
