@@ -50,16 +50,23 @@ class ConfigProto:
 class _Compiled:
     """A cached run: resolved fetches, feed expansion and the executor plan."""
 
-    __slots__ = ("spec", "plan", "feed_kinds", "converters", "simple_feeds", "single")
+    __slots__ = ("spec", "plan", "feed_kinds", "converters", "simple_feeds", "single",
+                 "flat_leaves", "flat_is_list")
 
     def build(self, fetches: Any, flat: list, session: Session) -> Any:
         spec = self.spec
         copy = self.plan.copy_fetch
         vals = []
         for i, v in enumerate(flat):
-            if copy[i] and isinstance(v, np.ndarray):
-                v = v.copy()
-            vals.append(_f.to_user_value(v, spec.tensors[i]))
+            if type(v) is np.ndarray:
+                if copy[i]:
+                    v = v.copy()
+                vals.append(v[()] if v.ndim == 0 else v)
+            else:
+                vals.append(_f.to_user_value(v, spec.tensors[i]))
+        if self.flat_leaves is not None:  # a plain list/tuple of tensors and ops
+            out = [None if i is None else vals[i] for i in self.flat_leaves]
+            return out if self.flat_is_list else tuple(out)
         out = []
         for kind, idx in spec.leaves:
             if kind == _f.TENSOR:
@@ -206,6 +213,11 @@ class BaseSession:
         entry.simple_feeds = all(k == _feeds.SINGLE for k, _ in kinds)
         entry.single = (spec.is_leaf and len(spec.leaves) == 1
                         and spec.leaves[0][0] == _f.TENSOR and not extra_fetch)
+        entry.flat_leaves, entry.flat_is_list = None, False
+        if (type(fetches) in (list, tuple) and not any(nest.is_nested(f) for f in fetches)
+                and all(k in (_f.TENSOR, _f.TARGET) for k, _ in spec.leaves)):
+            entry.flat_leaves = [idx for _, idx in spec.leaves]
+            entry.flat_is_list = type(fetches) is list
         return entry
 
     # -- make_callable ------------------------------------------------------------------
