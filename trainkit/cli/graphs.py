@@ -1,0 +1,195 @@
+"""The training and evaluation graphs a config describes: model, head and metrics,
+learning-rate schedule, optimizer, summaries, and the hooks around them.
+
+The CLI gives its tensors plain names hooks can address as ``"name:0"``: ``loss``,
+``learning_rate``, ``accuracy`` (classification) or ``mae`` (regression).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import trainkit as tk
+from trainkit.cli import plugins
+from trainkit.cli.config import Config
+from trainkit.cli.inputs import Splits
+from trainkit.cli.models import get_model
+
+
+def optimizer(cfg: Config, lr: Any) -> Any:
+    """The ``[optimizer]`` a config names, with learning rate ``lr``."""
+    o = cfg.optimizer
+    if o.type == "sgd":
+        return tk.train.GradientDescentOptimizer(lr)
+    if o.type == "momentum":
+        return tk.train.MomentumOptimizer(lr, o.momentum, use_nesterov=o.use_nesterov)
+    if o.type == "adam":
+        return tk.train.AdamOptimizer(lr, beta1=o.beta1, beta2=o.beta2, epsilon=o.epsilon)
+    if o.type == "adagrad":
+        return tk.train.AdagradOptimizer(lr)
+    if o.type == "rmsprop":
+        return tk.train.RMSPropOptimizer(lr, decay=o.decay, momentum=o.momentum,
+                                         epsilon=o.epsilon)
+    return tk.train.AdadeltaOptimizer(lr, rho=o.rho, epsilon=o.epsilon)
+
+
+def learning_rate(cfg: Config, global_step: Any) -> Any:
+    """The ``[schedule]``'s learning rate over ``global_step``, named ``learning_rate``."""
+    # Built in a scope: the schedules' own constants would otherwise take the top-level
+    # name "learning_rate" that hooks address as "learning_rate:0".
+    with tk.name_scope("lr_schedule"):
+        lr = _schedule(cfg, global_step)
+    return tk.identity(lr, name="learning_rate")
+
+
+def _schedule(cfg: Config, global_step: Any) -> Any:
+    s, lr0 = cfg.schedule, cfg.optimizer.learning_rate
+    if s.type == "constant":
+        lr = tk.constant(lr0, dtype=tk.float32)
+    elif s.type == "exponential_decay":
+        lr = tk.train.exponential_decay(lr0, global_step, s.decay_steps, s.decay_rate,
+                                        staircase=s.staircase)
+    elif s.type == "inverse_time_decay":
+        lr = tk.train.inverse_time_decay(lr0, global_step, s.decay_steps, s.decay_rate,
+                                         staircase=s.staircase)
+    elif s.type == "cosine_decay":
+        lr = tk.train.cosine_decay(lr0, global_step, s.decay_steps, alpha=s.alpha)
+    elif s.type == "polynomial_decay":
+        lr = tk.train.polynomial_decay(lr0, global_step, s.decay_steps,
+                                       end_learning_rate=s.end_learning_rate, power=s.power)
+    else:
+        lr = tk.train.piecewise_constant(global_step, s.boundaries, s.values)
+    return tk.cast(lr, tk.float32)
+
+
+def head(splits: Splits, outputs: Any, labels: Any) -> tuple[Any, dict[str, Any]]:
+    """The loss and the per-batch metric tensors of the task."""
+    if splits.classification:
+        loss = tk.losses.sparse_softmax_cross_entropy(labels=labels, logits=outputs)
+        pred = tk.argmax(outputs, axis=1)
+        acc = tk.reduce_mean(tk.cast(tk.equal(pred, labels), tk.float32))
+        return loss, {"accuracy": acc}
+    loss = tk.losses.mean_squared_error(labels=labels, predictions=outputs)
+    mae = tk.reduce_mean(tk.abs(outputs - labels))
+    return loss, {"mae": mae}
+
+
+def model(cfg: Config, x: Any, splits: Splits, training: Any, reuse: Any) -> Any:
+    """The ``[model]``'s outputs for ``x``, its variables under the ``model`` scope."""
+    builder, _ = get_model(cfg.model.type)
+    with tk.variable_scope("model", reuse=reuse):
+        return builder(x, cfg.model, splits.num_outputs, training)
+
+
+def eval_metrics(cfg: Config, splits: Splits, batch: int = 256) -> tuple[dict, Any]:
+    """Streaming metrics over the whole eval split (``{name: (value, update)}``) and the op
+    that resets them and rewinds the eval iterator."""
+    ds = tk.data.Dataset.from_tensor_slices((splits.x_eval, splits.y_eval)).batch(batch)
+    it = ds.make_initializable_iterator()
+    x, y = it.get_next()
+    out = model(cfg, x, splits, False, tk.AUTO_REUSE)
+    with tk.name_scope("eval"):
+        if splits.classification:
+            per_ex = tk.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=out)
+            metrics = {"accuracy": tk.metrics.accuracy(y, tk.argmax(out, axis=1)),
+                       "loss": tk.metrics.mean(per_ex)}
+        else:
+            metrics = {"loss": tk.metrics.mean(tk.square(out - y)),
+                       "mae": tk.metrics.mean(tk.abs(out - y))}
+    init = tk.group(it.initializer, tk.local_variables_initializer())
+    return metrics, init
+
+
+class StopOnSignal(tk.train.SessionRunHook):
+    """Requests a clean stop (hooks' end() runs, so a final checkpoint is saved)."""
+
+    def __init__(self) -> None:
+        self.flag = False
+
+    def after_run(self, run_context: Any, run_values: Any) -> None:
+        if self.flag:
+            run_context.request_stop()
+
+
+@dataclass
+class TrainGraph:
+    """A built training graph and what the loop needs from it."""
+
+    graph: Any
+    train_op: Any
+    hooks: list
+    scaffold: Any
+    stopper: Any
+    cfg: Config
+    run_dir: Path
+    steps: int
+
+
+def build_train_graph(cfg: Config, splits: Splits, hook_specs: list, steps: int,
+                      run_dir: Path, show: bool | None) -> TrainGraph:
+    """Builds the training graph and every hook in memory (nothing is written yet).
+
+    Raises:
+        ConfigError: if a custom hook's arguments do not fit the built graph.
+    """
+    graph = tk.Graph()
+    with graph.as_default():
+        tk.set_random_seed(cfg.run.seed)
+        gs = tk.train.get_or_create_global_step()
+        ds = (tk.data.Dataset.from_tensor_slices((splits.x_train, splits.y_train))
+              .shuffle(cfg.data.shuffle_buffer, seed=cfg.data.seed).repeat()
+              .batch(cfg.data.batch_size))
+        x, y = ds.make_one_shot_iterator().get_next()
+        out = model(cfg, x, splits, True, None)
+        loss, batch_metrics = head(splits, out, y)
+        reg = tk.losses.get_regularization_loss()
+        loss = tk.identity(loss + reg, name="loss")
+        lr = learning_rate(cfg, gs)
+        opt = optimizer(cfg, lr)
+        grads_and_vars = opt.compute_gradients(loss)
+        if cfg.optimizer.clip_global_norm > 0:
+            grads, tvars = zip(*grads_and_vars)
+            grads, _ = tk.clip_by_global_norm(list(grads), cfg.optimizer.clip_global_norm)
+            grads_and_vars = list(zip(grads, tvars))
+        with tk.control_dependencies(tk.get_collection(tk.GraphKeys.UPDATE_OPS)):
+            train_op = opt.apply_gradients(grads_and_vars, global_step=gs)
+        named = {k: tk.identity(v, name=k) for k, v in batch_metrics.items()}
+        for t in (loss, lr, *named.values()):  # the names hooks and docs rely on
+            if t.op.name not in ("loss", "learning_rate", *named):
+                raise RuntimeError(f"trainkit CLI: tensor {t.name!r} did not get its plain "
+                                   "name; an op created earlier took it.")
+        with tk.name_scope("train"):  # tags train/loss ... beside the eval/ ones (and not
+            tk.summary.scalar("loss", loss)  # loss_1: the tensors own the plain names)
+            tk.summary.scalar("learning_rate", lr)
+            for k, v in named.items():
+                tk.summary.scalar(k, v)
+        ev_metrics, ev_init = eval_metrics(cfg, splits)
+        inject = {"loss_tensor": loss, "loss": loss, "output_dir": str(run_dir),
+                  "checkpoint_dir": str(run_dir), "summary_dir": str(run_dir)}
+        eval_hook = None
+        if cfg.run.eval_every_steps:
+            eval_hook = tk.train.EvaluationHook(
+                ev_metrics, init_op=ev_init, every_n_steps=cfg.run.eval_every_steps,
+                output_dir=str(run_dir), name="eval")
+            inject["evaluation_hook"] = eval_hook
+        user_hooks = [plugins.instantiate(cls, args, graph, inject, f"hooks[{i}]")
+                      for i, (cls, args) in enumerate(hook_specs)]
+        stopper = StopOnSignal()
+        hooks = [tk.train.StopAtStepHook(last_step=steps), tk.train.NanTensorHook(loss),
+                 tk.train.ProgressBarHook(last_step=steps, tensors={"loss": loss, **named},
+                                          disable=None if show is None else not show),
+                 stopper]
+        if cfg.run.log_every_steps:
+            hooks.append(tk.train.LoggingTensorHook(
+                {"step": gs, "loss": loss, **named}, every_n_iter=cfg.run.log_every_steps))
+        if eval_hook is not None:
+            hooks.append(eval_hook)  # before user hooks, so early stopping sees fresh metrics
+        hooks += user_hooks
+        scaffold = tk.train.Scaffold(saver=tk.train.Saver(max_to_keep=cfg.run.max_to_keep))
+    return TrainGraph(graph, train_op, hooks, scaffold, stopper, cfg, run_dir, steps)
+
+
+__all__ = ["TrainGraph", "build_train_graph", "eval_metrics", "StopOnSignal", "optimizer",
+           "learning_rate", "head", "model"]
