@@ -19,7 +19,7 @@ import numpy as np
 
 import trainkit as tk
 
-STEPS = 40
+STEPS = 120
 
 TRAINER = textwrap.dedent("""
     import sys
@@ -76,19 +76,20 @@ def test_sigkilled_runs_resume_to_the_uninterrupted_result(tmp_path):
 
     crashed = tmp_path / "crashed"
     rng = random.Random(2024)
-    kills, previous = 0, -1
+    kills, attempts, previous = 0, 0, -1
     while _step_of(crashed) < STEPS:
         proc = subprocess.Popen([sys.executable, str(script), str(crashed), str(STEPS)],
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 env=_env(), text=True)
         try:
-            if kills < 5:
+            if attempts < 8:
+                attempts += 1
                 first = proc.stdout.readline()
                 if first:  # the run got going: let it train a little, then kill it
-                    time.sleep(rng.uniform(0.0, 0.15))
+                    time.sleep(rng.uniform(0.0, 0.05))
                     proc.send_signal(signal.SIGKILL)
-                    kills += 1
             proc.wait(timeout=120)
+            kills += proc.returncode == -signal.SIGKILL
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -100,7 +101,7 @@ def test_sigkilled_runs_resume_to_the_uninterrupted_result(tmp_path):
             assert all(np.all(np.isfinite(v)) for v in _final_tensors(crashed).values()
                        if v.dtype.kind == "f")
         previous = step
-    assert kills == 5
+    assert kills >= 4  # most kills land mid-run (the last restarts may finish first)
     assert _step_of(crashed) == STEPS
 
     want, got = _final_tensors(straight), _final_tensors(crashed)
