@@ -34,13 +34,18 @@ def _schedule(kind: str, name: str, global_step: Any, learning_rate: Any, params
     step = conversion.convert_to_tensor(global_step)
     if not (step.dtype.is_integer or step.dtype.is_floating):
         raise TypeError(f"{kind}: global_step must be numeric, got {step.dtype.name}.")
-    lr = _float_tensor(learning_rate, name="learning_rate")
-    if not lr.dtype.is_floating:
-        raise TypeError(f"{kind}: learning_rate must be floating point, got {lr.dtype.name}.")
-    ins = [step, lr] + [_float_tensor(p, dtype=lr.dtype) for p in params]
-    op = step.graph.create_op("LearningRateSchedule", ins, [lr.dtype], name=name or kind,
-                              attrs={"kind": kind, **(attrs or {})},
-                              shapes=[TensorShape([])])
+    # As in TF1: constants live in the schedule's scope ("ExponentialDecay/learning_rate")
+    # and the result is the scope's own name, so user names like "learning_rate" stay free.
+    default = "".join(part.title() for part in kind.split("_"))
+    with step.graph.name_scope(name or default) as scope:
+        lr = _float_tensor(learning_rate, name="learning_rate")
+        if not lr.dtype.is_floating:
+            raise TypeError(f"{kind}: learning_rate must be floating point, got "
+                            f"{lr.dtype.name}.")
+        ins = [step, lr] + [_float_tensor(p, dtype=lr.dtype) for p in params]
+        op = step.graph.create_op("LearningRateSchedule", ins, [lr.dtype], name=scope,
+                                  attrs={"kind": kind, **(attrs or {})},
+                                  shapes=[TensorShape([])])
     return op.outputs[0]
 
 
