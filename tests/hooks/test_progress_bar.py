@@ -74,3 +74,29 @@ def test_argument_errors():
         ProgressBarHook(every_n_iter=0)
     with pytest.raises(ValueError, match="tensors"):
         ProgressBarHook(tensors=["a"])
+
+
+def test_log_lines_print_once_while_the_bar_is_shown(capfd):
+    import logging
+
+    logger = logging.getLogger("trainkit")
+    handler = logging.StreamHandler()  # a console handler on 'trainkit' only
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    root_handlers = list(logging.getLogger().handlers)
+    try:
+        gs = tk.train.get_or_create_global_step()
+        op = tk.assign_add(gs, 1)
+        hooks = [tk.train.ProgressBarHook(last_step=3, disable=False),
+                 tk.train.StopAtStepHook(last_step=3)]
+        with tk.train.MonitoredSession(hooks=hooks) as sess:
+            while not sess.should_stop():
+                sess.run(op)
+                logging.getLogger("trainkit.test").info("line-from-a-hook")
+        assert logging.getLogger().handlers == root_handlers  # root left untouched
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    err = capfd.readouterr().err
+    assert err.count("line-from-a-hook") == 3

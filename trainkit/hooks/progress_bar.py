@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import numbers
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,6 +28,19 @@ def _format(value: Any) -> str:
     if v.ndim == 0 and np.issubdtype(v.dtype, np.floating):
         return f"{float(v):.4g}"
     return str(value)
+
+
+def _console_loggers() -> list[logging.Logger]:
+    """The loggers (root, ``trainkit``) that print to a terminal stream; tqdm swaps those
+    handlers for its own. A logger without one is left alone (tqdm would add a handler and
+    lines would print twice); with logging unconfigured, the root logger stands in for
+    Python's last-resort handler."""
+    found = []
+    for logger in (logging.getLogger(), logging.getLogger("trainkit")):
+        if any(type(h) is logging.StreamHandler and getattr(h, "stream", None) in
+               (sys.stderr, sys.stdout) for h in logger.handlers):
+            found.append(logger)
+    return found or [logging.getLogger()]
 
 
 @register_hook("progress_bar")
@@ -85,8 +99,7 @@ class ProgressBarHook(SessionRunHook):
         self._close()
         self._bar = tqdm(total=self._last_step, initial=start, **self._bar_args)
         if not self._bar.disable:
-            self._redirect = logging_redirect_tqdm(
-                loggers=[logging.getLogger(), logging.getLogger("trainkit")])
+            self._redirect = logging_redirect_tqdm(loggers=_console_loggers())
             self._redirect.__enter__()
 
     def before_run(self, run_context: Any) -> SessionRunArgs | None:
