@@ -74,3 +74,13 @@ def test_tensor_of_another_graph():
     hook = LoggingTensorHook([other], every_n_iter=1)
     with pytest.raises(ValueError, match="should have graph attribute"):
         tk.train.MonitoredSession(hooks=[hook])
+
+
+def test_float32_values_print_like_tf(caplog):
+    x = tk.constant(2.3497262, tk.float32)
+    hook = tk.train.LoggingTensorHook({"loss": x}, every_n_iter=1)
+    with caplog.at_level(logging.INFO, logger="trainkit"):
+        with tk.train.MonitoredSession(hooks=[hook]) as sess:
+            sess.run(x.op)
+    assert "loss = 2.3497262" in caplog.text
+    assert "2.3497262001" not in caplog.text

@@ -102,7 +102,8 @@ class LoggingTensorHook(SessionRunHook):
             if self._formatter is not None:
                 _LOG.info("%s", self._formatter(values))
                 return
-            text = ", ".join(f"{tag} = {values[tag]}" for tag in self._tag_order)
+            # !s: format() of a NumPy float32 would print its float64 expansion
+            text = ", ".join(f"{tag} = {values[tag]!s}" for tag in self._tag_order)
         if elapsed is not None:
             _LOG.info("%s (%.3f sec)", text, elapsed)
         else:
