@@ -139,9 +139,8 @@ class CheckpointSaverHook(SessionRunHook):
         self._release()
 
     def _release(self) -> None:
-        if self._writer is not None:
-            writer_lease.release(self._writer)
-            self._writer = None
+        w, self._writer = self._writer, None
+        writer_lease.give_back(w)
 
     def _get_saver(self) -> Any:
         if self._saver is not None:

@@ -161,12 +161,7 @@ class EvaluationHook(SessionRunHook):
 
     def _release(self) -> None:
         w, self._writer = self._writer, None
-        if w is None:
-            return
-        if w is self._user_writer:
-            w.flush()
-        else:
-            writer_lease.release(w)
+        writer_lease.give_back(w, self._user_writer)
 
 
 __all__ = ["EvaluationHook"]

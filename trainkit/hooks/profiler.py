@@ -99,8 +99,7 @@ class ProfilerHook(SessionRunHook):
 
     def _release(self) -> None:
         w, self._writer = self._writer, None
-        if w is not None:
-            writer_lease.release(w)
+        writer_lease.give_back(w)
 
 
 __all__ = ["ProfilerHook"]

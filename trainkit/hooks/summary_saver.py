@@ -104,12 +104,7 @@ class SummarySaverHook(SessionRunHook):
 
     def _release(self) -> None:
         w, self._writer = self._writer, None
-        if w is None:
-            return
-        if w is self._user_writer:
-            w.flush()
-        else:
-            writer_lease.release(w)
+        writer_lease.give_back(w, self._user_writer)
 
 
 __all__ = ["SummarySaverHook"]

@@ -42,4 +42,15 @@ def release(writer: Any) -> None:
     writer.close()
 
 
-__all__ = ["acquire", "release"]
+def give_back(writer: Any, user_writer: Any = None) -> None:
+    """What a hook calls in ``end``/``abort``: a writer the user passed in is only
+    flushed; a leased one is released (the last lease closes it). None is ignored."""
+    if writer is None:
+        return
+    if writer is user_writer:
+        writer.flush()
+    else:
+        release(writer)
+
+
+__all__ = ["acquire", "release", "give_back"]
