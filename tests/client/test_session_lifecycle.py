@@ -141,3 +141,16 @@ def test_kernel_error_prefix_names_short_op_names():
         with pytest.raises(tk.errors.InvalidArgumentError,
                            match="^MatMul op 'n': Matrix size-incompatible"):
             s.run(n, {a: np.ones((2, 3)), b: np.ones((4, 5))})
+
+
+def test_graph_def_sess_str_and_devices():
+    x = tk.placeholder(tk.float32, [None, 3], name="x")
+    tk.add(x, 1.0, name="y")
+    with tk.Session("local") as s:
+        gd = s.graph_def
+        assert s.sess_str == "local"
+        assert [d.device_type for d in s.list_devices()] == ["CPU"]
+    nodes = {n.name: n for n in gd.node}
+    assert nodes["y"].op == "AddV2" and list(nodes["y"].input)[0] == "x"
+    dims = [d.size for d in nodes["y"].attr["_output_shapes"].list.shape[0].dim]
+    assert dims == [-1, 3]  # unknown batch dimension, known width
