@@ -1,10 +1,11 @@
 """2-D convolution and pooling: ``conv2d``, ``max_pool``/``max_pool2d``, ``avg_pool`` and
 the backprop kernels their gradients use.
 
-The convolution is im2col: ``sliding_window_view`` gives every receptive field as a view,
-one copy makes them a ``[N*OH*OW, KH*KW*C]`` matrix and one matmul applies the filter.
-The input backprop (col2im) and the pooling kernels loop over the KH*KW kernel offsets,
-never over pixels. ``NCHW`` inputs are transposed to ``NHWC`` inside the kernels.
+The convolution is im2col: one strided copy per kernel offset fills a
+``[N*OH*OW, KH*KW*C]`` matrix and one matmul applies the filter. The input backprop
+(col2im) and the pooling kernels loop over the KH*KW kernel offsets, never over pixels.
+The array work lives in ``conv_fast`` (recycled buffers, a fast path for tiling max
+pools); ``NCHW`` inputs are transposed to ``NHWC`` inside the kernels.
 
 Example:
     >>> import trainkit as tk
@@ -15,15 +16,16 @@ Example:
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
+from trainkit.ops import conv_fast
 from trainkit.ops.op_util import make_op
 
 
@@ -93,40 +95,40 @@ def _from_nhwc_shape(dims: list, fmt: str) -> list:
 
 
 class _Geom:
-    """Where every output pixel of a conv/pool reads its input."""
+    """Where every output pixel of a conv/pool reads its input.
 
-    __slots__ = ("kh", "kw", "sh", "sw", "dh", "dw", "oh", "ow", "pads")
+    ``offs`` holds, per kernel offset ``(i, j)``, the padded-input slices read there.
+    """
 
-    def __init__(self, h: int, w: int, kh: int, kw: int, attrs: dict):
-        self.kh, self.kw = kh, kw
-        self.sh, self.sw = attrs["strides_hw"]
-        self.dh, self.dw = attrs.get("dilations_hw", (1, 1))
-        pad = attrs["padding"]
-        self.oh, pt, pb = _out_and_pads(h, (kh - 1) * self.dh + 1, self.sh, pad)
-        self.ow, pl, pr = _out_and_pads(w, (kw - 1) * self.dw + 1, self.sw, pad)
+    __slots__ = ("kh", "kw", "sh", "sw", "dh", "dw", "oh", "ow", "pads", "offs")
+
+    def __init__(self, h: int, w: int, kh: int, kw: int, sh: int, sw: int, dh: int,
+                 dw: int, pad: str):
+        self.kh, self.kw, self.sh, self.sw, self.dh, self.dw = kh, kw, sh, sw, dh, dw
+        self.oh, pt, pb = _out_and_pads(h, (kh - 1) * dh + 1, sh, pad)
+        self.ow, pl, pr = _out_and_pads(w, (kw - 1) * dw + 1, sw, pad)
         self.pads = ((0, 0), (pt, pb), (pl, pr), (0, 0))
-
-    def offsets(self) -> Any:
-        """Yields ``(i, j, index)`` plus the padded-input slices read at kernel offset
-        ``(i, j)``."""
-        for i in range(self.kh):
-            for j in range(self.kw):
-                a, b = i * self.dh, j * self.dw
-                yield i, j, (slice(None), slice(a, a + self.sh * (self.oh - 1) + 1, self.sh),
-                             slice(b, b + self.sw * (self.ow - 1) + 1, self.sw), slice(None))
+        self.offs = tuple(
+            (i, j, (slice(None), slice(i * dh, i * dh + sh * (self.oh - 1) + 1, sh),
+                    slice(j * dw, j * dw + sw * (self.ow - 1) + 1, sw), slice(None)))
+            for i in range(kh) for j in range(kw))
 
     def crop(self, xp: np.ndarray) -> np.ndarray:
         (_, _), (pt, pb), (pl, pr), _ = self.pads
         return xp[:, pt:xp.shape[1] - pb, pl:xp.shape[2] - pr, :]
 
 
-def _cols(xp: np.ndarray, g: _Geom) -> np.ndarray:
-    """The im2col matrix ``[N*OH*OW, KH*KW*C]`` of a padded NHWC input."""
-    khe, kwe = (g.kh - 1) * g.dh + 1, (g.kw - 1) * g.dw + 1
-    v = sliding_window_view(xp, (khe, kwe), axis=(1, 2))
-    v = v[:, ::g.sh, ::g.sw, :, ::g.dh, ::g.dw][:, :g.oh, :g.ow]
-    n, c = xp.shape[0], xp.shape[3]
-    return v.transpose(0, 1, 2, 4, 5, 3).reshape(n * g.oh * g.ow, g.kh * g.kw * c)
+@lru_cache(maxsize=64)
+def _geom_cached(*key: Any) -> _Geom:
+    return _Geom(*key)
+
+
+def _geometry(h: int, w: int, kh: int, kw: int, attrs: dict) -> _Geom:
+    """The (cached, immutable by convention) geometry of a conv/pool on an ``h x w`` input."""
+    sh, sw = attrs["strides_hw"]
+    dh, dw = attrs.get("dilations_hw", (1, 1))
+    return _geom_cached(int(h), int(w), int(kh), int(kw), int(sh), int(sw), int(dh),
+                        int(dw), attrs["padding"])
 
 
 # -- conv2d ---------------------------------------------------------------------------------
@@ -180,23 +182,20 @@ def conv2d(input: Any, filter: Any = None, strides: Any = None, padding: Any = N
                    shapes=[out]).outputs[0]
 
 
-def _conv_forward(x: np.ndarray, w: np.ndarray, attrs: dict) -> np.ndarray:
-    n, h, wd, c = x.shape
-    kh, kw, ci, co = w.shape
+def _conv_forward(ctx: registry.KernelContext, x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    h, wd, c = x.shape[1:]
+    kh, kw, ci, _ = w.shape
     if c != ci:
         raise errors.InvalidArgumentError(
             None, None, f"input depth must be evenly divisible by filter depth: {c} vs {ci}")
-    g = _Geom(h, wd, kh, kw, attrs)
-    xp = np.pad(x, g.pads) if any(p != (0, 0) for p in g.pads) else x
-    out = _cols(xp, g) @ w.reshape(kh * kw * c, co)
-    return out.reshape(n, g.oh, g.ow, co)
+    return conv_fast.conv_forward(ctx, x, w, _geometry(h, wd, kh, kw, ctx.attrs))
 
 
 @registry.register_kernel("Conv2D")
 def _conv2d_kernel(ctx: registry.KernelContext, x: Any, w: Any) -> np.ndarray:
     fmt = ctx.attrs["data_format"]
     try:
-        y = _conv_forward(_to_nhwc(np.asarray(x), fmt), np.asarray(w), ctx.attrs)
+        y = _conv_forward(ctx, _to_nhwc(np.asarray(x), fmt), np.asarray(w))
     except ValueError as e:
         raise errors.InvalidArgumentError(None, None, str(e)) from None
     return _from_nhwc(y, fmt)
@@ -227,14 +226,9 @@ def _conv2d_bp_input(ctx: registry.KernelContext, sizes: Any, w: Any, dy: Any) -
     fmt = ctx.attrs["data_format"]
     n, h, wd, c = _nhwc_shape([int(d) for d in sizes], fmt)
     dy = _to_nhwc(np.asarray(dy), fmt)
-    kh, kw, _, co = w.shape
-    g = _Geom(h, wd, kh, kw, ctx.attrs)
-    dcols = (dy.reshape(-1, co) @ w.reshape(-1, co).T).reshape(n, g.oh, g.ow, kh, kw, c)
-    (_, _), (pt, pb), (pl, pr), _ = g.pads
-    dxp = np.zeros((n, h + pt + pb, wd + pl + pr, c), dtype=dy.dtype)
-    for i, j, sl in g.offsets():
-        dxp[sl] += dcols[:, :, :, i, j, :]
-    return _from_nhwc(np.ascontiguousarray(g.crop(dxp)), fmt)
+    w = np.asarray(w)
+    g = _geometry(h, wd, w.shape[0], w.shape[1], ctx.attrs)
+    return _from_nhwc(conv_fast.conv_input_grad(ctx, dy, w, g, (n, h, wd, c)), fmt)
 
 
 @registry.register_kernel("Conv2DBackpropFilter")
@@ -243,10 +237,8 @@ def _conv2d_bp_filter(ctx: registry.KernelContext, x: Any, sizes: Any, dy: Any) 
     x = _to_nhwc(np.asarray(x), fmt)
     dy = _to_nhwc(np.asarray(dy), fmt)
     kh, kw, c, co = (int(d) for d in sizes)
-    g = _Geom(x.shape[1], x.shape[2], kh, kw, ctx.attrs)
-    xp = np.pad(x, g.pads) if any(p != (0, 0) for p in g.pads) else x
-    dw = _cols(xp, g).T @ dy.reshape(-1, co)
-    return dw.reshape(kh, kw, c, co)
+    g = _geometry(x.shape[1], x.shape[2], kh, kw, ctx.attrs)
+    return conv_fast.conv_filter_grad(ctx, x, dy, g, (kh, kw, c, co))
 
 
 # -- pooling --------------------------------------------------------------------------------
@@ -292,7 +284,11 @@ def avg_pool(value: Any, ksize: Any, strides: Any, padding: Any, data_format: st
 
 def _pool_geom(x_shape: tuple, attrs: dict) -> _Geom:
     kh, kw = attrs["ksize_hw"]
-    return _Geom(x_shape[1], x_shape[2], kh, kw, attrs)
+    return _geometry(x_shape[1], x_shape[2], kh, kw, attrs)
+
+
+def _lowest(dtype: np.dtype) -> Any:
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
 def _argmax_windows(x: np.ndarray, g: _Geom) -> tuple[np.ndarray, np.ndarray]:
@@ -301,10 +297,9 @@ def _argmax_windows(x: np.ndarray, g: _Geom) -> tuple[np.ndarray, np.ndarray]:
     Only whole-array arithmetic: masked assignment and ``argmax`` over a small axis are
     each ~10x slower in NumPy than these passes.
     """
-    low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     padded = g.pads[1] != (0, 0) or g.pads[2] != (0, 0)
-    xp = np.pad(x, g.pads, constant_values=low) if padded else x
-    offsets = list(g.offsets())
+    xp = np.pad(x, g.pads, constant_values=_lowest(x.dtype)) if padded else x
+    offsets = g.offs
     best = xp[offsets[0][2]].copy()
     for _, _, sl in offsets[1:]:
         np.maximum(best, xp[sl], out=best)
@@ -326,13 +321,22 @@ def _max_pool_kernel(ctx: registry.KernelContext, x: Any) -> np.ndarray:
     fmt = ctx.attrs["data_format"]
     x = _to_nhwc(np.asarray(x), fmt)
     g = _pool_geom(x.shape, ctx.attrs)
-    low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-    xp = np.pad(x, g.pads, constant_values=low) if g.pads[1] != (0, 0) or \
-        g.pads[2] != (0, 0) else x
-    out = None
-    for _, _, sl in g.offsets():
-        out = xp[sl].copy() if out is None else np.maximum(out, xp[sl], out=out)
-    return _from_nhwc(out, fmt)
+    return _from_nhwc(conv_fast.max_pool(ctx, x, g, _lowest(x.dtype)), fmt)
+
+
+def _max_pool_grad_general(x: np.ndarray, dy: np.ndarray, g: _Geom) -> np.ndarray:
+    """``MaxPoolGrad`` for any window geometry (overlapping, padded): accumulates ``dy``
+    at each window's first argmax, one kernel offset at a time."""
+    _, idx = _argmax_windows(x, g)
+    n, h, w, c = x.shape
+    dxp = np.zeros((n, h + sum(g.pads[1]), w + sum(g.pads[2]), c), dtype=dy.dtype)
+    hit = np.empty(idx.shape, dtype=bool)
+    part = np.empty(dy.shape, dtype=dy.dtype)
+    for i, j, sl in g.offs:
+        np.equal(idx, i * g.kw + j, out=hit)
+        np.multiply(dy, hit, out=part)
+        dxp[sl] += part
+    return np.ascontiguousarray(g.crop(dxp))
 
 
 @registry.register_kernel("MaxPoolGrad")
@@ -341,16 +345,10 @@ def _max_pool_grad_kernel(ctx: registry.KernelContext, x: Any, y: Any, dy: Any) 
     x = _to_nhwc(np.asarray(x), fmt)
     dy = _to_nhwc(np.asarray(dy), fmt)
     g = _pool_geom(x.shape, ctx.attrs)
-    _, idx = _argmax_windows(x, g)
-    n, h, w, c = x.shape
-    dxp = np.zeros((n, h + sum(g.pads[1]), w + sum(g.pads[2]), c), dtype=dy.dtype)
-    hit = np.empty(idx.shape, dtype=bool)
-    part = np.empty(dy.shape, dtype=dy.dtype)
-    for i, j, sl in g.offsets():
-        np.equal(idx, i * g.kw + j, out=hit)
-        np.multiply(dy, hit, out=part)
-        dxp[sl] += part
-    return _from_nhwc(np.ascontiguousarray(g.crop(dxp)), fmt)
+    if conv_fast.tiles(g, x.shape[1], x.shape[2]) and dy.shape == (
+            x.shape[0], g.oh, g.ow, x.shape[3]):
+        return _from_nhwc(conv_fast.max_pool_grad_tiled(ctx, x, dy, g), fmt)
+    return _from_nhwc(_max_pool_grad_general(x, dy, g), fmt)
 
 
 @registry.register_kernel("MaxPoolGradGrad")
@@ -364,7 +362,7 @@ def _max_pool_grad_grad_kernel(ctx: registry.KernelContext, x: Any, y: Any, ggx:
     _, idx = _argmax_windows(x, g)
     gp = np.pad(ggx, g.pads)
     out = np.zeros(idx.shape, dtype=ggx.dtype)
-    for i, j, sl in g.offsets():
+    for i, j, sl in g.offs:
         np.copyto(out, gp[sl], where=idx == i * g.kw + j)
     return _from_nhwc(out, fmt)
 
@@ -386,7 +384,7 @@ def _avg_pool_kernel(ctx: registry.KernelContext, x: Any) -> np.ndarray:
     g = _pool_geom(x.shape, ctx.attrs)
     xp = np.pad(x, g.pads)
     out = np.zeros((x.shape[0], g.oh, g.ow, x.shape[3]), dtype=x.dtype)
-    for _, _, sl in g.offsets():
+    for _, _, sl in g.offs:
         out += xp[sl]
     out /= _avg_counts(x.shape[1], x.shape[2], g).astype(x.dtype)[None, :, :, None]
     return _from_nhwc(out, fmt)
@@ -409,7 +407,7 @@ def _avg_pool_grad_kernel(ctx: registry.KernelContext, shape: Any, dy: Any) -> A
     g = _pool_geom((n, h, w, c), ctx.attrs)
     gs = dy / _avg_counts(h, w, g).astype(dy.dtype)[None, :, :, None]
     dxp = np.zeros((n, h + sum(g.pads[1]), w + sum(g.pads[2]), c), dtype=dy.dtype)
-    for _, _, sl in g.offsets():
+    for _, _, sl in g.offs:
         dxp[sl] += gs
     return _from_nhwc(np.ascontiguousarray(g.crop(dxp)), fmt)
 
