@@ -163,3 +163,27 @@ def test_pool_second_order_and_nchw():
                distinct(1, 3, 3, 1))
     check_grad(twice(lambda a: tk.nn.avg_pool(a, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")),
                distinct(1, 3, 3, 1))
+
+
+@pytest.mark.parametrize("k,shape,fmt", [((2, 2), (2, 4, 6, 2), "NHWC"),
+                                         ((3, 2), (1, 6, 4, 2), "NHWC"),
+                                         ((2, 2), (1, 2, 4, 4), "NCHW")])
+def test_tiled_max_pool_gradients(k, shape, fmt):
+    """Windows tiling the input exactly take the fast MaxPoolGrad path."""
+    ks = [1, *k, 1] if fmt == "NHWC" else [1, 1, *k]
+    check_grad(lambda a: tk.nn.max_pool(a, ks, ks, "VALID", data_format=fmt),
+               distinct(*shape))
+    check_grad(twice(lambda a: tk.nn.max_pool(a, ks, ks, "SAME", data_format=fmt)),
+               distinct(*shape))
+
+
+def test_small_cnn_gradients():
+    """conv SAME + bias + relu + 2x2 max-pool + dense, the benchmark's network in small."""
+    def net(x, w, b, wd):
+        h = tk.nn.relu(tk.nn.bias_add(tk.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"), b))
+        h = tk.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+        return tk.matmul(tk.reshape(h, [2, 2 * 2 * 3]), wd)
+
+    x = distinct(2, 4, 4, 1)
+    check_grad(net, x, R.normal(size=(3, 3, 1, 3)), R.normal(size=3) * 0.1,
+               R.normal(size=(12, 2)), rtol=1e-5, atol=1e-6)

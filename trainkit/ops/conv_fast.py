@@ -122,7 +122,8 @@ def tiles(g: Any, h: int, w: int) -> bool:
 
 def max_pool_grad_tiled(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray:
     """``MaxPoolGrad`` for tiling windows: ``dy`` goes to the first maximum (in row-major
-    window order) of each window; every other input pixel gets 0."""
+    window order) of each window — to its first pixel if it has none (NaN); every other
+    input pixel gets 0."""
     n, h, w, c = x.shape
     kh, kw, oh, ow = g.kh, g.kw, g.oh, g.ow
     k = kh * kw
@@ -139,13 +140,14 @@ def max_pool_grad_tiled(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.n
             np.maximum(best, r, out=best)
     hit = pool.take((k, n, oh, ow, c), np.dtype(bool), "mp_hit")
     np.equal(win, best, out=hit)
-    if k > 1:  # keep only the first hit of each window
-        taken = pool.take((n, oh, ow, c), np.dtype(bool), "mp_taken")
-        np.copyto(taken, hit[0])
-        for i in range(1, k):
-            np.greater(hit[i], taken, out=hit[i])
-            if i < k - 1:
-                np.logical_or(taken, hit[i], out=taken)
+    # Keep only the first hit of each window; a window without one (NaN) sends its
+    # gradient to its first pixel, as the general path does.
+    taken = pool.take((n, oh, ow, c), np.dtype(bool), "mp_taken")
+    np.copyto(taken, hit[0])
+    for i in range(1, k):
+        np.greater(hit[i], taken, out=hit[i])
+        np.logical_or(taken, hit[i], out=taken)
+    np.less_equal(taken, hit[0], out=hit[0])  # hit[0] or no hit at all
     part = pool.take((k, n, oh, ow, c), dy.dtype, "mp_part")
     np.multiply(hit, dy, out=part)
     out = output(ctx, (n, h, w, c), dy.dtype)
