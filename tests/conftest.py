@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import os
 
-import trainkit as tk
+# Test tensors are tiny: multi-threaded BLAS only adds thread contention (badly so on a
+# busy 2-core machine). Set before NumPy is imported; subprocess tests inherit it.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
+
+import trainkit as tk  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
