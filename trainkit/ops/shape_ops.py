@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -88,9 +89,10 @@ def _reshape_shape(in_shape: TensorShape, s: Tensor, name: str) -> TensorShape:
 
 @registry.register_kernel("Reshape", aliases_input=True)
 def _reshape_kernel(ctx: registry.KernelContext, x: Any, shape: Any) -> Any:
-    dims = [int(d) for d in np.reshape(shape, [-1])]
+    dims = shape.ravel().tolist() if type(shape) is np.ndarray else \
+        [int(d) for d in np.reshape(shape, [-1])]
     n = np.size(x)
-    known = int(np.prod([d for d in dims if d != -1], dtype=np.int64))
+    known = math.prod(d for d in dims if d != -1)
     ok = (n % known == 0 if known else n == 0) if -1 in dims else known == n
     if not ok:
         raise errors.InvalidArgumentError(
