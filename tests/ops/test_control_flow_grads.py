@@ -32,6 +32,26 @@ def test_cond_gradient(take_true):
         np.testing.assert_allclose(sess.run(g, {x: x0}), _fd(sess, y, x, x0), rtol=1e-6)
 
 
+@pytest.mark.parametrize("p_val,q_val", [(True, True), (True, False), (False, True),
+                                          (False, False)])
+def test_gradient_through_gated_branches_is_zero_when_not_taken(p_val, q_val):
+    # Ops inside branches (and their gradients) run only with their branch; a variable used
+    # only in a branch not taken gets a zero gradient, as TF's Switch gradient gives.
+    w = tk.Variable(3.0, dtype=tk.float64)
+    v = tk.Variable(2.0, dtype=tk.float64)
+    p, q = tk.placeholder(tk.bool, []), tk.placeholder(tk.bool, [])
+    z = tk.cond(p, lambda: tk.cond(q, lambda: tk.sigmoid(w * 10.0), lambda: v * v * 100.0),
+                lambda: w * v)
+    gw, gv = tk.gradients(z, [w, v])
+    s10 = 1.0 / (1.0 + np.exp(-30.0))
+    want = {(True, True): (10.0 * s10 * (1 - s10), 0.0), (True, False): (0.0, 400.0),
+            (False, True): (2.0, 3.0), (False, False): (2.0, 3.0)}[(p_val, q_val)]
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        got = sess.run([gw, gv], {p: p_val, q: q_val})
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-15)
+
+
 def test_check_numerics_and_print_pass_gradients_through():
     x = tk.placeholder(tk.float64, [2])
     y = tk.reduce_sum(tk.check_numerics(tk.Print(x * x, [x], first_n=0), "m") * 2.0)

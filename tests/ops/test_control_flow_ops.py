@@ -84,6 +84,68 @@ def test_cond_fetch_of_aliased_branch_is_a_copy():
         assert got.tolist() == [1.0]
 
 
+def test_cond_runs_only_the_taken_branch():
+    # TF1 semantics: a branch's side effects and errors happen only when it is taken.
+    counter = tk.Variable(0, name="counter")
+    x = tk.placeholder(tk.int32, [])
+    r = tk.cond(x > 0, lambda: tk.assign_add(counter, 1), lambda: tk.identity(counter) - 100)
+    data = tk.constant([1.0, 2.0, 3.0])
+    safe = tk.cond(x < 3, lambda: tk.gather(data, x), lambda: tk.constant(-1.0))
+    with tk.Session() as s:
+        s.run(counter.initializer)
+        assert [s.run(r, {x: v}) for v in (3, 3, -3, -3)] == [1, 2, -98, -98]
+        assert s.run(counter) == 2
+        assert s.run(safe, {x: 1}) == 2.0
+        assert s.run(safe, {x: 5}) == -1.0  # the gather with index 5 never runs
+
+
+def test_cond_nested_and_case_gate_every_level(capsys):
+    v = tk.Variable(0, name="v")
+    p, q = tk.placeholder(tk.bool, []), tk.placeholder(tk.bool, [])
+    out = tk.cond(p, lambda: tk.cond(q, lambda: tk.assign_add(v, 1),
+                                     lambda: tk.assign_add(v, 10)),
+                  lambda: tk.assign_add(v, 100))
+    x = tk.placeholder(tk.int32, [])
+    picked = tk.case([(x < 0, lambda: tk.Print(x, [x], "neg")),
+                      (x > 9, lambda: tk.Print(x, [x], "big"))],
+                     default=lambda: tk.Print(x, [x], "mid"))
+    with tk.Session() as s:
+        s.run(v.initializer)
+        got = [int(s.run(out, {p: a, q: b}))
+               for a, b in ((True, True), (True, False), (False, True), (False, False))]
+        assert got == [1, 11, 111, 211]
+        assert s.run(picked, {x: 20}) == 20
+    printed = capsys.readouterr().err
+    assert "big" in printed and "neg" not in printed and "mid" not in printed
+
+
+def test_cond_fetch_from_branch_not_taken_raises():
+    p = tk.placeholder(tk.bool, [])
+    inside = []
+    y = tk.cond(p, lambda: inside.append(tk.constant(1.0) * 2.0) or inside[0],
+                lambda: tk.constant(0.0))
+    after = inside[0] + 1.0  # an op outside the cond consuming a branch tensor
+    with tk.Session() as s:
+        assert s.run([y, after], {p: True}) == [2.0, 3.0]
+        assert s.run(y, {p: False}) == 0.0
+        for fetch in (inside[0], after):
+            with pytest.raises(tk.errors.InvalidArgumentError, match="not taken"):
+                s.run(fetch, {p: False})
+
+
+def test_variables_created_in_a_branch_are_not_gated():
+    p = tk.placeholder(tk.bool, [])
+
+    def true_fn():
+        w = tk.get_variable("w", [], initializer=tk.constant_initializer(5.0))
+        return w * 2.0
+
+    y = tk.cond(p, true_fn, lambda: tk.constant(0.0))
+    with tk.Session() as s:
+        s.run(tk.global_variables_initializer())  # needs no feed for p
+        assert s.run(y, {p: True}) == 10.0 and s.run(y, {p: False}) == 0.0
+
+
 def test_cond_errors():
     t = tk.constant(True)
     with pytest.raises(TypeError, match="true_fn must be callable"):

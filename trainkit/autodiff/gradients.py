@@ -153,7 +153,8 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
     from trainkit.ops import array_ops
 
     graph = op.graph
-    with graph.name_scope(op.name + "_grad"):
+    gates = op._cond_gates  # the gradient of a cond branch op runs only with that branch
+    with graph.name_scope(op.name + "_grad"), graph._gated(gates):
         out_grads = []
         for o in op.outputs:
             g = acc.total(o) if o not in stops else None
@@ -161,17 +162,37 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
                 g = array_ops.zeros_like(o)
             out_grads.append(g)
         in_grads = fn(op, *out_grads)
-    in_grads = _as_list(in_grads) if not isinstance(in_grads, Tensor) else [in_grads]
-    if len(in_grads) != len(op.inputs):
-        raise ValueError(
-            f"The gradient rule of op type {op.type} returned {len(in_grads)} gradients for "
-            f"operation '{op.name}', which has {len(op.inputs)} inputs.")
+        in_grads = _as_list(in_grads) if not isinstance(in_grads, Tensor) else [in_grads]
+        if len(in_grads) != len(op.inputs):
+            raise ValueError(
+                f"The gradient rule of op type {op.type} returned {len(in_grads)} gradients "
+                f"for operation '{op.name}', which has {len(op.inputs)} inputs.")
+        in_grads = [None if g is None else conversion.convert_to_tensor(g) for g in in_grads]
     for t, g in zip(op.inputs, in_grads):
         if g is None or not _is_differentiable(t):
             continue
-        g = conversion.convert_to_tensor(g)
         _check_grad_shape(op, t, g)
+        if gates and t.op._cond_gates != gates:
+            g = _leave_branches(g, t, gates)
         acc.add(t, g)
+
+
+def _leave_branches(g: Tensor, t: Tensor, gates: tuple) -> Tensor:
+    """The gradient ``g`` (computed inside cond branches ``gates``) for ``t`` made outside
+    some of them: zeros when such a branch is not taken (TF's Switch gradient)."""
+    from trainkit.ops import array_ops, control_flow_ops
+
+    graph = g.graph
+    inner = t.op._cond_gates
+    for k in range(len(gates) - 1, -1, -1):
+        if gates[k] in inner:
+            continue
+        pred, branch = gates[k]
+        with graph.name_scope(t.op.name + "_grad"), graph._gated(gates[:k]):
+            zeros = array_ops.zeros_like(t)
+            g = (control_flow_ops._select(pred, g, zeros, "gradient") if branch
+                 else control_flow_ops._select(pred, zeros, g, "gradient"))
+    return g
 
 
 def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str | None = "gradients",

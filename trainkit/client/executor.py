@@ -82,6 +82,28 @@ def _bind(kernel: Callable, ctx: Any, ins: tuple, outs: tuple, frees: tuple) -> 
     return step
 
 
+def _gate(step: Step, gates: tuple, dead_ins: tuple, outs: tuple) -> Step:
+    """Wraps ``step`` to skip it, marking its outputs DEAD, when a ``cond`` gate
+    ``(pred_slot, branch)`` does not hold or an input in ``dead_ins`` is DEAD."""
+    dead = registry.DEAD
+    outs = tuple(s for s in outs if s >= 0)
+
+    def gated(v: list) -> None:
+        for s, branch in gates:
+            p = v[s]
+            if p is dead or bool(p) != branch:
+                for o in outs:
+                    v[o] = dead
+                return
+        for s in dead_ins:
+            if v[s] is dead:
+                for o in outs:
+                    v[o] = dead
+                return
+        step(v)
+    return gated
+
+
 class Plan:
     """A compiled, reusable execution of part of a graph.
 
@@ -94,7 +116,7 @@ class Plan:
     """
 
     __slots__ = ("steps", "ops", "out_slots", "nslots", "feed_slots", "feed_tensors",
-                 "fetch_slots", "fetch_tensors", "copy_fetch", "epoch", "extra")
+                 "fetch_slots", "fetch_tensors", "copy_fetch", "epoch", "extra", "gated")
 
     def __init__(self) -> None:
         self.steps: list[Step] = []
@@ -108,6 +130,7 @@ class Plan:
         self.copy_fetch: list[bool] = []
         self.epoch = 0
         self.extra: Any = None
+        self.gated = False  # some op may be skipped (cond): check fetches for DEAD
 
     def execute(self, feed_values: Sequence, options: Any = None,
                 run_metadata: Any = None) -> list:
@@ -124,7 +147,14 @@ class Plan:
                     step(vals)
             except BaseException as e:
                 raise _op_error(self.ops[self.steps.index(step)], e) from e
-        return [vals[s] for s in self.fetch_slots]
+        out = [vals[s] for s in self.fetch_slots]
+        if self.gated:
+            for t, v in zip(self.fetch_tensors, out):
+                if v is registry.DEAD:
+                    raise errors.InvalidArgumentError(
+                        None, t.op, f"Fetched tensor '{t.name}' has no value: it is computed "
+                                    "in a cond branch that was not taken in this run.")
+        return out
 
     def _execute_checked(self, vals: list, options: Any, run_metadata: Any) -> None:
         trace = options.trace_level >= rm.RunOptions.FULL_TRACE and run_metadata is not None
@@ -237,6 +267,8 @@ def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
         op = stack.pop()
         for t in op._inputs:
             need_tensor(t)
+        for t, _ in op._cond_gates:
+            need_tensor(t)
         for c in op._control_inputs:
             if c not in needed:
                 needed.add(c)
@@ -253,6 +285,7 @@ def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
     consumed: set[Tensor] = set(fetch_tensors)
     for op in order:
         consumed.update(op._inputs)
+        consumed.update(t for t, _ in op._cond_gates)
     for op in order:
         for t in op._outputs:
             if t in consumed and t not in slot_of:
@@ -262,6 +295,8 @@ def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
     last_use: dict[int, int] = {}
     for i, op in enumerate(order):
         for t in op._inputs:
+            last_use[slot_of[t]] = i
+        for t, _ in op._cond_gates:
             last_use[slot_of[t]] = i
     keep = {slot_of[t] for t in fetch_tensors}
     frees_at: dict[int, list[int]] = {}
@@ -284,7 +319,15 @@ def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
         outs = tuple(slot_of.get(t, -1) for t in op._outputs)
         if len(outs) == 1 and outs[0] < 0:
             outs = (plan.nslots,)  # a scratch slot for unused single outputs
-        plan.steps.append(_bind(opdef.kernel, ctx, ins, outs, tuple(frees_at.get(i, ()))))
+        step = _bind(opdef.kernel, ctx, ins, outs, tuple(frees_at.get(i, ())))
+        gates = op._cond_gates
+        dead_ins = () if opdef.merges_dead else tuple(
+            slot_of[t] for t in op._inputs
+            if t not in fed and t._op._cond_gates and not set(t._op._cond_gates) <= set(gates))
+        if gates or dead_ins:
+            step = _gate(step, tuple((slot_of[t], b) for t, b in gates), dead_ins, outs)
+            plan.gated = True
+        plan.steps.append(step)
         plan.ops.append(op)
         plan.out_slots.append(outs)
     plan.nslots += 1

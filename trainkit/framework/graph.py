@@ -64,6 +64,27 @@ class Graph:
             s = self._local.control_stack = []
         return s
 
+    @property
+    def _cond_gates(self) -> tuple:
+        """The ``(pred_tensor, branch)`` pairs of the ``cond`` branches being built."""
+        return getattr(self._local, "cond_gates", ())
+
+    @_cond_gates.setter
+    def _cond_gates(self, value: tuple) -> None:
+        self._local.cond_gates = value
+
+    @contextlib.contextmanager
+    def _gated(self, gates: tuple) -> Iterator[None]:
+        """Ops created inside run only when every ``(pred, branch)`` gate holds
+        (``bool(pred) == branch``); otherwise the executor skips them (their outputs are
+        dead). ``cond`` builds its branches, and gradients of branch ops, in here."""
+        old = self._cond_gates
+        self._cond_gates = gates
+        try:
+            yield
+        finally:
+            self._cond_gates = old
+
     # -- basic properties ----------------------------------------------------------
     @property
     def version(self) -> int:
@@ -187,6 +208,9 @@ class Graph:
                         control.append(c)
             op = Operation(self, op_name, op_type, inputs, control, dict(attrs or {}),
                            len(self._ops))
+            gates = self._cond_gates
+            if gates:
+                op._cond_gates = gates
             grad_type = self._gradient_override.get(op_type)
             if grad_type is not None:
                 op._grad_type = grad_type
@@ -370,10 +394,14 @@ class Graph:
                     raise ValueError(f"Control input {c.name} is not an element of this graph.")
                 frame.append(c)
         self._control_stack.append(frame)
+        gates = self._cond_gates
+        if frame is None:
+            self._cond_gates = ()  # like TF, None also leaves any cond branch being built
         try:
             yield
         finally:
             self._control_stack.pop()
+            self._cond_gates = gates
 
     @contextlib.contextmanager
     def device(self, device_name_or_function: Any) -> Iterator[None]:

@@ -25,7 +25,7 @@ class OpDef:
     """Everything registered for one op type."""
 
     __slots__ = ("type", "kernel", "shape_fn", "grad_fn", "stateful", "aliases_input",
-                 "not_differentiable", "must_feed")
+                 "not_differentiable", "must_feed", "merges_dead")
 
     def __init__(self, op_type: str):
         self.type = op_type
@@ -40,7 +40,21 @@ class OpDef:
         # True for placeholders: needing the op unfed is an error raised (by calling the
         # kernel) when the plan is compiled, before anything runs.
         self.must_feed = False
+        # True when the kernel accepts DEAD inputs (a cond's merge picks the live branch);
+        # any other op given a DEAD input is skipped and its outputs are DEAD too.
+        self.merges_dead = False
 
+
+class _Dead:
+    """The value of a tensor computed in a ``cond`` branch that was not taken."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "DEAD"
+
+
+DEAD = _Dead()
 
 _REGISTRY: dict[str, OpDef] = {}
 
@@ -53,8 +67,8 @@ def _entry(op_type: str) -> OpDef:
 
 
 def register_kernel(op_type: str, *, stateful: bool = False, aliases_input: bool = False,
-                    shape_fn: Callable | None = None, must_feed: bool = False
-                    ) -> Callable[[Kernel], Kernel]:
+                    shape_fn: Callable | None = None, must_feed: bool = False,
+                    merges_dead: bool = False) -> Callable[[Kernel], Kernel]:
     """Decorator registering the NumPy kernel of ``op_type``.
 
     Args:
@@ -65,6 +79,8 @@ def register_kernel(op_type: str, *, stateful: bool = False, aliases_input: bool
         shape_fn: optional shape function registered at the same time.
         must_feed: the op must be fed whenever it is needed (placeholders); its kernel
             only raises the error explaining that.
+        merges_dead: the kernel may be given :data:`DEAD` inputs (values of a ``cond``
+            branch not taken) and picks the live one.
 
     Raises:
         KeyError: if a kernel is already registered for ``op_type``.
@@ -78,6 +94,7 @@ def register_kernel(op_type: str, *, stateful: bool = False, aliases_input: bool
         d.stateful = stateful
         d.aliases_input = aliases_input
         d.must_feed = must_feed
+        d.merges_dead = merges_dead
         if shape_fn is not None:
             _set_shape_fn(d, shape_fn)
         return fn
@@ -200,7 +217,7 @@ class KernelContext:
 
 
 __all__ = [
-    "OpDef", "KernelContext", "register_kernel", "register_shape", "register_gradient",
+    "DEAD", "OpDef", "KernelContext", "register_kernel", "register_shape", "register_gradient",
     "not_differentiable", "get_op_def", "get_kernel", "get_gradient_function",
     "registered_op_types", "all_op_defs",
 ]

@@ -66,7 +66,7 @@ class Operation:
     """A node of a :class:`Graph`: an op type, inputs, attributes and outputs."""
 
     __slots__ = ("_graph", "_name", "_type", "_inputs", "_outputs", "_control_inputs",
-                 "_attrs", "_id", "_grad_type", "__weakref__")
+                 "_attrs", "_id", "_grad_type", "_cond_gates", "__weakref__")
 
     def __init__(self, graph: Graph, name: str, op_type: str, inputs: tuple,
                  control_inputs: list, attrs: dict, op_id: int):
@@ -79,6 +79,8 @@ class Operation:
         self._attrs = attrs
         self._id = op_id
         self._grad_type: str | None = None
+        # (pred, branch) pairs: the op runs only when bool(pred) == branch for all of them.
+        self._cond_gates: tuple = ()
 
     @property
     def name(self) -> str:

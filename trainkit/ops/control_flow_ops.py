@@ -153,11 +153,13 @@ def cond(pred: Any, true_fn: Callable | None = None, false_fn: Callable | None =
     Both functions return the same structure of tensors; the result has that structure
     (with ``strict=False`` a one-element list is unpacked).
 
-    Differs from TF: both branches are built *and run*; the op then selects the branch
-    picked by ``pred``. Results are identical for side-effect-free branches, but a
-    side effect (an assign, a print) inside either branch happens on every run. Values of
-    the branch not taken are never used, so e.g. reading an uninitialized variable there
-    is harmless.
+    Like TF, only the ops of the branch picked by ``pred`` run: ops created inside a
+    branch function are gated on ``pred`` (the executor skips them when it does not
+    match), so a side effect (an assign, a print) or an error (an out-of-range gather)
+    of the other branch never happens. Tensors created outside and merely used by a
+    branch run as usual. Fetching a tensor made inside the branch not taken raises
+    ``InvalidArgumentError``. Gradients of branch ops are gated the same way; a branch
+    not taken contributes zero gradient.
 
     Raises:
         TypeError: if a function is not callable, ``pred`` is not boolean, or the branches
@@ -180,9 +182,11 @@ def cond(pred: Any, true_fn: Callable | None = None, false_fn: Callable | None =
             raise TypeError(f"cond: pred must be a bool tensor, got {p.dtype.name} ({p.name}).")
         if p.shape.ndims not in (None, 0):
             raise ValueError(f"cond: pred must be a scalar, got shape {p.shape} ({p.name}).")
-        with name_scope("true"):
+        graph = p.graph
+        outer = graph._cond_gates
+        with name_scope("true"), graph._gated(outer + ((p, True),)):
             t_out = true_fn()
-        with name_scope("false"):
+        with name_scope("false"), graph._gated(outer + ((p, False),)):
             f_out = false_fn()
         if t_out is None or f_out is None:
             if t_out is None and f_out is None:
@@ -204,7 +208,7 @@ def cond(pred: Any, true_fn: Callable | None = None, false_fn: Callable | None =
     return out
 
 
-@registry.register_kernel("CondSelect", aliases_input=True)
+@registry.register_kernel("CondSelect", aliases_input=True, merges_dead=True)
 def _cond_select_kernel(ctx: registry.KernelContext, t: Any, f: Any, pred: Any) -> Any:
     if pred:
         return t
@@ -228,9 +232,9 @@ def case(pred_fn_pairs: Any, default: Callable | None = None, exclusive: bool = 
          strict: bool = False, name: str = "case") -> Any:
     """The result of the first ``fn`` whose ``pred`` is true, else ``default()``.
 
-    Differs from TF: like :func:`cond`, every branch runs; ``exclusive`` is accepted but
-    not checked at run time; with ``default=None`` the last pair's function is the default
-    (TF additionally asserts that its predicate holds).
+    Only the selected function's ops run (as in :func:`cond`). Differs from TF:
+    ``exclusive`` is accepted but not checked at run time; with ``default=None`` the last
+    pair's function is the default (TF additionally asserts that its predicate holds).
 
     Raises:
         TypeError: if ``pred_fn_pairs`` is not a list/dict of (pred, callable) pairs.
