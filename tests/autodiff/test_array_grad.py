@@ -8,38 +8,9 @@ import pytest
 import trainkit as tk
 import trainkit.autodiff.array_grad  # noqa: F401 - registers the rules under test
 import trainkit.autodiff.math_grad  # noqa: F401
+from tests.autodiff.gradcheck import check_grad
 from trainkit.autodiff import gradients
 from trainkit.framework import registry
-
-EPS = 1e-6
-
-
-def check_grad(fn, *arrays, rtol=1e-6, atol=1e-7, seed=0):
-    """Compares ``tk.gradients`` of ``sum(w * fn(*xs))`` with central differences."""
-    rng = np.random.default_rng(seed)
-    xs = [tk.placeholder(tk.float64, a.shape) for a in arrays]
-    y = fn(*xs)
-    with tk.Session() as sess:
-        feed = dict(zip(xs, arrays))
-        yv = sess.run(y, feed)
-        w = rng.uniform(0.5, 1.5, np.shape(yv))
-        grads = gradients(y, xs, grad_ys=tk.constant(w, tk.float64))
-        got = sess.run(grads, feed)
-
-        def f(vals):
-            return float(np.sum(w * sess.run(y, dict(zip(xs, vals)))))
-
-        for i, a in enumerate(arrays):
-            num = np.zeros_like(a)
-            for j in np.ndindex(a.shape):
-                up = [v.copy() for v in arrays]
-                dn = [v.copy() for v in arrays]
-                up[i][j] += EPS
-                dn[i][j] -= EPS
-                num[j] = (f(up) - f(dn)) / (2 * EPS)
-            np.testing.assert_allclose(got[i], num, rtol=rtol, atol=atol,
-                                       err_msg=f"gradient of input {i}")
-
 
 R = np.random.default_rng(42)
 
