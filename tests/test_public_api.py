@@ -53,7 +53,8 @@ API = {
     ),
     'trainkit.nn': (
         'relu', 'relu6', 'leaky_relu', 'elu', 'softplus', 'sigmoid', 'tanh', 'softmax',
-        'log_softmax', 'bias_add', 'l2_loss', 'dropout', 'moments',
+        'log_softmax', 'bias_add', 'l2_loss', 'dropout', 'moments', 'lrn',
+        'local_response_normalization', 'max_pool', 'avg_pool', 'conv2d',
         'sigmoid_cross_entropy_with_logits', 'softmax_cross_entropy_with_logits_v2',
         'sparse_softmax_cross_entropy_with_logits',
     ),

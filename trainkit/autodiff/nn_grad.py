@@ -16,6 +16,7 @@ from trainkit.ops.conv_ops import (
     conv2d_backprop_input,
     pool_grad,
 )
+from trainkit.ops.lrn_ops import lrn_grad
 from trainkit.ops.nn_activations import (
     SELU_ALPHA,
     SELU_SCALE,
@@ -248,6 +249,11 @@ def _avg_pool_grad_grad(op: Operation, grad: Tensor) -> list:
     y = make_op("AvgPool", [grad], [grad.dtype], name="AvgPool", attrs=dict(op.attrs),
                 shapes=[op.inputs[1].shape]).outputs[0]
     return [None, y]
+
+
+@registry.register_gradient("LRN")
+def _lrn_gradient(op: Operation, grad: Tensor) -> list:
+    return [lrn_grad(grad, op.inputs[0], op.outputs[0], op.attrs)]
 
 
 __all__: list[str] = []

@@ -1,0 +1,186 @@
+"""Local response normalization: ``tf.nn.lrn`` / ``tf.nn.local_response_normalization``.
+
+TF's formula, per pixel, over the last (depth) axis::
+
+    sqr_sum[..., d] = sum(x[..., d - r : d + r + 1] ** 2)     (clipped to the depth)
+    lrn(x)[..., d]  = x[..., d] / (bias + alpha * sqr_sum[..., d]) ** beta
+
+and its gradient (TF's ``LRNGrad``), with ``N = bias + alpha * sqr_sum`` and
+``y = lrn(x)``::
+
+    dx = dy * N ** -beta - 2 * alpha * beta * x * window_sum(dy * y / N)
+
+(the window is symmetric, so "the windows that contain ``d``" are the window around
+``d``). Both are whole-array arithmetic: the window sum is ``2r + 1`` shifted adds over
+a depth-padded recycled buffer, no per-pixel or per-channel Python loop.
+
+Example:
+    >>> import trainkit as tk
+    >>> y = tk.nn.lrn(tk.ones([1, 1, 1, 3]), depth_radius=1, bias=1.0, alpha=1.0, beta=1.0)
+    >>> tk.Session().run(y).ravel().tolist()   # 1 / (1 + 2), 1 / (1 + 3), 1 / (1 + 2)
+    [0.3333333432674408, 0.25, 0.3333333432674408]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from trainkit import errors
+from trainkit.framework import conversion, registry
+from trainkit.framework.tensor import Tensor
+from trainkit.ops.buffer_pool import output, session_pool
+from trainkit.ops.op_util import make_op
+
+_FLOATS = ("float16", "float32", "float64")
+
+
+def _check_attrs(depth_radius: Any, bias: Any, alpha: Any, beta: Any) -> dict:
+    if isinstance(depth_radius, bool) or not isinstance(depth_radius, int | np.integer):
+        raise TypeError(f"lrn: depth_radius must be an int, got {depth_radius!r}.")
+    if depth_radius < 0:
+        raise ValueError(f"lrn: depth_radius must be >= 0, got {depth_radius}.")
+    attrs = {"depth_radius": int(depth_radius)}
+    for name, v in (("bias", bias), ("alpha", alpha), ("beta", beta)):
+        if isinstance(v, bool) or not isinstance(v, int | float | np.floating | np.integer):
+            raise TypeError(f"lrn: {name} must be a float, got {v!r}.")
+        attrs[name] = float(v)
+    return attrs
+
+
+def local_response_normalization(input: Any, depth_radius: int = 5, bias: float = 1.0,
+                                 alpha: float = 1.0, beta: float = 0.5,
+                                 name: str | None = None) -> Tensor:
+    """Local response normalization over the last axis of a 4-D tensor (see module doc).
+
+    Differs from TF: float64 inputs are accepted too (TF's kernel takes half/float).
+
+    Args:
+        input: a 4-D float tensor ``[batch, height, width, depth]``.
+        depth_radius: half-width of the channel window (``>= 0``).
+        bias, alpha, beta: the constants of the formula.
+        name: op name (default ``"LRN"``).
+
+    Raises:
+        ValueError: input not rank 4, or negative ``depth_radius``.
+        TypeError: non-float input or non-numeric constants.
+    """
+    x = conversion.convert_to_tensor(input)
+    attrs = _check_attrs(depth_radius, bias, alpha, beta)
+    if x.dtype.name not in _FLOATS:
+        raise TypeError(f"lrn: input must be float16, float32 or float64, got "
+                        f"{x.dtype.name}.")
+    if x.shape.ndims not in (None, 4):
+        raise ValueError(f"Shape must be rank 4 but is rank {x.shape.ndims} for "
+                         f"'{name or 'LRN'}' (op: 'LRN') with input shape {x.shape}.")
+    return make_op("LRN", [x], [x.dtype], name=name or "LRN", attrs=attrs,
+                   shapes=[x.shape]).outputs[0]
+
+
+lrn = local_response_normalization
+
+
+def _window_sum(ctx: Any, a: np.ndarray, r: int, out: np.ndarray, tag: str) -> np.ndarray:
+    """``out[..., d] = sum(a[..., d-r : d+r+1])`` (clipped), by ``2r`` shifted adds."""
+    c = a.shape[-1]
+    if r == 0:
+        np.copyto(out, a)
+        return out
+    # Only the interior is ever written, so the zero border stays zero.
+    padded = session_pool(ctx).take(a.shape[:-1] + (c + 2 * r,), a.dtype, ("lrn", tag, r),
+                                    fill=0)
+    padded[..., r:r + c] = a
+    np.add(padded[..., 0:c], padded[..., 1:1 + c], out=out)
+    for k in range(2, 2 * r + 1):
+        np.add(out, padded[..., k:k + c], out=out)
+    return out
+
+
+def _norm(ctx: Any, x: np.ndarray, attrs: dict) -> np.ndarray:
+    """``N = bias + alpha * window_sum(x ** 2)`` in a recycled buffer."""
+    pool = session_pool(ctx)
+    sq = pool.take(x.shape, x.dtype, "lrn_sq")
+    np.multiply(x, x, out=sq)
+    n = pool.take(x.shape, x.dtype, "lrn_norm")
+    _window_sum(ctx, sq, attrs["depth_radius"], n, "sq")
+    dt = x.dtype.type
+    np.multiply(n, dt(attrs["alpha"]), out=n)
+    np.add(n, dt(attrs["bias"]), out=n)
+    return n
+
+
+def _check_value(x: Any) -> np.ndarray:
+    x = np.asarray(x)
+    if x.ndim != 4:
+        raise errors.InvalidArgumentError(None, None, f"input must be 4-dimensional, got "
+                                                      f"shape {list(x.shape)}")
+    return x
+
+
+def _pow_neg(n: np.ndarray, beta: float, out: np.ndarray) -> np.ndarray:
+    """``n ** -beta`` with cheap paths for the common betas (0.5, 0.75, 1)."""
+    dt = n.dtype.type
+    if beta == 0.5:
+        np.sqrt(n, out=out)
+        np.reciprocal(out, out=out)
+    elif beta == 1.0:
+        np.reciprocal(n, out=out)
+    elif beta == 0.75:  # n ** -0.75 = 1 / (sqrt(n) * sqrt(sqrt(n)))
+        np.sqrt(n, out=out)
+        np.multiply(out, np.sqrt(out), out=out)
+        np.reciprocal(out, out=out)
+    else:
+        np.power(n, dt(-beta), out=out)
+    return out
+
+
+@registry.register_kernel("LRN")
+def _lrn_kernel(ctx: registry.KernelContext, x: Any) -> np.ndarray:
+    x = _check_value(x)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        n = _norm(ctx, x, ctx.attrs)
+        y = output(ctx, x.shape, x.dtype)
+        if y is None:
+            y = np.empty(x.shape, x.dtype)
+        _pow_neg(n, ctx.attrs["beta"], out=y)
+        np.multiply(x, y, out=y)
+    return y
+
+
+def lrn_grad(input_grads: Tensor, input_image: Tensor, output_image: Tensor,
+             attrs: dict, name: str = "LRNGrad") -> Tensor:
+    """The gradient of ``lrn`` (TF's ``LRNGrad``): ``dx`` from ``dy``, ``x`` and ``y``."""
+    return make_op("LRNGrad", [input_grads, input_image, output_image], [input_grads.dtype],
+                   name=name, attrs=dict(attrs), shapes=[input_image.shape]).outputs[0]
+
+
+@registry.register_kernel("LRNGrad")
+def _lrn_grad_kernel(ctx: registry.KernelContext, dy: Any, x: Any, y: Any) -> np.ndarray:
+    dy, x, y = _check_value(dy), _check_value(x), _check_value(y)
+    if not dy.shape == x.shape == y.shape:
+        raise errors.InvalidArgumentError(
+            None, None, f"LRNGrad: input_grads, input_image and output_image must have the "
+                        f"same shape, got {list(dy.shape)}, {list(x.shape)}, {list(y.shape)}")
+    a = ctx.attrs
+    dt = x.dtype.type
+    pool = session_pool(ctx)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        n = _norm(ctx, x, a)
+        t = pool.take(x.shape, x.dtype, "lrn_t")
+        np.multiply(dy, y, out=t)
+        np.divide(t, n, out=t)                      # dy * y / N
+        s = pool.take(x.shape, x.dtype, "lrn_s")
+        _window_sum(ctx, t, a["depth_radius"], s, "g")
+        np.multiply(s, x, out=s)
+        np.multiply(s, dt(2.0 * a["alpha"] * a["beta"]), out=s)
+        dx = output(ctx, x.shape, x.dtype)
+        if dx is None:
+            dx = np.empty(x.shape, x.dtype)
+        _pow_neg(n, a["beta"], out=dx)
+        np.multiply(dx, dy, out=dx)
+        np.subtract(dx, s, out=dx)
+    return dx
+
+
+__all__ = ["lrn", "local_response_normalization", "lrn_grad"]
