@@ -36,6 +36,14 @@ class Target:
     threshold: float
     text: str
     peer: str | None = None
+    busy_threshold: float | None = None  # replaces threshold under ``--busy-cores``
+    busy_text: str | None = None
+
+    def under_load(self) -> Target:
+        """This target as it applies while the load generator keeps cores busy."""
+        if self.busy_threshold is None:
+            return self
+        return Target(self.case, self.busy_threshold, self.busy_text or self.text, self.peer)
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,74 @@ BENCHMARKS: tuple[Benchmark, ...] = (
          Case("rss_mb", "RSS after import", "MiB")),
         {impl: f"benchmarks.bench_import:{impl}" for impl in IMPLS},
         (Target("import_s", 0.3, "<= 0.3 s"), Target("rss_mb", 80.0, "<= 80 MiB"))),
+)
+
+
+#: workload -> batch sizes measured (one set of cases per batch)
+MODEL_BATCHES = {"deep_mnist": (50, 128), "cifar10": (128,), "autoencoder": (256,)}
+PHASES = ("fwd", "bwd", "upd")
+#: the scale table: (model, batch, width) points; width 0 = the model's own
+SCALE_POINTS = tuple([("cnn", b, 0) for b in (32, 128, 512, 1024)]
+                     + [("cnn", 128, w) for w in (256, 2048)]
+                     + [("mlp", b, 0) for b in (32, 128, 512, 1024)]
+                     + [("mlp", 128, w) for w in (128, 2048)])
+
+
+def model_cases(name: str) -> list[tuple[str, str, str, bool]]:
+    """``(key, label, unit, higher_better)`` of every case of model workload ``name``."""
+    out = []
+    for b in MODEL_BATCHES[name]:
+        out.append((f"b{b}_steps_s", f"batch {b}: train step", "steps/s", True))
+        for ph, label in zip(PHASES, ("forward", "backward", "update")):
+            out.append((f"b{b}_{ph}_ms", f"batch {b}: {label} (traced)", "ms/step", False))
+    out.append(("hwm_mb", "peak RSS", "MiB", False))
+    return out
+
+
+def scale_key(model: str, batch: int, width: int) -> str:
+    """The case-key stem of one scale point."""
+    return f"{model}_b{batch}" + (f"_w{width}" if width else "")
+
+
+def scale_cases() -> list[tuple[str, str, str, bool]]:
+    """Cases of the scale table: ms/step and peak RSS per point."""
+    out = []
+    for model, b, w in SCALE_POINTS:
+        stem = scale_key(model, b, w)
+        label = f"{model} batch {b}" + (f" width {w}" if w else "")
+        out.append((f"{stem}_ms", label + ": step", "ms/step", False))
+        out.append((f"{stem}_mb", label + ": peak RSS", "MiB", False))
+    return out
+
+
+def _model_benchmark(name: str, title: str, torch: bool = True,
+                     numpy: bool = False) -> Benchmark:
+    """A workload of ``bench_models``: per-batch steps/s and traced split, peak RSS;
+    targets: >= 1.0x TF1's steps/s idle (1.5x with a core busy), peak RSS <= TF1's."""
+    cases = tuple(Case(*c) for c in model_cases(name))
+    impls = {"trainkit": f"benchmarks.bench_models:{name}_trainkit",
+             "tf1": f"benchmarks.bench_models:{name}_tf1"}
+    if torch:
+        impls["torch"] = f"benchmarks.peers_torch_models:{name}"
+    if numpy:
+        impls["numpy"] = f"benchmarks.numpy_models:{name}"
+    targets = tuple(Target(c.key, 1.0, ">= 1.0x TF1", "tf1", 1.5, ">= 1.5x TF1 (busy)")
+                    for c in cases if c.key.endswith("steps_s"))
+    targets += (Target("hwm_mb", 1.0, "<= TF1's", "tf1"),)
+    return Benchmark(name, title, cases, impls, targets)
+
+
+BENCHMARKS += (
+    _model_benchmark("deep_mnist", "TF deep-MNIST CNN (conv5x5x32, pool, conv5x5x64, pool, "
+                     "dense 1024 + dropout, dense 10), Adam(1e-4)"),
+    _model_benchmark("cifar10", "CIFAR-10 tutorial model on 24x24x3 (conv, pool 3x3/2, LRN, "
+                     "conv, LRN, pool, dense 384, 192, 10), batch 128, SGD"),
+    _model_benchmark("autoencoder", "dense autoencoder 784-256-128-256-784 sigmoid, MSE, "
+                     "RMSProp, batch 256", numpy=True),
+    Benchmark(
+        "scale", "step time and peak RSS vs batch (32-1024) and width: deep-MNIST CNN, MLP",
+        tuple(Case(*c) for c in scale_cases()),
+        {"trainkit": "benchmarks.bench_scale:trainkit", "tf1": "benchmarks.bench_scale:tf1"}),
 )
 
 

@@ -22,7 +22,9 @@ from typing import Any
 if not __package__:  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import machine, report  # noqa: E402
+import dataclasses  # noqa: E402
+
+from benchmarks import load, machine, report  # noqa: E402
 from benchmarks.child import MARKER  # noqa: E402
 from benchmarks.registry import BENCHMARKS, IMPLS, Benchmark, by_name  # noqa: E402
 from benchmarks.timing import thread_env  # noqa: E402
@@ -56,6 +58,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--wait-idle", type=float, default=None, metavar="S",
                    help="before each child run, wait up to S seconds for the CPUs to be "
                    "< 20%% busy (default 30; 0 with --quick)")
+    p.add_argument("--busy-cores", type=int, default=0, metavar="N",
+                   help="run every child while N other processes spin (benchmarks/load.py); "
+                   "targets that differ under load apply")
+    p.add_argument("--busy-kind", choices=load.KINDS, default="numpy",
+                   help="what the busy processes spin on (default numpy)")
     p.add_argument("--profile", default=None, metavar="DIR",
                    help="cProfile the trainkit runs into DIR and print the top costs")
     args = p.parse_args(argv)
@@ -65,6 +72,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.wait_idle = 0.0 if args.quick else 30.0
     if args.profile and Path(args.profile).exists() and not Path(args.profile).is_dir():
         p.error(f"--profile {args.profile!r} exists and is not a directory")
+    if args.busy_cores < 0:
+        p.error(f"--busy-cores must be >= 0, got {args.busy_cores}")
     if args.reps < 1:
         p.error(f"--reps must be >= 1, got {args.reps}")
     names = [n for item in args.only for n in item.split(",") if n]
@@ -141,17 +150,18 @@ def run_benchmark(bench: Benchmark, args: argparse.Namespace,
                 profile = str(Path(args.profile) / f"{bench.name}-{rep}.prof")
             busy = machine.wait_idle(args.wait_idle) if args.wait_idle > 0 else None
             t0 = time.perf_counter()
-            res = run_child(pythons[impl], bench.impls[impl], cfg, args.threads,
-                            args.timeout, profile)
+            with load.busy(args.busy_cores, args.busy_kind):
+                res = run_child(pythons[impl], bench.impls[impl], cfg, args.threads,
+                                args.timeout, profile)
             res["seconds"] = time.perf_counter() - t0
             res["cpu_busy_before"] = busy
             if "error" in res:
                 dead[impl] = res["error"]  # deterministic failure: do not retry
             samples.append(_record(bench, impl, rep, res, sink))
             status = "error" if "error" in res else "ok"
-            load = "" if busy is None else f", cpu busy before {busy:.0%}"
+            note = "" if busy is None else f", cpu busy before {busy:.0%}"
             print(f"  [{bench.name}] rep {rep + 1}/{args.reps} {impl}: {status} "
-                  f"({res['seconds']:.1f} s{load})", file=sys.stderr, flush=True)
+                  f"({res['seconds']:.1f} s{note})", file=sys.stderr, flush=True)
     return samples
 
 
@@ -181,12 +191,17 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out) if args.out else RESULTS_DIR / f"{stamp}.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)
     desc = machine.describe(pythons, args.threads)
-    desc.update({"quick": args.quick, "reps": args.reps})
+    desc.update({"quick": args.quick, "reps": args.reps,
+                 "busy_cores": f"{args.busy_cores} ({args.busy_kind} spin, benchmarks/load.py)"
+                 if args.busy_cores else 0})
     md = ["## Machine", "", machine.markdown(desc), "", report.LEGEND, ""]
     print("\n".join(md))
     with out.open("w", encoding="utf-8") as sink:
         sink.write(json.dumps({"type": "machine", **desc}) + "\n")
         for bench in args.benches:
+            if args.busy_cores:
+                bench = dataclasses.replace(
+                    bench, targets=tuple(t.under_load() for t in bench.targets))
             samples = run_benchmark(bench, args, pythons, sink)
             summary = report.summarize(bench, samples)
             for rec in summary:
