@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from trainkit.ops import parallel
 from trainkit.ops.buffer_pool import output, session_pool
 
 
@@ -39,60 +40,179 @@ def padded(ctx: Any, x: np.ndarray, g: Any, fill: Any) -> np.ndarray:
     return xp
 
 
+#: bytes of one im2col chunk: small enough to stay in a core's cache between the copy
+#: that fills it and the matrix product that reads it
+CHUNK_BYTES = 1 << 20
+#: the filter gradient sums per-chunk products in this many fixed groups (in order), so
+#: its value does not depend on how many threads ran the chunks
+GRAD_GROUPS = 8
+
+
+def windows(xp: np.ndarray, g: Any) -> np.ndarray:
+    """A read-only ``[N, OH, OW, KH, KW, C]`` view of the receptive fields of padded
+    input ``xp`` (strides and dilations applied); copying it is the im2col."""
+    n, _, _, c = xp.shape
+    s0, s1, s2, s3 = xp.strides
+    return np.lib.stride_tricks.as_strided(
+        xp, (n, g.oh, g.ow, g.kh, g.kw, c),
+        (s0, s1 * g.sh, s2 * g.sw, s1 * g.dh, s2 * g.dw, s3), writeable=False)
+
+
 def im2col(ctx: Any, xp: np.ndarray, g: Any) -> np.ndarray:
     """The ``[N*OH*OW, KH*KW*C]`` matrix of receptive fields of padded input ``xp``
     (row-major, columns ordered ``(kh, kw, c)``), in a recycled scratch buffer."""
     n, c = xp.shape[0], xp.shape[3]
     cols = session_pool(ctx).take((n, g.oh, g.ow, g.kh, g.kw, c), xp.dtype, "cols")
-    for i, j, sl in g.offs:
-        cols[:, :, :, i, j, :] = xp[sl]
+    np.copyto(cols, windows(xp, g))
     return cols.reshape(n * g.oh * g.ow, g.kh * g.kw * c)
 
 
+class _Chunks:
+    """The batch cut into chunks of ``per`` images, with one recycled im2col scratch
+    buffer per worker thread."""
+
+    def __init__(self, ctx: Any, n: int, g: Any, c: int, dtype: np.dtype, tag: str):
+        k = g.kh * g.kw * c
+        rows = g.oh * g.ow
+        self.per = max(1, min(n, CHUNK_BYTES // max(1, rows * k * dtype.itemsize)))
+        self.count = -(-n // self.per)
+        self.n, self.rows, self.k = n, rows, k
+        threads = min(parallel.kernel_threads(), self.count)
+        pool = session_pool(ctx)
+        self.scratch = [pool.take((self.per, g.oh, g.ow, g.kh, g.kw, c), dtype, (tag, i))
+                        for i in range(max(1, threads))]
+        self.threads = len(self.scratch)
+
+    def span(self, i: int) -> tuple[int, int]:
+        """The images ``[start, stop)`` of chunk ``i``."""
+        s = i * self.per
+        return s, min(self.n, s + self.per)
+
+    def cols(self, worker: int, win: np.ndarray, s: int, e: int) -> np.ndarray:
+        """im2col of images ``[s, e)`` into ``worker``'s scratch: ``[rows, K]``."""
+        buf = self.scratch[worker][:e - s]
+        np.copyto(buf, win[s:e])
+        return buf.reshape((e - s) * self.rows, self.k)
+
+
+def _pointwise(g: Any) -> bool:
+    """A 1x1 kernel, stride 1, no padding: the input itself is the im2col matrix."""
+    return (g.kh == 1 and g.kw == 1 and g.sh == 1 and g.sw == 1 and not any(_pads(g)))
+
+
 def conv_forward(ctx: Any, x: np.ndarray, w: np.ndarray, g: Any) -> np.ndarray:
-    """NHWC convolution of ``x`` with ``[KH, KW, C, CO]`` filter ``w``: im2col + matmul."""
-    n = x.shape[0]
+    """NHWC convolution of ``x`` with ``[KH, KW, C, CO]`` filter ``w``: im2col + matmul,
+    chunk by chunk over the batch (a 1x1 stride-1 kernel is one matmul, no copy)."""
+    n, c = x.shape[0], x.shape[3]
     co = w.shape[3]
-    cols = im2col(ctx, padded(ctx, x, g, 0), g)
-    out = output(ctx, (cols.shape[0], co), np.result_type(x.dtype, w.dtype))
-    y = np.matmul(cols, w.reshape(cols.shape[1], co), out=out)
-    return y.reshape(n, g.oh, g.ow, co)
+    dtype = np.result_type(x.dtype, w.dtype)
+    out = output(ctx, (n * g.oh * g.ow, co), dtype)
+    if out is None:
+        out = np.empty((n * g.oh * g.ow, co), dtype)
+    w2 = w.reshape(-1, co)
+    if _pointwise(g):
+        np.matmul(np.ascontiguousarray(x).reshape(-1, c), w2, out=out)
+        return out.reshape(n, g.oh, g.ow, co)
+    win = windows(padded(ctx, x, g, 0), g)
+    ch = _Chunks(ctx, n, g, c, x.dtype, "cols")
+
+    def work(i: int, worker: int) -> None:
+        s, e = ch.span(i)
+        np.matmul(ch.cols(worker, win, s, e), w2, out=out[s * ch.rows:e * ch.rows])
+
+    parallel.run(work, ch.count, ch.threads)
+    return out.reshape(n, g.oh, g.ow, co)
 
 
 def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
                      sizes: tuple[int, int, int, int]) -> np.ndarray:
-    """The filter gradient ``im2col(x).T @ dy`` shaped ``sizes`` (``[KH, KW, C, CO]``)."""
-    cols = im2col(ctx, padded(ctx, x, g, 0), g)
-    return (cols.T @ dy.reshape(-1, sizes[3])).reshape(sizes)
+    """The filter gradient ``im2col(x).T @ dy`` shaped ``sizes`` (``[KH, KW, C, CO]``):
+    per-chunk products summed in ``GRAD_GROUPS`` fixed groups, then over the groups."""
+    n, c = x.shape[0], x.shape[3]
+    co = sizes[3]
+    dy2 = np.ascontiguousarray(dy).reshape(-1, co)
+    if _pointwise(g):
+        return (np.ascontiguousarray(x).reshape(-1, c).T @ dy2).reshape(sizes)
+    win = windows(padded(ctx, x, g, 0), g)
+    ch = _Chunks(ctx, n, g, c, x.dtype, "cols")
+    groups = min(GRAD_GROUPS, ch.count)
+    bounds = [ch.count * j // groups for j in range(groups + 1)]
+    pool = session_pool(ctx)
+    acc = pool.take((groups, ch.k, co), dy.dtype, "dw_acc")
+    tmp = [pool.take((ch.k, co), dy.dtype, ("dw_tmp", i)) for i in range(ch.threads)]
+
+    def work(j: int, worker: int) -> None:
+        for i in range(bounds[j], bounds[j + 1]):
+            s, e = ch.span(i)
+            cols = ch.cols(worker, win, s, e)
+            first = i == bounds[j]
+            part = acc[j] if first else tmp[worker]
+            np.matmul(cols.T, dy2[s * ch.rows:e * ch.rows], out=part)
+            if not first:
+                np.add(acc[j], part, out=acc[j])
+
+    parallel.run(work, groups, ch.threads)
+    dw = np.array(acc[0])
+    for j in range(1, groups):
+        np.add(dw, acc[j], out=dw)
+    return dw.reshape(sizes)
+
+
+class _FullGeom:
+    """The geometry of the stride-1 input gradient as a convolution of ``dy`` with the
+    flipped filter: ``dy`` padded by ``extent - 1 - pad`` on each side."""
+
+    def __init__(self, g: Any, h: int, w: int):
+        pt, pb, pl, pr = _pads(g)
+        eh, ew = (g.kh - 1) * g.dh + 1, (g.kw - 1) * g.dw + 1
+        self.kh, self.kw, self.sh, self.sw, self.dh, self.dw = g.kh, g.kw, 1, 1, g.dh, g.dw
+        self.oh, self.ow = h, w
+        self.pads = ((0, 0), (eh - 1 - pt, eh - 1 - pb), (ew - 1 - pl, ew - 1 - pr), (0, 0))
 
 
 def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
                     shape: tuple[int, int, int, int]) -> np.ndarray:
-    """The input gradient (col2im of ``dy @ w.T``) for an NHWC input of ``shape``."""
+    """The input gradient for an NHWC input of ``shape``. Stride 1 and >= 16 input
+    channels: a convolution of ``dy`` with the flipped, transposed filter (no scatter-adds;
+    measured 1.4-2x less CPU than col2im on the deep-MNIST and CIFAR conv2; with few input
+    channels its matrix product is too narrow and col2im wins). Otherwise col2im of ``dy @ w.T``, chunk by
+    chunk over the batch, so each chunk's ``dcols`` stays in cache for its adds."""
     n, h, wd, c = shape
     kh, kw, _, co = w.shape
-    pool = session_pool(ctx)
     dtype = dy.dtype
-    dcols = pool.take((n * g.oh * g.ow, kh * kw * c), dtype, "dcols")
-    np.matmul(dy.reshape(-1, co), w.reshape(-1, co).T, out=dcols)
-    dcols = dcols.reshape(n, g.oh, g.ow, kh, kw, c)
-    pt, pb, pl, pr = _pads(g)
-    if pt or pb or pl or pr:
-        dxp = pool.take((n, h + pt + pb, wd + pl + pr, c), dtype, "col2im")
-    else:
-        dxp = output(ctx, shape, dtype)
-        if dxp is None:
-            dxp = np.empty(shape, dtype)
-    dxp.fill(0)
-    for i, j, sl in g.offs:
-        dxp[sl] += dcols[:, :, :, i, j, :]
-    if dxp.shape == shape:
-        return dxp
+    if g.sh == 1 and g.sw == 1 and c >= 16 and not _pointwise(g):
+        wf = np.ascontiguousarray(w[::-1, ::-1].transpose(0, 1, 3, 2))
+        return conv_forward(ctx, np.ascontiguousarray(dy), wf, _FullGeom(g, h, wd))
+    dy2 = np.ascontiguousarray(dy).reshape(-1, co)
+    wt = w.reshape(-1, co).T
     out = output(ctx, shape, dtype)
-    crop = dxp[:, pt:pt + h, pl:pl + wd, :]
     if out is None:
-        return np.ascontiguousarray(crop)
-    np.copyto(out, crop)
+        out = np.empty(shape, dtype)
+    if _pointwise(g):
+        np.matmul(dy2, wt, out=out.reshape(-1, c))
+        return out
+    pt, pb, pl, pr = _pads(g)
+    padded_grad = bool(pt or pb or pl or pr)
+    pool = session_pool(ctx)
+    dxp = pool.take((n, h + pt + pb, wd + pl + pr, c), dtype, "col2im") if padded_grad \
+        else out
+    ch = _Chunks(ctx, n, g, c, dtype, "dcols")
+    offs = g.offs
+
+    def work(i: int, worker: int) -> None:
+        s, e = ch.span(i)
+        dcols = ch.scratch[worker][:e - s]
+        np.matmul(dy2[s * ch.rows:e * ch.rows], wt,
+                  out=dcols.reshape((e - s) * ch.rows, ch.k))
+        part = dxp[s:e]
+        part.fill(0)
+        for a, b, sl in offs:
+            sub = part[sl]
+            np.add(sub, dcols[:, :, :, a, b, :], out=sub)
+        if padded_grad:
+            np.copyto(out[s:e], part[:, pt:pt + h, pl:pl + wd, :])
+
+    parallel.run(work, ch.count, ch.threads)
     return out
 
 

@@ -1,0 +1,162 @@
+"""Data-parallel kernel work: a kernel cut into fixed chunks, run on a few threads.
+
+NumPy and BLAS release the GIL, so the chunks of one large kernel (an im2col block and
+its matrix product, a block of a pooling gradient) run concurrently on the cores. Why
+not leave it to a multi-threaded BLAS: on a shared machine BLAS threads wait for each
+other at every barrier, so one busy core stalls the whole product (measured here: a
+small conv GEMM 4x slower with two OpenBLAS threads than with one while another process
+spins); chunks pulled from a shared counter instead go to whichever thread is free,
+and the im2col copy runs in parallel too. While chunks run, BLAS is held at one thread
+(through ``threadpoolctl`` when it is installed; without it, chunks run one after the
+other in the calling thread and BLAS keeps its own threads). A kernel of one chunk
+runs in the calling thread with BLAS as configured.
+
+Results never depend on the number of threads: chunk boundaries are fixed by the shapes
+alone, every chunk writes its own part of the output, and reductions over chunks are
+summed in chunk order by the caller.
+
+Example:
+    >>> out = [0] * 4
+    >>> def work(i, worker):
+    ...     out[i] = i * i
+    >>> run(work, 4)
+    >>> out
+    [0, 1, 4, 9]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"threads": None, "executor": None, "workers": 0, "blas": None}
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def kernel_threads() -> int:
+    """How many threads a chunked kernel may use (default: the usable CPUs)."""
+    n = _state["threads"]
+    return _usable_cpus() if n is None else n
+
+
+def set_kernel_threads(n: int | None) -> None:
+    """Sets the thread count of chunked kernels (``None``: the usable CPUs; 1: run every
+    chunk in the calling thread). Results are identical for every value.
+
+    Raises:
+        ValueError: for ``n < 1``.
+    """
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+        raise ValueError(f"kernel threads must be a positive int or None, got {n!r}")
+    _state["threads"] = n
+
+
+def _executor(workers: int) -> ThreadPoolExecutor:
+    if _state["workers"] < workers:
+        with _lock:
+            if _state["workers"] < workers:
+                _state["executor"] = ThreadPoolExecutor(max_workers=workers,
+                                                        thread_name_prefix="trainkit-kernel")
+                _state["workers"] = workers
+    return _state["executor"]
+
+
+def _blas_controllers() -> list:
+    """threadpoolctl's BLAS controllers ([] when threadpoolctl is not installed)."""
+    if _state["blas"] is None:
+        with _lock:
+            if _state["blas"] is None:
+                try:
+                    from threadpoolctl import ThreadpoolController
+                except ImportError:
+                    _state["blas"] = []
+                else:
+                    ctl = ThreadpoolController()
+                    _state["blas"] = [c for c in ctl.lib_controllers
+                                      if c.user_api == "blas"]
+    return _state["blas"]
+
+
+_blas_users = [0]
+_blas_saved: list = []
+
+
+@contextlib.contextmanager
+def single_threaded_blas() -> Iterator[bool]:
+    """Holds BLAS at one thread inside the block (re-entrant, thread-safe); yields
+    whether it could (False without threadpoolctl)."""
+    ctls = _blas_controllers()
+    if not ctls:
+        yield False
+        return
+    with _lock:
+        if _blas_users[0] == 0:
+            _blas_saved[:] = [c.get_num_threads() for c in ctls]
+            for c in ctls:
+                c.set_num_threads(1)
+        _blas_users[0] += 1
+    try:
+        yield True
+    finally:
+        with _lock:
+            _blas_users[0] -= 1
+            if _blas_users[0] == 0:
+                for c, n in zip(ctls, _blas_saved):
+                    c.set_num_threads(n)
+
+
+def run(work: Callable[[int, int], None], chunks: int, threads: int | None = None) -> None:
+    """Calls ``work(chunk, worker)`` for every ``chunk`` in ``range(chunks)``.
+
+    ``worker`` (``0 <= worker < threads``) identifies the thread, so ``work`` can use a
+    per-worker scratch buffer. With several threads, chunks are handed out in order to
+    whichever thread is free; the calling thread works too. The first exception raised
+    by any chunk is re-raised after all threads stopped.
+    """
+    threads = min(kernel_threads() if threads is None else threads, chunks)
+    if chunks <= 1:
+        if chunks == 1:
+            work(0, 0)
+        return
+    # Chunk-sized products gain nothing from BLAS threads and lose much when a core is
+    # busy, so BLAS runs single-threaded inside chunked work, however many threads.
+    with single_threaded_blas() as single:
+        if threads <= 1 or not single:
+            for i in range(chunks):
+                work(i, 0)
+            return
+        counter = itertools.count()
+        failed: list[BaseException] = []
+
+        def loop(worker: int) -> None:
+            for i in counter:
+                if i >= chunks or failed:
+                    return
+                try:
+                    work(i, worker)
+                except BaseException as e:  # re-raised in the caller
+                    failed.append(e)
+                    return
+
+        ex = _executor(threads - 1)
+        futures = [ex.submit(loop, k) for k in range(1, threads)]
+        loop(0)
+        for f in futures:
+            f.result()
+        if failed:
+            raise failed[0]
+
+
+__all__ = ["run", "kernel_threads", "set_kernel_threads", "single_threaded_blas"]
