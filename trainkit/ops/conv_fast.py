@@ -175,8 +175,9 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     """The input gradient for an NHWC input of ``shape``. Stride 1 and >= 16 input
     channels: a convolution of ``dy`` with the flipped, transposed filter (no scatter-adds;
     measured 1.4-2x less CPU than col2im on the deep-MNIST and CIFAR conv2; with few input
-    channels its matrix product is too narrow and col2im wins). Otherwise col2im of ``dy @ w.T``, chunk by
-    chunk over the batch, so each chunk's ``dcols`` stays in cache for its adds."""
+    channels its matrix product is too narrow and col2im wins). Otherwise col2im of
+    ``dy @ w.T``, chunk by chunk over the batch, so each chunk's ``dcols`` stays in cache
+    for its adds."""
     n, h, wd, c = shape
     kh, kw, _, co = w.shape
     dtype = dy.dtype

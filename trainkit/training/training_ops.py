@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -20,6 +21,12 @@ import numpy as np
 from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework.tensor import Operation, Tensor
+from trainkit.ops import parallel
+
+#: elements per block of a blocked update: the block of the variable, its slots, the
+#: gradient and the scratch (5 x 256 KiB in float32) stays in cache across the update's
+#: passes, so a large variable is read from memory once instead of once per pass
+BLOCK = 65536
 
 
 def _var_op(v: Any) -> Operation:
@@ -89,11 +96,36 @@ def _scratch(ctx: registry.KernelContext, like: np.ndarray, i: int = 0) -> np.nd
     return buf
 
 
+def _blocked(update: Any, arrays: tuple, *args: Any) -> None:
+    """Runs ``update(*blocks, *args)`` over ``BLOCK``-element blocks of the flattened
+    ``arrays`` (variable buffers, the gradient, scratch), on the kernel threads. Every
+    element sees the same operations in the same order as one whole-array call, so the
+    result is bitwise the same; small arrays take that one call."""
+    n = arrays[0].size
+    if n < 2 * BLOCK:
+        update(*arrays, *args)
+        return
+    flat = [a.reshape(-1) for a in arrays]  # buffers are contiguous: views; grad may copy
+
+    def work(i: int, worker: int) -> None:
+        s = i * BLOCK
+        update(*[f[s:s + BLOCK] for f in flat], *args)
+
+    parallel.run(work, -(-n // BLOCK))
+
+
+def _grad_array(grad: Any) -> np.ndarray:
+    return np.asarray(grad)
+
+
 @registry.register_kernel("ApplyGradientDescent", stateful=True)
 def _apply_gd(ctx: registry.KernelContext, var: Any, lr: Any, grad: Any) -> None:
     (v,) = _buffers(ctx, grad, var)
-    tmp = _scratch(ctx, v)
-    np.multiply(grad, float(lr), out=tmp)
+    _blocked(_gd_update, (v, _grad_array(grad), _scratch(ctx, v)), float(lr))
+
+
+def _gd_update(v: np.ndarray, grad: np.ndarray, tmp: np.ndarray, lr: float) -> None:
+    np.multiply(grad, lr, out=tmp)
     np.subtract(v, tmp, out=v)
 
 
@@ -123,7 +155,12 @@ def _apply_adam(ctx: registry.KernelContext, var: Any, m: Any, vv: Any, beta1_po
     w, m_b, v_b = _buffers(ctx, grad, var, m, vv)
     b1, b2, eps = float(beta1), float(beta2), float(epsilon)
     lr_t = float(lr) * math.sqrt(1.0 - float(beta2_power)) / (1.0 - float(beta1_power))
-    tmp = _scratch(ctx, w)
+    _blocked(_adam_update, (w, m_b, v_b, _grad_array(grad), _scratch(ctx, w)), b1, b2,
+             eps, lr_t)
+
+
+def _adam_update(w: np.ndarray, m_b: np.ndarray, v_b: np.ndarray, grad: np.ndarray,
+                 tmp: np.ndarray, b1: float, b2: float, eps: float, lr_t: float) -> None:
     # m = b1 * m + (1 - b1) * g
     m_b *= b1
     np.multiply(grad, 1.0 - b1, out=tmp)
@@ -175,7 +212,14 @@ def _apply_centered_rmsprop(ctx: registry.KernelContext, var: Any, mg: Any, ms: 
 def _rms_update(ctx: registry.KernelContext, w: np.ndarray, ms: np.ndarray,
                 mom: np.ndarray, mg: np.ndarray | None, lr: float, rho: float, mu: float,
                 eps: float, grad: Any) -> None:
-    tmp = _scratch(ctx, w)
+    arrays = (w, ms, mom, _grad_array(grad), _scratch(ctx, w))
+    _blocked(functools.partial(_rms_block, lr=lr, rho=rho, mu=mu, eps=eps),
+             arrays + ((mg,) if mg is not None else ()))
+
+
+def _rms_block(w: np.ndarray, ms: np.ndarray, mom: np.ndarray, grad: np.ndarray,
+               tmp: np.ndarray, mg: np.ndarray | None = None, *, lr: float, rho: float,
+               mu: float, eps: float) -> None:
     # ms = rho * ms + (1 - rho) * g^2
     ms *= rho
     np.multiply(grad, grad, out=tmp)
