@@ -217,10 +217,18 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     return out
 
 
+def _pool_chunk(n: int, xp: np.ndarray) -> int:
+    """Images per chunk of a pooling kernel: about ``CHUNK_BYTES / 4`` of padded input."""
+    per_image = xp[0].nbytes
+    return max(1, min(n, (CHUNK_BYTES // 4) // max(1, per_image)))
+
+
 def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
-    """The maximum over every window (padding reads ``low``, the dtype's minimum)."""
+    """The maximum over every window (padding reads ``low``, the dtype's minimum), chunk
+    by chunk over the batch on the kernel threads."""
     xp = padded(ctx, x, g, low)
-    shape = (x.shape[0], g.oh, g.ow, x.shape[3])
+    n = x.shape[0]
+    shape = (n, g.oh, g.ow, x.shape[3])
     offs = g.offs
     out = output(ctx, shape, x.dtype)
     if out is None:
@@ -228,9 +236,72 @@ def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
     if len(offs) == 1:
         np.copyto(out, xp[offs[0][2]])
         return out
-    np.maximum(xp[offs[0][2]], xp[offs[1][2]], out=out)
-    for _, _, sl in offs[2:]:
-        np.maximum(out, xp[sl], out=out)
+    per = _pool_chunk(n, xp)
+
+    def work(i: int, worker: int) -> None:
+        s, e = i * per, min(n, i * per + per)
+        xs, o = xp[s:e], out[s:e]
+        np.maximum(xs[offs[0][2]], xs[offs[1][2]], out=o)
+        for _, _, sl in offs[2:]:
+            np.maximum(o, xs[sl], out=o)
+
+    parallel.run(work, -(-n // per))
+    return out
+
+
+def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any, low: Any) -> np.ndarray:
+    """``MaxPoolGrad`` for any window geometry (overlapping, padded), chunk by chunk over
+    the batch: ``dy`` goes to each window's first maximum in row-major window order (to
+    its first offset when it has none, a NaN window), accumulated one kernel offset at a
+    time, in offset order — bitwise the general path's result."""
+    n, h, w, c = x.shape
+    xp = padded(ctx, x, g, low)
+    pt, pb, pl, pr = _pads(g)
+    pool = session_pool(ctx)
+    out = output(ctx, x.shape, dy.dtype)
+    if out is None:
+        out = np.empty(x.shape, dy.dtype)
+    is_padded = bool(pt or pb or pl or pr)
+    dxp = pool.take(xp.shape, dy.dtype, "mpg_dx") if is_padded else out
+    per = _pool_chunk(n, xp)
+    count = -(-n // per)
+    threads = max(1, min(parallel.kernel_threads(), count))
+    k = len(g.offs)
+    oshape = (per, g.oh, g.ow, c)
+    scratch = [(pool.take(oshape, x.dtype, ("mpg_best", i)),
+                pool.take((k,) + oshape, np.dtype(bool), ("mpg_hit", i)),
+                pool.take(oshape, np.dtype(bool), ("mpg_taken", i)),
+                pool.take(oshape, dy.dtype, ("mpg_part", i))) for i in range(threads)]
+    offs = g.offs
+
+    def work(i: int, worker: int) -> None:
+        s, e = i * per, min(n, i * per + per)
+        m = e - s
+        sb = scratch[worker]
+        best, hit, taken, part = sb[0][:m], sb[1][:, :m], sb[2][:m], sb[3][:m]
+        xs, dys, dxs = xp[s:e], dy[s:e], dxp[s:e]
+        if k == 1:
+            np.copyto(best, xs[offs[0][2]])
+        else:
+            np.maximum(xs[offs[0][2]], xs[offs[1][2]], out=best)
+            for _, _, sl in offs[2:]:
+                np.maximum(best, xs[sl], out=best)
+        np.equal(xs[offs[0][2]], best, out=hit[0])
+        np.copyto(taken, hit[0])
+        for j in range(1, k):
+            np.equal(xs[offs[j][2]], best, out=hit[j])
+            np.greater(hit[j], taken, out=hit[j])  # a max not claimed by an earlier offset
+            np.logical_or(taken, hit[j], out=taken)
+        np.less_equal(taken, hit[0], out=hit[0])  # offset 0 also takes windows without one
+        dxs.fill(0)
+        for j, (_, _, sl) in enumerate(offs):
+            np.multiply(dys, hit[j], out=part)
+            sub = dxs[sl]
+            np.add(sub, part, out=sub)
+        if is_padded:
+            np.copyto(out[s:e], dxs[:, pt:pt + h, pl:pl + w, :])
+
+    parallel.run(work, count, threads)
     return out
 
 
@@ -280,5 +351,5 @@ def max_pool_grad_tiled(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.n
     return out
 
 
-__all__ = ["padded", "im2col", "conv_forward", "conv_filter_grad", "conv_input_grad",
-           "max_pool", "tiles", "max_pool_grad_tiled"]
+__all__ = ["padded", "windows", "im2col", "conv_forward", "conv_filter_grad",
+           "conv_input_grad", "max_pool", "max_pool_grad", "tiles", "max_pool_grad_tiled"]

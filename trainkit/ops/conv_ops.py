@@ -348,6 +348,8 @@ def _max_pool_grad_kernel(ctx: registry.KernelContext, x: Any, y: Any, dy: Any) 
     if conv_fast.tiles(g, x.shape[1], x.shape[2]) and dy.shape == (
             x.shape[0], g.oh, g.ow, x.shape[3]):
         return _from_nhwc(conv_fast.max_pool_grad_tiled(ctx, x, dy, g), fmt)
+    if dy.shape == (x.shape[0], g.oh, g.ow, x.shape[3]) and x.dtype.kind == "f":
+        return _from_nhwc(conv_fast.max_pool_grad(ctx, x, dy, g, _lowest(x.dtype)), fmt)
     return _from_nhwc(_max_pool_grad_general(x, dy, g), fmt)
 
 

@@ -11,8 +11,9 @@ and its gradient (TF's ``LRNGrad``), with ``N = bias + alpha * sqr_sum`` and
     dx = dy * N ** -beta - 2 * alpha * beta * x * window_sum(dy * y / N)
 
 (the window is symmetric, so "the windows that contain ``d``" are the window around
-``d``). Both are whole-array arithmetic: the window sum is ``2r + 1`` shifted adds over
-a depth-padded recycled buffer, no per-pixel or per-channel Python loop.
+``d``). Both are whole-array arithmetic on cache-sized chunks of pixels (on the kernel
+threads, ``ops.parallel``): the window sum is ``2r`` shifted adds over a depth-padded
+recycled buffer, no per-pixel or per-channel Python loop.
 
 Example:
     >>> import trainkit as tk
@@ -30,6 +31,7 @@ import numpy as np
 from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework.tensor import Tensor
+from trainkit.ops import parallel
 from trainkit.ops.buffer_pool import output, session_pool
 from trainkit.ops.op_util import make_op
 
@@ -81,33 +83,55 @@ def local_response_normalization(input: Any, depth_radius: int = 5, bias: float 
 lrn = local_response_normalization
 
 
-def _window_sum(ctx: Any, a: np.ndarray, r: int, out: np.ndarray, tag: str) -> np.ndarray:
-    """``out[..., d] = sum(a[..., d-r : d+r+1])`` (clipped), by ``2r`` shifted adds."""
+#: rows (pixels) of one chunk: its few row-sized temporaries stay in cache
+CHUNK_ROWS_BYTES = 1 << 18
+
+
+def _window_sum(a: np.ndarray, r: int, out: np.ndarray, padded: np.ndarray) -> np.ndarray:
+    """``out[:, d] = sum(a[:, d-r : d+r+1])`` (clipped) of 2-D ``a``, by ``2r`` shifted
+    adds; ``padded`` is a ``[rows, C + 2r]`` scratch whose border columns are zero."""
     c = a.shape[-1]
     if r == 0:
         np.copyto(out, a)
         return out
-    # Only the interior is ever written, so the zero border stays zero.
-    padded = session_pool(ctx).take(a.shape[:-1] + (c + 2 * r,), a.dtype, ("lrn", tag, r),
-                                    fill=0)
-    padded[..., r:r + c] = a
-    np.add(padded[..., 0:c], padded[..., 1:1 + c], out=out)
+    padded[:, r:r + c] = a
+    np.add(padded[:, 0:c], padded[:, 1:1 + c], out=out)
     for k in range(2, 2 * r + 1):
-        np.add(out, padded[..., k:k + c], out=out)
+        np.add(out, padded[:, k:k + c], out=out)
     return out
 
 
-def _norm(ctx: Any, x: np.ndarray, attrs: dict) -> np.ndarray:
-    """``N = bias + alpha * window_sum(x ** 2)`` in a recycled buffer."""
-    pool = session_pool(ctx)
-    sq = pool.take(x.shape, x.dtype, "lrn_sq")
+def _norm(x: np.ndarray, attrs: dict, sq: np.ndarray, n: np.ndarray,
+          padded: np.ndarray) -> np.ndarray:
+    """``N = bias + alpha * window_sum(x ** 2)`` into ``n``."""
     np.multiply(x, x, out=sq)
-    n = pool.take(x.shape, x.dtype, "lrn_norm")
-    _window_sum(ctx, sq, attrs["depth_radius"], n, "sq")
+    _window_sum(sq, attrs["depth_radius"], n, padded)
     dt = x.dtype.type
     np.multiply(n, dt(attrs["alpha"]), out=n)
     np.add(n, dt(attrs["bias"]), out=n)
     return n
+
+
+def _chunked(ctx: Any, x: np.ndarray, r: int, ntemps: int, tag: str, body: Any) -> None:
+    """Runs ``body(start, stop, temps, padded)`` over chunks of the rows (pixels) of
+    ``x`` viewed as ``[rows, C]``, on the kernel threads, each worker with ``ntemps``
+    recycled ``[chunk, C]`` temporaries and a zero-bordered ``[chunk, C + 2r]`` one."""
+    c = x.shape[-1]
+    rows = x.size // max(1, c)
+    per = max(1, min(rows, CHUNK_ROWS_BYTES // max(1, c * x.dtype.itemsize)))
+    count = -(-rows // per)
+    threads = max(1, min(parallel.kernel_threads(), count))
+    pool = session_pool(ctx)
+    scratch = [([pool.take((per, c), x.dtype, (tag, i, j)) for j in range(ntemps)],
+                pool.take((per, c + 2 * r), x.dtype, (tag, i, "pad", r), fill=0))
+               for i in range(threads)]
+
+    def work(i: int, worker: int) -> None:
+        s, e = i * per, min(rows, i * per + per)
+        temps, padded = scratch[worker]
+        body(s, e, [t[:e - s] for t in temps], padded[:e - s])
+
+    parallel.run(work, count, threads)
 
 
 def _check_value(x: Any) -> np.ndarray:
@@ -138,13 +162,21 @@ def _pow_neg(n: np.ndarray, beta: float, out: np.ndarray) -> np.ndarray:
 @registry.register_kernel("LRN")
 def _lrn_kernel(ctx: registry.KernelContext, x: Any) -> np.ndarray:
     x = _check_value(x)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        n = _norm(ctx, x, ctx.attrs)
-        y = output(ctx, x.shape, x.dtype)
-        if y is None:
-            y = np.empty(x.shape, x.dtype)
-        _pow_neg(n, ctx.attrs["beta"], out=y)
-        np.multiply(x, y, out=y)
+    a = ctx.attrs
+    y = output(ctx, x.shape, x.dtype)
+    if y is None:
+        y = np.empty(x.shape, x.dtype)
+    c = x.shape[-1]
+    x2, y2 = x.reshape(-1, c), y.reshape(-1, c)
+
+    def body(s: int, e: int, temps: list, padded: np.ndarray) -> None:
+        sq, n = temps
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            _norm(x2[s:e], a, sq, n, padded)
+            _pow_neg(n, a["beta"], out=y2[s:e])
+            np.multiply(x2[s:e], y2[s:e], out=y2[s:e])
+
+    _chunked(ctx, x, a["depth_radius"], 2, "lrn", body)
     return y
 
 
@@ -164,22 +196,28 @@ def _lrn_grad_kernel(ctx: registry.KernelContext, dy: Any, x: Any, y: Any) -> np
                         f"same shape, got {list(dy.shape)}, {list(x.shape)}, {list(y.shape)}")
     a = ctx.attrs
     dt = x.dtype.type
-    pool = session_pool(ctx)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        n = _norm(ctx, x, a)
-        t = pool.take(x.shape, x.dtype, "lrn_t")
-        np.multiply(dy, y, out=t)
-        np.divide(t, n, out=t)                      # dy * y / N
-        s = pool.take(x.shape, x.dtype, "lrn_s")
-        _window_sum(ctx, t, a["depth_radius"], s, "g")
-        np.multiply(s, x, out=s)
-        np.multiply(s, dt(2.0 * a["alpha"] * a["beta"]), out=s)
-        dx = output(ctx, x.shape, x.dtype)
-        if dx is None:
-            dx = np.empty(x.shape, x.dtype)
-        _pow_neg(n, a["beta"], out=dx)
-        np.multiply(dx, dy, out=dx)
-        np.subtract(dx, s, out=dx)
+    dx = output(ctx, x.shape, x.dtype)
+    if dx is None:
+        dx = np.empty(x.shape, x.dtype)
+    c = x.shape[-1]
+    x2, y2, dy2, dx2 = (v.reshape(-1, c) for v in (x, y, dy, dx))
+    scale = dt(2.0 * a["alpha"] * a["beta"])
+
+    def body(s: int, e: int, temps: list, padded: np.ndarray) -> None:
+        sq, n, t = temps
+        o = dx2[s:e]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            _norm(x2[s:e], a, sq, n, padded)
+            np.multiply(dy2[s:e], y2[s:e], out=t)
+            np.divide(t, n, out=t)                      # dy * y / N
+            _window_sum(t, a["depth_radius"], sq, padded)
+            np.multiply(sq, x2[s:e], out=sq)
+            np.multiply(sq, scale, out=sq)
+            _pow_neg(n, a["beta"], out=o)
+            np.multiply(o, dy2[s:e], out=o)
+            np.subtract(o, sq, out=o)
+
+    _chunked(ctx, x, a["depth_radius"], 3, "lrn_grad", body)
     return dx
 
 
