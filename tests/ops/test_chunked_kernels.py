@@ -1,0 +1,185 @@
+"""The chunked, multi-threaded conv / pool / LRN kernels and blocked optimizer updates:
+bitwise the same for any thread count and chunk size, and equal to the general paths
+and loop oracles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import trainkit as tk
+from tests.ops.test_conv_fast import conv_grads_ref
+from trainkit.client.state import SessionState
+from trainkit.ops import conv_fast, conv_ops, lrn_ops, parallel
+from trainkit.training import training_ops
+
+RNG = np.random.default_rng(5)
+
+
+class _Ctx:
+    def __init__(self, **attrs):
+        self.state = SessionState()
+        self.attrs = attrs
+
+
+@pytest.fixture(autouse=True)
+def _restore(monkeypatch):
+    yield
+    parallel.set_kernel_threads(None)
+
+
+def _variants(monkeypatch, fn):
+    """``fn()`` with 1 and 3 threads, big chunks and tiny ones (many chunks)."""
+    out = []
+    for chunk in (1 << 20, 2048):
+        monkeypatch.setattr(conv_fast, "CHUNK_BYTES", chunk)
+        monkeypatch.setattr(lrn_ops, "CHUNK_ROWS_BYTES", chunk // 4)
+        for threads in (1, 3):
+            parallel.set_kernel_threads(threads)
+            out.append(np.array(fn()))
+    return out
+
+
+def _direct_conv(x, w, strides, padding, dil=(1, 1)):
+    n, h, wd, c = x.shape
+    kh, kw, _, co = w.shape
+    g = conv_ops._geometry(h, wd, kh, kw, {"strides_hw": strides, "padding": padding,
+                                           "dilations_hw": dil})
+    xp = np.pad(x, g.pads)
+    y = np.zeros((n, g.oh, g.ow, co))
+    for i, j, sl in g.offs:
+        y += np.tensordot(xp[sl], w[i, j], axes=([3], [0]))
+    return y
+
+
+@pytest.mark.parametrize("strides,padding,dil,c", [
+    ((1, 1), "SAME", (1, 1), 16),   # stride-1 input grad as a flipped-filter convolution
+    ((1, 1), "VALID", (1, 1), 20),
+    ((1, 1), "SAME", (2, 1), 16),   # dilated
+    ((2, 2), "SAME", (1, 1), 16),   # col2im
+    ((1, 1), "SAME", (1, 1), 3),    # few channels: col2im
+    ((1, 1), "VALID", (1, 1), 1)])
+def test_conv_kernels_any_threads_and_chunks(monkeypatch, strides, padding, dil, c):
+    x = RNG.normal(size=(5, 9, 8, c))
+    w = RNG.normal(size=(3, 3, c, 6))
+    g = conv_ops._geometry(9, 8, 3, 3, {"strides_hw": strides, "padding": padding,
+                                        "dilations_hw": dil})
+    dy = RNG.normal(size=(5, g.oh, g.ow, 6))
+    ctx = _Ctx()
+    fwd = _variants(monkeypatch, lambda: conv_fast.conv_forward(ctx, x, w, g))
+    dxs = _variants(monkeypatch, lambda: conv_fast.conv_input_grad(ctx, dy, w, g, x.shape))
+    dws = _variants(monkeypatch, lambda: conv_fast.conv_filter_grad(ctx, x, dy, g, w.shape))
+    for group in (fwd, dxs, dws):
+        np.testing.assert_array_equal(group[0], group[1])  # threads do not matter
+        np.testing.assert_array_equal(group[2], group[3])
+    np.testing.assert_allclose(fwd[0], _direct_conv(x, w, strides, padding, dil),
+                               rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(fwd[3], fwd[0], rtol=1e-12, atol=1e-12)
+    if dil == (1, 1):
+        ref_x, ref_w = conv_grads_ref(x, w, dy, strides, padding)
+        for dx in dxs:
+            np.testing.assert_allclose(dx, ref_x, rtol=1e-10, atol=1e-10)
+        for dw in dws:
+            np.testing.assert_allclose(dw, ref_w, rtol=1e-10, atol=1e-10)
+
+
+def test_pointwise_conv_is_one_matmul():
+    x, w = RNG.normal(size=(4, 5, 6, 7)), RNG.normal(size=(1, 1, 7, 3))
+    g = conv_ops._geometry(5, 6, 1, 1, {"strides_hw": (1, 1), "padding": "SAME"})
+    dy = RNG.normal(size=(4, 5, 6, 3))
+    ctx = _Ctx()
+    np.testing.assert_allclose(conv_fast.conv_forward(ctx, x, w, g), x @ w[0, 0], rtol=1e-12)
+    np.testing.assert_allclose(conv_fast.conv_input_grad(ctx, dy, w, g, x.shape),
+                               dy @ w[0, 0].T, rtol=1e-12)
+    np.testing.assert_allclose(conv_fast.conv_filter_grad(ctx, x, dy, g, w.shape)[0, 0],
+                               x.reshape(-1, 7).T @ dy.reshape(-1, 3), rtol=1e-12)
+
+
+@pytest.mark.parametrize("k,s,padding", [((3, 3), (2, 2), "SAME"), ((3, 3), (2, 2), "VALID"),
+                                         ((3, 2), (1, 2), "SAME"), ((2, 2), (2, 2), "SAME")])
+def test_max_pool_grad_chunked_is_bitwise_the_general_path(monkeypatch, k, s, padding):
+    x = RNG.integers(-2, 2, size=(6, 7, 9, 4)).astype(np.float32)  # many tied maxima
+    x[x == -2] = -0.0
+    x[0, 0, 0, 0] = np.nan
+    x[1, 2, 3, :] = np.nan
+    g = conv_ops._geometry(7, 9, *k, {"strides_hw": s, "padding": padding})
+    dy = RNG.normal(size=(6, g.oh, g.ow, 4)).astype(np.float32)
+    dy[0, 0, 0, 1] = -0.0
+    ctx = _Ctx()
+    want = conv_ops._max_pool_grad_general(x, dy, g)
+    for got in _variants(monkeypatch, lambda: conv_fast.max_pool_grad(ctx, x, dy, g,
+                                                                          -np.inf)):
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+    pooled = _variants(monkeypatch, lambda: conv_fast.max_pool(ctx, x, g, -np.inf))
+    xp = np.pad(x, g.pads, constant_values=-np.inf)
+    ref = np.max(np.stack([xp[sl] for _, _, sl in g.offs]), axis=0)
+    for got in pooled:
+        np.testing.assert_array_equal(got, ref)
+
+
+def test_max_pool_3x3_stride_2_gradient_in_a_graph():
+    """The CIFAR-10 pool, through the public ops, checked against the loop oracle."""
+    x = RNG.normal(size=(2, 6, 6, 3))
+    xt = tk.constant(x)
+    y = tk.nn.max_pool(xt, [1, 3, 3, 1], [1, 2, 2, 1], "SAME")
+    dy = RNG.normal(size=(2, 3, 3, 3))
+    gx = tk.gradients(y, xt, grad_ys=tk.constant(dy))[0]
+    with tk.Session() as sess:
+        got = sess.run(gx)
+    want = np.zeros_like(x)
+    for b in range(2):
+        for i in range(3):
+            for j in range(3):
+                for c in range(3):
+                    r0, c0 = 2 * i, 2 * j  # SAME on 6 with k 3, s 2: pad 0 before, 1 after
+                    win = x[b, r0:r0 + 3, c0:c0 + 3, c]
+                    r, q = np.unravel_index(np.argmax(win), win.shape)
+                    want[b, r0 + r, c0 + q, c] += dy[b, i, j, c]
+    np.testing.assert_array_equal(got, want)
+
+
+def test_lrn_any_threads_and_chunks(monkeypatch):
+    x = RNG.normal(size=(3, 5, 4, 11)).astype(np.float32)
+    dy = RNG.normal(size=x.shape).astype(np.float32)
+    ctx = _Ctx(depth_radius=3, bias=1.0, alpha=0.3, beta=0.75)
+    ys = _variants(monkeypatch, lambda: lrn_ops._lrn_kernel(ctx, x))
+    dxs = _variants(monkeypatch, lambda: lrn_ops._lrn_grad_kernel(ctx, dy, x, ys[0]))
+    for a in ys[1:]:
+        np.testing.assert_array_equal(a, ys[0])
+    for a in dxs[1:]:
+        np.testing.assert_array_equal(a, dxs[0])
+
+
+@pytest.mark.parametrize("n", [10, 3 * training_ops.BLOCK + 17])
+def test_blocked_optimizer_updates_are_bitwise_the_whole_array_update(monkeypatch, n):
+    g = RNG.normal(size=n).astype(np.float32)
+    w0 = RNG.normal(size=n).astype(np.float32)
+    results = []
+    for threads, block in ((1, 10 ** 9), (1, training_ops.BLOCK), (3, training_ops.BLOCK)):
+        monkeypatch.setattr(training_ops, "BLOCK", block)
+        parallel.set_kernel_threads(threads)
+        w, m, v = w0.copy(), np.zeros(n, np.float32), np.zeros(n, np.float32)
+        ms, mom = np.ones(n, np.float32), np.zeros(n, np.float32)
+        w2, w3 = w0.copy(), w0.copy()
+        tmp = np.empty(n, np.float32)
+        for _ in range(3):
+            training_ops._blocked(training_ops._adam_update, (w, m, v, g, tmp), 0.9, 0.999,
+                                  1e-8, 1e-3)
+            training_ops._blocked(training_ops._gd_update, (w2, g, tmp), 0.1)
+            training_ops._blocked(
+                lambda *a: training_ops._rms_block(*a, lr=0.01, rho=0.9, mu=0.5, eps=1e-10),
+                (w3, ms, mom, g, tmp))
+        results.append((w, m, v, w2, w3, ms, mom))
+    for other in results[1:]:
+        for a, b in zip(results[0], other):
+            np.testing.assert_array_equal(a, b)
+    # one blocked Adam step against TF1's rule by hand (an independent check)
+    w, m, v, tmp = w0.copy(), np.zeros(n, np.float32), np.zeros(n, np.float32), \
+        np.empty(n, np.float32)
+    lr_t = 1e-3 * np.sqrt(1 - 0.999) / (1 - 0.9)
+    training_ops._blocked(training_ops._adam_update, (w, m, v, g, tmp), 0.9, 0.999, 1e-8,
+                          lr_t)
+    g64 = g.astype(np.float64)
+    want = w0 - lr_t * (0.1 * g64) / (np.sqrt(0.001 * g64 * g64) + 1e-8)
+    np.testing.assert_allclose(w, want, rtol=1e-5, atol=1e-7)

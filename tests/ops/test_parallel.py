@@ -1,0 +1,64 @@
+"""ops.parallel: every chunk runs once, errors propagate, BLAS is restored."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from trainkit.ops import parallel
+
+
+@pytest.fixture(autouse=True)
+def _restore_threads():
+    yield
+    parallel.set_kernel_threads(None)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("chunks", [0, 1, 2, 7])
+def test_every_chunk_runs_exactly_once(threads, chunks):
+    seen = []
+    workers = set()
+    lock = threading.Lock()
+
+    def work(i, worker):
+        with lock:
+            seen.append(i)
+            workers.add(worker)
+
+    parallel.run(work, chunks, threads)
+    assert sorted(seen) == list(range(chunks))
+    assert workers <= set(range(max(1, min(threads, chunks))))
+
+
+def test_first_error_is_raised_and_pool_stays_usable():
+    def work(i, worker):
+        if i == 3:
+            raise ZeroDivisionError("chunk 3")
+
+    with pytest.raises(ZeroDivisionError, match="chunk 3"):
+        parallel.run(work, 8, 2)
+    out = []
+    parallel.run(lambda i, w: out.append(i), 4, 2)
+    assert sorted(out) == [0, 1, 2, 3]
+
+
+def test_blas_threads_restored_after_chunked_work():
+    ctls = parallel._blas_controllers()
+    before = [c.get_num_threads() for c in ctls]
+    inside = []
+    parallel.run(lambda i, w: inside.append([c.get_num_threads() for c in ctls]), 4, 2)
+    assert [c.get_num_threads() for c in ctls] == before
+    if ctls:
+        assert all(n == [1] * len(ctls) for n in inside)
+
+
+def test_set_kernel_threads_validates():
+    parallel.set_kernel_threads(3)
+    assert parallel.kernel_threads() == 3
+    parallel.set_kernel_threads(None)
+    assert parallel.kernel_threads() >= 1
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="kernel threads"):
+            parallel.set_kernel_threads(bad)
