@@ -183,3 +183,23 @@ def test_blocked_optimizer_updates_are_bitwise_the_whole_array_update(monkeypatc
     g64 = g.astype(np.float64)
     want = w0 - lr_t * (0.1 * g64) / (np.sqrt(0.001 * g64 * g64) + 1e-8)
     np.testing.assert_allclose(w, want, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("m,k,n,ta,tb", [(130, 300, 520, False, False),
+                                         (600, 90, 200, True, False),
+                                         (256, 128, 130, False, True),
+                                         (40, 50, 60, False, False)])  # below the split
+def test_matmul_blocks_any_threads(m, k, n, ta, tb):
+    a = RNG.normal(size=(k, m) if ta else (m, k)).astype(np.float32)
+    b = RNG.normal(size=(n, k) if tb else (k, n)).astype(np.float32)
+    at, bt = tk.constant(a), tk.constant(b)
+    y = tk.matmul(at, bt, transpose_a=ta, transpose_b=tb)
+    got = []
+    for threads in (1, 3):
+        parallel.set_kernel_threads(threads)
+        with tk.Session() as sess:
+            got.append(sess.run(y))
+    np.testing.assert_array_equal(got[0], got[1])
+    want = (a.T if ta else a).astype(np.float64) @ (b.T if tb else b).astype(np.float64)
+    np.testing.assert_allclose(got[0], want, rtol=1e-4, atol=1e-4)
+    assert got[0].dtype == np.float32 and got[0].shape == (m, n)

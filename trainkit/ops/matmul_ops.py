@@ -17,6 +17,7 @@ from trainkit import errors
 from trainkit.framework import registry
 from trainkit.framework.shapes import TensorShape, broadcast_static
 from trainkit.framework.tensor import Tensor, register_operator
+from trainkit.ops import parallel
 from trainkit.ops.elementwise import NUMERIC, check_dtype, convert_pair
 from trainkit.ops.op_util import make_op
 
@@ -90,12 +91,53 @@ def _size_error(a: Any, b: Any, ta: bool, tb: bool) -> errors.InvalidArgumentErr
                     f"{list(np.shape(b))} (transpose_a={ta}, transpose_b={tb})")
 
 
+#: products of at least this many multiply-adds are split into column (or row) blocks
+#: run on the kernel threads with single-threaded BLAS (see ``ops.parallel``: BLAS's own
+#: threads stall whenever another process holds a core)
+SPLIT_MACS = 1 << 21
+
+
+def _blocks(dim: int) -> list[int]:
+    """Block boundaries along a dimension of ``dim``: up to 4 blocks of >= 64, on
+    multiples of 8; fixed by the shape alone, so results never depend on thread count."""
+    parts = min(4, dim // 64)
+    return [dim * i // parts // 8 * 8 for i in range(parts)] + [dim]
+
+
+def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` of 2-D float arrays; large products in blocks on the kernel threads."""
+    m, k = a.shape
+    n = b.shape[1]
+    if (m * n * k < SPLIT_MACS or a.dtype != b.dtype or a.dtype.kind != "f"
+            or k != b.shape[0] or max(m, n) < 128):
+        return np.matmul(a, b)
+    out = np.empty((m, n), a.dtype)
+    if n >= m:
+        cuts = _blocks(n)
+
+        def work(i: int, worker: int) -> None:
+            s, e = cuts[i], cuts[i + 1]
+            np.matmul(a, b[:, s:e], out=out[:, s:e])
+    else:
+        cuts = _blocks(m)
+
+        def work(i: int, worker: int) -> None:
+            s, e = cuts[i], cuts[i + 1]
+            np.matmul(a[s:e], b, out=out[s:e])
+
+    parallel.run(work, len(cuts) - 1)
+    return out
+
+
 @registry.register_kernel("MatMul")
 def _matmul(ctx: registry.KernelContext, a: Any, b: Any) -> Any:
     attrs = ctx.attrs
     ta, tb = attrs["transpose_a"], attrs["transpose_b"]
     try:
-        return np.matmul(a.T if ta else a, b.T if tb else b)
+        x, y = a.T if ta else a, b.T if tb else b
+        if type(x) is np.ndarray and type(y) is np.ndarray and x.ndim == 2 and y.ndim == 2:
+            return product(x, y)
+        return np.matmul(x, y)
     except ValueError:
         raise _size_error(a, b, ta, tb) from None
 
