@@ -203,3 +203,17 @@ def test_matmul_blocks_any_threads(m, k, n, ta, tb):
     want = (a.T if ta else a).astype(np.float64) @ (b.T if tb else b).astype(np.float64)
     np.testing.assert_allclose(got[0], want, rtol=1e-4, atol=1e-4)
     assert got[0].dtype == np.float32 and got[0].shape == (m, n)
+
+
+def test_tiled_max_pool_grad_any_threads_and_chunks(monkeypatch):
+    x = RNG.integers(-2, 2, size=(7, 8, 6, 5)).astype(np.float32)
+    x[x == -2] = -0.0
+    x[2, 0, 0, 1] = np.nan
+    g = conv_ops._geometry(8, 6, 2, 2, {"strides_hw": (2, 2), "padding": "VALID"})
+    assert conv_fast.tiles(g, 8, 6)
+    dy = RNG.normal(size=(7, 4, 3, 5)).astype(np.float32)
+    ctx = _Ctx()
+    want = conv_ops._max_pool_grad_general(x, dy, g)
+    for got in _variants(monkeypatch, lambda: conv_fast.max_pool_grad_tiled(ctx, x, dy, g)):
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))

@@ -315,39 +315,56 @@ def tiles(g: Any, h: int, w: int) -> bool:
 def max_pool_grad_tiled(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray:
     """``MaxPoolGrad`` for tiling windows: ``dy`` goes to the first maximum (in row-major
     window order) of each window — to its first pixel if it has none (NaN); every other
-    input pixel gets 0."""
+    input pixel gets 0. Chunk by chunk over the batch on the kernel threads."""
     n, h, w, c = x.shape
     kh, kw, oh, ow = g.kh, g.kw, g.oh, g.ow
     k = kh * kw
     pool = session_pool(ctx)
-    win = pool.take((kh, kw, n, oh, ow, c), x.dtype, "mp_win")
-    np.copyto(win, x.reshape(n, oh, kh, ow, kw, c).transpose(2, 4, 0, 1, 3, 5))
-    win = win.reshape(k, n, oh, ow, c)
-    best = pool.take((n, oh, ow, c), x.dtype, "mp_best")
-    if k == 1:
-        np.copyto(best, win[0])
-    else:
-        np.maximum(win[0], win[1], out=best)
-        for r in win[2:]:
-            np.maximum(best, r, out=best)
-    hit = pool.take((k, n, oh, ow, c), np.dtype(bool), "mp_hit")
-    np.equal(win, best, out=hit)
-    # Keep only the first hit of each window; a window without one (NaN) sends its
-    # gradient to its first pixel, as the general path does.
-    taken = pool.take((n, oh, ow, c), np.dtype(bool), "mp_taken")
-    np.copyto(taken, hit[0])
-    for i in range(1, k):
-        np.greater(hit[i], taken, out=hit[i])
-        np.logical_or(taken, hit[i], out=taken)
-    np.less_equal(taken, hit[0], out=hit[0])  # hit[0] or no hit at all
-    part = pool.take((k, n, oh, ow, c), dy.dtype, "mp_part")
-    np.multiply(hit, dy, out=part)
     out = output(ctx, (n, h, w, c), dy.dtype)
     if out is None:
         out = np.empty((n, h, w, c), dy.dtype)
-    # 0 + part, as accumulating into zeros would (turns -0 into +0).
-    np.add(part.reshape(kh, kw, n, oh, ow, c).transpose(2, 3, 0, 4, 1, 5),
-           dy.dtype.type(0), out=out.reshape(n, oh, kh, ow, kw, c))
+    per = _pool_chunk(n, x)
+    count = -(-n // per)
+    threads = max(1, min(parallel.kernel_threads(), count))
+    scratch = [(pool.take((kh, kw, per, oh, ow, c), x.dtype, ("mp_win", i)),
+                pool.take((per, oh, ow, c), x.dtype, ("mp_best", i)),
+                pool.take((k, per, oh, ow, c), np.dtype(bool), ("mp_hit", i)),
+                pool.take((per, oh, ow, c), np.dtype(bool), ("mp_taken", i)),
+                pool.take((k, per, oh, ow, c), dy.dtype, ("mp_part", i)))
+               for i in range(threads)]
+    zero = dy.dtype.type(0)
+
+    def work(i: int, worker: int) -> None:
+        s, e = i * per, min(n, i * per + per)
+        m = e - s
+        win_b, best_b, hit_b, taken_b, part_b = scratch[worker]
+        win = win_b[:, :, :m]
+        np.copyto(win, x[s:e].reshape(m, oh, kh, ow, kw, c).transpose(2, 4, 0, 1, 3, 5))
+        win = win.reshape(k, m, oh, ow, c)
+        best = best_b[:m]
+        if k == 1:
+            np.copyto(best, win[0])
+        else:
+            np.maximum(win[0], win[1], out=best)
+            for r in win[2:]:
+                np.maximum(best, r, out=best)
+        hit = hit_b[:, :m]
+        np.equal(win, best, out=hit)
+        # Keep only the first hit of each window; a window without one (NaN) sends its
+        # gradient to its first pixel, as the general path does.
+        taken = taken_b[:m]
+        np.copyto(taken, hit[0])
+        for j in range(1, k):
+            np.greater(hit[j], taken, out=hit[j])
+            np.logical_or(taken, hit[j], out=taken)
+        np.less_equal(taken, hit[0], out=hit[0])  # hit[0] or no hit at all
+        part = part_b[:, :m]
+        np.multiply(hit, dy[s:e], out=part)
+        # 0 + part, as accumulating into zeros would (turns -0 into +0).
+        np.add(part.reshape(kh, kw, m, oh, ow, c).transpose(2, 3, 0, 4, 1, 5), zero,
+               out=out[s:e].reshape(m, oh, kh, ow, kw, c))
+
+    parallel.run(work, count, threads)
     return out
 
 
