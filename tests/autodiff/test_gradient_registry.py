@@ -246,6 +246,8 @@ CASES: dict[str, list[C]] = {
                           [(1, 4, 4, 1), (1, 2, 2, 1), (1, 4, 4, 1)],
                           gen=["nchw", "any", "any"])],
     "AvgPool": [C(_avgpool, [(1, 3, 3, 2)])],
+    "LRN": [C(lambda x: tk.nn.lrn(x, depth_radius=1, bias=1.0, alpha=0.5, beta=0.75),
+              [(1, 2, 2, 4)])],
     "AvgPoolGrad": [C(_grad_of(_avgpool), [(1, 3, 3, 2), (1, 3, 3, 2)])],
 }
 

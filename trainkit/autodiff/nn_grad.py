@@ -256,4 +256,8 @@ def _lrn_gradient(op: Operation, grad: Tensor) -> list:
     return [lrn_grad(grad, op.inputs[0], op.outputs[0], op.attrs)]
 
 
+# TF1 registers no gradient for LRNGrad either (no second derivatives through LRN).
+registry.not_differentiable("LRNGrad")
+
+
 __all__: list[str] = []

@@ -17,7 +17,7 @@ import numpy as np
 from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import buffer_pool
+from trainkit.ops import buffer_pool, parallel
 from trainkit.ops.op_util import make_op, unary
 
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -71,7 +71,17 @@ def softsign(features: Any, name: str | None = None) -> Tensor:
 @registry.register_kernel("Relu")
 def _relu(ctx: registry.KernelContext, x: Any) -> Any:
     x = np.asarray(x)
-    return np.maximum(x, x.dtype.type(0), out=buffer_pool.output(ctx, x.shape, x.dtype))
+    out = buffer_pool.output(ctx, x.shape, x.dtype)
+    zero = x.dtype.type(0)
+    if out is None or not x.flags.c_contiguous:
+        return np.maximum(x, zero, out=out)
+    xf, of = x.reshape(-1), out.reshape(-1)
+
+    def work(s: int, e: int) -> None:
+        np.maximum(xf[s:e], zero, out=of[s:e])
+
+    parallel.for_blocks(xf.size, x.itemsize, work)
+    return out
 
 
 @registry.register_kernel("Relu6")
@@ -124,8 +134,17 @@ def _relu_grad(ctx: registry.KernelContext, g: Any, x: Any) -> Any:
     if out is None:
         return np.multiply(g, x > 0, dtype=g.dtype)
     mask = buffer_pool.session_pool(ctx).take(x.shape, np.dtype(bool), "relu_mask")
-    np.greater(x, 0, out=mask)
-    return np.multiply(g, mask, out=out)
+    if not (g.flags.c_contiguous and x.flags.c_contiguous):
+        np.greater(x, 0, out=mask)
+        return np.multiply(g, mask, out=out)
+    gf, xf, mf, of = g.reshape(-1), x.reshape(-1), mask.reshape(-1), out.reshape(-1)
+
+    def work(s: int, e: int) -> None:
+        np.greater(xf[s:e], 0, out=mf[s:e])
+        np.multiply(gf[s:e], mf[s:e], out=of[s:e])
+
+    parallel.for_blocks(gf.size, g.itemsize, work)
+    return out
 
 
 @registry.register_kernel("Relu6Grad")
@@ -267,7 +286,16 @@ def _bias_add(ctx: registry.KernelContext, x: Any, b: Any) -> Any:
     x = np.asarray(x)
     dtype = np.result_type(x, b)
     out = buffer_pool.output(ctx, x.shape, dtype) if np.ndim(x) else None
-    return np.add(x, _bias_view(x, b, ctx.attrs["data_format"]), out=out)
+    if (out is None or ctx.attrs["data_format"] == "NCHW" or not x.flags.c_contiguous
+            or x.dtype != dtype):
+        return np.add(x, _bias_view(x, b, ctx.attrs["data_format"]), out=out)
+    x2, o2 = x.reshape(-1, c), out.reshape(-1, c)
+
+    def work(s: int, e: int) -> None:
+        np.add(x2[s:e], b, out=o2[s:e])
+
+    parallel.for_blocks(x2.shape[0], c * x.itemsize, work)
+    return out
 
 
 def bias_add_grad(grad: Tensor, data_format: str = "NHWC") -> Tensor:

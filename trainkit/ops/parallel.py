@@ -159,4 +159,27 @@ def run(work: Callable[[int, int], None], chunks: int, threads: int | None = Non
             raise failed[0]
 
 
-__all__ = ["run", "kernel_threads", "set_kernel_threads", "single_threaded_blas"]
+#: arrays below this many bytes are processed in one call by :func:`for_blocks`
+BLOCKS_MIN_BYTES = 1 << 20
+#: bytes per block of :func:`for_blocks`
+BLOCK_BYTES = 1 << 18
+
+
+def for_blocks(n: int, item_bytes: int, work: Callable[[int, int], None]) -> None:
+    """Calls ``work(start, stop)`` over ``BLOCK_BYTES``-sized blocks of ``n`` items (rows
+    of ``item_bytes`` each) on the kernel threads; one call ``work(0, n)`` when the whole
+    is below ``BLOCKS_MIN_BYTES``. For elementwise and row-wise work, whose results do
+    not depend on the blocking."""
+    if n * item_bytes < BLOCKS_MIN_BYTES:
+        work(0, n)
+        return
+    per = max(1, BLOCK_BYTES // max(1, item_bytes))
+
+    def chunk(i: int, worker: int) -> None:
+        s = i * per
+        work(s, min(n, s + per))
+
+    run(chunk, -(-n // per))
+
+
+__all__ = ["run", "for_blocks", "kernel_threads", "set_kernel_threads", "single_threaded_blas"]
