@@ -4,7 +4,7 @@ Each workload of ``models`` is trained by ``feed_dict`` from preloaded batches. 
 per batch size: steps/s (best of 5 timed batches of steps), and the milliseconds of one
 step split into forward / backward / update, from traced steps
 (``RunOptions.FULL_TRACE``: every op's time in ``RunMetadata.step_stats``, classified
-by :func:`phase`; median over 5 traced steps); and the process's peak RSS at the end.
+by :func:`phase`; median over 3 traced steps); and the process's peak RSS at the end.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from benchmarks.timing import rss_mb
 _GRAD = re.compile(r"^gradients(_\d+)?/")
 _OPTIMIZERS = ("Adam", "RMSProp", "GradientDescent", "Momentum", "Adagrad", "Adadelta")
 _UPDATE = re.compile(r"^(" + "|".join(_OPTIMIZERS) + r")(_\d+)?(/|$)")
-TRACED_STEPS = 5
+TRACED_STEPS = 3
 
 
 def phase(node_name: str, op_type: str = "") -> str:

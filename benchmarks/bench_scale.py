@@ -43,7 +43,7 @@ def _mlp_problem(batch: int, width: int, quick: bool) -> bench_mlp.Problem:
     y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, size=n)]
     weights = [(bench_mlp.glorot(rng, i, o), np.zeros(o, np.float32))
                for i, o in zip(sizes[:-1], sizes[1:])]
-    return bench_mlp.Problem(sizes, batch, x, y, weights, 0.02 if quick else 0.5)
+    return bench_mlp.Problem(sizes, batch, x, y, weights, 0.02 if quick else 0.4)
 
 
 def _mlp_ms(tf: ModuleType, prob: bench_mlp.Problem) -> float:
@@ -75,7 +75,7 @@ def run(tf: ModuleType, cfg: dict[str, Any]) -> dict[str, Any]:
         reset_peak_rss()
         if model == "cnn":
             prob = models.deep_mnist(batch=batch, quick=quick, width=width)
-            prob.budget = 0.02 if quick else 0.6
+            prob.budget = 0.02 if quick else 0.4
             ms = 1e3 / train_graph(tf, prob, traced=False)["steps_s"]
         else:
             ms = _mlp_ms(tf, _mlp_problem(batch, width, quick))

@@ -84,7 +84,7 @@ def deep_mnist(batch: int = 50, quick: bool = False, width: int = 0) -> Problem:
               ("fc1_b", np.full(dense, 0.1, np.float32)),
               ("fc2_w", _trunc(rng, (dense, 10), 0.1)),
               ("fc2_b", np.full(10, 0.1, np.float32))]
-    return Problem("deep_mnist", batch, x, y, params, 1e-4, 0.05 if quick else 1.5, width)
+    return Problem("deep_mnist", batch, x, y, params, 1e-4, 0.05 if quick else 0.8, width)
 
 
 def cifar10(batch: int = 128, quick: bool = False) -> Problem:
@@ -104,7 +104,7 @@ def cifar10(batch: int = 128, quick: bool = False) -> Problem:
               ("local4_b", np.full(d4, 0.1, np.float32)),
               ("softmax_w", _trunc(rng, (d4, 10), 1 / 192.0)),
               ("softmax_b", np.zeros(10, np.float32))]
-    return Problem("cifar10", batch, x, y, params, 0.1, 0.05 if quick else 1.5)
+    return Problem("cifar10", batch, x, y, params, 0.1, 0.05 if quick else 0.8)
 
 
 def autoencoder(batch: int = 256, quick: bool = False) -> Problem:
@@ -117,7 +117,7 @@ def autoencoder(batch: int = 256, quick: bool = False) -> Problem:
     for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
         params.append((f"l{i}_w", rng.standard_normal((a, b)).astype(np.float32) * 0.1))
         params.append((f"l{i}_b", rng.standard_normal(b).astype(np.float32) * 0.1))
-    return Problem("autoencoder", batch, x, x, params, 0.01, 0.05 if quick else 1.0)
+    return Problem("autoencoder", batch, x, x, params, 0.01, 0.05 if quick else 0.8)
 
 
 PROBLEMS = {"deep_mnist": deep_mnist, "cifar10": cifar10, "autoencoder": autoencoder}
