@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import time
 from types import ModuleType
 from typing import Any
 
@@ -48,6 +49,19 @@ def split_ms(step_stats: Any) -> dict[str, float]:
     return out
 
 
+CPU_STEPS = 5
+
+
+def cpu_ms(step: Any) -> float:
+    """Process CPU time (user + system, all threads) per call of ``step``, in ms: less
+    sensitive than wall time to other processes on a shared machine (but a library whose
+    idle threads spin is charged for the spinning)."""
+    t0 = time.process_time()
+    for _ in range(CPU_STEPS):
+        step()
+    return (time.process_time() - t0) / CPU_STEPS * 1e3
+
+
 def traced_split(tf: ModuleType, sess: Any, fetches: Any, feed: Any) -> dict[str, float]:
     """Median per-phase milliseconds over ``TRACED_STEPS`` traced runs of ``fetches``."""
     runs = []
@@ -76,8 +90,9 @@ def train_graph(tf: ModuleType, prob: models.Problem, traced: bool = True
         sess.run(net.init)
         fetches = [net.train_op, net.loss]
         loss6, steps = measure(lambda: sess.run(fetches, feed_dict=feed())[1], prob)
+        cpu = cpu_ms(lambda: sess.run(fetches, feed_dict=feed())) if traced else None
         split = traced_split(tf, sess, fetches, feed) if traced else None
-    return {"steps_s": steps, "split": split, "loss6": loss6}
+    return {"steps_s": steps, "split": split, "loss6": loss6, "cpu_ms": cpu}
 
 
 def result(name: str, runs: dict[int, dict[str, Any]]) -> dict[str, Any]:
@@ -85,6 +100,8 @@ def result(name: str, runs: dict[int, dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"info": {}}
     for b, r in runs.items():
         out[f"b{b}_steps_s"] = r["steps_s"]
+        if r.get("cpu_ms") is not None:
+            out[f"b{b}_cpu_ms"] = r["cpu_ms"]
         for ph in PHASES:
             if r.get("split") is not None:
                 out[f"b{b}_{ph}_ms"] = r["split"][ph]

@@ -15,6 +15,7 @@ import numpy as np
 
 from benchmarks import models
 from benchmarks.bench_mlp import measure
+from benchmarks.bench_models import cpu_ms
 from benchmarks.registry import MODEL_BATCHES, PHASES
 from benchmarks.timing import rss_mb
 
@@ -117,6 +118,7 @@ def autoencoder(cfg: dict[str, Any]) -> dict[str, Any]:
             return net.step(xb, yb, split)
 
         loss6, steps = measure(step, prob)
+        out[f"b{batch}_cpu_ms"] = cpu_ms(step)
         split: dict[str, list[float]] = {}
         for _ in range(5):
             step(split)

@@ -16,6 +16,7 @@ import numpy as np
 
 from benchmarks import models
 from benchmarks.bench_mlp import measure
+from benchmarks.bench_models import cpu_ms
 from benchmarks.peers_torch import _torch
 from benchmarks.registry import MODEL_BATCHES, PHASES
 from benchmarks.timing import rss_mb
@@ -130,11 +131,12 @@ def train(torch: Any, prob: models.Problem) -> dict[str, Any]:
         return loss.item()
 
     loss6, steps = measure(step, prob)
+    cpu = cpu_ms(step)
     split: dict[str, list[float]] = {}
     for _ in range(5):
         step(split)
     return {"steps_s": steps, "split": {k: statistics.median(split[k]) for k in PHASES},
-            "loss6": loss6}
+            "loss6": loss6, "cpu_ms": cpu}
 
 
 def _run(name: str, cfg: dict[str, Any]) -> dict[str, Any]:
@@ -144,6 +146,7 @@ def _run(name: str, cfg: dict[str, Any]) -> dict[str, Any]:
     for b in MODEL_BATCHES[name]:
         r = train(torch, models.PROBLEMS[name](batch=b, quick=quick))
         out[f"b{b}_steps_s"] = r["steps_s"]
+        out[f"b{b}_cpu_ms"] = r["cpu_ms"]
         for ph in PHASES:
             out[f"b{b}_{ph}_ms"] = r["split"][ph]
         out["info"][f"b{b}_loss_step6"] = r["loss6"]

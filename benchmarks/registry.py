@@ -151,6 +151,7 @@ def model_cases(name: str) -> list[tuple[str, str, str, bool]]:
     out = []
     for b in MODEL_BATCHES[name]:
         out.append((f"b{b}_steps_s", f"batch {b}: train step", "steps/s", True))
+        out.append((f"b{b}_cpu_ms", f"batch {b}: CPU time (all threads)", "ms/step", False))
         for ph, label in zip(PHASES, ("forward", "backward", "update")):
             out.append((f"b{b}_{ph}_ms", f"batch {b}: {label} (traced)", "ms/step", False))
     out.append(("hwm_mb", "peak RSS", "MiB", False))
