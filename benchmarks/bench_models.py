@@ -1,7 +1,7 @@
 """Benchmarks of the models people train (issue 17): trainkit vs TF1 graph mode.
 
 Each workload of ``models`` is trained by ``feed_dict`` from preloaded batches. Reported
-per batch size: steps/s (best of 5 timed batches of steps), and the milliseconds of one
+per batch size: steps/s (best of 3 timed batches of steps), and the milliseconds of one
 step split into forward / backward / update, from traced steps
 (``RunOptions.FULL_TRACE``: every op's time in ``RunMetadata.step_stats``, classified
 by :func:`phase`; median over 3 traced steps), the process CPU time per step, and the
