@@ -62,3 +62,19 @@ def test_set_kernel_threads_validates():
     for bad in (0, -1, 1.5, True, "2"):
         with pytest.raises(ValueError, match="kernel threads"):
             parallel.set_kernel_threads(bad)
+
+
+def test_pool_works_in_a_forked_child():
+    import os
+
+    parallel.run(lambda i, w: None, 4, 2)  # the parent's pool exists
+    pid = os.fork()
+    if pid == 0:  # child: must not wait for pool threads that do not exist here
+        out = []
+        try:
+            parallel.run(lambda i, w: out.append(i), 6, 2)
+            os._exit(0 if sorted(out) == list(range(6)) else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

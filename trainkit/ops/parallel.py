@@ -38,6 +38,12 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {"threads": None, "executor": None, "workers": 0, "blas": None}
 
 
+def _forget_executor_after_fork() -> None:
+    """A forked child has none of the parent's pool threads: start a new pool there."""
+    _state["executor"], _state["workers"] = None, 0
+    _blas_users[0] = 0
+
+
 def _usable_cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -91,6 +97,8 @@ def _blas_controllers() -> list:
 
 _blas_users = [0]
 _blas_saved: list = []
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_executor_after_fork)
 
 
 @contextlib.contextmanager
