@@ -162,7 +162,10 @@ def run(work: Callable[[int, int], None], chunks: int, threads: int | None = Non
         futures = [ex.submit(loop, k) for k in range(1, threads)]
         loop(0)
         for f in futures:
-            f.result()
+            # A helper the OS has not scheduled yet has no chunk left to do: drop it
+            # rather than wait a time slice for it to start (a loaded machine).
+            if not f.cancel():
+                f.result()
         if failed:
             raise failed[0]
 
