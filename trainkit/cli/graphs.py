@@ -15,53 +15,24 @@ import trainkit as tk
 from trainkit.cli import plugins
 from trainkit.cli.config import Config
 from trainkit.cli.inputs import Splits
-from trainkit.cli.models import get_model
 
 
 def optimizer(cfg: Config, lr: Any) -> Any:
-    """The ``[optimizer]`` a config names, with learning rate ``lr``."""
+    """The ``[optimizer]`` a config names, with learning rate ``lr`` (the schedule's)."""
     o = cfg.optimizer
-    if o.type == "sgd":
-        return tk.train.GradientDescentOptimizer(lr)
-    if o.type == "momentum":
-        return tk.train.MomentumOptimizer(lr, o.momentum, use_nesterov=o.use_nesterov)
-    if o.type == "adam":
-        return tk.train.AdamOptimizer(lr, beta1=o.beta1, beta2=o.beta2, epsilon=o.epsilon)
-    if o.type == "adagrad":
-        return tk.train.AdagradOptimizer(lr)
-    if o.type == "rmsprop":
-        return tk.train.RMSPropOptimizer(lr, decay=o.decay, momentum=o.momentum,
-                                         epsilon=o.epsilon)
-    return tk.train.AdadeltaOptimizer(lr, rho=o.rho, epsilon=o.epsilon)
+    return o.component.fn(**{**o.args, "learning_rate": lr})
 
 
 def learning_rate(cfg: Config, global_step: Any) -> Any:
     """The ``[schedule]``'s learning rate over ``global_step``, named ``learning_rate``."""
     # Built in a scope: the schedules' own constants would otherwise take the top-level
     # name "learning_rate" that hooks address as "learning_rate:0".
+    s = cfg.schedule
     with tk.name_scope("lr_schedule"):
-        lr = _schedule(cfg, global_step)
+        lr = s.component.fn(learning_rate=cfg.optimizer.learning_rate,
+                            global_step=global_step, **s.args)
+        lr = tk.cast(lr, tk.float32)
     return tk.identity(lr, name="learning_rate")
-
-
-def _schedule(cfg: Config, global_step: Any) -> Any:
-    s, lr0 = cfg.schedule, cfg.optimizer.learning_rate
-    if s.type == "constant":
-        lr = tk.constant(lr0, dtype=tk.float32)
-    elif s.type == "exponential_decay":
-        lr = tk.train.exponential_decay(lr0, global_step, s.decay_steps, s.decay_rate,
-                                        staircase=s.staircase)
-    elif s.type == "inverse_time_decay":
-        lr = tk.train.inverse_time_decay(lr0, global_step, s.decay_steps, s.decay_rate,
-                                         staircase=s.staircase)
-    elif s.type == "cosine_decay":
-        lr = tk.train.cosine_decay(lr0, global_step, s.decay_steps, alpha=s.alpha)
-    elif s.type == "polynomial_decay":
-        lr = tk.train.polynomial_decay(lr0, global_step, s.decay_steps,
-                                       end_learning_rate=s.end_learning_rate, power=s.power)
-    else:
-        lr = tk.train.piecewise_constant(global_step, s.boundaries, s.values)
-    return tk.cast(lr, tk.float32)
 
 
 def head(splits: Splits, outputs: Any, labels: Any) -> tuple[Any, dict[str, Any]]:
@@ -78,9 +49,9 @@ def head(splits: Splits, outputs: Any, labels: Any) -> tuple[Any, dict[str, Any]
 
 def model(cfg: Config, x: Any, splits: Splits, training: Any, reuse: Any) -> Any:
     """The ``[model]``'s outputs for ``x``, its variables under the ``model`` scope."""
-    builder, _ = get_model(cfg.model.type)
+    m = cfg.model
     with tk.variable_scope("model", reuse=reuse):
-        return builder(x, cfg.model, splits.num_outputs, training)
+        return m.component.fn(x, splits.num_outputs, training, **m.args)
 
 
 def eval_metrics(cfg: Config, splits: Splits, batch: int = 256) -> tuple[dict, Any]:

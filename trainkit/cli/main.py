@@ -162,12 +162,11 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from trainkit.cli import plugins
     from trainkit.cli.inputs import load_splits
-    from trainkit.cli.models import get_model
     from trainkit.cli.runner import check_writable, run_dir_of
 
     cfg = load_config(args.config, args.overrides)
     hooks = plugins.check_hooks(cfg)
-    splits = load_splits(cfg, get_model(cfg.model.type)[1])
+    splits = load_splits(cfg)
     check_writable(run_dir_of(cfg, args.logdir))  # creates nothing
     task = "classification" if splits.classification else "regression"
     print(f"{args.config}: OK — {cfg.model.type} {task} on {len(splits.x_train)} train / "

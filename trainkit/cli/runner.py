@@ -19,7 +19,6 @@ from trainkit.cli import plugins
 from trainkit.cli.config import Config, ConfigError, resolve_path
 from trainkit.cli.graphs import TrainGraph, build_train_graph, eval_metrics
 from trainkit.cli.inputs import Splits, load_splits
-from trainkit.cli.models import get_model
 from trainkit.training.checkpoint_reader import describe_checkpoint
 
 _LOG = logging.getLogger("trainkit.cli")
@@ -125,8 +124,7 @@ def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
             writable or holds a damaged checkpoint (nothing is written then).
     """
     hook_specs = plugins.check_hooks(cfg)
-    images = get_model(cfg.model.type)[1]
-    splits = load_splits(cfg, images)
+    splits = load_splits(cfg)
     steps = max_steps if max_steps is not None else cfg.run.steps
     run_dir = run_dir_of(cfg, logdir)
     check_writable(run_dir)
@@ -206,8 +204,7 @@ def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None =
     Raises:
         ConfigError: no checkpoint to evaluate, a damaged one, or one of another model.
     """
-    images = get_model(cfg.model.type)[1]
-    splits = splits or load_splits(cfg, images)
+    splits = splits or load_splits(cfg)
     path = checkpoint or str(run_dir_of(cfg))
     if Path(path).is_dir():
         ckpt = tk.train.latest_checkpoint(path)
