@@ -11,6 +11,7 @@ from trainkit.hooks import (  # noqa: F401
     CheckpointSaverListener,
     EarlyStoppingHook,
     EvaluationHook,
+    EvaluationResults,
     FeedFnHook,
     FinalOpsHook,
     GlobalStepWaiterHook,
@@ -26,6 +27,8 @@ from trainkit.hooks import (  # noqa: F401
     StepCounterHook,
     StopAtStepHook,
     SummarySaverHook,
+    WriterHook,
+    evaluation_results,
     hook_timing,
 )
 from trainkit.summary.event_reader import summary_iterator  # noqa: F401

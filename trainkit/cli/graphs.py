@@ -140,11 +140,10 @@ def build_train_graph(cfg: Config, splits: Splits, hook_specs: list, steps: int,
         inject = {"loss_tensor": loss, "loss": loss, "output_dir": str(run_dir),
                   "checkpoint_dir": str(run_dir), "summary_dir": str(run_dir)}
         eval_hook = None
-        if cfg.run.eval_every_steps:
+        if cfg.run.eval_every_steps:  # at_end: the last step's evaluation is in the events
             eval_hook = tk.train.EvaluationHook(
                 ev_metrics, init_op=ev_init, every_n_steps=cfg.run.eval_every_steps,
-                output_dir=str(run_dir), name="eval")
-            inject["evaluation_hook"] = eval_hook
+                output_dir=str(run_dir), name="eval", at_end=True)
         user_hooks = [plugins.instantiate(cls, args, graph, inject, f"hooks[{i}]")
                       for i, (cls, args) in enumerate(hook_specs)]
         stopper = StopOnSignal()
@@ -156,7 +155,7 @@ def build_train_graph(cfg: Config, splits: Splits, hook_specs: list, steps: int,
             hooks.append(tk.train.LoggingTensorHook(
                 {"step": gs, "loss": loss, **named}, every_n_iter=cfg.run.log_every_steps))
         if eval_hook is not None:
-            hooks.append(eval_hook)  # before user hooks, so early stopping sees fresh metrics
+            hooks.append(eval_hook)  # it publishes on the graph: hook order does not matter
         hooks += user_hooks
         scaffold = tk.train.Scaffold(saver=tk.train.Saver(max_to_keep=cfg.run.max_to_keep))
     return TrainGraph(graph, train_op, hooks, scaffold, stopper, cfg, run_dir, steps)
