@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import numpy as np
 
 from trainkit.cli.errors import ConfigError
 from trainkit.cli.schema import ExistingFile, OpenFraction
-
-if TYPE_CHECKING:
-    from trainkit.cli.config import Config
 
 EvalFraction = Annotated[float, OpenFraction]
 
@@ -96,8 +93,9 @@ def npz(npz: Annotated[str, ExistingFile], features_key: str = "x", labels_key: 
     return Splits(x[tr], y[tr], x[ev], y[ev], classification, n_out)
 
 
-def load_splits(cfg: Config, images: bool | None = None) -> Splits:
-    """Loads the data a config names (``images`` defaults to what its model takes).
+def load_splits(cfg: Any, images: bool | None = None) -> Splits:
+    """Loads the data a config (a :class:`trainkit.cli.config.Config`) names; ``images``
+    defaults to what its model takes.
 
     Raises:
         ConfigError: a missing file or key, or arrays that do not fit together.
