@@ -44,6 +44,7 @@ class RunConfig:
     max_to_keep: int = 5
     progress_bar: str = "auto"
     hooks_dir: str = ""
+    threads: int = 0
 
 
 @dataclass
@@ -172,7 +173,7 @@ def validate(cfg: Config) -> Config:
     _choice("run.progress_bar", cfg.run.progress_bar, ("auto", "true", "false"))
     _positive("run.steps", cfg.run.steps)
     for key in ("checkpoint_every_steps", "summary_every_steps", "log_every_steps",
-                "eval_every_steps", "max_to_keep"):
+                "eval_every_steps", "max_to_keep", "threads"):
         _positive(f"run.{key}", getattr(cfg.run, key), allow_zero=True)
     if cfg.model.component.meta.get("regression") and \
             not cfg.data.component.meta.get("regression"):

@@ -17,7 +17,7 @@ import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trainkit.cli.config import ConfigError, load_config
 
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
                    metavar="KEY.PATH=VALUE", help="override a config value (TOML syntax)")
     t.add_argument("--max-steps", type=int, metavar="N", help="train to global step N")
     t.add_argument("--logdir", metavar="DIR", help="parent directory of the run directory")
+    _threads_arg(t)
     t.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show the tqdm progress bar (default: run.progress_bar, 'auto' "
                    "= only on a terminal)")
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--set", dest="overrides", action="append", default=[],
                    metavar="KEY.PATH=VALUE")
     e.add_argument("--logdir", metavar="DIR")
+    _threads_arg(e)
     c = sub.add_parser("check", help="validate a config without running it",
                        description="Validate CONFIG (keys, names, data files, hooks and their "
                        "arguments, that the run directory could be written) without "
@@ -71,11 +73,29 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--set", dest="overrides", action="append", default=[],
                    metavar="KEY.PATH=VALUE")
     c.add_argument("--logdir", metavar="DIR", help="check that DIR/<name> could be written")
+    _threads_arg(c)
     i = sub.add_parser("inspect", help="list the tensors of a checkpoint",
                        description="List name, dtype, shape and checksum of every tensor in "
                        "a checkpoint (a prefix, or a directory's latest).", epilog=_EPILOG)
     i.add_argument("path", metavar="PATH")
     return p
+
+
+def _threads_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--threads", type=int, metavar="N", help="BLAS threads (default: "
+                   "run.threads, else 1; more only helps big models on idle cores)")
+
+
+def _load(args: argparse.Namespace) -> Any:
+    """The config of a train/eval/check command, with its command-line overrides."""
+    cfg = load_config(args.config, args.overrides)
+    if getattr(args, "threads", None) is not None:
+        if args.threads < 0:
+            raise ConfigError(f"--threads: must be >= 0, got {args.threads}.")
+        cfg.run.threads = args.threads
+    if getattr(args, "logdir", None):
+        cfg.run.logdir = args.logdir
+    return cfg
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -116,11 +136,9 @@ def _console_logging() -> Iterator[None]:
 def _cmd_train(args: argparse.Namespace) -> int:
     from trainkit.cli import runner
 
-    cfg = load_config(args.config, args.overrides)
+    cfg = _load(args)
     if args.max_steps is not None and args.max_steps <= 0:
         raise ConfigError(f"--max-steps: must be > 0, got {args.max_steps}.")
-    if args.logdir:
-        cfg.run.logdir = args.logdir
     res = runner.train(cfg, max_steps=args.max_steps, progress=args.progress)
     print(_summary_line(cfg.name, res))
     print("  eval:        " + ", ".join(f"{k} = {v:.4f}" for k, v in res.metrics.items()))
@@ -150,9 +168,7 @@ def _summary_line(name: str, res: TrainResult) -> str:
 def _cmd_eval(args: argparse.Namespace) -> int:
     from trainkit.cli import runner
 
-    cfg = load_config(args.config, args.overrides)
-    if args.logdir:
-        cfg.run.logdir = args.logdir
+    cfg = _load(args)
     ckpt = runner.resolve_checkpoint_arg(cfg, args.checkpoint)
     metrics = runner.evaluate(cfg, ckpt)
     print(", ".join(f"{k} = {v:.4f}" for k, v in metrics.items()))
@@ -164,14 +180,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from trainkit.cli.inputs import load_splits
     from trainkit.cli.runner import check_writable, run_dir_of
 
-    cfg = load_config(args.config, args.overrides)
+    cfg = _load(args)
     hooks = plugins.check_hooks(cfg)
     splits = load_splits(cfg)
     check_writable(run_dir_of(cfg, args.logdir))  # creates nothing
+    from trainkit.client import threads
+
     task = "classification" if splits.classification else "regression"
     print(f"{args.config}: OK — {cfg.model.type} {task} on {len(splits.x_train)} train / "
           f"{len(splits.x_eval)} eval examples, {cfg.run.steps} steps, "
-          f"{len(hooks)} extra hook(s).")
+          f"{len(hooks)} extra hook(s), {threads.plan(cfg.run.threads or None).describe()}.")
     return EXIT_OK
 
 

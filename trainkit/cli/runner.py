@@ -39,6 +39,19 @@ class TrainResult:
     up_to_date: bool = False
 
 
+def thread_choice(cfg: Config) -> Any:
+    """Applies ``run.threads`` (0: trainkit's default, or the environment's request) and
+    returns the :class:`~trainkit.client.threads.ThreadChoice` the run uses."""
+    from trainkit.client import threads
+
+    return threads.configure(cfg.run.threads or None)
+
+
+def session_config(cfg: Config) -> Any:
+    """The ``ConfigProto`` the CLI's sessions get (its thread count)."""
+    return tk.ConfigProto(intra_op_parallelism_threads=cfg.run.threads)
+
+
 def run_dir_of(cfg: Config, logdir: str | None = None) -> Path:
     """``<logdir>/<name>``, relative to the current directory like TensorBoard's."""
     return Path(logdir or cfg.run.logdir) / cfg.name
@@ -138,6 +151,8 @@ def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
         run = build_train_graph(cfg, splits, hook_specs, steps, run_dir,
                                 _show_progress(cfg, progress))
         ensure_writable(run_dir)
+        _LOG.info("Training with %s; run.threads or --threads N sets it.",
+                  thread_choice(cfg).describe())
         _run(run, result)
     result.metrics = evaluate(cfg, str(run_dir), splits=splits)
     result.checkpoint = tk.train.latest_checkpoint(str(run_dir))
@@ -178,7 +193,8 @@ def _run(run: TrainGraph, result: TrainResult) -> None:
                 save_checkpoint_secs=None,
                 save_summaries_steps=cfg.run.summary_every_steps or None,
                 save_summaries_secs=None,
-                log_step_count_steps=cfg.run.log_every_steps or None) as sess:
+                log_step_count_steps=cfg.run.log_every_steps or None,
+                config=session_config(cfg)) as sess:
             while not sess.should_stop():
                 sess.run(run.train_op)
     finally:
@@ -230,7 +246,7 @@ def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None =
         saver = tk.train.Saver(var_list=model_vars)
         values = {k: v[0] for k, v in metrics.items()}
         updates = [v[1] for v in metrics.values()]
-        with tk.Session() as sess:
+        with tk.Session(config=session_config(cfg)) as sess:
             try:
                 saver.restore(sess, ckpt)
             except tk.errors.DataLossError as e:
