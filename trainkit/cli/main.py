@@ -198,7 +198,11 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     from trainkit.training import checkpoint_reader
 
     try:
-        prefix = checkpoint_reader.resolve_checkpoint(args.path)
+        prefix = args.path
+        if Path(prefix).is_dir():  # the files are the truth (rebuilds a lost state file)
+            from trainkit.training.checkpoint_recovery import restore_point
+
+            prefix = restore_point(prefix).path or checkpoint_reader.resolve_checkpoint(prefix)
         rows = checkpoint_reader.describe_checkpoint(prefix)
     except errors.DataLossError as e:
         raise ConfigError(f"{args.path}: damaged checkpoint: {e.message}") from None

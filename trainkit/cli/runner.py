@@ -19,6 +19,7 @@ from trainkit.cli import plugins
 from trainkit.cli.config import Config, ConfigError, resolve_path
 from trainkit.cli.graphs import TrainGraph, build_train_graph, eval_metrics
 from trainkit.cli.inputs import Splits, load_splits
+from trainkit.training import checkpoint_recovery
 from trainkit.training.checkpoint_reader import describe_checkpoint
 
 _LOG = logging.getLogger("trainkit.cli")
@@ -98,9 +99,9 @@ def _checkpoint_step(run_dir: Path) -> int:
     """
     if not run_dir.is_dir():
         return 0
-    state = tk.train.get_checkpoint_state(str(run_dir))
-    newest = state.model_checkpoint_path if state is not None else ""
-    if newest and Path(newest + ".index").exists():
+    files = checkpoint_recovery.checkpoint_files(str(run_dir))  # the truth, newest first
+    newest = files[0] if files else ""
+    if newest:
         try:
             describe_checkpoint(newest, verify=True)
         except (tk.errors.DataLossError, ValueError) as e:
@@ -108,7 +109,7 @@ def _checkpoint_step(run_dir: Path) -> int:
             raise ConfigError(f"{newest}: the newest checkpoint of the run is damaged ({why}); "
                               "move its files away to resume from an older checkpoint, or "
                               "use another --logdir.") from None
-    ckpt = tk.train.latest_checkpoint(str(run_dir))
+    ckpt = checkpoint_recovery.restore_point(str(run_dir)).path  # rebuilds the state file
     if ckpt is None:
         return 0
     try:
@@ -155,7 +156,7 @@ def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
                   thread_choice(cfg).describe())
         _run(run, result)
     result.metrics = evaluate(cfg, str(run_dir), splits=splits)
-    result.checkpoint = tk.train.latest_checkpoint(str(run_dir))
+    result.checkpoint = checkpoint_recovery.restore_point(str(run_dir)).path
     if result.checkpoint:
         result.final_step = int(tk.train.load_variable(result.checkpoint, "global_step"))
     result.event_files = sorted((str(p) for p in run_dir.glob("events.out.tfevents.*")),
@@ -223,7 +224,7 @@ def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None =
     splits = splits or load_splits(cfg)
     path = checkpoint or str(run_dir_of(cfg))
     if Path(path).is_dir():
-        ckpt = tk.train.latest_checkpoint(path)
+        ckpt = checkpoint_recovery.restore_point(path).path
         if ckpt is None:
             raise ConfigError(f"--checkpoint: no checkpoint in {path}; train first.")
     elif checkpoint is None:
@@ -254,6 +255,8 @@ def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None =
             except (tk.errors.NotFoundError, tk.errors.InvalidArgumentError) as e:
                 raise ConfigError(f"--checkpoint: {ckpt} does not fit the model of this "
                                   f"config: {e.message}") from None
+            _LOG.info("Evaluating checkpoint %s (global step %s) on %d eval examples.", ckpt,
+                      _step_of(ckpt), len(splits.x_eval))
             sess.run(init)
             while True:
                 try:
@@ -262,6 +265,13 @@ def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None =
                     break
             out = sess.run(values)
     return {k: float(np.asarray(v)) for k, v in sorted(out.items())}
+
+
+def _step_of(ckpt: str) -> str:
+    try:
+        return str(int(tk.train.load_variable(ckpt, "global_step")))
+    except (tk.errors.OpError, ValueError, KeyError):
+        return "unknown"
 
 
 def resolve_checkpoint_arg(cfg: Config, value: str | None) -> str | None:
