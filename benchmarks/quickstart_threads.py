@@ -43,8 +43,7 @@ def run_once(setting: str, steps: int, workdir: Path) -> float:
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
     logdir = tempfile.mkdtemp(dir=workdir)
     cmd = [sys.executable, "-m", "trainkit", "train", str(REPO / "configs/quickstart.toml"),
-           "--set", f"run.steps={steps}", "--set", "run.eval_every_steps=0",
-           "--logdir", logdir, "--no-progress"]
+           "--set", f"run.steps={steps}", "--logdir", logdir, "--no-progress"]
     if setting != "default":
         cmd += ["--threads", setting]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
