@@ -74,10 +74,16 @@ def eval_metrics(cfg: Config, splits: Splits, batch: int = 256) -> tuple[dict, A
 
 
 class StopOnSignal(tk.train.SessionRunHook):
-    """Requests a clean stop (hooks' end() runs, so a final checkpoint is saved)."""
+    """Requests a clean stop (hooks' end() runs, so a final checkpoint is saved) once
+    :attr:`signals` (a :class:`~trainkit.cli.signals.StopSignals`) received a signal."""
 
-    def __init__(self) -> None:
-        self.flag = False
+    def __init__(self, signals: Any = None) -> None:
+        self.signals = signals
+
+    @property
+    def flag(self) -> bool:
+        """Whether a stop was asked for."""
+        return self.signals is not None and self.signals.signum is not None
 
     def after_run(self, run_context: Any, run_values: Any) -> None:
         if self.flag:

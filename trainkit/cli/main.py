@@ -2,9 +2,11 @@
 
 Exit codes: 0 success; 2 usage or config error (one clear line on stderr, nothing
 written); 1 training failure (a NaN loss, a hook that raises, ...); 130 (128 + SIGINT, the
-shell's convention) when Ctrl-C stopped ``train`` — it stops after the current step, saves
-a checkpoint at the step reached and prints ``Stopped ...``; rerunning resumes from there.
-A second Ctrl-C aborts without saving (also 130).
+shell's convention) when Ctrl-C stopped ``train`` and 143 (128 + SIGTERM) when SIGTERM did
+(what Kubernetes, Slurm and ``timeout`` send): it stops after the current step, saves a
+checkpoint at the step reached, closes the event files and prints ``Stopped ...``;
+rerunning resumes from there. A second signal aborts at once (same exit code) and says
+which checkpoint is on disk.
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trainkit.cli.config import ConfigError, load_config
+from trainkit.cli.signals import Aborted, signal_label
 
 if TYPE_CHECKING:
     from trainkit.cli.runner import TrainResult
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 _EPILOG = ("exit codes: 0 success, 1 training failure, 2 usage or config error, "
-           "130 stopped by Ctrl-C (a checkpoint was saved; run again to resume)")
+           "130 stopped by Ctrl-C, 143 stopped by SIGTERM (a checkpoint was saved; run "
+           "again to resume)")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -141,7 +145,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
         raise ConfigError(f"--max-steps: must be > 0, got {args.max_steps}.")
     res = runner.train(cfg, max_steps=args.max_steps, progress=args.progress)
     print(_summary_line(cfg.name, res))
-    print("  eval:        " + ", ".join(f"{k} = {v:.4f}" for k, v in res.metrics.items()))
+    if res.metrics:
+        print("  eval:        " + ", ".join(f"{k} = {v:.4f}" for k, v in res.metrics.items()))
     print(f"  checkpoint:  {res.checkpoint}")
     for f in res.event_files[-1:]:
         print(f"  events:      {f}")
@@ -150,7 +155,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
               f"{res.final_step}.")
     print("View it in TensorBoard:")
     print(f"  tensorboard --logdir {shlex.quote(str(cfg.run.logdir))}")
-    return EXIT_INTERRUPTED if res.interrupted else EXIT_OK
+    return 128 + res.signum if res.interrupted and res.signum else EXIT_OK
 
 
 def _summary_line(name: str, res: TrainResult) -> str:
@@ -159,7 +164,8 @@ def _summary_line(name: str, res: TrainResult) -> str:
                 f"({res.run_dir}); raise --max-steps or run.steps to train further.")
     trained = res.final_step - res.start_step
     rate = trained / res.seconds if res.seconds > 0 else 0.0
-    verb = "Stopped (Ctrl-C)" if res.interrupted else "Finished"
+    verb = f"Stopped ({signal_label(res.signum)})" if res.interrupted and res.signum \
+        else "Finished"
     return (f"{verb} '{name}' at step {res.final_step}"
             + (f" (resumed from step {res.start_step})" if res.start_step else "")
             + f" in {res.seconds:.1f} s, {rate:.0f} steps/s.")
@@ -231,8 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         print(f"trainkit: error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("trainkit: interrupted; aborted without saving.", file=sys.stderr)
+    except Aborted as e:
+        print(f"trainkit: {_abort_message(e)}", file=sys.stderr)
+        return 128 + e.signum
+    except KeyboardInterrupt:  # outside train (check, eval, inspect write no checkpoints)
+        print("trainkit: interrupted (Ctrl-C).", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as e:  # noqa: BLE001 - any failure while training is exit code 1
         from trainkit import errors
@@ -245,6 +254,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"trainkit: training failed: {type(e).__name__}: {e}{_where(e)}",
               file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _abort_message(e: Aborted) -> str:
+    """What a signal that ended ``train`` at once left on disk, in one line."""
+    from trainkit.training.checkpoint_recovery import checkpoint_files, checkpoint_step
+
+    name = signal_label(e.signum)
+    files = checkpoint_files(str(e.run_dir)) if e.run_dir is not None else []
+    if files:
+        step = checkpoint_step(files[0])
+        saved = (f"the newest checkpoint is {files[0]}"
+                 + (f" (step {step})" if step is not None else "")
+                 + "; run the same command again to resume from it.")
+    else:
+        saved = "no checkpoint was saved."
+    what = {"setup": f"stopped by {name} before training started",
+            "training": f"aborted at once by a second {name}",
+            "finished": f"stopped by {name} after training"}[e.phase]
+    return f"{what}; {saved}"
 
 
 def _where(e: BaseException) -> str:

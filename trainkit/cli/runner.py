@@ -19,6 +19,7 @@ from trainkit.cli import plugins
 from trainkit.cli.config import Config, ConfigError, resolve_path
 from trainkit.cli.graphs import TrainGraph, build_train_graph, eval_metrics
 from trainkit.cli.inputs import Splits, load_splits
+from trainkit.cli.signals import Aborted, StopSignals
 from trainkit.training import checkpoint_recovery
 from trainkit.training.checkpoint_reader import describe_checkpoint
 
@@ -38,6 +39,7 @@ class TrainResult:
     event_files: list[str] = field(default_factory=list)
     interrupted: bool = False
     up_to_date: bool = False
+    signum: int | None = None
 
 
 def thread_choice(cfg: Config) -> Any:
@@ -137,10 +139,20 @@ def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
         ConfigError: the config or its hooks cannot be used, the run directory is not
             writable or holds a damaged checkpoint (nothing is written then).
     """
+    run_dir = run_dir_of(cfg, logdir)
+    with StopSignals() as signals:
+        try:
+            return _train(cfg, max_steps, run_dir, progress, signals)
+        except Aborted as e:
+            e.run_dir = run_dir
+            raise
+
+
+def _train(cfg: Config, max_steps: int | None, run_dir: Path, progress: bool | None,
+           signals: StopSignals) -> TrainResult:
     hook_specs = plugins.check_hooks(cfg)
     splits = load_splits(cfg)
     steps = max_steps if max_steps is not None else cfg.run.steps
-    run_dir = run_dir_of(cfg, logdir)
     check_writable(run_dir)
     start_step = _checkpoint_step(run_dir)
     result = TrainResult(run_dir, start_step, start_step, 0.0)
@@ -154,8 +166,18 @@ def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
         ensure_writable(run_dir)
         _LOG.info("Training with %s; run.threads or --threads N sets it.",
                   thread_choice(cfg).describe())
-        _run(run, result)
-    result.metrics = evaluate(cfg, str(run_dir), splits=splits)
+        run.stopper.signals = signals
+        signals.phase = "training"
+        try:
+            _run(run, result)
+        finally:
+            signals.phase = "finished"
+        result.signum = signals.signum
+        result.interrupted = signals.signum is not None
+    if result.signum == signal.SIGTERM:  # the scheduler's grace period is short: no eval
+        _LOG.info("Skipping the final evaluation after SIGTERM.")
+    else:
+        result.metrics = evaluate(cfg, str(run_dir), splits=splits)
     result.checkpoint = checkpoint_recovery.restore_point(str(run_dir)).path
     if result.checkpoint:
         result.final_step = int(tk.train.load_variable(result.checkpoint, "global_step"))
@@ -172,17 +194,7 @@ def _show_progress(cfg: Config, progress: bool | None) -> bool | None:
 
 
 def _run(run: TrainGraph, result: TrainResult) -> None:
-    cfg, stopper = run.cfg, run.stopper
-    previous = signal.getsignal(signal.SIGINT)
-
-    def on_sigint(signum: int, frame: Any) -> None:
-        if stopper.flag:
-            raise KeyboardInterrupt
-        stopper.flag = True
-        _LOG.warning("Interrupted: stopping after this step and saving a checkpoint "
-                     "(press Ctrl-C again to abort without saving).")
-
-    in_main = _set_sigint(on_sigint)
+    cfg = run.cfg
     t0 = time.time()
     try:  # NumPy's overflow warnings would only repeat what NanTensorHook reports
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
@@ -199,19 +211,8 @@ def _run(run: TrainGraph, result: TrainResult) -> None:
             while not sess.should_stop():
                 sess.run(run.train_op)
     finally:
-        if in_main:
-            signal.signal(signal.SIGINT, previous)
         tk.summary.FileWriterCache.clear()
     result.seconds = time.time() - t0
-    result.interrupted = stopper.flag
-
-
-def _set_sigint(handler: Any) -> bool:
-    try:
-        signal.signal(signal.SIGINT, handler)
-        return True
-    except ValueError:  # not the main thread
-        return False
 
 
 def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None = None
