@@ -74,7 +74,7 @@ def test_sections_read_as_attributes_with_defaults():
                              "data": {"dataset": "digits", "batch_size": 8}})
     assert cfg.model.conv_filters == [4] and cfg.model.kernel_size == 3
     assert cfg.model.hidden_units == [128]  # the builder's own default
-    assert cfg.model.component.meta == {"images": True}
+    assert cfg.model.component.meta["images"] is True
     assert cfg.data.type == cfg.data.dataset == "digits" and cfg.data.batch_size == 8
     with pytest.raises(AttributeError, match="has no setting 'beta1'"):
         cfg.model.beta1  # noqa: B018

@@ -273,16 +273,18 @@ def bind_section(kind: str, table: Any) -> Section:
 
 def _register_builtins() -> None:
     """The built-in table: one line per component (meta: ``images`` = the model takes
-    NHWC images, ``regression`` = it predicts numbers, ``check`` = a cross-argument check,
-    ``horizon`` = the argument after which a schedule stops changing)."""
+    NHWC images, ``regression`` = it predicts numbers, ``size(args, input_shape,
+    num_outputs) -> (activation floats per example, parameters)`` for the memory
+    estimate, ``check`` = a cross-argument check, ``horizon`` = the argument after which
+    a schedule stops changing)."""
     import trainkit as tk
     from trainkit.cli import inputs, models, schedules
 
     reg = register_component
-    reg("model", "logreg", models.logistic_regression)
-    reg("model", "mlp", models.mlp)
-    reg("model", "cnn", models.cnn, images=True)
-    reg("model", "linear", models.linear_regression, regression=True)
+    reg("model", "logreg", models.logistic_regression, size=models.dense_size)
+    reg("model", "mlp", models.mlp, size=models.dense_size)
+    reg("model", "cnn", models.cnn, images=True, size=models.cnn_size)
+    reg("model", "linear", models.linear_regression, regression=True, size=models.dense_size)
     reg("optimizer", "sgd", tk.train.GradientDescentOptimizer)
     reg("optimizer", "momentum", tk.train.MomentumOptimizer)
     reg("optimizer", "adam", tk.train.AdamOptimizer)

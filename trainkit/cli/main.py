@@ -182,20 +182,28 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from trainkit.cli import plugins
-    from trainkit.cli.inputs import load_splits
-    from trainkit.cli.runner import check_writable, run_dir_of
-
-    cfg = _load(args)
-    hooks = plugins.check_hooks(cfg)
-    splits = load_splits(cfg)
-    check_writable(run_dir_of(cfg, args.logdir))  # creates nothing
+    from trainkit.cli.graphs import build_train_graph
+    from trainkit.cli.preflight import check_checkpoint_fits, preflight
+    from trainkit.cli.rundir import run_dir_of
     from trainkit.client import threads
 
+    cfg = _load(args)
+    run_dir = run_dir_of(cfg)
+    pf = preflight(cfg, None, run_dir)  # writes nothing
+    for w in pf.warnings:
+        logging.getLogger("trainkit.cli").warning("%s", w)
+    # the graph and its hooks, in memory: hook arguments naming missing tensors, a
+    # checkpoint of another model to resume from
+    run = build_train_graph(cfg, pf.splits, pf.hook_specs, pf.steps, run_dir, False)
+    if pf.checkpoint is not None:
+        check_checkpoint_fits(run.graph, pf.checkpoint)
+    splits = pf.splits
     task = "classification" if splits.classification else "regression"
+    resume = f", resumes from step {pf.start_step}" if pf.start_step else ""
     print(f"{args.config}: OK — {cfg.model.type} {task} on {len(splits.x_train)} train / "
-          f"{len(splits.x_eval)} eval examples, {cfg.run.steps} steps, "
-          f"{len(hooks)} extra hook(s), {threads.plan(cfg.run.threads or None).describe()}.")
+          f"{len(splits.x_eval)} eval examples, {cfg.run.steps} steps{resume}, "
+          f"{len(pf.hook_specs)} extra hook(s), "
+          f"{threads.plan(cfg.run.threads or None).describe()}.")
     return EXIT_OK
 
 

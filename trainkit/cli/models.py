@@ -9,8 +9,9 @@ are in :mod:`trainkit.cli.components`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any, Literal
+
+import numpy as np
 
 import trainkit as tk
 from trainkit.cli.schema import Fraction, NonNegative, Positive
@@ -67,10 +68,33 @@ def cnn(features: Any, num_outputs: int, training: Any, conv_filters: Units = (3
     return mlp(x, num_outputs, training, hidden_units, activation, dropout, l2)
 
 
-def widths(args: dict[str, Any], num_inputs: int, num_outputs: int) -> Sequence[int]:
-    """The widths of a builder's activations per example (for the memory estimate):
-    the input, every hidden layer and the output."""
-    return [num_inputs, *args.get("hidden_units", ()), num_outputs]
+__all__ = ["logistic_regression", "linear_regression", "mlp", "cnn", "Activation", "dense_size",
+           "cnn_size"]
 
 
-__all__ = ["logistic_regression", "linear_regression", "mlp", "cnn", "Activation", "widths"]
+# -- sizes, for the memory estimate of ``trainkit check`` (meta ``size=`` in the table) --
+def _dense_size(widths: list[int]) -> tuple[int, int]:
+    floats = sum(widths)
+    params = sum(a * b + b for a, b in zip(widths, widths[1:]))
+    return floats, params
+
+
+def dense_size(args: dict[str, Any], input_shape: tuple[int, ...], num_outputs: int
+               ) -> tuple[int, int]:
+    """(activation floats per example, parameter count) of logreg/linear/mlp."""
+    d_in = int(np.prod(input_shape))
+    return _dense_size([d_in, *args.get("hidden_units", ()), num_outputs])
+
+
+def cnn_size(args: dict[str, Any], input_shape: tuple[int, ...], num_outputs: int
+             ) -> tuple[int, int]:
+    """(activation floats per example, parameter count) of :func:`cnn`."""
+    h, w, c = (tuple(input_shape) + (1, 1, 1))[:3]
+    floats, params, k = h * w * c, 0, args["kernel_size"]
+    for filters in args["conv_filters"]:
+        params += k * k * c * filters + filters
+        floats += h * w * filters  # the conv output
+        h, w, c = max(1, h // 2), max(1, w // 2), filters
+        floats += h * w * c  # the pooled map
+    f2, p2 = _dense_size([h * w * c, *args["hidden_units"], num_outputs])
+    return floats + f2, params + p2

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +14,11 @@ from typing import Any
 import numpy as np
 
 import trainkit as tk
-from trainkit.cli import plugins
 from trainkit.cli.config import Config, ConfigError, resolve_path
 from trainkit.cli.graphs import TrainGraph, build_train_graph, eval_metrics
 from trainkit.cli.inputs import Splits, load_splits
+from trainkit.cli.preflight import check_checkpoint_fits, preflight
+from trainkit.cli.rundir import check_writable, ensure_writable, resume_point, run_dir_of
 from trainkit.cli.signals import Aborted, StopSignals
 from trainkit.training import checkpoint_recovery
 from trainkit.training.checkpoint_reader import describe_checkpoint
@@ -55,71 +55,6 @@ def session_config(cfg: Config) -> Any:
     return tk.ConfigProto(intra_op_parallelism_threads=cfg.run.threads)
 
 
-def run_dir_of(cfg: Config, logdir: str | None = None) -> Path:
-    """``<logdir>/<name>``, relative to the current directory like TensorBoard's."""
-    return Path(logdir or cfg.run.logdir) / cfg.name
-
-
-def check_writable(run_dir: Path) -> None:
-    """Checks, without creating anything, that ``run_dir`` could be created and written.
-
-    Raises:
-        ConfigError: naming the directory (or the ancestor in the way).
-    """
-    p = run_dir
-    while not p.exists() and p != p.parent:
-        if p.is_symlink():  # a dangling link cannot be made a directory
-            raise ConfigError(f"run.logdir: cannot create {run_dir}: {p} is a broken link.")
-        p = p.parent
-    if not p.is_dir():
-        raise ConfigError(f"run.logdir: cannot create {run_dir}: {p} is not a directory.")
-    if not os.access(p, os.W_OK | os.X_OK):
-        raise ConfigError(f"run.logdir: cannot write to {run_dir}: {p} is not writable.")
-
-
-def ensure_writable(run_dir: Path) -> None:
-    """Creates ``run_dir`` and checks that files can be written there.
-
-    Raises:
-        ConfigError: naming the directory when it cannot be written.
-    """
-    try:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=run_dir, prefix=".write_probe"):
-            pass
-    except OSError as e:
-        raise ConfigError(f"run.logdir: cannot write to {run_dir}: "
-                          f"{e.strerror or e}") from None
-
-
-def _checkpoint_step(run_dir: Path) -> int:
-    """The global step of ``run_dir``'s latest checkpoint (0 without one).
-
-    Raises:
-        ConfigError: if the newest checkpoint is damaged: resuming would silently go back
-            to an older one and later overwrite the damaged files, so the user decides.
-    """
-    if not run_dir.is_dir():
-        return 0
-    files = checkpoint_recovery.checkpoint_files(str(run_dir))  # the truth, newest first
-    newest = files[0] if files else ""
-    if newest:
-        try:
-            describe_checkpoint(newest, verify=True)
-        except (tk.errors.DataLossError, ValueError) as e:
-            why = e.message if isinstance(e, tk.errors.OpError) else str(e)
-            raise ConfigError(f"{newest}: the newest checkpoint of the run is damaged ({why}); "
-                              "move its files away to resume from an older checkpoint, or "
-                              "use another --logdir.") from None
-    ckpt = checkpoint_recovery.restore_point(str(run_dir)).path  # rebuilds the state file
-    if ckpt is None:
-        return 0
-    try:
-        return int(tk.train.load_variable(ckpt, "global_step"))
-    except (tk.errors.OpError, ValueError, KeyError):
-        return 0
-
-
 def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
           progress: bool | None = None) -> TrainResult:
     """Trains (or resumes) the run a config describes; returns what happened.
@@ -150,19 +85,20 @@ def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
 
 def _train(cfg: Config, max_steps: int | None, run_dir: Path, progress: bool | None,
            signals: StopSignals) -> TrainResult:
-    hook_specs = plugins.check_hooks(cfg)
-    splits = load_splits(cfg)
-    steps = max_steps if max_steps is not None else cfg.run.steps
-    check_writable(run_dir)
-    start_step = _checkpoint_step(run_dir)
+    pf = preflight(cfg, max_steps, run_dir, rebuild=True)
+    for w in pf.warnings:
+        _LOG.warning("%s", w)
+    splits, steps, start_step = pf.splits, pf.steps, pf.start_step
     result = TrainResult(run_dir, start_step, start_step, 0.0)
     if start_step >= steps:
         result.up_to_date = True
         _LOG.info("Checkpoint in %s is at step %d >= %d steps: nothing to train.",
                   run_dir, start_step, steps)
     else:
-        run = build_train_graph(cfg, splits, hook_specs, steps, run_dir,
+        run = build_train_graph(cfg, splits, pf.hook_specs, steps, run_dir,
                                 _show_progress(cfg, progress))
+        if pf.checkpoint is not None:
+            check_checkpoint_fits(run.graph, pf.checkpoint)
         ensure_writable(run_dir)
         _LOG.info("Training with %s; run.threads or --threads N sets it.",
                   thread_choice(cfg).describe())
@@ -286,4 +222,5 @@ def resolve_checkpoint_arg(cfg: Config, value: str | None) -> str | None:
     return str(alt) if alt.exists() or Path(str(alt) + ".index").exists() else value
 
 
-__all__ = ["train", "evaluate", "TrainResult", "run_dir_of", "ensure_writable"]
+__all__ = ["train", "evaluate", "TrainResult", "run_dir_of", "ensure_writable",
+           "check_writable", "resume_point", "thread_choice", "session_config"]
