@@ -48,6 +48,17 @@ class RunConfig:
 
 
 @dataclass
+class SummariesConfig:
+    """``[summaries]``: TensorBoard histograms of the weights and of their gradients every
+    ``histograms_every_steps`` steps (0: none; the scalars follow
+    ``run.summary_every_steps``)."""
+
+    histograms_every_steps: int = 0
+    weights: bool = True
+    gradients: bool = True
+
+
+@dataclass
 class HookConfig:
     """One ``[[hooks]]`` entry: a built-in hook class name or ``"file:Class"``."""
 
@@ -70,6 +81,7 @@ class Config:
     optimizer: Section = _section("optimizer")
     schedule: Section = _section("schedule")
     run: RunConfig = field(default_factory=RunConfig)
+    summaries: SummariesConfig = field(default_factory=SummariesConfig)
     hooks: list[HookConfig] = field(default_factory=list)
     path: Path | None = None
 
@@ -79,7 +91,7 @@ _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
 # section -> component kind (the CLI's own sections are dataclasses, below)
 _COMPONENT_SECTIONS = {"model": "model", "data": "dataset", "optimizer": "optimizer",
                        "schedule": "schedule"}
-_SECTIONS: dict[str, type] = {"run": RunConfig}
+_SECTIONS: dict[str, type] = {"run": RunConfig, "summaries": SummariesConfig}
 
 
 def _check_value(path: str, value: Any, hint: Any) -> Any:
@@ -175,6 +187,8 @@ def validate(cfg: Config) -> Config:
     for key in ("checkpoint_every_steps", "summary_every_steps", "log_every_steps",
                 "eval_every_steps", "max_to_keep", "threads"):
         _positive(f"run.{key}", getattr(cfg.run, key), allow_zero=True)
+    _positive("summaries.histograms_every_steps", cfg.summaries.histograms_every_steps,
+              allow_zero=True)
     if cfg.model.component.meta.get("regression") and \
             not cfg.data.component.meta.get("regression"):
         raise ConfigError(f"data.npz: model.type {cfg.model.type!r} (regression) needs an "
@@ -278,4 +292,4 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> Config:
 
 
 __all__ = ["Config", "ConfigError", "load_config", "config_from_table", "apply_overrides",
-           "resolve_path", "RunConfig", "HookConfig", "Section"]
+           "resolve_path", "RunConfig", "HookConfig", "SummariesConfig", "Section"]

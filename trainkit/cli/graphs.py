@@ -35,6 +35,22 @@ def learning_rate(cfg: Config, global_step: Any) -> Any:
     return tk.identity(lr, name="learning_rate")
 
 
+def histogram_op(cfg: Config, grads_and_vars: list) -> Any:
+    """The ``[summaries]`` histograms (``weights/<variable>``, ``gradients/<variable>``)
+    merged into one op kept out of the ``summaries`` collection (they have their own
+    period), or None when they are off."""
+    s = cfg.summaries
+    if not s.histograms_every_steps or not (s.weights or s.gradients):
+        return None
+    ops = []
+    for g, v in grads_and_vars:
+        if s.weights:
+            ops.append(tk.summary.histogram(f"weights/{v.op.name}", v, collections=[]))
+        if s.gradients and g is not None:
+            ops.append(tk.summary.histogram(f"gradients/{v.op.name}", g, collections=[]))
+    return tk.summary.merge(ops, collections=[]) if ops else None
+
+
 def head(splits: Splits, outputs: Any, labels: Any) -> tuple[Any, dict[str, Any]]:
     """The loss and the per-batch metric tensors of the task."""
     if splits.classification:
@@ -132,6 +148,7 @@ def build_train_graph(cfg: Config, splits: Splits, hook_specs: list, steps: int,
             grads_and_vars = list(zip(grads, tvars))
         with tk.control_dependencies(tk.get_collection(tk.GraphKeys.UPDATE_OPS)):
             train_op = opt.apply_gradients(grads_and_vars, global_step=gs)
+        histograms = histogram_op(cfg, grads_and_vars)
         named = {k: tk.identity(v, name=k) for k, v in batch_metrics.items()}
         for t in (loss, lr, *named.values()):  # the names hooks and docs rely on
             if t.op.name not in ("loss", "learning_rate", *named):
@@ -157,6 +174,10 @@ def build_train_graph(cfg: Config, splits: Splits, hook_specs: list, steps: int,
                  tk.train.ProgressBarHook(last_step=steps, tensors={"loss": loss, **named},
                                           disable=None if show is None else not show),
                  stopper]
+        if histograms is not None:
+            hooks.append(tk.train.SummarySaverHook(
+                save_steps=cfg.summaries.histograms_every_steps, output_dir=str(run_dir),
+                summary_op=histograms))
         if cfg.run.log_every_steps:
             hooks.append(tk.train.LoggingTensorHook(
                 {"step": gs, "loss": loss, **named}, every_n_iter=cfg.run.log_every_steps))

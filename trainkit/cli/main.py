@@ -48,7 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print the full traceback when training fails")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    t = sub.add_parser("train", help="train (or resume) the run a config describes",
+    # --debug is accepted after the subcommand too (SUPPRESS: a subparser's default must
+    # not overwrite a --debug given before the subcommand)
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="print the full traceback when training fails")
+    t = sub.add_parser("train", parents=[debug],
+                       help="train (or resume) the run a config describes",
                        description="Train the model of CONFIG; running it again resumes from "
                        "the latest checkpoint in <logdir>/<name>.", epilog=_EPILOG)
     t.add_argument("config", metavar="CONFIG", help="path to a TOML config")
@@ -60,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show the tqdm progress bar (default: run.progress_bar, 'auto' "
                    "= only on a terminal)")
-    e = sub.add_parser("eval", help="metrics of a checkpoint on the eval split",
+    e = sub.add_parser("eval", parents=[debug], help="metrics of a checkpoint on the eval split",
                        description="Evaluate a checkpoint (default: the run's latest) on the "
                        "eval split of CONFIG's data.", epilog=_EPILOG)
     e.add_argument("config", metavar="CONFIG")
@@ -69,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                    metavar="KEY.PATH=VALUE")
     e.add_argument("--logdir", metavar="DIR")
     _threads_arg(e)
-    c = sub.add_parser("check", help="validate a config without running it",
+    c = sub.add_parser("check", parents=[debug], help="validate a config without running it",
                        description="Validate CONFIG (keys, names, data files, hooks and their "
                        "arguments, that the run directory could be written) without "
                        "building a graph or writing anything.", epilog=_EPILOG)
@@ -78,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                    metavar="KEY.PATH=VALUE")
     c.add_argument("--logdir", metavar="DIR", help="check that DIR/<name> could be written")
     _threads_arg(c)
-    i = sub.add_parser("inspect", help="list the tensors of a checkpoint",
+    i = sub.add_parser("inspect", parents=[debug], help="list the tensors of a checkpoint",
                        description="List name, dtype, shape and checksum of every tensor in "
                        "a checkpoint (a prefix, or a directory's latest).", epilog=_EPILOG)
     i.add_argument("path", metavar="PATH")

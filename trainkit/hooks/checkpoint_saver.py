@@ -16,6 +16,7 @@ from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.hooks.registry import register_hook
 from trainkit.hooks.timer import SecondOrStepTimer
 from trainkit.hooks.writer_hook import WriterHook
+from trainkit.summary.writer_cache import run_has_graph
 from trainkit.training import training_util
 from trainkit.training.session_run_hook import SessionRunArgs
 
@@ -108,7 +109,10 @@ class CheckpointSaverHook(WriterHook):
             os.makedirs(self._checkpoint_dir, exist_ok=True)
             with open(os.path.join(self._checkpoint_dir, "graph.pbtxt"), "w") as f:
                 f.write(str(graph.as_graph_def(add_shapes=True)))
-            self.writer.add_graph(graph)
+            # One graph event per run (TensorBoard warns about a second): the cached
+            # writer wrote it when it was created, or a resumed run already has one.
+            if not self.writer.graph_written and not run_has_graph(self._checkpoint_dir):
+                self.writer.add_graph(graph)
             self.writer.add_meta_graph(graph)
         # Save the starting point, so a crash before the first period can resume here.
         self._save(session, step)
