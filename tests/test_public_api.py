@@ -58,6 +58,16 @@ API = {
         'log_softmax', 'bias_add', 'l2_loss', 'dropout', 'moments',
         'sigmoid_cross_entropy_with_logits', 'softmax_cross_entropy_with_logits_v2',
         'sparse_softmax_cross_entropy_with_logits',
+        # recurrent networks (issue 11)
+        'rnn_cell.RNNCell', 'rnn_cell.BasicRNNCell', 'rnn_cell.BasicLSTMCell',
+        'rnn_cell.LSTMCell', 'rnn_cell.GRUCell', 'rnn_cell.MultiRNNCell',
+        'rnn_cell.DropoutWrapper', 'rnn_cell.ResidualWrapper', 'rnn_cell.DeviceWrapper',
+        'rnn_cell.LSTMStateTuple', 'static_rnn', 'static_bidirectional_rnn',
+    ),
+    'trainkit.contrib.rnn': (
+        'RNNCell', 'BasicRNNCell', 'BasicLSTMCell', 'LSTMCell', 'GRUCell', 'MultiRNNCell',
+        'DropoutWrapper', 'ResidualWrapper', 'LSTMStateTuple', 'static_rnn',
+        'static_bidirectional_rnn',
     ),
     'trainkit.layers': (
         'dense', 'flatten', 'dropout', 'conv2d', 'max_pooling2d', 'batch_normalization',
