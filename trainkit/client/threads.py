@@ -39,6 +39,12 @@ ENV_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
 _lock = threading.Lock()
 _controller: Any = None
 _applied: int | None = None
+_applied_count: int | None = None  # what the libraries reported after we set _applied
+
+
+def _set_count(n: int | None) -> None:
+    global _applied_count
+    _applied_count = n
 
 
 @dataclass(frozen=True)
@@ -98,10 +104,12 @@ def set_threads(n: int) -> int | None:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"thread count must be a positive int, got {n!r}.")
     with _lock:
-        if _applied != n:
-            _get_controller().limit(limits=n)
-            _applied = n
-    return current_threads()
+        if _applied == n:  # set by us already: no library calls (sessions are created often)
+            return _applied_count
+        _get_controller().limit(limits=n)
+        _applied = n
+        _set_count(current_threads())
+        return _applied_count
 
 
 def plan(requested: int | None) -> ThreadChoice:
