@@ -130,3 +130,15 @@ def test_a_registered_optimizer_trains_from_a_toml_config(tmp_path, halved_sgd, 
                                  "type, learning_rate, scale, clip_global_norm (the settings "
                                  "of optimizer 'halved_sgd') ('momentum' belongs to momentum, "
                                  "rmsprop).\n")
+
+
+def test_early_stopping_in_a_config_reads_the_published_evaluation(tmp_path, capsys):
+    # eval loss falls from step 1 to step 6, so mode="max" sees no improvement at the
+    # second evaluation and (patience 0) stops in that very step
+    cfg = write_config(tmp_path / "c.toml", name="es", steps=100,
+                       extra="[[hooks]]\ntype = 'EarlyStoppingHook'\n"
+                             "args = {monitor = 'loss', mode = 'max', patience = 0}\n")
+    cfg.write_text(cfg.read_text().replace("log_every_steps = 0",
+                                           "log_every_steps = 0\neval_every_steps = 5"))
+    assert main(["train", str(cfg), "--logdir", str(tmp_path / "runs")]) == 0
+    assert capsys.readouterr().out.startswith("Finished 'es' at step 6 ")
