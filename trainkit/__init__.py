@@ -17,6 +17,7 @@ from typing import Any as _Any
 
 from trainkit import errors, nest
 from trainkit.autodiff import gradients
+from trainkit.client.config_proto import GPUOptions, GraphOptions, OptimizerOptions
 from trainkit.client.handles import TensorHandle
 from trainkit.client.run_metadata import RunMetadata, RunOptions
 from trainkit.client.session import ConfigProto, InteractiveSession, Session
