@@ -18,6 +18,8 @@ ALLOWED = {
     "training": BASE | {"framework", "ops", "client", "autodiff", "summary", "training"},
     "hooks": BASE | {"framework", "ops", "client", "autodiff", "training", "summary", "hooks"},
     "data": BASE | {"framework", "ops", "client", "autodiff", "training", "data"},
+    # program plumbing (tf.app/flags/gfile/logging) stands alone below the façades.
+    "platform": BASE | {"platform"},
 }
 # Façades (trainkit/*.py) may import anything; cli may import anything.
 
