@@ -250,6 +250,10 @@ from trainkit.ops.variable_scope import (
 from trainkit.ops.variables import Variable, VariableAggregation, VariableSynchronization
 from trainkit.training.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 
+# -- TF1 queues (tf.FIFOQueue & co.) ---------------------------------------------------
+from trainkit.data.queues import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
+from trainkit.ops.state_ops import count_up_to
+
 LOGGER_NAMES = ("trainkit",)
 __version__ = "0.1.0"
 

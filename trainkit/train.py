@@ -65,6 +65,25 @@ from trainkit.training.optimizers import (  # noqa: F401
     MomentumOptimizer,
     RMSPropOptimizer,
 )
+from trainkit.data.batching import (  # noqa: F401
+    batch,
+    batch_join,
+    maybe_batch,
+    shuffle_batch,
+    shuffle_batch_join,
+)
+from trainkit.data.input_producers import (  # noqa: F401
+    input_producer,
+    limit_epochs,
+    range_input_producer,
+    slice_input_producer,
+    string_input_producer,
+)
+from trainkit.training.queue_runner import (  # noqa: F401
+    QueueRunner,
+    add_queue_runner,
+    start_queue_runners,
+)
 from trainkit.training.saver import Saver  # noqa: F401
 from trainkit.training.scaffold import Scaffold  # noqa: F401
 from trainkit.training.session_creators import (  # noqa: F401
