@@ -21,6 +21,9 @@ from trainkit.client.config_proto import GPUOptions, GraphOptions, OptimizerOpti
 from trainkit.client.handles import TensorHandle
 from trainkit.client.run_metadata import RunMetadata, RunOptions
 from trainkit.client.session import ConfigProto, InteractiveSession, Session
+
+# -- TF1 queues (tf.FIFOQueue & co.) ---------------------------------------------------
+from trainkit.data.queues import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
 from trainkit.framework.constant_op import constant
 from trainkit.framework.conversion import (
     convert_to_tensor,
@@ -224,6 +227,7 @@ from trainkit.ops.state_ops import (
     assign,
     assign_add,
     assign_sub,
+    count_up_to,
     global_variables,
     global_variables_initializer,
     initialize_all_variables,
@@ -249,10 +253,6 @@ from trainkit.ops.variable_scope import (
 )
 from trainkit.ops.variables import Variable, VariableAggregation, VariableSynchronization
 from trainkit.training.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
-
-# -- TF1 queues (tf.FIFOQueue & co.) ---------------------------------------------------
-from trainkit.data.queues import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
-from trainkit.ops.state_ops import count_up_to
 
 LOGGER_NAMES = ("trainkit",)
 __version__ = "0.1.0"

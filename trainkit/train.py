@@ -6,6 +6,20 @@ A thin façade: every name is defined in ``trainkit.training``, ``trainkit.hooks
 
 from __future__ import annotations
 
+from trainkit.data.batching import (  # noqa: F401
+    batch,
+    batch_join,
+    maybe_batch,
+    shuffle_batch,
+    shuffle_batch_join,
+)
+from trainkit.data.input_producers import (  # noqa: F401
+    input_producer,
+    limit_epochs,
+    range_input_producer,
+    slice_input_producer,
+    string_input_producer,
+)
 from trainkit.hooks import (  # noqa: F401
     CheckpointSaverHook,
     CheckpointSaverListener,
@@ -64,20 +78,6 @@ from trainkit.training.optimizers import (  # noqa: F401
     GradientDescentOptimizer,
     MomentumOptimizer,
     RMSPropOptimizer,
-)
-from trainkit.data.batching import (  # noqa: F401
-    batch,
-    batch_join,
-    maybe_batch,
-    shuffle_batch,
-    shuffle_batch_join,
-)
-from trainkit.data.input_producers import (  # noqa: F401
-    input_producer,
-    limit_epochs,
-    range_input_producer,
-    slice_input_producer,
-    string_input_producer,
 )
 from trainkit.training.queue_runner import (  # noqa: F401
     QueueRunner,

@@ -146,6 +146,9 @@ class QueueRunner:
                     return
         except Exception as e:  # noqa: BLE001 - reported to the coordinator, as in TF
             if coord is not None:
+                if coord.should_stop():  # TF's coordinator drops errors after a stop
+                    _LOG.debug("Ignored error of a stopping QueueRunner: %s", e)
+                    return
                 coord.request_stop(e)
             else:
                 _LOG.error("Exception in QueueRunner: %s", e)
