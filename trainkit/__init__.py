@@ -23,7 +23,22 @@ from trainkit.client.run_metadata import RunMetadata, RunOptions
 from trainkit.client.session import ConfigProto, InteractiveSession, Session
 
 # -- TF1 queues (tf.FIFOQueue & co.) ---------------------------------------------------
+from trainkit.data.decode_ops import decode_csv, decode_raw
+from trainkit.data.parsing_ops import (
+    FixedLenFeature,
+    FixedLenSequenceFeature,
+    VarLenFeature,
+    parse_example,
+    parse_single_example,
+)
 from trainkit.data.queues import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
+from trainkit.data.readers import (
+    FixedLengthRecordReader,
+    ReaderBase,
+    TextLineReader,
+    TFRecordReader,
+    WholeFileReader,
+)
 from trainkit.framework.constant_op import constant
 from trainkit.framework.conversion import (
     convert_to_tensor,

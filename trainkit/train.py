@@ -13,6 +13,14 @@ from trainkit.data.batching import (  # noqa: F401
     shuffle_batch,
     shuffle_batch_join,
 )
+from trainkit.data.example_proto import (  # noqa: F401
+    BytesList,
+    Example,
+    Feature,
+    Features,
+    FloatList,
+    Int64List,
+)
 from trainkit.data.input_producers import (  # noqa: F401
     input_producer,
     limit_epochs,
