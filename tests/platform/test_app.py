@@ -38,15 +38,32 @@ def test_run_passes_remaining_argv_and_exits_with_main_result(tmp_path):
     assert "steps 4 name abc argv ['file.txt', '--unknown=1']" in r.stdout
 
 
-def test_bad_flag_value_exits_1_with_message(tmp_path):
-    r = _run(tmp_path, "--steps=many")
-    assert r.returncode == 1
-    assert "FATAL Flags parsing error" in r.stderr and "steps" in r.stderr
+@pytest.fixture
+def fresh_flags(monkeypatch):
+    from trainkit.platform import flags
+
+    fv = flags.FlagValues()
+    monkeypatch.setattr(flags, "FLAGS", fv)
+    flags.DEFINE_integer("steps", 3, "Training steps.", flag_values=fv)
+    return fv
 
 
-def test_help_lists_flags(tmp_path):
-    r = _run(tmp_path, "--help")
-    assert r.returncode == 0 and "--steps" in r.stdout
+def test_bad_flag_value_exits_1_with_message(fresh_flags, capsys):
+    import trainkit as tf
+
+    with pytest.raises(SystemExit) as e:
+        tf.app.run(main=lambda argv: 0, argv=["prog", "--steps=many"])
+    assert e.value.code == 1
+    err = capsys.readouterr().err
+    assert "FATAL Flags parsing error" in err and "steps" in err
+
+
+def test_help_lists_flags(fresh_flags, capsys):
+    import trainkit as tf
+
+    with pytest.raises(SystemExit) as e:
+        tf.app.run(main=lambda argv: 0, argv=["prog", "--help"])
+    assert e.value.code == 0 and "--steps: Training steps." in capsys.readouterr().out
 
 
 def test_run_in_process_with_explicit_argv():
