@@ -125,18 +125,18 @@ class Message:
     FIELDS: dict[str, tuple] = {}
 
     def __init__(self, **kwargs: Any):
-        object.__setattr__(self, "_values", {})
-        object.__setattr__(self, "_set", set())
+        object.__setattr__(self, "_fieldvals", {})
+        object.__setattr__(self, "_fieldset", set())
         for name, (kind, arg, default) in self.FIELDS.items():
             if kind == "scalar":
-                self._values[name] = default
+                self._fieldvals[name] = default
             elif kind == "message":
-                self._values[name] = arg()
+                self._fieldvals[name] = arg()
             elif kind == "repeated":
-                self._values[name] = (RepeatedScalar(type(self).__name__, name, arg)
+                self._fieldvals[name] = (RepeatedScalar(type(self).__name__, name, arg)
                                       if isinstance(arg, str) else RepeatedComposite(arg))
             else:
-                self._values[name] = ScalarMap(type(self).__name__, name, arg)
+                self._fieldvals[name] = ScalarMap(type(self).__name__, name, arg)
         for name, value in kwargs.items():
             if name not in self.FIELDS:
                 raise ValueError(f'Protocol message {type(self).__name__} has no "{name}" field.')
@@ -144,14 +144,14 @@ class Message:
 
     def _init_field(self, name: str, value: Any) -> None:
         kind = self.FIELDS[name][0]
-        current = self._values[name]
+        current = self._fieldvals[name]
         if kind == "scalar":
             setattr(self, name, value)
         elif kind == "message":
             if isinstance(value, dict):
                 value = type(current)(**value)
             current.CopyFrom(value)
-            self._set.add(name)
+            self._fieldset.add(name)
         elif kind == "map":
             current.update(value)
         else:
@@ -162,7 +162,7 @@ class Message:
                     current.append(v)
 
     def __getattr__(self, name: str) -> Any:
-        values = object.__getattribute__(self, "_values")
+        values = object.__getattribute__(self, "_fieldvals")
         if name in values:
             return values[name]
         raise AttributeError(f"{type(self).__name__} object has no attribute '{name}' "
@@ -178,8 +178,8 @@ class Message:
                 f'Assignment not allowed to field "{name}" in protocol message object '
                 f"{type(self).__name__} (a composite field): set its members, or use "
                 f"CopyFrom/extend/update")
-        self._values[name] = _check(type(self).__name__, name, spec[1], value)
-        self._set.add(name)
+        self._fieldvals[name] = _check(type(self).__name__, name, spec[1], value)
+        self._fieldset.add(name)
 
     # -- protobuf message API ----------------------------------------------------------
     def CopyFrom(self, other: Message) -> None:  # noqa: N802 - protobuf's name
@@ -196,31 +196,31 @@ class Message:
             raise TypeError(f"Parameter to MergeFrom() must be instance of same class: "
                             f"expected {type(self).__name__} got {type(other).__name__}.")
         for name, (kind, _arg, _d) in self.FIELDS.items():
-            theirs = other._values[name]
+            theirs = other._fieldvals[name]
             if kind == "scalar":
-                if name in other._set:
+                if name in other._fieldset:
                     setattr(self, name, theirs)
             elif kind == "message":
                 if other.HasField(name):
-                    self._values[name].MergeFrom(theirs)
-                    self._set.add(name)
+                    self._fieldvals[name].MergeFrom(theirs)
+                    self._fieldset.add(name)
             elif kind == "map":
-                self._values[name].update(theirs)
+                self._fieldvals[name].update(theirs)
             else:
-                self._values[name].extend(theirs)
+                self._fieldvals[name].extend(theirs)
 
     def Clear(self) -> None:  # noqa: N802 - protobuf's name
         """Reset every field to its default."""
         fresh = type(self)()
-        object.__setattr__(self, "_values", fresh._values)
-        object.__setattr__(self, "_set", set())
+        object.__setattr__(self, "_fieldvals", fresh._fieldvals)
+        object.__setattr__(self, "_fieldset", set())
 
     def ClearField(self, name: str) -> None:  # noqa: N802 - protobuf's name
         """Reset one field to its default."""
         if name not in self.FIELDS:
             raise ValueError(f'Protocol message has no "{name}" field.')
-        self._values[name] = type(self)()._values[name]
-        self._set.discard(name)
+        self._fieldvals[name] = type(self)()._fieldvals[name]
+        self._fieldset.discard(name)
 
     def HasField(self, name: str) -> bool:  # noqa: N802 - protobuf's name
         """Whether a singular field was set (a nested message: any member of it set)."""
@@ -229,16 +229,16 @@ class Message:
         if self.FIELDS[name][0] in ("map", "repeated"):
             raise ValueError(f'Protocol message has no singular "{name}" field.')
         if self.FIELDS[name][0] == "message":
-            return name in self._set or bool(self._values[name].ListFields())
-        return name in self._set
+            return name in self._fieldset or bool(self._fieldvals[name].ListFields())
+        return name in self._fieldset
 
     def ListFields(self) -> list:  # noqa: N802 - protobuf's name
         """``(name, value)`` for every field that differs from its default."""
         default = type(self)()
-        return [(n, v) for n, v in self._values.items() if v != default._values[n]]
+        return [(n, v) for n, v in self._fieldvals.items() if v != default._fieldvals[n]]
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and self._values == other._values
+        return type(other) is type(self) and self._fieldvals == other._fieldvals
 
     def __ne__(self, other: object) -> bool:
         return not self == other
