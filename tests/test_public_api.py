@@ -112,13 +112,13 @@ API['trainkit'] += (
     'FixedLengthRecordReader', 'WholeFileReader', 'TFRecordReader', 'decode_csv',
     'decode_raw', 'parse_example', 'parse_single_example', 'FixedLenFeature',
     'VarLenFeature', 'FixedLenSequenceFeature', 'count_up_to', 'app', 'flags', 'gfile',
-    'logging', 'io', 'python_io',
+    'logging', 'io', 'python_io', 'read_file', 'write_file', 'matching_files',
 )
 API['trainkit.train'] += (
     'QueueRunner', 'add_queue_runner', 'start_queue_runners', 'input_producer',
     'string_input_producer', 'range_input_producer', 'slice_input_producer', 'limit_epochs',
     'batch', 'shuffle_batch', 'batch_join', 'shuffle_batch_join', 'maybe_batch', 'Example',
-    'Features', 'Feature', 'BytesList', 'FloatList', 'Int64List',
+    'Features', 'Feature', 'BytesList', 'FloatList', 'Int64List', 'match_filenames_once',
 )
 API['trainkit.data'] += (
     'TFRecordDataset', 'TextLineDataset', 'FixedLengthRecordDataset',

@@ -24,6 +24,7 @@ from trainkit.client.session import ConfigProto, InteractiveSession, Session
 
 # -- TF1 queues (tf.FIFOQueue & co.) ---------------------------------------------------
 from trainkit.data.decode_ops import decode_csv, decode_raw
+from trainkit.data.io_ops import matching_files, read_file, write_file
 from trainkit.data.parsing_ops import (
     FixedLenFeature,
     FixedLenSequenceFeature,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trainkit.data.decode_ops import decode_csv, decode_raw
+from trainkit.data.io_ops import matching_files, read_file, write_file
 from trainkit.data.parsing_ops import (
     FixedLenFeature,
     FixedLenSequenceFeature,

@@ -28,6 +28,7 @@ from trainkit.data.input_producers import (  # noqa: F401
     slice_input_producer,
     string_input_producer,
 )
+from trainkit.data.io_ops import match_filenames_once  # noqa: F401
 from trainkit.hooks import (  # noqa: F401
     CheckpointSaverHook,
     CheckpointSaverListener,

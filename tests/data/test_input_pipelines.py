@@ -166,6 +166,8 @@ def test_start_queue_runners_errors_and_no_duplicate_threads():
     assert tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS) == [qr]
     with pytest.raises(ValueError, match="No default session"):
         tf.train.start_queue_runners()
+    with pytest.raises(TypeError, match="tf.Session"):
+        tf.train.start_queue_runners(object())
     with pytest.raises(ValueError, match="enqueue op"):
         tf.train.QueueRunner(q, [])
     with tf.Session() as sess:
@@ -184,6 +186,7 @@ def test_monitored_session_starts_queue_runners_and_ends_cleanly():
     b = tf.train.batch([x], 2)
     got = []
     with tf.train.MonitoredSession() as sess:
+        assert tf.train.start_queue_runners(sess) == []  # TF1: already started
         while not sess.should_stop():
             got.append(sess.run(b).tolist())
     assert got == [[0, 1], [2, 3], [4, 5]]

@@ -101,3 +101,29 @@ def test_missing_file_and_non_queue_input():
         coord.join(threads)
     with pytest.raises(TypeError, match="queue"):
         tf.TextLineReader().read(["a.txt"])
+
+
+def test_file_ops_and_match_filenames_once(tmp_path):
+    a, b = str(tmp_path / "x1.csv"), str(tmp_path / "x2.csv")
+    write = tf.write_file(a, "1,2\n")
+    with tf.Session() as sess:
+        sess.run(write)
+    open(b, "w").write("3,4\n")
+    pattern = str(tmp_path / "*.csv")
+    files = tf.train.match_filenames_once(pattern)
+    assert files in tf.local_variables()
+    content = tf.read_file(a)
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        assert list(sess.run(files)) == [a.encode(), b.encode()]
+        assert sess.run(content) == b"1,2\n"
+        assert list(sess.run(tf.io.matching_files(str(tmp_path / "*.none")))) == []
+        with pytest.raises(errors.NotFoundError):
+            sess.run(tf.read_file(str(tmp_path / "missing")))
+    # the TF1 idiom: a producer over the matched files
+    tf.reset_default_graph()
+    files = tf.train.match_filenames_once(pattern)
+    q = tf.train.string_input_producer(files, num_epochs=1, shuffle=False)
+    _, line = tf.TextLineReader().read(q)
+    first, second = tf.decode_csv(line, [[0], [0]])
+    assert [(int(x), int(y)) for x, y in _run([first, second])] == [(1, 2), (3, 4)]

@@ -147,7 +147,7 @@ def string_input_producer(string_tensor: Any, num_epochs: int | None = None,
         ValueError: an empty Python list; at run time an empty tensor is
             ``InvalidArgumentError``.
     """
-    if not isinstance(string_tensor, Tensor) and not len(string_tensor):
+    if isinstance(string_tensor, (list, tuple, np.ndarray)) and not len(string_tensor):
         raise ValueError("string_input_producer requires a non-null input tensor")
     with name_scope(name, "input_producer") as scope:
         t = convert_to_tensor(string_tensor, dtype=_dt.string)

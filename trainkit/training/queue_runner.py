@@ -207,8 +207,8 @@ def start_queue_runners(sess: Any = None, coord: Any = None, daemon: bool = True
 
     Raises:
         ValueError: no ``sess`` and no default session.
-        TypeError: ``sess`` is not a session (e.g. a ``MonitoredSession``, which starts
-            its queue runners itself).
+        TypeError: ``sess`` is not a session. A ``MonitoredSession`` (which starts its
+            queue runners itself) gives ``[]``, as in TF1.
     """
     if sess is None:
         sess = get_default_session()
@@ -216,10 +216,11 @@ def start_queue_runners(sess: Any = None, coord: Any = None, daemon: bool = True
             raise ValueError("Cannot start queue runners: No default session is registered. "
                              "Use `with sess.as_default()` or pass an explicit session to "
                              "tf.train.start_queue_runners(sess=sess)")
+    if type(sess).__name__ in ("MonitoredSession", "SingularMonitoredSession"):
+        return []  # as TF1: a monitored session has started its queue runners already
     if not hasattr(sess, "make_callable") or not hasattr(sess, "graph"):
         raise TypeError(f"sess must be a `tf.Session` object. Given class: "
-                        f"{type(sess).__name__} (a MonitoredSession starts its queue "
-                        "runners itself)")
+                        f"{type(sess).__name__}")
     threads: list[threading.Thread] = []
     with sess.graph.as_default():
         for qr in sess.graph.get_collection(collection):
