@@ -202,3 +202,17 @@ def test_runtime_shape_mismatch_is_invalid_argument():
     with tf.Session() as sess:
         with pytest.raises(errors.InvalidArgumentError, match="Shape mismatch"):
             sess.run(enq, {x: [1.0, 2.0, 3.0]})
+
+
+def test_dequeue_many_larger_than_capacity_collects_across_enqueues():
+    q = tf.FIFOQueue(2, tf.int32, shapes=[[]])
+    x = tf.placeholder(tf.int32, [])
+    enq = q.enqueue(x)
+    got = []
+    with tf.Session() as sess:
+        t = threading.Thread(target=lambda: got.append(sess.run(q.dequeue_many(5))))
+        t.start()
+        for i in range(5):
+            sess.run(enq, {x: i})
+        t.join(10)
+        assert got[0].tolist() == [0, 1, 2, 3, 4]

@@ -154,18 +154,33 @@ class QueueRuntime:
         if self.kind == "RandomShuffleQueue":
             return self._dequeue_shuffled(n, allow_smaller, session)
 
-        def ready() -> bool:
-            return len(self.items) >= n or self.closed
+        # As TF: take what is there and wait for the rest (so n may exceed the capacity);
+        # a closed queue that cannot complete the request gets the taken elements back.
+        got: list = []
 
-        self.pipeline.wait(ready, session, (self, "dequeue", n), self._short_msg(n), None)
-        if len(self.items) < n:
-            if not allow_smaller or not self.items:
+        def ready() -> bool:
+            return bool(self.items) or self.closed
+
+        def give_back() -> None:
+            self.items[:0] = got
+            got.clear()
+
+        while len(got) < n:
+            self.pipeline.wait(ready, session, (self, "dequeue", 1), self._short_msg(n),
+                               give_back)
+            if self.closed and len(self.items) + len(got) < n and not allow_smaller:
+                give_back()
                 raise self._out_of_range(n)
-            n = len(self.items)
-        out, self.items[:n] = self.items[:n], []
-        self.flush()
-        self.pipeline.changed()
-        return out
+            k = min(n - len(got), len(self.items))
+            got.extend(self.items[:k])
+            del self.items[:k]
+            self.flush()
+            self.pipeline.changed()
+            if self.closed and not self.items:
+                break
+        if not got:
+            raise self._out_of_range(n)
+        return got
 
     def _dequeue_shuffled(self, n: int, allow_smaller: bool, session: Any) -> list:
         m = self.min_after_dequeue
