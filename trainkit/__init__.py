@@ -21,25 +21,6 @@ from trainkit.client.config_proto import GPUOptions, GraphOptions, OptimizerOpti
 from trainkit.client.handles import TensorHandle
 from trainkit.client.run_metadata import RunMetadata, RunOptions
 from trainkit.client.session import ConfigProto, InteractiveSession, Session
-
-# -- TF1 queues (tf.FIFOQueue & co.) ---------------------------------------------------
-from trainkit.data.decode_ops import decode_csv, decode_raw
-from trainkit.data.io_ops import matching_files, read_file, write_file
-from trainkit.data.parsing_ops import (
-    FixedLenFeature,
-    FixedLenSequenceFeature,
-    VarLenFeature,
-    parse_example,
-    parse_single_example,
-)
-from trainkit.data.queues import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
-from trainkit.data.readers import (
-    FixedLengthRecordReader,
-    ReaderBase,
-    TextLineReader,
-    TFRecordReader,
-    WholeFileReader,
-)
 from trainkit.framework.constant_op import constant
 from trainkit.framework.conversion import (
     convert_to_tensor,
@@ -284,12 +265,29 @@ _LAZY_SUBMODULES = {
 
 _LAZY_PROTOS = {"Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"}
 
+# TF1 queues, readers, record parsing and file ops (the data layer), imported on first use
+# so that `import trainkit` stays light.
+_LAZY_NAMES = {
+    **dict.fromkeys(("FIFOQueue", "PaddingFIFOQueue", "QueueBase", "RandomShuffleQueue"),
+                    "trainkit.data.queues"),
+    **dict.fromkeys(("ReaderBase", "TextLineReader", "FixedLengthRecordReader",
+                     "WholeFileReader", "TFRecordReader"), "trainkit.data.readers"),
+    **dict.fromkeys(("FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature",
+                     "parse_example", "parse_single_example"), "trainkit.data.parsing_ops"),
+    **dict.fromkeys(("decode_csv", "decode_raw"), "trainkit.data.decode_ops"),
+    **dict.fromkeys(("read_file", "write_file", "matching_files"), "trainkit.data.io_ops"),
+}
+
 
 def __getattr__(name: str) -> _Any:
     if name in _LAZY_PROTOS:  # tf.Summary & co.; protobuf is imported on first use only
         from trainkit.summary.summary_proto import pb
 
         value = getattr(pb(), name)
+        globals()[name] = value
+        return value
+    if name in _LAZY_NAMES:
+        value = getattr(_importlib.import_module(_LAZY_NAMES[name]), name)
         globals()[name] = value
         return value
     if name in _LAZY_SUBMODULES:
