@@ -25,7 +25,7 @@ import numpy as np
 
 from trainkit import errors
 from trainkit.data import tfrecord
-from trainkit.data.queues import runtime as queue_runtime
+from trainkit.data.queue_kernels import runtime as queue_runtime
 from trainkit.framework import dtypes as _dt
 from trainkit.framework import registry
 from trainkit.framework.graph import GraphKeys, get_default_graph
