@@ -75,3 +75,32 @@ def test_killed_run_resumes_from_its_last_checkpoint(tmp_path):
     rest = _fresh_run(ckpt)
     assert rest == full[4:]
     assert json.loads(r.stdout.strip()) == full[:7]
+
+
+def test_epoch_counter_survives_the_local_init_after_a_restore(tmp_path):
+    """A monitored session runs the local-variable initializer after restoring; the
+    restored epoch count must survive it (documented difference: it is the counter's
+    initial value from then on in that session)."""
+    def build():
+        tf.reset_default_graph()
+        q = tf.train.string_input_producer(["a", "b"], num_epochs=2, shuffle=False)
+        epochs = [v for v in tf.local_variables() if v.op.name.endswith("epochs")][0]
+        return q, epochs, tf.train.Saver()
+
+    q, epochs, saver = build()
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord)
+        assert [sess.run(q.dequeue()) for _ in range(2)] == [b"a", b"b"]
+        path = saver.save(sess, str(tmp_path / "ckpt"))
+        saved_epochs = int(sess.run(epochs))
+        coord.request_stop()
+        sess.run(q.close(cancel_pending_enqueues=True))
+        coord.join(threads)
+    assert saved_epochs >= 1
+    q, epochs, saver = build()
+    with tf.Session() as sess:
+        saver.restore(sess, path)
+        sess.run(tf.local_variables_initializer())
+        assert int(sess.run(epochs)) == saved_epochs

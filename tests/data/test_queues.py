@@ -216,3 +216,32 @@ def test_dequeue_many_larger_than_capacity_collects_across_enqueues():
             sess.run(enq, {x: i})
         t.join(10)
         assert got[0].tolist() == [0, 1, 2, 3, 4]
+
+
+def test_shuffle_queue_order_does_not_depend_on_runner_speed():
+    """Differs from TF (documented): while a runner feeds a RandomShuffleQueue, a pick
+    waits for a full queue, so a slow and a fast producer give the same order."""
+    import time as _time
+
+    def run(delay):
+        tf.reset_default_graph()
+        counter = iter(range(100))
+
+        def produce():
+            _time.sleep(delay)
+            return np.int32(next(counter))
+
+        q = tf.RandomShuffleQueue(4, 1, tf.int32, shapes=[[]], seed=3)
+        value = tf.reshape(tf.py_func(produce, [], tf.int32), [])
+        tf.train.add_queue_runner(tf.train.QueueRunner(q, [q.enqueue(value)]))
+        out = q.dequeue_many(8)
+        with tf.Session() as sess:
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            got = sess.run(out).tolist()
+            coord.request_stop()
+            sess.run(q.close(cancel_pending_enqueues=True))
+            coord.join(threads)
+        return got
+
+    assert run(0.0) == run(0.01)

@@ -64,3 +64,17 @@ def test_corruption_truncation_and_missing_files(tmp_path):
         tf.python_io.TFRecordWriter(str(tmp_path / "no_dir" / "x"))
     with pytest.raises(ValueError, match="compression"):
         tf.python_io.TFRecordOptions("LZ4")
+
+
+def test_writer_moves_the_file_into_place_on_close(tmp_path):
+    """Differs from TF (documented): nothing appears at the path until close()."""
+    path = str(tmp_path / "r.tfrecord")
+    w = tf.python_io.TFRecordWriter(path)
+    w.write(b"x")
+    w.flush()
+    assert not os.path.exists(path)
+    w.close()
+    assert list(tf.python_io.tf_record_iterator(path)) == [b"x"]
+    w.close()  # idempotent
+    with pytest.raises(errors.FailedPreconditionError):
+        w.write(b"y")

@@ -13,7 +13,9 @@ The epoch counter is checkpointed with the queue (an :class:`EpochCounterSaveabl
 restored value also becomes the counter's initial value, because a monitored session runs
 the local-variable initializer after restoring.
 
-Differs from TF: no ``queue/<name>/fraction_of_N_full`` summary is added.
+Differs from TF: no ``queue/<name>/fraction_of_N_full`` summary is added; after a
+restore in a session, re-running the local-variable initializer sets the counter to the
+restored value, not 0.
 
 Example:
     >>> x, y = slice_input_producer([features, labels], num_epochs=2, shuffle=False)

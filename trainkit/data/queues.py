@@ -240,9 +240,11 @@ class RandomShuffleQueue(QueueBase):
     """Dequeues elements in random order (``tf.RandomShuffleQueue``).
 
     A dequeue waits until more than ``min_after_dequeue`` elements are held (unless the
-    queue is closed). With ``seed`` (or a graph seed) the order is reproducible; while a
-    queue runner may still add elements, each pick waits for a full queue so that the
-    order does not depend on thread timing (see ``queue_runtime``).
+    queue is closed). With ``seed`` (or a graph seed) the order is reproducible.
+
+    Differs from TF: while a queue runner may still add elements, each pick also waits
+    for a full queue, so the order does not depend on thread timing (see
+    ``queue_runtime``); TF picks from whatever the queue holds at that moment.
     """
 
     _KIND = "RandomShuffleQueue"

@@ -89,8 +89,8 @@ def frame(data: bytes) -> bytes:
 class TFRecordWriter:
     """Writes records to a TFRecord file (``tf.io.TFRecordWriter``).
 
-    The file is written to a temporary name and renamed into place by ``close()``, so a
-    reader never sees a half-written file.
+    Differs from TF: the file is written to a temporary name and renamed into place by
+    ``close()`` (TF writes in place), so a reader never sees a half-written file.
 
     Raises:
         NotFoundError: the directory does not exist.

@@ -6,6 +6,9 @@ TF1 prints, on stderr, formatted ``INFO:trainkit:<message>`` (TF1: ``INFO:tensor
 A handler is added only when neither trainkit's logger nor the root logger has one, so
 programs that configure :mod:`logging` themselves keep their own setup.
 
+Differs from TF: the logger is ``trainkit`` (lines read ``INFO:trainkit:...``, TF1's
+``INFO:tensorflow:...``); ``fatal`` logs at FATAL and does not exit, as in TF1.
+
 Example:
     >>> set_verbosity(INFO)
     >>> info("step %d", 10)   # INFO:trainkit:step 10
