@@ -12,11 +12,14 @@ from trainkit import errors
 from trainkit.data import queue_runtime as qrt
 from trainkit.framework import dtypes as _dt
 from trainkit.framework import registry
-from trainkit.framework.shapes import TensorShape
 
 
 def runtime(ctx: registry.KernelContext, q: Any) -> qrt.QueueRuntime:
-    """The session's buffer of ``q`` (created on first use)."""
+    """The session's buffer of ``q`` (created on first use; then cached in the session
+    state, wrapped in a tuple so ``Session.close`` does not call its ``close``)."""
+    cached = ctx.state.resources.get(q.key)
+    if cached is not None:
+        return cached[0]
     pipe = qrt.pipeline_for(ctx.session, ctx.state)
     rt = pipe.get_queue(q.key, lambda: make_runtime(pipe, q))
     if rt.rng_fn is None:
@@ -25,6 +28,7 @@ def runtime(ctx: registry.KernelContext, q: Any) -> qrt.QueueRuntime:
                                                         int(s2) & (2**64 - 1)]
         state = ctx.state
         rt.rng_fn = lambda: state.rng(q.key, lambda: seed)
+    ctx.state.resources[q.key] = (rt,)
     return rt
 
 
@@ -34,13 +38,19 @@ def make_runtime(pipe: qrt.Pipeline, q: Any) -> qrt.QueueRuntime:
     return qrt.QueueRuntime(pipe, q.key, q.name, q.kind, cap, mad, None)
 
 
+def _fits(got: tuple, want: list | None) -> bool:
+    if want is None:
+        return True
+    return len(got) == len(want) and all(w is None or g == w for g, w in zip(got, want))
+
+
 def _check_element(q: Any, comps: list, many: bool) -> None:
-    for i, (c, s) in enumerate(zip(comps, q.shapes)):
+    for i, (c, s) in enumerate(zip(comps, q.shape_lists)):
         got = c.shape[1:] if many else c.shape
-        if not TensorShape(list(got)).is_compatible_with(s):
+        if not _fits(got, s):
             raise errors.InvalidArgumentError(
-                None, None, f"Shape mismatch in tuple component {i}. Expected {s}, got "
-                            f"{list(got)}")
+                None, None, f"Shape mismatch in tuple component {i}. Expected "
+                            f"{q.shapes[i]}, got {list(got)}")
     if many and len({c.shape[0] for c in comps}) > 1:
         raise errors.InvalidArgumentError(None, None, "All components of enqueue_many must "
                                                       "have the same size in dimension 0")

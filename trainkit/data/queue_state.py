@@ -75,10 +75,10 @@ class QueueSaveable:
         make_runtime = self._make_runtime
         pipe = qrt.pipeline_for(session)
         with pipe.cond:
-            if not bool(state.get("present", np.array(False))):
-                pipe.queues.pop(self._queue.key, None)
-                return
             rt = pipe.get_queue(self._queue.key, lambda: make_runtime(pipe, self._queue))
+            if not bool(state.get("present", np.array(False))):
+                rt.set_state([], [], False)  # the queue did not exist yet: empty and open
+                return
             ncomp, dts = len(self._queue.dtypes), self._queue.dtypes
             rt.set_state(_decode("items", state, ncomp, dts),
                          _decode("pending", state, ncomp, dts), bool(state["closed"]))

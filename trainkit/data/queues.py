@@ -65,6 +65,8 @@ class QueueBase:
                 raise ValueError(f"Queue names must have the same length as dtypes: got "
                                  f"{len(names)} names for {len(self._dtypes)} dtypes")
         self._names = names
+        self._shape_lists = [s.as_list() if s.ndims is not None else None
+                             for s in self._shapes]
         self._capacity = int(capacity)
         self._min_after_dequeue = int(min_after_dequeue)
         self._seeds = get_seed(seed)
@@ -91,6 +93,11 @@ class QueueBase:
     @property
     def shapes(self) -> list:
         return list(self._shapes)
+
+    @property
+    def shape_lists(self) -> list:
+        """Per component: the static shape as a list (None dims unknown), or None."""
+        return self._shape_lists
 
     @property
     def names(self) -> list | None:
