@@ -245,3 +245,13 @@ def test_shuffle_queue_order_does_not_depend_on_runner_speed():
         return got
 
     assert run(0.0) == run(0.01)
+
+
+def test_timed_out_dequeue_many_takes_nothing():
+    for q in (tf.FIFOQueue(5, tf.int32, shapes=[[]]),
+              tf.RandomShuffleQueue(5, 0, tf.int32, shapes=[[]], seed=1)):
+        with tf.Session() as sess:
+            sess.run(q.enqueue_many([[1, 2]]))
+            with pytest.raises(errors.DeadlineExceededError):
+                sess.run(q.dequeue_many(3), options=tf.RunOptions(timeout_in_ms=50))
+            assert sess.run(q.size()) == 2

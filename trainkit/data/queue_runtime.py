@@ -192,13 +192,19 @@ class QueueRuntime:
 
         picked: list = []
         rng = self.rng_fn()
+
+        def give_back() -> None:  # a timed-out or cancelled dequeue takes nothing
+            self.items.extend(picked)
+            picked.clear()
+
         while len(picked) < n:
-            self.pipeline.wait(ready, session, (self, "dequeue", 1), self._short_msg(n), None)
+            self.pipeline.wait(ready, session, (self, "dequeue", 1), self._short_msg(n),
+                               give_back)
             if not self.items or (self.closed and len(self.items) + len(picked) < n
                                   and not allow_smaller):
                 if allow_smaller and picked:
                     break
-                self.items.extend(picked)  # give back what a failed dequeue took
+                give_back()
                 raise self._out_of_range(n)
             i = int(rng.integers(len(self.items)))
             picked.append(self.items[i])
