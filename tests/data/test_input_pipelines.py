@@ -190,3 +190,34 @@ def test_monitored_session_starts_queue_runners_and_ends_cleanly():
         while not sess.should_stop():
             got.append(sess.run(b).tolist())
     assert got == [[0, 1], [2, 3], [4, 5]]
+
+
+def test_batch_of_sparse_tensors_from_varlen_features():
+    """TF1 batches a SparseTensor into one SparseTensor with a leading batch dimension."""
+    recs = [tf.train.Example(features=tf.train.Features(feature={
+        "label": tf.train.Feature(int64_list=tf.train.Int64List(value=[i])),
+        "tags": tf.train.Feature(int64_list=tf.train.Int64List(value=list(range(i))))}))
+        .SerializeToString() for i in range(5)]
+    rec = tf.train.input_producer(tf.constant(recs), shuffle=False, num_epochs=1).dequeue()
+    f = tf.parse_single_example(rec, {"label": tf.FixedLenFeature([], tf.int64),
+                                      "tags": tf.VarLenFeature(tf.int64)})
+    labels, tags = tf.train.batch([f["label"], f["tags"]], 3,
+                                  allow_smaller_final_batch=True)
+    assert isinstance(tags, tf.SparseTensor) and tags.indices.shape.as_list() == [None, 2]
+    got = _session_with_runners(lambda s: _drain([labels, tags], s))
+    assert got[0][0].tolist() == [0, 1, 2]
+    np.testing.assert_array_equal(got[0][1].indices, [[1, 0], [2, 0], [2, 1]])
+    np.testing.assert_array_equal(got[0][1].values, [0, 0, 1])
+    np.testing.assert_array_equal(got[0][1].dense_shape, [3, 2])
+    np.testing.assert_array_equal(got[1][1].dense_shape, [2, 4])
+    with pytest.raises(ValueError, match="enqueue_many"):
+        tf.train.batch([f["tags"]], 2, enqueue_many=True)
+
+
+def test_strings_with_nul_bytes_pass_through_queues_intact():
+    q = tf.FIFOQueue(4, tf.string, shapes=[[]])
+    data = [b"a\x00", b"\x00\x00", b"b\x00c\x00"]
+    with tf.Session() as sess:
+        sess.run(q.enqueue_many([data]))
+        sess.run(q.enqueue(b"z\x00"))
+        assert list(sess.run(q.dequeue_many(4))) == data + [b"z\x00"]

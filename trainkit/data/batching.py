@@ -7,7 +7,10 @@ op (``*_join``: one op per tensor list) and returns ``dequeue_many(batch_size)``
 ``dequeue_up_to`` with ``allow_smaller_final_batch``) in the structure given: a list
 stays a list (a one-element list comes back as one tensor, as in TF), a dict a dict.
 
-Differs from TF: sparse tensors cannot be batched; no ``fraction_of_N_full`` summary.
+SparseTensors (e.g. from ``VarLenFeature``) are batched into one SparseTensor with a
+leading batch dimension, as TF does (not with ``enqueue_many``).
+
+Differs from TF: no ``fraction_of_N_full`` summary.
 
 Example:
     >>> images, labels = shuffle_batch([image, label], batch_size=32, capacity=200,
@@ -22,6 +25,7 @@ from trainkit.data.queues import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomS
 from trainkit.framework.conversion import convert_to_tensor
 from trainkit.framework.graph import name_scope
 from trainkit.framework.shapes import TensorShape
+from trainkit.framework.sparse_tensor import SparseTensor
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import control_flow_ops
 from trainkit.training.queue_runner import QueueRunner, add_queue_runner
@@ -49,6 +53,36 @@ def _check(batch_size: Any, num_threads: int) -> None:
         raise ValueError(f"num_threads must be >= 1, got {num_threads}")
 
 
+def _split_sparse(lst: list) -> tuple[list, dict[int, str], list[int]]:
+    """Replaces each SparseTensor by its (indices, values, dense_shape) components."""
+    flat: list = []
+    roles: dict[int, str] = {}
+    sparse_at: list[int] = []
+    for j, t in enumerate(lst):
+        if isinstance(t, SparseTensor):
+            if t.dense_shape.shape.ndims != 1 or t.dense_shape.shape[0] is None:
+                raise ValueError(f"Cannot batch a SparseTensor of unknown rank (item {j})")
+            sparse_at.append(j)
+            roles.update({len(flat): "indices", len(flat) + 1: "values",
+                          len(flat) + 2: "shape"})
+            flat.extend([t.indices, t.values, t.dense_shape])
+        else:
+            flat.append(t)
+    return flat, roles, sparse_at
+
+
+def _join_sparse(outs: list, sparse_at: list[int], n_items: int) -> list:
+    result, k = [], 0
+    for j in range(n_items):
+        if j in sparse_at:
+            result.append(SparseTensor(outs[k], outs[k + 1], outs[k + 2]))
+            k += 3
+        else:
+            result.append(outs[k])
+            k += 1
+    return result
+
+
 def _tensors(lists: list[list]) -> list[list[Tensor]]:
     if not lists or not lists[0]:
         raise ValueError("Expected at least one tensor in batch().")
@@ -66,7 +100,7 @@ def _tensors(lists: list[list]) -> list[list[Tensor]]:
 
 
 def _shapes(lists: list[list[Tensor]], shapes: Any, enqueue_many: bool,
-            dynamic_pad: bool) -> list[TensorShape]:
+            dynamic_pad: bool, sparse: dict[int, str]) -> list[TensorShape]:
     if shapes is not None:
         return [TensorShape(s) for s in shapes]
     result = []
@@ -78,7 +112,8 @@ def _shapes(lists: list[list[Tensor]], shapes: Any, enqueue_many: bool,
                 sh = TensorShape(None) if sh.ndims is None else TensorShape(sh.dims[1:])
             s = s.merge_with(sh)
         result.append(s)
-    bad = [s for s in result if (s.ndims is None if dynamic_pad else not s.is_fully_defined())]
+    bad = [s for i, s in enumerate(result) if i not in sparse and (
+        s.ndims is None if dynamic_pad else not s.is_fully_defined())]
     if bad:
         raise ValueError(f"All shapes must be fully defined: {result}")
     return result
@@ -113,8 +148,14 @@ def _batch(tensors_list: list, original: Any, batch_size: Any, num_threads: int,
            keep_input: Any = None, shuffle: tuple | None = None) -> Any:
     _check(batch_size, num_threads)
     with name_scope(name, default) as scope:
-        lists = _tensors([_as_list(t) for t in tensors_list])
-        shp = _shapes(lists, shapes, enqueue_many, dynamic_pad)
+        items = [_as_list(t) for t in tensors_list]
+        split = [_split_sparse(lst) for lst in items]
+        roles, sparse_at = split[0][1], split[0][2]
+        if roles and (enqueue_many or shapes is not None):
+            raise ValueError("SparseTensors can be batched only with enqueue_many=False "
+                             "and shapes=None")
+        lists = _tensors([flat for flat, _, _ in split])
+        shp = _shapes(lists, shapes, enqueue_many, dynamic_pad, roles)
         dtypes = [t.dtype for t in lists[0]]
         if shuffle is not None:
             min_after, seed = shuffle
@@ -124,8 +165,13 @@ def _batch(tensors_list: list, original: Any, batch_size: Any, num_threads: int,
             queue = PaddingFIFOQueue(capacity, dtypes, shapes=shp, shared_name=shared_name)
         else:
             queue = FIFOQueue(capacity, dtypes, shapes=shp, shared_name=shared_name)
+        queue.batch_sparse(roles)
         _build(queue, lists, num_threads, enqueue_many, keep_input)
         out = _dequeue(queue, batch_size, allow_smaller, scope.rstrip("/").split("/")[-1])
+        if sparse_at:
+            outs = out if isinstance(out, list) else [out]
+            out = _join_sparse(outs, sparse_at, len(items[0]))
+            out = out[0] if len(out) == 1 else out
         return _restore_type(original, out)
 
 

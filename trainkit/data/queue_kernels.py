@@ -56,14 +56,19 @@ def _check_element(q: Any, comps: list, many: bool) -> None:
                                                       "have the same size in dimension 0")
 
 
-def _owned(c: Any) -> np.ndarray:
-    return np.array(c, copy=True)
+def _owned(c: np.ndarray) -> np.ndarray:
+    # keep the component's dtype: np.array(b"..") would make a NUL-stripping "S" array
+    return np.array(c, dtype=c.dtype, copy=True)
+
+
+def _arrays(q: Any, comps: tuple) -> list[np.ndarray]:
+    return [np.asarray(c, dtype=dt.as_numpy_dtype) for c, dt in zip(comps, q.dtypes)]
 
 
 @registry.register_kernel("QueueEnqueueV2", stateful=True)
 def _enqueue(ctx: registry.KernelContext, *comps: Any) -> None:
     q = ctx.attrs["queue"]
-    comps = [np.asarray(c) for c in comps]
+    comps = _arrays(q, comps)
     _check_element(q, comps, False)
     rt = runtime(ctx, q)
     with rt.pipeline.cond:
@@ -73,21 +78,40 @@ def _enqueue(ctx: registry.KernelContext, *comps: Any) -> None:
 @registry.register_kernel("QueueEnqueueManyV2", stateful=True)
 def _enqueue_many(ctx: registry.KernelContext, *comps: Any) -> None:
     q = ctx.attrs["queue"]
-    comps = [np.asarray(c) for c in comps]
+    comps = _arrays(q, comps)
     _check_element(q, comps, True)
     n = comps[0].shape[0]
-    elements = [tuple(_owned(c[i]) for c in comps) for i in range(n)]
+    elements = [tuple(_owned(c[i:i + 1].reshape(c.shape[1:])) for c in comps)
+                for i in range(n)]
     rt = runtime(ctx, q)
     with rt.pipeline.cond:
         rt.enqueue(elements, ctx.session)
 
 
+def _batch_sparse(parts: list, role: str, i: int) -> np.ndarray:
+    """One part of a batched SparseTensor from per-element (indices, values, shape)."""
+    if role == "values":
+        return np.concatenate(parts)
+    if role == "shape":
+        return np.array([len(parts), *np.max(np.stack(parts), axis=0)], dtype=np.int64)
+    rows = [np.concatenate([np.full((len(p), 1), j, np.int64), p.astype(np.int64)], axis=1)
+            for j, p in enumerate(parts)]
+    return np.concatenate(rows) if rows else np.zeros((0, 1), np.int64)
+
+
 def _stack(q: Any, elements: list) -> tuple:
     out = []
+    roles = q.sparse_roles
     for i, dt in enumerate(q.dtypes):
         parts = [el[i] for el in elements]
+        if i in roles:
+            out.append(_batch_sparse(parts, roles[i], i) if parts else
+                       np.zeros({"indices": (0, 1), "values": (0,), "shape": (1,)}[roles[i]],
+                                dtype=np.int64 if roles[i] != "values"
+                                else dt.as_numpy_dtype))
+            continue
         if not parts:
-            shape = [0] + [d if d is not None else 0 for d in (q.shapes[i].as_list() or [])]
+            shape = [0] + [d if d is not None else 0 for d in (q.shape_lists[i] or [])]
             out.append(np.zeros(shape, dtype=dt.as_numpy_dtype))
             continue
         if q.kind == "PaddingFIFOQueue":

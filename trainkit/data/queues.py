@@ -67,6 +67,7 @@ class QueueBase:
         self._names = names
         self._shape_lists = [s.as_list() if s.ndims is not None else None
                              for s in self._shapes]
+        self._sparse_roles: dict[int, str] = {}
         self._capacity = int(capacity)
         self._min_after_dequeue = int(min_after_dequeue)
         self._seeds = get_seed(seed)
@@ -98,6 +99,17 @@ class QueueBase:
     def shape_lists(self) -> list:
         """Per component: the static shape as a list (None dims unknown), or None."""
         return self._shape_lists
+
+    @property
+    def sparse_roles(self) -> dict[int, str]:
+        """Components that carry the parts of SparseTensors (see :meth:`batch_sparse`)."""
+        return self._sparse_roles
+
+    def batch_sparse(self, roles: dict[int, str]) -> None:
+        """Marks components ``{index: 'indices' | 'values' | 'shape'}`` as the parts of
+        SparseTensors, so ``dequeue_many`` batches them into one SparseTensor's parts
+        (how ``tf.train.batch`` passes sparse tensors through a queue)."""
+        self._sparse_roles = dict(roles)
 
     @property
     def names(self) -> list | None:
@@ -180,7 +192,17 @@ class QueueBase:
         static = n if isinstance(n, (int, np.integer)) and not up_to else None
         if static is not None and static < 0:
             raise ValueError(f"n must be >= 0, got {n}")
-        shapes = [TensorShape([static]).concatenate(s) for s in self._shapes]
+        shapes = []
+        for i, s in enumerate(self._shapes):
+            role = self._sparse_roles.get(i)
+            if role is None:
+                shapes.append(TensorShape([static]).concatenate(s))
+            else:  # batched SparseTensor parts: one more (batch) dimension in the rank
+                last = None if s.ndims is None else s.as_list()[-1]
+                rank = None if last is None else int(last) + 1
+                shapes.append({"indices": TensorShape([None, rank]),
+                               "values": TensorShape([None]),
+                               "shape": TensorShape([rank])}[role])
         op = self._graph.create_op("QueueDequeueManyV2", [n_t], list(self._dtypes),
                                    name=name, attrs={"queue": self, "up_to": up_to},
                                    shapes=shapes)
