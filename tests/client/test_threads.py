@@ -54,8 +54,13 @@ def test_environment_variable_is_a_request(no_env, monkeypatch):
 def test_bad_counts(no_env, bad):
     with pytest.raises(ValueError, match="intra_op_parallelism_threads must be an int >= 0"):
         threads.configure(bad)
+
+
+def test_bad_counts_through_config_proto(no_env):
     with pytest.raises(ValueError, match="intra_op_parallelism_threads must be an int >= 0"):
-        tk.Session(graph=tk.Graph(), config=tk.ConfigProto(intra_op_parallelism_threads=bad))
+        tk.Session(graph=tk.Graph(), config=tk.ConfigProto(intra_op_parallelism_threads=-1))
+    with pytest.raises(TypeError, match="intra_op_parallelism_threads"):  # as protobuf
+        tk.ConfigProto(intra_op_parallelism_threads=1.5)
 
 
 def test_set_threads_rejects_zero():
