@@ -153,7 +153,8 @@ def _allreduce_grad(op: Any, *grads: Tensor) -> list[Tensor]:
 def _broadcast_grad(op: Any, *grads: Tensor) -> list[Tensor]:
     reduced = fused_allreduce(grads, Average, name=op.name.split("/")[-1] + "_grad")
     if basics.rank() != op.attrs["root_rank"]:
-        return [array_ops.zeros_like(g) for g in reduced]
+        # Multiply (not zeros_like): the allreduce must stay in every rank's plan.
+        return [g * array_ops.zeros_like(g) for g in reduced]
     return reduced
 
 
