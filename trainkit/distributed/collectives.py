@@ -243,10 +243,10 @@ def allgather(array: np.ndarray, name: str) -> np.ndarray:
     """
     what = f"allgather '{name}'"
     ctx = _usable(what)
-    array = np.ascontiguousarray(array)
-    if array.ndim == 0:
+    if np.ndim(array) == 0:
         raise errors.InvalidArgumentError(None, None, f"{what}: a scalar cannot be "
                                                       "gathered; give it a first dimension.")
+    array = np.ascontiguousarray(array)
     if array.dtype == object:
         raise errors.InvalidArgumentError(None, None, f"{what}: strings cannot be gathered.")
     if ctx.size == 1:
