@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -147,11 +148,17 @@ def _data_parallel_session(scaffold: Scaffold, master: str, config: Any,
     session, none waits for another)."""
     rank, size = dist.rank_or_zero(), dist.size_or_one()
     (sum_secs, sum_steps), (ckpt_secs, ckpt_steps) = summaries, checkpoints
-    saving = bool(checkpoint_dir) and (_positive(ckpt_steps) or _positive(ckpt_secs))
-    restored = None
-    if checkpoint_dir:
-        restored = dist_objects.broadcast_object(
-            latest_complete_checkpoint(checkpoint_dir, size) if rank == 0 else None, 0)
+    # Rank 0's checkpoint settings rule (Horovod programs pass checkpoint_dir=None on the
+    # other ranks): every rank restores from, and keeps its state in, rank 0's directory
+    # (a filesystem all ranks share).
+    mine = None
+    if rank == 0:
+        saving = bool(checkpoint_dir) and (_positive(ckpt_steps) or _positive(ckpt_secs))
+        mine = {"dir": os.fspath(checkpoint_dir) if checkpoint_dir else None,
+                "saving": saving, "restored": latest_complete_checkpoint(
+                    checkpoint_dir, size) if checkpoint_dir else None}
+    agreed = dist_objects.broadcast_object(mine, 0, name="MonitoredTrainingSession")
+    checkpoint_dir, saving, restored = agreed["dir"], agreed["saving"], agreed["restored"]
     creator = ChiefSessionCreator(scaffold=scaffold, master=master, config=config,
                                   checkpoint_filename_with_path=restored)
     all_hooks: list = []
