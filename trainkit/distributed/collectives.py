@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from trainkit.distributed import basics
 SUM, AVERAGE, MIN, MAX, PRODUCT = "Sum", "Average", "Min", "Max", "Product"
 REDUCE_OPS = (SUM, AVERAGE, MIN, MAX, PRODUCT)
 _MAX_DESCRIPTION = 400
+Take = Callable[[int, np.dtype], np.ndarray]
 
 
 def _mpi_op(mpi: Any, op: str) -> Any:
@@ -135,23 +136,21 @@ def _groups(arrays: Sequence[np.ndarray]) -> dict[np.dtype, list[int]]:
     return groups
 
 
-def _buffer(buffers: dict, dtype: np.dtype, n: int) -> np.ndarray:
-    buf = buffers.get(dtype)
-    if buf is None or buf.size != n:
-        buf = buffers[dtype] = np.empty(n, dtype)
-    return buf
+def _fresh(n: int, dtype: np.dtype) -> np.ndarray:
+    return np.empty(n, dtype)
 
 
-def _scaled(values: np.ndarray, factor: float, dtype: np.dtype) -> np.ndarray:
+def _scale_in_place(buf: np.ndarray, factor: float) -> None:
     if factor == 1.0:
-        return values.copy()
-    if np.issubdtype(dtype, np.floating):
-        return (values * np.asarray(factor, dtype)).astype(dtype, copy=False)
-    return (values * factor).astype(dtype)
+        return
+    if np.issubdtype(buf.dtype, np.floating):
+        np.multiply(buf, np.asarray(factor, buf.dtype), out=buf)
+    else:  # integers: truncate like Horovod's scaling of integer buffers
+        buf[...] = (buf * factor).astype(buf.dtype)
 
 
 def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float = 1.0,
-              postscale: float = 1.0, buffers: dict | None = None) -> list[np.ndarray]:
+              postscale: float = 1.0, take: Take | None = None) -> list[np.ndarray]:
     """Reduces each array elementwise over the ranks; all of them in one MPI call per dtype.
 
     Args:
@@ -159,50 +158,61 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
         op: one of ``REDUCE_OPS`` (``Average`` = ``Sum`` then divided by the size).
         name: names the call in errors.
         prescale, postscale: factors applied before and after the reduction.
-        buffers: dtype -> flat buffer kept by the caller between calls (reused in place).
+        take: ``take(n, dtype)`` gives the flat buffer of a dtype group (a kernel passes
+            its session's recycling pool; default: a new array).
 
     Returns:
-        New arrays, one per input, with the input's shape and dtype.
+        One array per input with its shape and dtype: views into the group's buffer.
+        A lone tensor of its dtype is reduced straight from the input into the buffer
+        (no copy in); several are packed into the buffer and reduced in place.
     """
     what = f"allreduce '{name}'"
     ctx = _usable(what)
     arrays = [np.asarray(a) for a in arrays]
     divide = ctx.size if op == AVERAGE else 1
     if ctx.size == 1:
-        return [_scaled(a, prescale * postscale / divide, a.dtype) for a in arrays]
+        out = []
+        for a in arrays:
+            b = np.array(a, copy=True).reshape(-1)
+            _scale_in_place(b, prescale * postscale / divide)
+            out.append(b.reshape(a.shape))
+        return out
     check_same_call(ctx, _describe(f"allreduce[{op}]", name, arrays,
                                    f" (prescale {prescale!r}, postscale {postscale!r})"),
                     what)
-    buffers = {} if buffers is None else buffers
+    take = take or _fresh
+    mpi_op = _mpi_op(ctx.mpi, op)
     pending = []
     for dtype, idx in _groups(arrays).items():
-        buf = _buffer(buffers, dtype, sum(arrays[i].size for i in idx))
+        buf = take(sum(arrays[i].size for i in idx), dtype)
+        if len(idx) == 1 and prescale == 1.0:
+            src = np.ascontiguousarray(arrays[idx[0]]).reshape(-1)
+            pending.append((buf, idx, ctx.comm.Iallreduce(src, buf, mpi_op)))
+            continue
         o = 0
         for i in idx:
             n = arrays[i].size
-            if prescale != 1.0:
-                np.multiply(arrays[i].reshape(-1), prescale, out=buf[o:o + n],
-                            casting="unsafe")
-            else:
-                buf[o:o + n] = arrays[i].reshape(-1)
+            np.multiply(arrays[i].reshape(-1), prescale, out=buf[o:o + n], casting="unsafe")
             o += n
-        pending.append((buf, idx, ctx.comm.Iallreduce(ctx.mpi.IN_PLACE, buf,
-                                                      _mpi_op(ctx.mpi, op))))
+        pending.append((buf, idx, ctx.comm.Iallreduce(ctx.mpi.IN_PLACE, buf, mpi_op)))
     out: list[Any] = [None] * len(arrays)
-    factor = postscale / divide
     for buf, idx, req in pending:
         wait(ctx, req, what)
+        _scale_in_place(buf, postscale / divide)
         o = 0
         for i in idx:
             n = arrays[i].size
-            out[i] = _scaled(buf[o:o + n], factor, buf.dtype).reshape(arrays[i].shape)
+            out[i] = buf[o:o + n].reshape(arrays[i].shape)
             o += n
     return out
 
 
 def broadcast(arrays: Sequence[np.ndarray], root_rank: int, name: str,
-              buffers: dict | None = None) -> list[np.ndarray]:
+              take: Take | None = None) -> list[np.ndarray]:
     """Every rank gets ``root_rank``'s arrays; one MPI call per dtype.
+
+    Returns:
+        One array per input (views into the group's buffer, see :func:`allreduce`).
 
     Raises:
         ValueError: if ``root_rank`` is not a rank of the group.
@@ -217,10 +227,10 @@ def broadcast(arrays: Sequence[np.ndarray], root_rank: int, name: str,
         return [a.copy() for a in arrays]
     check_same_call(ctx, _describe("broadcast", name, arrays, f" from rank {root_rank}"),
                     what)
-    buffers = {} if buffers is None else buffers
+    take = take or _fresh
     out: list[Any] = [None] * len(arrays)
     for dtype, idx in _groups(arrays).items():
-        buf = _buffer(buffers, dtype, sum(arrays[i].size for i in idx))
+        buf = take(sum(arrays[i].size for i in idx), dtype)
         o = 0
         if ctx.rank == root_rank:
             for i in idx:
@@ -230,7 +240,7 @@ def broadcast(arrays: Sequence[np.ndarray], root_rank: int, name: str,
         o = 0
         for i in idx:
             n = arrays[i].size
-            out[i] = buf[o:o + n].reshape(arrays[i].shape).copy()
+            out[i] = buf[o:o + n].reshape(arrays[i].shape)
             o += n
     return out
 

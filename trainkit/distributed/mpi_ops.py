@@ -28,7 +28,7 @@ from trainkit.framework import conversion, registry
 from trainkit.framework.graph import get_default_graph
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops
+from trainkit.ops import array_ops, buffer_pool
 
 # Horovod's reduce ops (compare with ``==``; Horovod's are ints, trainkit's are strings).
 Average, Sum, Min, Max, Product = coll.AVERAGE, coll.SUM, coll.MIN, coll.MAX, coll.PRODUCT
@@ -58,12 +58,12 @@ def check_reduce_op(op: Any, average: Any = None) -> str:
     return op
 
 
-def _buffers(ctx: registry.KernelContext) -> dict:
-    key = ctx.key + "/mpi_buffers"
-    bufs = ctx.state.resources.get(key)
-    if bufs is None:
-        bufs = ctx.state.resources[key] = {}
-    return bufs
+def _buffers(ctx: registry.KernelContext) -> coll.Take:
+    """The session's recycling pool: a buffer comes back only once no output viewing it
+    is alive, so steady-state steps allocate nothing."""
+    pool = buffer_pool.session_pool(ctx)
+    tag = ("mpi", ctx.key)
+    return lambda n, dtype: pool.take((n,), np.dtype(dtype), tag)
 
 
 def _outputs(values: list) -> Any:
@@ -99,10 +99,10 @@ def _allgather_kernel(ctx: registry.KernelContext, value: np.ndarray) -> np.ndar
                           shape_fn=lambda op: [op.inputs[1].shape])
 def _allgather_grad_kernel(ctx: registry.KernelContext, grad: np.ndarray,
                            x: np.ndarray) -> np.ndarray:
-    (avg,) = coll.allreduce([grad], Average, ctx.name, buffers=_buffers(ctx))
+    (avg,) = coll.allreduce([grad], Average, ctx.name)
     rows = coll.first_dims(np.shape(x)[0], ctx.name)
     start = int(rows[: basics.rank()].sum())
-    return np.ascontiguousarray(avg[start:start + np.shape(x)[0]])
+    return avg[start:start + np.shape(x)[0]]
 
 
 def _names(tensors: Sequence[Tensor]) -> tuple[str, ...]:
