@@ -37,11 +37,11 @@ def mpiexec() -> str:
 
 
 def mpi_env(**extra: str) -> dict[str, str]:
-    """The environment of a job: the repo importable; MPICH told to back off while
-    waiting (our own waits poll with sleeps; the throttle covers MPICH's internal ones)."""
+    """The environment of a job: the repo importable, hydra launching locally by fork.
+    (trainkit's waits poll with yields and sleeps themselves; MPICH's
+    ``MPIR_CVAR_CH4_PROGRESS_THROTTLE`` is NOT set: it starves large blocking transfers.)"""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
-    env.setdefault("MPIR_CVAR_CH4_PROGRESS_THROTTLE", "1")
     env.setdefault("HYDRA_LAUNCHER", "fork")
     env.update(extra)
     return env

@@ -18,6 +18,7 @@ the caller keeps between steps (``buffers``), filled in place.
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -31,6 +32,8 @@ from trainkit.distributed import basics
 SUM, AVERAGE, MIN, MAX, PRODUCT = "Sum", "Average", "Min", "Max", "Product"
 REDUCE_OPS = (SUM, AVERAGE, MIN, MAX, PRODUCT)
 _MAX_DESCRIPTION = 400
+_YIELD_PHASE = 0.02  # seconds of yield-polling before sleeping between tests
+_yield = getattr(os, "sched_yield", lambda: time.sleep(0))
 Take = Callable[[int, np.dtype], np.ndarray]
 
 
@@ -40,7 +43,12 @@ def _mpi_op(mpi: Any, op: str) -> Any:
 
 
 def wait(ctx: Any, request: Any, what: str) -> None:
-    """Waits for ``request`` without spinning, at most ``ctx.timeout`` seconds.
+    """Waits for ``request`` at most ``ctx.timeout`` seconds, without hogging a core.
+
+    MPI moves a large message through shared memory only while a rank calls into it, so
+    for the first ``_YIELD_PHASE`` seconds the loop keeps testing, giving the core away
+    (``sched_yield``) between tests; after that (a peer is still computing, or gone) it
+    sleeps between tests, longer and longer up to 1 ms.
 
     Raises:
         DeadlineExceededError: when the deadline passes (the group is then unusable).
@@ -49,16 +57,17 @@ def wait(ctx: Any, request: Any, what: str) -> None:
     try:
         if request.Test():
             return
-        deadline = time.monotonic() + ctx.timeout
-        polls, delay = 0, 1e-5
+        start = time.monotonic()
+        deadline, yield_until = start + ctx.timeout, start + _YIELD_PHASE
+        delay = 5e-5
         while not request.Test():
-            if polls < 64:  # short waits: give the core away but come back at once
-                polls += 1
-                time.sleep(0)
+            now = time.monotonic()
+            if now < yield_until:
+                _yield()
                 continue
             time.sleep(delay)
-            delay = min(delay * 1.5, 5e-4)
-            if time.monotonic() > deadline:
+            delay = min(delay * 1.5, 1e-3)
+            if now > deadline:
                 ctx.broken = (f"{what} did not complete within {ctx.timeout:g} s: a rank "
                               "stopped taking part (uneven step counts or rank-dependent "
                               "code). Set TRAINKIT_COLLECTIVE_TIMEOUT to wait longer.")
@@ -299,6 +308,6 @@ def announce_shutdown() -> None:
         ctx.comm.Abort(1)
 
 
-__all__ = ["AVERAGE", "MAX", "MIN", "PRODUCT", "REDUCE_OPS", "SUM", "allgather",
-           "allgather_bytes", "allgather_bytes_checked", "allreduce", "announce_shutdown", "broadcast",
-           "check_same_call", "first_dims", "wait"]
+__all__ = ["AVERAGE", "MAX", "MIN", "PRODUCT", "REDUCE_OPS", "SUM", "Take", "allgather",
+           "allgather_bytes", "allgather_bytes_checked", "allreduce", "announce_shutdown",
+           "broadcast", "check_same_call", "first_dims", "wait"]
