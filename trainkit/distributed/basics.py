@@ -25,6 +25,7 @@ import importlib.util
 import os
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 _DEFAULT_TIMEOUT = 300.0
@@ -148,11 +149,15 @@ def _abort_on_uncaught(exc_type: Any, exc: Any, tb: Any) -> None:
         ctx.comm.Abort(1)
 
 
-def _at_exit() -> None:
-    # Imported here: collectives builds on this module.
-    from trainkit.distributed import collectives
+# Functions run at interpreter exit on a multi-rank group (registered by the modules
+# above this one, e.g. the collectives' shutdown announcement), after MPI was imported so
+# that they run before mpi4py finalizes MPI.
+exit_callbacks: list[Callable[[], None]] = []
 
-    collectives.announce_shutdown()
+
+def _at_exit() -> None:
+    for fn in exit_callbacks:
+        fn()
 
 
 def context() -> _Context:

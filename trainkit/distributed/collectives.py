@@ -308,6 +308,8 @@ def announce_shutdown() -> None:
         ctx.comm.Abort(1)
 
 
+basics.exit_callbacks.append(announce_shutdown)
+
 __all__ = ["AVERAGE", "MAX", "MIN", "PRODUCT", "REDUCE_OPS", "SUM", "Take", "allgather",
            "allgather_bytes", "allgather_bytes_checked", "allreduce", "announce_shutdown",
            "broadcast", "check_same_call", "first_dims", "wait"]
