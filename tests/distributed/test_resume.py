@@ -39,3 +39,11 @@ def test_killed_and_resumed_job_equals_uninterrupted_job(tmp_path):
         f"model.ckpt-{s}.{ext}" for s in steps
         for ext in ("data-00000-of-00001", "index", "meta", "rank-0.state", "rank-1.state")}
     assert {f for f in files if not f.startswith("events")} == expected
+
+
+@needs_mpi
+def test_a_stop_requested_on_one_rank_stops_every_rank_at_the_same_step():
+    proc, _ = run_job("stop_job.py")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "STOPPED rank 0 at step 3" in proc.stdout
+    assert "STOPPED rank 1 at step 3" in proc.stdout

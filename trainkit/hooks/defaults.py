@@ -21,7 +21,7 @@ from trainkit.distributed import basics as dist
 from trainkit.distributed import objects as dist_objects
 from trainkit.hooks.checkpoint_saver import CheckpointSaverHook
 from trainkit.hooks.rank_state import (
-    RankStateHook,
+    RankSyncHook,
     RankStateListener,
     latest_complete_checkpoint,
 )
@@ -78,7 +78,8 @@ def MonitoredTrainingSession(  # noqa: N802 - TF's public name
     (trainkit): rank 0 alone writes checkpoints and summaries and runs
     ``chief_only_hooks``, every rank restores the same checkpoint (the newest one that
     every rank's state file completes) and saves its own iterator/RNG state beside it, so
-    a resumed job continues exactly; no rank waits for another's session.
+    a resumed job continues exactly; a stop any hook requests on any rank stops every
+    rank after the same step; no rank waits for another's session.
 
     Args:
         master, config: for the ``Session``.
@@ -181,9 +182,9 @@ def _data_parallel_session(scaffold: Scaffold, master: str, config: Any,
                 checkpoint_dir, save_steps=ckpt_steps if _positive(ckpt_steps) else None,
                 save_secs=ckpt_secs if _positive(ckpt_secs) else None, scaffold=scaffold,
                 save_graph_def=save_graph_def, listeners=[listener]))
-    if saving:
-        all_hooks.append(RankStateHook(checkpoint_dir, listener, restored))
     all_hooks.extend(hooks or [])
+    # Last: it sees every hook's stop request of the step (see rank_state).
+    all_hooks.append(RankSyncHook(checkpoint_dir if saving else None, listener, restored))
     return MonitoredSession(session_creator=creator, hooks=all_hooks,
                             stop_grace_period_secs=stop_grace_period_secs)
 

@@ -1,18 +1,23 @@
-"""Per-rank state beside the checkpoints of a data-parallel job, for exact resume.
+"""``RankSyncHook``: what keeps the ranks of a data-parallel job in step besides the
+gradients: stops and per-rank state beside the checkpoints, for exact resume.
 
-Rank 0 alone writes checkpoints (the variables are the same on every rank), but dataset
-iterator positions and random-op generator states are not variables: each rank has its
-own. ``RankStateHook`` runs on every rank; whenever rank 0's ``CheckpointSaverHook`` saves
-``model.ckpt-<step>`` (it tells its listener, and rank 0 broadcasts that step to the
-others after the run), every rank writes ``model.ckpt-<step>.rank-<r>.state`` atomically
-(temp file, fsync, rename; JSON, no pickle). On resume every rank restores the checkpoint
-rank 0 chose (the newest one whose rank files all exist, see
-:func:`latest_complete_checkpoint`) and then its own state file.
+- **Stops.** A hook on one rank may request a stop (early stopping, a time limit, Ctrl-C);
+  the ranks must stop after the same step or the next collective mismatches. After every
+  run the hook (last in the list) reduces the ranks' stop requests with MAX: any rank's
+  stop stops all, at the same step.
+- **Per-rank state.** Rank 0 alone writes checkpoints (the variables are the same on
+  every rank), but dataset iterator positions and random-op generator states are not
+  variables: each rank has its own. Whenever rank 0's ``CheckpointSaverHook`` saves
+  ``model.ckpt-<step>`` (it tells its listener; the same tiny reduction carries the step
+  to the others), every rank writes ``model.ckpt-<step>.rank-<r>.state`` atomically
+  (temp file, fsync, rename; JSON, no pickle). On resume every rank restores the
+  checkpoint rank 0 chose (the newest whose rank files all exist, see
+  :func:`latest_complete_checkpoint`) and then its own state file.
 
 Example (``MonitoredTrainingSession`` wires this up when ``hvd.size() > 1``):
     >>> listener = RankStateListener()
-    >>> hooks = [CheckpointSaverHook(d, save_steps=10, listeners=[listener]),
-    ...          RankStateHook(d, listener, restored=path)]
+    >>> hooks = [CheckpointSaverHook(d, save_steps=10, listeners=[listener]), *user_hooks,
+    ...          RankSyncHook(d, listener, restored=path)]
 """
 
 from __future__ import annotations
@@ -70,22 +75,23 @@ class RankStateListener(CheckpointSaverListener):
         self.saved_step = int(global_step_value)
 
 
-class RankStateHook(SessionRunHook):
-    """Saves and restores this rank's iterator and random-op states (see module doc).
+class RankSyncHook(SessionRunHook):
+    """Synchronizes stops; saves and restores this rank's iterator and random-op states
+    (see module doc). List it last.
 
     Args:
-        checkpoint_dir: the job's checkpoint directory.
+        checkpoint_dir: the job's checkpoint directory (None: stops only).
         listener: rank 0's ``RankStateListener`` (None on other ranks).
         restored: the checkpoint every rank restored (None for a fresh start).
         checkpoint_basename: the checkpoints' basename (``model.ckpt``).
     """
 
-    def __init__(self, checkpoint_dir: str, listener: RankStateListener | None,
+    def __init__(self, checkpoint_dir: str | None, listener: RankStateListener | None,
                  restored: str | None, checkpoint_basename: str = "model.ckpt"):
-        self._dir = os.fspath(checkpoint_dir)
+        self._dir = os.fspath(checkpoint_dir) if checkpoint_dir else None
         self._listener = listener
         self._restored = restored
-        self._prefix = os.path.join(self._dir, checkpoint_basename)
+        self._prefix = os.path.join(self._dir or "", checkpoint_basename)
 
     def begin(self) -> None:
         graph = get_default_graph()
@@ -99,6 +105,8 @@ class RankStateHook(SessionRunHook):
                                                name="set")
 
     def after_create_session(self, session: Any, coord: Any) -> None:
+        if self._dir is None:
+            return
         if self._restored is not None:
             path = state_path(self._restored, basics.rank())
             if os.path.exists(path):
@@ -110,18 +118,22 @@ class RankStateHook(SessionRunHook):
         self._write(session, int(session.run(_global_step(session))))
 
     def after_run(self, run_context: Any, run_values: Any) -> None:
-        self._sync_and_write(run_context.session)
+        if self._sync(run_context.session, run_context.stop_requested):
+            run_context.request_stop()
 
     def end(self, session: Any) -> None:
-        self._sync_and_write(session)
+        self._sync(session, True)
 
-    def _sync_and_write(self, session: Any) -> None:
+    def _sync(self, session: Any, stop: bool) -> bool:
+        """One tiny MAX-allreduce of [rank 0's saved step or -1, this rank's stop]."""
         step = -1
         if self._listener is not None and self._listener.saved_step is not None:
             step, self._listener.saved_step = self._listener.saved_step, None
-        (got,) = collectives.broadcast([np.array([step], np.int64)], 0, "rank_state/saved")
-        if got[0] >= 0:
+        (got,) = collectives.allreduce([np.array([step, int(stop)], np.int64)],
+                                       collectives.MAX, "rank_sync")
+        if got[0] >= 0 and self._dir is not None:
             self._write(session, int(got[0]))
+        return bool(got[1])
 
     def _state(self, session: Any) -> dict[str, Any]:
         state = {name: obj.saveable_state(session) for name, obj in self._saveables}
@@ -182,4 +194,4 @@ def _global_step(session: Any) -> Any:
     return training_util.get_global_step(session.graph)
 
 
-__all__ = ["RankStateHook", "RankStateListener", "latest_complete_checkpoint", "state_path"]
+__all__ = ["RankSyncHook", "RankStateListener", "latest_complete_checkpoint", "state_path"]
