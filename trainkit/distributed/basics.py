@@ -67,7 +67,8 @@ _lock = threading.Lock()
 _previous_excepthook: Any = None
 
 
-def _launched_by_mpiexec() -> bool:
+def launched_by_mpiexec() -> bool:
+    """Whether an MPI launcher started this process (its environment says so)."""
     return any(v in os.environ for v in _LAUNCHER_VARS)
 
 
@@ -111,7 +112,7 @@ def init(comm: Any = None) -> None:
             return
         timeout = _timeout_from_env()
         # Importing mpi4py initializes MPI: only do it when a launcher started us.
-        mpi = _import_mpi() if comm is not None or _launched_by_mpiexec() else None
+        mpi = _import_mpi() if comm is not None or launched_by_mpiexec() else None
         if comm is not None and mpi is None:
             raise ImportError("hvd.init(comm=...) needs mpi4py: pip install 'trainkit[mpi]'.")
         if mpi is None:
@@ -256,6 +257,6 @@ def size_or_one() -> int:
     return 1 if ctx is None else ctx.size
 
 
-__all__ = ["context", "current", "cross_rank", "cross_size", "init", "is_initialized", "local_rank",
+__all__ = ["context", "current", "cross_rank", "cross_size", "init", "is_initialized", "launched_by_mpiexec", "local_rank",
            "local_size", "mpi_built", "mpi_enabled", "mpi_threads_supported", "rank",
            "rank_or_zero", "shutdown", "size", "size_or_one"]
