@@ -2,7 +2,8 @@
 MODE CONFIG_JSON``; rank 0 prints ``MPI_RESULT {json}``.
 
 MODE ``trainkit``: a ``hvd.allreduce`` graph op (Sum) through ``Session.run`` per size;
-MODE ``raw``: ``comm.Allreduce(src, dst)`` of the same preallocated buffer (the floor);
+MODE ``raw``: mpi4py's blocking ``comm.Allreduce(src, dst)`` of the same preallocated
+buffer (the floor);
 MODE ``mlp``: steps/s of the quickstart MLP with ``DistributedOptimizer``, the time inside
 the fused gradient allreduce counted as communication.
 """
@@ -19,13 +20,15 @@ SIZES = {"1k": 1 << 10, "64k": 1 << 16, "1m": 1 << 20, "16m": 1 << 24}  # bytes
 
 
 def _time(fn, budget: float, barrier) -> float:
-    """Median seconds per call over timed batches (each batch started together)."""
+    """Median seconds per call over 5 timed batches (each batch started together). The
+    batch length is fixed by one timed call, the same on every rank (collectives!)."""
     fn()
     barrier()
-    t0, n = time.perf_counter(), 0
-    while time.perf_counter() - t0 < budget / 5 or n < 3:
-        fn()
-        n += 1
+    t0 = time.perf_counter()
+    fn()
+    n = max(3, min(2000, int(budget / 5 / max(time.perf_counter() - t0, 1e-6))))
+    n = n // 64 * 64 if n > 64 else n  # every rank the same: rounded, then agreed below
+    n = barrier(n)
     samples = []
     for _ in range(5):
         barrier()
@@ -36,17 +39,33 @@ def _time(fn, budget: float, barrier) -> float:
     return float(np.median(samples))
 
 
+def _waiter(MPI):  # noqa: N803 - the module's name
+    from types import SimpleNamespace
+
+    from trainkit.distributed import collectives
+
+    ctx = SimpleNamespace(timeout=120.0, mpi=MPI, broken=None)
+    return lambda req: collectives.wait(ctx, req, "benchmark")
+
+
 def allreduce(mode: str, quick: bool) -> dict:
     from mpi4py import MPI
 
     comm = MPI.COMM_WORLD
+    wait = _waiter(MPI)
+
+    def barrier(n: int = 0) -> int:
+        """Synchronizes the ranks; returns the largest ``n`` of all ranks."""
+        buf = np.array([n], np.int64)
+        wait(comm.Iallreduce(MPI.IN_PLACE, buf, MPI.MAX))
+        return int(buf[0])
     budget = 0.05 if quick else 1.0
     out = {}
     for key, nbytes in SIZES.items():
         src = np.full(nbytes // 4, 1.0 + comm.Get_rank(), np.float32)
         if mode == "raw":
             dst = np.empty_like(src)
-            sec = _time(lambda s=src, d=dst: comm.Allreduce(s, d), budget, comm.Barrier)
+            sec = _time(lambda s=src, d=dst: comm.Allreduce(s, d), budget, barrier)
             check = dst
         else:
             import trainkit as tf
@@ -60,7 +79,7 @@ def allreduce(mode: str, quick: bool) -> dict:
                 sess = tf.Session(graph=g)
                 sess.run(v.initializer)
                 fn = sess.make_callable(op.op)  # run it, fetch nothing (no copy out)
-            sec = _time(fn, budget, comm.Barrier)
+            sec = _time(fn, budget, barrier)
             check = sess.run(op)
         if not np.all(check == 1.0 + 2.0):
             raise AssertionError(f"{mode} allreduce of {key} gave {check[:3]}")

@@ -19,6 +19,7 @@ def group():
 
 
 def test_before_init_queries_raise_horovods_error():
+    hvd.shutdown()  # other tests' size-1 groups
     assert not hvd.is_initialized()
     with pytest.raises(ValueError, match="Horovod has not been initialized; use hvd.init"):
         hvd.size()
@@ -129,6 +130,7 @@ def test_bad_arguments_are_clear_errors(group):
 
 
 def test_bad_timeout_setting(monkeypatch):
+    hvd.shutdown()
     monkeypatch.setenv("TRAINKIT_COLLECTIVE_TIMEOUT", "soon")
     with pytest.raises(ValueError, match="TRAINKIT_COLLECTIVE_TIMEOUT must be a number"):
         hvd.init()

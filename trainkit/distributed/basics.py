@@ -257,6 +257,7 @@ def size_or_one() -> int:
     return 1 if ctx is None else ctx.size
 
 
-__all__ = ["context", "current", "cross_rank", "cross_size", "init", "is_initialized", "launched_by_mpiexec", "local_rank",
-           "local_size", "mpi_built", "mpi_enabled", "mpi_threads_supported", "rank",
-           "rank_or_zero", "shutdown", "size", "size_or_one"]
+__all__ = ["context", "cross_rank", "cross_size", "current", "init", "is_initialized",
+           "launched_by_mpiexec", "local_rank", "local_size", "mpi_built", "mpi_enabled",
+           "mpi_threads_supported", "rank", "rank_or_zero", "shutdown", "size",
+           "size_or_one"]

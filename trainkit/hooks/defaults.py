@@ -19,12 +19,12 @@ from typing import Any
 
 from trainkit.distributed import basics as dist
 from trainkit.distributed import objects as dist_objects
-from trainkit.hooks.checkpoint_saver import CheckpointSaverHook
-from trainkit.hooks.rank_state import (
-    RankSyncHook,
+from trainkit.distributed.rank_sync import (
     RankStateListener,
+    RankSyncHook,
     latest_complete_checkpoint,
 )
+from trainkit.hooks.checkpoint_saver import CheckpointSaverHook
 from trainkit.hooks.step_counter import StepCounterHook
 from trainkit.hooks.summary_saver import SummarySaverHook
 from trainkit.training.monitored_session import MonitoredSession

@@ -33,7 +33,6 @@ import numpy as np
 from trainkit.distributed import basics, collectives, objects
 from trainkit.framework import dtypes
 from trainkit.framework.graph import GraphKeys, get_default_graph
-from trainkit.hooks.checkpoint_saver import CheckpointSaverListener
 from trainkit.ops.placeholders import placeholder
 from trainkit.training import checkpoint_management as mgmt
 from trainkit.training import training_util
@@ -65,14 +64,24 @@ def latest_complete_checkpoint(checkpoint_dir: str, size: int) -> str | None:
     return None
 
 
-class RankStateListener(CheckpointSaverListener):
-    """Listens to rank 0's ``CheckpointSaverHook``: remembers the step it saved."""
+class RankStateListener:
+    """A ``CheckpointSaverListener`` for rank 0's ``CheckpointSaverHook``: remembers the
+    step it saved (the listener protocol's four methods; this layer sits below hooks)."""
 
     def __init__(self) -> None:
         self.saved_step: int | None = None
 
+    def begin(self) -> None:
+        self.saved_step = None
+
+    def before_save(self, session: Any, global_step_value: int) -> None:
+        """Nothing to do before a save."""
+
     def after_save(self, session: Any, global_step_value: int) -> None:
         self.saved_step = int(global_step_value)
+
+    def end(self, session: Any, global_step_value: int) -> None:
+        """Nothing to do at the end."""
 
 
 class RankSyncHook(SessionRunHook):
