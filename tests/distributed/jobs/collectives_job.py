@@ -148,5 +148,8 @@ assert everyone[0] == everyone[1], "weights differ between ranks"
 e1 = rel(train("no_allreduce"), ref)
 e2 = rel(train("no_broadcast"), ref)
 assert e1 > 1e-3 and e2 > 1e-3, (e1, e2)
-print(f"JOB OK rank {R}: rel err {rel(got, ref):.2e}; controls {e1:.2e} {e2:.2e}",
-      flush=True)
+# One line from rank 0 (lines of two ranks may interleave in mpiexec's output).
+lines = hvd.allgather_object(f"JOB OK rank {R}: rel err {rel(got, ref):.2e}; controls "
+                             f"{e1:.2e} {e2:.2e}")
+if R == 0:
+    print(" | ".join(lines), flush=True)

@@ -25,4 +25,6 @@ with tf.train.MonitoredTrainingSession(hooks=hooks) as sess:
     while not sess.should_stop():
         sess.run(train_op)
     last = sess.run(step, hooks=False)
-print(f"STOPPED rank {hvd.rank()} at step {last}", flush=True)
+lines = hvd.allgather_object(f"STOPPED rank {hvd.rank()} at step {last}")
+if hvd.rank() == 0:  # one writer: lines of two ranks may interleave in mpiexec's output
+    print("\n".join(lines), flush=True)
