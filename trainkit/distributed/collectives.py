@@ -33,6 +33,8 @@ SUM, AVERAGE, MIN, MAX, PRODUCT = "Sum", "Average", "Min", "Max", "Product"
 REDUCE_OPS = (SUM, AVERAGE, MIN, MAX, PRODUCT)
 _MAX_DESCRIPTION = 400
 _YIELD_PHASE = 0.02  # seconds of yield-polling before sleeping between tests
+_BURST = 32  # tests between two yields while yield-polling
+_SPIN_PHASE = 5e-5  # seconds of plain polling first
 _yield = getattr(os, "sched_yield", lambda: time.sleep(0))
 Take = Callable[[int, np.dtype], np.ndarray]
 
@@ -43,12 +45,13 @@ def _mpi_op(mpi: Any, op: str) -> Any:
 
 
 def wait(ctx: Any, request: Any, what: str) -> None:
-    """Waits for ``request`` at most ``ctx.timeout`` seconds, without hogging a core.
+    """Waits for ``request`` at most ``ctx.timeout`` seconds, without hogging a core:
+    for a peer that may still be computing (the call check of every collective).
 
-    MPI moves a large message through shared memory only while a rank calls into it, so
-    for the first ``_YIELD_PHASE`` seconds the loop keeps testing, giving the core away
-    (``sched_yield``) between tests; after that (a peer is still computing, or gone) it
-    sleeps between tests, longer and longer up to 1 ms.
+    The loop tests without a pause for ``_SPIN_PHASE`` seconds (peers usually arrive
+    within microseconds), then in bursts giving the core away between them
+    (``sched_yield``) until ``_YIELD_PHASE`` seconds; after that (a peer is still computing, or gone)
+    it sleeps between tests, longer and longer up to 1 ms.
 
     Raises:
         DeadlineExceededError: when the deadline passes (the group is then unusable).
@@ -59,10 +62,16 @@ def wait(ctx: Any, request: Any, what: str) -> None:
             return
         start = time.monotonic()
         deadline, yield_until = start + ctx.timeout, start + _YIELD_PHASE
+        spin_until = start + _SPIN_PHASE
         delay = 5e-5
         while not request.Test():
             now = time.monotonic()
+            if now < spin_until:  # peers usually arrive within microseconds
+                continue
             if now < yield_until:
+                for _ in range(_BURST):  # a few µs of progress, then give the core away
+                    if request.Test():
+                        return
                 _yield()
                 continue
             time.sleep(delay)
@@ -72,6 +81,22 @@ def wait(ctx: Any, request: Any, what: str) -> None:
                               "stopped taking part (uneven step counts or rank-dependent "
                               "code). Set TRAINKIT_COLLECTIVE_TIMEOUT to wait longer.")
                 raise errors.DeadlineExceededError(None, None, ctx.broken)
+    except ctx.mpi.Exception as e:
+        ctx.broken = f"MPI failed in {what}: {e}"
+        raise errors.InternalError(None, None, ctx.broken) from None
+
+
+def transfer(ctx: Any, request: Any, what: str) -> None:
+    """Waits for the data of a collective whose call check just passed: every rank is in
+    it, so the wait is the copy itself, which MPI's own progress loop does fastest (with
+    shared memory the data moves only while a rank is inside MPI). A rank that dies now
+    is cleaned up by the launcher.
+
+    Raises:
+        InternalError: when MPI reports a failure.
+    """
+    try:
+        request.Wait()
     except ctx.mpi.Exception as e:
         ctx.broken = f"MPI failed in {what}: {e}"
         raise errors.InternalError(None, None, ctx.broken) from None
@@ -206,7 +231,7 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
         pending.append((buf, idx, ctx.comm.Iallreduce(ctx.mpi.IN_PLACE, buf, mpi_op)))
     out: list[Any] = [None] * len(arrays)
     for buf, idx, req in pending:
-        wait(ctx, req, what)
+        transfer(ctx, req, what)
         _scale_in_place(buf, postscale / divide)
         o = 0
         for i in idx:
@@ -245,7 +270,7 @@ def broadcast(arrays: Sequence[np.ndarray], root_rank: int, name: str,
             for i in idx:
                 buf[o:o + arrays[i].size] = arrays[i].reshape(-1)
                 o += arrays[i].size
-        wait(ctx, ctx.comm.Ibcast(buf, root=root_rank), what)
+        transfer(ctx, ctx.comm.Ibcast(buf, root=root_rank), what)
         o = 0
         for i in idx:
             n = arrays[i].size
@@ -278,8 +303,8 @@ def allgather(array: np.ndarray, name: str) -> np.ndarray:
     counts = rows * row * array.dtype.itemsize  # as bytes: any numeric dtype
     offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
     send = array.reshape(-1).view(np.uint8)
-    wait(ctx, ctx.comm.Iallgatherv(send, [out.reshape(-1).view(np.uint8), counts, offsets,
-                                          ctx.mpi.BYTE]), what)
+    transfer(ctx, ctx.comm.Iallgatherv(send, [out.reshape(-1).view(np.uint8), counts,
+                                              offsets, ctx.mpi.BYTE]), what)
     return out
 
 
@@ -312,4 +337,4 @@ basics.exit_callbacks.append(announce_shutdown)
 
 __all__ = ["AVERAGE", "MAX", "MIN", "PRODUCT", "REDUCE_OPS", "SUM", "Take", "allgather",
            "allgather_bytes", "allgather_bytes_checked", "allreduce", "announce_shutdown",
-           "broadcast", "check_same_call", "first_dims", "wait"]
+           "broadcast", "check_same_call", "first_dims", "transfer", "wait"]
