@@ -50,8 +50,8 @@ def wait(ctx: Any, request: Any, what: str) -> None:
 
     The loop tests without a pause for ``_SPIN_PHASE`` seconds (peers usually arrive
     within microseconds), then in bursts giving the core away between them
-    (``sched_yield``) until ``_YIELD_PHASE`` seconds; after that (a peer is still computing, or gone)
-    it sleeps between tests, longer and longer up to 1 ms.
+    (``sched_yield``) until ``_YIELD_PHASE`` seconds; after that (a peer is still
+    computing, or gone) it sleeps between tests, longer and longer up to 1 ms.
 
     Raises:
         DeadlineExceededError: when the deadline passes (the group is then unusable).
