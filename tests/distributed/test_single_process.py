@@ -174,3 +174,47 @@ def test_broadcast_hook_runs_first_whatever_the_order(group):
     with tf.train.MonitoredSession(hooks=hooks) as sess:
         sess.run(step)
     assert calls == [("broadcast",), ("reader", 0)]
+
+
+class _Slices:
+    """A stand-in with tf.IndexedSlices' fields (the duck type hvd.allreduce accepts)."""
+
+    def __init__(self, values, indices, dense_shape=None):
+        self.values, self.indices, self.dense_shape = values, indices, dense_shape
+
+
+def test_indexed_slices_are_allgathered(group):
+    s = _Slices(tf.constant([[1.0, 2.0], [3.0, 4.0]]), tf.constant([0, 2]), [3, 2])
+    out = hvd.allreduce(s, op=hvd.Sum)
+    assert isinstance(out, _Slices) and out.dense_shape == [3, 2]
+    with tf.Session() as sess:
+        values, indices = sess.run([out.values, out.indices])
+    np.testing.assert_array_equal(values, [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(indices, [0, 2])
+    with pytest.raises(NotImplementedError, match="Only Sum and Average"):
+        hvd.allreduce(s, op=hvd.Max)
+    with pytest.raises(NotImplementedError, match="Pre/postscale_factor"):
+        hvd.allreduce(s, prescale_factor=2.0)
+
+
+def test_launched_by_mpiexec_without_mpi4py_is_an_error(monkeypatch):
+    import builtins
+
+    hvd.shutdown()
+    real_import = builtins.__import__
+
+    def no_mpi4py(name, *args, **kwargs):
+        if name.startswith("mpi4py"):
+            raise ImportError("No module named 'mpi4py'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_mpi4py)
+    monkeypatch.setenv("PMI_RANK", "1")
+    monkeypatch.setenv("PMI_SIZE", "2")
+    with pytest.raises(ImportError, match="started by mpiexec with 2 ranks but mpi4py is"):
+        hvd.init()
+    assert not hvd.is_initialized()
+    monkeypatch.setenv("PMI_SIZE", "1")  # one rank: the one-process group
+    hvd.init()
+    assert hvd.size() == 1
+    hvd.shutdown()

@@ -72,6 +72,15 @@ def launched_by_mpiexec() -> bool:
     return any(v in os.environ for v in _LAUNCHER_VARS)
 
 
+def _launched_size() -> int:
+    for var in ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS"):
+        try:
+            return int(os.environ[var])
+        except (KeyError, ValueError):
+            continue
+    return 1
+
+
 def _timeout_from_env() -> float:
     raw = os.environ.get(_ENV_TIMEOUT)
     if raw is None:
@@ -115,6 +124,10 @@ def init(comm: Any = None) -> None:
         mpi = _import_mpi() if comm is not None or launched_by_mpiexec() else None
         if comm is not None and mpi is None:
             raise ImportError("hvd.init(comm=...) needs mpi4py: pip install 'trainkit[mpi]'.")
+        if mpi is None and _launched_size() > 1:  # N copies of rank 0 would clobber files
+            raise ImportError(f"This process was started by mpiexec with "
+                              f"{_launched_size()} ranks but mpi4py is not installed: "
+                              "pip install 'trainkit[mpi]'.")
         if mpi is None:
             _ctx = _Context(None, None, timeout)
             return

@@ -80,6 +80,19 @@ close(gres["avg"], [1.5, 1.5, 1.5])                 # Average of (1 + 2)
 close(gres["bcast"], [1.5] * 3 if R == 1 else [0] * 3)
 close(gres["gather"], np.full((R + 1, 2), 1.5))     # averaged, this rank's rows
 
+class Slices:  # tf.IndexedSlices' fields: hvd.allreduce allgathers such gradients
+    def __init__(self, values, indices, dense_shape=None):
+        self.values, self.indices, self.dense_shape = values, indices, dense_shape
+
+
+with tf.Graph().as_default():
+    sp = hvd.allreduce(Slices(tf.constant([[float(R + 1)]] * (R + 1)), tf.constant([R] * (R + 1)),
+                              [2, 1]))
+    with tf.Session() as sess:
+        sv, si = sess.run([sp.values, sp.indices])
+close(sv, [[0.5], [1.0], [1.0]])   # rank 0's one row, rank 1's two rows, averaged: / 2
+assert si.tolist() == [0, 1, 1] and sp.dense_shape == [2, 1]
+
 obj = hvd.broadcast_object({"lr": 0.5, "t": (1, b"\x00"), "a": np.arange(3)} if R == 0
                            else None, root_rank=0)
 assert obj["lr"] == 0.5 and obj["t"] == (1, b"\x00") and obj["a"].tolist() == [0, 1, 2]
