@@ -1,5 +1,6 @@
 """What every functional layer shares: unique default names (``dense``, ``dense_1``, ...)
-per graph, the layer's variable scope, argument checks and ``activation``."""
+per variable scope (TF1's ``variable_scope(None, default_name=...)``), the layer's
+variable scope, argument checks and ``activation``."""
 
 from __future__ import annotations
 
@@ -32,8 +33,16 @@ def layer_scope(name: str | None, default: str, reuse: Any = None) -> Iterator[A
     """Opens the layer's variable scope (and the name scope of its ops)."""
     if name is not None and not isinstance(name, str):
         raise TypeError(f"{default}: name must be a string, got {name!r}.")
-    scope_name = name if name else unique_layer_name(default)
-    with variable_scope.variable_scope(scope_name, reuse=reuse) as vs:
+    if name:
+        cm = variable_scope.variable_scope(name, reuse=reuse)
+    elif reuse is True:
+        # TF1's Layer._set_scope: a layer asked to reuse opens its base name as is.
+        cm = variable_scope.variable_scope(default, reuse=True)
+    else:
+        # Unique per enclosing variable scope; re-entering a scope restarts the counts
+        # (``variable_scope('net', reuse=True)`` builds ``net/conv2d`` again).
+        cm = variable_scope.variable_scope(None, default_name=default, reuse=reuse)
+    with cm as vs:
         yield vs
 
 
