@@ -46,7 +46,7 @@ def test_top_level_names_count_up_and_auto_reuse_reenters():
         _net(x)
     with tk.variable_scope("net", reuse=tk.AUTO_REUSE):
         e = _net(x)
-    assert e.name == "net_2/dense/BiasAdd:0"
+    assert e.name == "net_1/dense/BiasAdd:0"
     assert len(tk.global_variables()) == 10
 
 
