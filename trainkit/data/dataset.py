@@ -98,8 +98,8 @@ class Dataset:
         specs = [_spec_of(c, sliced) for c in flat]
         if sliced:
             sizes = {int(c.shape[0]) for c in flat if isinstance(c, np.ndarray)}
-            sizes |= {c.shape[0] for c in flat if isinstance(c, Tensor)
-                      and c.shape.ndims and c.shape[0] is not None}
+            sizes |= {c.shape.as_list()[0] for c in flat if isinstance(c, Tensor)
+                      and c.shape.ndims and c.shape.as_list()[0] is not None}
             if len(sizes) > 1:
                 raise ValueError("Dimensions of the components to slice must match: got first "
                                  f"dimensions {sorted(sizes)}.")

@@ -58,7 +58,7 @@ def shape_proto(shape: Any) -> Any:
     if s.dims is None:
         return p.TensorShapeProto(unknown_rank=True)
     return p.TensorShapeProto(dim=[p.TensorShapeProto.Dim(size=-1 if d is None else d)
-                                   for d in s.dims])
+                                   for d in s.as_list()])
 
 
 def _tensor_proto(arr: np.ndarray) -> Any:

@@ -7,14 +7,17 @@ Example:
     >>> s.as_list(), s.is_compatible_with([5, 3]), s.merge_with([5, None]).as_list()
     ([None, 3], True, [5, 3])
 
-Differs from TF: indexing returns a plain ``int`` or ``None`` (TF1 returns ``Dimension``
-objects; this is TF2's ``enable_v2_tensorshape`` behaviour).
+Indexing, iterating and ``dims`` hand out :class:`~trainkit.framework.dimension.Dimension`
+objects as TF1 does (``shape[0].value``); a known one is an ``int``. ``as_list()`` gives
+plain ints and None.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+
+from trainkit.framework.dimension import Dimension
 
 
 def _as_dim(d: Any) -> int | None:
@@ -49,9 +52,9 @@ class TensorShape:
             self._dims = tuple(_as_dim(d) for d in dims)
 
     @property
-    def dims(self) -> list[int | None] | None:
-        """The dimensions, or None for an unknown rank."""
-        return None if self._dims is None else list(self._dims)
+    def dims(self) -> list[Any] | None:
+        """The dimensions as :class:`Dimension` objects, or None for an unknown rank."""
+        return None if self._dims is None else [Dimension(d) for d in self._dims]
 
     @property
     def ndims(self) -> int | None:
@@ -144,17 +147,19 @@ class TensorShape:
             raise ValueError("Cannot take the length of shape with unknown rank.")
         return len(self._dims)
 
-    def __iter__(self) -> Iterator[int | None]:
+    def __iter__(self) -> Iterator[Any]:
         if self._dims is None:
             raise ValueError("Cannot iterate over a shape with unknown rank.")
-        return iter(self._dims)
+        return iter([Dimension(d) for d in self._dims])
 
     def __getitem__(self, key: Any) -> Any:
+        """A :class:`Dimension` (``Dimension(None)`` when unknown), or a ``TensorShape``
+        for a slice."""
         if self._dims is None:
-            return TensorShape(None) if isinstance(key, slice) else None
+            return TensorShape(None) if isinstance(key, slice) else Dimension(None)
         if isinstance(key, slice):
             return TensorShape(self._dims[key])
-        return self._dims[key]
+        return Dimension(self._dims[key])
 
     def __bool__(self) -> bool:
         return self._dims is not None
@@ -174,7 +179,7 @@ class TensorShape:
         return hash(self._dims)
 
     def __repr__(self) -> str:
-        return f"TensorShape({self.dims})"
+        return f"TensorShape({self.as_list() if self._dims is not None else None})"
 
     def __str__(self) -> str:
         if self._dims is None:

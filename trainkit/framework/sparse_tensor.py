@@ -68,7 +68,8 @@ class SparseTensor:
         op = self._dense_shape.op
         if op.type == "Const":
             return TensorShape([int(d) for d in op.attrs["value"]])
-        n = self._dense_shape.shape[0] if self._dense_shape.shape.ndims else None
+        n = (self._dense_shape.shape.as_list()[0] if self._dense_shape.shape.ndims
+             else None)
         return TensorShape(None if n is None else [None] * n)
 
     def get_shape(self) -> TensorShape:
