@@ -26,6 +26,7 @@ from trainkit.framework.conversion import (
     register_tensor_conversion_function,
 )
 from trainkit.framework.default_session import get_default_session
+from trainkit.framework.dimension import Dimension, dimension_at_index, dimension_value
 from trainkit.framework.dtypes import (
     DType,
     as_dtype,
@@ -59,7 +60,6 @@ from trainkit.framework.graph import (
     name_scope,
     reset_default_graph,
 )
-from trainkit.framework.dimension import Dimension, dimension_at_index, dimension_value
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from trainkit.framework.tensor import Operation, Tensor
