@@ -275,6 +275,8 @@ class Graph:
         conv = getattr(obj, "_as_graph_element", None)
         if conv is not None and not isinstance(obj, type):
             obj = conv()
+        if isinstance(obj, bytes):  # TF accepts names as bytes (b"c:0") too
+            obj = obj.decode("utf-8")
         if isinstance(obj, str):
             return self._element_by_name(obj, allow_tensor, allow_operation)
         if isinstance(obj, Tensor) and allow_tensor:
