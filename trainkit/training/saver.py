@@ -24,7 +24,12 @@ bytes); they are stored under ``<name>/.SAVEABLE/<key>`` plus the key list under
 methods may call ``session.run`` but must not add ops (the graph may be finalized): build
 any ops in the constructor. A default ``Saver()`` (``var_list=None``) saves all global
 variables, every object of ``SAVEABLE_OBJECTS`` and the session's random-op generator
-states, so a resumed run draws the same random numbers as an uninterrupted one.
+states, so a resumed run draws the same random numbers as an uninterrupted one. These
+entries are internal: ``list_variables`` and the reader's variable maps leave them out.
+A default Saver restores what both the graph and the checkpoint hold: state the
+checkpoint lacks, or state written by another object under the same name (an eval graph's
+input pipeline restoring a training checkpoint), is skipped with a warning; with an
+explicit ``var_list`` both are errors.
 
 Differs from TF: ``<prefix>.meta`` is a small JSON record (step, time, variable dtypes and
 shapes), not a ``MetaGraphDef``, and is always named ``.meta`` (``meta_graph_suffix`` is only
@@ -437,13 +442,20 @@ class Saver:
         if not mgmt.checkpoint_exists(prefix):
             raise ValueError(f"The passed save_path is not a valid checkpoint: {prefix}")
         _LOG.info("Restoring parameters from %s", prefix)
+        default = self._var_list is None
         try:
             index = fmt.read_index(prefix)
             groups = []
             for name, obj in self._all_saveables():
                 if name + SAVEABLE_SUFFIX not in index.entries:
-                    if obj is self._random_state:
-                        continue  # a checkpoint written without random state
+                    if default:
+                        # A default Saver restores what both the graph and the checkpoint
+                        # hold (an eval graph restoring a training checkpoint, or a
+                        # checkpoint written without random state).
+                        if obj is not self._random_state:
+                            _LOG.warning("Checkpoint %s holds no state for %s; it starts "
+                                         "fresh.", prefix, name)
+                        continue
                     raise errors.NotFoundError(None, None, f"Key {name + SAVEABLE_SUFFIX} "
                                                            "not found in checkpoint")
                 keys = fmt.read_tensors(index, [name + SAVEABLE_SUFFIX])
@@ -457,7 +469,19 @@ class Saver:
         except errors.InvalidArgumentError as e:
             raise _wrap(e, "a mismatch between the current graph and the graph") from None
         for obj, state in groups:
-            obj.restore_saveable_state(sess, state)
+            try:
+                obj.restore_saveable_state(sess, state)
+            except (KeyError, ValueError, IndexError, TypeError) as e:
+                # The checkpoint's state was written by a different object under the same
+                # name (an eval graph's input pipeline vs the training one).
+                if not default:
+                    raise errors.InvalidArgumentError(
+                        None, None, f"Restoring from checkpoint failed: the state saved as "
+                                    f"{obj.name} in {prefix} does not fit that object of "
+                                    f"the current graph ({type(e).__name__}: {e}).") from None
+                _LOG.warning("Checkpoint %s: the state saved as %s does not fit this "
+                             "graph's %s (%s: %s); it starts fresh.", prefix, obj.name,
+                             obj.name, type(e).__name__, e)
 
 
 def _wrap(err: errors.OpError, reason: str) -> errors.OpError:
