@@ -24,3 +24,5 @@ from trainkit.ops.nn_losses_ops import (
     sparse_softmax_cross_entropy_with_logits,
 )
 from trainkit.ops.nn_ops import dropout, moments, sigmoid, tanh
+from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
+from trainkit.ops.nn_stats_ops import batch_normalization, zero_fraction
