@@ -4,6 +4,7 @@ mirroring ``tf.compat.v1.nn``)."""
 from __future__ import annotations
 
 from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
+from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
 from trainkit.ops.nn_activations import (
     bias_add,
     elu,
@@ -24,5 +25,4 @@ from trainkit.ops.nn_losses_ops import (
     sparse_softmax_cross_entropy_with_logits,
 )
 from trainkit.ops.nn_ops import dropout, moments, sigmoid, tanh
-from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
 from trainkit.ops.nn_stats_ops import batch_normalization, zero_fraction

@@ -56,6 +56,7 @@ from trainkit.training.monitored_session import (  # noqa: F401
     SingularMonitoredSession,
     StepContext,
 )
+from trainkit.training.moving_averages import ExponentialMovingAverage  # noqa: F401
 from trainkit.training.optimizer import Optimizer  # noqa: F401
 from trainkit.training.optimizers import (  # noqa: F401
     AdadeltaOptimizer,
@@ -65,7 +66,6 @@ from trainkit.training.optimizers import (  # noqa: F401
     MomentumOptimizer,
     RMSPropOptimizer,
 )
-from trainkit.training.moving_averages import ExponentialMovingAverage  # noqa: F401
 from trainkit.training.saver import Saver  # noqa: F401
 from trainkit.training.scaffold import Scaffold  # noqa: F401
 from trainkit.training.session_creators import (  # noqa: F401
