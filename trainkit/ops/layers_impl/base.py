@@ -31,9 +31,12 @@ def unique_layer_name(base: str, graph: Graph | None = None) -> str:
 @contextlib.contextmanager
 def layer_scope(name: str | None, default: str, reuse: Any = None) -> Iterator[Any]:
     """Opens the layer's variable scope (and the name scope of its ops)."""
-    if name is not None and not isinstance(name, str):
+    if isinstance(name, variable_scope.VariableScope):
+        # A class-style layer re-entering the scope it captured on its first call.
+        cm = variable_scope.variable_scope(name, reuse=reuse)
+    elif name is not None and not isinstance(name, str):
         raise TypeError(f"{default}: name must be a string, got {name!r}.")
-    if name:
+    elif name:
         cm = variable_scope.variable_scope(name, reuse=reuse)
     elif reuse is True:
         # TF1's Layer._set_scope: a layer asked to reuse opens its base name as is.
