@@ -1,0 +1,21 @@
+"""``tk.image``: image augmentation and resizing (re-exports, mirroring
+``tf.compat.v1.image``)."""
+
+from __future__ import annotations
+
+from trainkit.ops.image_ops import (
+    ResizeMethod,
+    adjust_brightness,
+    adjust_contrast,
+    central_crop,
+    convert_image_dtype,
+    per_image_standardization,
+    random_brightness,
+    random_contrast,
+    random_crop,
+    random_flip_left_right,
+    random_flip_up_down,
+    resize_image_with_crop_or_pad,
+    resize_images,
+)
+
