@@ -66,6 +66,10 @@ from trainkit.training.optimizers import (  # noqa: F401
     MomentumOptimizer,
     RMSPropOptimizer,
 )
+from trainkit.training.proximal_optimizers import (  # noqa: F401
+    FtrlOptimizer,
+    ProximalGradientDescentOptimizer,
+)
 from trainkit.training.saver import Saver  # noqa: F401
 from trainkit.training.scaffold import Scaffold  # noqa: F401
 from trainkit.training.session_creators import (  # noqa: F401
