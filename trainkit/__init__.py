@@ -120,6 +120,7 @@ from trainkit.ops.control_flow_ops import (  # noqa: A004 - TF's public name (tu
     no_op,
     tuple,
 )
+from trainkit.ops.graph_import import import_graph_def
 from trainkit.ops.image_ops import random_crop
 from trainkit.ops.init_ops import (
     constant_initializer,
@@ -257,7 +258,7 @@ __version__ = "0.1.0"
 _LAZY_SUBMODULES = {
     "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
     "debugging", "sparse", "random", "math", "linalg", "client", "compat", "image",
-    "keras", "saved_model", "io", "logging",
+    "keras", "saved_model", "io", "logging", "graph_util",
 }
 
 

@@ -59,10 +59,15 @@ def test_save_writes_files_state_and_returns_prefix(tmp_path, model):
     assert (tmp_path / "checkpoint").read_text().splitlines()[:2] == [
         'model_checkpoint_path: "model.ckpt-7"', 'all_model_checkpoint_paths: "model.ckpt-7"']
     assert cm.latest_checkpoint(str(tmp_path)) == path
-    meta = cf.read_meta(path)
-    assert meta["global_step"] == 7
-    assert meta["variables"] == {"dense/b": {"dtype": "int64", "shape": [2]},
-                                 "w": {"dtype": "float32", "shape": [2, 3]}}
+    # The .meta file is a real MetaGraphDef: the graph, its variables and the saver.
+    from trainkit.training.meta_graph import read_meta_graph_file
+
+    meta = read_meta_graph_file(path + ".meta")
+    assert meta.saver_def.restore_op_name == "save/restore_all"
+    assert meta.saver_def.filename_tensor_name == "save/filename:0"
+    names = [n.name for n in meta.graph_def.node]
+    assert "w" in names and "dense/b" in names
+    assert len(meta.collection_def["variables"].bytes_list.value) == 2
 
 
 def test_global_step_forms(tmp_path, model):

@@ -194,8 +194,8 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
         full: a complete record that ``import_graph_def`` rebuilds exactly: every
             attribute (large constants included; attributes TF's ``AttrValue`` cannot hold
             as JSON text, named in ``_tk_json``; Python objects named in
-            ``_tk_unserializable``), the output dtypes (``_output_types``), the shapes and
-            the ``cond`` gates (``_tk_gates``).
+            ``_tk_unserializable``), the output dtypes (``_output_types``), the shapes
+            (``_tk_shapes`` unless ``add_shapes``) and the ``cond`` gates (``_tk_gates``).
     """
     p = _pb()
     node = p.NodeDef(name=op.name, op=op.type, device=DEVICE)
@@ -223,9 +223,11 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
         if a is not None:
             node.attr[key].CopyFrom(a)
     if full:
-        add_shapes = True
         lv = p.AttrValue.ListValue(type=[t.dtype.as_datatype_enum for t in op.outputs])
         node.attr["_output_types"].CopyFrom(p.AttrValue(list=lv))
+        if not add_shapes and op.outputs:
+            shapes = p.AttrValue.ListValue(shape=[shape_proto(t.shape) for t in op.outputs])
+            node.attr["_tk_shapes"].CopyFrom(p.AttrValue(list=shapes))
         for key, names in (("_tk_json", json_attrs), ("_tk_unserializable", lost),
                            ("_tk_np", np_types)):
             if names:
@@ -240,7 +242,7 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
             node.attr["T"].CopyFrom(p.AttrValue(type=op.inputs[0].dtype.as_datatype_enum))
         elif op.outputs:
             node.attr["dtype"].CopyFrom(p.AttrValue(type=op.outputs[0].dtype.as_datatype_enum))
-    if add_shapes and op.outputs:  # (also in full mode, above)
+    if add_shapes and op.outputs:
         shapes = p.AttrValue.ListValue(shape=[shape_proto(t.shape) for t in op.outputs])
         node.attr["_output_shapes"].CopyFrom(p.AttrValue(list=shapes))
     return node

@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,7 @@ from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.ops import tf_node_builders
 
+_LOG = logging.getLogger("trainkit")
 _INPUT = re.compile(r"^(\^)?([^:]+)(?::(\d+))?$")
 
 
@@ -163,6 +165,14 @@ def import_graph_def(graph_def: Any, input_map: dict | None = None,
             rebuilt (its attributes were Python objects).
     """
     del op_dict, producer_op_list
+    return import_nodes(graph_def, input_map, return_elements, name, skip_unbuildable=False)
+
+
+def import_nodes(graph_def: Any, input_map: dict | None, return_elements: list | None,
+                 name: str | None, skip_unbuildable: bool) -> list | None:
+    """:func:`import_graph_def`; with ``skip_unbuildable`` a node that cannot be rebuilt
+    (Python-object attributes, e.g. a dataset iterator) is left out with everything that
+    depends on it, and a warning, instead of raising."""
     if not hasattr(graph_def, "node"):
         raise TypeError(f"graph_def must be a GraphDef proto, got {type(graph_def).__name__}.")
     input_map = dict(input_map or {})
@@ -179,10 +189,22 @@ def import_graph_def(graph_def: Any, input_map: dict | None = None,
                          f"[{', '.join(sorted(missing))}]")
     mapped = {(k if ":" in k else k + ":0"): v for k, v in input_map.items()}
     built: dict[str, Operation] = {}
+    skipped: list[str] = []
+    skipped_set: set[str] = set()
     with graph.name_scope(prefix if prefix else None):
         scope = graph.get_name_scope()
         for node in _ordered(list(graph_def.node)):
+            if skip_unbuildable and ("_tk_unserializable" in node.attr or any(
+                    _INPUT.match(i).group(2) in skipped_set for i in node.input)):
+                skipped.append(node.name)
+                skipped_set.add(node.name)
+                continue
             built[node.name] = _import_node(graph, node, built, mapped, scope)
+    if skipped:
+        _LOG.warning("import: %d node(s) could not be rebuilt and were left out (they hold "
+                     "Python objects, e.g. a dataset iterator, or depend on such a node): "
+                     "%s%s", len(skipped), ", ".join(skipped[:5]),
+                     " ..." if len(skipped) > 5 else "")
     if return_elements is None:
         return None
     out = []
@@ -232,7 +254,8 @@ def _import_node(graph: Any, node: Any, built: dict, mapped: dict, scope: str) -
     with graph.control_dependencies(control), graph._gated(gates):
         if "_output_types" in attrs:
             dtypes = attrs.pop("_output_types")
-            shapes = attrs.pop("_output_shapes", None)
+            shapes = attrs.pop("_tk_shapes", None)
+            shapes = attrs.pop("_output_shapes", shapes)
             from trainkit.framework import registry
 
             if node.op not in registry.registered_op_types():
@@ -265,4 +288,4 @@ def _build_tf_node(node: Any, inputs: list, attrs: dict, full_name: str) -> Oper
     return op
 
 
-__all__ = ["import_graph_def", "attr_to_python", "tensor_value"]
+__all__ = ["import_graph_def", "import_nodes", "attr_to_python", "tensor_value"]

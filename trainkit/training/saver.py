@@ -31,8 +31,10 @@ checkpoint lacks, or state written by another object under the same name (an eva
 input pipeline restoring a training checkpoint), is skipped with a warning; with an
 explicit ``var_list`` both are errors.
 
-Differs from TF: ``<prefix>.meta`` is a small JSON record (step, time, variable dtypes and
-shapes), not a ``MetaGraphDef``, and is always named ``.meta`` (``meta_graph_suffix`` is only
+``<prefix>.meta`` is a real ``MetaGraphDef`` (graph, collections, saver def), so
+``import_meta_graph(prefix + '.meta')`` rebuilds the graph in a fresh process.
+
+Differs from TF: the meta file is always named ``.meta`` (``meta_graph_suffix`` is only
 used when deleting); ``sharded`` and ``write_version`` are accepted and ignored (one data
 file); a default Saver also checkpoints random-op generator states.
 
@@ -362,7 +364,7 @@ class Saver:
                 ``-<step>``.
             latest_filename: the state file's name (default ``checkpoint``).
             meta_graph_suffix: the meta file's suffix (its name when deleting).
-            write_meta_graph: also write ``<prefix>.meta`` (JSON: step, time, variables).
+            write_meta_graph: also write ``<prefix>.meta`` (the graph's ``MetaGraphDef``).
             write_state: record the checkpoint in the state file and apply ``max_to_keep``.
             strip_default_attrs, save_debug_info: accepted for TF compatibility.
 
@@ -402,13 +404,7 @@ class Saver:
             tensors[name + SAVEABLE_SUFFIX] = np.array(sorted(state), dtype=object)
             for key, value in state.items():
                 tensors[f"{name}{SAVEABLE_SUFFIX}/{key}"] = value
-        meta = None
-        if write_meta_graph:
-            meta = {"global_step": step, "saved_at": time.time(),
-                    "variables": {n: {"dtype": _spec(n, v, False)[3],
-                                      "shape": list(np.shape(tensors[n]))}
-                                  for n, v in self._variables},
-                    "saveables": [n for n, _ in self._all_saveables()]}
+        meta = self._meta_graph_bytes() if write_meta_graph else None
         mgmt.remove_stale_temporaries(save_dir or ".")
         fmt.write_checkpoint(checkpoint_file, tensors, meta)
         if write_state:
@@ -418,6 +414,21 @@ class Saver:
                 [t for _, t in self._last_checkpoints], self._last_preserved_timestamp)
             self._maybe_delete_old_checkpoints(meta_graph_suffix)
         return checkpoint_file
+
+    def _meta_graph_bytes(self) -> bytes:
+        """The serialized ``MetaGraphDef`` of the graph, cached while the graph and its
+        collections do not change (ops are only ever appended)."""
+        from trainkit.training import meta_graph
+
+        g = self._graph
+        key = (g.version, tuple((k, len(g.get_collection(k)))
+                                for k in g.get_all_collection_keys()))
+        cached = getattr(self, "_meta_cache", None)
+        if cached is None or cached[0] != key:
+            data = meta_graph.export_meta_graph(graph=g, saver_def=self.as_saver_def()
+                                                ).SerializeToString()
+            cached = self._meta_cache = (key, data)
+        return cached[1]
 
     def _all_saveables(self) -> list[tuple[str, Any]]:
         extra = [(RANDOM_STATE_NAME, self._random_state)] if self._random_state else []
