@@ -91,3 +91,16 @@ def test_dimension_bad_values_and_compatibility():
     with pytest.raises(ValueError, match="not compatible"):
         d.merge_with(4)
     assert tk.Dimension(None).merge_with(4) == 4
+
+
+def test_unknown_dimensions_flow_through_shape_inference():
+    # Regression: shape code must not test Dimension objects with `is None`.
+    a = tk.placeholder(tk.float32, [None, 128])
+    b = tk.placeholder(tk.float32, [32, 10])
+    assert tk.matmul(a, b, transpose_a=True).shape.as_list() == [128, 10]
+    with pytest.raises(ValueError, match="dimensions must be equal"):
+        tk.matmul(tk.placeholder(tk.float32, [2, 3]), tk.placeholder(tk.float32, [4, 5]))
+    from trainkit.client import run_metadata_proto as rmp
+
+    proto = rmp._shape(rmp._protos(), tk.TensorShape([None, 3]))
+    assert [d.size for d in proto.dim] == [-1, 3]
