@@ -143,6 +143,11 @@ def _list_attr(values: list | tuple) -> Any:
     return p.AttrValue(list=lv)
 
 
+_SPLAT_FIELDS = {np.dtype(np.float32): "float_val", np.dtype(np.float64): "double_val",
+                 np.dtype(np.int32): "int_val", np.dtype(np.int64): "int64_val",
+                 np.dtype(np.bool_): "bool_val"}
+
+
 def full_tensor_proto(arr: np.ndarray) -> Any:
     """A ``TensorProto`` holding all of ``arr`` (numbers as ``tensor_content`` bytes), or
     None for an array of Python objects that are not strings."""
@@ -155,6 +160,12 @@ def full_tensor_proto(arr: np.ndarray) -> Any:
         enum = _dt.as_dtype(arr.dtype).as_datatype_enum
     except (TypeError, ValueError, KeyError):
         return None
+    field = _SPLAT_FIELDS.get(arr.dtype)
+    if field is not None and arr.size > 1 and bool((arr == arr.flat[0]).all()):
+        # TF's convention for a constant fill: one value stands for the whole tensor.
+        t = p.TensorProto(dtype=enum, tensor_shape=shape_proto(list(arr.shape)))
+        getattr(t, field).append(arr.flat[0].item())
+        return t
     return p.TensorProto(dtype=enum, tensor_shape=shape_proto(list(arr.shape)),
                          tensor_content=np.ascontiguousarray(arr).astype(
                              arr.dtype.newbyteorder("<")).tobytes())
