@@ -6,6 +6,8 @@ import importlib
 
 import pytest
 
+import trainkit as tk
+
 API = {
     'trainkit': (
         'Graph', 'Session', 'InteractiveSession', 'Operation', 'Tensor', 'Variable',
@@ -56,6 +58,16 @@ API = {
         'log_softmax', 'bias_add', 'l2_loss', 'dropout', 'moments',
         'sigmoid_cross_entropy_with_logits', 'softmax_cross_entropy_with_logits_v2',
         'sparse_softmax_cross_entropy_with_logits',
+        # recurrent networks (issue 11)
+        'rnn_cell.RNNCell', 'rnn_cell.BasicRNNCell', 'rnn_cell.BasicLSTMCell',
+        'rnn_cell.LSTMCell', 'rnn_cell.GRUCell', 'rnn_cell.MultiRNNCell',
+        'rnn_cell.DropoutWrapper', 'rnn_cell.ResidualWrapper', 'rnn_cell.DeviceWrapper',
+        'rnn_cell.LSTMStateTuple', 'static_rnn', 'static_bidirectional_rnn',
+    ),
+    'trainkit.contrib.rnn': (
+        'RNNCell', 'BasicRNNCell', 'BasicLSTMCell', 'LSTMCell', 'GRUCell', 'MultiRNNCell',
+        'DropoutWrapper', 'ResidualWrapper', 'LSTMStateTuple', 'static_rnn',
+        'static_bidirectional_rnn',
     ),
     'trainkit.layers': (
         'dense', 'flatten', 'dropout', 'conv2d', 'max_pooling2d', 'batch_normalization',
@@ -116,6 +128,7 @@ def test_constants_have_tf_values():
     assert tk.LOGGER_NAMES == ("trainkit",)
 
 
+<<<<<<< HEAD
 # Issue 12 (helper `surface`): model pieces, graphs in and out, TF1 shape idioms.
 SURFACE_API = {
     'trainkit': ('Dimension', 'dimension_value', 'dimension_at_index', 'import_graph_def',
@@ -146,3 +159,21 @@ def test_surface_names_exist(module):
         for part in dotted.split("."):
             assert hasattr(obj, part), f"{module} lacks {dotted}"
             obj = getattr(obj, part)
+=======
+def test_lazy_submodules_exist_and_cover_every_facade():
+    """``tk.<name>`` works for every listed submodule, and every façade module is listed."""
+    import importlib
+    from pathlib import Path
+
+    listed = tk._LAZY_SUBMODULES
+    for name in sorted(listed):
+        assert importlib.import_module(f"trainkit.{name}") is getattr(tk, name), name
+    internal = {"__init__", "__main__", "errors", "nest"}
+    facades = {p.stem for p in Path(tk.__file__).parent.glob("*.py")} - internal
+    assert facades <= listed, f"façade modules missing from _LAZY_SUBMODULES: {facades - listed}"
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'not_a_module'"):
+        tk.not_a_module  # noqa: B018
+>>>>>>> main

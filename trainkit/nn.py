@@ -3,6 +3,7 @@ mirroring ``tf.compat.v1.nn``)."""
 
 from __future__ import annotations
 
+from trainkit import rnn_cell  # tk.nn.rnn_cell.BasicLSTMCell & co.
 from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
 from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
 from trainkit.ops.nn_activations import (
@@ -26,3 +27,4 @@ from trainkit.ops.nn_losses_ops import (
 )
 from trainkit.ops.nn_ops import dropout, moments, sigmoid, tanh
 from trainkit.ops.nn_stats_ops import batch_normalization, zero_fraction
+from trainkit.ops.rnn.static_rnn import static_bidirectional_rnn, static_rnn

@@ -244,7 +244,7 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
             if names:
                 node.attr[key].CopyFrom(p.AttrValue(list=p.AttrValue.ListValue(
                     s=[n.encode("utf-8") for n in names])))
-        gates = getattr(op, "_cond_gates", ())
+        gates = op.cond_gates
         if gates:
             text = json.dumps([[t.name, bool(b)] for t, b in gates])
             node.attr["_tk_gates"].CopyFrom(p.AttrValue(s=text.encode("utf-8")))

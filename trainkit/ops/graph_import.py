@@ -251,7 +251,7 @@ def _import_node(graph: Any, node: Any, built: dict, mapped: dict, scope: str) -
     gates_text = attrs.pop("_tk_gates", None)
     gates = tuple((graph.get_tensor_by_name(_scoped(scope, t)), b)
                   for t, b in json.loads(gates_text)) if gates_text else ()
-    with graph.control_dependencies(control), graph._gated(gates):
+    with graph.control_dependencies(control), graph.gated(gates):
         if "_output_types" in attrs:
             dtypes = attrs.pop("_output_types")
             shapes = attrs.pop("_tk_shapes", None)
