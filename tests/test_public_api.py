@@ -128,7 +128,6 @@ def test_constants_have_tf_values():
     assert tk.LOGGER_NAMES == ("trainkit",)
 
 
-<<<<<<< HEAD
 # Issue 12 (helper `surface`): model pieces, graphs in and out, TF1 shape idioms.
 SURFACE_API = {
     'trainkit': ('Dimension', 'dimension_value', 'dimension_at_index', 'import_graph_def',
@@ -159,7 +158,8 @@ def test_surface_names_exist(module):
         for part in dotted.split("."):
             assert hasattr(obj, part), f"{module} lacks {dotted}"
             obj = getattr(obj, part)
-=======
+
+
 def test_lazy_submodules_exist_and_cover_every_facade():
     """``tk.<name>`` works for every listed submodule, and every façade module is listed."""
     import importlib
@@ -176,4 +176,3 @@ def test_lazy_submodules_exist_and_cover_every_facade():
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'not_a_module'"):
         tk.not_a_module  # noqa: B018
->>>>>>> main

@@ -261,12 +261,8 @@ __version__ = "0.1.0"
 # tests/test_public_api.py checks that each exists and that every façade module is here.
 _LAZY_SUBMODULES = {
     "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
-<<<<<<< HEAD
-    "debugging", "sparse", "random", "math", "linalg", "client", "compat", "image",
-    "keras", "saved_model", "io", "logging", "graph_util",
-=======
     "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
->>>>>>> main
+    "image", "graph_util",
 }
 
 

@@ -127,8 +127,7 @@ class Iterator:
                                  t.name)
                     return
                 values.append(t.op.attrs["value"])
-<<<<<<< HEAD
-            stage = self._build(values, session, session._state)
+            stage = self._build(values, session, session.state)
         try:
             stage.set_state({k: v for k, v in state.items() if k != "initialized"})
         except (KeyError, ValueError, IndexError, TypeError) as e:
@@ -137,10 +136,6 @@ class Iterator:
             res.pop(self.key, None)
             raise ValueError(f"the saved state of iterator {self._name} does not fit its "
                              f"dataset ({type(e).__name__}: {e})") from None
-=======
-            stage = self._build(values, session, session.state)
-        stage.set_state({k: v for k, v in state.items() if k != "initialized"})
->>>>>>> main
         res[self.key] = stage
 
     def _as_graph_element(self) -> Tensor:
