@@ -51,11 +51,8 @@ from trainkit.training.learning_rate import (  # noqa: F401
     piecewise_constant,
     polynomial_decay,
 )
-from trainkit.training.meta_graph import (  # noqa: F401
-    export_meta_graph,
-    import_meta_graph,
-    write_graph,
-)
+from trainkit.training.meta_graph import export_meta_graph, write_graph  # noqa: F401
+from trainkit.training.meta_graph_import import import_meta_graph  # noqa: F401
 from trainkit.training.monitored_session import (  # noqa: F401
     MonitoredSession,
     SingularMonitoredSession,

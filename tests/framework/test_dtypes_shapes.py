@@ -36,7 +36,7 @@ def test_as_dtype_strings_and_errors():
 def test_shape_basics():
     s = TensorShape([None, 3])
     assert s.ndims == 2 and s.as_list() == [None, 3] and not s.is_fully_defined()
-    assert s[1] == 3 and s[0].value is None and s[1:].as_list() == [3]
+    assert s[1] == 3 and s[0] is None and s[1:].as_list() == [3]
     assert s.is_compatible_with([7, 3]) and not s.is_compatible_with([7, 4])
     assert s.merge_with([5, None]).as_list() == [5, 3]
     assert TensorShape([2, 3]).num_elements() == 6
@@ -59,7 +59,8 @@ def test_dimension_value_idioms_of_tf1():
     x = tk.placeholder(tk.float32, [None, 3, 5])
     assert x.get_shape()[1].value == 3 and x.shape.dims[2].value == 5
     assert x.get_shape()[0].value is None and x.shape.dims[0].value is None
-    d, u = x.shape[1], x.shape[0]
+    assert x.shape[1].value == 3 and x.shape[0] is None  # .shape: unknown is plain None
+    d, u = x.get_shape()[1], x.get_shape()[0]
     assert isinstance(d, int) and int(d) == 3 and hash(d) == hash(3)
     assert d + 1 == 4 and 2 * d == 6 and d // 2 == 1 and d - 1 == 2 and d % 2 == 1
     assert d < 4 and d >= 3 and d != 2 and d == tk.Dimension(3)
@@ -70,14 +71,18 @@ def test_dimension_value_idioms_of_tf1():
     assert hash(u) == hash(None) and {u: 1}[tk.Dimension(None)] == 1
     with pytest.raises(TypeError, match="unknown Dimension"):
         int(u)
-    assert [dd.value for dd in x.shape] == [None, 3, 5]
-    assert tk.dimension_value(x.shape[0]) is None and tk.dimension_value(d) == 3
+    assert [dd.value for dd in x.get_shape()] == [None, 3, 5]
+    assert list(x.shape) == [None, 3, 5]
+    assert tk.dimension_value(x.get_shape()[0]) is None and tk.dimension_value(d) == 3
     assert tk.dimension_value(7) == 7 and type(tk.dimension_value(d)) is int
     assert repr(d) == "Dimension(3)" and str(u) == "?"
-    # A shape rebuilt from Dimensions is the same shape.
-    assert tk.TensorShape(list(x.shape)).as_list() == [None, 3, 5]
-    assert tk.TensorShape(None)[0].value is None
+    # A shape rebuilt from Dimensions is the same shape; get_shape() slices stay TF1 views.
+    assert tk.TensorShape(list(x.get_shape())).as_list() == [None, 3, 5]
+    assert x.get_shape()[:2][0].value is None and x.get_shape() == x.shape
+    assert tk.dimension_at_index(x.shape, 0).value is None
     assert tk.dimension_at_index(x.shape, 2) == 5
+    v = tk.Variable(tk.zeros([2, 4]))
+    assert v.get_shape()[1].value == 4
 
 
 def test_dimension_bad_values_and_compatibility():

@@ -15,12 +15,14 @@ Example:
     >>> u.value, u == None, (u + 1).value   # noqa: E711
     (None, True, None)
 
+``TensorShape`` indexing gives ``None`` for an unknown dimension; ``get_shape()`` and
+``.dims`` give ``Dimension(None)`` (see ``framework/shapes.py``).
+
 Differs from TF: arithmetic on a known ``Dimension`` returns a plain ``int`` (TF1 returns
 a ``Dimension``; the value is the same). ``Dimension(None) == None`` is True and
 ``bool(Dimension(None))`` is False, as for TF2's plain ``None`` (TF1 returns None from
 the comparison and treats the object as truthy), so ``if not shape[0]`` and
-``shape[0] == None`` keep working. Use ``shape.as_list()`` or ``dimension_value`` where
-``is None`` is needed: ``shape[i] is None`` is never true.
+``shape[0] == None`` keep working; ``dimension_value`` gives the plain value.
 """
 
 from __future__ import annotations
@@ -145,11 +147,12 @@ def dimension_value(dim: Any) -> int | None:
 
 
 def dimension_at_index(shape: Any, index: int) -> Any:
-    """``shape[index]`` as a :class:`Dimension`; unknown when the rank is unknown."""
-    from trainkit.framework.shapes import as_shape
-
-    s = as_shape(shape)
-    return UNKNOWN if s.ndims is None else s[index]
+    """``shape[index]`` (a ``TensorShape`` or a list) as a :class:`Dimension`; unknown
+    when the rank is unknown."""
+    if shape is None or getattr(shape, "ndims", 0) is None:
+        return UNKNOWN
+    dims = shape.as_list() if hasattr(shape, "as_list") else list(shape)
+    return Dimension(dims[index])
 
 
 def is_dimension(obj: Any) -> bool:

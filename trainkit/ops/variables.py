@@ -216,7 +216,7 @@ class Variable:
         return self._variable.shape
 
     def get_shape(self) -> TensorShape:
-        return self._variable.shape
+        return self._variable.get_shape()
 
     @property
     def graph(self) -> Graph:

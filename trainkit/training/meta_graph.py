@@ -4,7 +4,8 @@ a real TF ``MetaGraphDef`` (the ``.meta`` file next to a checkpoint).
 Collections are written as TF does: variables as ``VariableDef`` protos in a
 ``bytes_list``, tensors and operations by name in a ``node_list``, strings, ints and floats
 in typed lists; other Python objects (iterators, savers, optimizers) are left out. So the
-TF1 restore idiom works in a fresh process::
+TF1 restore idiom works in a fresh process (``import_meta_graph`` is in
+``meta_graph_import``)::
 
     saver = tk.train.import_meta_graph(path + ".meta")
     with tk.Session() as sess:
@@ -26,7 +27,6 @@ from trainkit.framework import graph_def as _graph_def
 from trainkit.framework.graph import get_default_graph
 from trainkit.framework.meta_graph_proto import protos
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.ops import graph_import
 from trainkit.ops.variables import Variable
 from trainkit.training import atomic_file
 
@@ -182,75 +182,6 @@ def read_meta_graph_file(path: str) -> Any:
     return meta
 
 
-def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,
-                      import_scope: str | None = None, **kwargs: Any) -> Any:
-    """Adds a ``MetaGraphDef``'s graph and collections to the default graph and returns a
-    ``Saver`` for its variables (None when it has neither a saver nor variables).
-
-    Nodes that cannot be rebuilt (they held Python objects such as a dataset iterator) are
-    left out, with everything that depends on them, and a warning.
-
-    Raises:
-        ValueError: if the file is not a MetaGraphDef, or a node's op type is unknown.
-    """
-    del clear_devices, kwargs
-    _load_kernels()
-    meta = meta_graph_or_file
-    if isinstance(meta_graph_or_file, str | os.PathLike):
-        meta = read_meta_graph_file(os.fspath(meta_graph_or_file))
-    graph = get_default_graph()
-    graph_import.import_nodes(meta.graph_def, None, None, import_scope or "",
-                              skip_unbuildable=True)
-    variables: dict[str, Variable] = {}
-    for key, cd in meta.collection_def.items():
-        kind = next((k for k in ("node_list", "bytes_list", "int64_list", "float_list")
-                     if cd.HasField(k)), None)
-        if kind is None:
-            continue
-        for value in getattr(cd, kind).value:
-            item = _collection_item(graph, key, kind, value, import_scope, variables)
-            if item is not None:
-                graph.add_to_collection(key, item)
-    if not meta.HasField("saver_def") and not variables:
-        return None
-    from trainkit.training.saver import Saver
-
-    return Saver(max_to_keep=meta.saver_def.max_to_keep or 5, allow_empty=True)
-
-
-def _collection_item(graph: Any, key: str, kind: str, value: Any, scope: str | None,
-                     variables: dict) -> Any:
-    if kind == "node_list":
-        name = f"{scope}/{value}" if scope else value
-        try:
-            return graph.as_graph_element(name)
-        except (KeyError, ValueError):
-            return None  # a node left out of the import
-    if kind == "bytes_list" and key in VARIABLE_COLLECTIONS:
-        vd = protos().VariableDef.FromString(value)
-        v = variables.get(vd.variable_name)
-        if v is None:
-            try:
-                v = variables[vd.variable_name] = Variable.from_proto(vd, scope)
-            except ValueError:
-                return None
-        return v
-    if kind == "bytes_list":
-        return value
-    return value
-
-
-def _load_kernels() -> None:
-    """Imports the modules that register the kernels a saved graph may use."""
-    import trainkit.ops.conv_transpose_ops  # noqa: F401
-    import trainkit.ops.image_ops  # noqa: F401
-    import trainkit.ops.nn_losses_ops  # noqa: F401
-    import trainkit.ops.nn_ops  # noqa: F401
-    import trainkit.training.optimizers  # noqa: F401
-    import trainkit.training.proximal_optimizers  # noqa: F401
-    import trainkit.training.saver  # noqa: F401
-
-
 def write_graph(graph_or_graph_def: Any, logdir: str, name: str, as_text: bool = True
                 ) -> str:
     """Writes a graph's complete ``GraphDef`` to ``logdir/name`` (text format by default,
@@ -263,5 +194,5 @@ def write_graph(graph_or_graph_def: Any, logdir: str, name: str, as_text: bool =
     return write_proto(gd, os.path.join(logdir, name), as_text)
 
 
-__all__ = ["export_meta_graph", "import_meta_graph", "write_graph", "read_meta_graph_file",
-           "saver_def_proto", "write_proto"]
+__all__ = ["export_meta_graph", "write_graph", "read_meta_graph_file", "saver_def_proto",
+           "write_proto", "VARIABLE_COLLECTIONS"]
