@@ -151,3 +151,21 @@ def test_random_flips_brightness_contrast_and_crop():
         tk.image.random_contrast(x, 0.5, 0.5)
     with pytest.raises(ValueError, match="Need value.shape >= size"):
         tk.random_crop(x[0], [4, 2, 1])
+
+
+def test_deterministic_flips_and_resize_aliases():
+    x = _img()
+    with tk.Session() as sess:
+        lr, ud, one = sess.run([tk.image.flip_left_right(x), tk.image.flip_up_down(x),
+                                tk.image.flip_left_right(x[0])])
+        bl = sess.run(tk.image.resize_bilinear(x, [7, 3], align_corners=True))
+        nn = sess.run(tk.image.resize_nearest_neighbor(x, [7, 8]))
+        crop = sess.run(tk.image.random_crop(x[0], [2, 2, 2], seed=1))
+    np.testing.assert_array_equal(lr, x[:, :, ::-1])
+    np.testing.assert_array_equal(ud, x[:, ::-1])
+    np.testing.assert_array_equal(one, x[0, :, ::-1])
+    np.testing.assert_allclose(bl.reshape(-1)[:12], TF_RESIZE[((7, 3), 0, True)], rtol=2e-6)
+    np.testing.assert_allclose(nn.reshape(-1)[:12], TF_RESIZE[((7, 8), 1, False)], rtol=2e-6)
+    assert crop.shape == (2, 2, 2)
+    with pytest.raises(NotImplementedError, match="half_pixel_centers"):
+        tk.image.resize_bilinear(x, [2, 2], half_pixel_centers=True)

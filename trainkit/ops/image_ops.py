@@ -74,6 +74,45 @@ def random_flip_up_down(image: Any, seed: int | None = None) -> Tensor:
     return _random_flip(image, seed, 1, "random_flip_up_down")
 
 
+def flip_left_right(image: Any) -> Tensor:
+    """Mirrors the image (or every image of a batch) horizontally."""
+    x, single = _image(image, "flip_left_right")
+    return _unbatch(x[:, :, ::-1], single)
+
+
+def flip_up_down(image: Any) -> Tensor:
+    """Mirrors the image (or every image of a batch) vertically."""
+    x, single = _image(image, "flip_up_down")
+    return _unbatch(x[:, ::-1], single)
+
+
+def resize_bilinear(images: Any, size: Any, align_corners: bool = False,
+                    name: str | None = None, half_pixel_centers: bool = False) -> Tensor:
+    """``resize_images`` with ``BILINEAR`` (``tf.image.resize_bilinear``).
+
+    Raises:
+        NotImplementedError: for ``half_pixel_centers``.
+    """
+    if half_pixel_centers:
+        raise NotImplementedError("resize_bilinear: half_pixel_centers is not supported.")
+    return resize_images(images, size, ResizeMethod.BILINEAR, align_corners, name=name)
+
+
+def resize_nearest_neighbor(images: Any, size: Any, align_corners: bool = False,
+                            name: str | None = None, half_pixel_centers: bool = False
+                            ) -> Tensor:
+    """``resize_images`` with ``NEAREST_NEIGHBOR`` (``tf.image.resize_nearest_neighbor``).
+
+    Raises:
+        NotImplementedError: for ``half_pixel_centers``.
+    """
+    if half_pixel_centers:
+        raise NotImplementedError("resize_nearest_neighbor: half_pixel_centers is not "
+                                  "supported.")
+    return resize_images(images, size, ResizeMethod.NEAREST_NEIGHBOR, align_corners,
+                         name=name)
+
+
 def random_brightness(image: Any, max_delta: float, seed: int | None = None) -> Tensor:
     """Adds one delta drawn from ``[-max_delta, max_delta)`` to every pixel.
 
@@ -337,5 +376,6 @@ __all__ = [
     "ResizeMethod", "random_flip_left_right", "random_flip_up_down", "random_brightness",
     "random_contrast", "adjust_brightness", "adjust_contrast", "per_image_standardization",
     "resize_image_with_crop_or_pad", "central_crop", "resize_images",
-    "convert_image_dtype", "random_crop",
+    "convert_image_dtype", "random_crop", "flip_left_right", "flip_up_down",
+    "resize_bilinear", "resize_nearest_neighbor",
 ]
