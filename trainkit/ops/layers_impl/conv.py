@@ -30,8 +30,8 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),
     ``<name>/bias`` ``[filters]``; ``name`` defaults to ``conv2d``, ``conv2d_1``, ...
 
     Raises:
-        ValueError: for non-positive sizes, bad padding/data_format, a dilation other than
-            1, an input that is not 4-D, or an unknown channel dimension.
+        ValueError: for non-positive sizes, bad padding/data_format, strides and
+            dilation both above 1, an input that is not 4-D, or an unknown channel dimension.
     """
     layer = "conv2d"
     filters = base.positive_int(filters, "filters", layer)
@@ -39,9 +39,11 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),
     sh, sw = base.int_pair(strides, "strides", layer)
     pad = base.padding_arg(padding, layer)
     fmt = base.data_format_arg(data_format, layer)
-    if base.int_pair(dilation_rate, "dilation_rate", layer) != (1, 1):
-        raise ValueError(f"conv2d: dilation_rate other than 1 is not supported, got "
-                         f"{dilation_rate!r}.")
+    dh, dw = base.int_pair(dilation_rate, "dilation_rate", layer)
+    if (dh, dw) != (1, 1) and (sh, sw) != (1, 1):
+        raise ValueError(f"conv2d: strides > 1 not supported in conjunction with "
+                         f"dilation_rate > 1 (strides={strides!r}, "
+                         f"dilation_rate={dilation_rate!r}).")
     x = base.float_input(inputs, layer)
     if x.shape.ndims is not None and x.shape.ndims != 4:
         raise ValueError(f"Input 0 of layer conv2d is incompatible with the layer: expected "
@@ -59,7 +61,8 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),
                                  regularizer=kernel_regularizer, trainable=trainable,
                                  constraint=kernel_constraint)
         st = [1, sh, sw, 1] if fmt == "NHWC" else [1, 1, sh, sw]
-        y = nn_ops.conv2d(x, kernel, strides=st, padding=pad, data_format=fmt)
+        dil = [1, dh, dw, 1] if fmt == "NHWC" else [1, 1, dh, dw]
+        y = nn_ops.conv2d(x, kernel, strides=st, padding=pad, data_format=fmt, dilations=dil)
         if use_bias:
             bias = vs.get_variable("bias", [filters], dtype=x.dtype,
                                    initializer=bias_initializer or init_ops.zeros_initializer(),
