@@ -71,6 +71,38 @@ def test_import_tf_frozen_graph_with_input_map():
     np.testing.assert_allclose(mv, TF_M, rtol=1e-5)
 
 
+# TF 2.21's tf.compat.v1 graph with a resource variable: w = Variable([[1, 2], [3, 4]]),
+# y = matmul(x, w), and w.assign_add(ones) (node AssignAddVariableOp).
+TF_RESOURCE_VARS = (
+    "CjsKAXgSC1BsYWNlaG9sZGVyKgsKBWR0eXBlEgIwASocCgVzaGFwZRITOhESCwj///////////8BEgIIAgpyCht3"
+    "L0luaXRpYWxpemVyL2luaXRpYWxfdmFsdWUSBUNvbnN0KhQKBl9jbGFzcxIKCggSBmxvYzpAdyopCgV2YWx1ZRIg"
+    "Qh4IARIIEgIIAhICCAIiEAAAgD8AAABAAABAQAAAgEAqCwoFZHR5cGUSAjABCpgBCgF3EgtWYXJIYW5kbGVPcCoU"
+    "CgZfY2xhc3MSCgoIEgZsb2M6QHcqEgoKZGVidWdfbmFtZRIEEgJ3LyoVCg9hbGxvd2VkX2RldmljZXMSAgoAKgsK"
+    "BWR0eXBlEgIwASoTCgVzaGFwZRIKOggSAggCEgIIAioSCgtzaGFyZWRfbmFtZRIDEgF3Kg8KCWNvbnRhaW5lchIC"
+    "EgAKOwoidy9Jc0luaXRpYWxpemVkL1ZhcklzSW5pdGlhbGl6ZWRPcBISVmFySXNJbml0aWFsaXplZE9wGgF3Cl8K"
+    "CHcvQXNzaWduEhBBc3NpZ25WYXJpYWJsZU9wGgF3Ght3L0luaXRpYWxpemVyL2luaXRpYWxfdmFsdWUqFAoOdmFs"
+    "aWRhdGVfc2hhcGUSAigAKgsKBWR0eXBlEgIwAQo3ChV3L1JlYWQvUmVhZFZhcmlhYmxlT3ASDlJlYWRWYXJpYWJs"
+    "ZU9wGgF3KgsKBWR0eXBlEgIwAQoyChB5L1JlYWRWYXJpYWJsZU9wEg5SZWFkVmFyaWFibGVPcBoBdyoLCgVkdHlw"
+    "ZRICMAEKawoBeRIGTWF0TXVsGgF4GhB5L1JlYWRWYXJpYWJsZU9wKhEKC3RyYW5zcG9zZV9iEgIoACoMCgZncmFk"
+    "X2ESAigAKgwKBmdyYWRfYhICKAAqBwoBVBICMAEqEQoLdHJhbnNwb3NlX2ESAigACjkKBG9uZXMSBUNvbnN0Kh0K"
+    "BXZhbHVlEhRCEggBEggSAggCEgIIAioEAACAPyoLCgVkdHlwZRICMAEKaAoTQXNzaWduQWRkVmFyaWFibGVPcBIT"
+    "QXNzaWduQWRkVmFyaWFibGVPcBoBdxoEb25lcyomCiBfaGFzX21hbnVhbF9jb250cm9sX2RlcGVuZGVuY2llcxIC"
+    "KAEqCwoFZHR5cGUSAjABCkYKDlJlYWRWYXJpYWJsZU9wEg5SZWFkVmFyaWFibGVPcBoBdxoUXkFzc2lnbkFkZFZh"
+    "cmlhYmxlT3AqCwoFZHR5cGUSAjABIgMIqhM="
+)
+
+
+def test_import_tf_resource_variables():
+    gd = _graph_def(base64.b64decode("".join(TF_RESOURCE_VARS)))
+    tk.import_graph_def(gd, name="")
+    with tk.Session() as sess:
+        assert not sess.run("w/IsInitialized/VarIsInitializedOp:0")
+        sess.run("w/Assign")
+        assert sess.run("y:0", {"x:0": [[1.0, 1.0]]}).tolist() == [[4.0, 6.0]]
+        sess.run("AssignAddVariableOp")
+        assert sess.run("y:0", {"x:0": [[1.0, 1.0]]}).tolist() == [[6.0, 8.0]]
+
+
 def test_import_errors_name_the_problem():
     gd = protos().GraphDef()
     gd.node.add(name="weird", op="FancyTFOp")

@@ -141,6 +141,16 @@ BUILDERS.update({
         i[0], i[1], validate_shape=a.get("validate_shape", True), name=n),
     "AssignAdd": lambda i, a, n: state_ops.assign_add(i[0], i[1], name=n),
     "AssignSub": lambda i, a, n: state_ops.assign_sub(i[0], i[1], name=n),
+    "IsVariableInitialized": lambda i, a, n: state_ops.is_variable_initialized(i[0], name=n),
+    # TF2's resource variables map onto trainkit's (reference) variables.
+    "VarHandleOp": lambda i, a, n: state_ops.variable_op_v2(
+        a["shape"], a["dtype"], name=_absolute(n)),
+    "ReadVariableOp": lambda i, a, n: array_ops.identity(i[0], name=n),
+    "AssignVariableOp": lambda i, a, n: state_ops.assign(
+        i[0], i[1], validate_shape=a.get("validate_shape", True), name=n).op,
+    "AssignAddVariableOp": lambda i, a, n: state_ops.assign_add(i[0], i[1], name=n).op,
+    "AssignSubVariableOp": lambda i, a, n: state_ops.assign_sub(i[0], i[1], name=n).op,
+    "VarIsInitializedOp": lambda i, a, n: state_ops.is_variable_initialized(i[0], name=n),
 })
 
 __all__ = ["BUILDERS"]
