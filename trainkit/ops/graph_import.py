@@ -193,6 +193,10 @@ def import_nodes(graph_def: Any, input_map: dict | None, return_elements: list |
     skipped_set: set[str] = set()
     with graph.name_scope(prefix if prefix else None):
         scope = graph.get_name_scope()
+        for node in graph_def.node:
+            # Reserve every imported name, so no helper op a builder makes can take one;
+            # the imported ops themselves are created under their exact (verbatim) names.
+            graph.unique_name(node.name, mark_as_used=True)
         for node in _ordered(list(graph_def.node)):
             if skip_unbuildable and ("_tk_unserializable" in node.attr or any(
                     _INPUT.match(i).group(2) in skipped_set for i in node.input)):
@@ -277,10 +281,11 @@ def _build_tf_node(node: Any, inputs: list, attrs: dict, full_name: str) -> Oper
     if builder is None:
         raise ValueError(f"import_graph_def: node '{node.name}' has op type '{node.op}', "
                          "which trainkit cannot import (no trainkit op for it).")
-    base = full_name.rpartition("/")[2]
     graph = get_default_graph()
     with graph.name_scope(full_name.rpartition("/")[0] + "/" if "/" in full_name else None):
-        out = builder(inputs, attrs, base)
+        out = builder(inputs, attrs, full_name + "/")  # a verbatim name
+    if isinstance(out, list | tuple):  # ops with several outputs (Split, Unpack)
+        out = out[0]
     op = out if isinstance(out, Operation) else out.op
     if op.name != full_name:
         raise ValueError(f"import_graph_def: node '{node.name}' was imported as '{op.name}' "

@@ -2,7 +2,9 @@
 type, calling the trainkit op function with TF's attributes mapped to its arguments.
 
 A builder is ``fn(inputs, attrs, name) -> Tensor | Operation``; ``attrs`` are the node's
-attributes as Python values (``DType``, ``TensorShape``, arrays, ...).
+attributes as Python values (``DType``, ``TensorShape``, arrays, ...); ``name`` is the
+node's full name with a trailing ``/`` (an exact op name for ``create_op``). Helper ops a
+builder makes get other names (the importer reserves the GraphDef's names first).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from trainkit.ops import (
     comparison_ops,
     control_flow_ops,
     conv_ops,
+    conv_transpose_ops,
     join_ops,
     math_ops,
     nn_activations,
@@ -54,12 +57,22 @@ def _reduce(fn: Callable) -> Callable:
                               keepdims=bool(a.get("keep_dims", False)), name=n)
 
 
-def _absolute(name: str) -> str:
-    """``name`` in the current name scope, as a verbatim op name (trailing ``/``)."""
+def _fused_batch_norm(i: list, a: dict, n: str) -> Any:
+    """Inference-mode ``FusedBatchNorm*``: output 0 only (what frozen graphs use)."""
+    if a.get("is_training", False):
+        raise ValueError(f"import_graph_def: FusedBatchNorm node '{n}' has is_training=True; "
+                         "only inference graphs (is_training=False) can be imported.")
     from trainkit.framework.graph import get_default_graph
+    from trainkit.ops import nn_stats_ops
 
-    scope = get_default_graph().get_name_scope()
-    return f"{scope}/{name}/" if scope else name + "/"
+    x, scale, offset, mean, var = i[:5]
+    if _fmt(a) == "NCHW":
+        scale, offset, mean, var = (shape_ops.reshape(t, [-1, 1, 1])
+                                    for t in (scale, offset, mean, var))
+    with get_default_graph().name_scope(n.rstrip("/").rpartition("/")[2] + "_impl"):
+        y = nn_stats_ops.batch_normalization(x, mean, var, offset, scale,
+                                             float(a.get("epsilon", 1e-3)))
+    return array_ops.identity(y, name=n)
 
 
 def _fmt(a: dict) -> str:
@@ -136,15 +149,35 @@ BUILDERS.update({
     "Fill": lambda i, a, n: array_ops.fill(i[0], i[1], name=n),
     "Tile": lambda i, a, n: shape_ops.tile(i[0], i[1], name=n),
     "VariableV2": lambda i, a, n: state_ops.variable_op_v2(
-        a["shape"], a["dtype"], name=_absolute(n)),
+        a["shape"], a["dtype"], name=n),
     "Assign": lambda i, a, n: state_ops.assign(
         i[0], i[1], validate_shape=a.get("validate_shape", True), name=n),
     "AssignAdd": lambda i, a, n: state_ops.assign_add(i[0], i[1], name=n),
     "AssignSub": lambda i, a, n: state_ops.assign_sub(i[0], i[1], name=n),
+    "ZerosLike": lambda i, a, n: array_ops.zeros_like(i[0], name=n),
+    "OnesLike": lambda i, a, n: array_ops.ones_like(i[0], name=n),
+    "Slice": lambda i, a, n: slicing_ops.slice_(i[0], i[1], i[2], name=n),
+    "Pad": lambda i, a, n: shape_ops.pad(i[0], i[1], name=n),
+    "PadV2": lambda i, a, n: shape_ops.pad(i[0], i[1], constant_values=i[2], name=n),
+    "Split": lambda i, a, n: join_ops.split(
+        i[1], int(a["num_split"]), axis=int(_const_list(i[0], "split_dim")), name=n),
+    "SplitV": lambda i, a, n: join_ops.split(
+        i[0], i[1], axis=int(_const_list(i[2], "split_dim")), num=int(a["num_split"]),
+        name=n),
+    "Unpack": lambda i, a, n: join_ops.unstack(i[0], num=int(a["num"]),
+                                               axis=int(a.get("axis", 0)), name=n),
+    "Select": lambda i, a, n: comparison_ops.where(i[0], i[1], i[2], name=n),
+    "SelectV2": lambda i, a, n: comparison_ops.where(i[0], i[1], i[2], name=n),
+    "Conv2DBackpropInput": lambda i, a, n: conv_transpose_ops.conv2d_transpose(
+        i[2], i[1], i[0], a["strides"], a["padding"], data_format=_fmt(a),
+        dilations=a.get("dilations", [1, 1, 1, 1]), name=n),
+    "FusedBatchNorm": lambda i, a, n: _fused_batch_norm(i, a, n),
+    "FusedBatchNormV2": lambda i, a, n: _fused_batch_norm(i, a, n),
+    "FusedBatchNormV3": lambda i, a, n: _fused_batch_norm(i, a, n),
     "IsVariableInitialized": lambda i, a, n: state_ops.is_variable_initialized(i[0], name=n),
     # TF2's resource variables map onto trainkit's (reference) variables.
     "VarHandleOp": lambda i, a, n: state_ops.variable_op_v2(
-        a["shape"], a["dtype"], name=_absolute(n)),
+        a["shape"], a["dtype"], name=n),
     "ReadVariableOp": lambda i, a, n: array_ops.identity(i[0], name=n),
     "AssignVariableOp": lambda i, a, n: state_ops.assign(
         i[0], i[1], validate_shape=a.get("validate_shape", True), name=n).op,
