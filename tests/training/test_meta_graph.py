@@ -313,3 +313,19 @@ def test_meta_graph_proto_contents_and_old_json_meta(tmp_path):
     with pytest.raises(ValueError, match="not a MetaGraphDef"):
         (tmp_path / "junk.meta").write_bytes(b"\xff\xfe garbage")
         tk.train.import_meta_graph(str(tmp_path / "junk.meta"))
+
+
+def test_import_meta_graph_into_a_scope_restores_by_original_names(tmp_path):
+    v = tk.Variable([1.0, 2.0], name="v")
+    out = tk.identity(v * 3.0, name="out")
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        sess.run(v.assign([5.0, 6.0]))
+        path = tk.train.Saver().save(sess, str(tmp_path / "m"))
+    del out
+    with tk.Graph().as_default() as g:
+        saver = tk.train.import_meta_graph(path + ".meta", import_scope="tower")
+        with tk.Session() as sess:
+            saver.restore(sess, path)
+            assert sess.run(g.get_tensor_by_name("tower/out:0")).tolist() == [15.0, 18.0]
+        assert [x.op.name for x in tk.global_variables()] == ["tower/v"]

@@ -50,7 +50,14 @@ def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,
                 graph.add_to_collection(key, item)
     if not meta.HasField("saver_def") and not variables:
         return None
-    return Saver(max_to_keep=meta.saver_def.max_to_keep or 5, allow_empty=True)
+    keep = meta.saver_def.max_to_keep or 5
+    if import_scope:
+        # The checkpoint holds the names the variables had before the scope was added.
+        n = len(import_scope) + 1
+        var_list = {v.op.name[n:]: v for v in graph.get_collection("variables")
+                    if v.op.name.startswith(import_scope + "/")}
+        return Saver(var_list, max_to_keep=keep, allow_empty=True) if var_list else None
+    return Saver(max_to_keep=keep, allow_empty=True)
 
 
 def _collection_item(graph: Any, key: str, kind: str, value: Any, scope: str | None,
