@@ -122,6 +122,19 @@ def export_meta_graph(filename: str | None = None, meta_info_def: Any = None,
     return meta
 
 
+def cached_meta_graph_bytes(graph: Any, saver_def: Any, cache: tuple | None
+                            ) -> tuple[tuple, bytes]:
+    """``(cache, serialized MetaGraphDef)``: ``cache`` is reused while the graph and its
+    collection sizes are unchanged (ops are only ever appended), so a Saver that saves
+    every N steps serializes its graph once."""
+    key = (graph.version, tuple((k, len(graph.get_collection(k)))
+                                for k in graph.get_all_collection_keys()))
+    if cache is None or cache[0] != key:
+        cache = (key, export_meta_graph(graph=graph, saver_def=saver_def
+                                        ).SerializeToString())
+    return cache, cache[1]
+
+
 def _scoped_graph_def(gd: Any, scope: str | None, clear_devices: bool) -> Any:
     if not scope and not clear_devices:
         return gd
@@ -195,4 +208,4 @@ def write_graph(graph_or_graph_def: Any, logdir: str, name: str, as_text: bool =
 
 
 __all__ = ["export_meta_graph", "write_graph", "read_meta_graph_file", "saver_def_proto",
-           "write_proto", "VARIABLE_COLLECTIONS"]
+           "write_proto", "cached_meta_graph_bytes", "VARIABLE_COLLECTIONS"]

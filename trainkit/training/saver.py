@@ -418,19 +418,11 @@ class Saver:
         return checkpoint_file
 
     def _meta_graph_bytes(self) -> bytes:
-        """The serialized ``MetaGraphDef`` of the graph, cached while the graph and its
-        collections do not change (ops are only ever appended)."""
         from trainkit.training import meta_graph
 
-        g = self._graph
-        key = (g.version, tuple((k, len(g.get_collection(k)))
-                                for k in g.get_all_collection_keys()))
-        cached = getattr(self, "_meta_cache", None)
-        if cached is None or cached[0] != key:
-            data = meta_graph.export_meta_graph(graph=g, saver_def=self.as_saver_def()
-                                                ).SerializeToString()
-            cached = self._meta_cache = (key, data)
-        return cached[1]
+        self._meta_cache, data = meta_graph.cached_meta_graph_bytes(
+            self._graph, self.as_saver_def(), getattr(self, "_meta_cache", None))
+        return data
 
     def _all_saveables(self) -> list[tuple[str, Any]]:
         extra = [(RANDOM_STATE_NAME, self._random_state)] if self._random_state else []
@@ -485,16 +477,14 @@ class Saver:
             try:
                 obj.restore_saveable_state(sess, state)
             except (KeyError, ValueError, IndexError, TypeError) as e:
-                # The checkpoint's state was written by a different object under the same
-                # name (an eval graph's input pipeline vs the training one).
+                # State written by another object under this name (an eval graph's input
+                # pipeline vs the training one).
+                msg = (f"the state saved as {obj.name} in {prefix} does not fit that object "
+                       f"of the current graph ({type(e).__name__}: {e})")
                 if not default:
                     raise errors.InvalidArgumentError(
-                        None, None, f"Restoring from checkpoint failed: the state saved as "
-                                    f"{obj.name} in {prefix} does not fit that object of "
-                                    f"the current graph ({type(e).__name__}: {e}).") from None
-                _LOG.warning("Checkpoint %s: the state saved as %s does not fit this "
-                             "graph's %s (%s: %s); it starts fresh.", prefix, obj.name,
-                             obj.name, type(e).__name__, e)
+                        None, None, f"Restoring from checkpoint failed: {msg}.") from None
+                _LOG.warning("Checkpoint: %s; it starts fresh.", msg)
 
 
 def _wrap(err: errors.OpError, reason: str) -> errors.OpError:
