@@ -6,26 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import numbers
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
-from trainkit.framework.graph import Graph, GraphKeys, get_default_graph
+from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import math_ops, variable_scope
-
-_LAYER_UIDS: weakref.WeakKeyDictionary[Graph, dict[str, int]] = weakref.WeakKeyDictionary()
-
-
-def unique_layer_name(base: str, graph: Graph | None = None) -> str:
-    """``base`` the first time in a graph, then ``base_1``, ``base_2``, ..."""
-    g = graph or get_default_graph()
-    uids = _LAYER_UIDS.setdefault(g, {})
-    n = uids.get(base, 0)
-    uids[base] = n + 1
-    return base if n == 0 else f"{base}_{n}"
 
 
 @contextlib.contextmanager
@@ -106,5 +94,5 @@ def add_activity_loss(outputs: Tensor, regularizer: Callable | None) -> None:
             get_default_graph().add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
 
 
-__all__ = ["unique_layer_name", "layer_scope", "float_input", "positive_int", "int_pair",
+__all__ = ["layer_scope", "float_input", "positive_int", "int_pair",
            "padding_arg", "data_format_arg", "apply_activation", "add_activity_loss"]
