@@ -25,7 +25,8 @@ CASES = {
     "model_key_typo": ("", ["model.hiden_units=[3]"], "model.hiden_units: unknown key"),
     "foreign_rho": ("", ["optimizer.type=adam", "optimizer.rho=0.9"],
                     "optimizer.rho: unknown key; allowed: type, learning_rate, beta1, beta2, "
-                    "epsilon, clip_global_norm (the settings of optimizer 'adam') ('rho' "
+                    "epsilon, clip_global_norm, scale_learning_rate_by_ranks (the settings of "
+                    "optimizer 'adam') ('rho' "
                     "belongs to adadelta)."),
     "optimizer_name": ("", ["optimizer.type=lion"], "optimizer.type: unknown name 'lion'"),
     "lr_nan": ("", ["optimizer.learning_rate=nan"],

@@ -62,11 +62,15 @@ class Component:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def _optimizer_options(clip_global_norm: Annotated[float, NonNegative] = 0.0
-                       ) -> dict[str, Any]:
+def _optimizer_options(clip_global_norm: Annotated[float, NonNegative] = 0.0,
+                       scale_learning_rate_by_ranks: bool = False) -> dict[str, Any]:
     """Keys of every ``[optimizer]``: ``clip_global_norm`` > 0 clips the gradients' global
-    norm to it before they are applied (0: no clipping)."""
-    return {"clip_global_norm": clip_global_norm}
+    norm to it before they are applied (0: no clipping); under ``mpiexec``,
+    ``scale_learning_rate_by_ranks`` multiplies ``learning_rate`` by the number of ranks
+    (Horovod's habit for a global batch N times larger; false keeps N ranks x batch b ==
+    1 process x N*b)."""
+    return {"clip_global_norm": clip_global_norm,
+            "scale_learning_rate_by_ranks": scale_learning_rate_by_ranks}
 
 
 def _data_options(batch_size: Annotated[int, Positive] = 64,

@@ -145,11 +145,14 @@ def _console_logging() -> Iterator[None]:
 
 def _cmd_train(args: argparse.Namespace) -> int:
     from trainkit.cli import runner
+    from trainkit.distributed.basics import rank_or_zero
 
     cfg = _load(args)
     if args.max_steps is not None and args.max_steps <= 0:
         raise ConfigError(f"--max-steps: must be > 0, got {args.max_steps}.")
     res = runner.train(cfg, max_steps=args.max_steps, progress=args.progress)
+    if rank_or_zero() != 0:  # under mpiexec, rank 0 reports for the job
+        return 128 + res.signum if res.interrupted and res.signum else EXIT_OK
     print(_summary_line(cfg.name, res))
     if res.metrics:
         print("  eval:        " + ", ".join(f"{k} = {v:.4f}" for k, v in res.metrics.items()))

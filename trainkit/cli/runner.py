@@ -20,6 +20,7 @@ from trainkit.cli.inputs import Splits, load_splits
 from trainkit.cli.preflight import check_checkpoint_fits, preflight
 from trainkit.cli.rundir import check_writable, ensure_writable, resume_point, run_dir_of
 from trainkit.cli.signals import Aborted, StopSignals
+from trainkit.distributed import basics as hvd
 from trainkit.training import checkpoint_recovery
 from trainkit.training.checkpoint_reader import describe_checkpoint
 
@@ -74,6 +75,8 @@ def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
         ConfigError: the config or its hooks cannot be used, the run directory is not
             writable or holds a damaged checkpoint (nothing is written then).
     """
+    if hvd.launched_by_mpiexec():  # `mpiexec -n N trainkit train ...`: one model, N ranks
+        hvd.init()
     run_dir = run_dir_of(cfg, logdir)
     with StopSignals() as signals:
         try:
@@ -85,7 +88,7 @@ def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
 
 def _train(cfg: Config, max_steps: int | None, run_dir: Path, progress: bool | None,
            signals: StopSignals) -> TrainResult:
-    pf = preflight(cfg, max_steps, run_dir, rebuild=True)
+    pf = preflight(cfg, max_steps, run_dir, rebuild=hvd.rank_or_zero() == 0)
     for w in pf.warnings:
         _LOG.warning("%s", w)
     splits, steps, start_step = pf.splits, pf.steps, pf.start_step
@@ -99,7 +102,8 @@ def _train(cfg: Config, max_steps: int | None, run_dir: Path, progress: bool | N
                                 _show_progress(cfg, progress))
         if pf.checkpoint is not None:
             check_checkpoint_fits(run.graph, pf.checkpoint)
-        ensure_writable(run_dir)
+        if hvd.rank_or_zero() == 0:
+            ensure_writable(run_dir)
         _LOG.info("Training with %s; run.threads or --threads N sets it.",
                   thread_choice(cfg).describe())
         run.stopper.signals = signals
@@ -110,6 +114,8 @@ def _train(cfg: Config, max_steps: int | None, run_dir: Path, progress: bool | N
             signals.phase = "finished"
         result.signum = signals.signum
         result.interrupted = signals.signum is not None
+    if hvd.rank_or_zero() != 0:  # rank 0 evaluates and reports
+        return result
     if result.signum == signal.SIGTERM:  # the scheduler's grace period is short: no eval
         _LOG.info("Skipping the final evaluation after SIGTERM.")
     else:
