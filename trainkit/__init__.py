@@ -249,6 +249,10 @@ from trainkit.ops.variable_scope import (
 from trainkit.ops.variables import Variable, VariableAggregation, VariableSynchronization
 from trainkit.training.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 
+# -- loops: while_loop, TensorArray, map_fn/scan/foldl/foldr ------------------------------
+from trainkit.ops.tensor_array_ops import TensorArray
+from trainkit.ops.while_loop import while_loop
+
 LOGGER_NAMES = ("trainkit",)
 __version__ = "0.1.0"
 
