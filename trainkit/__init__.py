@@ -250,6 +250,7 @@ from trainkit.ops.variables import Variable, VariableAggregation, VariableSynchr
 from trainkit.training.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 
 # -- loops: while_loop, TensorArray, map_fn/scan/foldl/foldr ------------------------------
+from trainkit.ops.functional_ops import foldl, foldr, map_fn, scan
 from trainkit.ops.tensor_array_ops import TensorArray
 from trainkit.ops.while_loop import while_loop
 
