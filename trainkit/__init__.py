@@ -251,6 +251,7 @@ from trainkit.training.clip_ops import clip_by_global_norm, clip_by_norm, global
 
 # -- loops: while_loop, TensorArray, map_fn/scan/foldl/foldr ------------------------------
 from trainkit.ops.functional_ops import foldl, foldr, map_fn, scan
+from trainkit.ops.sequence_ops import reverse, reverse_sequence
 from trainkit.ops.tensor_array_ops import TensorArray
 from trainkit.ops.while_loop import while_loop
 

@@ -4,6 +4,7 @@ mirroring ``tf.compat.v1.nn``)."""
 from __future__ import annotations
 
 from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
+from trainkit.ops.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn
 from trainkit.ops.nn_activations import (
     bias_add,
     elu,
