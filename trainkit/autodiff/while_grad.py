@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 from trainkit.framework import conversion, registry
-from trainkit.framework.graph import name_scope
 from trainkit.framework.loop_frame import LoopFrame
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.ops import array_ops
@@ -49,34 +48,34 @@ def _while_grad(op: Operation, *grads: Tensor) -> list:
     graph = op.graph
     bframe = LoopFrame(frame.name + "_grad", "grad")
     bframe.forward = frame
-    with name_scope(frame.name.split("/")[-1] + "_grad"):
-        with graph._in_loop_frame(bframe):
-            gph = [make_op("LoopVar", [], [frame.loop_vars[k].dtype], name="grad_in",
-                           shapes=[frame.loop_vars[k].shape],
-                           attrs={"loop": bframe.name}).outputs[0] for k in dv]
-            xs = [frame.loop_vars[k] for k in dv] + [frame.captures[j] for j in dc]
-            ys = [frame.outputs[k] for k in dv]
-            gs = [_dense(g) for g in gradients(ys, xs, grad_ys=gph)]
-            outs = []
-            for g, x in zip(gs, xs):
-                if g is None:
-                    g = array_ops.zeros_like(x)
-                outs.append(g)
-        bframe.loop_vars = gph
-        bframe.outputs = outs[:len(dv)]
-        bframe.accumulated = outs[len(dv):]
-        external = bframe.external_inputs()
-        bframe.fed_saved = [t for t in external if frame.contains(t)]
-        bframe.captures = [t for t in external if not frame.contains(t)]
-        frame.save(bframe.fed_saved)
-        like = [frame.captures[j] for j in dc]
-        inputs = [op.outputs[n]] + [grads[k] for k in dv] + bframe.captures + like
-        gop = make_op("WhileGrad", inputs, [frame.loop_vars[k].dtype for k in dv]
-                      + [frame.captures[j].dtype for j in dc], name="WhileGrad",
-                      attrs={"frame": bframe},
-                      shapes=[op.inputs[k].shape for k in dv]
-                      + [frame.captures[j].shape for j in dc])
-        bframe.move_external_control_inputs(gop)
+    # (the walker already opened the '<loop>_grad' name scope)
+    with graph._in_loop_frame(bframe):
+        gph = [make_op("LoopVar", [], [frame.loop_vars[k].dtype], name="grad_in",
+                       shapes=[frame.loop_vars[k].shape],
+                       attrs={"loop": bframe.name}).outputs[0] for k in dv]
+        xs = [frame.loop_vars[k] for k in dv] + [frame.captures[j] for j in dc]
+        ys = [frame.outputs[k] for k in dv]
+        gs = [_dense(g) for g in gradients(ys, xs, grad_ys=gph)]
+        outs = [array_ops.zeros_like(x) if g is None else g
+                for g, x in zip(gs[:len(dv)], xs)]
+        # captures the body's results do not depend on get no gradient (None)
+        dc = [j for j, g in zip(dc, gs[len(dv):]) if g is not None]
+        outs += [g for g in gs[len(dv):] if g is not None]
+    bframe.loop_vars = gph
+    bframe.outputs = outs[:len(dv)]
+    bframe.accumulated = outs[len(dv):]
+    external = bframe.external_inputs()
+    bframe.fed_saved = [t for t in external if frame.contains(t)]
+    bframe.captures = [t for t in external if not frame.contains(t)]
+    frame.save(bframe.fed_saved)
+    like = [frame.captures[j] for j in dc]
+    inputs = [op.outputs[n]] + [grads[k] for k in dv] + bframe.captures + like
+    gop = make_op("WhileGrad", inputs, [frame.loop_vars[k].dtype for k in dv]
+                  + [frame.captures[j].dtype for j in dc], name="WhileGrad",
+                  attrs={"frame": bframe},
+                  shapes=[op.inputs[k].shape for k in dv]
+                  + [frame.captures[j].shape for j in dc])
+    bframe.move_external_control_inputs(gop)
     for pos, k in enumerate(dv):
         result[k] = gop.outputs[pos]
     for pos, j in enumerate(dc):

@@ -183,7 +183,8 @@ def _while_grad_kernel(ctx: registry.KernelContext, history: Any, *inputs: Any) 
         raise sp.error(step, e) from e
     caps = [np.zeros(np.shape(x), getattr(x, "dtype", np.float32)) if a is None else a
             for a, x in zip(acc, like)]
-    return cur + caps
+    out = cur + caps
+    return out[0] if len(out) == 1 else out
 
 
 __all__ = ["SubPlan"]
