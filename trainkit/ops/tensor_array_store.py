@@ -73,7 +73,9 @@ class TensorArrayStore:
         return len(self.values)
 
     # -- writing -----------------------------------------------------------------------
-    def write(self, index: int, value: Any) -> None:
+    def write(self, index: int, value: Any, ragged: bool = False) -> None:
+        """Writes ``value`` at ``index`` (``ragged``: pieces of a split, whose first
+        dimension may differ)."""
         self._check_open()
         index = int(index)
         if index < 0:
@@ -92,7 +94,7 @@ class TensorArrayStore:
                        f"TensorArray's inferred element shape: {_fmt(self.element_shape)} "
                        "(consider setting infer_shape=False).")
         if self.infer_shape:
-            self.element_shape = v.shape
+            self.element_shape = (None,) + v.shape[1:] if ragged else v.shape
         old = self.values[index]
         if self.cleared[index]:
             raise _err(f"Could not write to TensorArray index {index} because it has "
@@ -131,7 +133,7 @@ class TensorArrayStore:
                        "marked as dynamically resizeable")
         start = 0
         for k, n in enumerate(lens):
-            self.write(k, v[start:start + n])
+            self.write(k, v[start:start + n], ragged=True)
             start += n
 
     # -- reading -----------------------------------------------------------------------
