@@ -19,10 +19,12 @@ from typing import Any
 import numpy as np
 
 from trainkit import nest
-from trainkit.client import executor
+from trainkit.client import (
+    executor,
+    loop_plan,  # noqa: F401 - registers the While kernels
+)
 from trainkit.client import feeds as _feeds
 from trainkit.client import fetches as _f
-from trainkit.client import loop_plan  # noqa: F401 - registers the While kernels
 from trainkit.client.handles import TensorHandle
 from trainkit.client.state import SessionState
 from trainkit.framework import default_session
