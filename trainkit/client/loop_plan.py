@@ -67,7 +67,7 @@ def _compile(frame: LoopFrame, state: Any, session: Any) -> SubPlan:
     sp.version = frame.version
     sp.nslots = plan.nslots
     sp.op_of_step = dict(zip(plan.steps, plan.ops))
-    cond_ops = set(frame.ops[:frame.n_cond_ops]) if forward else set()
+    cond_ops = frame.cond_ops if forward else set()
     n_cond = sum(1 for op in plan.ops if op in cond_ops)
     if any(op in cond_ops for op in plan.ops[n_cond:]):
         raise errors.InternalError(None, None, f"while loop '{frame.name}': condition "

@@ -8,7 +8,7 @@ body reads); the client compiles the frame into a sub-plan and runs it per itera
 
 Within a frame:
 - ``loop_vars`` are placeholder tensors (op type ``LoopVar``) fed with the current values;
-- ``pred`` (forward frames) is the condition, computed by the first ``n_cond_ops`` ops;
+- ``pred`` (forward frames) is the condition, computed by the ``cond_ops``;
 - ``outputs`` are the next values of ``loop_vars`` (gradient frames: the next gradients);
 - ``saved`` (forward frames) are tensors the gradient reads: the loop keeps their value
   from every iteration (in its ``variant`` history output) when it is non-empty.
@@ -33,7 +33,7 @@ class LoopFrame:
         name: the loop's name scope (``'while'``, ``'rnn/while'``).
         kind: ``'forward'`` (a ``While`` op) or ``'grad'`` (a ``WhileGrad`` op).
         ops: the frame's ops in creation order (inner loops' bodies excluded).
-        n_cond_ops: how many of ``ops`` (the first ones) compute ``pred``.
+        cond_ops: the ops computing ``pred`` (built before the body's).
         loop_vars: the placeholders standing for the current loop values.
         pred: the boolean scalar deciding whether to run the body (forward only).
         outputs: the body results, one per loop var.
@@ -51,7 +51,7 @@ class LoopFrame:
         self.kind = kind
         self.ops: list[Operation] = []
         self._op_set: set[Operation] = set()
-        self.n_cond_ops = 0
+        self.cond_ops: set[Operation] = set()
         self.loop_vars: list[Tensor] = []
         self.pred: Tensor | None = None
         self.outputs: list[Tensor] = []
@@ -102,6 +102,21 @@ class LoopFrame:
                                                   and self.forward.contains(c)):
                     loop_op._add_control_input(c)
             op._control_inputs[:] = inner
+
+    def hoist_constants(self, is_stateful: Any) -> None:
+        """Moves loop-invariant pure ops out of the frame: ops with no control inputs,
+        not stateful (``is_stateful(op)``), whose inputs all come from such ops (so
+        constants and what is computed from constants alone). They then run once per
+        run, before the loop, and the loop reads them as captures."""
+        hoisted: set[Operation] = set()
+        for op in self.ops:
+            if (op._control_inputs or op._cond_gates or is_stateful(op)
+                    or any(t._op not in hoisted for t in op._inputs)):
+                continue
+            hoisted.add(op)
+        if hoisted:
+            self.ops = [op for op in self.ops if op not in hoisted]
+            self._op_set -= hoisted
 
     def save(self, tensors: list[Tensor]) -> None:
         """Asks the forward loop to keep the values of ``tensors`` from every iteration."""
