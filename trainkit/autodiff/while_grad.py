@@ -31,14 +31,6 @@ def _dense(g: Any) -> Tensor | None:
     return conversion.convert_to_tensor(g)  # IndexedSlices and the like
 
 
-def _is_stateful(op: Operation) -> bool:
-    try:
-        d = registry.get_op_def(op.type)
-    except LookupError:
-        return True
-    return d.stateful or d.must_feed or d.kernel is None
-
-
 @registry.register_gradient("While")
 def _while_grad(op: Operation, *grads: Tensor) -> list:
     from trainkit.autodiff.gradients import gradients
@@ -72,7 +64,7 @@ def _while_grad(op: Operation, *grads: Tensor) -> list:
     bframe.loop_vars = gph
     bframe.outputs = outs[:len(dv)]
     bframe.accumulated = outs[len(dv):]
-    bframe.hoist_constants(_is_stateful)
+    bframe.hoist_constants()
     external = bframe.external_inputs()
     bframe.fed_saved = [t for t in external if frame.contains(t)]
     bframe.captures = [t for t in external if not frame.contains(t)]

@@ -23,7 +23,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from trainkit.framework import registry
 from trainkit.framework.tensor import Operation, Tensor
+
+
+def _stateful(op: Operation) -> bool:
+    try:
+        d = registry.get_op_def(op.type)
+    except LookupError:
+        return True
+    return d.stateful or d.must_feed or d.kernel is None
 
 
 class LoopFrame:
@@ -103,14 +112,14 @@ class LoopFrame:
                     loop_op._add_control_input(c)
             op._control_inputs[:] = inner
 
-    def hoist_constants(self, is_stateful: Any) -> None:
+    def hoist_constants(self) -> None:
         """Moves loop-invariant pure ops out of the frame: ops with no control inputs,
-        not stateful (``is_stateful(op)``), whose inputs all come from such ops (so
+        not stateful, whose inputs all come from such ops (so
         constants and what is computed from constants alone). They then run once per
         run, before the loop, and the loop reads them as captures."""
         hoisted: set[Operation] = set()
         for op in self.ops:
-            if (op._control_inputs or op._cond_gates or is_stateful(op)
+            if (op._control_inputs or op._cond_gates or _stateful(op)
                     or any(t._op not in hoisted for t in op._inputs)):
                 continue
             hoisted.add(op)

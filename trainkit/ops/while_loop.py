@@ -125,14 +125,6 @@ def _body_outputs(loop_vars: Any, result: Any, flat_in: list[Tensor],
     return outs
 
 
-def _is_stateful(op: Any) -> bool:
-    try:
-        d = registry.get_op_def(op.type)
-    except LookupError:
-        return True
-    return d.stateful or d.must_feed or d.kernel is None
-
-
 def while_loop(cond: Callable, body: Callable, loop_vars: Any,
                shape_invariants: Any = None, parallel_iterations: int = 10,
                back_prop: bool = True, swap_memory: bool = False,
@@ -206,7 +198,7 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any,
             frame.cond_ops = set(frame.ops)
             result = _call(body, _pack(loop_vars, frame.loop_vars), as_args)
             frame.outputs = _body_outputs(loop_vars, result, flat, invariants, paths)
-        frame.hoist_constants(_is_stateful)
+        frame.hoist_constants()
         frame.captures = frame.external_inputs()
         inputs = flat + frame.captures + ([max_t] if max_t is not None else [])
         op = graph.create_op(
