@@ -120,6 +120,14 @@ BENCHMARKS: tuple[Benchmark, ...] = (
          Target("chain1k_steady_us_op", 1.5, "<= 1.5 us/op"),
          Target("chain10k_steady_us_op", 1.5, "<= 1.5 us/op"))),
     Benchmark(
+        "lstm", "LSTM batch 32, 128 units, 50 steps, depth 64, Adam: static vs dynamic_rnn",
+        (Case("static_steps_s", "static (unrolled)", _STEPS, True),
+         Case("dynamic_steps_s", "dynamic_rnn (while_loop)", _STEPS, True)),
+        {"trainkit": "benchmarks.bench_lstm:trainkit", "tf1": "benchmarks.bench_lstm:tf1",
+         "torch": "benchmarks.bench_lstm:torch_lstm"},
+        (Target("static_steps_s", 1.0, ">= TF1 speed", "tf1"),
+         Target("dynamic_steps_s", 1.0, ">= TF1 speed", "tf1"))),
+    Benchmark(
         "import", "import in a fresh process (tf1 = import tensorflow)",
         (Case("import_s", "import time", "s"),
          Case("rss_mb", "RSS after import", "MiB")),
