@@ -49,7 +49,7 @@ def _while_grad(op: Operation, *grads: Tensor) -> list:
     bframe = LoopFrame(frame.name + "_grad", "grad")
     bframe.forward = frame
     # (the walker already opened the '<loop>_grad' name scope)
-    with graph._in_loop_frame(bframe):
+    with graph.in_loop_frame(bframe):
         gph = [make_op("LoopVar", [], [frame.loop_vars[k].dtype], name="grad_in",
                        shapes=[frame.loop_vars[k].shape],
                        attrs={"loop": bframe.name}).outputs[0] for k in dv]

@@ -91,17 +91,17 @@ class Graph:
             self._cond_gates = old
 
     @property
-    def _loop_frame(self) -> Any:
+    def loop_frame(self) -> Any:
         """The ``while_loop`` frame whose body (or cond) is being built, if any."""
         return getattr(self._local, "loop_frame", None)
 
     @contextlib.contextmanager
-    def _in_loop_frame(self, frame: Any) -> Iterator[None]:
+    def in_loop_frame(self, frame: Any) -> Iterator[None]:
         """Ops created inside are recorded in ``frame`` (``frame.add(op)``): the ops of a
         ``while_loop`` body, which the executor runs as a sub-plan, not as graph ops.
         Cond gates are cleared too: a loop built inside a cond branch is gated as a whole
         (its While op), not op by op."""
-        old, gates = self._loop_frame, self._cond_gates
+        old, gates = self.loop_frame, self._cond_gates
         self._local.loop_frame = frame
         self._cond_gates = ()
         try:
@@ -434,7 +434,7 @@ class Graph:
                 frame.append(c)
         self._control_stack.append(frame)
         gates = self._cond_gates
-        loop = self._loop_frame
+        loop = self.loop_frame
         if frame is None:
             # like TF, None also leaves any cond branch or while-loop body being built
             self._cond_gates = ()

@@ -1,7 +1,7 @@
 """``LoopFrame``: the ops of one ``while_loop`` body (or of its gradient's body).
 
 A frame is built by running the user's ``cond``/``body`` functions inside
-``Graph._in_loop_frame(frame)``: every op created there is recorded in the frame instead
+``Graph.in_loop_frame(frame)``: every op created there is recorded in the frame instead
 of running as an ordinary graph op. The loop itself is one ``While`` op whose inputs are
 the initial loop values and the *captures* (tensors made outside the frame that the
 body reads); the client compiles the frame into a sub-plan and runs it per iteration.
@@ -15,7 +15,7 @@ Within a frame:
 
 Example:
     >>> frame = LoopFrame("while", "forward")
-    >>> with graph._in_loop_frame(frame):
+    >>> with graph.in_loop_frame(frame):
     ...     ...  # build cond, then body
 """
 

@@ -188,7 +188,7 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any,
                                  f"{max_t.shape}.")
         frame = LoopFrame(scope[:-1], "forward")
         frame.back_prop = bool(back_prop)
-        with graph._in_loop_frame(frame):
+        with graph.in_loop_frame(frame):
             frame.loop_vars = [
                 make_op("LoopVar", [], [t.dtype], name="Identity", shapes=[s],
                         attrs={"loop": scope[:-1]}).outputs[0]
