@@ -120,6 +120,11 @@ BENCHMARKS: tuple[Benchmark, ...] = (
          Target("chain1k_steady_us_op", 1.5, "<= 1.5 us/op"),
          Target("chain10k_steady_us_op", 1.5, "<= 1.5 us/op"))),
     Benchmark(
+        "loop", "while_loop iteration with a trivial body vs the same adds unrolled",
+        (Case("loop_us_iter", "while_loop: i + 1, x + 1.0", "us/iter"),
+         Case("unrolled_us_op", "unrolled chain of adds", "us/op")),
+        _graph_impls("benchmarks.bench_loop", numpy=False)),
+    Benchmark(
         "lstm", "LSTM batch 32, 128 units, 50 steps, depth 64, Adam: static vs dynamic_rnn",
         (Case("static_steps_s", "static (unrolled)", _STEPS, True),
          Case("dynamic_steps_s", "dynamic_rnn (while_loop)", _STEPS, True)),

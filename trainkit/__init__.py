@@ -38,9 +38,11 @@ from trainkit.framework.dtypes import (
     int16,
     int32,
     int64,
+    resource,
     string,
     uint8,
     uint16,
+    variant,
 )
 from trainkit.framework.dtypes import (
     bool_ as bool,  # noqa: A001 - TF's public name
