@@ -211,3 +211,48 @@ def test_reverse_and_reverse_sequence_values_and_gradients():
     with tk.Session() as sess:
         with pytest.raises(tk.errors.InvalidArgumentError, match="seq_lengths must be in"):
             sess.run(bad)
+
+
+_HAS_CELLS = hasattr(tk.nn, "static_rnn") and hasattr(getattr(tk.nn, "rnn_cell", None),
+                                                       "BasicLSTMCell")
+
+
+@pytest.mark.skipif(not _HAS_CELLS, reason="tk.nn.rnn_cell / static_rnn not merged yet")
+def test_dynamic_rnn_equals_static_rnn_with_sequence_length_in_values_and_gradients():
+    rng = np.random.default_rng(7)
+    xv = rng.normal(size=(3, 4, 2))
+    lens = np.array([4, 1, 3])
+    x = tk.placeholder(tk.float64, [3, 4, 2])
+    cell = tk.nn.rnn_cell.BasicLSTMCell(3)
+    out_d, st_d = tk.nn.dynamic_rnn(cell, x, sequence_length=lens, dtype=tk.float64)
+    out_s, st_s = tk.nn.static_rnn(cell, tk.unstack(x, axis=1), sequence_length=lens,
+                                   dtype=tk.float64)
+    out_s = tk.stack(out_s, 1)
+    tv = tk.trainable_variables()
+    assert sorted(v.name for v in tv) == ["rnn/basic_lstm_cell/bias:0",
+                                          "rnn/basic_lstm_cell/kernel:0"]
+    gd = tk.gradients(tk.reduce_sum(out_d ** 2) + tk.reduce_sum(st_d.c), [x] + tv)
+    gs = tk.gradients(tk.reduce_sum(out_s ** 2) + tk.reduce_sum(st_s.c), [x] + tv)
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        a, b = sess.run([[out_d, st_d.c, st_d.h] + gd, [out_s, st_s.c, st_s.h] + gs],
+                        {x: xv})
+    for p, q in zip(a, b):
+        np.testing.assert_allclose(p, q, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.skipif(not _HAS_CELLS, reason="tk.nn.rnn_cell not merged yet")
+def test_basic_lstm_cell_in_dynamic_rnn_matches_numpy():
+    rng = np.random.default_rng(8)
+    xv = rng.normal(size=(2, 5, 3)).astype(np.float32)
+    x = tk.placeholder(tk.float32, [None, None, 3])
+    out, st = tk.nn.dynamic_rnn(tk.nn.rnn_cell.BasicLSTMCell(4), x, sequence_length=[5, 3],
+                                dtype=tk.float32)
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        w, b = _weights(sess)
+        ov, sv = sess.run([out, st], {x: xv})
+    ref, (c, h) = _np_lstm(xv.astype(np.float64), w, b, [5, 3])
+    np.testing.assert_allclose(ov, ref, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(sv.c, c, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(sv.h, h, rtol=1e-5, atol=1e-6)
