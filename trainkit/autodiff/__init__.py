@@ -6,7 +6,8 @@ imports it, so ``import trainkit`` is enough).
 
 from __future__ import annotations
 
-from trainkit.autodiff import array_grad, math_grad, nn_grad, tensor_array_grad, while_grad  # noqa: F401 - register rules  # noqa: F401 - register rules
+from trainkit.autodiff import array_grad, math_grad, nn_grad  # noqa: F401 - register rules
+from trainkit.autodiff import tensor_array_grad, while_grad  # noqa: F401 - loop rules
 from trainkit.autodiff.gradients import AggregationMethod, UnconnectedGradients, gradients
 
 __all__ = ["gradients", "AggregationMethod", "UnconnectedGradients"]
