@@ -244,3 +244,15 @@ def test_while_loop_under_monitored_session():
     tk.train.get_or_create_global_step()
     with tk.train.MonitoredSession() as sess:
         assert sess.run(y) == 8.0
+
+
+def test_results_never_alias_a_variable_buffer():
+    v = tk.Variable([1.0, 2.0])
+    n = tk.placeholder(tk.int32, [])
+    _, out = tk.while_loop(lambda i, x: i < n, lambda i, x: (i + 1, x * 2.0), [0, v])
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        got = sess.run(out, {n: 0})
+        got[0] = 100.0   # mutating the fetched value must not touch the variable
+        np.testing.assert_array_equal(sess.run(v), [1.0, 2.0])
+        np.testing.assert_array_equal(sess.run(out, {n: 2}), [4.0, 8.0])

@@ -135,6 +135,10 @@ def _while_kernel(ctx: registry.KernelContext, *inputs: Any) -> list:
             count += 1
     except BaseException as e:
         raise sp.error(step, e) from e
+    # a result that is one of the inputs (zero iterations, a pass-through, a captured
+    # variable read) may be a buffer the session keeps: hand out a copy
+    ids = {id(v) for v in inputs}
+    cur = [v.copy() if type(v) is np.ndarray and id(v) in ids else v for v in cur]
     return cur + [LoopHistory(count, records)]
 
 
