@@ -31,20 +31,6 @@ def _dense(g: Any) -> Tensor | None:
     return conversion.convert_to_tensor(g)  # IndexedSlices and the like
 
 
-def _batched(g: Tensor) -> Tensor | tuple:
-    """A capture gradient ``MatMul(a_t, b_t, transpose_a=True)`` (a weight's gradient:
-    inputs^T @ upstream) becomes ``("matmul_tn", a_t, b_t)``: the loop keeps ``a_t`` and
-    ``b_t`` of every iteration and computes ``sum_t a_t^T b_t`` as one matrix product
-    ``A^T B`` at the end, instead of one small product per iteration plus a sum (the
-    same value, a fraction of the time for RNN weights)."""
-    op = g.op
-    if (op.type == "MatMul" and op.attrs.get("transpose_a") and not op.attrs.get("transpose_b")
-            and len(g.consumers()) == 0):
-        a, b = op.inputs
-        return ("matmul_tn", a, b)
-    return g
-
-
 @registry.register_gradient("While")
 def _while_grad(op: Operation, *grads: Tensor) -> list:
     from trainkit.autodiff.gradients import gradients
@@ -77,7 +63,7 @@ def _while_grad(op: Operation, *grads: Tensor) -> list:
         outs += [g for g in gs[len(dv):] if g is not None]
     bframe.loop_vars = gph
     bframe.outputs = outs[:len(dv)]
-    bframe.accumulated = [_batched(g) for g in outs[len(dv):]]
+    bframe.accumulated = outs[len(dv):]
     bframe.hoist_constants()
     external = bframe.external_inputs()
     bframe.fed_saved = [t for t in external if frame.contains(t)]

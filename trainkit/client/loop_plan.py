@@ -54,8 +54,7 @@ def _compile(frame: LoopFrame, state: Any, session: Any) -> SubPlan:
     if forward:
         fetches += [frame.pred] + list(frame.saved)
     else:
-        fetches += [t for acc in frame.accumulated
-                    for t in (acc[1:] if isinstance(acc, tuple) else (acc,))]
+        fetches += list(frame.accumulated)
     # a tensor both fed and fetched keeps its slot; feed each tensor once
     uniq: list[Tensor] = []
     for t in feeds:
@@ -80,10 +79,7 @@ def _compile(frame: LoopFrame, state: Any, session: Any) -> SubPlan:
     sp.out_slots = [slot[t] for t in frame.outputs]
     sp.pred_slot = slot[frame.pred] if forward else -1
     sp.saved_slots = [slot[t] for t in frame.saved] if forward else []
-    # an accumulated gradient is a slot summed per iteration, or a pair of slots
-    # (a, b) whose rows are stacked over the iterations for one A^T @ B at the end
-    sp.acc_slots = [tuple(slot[t] for t in acc[1:]) if isinstance(acc, tuple) else slot[acc]
-                    for acc in frame.accumulated]
+    sp.acc_slots = [slot[t] for t in frame.accumulated]
     if not forward:
         saved = frame.forward.saved
         sp.fed_slots = [slot[t] for t in fed_saved]
@@ -142,15 +138,6 @@ def _while_kernel(ctx: registry.KernelContext, *inputs: Any) -> list:
     return cur + [LoopHistory(count, records)]
 
 
-def _matmul_tn(parts: list, like: Any) -> np.ndarray:
-    """``sum_t a_t^T b_t`` over the collected ``(a_t, b_t)`` as one product."""
-    if not parts:
-        return np.zeros(np.shape(like), getattr(like, "dtype", np.float32))
-    a = np.concatenate([p[0] for p in parts]) if len(parts) > 1 else parts[0][0]
-    b = np.concatenate([p[1] for p in parts]) if len(parts) > 1 else parts[0][1]
-    return np.matmul(a.T, b)
-
-
 def _accumulate(acc: list, j: int, g: Any) -> None:
     a = acc[j]
     if a is None:
@@ -179,10 +166,6 @@ def _while_grad_kernel(ctx: registry.KernelContext, history: Any, *inputs: Any) 
     like = inputs[nv + ncap:]  # forward values shaping zero gradients of captures
     cur = list(inputs[:nv])
     acc: list = [None] * len(sp.acc_slots)
-    pairs = [(j, s) for j, s in enumerate(sp.acc_slots) if isinstance(s, tuple)]
-    sums = [(j, s) for j, s in enumerate(sp.acc_slots) if not isinstance(s, tuple)]
-    for j, _ in pairs:
-        acc[j] = []
     var_slots, out_slots, fed_slots, var_pos = (sp.var_slots, sp.out_slots, sp.fed_slots,
                                                 sp.var_pos)
     steps = sp.body_steps
@@ -198,14 +181,10 @@ def _while_grad_kernel(ctx: registry.KernelContext, history: Any, *inputs: Any) 
             for step in steps:
                 step(vals)
             cur = [vals[s] for s in out_slots]
-            for j, s in sums:
+            for j, s in enumerate(sp.acc_slots):
                 _accumulate(acc, j, vals[s])
-            for j, (sa, sb) in pairs:
-                acc[j].append((vals[sa], vals[sb]))
     except BaseException as e:
         raise sp.error(step, e) from e
-    for j, _ in pairs:
-        acc[j] = _matmul_tn(acc[j], like[j])
     caps = [np.zeros(np.shape(x), getattr(x, "dtype", np.float32)) if a is None else a
             for a, x in zip(acc, like)]
     out = cur + caps
