@@ -42,7 +42,8 @@ def _while_grad(op: Operation, *grads: Tensor) -> list:
     if not frame.back_prop:
         return result
     dv = [k for k in range(n) if frame.loop_vars[k].dtype.is_floating]
-    dc = [j for j in range(ncap) if frame.captures[j].dtype.is_floating]
+    dc = [j for j in range(ncap) if frame.captures[j].dtype.is_floating
+          and frame.captures[j].op not in frame.hoisted]
     if not dv:
         return result
     graph = op.graph

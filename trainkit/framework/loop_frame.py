@@ -53,6 +53,8 @@ class LoopFrame:
         fed_saved: for a gradient frame, the forward tensors it reads (from the history).
         accumulated: for a gradient frame, per-iteration results summed over iterations
             (gradients with respect to the forward loop's captures).
+        hoisted: constant-only ops moved out of the frame (their values need no
+            gradient: they depend on nothing).
     """
 
     def __init__(self, name: str, kind: str):
@@ -71,6 +73,7 @@ class LoopFrame:
         self.fed_saved: list[Tensor] = []
         self.accumulated: list[Tensor] = []
         self.back_prop = True
+        self.hoisted: set[Operation] = set()
 
     def add(self, op: Operation) -> None:
         """Records ``op`` as built inside this frame (called by ``Graph.create_op``)."""
@@ -126,6 +129,7 @@ class LoopFrame:
         if hoisted:
             self.ops = [op for op in self.ops if op not in hoisted]
             self._op_set -= hoisted
+            self.hoisted |= hoisted
 
     def save(self, tensors: list[Tensor]) -> None:
         """Asks the forward loop to keep the values of ``tensors`` from every iteration."""
