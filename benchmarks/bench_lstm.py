@@ -2,10 +2,10 @@
 input depth 64, Adam(1e-3), loss ``mean((outputs - targets)^2)`` over every step.
 
 Two graphs, written once against the TF1 API and run with trainkit or
-``tf.compat.v1``: ``static`` unrolls the cell 50 times in Python (what ``static_rnn``
-builds), ``dynamic`` runs it in ``tf.nn.dynamic_rnn`` (a ``while_loop`` over a
-TensorArray). The cell is ``tf.nn.rnn_cell.BasicLSTMCell`` when the backend has it,
-else the same equations written here (TF1's gate order ``i, j, f, o``, forget bias 1).
+``tf.compat.v1``: ``static`` is ``tf.nn.static_rnn`` (the cell unrolled 50 times),
+``dynamic`` is ``tf.nn.dynamic_rnn`` (a ``while_loop`` over a TensorArray). The cell
+is ``tf.nn.rnn_cell.BasicLSTMCell`` when the backend has it, else the same equations
+written here (TF1's gate order ``i, j, f, o``, forget bias 1).
 PyTorch runs ``torch.nn.LSTM`` from the same initial weights. Reports training steps
 per second; every implementation reports its loss at step 6.
 """
@@ -110,7 +110,10 @@ def build(tf: ModuleType, prob: LSTMProblem, kind: str) -> tuple[Any, ...]:
         cell, cell_name = _cell(tf, prob)
         if kind == "dynamic":
             out, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
-        else:
+        elif hasattr(tf.nn, "static_rnn"):
+            outs, _ = tf.nn.static_rnn(cell, tf.unstack(x, axis=1), dtype=tf.float32)
+            out = tf.stack(outs, 1)
+        else:  # what static_rnn builds, for a backend without it
             with tf.variable_scope("rnn"):
                 state = cell.zero_state(prob.batch, tf.float32)
                 outs = []

@@ -129,9 +129,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         (Target("loop_cpu_us_iter", 1.0, "<= TF1 time", "tf1"),)),
     Benchmark(
         "lstm", "LSTM batch 32, 128 units, 50 steps, depth 64, Adam: static vs dynamic_rnn",
-        (Case("static_steps_s", "static (unrolled)", _STEPS, True),
+        (Case("static_steps_s", "static_rnn (unrolled)", _STEPS, True),
          Case("dynamic_steps_s", "dynamic_rnn (while_loop)", _STEPS, True),
-         Case("static_cpu_ms", "static, CPU time per step", "ms"),
+         Case("static_cpu_ms", "static_rnn, CPU time per step", "ms"),
          Case("dynamic_cpu_ms", "dynamic_rnn, CPU time per step", "ms")),
         {"trainkit": "benchmarks.bench_lstm:trainkit", "tf1": "benchmarks.bench_lstm:tf1",
          "torch": "benchmarks.bench_lstm:torch_lstm"},
