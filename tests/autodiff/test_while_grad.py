@@ -161,3 +161,11 @@ def test_training_a_loop_model_with_an_optimizer_under_monitored_training_sessio
     assert len(losses) == 200
     assert losses[-1] < 1e-6 < losses[0]
     assert final_a == pytest.approx(2.0, abs=1e-4)
+
+
+def test_second_order_gradient_through_a_loop_is_a_clear_error():
+    x = tk.constant(2.0)
+    y = tk.while_loop(lambda i, v: i < 2, lambda i, v: (i + 1, v * x), [0, x])[1]
+    (g,) = tk.gradients(y, x)
+    with pytest.raises(LookupError, match="Second-order gradients through while loops"):
+        tk.gradients(g, x)

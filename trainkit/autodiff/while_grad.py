@@ -85,6 +85,11 @@ def _while_grad(op: Operation, *grads: Tensor) -> list:
     return result
 
 
-registry.not_differentiable("WhileGrad")
+@registry.register_gradient("WhileGrad")
+def _while_grad_grad(op: Operation, *grads: Tensor) -> list:
+    raise LookupError(
+        f"Second-order gradients through while loops are not supported: the gradient of "
+        f"'{op.name}' (the gradient of loop '{op.attrs['frame'].forward.name}') was asked "
+        "for. Differentiate an unrolled computation instead.")
 
 __all__: list[str] = []
