@@ -1,142 +1,158 @@
-"""A load generator: keep N CPU cores busy while benchmarks run.
+"""A load generator: keep N CPU cores busy, to measure how a job behaves on a shared machine.
 
-Real training machines are rarely idle (data loading, a second job, the desktop). To see
-how each implementation copes, ``python -m benchmarks --busy-cores 1`` runs every row
-while this module keeps one core spinning. Each busy core is one child process running
-a single-threaded spin loop until it is stopped:
+Each busy core is a separate process spinning in a loop of its own (no threads of its
+own), so it takes exactly one core's worth of time slices away from whatever else runs,
+the way another user's job would. Two kinds (``KINDS``):
 
-- ``numpy`` (default): elementwise NumPy passes over a 256 KiB array (an L2-sized
-  working set, one BLAS/OpenMP thread): memory traffic like a data pipeline's;
-- ``python``: a pure-Python integer loop (no memory traffic, holds its own GIL only).
+- ``python`` (the default here): a pure-Python integer loop, no memory traffic;
+- ``numpy``: elementwise NumPy passes over a 256 KiB array (an L2-sized working set),
+  memory traffic like a data pipeline's. ``python -m benchmarks --busy-cores 1`` runs
+  every benchmark child under one such spinner (``--busy-kind`` picks the kind).
 
-Use it alone as well::
+Command line (stops after ``--seconds``, or on Ctrl-C / SIGTERM)::
 
-    python -m benchmarks.load --cores 1 --seconds 60          # spin for a minute
-    python -m benchmarks.load --cores 2 --kind python          # until Ctrl-C
+    python -m benchmarks.load --cores 2 --seconds 120 &
+    trainkit train configs/quickstart.toml --set run.logdir=/tmp/runs
 
-In code::
+From Python (the processes stop when the block ends, even on an exception)::
 
-    with busy(1):
-        ...  # timed work here competes with one spinning process
+    from benchmarks.load import busy_cores
+    with busy_cores(2):
+        ...  # time something here
 
-The children are started with ``subprocess`` and stopped by their process ids (never by
-name); a child also exits by itself when its parent dies (it polls its parent id).
+The processes are started with the ``spawn`` method, so the caller's threads, BLAS pools
+and open files are not inherited.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import multiprocessing as mp
 import os
-import subprocess
+import signal
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
-KINDS = ("numpy", "python")
-REPO = Path(__file__).resolve().parent.parent
+KINDS = ("python", "numpy")
 
 
-def spin(kind: str, parent: int | None = None) -> None:
-    """Spin forever (or until ``parent`` is gone) doing ``kind`` work on one core."""
-    check_every = 0.5
-    last = time.monotonic()
+def _spin(stop_at: float, kind: str = "python") -> None:
+    """Burns one core until ``stop_at`` (``time.monotonic()``), or forever if it is 0."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     if kind == "numpy":
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
         import numpy as np
 
         a = np.random.default_rng(0).standard_normal(32768)  # 256 KiB of float64
         b = np.empty_like(a)
-        while True:
+        while stop_at == 0.0 or time.monotonic() < stop_at:
             for _ in range(200):
                 np.multiply(a, 1.0000001, out=b)
                 np.add(b, 1e-9, out=a)
-            if parent is not None and time.monotonic() - last > check_every:
-                last = time.monotonic()
-                if os.getppid() != parent:
-                    return
-    elif kind == "python":
-        x = 0
-        while True:
-            for _ in range(200000):
-                x = (x + 1) & 0xFFFF
-            if parent is not None and time.monotonic() - last > check_every:
-                last = time.monotonic()
-                if os.getppid() != parent:
-                    return
-    else:
-        raise ValueError(f"unknown load kind {kind!r}; expected one of {KINDS}")
+        return
+    x = 0
+    while stop_at == 0.0 or time.monotonic() < stop_at:
+        for _ in range(100_000):  # check the clock rarely: the loop is the load
+            x = (x * 1103515245 + 12345) & 0x7FFFFFFF
 
 
-def start(cores: int, kind: str = "numpy") -> list[subprocess.Popen]:
-    """Start ``cores`` spinning child processes; stop them with :func:`stop`.
+def start(cores: int, seconds: float = 0.0, kind: str = "python"
+          ) -> list[mp.process.BaseProcess]:
+    """Starts ``cores`` spinning processes (for ``seconds``; 0 = until stopped).
 
     Raises:
-        ValueError: for a negative ``cores`` or an unknown ``kind``.
+        ValueError: if ``cores`` < 1, ``seconds`` < 0 or ``kind`` is not in ``KINDS``.
     """
-    if cores < 0:
-        raise ValueError(f"cores must be >= 0, got {cores}")
+    if cores < 1:
+        raise ValueError(f"cores must be >= 1, got {cores}.")
+    if seconds < 0:
+        raise ValueError(f"seconds must be >= 0, got {seconds}.")
     if kind not in KINDS:
         raise ValueError(f"unknown load kind {kind!r}; expected one of {KINDS}")
-    env = dict(os.environ)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env[var] = "1"
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    cmd = [sys.executable, "-m", "benchmarks.load", "--child", kind, str(os.getpid())]
-    return [subprocess.Popen(cmd, env=env, cwd=REPO, stdin=subprocess.DEVNULL)
-            for _ in range(cores)]
-
-
-def stop(procs: list[subprocess.Popen]) -> None:
-    """Terminate the children started by :func:`start` (by pid) and reap them."""
+    ctx = mp.get_context("spawn")
+    stop_at = time.monotonic() + seconds if seconds else 0.0
+    procs = [ctx.Process(target=_spin, args=(stop_at, kind), daemon=True,
+                         name=f"benchmarks.load-{i}") for i in range(cores)]
     for p in procs:
-        if p.poll() is None:
+        p.start()
+    return procs
+
+
+def stop(procs: list[mp.process.BaseProcess]) -> None:
+    """Terminates and reaps processes from :func:`start`."""
+    for p in procs:
+        if p.is_alive():
             p.terminate()
     for p in procs:
-        try:
-            p.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+        p.join(timeout=5)
 
 
 @contextlib.contextmanager
-def busy(cores: int, kind: str = "numpy") -> Iterator[list[subprocess.Popen]]:
-    """Keep ``cores`` cores busy for the duration of the ``with`` block."""
-    procs = start(cores, kind)
+def busy_cores(cores: int) -> Iterator[list[mp.process.BaseProcess]]:
+    """Keeps ``cores`` cores busy for the duration of the ``with`` block."""
+    procs = start(cores)
     try:
-        time.sleep(0.2 if cores else 0.0)  # let them reach the loop
+        time.sleep(0.2)  # let the spinners reach their loops before timing starts
+        yield procs
+    finally:
+        stop(procs)
+
+
+@contextlib.contextmanager
+def busy(cores: int, kind: str = "python") -> Iterator[list[mp.process.BaseProcess]]:
+    """Like :func:`busy_cores` with a spinner ``kind``; ``cores == 0`` starts nothing.
+
+    Raises:
+        ValueError: for ``cores < 0`` or an unknown ``kind``.
+    """
+    if cores < 0:
+        raise ValueError(f"cores must be >= 0, got {cores}.")
+    if kind not in KINDS:
+        raise ValueError(f"unknown load kind {kind!r}; expected one of {KINDS}")
+    if cores == 0:
+        yield []
+        return
+    procs = start(cores, kind=kind)
+    try:
+        time.sleep(0.2)
         yield procs
     finally:
         stop(procs)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``--cores N [--kind numpy|python] [--seconds S]``."""
+    """``python -m benchmarks.load``: keeps cores busy until the time is up or a signal."""
     p = argparse.ArgumentParser(prog="python -m benchmarks.load",
-                                description="Keep N cores busy (see the module docstring).")
-    p.add_argument("--cores", type=int, default=1)
-    p.add_argument("--kind", choices=KINDS, default="numpy")
-    p.add_argument("--seconds", type=float, default=None,
-                   help="stop after this long (default: until interrupted)")
-    p.add_argument("--child", nargs=2, metavar=("KIND", "PARENT_PID"), help=argparse.SUPPRESS)
-    args = p.parse_args(argv)
-    if args.child:
-        spin(args.child[0], int(args.child[1]))
-        return 0
-    if args.cores < 0:
-        p.error(f"--cores must be >= 0, got {args.cores}")
-    with busy(args.cores, args.kind):
-        try:
-            if args.seconds is None:
-                while True:
-                    time.sleep(3600)
-            time.sleep(args.seconds)
-        except KeyboardInterrupt:
-            pass
+                                description="Keep N CPU cores busy (spinning processes).")
+    p.add_argument("--cores", type=int, default=os.cpu_count() or 1,
+                   help="number of busy processes (default: every core)")
+    p.add_argument("--seconds", type=float, default=0.0,
+                   help="stop after this many seconds (default 0: until Ctrl-C/SIGTERM)")
+    p.add_argument("--kind", choices=KINDS, default="python",
+                   help="what each process spins on (default: pure Python)")
+    a = p.parse_args(argv)
+    if a.cores < 1 or a.seconds < 0:
+        p.error("--cores must be >= 1 and --seconds >= 0")
+    procs = start(a.cores, a.seconds, a.kind)
+
+    def _term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _term)
+    how_long = f"for {a.seconds:.0f} s" if a.seconds else "until stopped"
+    print(f"benchmarks.load: {a.cores} busy process(es) {how_long} "
+          f"(pids {', '.join(str(x.pid) for x in procs)})", file=sys.stderr, flush=True)
+    try:
+        for x in procs:
+            x.join()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop(procs)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

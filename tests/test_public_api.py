@@ -106,6 +106,44 @@ API = {
     ),
 }
 
+# TF1 program plumbing, queues, readers and record formats (issue 12, inputs)
+API['trainkit'] += (
+    'ConfigProto', 'GPUOptions', 'GraphOptions', 'OptimizerOptions', 'FIFOQueue',
+    'RandomShuffleQueue', 'PaddingFIFOQueue', 'QueueBase', 'TextLineReader',
+    'FixedLengthRecordReader', 'WholeFileReader', 'TFRecordReader', 'decode_csv',
+    'decode_raw', 'parse_example', 'parse_single_example', 'FixedLenFeature',
+    'VarLenFeature', 'FixedLenSequenceFeature', 'count_up_to', 'app', 'flags', 'gfile',
+    'logging', 'io', 'python_io', 'read_file', 'write_file', 'matching_files',
+)
+API['trainkit.train'] += (
+    'QueueRunner', 'add_queue_runner', 'start_queue_runners', 'input_producer',
+    'string_input_producer', 'range_input_producer', 'slice_input_producer', 'limit_epochs',
+    'batch', 'shuffle_batch', 'batch_join', 'shuffle_batch_join', 'maybe_batch', 'Example',
+    'Features', 'Feature', 'BytesList', 'FloatList', 'Int64List', 'match_filenames_once',
+)
+API['trainkit.data'] += (
+    'TFRecordDataset', 'TextLineDataset', 'FixedLengthRecordDataset',
+    'Dataset.from_generator', 'Dataset.list_files', 'Dataset.shard', 'Dataset.interleave',
+    'Dataset.flat_map', 'Dataset.padded_batch',
+)
+API.update({
+    'trainkit.app': ('run', 'flags', 'flags.FLAGS', 'flags.DEFINE_string'),
+    'trainkit.flags': ('FLAGS', 'DEFINE_string', 'DEFINE_integer', 'DEFINE_float',
+                       'DEFINE_boolean', 'DEFINE_bool', 'DEFINE_list', 'DEFINE_enum'),
+    'trainkit.gfile': ('Exists', 'MakeDirs', 'MkDir', 'DeleteRecursively', 'Glob', 'GFile',
+                       'Open', 'FastGFile', 'ListDirectory', 'Remove', 'Rename', 'Copy',
+                       'IsDirectory', 'Walk', 'Stat'),
+    'trainkit.logging': ('set_verbosity', 'get_verbosity', 'info', 'warn', 'warning', 'error',
+                         'fatal', 'debug', 'log_every_n', 'INFO', 'DEBUG', 'WARN', 'ERROR',
+                         'FATAL'),
+    'trainkit.io': ('gfile.exists', 'gfile.makedirs', 'gfile.GFile', 'TFRecordWriter',
+                    'TFRecordOptions', 'tf_record_iterator', 'parse_example',
+                    'parse_single_example', 'FixedLenFeature', 'VarLenFeature',
+                    'decode_csv', 'decode_raw'),
+    'trainkit.python_io': ('TFRecordWriter', 'tf_record_iterator', 'TFRecordOptions',
+                           'TFRecordCompressionType'),
+})
+
 
 @pytest.mark.parametrize("module", sorted(API))
 def test_public_names_exist(module):
@@ -129,6 +167,38 @@ def test_constants_have_tf_values():
     assert tk.LOGGER_NAMES == ("trainkit",)
 
 
+# Issue 12 (helper `surface`): model pieces, graphs in and out, TF1 shape idioms.
+SURFACE_API = {
+    'trainkit': ('Dimension', 'dimension_value', 'dimension_at_index', 'import_graph_def',
+                 'random_crop', 'image', 'graph_util', 'glorot_uniform_initializer',
+                 'glorot_normal_initializer', 'variance_scaling_initializer'),
+    'trainkit.nn': ('zero_fraction', 'batch_normalization', 'moments', 'conv2d_transpose',
+                    'atrous_conv2d'),
+    'trainkit.layers': ('conv2d_transpose', 'average_pooling2d', 'Layer', 'Dense', 'Conv2D',
+                        'Conv2DTranspose', 'MaxPooling2D', 'AveragePooling2D', 'Dropout',
+                        'BatchNormalization', 'Flatten'),
+    'trainkit.image': ('random_flip_left_right', 'random_flip_up_down', 'random_brightness',
+                       'random_contrast', 'per_image_standardization',
+                       'resize_image_with_crop_or_pad', 'resize_images', 'central_crop',
+                       'convert_image_dtype', 'ResizeMethod.BILINEAR',
+                       'ResizeMethod.NEAREST_NEIGHBOR'),
+    'trainkit.train': ('ExponentialMovingAverage', 'FtrlOptimizer',
+                       'ProximalGradientDescentOptimizer', 'export_meta_graph',
+                       'import_meta_graph', 'write_graph'),
+    'trainkit.graph_util': ('convert_variables_to_constants', 'extract_sub_graph'),
+}
+
+
+@pytest.mark.parametrize("module", sorted(SURFACE_API))
+def test_surface_names_exist(module):
+    mod = importlib.import_module(module)
+    for dotted in SURFACE_API[module]:
+        obj = mod
+        for part in dotted.split("."):
+            assert hasattr(obj, part), f"{module} lacks {dotted}"
+            obj = getattr(obj, part)
+
+
 def test_lazy_submodules_exist_and_cover_every_facade():
     """``tk.<name>`` works for every listed submodule, and every façade module is listed."""
     import importlib
@@ -145,3 +215,16 @@ def test_lazy_submodules_exist_and_cover_every_facade():
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'not_a_module'"):
         tk.not_a_module  # noqa: B018
+
+
+LOOP_NAMES = {
+    "trainkit": ("while_loop", "TensorArray", "map_fn", "scan", "foldl", "foldr", "reverse",
+                 "reverse_sequence", "resource", "variant"),
+    "trainkit.nn": ("dynamic_rnn", "bidirectional_dynamic_rnn"),
+}
+
+
+@pytest.mark.parametrize("module", sorted(LOOP_NAMES))
+def test_loop_names_exist(module):
+    mod = importlib.import_module(module)
+    assert [n for n in LOOP_NAMES[module] if not hasattr(mod, n)] == []

@@ -17,6 +17,7 @@ from typing import Any as _Any
 
 from trainkit import errors, nest
 from trainkit.autodiff import gradients
+from trainkit.client.config_proto import GPUOptions, GraphOptions, OptimizerOptions
 from trainkit.client.handles import TensorHandle
 from trainkit.client.run_metadata import RunMetadata, RunOptions
 from trainkit.client.session import ConfigProto, InteractiveSession, Session
@@ -26,6 +27,7 @@ from trainkit.framework.conversion import (
     register_tensor_conversion_function,
 )
 from trainkit.framework.default_session import get_default_session
+from trainkit.framework.dimension import Dimension, dimension_at_index, dimension_value
 from trainkit.framework.dtypes import (
     DType,
     as_dtype,
@@ -38,9 +40,11 @@ from trainkit.framework.dtypes import (
     int16,
     int32,
     int64,
+    resource,
     string,
     uint8,
     uint16,
+    variant,
 )
 from trainkit.framework.dtypes import (
     bool_ as bool,  # noqa: A001 - TF's public name
@@ -119,6 +123,11 @@ from trainkit.ops.control_flow_ops import (  # noqa: A004 - TF's public name (tu
     no_op,
     tuple,
 )
+
+# -- loops: while_loop, TensorArray, map_fn/scan/foldl/foldr ------------------------------
+from trainkit.ops.functional_ops import foldl, foldr, map_fn, scan
+from trainkit.ops.graph_import import import_graph_def
+from trainkit.ops.image_ops import random_crop
 from trainkit.ops.init_ops import (
     constant_initializer,
     glorot_normal_initializer,
@@ -138,6 +147,8 @@ from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names (abs, pow,
     abs,
     add,
     add_n,
+    arg_max,
+    arg_min,
     argmax,
     argmin,
     cast,
@@ -210,6 +221,7 @@ from trainkit.ops.random_ops import (
     truncated_normal,
 )
 from trainkit.ops.script_ops import numpy_function, py_func
+from trainkit.ops.sequence_ops import reverse, reverse_sequence
 from trainkit.ops.session_ops import (
     delete_session_tensor,
     get_session_handle,
@@ -223,6 +235,7 @@ from trainkit.ops.state_ops import (
     assign,
     assign_add,
     assign_sub,
+    count_up_to,
     global_variables,
     global_variables_initializer,
     initialize_all_variables,
@@ -237,6 +250,7 @@ from trainkit.ops.state_ops import (
     trainable_variables,
     variables_initializer,
 )
+from trainkit.ops.tensor_array_ops import TensorArray
 from trainkit.ops.variable_scope import (
     AUTO_REUSE,
     VariableScope,
@@ -247,6 +261,7 @@ from trainkit.ops.variable_scope import (
     variable_scope,
 )
 from trainkit.ops.variables import Variable, VariableAggregation, VariableSynchronization
+from trainkit.ops.while_loop import while_loop
 from trainkit.training.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 
 LOGGER_NAMES = ("trainkit",)
@@ -257,10 +272,24 @@ __version__ = "0.1.0"
 _LAZY_SUBMODULES = {
     "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
     "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
+    "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util",
 }
 
 
 _LAZY_PROTOS = {"Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"}
+
+# TF1 queues, readers, record parsing and file ops (the data layer), imported on first use
+# so that `import trainkit` stays light.
+_LAZY_NAMES = {
+    **dict.fromkeys(("FIFOQueue", "PaddingFIFOQueue", "QueueBase", "RandomShuffleQueue"),
+                    "trainkit.data.queues"),
+    **dict.fromkeys(("ReaderBase", "TextLineReader", "FixedLengthRecordReader",
+                     "WholeFileReader", "TFRecordReader"), "trainkit.data.readers"),
+    **dict.fromkeys(("FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature",
+                     "parse_example", "parse_single_example"), "trainkit.data.parsing_ops"),
+    **dict.fromkeys(("decode_csv", "decode_raw"), "trainkit.data.decode_ops"),
+    **dict.fromkeys(("read_file", "write_file", "matching_files"), "trainkit.data.io_ops"),
+}
 
 
 def __getattr__(name: str) -> _Any:
@@ -268,6 +297,10 @@ def __getattr__(name: str) -> _Any:
         from trainkit.summary.summary_proto import pb
 
         value = getattr(pb(), name)
+        globals()[name] = value
+        return value
+    if name in _LAZY_NAMES:
+        value = getattr(_importlib.import_module(_LAZY_NAMES[name]), name)
         globals()[name] = value
         return value
     if name in _LAZY_SUBMODULES:

@@ -6,11 +6,15 @@ A thin façade: every name is defined in ``trainkit.training``, ``trainkit.hooks
 
 from __future__ import annotations
 
+import importlib as _importlib
+from typing import Any as _Any
+
 from trainkit.hooks import (  # noqa: F401
     CheckpointSaverHook,
     CheckpointSaverListener,
     EarlyStoppingHook,
     EvaluationHook,
+    EvaluationResults,
     FeedFnHook,
     FinalOpsHook,
     GlobalStepWaiterHook,
@@ -26,6 +30,8 @@ from trainkit.hooks import (  # noqa: F401
     StepCounterHook,
     StopAtStepHook,
     SummarySaverHook,
+    WriterHook,
+    evaluation_results,
     hook_timing,
 )
 from trainkit.summary.event_reader import summary_iterator  # noqa: F401
@@ -51,11 +57,14 @@ from trainkit.training.learning_rate import (  # noqa: F401
     piecewise_constant,
     polynomial_decay,
 )
+from trainkit.training.meta_graph import export_meta_graph, write_graph  # noqa: F401
+from trainkit.training.meta_graph_import import import_meta_graph  # noqa: F401
 from trainkit.training.monitored_session import (  # noqa: F401
     MonitoredSession,
     SingularMonitoredSession,
     StepContext,
 )
+from trainkit.training.moving_averages import ExponentialMovingAverage  # noqa: F401
 from trainkit.training.optimizer import Optimizer  # noqa: F401
 from trainkit.training.optimizers import (  # noqa: F401
     AdadeltaOptimizer,
@@ -64,6 +73,15 @@ from trainkit.training.optimizers import (  # noqa: F401
     GradientDescentOptimizer,
     MomentumOptimizer,
     RMSPropOptimizer,
+)
+from trainkit.training.proximal_optimizers import (  # noqa: F401
+    FtrlOptimizer,
+    ProximalGradientDescentOptimizer,
+)
+from trainkit.training.queue_runner import (  # noqa: F401
+    QueueRunner,
+    add_queue_runner,
+    start_queue_runners,
 )
 from trainkit.training.saver import Saver  # noqa: F401
 from trainkit.training.scaffold import Scaffold  # noqa: F401
@@ -86,3 +104,23 @@ from trainkit.training.training_util import (  # noqa: F401
     get_or_create_global_step,
     global_step,
 )
+
+# Queue input pipelines and Example protos live in the data layer; imported on first use.
+_LAZY_NAMES = {
+    **dict.fromkeys(("batch", "batch_join", "maybe_batch", "shuffle_batch",
+                     "shuffle_batch_join"), "trainkit.data.batching"),
+    **dict.fromkeys(("input_producer", "limit_epochs", "range_input_producer",
+                     "slice_input_producer", "string_input_producer"),
+                    "trainkit.data.input_producers"),
+    **dict.fromkeys(("Example", "Features", "Feature", "BytesList", "FloatList",
+                     "Int64List"), "trainkit.data.example_proto"),
+    "match_filenames_once": "trainkit.data.io_ops",
+}
+
+
+def __getattr__(name: str) -> _Any:
+    if name in _LAZY_NAMES:
+        value = getattr(_importlib.import_module(_LAZY_NAMES[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'trainkit.train' has no attribute '{name}'")

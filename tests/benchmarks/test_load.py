@@ -1,4 +1,4 @@
-"""The load generator, the --busy-cores option and the traced-step phase split."""
+"""The load generator's kinds, the --busy-cores option and the traced-step phase split."""
 
 from __future__ import annotations
 
@@ -26,23 +26,23 @@ def _cpu_seconds(pid: int) -> float:
 @pytest.mark.parametrize("kind", load.KINDS)
 def test_busy_children_spin_and_are_stopped(kind):
     with load.busy(1, kind) as procs:
-        assert len(procs) == 1 and procs[0].poll() is None
+        assert len(procs) == 1 and procs[0].is_alive()
         deadline = time.monotonic() + 20
         while _cpu_seconds(procs[0].pid) < 0.2 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _cpu_seconds(procs[0].pid) >= 0.2  # it burns CPU
-    assert procs[0].poll() is not None  # stopped and reaped on exit
+    assert not procs[0].is_alive()  # stopped and reaped on exit
 
 
 def test_zero_cores_starts_nothing_and_bad_arguments_fail():
     with load.busy(0) as procs:
         assert procs == []
     with pytest.raises(ValueError, match="cores"):
-        load.start(-1)
+        load.busy(-1).__enter__()
     with pytest.raises(ValueError, match="kind"):
-        load.start(1, "gpu")
+        load.start(1, kind="gpu")
     with pytest.raises(ValueError, match="kind"):
-        load.spin("gpu")
+        load.busy(1, "gpu").__enter__()
 
 
 def test_command_line_runs_for_the_given_seconds():
@@ -98,3 +98,15 @@ def test_split_sums_op_times_per_phase():
              N(node_name="Adam", op_type="NoOp", all_end_rel_micros=250)]
     stats = N(dev_stats=[N(node_stats=nodes[:2]), N(node_stats=nodes[2:])])
     assert split_ms(stats) == {"fwd": 1.5, "bwd": 0.5, "upd": 0.25}
+
+
+def test_busy_cores_start_and_stop() -> None:  # the plain API (no kind)
+    with load.busy_cores(1) as procs:
+        assert len(procs) == 1 and procs[0].is_alive()
+    assert not procs[0].is_alive()
+
+
+@pytest.mark.parametrize("cores, seconds", [(0, 1.0), (-1, 1.0), (1, -0.5)])
+def test_bad_arguments(cores: int, seconds: float) -> None:
+    with pytest.raises(ValueError, match="must be >= "):
+        load.start(cores, seconds)

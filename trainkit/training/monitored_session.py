@@ -23,9 +23,10 @@ from typing import Any
 
 from trainkit import errors
 from trainkit.client.run_metadata import RunMetadata
-from trainkit.framework.graph import get_default_graph
+from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.training import hook_merge
 from trainkit.training.coordinator import Coordinator
+from trainkit.training.queue_runner import start_queue_runners
 from trainkit.training.session_creators import ChiefSessionCreator, SessionCreator
 from trainkit.training.session_run_hook import (
     SessionRunContext,
@@ -97,6 +98,10 @@ class _MonitoredSession:
         self._graph_was_finalized = self._graph.finalized
         self._hooks = _check_hooks(hooks)
         self._roles = hook_merge.roles(self._hooks)
+        # Hooks flagged ``first_after_create_session`` (the variable broadcast of
+        # data-parallel training) see the new session before all others, in list order.
+        self._create_order = sorted(
+            self._hooks, key=lambda h: not getattr(h, "first_after_create_session", False))
         self._merger = hook_merge.Merger(self._graph)
         self._creator = session_creator if session_creator is not None else \
             ChiefSessionCreator()
@@ -127,7 +132,9 @@ class _MonitoredSession:
                 self._graph.finalize()
                 coord = Coordinator(clean_stop_exception_types=[])
                 self._sess, self._coord = sess, coord
-                for h in self._hooks:
+                if self._graph.get_collection(GraphKeys.QUEUE_RUNNERS):  # as TF1 does
+                    start_queue_runners(sess, coord)
+                for h in self._create_order:
                     h.after_create_session(sess, coord)
                 return
             except _PREEMPTION_ERRORS as e:
