@@ -51,10 +51,15 @@ def is_tf(tf: ModuleType) -> bool:
 
 
 def session_config(tf: ModuleType) -> Any:
-    """A ``ConfigProto`` pinning TF's thread pools, or ``None`` for trainkit."""
-    if not is_tf(tf):
-        return None
+    """A ``ConfigProto`` pinning TF's thread pools; for trainkit, one BLAS thread and
+    ``n`` kernel threads (trainkit's large kernels split their own work, see
+    ``trainkit/ops/parallel.py``; BLAS helper threads would only spin beside them)."""
     n = threads_from_env()
+    if not is_tf(tf):
+        from trainkit.ops import parallel
+
+        parallel.set_kernel_threads(n)
+        return tf.ConfigProto(intra_op_parallelism_threads=1)
     return tf.ConfigProto(intra_op_parallelism_threads=n, inter_op_parallelism_threads=n)
 
 

@@ -44,24 +44,22 @@ def test_first_error_is_raised_and_pool_stays_usable():
     assert sorted(out) == [0, 1, 2, 3]
 
 
-def test_blas_single_threaded_by_chunked_work_until_one_kernel_thread():
+def test_blas_single_threaded_inside_chunked_work_and_restored_after():
     ctls = parallel._blas_controllers()
     if not ctls:
         pytest.skip("threadpoolctl not installed")
-    parallel.set_kernel_threads(1)
     for c in ctls:
         c.set_num_threads(2)
-    parallel.run(lambda i, w: None, 4)  # one kernel thread: BLAS left alone
-    assert [c.get_num_threads() for c in ctls] == [2] * len(ctls)
-    parallel.set_kernel_threads(2)
-    inside = []
-    parallel.run(lambda i, w: inside.append([c.get_num_threads() for c in ctls]), 4)
-    assert inside and all(n == [1] * len(ctls) for n in inside)
-    assert [c.get_num_threads() for c in ctls] == [1] * len(ctls)  # stays pinned
-    parallel.set_kernel_threads(1)  # gives BLAS its count back
-    assert [c.get_num_threads() for c in ctls] == [2] * len(ctls)
-    for c in ctls:
-        c.set_num_threads(1)
+    try:
+        inside = []
+        parallel.run(lambda i, w: inside.append([c.get_num_threads() for c in ctls]), 4, 2)
+        assert inside and all(n == [1] * len(ctls) for n in inside)
+        assert [c.get_num_threads() for c in ctls] == [2] * len(ctls)
+        parallel.run(lambda i, w: None, 4, 1)  # one thread: BLAS left alone
+        assert [c.get_num_threads() for c in ctls] == [2] * len(ctls)
+    finally:
+        for c in ctls:
+            c.set_num_threads(1)
 
 
 def test_set_kernel_threads_validates():

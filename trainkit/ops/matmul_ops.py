@@ -109,8 +109,6 @@ def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``a @ b`` of 2-D float arrays; large products in blocks on the kernel threads."""
     m, k = a.shape
     n = b.shape[1]
-    if parallel.kernel_threads() > 1:
-        parallel.pin_blas()  # no spinning BLAS helper threads (see ops.parallel)
     if (m * n * k < SPLIT_MACS or a.dtype != b.dtype or a.dtype.kind != "f"
             or k != b.shape[0] or max(m, n) < 128):
         return np.matmul(a, b)

@@ -6,10 +6,10 @@ not leave it to a multi-threaded BLAS: on a shared machine BLAS threads wait for
 other at every barrier, so one busy core stalls the whole product (measured here: a
 small conv GEMM 4x slower with two OpenBLAS threads than with one while another process
 spins); chunks pulled from a shared counter instead go to whichever thread is free,
-and the im2col copy runs in parallel too. With more than one kernel thread, BLAS is
-put at one thread (through ``threadpoolctl`` when it is installed) and left there, see
-:func:`single_threaded_blas`; without threadpoolctl, or with ``set_kernel_threads(1)``,
-chunks run one after the other in the calling thread and BLAS keeps its own threads.
+and the im2col copy runs in parallel too. While chunks run on several threads, BLAS is
+held at one thread (through ``threadpoolctl``, see :func:`single_threaded_blas`);
+without threadpoolctl, or with ``set_kernel_threads(1)``, chunks run one after the other
+in the calling thread and BLAS keeps its own threads.
 
 Results never depend on the number of threads: chunk boundaries are fixed by the shapes
 alone, every chunk writes its own part of the output, and reductions over chunks are
@@ -35,13 +35,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {"threads": None, "executor": None, "workers": 0, "blas": None,
-                          "pinned": None}
+_state: dict[str, Any] = {"threads": None, "executor": None, "workers": 0, "blas": None}
 
 
 def _forget_executor_after_fork() -> None:
     """A forked child has none of the parent's pool threads: start a new pool there."""
     _state["executor"], _state["workers"] = None, 0
+    _blas_users[0] = 0
 
 
 def _usable_cpus() -> int:
@@ -67,8 +67,6 @@ def set_kernel_threads(n: int | None) -> None:
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
         raise ValueError(f"kernel threads must be a positive int or None, got {n!r}")
     _state["threads"] = n
-    if n == 1:
-        unpin_blas()
 
 
 def _executor(workers: int) -> ThreadPoolExecutor:
@@ -101,46 +99,38 @@ def _blas_controllers() -> list:
     return _state["blas"]
 
 
+_blas_users = [0]
+_blas_saved: list = []
+
+
 @contextlib.contextmanager
 def single_threaded_blas() -> Iterator[bool]:
-    """Puts BLAS at one thread (through threadpoolctl) and *leaves it there*; yields
-    whether it could (False without threadpoolctl).
-
-    Not restored on exit, deliberately: an OpenBLAS call with several threads leaves
-    its helper threads spinning for a long while afterwards, and on a 2-core machine
-    they take a core from trainkit's kernel threads (measured on the deep-MNIST CNN:
-    135-141 ms of CPU per step instead of 75-79 ms). trainkit splits every large
-    product itself, so BLAS's own threads have no work to do in a trainkit process.
-    ``set_kernel_threads(1)`` gives BLAS its previous thread count back.
-    """
+    """Holds BLAS at one thread inside the block (re-entrant, thread-safe; the previous
+    count comes back when the last user leaves); yields whether it could (False without
+    threadpoolctl). Outside chunked work BLAS keeps the count the session chose
+    (``client/threads.py``: one thread unless asked): more BLAS threads leave helper
+    threads spinning between calls, which on 2 cores took a core from the kernel
+    threads (deep-MNIST CPU per step 135-141 ms with 2 BLAS threads, 75-81 with 1)."""
     ctls = _blas_controllers()
     if not ctls:
         yield False
         return
-    pin_blas()
-    yield True
-
-
-def pin_blas() -> None:
-    """Sets BLAS to one thread (once per change; cheap when already there)."""
-    ctls = _blas_controllers()
-    if not ctls or _state["pinned"] is not None and all(
-            c.get_num_threads() == 1 for c in ctls):
-        return
     with _lock:
-        if _state["pinned"] is None:
-            _state["pinned"] = [c.get_num_threads() for c in ctls]
-        for c in ctls:
-            c.set_num_threads(1)
-
-
-def unpin_blas() -> None:
-    """Gives BLAS back the thread counts it had before :func:`pin_blas`."""
-    with _lock:
-        saved, _state["pinned"] = _state["pinned"], None
-        if saved is not None:
-            for c, n in zip(_blas_controllers(), saved):
-                c.set_num_threads(n)
+        if _blas_users[0] == 0:
+            _blas_saved[:] = [c.get_num_threads() for c in ctls]
+            for c, n in zip(ctls, _blas_saved):
+                if n != 1:
+                    c.set_num_threads(1)
+        _blas_users[0] += 1
+    try:
+        yield True
+    finally:
+        with _lock:
+            _blas_users[0] -= 1
+            if _blas_users[0] == 0:
+                for c, n in zip(ctls, _blas_saved):
+                    if n != 1:
+                        c.set_num_threads(n)
 
 
 def run(work: Callable[[int, int], None], chunks: int, threads: int | None = None) -> None:
@@ -213,5 +203,4 @@ def for_blocks(n: int, item_bytes: int, work: Callable[[int, int], None]) -> Non
     run(chunk, -(-n // per))
 
 
-__all__ = ["run", "for_blocks", "kernel_threads", "set_kernel_threads", "single_threaded_blas",
-           "pin_blas", "unpin_blas"]
+__all__ = ["run", "for_blocks", "kernel_threads", "set_kernel_threads", "single_threaded_blas"]
