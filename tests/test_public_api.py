@@ -65,7 +65,8 @@ API = {
         'sigmoid_cross_entropy', 'huber_loss', 'get_regularization_loss',
     ),
     'trainkit.metrics': (
-        'accuracy', 'mean',
+        'accuracy', 'mean', 'auc', 'precision', 'recall', 'mean_iou', 'recall_at_k',
+        'precision_at_k', 'average_precision_at_k', 'root_mean_squared_error',
     ),
     'trainkit.train': (
         'MonitoredSession', 'SingularMonitoredSession', 'MonitoredTrainingSession', 'Scaffold',
