@@ -255,7 +255,7 @@ __version__ = "0.1.0"
 _LAZY_SUBMODULES = {
     "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
     "debugging", "sparse", "random", "math", "linalg", "client", "compat", "image",
-    "keras", "saved_model", "io", "logging",
+    "keras", "saved_model", "io", "logging", "estimator", "feature_column",
 }
 
 
