@@ -226,8 +226,10 @@ class Estimator:
         that ran out) the pipeline starts over, as TF's always does, and stays out of
         this run's checkpoints."""
         path = self.latest_checkpoint()
+        if not path:
+            return  # a fresh model: the positions start at 0 and get checkpointed
         names: set[str] = set()
-        if path and path != self._exhausted_checkpoint:
+        if path != self._exhausted_checkpoint:
             names = {n for n, _ in checkpoint_reader.list_variables(path)}
         collection = graph.get_collection_ref(GraphKeys.SAVEABLE_OBJECTS)
         for obj in saveables:
