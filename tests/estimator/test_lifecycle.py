@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import trainkit as tk
-from tests.estimator.conftest import X, Y, CountingHook, input_fn, linear_model_fn
+from tests.estimator.conftest import CountingHook, X, Y, input_fn, linear_model_fn
 
 
 def _step(est):
