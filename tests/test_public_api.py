@@ -92,6 +92,11 @@ API = {
         'Dataset.repeat', 'Dataset.map', 'Dataset.take', 'Dataset.skip', 'Dataset.prefetch',
         'Dataset.make_one_shot_iterator', 'Dataset.make_initializable_iterator', 'Iterator',
     ),
+    'trainkit.feature_column': (
+        'numeric_column', 'categorical_column_with_identity',
+        'categorical_column_with_vocabulary_list', 'bucketized_column', 'indicator_column',
+        'embedding_column', 'input_layer', 'linear_model',
+    ),
     'trainkit.estimator': (
         'Estimator', 'EstimatorSpec', 'ModeKeys', 'RunConfig', 'TrainSpec', 'EvalSpec',
         'train_and_evaluate', 'inputs.numpy_input_fn', 'inputs.pandas_input_fn',
