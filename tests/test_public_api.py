@@ -100,7 +100,8 @@ API = {
     'trainkit.estimator': (
         'Estimator', 'EstimatorSpec', 'ModeKeys', 'RunConfig', 'TrainSpec', 'EvalSpec',
         'train_and_evaluate', 'inputs.numpy_input_fn', 'inputs.pandas_input_fn',
-        'SessionRunHook', 'CheckpointSaverListener',
+        'SessionRunHook', 'CheckpointSaverListener', 'DNNClassifier', 'DNNRegressor',
+        'LinearClassifier', 'LinearRegressor',
     ),
 }
 

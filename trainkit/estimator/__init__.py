@@ -11,6 +11,12 @@ Example:
 from __future__ import annotations
 
 from trainkit.estimator import inputs
+from trainkit.estimator.canned import (
+    DNNClassifier,
+    DNNRegressor,
+    LinearClassifier,
+    LinearRegressor,
+)
 from trainkit.estimator.estimator import Estimator
 from trainkit.estimator.mode_keys import ModeKeys
 from trainkit.estimator.model_fn import EstimatorSpec
@@ -31,7 +37,8 @@ from trainkit.training.session_run_hook import (
 
 __all__ = [
     "Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "TrainSpec", "EvalSpec",
-    "train_and_evaluate", "inputs", "SessionRunHook", "SessionRunArgs", "SessionRunContext",
+    "train_and_evaluate", "inputs", "DNNClassifier", "DNNRegressor", "LinearClassifier",
+    "LinearRegressor", "SessionRunHook", "SessionRunArgs", "SessionRunContext",
     "SessionRunValues", "CheckpointSaverHook", "CheckpointSaverListener",
     "LoggingTensorHook", "NanLossDuringTrainingError", "NanTensorHook", "StepCounterHook",
     "StopAtStepHook", "SummarySaverHook",
