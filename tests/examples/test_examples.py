@@ -154,6 +154,21 @@ def check_early_stopping_eval(script: Path, tmp: Path) -> None:
     assert {"validation/loss", "validation/accuracy"} <= scalar_tags(events(logdir))
 
 
+def check_estimator_digits(script: Path, tmp: Path) -> None:
+    out = run(script, ["--steps", "60", "--model-dir", str(tmp / "est")], tmp)
+    assert [int(s) for s in re.findall(r"step\s+(\d+)\s+mean loss", out)] == [20, 40, 60] * 2
+    assert number(r"model_fn accuracy ([\d.]+)", out) > 0.85       # ~0.89 after 60 steps
+    assert number(r"DNNClassifier accuracy ([\d.]+)", out) > 0.9   # ~0.94 after 60 steps
+    assert number(r"model_fn accuracy [\d.]+ loss [\d.]+ at global step (\d+)", out) == 60
+    for name in ("model_fn", "DNNClassifier"):
+        pred, labels = re.search(rf"{name} predicts \[(.*)\] for labels \[(.*)\]", out).groups()
+        hits = [a == b for a, b in zip(pred.split(", "), labels.split(", "))]
+        assert len(hits) == 8 and sum(hits) >= 6
+    assert "hooks reported 3 and 3 loss means" in out
+    assert {"accuracy", "loss"} <= scalar_tags(events(tmp / "est" / "custom" / "eval"))
+    assert tk.train.latest_checkpoint(str(tmp / "est" / "dnn")).endswith("model.ckpt-60")
+
+
 CHECKS: dict[str, Callable[[Path, Path], None]] = {
     name[len("check_"):]: fn for name, fn in globals().items() if name.startswith("check_")}
 

@@ -37,6 +37,7 @@ from trainkit.ops import (
     check_ops,
     control_flow_ops,
     join_ops,
+    losses_impl,
     math_ops,
     metrics_confusion,
     metrics_impl,
@@ -116,7 +117,9 @@ class _Head:
     def _reduce(unreduced: Tensor, weights: Any) -> Tensor:
         if weights is not None:
             unreduced = unreduced * weights
-        return math_ops.reduce_sum(unreduced, name="loss")
+        loss = math_ops.reduce_sum(unreduced, name="loss")
+        losses_impl.add_loss(loss)  # in LOSSES, as TF's compute_weighted_loss puts it
+        return loss
 
 
 class ClassificationHead(_Head):
