@@ -59,3 +59,87 @@ def test_layers_import_only_downwards():
 def test_client_never_imports_ops():
     for path in (PKG / "client").rglob("*.py"):
         assert all(t != "ops" for t, _ in _imported_layers(path)), path
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(PKG.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports_of(path: Path, modules: set[str]) -> set[str]:
+    """Every trainkit module ``path`` imports, at any depth of its code (function-level
+    and ``TYPE_CHECKING`` imports count: a circle through them is still a circle)."""
+    here = _module_name(path)
+    package = here if path.name == "__init__.py" else here.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)
+    return {m for m in found if m in modules and m != here}
+
+
+def _strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            out.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_circles():
+    """No two trainkit modules import each other, directly or through others.
+
+    A package's ``__init__`` importing its own submodules is the one allowed way up: a
+    submodule's ``from trainkit.x import y`` names the package only to reach ``y``.
+    """
+    paths = sorted(PKG.rglob("*.py"))
+    modules = {_module_name(p) for p in paths}
+    packages = {_module_name(p) for p in paths if p.name == "__init__.py"}
+    graph = {}
+    for p in paths:
+        deps = _imports_of(p, modules)
+        # "from trainkit.data import pipeline" reaches the submodule, not the package body.
+        graph[_module_name(p)] = {d for d in deps if d not in packages or p.name == "__init__.py"}
+    circles = [c for c in _strongly_connected(graph) if len(c) > 1]
+    assert not circles, "import circles:\n" + "\n".join(" <-> ".join(c) for c in circles)
+
+
+def test_the_circle_check_finds_a_circle():
+    """The checker itself: a two-module circle is reported."""
+    components = _strongly_connected({"a": {"b"}, "b": {"a"}, "c": {"a"}})
+    assert sorted(components) == [["a", "b"], ["c"]]

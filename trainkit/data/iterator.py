@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from trainkit import errors, nest
-from trainkit.data.dataset import Dataset, _BuildEnv
+from trainkit.data.build_env import BuildEnv
 from trainkit.framework import registry
 from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.tensor import Operation, Tensor
@@ -32,7 +32,7 @@ class Iterator:
         >>> sess.run(batch)
     """
 
-    def __init__(self, dataset: Dataset, one_shot: bool):
+    def __init__(self, dataset: Any, one_shot: bool):
         graph = get_default_graph()
         self._dataset = dataset
         self._one_shot = one_shot
@@ -97,7 +97,7 @@ class Iterator:
         return nest.pack_sequence_as(self._dataset._structure, list(op.outputs))
 
     def _build(self, input_values: list, session: Any, state: Any) -> Any:
-        env = _BuildEnv(dict(zip(self._dataset._inputs, input_values)), session, state)
+        env = BuildEnv(dict(zip(self._dataset._inputs, input_values)), session, state)
         return self._dataset._build(env)
 
     # -- checkpointable state ----------------------------------------------------------------

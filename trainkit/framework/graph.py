@@ -456,3 +456,5 @@ from trainkit.framework.default_graph import (  # noqa: E402
     name_scope,
     reset_default_graph,
 )
+
+default_graph.set_graph_factory(Graph)

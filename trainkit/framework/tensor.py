@@ -15,14 +15,14 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from trainkit.framework import default_session
 from trainkit.framework.dtypes import DType
 from trainkit.framework.shapes import TensorShape, as_shape
 
-if TYPE_CHECKING:
-    from trainkit.framework.graph import Graph
+# A graph is a ``trainkit.framework.graph.Graph``, which imports this module.
+_Graph = Any
 
 _OPERATORS: dict[str, Callable[..., Any]] = {}
 
@@ -68,7 +68,7 @@ class Operation:
     __slots__ = ("_graph", "_name", "_type", "_inputs", "_outputs", "_control_inputs",
                  "_attrs", "_id", "_grad_type", "_cond_gates", "__weakref__")
 
-    def __init__(self, graph: Graph, name: str, op_type: str, inputs: tuple,
+    def __init__(self, graph: _Graph, name: str, op_type: str, inputs: tuple,
                  control_inputs: list, attrs: dict, op_id: int):
         self._graph = graph
         self._name = name
@@ -93,7 +93,7 @@ class Operation:
         return self._type
 
     @property
-    def graph(self) -> Graph:
+    def graph(self) -> _Graph:
         return self._graph
 
     @property
@@ -189,7 +189,7 @@ class Tensor:
         return self._dtype
 
     @property
-    def graph(self) -> Graph:
+    def graph(self) -> _Graph:
         return self._op._graph
 
     @property
