@@ -256,7 +256,7 @@ __version__ = "0.1.0"
 # tests/test_public_api.py checks that each exists and that every façade module is here.
 _LAZY_SUBMODULES = {
     "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
-    "debugging", "sparse", "random", "math", "regularizers", "client", "estimator",
+    "debugging", "sparse", "random", "math", "regularizers", "client", "compat", "estimator",
     "feature_column",
 }
 

@@ -14,9 +14,14 @@ from tests.estimator.conftest import input_fn, linear_model_fn
 TRAIN, EVAL, PREDICT = "train", "eval", "infer"
 
 
-def test_mode_keys():
+def test_mode_keys_and_compat_v1_spelling():
     assert (tk.estimator.ModeKeys.TRAIN, tk.estimator.ModeKeys.EVAL,
             tk.estimator.ModeKeys.PREDICT) == (TRAIN, EVAL, PREDICT)
+    v1 = tk.compat.v1
+    assert v1.estimator.Estimator is tk.estimator.Estimator
+    assert v1.estimator.inputs.numpy_input_fn is tk.estimator.inputs.numpy_input_fn
+    assert v1.feature_column.embedding_column is tk.feature_column.embedding_column
+    assert v1.metrics.auc is tk.metrics.auc
 
 
 def test_spec_requires_fields_per_mode():

@@ -7,10 +7,14 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from trainkit.training import optimizers
 from trainkit.training.optimizer import Optimizer
+
+# Where the training layer defines its optimizers (FtrlOptimizer lives with the proximal
+# ones); a name whose class is in none of them is reported, not guessed.
+_MODULES = ("trainkit.training.optimizers", "trainkit.training.proximal_optimizers")
 
 _NAMES = {
     "Adagrad": "AdagradOptimizer", "Adam": "AdamOptimizer", "Ftrl": "FtrlOptimizer",
@@ -19,7 +23,12 @@ _NAMES = {
 
 
 def _optimizer_class(name: str) -> type:
-    cls = getattr(optimizers, _NAMES[name], None)
+    cls = None
+    for module in _MODULES:
+        try:
+            cls = cls or getattr(importlib.import_module(module), _NAMES[name], None)
+        except ModuleNotFoundError:
+            continue
     if cls is None:
         raise ValueError(f"Optimizer {name!r} ({_NAMES[name]}) is not available in this "
                          f"trainkit build; pass another name "
