@@ -190,3 +190,21 @@ def test_saving_listeners_and_spec_hooks(make_estimator):
                                   config=tk.estimator.RunConfig(save_checkpoints_secs=None))
     with pytest.raises(ValueError, match="There should be a CheckpointSaverHook"):
         none.train(input_fn(), steps=1, saving_listeners=[Listener()])
+
+
+def test_trainkit_hooks_work_inside_train(tmp_path):
+    import io
+
+    def model_fn(features, labels, mode):
+        spec = linear_model_fn(features, labels, mode, {"lr": 0.0})  # loss never improves
+        return spec._replace(loss=tk.identity(spec.loss, name="the_loss"))
+
+    est = tk.estimator.Estimator(model_fn, str(tmp_path),
+                                 config=tk.estimator.RunConfig(log_step_count_steps=None))
+    stopper = tk.train.EarlyStoppingHook("the_loss:0", patience=2)
+    out = io.StringIO()
+    bar = tk.train.ProgressBarHook(last_step=50, file=out, every_n_iter=1, disable=False)
+    est.train(input_fn(), hooks=[stopper, bar], steps=50)
+    # the first check sets the best value, two more without improvement stop the run
+    assert _step(est) == 3 and stopper.stopped_at == 3
+    assert "3/50" in out.getvalue()
