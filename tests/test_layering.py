@@ -143,3 +143,82 @@ def test_the_circle_check_finds_a_circle():
     """The checker itself: a two-module circle is reported."""
     components = _strongly_connected({"a": {"b"}, "b": {"a"}, "c": {"a"}})
     assert sorted(components) == [["a", "b"], ["c"]]
+
+
+def _package(path: Path, root: Path = PKG) -> str:
+    parts = path.relative_to(root).parts
+    return parts[0] if len(parts) > 1 else "<facade>"
+
+
+def _private_names_defined(trees: dict[Path, ast.AST], root: Path) -> dict[str, set[str]]:
+    """Private name -> the packages that define it (functions, classes, attributes
+    assigned, class-level names and ``__slots__`` entries)."""
+    defined: dict[str, set[str]] = {}
+
+    def add(name: str, pkg: str) -> None:
+        if name.startswith("_") and not name.startswith("__"):
+            defined.setdefault(name, set()).add(pkg)
+
+    for path, tree in trees.items():
+        pkg = _package(path, root)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                add(node.name, pkg)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                add(node.attr, pkg)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                add(node.id, pkg)
+            if isinstance(node, ast.ClassDef):
+                for st in node.body:
+                    if (isinstance(st, ast.Assign) and isinstance(st.value, ast.Tuple)
+                            and any(getattr(t, "id", "") == "__slots__" for t in st.targets)):
+                        for elt in st.value.elts:
+                            if isinstance(elt, ast.Constant) and isinstance(elt.value, str):
+                                add(elt.value, pkg)
+    return defined
+
+
+def _private_accesses_across_packages(root: Path) -> list[str]:
+    trees = {p: ast.parse(p.read_text(), filename=str(p)) for p in sorted(root.rglob("*.py"))}
+    defined = _private_names_defined(trees, root)
+    problems = []
+    for path, tree in trees.items():
+        pkg = _package(path, root)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                    and not node.attr.startswith("__")
+                    and not (isinstance(node.value, ast.Name)
+                             and node.value.id in ("self", "cls"))):
+                owners = defined.get(node.attr, set())
+                if owners and pkg not in owners:
+                    problems.append(f"{path.relative_to(root.parent)}:{node.lineno} reads "
+                                    f".{node.attr} of {', '.join(sorted(owners))}")
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("trainkit."):
+                parts = node.module.split(".")
+                target = parts[1] if len(parts) > 2 else "<facade>"
+                for alias in node.names:
+                    if (alias.name.startswith("_") and not alias.name.startswith("__")
+                            and target != pkg):
+                        problems.append(f"{path.relative_to(root.parent)}:{node.lineno} "
+                                        f"imports {node.module}.{alias.name}")
+    return problems
+
+
+def test_no_private_names_across_packages():
+    """A layer uses another layer's public names only (STYLE rule 2): an attribute
+    ``x._name`` whose name only other packages define, or an import of a private name
+    from another package, is reported. (Names defined in several packages are not.)"""
+    problems = _private_accesses_across_packages(PKG)
+    assert not problems, "private names used across packages:\n" + "\n".join(problems)
+
+
+def test_the_private_name_check_finds_a_crossing(tmp_path):
+    root = tmp_path / "trainkit"
+    (root / "framework").mkdir(parents=True)
+    (root / "client").mkdir()
+    (root / "framework" / "tensor.py").write_text(
+        "class Op:\n    def __init__(self):\n        self._inputs = ()\n")
+    (root / "client" / "executor.py").write_text(
+        "def run(op):\n    return op._inputs\n")
+    problems = _private_accesses_across_packages(root)
+    assert len(problems) == 1 and "._inputs of framework" in problems[0]

@@ -158,7 +158,7 @@ class BaseSession:
             entry = self._cache.get(key)
         except TypeError:
             key, entry = None, None
-        if entry is None or entry.plan.epoch != self._graph._plan_epoch:
+        if entry is None or entry.plan.epoch != self._graph.plan_epoch:
             entry = self._compile(fetches, feed_dict)
             if key is not None:
                 self._cache[key] = entry
@@ -201,7 +201,7 @@ class BaseSession:
             if not graph.is_feedable(t):
                 raise ValueError(f"Tensor {t.name} may not be fed.")
         with self._lock:
-            epoch = graph._plan_epoch
+            epoch = graph.plan_epoch
             plan = executor.compile_plan(spec.tensors + (extra_fetch or []), spec.targets,
                                          feed_tensors, self._state, self)
             plan.epoch = epoch
@@ -252,7 +252,7 @@ class BaseSession:
                 values = [c(v) for c, v in zip(convs, args)]
             else:
                 values = self._convert_feeds(entry, dict(zip(feed_list, args)))
-            if plan.epoch != self._graph._plan_epoch:
+            if plan.epoch != self._graph.plan_epoch:
                 fresh = self._compile(fetches, dict.fromkeys(feed_list) if feed_list else None)
                 return fresh.build(fetches, fresh.plan.execute(values, options, run_metadata),
                                    self)
@@ -271,6 +271,12 @@ class BaseSession:
             return call(*args)
 
         return call_no_options
+
+    @property
+    def state(self) -> SessionState:
+        """The session's own state: variable buffers, random generators, resources such
+        as iterators (a trainkit extension, for kernels and checkpointable objects)."""
+        return self._state
 
     # -- partial runs -------------------------------------------------------------------
     def partial_run_setup(self, fetches: Any, feeds: Any = None) -> str:

@@ -103,17 +103,17 @@ class Iterator:
     # -- checkpointable state ----------------------------------------------------------------
     def saveable_state(self, session: Any) -> dict[str, np.ndarray]:
         """The iterator's position and RNG state in ``session`` as named arrays."""
-        stage = session._state.resources.get(self.key)
+        stage = session.state.resources.get(self.key)
         if stage is None:
             return {"initialized": np.array(False)}
-        with session._state.lock:
+        with session.state.lock:
             st = stage.get_state()
         st["initialized"] = np.array(True)
         return st
 
     def restore_saveable_state(self, session: Any, state: dict[str, np.ndarray]) -> None:
         """Puts the iterator of ``session`` back where ``state`` says."""
-        res = session._state.resources
+        res = session.state.resources
         if not bool(state.get("initialized", np.array(False))):
             res.pop(self.key, None)
             return
@@ -127,7 +127,7 @@ class Iterator:
                                  t.name)
                     return
                 values.append(t.op.attrs["value"])
-            stage = self._build(values, session, session._state)
+            stage = self._build(values, session, session.state)
         stage.set_state({k: v for k, v in state.items() if k != "initialized"})
         res[self.key] = stage
 

@@ -120,6 +120,24 @@ class Operation:
         return self._attrs
 
     @property
+    def creation_index(self) -> int:
+        """The op's position in its graph's creation order, a topological order (a
+        trainkit extension; TF keeps it private as ``_id``)."""
+        return self._id
+
+    @property
+    def cond_gates(self) -> tuple:
+        """``(pred_tensor, branch)`` pairs of the ``cond`` branches this op was built in:
+        it runs only when ``bool(pred) == branch`` for each (a trainkit extension)."""
+        return self._cond_gates
+
+    @property
+    def gradient_override_type(self) -> str | None:
+        """The op type whose gradient rule applies to this op, set by
+        ``Graph.gradient_override_map``; None means the op's own type."""
+        return self._grad_type
+
+    @property
     def device(self) -> str:
         return ""
 

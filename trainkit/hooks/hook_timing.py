@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from trainkit import nest
+from trainkit.framework import topo
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.training.monitored_session import entered_monitored_session
 
@@ -70,7 +71,8 @@ class _TimedHook:
 
 def _ops_needed(graph: Any, fetches: Any) -> set[str]:
     """Names of the ops that computing ``fetches`` runs."""
-    stack: list[Operation] = []
+    tensors: list[Tensor] = []
+    ops: list[Operation] = []
     for leaf in nest.flatten(fetches):
         if isinstance(leaf, str):
             try:
@@ -83,18 +85,10 @@ def _ops_needed(graph: Any, fetches: Any) -> set[str]:
         for part in (getattr(leaf, "indices", None), getattr(leaf, "values", None),
                      getattr(leaf, "dense_shape", None), leaf):
             if isinstance(part, Tensor):
-                stack.append(part.op)
+                tensors.append(part)
             elif isinstance(part, Operation):
-                stack.append(part)
-    seen: set[str] = set()
-    while stack:
-        op = stack.pop()
-        if op.name in seen:
-            continue
-        seen.add(op.name)
-        stack.extend(t.op for t in op.inputs)
-        stack.extend(op.control_inputs)
-    return seen
+                ops.append(part)
+    return {op.name for op in topo.prune(tensors, ops)}
 
 
 class HookTimingReport:

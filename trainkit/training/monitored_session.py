@@ -115,7 +115,7 @@ class _MonitoredSession:
             self._closed = True
             self._end_hooks(None, e)
             if not self._graph_was_finalized:
-                self._graph._unsafe_unfinalize()
+                self._graph.unfinalize()
             raise
 
     # -- session lifecycle ---------------------------------------------------------------
@@ -323,7 +323,7 @@ class _MonitoredSession:
             finally:
                 self._discard(sess)
                 if not self._graph_was_finalized:
-                    self._graph._unsafe_unfinalize()
+                    self._graph.unfinalize()
 
     def _end_hooks(self, sess: Any, error: BaseException | None) -> None:
         done = 0
