@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from trainkit.estimator.feature_column import (
     bucketized_column,
+    categorical_column_with_hash_bucket,
     categorical_column_with_identity,
     categorical_column_with_vocabulary_list,
     embedding_column,
@@ -19,7 +20,7 @@ from trainkit.estimator.feature_column import (
 )
 
 __all__ = [
-    "numeric_column", "categorical_column_with_identity",
+    "numeric_column", "categorical_column_with_identity", "categorical_column_with_hash_bucket",
     "categorical_column_with_vocabulary_list", "bucketized_column", "indicator_column",
     "embedding_column", "input_layer", "linear_model",
 ]

@@ -133,3 +133,18 @@ def test_feature_column_errors():
         fc.input_layer(feats, [])
     with pytest.raises(ValueError, match="Duplicate feature column name"):
         fc.input_layer(feats, [fc.numeric_column("x"), fc.numeric_column("x", shape=2)])
+
+
+def test_hash_bucket_column_is_stable_and_in_range():
+    col = fc.categorical_column_with_hash_bucket("h", 7)
+    ints = fc.categorical_column_with_hash_bucket("n", 5, dtype=tk.int64)
+    feats = {"h": tk.constant([b"a", b"b", b"a", b""]), "n": tk.constant([3, -1, 3, 9],
+                                                                          tk.int64)}
+    out = fc.input_layer(feats, [fc.indicator_column(col), fc.indicator_column(ints)])
+    with tk.Session() as sess:
+        got = sess.run(out)
+    assert got[:3, :7].sum(1).tolist() == [1, 1, 1] and got[3, :7].sum() == 0
+    np.testing.assert_array_equal(got[0], got[2])              # same value, same bucket
+    assert got[1, 7:].sum() == 0 and got[0, 7:].sum() == 1     # -1 is "no value"
+    with pytest.raises(ValueError, match="hash_bucket_size must be at least 1"):
+        fc.categorical_column_with_hash_bucket("h", 0)

@@ -7,7 +7,7 @@ categorical columns (identity, vocabulary list, bucketized) produce int64 ids
 ``linear_model`` consume. Names and variable names are TF1's.
 
 Differs from TF: categorical features are dense tensors (``-1`` or ``''`` = missing),
-not ``SparseTensor``s; out-of-vocabulary buckets hash with CRC32, not FarmHash.
+not ``SparseTensor``s; out-of-vocabulary and hash buckets use CRC32, not FarmHash.
 
 Example:
     >>> age = numeric_column("age")
@@ -216,6 +216,51 @@ def categorical_column_with_vocabulary_list(key: str, vocabulary_list: Sequence[
 
 
 @dataclass(frozen=True)
+class HashedCategoricalColumn:
+    """Values hashed into ``hash_bucket_size`` buckets."""
+
+    key: str
+    hash_bucket_size: int
+    dtype: Any = _dt.string
+
+    @property
+    def name(self) -> str:
+        return self.key
+
+    @property
+    def num_buckets(self) -> int:
+        return self.hash_bucket_size
+
+    def ids(self, cache: FeatureCache) -> Tensor:
+        return cache.get(self, lambda: feature_op(
+            "FeatureHashBucket", cache.raw(self.key), {"size": self.hash_bucket_size},
+            f"{self.key}_lookup"))
+
+
+def categorical_column_with_hash_bucket(key: str, hash_bucket_size: int,
+                                        dtype: Any = _dt.string) -> HashedCategoricalColumn:
+    """Strings (or ints, hashed as their decimal text) spread over ``hash_bucket_size``
+    buckets; ``''`` / ``-1`` mean "no value".
+
+    Differs from TF: the hash is CRC32, not FarmHash, so a value's bucket differs from
+    TF's (a TF checkpoint's hashed weights do not line up).
+
+    Raises:
+        ValueError: ``hash_bucket_size < 1`` or a non-string, non-int dtype.
+    """
+    _check_key(key)
+    if hash_bucket_size is None or not isinstance(hash_bucket_size, int) \
+            or hash_bucket_size < 1:
+        raise ValueError(f"hash_bucket_size must be at least 1. hash_bucket_size: "
+                         f"{hash_bucket_size}, key: {key}")
+    dtype = _dt.as_dtype(dtype)
+    if dtype is not _dt.string and not dtype.is_integer:
+        raise ValueError(f"dtype must be string or integer. dtype: {dtype}, column_name: "
+                         f"{key}")
+    return HashedCategoricalColumn(key, hash_bucket_size, dtype)
+
+
+@dataclass(frozen=True)
 class BucketizedColumn:
     """A numeric column discretized by ``boundaries`` (dense one-hot, or categorical)."""
 
@@ -377,8 +422,9 @@ def embedding_column(categorical_column: Any, dimension: int, combiner: str = "m
 
 __all__ = [
     "numeric_column", "categorical_column_with_identity",
-    "categorical_column_with_vocabulary_list", "bucketized_column", "indicator_column",
-    "embedding_column", "NumericColumn", "IdentityCategoricalColumn",
+    "categorical_column_with_vocabulary_list", "categorical_column_with_hash_bucket",
+    "bucketized_column", "indicator_column", "embedding_column", "NumericColumn",
+    "HashedCategoricalColumn", "IdentityCategoricalColumn",
     "VocabularyListCategoricalColumn", "BucketizedColumn", "IndicatorColumn",
     "EmbeddingColumn", "FeatureCache", "multi_hot", "combine_embeddings",
 ]

@@ -2,7 +2,8 @@
 and bucketizing. Ids are dense ``int64`` tensors ``[batch, n]`` with ``-1`` for "no
 id" (trainkit's stand-in for TF's ``SparseTensor`` of ids).
 
-Op types: ``FeatureIdentityIds``, ``FeatureVocabularyIds``, ``FeatureBucketize``.
+Op types: ``FeatureIdentityIds``, ``FeatureVocabularyIds``, ``FeatureHashBucket``,
+``FeatureBucketize``.
 """
 
 from __future__ import annotations
@@ -76,6 +77,17 @@ def _vocabulary_ids(ctx: registry.KernelContext, values: np.ndarray) -> np.ndarr
     return out
 
 
+@registry.register_kernel("FeatureHashBucket")
+def _hash_bucket(ctx: registry.KernelContext, values: np.ndarray) -> np.ndarray:
+    flat = _as_2d(values)
+    out = np.empty(flat.shape, np.int64)
+    for idx, v in np.ndenumerate(flat):
+        key = v if isinstance(v, bytes) else str(v).encode()
+        # a dense '' (strings) or -1 (ints) means "no value"
+        out[idx] = -1 if key in (b"", b"-1") else _oov_bucket(key, ctx.attrs["size"])
+    return out
+
+
 @registry.register_kernel("FeatureBucketize")
 def _bucketize(ctx: registry.KernelContext, values: np.ndarray) -> np.ndarray:
     a = ctx.attrs
@@ -87,6 +99,7 @@ def _bucketize(ctx: registry.KernelContext, values: np.ndarray) -> np.ndarray:
     return (buckets + offsets[None, :]).astype(np.int64)
 
 
-registry.not_differentiable("FeatureIdentityIds", "FeatureVocabularyIds", "FeatureBucketize")
+registry.not_differentiable("FeatureIdentityIds", "FeatureVocabularyIds", "FeatureHashBucket",
+                            "FeatureBucketize")
 
 __all__ = ["feature_op"]
