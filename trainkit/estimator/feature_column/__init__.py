@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from trainkit.estimator.feature_column.columns import (
-    bucketized_column,
+from trainkit.estimator.feature_column.categorical import (
     categorical_column_with_hash_bucket,
     categorical_column_with_identity,
     categorical_column_with_vocabulary_list,
+)
+from trainkit.estimator.feature_column.columns import (
+    bucketized_column,
     embedding_column,
     indicator_column,
     numeric_column,
