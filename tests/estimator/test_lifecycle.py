@@ -196,7 +196,7 @@ def test_trainkit_hooks_work_inside_train(tmp_path):
     import io
 
     def model_fn(features, labels, mode):
-        spec = linear_model_fn(features, labels, mode, {"lr": 0.0})  # loss never improves
+        spec = linear_model_fn(features, labels, mode, {"lr": 0.0})  # a constant loss
         return spec._replace(loss=tk.identity(spec.loss, name="the_loss"))
 
     est = tk.estimator.Estimator(model_fn, str(tmp_path),
@@ -204,7 +204,7 @@ def test_trainkit_hooks_work_inside_train(tmp_path):
     stopper = tk.train.EarlyStoppingHook("the_loss:0", patience=2)
     out = io.StringIO()
     bar = tk.train.ProgressBarHook(last_step=50, file=out, every_n_iter=1, disable=False)
-    est.train(input_fn(), hooks=[stopper, bar], steps=50)
+    est.train(input_fn(batch_size=12), hooks=[stopper, bar], steps=50)  # same loss each step
     # the first check sets the best value, two more without improvement stop the run
     assert _step(est) == 3 and stopper.stopped_at == 3
     assert "3/50" in out.getvalue()
