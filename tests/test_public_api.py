@@ -103,7 +103,7 @@ API = {
         'Estimator', 'EstimatorSpec', 'ModeKeys', 'RunConfig', 'TrainSpec', 'EvalSpec',
         'train_and_evaluate', 'inputs.numpy_input_fn', 'inputs.pandas_input_fn',
         'SessionRunHook', 'CheckpointSaverListener', 'DNNClassifier', 'DNNRegressor',
-        'LinearClassifier', 'LinearRegressor',
+        'LinearClassifier', 'LinearRegressor', 'WarmStartSettings', 'add_metrics',
     ),
 }
 

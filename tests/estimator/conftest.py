@@ -20,7 +20,7 @@ def linear_model_fn(features, labels, mode, params):
     opt = tk.train.GradientDescentOptimizer(params.get("lr", 0.1))
     train_op = opt.minimize(loss, global_step=tk.train.get_global_step())
     return tk.estimator.EstimatorSpec(
-        mode, loss=loss, train_op=train_op,
+        mode, loss=loss, train_op=train_op, predictions={"y": pred},
         eval_metric_ops={"mae": tk.metrics.mean_absolute_error(labels, pred)})
 
 

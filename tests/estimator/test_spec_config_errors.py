@@ -205,3 +205,56 @@ def test_warm_start_from_another_model(tmp_path, make_estimator):
     np.testing.assert_array_equal(est.get_variable_value("linear/kernel"),
                                   source.get_variable_value("linear/kernel"))
     assert int(est.get_variable_value("global_step")) == 1  # not a trainable variable
+
+
+def test_model_fn_property_is_bound_to_params(tmp_path):
+    est = tk.estimator.Estimator(linear_model_fn, str(tmp_path), params={"lr": 0.5})
+    spec = est.model_fn({"x": tk.ones([2, 2])}, None, PREDICT, est.config)
+    assert set(spec.predictions) == {"y", "x2"}
+
+
+def test_add_metrics_extends_evaluation(make_estimator):
+    est = make_estimator()
+    est.train(input_fn(), steps=2)
+
+    def metric_fn(labels, predictions, features):
+        return {"rmse": tk.metrics.root_mean_squared_error(labels, predictions["y"]),
+                "x_mean": tk.metrics.mean(features["x"])}
+
+    extended = tk.estimator.add_metrics(est, metric_fn)
+    assert extended.model_dir == est.model_dir
+    res = extended.evaluate(input_fn(batch_size=12, num_epochs=1))
+    assert set(res) == {"loss", "mae", "rmse", "x_mean", "global_step"}
+    assert res["rmse"] == pytest.approx(np.sqrt(res["loss"]), rel=1e-5)
+    from tests.estimator.conftest import X
+    assert res["x_mean"] == pytest.approx(X.mean(), rel=1e-6)
+    with pytest.raises(ValueError, match=r"has following not expected args: \['logits'\]"):
+        tk.estimator.add_metrics(est, lambda labels, logits: {})
+
+
+def test_warm_start_settings_select_and_rename(tmp_path, make_estimator):
+    source = make_estimator("src")
+    source.train(input_fn(), steps=3)
+    kernel = source.get_variable_value("linear/kernel")
+
+    def renamed(features, labels, mode, params):
+        with tk.variable_scope("new"):
+            return linear_model_fn(features, labels, mode, params)
+
+    settings = tk.estimator.WarmStartSettings(
+        source.model_dir, vars_to_warm_start="new/linear/kernel",
+        var_name_to_prev_var_name={"new/linear/kernel": "linear/kernel"})
+    est = tk.estimator.Estimator(renamed, str(tmp_path / "w"), params={"lr": 0.0},
+                                 warm_start_from=settings)
+    est.train(input_fn(), steps=1)
+    np.testing.assert_array_equal(est.get_variable_value("new/linear/kernel"), kernel)
+    assert not np.any(est.get_variable_value("new/linear/bias"))  # not selected: zeros
+    bad = tk.estimator.WarmStartSettings(source.model_dir, vars_to_warm_start="new/.*")
+    est = tk.estimator.Estimator(renamed, str(tmp_path / "bad"), params={},
+                                 warm_start_from=bad)
+    with pytest.raises(ValueError, match="is not in the checkpoint"):
+        est.train(input_fn(), steps=1)
+    with pytest.raises(ValueError, match="must be a string or a WarmStartSettings"):
+        tk.estimator.Estimator(linear_model_fn, str(tmp_path), params={}, warm_start_from=3)
+    with pytest.raises(ValueError, match="MUST be set"):
+        tk.estimator.WarmStartSettings("")

@@ -18,10 +18,12 @@ from trainkit.estimator.canned import (
     LinearRegressor,
 )
 from trainkit.estimator.estimator import Estimator
+from trainkit.estimator.extenders import add_metrics
 from trainkit.estimator.mode_keys import ModeKeys
 from trainkit.estimator.model_fn import EstimatorSpec
 from trainkit.estimator.run_config import RunConfig
 from trainkit.estimator.training import EvalSpec, TrainSpec, train_and_evaluate
+from trainkit.estimator.warm_start import WarmStartSettings
 from trainkit.hooks.checkpoint_saver import CheckpointSaverHook, CheckpointSaverListener
 from trainkit.hooks.logging_tensor import LoggingTensorHook
 from trainkit.hooks.nan_tensor import NanLossDuringTrainingError, NanTensorHook
@@ -38,7 +40,8 @@ from trainkit.training.session_run_hook import (
 __all__ = [
     "Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "TrainSpec", "EvalSpec",
     "train_and_evaluate", "inputs", "DNNClassifier", "DNNRegressor", "LinearClassifier",
-    "LinearRegressor", "SessionRunHook", "SessionRunArgs", "SessionRunContext",
+    "LinearRegressor", "WarmStartSettings", "add_metrics", "SessionRunHook", "SessionRunArgs",
+    "SessionRunContext",
     "SessionRunValues", "CheckpointSaverHook", "CheckpointSaverListener",
     "LoggingTensorHook", "NanLossDuringTrainingError", "NanTensorHook", "StepCounterHook",
     "StopAtStepHook", "SummarySaverHook",

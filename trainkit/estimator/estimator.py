@@ -26,7 +26,7 @@ from trainkit.estimator import calling
 from trainkit.estimator.evaluation import evaluate_model, predict_model
 from trainkit.estimator.mode_keys import ModeKeys
 from trainkit.estimator.run_config import RunConfig
-from trainkit.estimator.warm_start import warm_start_init_fn
+from trainkit.estimator.warm_start import as_warm_start_settings, warm_start_init_fn
 from trainkit.framework.graph import Graph, GraphKeys
 from trainkit.hooks.checkpoint_saver import CheckpointSaverHook, CheckpointSaverListener
 from trainkit.hooks.defaults import MonitoredTrainingSession
@@ -77,12 +77,13 @@ class Estimator:
             that, a new temporary directory (as TF).
         config: a :class:`RunConfig`.
         params: passed to ``model_fn`` (deep-copied, as TF).
-        warm_start_from: a checkpoint file or directory whose trainable variables of the
-            same names initialize a model that has no checkpoint of its own yet.
+        warm_start_from: a checkpoint file or directory, or a ``WarmStartSettings``,
+            whose variables initialize a model that has no checkpoint of its own yet.
 
     Raises:
         ValueError: no ``model_fn``, a ``model_fn`` signature TF rejects, a ``config``
-            that is not a ``RunConfig``, or two different model directories.
+            that is not a ``RunConfig``, two different model directories, or a bad
+            ``warm_start_from``.
     """
 
     def __init__(self, model_fn: Callable[..., Any], model_dir: str | None = None,
@@ -107,22 +108,22 @@ class Estimator:
             _LOG.warning("Using temporary folder as model directory: %s", model_dir)
             config = config.replace(model_dir=model_dir)
         calling.verify_model_fn_args(model_fn, params)
-        if warm_start_from is not None and not isinstance(warm_start_from, str | os.PathLike):
-            raise ValueError(f"warm_start_from must be a string or a WarmStartSettings, "
-                             f"instead got {type(warm_start_from)}")
         self._model_fn = model_fn
         self._config = config
         self._model_dir = config.model_dir
         self._params = copy.deepcopy(params or {})
-        self._warm_start_from = (os.fspath(warm_start_from) if warm_start_from is not None
-                                 else None)
+        self._warm_start_settings = as_warm_start_settings(warm_start_from)
         self._exhausted_checkpoint: str | None = None
 
     # -- properties ----------------------------------------------------------------------
     @property
     def model_fn(self) -> Callable[..., Any]:
-        """The ``model_fn`` as given."""
-        return self._model_fn
+        """The ``model_fn`` bound to ``params``: ``model_fn(features, labels, mode,
+        config)`` returning its ``EstimatorSpec`` (as TF's property)."""
+        def public_model_fn(features: Any, labels: Any, mode: str, config: Any) -> Any:
+            return calling.call_model_fn(self._model_fn, features, labels, mode,
+                                         self.params, config)
+        return public_model_fn
 
     @property
     def model_dir(self) -> str:
@@ -290,8 +291,8 @@ class Estimator:
                           defer_build=True, save_relative_paths=True)
             graph.add_to_collection(GraphKeys.SAVERS, saver)
         init_fn = None
-        if self._warm_start_from and not self.latest_checkpoint():
-            init_fn = warm_start_init_fn(self._warm_start_from, scaffold)
+        if self._warm_start_settings is not None and not self.latest_checkpoint():
+            init_fn = warm_start_init_fn(self._warm_start_settings, scaffold)
         return Scaffold(copy_from_scaffold=scaffold, saver=saver, init_fn=init_fn)
 
     # -- evaluate / predict -------------------------------------------------------------
@@ -343,6 +344,11 @@ class Estimator:
         graph = self._seeded_graph()
         yield from predict_model(self, graph, input_fn, predict_keys, hooks, path,
                                  yield_single_examples)
+
+    @property
+    def warm_start_settings(self) -> Any:
+        """The ``WarmStartSettings`` from ``warm_start_from`` (None without)."""
+        return self._warm_start_settings
 
     # -- used by the evaluation module -----------------------------------------------------
     def call_model_fn(self, features: Any, labels: Any, mode: str) -> Any:
