@@ -58,6 +58,16 @@ API = {
         'log_softmax', 'bias_add', 'l2_loss', 'dropout', 'moments',
         'sigmoid_cross_entropy_with_logits', 'softmax_cross_entropy_with_logits_v2',
         'sparse_softmax_cross_entropy_with_logits',
+        # recurrent networks (issue 11)
+        'rnn_cell.RNNCell', 'rnn_cell.BasicRNNCell', 'rnn_cell.BasicLSTMCell',
+        'rnn_cell.LSTMCell', 'rnn_cell.GRUCell', 'rnn_cell.MultiRNNCell',
+        'rnn_cell.DropoutWrapper', 'rnn_cell.ResidualWrapper', 'rnn_cell.DeviceWrapper',
+        'rnn_cell.LSTMStateTuple', 'static_rnn', 'static_bidirectional_rnn',
+    ),
+    'trainkit.contrib.rnn': (
+        'RNNCell', 'BasicRNNCell', 'BasicLSTMCell', 'LSTMCell', 'GRUCell', 'MultiRNNCell',
+        'DropoutWrapper', 'ResidualWrapper', 'LSTMStateTuple', 'static_rnn',
+        'static_bidirectional_rnn',
     ),
     'trainkit.layers': (
         'dense', 'flatten', 'dropout', 'conv2d', 'max_pooling2d', 'batch_normalization',
@@ -106,6 +116,44 @@ API = {
         'LinearClassifier', 'LinearRegressor', 'WarmStartSettings', 'add_metrics',
     ),
 }
+
+# TF1 program plumbing, queues, readers and record formats (issue 12, inputs)
+API['trainkit'] += (
+    'ConfigProto', 'GPUOptions', 'GraphOptions', 'OptimizerOptions', 'FIFOQueue',
+    'RandomShuffleQueue', 'PaddingFIFOQueue', 'QueueBase', 'TextLineReader',
+    'FixedLengthRecordReader', 'WholeFileReader', 'TFRecordReader', 'decode_csv',
+    'decode_raw', 'parse_example', 'parse_single_example', 'FixedLenFeature',
+    'VarLenFeature', 'FixedLenSequenceFeature', 'count_up_to', 'app', 'flags', 'gfile',
+    'logging', 'io', 'python_io', 'read_file', 'write_file', 'matching_files',
+)
+API['trainkit.train'] += (
+    'QueueRunner', 'add_queue_runner', 'start_queue_runners', 'input_producer',
+    'string_input_producer', 'range_input_producer', 'slice_input_producer', 'limit_epochs',
+    'batch', 'shuffle_batch', 'batch_join', 'shuffle_batch_join', 'maybe_batch', 'Example',
+    'Features', 'Feature', 'BytesList', 'FloatList', 'Int64List', 'match_filenames_once',
+)
+API['trainkit.data'] += (
+    'TFRecordDataset', 'TextLineDataset', 'FixedLengthRecordDataset',
+    'Dataset.from_generator', 'Dataset.list_files', 'Dataset.shard', 'Dataset.interleave',
+    'Dataset.flat_map', 'Dataset.padded_batch',
+)
+API.update({
+    'trainkit.app': ('run', 'flags', 'flags.FLAGS', 'flags.DEFINE_string'),
+    'trainkit.flags': ('FLAGS', 'DEFINE_string', 'DEFINE_integer', 'DEFINE_float',
+                       'DEFINE_boolean', 'DEFINE_bool', 'DEFINE_list', 'DEFINE_enum'),
+    'trainkit.gfile': ('Exists', 'MakeDirs', 'MkDir', 'DeleteRecursively', 'Glob', 'GFile',
+                       'Open', 'FastGFile', 'ListDirectory', 'Remove', 'Rename', 'Copy',
+                       'IsDirectory', 'Walk', 'Stat'),
+    'trainkit.logging': ('set_verbosity', 'get_verbosity', 'info', 'warn', 'warning', 'error',
+                         'fatal', 'debug', 'log_every_n', 'INFO', 'DEBUG', 'WARN', 'ERROR',
+                         'FATAL'),
+    'trainkit.io': ('gfile.exists', 'gfile.makedirs', 'gfile.GFile', 'TFRecordWriter',
+                    'TFRecordOptions', 'tf_record_iterator', 'parse_example',
+                    'parse_single_example', 'FixedLenFeature', 'VarLenFeature',
+                    'decode_csv', 'decode_raw'),
+    'trainkit.python_io': ('TFRecordWriter', 'tf_record_iterator', 'TFRecordOptions',
+                           'TFRecordCompressionType'),
+})
 
 
 @pytest.mark.parametrize("module", sorted(API))

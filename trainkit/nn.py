@@ -3,6 +3,7 @@ mirroring ``tf.compat.v1.nn``)."""
 
 from __future__ import annotations
 
+from trainkit import rnn_cell  # tk.nn.rnn_cell.BasicLSTMCell & co.
 from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
 from trainkit.ops.nn_activations import (
     bias_add,
@@ -24,3 +25,4 @@ from trainkit.ops.nn_losses_ops import (
     sparse_softmax_cross_entropy_with_logits,
 )
 from trainkit.ops.nn_ops import dropout, moments, sigmoid, tanh
+from trainkit.ops.rnn.static_rnn import static_bidirectional_rnn, static_rnn
