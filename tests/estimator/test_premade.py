@@ -142,3 +142,10 @@ def test_premade_errors(tmp_path):
         est = tk.estimator.LinearClassifier(cols, str(tmp_path / "c"))
         with pytest.raises(ValueError, match="'Ftrl' .* is not available"):
             est.train(_fn(Y_BIN), steps=1)
+
+
+def test_linear_classifier_default_ftrl(tmp_path):
+    est = tk.estimator.LinearClassifier([fc.numeric_column("x", shape=3)], str(tmp_path))
+    est.train(_fn(Y_BIN), steps=20)
+    assert any(n.endswith("/Ftrl") for n in est.get_variable_names())
+    assert est.evaluate(_fn(Y_BIN, epochs=1))["accuracy"] > 0.8

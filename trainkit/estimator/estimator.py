@@ -229,12 +229,11 @@ class Estimator:
         path = self.latest_checkpoint()
         if not path:
             return  # a fresh model: the positions start at 0 and get checkpointed
-        names: set[str] = set()
-        if path != self._exhausted_checkpoint:
-            names = {n for n, _ in checkpoint_reader.list_variables(path)}
+        reader = checkpoint_reader.NewCheckpointReader(path)
         collection = graph.get_collection_ref(GraphKeys.SAVEABLE_OBJECTS)
         for obj in saveables:
-            if obj.name + _SAVEABLE_MARK not in names:
+            if path == self._exhausted_checkpoint or \
+                    not reader.has_tensor(obj.name + _SAVEABLE_MARK):
                 collection.remove(obj)
 
     def _train(self, graph: Graph, input_fn: Callable[..., Any], hooks: list,
