@@ -66,7 +66,11 @@ def _with_config_hooks(model_fn: Callable[..., Any], cfg: Config, run_dir: Path
                   "checkpoint_dir": str(run_dir), "summary_dir": str(run_dir)}
         hooks = [plugins.instantiate(cls, args, graph, inject, f"hooks[{i}]")
                  for i, (cls, args) in enumerate(specs)]
-        return spec._replace(training_hooks=[*spec.training_hooks, *hooks])
+        fields = ("mode", "predictions", "loss", "train_op", "eval_metric_ops",
+                  "export_outputs", "training_chief_hooks", "scaffold", "evaluation_hooks",
+                  "prediction_hooks")
+        return tk.estimator.EstimatorSpec(**{f: getattr(spec, f) for f in fields},
+                                          training_hooks=[*spec.training_hooks, *hooks])
     return wrapped
 
 
