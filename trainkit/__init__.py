@@ -59,6 +59,7 @@ from trainkit.framework.graph import (
     name_scope,
     reset_default_graph,
 )
+from trainkit.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from trainkit.framework.tensor import Operation, Tensor
