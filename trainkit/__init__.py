@@ -120,6 +120,7 @@ from trainkit.ops.control_flow_ops import (  # noqa: A004 - TF's public name (tu
     no_op,
     tuple,
 )
+from trainkit.ops.embedding_ops import unsorted_segment_sum
 from trainkit.ops.init_ops import (
     constant_initializer,
     glorot_normal_initializer,

@@ -184,6 +184,8 @@ CASES: dict[str, list[C]] = {
     "StridedSliceGrad": [C(_grad_of(lambda x: x[1:, ::2]), [(3, 4), (2, 2)])],
     "GatherV2": [C(lambda x: tk.gather(x, _i([2, 0, 2])), [(3, 2)]),
                  C(lambda x: tk.gather(x, _i([[1], [0]]), axis=1), [(2, 3)])],
+    "TopKV2": [C(lambda x: tk.nn.top_k(x, 2).values, [(3, 4)]),
+               C(lambda x: tk.nn.top_k(x, 3)[0], [(2, 2, 5)])],
     "GatherGrad": [C(_grad_of(lambda x: tk.gather(x, _i([2, 0, 2]))), [(3, 2), (3, 2)])],
     "GatherNd": [C(lambda x: tk.gather_nd(x, _i([[0, 1], [2, 0], [0, 1]])), [(3, 2)])],
     "ScatterNd": [C(lambda u: tk.scatter_nd(_i([[0], [2], [0]]), u, _i([4, 2])), [(3, 2)])],

@@ -6,7 +6,7 @@ imports it, so ``import trainkit`` is enough).
 
 from __future__ import annotations
 
-from trainkit.autodiff import array_grad, math_grad, nn_grad  # noqa: F401 - register rules
+from trainkit.autodiff import array_grad, math_grad, nn_grad, top_k_grad  # noqa: F401
 from trainkit.autodiff.gradients import AggregationMethod, UnconnectedGradients, gradients
 
 __all__ = ["gradients", "AggregationMethod", "UnconnectedGradients"]
