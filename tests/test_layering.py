@@ -55,3 +55,166 @@ def test_layers_import_only_downwards():
 def test_client_never_imports_ops():
     for path in (PKG / "client").rglob("*.py"):
         assert all(t != "ops" for t, _ in _imported_layers(path)), path
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(PKG.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports_of(path: Path, modules: set[str]) -> set[str]:
+    """Every trainkit module ``path`` imports, at any depth of its code (function-level
+    and ``TYPE_CHECKING`` imports count: a circle through them is still a circle)."""
+    here = _module_name(path)
+    package = here if path.name == "__init__.py" else here.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)
+    return {m for m in found if m in modules and m != here}
+
+
+def _strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            out.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_circles():
+    """No two trainkit modules import each other, directly or through others.
+
+    A package's ``__init__`` importing its own submodules is the one allowed way up: a
+    submodule's ``from trainkit.x import y`` names the package only to reach ``y``.
+    """
+    paths = sorted(PKG.rglob("*.py"))
+    modules = {_module_name(p) for p in paths}
+    packages = {_module_name(p) for p in paths if p.name == "__init__.py"}
+    graph = {}
+    for p in paths:
+        deps = _imports_of(p, modules)
+        # "from trainkit.data import pipeline" reaches the submodule, not the package body.
+        graph[_module_name(p)] = {d for d in deps if d not in packages or p.name == "__init__.py"}
+    circles = [c for c in _strongly_connected(graph) if len(c) > 1]
+    assert not circles, "import circles:\n" + "\n".join(" <-> ".join(c) for c in circles)
+
+
+def test_the_circle_check_finds_a_circle():
+    """The checker itself: a two-module circle is reported."""
+    components = _strongly_connected({"a": {"b"}, "b": {"a"}, "c": {"a"}})
+    assert sorted(components) == [["a", "b"], ["c"]]
+
+
+def _package(path: Path, root: Path = PKG) -> str:
+    parts = path.relative_to(root).parts
+    return parts[0] if len(parts) > 1 else "<facade>"
+
+
+def _private_names_defined(trees: dict[Path, ast.AST], root: Path) -> dict[str, set[str]]:
+    """Private name -> the packages that define it (functions, classes, attributes
+    assigned, class-level names and ``__slots__`` entries)."""
+    defined: dict[str, set[str]] = {}
+
+    def add(name: str, pkg: str) -> None:
+        if name.startswith("_") and not name.startswith("__"):
+            defined.setdefault(name, set()).add(pkg)
+
+    for path, tree in trees.items():
+        pkg = _package(path, root)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                add(node.name, pkg)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                add(node.attr, pkg)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                add(node.id, pkg)
+            if isinstance(node, ast.ClassDef):
+                for st in node.body:
+                    if (isinstance(st, ast.Assign) and isinstance(st.value, ast.Tuple)
+                            and any(getattr(t, "id", "") == "__slots__" for t in st.targets)):
+                        for elt in st.value.elts:
+                            if isinstance(elt, ast.Constant) and isinstance(elt.value, str):
+                                add(elt.value, pkg)
+    return defined
+
+
+def _private_accesses_across_packages(root: Path) -> list[str]:
+    trees = {p: ast.parse(p.read_text(), filename=str(p)) for p in sorted(root.rglob("*.py"))}
+    defined = _private_names_defined(trees, root)
+    problems = []
+    for path, tree in trees.items():
+        pkg = _package(path, root)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                    and not node.attr.startswith("__")
+                    and not (isinstance(node.value, ast.Name)
+                             and node.value.id in ("self", "cls"))):
+                owners = defined.get(node.attr, set())
+                if owners and pkg not in owners:
+                    problems.append(f"{path.relative_to(root.parent)}:{node.lineno} reads "
+                                    f".{node.attr} of {', '.join(sorted(owners))}")
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("trainkit."):
+                parts = node.module.split(".")
+                target = parts[1] if len(parts) > 2 else "<facade>"
+                for alias in node.names:
+                    if (alias.name.startswith("_") and not alias.name.startswith("__")
+                            and target != pkg):
+                        problems.append(f"{path.relative_to(root.parent)}:{node.lineno} "
+                                        f"imports {node.module}.{alias.name}")
+    return problems
+
+
+def test_no_private_names_across_packages():
+    """A layer uses another layer's public names only (STYLE rule 2): an attribute
+    ``x._name`` whose name only other packages define, or an import of a private name
+    from another package, is reported. (Names defined in several packages are not.)"""
+    problems = _private_accesses_across_packages(PKG)
+    assert not problems, "private names used across packages:\n" + "\n".join(problems)
+
+
+def test_the_private_name_check_finds_a_crossing(tmp_path):
+    root = tmp_path / "trainkit"
+    (root / "framework").mkdir(parents=True)
+    (root / "client").mkdir()
+    (root / "framework" / "tensor.py").write_text(
+        "class Op:\n    def __init__(self):\n        self._inputs = ()\n")
+    (root / "client" / "executor.py").write_text(
+        "def run(op):\n    return op._inputs\n")
+    problems = _private_accesses_across_packages(root)
+    assert len(problems) == 1 and "._inputs of framework" in problems[0]

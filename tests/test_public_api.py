@@ -6,6 +6,8 @@ import importlib
 
 import pytest
 
+import trainkit as tk
+
 API = {
     'trainkit': (
         'Graph', 'Session', 'InteractiveSession', 'Operation', 'Tensor', 'Variable',
@@ -124,3 +126,21 @@ def test_constants_have_tf_values():
     assert (tk.RunOptions.NO_TRACE, tk.RunOptions.FULL_TRACE) == (0, 3)
     assert tk.GraphKeys.TRAINABLE_VARIABLES == "trainable_variables"
     assert tk.LOGGER_NAMES == ("trainkit",)
+
+
+def test_lazy_submodules_exist_and_cover_every_facade():
+    """``tk.<name>`` works for every listed submodule, and every façade module is listed."""
+    import importlib
+    from pathlib import Path
+
+    listed = tk._LAZY_SUBMODULES
+    for name in sorted(listed):
+        assert importlib.import_module(f"trainkit.{name}") is getattr(tk, name), name
+    internal = {"__init__", "__main__", "errors", "nest"}
+    facades = {p.stem for p in Path(tk.__file__).parent.glob("*.py")} - internal
+    assert facades <= listed, f"façade modules missing from _LAZY_SUBMODULES: {facades - listed}"
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'not_a_module'"):
+        tk.not_a_module  # noqa: B018

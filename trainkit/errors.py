@@ -73,6 +73,17 @@ class OpError(Exception):
         """The canonical error code."""
         return self._error_code
 
+    def attach_op(self, op: Any) -> None:
+        """Names ``op`` as the failing op of an error raised without one (what the
+        executor does for a kernel's error): sets :attr:`op` and prefixes the message
+        with ``"<Type> op '<name>': "`` unless it already names the op."""
+        self._op = op
+        msg = self._message
+        if f"'{op.name}'" not in msg:  # quoted: a short name like 'n' is in most texts
+            msg = f"{op.type} op '{op.name}': {msg}"
+        self._message = msg
+        self.args = (msg,)
+
     def __str__(self) -> str:
         return self._message
 

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from tests.autodiff.gradcheck import numeric_gradient
 from trainkit.framework import registry
 
 for _mod in ("trainkit.nn", "trainkit.layers", "trainkit.losses", "trainkit.metrics",
@@ -291,13 +292,7 @@ def _check_case(op_type: str, case: C, index: int) -> None:
 
             it = iter(analytic)
             for i, (g, v) in enumerate(zip(grads, values)):
-                numeric = np.zeros_like(v)
-                for j in np.ndindex(v.shape):
-                    up = [a.copy() for a in values]
-                    dn = [a.copy() for a in values]
-                    up[i][j] += case.eps
-                    dn[i][j] -= case.eps
-                    numeric[j] = (objective(up) - objective(dn)) / (2 * case.eps)
+                numeric = numeric_gradient(objective, values, i, case.eps)
                 if g is None:
                     np.testing.assert_allclose(
                         numeric, 0.0, atol=case.atol,

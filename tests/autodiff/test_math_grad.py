@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from tests.autodiff.gradcheck import numeric_gradient
 from trainkit.autodiff import math_grad  # noqa: F401 - registers the rules
 from trainkit.autodiff.broadcast import expand_to_shape, reduce_to_shape
 from trainkit.framework import registry
@@ -50,13 +51,7 @@ def fd_check(build, values, static=True, eps=1e-6, tol=1e-6, skip=()):
             feed_u[u] = u_val
             got = np.asarray(sess.run(g, feed_u))
             assert got.shape == values[k].shape
-            want = np.zeros_like(values[k])
-            for idx in np.ndindex(values[k].shape):
-                plus = [v.copy() for v in values]
-                minus = [v.copy() for v in values]
-                plus[k][idx] += eps
-                minus[k][idx] -= eps
-                want[idx] = (f(plus) - f(minus)) / (2 * eps)
+            want = numeric_gradient(f, values, k, eps)
             np.testing.assert_allclose(got, want, rtol=tol, atol=tol, err_msg=op.type)
             checked += 1
         assert checked, "nothing was checked"
@@ -229,14 +224,9 @@ def _fd_with_extra(build, values, extra, static, eps=1e-6):
         u = tk.placeholder(tk.float64, y0.shape if static else None)
         g = registry.get_gradient_function(out.op)(out.op, u)[0]
         got = sess.run(g, {**feed, u: u_val})
-        want = np.zeros_like(values[0])
-        for idx in np.ndindex(values[0].shape):
-            p, m = values[0].copy(), values[0].copy()
-            p[idx] += eps
-            m[idx] -= eps
-            fp = np.sum(sess.run(out, {**extra, phs[0]: p}) * u_val)
-            fm = np.sum(sess.run(out, {**extra, phs[0]: m}) * u_val)
-            want[idx] = (fp - fm) / (2 * eps)
+        want = numeric_gradient(
+            lambda v: float(np.sum(sess.run(out, {**extra, phs[0]: v[0]}) * u_val)),
+            values[:1], 0, eps)
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
 
 

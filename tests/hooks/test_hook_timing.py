@@ -59,3 +59,42 @@ def test_no_overhead_after_the_block():
             sess.run(c)
         sess.run(c)
     assert report.as_dict()["hooks[0] Slow"]["calls"] == 1
+
+
+def test_only_the_named_session_is_timed_and_traced():
+    c = tk.constant(1.0)
+    timed_hook, other_hook = Slow(), Slow()
+    seen_options, seen_timed = [], []
+
+    class SeeOptions(SessionRunHook):
+        def __init__(self, into):
+            self.into = into
+
+        def after_run(self, run_context, run_values):
+            self.into.append(run_values.run_metadata.step_stats.dev_stats)
+
+    timed = tk.train.MonitoredSession(hooks=[timed_hook, SeeOptions(seen_timed)])
+    other = tk.train.MonitoredSession(hooks=[other_hook, SeeOptions(seen_options)])
+    with hook_timing(timed, log=False) as report:
+        timed.run(c)
+        other.run(c)
+        other.run(c)
+    timed.close()
+    other.close()
+    assert set(report.as_dict()) == {"hooks[0] Slow", "hooks[1] SeeOptions"}
+    assert report.as_dict()["hooks[0] Slow"]["calls"] == 1
+    assert report.runs == 1
+    # The untimed session was never traced while the other was being timed.
+    assert seen_options == [[], []]
+    assert len(seen_timed) == 1 and seen_timed[0]  # the timed one was traced
+
+
+def test_without_a_session_it_needs_an_entered_one():
+    import pytest
+
+    with pytest.raises(ValueError, match="no session to measure"):
+        with hook_timing():
+            pass
+    with pytest.raises(TypeError, match="not a monitored session"):
+        with tk.Session() as plain, hook_timing(plain):
+            pass

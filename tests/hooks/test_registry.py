@@ -60,7 +60,8 @@ _ALLOWED = ("trainkit.training.session_run_hook", "trainkit.training.training_ut
             "trainkit.training.monitored_session", "trainkit.training.scaffold",
             "trainkit.training.session_creators", "trainkit.summary", "trainkit.hooks",
             "trainkit.errors", "trainkit.nest", "trainkit.framework.graph",
-            "trainkit.framework.tensor", "trainkit.client.run_metadata",
+            "trainkit.framework.tensor", "trainkit.framework.topo",
+            "trainkit.client.run_metadata",
             "trainkit.client.timeline")
 
 

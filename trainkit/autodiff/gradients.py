@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from trainkit.framework import conversion, registry
+from trainkit.framework import conversion, registry, topo
 from trainkit.framework.graph import Graph, get_default_graph
 from trainkit.framework.indexed_slices import IndexedSlices
 from trainkit.framework.tensor import Operation, Tensor
@@ -62,36 +62,8 @@ def _is_differentiable(t: Tensor) -> bool:
     return t.dtype.is_floating
 
 
-def _reachable_forward(xs: list[Tensor]) -> set[Operation]:
-    """Ops that consume (transitively) any of ``xs``."""
-    seen: set[Operation] = set()
-    stack = [op for x in xs for op in x.consumers()]
-    while stack:
-        op = stack.pop()
-        if op in seen:
-            continue
-        seen.add(op)
-        for out in op.outputs:
-            stack.extend(out.consumers())
-    return seen
-
-
-def _ops_between(ys: list[Tensor], xs: list[Tensor], stops: set[Tensor]) -> set[Operation]:
-    """Ops on a path from ``xs`` to ``ys`` not cut by a stop tensor."""
-    forward = _reachable_forward(xs)
-    between: set[Operation] = set()
-    stack = [y.op for y in ys if y not in stops]
-    while stack:
-        op = stack.pop()
-        if op in between or op not in forward:
-            continue
-        between.add(op)
-        stack.extend(t.op for t in op.inputs if t not in stops)
-    return between
-
-
 def _gradient_function(op: Operation) -> Callable | None:
-    grad_type = op._grad_type
+    grad_type = op.gradient_override_type
     if grad_type is None:
         return registry.get_gradient_function(op)
     try:
@@ -161,8 +133,8 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
     from trainkit.ops import array_ops
 
     graph = op.graph
-    gates = op._cond_gates  # the gradient of a cond branch op runs only with that branch
-    with graph.name_scope(op.name + "_grad"), graph._gated(gates):
+    gates = op.cond_gates  # the gradient of a cond branch op runs only with that branch
+    with graph.name_scope(op.name + "_grad"), graph.gated(gates):
         out_grads = []
         for o in op.outputs:
             g = acc.total(o) if o not in stops else None
@@ -184,7 +156,7 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
         if g is None or not _is_differentiable(t):
             continue
         _check_grad_shape(op, t, g)
-        if gates and t.op._cond_gates != gates:
+        if gates and t.op.cond_gates != gates:
             g = _leave_branches(conversion.convert_to_tensor(g), t, gates)
         acc.add(t, g)
 
@@ -195,15 +167,15 @@ def _leave_branches(g: Tensor, t: Tensor, gates: tuple) -> Tensor:
     from trainkit.ops import array_ops, control_flow_ops
 
     graph = g.graph
-    inner = t.op._cond_gates
+    inner = t.op.cond_gates
     for k in range(len(gates) - 1, -1, -1):
         if gates[k] in inner:
             continue
         pred, branch = gates[k]
-        with graph.name_scope(t.op.name + "_grad"), graph._gated(gates[:k]):
+        with graph.name_scope(t.op.name + "_grad"), graph.gated(gates[:k]):
             zeros = array_ops.zeros_like(t)
-            g = (control_flow_ops._select(pred, g, zeros, "gradient") if branch
-                 else control_flow_ops._select(pred, zeros, g, "gradient"))
+            g = (control_flow_ops.cond_select(pred, g, zeros, "gradient") if branch
+                 else control_flow_ops.cond_select(pred, zeros, g, "gradient"))
     return g
 
 
@@ -253,8 +225,8 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str | None = "gradien
         acc = _Accumulator()
         for i, (y, gy) in enumerate(zip(ys_l, gys)):
             acc.add(y, _grad_y(y, gy, i))
-        between = _ops_between(ys_l, xs_l, stops)
-        for op in sorted(between, key=lambda o: o._id, reverse=True):
+        between = topo.ops_between(xs_l, ys_l, stops)
+        for op in topo.topological_order(between, reverse=True):
             _backprop_op(op, acc, stops)
         result: list[Tensor | None] = []
         for x in xs_l:

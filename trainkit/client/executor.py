@@ -20,7 +20,7 @@ import numpy as np
 
 from trainkit import errors
 from trainkit.client import run_metadata as rm
-from trainkit.framework import registry
+from trainkit.framework import registry, topo
 from trainkit.framework.tensor import Operation, Tensor
 
 Step = Callable[[list], None]
@@ -212,12 +212,7 @@ def _op_error(op: Operation, e: BaseException) -> BaseException:
     """Converts an exception raised by ``op``'s kernel into the matching ``OpError``."""
     if isinstance(e, errors.OpError):
         if e.op is None:
-            e._op = op
-            msg = e.message
-            if f"'{op.name}'" not in msg:  # quoted: a short name like 'n' is in most texts
-                msg = f"{op.type} op '{op.name}': {msg}"
-            e._message = msg
-            e.args = (msg,)
+            e.attach_op(op)
         return e
     if not isinstance(e, Exception):
         return e  # KeyboardInterrupt, SystemExit: propagate untouched
@@ -244,97 +239,92 @@ def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
         state: the session's ``SessionState`` handed to kernels.
         session: the session (available to kernels as ``ctx.session``).
     """
-    fed = set(feed_tensors)
+    plan = Plan()
     if not fetch_tensors and not target_ops:
-        plan = Plan()
         plan.nslots = 1
         return plan
-    needed: set[Operation] = set()
-    stack: list[Operation] = []
+    fed = set(feed_tensors)
+    order = topo.prune(fetch_tensors, target_ops, fed)
+    slot_of = _assign_slots(order, fetch_tensors, feed_tensors)
+    plan.feed_slots = [slot_of[t] for t in feed_tensors]
+    plan.feed_tensors = list(feed_tensors)
+    plan.nslots = len(slot_of)
+    frees_at = _free_schedule(order, slot_of, fetch_tensors)
+    for i, op in enumerate(order):
+        step, gated, outs = _compile_step(op, slot_of, fed, frees_at.get(i, ()),
+                                          plan.nslots, state, session)
+        plan.gated |= gated
+        plan.steps.append(step)
+        plan.ops.append(op)
+        plan.out_slots.append(outs)
+    plan.nslots += 1  # the scratch slot of unused single outputs
+    plan.fetch_tensors = list(fetch_tensors)
+    plan.fetch_slots = [slot_of[t] for t in fetch_tensors]
+    plan.copy_fetch = [_may_alias(t, fed) for t in fetch_tensors]
+    return plan
 
-    def need_tensor(t: Tensor) -> None:
-        if t not in fed and t._op not in needed:
-            needed.add(t._op)
-            stack.append(t._op)
 
-    for t in fetch_tensors:
-        need_tensor(t)
-    for op in target_ops:
-        if op not in needed:
-            needed.add(op)
-            stack.append(op)
-    while stack:
-        op = stack.pop()
-        for t in op._inputs:
-            need_tensor(t)
-        for t, _ in op._cond_gates:
-            need_tensor(t)
-        for c in op._control_inputs:
-            if c not in needed:
-                needed.add(c)
-                stack.append(c)
-    order = sorted(needed, key=lambda o: o._id)
-
-    plan = Plan()
+def _assign_slots(order: list[Operation], fetch_tensors: list[Tensor],
+                  feed_tensors: list[Tensor]) -> dict[Tensor, int]:
+    """An integer slot for every fed tensor, then for every computed tensor something
+    reads (an op, a cond gate or the caller)."""
     slot_of: dict[Tensor, int] = {}
     for t in feed_tensors:
         if t not in slot_of:
             slot_of[t] = len(slot_of)
-    plan.feed_slots = [slot_of[t] for t in feed_tensors]
-    plan.feed_tensors = list(feed_tensors)
     consumed: set[Tensor] = set(fetch_tensors)
     for op in order:
-        consumed.update(op._inputs)
-        consumed.update(t for t, _ in op._cond_gates)
+        consumed.update(topo.data_inputs(op))
     for op in order:
-        for t in op._outputs:
+        for t in op.outputs:
             if t in consumed and t not in slot_of:
                 slot_of[t] = len(slot_of)
-    plan.nslots = len(slot_of)
+    return slot_of
 
+
+def _free_schedule(order: list[Operation], slot_of: dict[Tensor, int],
+                   fetch_tensors: list[Tensor]) -> dict[int, tuple[int, ...]]:
+    """Step index -> the slots its op reads last (freed after it), fetched slots kept."""
     last_use: dict[int, int] = {}
     for i, op in enumerate(order):
-        for t in op._inputs:
-            last_use[slot_of[t]] = i
-        for t, _ in op._cond_gates:
+        for t in topo.data_inputs(op):
             last_use[slot_of[t]] = i
     keep = {slot_of[t] for t in fetch_tensors}
     frees_at: dict[int, list[int]] = {}
     for s, i in last_use.items():
         if s not in keep:
             frees_at.setdefault(i, []).append(s)
+    return {i: tuple(v) for i, v in frees_at.items()}
 
-    for i, op in enumerate(order):
-        try:
-            opdef = registry.get_op_def(op.type)
-        except LookupError:
-            opdef = None
-        if opdef is None or opdef.kernel is None:
-            raise errors.UnimplementedError(
-                None, op, f"No kernel is registered for op type '{op.type}' ('{op.name}').")
-        ctx = registry.KernelContext(op, state, session)
-        if opdef.must_feed:
-            opdef.kernel(ctx)  # raises the op's own "you must feed" error before any op runs
-        ins = tuple(slot_of[t] for t in op._inputs)
-        outs = tuple(slot_of.get(t, -1) for t in op._outputs)
-        if len(outs) == 1 and outs[0] < 0:
-            outs = (plan.nslots,)  # a scratch slot for unused single outputs
-        step = _bind(opdef.kernel, ctx, ins, outs, tuple(frees_at.get(i, ())))
-        gates = op._cond_gates
-        dead_ins = () if opdef.merges_dead else tuple(
-            slot_of[t] for t in op._inputs
-            if t not in fed and t._op._cond_gates and not set(t._op._cond_gates) <= set(gates))
-        if gates or dead_ins:
-            step = _gate(step, tuple((slot_of[t], b) for t, b in gates), dead_ins, outs)
-            plan.gated = True
-        plan.steps.append(step)
-        plan.ops.append(op)
-        plan.out_slots.append(outs)
-    plan.nslots += 1
-    plan.fetch_tensors = list(fetch_tensors)
-    plan.fetch_slots = [slot_of[t] for t in fetch_tensors]
-    plan.copy_fetch = [_may_alias(t, fed) for t in fetch_tensors]
-    return plan
+
+def _compile_step(op: Operation, slot_of: dict[Tensor, int], fed: set[Tensor],
+                  frees: tuple[int, ...], scratch: int, state: Any,
+                  session: Any) -> tuple[Step, bool, tuple[int, ...]]:
+    """The closure running ``op`` (gated when it sits in a cond branch or may read a
+    dead value), whether it is gated, and its output slots."""
+    try:
+        opdef = registry.get_op_def(op.type)
+    except LookupError:
+        opdef = None
+    if opdef is None or opdef.kernel is None:
+        raise errors.UnimplementedError(
+            None, op, f"No kernel is registered for op type '{op.type}' ('{op.name}').")
+    ctx = registry.KernelContext(op, state, session)
+    if opdef.must_feed:
+        opdef.kernel(ctx)  # raises the op's own "you must feed" error before any op runs
+    ins = tuple(slot_of[t] for t in op.inputs)
+    outs = tuple(slot_of.get(t, -1) for t in op.outputs)
+    if len(outs) == 1 and outs[0] < 0:
+        outs = (scratch,)
+    step = _bind(opdef.kernel, ctx, ins, outs, frees)
+    gates = op.cond_gates
+    dead_ins = () if opdef.merges_dead else tuple(
+        slot_of[t] for t in op.inputs
+        if t not in fed and t.op.cond_gates and not set(t.op.cond_gates) <= set(gates))
+    if gates or dead_ins:
+        step = _gate(step, tuple((slot_of[t], b) for t, b in gates), dead_ins, outs)
+        return step, True, outs
+    return step, False, outs
 
 
 def _may_alias(t: Tensor, fed: set) -> bool:
@@ -342,14 +332,14 @@ def _may_alias(t: Tensor, fed: set) -> bool:
     seen = 0
     while t not in fed and seen < 64:
         try:
-            d = registry.get_op_def(t._op.type)
+            d = registry.get_op_def(t.op.type)
         except LookupError:
             return False
         if not d.aliases_input:
             return False
-        if not t._op._inputs:
+        if not t.op.inputs:
             return True
-        t = t._op._inputs[0]
+        t = t.op.inputs[0]
         seen += 1
     return False
 

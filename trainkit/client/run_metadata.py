@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-CPU_DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
+from trainkit.client import run_metadata_proto
+from trainkit.client.devices import CPU_DEVICE
 
 
 @dataclass
@@ -119,8 +120,6 @@ class RunMetadata:
 
     def SerializeToString(self) -> bytes:  # noqa: N802 - proto API name
         """The serialized ``RunMetadata`` proto (needs the ``tensorboard`` package)."""
-        from trainkit.client import run_metadata_proto
-
         return run_metadata_proto.to_proto(self).SerializeToString()
 
 

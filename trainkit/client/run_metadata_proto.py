@@ -17,7 +17,7 @@ import re
 import types
 from typing import Any
 
-from trainkit.client.run_metadata import CPU_DEVICE
+from trainkit.client.devices import CPU_DEVICE
 
 _LEGACY_CPU = re.compile(r"^/?(cpu|CPU)(:0)?$")
 

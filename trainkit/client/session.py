@@ -22,14 +22,14 @@ from trainkit import nest
 from trainkit.client import executor
 from trainkit.client import feeds as _feeds
 from trainkit.client import fetches as _f
+from trainkit.client.fetch_structure import LEAF_TYPES as _LEAF_TYPES
+from trainkit.client.fetch_structure import compile_packer, fetch_key
 from trainkit.client.handles import TensorHandle
 from trainkit.client.state import SessionState
 from trainkit.framework import default_session
 from trainkit.framework.graph import Graph, get_default_graph
 from trainkit.framework.sparse_tensor import SparseTensorValue
-from trainkit.framework.tensor import Operation, Tensor
-
-_LEAF_TYPES = (Tensor, Operation, str)
+from trainkit.framework.tensor import Tensor
 
 
 class ConfigProto:
@@ -51,7 +51,7 @@ class _Compiled:
     """A cached run: resolved fetches, feed expansion and the executor plan."""
 
     __slots__ = ("spec", "plan", "feed_kinds", "converters", "simple_feeds", "single",
-                 "flat_leaves", "flat_is_list")
+                 "flat_leaves", "flat_is_list", "packer")
 
     def build(self, fetches: Any, flat: list, session: Session) -> Any:
         spec = self.spec
@@ -82,7 +82,7 @@ class _Compiled:
                 out.append(TensorHandle(vals[idx], t.op.inputs[0].dtype, session))
         if spec.is_leaf:
             return out[0]
-        return nest.pack_sequence_as(fetches, out)
+        return self.packer(out)
 
 
 class BaseSession:
@@ -155,12 +155,12 @@ class BaseSession:
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         try:
-            fk = fetches if type(fetches) in _LEAF_TYPES else nest.structure_key(fetches)
+            fk = fetches if type(fetches) in _LEAF_TYPES else fetch_key(fetches)
             key = (fk, tuple(feed_dict) if feed_dict else ())
             entry = self._cache.get(key)
         except TypeError:
             key, entry = None, None
-        if entry is None or entry.plan.epoch != self._graph._plan_epoch:
+        if entry is None or entry.plan.epoch != self._graph.plan_epoch:
             entry = self._compile(fetches, feed_dict)
             if key is not None:
                 self._cache[key] = entry
@@ -203,7 +203,7 @@ class BaseSession:
             if not graph.is_feedable(t):
                 raise ValueError(f"Tensor {t.name} may not be fed.")
         with self._lock:
-            epoch = graph._plan_epoch
+            epoch = graph.plan_epoch
             plan = executor.compile_plan(spec.tensors + (extra_fetch or []), spec.targets,
                                          feed_tensors, self._state, self)
             plan.epoch = epoch
@@ -216,6 +216,7 @@ class BaseSession:
         entry.single = (spec.is_leaf and len(spec.leaves) == 1
                         and spec.leaves[0][0] == _f.TENSOR and not extra_fetch)
         entry.flat_leaves, entry.flat_is_list = None, False
+        entry.packer = None if spec.is_leaf else compile_packer(fetches)
         if (type(fetches) in (list, tuple) and not any(nest.is_nested(f) for f in fetches)
                 and all(k in (_f.TENSOR, _f.TARGET) for k, _ in spec.leaves)):
             entry.flat_leaves = [idx for _, idx in spec.leaves]
@@ -253,7 +254,7 @@ class BaseSession:
                 values = [c(v) for c, v in zip(convs, args)]
             else:
                 values = self._convert_feeds(entry, dict(zip(feed_list, args)))
-            if plan.epoch != self._graph._plan_epoch:
+            if plan.epoch != self._graph.plan_epoch:
                 fresh = self._compile(fetches, dict.fromkeys(feed_list) if feed_list else None)
                 return fresh.build(fetches, fresh.plan.execute(values, options, run_metadata),
                                    self)
@@ -272,6 +273,12 @@ class BaseSession:
             return call(*args)
 
         return call_no_options
+
+    @property
+    def state(self) -> SessionState:
+        """The session's own state: variable buffers, random generators, resources such
+        as iterators (a trainkit extension, for kernels and checkpointable objects)."""
+        return self._state
 
     # -- partial runs -------------------------------------------------------------------
     def partial_run_setup(self, fetches: Any, feeds: Any = None) -> str:

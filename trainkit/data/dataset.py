@@ -21,6 +21,8 @@ import numpy as np
 from trainkit import nest
 from trainkit.client import executor
 from trainkit.data import pipeline as pl
+from trainkit.data.build_env import BuildEnv as _BuildEnv
+from trainkit.data.iterator import Iterator
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import get_default_graph
@@ -29,15 +31,6 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops.placeholders import placeholder
 
 Spec = tuple[_dt.DType, TensorShape]
-
-
-class _BuildEnv:
-    """What building a pipeline needs at run time: input values, session, state."""
-
-    def __init__(self, values: dict[Tensor, Any], session: Any, state: Any):
-        self.values = values
-        self.session = session
-        self.state = state
 
 
 def _as_component(value: Any) -> Tensor | np.ndarray:
@@ -273,15 +266,11 @@ class Dataset:
     # -- iterators --------------------------------------------------------------------------
     def make_one_shot_iterator(self) -> Any:
         """An iterator that starts on first use and cannot be re-initialized."""
-        from trainkit.data.iterator import Iterator
-
         return Iterator(self, one_shot=True)
 
     def make_initializable_iterator(self, shared_name: str | None = None) -> Any:
         """An iterator that must be started (and can be restarted) by running its
         ``initializer``."""
-        from trainkit.data.iterator import Iterator
-
         return Iterator(self, one_shot=False)
 
 

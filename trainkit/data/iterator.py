@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from trainkit import errors, nest
-from trainkit.data.dataset import Dataset, _BuildEnv
+from trainkit.data.build_env import BuildEnv
 from trainkit.framework import registry
 from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.tensor import Operation, Tensor
@@ -32,7 +32,7 @@ class Iterator:
         >>> sess.run(batch)
     """
 
-    def __init__(self, dataset: Dataset, one_shot: bool):
+    def __init__(self, dataset: Any, one_shot: bool):
         graph = get_default_graph()
         self._dataset = dataset
         self._one_shot = one_shot
@@ -97,23 +97,23 @@ class Iterator:
         return nest.pack_sequence_as(self._dataset._structure, list(op.outputs))
 
     def _build(self, input_values: list, session: Any, state: Any) -> Any:
-        env = _BuildEnv(dict(zip(self._dataset._inputs, input_values)), session, state)
+        env = BuildEnv(dict(zip(self._dataset._inputs, input_values)), session, state)
         return self._dataset._build(env)
 
     # -- checkpointable state ----------------------------------------------------------------
     def saveable_state(self, session: Any) -> dict[str, np.ndarray]:
         """The iterator's position and RNG state in ``session`` as named arrays."""
-        stage = session._state.resources.get(self.key)
+        stage = session.state.resources.get(self.key)
         if stage is None:
             return {"initialized": np.array(False)}
-        with session._state.lock:
+        with session.state.lock:
             st = stage.get_state()
         st["initialized"] = np.array(True)
         return st
 
     def restore_saveable_state(self, session: Any, state: dict[str, np.ndarray]) -> None:
         """Puts the iterator of ``session`` back where ``state`` says."""
-        res = session._state.resources
+        res = session.state.resources
         if not bool(state.get("initialized", np.array(False))):
             res.pop(self.key, None)
             return
@@ -127,7 +127,7 @@ class Iterator:
                                  t.name)
                     return
                 values.append(t.op.attrs["value"])
-            stage = self._build(values, session, session._state)
+            stage = self._build(values, session, session.state)
         stage.set_state({k: v for k, v in state.items() if k != "initialized"})
         res[self.key] = stage
 

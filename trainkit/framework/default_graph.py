@@ -9,21 +9,36 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from trainkit.framework.tensor import Operation, Tensor
 
-if TYPE_CHECKING:
-    from trainkit.framework.graph import Graph
+# A graph here is a ``trainkit.framework.graph.Graph``; this module does not import it
+# (graph.py imports this one), so annotations say ``Any`` and new graphs come from the
+# factory graph.py installs when it is imported.
+_Graph = Any
+_graph_factory: Callable[[], Any] | None = None
+
+
+def set_graph_factory(factory: Callable[[], Any]) -> None:
+    """Installs the callable that makes a new, empty default graph (``Graph``)."""
+    global _graph_factory
+    _graph_factory = factory
+
+
+def _new_graph() -> Any:
+    if _graph_factory is None:
+        raise RuntimeError("trainkit.framework.graph must be imported before graphs exist")
+    return _graph_factory()
 
 
 class _DefaultGraphStack(threading.local):
     def __init__(self) -> None:
-        self.stack: list[Graph] = []
+        self.stack: list[_Graph] = []
 
     @contextlib.contextmanager
-    def get_controller(self, graph: Graph) -> Iterator[Graph]:
+    def get_controller(self, graph: _Graph) -> Iterator[_Graph]:
         self.stack.append(graph)
         try:
             yield graph
@@ -39,7 +54,7 @@ _global_default_graph: Any = None
 _global_lock = threading.Lock()
 
 
-def get_default_graph() -> Graph:
+def get_default_graph() -> _Graph:
     """The innermost graph of this thread's ``as_default`` stack, else the global graph."""
     s = default_graph_stack.stack
     if s:
@@ -48,9 +63,7 @@ def get_default_graph() -> Graph:
     if _global_default_graph is None:
         with _global_lock:
             if _global_default_graph is None:
-                from trainkit.framework.graph import Graph
-
-                _global_default_graph = Graph()
+                _global_default_graph = _new_graph()
     return _global_default_graph
 
 
@@ -65,10 +78,8 @@ def reset_default_graph() -> None:
         raise AssertionError(
             "Do not use tf.reset_default_graph() to clear nested graphs. If you need a "
             "cleared graph, exit the nesting and create a new graph.")
-    from trainkit.framework.graph import Graph
-
     global _global_default_graph
-    _global_default_graph = Graph()
+    _global_default_graph = _new_graph()
 
 
 def get_name_scope() -> str:

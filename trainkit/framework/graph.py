@@ -65,8 +65,13 @@ class Graph:
         return s
 
     @property
+    def cond_gates(self) -> tuple:
+        """The ``(pred_tensor, branch)`` pairs of the ``cond`` branches being built in
+        this thread (empty outside any branch)."""
+        return getattr(self._local, "cond_gates", ())
+
+    @property
     def _cond_gates(self) -> tuple:
-        """The ``(pred_tensor, branch)`` pairs of the ``cond`` branches being built."""
         return getattr(self._local, "cond_gates", ())
 
     @_cond_gates.setter
@@ -74,7 +79,7 @@ class Graph:
         self._local.cond_gates = value
 
     @contextlib.contextmanager
-    def _gated(self, gates: tuple) -> Iterator[None]:
+    def gated(self, gates: tuple) -> Iterator[None]:
         """Ops created inside run only when every ``(pred, branch)`` gate holds
         (``bool(pred) == branch``); otherwise the executor skips them (their outputs are
         dead). ``cond`` builds its branches, and gradients of branch ops, in here."""
@@ -100,8 +105,13 @@ class Graph:
         """Makes the graph read-only (creating an op then raises RuntimeError)."""
         self._finalized = True
 
-    def _unsafe_unfinalize(self) -> None:
+    def unfinalize(self) -> None:
+        """Makes a finalized graph mutable again (a trainkit extension; TF's private
+        ``_unsafe_unfinalize``): a monitored session that failed to start gives the
+        graph back as it found it."""
         self._finalized = False
+
+    _unsafe_unfinalize = unfinalize  # TF's spelling, used by some TF1 programs
 
     def _check_not_finalized(self) -> None:
         if self._finalized:
@@ -109,6 +119,12 @@ class Graph:
 
     def _invalidate_plans(self) -> None:
         self._plan_epoch += 1
+
+    @property
+    def plan_epoch(self) -> int:
+        """Grows whenever a change (a new static shape, a feedability change, a new
+        control input) makes compiled run plans of this graph stale."""
+        return self._plan_epoch
 
     def as_default(self) -> contextlib.AbstractContextManager[Graph]:
         """Makes this graph the default graph of the current thread inside a ``with``."""
@@ -456,3 +472,5 @@ from trainkit.framework.default_graph import (  # noqa: E402
     name_scope,
     reset_default_graph,
 )
+
+default_graph.set_graph_factory(Graph)

@@ -15,14 +15,14 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from trainkit.framework import default_session
 from trainkit.framework.dtypes import DType
 from trainkit.framework.shapes import TensorShape, as_shape
 
-if TYPE_CHECKING:
-    from trainkit.framework.graph import Graph
+# A graph is a ``trainkit.framework.graph.Graph``, which imports this module.
+_Graph = Any
 
 _OPERATORS: dict[str, Callable[..., Any]] = {}
 
@@ -68,7 +68,7 @@ class Operation:
     __slots__ = ("_graph", "_name", "_type", "_inputs", "_outputs", "_control_inputs",
                  "_attrs", "_id", "_grad_type", "_cond_gates", "__weakref__")
 
-    def __init__(self, graph: Graph, name: str, op_type: str, inputs: tuple,
+    def __init__(self, graph: _Graph, name: str, op_type: str, inputs: tuple,
                  control_inputs: list, attrs: dict, op_id: int):
         self._graph = graph
         self._name = name
@@ -93,7 +93,7 @@ class Operation:
         return self._type
 
     @property
-    def graph(self) -> Graph:
+    def graph(self) -> _Graph:
         return self._graph
 
     @property
@@ -118,6 +118,24 @@ class Operation:
     def attrs(self) -> dict:
         """The attribute dict (treat as read-only)."""
         return self._attrs
+
+    @property
+    def creation_index(self) -> int:
+        """The op's position in its graph's creation order, a topological order (a
+        trainkit extension; TF keeps it private as ``_id``)."""
+        return self._id
+
+    @property
+    def cond_gates(self) -> tuple:
+        """``(pred_tensor, branch)`` pairs of the ``cond`` branches this op was built in:
+        it runs only when ``bool(pred) == branch`` for each (a trainkit extension)."""
+        return self._cond_gates
+
+    @property
+    def gradient_override_type(self) -> str | None:
+        """The op type whose gradient rule applies to this op, set by
+        ``Graph.gradient_override_map``; None means the op's own type."""
+        return self._grad_type
 
     @property
     def device(self) -> str:
@@ -189,7 +207,7 @@ class Tensor:
         return self._dtype
 
     @property
-    def graph(self) -> Graph:
+    def graph(self) -> _Graph:
         return self._op._graph
 
     @property

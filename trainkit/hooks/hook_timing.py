@@ -1,12 +1,14 @@
 """Per-hook cost: how much wall time each hook's ``before_run``/``after_run`` takes and how
 much compute its extra fetches add to the merged run.
 
-Inside ``with hook_timing() as report:`` every monitored run is traced; the time of the
-ops that only a hook's fetches need (not the caller's) is charged to that hook (an op
-needed by several hooks is charged to each of them).
+Inside ``with hook_timing(sess) as report:`` every run of the monitored session ``sess``
+is traced (no other session is touched); the time of the ops that only a hook's fetches
+need (not the caller's) is charged to that hook (an op needed by several hooks is charged
+to each of them). Without arguments it measures the monitored session whose ``with`` block
+it is in.
 
 Example:
-    >>> with tk.train.hook_timing() as report:
+    >>> with tk.train.hook_timing(sess) as report:
     ...     for _ in range(100):
     ...         sess.run(train_op)
     >>> print(report.format())             # doctest: +SKIP
@@ -23,8 +25,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from trainkit import nest
+from trainkit.framework import topo
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.training.monitored_session import add_run_observer, remove_run_observer
+from trainkit.training.monitored_session import entered_monitored_session
 
 _LOG = logging.getLogger("trainkit.hooks")
 
@@ -68,7 +71,8 @@ class _TimedHook:
 
 def _ops_needed(graph: Any, fetches: Any) -> set[str]:
     """Names of the ops that computing ``fetches`` runs."""
-    stack: list[Operation] = []
+    tensors: list[Tensor] = []
+    ops: list[Operation] = []
     for leaf in nest.flatten(fetches):
         if isinstance(leaf, str):
             try:
@@ -81,18 +85,10 @@ def _ops_needed(graph: Any, fetches: Any) -> set[str]:
         for part in (getattr(leaf, "indices", None), getattr(leaf, "values", None),
                      getattr(leaf, "dense_shape", None), leaf):
             if isinstance(part, Tensor):
-                stack.append(part.op)
+                tensors.append(part)
             elif isinstance(part, Operation):
-                stack.append(part)
-    seen: set[str] = set()
-    while stack:
-        op = stack.pop()
-        if op.name in seen:
-            continue
-        seen.add(op.name)
-        stack.extend(t.op for t in op.inputs)
-        stack.extend(op.control_inputs)
-    return seen
+                ops.append(part)
+    return {op.name for op in topo.prune(tensors, ops)}
 
 
 class HookTimingReport:
@@ -149,21 +145,40 @@ class HookTimingReport:
 
 
 @contextlib.contextmanager
-def hook_timing(log: bool = True) -> Iterator[HookTimingReport]:
-    """Times every hook of every monitored run inside the block.
+def hook_timing(*sessions: Any, log: bool = True) -> Iterator[HookTimingReport]:
+    """Times every hook of the given monitored sessions' runs inside the block.
 
     Args:
+        *sessions: the ``MonitoredSession``s to measure; none means the innermost one
+            whose ``with`` block this thread is in. Sessions not named pay nothing.
         log: log the table at INFO level on the ``trainkit.hooks`` logger at the end.
 
     Yields:
         The :class:`HookTimingReport` being filled.
+
+    Raises:
+        ValueError: if no session is given and none is entered.
+        TypeError: if a session is not a monitored session.
     """
+    if not sessions:
+        entered = entered_monitored_session()
+        if entered is None:
+            raise ValueError(
+                "hook_timing() has no session to measure: pass it, hook_timing(sess), or "
+                "call it inside 'with MonitoredSession(...) as sess:'.")
+        sessions = (entered,)
+    for i, s in enumerate(sessions):
+        if not callable(getattr(s, "add_run_observer", None)):
+            raise TypeError(f"hook_timing: sessions[{i}] ({type(s).__name__}) is not a "
+                            "monitored session; only MonitoredSession runs have hooks.")
     report = HookTimingReport()
-    add_run_observer(report)
+    for s in sessions:
+        s.add_run_observer(report)
     try:
         yield report
     finally:
-        remove_run_observer(report)
+        for s in sessions:
+            s.remove_run_observer(report)
         if log and report.runs:
             _LOG.info("Hook timing over %d runs:\n%s", report.runs, report.format())
 

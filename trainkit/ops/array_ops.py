@@ -23,8 +23,10 @@ from trainkit.framework.constant_op import constant
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.sparse_tensor import SparseTensor
 from trainkit.framework.tensor import Tensor
+from trainkit.ops.cast_ops import cast
+from trainkit.ops.identity_ops import identity, stop_gradient
 from trainkit.ops.join_ops import concat, split, stack, unstack
-from trainkit.ops.op_util import make_op, unary
+from trainkit.ops.op_util import make_op
 from trainkit.ops.shape_ops import (
     as_shape_tensor,
     expand_dims,
@@ -44,31 +46,6 @@ from trainkit.ops.slicing_ops import (
 )
 from trainkit.ops.slicing_ops import slice_ as slice  # noqa: A001 - TF's public name
 from trainkit.ops.static_value import constant_value, partial_shape_value
-
-
-def identity(input: Any, name: str | None = None) -> Tensor:
-    """A tensor with the same value as ``input``."""
-    return unary("Identity", input, name or "Identity")
-
-
-@registry.register_kernel("Identity", aliases_input=True)
-def _identity_kernel(ctx: registry.KernelContext, x: Any) -> Any:
-    return x
-
-
-def stop_gradient(input: Any, name: str | None = None) -> Tensor:
-    """The value of ``input``, treated as a constant by ``gradients``.
-
-    Example:
-        >>> x = tk.constant(2.0)
-        >>> tk.gradients(x * tk.stop_gradient(x), [x])  # d/dx = stop(x) = 2
-    """
-    return unary("StopGradient", input, name or "StopGradient")
-
-
-@registry.register_kernel("StopGradient", aliases_input=True)
-def _stop_gradient_kernel(ctx: registry.KernelContext, x: Any) -> Any:
-    return x
 
 
 # -- constructors -------------------------------------------------------------------------
@@ -205,9 +182,7 @@ def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,  # n
     for a, n in zip(args, ("start", "limit", "delta")):
         if isinstance(a, Tensor):
             if a.dtype is not dt:
-                from trainkit.ops import math_ops
-
-                a = math_ops.cast(a, dt)
+                a = cast(a, dt)
             ts.append(a)
         else:
             ts.append(constant(a, dtype=dt, name=n))

@@ -128,7 +128,7 @@ def _aliases(t: Tensor) -> bool:
     return False
 
 
-def _select(pred: Tensor, t: Any, f: Any, path: str) -> Any:
+def cond_select(pred: Tensor, t: Any, f: Any, path: str) -> Any:
     if isinstance(t, Operation) or isinstance(f, Operation):
         if not (isinstance(t, Operation) and isinstance(f, Operation)):
             raise TypeError(f"cond: true_fn and false_fn must both return an Operation at "
@@ -183,10 +183,10 @@ def cond(pred: Any, true_fn: Callable | None = None, false_fn: Callable | None =
         if p.shape.ndims not in (None, 0):
             raise ValueError(f"cond: pred must be a scalar, got shape {p.shape} ({p.name}).")
         graph = p.graph
-        outer = graph._cond_gates
-        with name_scope("true"), graph._gated(outer + ((p, True),)):
+        outer = graph.cond_gates
+        with name_scope("true"), graph.gated(outer + ((p, True),)):
             t_out = true_fn()
-        with name_scope("false"), graph._gated(outer + ((p, False),)):
+        with name_scope("false"), graph.gated(outer + ((p, False),)):
             f_out = false_fn()
         if t_out is None or f_out is None:
             if t_out is None and f_out is None:
@@ -200,7 +200,7 @@ def cond(pred: Any, true_fn: Callable | None = None, false_fn: Callable | None =
                             f"{e}") from None
         t_flat, f_flat = nest.flatten(t_out), nest.flatten(f_out)
         paths = [nest.path_to_str(p_, "output") for p_, _ in nest.flatten_with_paths(t_out)]
-        merged = [_select(p, a, b, where) for a, b, where in zip(t_flat, f_flat, paths)]
+        merged = [cond_select(p, a, b, where) for a, b, where in zip(t_flat, f_flat, paths)]
         out = nest.pack_sequence_as(t_out, merged)
     if not strict and isinstance(out, list | builtins.tuple) and len(out) == 1 \
             and not nest.is_namedtuple(out):

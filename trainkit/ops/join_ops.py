@@ -18,6 +18,7 @@ from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
+from trainkit.ops.identity_ops import identity
 from trainkit.ops.op_util import make_op
 from trainkit.ops.static_value import constant_value
 
@@ -63,8 +64,6 @@ def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:
     ax = conversion.convert_to_tensor(axis, dtype=_dt.int32, name="concat/axis") \
         if not isinstance(axis, Tensor) else axis
     if len(ts) == 1:
-        from trainkit.ops.array_ops import identity
-
         return identity(ts[0], name=name)
     shape = _concat_shape(ts, _static_int(ax), name)
     return make_op("ConcatV2", ts + [ax], [ts[0].dtype], name=name,

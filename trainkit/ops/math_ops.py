@@ -28,7 +28,6 @@ from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor, register_operator
-from trainkit.ops.array_ops import identity
 from trainkit.ops.cast_ops import cast, to_double, to_float, to_int32, to_int64
 from trainkit.ops.comparison_ops import (
     equal,
@@ -44,6 +43,7 @@ from trainkit.ops.comparison_ops import (
     where,
 )
 from trainkit.ops.elementwise import FLOAT, NUMERIC, binary_op, convert_pair, quiet
+from trainkit.ops.identity_ops import identity
 from trainkit.ops.matmul_ops import matmul
 from trainkit.ops.op_util import make_op
 from trainkit.ops.reduction_ops import (

@@ -2,8 +2,9 @@
 ``Session.run`` call, and slicing the results back per hook.
 
 The common step, where no hook asks for anything, passes the caller's arguments through
-untouched, so it costs a plain ``Session.run``. Steps where hooks fetch run one cached
-``make_callable`` over the unique leaves of all fetches.
+untouched, so it costs a plain ``Session.run``. Steps where hooks fetch run the one
+structure ``[caller_fetches, hook_fetches, ...]`` through ``Session.run``, whose plan cache
+(keyed by that structure) is the only cache.
 
 Example:
     >>> merger = Merger(graph)
@@ -16,10 +17,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from trainkit import nest
 from trainkit.client.run_metadata import RunMetadata, RunOptions
 from trainkit.framework.graph import Graph
-from trainkit.framework.tensor import Operation, Tensor
+from trainkit.framework.tensor import Tensor
 from trainkit.training.session_run_hook import (
     SessionRunArgs,
     SessionRunHook,
@@ -44,75 +44,7 @@ def roles(hooks: list) -> tuple:
     return tuple(out)
 
 
-class _Layout:
-    """How one merged fetch structure maps onto a flat list of unique leaves: a cached
-    ``make_callable`` over those leaves plus, per part, a leaf position or a template."""
-
-    __slots__ = ("call", "feed_keys", "parts")
-
-    def __init__(self, sess: Any, parts: list, feed_keys: tuple):
-        leaves: list = []
-        where: dict = {}
-        self.parts = []
-        for structure in parts:
-            if not nest.is_nested(structure):
-                self.parts.append((_LEAF, _position(structure, leaves, where)))
-            elif type(structure) is dict and not any(map(nest.is_nested,
-                                                         structure.values())):
-                # The common hook request {name: tensor}: rebuilt directly.
-                self.parts.append((_FLAT_DICT, [(k, _position(v, leaves, where))
-                                                for k, v in structure.items()]))
-            else:
-                self.parts.append((structure, [_position(x, leaves, where)
-                                               for x in nest.flatten(structure)]))
-        self.feed_keys = feed_keys
-        self.call = sess.make_callable(leaves, list(feed_keys) or None, accept_options=True)
-
-    def unpack(self, flat: list) -> list:
-        out = []
-        for template, pos in self.parts:
-            if template is _LEAF:
-                out.append(flat[pos])
-            elif template is _FLAT_DICT:
-                out.append({k: flat[p] for k, p in pos})
-            else:
-                out.append(nest.pack_sequence_as(template, [flat[p] for p in pos]))
-        return out
-
-
-_LEAF = object()
-_FLAT_DICT = object()
 _IDLE_FOREVER = itertools.repeat(IDLE_VALUES)  # zip() with the hooks stops it
-
-
-def _position(leaf: Any, leaves: list, where: dict) -> int:
-    pos = where.get(leaf)
-    if pos is None:
-        pos = where[leaf] = len(leaves)
-        leaves.append(leaf)
-    return pos
-
-
-def _leaf_key(x: Any) -> Any:
-    # Graph elements key by identity (cheap to hash); a cached layout keeps them alive,
-    # so an id in a cached key is never reused by another object.
-    return x if type(x) is str else id(x)
-
-
-def _structure_key(x: Any) -> Any:
-    t = type(x)
-    if t in _PLAIN_LEAVES:
-        return _leaf_key(x)
-    if t is dict and all(type(v) in _PLAIN_LEAVES for v in x.values()):
-        return (dict, tuple(x), tuple([_leaf_key(v) for v in x.values()]))
-    if (t is list or t is tuple) and all(type(v) in _PLAIN_LEAVES for v in x):
-        return (t, tuple([_leaf_key(v) for v in x]))
-    if not nest.is_nested(x):
-        return ("leaf", x)
-    return ("nested", nest.structure_key(x))
-
-
-_PLAIN_LEAVES = (Tensor, Operation, str)
 
 
 class MergedRun:
@@ -124,18 +56,16 @@ class MergedRun:
         options: the options the run uses (None, the caller's, or a merged copy).
     """
 
-    __slots__ = ("idle", "options", "_fetches", "_feed_dict", "_slots", "_n", "_layout")
+    __slots__ = ("idle", "options", "_fetches", "_feed_dict", "_slots", "_n")
 
     def __init__(self, n_hooks: int, fetches: Any, feed_dict: dict | None, options: Any,
-                 slots: list[int] | None = None, layout: _Layout | None = None,
-                 idle: bool = False):
+                 slots: list[int] | None = None, idle: bool = False):
         self.idle = idle
         self.options = options
         self._fetches = fetches
         self._feed_dict = feed_dict
         self._slots = slots
         self._n = n_hooks
-        self._layout = layout
 
     def run(self, sess: Any, fetches: Any, feed_dict: dict | None,
             run_metadata: Any) -> tuple[Any, Any]:
@@ -144,14 +74,7 @@ class MergedRun:
         if self.idle:
             return sess.run(fetches, feed_dict), _IDLE_FOREVER
         opts = self.options if self.options is not None else RunOptions()
-        layout = self._layout
-        if layout is not None:
-            feeds = self._feed_dict
-            flat = layout.call(*[feeds[k] for k in layout.feed_keys], options=self.options,
-                               run_metadata=run_metadata)
-            out = layout.unpack(flat)
-        else:
-            out = sess.run(self._fetches, self._feed_dict, self.options, run_metadata)
+        out = sess.run(self._fetches, self._feed_dict, self.options, run_metadata)
         slots = self._slots
         if slots is None:
             return out, [SessionRunValues(None, opts, run_metadata)] * self._n
@@ -208,15 +131,12 @@ def _merge_feeds(graph: Graph, hooks: list, requests: list,
 
 
 class Merger:
-    """Merges runs for one monitored session, caching a flat callable per merged fetch
-    structure so repeated steps skip nested-structure handling in ``Session.run``."""
-
-    _MAX_CACHED = 256
+    """Merges runs for one monitored session. The merged fetches are one structure,
+    ``[caller_fetches, hook_fetches, ...]``, run by one ``Session.run``, whose plan cache
+    is the only cache."""
 
     def __init__(self, graph: Graph):
         self._graph = graph
-        self._session: Any = None
-        self._layouts: dict = {}
 
     def merge(self, sess: Any, hooks: list, requests: list, fetches: Any,
               feed_dict: dict | None, options: Any, run_metadata: Any = None,
@@ -269,22 +189,7 @@ class Merger:
                 opts.trace_level = RunOptions.FULL_TRACE
         if parts is None:
             return MergedRun(n, fetches, feeds, opts)
-        return MergedRun(n, parts, feeds, opts, slots, self._layout(sess, parts, feeds))
-
-    def _layout(self, sess: Any, parts: list, feeds: dict | None) -> _Layout | None:
-        if sess is not self._session:
-            self._session, self._layouts = sess, {}
-        feed_keys = tuple(feeds) if feeds else ()
-        try:
-            key = (tuple([_structure_key(p) for p in parts]), feed_keys)
-            layout = self._layouts.get(key)
-        except TypeError:  # unhashable leaves: no cache, plain Session.run
-            return None
-        if layout is None:
-            if len(self._layouts) >= self._MAX_CACHED:
-                self._layouts.clear()
-            layout = self._layouts[key] = _Layout(sess, parts, feed_keys)
-        return layout
+        return MergedRun(n, parts, feeds, opts, slots)
 
 
 __all__ = ["Merger", "MergedRun", "roles", "IDLE_VALUES"]

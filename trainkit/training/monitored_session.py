@@ -37,24 +37,15 @@ _PREEMPTION_ERRORS = (errors.AbortedError, errors.UnavailableError)
 _CLEAN_STOP_ERRORS = (errors.OutOfRangeError, StopIteration)
 _HOOK_METHODS = ("begin", "after_create_session", "before_run", "after_run", "end")
 
-# Run observers (e.g. ``trainkit.train.hook_timing``) see every hook call and every run.
-_observers: list[Any] = []
-_observers_lock = threading.Lock()
+# The monitored sessions entered with ``with`` in this thread, innermost last: what
+# ``hook_timing()`` without arguments measures. Observers themselves belong to a session.
+_entered = threading.local()
 
 
-def add_run_observer(observer: Any) -> None:
-    """Registers an observer of monitored runs: ``observer.wrap(hook, index)`` returns a
-    stand-in for the hook during one run, ``observer.after_step(graph, fetches, hooks,
-    requests, run_metadata)`` sees each merged run (which is traced while observers exist)."""
-    with _observers_lock:
-        _observers.append(observer)
-
-
-def remove_run_observer(observer: Any) -> None:
-    """Unregisters an observer added by :func:`add_run_observer`."""
-    with _observers_lock:
-        if observer in _observers:
-            _observers.remove(observer)
+def entered_monitored_session() -> Any:
+    """The innermost monitored session this thread is inside a ``with`` block of, or None."""
+    stack = getattr(_entered, "stack", None)
+    return stack[-1] if stack else None
 
 
 def _check_hooks(hooks: Sequence[Any] | None) -> list:
@@ -115,6 +106,7 @@ class _MonitoredSession:
         self._coord: Coordinator | None = None
         self._stop_requested = False
         self._closed = False
+        self._observers: list[Any] = []
         for h in self._hooks:
             h.begin()
         try:
@@ -123,7 +115,7 @@ class _MonitoredSession:
             self._closed = True
             self._end_hooks(None, e)
             if not self._graph_was_finalized:
-                self._graph._unsafe_unfinalize()
+                self._graph.unfinalize()
             raise
 
     # -- session lifecycle ---------------------------------------------------------------
@@ -192,14 +184,15 @@ class _MonitoredSession:
             raise RuntimeError("Run called even after should_stop requested.")
         sess = self._sess
         roles = self._roles if hooks is self._hooks else hook_merge.roles(hooks)
-        for o in _observers:
+        observers = self._observers
+        for o in observers:
             roles = hook_merge.roles([o.wrap(h, i) for i, (h, _, _) in enumerate(roles)])
         if not roles:  # no hook does anything per run
             return sess.run(fetches, feed_dict, options, run_metadata)
         ctx = SessionRunContext((fetches, feed_dict, options), sess)
         requests = [h.before_run(ctx) if before else None for h, before, _ in roles]
         merged = self._merger.merge(sess, roles, requests, fetches, feed_dict, options,
-                                    run_metadata, trace=bool(_observers))
+                                    run_metadata, trace=bool(observers))
         if run_metadata is None and not merged.idle:
             run_metadata = RunMetadata()
         try:
@@ -210,13 +203,27 @@ class _MonitoredSession:
         for (h, _, after), values in zip(roles, hook_values):
             if after:
                 h.after_run(ctx, values)
-        for o in _observers:
+        for o in observers:
             o.after_step(self._graph, fetches, [h for h, _, _ in roles], requests,
                          run_metadata)
         self._stop_requested |= ctx.stop_requested
         return caller_result
 
     # -- public API ----------------------------------------------------------------------
+    def add_run_observer(self, observer: Any) -> None:
+        """Lets ``observer`` see this session's runs (``trainkit.train.hook_timing`` is one).
+
+        ``observer.wrap(hook, index)`` returns a stand-in for the hook during one run;
+        ``observer.after_step(graph, fetches, hooks, requests, run_metadata)`` sees each
+        merged run, which is traced while the session has observers. Other sessions, and
+        this one without observers, pay nothing.
+        """
+        self._observers = [*self._observers, observer]
+
+    def remove_run_observer(self, observer: Any) -> None:
+        """Stops ``observer`` (added by :meth:`add_run_observer`) seeing this session."""
+        self._observers = [o for o in self._observers if o is not observer]
+
     @property
     def graph(self) -> Any:
         """The graph the session runs."""
@@ -316,7 +323,7 @@ class _MonitoredSession:
             finally:
                 self._discard(sess)
                 if not self._graph_was_finalized:
-                    self._graph._unsafe_unfinalize()
+                    self._graph.unfinalize()
 
     def _end_hooks(self, sess: Any, error: BaseException | None) -> None:
         done = 0
@@ -340,9 +347,17 @@ class _MonitoredSession:
                         _LOG.exception("%s.abort failed", type(h).__name__)
 
     def __enter__(self) -> _MonitoredSession:
+        if not hasattr(_entered, "stack"):
+            _entered.stack = []
+        _entered.stack.append(self)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        stack = getattr(_entered, "stack", [])
+        if self in stack:
+            stack.reverse()
+            stack.remove(self)
+            stack.reverse()
         clean = exc_type is not None and issubclass(exc_type, _CLEAN_STOP_ERRORS)
         self._close(None if exc_type is None or clean else exc)
         return clean
@@ -398,4 +413,4 @@ class SingularMonitoredSession(_MonitoredSession):
 
 
 __all__ = ["MonitoredSession", "SingularMonitoredSession", "StepContext",
-           "add_run_observer", "remove_run_observer"]
+           "entered_monitored_session"]
