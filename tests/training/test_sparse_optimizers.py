@@ -181,3 +181,22 @@ def test_sparse_and_dense_gradients_of_one_variable_are_summed():
         np.testing.assert_array_equal(sess.run(g), [[2, 2], [4, 4], [2, 2], [2, 2]])
         np.testing.assert_array_equal(sess.run(tk.convert_to_tensor(g2)),
                                       [[2, 2], [0, 0], [0, 0], [1, 1]])
+
+
+def test_clip_by_global_norm_keeps_indexed_slices_sparse():
+    emb = tk.Variable(np.ones((5, 2)))
+    w = tk.Variable(np.ones(2))
+    loss = tk.reduce_sum(tk.gather(emb, [1, 3]) * 3.0) + tk.reduce_sum(w * 4.0)
+    grads = tk.gradients(loss, [emb, w])
+    clipped, norm = tk.clip_by_global_norm(grads, 1.0)
+    assert isinstance(clipped[0], tk.IndexedSlices)
+    train = tk.train.MomentumOptimizer(1.0, 0.5).apply_gradients(zip(clipped, [emb, w]))
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        n, c0 = sess.run((norm, clipped[0]))
+        sess.run(train)
+        e = sess.run(emb)
+    np.testing.assert_allclose(n, np.sqrt(4 * 9 + 2 * 16))     # values of the slices
+    np.testing.assert_allclose(c0.values, 3.0 / n)
+    np.testing.assert_allclose(e[[0, 2, 4]], 1.0)                # untouched rows
+    np.testing.assert_allclose(e[1], 1.0 - 3.0 / n)
