@@ -181,3 +181,35 @@ def test_word2vec_style_training_with_nce_lowers_the_loss():
         accuracy = sess.run(acc)
     assert last < 0.5 * first
     assert accuracy > 0.5
+
+
+def _word2vec_run(logdir, last_step):
+    """Trains a tiny skip-gram model with NCE under MonitoredTrainingSession up to
+    ``last_step`` (resuming from ``logdir``); returns the final embedding."""
+    tk.reset_default_graph()
+    tk.set_random_seed(3)
+    rng = np.random.default_rng(0)
+    centers = rng.integers(0, 30, 16)
+    contexts = ((centers + 1) % 30)[:, None]
+    emb = tk.get_variable("emb", [30, 4], initializer=tk.random_uniform_initializer(-1, 1))
+    w = tk.get_variable("nce_w", [30, 4])
+    b = tk.get_variable("nce_b", [30], initializer=tk.zeros_initializer())
+    loss = tk.reduce_mean(tk.nn.nce_loss(w, b, contexts, tk.nn.embedding_lookup(emb, centers),
+                                         num_sampled=5, num_classes=30))
+    gs = tk.train.get_or_create_global_step()
+    train = tk.train.MomentumOptimizer(0.1, 0.9).minimize(loss, global_step=gs)
+    with tk.train.MonitoredTrainingSession(
+            checkpoint_dir=str(logdir), save_checkpoint_steps=4, save_summaries_steps=None,
+            hooks=[tk.train.StopAtStepHook(last_step=last_step)]) as sess:
+        while not sess.should_stop():
+            sess.run(train)
+    with tk.Session() as sess:
+        tk.train.Saver().restore(sess, tk.train.latest_checkpoint(str(logdir)))
+        return sess.run(emb)
+
+
+def test_nce_training_resumes_exactly_from_a_checkpoint(tmp_path):
+    straight = _word2vec_run(tmp_path / "a", 8)
+    _word2vec_run(tmp_path / "b", 4)
+    resumed = _word2vec_run(tmp_path / "b", 8)       # steps 5..8 after a restart
+    np.testing.assert_array_equal(resumed, straight)  # same samples, same momentum slots
