@@ -26,7 +26,7 @@ class ConfigError(ValueError):
     """A config that cannot be used; the message names the key path."""
 
 
-MODEL_TYPES = ("logreg", "mlp", "cnn", "linear")
+MODEL_TYPES = ("logreg", "mlp", "cnn", "linear", "lstm", "gru")
 OPTIMIZERS = ("sgd", "momentum", "adam", "adagrad", "rmsprop", "adadelta")
 SCHEDULES = ("constant", "exponential_decay", "piecewise_constant", "polynomial_decay",
              "cosine_decay", "inverse_time_decay")

@@ -91,3 +91,20 @@ def cnn(x: Any, cfg: ModelConfig, n_out: int, training: Any) -> Any:
 
 
 __all__ = ["register_model", "get_model"]
+
+
+@register_model("lstm", images=True)
+def lstm(x: Any, cfg: ModelConfig, n_out: int, training: Any) -> Any:
+    """An LSTM per ``hidden_units`` entry reading each example as a sequence (images row
+    by row), then the logits (see :mod:`trainkit.cli.sequence_models`)."""
+    from trainkit.cli.sequence_models import rnn_classifier
+
+    return rnn_classifier(x, n_out, training, cfg.hidden_units, "lstm", cfg.dropout)
+
+
+@register_model("gru", images=True)
+def gru(x: Any, cfg: ModelConfig, n_out: int, training: Any) -> Any:
+    """As ``lstm`` with GRU cells."""
+    from trainkit.cli.sequence_models import rnn_classifier
+
+    return rnn_classifier(x, n_out, training, cfg.hidden_units, "gru", cfg.dropout)
