@@ -47,6 +47,8 @@ from trainkit.ops.identity_ops import identity
 from trainkit.ops.matmul_ops import matmul
 from trainkit.ops.op_util import make_op
 from trainkit.ops.reduction_ops import (
+    arg_max,
+    arg_min,
     argmax,
     argmin,
     cumsum,
@@ -291,6 +293,7 @@ __all__ = [
     "is_inf", "matmul", "cast", "to_float", "to_double", "to_int32", "to_int64", "equal",
     "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
     "logical_or", "logical_not", "logical_xor", "where", "reduce_sum", "reduce_mean",
-    "reduce_max", "reduce_min", "reduce_prod", "reduce_any", "reduce_all", "argmax",
+    "reduce_max", "reduce_min", "reduce_prod", "reduce_any", "reduce_all", "arg_max",
+    "arg_min", "argmax",
     "argmin", "cumsum",
 ]

@@ -207,6 +207,18 @@ def argmin(input: Any, axis: Any = None, name: str | None = None, dimension: Any
     return _arg("ArgMin", input, axis, name, dimension, output_type)
 
 
+def arg_max(input: Any, dimension: Any, output_type: Any = _dt.int64,
+            name: str | None = None) -> Tensor:
+    """``tf.compat.v1.arg_max``, the older spelling of ``argmax(input, dimension)``."""
+    return _arg("ArgMax", input, dimension, name, None, output_type)
+
+
+def arg_min(input: Any, dimension: Any, output_type: Any = _dt.int64,
+            name: str | None = None) -> Tensor:
+    """``tf.compat.v1.arg_min``, the older spelling of ``argmin(input, dimension)``."""
+    return _arg("ArgMin", input, dimension, name, None, output_type)
+
+
 def cumsum(x: Any, axis: Any = 0, exclusive: bool = False, reverse: bool = False,
            name: str | None = None) -> Tensor:
     """The cumulative sum along ``axis``.
@@ -330,5 +342,6 @@ def _cumsum(ctx: registry.KernelContext, x: Any) -> Any:
 
 __all__ = [
     "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_any",
-    "reduce_all", "argmax", "argmin", "cumsum", "normalize_axes", "reduced_shape",
+    "reduce_all", "argmax", "argmin", "arg_max", "arg_min", "cumsum", "normalize_axes",
+    "reduced_shape",
 ]

@@ -1,0 +1,65 @@
+"""What the compat programs share: MNIST-shaped data from the bundled digits and the
+same starting weights on both backends. Imports no TF library (runs under either)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+_DIGITS = Path(__file__).resolve().parents[3] / "trainkit" / "data" / "datasets" / "digits.npz"
+
+
+class DataSet:
+    """``input_data``'s ``DataSet``: ``images``, ``labels``, ``next_batch`` (in order,
+    wrapping at the end of an epoch; the tutorials' shuffle is left out so both backends
+    see the same batches)."""
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray):
+        self.images = images
+        self.labels = labels
+        self.num_examples = len(images)
+        self._pos = 0
+
+    def next_batch(self, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
+        idx = (self._pos + np.arange(batch_size)) % self.num_examples
+        self._pos = (self._pos + batch_size) % self.num_examples
+        return self.images[idx], self.labels[idx]
+
+
+class Datasets:
+    def __init__(self, train: DataSet, test: DataSet):
+        self.train = train
+        self.test = test
+        self.validation = test
+
+
+def read_data_sets(train_dir: str = "", one_hot: bool = False) -> Datasets:
+    """MNIST's shapes (784 floats in [0, 1], 10 classes) from the bundled 8×8 digits:
+    each pixel becomes a 3×3 block and a 2-pixel border is added. First 1400 images for
+    training, the rest for testing."""
+    with np.load(_DIGITS, allow_pickle=False) as f:
+        images, labels = f["images"].astype(np.float32) / 16.0, f["labels"].astype(np.int64)
+    big = np.kron(images.reshape(-1, 8, 8), np.ones((3, 3), np.float32))
+    big = np.pad(big, ((0, 0), (2, 2), (2, 2))).reshape(-1, 784)
+    y = np.eye(10, dtype=np.float32)[labels] if one_hot else labels
+    return Datasets(DataSet(big[:1400], y[:1400]), DataSet(big[1400:], y[1400:]))
+
+
+def same_start(sess: Any, tf: Any, seed: int = 0, biases: bool = False) -> None:
+    """Gives every trainable variable of 2 or more dimensions a Glorot-uniform NumPy draw
+    (and 1-D ones zeros when ``biases``), so TF and trainkit start from the same weights."""
+    rng = np.random.RandomState(seed)
+    for v in sorted(tf.trainable_variables(), key=lambda v: v.name):
+        shape = v.shape.as_list()
+        if len(shape) >= 2:
+            receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+            fan_in, fan_out = shape[-2] * receptive, shape[-1] * receptive
+            limit = np.sqrt(6.0 / (fan_in + fan_out))
+            value = rng.uniform(-limit, limit, shape)
+        elif biases:
+            value = np.zeros(shape)
+        else:
+            continue
+        v.load(value.astype(v.dtype.as_numpy_dtype), sess)
