@@ -21,7 +21,6 @@ import pytest
 import trainkit as tk
 from tests.autodiff.gradcheck import numeric_gradient
 from trainkit.framework import registry
-from trainkit.ops.rnn.fused_lstm import lstm_step
 
 for _mod in ("trainkit.nn", "trainkit.layers", "trainkit.losses", "trainkit.metrics",
              "trainkit.train", "trainkit.data", "trainkit.summary", "trainkit.autodiff"):
@@ -186,8 +185,6 @@ CASES: dict[str, list[C]] = {
     "StridedSliceGrad": [C(_grad_of(lambda x: x[1:, ::2]), [(3, 4), (2, 2)])],
     "GatherV2": [C(lambda x: tk.gather(x, _i([2, 0, 2])), [(3, 2)]),
                  C(lambda x: tk.gather(x, _i([[1], [0]]), axis=1), [(2, 3)])],
-    "TkLSTMCell": [C(lambda x, c, h, k, b: list(lstm_step(x, c, h, k, b, forget_bias=0.5)),
-                     [(2, 3), (2, 4), (2, 4), (7, 16), (16,)])],
     "TopKV2": [C(lambda x: tk.nn.top_k(x, 2).values, [(3, 4)]),
                C(lambda x: tk.nn.top_k(x, 3)[0], [(2, 2, 5)])],
     "GatherGrad": [C(_grad_of(lambda x: tk.gather(x, _i([2, 0, 2]))), [(3, 2), (3, 2)])],

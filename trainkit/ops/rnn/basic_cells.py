@@ -21,7 +21,6 @@ from typing import Any
 from trainkit.ops import array_ops, init_ops, math_ops
 from trainkit.ops.nn_activations import bias_add
 from trainkit.ops.rnn.cell_base import LSTMStateTuple, RNNCell, check_units, input_depth
-from trainkit.ops.rnn.fused_lstm import lstm_step
 
 
 def check_activation(activation: Any, cell: str) -> Callable:
@@ -118,22 +117,11 @@ class BasicLSTMCell(RNNCell):
 
     def call(self, inputs: Any, state: Any) -> tuple[Any, Any]:
         c, h = split_lstm_state(state, self._state_is_tuple, self._num_units)
-        if fusable(self._activation, self._forget_bias):
-            new_c, new_h = lstm_step(inputs, c, h, self._kernel, self._bias,
-                                     self._forget_bias)
-            return new_h, join_lstm_state(new_c, new_h, self._state_is_tuple)
         i, j, f, o = array_ops.split(linear([inputs, h], self._kernel, self._bias), 4, axis=1)
         new_c = math_ops.add(math_ops.multiply(c, math_ops.sigmoid(f + self._forget_bias)),
                              math_ops.multiply(math_ops.sigmoid(i), self._activation(j)))
         new_h = math_ops.multiply(self._activation(new_c), math_ops.sigmoid(o))
         return new_h, join_lstm_state(new_c, new_h, self._state_is_tuple)
-
-
-def fusable(activation: Callable, forget_bias: Any) -> bool:
-    """Whether an LSTM step can run as the one fused ``TkLSTMCell`` op (tanh activation,
-    a Python-number forget bias)."""
-    return activation is math_ops.tanh and isinstance(forget_bias, int | float) \
-        and not isinstance(forget_bias, bool)
 
 
 def split_lstm_state(state: Any, is_tuple: bool, num_units: int) -> tuple[Any, Any]:
@@ -204,4 +192,4 @@ class GRUCell(RNNCell):
 
 
 __all__ = ["BasicRNNCell", "BasicLSTMCell", "GRUCell", "check_activation", "linear",
-           "split_lstm_state", "join_lstm_state", "fusable"]
+           "split_lstm_state", "join_lstm_state"]

@@ -23,13 +23,11 @@ from typing import Any
 from trainkit.ops import array_ops, init_ops, math_ops
 from trainkit.ops.rnn.basic_cells import (
     check_activation,
-    fusable,
     join_lstm_state,
     linear,
     split_lstm_state,
 )
 from trainkit.ops.rnn.cell_base import LSTMStateTuple, RNNCell, check_units, input_depth
-from trainkit.ops.rnn.fused_lstm import lstm_step
 
 
 def _check_clip(value: Any, what: str) -> float | None:
@@ -111,11 +109,6 @@ class LSTMCell(RNNCell):
     def call(self, inputs: Any, state: Any) -> tuple[Any, Any]:
         act = self._activation
         c_prev, m_prev = split_lstm_state(state, self._state_is_tuple, self._num_units)
-        plain = not (self._use_peepholes or self._num_proj or self._cell_clip)
-        if plain and fusable(act, self._forget_bias):
-            c, m = lstm_step(inputs, c_prev, m_prev, self._kernel, self._bias,
-                             self._forget_bias)
-            return m, join_lstm_state(c, m, self._state_is_tuple)
         i, j, f, o = array_ops.split(linear([inputs, m_prev], self._kernel, self._bias), 4,
                                      axis=1)
         fb = self._forget_bias
