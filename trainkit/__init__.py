@@ -27,6 +27,7 @@ from trainkit.framework.conversion import (
     register_tensor_conversion_function,
 )
 from trainkit.framework.default_session import get_default_session
+from trainkit.framework.dimension import Dimension, dimension_at_index, dimension_value
 from trainkit.framework.dtypes import (
     DType,
     as_dtype,
@@ -122,6 +123,8 @@ from trainkit.ops.control_flow_ops import (  # noqa: A004 - TF's public name (tu
     tuple,
 )
 from trainkit.ops.embedding_ops import unsorted_segment_sum
+from trainkit.ops.graph_import import import_graph_def
+from trainkit.ops.image_ops import random_crop
 from trainkit.ops.init_ops import (
     constant_initializer,
     glorot_normal_initializer,
@@ -263,7 +266,7 @@ __version__ = "0.1.0"
 _LAZY_SUBMODULES = {
     "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
     "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
-    "app", "flags", "gfile", "logging", "io", "python_io",
+    "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util",
 }
 
 

@@ -291,6 +291,8 @@ class Graph:
         conv = getattr(obj, "_as_graph_element", None)
         if conv is not None and not isinstance(obj, type):
             obj = conv()
+        if isinstance(obj, bytes):  # TF accepts names as bytes (b"c:0") too
+            obj = obj.decode("utf-8")
         if isinstance(obj, str):
             return self._element_by_name(obj, allow_tensor, allow_operation)
         if isinstance(obj, Tensor) and allow_tensor:
@@ -440,10 +442,12 @@ class Graph:
             self._gradient_override = old
 
     def as_graph_def(self, from_version: int | None = None, add_shapes: bool = False) -> Any:
-        """This graph as a ``GraphDef`` protocol buffer (tensorboardX's proto classes)."""
+        """This graph as a complete ``GraphDef`` protocol buffer (tensorboardX's proto
+        classes): every attribute and constant, so ``import_graph_def`` rebuilds it (see
+        ``graph_def.node_def_of(full=True)``)."""
         from trainkit.framework import graph_def
 
-        return graph_def.graph_def_of(self, add_shapes=add_shapes)
+        return graph_def.graph_def_of(self, add_shapes=add_shapes, full=True)
 
     @property
     def graph_def_versions(self) -> Any:

@@ -120,7 +120,7 @@ class SessionRunContext:
 
     __slots__ = ("_args", "_session", "_stop_requested")
 
-    def __init__(self, original_args: SessionRunArgs | tuple, session: Any):
+    def __init__(self, original_args: SessionRunArgs | tuple | None, session: Any):
         # Any (fetches, feed_dict, options) tuple works; it is made a SessionRunArgs on
         # first access, so the per-step loop does not build one.
         self._args = original_args
@@ -128,10 +128,10 @@ class SessionRunContext:
         self._stop_requested = False
 
     @property
-    def original_args(self) -> SessionRunArgs:
-        """The caller's arguments of this run."""
+    def original_args(self) -> SessionRunArgs | None:
+        """The caller's arguments of this run (None if the context was built with None)."""
         args = self._args
-        if type(args) is not SessionRunArgs:
+        if args is not None and type(args) is not SessionRunArgs:
             args = self._args = SessionRunArgs(*args)
         return args
 
