@@ -213,3 +213,14 @@ def test_nce_training_resumes_exactly_from_a_checkpoint(tmp_path):
     _word2vec_run(tmp_path / "b", 4)
     resumed = _word2vec_run(tmp_path / "b", 8)       # steps 5..8 after a restart
     np.testing.assert_array_equal(resumed, straight)  # same samples, same momentum slots
+
+
+def test_sampled_loss_bad_arguments():
+    w, b = tk.zeros([10, 3]), tk.zeros([10])
+    x = tk.zeros([2, 3])
+    with pytest.raises(TypeError, match="integer class ids"):
+        tk.nn.nce_loss(w, b, tk.zeros([2, 1]), x, 2, 10)
+    with pytest.raises(TypeError, match="triple"):
+        tk.nn.sampled_softmax_loss(w, b, [[1], [2]], x, 2, 10, sampled_values=[1, 2])
+    with pytest.raises(TypeError, match="int64"):
+        tk.nn.compute_accidental_hits(tk.zeros([2, 1]), [1, 2], 1)
