@@ -224,3 +224,23 @@ def test_sampled_loss_bad_arguments():
         tk.nn.sampled_softmax_loss(w, b, [[1], [2]], x, 2, 10, sampled_values=[1, 2])
     with pytest.raises(TypeError, match="int64"):
         tk.nn.compute_accidental_hits(tk.zeros([2, 1]), [1, 2], 1)
+
+
+@pytest.mark.parametrize("strategy", ["mod", "div"])
+def test_nce_loss_with_partitioned_weights_equals_unpartitioned(strategy):
+    W, b, x, labels = _setup(1)
+    sv = tk.nn.log_uniform_candidate_sampler(tk.constant(labels, tk.int64), 1, 8, True, 30,
+                                             seed=5)
+    if strategy == "mod":
+        parts = [W[0::3], W[1::3], W[2::3]]
+        bparts = [b[0::3], b[1::3], b[2::3]]
+    else:
+        parts, bparts = [W[:10], W[10:20], W[20:]], [b[:10], b[10:20], b[20:]]
+    whole = tk.nn.nce_loss(tk.constant(W), tk.constant(b), labels, tk.constant(x), 8, 30,
+                           sampled_values=sv)
+    split = tk.nn.nce_loss([tk.constant(p) for p in parts], [tk.constant(p) for p in bparts],
+                           labels, tk.constant(x), 8, 30, sampled_values=sv,
+                           partition_strategy=strategy)
+    with tk.Session() as sess:
+        a, c = sess.run((whole, split))
+    np.testing.assert_allclose(a, c, rtol=1e-12)
