@@ -238,3 +238,16 @@ def test_second_derivatives_through_an_lstm_cell():
         (gx,) = tk.gradients(tk.reduce_sum(tk.square(out)), [x])
         return gx
     check_grad(fn, rng.normal(size=(2, 3)), rtol=1e-5, atol=1e-7)
+
+
+def test_lstm_cell_initializer_applies_to_kernel_peepholes_and_projection():
+    cell = R.LSTMCell(3, use_peepholes=True, num_proj=2,
+                      initializer=tk.constant_initializer(0.5))
+    cell(tk.zeros([1, 4]), cell.zero_state(1, tk.float32))
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        values = dict(zip([v.op.name for v in cell.variables], sess.run(cell.variables)))
+    for name, v in values.items():
+        want = 0.0 if name.endswith("bias") else 0.5
+        np.testing.assert_array_equal(v, np.full(v.shape, want), err_msg=name)
+    assert values["lstm_cell/projection/kernel"].shape == (3, 2)
