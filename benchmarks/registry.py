@@ -120,6 +120,19 @@ BENCHMARKS: tuple[Benchmark, ...] = (
          Target("chain1k_steady_us_op", 1.5, "<= 1.5 us/op"),
          Target("chain10k_steady_us_op", 1.5, "<= 1.5 us/op"))),
     Benchmark(
+        "allreduce", "trainkit.distributed on 2 ranks (numpy = raw mpi4py Allreduce)",
+        tuple(Case(f"ar_{k}_us", f"allreduce {label} float32", _US) for k, label in
+              (("1k", "1 KiB"), ("64k", "64 KiB"), ("1m", "1 MiB"), ("16m", "16 MiB")))
+        + (Case("ar_16m_gbs", "allreduce 16 MiB bandwidth", "GB/s", True),
+           Case("mlp_1rank_steps_s", "quickstart MLP, 1 rank", _STEPS, True),
+           Case("mlp_2rank_steps_s", "quickstart MLP, 2 ranks (each)", _STEPS, True),
+           Case("mlp_2rank_compute_ms", "2 ranks: compute per step", "ms"),
+           Case("mlp_2rank_comm_ms", "2 ranks: allreduce per step", "ms")),
+        {"trainkit": "benchmarks.bench_allreduce:trainkit",
+         "numpy": "benchmarks.bench_allreduce:numpy"},
+        tuple(Target(k, 1 / 1.1, "overhead <= 10% of raw mpi4py", "numpy")
+              for k in ("ar_1m_us", "ar_16m_us"))),
+    Benchmark(
         "import", "import in a fresh process (tf1 = import tensorflow)",
         (Case("import_s", "import time", "s"),
          Case("rss_mb", "RSS after import", "MiB")),

@@ -33,6 +33,13 @@ for _mod in ("trainkit.nn", "trainkit.layers", "trainkit.losses", "trainkit.metr
 EPS = 1e-6
 
 
+def _hvd():
+    import trainkit.distributed as hvd
+
+    hvd.init()  # a group of one process: the collectives are local
+    return hvd
+
+
 @dataclass
 class C:
     """One gradient case: ``fn(*float64 tensors) -> tensor or list of tensors``."""
@@ -196,6 +203,13 @@ CASES: dict[str, list[C]] = {
     "BooleanMaskGrad": [C(_grad_of(lambda x: tk.boolean_mask(
         x, tk.constant([True, False, True]))), [(3, 2), (2, 2)])],
     "Tile": [C(lambda x: tk.tile(x, [2, 3]), [(2, 2)])],
+    # trainkit.distributed's collectives at size 1 (one process, no mpiexec); their
+    # multi-rank gradients are checked against hand-computed values by
+    # tests/distributed/jobs/collectives_job.py.
+    "TkMpiAllreduce": [C(lambda x: _hvd().allreduce(x, op=_hvd().Sum, prescale_factor=2.0,
+                                                    postscale_factor=3.0), [(2, 3)])],
+    "TkMpiBroadcast": [C(lambda x: _hvd().broadcast(x, 0), [(3,)])],
+    "TkMpiAllgather": [C(lambda x: _hvd().allgather(x), [(3, 2)])],
     "Fill": [C(lambda v: tk.fill([2, 3], v), [()])],
     "PadV2": [C(lambda x: tk.pad(x, [[1, 0], [2, 1]]), [(2, 2)]),
               C(lambda x: tk.pad(x, [[0, 1], [1, 1]], constant_values=3.0), [(2, 2)])],

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit import nest
+from trainkit import errors, nest
 from trainkit.client import executor
 from trainkit.data import pipeline as pl
 from trainkit.data.build_env import BuildEnv as _BuildEnv
@@ -261,6 +261,22 @@ class Dataset(DatasetOpsMixin):
     def skip(self, count: int) -> Dataset:
         """All but the first ``count`` elements (-1 skips all)."""
         return self._chain(lambda s, _env: pl.Skip(s, int(count)))
+
+    def shard(self, num_shards: int, index: int) -> Dataset:
+        """The elements whose position ``i`` has ``i % num_shards == index`` (one rank's
+        part of the data: ``ds.shard(hvd.size(), hvd.rank())``).
+
+        Raises:
+            InvalidArgumentError: unless ``num_shards > 0`` and ``0 <= index < num_shards``.
+        """
+        n, i = int(num_shards), int(index)
+        if n <= 0:
+            raise errors.InvalidArgumentError(None, None, f"Number of shards must be "
+                                                          f"greater than zero (got {n}).")
+        if not 0 <= i < n:
+            raise errors.InvalidArgumentError(None, None, f"Index must be between 0 and "
+                                                          f"{n - 1} (got {i}).")
+        return self._chain(lambda s, _env: pl.Shard(s, n, i))
 
     def prefetch(self, buffer_size: Any) -> Dataset:
         """Accepted for compatibility; elements are produced on demand."""

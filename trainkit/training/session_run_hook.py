@@ -36,7 +36,15 @@ class SessionRunHook:
     """Base class of hooks that extend a ``MonitoredSession``'s run loop.
 
     Every method is optional; the defaults do nothing.
+
+    Attributes:
+        first_after_create_session: when True, the monitored session calls this hook's
+            ``after_create_session`` before those of all unflagged hooks, whatever the
+            order of the hooks list (trainkit; used by the broadcast of initial variables
+            in data-parallel training, which every other hook must see done).
     """
+
+    first_after_create_session: bool = False
 
     def begin(self) -> None:
         """Called once before the session is created; the graph may still be changed."""
