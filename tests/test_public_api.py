@@ -220,3 +220,16 @@ def test_lazy_submodules_exist_and_cover_every_facade():
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'not_a_module'"):
         tk.not_a_module  # noqa: B018
+
+
+LOOP_NAMES = {
+    "trainkit": ("while_loop", "TensorArray", "map_fn", "scan", "foldl", "foldr", "reverse",
+                 "reverse_sequence", "resource", "variant"),
+    "trainkit.nn": ("dynamic_rnn", "bidirectional_dynamic_rnn"),
+}
+
+
+@pytest.mark.parametrize("module", sorted(LOOP_NAMES))
+def test_loop_names_exist(module):
+    mod = importlib.import_module(module)
+    assert [n for n in LOOP_NAMES[module] if not hasattr(mod, n)] == []

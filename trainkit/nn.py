@@ -11,6 +11,7 @@ from trainkit.ops.candidate_sampling_ops import (
 )
 from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
 from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
+from trainkit.ops.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn
 from trainkit.ops.embedding_ops import embedding_lookup, embedding_lookup_sparse
 from trainkit.ops.nn_activations import (
     bias_add,

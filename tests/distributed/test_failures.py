@@ -3,6 +3,8 @@ process behind (jobs/failure_job.py)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from mpi_helpers import needs_mpi, no_process_left, run_job
 
@@ -22,8 +24,13 @@ CASES = {
 @pytest.mark.parametrize("mode", sorted(CASES))
 def test_a_failing_rank_ends_the_job(mode):
     text, limit = CASES[mode]
-    proc, seconds = run_job("failure_job.py", mode, TRAINKIT_COLLECTIVE_TIMEOUT="2")
+    proc, _ = run_job("failure_job.py", mode, TRAINKIT_COLLECTIVE_TIMEOUT="2")
+    ended = time.time()
     assert proc.returncode != 0, proc.stdout[-3000:]
+    faults = [float(line.split()[1]) for line in proc.stdout.splitlines()
+              if line.startswith("FAULT_AT ")]
+    assert faults, proc.stdout[-3000:]
+    seconds = ended - faults[0]  # from the fault, not from the processes' start
     assert text in proc.stdout, proc.stdout[-3000:]
     assert "left the loop" not in proc.stdout.replace("rank 1 left the loop", "")
     assert seconds < limit, seconds

@@ -18,8 +18,8 @@ def _digests(out: str) -> dict[int, tuple[int, str]]:
 def test_killed_and_resumed_job_equals_uninterrupted_job(tmp_path):
     full, _ = run_job("resume_job.py", str(tmp_path / "full"), "full")
     assert full.returncode == 0, full.stdout[-3000:]
-    crashed, seconds = run_job("resume_job.py", str(tmp_path / "b"), "crash")
-    assert crashed.returncode != 0 and seconds < 10
+    crashed, _ = run_job("resume_job.py", str(tmp_path / "b"), "crash")
+    assert crashed.returncode != 0  # (how fast a killed job ends: test_failures.py)
     resumed, _ = run_job("resume_job.py", str(tmp_path / "b"), "resume")
     assert resumed.returncode == 0, resumed.stdout[-3000:]
     a, b = _digests(full.stdout), _digests(resumed.stdout)

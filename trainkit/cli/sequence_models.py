@@ -15,9 +15,15 @@ Example config::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
+
+import numpy as np
 
 import trainkit as tk
+from trainkit.cli.schema import Fraction, Positive
+
+Units = Annotated[list[int], Positive]
+Dropout = Annotated[float, Fraction]
 
 
 def as_steps(features: Any) -> list:
@@ -53,4 +59,41 @@ def rnn_classifier(features: Any, num_outputs: int, training: Any,
     return tk.layers.dense(outputs[-1], num_outputs, name="logits")
 
 
-__all__ = ["as_steps", "rnn_classifier"]
+def lstm(features: Any, num_outputs: int, training: Any, hidden_units: Units = (64,),
+         dropout: Dropout = 0.0) -> Any:
+    """Stacked LSTM layers (``hidden_units``) reading each example as a sequence (an image
+    row by row), output dropout ``dropout`` while training, then the logits."""
+    return rnn_classifier(features, num_outputs, training, hidden_units, "lstm", dropout)
+
+
+def gru(features: Any, num_outputs: int, training: Any, hidden_units: Units = (64,),
+        dropout: Dropout = 0.0) -> Any:
+    """As :func:`lstm` with GRU cells."""
+    return rnn_classifier(features, num_outputs, training, hidden_units, "gru", dropout)
+
+
+def _steps_and_depth(input_shape: tuple[int, ...]) -> tuple[int, int]:
+    shape = tuple(int(d) for d in input_shape)
+    if len(shape) == 1:
+        return shape[0], 1
+    return shape[0], int(np.prod(shape[1:]))
+
+
+def _rnn_size(gates: int) -> Any:
+    def size(args: dict[str, Any], input_shape: tuple[int, ...], num_outputs: int
+             ) -> tuple[int, int]:
+        """(activation floats per example, parameter count) of a stacked RNN."""
+        steps, depth = _steps_and_depth(input_shape)
+        floats, params = steps * depth, 0
+        for units in args.get("hidden_units", (64,)):
+            params += gates * ((depth + units) * units + units)
+            floats += steps * (gates + 2) * units
+            depth = units
+        return floats + num_outputs, params + depth * num_outputs + num_outputs
+    return size
+
+
+lstm_size = _rnn_size(4)
+gru_size = _rnn_size(3)
+
+__all__ = ["as_steps", "rnn_classifier", "lstm", "gru", "lstm_size", "gru_size"]

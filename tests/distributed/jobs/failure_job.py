@@ -6,7 +6,9 @@ Usage: failure_job.py MODE, MODE one of
   mismatch  rank 1 builds an extra allreduce (rank-dependent code);
   uneven    rank 1 runs fewer steps, then its program ends;
   absent    rank 1 sleeps instead of taking part (TRAINKIT_COLLECTIVE_TIMEOUT is small).
-Rank 0 trains until the job ends; it must never get past its long loop.
+Rank 0 trains until the job ends; it must never get past its long loop. Rank 1 prints
+``FAULT_AT <unix time>`` as it misbehaves, so the test times the end of the job from the
+fault, not from the (load-dependent) start of the processes.
 """
 
 from __future__ import annotations
@@ -30,10 +32,19 @@ if MODE == "mismatch" and R == 1:
     loss = loss + tf.reduce_sum(hvd.allreduce(w, name="extra_on_rank_1"))
 train_op = hvd.DistributedOptimizer(tf.train.GradientDescentOptimizer(0.1)).minimize(loss)
 steps = 3 if (MODE == "uneven" and R == 1) else 100000
+
+
+def fault_now() -> None:
+    print(f"FAULT_AT {time.time():.3f}", flush=True)
+
+
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
+    if MODE == "mismatch" and R == 1:
+        fault_now()
     for step in range(steps):
         if R == 1 and step == 2:
+            fault_now()
             if MODE == "raise":
                 raise RuntimeError("rank 1 failed on purpose")
             if MODE == "sigkill":
@@ -41,4 +52,6 @@ with tf.Session() as sess:
             if MODE == "absent":
                 time.sleep(60)
         sess.run(train_op)
+if MODE == "uneven" and R == 1:
+    fault_now()
 print(f"rank {R} left the loop after {steps} steps", flush=True)
