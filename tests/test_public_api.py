@@ -44,6 +44,7 @@ API = {
         'glorot_uniform_initializer', 'glorot_normal_initializer', 'debugging.check_numerics',
         'sparse.to_dense', 'errors', 'nn', 'layers', 'losses', 'metrics', 'train', 'summary',
         'data', 'initializers',
+        'IndexedSlices', 'IndexedSlicesValue', 'unsorted_segment_sum', 'contrib',
     ),
     'trainkit.errors': (
         'OpError', 'CancelledError', 'UnknownError', 'InvalidArgumentError',
@@ -63,7 +64,12 @@ API = {
         'rnn_cell.LSTMCell', 'rnn_cell.GRUCell', 'rnn_cell.MultiRNNCell',
         'rnn_cell.DropoutWrapper', 'rnn_cell.ResidualWrapper', 'rnn_cell.DeviceWrapper',
         'rnn_cell.LSTMStateTuple', 'static_rnn', 'static_bidirectional_rnn',
+        'embedding_lookup', 'embedding_lookup_sparse', 'nce_loss', 'sampled_softmax_loss',
+        'log_uniform_candidate_sampler', 'uniform_candidate_sampler',
+        'compute_accidental_hits', 'in_top_k', 'top_k',
     ),
+    'trainkit.contrib.seq2seq': ('sequence_loss',),
+    'trainkit.contrib.legacy_seq2seq': ('sequence_loss', 'sequence_loss_by_example'),
     'trainkit.contrib.rnn': (
         'RNNCell', 'BasicRNNCell', 'BasicLSTMCell', 'LSTMCell', 'GRUCell', 'MultiRNNCell',
         'DropoutWrapper', 'ResidualWrapper', 'LSTMStateTuple', 'static_rnn',

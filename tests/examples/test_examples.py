@@ -169,6 +169,18 @@ def check_estimator_digits(script: Path, tmp: Path) -> None:
     assert tk.train.latest_checkpoint(str(tmp / "est" / "dnn")).endswith("model.ckpt-60")
 
 
+def check_char_lstm(script: Path, tmp: Path) -> None:
+    out = run(script, ["--steps", "100"], tmp)
+    # uniform guessing costs ln(20) = 3.0 nats/char; 100 steps reach ~0.27
+    assert number(r"final loss ([\d.]+) nats/char", out) < 0.5
+    assert "'rnn/multi_rnn_cell/cell_1/basic_lstm_cell/kernel'" in out
+    generated = re.search(r"generated: (.*)", out).group(1)
+    words = {"the", "a", "my", "cat", "dog", "bird", "fox", "sees", "likes", "chases",
+             "red", "ball", "old", "tree", "hat", "big", "fish"}
+    tokens = generated.replace(".", " ").split()[:-1]          # the last may be cut off
+    assert len(tokens) >= 8 and sum(t in words for t in tokens) >= 0.8 * len(tokens)
+
+
 def check_horovod_digits(script: Path, tmp: Path) -> None:
     # One process (size 1); the 2-rank run is in tests/distributed/test_mpi_programs.py.
     out = run(script, ["--steps", "60", "--checkpoint-dir", str(tmp / "ck")], tmp)
