@@ -9,7 +9,6 @@ Example:
 from __future__ import annotations
 
 import glob as _glob
-import os
 from typing import Any
 
 import numpy as np
@@ -22,6 +21,7 @@ from trainkit.framework.graph import GraphKeys, get_default_graph, name_scope
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.ops.variables import Variable
+from trainkit.training import atomic_file
 
 
 def _path(v: Any) -> str:
@@ -46,13 +46,8 @@ def _write_file(ctx: registry.KernelContext, filename: Any, contents: Any) -> No
     path = _path(filename)
     data = np.asarray(contents, dtype=object).item()
     data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    tmp = f"{path}.tmp.{os.getpid()}"
     try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        atomic_file.write_bytes(path, data)
     except FileNotFoundError:
         raise errors.NotFoundError(None, None, f"{path}; No such file or directory") from None
 

@@ -34,8 +34,8 @@ from trainkit.distributed import basics, collectives, objects
 from trainkit.framework import dtypes
 from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.ops.placeholders import placeholder
+from trainkit.training import atomic_file, training_util
 from trainkit.training import checkpoint_management as mgmt
-from trainkit.training import training_util
 from trainkit.training.session_run_hook import SessionRunHook
 
 _LOG = logging.getLogger("trainkit.hooks")
@@ -152,13 +152,8 @@ class RankSyncHook(SessionRunHook):
     def _write(self, session: Any, step: int) -> None:
         path = state_path(f"{self._prefix}-{step}", basics.rank())
         data = objects.dumps(self._state(session))
-        tmp = f"{path}.tmp-{os.getpid()}"
         os.makedirs(self._dir, exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        atomic_file.write_bytes(path, data)
         self._prune(step)
 
     def _prune(self, newest: int) -> None:
