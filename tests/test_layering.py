@@ -17,7 +17,10 @@ ALLOWED = {
     "summary": BASE | {"framework", "ops", "client", "summary"},
     "training": BASE | {"framework", "ops", "client", "autodiff", "summary", "training"},
     "hooks": BASE | {"framework", "ops", "client", "autodiff", "training", "summary", "hooks"},
-    "data": BASE | {"framework", "ops", "client", "autodiff", "training", "data"},
+    # data sits below summary in DESIGN.md; it reuses summary's CRC-32C for TFRecords.
+    "data": BASE | {"framework", "ops", "client", "autodiff", "training", "summary", "data"},
+    # program plumbing (tf.app/flags/gfile/logging) stands alone below the façades.
+    "platform": BASE | {"platform"},
 }
 # Façades (trainkit/*.py) may import anything; cli may import anything.
 

@@ -105,6 +105,44 @@ API = {
     ),
 }
 
+# TF1 program plumbing, queues, readers and record formats (issue 12, inputs)
+API['trainkit'] += (
+    'ConfigProto', 'GPUOptions', 'GraphOptions', 'OptimizerOptions', 'FIFOQueue',
+    'RandomShuffleQueue', 'PaddingFIFOQueue', 'QueueBase', 'TextLineReader',
+    'FixedLengthRecordReader', 'WholeFileReader', 'TFRecordReader', 'decode_csv',
+    'decode_raw', 'parse_example', 'parse_single_example', 'FixedLenFeature',
+    'VarLenFeature', 'FixedLenSequenceFeature', 'count_up_to', 'app', 'flags', 'gfile',
+    'logging', 'io', 'python_io', 'read_file', 'write_file', 'matching_files',
+)
+API['trainkit.train'] += (
+    'QueueRunner', 'add_queue_runner', 'start_queue_runners', 'input_producer',
+    'string_input_producer', 'range_input_producer', 'slice_input_producer', 'limit_epochs',
+    'batch', 'shuffle_batch', 'batch_join', 'shuffle_batch_join', 'maybe_batch', 'Example',
+    'Features', 'Feature', 'BytesList', 'FloatList', 'Int64List', 'match_filenames_once',
+)
+API['trainkit.data'] += (
+    'TFRecordDataset', 'TextLineDataset', 'FixedLengthRecordDataset',
+    'Dataset.from_generator', 'Dataset.list_files', 'Dataset.shard', 'Dataset.interleave',
+    'Dataset.flat_map', 'Dataset.padded_batch',
+)
+API.update({
+    'trainkit.app': ('run', 'flags', 'flags.FLAGS', 'flags.DEFINE_string'),
+    'trainkit.flags': ('FLAGS', 'DEFINE_string', 'DEFINE_integer', 'DEFINE_float',
+                       'DEFINE_boolean', 'DEFINE_bool', 'DEFINE_list', 'DEFINE_enum'),
+    'trainkit.gfile': ('Exists', 'MakeDirs', 'MkDir', 'DeleteRecursively', 'Glob', 'GFile',
+                       'Open', 'FastGFile', 'ListDirectory', 'Remove', 'Rename', 'Copy',
+                       'IsDirectory', 'Walk', 'Stat'),
+    'trainkit.logging': ('set_verbosity', 'get_verbosity', 'info', 'warn', 'warning', 'error',
+                         'fatal', 'debug', 'log_every_n', 'INFO', 'DEBUG', 'WARN', 'ERROR',
+                         'FATAL'),
+    'trainkit.io': ('gfile.exists', 'gfile.makedirs', 'gfile.GFile', 'TFRecordWriter',
+                    'TFRecordOptions', 'tf_record_iterator', 'parse_example',
+                    'parse_single_example', 'FixedLenFeature', 'VarLenFeature',
+                    'decode_csv', 'decode_raw'),
+    'trainkit.python_io': ('TFRecordWriter', 'tf_record_iterator', 'TFRecordOptions',
+                           'TFRecordCompressionType'),
+})
+
 
 @pytest.mark.parametrize("module", sorted(API))
 def test_public_names_exist(module):

@@ -17,6 +17,7 @@ from typing import Any as _Any
 
 from trainkit import errors, nest
 from trainkit.autodiff import gradients
+from trainkit.client.config_proto import GPUOptions, GraphOptions, OptimizerOptions
 from trainkit.client.handles import TensorHandle
 from trainkit.client.run_metadata import RunMetadata, RunOptions
 from trainkit.client.session import ConfigProto, InteractiveSession, Session
@@ -225,6 +226,7 @@ from trainkit.ops.state_ops import (
     assign,
     assign_add,
     assign_sub,
+    count_up_to,
     global_variables,
     global_variables_initializer,
     initialize_all_variables,
@@ -259,10 +261,24 @@ __version__ = "0.1.0"
 _LAZY_SUBMODULES = {
     "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
     "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
+    "app", "flags", "gfile", "logging", "io", "python_io",
 }
 
 
 _LAZY_PROTOS = {"Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"}
+
+# TF1 queues, readers, record parsing and file ops (the data layer), imported on first use
+# so that `import trainkit` stays light.
+_LAZY_NAMES = {
+    **dict.fromkeys(("FIFOQueue", "PaddingFIFOQueue", "QueueBase", "RandomShuffleQueue"),
+                    "trainkit.data.queues"),
+    **dict.fromkeys(("ReaderBase", "TextLineReader", "FixedLengthRecordReader",
+                     "WholeFileReader", "TFRecordReader"), "trainkit.data.readers"),
+    **dict.fromkeys(("FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature",
+                     "parse_example", "parse_single_example"), "trainkit.data.parsing_ops"),
+    **dict.fromkeys(("decode_csv", "decode_raw"), "trainkit.data.decode_ops"),
+    **dict.fromkeys(("read_file", "write_file", "matching_files"), "trainkit.data.io_ops"),
+}
 
 
 def __getattr__(name: str) -> _Any:
@@ -270,6 +286,10 @@ def __getattr__(name: str) -> _Any:
         from trainkit.summary.summary_proto import pb
 
         value = getattr(pb(), name)
+        globals()[name] = value
+        return value
+    if name in _LAZY_NAMES:
+        value = getattr(_importlib.import_module(_LAZY_NAMES[name]), name)
         globals()[name] = value
         return value
     if name in _LAZY_SUBMODULES:

@@ -6,6 +6,9 @@ A thin façade: every name is defined in ``trainkit.training``, ``trainkit.hooks
 
 from __future__ import annotations
 
+import importlib as _importlib
+from typing import Any as _Any
+
 from trainkit.hooks import (  # noqa: F401
     CheckpointSaverHook,
     CheckpointSaverListener,
@@ -65,6 +68,11 @@ from trainkit.training.optimizers import (  # noqa: F401
     MomentumOptimizer,
     RMSPropOptimizer,
 )
+from trainkit.training.queue_runner import (  # noqa: F401
+    QueueRunner,
+    add_queue_runner,
+    start_queue_runners,
+)
 from trainkit.training.saver import Saver  # noqa: F401
 from trainkit.training.scaffold import Scaffold  # noqa: F401
 from trainkit.training.session_creators import (  # noqa: F401
@@ -86,3 +94,23 @@ from trainkit.training.training_util import (  # noqa: F401
     get_or_create_global_step,
     global_step,
 )
+
+# Queue input pipelines and Example protos live in the data layer; imported on first use.
+_LAZY_NAMES = {
+    **dict.fromkeys(("batch", "batch_join", "maybe_batch", "shuffle_batch",
+                     "shuffle_batch_join"), "trainkit.data.batching"),
+    **dict.fromkeys(("input_producer", "limit_epochs", "range_input_producer",
+                     "slice_input_producer", "string_input_producer"),
+                    "trainkit.data.input_producers"),
+    **dict.fromkeys(("Example", "Features", "Feature", "BytesList", "FloatList",
+                     "Int64List"), "trainkit.data.example_proto"),
+    "match_filenames_once": "trainkit.data.io_ops",
+}
+
+
+def __getattr__(name: str) -> _Any:
+    if name in _LAZY_NAMES:
+        value = getattr(_importlib.import_module(_LAZY_NAMES[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'trainkit.train' has no attribute '{name}'")

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from trainkit import errors
+from trainkit.client import deadline as _deadline
 from trainkit.client import run_metadata as rm
 from trainkit.framework import registry, topo
 from trainkit.framework.tensor import Operation, Tensor
@@ -160,6 +161,17 @@ class Plan:
         trace = options.trace_level >= rm.RunOptions.FULL_TRACE and run_metadata is not None
         deadline = (time.perf_counter() + options.timeout_in_ms / 1000.0
                     if options.timeout_in_ms > 0 else None)
+        if deadline is not None:
+            _deadline.set_run_deadline(deadline, options.timeout_in_ms)
+            try:
+                self._run_checked(vals, options, run_metadata, trace, deadline)
+            finally:
+                _deadline.set_run_deadline(None)
+        else:
+            self._run_checked(vals, options, run_metadata, trace, deadline)
+
+    def _run_checked(self, vals: list, options: Any, run_metadata: Any, trace: bool,
+                     deadline: float | None) -> None:
         stats: list[rm.NodeExecStats] = []
         clock = time.perf_counter
         wall0 = time.time()

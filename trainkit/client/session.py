@@ -22,6 +22,7 @@ from trainkit import nest
 from trainkit.client import executor
 from trainkit.client import feeds as _feeds
 from trainkit.client import fetches as _f
+from trainkit.client.config_proto import ConfigProto
 from trainkit.client.fetch_structure import LEAF_TYPES as _LEAF_TYPES
 from trainkit.client.fetch_structure import compile_packer, fetch_key
 from trainkit.client.handles import TensorHandle
@@ -30,21 +31,6 @@ from trainkit.framework import default_session
 from trainkit.framework.graph import Graph, get_default_graph
 from trainkit.framework.sparse_tensor import SparseTensorValue
 from trainkit.framework.tensor import Tensor
-
-
-class ConfigProto:
-    """Session configuration (accepted for compatibility; trainkit runs on the CPU).
-
-    Any keyword is stored as an attribute, e.g. ``ConfigProto(log_device_placement=True)``.
-    """
-
-    def __init__(self, **kwargs: Any):
-        self.allow_soft_placement = False
-        self.log_device_placement = False
-        self.intra_op_parallelism_threads = 0
-        self.inter_op_parallelism_threads = 0
-        for k, v in kwargs.items():
-            setattr(self, k, v)
 
 
 class _Compiled:

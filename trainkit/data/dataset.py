@@ -22,6 +22,7 @@ from trainkit import nest
 from trainkit.client import executor
 from trainkit.data import pipeline as pl
 from trainkit.data.build_env import BuildEnv as _BuildEnv
+from trainkit.data.dataset_ops import DatasetOpsMixin
 from trainkit.data.iterator import Iterator
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
@@ -59,8 +60,9 @@ def _spec_of(c: Tensor | np.ndarray, sliced: bool) -> Spec:
     return dt, TensorShape(c.shape)
 
 
-class Dataset:
-    """A description of an input pipeline (``tf.compat.v1.data.Dataset``)."""
+class Dataset(DatasetOpsMixin):
+    """A description of an input pipeline (``tf.compat.v1.data.Dataset``); more
+    sources and transformations come from ``dataset_ops.DatasetOpsMixin``."""
 
     def __init__(self, structure: Any, specs: list[Spec], inputs: list[Tensor],
                  build: Callable[[_BuildEnv], pl.Stage]):

@@ -178,6 +178,23 @@ def assign_sub(ref: Any, value: Any, use_locking: bool | None = None,
     return _update("AssignSub", ref, value, use_locking, name)
 
 
+def count_up_to(ref: Any, limit: int, name: str | None = None) -> Tensor:
+    """Increments the integer variable ``ref`` until it reaches ``limit``; returns the value
+    before the increment. Running it when the variable is already ``>= limit`` raises
+    ``OutOfRangeError`` ("Reached limit of ..."), as ``tf.count_up_to`` does.
+
+    Raises:
+        TypeError: ``ref`` is not an int32/int64 variable.
+    """
+    r = _ref_of(ref, "count_up_to")
+    if r.dtype not in (_dt.int32, _dt.int64):
+        raise TypeError(f"count_up_to needs an int32 or int64 variable, got {r.dtype.name} "
+                        f"('{r.op.name}').")
+    return r.graph.create_op("CountUpTo", [r], [r.dtype], name=name or "CountUpTo",
+                             attrs={"limit": int(limit), "T": r.dtype},
+                             shapes=[r.shape]).outputs[0]
+
+
 def is_variable_initialized(variable: Any, name: str | None = None) -> Tensor:
     """A scalar bool tensor: whether ``variable`` has a value in the running session."""
     r = _ref_of(variable, "is_variable_initialized")
@@ -325,6 +342,19 @@ def _assign_sub_kernel(ctx: registry.KernelContext, ref: Any, value: Any) -> Any
     return _in_place(ctx, ref, value, np.subtract)
 
 
+@registry.register_kernel("CountUpTo", stateful=True)
+def _count_up_to_kernel(ctx: registry.KernelContext, ref: Any) -> Any:
+    if type(ref) is not np.ndarray:
+        raise ref.error() if isinstance(ref, UninitializedValue) else TypeError(
+            f"CountUpTo needs a variable buffer, got {type(ref).__name__}")
+    with ctx.state.lock:
+        before = ref.copy()
+        if before >= ctx.attrs["limit"]:
+            raise errors.OutOfRangeError(None, None, f"Reached limit of {ctx.attrs['limit']}")
+        ref += 1
+    return before
+
+
 @registry.register_kernel("IsVariableInitialized", stateful=True)
 def _is_initialized_kernel(ctx: registry.KernelContext, ref: Any) -> Any:
     return np.bool_(type(ref) is np.ndarray)
@@ -339,12 +369,14 @@ def _report_kernel(ctx: registry.KernelContext, *refs: Any) -> np.ndarray:
     return out
 
 
+registry.not_differentiable("CountUpTo")
 registry.not_differentiable("VariableV2", "Assign", "AssignAdd", "AssignSub",
                             "IsVariableInitialized", "ReportUninitializedVariables")
 
 __all__ = [
     "UninitializedValue", "variable_op_v2", "assign", "assign_add", "assign_sub",
     "is_variable_initialized", "report_uninitialized_variables", "global_variables",
+    "count_up_to",
     "all_variables", "trainable_variables", "local_variables", "model_variables",
     "moving_average_variables", "variables_initializer", "global_variables_initializer",
     "local_variables_initializer", "initialize_all_variables",

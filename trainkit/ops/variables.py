@@ -283,7 +283,8 @@ class Variable:
         self._snapshot.set_shape(shape)
 
     def count_up_to(self, limit: int) -> Tensor:
-        raise NotImplementedError("Variable.count_up_to is not supported.")
+        """Increments this integer variable until ``limit`` (see ``state_ops.count_up_to``)."""
+        return state_ops.count_up_to(self, limit)
 
     def __iter__(self) -> Any:
         raise TypeError("'Variable' object is not iterable.")

@@ -23,9 +23,10 @@ from typing import Any
 
 from trainkit import errors
 from trainkit.client.run_metadata import RunMetadata
-from trainkit.framework.graph import get_default_graph
+from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.training import hook_merge
 from trainkit.training.coordinator import Coordinator
+from trainkit.training.queue_runner import start_queue_runners
 from trainkit.training.session_creators import ChiefSessionCreator, SessionCreator
 from trainkit.training.session_run_hook import (
     SessionRunContext,
@@ -127,6 +128,8 @@ class _MonitoredSession:
                 self._graph.finalize()
                 coord = Coordinator(clean_stop_exception_types=[])
                 self._sess, self._coord = sess, coord
+                if self._graph.get_collection(GraphKeys.QUEUE_RUNNERS):  # as TF1 does
+                    start_queue_runners(sess, coord)
                 for h in self._hooks:
                     h.after_create_session(sess, coord)
                 return

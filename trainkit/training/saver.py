@@ -56,6 +56,7 @@ from trainkit.framework.shapes import TensorShape
 from trainkit.ops.placeholders import placeholder
 from trainkit.training import checkpoint_format as fmt
 from trainkit.training import checkpoint_management as mgmt
+from trainkit.training import save_barrier
 
 _LOG = logging.getLogger("trainkit")
 SAVEABLE_SUFFIX = "/.SAVEABLE"
@@ -390,13 +391,14 @@ class Saver:
         save_dir = os.path.dirname(save_path)
         if save_dir and not os.path.isdir(save_dir):
             raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
-        tensors = dict(zip([n for n, _ in self._variables],
-                           sess.run([v for _, v in self._variables])))
-        for name, obj in self._all_saveables():
-            state = obj.saveable_state(sess)
-            tensors[name + SAVEABLE_SUFFIX] = np.array(sorted(state), dtype=object)
-            for key, value in state.items():
-                tensors[f"{name}{SAVEABLE_SUFFIX}/{key}"] = value
+        with save_barrier.quiesced(self._graph, sess):  # queue runners hold still
+            tensors = dict(zip([n for n, _ in self._variables],
+                               sess.run([v for _, v in self._variables])))
+            for name, obj in self._all_saveables():
+                state = obj.saveable_state(sess)
+                tensors[name + SAVEABLE_SUFFIX] = np.array(sorted(state), dtype=object)
+                for key, value in state.items():
+                    tensors[f"{name}{SAVEABLE_SUFFIX}/{key}"] = value
         meta = None
         if write_meta_graph:
             meta = {"global_step": step, "saved_at": time.time(),

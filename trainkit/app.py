@@ -1,0 +1,8 @@
+"""``trainkit.app`` (``tf.app``): ``run`` and ``flags``. Re-exports only."""
+
+from __future__ import annotations
+
+from trainkit.platform import flags
+from trainkit.platform.app import run
+
+__all__ = ["run", "flags"]

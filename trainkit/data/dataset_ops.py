@@ -1,0 +1,271 @@
+"""More ``Dataset`` sources and transformations, mixed into :class:`Dataset`:
+``from_generator``, ``list_files``, ``shard``, ``flat_map``, ``interleave``,
+``padded_batch`` (TF1 names, signatures and element order).
+
+Example:
+    >>> ds = Dataset.from_generator(lambda: iter(range(5)), tf.int64, [])
+    >>> ds = ds.interleave(lambda x: Dataset.from_tensors(x).repeat(2), cycle_length=2)
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import os
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from trainkit import errors, nest
+from trainkit.client import executor
+from trainkit.data import dataset_stages as ds
+from trainkit.data import pipeline as pl
+from trainkit.framework import conversion
+from trainkit.framework import dtypes as _dt
+from trainkit.framework.graph import get_default_graph
+from trainkit.framework.shapes import TensorShape
+from trainkit.framework.tensor import Tensor
+from trainkit.ops.placeholders import placeholder
+
+AUTOTUNE = -1
+
+
+def flatten_like(types: Any, values: Any, what: str) -> list:
+    """The leaves of ``values`` that correspond to the ``DType`` leaves of ``types``
+    (shapes are lists themselves, so ``nest.flatten`` would split them)."""
+    if isinstance(types, _dt.DType) or not nest.is_nested(types):
+        return [values]
+    if isinstance(types, dict):
+        if not isinstance(values, dict) or sorted(values) != sorted(types):
+            raise ValueError(f"{what} does not match the structure {types!r}")
+        return [v for k in nest.sorted_keys(types) for v in flatten_like(types[k], values[k],
+                                                                         what)]
+    if not isinstance(values, (list, tuple)) or len(values) != len(types):
+        raise ValueError(f"{what} does not match the structure {types!r}")
+    return [v for t, x in zip(types, values) for v in flatten_like(t, x, what)]
+
+
+def _graph_seed(seed: int | None) -> int:
+    graph = get_default_graph()
+    if seed is None and graph.seed is not None:
+        seed = (int(graph.seed) * 1_000_003 + graph.version) % (2**63)
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy % (2**63))
+    return int(seed)
+
+
+def _to_array(value: Any, dt: _dt.DType, shape: TensorShape, i: int) -> np.ndarray:
+    try:
+        arr = (_dt.to_string_array(value) if dt == _dt.string
+               else conversion.value_to_ndarray(value, dt))
+    except (TypeError, ValueError) as e:
+        raise errors.InvalidArgumentError(
+            None, None, f"`generator` yielded an element that could not be converted to the "
+                        f"expected type. The expected type was {dt.name}, but the yielded "
+                        f"element was {value!r} ({e}).") from None
+    if not shape.is_compatible_with(TensorShape(arr.shape)):
+        raise errors.InvalidArgumentError(
+            None, None, f"`generator` yielded an element of shape {tuple(arr.shape)} where an "
+                        f"element of shape {shape} was expected (component {i}).")
+    return arr
+
+
+class DatasetOpsMixin:
+    """The methods this module adds to ``Dataset``."""
+
+    # -- sources ---------------------------------------------------------------------------
+    @classmethod
+    def from_generator(cls, generator: Callable[..., Any], output_types: Any,
+                       output_shapes: Any = None, args: Any = None) -> Any:
+        """Elements produced by calling ``generator(*args)`` (a fresh call per epoch),
+        converted to ``output_types`` and checked against ``output_shapes``.
+
+        Raises:
+            TypeError: ``generator`` is not callable; InvalidArgumentError at run time for
+                an element of the wrong type or shape.
+        """
+        if not callable(generator):
+            raise TypeError("`generator` must be callable.")
+        types = [_dt.as_dtype(t) for t in nest.flatten(output_types)]
+        structure = nest.map_structure(lambda t: None, output_types)
+        if output_shapes is None:
+            shapes = [TensorShape(None)] * len(types)
+        else:
+            shapes = [TensorShape(s) for s in flatten_like(output_types, output_shapes,
+                                                          "output_shapes")]
+        arg_ts = [conversion.convert_to_tensor(a) for a in (args or [])]
+
+        def build(env: Any) -> pl.Stage:
+            arg_values = [env.values[t] for t in arg_ts]
+
+            def convert(value: Any) -> tuple:
+                try:
+                    flat = flatten_like(output_types, value, "The yielded element")
+                except ValueError as e:
+                    raise errors.InvalidArgumentError(None, None, str(e)) from None
+                return tuple(_to_array(v, dt, s, i)
+                             for i, (v, dt, s) in enumerate(zip(flat, types, shapes)))
+
+            return ds.Generator(lambda: generator(*arg_values), convert)
+
+        return cls(structure, list(zip(types, shapes)), arg_ts, build)
+
+    @classmethod
+    def list_files(cls, file_pattern: Any, shuffle: bool | None = None,
+                   seed: int | None = None) -> Any:
+        """File names matching ``file_pattern`` (a glob or a list of globs), shuffled each
+        epoch unless ``shuffle=False``. No match is ``InvalidArgumentError`` when the
+        iterator starts."""
+        pattern_t = file_pattern if isinstance(file_pattern, Tensor) else None
+        shuffle = True if shuffle is None else bool(shuffle)
+        s = _graph_seed(seed)
+
+        def build(env: Any) -> pl.Stage:
+            pats = env.values[pattern_t] if pattern_t is not None else file_pattern
+            pats = [p.decode() if isinstance(p, bytes) else str(p)
+                    for p in np.asarray(pats, dtype=object).reshape(-1)]
+            files = sorted({f for p in pats for f in _glob.glob(p)})
+            if not files:
+                raise errors.InvalidArgumentError(
+                    None, None, f"No files matched pattern: {', '.join(pats)}")
+            arr = _dt.to_string_array(files)
+            src: pl.Stage = pl.SliceSource([arr])
+            return pl.Shuffle(src, len(files), s, True) if shuffle else src
+
+        return cls(None, [(_dt.string, TensorShape([]))],
+                   [pattern_t] if pattern_t is not None else [], build)
+
+    # -- transformations -------------------------------------------------------------------
+    def shard(self, num_shards: int, index: int) -> Any:
+        """Every ``num_shards``-th element, starting at ``index``.
+
+        Raises:
+            InvalidArgumentError: ``num_shards <= 0`` or ``index`` outside
+                ``[0, num_shards)``.
+        """
+        num_shards, index = int(num_shards), int(index)
+        if num_shards <= 0:
+            raise errors.InvalidArgumentError(None, None, f"Number of shards must be greater "
+                                                          f"than zero (currently num_shards = "
+                                                          f"{num_shards}).")
+        if not 0 <= index < num_shards:
+            raise errors.InvalidArgumentError(None, None, f"Index must be between 0 and "
+                                                          f"{num_shards - 1} (currently index "
+                                                          f"= {index}).")
+        return self._chain(lambda s, _env: ds.Shard(s, num_shards, index))
+
+    def interleave(self, map_func: Callable[..., Any], cycle_length: int = AUTOTUNE,
+                   block_length: int = 1, num_parallel_calls: Any = None) -> Any:
+        """Maps each element to a dataset and interleaves them: ``cycle_length`` open at
+        a time, ``block_length`` consecutive elements from each (TF's order).
+
+        Raises:
+            TypeError: ``map_func`` does not return a Dataset; ValueError: bad lengths.
+        """
+        if cycle_length in (None, AUTOTUNE):
+            cycle = os.cpu_count() or 1
+        else:
+            cycle = int(cycle_length)
+        block = int(block_length)
+        if cycle <= 0 or block <= 0:
+            raise ValueError(f"cycle_length and block_length must be positive, got "
+                             f"{cycle_length} and {block_length}")
+        graph = get_default_graph()
+        with graph.name_scope("interleave"):
+            phs = [placeholder(dt, shape, name=f"arg{i}")
+                   for i, (dt, shape) in enumerate(self._specs)]
+            element = nest.pack_sequence_as(self._structure, phs)
+            if isinstance(element, tuple) and not nest.is_namedtuple(element):
+                inner = map_func(*element)
+            else:
+                inner = map_func(element)
+        if not isinstance(inner, DatasetOpsMixin):
+            raise TypeError(f"`map_func` must return a `Dataset` object, got "
+                            f"{type(inner).__name__}.")
+        outer_inputs = list(self._inputs)
+
+        def make(up: pl.Stage, env: Any) -> pl.Stage:
+            feeds = phs + [t for t in env.values if t not in phs]
+            needed = list(inner._inputs)
+            plan = (executor.compile_plan(needed, [], feeds, env.state, env.session)
+                    if needed else None)
+            fixed = [env.values[t] for t in feeds[len(phs):]]
+
+            def make_inner(el: tuple) -> pl.Stage:
+                values = dict(env.values)
+                if plan is not None:
+                    values.update(zip(needed, plan.execute(list(el) + fixed)))
+                return inner._build(type(env)(values, env.session, env.state))
+
+            return ds.Interleave(up, make_inner, cycle, block)
+
+        out = self._chain(make, specs=list(inner._specs), structure=inner._structure,
+                          extra_inputs=[t for t in inner._inputs
+                                        if t not in phs and t not in outer_inputs
+                                        and _outside(t, phs)])
+        return out
+
+    def flat_map(self, map_func: Callable[..., Any]) -> Any:
+        """Maps each element to a dataset and concatenates them in order."""
+        return self.interleave(map_func, cycle_length=1, block_length=1)
+
+    def padded_batch(self, batch_size: int, padded_shapes: Any = None,
+                     padding_values: Any = None, drop_remainder: bool = False) -> Any:
+        """Batches elements, padding each component to ``padded_shapes`` (a ``None`` /
+        -1 dimension pads to the longest element of the batch) with ``padding_values``
+        (default 0, or b"" for strings).
+
+        Raises:
+            ValueError: a non-positive ``batch_size`` or a padded shape that cannot hold
+                the component; InvalidArgumentError at run time for an element larger than
+                its fixed padded shape.
+        """
+        if not isinstance(batch_size, int | np.integer) or batch_size <= 0:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+        types = self.output_types
+        if padded_shapes is None:
+            shapes = [s for _, s in self._specs]
+            if any(s.ndims is None for s in shapes):
+                raise ValueError("padded_shapes is required when a component's rank is "
+                                 "unknown")
+        else:
+            shapes = [TensorShape([None if d == -1 else d for d in
+                                   (s.as_list() if isinstance(s, TensorShape) else list(s))])
+                      for s in flatten_like(types, padded_shapes, "padded_shapes")]
+        for (_, have), want in zip(self._specs, shapes):
+            if have.ndims is not None and (have.ndims != want.ndims or any(
+                    w is not None and h is not None and h > w
+                    for h, w in zip(have.as_list(), want.as_list()))):
+                raise ValueError(f"The padded shape {want} is not compatible with the "
+                                 f"corresponding input component shape {have}.")
+        if padding_values is None:
+            pads = [b"" if dt == _dt.string else 0 for dt, _ in self._specs]
+        else:
+            pads = flatten_like(types, padding_values, "padding_values")
+        pads = [(_dt.to_string_array(p).item() if dt == _dt.string
+                 else conversion.value_to_ndarray(p, dt).item())
+                for p, (dt, _) in zip(pads, self._specs)]
+        lead = int(batch_size) if drop_remainder else None
+        dims = [s.as_list() for s in shapes]
+        out_specs = [(dt, TensorShape([lead] + d)) for (dt, _), d in zip(self._specs, dims)]
+        return self._chain(
+            lambda s, _env: ds.PaddedBatch(s, int(batch_size), dims, pads, drop_remainder),
+            specs=out_specs)
+
+
+def _outside(t: Tensor, phs: list[Tensor]) -> bool:
+    """Whether ``t`` can be computed without the traced placeholders ``phs``."""
+    seen, stack = set(), [t.op]
+    ph_ops = {p.op for p in phs}
+    while stack:
+        op = stack.pop()
+        if op in ph_ops:
+            return False
+        if op in seen:
+            continue
+        seen.add(op)
+        stack.extend(i.op for i in op.inputs)
+    return True
+
+
+__all__ = ["DatasetOpsMixin", "AUTOTUNE", "flatten_like"]

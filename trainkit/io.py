@@ -1,0 +1,20 @@
+"""``trainkit.io`` (``tf.io``): file access, record formats and parsing. Re-exports only."""
+
+from __future__ import annotations
+
+from trainkit.data.decode_ops import decode_csv, decode_raw
+from trainkit.data.io_ops import matching_files, read_file, write_file
+from trainkit.data.parsing_ops import (
+    FixedLenFeature,
+    FixedLenSequenceFeature,
+    VarLenFeature,
+    parse_example,
+    parse_single_example,
+)
+from trainkit.data.tfrecord import (
+    TFRecordCompressionType,
+    TFRecordOptions,
+    TFRecordWriter,
+    tf_record_iterator,
+)
+from trainkit.platform import gfile
