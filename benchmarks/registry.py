@@ -120,6 +120,39 @@ BENCHMARKS: tuple[Benchmark, ...] = (
          Target("chain1k_steady_us_op", 1.5, "<= 1.5 us/op"),
          Target("chain10k_steady_us_op", 1.5, "<= 1.5 us/op"))),
     Benchmark(
+        "loop", "while_loop iteration with a trivial body vs the same adds unrolled",
+        (Case("loop_us_iter", "while_loop: i + 1, x + 1.0", "us/iter"),
+         Case("unrolled_us_op", "unrolled chain of adds", "us/op"),
+         Case("loop_cpu_us_iter", "while_loop, CPU time", "us/iter"),
+         Case("unrolled_cpu_us_op", "unrolled chain, CPU time", "us/op")),
+        _graph_impls("benchmarks.bench_loop", numpy=False),
+        (Target("loop_cpu_us_iter", 1.0, "<= TF1 time", "tf1"),)),
+    Benchmark(
+        "lstm", "LSTM batch 32, 128 units, 50 steps, depth 64, Adam: static vs dynamic_rnn",
+        (Case("static_steps_s", "static_rnn (unrolled)", _STEPS, True),
+         Case("dynamic_steps_s", "dynamic_rnn (while_loop)", _STEPS, True),
+         Case("static_cpu_ms", "static_rnn, CPU time per step", "ms"),
+         Case("dynamic_cpu_ms", "dynamic_rnn, CPU time per step", "ms")),
+        {"trainkit": "benchmarks.bench_lstm:trainkit", "tf1": "benchmarks.bench_lstm:tf1",
+         "torch": "benchmarks.bench_lstm:torch_lstm"},
+        (Target("static_steps_s", 1.0, ">= TF1 speed", "tf1"),
+         Target("dynamic_steps_s", 1.0, ">= TF1 speed", "tf1"),
+         Target("static_cpu_ms", 1.0, "<= TF1 CPU time", "tf1"),
+         Target("dynamic_cpu_ms", 1.0, "<= TF1 CPU time", "tf1"))),
+    Benchmark(
+        "allreduce", "trainkit.distributed on 2 ranks (numpy = raw mpi4py Allreduce)",
+        tuple(Case(f"ar_{k}_us", f"allreduce {label} float32", _US) for k, label in
+              (("1k", "1 KiB"), ("64k", "64 KiB"), ("1m", "1 MiB"), ("16m", "16 MiB")))
+        + (Case("ar_16m_gbs", "allreduce 16 MiB bandwidth", "GB/s", True),
+           Case("mlp_1rank_steps_s", "quickstart MLP, 1 rank", _STEPS, True),
+           Case("mlp_2rank_steps_s", "quickstart MLP, 2 ranks (each)", _STEPS, True),
+           Case("mlp_2rank_compute_ms", "2 ranks: compute per step", "ms"),
+           Case("mlp_2rank_comm_ms", "2 ranks: allreduce per step", "ms")),
+        {"trainkit": "benchmarks.bench_allreduce:trainkit",
+         "numpy": "benchmarks.bench_allreduce:numpy"},
+        tuple(Target(k, 1 / 1.1, "overhead <= 10% of raw mpi4py", "numpy")
+              for k in ("ar_1m_us", "ar_16m_us"))),
+    Benchmark(
         "import", "import in a fresh process (tf1 = import tensorflow)",
         (Case("import_s", "import time", "s"),
          Case("rss_mb", "RSS after import", "MiB")),

@@ -16,7 +16,10 @@ ALLOWED = {
     # summary builds only on ops; training uses it for Scaffold's default summary_op.
     "summary": BASE | {"framework", "ops", "client", "summary"},
     "training": BASE | {"framework", "ops", "client", "autodiff", "summary", "training"},
-    "hooks": BASE | {"framework", "ops", "client", "autodiff", "training", "summary", "hooks"},
+    "distributed": BASE | {"framework", "ops", "client", "autodiff", "training", "summary",
+                           "distributed"},
+    "hooks": BASE | {"framework", "ops", "client", "autodiff", "training", "summary",
+                     "distributed", "hooks"},
     # data sits below summary in DESIGN.md; it reuses summary's CRC-32C for TFRecords.
     "data": BASE | {"framework", "ops", "client", "autodiff", "training", "summary", "data"},
     # program plumbing (tf.app/flags/gfile/logging) stands alone below the façades.

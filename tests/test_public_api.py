@@ -166,6 +166,38 @@ def test_constants_have_tf_values():
     assert tk.LOGGER_NAMES == ("trainkit",)
 
 
+# Issue 12 (helper `surface`): model pieces, graphs in and out, TF1 shape idioms.
+SURFACE_API = {
+    'trainkit': ('Dimension', 'dimension_value', 'dimension_at_index', 'import_graph_def',
+                 'random_crop', 'image', 'graph_util', 'glorot_uniform_initializer',
+                 'glorot_normal_initializer', 'variance_scaling_initializer'),
+    'trainkit.nn': ('zero_fraction', 'batch_normalization', 'moments', 'conv2d_transpose',
+                    'atrous_conv2d'),
+    'trainkit.layers': ('conv2d_transpose', 'average_pooling2d', 'Layer', 'Dense', 'Conv2D',
+                        'Conv2DTranspose', 'MaxPooling2D', 'AveragePooling2D', 'Dropout',
+                        'BatchNormalization', 'Flatten'),
+    'trainkit.image': ('random_flip_left_right', 'random_flip_up_down', 'random_brightness',
+                       'random_contrast', 'per_image_standardization',
+                       'resize_image_with_crop_or_pad', 'resize_images', 'central_crop',
+                       'convert_image_dtype', 'ResizeMethod.BILINEAR',
+                       'ResizeMethod.NEAREST_NEIGHBOR'),
+    'trainkit.train': ('ExponentialMovingAverage', 'FtrlOptimizer',
+                       'ProximalGradientDescentOptimizer', 'export_meta_graph',
+                       'import_meta_graph', 'write_graph'),
+    'trainkit.graph_util': ('convert_variables_to_constants', 'extract_sub_graph'),
+}
+
+
+@pytest.mark.parametrize("module", sorted(SURFACE_API))
+def test_surface_names_exist(module):
+    mod = importlib.import_module(module)
+    for dotted in SURFACE_API[module]:
+        obj = mod
+        for part in dotted.split("."):
+            assert hasattr(obj, part), f"{module} lacks {dotted}"
+            obj = getattr(obj, part)
+
+
 def test_lazy_submodules_exist_and_cover_every_facade():
     """``tk.<name>`` works for every listed submodule, and every façade module is listed."""
     import importlib
@@ -182,3 +214,16 @@ def test_lazy_submodules_exist_and_cover_every_facade():
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'not_a_module'"):
         tk.not_a_module  # noqa: B018
+
+
+LOOP_NAMES = {
+    "trainkit": ("while_loop", "TensorArray", "map_fn", "scan", "foldl", "foldr", "reverse",
+                 "reverse_sequence", "resource", "variant"),
+    "trainkit.nn": ("dynamic_rnn", "bidirectional_dynamic_rnn"),
+}
+
+
+@pytest.mark.parametrize("module", sorted(LOOP_NAMES))
+def test_loop_names_exist(module):
+    mod = importlib.import_module(module)
+    assert [n for n in LOOP_NAMES[module] if not hasattr(mod, n)] == []

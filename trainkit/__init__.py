@@ -27,6 +27,7 @@ from trainkit.framework.conversion import (
     register_tensor_conversion_function,
 )
 from trainkit.framework.default_session import get_default_session
+from trainkit.framework.dimension import Dimension, dimension_at_index, dimension_value
 from trainkit.framework.dtypes import (
     DType,
     as_dtype,
@@ -39,9 +40,11 @@ from trainkit.framework.dtypes import (
     int16,
     int32,
     int64,
+    resource,
     string,
     uint8,
     uint16,
+    variant,
 )
 from trainkit.framework.dtypes import (
     bool_ as bool,  # noqa: A001 - TF's public name
@@ -120,6 +123,11 @@ from trainkit.ops.control_flow_ops import (  # noqa: A004 - TF's public name (tu
     no_op,
     tuple,
 )
+
+# -- loops: while_loop, TensorArray, map_fn/scan/foldl/foldr ------------------------------
+from trainkit.ops.functional_ops import foldl, foldr, map_fn, scan
+from trainkit.ops.graph_import import import_graph_def
+from trainkit.ops.image_ops import random_crop
 from trainkit.ops.init_ops import (
     constant_initializer,
     glorot_normal_initializer,
@@ -213,6 +221,7 @@ from trainkit.ops.random_ops import (
     truncated_normal,
 )
 from trainkit.ops.script_ops import numpy_function, py_func
+from trainkit.ops.sequence_ops import reverse, reverse_sequence
 from trainkit.ops.session_ops import (
     delete_session_tensor,
     get_session_handle,
@@ -241,6 +250,7 @@ from trainkit.ops.state_ops import (
     trainable_variables,
     variables_initializer,
 )
+from trainkit.ops.tensor_array_ops import TensorArray
 from trainkit.ops.variable_scope import (
     AUTO_REUSE,
     VariableScope,
@@ -251,6 +261,7 @@ from trainkit.ops.variable_scope import (
     variable_scope,
 )
 from trainkit.ops.variables import Variable, VariableAggregation, VariableSynchronization
+from trainkit.ops.while_loop import while_loop
 from trainkit.training.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 
 LOGGER_NAMES = ("trainkit",)
@@ -261,7 +272,7 @@ __version__ = "0.1.0"
 _LAZY_SUBMODULES = {
     "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
     "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
-    "app", "flags", "gfile", "logging", "io", "python_io",
+    "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util",
 }
 
 

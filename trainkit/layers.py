@@ -6,7 +6,18 @@ Example:
 
 from __future__ import annotations
 
-from trainkit.ops.layers_impl.conv import conv2d, max_pooling2d
+from trainkit.ops.layers_impl.classes import (
+    AveragePooling2D,
+    BatchNormalization,
+    Conv2D,
+    Conv2DTranspose,
+    Dense,
+    Dropout,
+    Flatten,
+    Layer,
+    MaxPooling2D,
+)
+from trainkit.ops.layers_impl.conv import average_pooling2d, conv2d, conv2d_transpose, max_pooling2d
 from trainkit.ops.layers_impl.core import dense, dropout, flatten
 from trainkit.ops.layers_impl.normalization import batch_normalization
 from trainkit.ops.regularizers import l1_regularizer, l2_regularizer

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from trainkit import rnn_cell  # tk.nn.rnn_cell.BasicLSTMCell & co.
 from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
+from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
+from trainkit.ops.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn
 from trainkit.ops.nn_activations import (
     bias_add,
     elu,
@@ -25,4 +27,5 @@ from trainkit.ops.nn_losses_ops import (
     sparse_softmax_cross_entropy_with_logits,
 )
 from trainkit.ops.nn_ops import dropout, moments, sigmoid, tanh
+from trainkit.ops.nn_stats_ops import batch_normalization, zero_fraction
 from trainkit.ops.rnn.static_rnn import static_bidirectional_rnn, static_rnn

@@ -54,11 +54,14 @@ from trainkit.training.learning_rate import (  # noqa: F401
     piecewise_constant,
     polynomial_decay,
 )
+from trainkit.training.meta_graph import export_meta_graph, write_graph  # noqa: F401
+from trainkit.training.meta_graph_import import import_meta_graph  # noqa: F401
 from trainkit.training.monitored_session import (  # noqa: F401
     MonitoredSession,
     SingularMonitoredSession,
     StepContext,
 )
+from trainkit.training.moving_averages import ExponentialMovingAverage  # noqa: F401
 from trainkit.training.optimizer import Optimizer  # noqa: F401
 from trainkit.training.optimizers import (  # noqa: F401
     AdadeltaOptimizer,
@@ -67,6 +70,10 @@ from trainkit.training.optimizers import (  # noqa: F401
     GradientDescentOptimizer,
     MomentumOptimizer,
     RMSPropOptimizer,
+)
+from trainkit.training.proximal_optimizers import (  # noqa: F401
+    FtrlOptimizer,
+    ProximalGradientDescentOptimizer,
 )
 from trainkit.training.queue_runner import (  # noqa: F401
     QueueRunner,

@@ -69,7 +69,7 @@ def test_error_order_key_then_value_then_shape(sess):
         sess.run(y, {"nope:0": [1, 2]})
     with pytest.raises(TypeError, match="Cannot interpret feed_dict key"):
         sess.run(y, {3: [1, 2]})
-    with pytest.raises(TypeError, match="cannot be a tk.Tensor"):
+    with pytest.raises(TypeError, match="cannot be a tf.Tensor"):
         sess.run(y, {x: tk.constant([1, 2])})
     s = tk.placeholder(tk.int32, [], name="s")
     with pytest.raises(TypeError, match="not compatible with Tensor type int32"):
@@ -103,3 +103,12 @@ def test_static_shape_refinement_is_enforced(sess):
     x.set_shape([3])
     with pytest.raises(ValueError, match="Cannot feed value of shape"):
         sess.run(y, {x: np.ones((2, 2))})
+
+
+def test_feeding_a_tensor_is_tfs_type_error():
+    a = tk.placeholder(tk.float32, [], name="a")
+    c = a + 1.0
+    with tk.Session() as sess:
+        with pytest.raises(TypeError, match="The value of a feed cannot be a tf.Tensor object"):
+            sess.run(c, {a: tk.constant(1.0)})
+        assert sess.run(c, {a: 1.0}) == 2.0  # the session stays usable

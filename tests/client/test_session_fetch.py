@@ -105,3 +105,13 @@ def test_unfetchable_op(sess):
     tk.get_default_graph().prevent_fetching(c.op)
     with pytest.raises(ValueError, match="not fetchable"):
         sess.run(c)
+
+
+def test_fetch_and_feed_names_given_as_bytes():
+    a = tk.placeholder(tk.float32, [], name="a")
+    c = tk.add(a, 1.0, name="c")
+    with tk.Session() as sess:
+        assert sess.run(b"c:0", {b"a:0": 2.0}) == 3.0
+        out = sess.run({"t": b"c:0", "op": b"c"}, {a: 1.0})
+    assert out == {"t": 2.0, "op": None}
+    assert tk.get_default_graph().as_graph_element(b"c:0") is c

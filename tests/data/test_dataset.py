@@ -124,3 +124,31 @@ def test_iterator_state_resumes_exactly_mid_epoch():
         it.restore_saveable_state(s, saved)
         rest = [s.run(el).tolist() for _ in range(9)]
     assert first + rest == straight
+
+
+def _all_elements(nxt):
+    out = []
+    with tk.Session() as sess:
+        while True:
+            try:
+                out.append(sess.run(nxt))
+            except tk.errors.OutOfRangeError:
+                return out
+
+
+def test_python_lists_are_values_not_structures():
+    # tf.data converts a Python list to one tensor; tuples and dicts stay structures.
+    ds = tk.data.Dataset.from_tensor_slices([1, 2, 3])
+    assert ds.output_types is tk.int32 and ds.output_shapes.as_list() == []
+    assert [int(v) for v in _all_elements(ds.make_one_shot_iterator().get_next())] == [1, 2, 3]
+    d2 = tk.data.Dataset.from_tensor_slices({"x": [[1.0, 2.0], [3.0, 4.0]], "y": [0, 1]})
+    got = _all_elements(d2.make_one_shot_iterator().get_next())
+    assert len(got) == 2 and got[1]["y"] == 1 and got[1]["x"].dtype == np.float32
+    np.testing.assert_array_equal(got[1]["x"], [3.0, 4.0])
+    d3 = tk.data.Dataset.from_tensors([[1, 2], [3, 4]])
+    (only,) = _all_elements(d3.make_one_shot_iterator().get_next())
+    np.testing.assert_array_equal(only, [[1, 2], [3, 4]])
+    d4 = tk.data.Dataset.from_tensor_slices(([1, 2], ["a", "b"]))
+    assert _all_elements(d4.make_one_shot_iterator().get_next())[1] == (2, b"b")
+    with pytest.raises(ValueError, match="must match"):
+        tk.data.Dataset.from_tensor_slices({"x": [1, 2], "y": [1, 2, 3]})

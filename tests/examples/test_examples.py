@@ -154,6 +154,13 @@ def check_early_stopping_eval(script: Path, tmp: Path) -> None:
     assert {"validation/loss", "validation/accuracy"} <= scalar_tags(events(logdir))
 
 
+def check_horovod_digits(script: Path, tmp: Path) -> None:
+    # One process (size 1); the 2-rank run is in tests/distributed/test_mpi_programs.py.
+    out = run(script, ["--steps", "60", "--checkpoint-dir", str(tmp / "ck")], tmp)
+    assert number(r"ranks 1: test accuracy ([\d.]+)", out) > 0.6  # chance is 0.1
+    assert (tmp / "ck" / "model.ckpt-60.index").exists()
+
+
 CHECKS: dict[str, Callable[[Path, Path], None]] = {
     name[len("check_"):]: fn for name, fn in globals().items() if name.startswith("check_")}
 

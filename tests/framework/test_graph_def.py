@@ -14,7 +14,8 @@ CPU = "/job:localhost/replica:0/task:0/device:CPU:0"
 
 
 def tb_nodes(graph, add_shapes=True):
-    data = graph.as_graph_def(add_shapes=add_shapes).SerializeToString()
+    # The TensorBoard form (what FileWriter writes): small attrs only.
+    data = gdef.graph_def_of(graph, add_shapes=add_shapes).SerializeToString()
     return {n.name: n for n in tb_graph_pb2.GraphDef.FromString(data).node}
 
 
@@ -121,3 +122,16 @@ def test_summary_ops_appear_in_the_graph():
     nodes = tb_nodes(tk.get_default_graph())
     assert nodes["loss"].op == "ScalarSummary" and list(nodes["loss"].input) == ["l"]
     assert nodes["loss"].attr["tag"].s == b"loss"
+
+
+def test_as_graph_def_is_complete():
+    # Graph.as_graph_def keeps every constant and attribute (for import_graph_def).
+    g = tk.Graph()
+    with g.as_default():
+        tk.constant(np.arange(300, dtype=np.float32).reshape(3, 100), name="big")
+    node = {n.name: n for n in tb_graph_pb2.GraphDef.FromString(
+        g.as_graph_def().SerializeToString()).node}["big"]
+    t = node.attr["value"].tensor
+    np.testing.assert_array_equal(np.frombuffer(t.tensor_content, np.float32),
+                                  np.arange(300, dtype=np.float32))
+    assert list(node.attr["_output_types"].list.type) == [1]

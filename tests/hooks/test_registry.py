@@ -62,7 +62,7 @@ _ALLOWED = ("trainkit.training.session_run_hook", "trainkit.training.training_ut
             "trainkit.errors", "trainkit.nest", "trainkit.framework.graph",
             "trainkit.framework.tensor", "trainkit.framework.topo",
             "trainkit.client.run_metadata",
-            "trainkit.client.timeline")
+            "trainkit.client.timeline", "trainkit.distributed")
 
 
 def test_hooks_import_only_public_modules():

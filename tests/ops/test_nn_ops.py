@@ -346,3 +346,24 @@ def test_max_pool2d_int_args_and_nchw():
     np.testing.assert_allclose(run(y), ref.transpose(0, 3, 1, 2), rtol=1e-6)
     with pytest.raises(ValueError, match="batch and depth"):
         tk.nn.max_pool(tk.zeros([1, 4, 4, 1]), [2, 2, 2, 1], [1, 1, 1, 1], "SAME")
+
+
+@pytest.mark.parametrize("fn", [tk.nn.softmax_cross_entropy_with_logits_v2,
+                                tk.nn.softmax_cross_entropy_with_logits])
+def test_softmax_xent_casts_labels_to_logits_dtype(fn):
+    # TF casts labels (float64 NumPy one-hots are the usual case) to the logits' dtype.
+    logits = tk.constant([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]], dtype=tk.float32)
+    lab64 = np.array([[0.0, 1.0, 0.0], [0.2, 0.0, 0.8]])
+    loss = fn(labels=lab64, logits=logits)
+    loss_int = fn(labels=tk.constant([[0, 1, 0], [0, 0, 1]]), logits=logits)
+    assert loss.dtype is tk.float32 and loss_int.dtype is tk.float32
+    g = tk.gradients(tk.reduce_sum(loss), logits)[0]
+    with tk.Session() as sess:
+        out, out_int, gv = sess.run([loss, loss_int, g])
+    x = np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
+    logp = x - np.log(np.exp(x).sum(1, keepdims=True))
+    np.testing.assert_allclose(out, -(lab64 * logp).sum(1), rtol=1e-6)
+    np.testing.assert_allclose(out_int, [-logp[0, 1], -logp[1, 2]], rtol=1e-6)
+    np.testing.assert_allclose(gv, np.exp(logp) - lab64, rtol=1e-5, atol=1e-7)
+    with pytest.raises(TypeError, match="labels must be numeric"):
+        fn(labels=tk.constant([["a", "b", "c"]] * 2), logits=logits)

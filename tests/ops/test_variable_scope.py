@@ -121,7 +121,8 @@ def test_initializers_constants_and_defaults():
         d = tk.get_variable("d", initializer=np.arange(3.0))
         f = tk.get_variable("f", [2], initializer=tk.zeros_initializer)  # a class
     e = tk.get_variable("e", [2], dtype=tk.int32)
-    assert c.dtype is tk.int32 and d.dtype is tk.float32
+    # A value initializer keeps its own dtype (TF 2.21: np.arange(3.0) -> float64).
+    assert c.dtype is tk.int32 and d.dtype is tk.float64
     with tk.Session() as sess:
         sess.run(tk.global_variables_initializer())
         va, vb, vc, vd, ve, vf = sess.run([a, b, c, d, e, f])
@@ -202,3 +203,26 @@ def test_variable_scope_ignores_name_scope_for_variable_names():
 def test_partitioner_is_ignored():
     v = tk.get_variable("p", [4, 2], partitioner=lambda shape, dtype: [2, 1])
     assert v.shape.as_list() == [4, 2]
+
+
+def test_value_initializer_dtype_follows_the_value_as_in_tf():
+    # Observed with TensorFlow 2.21 (tf.compat.v1.get_variable).
+    with tk.variable_scope("s", dtype=tk.float64):
+        zero = tk.get_variable("zero", initializer=0)
+        half = tk.get_variable("half", initializer=0.5)
+    pair = tk.get_variable("pair", initializer=[1, 2])
+    same = tk.get_variable("same", initializer=0, dtype=tk.int32)
+    assert (zero.dtype, half.dtype, pair.dtype, same.dtype) == (
+        tk.int32, tk.float32, tk.int32, tk.int32)
+    assert zero.shape.as_list() == [] and pair.shape.as_list() == [2]
+    inc = tk.assign_add(zero, 2)
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        out = sess.run(inc)
+    assert out == 2 and out.dtype == np.int32
+    with pytest.raises(ValueError, match="Initializer type 'int32' and explicit dtype "
+                                         "'int64' don't match"):
+        tk.get_variable("bad", initializer=0, dtype=tk.int64)
+    with pytest.raises(ValueError, match="Initializer type 'float64' and explicit dtype "
+                                         "'float32' don't match"):
+        tk.get_variable("bad2", initializer=np.zeros(2), dtype=tk.float32)

@@ -51,19 +51,23 @@ def test_save_writes_files_state_and_returns_prefix(tmp_path, model):
     assert path == str(tmp_path / "model.ckpt-7")
     for suffix in (".index", ".data-00000-of-00001", ".meta"):
         assert os.path.isfile(path + suffix)
-    assert cr.list_variables(path) == [
-        ("_trainkit/random_state/.SAVEABLE", [1]),
-        ("_trainkit/random_state/.SAVEABLE/json", []),
-        ("dense/b", [2]), ("w", [2, 3])]
+    # Internal state (random-op generators) is saved but not listed as a variable.
+    assert cr.list_variables(path) == [("dense/b", [2]), ("w", [2, 3])]
+    assert cr.NewCheckpointReader(path).has_tensor("_trainkit/random_state/.SAVEABLE/json")
     np.testing.assert_array_equal(cr.load_variable(path, "w"), [[0, 1, 2], [3, 4, 5]])
     assert cr.load_variable(path, "dense/b").dtype == np.int64
     assert (tmp_path / "checkpoint").read_text().splitlines()[:2] == [
         'model_checkpoint_path: "model.ckpt-7"', 'all_model_checkpoint_paths: "model.ckpt-7"']
     assert cm.latest_checkpoint(str(tmp_path)) == path
-    meta = cf.read_meta(path)
-    assert meta["global_step"] == 7
-    assert meta["variables"] == {"dense/b": {"dtype": "int64", "shape": [2]},
-                                 "w": {"dtype": "float32", "shape": [2, 3]}}
+    # The .meta file is a real MetaGraphDef: the graph, its variables and the saver.
+    from trainkit.training.meta_graph import read_meta_graph_file
+
+    meta = read_meta_graph_file(path + ".meta")
+    assert meta.saver_def.restore_op_name == "save/restore_all"
+    assert meta.saver_def.filename_tensor_name == "save/filename:0"
+    names = [n.name for n in meta.graph_def.node]
+    assert "w" in names and "dense/b" in names
+    assert len(meta.collection_def["variables"].bytes_list.value) == 2
 
 
 def test_global_step_forms(tmp_path, model):
@@ -272,9 +276,11 @@ def test_saveable_objects_in_collection_are_saved_and_restored(tmp_path, model):
 def test_missing_saveable_is_not_found(tmp_path, model):
     sess = _session()
     path = Saver().save(sess, str(tmp_path / "m"))
-    tk.get_default_graph().add_to_collection(GraphKeys.SAVEABLE_OBJECTS, _Position("it"))
+    pos = _Position("it")
+    tk.get_default_graph().add_to_collection(GraphKeys.SAVEABLE_OBJECTS, pos)
     with pytest.raises(errors.NotFoundError, match=r"Key it/\.SAVEABLE not found"):
-        Saver().restore(sess, path)
+        Saver([pos]).restore(sess, path)
+    Saver().restore(sess, path)  # a default Saver restores what the checkpoint holds
 
 
 def test_random_state_resumes_exactly(tmp_path):
@@ -427,3 +433,77 @@ def test_sigkill_during_saves_keeps_a_restorable_latest(tmp_path):
             Saver().restore(sess, latest)
             assert sess.run(gs) == step and np.all(sess.run(w) == step)
         last = step
+
+
+def _train_checkpoint(tmp_path):
+    """A training graph's checkpoint: input iterator, dropout RNG, Adam slots, step."""
+    x = np.arange(60, dtype=np.float32).reshape(20, 3) / 60.0
+    y = x.sum(1, keepdims=True)
+    g = tk.Graph()
+    with g.as_default():
+        ds = tk.data.Dataset.from_tensor_slices((x, y)).shuffle(20, seed=1).repeat().batch(4)
+        xb, yb = ds.make_one_shot_iterator().get_next()
+        with tk.variable_scope("m"):
+            pred = tk.layers.dense(tk.nn.dropout(xb, rate=0.5), 1, name="d")
+        loss = tk.reduce_mean((pred - yb) ** 2)
+        gs = tk.train.get_or_create_global_step()
+        train = tk.train.AdamOptimizer(0.1).minimize(loss, global_step=gs)
+        with tk.Session() as sess:
+            sess.run(tk.global_variables_initializer())
+            for _ in range(3):
+                sess.run(train)
+            path = Saver().save(sess, str(tmp_path / "m"), global_step=gs)
+            kernel = sess.run(g.get_tensor_by_name("m/d/kernel:0"))
+    return path, x, kernel
+
+
+def test_training_checkpoint_restores_into_eval_and_predict_graphs(tmp_path):
+    path, x, kernel = _train_checkpoint(tmp_path)
+    # Eval graph: its own (different) input iterator, no optimizer slots, no global step.
+    g = tk.Graph()
+    with g.as_default():
+        xe = tk.data.Dataset.from_tensor_slices(x[:5]).batch(5).make_one_shot_iterator()
+        with tk.variable_scope("m"):
+            out = tk.layers.dense(xe.get_next(), 1, name="d")
+        with tk.Session() as sess:
+            Saver().restore(sess, path)
+            np.testing.assert_array_equal(
+                sess.run(g.get_tensor_by_name("m/d/kernel:0")), kernel)
+            assert sess.run(out).shape == (5, 1)  # the eval pipeline starts at its beginning
+    # Predict graph: a placeholder, no iterator at all.
+    g = tk.Graph()
+    with g.as_default():
+        xp = tk.placeholder(tk.float32, [None, 3])
+        with tk.variable_scope("m"):
+            tk.layers.dense(xp, 1, name="d")
+        with tk.Session() as sess:
+            Saver().restore(sess, path)
+            np.testing.assert_array_equal(
+                sess.run(g.get_tensor_by_name("m/d/kernel:0")), kernel)
+
+
+def test_explicit_saveable_that_does_not_fit_is_an_error(tmp_path):
+    path, x, _ = _train_checkpoint(tmp_path)
+    g = tk.Graph()
+    with g.as_default():
+        it = tk.data.Dataset.from_tensor_slices(x).batch(5).make_one_shot_iterator()
+        it.get_next()
+        with tk.Session() as sess:
+            with pytest.raises(errors.InvalidArgumentError, match="does not fit"):
+                Saver([it]).restore(sess, path)
+
+
+def test_internal_state_is_not_listed_as_variables(tmp_path):
+    path, _, _ = _train_checkpoint(tmp_path)
+    names = [n for n, _ in cr.list_variables(path)]
+    assert names == ["beta1_power", "beta2_power", "global_step", "m/d/bias", "m/d/bias/Adam",
+                     "m/d/bias/Adam_1", "m/d/kernel", "m/d/kernel/Adam", "m/d/kernel/Adam_1"]
+    reader = cr.NewCheckpointReader(path)
+    assert set(reader.get_variable_to_dtype_map()) == set(names)
+    assert b".SAVEABLE" not in reader.debug_string()
+    assert reader.has_tensor("_trainkit/random_state/.SAVEABLE")  # still saved for resume
+    g = tk.Graph()
+    with g.as_default():
+        tk.random_normal([2])
+        tk.Variable(1.0, name="v")
+        assert [v.op.name for v in tk.global_variables()] == ["v"]

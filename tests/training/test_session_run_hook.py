@@ -97,3 +97,13 @@ def test_other_error_skips_end_and_aborts():
             log.clear()
             sess.run(x)  # unfed placeholder
     assert log == ["before_run", ("abort", "InvalidArgumentError")]
+
+
+def test_context_built_directly_with_no_original_args():
+    # Hook tests and user code build contexts as TF's tests do.
+    with tk.Session() as sess:
+        ctx = tk.train.SessionRunContext(original_args=None, session=sess)
+        assert ctx.original_args is None and ctx.session is sess
+        assert not ctx.stop_requested
+        ctx.request_stop()
+        assert ctx.stop_requested

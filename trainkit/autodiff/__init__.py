@@ -6,7 +6,13 @@ imports it, so ``import trainkit`` is enough).
 
 from __future__ import annotations
 
-from trainkit.autodiff import array_grad, math_grad, nn_grad  # noqa: F401 - register rules
+from trainkit.autodiff import (  # noqa: F401 - importing them registers the rules
+    array_grad,
+    math_grad,
+    nn_grad,
+    tensor_array_grad,
+    while_grad,
+)
 from trainkit.autodiff.gradients import AggregationMethod, UnconnectedGradients, gradients
 
 __all__ = ["gradients", "AggregationMethod", "UnconnectedGradients"]

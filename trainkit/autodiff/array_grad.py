@@ -114,7 +114,7 @@ def _concat_grad(op: Operation, grad: Tensor) -> list:
                          "for a negative axis.")
     if ax < 0:
         ax += rank
-    dims = [v.shape[ax] if v.shape.ndims is not None else None for v in values]
+    dims = [v.shape.as_list()[ax] if v.shape.ndims is not None else None for v in values]
     sizes: Any = dims if all(d is not None for d in dims) else array_ops.stack(
         [array_ops.shape(v)[ax] for v in values])
     return array_ops.split(grad, sizes, axis=ax, num=len(values)) + [None]

@@ -74,6 +74,9 @@ class OptimizerConfig:
     decay: float = 0.9
     rho: float = 0.95
     clip_global_norm: float = 0.0
+    # Under mpiexec: multiply learning_rate by the number of ranks (Horovod's habit for a
+    # global batch N times larger); false keeps N ranks x batch b == 1 process x N*b.
+    scale_learning_rate_by_ranks: bool = False
 
 
 @dataclass

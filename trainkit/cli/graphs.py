@@ -16,6 +16,8 @@ from trainkit.cli import plugins
 from trainkit.cli.config import Config
 from trainkit.cli.inputs import Splits
 from trainkit.cli.models import get_model
+from trainkit.distributed import BroadcastGlobalVariablesHook, DistributedOptimizer
+from trainkit.distributed import basics as hvd
 
 
 def optimizer(cfg: Config, lr: Any) -> Any:
@@ -46,6 +48,8 @@ def learning_rate(cfg: Config, global_step: Any) -> Any:
 
 def _schedule(cfg: Config, global_step: Any) -> Any:
     s, lr0 = cfg.schedule, cfg.optimizer.learning_rate
+    if cfg.optimizer.scale_learning_rate_by_ranks:
+        lr0 *= hvd.size_or_one()
     if s.type == "constant":
         lr = tk.constant(lr0, dtype=tk.float32)
     elif s.type == "exponential_decay":
@@ -139,6 +143,7 @@ def build_train_graph(cfg: Config, splits: Splits, hook_specs: list, steps: int,
         tk.set_random_seed(cfg.run.seed)
         gs = tk.train.get_or_create_global_step()
         ds = (tk.data.Dataset.from_tensor_slices((splits.x_train, splits.y_train))
+              .shard(hvd.size_or_one(), hvd.rank_or_zero())  # each rank its own part
               .shuffle(cfg.data.shuffle_buffer, seed=cfg.data.seed).repeat()
               .batch(cfg.data.batch_size))
         x, y = ds.make_one_shot_iterator().get_next()
@@ -148,6 +153,8 @@ def build_train_graph(cfg: Config, splits: Splits, hook_specs: list, steps: int,
         loss = tk.identity(loss + reg, name="loss")
         lr = learning_rate(cfg, gs)
         opt = optimizer(cfg, lr)
+        if hvd.size_or_one() > 1:  # gradients averaged over the ranks (one fused op)
+            opt = DistributedOptimizer(opt)
         grads_and_vars = opt.compute_gradients(loss)
         if cfg.optimizer.clip_global_norm > 0:
             grads, tvars = zip(*grads_and_vars)
@@ -177,16 +184,23 @@ def build_train_graph(cfg: Config, splits: Splits, hook_specs: list, steps: int,
         user_hooks = [plugins.instantiate(cls, args, graph, inject, f"hooks[{i}]")
                       for i, (cls, args) in enumerate(hook_specs)]
         stopper = StopOnSignal()
-        hooks = [tk.train.StopAtStepHook(last_step=steps), tk.train.NanTensorHook(loss),
-                 tk.train.ProgressBarHook(last_step=steps, tensors={"loss": loss, **named},
-                                          disable=None if show is None else not show),
-                 stopper]
-        if cfg.run.log_every_steps:
+        # Under mpiexec the other ranks only compute: rank 0 shows, logs, evaluates and
+        # runs the user's hooks, whose stop requests stop every rank (RankSyncHook).
+        first = hvd.rank_or_zero() == 0
+        hooks = [tk.train.StopAtStepHook(last_step=steps), tk.train.NanTensorHook(loss)]
+        if first:
+            hooks.append(tk.train.ProgressBarHook(
+                last_step=steps, tensors={"loss": loss, **named},
+                disable=None if show is None else not show))
+        hooks.append(stopper)
+        if hvd.size_or_one() > 1:
+            hooks.append(BroadcastGlobalVariablesHook(0))
+        if cfg.run.log_every_steps and first:
             hooks.append(tk.train.LoggingTensorHook(
                 {"step": gs, "loss": loss, **named}, every_n_iter=cfg.run.log_every_steps))
-        if eval_hook is not None:
+        if eval_hook is not None and first:
             hooks.append(eval_hook)  # before user hooks, so early stopping sees fresh metrics
-        hooks += user_hooks
+        hooks += user_hooks if first else []
         scaffold = tk.train.Scaffold(saver=tk.train.Saver(max_to_keep=cfg.run.max_to_keep))
     return TrainGraph(graph, train_op, hooks, scaffold, stopper, cfg, run_dir, steps)
 

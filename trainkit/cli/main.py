@@ -115,6 +115,7 @@ def _console_logging() -> Iterator[None]:
 
 def _cmd_train(args: argparse.Namespace) -> int:
     from trainkit.cli import runner
+    from trainkit.distributed.basics import rank_or_zero
 
     cfg = load_config(args.config, args.overrides)
     if args.max_steps is not None and args.max_steps <= 0:
@@ -122,6 +123,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if args.logdir:
         cfg.run.logdir = args.logdir
     res = runner.train(cfg, max_steps=args.max_steps, progress=args.progress)
+    if rank_or_zero() != 0:  # under mpiexec, rank 0 reports for the job
+        return EXIT_INTERRUPTED if res.interrupted else EXIT_OK
     print(_summary_line(cfg.name, res))
     print("  eval:        " + ", ".join(f"{k} = {v:.4f}" for k, v in res.metrics.items()))
     print(f"  checkpoint:  {res.checkpoint}")

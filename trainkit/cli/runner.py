@@ -20,6 +20,7 @@ from trainkit.cli.config import Config, ConfigError, resolve_path
 from trainkit.cli.graphs import TrainGraph, build_train_graph, eval_metrics
 from trainkit.cli.inputs import Splits, load_splits
 from trainkit.cli.models import get_model
+from trainkit.distributed import basics as hvd
 from trainkit.training.checkpoint_reader import describe_checkpoint
 
 _LOG = logging.getLogger("trainkit.cli")
@@ -124,6 +125,8 @@ def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
         ConfigError: the config or its hooks cannot be used, the run directory is not
             writable or holds a damaged checkpoint (nothing is written then).
     """
+    if hvd.launched_by_mpiexec():  # `mpiexec -n N trainkit train ...`: one model, N ranks
+        hvd.init()
     hook_specs = plugins.check_hooks(cfg)
     images = get_model(cfg.model.type)[1]
     splits = load_splits(cfg, images)
@@ -139,8 +142,11 @@ def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
     else:
         run = build_train_graph(cfg, splits, hook_specs, steps, run_dir,
                                 _show_progress(cfg, progress))
-        ensure_writable(run_dir)
+        if hvd.rank_or_zero() == 0:
+            ensure_writable(run_dir)
         _run(run, result)
+    if hvd.rank_or_zero() != 0:  # rank 0 evaluates and reports
+        return result
     result.metrics = evaluate(cfg, str(run_dir), splits=splits)
     result.checkpoint = tk.train.latest_checkpoint(str(run_dir))
     if result.checkpoint:

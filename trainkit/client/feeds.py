@@ -88,7 +88,7 @@ def make_converter(t: Tensor) -> Callable[[Any], Any]:
         else:
             if isinstance(value, Tensor):
                 raise TypeError(
-                    f"The value of a feed cannot be a tk.Tensor object (feeding {name}). "
+                    f"The value of a feed cannot be a tf.Tensor object (feeding {name}). "
                     "Acceptable feed values include Python scalars, strings, lists, numpy "
                     "ndarrays, or TensorHandles. Run the tensor first to feed its value.")
             handle = getattr(value, "_trainkit_handle", None)

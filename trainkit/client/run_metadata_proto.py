@@ -64,7 +64,9 @@ def _shape(p: types.SimpleNamespace, shape: Any) -> Any:
     if getattr(shape, "unknown_rank", False):
         return p.TensorShapeProto(unknown_rank=True)
     dims = getattr(shape, "dim", None)
-    if dims is None:
+    if dims is None and hasattr(shape, "as_list"):  # a TensorShape: plain ints and None
+        dims = shape.as_list() if shape.ndims is not None else None
+    elif dims is None:
         dims = getattr(shape, "dims", None) if not isinstance(shape, list | tuple) else shape
     if dims is None:
         return p.TensorShapeProto(unknown_rank=True)

@@ -19,7 +19,10 @@ from typing import Any
 import numpy as np
 
 from trainkit import nest
-from trainkit.client import executor
+from trainkit.client import (
+    executor,
+    loop_plan,  # noqa: F401 - registers the While kernels
+)
 from trainkit.client import feeds as _feeds
 from trainkit.client import fetches as _f
 from trainkit.client.config_proto import ConfigProto

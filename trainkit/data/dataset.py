@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit import nest
+from trainkit import errors, nest
 from trainkit.client import executor
 from trainkit.data import pipeline as pl
 from trainkit.data.build_env import BuildEnv as _BuildEnv
@@ -60,6 +60,23 @@ def _spec_of(c: Tensor | np.ndarray, sliced: bool) -> Spec:
     return dt, TensorShape(c.shape)
 
 
+def _lists_as_values(structure: Any) -> Any:
+    """tf.data's rule: a Python list is one value (converted to a tensor), while tuples and
+    dicts are structures; so ``[1, 2, 3]`` and ``{"x": [[1, 2], [3, 4]]}`` slice as arrays."""
+    if isinstance(structure, list):
+        if any(isinstance(e, Tensor) for e in nest.flatten(structure)):
+            from trainkit.ops.join_ops import stack
+
+            return stack([_lists_as_values(e) for e in structure])
+        return conversion.value_to_ndarray(structure, None)
+    if isinstance(structure, dict):
+        return type(structure)((k, _lists_as_values(v)) for k, v in structure.items())
+    if isinstance(structure, tuple):
+        items = [_lists_as_values(v) for v in structure]
+        return type(structure)(*items) if hasattr(structure, "_fields") else tuple(items)
+    return structure
+
+
 class Dataset(DatasetOpsMixin):
     """A description of an input pipeline (``tf.compat.v1.data.Dataset``); more
     sources and transformations come from ``dataset_ops.DatasetOpsMixin``."""
@@ -89,12 +106,13 @@ class Dataset(DatasetOpsMixin):
 
     @staticmethod
     def _from_components(tensors: Any, sliced: bool) -> Dataset:
+        tensors = _lists_as_values(tensors)
         flat = [_as_component(c) for c in nest.flatten(tensors)]
         specs = [_spec_of(c, sliced) for c in flat]
         if sliced:
             sizes = {int(c.shape[0]) for c in flat if isinstance(c, np.ndarray)}
-            sizes |= {c.shape[0] for c in flat if isinstance(c, Tensor)
-                      and c.shape.ndims and c.shape[0] is not None}
+            sizes |= {c.shape.as_list()[0] for c in flat if isinstance(c, Tensor)
+                      and c.shape.ndims and c.shape.as_list()[0] is not None}
             if len(sizes) > 1:
                 raise ValueError("Dimensions of the components to slice must match: got first "
                                  f"dimensions {sorted(sizes)}.")
@@ -243,6 +261,22 @@ class Dataset(DatasetOpsMixin):
     def skip(self, count: int) -> Dataset:
         """All but the first ``count`` elements (-1 skips all)."""
         return self._chain(lambda s, _env: pl.Skip(s, int(count)))
+
+    def shard(self, num_shards: int, index: int) -> Dataset:
+        """The elements whose position ``i`` has ``i % num_shards == index`` (one rank's
+        part of the data: ``ds.shard(hvd.size(), hvd.rank())``).
+
+        Raises:
+            InvalidArgumentError: unless ``num_shards > 0`` and ``0 <= index < num_shards``.
+        """
+        n, i = int(num_shards), int(index)
+        if n <= 0:
+            raise errors.InvalidArgumentError(None, None, f"Number of shards must be "
+                                                          f"greater than zero (got {n}).")
+        if not 0 <= i < n:
+            raise errors.InvalidArgumentError(None, None, f"Index must be between 0 and "
+                                                          f"{n - 1} (got {i}).")
+        return self._chain(lambda s, _env: pl.Shard(s, n, i))
 
     def prefetch(self, buffer_size: Any) -> Dataset:
         """Accepted for compatibility; elements are produced on demand."""

@@ -128,7 +128,14 @@ class Iterator:
                     return
                 values.append(t.op.attrs["value"])
             stage = self._build(values, session, session.state)
-        stage.set_state({k: v for k, v in state.items() if k != "initialized"})
+        try:
+            stage.set_state({k: v for k, v in state.items() if k != "initialized"})
+        except (KeyError, ValueError, IndexError, TypeError) as e:
+            # A state saved by another pipeline under this name: leave the iterator
+            # unstarted (a one-shot iterator starts from the beginning) and report it.
+            res.pop(self.key, None)
+            raise ValueError(f"the saved state of iterator {self._name} does not fit its "
+                             f"dataset ({type(e).__name__}: {e})") from None
         res[self.key] = stage
 
     def _as_graph_element(self) -> Tensor:

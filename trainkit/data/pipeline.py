@@ -349,6 +349,35 @@ class Skip(Stage):
         self.skipped = bool(state["skipped"])
 
 
+class Shard(Stage):
+    """Every ``num_shards``-th element, starting with element ``index``."""
+
+    def __init__(self, upstream: Stage, num_shards: int, index: int):
+        super().__init__(upstream)
+        self.num_shards, self.index = num_shards, index
+        self.seen = 0
+
+    def next(self) -> tuple:
+        while True:
+            el = self.upstream.next()
+            self.seen += 1
+            if (self.seen - 1) % self.num_shards == self.index:
+                return el
+
+    def reset(self) -> None:
+        self.seen = 0
+        super().reset()
+
+    def get_state(self) -> dict[str, np.ndarray]:
+        st = super().get_state()
+        st["seen"] = np.array(self.seen, dtype=np.int64)
+        return st
+
+    def set_state(self, state: dict[str, np.ndarray]) -> None:
+        super().set_state(state)
+        self.seen = int(state["seen"])
+
+
 class Zip(Stage):
     """Elements of several pipelines side by side."""
 

@@ -125,12 +125,17 @@ uint8 = DType("uint8", np.uint8, 4)
 uint16 = DType("uint16", np.uint16, 17)
 bool_ = DType("bool", np.bool_, 10)
 string = DType("string", np.object_, 7)
+# Opaque handles: a TensorArray's handle (resource) and a while loop's saved iterations
+# (variant). Their values are Python objects; they are never fed, fetched or converted.
+resource = DType("resource", np.object_, 20)
+variant = DType("variant", np.object_, 21)
 
 ALL_DTYPES = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, bool_,
               string)
 _BY_NAME: dict[str, DType] = {d.name: d for d in ALL_DTYPES}
 _BY_NAME.update({"half": float16, "float": float32, "double": float64, "bool_": bool_})
-_BY_ENUM: dict[int, DType] = {d.as_datatype_enum: d for d in ALL_DTYPES}
+_BY_NAME.update({"resource": resource, "variant": variant})
+_BY_ENUM: dict[int, DType] = {d.as_datatype_enum: d for d in ALL_DTYPES + (resource, variant)}
 _BY_NP: dict[Any, DType] = {np.dtype(d.as_numpy_dtype): d for d in ALL_DTYPES
                             if d is not string}
 
@@ -217,5 +222,5 @@ def to_string_array(value: Any) -> np.ndarray:
 __all__ = [
     "DType", "as_dtype", "float16", "half", "float32", "float64", "double", "int8", "int16",
     "int32", "int64", "uint8", "uint16", "bool_", "string", "dtype_of_value",
-    "to_string_array",
+    "to_string_array", "resource", "variant",
 ]

@@ -90,6 +90,26 @@ class Graph:
         finally:
             self._cond_gates = old
 
+    @property
+    def loop_frame(self) -> Any:
+        """The ``while_loop`` frame whose body (or cond) is being built, if any."""
+        return getattr(self._local, "loop_frame", None)
+
+    @contextlib.contextmanager
+    def in_loop_frame(self, frame: Any) -> Iterator[None]:
+        """Ops created inside are recorded in ``frame`` (``frame.add(op)``): the ops of a
+        ``while_loop`` body, which the executor runs as a sub-plan, not as graph ops.
+        Cond gates are cleared too: a loop built inside a cond branch is gated as a whole
+        (its While op), not op by op."""
+        old, gates = self.loop_frame, self._cond_gates
+        self._local.loop_frame = frame
+        self._cond_gates = ()
+        try:
+            yield
+        finally:
+            self._local.loop_frame = old
+            self._cond_gates = gates
+
     # -- basic properties ----------------------------------------------------------
     @property
     def version(self) -> int:
@@ -227,6 +247,9 @@ class Graph:
             gates = self._cond_gates
             if gates:
                 op._cond_gates = gates
+            frame = getattr(self._local, "loop_frame", None)
+            if frame is not None:
+                frame.add(op)
             grad_type = self._gradient_override.get(op_type)
             if grad_type is not None:
                 op._grad_type = grad_type
@@ -291,6 +314,8 @@ class Graph:
         conv = getattr(obj, "_as_graph_element", None)
         if conv is not None and not isinstance(obj, type):
             obj = conv()
+        if isinstance(obj, bytes):  # TF accepts names as bytes (b"c:0") too
+            obj = obj.decode("utf-8")
         if isinstance(obj, str):
             return self._element_by_name(obj, allow_tensor, allow_operation)
         if isinstance(obj, Tensor) and allow_tensor:
@@ -411,13 +436,17 @@ class Graph:
                 frame.append(c)
         self._control_stack.append(frame)
         gates = self._cond_gates
+        loop = self.loop_frame
         if frame is None:
-            self._cond_gates = ()  # like TF, None also leaves any cond branch being built
+            # like TF, None also leaves any cond branch or while-loop body being built
+            self._cond_gates = ()
+            self._local.loop_frame = None
         try:
             yield
         finally:
             self._control_stack.pop()
             self._cond_gates = gates
+            self._local.loop_frame = loop
 
     @contextlib.contextmanager
     def device(self, device_name_or_function: Any) -> Iterator[None]:
@@ -440,10 +469,12 @@ class Graph:
             self._gradient_override = old
 
     def as_graph_def(self, from_version: int | None = None, add_shapes: bool = False) -> Any:
-        """This graph as a ``GraphDef`` protocol buffer (tensorboardX's proto classes)."""
+        """This graph as a complete ``GraphDef`` protocol buffer (tensorboardX's proto
+        classes): every attribute and constant, so ``import_graph_def`` rebuilds it (see
+        ``graph_def.node_def_of(full=True)``)."""
         from trainkit.framework import graph_def
 
-        return graph_def.graph_def_of(self, add_shapes=add_shapes)
+        return graph_def.graph_def_of(self, add_shapes=add_shapes, full=True)
 
     @property
     def graph_def_versions(self) -> Any:

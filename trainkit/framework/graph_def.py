@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import json
 import types
 from typing import Any
 
@@ -58,7 +59,7 @@ def shape_proto(shape: Any) -> Any:
     if s.dims is None:
         return p.TensorShapeProto(unknown_rank=True)
     return p.TensorShapeProto(dim=[p.TensorShapeProto.Dim(size=-1 if d is None else d)
-                                   for d in s.dims])
+                                   for d in s.as_list()])
 
 
 def _tensor_proto(arr: np.ndarray) -> Any:
@@ -142,27 +143,111 @@ def _list_attr(values: list | tuple) -> Any:
     return p.AttrValue(list=lv)
 
 
+_SPLAT_FIELDS = {np.dtype(np.float32): "float_val", np.dtype(np.float64): "double_val",
+                 np.dtype(np.int32): "int_val", np.dtype(np.int64): "int64_val",
+                 np.dtype(np.bool_): "bool_val"}
+
+
+def full_tensor_proto(arr: np.ndarray) -> Any:
+    """A ``TensorProto`` holding all of ``arr`` (numbers as ``tensor_content`` bytes), or
+    None for an array of Python objects that are not strings."""
+    from trainkit.framework import dtypes as _dt
+
+    p = _pb()
+    if arr.dtype.kind in ("O", "U", "S"):
+        return _tensor_proto(np.asarray(arr, dtype=object))
+    try:
+        enum = _dt.as_dtype(arr.dtype).as_datatype_enum
+    except (TypeError, ValueError, KeyError):
+        return None
+    field = _SPLAT_FIELDS.get(arr.dtype)
+    if field is not None and arr.size > 1 and bool((arr == arr.flat[0]).all()):
+        # TF's convention for a constant fill: one value stands for the whole tensor.
+        t = p.TensorProto(dtype=enum, tensor_shape=shape_proto(list(arr.shape)))
+        getattr(t, field).append(arr.flat[0].item())
+        return t
+    return p.TensorProto(dtype=enum, tensor_shape=shape_proto(list(arr.shape)),
+                         tensor_content=np.ascontiguousarray(arr).astype(
+                             arr.dtype.newbyteorder("<")).tobytes())
+
+
+def _full_attr(value: Any) -> tuple[Any, str]:
+    """``(AttrValue, how)`` for an attribute in a complete export: ``how`` is ``''``
+    (native), ``'json'`` (stored as JSON text) or ``'none'`` (not serializable)."""
+    if isinstance(value, np.ndarray):
+        t = full_tensor_proto(value)
+        if t is not None:
+            return _pb().AttrValue(tensor=t), ""
+    elif isinstance(value, np.generic):
+        return _full_attr(value.item())
+    else:
+        a = attr_value(value)
+        if a is not None and not (isinstance(value, list | tuple) and value and
+                                  a.list.ByteSize() == 0):
+            return a, ""
+    try:
+        text = json.dumps(value, allow_nan=True)
+    except (TypeError, ValueError):
+        return None, "none"
+    return _pb().AttrValue(s=text.encode("utf-8")), "json"
+
+
 def _input_name(t: Any) -> str:
     return t.op.name if t.value_index == 0 else f"{t.op.name}:{t.value_index}"
 
 
-def node_def_of(op: Any, add_shapes: bool = False) -> Any:
+def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
     """The ``NodeDef`` of one ``Operation``.
 
     Args:
         op: the operation.
         add_shapes: also record each output's static shape in ``_output_shapes``.
+        full: a complete record that ``import_graph_def`` rebuilds exactly: every
+            attribute (large constants included; attributes TF's ``AttrValue`` cannot hold
+            as JSON text, named in ``_tk_json``; Python objects named in
+            ``_tk_unserializable``), the output dtypes (``_output_types``), the shapes
+            (``_tk_shapes`` unless ``add_shapes``) and the ``cond`` gates (``_tk_gates``).
     """
     p = _pb()
     node = p.NodeDef(name=op.name, op=op.type, device=DEVICE)
     node.input.extend(_input_name(t) for t in op.inputs)
     node.input.extend("^" + c.name for c in op.control_inputs)
+    json_attrs, lost, np_types = [], [], []
     for key, value in op.attrs.items():
         if key.startswith("_"):
-            continue
-        a = attr_value(value)
+            if not full:
+                continue
+            if isinstance(value, np.dtype):  # kernels' cached NumPy dtypes
+                np_types.append(f"{key}:dtype:{value.name}")
+                continue
+            if isinstance(value, type) and issubclass(value, np.generic):
+                np_types.append(f"{key}:type:{np.dtype(value).name}")
+                continue
+        if full:
+            a, how = _full_attr(value)
+            if how == "json":
+                json_attrs.append(key)
+            elif how == "none":
+                lost.append(key)
+        else:
+            a = attr_value(value)
         if a is not None:
             node.attr[key].CopyFrom(a)
+    if full:
+        lv = p.AttrValue.ListValue(type=[t.dtype.as_datatype_enum for t in op.outputs])
+        node.attr["_output_types"].CopyFrom(p.AttrValue(list=lv))
+        if not add_shapes and op.outputs:
+            shapes = p.AttrValue.ListValue(shape=[shape_proto(t.shape) for t in op.outputs])
+            node.attr["_tk_shapes"].CopyFrom(p.AttrValue(list=shapes))
+        for key, names in (("_tk_json", json_attrs), ("_tk_unserializable", lost),
+                           ("_tk_np", np_types)):
+            if names:
+                node.attr[key].CopyFrom(p.AttrValue(list=p.AttrValue.ListValue(
+                    s=[n.encode("utf-8") for n in names])))
+        gates = op.cond_gates
+        if gates:
+            text = json.dumps([[t.name, bool(b)] for t, b in gates])
+            node.attr["_tk_gates"].CopyFrom(p.AttrValue(s=text.encode("utf-8")))
     if "T" not in node.attr and "dtype" not in node.attr:
         if op.inputs:
             node.attr["T"].CopyFrom(p.AttrValue(type=op.inputs[0].dtype.as_datatype_enum))
@@ -174,18 +259,20 @@ def node_def_of(op: Any, add_shapes: bool = False) -> Any:
     return node
 
 
-def graph_def_of(graph: Any, add_shapes: bool = False) -> Any:
+def graph_def_of(graph: Any, add_shapes: bool = False, full: bool = False) -> Any:
     """The ``GraphDef`` of ``graph``: one ``NodeDef`` per op, in creation order.
 
     Args:
         graph: a ``Graph``.
         add_shapes: record ``_output_shapes`` on every node with outputs (what
             ``FileWriter.add_graph`` writes, as TF does).
+        full: a complete record for ``import_graph_def`` (see :func:`node_def_of`).
     """
     p = _pb()
     gd = p.GraphDef(versions=p.VersionDef(producer=PRODUCER_VERSION))
-    gd.node.extend(node_def_of(op, add_shapes) for op in graph.get_operations())
+    gd.node.extend(node_def_of(op, add_shapes, full) for op in graph.get_operations())
     return gd
 
 
-__all__ = ["graph_def_of", "node_def_of", "attr_value", "shape_proto", "DEVICE"]
+__all__ = ["graph_def_of", "node_def_of", "attr_value", "shape_proto", "full_tensor_proto",
+           "DEVICE"]

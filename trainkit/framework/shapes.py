@@ -7,14 +7,23 @@ Example:
     >>> s.as_list(), s.is_compatible_with([5, 3]), s.merge_with([5, None]).as_list()
     ([None, 3], True, [5, 3])
 
-Differs from TF: indexing returns a plain ``int`` or ``None`` (TF1 returns ``Dimension``
-objects; this is TF2's ``enable_v2_tensorshape`` behaviour).
+A known dimension comes out of indexing and iteration as a
+:class:`~trainkit.framework.dimension.Dimension` (an ``int`` with TF1's ``.value``); an
+unknown one as plain ``None``, so ``shape[i] is None`` keeps working. ``dims`` and the
+shape ``Tensor.get_shape()`` returns (:class:`TensorShapeV1`) hand out ``Dimension(None)``
+for unknown dimensions too, so the TF1 idioms ``x.get_shape()[0].value`` and
+``shape.dims[0].value`` work whether or not the dimension is known.
+
+Differs from TF: ``x.shape[i]`` of an unknown dimension is ``None`` (TF2's behaviour;
+TF1 returns ``Dimension(None)``): use ``x.get_shape()[i].value`` for the TF1 idiom.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+
+from trainkit.framework.dimension import Dimension
 
 
 def _as_dim(d: Any) -> int | None:
@@ -49,9 +58,9 @@ class TensorShape:
             self._dims = tuple(_as_dim(d) for d in dims)
 
     @property
-    def dims(self) -> list[int | None] | None:
-        """The dimensions, or None for an unknown rank."""
-        return None if self._dims is None else list(self._dims)
+    def dims(self) -> list[Any] | None:
+        """The dimensions as :class:`Dimension` objects, or None for an unknown rank."""
+        return None if self._dims is None else [Dimension(d) for d in self._dims]
 
     @property
     def ndims(self) -> int | None:
@@ -144,17 +153,22 @@ class TensorShape:
             raise ValueError("Cannot take the length of shape with unknown rank.")
         return len(self._dims)
 
-    def __iter__(self) -> Iterator[int | None]:
+    def __iter__(self) -> Iterator[Any]:
         if self._dims is None:
             raise ValueError("Cannot iterate over a shape with unknown rank.")
-        return iter(self._dims)
+        return iter([self._dim(d) for d in self._dims])
 
     def __getitem__(self, key: Any) -> Any:
+        """A :class:`Dimension` (None when unknown), or a shape for a slice."""
         if self._dims is None:
-            return TensorShape(None) if isinstance(key, slice) else None
+            return type(self)(None) if isinstance(key, slice) else self._dim(None)
         if isinstance(key, slice):
-            return TensorShape(self._dims[key])
-        return self._dims[key]
+            return type(self)(self._dims[key])
+        return self._dim(self._dims[key])
+
+    @staticmethod
+    def _dim(d: int | None) -> Any:
+        return None if d is None else Dimension(d)
 
     def __bool__(self) -> bool:
         return self._dims is not None
@@ -174,7 +188,7 @@ class TensorShape:
         return hash(self._dims)
 
     def __repr__(self) -> str:
-        return f"TensorShape({self.dims})"
+        return f"TensorShape({self.as_list() if self._dims is not None else None})"
 
     def __str__(self) -> str:
         if self._dims is None:
@@ -184,9 +198,27 @@ class TensorShape:
         return "(" + ", ".join("?" if d is None else str(d) for d in self._dims) + ")"
 
 
+class TensorShapeV1(TensorShape):
+    """The shape ``get_shape()`` returns: as :class:`TensorShape`, but an unknown
+    dimension comes out as ``Dimension(None)`` (``.value is None``), as in TF1."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def _dim(d: int | None) -> Any:
+        return Dimension(d)
+
+
 def as_shape(shape: Any) -> TensorShape:
-    """Converts a list/tuple/int/None/TensorShape to a ``TensorShape``."""
-    return shape if isinstance(shape, TensorShape) else TensorShape(shape)
+    """Converts a list/tuple/int/None/TensorShape to a (plain) ``TensorShape``."""
+    return shape if type(shape) is TensorShape else TensorShape(shape)
+
+
+def v1_shape(shape: TensorShape) -> TensorShapeV1:
+    """``shape`` as the TF1 view ``get_shape()`` returns."""
+    out = TensorShapeV1.__new__(TensorShapeV1)
+    out._dims = shape._dims
+    return out
 
 
 def unknown_shape(rank: int | None = None) -> TensorShape:
@@ -224,4 +256,5 @@ def broadcast_static(a: TensorShape, b: TensorShape) -> TensorShape:
     return TensorShape(out)
 
 
-__all__ = ["TensorShape", "as_shape", "unknown_shape", "scalar", "broadcast_static"]
+__all__ = ["TensorShape", "TensorShapeV1", "v1_shape", "as_shape", "unknown_shape", "scalar",
+           "broadcast_static"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
-from trainkit.framework.shapes import TensorShape
+from trainkit.framework.shapes import TensorShape, v1_shape
 from trainkit.framework.tensor import Tensor, _session_for_eval
 
 
@@ -68,11 +68,12 @@ class SparseTensor:
         op = self._dense_shape.op
         if op.type == "Const":
             return TensorShape([int(d) for d in op.attrs["value"]])
-        n = self._dense_shape.shape[0] if self._dense_shape.shape.ndims else None
+        n = (self._dense_shape.shape.as_list()[0] if self._dense_shape.shape.ndims
+             else None)
         return TensorShape(None if n is None else [None] * n)
 
     def get_shape(self) -> TensorShape:
-        return self.shape
+        return v1_shape(self.shape)
 
     def eval(self, feed_dict: dict | None = None, session: Any = None) -> SparseTensorValue:
         return _session_for_eval(session, "tensor").run(self, feed_dict)

@@ -19,7 +19,7 @@ from typing import Any
 
 from trainkit.framework import default_session
 from trainkit.framework.dtypes import DType
-from trainkit.framework.shapes import TensorShape, as_shape
+from trainkit.framework.shapes import TensorShape, as_shape, v1_shape
 
 # A graph is a ``trainkit.framework.graph.Graph``, which imports this module.
 _Graph = Any
@@ -225,7 +225,8 @@ class Tensor:
         return self._shape
 
     def get_shape(self) -> TensorShape:
-        return self._shape
+        """The static shape, TF1 view: ``get_shape()[i].value`` is None when unknown."""
+        return v1_shape(self._shape)
 
     def set_shape(self, shape: Any) -> None:
         """Refines the static shape.

@@ -77,6 +77,8 @@ class ProfilerHook(SessionRunHook):
             # The period counts from the step the session started at.
             self._timer.update_last_triggered_step(self._start_step)
         if self._request:
+            # As TF: the trace is named after the step the session holds now.
+            step = int(run_context.session.run(self._read))
             self._timer.update_last_triggered_step(step)
             self._save(step, run_values.run_metadata)
         self._next_step = step + 1

@@ -66,9 +66,12 @@ class StepCounterHook(SessionRunHook):
     def after_run(self, run_context: Any, run_values: Any) -> None:
         step = int(run_values.results)  # post-run value (training_util)
         if self._timer.should_trigger_for_step(step):
-            elapsed_secs, elapsed_steps = self._timer.update_last_triggered_step(step)
-            if elapsed_secs is not None:
-                self._record(elapsed_steps, elapsed_secs, step)
+            # As TF: re-read the real step (another hook may have advanced it).
+            real = int(run_context.session.run(self._read))
+            if self._timer.should_trigger_for_step(real):
+                elapsed_secs, elapsed_steps = self._timer.update_last_triggered_step(real)
+                if elapsed_secs is not None:
+                    self._record(elapsed_steps, elapsed_secs, real)
         if step == self._last_global_step and self._warnings < _MAX_WARNINGS:
             self._warnings += 1
             _LOG.warning("It seems that global step has not been increased. Current value "

@@ -38,7 +38,9 @@ class SummarySaverHook(SessionRunHook):
             ``save_steps``/``save_secs`` is given.
 
     Differs from TF: the START event is written after every session creation (also after
-    a recovery), and the step written is the exact post-run global step.
+    a recovery). The fetched global step is the exact post-run value (TF's is racy), so
+    the period needs no ``stale + 1`` extrapolation; summaries are written at the step
+    re-read from the session, as TF does.
     """
 
     def __init__(self, save_steps: int | None = None, save_secs: float | None = None,
@@ -87,6 +89,10 @@ class SummarySaverHook(SessionRunHook):
         if self._writer is None:
             return
         step = int(run_values.results["global_step"])  # post-run value (training_util)
+        if self._next_step is None or self._request:
+            # As TF: the step written is the one the session holds now, so a step advanced
+            # outside the train op (by another hook's after_run) is still right.
+            step = int(run_context.session.run(self._read))
         if self._next_step is None:
             self._writer.add_session_log(summary.SessionLog(status=summary.SessionLog.START),
                                          step)

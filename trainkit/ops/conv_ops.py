@@ -131,6 +131,24 @@ def _geometry(h: int, w: int, kh: int, kw: int, attrs: dict) -> _Geom:
                         int(dw), attrs["padding"])
 
 
+def check_padding(padding: Any) -> str:
+    """``'SAME'``/``'VALID'`` (any case) as upper case; ValueError otherwise."""
+    return _check_padding(padding)
+
+
+def check_data_format(data_format: Any) -> str:
+    """``'NHWC'`` or ``'NCHW'``; ValueError otherwise."""
+    return _check_format(data_format)
+
+
+def conv_attrs(strides: Any, padding: str, data_format: str, dilations: Any) -> dict:
+    """The attrs of a ``Conv2D``-family op (validated strides and dilations)."""
+    return {"strides": list(strides) if not isinstance(strides, int) else strides,
+            "strides_hw": _hw(strides, "strides", data_format), "padding": padding,
+            "data_format": data_format,
+            "dilations_hw": _hw(dilations, "dilations", data_format)}
+
+
 # -- conv2d ---------------------------------------------------------------------------------
 def conv2d(input: Any, filter: Any = None, strides: Any = None, padding: Any = None,
            use_cudnn_on_gpu: bool = True, data_format: str = "NHWC",
@@ -228,6 +246,12 @@ def _conv2d_bp_input(ctx: registry.KernelContext, sizes: Any, w: Any, dy: Any) -
     dy = _to_nhwc(np.asarray(dy), fmt)
     w = np.asarray(w)
     g = _geometry(h, wd, w.shape[0], w.shape[1], ctx.attrs)
+    if dy.ndim != 4 or dy.shape[1:3] != (g.oh, g.ow) or dy.shape[0] != n or \
+            w.shape[2] != c or dy.shape[3] != w.shape[3]:
+        raise errors.InvalidArgumentError(
+            None, None, f"Conv2DBackpropInput: out_backprop of shape {list(dy.shape)} does "
+                        f"not fit input_sizes {[n, h, wd, c]} and filter {list(w.shape)} "
+                        f"(computed out_backprop spatial size {[g.oh, g.ow]})")
     return _from_nhwc(conv_fast.conv_input_grad(ctx, dy, w, g, (n, h, wd, c)), fmt)
 
 

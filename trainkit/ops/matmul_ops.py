@@ -70,8 +70,9 @@ def _matmul_shape(sa: TensorShape, sb: TensorShape, ta: bool, tb: bool,
                   name: str) -> TensorShape:
     if sa.ndims is None or sb.ndims is None:
         return TensorShape(None)
-    m, ka = (sa[-1], sa[-2]) if ta else (sa[-2], sa[-1])
-    kb, n = (sb[-1], sb[-2]) if tb else (sb[-2], sb[-1])
+    la, lb = sa.as_list(), sb.as_list()
+    m, ka = (la[-1], la[-2]) if ta else (la[-2], la[-1])
+    kb, n = (lb[-1], lb[-2]) if tb else (lb[-2], lb[-1])
     if not _dims_equal(ka, kb):
         raise ValueError(f"MatMul op '{name}': dimensions must be equal, but are {ka} and "
                          f"{kb} (input shapes {sa}, {sb}, transpose_a={ta}, "

@@ -119,10 +119,15 @@ def _softmax_xent(labels: Any, logits: Any, axis: int, name: str | None,
     if labels is None or logits is None:
         raise ValueError("Both labels and logits must be provided.")
     x = _float(logits, "logits")
-    z = _float(labels, "labels", dtype=x.dtype)
+    z = labels if isinstance(labels, Tensor) else conversion.convert_to_tensor(labels)
     if z.dtype is not x.dtype:
-        raise TypeError(f"labels dtype {z.dtype.name} does not match logits dtype "
-                        f"{x.dtype.name}.")
+        # TF casts the labels to the logits' dtype (float64 or integer labels included).
+        from trainkit.ops.cast_ops import cast
+
+        if not (z.dtype.is_floating or z.dtype.is_integer or z.dtype.is_bool):
+            raise TypeError(f"labels must be numeric to cast to the logits' dtype "
+                            f"{x.dtype.name}, got {z.dtype.name} ({z.name}).")
+        z = cast(z, x.dtype)
     if stop_labels:
         from trainkit.ops.array_ops import stop_gradient
 

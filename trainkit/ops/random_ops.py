@@ -104,7 +104,7 @@ def _shape_input(shape: Any) -> tuple[Tensor, TensorShape]:
         if not shape.dtype.is_integer:
             raise TypeError(f"shape must be an integer tensor, got {shape.dtype.name} "
                             f"({shape.name}).")
-        n = shape.shape[0] if shape.shape.ndims == 1 else None
+        n = shape.shape.as_list()[0] if shape.shape.ndims == 1 else None
         return shape, TensorShape(None) if n is None else TensorShape([None] * n)
     dims = TensorShape(shape)
     if dims.ndims is None or not dims.is_fully_defined():
@@ -214,7 +214,7 @@ def multinomial(logits: Any, num_samples: Any, seed: int | None = None,
         raise ValueError(f"num_samples should be nonnegative, got {num_samples}.")
     n = conversion.convert_to_tensor(num_samples, dtype=_dt.int32, name="num_samples")
     s1, s2 = get_seed(seed)
-    batch = lg.shape[0] if lg.shape.ndims == 2 else None
+    batch = lg.shape.as_list()[0] if lg.shape.ndims == 2 else None
     return make_op("Multinomial", [lg, n], [out], name=name or "Multinomial",
                    attrs={"seed": s1, "seed2": s2, "output_dtype": out},
                    shapes=[TensorShape([batch, static_n])]).outputs[0]

@@ -58,7 +58,7 @@ def slice_(input_: Any, begin: Any, size: Any, name: str | None = None) -> Tenso
     if sv is not None:
         dims: list[int | None] = []
         for i, n in enumerate(np.reshape(sv, [-1]).tolist()):
-            d = t.shape[i] if rank is not None else None
+            d = t.shape.as_list()[i] if rank is not None else None
             start = None if bv is None else int(np.reshape(bv, [-1])[i])
             if n == -1:
                 dims.append(None if d is None or start is None else d - start)
@@ -121,7 +121,7 @@ def strided_slice(input_: Any, begin: Any, end: Any, strides: Any = None,
                               shrink_axis_mask)))
     if bin(ellipsis_mask).count("1") > 1:
         raise ValueError(f"Multiple ellipses in slice spec not allowed ('{name}').")
-    lens = {x.shape[0] for x in (b, e, s) if x.shape.ndims == 1}
+    lens = {x.shape.as_list()[0] for x in (b, e, s) if x.shape.ndims == 1}
     if len(lens) > 1:
         raise ValueError(f"strided_slice '{name}': begin, end and strides must have the same "
                          f"length, got {sorted(lens)}.")
@@ -150,7 +150,7 @@ def _index_tuple(begin: Any, end: Any, strides: Any, attrs: dict) -> tuple:
 
 def _strided_shape(shape: TensorShape, b: Tensor, e: Tensor, s: Tensor, attrs: dict,
                    name: str) -> TensorShape:
-    n = b.shape[0] if b.shape.ndims == 1 else None
+    n = b.shape.as_list()[0] if b.shape.ndims == 1 else None
     if n is None or shape.ndims is None:
         return TensorShape(None)
     vals = []
@@ -173,7 +173,7 @@ def _strided_shape(shape: TensorShape, b: Tensor, e: Tensor, s: Tensor, attrs: d
         if k is None:
             dims.append(1)
             continue
-        d = shape[d_i]
+        d = shape.as_list()[d_i]
         d_i += 1
         if isinstance(k, slice):
             parts = (k.start, k.stop, k.step)
@@ -350,8 +350,9 @@ def gather_nd(params: Any, indices: Any, name: str | None = None,
     p = conversion.convert_to_tensor(params)
     i = conversion.convert_to_tensor(indices)
     out = TensorShape(None)
-    if i.shape.ndims is not None and i.shape[-1] is not None and p.shape.ndims is not None:
-        out = TensorShape(i.shape.as_list()[:-1] + p.shape.as_list()[i.shape[-1]:])
+    last = i.shape.as_list()[-1] if i.shape.ndims else None
+    if last is not None and p.shape.ndims is not None:
+        out = TensorShape(i.shape.as_list()[:-1] + p.shape.as_list()[last:])
     return make_op("GatherNd", [p, i], [p.dtype], name=name or "GatherNd",
                    shapes=[out]).outputs[0]
 

@@ -69,7 +69,7 @@ def partial_shape_value(t: Tensor) -> TensorShape:
             c = constant_value(i)
             dims.append(None if c is None or int(c) < 0 else int(c))
         return TensorShape(dims)
-    n = t.shape[0] if t.shape.ndims == 1 else None
+    n = t.shape.as_list()[0] if t.shape.ndims == 1 else None
     return TensorShape(None if n is None else [None] * n)
 
 

@@ -382,9 +382,10 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
     if custom_getter is not None and not callable(custom_getter):
         raise ValueError(f"Passed a custom_getter which is not callable: {custom_getter!r}")
     full = scope.name + "/" + name if scope.name else name
+    init = initializer if initializer is not None else scope.initializer
     kwargs = dict(
-        shape=shape, dtype=dtype if dtype is not None else scope.dtype,
-        initializer=initializer if initializer is not None else scope.initializer,
+        shape=shape, dtype=_value_dtype(full, init, dtype, scope.dtype),
+        initializer=init,
         regularizer=regularizer if regularizer is not None else scope.regularizer,
         reuse=scope.reuse, trainable=trainable, collections=collections,
         caching_device=caching_device, partitioner=partitioner,
@@ -397,6 +398,20 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
     if getter is not None:
         return getter(_true_getter, full, **kwargs)
     return _true_getter(full, **kwargs)
+
+
+def _value_dtype(name: str, init: Any, dtype: Any, scope_dtype: _dt.DType) -> _dt.DType:
+    """The variable's dtype: a value initializer (``0``, a list, an array, a tensor) gives
+    its own dtype (int32 for ``0``, as TF converts it) and must match an explicit one."""
+    if init is None or callable(init):
+        return _dt.as_dtype(dtype) if dtype is not None else scope_dtype
+    own = getattr(init, "dtype", None)
+    own = _dt.as_dtype(own) if own is not None else _dt.dtype_of_value(init)
+    own = getattr(own, "base_dtype", own)
+    if dtype is not None and _dt.as_dtype(dtype) is not own:
+        raise ValueError(f"Initializer type '{own.name}' and explicit dtype "
+                         f"'{_dt.as_dtype(dtype).name}' don't match (variable {name}).")
+    return own
 
 
 def get_local_variable(name: str, shape: Any = None, dtype: Any = None,

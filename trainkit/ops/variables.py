@@ -71,7 +71,9 @@ class Variable:
         dtype: convert the initial value to this dtype.
         constraint: a function applied to the variable by optimizers after updates.
         shape: the static shape (default: the initial value's).
-        caching_device, expected_shape, import_scope, use_resource, synchronization,
+        variable_def: a ``VariableDef`` proto naming existing ops (``import_meta_graph``);
+            ``import_scope`` prefixes its names.
+        caching_device, expected_shape, use_resource, synchronization,
         aggregation: accepted for compatibility.
 
     Differs from TF: ``dtype`` is the base dtype (``float32``), not ``float32_ref``, and
@@ -80,7 +82,7 @@ class Variable:
     Raises:
         ValueError: without an initial value, with a bad ``collections`` argument, or when
             the initial value's shape is not fully defined and ``validate_shape`` is True.
-        NotImplementedError: for ``variable_def`` (restoring from a proto).
+        ValueError: for a ``variable_def`` naming ops that are not in the graph.
     """
 
     __array_priority__ = 100
@@ -94,8 +96,10 @@ class Variable:
                  synchronization: int = VariableSynchronization.AUTO,
                  aggregation: int = VariableAggregation.NONE, shape: Any = None):
         if variable_def is not None:
-            raise NotImplementedError("Variable(variable_def=...) is not supported: build "
-                                      "the variable in the graph instead.")
+            if initial_value is not None:
+                raise ValueError("variable_def and initial_value are mutually exclusive.")
+            self._init_from_def(variable_def, import_scope)
+            return
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         if constraint is not None and not callable(constraint):
@@ -127,6 +131,54 @@ class Variable:
                 self._variable, init, validate_shape=validate_shape, name="Assign").op
             self._snapshot = array_ops.identity(self._variable, name="read")
         graph.add_to_collections(cols, self)
+
+    def _init_from_def(self, variable_def: Any, import_scope: str | None) -> None:
+        """Wraps the ops a ``VariableDef`` names (already in the default graph)."""
+        graph = get_default_graph()
+
+        def find(name: str) -> Any:
+            if not name:
+                return None
+            full = f"{import_scope}/{name}" if import_scope else name
+            try:
+                return graph.as_graph_element(full)
+            except (KeyError, ValueError) as e:
+                raise ValueError(f"Variable(variable_def=...): {full!r} is not in the "
+                                 f"graph ({e}).") from None
+
+        self._variable = find(variable_def.variable_name)
+        if not isinstance(self._variable, Tensor) or self._variable.op.type != "VariableV2":
+            raise ValueError(f"Variable(variable_def=...): {variable_def.variable_name!r} is "
+                             "not the output of a VariableV2 op.")
+        self._initializer_op = find(variable_def.initializer_name)
+        self._snapshot = find(variable_def.snapshot_name)
+        self._initial_value = find(getattr(variable_def, "initial_value_name", ""))
+        self._trainable = bool(getattr(variable_def, "trainable", True))
+        self._constraint = None
+        self._synchronization = VariableSynchronization.AUTO
+        self._aggregation = VariableAggregation.NONE
+        self._caching_device = None
+
+    def to_proto(self, export_scope: str | None = None) -> Any:
+        """This variable as a ``VariableDef`` proto (names relative to ``export_scope``)."""
+        from trainkit.framework.meta_graph_proto import protos
+
+        def rel(name: str) -> str:
+            if export_scope and name.startswith(export_scope + "/"):
+                return name[len(export_scope) + 1:]
+            return name
+
+        return protos().VariableDef(
+            variable_name=rel(self._variable.name),
+            initializer_name=rel(self._initializer_op.name),
+            snapshot_name=rel(self._snapshot.name),
+            initial_value_name=rel(self._initial_value.name) if self._initial_value is not None
+            else "", trainable=self._trainable)
+
+    @staticmethod
+    def from_proto(variable_def: Any, import_scope: str | None = None) -> Variable:
+        """The :class:`Variable` of a ``VariableDef`` whose ops are in the default graph."""
+        return Variable(variable_def=variable_def, import_scope=import_scope)
 
     @staticmethod
     def _static_shape(init: Tensor, shape: Any, validate_shape: bool, name: str
@@ -164,7 +216,7 @@ class Variable:
         return self._variable.shape
 
     def get_shape(self) -> TensorShape:
-        return self._variable.shape
+        return self._variable.get_shape()
 
     @property
     def graph(self) -> Graph:

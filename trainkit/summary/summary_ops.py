@@ -185,7 +185,7 @@ def image(name: str, tensor: Any, max_outputs: int = 3,
     def check(t: Tensor, n: str) -> None:
         _check_dtype(t, _IMAGE, "image", n)
         _check_rank(t, (4,), "image", n)
-        if t.shape.ndims == 4 and t.shape[3] is not None and t.shape[3] not in (1, 3, 4):
+        if t.shape.ndims == 4 and t.shape.as_list()[3] not in (None, 1, 3, 4):
             raise ValueError(f"summary.image '{n}': tensor {t.name} must have 1, 3 or 4 "
                              f"channels, got shape {t.shape}.")
 

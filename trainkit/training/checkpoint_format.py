@@ -204,7 +204,7 @@ def _json_doc(body: dict[str, Any], checksum_key: str) -> bytes:
 
 
 def write_checkpoint(prefix: str, tensors: Mapping[str, Any],
-                     meta: Mapping[str, Any] | None = None) -> str:
+                     meta: Mapping[str, Any] | bytes | None = None) -> str:
     """Atomically writes ``tensors`` (and optionally ``meta``) as checkpoint ``prefix``.
 
     Args:
@@ -213,7 +213,8 @@ def write_checkpoint(prefix: str, tensors: Mapping[str, Any],
         tensors: name -> array (anything ``np.asarray`` accepts). Supported dtypes are
             ``DTYPE_NAMES``; strings are object arrays of ``bytes`` (``str`` is stored
             UTF-8 encoded).
-        meta: an optional JSON-serializable dict written to ``<prefix>.meta``.
+        meta: an optional JSON-serializable dict written to ``<prefix>.meta`` (or bytes
+            written as they are: the Saver's serialized ``MetaGraphDef``).
 
     Returns:
         ``prefix``.
@@ -246,7 +247,9 @@ def write_checkpoint(prefix: str, tensors: Mapping[str, Any],
                            "checksum": "crc32", "data_file": base + DATA_SUFFIX,
                            "data_size": offset, "tensors": entries}, "index_crc32")
     meta_doc = None
-    if meta is not None:
+    if isinstance(meta, bytes):  # a serialized MetaGraphDef, written as is
+        meta_doc = meta
+    elif meta is not None:
         try:
             meta_doc = _json_doc({"format": FORMAT_NAME + "-meta", "meta": dict(meta)},
                                  "meta_crc32")

@@ -23,6 +23,7 @@ from trainkit import errors
 from trainkit.framework import dtypes
 from trainkit.training import checkpoint_format as fmt
 from trainkit.training import checkpoint_management as mgmt
+from trainkit.training.saver import SAVEABLE_SUFFIX
 
 _DT_NAMES = {"float16": "DT_HALF", "float32": "DT_FLOAT", "float64": "DT_DOUBLE",
              "int8": "DT_INT8", "int16": "DT_INT16", "int32": "DT_INT32", "int64": "DT_INT64",
@@ -44,6 +45,13 @@ def resolve_checkpoint(ckpt_dir_or_file: str) -> str:
                              f"directory {path}")
         return prefix
     return path
+
+
+def is_internal_state_key(name: str) -> bool:
+    """True for the entries trainkit adds for exact resume (iterator positions, random-op
+    generator states: ``<name>/.SAVEABLE...``); they are not variables, so the variable
+    listings (``get_variable_to_shape_map``, ``list_variables``) leave them out."""
+    return name.endswith(SAVEABLE_SUFFIX) or (SAVEABLE_SUFFIX + "/") in name
 
 
 class CheckpointReader:
@@ -68,12 +76,14 @@ class CheckpointReader:
         return self._prefix
 
     def get_variable_to_shape_map(self) -> dict[str, list[int]]:
-        """Tensor name -> shape as a list of ints."""
-        return {n: list(e.shape) for n, e in self._index.entries.items()}
+        """Variable name -> shape as a list of ints (internal state entries left out)."""
+        return {n: list(e.shape) for n, e in self._index.entries.items()
+                if not is_internal_state_key(n)}
 
     def get_variable_to_dtype_map(self) -> dict[str, dtypes.DType]:
-        """Tensor name -> ``DType``."""
-        return {n: dtypes.as_dtype(e.dtype) for n, e in self._index.entries.items()}
+        """Variable name -> ``DType`` (internal state entries left out)."""
+        return {n: dtypes.as_dtype(e.dtype) for n, e in self._index.entries.items()
+                if not is_internal_state_key(n)}
 
     def has_tensor(self, tensor_str: str) -> bool:
         """Whether the checkpoint holds ``tensor_str``."""
@@ -94,7 +104,8 @@ class CheckpointReader:
     def debug_string(self) -> bytes:
         """One ``name (DT_TYPE) [d0,d1]`` line per tensor, sorted by name, as bytes (as TF)."""
         lines = [f"{n} ({_DT_NAMES[e.dtype]}) [{','.join(map(str, e.shape))}]\n"
-                 for n, e in sorted(self._index.entries.items())]
+                 for n, e in sorted(self._index.entries.items())
+                 if not is_internal_state_key(n)]
         return "".join(lines).encode("utf-8")
 
 
@@ -152,6 +163,7 @@ def describe_checkpoint(ckpt_dir_or_file: str, verify: bool = True) -> list[dict
 
 
 __all__ = [
-    "CheckpointReader", "NewCheckpointReader", "describe_checkpoint", "list_variables",
+    "CheckpointReader", "NewCheckpointReader", "describe_checkpoint", "is_internal_state_key",
+    "list_variables",
     "load_checkpoint", "load_variable", "resolve_checkpoint",
 ]

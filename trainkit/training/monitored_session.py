@@ -98,6 +98,10 @@ class _MonitoredSession:
         self._graph_was_finalized = self._graph.finalized
         self._hooks = _check_hooks(hooks)
         self._roles = hook_merge.roles(self._hooks)
+        # Hooks flagged ``first_after_create_session`` (the variable broadcast of
+        # data-parallel training) see the new session before all others, in list order.
+        self._create_order = sorted(
+            self._hooks, key=lambda h: not getattr(h, "first_after_create_session", False))
         self._merger = hook_merge.Merger(self._graph)
         self._creator = session_creator if session_creator is not None else \
             ChiefSessionCreator()
@@ -130,7 +134,7 @@ class _MonitoredSession:
                 self._sess, self._coord = sess, coord
                 if self._graph.get_collection(GraphKeys.QUEUE_RUNNERS):  # as TF1 does
                     start_queue_runners(sess, coord)
-                for h in self._hooks:
+                for h in self._create_order:
                     h.after_create_session(sess, coord)
                 return
             except _PREEMPTION_ERRORS as e:

@@ -24,10 +24,17 @@ bytes); they are stored under ``<name>/.SAVEABLE/<key>`` plus the key list under
 methods may call ``session.run`` but must not add ops (the graph may be finalized): build
 any ops in the constructor. A default ``Saver()`` (``var_list=None``) saves all global
 variables, every object of ``SAVEABLE_OBJECTS`` and the session's random-op generator
-states, so a resumed run draws the same random numbers as an uninterrupted one.
+states, so a resumed run draws the same random numbers as an uninterrupted one. These
+entries are internal: ``list_variables`` and the reader's variable maps leave them out.
+A default Saver restores what both the graph and the checkpoint hold: state the
+checkpoint lacks, or state written by another object under the same name (an eval graph's
+input pipeline restoring a training checkpoint), is skipped with a warning; with an
+explicit ``var_list`` both are errors.
 
-Differs from TF: ``<prefix>.meta`` is a small JSON record (step, time, variable dtypes and
-shapes), not a ``MetaGraphDef``, and is always named ``.meta`` (``meta_graph_suffix`` is only
+``<prefix>.meta`` is a real ``MetaGraphDef`` (graph, collections, saver def), so
+``import_meta_graph(prefix + '.meta')`` rebuilds the graph in a fresh process.
+
+Differs from TF: the meta file is always named ``.meta`` (``meta_graph_suffix`` is only
 used when deleting); ``sharded`` and ``write_version`` are accepted and ignored (one data
 file); a default Saver also checkpoints random-op generator states.
 
@@ -358,7 +365,7 @@ class Saver:
                 ``-<step>``.
             latest_filename: the state file's name (default ``checkpoint``).
             meta_graph_suffix: the meta file's suffix (its name when deleting).
-            write_meta_graph: also write ``<prefix>.meta`` (JSON: step, time, variables).
+            write_meta_graph: also write ``<prefix>.meta`` (the graph's ``MetaGraphDef``).
             write_state: record the checkpoint in the state file and apply ``max_to_keep``.
             strip_default_attrs, save_debug_info: accepted for TF compatibility.
 
@@ -399,13 +406,7 @@ class Saver:
                 tensors[name + SAVEABLE_SUFFIX] = np.array(sorted(state), dtype=object)
                 for key, value in state.items():
                     tensors[f"{name}{SAVEABLE_SUFFIX}/{key}"] = value
-        meta = None
-        if write_meta_graph:
-            meta = {"global_step": step, "saved_at": time.time(),
-                    "variables": {n: {"dtype": _spec(n, v, False)[3],
-                                      "shape": list(np.shape(tensors[n]))}
-                                  for n, v in self._variables},
-                    "saveables": [n for n, _ in self._all_saveables()]}
+        meta = self._meta_graph_bytes() if write_meta_graph else None
         mgmt.remove_stale_temporaries(save_dir or ".")
         fmt.write_checkpoint(checkpoint_file, tensors, meta)
         if write_state:
@@ -415,6 +416,13 @@ class Saver:
                 [t for _, t in self._last_checkpoints], self._last_preserved_timestamp)
             self._maybe_delete_old_checkpoints(meta_graph_suffix)
         return checkpoint_file
+
+    def _meta_graph_bytes(self) -> bytes:
+        from trainkit.training import meta_graph
+
+        self._meta_cache, data = meta_graph.cached_meta_graph_bytes(
+            self._graph, self.as_saver_def(), getattr(self, "_meta_cache", None))
+        return data
 
     def _all_saveables(self) -> list[tuple[str, Any]]:
         extra = [(RANDOM_STATE_NAME, self._random_state)] if self._random_state else []
@@ -439,13 +447,20 @@ class Saver:
         if not mgmt.checkpoint_exists(prefix):
             raise ValueError(f"The passed save_path is not a valid checkpoint: {prefix}")
         _LOG.info("Restoring parameters from %s", prefix)
+        default = self._var_list is None
         try:
             index = fmt.read_index(prefix)
             groups = []
             for name, obj in self._all_saveables():
                 if name + SAVEABLE_SUFFIX not in index.entries:
-                    if obj is self._random_state:
-                        continue  # a checkpoint written without random state
+                    if default:
+                        # A default Saver restores what both the graph and the checkpoint
+                        # hold (an eval graph restoring a training checkpoint, or a
+                        # checkpoint written without random state).
+                        if obj is not self._random_state:
+                            _LOG.warning("Checkpoint %s holds no state for %s; it starts "
+                                         "fresh.", prefix, name)
+                        continue
                     raise errors.NotFoundError(None, None, f"Key {name + SAVEABLE_SUFFIX} "
                                                            "not found in checkpoint")
                 keys = fmt.read_tensors(index, [name + SAVEABLE_SUFFIX])
@@ -459,7 +474,17 @@ class Saver:
         except errors.InvalidArgumentError as e:
             raise _wrap(e, "a mismatch between the current graph and the graph") from None
         for obj, state in groups:
-            obj.restore_saveable_state(sess, state)
+            try:
+                obj.restore_saveable_state(sess, state)
+            except (KeyError, ValueError, IndexError, TypeError) as e:
+                # State written by another object under this name (an eval graph's input
+                # pipeline vs the training one).
+                msg = (f"the state saved as {obj.name} in {prefix} does not fit that object "
+                       f"of the current graph ({type(e).__name__}: {e})")
+                if not default:
+                    raise errors.InvalidArgumentError(
+                        None, None, f"Restoring from checkpoint failed: {msg}.") from None
+                _LOG.warning("Checkpoint: %s; it starts fresh.", msg)
 
 
 def _wrap(err: errors.OpError, reason: str) -> errors.OpError:

@@ -36,7 +36,15 @@ class SessionRunHook:
     """Base class of hooks that extend a ``MonitoredSession``'s run loop.
 
     Every method is optional; the defaults do nothing.
+
+    Attributes:
+        first_after_create_session: when True, the monitored session calls this hook's
+            ``after_create_session`` before those of all unflagged hooks, whatever the
+            order of the hooks list (trainkit; used by the broadcast of initial variables
+            in data-parallel training, which every other hook must see done).
     """
+
+    first_after_create_session: bool = False
 
     def begin(self) -> None:
         """Called once before the session is created; the graph may still be changed."""
@@ -120,7 +128,7 @@ class SessionRunContext:
 
     __slots__ = ("_args", "_session", "_stop_requested")
 
-    def __init__(self, original_args: SessionRunArgs | tuple, session: Any):
+    def __init__(self, original_args: SessionRunArgs | tuple | None, session: Any):
         # Any (fetches, feed_dict, options) tuple works; it is made a SessionRunArgs on
         # first access, so the per-step loop does not build one.
         self._args = original_args
@@ -128,10 +136,10 @@ class SessionRunContext:
         self._stop_requested = False
 
     @property
-    def original_args(self) -> SessionRunArgs:
-        """The caller's arguments of this run."""
+    def original_args(self) -> SessionRunArgs | None:
+        """The caller's arguments of this run (None if the context was built with None)."""
         args = self._args
-        if type(args) is not SessionRunArgs:
+        if args is not None and type(args) is not SessionRunArgs:
             args = self._args = SessionRunArgs(*args)
         return args
 

@@ -233,4 +233,10 @@ registry.not_differentiable(
     "ApplyGradientDescent", "ApplyMomentum", "ApplyAdam", "ApplyAdagrad", "ApplyRMSProp",
     "ApplyCenteredRMSProp", "ApplyAdadelta")
 
-__all__ = ["apply_op"]
+def variable_buffers(ctx: registry.KernelContext, grad: Any, *refs: Any) -> tuple:
+    """The session buffers of an update kernel's variable inputs (checked as
+    ``_buffers`` does); for update kernels defined in other modules."""
+    return _buffers(ctx, grad, *refs)
+
+
+__all__ = ["apply_op", "variable_buffers"]

@@ -58,7 +58,19 @@ def test_errors():
         tk.layers.conv2d(x, -1, 3)
     with pytest.raises(ValueError, match="expected ndim=4"):
         tk.layers.conv2d(tk.ones([4, 4]), 2, 3)
-    with pytest.raises(ValueError, match="dilation_rate other than 1"):
-        tk.layers.conv2d(x, 2, 3, dilation_rate=2)
+    with pytest.raises(ValueError, match="strides > 1 not supported in conjunction"):
+        tk.layers.conv2d(x, 2, 3, strides=2, dilation_rate=2)
     with pytest.raises(ValueError, match="strides must be a positive integer"):
         tk.layers.max_pooling2d(x, 2, 0)
+
+
+def test_conv2d_dilation_rate_is_atrous_convolution():
+    x = tk.constant(np.random.RandomState(3).rand(1, 7, 7, 2).astype(np.float32))
+    y = tk.layers.conv2d(x, 3, 3, dilation_rate=2, padding="same", use_bias=False,
+                         name="dil")
+    ref = tk.nn.atrous_conv2d(x, tk.trainable_variables()[0], 2, "SAME")
+    assert y.shape.as_list() == [1, 7, 7, 3]
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        a, b = sess.run([y, ref])
+    np.testing.assert_allclose(a, b, rtol=1e-6)

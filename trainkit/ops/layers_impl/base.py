@@ -1,39 +1,39 @@
 """What every functional layer shares: unique default names (``dense``, ``dense_1``, ...)
-per graph, the layer's variable scope, argument checks and ``activation``."""
+per variable scope (TF1's ``variable_scope(None, default_name=...)``), the layer's
+variable scope, argument checks and ``activation``."""
 
 from __future__ import annotations
 
 import contextlib
 import numbers
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
-from trainkit.framework.graph import Graph, GraphKeys, get_default_graph
+from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import math_ops, variable_scope
-
-_LAYER_UIDS: weakref.WeakKeyDictionary[Graph, dict[str, int]] = weakref.WeakKeyDictionary()
-
-
-def unique_layer_name(base: str, graph: Graph | None = None) -> str:
-    """``base`` the first time in a graph, then ``base_1``, ``base_2``, ..."""
-    g = graph or get_default_graph()
-    uids = _LAYER_UIDS.setdefault(g, {})
-    n = uids.get(base, 0)
-    uids[base] = n + 1
-    return base if n == 0 else f"{base}_{n}"
 
 
 @contextlib.contextmanager
 def layer_scope(name: str | None, default: str, reuse: Any = None) -> Iterator[Any]:
     """Opens the layer's variable scope (and the name scope of its ops)."""
-    if name is not None and not isinstance(name, str):
+    if isinstance(name, variable_scope.VariableScope):
+        # A class-style layer re-entering the scope it captured on its first call.
+        cm = variable_scope.variable_scope(name, reuse=reuse)
+    elif name is not None and not isinstance(name, str):
         raise TypeError(f"{default}: name must be a string, got {name!r}.")
-    scope_name = name if name else unique_layer_name(default)
-    with variable_scope.variable_scope(scope_name, reuse=reuse) as vs:
+    elif name:
+        cm = variable_scope.variable_scope(name, reuse=reuse)
+    elif reuse is True:
+        # TF1's Layer._set_scope: a layer asked to reuse opens its base name as is.
+        cm = variable_scope.variable_scope(default, reuse=True)
+    else:
+        # Unique per enclosing variable scope; re-entering a scope restarts the counts
+        # (``variable_scope('net', reuse=True)`` builds ``net/conv2d`` again).
+        cm = variable_scope.variable_scope(None, default_name=default, reuse=reuse)
+    with cm as vs:
         yield vs
 
 
@@ -94,5 +94,5 @@ def add_activity_loss(outputs: Tensor, regularizer: Callable | None) -> None:
             get_default_graph().add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
 
 
-__all__ = ["unique_layer_name", "layer_scope", "float_input", "positive_int", "int_pair",
+__all__ = ["layer_scope", "float_input", "positive_int", "int_pair",
            "padding_arg", "data_format_arg", "apply_activation", "add_activity_loss"]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import init_ops, nn_ops
+from trainkit.ops import array_ops, conv_transpose_ops, init_ops, join_ops, nn_ops
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.layers_impl import base
 
@@ -30,8 +30,8 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),
     ``<name>/bias`` ``[filters]``; ``name`` defaults to ``conv2d``, ``conv2d_1``, ...
 
     Raises:
-        ValueError: for non-positive sizes, bad padding/data_format, a dilation other than
-            1, an input that is not 4-D, or an unknown channel dimension.
+        ValueError: for non-positive sizes, bad padding/data_format, strides and
+            dilation both above 1, an input that is not 4-D, or an unknown channel dimension.
     """
     layer = "conv2d"
     filters = base.positive_int(filters, "filters", layer)
@@ -39,9 +39,11 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),
     sh, sw = base.int_pair(strides, "strides", layer)
     pad = base.padding_arg(padding, layer)
     fmt = base.data_format_arg(data_format, layer)
-    if base.int_pair(dilation_rate, "dilation_rate", layer) != (1, 1):
-        raise ValueError(f"conv2d: dilation_rate other than 1 is not supported, got "
-                         f"{dilation_rate!r}.")
+    dh, dw = base.int_pair(dilation_rate, "dilation_rate", layer)
+    if (dh, dw) != (1, 1) and (sh, sw) != (1, 1):
+        raise ValueError(f"conv2d: strides > 1 not supported in conjunction with "
+                         f"dilation_rate > 1 (strides={strides!r}, "
+                         f"dilation_rate={dilation_rate!r}).")
     x = base.float_input(inputs, layer)
     if x.shape.ndims is not None and x.shape.ndims != 4:
         raise ValueError(f"Input 0 of layer conv2d is incompatible with the layer: expected "
@@ -59,7 +61,8 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),
                                  regularizer=kernel_regularizer, trainable=trainable,
                                  constraint=kernel_constraint)
         st = [1, sh, sw, 1] if fmt == "NHWC" else [1, 1, sh, sw]
-        y = nn_ops.conv2d(x, kernel, strides=st, padding=pad, data_format=fmt)
+        dil = [1, dh, dw, 1] if fmt == "NHWC" else [1, 1, dh, dw]
+        y = nn_ops.conv2d(x, kernel, strides=st, padding=pad, data_format=fmt, dilations=dil)
         if use_bias:
             bias = vs.get_variable("bias", [filters], dtype=x.dtype,
                                    initializer=bias_initializer or init_ops.zeros_initializer(),
@@ -78,7 +81,24 @@ def max_pooling2d(inputs: Any, pool_size: Any, strides: Any, padding: str = "val
     Raises:
         ValueError: for non-positive sizes or bad padding/data_format.
     """
-    layer = "max_pooling2d"
+    return _pooling2d("max_pooling2d", nn_ops.max_pool, inputs, pool_size, strides, padding,
+                      data_format, name)
+
+
+def average_pooling2d(inputs: Any, pool_size: Any, strides: Any, padding: str = "valid",
+                      data_format: str = "channels_last", name: str | None = None) -> Tensor:
+    """Average pooling over ``pool_size`` windows moved by ``strides`` (SAME padding
+    averages only the entries inside the input, as TF does).
+
+    Raises:
+        ValueError: for non-positive sizes or bad padding/data_format.
+    """
+    return _pooling2d("average_pooling2d", nn_ops.avg_pool, inputs, pool_size, strides,
+                      padding, data_format, name)
+
+
+def _pooling2d(layer: str, pool: Any, inputs: Any, pool_size: Any, strides: Any,
+               padding: str, data_format: str, name: Any) -> Tensor:
     ph, pw = base.int_pair(pool_size, "pool_size", layer)
     sh, sw = base.int_pair(strides, "strides", layer)
     pad = base.padding_arg(padding, layer)
@@ -89,7 +109,74 @@ def max_pooling2d(inputs: Any, pool_size: Any, strides: Any, padding: str = "val
             ks, st = [1, ph, pw, 1], [1, sh, sw, 1]
         else:
             ks, st = [1, 1, ph, pw], [1, 1, sh, sw]
-        return nn_ops.max_pool(x, ksize=ks, strides=st, padding=pad, data_format=fmt)
+        return pool(x, ksize=ks, strides=st, padding=pad, data_format=fmt)
 
 
-__all__ = ["conv2d", "max_pooling2d"]
+def _deconv_length(size: Any, k: int, s: int, padding: str) -> Any:
+    """Keras' ``deconv_output_length``: SAME ``size * s``; VALID ``size * s + max(k - s, 0)``."""
+    return size * s + (max(k - s, 0) if padding == "VALID" else 0)
+
+
+def conv2d_transpose(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),
+                     padding: str = "valid", data_format: str = "channels_last",
+                     activation: Callable | None = None, use_bias: bool = True,
+                     kernel_initializer: Any = None, bias_initializer: Any = None,
+                     kernel_regularizer: Callable | None = None,
+                     bias_regularizer: Callable | None = None,
+                     activity_regularizer: Callable | None = None,
+                     kernel_constraint: Any = None, bias_constraint: Any = None,
+                     trainable: bool = True, name: str | None = None,
+                     reuse: Any = None) -> Tensor:
+    """A transposed 2-D convolution layer: variables ``<name>/kernel``
+    ``[kh, kw, filters, in_channels]`` and ``<name>/bias`` ``[filters]``; each spatial
+    size becomes ``size * stride`` (SAME) or ``size * stride + max(k - stride, 0)``
+    (VALID).
+
+    Raises:
+        ValueError: for non-positive sizes, bad padding/data_format, an input that is not
+            4-D, or an unknown channel dimension.
+    """
+    layer = "conv2d_transpose"
+    filters = base.positive_int(filters, "filters", layer)
+    kh, kw = base.int_pair(kernel_size, "kernel_size", layer)
+    sh, sw = base.int_pair(strides, "strides", layer)
+    pad = base.padding_arg(padding, layer)
+    fmt = base.data_format_arg(data_format, layer)
+    x = base.float_input(inputs, layer)
+    if x.shape.ndims != 4:
+        raise ValueError(f"Input 0 of layer conv2d_transpose is incompatible with the layer: "
+                         f"expected ndim=4, found ndim={x.shape.ndims}. Full shape "
+                         f"received: {x.shape}")
+    dims = x.shape.as_list()
+    ha, wa, ca = (1, 2, 3) if fmt == "NHWC" else (2, 3, 1)
+    if dims[ca] is None:
+        raise ValueError("conv2d_transpose: the channel dimension of the inputs should be "
+                         "defined. Found `None`.")
+    with base.layer_scope(name, layer, reuse):
+        kernel = vs.get_variable("kernel", [kh, kw, filters, dims[ca]], dtype=x.dtype,
+                                 initializer=kernel_initializer or
+                                 init_ops.glorot_uniform_initializer(),
+                                 regularizer=kernel_regularizer, trainable=trainable,
+                                 constraint=kernel_constraint)
+        dyn = array_ops.shape(x)
+        size = [dims[i] if dims[i] is not None else dyn[i] for i in range(4)]
+        out = [size[0], None, None, None]
+        out[ha] = _deconv_length(size[ha], kh, sh, pad)
+        out[wa] = _deconv_length(size[wa], kw, sw, pad)
+        out[ca] = filters
+        st = [1, sh, sw, 1] if fmt == "NHWC" else [1, 1, sh, sw]
+        y = conv_transpose_ops.conv2d_transpose(x, kernel, join_ops.stack(out), st, pad,
+                                                data_format=fmt)
+        y.set_shape([d if isinstance(d, int) else None for d in out])
+        if use_bias:
+            bias = vs.get_variable("bias", [filters], dtype=x.dtype,
+                                   initializer=bias_initializer or init_ops.zeros_initializer(),
+                                   regularizer=bias_regularizer, trainable=trainable,
+                                   constraint=bias_constraint)
+            y = nn_ops.bias_add(y, bias, data_format=fmt)
+        y = base.apply_activation(y, activation, layer)
+        base.add_activity_loss(y, activity_regularizer)
+    return y
+
+
+__all__ = ["conv2d", "conv2d_transpose", "max_pooling2d", "average_pooling2d"]

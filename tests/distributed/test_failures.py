@@ -1,0 +1,37 @@
+"""A misbehaving rank ends the whole 2-rank job quickly, with a clear error, leaving no
+process behind (jobs/failure_job.py)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from mpi_helpers import needs_mpi, no_process_left, run_job
+
+CASES = {
+    # mode: (text every run must print, seconds the job may take)
+    "raise": ("RuntimeError: rank 1 failed on purpose", 10),
+    "sigkill": ("signal 9", 10),
+    "mismatch": ("rank 1: allreduce[Average] 'gradients/extra_on_rank_1_grad", 10),
+    "uneven": ("rank 1: shutdown (the rank's program ended)", 10),
+    "absent": ("DeadlineExceededError: allreduce "
+               "'DistributedGradientDescentOptimizer_Allreduce' did not complete within 2 s",
+               12),
+}
+
+
+@needs_mpi
+@pytest.mark.parametrize("mode", sorted(CASES))
+def test_a_failing_rank_ends_the_job(mode):
+    text, limit = CASES[mode]
+    proc, _ = run_job("failure_job.py", mode, TRAINKIT_COLLECTIVE_TIMEOUT="2")
+    ended = time.time()
+    assert proc.returncode != 0, proc.stdout[-3000:]
+    faults = [float(line.split()[1]) for line in proc.stdout.splitlines()
+              if line.startswith("FAULT_AT ")]
+    assert faults, proc.stdout[-3000:]
+    seconds = ended - faults[0]  # from the fault, not from the processes' start
+    assert text in proc.stdout, proc.stdout[-3000:]
+    assert "left the loop" not in proc.stdout.replace("rank 1 left the loop", "")
+    assert seconds < limit, seconds
+    assert no_process_left("failure_job.py")

@@ -1,0 +1,207 @@
+"""Horovod's graph-building functions: ``allreduce``, ``grouped_allreduce``, ``allgather``,
+``broadcast``, ``broadcast_variables``, ``broadcast_global_variables`` and ``Compression``.
+
+Example:
+    >>> import trainkit.distributed as hvd
+    >>> hvd.init()
+    >>> avg = hvd.allreduce(tf.constant([1.0, 2.0]))          # Average over the ranks
+    >>> everyone = hvd.allgather(tf.constant([[hvd.rank()]]))  # [[0], [1], ...]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from trainkit.distributed import basics
+from trainkit.distributed import mpi_ops as mo
+from trainkit.framework import conversion
+from trainkit.framework import dtypes as _dt
+from trainkit.framework.graph import GraphKeys, get_default_graph
+from trainkit.framework.tensor import Tensor
+from trainkit.ops import cast_ops, control_flow_ops, state_ops
+
+
+def is_indexed_slices(x: Any) -> bool:
+    """Duck test for ``tf.IndexedSlices`` (values, indices, dense_shape)."""
+    return (not isinstance(x, Tensor) and hasattr(x, "values") and hasattr(x, "indices")
+            and hasattr(x, "dense_shape"))
+
+
+class NoneCompressor:
+    """No compression (``hvd.Compression.none``)."""
+
+    @staticmethod
+    def compress(tensor: Any) -> tuple[Any, Any]:
+        return tensor, None
+
+    @staticmethod
+    def decompress(tensor: Any, ctx: Any) -> Any:
+        return tensor
+
+
+class FP16Compressor:
+    """Sends floating-point tensors as float16 (``hvd.Compression.fp16``)."""
+
+    @staticmethod
+    def compress(tensor: Any) -> tuple[Any, Any]:
+        tensor = conversion.convert_to_tensor(tensor)
+        dtype = tensor.dtype.base_dtype
+        if dtype.is_floating and dtype is not _dt.float16:
+            return cast_ops.cast(tensor, _dt.float16), dtype
+        return tensor, None
+
+    @staticmethod
+    def decompress(tensor: Any, ctx: Any) -> Any:
+        return tensor if ctx is None else cast_ops.cast(tensor, ctx)
+
+
+class Compression:
+    """The compression algorithms of the wire format (Horovod's ``Compression``)."""
+
+    none = NoneCompressor
+    fp16 = FP16Compressor
+
+
+def _sparse_allreduce(tensor: Any, op: str, prescale_factor: float,
+                      postscale_factor: float, name: str | None) -> Any:
+    if op not in (mo.Sum, mo.Average):
+        raise NotImplementedError("Only Sum and Average ops are supported with "
+                                  "tf.IndexedSlices")
+    if prescale_factor != 1.0 or postscale_factor != 1.0:
+        raise NotImplementedError("Pre/postscale_factor are not supported with "
+                                  "tf.IndexedSlices")
+    base = name or "HorovodAllgather"
+    values = mo.allgather_op(tensor.values, name=base + "_values")
+    indices = mo.allgather_op(tensor.indices, name=base + "_indices")
+    if op == mo.Average:
+        values = values / conversion.convert_to_tensor(float(basics.size()),
+                                                         dtype=values.dtype)
+    return type(tensor)(values, indices, dense_shape=tensor.dense_shape)
+
+
+def allreduce(tensor: Any, average: Any = None, device_dense: str = "",
+              device_sparse: str = "", compression: Any = Compression.none, op: Any = None,
+              prescale_factor: float = 1.0, postscale_factor: float = 1.0,
+              name: str | None = None, process_set: Any = None,
+              ignore_name_scope: bool = False) -> Any:
+    """Reduces ``tensor`` over all ranks (default: the average).
+
+    An ``IndexedSlices`` is allgathered instead (values and indices), as Horovod does.
+
+    Args:
+        tensor: a Tensor, Variable or IndexedSlices with the same shape on every rank.
+        average: deprecated Horovod flag (True = Average, False = Sum).
+        device_dense, device_sparse: accepted (one CPU device).
+        compression: ``Compression.none`` or ``Compression.fp16``.
+        op: ``Average`` (default), ``Sum``, ``Min``, ``Max`` or ``Product``.
+        prescale_factor, postscale_factor: multiply before / after the reduction.
+        name: the op's name.
+        process_set, ignore_name_scope: accepted; only the global set exists.
+
+    Raises:
+        ValueError: for both ``op`` and ``average``, or an unknown op.
+        NotImplementedError: for ``Adasum``; for sparse input with Min/Max/Product or
+            scale factors.
+    """
+    del device_dense, device_sparse, ignore_name_scope
+    _global_set_only(process_set)
+    op = mo.check_reduce_op(op, average)
+    if is_indexed_slices(tensor):
+        return _sparse_allreduce(tensor, op, prescale_factor, postscale_factor, name)
+    compressed, ctx = compression.compress(conversion.convert_to_tensor(tensor))
+    (reduced,) = mo.fused_allreduce([compressed], op, prescale_factor, postscale_factor,
+                                    name=name)
+    return compression.decompress(reduced, ctx)
+
+
+def grouped_allreduce(tensors: Sequence[Any], average: Any = None, device_dense: str = "",
+                      device_sparse: str = "", compression: Any = Compression.none,
+                      op: Any = None, prescale_factor: float = 1.0,
+                      postscale_factor: float = 1.0, name: str | None = None,
+                      process_set: Any = None, ignore_name_scope: bool = False) -> list:
+    """Reduces every tensor of ``tensors`` in one fused collective (one MPI call per dtype).
+
+    Arguments as for :func:`allreduce`; IndexedSlices entries are allgathered each.
+    """
+    del device_dense, device_sparse, ignore_name_scope
+    _global_set_only(process_set)
+    op = mo.check_reduce_op(op, average)
+    tensors = list(tensors)
+    if not tensors:
+        return []
+    out: list[Any] = [None] * len(tensors)
+    dense, ctxs, where = [], [], []
+    for i, t in enumerate(tensors):
+        if is_indexed_slices(t):
+            out[i] = _sparse_allreduce(t, op, prescale_factor, postscale_factor, None)
+            continue
+        c, cx = compression.compress(conversion.convert_to_tensor(t))
+        dense.append(c)
+        ctxs.append(cx)
+        where.append(i)
+    if dense:
+        reduced = mo.fused_allreduce(dense, op, prescale_factor, postscale_factor,
+                                     name=name or "HorovodGroupedAllreduce")
+        for i, r, cx in zip(where, reduced, ctxs):
+            out[i] = compression.decompress(r, cx)
+    return out
+
+
+def allgather(tensor: Any, name: str | None = None, process_set: Any = None,
+              ignore_name_scope: bool = False) -> Tensor:
+    """Concatenates every rank's ``tensor`` along the first dimension, in rank order.
+
+    The first dimension may differ between ranks; the others must agree.
+    """
+    del ignore_name_scope
+    _global_set_only(process_set)
+    return mo.allgather_op(tensor, name=name)
+
+
+def broadcast(tensor: Any, root_rank: int, name: str | None = None,
+              process_set: Any = None, ignore_name_scope: bool = False) -> Tensor:
+    """``root_rank``'s value of ``tensor`` on every rank (same shape on every rank).
+
+    Raises:
+        TypeError: if ``root_rank`` is not an int.
+    """
+    del ignore_name_scope
+    _global_set_only(process_set)
+    return mo.fused_broadcast([tensor], root_rank, name=name)[0]
+
+
+def broadcast_variables(variables: Sequence[Any], root_rank: int,
+                        process_set: Any = None) -> Any:
+    """An op assigning ``root_rank``'s values to ``variables`` on every rank, as one fused
+    broadcast (one MPI call per dtype).
+
+    Raises:
+        TypeError: if an entry is not a variable or ``root_rank`` not an int.
+    """
+    _global_set_only(process_set)
+    variables = list(variables)
+    for i, v in enumerate(variables):
+        if not hasattr(v, "assign"):
+            raise TypeError(f"broadcast_variables: variables[{i}] is not a Variable: {v!r}.")
+    if not variables:
+        return control_flow_ops.no_op(name="HorovodBroadcastVariables")
+    values = mo.fused_broadcast([v.value() if hasattr(v, "value") else v for v in variables],
+                                root_rank, name="HorovodBroadcastVariables")
+    return control_flow_ops.group(*[state_ops.assign(v, x) for v, x in zip(variables, values)])
+
+
+def broadcast_global_variables(root_rank: int) -> Any:
+    """:func:`broadcast_variables` of every global variable of the default graph."""
+    graph = get_default_graph()
+    return broadcast_variables(graph.get_collection(GraphKeys.GLOBAL_VARIABLES), root_rank)
+
+
+def _global_set_only(process_set: Any) -> None:
+    if process_set is not None and getattr(process_set, "process_set_id", 0) != 0:
+        raise NotImplementedError("trainkit.distributed has only the global process set.")
+
+
+__all__ = ["Compression", "FP16Compressor", "NoneCompressor", "allgather", "allreduce",
+           "broadcast", "broadcast_global_variables", "broadcast_variables",
+           "grouped_allreduce", "is_indexed_slices"]

@@ -1,0 +1,86 @@
+"""``tf.graph_util``: ``extract_sub_graph`` and ``convert_variables_to_constants`` on
+``GraphDef`` protos (freezing a trained graph for inference).
+
+Example:
+    >>> frozen = convert_variables_to_constants(sess, sess.graph.as_graph_def(), ["probs"])
+    >>> tk.train.write_graph(frozen, "/tmp/export", "frozen.pb", as_text=False)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from trainkit.framework import graph_def as _graph_def
+
+_SRC = re.compile(r"^\^?([^:]+)")
+
+
+def _node_name(name: str) -> str:
+    return _SRC.match(name).group(1)
+
+
+def extract_sub_graph(graph_def: Any, dest_nodes: list) -> Any:
+    """The nodes ``dest_nodes`` need (through data and control inputs), in their order.
+
+    Raises:
+        TypeError: if ``graph_def`` is not a GraphDef or ``dest_nodes`` is a string.
+        ValueError: naming a destination node the graph does not have.
+    """
+    if not hasattr(graph_def, "node"):
+        raise TypeError("graph_def must be a graph_pb2.GraphDef proto.")
+    if isinstance(dest_nodes, str | bytes):
+        raise TypeError("dest_nodes must be a list.")
+    by_name = {n.name: n for n in graph_def.node}
+    wanted = [_node_name(d) for d in dest_nodes]
+    for d in wanted:
+        if d not in by_name:
+            raise ValueError(f"{d} is not in graph")
+    keep: set[str] = set()
+    stack = list(wanted)
+    while stack:
+        name = stack.pop()
+        if name in keep:
+            continue
+        keep.add(name)
+        stack.extend(_node_name(i) for i in by_name[name].input if _node_name(i) in by_name)
+    out = type(graph_def)()
+    out.versions.CopyFrom(graph_def.versions)
+    out.node.extend(n for n in graph_def.node if n.name in keep)
+    return out
+
+
+def convert_variables_to_constants(sess: Any, input_graph_def: Any, output_node_names: list,
+                                   variable_names_whitelist: Any = None,
+                                   variable_names_blacklist: Any = None) -> Any:
+    """``input_graph_def`` cut to what ``output_node_names`` need, with every variable
+    replaced by a ``Const`` holding its value in ``sess``.
+
+    Raises:
+        TypeError / ValueError: as :func:`extract_sub_graph`.
+    """
+    sub = extract_sub_graph(input_graph_def, output_node_names)
+    pb = _graph_def._pb()
+    names = [n.name for n in sub.node if n.op in ("VariableV2", "Variable")
+             and (variable_names_whitelist is None or n.name in variable_names_whitelist)
+             and (variable_names_blacklist is None or n.name not in variable_names_blacklist)]
+    values = dict(zip(names, sess.run([n + ":0" for n in names]))) if names else {}
+    out = type(sub)()
+    out.versions.CopyFrom(sub.versions)
+    for node in sub.node:
+        if node.name not in values:
+            out.node.add().CopyFrom(node)
+            continue
+        arr = np.asarray(values[node.name])
+        c = out.node.add(name=node.name, op="Const", device=node.device)
+        c.attr["dtype"].CopyFrom(node.attr["dtype"])
+        c.attr["value"].CopyFrom(pb.AttrValue(tensor=_graph_def.full_tensor_proto(arr)))
+        for key in ("_output_types", "_tk_shapes", "_output_shapes"):
+            if key in node.attr:
+                c.attr[key].CopyFrom(node.attr[key])
+    return out
+
+
+__all__ = ["extract_sub_graph", "convert_variables_to_constants"]

@@ -1,0 +1,25 @@
+"""``tk.image``: image augmentation and resizing (re-exports, mirroring
+``tf.compat.v1.image``)."""
+
+from __future__ import annotations
+
+from trainkit.ops.image_ops import (
+    ResizeMethod,
+    adjust_brightness,
+    adjust_contrast,
+    central_crop,
+    convert_image_dtype,
+    flip_left_right,
+    flip_up_down,
+    per_image_standardization,
+    random_brightness,
+    random_contrast,
+    random_crop,
+    random_flip_left_right,
+    random_flip_up_down,
+    resize_bilinear,
+    resize_image_with_crop_or_pad,
+    resize_images,
+    resize_nearest_neighbor,
+)
+
