@@ -21,7 +21,7 @@ from trainkit.data.datasets import load_digits
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--steps", type=int, default=5000, help="the most steps to train")
-parser.add_argument("--logdir", default="runs/examples/early_stopping")
+parser.add_argument("--logdir", default="runs-examples/early_stopping")
 args = parser.parse_args()
 logging.basicConfig(level=logging.WARNING)
 

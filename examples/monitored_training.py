@@ -6,7 +6,7 @@ CheckpointSaverHook that ``save_summaries_steps`` / ``checkpoint_dir`` switch on
 resuming: run it twice and the second run starts from the first run's last checkpoint.
 
 Run:
-    python examples/monitored_training.py                 # 300 steps into runs/examples/...
+    python examples/monitored_training.py                 # 300 steps into runs-examples/...
     python examples/monitored_training.py --steps 20 --logdir /tmp/mts   # a quick run
 """
 
@@ -20,7 +20,7 @@ from trainkit.data.datasets import load_digits
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--steps", type=int, default=300, help="steps to train in this run")
-parser.add_argument("--logdir", default="runs/examples/monitored_training")
+parser.add_argument("--logdir", default="runs-examples/monitored_training")
 args = parser.parse_args()
 logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
 

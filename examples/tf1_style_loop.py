@@ -24,7 +24,7 @@ from trainkit.data.datasets import load_digits
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--epochs", type=int, default=3)
 parser.add_argument("--batch-size", type=int, default=32)
-parser.add_argument("--logdir", default="runs/examples/tf1_style_loop")
+parser.add_argument("--logdir", default="runs-examples/tf1_style_loop")
 args = parser.parse_args()
 os.makedirs(args.logdir, exist_ok=True)                  # Saver.save wants the directory
 

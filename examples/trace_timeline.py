@@ -11,7 +11,7 @@ op of that one call into ``md.step_stats``. This script writes it twice:
 It also prints the three slowest ops of the traced step.
 
 Run:
-    python examples/trace_timeline.py                        # writes runs/examples/trace
+    python examples/trace_timeline.py                        # writes runs-examples/trace
     python examples/trace_timeline.py --logdir /tmp/trace --steps 2
 """
 
@@ -25,7 +25,7 @@ from trainkit.client import timeline
 from trainkit.data.datasets import load_digits
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--logdir", default="runs/examples/trace")
+parser.add_argument("--logdir", default="runs-examples/trace")
 parser.add_argument("--steps", type=int, default=20, help="untraced warm-up steps")
 args = parser.parse_args()
 os.makedirs(args.logdir, exist_ok=True)

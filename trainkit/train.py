@@ -14,6 +14,7 @@ from trainkit.hooks import (  # noqa: F401
     CheckpointSaverListener,
     EarlyStoppingHook,
     EvaluationHook,
+    EvaluationResults,
     FeedFnHook,
     FinalOpsHook,
     GlobalStepWaiterHook,
@@ -29,6 +30,8 @@ from trainkit.hooks import (  # noqa: F401
     StepCounterHook,
     StopAtStepHook,
     SummarySaverHook,
+    WriterHook,
+    evaluation_results,
     hook_timing,
 )
 from trainkit.summary.event_reader import summary_iterator  # noqa: F401

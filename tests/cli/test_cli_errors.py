@@ -94,7 +94,7 @@ def existing(tmp_path, trained_run):
 
 BAD = {
     # name: (extra TOML, extra CLI args, expected text in the one-line error)
-    "typo": ("[schedule]\ndecay_step = 5\n", [],
+    "typo": ("[schedule]\ntype = 'exponential_decay'\ndecay_step = 5\n", [],
              "schedule.decay_step: unknown key; allowed: type, decay_steps, "),
     "type": ("", ["--set", "run.steps=many"], "run.steps: expected an integer, got 'many'"),
     "model": ("", ["--set", "model.type=gpt"], "model.type: unknown name 'gpt'; allowed: "

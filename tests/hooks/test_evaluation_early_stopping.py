@@ -114,3 +114,41 @@ def test_early_stopping_argument_errors():
         EarlyStoppingHook(tk.constant(1.0), evaluation_hook=object())
     with pytest.raises(ValueError, match="monitor"):
         EarlyStoppingHook(None)
+
+
+@pytest.mark.parametrize("order", ["eval_first", "stop_first"])
+def test_early_stopping_reads_the_graph_not_the_hook_in_any_order(order):
+    gs, train = counter_model()
+    it, x = _eval_input([1.0, 2.0])
+    loss = tk.abs(tk.cast(gs, tk.float32) - 3.0) + tk.reduce_mean(x) * 0.0  # best at step 3
+    ev = EvaluationHook({"loss": loss}, init_op=it.initializer, every_n_steps=1)
+    stop = EarlyStoppingHook("loss", mode="min", patience=2)  # no reference to ev
+    assert stop.evaluation == "eval"
+    hooks = [ev, stop] if order == "eval_first" else [stop, ev]
+    assert run_steps(hooks, train, 100) == 5  # the same step either way
+    assert stop.best == 0.0
+    board = tk.train.evaluation_results("eval", graph=gs.graph)
+    assert [s for s, _ in board.history] == [1, 2, 3, 4, 5]
+    assert board.latest == (5, {"loss": 2.0})
+
+
+def test_early_stopping_without_the_evaluation_it_names():
+    gs, train = counter_model()
+    stop = EarlyStoppingHook("acc", evaluation="valid")
+    with pytest.raises(ValueError, match="no EvaluationHook named 'valid' runs in this session"):
+        run_steps([stop], train, 3)
+    with pytest.raises(ValueError, match="evaluation must be the name"):
+        EarlyStoppingHook("acc", evaluation="")
+    assert EarlyStoppingHook.evaluation_read({"monitor": "loss:0"}) is None
+    assert EarlyStoppingHook.evaluation_read({"monitor": "acc"}) == "eval"
+    assert EarlyStoppingHook.evaluation_read({"monitor": "acc", "evaluation": "v"}) == "v"
+
+
+def test_evaluation_at_end_is_published_without_stopping():
+    gs, train = counter_model()
+    it, x = _eval_input([1.0])
+    ev = EvaluationHook({"m": tk.reduce_mean(x) + tk.cast(gs, tk.float32)},
+                        init_op=it.initializer, every_n_steps=100, at_end=True)
+    stop = EarlyStoppingHook("m", mode="max", patience=0)
+    assert run_steps([stop, ev], train, 3) == 3
+    assert stop.best == 4.0  # the step-3 evaluation in end(): 1 + 3

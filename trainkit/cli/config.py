@@ -1,6 +1,9 @@
-"""Run configs: TOML files read with ``tomllib`` into dataclasses and validated before any
-graph is built. Every error is a :class:`ConfigError` naming the dotted key path and what
-is allowed.
+"""Run configs: TOML files read with ``tomllib`` and validated before any graph is built.
+
+``[model]``, ``[data]``, ``[optimizer]`` and ``[schedule]`` are component sections: a
+``type`` from the component table (:mod:`trainkit.cli.components`) plus the keyword
+arguments of that component's own signature. ``[run]`` and ``[[hooks]]`` are the CLI's
+own. Every error is a :class:`ConfigError` naming the dotted key path and what is allowed.
 
 Example:
     >>> cfg = load_config("configs/quickstart.toml", overrides=["run.steps=100"])
@@ -16,82 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from trainkit.cli.components import Section, bind_section
+from trainkit.cli.errors import ConfigError
+from trainkit.cli.schema import is_file_param
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
-
-
-class ConfigError(ValueError):
-    """A config that cannot be used; the message names the key path."""
-
-
-MODEL_TYPES = ("logreg", "mlp", "cnn", "linear")
-OPTIMIZERS = ("sgd", "momentum", "adam", "adagrad", "rmsprop", "adadelta")
-SCHEDULES = ("constant", "exponential_decay", "piecewise_constant", "polynomial_decay",
-             "cosine_decay", "inverse_time_decay")
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "leaky_relu", "relu6", "softplus")
-
-
-@dataclass
-class ModelConfig:
-    """``[model]``: which registered builder and its sizes."""
-
-    type: str = "mlp"
-    hidden_units: list[int] = field(default_factory=lambda: [128])
-    activation: str = "relu"
-    dropout: float = 0.0
-    conv_filters: list[int] = field(default_factory=lambda: [32])
-    kernel_size: int = 3
-    l2: float = 0.0
-
-
-@dataclass
-class DataConfig:
-    """``[data]``: a bundled dataset by name, or an ``.npz`` file with named arrays."""
-
-    dataset: str = "digits"
-    npz: str = ""
-    features_key: str = "x"
-    labels_key: str = "y"
-    eval_fraction: float = 0.2
-    batch_size: int = 64
-    shuffle_buffer: int = 2048
-    seed: int = 0
-
-
-@dataclass
-class OptimizerConfig:
-    """``[optimizer]``: the optimizer, its learning rate and extra arguments."""
-
-    type: str = "adam"
-    learning_rate: float = 0.001
-    momentum: float = 0.9
-    use_nesterov: bool = False
-    beta1: float = 0.9
-    beta2: float = 0.999
-    epsilon: float = 1e-8
-    decay: float = 0.9
-    rho: float = 0.95
-    clip_global_norm: float = 0.0
-    # Under mpiexec: multiply learning_rate by the number of ranks (Horovod's habit for a
-    # global batch N times larger); false keeps N ranks x batch b == 1 process x N*b.
-    scale_learning_rate_by_ranks: bool = False
-
-
-@dataclass
-class ScheduleConfig:
-    """``[schedule]``: an optional learning-rate schedule over the global step."""
-
-    type: str = "constant"
-    decay_steps: int = 1000
-    decay_rate: float = 0.5
-    staircase: bool = False
-    boundaries: list[int] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)
-    end_learning_rate: float = 0.0001
-    power: float = 1.0
-    alpha: float = 0.0
 
 
 @dataclass
@@ -109,6 +44,18 @@ class RunConfig:
     max_to_keep: int = 5
     progress_bar: str = "auto"
     hooks_dir: str = ""
+    threads: int = 0
+
+
+@dataclass
+class SummariesConfig:
+    """``[summaries]``: TensorBoard histograms of the weights and of their gradients every
+    ``histograms_every_steps`` steps (0: none; the scalars follow
+    ``run.summary_every_steps``)."""
+
+    histograms_every_steps: int = 0
+    weights: bool = True
+    gradients: bool = True
 
 
 @dataclass
@@ -119,24 +66,32 @@ class HookConfig:
     args: dict[str, Any] = field(default_factory=dict)
 
 
+def _section(kind: str) -> Any:
+    return field(default_factory=lambda: bind_section(kind, {}))
+
+
 @dataclass
 class Config:
-    """A whole run config."""
+    """A whole run config: component sections (:class:`~trainkit.cli.components.Section`)
+    and the CLI's own ``run`` settings and hooks."""
 
     name: str = "run"
-    model: ModelConfig = field(default_factory=ModelConfig)
-    data: DataConfig = field(default_factory=DataConfig)
-    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
-    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    model: Section = _section("model")
+    data: Section = _section("dataset")
+    optimizer: Section = _section("optimizer")
+    schedule: Section = _section("schedule")
     run: RunConfig = field(default_factory=RunConfig)
+    summaries: SummariesConfig = field(default_factory=SummariesConfig)
     hooks: list[HookConfig] = field(default_factory=list)
     path: Path | None = None
 
 
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 
-_SECTIONS = {"model": ModelConfig, "data": DataConfig, "optimizer": OptimizerConfig,
-             "schedule": ScheduleConfig, "run": RunConfig}
+# section -> component kind (the CLI's own sections are dataclasses, below)
+_COMPONENT_SECTIONS = {"model": "model", "data": "dataset", "optimizer": "optimizer",
+                       "schedule": "schedule"}
+_SECTIONS: dict[str, type] = {"run": RunConfig, "summaries": SummariesConfig}
 
 
 def _check_value(path: str, value: Any, hint: Any) -> Any:
@@ -194,52 +149,51 @@ def _positive(path: str, value: float, allow_zero: bool = False) -> None:
         raise ConfigError(f"{path}: must be {'>= 0' if allow_zero else '> 0'}, got {value!r}.")
 
 
+def _legacy_data(table: Any) -> Any:
+    """Old ``[data]`` tables named an ``npz`` file next to ``dataset = "digits"``; the file
+    won. Kept: ``npz = "..."`` without ``type`` means ``type = "npz"``."""
+    if isinstance(table, dict) and table.get("npz") and "type" not in table:
+        table = {k: v for k, v in table.items() if k != "dataset"}
+        table["type"] = "npz"
+    return table
+
+
+def _check_files(cfg: Config) -> None:
+    """Every component argument annotated as an existing file must exist."""
+    import inspect
+    import typing
+
+    for section in (cfg.model, cfg.data, cfg.optimizer, cfg.schedule):
+        fn = section.component.fn
+        hints = typing.get_type_hints(fn, include_extras=True) if not isinstance(fn, type) \
+            else {}
+        for n in inspect.signature(fn).parameters:
+            if n in section.args and is_file_param(hints.get(n)) and cfg.path is not None:
+                p = resolve_path(cfg, section.args[n])
+                if not p.is_file():
+                    where = {"dataset": "data"}.get(section.kind, section.kind)
+                    raise ConfigError(f"{where}.{n}: file not found: {p}")
+
+
 def validate(cfg: Config) -> Config:
-    """Checks names and ranges across sections (hooks are checked by the plugin loader).
+    """Checks ranges across sections (component sections were checked when bound; hooks
+    are checked by the plugin loader).
 
     Raises:
         ConfigError: naming the offending key path.
     """
-    _choice("model.type", cfg.model.type, MODEL_TYPES)
-    _choice("model.activation", cfg.model.activation, ACTIVATIONS)
-    _choice("optimizer.type", cfg.optimizer.type, OPTIMIZERS)
-    _choice("schedule.type", cfg.schedule.type, SCHEDULES)
     _choice("run.progress_bar", cfg.run.progress_bar, ("auto", "true", "false"))
-    if not 0.0 <= cfg.model.dropout < 1.0:
-        raise ConfigError(f"model.dropout: must be in [0, 1), got {cfg.model.dropout!r}.")
-    for i, u in enumerate(cfg.model.hidden_units):
-        _positive(f"model.hidden_units[{i}]", u)
-    for i, u in enumerate(cfg.model.conv_filters):
-        _positive(f"model.conv_filters[{i}]", u)
-    _positive("model.kernel_size", cfg.model.kernel_size)
-    _positive("model.l2", cfg.model.l2, allow_zero=True)
-    _positive("optimizer.learning_rate", cfg.optimizer.learning_rate)
-    _positive("optimizer.clip_global_norm", cfg.optimizer.clip_global_norm, allow_zero=True)
-    _positive("data.batch_size", cfg.data.batch_size)
-    _positive("data.shuffle_buffer", cfg.data.shuffle_buffer)
-    if not 0.0 < cfg.data.eval_fraction < 1.0:
-        raise ConfigError(f"data.eval_fraction: must be in (0, 1), got "
-                          f"{cfg.data.eval_fraction!r}.")
     _positive("run.steps", cfg.run.steps)
     for key in ("checkpoint_every_steps", "summary_every_steps", "log_every_steps",
-                "eval_every_steps", "max_to_keep"):
+                "eval_every_steps", "max_to_keep", "threads"):
         _positive(f"run.{key}", getattr(cfg.run, key), allow_zero=True)
-    if cfg.schedule.type == "piecewise_constant" and (
-            len(cfg.schedule.values) != len(cfg.schedule.boundaries) + 1):
-        raise ConfigError("schedule.values: piecewise_constant needs one more value than "
-                          f"boundaries ({len(cfg.schedule.boundaries)} boundaries, "
-                          f"{len(cfg.schedule.values)} values).")
-    if cfg.model.type == "linear" and not cfg.data.npz:
-        raise ConfigError("data.npz: model.type 'linear' (regression) needs an .npz file with "
-                          "features and targets.")
-    if cfg.data.npz and cfg.path is not None:
-        p = resolve_path(cfg, cfg.data.npz)
-        if not p.is_file():
-            raise ConfigError(f"data.npz: file not found: {p}")
-    elif not cfg.data.npz:
-        from trainkit.data.datasets import DATASETS
-
-        _choice("data.dataset", cfg.data.dataset, DATASETS)
+    _positive("summaries.histograms_every_steps", cfg.summaries.histograms_every_steps,
+              allow_zero=True)
+    if cfg.model.component.meta.get("regression") and \
+            not cfg.data.component.meta.get("regression"):
+        raise ConfigError(f"data.npz: model.type {cfg.model.type!r} (regression) needs an "
+                          ".npz file with features and targets.")
+    _check_files(cfg)
     for i, h in enumerate(cfg.hooks):
         if not h.type:
             raise ConfigError(f"hooks[{i}].type: missing; give a built-in hook class name or "
@@ -294,10 +248,13 @@ def apply_overrides(table: dict[str, Any], overrides: list[str]) -> None:
 def config_from_table(table: dict[str, Any], path: Path | None = None) -> Config:
     """Builds and validates a :class:`Config` from a parsed TOML table."""
     cfg = Config(path=path)
-    allowed = ["name", *_SECTIONS, "hooks"]
+    allowed = ["name", *_COMPONENT_SECTIONS, *_SECTIONS, "hooks"]
     for key, value in table.items():
         if key == "name":
             cfg.name = _check_value("name", value, str)
+        elif key in _COMPONENT_SECTIONS:
+            value = _legacy_data(value) if key == "data" else value
+            setattr(cfg, key, bind_section(_COMPONENT_SECTIONS[key], value))
         elif key in _SECTIONS:
             setattr(cfg, key, _fill(_SECTIONS[key], value, key))
         elif key == "hooks":
@@ -320,14 +277,19 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> Config:
         text = p.read_text(encoding="utf-8")
     except OSError as e:
         raise ConfigError(f"{p}: cannot read config ({e.strerror or e}).") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{p}: not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset "
+                          f"{e.start}); TOML configs are UTF-8.") from None
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{p}: invalid TOML: {e}") from None
     apply_overrides(table, overrides or [])
+    if not table:
+        raise ConfigError(f"{p}: the config is empty; a run needs at least its [model], "
+                          "[data] and [run] sections (see configs/quickstart.toml).")
     return config_from_table(table, p.resolve())
 
 
 __all__ = ["Config", "ConfigError", "load_config", "config_from_table", "apply_overrides",
-           "resolve_path", "ModelConfig", "DataConfig", "OptimizerConfig", "ScheduleConfig",
-           "RunConfig", "HookConfig"]
+           "resolve_path", "RunConfig", "HookConfig", "SummariesConfig", "Section"]

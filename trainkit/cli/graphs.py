@@ -15,57 +15,44 @@ import trainkit as tk
 from trainkit.cli import plugins
 from trainkit.cli.config import Config
 from trainkit.cli.inputs import Splits
-from trainkit.cli.models import get_model
 from trainkit.distributed import BroadcastGlobalVariablesHook, DistributedOptimizer
 from trainkit.distributed import basics as hvd
 
 
 def optimizer(cfg: Config, lr: Any) -> Any:
-    """The ``[optimizer]`` a config names, with learning rate ``lr``."""
+    """The ``[optimizer]`` a config names, with learning rate ``lr`` (the schedule's)."""
     o = cfg.optimizer
-    if o.type == "sgd":
-        return tk.train.GradientDescentOptimizer(lr)
-    if o.type == "momentum":
-        return tk.train.MomentumOptimizer(lr, o.momentum, use_nesterov=o.use_nesterov)
-    if o.type == "adam":
-        return tk.train.AdamOptimizer(lr, beta1=o.beta1, beta2=o.beta2, epsilon=o.epsilon)
-    if o.type == "adagrad":
-        return tk.train.AdagradOptimizer(lr)
-    if o.type == "rmsprop":
-        return tk.train.RMSPropOptimizer(lr, decay=o.decay, momentum=o.momentum,
-                                         epsilon=o.epsilon)
-    return tk.train.AdadeltaOptimizer(lr, rho=o.rho, epsilon=o.epsilon)
+    return o.component.fn(**{**o.args, "learning_rate": lr})
 
 
 def learning_rate(cfg: Config, global_step: Any) -> Any:
     """The ``[schedule]``'s learning rate over ``global_step``, named ``learning_rate``."""
     # Built in a scope: the schedules' own constants would otherwise take the top-level
     # name "learning_rate" that hooks address as "learning_rate:0".
+    s = cfg.schedule
+    lr0 = cfg.optimizer.learning_rate
+    if cfg.optimizer.scale_learning_rate_by_ranks:
+        lr0 *= hvd.size_or_one()
     with tk.name_scope("lr_schedule"):
-        lr = _schedule(cfg, global_step)
+        lr = s.component.fn(learning_rate=lr0, global_step=global_step, **s.args)
+        lr = tk.cast(lr, tk.float32)
     return tk.identity(lr, name="learning_rate")
 
 
-def _schedule(cfg: Config, global_step: Any) -> Any:
-    s, lr0 = cfg.schedule, cfg.optimizer.learning_rate
-    if cfg.optimizer.scale_learning_rate_by_ranks:
-        lr0 *= hvd.size_or_one()
-    if s.type == "constant":
-        lr = tk.constant(lr0, dtype=tk.float32)
-    elif s.type == "exponential_decay":
-        lr = tk.train.exponential_decay(lr0, global_step, s.decay_steps, s.decay_rate,
-                                        staircase=s.staircase)
-    elif s.type == "inverse_time_decay":
-        lr = tk.train.inverse_time_decay(lr0, global_step, s.decay_steps, s.decay_rate,
-                                         staircase=s.staircase)
-    elif s.type == "cosine_decay":
-        lr = tk.train.cosine_decay(lr0, global_step, s.decay_steps, alpha=s.alpha)
-    elif s.type == "polynomial_decay":
-        lr = tk.train.polynomial_decay(lr0, global_step, s.decay_steps,
-                                       end_learning_rate=s.end_learning_rate, power=s.power)
-    else:
-        lr = tk.train.piecewise_constant(global_step, s.boundaries, s.values)
-    return tk.cast(lr, tk.float32)
+def histogram_op(cfg: Config, grads_and_vars: list) -> Any:
+    """The ``[summaries]`` histograms (``weights/<variable>``, ``gradients/<variable>``)
+    merged into one op kept out of the ``summaries`` collection (they have their own
+    period), or None when they are off."""
+    s = cfg.summaries
+    if not s.histograms_every_steps or not (s.weights or s.gradients):
+        return None
+    ops = []
+    for g, v in grads_and_vars:
+        if s.weights:
+            ops.append(tk.summary.histogram(f"weights/{v.op.name}", v, collections=[]))
+        if s.gradients and g is not None:
+            ops.append(tk.summary.histogram(f"gradients/{v.op.name}", g, collections=[]))
+    return tk.summary.merge(ops, collections=[]) if ops else None
 
 
 def head(splits: Splits, outputs: Any, labels: Any) -> tuple[Any, dict[str, Any]]:
@@ -82,9 +69,9 @@ def head(splits: Splits, outputs: Any, labels: Any) -> tuple[Any, dict[str, Any]
 
 def model(cfg: Config, x: Any, splits: Splits, training: Any, reuse: Any) -> Any:
     """The ``[model]``'s outputs for ``x``, its variables under the ``model`` scope."""
-    builder, _ = get_model(cfg.model.type)
+    m = cfg.model
     with tk.variable_scope("model", reuse=reuse):
-        return builder(x, cfg.model, splits.num_outputs, training)
+        return m.component.fn(x, splits.num_outputs, training, **m.args)
 
 
 def eval_metrics(cfg: Config, splits: Splits, batch: int = 256) -> tuple[dict, Any]:
@@ -107,10 +94,16 @@ def eval_metrics(cfg: Config, splits: Splits, batch: int = 256) -> tuple[dict, A
 
 
 class StopOnSignal(tk.train.SessionRunHook):
-    """Requests a clean stop (hooks' end() runs, so a final checkpoint is saved)."""
+    """Requests a clean stop (hooks' end() runs, so a final checkpoint is saved) once
+    :attr:`signals` (a :class:`~trainkit.cli.signals.StopSignals`) received a signal."""
 
-    def __init__(self) -> None:
-        self.flag = False
+    def __init__(self, signals: Any = None) -> None:
+        self.signals = signals
+
+    @property
+    def flag(self) -> bool:
+        """Whether a stop was asked for."""
+        return self.signals is not None and self.signals.signum is not None
 
     def after_run(self, run_context: Any, run_values: Any) -> None:
         if self.flag:
@@ -162,6 +155,7 @@ def build_train_graph(cfg: Config, splits: Splits, hook_specs: list, steps: int,
             grads_and_vars = list(zip(grads, tvars))
         with tk.control_dependencies(tk.get_collection(tk.GraphKeys.UPDATE_OPS)):
             train_op = opt.apply_gradients(grads_and_vars, global_step=gs)
+        histograms = histogram_op(cfg, grads_and_vars)
         named = {k: tk.identity(v, name=k) for k, v in batch_metrics.items()}
         for t in (loss, lr, *named.values()):  # the names hooks and docs rely on
             if t.op.name not in ("loss", "learning_rate", *named):
@@ -176,11 +170,10 @@ def build_train_graph(cfg: Config, splits: Splits, hook_specs: list, steps: int,
         inject = {"loss_tensor": loss, "loss": loss, "output_dir": str(run_dir),
                   "checkpoint_dir": str(run_dir), "summary_dir": str(run_dir)}
         eval_hook = None
-        if cfg.run.eval_every_steps:
+        if cfg.run.eval_every_steps:  # at_end: the last step's evaluation is in the events
             eval_hook = tk.train.EvaluationHook(
                 ev_metrics, init_op=ev_init, every_n_steps=cfg.run.eval_every_steps,
-                output_dir=str(run_dir), name="eval")
-            inject["evaluation_hook"] = eval_hook
+                output_dir=str(run_dir), name="eval", at_end=True)
         user_hooks = [plugins.instantiate(cls, args, graph, inject, f"hooks[{i}]")
                       for i, (cls, args) in enumerate(hook_specs)]
         stopper = StopOnSignal()
@@ -195,11 +188,15 @@ def build_train_graph(cfg: Config, splits: Splits, hook_specs: list, steps: int,
         hooks.append(stopper)
         if hvd.size_or_one() > 1:
             hooks.append(BroadcastGlobalVariablesHook(0))
+        if histograms is not None and first:
+            hooks.append(tk.train.SummarySaverHook(
+                save_steps=cfg.summaries.histograms_every_steps, output_dir=str(run_dir),
+                summary_op=histograms))
         if cfg.run.log_every_steps and first:
             hooks.append(tk.train.LoggingTensorHook(
                 {"step": gs, "loss": loss, **named}, every_n_iter=cfg.run.log_every_steps))
         if eval_hook is not None and first:
-            hooks.append(eval_hook)  # before user hooks, so early stopping sees fresh metrics
+            hooks.append(eval_hook)  # it publishes on the graph: hook order does not matter
         hooks += user_hooks if first else []
         scaffold = tk.train.Scaffold(saver=tk.train.Saver(max_to_keep=cfg.run.max_to_keep))
     return TrainGraph(graph, train_op, hooks, scaffold, stopper, cfg, run_dir, steps)

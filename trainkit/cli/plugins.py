@@ -17,8 +17,11 @@ from typing import Any
 from trainkit.cli.config import Config, ConfigError, resolve_path
 
 # Constructor parameters the runner fills in when a config leaves them out.
-INJECTABLE = ("loss_tensor", "loss", "output_dir", "checkpoint_dir", "summary_dir",
-              "evaluation_hook")
+INJECTABLE = ("loss_tensor", "loss", "output_dir", "checkpoint_dir", "summary_dir")
+
+# The evaluations whose results the CLI publishes (``EvaluationHook`` name -> the run key
+# that turns it on); a hook reading another would never see results.
+EVALUATIONS = {"eval": "run.eval_every_steps"}
 
 
 def builtin_hooks() -> dict[str, type]:
@@ -126,13 +129,25 @@ def check_hooks(cfg: Config) -> list[tuple[type, dict[str, Any]]]:
         where = f"hooks[{i}]"
         cls = resolve_hook_class(h.type, cfg, f"{where}.type")
         check_hook_args(cls, h.args, where)
-        params = inspect.signature(cls).parameters
-        if ("evaluation_hook" in params and "evaluation_hook" not in h.args
-                and not _names_tensors(h.args) and not cfg.run.eval_every_steps):
-            raise ConfigError(f"{where}: {cls.__name__} watches the evaluation metrics, which "
-                              "the CLI computes only when run.eval_every_steps > 0; set it.")
+        _check_evaluation_read(cls, h.args, cfg, where)
         out.append((cls, dict(h.args)))
     return out
+
+
+def _check_evaluation_read(cls: type, args: dict[str, Any], cfg: Config, where: str) -> None:
+    """A hook class may say which published evaluation results its arguments make it read
+    (``evaluation_read(args) -> name | None``); that evaluation must run."""
+    reader = getattr(cls, "evaluation_read", None)
+    name = reader(args) if callable(reader) else None
+    if name is None:
+        return
+    if name not in EVALUATIONS:
+        raise ConfigError(f"{where}: {cls.__name__} watches the evaluation {name!r}, but the "
+                          f"CLI's evaluations are named {', '.join(map(repr, EVALUATIONS))}.")
+    key = EVALUATIONS[name]
+    if not getattr(cfg.run, key.split(".")[1]):
+        raise ConfigError(f"{where}: {cls.__name__} watches the evaluation metrics, which "
+                          f"the CLI computes only when {key} > 0; set it.")
 
 
 def instantiate(cls: type, args: dict[str, Any], graph: Any, inject: dict[str, Any],
@@ -148,8 +163,6 @@ def instantiate(cls: type, args: dict[str, Any], graph: Any, inject: dict[str, A
     kwargs = {k: _maybe_tensor(v, graph, f"{where}.args.{k}") for k, v in args.items()}
     for name in INJECTABLE:
         if name in params and name not in kwargs and name in inject:
-            if name == "evaluation_hook" and _names_tensors(args):
-                continue  # a hook pointed at graph tensors watches those, not the eval
             kwargs[name] = inject[name]
     try:
         return cls(**kwargs)
@@ -176,17 +189,6 @@ def _maybe_tensor(value: Any, graph: Any, where: str) -> Any:
     if isinstance(value, dict):
         return {k: _maybe_tensor(v, graph, f"{where}.{k}") for k, v in value.items()}
     return value
-
-
-def _names_tensors(value: Any) -> bool:
-    """Whether a hook argument (or any item inside it) is a ``"name:0"`` string."""
-    if isinstance(value, str):
-        return _looks_like_tensor_name(value)
-    if isinstance(value, list):
-        return any(_names_tensors(v) for v in value)
-    if isinstance(value, dict):
-        return any(_names_tensors(v) for v in value.values())
-    return False
 
 
 def _has_op(graph: Any, name: str) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +14,14 @@ from typing import Any
 import numpy as np
 
 import trainkit as tk
-from trainkit.cli import plugins
 from trainkit.cli.config import Config, ConfigError, resolve_path
 from trainkit.cli.graphs import TrainGraph, build_train_graph, eval_metrics
 from trainkit.cli.inputs import Splits, load_splits
-from trainkit.cli.models import get_model
+from trainkit.cli.preflight import check_checkpoint_fits, preflight
+from trainkit.cli.rundir import check_writable, ensure_writable, resume_point, run_dir_of
+from trainkit.cli.signals import Aborted, StopSignals
 from trainkit.distributed import basics as hvd
+from trainkit.training import checkpoint_recovery
 from trainkit.training.checkpoint_reader import describe_checkpoint
 
 _LOG = logging.getLogger("trainkit.cli")
@@ -39,71 +40,20 @@ class TrainResult:
     event_files: list[str] = field(default_factory=list)
     interrupted: bool = False
     up_to_date: bool = False
+    signum: int | None = None
 
 
-def run_dir_of(cfg: Config, logdir: str | None = None) -> Path:
-    """``<logdir>/<name>``, relative to the current directory like TensorBoard's."""
-    return Path(logdir or cfg.run.logdir) / cfg.name
+def thread_choice(cfg: Config) -> Any:
+    """Applies ``run.threads`` (0: trainkit's default, or the environment's request) and
+    returns the :class:`~trainkit.client.threads.ThreadChoice` the run uses."""
+    from trainkit.client import threads
+
+    return threads.configure(cfg.run.threads or None)
 
 
-def check_writable(run_dir: Path) -> None:
-    """Checks, without creating anything, that ``run_dir`` could be created and written.
-
-    Raises:
-        ConfigError: naming the directory (or the ancestor in the way).
-    """
-    p = run_dir
-    while not p.exists() and p != p.parent:
-        if p.is_symlink():  # a dangling link cannot be made a directory
-            raise ConfigError(f"run.logdir: cannot create {run_dir}: {p} is a broken link.")
-        p = p.parent
-    if not p.is_dir():
-        raise ConfigError(f"run.logdir: cannot create {run_dir}: {p} is not a directory.")
-    if not os.access(p, os.W_OK | os.X_OK):
-        raise ConfigError(f"run.logdir: cannot write to {run_dir}: {p} is not writable.")
-
-
-def ensure_writable(run_dir: Path) -> None:
-    """Creates ``run_dir`` and checks that files can be written there.
-
-    Raises:
-        ConfigError: naming the directory when it cannot be written.
-    """
-    try:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=run_dir, prefix=".write_probe"):
-            pass
-    except OSError as e:
-        raise ConfigError(f"run.logdir: cannot write to {run_dir}: "
-                          f"{e.strerror or e}") from None
-
-
-def _checkpoint_step(run_dir: Path) -> int:
-    """The global step of ``run_dir``'s latest checkpoint (0 without one).
-
-    Raises:
-        ConfigError: if the newest checkpoint is damaged: resuming would silently go back
-            to an older one and later overwrite the damaged files, so the user decides.
-    """
-    if not run_dir.is_dir():
-        return 0
-    state = tk.train.get_checkpoint_state(str(run_dir))
-    newest = state.model_checkpoint_path if state is not None else ""
-    if newest and Path(newest + ".index").exists():
-        try:
-            describe_checkpoint(newest, verify=True)
-        except (tk.errors.DataLossError, ValueError) as e:
-            why = e.message if isinstance(e, tk.errors.OpError) else str(e)
-            raise ConfigError(f"{newest}: the newest checkpoint of the run is damaged ({why}); "
-                              "move its files away to resume from an older checkpoint, or "
-                              "use another --logdir.") from None
-    ckpt = tk.train.latest_checkpoint(str(run_dir))
-    if ckpt is None:
-        return 0
-    try:
-        return int(tk.train.load_variable(ckpt, "global_step"))
-    except (tk.errors.OpError, ValueError, KeyError):
-        return 0
+def session_config(cfg: Config) -> Any:
+    """The ``ConfigProto`` the CLI's sessions get (its thread count)."""
+    return tk.ConfigProto(intra_op_parallelism_threads=cfg.run.threads)
 
 
 def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
@@ -127,28 +77,50 @@ def train(cfg: Config, max_steps: int | None = None, logdir: str | None = None,
     """
     if hvd.launched_by_mpiexec():  # `mpiexec -n N trainkit train ...`: one model, N ranks
         hvd.init()
-    hook_specs = plugins.check_hooks(cfg)
-    images = get_model(cfg.model.type)[1]
-    splits = load_splits(cfg, images)
-    steps = max_steps if max_steps is not None else cfg.run.steps
     run_dir = run_dir_of(cfg, logdir)
-    check_writable(run_dir)
-    start_step = _checkpoint_step(run_dir)
+    with StopSignals() as signals:
+        try:
+            return _train(cfg, max_steps, run_dir, progress, signals)
+        except Aborted as e:
+            e.run_dir = run_dir
+            raise
+
+
+def _train(cfg: Config, max_steps: int | None, run_dir: Path, progress: bool | None,
+           signals: StopSignals) -> TrainResult:
+    pf = preflight(cfg, max_steps, run_dir, rebuild=hvd.rank_or_zero() == 0)
+    for w in pf.warnings:
+        _LOG.warning("%s", w)
+    splits, steps, start_step = pf.splits, pf.steps, pf.start_step
     result = TrainResult(run_dir, start_step, start_step, 0.0)
     if start_step >= steps:
         result.up_to_date = True
         _LOG.info("Checkpoint in %s is at step %d >= %d steps: nothing to train.",
                   run_dir, start_step, steps)
     else:
-        run = build_train_graph(cfg, splits, hook_specs, steps, run_dir,
+        run = build_train_graph(cfg, splits, pf.hook_specs, steps, run_dir,
                                 _show_progress(cfg, progress))
+        if pf.checkpoint is not None:
+            check_checkpoint_fits(run.graph, pf.checkpoint)
         if hvd.rank_or_zero() == 0:
             ensure_writable(run_dir)
-        _run(run, result)
+        _LOG.info("Training with %s; run.threads or --threads N sets it.",
+                  thread_choice(cfg).describe())
+        run.stopper.signals = signals
+        signals.phase = "training"
+        try:
+            _run(run, result)
+        finally:
+            signals.phase = "finished"
+        result.signum = signals.signum
+        result.interrupted = signals.signum is not None
     if hvd.rank_or_zero() != 0:  # rank 0 evaluates and reports
         return result
-    result.metrics = evaluate(cfg, str(run_dir), splits=splits)
-    result.checkpoint = tk.train.latest_checkpoint(str(run_dir))
+    if result.signum == signal.SIGTERM:  # the scheduler's grace period is short: no eval
+        _LOG.info("Skipping the final evaluation after SIGTERM.")
+    else:
+        result.metrics = evaluate(cfg, str(run_dir), splits=splits)
+    result.checkpoint = checkpoint_recovery.restore_point(str(run_dir)).path
     if result.checkpoint:
         result.final_step = int(tk.train.load_variable(result.checkpoint, "global_step"))
     result.event_files = sorted((str(p) for p in run_dir.glob("events.out.tfevents.*")),
@@ -164,17 +136,7 @@ def _show_progress(cfg: Config, progress: bool | None) -> bool | None:
 
 
 def _run(run: TrainGraph, result: TrainResult) -> None:
-    cfg, stopper = run.cfg, run.stopper
-    previous = signal.getsignal(signal.SIGINT)
-
-    def on_sigint(signum: int, frame: Any) -> None:
-        if stopper.flag:
-            raise KeyboardInterrupt
-        stopper.flag = True
-        _LOG.warning("Interrupted: stopping after this step and saving a checkpoint "
-                     "(press Ctrl-C again to abort without saving).")
-
-    in_main = _set_sigint(on_sigint)
+    cfg = run.cfg
     t0 = time.time()
     try:  # NumPy's overflow warnings would only repeat what NanTensorHook reports
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
@@ -186,23 +148,13 @@ def _run(run: TrainGraph, result: TrainResult) -> None:
                 save_checkpoint_secs=None,
                 save_summaries_steps=cfg.run.summary_every_steps or None,
                 save_summaries_secs=None,
-                log_step_count_steps=cfg.run.log_every_steps or None) as sess:
+                log_step_count_steps=cfg.run.log_every_steps or None,
+                config=session_config(cfg)) as sess:
             while not sess.should_stop():
                 sess.run(run.train_op)
     finally:
-        if in_main:
-            signal.signal(signal.SIGINT, previous)
         tk.summary.FileWriterCache.clear()
     result.seconds = time.time() - t0
-    result.interrupted = stopper.flag
-
-
-def _set_sigint(handler: Any) -> bool:
-    try:
-        signal.signal(signal.SIGINT, handler)
-        return True
-    except ValueError:  # not the main thread
-        return False
 
 
 def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None = None
@@ -212,11 +164,10 @@ def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None =
     Raises:
         ConfigError: no checkpoint to evaluate, a damaged one, or one of another model.
     """
-    images = get_model(cfg.model.type)[1]
-    splits = splits or load_splits(cfg, images)
+    splits = splits or load_splits(cfg)
     path = checkpoint or str(run_dir_of(cfg))
     if Path(path).is_dir():
-        ckpt = tk.train.latest_checkpoint(path)
+        ckpt = checkpoint_recovery.restore_point(path).path
         if ckpt is None:
             raise ConfigError(f"--checkpoint: no checkpoint in {path}; train first.")
     elif checkpoint is None:
@@ -239,7 +190,7 @@ def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None =
         saver = tk.train.Saver(var_list=model_vars)
         values = {k: v[0] for k, v in metrics.items()}
         updates = [v[1] for v in metrics.values()]
-        with tk.Session() as sess:
+        with tk.Session(config=session_config(cfg)) as sess:
             try:
                 saver.restore(sess, ckpt)
             except tk.errors.DataLossError as e:
@@ -247,6 +198,8 @@ def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None =
             except (tk.errors.NotFoundError, tk.errors.InvalidArgumentError) as e:
                 raise ConfigError(f"--checkpoint: {ckpt} does not fit the model of this "
                                   f"config: {e.message}") from None
+            _LOG.info("Evaluating checkpoint %s (global step %s) on %d eval examples.", ckpt,
+                      _step_of(ckpt), len(splits.x_eval))
             sess.run(init)
             while True:
                 try:
@@ -255,6 +208,13 @@ def evaluate(cfg: Config, checkpoint: str | None = None, splits: Splits | None =
                     break
             out = sess.run(values)
     return {k: float(np.asarray(v)) for k, v in sorted(out.items())}
+
+
+def _step_of(ckpt: str) -> str:
+    try:
+        return str(int(tk.train.load_variable(ckpt, "global_step")))
+    except (tk.errors.OpError, ValueError, KeyError):
+        return "unknown"
 
 
 def resolve_checkpoint_arg(cfg: Config, value: str | None) -> str | None:
@@ -268,4 +228,5 @@ def resolve_checkpoint_arg(cfg: Config, value: str | None) -> str | None:
     return str(alt) if alt.exists() or Path(str(alt) + ".index").exists() else value
 
 
-__all__ = ["train", "evaluate", "TrainResult", "run_dir_of", "ensure_writable"]
+__all__ = ["train", "evaluate", "TrainResult", "run_dir_of", "ensure_writable",
+           "check_writable", "resume_point", "thread_choice", "session_config"]

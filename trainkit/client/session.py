@@ -22,6 +22,7 @@ from trainkit import nest
 from trainkit.client import (
     executor,
     loop_plan,  # noqa: F401 - registers the While kernels
+    threads,
 )
 from trainkit.client import feeds as _feeds
 from trainkit.client import fetches as _f
@@ -83,6 +84,10 @@ class BaseSession:
         self._graph = graph
         self._target = target
         self._config = config
+        # BLAS threads for this process (client/threads.py: 1 unless the config or the
+        # environment asks); TF's 0 means "the runtime chooses".
+        self._threads = threads.configure(
+            getattr(config, "intra_op_parallelism_threads", 0) or None)
         self._closed = False
         self._state = SessionState()
         self._cache: dict[Any, _Compiled] = {}

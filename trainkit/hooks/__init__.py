@@ -11,6 +11,7 @@ from __future__ import annotations
 from trainkit.hooks.checkpoint_saver import CheckpointSaverHook, CheckpointSaverListener
 from trainkit.hooks.defaults import USE_DEFAULT, MonitoredTrainingSession
 from trainkit.hooks.early_stopping import EarlyStoppingHook
+from trainkit.hooks.eval_results import EvaluationResults, evaluation_results
 from trainkit.hooks.evaluation import EvaluationHook
 from trainkit.hooks.feed_fn import FeedFnHook
 from trainkit.hooks.final_ops import FinalOpsHook
@@ -25,6 +26,7 @@ from trainkit.hooks.step_counter import StepCounterHook
 from trainkit.hooks.stop_at_step import StopAtStepHook
 from trainkit.hooks.summary_saver import SummarySaverHook
 from trainkit.hooks.timer import NeverTriggerTimer, SecondOrStepTimer
+from trainkit.hooks.writer_hook import WriterHook
 
 __all__ = [
     "CheckpointSaverHook", "CheckpointSaverListener", "EarlyStoppingHook", "EvaluationHook",
@@ -32,5 +34,6 @@ __all__ = [
     "LoggingTensorHook", "NanLossDuringTrainingError", "NanTensorHook", "ProfilerHook",
     "ProgressBarHook", "get_hook", "hook_names", "register_hook", "StepCounterHook",
     "StopAtStepHook", "SummarySaverHook", "NeverTriggerTimer", "SecondOrStepTimer",
-    "MonitoredTrainingSession", "USE_DEFAULT",
+    "MonitoredTrainingSession", "USE_DEFAULT", "EvaluationResults", "evaluation_results",
+    "WriterHook",
 ]

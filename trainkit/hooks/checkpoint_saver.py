@@ -13,11 +13,12 @@ from typing import Any
 
 from trainkit import summary
 from trainkit.framework.graph import GraphKeys, get_default_graph
-from trainkit.hooks import writer_lease
 from trainkit.hooks.registry import register_hook
 from trainkit.hooks.timer import SecondOrStepTimer
+from trainkit.hooks.writer_hook import WriterHook
+from trainkit.summary.writer_cache import run_has_graph
 from trainkit.training import training_util
-from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
+from trainkit.training.session_run_hook import SessionRunArgs
 
 _LOG = logging.getLogger("trainkit.hooks")
 
@@ -54,7 +55,7 @@ def _default_saver() -> Any:
 
 
 @register_hook("checkpoint_saver")
-class CheckpointSaverHook(SessionRunHook):
+class CheckpointSaverHook(WriterHook):
     """Saves a checkpoint when the session is created, every ``save_secs`` seconds or
     ``save_steps`` steps, and at the end if the last step was not saved yet.
 
@@ -91,14 +92,13 @@ class CheckpointSaverHook(SessionRunHook):
         self._scaffold = scaffold
         self._listeners = list(listeners or [])
         self._save_graph_def = save_graph_def
-        self._writer: Any = None
 
     def begin(self) -> None:
         self._read = training_util.global_step_read()
         if self._read is None:
             raise RuntimeError("Global step should be created to use CheckpointSaverHook.")
         self._args = SessionRunArgs(self._read)
-        self._writer = writer_lease.acquire(self._checkpoint_dir)
+        self.take_writer(self._checkpoint_dir)
         for listener in self._listeners:
             listener.begin()
 
@@ -109,8 +109,11 @@ class CheckpointSaverHook(SessionRunHook):
             os.makedirs(self._checkpoint_dir, exist_ok=True)
             with open(os.path.join(self._checkpoint_dir, "graph.pbtxt"), "w") as f:
                 f.write(str(graph.as_graph_def(add_shapes=True)))
-            self._writer.add_graph(graph)
-            self._writer.add_meta_graph(graph)
+            # One graph event per run (TensorBoard warns about a second): the cached
+            # writer wrote it when it was created, or a resumed run already has one.
+            if not self.writer.graph_written and not run_has_graph(self._checkpoint_dir):
+                self.writer.add_graph(graph)
+            self.writer.add_meta_graph(graph)
         # Save the starting point, so a crash before the first period can resume here.
         self._save(session, step)
         self._timer.update_last_triggered_step(step)
@@ -133,14 +136,7 @@ class CheckpointSaverHook(SessionRunHook):
             for listener in self._listeners:
                 listener.end(session, step)
         finally:
-            self._release()
-
-    def abort(self, session: Any, error: BaseException) -> None:
-        self._release()
-
-    def _release(self) -> None:
-        w, self._writer = self._writer, None
-        writer_lease.give_back(w)
+            super().end(session)
 
     def _get_saver(self) -> Any:
         if self._saver is not None:
@@ -158,7 +154,7 @@ class CheckpointSaverHook(SessionRunHook):
                                write_meta_graph=self._save_graph_def)
         log = summary.SessionLog(status=summary.SessionLog.CHECKPOINT,
                                  checkpoint_path=self._save_path)
-        self._writer.add_session_log(log, step)
+        self.writer.add_session_log(log, step)
         stop = False
         for listener in self._listeners:
             if listener.after_save(session, step):

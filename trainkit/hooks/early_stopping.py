@@ -3,8 +3,7 @@
 Example:
     >>> stop = EarlyStoppingHook(loss, mode="min", patience=5, every_n_steps=100)
     >>> ev = EvaluationHook({"acc": acc}, init_op=it.initializer, every_n_steps=500)
-    >>> stop_on_eval = EarlyStoppingHook("acc", mode="max", patience=3,
-    ...                                  evaluation_hook=ev)      # hooks=[ev, stop_on_eval]
+    >>> stop_on_eval = EarlyStoppingHook("acc", mode="max", patience=3)  # any hook order
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from trainkit.hooks.eval_results import evaluation_results
 from trainkit.hooks.registry import register_hook
 from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
 
@@ -31,14 +31,18 @@ class EarlyStoppingHook(SessionRunHook):
     ``best + min_delta`` (``mode='max'``). A NaN never improves.
 
     Args:
-        monitor: a scalar tensor (or its name) fetched every ``every_n_steps`` runs, or,
-            with ``evaluation_hook``, the name of one of its metrics (checked after each
-            new evaluation; put the evaluation hook first in the hook list).
+        monitor: a scalar tensor (or its name, ``"loss:0"``) fetched every
+            ``every_n_steps`` runs; or a metric name (a string without ``:``) of the
+            evaluation called ``evaluation``, checked at each new evaluation. Evaluation
+            results come from the graph's results board (an ``EvaluationHook`` publishes
+            there), so the order of the hooks does not matter.
         mode: ``'min'`` or ``'max'``.
         patience: checks without improvement after which training stops.
         min_delta: the smallest change that counts as an improvement.
         every_n_steps: check period in runs (tensor monitor only).
-        evaluation_hook: an ``EvaluationHook`` whose metric is watched.
+        evaluation: the name of the evaluation whose metric is watched (an
+            ``EvaluationHook``'s ``name``; default ``"eval"``, its default).
+        evaluation_hook: the older way to say ``evaluation=evaluation_hook.name``.
 
     Attributes:
         best: the best value seen; ``stopped_at`` the check count at which it stopped.
@@ -50,7 +54,7 @@ class EarlyStoppingHook(SessionRunHook):
 
     def __init__(self, monitor: Any, mode: str = "min", patience: int = 0,
                  min_delta: float = 0.0, every_n_steps: int = 1,
-                 evaluation_hook: Any = None):
+                 evaluation: str | None = None, evaluation_hook: Any = None):
         if mode not in ("min", "max"):
             raise ValueError(f"EarlyStoppingHook: mode must be 'min' or 'max', got {mode!r}.")
         if isinstance(patience, bool) or not isinstance(patience, numbers.Integral) \
@@ -65,27 +69,64 @@ class EarlyStoppingHook(SessionRunHook):
                 or every_n_steps <= 0:
             raise ValueError(f"EarlyStoppingHook: every_n_steps must be a positive int, got "
                              f"{every_n_steps!r}.")
-        if evaluation_hook is not None and not isinstance(monitor, str):
-            raise ValueError("EarlyStoppingHook: with evaluation_hook, monitor must be a "
+        if (evaluation_hook is not None or evaluation is not None) \
+                and not isinstance(monitor, str):
+            raise ValueError("EarlyStoppingHook: with an evaluation, monitor must be a "
                              f"metric name, got {monitor!r}.")
         if monitor is None:
             raise ValueError("EarlyStoppingHook: monitor must be a tensor or a metric name.")
+        if evaluation is not None and not (isinstance(evaluation, str) and evaluation):
+            raise ValueError(f"EarlyStoppingHook: evaluation must be the name of an "
+                             f"evaluation, got {evaluation!r}.")
+        if evaluation is None and evaluation_hook is not None:
+            evaluation = getattr(evaluation_hook, "name", None)
+            if not isinstance(evaluation, str):
+                raise ValueError(f"EarlyStoppingHook: evaluation_hook must be an "
+                                 f"EvaluationHook, got {evaluation_hook!r}.")
         self._monitor = monitor
         self._mode = mode
         self._patience = int(patience)
         self._min_delta = float(min_delta)
         self._every = int(every_n_steps)
-        self._eval = evaluation_hook
+        self._eval = self.evaluation_read({"monitor": monitor, "evaluation": evaluation})
         self.best: float | None = None
         self.stopped_at: int | None = None
+
+    @staticmethod
+    def evaluation_read(args: Any) -> str | None:
+        """The name of the evaluation whose published results a hook built with the
+        constructor arguments ``args`` (a mapping) reads, or None if it fetches a tensor.
+        (The CLI asks this before building anything, to check that evaluation runs.)"""
+        monitor = args.get("monitor")
+        if isinstance(monitor, str) and ":" not in monitor:
+            return args.get("evaluation") or "eval"
+        return None
+
+    @property
+    def evaluation(self) -> str | None:
+        """The name of the evaluation watched (None: a tensor is watched)."""
+        return self._eval
 
     def begin(self) -> None:
         self._iter = 0
         self._wait = 0
         self._checks = 0
-        self._seen_eval_step: int | None = None
         self.best = None
         self.stopped_at = None
+        self._board = None
+        self._ended = False
+        if self._eval is not None:
+            self._board = evaluation_results(self._eval)
+            self._board.subscribe(self, self._on_evaluation)
+
+    def _on_evaluation(self, step: int, metrics: dict[str, float], run_context: Any) -> None:
+        if self._ended and run_context is not None:  # another session's evaluation
+            self._board.unsubscribe(self)
+            return
+        if self._monitor not in metrics:
+            raise KeyError(f"EarlyStoppingHook: monitor '{self._monitor}' is not a metric "
+                           f"of the evaluation '{self._eval}' (it has {sorted(metrics)}).")
+        self._check(run_context, metrics[self._monitor])
 
     def before_run(self, run_context: Any) -> SessionRunArgs | None:
         if self._eval is None and self._iter % self._every == 0:
@@ -109,6 +150,8 @@ class EarlyStoppingHook(SessionRunHook):
         self._wait += 1
         if self._wait >= self._patience:
             self.stopped_at = self._checks
+            if run_context is None:  # an evaluation after the last step
+                return
             _LOG.info("Early stopping: %s did not improve on %s for %d checks (patience %d).",
                       self._monitor if isinstance(self._monitor, str) else
                       getattr(self._monitor, "name", self._monitor),
@@ -119,14 +162,20 @@ class EarlyStoppingHook(SessionRunHook):
         if self._eval is None:
             if run_values.results is not None:
                 self._check(run_context, float(np.mean(run_values.results)))
-        elif self._eval.last_step is not None and self._eval.last_step != self._seen_eval_step:
-            self._seen_eval_step = self._eval.last_step
-            metrics = self._eval.last_metrics or {}
-            if self._monitor not in metrics:
-                raise KeyError(f"EarlyStoppingHook: monitor '{self._monitor}' is not a metric "
-                               f"of the evaluation hook (it has {sorted(metrics)}).")
-            self._check(run_context, metrics[self._monitor])
+        elif self._iter == 0 and not self._board.declared:
+            raise ValueError(f"EarlyStoppingHook: monitor '{self._monitor}' is a metric of "
+                             f"the evaluation '{self._eval}', but no EvaluationHook named "
+                             f"'{self._eval}' runs in this session; add one, or monitor a "
+                             "tensor ('name:0').")
         self._iter += 1
+
+    def end(self, session: Any) -> None:
+        # Still subscribed: an evaluation other hooks run in their end() (at_end) is
+        # recorded. A later session's step evaluations unsubscribe this hook.
+        self._ended = True
+
+    def abort(self, session: Any, error: BaseException) -> None:
+        self.end(session)
 
 
 __all__ = ["EarlyStoppingHook"]

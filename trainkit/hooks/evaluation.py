@@ -18,17 +18,18 @@ from typing import Any
 import numpy as np
 
 from trainkit import errors, summary
-from trainkit.hooks import writer_lease
+from trainkit.hooks.eval_results import evaluation_results
 from trainkit.hooks.registry import register_hook
 from trainkit.hooks.timer import SecondOrStepTimer
+from trainkit.hooks.writer_hook import WriterHook
 from trainkit.training import training_util
-from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
+from trainkit.training.session_run_hook import SessionRunArgs
 
 _LOG = logging.getLogger("trainkit.hooks")
 
 
 @register_hook("evaluation")
-class EvaluationHook(SessionRunHook):
+class EvaluationHook(WriterHook):
     """Evaluates metrics on a separate input in the training session.
 
     Each evaluation runs ``init_op`` (e.g. an initializable iterator's initializer and the
@@ -39,8 +40,10 @@ class EvaluationHook(SessionRunHook):
     - ``name: (value_tensor, update_op)`` (a streaming metric as ``tk.metrics.*``
       returns) runs ``update_op`` every batch and reads ``value_tensor`` once at the end.
 
-    Results are logged, written as ``<name>/<metric>`` summaries at the global step and
-    kept in :attr:`last_metrics` (an ``EarlyStoppingHook`` can watch them).
+    Results are logged, written as ``<name>/<metric>`` summaries at the global step, kept
+    in :attr:`last_metrics` and published on the graph's results board of ``name``
+    (:func:`trainkit.hooks.eval_results.evaluation_results`), where any hook can read
+    them (an ``EarlyStoppingHook`` watching a metric subscribes there).
 
     Args:
         metrics: dict metric name -> tensor or (value, update_op).
@@ -84,7 +87,6 @@ class EvaluationHook(SessionRunHook):
         self._at_end = at_end
         self._max_batches = max_batches
         self._name = name
-        self._writer: Any = None
         self.last_metrics: dict[str, float] | None = None
         self.last_step: int | None = None
         self.history: list[tuple[int, dict[str, float]]] = []
@@ -96,10 +98,9 @@ class EvaluationHook(SessionRunHook):
                                for k, v in self._metrics.items()}
         self._final_fetches = {k: v[0] for k, v in self._metrics.items()
                                if isinstance(v, (tuple, list))}
-        if self._user_writer is not None:
-            self._writer = self._user_writer
-        elif self._output_dir:
-            self._writer = writer_lease.acquire(self._output_dir)
+        self.take_writer(self._output_dir, self._user_writer)
+        self._board = evaluation_results(self._name)
+        self._board.declare()
 
     def before_run(self, run_context: Any) -> Any:
         if self._read is None:
@@ -111,10 +112,16 @@ class EvaluationHook(SessionRunHook):
         step = int(run_values.results) if self._read is not None else self._runs
         if self._timer.should_trigger_for_step(step):
             self._timer.update_last_triggered_step(step)
-            self.evaluate(run_context.session, step)
+            self.evaluate(run_context.session, step, run_context)
 
-    def evaluate(self, session: Any, step: int) -> dict[str, float]:
-        """Runs one evaluation now in ``session`` and records it at ``step``."""
+    @property
+    def name(self) -> str:
+        """The summary tag prefix, log label and results-board name."""
+        return self._name
+
+    def evaluate(self, session: Any, step: int, run_context: Any = None) -> dict[str, float]:
+        """Runs one evaluation now in ``session``, records it at ``step`` and publishes it
+        (subscribers get ``run_context``, the step's, to request a stop)."""
         if self._init_op is not None:
             session.run(self._init_op, feed_dict=self._feed_dict)
         sums: dict[str, float] = {}
@@ -141,10 +148,13 @@ class EvaluationHook(SessionRunHook):
         self.history.append((step, result))
         _LOG.info("%s at step %d (%d batches): %s", self._name, step, batches,
                   ", ".join(f"{k} = {v:.6g}" for k, v in result.items()))
-        if self._writer is not None:
+        if self.writer is not None:
             s = summary.Summary(value=[summary.Summary.Value(
                 tag=f"{self._name}/{k}", simple_value=v) for k, v in result.items()])
-            self._writer.add_summary(s, step)
+            self.writer.add_summary(s, step)
+        board = getattr(self, "_board", None)
+        if board is not None:
+            board.publish(step, result, run_context)
         return result
 
     def end(self, session: Any) -> None:
@@ -154,14 +164,7 @@ class EvaluationHook(SessionRunHook):
                 if step != self.last_step:
                     self.evaluate(session, step)
         finally:
-            self._release()
-
-    def abort(self, session: Any, error: BaseException) -> None:
-        self._release()
-
-    def _release(self) -> None:
-        w, self._writer = self._writer, None
-        writer_lease.give_back(w, self._user_writer)
+            super().end(session)
 
 
 __all__ = ["EvaluationHook"]

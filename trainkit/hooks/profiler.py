@@ -13,17 +13,17 @@ from typing import Any
 
 from trainkit.client.run_metadata import RunOptions
 from trainkit.client.timeline import Timeline
-from trainkit.hooks import writer_lease
 from trainkit.hooks.registry import register_hook
 from trainkit.hooks.timer import SecondOrStepTimer
+from trainkit.hooks.writer_hook import WriterHook
 from trainkit.training import training_util
-from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
+from trainkit.training.session_run_hook import SessionRunArgs
 
 _LOG = logging.getLogger("trainkit.hooks")
 
 
 @register_hook("profiler")
-class ProfilerHook(SessionRunHook):
+class ProfilerHook(WriterHook):
     """Requests ``FULL_TRACE`` on a run every ``save_steps`` steps / ``save_secs``
     seconds, counted from the step the session started at (the first run is never
     traced), and writes ``output_dir/timeline-<step>.json`` plus ``add_run_metadata(...,
@@ -51,13 +51,12 @@ class ProfilerHook(SessionRunHook):
         self._output_dir = os.fspath(output_dir) or "."
         self._show_dataflow = show_dataflow
         self._show_memory = show_memory
-        self._writer: Any = None
 
     def begin(self) -> None:
         self._read = training_util.global_step_read()
         if self._read is None:
             raise RuntimeError("Global step should be created to use ProfilerHook.")
-        self._writer = writer_lease.acquire(self._output_dir)
+        self.take_writer(self._output_dir)
         self._next_step: int | None = None
         self._start_step = 0
 
@@ -91,17 +90,8 @@ class ProfilerHook(SessionRunHook):
         os.makedirs(self._output_dir, exist_ok=True)
         with open(path, "w") as f:
             f.write(trace)
-        self._writer.add_run_metadata(run_metadata, f"step_{step}", step)
+        self.writer.add_run_metadata(run_metadata, f"step_{step}", step)
 
-    def end(self, session: Any) -> None:
-        self._release()
-
-    def abort(self, session: Any, error: BaseException) -> None:
-        self._release()
-
-    def _release(self) -> None:
-        w, self._writer = self._writer, None
-        writer_lease.give_back(w)
 
 
 __all__ = ["ProfilerHook"]

@@ -34,10 +34,11 @@ def _console_loggers() -> list[logging.Logger]:
     """The loggers (root, ``trainkit``) that print to a terminal stream; tqdm swaps those
     handlers for its own. A logger without one is left alone (tqdm would add a handler and
     lines would print twice); with logging unconfigured, the root logger stands in for
-    Python's last-resort handler."""
+    Python's last-resort handler. Subclasses of ``StreamHandler`` count (the CLI's own
+    console handler is one); file handlers write elsewhere and do not."""
     found = []
     for logger in (logging.getLogger(), logging.getLogger("trainkit")):
-        if any(type(h) is logging.StreamHandler and getattr(h, "stream", None) in
+        if any(isinstance(h, logging.StreamHandler) and getattr(h, "stream", None) in
                (sys.stderr, sys.stdout) for h in logger.handlers):
             found.append(logger)
     return found or [logging.getLogger()]

@@ -10,18 +10,18 @@ import logging
 from typing import Any
 
 from trainkit import summary
-from trainkit.hooks import writer_lease
 from trainkit.hooks.registry import register_hook
 from trainkit.hooks.timer import SecondOrStepTimer
+from trainkit.hooks.writer_hook import WriterHook
 from trainkit.training import training_util
-from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
+from trainkit.training.session_run_hook import SessionRunArgs
 
 _LOG = logging.getLogger("trainkit.hooks")
 _MAX_WARNINGS = 5
 
 
 @register_hook("step_counter")
-class StepCounterHook(SessionRunHook):
+class StepCounterHook(WriterHook):
     """Every ``every_n_steps`` steps (or ``every_n_secs`` seconds) logs and writes the
     rate ``elapsed_steps / elapsed_secs`` as ``<global step op>/sec``. The first trigger
     only sets the baseline.
@@ -45,7 +45,6 @@ class StepCounterHook(SessionRunHook):
         self._timer = SecondOrStepTimer(every_steps=every_n_steps, every_secs=every_n_secs)
         self._output_dir = output_dir
         self._user_writer = summary_writer
-        self._writer: Any = None
         self._warnings = 0
 
     def begin(self) -> None:
@@ -53,10 +52,7 @@ class StepCounterHook(SessionRunHook):
         if self._read is None:
             raise RuntimeError("Global step should be created to use StepCounterHook.")
         self._args = SessionRunArgs(self._read)
-        if self._user_writer is not None:
-            self._writer = self._user_writer
-        elif self._output_dir:
-            self._writer = writer_lease.acquire(self._output_dir)
+        self.take_writer(self._output_dir, self._user_writer)
         self._summary_tag = training_util.get_global_step().op.name + "/sec"
         self._last_global_step: int | None = None
 
@@ -83,21 +79,12 @@ class StepCounterHook(SessionRunHook):
 
     def _record(self, elapsed_steps: int, elapsed_secs: float, step: int) -> None:
         rate = elapsed_steps / elapsed_secs if elapsed_secs > 0 else float("inf")
-        if self._writer is not None:
+        if self.writer is not None:
             s = summary.Summary(value=[summary.Summary.Value(tag=self._summary_tag,
                                                              simple_value=rate)])
-            self._writer.add_summary(s, step)
+            self.writer.add_summary(s, step)
         _LOG.info("%s: %g", self._summary_tag, rate)
 
-    def end(self, session: Any) -> None:
-        self._release()
-
-    def abort(self, session: Any, error: BaseException) -> None:
-        self._release()
-
-    def _release(self) -> None:
-        w, self._writer = self._writer, None
-        writer_lease.give_back(w, self._user_writer)
 
 
 __all__ = ["StepCounterHook"]

@@ -10,15 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from trainkit import summary
-from trainkit.hooks import writer_lease
 from trainkit.hooks.registry import register_hook
 from trainkit.hooks.timer import SecondOrStepTimer
+from trainkit.hooks.writer_hook import WriterHook
 from trainkit.training import training_util
-from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
+from trainkit.training.session_run_hook import SessionRunArgs
 
 
 @register_hook("summary_saver")
-class SummarySaverHook(SessionRunHook):
+class SummarySaverHook(WriterHook):
     """Fetches the summary op on the first run of each session and then every
     ``save_steps`` steps / ``save_secs`` seconds, and writes it at the global step.
 
@@ -54,16 +54,12 @@ class SummarySaverHook(SessionRunHook):
         self._scaffold = scaffold
         self._output_dir = output_dir
         self._user_writer = summary_writer
-        self._writer: Any = None
 
     def begin(self) -> None:
         self._read = training_util.global_step_read()
         if self._read is None:
             raise RuntimeError("Global step should be created to use SummarySaverHook.")
-        if self._user_writer is not None:
-            self._writer = self._user_writer
-        elif self._output_dir:
-            self._writer = writer_lease.acquire(self._output_dir)
+        self.take_writer(self._output_dir, self._user_writer)
         self._next_step: int | None = None
         self._step_only = SessionRunArgs({"global_step": self._read})
 
@@ -86,7 +82,7 @@ class SummarySaverHook(SessionRunHook):
                               {"global_step": self._read, "summary": op})
 
     def after_run(self, run_context: Any, run_values: Any) -> None:
-        if self._writer is None:
+        if self.writer is None:
             return
         step = int(run_values.results["global_step"])  # post-run value (training_util)
         if self._next_step is None or self._request:
@@ -94,23 +90,16 @@ class SummarySaverHook(SessionRunHook):
             # outside the train op (by another hook's after_run) is still right.
             step = int(run_context.session.run(self._read))
         if self._next_step is None:
-            self._writer.add_session_log(summary.SessionLog(status=summary.SessionLog.START),
+            self.writer.add_session_log(summary.SessionLog(status=summary.SessionLog.START),
                                          step)
         if self._request:
             self._timer.update_last_triggered_step(step)
             for s in run_values.results.get("summary", ()):
-                self._writer.add_summary(s, step)
+                self.writer.add_summary(s, step)
         self._next_step = step + 1
 
     def end(self, session: Any = None) -> None:
-        self._release()
-
-    def abort(self, session: Any, error: BaseException) -> None:
-        self._release()
-
-    def _release(self) -> None:
-        w, self._writer = self._writer, None
-        writer_lease.give_back(w, self._user_writer)
+        self.give_back_writer()
 
 
 __all__ = ["SummarySaverHook"]

@@ -127,6 +127,7 @@ class FileWriter:
             self._finalizer.detach()
         f = EventFile(self._logdir, *self._options)
         self._file = f
+        self._graph_written = False
         # Close the file if this writer is garbage collected without close().
         self._finalizer = weakref.finalize(self, f.close)
 
@@ -251,6 +252,12 @@ class FileWriter:
             raise TypeError("The passed graph must be an instance of `Graph` or the "
                             f"deprecated `GraphDef`, got {type(g).__name__}.")
         self._write(self._event(global_step, graph_def=data))
+        self._graph_written = True
+
+    @property
+    def graph_written(self) -> bool:
+        """Whether this writer's current event file holds a graph event."""
+        return self._graph_written
 
     def add_meta_graph(self, meta_graph_def: Any, global_step: Any = None) -> None:
         """Adds a ``MetaGraphDef``: a proto, its bytes, or a ``Graph`` (its graph def is

@@ -11,11 +11,29 @@ Example:
 
 from __future__ import annotations
 
+import glob
 import os
 import threading
 
 from trainkit.framework.graph import get_default_graph
 from trainkit.summary.writer import FileWriter
+
+
+def run_has_graph(logdir: str, records: int = 8) -> bool:
+    """Whether an event file in ``logdir`` holds a graph event among its first
+    ``records`` events (writers put the graph first); unreadable files count as not."""
+    from trainkit.summary.event_reader import summary_iterator
+
+    for path in glob.glob(os.path.join(glob.escape(logdir), "*tfevents*")):
+        try:
+            for i, event in enumerate(summary_iterator(path)):
+                if event.HasField("graph_def"):
+                    return True
+                if i + 1 >= records:
+                    break
+        except Exception:  # noqa: BLE001 - a damaged or foreign file has no usable graph
+            continue
+    return False
 
 
 class FileWriterCache:
@@ -34,7 +52,9 @@ class FileWriterCache:
             TypeError: if ``logdir`` is not a path.
 
         Differs from TF: keys are absolute paths (``logs`` and ``./logs`` share a
-        writer), and a closed cached writer is reopened instead of dropping events.
+        writer), a closed cached writer is reopened instead of dropping events, and the
+        default graph is not written when an event file of ``logdir`` already holds a
+        graph (a resumed run: TensorBoard warns about a second graph event in a run).
         """
         if not isinstance(logdir, str | os.PathLike):
             raise TypeError(f"FileWriterCache.get expects a directory path, got {logdir!r}.")
@@ -42,7 +62,8 @@ class FileWriterCache:
         with FileWriterCache._lock:
             w = FileWriterCache._cache.get(key)
             if w is None:
-                w = FileWriter(os.fspath(logdir), graph=get_default_graph())
+                graph = None if run_has_graph(os.fspath(logdir)) else get_default_graph()
+                w = FileWriter(os.fspath(logdir), graph=graph)
                 FileWriterCache._cache[key] = w
             elif w.closed:
                 w.reopen()

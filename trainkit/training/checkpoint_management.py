@@ -383,21 +383,23 @@ def latest_checkpoint(checkpoint_dir: str, latest_filename: str | None = None) -
     try:
         state = get_checkpoint_state(checkpoint_dir, latest_filename)
     except ValueError as e:
-        _LOG.warning("%s; scanning the directory for checkpoints instead.", e)
+        _LOG.warning("%s; scanning the directory for checkpoints instead.", str(e).rstrip("."))
         state = None
     if state is None and not os.path.isfile(_state_path(checkpoint_dir, latest_filename)):
         return None
     if state is not None and is_valid_checkpoint(state.model_checkpoint_path):
         return state.model_checkpoint_path
-    bad = state.model_checkpoint_path if state is not None else "the state file"
+    bad = (f"Newest checkpoint {state.model_checkpoint_path} is missing or corrupt"
+           if state is not None else "The state file names no usable checkpoint")
     for prefix in _candidates(checkpoint_dir, state):
         if state is not None and prefix == state.model_checkpoint_path:
             continue
         if is_valid_checkpoint(prefix):
-            _LOG.warning("Newest checkpoint %s is missing or corrupt; falling back to %s.",
-                         bad, prefix)
+            _LOG.warning("%s; falling back to %s.", bad, prefix)
             return prefix
-    _LOG.warning("No valid checkpoint in %s (newest listed: %s).", checkpoint_dir, bad)
+    why = (f"the newest listed, {state.model_checkpoint_path}, is missing or corrupt"
+           if state is not None else "the state file names none")
+    _LOG.warning("No valid checkpoint in %s (%s).", checkpoint_dir, why)
     return None
 
 

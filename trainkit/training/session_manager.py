@@ -91,14 +91,17 @@ class SessionManager:
 
     # -- restore --------------------------------------------------------------------------
     def _latest(self, checkpoint_dir: str, wait_for_checkpoint: bool,
-                max_wait_secs: float) -> str | None:
-        from trainkit.training import checkpoint_management
+                max_wait_secs: float) -> Any:
+        """The restore point (``checkpoint_recovery``): differs from TF, whose restore
+        trusts the state file and starts from scratch without it; here the checkpoint
+        files are the truth and a missing or damaged state file is rebuilt."""
+        from trainkit.training import checkpoint_recovery
 
         waited = 0.0
         while True:
-            path = checkpoint_management.latest_checkpoint(checkpoint_dir)
-            if path is not None or not wait_for_checkpoint or waited >= max_wait_secs:
-                return path
+            point = checkpoint_recovery.restore_point(checkpoint_dir)
+            if point.path is not None or not wait_for_checkpoint or waited >= max_wait_secs:
+                return point
             time.sleep(self._recovery_wait_secs)
             waited += self._recovery_wait_secs
 
@@ -112,8 +115,12 @@ class SessionManager:
         sess = Session(master, graph=self._graph, config=config)
         if not saver or not (checkpoint_dir or checkpoint_filename_with_path):
             return sess, False
-        path = checkpoint_filename_with_path or self._latest(
-            checkpoint_dir, wait_for_checkpoint, max_wait_secs)
+        rebuilt = False
+        if checkpoint_filename_with_path:
+            path = checkpoint_filename_with_path
+        else:
+            point = self._latest(checkpoint_dir, wait_for_checkpoint, max_wait_secs)
+            path, rebuilt = point.path, point.rebuilt
         if path is None:
             return sess, False
         try:
@@ -123,7 +130,9 @@ class SessionManager:
             raise
         _LOG.info("Restored model from %s", path)
         recover = getattr(saver, "recover_last_checkpoints", None)
-        if callable(recover) and checkpoint_dir:
+        # After a rebuild the old state file's list is unknown: adopting every file would
+        # let max_to_keep delete checkpoints it never listed.
+        if callable(recover) and checkpoint_dir and not rebuilt:
             from trainkit.training import checkpoint_management
 
             state = checkpoint_management.get_checkpoint_state(checkpoint_dir)
