@@ -24,6 +24,10 @@ ALLOWED = {
     "data": BASE | {"framework", "ops", "client", "autodiff", "training", "summary", "data"},
     # program plumbing (tf.app/flags/gfile/logging) stands alone below the façades.
     "platform": BASE | {"platform"},
+    # estimator sits on hooks; it also builds input pipelines with data (which imports
+    # nothing above summary, so no cycle).
+    "estimator": BASE | {"framework", "ops", "client", "autodiff", "training", "summary",
+                         "distributed", "hooks", "data", "estimator"},
 }
 # Façades (trainkit/*.py) may import anything; cli may import anything.
 

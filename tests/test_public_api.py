@@ -44,6 +44,7 @@ API = {
         'glorot_uniform_initializer', 'glorot_normal_initializer', 'debugging.check_numerics',
         'sparse.to_dense', 'errors', 'nn', 'layers', 'losses', 'metrics', 'train', 'summary',
         'data', 'initializers',
+        'IndexedSlices', 'IndexedSlicesValue', 'unsorted_segment_sum', 'contrib',
     ),
     'trainkit.errors': (
         'OpError', 'CancelledError', 'UnknownError', 'InvalidArgumentError',
@@ -63,7 +64,12 @@ API = {
         'rnn_cell.LSTMCell', 'rnn_cell.GRUCell', 'rnn_cell.MultiRNNCell',
         'rnn_cell.DropoutWrapper', 'rnn_cell.ResidualWrapper', 'rnn_cell.DeviceWrapper',
         'rnn_cell.LSTMStateTuple', 'static_rnn', 'static_bidirectional_rnn',
+        'embedding_lookup', 'embedding_lookup_sparse', 'nce_loss', 'sampled_softmax_loss',
+        'log_uniform_candidate_sampler', 'uniform_candidate_sampler',
+        'compute_accidental_hits', 'in_top_k', 'top_k',
     ),
+    'trainkit.contrib.seq2seq': ('sequence_loss',),
+    'trainkit.contrib.legacy_seq2seq': ('sequence_loss', 'sequence_loss_by_example'),
     'trainkit.contrib.rnn': (
         'RNNCell', 'BasicRNNCell', 'BasicLSTMCell', 'LSTMCell', 'GRUCell', 'MultiRNNCell',
         'DropoutWrapper', 'ResidualWrapper', 'LSTMStateTuple', 'static_rnn',
@@ -77,7 +83,8 @@ API = {
         'sigmoid_cross_entropy', 'huber_loss', 'get_regularization_loss',
     ),
     'trainkit.metrics': (
-        'accuracy', 'mean',
+        'accuracy', 'mean', 'auc', 'precision', 'recall', 'mean_iou', 'recall_at_k',
+        'precision_at_k', 'average_precision_at_k', 'root_mean_squared_error',
     ),
     'trainkit.train': (
         'MonitoredSession', 'SingularMonitoredSession', 'MonitoredTrainingSession', 'Scaffold',
@@ -102,6 +109,17 @@ API = {
         'Dataset', 'Dataset.from_tensor_slices', 'Dataset.shuffle', 'Dataset.batch',
         'Dataset.repeat', 'Dataset.map', 'Dataset.take', 'Dataset.skip', 'Dataset.prefetch',
         'Dataset.make_one_shot_iterator', 'Dataset.make_initializable_iterator', 'Iterator',
+    ),
+    'trainkit.feature_column': (
+        'numeric_column', 'categorical_column_with_identity',
+        'categorical_column_with_vocabulary_list', 'bucketized_column', 'indicator_column',
+        'embedding_column', 'input_layer', 'linear_model',
+    ),
+    'trainkit.estimator': (
+        'Estimator', 'EstimatorSpec', 'ModeKeys', 'RunConfig', 'TrainSpec', 'EvalSpec',
+        'train_and_evaluate', 'inputs.numpy_input_fn', 'inputs.pandas_input_fn',
+        'SessionRunHook', 'CheckpointSaverListener', 'DNNClassifier', 'DNNRegressor',
+        'LinearClassifier', 'LinearRegressor', 'WarmStartSettings', 'add_metrics',
     ),
 }
 

@@ -63,6 +63,7 @@ from trainkit.framework.graph import (
     name_scope,
     reset_default_graph,
 )
+from trainkit.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from trainkit.framework.tensor import Operation, Tensor
@@ -123,6 +124,7 @@ from trainkit.ops.control_flow_ops import (  # noqa: A004 - TF's public name (tu
     no_op,
     tuple,
 )
+from trainkit.ops.embedding_ops import unsorted_segment_sum
 
 # -- loops: while_loop, TensorArray, map_fn/scan/foldl/foldr ------------------------------
 from trainkit.ops.functional_ops import foldl, foldr, map_fn, scan
@@ -272,7 +274,8 @@ __version__ = "0.1.0"
 _LAZY_SUBMODULES = {
     "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
     "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
-    "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util",
+    "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util", "compat",
+    "estimator", "feature_column",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from trainkit.ops.embedding_ops import unsorted_segment_sum
 from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names
     abs,
     add,
@@ -58,6 +59,7 @@ from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names
     tanh,
     truediv,
 )
+from trainkit.ops.top_k_ops import in_top_k, top_k
 
 __all__ = [
     "abs", "add", "add_n", "argmax", "argmin", "ceil", "cos", "cumsum", "divide", "equal",
@@ -67,4 +69,5 @@ __all__ = [
     "realdiv", "reciprocal", "reduce_all", "reduce_any", "reduce_max", "reduce_mean",
     "reduce_min", "reduce_prod", "reduce_sum", "round", "rsqrt", "sigmoid", "sign", "sin",
     "sqrt", "square", "squared_difference", "subtract", "tanh", "truediv",
+    "unsorted_segment_sum", "in_top_k", "top_k",
 ]

@@ -4,9 +4,15 @@ mirroring ``tf.compat.v1.nn``)."""
 from __future__ import annotations
 
 from trainkit import rnn_cell  # tk.nn.rnn_cell.BasicLSTMCell & co.
+from trainkit.ops.candidate_sampling_ops import (
+    compute_accidental_hits,
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
 from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
 from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
 from trainkit.ops.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn
+from trainkit.ops.embedding_ops import embedding_lookup, embedding_lookup_sparse
 from trainkit.ops.nn_activations import (
     bias_add,
     elu,
@@ -29,3 +35,5 @@ from trainkit.ops.nn_losses_ops import (
 from trainkit.ops.nn_ops import dropout, moments, sigmoid, tanh
 from trainkit.ops.nn_stats_ops import batch_normalization, zero_fraction
 from trainkit.ops.rnn.static_rnn import static_bidirectional_rnn, static_rnn
+from trainkit.ops.sampled_losses import nce_loss, sampled_softmax_loss
+from trainkit.ops.top_k_ops import in_top_k, top_k

@@ -44,7 +44,7 @@ CASES = {
     "clip_negative": ("", ["optimizer.clip_global_norm=-1"],
                       "optimizer.clip_global_norm: must be >= 0, got -1.0."),
     "model_name": ("", ["model.type=gpt"], "model.type: unknown name 'gpt'; allowed: logreg, "
-                                           "mlp, cnn, linear."),
+                                           "mlp, cnn, linear, lstm, gru."),
     "hidden_zero": ("", ["model.type=mlp", "model.hidden_units=[8, 0]"],
                     "model.hidden_units[1]: must be > 0, got 0."),
     "hidden_scalar": ("", ["model.type=mlp", "model.hidden_units=8"],

@@ -55,7 +55,7 @@ def test_rmsprop_gets_the_library_defaults():
      "decay_steps, alpha)."),
     ({"model": {"type": "logreg", "hidden_units": [3]}},
      "model.hidden_units: unknown key; allowed: type, l2 (the settings of model 'logreg') "
-     "('hidden_units' belongs to mlp, cnn)."),
+     "('hidden_units' belongs to mlp, cnn, lstm, gru)."),
     ({"model": {"type": "mlp", "hiden_units": [3]}},
      "model.hiden_units: unknown key; allowed: type, hidden_units, activation, dropout, l2 "
      "(the settings of model 'mlp') (did you mean 'hidden_units'?)."),

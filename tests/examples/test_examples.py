@@ -154,6 +154,33 @@ def check_early_stopping_eval(script: Path, tmp: Path) -> None:
     assert {"validation/loss", "validation/accuracy"} <= scalar_tags(events(logdir))
 
 
+def check_estimator_digits(script: Path, tmp: Path) -> None:
+    out = run(script, ["--steps", "60", "--model-dir", str(tmp / "est")], tmp)
+    assert [int(s) for s in re.findall(r"step\s+(\d+)\s+mean loss", out)] == [20, 40, 60] * 2
+    assert number(r"model_fn accuracy ([\d.]+)", out) > 0.85       # ~0.89 after 60 steps
+    assert number(r"DNNClassifier accuracy ([\d.]+)", out) > 0.9   # ~0.94 after 60 steps
+    assert number(r"model_fn accuracy [\d.]+ loss [\d.]+ at global step (\d+)", out) == 60
+    for name in ("model_fn", "DNNClassifier"):
+        pred, labels = re.search(rf"{name} predicts \[(.*)\] for labels \[(.*)\]", out).groups()
+        hits = [a == b for a, b in zip(pred.split(", "), labels.split(", "))]
+        assert len(hits) == 8 and sum(hits) >= 6
+    assert "hooks reported 3 and 3 loss means" in out
+    assert {"accuracy", "loss"} <= scalar_tags(events(tmp / "est" / "custom" / "eval"))
+    assert tk.train.latest_checkpoint(str(tmp / "est" / "dnn")).endswith("model.ckpt-60")
+
+
+def check_char_lstm(script: Path, tmp: Path) -> None:
+    out = run(script, ["--steps", "100"], tmp)
+    # uniform guessing costs ln(20) = 3.0 nats/char; 100 steps reach ~0.27
+    assert number(r"final loss ([\d.]+) nats/char", out) < 0.5
+    assert "'rnn/multi_rnn_cell/cell_1/basic_lstm_cell/kernel'" in out
+    generated = re.search(r"generated: (.*)", out).group(1)
+    words = {"the", "a", "my", "cat", "dog", "bird", "fox", "sees", "likes", "chases",
+             "red", "ball", "old", "tree", "hat", "big", "fish"}
+    tokens = generated.replace(".", " ").split()[:-1]          # the last may be cut off
+    assert len(tokens) >= 8 and sum(t in words for t in tokens) >= 0.8 * len(tokens)
+
+
 def check_horovod_digits(script: Path, tmp: Path) -> None:
     # One process (size 1); the 2-rank run is in tests/distributed/test_mpi_programs.py.
     out = run(script, ["--steps", "60", "--checkpoint-dir", str(tmp / "ck")], tmp)

@@ -11,6 +11,7 @@ from trainkit.autodiff import (  # noqa: F401 - importing them registers the rul
     math_grad,
     nn_grad,
     tensor_array_grad,
+    top_k_grad,
     while_grad,
 )
 from trainkit.autodiff.gradients import AggregationMethod, UnconnectedGradients, gradients

@@ -11,11 +11,14 @@ from typing import Any
 import numpy as np
 
 from trainkit.framework import registry
+from trainkit.framework.indexed_slices import IndexedSlices
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.ops import array_ops, math_ops
+from trainkit.ops import array_ops, indexed_slices_ops, math_ops
 from trainkit.ops.op_util import make_op
 from trainkit.ops.slicing_ops import strided_slice_grad
 from trainkit.ops.static_value import constant_value
+
+del indexed_slices_ops  # imported for its registration: IndexedSlices -> dense tensor
 
 
 def _shape_like(x: Tensor, like: Tensor | None = None) -> Tensor:
@@ -26,6 +29,9 @@ def _shape_like(x: Tensor, like: Tensor | None = None) -> Tensor:
 @registry.register_gradient("Identity")
 def _identity_grad(op: Operation, grad: Tensor) -> list:
     return [grad]
+
+
+_identity_grad.passes_indexed_slices = True  # type: ignore[attr-defined]  # as TF1
 
 
 @registry.register_gradient("PlaceholderWithDefault")
@@ -170,9 +176,31 @@ def _strided_slice_grad_grad(op: Operation, grad: Tensor) -> list:
 @registry.register_gradient("GatherV2")
 def _gather_grad(op: Operation, grad: Tensor) -> list:
     params, indices, axis = op.inputs
+    if _static_axis(axis) == 0:  # TF1: the params gradient is sparse, one row per index
+        return [_gather_rows_grad(params, indices, grad), None, None]
     g = make_op("GatherGrad", [grad, indices, _shape_like(params, indices), axis],
                 [grad.dtype], name="GatherGrad", shapes=[params.shape]).outputs[0]
     return [g, None, None]
+
+
+def _static_axis(axis: Tensor) -> int | None:
+    v = constant_value(axis)
+    return None if v is None else int(v)
+
+
+def _gather_rows_grad(params: Tensor, indices: Tensor, grad: Tensor) -> IndexedSlices:
+    """``IndexedSlices`` of ``grad``'s rows at the flattened ``indices``."""
+    dense_shape = array_ops.shape(params)
+    n = array_ops.size(indices)
+    values = array_ops.reshape(
+        grad, array_ops.concat([array_ops.reshape(n, [1]), dense_shape[1:]], 0))
+    flat_idx = array_ops.reshape(indices, [-1])
+    ps, ishape = params.shape, indices.shape
+    if ps.ndims is not None:
+        count = ishape.num_elements() if ishape.is_fully_defined() else None
+        values.set_shape([count] + ps.as_list()[1:])
+        flat_idx.set_shape([count])
+    return IndexedSlices(values, flat_idx, dense_shape)
 
 
 @registry.register_gradient("GatherGrad")

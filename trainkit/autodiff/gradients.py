@@ -22,6 +22,7 @@ from typing import Any
 
 from trainkit.framework import conversion, registry, topo
 from trainkit.framework.graph import Graph, get_default_graph
+from trainkit.framework.indexed_slices import IndexedSlices
 from trainkit.framework.tensor import Operation, Tensor
 
 
@@ -96,6 +97,13 @@ class _Accumulator:
         if not parts:
             return None
         if len(parts) > 1:
+            if all(isinstance(p, IndexedSlices) for p in parts):
+                from trainkit.ops import indexed_slices_ops
+
+                summed = indexed_slices_ops.add_indexed_slices(parts, name=_agg_name(t))
+                self._parts[t] = [summed]
+                return summed
+            parts = [conversion.convert_to_tensor(p) for p in parts]
             summed = math_ops.add_n(parts, name=_agg_name(t))
             self._parts[t] = [summed]
             return summed
@@ -132,6 +140,9 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
             g = acc.total(o) if o not in stops else None
             if g is None:
                 g = array_ops.zeros_like(o)
+            elif isinstance(g, IndexedSlices) and not getattr(fn, "passes_indexed_slices",
+                                                               False):
+                g = conversion.convert_to_tensor(g)  # rules see dense gradients by default
             out_grads.append(g)
         in_grads = fn(op, *out_grads)
         in_grads = _as_list(in_grads) if not isinstance(in_grads, Tensor) else [in_grads]
@@ -139,13 +150,14 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
             raise ValueError(
                 f"The gradient rule of op type {op.type} returned {len(in_grads)} gradients "
                 f"for operation '{op.name}', which has {len(op.inputs)} inputs.")
-        in_grads = [None if g is None else conversion.convert_to_tensor(g) for g in in_grads]
+        in_grads = [g if g is None or isinstance(g, IndexedSlices)
+                    else conversion.convert_to_tensor(g) for g in in_grads]
     for t, g in zip(op.inputs, in_grads):
         if g is None or not _is_differentiable(t):
             continue
         _check_grad_shape(op, t, g)
         if gates and t.op.cond_gates != gates:
-            g = _leave_branches(g, t, gates)
+            g = _leave_branches(conversion.convert_to_tensor(g), t, gates)
         acc.add(t, g)
 
 
@@ -185,7 +197,8 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str | None = "gradien
         unconnected_gradients: ``'none'`` (None for an unconnected ``x``) or ``'zero'``.
 
     Returns:
-        One entry per ``x``: its gradient tensor, or None when unconnected.
+        One entry per ``x``: its gradient tensor, or None when unconnected. The gradient of
+        a ``gather``/``embedding_lookup`` params is an ``IndexedSlices`` (as in TF1).
 
     Raises:
         TypeError: if an element of ``ys``/``xs`` is not a tensor.

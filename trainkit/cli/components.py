@@ -282,13 +282,15 @@ def _register_builtins() -> None:
     estimate, ``check`` = a cross-argument check, ``horizon`` = the argument after which
     a schedule stops changing)."""
     import trainkit as tk
-    from trainkit.cli import inputs, models, schedules
+    from trainkit.cli import inputs, models, schedules, sequence_models
 
     reg = register_component
     reg("model", "logreg", models.logistic_regression, size=models.dense_size)
     reg("model", "mlp", models.mlp, size=models.dense_size)
     reg("model", "cnn", models.cnn, images=True, size=models.cnn_size)
     reg("model", "linear", models.linear_regression, regression=True, size=models.dense_size)
+    reg("model", "lstm", sequence_models.lstm, images=True, size=sequence_models.lstm_size)
+    reg("model", "gru", sequence_models.gru, images=True, size=sequence_models.gru_size)
     reg("optimizer", "sgd", tk.train.GradientDescentOptimizer)
     reg("optimizer", "momentum", tk.train.MomentumOptimizer)
     reg("optimizer", "adam", tk.train.AdamOptimizer)

@@ -59,6 +59,16 @@ class SummariesConfig:
 
 
 @dataclass
+class EstimatorConfig:
+    """``[estimator]``: train a ``tf.estimator.Estimator`` whose ``model_fn`` is
+    ``"file.py:function"`` (searched like custom hooks, and next to the config), called
+    with ``params`` (plus ``num_outputs``, ``classification`` and ``learning_rate``)."""
+
+    model_fn: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class HookConfig:
     """One ``[[hooks]]`` entry: a built-in hook class name or ``"file:Class"``."""
 
@@ -82,6 +92,7 @@ class Config:
     schedule: Section = _section("schedule")
     run: RunConfig = field(default_factory=RunConfig)
     summaries: SummariesConfig = field(default_factory=SummariesConfig)
+    estimator: EstimatorConfig = field(default_factory=EstimatorConfig)
     hooks: list[HookConfig] = field(default_factory=list)
     path: Path | None = None
 
@@ -91,7 +102,8 @@ _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
 # section -> component kind (the CLI's own sections are dataclasses, below)
 _COMPONENT_SECTIONS = {"model": "model", "data": "dataset", "optimizer": "optimizer",
                        "schedule": "schedule"}
-_SECTIONS: dict[str, type] = {"run": RunConfig, "summaries": SummariesConfig}
+_SECTIONS: dict[str, type] = {"run": RunConfig, "summaries": SummariesConfig,
+                               "estimator": EstimatorConfig}
 
 
 def _check_value(path: str, value: Any, hint: Any) -> Any:
@@ -194,6 +206,9 @@ def validate(cfg: Config) -> Config:
         raise ConfigError(f"data.npz: model.type {cfg.model.type!r} (regression) needs an "
                           ".npz file with features and targets.")
     _check_files(cfg)
+    fn = cfg.estimator.model_fn
+    if fn and (":" not in fn or not all(fn.rsplit(":", 1))):
+        raise ConfigError(f"estimator.model_fn: expected 'file.py:function', got {fn!r}.")
     for i, h in enumerate(cfg.hooks):
         if not h.type:
             raise ConfigError(f"hooks[{i}].type: missing; give a built-in hook class name or "

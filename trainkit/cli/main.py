@@ -150,7 +150,12 @@ def _cmd_train(args: argparse.Namespace) -> int:
     cfg = _load(args)
     if args.max_steps is not None and args.max_steps <= 0:
         raise ConfigError(f"--max-steps: must be > 0, got {args.max_steps}.")
-    res = runner.train(cfg, max_steps=args.max_steps, progress=args.progress)
+    if cfg.estimator.model_fn:
+        from trainkit.cli import estimator_run
+
+        res = estimator_run.train(cfg, max_steps=args.max_steps)
+    else:
+        res = runner.train(cfg, max_steps=args.max_steps, progress=args.progress)
     if rank_or_zero() != 0:  # under mpiexec, rank 0 reports for the job
         return 128 + res.signum if res.interrupted and res.signum else EXIT_OK
     print(_summary_line(cfg.name, res))
@@ -185,7 +190,12 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     cfg = _load(args)
     ckpt = runner.resolve_checkpoint_arg(cfg, args.checkpoint)
-    metrics = runner.evaluate(cfg, ckpt)
+    if cfg.estimator.model_fn:
+        from trainkit.cli import estimator_run
+
+        metrics = estimator_run.evaluate(cfg, ckpt)
+    else:
+        metrics = runner.evaluate(cfg, ckpt)
     print(", ".join(f"{k} = {v:.4f}" for k, v in metrics.items()))
     return EXIT_OK
 
@@ -197,6 +207,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from trainkit.client import threads
 
     cfg = _load(args)
+    if cfg.estimator.model_fn:
+        from trainkit.cli import estimator_run
+
+        print(f"{args.config}: OK — {estimator_run.check(cfg)}.")
+        return EXIT_OK
     run_dir = run_dir_of(cfg)
     pf = preflight(cfg, None, run_dir)  # writes nothing
     for w in pf.warnings:

@@ -71,6 +71,19 @@ def _load_file(file_part: str, dirs: list[Path], where: str) -> Any:
     raise ConfigError(f"{where}: hook file {name!r} not found (searched: {searched}).")
 
 
+def load_python_file(file_part: str, cfg: Config, where: str) -> Any:
+    """The module of a user file named in a config (``"file.py"`` of ``"file.py:name"``),
+    searched like custom hook files plus the config's own folder.
+
+    Raises:
+        ConfigError: the file is missing or fails to import.
+    """
+    dirs = hook_dirs(cfg)
+    if cfg.path is not None:
+        dirs.insert(0, cfg.path.parent.resolve())
+    return _load_file(file_part, dirs, where)
+
+
 def resolve_hook_class(spec: str, cfg: Config, where: str) -> type:
     """The hook class a config's ``type`` names.
 

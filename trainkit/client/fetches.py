@@ -9,11 +9,12 @@ import numpy as np
 
 from trainkit import nest
 from trainkit.framework.dtypes import string
+from trainkit.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from trainkit.framework.tensor import Operation, Tensor
 
 # Leaf kinds: how one user-level fetch maps onto fetched tensors.
-TENSOR, TARGET, SPARSE, HANDLE = 0, 1, 2, 3
+TENSOR, TARGET, SPARSE, HANDLE, INDEXED = 0, 1, 2, 3, 4
 
 
 class FetchSpec:
@@ -36,12 +37,13 @@ class FetchSpec:
         self.string_idx: set[int] = set()
 
 
-def _resolve_leaf(graph: Any, leaf: Any, path: tuple) -> Tensor | Operation | SparseTensor:
+def _resolve_leaf(graph: Any, leaf: Any, path: tuple
+                  ) -> Tensor | Operation | SparseTensor | IndexedSlices:
     where = nest.path_to_str(path, "fetches") if path else "fetches"
     if leaf is None:
         raise TypeError(f"Fetch argument None at {where} has invalid type "
                         "<class 'NoneType'>")
-    if isinstance(leaf, SparseTensor):
+    if isinstance(leaf, SparseTensor | IndexedSlices):
         if leaf.graph is not graph:
             raise ValueError(f"Fetch argument {leaf!r} at {where} cannot be interpreted as a "
                              "Tensor. (It is not an element of this graph.)")
@@ -80,7 +82,7 @@ def build_fetch_spec(graph: Any, fetches: Any) -> FetchSpec:
     pairs = [((), fetches)] if spec.is_leaf else nest.flatten_with_paths(fetches)
     for path, leaf in pairs:
         el = _resolve_leaf(graph, leaf, path)
-        op = el.op if isinstance(el, Tensor | SparseTensor) else el
+        op = el.op if isinstance(el, Tensor | SparseTensor | IndexedSlices) else el
         if not graph.is_fetchable(op):
             raise ValueError(f"Operation {op.name!r} has been marked as not fetchable.")
         if isinstance(el, Operation):
@@ -91,6 +93,10 @@ def build_fetch_spec(graph: Any, fetches: Any) -> FetchSpec:
             idx = (tensor_index(el.indices), tensor_index(el.values),
                    tensor_index(el.dense_shape))
             spec.leaves.append((SPARSE, idx))
+        elif isinstance(el, IndexedSlices):
+            parts = [el.values, el.indices] + ([el.dense_shape] if el.dense_shape is not None
+                                               else [])
+            spec.leaves.append((INDEXED, tuple(tensor_index(t) for t in parts)))
         elif el.op.type == "GetSessionHandle":
             spec.leaves.append((HANDLE, tensor_index(el)))
         else:
@@ -99,6 +105,12 @@ def build_fetch_spec(graph: Any, fetches: Any) -> FetchSpec:
                 spec.string_idx.add(i)
             spec.leaves.append((TENSOR, i))
     return spec
+
+
+def indexed_value(values: list, idx: tuple) -> IndexedSlicesValue:
+    """The ``IndexedSlicesValue`` of an ``INDEXED`` leaf from the fetched values."""
+    return IndexedSlicesValue(values[idx[0]], values[idx[1]],
+                              values[idx[2]] if len(idx) > 2 else None)
 
 
 def to_user_value(v: Any, t: Tensor) -> Any:
@@ -119,5 +131,6 @@ def to_user_value(v: Any, t: Tensor) -> Any:
     return arr[()] if arr.ndim == 0 else arr
 
 
-__all__ = ["FetchSpec", "build_fetch_spec", "to_user_value", "TENSOR", "TARGET", "SPARSE",
+__all__ = ["FetchSpec", "build_fetch_spec", "to_user_value", "indexed_value", "INDEXED",
+           "TENSOR", "TARGET", "SPARSE",
            "HANDLE", "SparseTensorValue"]

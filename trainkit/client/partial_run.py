@@ -101,6 +101,10 @@ def run(session: Any, handle: str, fetches: Any, feed_dict: dict | None) -> Any:
 
             out.append(SparseTensorValue(*(_f.to_user_value(values[i], spec.tensors[i])
                                            for i in idx)))
+        elif kind == _f.INDEXED:
+            out.append(_f.indexed_value([_f.to_user_value(values[i], spec.tensors[i])
+                                         if i in idx else None for i in range(len(values))],
+                                        idx))
         else:
             out.append(_f.to_user_value(values[idx], spec.tensors[idx]))
     del n

@@ -65,6 +65,8 @@ class _Compiled:
                 out.append(None)
             elif kind == _f.SPARSE:
                 out.append(SparseTensorValue(vals[idx[0]], vals[idx[1]], vals[idx[2]]))
+            elif kind == _f.INDEXED:
+                out.append(_f.indexed_value(vals, idx))
             else:
                 t = spec.tensors[idx]
                 out.append(TensorHandle(vals[idx], t.op.inputs[0].dtype, session))

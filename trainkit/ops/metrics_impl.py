@@ -1,9 +1,10 @@
-"""``tf.compat.v1.metrics``: streaming ``mean`` and ``accuracy``.
+"""``tf.compat.v1.metrics`` core: metric variables and the mean family.
 
-A metric is two local variables (``total``, ``count``; in LOCAL_VARIABLES and
-METRIC_VARIABLES, so ``local_variables_initializer()`` resets them), an update op that
-accumulates a batch and returns the updated value, and a value tensor ``total / count``
-(0 before any update).
+A metric is a few local variables (in LOCAL_VARIABLES and METRIC_VARIABLES, so
+``local_variables_initializer()`` resets them), an update op that accumulates a batch
+and returns the updated value, and a value tensor computed from the variables alone.
+The other metric modules (``metrics_regression``, ``metrics_confusion``,
+``metrics_classes``, ``metrics_ranking``) build on the helpers here.
 
 Example:
     >>> acc, acc_update = accuracy(labels, predictions)
@@ -20,62 +21,47 @@ from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, math_ops, state_ops, variable_scope, variables
+from trainkit.ops import array_ops, math_ops, shape_ops, state_ops, variable_scope, variables
+
+Pair = tuple[Tensor, Tensor]
 
 
-def _metric_variable(name: str, dtype: _dt.DType) -> variables.Variable:
+def metric_variable(shape: Any, dtype: Any, validate_shape: bool = True,
+                    name: str | None = None) -> variables.Variable:
+    """A zero-initialized local variable in the LOCAL_VARIABLES and METRIC_VARIABLES
+    collections (``tf.compat.v1.metrics`` keeps every accumulator in one)."""
+    dtype = _dt.as_dtype(dtype)
     return variables.Variable(
-        lambda: array_ops.zeros([], dtype=dtype), trainable=False,
-        collections=[GraphKeys.LOCAL_VARIABLES, GraphKeys.METRIC_VARIABLES], name=name)
+        lambda: array_ops.zeros(list(shape), dtype=dtype), trainable=False,
+        collections=[GraphKeys.LOCAL_VARIABLES, GraphKeys.METRIC_VARIABLES],
+        validate_shape=validate_shape, name=name)
 
 
-def _safe_div(num: Tensor, den: Tensor, name: str) -> Tensor:
-    positive = math_ops.greater(den, 0.0)
+def safe_div(num: Any, den: Any, name: str | None = None) -> Tensor:
+    """``num / den`` where ``den > 0``, else 0 (TF's ``div_no_nan`` on counts)."""
+    num = conversion.convert_to_tensor(num)
+    den = conversion.convert_to_tensor(den)
+    positive = math_ops.greater(den, array_ops.zeros_like(den))
     safe = math_ops.where(positive, den, array_ops.ones_like(den))
     return math_ops.where(positive, num / safe, array_ops.zeros_like(num), name=name)
 
 
-def _add(collections: Any, value: Any) -> None:
-    if collections:
-        get_default_graph().add_to_collections(collections, value)
-
-
-def mean(values: Any, weights: Any = None, metrics_collections: Any = None,
-         updates_collections: Any = None, name: str | None = None) -> tuple[Tensor, Tensor]:
-    """The (weighted) mean of all ``values`` seen by the update op.
-
-    Returns:
-        ``(mean, update_op)``: the current mean and the op that adds a batch and returns
-        the updated mean.
+def add_to_collections(collections: Any, value: Any) -> None:
+    """Adds ``value`` to each collection named in ``collections`` (None: none).
 
     Raises:
-        ValueError: if ``weights`` cannot broadcast to ``values``.
+        TypeError: if ``collections`` is a single string rather than a list or tuple.
     """
-    with variable_scope.variable_scope(name, "mean", (values, weights)):
-        values = math_ops.cast(conversion.convert_to_tensor(values), _dt.float32)
-        total = _metric_variable("total", _dt.float32)
-        count = _metric_variable("count", _dt.float32)
-        if weights is None:
-            num = math_ops.cast(array_ops.size(values), _dt.float32)
-        else:
-            w = math_ops.cast(conversion.convert_to_tensor(weights), _dt.float32)
-            if not _broadcastable(w, values):
-                raise ValueError(f"weights can not be broadcast to values: weights shape "
-                                 f"{w.shape}, values shape {values.shape}.")
-            w = w * array_ops.ones_like(values)
-            values = values * w
-            num = math_ops.reduce_sum(w)
-        update_total = state_ops.assign_add(total, math_ops.reduce_sum(values))
-        update_count = state_ops.assign_add(count, num)
-        value = _safe_div(conversion.convert_to_tensor(total),
-                          conversion.convert_to_tensor(count), "value")
-        update_op = _safe_div(update_total, update_count, "update_op")
-    _add(metrics_collections, value)
-    _add(updates_collections, update_op)
-    return value, update_op
+    if not collections:
+        return
+    if isinstance(collections, str):
+        raise TypeError(f"metrics collections must be a list or tuple of names, got the "
+                        f"string {collections!r}.")
+    get_default_graph().add_to_collections(list(collections), value)
 
 
-def _broadcastable(w: Tensor, v: Tensor) -> bool:
+def broadcastable(w: Tensor, v: Tensor) -> bool:
+    """Whether ``w``'s static shape can broadcast to ``v``'s (unknown shapes pass)."""
     if w.shape.ndims is None or v.shape.ndims is None:
         return True
     if w.shape.ndims > v.shape.ndims:
@@ -84,9 +70,114 @@ def _broadcastable(w: Tensor, v: Tensor) -> bool:
                for a, b in zip(reversed(w.shape.as_list()), reversed(v.shape.as_list())))
 
 
+def broadcast_weights(weights: Any, values: Tensor, dtype: Any = _dt.float32) -> Tensor:
+    """``weights`` cast to ``dtype`` and broadcast to ``values``' shape.
+
+    Raises:
+        ValueError: if the static shapes cannot broadcast.
+    """
+    w = math_ops.cast(conversion.convert_to_tensor(weights), dtype)
+    if not broadcastable(w, values):
+        raise ValueError(f"weights can not be broadcast to values: weights shape "
+                         f"{w.shape}, values shape {values.shape}.")
+    return w * array_ops.ones_like(values, dtype=w.dtype)
+
+
+def squeeze_last(predictions: Tensor, labels: Tensor | None,
+                 weights: Any = None) -> tuple[Tensor, Tensor | None, Any]:
+    """TF's ``_remove_squeezable_dimensions`` on static ranks: a trailing size-1 dim on
+    labels or predictions (rank one more than the other) is squeezed; weights of rank
+    one more or less than predictions are squeezed or expanded."""
+    if labels is not None:
+        pr, lr = predictions.shape.ndims, labels.shape.ndims
+        if pr is not None and lr is not None:
+            if lr == pr + 1 and labels.shape.as_list()[-1] in (1, None):
+                labels = shape_ops.squeeze(labels, [-1])
+            elif pr == lr + 1 and predictions.shape.as_list()[-1] in (1, None):
+                predictions = shape_ops.squeeze(predictions, [-1])
+        if not predictions.shape.is_compatible_with(labels.shape):
+            raise ValueError(f"Shapes {predictions.shape} and {labels.shape} are "
+                             f"incompatible (predictions vs labels).")
+    if weights is not None:
+        weights = conversion.convert_to_tensor(weights)
+        wr, pr = weights.shape.ndims, predictions.shape.ndims
+        if wr and pr is not None:
+            if wr == pr + 1:
+                weights = shape_ops.squeeze(weights, [-1])
+            elif wr == pr - 1:
+                weights = shape_ops.expand_dims(weights, -1)
+    return predictions, labels, weights
+
+
+def mean(values: Any, weights: Any = None, metrics_collections: Any = None,
+         updates_collections: Any = None, name: str | None = None) -> Pair:
+    """The (weighted) mean of all ``values`` seen by the update op.
+
+    Variables: ``<name>/total`` and ``<name>/count`` (float32 scalars).
+
+    Returns:
+        ``(mean, update_op)``: the current mean (0 before any update) and the op that adds
+        a batch and returns the updated mean.
+
+    Raises:
+        ValueError: if ``weights`` cannot broadcast to ``values``.
+    """
+    with variable_scope.variable_scope(name, "mean", (values, weights)):
+        values = math_ops.cast(conversion.convert_to_tensor(values), _dt.float32)
+        total = metric_variable([], _dt.float32, name="total")
+        count = metric_variable([], _dt.float32, name="count")
+        if weights is None:
+            num = math_ops.cast(array_ops.size(values), _dt.float32)
+        else:
+            w = broadcast_weights(weights, values)
+            values = values * w
+            num = math_ops.reduce_sum(w)
+        update_total = state_ops.assign_add(total, math_ops.reduce_sum(values))
+        update_count = state_ops.assign_add(count, num)
+        value = safe_div(conversion.convert_to_tensor(total),
+                         conversion.convert_to_tensor(count), "value")
+        update_op = safe_div(update_total, update_count, "update_op")
+    add_to_collections(metrics_collections, value)
+    add_to_collections(updates_collections, update_op)
+    return value, update_op
+
+
+def mean_tensor(values: Any, weights: Any = None, metrics_collections: Any = None,
+                updates_collections: Any = None, name: str | None = None) -> Pair:
+    """The element-wise (weighted) mean of ``values`` over all batches.
+
+    Variables: ``<name>/total_tensor`` and ``<name>/count_tensor``, shaped like one
+    batch of ``values`` (whose shape must be fully known).
+
+    Raises:
+        ValueError: if ``values``' shape is not fully defined or ``weights`` cannot
+            broadcast to it.
+    """
+    with variable_scope.variable_scope(name, "mean", (values, weights)):
+        values = math_ops.cast(conversion.convert_to_tensor(values), _dt.float32)
+        if not values.shape.is_fully_defined():
+            raise ValueError(f"mean_tensor needs values with a fully defined shape, got "
+                             f"{values.shape}.")
+        shape = values.shape.as_list()
+        total = metric_variable(shape, _dt.float32, name="total_tensor")
+        count = metric_variable(shape, _dt.float32, name="count_tensor")
+        num = array_ops.ones_like(values)
+        if weights is not None:
+            w = broadcast_weights(weights, values)
+            values, num = values * w, w
+        update_total = state_ops.assign_add(total, values)
+        update_count = state_ops.assign_add(count, num)
+        value = safe_div(conversion.convert_to_tensor(total),
+                         conversion.convert_to_tensor(count), "value")
+        update_op = safe_div(update_total, update_count, "update_op")
+    add_to_collections(metrics_collections, value)
+    add_to_collections(updates_collections, update_op)
+    return value, update_op
+
+
 def accuracy(labels: Any, predictions: Any, weights: Any = None,
              metrics_collections: Any = None, updates_collections: Any = None,
-             name: str | None = None) -> tuple[Tensor, Tensor]:
+             name: str | None = None) -> Pair:
     """How often ``predictions`` equals ``labels`` (a streaming, optionally weighted mean).
 
     Raises:
@@ -94,9 +185,11 @@ def accuracy(labels: Any, predictions: Any, weights: Any = None,
     """
     labels = conversion.convert_to_tensor(labels)
     predictions = conversion.convert_to_tensor(predictions)
-    if not labels.shape.is_compatible_with(predictions.shape):
+    try:
+        predictions, labels, weights = squeeze_last(predictions, labels, weights)
+    except ValueError:
         raise ValueError(f"accuracy: labels shape {labels.shape} and predictions shape "
-                         f"{predictions.shape} are incompatible.")
+                         f"{predictions.shape} are incompatible.") from None
     if predictions.dtype is not labels.dtype:
         predictions = math_ops.cast(predictions, labels.dtype)
     correct = math_ops.cast(math_ops.equal(predictions, labels), _dt.float32)
@@ -104,4 +197,20 @@ def accuracy(labels: Any, predictions: Any, weights: Any = None,
                 name=name or "accuracy")
 
 
-__all__ = ["mean", "accuracy"]
+def percentage_below(values: Any, threshold: float, weights: Any = None,
+                     metrics_collections: Any = None, updates_collections: Any = None,
+                     name: str | None = None) -> Pair:
+    """The (weighted) fraction of ``values`` strictly below ``threshold``.
+
+    Variables: ``percentage_below_threshold/total`` and ``.../count``.
+    """
+    values = conversion.convert_to_tensor(values)
+    below = math_ops.cast(math_ops.less(values, math_ops.cast(threshold, values.dtype)),
+                          _dt.float32)
+    return mean(below, weights, metrics_collections, updates_collections,
+                name=name or "percentage_below_threshold")
+
+
+__all__ = ["metric_variable", "safe_div", "add_to_collections", "broadcastable",
+           "broadcast_weights", "squeeze_last", "mean", "mean_tensor", "accuracy",
+           "percentage_below"]

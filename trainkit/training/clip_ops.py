@@ -15,6 +15,7 @@ from typing import Any
 
 from trainkit.framework import conversion
 from trainkit.framework.graph import name_scope
+from trainkit.framework.indexed_slices import IndexedSlices
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops
 
@@ -56,7 +57,9 @@ def global_norm(t_list: Sequence[Any], name: str | None = None) -> Tensor:
     """
     if not isinstance(t_list, Sequence) or isinstance(t_list, str | Tensor):
         raise TypeError(f"t_list should be a sequence, got {type(t_list).__name__}.")
-    ts = [conversion.convert_to_tensor(t) for t in t_list if t is not None]
+    # an IndexedSlices counts by its values, as in TF1 (repeated rows are not merged)
+    ts = [conversion.convert_to_tensor(t.values if isinstance(t, IndexedSlices) else t)
+          for t in t_list if t is not None]
     with name_scope(name, "global_norm", ts) as scope:
         if not ts:
             return math_ops.sqrt(conversion.convert_to_tensor(0.0), name=scope[:-1])
@@ -70,7 +73,8 @@ def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = N
     """Scales all of ``t_list`` by ``clip_norm / max(global_norm, clip_norm)``.
 
     Returns:
-        ``(clipped list, global_norm)``; None entries stay None. If the global norm is
+        ``(clipped list, global_norm)``; None entries stay None, ``IndexedSlices`` stay
+        sparse (their values are scaled). If the global norm is
         infinite or NaN every clipped value is NaN (as in TF).
 
     Raises:
@@ -90,9 +94,12 @@ def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = N
             if t is None:
                 out.append(None)
                 continue
-            t = conversion.convert_to_tensor(t)
+            sparse = t if isinstance(t, IndexedSlices) else None
+            t = conversion.convert_to_tensor(t.values if sparse is not None else t)
             s = nan_if_bad if t.dtype is norm.dtype else math_ops.cast(nan_if_bad, t.dtype)
-            out.append(array_ops.identity(t * s, name=f"t_{i}"))
+            clipped = array_ops.identity(t * s, name=f"t_{i}")
+            out.append(clipped if sparse is None else  # stays sparse, as in TF1
+                       IndexedSlices(clipped, sparse.indices, sparse.dense_shape))
     return out, norm
 
 

@@ -21,6 +21,7 @@ from trainkit.autodiff.gradients import gradients
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import GraphKeys, get_default_graph
+from trainkit.framework.indexed_slices import IndexedSlices
 from trainkit.framework.tensor import Operation, Tensor
 
 _VALID_DTYPES = (_dt.float16, _dt.float32, _dt.float64)
@@ -146,7 +147,10 @@ class Optimizer:
                     if g is None:
                         continue
                     with graph.name_scope("update_" + v.op.name):
-                        update_ops.append(self._apply_dense(g, v))
+                        if isinstance(g, IndexedSlices):
+                            update_ops.append(self._apply_sparse_duplicate_indices(g, v))
+                        else:
+                            update_ops.append(self._apply_dense(g, v))
                 if global_step is None:
                     apply_updates = self._finish(update_ops, scope)
                 else:
@@ -173,7 +177,7 @@ class Optimizer:
             g, v = p
             if not _is_variable(v):
                 raise TypeError(f"grads_and_vars[{i}]: {v!r} is not a Variable.")
-            if g is not None:
+            if g is not None and not isinstance(g, IndexedSlices):
                 try:
                     g = conversion.convert_to_tensor(g)
                 except (TypeError, ValueError):
@@ -270,6 +274,16 @@ class Optimizer:
 
     def _apply_dense(self, grad: Tensor, var: Any) -> Operation:
         raise NotImplementedError(f"{type(self).__name__} must implement _apply_dense.")
+
+    def _apply_sparse_duplicate_indices(self, grad: IndexedSlices, var: Any) -> Operation:
+        """Applies a sparse gradient whose indices may repeat. The built-in sparse kernels
+        sum repeated rows themselves (TF1 deduplicates in the graph: the same numbers)."""
+        return self._apply_sparse(grad, var)
+
+    def _apply_sparse(self, grad: IndexedSlices, var: Any) -> Operation:
+        """Applies an ``IndexedSlices`` gradient. Default: densify and ``_apply_dense``
+        (every built-in optimizer overrides this with TF1's sparse rule)."""
+        return self._apply_dense(conversion.convert_to_tensor(grad), var)
 
     def _finish(self, update_ops: list, name_scope: str) -> Operation:
         """Groups the updates (subclasses may add ops that run after them)."""

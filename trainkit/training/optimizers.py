@@ -21,6 +21,7 @@ from typing import Any
 from trainkit.framework import conversion
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.training.optimizer import Optimizer, _call_if_callable, _group
+from trainkit.training.sparse_training_ops import apply_sparse_op
 from trainkit.training.training_ops import apply_op
 
 
@@ -76,6 +77,10 @@ class GradientDescentOptimizer(_HyperOptimizer):
         return apply_op("ApplyGradientDescent", [var], [self._hyper("learning_rate", var)],
                         grad)
 
+    def _apply_sparse(self, grad: Any, var: Any) -> Operation:
+        return apply_sparse_op("SparseApplyGradientDescent", [var],
+                               [self._hyper("learning_rate", var)], grad)
+
 
 class MomentumOptimizer(_HyperOptimizer):
     """``accum = momentum * accum + grad; var -= lr * accum`` (Nesterov: ``var -= lr *
@@ -96,6 +101,12 @@ class MomentumOptimizer(_HyperOptimizer):
         return apply_op("ApplyMomentum", [var, self.get_slot(var, "momentum")],
                         [self._hyper("learning_rate", var), self._hyper("momentum", var)],
                         grad, attrs={"use_nesterov": self._use_nesterov})
+
+    def _apply_sparse(self, grad: Any, var: Any) -> Operation:
+        return apply_sparse_op(
+            "SparseApplyMomentum", [var, self.get_slot(var, "momentum")],
+            [self._hyper("learning_rate", var), self._hyper("momentum", var)], grad,
+            attrs={"use_nesterov": self._use_nesterov})
 
 
 class AdamOptimizer(_HyperOptimizer):
@@ -130,13 +141,20 @@ class AdamOptimizer(_HyperOptimizer):
         return (self._get_non_slot_variable("beta1_power", g),
                 self._get_non_slot_variable("beta2_power", g))
 
-    def _apply_dense(self, grad: Tensor, var: Any) -> Operation:
+    def _adam_inputs(self, var: Any) -> tuple[list, list]:
         b1p, b2p = self._get_beta_accumulators()
-        return apply_op(
-            "ApplyAdam", [var, self.get_slot(var, "m"), self.get_slot(var, "v")],
-            [conversion.convert_to_tensor(b1p), conversion.convert_to_tensor(b2p),
-             self._hyper("learning_rate", var), self._hyper("beta1", var),
-             self._hyper("beta2", var), self._hyper("epsilon", var)], grad)
+        return ([var, self.get_slot(var, "m"), self.get_slot(var, "v")],
+                [conversion.convert_to_tensor(b1p), conversion.convert_to_tensor(b2p),
+                 self._hyper("learning_rate", var), self._hyper("beta1", var),
+                 self._hyper("beta2", var), self._hyper("epsilon", var)])
+
+    def _apply_dense(self, grad: Tensor, var: Any) -> Operation:
+        return apply_op("ApplyAdam", *self._adam_inputs(var), grad)
+
+    def _apply_sparse(self, grad: Any, var: Any) -> Operation:
+        """TF1's sparse Adam: m and v decay on every row, the gradient is added to the
+        looked-up rows, and every row of ``var`` moves by ``lr_t m / (sqrt(v) + eps)``."""
+        return apply_sparse_op("SparseApplyAdam", *self._adam_inputs(var), grad)
 
     def _finish(self, update_ops: list, name_scope: str) -> Operation:
         from trainkit.framework.graph import get_default_graph
@@ -172,6 +190,10 @@ class AdagradOptimizer(_HyperOptimizer):
         return apply_op("ApplyAdagrad", [var, self.get_slot(var, "accumulator")],
                         [self._hyper("learning_rate", var)], grad)
 
+    def _apply_sparse(self, grad: Any, var: Any) -> Operation:
+        return apply_sparse_op("SparseApplyAdagrad", [var, self.get_slot(var, "accumulator")],
+                               [self._hyper("learning_rate", var)], grad)
+
 
 class RMSPropOptimizer(_HyperOptimizer):
     """``ms = decay ms + (1 - decay) g^2``; ``mom = momentum mom + lr g / sqrt(ms +
@@ -198,13 +220,19 @@ class RMSPropOptimizer(_HyperOptimizer):
             self._zeros_slot(v, "momentum")
 
     def _apply_dense(self, grad: Tensor, var: Any) -> Operation:
+        return self._apply(apply_op, "Apply", grad, var)
+
+    def _apply_sparse(self, grad: Any, var: Any) -> Operation:
+        return self._apply(apply_sparse_op, "SparseApply", grad, var)
+
+    def _apply(self, make: Any, prefix: str, grad: Any, var: Any) -> Operation:
         hyper = [self._hyper(k, var) for k in ("learning_rate", "decay", "momentum",
                                                 "epsilon")]
         ms, mom = self.get_slot(var, "rms"), self.get_slot(var, "momentum")
         if self._centered:
-            return apply_op("ApplyCenteredRMSProp", [var, self.get_slot(var, "mg"), ms, mom],
-                            hyper, grad)
-        return apply_op("ApplyRMSProp", [var, ms, mom], hyper, grad)
+            return make(prefix + "CenteredRMSProp", [var, self.get_slot(var, "mg"), ms, mom],
+                        hyper, grad)
+        return make(prefix + "RMSProp", [var, ms, mom], hyper, grad)
 
 
 class AdadeltaOptimizer(_HyperOptimizer):
@@ -228,6 +256,12 @@ class AdadeltaOptimizer(_HyperOptimizer):
     def _apply_dense(self, grad: Tensor, var: Any) -> Operation:
         return apply_op(
             "ApplyAdadelta",
+            [var, self.get_slot(var, "accum"), self.get_slot(var, "accum_update")],
+            [self._hyper(k, var) for k in ("learning_rate", "rho", "epsilon")], grad)
+
+    def _apply_sparse(self, grad: Any, var: Any) -> Operation:
+        return apply_sparse_op(
+            "SparseApplyAdadelta",
             [var, self.get_slot(var, "accum"), self.get_slot(var, "accum_update")],
             [self._hyper(k, var) for k in ("learning_rate", "rho", "epsilon")], grad)
 

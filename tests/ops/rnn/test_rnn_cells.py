@@ -223,3 +223,31 @@ def test_user_subclass_with_call_and_sizes():
         o, s = sess.run((outs, st))
     np.testing.assert_allclose(o[1], [[8.0, 12.0]])
     np.testing.assert_allclose(s, [[4.0, 6.0]])
+
+
+def test_second_derivatives_through_an_lstm_cell():
+    """TF1's BasicLSTMCell is built from differentiable ops: d/dx of a gradient works."""
+    rng = np.random.default_rng(6)
+    weights = {"kernel": rng.normal(size=(5, 8)), "bias": rng.normal(size=8)}
+
+    def fn(x):
+        getter = _weights_getter({k: tk.constant(v) for k, v in weights.items()})
+        with tk.variable_scope("w", custom_getter=getter):
+            cell = R.BasicLSTMCell(2)
+            out, _ = cell(x, cell.zero_state(2, tk.float64))
+        (gx,) = tk.gradients(tk.reduce_sum(tk.square(out)), [x])
+        return gx
+    check_grad(fn, rng.normal(size=(2, 3)), rtol=1e-5, atol=1e-7)
+
+
+def test_lstm_cell_initializer_applies_to_kernel_peepholes_and_projection():
+    cell = R.LSTMCell(3, use_peepholes=True, num_proj=2,
+                      initializer=tk.constant_initializer(0.5))
+    cell(tk.zeros([1, 4]), cell.zero_state(1, tk.float32))
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        values = dict(zip([v.op.name for v in cell.variables], sess.run(cell.variables)))
+    for name, v in values.items():
+        want = 0.0 if name.endswith("bias") else 0.5
+        np.testing.assert_array_equal(v, np.full(v.shape, want), err_msg=name)
+    assert values["lstm_cell/projection/kernel"].shape == (3, 2)

@@ -232,3 +232,36 @@ def test_lstm_trains_under_monitored_session_and_checkpoints(tmp_path):
     names = {n for n, _ in tk.train.list_variables(ckpt)}
     assert "rnn/multi_rnn_cell/cell_1/basic_lstm_cell/kernel" in names
     assert "rnn/multi_rnn_cell/cell_0/basic_lstm_cell/bias/Adam_1" in names
+
+
+def test_cell_and_bidirectional_bad_arguments():
+    x = tk.placeholder(tk.float32, [2, 3])
+    cell = R.GRUCell(2)
+    with pytest.raises(TypeError, match="scope must be a string"):
+        cell(x, tk.zeros([2, 2]), scope=3)
+    with pytest.raises(TypeError, match="RNNCell"):
+        tk.nn.static_bidirectional_rnn(cell, "cell", [x], dtype=tk.float32)
+    with pytest.raises(TypeError, match="integer vector"):
+        tk.nn.static_rnn(R.GRUCell(2), [x], dtype=tk.float32, sequence_length=[1.5, 2.0])
+    with pytest.raises(TypeError, match="callable"):
+        R.DropoutWrapper(R.GRUCell(2), dropout_state_filter_visitor=3)
+    with pytest.raises(TypeError, match="residual_fn"):
+        R.ResidualWrapper(R.GRUCell(2), residual_fn=3)
+
+
+def test_dropout_state_filter_visitor_structures():
+    """A visitor returning a structure picks state parts: drop only layer 1's state."""
+    cells = R.MultiRNNCell([R.BasicRNNCell(40), R.BasicRNNCell(40)])
+    wrapped = R.DropoutWrapper(cells, state_keep_prob=0.5,
+                               dropout_state_filter_visitor=lambda s: (
+                                   (False, True) if isinstance(s, tuple) else True))
+    x = tk.ones([30, 4])
+    _, state = wrapped(x, wrapped.zero_state(30, tk.float32))
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        s0, s1 = sess.run(state)
+    assert np.mean(s0 == 0) < 0.01 and 0.35 < np.mean(s1 == 0) < 0.65
+    bad = R.DropoutWrapper(cells, state_keep_prob=0.5,
+                           dropout_state_filter_visitor=lambda s: (True,))
+    with pytest.raises(ValueError, match="does not match"):
+        bad(x, bad.zero_state(30, tk.float32))

@@ -1,0 +1,48 @@
+"""``trainkit.estimator``: ``tf.estimator`` / ``tf.compat.v1.estimator`` — Estimator,
+EstimatorSpec, RunConfig, ModeKeys, train_and_evaluate, numpy/pandas input functions and
+the premade linear and DNN estimators.
+
+Example:
+    >>> import trainkit as tf
+    >>> est = tf.estimator.Estimator(model_fn, model_dir="/tmp/m")
+    >>> est.train(tf.estimator.inputs.numpy_input_fn({"x": x}, y, shuffle=True), steps=10)
+"""
+
+from __future__ import annotations
+
+from trainkit.estimator import inputs
+from trainkit.estimator.canned import (
+    DNNClassifier,
+    DNNRegressor,
+    LinearClassifier,
+    LinearRegressor,
+)
+from trainkit.estimator.estimator import Estimator
+from trainkit.estimator.extenders import add_metrics
+from trainkit.estimator.mode_keys import ModeKeys
+from trainkit.estimator.model_fn import EstimatorSpec
+from trainkit.estimator.run_config import RunConfig
+from trainkit.estimator.training import EvalSpec, TrainSpec, train_and_evaluate
+from trainkit.estimator.warm_start import WarmStartSettings
+from trainkit.hooks.checkpoint_saver import CheckpointSaverHook, CheckpointSaverListener
+from trainkit.hooks.logging_tensor import LoggingTensorHook
+from trainkit.hooks.nan_tensor import NanLossDuringTrainingError, NanTensorHook
+from trainkit.hooks.step_counter import StepCounterHook
+from trainkit.hooks.stop_at_step import StopAtStepHook
+from trainkit.hooks.summary_saver import SummarySaverHook
+from trainkit.training.session_run_hook import (
+    SessionRunArgs,
+    SessionRunContext,
+    SessionRunHook,
+    SessionRunValues,
+)
+
+__all__ = [
+    "Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "TrainSpec", "EvalSpec",
+    "train_and_evaluate", "inputs", "DNNClassifier", "DNNRegressor", "LinearClassifier",
+    "LinearRegressor", "WarmStartSettings", "add_metrics", "SessionRunHook", "SessionRunArgs",
+    "SessionRunContext",
+    "SessionRunValues", "CheckpointSaverHook", "CheckpointSaverListener",
+    "LoggingTensorHook", "NanLossDuringTrainingError", "NanTensorHook", "StepCounterHook",
+    "StopAtStepHook", "SummarySaverHook",
+]

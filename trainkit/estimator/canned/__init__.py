@@ -1,0 +1,12 @@
+"""The premade (canned) estimators and their heads."""
+
+from __future__ import annotations
+
+from trainkit.estimator.canned.premade import (
+    DNNClassifier,
+    DNNRegressor,
+    LinearClassifier,
+    LinearRegressor,
+)
+
+__all__ = ["DNNClassifier", "DNNRegressor", "LinearClassifier", "LinearRegressor"]

@@ -1,0 +1,22 @@
+"""Feature columns (``tf.feature_column``) and the layers that consume them."""
+
+from __future__ import annotations
+
+from trainkit.estimator.feature_column.categorical import (
+    categorical_column_with_hash_bucket,
+    categorical_column_with_identity,
+    categorical_column_with_vocabulary_list,
+)
+from trainkit.estimator.feature_column.columns import (
+    bucketized_column,
+    embedding_column,
+    indicator_column,
+    numeric_column,
+)
+from trainkit.estimator.feature_column.layers import input_layer, linear_model
+
+__all__ = [
+    "numeric_column", "categorical_column_with_identity", "categorical_column_with_hash_bucket",
+    "categorical_column_with_vocabulary_list", "bucketized_column", "indicator_column",
+    "embedding_column", "input_layer", "linear_model",
+]

@@ -1,0 +1,174 @@
+"""Categorical feature columns: integer ids, vocabulary lists and hash buckets, each
+turned into int64 ids ``[batch, n]`` (``-1`` = no id) by one kernel of
+:mod:`.lookup_ops`.
+
+Example:
+    >>> city = categorical_column_with_vocabulary_list("city", ["paris", "rome"])
+    >>> indicator_column(city)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from trainkit.estimator.feature_column.columns import FeatureCache, check_key
+from trainkit.estimator.feature_column.lookup_ops import feature_op
+from trainkit.framework import dtypes as _dt
+from trainkit.framework.tensor import Tensor
+from trainkit.ops import math_ops
+
+
+@dataclass(frozen=True)
+class IdentityCategoricalColumn:
+    """Integer ids used as they are (see :func:`categorical_column_with_identity`)."""
+
+    key: str
+    num_buckets: int
+    default_value: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.key
+
+    def ids(self, cache: FeatureCache) -> Tensor:
+        attrs = {"num_buckets": self.num_buckets, "default_value": self.default_value,
+                 "column": self.key}
+        return cache.get(self, lambda: feature_op(
+            "FeatureIdentityIds", math_ops.cast(cache.raw(self.key), _dt.int64), attrs,
+            f"{self.key}_lookup"))
+
+
+def categorical_column_with_identity(key: str, num_buckets: int,
+                                     default_value: int | None = None
+                                     ) -> IdentityCategoricalColumn:
+    """Ids in ``[0, num_buckets)``; others map to ``default_value`` or fail at run time
+    (``InvalidArgumentError``); ``-1`` means "no id".
+
+    Raises:
+        ValueError: ``num_buckets < 1`` or a default outside the range.
+    """
+    check_key(key)
+    if not isinstance(num_buckets, int) or num_buckets < 1:
+        raise ValueError(f"num_buckets {num_buckets} < 1, column_name {key}")
+    if default_value is not None and not 0 <= default_value < num_buckets:
+        raise ValueError(f"default_value {default_value} not in range [0, {num_buckets}), "
+                         f"column_name {key}")
+    return IdentityCategoricalColumn(key, num_buckets, default_value)
+
+
+@dataclass(frozen=True)
+class VocabularyListCategoricalColumn:
+    """Values looked up in an in-memory vocabulary."""
+
+    key: str
+    vocabulary_list: tuple
+    dtype: Any = _dt.string
+    default_value: int = -1
+    num_oov_buckets: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.key
+
+    @property
+    def num_buckets(self) -> int:
+        return len(self.vocabulary_list) + self.num_oov_buckets
+
+    def ids(self, cache: FeatureCache) -> Tensor:
+        def encode(v: Any) -> Any:
+            return v.encode() if isinstance(v, str) else v
+        table = {encode(v): i for i, v in enumerate(self.vocabulary_list)}
+        missing = b"" if self.dtype is _dt.string else -1
+        attrs = {"table": table, "default_value": self.default_value,
+                 "num_oov_buckets": self.num_oov_buckets, "missing": missing}
+        return cache.get(self, lambda: feature_op(
+            "FeatureVocabularyIds", cache.raw(self.key), attrs, f"{self.key}_lookup"))
+
+
+def categorical_column_with_vocabulary_list(key: str, vocabulary_list: Sequence[Any],
+                                            dtype: Any = None, default_value: int = -1,
+                                            num_oov_buckets: int = 0
+                                            ) -> VocabularyListCategoricalColumn:
+    """Strings or ints mapped to their index in ``vocabulary_list``; unknown values get
+    ``default_value`` (``-1``: no id) or one of ``num_oov_buckets`` hashed buckets.
+
+    Raises:
+        ValueError: an empty or duplicated vocabulary, both ``default_value`` and
+            OOV buckets, or a dtype that does not match the vocabulary.
+    """
+    check_key(key)
+    vocab = tuple(vocabulary_list or ())
+    if not vocab:
+        raise ValueError(f"vocabulary_list {vocabulary_list} must be non-empty, column_name: "
+                         f"{key}")
+    if len(set(vocab)) != len(vocab):
+        raise ValueError(f"Duplicate keys in vocabulary_list {vocabulary_list}, "
+                         f"column_name: {key}")
+    if num_oov_buckets < 0:
+        raise ValueError(f"Invalid num_oov_buckets {num_oov_buckets}.")
+    if default_value != -1 and num_oov_buckets:
+        raise ValueError(f"Can't specify both default_value {default_value} and "
+                         f"num_oov_buckets {num_oov_buckets}.")
+    is_str = all(isinstance(v, str | bytes) for v in vocab)
+    if not is_str and not all(isinstance(v, int) for v in vocab):
+        raise ValueError(f"vocabulary_list must be all strings or all ints, column_name: "
+                         f"{key}")
+    dtype = _dt.as_dtype(dtype) if dtype is not None else (_dt.string if is_str else _dt.int64)
+    if (dtype is _dt.string) != is_str:
+        raise ValueError(f"dtype {dtype} does not match the vocabulary_list's values, "
+                         f"column_name: {key}")
+    return VocabularyListCategoricalColumn(key, vocab, dtype, default_value, num_oov_buckets)
+
+
+@dataclass(frozen=True)
+class HashedCategoricalColumn:
+    """Values hashed into ``hash_bucket_size`` buckets."""
+
+    key: str
+    hash_bucket_size: int
+    dtype: Any = _dt.string
+
+    @property
+    def name(self) -> str:
+        return self.key
+
+    @property
+    def num_buckets(self) -> int:
+        return self.hash_bucket_size
+
+    def ids(self, cache: FeatureCache) -> Tensor:
+        return cache.get(self, lambda: feature_op(
+            "FeatureHashBucket", cache.raw(self.key), {"size": self.hash_bucket_size},
+            f"{self.key}_lookup"))
+
+
+def categorical_column_with_hash_bucket(key: str, hash_bucket_size: int,
+                                        dtype: Any = _dt.string) -> HashedCategoricalColumn:
+    """Strings (or ints, hashed as their decimal text) spread over ``hash_bucket_size``
+    buckets; ``''`` / ``-1`` mean "no value".
+
+    Differs from TF: the hash is CRC32, not FarmHash, so a value's bucket differs from
+    TF's (a TF checkpoint's hashed weights do not line up).
+
+    Raises:
+        ValueError: ``hash_bucket_size < 1`` or a non-string, non-int dtype.
+    """
+    check_key(key)
+    if hash_bucket_size is None or not isinstance(hash_bucket_size, int) \
+            or hash_bucket_size < 1:
+        raise ValueError(f"hash_bucket_size must be at least 1. hash_bucket_size: "
+                         f"{hash_bucket_size}, key: {key}")
+    dtype = _dt.as_dtype(dtype)
+    if dtype is not _dt.string and not dtype.is_integer:
+        raise ValueError(f"dtype must be string or integer. dtype: {dtype}, column_name: "
+                         f"{key}")
+    return HashedCategoricalColumn(key, hash_bucket_size, dtype)
+
+
+__all__ = [
+    "categorical_column_with_identity", "categorical_column_with_vocabulary_list",
+    "categorical_column_with_hash_bucket", "IdentityCategoricalColumn",
+    "VocabularyListCategoricalColumn", "HashedCategoricalColumn",
+]

@@ -1,0 +1,183 @@
+"""Sparse optimizer updates: the TF1 ``SparseApply*`` rules for ``IndexedSlices``
+gradients (``embedding_lookup``), updating only the rows a step looked up.
+
+Each op takes the variable and its slots, the hyperparameters, then the gradient's
+``values`` and ``indices``. Rows with repeated indices are summed first (TF1's
+``_deduplicate_indexed_slices``), then, for each touched row ``i`` with summed gradient
+``g``:
+
+* GradientDescent: ``var[i] -= lr g`` (TF1 scatters ``lr * values``; the same numbers);
+* Momentum: ``accum[i] = momentum accum[i] + g``; ``var[i] -= lr accum[i]`` (Nesterov:
+  ``var[i] -= lr g + lr momentum accum[i]``);
+* Adagrad: ``accum[i] += g^2``; ``var[i] -= lr g / sqrt(accum[i])``;
+* RMSProp: ``ms[i] = rho ms[i] + (1 - rho) g^2``; ``mom[i] = momentum mom[i] +
+  lr g / sqrt(ms[i] + eps)`` (centered: ``mg[i] = rho mg[i] + (1 - rho) g``, denominator
+  ``sqrt(ms[i] - mg[i]^2 + eps)``); ``var[i] -= mom[i]``;
+* Adadelta: as the dense rule, on the touched rows;
+* Adam (TF1 ``AdamOptimizer._apply_sparse``, not LazyAdam): ``m = beta1 m`` and
+  ``v = beta2 v`` for **all** rows, then ``m[i] += (1 - beta1) g``,
+  ``v[i] += (1 - beta2) g^2``, and ``var -= lr_t m / (sqrt(v) + eps)`` for all rows.
+
+Example:
+    >>> op = apply_sparse_op("SparseApplyAdagrad", [var, accum], [lr], grad_slices)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from trainkit import errors
+from trainkit.framework import conversion, registry
+from trainkit.framework.indexed_slices import IndexedSlices
+from trainkit.framework.tensor import Operation, Tensor
+
+
+def apply_sparse_op(op_type: str, variables: list, scalars: list, grad: IndexedSlices,
+                    name: str | None = None, attrs: dict | None = None) -> Operation:
+    """Creates a sparse update op writing ``variables`` (the variable first, then slots)."""
+    refs = []
+    for v in variables:
+        op = getattr(v, "op", None)
+        if not isinstance(op, Operation):
+            raise TypeError(f"{op_type}: expected a Variable, got {v!r}.")
+        refs.append(op.outputs[0])
+    dtype = refs[0].dtype.base_dtype
+    sc = [conversion.convert_to_tensor(s) if isinstance(s, Tensor)
+          else conversion.convert_to_tensor(s, dtype=dtype) for s in scalars]
+    graph = refs[0].graph
+    return graph.create_op(op_type, refs + sc + [grad.values, grad.indices], [],
+                           name=name or op_type, attrs=dict(attrs or {}))
+
+
+def _rows(ctx: registry.KernelContext, values: Any, indices: Any, *refs: Any
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """The unique row indices and their summed gradient rows, after checking buffers."""
+    for r in refs:
+        if type(r) is not np.ndarray:
+            err = getattr(r, "error", None)
+            if err is not None:
+                raise err()
+            raise errors.InvalidArgumentError(
+                None, None, f"{ctx.op.type} needs variable buffers, got {type(r).__name__}.")
+    var = refs[0]
+    idx = np.asarray(indices).reshape(-1)
+    vals = np.asarray(values)
+    if vals.shape != (idx.size,) + var.shape[1:]:
+        raise errors.InvalidArgumentError(
+            None, None, f"values shape {list(vals.shape)} does not match indices "
+                        f"{[idx.size]} and var shape {list(var.shape)}: values must be "
+                        f"[len(indices)] + var.shape[1:]")
+    n = var.shape[0] if var.ndim else 0
+    bad = (idx < 0) | (idx >= n)
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise errors.InvalidArgumentError(
+            None, None, f"indices[{j}] = {idx[j]} is not in [0, {n})")
+    uniq, inv = np.unique(idx, return_inverse=True)
+    if uniq.size == idx.size:
+        order = np.argsort(idx, kind="stable")
+        return idx[order], vals[order]
+    summed = np.zeros((uniq.size,) + vals.shape[1:], dtype=var.dtype)
+    np.add.at(summed, inv.reshape(-1), vals)
+    return uniq, summed
+
+
+@registry.register_kernel("SparseApplyGradientDescent", stateful=True)
+def _sparse_gd(ctx: registry.KernelContext, var: Any, lr: Any, values: Any,
+               indices: Any) -> None:
+    i, g = _rows(ctx, values, indices, var)
+    var[i] -= float(lr) * g
+
+
+@registry.register_kernel("SparseApplyMomentum", stateful=True)
+def _sparse_momentum(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
+                     momentum: Any, values: Any, indices: Any) -> None:
+    i, g = _rows(ctx, values, indices, var, accum)
+    lr_, mu = float(lr), float(momentum)
+    a = accum[i] * mu + g
+    accum[i] = a
+    if ctx.attrs.get("use_nesterov", False):
+        var[i] -= g * lr_ + a * (mu * lr_)
+    else:
+        var[i] -= a * lr_
+
+
+@registry.register_kernel("SparseApplyAdagrad", stateful=True)
+def _sparse_adagrad(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
+                    values: Any, indices: Any) -> None:
+    i, g = _rows(ctx, values, indices, var, accum)
+    a = accum[i] + g * g
+    accum[i] = a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var[i] -= float(lr) * g / np.sqrt(a)
+
+
+def _sparse_rms(var: np.ndarray, ms: np.ndarray, mom: np.ndarray, mg: np.ndarray | None,
+                i: np.ndarray, g: np.ndarray, lr: float, rho: float, mu: float,
+                eps: float) -> None:
+    ms_i = ms[i] * rho + g * g * (1.0 - rho)
+    ms[i] = ms_i
+    if mg is None:
+        denom = ms_i + eps
+    else:
+        mg_i = mg[i] * rho + g * (1.0 - rho)
+        mg[i] = mg_i
+        denom = ms_i - mg_i * mg_i + eps
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mom_i = mom[i] * mu + lr * g / np.sqrt(denom)
+    mom[i] = mom_i
+    var[i] -= mom_i
+
+
+@registry.register_kernel("SparseApplyRMSProp", stateful=True)
+def _sparse_rmsprop(ctx: registry.KernelContext, var: Any, ms: Any, mom: Any, lr: Any,
+                    rho: Any, momentum: Any, epsilon: Any, values: Any, indices: Any) -> None:
+    i, g = _rows(ctx, values, indices, var, ms, mom)
+    _sparse_rms(var, ms, mom, None, i, g, float(lr), float(rho), float(momentum),
+                float(epsilon))
+
+
+@registry.register_kernel("SparseApplyCenteredRMSProp", stateful=True)
+def _sparse_centered_rmsprop(ctx: registry.KernelContext, var: Any, mg: Any, ms: Any,
+                             mom: Any, lr: Any, rho: Any, momentum: Any, epsilon: Any,
+                             values: Any, indices: Any) -> None:
+    i, g = _rows(ctx, values, indices, var, mg, ms, mom)
+    _sparse_rms(var, ms, mom, mg, i, g, float(lr), float(rho), float(momentum),
+                float(epsilon))
+
+
+@registry.register_kernel("SparseApplyAdadelta", stateful=True)
+def _sparse_adadelta(ctx: registry.KernelContext, var: Any, accum: Any, accum_update: Any,
+                     lr: Any, rho: Any, epsilon: Any, values: Any, indices: Any) -> None:
+    i, g = _rows(ctx, values, indices, var, accum, accum_update)
+    rho_, eps = float(rho), float(epsilon)
+    a = accum[i] * rho_ + g * g * (1.0 - rho_)
+    accum[i] = a
+    update = np.sqrt(accum_update[i] + eps) / np.sqrt(a + eps) * g
+    accum_update[i] = accum_update[i] * rho_ + update * update * (1.0 - rho_)
+    var[i] -= update * float(lr)
+
+
+@registry.register_kernel("SparseApplyAdam", stateful=True)
+def _sparse_adam(ctx: registry.KernelContext, var: Any, m: Any, v: Any, beta1_power: Any,
+                 beta2_power: Any, lr: Any, beta1: Any, beta2: Any, epsilon: Any,
+                 values: Any, indices: Any) -> None:
+    i, g = _rows(ctx, values, indices, var, m, v)
+    b1, b2, eps = float(beta1), float(beta2), float(epsilon)
+    lr_t = float(lr) * math.sqrt(1.0 - float(beta2_power)) / (1.0 - float(beta1_power))
+    m *= b1
+    m[i] += g * (1.0 - b1)
+    v *= b2
+    v[i] += g * g * (1.0 - b2)
+    var -= lr_t * m / (np.sqrt(v) + eps)
+
+
+registry.not_differentiable(
+    "SparseApplyGradientDescent", "SparseApplyMomentum", "SparseApplyAdagrad",
+    "SparseApplyRMSProp", "SparseApplyCenteredRMSProp", "SparseApplyAdadelta",
+    "SparseApplyAdam")
+
+__all__ = ["apply_sparse_op"]
