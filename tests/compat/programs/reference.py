@@ -1,10 +1,12 @@
 """Records TF1's numbers for the compat programs: run under TensorFlow, not trainkit.
 
     TF_USE_LEGACY_KERAS=1 python -m tests.compat.programs.reference [name ...]
+    TF_USE_LEGACY_KERAS=0 python -m tests.compat.programs.reference estimator_custom  # TF 2.15
 
-Runs each program's ``main(tf.compat.v1)`` (eager execution disabled, a fresh graph per
-program) and merges the results into ``tf_reference.json`` beside this file, with the
-TensorFlow version that produced them.
+Runs each program's ``main(tf.compat.v1)`` (``disable_v2_behavior()``: TF1 semantics; a
+fresh graph per program) and merges the results into ``tf_reference.json`` beside this
+file, with the TensorFlow version that produced each (TF 2.16+ has no ``tf.estimator``:
+the estimator programs are recorded with tensorflow-cpu 2.15, which brings tensorflow-estimator).
 """
 
 from __future__ import annotations
@@ -31,16 +33,19 @@ def main(argv: list[str]) -> None:
     import tensorflow as tf
 
     tf1 = tf.compat.v1
-    tf1.disable_eager_execution()
-    data = json.loads(REFERENCE.read_text()) if REFERENCE.exists() else {"programs": {}}
+    tf1.disable_v2_behavior()  # TF1 semantics: graph mode, Dimension shapes, v1 control flow
+    data = json.loads(REFERENCE.read_text()) if REFERENCE.exists() else {}
+    data.setdefault("programs", {})
+    data.setdefault("versions", {})
+    version = (f"tensorflow-cpu {tf.__version__}, tf.compat.v1 with disable_v2_behavior(), "
+               f"computed {datetime.date.today().isoformat()}")
     for name in argv or program_names():
         module = importlib.import_module(f"tests.compat.programs.{name}")
         with tf1.Graph().as_default():
             result = module.main(tf1)
         data["programs"][name] = result
+        data["versions"][name] = version
         print(name, result, flush=True)
-    data["tensorflow"] = f"tensorflow-cpu {tf.__version__}, tf.compat.v1, graph mode"
-    data["computed"] = datetime.date.today().isoformat()
     REFERENCE.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
