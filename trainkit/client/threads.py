@@ -1,10 +1,12 @@
 """How many threads the BLAS library (and any OpenMP pool) under NumPy may use.
 
-trainkit runs one op at a time; the only thread pools are the BLAS/OpenMP ones inside
-NumPy's matrix products. OpenBLAS starts one busy-waiting thread per core, which on a
-machine whose cores are shared with other work makes small models 7-25x slower
-(measured: the quickstart at 1000 steps took 83-106 s with 2 BLAS threads and 3.6-12.5 s
-with 1 on 2 cores shared with other jobs; benchmarks/quickstart_threads.py). So the
+trainkit runs one op at a time. Besides the BLAS/OpenMP pools inside NumPy's matrix
+products, large kernels split their work over trainkit's own kernel threads
+(``trainkit.ops.parallel``, which holds BLAS at one thread while they run). OpenBLAS
+starts one busy-waiting thread per core, which on a machine whose cores are shared with
+other work makes small models 7-25x slower (measured: the quickstart at 1000 steps took
+83-106 s with 2 BLAS threads and 3.6-12.5 s with 1 on 2 cores shared with other jobs;
+benchmarks/quickstart_threads.py). So the
 default is :data:`DEFAULT_THREADS` = 1 thread, unless the user asked for a count:
 
 1. ``ConfigProto(intra_op_parallelism_threads=N)`` given to a ``Session`` (N > 0); the
