@@ -115,8 +115,8 @@ def test_bad_arguments_are_clear_errors(group):
     opt = tf.train.GradientDescentOptimizer(0.1)
     with pytest.raises(ValueError, match="gradient_predivide_factor not supported"):
         hvd.DistributedOptimizer(opt, op=hvd.Sum, gradient_predivide_factor=2.0)
-    with pytest.raises(NotImplementedError, match="backward_passes_per_step > 1"):
-        hvd.DistributedOptimizer(opt, backward_passes_per_step=2)
+    with pytest.raises(ValueError, match="backward_passes_per_step must be an int >= 1"):
+        hvd.DistributedOptimizer(opt, backward_passes_per_step=0)
     with pytest.raises(ValueError, match="num_groups must be an int >= 0"):
         hvd.DistributedOptimizer(opt, num_groups=-1)
     with pytest.raises(TypeError, match="is not a Variable"):

@@ -6,6 +6,18 @@ per step, ``num_groups`` > 0 splits them into that many); ``IndexedSlices`` grad
 allgathered (or densified first with ``sparse_as_dense``); None gradients stay None.
 Everything else (``apply_gradients``, slots, ``variables``) is the wrapped optimizer's.
 
+With ``backward_passes_per_step=N`` > 1 (Horovod's local gradient aggregation),
+``compute_gradients`` returns the LOCAL gradients and ``apply_gradients`` adds them into
+accumulator variables (``<name>/aggregation/...``, not trainable, LOCAL_VARIABLES) and
+counts the pass; every N-th run a ``cond`` branch allreduces the accumulated gradients
+(divided by N first with ``average_aggregated_gradients``), applies them with the wrapped
+optimizer and zeroes accumulators and counter. The counter is equal on every rank, so
+all ranks take the same branch and the allreduce runs only on apply runs, everywhere.
+The other runs only increment ``global_step`` (when given), as Horovod's
+``LocalGradientAggregationHelper`` does: the global step counts backward passes. (Horovod
+increments the graph's global step even when ``apply_gradients`` got none; here only the
+``global_step`` passed in is touched.)
+
 Example:
     >>> opt = hvd.DistributedOptimizer(tf.train.AdamOptimizer(0.001 * hvd.size()))
     >>> train_op = opt.minimize(loss, global_step=tf.train.get_or_create_global_step())
@@ -19,6 +31,7 @@ from trainkit.distributed import basics
 from trainkit.distributed import mpi_ops as mo
 from trainkit.distributed.functions import Compression, allreduce, is_indexed_slices
 from trainkit.framework import conversion
+from trainkit.framework.graph_keys import GraphKeys
 from trainkit.training.optimizer import Optimizer
 
 
@@ -27,7 +40,9 @@ class _DistributedOptimizer(Optimizer):
 
     def __init__(self, optimizer: Any, name: str | None, use_locking: bool,
                  compression: Any, sparse_as_dense: bool, op: str,
-                 gradient_predivide_factor: float, num_groups: int):
+                 gradient_predivide_factor: float, num_groups: int,
+                 backward_passes_per_step: int = 1,
+                 average_aggregated_gradients: bool = False):
         super().__init__(use_locking=use_locking,
                          name=name or f"Distributed{type(optimizer).__name__}")
         self._optimizer = optimizer
@@ -35,6 +50,10 @@ class _DistributedOptimizer(Optimizer):
         self._sparse_as_dense = sparse_as_dense
         self._op = op
         self._num_groups = num_groups
+        self._passes = backward_passes_per_step
+        self._average_aggregated = average_aggregated_gradients
+        self._accumulators: dict[Any, Any] = {}  # variable -> accumulator (per graph)
+        self._counters: dict[Any, Any] = {}  # graph -> pass counter
         if op == mo.Average:  # split the averaging around the sum, as Horovod does
             self._prescale, self._postscale = 1.0 / gradient_predivide_factor, \
                 gradient_predivide_factor
@@ -44,7 +63,7 @@ class _DistributedOptimizer(Optimizer):
     def compute_gradients(self, *args: Any, **kwargs: Any) -> list:
         """The wrapped optimizer's gradients, reduced over all ranks (see module doc)."""
         pairs = self._optimizer.compute_gradients(*args, **kwargs)
-        if basics.size() == 1:
+        if basics.size() == 1 or self._passes > 1:  # aggregated: reduced when applied
             return pairs
         grads = [g for g, _ in pairs]
         return list(zip(self.allreduce_grads(grads), [v for _, v in pairs]))
@@ -73,9 +92,84 @@ class _DistributedOptimizer(Optimizer):
                 out[i] = self._compression.decompress(r, ctx)
         return out
 
-    def apply_gradients(self, *args: Any, **kwargs: Any) -> Any:
-        """The wrapped optimizer's ``apply_gradients``."""
-        return self._optimizer.apply_gradients(*args, **kwargs)
+    def apply_gradients(self, grads_and_vars: Any, global_step: Any = None,
+                        name: str | None = None) -> Any:
+        """The wrapped optimizer's ``apply_gradients``; with ``backward_passes_per_step``
+        > 1 the accumulate-or-apply op of the module doc."""
+        if self._passes == 1:
+            return self._optimizer.apply_gradients(grads_and_vars, global_step=global_step,
+                                                   name=name)
+        return self._aggregate_and_apply(list(grads_and_vars), global_step, name)
+
+    def _aggregate_and_apply(self, pairs: list, global_step: Any, name: str | None) -> Any:
+        from trainkit.ops import array_ops, control_flow_ops, math_ops, state_ops
+
+        live = [(g, v) for g, v in pairs if g is not None]
+        if not live:
+            return self._optimizer.apply_gradients(pairs, global_step=global_step)
+        graph = live[0][1].op.graph
+        with graph.as_default():
+            counter, accs = self._aggregation_variables(graph, [v for _, v in live])
+            with graph.name_scope(name or f"{self._name}_aggregate"):
+                adds = [state_ops.assign_add(a, conversion.convert_to_tensor(g)).op
+                        for a, (g, _) in zip(accs, live)]
+                with graph.control_dependencies(adds):
+                    count = state_ops.assign_add(counter, 1)
+                ready = math_ops.equal(count, self._passes)
+
+                def apply_branch() -> Any:
+                    with graph.control_dependencies([count]):
+                        grads = [array_ops.identity(a) for a in accs]
+                    if self._average_aggregated:
+                        grads = [g / float(self._passes) for g in grads]
+                    if basics.size() > 1:
+                        grads = self.allreduce_grads(grads)
+                    update = self._optimizer.apply_gradients(
+                        [(g, v) for g, (_, v) in zip(grads, live)], global_step=global_step)
+                    train_ops = graph.get_collection_ref(GraphKeys.TRAIN_OP)
+                    if update in train_ops:  # a gated op; the cond is the train op
+                        train_ops.remove(update)
+                    with graph.control_dependencies([update]):
+                        resets = [state_ops.assign(a, array_ops.zeros_like(a)).op
+                                  for a in accs]
+                        resets.append(state_ops.assign(counter, 0).op)
+                    return control_flow_ops.group(*resets)
+
+                def skip_branch() -> Any:
+                    if global_step is None:
+                        return control_flow_ops.no_op()
+                    return state_ops.assign_add(global_step, 1).op
+
+                train_op = control_flow_ops.cond(ready, apply_branch, skip_branch)
+            graph.add_to_collection(GraphKeys.TRAIN_OP, train_op)
+        return train_op
+
+    def _aggregation_variables(self, graph: Any, var_list: list) -> tuple[Any, list]:
+        """The pass counter and one accumulator per variable, made once per graph (outside
+        any cond or control dependency, so their initializers always run); the wrapped
+        optimizer's slots are made here too, for the same reason."""
+        from trainkit.framework import dtypes
+        from trainkit.ops import array_ops, variables
+
+        with graph.control_dependencies(None), graph.gated(()), graph.name_scope(None):
+            self._optimizer._create_slots(var_list)
+            with graph.name_scope(f"{self._name}/"):
+                if graph not in self._counters:
+                    self._counters[graph] = variables.Variable(
+                        array_ops.zeros([], dtype=dtypes.int32), trainable=False,
+                        collections=[GraphKeys.LOCAL_VARIABLES],
+                        name="aggregation_counter")
+                accs = []
+                for v in var_list:
+                    key = (graph, v.op.name)
+                    if key not in self._accumulators:
+                        self._accumulators[key] = variables.Variable(
+                            array_ops.zeros(v.get_shape().as_list(),
+                                            dtype=v.dtype.base_dtype),
+                            trainable=False, collections=[GraphKeys.LOCAL_VARIABLES],
+                            name=f"aggregation/{v.op.name}")
+                    accs.append(self._accumulators[key])
+        return self._counters[graph], accs
 
     def get_slot(self, *args: Any, **kwargs: Any) -> Any:
         """The wrapped optimizer's ``get_slot``."""
@@ -119,11 +213,13 @@ def DistributedOptimizer(  # noqa: N802 - Horovod's public name
         use_locking, device_dense, device_sparse: accepted (one CPU device).
         compression: ``Compression.none`` or ``Compression.fp16`` for the wire.
         sparse_as_dense: densify IndexedSlices gradients before reducing them.
-        backward_passes_per_step: only 1 (local gradient accumulation is not built).
+        backward_passes_per_step: N > 1 accumulates N runs' local gradients and reduces
+            and applies them every N-th run (module doc).
         op: ``Average`` (default) or ``Sum`` (also ``Min``/``Max``/``Product``).
         gradient_predivide_factor: with ``Average``, divide by this before the sum and
             by ``size / factor`` after (Horovod's split of the average).
-        average_aggregated_gradients: only meaningful with ``backward_passes_per_step``.
+        average_aggregated_gradients: with N > 1, apply the mean of the N passes' gradients
+            instead of their sum.
         num_groups: 0 = all gradients in one fused op; k > 0 = k fused ops.
         groups: Horovod's alias of ``num_groups`` when an int.
         process_set: accepted; only the global set exists.
@@ -132,9 +228,9 @@ def DistributedOptimizer(  # noqa: N802 - Horovod's public name
         TypeError: if ``optimizer`` is not a TF1 optimizer.
         ValueError: for a bad ``op``, ``gradient_predivide_factor`` with an op other than
             Average, or a negative ``num_groups``.
-        NotImplementedError: for ``Adasum`` or ``backward_passes_per_step`` > 1.
+        NotImplementedError: for ``Adasum``.
     """
-    del device_dense, device_sparse, average_aggregated_gradients
+    del device_dense, device_sparse
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"DistributedOptimizer wraps a tf.compat.v1.train.Optimizer, got "
                         f"{optimizer!r}.")
@@ -144,9 +240,6 @@ def DistributedOptimizer(  # noqa: N802 - Horovod's public name
     if not isinstance(backward_passes_per_step, int) or backward_passes_per_step < 1:
         raise ValueError(f"backward_passes_per_step must be an int >= 1, got "
                          f"{backward_passes_per_step!r}.")
-    if backward_passes_per_step > 1:
-        raise NotImplementedError("backward_passes_per_step > 1 (local gradient "
-                                  "accumulation) is not implemented by trainkit.distributed.")
     if isinstance(groups, int):
         num_groups = groups
     elif groups is not None:
@@ -157,7 +250,8 @@ def DistributedOptimizer(  # noqa: N802 - Horovod's public name
     if process_set is not None and getattr(process_set, "process_set_id", 0) != 0:
         raise NotImplementedError("trainkit.distributed has only the global process set.")
     return _DistributedOptimizer(optimizer, name, use_locking, compression, sparse_as_dense,
-                                 op, float(gradient_predivide_factor), num_groups)
+                                 op, float(gradient_predivide_factor), num_groups,
+                                 backward_passes_per_step, bool(average_aggregated_gradients))
 
 
 __all__ = ["DistributedOptimizer"]
