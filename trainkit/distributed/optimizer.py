@@ -152,7 +152,7 @@ class _DistributedOptimizer(Optimizer):
         from trainkit.ops import array_ops, variables
 
         with graph.control_dependencies(None), graph.gated(()), graph.name_scope(None):
-            self._optimizer._create_slots(var_list)
+            self._optimizer.create_slots(var_list)
             with graph.name_scope(f"{self._name}/"):
                 if graph not in self._counters:
                     self._counters[graph] = variables.Variable(

@@ -265,6 +265,12 @@ class Optimizer:
     def _get_non_slot_variable(self, name: str, graph: Any = None) -> Any:
         return self._non_slot_dict.get((name, graph or get_default_graph()))
 
+    def create_slots(self, var_list: list) -> None:
+        """Creates the slot variables of ``var_list`` now, before ``apply_gradients`` (a
+        trainkit extension, for wrappers that apply inside a ``cond``: slots made there
+        would initialize only when the branch runs). Creating them twice is harmless."""
+        self._create_slots(var_list)
+
     # -- hooks for subclasses -------------------------------------------------------------
     def _create_slots(self, var_list: list) -> None:
         """Creates the slot variables of ``var_list`` (none by default)."""
