@@ -18,13 +18,11 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from trainkit.framework import registry
+from trainkit.framework import element_names, registry
 from trainkit.framework.dtypes import DType, as_dtype
 from trainkit.framework.graph_keys import GraphKeys
 from trainkit.framework.shapes import TensorShape, as_shape
 from trainkit.framework.tensor import Operation, Tensor
-
-_TENSOR_NAME = re.compile(r"^(.*):(\d+)$")
 
 
 class Graph:
@@ -332,36 +330,7 @@ class Graph:
 
     def _element_by_name(self, name: str, allow_tensor: bool,
                          allow_operation: bool) -> Tensor | Operation:
-        m = _TENSOR_NAME.match(name)
-        if m:
-            if not allow_tensor:
-                raise ValueError(f"Name '{name}' appears to refer to a Tensor, not a Operation.")
-            op_name, idx = m.group(1), int(m.group(2))
-            op = self._by_name.get(op_name)
-            if op is None:
-                raise KeyError(f"The name '{name}' refers to a Tensor which does not exist. "
-                               f"The operation, '{op_name}', does not exist in the graph.")
-            if idx >= len(op._outputs):
-                raise KeyError(
-                    f"The name '{name}' refers to a Tensor which does not exist. The "
-                    f"operation, '{op_name}', exists but only has {len(op._outputs)} outputs.")
-            return op._outputs[idx]
-        if ":" in name:
-            raise ValueError(f"The name '{name}' looks a like a Tensor name, but is not a "
-                             "valid one. Tensor names must be of the form "
-                             "\"<op_name>:<output_index>\".")
-        if not allow_operation:
-            if name in self._by_name:
-                raise ValueError(
-                    f"The name '{name}' refers to an Operation, not a Tensor. Tensor names "
-                    f"must be of the form \"<op_name>:<output_index>\".")
-            raise ValueError(
-                f"The name '{name}' looks like an (invalid) Operation name, not a Tensor. "
-                "Tensor names must be of the form \"<op_name>:<output_index>\".")
-        op = self._by_name.get(name)
-        if op is None:
-            raise KeyError(f"The name '{name}' refers to an Operation not in the graph.")
-        return op
+        return element_names.resolve(self._by_name, name, allow_tensor, allow_operation)
 
     # -- feeding / fetching -----------------------------------------------------------
     def prevent_feeding(self, tensor: Tensor) -> None:
