@@ -123,13 +123,7 @@ def scan(fn: Callable, elems: Any, initializer: Any = None, parallel_iterations:
     with name_scope(name, "scan"):
         flat, n, static = _flat_elems(elems, "scan")
         in_tas = _unstacked(flat, n)
-        like = elems if initializer is None else initializer
-        if initializer is None:
-            a0 = [ta.read(n - 1 if reverse else 0) for ta in in_tas]
-            start = 1
-        else:
-            a0 = [conversion.convert_to_tensor(a) for a in nest.flatten(initializer)]
-            start = 0
+        like, a0, start = _first_accumulator(elems, initializer, in_tas, n, reverse)
         accs = [TensorArray(a.dtype, size=n, dynamic_size=False, infer_shape=infer_shape,
                             element_shape=a.shape if infer_shape else None) for a in a0]
         if initializer is None:
@@ -158,18 +152,22 @@ def scan(fn: Callable, elems: Any, initializer: Any = None, parallel_iterations:
         return nest.pack_sequence_as(like, _stacked(accs, static))
 
 
+def _first_accumulator(elems: Any, initializer: Any, in_tas: list, n: Any,
+                       reverse: bool) -> tuple[Any, list, int]:
+    """The accumulator's structure, its first flat value and the first index to visit:
+    the ``initializer`` and index 0 (n-1 reversed), or, without one, the first element
+    of ``elems`` and the index after it."""
+    if initializer is None:
+        return elems, [ta.read(n - 1 if reverse else 0) for ta in in_tas], 1
+    return initializer, [conversion.convert_to_tensor(a) for a in nest.flatten(initializer)], 0
+
+
 def _fold(fn: Callable, elems: Any, initializer: Any, back_prop: bool, swap_memory: bool,
           parallel_iterations: int, reverse: bool, what: str) -> Any:
     _check_fn(fn)
     flat, n, _ = _flat_elems(elems, what)
     in_tas = _unstacked(flat, n)
-    like = elems if initializer is None else initializer
-    if initializer is None:
-        a0 = [ta.read(n - 1 if reverse else 0) for ta in in_tas]
-        start = 1
-    else:
-        a0 = [conversion.convert_to_tensor(a) for a in nest.flatten(initializer)]
-        start = 0
+    like, a0, start = _first_accumulator(elems, initializer, in_tas, n, reverse)
 
     def body(i: Tensor, a: list) -> tuple:
         x = nest.pack_sequence_as(elems, [ta.read(i) for ta in in_tas])
