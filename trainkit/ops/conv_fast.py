@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.ops import parallel
+from trainkit.ops import conv_fourier, parallel
 from trainkit.ops.buffer_pool import output, session_pool
 
 
@@ -109,6 +109,8 @@ def conv_forward(ctx: Any, x: np.ndarray, w: np.ndarray, g: Any) -> np.ndarray:
     out = output(ctx, (n * g.oh * g.ow, co), dtype)
     if out is None:
         out = np.empty((n * g.oh * g.ow, co), dtype)
+    if conv_fourier.usable(g, c, co, dtype) and x.dtype == w.dtype:
+        return conv_fourier.conv_forward(ctx, x, w, g, out.reshape(n, g.oh, g.ow, co))
     w2 = w.reshape(-1, co)
     if _pointwise(g):
         np.matmul(np.ascontiguousarray(x).reshape(-1, c), w2, out=out)
@@ -130,6 +132,8 @@ def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
     per-chunk products summed in ``GRAD_GROUPS`` fixed groups, then over the groups."""
     n, c = x.shape[0], x.shape[3]
     co = sizes[3]
+    if conv_fourier.usable(g, c, co, dy.dtype) and x.dtype == dy.dtype:
+        return conv_fourier.conv_filter_grad(ctx, x, dy, g, sizes)
     dy2 = np.ascontiguousarray(dy).reshape(-1, co)
     if _pointwise(g):
         return (np.ascontiguousarray(x).reshape(-1, c).T @ dy2).reshape(sizes)
@@ -181,6 +185,10 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     n, h, wd, c = shape
     kh, kw, _, co = w.shape
     dtype = dy.dtype
+    if conv_fourier.usable(g, c, co, dtype) and w.dtype == dtype:
+        out = output(ctx, shape, dtype)
+        return conv_fourier.conv_input_grad(ctx, dy, w, g, np.empty(shape, dtype)
+                                            if out is None else out)
     if g.sh == 1 and g.sw == 1 and c >= 16 and not _pointwise(g):
         wf = np.ascontiguousarray(w[::-1, ::-1].transpose(0, 1, 3, 2))
         return conv_forward(ctx, np.ascontiguousarray(dy), wf, _FullGeom(g, h, wd))

@@ -1,0 +1,144 @@
+"""The Fourier-domain path of stride-1 convolutions (``ops/conv_fourier.py``): forward,
+input and filter gradients against float64 loop oracles through the session (SAME and
+VALID, odd and even sizes, non-square kernels, NCHW, both float types), which path a
+geometry takes, and thread-count independence (bitwise)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import trainkit as tk
+from trainkit.ops import conv_fourier, conv_ops, parallel
+
+RNG = np.random.default_rng(23)
+
+
+def conv_ref(x, w, padding):
+    """Loop oracle (float64) of a stride-1 NHWC ``conv2d`` (TF's cross-correlation)."""
+    n, h, wd, c = x.shape
+    kh, kw, _, co = w.shape
+    if padding == "SAME":
+        ph, pw = kh - 1, kw - 1
+        oh, ow = h, wd
+    else:
+        ph = pw = 0
+        oh, ow = h - kh + 1, wd - kw + 1
+    xp = np.pad(x.astype(np.float64), ((0, 0), (ph // 2, ph - ph // 2),
+                                       (pw // 2, pw - pw // 2), (0, 0)))
+    y = np.zeros((n, oh, ow, co))
+    for i in range(kh):
+        for j in range(kw):
+            y += np.tensordot(xp[:, i:i + oh, j:j + ow, :], w[i, j].astype(np.float64),
+                              axes=([3], [0]))
+    return y
+
+
+def conv_grads_ref(x, w, dy, padding):
+    """Loop oracles of the input and filter gradients (float64), as adjoints of
+    :func:`conv_ref`."""
+    n, h, wd, c = x.shape
+    kh, kw = w.shape[:2]
+    oh, ow = dy.shape[1:3]
+    ph, pw = (kh - 1, kw - 1) if padding == "SAME" else (0, 0)
+    xp = np.pad(x.astype(np.float64), ((0, 0), (ph // 2, ph - ph // 2),
+                                       (pw // 2, pw - pw // 2), (0, 0)))
+    dxp, dw = np.zeros_like(xp), np.zeros(w.shape)
+    dy = dy.astype(np.float64)
+    for i in range(kh):
+        for j in range(kw):
+            dxp[:, i:i + oh, j:j + ow, :] += np.tensordot(dy, w[i, j].astype(np.float64),
+                                                          axes=([3], [1]))
+            dw[i, j] = np.tensordot(xp[:, i:i + oh, j:j + ow, :], dy,
+                                    axes=([0, 1, 2], [0, 1, 2]))
+    return dxp[:, ph // 2:ph // 2 + h, pw // 2:pw // 2 + wd, :], dw
+
+
+def _run(x, w, dy, padding, fmt="NHWC"):
+    to = (lambda a: a.transpose(0, 3, 1, 2)) if fmt == "NCHW" else (lambda a: a)
+    back = (lambda a: a.transpose(0, 2, 3, 1)) if fmt == "NCHW" else (lambda a: a)
+    xt, wt = tk.constant(to(x)), tk.constant(w)
+    y = tk.nn.conv2d(xt, wt, [1, 1, 1, 1], padding, data_format=fmt)
+    gx, gw = tk.gradients(y, [xt, wt], grad_ys=tk.constant(to(dy)))
+    with tk.Session() as sess:
+        first = sess.run([y, gx, gw])
+        second = sess.run([y, gx, gw])  # every recycled buffer reused
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+    return back(first[0]), back(first[1]), first[2]
+
+
+def _rel(got, ref):
+    return float(np.abs(got - ref).max() / np.abs(ref).max())
+
+
+CASES = [((3, 12, 12, 16), (5, 5, 16, 16), "SAME"),
+         ((2, 14, 11, 17), (5, 3, 17, 20), "SAME"),
+         ((2, 9, 13, 16), (4, 3, 16, 18), "SAME"),   # even kernel: pads 1 before, 2 after
+         ((2, 11, 9, 16), (3, 4, 16, 16), "VALID"),
+         ((1, 7, 10, 24), (5, 5, 24, 16), "VALID")]
+
+
+@pytest.mark.parametrize("xs,ws,padding", CASES)
+@pytest.mark.parametrize("dtype,tol", [(np.float32, 2e-6), (np.float64, 1e-13)])
+def test_fourier_conv_and_gradients_match_loop_oracles(xs, ws, padding, dtype, tol):
+    x = RNG.normal(size=xs).astype(dtype)
+    w = RNG.normal(size=ws).astype(dtype)
+    ref_y = conv_ref(x, w, padding)
+    dy = RNG.normal(size=ref_y.shape).astype(dtype)
+    geom = conv_ops._geometry(xs[1], xs[2], ws[0], ws[1],
+                              {"strides_hw": (1, 1), "padding": padding})
+    assert conv_fourier.usable(geom, xs[3], ws[3], np.dtype(dtype))
+    y, gx, gw = _run(x, w, dy, padding)
+    ref_x, ref_w = conv_grads_ref(x, w, dy, padding)
+    assert y.dtype == gx.dtype == gw.dtype == dtype
+    assert _rel(y, ref_y) < tol
+    assert _rel(gx, ref_x) < tol
+    assert _rel(gw, ref_w) < tol
+
+
+def test_fourier_conv_nchw_matches_nhwc_oracle():
+    x = RNG.normal(size=(2, 10, 12, 16)).astype(np.float32)
+    w = RNG.normal(size=(5, 5, 16, 16)).astype(np.float32)
+    dy = RNG.normal(size=(2, 10, 12, 16)).astype(np.float32)
+    y, gx, gw = _run(x, w, dy, "SAME", fmt="NCHW")
+    ref_x, ref_w = conv_grads_ref(x, w, dy, "SAME")
+    assert _rel(y, conv_ref(x, w, "SAME")) < 2e-6
+    assert _rel(gx, ref_x) < 2e-6 and _rel(gw, ref_w) < 2e-6
+
+
+def test_only_stride_one_wide_float_convolutions_take_the_fourier_path():
+    def geom(k, s, dil=1):
+        return conv_ops._geometry(12, 12, k, k, {"strides_hw": (s, s), "padding": "SAME",
+                                                 "dilations_hw": (dil, dil)})
+    f32 = np.dtype(np.float32)
+    assert conv_fourier.usable(geom(5, 1), 16, 16, f32)
+    assert conv_fourier.usable(geom(3, 1), 64, 32, np.dtype(np.float64))
+    assert not conv_fourier.usable(geom(5, 2), 16, 16, f32)        # strided
+    assert not conv_fourier.usable(geom(3, 1, 2), 16, 16, f32)     # dilated
+    assert not conv_fourier.usable(geom(1, 1), 64, 64, f32)        # 1x1
+    assert not conv_fourier.usable(geom(5, 1), 3, 64, f32)         # few input channels
+    assert not conv_fourier.usable(geom(5, 1), 16, 16, np.dtype(np.float16))
+
+
+def test_period_is_the_smallest_alias_free_length():
+    # SAME 5x5 on 12: 2 before, 2 after -> 14; VALID 5 on 12 (output 8) -> 12
+    assert conv_fourier.period(12, 12, 5, 2) == 14
+    assert conv_fourier.period(12, 8, 5, 0) == 12
+    assert conv_fourier.period(9, 9, 4, 1) == 11   # 2 after the input
+
+
+def test_fourier_results_do_not_depend_on_the_kernel_thread_count():
+    x = RNG.normal(size=(5, 12, 12, 16)).astype(np.float32)
+    w = RNG.normal(size=(5, 5, 16, 24)).astype(np.float32)
+    dy = RNG.normal(size=(5, 12, 12, 24)).astype(np.float32)
+    before = parallel.kernel_threads()
+    try:
+        parallel.set_kernel_threads(1)
+        one = _run(x, w, dy, "SAME")
+        parallel.set_kernel_threads(3)
+        three = _run(x, w, dy, "SAME")
+    finally:
+        parallel.set_kernel_threads(before)
+    for a, b in zip(one, three):
+        np.testing.assert_array_equal(a, b)
