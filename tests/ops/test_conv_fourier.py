@@ -142,3 +142,40 @@ def test_fourier_results_do_not_depend_on_the_kernel_thread_count():
         parallel.set_kernel_threads(before)
     for a, b in zip(one, three):
         np.testing.assert_array_equal(a, b)
+
+
+def test_cached_spectra_never_outlive_an_in_place_change_of_their_input():
+    """The filter gradient reuses the forward's spectrum of ``x`` only while ``x`` holds
+    the same bits: a variable assigned in place in between is transformed again."""
+    x0 = RNG.normal(size=(2, 12, 12, 16)).astype(np.float32)
+    x1 = RNG.normal(size=(2, 12, 12, 16)).astype(np.float32)
+    w = RNG.normal(size=(5, 5, 16, 16)).astype(np.float32)
+    dyv = RNG.normal(size=(2, 12, 12, 16)).astype(np.float32)
+    xv = tk.Variable(x0)
+    wt = tk.constant(w)
+    y = tk.nn.conv2d(xv, wt, [1, 1, 1, 1], "SAME")
+    dy = tk.placeholder(tk.float32, [2, 12, 12, 16])
+    gw, = tk.gradients(y, [wt], grad_ys=dy)
+    assign = tk.assign(xv, x1)
+    with tk.Session() as sess:
+        sess.run(xv.initializer)
+        sess.run(y)                                    # caches the spectrum of x0
+        got0 = sess.run(gw, {dy: dyv})                 # x unchanged: may reuse it
+        sess.run(assign)
+        got1 = sess.run(gw, {dy: dyv})                 # x changed in place
+        y1 = sess.run(y)
+    assert _rel(got0, conv_grads_ref(x0, w, dyv, "SAME")[1]) < 2e-6
+    assert _rel(got1, conv_grads_ref(x1, w, dyv, "SAME")[1]) < 2e-6
+    assert _rel(y1, conv_ref(x1, w, "SAME")) < 2e-6
+
+
+def test_spectrum_cache_finds_only_the_same_array_with_the_same_bits():
+    cache = conv_fourier.SpectrumCache()
+    a = np.arange(6.0).reshape(2, 3)
+    spec = np.zeros(2, np.complex128)
+    cache.put(("x",), a, spec)
+    assert cache.find(("x",), a) is spec
+    assert cache.find(("dy",), a) is None           # another key
+    assert cache.find(("x",), a.copy()) is None     # another array, same bits
+    a[0, 0] = -0.0                                   # 0.0 -> -0.0: other bits, == still true
+    assert cache.find(("x",), a) is None

@@ -30,6 +30,8 @@ the kernel threads (``ops.parallel``), so results do not depend on the thread co
 
 from __future__ import annotations
 
+import threading
+import weakref
 from functools import lru_cache
 from typing import Any
 
@@ -250,13 +252,89 @@ def _products(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
     return out
 
 
+#: spectra kept per session for reuse by the next kernel of the same step
+CACHE_ENTRIES = 8
+_CACHE_KEY = "trainkit.ops.conv_fourier.SpectrumCache"
+
+
+def _bits(a: np.ndarray) -> np.ndarray:
+    return a.view(np.uint64 if a.dtype.itemsize == 8 else np.uint32)
+
+
+class SpectrumCache:
+    """The last few spectra of convolution inputs (``x`` of the forward, ``dy`` of the
+    gradients), so that the filter gradient reuses the forward's spectrum of ``x`` and
+    the input gradient's spectrum of ``dy``. A spectrum is found again only for the same
+    array object holding bitwise the same contents (compared with a private copy taken
+    when it was stored), so a reused spectrum is exactly the one that would be computed,
+    whatever happened to the array in between (recycled buffers, in-place updates)."""
+
+    __slots__ = ("_entries", "_lock")
+
+    def __init__(self) -> None:
+        self._entries: list[list] = []   # [key, weakref to source, copy, spectrum], MRU first
+        self._lock = threading.Lock()
+
+    def find(self, key: tuple, a: np.ndarray) -> np.ndarray | None:
+        """The stored spectrum of ``a`` under ``key``, or None."""
+        with self._lock:
+            for i, e in enumerate(self._entries):
+                if e[0] == key and e[1]() is a:
+                    if not np.array_equal(_bits(e[2]), _bits(a)):
+                        return None
+                    self._entries.insert(0, self._entries.pop(i))
+                    return e[3]
+        return None
+
+    def put(self, key: tuple, a: np.ndarray, spec: np.ndarray) -> None:
+        """Stores ``spec`` as the spectrum of (the current contents of) ``a``."""
+        with self._lock:
+            entries = self._entries
+            old = next((i for i, e in enumerate(entries) if e[1]() is a and e[0] == key),
+                       None)
+            if old is None and len(entries) >= CACHE_ENTRIES:
+                old = len(entries) - 1
+            copy = None
+            if old is not None:
+                e = entries.pop(old)
+                if e[2].shape == a.shape and e[2].dtype == a.dtype:
+                    copy = e[2]
+            if copy is None:
+                copy = np.empty(a.shape, a.dtype)
+            np.copyto(copy, a)
+            entries.insert(0, [key, weakref.ref(a), copy, spec])
+
+
+def _cache(ctx: Any) -> SpectrumCache:
+    res = ctx.state.resources
+    c = res.get(_CACHE_KEY)
+    if c is None:
+        with ctx.state.lock:
+            c = res.get(_CACHE_KEY)
+            if c is None:
+                c = res[_CACHE_KEY] = SpectrumCache()
+    return c
+
+
+def _spectrum_of(ctx: Any, a: np.ndarray, p: Plan, kind: str) -> np.ndarray:
+    """:func:`spectrum` of ``a``, from the session's cache when it holds it; stored there
+    for the next kernel otherwise. The result is shared: never written to."""
+    key = (kind, a.shape, a.dtype.str, p.ph, p.pw)
+    cache = _cache(ctx)
+    s = cache.find(key, a)
+    if s is None:
+        s = spectrum(ctx, a, p, "f" + kind)
+        cache.put(key, a, s)
+    return s
+
+
 def conv_forward(ctx: Any, x: np.ndarray, w: np.ndarray, g: Any, out: np.ndarray
                  ) -> np.ndarray:
     """NHWC ``conv2d(x, w)`` (stride 1) into ``out`` (``[N, OH, OW, CO]``)."""
     n, h, wd, c = x.shape
     co = w.shape[3]
     p = Plan(g, h, wd)
-    xs = spectrum(ctx, x, p, "fx")
+    xs = _spectrum_of(ctx, x, p, "x")
     wf = filter_spectrum(w, p)
     ys = session_pool(ctx).take((p.freqs, n, co), xs.dtype, "fy")
     _products(xs, wf, ys)
@@ -268,7 +346,7 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     """The input gradient of a stride-1 ``conv2d`` into ``out`` (``[N, H, W, C]``)."""
     n, h, wd, c = out.shape
     p = Plan(g, h, wd)
-    ds = spectrum(ctx, dy, p, "fdy")
+    ds = _spectrum_of(ctx, dy, p, "dy")
     wf = filter_spectrum(w, p)
     wt = np.conj(wf).transpose(0, 2, 1)
     xs = session_pool(ctx).take((p.freqs, n, c), ds.dtype, "fdx")
@@ -282,13 +360,15 @@ def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
     n, h, wd, c = x.shape
     co = sizes[3]
     p = Plan(g, h, wd)
-    xs = spectrum(ctx, x, p, "fx")
-    ds = spectrum(ctx, dy, p, "fdy")
-    np.conjugate(ds, out=ds)
-    m = session_pool(ctx).take((p.freqs, c, co), xs.dtype, "fdw")
-    _products(xs.transpose(0, 2, 1), ds, m)
+    xs = _spectrum_of(ctx, x, p, "x")
+    ds = _spectrum_of(ctx, dy, p, "dy")
+    pool = session_pool(ctx)
+    dc = pool.take(ds.shape, ds.dtype, "fdyc")
+    np.conjugate(ds, out=dc)
+    m = pool.take((p.freqs, c, co), xs.dtype, "fdw")
+    _products(xs.transpose(0, 2, 1), dc, m)
     return filter_from_spectrum(m, p, x.dtype)
 
 
-__all__ = ["usable", "period", "Plan", "spectrum", "spatial", "filter_spectrum",
+__all__ = ["usable", "period", "Plan", "SpectrumCache", "spectrum", "spatial", "filter_spectrum",
            "filter_from_spectrum", "conv_forward", "conv_input_grad", "conv_filter_grad"]
