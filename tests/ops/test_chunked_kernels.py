@@ -58,7 +58,9 @@ def _direct_conv(x, w, strides, padding, dil=(1, 1)):
     ((1, 1), "SAME", (2, 1), 16),   # dilated
     ((2, 2), "SAME", (1, 1), 16),   # col2im
     ((1, 1), "SAME", (1, 1), 3),    # few channels: col2im
-    ((1, 1), "VALID", (1, 1), 1)])
+    ((1, 1), "VALID", (1, 1), 1),   # one channel: transposed im2col
+    ((2, 2), "SAME", (1, 1), 1),
+    ((1, 1), "SAME", (2, 1), 1)])
 def test_conv_kernels_any_threads_and_chunks(monkeypatch, strides, padding, dil, c):
     x = RNG.normal(size=(5, 9, 8, c))
     w = RNG.normal(size=(3, 3, c, 6))
