@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import trainkit as tk
-from trainkit.ops import conv_fourier, conv_ops, parallel
+from trainkit.ops import conv_fourier, conv_ops, derived_cache, parallel
 
 RNG = np.random.default_rng(23)
 
@@ -169,8 +169,8 @@ def test_cached_spectra_never_outlive_an_in_place_change_of_their_input():
     assert _rel(y1, conv_ref(x1, w, "SAME")) < 2e-6
 
 
-def test_spectrum_cache_finds_only_the_same_array_with_the_same_bits():
-    cache = conv_fourier.SpectrumCache()
+def test_derived_cache_finds_only_the_same_array_with_the_same_bits():
+    cache = derived_cache.DerivedCache()
     a = np.arange(6.0).reshape(2, 3)
     spec = np.zeros(2, np.complex128)
     cache.put(("x",), a, spec)

@@ -114,3 +114,42 @@ def test_errors():
     with tk.Session() as sess, pytest.raises(tk.errors.InvalidArgumentError,
                                              match="4-dimensional"):
         sess.run(y, {p: np.ones((2, 3), np.float32)})
+
+
+def _reference_grad(x, dy, depth_radius, bias, alpha, beta):
+    """TF's LRNGrad formula in float64: dy N^-b - 2ab x window(dy y / N)."""
+    c = x.shape[-1]
+    sq = np.pad(x * x, [(0, 0)] * 3 + [(depth_radius, depth_radius)])
+    n = bias + alpha * sum(sq[..., k:k + c] for k in range(2 * depth_radius + 1))
+    y = x * n ** -beta
+    t = np.pad(dy * y / n, [(0, 0)] * 3 + [(depth_radius, depth_radius)])
+    win = sum(t[..., k:k + c] for k in range(2 * depth_radius + 1))
+    return dy * n ** -beta - 2 * alpha * beta * x * win
+
+
+def test_gradient_reusing_the_forward_normalizer_is_bitwise_the_recomputed_one():
+    """LRNGrad after LRN on the same x reuses the forward's N and N ** -beta (kept in the
+    session's derived-value cache): bitwise what a gradient recomputing them gives, and
+    recomputed once x has been changed in place since the forward ran."""
+    rng = np.random.default_rng(5)
+    x0 = rng.standard_normal((2, 8, 8, 32)).astype(np.float32)
+    x1 = rng.standard_normal(x0.shape).astype(np.float32)
+    g = rng.standard_normal(x0.shape).astype(np.float32)
+    kw = dict(depth_radius=3, bias=1.0, alpha=0.3, beta=0.75)
+    xv = tk.Variable(x0)
+    y = tk.nn.lrn(xv, **kw)
+    gy = tk.placeholder(tk.float32, x0.shape)
+    dx = tk.gradients(y, xv, grad_ys=gy)[0]
+    assign = tk.assign(xv, x1)
+    y1 = _reference(x1.astype(np.float64), 3, 1.0, 0.3, 0.75).astype(np.float32)
+    with tk.Session() as sess:
+        sess.run(xv.initializer)
+        both = sess.run(dx, {gy: g})             # forward, then the gradient reusing N
+        sess.run(assign)                         # x changed in place; forward not rerun
+        stale_risk = sess.run(dx, {gy: g, y: y1})
+    with tk.Session() as sess:
+        sess.run(xv.initializer)
+        fresh = sess.run(dx, {gy: g, y: sess.run(y)})   # y fed: N recomputed
+    np.testing.assert_array_equal(both, fresh)
+    ref = _reference_grad(x1.astype(np.float64), g.astype(np.float64), **kw)
+    np.testing.assert_allclose(stale_risk, ref, rtol=1e-4, atol=1e-5)

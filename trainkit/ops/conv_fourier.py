@@ -30,8 +30,6 @@ the kernel threads (``ops.parallel``), so results do not depend on the thread co
 
 from __future__ import annotations
 
-import threading
-import weakref
 from functools import lru_cache
 from typing import Any
 
@@ -39,6 +37,7 @@ import numpy as np
 
 from trainkit.ops import parallel
 from trainkit.ops.buffer_pool import session_pool
+from trainkit.ops.derived_cache import session_cache
 
 #: the Fourier path is used for kernels with at least this many taps ...
 MIN_TAPS = 9
@@ -252,95 +251,11 @@ def _products(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
     return out
 
 
-#: spectra kept per session for reuse by the next kernel of the same step
-CACHE_ENTRIES = 8
-_CACHE_KEY = "trainkit.ops.conv_fourier.SpectrumCache"
-
-
-def _bits(a: np.ndarray) -> np.ndarray:
-    return a.view(np.uint64 if a.dtype.itemsize == 8 else np.uint32)
-
-
-def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether ``a`` and ``b`` hold bitwise the same values (on the kernel threads)."""
-    ua, ub = _bits(a), _bits(b)
-    diff = []
-
-    def fn(s: int, e: int) -> None:
-        if not np.array_equal(ua[s:e], ub[s:e]):
-            diff.append(True)
-
-    _columns(fn, a.shape[0])
-    return not diff
-
-
-def _copy(dst: np.ndarray, src: np.ndarray) -> None:
-    def fn(s: int, e: int) -> None:
-        np.copyto(dst[s:e], src[s:e])
-
-    _columns(fn, src.shape[0])
-
-
-class SpectrumCache:
-    """The last few spectra of convolution inputs (``x`` of the forward, ``dy`` of the
-    gradients), so that the filter gradient reuses the forward's spectrum of ``x`` and
-    the input gradient's spectrum of ``dy``. A spectrum is found again only for the same
-    array object holding bitwise the same contents (compared with a private copy taken
-    when it was stored), so a reused spectrum is exactly the one that would be computed,
-    whatever happened to the array in between (recycled buffers, in-place updates)."""
-
-    __slots__ = ("_entries", "_lock")
-
-    def __init__(self) -> None:
-        self._entries: list[list] = []   # [key, weakref to source, copy, spectrum], MRU first
-        self._lock = threading.Lock()
-
-    def find(self, key: tuple, a: np.ndarray) -> np.ndarray | None:
-        """The stored spectrum of ``a`` under ``key``, or None."""
-        with self._lock:
-            for i, e in enumerate(self._entries):
-                if e[0] == key and e[1]() is a:
-                    if not _same_bits(e[2], a):
-                        return None
-                    self._entries.insert(0, self._entries.pop(i))
-                    return e[3]
-        return None
-
-    def put(self, key: tuple, a: np.ndarray, spec: np.ndarray) -> None:
-        """Stores ``spec`` as the spectrum of (the current contents of) ``a``."""
-        with self._lock:
-            entries = self._entries
-            old = next((i for i, e in enumerate(entries) if e[1]() is a and e[0] == key),
-                       None)
-            if old is None and len(entries) >= CACHE_ENTRIES:
-                old = len(entries) - 1
-            copy = None
-            if old is not None:
-                e = entries.pop(old)
-                if e[2].shape == a.shape and e[2].dtype == a.dtype:
-                    copy = e[2]
-            if copy is None:
-                copy = np.empty(a.shape, a.dtype)
-            _copy(copy, a)
-            entries.insert(0, [key, weakref.ref(a), copy, spec])
-
-
-def _cache(ctx: Any) -> SpectrumCache:
-    res = ctx.state.resources
-    c = res.get(_CACHE_KEY)
-    if c is None:
-        with ctx.state.lock:
-            c = res.get(_CACHE_KEY)
-            if c is None:
-                c = res[_CACHE_KEY] = SpectrumCache()
-    return c
-
-
 def _spectrum_of(ctx: Any, a: np.ndarray, p: Plan, kind: str) -> np.ndarray:
     """:func:`spectrum` of ``a``, from the session's cache when it holds it; stored there
     for the next kernel otherwise. The result is shared: never written to."""
     key = (kind, a.shape, a.dtype.str, p.ph, p.pw)
-    cache = _cache(ctx)
+    cache = session_cache(ctx, "conv_fourier")
     s = cache.find(key, a)
     if s is None:
         s = spectrum(ctx, a, p, "f" + kind)
@@ -394,5 +309,5 @@ def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
     return filter_from_spectrum(m, p, x.dtype)
 
 
-__all__ = ["usable", "period", "Plan", "SpectrumCache", "spectrum", "spatial", "filter_spectrum",
+__all__ = ["usable", "period", "Plan", "spectrum", "spatial", "filter_spectrum",
            "filter_from_spectrum", "conv_forward", "conv_input_grad", "conv_filter_grad"]
