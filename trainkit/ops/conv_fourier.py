@@ -45,6 +45,8 @@ from trainkit.ops import parallel
 from trainkit.ops.buffer_pool import session_pool
 from trainkit.ops.derived_cache import session_cache
 
+#: bytes of the per-image scratch of one chunk of a transform
+CHUNK_BYTES = 1 << 20
 #: the Fourier path is used for kernels with at least this many taps ...
 MIN_TAPS = 9
 #: ... and at least this many input and output channels (below, im2col's GEMM is cheap
@@ -177,67 +179,81 @@ def _columns(fn: Any, total: int) -> None:
     parallel.run(work, len(ranges))
 
 
+def _image_chunks(n: int, per_image: int) -> list[tuple[int, int]]:
+    """Fixed ranges of images of about ``CHUNK_BYTES`` each (at least 2 ranges when
+    there are 2 images, for the kernel threads)."""
+    per = max(1, min(-(-n // 2), CHUNK_BYTES // max(1, per_image)))
+    return [(s, min(n, s + per)) for s in range(0, n, per)]
+
+
+def _scratch(ctx: Any, size: int, dtype: np.dtype, tag: Any, count: int) -> list:
+    """One flat recycled buffer of ``size`` items per worker thread (views of a prefix
+    of it are contiguous whatever the chunk's size)."""
+    pool = session_pool(ctx)
+    return [pool.take((size,), dtype, (tag, i))
+            for i in range(max(1, min(parallel.kernel_threads(), count)))]
+
+
+def _view(buf: np.ndarray, shape: tuple) -> np.ndarray:
+    return buf[:int(np.prod(shape))].reshape(shape)
+
+
 def spectrum(ctx: Any, a: np.ndarray, p: Plan, tag: str) -> np.ndarray:
     """The DFT of NHWC ``a`` (``[N, A, B, C]``, zero-padded to ``Ph x Pw``) as real
     ``[Qw * Ph, 2N, C]``: per frequency (width-major) the ``[N, C]`` real parts stacked
-    on the imaginary parts."""
+    on the imaginary parts. Each fixed chunk of images goes through all three steps
+    (transpose, DFT along the width, along the height) while in cache."""
     n, ha, wa, c = a.shape
     rdt = a.dtype
-    pool = session_pool(ctx)
     m = n * c
     q = p.qw
-    at = pool.take((wa, ha, n, c), rdt, (tag, "t"))
-    r = pool.take((2 * q, ha * m), rdt, (tag, "r"))
-    out = pool.take((q, 2 * p.ph, m), rdt, (tag, "s"))
+    out = session_pool(ctx).take((q, 2 * p.ph, m), rdt, (tag, "s"))
     dw = _forward_w(wa, p.pw, rdt)
     dh = _forward_h(ha, p.ph, rdt)
-    at2 = at.reshape(wa, ha * m)
-    r3 = r.reshape(q, 2 * ha, m)
+    chunks = _image_chunks(n, (wa * ha + 2 * q * ha + 2 * q * p.ph) * c * rdt.itemsize)
+    per = max(e - s for s, e in chunks)
+    at_b = _scratch(ctx, wa * ha * per * c, rdt, (tag, "t"), len(chunks))
+    r_b = _scratch(ctx, 2 * q * ha * per * c, rdt, (tag, "r"), len(chunks))
 
-    def transpose(s: int, e: int) -> None:
-        np.copyto(at[:, :, s:e], a[s:e].transpose(2, 1, 0, 3))
+    def work(i: int, worker: int) -> None:
+        s, e = chunks[i]
+        mc = (e - s) * c
+        at = _view(at_b[worker], (wa, ha, e - s, c))
+        np.copyto(at, a[s:e].transpose(2, 1, 0, 3))
+        r = _view(r_b[worker], (2 * q, ha, e - s, c))
+        np.matmul(dw, at.reshape(wa, ha * mc), out=r.reshape(2 * q, ha * mc))
+        np.matmul(dh, r.reshape(q, 2 * ha, mc), out=out[:, :, s * c:e * c])
 
-    def along_w(s: int, e: int) -> None:
-        np.matmul(dw, at2[:, s:e], out=r[:, s:e])
-
-    def along_h(s: int, e: int) -> None:
-        np.matmul(dh, r3[s:e], out=out[s:e])
-
-    _columns(transpose, n)
-    _columns(along_w, ha * m)
-    _columns(along_h, q)
+    parallel.run(work, len(chunks), len(at_b))
     return out.reshape(p.freqs, 2 * n, c)
 
 
 def spatial(ctx: Any, s: np.ndarray, p: Plan, hb: int, wb: int, dtype: np.dtype,
             out: np.ndarray, tag: str) -> np.ndarray:
     """The real NHWC ``[N, hb, wb, C]`` signal (written into ``out``) whose spectrum is
-    ``s`` (laid out as :func:`spectrum` makes it), keeping positions ``< hb, wb``."""
+    ``s`` (laid out as :func:`spectrum` makes it), keeping positions ``< hb, wb``; each
+    fixed chunk of images through both inverse steps and the transpose in cache."""
     f, n2, c = s.shape
     n = n2 // 2
-    m = n * c
     q = p.qw
-    pool = session_pool(ctx)
     ih = _inverse_h(hb, p.ph, dtype)
     iw = _inverse_w(wb, p.pw, p.ph, dtype)
-    s3 = s.reshape(q, 2 * p.ph, m)
-    g = pool.take((q, 2 * hb, m), dtype, (tag, "g"))
-    g2 = g.reshape(2 * q, hb * m)
-    y = pool.take((wb, hb, n, c), dtype, (tag, "y"))
-    y2 = y.reshape(wb, hb * m)
+    s3 = s.reshape(q, 2 * p.ph, n * c)
+    chunks = _image_chunks(n, (2 * q * hb + wb * hb) * c * dtype.itemsize)
+    per = max(e - s0 for s0, e in chunks)
+    g_b = _scratch(ctx, q * 2 * hb * per * c, dtype, (tag, "g"), len(chunks))
+    y_b = _scratch(ctx, wb * hb * per * c, dtype, (tag, "y"), len(chunks))
 
-    def along_h(s0: int, e0: int) -> None:
-        np.matmul(ih, s3[s0:e0], out=g[s0:e0])
+    def work(i: int, worker: int) -> None:
+        s0, e0 = chunks[i]
+        mc = (e0 - s0) * c
+        g = _view(g_b[worker], (q, 2 * hb, e0 - s0, c))
+        np.matmul(ih, s3[:, :, s0 * c:e0 * c], out=g.reshape(q, 2 * hb, mc))
+        y = _view(y_b[worker], (wb, hb, e0 - s0, c))
+        np.matmul(iw, g.reshape(2 * q, hb * mc), out=y.reshape(wb, hb * mc))
+        np.copyto(out[s0:e0], y.transpose(2, 1, 0, 3))
 
-    def along_w(s0: int, e0: int) -> None:
-        np.matmul(iw, g2[:, s0:e0], out=y2[:, s0:e0])
-
-    def transpose(s0: int, e0: int) -> None:
-        np.copyto(out[s0:e0], y[:, :, s0:e0].transpose(2, 1, 0, 3))
-
-    _columns(along_h, q)
-    _columns(along_w, hb * m)
-    _columns(transpose, n)
+    parallel.run(work, len(chunks), len(g_b))
     return out
 
 
