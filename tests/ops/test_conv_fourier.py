@@ -179,3 +179,24 @@ def test_derived_cache_finds_only_the_same_array_with_the_same_bits():
     assert cache.find(("x",), a.copy()) is None     # another array, same bits
     a[0, 0] = -0.0                                   # 0.0 -> -0.0: other bits, == still true
     assert cache.find(("x",), a) is None
+
+
+def test_cached_filter_spectrum_is_recomputed_after_an_update_of_the_filter():
+    """The forward and the input gradient share the filter's spectrum; an optimizer step
+    updating the filter in place between two runs must not reuse the old one."""
+    x = RNG.normal(size=(2, 12, 12, 16)).astype(np.float32)
+    w0 = RNG.normal(size=(5, 5, 16, 16)).astype(np.float32)
+    w1 = RNG.normal(size=(5, 5, 16, 16)).astype(np.float32)
+    wv = tk.Variable(w0)
+    xt = tk.constant(x)
+    y = tk.nn.conv2d(xt, wv, [1, 1, 1, 1], "SAME")
+    dy = RNG.normal(size=(2, 12, 12, 16)).astype(np.float32)
+    gx, = tk.gradients(y, [xt], grad_ys=tk.constant(dy))
+    with tk.Session() as sess:
+        sess.run(wv.initializer)
+        y0, g0 = sess.run([y, gx])
+        sess.run(tk.assign(wv, w1))
+        y1, g1 = sess.run([y, gx])
+    for w, yv, gv in ((w0, y0, g0), (w1, y1, g1)):
+        assert _rel(yv, conv_ref(x, w, "SAME")) < 2e-6
+        assert _rel(gv, conv_grads_ref(x, w, dy, "SAME")[0]) < 2e-6
