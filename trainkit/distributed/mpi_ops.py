@@ -60,10 +60,14 @@ def check_reduce_op(op: Any, average: Any = None) -> str:
 
 def _buffers(ctx: registry.KernelContext) -> coll.Take:
     """The session's recycling pool: a buffer comes back only once no output viewing it
-    is alive, so steady-state steps allocate nothing."""
-    pool = buffer_pool.session_pool(ctx)
+    is alive, so steady-state steps allocate nothing. (Made once per op and session.)"""
     tag = ("mpi", ctx.key)
-    return lambda n, dtype: pool.take((n,), np.dtype(dtype), tag)
+    resources = ctx.state.resources
+    take = resources.get(tag)
+    if take is None:
+        pool = buffer_pool.session_pool(ctx)
+        take = resources[tag] = lambda n, dtype: pool.take((n,), np.dtype(dtype), tag)
+    return take
 
 
 def _outputs(values: list) -> Any:
