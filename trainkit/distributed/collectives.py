@@ -7,6 +7,16 @@ tiny ``Iallreduce`` of a cached 63-bit signature; a mismatch is an
 
 The data of one call go out in one ``Iallreduce``/``Ibcast`` per dtype over a buffer that
 the caller keeps between steps (``buffers``), filled in place.
+
+``allreduce``, the per-step collective, is built for a small fixed cost: what a distinct
+call needs (its signature, dtype groups, offsets) is computed once and cached, and its
+data go out on the group's second communicator (``data_comm``) right after the call
+check is started, so the check's round trip overlaps the data's instead of adding a
+round trip and a synchronization point. Only after the check passed does the data wait
+(``transfer``) begin; when it fails, every rank raises the named error and the
+unmatched data requests are abandoned on ``data_comm`` — the check communicator, on
+which the ranks then exchange their descriptions, stays in step because every call
+check has the same shape.
 """
 
 from __future__ import annotations
@@ -35,7 +45,6 @@ from trainkit.distributed.call_check import (
 SUM, AVERAGE, MIN, MAX, PRODUCT = "Sum", "Average", "Min", "Max", "Product"
 REDUCE_OPS = (SUM, AVERAGE, MIN, MAX, PRODUCT)
 Take = Callable[[int, np.dtype], np.ndarray]
-_OVERLAP = True
 
 
 @cache
@@ -134,12 +143,10 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
     plan = _plan(op, name, prescale, postscale, tuple([(a.dtype, a.shape) for a in arrays]),
                  ctx.size)
     sig = plan.sig
-    check = start_check(ctx, sig)
-    if not _OVERLAP:
-        finish_check(ctx, sig, *check)
+    check = start_check(ctx, sig)  # its round trip overlaps the data's (module doc)
     take = take or _fresh
     mpi_op = _mpi_op(ctx.mpi, op)
-    comm = ctx.data_comm if _OVERLAP else ctx.comm
+    comm = ctx.data_comm
     pending = []
     for dtype, n, parts, lone in plan.groups:
         buf = take(n, dtype)
@@ -153,8 +160,7 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
             np.multiply(arrays[i].reshape(-1), prescale, out=buf[start:stop],
                         casting="unsafe")
         pending.append((buf, parts, comm.Iallreduce(ctx.mpi.IN_PLACE, buf, mpi_op)))
-    if _OVERLAP:
-        finish_check(ctx, sig, *check)
+    finish_check(ctx, sig, *check)  # raises on a mismatch: the data requests are dropped
     out: list[Any] = [None] * len(arrays)
     post = plan.post
     for buf, parts, req in pending:
