@@ -87,17 +87,18 @@ def _scale_in_place(buf: np.ndarray, factor: float) -> None:
 class _Plan:
     """What a distinct allreduce call (reduce op, name, scales, dtypes and shapes) needs
     on every run, computed once: its signature and its dtype groups, each
-    ``(dtype, total size, [(input index, start, stop, shape)], lone)`` where ``lone``
-    means the group's only tensor is reduced straight from the input."""
+    ``(dtype, total size, [(input index, start, stop, shape)], lone, post)`` where
+    ``lone`` means the group's only tensor is reduced straight from the input and
+    ``post`` is the factor applied after the reduction (None: 1)."""
 
-    __slots__ = ("sig", "groups", "post")
+    __slots__ = ("sig", "groups")
 
     def __init__(self, op: str, name: str, prescale: float, postscale: float,
                  specs: tuple, size: int):
         description = _describe_specs(f"allreduce[{op}]", name, specs,
                                       f" (prescale {prescale!r}, postscale {postscale!r})")
         self.sig = signature(description, f"allreduce '{name}'")
-        self.post = postscale / (size if op == AVERAGE else 1)
+        post = postscale / (size if op == AVERAGE else 1)
         self.groups = []
         index: dict[np.dtype, list[int]] = {}
         for i, (dtype, _) in enumerate(specs):
@@ -108,7 +109,9 @@ class _Plan:
                 n = int(np.prod(specs[i][1], dtype=np.int64))
                 parts.append((i, o, o + n, specs[i][1]))
                 o += n
-            self.groups.append((dtype, o, parts, len(idx) == 1 and prescale == 1.0))
+            factor = None if post == 1.0 else \
+                np.asarray(post, dtype) if np.issubdtype(dtype, np.floating) else post
+            self.groups.append((dtype, o, parts, len(idx) == 1 and prescale == 1.0, factor))
 
 
 @lru_cache(maxsize=1024)
@@ -148,25 +151,30 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
     mpi_op = _mpi_op(ctx.mpi, op)
     comm = ctx.data_comm
     pending = []
-    for dtype, n, parts, lone in plan.groups:
+    for dtype, n, parts, lone, post in plan.groups:
         buf = take(n, dtype)
         if lone:
             src = arrays[parts[0][0]]
             if not src.flags.c_contiguous:
                 src = np.ascontiguousarray(src)
-            pending.append((buf, parts, comm.Iallreduce(src, buf, mpi_op)))
+            pending.append((buf, parts, post, comm.Iallreduce(src, buf, mpi_op)))
             continue
         for i, start, stop, _ in parts:
-            np.multiply(arrays[i].reshape(-1), prescale, out=buf[start:stop],
-                        casting="unsafe")
-        pending.append((buf, parts, comm.Iallreduce(ctx.mpi.IN_PLACE, buf, mpi_op)))
+            if prescale == 1.0:  # a plain copy: exact for every dtype (int64 > 2**53 too)
+                buf[start:stop] = arrays[i].reshape(-1)
+            else:
+                np.multiply(arrays[i].reshape(-1), prescale, out=buf[start:stop],
+                            casting="unsafe")
+        pending.append((buf, parts, post, comm.Iallreduce(ctx.mpi.IN_PLACE, buf, mpi_op)))
     finish_check(ctx, sig, *check)  # raises on a mismatch: the data requests are dropped
     out: list[Any] = [None] * len(arrays)
-    post = plan.post
-    for buf, parts, req in pending:
+    for buf, parts, post, req in pending:
         transfer(ctx, req, sig.what)
-        if post != 1.0:
-            _scale_in_place(buf, post)
+        if post is not None:
+            if type(post) is float:  # integers: truncate like Horovod's integer scaling
+                buf[...] = (buf * post).astype(buf.dtype)
+            else:
+                np.multiply(buf, post, out=buf)
         for i, start, stop, shape in parts:
             out[i] = buf[start:stop].reshape(shape)
     return out

@@ -93,7 +93,12 @@ with tf.Graph().as_default():
     fused = hvd.grouped_allreduce([p, q, p * 2.0], op=hvd.Sum)
     lone = hvd.allreduce(tf.transpose(q), op=hvd.Sum)    # a lone tensor, any layout
     mean = hvd.allreduce(q, op=hvd.Average)
+    # packed into one buffer, exactly (no detour through float64: 2**53 + 1 survives)
+    big = hvd.grouped_allreduce([tf.constant(np.array([2**53 + 1 + R], np.int64)),
+                                 tf.constant(np.array([R, -R], np.int64))], op=hvd.Sum)
     with tf.Session() as sess:
+        got_big = sess.run(big)
+        assert got_big[0].tolist() == [2**54 + 3] and got_big[1].tolist() == [1, -1], got_big
         run = sess.make_callable([fused, lone, mean], feed_list=[p, q])
         kept = []
         for n in (5, 3, 5, 1, 5):
