@@ -5,7 +5,11 @@ MODE ``trainkit``: a ``hvd.allreduce`` graph op (Sum) through ``Session.run`` pe
 MODE ``raw``: mpi4py's blocking ``comm.Allreduce(src, dst)`` of the same preallocated
 buffer (the floor);
 MODE ``mlp``: steps/s of the quickstart MLP with ``DistributedOptimizer``, the time inside
-the fused gradient allreduce counted as communication.
+the fused gradient allreduce counted as communication;
+MODE ``paired`` (run by hand, not by the harness): the ``trainkit`` and ``raw`` calls of
+each size alternated in ONE job, in short batches, so both see the same load; prints the
+median of the per-round ratios. On a shared machine this is the steadier overhead
+figure: ``mpiexec -n 2 python -m mpi4py -m benchmarks.mpi_worker paired '{"rounds": 41}'``.
 """
 
 from __future__ import annotations
@@ -68,17 +72,7 @@ def allreduce(mode: str, quick: bool) -> dict:
             sec = _time(lambda s=src, d=dst: comm.Allreduce(s, d), budget, barrier)
             check = dst
         else:
-            import trainkit as tf
-            import trainkit.distributed as hvd
-
-            hvd.init()
-            g = tf.Graph()
-            with g.as_default():
-                v = tf.Variable(src)
-                op = hvd.allreduce(v, op=hvd.Sum)
-                sess = tf.Session(graph=g)
-                sess.run(v.initializer)
-                fn = sess.make_callable(op.op)  # run it, fetch nothing (no copy out)
+            fn, sess, op = _allreduce_op(src)
             sec = _time(fn, budget, barrier)
             check = sess.run(op)
         if not np.all(check == 1.0 + 2.0):
@@ -86,6 +80,55 @@ def allreduce(mode: str, quick: bool) -> dict:
         out[f"ar_{key}_us"] = sec * 1e6
         if key == "16m":
             out["ar_16m_gbs"] = nbytes / sec / 1e9
+    return out
+
+
+def _allreduce_op(src: np.ndarray):
+    """A ``hvd.allreduce`` (Sum) op of a variable holding ``src``: (callable, session, op)."""
+    import trainkit as tf
+    import trainkit.distributed as hvd
+
+    hvd.init()
+    g = tf.Graph()
+    with g.as_default():
+        v = tf.Variable(src)
+        op = hvd.allreduce(v, op=hvd.Sum)
+        sess = tf.Session(graph=g)
+        sess.run(v.initializer)
+        return sess.make_callable(op.op), sess, op  # run it, fetch nothing (no copy out)
+
+
+def paired(rounds: int) -> dict:
+    """trainkit's op and the raw call of each size, alternated in short batches."""
+    from mpi4py import MPI
+
+    comm = MPI.COMM_WORLD
+    out = {}
+    for key, nbytes in SIZES.items():
+        src = np.full(nbytes // 4, 1.0 + comm.Get_rank(), np.float32)
+        dst = np.empty_like(src)
+        fn, sess, op = _allreduce_op(src)
+        calls = {"raw": lambda s=src, d=dst: comm.Allreduce(s, d), "trainkit": fn}
+        for f in calls.values():
+            f()
+        t = time.perf_counter()
+        fn()
+        n = comm.allreduce(max(4, min(2000, int(0.01 / (time.perf_counter() - t)))), MPI.MAX)
+        times: dict[str, list[float]] = {k: [] for k in calls}
+        for _ in range(rounds):
+            for k, f in calls.items():
+                comm.Barrier()
+                t = time.perf_counter()
+                for _ in range(n):
+                    f()
+                times[k].append((time.perf_counter() - t) / n * 1e6)
+        if not (np.all(dst == 3.0) and np.all(sess.run(op) == 3.0)):
+            raise AssertionError(f"paired allreduce of {key} gave wrong sums")
+        raw, tk = np.array(times["raw"]), np.array(times["trainkit"])
+        out[key] = {"raw_us": float(np.median(raw)), "trainkit_us": float(np.median(tk)),
+                    "ratio": float(np.median(tk / raw)),
+                    "raw_p10_us": float(np.percentile(raw, 10)),
+                    "trainkit_p10_us": float(np.percentile(tk, 10))}
     return out
 
 
@@ -135,9 +178,13 @@ def mlp(quick: bool) -> dict:
 
 
 def main() -> None:
-    mode, cfg = sys.argv[1], json.loads(sys.argv[2])
-    result = mlp(cfg.get("quick", False)) if mode == "mlp" else \
-        allreduce(mode, cfg.get("quick", False))
+    mode, cfg = sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+    if mode == "paired":
+        result = paired(int(cfg.get("rounds", 21)))
+    elif mode == "mlp":
+        result = mlp(cfg.get("quick", False))
+    else:
+        result = allreduce(mode, cfg.get("quick", False))
     from mpi4py import MPI
 
     if MPI.COMM_WORLD.Get_rank() == 0:
