@@ -7,9 +7,10 @@ buffer (the floor);
 MODE ``mlp``: steps/s of the quickstart MLP with ``DistributedOptimizer``, the time inside
 the fused gradient allreduce counted as communication;
 MODE ``paired`` (run by hand, not by the harness): the ``trainkit`` and ``raw`` calls of
-each size alternated in ONE job, in short batches, so both see the same load; prints the
-median of the per-round ratios. On a shared machine this is the steadier overhead
-figure: ``mpiexec -n 2 python -m mpi4py -m benchmarks.mpi_worker paired '{"rounds": 41}'``.
+each size alternated call by call in ONE job, so both see the same load; prints the
+medians and the median paired difference. On a shared machine this is the steadier
+overhead figure: ``mpiexec -n 2 python -m mpi4py -m benchmarks.mpi_worker paired
+'{"seconds": 2}'``.
 """
 
 from __future__ import annotations
@@ -98,8 +99,10 @@ def _allreduce_op(src: np.ndarray):
         return sess.make_callable(op.op), sess, op  # run it, fetch nothing (no copy out)
 
 
-def paired(rounds: int) -> dict:
-    """trainkit's op and the raw call of each size, alternated in short batches."""
+def paired(seconds: float) -> dict:
+    """trainkit's op and the raw call of each size, alternated call by call (so both see
+    the same load), for about ``seconds`` per size: medians and the median paired
+    difference (trainkit minus raw), in µs."""
     from mpi4py import MPI
 
     comm = MPI.COMM_WORLD
@@ -108,27 +111,23 @@ def paired(rounds: int) -> dict:
         src = np.full(nbytes // 4, 1.0 + comm.Get_rank(), np.float32)
         dst = np.empty_like(src)
         fn, sess, op = _allreduce_op(src)
-        calls = {"raw": lambda s=src, d=dst: comm.Allreduce(s, d), "trainkit": fn}
-        for f in calls.values():
-            f()
+        fn()
         t = time.perf_counter()
         fn()
-        n = comm.allreduce(max(4, min(2000, int(0.01 / (time.perf_counter() - t)))), MPI.MAX)
-        times: dict[str, list[float]] = {k: [] for k in calls}
-        for _ in range(rounds):
-            for k, f in calls.items():
-                comm.Barrier()
-                t = time.perf_counter()
-                for _ in range(n):
-                    f()
-                times[k].append((time.perf_counter() - t) / n * 1e6)
+        n = comm.allreduce(max(20, int(seconds / 2 / (time.perf_counter() - t))), MPI.MAX)
+        raw, tk = np.empty(n), np.empty(n)
+        comm.Barrier()
+        for i in range(n):
+            t = time.perf_counter()
+            comm.Allreduce(src, dst)
+            t1 = time.perf_counter()
+            fn()
+            raw[i], tk[i] = t1 - t, time.perf_counter() - t1
         if not (np.all(dst == 3.0) and np.all(sess.run(op) == 3.0)):
             raise AssertionError(f"paired allreduce of {key} gave wrong sums")
-        raw, tk = np.array(times["raw"]), np.array(times["trainkit"])
-        out[key] = {"raw_us": float(np.median(raw)), "trainkit_us": float(np.median(tk)),
-                    "ratio": float(np.median(tk / raw)),
-                    "raw_p10_us": float(np.percentile(raw, 10)),
-                    "trainkit_p10_us": float(np.percentile(tk, 10))}
+        out[key] = {"calls": n, "raw_us": float(np.median(raw) * 1e6),
+                    "trainkit_us": float(np.median(tk) * 1e6),
+                    "paired_diff_us": float(np.median(tk - raw) * 1e6)}
     return out
 
 
@@ -180,7 +179,7 @@ def mlp(quick: bool) -> dict:
 def main() -> None:
     mode, cfg = sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
     if mode == "paired":
-        result = paired(int(cfg.get("rounds", 21)))
+        result = paired(float(cfg.get("seconds", 2.0)))
     elif mode == "mlp":
         result = mlp(cfg.get("quick", False))
     else:
