@@ -5,7 +5,12 @@ MODE ``trainkit``: a ``hvd.allreduce`` graph op (Sum) through ``Session.run`` pe
 MODE ``raw``: mpi4py's blocking ``comm.Allreduce(src, dst)`` of the same preallocated
 buffer (the floor);
 MODE ``mlp``: steps/s of the quickstart MLP with ``DistributedOptimizer``, the time inside
-the fused gradient allreduce counted as communication.
+the fused gradient allreduce counted as communication;
+MODE ``paired`` (run by hand, not by the harness): the ``trainkit`` and ``raw`` calls of
+each size alternated call by call in ONE job, so both see the same load; prints the
+medians and the median paired difference. On a shared machine this is the steadier
+overhead figure: ``mpiexec -n 2 python -m mpi4py -m benchmarks.mpi_worker paired
+'{"seconds": 2}'``.
 """
 
 from __future__ import annotations
@@ -68,17 +73,7 @@ def allreduce(mode: str, quick: bool) -> dict:
             sec = _time(lambda s=src, d=dst: comm.Allreduce(s, d), budget, barrier)
             check = dst
         else:
-            import trainkit as tf
-            import trainkit.distributed as hvd
-
-            hvd.init()
-            g = tf.Graph()
-            with g.as_default():
-                v = tf.Variable(src)
-                op = hvd.allreduce(v, op=hvd.Sum)
-                sess = tf.Session(graph=g)
-                sess.run(v.initializer)
-                fn = sess.make_callable(op.op)  # run it, fetch nothing (no copy out)
+            fn, sess, op = _allreduce_op(src)
             sec = _time(fn, budget, barrier)
             check = sess.run(op)
         if not np.all(check == 1.0 + 2.0):
@@ -86,6 +81,53 @@ def allreduce(mode: str, quick: bool) -> dict:
         out[f"ar_{key}_us"] = sec * 1e6
         if key == "16m":
             out["ar_16m_gbs"] = nbytes / sec / 1e9
+    return out
+
+
+def _allreduce_op(src: np.ndarray):
+    """A ``hvd.allreduce`` (Sum) op of a variable holding ``src``: (callable, session, op)."""
+    import trainkit as tf
+    import trainkit.distributed as hvd
+
+    hvd.init()
+    g = tf.Graph()
+    with g.as_default():
+        v = tf.Variable(src)
+        op = hvd.allreduce(v, op=hvd.Sum)
+        sess = tf.Session(graph=g)
+        sess.run(v.initializer)
+        return sess.make_callable(op.op), sess, op  # run it, fetch nothing (no copy out)
+
+
+def paired(seconds: float) -> dict:
+    """trainkit's op and the raw call of each size, alternated call by call (so both see
+    the same load), for about ``seconds`` per size: medians and the median paired
+    difference (trainkit minus raw), in µs."""
+    from mpi4py import MPI
+
+    comm = MPI.COMM_WORLD
+    out = {}
+    for key, nbytes in SIZES.items():
+        src = np.full(nbytes // 4, 1.0 + comm.Get_rank(), np.float32)
+        dst = np.empty_like(src)
+        fn, sess, op = _allreduce_op(src)
+        fn()
+        t = time.perf_counter()
+        fn()
+        n = comm.allreduce(max(20, int(seconds / 2 / (time.perf_counter() - t))), MPI.MAX)
+        raw, tk = np.empty(n), np.empty(n)
+        comm.Barrier()
+        for i in range(n):
+            t = time.perf_counter()
+            comm.Allreduce(src, dst)
+            t1 = time.perf_counter()
+            fn()
+            raw[i], tk[i] = t1 - t, time.perf_counter() - t1
+        if not (np.all(dst == 3.0) and np.all(sess.run(op) == 3.0)):
+            raise AssertionError(f"paired allreduce of {key} gave wrong sums")
+        out[key] = {"calls": n, "raw_us": float(np.median(raw) * 1e6),
+                    "trainkit_us": float(np.median(tk) * 1e6),
+                    "paired_diff_us": float(np.median(tk - raw) * 1e6)}
     return out
 
 
@@ -135,9 +177,13 @@ def mlp(quick: bool) -> dict:
 
 
 def main() -> None:
-    mode, cfg = sys.argv[1], json.loads(sys.argv[2])
-    result = mlp(cfg.get("quick", False)) if mode == "mlp" else \
-        allreduce(mode, cfg.get("quick", False))
+    mode, cfg = sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+    if mode == "paired":
+        result = paired(float(cfg.get("seconds", 2.0)))
+    elif mode == "mlp":
+        result = mlp(cfg.get("quick", False))
+    else:
+        result = allreduce(mode, cfg.get("quick", False))
     from mpi4py import MPI
 
     if MPI.COMM_WORLD.Get_rank() == 0:

@@ -49,8 +49,12 @@ class _Context:
             self.local_size, self.local_rank = 1, 0
             self.cross_size, self.cross_rank = 1, 0
             self.threads_supported = False
-            self.local_comm = self.cross_comm = None
+            self.local_comm = self.cross_comm = self.data_comm = None
             return
+        # The data of a fused allreduce travel on their own communicator, so they can be
+        # sent while the call check (on ``comm``) is still under way: if the check fails,
+        # the unmatched data requests are abandoned there and ``comm`` stays in step.
+        self.data_comm = comm.Dup()
         self.size, self.rank = comm.Get_size(), comm.Get_rank()
         self.local_comm = comm.Split_type(mpi.COMM_TYPE_SHARED, key=self.rank)
         self.local_size, self.local_rank = self.local_comm.Get_size(), \
@@ -201,6 +205,7 @@ def shutdown() -> None:
             sys.excepthook = _previous_excepthook or sys.__excepthook__
         ctx.local_comm.Free()
         ctx.cross_comm.Free()
+        ctx.data_comm.Free()
         ctx.comm.Free()
 
 

@@ -1,165 +1,66 @@
 """Collectives on NumPy arrays: fused allreduce, allgather, broadcast, bytes exchange.
 
-Every collective first checks that all ranks are in the same one: each rank hashes a
-signature (kind, op name, dtypes, shapes, root) to 63 bits and one tiny ``Iallreduce``
-with ``MAX`` over ``[h, -h]`` tells every rank at once whether all hashes agree. When they
-do not, every rank knows it in the same step, so the ranks can still exchange their
-descriptions and each raises ``InvalidArgumentError`` naming every rank's call instead of
-hanging or mixing unrelated buffers (Horovod's commonest failure).
-
-Waits poll a non-blocking request with a growing sleep (no busy loop eating shared
-cores) until the context's deadline, after which the communicator is marked broken and
-``DeadlineExceededError`` names the tensor.
+Every collective first checks that all ranks are in the same one (``call_check``: a
+tiny ``Iallreduce`` of a cached 63-bit signature; a mismatch is an
+``InvalidArgumentError`` naming every rank's call, a rank that does not take part a
+``DeadlineExceededError`` naming the tensor).
 
 The data of one call go out in one ``Iallreduce``/``Ibcast`` per dtype over a buffer that
 the caller keeps between steps (``buffers``), filled in place.
+
+``allreduce``, the per-step collective, is built for a small fixed cost: what a distinct
+call needs (its signature, dtype groups, offsets) is computed once and cached, and its
+data go out on the group's second communicator (``data_comm``) right after the call
+check is started, so the check's round trip overlaps the data's instead of adding a
+round trip and a synchronization point. Only after the check passed does the data wait
+(``transfer``) begin; when it fails, every rank raises the named error and the
+unmatched data requests are abandoned on ``data_comm`` — the check communicator, on
+which the ranks then exchange their descriptions, stays in step because every call
+check has the same shape.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sys
-import time
 from collections.abc import Callable, Sequence
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 
 from trainkit import errors
 from trainkit.distributed import basics
+from trainkit.distributed.call_check import (
+    allgather_bytes,
+    allgather_bytes_checked,
+    check_same_call,
+    finish_check,
+    signature,
+    start_check,
+    transfer,
+    usable,
+    wait,
+)
 
 SUM, AVERAGE, MIN, MAX, PRODUCT = "Sum", "Average", "Min", "Max", "Product"
 REDUCE_OPS = (SUM, AVERAGE, MIN, MAX, PRODUCT)
-_MAX_DESCRIPTION = 400
-_YIELD_PHASE = 0.02  # seconds of yield-polling before sleeping between tests
-_BURST = 32  # tests between two yields while yield-polling
-_SPIN_PHASE = 5e-5  # seconds of plain polling first
-_yield = getattr(os, "sched_yield", lambda: time.sleep(0))
 Take = Callable[[int, np.dtype], np.ndarray]
 
 
+@cache
 def _mpi_op(mpi: Any, op: str) -> Any:
     return {SUM: mpi.SUM, AVERAGE: mpi.SUM, MIN: mpi.MIN, MAX: mpi.MAX,
             PRODUCT: mpi.PROD}[op]
 
 
-def wait(ctx: Any, request: Any, what: str) -> None:
-    """Waits for ``request`` at most ``ctx.timeout`` seconds, without hogging a core:
-    for a peer that may still be computing (the call check of every collective).
-
-    The loop tests without a pause for ``_SPIN_PHASE`` seconds (peers usually arrive
-    within microseconds), then in bursts giving the core away between them
-    (``sched_yield``) until ``_YIELD_PHASE`` seconds; after that (a peer is still
-    computing, or gone) it sleeps between tests, longer and longer up to 1 ms.
-
-    Raises:
-        DeadlineExceededError: when the deadline passes (the group is then unusable).
-        InternalError: when MPI reports a failure.
-    """
-    try:
-        if request.Test():
-            return
-        start = time.monotonic()
-        deadline, yield_until = start + ctx.timeout, start + _YIELD_PHASE
-        spin_until = start + _SPIN_PHASE
-        delay = 5e-5
-        while not request.Test():
-            now = time.monotonic()
-            if now < spin_until:  # peers usually arrive within microseconds
-                continue
-            if now < yield_until:
-                for _ in range(_BURST):  # a few µs of progress, then give the core away
-                    if request.Test():
-                        return
-                _yield()
-                continue
-            time.sleep(delay)
-            delay = min(delay * 1.5, 1e-3)
-            if now > deadline:
-                ctx.broken = (f"{what} did not complete within {ctx.timeout:g} s: a rank "
-                              "stopped taking part (uneven step counts or rank-dependent "
-                              "code). Set TRAINKIT_COLLECTIVE_TIMEOUT to wait longer.")
-                raise errors.DeadlineExceededError(None, None, ctx.broken)
-    except ctx.mpi.Exception as e:
-        ctx.broken = f"MPI failed in {what}: {e}"
-        raise errors.InternalError(None, None, ctx.broken) from None
-
-
-def transfer(ctx: Any, request: Any, what: str) -> None:
-    """Waits for the data of a collective whose call check just passed: every rank is in
-    it, so the wait is the copy itself, which MPI's own progress loop does fastest (with
-    shared memory the data moves only while a rank is inside MPI). A rank that dies now
-    is cleaned up by the launcher.
-
-    Raises:
-        InternalError: when MPI reports a failure.
-    """
-    try:
-        request.Wait()
-    except ctx.mpi.Exception as e:
-        ctx.broken = f"MPI failed in {what}: {e}"
-        raise errors.InternalError(None, None, ctx.broken) from None
-
-
-def _usable(what: str) -> Any:
-    ctx = basics.context()
-    if ctx.broken is not None:
-        raise errors.FailedPreconditionError(
-            None, None, f"{what}: the process group is unusable after an earlier failure "
-                        f"({ctx.broken})")
-    return ctx
-
-
-def _hash63(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(),
-                          "little") >> 1
-
-
-def allgather_bytes(ctx: Any, data: bytes, what: str) -> list[bytes]:
-    """Every rank's ``data``, in rank order (no pickling: raw bytes)."""
-    counts = np.empty(ctx.size, np.int64)
-    wait(ctx, ctx.comm.Iallgather(np.array([len(data)], np.int64), counts), what)
-    out = np.empty(int(counts.sum()), np.uint8)
-    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    send = np.frombuffer(data, np.uint8) if data else np.empty(0, np.uint8)
-    wait(ctx, ctx.comm.Iallgatherv(send, [out, counts, offsets, ctx.mpi.BYTE]), what)
-    return [out[o:o + c].tobytes() for o, c in zip(offsets, counts)]
-
-
-def check_same_call(ctx: Any, description: str, what: str) -> None:
-    """Verifies that every rank is making the same collective call.
-
-    Raises:
-        InvalidArgumentError: naming each rank's call, when they differ (on every rank).
-    """
-    h = _hash63(description)
-    sig = np.array([h, -h], np.int64)
-    wait(ctx, ctx.comm.Iallreduce(ctx.mpi.IN_PLACE, sig, ctx.mpi.MAX), what)
-    if sig[0] == -sig[1]:
-        return
-    mine = description[:_MAX_DESCRIPTION].encode("utf-8")
-    calls = allgather_bytes(ctx, mine, what)
-    lines = "\n".join(f"  rank {r}: {c.decode('utf-8')}" for r, c in enumerate(calls))
-    ctx.broken = ("Mismatched collective operations: the ranks did not issue the same "
-                  f"collective in the same order (rank-dependent code or uneven step "
-                  f"counts). This rank ({ctx.rank}) was in {what}.\n{lines}")
-    raise errors.InvalidArgumentError(None, None, ctx.broken)
-
-
-def allgather_bytes_checked(ctx: Any, data: bytes, what: str) -> list[bytes]:
-    """:func:`allgather_bytes` after checking that every rank is in the same call."""
-    ctx = _usable(what)
-    check_same_call(ctx, what, what)
-    return allgather_bytes(ctx, data, what)
-
-
 def _describe(kind: str, name: str, arrays: Sequence[np.ndarray], extra: str = "",
               first_dim: bool = True) -> str:
-    parts = []
-    for a in arrays:
-        shape = a.shape if first_dim else ("?",) + a.shape[1:]
-        parts.append(f"{a.dtype.name}[{','.join(str(d) for d in shape)}]")
+    specs = [(a.dtype, a.shape if first_dim else ("?",) + a.shape[1:]) for a in arrays]
+    return _describe_specs(kind, name, specs, extra)
+
+
+def _describe_specs(kind: str, name: str, specs: Sequence[tuple], extra: str = "") -> str:
+    parts = [f"{dtype.name}[{','.join(str(d) for d in shape)}]" for dtype, shape in specs]
     return f"{kind} '{name}'{extra} of {', '.join(parts) or 'nothing'}"
 
 
@@ -183,6 +84,42 @@ def _scale_in_place(buf: np.ndarray, factor: float) -> None:
         buf[...] = (buf * factor).astype(buf.dtype)
 
 
+class _Plan:
+    """What a distinct allreduce call (reduce op, name, scales, dtypes and shapes) needs
+    on every run, computed once: its signature and its dtype groups, each
+    ``(dtype, total size, [(input index, start, stop, shape)], lone, post)`` where
+    ``lone`` means the group's only tensor is reduced straight from the input and
+    ``post`` is the factor applied after the reduction (None: 1)."""
+
+    __slots__ = ("sig", "groups")
+
+    def __init__(self, op: str, name: str, prescale: float, postscale: float,
+                 specs: tuple, size: int):
+        description = _describe_specs(f"allreduce[{op}]", name, specs,
+                                      f" (prescale {prescale!r}, postscale {postscale!r})")
+        self.sig = signature(description, f"allreduce '{name}'")
+        post = postscale / (size if op == AVERAGE else 1)
+        self.groups = []
+        index: dict[np.dtype, list[int]] = {}
+        for i, (dtype, _) in enumerate(specs):
+            index.setdefault(dtype, []).append(i)
+        for dtype, idx in index.items():
+            parts, o = [], 0
+            for i in idx:
+                n = int(np.prod(specs[i][1], dtype=np.int64))
+                parts.append((i, o, o + n, specs[i][1]))
+                o += n
+            factor = None if post == 1.0 else \
+                np.asarray(post, dtype) if np.issubdtype(dtype, np.floating) else post
+            self.groups.append((dtype, o, parts, len(idx) == 1 and prescale == 1.0, factor))
+
+
+@lru_cache(maxsize=1024)
+def _plan(op: str, name: str, prescale: float, postscale: float, specs: tuple,
+          size: int) -> _Plan:
+    return _Plan(op, name, prescale, postscale, specs, size)
+
+
 def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float = 1.0,
               postscale: float = 1.0, take: Take | None = None) -> list[np.ndarray]:
     """Reduces each array elementwise over the ranks; all of them in one MPI call per dtype.
@@ -200,44 +137,58 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
         A lone tensor of its dtype is reduced straight from the input into the buffer
         (no copy in); several are packed into the buffer and reduced in place.
     """
-    what = f"allreduce '{name}'"
-    ctx = _usable(what)
-    arrays = [np.asarray(a) for a in arrays]
-    divide = ctx.size if op == AVERAGE else 1
-    if ctx.size == 1:
-        out = []
-        for a in arrays:
-            b = np.array(a, copy=True).reshape(-1)
-            _scale_in_place(b, prescale * postscale / divide)
-            out.append(b.reshape(a.shape))
-        return out
-    check_same_call(ctx, _describe(f"allreduce[{op}]", name, arrays,
-                                   f" (prescale {prescale!r}, postscale {postscale!r})"),
-                    what)
+    ctx = basics.context()
+    if ctx.broken is not None or ctx.size == 1:
+        ctx = usable(f"allreduce '{name}'")
+        if ctx.size == 1:
+            return _allreduce_alone(arrays, op, prescale, postscale)
+    arrays = [a if type(a) is np.ndarray else np.asarray(a) for a in arrays]
+    plan = _plan(op, name, prescale, postscale, tuple([(a.dtype, a.shape) for a in arrays]),
+                 ctx.size)
+    sig = plan.sig
+    check = start_check(ctx, sig)  # its round trip overlaps the data's (module doc)
     take = take or _fresh
     mpi_op = _mpi_op(ctx.mpi, op)
+    comm = ctx.data_comm
     pending = []
-    for dtype, idx in _groups(arrays).items():
-        buf = take(sum(arrays[i].size for i in idx), dtype)
-        if len(idx) == 1 and prescale == 1.0:
-            src = np.ascontiguousarray(arrays[idx[0]]).reshape(-1)
-            pending.append((buf, idx, ctx.comm.Iallreduce(src, buf, mpi_op)))
+    for dtype, n, parts, lone, post in plan.groups:
+        buf = take(n, dtype)
+        if lone:
+            src = arrays[parts[0][0]]
+            if not src.flags.c_contiguous:
+                src = np.ascontiguousarray(src)
+            pending.append((buf, parts, post, comm.Iallreduce(src, buf, mpi_op)))
             continue
-        o = 0
-        for i in idx:
-            n = arrays[i].size
-            np.multiply(arrays[i].reshape(-1), prescale, out=buf[o:o + n], casting="unsafe")
-            o += n
-        pending.append((buf, idx, ctx.comm.Iallreduce(ctx.mpi.IN_PLACE, buf, mpi_op)))
+        for i, start, stop, _ in parts:
+            if prescale == 1.0:  # a plain copy: exact for every dtype (int64 > 2**53 too)
+                buf[start:stop] = arrays[i].reshape(-1)
+            else:
+                np.multiply(arrays[i].reshape(-1), prescale, out=buf[start:stop],
+                            casting="unsafe")
+        pending.append((buf, parts, post, comm.Iallreduce(ctx.mpi.IN_PLACE, buf, mpi_op)))
+    finish_check(ctx, sig, *check)  # raises on a mismatch: the data requests are dropped
     out: list[Any] = [None] * len(arrays)
-    for buf, idx, req in pending:
-        transfer(ctx, req, what)
-        _scale_in_place(buf, postscale / divide)
-        o = 0
-        for i in idx:
-            n = arrays[i].size
-            out[i] = buf[o:o + n].reshape(arrays[i].shape)
-            o += n
+    for buf, parts, post, req in pending:
+        transfer(ctx, req, sig.what)
+        if post is not None:
+            if type(post) is float:  # integers: truncate like Horovod's integer scaling
+                buf[...] = (buf * post).astype(buf.dtype)
+            else:
+                np.multiply(buf, post, out=buf)
+        for i, start, stop, shape in parts:
+            out[i] = buf[start:stop].reshape(shape)
+    return out
+
+
+def _allreduce_alone(arrays: Sequence[np.ndarray], op: str, prescale: float,
+                     postscale: float) -> list[np.ndarray]:
+    """Size 1: copies, scaled as the reduction would."""
+    out = []
+    for a in arrays:
+        a = np.asarray(a)
+        b = np.array(a, copy=True).reshape(-1)
+        _scale_in_place(b, prescale * postscale)
+        out.append(b.reshape(a.shape))
     return out
 
 
@@ -252,7 +203,7 @@ def broadcast(arrays: Sequence[np.ndarray], root_rank: int, name: str,
         ValueError: if ``root_rank`` is not a rank of the group.
     """
     what = f"broadcast '{name}'"
-    ctx = _usable(what)
+    ctx = usable(what)
     if not 0 <= root_rank < ctx.size:
         raise ValueError(f"broadcast '{name}': root_rank {root_rank} is not in "
                          f"[0, {ctx.size}).")
@@ -286,7 +237,7 @@ def allgather(array: np.ndarray, name: str) -> np.ndarray:
         InvalidArgumentError: for a scalar (there is no first dimension to gather on).
     """
     what = f"allgather '{name}'"
-    ctx = _usable(what)
+    ctx = usable(what)
     if np.ndim(array) == 0:
         raise errors.InvalidArgumentError(None, None, f"{what}: a scalar cannot be "
                                                       "gathered; give it a first dimension.")
@@ -310,7 +261,7 @@ def allgather(array: np.ndarray, name: str) -> np.ndarray:
 
 def first_dims(n: int, name: str) -> np.ndarray:
     """Every rank's ``n`` (e.g. the rows it gave to an allgather), in rank order."""
-    ctx = _usable(f"allgather sizes '{name}'")
+    ctx = usable(f"allgather sizes '{name}'")
     if ctx.size == 1:
         return np.array([n], np.int64)
     check_same_call(ctx, f"allgather sizes '{name}'", f"allgather sizes '{name}'")

@@ -22,13 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.distributed import basics
+from trainkit.distributed import basics, buffers
 from trainkit.distributed import collectives as coll
 from trainkit.framework import conversion, registry
 from trainkit.framework.graph import get_default_graph
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, buffer_pool
+from trainkit.ops import array_ops
 
 # Horovod's reduce ops (compare with ``==``; Horovod's are ints, trainkit's are strings).
 Average, Sum, Min, Max, Product = coll.AVERAGE, coll.SUM, coll.MIN, coll.MAX, coll.PRODUCT
@@ -59,11 +59,14 @@ def check_reduce_op(op: Any, average: Any = None) -> str:
 
 
 def _buffers(ctx: registry.KernelContext) -> coll.Take:
-    """The session's recycling pool: a buffer comes back only once no output viewing it
-    is alive, so steady-state steps allocate nothing."""
-    pool = buffer_pool.session_pool(ctx)
+    """This op's recycled buffers in this session (``buffers.Buffers``: a buffer comes
+    back only once no output viewing it is alive, so steady-state steps allocate
+    nothing; large ones are 2 MiB-aligned)."""
     tag = ("mpi", ctx.key)
-    return lambda n, dtype: pool.take((n,), np.dtype(dtype), tag)
+    pool = ctx.state.resources.get(tag)
+    if pool is None:
+        pool = ctx.state.resources[tag] = buffers.Buffers()
+    return pool.take
 
 
 def _outputs(values: list) -> Any:

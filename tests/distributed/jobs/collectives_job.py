@@ -80,6 +80,40 @@ close(gres["avg"], [1.5, 1.5, 1.5])                 # Average of (1 + 2)
 close(gres["bcast"], [1.5] * 3 if R == 1 else [0] * 3)
 close(gres["gather"], np.full((R + 1, 2), 1.5))     # averaged, this rank's rows
 
+# -- one op, many runs: the cached plan follows the fed shapes; results bitwise equal the
+# NumPy sums of both ranks' values; an output kept from a run is never overwritten -------
+def fed(rank, n):
+    r = np.random.RandomState(100 * rank + n)
+    return r.randn(n).astype(np.float32), r.randn(n, 2)
+
+
+with tf.Graph().as_default():
+    p = tf.placeholder(tf.float32, [None])
+    q = tf.placeholder(tf.float64, [None, 2])
+    fused = hvd.grouped_allreduce([p, q, p * 2.0], op=hvd.Sum)
+    lone = hvd.allreduce(tf.transpose(q), op=hvd.Sum)    # a lone tensor, any layout
+    mean = hvd.allreduce(q, op=hvd.Average)
+    # packed into one buffer, exactly (no detour through float64: 2**53 + 1 survives)
+    big = hvd.grouped_allreduce([tf.constant(np.array([2**53 + 1 + R], np.int64)),
+                                 tf.constant(np.array([R, -R], np.int64))], op=hvd.Sum)
+    with tf.Session() as sess:
+        got_big = sess.run(big)
+        assert got_big[0].tolist() == [2**54 + 3] and got_big[1].tolist() == [1, -1], got_big
+        run = sess.make_callable([fused, lone, mean], feed_list=[p, q])
+        kept = []
+        for n in (5, 3, 5, 1, 5):
+            got = run(*fed(R, n))
+            (a0, b0), (a1, b1) = fed(0, n), fed(1, n)
+            want = [a0 + a1, b0 + b1, a0 * np.float32(2) + a1 * np.float32(2)]
+            for g_, w_ in zip(got[0], want):
+                assert g_.dtype == w_.dtype and g_.tobytes() == w_.tobytes(), (n, g_, w_)
+            assert got[1].tobytes() == np.ascontiguousarray((b0 + b1).T).tobytes(), n
+            assert got[2].tobytes() == ((b0 + b1) * 0.5).tobytes(), n
+            kept.append((n, [x.copy() for x in got[0]], got[0]))
+        for n, copies, views in kept:
+            assert all(c.tobytes() == v.tobytes() for c, v in zip(copies, views)), n
+
+
 class Slices:  # tf.IndexedSlices' fields: hvd.allreduce allgathers such gradients
     def __init__(self, values, indices, dense_shape=None):
         self.values, self.indices, self.dense_shape = values, indices, dense_shape
