@@ -34,7 +34,8 @@ class UnconnectedGradients:
 
 
 class AggregationMethod:
-    """Accepted for compatibility: every method sums with a single ``AddN``."""
+    """Accepted for compatibility: every method sums with a single ``AddN`` (or one
+    product, for a sum of ``MatMul`` products, see ``_one_product``)."""
 
     ADD_N = 0
     DEFAULT = ADD_N
@@ -104,10 +105,39 @@ class _Accumulator:
                 self._parts[t] = [summed]
                 return summed
             parts = [conversion.convert_to_tensor(p) for p in parts]
-            summed = math_ops.add_n(parts, name=_agg_name(t))
+            summed = _one_product(parts, t)
+            if summed is None:
+                summed = math_ops.add_n(parts, name=_agg_name(t))
             self._parts[t] = [summed]
             return summed
         return parts[0]
+
+
+def _one_product(parts: list[Tensor], t: Tensor) -> Tensor | None:
+    """``concat(a_k)^T @ concat(b_k)`` for parts that are all products ``a_k^T @ b_k``
+    (``MatMul`` with ``transpose_a``): the weight gradient of a matrix used at many time
+    steps (``static_rnn``) becomes one large product instead of one product and one
+    addition per step. Only where the copies into the concatenations move fewer
+    elements than the per-part results and their sum would (known static shapes)."""
+    from trainkit.ops import array_ops, math_ops
+
+    ops = [p.op for p in parts]
+    first = ops[0]
+    if any(op.type != "MatMul" or not op.attrs["transpose_a"] or op.attrs["transpose_b"]
+           or op.cond_gates != first.cond_gates or op.graph is not first.graph
+           for op in ops):
+        return None
+    try:
+        k, n = t.shape.as_list() if t.shape.ndims == 2 else (None, None)
+        rows = sum(op.inputs[0].shape.as_list()[0] for op in ops)
+    except (TypeError, ValueError):
+        return None
+    if k is None or n is None or rows * (k + n) > (len(ops) - 1) * k * n:
+        return None
+    with first.graph.name_scope(_agg_name(t).replace("AddN", "MatMulSum")):
+        a = array_ops.concat([op.inputs[0] for op in ops], 0)
+        b = array_ops.concat([op.inputs[1] for op in ops], 0)
+        return math_ops.matmul(a, b, transpose_a=True)
 
 
 def _agg_name(t: Tensor) -> str:

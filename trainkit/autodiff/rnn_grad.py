@@ -1,0 +1,115 @@
+"""The gradient rules of the fused LSTM step ``LSTMBlock`` (``ops/rnn/lstm_block.py``)
+and of its gradient ``LSTMBlockGrad``.
+
+As TF's ``LSTMBlockCell`` gradient: the ``LSTMBlockGrad`` kernel gives ``d cs_prev`` and
+the gate pre-activation gradient ``dicfo``; the rest are ordinary ops, so the walker can
+aggregate the weight gradients of many steps (``gradients.py`` sums per-step
+``xh^T dicfo`` products as one product)::
+
+    d[x, h_prev] = dicfo @ w^T;   dw = [x, h_prev]^T @ dicfo;   db = sum(dicfo, 0)
+
+Higher derivatives and gradients arriving at the auxiliary outputs (``i, f, o, ci, co``)
+take a slow, general path: the same equations are rebuilt from primitive ops on
+identities of the op's inputs and differentiated by the walker (the identities make the
+derivatives partial: the rebuilt ops depend on nothing else).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trainkit.autodiff.nn_grad import _is_zero
+from trainkit.framework import registry
+from trainkit.framework.tensor import Operation, Tensor
+from trainkit.ops import array_ops, math_ops
+from trainkit.ops.identity_ops import identity
+from trainkit.ops.nn_activations import bias_add, bias_add_grad
+from trainkit.ops.rnn.lstm_block import lstm_block_grad
+
+
+def _clip_mask(cs: Tensor, clip: float) -> Tensor:
+    return math_ops.cast(math_ops.less(math_ops.abs(cs), clip), cs.dtype)
+
+
+def _step_equations(ins: list, attrs: dict) -> list:
+    """``LSTMBlock``'s seven outputs built op by op from its inputs."""
+    x, cs_prev, h_prev, w, b = ins[:5]
+    peep = ins[5:]
+    z = bias_add(math_ops.matmul(array_ops.concat([x, h_prev], 1), w), b)
+    zi, zj, zf, zo = array_ops.split(z, 4, axis=1)
+    zf = zf + attrs["forget_bias"]
+    if peep:
+        zi = zi + peep[0] * cs_prev
+        zf = zf + peep[1] * cs_prev
+    i, f, ci = math_ops.sigmoid(zi), math_ops.sigmoid(zf), math_ops.tanh(zj)
+    cs = cs_prev * f + i * ci
+    if attrs["cell_clip"] > 0:
+        cs = math_ops.clip_by_value(cs, -attrs["cell_clip"], attrs["cell_clip"])
+    if peep:
+        zo = zo + peep[2] * cs
+    o = math_ops.sigmoid(zo)
+    co = math_ops.tanh(cs)
+    return [i, cs, f, o, ci, co, co * o]
+
+
+def _grad_equations(ins: list, attrs: dict) -> list:
+    """``LSTMBlockGrad``'s outputs built op by op from its inputs."""
+    cs_prev, i, cs, f, o, ci, co, cs_grad, h_grad = ins[:9]
+    peep = ins[9:]
+    do = h_grad * co * o * (1.0 - o)
+    dcs = cs_grad + h_grad * o * (1.0 - co * co)
+    if peep:
+        dcs = dcs + do * peep[2]
+    if attrs["cell_clip"] > 0:
+        dcs = dcs * _clip_mask(cs, attrs["cell_clip"])
+    di = dcs * ci * i * (1.0 - i)
+    dj = dcs * i * (1.0 - ci * ci)
+    df = dcs * cs_prev * f * (1.0 - f)
+    cs_prev_grad = dcs * f
+    out = [None, array_ops.concat([di, dj, df, do], 1)]
+    if peep:
+        cs_prev_grad = cs_prev_grad + di * peep[0] + df * peep[1]
+        out += [math_ops.reduce_sum(di * cs_prev, 0), math_ops.reduce_sum(df * cs_prev, 0),
+                math_ops.reduce_sum(do * cs, 0)]
+    out[0] = cs_prev_grad
+    return out
+
+
+def _by_equations(op: Operation, grads: tuple, build: Any) -> list:
+    """The gradient of ``op`` through its equations rebuilt op by op."""
+    from trainkit.autodiff.gradients import gradients
+
+    xs = [identity(t) for t in op.inputs]
+    ys = build(xs, op.attrs)
+    pairs = [(y, g) for y, g in zip(ys, grads) if not _is_zero(g)]
+    if not pairs:
+        return [None] * len(xs)
+    return gradients([y for y, _ in pairs], xs, grad_ys=[g for _, g in pairs])
+
+
+@registry.register_gradient("LSTMBlock")
+def _lstm_block_grad(op: Operation, *grads: Tensor) -> list:
+    gi, cs_grad, gf, go, gci, gco, h_grad = grads
+    if not all(_is_zero(g) for g in (gi, gf, go, gci, gco)):
+        return _by_equations(op, grads, _step_equations)
+    x, cs_prev, h_prev, w = op.inputs[:4]
+    out = lstm_block_grad(op, cs_grad, h_grad)
+    cs_prev_grad, dicfo = out[:2]
+    xh = array_ops.concat([x, h_prev], 1)
+    xh_grad = math_ops.matmul(dicfo, w, transpose_b=True)
+    if x.shape.ndims and x.shape[1] is not None:
+        sizes: Any = [int(x.shape[1]), -1]
+    else:
+        sizes = array_ops.concat([array_ops.shape(x)[1:], [-1]], 0)
+    x_grad, h_prev_grad = array_ops.split(xh_grad, sizes, axis=1, num=2)
+    w_grad = math_ops.matmul(xh, dicfo, transpose_a=True)
+    b_grad = bias_add_grad(dicfo)
+    return [x_grad, cs_prev_grad, h_prev_grad, w_grad, b_grad] + out[2:]
+
+
+@registry.register_gradient("LSTMBlockGrad")
+def _lstm_block_grad_grad(op: Operation, *grads: Tensor) -> list:
+    return _by_equations(op, grads, _grad_equations)
+
+
+__all__: list[str] = []
