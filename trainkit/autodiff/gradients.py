@@ -153,8 +153,11 @@ def _check_grad_shape(op: Operation, t: Tensor, g: Tensor) -> None:
             f"shape: {t.shape}. Calculated input gradient shape: {g.shape}")
 
 
-def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
-    """Applies the rule of ``op`` to its summed output gradients."""
+def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor],
+                 needs: Callable[[Tensor], bool] = lambda t: True) -> None:
+    """Applies the rule of ``op`` to its summed output gradients. A rule marked
+    ``takes_needed = True`` also gets ``needed``: per input, whether any ``x`` can be
+    reached through it (it may skip building the others' gradients)."""
     if not any(acc.has(o) and o not in stops for o in op.outputs):
         return
     fn = _gradient_function(op)
@@ -174,7 +177,10 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
                                                                False):
                 g = conversion.convert_to_tensor(g)  # rules see dense gradients by default
             out_grads.append(g)
-        in_grads = fn(op, *out_grads)
+        if getattr(fn, "takes_needed", False):
+            in_grads = fn(op, *out_grads, needed=[needs(t) for t in op.inputs])
+        else:
+            in_grads = fn(op, *out_grads)
         in_grads = _as_list(in_grads) if not isinstance(in_grads, Tensor) else [in_grads]
         if len(in_grads) != len(op.inputs):
             raise ValueError(
@@ -256,8 +262,13 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str | None = "gradien
         for i, (y, gy) in enumerate(zip(ys_l, gys)):
             acc.add(y, _grad_y(y, gy, i))
         between = topo.ops_between(xs_l, ys_l, stops)
+        xset = set(xs_l)
+
+        def needs(t: Tensor) -> bool:
+            return t in xset or t.op in between and t not in stops
+
         for op in topo.topological_order(between, reverse=True):
-            _backprop_op(op, acc, stops)
+            _backprop_op(op, acc, stops, needs)
         result: list[Tensor | None] = []
         for x in xs_l:
             g = acc.total(x)

@@ -6,7 +6,8 @@ the gate pre-activation gradient ``dicfo``; the rest are ordinary ops, so the wa
 aggregate the weight gradients of many steps (``gradients.py`` sums per-step
 ``xh^T dicfo`` products as one product)::
 
-    d[x, h_prev] = dicfo @ w^T;   dw = [x, h_prev]^T @ dicfo;   db = sum(dicfo, 0)
+    dx = dicfo @ w[:D]^T;   dh_prev = dicfo @ w[D:]^T
+    dw = [x, h_prev]^T @ dicfo;   db = sum(dicfo, 0)
 
 Higher derivatives and gradients arriving at the auxiliary outputs (``i, f, o, ci, co``)
 take a slow, general path: the same equations are rebuilt from primitive ops on
@@ -96,12 +97,15 @@ def _lstm_block_grad(op: Operation, *grads: Tensor) -> list:
     out = lstm_block_grad(op, cs_grad, h_grad)
     cs_prev_grad, dicfo = out[:2]
     xh = array_ops.concat([x, h_prev], 1)
-    xh_grad = math_ops.matmul(dicfo, w, transpose_b=True)
     if x.shape.ndims and x.shape[1] is not None:
         sizes: Any = [int(x.shape[1]), -1]
     else:
         sizes = array_ops.concat([array_ops.shape(x)[1:], [-1]], 0)
-    x_grad, h_prev_grad = array_ops.split(xh_grad, sizes, axis=1, num=2)
+    # two products, so the plan prunes the one whose gradient no one reads (dx of a
+    # placeholder input, dh of the zero initial state)
+    w_x, w_h = array_ops.split(w, sizes, axis=0, num=2)
+    x_grad = math_ops.matmul(dicfo, w_x, transpose_b=True)
+    h_prev_grad = math_ops.matmul(dicfo, w_h, transpose_b=True)
     w_grad = math_ops.matmul(xh, dicfo, transpose_a=True)
     b_grad = bias_add_grad(dicfo)
     return [x_grad, cs_prev_grad, h_prev_grad, w_grad, b_grad] + out[2:]
