@@ -207,3 +207,20 @@ def test_large_batch_products_keep_the_add_n():
     (g,) = gradients(y, [w])
     assert g.op.type == "AddN"
     np.testing.assert_allclose(_run(g), sum(x.T @ np.ones((50, 2)) for x in xs_np))
+
+
+def test_weight_and_bias_of_many_steps_share_one_concatenation():
+    """A dense layer applied at 4 steps: the weight gradient is one product, the bias
+    gradient one column sum, and both read the same concatenated step gradients."""
+    rng = np.random.default_rng(9)
+    w_np, b_np = rng.normal(size=(5, 7)), rng.normal(size=7)
+    w, b = tk.constant(w_np), tk.constant(b_np)
+    xs_np = [rng.normal(size=(2, 5)) for _ in range(4)]
+    y = tk.add_n([tk.reduce_sum(tk.tanh(tk.nn.bias_add(tk.matmul(tk.constant(x), w), b)))
+                  for x in xs_np])
+    gw, gb = gradients(y, [w, b])
+    assert gw.op.type == "MatMul" and gb.op.type == "BiasAddGrad"
+    assert gb.op.inputs[0] is gw.op.inputs[1]  # the shared concat of the step gradients
+    dz = [1 - np.tanh(x @ w_np + b_np) ** 2 for x in xs_np]
+    np.testing.assert_allclose(_run(gw), sum(x.T @ d for x, d in zip(xs_np, dz)), rtol=1e-12)
+    np.testing.assert_allclose(_run(gb), sum(d.sum(0) for d in dz), rtol=1e-12)

@@ -84,6 +84,20 @@ class _Accumulator:
 
     def __init__(self) -> None:
         self._parts: dict[Tensor, list[Tensor]] = {}
+        self._rows: dict[tuple, Tensor] = {}
+
+    def rows(self, ts: list[Tensor]) -> Tensor:
+        """``concat(ts, 0)``, built once per list (and gating) within one ``gradients``
+        call: the weight and the bias gradient of an RNN cell share the per-step
+        ``dicfo`` concatenation."""
+        from trainkit.ops import array_ops
+
+        graph = ts[0].graph
+        key = (tuple(ts), graph.cond_gates, graph.loop_frame)
+        c = self._rows.get(key)
+        if c is None:
+            c = self._rows[key] = array_ops.concat(ts, 0)
+        return c
 
     def add(self, t: Tensor, g: Tensor) -> None:
         self._parts.setdefault(t, []).append(g)
@@ -105,7 +119,9 @@ class _Accumulator:
                 self._parts[t] = [summed]
                 return summed
             parts = [conversion.convert_to_tensor(p) for p in parts]
-            summed = _one_product(parts, t)
+            summed = _one_product(parts, t, self)
+            if summed is None:
+                summed = _one_bias_sum(parts, t, self)
             if summed is None:
                 summed = math_ops.add_n(parts, name=_agg_name(t))
             self._parts[t] = [summed]
@@ -113,13 +129,13 @@ class _Accumulator:
         return parts[0]
 
 
-def _one_product(parts: list[Tensor], t: Tensor) -> Tensor | None:
+def _one_product(parts: list[Tensor], t: Tensor, acc: _Accumulator) -> Tensor | None:
     """``concat(a_k)^T @ concat(b_k)`` for parts that are all products ``a_k^T @ b_k``
     (``MatMul`` with ``transpose_a``): the weight gradient of a matrix used at many time
     steps (``static_rnn``) becomes one large product instead of one product and one
     addition per step. Only where the copies into the concatenations move fewer
     elements than the per-part results and their sum would (known static shapes)."""
-    from trainkit.ops import array_ops, math_ops
+    from trainkit.ops import math_ops
 
     ops = [p.op for p in parts]
     first = ops[0]
@@ -135,9 +151,26 @@ def _one_product(parts: list[Tensor], t: Tensor) -> Tensor | None:
     if k is None or n is None or rows * (k + n) > (len(ops) - 1) * k * n:
         return None
     with first.graph.name_scope(_agg_name(t).replace("AddN", "MatMulSum")):
-        a = array_ops.concat([op.inputs[0] for op in ops], 0)
-        b = array_ops.concat([op.inputs[1] for op in ops], 0)
+        a = acc.rows([op.inputs[0] for op in ops])
+        b = acc.rows([op.inputs[1] for op in ops])
         return math_ops.matmul(a, b, transpose_a=True)
+
+
+def _one_bias_sum(parts: list[Tensor], t: Tensor, acc: _Accumulator) -> Tensor | None:
+    """``BiasAddGrad(concat(g_k))`` for parts that are all ``BiasAddGrad(g_k)`` of
+    matrices (a bias used at many time steps): one column sum instead of one per step
+    plus an ``AddN`` (the concatenation is shared with the weight's, ``_one_product``)."""
+    from trainkit.ops.nn_activations import bias_add_grad
+
+    ops = [p.op for p in parts]
+    first = ops[0]
+    if len(ops) < 3 or any(
+            op.type != "BiasAddGrad" or op.attrs["data_format"] != "NHWC"
+            or op.inputs[0].shape.ndims != 2 or op.cond_gates != first.cond_gates
+            or op.graph is not first.graph for op in ops):
+        return None
+    with first.graph.name_scope(_agg_name(t).replace("AddN", "BiasSum")):
+        return bias_add_grad(acc.rows([op.inputs[0] for op in ops]))
 
 
 def _agg_name(t: Tensor) -> str:

@@ -1,13 +1,13 @@
 """The gradient rules of the fused LSTM step ``LSTMBlock`` (``ops/rnn/lstm_block.py``)
 and of its gradient ``LSTMBlockGrad``.
 
-As TF's ``LSTMBlockCell`` gradient: the ``LSTMBlockGrad`` kernel gives ``d cs_prev`` and
-the gate pre-activation gradient ``dicfo``; the rest are ordinary ops, so the walker can
-aggregate the weight gradients of many steps (``gradients.py`` sums per-step
-``xh^T dicfo`` products as one product)::
+Like TF's ``LSTMBlockCell`` gradient: the ``LSTMBlockGrad`` kernel gives ``d cs_prev``,
+the gate pre-activation gradient ``dicfo`` and ``dh_prev = dicfo @ w[D:]^T``; the rest
+are ordinary ops, so the plan prunes ``dx`` when no one reads it (a placeholder input)
+and the walker can aggregate the weight gradients of many steps (``gradients.py`` sums
+per-step ``xh^T dicfo`` products as one product, and the bias gradients as one sum)::
 
-    dx = dicfo @ w[:D]^T;   dh_prev = dicfo @ w[D:]^T
-    dw = [x, h_prev]^T @ dicfo;   db = sum(dicfo, 0)
+    dx = dicfo @ w[:D]^T;   dw = xh^T @ dicfo;   db = sum(dicfo, 0)
 
 Higher derivatives and gradients arriving at the auxiliary outputs (``i, f, o, ci, co``)
 take a slow, general path: the same equations are rebuilt from primitive ops on
@@ -32,11 +32,21 @@ def _clip_mask(cs: Tensor, clip: float) -> Tensor:
     return math_ops.cast(math_ops.less(math_ops.abs(cs), clip), cs.dtype)
 
 
+def _split_rows(w: Tensor, x: Tensor) -> list:
+    """``[w[:D], w[D:]]`` for ``D`` the columns of ``x``."""
+    if x.shape.ndims and x.shape[1] is not None:
+        sizes: Any = [int(x.shape[1]), -1]
+    else:
+        sizes = array_ops.concat([array_ops.shape(x)[1:], [-1]], 0)
+    return array_ops.split(w, sizes, axis=0, num=2)
+
+
 def _step_equations(ins: list, attrs: dict) -> list:
-    """``LSTMBlock``'s seven outputs built op by op from its inputs."""
+    """``LSTMBlock``'s eight outputs built op by op from its inputs."""
     x, cs_prev, h_prev, w, b = ins[:5]
     peep = ins[5:]
-    z = bias_add(math_ops.matmul(array_ops.concat([x, h_prev], 1), w), b)
+    xh = array_ops.concat([x, h_prev], 1)
+    z = bias_add(math_ops.matmul(xh, w), b)
     zi, zj, zf, zo = array_ops.split(z, 4, axis=1)
     zf = zf + attrs["forget_bias"]
     if peep:
@@ -50,13 +60,13 @@ def _step_equations(ins: list, attrs: dict) -> list:
         zo = zo + peep[2] * cs
     o = math_ops.sigmoid(zo)
     co = math_ops.tanh(cs)
-    return [i, cs, f, o, ci, co, co * o]
+    return [i, cs, f, o, ci, co, co * o, xh]
 
 
 def _grad_equations(ins: list, attrs: dict) -> list:
     """``LSTMBlockGrad``'s outputs built op by op from its inputs."""
-    cs_prev, i, cs, f, o, ci, co, cs_grad, h_grad = ins[:9]
-    peep = ins[9:]
+    x, cs_prev, i, cs, f, o, ci, co, cs_grad, h_grad, w = ins[:11]
+    peep = ins[11:]
     do = h_grad * co * o * (1.0 - o)
     dcs = cs_grad + h_grad * o * (1.0 - co * co)
     if peep:
@@ -67,7 +77,8 @@ def _grad_equations(ins: list, attrs: dict) -> list:
     dj = dcs * i * (1.0 - ci * ci)
     df = dcs * cs_prev * f * (1.0 - f)
     cs_prev_grad = dcs * f
-    out = [None, array_ops.concat([di, dj, df, do], 1)]
+    dicfo = array_ops.concat([di, dj, df, do], 1)
+    out = [None, dicfo, math_ops.matmul(dicfo, _split_rows(w, x)[1], transpose_b=True)]
     if peep:
         cs_prev_grad = cs_prev_grad + di * peep[0] + df * peep[1]
         out += [math_ops.reduce_sum(di * cs_prev, 0), math_ops.reduce_sum(df * cs_prev, 0),
@@ -90,25 +101,16 @@ def _by_equations(op: Operation, grads: tuple, build: Any) -> list:
 
 @registry.register_gradient("LSTMBlock")
 def _lstm_block_grad(op: Operation, *grads: Tensor) -> list:
-    gi, cs_grad, gf, go, gci, gco, h_grad = grads
-    if not all(_is_zero(g) for g in (gi, gf, go, gci, gco)):
+    gi, cs_grad, gf, go, gci, gco, h_grad, gxh = grads
+    if not all(_is_zero(g) for g in (gi, gf, go, gci, gco, gxh)):
         return _by_equations(op, grads, _step_equations)
-    x, cs_prev, h_prev, w = op.inputs[:4]
+    x, w = op.inputs[0], op.inputs[3]
     out = lstm_block_grad(op, cs_grad, h_grad)
-    cs_prev_grad, dicfo = out[:2]
-    xh = array_ops.concat([x, h_prev], 1)
-    if x.shape.ndims and x.shape[1] is not None:
-        sizes: Any = [int(x.shape[1]), -1]
-    else:
-        sizes = array_ops.concat([array_ops.shape(x)[1:], [-1]], 0)
-    # two products, so the plan prunes the one whose gradient no one reads (dx of a
-    # placeholder input, dh of the zero initial state)
-    w_x, w_h = array_ops.split(w, sizes, axis=0, num=2)
-    x_grad = math_ops.matmul(dicfo, w_x, transpose_b=True)
-    h_prev_grad = math_ops.matmul(dicfo, w_h, transpose_b=True)
-    w_grad = math_ops.matmul(xh, dicfo, transpose_a=True)
+    cs_prev_grad, dicfo, h_prev_grad = out[:3]
+    x_grad = math_ops.matmul(dicfo, _split_rows(w, x)[0], transpose_b=True)
+    w_grad = math_ops.matmul(op.outputs[7], dicfo, transpose_a=True)
     b_grad = bias_add_grad(dicfo)
-    return [x_grad, cs_prev_grad, h_prev_grad, w_grad, b_grad] + out[2:]
+    return [x_grad, cs_prev_grad, h_prev_grad, w_grad, b_grad] + out[3:]
 
 
 @registry.register_gradient("LSTMBlockGrad")

@@ -14,13 +14,16 @@ same::
     o_ = o [+ wco * cs];   co = tanh(cs);   h = co * sigmoid(o_)
 
 Inputs: ``x [B, D]``, ``cs_prev [B, N]``, ``h_prev [B, H]``, ``w [D + H, 4N]``, ``b [4N]``
-and, with ``use_peephole``, ``wci, wcf, wco [N]``. Outputs (TF's ``LSTMBlockCell``
-order): ``i, cs, f, o, ci, co, h``, all ``[B, N]`` (``i, f, o`` after the sigmoid, ``ci``
-= ``tanh(j)``, ``co`` = ``tanh(cs)``). Only ``cs`` and ``h`` may receive gradients; the
-others are kept for the gradient op ``LSTMBlockGrad`` (``d cs_prev``, the gate
-pre-activation gradient ``dicfo [B, 4N]`` and, with peepholes, ``d wci, d wcf, d wco``);
-the rule in ``autodiff/rnn_grad.py`` turns ``dicfo`` into ``dx``, ``dh_prev``, ``dw``
-and ``db`` with ordinary ``MatMul``/``BiasAddGrad`` ops, as TF does.
+and, with ``use_peephole``, ``wci, wcf, wco [N]``. Outputs: TF's ``LSTMBlockCell``
+outputs ``i, cs, f, o, ci, co, h``, all ``[B, N]`` (``i, f, o`` after the sigmoid, ``ci``
+= ``tanh(j)``, ``co`` = ``tanh(cs)``), then ``xh = [x, h_prev]`` (kept for the weight
+gradient instead of concatenating again). ``cs`` and ``h`` are what the cells use; the
+others are kept for the gradient op ``LSTMBlockGrad``, which gives ``d cs_prev``, the
+gate pre-activation gradient ``dicfo [B, 4N]``, ``d h_prev = dicfo @ w[D:]^T`` and, with
+peepholes, ``d wci, d wcf, d wco``; the rule in ``autodiff/rnn_grad.py`` adds ``dx``,
+``dw`` and ``db`` as ordinary ``MatMul``/``BiasAddGrad`` ops (as TF does), so the plan
+prunes ``dx`` when no one needs it and the walker can sum ``dw`` over many steps as one
+product.
 
 Example:
     >>> i, cs, f, o, ci, co, h = lstm_block(x, c, h, kernel, bias, forget_bias=1.0)
@@ -46,7 +49,8 @@ FLOATS = ("float16", "float32", "float64")
 def lstm_block(x: Any, cs_prev: Any, h_prev: Any, w: Any, b: Any, wci: Any = None,
                wcf: Any = None, wco: Any = None, forget_bias: float = 1.0,
                cell_clip: float | None = None, name: str | None = None) -> list[Tensor]:
-    """One fused LSTM step; returns ``[i, cs, f, o, ci, co, h]`` (see the module doc).
+    """One fused LSTM step; returns ``[i, cs, f, o, ci, co, h]`` (see the module doc; the
+    op's eighth output ``xh`` is for its gradient).
 
     Peepholes are used when ``wci, wcf, wco`` are given (all three or none).
 
@@ -66,8 +70,8 @@ def lstm_block(x: Any, cs_prev: Any, h_prev: Any, w: Any, b: Any, wci: Any = Non
                             f"{[t.dtype.name for t in ins]}.")
     attrs = {"forget_bias": float(forget_bias), "use_peephole": bool(peep),
              "cell_clip": -1.0 if cell_clip is None else float(cell_clip)}
-    op = make_op("LSTMBlock", ins, [dtype] * 7, name=name or "LSTMBlock", attrs=attrs)
-    return list(op.outputs)
+    op = make_op("LSTMBlock", ins, [dtype] * 8, name=name or "LSTMBlock", attrs=attrs)
+    return list(op.outputs[:7])
 
 
 @registry.register_shape("LSTMBlock")
@@ -84,7 +88,8 @@ def _lstm_block_shape(op: Operation) -> list[TensorShape]:
                          f"{x[1]} + {h[1]} columns.")
     if w.ndims and n is not None and w[1] is not None and w[1] != 4 * n:
         raise ValueError(f"LSTMBlock '{op.name}': w has {w[1]} columns, expected 4 * {n}.")
-    return [TensorShape([batch, n])] * 7
+    d = None if not x.ndims or not h.ndims or None in (x[1], h[1]) else x[1] + h[1]
+    return [TensorShape([batch, n])] * 7 + [TensorShape([batch, d])]
 
 
 def _sigmoid_(a: np.ndarray, one: Any) -> None:
@@ -115,7 +120,8 @@ def _lstm_block(ctx: registry.KernelContext, x: Any, cs_prev: Any, h_prev: Any, 
     n = _check(x, cs_prev, h_prev, w, b)
     attrs = ctx.attrs
     dt = w.dtype.type
-    z = product(np.concatenate([x, h_prev], 1), w)
+    xh = np.concatenate([x, h_prev], 1)
+    z = product(xh, w)
     np.add(z, b, out=z)
     zi, zj, zf, zo = z[:, :n], z[:, n:2 * n], z[:, 2 * n:3 * n], z[:, 3 * n:]
     ci = np.tanh(zj)
@@ -138,19 +144,20 @@ def _lstm_block(ctx: registry.KernelContext, x: Any, cs_prev: Any, h_prev: Any, 
         _sigmoid_(zo, dt(1))
     co = np.tanh(cs)
     h = np.multiply(co, zo)
-    return zi, cs, zf, zo, ci, co, h
+    return zi, cs, zf, zo, ci, co, h, xh
 
 
 def lstm_block_grad(op: Operation, cs_grad: Tensor, h_grad: Tensor) -> list[Tensor]:
-    """``[cs_prev_grad, dicfo]`` (+ ``[wci_grad, wcf_grad, wco_grad]`` with peepholes)
-    of the ``LSTMBlock`` op ``op`` given its ``cs`` and ``h`` gradients."""
+    """``[cs_prev_grad, dicfo, h_prev_grad]`` (+ ``[wci_grad, wcf_grad, wco_grad]`` with
+    peepholes) of the ``LSTMBlock`` op ``op`` given its ``cs`` and ``h`` gradients."""
     peep = op.attrs["use_peephole"]
-    x, cs_prev = op.inputs[0], op.inputs[1]
-    i, cs, f, o, ci, co, _ = op.outputs
-    ins = [cs_prev, i, cs, f, o, ci, co, cs_grad, h_grad] + list(op.inputs[5:8])
+    x, cs_prev, h_prev, w = op.inputs[:4]
+    i, cs, f, o, ci, co = op.outputs[:6]
+    ins = [x, cs_prev, i, cs, f, o, ci, co, cs_grad, h_grad, w] + list(op.inputs[5:8])
     n = cs_prev.shape[1] if cs_prev.shape.ndims else None
     batch = x.shape[0] if x.shape.ndims else None
-    shapes = [TensorShape([batch, n]), TensorShape([batch, None if n is None else 4 * n])]
+    shapes = [TensorShape([batch, n]), TensorShape([batch, None if n is None else 4 * n]),
+              h_prev.shape]
     shapes += [TensorShape([n])] * (3 if peep else 0)
     g = make_op("LSTMBlockGrad", ins, [cs_prev.dtype] * len(shapes), name="LSTMBlockGrad",
                 attrs=dict(op.attrs), shapes=shapes)
@@ -159,8 +166,8 @@ def lstm_block_grad(op: Operation, cs_grad: Tensor, h_grad: Tensor) -> list[Tens
 
 @registry.register_kernel("LSTMBlockGrad")
 @quiet
-def _lstm_block_grad(ctx: registry.KernelContext, cs_prev: Any, i: Any, cs: Any, f: Any,
-                     o: Any, ci: Any, co: Any, cs_grad: Any, h_grad: Any,
+def _lstm_block_grad(ctx: registry.KernelContext, x: Any, cs_prev: Any, i: Any, cs: Any,
+                     f: Any, o: Any, ci: Any, co: Any, cs_grad: Any, h_grad: Any, w: Any,
                      *peep: Any) -> tuple:
     dt = cs.dtype.type
     one = dt(1)
@@ -198,12 +205,13 @@ def _lstm_block_grad(ctx: registry.KernelContext, cs_prev: Any, i: Any, cs: Any,
     t *= f
     df *= t
     cs_prev_grad = np.multiply(dcs, f)
+    h_prev_grad = product(dicfo, w[x.shape[1]:].T)
     if not peep:
-        return cs_prev_grad, dicfo
+        return cs_prev_grad, dicfo, h_prev_grad
     cs_prev_grad += di * wci
     cs_prev_grad += df * wcf
-    return (cs_prev_grad, dicfo, np.sum(di * cs_prev, 0), np.sum(df * cs_prev, 0),
-            np.sum(do * cs, 0))
+    return (cs_prev_grad, dicfo, h_prev_grad, np.sum(di * cs_prev, 0),
+            np.sum(df * cs_prev, 0), np.sum(do * cs, 0))
 
 
 __all__ = ["lstm_block", "lstm_block_grad"]
