@@ -113,19 +113,18 @@ def _check(x: np.ndarray, cs_prev: np.ndarray, h_prev: np.ndarray, w: np.ndarray
     return n
 
 
-@registry.register_kernel("LSTMBlock")
-@quiet
-def _lstm_block(ctx: registry.KernelContext, x: Any, cs_prev: Any, h_prev: Any, w: Any,
-                b: Any, *peep: Any) -> tuple:
-    n = _check(x, cs_prev, h_prev, w, b)
-    attrs = ctx.attrs
-    dt = w.dtype.type
-    xh = np.concatenate([x, h_prev], 1)
-    z = product(xh, w)
-    np.add(z, b, out=z)
+def step_forward(z: np.ndarray, cs_prev: np.ndarray, peep: tuple, forget_bias: float,
+                 cell_clip: float, ci: np.ndarray, cs: np.ndarray, co: np.ndarray,
+                 h: np.ndarray) -> None:
+    """One step's gates in place: ``z = [x, h_prev] @ w + b`` (``[rows, 4N]``) becomes
+    ``[sigmoid(i_), j, sigmoid(f_), sigmoid(o_)]``; ``ci, cs, co, h`` are written (see the
+    module doc; shared by ``LSTMBlock`` and ``LSTMSequence``, so both give the same
+    values)."""
+    n = cs_prev.shape[1]
+    dt = z.dtype.type
     zi, zj, zf, zo = z[:, :n], z[:, n:2 * n], z[:, 2 * n:3 * n], z[:, 3 * n:]
-    ci = np.tanh(zj)
-    np.add(zf, dt(attrs["forget_bias"]), out=zf)
+    np.tanh(zj, out=ci)
+    np.add(zf, dt(forget_bias), out=zf)
     if peep:
         wci, wcf, wco = peep
         zi += wci * cs_prev
@@ -133,18 +132,30 @@ def _lstm_block(ctx: registry.KernelContext, x: Any, cs_prev: Any, h_prev: Any, 
         _sigmoid_(z[:, :3 * n], dt(1))  # i, f (and j, unused: ci is already taken)
     else:
         _sigmoid_(z, dt(1))             # i, f, o in one pass (j's column block unused)
-    cs = np.multiply(cs_prev, zf)
+    np.multiply(cs_prev, zf, out=cs)
     cs += zi * ci
-    clip = attrs["cell_clip"]
-    if clip > 0:
-        np.minimum(cs, dt(clip), out=cs)
-        np.maximum(cs, dt(-clip), out=cs)
+    if cell_clip > 0:
+        np.minimum(cs, dt(cell_clip), out=cs)
+        np.maximum(cs, dt(-cell_clip), out=cs)
     if peep:
         zo += wco * cs
         _sigmoid_(zo, dt(1))
-    co = np.tanh(cs)
-    h = np.multiply(co, zo)
-    return zi, cs, zf, zo, ci, co, h, xh
+    np.tanh(cs, out=co)
+    np.multiply(co, zo, out=h)
+
+
+@registry.register_kernel("LSTMBlock")
+@quiet
+def _lstm_block(ctx: registry.KernelContext, x: Any, cs_prev: Any, h_prev: Any, w: Any,
+                b: Any, *peep: Any) -> tuple:
+    n = _check(x, cs_prev, h_prev, w, b)
+    attrs = ctx.attrs
+    xh = np.concatenate([x, h_prev], 1)
+    z = product(xh, w)
+    np.add(z, b, out=z)
+    ci, cs, co, h = (np.empty(cs_prev.shape, z.dtype) for _ in range(4))
+    step_forward(z, cs_prev, peep, attrs["forget_bias"], attrs["cell_clip"], ci, cs, co, h)
+    return z[:, :n], cs, z[:, 2 * n:3 * n], z[:, 3 * n:], ci, co, h, xh
 
 
 def lstm_block_grad(op: Operation, cs_grad: Tensor, h_grad: Tensor) -> list[Tensor]:
@@ -164,15 +175,15 @@ def lstm_block_grad(op: Operation, cs_grad: Tensor, h_grad: Tensor) -> list[Tens
     return list(g.outputs)
 
 
-@registry.register_kernel("LSTMBlockGrad")
-@quiet
-def _lstm_block_grad(ctx: registry.KernelContext, x: Any, cs_prev: Any, i: Any, cs: Any,
-                     f: Any, o: Any, ci: Any, co: Any, cs_grad: Any, h_grad: Any, w: Any,
-                     *peep: Any) -> tuple:
+def step_backward(i: np.ndarray, f: np.ndarray, o: np.ndarray, ci: np.ndarray,
+                  cs: np.ndarray, co: np.ndarray, cs_prev: np.ndarray, cs_grad: np.ndarray,
+                  h_grad: np.ndarray, peep: tuple, cell_clip: float,
+                  dicfo: np.ndarray) -> np.ndarray:
+    """One step's gate pre-activation gradients into ``dicfo`` (``[rows, 4N]``); returns
+    ``d cs_prev`` (shared by ``LSTMBlockGrad`` and ``LSTMSequenceGrad``)."""
     dt = cs.dtype.type
     one = dt(1)
-    bsz, n = cs.shape
-    dicfo = np.empty((bsz, 4 * n), cs.dtype)
+    n = cs.shape[1]
     di, dj, df, do = (dicfo[:, :n], dicfo[:, n:2 * n], dicfo[:, 2 * n:3 * n],
                       dicfo[:, 3 * n:])
     # h = co * o:  d o_ = h_grad * co * o (1 - o);  d cs = cs_grad + h_grad * o (1 - co^2)
@@ -188,7 +199,7 @@ def _lstm_block_grad(ctx: registry.KernelContext, x: Any, cs_prev: Any, i: Any, 
     if peep:
         wci, wcf, wco = peep
         dcs += do * wco
-    clip = ctx.attrs["cell_clip"]
+    clip = cell_clip
     if clip > 0:  # clip_by_value passes the gradient where the value was not clipped
         dcs *= np.abs(cs) < dt(clip)
     # cs = cs_prev * f + i * ci
@@ -205,13 +216,34 @@ def _lstm_block_grad(ctx: registry.KernelContext, x: Any, cs_prev: Any, i: Any, 
     t *= f
     df *= t
     cs_prev_grad = np.multiply(dcs, f)
+    if peep:
+        cs_prev_grad += di * wci
+        cs_prev_grad += df * wcf
+    return cs_prev_grad
+
+
+@registry.register_kernel("LSTMBlockGrad")
+@quiet
+def _lstm_block_grad(ctx: registry.KernelContext, x: Any, cs_prev: Any, i: Any, cs: Any,
+                     f: Any, o: Any, ci: Any, co: Any, cs_grad: Any, h_grad: Any, w: Any,
+                     *peep: Any) -> tuple:
+    bsz, n = cs.shape
+    dicfo = np.empty((bsz, 4 * n), cs.dtype)
+    cs_prev_grad = step_backward(i, f, o, ci, cs, co, cs_prev, cs_grad, h_grad, peep,
+                                 ctx.attrs["cell_clip"], dicfo)
     h_prev_grad = product(dicfo, w[x.shape[1]:].T)
     if not peep:
         return cs_prev_grad, dicfo, h_prev_grad
-    cs_prev_grad += di * wci
-    cs_prev_grad += df * wcf
-    return (cs_prev_grad, dicfo, h_prev_grad, np.sum(di * cs_prev, 0),
-            np.sum(df * cs_prev, 0), np.sum(do * cs, 0))
+    return (cs_prev_grad, dicfo, h_prev_grad) + peephole_grads(dicfo, cs_prev, cs)
 
 
-__all__ = ["lstm_block", "lstm_block_grad"]
+def peephole_grads(dicfo: np.ndarray, cs_prev: np.ndarray, cs: np.ndarray) -> tuple:
+    """``(d wci, d wcf, d wco)``: the gate gradients times the cell states they saw,
+    summed over every leading axis (rows, and steps for a sequence)."""
+    n = cs.shape[-1]
+    axes = tuple(range(cs.ndim - 1))
+    return (np.sum(dicfo[..., :n] * cs_prev, axes), np.sum(dicfo[..., 2 * n:3 * n] * cs_prev, axes),
+            np.sum(dicfo[..., 3 * n:] * cs, axes))
+
+
+__all__ = ["lstm_block", "lstm_block_grad", "step_forward", "step_backward", "peephole_grads"]
