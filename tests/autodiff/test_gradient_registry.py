@@ -286,6 +286,11 @@ CASES: dict[str, list[C]] = {
         C(lambda x, c, h, w, b, p, q, r, gh: tk.gradients(
             _lstm(x, c, h, w, b, p, q, r, cell_clip=0.8)[6], [c, p, q, r], grad_ys=gh),
           [(2, 3), (2, 4), (2, 4), (7, 16), (16,), (4,), (4,), (4,), (2, 4)])],
+    "LSTMSequence": [C(lambda x, c, h, w, b: _lstm_seq(x, c, h, w, b),
+                       [(3, 2, 3), (2, 4), (2, 4), (7, 16), (16,)]),
+                     C(lambda x, c, h, w, b, p, q, r: _lstm_seq(x, c, h, w, b, p, q, r,
+                                                                cell_clip=0.8),
+                       [(3, 2, 3), (2, 4), (2, 4), (7, 16), (16,), (4,), (4,), (4,)])],
     "While": [C(lambda x, w: tk.while_loop(lambda i, v: i < 3, lambda i, v: (
         i + 1, tk.tanh(v * w)), [0, x])[1], [(2, 3), (3,)])],
     "TensorArrayReadV3": [C(lambda x: _ta(x).read(1), [(2, 3)])],
@@ -303,6 +308,12 @@ def _lstm(x, c, h, w, b, *peep, cell_clip=None):
     from trainkit.ops.rnn.lstm_block import lstm_block
 
     return lstm_block(x, c, h, w, b, *peep, forget_bias=0.5, cell_clip=cell_clip)
+
+
+def _lstm_seq(x, c, h, w, b, *peep, cell_clip=None):
+    from trainkit.ops.rnn.lstm_sequence import lstm_sequence
+
+    return lstm_sequence(x, c, h, w, b, *peep, forget_bias=0.5, cell_clip=cell_clip)
 
 
 def _ta(x):
@@ -367,7 +378,9 @@ def _check_case(op_type: str, case: C, index: int) -> None:
 
 # Rules that raise a clear error by design (tested where the op lives).
 REFUSING = {"WhileGrad": "second-order gradients through while loops "
-                         "(tests/autodiff/test_while_grad.py)"}
+                         "(tests/autodiff/test_while_grad.py)",
+            "LSTMSequenceGrad": "second-order gradients through a fused LSTM sequence "
+                                "(tests/ops/rnn/test_lstm_sequence.py)"}
 
 
 @pytest.mark.parametrize("op_type", _differentiable_types())

@@ -26,18 +26,19 @@ from trainkit.ops import array_ops, math_ops
 from trainkit.ops.identity_ops import identity
 from trainkit.ops.nn_activations import bias_add, bias_add_grad
 from trainkit.ops.rnn.lstm_block import lstm_block_grad
+from trainkit.ops.rnn.lstm_sequence import lstm_sequence_grad
 
 
 def _clip_mask(cs: Tensor, clip: float) -> Tensor:
     return math_ops.cast(math_ops.less(math_ops.abs(cs), clip), cs.dtype)
 
 
-def _split_rows(w: Tensor, x: Tensor) -> list:
-    """``[w[:D], w[D:]]`` for ``D`` the columns of ``x``."""
-    if x.shape.ndims and x.shape[1] is not None:
-        sizes: Any = [int(x.shape[1]), -1]
+def _split_rows(w: Tensor, x: Tensor, axis: int = 1) -> list:
+    """``[w[:D], w[D:]]`` for ``D`` the size of ``x``'s dimension ``axis``."""
+    if x.shape.ndims and x.shape[axis] is not None:
+        sizes: Any = [int(x.shape[axis]), -1]
     else:
-        sizes = array_ops.concat([array_ops.shape(x)[1:], [-1]], 0)
+        sizes = array_ops.concat([array_ops.shape(x)[axis:axis + 1], [-1]], 0)
     return array_ops.split(w, sizes, axis=0, num=2)
 
 
@@ -111,6 +112,32 @@ def _lstm_block_grad(op: Operation, *grads: Tensor) -> list:
     w_grad = math_ops.matmul(op.outputs[7], dicfo, transpose_a=True)
     b_grad = bias_add_grad(dicfo)
     return [x_grad, cs_prev_grad, h_prev_grad, w_grad, b_grad] + out[3:]
+
+
+@registry.register_gradient("LSTMSequence")
+def _lstm_sequence_grad(op: Operation, *grads: Tensor) -> list:
+    gi, gcs, gf, go, gci, gco, gh, gcs_last, gh_last = grads
+    if not all(_is_zero(g) for g in (gi, gf, go, gci, gco)):
+        raise LookupError(f"LSTMSequence '{op.name}': only its cs and h outputs (and the "
+                          "final states) are differentiable.")
+    x, w = op.inputs[0], op.inputs[3]
+    out = lstm_sequence_grad(op, gcs, gh, gcs_last, gh_last)
+    cs0_grad, h0_grad, dicfo, xh = out[:4]
+    width = w.shape[1] if w.shape.ndims and w.shape[1] is not None else array_ops.shape(w)[1]
+    flat = array_ops.reshape(dicfo, array_ops.stack([-1, width]) if isinstance(width, Tensor)
+                             else [-1, int(width)])
+    dx = math_ops.matmul(flat, _split_rows(w, x, axis=2)[0], transpose_b=True)
+    x_grad = array_ops.reshape(dx, array_ops.shape(x))
+    w_grad = math_ops.matmul(xh, flat, transpose_a=True)
+    return [x_grad, cs0_grad, h0_grad, w_grad, bias_add_grad(flat)] + out[4:]
+
+
+@registry.register_gradient("LSTMSequenceGrad")
+def _lstm_sequence_grad_grad(op: Operation, *grads: Tensor) -> list:
+    raise LookupError(
+        f"Second-order gradients through a fused LSTM sequence are not supported (op "
+        f"'{op.name}'). Build the steps with static_rnn over a cell with a non-default "
+        "activation (e.g. activation=lambda x: tf.tanh(x)) to differentiate twice.")
 
 
 @registry.register_gradient("LSTMBlockGrad")

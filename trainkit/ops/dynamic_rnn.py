@@ -121,6 +121,14 @@ def dynamic_rnn(cell: Any, inputs: Any, sequence_length: Any = None,
                 raise ValueError("If there is no initial_state, you must give a dtype.")
             state = cell.zero_state(batch, dtype)
         packed = nest.pack_sequence_as(inputs, flat)
+        fuses = getattr(cell, "fuses_sequences", None)
+        if sequence_length is None and len(flat) == 1 and fuses is not None and fuses() \
+                and flat[0].shape.ndims == 3 and flat[0].shape[2] is not None:
+            # one op for the whole sequence (ops/rnn/lstm_sequence.py), no while_loop
+            outputs, final_state = cell.call_sequence(flat[0], state)
+            if not time_major:
+                outputs = _transpose_batch_time(outputs)
+            return outputs, final_state
         outputs, final_state = _dynamic_rnn_loop(cell, packed, state, sequence_length,
                                                  dtype, parallel_iterations or 32,
                                                  swap_memory)

@@ -1,10 +1,13 @@
-"""The fused LSTM step (``LSTMBlock``) against the same cells built op by op.
+"""The fused LSTM step (``LSTMBlock``) and sequence (``LSTMSequence``) against the same
+cells built op by op.
 
 ``BasicLSTMCell`` and ``LSTMCell`` with the default ``tanh`` build one ``LSTMBlock`` op
-per step; any other activation (here ``lambda x: tk.tanh(x)``, the same function) builds
-the equations op by op, which ``test_rnn_tf1_numbers.py`` checks against TF1. Forward
-values must agree bitwise in float64 and float32 (same operations in the same order);
-gradients to a tight tolerance (the backward formulas are regrouped).
+per step (one ``LSTMSequence`` for a whole ``static_rnn``/``dynamic_rnn`` without
+``sequence_length``); any other activation (here ``lambda x: tk.tanh(x)``, the same
+function) builds the equations op by op, which ``test_rnn_tf1_numbers.py`` checks
+against TF1. Per step, forward values agree bitwise (same operations in the same
+order); the sequence op splits each step's product in two (``x_t w[:D]`` for all steps
+at once), and gradients are regrouped: those agree to a tight tolerance.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ def _run(cell_name, fused, kind, dtype):
         if kind == "static":
             outs, state = tk.nn.static_rnn(cell, tk.unstack(x, axis=1), dtype=dtype)
             out = tk.stack(outs, 1)
+        elif kind == "dynamic":
+            out, state = tk.nn.dynamic_rnn(cell, x, dtype=dtype)
         else:
             out, state = tk.nn.dynamic_rnn(cell, x, dtype=dtype,
                                            sequence_length=[T, 2, 3])
@@ -53,14 +58,18 @@ def _run(cell_name, fused, kind, dtype):
         variables = tk.trainable_variables()
         grads = tk.gradients(loss, [x] + variables)
         types = {op.type for op in graph.get_operations()}
-        assert ("LSTMBlock" in types) is fused
+        assert bool({"LSTMBlock", "LSTMSequence"} & types) is fused
+        wrng = np.random.default_rng(5)  # the same weights for both graphs, by name
+        assigns = [tk.assign(v, wrng.uniform(-0.5, 0.5, v.shape.as_list()))
+                   for v in sorted(variables, key=lambda v: v.op.name)]
         with tk.Session() as sess:
             sess.run(tk.global_variables_initializer())
+            sess.run(assigns)
             got = sess.run([out, tk.nest.flatten(state), grads])
     return [v.op.name for v in variables], got
 
 
-@pytest.mark.parametrize("kind", ["static", "dynamic"])
+@pytest.mark.parametrize("kind", ["static", "dynamic", "dynamic_lengths"])
 @pytest.mark.parametrize("cell_name", sorted(CELLS))
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_fused_cell_matches_the_equations_op_by_op(cell_name, kind, dtype):
@@ -68,10 +77,12 @@ def test_fused_cell_matches_the_equations_op_by_op(cell_name, kind, dtype):
     names_f, (out_f, state_f, grads_f) = _run(cell_name, True, kind, dtype)
     names_u, (out_u, state_u, grads_u) = _run(cell_name, False, kind, dtype)
     assert names_f == names_u  # TF1's variable names either way
-    np.testing.assert_array_equal(out_f, out_u)
-    for a, b in zip(state_f, state_u):
-        np.testing.assert_array_equal(a, b)
     rtol = 1e-12 if dtype is tk.float64 else 2e-5
+    if kind == "dynamic_lengths":  # one LSTMBlock per step: the same operations
+        np.testing.assert_array_equal(out_f, out_u)
+    np.testing.assert_allclose(out_f, out_u, rtol=rtol, atol=rtol)
+    for a, b in zip(state_f, state_u):
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol)
     for name, a, b in zip(["x"] + names_f, grads_f, grads_u):
         scale = np.max(np.abs(b))
         np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol * scale, err_msg=name)

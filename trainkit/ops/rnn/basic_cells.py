@@ -24,6 +24,7 @@ from trainkit.ops import array_ops, init_ops, math_ops
 from trainkit.ops.nn_activations import bias_add
 from trainkit.ops.rnn.cell_base import LSTMStateTuple, RNNCell, check_units, input_depth
 from trainkit.ops.rnn.lstm_block import lstm_block
+from trainkit.ops.rnn.lstm_sequence import lstm_sequence
 
 
 def check_activation(activation: Any, cell: str) -> Callable:
@@ -129,6 +130,16 @@ class BasicLSTMCell(RNNCell):
                              math_ops.multiply(math_ops.sigmoid(i), self._activation(j)))
         new_h = math_ops.multiply(self._activation(new_c), math_ops.sigmoid(o))
         return new_h, join_lstm_state(new_c, new_h, self._state_is_tuple)
+
+
+    def fuses_sequences(self) -> bool:
+        return self._activation is math_ops.tanh
+
+    def sequence_call(self, inputs: Any, state: Any) -> tuple[Any, Any]:
+        c, h = split_lstm_state(state, self._state_is_tuple, self._num_units)
+        _, hs, c_last, h_last = lstm_sequence(inputs, c, h, self._kernel, self._bias,
+                                              forget_bias=self._forget_bias)
+        return hs, join_lstm_state(c_last, h_last, self._state_is_tuple)
 
 
 def split_lstm_state(state: Any, is_tuple: bool, num_units: int) -> tuple[Any, Any]:

@@ -30,6 +30,7 @@ from trainkit.ops.rnn.basic_cells import (
 )
 from trainkit.ops.rnn.cell_base import LSTMStateTuple, RNNCell, check_units, input_depth
 from trainkit.ops.rnn.lstm_block import lstm_block
+from trainkit.ops.rnn.lstm_sequence import lstm_sequence
 
 
 def _check_clip(value: Any, what: str) -> float | None:
@@ -134,6 +135,18 @@ class LSTMCell(RNNCell):
         else:
             m = math_ops.sigmoid(o) * act(c)
         return self._project(c, m)
+
+    def fuses_sequences(self) -> bool:
+        return self._activation is math_ops.tanh and self._num_proj is None
+
+    def sequence_call(self, inputs: Any, state: Any) -> tuple[Any, Any]:
+        c, m = split_lstm_state(state, self._state_is_tuple, self._num_units)
+        peep = ((self._w_i_diag, self._w_f_diag, self._w_o_diag) if self._use_peepholes
+                else (None, None, None))
+        _, ms, c_last, m_last = lstm_sequence(inputs, c, m, self._kernel, self._bias, *peep,
+                                              forget_bias=self._forget_bias,
+                                              cell_clip=self._cell_clip)
+        return ms, join_lstm_state(c_last, m_last, self._state_is_tuple)
 
     def _project(self, c: Any, m: Any) -> tuple[Any, Any]:
         if self._num_proj is not None:

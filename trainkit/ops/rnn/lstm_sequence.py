@@ -1,0 +1,224 @@
+"""``LSTMSequence``: a whole LSTM sequence as one op (modelled on TF's ``BlockLSTM``).
+
+``static_rnn`` and ``dynamic_rnn`` use it for a ``BasicLSTMCell`` or ``LSTMCell`` (tanh,
+no projection) without ``sequence_length``: the steps then run in one kernel call
+instead of one op (or one loop iteration) per step, with the same per-step arithmetic
+as ``LSTMBlock`` (``lstm_block.step_forward`` / ``step_backward``). What changes:
+
+* the input half of every step's product, ``x_t @ w[:D]``, is one large product over
+  all steps before the recurrence (each step multiplies only ``h_prev @ w[D:]``);
+* the batch rows are cut into fixed chunks (by shape: 2 for 32-127 rows, 4 from 128,
+  1 below 32). Every step multiplies ``h_prev @ w[D:]`` chunk by chunk, so with several
+  kernel threads (``ops/parallel.py``) each thread runs whole chunks through all the
+  steps, one synchronisation per sequence instead of one per step, and the results
+  are bitwise the same for any number of threads;
+* the gradient op runs the steps backwards the same way and returns the gate gradients
+  of all steps, ``dicfo [T, B, 4N]`` and ``xh = [x_t, h_{t-1}]`` as ``[T * B, D + H]``:
+  ``dw = xh^T dicfo`` and ``db`` are then one product and one column sum, and ``dx`` a
+  product the plan prunes when no one needs it (``autodiff/rnn_grad.py``).
+
+Inputs: ``x [T, B, D]`` (time-major), ``cs0 [B, N]``, ``h0 [B, N]``, ``w [D + N, 4N]``,
+``b [4N]`` (+ ``wci, wcf, wco [N]``). Outputs: ``i, cs, f, o, ci, co, h`` (each
+``[T, B, N]``), then the final ``cs`` and ``h`` (``[B, N]``; the initial ones for
+``T = 0``). Only ``cs``, ``h`` and the final states may receive gradients.
+
+Example:
+    >>> cs, h, cs_last, h_last = lstm_sequence(x_tbd, c0, h0, kernel, bias)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from trainkit import errors
+from trainkit.framework import conversion, registry
+from trainkit.framework.shapes import TensorShape
+from trainkit.framework.tensor import Operation, Tensor
+from trainkit.ops import parallel
+from trainkit.ops.elementwise import quiet
+from trainkit.ops.matmul_ops import product
+from trainkit.ops.op_util import make_op
+from trainkit.ops.rnn.lstm_block import FLOATS, peephole_grads, step_backward, step_forward
+
+
+def lstm_sequence(x: Any, cs0: Any, h0: Any, w: Any, b: Any, wci: Any = None,
+                  wcf: Any = None, wco: Any = None, forget_bias: float = 1.0,
+                  cell_clip: float | None = None, name: str | None = None) -> list[Tensor]:
+    """An LSTM over the time-major ``x``; returns ``[cs, h, cs_last, h_last]``.
+
+    Raises:
+        TypeError: for mixed or non-float dtypes.
+        ValueError: for only some peephole weights, or inconsistent static shapes.
+    """
+    ins = [conversion.convert_to_tensor(t) for t in (x, cs0, h0, w, b)]
+    peep = [p for p in (wci, wcf, wco) if p is not None]
+    if len(peep) not in (0, 3):
+        raise ValueError("lstm_sequence: give all three peephole weights or none.")
+    ins += [conversion.convert_to_tensor(p) for p in peep]
+    dtype = ins[0].dtype
+    if any(t.dtype is not dtype for t in ins) or dtype.name not in FLOATS:
+        raise TypeError(f"lstm_sequence: every input must have one float dtype, got "
+                        f"{[t.dtype.name for t in ins]}.")
+    attrs = {"forget_bias": float(forget_bias), "use_peephole": bool(peep),
+             "cell_clip": -1.0 if cell_clip is None else float(cell_clip)}
+    op = make_op("LSTMSequence", ins, [dtype] * 9, name=name or "LSTMSequence", attrs=attrs)
+    return [op.outputs[1], op.outputs[6], op.outputs[7], op.outputs[8]]
+
+
+@registry.register_shape("LSTMSequence")
+def _shape(op: Operation) -> list[TensorShape]:
+    x, cs0, h0, w = (t.shape for t in op.inputs[:4])
+    if x.ndims not in (None, 3) or w.ndims not in (None, 2):
+        raise ValueError(f"LSTMSequence '{op.name}': x must be [time, batch, depth] and w "
+                         f"a matrix, got {x} and {w}.")
+    t, batch = (x[0], x[1]) if x.ndims else (None, None)
+    n = cs0[1] if cs0.ndims else None
+    if batch is None and cs0.ndims:
+        batch = cs0[0]
+    if n is not None and h0.ndims and h0[1] is not None and h0[1] != n:
+        raise ValueError(f"LSTMSequence '{op.name}': h0 must have {n} columns (no "
+                         "projection), got {h0}.")
+    seq = TensorShape([t, batch, n])
+    return [seq] * 7 + [TensorShape([batch, n])] * 2
+
+
+def row_chunks(rows: int) -> list[int]:
+    """Chunk boundaries of the batch rows (fixed by the row count alone)."""
+    parts = 1 if rows < 32 else 2 if rows < 128 else 4
+    return [rows * k // parts for k in range(parts)] + [rows]
+
+
+def _check(x: np.ndarray, cs0: np.ndarray, h0: np.ndarray, w: np.ndarray,
+           b: np.ndarray) -> None:
+    ok = (x.ndim == 3 and cs0.ndim == 2 and h0.shape == cs0.shape and w.ndim == 2
+          and x.shape[1] == cs0.shape[0] and w.shape == (x.shape[2] + cs0.shape[1],
+                                                         4 * cs0.shape[1])
+          and b.shape == (w.shape[1],))
+    if not ok:
+        raise errors.InvalidArgumentError(
+            None, None, f"LSTMSequence: inconsistent shapes x {list(x.shape)}, cs0 "
+                        f"{list(cs0.shape)}, h0 {list(h0.shape)}, w {list(w.shape)}, b "
+                        f"{list(b.shape)}")
+
+
+@registry.register_kernel("LSTMSequence")
+@quiet
+def _lstm_sequence(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: Any, b: Any,
+                   *peep: Any) -> tuple:
+    _check(x, cs0, h0, w, b)
+    steps, rows, depth = x.shape
+    n = cs0.shape[1]
+    dt = w.dtype
+    fb, clip = ctx.attrs["forget_bias"], ctx.attrs["cell_clip"]
+    # the input half of every step's product at once; z[t] = that + b + h_{t-1} w[D:]
+    z = product(np.ascontiguousarray(x).reshape(steps * rows, depth), w[:depth])
+    z = z.reshape(steps, rows, 4 * n)
+    np.add(z, b, out=z)
+    ci, cs, co, h = (np.empty((steps, rows, n), dt) for _ in range(4))
+    w_h = w[depth:]
+    cuts = row_chunks(rows)
+    rec = np.empty((rows, 4 * n), dt)
+
+    def run(lo: int, hi: int, chunked: bool) -> None:
+        """Steps 0..T-1 for rows lo:hi (all rows with per-chunk products if chunked)."""
+        for t in range(steps):
+            c_prev = cs0[lo:hi] if t == 0 else cs[t - 1, lo:hi]
+            h_prev = h0 if t == 0 else h[t - 1]
+            if chunked:
+                for a, e in zip(cuts[:-1], cuts[1:]):
+                    np.matmul(h_prev[a:e], w_h, out=rec[a:e])
+            else:
+                np.matmul(h_prev[lo:hi], w_h, out=rec[lo:hi])
+            zt = z[t, lo:hi]
+            zt += rec[lo:hi]
+            step_forward(zt, c_prev, peep, fb, clip, ci[t, lo:hi], cs[t, lo:hi],
+                         co[t, lo:hi], h[t, lo:hi])
+
+    _run_chunks(run, cuts)
+    last_c = cs0.copy() if steps == 0 else cs[-1]
+    last_h = h0.copy() if steps == 0 else h[-1]
+    return (z[..., :n], cs, z[..., 2 * n:3 * n], z[..., 3 * n:], ci, co, h, last_c, last_h)
+
+
+def _run_chunks(run: Any, cuts: list[int]) -> None:
+    """``run(lo, hi, chunked)``: all rows in one pass (products still chunk by chunk)
+    with one kernel thread, else each chunk through all steps on the kernel threads."""
+    chunks = len(cuts) - 1
+    if chunks == 1 or parallel.kernel_threads() == 1:
+        run(0, cuts[-1], True)
+        return
+
+    def work(k: int, worker: int) -> None:
+        run(cuts[k], cuts[k + 1], False)
+
+    parallel.run(work, chunks)
+
+
+def lstm_sequence_grad(op: Operation, cs_grad: Tensor, h_grad: Tensor, cs_last_grad: Tensor,
+                       h_last_grad: Tensor) -> list[Tensor]:
+    """``[cs0_grad, h0_grad, dicfo [T, B, 4N], xh [T*B, D+N]]`` (+ the three peephole
+    gradients) of the ``LSTMSequence`` op ``op``."""
+    x, cs0, h0, w = op.inputs[:4]
+    i, cs, f, o, ci, co, h = op.outputs[:7]
+    ins = [x, cs0, h0, w, i, cs, f, o, ci, co, h, cs_grad, h_grad, cs_last_grad,
+           h_last_grad] + list(op.inputs[5:8])
+    t, batch = (x.shape[0], x.shape[1]) if x.shape.ndims else (None, None)
+    n = cs0.shape[1] if cs0.shape.ndims else None
+    d = x.shape[2] if x.shape.ndims else None
+    shapes = [cs0.shape, h0.shape,
+              TensorShape([t, batch, None if n is None else 4 * n]),
+              TensorShape([None if None in (t, batch) else t * batch,
+                           None if None in (d, n) else d + n])]
+    shapes += [TensorShape([n])] * (3 if op.attrs["use_peephole"] else 0)
+    g = make_op("LSTMSequenceGrad", ins, [x.dtype] * len(shapes), name="LSTMSequenceGrad",
+                attrs=dict(op.attrs), shapes=shapes)
+    return list(g.outputs)
+
+
+@registry.register_kernel("LSTMSequenceGrad")
+@quiet
+def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: Any,
+                        i: Any, cs: Any, f: Any, o: Any, ci: Any, co: Any, h: Any,
+                        cs_grad: Any, h_grad: Any, cs_last_grad: Any, h_last_grad: Any,
+                        *peep: Any) -> tuple:
+    steps, rows, depth = x.shape
+    n = cs0.shape[1]
+    dt = cs0.dtype
+    clip = ctx.attrs["cell_clip"]
+    dicfo = np.empty((steps, rows, 4 * n), dt)
+    dc = np.array(cs_last_grad, dt, copy=True)    # d cs_{t} from the steps after t
+    dh = np.array(h_last_grad, dt, copy=True)
+    w_ht = w[depth:].T
+    cuts = row_chunks(rows)
+
+    def run(lo: int, hi: int, chunked: bool) -> None:
+        for t in range(steps - 1, -1, -1):
+            c_prev = cs0[lo:hi] if t == 0 else cs[t - 1, lo:hi]
+            dh[lo:hi] += h_grad[t, lo:hi]
+            dc[lo:hi] += cs_grad[t, lo:hi]
+            dc[lo:hi] = step_backward(i[t, lo:hi], f[t, lo:hi], o[t, lo:hi], ci[t, lo:hi],
+                                      cs[t, lo:hi], co[t, lo:hi], c_prev, dc[lo:hi],
+                                      dh[lo:hi], peep, clip, dicfo[t, lo:hi])
+            g = dicfo[t]
+            if chunked:
+                for a, e in zip(cuts[:-1], cuts[1:]):
+                    np.matmul(g[a:e], w_ht, out=dh[a:e])
+            else:
+                np.matmul(g[lo:hi], w_ht, out=dh[lo:hi])
+
+    _run_chunks(run, cuts)
+    xh = np.empty((steps, rows, depth + n), dt)
+    xh[:, :, :depth] = x
+    if steps:
+        xh[0, :, depth:] = h0
+        xh[1:, :, depth:] = h[:-1]
+    out = (dc, dh, dicfo, xh.reshape(steps * rows, depth + n))
+    if not peep:
+        return out
+    cs_prev = np.concatenate([cs0[None], cs[:-1]], 0) if steps else cs[:0]
+    return out + peephole_grads(dicfo, cs_prev, cs)
+
+
+__all__ = ["lstm_sequence", "lstm_sequence_grad", "row_chunks"]
