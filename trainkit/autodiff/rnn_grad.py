@@ -121,6 +121,8 @@ def _lstm_sequence_grad(op: Operation, *grads: Tensor) -> list:
         raise LookupError(f"LSTMSequence '{op.name}': only its cs and h outputs (and the "
                           "final states) are differentiable.")
     x, w = op.inputs[0], op.inputs[3]
+    # a sequence gradient no one sent is a scalar 0 (the kernel skips it)
+    gcs, gh = (array_ops.zeros([], g.dtype) if _is_zero(g) else g for g in (gcs, gh))
     out = lstm_sequence_grad(op, gcs, gh, gcs_last, gh_last)
     cs0_grad, h0_grad, dicfo, xh = out[:4]
     width = w.shape[1] if w.shape.ndims and w.shape[1] is not None else array_ops.shape(w)[1]
