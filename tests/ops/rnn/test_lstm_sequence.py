@@ -88,3 +88,15 @@ def test_second_derivatives_are_refused_with_a_clear_error():
     (g,) = tk.gradients(tk.reduce_sum(out), [x])
     with pytest.raises(LookupError, match="fused LSTM sequence"):
         tk.gradients(tk.reduce_sum(g), [x])
+
+
+def test_a_subclass_overriding_call_keeps_its_own_step():
+    class Doubled(R.BasicLSTMCell):
+        def call(self, inputs, state):
+            out, st = super().call(inputs, state)
+            return out * 2.0, st
+
+    x = tk.constant(np.ones((2, 3, 2)))
+    tk.nn.dynamic_rnn(Doubled(2), x, dtype=tk.float64)
+    types = {op.type for op in tk.get_default_graph().get_operations()}
+    assert "LSTMSequence" not in types and "LSTMBlock" in types

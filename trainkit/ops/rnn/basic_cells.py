@@ -133,7 +133,8 @@ class BasicLSTMCell(RNNCell):
 
 
     def fuses_sequences(self) -> bool:
-        return self._activation is math_ops.tanh
+        # (a subclass that overrides call() keeps its own step)
+        return self._activation is math_ops.tanh and type(self).call is BasicLSTMCell.call
 
     def sequence_call(self, inputs: Any, state: Any) -> tuple[Any, Any]:
         c, h = split_lstm_state(state, self._state_is_tuple, self._num_units)

@@ -137,7 +137,9 @@ class LSTMCell(RNNCell):
         return self._project(c, m)
 
     def fuses_sequences(self) -> bool:
-        return self._activation is math_ops.tanh and self._num_proj is None
+        # (a subclass that overrides call() keeps its own step)
+        return (self._activation is math_ops.tanh and self._num_proj is None
+                and type(self).call is LSTMCell.call)
 
     def sequence_call(self, inputs: Any, state: Any) -> tuple[Any, Any]:
         c, m = split_lstm_state(state, self._state_is_tuple, self._num_units)
