@@ -124,7 +124,8 @@ def step_forward(z: np.ndarray, cs_prev: np.ndarray, peep: tuple, forget_bias: f
     dt = z.dtype.type
     zi, zj, zf, zo = z[:, :n], z[:, n:2 * n], z[:, 2 * n:3 * n], z[:, 3 * n:]
     np.tanh(zj, out=ci)
-    np.add(zf, dt(forget_bias), out=zf)
+    if forget_bias:  # (LSTMSequence adds it to all steps at once and passes 0)
+        np.add(zf, dt(forget_bias), out=zf)
     if peep:
         wci, wcf, wco = peep
         zi += wci * cs_prev

@@ -118,6 +118,8 @@ def _lstm_sequence(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: An
     z = product(np.ascontiguousarray(x).reshape(steps * rows, depth), w[:depth])
     z = z.reshape(steps, rows, 4 * n)
     np.add(z, b, out=z)
+    if fb:
+        np.add(z[..., 2 * n:3 * n], dt.type(fb), out=z[..., 2 * n:3 * n])
     ci, cs, co, h = (np.empty((steps, rows, n), dt) for _ in range(4))
     w_h = w[depth:]
     cuts = row_chunks(rows)
@@ -135,7 +137,7 @@ def _lstm_sequence(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: An
                 np.matmul(h_prev[lo:hi], w_h, out=rec[lo:hi])
             zt = z[t, lo:hi]
             zt += rec[lo:hi]
-            step_forward(zt, c_prev, peep, fb, clip, ci[t, lo:hi], cs[t, lo:hi],
+            step_forward(zt, c_prev, peep, 0.0, clip, ci[t, lo:hi], cs[t, lo:hi],
                          co[t, lo:hi], h[t, lo:hi])
 
     _run_chunks(run, cuts)
