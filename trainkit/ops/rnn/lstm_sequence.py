@@ -121,23 +121,22 @@ def _lstm_sequence(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: An
     if fb:
         np.add(z[..., 2 * n:3 * n], dt.type(fb), out=z[..., 2 * n:3 * n])
     ci, cs, co, h = (np.empty((steps, rows, n), dt) for _ in range(4))
-    w_h = w[depth:]
+    # (h_prev w[D:])^T = w[D:]^T h_prev^T: OpenBLAS multiplies a few rows faster this way
+    w_ht = np.ascontiguousarray(w[depth:].T)
     cuts = row_chunks(rows)
-    rec = np.empty((rows, 4 * n), dt)
+    rec = [np.empty((4 * n, e - a), dt) for a, e in zip(cuts[:-1], cuts[1:])]
 
-    def run(lo: int, hi: int, chunked: bool) -> None:
-        """Steps 0..T-1 for rows lo:hi (all rows with per-chunk products if chunked)."""
+    def run(ks: list[int]) -> None:
+        """Steps 0..T-1 for the rows of chunks ``ks`` (consecutive)."""
+        lo, hi = cuts[ks[0]], cuts[ks[-1] + 1]
         for t in range(steps):
             c_prev = cs0[lo:hi] if t == 0 else cs[t - 1, lo:hi]
             h_prev = h0 if t == 0 else h[t - 1]
-            if chunked:
-                for a, e in zip(cuts[:-1], cuts[1:]):
-                    np.matmul(h_prev[a:e], w_h, out=rec[a:e])
-            else:
-                np.matmul(h_prev[lo:hi], w_h, out=rec[lo:hi])
-            zt = z[t, lo:hi]
-            zt += rec[lo:hi]
-            step_forward(zt, c_prev, peep, 0.0, clip, ci[t, lo:hi], cs[t, lo:hi],
+            for k in ks:
+                a, e = cuts[k], cuts[k + 1]
+                np.matmul(w_ht, h_prev[a:e].T, out=rec[k])
+                np.add(z[t, a:e], rec[k].T, out=z[t, a:e])
+            step_forward(z[t, lo:hi], c_prev, peep, 0.0, clip, ci[t, lo:hi], cs[t, lo:hi],
                          co[t, lo:hi], h[t, lo:hi])
 
     _run_chunks(run, cuts)
@@ -147,15 +146,16 @@ def _lstm_sequence(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: An
 
 
 def _run_chunks(run: Any, cuts: list[int]) -> None:
-    """``run(lo, hi, chunked)``: all rows in one pass (products still chunk by chunk)
-    with one kernel thread, else each chunk through all steps on the kernel threads."""
+    """``run(chunks)``: all chunks in one pass (each step's elementwise work on all rows,
+    products chunk by chunk) with one kernel thread, else each chunk through all steps
+    on the kernel threads."""
     chunks = len(cuts) - 1
     if chunks == 1 or parallel.kernel_threads() == 1:
-        run(0, cuts[-1], True)
+        run(list(range(chunks)))
         return
 
     def work(k: int, worker: int) -> None:
-        run(cuts[k], cuts[k + 1], False)
+        run([k])
 
     parallel.run(work, chunks)
 
@@ -203,8 +203,9 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
     a, bc = np.empty_like(cs), np.empty_like(cs)
     c = np.empty((steps, rows, 3, n), dt)
     mask = np.empty_like(cs) if clip > 0 else None
-    w_ht = w[depth:].T
+    w_h = w[depth:]
     cuts = row_chunks(rows)
+    dh_t = [np.empty((n, e - a), dt) for a, e in zip(cuts[:-1], cuts[1:])]
 
     def precompute(r: slice) -> None:
         """The factors that do not depend on the recurrence, for rows ``r``, all steps
@@ -229,7 +230,8 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
             np.abs(cs[:, r], out=t)
             np.less(t, dt.type(clip), out=mask[:, r])
 
-    def run(lo: int, hi: int, chunked: bool) -> None:
+    def run(ks: list[int]) -> None:
+        lo, hi = cuts[ks[0]], cuts[ks[-1] + 1]
         r = slice(lo, hi)
         precompute(r)
         dh_, dc_ = dh[r], dc[r]
@@ -252,11 +254,10 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
             if peep:
                 dc_ += g[:, :n] * peep[0]
                 dc_ += g[:, 2 * n:3 * n] * peep[1]
-            if chunked:
-                for lo2, hi2 in zip(cuts[:-1], cuts[1:]):
-                    np.matmul(dicfo[t, lo2:hi2], w_ht, out=dh[lo2:hi2])
-            else:
-                np.matmul(g, w_ht, out=dh_)
+            for k in ks:  # dh = dicfo w[D:]^T, as (w[D:] dicfo^T)^T (see the forward)
+                r0, r1 = cuts[k], cuts[k + 1]
+                np.matmul(w_h, dicfo[t, r0:r1].T, out=dh_t[k])
+                np.copyto(dh[r0:r1], dh_t[k].T)
 
     _run_chunks(run, cuts)
     xh = np.empty((steps, rows, depth + n), dt)
