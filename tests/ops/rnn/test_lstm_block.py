@@ -34,6 +34,8 @@ CELLS = {
                                                   activation=act),
     "basic_concat_state": lambda act: R.BasicLSTMCell(N, state_is_tuple=False,
                                                       activation=act),
+    "multi": lambda act: R.MultiRNNCell([R.BasicLSTMCell(N, activation=act),
+                                         R.LSTMCell(3, use_peepholes=True, activation=act)]),
 }
 
 
@@ -59,6 +61,8 @@ def _run(cell_name, fused, kind, dtype):
         grads = tk.gradients(loss, [x] + variables)
         types = {op.type for op in graph.get_operations()}
         assert bool({"LSTMBlock", "LSTMSequence"} & types) is fused
+        whole = fused and kind != "dynamic_lengths" and cell_name != "lstm_peep_clip_proj"
+        assert ("LSTMSequence" in types) is whole
         wrng = np.random.default_rng(5)  # the same weights for both graphs, by name
         assigns = [tk.assign(v, wrng.uniform(-0.5, 0.5, v.shape.as_list()))
                    for v in sorted(variables, key=lambda v: v.op.name)]
