@@ -104,17 +104,12 @@ def _while_grad(op: Operation, *grads: Tensor, needed: list | None = None) -> li
     return result
 
 
-_DISABLE_STACK = [False]
-
-
 def _one_product_later(g: Tensor, bframe: LoopFrame) -> bool:
     """Whether the per-iteration capture gradient ``g`` is a product ``a^T b`` built in
     the gradient frame whose operands are cheaper to keep per iteration (and multiply
     once after the loop, as one large product) than ``g`` is to sum: fewer elements per
     iteration in ``a`` and ``b`` than in ``g`` (static shapes)."""
     op = g.op
-    if _DISABLE_STACK[0]:
-        return False
     if (op.type != "MatMul" or not op.attrs["transpose_a"] or op.attrs["transpose_b"]
             or not bframe.contains(op) or op.cond_gates):
         return False
