@@ -290,7 +290,9 @@ CASES: dict[str, list[C]] = {
                        [(3, 2, 3), (2, 4), (2, 4), (7, 16), (16,)]),
                      C(lambda x, c, h, w, b, p, q, r: _lstm_seq(x, c, h, w, b, p, q, r,
                                                                 cell_clip=0.8),
-                       [(3, 2, 3), (2, 4), (2, 4), (7, 16), (16,), (4,), (4,), (4,)])],
+                       [(3, 2, 3), (2, 4), (2, 4), (7, 16), (16,), (4,), (4,), (4,)]),
+                     C(lambda x, c, h, w, b: _lstm_seq(x, c, h, w, b, lengths=[3, 1]),
+                       [(3, 2, 3), (2, 4), (2, 4), (7, 16), (16,)])],
     "While": [C(lambda x, w: tk.while_loop(lambda i, v: i < 3, lambda i, v: (
         i + 1, tk.tanh(v * w)), [0, x])[1], [(2, 3), (3,)])],
     "TensorArrayReadV3": [C(lambda x: _ta(x).read(1), [(2, 3)])],
@@ -310,10 +312,11 @@ def _lstm(x, c, h, w, b, *peep, cell_clip=None):
     return lstm_block(x, c, h, w, b, *peep, forget_bias=0.5, cell_clip=cell_clip)
 
 
-def _lstm_seq(x, c, h, w, b, *peep, cell_clip=None):
+def _lstm_seq(x, c, h, w, b, *peep, cell_clip=None, lengths=None):
     from trainkit.ops.rnn.lstm_sequence import lstm_sequence
 
-    return lstm_sequence(x, c, h, w, b, *peep, forget_bias=0.5, cell_clip=cell_clip)
+    return lstm_sequence(x, c, h, w, b, *peep, forget_bias=0.5, cell_clip=cell_clip,
+                         sequence_length=lengths)
 
 
 def _ta(x):

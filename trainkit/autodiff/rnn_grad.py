@@ -116,10 +116,10 @@ def _lstm_block_grad(op: Operation, *grads: Tensor) -> list:
 
 @registry.register_gradient("LSTMSequence")
 def _lstm_sequence_grad(op: Operation, *grads: Tensor) -> list:
-    gi, gcs, gf, go, gci, gco, gh, gcs_last, gh_last = grads
-    if not all(_is_zero(g) for g in (gi, gf, go, gci, gco)):
-        raise LookupError(f"LSTMSequence '{op.name}': only its cs and h outputs (and the "
-                          "final states) are differentiable.")
+    gi, gcs, gf, go, gci, gco, gh_state, gcs_last, gh_last, gh = grads
+    if not all(_is_zero(g) for g in (gi, gf, go, gci, gco, gh_state)):
+        raise LookupError(f"LSTMSequence '{op.name}': only its cs and output sequences "
+                          "and the final states are differentiable.")
     x, w = op.inputs[0], op.inputs[3]
     # a sequence gradient no one sent is a scalar 0 (the kernel skips it)
     gcs, gh = (array_ops.zeros([], g.dtype) if _is_zero(g) else g for g in (gcs, gh))
@@ -131,7 +131,8 @@ def _lstm_sequence_grad(op: Operation, *grads: Tensor) -> list:
     dx = math_ops.matmul(flat, _split_rows(w, x, axis=2)[0], transpose_b=True)
     x_grad = array_ops.reshape(dx, array_ops.shape(x))
     w_grad = math_ops.matmul(xh, flat, transpose_a=True)
-    return [x_grad, cs0_grad, h0_grad, w_grad, bias_add_grad(flat)] + out[4:]
+    lengths = [None] if op.attrs["has_lengths"] else []
+    return [x_grad, cs0_grad, h0_grad, w_grad, bias_add_grad(flat)] + out[4:] + lengths
 
 
 @registry.register_gradient("LSTMSequenceGrad")

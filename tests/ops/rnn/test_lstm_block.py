@@ -2,12 +2,13 @@
 cells built op by op.
 
 ``BasicLSTMCell`` and ``LSTMCell`` with the default ``tanh`` build one ``LSTMBlock`` op
-per step (one ``LSTMSequence`` for a whole ``static_rnn``/``dynamic_rnn`` without
-``sequence_length``); any other activation (here ``lambda x: tk.tanh(x)``, the same
-function) builds the equations op by op, which ``test_rnn_tf1_numbers.py`` checks
-against TF1. Per step, forward values agree bitwise (same operations in the same
-order); the sequence op splits each step's product in two (``x_t w[:D]`` for all steps
-at once), and gradients are regrouped: those agree to a tight tolerance.
+per step (one ``LSTMSequence`` for a whole ``static_rnn``/``dynamic_rnn``, with or
+without ``sequence_length``; per step with a projection); any other activation (here
+``lambda x: tk.tanh(x)``, the same function) builds the equations op by op, which
+``test_rnn_tf1_numbers.py`` checks against TF1. Per step, forward values agree bitwise
+(same operations in the same order); the sequence op splits each step's product in two
+(``x_t w[:D]`` for all steps at once), and gradients are regrouped: those agree to a
+tight tolerance.
 """
 
 from __future__ import annotations
@@ -47,8 +48,10 @@ def _run(cell_name, fused, kind, dtype):
         tk.set_random_seed(1)
         x = tk.constant(rng.normal(size=(B, T, D)), dtype)
         cell = CELLS[cell_name](None if fused else _unfused)
-        if kind == "static":
-            outs, state = tk.nn.static_rnn(cell, tk.unstack(x, axis=1), dtype=dtype)
+        if kind.startswith("static"):
+            lengths = [T, 2, 0] if kind == "static_lengths" else None
+            outs, state = tk.nn.static_rnn(cell, tk.unstack(x, axis=1), dtype=dtype,
+                                           sequence_length=lengths)
             out = tk.stack(outs, 1)
         elif kind == "dynamic":
             out, state = tk.nn.dynamic_rnn(cell, x, dtype=dtype)
@@ -61,7 +64,7 @@ def _run(cell_name, fused, kind, dtype):
         grads = tk.gradients(loss, [x] + variables)
         types = {op.type for op in graph.get_operations()}
         assert bool({"LSTMBlock", "LSTMSequence"} & types) is fused
-        whole = fused and kind != "dynamic_lengths" and cell_name != "lstm_peep_clip_proj"
+        whole = fused and cell_name != "lstm_peep_clip_proj"
         assert ("LSTMSequence" in types) is whole
         wrng = np.random.default_rng(5)  # the same weights for both graphs, by name
         assigns = [tk.assign(v, wrng.uniform(-0.5, 0.5, v.shape.as_list()))
@@ -73,7 +76,7 @@ def _run(cell_name, fused, kind, dtype):
     return [v.op.name for v in variables], got
 
 
-@pytest.mark.parametrize("kind", ["static", "dynamic", "dynamic_lengths"])
+@pytest.mark.parametrize("kind", ["static", "static_lengths", "dynamic", "dynamic_lengths"])
 @pytest.mark.parametrize("cell_name", sorted(CELLS))
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_fused_cell_matches_the_equations_op_by_op(cell_name, kind, dtype):
@@ -82,7 +85,7 @@ def test_fused_cell_matches_the_equations_op_by_op(cell_name, kind, dtype):
     names_u, (out_u, state_u, grads_u) = _run(cell_name, False, kind, dtype)
     assert names_f == names_u  # TF1's variable names either way
     rtol = 1e-12 if dtype is tk.float64 else 2e-5
-    if kind == "dynamic_lengths":  # one LSTMBlock per step: the same operations
+    if cell_name == "lstm_peep_clip_proj":  # one LSTMBlock per step: the same operations
         np.testing.assert_array_equal(out_f, out_u)
     np.testing.assert_allclose(out_f, out_u, rtol=rtol, atol=rtol)
     for a, b in zip(state_f, state_u):

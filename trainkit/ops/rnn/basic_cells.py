@@ -136,10 +136,12 @@ class BasicLSTMCell(RNNCell):
         # (a subclass that overrides call() keeps its own step)
         return self._activation is math_ops.tanh and type(self).call is BasicLSTMCell.call
 
-    def sequence_call(self, inputs: Any, state: Any) -> tuple[Any, Any]:
+    def sequence_call(self, inputs: Any, state: Any,
+                      sequence_length: Any = None) -> tuple[Any, Any]:
         c, h = split_lstm_state(state, self._state_is_tuple, self._num_units)
         _, hs, c_last, h_last = lstm_sequence(inputs, c, h, self._kernel, self._bias,
-                                              forget_bias=self._forget_bias)
+                                              forget_bias=self._forget_bias,
+                                              sequence_length=sequence_length)
         return hs, join_lstm_state(c_last, h_last, self._state_is_tuple)
 
 

@@ -145,20 +145,24 @@ class RNNCell:
 
     def fuses_sequences(self) -> bool:
         """Whether :meth:`call_sequence` runs a whole sequence as one op (``static_rnn``
-        and ``dynamic_rnn`` then use it when there is no ``sequence_length``)."""
+        and ``dynamic_rnn`` then use it)."""
         return False
 
-    def call_sequence(self, inputs: Any, state: Any) -> tuple[Any, Any]:
+    def call_sequence(self, inputs: Any, state: Any,
+                      sequence_length: Any = None) -> tuple[Any, Any]:
         """Runs the cell over the time-major ``inputs [T, B, D]`` in one op:
         ``(outputs [T, B, ...], final_state)``, with the variables and scopes ``T``
-        calls would use. Only for cells whose :meth:`fuses_sequences` is True."""
+        calls would use; with ``sequence_length`` (int32 ``[B]``) a row past its length
+        gets zero outputs and keeps its state. Only for cells whose
+        :meth:`fuses_sequences` is True."""
         def run() -> tuple[Any, Any]:
             x = conversion.convert_to_tensor(inputs)
             self._build_for(x, x.shape[1:])
-            return self.sequence_call(x, state)
+            return self.sequence_call(x, state, sequence_length)
         return self._scoped(None, run)
 
-    def sequence_call(self, inputs: Tensor, state: Any) -> tuple[Any, Any]:
+    def sequence_call(self, inputs: Tensor, state: Any,
+                      sequence_length: Any = None) -> tuple[Any, Any]:
         """The fused sequence (see :meth:`call_sequence`); cells that fuse define it."""
         raise NotImplementedError(f"{type(self).__name__} does not fuse sequences.")
 

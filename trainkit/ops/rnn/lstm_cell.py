@@ -141,13 +141,15 @@ class LSTMCell(RNNCell):
         return (self._activation is math_ops.tanh and self._num_proj is None
                 and type(self).call is LSTMCell.call)
 
-    def sequence_call(self, inputs: Any, state: Any) -> tuple[Any, Any]:
+    def sequence_call(self, inputs: Any, state: Any,
+                      sequence_length: Any = None) -> tuple[Any, Any]:
         c, m = split_lstm_state(state, self._state_is_tuple, self._num_units)
         peep = ((self._w_i_diag, self._w_f_diag, self._w_o_diag) if self._use_peepholes
                 else (None, None, None))
         _, ms, c_last, m_last = lstm_sequence(inputs, c, m, self._kernel, self._bias, *peep,
                                               forget_bias=self._forget_bias,
-                                              cell_clip=self._cell_clip)
+                                              cell_clip=self._cell_clip,
+                                              sequence_length=sequence_length)
         return ms, join_lstm_state(c_last, m_last, self._state_is_tuple)
 
     def _project(self, c: Any, m: Any) -> tuple[Any, Any]:

@@ -1,9 +1,10 @@
 """``LSTMSequence``: a whole LSTM sequence as one op (modelled on TF's ``BlockLSTM``).
 
 ``static_rnn`` and ``dynamic_rnn`` use it for a ``BasicLSTMCell`` or ``LSTMCell`` (tanh,
-no projection) without ``sequence_length``: the steps then run in one kernel call
-instead of one op (or one loop iteration) per step, with the same per-step arithmetic
-as ``LSTMBlock`` (``lstm_block.step_forward`` / ``step_backward``). What changes:
+no projection): the steps then run in one kernel call instead of one op (or one loop
+iteration) per step, with the same per-step arithmetic as ``LSTMBlock``
+(``lstm_block.step_forward``). With ``sequence_length`` a row past its length keeps its
+state and outputs zeros (per-step masks; its gradients pass through). What changes:
 
 * the input half of every step's product, ``x_t @ w[:D]``, is one large product over
   all steps before the recurrence (each step multiplies only ``h_prev @ w[D:]``);
@@ -47,8 +48,12 @@ from trainkit.ops.rnn.lstm_block import FLOATS, peephole_grads, step_forward
 
 def lstm_sequence(x: Any, cs0: Any, h0: Any, w: Any, b: Any, wci: Any = None,
                   wcf: Any = None, wco: Any = None, forget_bias: float = 1.0,
-                  cell_clip: float | None = None, name: str | None = None) -> list[Tensor]:
-    """An LSTM over the time-major ``x``; returns ``[cs, h, cs_last, h_last]``.
+                  cell_clip: float | None = None, sequence_length: Any = None,
+                  name: str | None = None) -> list[Tensor]:
+    """An LSTM over the time-major ``x``; returns ``[cs, outputs, cs_last, h_last]``.
+
+    With ``sequence_length`` (int32 ``[B]``), row ``b`` past step ``length[b]`` gets zero
+    outputs and keeps its state (TF1's ``static_rnn`` / ``dynamic_rnn`` semantics).
 
     Raises:
         TypeError: for mixed or non-float dtypes.
@@ -64,9 +69,32 @@ def lstm_sequence(x: Any, cs0: Any, h0: Any, w: Any, b: Any, wci: Any = None,
         raise TypeError(f"lstm_sequence: every input must have one float dtype, got "
                         f"{[t.dtype.name for t in ins]}.")
     attrs = {"forget_bias": float(forget_bias), "use_peephole": bool(peep),
-             "cell_clip": -1.0 if cell_clip is None else float(cell_clip)}
-    op = make_op("LSTMSequence", ins, [dtype] * 9, name=name or "LSTMSequence", attrs=attrs)
-    return [op.outputs[1], op.outputs[6], op.outputs[7], op.outputs[8]]
+             "cell_clip": -1.0 if cell_clip is None else float(cell_clip),
+             "has_lengths": sequence_length is not None}
+    if sequence_length is not None:
+        ins.append(conversion.convert_to_tensor(sequence_length))
+    op = make_op("LSTMSequence", ins, [dtype] * 10, name=name or "LSTMSequence", attrs=attrs)
+    return [op.outputs[1], op.outputs[9], op.outputs[7], op.outputs[8]]
+
+
+def _split_rest(attrs: dict, rest: tuple) -> tuple[tuple, Any]:
+    """``(peephole weights, lengths or None)`` from a kernel's trailing inputs."""
+    peep = tuple(rest[:3]) if attrs["use_peephole"] else ()
+    return peep, (rest[-1] if attrs["has_lengths"] else None)
+
+
+def _live(lengths: Any, steps: int, rows: int, dt: np.dtype) -> tuple[Any, Any]:
+    """``(live, dead)`` ``[T, B, 1]`` masks (1 where ``t < length``, as ``dt``; None
+    without lengths)."""
+    if lengths is None:
+        return None, None
+    lens = np.asarray(lengths).reshape(-1)
+    if lens.shape != (rows,):
+        raise errors.InvalidArgumentError(
+            None, None, f"LSTMSequence: sequence_length must have {rows} entries, got "
+                        f"{list(np.shape(lengths))}")
+    live = (np.arange(steps)[:, None] < lens[None, :]).astype(dt)[:, :, None]
+    return live, 1 - live
 
 
 @registry.register_shape("LSTMSequence")
@@ -83,7 +111,7 @@ def _shape(op: Operation) -> list[TensorShape]:
         raise ValueError(f"LSTMSequence '{op.name}': h0 must have {n} columns (no "
                          "projection), got {h0}.")
     seq = TensorShape([t, batch, n])
-    return [seq] * 7 + [TensorShape([batch, n])] * 2
+    return [seq] * 7 + [TensorShape([batch, n])] * 2 + [seq]
 
 
 def row_chunks(rows: int) -> list[int]:
@@ -108,8 +136,9 @@ def _check(x: np.ndarray, cs0: np.ndarray, h0: np.ndarray, w: np.ndarray,
 @registry.register_kernel("LSTMSequence")
 @quiet
 def _lstm_sequence(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: Any, b: Any,
-                   *peep: Any) -> tuple:
+                   *rest: Any) -> tuple:
     _check(x, cs0, h0, w, b)
+    peep, lengths = _split_rest(ctx.attrs, rest)
     steps, rows, depth = x.shape
     n = cs0.shape[1]
     dt = w.dtype
@@ -121,6 +150,9 @@ def _lstm_sequence(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: An
     if fb:
         np.add(z[..., 2 * n:3 * n], dt.type(fb), out=z[..., 2 * n:3 * n])
     ci, cs, co, h = (np.empty((steps, rows, n), dt) for _ in range(4))
+    live, dead = _live(lengths, steps, rows, dt)
+    dead_b = None if dead is None else dead.astype(bool)
+    out = h if live is None else np.empty_like(h)  # the outputs: zeros past the end
     # (h_prev w[D:])^T = w[D:]^T h_prev^T: OpenBLAS multiplies a few rows faster this way
     w_ht = np.ascontiguousarray(w[depth:].T)
     cuts = row_chunks(rows)
@@ -138,11 +170,17 @@ def _lstm_sequence(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: An
                 np.add(z[t, a:e], rec[k].T, out=z[t, a:e])
             step_forward(z[t, lo:hi], c_prev, peep, 0.0, clip, ci[t, lo:hi], cs[t, lo:hi],
                          co[t, lo:hi], h[t, lo:hi])
+            if live is not None:  # past its length a row keeps its state
+                keep = dead_b[t, lo:hi]
+                np.copyto(cs[t, lo:hi], c_prev, where=keep)
+                np.copyto(h[t, lo:hi], h_prev[lo:hi], where=keep)
+                np.multiply(h[t, lo:hi], live[t, lo:hi], out=out[t, lo:hi])
 
     _run_chunks(run, cuts)
     last_c = cs0.copy() if steps == 0 else cs[-1]
     last_h = h0.copy() if steps == 0 else h[-1]
-    return (z[..., :n], cs, z[..., 2 * n:3 * n], z[..., 3 * n:], ci, co, h, last_c, last_h)
+    return (z[..., :n], cs, z[..., 2 * n:3 * n], z[..., 3 * n:], ci, co, h, last_c, last_h,
+            out)
 
 
 def _run_chunks(run: Any, cuts: list[int]) -> None:
@@ -167,7 +205,7 @@ def lstm_sequence_grad(op: Operation, cs_grad: Tensor, h_grad: Tensor, cs_last_g
     x, cs0, h0, w = op.inputs[:4]
     i, cs, f, o, ci, co, h = op.outputs[:7]
     ins = [x, cs0, h0, w, i, cs, f, o, ci, co, h, cs_grad, h_grad, cs_last_grad,
-           h_last_grad] + list(op.inputs[5:8])
+           h_last_grad] + list(op.inputs[5:])
     t, batch = (x.shape[0], x.shape[1]) if x.shape.ndims else (None, None)
     n = cs0.shape[1] if cs0.shape.ndims else None
     d = x.shape[2] if x.shape.ndims else None
@@ -186,13 +224,17 @@ def lstm_sequence_grad(op: Operation, cs_grad: Tensor, h_grad: Tensor, cs_last_g
 def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: Any,
                         i: Any, cs: Any, f: Any, o: Any, ci: Any, co: Any, h: Any,
                         cs_grad: Any, h_grad: Any, cs_last_grad: Any, h_last_grad: Any,
-                        *peep: Any) -> tuple:
+                        *rest: Any) -> tuple:
+    """``h_grad`` is the gradient of the outputs (zeros past a row's length)."""
+    peep, lengths = _split_rest(ctx.attrs, rest)
     steps, rows, depth = x.shape
     n = cs0.shape[1]
     dt = cs0.dtype
     one = dt.type(1)
     clip = ctx.attrs["cell_clip"]
     dicfo = np.empty((steps, rows, 4 * n), dt)
+    live, dead = _live(lengths, steps, rows, dt)
+    live_b = None if live is None else live.astype(bool)
     dc = np.array(np.broadcast_to(cs_last_grad, cs0.shape), dt)  # d cs_t (steps after t)
     dh = np.array(np.broadcast_to(h_last_grad, cs0.shape), dt)
     cs_prev = np.empty_like(cs)
@@ -237,7 +279,7 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
         dh_, dc_ = dh[r], dc[r]
         for t in range(steps - 1, -1, -1):
             if h_grad.ndim:
-                dh_ += h_grad[t, r]
+                dh_ += h_grad[t, r] if live is None else h_grad[t, r] * live[t, r]
             if cs_grad.ndim:
                 dc_ += cs_grad[t, r]
             g = dicfo[t, r]
@@ -250,7 +292,12 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
             if mask is not None:
                 dcs *= mask[t, r]
             np.multiply(dcs[:, None, :], c[t, r], out=g.reshape(hi - lo, 4, n)[:, :3])
-            np.multiply(dcs, f[t, r], out=dc_)
+            if live is None:
+                np.multiply(dcs, f[t, r], out=dc_)
+            else:  # a row past its length passed its state through: so do the gradients
+                g *= live[t, r]
+                np.copyto(dc_, dcs * f[t, r], where=live_b[t, r])
+                keep_h = dh_ * dead[t, r]
             if peep:
                 dc_ += g[:, :n] * peep[0]
                 dc_ += g[:, 2 * n:3 * n] * peep[1]
@@ -258,6 +305,8 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
                 r0, r1 = cuts[k], cuts[k + 1]
                 np.matmul(w_h, dicfo[t, r0:r1].T, out=dh_t[k])
                 np.copyto(dh[r0:r1], dh_t[k].T)
+            if live is not None:
+                dh_ += keep_h
 
     _run_chunks(run, cuts)
     xh = np.empty((steps, rows, depth + n), dt)

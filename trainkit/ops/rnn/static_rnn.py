@@ -102,7 +102,7 @@ def static_rnn(cell: Any, inputs: Any, initial_state: Any = None, dtype: Any = N
             lengths = _seq_length(sequence_length)
             out_dtype = nest.flatten(state)[0].dtype
             zero_output = _zeros_struct(cell.output_size, batch_size, out_dtype)
-        fused = _fused_sequence(cell, xs, state) if lengths is None else None
+        fused = _fused_sequence(cell, xs, state, lengths)
         if fused is not None:
             return fused
         for t, x in enumerate(xs):
@@ -118,7 +118,8 @@ def static_rnn(cell: Any, inputs: Any, initial_state: Any = None, dtype: Any = N
     return outputs, state
 
 
-def _fused_sequence(cell: Any, xs: list, state: Any) -> tuple[list, Any] | None:
+def _fused_sequence(cell: Any, xs: list, state: Any,
+                    lengths: Tensor | None) -> tuple[list, Any] | None:
     """``(outputs, state)`` from the cell's one-op sequence (``call_sequence``) when it
     has one and the steps are plain tensors of one known shape; else None."""
     fuses = getattr(cell, "fuses_sequences", None)
@@ -128,7 +129,7 @@ def _fused_sequence(cell: Any, xs: list, state: Any) -> tuple[list, Any] | None:
     if any(t is None for t in ts) or not ts[0].shape.is_fully_defined() \
             or any(t.shape != ts[0].shape or t.dtype != ts[0].dtype for t in ts):
         return None
-    outs, state = cell.call_sequence(array_ops.stack(xs), state)
+    outs, state = cell.call_sequence(array_ops.stack(xs), state, lengths)
     return array_ops.unstack(outs, num=len(xs)), state
 
 

@@ -117,7 +117,8 @@ class MultiRNNCell(RNNCell):
         return (self._state_is_tuple and type(self).call is MultiRNNCell.call
                 and all(getattr(c, "fuses_sequences", lambda: False)() for c in self._cells))
 
-    def sequence_call(self, inputs: Any, state: Any) -> tuple[Any, Any]:
+    def sequence_call(self, inputs: Any, state: Any,
+                      sequence_length: Any = None) -> tuple[Any, Any]:
         if not nest.is_nested(state) or len(state) != len(self._cells):
             raise ValueError(f"Expected state to be a tuple of length {len(self._cells)}, "
                              f"but received: {state!r}")
@@ -125,7 +126,7 @@ class MultiRNNCell(RNNCell):
         new_states = []
         for k, cell in enumerate(self._cells):
             with vs.variable_scope(f"cell_{k}"):
-                cur, new = cell.call_sequence(cur, state[k])
+                cur, new = cell.call_sequence(cur, state[k], sequence_length)
                 new_states.append(new)
         return cur, tuple(new_states)
 
