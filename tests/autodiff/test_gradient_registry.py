@@ -272,6 +272,27 @@ CASES: dict[str, list[C]] = {
     "ReverseV2": [C(lambda x: tk.reverse(x, [1]) * x, [(2, 3)])],
     "ReverseSequence": [C(lambda x: tk.reverse_sequence(x, [2, 3], seq_axis=1,
                                                         batch_axis=0) * x, [(2, 3)])],
+    # the fused LSTM step (more in tests/ops/rnn/test_lstm_block.py)
+    "LSTMBlock": [C(lambda x, c, h, w, b: _lstm(x, c, h, w, b)[1::5],
+                    [(2, 3), (2, 4), (2, 4), (7, 16), (16,)]),
+                  C(lambda x, c, h, w, b, p, q, r: _lstm(x, c, h, w, b, p, q, r,
+                                                         cell_clip=0.8)[1::5],
+                    [(2, 3), (2, 4), (2, 4), (7, 16), (16,), (4,), (4,), (4,)]),
+                  C(lambda x, c, h, w, b: _lstm(x, c, h, w, b),  # all seven outputs
+                    [(2, 3), (2, 4), (2, 4), (7, 16), (16,)])],
+    "LSTMBlockGrad": [C(lambda x, c, h, w, b, gc, gh: tk.gradients(
+        _lstm(x, c, h, w, b)[1::5], [c, w], grad_ys=[gc, gh]),
+        [(2, 3), (2, 4), (2, 4), (7, 16), (16,), (2, 4), (2, 4)]),
+        C(lambda x, c, h, w, b, p, q, r, gh: tk.gradients(
+            _lstm(x, c, h, w, b, p, q, r, cell_clip=0.8)[6], [c, p, q, r], grad_ys=gh),
+          [(2, 3), (2, 4), (2, 4), (7, 16), (16,), (4,), (4,), (4,), (2, 4)])],
+    "LSTMSequence": [C(lambda x, c, h, w, b: _lstm_seq(x, c, h, w, b),
+                       [(3, 2, 3), (2, 4), (2, 4), (7, 16), (16,)]),
+                     C(lambda x, c, h, w, b, p, q, r: _lstm_seq(x, c, h, w, b, p, q, r,
+                                                                cell_clip=0.8),
+                       [(3, 2, 3), (2, 4), (2, 4), (7, 16), (16,), (4,), (4,), (4,)]),
+                     C(lambda x, c, h, w, b: _lstm_seq(x, c, h, w, b, lengths=[3, 1]),
+                       [(3, 2, 3), (2, 4), (2, 4), (7, 16), (16,)])],
     "While": [C(lambda x, w: tk.while_loop(lambda i, v: i < 3, lambda i, v: (
         i + 1, tk.tanh(v * w)), [0, x])[1], [(2, 3), (3,)])],
     "TensorArrayReadV3": [C(lambda x: _ta(x).read(1), [(2, 3)])],
@@ -283,6 +304,19 @@ CASES: dict[str, list[C]] = {
     "TensorArraySplitV3": [C(lambda x: tk.TensorArray(tk.float64, size=2).split(
         x, [1, 2]).concat(), [(3,)])],
 }
+
+
+def _lstm(x, c, h, w, b, *peep, cell_clip=None):
+    from trainkit.ops.rnn.lstm_block import lstm_block
+
+    return lstm_block(x, c, h, w, b, *peep, forget_bias=0.5, cell_clip=cell_clip)
+
+
+def _lstm_seq(x, c, h, w, b, *peep, cell_clip=None, lengths=None):
+    from trainkit.ops.rnn.lstm_sequence import lstm_sequence
+
+    return lstm_sequence(x, c, h, w, b, *peep, forget_bias=0.5, cell_clip=cell_clip,
+                         sequence_length=lengths)
 
 
 def _ta(x):
@@ -347,7 +381,9 @@ def _check_case(op_type: str, case: C, index: int) -> None:
 
 # Rules that raise a clear error by design (tested where the op lives).
 REFUSING = {"WhileGrad": "second-order gradients through while loops "
-                         "(tests/autodiff/test_while_grad.py)"}
+                         "(tests/autodiff/test_while_grad.py)",
+            "LSTMSequenceGrad": "second-order gradients through a fused LSTM sequence "
+                                "(tests/ops/rnn/test_lstm_sequence.py)"}
 
 
 @pytest.mark.parametrize("op_type", _differentiable_types())

@@ -179,3 +179,48 @@ def test_rule_returning_wrong_count_is_reported():
         registry.register_gradient("_TestBadArityGrad")(lambda op, grad: [grad, grad])
     with pytest.raises(ValueError, match="returned 2 gradients for operation 'Identity'"):
         gradients(y, [x])
+
+
+def test_weight_used_by_many_small_products_gets_one_product():
+    """sum_k x_k^T g_k (a weight shared by time steps) is built as one MatMul of
+    concatenations, where that moves less data than per-step products and an AddN."""
+    rng = np.random.default_rng(7)
+    xs_np = [rng.normal(size=(2, 6)) for _ in range(5)]
+    w_np = rng.normal(size=(6, 8))
+    w = tk.constant(w_np)
+    xs = [tk.constant(v) for v in xs_np]
+    y = tk.add_n([tk.reduce_sum(tk.sin(tk.matmul(x, w))) for x in xs])
+    (g,) = gradients(y, [w])
+    assert g.op.type == "MatMul" and g.op.attrs["transpose_a"]
+    want = sum(x.T @ np.cos(x @ w_np) for x in xs_np)
+    np.testing.assert_allclose(_run(g), want, rtol=1e-12)
+
+
+def test_large_batch_products_keep_the_add_n():
+    """Two products whose inputs are larger than the weight: concatenating them would
+    copy more than the AddN adds, so the sum stays an AddN."""
+    rng = np.random.default_rng(8)
+    w_np = rng.normal(size=(3, 2))
+    w = tk.constant(w_np)
+    xs_np = [rng.normal(size=(50, 3)) for _ in range(2)]
+    y = tk.add_n([tk.reduce_sum(tk.matmul(tk.constant(x), w)) for x in xs_np])
+    (g,) = gradients(y, [w])
+    assert g.op.type == "AddN"
+    np.testing.assert_allclose(_run(g), sum(x.T @ np.ones((50, 2)) for x in xs_np))
+
+
+def test_weight_and_bias_of_many_steps_share_one_concatenation():
+    """A dense layer applied at 4 steps: the weight gradient is one product, the bias
+    gradient one column sum, and both read the same concatenated step gradients."""
+    rng = np.random.default_rng(9)
+    w_np, b_np = rng.normal(size=(5, 7)), rng.normal(size=7)
+    w, b = tk.constant(w_np), tk.constant(b_np)
+    xs_np = [rng.normal(size=(2, 5)) for _ in range(4)]
+    y = tk.add_n([tk.reduce_sum(tk.tanh(tk.nn.bias_add(tk.matmul(tk.constant(x), w), b)))
+                  for x in xs_np])
+    gw, gb = gradients(y, [w, b])
+    assert gw.op.type == "MatMul" and gb.op.type == "BiasAddGrad"
+    assert gb.op.inputs[0] is gw.op.inputs[1]  # the shared concat of the step gradients
+    dz = [1 - np.tanh(x @ w_np + b_np) ** 2 for x in xs_np]
+    np.testing.assert_allclose(_run(gw), sum(x.T @ d for x, d in zip(xs_np, dz)), rtol=1e-12)
+    np.testing.assert_allclose(_run(gb), sum(d.sum(0) for d in dz), rtol=1e-12)

@@ -169,3 +169,26 @@ def test_second_order_gradient_through_a_loop_is_a_clear_error():
     (g,) = tk.gradients(y, x)
     with pytest.raises(LookupError, match="Second-order gradients through while loops"):
         tk.gradients(g, x)
+
+
+def test_weight_gradient_summed_as_one_product_after_the_loop():
+    """A captured weight wider than the rows it multiplies: its per-iteration gradient
+    h^T g is summed as one product of the stacked operands after the loop (the
+    ``WhileGrad`` op returns them); values as unrolled, and zeros for no iteration."""
+    rng = np.random.default_rng(5)
+    xv, wv = rng.normal(size=(2, 6)), 0.4 * rng.normal(size=(6, 6))
+    x = tk.placeholder(tk.float64, [2, 6])
+    w = tk.placeholder(tk.float64, [6, 6])
+    n = tk.placeholder(tk.int32, [])
+
+    def body(i, h):
+        return i + 1, tk.tanh(tk.matmul(h, w) + x)
+
+    yl = tk.while_loop(lambda i, h: i < n, body, [0, x])[1]
+    (gw,) = tk.gradients(tk.reduce_sum(yl * yl), [w])
+    assert gw.op.type == "MatMul"  # after the loop, not summed inside it
+    (gu,) = tk.gradients(tk.reduce_sum(_rnn_unrolled(x, w, 3) ** 2), [w])
+    with tk.Session() as sess:
+        got, want = sess.run([gw, gu], {x: xv, w: wv, n: 3})
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+        np.testing.assert_array_equal(sess.run(gw, {x: xv, w: wv, n: 0}), np.zeros((6, 6)))

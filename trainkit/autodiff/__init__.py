@@ -10,6 +10,7 @@ from trainkit.autodiff import (  # noqa: F401 - importing them registers the rul
     array_grad,
     math_grad,
     nn_grad,
+    rnn_grad,
     tensor_array_grad,
     top_k_grad,
     while_grad,

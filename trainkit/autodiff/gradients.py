@@ -34,7 +34,8 @@ class UnconnectedGradients:
 
 
 class AggregationMethod:
-    """Accepted for compatibility: every method sums with a single ``AddN``."""
+    """Accepted for compatibility: every method sums with a single ``AddN`` (or one
+    product, for a sum of ``MatMul`` products, see ``_one_product``)."""
 
     ADD_N = 0
     DEFAULT = ADD_N
@@ -83,6 +84,20 @@ class _Accumulator:
 
     def __init__(self) -> None:
         self._parts: dict[Tensor, list[Tensor]] = {}
+        self._rows: dict[tuple, Tensor] = {}
+
+    def rows(self, ts: list[Tensor]) -> Tensor:
+        """``concat(ts, 0)``, built once per list (and gating) within one ``gradients``
+        call: the weight and the bias gradient of an RNN cell share the per-step
+        ``dicfo`` concatenation."""
+        from trainkit.ops import array_ops
+
+        graph = ts[0].graph
+        key = (tuple(ts), graph.cond_gates, graph.loop_frame)
+        c = self._rows.get(key)
+        if c is None:
+            c = self._rows[key] = array_ops.concat(ts, 0)
+        return c
 
     def add(self, t: Tensor, g: Tensor) -> None:
         self._parts.setdefault(t, []).append(g)
@@ -104,10 +119,58 @@ class _Accumulator:
                 self._parts[t] = [summed]
                 return summed
             parts = [conversion.convert_to_tensor(p) for p in parts]
-            summed = math_ops.add_n(parts, name=_agg_name(t))
+            summed = _one_product(parts, t, self)
+            if summed is None:
+                summed = _one_bias_sum(parts, t, self)
+            if summed is None:
+                summed = math_ops.add_n(parts, name=_agg_name(t))
             self._parts[t] = [summed]
             return summed
         return parts[0]
+
+
+def _one_product(parts: list[Tensor], t: Tensor, acc: _Accumulator) -> Tensor | None:
+    """``concat(a_k)^T @ concat(b_k)`` for parts that are all products ``a_k^T @ b_k``
+    (``MatMul`` with ``transpose_a``): the weight gradient of a matrix used at many time
+    steps (``static_rnn``) becomes one large product instead of one product and one
+    addition per step. Only where the copies into the concatenations move fewer
+    elements than the per-part results and their sum would (known static shapes)."""
+    from trainkit.ops import math_ops
+
+    ops = [p.op for p in parts]
+    first = ops[0]
+    if any(op.type != "MatMul" or not op.attrs["transpose_a"] or op.attrs["transpose_b"]
+           or op.cond_gates != first.cond_gates or op.graph is not first.graph
+           for op in ops):
+        return None
+    try:
+        k, n = t.shape.as_list() if t.shape.ndims == 2 else (None, None)
+        rows = sum(op.inputs[0].shape.as_list()[0] for op in ops)
+    except (TypeError, ValueError):
+        return None
+    if k is None or n is None or rows * (k + n) > (len(ops) - 1) * k * n:
+        return None
+    with first.graph.name_scope(_agg_name(t).replace("AddN", "MatMulSum")):
+        a = acc.rows([op.inputs[0] for op in ops])
+        b = acc.rows([op.inputs[1] for op in ops])
+        return math_ops.matmul(a, b, transpose_a=True)
+
+
+def _one_bias_sum(parts: list[Tensor], t: Tensor, acc: _Accumulator) -> Tensor | None:
+    """``BiasAddGrad(concat(g_k))`` for parts that are all ``BiasAddGrad(g_k)`` of
+    matrices (a bias used at many time steps): one column sum instead of one per step
+    plus an ``AddN`` (the concatenation is shared with the weight's, ``_one_product``)."""
+    from trainkit.ops.nn_activations import bias_add_grad
+
+    ops = [p.op for p in parts]
+    first = ops[0]
+    if len(ops) < 3 or any(
+            op.type != "BiasAddGrad" or op.attrs["data_format"] != "NHWC"
+            or op.inputs[0].shape.ndims != 2 or op.cond_gates != first.cond_gates
+            or op.graph is not first.graph for op in ops):
+        return None
+    with first.graph.name_scope(_agg_name(t).replace("AddN", "BiasSum")):
+        return bias_add_grad(acc.rows([op.inputs[0] for op in ops]))
 
 
 def _agg_name(t: Tensor) -> str:
@@ -123,8 +186,11 @@ def _check_grad_shape(op: Operation, t: Tensor, g: Tensor) -> None:
             f"shape: {t.shape}. Calculated input gradient shape: {g.shape}")
 
 
-def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
-    """Applies the rule of ``op`` to its summed output gradients."""
+def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor],
+                 needs: Callable[[Tensor], bool] = lambda t: True) -> None:
+    """Applies the rule of ``op`` to its summed output gradients. A rule marked
+    ``takes_needed = True`` also gets ``needed``: per input, whether any ``x`` can be
+    reached through it (it may skip building the others' gradients)."""
     if not any(acc.has(o) and o not in stops for o in op.outputs):
         return
     fn = _gradient_function(op)
@@ -144,7 +210,10 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor]) -> None:
                                                                False):
                 g = conversion.convert_to_tensor(g)  # rules see dense gradients by default
             out_grads.append(g)
-        in_grads = fn(op, *out_grads)
+        if getattr(fn, "takes_needed", False):
+            in_grads = fn(op, *out_grads, needed=[needs(t) for t in op.inputs])
+        else:
+            in_grads = fn(op, *out_grads)
         in_grads = _as_list(in_grads) if not isinstance(in_grads, Tensor) else [in_grads]
         if len(in_grads) != len(op.inputs):
             raise ValueError(
@@ -226,8 +295,13 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str | None = "gradien
         for i, (y, gy) in enumerate(zip(ys_l, gys)):
             acc.add(y, _grad_y(y, gy, i))
         between = topo.ops_between(xs_l, ys_l, stops)
+        xset = set(xs_l)
+
+        def needs(t: Tensor) -> bool:
+            return t in xset or t.op in between and t not in stops
+
         for op in topo.topological_order(between, reverse=True):
-            _backprop_op(op, acc, stops)
+            _backprop_op(op, acc, stops, needs)
         result: list[Tensor | None] = []
         for x in xs_l:
             g = acc.total(x)

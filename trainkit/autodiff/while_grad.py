@@ -11,7 +11,12 @@ forward values (``x`` in ``d(x*x) = 2x dx``): those forward tensors are added to
 forward frame's ``saved`` list, so the forward ``While`` keeps their value from every
 iteration, and the ``WhileGrad`` op feeds iteration ``i``'s values while it runs the
 backward steps for ``i = n-1 .. 0``. ``dv`` flows from step to step; the ``dc_i`` are
-summed over the iterations. Only floating loop variables and captures get gradients.
+summed over the iterations, except a ``dc_i`` that is a product ``a_i^T b_i`` (a weight
+of an RNN cell, whose per-iteration gradient is larger than its operands): the loop
+then returns the ``a_i`` and ``b_i`` concatenated and one ``MatMul`` after it sums.
+Only floating loop variables and captures get gradients, and only captures through
+which the walker can reach one of its ``xs`` (``needed``; a placeholder's input
+TensorArray gets none).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Any
 from trainkit.framework import conversion, registry
 from trainkit.framework.loop_frame import LoopFrame
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.ops import array_ops
+from trainkit.ops import array_ops, math_ops
 from trainkit.ops.op_util import make_op
 
 
@@ -32,7 +37,7 @@ def _dense(g: Any) -> Tensor | None:
 
 
 @registry.register_gradient("While")
-def _while_grad(op: Operation, *grads: Tensor) -> list:
+def _while_grad(op: Operation, *grads: Tensor, needed: list | None = None) -> list:
     from trainkit.autodiff.gradients import gradients
 
     frame: LoopFrame = op.attrs["frame"]
@@ -43,7 +48,8 @@ def _while_grad(op: Operation, *grads: Tensor) -> list:
         return result
     dv = [k for k in range(n) if frame.loop_vars[k].dtype.is_floating]
     dc = [j for j in range(ncap) if frame.captures[j].dtype.is_floating
-          and frame.captures[j].op not in frame.hoisted]
+          and frame.captures[j].op not in frame.hoisted
+          and (needed is None or needed[n + j])]  # (no gradient ops for the others)
     if not dv:
         return result
     graph = op.graph
@@ -65,24 +71,56 @@ def _while_grad(op: Operation, *grads: Tensor) -> list:
     bframe.loop_vars = gph
     bframe.outputs = outs[:len(dv)]
     bframe.accumulated = outs[len(dv):]
+    products = {pos: g for pos, g in enumerate(bframe.accumulated)
+                if _one_product_later(g, bframe)}
+    bframe.accumulated = [g for pos, g in enumerate(bframe.accumulated)
+                          if pos not in products]
+    for g in products.values():
+        bframe.stacked += list(g.op.inputs[:2])
     bframe.hoist_constants()
     external = bframe.external_inputs()
     bframe.fed_saved = [t for t in external if frame.contains(t)]
     bframe.captures = [t for t in external if not frame.contains(t)]
     frame.save(bframe.fed_saved)
-    like = [frame.captures[j] for j in dc]
+    summed = [j for pos, j in enumerate(dc) if pos not in products]
+    like = [frame.captures[j] for j in summed]
     inputs = [op.outputs[n]] + [grads[k] for k in dv] + bframe.captures + like
     gop = make_op("WhileGrad", inputs, [frame.loop_vars[k].dtype for k in dv]
-                  + [frame.captures[j].dtype for j in dc], name="WhileGrad",
+                  + [frame.captures[j].dtype for j in summed]
+                  + [t.dtype for t in bframe.stacked], name="WhileGrad",
                   attrs={"frame": bframe},
                   shapes=[op.inputs[k].shape for k in dv]
-                  + [frame.captures[j].shape for j in dc])
+                  + [frame.captures[j].shape for j in summed]
+                  + [[None] + t.shape.as_list()[1:] for t in bframe.stacked])
     bframe.move_external_control_inputs(gop)
     for pos, k in enumerate(dv):
         result[k] = gop.outputs[pos]
-    for pos, j in enumerate(dc):
+    for pos, j in enumerate(summed):
         result[n + j] = gop.outputs[len(dv) + pos]
+    stacked = iter(gop.outputs[len(dv) + len(summed):])
+    for pos, j in enumerate(dc):
+        if pos in products:  # sum_i a_i^T b_i as one product of the stacked a_i, b_i
+            result[n + j] = math_ops.matmul(next(stacked), next(stacked), transpose_a=True)
     return result
+
+
+def _one_product_later(g: Tensor, bframe: LoopFrame) -> bool:
+    """Whether the per-iteration capture gradient ``g`` is a product ``a^T b`` built in
+    the gradient frame whose operands are cheaper to keep per iteration (and multiply
+    once after the loop, as one large product) than ``g`` is to sum: fewer elements per
+    iteration in ``a`` and ``b`` than in ``g`` (static shapes)."""
+    op = g.op
+    if (op.type != "MatMul" or not op.attrs["transpose_a"] or op.attrs["transpose_b"]
+            or not bframe.contains(op) or op.cond_gates):
+        return False
+    a, b = op.inputs[0].shape, op.inputs[1].shape
+    if a.ndims != 2 or b.ndims != 2 or None in a.as_list() + b.as_list():
+        return False
+    rows, k = a.as_list()
+    return rows * (k + b[1]) < k * b[1]
+
+
+_while_grad.takes_needed = True  # type: ignore[attr-defined]
 
 
 @registry.register_gradient("WhileGrad")

@@ -13,7 +13,8 @@ no Python executor re-entry per op.
 
 ``WhileGrad`` runs a gradient frame backwards over the iterations a ``While`` recorded:
 per iteration it feeds the incoming gradients and the saved forward values and sums the
-gradients of the captures.
+gradients of the captures (or, for the frame's ``stacked`` tensors, keeps every
+iteration's value and returns them concatenated).
 
 The kernels are registered here, in the client, because running a body is the
 executor's business; ops only build the frames (the client never imports ops).
@@ -37,7 +38,7 @@ class SubPlan:
 
     __slots__ = ("version", "nslots", "cond_steps", "body_steps", "op_of_step",
                  "var_slots", "cap_slots", "pred_slot", "out_slots", "saved_slots",
-                 "fed_slots", "acc_slots", "var_pos")
+                 "fed_slots", "acc_slots", "stack_slots", "var_pos")
 
     def error(self, step: Any, e: BaseException) -> BaseException:
         """The ``OpError`` naming the op (inside the loop) whose ``step`` raised ``e``."""
@@ -54,7 +55,7 @@ def _compile(frame: LoopFrame, state: Any, session: Any) -> SubPlan:
     if forward:
         fetches += [frame.pred] + list(frame.saved)
     else:
-        fetches += list(frame.accumulated)
+        fetches += list(frame.accumulated) + list(frame.stacked)
     # a tensor both fed and fetched keeps its slot; feed each tensor once
     uniq: list[Tensor] = []
     for t in feeds:
@@ -80,6 +81,7 @@ def _compile(frame: LoopFrame, state: Any, session: Any) -> SubPlan:
     sp.pred_slot = slot[frame.pred] if forward else -1
     sp.saved_slots = [slot[t] for t in frame.saved] if forward else []
     sp.acc_slots = [slot[t] for t in frame.accumulated]
+    sp.stack_slots = [slot[t] for t in frame.stacked]
     if not forward:
         saved = frame.forward.saved
         sp.fed_slots = [slot[t] for t in fed_saved]
@@ -148,6 +150,14 @@ def _accumulate(acc: list, j: int, g: Any) -> None:
         acc[j] = a + g
 
 
+def _stacked(values: list, t: Tensor) -> np.ndarray:
+    """The per-iteration ``values`` of ``t`` concatenated along axis 0 (an empty
+    ``[0, ...]`` array of ``t``'s static shape when the loop ran no iteration)."""
+    if values:
+        return np.concatenate(values, 0)
+    return np.zeros([0] + t.shape.as_list()[1:], t.dtype.np_dtype)
+
+
 @registry.register_kernel("WhileGrad", stateful=True)
 def _while_grad_kernel(ctx: registry.KernelContext, history: Any, *inputs: Any) -> list:
     frame: LoopFrame = ctx.attrs["frame"]
@@ -166,6 +176,7 @@ def _while_grad_kernel(ctx: registry.KernelContext, history: Any, *inputs: Any) 
     like = inputs[nv + ncap:]  # forward values shaping zero gradients of captures
     cur = list(inputs[:nv])
     acc: list = [None] * len(sp.acc_slots)
+    stacks: list[list] = [[] for _ in sp.stack_slots]
     var_slots, out_slots, fed_slots, var_pos = (sp.var_slots, sp.out_slots, sp.fed_slots,
                                                 sp.var_pos)
     steps = sp.body_steps
@@ -183,11 +194,13 @@ def _while_grad_kernel(ctx: registry.KernelContext, history: Any, *inputs: Any) 
             cur = [vals[s] for s in out_slots]
             for j, s in enumerate(sp.acc_slots):
                 _accumulate(acc, j, vals[s])
+            for lst, s in zip(stacks, sp.stack_slots):
+                lst.append(vals[s])
     except BaseException as e:
         raise sp.error(step, e) from e
     caps = [np.zeros(np.shape(x), getattr(x, "dtype", np.float32)) if a is None else a
             for a, x in zip(acc, like)]
-    out = cur + caps
+    out = cur + caps + [_stacked(lst, t) for lst, t in zip(stacks, frame.stacked)]
     return out[0] if len(out) == 1 else out
 
 

@@ -22,6 +22,7 @@ from trainkit import nest
 from trainkit.client import (
     executor,
     loop_plan,  # noqa: F401 - registers the While kernels
+    malloc_tuning,
     threads,
 )
 from trainkit.client import feeds as _feeds
@@ -90,6 +91,7 @@ class BaseSession:
         # environment asks); TF's 0 means "the runtime chooses".
         self._threads = threads.configure(
             getattr(config, "intra_op_parallelism_threads", 0) or None)
+        malloc_tuning.configure()  # freed memory stays for the next step (opt-out: env)
         self._closed = False
         self._state = SessionState()
         self._cache: dict[Any, _Compiled] = {}

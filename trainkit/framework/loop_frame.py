@@ -53,6 +53,10 @@ class LoopFrame:
         fed_saved: for a gradient frame, the forward tensors it reads (from the history).
         accumulated: for a gradient frame, per-iteration results summed over iterations
             (gradients with respect to the forward loop's captures).
+        stacked: for a gradient frame, per-iteration results concatenated along axis 0
+            over the iterations (in the order they run, last iteration first): the
+            operands ``a_i, b_i`` of a capture gradient ``sum_i a_i^T b_i`` computed
+            after the loop as one product.
         hoisted: constant-only ops moved out of the frame (their values need no
             gradient: they depend on nothing).
     """
@@ -72,6 +76,7 @@ class LoopFrame:
         self.forward: LoopFrame | None = None
         self.fed_saved: list[Tensor] = []
         self.accumulated: list[Tensor] = []
+        self.stacked: list[Tensor] = []
         self.back_prop = True
         self.hoisted: set[Operation] = set()
 

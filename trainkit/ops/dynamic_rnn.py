@@ -7,6 +7,9 @@ graph-building call, outside the loop frame), and the outputs are written to a
 TensorArray and stacked. With ``sequence_length`` a batch row past its length gets zero
 outputs and keeps its state (``where(time >= sequence_length, old, new)``), and the loop
 stops after ``max(sequence_length)`` steps (the unwritten outputs are zeros).
+A cell whose ``fuses_sequences()`` is True (``BasicLSTMCell``/``LSTMCell`` with ``tanh``,
+no projection, and stacks of them) skips the loop: one ``LSTMSequence`` op runs all
+steps (``ops/rnn/lstm_sequence.py``; the same values and semantics).
 
 A cell is any object with TF's RNNCell interface: ``state_size``, ``output_size``,
 ``zero_state(batch_size, dtype)`` and ``__call__(inputs, state) -> (output, state)``.
@@ -121,6 +124,14 @@ def dynamic_rnn(cell: Any, inputs: Any, sequence_length: Any = None,
                 raise ValueError("If there is no initial_state, you must give a dtype.")
             state = cell.zero_state(batch, dtype)
         packed = nest.pack_sequence_as(inputs, flat)
+        fuses = getattr(cell, "fuses_sequences", None)
+        if len(flat) == 1 and fuses is not None and fuses() \
+                and flat[0].shape.ndims == 3 and flat[0].shape[2] is not None:
+            # one op for the whole sequence (ops/rnn/lstm_sequence.py), no while_loop
+            outputs, final_state = cell.call_sequence(flat[0], state, sequence_length)
+            if not time_major:
+                outputs = _transpose_batch_time(outputs)
+            return outputs, final_state
         outputs, final_state = _dynamic_rnn_loop(cell, packed, state, sequence_length,
                                                  dtype, parallel_iterations or 32,
                                                  swap_memory)

@@ -4,7 +4,9 @@ and variable names, so a TF1 checkpoint's variables mean the same thing here.
 * BasicRNNCell: ``h' = act([x, h] @ kernel + bias)``; ``basic_rnn_cell/{kernel,bias}``.
 * BasicLSTMCell: ``[i, j, f, o] = split([x, h] @ kernel + bias, 4)``;
   ``c' = c * sigmoid(f + forget_bias) + sigmoid(i) * act(j)``;
-  ``h' = act(c') * sigmoid(o)``; ``basic_lstm_cell/{kernel,bias}`` (bias zeros).
+  ``h' = act(c') * sigmoid(o)``; ``basic_lstm_cell/{kernel,bias}`` (bias zeros). With the
+  default ``tanh`` activation one fused ``LSTMBlock`` op computes a step
+  (``lstm_block.py``); another activation builds the equations op by op.
 * GRUCell: ``[r, u] = sigmoid([x, h] @ gates/kernel + gates/bias)`` (gate bias 1.0);
   ``c = act([x, r * h] @ candidate/kernel + candidate/bias)``; ``h' = u * h + (1 - u) * c``.
 
@@ -21,6 +23,8 @@ from typing import Any
 from trainkit.ops import array_ops, init_ops, math_ops
 from trainkit.ops.nn_activations import bias_add
 from trainkit.ops.rnn.cell_base import LSTMStateTuple, RNNCell, check_units, input_depth
+from trainkit.ops.rnn.lstm_block import lstm_block
+from trainkit.ops.rnn.lstm_sequence import lstm_sequence
 
 
 def check_activation(activation: Any, cell: str) -> Callable:
@@ -117,11 +121,28 @@ class BasicLSTMCell(RNNCell):
 
     def call(self, inputs: Any, state: Any) -> tuple[Any, Any]:
         c, h = split_lstm_state(state, self._state_is_tuple, self._num_units)
+        if self._activation is math_ops.tanh:  # one fused op, the same equations
+            _, new_c, _, _, _, _, new_h = lstm_block(inputs, c, h, self._kernel, self._bias,
+                                                     forget_bias=self._forget_bias)
+            return new_h, join_lstm_state(new_c, new_h, self._state_is_tuple)
         i, j, f, o = array_ops.split(linear([inputs, h], self._kernel, self._bias), 4, axis=1)
         new_c = math_ops.add(math_ops.multiply(c, math_ops.sigmoid(f + self._forget_bias)),
                              math_ops.multiply(math_ops.sigmoid(i), self._activation(j)))
         new_h = math_ops.multiply(self._activation(new_c), math_ops.sigmoid(o))
         return new_h, join_lstm_state(new_c, new_h, self._state_is_tuple)
+
+
+    def fuses_sequences(self) -> bool:
+        # (a subclass that overrides call() keeps its own step)
+        return self._activation is math_ops.tanh and type(self).call is BasicLSTMCell.call
+
+    def sequence_call(self, inputs: Any, state: Any,
+                      sequence_length: Any = None) -> tuple[Any, Any]:
+        c, h = split_lstm_state(state, self._state_is_tuple, self._num_units)
+        _, hs, c_last, h_last = lstm_sequence(inputs, c, h, self._kernel, self._bias,
+                                              forget_bias=self._forget_bias,
+                                              sequence_length=sequence_length)
+        return hs, join_lstm_state(c_last, h_last, self._state_is_tuple)
 
 
 def split_lstm_state(state: Any, is_tuple: bool, num_units: int) -> tuple[Any, Any]:

@@ -137,9 +137,41 @@ class RNNCell:
             TypeError: if ``scope`` is neither a string nor a VariableScope.
             ValueError: if the input depth is unknown when the cell builds its variables.
         """
+        def run() -> tuple[Any, Any]:
+            x = nest.map_structure(conversion.convert_to_tensor, inputs)
+            self._build_for(x, nest.map_structure(lambda t: t.shape, x))
+            return self.call(x, state)
+        return self._scoped(scope, run)
+
+    def fuses_sequences(self) -> bool:
+        """Whether :meth:`call_sequence` runs a whole sequence as one op (``static_rnn``
+        and ``dynamic_rnn`` then use it)."""
+        return False
+
+    def call_sequence(self, inputs: Any, state: Any,
+                      sequence_length: Any = None) -> tuple[Any, Any]:
+        """Runs the cell over the time-major ``inputs [T, B, D]`` in one op:
+        ``(outputs [T, B, ...], final_state)``, with the variables and scopes ``T``
+        calls would use; with ``sequence_length`` (int32 ``[B]``) a row past its length
+        gets zero outputs and keeps its state. Only for cells whose
+        :meth:`fuses_sequences` is True."""
+        def run() -> tuple[Any, Any]:
+            x = conversion.convert_to_tensor(inputs)
+            self._build_for(x, x.shape[1:])
+            return self.sequence_call(x, state, sequence_length)
+        return self._scoped(None, run)
+
+    def sequence_call(self, inputs: Tensor, state: Any,
+                      sequence_length: Any = None) -> tuple[Any, Any]:
+        """The fused sequence (see :meth:`call_sequence`); cells that fuse define it."""
+        raise NotImplementedError(f"{type(self).__name__} does not fuse sequences.")
+
+    def _scoped(self, scope: Any, run: Any) -> Any:
+        """``run()`` in the cell's variable scope: captured on the first call (the
+        ``scope`` argument, or a unique scope named after the cell), re-entered with
+        ``reuse=True`` afterwards."""
         graph = get_default_graph()
-        first = self._scope is None
-        if first:
+        if self._scope is None:
             if scope is not None and not isinstance(scope, str | vs.VariableScope):
                 raise TypeError(f"{type(self).__name__}: scope must be a string or "
                                 f"VariableScope, got {scope!r}.")
@@ -152,21 +184,18 @@ class RNNCell:
             with ctx as captured:
                 self._scope = captured
                 self._name_scope_str = graph.get_name_scope()
-                return self._build_and_call(inputs, state, first=True)
+                return run()
         with vs.variable_scope(self._scope, reuse=True, auxiliary_name_scope=False), \
                 graph.name_scope(self._name_scope_str + "/" if self._name_scope_str
                                  else None):
-            return self._build_and_call(inputs, state, first=False)
+            return run()
 
-    def _build_and_call(self, inputs: Any, state: Any, first: bool) -> tuple[Any, Any]:
-        inputs = nest.map_structure(conversion.convert_to_tensor, inputs)
+    def _build_for(self, inputs: Any, shapes: Any) -> None:
         if self._dtype is None:
             self._dtype = nest.flatten(inputs)[0].dtype.base_dtype
         if not self.built:
-            shapes = nest.map_structure(lambda t: t.shape, inputs)
             self.build(shapes)
             self.built = True
-        return self.call(inputs, state)
 
     def zero_state(self, batch_size: Any, dtype: Any) -> Any:
         """Zero-filled state tensors ``[batch_size, size]`` shaped like ``state_size``."""

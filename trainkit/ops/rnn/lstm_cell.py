@@ -9,7 +9,8 @@ Equations (``[i, j, f, o] = split([x, m] @ kernel + bias, 4)``, ``act`` = tanh):
 
 Variables: ``lstm_cell/kernel`` ``[in + (num_proj or units), 4 units]``, ``lstm_cell/bias``
 (zeros), ``w_f_diag``/``w_i_diag``/``w_o_diag`` ``[units]``, ``projection/kernel``
-``[units, num_proj]``.
+``[units, num_proj]``. With the default ``tanh`` activation the step up to ``m'`` (before
+the projection) is one fused ``LSTMBlock`` op (``lstm_block.py``).
 
 Example:
     >>> cell = LSTMCell(32, use_peepholes=True, num_proj=16, cell_clip=3.0)
@@ -28,6 +29,8 @@ from trainkit.ops.rnn.basic_cells import (
     split_lstm_state,
 )
 from trainkit.ops.rnn.cell_base import LSTMStateTuple, RNNCell, check_units, input_depth
+from trainkit.ops.rnn.lstm_block import lstm_block
+from trainkit.ops.rnn.lstm_sequence import lstm_sequence
 
 
 def _check_clip(value: Any, what: str) -> float | None:
@@ -109,6 +112,14 @@ class LSTMCell(RNNCell):
     def call(self, inputs: Any, state: Any) -> tuple[Any, Any]:
         act = self._activation
         c_prev, m_prev = split_lstm_state(state, self._state_is_tuple, self._num_units)
+        if act is math_ops.tanh:  # one fused op, the same equations
+            peep = ((self._w_i_diag, self._w_f_diag, self._w_o_diag) if self._use_peepholes
+                    else (None, None, None))
+            _, c, _, _, _, _, m = lstm_block(inputs, c_prev, m_prev,
+                                             self._kernel, self._bias, *peep,
+                                             forget_bias=self._forget_bias,
+                                             cell_clip=self._cell_clip)
+            return self._project(c, m)
         i, j, f, o = array_ops.split(linear([inputs, m_prev], self._kernel, self._bias), 4,
                                      axis=1)
         fb = self._forget_bias
@@ -123,6 +134,25 @@ class LSTMCell(RNNCell):
             m = math_ops.sigmoid(o + self._w_o_diag * c) * act(c)
         else:
             m = math_ops.sigmoid(o) * act(c)
+        return self._project(c, m)
+
+    def fuses_sequences(self) -> bool:
+        # (a subclass that overrides call() keeps its own step)
+        return (self._activation is math_ops.tanh and self._num_proj is None
+                and type(self).call is LSTMCell.call)
+
+    def sequence_call(self, inputs: Any, state: Any,
+                      sequence_length: Any = None) -> tuple[Any, Any]:
+        c, m = split_lstm_state(state, self._state_is_tuple, self._num_units)
+        peep = ((self._w_i_diag, self._w_f_diag, self._w_o_diag) if self._use_peepholes
+                else (None, None, None))
+        _, ms, c_last, m_last = lstm_sequence(inputs, c, m, self._kernel, self._bias, *peep,
+                                              forget_bias=self._forget_bias,
+                                              cell_clip=self._cell_clip,
+                                              sequence_length=sequence_length)
+        return ms, join_lstm_state(c_last, m_last, self._state_is_tuple)
+
+    def _project(self, c: Any, m: Any) -> tuple[Any, Any]:
         if self._num_proj is not None:
             m = math_ops.matmul(m, self._proj_kernel)
             if self._proj_clip is not None:

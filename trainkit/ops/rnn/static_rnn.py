@@ -102,6 +102,9 @@ def static_rnn(cell: Any, inputs: Any, initial_state: Any = None, dtype: Any = N
             lengths = _seq_length(sequence_length)
             out_dtype = nest.flatten(state)[0].dtype
             zero_output = _zeros_struct(cell.output_size, batch_size, out_dtype)
+        fused = _fused_sequence(cell, xs, state, lengths)
+        if fused is not None:
+            return fused
         for t, x in enumerate(xs):
             if t > 0:
                 varscope.reuse_variables()
@@ -113,6 +116,21 @@ def static_rnn(cell: Any, inputs: Any, initial_state: Any = None, dtype: Any = N
             state = new_state
             outputs.append(output)
     return outputs, state
+
+
+def _fused_sequence(cell: Any, xs: list, state: Any,
+                    lengths: Tensor | None) -> tuple[list, Any] | None:
+    """``(outputs, state)`` from the cell's one-op sequence (``call_sequence``) when it
+    has one and the steps are plain tensors of one known shape; else None."""
+    fuses = getattr(cell, "fuses_sequences", None)
+    if len(xs) < 2 or fuses is None or not fuses():
+        return None
+    ts = [x if isinstance(x, Tensor) else None for x in xs]
+    if any(t is None for t in ts) or not ts[0].shape.is_fully_defined() \
+            or any(t.shape != ts[0].shape or t.dtype != ts[0].dtype for t in ts):
+        return None
+    outs, state = cell.call_sequence(array_ops.stack(xs), state, lengths)
+    return array_ops.unstack(outs, num=len(xs)), state
 
 
 def _reverse_seq(xs: list, lengths: Tensor | None) -> list:

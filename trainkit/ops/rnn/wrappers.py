@@ -110,6 +110,26 @@ class MultiRNNCell(RNNCell):
             return cur, tuple(new_states)
         return cur, array_ops.concat(new_states, 1)
 
+    def fuses_sequences(self) -> bool:
+        """True when every layer fuses sequences (and the state is a tuple): a whole
+        sequence is then one op per layer, layer after layer (the same values as step
+        by step: layer ``k`` only reads layer ``k - 1``'s outputs)."""
+        return (self._state_is_tuple and type(self).call is MultiRNNCell.call
+                and all(getattr(c, "fuses_sequences", lambda: False)() for c in self._cells))
+
+    def sequence_call(self, inputs: Any, state: Any,
+                      sequence_length: Any = None) -> tuple[Any, Any]:
+        if not nest.is_nested(state) or len(state) != len(self._cells):
+            raise ValueError(f"Expected state to be a tuple of length {len(self._cells)}, "
+                             f"but received: {state!r}")
+        cur = inputs
+        new_states = []
+        for k, cell in enumerate(self._cells):
+            with vs.variable_scope(f"cell_{k}"):
+                cur, new = cell.call_sequence(cur, state[k], sequence_length)
+                new_states.append(new)
+        return cur, tuple(new_states)
+
 
 class _Wrapper(RNNCell):
     """A cell delegating to ``cell`` without a variable scope of its own."""

@@ -1,0 +1,104 @@
+"""The whole-sequence LSTM op (``LSTMSequence``): thread-count independence, unknown and
+zero time dimensions, and its refusal of second derivatives. (Values against the cells
+built op by op: ``test_lstm_block.py``; finite differences:
+``tests/autodiff/test_gradient_registry.py``.)"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import trainkit as tk
+from trainkit.ops import parallel
+from trainkit.ops.rnn.lstm_sequence import row_chunks
+
+R = tk.nn.rnn_cell
+
+
+def _train_values(batch, cell_fn, steps=4, depth=3, threads=1, lengths=None):
+    """Outputs, final state and all gradients of a dynamic_rnn, run with ``threads``
+    kernel threads."""
+    rng = np.random.default_rng(11)
+    x_np = rng.normal(size=(batch, steps, depth)).astype(np.float32)
+    graph = tk.Graph()
+    old = parallel.kernel_threads()
+    parallel.set_kernel_threads(threads)
+    try:
+        with graph.as_default():
+            tk.set_random_seed(3)
+            x = tk.constant(x_np)
+            out, state = tk.nn.dynamic_rnn(cell_fn(), x, dtype=tk.float32,
+                                           sequence_length=lengths)
+            assert any(op.type == "LSTMSequence" for op in graph.get_operations())
+            loss = tk.reduce_sum(tk.sin(out)) + tk.reduce_sum(tk.nest.flatten(state)[0])
+            grads = tk.gradients(loss, [x] + tk.trainable_variables())
+            with tk.Session() as sess:
+                sess.run(tk.global_variables_initializer())
+                return sess.run([out, tk.nest.flatten(state), grads])
+    finally:
+        parallel.set_kernel_threads(old)
+
+
+def _flat(values):
+    return [np.asarray(v) for v in tk.nest.flatten(values)]
+
+
+@pytest.mark.parametrize("batch", [40, 130])
+@pytest.mark.parametrize("cell", ["basic", "peephole_clip"])
+def test_results_are_bitwise_the_same_for_any_thread_count(batch, cell):
+    make = {"basic": lambda: R.BasicLSTMCell(5),
+            "peephole_clip": lambda: R.LSTMCell(5, use_peepholes=True, cell_clip=0.5)}[cell]
+    assert len(row_chunks(batch)) - 1 > 1  # several chunks: threads do change the order
+    lengths = np.arange(batch, dtype=np.int32) % 6  # 0..5 steps of 4
+    one = _flat(_train_values(batch, make, threads=1, lengths=lengths))
+    for threads in (2, 3):
+        other = _flat(_train_values(batch, make, threads=threads, lengths=lengths))
+        for a, b in zip(one, other):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_row_chunks_depend_on_the_row_count_only():
+    assert row_chunks(8) == [0, 8]
+    assert row_chunks(32) == [0, 16, 32]
+    assert row_chunks(130) == [0, 32, 65, 97, 130]
+
+
+def test_unknown_and_zero_time_dimension():
+    rng = np.random.default_rng(12)
+    x = tk.placeholder(tk.float64, [2, None, 3])
+    cell = R.BasicLSTMCell(4)
+    c0 = tk.constant(rng.normal(size=(2, 4)))
+    h0 = tk.constant(rng.normal(size=(2, 4)))
+    out, state = tk.nn.dynamic_rnn(cell, x, initial_state=R.LSTMStateTuple(c0, h0))
+    assert any(op.type == "LSTMSequence"
+                                for op in tk.get_default_graph().get_operations())
+    gc0, gh0 = tk.gradients(tk.reduce_sum(state.c) + tk.reduce_sum(out), [c0, h0])
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        o, s, g = sess.run([out, state, [gc0, gh0]], {x: np.zeros((2, 0, 3))})
+        assert o.shape == (2, 0, 4)
+        np.testing.assert_array_equal(s.c, sess.run(c0))   # no step: the initial state
+        np.testing.assert_array_equal(g[0], np.ones((2, 4)))
+        np.testing.assert_array_equal(g[1], np.zeros((2, 4)))
+        o5, _ = sess.run([out, state], {x: rng.normal(size=(2, 5, 3))})
+        assert o5.shape == (2, 5, 4)
+
+
+def test_second_derivatives_are_refused_with_a_clear_error():
+    x = tk.constant(np.ones((2, 3, 2)))
+    out, _ = tk.nn.dynamic_rnn(R.BasicLSTMCell(2), x, dtype=tk.float64)
+    (g,) = tk.gradients(tk.reduce_sum(out), [x])
+    with pytest.raises(LookupError, match="fused LSTM sequence"):
+        tk.gradients(tk.reduce_sum(g), [x])
+
+
+def test_a_subclass_overriding_call_keeps_its_own_step():
+    class Doubled(R.BasicLSTMCell):
+        def call(self, inputs, state):
+            out, st = super().call(inputs, state)
+            return out * 2.0, st
+
+    x = tk.constant(np.ones((2, 3, 2)))
+    tk.nn.dynamic_rnn(Doubled(2), x, dtype=tk.float64)
+    types = {op.type for op in tk.get_default_graph().get_operations()}
+    assert "LSTMSequence" not in types and "LSTMBlock" in types
