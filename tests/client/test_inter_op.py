@@ -1,0 +1,295 @@
+"""Inter-op concurrency (client/inter_op.py): concurrent runs give bitwise the results of
+sequential runs, stateful ops keep their order, errors are the sequential run's, and
+small plans stay on the sequential loop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import trainkit as tk
+from trainkit import errors
+from trainkit.client import executor, inter_op
+
+
+@pytest.fixture
+def forced():
+    """Runs the body with every new session's plans forced onto concurrent schedules."""
+    def set_threads(n):
+        inter_op.force(n)
+    yield set_threads
+    inter_op.force(None)
+
+
+def _session(graph, forced_threads=None):
+    inter_op.force(forced_threads)
+    try:
+        return tk.Session(graph=graph)
+    finally:
+        inter_op.force(None)
+
+
+def _random_graph(seed: int):
+    """A random DAG of float64 8x8 ops with variables updated mid-graph, a seeded random
+    op, a cond and gradients; returns (graph, fetches, init)."""
+    rng = np.random.RandomState(seed)
+    g = tk.Graph()
+    with g.as_default():
+        tk.set_random_seed(seed)
+        vs = [tk.Variable(rng.randn(8, 8), name=f"v{i}") for i in range(3)]
+        nodes = [v.read_value() if i == 0 else tk.identity(v) for i, v in enumerate(vs)]
+        nodes.append(tk.constant(rng.randn(8, 8)))
+        updates = []
+        unary = [tk.tanh, tk.nn.relu, tk.sigmoid, tk.square, tk.transpose,
+                 lambda a: tk.reduce_sum(a, axis=0, keepdims=True) + a]
+        binary = [tk.add, tk.multiply, tk.subtract, tk.matmul, tk.maximum,
+                  lambda a, b: tk.concat([a, b], 1)[:, 3:11]]
+        for k in range(rng.randint(15, 40)):
+            r = rng.rand()
+            pick = [nodes[j] for j in rng.randint(0, len(nodes), 2)]
+            if r < 0.35:
+                n = unary[rng.randint(len(unary))](pick[0])
+            elif r < 0.85:
+                n = binary[rng.randint(len(binary))](pick[0], pick[1])
+            elif r < 0.9:
+                n = pick[0] + tk.random_uniform([8, 8], dtype=tk.float64, seed=k)
+            elif r < 0.95:
+                v = vs[rng.randint(len(vs))]
+                upd = tk.assign_add(v, tk.tanh(pick[0]) * 0.01)
+                updates.append(upd)
+                n = v + 0.0  # created after the update: sees the new value
+            else:
+                p = pick[1]
+                n = tk.cond(tk.reduce_sum(pick[0]) > 0, lambda p=p: p * 2.0,
+                            lambda p=p: p - 1.0)
+            nodes.append(n)
+        loss = tk.reduce_sum(tk.tanh(nodes[-1])) + tk.reduce_sum(tk.tanh(nodes[-2]))
+        grads = [gr for gr in tk.gradients(loss, vs) if gr is not None]
+        fetches = {"nodes": nodes[3:], "loss": loss, "grads": grads, "updates": updates}
+        init = tk.global_variables_initializer()
+    return g, fetches, init
+
+
+def _run_twice(graph, fetches, init, threads):
+    out = []
+    for forced_threads in (None, threads):
+        sess = _session(graph, forced_threads)
+        with sess:
+            sess.run(init)
+            out.append([sess.run(fetches) for _ in range(3)])
+    return out
+
+
+def _flat(x):
+    return [np.asarray(a) for a in tk.nest.flatten(x) if a is not None]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_graphs_bitwise_equal(seed):
+    g, fetches, init = _random_graph(seed)
+    seq, conc = _run_twice(g, fetches, init, 2 + seed % 2)
+    for a, b in zip(seq, conc):
+        fa, fb = _flat(a), _flat(b)
+        assert len(fa) == len(fb)
+        for x, y in zip(fa, fb):
+            assert x.dtype == y.dtype and x.shape == y.shape
+            assert np.array_equal(x, y, equal_nan=True)
+
+
+def _spy_plans(monkeypatch):
+    plans = []
+    orig = executor.compile_plan
+
+    def spy(*a, **k):
+        p = orig(*a, **k)
+        plans.append(p)
+        return p
+    monkeypatch.setattr(executor, "compile_plan", spy)
+    return plans
+
+
+def test_forced_schedule_really_offloads(monkeypatch):
+    plans = _spy_plans(monkeypatch)
+    g, fetches, init = _random_graph(3)
+    _run_twice(g, fetches, init, 2)
+    conc = [p.conc for p in plans if isinstance(p.conc, inter_op.Schedule)]
+    assert conc and max(s.offloaded for s in conc) >= 3
+
+
+def _mlp(opt, seed=0):
+    rng = np.random.RandomState(seed)
+    g = tk.Graph()
+    with g.as_default():
+        tk.set_random_seed(seed)
+        x = tk.placeholder(tk.float32, [None, 32])
+        y = tk.placeholder(tk.int64, [None])
+        h = x
+        for i, (a, b) in enumerate([(32, 64), (64, 64), (64, 10)]):
+            w = tk.Variable((rng.randn(a, b) / np.sqrt(a)).astype(np.float32), name=f"w{i}")
+            bias = tk.Variable(np.zeros(b, np.float32), name=f"b{i}")
+            h = tk.nn.bias_add(tk.matmul(h, w), bias)
+            if i < 2:
+                h = tk.nn.dropout(tk.nn.relu(h), keep_prob=0.9)
+        loss = tk.reduce_mean(tk.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=y, logits=h))
+        train = opt().minimize(loss)
+        init = tk.global_variables_initializer()
+    xs = rng.randn(16, 32).astype(np.float32)
+    ys = rng.randint(0, 10, 16).astype(np.int64)
+    return g, x, y, xs, ys, loss, train, init
+
+
+@pytest.mark.parametrize("opt", [lambda: tk.train.AdamOptimizer(1e-2),
+                                 lambda: tk.train.RMSPropOptimizer(1e-2),
+                                 lambda: tk.train.GradientDescentOptimizer(0.1)])
+def test_training_an_mlp_is_bitwise_identical(opt):
+    g, x, y, xs, ys, loss, train, init = _mlp(opt)
+    results = []
+    for forced_threads in (None, 2):
+        with _session(g, forced_threads) as sess:
+            sess.run(init)
+            losses = [sess.run([train, loss], {x: xs, y: ys})[1] for _ in range(6)]
+            results.append((losses, sess.run(tk.trainable_variables(g) if False else
+                                             g.get_collection("trainable_variables"))))
+    (l1, v1), (l2, v2) = results
+    assert l1 == l2
+    for a, b in zip(v1, v2):
+        assert np.array_equal(a, b)
+
+
+def test_training_a_cnn_is_bitwise_identical():
+    rng = np.random.RandomState(1)
+    g = tk.Graph()
+    with g.as_default():
+        x = tk.placeholder(tk.float32, [None, 12, 12, 2])
+        w1 = tk.Variable(rng.randn(3, 3, 2, 8).astype(np.float32) * 0.2)
+        w2 = tk.Variable(rng.randn(3, 3, 8, 8).astype(np.float32) * 0.2)
+        a = tk.nn.relu(tk.nn.conv2d(x, w1, [1, 1, 1, 1], "SAME"))
+        b = tk.nn.max_pool(a, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+        c = tk.nn.relu(tk.nn.conv2d(b, w2, [1, 1, 1, 1], "SAME"))
+        loss = tk.reduce_mean(tk.square(c)) + tk.reduce_mean(tk.square(a))
+        train = tk.train.AdamOptimizer(1e-2).minimize(loss)
+        init = tk.global_variables_initializer()
+    xs = rng.randn(4, 12, 12, 2).astype(np.float32)
+    out = []
+    for forced_threads in (None, 3):
+        with _session(g, forced_threads) as sess:
+            sess.run(init)
+            ls = [sess.run([train, loss], {x: xs})[1] for _ in range(4)]
+            out.append((ls, sess.run([w1, w2])))
+    assert out[0][0] == out[1][0]
+    assert all(np.array_equal(p, q) for p, q in zip(out[0][1], out[1][1]))
+
+
+def test_stateful_ops_keep_plan_order(forced):
+    forced(2)
+    v = tk.Variable(1.0)
+    before = v * 1.0                      # created before the update: old value
+    upd = tk.assign_add(v, 10.0)
+    after = tk.identity(v) * 1.0          # created after: new value
+    with tk.Session() as sess:
+        sess.run(v.initializer)
+        for k in range(5):
+            b, _, a = sess.run([before, upd, after])
+            assert (b, a) == (1.0 + 10 * k, 11.0 + 10 * k)
+
+
+def _failing_graph():
+    x = tk.placeholder(tk.float32, [None, None])
+    w = tk.constant(np.ones((3, 3), np.float32))
+    heavy = [tk.tanh(x) * float(i) for i in range(4)]        # independent branches
+    bad_first = tk.matmul(heavy[0], w, name="bad_first")     # fails for a 2-column x
+    fine = [tk.nn.relu(h) for h in heavy[1:]]
+    bad_later = tk.reshape(heavy[2], [7, -1], name="bad_later")
+    return x, [bad_first, bad_later] + fine
+
+
+@pytest.mark.parametrize("threads", [None, 2, 3])
+def test_the_first_failing_op_in_plan_order_is_reported(threads):
+    x, fetches = _failing_graph()
+    sess = _session(tk.get_default_graph(), threads)
+    with sess:
+        with pytest.raises(errors.InvalidArgumentError) as info:
+            sess.run(fetches, {x: np.ones((5, 2), np.float32)})
+        assert "bad_first" in str(info.value) and info.value.op.name == "bad_first"
+        # the session stays usable, and the same plan then runs fine
+        out = sess.run(fetches[2:], {x: np.ones((5, 3), np.float32)})
+        assert [o.shape for o in out] == [(5, 3)] * 3
+
+
+def test_a_later_worker_error_is_reported_when_alone(forced):
+    forced(2)
+    x = tk.placeholder(tk.float32, [None, None])
+    ok = [tk.tanh(x) * float(i) for i in range(3)]
+    bad = tk.reshape(ok[1], [7, -1], name="bad")
+    with tk.Session() as sess:
+        with pytest.raises(errors.InvalidArgumentError, match="bad"):
+            sess.run(ok + [bad, tk.add_n(ok)], {x: np.ones((2, 2), np.float32)})
+
+
+def test_resolve():
+    assert inter_op.resolve(None) == inter_op.AUTO_THREADS
+    assert inter_op.resolve(0) == inter_op.AUTO_THREADS
+    assert inter_op.resolve(3) == 3
+    assert inter_op.resolve(-1) == 1   # TF: negative = the caller's thread
+    with pytest.raises(ValueError, match="int"):
+        inter_op.resolve(1.5)
+    with pytest.raises(ValueError):
+        inter_op.force(1)
+
+
+def test_small_plans_go_back_to_the_sequential_loop(monkeypatch):
+    plans = _spy_plans(monkeypatch)
+    a = tk.placeholder(tk.float32, [4])
+    outs = [tk.tanh(a) + 1.0, tk.sigmoid(a) * 2.0, tk.square(a)]
+    with tk.Session(config=tk.ConfigProto(inter_op_parallelism_threads=2)) as sess:
+        for _ in range(inter_op.PROBE_SKIP + inter_op.PROBE_RUNS):
+            assert isinstance(plans[-1].conc, inter_op.Probe) if plans else True
+            got = sess.run(outs, {a: np.arange(4, dtype=np.float32)})
+        assert plans[-1].conc is None
+        np.testing.assert_array_equal(got[2], np.arange(4, dtype=np.float32) ** 2)
+    with tk.Session(config=tk.ConfigProto(inter_op_parallelism_threads=1)) as sess:
+        sess.run(outs, {a: np.zeros(4, np.float32)})
+        assert plans[-1].conc is None
+
+
+def _graph_of(n_steps, deps, stateful=()):
+    gr = inter_op.StepGraph()
+    for i in range(n_steps):
+        gr.reads.append(tuple(deps.get(i, ())))
+        gr.writes.append((i,))
+        gr.stateful.append(i in stateful)
+        gr.plain.append(lambda v: None)
+        gr.ctrl.append(())
+        gr.ops.append(None)
+    return gr
+
+
+def test_independent_heavy_steps_are_offloaded():
+    # 0 -> {1 (heavy, needed late), 2 (heavy) -> 3 -> 4}; 5 stateful reads 1 and 4
+    gr = _graph_of(6, {1: [0], 2: [0], 3: [2], 4: [3], 5: [1, 4]}, stateful={5})
+    wall = [10.0, 3000.0, 3000.0, 500.0, 500.0, 100.0]
+    sched = inter_op.decide(gr, wall, wall, 2, None)
+    assert sched is not None and sched.offloaded == 1
+    assert sched.makespan < sum(wall) - 2000
+    # step 1 goes to the worker; the chain 2 -> 3 -> 4 stays on the calling thread
+    codes = {i: c for (c, *_), i in zip(sched.program, sched.index) if c != inter_op.WAIT}
+    assert codes == {0: inter_op.RUN, 1: inter_op.SUBMIT, 2: inter_op.RUN, 3: inter_op.RUN,
+                     4: inter_op.RUN, 5: inter_op.RUN}
+    # the worker's step is waited for before the stateful step, which frees its input
+    order = [(c, i) for (c, *_), i in zip(sched.program, sched.index)]
+    assert order.index((inter_op.WAIT, 1)) < order.index((inter_op.RUN, 5))
+
+
+def test_no_schedule_for_chains_cheap_steps_or_wide_steps():
+    chain = _graph_of(4, {1: [0], 2: [1], 3: [2]})
+    assert inter_op.decide(chain, [3000.0] * 4, [3000.0] * 4, 2, None) is None
+    fork = _graph_of(3, {1: [0], 2: [0]})
+    assert inter_op.decide(fork, [50.0, 100.0, 100.0], [50.0, 100.0, 100.0], 2,
+                           None) is None                       # plan too short
+    wall = [10.0, 3000.0, 3000.0]
+    wide_cpu = [10.0, 6000.0, 6000.0]                          # each already uses 2 cores
+    assert inter_op.decide(fork, wall, wide_cpu, 2, None) is None
+    assert inter_op.decide(fork, wall, wall, 2, None) is not None
+    stateful = _graph_of(3, {1: [0], 2: [0]}, stateful={1, 2})
+    assert inter_op.decide(stateful, wall, wall, 2, None) is None
