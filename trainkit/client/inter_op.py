@@ -344,8 +344,10 @@ class Schedule:
                 instr.append((SUBMIT, i))
         for k in sorted(outstanding):
             wait(k)
-        frees = _frees(graph, instr)
-        self.program = [(code, graph.plain[i], where[i], pos_of.get(i, -1), frees[n])
+        frees, by_worker = _frees(graph, instr, where)
+        steps = [_freeing(graph.plain[i], by_worker[i]) if by_worker.get(i) else
+                 graph.plain[i] for i in range(len(where))]
+        self.program = [(code, steps[i], where[i], pos_of.get(i, -1), frees[n])
                         for n, (code, i) in enumerate(instr)]
         self.index = [i for _, i in instr]
         self.offloaded = len(pos_of)
@@ -411,10 +413,34 @@ class _WorkerFailed(Exception):
     """Internal: a waited-for step failed on a worker."""
 
 
-def _frees(graph: StepGraph, instr: list[tuple[int, int]]) -> list[tuple[int, ...]]:
-    """Per instruction, the slots to free after it: a slot goes after the last
-    instruction at which a step reading it is known to have finished (its RUN, or the
-    WAIT for a submitted step)."""
+def _frees(graph: StepGraph, instr: list[tuple[int, int]], where: Sequence[int]
+           ) -> tuple[list[tuple[int, ...]], dict[int, tuple[int, ...]]]:
+    """Who frees each slot, and when. A slot whose readers all finish before a
+    submitted reader starts (they ran on the calling thread before it was submitted, or
+    were submitted to the same worker before it) is freed by that reader's worker right
+    after it; any other slot after the last instruction at which every reader is known
+    to have finished (its RUN, or the WAIT for a submitted step). Returns the calling
+    thread's frees per instruction and the worker frees per step."""
+    at: dict[int, int] = {}  # step -> position of its RUN or SUBMIT
+    for n, (code, i) in enumerate(instr):
+        if code != WAIT:
+            at[i] = n
+    readers: dict[int, set[int]] = {}
+    for i, ins in enumerate(graph.reads):
+        for s in ins:
+            readers.setdefault(s, set()).add(i)
+    by_worker: dict[int, list[int]] = {}
+    handled: set[int] = set()
+    for s, rs in readers.items():
+        if s in graph.keep:
+            continue
+        for k in rs:
+            if where[k] >= 0 and all(
+                    r == k or at[r] < at[k] and (where[r] < 0 or where[r] == where[k])
+                    for r in rs):
+                by_worker.setdefault(k, []).append(s)
+                handled.add(s)
+                break
     last: dict[int, int] = {}
     for n, (code, i) in enumerate(instr):
         if code == SUBMIT:
@@ -423,9 +449,18 @@ def _frees(graph: StepGraph, instr: list[tuple[int, int]]) -> list[tuple[int, ..
             last[s] = n
     out: list[list[int]] = [[] for _ in instr]
     for s, n in last.items():
-        if s not in graph.keep:
+        if s not in graph.keep and s not in handled:
             out[n].append(s)
-    return [tuple(v) for v in out]
+    return [tuple(v) for v in out], {k: tuple(v) for k, v in by_worker.items()}
+
+
+def _freeing(step: Step, frees: tuple[int, ...]) -> Step:
+    """``step`` followed by freeing ``frees`` (run by a worker)."""
+    def run(vals: list) -> None:
+        step(vals)
+        for f in frees:
+            vals[f] = None
+    return run
 
 
 __all__ = ["AUTO_THREADS", "StepGraph", "Probe", "Schedule", "attach", "assign", "build",
