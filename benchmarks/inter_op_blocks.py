@@ -57,7 +57,10 @@ def _decision(sess: Any, train: Any) -> str:
             conc = entry.plan.conc
             if conc is None:
                 return "sequential"
-            return f"{getattr(conc, 'offloaded', '?')} offloaded"
+            sched = getattr(conc, "schedule", conc)
+            mode = "" if conc is sched else (", running concurrently" if conc.concurrent
+                                             else ", running sequentially")
+            return f"{getattr(sched, 'offloaded', '?')} offloaded{mode}"
     return "?"
 
 

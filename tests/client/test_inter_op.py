@@ -10,6 +10,7 @@ import pytest
 import trainkit as tk
 from trainkit import errors
 from trainkit.client import executor, inter_op
+from trainkit.client import inter_op_schedule as sched_mod
 
 
 @pytest.fixture
@@ -273,12 +274,12 @@ def test_independent_heavy_steps_are_offloaded():
     assert sched is not None and sched.offloaded == 1
     assert sched.makespan < sum(wall) - 2000
     # step 1 goes to the worker; the chain 2 -> 3 -> 4 stays on the calling thread
-    codes = {i: c for (c, *_), i in zip(sched.program, sched.index) if c != inter_op.WAIT}
-    assert codes == {0: inter_op.RUN, 1: inter_op.SUBMIT, 2: inter_op.RUN, 3: inter_op.RUN,
-                     4: inter_op.RUN, 5: inter_op.RUN}
+    codes = {i: c for (c, *_), i in zip(sched.program, sched.index) if c != sched_mod.WAIT}
+    assert codes == {0: sched_mod.RUN, 1: sched_mod.SUBMIT, 2: sched_mod.RUN, 3: sched_mod.RUN,
+                     4: sched_mod.RUN, 5: sched_mod.RUN}
     # the worker's step is waited for before the stateful step, which frees its input
     order = [(c, i) for (c, *_), i in zip(sched.program, sched.index)]
-    assert order.index((inter_op.WAIT, 1)) < order.index((inter_op.RUN, 5))
+    assert order.index((sched_mod.WAIT, 1)) < order.index((sched_mod.RUN, 5))
 
 
 def test_no_schedule_for_chains_cheap_steps_or_wide_steps():
@@ -293,3 +294,77 @@ def test_no_schedule_for_chains_cheap_steps_or_wide_steps():
     assert inter_op.decide(fork, wall, wall, 2, None) is not None
     stateful = _graph_of(3, {1: [0], 2: [0]}, stateful={1, 2})
     assert inter_op.decide(stateful, wall, wall, 2, None) is None
+
+
+class _Clock:
+    """A fake ``time`` module whose clock only the fake steps advance."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self):
+        return self.now
+
+
+class _FakePlan:
+    def __init__(self, clock, seq_cost):
+        self.steps = [lambda v: setattr(clock, "now", clock.now + seq_cost)]
+        self.ops = [None]
+        self.conc = None
+
+
+class _FakeSchedule:
+    def __init__(self, clock, cost):
+        self.clock, self.cost, self.runs = clock, cost, 0
+
+    def run(self, plan, vals):
+        self.runs += 1
+        self.clock.now += self.cost
+
+
+@pytest.mark.parametrize("seq_cost, conc_cost, wins", [(3.0, 1.0, True), (1.0, 3.0, False),
+                                                       (1.0, 0.99, False)])
+def test_tuner_keeps_the_faster_mode_and_checks_again(monkeypatch, seq_cost, conc_cost, wins):
+    clock = _Clock()
+    monkeypatch.setattr(inter_op, "time", clock)
+    plan = _FakePlan(clock, seq_cost)
+    sched = _FakeSchedule(clock, conc_cost)
+    tuner = inter_op.Tuner(sched, None)
+    for _ in range(2 * inter_op.TRIAL_RUNS):
+        tuner.run(plan, [])
+    assert tuner.concurrent is wins and sched.runs == inter_op.TRIAL_RUNS
+    before = sched.runs
+    for _ in range(inter_op.RETUNE_RUNS):
+        tuner.run(plan, [])
+    assert sched.runs - before == (inter_op.RETUNE_RUNS if wins else 0)
+    for _ in range(2 * inter_op.TRIAL_RUNS):   # the next trial: same outcome, longer period
+        tuner.run(plan, [])
+    assert tuner.concurrent is wins and tuner.period == 2 * inter_op.RETUNE_RUNS
+    # the load changes: the other mode wins now, and the period starts over
+    plan.steps = [lambda v: setattr(clock, "now", clock.now + conc_cost)]
+    sched.cost = seq_cost
+    tuner.left = 0
+    for _ in range(2 * inter_op.TRIAL_RUNS):
+        tuner.run(plan, [])
+    if conc_cost != 0.99:
+        assert tuner.concurrent is not wins and tuner.period == inter_op.RETUNE_RUNS
+
+
+def test_heavy_plan_gets_a_tuner_after_probing(monkeypatch):
+    plans = _spy_plans(monkeypatch)
+
+    def timed(plan, vals, op_error):   # runs the plan; says every step took 5 ms
+        inter_op._sequential(plan, vals, op_error)
+        return [5000.0] * len(plan.steps), [5000.0] * len(plan.steps)
+    monkeypatch.setattr(inter_op, "_timed", timed)
+    x = tk.placeholder(tk.float32, [3])
+    outs = [tk.tanh(x) * 2.0, tk.sigmoid(x) + 1.0]
+    feed = {x: np.arange(3, dtype=np.float32)}
+    with tk.Session(config=tk.ConfigProto(inter_op_parallelism_threads=2)) as sess:
+        for _ in range(inter_op.PROBE_SKIP + inter_op.PROBE_RUNS):
+            sess.run(outs, feed)
+        tuner = plans[-1].conc
+        assert isinstance(tuner, inter_op.Tuner) and tuner.schedule.offloaded >= 1
+        for _ in range(20):   # trials and whichever mode wins give the same values
+            got = sess.run(outs, feed)
+            np.testing.assert_array_equal(got[0], np.tanh(feed[x]) * np.float32(2.0))

@@ -11,7 +11,9 @@ and process CPU time). Then a list-scheduling simulation over the measured times
 (:func:`assign`) decides which steps go to which worker; unless it saves at least
 :data:`MIN_GAIN_US` and :data:`MIN_GAIN_FRACTION` of the step, the plan drops back to
 the executor's sequential loop for good (``plan.conc = None``), so small plans keep the
-fast path. Only steps of at least :data:`HEAVY_US` may move to a worker.
+fast path. Only steps of at least :data:`HEAVY_US` may move to a worker. A schedule
+that passes is then tried for real (:class:`Tuner`): alternating sequential and
+concurrent runs decide, and decide again every so often, whether it runs.
 
 **What stays in order.** Stateful steps (variables, assigns, optimizer updates, random
 ops, queues, iterators, loops, ``py_func``) run on the calling thread, in plan order,
@@ -38,11 +40,10 @@ Example:
 from __future__ import annotations
 
 import time
-from _thread import allocate_lock
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from trainkit.client import inter_op_pool
+from trainkit.client.inter_op_schedule import Schedule, StepGraph
 
 Step = Callable[[list], None]
 
@@ -66,8 +67,13 @@ MIN_GAIN_US = 200.0
 MIN_GAIN_FRACTION = 0.04
 #: a step using more than this many cores (CPU / wall time) already fills the machine
 WIDE = 1.3
-
-RUN, SUBMIT, WAIT = 0, 1, 2
+#: runs of each kind (sequential, concurrent; alternating) in one trial of a schedule
+TRIAL_RUNS = 3
+#: the concurrent runs' median wall time must be below this fraction of the sequential
+TRIAL_MARGIN = 0.97
+#: runs between trials; doubled while the outcome stays the same, up to the maximum
+RETUNE_RUNS = 100
+MAX_RETUNE_RUNS = 6400
 
 _forced: list[int | None] = [None]
 
@@ -105,44 +111,6 @@ def resolve(requested: Any) -> int:
     if requested == 0:
         return AUTO_THREADS
     return max(1, requested)
-
-
-class StepGraph:
-    """What the scheduler knows of a compiled plan, one entry per step.
-
-    Attributes:
-        reads: the slots a step reads (inputs and cond predicates).
-        writes: the slots it writes.
-        stateful: whether it touches session state (runs alone, in order).
-        plain: the step's closure without its slot frees (the scheduler frees).
-        ctrl: the steps it has a control dependency on.
-        keep: slots never freed (fetched), plus the scratch slot.
-        ops: the step's op (for errors).
-    """
-
-    __slots__ = ("reads", "writes", "stateful", "plain", "ctrl", "keep", "ops")
-
-    def __init__(self) -> None:
-        self.reads: list[tuple[int, ...]] = []
-        self.writes: list[tuple[int, ...]] = []
-        self.stateful: list[bool] = []
-        self.plain: list[Step] = []
-        self.ctrl: list[tuple[int, ...]] = []
-        self.keep: set[int] = set()
-        self.ops: list[Any] = []
-
-    def dependencies(self) -> list[tuple[int, ...]]:
-        """Per step, the earlier steps it must wait for (data and control)."""
-        producer: dict[int, int] = {}
-        for i, outs in enumerate(self.writes):
-            for s in outs:
-                producer.setdefault(s, i)
-        deps = []
-        for i, ins in enumerate(self.reads):
-            d = {producer[s] for s in ins if s in producer and producer[s] < i}
-            d.update(self.ctrl[i])
-            deps.append(tuple(sorted(d)))
-        return deps
 
 
 def attach(graph: StepGraph, threads: int, op_error: Callable, force_schedule: bool = False
@@ -186,7 +154,52 @@ class Probe:
             self.cpu = [min(a, b) for a, b in zip(self.cpu, cpu)]
         self.runs += 1
         if self.runs >= PROBE_RUNS:
-            plan.conc = decide(self.graph, self.wall, self.cpu, self.threads, self.op_error)
+            sched = decide(self.graph, self.wall, self.cpu, self.threads, self.op_error)
+            plan.conc = None if sched is None else Tuner(sched, self.op_error)
+
+
+class Tuner:
+    """Runs a plan with its schedule only while that is measured to be faster.
+
+    A trial alternates :data:`TRIAL_RUNS` sequential and as many concurrent runs and
+    keeps the mode whose median wall time is lower (concurrent must win by
+    ``1 - TRIAL_MARGIN``). The next trial comes after :data:`RETUNE_RUNS` runs, twice
+    as many each time the outcome repeats (load from other processes comes and goes).
+    """
+
+    __slots__ = ("schedule", "op_error", "concurrent", "left", "period", "seq", "conc")
+
+    def __init__(self, schedule: Schedule, op_error: Callable) -> None:
+        self.schedule, self.op_error = schedule, op_error
+        self.concurrent = False
+        self.period = RETUNE_RUNS
+        self.left = 0  # runs until the next trial; 0: in a trial
+        self.seq: list[float] = []
+        self.conc: list[float] = []
+
+    def run(self, plan: Any, vals: list) -> None:
+        """One run of ``plan``, in the current mode or as part of a trial."""
+        if self.left > 0:
+            self.left -= 1
+            if self.concurrent:
+                self.schedule.run(plan, vals)
+            else:
+                _sequential(plan, vals, self.op_error)
+            return
+        concurrent = len(self.conc) < len(self.seq)
+        t0 = time.perf_counter()
+        if concurrent:
+            self.schedule.run(plan, vals)
+        else:
+            _sequential(plan, vals, self.op_error)
+        (self.conc if concurrent else self.seq).append(time.perf_counter() - t0)
+        if len(self.conc) >= TRIAL_RUNS:
+            wins = sorted(self.conc)[TRIAL_RUNS // 2] < TRIAL_MARGIN * sorted(
+                self.seq)[TRIAL_RUNS // 2]
+            same = wins == self.concurrent
+            self.period = min(2 * self.period, MAX_RETUNE_RUNS) if same else RETUNE_RUNS
+            self.concurrent, self.left = wins, self.period
+            self.seq, self.conc = [], []
 
 
 def _sequential(plan: Any, vals: list, op_error: Callable) -> None:
@@ -300,168 +313,5 @@ def build(graph: StepGraph, wall: Sequence[float], cpu: Sequence[float], threads
     return Schedule(graph, deps, exclusive, where, makespan, op_error)
 
 
-class Schedule:
-    """A plan's concurrent program: the calling thread runs, submits and waits for steps
-    in plan order; a worker runs what it was given in submission order.
-
-    Attributes:
-        program: ``(code, step, worker, pos, frees)`` per instruction (RUN / SUBMIT /
-            WAIT; ``pos`` numbers the submitted steps).
-        index: the plan step of each instruction (for errors).
-        offloaded: how many steps run on workers.
-        makespan: the simulated time of the plan (µs) the schedule was chosen by.
-    """
-
-    __slots__ = ("program", "index", "offloaded", "makespan", "ops", "op_error")
-
-    def __init__(self, graph: StepGraph, deps: Sequence[tuple[int, ...]],
-                 exclusive: Sequence[bool], where: Sequence[int], makespan: float,
-                 op_error: Callable) -> None:
-        self.makespan = makespan
-        self.ops = graph.ops
-        self.op_error = op_error
-        pos_of: dict[int, int] = {}
-        outstanding: dict[int, int] = {}  # submitted, not yet waited: step -> worker
-        instr: list[tuple[int, int]] = []  # (code, step)
-
-        def wait(k: int) -> None:
-            instr.append((WAIT, k))
-            del outstanding[k]
-
-        for i, w in enumerate(where):
-            if exclusive[i]:
-                for k in sorted(outstanding):
-                    wait(k)
-            else:
-                for k in deps[i]:
-                    if k in outstanding and (w < 0 or outstanding[k] != w):
-                        wait(k)
-            if w < 0:
-                instr.append((RUN, i))
-            else:
-                pos_of[i] = len(pos_of)
-                outstanding[i] = w
-                instr.append((SUBMIT, i))
-        for k in sorted(outstanding):
-            wait(k)
-        frees, by_worker = _frees(graph, instr, where)
-        steps = [_freeing(graph.plain[i], by_worker[i]) if by_worker.get(i) else
-                 graph.plain[i] for i in range(len(where))]
-        self.program = [(code, steps[i], where[i], pos_of.get(i, -1), frees[n])
-                        for n, (code, i) in enumerate(instr)]
-        self.index = [i for _, i in instr]
-        self.offloaded = len(pos_of)
-        inter_op_pool.ensure_workers(max(where) + 1)
-
-    def run(self, plan: Any, vals: list) -> None:
-        """Runs the program over ``vals`` (the plan's slot list)."""
-        locks = [allocate_lock() for _ in range(self.offloaded)]
-        for lk in locks:
-            lk.acquire()
-        failed: list = [None] * self.offloaded
-        submit = inter_op_pool.submit
-        pc = -1
-        try:
-            for pc, (code, step, worker, pos, frees) in enumerate(  # noqa: B007 - see except
-                    self.program):
-                if code == RUN:
-                    step(vals)
-                elif code == SUBMIT:
-                    submit(worker, step, vals, locks[pos], failed, pos)
-                else:
-                    locks[pos].acquire()
-                    if failed[pos] is not None:
-                        raise _WorkerFailed
-                for f in frees:
-                    vals[f] = None
-        except BaseException as e:
-            raise self._failure(pc, e, locks, failed) from None
-
-    def _failure(self, pc: int, e: BaseException, locks: list, failed: list
-                 ) -> BaseException:
-        """Waits for every step in flight; the error the sequential run would raise."""
-        waited: set[int] = set()
-        submitted: list[int] = []
-        for n in range(pc + 1):
-            code, _, _, pos, _ = self.program[n]
-            if code == SUBMIT:
-                submitted.append(pos)
-            elif code == WAIT and (n < pc or isinstance(e, _WorkerFailed)):
-                waited.add(pos)  # (a WAIT interrupted by a signal did not acquire)
-        for pos in submitted:
-            if pos not in waited:
-                locks[pos].acquire()
-        errs: list[tuple[int, BaseException]] = []
-        code = self.program[pc][0]
-        if code == RUN or not isinstance(e, _WorkerFailed):
-            errs.append((self.index[pc], e))
-        step_of = {self.program[n][3]: self.index[n] for n in range(pc + 1)
-                   if self.program[n][0] == SUBMIT}
-        for pos, err in enumerate(failed):
-            if err is not None:
-                errs.append((step_of[pos], err))
-        i, err = min(errs, key=lambda p: p[0])
-        if not isinstance(err, Exception):
-            return err  # KeyboardInterrupt, SystemExit: untouched
-        converted = self.op_error(self.ops[i], err)
-        if converted is not err:
-            converted.__cause__ = err
-        return converted
-
-
-class _WorkerFailed(Exception):
-    """Internal: a waited-for step failed on a worker."""
-
-
-def _frees(graph: StepGraph, instr: list[tuple[int, int]], where: Sequence[int]
-           ) -> tuple[list[tuple[int, ...]], dict[int, tuple[int, ...]]]:
-    """Who frees each slot, and when. A slot whose readers all finish before a
-    submitted reader starts (they ran on the calling thread before it was submitted, or
-    were submitted to the same worker before it) is freed by that reader's worker right
-    after it; any other slot after the last instruction at which every reader is known
-    to have finished (its RUN, or the WAIT for a submitted step). Returns the calling
-    thread's frees per instruction and the worker frees per step."""
-    at: dict[int, int] = {}  # step -> position of its RUN or SUBMIT
-    for n, (code, i) in enumerate(instr):
-        if code != WAIT:
-            at[i] = n
-    readers: dict[int, set[int]] = {}
-    for i, ins in enumerate(graph.reads):
-        for s in ins:
-            readers.setdefault(s, set()).add(i)
-    by_worker: dict[int, list[int]] = {}
-    handled: set[int] = set()
-    for s, rs in readers.items():
-        if s in graph.keep:
-            continue
-        for k in rs:
-            if where[k] >= 0 and all(
-                    r == k or at[r] < at[k] and (where[r] < 0 or where[r] == where[k])
-                    for r in rs):
-                by_worker.setdefault(k, []).append(s)
-                handled.add(s)
-                break
-    last: dict[int, int] = {}
-    for n, (code, i) in enumerate(instr):
-        if code == SUBMIT:
-            continue
-        for s in graph.reads[i]:
-            last[s] = n
-    out: list[list[int]] = [[] for _ in instr]
-    for s, n in last.items():
-        if s not in graph.keep and s not in handled:
-            out[n].append(s)
-    return [tuple(v) for v in out], {k: tuple(v) for k, v in by_worker.items()}
-
-
-def _freeing(step: Step, frees: tuple[int, ...]) -> Step:
-    """``step`` followed by freeing ``frees`` (run by a worker)."""
-    def run(vals: list) -> None:
-        step(vals)
-        for f in frees:
-            vals[f] = None
-    return run
-
-
-__all__ = ["AUTO_THREADS", "StepGraph", "Probe", "Schedule", "attach", "assign", "build",
-           "decide", "force", "forced", "resolve"]
+__all__ = ["AUTO_THREADS", "StepGraph", "Probe", "Schedule", "Tuner", "attach", "assign",
+           "build", "decide", "force", "forced", "resolve"]
