@@ -368,3 +368,47 @@ def test_heavy_plan_gets_a_tuner_after_probing(monkeypatch):
         for _ in range(20):   # trials and whichever mode wins give the same values
             got = sess.run(outs, feed)
             np.testing.assert_array_equal(got[0], np.tanh(feed[x]) * np.float32(2.0))
+
+
+_FORCED_SUITES = [
+    "tests/client/test_session_feed.py", "tests/client/test_session_fetch.py",
+    "tests/client/test_session_lifecycle.py", "tests/client/test_callable_partial_handles.py",
+    "tests/client/test_tracing.py", "tests/autodiff/test_gradients.py",
+    "tests/autodiff/test_while_grad.py", "tests/autodiff/test_nn_grad.py",
+    "tests/training/test_optimizers.py", "tests/training/test_monitored_session.py",
+]
+
+
+def test_session_gradient_and_optimizer_suites_pass_with_concurrency_forced():
+    """The executor's own suites again, every session's plans forced concurrent (the whole
+    suite passes that way too: ``inter_op.force(2)`` before ``pytest.main``)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys; from trainkit.client import inter_op; inter_op.force(2); "
+            "import pytest; sys.exit(pytest.main(sys.argv[1:]))")
+    env = dict(os.environ, PYTHONPATH=str(root))
+    proc = subprocess.run([sys.executable, "-c", code, "-q", "-x", "-p", "no:cacheprovider",
+                           *_FORCED_SUITES], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+
+def test_slots_are_freed_after_their_last_reader_whichever_thread_ran_it():
+    R, S, W = sched_mod.RUN, sched_mod.SUBMIT, sched_mod.WAIT
+    gr = _graph_of(5, {1: [0], 2: [0], 3: [1], 4: [0, 2]})
+    where = [-1, -1, 0, -1, -1]
+    instr = [(R, 0), (R, 1), (S, 2), (R, 3), (W, 2), (R, 4)]
+    main, worker = sched_mod._frees(gr, instr, where)
+    # slot 0 is read by 1, 2 (worker) and 4 (after the WAIT): the calling thread frees it
+    # after RUN 4; slot 2 is read by 4 only; slot 1 by 3 only
+    assert worker == {}
+    assert main == [(), (), (), (1,), (), (0, 2)]
+    gr = _graph_of(4, {1: [0], 2: [0], 3: [1]})
+    instr = [(R, 0), (R, 1), (S, 2), (R, 3), (W, 2)]
+    main, worker = sched_mod._frees(gr, instr, [-1, -1, 0, -1])
+    # every other reader of slot 0 ran before step 2 was submitted: its worker frees it
+    assert worker == {2: (0,)} and main == [(), (), (), (1,), ()]
