@@ -412,3 +412,29 @@ def test_slots_are_freed_after_their_last_reader_whichever_thread_ran_it():
     main, worker = sched_mod._frees(gr, instr, [-1, -1, 0, -1])
     # every other reader of slot 0 ran before step 2 was submitted: its worker frees it
     assert worker == {2: (0,)} and main == [(), (), (), (1,), ()]
+
+
+def test_runs_from_several_threads_share_the_workers(forced):
+    import threading
+
+    forced(2)
+    x = tk.placeholder(tk.float64, [6, 6])
+    branches = [tk.matmul(tk.tanh(x * float(i)), x) for i in range(4)]
+    out = tk.add_n(branches)
+    sess = tk.Session()
+    feeds = [np.random.RandomState(i).randn(6, 6) for i in range(4)]
+    want = [sum(np.tanh(f * float(i)) @ f for i in range(4)) for f in feeds]
+    bad: list = []
+
+    def work(k):
+        for _ in range(25):
+            got = sess.run(out, {x: feeds[k]})
+            if not np.allclose(got, want[k], rtol=1e-12, atol=1e-12):
+                bad.append(k)
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sess.close()
+    assert not bad

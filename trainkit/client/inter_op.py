@@ -48,8 +48,8 @@ from trainkit.client.inter_op_schedule import Schedule, StepGraph
 Step = Callable[[list], None]
 
 #: threads used when the config leaves the choice to trainkit (0). Measured on the
-#: 2-core machine (README, "ConfigProto"): concurrency won nowhere the kernels were not
-#: already chunked over both cores, so the default stays sequential.
+#: 2-core machine (README, "Inter-op threads"): concurrency won only with the kernels'
+#: own chunking switched off, and chunking alone was faster; so one at a time.
 AUTO_THREADS = 1
 #: untimed runs before measuring (the first runs allocate buffers, compile loops)
 PROBE_SKIP = 1
@@ -193,7 +193,7 @@ class Tuner:
         else:
             _sequential(plan, vals, self.op_error)
         (self.conc if concurrent else self.seq).append(time.perf_counter() - t0)
-        if len(self.conc) >= TRIAL_RUNS:
+        if len(self.conc) >= TRIAL_RUNS and len(self.seq) >= TRIAL_RUNS:
             wins = sorted(self.conc)[TRIAL_RUNS // 2] < TRIAL_MARGIN * sorted(
                 self.seq)[TRIAL_RUNS // 2]
             same = wins == self.concurrent
