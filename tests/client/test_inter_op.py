@@ -213,6 +213,7 @@ def test_the_first_failing_op_in_plan_order_is_reported(threads):
         with pytest.raises(errors.InvalidArgumentError) as info:
             sess.run(fetches, {x: np.ones((5, 2), np.float32)})
         assert "bad_first" in str(info.value) and info.value.op.name == "bad_first"
+        assert info.value.__cause__ is not None   # the kernel's own exception, as sequential
         # the session stays usable, and the same plan then runs fine
         out = sess.run(fetches[2:], {x: np.ones((5, 3), np.float32)})
         assert [o.shape for o in out] == [(5, 3)] * 3

@@ -135,11 +135,13 @@ class Schedule:
                 for f in frees:
                     vals[f] = None
         except BaseException as e:
-            raise self._failure(pc, e, locks, failed) from None
+            err, cause = self._failure(pc, e, locks, failed)
+            raise err from cause
 
     def _failure(self, pc: int, e: BaseException, locks: list, failed: list
-                 ) -> BaseException:
-        """Waits for every step in flight; the error the sequential run would raise."""
+                 ) -> tuple[BaseException, BaseException]:
+        """Waits for every step in flight; returns the error the sequential run would
+        raise and the kernel's own exception (its cause, as in the sequential loop)."""
         waited: set[int] = set()
         submitted: list[int] = []
         for n in range(pc + 1):
@@ -162,11 +164,8 @@ class Schedule:
                 errs.append((step_of[pos], err))
         i, err = min(errs, key=lambda p: p[0])
         if not isinstance(err, Exception):
-            return err  # KeyboardInterrupt, SystemExit: untouched
-        converted = self.op_error(self.ops[i], err)
-        if converted is not err:
-            converted.__cause__ = err
-        return converted
+            return err, err  # KeyboardInterrupt, SystemExit: untouched
+        return self.op_error(self.ops[i], err), err
 
 
 class _WorkerFailed(Exception):
