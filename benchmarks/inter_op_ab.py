@@ -34,7 +34,10 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--busy-cores", type=int, default=0)
     p.add_argument("--wait-idle", type=float, default=20.0)
     p.add_argument("--timeout", type=float, default=900.0)
+    p.add_argument("--quick", action="store_true", help="tiny sizes (a smoke run)")
     args = p.parse_args(argv)
+    if args.quick:
+        args.wait_idle = 0.0
     args.impls = ["trainkit", "tf1"] if args.tf1 else ["trainkit"]
     args.no_peers = False
     args.tf_python = args.torch_python = None
@@ -69,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                     busy_seen.append(busy)
                 t0 = time.perf_counter()
                 with load.busy(args.busy_cores, "numpy"):
-                    res = run_child(pythons[impl], bench.impls[impl], {"quick": False},
+                    res = run_child(pythons[impl], bench.impls[impl], {"quick": args.quick},
                                     args.threads, args.timeout)
                 os.environ.pop("TK_BENCH_INTER_OP", None)
                 print(f"  [{name}] rep {rep + 1} {label}: "

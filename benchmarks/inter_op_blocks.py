@@ -29,10 +29,10 @@ from benchmarks import bench_lstm, bench_mlp, load, models  # noqa: E402
 from trainkit.ops import parallel  # noqa: E402
 
 
-def _graph(name: str) -> tuple[Any, Any, Any, Any, Any, list, list]:
+def _graph(name: str, quick: bool = False) -> tuple[Any, Any, Any, Any, Any, list, list]:
     """(graph, x, y, loss, train_op, init ops, batches) of a workload."""
     if name == "mlp":
-        prob = bench_mlp.problem({"quick": False})
+        prob = bench_mlp.problem({"quick": quick})
         g = tk.Graph()
         with g.as_default():
             x = tk.placeholder(tk.float32, [None, prob.sizes[0]])
@@ -41,11 +41,10 @@ def _graph(name: str) -> tuple[Any, Any, Any, Any, Any, list, list]:
             init = [tk.global_variables_initializer()]
         return g, x, y, loss, train, init, prob.batches()
     if name == "lstm":
-        prob = bench_lstm.problem({"quick": False})
+        prob = bench_lstm.problem({"quick": quick})
         g, x, y, loss, train, init, _ = bench_lstm.build(tk, prob, "dynamic")
         return g, x, y, loss, train, list(init), prob.batches()
-    prob = models.PROBLEMS[name](batch=int(name.split(":")[1]) if ":" in name else
-                                models.PROBLEMS[name]().batch)
+    prob = models.PROBLEMS[name](quick=quick)
     net = models.build(tk, prob)
     return net.graph, net.x, net.y, net.loss, net.train_op, [net.init], prob.batches()
 
@@ -64,9 +63,9 @@ def _decision(sess: Any, train: Any) -> str:
     return "?"
 
 
-def ab(name: str, settings: list[int], blocks: int, steps: int) -> None:
+def ab(name: str, settings: list[int], blocks: int, steps: int, quick: bool = False) -> None:
     """Runs the A/B of one workload and prints its rows."""
-    g, x, y, loss, train, init, batches = _graph(name)
+    g, x, y, loss, train, init, batches = _graph(name, quick)
     sessions = []
     for s in settings:
         cfg = tk.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=s)
@@ -114,7 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--steps", type=int, default=0, help="steps per block (0: by workload)")
     p.add_argument("--kernel-threads", type=int, default=2)
     p.add_argument("--busy-cores", type=int, default=0)
+    p.add_argument("--quick", action="store_true", help="tiny sizes, 2 blocks (a smoke run)")
     args = p.parse_args(argv)
+    if args.quick:
+        args.blocks, args.steps = 2, 2
     parallel.set_kernel_threads(args.kernel_threads)
     settings = [int(s) for s in args.settings.split(",")]
     default_steps = {"deep_mnist": 3, "lstm": 5}
@@ -127,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     with load.busy(args.busy_cores, "numpy"):
         for name in args.only.split(","):
             ab(name, settings, args.blocks,
-               args.steps or default_steps.get(name.split(":")[0], 20))
+               args.steps or default_steps.get(name.split(":")[0], 20), args.quick)
     print(f"load after: {os.getloadavg()}")
     return 0
 
