@@ -118,8 +118,9 @@ class Plan:
         feed_slots: slot of each fed tensor, in feed order.
         fetch_slots: slot of each fetched tensor, in fetch order.
         copy_fetch: per fetched tensor, whether its value may alias state and must be copied.
-        conc: None (run ``steps`` in order) or what runs the plan with inter-op threads
-            (an ``inter_op.Probe`` measuring it, then an ``inter_op.Schedule``).
+        conc: None (run ``steps`` in order) or what runs the plan with inter-op threads:
+            an ``inter_op.Probe`` measuring it, then an ``inter_op.Tuner`` running its
+            ``Schedule`` while that measures faster (the ``Schedule`` itself when forced).
     """
 
     __slots__ = ("steps", "ops", "out_slots", "nslots", "feed_slots", "feed_tensors",
