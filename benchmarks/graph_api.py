@@ -59,7 +59,11 @@ def session_config(tf: ModuleType) -> Any:
         from trainkit.ops import parallel
 
         parallel.set_kernel_threads(n)
-        return tf.ConfigProto(intra_op_parallelism_threads=1)
+        # TK_BENCH_INTER_OP: trainkit's inter-op threads for A/B runs
+        # (benchmarks/inter_op_ab.py); unset: the ConfigProto default (0, trainkit picks)
+        inter = int(os.environ.get("TK_BENCH_INTER_OP", "0"))
+        return tf.ConfigProto(intra_op_parallelism_threads=1,
+                              inter_op_parallelism_threads=inter)
     return tf.ConfigProto(intra_op_parallelism_threads=n, inter_op_parallelism_threads=n)
 
 

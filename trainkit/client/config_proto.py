@@ -7,8 +7,10 @@ included) and reject unknown ones the way protobuf does.
 
 What the fields mean in trainkit (everything runs on the CPU, in one process):
 
-- Read by trainkit: ``intra_op_parallelism_threads`` and
-  ``inter_op_parallelism_threads`` (the CPU thread pools; 0 = trainkit's default),
+- Read by trainkit: ``intra_op_parallelism_threads`` (BLAS threads,
+  ``client/threads.py``) and ``inter_op_parallelism_threads`` (threads that may run
+  independent heavy kernels of one step at once, ``client/inter_op.py``; negative: 1);
+  0 = trainkit's default (1 for both),
   ``operation_timeout_in_ms`` (the default deadline of blocking ops such as a queue
   dequeue when ``RunOptions.timeout_in_ms`` is not given; 0 = wait forever).
 - Accepted and ignored because they mean nothing on a CPU-only, single-process

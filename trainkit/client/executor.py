@@ -7,7 +7,10 @@ record each slot's last reader; and bind every op to a small closure
 ``step(values) -> None`` that calls its kernel on input slots and stores the outputs.
 
 Running is a flat loop over those closures — no dict lookups, no graph walks. Tracing
-and deadlines use a second loop so the plain loop pays nothing for them.
+and deadlines use a second loop so the plain loop pays nothing for them. A plan of a
+session with ``inter_op_parallelism_threads`` > 1 also gets ``plan.conc``
+(``client/inter_op.py``): it measures the plan and, when independent heavy steps can
+overlap, runs them on worker threads; otherwise it sets ``plan.conc`` back to None.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy as np
 
 from trainkit import errors
 from trainkit.client import deadline as _deadline
+from trainkit.client import inter_op
 from trainkit.client import run_metadata as rm
 from trainkit.framework import registry, topo
 from trainkit.framework.tensor import Operation, Tensor
@@ -114,10 +118,14 @@ class Plan:
         feed_slots: slot of each fed tensor, in feed order.
         fetch_slots: slot of each fetched tensor, in fetch order.
         copy_fetch: per fetched tensor, whether its value may alias state and must be copied.
+        conc: None (run ``steps`` in order) or what runs the plan with inter-op threads:
+            an ``inter_op.Probe`` measuring it, then an ``inter_op.Tuner`` running its
+            ``Schedule`` while that measures faster (the ``Schedule`` itself when forced).
     """
 
     __slots__ = ("steps", "ops", "out_slots", "nslots", "feed_slots", "feed_tensors",
-                 "fetch_slots", "fetch_tensors", "copy_fetch", "epoch", "extra", "gated")
+                 "fetch_slots", "fetch_tensors", "copy_fetch", "epoch", "extra", "gated",
+                 "conc")
 
     def __init__(self) -> None:
         self.steps: list[Step] = []
@@ -132,6 +140,7 @@ class Plan:
         self.epoch = 0
         self.extra: Any = None
         self.gated = False  # some op may be skipped (cond): check fetches for DEAD
+        self.conc: Any = None
 
     def execute(self, feed_values: Sequence, options: Any = None,
                 run_metadata: Any = None) -> list:
@@ -141,6 +150,8 @@ class Plan:
             vals[s] = v
         if options is not None and (options.trace_level or options.timeout_in_ms):
             self._execute_checked(vals, options, run_metadata)
+        elif self.conc is not None:
+            self.conc.run(self, vals)
         else:
             step = None
             try:
@@ -241,7 +252,8 @@ def _op_error(op: Operation, e: BaseException) -> BaseException:
 
 
 def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
-                 feed_tensors: list[Tensor], state: Any, session: Any) -> Plan:
+                 feed_tensors: list[Tensor], state: Any, session: Any,
+                 inter_op_threads: int = 1, inter_op_forced: bool = False) -> Plan:
     """Compiles what running ``fetch_tensors`` and ``target_ops`` needs, given the feeds.
 
     Args:
@@ -250,6 +262,9 @@ def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
         feed_tensors: tensors whose values are supplied (distinct).
         state: the session's ``SessionState`` handed to kernels.
         session: the session (available to kernels as ``ctx.session``).
+        inter_op_threads: > 1 lets independent heavy steps run concurrently
+            (``client/inter_op.py``); traced and deadline runs stay sequential.
+        inter_op_forced: skip measuring, schedule every independent step (tests).
     """
     plan = Plan()
     if not fetch_tensors and not target_ops:
@@ -262,6 +277,7 @@ def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
     plan.feed_tensors = list(feed_tensors)
     plan.nslots = len(slot_of)
     frees_at = _free_schedule(order, slot_of, fetch_tensors)
+    graph = inter_op.StepGraph() if inter_op_threads > 1 else None
     for i, op in enumerate(order):
         step, gated, outs = _compile_step(op, slot_of, fed, frees_at.get(i, ()),
                                           plan.nslots, state, session)
@@ -269,11 +285,30 @@ def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
         plan.steps.append(step)
         plan.ops.append(op)
         plan.out_slots.append(outs)
+        if graph is not None:
+            graph.plain.append(_compile_step(op, slot_of, fed, (), plan.nslots, state,
+                                             session)[0])
     plan.nslots += 1  # the scratch slot of unused single outputs
     plan.fetch_tensors = list(fetch_tensors)
     plan.fetch_slots = [slot_of[t] for t in fetch_tensors]
     plan.copy_fetch = [_may_alias(t, fed) for t in fetch_tensors]
+    if graph is not None:
+        _describe(graph, order, slot_of, plan)
+        plan.conc = inter_op.attach(graph, inter_op_threads, _op_error, inter_op_forced)
     return plan
+
+
+def _describe(graph: inter_op.StepGraph, order: list[Operation],
+              slot_of: dict[Tensor, int], plan: Plan) -> None:
+    """Fills ``graph`` (what the inter-op scheduler needs) for the plan's steps."""
+    index = {op: i for i, op in enumerate(order)}
+    for op, outs in zip(order, plan.out_slots):
+        graph.reads.append(tuple(slot_of[t] for t in topo.data_inputs(op)))
+        graph.writes.append(tuple(s for s in outs if s >= 0))
+        graph.stateful.append(registry.get_op_def(op.type).stateful)
+        graph.ctrl.append(tuple(sorted(index[c] for c in op.control_inputs if c in index)))
+    graph.keep = set(plan.fetch_slots) | {plan.nslots - 1}
+    graph.ops = plan.ops
 
 
 def _assign_slots(order: list[Operation], fetch_tensors: list[Tensor],

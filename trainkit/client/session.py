@@ -21,6 +21,7 @@ import numpy as np
 from trainkit import nest
 from trainkit.client import (
     executor,
+    inter_op,
     loop_plan,  # noqa: F401 - registers the While kernels
     malloc_tuning,
     threads,
@@ -92,6 +93,11 @@ class BaseSession:
         self._threads = threads.configure(
             getattr(config, "intra_op_parallelism_threads", 0) or None)
         malloc_tuning.configure()  # freed memory stays for the next step (opt-out: env)
+        # threads that may run independent heavy kernels of one step at once
+        # (client/inter_op.py); 0 / unset: inter_op.AUTO_THREADS
+        self._inter_op = inter_op.resolve(getattr(config, "inter_op_parallelism_threads",
+                                                  None))
+        self._inter_op_forced = inter_op.forced()
         self._closed = False
         self._state = SessionState()
         self._cache: dict[Any, _Compiled] = {}
@@ -201,7 +207,8 @@ class BaseSession:
         with self._lock:
             epoch = graph.plan_epoch
             plan = executor.compile_plan(spec.tensors + (extra_fetch or []), spec.targets,
-                                         feed_tensors, self._state, self)
+                                         feed_tensors, self._state, self, self._inter_op,
+                                         self._inter_op_forced)
             plan.epoch = epoch
         entry = _Compiled()
         entry.spec = spec

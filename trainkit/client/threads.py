@@ -1,7 +1,7 @@
 """How many threads the BLAS library (and any OpenMP pool) under NumPy may use.
 
-trainkit runs one op at a time. Besides the BLAS/OpenMP pools inside NumPy's matrix
-products, large kernels split their work over trainkit's own kernel threads
+trainkit runs one op at a time unless asked otherwise. Besides the BLAS/OpenMP pools
+inside NumPy's matrix products, large kernels split their work over trainkit's own kernel threads
 (``trainkit.ops.parallel``, which holds BLAS at one thread while they run). OpenBLAS
 starts one busy-waiting thread per core, which on a machine whose cores are shared with
 other work makes small models 7-25x slower (measured: the quickstart at 1000 steps took
@@ -16,8 +16,9 @@ default is :data:`DEFAULT_THREADS` = 1 thread, unless the user asked for a count
 3. otherwise :data:`DEFAULT_THREADS`.
 
 The count is set at run time with ``threadpoolctl`` for the whole process (NumPy's BLAS is
-one per process), when a session is created. ``inter_op_parallelism_threads`` is
-accepted and has no effect: trainkit's executor runs ops in one thread.
+one per process), when a session is created. ``inter_op_parallelism_threads`` is the
+executor's (``client/inter_op.py``: independent heavy kernels of one step on worker
+threads; 1 by default).
 
 Example:
     >>> choice = configure(None)        # what a Session with no ConfigProto does
