@@ -130,6 +130,25 @@ def wait_idle(max_wait: float, busy_below: float = 0.2) -> float | None:
     return busy
 
 
+def blas() -> str | None:
+    """The BLAS NumPy uses here and its kernel type, with the OPENBLAS_CORETYPE override.
+
+    The environment of this machine pins OpenBLAS's kernels (e.g. ``Haswell``/AVX2 on an
+    AVX-512 CPU), which moves every NumPy number; the report says so.
+    """
+    try:
+        import numpy  # noqa: F401 - loads the BLAS threadpoolctl reports
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    for lib in threadpool_info():
+        if lib.get("user_api") == "blas":
+            text = f"{lib.get('internal_api')} {lib.get('version')} {lib.get('architecture')}"
+            pinned = os.environ.get("OPENBLAS_CORETYPE")
+            return text + (f" (OPENBLAS_CORETYPE={pinned})" if pinned else "")
+    return None
+
+
 def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:
     """Machine, interpreters and library versions as a flat JSON-able dict."""
     try:
@@ -142,7 +161,7 @@ def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:
         "cpu": _proc_field("/proc/cpuinfo", "model name") or platform.processor(),
         "mem_total": _proc_field("/proc/meminfo", "MemTotal"),
         "os": platform.platform(), "python": platform.python_version(),
-        "numpy": _version(sys.executable, "numpy"),
+        "numpy": _version(sys.executable, "numpy"), "blas": blas(),
         "tensorflow": _version(pythons.get("tf1"), "tensorflow-cpu", "tensorflow"),
         "torch": _version(pythons.get("torch"), "torch"),
         "loadavg": loadavg(), "trainkit_commit": _git_commit(), "threads": threads,
@@ -152,7 +171,7 @@ def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:
 
 def markdown(desc: dict[str, Any]) -> str:
     """The machine description as a Markdown bullet list."""
-    keys = ("date", "cpu", "nproc", "mem_total", "os", "python", "numpy", "tensorflow",
+    keys = ("date", "cpu", "nproc", "mem_total", "os", "python", "numpy", "blas", "tensorflow",
             "torch", "loadavg", "trainkit_commit", "threads", "reps", "quick")
     return "\n".join(f"- {k}: {desc.get(k)}" for k in keys if k in desc)
 
