@@ -87,12 +87,12 @@ def test_solo_calls_run_every_chunk_once_in_the_caller(monkeypatch):
         seen.append((i, worker, threading.get_ident()))
 
     seen: list = []
-    parallel._health(work).solo = 2
+    parallel._health(work, "k").solo = 2
     for _ in range(2):
-        parallel.run(work, 5, 2)
+        parallel.run(work, 5, 2, key="k")
     assert sorted(i for i, _, _ in seen) == sorted(list(range(5)) * 2)
     assert {(w, t) for _, w, t in seen} == {(0, threading.get_ident())}
-    assert not parallel._health(work).take_solo()
+    assert not parallel._health(work, "k").take_solo()
 
 
 def test_matmul_bitwise_the_same_split_solo_or_one_thread():

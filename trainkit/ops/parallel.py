@@ -180,30 +180,33 @@ class _Helpfulness:
 _helpfulness: dict[Any, _Helpfulness] = {}
 
 
-def _health(work: Callable) -> _Helpfulness:
-    key = getattr(work, "__code__", work)
+def _health(work: Callable, key: Any = None) -> _Helpfulness:
+    key = (getattr(work, "__code__", work), key)
     h = _helpfulness.get(key)
     if h is None:
         h = _helpfulness.setdefault(key, _Helpfulness())
     return h
 
 
-def run(work: Callable[[int, int], None], chunks: int, threads: int | None = None) -> None:
+def run(work: Callable[[int, int], None], chunks: int, threads: int | None = None,
+        key: Any = None) -> None:
     """Calls ``work(chunk, worker)`` for every ``chunk`` in ``range(chunks)``.
 
     ``worker`` (``0 <= worker < threads``) identifies the thread, so ``work`` can use a
     per-worker scratch buffer. With several threads, chunks are handed out in order to
     whichever thread is free; the calling thread works too. A kernel whose helpers have
     not been getting a core lately runs in the calling thread for a while
-    (:class:`_Helpfulness`). The first exception raised by any chunk is re-raised after
-    all threads stopped.
+    (:class:`_Helpfulness`, kept per ``work`` function and ``key``: callers whose chunk
+    sizes vary widely pass e.g. the shapes, so that a small case the helpers cannot
+    speed up does not send a large one to the caller). The first exception raised by any
+    chunk is re-raised after all threads stopped.
     """
     threads = min(kernel_threads() if threads is None else threads, chunks)
     if chunks <= 1:
         if chunks == 1:
             work(0, 0)
         return
-    health = _health(work) if threads > 1 else None
+    health = _health(work, key) if threads > 1 else None
     if health is None or health.take_solo():
         for i in range(chunks):
             work(i, 0)
