@@ -114,3 +114,14 @@ def test_matmul_bitwise_the_same_split_solo_or_one_thread():
     for g in got[1:]:
         np.testing.assert_array_equal(g, got[0])
     np.testing.assert_allclose(got[0], a.astype(np.float64) @ b, rtol=1e-4, atol=1e-3)
+
+
+def test_helpfulness_table_stays_bounded(monkeypatch):
+    monkeypatch.setattr(parallel, "_MAX_KEYS", 8)
+
+    def work(i, worker):
+        pass
+
+    for k in range(50):
+        parallel._health(work, ("shape", k))
+    assert len(parallel._helpfulness) <= 8

@@ -178,12 +178,15 @@ class _Helpfulness:
 
 
 _helpfulness: dict[Any, _Helpfulness] = {}
+_MAX_KEYS = 1024
 
 
 def _health(work: Callable, key: Any = None) -> _Helpfulness:
     key = (getattr(work, "__code__", work), key)
     h = _helpfulness.get(key)
     if h is None:
+        if len(_helpfulness) >= _MAX_KEYS:  # e.g. many batch sizes: start afresh
+            _helpfulness.clear()
         h = _helpfulness.setdefault(key, _Helpfulness())
     return h
 
