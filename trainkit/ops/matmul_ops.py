@@ -126,7 +126,7 @@ def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             s, e = cuts[i], cuts[i + 1]
             np.matmul(a[s:e], b, out=out[s:e])
 
-    parallel.run(work, len(cuts) - 1)
+    parallel.run(work, len(cuts) - 1, key=(m, k, n))
     return out
 
 

@@ -24,7 +24,6 @@ from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
-from trainkit.ops.nn_activations import log_softmax_np
 from trainkit.ops.op_util import make_op
 
 
@@ -162,11 +161,34 @@ def _softmax_xent_kernel(ctx: registry.KernelContext, x: Any, z: Any) -> tuple:
         raise errors.InvalidArgumentError(
             None, None, f"logits and labels must be same size: logits_size="
                         f"{list(np.shape(x))} labels_size={list(np.shape(z))}")
-    ax = ctx.attrs["axis"]
-    logp = log_softmax_np(np.asarray(x), ax)
-    loss = -np.sum(z * logp, axis=ax)
-    backprop = np.exp(logp) - z
-    return np.asarray(loss, dtype=x.dtype), backprop
+    return softmax_xent_np(np.asarray(x), np.asarray(z), ctx.attrs["axis"])
+
+
+def _shifted_softmax(x: np.ndarray, ax: int) -> tuple:
+    """``(s, p, lse)``: the logits shifted by their maximum (``s <= 0``), the softmax
+    ``p`` and ``log(sum(exp(s)))``, with one ``exp`` pass (``p`` is ``exp(s)`` divided in
+    place)."""
+    s = np.subtract(x, np.max(x, axis=ax, keepdims=True))
+    p = np.exp(s)
+    total = np.sum(p, axis=ax, keepdims=True)
+    p /= total
+    return s, p, np.log(total)
+
+
+def softmax_xent_np(x: np.ndarray, z: np.ndarray, ax: int) -> tuple:
+    """``(loss, backprop)`` of the softmax cross entropy of logits ``x`` and labels ``z``
+    along ``ax``: ``loss = -sum(z * log_softmax(x))``, ``backprop = softmax(x) - z``.
+
+    One ``exp`` pass, fewer passes and temporaries than ``log_softmax`` then products:
+    with ``s = x - max(x)`` and ``lse = log(sum(exp(s)))``, ``loss = sum(z * (lse - s))``
+    (``lse - s >= 0``, computed in ``s``'s buffer) and ``backprop`` is the softmax
+    ``exp(s) / sum(exp(s))`` minus ``z``, in ``exp(s)``'s buffer.
+    """
+    s, p, lse = _shifted_softmax(x, ax)
+    np.subtract(lse, s, out=s)
+    s *= z
+    p -= z
+    return np.sum(s, axis=ax), p
 
 
 def sparse_softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None,
@@ -219,14 +241,13 @@ def _sparse_xent_kernel(ctx: registry.KernelContext, x: Any, y: Any) -> tuple:
         raise errors.InvalidArgumentError(
             None, None, f"Received a label value of {bad} which is outside the valid range "
                         f"of [0, {n}).  Label values: {' '.join(map(str, y.reshape(-1)))}")
-    logp = log_softmax_np(x, -1)
-    picked = np.take_along_axis(logp, y[..., None].astype(np.intp), axis=-1)[..., 0]
-    backprop = np.exp(logp)
-    np.put_along_axis(backprop, y[..., None].astype(np.intp),
-                      np.take_along_axis(backprop, y[..., None].astype(np.intp), -1) - 1, -1)
-    return np.asarray(-picked, dtype=x.dtype), backprop
+    s, p, lse = _shifted_softmax(x, -1)
+    idx = y[..., None].astype(np.intp)
+    loss = lse - np.take_along_axis(s, idx, axis=-1)
+    np.put_along_axis(p, idx, np.take_along_axis(p, idx, -1) - 1, -1)
+    return loss[..., 0].astype(x.dtype, copy=False), p
 
 
 __all__ = ["l2_loss", "sigmoid_cross_entropy_with_logits",
            "softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits_v2",
-           "sparse_softmax_cross_entropy_with_logits"]
+           "sparse_softmax_cross_entropy_with_logits", "softmax_xent_np"]

@@ -30,6 +30,7 @@ import contextlib
 import itertools
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -133,20 +134,83 @@ def single_threaded_blas() -> Iterator[bool]:
                         c.set_num_threads(n)
 
 
-def run(work: Callable[[int, int], None], chunks: int, threads: int | None = None) -> None:
+#: after this many calls in a row of one kernel in which the helper threads did not help
+#: (see :class:`_Helpfulness`), the kernel's next ``SOLO_CALLS`` calls run in the caller
+BAD_CALLS = 2
+SOLO_CALLS = 24
+
+
+class _Helpfulness:
+    """Whether waking helper threads pays for one kernel (one ``work`` function).
+
+    On a shared machine a helper may get no core: it then takes no chunk (the wake-up
+    was wasted) or, worse, takes one and is descheduled mid-chunk while the caller waits
+    for it (measured on 2 cores with one kept busy: a 128x784 @ 784x512 product in 4
+    column blocks took 0.9-1.9 ms against 0.58-0.86 ms in one thread). A call is *bad*
+    when the helpers did no chunk, or the caller waited for them longer than one of its
+    own chunks took; after ``BAD_CALLS`` bad calls in a row the kernel runs its next
+    ``SOLO_CALLS`` calls in the calling thread only, then tries the helpers again. Who
+    runs a chunk never changes the result (chunks are fixed by the shapes).
+    """
+
+    __slots__ = ("bad", "solo")
+
+    def __init__(self) -> None:
+        self.bad = 0
+        self.solo = 0
+
+    def take_solo(self) -> bool:
+        """Whether this call should run in the caller only (counts the solo calls)."""
+        if self.solo > 0:
+            self.solo -= 1
+            return True
+        return False
+
+    def observe(self, helper_chunks: int, waited: float, chunk_time: float) -> None:
+        """Records one call: chunks the helpers did, seconds the caller waited for them
+        after its last chunk, and the caller's mean seconds per chunk."""
+        if helper_chunks == 0 or waited > chunk_time:
+            self.bad += 1
+            if self.bad >= BAD_CALLS:
+                self.bad, self.solo = 0, SOLO_CALLS
+        else:
+            self.bad = 0
+
+
+_helpfulness: dict[Any, _Helpfulness] = {}
+_MAX_KEYS = 1024
+
+
+def _health(work: Callable, key: Any = None) -> _Helpfulness:
+    key = (getattr(work, "__code__", work), key)
+    h = _helpfulness.get(key)
+    if h is None:
+        if len(_helpfulness) >= _MAX_KEYS:  # e.g. many batch sizes: start afresh
+            _helpfulness.clear()
+        h = _helpfulness.setdefault(key, _Helpfulness())
+    return h
+
+
+def run(work: Callable[[int, int], None], chunks: int, threads: int | None = None,
+        key: Any = None) -> None:
     """Calls ``work(chunk, worker)`` for every ``chunk`` in ``range(chunks)``.
 
     ``worker`` (``0 <= worker < threads``) identifies the thread, so ``work`` can use a
     per-worker scratch buffer. With several threads, chunks are handed out in order to
-    whichever thread is free; the calling thread works too. The first exception raised
-    by any chunk is re-raised after all threads stopped.
+    whichever thread is free; the calling thread works too. A kernel whose helpers have
+    not been getting a core lately runs in the calling thread for a while
+    (:class:`_Helpfulness`, kept per ``work`` function and ``key``: callers whose chunk
+    sizes vary widely pass e.g. the shapes, so that a small case the helpers cannot
+    speed up does not send a large one to the caller). The first exception raised by any
+    chunk is re-raised after all threads stopped.
     """
     threads = min(kernel_threads() if threads is None else threads, chunks)
     if chunks <= 1:
         if chunks == 1:
             work(0, 0)
         return
-    if threads <= 1:
+    health = _health(work, key) if threads > 1 else None
+    if health is None or health.take_solo():
         for i in range(chunks):
             work(i, 0)
         return
@@ -157,6 +221,7 @@ def run(work: Callable[[int, int], None], chunks: int, threads: int | None = Non
             return
         counter = itertools.count()
         failed: list[BaseException] = []
+        mine = [0, 0.0]  # chunks the caller ran, seconds it spent on them
 
         def loop(worker: int) -> None:
             for i in counter:
@@ -168,9 +233,24 @@ def run(work: Callable[[int, int], None], chunks: int, threads: int | None = Non
                     failed.append(e)
                     return
 
+        def caller_loop() -> None:
+            clock = time.perf_counter
+            for i in counter:
+                if i >= chunks or failed:
+                    return
+                t0 = clock()
+                try:
+                    work(i, 0)
+                except BaseException as e:  # re-raised below
+                    failed.append(e)
+                    return
+                mine[0] += 1
+                mine[1] += clock() - t0
+
         ex = _executor(threads - 1)
         futures = [ex.submit(loop, k) for k in range(1, threads)]
-        loop(0)
+        caller_loop()
+        t_wait = time.perf_counter()
         for f in futures:
             # A helper the OS has not scheduled yet has no chunk left to do: drop it
             # rather than wait a time slice for it to start (a loaded machine).
@@ -178,6 +258,8 @@ def run(work: Callable[[int, int], None], chunks: int, threads: int | None = Non
                 f.result()
         if failed:
             raise failed[0]
+        health.observe(chunks - mine[0], time.perf_counter() - t_wait,
+                       mine[1] / mine[0] if mine[0] else 0.0)
 
 
 #: arrays below this many bytes are processed in one call by :func:`for_blocks`
