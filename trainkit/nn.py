@@ -26,6 +26,7 @@ from trainkit.ops.nn_activations import (
     softplus,
     softsign,
 )
+from trainkit.ops.nn_layer_ops import relu_layer, xw_plus_b
 from trainkit.ops.nn_losses_ops import (
     l2_loss,
     sigmoid_cross_entropy_with_logits,
