@@ -42,7 +42,7 @@ class TextCNN:
 
         pooled_outputs = []
         for filter_size in filter_sizes:
-            with tf.name_scope("conv-maxpool-%s" % filter_size):
+            with tf.name_scope(f"conv-maxpool-{filter_size}"):
                 filter_shape = [filter_size, embedding_size, 1, num_filters]
                 W = tf.Variable(tf.truncated_normal(filter_shape, stddev=0.1), name="W")
                 b = tf.Variable(tf.constant(0.1, shape=[num_filters]), name="b")
@@ -135,8 +135,8 @@ def main(tf):
             for g, v in grads_and_vars:
                 if g is not None:
                     name = v.name.replace(":", "_")
-                    grad_summaries.append(tf.summary.histogram("{}/grad/hist".format(name), g))
-                    grad_summaries.append(tf.summary.scalar("{}/grad/sparsity".format(name),
+                    grad_summaries.append(tf.summary.histogram(f"{name}/grad/hist", g))
+                    grad_summaries.append(tf.summary.scalar(f"{name}/grad/sparsity",
                                                             tf.nn.zero_fraction(g)))
             grad_summaries_merged = tf.summary.merge(grad_summaries)
             loss_summary = tf.summary.scalar("loss", cnn.loss)
