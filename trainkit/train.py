@@ -97,6 +97,7 @@ from trainkit.training.session_run_hook import (  # noqa: F401
     SessionRunHook,
     SessionRunValues,
 )
+from trainkit.training.supervisor import Supervisor  # noqa: F401
 from trainkit.training.training_util import (  # noqa: F401
     assert_global_step,
     create_global_step,
