@@ -199,9 +199,9 @@ def run_epoch(session, model, eval_op=None, verbose=False):
         costs += cost
         iters += model.input.num_steps
         if verbose and step % (model.input.epoch_size // 10 or 1) == 10:
-            print("%.3f perplexity: %.3f speed: %.0f wps" % (
-                step * 1.0 / model.input.epoch_size, np.exp(costs / iters),
-                iters * model.input.batch_size / (time.time() - start_time)))
+            wps = iters * model.input.batch_size / (time.time() - start_time)
+            print(f"{step * 1.0 / model.input.epoch_size:.3f} perplexity: "
+                  f"{np.exp(costs / iters):.3f} speed: {wps:.0f} wps")
     return np.exp(costs / iters)
 
 

@@ -99,12 +99,12 @@ def main(tf):
         same_start(sess, tf, biases=True)
         for _batch in range(max_batches):
             fd = next_feed()
-            _, l = sess.run([train_op, loss], fd)
-            losses.append(l)
+            _, l_ = sess.run([train_op, loss], fd)
+            losses.append(l_)
         fd = next_feed()
-        predict_, l = sess.run([decoder_prediction, loss], fd)
+        predict_, l_ = sess.run([decoder_prediction, loss], fd)
         targets = fd[decoder_targets]
         real = targets != PAD
         token_accuracy = float(np.mean(predict_[real] == targets[real]))
-    return {"first_loss": float(losses[0]), "loss": float(l),
+    return {"first_loss": float(losses[0]), "loss": float(l_),
             "token_accuracy": token_accuracy, "prediction_shape": list(predict_.shape)}
