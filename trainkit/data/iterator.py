@@ -32,12 +32,18 @@ class Iterator:
         >>> sess.run(batch)
     """
 
-    def __init__(self, dataset: Any, one_shot: bool):
+    def __init__(self, dataset: Any, one_shot: bool, structure: Any = None,
+                 specs: list | None = None, handle: Tensor | None = None):
         graph = get_default_graph()
         self._dataset = dataset
         self._one_shot = one_shot
         self._graph = graph
-        for t in dataset._inputs:
+        # The element structure: the dataset's, or given (``from_structure`` /
+        # ``from_string_handle``, whose dataset is chosen at run time).
+        self._structure = dataset._structure if dataset is not None else structure
+        self._specs = list(dataset._specs) if dataset is not None else list(specs or [])
+        self._handle = handle
+        for t in (dataset._inputs if dataset is not None else []):
             if one_shot and t.op.type in ("Placeholder", "PlaceholderWithDefault"):
                 raise ValueError(
                     f"Cannot create a one-shot iterator for a dataset that depends on the "
@@ -47,11 +53,56 @@ class Iterator:
         self._name = graph.unique_name(kind, mark_as_used=True)
         self.key = f"iterator:{self._name}"
         self._initializer: Operation | None = None
-        if not one_shot:
+        if dataset is not None and not one_shot:
             self._initializer = graph.create_op(
                 "MakeIterator", list(dataset._inputs), [], name=self._name + "/initializer/",
-                attrs={"iterator": self})
-        graph.add_to_collection(GraphKeys.SAVEABLE_OBJECTS, self)
+                attrs={"iterator": self, "dataset": dataset})
+        if handle is None:  # a handle iterator has no state of its own
+            graph.add_to_collection(GraphKeys.SAVEABLE_OBJECTS, self)
+
+    # -- reinitializable and feedable iterators (TF1's static constructors) --------------
+    @staticmethod
+    def from_structure(output_types: Any, output_shapes: Any = None,
+                       shared_name: str | None = None, output_classes: Any = None
+                       ) -> Iterator:
+        """An iterator of the given element structure, not bound to a dataset: run
+        ``make_initializer(dataset)`` to (re)start it on any dataset of that structure."""
+        from trainkit.data import iterator_handles
+
+        return iterator_handles.from_structure(output_types, output_shapes)
+
+    @staticmethod
+    def from_string_handle(string_handle: Any, output_types: Any, output_shapes: Any = None,
+                           output_classes: Any = None) -> Iterator:
+        """An iterator whose ``get_next()`` reads from the iterator named by the fed
+        ``string_handle`` (the value of another iterator's ``string_handle()``)."""
+        from trainkit.data import iterator_handles
+
+        return iterator_handles.from_string_handle(string_handle, output_types,
+                                                   output_shapes)
+
+    def make_initializer(self, dataset: Any, name: str | None = None) -> Operation:
+        """An op that starts this iterator on ``dataset``.
+
+        Raises:
+            TypeError: if the dataset's element structure or types differ.
+        """
+        from trainkit.data import iterator_handles
+
+        iterator_handles.check_compatible(self, dataset)
+        return self._graph.create_op(
+            "MakeIterator", list(dataset._inputs), [],
+            name=name or self._graph.unique_name(self._name + "/make_initializer"),
+            attrs={"iterator": self, "dataset": dataset})
+
+    def string_handle(self, name: str | None = None) -> Tensor:
+        """A string scalar naming this iterator, to feed a ``from_string_handle``
+        iterator (running it starts a one-shot iterator, as in TF)."""
+        inputs = list(self._dataset._inputs) if self._one_shot else []
+        return self._graph.create_op(
+            "IteratorToStringHandle", inputs, [_string_dtype()],
+            name=name or self._graph.unique_name(self._name + "/string_handle"),
+            attrs={"iterator": self}, shapes=[[]]).outputs[0]
 
     @property
     def name(self) -> str:
@@ -72,15 +123,15 @@ class Iterator:
 
     @property
     def output_types(self) -> Any:
-        return self._dataset.output_types
+        return nest.pack_sequence_as(self._structure, [dt for dt, _ in self._specs])
 
     @property
     def output_shapes(self) -> Any:
-        return self._dataset.output_shapes
+        return nest.pack_sequence_as(self._structure, [sh for _, sh in self._specs])
 
     @property
     def output_classes(self) -> Any:
-        return self._dataset.output_classes
+        return nest.pack_sequence_as(self._structure, [Tensor] * len(self._specs))
 
     def get_next(self, name: str | None = None) -> Any:
         """The next element (same structure as the dataset's elements).
@@ -88,17 +139,22 @@ class Iterator:
         Running it past the end raises ``errors.OutOfRangeError``; running an
         initializable iterator before its initializer raises ``FailedPreconditionError``.
         """
-        specs = self._dataset._specs
-        inputs = list(self._dataset._inputs) if self._one_shot else []
+        specs = self._specs
+        if self._handle is not None:
+            inputs = [self._handle]
+        else:
+            inputs = list(self._dataset._inputs) if self._one_shot else []
         op = self._graph.create_op(
             "IteratorGetNext", inputs, [dt for dt, _ in specs],
             name=name or (self._name + "_get_next"), attrs={"iterator": self},
             shapes=[s for _, s in specs])
-        return nest.pack_sequence_as(self._dataset._structure, list(op.outputs))
+        return nest.pack_sequence_as(self._structure, list(op.outputs))
 
-    def _build(self, input_values: list, session: Any, state: Any) -> Any:
-        env = BuildEnv(dict(zip(self._dataset._inputs, input_values)), session, state)
-        return self._dataset._build(env)
+    def _build(self, input_values: list, session: Any, state: Any,
+               dataset: Any = None) -> Any:
+        dataset = dataset if dataset is not None else self._dataset
+        env = BuildEnv(dict(zip(dataset._inputs, input_values)), session, state)
+        return dataset._build(env)
 
     # -- checkpointable state ----------------------------------------------------------------
     def saveable_state(self, session: Any) -> dict[str, np.ndarray]:
@@ -118,6 +174,10 @@ class Iterator:
             res.pop(self.key, None)
             return
         stage = res.get(self.key)
+        if stage is None and self._dataset is None:
+            _LOG.warning("Iterator %s is not bound to a dataset: run one of its "
+                         "make_initializer ops before restoring its position.", self._name)
+            return
         if stage is None:
             values = []
             for t in self._dataset._inputs:
@@ -145,7 +205,7 @@ class Iterator:
 @registry.register_kernel("MakeIterator", stateful=True)
 def _make_iterator_kernel(ctx: registry.KernelContext, *inputs: Any) -> None:
     it: Iterator = ctx.attrs["iterator"]
-    stage = it._build(list(inputs), ctx.session, ctx.state)
+    stage = it._build(list(inputs), ctx.session, ctx.state, ctx.attrs.get("dataset"))
     with ctx.state.lock:
         ctx.state.resources[it.key] = stage
 
@@ -154,10 +214,15 @@ def _make_iterator_kernel(ctx: registry.KernelContext, *inputs: Any) -> None:
 def _get_next_kernel(ctx: registry.KernelContext, *inputs: Any) -> Any:
     it: Iterator = ctx.attrs["iterator"]
     state = ctx.state
+    key = it.key
+    if it._handle is not None:
+        from trainkit.data import iterator_handles
+
+        key, inputs = iterator_handles.resolve(it, inputs[0]), ()
     with state.lock:
-        stage = state.resources.get(it.key)
+        stage = state.resources.get(key)
         if stage is None:
-            if not it._one_shot:
+            if not it._one_shot or it._handle is not None:
                 raise errors.FailedPreconditionError(
                     None, None, "GetNext() failed because the iterator has not been "
                     "initialized. Ensure that you have run the initializer operation for "
@@ -170,6 +235,22 @@ def _get_next_kernel(ctx: registry.KernelContext, *inputs: Any) -> Any:
     return el[0] if len(el) == 1 else el
 
 
-registry.not_differentiable("IteratorGetNext", "MakeIterator")
+@registry.register_kernel("IteratorToStringHandle", stateful=True)
+def _string_handle_kernel(ctx: registry.KernelContext, *inputs: Any) -> Any:
+    it: Iterator = ctx.attrs["iterator"]
+    if it._one_shot:
+        with ctx.state.lock:
+            if it.key not in ctx.state.resources:
+                ctx.state.resources[it.key] = it._build(list(inputs), ctx.session, ctx.state)
+    return np.array(it.key.encode("utf-8"), dtype=object)
+
+
+def _string_dtype() -> Any:
+    from trainkit.framework import dtypes
+
+    return dtypes.string
+
+
+registry.not_differentiable("IteratorGetNext", "MakeIterator", "IteratorToStringHandle")
 
 __all__ = ["Iterator"]
