@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from trainkit import errors, nest
+from trainkit.data import iterator_handles
 from trainkit.data.build_env import BuildEnv
 from trainkit.framework import registry
 from trainkit.framework.graph import GraphKeys, get_default_graph
@@ -67,19 +68,18 @@ class Iterator:
                        ) -> Iterator:
         """An iterator of the given element structure, not bound to a dataset: run
         ``make_initializer(dataset)`` to (re)start it on any dataset of that structure."""
-        from trainkit.data import iterator_handles
-
-        return iterator_handles.from_structure(output_types, output_shapes)
+        return Iterator(None, one_shot=False, structure=output_types,
+                        specs=iterator_handles.structure_specs(output_types, output_shapes))
 
     @staticmethod
     def from_string_handle(string_handle: Any, output_types: Any, output_shapes: Any = None,
                            output_classes: Any = None) -> Iterator:
         """An iterator whose ``get_next()`` reads from the iterator named by the fed
         ``string_handle`` (the value of another iterator's ``string_handle()``)."""
-        from trainkit.data import iterator_handles
-
-        return iterator_handles.from_string_handle(string_handle, output_types,
-                                                   output_shapes)
+        handle = iterator_handles.handle_tensor(string_handle)
+        return Iterator(None, one_shot=False, structure=output_types,
+                        specs=iterator_handles.structure_specs(output_types, output_shapes),
+                        handle=handle)
 
     def make_initializer(self, dataset: Any, name: str | None = None) -> Operation:
         """An op that starts this iterator on ``dataset``.
@@ -87,8 +87,6 @@ class Iterator:
         Raises:
             TypeError: if the dataset's element structure or types differ.
         """
-        from trainkit.data import iterator_handles
-
         iterator_handles.check_compatible(self, dataset)
         return self._graph.create_op(
             "MakeIterator", list(dataset._inputs), [],
@@ -216,8 +214,6 @@ def _get_next_kernel(ctx: registry.KernelContext, *inputs: Any) -> Any:
     state = ctx.state
     key = it.key
     if it._handle is not None:
-        from trainkit.data import iterator_handles
-
         key, inputs = iterator_handles.resolve(it, inputs[0]), ()
     with state.lock:
         stage = state.resources.get(key)

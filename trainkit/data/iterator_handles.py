@@ -23,7 +23,6 @@ from __future__ import annotations
 from typing import Any
 
 from trainkit import errors, nest
-from trainkit.data.iterator import Iterator
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import GraphKeys
@@ -58,15 +57,14 @@ def _specs(output_types: Any, output_shapes: Any) -> list:
     return list(zip(types, shapes))
 
 
-def from_structure(output_types: Any, output_shapes: Any = None) -> Iterator:
-    """See :meth:`Iterator.from_structure`."""
-    return Iterator(None, one_shot=False, structure=output_types,
-                    specs=_specs(output_types, output_shapes))
+def structure_specs(output_types: Any, output_shapes: Any = None) -> list:
+    """``[(dtype, TensorShape)]`` for the leaves of ``output_types`` (for
+    :meth:`Iterator.from_structure` and :meth:`Iterator.from_string_handle`)."""
+    return _specs(output_types, output_shapes)
 
 
-def from_string_handle(string_handle: Any, output_types: Any,
-                       output_shapes: Any = None) -> Iterator:
-    """See :meth:`Iterator.from_string_handle`.
+def handle_tensor(string_handle: Any) -> Any:
+    """``string_handle`` as a string tensor.
 
     Raises:
         TypeError: if ``string_handle`` is not a string tensor.
@@ -75,11 +73,10 @@ def from_string_handle(string_handle: Any, output_types: Any,
     if handle.dtype is not _dt.string:
         raise TypeError(f"from_string_handle: string_handle must be a tf.string tensor, got "
                         f"{handle.dtype.name}.")
-    return Iterator(None, one_shot=False, structure=output_types,
-                    specs=_specs(output_types, output_shapes), handle=handle)
+    return handle
 
 
-def check_compatible(iterator: Iterator, dataset: Any) -> None:
+def check_compatible(iterator: Any, dataset: Any) -> None:
     """Raises TypeError unless ``dataset``'s elements fit ``iterator``'s structure."""
     try:
         nest.assert_same_structure(iterator._structure, dataset._structure)
@@ -98,7 +95,7 @@ def check_compatible(iterator: Iterator, dataset: Any) -> None:
                             f"{dataset.output_shapes}.")
 
 
-def resolve(iterator: Iterator, handle: Any) -> str:
+def resolve(iterator: Any, handle: Any) -> str:
     """The resource key the fed handle names, checked against ``iterator``'s types.
 
     Raises:
@@ -108,7 +105,7 @@ def resolve(iterator: Iterator, handle: Any) -> str:
     raw = handle.item() if hasattr(handle, "item") else handle
     key = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
     for other in iterator._graph.get_collection(GraphKeys.SAVEABLE_OBJECTS):
-        if isinstance(other, Iterator) and other.key == key:
+        if getattr(other, "key", None) == key and hasattr(other, "_specs"):
             if [dt for dt, _ in other._specs] != [dt for dt, _ in iterator._specs]:
                 raise errors.InvalidArgumentError(
                     None, None, f"The iterator named by the handle {key!r} yields "
