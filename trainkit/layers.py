@@ -17,7 +17,13 @@ from trainkit.ops.layers_impl.classes import (
     Layer,
     MaxPooling2D,
 )
-from trainkit.ops.layers_impl.conv import average_pooling2d, conv2d, conv2d_transpose, max_pooling2d
+from trainkit.ops.layers_impl.conv import (
+    average_pooling2d,
+    conv1d,
+    conv2d,
+    conv2d_transpose,
+    max_pooling2d,
+)
 from trainkit.ops.layers_impl.core import dense, dropout, flatten
 from trainkit.ops.layers_impl.normalization import batch_normalization
 from trainkit.ops.regularizers import l1_regularizer, l2_regularizer

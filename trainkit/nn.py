@@ -9,6 +9,7 @@ from trainkit.ops.candidate_sampling_ops import (
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
+from trainkit.ops.conv1d_ops import conv1d
 from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
 from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
 from trainkit.ops.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn

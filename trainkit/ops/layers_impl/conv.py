@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, conv_transpose_ops, init_ops, join_ops, nn_ops
+from trainkit.ops import array_ops, conv1d_ops, conv_transpose_ops, init_ops, join_ops, nn_ops
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.layers_impl import base
 
@@ -72,6 +72,71 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),
         y = base.apply_activation(y, activation, layer)
         base.add_activity_loss(y, activity_regularizer)
     return y
+
+
+def conv1d(inputs: Any, filters: int, kernel_size: Any, strides: Any = 1,
+           padding: str = "valid", data_format: str = "channels_last",
+           dilation_rate: Any = 1, activation: Callable | None = None, use_bias: bool = True,
+           kernel_initializer: Any = None, bias_initializer: Any = None,
+           kernel_regularizer: Callable | None = None,
+           bias_regularizer: Callable | None = None,
+           activity_regularizer: Callable | None = None, kernel_constraint: Any = None,
+           bias_constraint: Any = None, trainable: bool = True, name: str | None = None,
+           reuse: Any = None) -> Tensor:
+    """A 1-D convolution layer over ``[batch, width, channels]``: variables
+    ``<name>/kernel`` ``[k, in, filters]`` and ``<name>/bias``; ``name`` defaults to
+    ``conv1d``, ``conv1d_1``, ...
+
+    Raises:
+        ValueError: for non-positive sizes, bad padding/data_format, strides and
+            dilation both above 1, an input that is not 3-D, or an unknown channel dimension.
+    """
+    layer = "conv1d"
+    filters = base.positive_int(filters, "filters", layer)
+    (k,) = _single(kernel_size, "kernel_size", layer)
+    (st,) = _single(strides, "strides", layer)
+    (dil,) = _single(dilation_rate, "dilation_rate", layer)
+    pad = base.padding_arg(padding, layer)
+    fmt = base.data_format_arg(data_format, layer)
+    if dil != 1 and st != 1:
+        raise ValueError(f"conv1d: strides > 1 not supported in conjunction with "
+                         f"dilation_rate > 1 (strides={strides!r}, "
+                         f"dilation_rate={dilation_rate!r}).")
+    x = base.float_input(inputs, layer)
+    if x.shape.ndims is not None and x.shape.ndims != 3:
+        raise ValueError(f"Input 0 of layer conv1d is incompatible with the layer: expected "
+                         f"ndim=3, found ndim={x.shape.ndims}. Full shape received: "
+                         f"{x.shape}")
+    dims = x.shape.as_list() if x.shape.ndims == 3 else [None] * 3
+    channels = dims[2] if fmt == "NHWC" else dims[1]
+    if channels is None:
+        raise ValueError("conv1d: the channel dimension of the inputs should be defined. "
+                         "Found `None`.")
+    with base.layer_scope(name, layer, reuse):
+        kernel = vs.get_variable("kernel", [k, channels, filters], dtype=x.dtype,
+                                 initializer=kernel_initializer or
+                                 init_ops.glorot_uniform_initializer(),
+                                 regularizer=kernel_regularizer, trainable=trainable,
+                                 constraint=kernel_constraint)
+        y = conv1d_ops.conv1d(x, kernel, stride=st, padding=pad,
+                              data_format="NWC" if fmt == "NHWC" else "NCW", dilations=dil)
+        if use_bias:
+            bias = vs.get_variable("bias", [filters], dtype=x.dtype,
+                                   initializer=bias_initializer or init_ops.zeros_initializer(),
+                                   regularizer=bias_regularizer, trainable=trainable,
+                                   constraint=bias_constraint)
+            y = nn_ops.bias_add(y, bias, data_format="NCHW" if fmt == "NCHW" else None)
+        y = base.apply_activation(y, activation, layer)
+        base.add_activity_loss(y, activity_regularizer)
+    return y
+
+
+def _single(value: Any, what: str, layer: str) -> tuple[int]:
+    values = [value] if isinstance(value, int) else list(value)
+    if len(values) != 1:
+        raise ValueError(f"{layer}: The `{what}` argument must be a tuple of 1 integers. "
+                         f"Received: {value!r}")
+    return (base.positive_int(values[0], what, layer),)
 
 
 def max_pooling2d(inputs: Any, pool_size: Any, strides: Any, padding: str = "valid",
