@@ -88,3 +88,20 @@ def test_summary_service_writes_at_start(tmp_path):
               for path in glob.glob(str(tmp_path / "events.out.tfevents.*"))
               for e in tk.train.summary_iterator(path) for v in e.summary.value]
     assert (0, "seven", 7.0) in values
+
+
+def test_steps_per_second_service_writes_global_step_sec(tmp_path):
+    from trainkit.training.supervisor import _StepCounter
+
+    with tk.Graph().as_default():
+        step, _, train = _model()
+        sv = tk.train.Supervisor(logdir=str(tmp_path), save_summaries_secs=0,
+                                 save_model_secs=0)
+        with sv.managed_session() as sess:
+            counter = _StepCounter(sv, sess)
+            counter()  # first pass: only remembers the time and step
+            sess.run(train)
+            counter()
+    tags = [(e.step, v.tag) for path in glob.glob(str(tmp_path / "events.out.tfevents.*"))
+            for e in tk.train.summary_iterator(path) for v in e.summary.value]
+    assert tags == [(1, "global_step/sec")]
