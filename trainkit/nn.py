@@ -12,6 +12,13 @@ from trainkit.ops.candidate_sampling_ops import (
 from trainkit.ops.conv1d_ops import conv1d
 from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
 from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
+from trainkit.ops.depthwise_conv_ops import (
+    depthwise_conv2d,
+    depthwise_conv2d_native,
+    depthwise_conv2d_native_backprop_filter,
+    depthwise_conv2d_native_backprop_input,
+    separable_conv2d,
+)
 from trainkit.ops.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn
 from trainkit.ops.embedding_ops import embedding_lookup, embedding_lookup_sparse
 from trainkit.ops.lrn_ops import local_response_normalization, lrn
