@@ -23,7 +23,7 @@ from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import variable_scope as vs
-from trainkit.ops.layers_impl import conv, core, normalization
+from trainkit.ops.layers_impl import conv, core, normalization, separable
 
 
 def _snake(name: str) -> str:
@@ -241,6 +241,29 @@ class Conv2DTranspose(_ConvBase):
     """``tf.layers.Conv2DTranspose(filters, kernel_size, strides=(1, 1), ...)``."""
 
     _fn = staticmethod(conv.conv2d_transpose)
+
+
+class SeparableConv2D(_Functional):
+    """``tf.layers.SeparableConv2D(filters, kernel_size, strides=(1, 1), padding='valid',
+    data_format='channels_last', dilation_rate=(1, 1), depth_multiplier=1, ...)``; its
+    variables are ``depthwise_kernel``, ``pointwise_kernel`` and ``bias``."""
+
+    _fn = staticmethod(separable.separable_conv2d)
+
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = (1, 1),
+                 padding: str = "valid", data_format: str = "channels_last",
+                 dilation_rate: Any = (1, 1), depth_multiplier: int = 1,
+                 activation: Callable | None = None, use_bias: bool = True,
+                 trainable: bool = True, name: str | None = None, **kwargs: Any):
+        super().__init__(trainable, name, filters=filters, kernel_size=kernel_size,
+                         strides=strides, padding=padding, data_format=data_format,
+                         dilation_rate=dilation_rate, depth_multiplier=depth_multiplier,
+                         activation=activation, use_bias=use_bias, **kwargs)
+        self.filters = filters
+
+    depthwise_kernel = property(lambda self: self._var("depthwise_kernel"))
+    pointwise_kernel = property(lambda self: self._var("pointwise_kernel"))
+    bias = property(lambda self: self._var("bias"))
 
 
 class _Stateless(_Functional):

@@ -1,0 +1,86 @@
+"""``tf.compat.v1.layers.separable_conv2d``: a depthwise convolution (one
+``[kh, kw]`` filter bank per input channel, ``depth_multiplier`` outputs each) followed by
+a 1x1 pointwise convolution, over ``tk.nn.separable_conv2d``.
+
+Example:
+    >>> h = separable_conv2d(images, 32, 3, padding="same", depth_multiplier=2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from trainkit.framework.tensor import Tensor
+from trainkit.ops import depthwise_conv_ops, init_ops, nn_ops
+from trainkit.ops import variable_scope as vs
+from trainkit.ops.layers_impl import base
+
+
+def separable_conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),
+                     padding: str = "valid", data_format: str = "channels_last",
+                     dilation_rate: Any = (1, 1), depth_multiplier: int = 1,
+                     activation: Callable | None = None, use_bias: bool = True,
+                     depthwise_initializer: Any = None, pointwise_initializer: Any = None,
+                     bias_initializer: Any = None,
+                     depthwise_regularizer: Callable | None = None,
+                     pointwise_regularizer: Callable | None = None,
+                     bias_regularizer: Callable | None = None,
+                     activity_regularizer: Callable | None = None,
+                     depthwise_constraint: Any = None, pointwise_constraint: Any = None,
+                     bias_constraint: Any = None, trainable: bool = True,
+                     name: str | None = None, reuse: Any = None) -> Tensor:
+    """A depthwise-separable 2-D convolution layer with TF1's variables
+    ``<name>/depthwise_kernel`` ``[kh, kw, in, depth_multiplier]``,
+    ``<name>/pointwise_kernel`` ``[1, 1, in * depth_multiplier, filters]`` and
+    ``<name>/bias`` ``[filters]``; ``name`` defaults to ``separable_conv2d``, ...
+
+    Raises:
+        ValueError: for non-positive sizes, bad padding/data_format, strides and
+            dilation both above 1, an input that is not 4-D, or an unknown channel dimension.
+    """
+    layer = "separable_conv2d"
+    filters = base.positive_int(filters, "filters", layer)
+    depth_multiplier = base.positive_int(depth_multiplier, "depth_multiplier", layer)
+    kh, kw = base.int_pair(kernel_size, "kernel_size", layer)
+    sh, sw = base.int_pair(strides, "strides", layer)
+    dh, dw = base.int_pair(dilation_rate, "dilation_rate", layer)
+    pad = base.padding_arg(padding, layer)
+    fmt = base.data_format_arg(data_format, layer)
+    if (dh, dw) != (1, 1) and (sh, sw) != (1, 1):
+        raise ValueError(f"{layer}: strides > 1 not supported in conjunction with "
+                         f"dilation_rate > 1 (strides={strides!r}, "
+                         f"dilation_rate={dilation_rate!r}).")
+    x = base.float_input(inputs, layer)
+    if x.shape.ndims is not None and x.shape.ndims != 4:
+        raise ValueError(f"Input 0 of layer {layer} is incompatible with the layer: "
+                         f"expected ndim=4, found ndim={x.shape.ndims}. Full shape received: "
+                         f"{x.shape}")
+    dims = x.shape.as_list() if x.shape.ndims == 4 else [None] * 4
+    channels = dims[3] if fmt == "NHWC" else dims[1]
+    if channels is None:
+        raise ValueError(f"{layer}: the channel dimension of the inputs should be defined. "
+                         "Found `None`.")
+    with base.layer_scope(name, layer, reuse):
+        depthwise = vs.get_variable(
+            "depthwise_kernel", [kh, kw, channels, depth_multiplier], dtype=x.dtype,
+            initializer=depthwise_initializer or init_ops.glorot_uniform_initializer(),
+            regularizer=depthwise_regularizer, trainable=trainable,
+            constraint=depthwise_constraint)
+        pointwise = vs.get_variable(
+            "pointwise_kernel", [1, 1, channels * depth_multiplier, filters], dtype=x.dtype,
+            initializer=pointwise_initializer or init_ops.glorot_uniform_initializer(),
+            regularizer=pointwise_regularizer, trainable=trainable,
+            constraint=pointwise_constraint)
+        st = [1, sh, sw, 1] if fmt == "NHWC" else [1, 1, sh, sw]
+        y = depthwise_conv_ops.separable_conv2d(x, depthwise, pointwise, st, pad,
+                                                rate=[dh, dw], data_format=fmt)
+        if use_bias:
+            bias = vs.get_variable("bias", [filters], dtype=x.dtype,
+                                   initializer=bias_initializer or init_ops.zeros_initializer(),
+                                   regularizer=bias_regularizer, trainable=trainable,
+                                   constraint=bias_constraint)
+            y = nn_ops.bias_add(y, bias, data_format=fmt)
+        y = base.apply_activation(y, activation, layer)
+        base.add_activity_loss(y, activity_regularizer)
+    return y
