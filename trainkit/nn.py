@@ -47,3 +47,4 @@ from trainkit.ops.nn_stats_ops import batch_normalization, zero_fraction
 from trainkit.ops.rnn.static_rnn import static_bidirectional_rnn, static_rnn
 from trainkit.ops.sampled_losses import nce_loss, sampled_softmax_loss
 from trainkit.ops.top_k_ops import in_top_k, top_k
+from trainkit.ops.weighted_xent_ops import weighted_cross_entropy_with_logits
