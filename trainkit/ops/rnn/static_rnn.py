@@ -32,6 +32,10 @@ def _check_inputs(inputs: Any) -> list:
 
 def _batch_size(first: Any) -> Any:
     flat = [conversion.convert_to_tensor(t) for t in nest.flatten(first)]
+    if flat[0].shape.ndims == 1:
+        # TF1 lets rank-1 steps through (ids for an EmbeddingWrapper cell).
+        b = flat[0].shape[0]
+        return int(b) if b is not None else array_ops.shape(flat[0])[0]
     for t in flat:
         if t.shape.ndims is not None and t.shape.ndims < 2:
             raise ValueError(f"Expected inputs of rank >= 2 ([batch, depth]), got shape "
