@@ -44,6 +44,7 @@ from trainkit.ops.nn_losses_ops import (
 )
 from trainkit.ops.nn_ops import dropout, moments, sigmoid, tanh
 from trainkit.ops.nn_stats_ops import batch_normalization, zero_fraction
+from trainkit.ops.raw_rnn import raw_rnn
 from trainkit.ops.rnn.static_rnn import static_bidirectional_rnn, static_rnn
 from trainkit.ops.sampled_losses import nce_loss, sampled_softmax_loss
 from trainkit.ops.top_k_ops import in_top_k, top_k
