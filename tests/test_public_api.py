@@ -205,6 +205,18 @@ SURFACE_API = {
                        'import_meta_graph', 'write_graph'),
     'trainkit.graph_util': ('convert_variables_to_constants', 'extract_sub_graph'),
 }
+# Helper `api`: pieces real TF1 programs needed (MobileNet-style convs, seq2seq, raw_rnn).
+SURFACE_API['trainkit.nn'] += ('depthwise_conv2d', 'depthwise_conv2d_native',
+                               'depthwise_conv2d_native_backprop_input',
+                               'depthwise_conv2d_native_backprop_filter', 'separable_conv2d',
+                               'weighted_cross_entropy_with_logits', 'raw_rnn')
+SURFACE_API['trainkit.layers'] += ('separable_conv2d', 'SeparableConv2D')
+SURFACE_API['trainkit.contrib.legacy_seq2seq'] = (
+    'rnn_decoder', 'attention_decoder', 'basic_rnn_seq2seq', 'tied_rnn_seq2seq',
+    'embedding_rnn_decoder', 'embedding_rnn_seq2seq', 'embedding_attention_decoder',
+    'embedding_attention_seq2seq', 'sequence_loss', 'sequence_loss_by_example')
+SURFACE_API['trainkit.contrib.rnn'] = ('EmbeddingWrapper', 'InputProjectionWrapper',
+                                       'OutputProjectionWrapper')
 
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))

@@ -77,6 +77,9 @@ def attention_decoder(decoder_inputs: Any, initial_state: Any, attention_states:
     Raises:
         ValueError: for no inputs, ``num_heads`` < 1, an unknown attention size or
             input size. TypeError: if ``cell`` is not a cell.
+
+    Differs from TF: the attention softmax runs in the model dtype (TF1 casts the scores
+    to float32 and back, which only matters for float16/float64 models).
     """
     check_cell(cell)
     if not decoder_inputs:

@@ -204,6 +204,9 @@ def embedding_rnn_seq2seq(encoder_inputs: Any, decoder_inputs: Any, cell: Any,
     Raises:
         TypeError: for a cell that is not a cell, non-list inputs or a non-bool
             ``feed_previous``. ValueError: for empty inputs or bad sizes/projection.
+
+    Differs from TF: ``feed_previous`` must be a Python bool (TF1 also takes a boolean
+    tensor and builds both decoders under ``cond``).
     """
     check_cell(cell)
     check_steps(encoder_inputs, "encoder_inputs")
