@@ -93,6 +93,7 @@ def _i(v) -> tk.Tensor:
 
 _conv_same = lambda x, w: tk.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")  # noqa: E731
 _conv_valid2 = lambda x, w: tk.nn.conv2d(x, w, [1, 2, 2, 1], "VALID")  # noqa: E731
+_dwconv2 = lambda x, w: tk.nn.depthwise_conv2d(x, w, [1, 2, 2, 1], "SAME")  # noqa: E731
 _maxpool = lambda x: tk.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")  # noqa: E731
 _avgpool = lambda x: tk.nn.avg_pool(x, [1, 2, 2, 1], [1, 1, 1, 1], "SAME")  # noqa: E731
 
@@ -258,6 +259,11 @@ CASES: dict[str, list[C]] = {
                                                        (1, 2, 2, 2)])],
     "Conv2DBackpropFilter": [C(_grad_of(_conv_valid2, wrt=1), [(1, 5, 5, 1), (3, 3, 1, 2),
                                                                (1, 2, 2, 2)])],
+    "DepthwiseConv2dNative": [C(_dwconv2, [(1, 5, 5, 2), (3, 3, 2, 2)])],
+    "DepthwiseConv2dNativeBackpropInput": [C(_grad_of(_dwconv2), [(1, 5, 5, 2), (3, 3, 2, 2),
+                                                                  (1, 3, 3, 4)])],
+    "DepthwiseConv2dNativeBackpropFilter": [C(_grad_of(_dwconv2, wrt=1),
+                                              [(1, 5, 5, 2), (3, 3, 2, 2), (1, 3, 3, 4)])],
     "MaxPool": [C(_maxpool, [(1, 4, 4, 2)], gen="nchw")],
     "MaxPoolGrad": [C(_grad_of(_maxpool), [(1, 4, 4, 2), (1, 2, 2, 2)], gen=["nchw", "any"])],
     "MaxPoolGradGrad": [C(_grad_of(lambda x, dy: _grad_of(_maxpool)(x, dy), wrt=1),
