@@ -160,7 +160,7 @@ def build(tf):
                         inputs=inputs, filters=num_filters, bottleneck=self.bottleneck,
                         block_fn=self.block_fn, blocks=num_blocks,
                         strides=self.block_strides[i], training=training,
-                        name="block_layer{}".format(i + 1), data_format=self.data_format)
+                        name=f"block_layer{i + 1}", data_format=self.data_format)
                 axes = [2, 3] if self.data_format == "channels_first" else [1, 2]
                 inputs = tf.reduce_mean(inputs, axes, keepdims=True)
                 inputs = tf.identity(inputs, "final_reduce_mean")
