@@ -10,7 +10,7 @@ import pytest
 
 import trainkit as tk
 from trainkit.ops import parallel
-from trainkit.ops.rnn.lstm_sequence import row_chunks
+from trainkit.ops.rnn.seq_stages import row_chunks, time_blocks
 
 R = tk.nn.rnn_cell
 
@@ -43,24 +43,30 @@ def _flat(values):
     return [np.asarray(v) for v in tk.nest.flatten(values)]
 
 
-@pytest.mark.parametrize("batch", [40, 130])
+@pytest.mark.parametrize("batch,steps", [(40, 15), (130, 4), (300, 3)])
 @pytest.mark.parametrize("cell", ["basic", "peephole_clip"])
-def test_results_are_bitwise_the_same_for_any_thread_count(batch, cell):
+def test_results_are_bitwise_the_same_for_any_thread_count(batch, steps, cell):
     make = {"basic": lambda: R.BasicLSTMCell(5),
             "peephole_clip": lambda: R.LSTMCell(5, use_peepholes=True, cell_clip=0.5)}[cell]
-    assert len(row_chunks(batch)) - 1 > 1  # several chunks: threads do change the order
-    lengths = np.arange(batch, dtype=np.int32) % 6  # 0..5 steps of 4
-    one = _flat(_train_values(batch, make, threads=1, lengths=lengths))
+    # several time blocks or row chunks: the stages overlap differently with threads
+    assert len(time_blocks(steps, batch)) > 2 or len(row_chunks(batch)) > 2
+    lengths = np.arange(batch, dtype=np.int32) % (steps + 2)  # 0..steps+1
+    one = _flat(_train_values(batch, make, steps=steps, threads=1, lengths=lengths))
     for threads in (2, 3):
-        other = _flat(_train_values(batch, make, threads=threads, lengths=lengths))
+        other = _flat(_train_values(batch, make, steps=steps, threads=threads,
+                                    lengths=lengths))
         for a, b in zip(one, other):
             np.testing.assert_array_equal(a, b)
 
 
-def test_row_chunks_depend_on_the_row_count_only():
+def test_row_chunks_and_time_blocks_depend_on_the_shape_only():
     assert row_chunks(8) == [0, 8]
-    assert row_chunks(32) == [0, 16, 32]
-    assert row_chunks(130) == [0, 32, 65, 97, 130]
+    assert row_chunks(32) == [0, 32]
+    assert row_chunks(130) == [0, 65, 130]
+    assert row_chunks(300) == [0, 75, 150, 225, 300]
+    assert time_blocks(50, 32) == [0, 8, 16, 24, 32, 40, 48, 50]
+    assert time_blocks(3, 300) == [0, 1, 2, 3]
+    assert time_blocks(0, 32) == [0]
 
 
 def test_unknown_and_zero_time_dimension():
