@@ -43,8 +43,14 @@ from trainkit.ops import parallel
 from trainkit.ops.elementwise import quiet
 from trainkit.ops.op_util import make_op
 from trainkit.ops.rnn.lstm_block import FLOATS
-from trainkit.ops.rnn.seq_stages import (Progress, live_masks, row_chunks, run_stages,
-                                         split_rest, time_blocks)
+from trainkit.ops.rnn.seq_stages import (
+    Progress,
+    live_masks,
+    row_chunks,
+    run_stages,
+    split_rest,
+    time_blocks,
+)
 
 
 def lstm_sequence(x: Any, cs0: Any, h0: Any, w: Any, b: Any, wci: Any = None,

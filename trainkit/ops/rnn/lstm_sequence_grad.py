@@ -33,8 +33,15 @@ from trainkit.ops import parallel
 from trainkit.ops.elementwise import quiet
 from trainkit.ops.op_util import make_op
 from trainkit.ops.rnn.lstm_block import peephole_grads
-from trainkit.ops.rnn.seq_stages import (Progress, live_masks, previous, row_chunks,
-                                         run_stages, split_rest, time_blocks)
+from trainkit.ops.rnn.seq_stages import (
+    Progress,
+    live_masks,
+    previous,
+    row_chunks,
+    run_stages,
+    split_rest,
+    time_blocks,
+)
 
 
 def lstm_sequence_grad(op: Operation, cs_grad: Tensor, h_grad: Tensor, cs_last_grad: Tensor,
