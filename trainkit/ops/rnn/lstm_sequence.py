@@ -6,19 +6,20 @@ iteration) per step, with the same per-step arithmetic as ``LSTMBlock``
 (``lstm_block.step_forward``). With ``sequence_length`` a row past its length keeps its
 state and outputs zeros (per-step masks; its gradients pass through). What changes:
 
-* the input half of every step's product, ``x_t @ w[:D]``, is one large product over
-  all steps before the recurrence (each step multiplies only ``h_prev @ w[D:]``);
-* the batch rows are cut into fixed chunks (by shape: 2 for 32-127 rows, 4 from 128,
-  1 below 32). Every step multiplies ``h_prev @ w[D:]`` chunk by chunk, so with several
-  kernel threads (``ops/parallel.py``) each thread runs whole chunks through all the
-  steps, one synchronisation per sequence instead of one per step, and the results
-  are bitwise the same for any number of threads;
-* the gradient op computes the factors that do not depend on the recurrence for all
-  steps at once (``o (1 - o) tanh(cs)``, ...; each step is then ~8 NumPy calls instead
-  of ~24), runs the steps backwards chunk by chunk the same way and returns the gate gradients
-  of all steps, ``dicfo [T, B, 4N]`` and ``xh = [x_t, h_{t-1}]`` as ``[T * B, D + H]``:
-  ``dw = xh^T dicfo`` and ``db`` are then one product and one column sum, and ``dx`` a
-  product the plan prunes when no one needs it (``autodiff/rnn_grad.py``).
+* the input half of every step's product, ``x_t @ w[:D] + b``, is computed for blocks
+  of time steps (``seq_stages.time_blocks``) as a stage beside the recurrence (each
+  step multiplies only ``h_prev @ w[D:]``);
+* the gate columns are reordered ``j, i, f, o`` with ``i, f, o`` halved (exact), so one
+  ``tanh`` over a step's ``z`` makes all four gates (``sigmoid(v) = (tanh(v / 2) + 1) /
+  2``: ~1 ulp from the ``Sigmoid`` kernel's ``1 / (1 + exp(-v))``, fewer NumPy calls);
+* the batch rows are cut into fixed chunks only from 128 rows (``row_chunks``): smaller
+  chunks on two threads mostly wait for each other's GIL (see ``seq_stages.py``); with
+  several kernel threads the stages overlap, and the results are bitwise the same for
+  any number of threads;
+* the gradient op (``lstm_sequence_grad.py``) computes the recurrence-free factors, the
+  recurrence and the weight and bias gradients as stages block by block, and returns
+  ``dicfo [T, B, 4N]``, ``dw`` and ``db``; ``dx = dicfo w[:D]^T`` is a product the plan
+  prunes when no one needs it (``autodiff/rnn_grad.py``).
 
 Inputs: ``x [T, B, D]`` (time-major), ``cs0 [B, N]``, ``h0 [B, N]``, ``w [D + N, 4N]``,
 ``b [4N]`` (+ ``wci, wcf, wco [N]``). Outputs: ``i, cs, f, o, ci, co, h`` (each
