@@ -108,3 +108,48 @@ def test_a_subclass_overriding_call_keeps_its_own_step():
     tk.nn.dynamic_rnn(Doubled(2), x, dtype=tk.float64)
     types = {op.type for op in tk.get_default_graph().get_operations()}
     assert "LSTMSequence" not in types and "LSTMBlock" in types
+
+
+def _values(fused, make, batch, steps, threads):
+    """Outputs, final state and gradients (x and weights) of a dynamic_rnn with
+    sequence lengths; ``fused=False`` builds the same cell op by op."""
+    rng = np.random.default_rng(8)
+    graph = tk.Graph()
+    old = parallel.kernel_threads()
+    parallel.set_kernel_threads(threads)
+    try:
+        with graph.as_default():
+            x = tk.constant(rng.normal(size=(batch, steps, 3)))
+            lengths = rng.integers(0, steps + 2, batch).astype(np.int32)
+            cell = make(None if fused else (lambda v: tk.tanh(v)))
+            out, state = tk.nn.dynamic_rnn(cell, x, dtype=tk.float64,
+                                           sequence_length=lengths)
+            types = {op.type for op in graph.get_operations()}
+            assert ("LSTMSequence" in types) is fused
+            loss = tk.reduce_sum(tk.sin(out)) + tk.reduce_sum(tk.nest.flatten(state)[0])
+            variables = sorted(tk.trainable_variables(), key=lambda v: v.op.name)
+            grads = tk.gradients(loss, [x] + variables)
+            wrng = np.random.default_rng(9)
+            sets = [tk.assign(v, wrng.uniform(-0.6, 0.6, v.shape.as_list()))
+                    for v in variables]
+            with tk.Session() as sess:
+                sess.run(sets)
+                return _flat(sess.run([out, state, grads]))
+    finally:
+        parallel.set_kernel_threads(old)
+
+
+@pytest.mark.parametrize("batch,steps", [(140, 12), (33, 40)])
+@pytest.mark.parametrize("cell", ["basic", "peephole_clip"])
+def test_blocks_and_chunks_match_the_cell_op_by_op(batch, steps, cell):
+    """Several row chunks and time blocks (the block-wise input products, weight and
+    bias gradients summed over blocks, stages on two threads) against the same cell
+    built op by op."""
+    make = {"basic": lambda act: R.BasicLSTMCell(5, forget_bias=0.8, activation=act),
+            "peephole_clip": lambda act: R.LSTMCell(5, use_peepholes=True, cell_clip=0.7,
+                                                    activation=act)}[cell]
+    assert len(time_blocks(steps, batch)) > 3
+    got = _values(True, make, batch, steps, threads=2)
+    want = _values(False, make, batch, steps, threads=1)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-11 * np.max(np.abs(b)))
