@@ -64,8 +64,10 @@ def test_row_chunks_and_time_blocks_depend_on_the_shape_only():
     assert row_chunks(32) == [0, 32]
     assert row_chunks(130) == [0, 65, 130]
     assert row_chunks(300) == [0, 75, 150, 225, 300]
-    assert time_blocks(50, 32) == [0, 8, 16, 24, 32, 40, 48, 50]
+    assert time_blocks(50, 32) == [0, 1, 9, 17, 25, 33, 41, 49, 50]
     assert time_blocks(3, 300) == [0, 1, 2, 3]
+    assert time_blocks(9, 128) == [0, 1, 3, 5, 7, 8, 9]
+    assert time_blocks(2, 32) == [0, 1, 2]
     assert time_blocks(0, 32) == [0]
 
 

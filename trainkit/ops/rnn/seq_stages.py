@@ -18,7 +18,7 @@ benchmark sequence took 50 % more CPU time on two threads than on one, for littl
 time); a stage of large BLAS products holds the GIL for almost none of its time.
 
 Example:
-    >>> tb = time_blocks(50, 32)              # [0, 8, 16, 24, 32, 40, 48, 50]
+    >>> tb = time_blocks(50, 32)              # [0, 1, 9, 17, 25, 33, 41, 49, 50]
     >>> ready = Progress(len(tb) - 1)
 """
 
@@ -46,10 +46,14 @@ def row_chunks(rows: int) -> list[int]:
 
 
 def time_blocks(steps: int, rows: int) -> list[int]:
-    """Block boundaries of the time steps (fixed by the shape alone): blocks of
-    ``ceil(BLOCK_ROWS / rows)`` steps, the last one shorter."""
+    """Block boundaries of the time steps (fixed by the shape alone): the first and the
+    last step alone, blocks of ``ceil(BLOCK_ROWS / rows)`` steps between them (the
+    recurrence waits only for a one-step block to start, and the weight products after
+    the backward recurrence are one step's)."""
+    if steps <= 2:
+        return list(range(steps + 1))
     per = max(1, -(-BLOCK_ROWS // max(1, rows)))
-    return list(range(0, steps, per)) + [steps]
+    return [0] + list(range(1, steps - 1, per)) + [steps - 1, steps]
 
 
 class Progress:
