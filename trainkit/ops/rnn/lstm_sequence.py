@@ -2,8 +2,8 @@
 
 ``static_rnn`` and ``dynamic_rnn`` use it for a ``BasicLSTMCell`` or ``LSTMCell`` (tanh,
 no projection): the steps then run in one kernel call instead of one op (or one loop
-iteration) per step, with the same per-step arithmetic as ``LSTMBlock``
-(``lstm_block.step_forward``). With ``sequence_length`` a row past its length keeps its
+iteration) per step, with the per-step equations of ``LSTMBlock`` (values within a few
+ulp of it: see below). With ``sequence_length`` a row past its length keeps its
 state and outputs zeros (per-step masks; its gradients pass through). What changes:
 
 * the input half of every step's product, ``x_t @ w[:D] + b``, is computed for blocks
