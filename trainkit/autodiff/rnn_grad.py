@@ -26,7 +26,7 @@ from trainkit.ops import array_ops, math_ops
 from trainkit.ops.identity_ops import identity
 from trainkit.ops.nn_activations import bias_add, bias_add_grad
 from trainkit.ops.rnn.lstm_block import lstm_block_grad
-from trainkit.ops.rnn.lstm_sequence import lstm_sequence_grad
+from trainkit.ops.rnn.lstm_sequence_grad import lstm_sequence_grad
 
 
 def _clip_mask(cs: Tensor, clip: float) -> Tensor:
@@ -124,15 +124,14 @@ def _lstm_sequence_grad(op: Operation, *grads: Tensor) -> list:
     # a sequence gradient no one sent is a scalar 0 (the kernel skips it)
     gcs, gh = (array_ops.zeros([], g.dtype) if _is_zero(g) else g for g in (gcs, gh))
     out = lstm_sequence_grad(op, gcs, gh, gcs_last, gh_last)
-    cs0_grad, h0_grad, dicfo, xh = out[:4]
+    cs0_grad, h0_grad, dicfo, w_grad, b_grad = out[:5]
     width = w.shape[1] if w.shape.ndims and w.shape[1] is not None else array_ops.shape(w)[1]
     flat = array_ops.reshape(dicfo, array_ops.stack([-1, width]) if isinstance(width, Tensor)
                              else [-1, int(width)])
     dx = math_ops.matmul(flat, _split_rows(w, x, axis=2)[0], transpose_b=True)
     x_grad = array_ops.reshape(dx, array_ops.shape(x))
-    w_grad = math_ops.matmul(xh, flat, transpose_a=True)
     lengths = [None] if op.attrs["has_lengths"] else []
-    return [x_grad, cs0_grad, h0_grad, w_grad, bias_add_grad(flat)] + out[4:] + lengths
+    return [x_grad, cs0_grad, h0_grad, w_grad, b_grad] + out[5:] + lengths
 
 
 @registry.register_gradient("LSTMSequenceGrad")

@@ -7,8 +7,8 @@ without ``sequence_length``; per step with a projection); any other activation (
 ``lambda x: tk.tanh(x)``, the same function) builds the equations op by op, which
 ``test_rnn_tf1_numbers.py`` checks against TF1. Per step, forward values agree bitwise
 (same operations in the same order); the sequence op splits each step's product in two
-(``x_t w[:D]`` for all steps at once), and gradients are regrouped: those agree to a
-tight tolerance.
+(``x_t w[:D]`` for blocks of steps at once), makes its sigmoids from one ``tanh`` and
+regroups the gradients: those agree to a tight tolerance.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import pytest
 
 import trainkit as tk
 from trainkit.ops import parallel
-from trainkit.ops.rnn.lstm_sequence import row_chunks
+from trainkit.ops.rnn.seq_stages import row_chunks, time_blocks
 
 R = tk.nn.rnn_cell
 
@@ -43,24 +43,32 @@ def _flat(values):
     return [np.asarray(v) for v in tk.nest.flatten(values)]
 
 
-@pytest.mark.parametrize("batch", [40, 130])
+@pytest.mark.parametrize("batch,steps", [(40, 15), (130, 4), (300, 3)])
 @pytest.mark.parametrize("cell", ["basic", "peephole_clip"])
-def test_results_are_bitwise_the_same_for_any_thread_count(batch, cell):
+def test_results_are_bitwise_the_same_for_any_thread_count(batch, steps, cell):
     make = {"basic": lambda: R.BasicLSTMCell(5),
             "peephole_clip": lambda: R.LSTMCell(5, use_peepholes=True, cell_clip=0.5)}[cell]
-    assert len(row_chunks(batch)) - 1 > 1  # several chunks: threads do change the order
-    lengths = np.arange(batch, dtype=np.int32) % 6  # 0..5 steps of 4
-    one = _flat(_train_values(batch, make, threads=1, lengths=lengths))
+    # several time blocks or row chunks: the stages overlap differently with threads
+    assert len(time_blocks(steps, batch)) > 2 or len(row_chunks(batch)) > 2
+    lengths = np.arange(batch, dtype=np.int32) % (steps + 2)  # 0..steps+1
+    one = _flat(_train_values(batch, make, steps=steps, threads=1, lengths=lengths))
     for threads in (2, 3):
-        other = _flat(_train_values(batch, make, threads=threads, lengths=lengths))
+        other = _flat(_train_values(batch, make, steps=steps, threads=threads,
+                                    lengths=lengths))
         for a, b in zip(one, other):
             np.testing.assert_array_equal(a, b)
 
 
-def test_row_chunks_depend_on_the_row_count_only():
+def test_row_chunks_and_time_blocks_depend_on_the_shape_only():
     assert row_chunks(8) == [0, 8]
-    assert row_chunks(32) == [0, 16, 32]
-    assert row_chunks(130) == [0, 32, 65, 97, 130]
+    assert row_chunks(32) == [0, 32]
+    assert row_chunks(130) == [0, 65, 130]
+    assert row_chunks(300) == [0, 75, 150, 225, 300]
+    assert time_blocks(50, 32) == [0, 1, 9, 17, 25, 33, 41, 49, 50]
+    assert time_blocks(3, 300) == [0, 1, 2, 3]
+    assert time_blocks(9, 128) == [0, 1, 3, 5, 7, 8, 9]
+    assert time_blocks(2, 32) == [0, 1, 2]
+    assert time_blocks(0, 32) == [0]
 
 
 def test_unknown_and_zero_time_dimension():
@@ -102,3 +110,48 @@ def test_a_subclass_overriding_call_keeps_its_own_step():
     tk.nn.dynamic_rnn(Doubled(2), x, dtype=tk.float64)
     types = {op.type for op in tk.get_default_graph().get_operations()}
     assert "LSTMSequence" not in types and "LSTMBlock" in types
+
+
+def _values(fused, make, batch, steps, threads):
+    """Outputs, final state and gradients (x and weights) of a dynamic_rnn with
+    sequence lengths; ``fused=False`` builds the same cell op by op."""
+    rng = np.random.default_rng(8)
+    graph = tk.Graph()
+    old = parallel.kernel_threads()
+    parallel.set_kernel_threads(threads)
+    try:
+        with graph.as_default():
+            x = tk.constant(rng.normal(size=(batch, steps, 3)))
+            lengths = rng.integers(0, steps + 2, batch).astype(np.int32)
+            cell = make(None if fused else (lambda v: tk.tanh(v)))
+            out, state = tk.nn.dynamic_rnn(cell, x, dtype=tk.float64,
+                                           sequence_length=lengths)
+            types = {op.type for op in graph.get_operations()}
+            assert ("LSTMSequence" in types) is fused
+            loss = tk.reduce_sum(tk.sin(out)) + tk.reduce_sum(tk.nest.flatten(state)[0])
+            variables = sorted(tk.trainable_variables(), key=lambda v: v.op.name)
+            grads = tk.gradients(loss, [x] + variables)
+            wrng = np.random.default_rng(9)
+            sets = [tk.assign(v, wrng.uniform(-0.6, 0.6, v.shape.as_list()))
+                    for v in variables]
+            with tk.Session() as sess:
+                sess.run(sets)
+                return _flat(sess.run([out, state, grads]))
+    finally:
+        parallel.set_kernel_threads(old)
+
+
+@pytest.mark.parametrize("batch,steps", [(140, 12), (33, 40)])
+@pytest.mark.parametrize("cell", ["basic", "peephole_clip"])
+def test_blocks_and_chunks_match_the_cell_op_by_op(batch, steps, cell):
+    """Several row chunks and time blocks (the block-wise input products, weight and
+    bias gradients summed over blocks, stages on two threads) against the same cell
+    built op by op."""
+    make = {"basic": lambda act: R.BasicLSTMCell(5, forget_bias=0.8, activation=act),
+            "peephole_clip": lambda act: R.LSTMCell(5, use_peepholes=True, cell_clip=0.7,
+                                                    activation=act)}[cell]
+    assert len(time_blocks(steps, batch)) > 3
+    got = _values(True, make, batch, steps, threads=2)
+    want = _values(False, make, batch, steps, threads=1)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-11 * np.max(np.abs(b)))

@@ -265,3 +265,44 @@ def test_dropout_state_filter_visitor_structures():
                            dropout_state_filter_visitor=lambda s: (True,))
     with pytest.raises(ValueError, match="does not match"):
         bad(x, bad.zero_state(30, tk.float32))
+
+
+def _unstacked_run(x_np, axis, order):
+    """Outputs, final state and the gradients (x and weights) of a static_rnn over
+    ``unstack(x, axis)`` (steps taken in ``order``), and the op feeding LSTMSequence."""
+    graph = tk.Graph()
+    with graph.as_default():
+        x = tk.constant(x_np)
+        steps = tk.unstack(x, axis=axis)
+        outs, state = tk.nn.static_rnn(R.BasicLSTMCell(N), [steps[t] for t in order],
+                                       dtype=tk.float64)
+        loss = tk.reduce_sum(tk.sin(tk.stack(outs, 1))) + tk.reduce_sum(state.c)
+        grads = tk.gradients(loss, [x] + tk.trainable_variables())
+        (seq,) = [op for op in graph.get_operations() if op.type == "LSTMSequence"]
+        rng = np.random.default_rng(6)  # the same weights in both graphs
+        sets = [tk.assign(v, rng.normal(size=v.shape.as_list()))
+                for v in tk.trainable_variables()]
+        with tk.Session() as sess:
+            sess.run(sets)
+            return sess.run([outs, state, grads]), seq.inputs[0]
+
+
+@pytest.mark.parametrize("axis,shape", [(1, (3, 4, 2)), (1, (4, 4, 2)), (0, (4, 3, 2))])
+def test_unstacked_inputs_feed_the_sequence_without_per_step_copies(axis, shape):
+    """``static_rnn(cell, unstack(x, axis))``: the fused op reads ``x`` (transposed for
+    axis 1) instead of restacking the steps; values and gradients (also ``dx``) are
+    bitwise those of the general path (the same steps, restacked)."""
+    x_np = np.random.default_rng(5).normal(size=shape)
+    steps = shape[axis]
+    got, fed = _unstacked_run(x_np, axis, range(steps))
+    assert fed.op.type == ("Transpose" if axis else "Const")
+    # a permuted copy of the steps takes the general path: stack, then reorder back
+    perm = [1, 0, 3, 2] if steps == 4 else None
+    want, fed2 = _unstacked_run(x_np.swapaxes(0, axis)[perm].swapaxes(0, axis), axis, perm)
+    assert fed2.op.type == "Pack"
+    for a, b in zip(tk.nest.flatten(got[:2]), tk.nest.flatten(want[:2])):
+        np.testing.assert_array_equal(a, b)
+    dx_want = want[2][0].swapaxes(0, axis)[perm].swapaxes(0, axis)
+    np.testing.assert_array_equal(got[2][0], dx_want)
+    for a, b in zip(got[2][1:], want[2][1:]):
+        np.testing.assert_array_equal(a, b)

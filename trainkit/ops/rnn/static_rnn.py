@@ -19,6 +19,7 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, comparison_ops, math_ops
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.rnn.cell_base import is_cell, zeros_for_size
+from trainkit.ops.shape_ops import transpose
 
 
 def _check_inputs(inputs: Any) -> list:
@@ -133,8 +134,25 @@ def _fused_sequence(cell: Any, xs: list, state: Any,
     if any(t is None for t in ts) or not ts[0].shape.is_fully_defined() \
             or any(t.shape != ts[0].shape or t.dtype != ts[0].dtype for t in ts):
         return None
-    outs, state = cell.call_sequence(array_ops.stack(xs), state, lengths)
+    outs, state = cell.call_sequence(_time_major(ts), state, lengths)
     return array_ops.unstack(outs, num=len(xs)), state
+
+
+def _time_major(xs: list[Tensor]) -> Tensor:
+    """``stack(xs)`` (``[T, B, ...]``). When ``xs`` are all the outputs of one
+    ``unstack(x, axis=a)`` in order (``static_rnn(cell, tf.unstack(x, axis=1))``), ``x``
+    with axis ``a`` moved first instead: the plan then drops the ``Unpack`` and no
+    per-step copies are stacked again (one transpose, as ``dynamic_rnn``)."""
+    op = xs[0].op
+    if op.type == "Unpack" and len(op.outputs) == len(xs) \
+            and all(t is o for t, o in zip(xs, op.outputs)):
+        src, axis = op.inputs[0], op.attrs["axis"]
+        rank = src.shape.ndims
+        if rank is not None and src.shape[axis] == len(xs):
+            if axis == 0:
+                return src
+            return transpose(src, [axis] + [d for d in range(rank) if d != axis])
+    return array_ops.stack(xs)
 
 
 def _reverse_seq(xs: list, lengths: Tensor | None) -> list:
