@@ -115,3 +115,30 @@ def test_fetch_and_feed_names_given_as_bytes():
         out = sess.run({"t": b"c:0", "op": b"c"}, {a: 1.0})
     assert out == {"t": 2.0, "op": None}
     assert tk.get_default_graph().as_graph_element(b"c:0") is c
+
+
+@pytest.mark.parametrize("view", [
+    lambda v: tk.unstack(v)[1],
+    lambda v: tk.reshape(v, [-1]),
+    lambda v: tk.transpose(v),
+    lambda v: v[1:, :1],
+    lambda v: tk.expand_dims(v, 0),
+])
+def test_fetched_view_of_a_variable_does_not_change_after_an_update(sess, view):
+    """TF1 hands out values, never live buffers: a fetched unstack/reshape/transpose/slice of
+    a variable (NumPy views of its buffer) keeps the value it had when it was fetched."""
+    var = tk.Variable(np.arange(6, dtype=np.float32).reshape(3, 2))
+    out = view(var)
+    bump = tk.assign_add(var, np.full((3, 2), 10.0, np.float32))
+    sess.run(tk.global_variables_initializer())
+    expected = np.array(sess.run(out)).copy()  # the value before any update
+    single = sess.run(out)
+    listed = sess.run([out, var])[0]
+    called = sess.make_callable(out)()
+    handle = sess.partial_run_setup([out, bump], [])
+    partial = sess.partial_run(handle, out)
+    sess.run(bump)
+    for got in (single, listed, called, partial):
+        np.testing.assert_array_equal(got, expected)
+    single[...] = -1.0  # writing into a fetched value does not reach the variable
+    np.testing.assert_array_equal(sess.run(var), np.arange(6).reshape(3, 2) + 10.0)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from trainkit import errors, nest
 from trainkit.client import executor
 from trainkit.client import feeds as _feeds
@@ -86,6 +88,10 @@ def run(session: Any, handle: str, fetches: Any, feed_dict: dict | None) -> Any:
     plan = executor.compile_plan(spec.tensors + keep, targets, feed_tensors, session._state,
                                  session)
     values = plan.execute([known[t] for t in feed_tensors])
+    for i, v in enumerate(values[:len(spec.tensors)]):
+        # the user's copy: a variable's buffer or a view of it must not change under them
+        if type(v) is np.ndarray and (plan.copy_fetch[i] or v.base is not None):
+            values[i] = v.copy()
     pr.fed.update(new_feeds)
     pr.known = known
     for t, v in zip(spec.tensors + keep, values):

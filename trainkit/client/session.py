@@ -51,7 +51,7 @@ class _Compiled:
         vals = []
         for i, v in enumerate(flat):
             if type(v) is np.ndarray:
-                if copy[i]:
+                if copy[i] or v.base is not None:  # a view may show a variable or a constant
                     v = v.copy()
                 vals.append(v[()] if v.ndim == 0 else v)
             else:
@@ -175,9 +175,9 @@ class BaseSession:
         flat = entry.plan.execute(values, options, run_metadata)
         if entry.single:
             v = flat[0]
-            if entry.plan.copy_fetch[0] and type(v) is np.ndarray:
-                v = v.copy()
             if type(v) is np.ndarray:
+                if entry.plan.copy_fetch[0] or v.base is not None:
+                    v = v.copy()
                 return v[()] if v.ndim == 0 else v
             return _f.to_user_value(v, entry.spec.tensors[0])
         return entry.build(fetches, flat, self)
@@ -264,7 +264,7 @@ class BaseSession:
             flat = plan.execute(values, options, run_metadata)
             if single:
                 v = flat[0]
-                if plan.copy_fetch[0] and type(v) is np.ndarray:
+                if type(v) is np.ndarray and (plan.copy_fetch[0] or v.base is not None):
                     v = v.copy()
                 return _f.to_user_value(v, entry.spec.tensors[0])
             return entry.build(fetches, flat, self)
