@@ -352,3 +352,32 @@ def test_boolean_mask():
     np.testing.assert_array_equal(run(tk.boolean_mask(tk.constant(a), m2)), a[m2])
     with pytest.raises(ValueError, match="incompatible"):
         tk.boolean_mask(tk.constant(a), [True, False])
+
+
+@pytest.mark.parametrize("k", [0, 1, 2])
+@pytest.mark.parametrize("j", [0, 1, 2, -1])
+def test_stack_of_a_whole_unstack_is_a_transpose_with_the_same_values_and_gradient(k, j):
+    """stack(unstack(t, axis=k), axis=j) skips the per-slice copies (one Transpose, or the
+    tensor itself) and gives NumPy's stack of the slices and the same gradient as a stack
+    of other slices would."""
+    data = np.arange(24.0).reshape(2, 3, 4)
+    t = tk.constant(data)
+    s = tk.stack(tk.unstack(t, axis=k), axis=j)
+    want = np.stack([np.take(data, i, axis=k) for i in range(data.shape[k])], axis=j)
+    assert s.op.type == ("Identity" if k == j % 3 else "Transpose")
+    assert s.shape.as_list() == list(want.shape)
+    w = np.random.RandomState(k * 4 + j % 3).randn(*want.shape)
+    (grad,) = tk.gradients(tk.reduce_sum(s * tk.constant(w)), [t])
+    with tk.Session() as sess:
+        got, g = sess.run([s, grad])
+    np.testing.assert_array_equal(got, want)
+    # d/dt of sum(stack(slices) * w) puts each w entry back where its slice came from
+    np.testing.assert_array_equal(g, np.moveaxis(w, j % 3, k))
+
+
+def test_stack_of_part_of_an_unstack_or_out_of_order_is_still_a_pack():
+    parts = tk.unstack(tk.constant(np.arange(6.0).reshape(3, 2)))
+    assert tk.stack(parts[:2]).op.type == "Pack"
+    assert tk.stack(parts[::-1]).op.type == "Pack"
+    with tk.Session() as sess:
+        np.testing.assert_array_equal(sess.run(tk.stack(parts[::-1])), [[4, 5], [2, 3], [0, 1]])

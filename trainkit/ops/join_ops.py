@@ -129,7 +129,35 @@ def stack(values: Any, axis: int = 0, name: str = "stack") -> Tensor:
         shape = TensorShape(dims[:axis] + [len(ts)] + dims[axis:])
     elif axis < 0:
         raise ValueError(f"stack '{name}': a negative axis needs inputs of known rank.")
+    if shape.ndims is not None:
+        restacked = _restack(ts, int(axis), shape, name)
+        if restacked is not None:
+            return restacked
     return make_op("Pack", ts, [ts[0].dtype], name=name, attrs={"axis": int(axis)},
+                   shapes=[shape]).outputs[0]
+
+
+def _restack(ts: list[Tensor], axis: int, shape: TensorShape, name: str) -> Tensor | None:
+    """``stack(unstack(t, axis=k), axis)`` as ``t`` with axis ``k`` moved to ``axis``.
+
+    When ``ts`` are every output of one ``Unpack``, in order (``tf.stack`` of what
+    ``static_rnn`` or ``tf.unstack`` returned), the stacked value is a transpose of the
+    unstacked tensor (or the tensor itself): the same values without a copy of every
+    slice, and a gradient that is one transpose instead of an unstack feeding a stack.
+    Returns None for any other list.
+    """
+    op = ts[0].op
+    if op.type != "Unpack" or len(ts) < 2 or len(ts) != len(op.outputs):
+        return None
+    if any(t is not o for t, o in zip(ts, op.outputs)):
+        return None
+    source, k = op.inputs[0], int(op.attrs["axis"])
+    perm = [d for d in range(shape.ndims) if d != k]
+    perm.insert(axis, k)
+    if perm == sorted(perm):
+        return identity(source, name=name)
+    p = conversion.convert_to_tensor(np.array(perm, np.int32), name=f"{name}/perm")
+    return make_op("Transpose", [source, p], [source.dtype], name=name,
                    shapes=[shape]).outputs[0]
 
 
