@@ -79,6 +79,39 @@ def data_format_arg(data_format: Any, layer: str) -> str:
                      f"got {data_format!r}.")
 
 
+def strides_or_dilation(layer: str, strided: bool, dilated: bool, strides: Any,
+                        dilation_rate: Any) -> None:
+    """TF1's refusal of a convolution both strided and dilated.
+
+    Raises:
+        ValueError: if ``strided`` and ``dilated`` are both true.
+    """
+    if strided and dilated:
+        raise ValueError(f"{layer}: strides > 1 not supported in conjunction with "
+                         f"dilation_rate > 1 (strides={strides!r}, "
+                         f"dilation_rate={dilation_rate!r}).")
+
+
+def conv_input(inputs: Any, layer: str, ndim: int, channels_last: bool) -> tuple[Tensor, int]:
+    """A convolution layer's float input of rank ``ndim`` and its channel count.
+
+    Raises:
+        ValueError: if the input's rank is known and not ``ndim``, or its channel
+            dimension is unknown.
+    """
+    x = float_input(inputs, layer)
+    if x.shape.ndims is not None and x.shape.ndims != ndim:
+        raise ValueError(f"Input 0 of layer {layer} is incompatible with the layer: expected "
+                         f"ndim={ndim}, found ndim={x.shape.ndims}. Full shape received: "
+                         f"{x.shape}")
+    dims = x.shape.as_list() if x.shape.ndims == ndim else [None] * ndim
+    channels = dims[-1] if channels_last else dims[1]
+    if channels is None:
+        raise ValueError(f"{layer}: the channel dimension of the inputs should be defined. "
+                         "Found `None`.")
+    return x, channels
+
+
 def apply_activation(x: Tensor, activation: Callable | None, layer: str) -> Tensor:
     if activation is None:
         return x

@@ -40,20 +40,9 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),
     pad = base.padding_arg(padding, layer)
     fmt = base.data_format_arg(data_format, layer)
     dh, dw = base.int_pair(dilation_rate, "dilation_rate", layer)
-    if (dh, dw) != (1, 1) and (sh, sw) != (1, 1):
-        raise ValueError(f"conv2d: strides > 1 not supported in conjunction with "
-                         f"dilation_rate > 1 (strides={strides!r}, "
-                         f"dilation_rate={dilation_rate!r}).")
-    x = base.float_input(inputs, layer)
-    if x.shape.ndims is not None and x.shape.ndims != 4:
-        raise ValueError(f"Input 0 of layer conv2d is incompatible with the layer: expected "
-                         f"ndim=4, found ndim={x.shape.ndims}. Full shape received: "
-                         f"{x.shape}")
-    dims = x.shape.as_list() if x.shape.ndims == 4 else [None] * 4
-    channels = dims[3] if fmt == "NHWC" else dims[1]
-    if channels is None:
-        raise ValueError("conv2d: the channel dimension of the inputs should be defined. "
-                         "Found `None`.")
+    base.strides_or_dilation(layer, (sh, sw) != (1, 1), (dh, dw) != (1, 1), strides,
+                             dilation_rate)
+    x, channels = base.conv_input(inputs, layer, 4, fmt == "NHWC")
     with base.layer_scope(name, layer, reuse):
         kernel = vs.get_variable("kernel", [kh, kw, channels, filters], dtype=x.dtype,
                                  initializer=kernel_initializer or
@@ -98,20 +87,8 @@ def conv1d(inputs: Any, filters: int, kernel_size: Any, strides: Any = 1,
     (dil,) = _single(dilation_rate, "dilation_rate", layer)
     pad = base.padding_arg(padding, layer)
     fmt = base.data_format_arg(data_format, layer)
-    if dil != 1 and st != 1:
-        raise ValueError(f"conv1d: strides > 1 not supported in conjunction with "
-                         f"dilation_rate > 1 (strides={strides!r}, "
-                         f"dilation_rate={dilation_rate!r}).")
-    x = base.float_input(inputs, layer)
-    if x.shape.ndims is not None and x.shape.ndims != 3:
-        raise ValueError(f"Input 0 of layer conv1d is incompatible with the layer: expected "
-                         f"ndim=3, found ndim={x.shape.ndims}. Full shape received: "
-                         f"{x.shape}")
-    dims = x.shape.as_list() if x.shape.ndims == 3 else [None] * 3
-    channels = dims[2] if fmt == "NHWC" else dims[1]
-    if channels is None:
-        raise ValueError("conv1d: the channel dimension of the inputs should be defined. "
-                         "Found `None`.")
+    base.strides_or_dilation(layer, st != 1, dil != 1, strides, dilation_rate)
+    x, channels = base.conv_input(inputs, layer, 3, fmt == "NHWC")
     with base.layer_scope(name, layer, reuse):
         kernel = vs.get_variable("kernel", [k, channels, filters], dtype=x.dtype,
                                  initializer=kernel_initializer or

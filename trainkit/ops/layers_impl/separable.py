@@ -47,20 +47,9 @@ def separable_conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any =
     dh, dw = base.int_pair(dilation_rate, "dilation_rate", layer)
     pad = base.padding_arg(padding, layer)
     fmt = base.data_format_arg(data_format, layer)
-    if (dh, dw) != (1, 1) and (sh, sw) != (1, 1):
-        raise ValueError(f"{layer}: strides > 1 not supported in conjunction with "
-                         f"dilation_rate > 1 (strides={strides!r}, "
-                         f"dilation_rate={dilation_rate!r}).")
-    x = base.float_input(inputs, layer)
-    if x.shape.ndims is not None and x.shape.ndims != 4:
-        raise ValueError(f"Input 0 of layer {layer} is incompatible with the layer: "
-                         f"expected ndim=4, found ndim={x.shape.ndims}. Full shape received: "
-                         f"{x.shape}")
-    dims = x.shape.as_list() if x.shape.ndims == 4 else [None] * 4
-    channels = dims[3] if fmt == "NHWC" else dims[1]
-    if channels is None:
-        raise ValueError(f"{layer}: the channel dimension of the inputs should be defined. "
-                         "Found `None`.")
+    base.strides_or_dilation(layer, (sh, sw) != (1, 1), (dh, dw) != (1, 1), strides,
+                             dilation_rate)
+    x, channels = base.conv_input(inputs, layer, 4, fmt == "NHWC")
     with base.layer_scope(name, layer, reuse):
         depthwise = vs.get_variable(
             "depthwise_kernel", [kh, kw, channels, depth_multiplier], dtype=x.dtype,
