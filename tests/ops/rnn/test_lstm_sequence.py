@@ -155,3 +155,22 @@ def test_blocks_and_chunks_match_the_cell_op_by_op(batch, steps, cell):
     want = _values(False, make, batch, steps, threads=1)
     for a, b in zip(got, want):
         np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-11 * np.max(np.abs(b)))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_gate_affine_is_the_sigmoid_from_tanh_and_keeps_ci_bit_for_bit(dtype):
+    """The whole-step ``t * scale + offset`` equals ``(t + 1) / 2`` on the ``i, f, o``
+    columns and leaves the ``ci`` columns bit for bit, signed zeros included."""
+    from trainkit.ops.rnn.lstm_sequence import _gate_affine, _sigmoid_from_tanh
+
+    n = 5
+    rng = np.random.default_rng(4)
+    t = np.tanh(rng.normal(size=(3, 4 * n))).astype(dtype)
+    t[0, :n] = -0.0
+    t[1, :n] = 0.0
+    t[2, 0] = np.nan
+    want = t.copy()
+    _sigmoid_from_tanh(want[:, n:])
+    scale, offset = _gate_affine(n, np.dtype(dtype))
+    got = np.add(np.multiply(t, scale), offset)
+    np.testing.assert_array_equal(got.view(f"u{t.itemsize}"), want.view(f"u{t.itemsize}"))

@@ -137,27 +137,43 @@ def _sigmoid_from_tanh(t: np.ndarray) -> None:
     np.add(t, t.dtype.type(0.5), out=t)
 
 
+def _gate_affine(n: int, dt: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+    """``(scale, offset)`` rows of ``4n``: ``[1, 1/2, 1/2, 1/2]`` and ``[-0, 1/2, 1/2,
+    1/2]`` per gate. ``t * scale + offset`` over a whole contiguous step is the
+    sigmoid of the ``i, f, o`` columns (as :func:`_sigmoid_from_tanh`) and leaves ``ci``
+    bit for bit (``t * 1 = t``, ``t + -0 = t`` even for ``t = -0``), in two NumPy calls
+    that are about twice as fast as two over the strided ``[:, n:]`` columns."""
+    scale = np.full(4 * n, 0.5, dt)
+    offset = np.full(4 * n, 0.5, dt)
+    scale[:n] = 1
+    offset[:n] = -0.0
+    return scale, offset
+
+
 def _step(z: np.ndarray, c_prev: np.ndarray, peep: tuple, clip: float, cs: np.ndarray,
-          co: np.ndarray, h: np.ndarray) -> None:
+          co: np.ndarray, h: np.ndarray, affine: tuple[np.ndarray, np.ndarray]) -> None:
     """One step of rows: ``z = [z_j, z_i / 2, z_f / 2, z_o / 2]`` becomes ``[ci, i, f,
-    o]``; ``cs, co = tanh(cs), h`` are written (peephole weights halved)."""
+    o]``; ``cs, co = tanh(cs), h`` are written (peephole weights halved; ``affine`` from
+    :func:`_gate_affine`). ``co`` holds the products before ``tanh(cs)`` (no temporary
+    array per step)."""
     n = c_prev.shape[1]
     ci, i, f, o = z[:, :n], z[:, n:2 * n], z[:, 2 * n:3 * n], z[:, 3 * n:]
     if peep:
-        i += peep[0] * c_prev
-        f += peep[1] * c_prev
+        i += np.multiply(peep[0], c_prev, out=co)
+        f += np.multiply(peep[1], c_prev, out=co)
         np.tanh(z[:, :3 * n], out=z[:, :3 * n])
         _sigmoid_from_tanh(z[:, n:3 * n])
     else:
         np.tanh(z, out=z)
-        _sigmoid_from_tanh(z[:, n:])
+        np.multiply(z, affine[0], out=z)
+        np.add(z, affine[1], out=z)
     np.multiply(c_prev, f, out=cs)
-    cs += i * ci
+    cs += np.multiply(i, ci, out=co)
     if clip > 0:
         np.minimum(cs, cs.dtype.type(clip), out=cs)
         np.maximum(cs, cs.dtype.type(-clip), out=cs)
     if peep:
-        o += peep[2] * cs
+        o += np.multiply(peep[2], cs, out=co)
         np.tanh(o, out=o)
         _sigmoid_from_tanh(o)
     np.tanh(cs, out=co)
@@ -186,6 +202,7 @@ def _lstm_sequence(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: An
     dead_b = None if dead is None else dead.astype(bool)
     out = h if live is None else np.empty_like(h)  # the outputs: zeros past the end
     cuts, tb = row_chunks(rows), time_blocks(steps, rows)
+    affine = _gate_affine(n, dt)
     rec = [np.empty((e - a, 4 * n), dt) for a, e in zip(cuts[:-1], cuts[1:])]
     inputs = Progress(len(tb) - 1)
 
@@ -213,7 +230,8 @@ def _lstm_sequence(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: An
                 a, e = cuts[k], cuts[k + 1]
                 np.matmul(h_prev[a:e], w_h, out=rec[k])
                 np.add(z[t, a:e], rec[k], out=z[t, a:e])
-            _step(z[t, lo:hi], c_prev, peep, clip, cs[t, lo:hi], co[t, lo:hi], h[t, lo:hi])
+            _step(z[t, lo:hi], c_prev, peep, clip, cs[t, lo:hi], co[t, lo:hi], h[t, lo:hi],
+                  affine)
             if live is not None:  # past its length a row keeps its state
                 keep = dead_b[t, lo:hi]
                 np.copyto(cs[t, lo:hi], c_prev, where=keep)

@@ -130,6 +130,7 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
         lo, hi = cuts[ks[0]], cuts[ks[-1] + 1]
         r = slice(lo, hi)
         dh_, dc_ = dh[r], dc[r]
+        dcs, tmp = np.empty((2, hi - lo, n), dt)  # per-step scratch (no allocations)
         block = blocks - 1
         for t in range(steps - 1, -1, -1):
             if t == tb[block + 1] - 1 and not factors.wait(block):
@@ -141,10 +142,10 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
             g = dicfo[t, r]
             do = g[:, 3 * n:]
             np.multiply(dh_, a[t, r], out=do)
-            dcs = np.multiply(dh_, bc[t, r])
+            np.multiply(dh_, bc[t, r], out=dcs)
             dcs += dc_
             if peep:
-                dcs += do * peep[2]
+                dcs += np.multiply(do, peep[2], out=tmp)
             if mask is not None:
                 dcs *= mask[t, r]
             np.multiply(dcs[:, None, :], c[t, r], out=g.reshape(hi - lo, 4, n)[:, :3])
@@ -155,8 +156,8 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
                 np.copyto(dc_, dcs * f[t, r], where=live_b[t, r])
                 keep_h = dh_ * dead[t, r]
             if peep:
-                dc_ += g[:, :n] * peep[0]
-                dc_ += g[:, 2 * n:3 * n] * peep[1]
+                dc_ += np.multiply(g[:, :n], peep[0], out=tmp)
+                dc_ += np.multiply(g[:, 2 * n:3 * n], peep[1], out=tmp)
             for k in ks:  # dh = dicfo w[D:]^T, as (w[D:] dicfo^T)^T (see the forward)
                 r0, r1 = cuts[k], cuts[k + 1]
                 np.matmul(w_h, dicfo[t, r0:r1].T, out=dh_t[k])
