@@ -35,20 +35,11 @@ from trainkit.ops import variable_scope as vs
 from trainkit.ops.cast_ops import cast
 from trainkit.ops.comparison_ops import where
 from trainkit.ops.join_ops import stack
+from trainkit.ops.rnn.cell_base import assert_like_rnncell
 from trainkit.ops.sequence_ops import reverse, reverse_sequence
 from trainkit.ops.shape_ops import transpose
 from trainkit.ops.tensor_array_ops import TensorArray
 from trainkit.ops.while_loop import while_loop
-
-
-def _check_cell(name: str, cell: Any) -> None:
-    for attr in ("output_size", "state_size", "zero_state"):
-        if not hasattr(cell, attr):
-            raise TypeError(f"The argument {name!r} ({cell!r}) is not an RNNCell: "
-                            f"'{attr}' property is missing.")
-    if not callable(cell):
-        raise TypeError(f"The argument {name!r} ({cell!r}) is not an RNNCell: it is not "
-                        "callable.")
 
 
 def _transpose_batch_time(x: Tensor) -> Tensor:
@@ -105,7 +96,7 @@ def dynamic_rnn(cell: Any, inputs: Any, sequence_length: Any = None,
         ValueError: no ``dtype`` and no ``initial_state``; inputs of rank < 3 or with an
             unknown depth; ``sequence_length`` not a vector.
     """
-    _check_cell("cell", cell)
+    assert_like_rnncell("cell", cell)
     with vs.variable_scope(scope or "rnn"):
         flat = [conversion.convert_to_tensor(x, name="inputs") for x in nest.flatten(inputs)]
         if not time_major:
@@ -242,8 +233,8 @@ def bidirectional_dynamic_rnn(cell_fw: Any, cell_bw: Any, inputs: Any,
     Raises:
         TypeError: a cell is not an RNNCell. ValueError: as :func:`dynamic_rnn`.
     """
-    _check_cell("cell_fw", cell_fw)
-    _check_cell("cell_bw", cell_bw)
+    assert_like_rnncell("cell_fw", cell_fw)
+    assert_like_rnncell("cell_bw", cell_bw)
     t_axis, b_axis = (0, 1) if time_major else (1, 0)
 
     def rev(x: Any) -> Tensor:

@@ -30,18 +30,9 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, comparison_ops, reduction_ops
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.join_ops import concat
+from trainkit.ops.rnn.cell_base import assert_like_rnncell
 from trainkit.ops.tensor_array_ops import TensorArray
 from trainkit.ops.while_loop import while_loop
-
-
-def _check_cell(cell: Any) -> None:
-    for attr in ("output_size", "state_size", "zero_state"):
-        if not hasattr(cell, attr):
-            raise TypeError(f"The argument 'cell' ({cell!r}) is not an RNNCell: '{attr}' "
-                            f"property is missing.")
-    if not callable(cell):
-        raise TypeError(f"The argument 'cell' ({cell!r}) is not an RNNCell: it is not "
-                        "callable.")
 
 
 def _size_shape(size: Any) -> TensorShape:
@@ -84,7 +75,7 @@ def raw_rnn(cell: Any, loop_fn: Callable, parallel_iterations: int | None = None
         ValueError: if ``loop_fn`` changes the structure of the input, state or emit, or
             the initial state does not fit ``cell.state_size``.
     """
-    _check_cell(cell)
+    assert_like_rnncell("cell", cell)
     if not callable(loop_fn):
         raise TypeError("loop_fn must be a callable")
     parallel_iterations = parallel_iterations or 32

@@ -254,5 +254,65 @@ def is_cell(obj: Any) -> bool:
             and hasattr(obj, "zero_state") and callable(obj))
 
 
-__all__ = ["RNNCell", "LSTMStateTuple", "check_units", "input_depth", "is_cell",
-           "zeros_for_size"]
+def check_cell(cell: Any, who: str) -> None:
+    """Refuses a non-cell where a wrapper or an rnn function needs one.
+
+    Raises:
+        TypeError: if ``cell`` is not an RNN cell.
+    """
+    if not is_cell(cell):
+        raise TypeError(f"{who}: the cell passed is not an RNNCell (TF1: 'The parameter "
+                        f"cell is not a RNNCell'): {cell!r}.")
+
+
+def assert_like_rnncell(name: str, cell: Any) -> None:
+    """TF1's duck-typed cell check of the rnn functions (``dynamic_rnn``, ``raw_rnn``):
+    the sizes, ``zero_state`` and a call.
+
+    Raises:
+        TypeError: naming the argument and what the object lacks.
+    """
+    for attr in ("output_size", "state_size", "zero_state"):
+        if not hasattr(cell, attr):
+            raise TypeError(f"The argument {name!r} ({cell!r}) is not an RNNCell: "
+                            f"'{attr}' property is missing.")
+    if not callable(cell):
+        raise TypeError(f"The argument {name!r} ({cell!r}) is not an RNNCell: it is not "
+                        "callable.")
+
+
+class CellWrapper(RNNCell):
+    """A cell around ``cell``: its sizes are the wrapped cell's, and its variables are its
+    own (if any) followed by the wrapped cell's."""
+
+    def __init__(self, cell: Any, who: str, reuse: Any = None):
+        super().__init__(_reuse=reuse)
+        check_cell(cell, who)
+        self._cell = cell
+
+    @property
+    def wrapped_cell(self) -> Any:
+        return self._cell
+
+    @property
+    def state_size(self) -> Any:
+        return self._cell.state_size
+
+    @property
+    def output_size(self) -> Any:
+        return self._cell.output_size
+
+    @property
+    def variables(self) -> list:
+        return list(self._variables) + list(getattr(self._cell, "variables", []))
+
+    @property
+    def trainable_variables(self) -> list:
+        return [v for v in self.variables if v.trainable]
+
+    weights = variables
+    trainable_weights = trainable_variables
+
+
+__all__ = ["RNNCell", "CellWrapper", "LSTMStateTuple", "assert_like_rnncell", "check_cell",
+           "check_units", "input_depth", "is_cell", "zeros_for_size"]

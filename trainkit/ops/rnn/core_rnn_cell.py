@@ -21,7 +21,7 @@ from trainkit.ops import array_ops, init_ops, math_ops
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.embedding_ops import embedding_lookup
 from trainkit.ops.nn_activations import bias_add
-from trainkit.ops.rnn.cell_base import RNNCell, check_units, is_cell
+from trainkit.ops.rnn.cell_base import CellWrapper, check_units
 
 
 class Linear:
@@ -66,38 +66,8 @@ class Linear:
         return bias_add(y, self.bias) if self._build_bias else y
 
 
-def _check_cell(cell: Any, who: str) -> None:
-    if not is_cell(cell):
-        raise TypeError(f"{who}: the parameter cell is not a RNNCell, got {cell!r}.")
-
-
-class _ScopedWrapper(RNNCell):
+class _ScopedWrapper(CellWrapper):
     """A wrapper cell with its own variable scope around the wrapped cell's."""
-
-    def __init__(self, cell: Any, who: str, reuse: Any = None):
-        super().__init__(_reuse=reuse)
-        _check_cell(cell, who)
-        self._cell = cell
-
-    @property
-    def wrapped_cell(self) -> Any:
-        return self._cell
-
-    @property
-    def state_size(self) -> Any:
-        return self._cell.state_size
-
-    @property
-    def output_size(self) -> Any:
-        return self._cell.output_size
-
-    @property
-    def variables(self) -> list:
-        return list(self._variables) + list(getattr(self._cell, "variables", []))
-
-    @property
-    def trainable_variables(self) -> list:
-        return [v for v in self.variables if v.trainable]
 
     def build(self, inputs_shape: Any) -> None:
         self.built = True

@@ -25,9 +25,9 @@ from trainkit.ops import array_ops, conv_ops, math_ops, reduction_ops
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.embedding_ops import embedding_lookup
 from trainkit.ops.nn_activations import softmax
+from trainkit.ops.rnn.cell_base import check_cell
 from trainkit.ops.rnn.core_rnn_cell import EmbeddingWrapper, Linear, OutputProjectionWrapper
 from trainkit.ops.rnn.legacy_seq2seq import (
-    check_cell,
     check_feed_previous,
     check_projection,
     check_steps,
@@ -81,7 +81,7 @@ def attention_decoder(decoder_inputs: Any, initial_state: Any, attention_states:
     Differs from TF: the attention softmax runs in the model dtype (TF1 casts the scores
     to float32 and back, which only matters for float16/float64 models).
     """
-    check_cell(cell)
+    check_cell(cell, "legacy_seq2seq")
     if not decoder_inputs:
         raise ValueError("Must provide at least 1 input to attention decoder.")
     steps = check_steps(decoder_inputs, "decoder_inputs")
@@ -164,7 +164,7 @@ def embedding_attention_decoder(decoder_inputs: Any, initial_state: Any,
     """``attention_decoder`` over the embeddings
     (``embedding_attention_decoder/embedding``) of the int ``decoder_inputs``; with
     ``feed_previous`` the argmax of the previous (projected) output is fed back."""
-    check_cell(cell)
+    check_cell(cell, "legacy_seq2seq")
     steps = check_steps(decoder_inputs, "decoder_inputs")
     feed = check_feed_previous(feed_previous)
     if output_size is None:
@@ -191,7 +191,7 @@ def embedding_attention_seq2seq(encoder_inputs: Any, decoder_inputs: Any, cell: 
     encoder (``embedding_attention_seq2seq/rnn``) whose outputs are attended over by
     ``embedding_attention_decoder`` (logits of ``num_decoder_symbols`` through an
     ``OutputProjectionWrapper`` unless ``output_projection`` is given)."""
-    check_cell(cell)
+    check_cell(cell, "legacy_seq2seq")
     check_steps(encoder_inputs, "encoder_inputs")
     check_feed_previous(feed_previous)
     with vs.variable_scope(scope or "embedding_attention_seq2seq", dtype=dtype) as sc:

@@ -24,7 +24,7 @@ from trainkit.ops import identity_ops, reduction_ops
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.embedding_ops import embedding_lookup
 from trainkit.ops.nn_layer_ops import xw_plus_b
-from trainkit.ops.rnn.cell_base import is_cell
+from trainkit.ops.rnn.cell_base import check_cell
 from trainkit.ops.rnn.core_rnn_cell import EmbeddingWrapper, OutputProjectionWrapper
 from trainkit.ops.rnn.static_rnn import static_rnn
 
@@ -37,12 +37,6 @@ def check_steps(steps: Any, what: str) -> list:
     if not steps:
         raise ValueError(f"{what} must not be empty.")
     return list(steps)
-
-
-def check_cell(cell: Any) -> None:
-    """A TypeError unless ``cell`` is an RNN cell."""
-    if not is_cell(cell):
-        raise TypeError(f"cell must be an instance of RNNCell, got {cell!r}.")
 
 
 def copy_cell(cell: Any) -> Any:
@@ -87,7 +81,7 @@ def rnn_decoder(decoder_inputs: Any, initial_state: Any, cell: Any,
         TypeError: if ``cell`` is not a cell or the inputs are not a list.
         ValueError: for no decoder inputs.
     """
-    check_cell(cell)
+    check_cell(cell, "legacy_seq2seq")
     steps = check_steps(decoder_inputs, "decoder_inputs")
     with vs.variable_scope(scope or "rnn_decoder"):
         state = initial_state
@@ -111,7 +105,7 @@ def basic_rnn_seq2seq(encoder_inputs: Any, decoder_inputs: Any, cell: Any,
     """Encodes ``encoder_inputs`` with a copy of ``cell`` (``static_rnn``, scope
     ``basic_rnn_seq2seq/rnn``) and decodes ``decoder_inputs`` from the final encoder
     state with ``cell`` (``basic_rnn_seq2seq/rnn_decoder``)."""
-    check_cell(cell)
+    check_cell(cell, "legacy_seq2seq")
     check_steps(encoder_inputs, "encoder_inputs")
     with vs.variable_scope(scope or "basic_rnn_seq2seq"):
         _, enc_state = static_rnn(copy_cell(cell), encoder_inputs, dtype=dtype)
@@ -123,7 +117,7 @@ def tied_rnn_seq2seq(encoder_inputs: Any, decoder_inputs: Any, cell: Any,
                      scope: Any = None) -> tuple[list, Any]:
     """``basic_rnn_seq2seq`` with the encoder and decoder sharing ``cell``'s variables
     (scope ``combined_tied_rnn_seq2seq/tied_rnn_seq2seq``)."""
-    check_cell(cell)
+    check_cell(cell, "legacy_seq2seq")
     with vs.variable_scope("combined_tied_rnn_seq2seq"):
         name = scope or "tied_rnn_seq2seq"
         _, enc_state = static_rnn(cell, check_steps(encoder_inputs, "encoder_inputs"),
@@ -178,7 +172,7 @@ def embedding_rnn_decoder(decoder_inputs: Any, initial_state: Any, cell: Any,
     ``[num_symbols, embedding_size]``) of the int ``decoder_inputs``; with
     ``feed_previous`` each step after the first embeds the argmax of the previous
     (projected) output instead."""
-    check_cell(cell)
+    check_cell(cell, "legacy_seq2seq")
     steps = check_steps(decoder_inputs, "decoder_inputs")
     feed = check_feed_previous(feed_previous)
     with vs.variable_scope(scope or "embedding_rnn_decoder") as sc:
@@ -208,7 +202,7 @@ def embedding_rnn_seq2seq(encoder_inputs: Any, decoder_inputs: Any, cell: Any,
     Differs from TF: ``feed_previous`` must be a Python bool (TF1 also takes a boolean
     tensor and builds both decoders under ``cond``).
     """
-    check_cell(cell)
+    check_cell(cell, "legacy_seq2seq")
     check_steps(encoder_inputs, "encoder_inputs")
     check_feed_previous(feed_previous)
     with vs.variable_scope(scope or "embedding_rnn_seq2seq") as sc:

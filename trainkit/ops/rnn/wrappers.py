@@ -21,12 +21,7 @@ from trainkit.framework.graph import get_default_graph
 from trainkit.framework.shapes import TensorShape
 from trainkit.ops import array_ops, math_ops, nn_ops, random_ops, unary_ops
 from trainkit.ops import variable_scope as vs
-from trainkit.ops.rnn.cell_base import LSTMStateTuple, RNNCell, is_cell
-
-
-def _check_cell(cell: Any, who: str) -> None:
-    if not is_cell(cell):
-        raise TypeError(f"{who}: the cell passed is not an RNNCell: {cell!r}.")
+from trainkit.ops.rnn.cell_base import CellWrapper, LSTMStateTuple, RNNCell, check_cell
 
 
 def _state_width(size: Any) -> int:
@@ -56,7 +51,7 @@ class MultiRNNCell(RNNCell):
         if not cells:
             raise ValueError("Must specify at least one cell for MultiRNNCell.")
         for c in cells:
-            _check_cell(c, "MultiRNNCell")
+            check_cell(c, "MultiRNNCell")
         self._cells = list(cells)
         self._state_is_tuple = bool(state_is_tuple)
         if not state_is_tuple and any(nest.is_nested(c.state_size) for c in cells):
@@ -131,33 +126,8 @@ class MultiRNNCell(RNNCell):
         return cur, tuple(new_states)
 
 
-class _Wrapper(RNNCell):
+class _Wrapper(CellWrapper):
     """A cell delegating to ``cell`` without a variable scope of its own."""
-
-    def __init__(self, cell: Any, who: str):
-        super().__init__()
-        _check_cell(cell, who)
-        self._cell = cell
-
-    @property
-    def wrapped_cell(self) -> Any:
-        return self._cell
-
-    @property
-    def state_size(self) -> Any:
-        return self._cell.state_size
-
-    @property
-    def output_size(self) -> Any:
-        return self._cell.output_size
-
-    @property
-    def variables(self) -> list:
-        return list(getattr(self._cell, "variables", []))
-
-    @property
-    def trainable_variables(self) -> list:
-        return list(getattr(self._cell, "trainable_variables", []))
 
     def zero_state(self, batch_size: Any, dtype: Any) -> Any:
         with get_default_graph().name_scope(type(self).__name__ + "ZeroState"):
