@@ -13,7 +13,7 @@ from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import math_ops, variable_scope
+from trainkit.ops import init_ops, math_ops, nn_ops, variable_scope
 
 
 @contextlib.contextmanager
@@ -110,6 +110,25 @@ def conv_input(inputs: Any, layer: str, ndim: int, channels_last: bool) -> tuple
         raise ValueError(f"{layer}: the channel dimension of the inputs should be defined. "
                          "Found `None`.")
     return x, channels
+
+
+def bias_and_activation(y: Tensor, size: int, layer: str, *, use_bias: bool,
+                        bias_initializer: Any, bias_regularizer: Any, bias_constraint: Any,
+                        trainable: bool, activation: Callable | None,
+                        activity_regularizer: Callable | None,
+                        channels_first: bool = False) -> Tensor:
+    """The common tail of the dense and convolution layers, inside the layer's scope:
+    the ``bias`` variable of ``size`` added on the channel axis (when ``use_bias``), then
+    the activation and the activity regularizer's loss."""
+    if use_bias:
+        bias = variable_scope.get_variable(
+            "bias", [size], dtype=y.dtype,
+            initializer=bias_initializer or init_ops.zeros_initializer(),
+            regularizer=bias_regularizer, trainable=trainable, constraint=bias_constraint)
+        y = nn_ops.bias_add(y, bias, data_format="NCHW" if channels_first else None)
+    y = apply_activation(y, activation, layer)
+    add_activity_loss(y, activity_regularizer)
+    return y
 
 
 def apply_activation(x: Tensor, activation: Callable | None, layer: str) -> Tensor:

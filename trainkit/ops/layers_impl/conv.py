@@ -52,14 +52,11 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),
         st = [1, sh, sw, 1] if fmt == "NHWC" else [1, 1, sh, sw]
         dil = [1, dh, dw, 1] if fmt == "NHWC" else [1, 1, dh, dw]
         y = nn_ops.conv2d(x, kernel, strides=st, padding=pad, data_format=fmt, dilations=dil)
-        if use_bias:
-            bias = vs.get_variable("bias", [filters], dtype=x.dtype,
-                                   initializer=bias_initializer or init_ops.zeros_initializer(),
-                                   regularizer=bias_regularizer, trainable=trainable,
-                                   constraint=bias_constraint)
-            y = nn_ops.bias_add(y, bias, data_format=fmt)
-        y = base.apply_activation(y, activation, layer)
-        base.add_activity_loss(y, activity_regularizer)
+        y = base.bias_and_activation(
+            y, filters, layer, use_bias=use_bias,
+            bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
+            bias_constraint=bias_constraint, trainable=trainable, activation=activation,
+            activity_regularizer=activity_regularizer, channels_first=fmt == "NCHW")
     return y
 
 
@@ -97,14 +94,11 @@ def conv1d(inputs: Any, filters: int, kernel_size: Any, strides: Any = 1,
                                  constraint=kernel_constraint)
         y = conv1d_ops.conv1d(x, kernel, stride=st, padding=pad,
                               data_format="NWC" if fmt == "NHWC" else "NCW", dilations=dil)
-        if use_bias:
-            bias = vs.get_variable("bias", [filters], dtype=x.dtype,
-                                   initializer=bias_initializer or init_ops.zeros_initializer(),
-                                   regularizer=bias_regularizer, trainable=trainable,
-                                   constraint=bias_constraint)
-            y = nn_ops.bias_add(y, bias, data_format="NCHW" if fmt == "NCHW" else None)
-        y = base.apply_activation(y, activation, layer)
-        base.add_activity_loss(y, activity_regularizer)
+        y = base.bias_and_activation(
+            y, filters, layer, use_bias=use_bias,
+            bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
+            bias_constraint=bias_constraint, trainable=trainable, activation=activation,
+            activity_regularizer=activity_regularizer, channels_first=fmt == "NCHW")
     return y
 
 
@@ -210,14 +204,11 @@ def conv2d_transpose(inputs: Any, filters: int, kernel_size: Any, strides: Any =
         y = conv_transpose_ops.conv2d_transpose(x, kernel, join_ops.stack(out), st, pad,
                                                 data_format=fmt)
         y.set_shape([d if isinstance(d, int) else None for d in out])
-        if use_bias:
-            bias = vs.get_variable("bias", [filters], dtype=x.dtype,
-                                   initializer=bias_initializer or init_ops.zeros_initializer(),
-                                   regularizer=bias_regularizer, trainable=trainable,
-                                   constraint=bias_constraint)
-            y = nn_ops.bias_add(y, bias, data_format=fmt)
-        y = base.apply_activation(y, activation, layer)
-        base.add_activity_loss(y, activity_regularizer)
+        y = base.bias_and_activation(
+            y, filters, layer, use_bias=use_bias,
+            bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
+            bias_constraint=bias_constraint, trainable=trainable, activation=activation,
+            activity_regularizer=activity_regularizer, channels_first=fmt == "NCHW")
     return y
 
 

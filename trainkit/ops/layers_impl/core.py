@@ -55,14 +55,11 @@ def dense(inputs: Any, units: int, activation: Callable | None = None, use_bias:
             out_shape = array_ops.concat([array_ops.shape(x)[:-1], [units]], 0)
             y = array_ops.reshape(math_ops.matmul(flat, kernel), out_shape)
             y.set_shape(x.shape.as_list()[:-1] + [units])
-        if use_bias:
-            bias = vs.get_variable("bias", [units], dtype=x.dtype,
-                                   initializer=bias_initializer or init_ops.zeros_initializer(),
-                                   regularizer=bias_regularizer, trainable=trainable,
-                                   constraint=bias_constraint)
-            y = nn_ops.bias_add(y, bias)
-        y = base.apply_activation(y, activation, "dense")
-        base.add_activity_loss(y, activity_regularizer)
+        y = base.bias_and_activation(
+            y, units, "dense", use_bias=use_bias,
+            bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
+            bias_constraint=bias_constraint, trainable=trainable, activation=activation,
+            activity_regularizer=activity_regularizer)
     return y
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import depthwise_conv_ops, init_ops, nn_ops
+from trainkit.ops import depthwise_conv_ops, init_ops
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.layers_impl import base
 
@@ -64,12 +64,9 @@ def separable_conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any =
         st = [1, sh, sw, 1] if fmt == "NHWC" else [1, 1, sh, sw]
         y = depthwise_conv_ops.separable_conv2d(x, depthwise, pointwise, st, pad,
                                                 rate=[dh, dw], data_format=fmt)
-        if use_bias:
-            bias = vs.get_variable("bias", [filters], dtype=x.dtype,
-                                   initializer=bias_initializer or init_ops.zeros_initializer(),
-                                   regularizer=bias_regularizer, trainable=trainable,
-                                   constraint=bias_constraint)
-            y = nn_ops.bias_add(y, bias, data_format=fmt)
-        y = base.apply_activation(y, activation, layer)
-        base.add_activity_loss(y, activity_regularizer)
+        y = base.bias_and_activation(
+            y, filters, layer, use_bias=use_bias,
+            bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
+            bias_constraint=bias_constraint, trainable=trainable, activation=activation,
+            activity_regularizer=activity_regularizer, channels_first=fmt == "NCHW")
     return y
