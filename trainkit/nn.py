@@ -12,6 +12,8 @@ from trainkit.ops.candidate_sampling_ops import (
 from trainkit.ops.conv1d_ops import conv1d
 from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
 from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
+from trainkit.ops.ctc_decoders import ctc_beam_search_decoder, ctc_greedy_decoder
+from trainkit.ops.ctc_loss_ops import ctc_loss
 from trainkit.ops.depthwise_conv_ops import (
     depthwise_conv2d,
     depthwise_conv2d_native,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from trainkit.autodiff import (  # noqa: F401 - importing them registers the rules
     array_grad,
+    ctc_grad,
     depthwise_grad,
     math_grad,
     nn_grad,

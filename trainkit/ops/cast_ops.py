@@ -16,18 +16,23 @@ from typing import Any
 
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
+from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from trainkit.framework.tensor import Tensor
 from trainkit.ops.elementwise import quiet
 from trainkit.ops.op_util import make_op
 
 
-def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
-    """``x`` converted elementwise to ``dtype``.
+def cast(x: Any, dtype: Any, name: str | None = None) -> Any:
+    """``x`` converted elementwise to ``dtype`` (a ``SparseTensor``'s values for a
+    ``SparseTensor``, giving a ``SparseTensor``).
 
     Raises:
         TypeError: if either dtype is ``string`` or ``dtype`` is not a dtype.
     """
     dst = _dt.as_dtype(dtype)
+    if isinstance(x, (SparseTensor, SparseTensorValue)):  # TF1 casts a sparse tensor's values
+        sp = SparseTensor.from_value(x)
+        return SparseTensor(sp.indices, cast(sp.values, dst, name=name), sp.dense_shape)
     x = conversion.convert_to_tensor(x)
     if x.dtype is dst:
         return x
