@@ -16,6 +16,7 @@ from trainkit.ops.layers_impl.classes import (
     Flatten,
     Layer,
     MaxPooling2D,
+    SeparableConv1D,
     SeparableConv2D,
 )
 from trainkit.ops.layers_impl.conv import (
@@ -27,5 +28,5 @@ from trainkit.ops.layers_impl.conv import (
 )
 from trainkit.ops.layers_impl.core import dense, dropout, flatten
 from trainkit.ops.layers_impl.normalization import batch_normalization
-from trainkit.ops.layers_impl.separable import separable_conv2d
+from trainkit.ops.layers_impl.separable import separable_conv1d, separable_conv2d
 from trainkit.ops.regularizers import l1_regularizer, l2_regularizer

@@ -63,6 +63,15 @@ def int_pair(value: Any, what: str, layer: str) -> tuple[int, int]:
     return positive_int(a, what, layer), positive_int(b, what, layer)
 
 
+def one_int(value: Any, what: str, layer: str) -> tuple[int]:
+    """An int or a 1-tuple of ints (1-D kernel sizes, strides) as a 1-tuple."""
+    values = [value] if isinstance(value, numbers.Integral) else list(value)
+    if len(values) != 1:
+        raise ValueError(f"{layer}: The `{what}` argument must be a tuple of 1 integers. "
+                         f"Received: {value!r}")
+    return (positive_int(values[0], what, layer),)
+
+
 def padding_arg(padding: Any, layer: str) -> str:
     p = str(padding).upper() if isinstance(padding, str) else None
     if p not in ("VALID", "SAME"):
@@ -146,5 +155,5 @@ def add_activity_loss(outputs: Tensor, regularizer: Callable | None) -> None:
             get_default_graph().add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
 
 
-__all__ = ["layer_scope", "float_input", "positive_int", "int_pair",
+__all__ = ["layer_scope", "float_input", "positive_int", "int_pair", "one_int",
            "padding_arg", "data_format_arg", "apply_activation", "add_activity_loss"]

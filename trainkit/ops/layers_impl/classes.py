@@ -33,7 +33,7 @@ def _snake(name: str) -> str:
                                    (i + 1 < len(name) and name[i + 1].islower())):
             out.append("_")
         out.append(ch.lower())
-    return "".join(out).replace("2_d", "2d")
+    return "".join(out).replace("2_d", "2d").replace("1_d", "1d")
 
 
 class Layer:
@@ -253,6 +253,29 @@ class SeparableConv2D(_Functional):
     def __init__(self, filters: int, kernel_size: Any, strides: Any = (1, 1),
                  padding: str = "valid", data_format: str = "channels_last",
                  dilation_rate: Any = (1, 1), depth_multiplier: int = 1,
+                 activation: Callable | None = None, use_bias: bool = True,
+                 trainable: bool = True, name: str | None = None, **kwargs: Any):
+        super().__init__(trainable, name, filters=filters, kernel_size=kernel_size,
+                         strides=strides, padding=padding, data_format=data_format,
+                         dilation_rate=dilation_rate, depth_multiplier=depth_multiplier,
+                         activation=activation, use_bias=use_bias, **kwargs)
+        self.filters = filters
+
+    depthwise_kernel = property(lambda self: self._var("depthwise_kernel"))
+    pointwise_kernel = property(lambda self: self._var("pointwise_kernel"))
+    bias = property(lambda self: self._var("bias"))
+
+
+class SeparableConv1D(_Functional):
+    """``tf.layers.SeparableConv1D(filters, kernel_size, strides=1, padding='valid',
+    data_format='channels_last', dilation_rate=1, depth_multiplier=1, ...)``; its
+    variables are ``depthwise_kernel``, ``pointwise_kernel`` and ``bias``."""
+
+    _fn = staticmethod(separable.separable_conv1d)
+
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1,
+                 padding: str = "valid", data_format: str = "channels_last",
+                 dilation_rate: Any = 1, depth_multiplier: int = 1,
                  activation: Callable | None = None, use_bias: bool = True,
                  trainable: bool = True, name: str | None = None, **kwargs: Any):
         super().__init__(trainable, name, filters=filters, kernel_size=kernel_size,

@@ -79,9 +79,9 @@ def conv1d(inputs: Any, filters: int, kernel_size: Any, strides: Any = 1,
     """
     layer = "conv1d"
     filters = base.positive_int(filters, "filters", layer)
-    (k,) = _single(kernel_size, "kernel_size", layer)
-    (st,) = _single(strides, "strides", layer)
-    (dil,) = _single(dilation_rate, "dilation_rate", layer)
+    (k,) = base.one_int(kernel_size, "kernel_size", layer)
+    (st,) = base.one_int(strides, "strides", layer)
+    (dil,) = base.one_int(dilation_rate, "dilation_rate", layer)
     pad = base.padding_arg(padding, layer)
     fmt = base.data_format_arg(data_format, layer)
     base.strides_or_dilation(layer, st != 1, dil != 1, strides, dilation_rate)
@@ -100,14 +100,6 @@ def conv1d(inputs: Any, filters: int, kernel_size: Any, strides: Any = 1,
             bias_constraint=bias_constraint, trainable=trainable, activation=activation,
             activity_regularizer=activity_regularizer, channels_first=fmt == "NCHW")
     return y
-
-
-def _single(value: Any, what: str, layer: str) -> tuple[int]:
-    values = [value] if isinstance(value, int) else list(value)
-    if len(values) != 1:
-        raise ValueError(f"{layer}: The `{what}` argument must be a tuple of 1 integers. "
-                         f"Received: {value!r}")
-    return (base.positive_int(values[0], what, layer),)
 
 
 def max_pooling2d(inputs: Any, pool_size: Any, strides: Any, padding: str = "valid",
