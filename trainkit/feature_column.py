@@ -12,6 +12,7 @@ from trainkit.estimator.feature_column import (
     categorical_column_with_hash_bucket,
     categorical_column_with_identity,
     categorical_column_with_vocabulary_list,
+    crossed_column,
     embedding_column,
     indicator_column,
     input_layer,
@@ -22,5 +23,5 @@ from trainkit.estimator.feature_column import (
 __all__ = [
     "numeric_column", "categorical_column_with_identity", "categorical_column_with_hash_bucket",
     "categorical_column_with_vocabulary_list", "bucketized_column", "indicator_column",
-    "embedding_column", "input_layer", "linear_model",
+    "embedding_column", "input_layer", "linear_model", "crossed_column",
 ]

@@ -13,10 +13,11 @@ from trainkit.estimator.feature_column.columns import (
     indicator_column,
     numeric_column,
 )
+from trainkit.estimator.feature_column.crossed import crossed_column
 from trainkit.estimator.feature_column.layers import input_layer, linear_model
 
 __all__ = [
     "numeric_column", "categorical_column_with_identity", "categorical_column_with_hash_bucket",
     "categorical_column_with_vocabulary_list", "bucketized_column", "indicator_column",
-    "embedding_column", "input_layer", "linear_model",
+    "embedding_column", "input_layer", "linear_model", "crossed_column",
 ]
