@@ -45,6 +45,7 @@ API = {
         'sparse.to_dense', 'errors', 'nn', 'layers', 'losses', 'metrics', 'train', 'summary',
         'data', 'initializers',
         'IndexedSlices', 'IndexedSlicesValue', 'unsorted_segment_sum', 'contrib',
+        'edit_distance',
     ),
     'trainkit.errors': (
         'OpError', 'CancelledError', 'UnknownError', 'InvalidArgumentError',
@@ -68,9 +69,11 @@ API = {
         'embedding_lookup', 'embedding_lookup_sparse', 'nce_loss', 'sampled_softmax_loss',
         'log_uniform_candidate_sampler', 'uniform_candidate_sampler',
         'compute_accidental_hits', 'in_top_k', 'top_k',
+        'ctc_loss', 'ctc_greedy_decoder', 'ctc_beam_search_decoder',
     ),
     'trainkit.contrib.seq2seq': ('sequence_loss',),
-    'trainkit.contrib.legacy_seq2seq': ('sequence_loss', 'sequence_loss_by_example'),
+    'trainkit.contrib.legacy_seq2seq': ('sequence_loss', 'sequence_loss_by_example',
+                                        'model_with_buckets'),
     'trainkit.contrib.rnn': (
         'RNNCell', 'BasicRNNCell', 'BasicLSTMCell', 'LSTMCell', 'GRUCell', 'MultiRNNCell',
         'DropoutWrapper', 'ResidualWrapper', 'LSTMStateTuple', 'static_rnn',
@@ -78,6 +81,7 @@ API = {
     ),
     'trainkit.layers': (
         'dense', 'flatten', 'dropout', 'conv2d', 'max_pooling2d', 'batch_normalization',
+        'separable_conv1d', 'SeparableConv1D',
     ),
     'trainkit.losses': (
         'mean_squared_error', 'softmax_cross_entropy', 'sparse_softmax_cross_entropy',
@@ -114,7 +118,7 @@ API = {
     'trainkit.feature_column': (
         'numeric_column', 'categorical_column_with_identity',
         'categorical_column_with_vocabulary_list', 'bucketized_column', 'indicator_column',
-        'embedding_column', 'input_layer', 'linear_model',
+        'embedding_column', 'input_layer', 'linear_model', 'crossed_column',
     ),
     'trainkit.estimator': (
         'Estimator', 'EstimatorSpec', 'ModeKeys', 'RunConfig', 'TrainSpec', 'EvalSpec',
