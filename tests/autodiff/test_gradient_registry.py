@@ -270,6 +270,9 @@ CASES: dict[str, list[C]] = {
                           [(1, 4, 4, 1), (1, 2, 2, 1), (1, 4, 4, 1)],
                           gen=["nchw", "any", "any"])],
     "AvgPool": [C(_avgpool, [(1, 3, 3, 2)])],
+    "CTCLoss": [C(lambda x: tk.nn.ctc_loss(
+        tk.SparseTensor([[0, 0], [0, 1], [1, 0]], _i([1, 1, 0]), [2, 2]), x, _i([4, 3])),
+        [(4, 2, 3)])],
     "LRN": [C(lambda x: tk.nn.lrn(x, depth_radius=1, bias=1.0, alpha=0.5, beta=0.75),
               [(1, 2, 2, 4)])],
     "AvgPoolGrad": [C(_grad_of(_avgpool), [(1, 3, 3, 2), (1, 3, 3, 2)])],
