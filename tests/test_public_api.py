@@ -221,6 +221,11 @@ SURFACE_API['trainkit.contrib.legacy_seq2seq'] = (
     'embedding_attention_seq2seq', 'sequence_loss', 'sequence_loss_by_example')
 SURFACE_API['trainkit.contrib.rnn'] = ('EmbeddingWrapper', 'InputProjectionWrapper',
                                        'OutputProjectionWrapper')
+# Helper `api3`: TF's string hash buckets, 1-D pooling and commonly used missing names.
+SURFACE_API['trainkit'] += ('string_to_hash_bucket', 'string_to_hash_bucket_fast',
+                            'string_to_hash_bucket_strong', 'strings')
+SURFACE_API['trainkit.strings'] = ('to_hash_bucket', 'to_hash_bucket_fast',
+                                   'to_hash_bucket_strong')
 
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))

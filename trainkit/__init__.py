@@ -253,6 +253,11 @@ from trainkit.ops.state_ops import (
     trainable_variables,
     variables_initializer,
 )
+from trainkit.ops.string_hash_ops import (
+    string_to_hash_bucket,
+    string_to_hash_bucket_fast,
+    string_to_hash_bucket_strong,
+)
 from trainkit.ops.tensor_array_ops import TensorArray
 from trainkit.ops.variable_scope import (
     AUTO_REUSE,
@@ -276,7 +281,7 @@ _LAZY_SUBMODULES = {
     "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
     "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
     "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util", "compat",
-    "estimator", "feature_column",
+    "estimator", "feature_column", "strings",
 }
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import trainkit as tk
-from trainkit.estimator.feature_column.fingerprint import fingerprint64, fingerprint_cat64
+from trainkit.ops.hash_functions import fingerprint64, fingerprint_cat64
 
 fc = tk.feature_column
 

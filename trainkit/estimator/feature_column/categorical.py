@@ -147,10 +147,8 @@ class HashedCategoricalColumn:
 def categorical_column_with_hash_bucket(key: str, hash_bucket_size: int,
                                         dtype: Any = _dt.string) -> HashedCategoricalColumn:
     """Strings (or ints, hashed as their decimal text) spread over ``hash_bucket_size``
-    buckets; ``''`` / ``-1`` mean "no value".
-
-    Differs from TF: the hash is CRC32, not FarmHash, so a value's bucket differs from
-    TF's (a TF checkpoint's hashed weights do not line up).
+    buckets; ``''`` / ``-1`` mean "no value". Buckets are TF's
+    (``string_to_hash_bucket_fast``: FarmHash ``Fingerprint64`` modulo the size).
 
     Raises:
         ValueError: ``hash_bucket_size < 1`` or a non-string, non-int dtype.

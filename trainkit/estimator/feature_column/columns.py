@@ -7,8 +7,8 @@ categorical columns (:mod:`.categorical`, and bucketized) produce int64 ids
 ``linear_model`` consume. Names and variable names are TF1's.
 
 Differs from TF: categorical features are dense tensors (``-1`` or ``''`` = missing),
-not ``SparseTensor``s; out-of-vocabulary and hash buckets use CRC32, not FarmHash
-(``crossed_column``, in :mod:`.crossed`, hashes exactly as TF does).
+not ``SparseTensor``s. Hash, out-of-vocabulary and crossed buckets (:mod:`.crossed`) are
+TF's (FarmHash ``Fingerprint64``).
 
 Example:
     >>> age = numeric_column("age")

@@ -26,10 +26,10 @@ import numpy as np
 
 from trainkit.estimator.feature_column.categorical import HashedCategoricalColumn
 from trainkit.estimator.feature_column.columns import FeatureCache
-from trainkit.estimator.feature_column.fingerprint import fingerprint64, fingerprint_cat64
 from trainkit.framework import dtypes as _dt
 from trainkit.framework import registry
 from trainkit.framework.tensor import Tensor
+from trainkit.ops.hash_functions import fingerprint64, fingerprint_cat64
 from trainkit.ops.op_util import make_op
 
 DEFAULT_HASH_KEY = 0xDECAFCAFFE  # TF's SparseCrossHashed default hash key

@@ -8,14 +8,13 @@ Op types: ``FeatureIdentityIds``, ``FeatureVocabularyIds``, ``FeatureHashBucket`
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 
 from trainkit import errors
 from trainkit.framework import dtypes as _dt
 from trainkit.framework import registry
 from trainkit.framework.tensor import Tensor
+from trainkit.ops.hash_functions import fingerprint64
 from trainkit.ops.op_util import make_op
 
 
@@ -53,8 +52,10 @@ def _identity_ids(ctx: registry.KernelContext, values: np.ndarray) -> np.ndarray
 
 
 def _oov_bucket(value: object, n: int) -> int:
+    """TF's bucket: ``string_to_hash_bucket_fast`` of the string, or of an int's decimal
+    text (TF's ``as_string``)."""
     data = value if isinstance(value, bytes) else str(value).encode()
-    return zlib.crc32(data) % n
+    return fingerprint64(data) % n
 
 
 @registry.register_kernel("FeatureVocabularyIds")

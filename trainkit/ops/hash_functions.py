@@ -1,10 +1,13 @@
-"""TensorFlow's string fingerprint and fingerprint concatenation, so crossed feature
-columns hash exactly as TF1 does.
+"""TensorFlow's string hashes, so hash buckets (feature columns, ``string_to_hash_bucket*``)
+land exactly where TF1's do.
 
 ``fingerprint64`` is FarmHash's ``Fingerprint64`` (the ``farmhashna::Hash64`` variant,
 little-endian reads), which TF's ``Fingerprint64`` calls; ``fingerprint_cat64`` is TF's
 ``FingerprintCat64``, which ``SparseCrossHashed`` folds over a cross's features starting
-from the hash key. All arithmetic is modulo 2**64 on Python ints.
+from the hash key. ``hash64`` is TF's legacy ``Hash64`` (MurmurHash64A, seed
+``0xDECAFCAFFE``; ``StringToHashBucket``); ``siphash24`` is SipHash-2-4, the keyed hash of
+``StringToHashBucketStrong`` (TF's ``StrongKeyedHash``). All arithmetic is modulo 2**64 on
+Python ints.
 
 Example:
     >>> fingerprint_cat64(0xDECAFCAFFE, fingerprint64(b"doctorate")) % 1000
@@ -157,4 +160,58 @@ def fingerprint_cat64(fp1: int, fp2: int) -> int:
     return _shift_mix(result)
 
 
-__all__ = ["fingerprint64", "fingerprint_cat64"]
+_MURMUR_MUL = 0xC6A4A7935BD1E995
+
+
+def hash64(s: bytes, seed: int = 0xDECAFCAFFE) -> int:
+    """TF's legacy ``Hash64`` (MurmurHash64A) of ``s`` as an unsigned 64-bit int."""
+    n = len(s)
+    h = (seed ^ (n * _MURMUR_MUL)) & _M
+    full = n - n % 8
+    for i in range(0, full, 8):
+        k = (_u64(s, i) * _MURMUR_MUL) & _M
+        k = ((k ^ (k >> 47)) * _MURMUR_MUL) & _M
+        h = ((h ^ k) * _MURMUR_MUL) & _M
+    if n % 8:
+        h = ((h ^ int.from_bytes(s[full:], "little")) * _MURMUR_MUL) & _M
+    h = ((h ^ (h >> 47)) * _MURMUR_MUL) & _M
+    return h ^ (h >> 47)
+
+
+def _rotl(v: int, shift: int) -> int:
+    return ((v << shift) | (v >> (64 - shift))) & _M
+
+
+def _sip_round(v0: int, v1: int, v2: int, v3: int) -> tuple[int, int, int, int]:
+    v0 = (v0 + v1) & _M
+    v1 = _rotl(v1, 13) ^ v0
+    v0 = _rotl(v0, 32)
+    v2 = (v2 + v3) & _M
+    v3 = _rotl(v3, 16) ^ v2
+    v0 = (v0 + v3) & _M
+    v3 = _rotl(v3, 21) ^ v0
+    v2 = (v2 + v1) & _M
+    v1 = _rotl(v1, 17) ^ v2
+    return v0, v1, _rotl(v2, 32), v3
+
+
+def siphash24(key: tuple[int, int], s: bytes) -> int:
+    """SipHash-2-4 of ``s`` under the 128-bit key ``(k0, k1)`` (unsigned 64-bit result)."""
+    k0, k1 = key[0] & _M, key[1] & _M
+    v0, v1 = k0 ^ 0x736F6D6570736575, k1 ^ 0x646F72616E646F6D
+    v2, v3 = k0 ^ 0x6C7967656E657261, k1 ^ 0x7465646279746573
+    n = len(s)
+    full = n - n % 8
+    blocks = [_u64(s, i) for i in range(0, full, 8)]
+    blocks.append(((n & 0xFF) << 56) | int.from_bytes(s[full:], "little"))
+    for m in blocks:
+        v3 ^= m
+        v0, v1, v2, v3 = _sip_round(*_sip_round(v0, v1, v2, v3))
+        v0 ^= m
+    v2 ^= 0xFF
+    for _ in range(4):
+        v0, v1, v2, v3 = _sip_round(v0, v1, v2, v3)
+    return v0 ^ v1 ^ v2 ^ v3
+
+
+__all__ = ["fingerprint64", "fingerprint_cat64", "hash64", "siphash24"]
