@@ -226,6 +226,9 @@ SURFACE_API['trainkit'] += ('string_to_hash_bucket', 'string_to_hash_bucket_fast
                             'string_to_hash_bucket_strong', 'strings')
 SURFACE_API['trainkit.strings'] = ('to_hash_bucket', 'to_hash_bucket_fast',
                                    'to_hash_bucket_strong')
+SURFACE_API['trainkit.layers'] += ('max_pooling1d', 'average_pooling1d', 'MaxPooling1D',
+                                   'AveragePooling1D', 'Conv1D')
+SURFACE_API['trainkit.nn'] += ('max_pool1d', 'avg_pool1d')
 
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))

@@ -7,23 +7,28 @@ Example:
 from __future__ import annotations
 
 from trainkit.ops.layers_impl.classes import (
+    AveragePooling1D,
     AveragePooling2D,
     BatchNormalization,
+    Conv1D,
     Conv2D,
     Conv2DTranspose,
     Dense,
     Dropout,
     Flatten,
     Layer,
+    MaxPooling1D,
     MaxPooling2D,
     SeparableConv1D,
     SeparableConv2D,
 )
 from trainkit.ops.layers_impl.conv import (
+    average_pooling1d,
     average_pooling2d,
     conv1d,
     conv2d,
     conv2d_transpose,
+    max_pooling1d,
     max_pooling2d,
 )
 from trainkit.ops.layers_impl.core import dense, dropout, flatten

@@ -37,6 +37,7 @@ from trainkit.ops.nn_activations import (
     softsign,
 )
 from trainkit.ops.nn_layer_ops import relu_layer, xw_plus_b
+from trainkit.ops.pooling1d_ops import avg_pool1d, max_pool1d
 from trainkit.ops.nn_losses_ops import (
     l2_loss,
     sigmoid_cross_entropy_with_logits,

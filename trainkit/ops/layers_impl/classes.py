@@ -237,6 +237,18 @@ class Conv2D(_ConvBase):
                          dilation_rate=dilation_rate, **kwargs)
 
 
+class Conv1D(_ConvBase):
+    """``tf.layers.Conv1D(filters, kernel_size, strides=1, padding='valid', ...)``."""
+
+    _fn = staticmethod(conv.conv1d)
+
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1,
+                 padding: str = "valid", data_format: str = "channels_last",
+                 dilation_rate: Any = 1, **kwargs: Any):
+        super().__init__(filters, kernel_size, strides, padding, data_format,
+                         dilation_rate=dilation_rate, **kwargs)
+
+
 class Conv2DTranspose(_ConvBase):
     """``tf.layers.Conv2DTranspose(filters, kernel_size, strides=(1, 1), ...)``."""
 
@@ -309,6 +321,23 @@ class AveragePooling2D(MaxPooling2D):
     """``tf.layers.AveragePooling2D(pool_size, strides, padding='valid', ...)``."""
 
     _fn = staticmethod(conv.average_pooling2d)
+
+
+class MaxPooling1D(_Stateless):
+    """``tf.layers.MaxPooling1D(pool_size, strides, padding='valid', ...)``."""
+
+    _fn = staticmethod(conv.max_pooling1d)
+
+    def __init__(self, pool_size: Any, strides: Any, padding: str = "valid",
+                 data_format: str = "channels_last", name: str | None = None, **kwargs: Any):
+        super().__init__(True, name, pool_size=pool_size, strides=strides, padding=padding,
+                         data_format=data_format, **kwargs)
+
+
+class AveragePooling1D(MaxPooling1D):
+    """``tf.layers.AveragePooling1D(pool_size, strides, padding='valid', ...)``."""
+
+    _fn = staticmethod(conv.average_pooling1d)
 
 
 class Flatten(_Stateless):

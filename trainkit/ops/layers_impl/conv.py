@@ -12,7 +12,15 @@ from collections.abc import Callable
 from typing import Any
 
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, conv1d_ops, conv_transpose_ops, init_ops, join_ops, nn_ops
+from trainkit.ops import (
+    array_ops,
+    conv1d_ops,
+    conv_transpose_ops,
+    init_ops,
+    join_ops,
+    nn_ops,
+    pooling1d_ops,
+)
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.layers_impl import base
 
@@ -140,6 +148,44 @@ def _pooling2d(layer: str, pool: Any, inputs: Any, pool_size: Any, strides: Any,
         return pool(x, ksize=ks, strides=st, padding=pad, data_format=fmt)
 
 
+def max_pooling1d(inputs: Any, pool_size: Any, strides: Any, padding: str = "valid",
+                  data_format: str = "channels_last", name: str | None = None) -> Tensor:
+    """Max pooling of ``[batch, width, channels]`` (or channels-first) over ``pool_size``
+    windows moved by ``strides``.
+
+    Raises:
+        ValueError: for non-positive sizes, bad padding/data_format or a non-3-D input.
+    """
+    return _pooling1d("max_pooling1d", pooling1d_ops.max_pool1d, inputs, pool_size, strides,
+                      padding, data_format, name)
+
+
+def average_pooling1d(inputs: Any, pool_size: Any, strides: Any, padding: str = "valid",
+                      data_format: str = "channels_last", name: str | None = None) -> Tensor:
+    """Average pooling of ``[batch, width, channels]`` (SAME averages only real entries).
+
+    Raises:
+        ValueError: for non-positive sizes, bad padding/data_format or a non-3-D input.
+    """
+    return _pooling1d("average_pooling1d", pooling1d_ops.avg_pool1d, inputs, pool_size,
+                      strides, padding, data_format, name)
+
+
+def _pooling1d(layer: str, pool: Any, inputs: Any, pool_size: Any, strides: Any,
+               padding: str, data_format: str, name: Any) -> Tensor:
+    (p,) = base.one_int(pool_size, "pool_size", layer)
+    (s,) = base.one_int(strides, "strides", layer)
+    pad = base.padding_arg(padding, layer)
+    fmt = base.data_format_arg(data_format, layer)
+    with base.layer_scope(name, layer):
+        x = base.float_input(inputs, layer)
+        if x.shape.ndims is not None and x.shape.ndims != 3:
+            raise ValueError(f"Input 0 of layer {layer} is incompatible with the layer: "
+                             f"expected ndim=3, found ndim={x.shape.ndims}. Full shape "
+                             f"received: {x.shape}")
+        return pool(x, p, s, pad, data_format="NWC" if fmt == "NHWC" else "NCW")
+
+
 def _deconv_length(size: Any, k: int, s: int, padding: str) -> Any:
     """Keras' ``deconv_output_length``: SAME ``size * s``; VALID ``size * s + max(k - s, 0)``."""
     return size * s + (max(k - s, 0) if padding == "VALID" else 0)
@@ -204,4 +250,5 @@ def conv2d_transpose(inputs: Any, filters: int, kernel_size: Any, strides: Any =
     return y
 
 
-__all__ = ["conv2d", "conv2d_transpose", "max_pooling2d", "average_pooling2d"]
+__all__ = ["conv2d", "conv2d_transpose", "max_pooling2d", "average_pooling2d",
+           "max_pooling1d", "average_pooling1d"]
