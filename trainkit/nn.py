@@ -37,7 +37,6 @@ from trainkit.ops.nn_activations import (
     softsign,
 )
 from trainkit.ops.nn_layer_ops import relu_layer, xw_plus_b
-from trainkit.ops.pooling1d_ops import avg_pool1d, max_pool1d
 from trainkit.ops.nn_losses_ops import (
     l2_loss,
     sigmoid_cross_entropy_with_logits,
@@ -47,6 +46,7 @@ from trainkit.ops.nn_losses_ops import (
 )
 from trainkit.ops.nn_ops import dropout, moments, sigmoid, tanh
 from trainkit.ops.nn_stats_ops import batch_normalization, zero_fraction
+from trainkit.ops.pooling1d_ops import avg_pool1d, max_pool1d
 from trainkit.ops.raw_rnn import raw_rnn
 from trainkit.ops.rnn.static_rnn import static_bidirectional_rnn, static_rnn
 from trainkit.ops.sampled_losses import nce_loss, sampled_softmax_loss
