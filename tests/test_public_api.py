@@ -229,6 +229,16 @@ SURFACE_API['trainkit.strings'] = ('to_hash_bucket', 'to_hash_bucket_fast',
 SURFACE_API['trainkit.layers'] += ('max_pooling1d', 'average_pooling1d', 'MaxPooling1D',
                                    'AveragePooling1D', 'Conv1D')
 SURFACE_API['trainkit.nn'] += ('max_pool1d', 'avg_pool1d')
+SURFACE_API['trainkit'] += (
+    'sequence_mask', 'reduce_logsumexp', 'count_nonzero', 'tensordot', 'einsum', 'div_no_nan',
+    'log_sigmoid', 'tables_initializer', 'initialize_all_tables', 'AggregationMethod',
+    'UnconnectedGradients', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'cosh',
+    'erf', 'erfc', 'expm1', 'rint', 'sinh', 'tan')
+SURFACE_API['trainkit.nn'] += ('l2_normalize', 'swish', 'silu', 'crelu')
+SURFACE_API['trainkit.math'] = (
+    'count_nonzero', 'divide_no_nan', 'l2_normalize', 'reduce_logsumexp', 'reduce_std',
+    'reduce_variance', 'log_softmax', 'softplus', 'softsign', 'softmax', 'log_sigmoid',
+    'zero_fraction', 'invert_permutation', 'acos', 'atan2', 'erf', 'expm1', 'tan')
 
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))

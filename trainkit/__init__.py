@@ -16,7 +16,7 @@ import importlib as _importlib
 from typing import Any as _Any
 
 from trainkit import errors, nest
-from trainkit.autodiff import gradients
+from trainkit.autodiff import AggregationMethod, UnconnectedGradients, gradients
 from trainkit.client.config_proto import GPUOptions, GraphOptions, OptimizerOptions
 from trainkit.client.handles import TensorHandle
 from trainkit.client.run_metadata import RunMetadata, RunOptions
@@ -125,6 +125,7 @@ from trainkit.ops.control_flow_ops import (  # noqa: A004 - TF's public name (tu
     tuple,
 )
 from trainkit.ops.edit_distance_ops import edit_distance
+from trainkit.ops.einsum_ops import einsum
 from trainkit.ops.embedding_ops import unsorted_segment_sum
 
 # -- loops: while_loop, TensorArray, map_fn/scan/foldl/foldr ------------------------------
@@ -146,6 +147,13 @@ from trainkit.ops.init_ops import (
 )
 from trainkit.ops.logging_ops import Print
 from trainkit.ops.logging_ops import print_v2 as print  # noqa: A004 - TF's public name
+from trainkit.ops.math_extras import (
+    count_nonzero,
+    reduce_logsumexp,
+    sequence_mask,
+    tensordot,
+)
+from trainkit.ops.math_extras import divide_no_nan as div_no_nan
 from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names (abs, pow, round)
     abs,
     add,
@@ -213,6 +221,7 @@ from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names (abs, pow,
     truediv,
     where,
 )
+from trainkit.ops.nn_extras import log_sigmoid
 from trainkit.ops.placeholders import placeholder, placeholder_with_default, sparse_placeholder
 from trainkit.ops.random_ops import (
     get_seed,
@@ -233,6 +242,22 @@ from trainkit.ops.session_ops import (
 from trainkit.ops.shape_ops import invert_permutation
 from trainkit.ops.slicing_ops import newaxis
 from trainkit.ops.sparse_ops import sparse_tensor_to_dense
+from trainkit.ops.special_math_ops import (
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cosh,
+    erf,
+    erfc,
+    expm1,
+    rint,
+    sinh,
+    tan,
+)
 from trainkit.ops.state_ops import (
     all_variables,
     assign,
@@ -241,6 +266,7 @@ from trainkit.ops.state_ops import (
     count_up_to,
     global_variables,
     global_variables_initializer,
+    initialize_all_tables,
     initialize_all_variables,
     initialize_local_variables,
     initialize_variables,
@@ -250,6 +276,7 @@ from trainkit.ops.state_ops import (
     model_variables,
     moving_average_variables,
     report_uninitialized_variables,
+    tables_initializer,
     trainable_variables,
     variables_initializer,
 )

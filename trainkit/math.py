@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 from trainkit.ops.embedding_ops import unsorted_segment_sum
+from trainkit.ops.math_extras import (
+    count_nonzero,
+    divide_no_nan,
+    l2_normalize,
+    reduce_logsumexp,
+    reduce_std,
+    reduce_variance,
+)
 from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names
     abs,
     add,
@@ -59,6 +67,26 @@ from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names
     tanh,
     truediv,
 )
+from trainkit.ops.nn_activations import log_softmax, softmax, softplus, softsign
+from trainkit.ops.nn_extras import log_sigmoid
+from trainkit.ops.nn_stats_ops import zero_fraction
+from trainkit.ops.shape_ops import invert_permutation
+from trainkit.ops.special_math_ops import (
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cosh,
+    erf,
+    erfc,
+    expm1,
+    rint,
+    sinh,
+    tan,
+)
 from trainkit.ops.top_k_ops import in_top_k, top_k
 
 __all__ = [
@@ -69,5 +97,9 @@ __all__ = [
     "realdiv", "reciprocal", "reduce_all", "reduce_any", "reduce_max", "reduce_mean",
     "reduce_min", "reduce_prod", "reduce_sum", "round", "rsqrt", "sigmoid", "sign", "sin",
     "sqrt", "square", "squared_difference", "subtract", "tanh", "truediv",
-    "unsorted_segment_sum", "in_top_k", "top_k",
+    "unsorted_segment_sum", "in_top_k", "top_k", "count_nonzero", "divide_no_nan",
+    "l2_normalize", "reduce_logsumexp", "reduce_std", "reduce_variance", "log_softmax",
+    "softplus", "softsign", "softmax", "log_sigmoid", "zero_fraction", "invert_permutation",
+    "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cosh", "erf", "erfc",
+    "expm1", "rint", "sinh", "tan",
 ]

@@ -24,6 +24,7 @@ from trainkit.ops.depthwise_conv_ops import (
 from trainkit.ops.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn
 from trainkit.ops.embedding_ops import embedding_lookup, embedding_lookup_sparse
 from trainkit.ops.lrn_ops import local_response_normalization, lrn
+from trainkit.ops.math_extras import l2_normalize
 from trainkit.ops.nn_activations import (
     bias_add,
     elu,
@@ -36,6 +37,7 @@ from trainkit.ops.nn_activations import (
     softplus,
     softsign,
 )
+from trainkit.ops.nn_extras import crelu, silu, swish
 from trainkit.ops.nn_layer_ops import relu_layer, xw_plus_b
 from trainkit.ops.nn_losses_ops import (
     l2_loss,

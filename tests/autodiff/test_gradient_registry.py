@@ -313,6 +313,21 @@ CASES: dict[str, list[C]] = {
     "TensorArraySplitV3": [C(lambda x: tk.TensorArray(tk.float64, size=2).split(
         x, [1, 2]).concat(), [(3,)])],
 }
+# Helper api3: the special math functions and einsum.
+CASES.update({
+    "Tan": [C(tk.tan, [(2, 3)], gen="unit")], "Asin": [C(tk.asin, [(2, 3)], gen="unit")],
+    "Acos": [C(tk.acos, [(2, 3)], gen="unit")], "Atan": [C(tk.atan, [(2, 3)])],
+    "Sinh": [C(tk.sinh, [(2, 3)])], "Cosh": [C(tk.cosh, [(2, 3)])],
+    "Asinh": [C(tk.asinh, [(2, 3)])],
+    "Acosh": [C(lambda x: tk.acosh(x + 1.0), [(2, 3)], gen="pos")],
+    "Atanh": [C(tk.atanh, [(2, 3)], gen="unit")], "Expm1": [C(tk.expm1, [(2, 3)])],
+    "Erf": [C(tk.erf, [(2, 3)])], "Erfc": [C(tk.erfc, [(2, 3)])],
+    "Atan2": [C(tk.atan2, [(2, 3), (2, 3)], gen=["any", "pos"]),
+              C(tk.atan2, [(2, 3), (3,)], gen=["pos", "away"])],
+    "Einsum": [C(lambda a, b: tk.einsum("ij,jk->ik", a, b), [(2, 3), (3, 4)]),
+               C(lambda a, b: tk.einsum("bij,b->j", a, b), [(2, 3, 4), (2,)]),
+               C(lambda a: tk.einsum("...i->...", a), [(2, 3)])],
+})
 
 
 def _lstm(x, c, h, w, b, *peep, cell_clip=None):

@@ -279,6 +279,16 @@ def local_variables_initializer() -> Operation:
     return variables_initializer(local_variables())
 
 
+def tables_initializer(name: str = "init_all_tables") -> Operation:
+    """An op running every initializer in ``GraphKeys.TABLE_INITIALIZERS`` (a no-op when
+    there are none: trainkit's feature columns need no lookup tables)."""
+    inits = get_collection(GraphKeys.TABLE_INITIALIZERS)
+    if not inits:
+        return control_flow_ops.no_op(name=name)
+    return control_flow_ops.group(*inits, name=name)
+
+
+initialize_all_tables = tables_initializer
 initialize_all_variables = global_variables_initializer
 initialize_local_variables = local_variables_initializer
 initialize_variables = variables_initializer
@@ -380,5 +390,6 @@ __all__ = [
     "all_variables", "trainable_variables", "local_variables", "model_variables",
     "moving_average_variables", "variables_initializer", "global_variables_initializer",
     "local_variables_initializer", "initialize_all_variables",
-    "initialize_local_variables", "initialize_variables",
+    "initialize_local_variables", "initialize_variables", "tables_initializer",
+    "initialize_all_tables",
 ]
