@@ -1,6 +1,7 @@
 """``einsum``: a NumPy ``np.einsum`` kernel over an equation normalised at graph-build
-time to explicit single-letter subscripts (``...`` becomes capital letters the equation does not use, an
-implicit output becomes the letters used once, in order), so the gradient rule
+time to explicit single-letter subscripts (``...`` becomes capital letters the equation
+does not use, an implicit output becomes the letters used once, in order), so the
+gradient rule
 (``autodiff/einsum_grad.py``) can re-derive each input's equation.
 
 Op type: ``Einsum`` (attr ``equation``: ``"ab,bc->ac"``, no ellipsis).
