@@ -234,7 +234,14 @@ SURFACE_API['trainkit'] += (
     'log_sigmoid', 'tables_initializer', 'initialize_all_tables', 'AggregationMethod',
     'UnconnectedGradients', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'cosh',
     'erf', 'erfc', 'expm1', 'rint', 'sinh', 'tan')
-SURFACE_API['trainkit.nn'] += ('l2_normalize', 'swish', 'silu', 'crelu')
+SURFACE_API['trainkit.nn'] += ('l2_normalize', 'swish', 'silu', 'crelu', 'space_to_depth',
+                               'depth_to_space')
+SURFACE_API['trainkit'] += (
+    'broadcast_to', 'space_to_depth', 'depth_to_space', 'roll', 'sort', 'argsort', 'cumprod',
+    'eye', 'linspace', 'lin_space', 'meshgrid', 'matrix_transpose', 'unique', 'is_tensor',
+    'get_static_value', 'RegisterGradient', 'no_gradient', 'NoGradient', 'NotDifferentiable',
+    'executing_eagerly', 'disable_eager_execution', 'disable_v2_behavior',
+    'enable_eager_execution', 'disable_resource_variables', 'enable_resource_variables')
 SURFACE_API['trainkit.math'] = (
     'count_nonzero', 'divide_no_nan', 'l2_normalize', 'reduce_logsumexp', 'reduce_std',
     'reduce_variance', 'log_softmax', 'softplus', 'softsign', 'softmax', 'log_sigmoid',

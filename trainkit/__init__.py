@@ -21,6 +21,24 @@ from trainkit.client.config_proto import GPUOptions, GraphOptions, OptimizerOpti
 from trainkit.client.handles import TensorHandle
 from trainkit.client.run_metadata import RunMetadata, RunOptions
 from trainkit.client.session import ConfigProto, InteractiveSession, Session
+from trainkit.framework.behavior import (
+    control_flow_v2_enabled,
+    disable_control_flow_v2,
+    disable_eager_execution,
+    disable_resource_variables,
+    disable_tensor_equality,
+    disable_v2_behavior,
+    disable_v2_tensorshape,
+    enable_control_flow_v2,
+    enable_eager_execution,
+    enable_resource_variables,
+    enable_tensor_equality,
+    enable_v2_behavior,
+    enable_v2_tensorshape,
+    executing_eagerly,
+    executing_eagerly_outside_functions,
+    resource_variables_enabled,
+)
 from trainkit.framework.constant_op import constant
 from trainkit.framework.conversion import (
     convert_to_tensor,
@@ -49,6 +67,12 @@ from trainkit.framework.dtypes import (
 from trainkit.framework.dtypes import (
     bool_ as bool,  # noqa: A001 - TF's public name
 )
+from trainkit.framework.gradient_registration import (
+    NoGradient,
+    NotDifferentiable,
+    RegisterGradient,
+    no_gradient,
+)
 from trainkit.framework.graph import (
     Graph,
     GraphKeys,
@@ -67,6 +91,21 @@ from trainkit.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from trainkit.framework.tensor import Operation, Tensor
+from trainkit.ops.array_extras import (
+    argsort,
+    broadcast_to,
+    cumprod,
+    depth_to_space,
+    eye,
+    lin_space,
+    linspace,
+    matrix_transpose,
+    meshgrid,
+    roll,
+    sort,
+    space_to_depth,
+    unique,
+)
 from trainkit.ops.array_ops import (  # noqa: A004 - TF's public names (range, slice)
     boolean_mask,
     concat,
@@ -286,6 +325,7 @@ from trainkit.ops.string_hash_ops import (
     string_to_hash_bucket_strong,
 )
 from trainkit.ops.tensor_array_ops import TensorArray
+from trainkit.ops.tensor_checks import get_static_value, is_tensor
 from trainkit.ops.variable_scope import (
     AUTO_REUSE,
     VariableScope,

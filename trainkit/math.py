@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from trainkit.ops.array_extras import cumprod
 from trainkit.ops.embedding_ops import unsorted_segment_sum
 from trainkit.ops.math_extras import (
     count_nonzero,
@@ -101,5 +102,5 @@ __all__ = [
     "l2_normalize", "reduce_logsumexp", "reduce_std", "reduce_variance", "log_softmax",
     "softplus", "softsign", "softmax", "log_sigmoid", "zero_fraction", "invert_permutation",
     "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cosh", "erf", "erfc",
-    "expm1", "rint", "sinh", "tan",
+    "expm1", "rint", "sinh", "tan", "cumprod",
 ]

@@ -4,6 +4,7 @@ mirroring ``tf.compat.v1.nn``)."""
 from __future__ import annotations
 
 from trainkit import rnn_cell  # tk.nn.rnn_cell.BasicLSTMCell & co.
+from trainkit.ops.array_extras import depth_to_space, space_to_depth
 from trainkit.ops.candidate_sampling_ops import (
     compute_accidental_hits,
     log_uniform_candidate_sampler,

@@ -327,6 +327,10 @@ CASES.update({
     "Einsum": [C(lambda a, b: tk.einsum("ij,jk->ik", a, b), [(2, 3), (3, 4)]),
                C(lambda a, b: tk.einsum("bij,b->j", a, b), [(2, 3, 4), (2,)]),
                C(lambda a: tk.einsum("...i->...", a), [(2, 3)])],
+    "Roll": [C(lambda x: tk.roll(x, [1, -2], [0, 1]) * x, [(2, 3)])],
+    "Cumprod": [C(lambda x: tk.cumprod(x, 1), [(2, 3)], gen="away"),
+                C(lambda x: tk.cumprod(x, 0, exclusive=True, reverse=True), [(3, 2)],
+                  gen="away")],
 })
 
 

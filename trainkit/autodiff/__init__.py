@@ -7,6 +7,7 @@ imports it, so ``import trainkit`` is enough).
 from __future__ import annotations
 
 from trainkit.autodiff import (  # noqa: F401 - importing them registers the rules
+    array_extras_grad,
     array_grad,
     ctc_grad,
     depthwise_grad,
