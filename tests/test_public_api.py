@@ -236,6 +236,10 @@ SURFACE_API['trainkit'] += (
     'erf', 'erfc', 'expm1', 'rint', 'sinh', 'tan')
 SURFACE_API['trainkit.nn'] += ('l2_normalize', 'swish', 'silu', 'crelu', 'space_to_depth',
                                'depth_to_space')
+SURFACE_API['trainkit.losses'] = ('log_loss', 'hinge_loss', 'cosine_distance',
+                                  'mean_pairwise_squared_error')
+SURFACE_API['trainkit.train'] += ('natural_exp_decay', 'linear_cosine_decay',
+                                  'cosine_decay_restarts', 'piecewise_constant_decay')
 SURFACE_API['trainkit'] += (
     'broadcast_to', 'space_to_depth', 'depth_to_space', 'roll', 'sort', 'argsort', 'cumprod',
     'eye', 'linspace', 'lin_space', 'meshgrid', 'matrix_transpose', 'unique', 'is_tensor',

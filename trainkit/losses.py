@@ -21,3 +21,9 @@ from trainkit.ops.losses_impl import (
     softmax_cross_entropy,
     sparse_softmax_cross_entropy,
 )
+from trainkit.ops.losses_more import (
+    cosine_distance,
+    hinge_loss,
+    log_loss,
+    mean_pairwise_squared_error,
+)

@@ -52,9 +52,13 @@ from trainkit.training.checkpoint_reader import (  # noqa: F401
 from trainkit.training.coordinator import Coordinator  # noqa: F401
 from trainkit.training.learning_rate import (  # noqa: F401
     cosine_decay,
+    cosine_decay_restarts,
     exponential_decay,
     inverse_time_decay,
+    linear_cosine_decay,
+    natural_exp_decay,
     piecewise_constant,
+    piecewise_constant_decay,
     polynomial_decay,
 )
 from trainkit.training.meta_graph import export_meta_graph, write_graph  # noqa: F401

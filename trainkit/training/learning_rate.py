@@ -100,6 +100,46 @@ def cosine_decay(learning_rate: Any, global_step: Any, decay_steps: Any, alpha: 
                      [decay_steps, alpha])
 
 
+def natural_exp_decay(learning_rate: Any, global_step: Any, decay_steps: Any,
+                      decay_rate: Any, staircase: bool = False, name: str | None = None
+                      ) -> Tensor:
+    """``learning_rate * exp(-decay_rate * step / decay_steps)`` (the ratio floored when
+    ``staircase``)."""
+    _positive_int_steps("natural_exp_decay", decay_steps)
+    return _schedule("natural_exp_decay", name or "NaturalExpDecay", global_step,
+                     learning_rate, [decay_steps, decay_rate], {"staircase": bool(staircase)})
+
+
+def linear_cosine_decay(learning_rate: Any, global_step: Any, decay_steps: Any,
+                        num_periods: Any = 0.5, alpha: Any = 0.0, beta: Any = 0.001,
+                        name: str | None = None) -> Tensor:
+    """``learning_rate * ((alpha + linear) * cosine + beta)`` with ``linear = (decay_steps
+    - s) / decay_steps``, ``cosine = 0.5 (1 + cos(2 pi num_periods s / decay_steps))`` and
+    ``s = min(step, decay_steps)``."""
+    _positive_int_steps("linear_cosine_decay", decay_steps)
+    return _schedule("linear_cosine_decay", name or "LinearCosineDecay", global_step,
+                     learning_rate, [decay_steps, num_periods, alpha, beta])
+
+
+def cosine_decay_restarts(learning_rate: Any, global_step: Any, first_decay_steps: Any,
+                          t_mul: Any = 2.0, m_mul: Any = 1.0, alpha: Any = 0.0,
+                          name: str | None = None) -> Tensor:
+    """Cosine decay with warm restarts (SGDR): period ``i`` lasts ``first_decay_steps *
+    t_mul**i`` steps and starts at ``learning_rate * m_mul**i``."""
+    _positive_int_steps("cosine_decay_restarts", first_decay_steps)
+    return _schedule("cosine_decay_restarts", name or "SGDRDecay", global_step,
+                     learning_rate, [first_decay_steps, t_mul, m_mul, alpha])
+
+
+def _restart(fraction: float, t_mul: float) -> tuple[float, float]:
+    if t_mul == 1.0:
+        i = math.floor(fraction)
+        return i, fraction - i
+    i = math.floor(math.log(1.0 - fraction * (1.0 - t_mul)) / math.log(t_mul))
+    done = (1.0 - t_mul ** i) / (1.0 - t_mul)
+    return i, (fraction - done) / t_mul ** i
+
+
 def piecewise_constant(x: Any, boundaries: list, values: list, name: str | None = None
                        ) -> Tensor:
     """``values[0]`` while ``x <= boundaries[0]``, ``values[i]`` while ``boundaries[i-1] <
@@ -152,6 +192,19 @@ def _eval(kind: str, attrs: dict, step: float, lr: float, p: list[float]) -> flo
         step = min(step, steps)
         cos = 0.5 * (1.0 + math.cos(math.pi * step / steps))
         return lr * ((1.0 - alpha) * cos + alpha)
+    if kind == "natural_exp_decay":
+        ratio = step / p[0]
+        return lr * math.exp(-p[1] * (math.floor(ratio) if attrs["staircase"] else ratio))
+    if kind == "linear_cosine_decay":
+        steps, periods, alpha, beta = p
+        step = min(step, steps)
+        cos = 0.5 * (1.0 + math.cos(math.pi * 2.0 * periods * step / steps))
+        return lr * ((alpha + (steps - step) / steps) * cos + beta)
+    if kind == "cosine_decay_restarts":
+        steps, t_mul, m_mul, alpha = p
+        i, fraction = _restart(step / steps, t_mul)
+        cos = 0.5 * m_mul ** i * (1.0 + math.cos(math.pi * fraction))
+        return lr * ((1.0 - alpha) * cos + alpha)
     raise ValueError(f"Unknown schedule kind {kind!r}.")
 
 
@@ -170,5 +223,8 @@ def _schedule_kernel(ctx: registry.KernelContext, step: Any, lr: Any, *params: A
 
 registry.not_differentiable("LearningRateSchedule")
 
+piecewise_constant_decay = piecewise_constant
+
 __all__ = ["exponential_decay", "inverse_time_decay", "polynomial_decay", "cosine_decay",
-           "piecewise_constant"]
+           "piecewise_constant", "piecewise_constant_decay", "natural_exp_decay",
+           "linear_cosine_decay", "cosine_decay_restarts"]
