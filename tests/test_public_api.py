@@ -236,6 +236,11 @@ SURFACE_API['trainkit'] += (
     'erf', 'erfc', 'expm1', 'rint', 'sinh', 'tan')
 SURFACE_API['trainkit.nn'] += ('l2_normalize', 'swish', 'silu', 'crelu', 'space_to_depth',
                                'depth_to_space')
+SURFACE_API['trainkit.image'] += (
+    'rgb_to_grayscale', 'grayscale_to_rgb', 'crop_to_bounding_box', 'pad_to_bounding_box',
+    'transpose_image', 'transpose', 'rot90', 'total_variation', 'psnr', 'image_gradients',
+    'rgb_to_hsv', 'hsv_to_rgb', 'adjust_saturation', 'adjust_hue', 'random_saturation',
+    'random_hue', 'adjust_gamma', 'resize', 'resize_with_crop_or_pad')
 SURFACE_API['trainkit.losses'] = ('log_loss', 'hinge_loss', 'cosine_distance',
                                   'mean_pairwise_squared_error')
 SURFACE_API['trainkit.train'] += ('natural_exp_decay', 'linear_cosine_decay',

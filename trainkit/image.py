@@ -3,6 +3,24 @@
 
 from __future__ import annotations
 
+from trainkit.ops.image_extras import (
+    adjust_gamma,
+    adjust_hue,
+    adjust_saturation,
+    crop_to_bounding_box,
+    grayscale_to_rgb,
+    hsv_to_rgb,
+    image_gradients,
+    pad_to_bounding_box,
+    psnr,
+    random_hue,
+    random_saturation,
+    rgb_to_grayscale,
+    rgb_to_hsv,
+    rot90,
+    total_variation,
+    transpose_image,
+)
 from trainkit.ops.image_ops import (
     ResizeMethod,
     adjust_brightness,
@@ -23,3 +41,6 @@ from trainkit.ops.image_ops import (
     resize_nearest_neighbor,
 )
 
+transpose = transpose_image
+resize = resize_images
+resize_with_crop_or_pad = resize_image_with_crop_or_pad
