@@ -225,7 +225,12 @@ SURFACE_API['trainkit.contrib.rnn'] = ('EmbeddingWrapper', 'InputProjectionWrapp
 SURFACE_API['trainkit'] += ('string_to_hash_bucket', 'string_to_hash_bucket_fast',
                             'string_to_hash_bucket_strong', 'strings')
 SURFACE_API['trainkit.strings'] = ('to_hash_bucket', 'to_hash_bucket_fast',
-                                   'to_hash_bucket_strong')
+                                   'to_hash_bucket_strong', 'as_string', 'join', 'split',
+                                   'length', 'lower', 'upper', 'strip', 'substr',
+                                   'to_number', 'reduce_join', 'regex_replace',
+                                   'regex_full_match')
+SURFACE_API['trainkit'] += ('as_string', 'string_join', 'string_split', 'reduce_join',
+                            'substr', 'string_to_number', 'regex_replace', 'string_strip')
 SURFACE_API['trainkit.layers'] += ('max_pooling1d', 'average_pooling1d', 'MaxPooling1D',
                                    'AveragePooling1D', 'Conv1D')
 SURFACE_API['trainkit.nn'] += ('max_pool1d', 'avg_pool1d')

@@ -324,6 +324,16 @@ from trainkit.ops.string_hash_ops import (
     string_to_hash_bucket_fast,
     string_to_hash_bucket_strong,
 )
+from trainkit.ops.string_ops import (
+    as_string,
+    reduce_join,
+    regex_replace,
+    string_join,
+    string_split,
+    string_to_number,
+    substr,
+)
+from trainkit.ops.string_ops import strip as string_strip
 from trainkit.ops.tensor_array_ops import TensorArray
 from trainkit.ops.tensor_checks import get_static_value, is_tensor
 from trainkit.ops.variable_scope import (

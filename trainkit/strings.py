@@ -5,5 +5,21 @@ from __future__ import annotations
 from trainkit.ops.string_hash_ops import string_to_hash_bucket as to_hash_bucket
 from trainkit.ops.string_hash_ops import string_to_hash_bucket_fast as to_hash_bucket_fast
 from trainkit.ops.string_hash_ops import string_to_hash_bucket_strong as to_hash_bucket_strong
+from trainkit.ops.string_ops import (
+    as_string,
+    length,
+    lower,
+    reduce_join,
+    regex_full_match,
+    regex_replace,
+    split,
+    strip,
+    substr,
+    upper,
+)
+from trainkit.ops.string_ops import string_join as join
+from trainkit.ops.string_ops import string_to_number as to_number
 
-__all__ = ["to_hash_bucket", "to_hash_bucket_fast", "to_hash_bucket_strong"]
+__all__ = ["to_hash_bucket", "to_hash_bucket_fast", "to_hash_bucket_strong", "as_string",
+           "length", "lower", "reduce_join", "regex_full_match", "regex_replace", "split",
+           "strip", "substr", "upper", "join", "to_number"]
