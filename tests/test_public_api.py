@@ -246,6 +246,10 @@ SURFACE_API['trainkit.image'] += (
     'transpose_image', 'transpose', 'rot90', 'total_variation', 'psnr', 'image_gradients',
     'rgb_to_hsv', 'hsv_to_rgb', 'adjust_saturation', 'adjust_hue', 'random_saturation',
     'random_hue', 'adjust_gamma', 'resize', 'resize_with_crop_or_pad')
+SURFACE_API['trainkit'] += (
+    'segment_sum', 'segment_mean', 'segment_max', 'segment_min', 'unsorted_segment_max',
+    'unsorted_segment_min', 'unsorted_segment_mean', 'unsorted_segment_sqrt_n',
+    'dynamic_partition', 'dynamic_stitch')
 SURFACE_API['trainkit.losses'] = ('log_loss', 'hinge_loss', 'cosine_distance',
                                   'mean_pairwise_squared_error')
 SURFACE_API['trainkit.train'] += ('natural_exp_decay', 'linear_cosine_decay',

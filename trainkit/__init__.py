@@ -272,6 +272,18 @@ from trainkit.ops.random_ops import (
     truncated_normal,
 )
 from trainkit.ops.script_ops import numpy_function, py_func
+from trainkit.ops.segment_ops import (
+    dynamic_partition,
+    dynamic_stitch,
+    segment_max,
+    segment_mean,
+    segment_min,
+    segment_sum,
+    unsorted_segment_max,
+    unsorted_segment_mean,
+    unsorted_segment_min,
+    unsorted_segment_sqrt_n,
+)
 from trainkit.ops.sequence_ops import reverse, reverse_sequence
 from trainkit.ops.session_ops import (
     delete_session_tensor,

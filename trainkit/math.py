@@ -71,6 +71,16 @@ from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names
 from trainkit.ops.nn_activations import log_softmax, softmax, softplus, softsign
 from trainkit.ops.nn_extras import log_sigmoid
 from trainkit.ops.nn_stats_ops import zero_fraction
+from trainkit.ops.segment_ops import (
+    segment_max,
+    segment_mean,
+    segment_min,
+    segment_sum,
+    unsorted_segment_max,
+    unsorted_segment_mean,
+    unsorted_segment_min,
+    unsorted_segment_sqrt_n,
+)
 from trainkit.ops.shape_ops import invert_permutation
 from trainkit.ops.special_math_ops import (
     acos,
@@ -102,5 +112,7 @@ __all__ = [
     "l2_normalize", "reduce_logsumexp", "reduce_std", "reduce_variance", "log_softmax",
     "softplus", "softsign", "softmax", "log_sigmoid", "zero_fraction", "invert_permutation",
     "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cosh", "erf", "erfc",
-    "expm1", "rint", "sinh", "tan", "cumprod",
+    "expm1", "rint", "sinh", "tan", "cumprod", "segment_max", "segment_mean", "segment_min",
+    "segment_sum", "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_min",
+    "unsorted_segment_sqrt_n",
 ]

@@ -15,6 +15,7 @@ from trainkit.autodiff import (  # noqa: F401 - importing them registers the rul
     math_grad,
     nn_grad,
     rnn_grad,
+    segment_grad,
     special_math_grad,
     tensor_array_grad,
     top_k_grad,

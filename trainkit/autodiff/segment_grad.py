@@ -1,0 +1,43 @@
+"""Gradients of the segment max/min (TF's rule: each segment's upstream value split
+evenly between the rows that attain the extreme) and of ``DynamicPartition`` /
+``DynamicStitch`` (stitching / gathering the upstream values back)."""
+
+from __future__ import annotations
+
+from trainkit.framework import dtypes as _dt
+from trainkit.framework import registry
+from trainkit.framework.tensor import Operation, Tensor
+from trainkit.ops import array_ops, math_ops
+from trainkit.ops.embedding_ops import unsorted_segment_sum
+from trainkit.ops.segment_ops import dynamic_partition, dynamic_stitch
+
+
+def _extreme_grad(op: Operation, grad: Tensor) -> list:
+    data, ids, n = op.inputs
+    chosen = math_ops.equal(data, array_ops.gather(op.outputs[0], ids))
+    count = unsorted_segment_sum(math_ops.cast(chosen, grad.dtype), ids, n)
+    share = array_ops.gather(grad / math_ops.maximum(count, 1.0), ids)
+    return [math_ops.where(chosen, share, array_ops.zeros_like(share)), None, None]
+
+
+registry.register_gradient("UnsortedSegmentMax")(_extreme_grad)
+registry.register_gradient("UnsortedSegmentMin")(_extreme_grad)
+
+
+@registry.register_gradient("DynamicPartition")
+def _partition_grad(op: Operation, *grads: Tensor) -> list:
+    data, parts = op.inputs
+    positions = array_ops.reshape(array_ops.range(array_ops.size(parts)),
+                                  array_ops.shape(parts))
+    pieces = dynamic_partition(positions, parts, op.get_attr("num_partitions"))
+    grads = [g if g is not None else array_ops.zeros_like(o)
+             for g, o in zip(grads, op.outputs)]
+    stitched = dynamic_stitch(pieces, grads)
+    return [array_ops.reshape(stitched, array_ops.shape(data)), None]
+
+
+@registry.register_gradient("DynamicStitch")
+def _stitch_grad(op: Operation, grad: Tensor) -> list:
+    m = len(op.inputs) // 2
+    idx = [math_ops.cast(i, _dt.int32) for i in op.inputs[:m]]
+    return [None] * m + [array_ops.gather(grad, i) for i in idx]
