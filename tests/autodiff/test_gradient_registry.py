@@ -328,7 +328,7 @@ CASES.update({
                C(lambda a, b: tk.einsum("bij,b->j", a, b), [(2, 3, 4), (2,)]),
                C(lambda a: tk.einsum("...i->...", a), [(2, 3)])],
     "Roll": [C(lambda x: tk.roll(x, [1, -2], [0, 1]) * x, [(2, 3)])],
-    "UnsortedSegmentMax": [C(lambda x: tk.unsorted_segment_max(x, [1, 0, 1], 3), [(3, 2)],
+    "UnsortedSegmentMax": [C(lambda x: tk.unsorted_segment_max(x, [1, 0, 1], 2), [(3, 2)],
                              gen="distinct")],
     "UnsortedSegmentMin": [C(lambda x: tk.unsorted_segment_min(x, [1, 1, 0], 2), [(3, 2)],
                              gen="distinct")],
