@@ -250,6 +250,14 @@ SURFACE_API['trainkit'] += (
     'segment_sum', 'segment_mean', 'segment_max', 'segment_min', 'unsorted_segment_max',
     'unsorted_segment_min', 'unsorted_segment_mean', 'unsorted_segment_sqrt_n',
     'dynamic_partition', 'dynamic_stitch')
+SURFACE_API['trainkit'] += (
+    'matrix_diag', 'matrix_diag_part', 'matrix_set_diag', 'matrix_band_part', 'diag',
+    'diag_part', 'trace', 'matrix_inverse', 'matrix_determinant', 'matrix_solve', 'cross',
+    'norm', 'linalg')
+SURFACE_API['trainkit.linalg'] = ('eye', 'transpose', 'einsum', 'cross', 'norm', 'trace',
+                                  'tensor_diag', 'tensor_diag_part', 'band_part', 'det',
+                                  'diag', 'diag_part', 'inv', 'set_diag', 'solve',
+                                  'l2_normalize', 'tensordot', 'matmul')
 SURFACE_API['trainkit.losses'] = ('log_loss', 'hinge_loss', 'cosine_distance',
                                   'mean_pairwise_squared_error')
 SURFACE_API['trainkit.train'] += ('natural_exp_decay', 'linear_cosine_decay',

@@ -184,6 +184,20 @@ from trainkit.ops.init_ops import (
     variance_scaling_initializer,
     zeros_initializer,
 )
+from trainkit.ops.linalg_ops import (
+    cross,
+    diag,
+    diag_part,
+    matrix_band_part,
+    matrix_determinant,
+    matrix_diag,
+    matrix_diag_part,
+    matrix_inverse,
+    matrix_set_diag,
+    matrix_solve,
+    norm,
+    trace,
+)
 from trainkit.ops.logging_ops import Print
 from trainkit.ops.logging_ops import print_v2 as print  # noqa: A004 - TF's public name
 from trainkit.ops.math_extras import (
@@ -370,7 +384,7 @@ _LAZY_SUBMODULES = {
     "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
     "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
     "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util", "compat",
-    "estimator", "feature_column", "strings",
+    "estimator", "feature_column", "strings", "linalg",
 }
 
 

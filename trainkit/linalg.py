@@ -1,0 +1,27 @@
+"""``tk.linalg``: matrix ops under their ``tf.compat.v1.linalg`` names."""
+
+from __future__ import annotations
+
+from trainkit.ops.array_extras import eye
+from trainkit.ops.array_extras import matrix_transpose as transpose
+from trainkit.ops.einsum_ops import einsum
+from trainkit.ops.linalg_ops import (
+    cross,
+    norm,
+    trace,
+)
+from trainkit.ops.linalg_ops import diag as tensor_diag
+from trainkit.ops.linalg_ops import diag_part as tensor_diag_part
+from trainkit.ops.linalg_ops import matrix_band_part as band_part
+from trainkit.ops.linalg_ops import matrix_determinant as det
+from trainkit.ops.linalg_ops import matrix_diag as diag
+from trainkit.ops.linalg_ops import matrix_diag_part as diag_part
+from trainkit.ops.linalg_ops import matrix_inverse as inv
+from trainkit.ops.linalg_ops import matrix_set_diag as set_diag
+from trainkit.ops.linalg_ops import matrix_solve as solve
+from trainkit.ops.math_extras import l2_normalize, tensordot
+from trainkit.ops.math_ops import matmul
+
+__all__ = ["eye", "transpose", "einsum", "cross", "norm", "trace", "tensor_diag",
+           "tensor_diag_part", "band_part", "det", "diag", "diag_part", "inv", "set_diag",
+           "solve", "l2_normalize", "tensordot", "matmul"]
