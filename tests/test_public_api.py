@@ -258,6 +258,11 @@ SURFACE_API['trainkit.linalg'] = ('eye', 'transpose', 'einsum', 'cross', 'norm',
                                   'tensor_diag', 'tensor_diag_part', 'band_part', 'det',
                                   'diag', 'diag_part', 'inv', 'set_diag', 'solve',
                                   'l2_normalize', 'tensordot', 'matmul')
+SURFACE_API['trainkit'] += (
+    'scatter_update', 'scatter_add', 'scatter_sub', 'scatter_mul', 'scatter_div',
+    'scatter_max', 'scatter_min', 'scatter_nd_update', 'scatter_nd_add', 'scatter_nd_sub',
+    'tensor_scatter_update', 'tensor_scatter_add', 'tensor_scatter_sub',
+    'tensor_scatter_nd_update', 'tensor_scatter_nd_add', 'tensor_scatter_nd_sub')
 SURFACE_API['trainkit.losses'] = ('log_loss', 'hinge_loss', 'cosine_distance',
                                   'mean_pairwise_squared_error')
 SURFACE_API['trainkit.train'] += ('natural_exp_decay', 'linear_cosine_decay',

@@ -285,6 +285,24 @@ from trainkit.ops.random_ops import (
     set_random_seed,
     truncated_normal,
 )
+from trainkit.ops.scatter_ops import (
+    scatter_add,
+    scatter_div,
+    scatter_max,
+    scatter_min,
+    scatter_mul,
+    scatter_nd_add,
+    scatter_nd_sub,
+    scatter_nd_update,
+    scatter_sub,
+    scatter_update,
+    tensor_scatter_add,
+    tensor_scatter_nd_add,
+    tensor_scatter_nd_sub,
+    tensor_scatter_nd_update,
+    tensor_scatter_sub,
+    tensor_scatter_update,
+)
 from trainkit.ops.script_ops import numpy_function, py_func
 from trainkit.ops.segment_ops import (
     dynamic_partition,

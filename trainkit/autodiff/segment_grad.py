@@ -1,4 +1,5 @@
-"""Gradients of the segment max/min (TF's rule: each segment's upstream value split
+"""Gradients of the tensor scatters (scattered entries' gradients gathered back) and of
+the segment max/min (TF's rule: each segment's upstream value split
 evenly between the rows that attain the extreme) and of ``DynamicPartition`` /
 ``DynamicStitch`` (stitching / gathering the upstream values back)."""
 
@@ -9,6 +10,7 @@ from trainkit.framework import registry
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.ops import array_ops, math_ops
 from trainkit.ops.embedding_ops import unsorted_segment_sum
+from trainkit.ops.scatter_ops import tensor_scatter_update
 from trainkit.ops.segment_ops import dynamic_partition, dynamic_stitch
 
 
@@ -41,3 +43,20 @@ def _stitch_grad(op: Operation, grad: Tensor) -> list:
     m = len(op.inputs) // 2
     idx = [math_ops.cast(i, _dt.int32) for i in op.inputs[:m]]
     return [None] * m + [array_ops.gather(grad, i) for i in idx]
+
+
+@registry.register_gradient("TensorScatterUpdate")
+def _tensor_scatter_update_grad(op: Operation, grad: Tensor) -> list:
+    _, idx, u = op.inputs
+    return [tensor_scatter_update(grad, idx, array_ops.zeros_like(u)), None,
+            array_ops.gather_nd(grad, idx)]
+
+
+@registry.register_gradient("TensorScatterAdd")
+def _tensor_scatter_add_grad(op: Operation, grad: Tensor) -> list:
+    return [grad, None, array_ops.gather_nd(grad, op.inputs[1])]
+
+
+@registry.register_gradient("TensorScatterSub")
+def _tensor_scatter_sub_grad(op: Operation, grad: Tensor) -> list:
+    return [grad, None, math_ops.negative(array_ops.gather_nd(grad, op.inputs[1]))]
