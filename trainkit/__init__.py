@@ -274,6 +274,23 @@ from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names (abs, pow,
     truediv,
     where,
 )
+from trainkit.ops.math_ops import floordiv as floor_div
+from trainkit.ops.misc_ops import (
+    accumulate_n,
+    batch_gather,
+    bincount,
+    clip_by_average_norm,
+    confusion_matrix,
+    identity_n,
+    saturate_cast,
+    scalar_mul,
+    searchsorted,
+    setdiff1d,
+    shape_n,
+    truncatediv,
+    truncatemod,
+    where_v2,
+)
 from trainkit.ops.nn_extras import log_sigmoid
 from trainkit.ops.placeholders import placeholder, placeholder_with_default, sparse_placeholder
 from trainkit.ops.random_ops import (
@@ -304,6 +321,7 @@ from trainkit.ops.scatter_ops import (
     tensor_scatter_update,
 )
 from trainkit.ops.script_ops import numpy_function, py_func
+from trainkit.ops.script_ops import numpy_function as py_function
 from trainkit.ops.segment_ops import (
     dynamic_partition,
     dynamic_stitch,
@@ -317,6 +335,7 @@ from trainkit.ops.segment_ops import (
     unsorted_segment_sqrt_n,
 )
 from trainkit.ops.sequence_ops import reverse, reverse_sequence
+from trainkit.ops.sequence_ops import reverse as reverse_v2
 from trainkit.ops.session_ops import (
     delete_session_tensor,
     get_session_handle,

@@ -68,6 +68,7 @@ from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names
     tanh,
     truediv,
 )
+from trainkit.ops.misc_ops import accumulate_n, bincount, confusion_matrix, scalar_mul
 from trainkit.ops.nn_activations import log_softmax, softmax, softplus, softsign
 from trainkit.ops.nn_extras import log_sigmoid
 from trainkit.ops.nn_stats_ops import zero_fraction
@@ -114,5 +115,5 @@ __all__ = [
     "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cosh", "erf", "erfc",
     "expm1", "rint", "sinh", "tan", "cumprod", "segment_max", "segment_mean", "segment_min",
     "segment_sum", "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_min",
-    "unsorted_segment_sqrt_n",
+    "unsorted_segment_sqrt_n", "accumulate_n", "bincount", "confusion_matrix", "scalar_mul",
 ]
