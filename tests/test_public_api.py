@@ -270,7 +270,8 @@ SURFACE_API['trainkit'] += (
 SURFACE_API['trainkit.losses'] = ('log_loss', 'hinge_loss', 'cosine_distance',
                                   'mean_pairwise_squared_error')
 SURFACE_API['trainkit.train'] += ('natural_exp_decay', 'linear_cosine_decay',
-                                  'cosine_decay_restarts', 'piecewise_constant_decay')
+                                  'cosine_decay_restarts', 'piecewise_constant_decay',
+                                  'init_from_checkpoint')
 SURFACE_API['trainkit'] += (
     'broadcast_to', 'space_to_depth', 'depth_to_space', 'roll', 'sort', 'argsort', 'cumprod',
     'eye', 'linspace', 'lin_space', 'meshgrid', 'matrix_transpose', 'unique', 'is_tensor',

@@ -50,6 +50,7 @@ from trainkit.training.checkpoint_reader import (  # noqa: F401
     load_variable,
 )
 from trainkit.training.coordinator import Coordinator  # noqa: F401
+from trainkit.training.init_from_checkpoint import init_from_checkpoint  # noqa: F401
 from trainkit.training.learning_rate import (  # noqa: F401
     cosine_decay,
     cosine_decay_restarts,

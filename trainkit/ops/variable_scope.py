@@ -159,6 +159,11 @@ def _store(graph: Graph | None = None) -> _VariableStore:
     return ref[0]
 
 
+def variable_store(graph: Graph | None = None) -> dict[str, Variable]:
+    """The variables ``get_variable`` made in ``graph`` (default graph), by full name."""
+    return _store(graph).vars
+
+
 def get_variable_scope() -> VariableScope:
     """The current variable scope of the default graph."""
     return _store().current
@@ -430,4 +435,4 @@ def no_regularizer(_: Any) -> None:
 
 
 __all__ = ["AUTO_REUSE", "VariableScope", "variable_scope", "get_variable",
-           "get_local_variable", "get_variable_scope", "no_regularizer"]
+           "get_local_variable", "get_variable_scope", "no_regularizer", "variable_store"]

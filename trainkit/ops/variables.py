@@ -375,5 +375,15 @@ conversion.register_tensor_conversion_function(Variable, _to_tensor)
 VariableV1 = Variable
 RefVariable = Variable
 
+def replace_initial_value(var: Variable, value: Tensor) -> None:
+    """Makes ``value`` the initial value of ``var``: its ``initializer`` becomes an
+    ``Assign`` of ``value`` (what ``tf.train.init_from_checkpoint`` does)."""
+    graph = var._variable.graph
+    with graph.control_dependencies(None), graph.name_scope(var._variable.op.name + "/"):
+        var._initial_value = value
+        var._initializer_op = state_ops.assign(var._variable, value,
+                                               name="checkpoint_initializer").op
+
+
 __all__ = ["Variable", "VariableV1", "RefVariable", "VariableSynchronization",
-           "VariableAggregation"]
+           "VariableAggregation", "replace_initial_value"]
