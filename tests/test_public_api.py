@@ -267,6 +267,7 @@ SURFACE_API['trainkit'] += (
     'where_v2', 'clip_by_average_norm', 'saturate_cast', 'accumulate_n', 'scalar_mul',
     'truncatediv', 'truncatemod', 'identity_n', 'shape_n', 'setdiff1d', 'searchsorted',
     'bincount', 'confusion_matrix', 'batch_gather', 'py_function', 'reverse_v2', 'floor_div')
+SURFACE_API['trainkit'] += ('custom_gradient', 'make_template')
 SURFACE_API['trainkit.losses'] = ('log_loss', 'hinge_loss', 'cosine_distance',
                                   'mean_pairwise_squared_error')
 SURFACE_API['trainkit.train'] += ('natural_exp_decay', 'linear_cosine_decay',

@@ -163,6 +163,7 @@ from trainkit.ops.control_flow_ops import (  # noqa: A004 - TF's public name (tu
     no_op,
     tuple,
 )
+from trainkit.ops.custom_gradient_ops import custom_gradient, make_template
 from trainkit.ops.edit_distance_ops import edit_distance
 from trainkit.ops.einsum_ops import einsum
 from trainkit.ops.embedding_ops import unsorted_segment_sum

@@ -1,5 +1,6 @@
-"""Gradients of ``Roll`` (roll back) and ``Cumprod`` (TF's rule: a reversed cumulative
-sum of ``prod * grad``, divided by ``x``; NaN where ``x`` is 0, as TF)."""
+"""Gradients of ``Roll`` (roll back), ``IdentityN`` (each gradient passed back) and
+``Cumprod`` (TF's rule: a reversed cumulative sum of ``prod * grad``, divided by ``x``;
+NaN where ``x`` is 0, as TF)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ from trainkit.ops import array_extras, math_ops
 def _roll_grad(op: Operation, grad: Tensor) -> list:
     shift = [-s for s in op.get_attr("shift")]
     return [array_extras.roll(grad, shift, op.get_attr("axis"))]
+
+
+@registry.register_gradient("IdentityN")
+def _identity_n_grad(op: Operation, *grads: Tensor) -> list:
+    return list(grads)
 
 
 @registry.register_gradient("Cumprod")

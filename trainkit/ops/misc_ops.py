@@ -92,9 +92,12 @@ def truncatemod(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def identity_n(input: Any, name: str | None = None) -> list[Tensor]:  # noqa: A002
-    """Each tensor of the list passed through ``identity``."""
-    with name_scope(name, "IdentityN", list(input)):
-        return [array_ops.identity(t) for t in input]
+    """The tensors of the list passed through one ``IdentityN`` op (its gradient passes
+    each upstream gradient back; ``custom_gradient`` overrides it)."""
+    values = [conversion.convert_to_tensor(t) for t in input]
+    op = make_op("IdentityN", values, [v.dtype for v in values], name=name or "IdentityN",
+                 shapes=[v.shape for v in values])
+    return list(op.outputs)
 
 
 def shape_n(input: Any, out_type: Any = _dt.int32, name: str | None = None  # noqa: A002
@@ -218,6 +221,7 @@ def _searchsorted(ctx: registry.KernelContext, s: Any, v: Any) -> np.ndarray:
     return np.asarray(rows).reshape(v.shape).astype(out_dtype)
 
 
+registry.register_kernel("IdentityN")(lambda ctx, *xs: tuple(xs))
 registry.not_differentiable("TruncateDiv", "TruncateMod", "ListDiff", "SearchSorted")
 
 __all__ = ["where_v2", "clip_by_average_norm", "saturate_cast", "accumulate_n", "scalar_mul",
