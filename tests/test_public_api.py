@@ -240,7 +240,9 @@ SURFACE_API['trainkit'] += (
     'UnconnectedGradients', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'cosh',
     'erf', 'erfc', 'expm1', 'rint', 'sinh', 'tan')
 SURFACE_API['trainkit.nn'] += ('l2_normalize', 'swish', 'silu', 'crelu', 'space_to_depth',
-                               'depth_to_space')
+                               'depth_to_space', 'weighted_moments', 'sufficient_statistics',
+                               'normalize_moments', 'fused_batch_norm', 'log_poisson_loss',
+                               'conv2d_backprop_input', 'conv2d_backprop_filter', 'avg_pool2d')
 SURFACE_API['trainkit.image'] += (
     'rgb_to_grayscale', 'grayscale_to_rgb', 'crop_to_bounding_box', 'pad_to_bounding_box',
     'transpose_image', 'transpose', 'rot90', 'total_variation', 'psnr', 'image_gradients',

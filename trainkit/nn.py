@@ -12,6 +12,7 @@ from trainkit.ops.candidate_sampling_ops import (
 )
 from trainkit.ops.conv1d_ops import conv1d
 from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
+from trainkit.ops.conv_ops import avg_pool as avg_pool2d
 from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
 from trainkit.ops.ctc_decoders import ctc_beam_search_decoder, ctc_greedy_decoder
 from trainkit.ops.ctc_loss_ops import ctc_loss
@@ -48,6 +49,15 @@ from trainkit.ops.nn_losses_ops import (
     sparse_softmax_cross_entropy_with_logits,
 )
 from trainkit.ops.nn_ops import dropout, moments, sigmoid, tanh
+from trainkit.ops.nn_stats_extras import (
+    conv2d_backprop_filter,
+    conv2d_backprop_input,
+    fused_batch_norm,
+    log_poisson_loss,
+    normalize_moments,
+    sufficient_statistics,
+    weighted_moments,
+)
 from trainkit.ops.nn_stats_ops import batch_normalization, zero_fraction
 from trainkit.ops.pooling1d_ops import avg_pool1d, max_pool1d
 from trainkit.ops.raw_rnn import raw_rnn
