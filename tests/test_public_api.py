@@ -232,8 +232,11 @@ SURFACE_API['trainkit.strings'] = ('to_hash_bucket', 'to_hash_bucket_fast',
 SURFACE_API['trainkit'] += ('as_string', 'string_join', 'string_split', 'reduce_join',
                             'substr', 'string_to_number', 'regex_replace', 'string_strip')
 SURFACE_API['trainkit.layers'] += ('max_pooling1d', 'average_pooling1d', 'MaxPooling1D',
-                                   'AveragePooling1D', 'Conv1D')
-SURFACE_API['trainkit.nn'] += ('max_pool1d', 'avg_pool1d')
+                                   'AveragePooling1D', 'Conv1D', 'conv3d', 'Conv3D',
+                                   'max_pooling3d', 'average_pooling3d', 'MaxPooling3D',
+                                   'AveragePooling3D')
+SURFACE_API['trainkit.nn'] += ('max_pool1d', 'avg_pool1d', 'conv3d', 'max_pool3d',
+                               'avg_pool3d')
 SURFACE_API['trainkit'] += (
     'sequence_mask', 'reduce_logsumexp', 'count_nonzero', 'tensordot', 'einsum', 'div_no_nan',
     'log_sigmoid', 'tables_initializer', 'initialize_all_tables', 'AggregationMethod',

@@ -9,16 +9,19 @@ from __future__ import annotations
 from trainkit.ops.layers_impl.classes import (
     AveragePooling1D,
     AveragePooling2D,
+    AveragePooling3D,
     BatchNormalization,
     Conv1D,
     Conv2D,
     Conv2DTranspose,
+    Conv3D,
     Dense,
     Dropout,
     Flatten,
     Layer,
     MaxPooling1D,
     MaxPooling2D,
+    MaxPooling3D,
     SeparableConv1D,
     SeparableConv2D,
 )
@@ -31,6 +34,7 @@ from trainkit.ops.layers_impl.conv import (
     max_pooling1d,
     max_pooling2d,
 )
+from trainkit.ops.layers_impl.conv3d_layers import average_pooling3d, conv3d, max_pooling3d
 from trainkit.ops.layers_impl.core import dense, dropout, flatten
 from trainkit.ops.layers_impl.normalization import batch_normalization
 from trainkit.ops.layers_impl.separable import separable_conv1d, separable_conv2d

@@ -11,6 +11,7 @@ from trainkit.ops.candidate_sampling_ops import (
     uniform_candidate_sampler,
 )
 from trainkit.ops.conv1d_ops import conv1d
+from trainkit.ops.conv3d_ops import avg_pool3d, conv3d, max_pool3d
 from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
 from trainkit.ops.conv_ops import avg_pool as avg_pool2d
 from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose

@@ -23,7 +23,7 @@ from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import variable_scope as vs
-from trainkit.ops.layers_impl import conv, core, normalization, separable
+from trainkit.ops.layers_impl import conv, conv3d_layers, core, normalization, separable
 
 
 def _snake(name: str) -> str:
@@ -249,6 +249,18 @@ class Conv1D(_ConvBase):
                          dilation_rate=dilation_rate, **kwargs)
 
 
+class Conv3D(_ConvBase):
+    """``tf.layers.Conv3D(filters, kernel_size, strides=(1, 1, 1), padding='valid', ...)``."""
+
+    _fn = staticmethod(conv3d_layers.conv3d)
+
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = (1, 1, 1),
+                 padding: str = "valid", data_format: str = "channels_last",
+                 dilation_rate: Any = (1, 1, 1), **kwargs: Any):
+        super().__init__(filters, kernel_size, strides, padding, data_format,
+                         dilation_rate=dilation_rate, **kwargs)
+
+
 class Conv2DTranspose(_ConvBase):
     """``tf.layers.Conv2DTranspose(filters, kernel_size, strides=(1, 1), ...)``."""
 
@@ -338,6 +350,18 @@ class AveragePooling1D(MaxPooling1D):
     """``tf.layers.AveragePooling1D(pool_size, strides, padding='valid', ...)``."""
 
     _fn = staticmethod(conv.average_pooling1d)
+
+
+class MaxPooling3D(MaxPooling1D):
+    """``tf.layers.MaxPooling3D(pool_size, strides, padding='valid', ...)``."""
+
+    _fn = staticmethod(conv3d_layers.max_pooling3d)
+
+
+class AveragePooling3D(MaxPooling1D):
+    """``tf.layers.AveragePooling3D(pool_size, strides, padding='valid', ...)``."""
+
+    _fn = staticmethod(conv3d_layers.average_pooling3d)
 
 
 class Flatten(_Stateless):
