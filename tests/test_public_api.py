@@ -273,6 +273,15 @@ SURFACE_API['trainkit'] += (
     'truncatediv', 'truncatemod', 'identity_n', 'shape_n', 'setdiff1d', 'searchsorted',
     'bincount', 'confusion_matrix', 'batch_gather', 'py_function', 'reverse_v2', 'floor_div')
 SURFACE_API['trainkit'] += ('custom_gradient', 'make_template')
+SURFACE_API['trainkit'] += (
+    'sparse_add', 'sparse_concat', 'sparse_fill_empty_rows', 'sparse_reduce_max',
+    'sparse_reduce_sum', 'sparse_reorder', 'sparse_reshape', 'sparse_retain',
+    'sparse_segment_mean', 'sparse_segment_sqrt_n', 'sparse_segment_sum', 'sparse_softmax',
+    'sparse_tensor_dense_matmul', 'sparse_to_dense', 'sparse_transpose')
+SURFACE_API['trainkit.sparse'] = (
+    'SparseTensor', 'placeholder', 'add', 'concat', 'fill_empty_rows', 'reduce_max',
+    'reduce_sum', 'reorder', 'reshape', 'retain', 'segment_mean', 'segment_sqrt_n',
+    'segment_sum', 'softmax', 'matmul', 'sparse_dense_matmul', 'transpose', 'to_dense')
 SURFACE_API['trainkit.losses'] = ('log_loss', 'hinge_loss', 'cosine_distance',
                                   'mean_pairwise_squared_error')
 SURFACE_API['trainkit.train'] += ('natural_exp_decay', 'linear_cosine_decay',

@@ -344,6 +344,23 @@ from trainkit.ops.session_ops import (
 )
 from trainkit.ops.shape_ops import invert_permutation
 from trainkit.ops.slicing_ops import newaxis
+from trainkit.ops.sparse_extras import (
+    sparse_add,
+    sparse_concat,
+    sparse_fill_empty_rows,
+    sparse_reduce_max,
+    sparse_reduce_sum,
+    sparse_reorder,
+    sparse_reshape,
+    sparse_retain,
+    sparse_segment_mean,
+    sparse_segment_sqrt_n,
+    sparse_segment_sum,
+    sparse_softmax,
+    sparse_tensor_dense_matmul,
+    sparse_to_dense,
+    sparse_transpose,
+)
 from trainkit.ops.sparse_ops import sparse_tensor_to_dense
 from trainkit.ops.special_math_ops import (
     acos,
