@@ -282,6 +282,14 @@ SURFACE_API['trainkit.sparse'] = (
     'SparseTensor', 'placeholder', 'add', 'concat', 'fill_empty_rows', 'reduce_max',
     'reduce_sum', 'reorder', 'reshape', 'retain', 'segment_mean', 'segment_sqrt_n',
     'segment_sum', 'softmax', 'matmul', 'sparse_dense_matmul', 'transpose', 'to_dense')
+SURFACE_API['trainkit'] += (
+    'orthogonal_initializer', 'uniform_unit_scaling_initializer', 'qr', 'digamma', 'lgamma',
+    'ensure_shape', 'histogram_fixed_width', 'is_non_decreasing', 'is_strictly_increasing',
+    'parallel_stack', 'repeat', 'unique_with_counts', 'unravel_index')
+SURFACE_API['trainkit.math'] = ('xlogy', 'xdivy', 'multiply_no_nan', 'reciprocal_no_nan',
+                                 'reduce_euclidean_norm', 'polyval', 'lgamma', 'digamma')
+SURFACE_API['trainkit.random'] = ('log_uniform_candidate_sampler', 'uniform_candidate_sampler')
+SURFACE_API['trainkit.initializers'] = ('orthogonal', 'uniform_unit_scaling')
 SURFACE_API['trainkit.losses'] = ('log_loss', 'hinge_loss', 'cosine_distance',
                                   'mean_pairwise_squared_error')
 SURFACE_API['trainkit.train'] += ('natural_exp_decay', 'linear_cosine_decay',
@@ -293,7 +301,7 @@ SURFACE_API['trainkit'] += (
     'get_static_value', 'RegisterGradient', 'no_gradient', 'NoGradient', 'NotDifferentiable',
     'executing_eagerly', 'disable_eager_execution', 'disable_v2_behavior',
     'enable_eager_execution', 'disable_resource_variables', 'enable_resource_variables')
-SURFACE_API['trainkit.math'] = (
+SURFACE_API['trainkit.math'] += (
     'count_nonzero', 'divide_no_nan', 'l2_normalize', 'reduce_logsumexp', 'reduce_std',
     'reduce_variance', 'log_softmax', 'softplus', 'softsign', 'softmax', 'log_sigmoid',
     'zero_fraction', 'invert_permutation', 'acos', 'atan2', 'erf', 'expm1', 'tan')

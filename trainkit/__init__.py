@@ -172,6 +172,7 @@ from trainkit.ops.embedding_ops import unsorted_segment_sum
 from trainkit.ops.functional_ops import foldl, foldr, map_fn, scan
 from trainkit.ops.graph_import import import_graph_def
 from trainkit.ops.image_ops import random_crop
+from trainkit.ops.init_extras import orthogonal_initializer, uniform_unit_scaling_initializer
 from trainkit.ops.init_ops import (
     constant_initializer,
     glorot_normal_initializer,
@@ -197,6 +198,7 @@ from trainkit.ops.linalg_ops import (
     matrix_set_diag,
     matrix_solve,
     norm,
+    qr,
     trace,
 )
 from trainkit.ops.logging_ops import Print
@@ -208,6 +210,18 @@ from trainkit.ops.math_extras import (
     tensordot,
 )
 from trainkit.ops.math_extras import divide_no_nan as div_no_nan
+from trainkit.ops.math_more import (
+    digamma,
+    ensure_shape,
+    histogram_fixed_width,
+    is_non_decreasing,
+    is_strictly_increasing,
+    lgamma,
+    parallel_stack,
+    repeat,
+    unique_with_counts,
+    unravel_index,
+)
 from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names (abs, pow, round)
     abs,
     add,

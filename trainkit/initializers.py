@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from trainkit.ops.init_extras import Orthogonal as orthogonal
+from trainkit.ops.init_extras import UniformUnitScaling as uniform_unit_scaling
 from trainkit.ops.init_ops import (
     Constant,
     GlorotNormal,

@@ -8,6 +8,7 @@ from trainkit.ops.einsum_ops import einsum
 from trainkit.ops.linalg_ops import (
     cross,
     norm,
+    qr,
     trace,
 )
 from trainkit.ops.linalg_ops import diag as tensor_diag
@@ -24,4 +25,4 @@ from trainkit.ops.math_ops import matmul
 
 __all__ = ["eye", "transpose", "einsum", "cross", "norm", "trace", "tensor_diag",
            "tensor_diag_part", "band_part", "det", "diag", "diag_part", "inv", "set_diag",
-           "solve", "l2_normalize", "tensordot", "matmul"]
+           "solve", "l2_normalize", "tensordot", "matmul", "qr"]

@@ -12,6 +12,18 @@ from trainkit.ops.math_extras import (
     reduce_std,
     reduce_variance,
 )
+from trainkit.ops.math_more import (
+    digamma,
+    is_non_decreasing,
+    is_strictly_increasing,
+    lgamma,
+    multiply_no_nan,
+    polyval,
+    reciprocal_no_nan,
+    reduce_euclidean_norm,
+    xdivy,
+    xlogy,
+)
 from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names
     abs,
     add,
@@ -116,4 +128,6 @@ __all__ = [
     "expm1", "rint", "sinh", "tan", "cumprod", "segment_max", "segment_mean", "segment_min",
     "segment_sum", "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_min",
     "unsorted_segment_sqrt_n", "accumulate_n", "bincount", "confusion_matrix", "scalar_mul",
+    "digamma", "is_non_decreasing", "is_strictly_increasing", "lgamma", "multiply_no_nan",
+    "polyval", "reciprocal_no_nan", "reduce_euclidean_norm", "xdivy", "xlogy",
 ]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from trainkit.ops.candidate_sampling_ops import (
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
 from trainkit.ops.random_ops import (
     categorical,
     get_seed,

@@ -346,6 +346,8 @@ CASES.update({
     "MatrixSolve": [C(lambda x, y: tk.matrix_solve(x + 3.0 * np.eye(3), y),
                       [(3, 3), (3, 2)])],
     "Cross": [C(tk.cross, [(2, 3), (2, 3)])],
+    "Lgamma": [C(tk.lgamma, [(2, 3)], gen="pos")],
+    "EnsureShape": [C(lambda x: tk.ensure_shape(x, [2, 3]) * x, [(2, 3)])],
     "IdentityN": [C(lambda a, b: tk.identity_n([a, b]), [(2, 3), (3,)])],
     "TensorScatterUpdate": [C(lambda t, u: tk.tensor_scatter_update(t, [[0], [2]], u),
                               [(3, 2), (2, 2)])],

@@ -135,6 +135,16 @@ def cross(a: Any, b: Any, name: str | None = None) -> Tensor:
     return _op("Cross", [x, y], x.shape, name)
 
 
+def qr(input: Any, full_matrices: bool = False,  # noqa: A002
+       name: str | None = None) -> tuple[Tensor, Tensor]:
+    """``(q, r)``: the QR decomposition of each matrix (not differentiable here)."""
+    x = conversion.convert_to_tensor(input, name="input")
+    op = make_op("Qr", [x], [x.dtype, x.dtype], name=name or "Qr",
+                 attrs={"full_matrices": bool(full_matrices)},
+                 shapes=[TensorShape(None), TensorShape(None)])
+    return op.outputs[0], op.outputs[1]
+
+
 def norm(tensor: Any, ord: Any = "euclidean", axis: Any = None,  # noqa: A002
          keepdims: bool | None = None, name: str | None = None,
          keep_dims: bool | None = None) -> Tensor:
@@ -243,8 +253,12 @@ for _t, _k in (("MatrixDiag", _diag_kernel), ("MatrixDiagPart", _diag_part_kerne
     registry.register_kernel(_t)(_k)
 registry.register_kernel("MatrixDeterminant")(
     lambda ctx, x: np.asarray(np.linalg.det(x), dtype=x.dtype))
+registry.register_kernel("Qr")(lambda ctx, x: tuple(
+    a.astype(x.dtype) for a in np.linalg.qr(
+        x, mode="complete" if ctx.attrs["full_matrices"] else "reduced")))
+registry.not_differentiable("Qr")
 registry.register_kernel("Cross")(lambda ctx, a, b: np.cross(a, b).astype(a.dtype))
 
 __all__ = ["matrix_diag", "matrix_diag_part", "matrix_set_diag", "matrix_band_part", "diag",
            "diag_part", "trace", "matrix_inverse", "matrix_determinant", "matrix_solve",
-           "cross", "norm"]
+           "cross", "norm", "qr"]

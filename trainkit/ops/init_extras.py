@@ -1,0 +1,76 @@
+"""TF1's ``orthogonal_initializer`` (a random orthogonal matrix from the QR decomposition
+of a normal one, signs fixed by R's diagonal, as TF) and
+``uniform_unit_scaling_initializer``.
+
+Example:
+    >>> w = tk.get_variable("w", [64, 64], initializer=tk.orthogonal_initializer())
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from trainkit.framework import dtypes as _dt
+from trainkit.framework.tensor import Tensor
+from trainkit.ops import array_ops, linalg_ops, math_ops, random_ops
+from trainkit.ops.init_ops import Initializer, _float_dtype, _shape_list
+
+
+class Orthogonal(Initializer):
+    """An orthogonal matrix (rows or columns, whichever are fewer, orthonormal) times
+    ``gain``; shapes of rank > 2 are flattened to ``[prod(shape[:-1]), shape[-1]]``.
+
+    Raises:
+        ValueError: at call time, a shape of rank below 2.
+    """
+
+    def __init__(self, gain: float = 1.0, seed: int | None = None,
+                 dtype: Any = _dt.float32):
+        self.gain, self.seed = gain, seed
+        self.dtype = _float_dtype(dtype, "orthogonal_initializer")
+
+    def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Tensor:
+        dt = _float_dtype(dtype or self.dtype, "orthogonal_initializer")
+        dims = _shape_list(shape, "orthogonal_initializer")
+        if len(dims) < 2:
+            raise ValueError("The tensor to initialize must be at least two-dimensional")
+        rows = math.prod(dims[:-1])
+        cols = dims[-1]
+        a = random_ops.random_normal([max(rows, cols), min(rows, cols)], dtype=dt,
+                                     seed=self.seed)
+        q, r = linalg_ops.qr(a)
+        q = q * math_ops.sign(linalg_ops.matrix_diag_part(r))
+        if rows < cols:
+            q = array_ops.transpose(q)
+        return math_ops.multiply(array_ops.reshape(q, dims), self.gain)
+
+    def get_config(self) -> dict:
+        return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
+
+
+class UniformUnitScaling(Initializer):
+    """Uniform in ``±factor * sqrt(3 / input_size)`` with ``input_size`` the product of
+    all but the last dimension (TF1's deprecated ``uniform_unit_scaling_initializer``)."""
+
+    def __init__(self, factor: float = 1.0, seed: int | None = None,
+                 dtype: Any = _dt.float32):
+        self.factor, self.seed = factor, seed
+        self.dtype = _float_dtype(dtype, "uniform_unit_scaling_initializer")
+
+    def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Tensor:
+        dt = _float_dtype(dtype or self.dtype, "uniform_unit_scaling_initializer")
+        dims = _shape_list(shape, "uniform_unit_scaling_initializer")
+        size = math.prod(dims[:-1]) if len(dims) > 1 else (dims[0] if dims else 1.0)
+        bound = math.sqrt(3.0 / max(size, 1)) * self.factor
+        return random_ops.random_uniform(dims, -bound, bound, dt, seed=self.seed)
+
+    def get_config(self) -> dict:
+        return {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name}
+
+
+orthogonal_initializer = Orthogonal
+uniform_unit_scaling_initializer = UniformUnitScaling
+
+__all__ = ["Orthogonal", "UniformUnitScaling", "orthogonal_initializer",
+           "uniform_unit_scaling_initializer"]
