@@ -250,7 +250,8 @@ SURFACE_API['trainkit.image'] += (
     'rgb_to_grayscale', 'grayscale_to_rgb', 'crop_to_bounding_box', 'pad_to_bounding_box',
     'transpose_image', 'transpose', 'rot90', 'total_variation', 'psnr', 'image_gradients',
     'rgb_to_hsv', 'hsv_to_rgb', 'adjust_saturation', 'adjust_hue', 'random_saturation',
-    'random_hue', 'adjust_gamma', 'resize', 'resize_with_crop_or_pad')
+    'random_hue', 'adjust_gamma', 'resize', 'resize_with_crop_or_pad', 'non_max_suppression',
+    'crop_and_resize', 'draw_bounding_boxes', 'sample_distorted_bounding_box')
 SURFACE_API['trainkit'] += (
     'segment_sum', 'segment_mean', 'segment_max', 'segment_min', 'unsorted_segment_max',
     'unsorted_segment_min', 'unsorted_segment_mean', 'unsorted_segment_sqrt_n',

@@ -3,6 +3,12 @@
 
 from __future__ import annotations
 
+from trainkit.ops.image_boxes import (
+    crop_and_resize,
+    draw_bounding_boxes,
+    non_max_suppression,
+    sample_distorted_bounding_box,
+)
 from trainkit.ops.image_extras import (
     adjust_gamma,
     adjust_hue,

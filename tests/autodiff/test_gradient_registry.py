@@ -347,6 +347,8 @@ CASES.update({
                       [(3, 3), (3, 2)])],
     "Cross": [C(tk.cross, [(2, 3), (2, 3)])],
     "Lgamma": [C(tk.lgamma, [(2, 3)], gen="pos")],
+    "CropAndResize": [C(lambda x: tk.image.crop_and_resize(x, [[0.1, 0.2, 0.8, 0.9]], [0],
+                                                            [2, 3]), [(1, 4, 5, 2)])],
     "EnsureShape": [C(lambda x: tk.ensure_shape(x, [2, 3]) * x, [(2, 3)])],
     "IdentityN": [C(lambda a, b: tk.identity_n([a, b]), [(2, 3), (3,)])],
     "TensorScatterUpdate": [C(lambda t, u: tk.tensor_scatter_update(t, [[0], [2]], u),
