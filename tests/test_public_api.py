@@ -273,7 +273,7 @@ SURFACE_API['trainkit'] += (
     'where_v2', 'clip_by_average_norm', 'saturate_cast', 'accumulate_n', 'scalar_mul',
     'truncatediv', 'truncatemod', 'identity_n', 'shape_n', 'setdiff1d', 'searchsorted',
     'bincount', 'confusion_matrix', 'batch_gather', 'py_function', 'reverse_v2', 'floor_div')
-SURFACE_API['trainkit'] += ('custom_gradient', 'make_template')
+SURFACE_API['trainkit'] += ('custom_gradient', 'make_template', 'colocate_with', 'container')
 SURFACE_API['trainkit'] += (
     'sparse_add', 'sparse_concat', 'sparse_fill_empty_rows', 'sparse_reduce_max',
     'sparse_reduce_sum', 'sparse_reorder', 'sparse_reshape', 'sparse_retain',
@@ -295,7 +295,8 @@ SURFACE_API['trainkit.losses'] = ('log_loss', 'hinge_loss', 'cosine_distance',
                                   'mean_pairwise_squared_error')
 SURFACE_API['trainkit.train'] += ('natural_exp_decay', 'linear_cosine_decay',
                                   'cosine_decay_restarts', 'piecewise_constant_decay',
-                                  'init_from_checkpoint')
+                                  'init_from_checkpoint', 'ClusterSpec',
+                                  'replica_device_setter', 'checkpoints_iterator')
 SURFACE_API['trainkit'] += (
     'broadcast_to', 'space_to_depth', 'depth_to_space', 'roll', 'sort', 'argsort', 'cumprod',
     'eye', 'linspace', 'lin_space', 'meshgrid', 'matrix_transpose', 'unique', 'is_tensor',

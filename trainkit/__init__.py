@@ -44,6 +44,7 @@ from trainkit.framework.conversion import (
     convert_to_tensor,
     register_tensor_conversion_function,
 )
+from trainkit.framework.default_graph import colocate_with, container
 from trainkit.framework.default_session import get_default_session
 from trainkit.framework.dimension import Dimension, dimension_at_index, dimension_value
 from trainkit.framework.dtypes import (

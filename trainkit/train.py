@@ -43,12 +43,14 @@ from trainkit.training.checkpoint_management import (  # noqa: F401
     remove_checkpoint,
     update_checkpoint_state,
 )
+from trainkit.training.checkpoint_polling import checkpoints_iterator  # noqa: F401
 from trainkit.training.checkpoint_reader import (  # noqa: F401
     NewCheckpointReader,
     list_variables,
     load_checkpoint,
     load_variable,
 )
+from trainkit.training.cluster_spec import ClusterSpec, replica_device_setter  # noqa: F401
 from trainkit.training.coordinator import Coordinator  # noqa: F401
 from trainkit.training.init_from_checkpoint import init_from_checkpoint  # noqa: F401
 from trainkit.training.learning_rate import (  # noqa: F401

@@ -107,6 +107,19 @@ def device(name: Any) -> contextlib.AbstractContextManager[None]:
     return get_default_graph().device(name)
 
 
+def colocate_with(op: Any, ignore_existing: bool = False
+                  ) -> contextlib.AbstractContextManager[None]:
+    """Accepted for compatibility (``tf.colocate_with``); has no effect."""
+    return get_default_graph().colocate_with(op, ignore_existing)
+
+
+@contextlib.contextmanager
+def container(container_name: str) -> Any:
+    """Accepted for compatibility (``tf.container``): trainkit has no resource
+    containers."""
+    yield
+
+
 def add_to_collection(name: str, value: Any) -> None:
     get_default_graph().add_to_collection(name, value)
 
@@ -126,5 +139,5 @@ def get_collection_ref(key: str) -> list:
 __all__ = [
     "get_default_graph", "reset_default_graph", "name_scope", "get_name_scope",
     "control_dependencies", "device", "add_to_collection", "add_to_collections",
-    "get_collection", "get_collection_ref",
+    "get_collection", "get_collection_ref", "colocate_with", "container",
 ]
