@@ -23,7 +23,8 @@ from tests.autodiff.gradcheck import numeric_gradient
 from trainkit.framework import registry
 
 for _mod in ("trainkit.nn", "trainkit.layers", "trainkit.losses", "trainkit.metrics",
-             "trainkit.train", "trainkit.data", "trainkit.summary", "trainkit.autodiff"):
+             "trainkit.train", "trainkit.data", "trainkit.summary", "trainkit.autodiff",
+             "trainkit.image", "trainkit.strings"):
     try:
         importlib.import_module(_mod)
     except ModuleNotFoundError as e:  # a façade that does not exist yet
