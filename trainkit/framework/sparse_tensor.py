@@ -8,7 +8,7 @@ from typing import Any
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.shapes import TensorShape, v1_shape
-from trainkit.framework.tensor import Tensor, _session_for_eval
+from trainkit.framework.tensor import Tensor, _operator, _session_for_eval
 
 
 class SparseTensorValue(collections.namedtuple(
@@ -77,6 +77,16 @@ class SparseTensor:
 
     def eval(self, feed_dict: dict | None = None, session: Any = None) -> SparseTensorValue:
         return _session_for_eval(session, "tensor").run(self, feed_dict)
+
+    def __mul__(self, other: Any) -> SparseTensor:
+        """``sp * dense``: each value times the (broadcast) dense entry at its index."""
+        return _operator("sparse_dense_mul")(self, other)
+
+    def __truediv__(self, other: Any) -> SparseTensor:
+        """``sp / dense``: each value over the (broadcast) dense entry at its index."""
+        return _operator("sparse_dense_div")(self, other)
+
+    __div__ = __truediv__
 
     def __repr__(self) -> str:
         return (f"SparseTensor(indices={self._indices!r}, values={self._values!r}, "

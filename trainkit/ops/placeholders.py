@@ -84,6 +84,12 @@ def sparse_placeholder(dtype: Any, shape: Any = None, name: str | None = None) -
     tuple."""
     dt = _dt.as_dtype(dtype)
     base = name or "SparsePlaceholder"
+    if isinstance(shape, Tensor):  # TF: a shape tensor is the dense shape's default
+        rank = shape.shape.as_list()[0] if shape.shape.ndims == 1 else None
+        values = placeholder(dt, [None], name=base + "/values")
+        indices = placeholder(_dt.int64, [None, rank], name=base + "/indices")
+        dense = placeholder_with_default(shape, [rank], name=base + "/shape")
+        return SparseTensor(indices, values, dense)
     shp = as_shape(shape)
     rank = shp.ndims
     values = placeholder(dt, [None], name=base + "/values")

@@ -22,7 +22,7 @@ from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
-from trainkit.framework.tensor import Tensor
+from trainkit.framework.tensor import Tensor, register_operator
 from trainkit.ops import array_ops, math_ops
 from trainkit.ops.embedding_ops import unsorted_segment_sum
 from trainkit.ops.op_util import make_op
@@ -77,6 +77,36 @@ def sparse_tensor_dense_matmul(sp_a: Any, b: Any, adjoint_a: bool = False,
         if b.shape.ndims == 2:
             out.set_shape([None, b.shape.as_list()[1]])
         return out
+
+
+def _dense_at_indices(sp: SparseTensor, dense: Any) -> Tensor:
+    d = conversion.convert_to_tensor(dense, name="dense", dtype=sp.dtype)
+    if d.shape.ndims == 0:
+        return d
+    full = array_ops.zeros(sp.dense_shape, dtype=sp.dtype) + d
+    return array_ops.gather_nd(full, sp.indices)
+
+
+def sparse_dense_cwise_mul(sp_input: Any, dense: Any, name: str | None = None
+                           ) -> SparseTensor:
+    """``sp * dense`` at the sparse entries (``dense`` broadcast to the dense shape)."""
+    sp = _sp(sp_input)
+    with name_scope(name, "SparseDenseCwiseMul"):
+        return SparseTensor(sp.indices, sp.values * _dense_at_indices(sp, dense),
+                            sp.dense_shape)
+
+
+def sparse_dense_cwise_div(sp_input: Any, dense: Any, name: str | None = None
+                           ) -> SparseTensor:
+    """``sp / dense`` at the sparse entries (``dense`` broadcast to the dense shape)."""
+    sp = _sp(sp_input)
+    with name_scope(name, "SparseDenseCwiseDiv"):
+        return SparseTensor(sp.indices, sp.values / _dense_at_indices(sp, dense),
+                            sp.dense_shape)
+
+
+register_operator("sparse_dense_mul", sparse_dense_cwise_mul)
+register_operator("sparse_dense_div", sparse_dense_cwise_div)
 
 
 def _take(sp: SparseTensor, positions: Tensor, shape: Any = None) -> SparseTensor:
@@ -340,7 +370,8 @@ def _fill_plan(ctx: registry.KernelContext, idx: Any, shape: Any) -> tuple:
 registry.not_differentiable("SparseOrder", "SparseAddPlan", "SparseConcatPlan",
                             "SparseReshapeIndices", "SparseRowIds", "SparseFillPlan")
 
-__all__ = ["sparse_to_dense", "sparse_tensor_dense_matmul", "sparse_retain",
+__all__ = ["sparse_dense_cwise_mul", "sparse_dense_cwise_div", "sparse_to_dense",
+           "sparse_tensor_dense_matmul", "sparse_retain",
            "sparse_reduce_sum", "sparse_reduce_max", "sparse_reorder", "sparse_add",
            "sparse_concat", "sparse_reshape", "sparse_transpose", "sparse_softmax",
            "sparse_fill_empty_rows", "sparse_segment_sum", "sparse_segment_mean",
