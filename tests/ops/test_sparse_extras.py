@@ -116,3 +116,13 @@ def test_value_gradients_by_finite_differences():
     check_grad(lambda v: tk.sparse_add(tk.SparseTensor(idx, v, shape), one).values,
                np.array([2., -1., 3., .5]))
     check_grad(lambda x: tk.sparse_segment_mean(x, [0, 2, 3, 3], [0, 0, 1, 3]), d)
+
+
+def test_sparse_dense_arithmetic_and_placeholder_with_shape_tensor():
+    sp = tk.sparse_placeholder(tk.float32, shape=tk.constant([2, 3], tk.int64))
+    scaled = sp * tk.constant([1., 10., 100.])          # broadcast along the rows
+    halved = sp / 2.0
+    feed = {sp: ([[0, 2], [1, 0]], [3., 4.], [2, 3])}
+    with tk.Session() as sess:
+        a, b, shape = sess.run([scaled.values, halved.values, sp.dense_shape], feed)
+    assert a.tolist() == [300., 4.] and b.tolist() == [1.5, 2.] and shape.tolist() == [2, 3]
