@@ -21,8 +21,10 @@ from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops
 from trainkit.ops.elementwise import NUMERIC, check_dtype, static_int_list
+from trainkit.ops.linalg_ops import matrix_diag
 from trainkit.ops.op_util import make_op
 from trainkit.ops.reduction_ops import normalize_axes
+from trainkit.ops.static_value import constant_value
 from trainkit.ops.top_k_ops import top_k
 
 
@@ -192,16 +194,34 @@ def cumprod(x: Any, axis: Any = 0, exclusive: bool = False, reverse: bool = Fals
                           "reverse": bool(reverse)}, shapes=[x.shape]).outputs[0]
 
 
-def eye(num_rows: int, num_columns: int | None = None, batch_shape: Any = None,
+def eye(num_rows: Any, num_columns: Any = None, batch_shape: Any = None,
         dtype: Any = _dt.float32, name: str | None = None) -> Tensor:
-    """An identity matrix ``[*batch_shape, num_rows, num_columns]`` (sizes known at build
-    time)."""
-    cols = num_rows if num_columns is None else num_columns
-    m = np.eye(int(num_rows), int(cols), dtype=_dt.as_dtype(dtype).np_dtype)
+    """An identity matrix ``[*batch_shape, num_rows, num_columns]``; the sizes may be
+    tensors (then square, without ``batch_shape``, as a ``matrix_diag`` of ones).
+
+    Raises:
+        ValueError: tensor sizes with ``num_columns`` or ``batch_shape``.
+    """
+    rows = _static_int(num_rows)
+    cols = rows if num_columns is None else _static_int(num_columns)
+    if rows is None or cols is None:
+        if num_columns is not None or batch_shape is not None:
+            raise ValueError("eye: tensor sizes are supported for square matrices only.")
+        with name_scope(name, "eye"):
+            return matrix_diag(array_ops.ones(array_ops.reshape(num_rows, [1]),
+                                              dtype=_dt.as_dtype(dtype)))
+    m = np.eye(rows, cols, dtype=_dt.as_dtype(dtype).np_dtype)
     if batch_shape is not None:
         m = np.broadcast_to(m, [*list(batch_shape), *m.shape]).copy()
     with name_scope(name, "eye"):
         return conversion.convert_to_tensor(m, dtype=dtype, name="eye")
+
+
+def _static_int(v: Any) -> int | None:
+    if isinstance(v, Tensor):
+        c = constant_value(v)
+        return None if c is None else int(c)
+    return int(v)
 
 
 def linspace(start: Any, stop: Any, num: Any, name: str | None = None,
