@@ -291,6 +291,13 @@ SURFACE_API['trainkit.math'] = ('xlogy', 'xdivy', 'multiply_no_nan', 'reciprocal
                                  'reduce_euclidean_norm', 'polyval', 'lgamma', 'digamma')
 SURFACE_API['trainkit.random'] = ('log_uniform_candidate_sampler', 'uniform_candidate_sampler')
 SURFACE_API['trainkit.initializers'] = ('orthogonal', 'uniform_unit_scaling')
+SURFACE_API['trainkit.lookup'] = ('StaticHashTable', 'StaticVocabularyTable',
+                                  'KeyValueTensorInitializer', 'TextFileInitializer',
+                                  'TextFileIndex')
+SURFACE_API['trainkit.contrib.lookup'] = ('HashTable', 'index_table_from_tensor',
+                                          'index_table_from_file',
+                                          'index_to_string_table_from_tensor',
+                                          'index_to_string_table_from_file')
 SURFACE_API['trainkit.losses'] = ('log_loss', 'hinge_loss', 'cosine_distance',
                                   'mean_pairwise_squared_error')
 SURFACE_API['trainkit.train'] += ('natural_exp_decay', 'linear_cosine_decay',

@@ -454,7 +454,7 @@ _LAZY_SUBMODULES = {
     "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
     "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
     "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util", "compat",
-    "estimator", "feature_column", "strings", "linalg",
+    "estimator", "feature_column", "strings", "linalg", "lookup",
 }
 
 
