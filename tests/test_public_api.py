@@ -298,6 +298,8 @@ SURFACE_API['trainkit.contrib.lookup'] = ('HashTable', 'index_table_from_tensor'
                                           'index_table_from_file',
                                           'index_to_string_table_from_tensor',
                                           'index_to_string_table_from_file')
+SURFACE_API['trainkit.feature_column'] = ('make_parse_example_spec',
+                                          'categorical_column_with_vocabulary_file')
 SURFACE_API['trainkit.losses'] = ('log_loss', 'hinge_loss', 'cosine_distance',
                                   'mean_pairwise_squared_error')
 SURFACE_API['trainkit.train'] += ('natural_exp_decay', 'linear_cosine_decay',

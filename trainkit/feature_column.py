@@ -11,12 +11,14 @@ from trainkit.estimator.feature_column import (
     bucketized_column,
     categorical_column_with_hash_bucket,
     categorical_column_with_identity,
+    categorical_column_with_vocabulary_file,
     categorical_column_with_vocabulary_list,
     crossed_column,
     embedding_column,
     indicator_column,
     input_layer,
     linear_model,
+    make_parse_example_spec,
     numeric_column,
 )
 
@@ -24,4 +26,5 @@ __all__ = [
     "numeric_column", "categorical_column_with_identity", "categorical_column_with_hash_bucket",
     "categorical_column_with_vocabulary_list", "bucketized_column", "indicator_column",
     "embedding_column", "input_layer", "linear_model", "crossed_column",
+    "make_parse_example_spec", "categorical_column_with_vocabulary_file",
 ]

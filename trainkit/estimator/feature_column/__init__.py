@@ -15,9 +15,14 @@ from trainkit.estimator.feature_column.columns import (
 )
 from trainkit.estimator.feature_column.crossed import crossed_column
 from trainkit.estimator.feature_column.layers import input_layer, linear_model
+from trainkit.estimator.feature_column.parse_spec import (
+    categorical_column_with_vocabulary_file,
+    make_parse_example_spec,
+)
 
 __all__ = [
     "numeric_column", "categorical_column_with_identity", "categorical_column_with_hash_bucket",
     "categorical_column_with_vocabulary_list", "bucketized_column", "indicator_column",
     "embedding_column", "input_layer", "linear_model", "crossed_column",
+    "make_parse_example_spec", "categorical_column_with_vocabulary_file",
 ]

@@ -26,8 +26,17 @@ from typing import Any
 from trainkit.estimator.feature_column.lookup_ops import feature_op
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
+from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, init_ops, math_ops, shape_ops, slicing_ops, variable_scope
+from trainkit.ops import (
+    array_ops,
+    init_ops,
+    math_ops,
+    shape_ops,
+    slicing_ops,
+    sparse_ops,
+    variable_scope,
+)
 
 
 class FeatureCache:
@@ -41,9 +50,20 @@ class FeatureCache:
         self._cache: dict[Any, Tensor] = {}
 
     def raw(self, key: str) -> Tensor:
+        """The feature as a dense tensor (a ``SparseTensor``, e.g. from ``VarLenFeature``,
+        is densified with ``''`` / ``-1``: trainkit's missing values)."""
         if key not in self.features:
             raise ValueError(f"Feature {key} is not in features dictionary.")
-        return conversion.convert_to_tensor(self.features[key])
+        value = self.features[key]
+        if isinstance(value, SparseTensor | SparseTensorValue):
+            sp = SparseTensor.from_value(value)
+            missing = b"" if sp.dtype is _dt.string else -1
+            return sparse_ops.to_dense(sp, default_value=missing, validate_indices=False)
+        return conversion.convert_to_tensor(value)
+
+    def is_sparse(self, key: str) -> bool:
+        """Whether the feature was given as a ``SparseTensor``."""
+        return isinstance(self.features.get(key), SparseTensor | SparseTensorValue)
 
     def get(self, column: Any, make: Callable[[], Tensor]) -> Tensor:
         if column not in self._cache:

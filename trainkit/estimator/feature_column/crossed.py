@@ -61,11 +61,17 @@ class CrossedColumn:
 
     def ids(self, cache: FeatureCache) -> Tensor:
         def make() -> Tensor:
-            # TF's SparseCross takes the sparse inputs (categorical columns' ids) before
-            # the dense ones (raw features), each group in the order given.
+            # TF's SparseCross takes the sparse inputs (categorical columns' ids and raw
+            # features given as SparseTensors) before the dense raw features, each group
+            # in the order given.
             leaves = self.leaves()
-            parts = [k.ids(cache) for k in leaves if not isinstance(k, str)] + \
-                [cache.raw(k) for k in leaves if isinstance(k, str)]
+
+            def sparse(k: Any) -> bool:
+                return not isinstance(k, str) or cache.is_sparse(k)
+
+            parts = [k.ids(cache) if not isinstance(k, str) else cache.raw(k)
+                     for k in leaves if sparse(k)] + \
+                [cache.raw(k) for k in leaves if not sparse(k)]
             key = DEFAULT_HASH_KEY if self.hash_key is None else self.hash_key
             batch = None
             for p in parts:
