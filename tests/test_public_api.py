@@ -300,6 +300,14 @@ SURFACE_API['trainkit.contrib.lookup'] = ('HashTable', 'index_table_from_tensor'
                                           'index_to_string_table_from_file')
 SURFACE_API['trainkit.feature_column'] = ('make_parse_example_spec',
                                           'categorical_column_with_vocabulary_file')
+SURFACE_API['trainkit'] += (
+    'assert_integer', 'assert_near', 'assert_proper_iterable', 'assert_rank_at_least',
+    'assert_rank_in', 'assert_same_float_dtype', 'assert_variables_initialized',
+    'is_numeric_tensor')
+SURFACE_API['trainkit.debugging'] = ('assert_integer', 'assert_near', 'assert_rank_at_least',
+                                     'assert_rank_in', 'is_finite', 'is_inf', 'is_nan',
+                                     'is_numeric_tensor', 'is_non_decreasing',
+                                     'is_strictly_increasing')
 SURFACE_API['trainkit.losses'] = ('log_loss', 'hinge_loss', 'cosine_distance',
                                   'mean_pairwise_squared_error')
 SURFACE_API['trainkit.train'] += ('natural_exp_decay', 'linear_cosine_decay',

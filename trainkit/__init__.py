@@ -137,6 +137,16 @@ from trainkit.ops.array_ops import (  # noqa: A004 - TF's public names (range, s
     zeros,
     zeros_like,
 )
+from trainkit.ops.check_extras import (
+    assert_integer,
+    assert_near,
+    assert_proper_iterable,
+    assert_rank_at_least,
+    assert_rank_in,
+    assert_same_float_dtype,
+    assert_variables_initialized,
+    is_numeric_tensor,
+)
 
 # -- more op modules are imported below (one block per module) --------------------------
 from trainkit.ops.check_ops import (

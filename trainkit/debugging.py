@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from trainkit.ops.check_extras import (
+    assert_integer,
+    assert_near,
+    assert_proper_iterable,
+    assert_rank_at_least,
+    assert_rank_in,
+    assert_same_float_dtype,
+    is_numeric_tensor,
+)
 from trainkit.ops.check_ops import (
     Assert,
     assert_equal,
@@ -20,3 +29,5 @@ from trainkit.ops.check_ops import (
     check_numerics,
 )
 from trainkit.ops.check_ops import verify_tensor_all_finite as assert_all_finite
+from trainkit.ops.math_more import is_non_decreasing, is_strictly_increasing
+from trainkit.ops.unary_ops import is_finite, is_inf, is_nan
