@@ -251,7 +251,8 @@ SURFACE_API['trainkit.image'] += (
     'transpose_image', 'transpose', 'rot90', 'total_variation', 'psnr', 'image_gradients',
     'rgb_to_hsv', 'hsv_to_rgb', 'adjust_saturation', 'adjust_hue', 'random_saturation',
     'random_hue', 'adjust_gamma', 'resize', 'resize_with_crop_or_pad', 'non_max_suppression',
-    'crop_and_resize', 'draw_bounding_boxes', 'sample_distorted_bounding_box')
+    'crop_and_resize', 'draw_bounding_boxes', 'sample_distorted_bounding_box',
+    'resize_bicubic', 'resize_area')
 SURFACE_API['trainkit'] += (
     'segment_sum', 'segment_mean', 'segment_max', 'segment_min', 'unsorted_segment_max',
     'unsorted_segment_min', 'unsorted_segment_mean', 'unsorted_segment_sqrt_n',

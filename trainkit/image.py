@@ -46,6 +46,7 @@ from trainkit.ops.image_ops import (
     resize_images,
     resize_nearest_neighbor,
 )
+from trainkit.ops.image_resize_more import resize_area, resize_bicubic
 
 transpose = transpose_image
 resize = resize_images
