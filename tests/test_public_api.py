@@ -252,7 +252,8 @@ SURFACE_API['trainkit.image'] += (
     'rgb_to_hsv', 'hsv_to_rgb', 'adjust_saturation', 'adjust_hue', 'random_saturation',
     'random_hue', 'adjust_gamma', 'resize', 'resize_with_crop_or_pad', 'non_max_suppression',
     'crop_and_resize', 'draw_bounding_boxes', 'sample_distorted_bounding_box',
-    'resize_bicubic', 'resize_area')
+    'resize_bicubic', 'resize_area', 'ssim', 'sobel_edges', 'extract_image_patches',
+    'extract_patches')
 SURFACE_API['trainkit'] += (
     'segment_sum', 'segment_mean', 'segment_max', 'segment_min', 'unsorted_segment_max',
     'unsorted_segment_min', 'unsorted_segment_mean', 'unsorted_segment_sqrt_n',
@@ -304,7 +305,7 @@ SURFACE_API['trainkit.feature_column'] = ('make_parse_example_spec',
 SURFACE_API['trainkit'] += (
     'assert_integer', 'assert_near', 'assert_proper_iterable', 'assert_rank_at_least',
     'assert_rank_in', 'assert_same_float_dtype', 'assert_variables_initialized',
-    'is_numeric_tensor')
+    'is_numeric_tensor', 'extract_image_patches')
 SURFACE_API['trainkit.debugging'] = ('assert_integer', 'assert_near', 'assert_rank_at_least',
                                      'assert_rank_in', 'is_finite', 'is_inf', 'is_nan',
                                      'is_numeric_tensor', 'is_non_decreasing',

@@ -182,6 +182,7 @@ from trainkit.ops.embedding_ops import unsorted_segment_sum
 # -- loops: while_loop, TensorArray, map_fn/scan/foldl/foldr ------------------------------
 from trainkit.ops.functional_ops import foldl, foldr, map_fn, scan
 from trainkit.ops.graph_import import import_graph_def
+from trainkit.ops.image_filters import extract_image_patches
 from trainkit.ops.image_ops import random_crop
 from trainkit.ops.init_extras import orthogonal_initializer, uniform_unit_scaling_initializer
 from trainkit.ops.init_ops import (

@@ -27,6 +27,7 @@ from trainkit.ops.image_extras import (
     total_variation,
     transpose_image,
 )
+from trainkit.ops.image_filters import extract_image_patches, sobel_edges, ssim
 from trainkit.ops.image_ops import (
     ResizeMethod,
     adjust_brightness,
@@ -51,3 +52,4 @@ from trainkit.ops.image_resize_more import resize_area, resize_bicubic
 transpose = transpose_image
 resize = resize_images
 resize_with_crop_or_pad = resize_image_with_crop_or_pad
+extract_patches = extract_image_patches

@@ -1,0 +1,126 @@
+"""Image measures and filters built from differentiable ops: ``ssim`` (TF's 11x11
+Gaussian window via ``depthwise_conv2d`` VALID, its constants and per-channel mean),
+``sobel_edges`` (reflect-padded 3x3 Sobel pairs) and ``extract_image_patches``
+(strided slices of the padded image, concatenated as TF's ``(row, col, depth)`` order).
+
+Example:
+    >>> score = ssim(img1, img2, max_val=1.0)              # [batch]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from trainkit.framework import conversion
+from trainkit.framework import dtypes as _dt
+from trainkit.framework.graph import name_scope
+from trainkit.framework.tensor import Tensor
+from trainkit.ops import array_ops, math_ops
+from trainkit.ops.depthwise_conv_ops import depthwise_conv2d
+from trainkit.ops.image_ops import convert_image_dtype
+
+
+def _gauss(size: int, sigma: float) -> np.ndarray:
+    coords = np.arange(size, dtype=np.float32) - np.float32((size - 1) / 2.0)
+    g = np.square(coords) * np.float32(-0.5 / sigma ** 2)
+    g = (g[None, :] + g[:, None]).reshape(-1)
+    g = np.exp(g - g.max())
+    return (g / g.sum()).reshape(size, size).astype(np.float32)
+
+
+def ssim(img1: Any, img2: Any, max_val: Any, filter_size: int = 11,
+         filter_sigma: float = 1.5, k1: float = 0.01, k2: float = 0.03) -> Tensor:
+    """The structural similarity of each image pair (averaged over channels).
+
+    Raises:
+        ValueError: images smaller than ``filter_size`` or of unknown height/width/depth.
+    """
+    with name_scope(None, "SSIM", [img1, img2]):
+        x = convert_image_dtype(conversion.convert_to_tensor(img1, name="img1"), _dt.float32)
+        y = convert_image_dtype(conversion.convert_to_tensor(img2, name="img2"), _dt.float32)
+        dims = x.shape.as_list()
+        if x.shape.ndims is None or None in dims[-3:] or min(dims[-3:-1]) < filter_size:
+            raise ValueError(f"ssim: images of known size at least {filter_size}x"
+                             f"{filter_size} are needed, got {x.shape}.")
+        h, w, c = dims[-3:]
+        kernel = np.tile(_gauss(filter_size, filter_sigma)[:, :, None, None], [1, 1, c, 1])
+        lead = array_ops.shape(x)[:-3]
+
+        def reducer(t: Tensor) -> Tensor:
+            flat = array_ops.reshape(t, [-1, h, w, c])
+            out = depthwise_conv2d(flat, kernel, [1, 1, 1, 1], "VALID")
+            return array_ops.reshape(out, array_ops.concat([lead, array_ops.shape(out)[1:]],
+                                                           0))
+
+        mv = math_ops.cast(max_val, _dt.float32)
+        c1, c2 = (k1 * mv) ** 2, (k2 * mv) ** 2
+        mean0, mean1 = reducer(x), reducer(y)
+        num0 = mean0 * mean1 * 2.0
+        den0 = math_ops.square(mean0) + math_ops.square(mean1)
+        luminance = (num0 + c1) / (den0 + c1)
+        num1 = reducer(x * y) * 2.0
+        den1 = reducer(math_ops.square(x) + math_ops.square(y))
+        cs = (num1 - num0 + c2) / (den1 - den0 + c2)
+        per_channel = math_ops.reduce_mean(luminance * cs, [-3, -2])
+        return math_ops.reduce_mean(per_channel, [-1])
+
+
+def sobel_edges(image: Any) -> Tensor:
+    """``[batch, h, w, d, 2]``: the vertical (dy) and horizontal (dx) Sobel responses of
+    each channel, the image reflect-padded by one pixel."""
+    with name_scope(None, "sobel_edges", [image]):
+        x = conversion.convert_to_tensor(image, name="image")
+        d = x.shape.as_list()[-1]
+        ky = np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], np.float64)
+        kernels = [ky, ky.T]
+        padded = array_ops.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="REFLECT")
+        outs = []
+        for k in kernels:
+            filt = np.tile(k[:, :, None, None], [1, 1, d, 1]).astype(x.dtype.np_dtype)
+            outs.append(depthwise_conv2d(padded, filt, [1, 1, 1, 1], "VALID"))
+        return array_ops.stack(outs, axis=-1)
+
+
+def _pads(size: int, k: int, s: int, padding: str) -> tuple[int, int, int]:
+    if padding == "VALID":
+        return (size - k) // s + 1, 0, 0
+    out = -(-size // s)
+    total = max((out - 1) * s + k - size, 0)
+    return out, total // 2, total - total // 2
+
+
+def extract_image_patches(images: Any = None, ksizes: Any = None, strides: Any = None,
+                          rates: Any = None, padding: Any = None, name: str | None = None,
+                          sizes: Any = None, input: Any = None  # noqa: A002
+                          ) -> Tensor:
+    """``[batch, out_h, out_w, kh * kw * depth]``: each (dilated) ``ksizes`` patch,
+    flattened in TF's order (row, column, depth); ``SAME`` pads with zeros.
+
+    Raises:
+        ValueError: a bad padding or an image of unknown height/width.
+    """
+    x = conversion.convert_to_tensor(images if images is not None else input, name="images")
+    _, kh, kw, _ = ksizes if ksizes is not None else sizes
+    _, sh, sw, _ = strides
+    _, rh, rw, _ = rates
+    pad = str(padding).upper()
+    if pad not in ("VALID", "SAME"):
+        raise ValueError(f"padding must be 'VALID' or 'SAME', got {padding!r}.")
+    with name_scope(name, "ExtractImagePatches", [x]):
+        h, w = x.shape.as_list()[1:3]
+        if h is None or w is None:
+            raise ValueError("extract_image_patches: the image height and width must be "
+                             "known.")
+        oh, top, bottom = _pads(h, (kh - 1) * rh + 1, sh, pad)
+        ow, left, right = _pads(w, (kw - 1) * rw + 1, sw, pad)
+        if top or bottom or left or right:
+            x = array_ops.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]])
+        pieces = [x[:, i * rh:i * rh + (oh - 1) * sh + 1:sh,
+                    j * rw:j * rw + (ow - 1) * sw + 1:sw, :]
+                  for i in range(kh) for j in range(kw)]
+        return array_ops.concat(pieces, -1)
+
+
+__all__ = ["ssim", "sobel_edges", "extract_image_patches"]
