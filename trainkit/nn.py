@@ -60,6 +60,7 @@ from trainkit.ops.nn_stats_extras import (
     weighted_moments,
 )
 from trainkit.ops.nn_stats_ops import batch_normalization, zero_fraction
+from trainkit.ops.pool_dispatch import convolution, max_pool_with_argmax, pool
 from trainkit.ops.pooling1d_ops import avg_pool1d, max_pool1d
 from trainkit.ops.raw_rnn import raw_rnn
 from trainkit.ops.rnn.static_rnn import static_bidirectional_rnn, static_rnn
