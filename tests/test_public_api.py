@@ -292,7 +292,9 @@ SURFACE_API['trainkit'] += (
     'parallel_stack', 'repeat', 'unique_with_counts', 'unravel_index')
 SURFACE_API['trainkit.math'] = ('xlogy', 'xdivy', 'multiply_no_nan', 'reciprocal_no_nan',
                                  'reduce_euclidean_norm', 'polyval', 'lgamma', 'digamma')
-SURFACE_API['trainkit.random'] = ('log_uniform_candidate_sampler', 'uniform_candidate_sampler')
+SURFACE_API['trainkit.random'] = ('log_uniform_candidate_sampler', 'uniform_candidate_sampler',
+                                  'gamma', 'poisson')
+SURFACE_API['trainkit'] += ('random_gamma', 'random_poisson')
 SURFACE_API['trainkit.initializers'] = ('orthogonal', 'uniform_unit_scaling')
 SURFACE_API['trainkit.lookup'] = ('StaticHashTable', 'StaticVocabularyTable',
                                   'KeyValueTensorInitializer', 'TextFileInitializer',

@@ -6,6 +6,7 @@ from trainkit.ops.candidate_sampling_ops import (
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
+from trainkit.ops.random_more import gamma, poisson
 from trainkit.ops.random_ops import (
     categorical,
     get_seed,
