@@ -4,6 +4,7 @@ mirroring ``tf.compat.v1.nn``)."""
 from __future__ import annotations
 
 from trainkit import rnn_cell  # tk.nn.rnn_cell.BasicLSTMCell & co.
+from trainkit.autodiff.conv3d_transpose import conv3d_transpose
 from trainkit.ops.array_extras import depth_to_space, space_to_depth
 from trainkit.ops.candidate_sampling_ops import (
     compute_accidental_hits,
@@ -14,6 +15,7 @@ from trainkit.ops.conv1d_ops import conv1d
 from trainkit.ops.conv3d_ops import avg_pool3d, conv3d, max_pool3d
 from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
 from trainkit.ops.conv_ops import avg_pool as avg_pool2d
+from trainkit.ops.conv_transpose_more import conv1d_transpose
 from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
 from trainkit.ops.ctc_decoders import ctc_beam_search_decoder, ctc_greedy_decoder
 from trainkit.ops.ctc_loss_ops import ctc_loss
