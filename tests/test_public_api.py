@@ -247,7 +247,8 @@ SURFACE_API['trainkit.nn'] += ('l2_normalize', 'swish', 'silu', 'crelu', 'space_
                                'normalize_moments', 'fused_batch_norm', 'log_poisson_loss',
                                'conv2d_backprop_input', 'conv2d_backprop_filter', 'avg_pool2d',
                                'max_pool_with_argmax', 'convolution', 'pool',
-                               'conv1d_transpose', 'conv3d_transpose')
+                               'conv1d_transpose', 'conv3d_transpose',
+                               'safe_embedding_lookup_sparse')
 SURFACE_API['trainkit.image'] += (
     'rgb_to_grayscale', 'grayscale_to_rgb', 'crop_to_bounding_box', 'pad_to_bounding_box',
     'transpose_image', 'transpose', 'rot90', 'total_variation', 'psnr', 'image_gradients',

@@ -27,6 +27,7 @@ from trainkit.ops.depthwise_conv_ops import (
     separable_conv2d,
 )
 from trainkit.ops.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn
+from trainkit.ops.embedding_extras import safe_embedding_lookup_sparse
 from trainkit.ops.embedding_ops import embedding_lookup, embedding_lookup_sparse
 from trainkit.ops.lrn_ops import local_response_normalization, lrn
 from trainkit.ops.math_extras import l2_normalize
