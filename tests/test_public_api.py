@@ -248,7 +248,9 @@ SURFACE_API['trainkit.nn'] += ('l2_normalize', 'swish', 'silu', 'crelu', 'space_
                                'conv2d_backprop_input', 'conv2d_backprop_filter', 'avg_pool2d',
                                'max_pool_with_argmax', 'convolution', 'pool',
                                'conv1d_transpose', 'conv3d_transpose',
-                               'safe_embedding_lookup_sparse')
+                               'safe_embedding_lookup_sparse', 'max_pool_v2', 'avg_pool_v2',
+                               'depthwise_conv2d_backprop_input',
+                               'depthwise_conv2d_backprop_filter')
 SURFACE_API['trainkit.image'] += (
     'rgb_to_grayscale', 'grayscale_to_rgb', 'crop_to_bounding_box', 'pad_to_bounding_box',
     'transpose_image', 'transpose', 'rot90', 'total_variation', 'psnr', 'image_gradients',
@@ -256,7 +258,8 @@ SURFACE_API['trainkit.image'] += (
     'random_hue', 'adjust_gamma', 'resize', 'resize_with_crop_or_pad', 'non_max_suppression',
     'crop_and_resize', 'draw_bounding_boxes', 'sample_distorted_bounding_box',
     'resize_bicubic', 'resize_area', 'ssim', 'sobel_edges', 'extract_image_patches',
-    'extract_patches')
+    'extract_patches', 'rgb_to_yuv', 'yuv_to_rgb', 'rgb_to_yiq', 'yiq_to_rgb',
+    'resize_image_with_pad')
 SURFACE_API['trainkit'] += (
     'segment_sum', 'segment_mean', 'segment_max', 'segment_min', 'unsorted_segment_max',
     'unsorted_segment_min', 'unsorted_segment_mean', 'unsorted_segment_sqrt_n',
@@ -293,7 +296,8 @@ SURFACE_API['trainkit'] += (
     'ensure_shape', 'histogram_fixed_width', 'is_non_decreasing', 'is_strictly_increasing',
     'parallel_stack', 'repeat', 'unique_with_counts', 'unravel_index')
 SURFACE_API['trainkit.math'] = ('xlogy', 'xdivy', 'multiply_no_nan', 'reciprocal_no_nan',
-                                 'reduce_euclidean_norm', 'polyval', 'lgamma', 'digamma')
+                                 'reduce_euclidean_norm', 'polyval', 'lgamma', 'digamma',
+                                 'cumulative_logsumexp', 'erfinv', 'lbeta', 'ndtri', 'xlog1py')
 SURFACE_API['trainkit.random'] = ('log_uniform_candidate_sampler', 'uniform_candidate_sampler',
                                   'gamma', 'poisson')
 SURFACE_API['trainkit'] += ('random_gamma', 'random_poisson')

@@ -48,6 +48,13 @@ from trainkit.ops.image_ops import (
     resize_nearest_neighbor,
 )
 from trainkit.ops.image_resize_more import resize_area, resize_bicubic
+from trainkit.ops.misc_more import (
+    resize_image_with_pad,
+    rgb_to_yiq,
+    rgb_to_yuv,
+    yiq_to_rgb,
+    yuv_to_rgb,
+)
 
 transpose = transpose_image
 resize = resize_images

@@ -80,6 +80,7 @@ from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names
     tanh,
     truediv,
 )
+from trainkit.ops.misc_more import cumulative_logsumexp, erfinv, lbeta, ndtri, xlog1py
 from trainkit.ops.misc_ops import accumulate_n, bincount, confusion_matrix, scalar_mul
 from trainkit.ops.nn_activations import log_softmax, softmax, softplus, softsign
 from trainkit.ops.nn_extras import log_sigmoid
@@ -130,4 +131,5 @@ __all__ = [
     "unsorted_segment_sqrt_n", "accumulate_n", "bincount", "confusion_matrix", "scalar_mul",
     "digamma", "is_non_decreasing", "is_strictly_increasing", "lgamma", "multiply_no_nan",
     "polyval", "reciprocal_no_nan", "reduce_euclidean_norm", "xdivy", "xlogy",
+    "cumulative_logsumexp", "erfinv", "lbeta", "ndtri", "xlog1py",
 ]

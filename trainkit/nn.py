@@ -26,11 +26,18 @@ from trainkit.ops.depthwise_conv_ops import (
     depthwise_conv2d_native_backprop_input,
     separable_conv2d,
 )
+from trainkit.ops.depthwise_conv_ops import (
+    depthwise_conv2d_native_backprop_filter as depthwise_conv2d_backprop_filter,
+)
+from trainkit.ops.depthwise_conv_ops import (
+    depthwise_conv2d_native_backprop_input as depthwise_conv2d_backprop_input,
+)
 from trainkit.ops.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn
 from trainkit.ops.embedding_extras import safe_embedding_lookup_sparse
 from trainkit.ops.embedding_ops import embedding_lookup, embedding_lookup_sparse
 from trainkit.ops.lrn_ops import local_response_normalization, lrn
 from trainkit.ops.math_extras import l2_normalize
+from trainkit.ops.misc_more import avg_pool_v2, max_pool_v2
 from trainkit.ops.nn_activations import (
     bias_add,
     elu,

@@ -348,6 +348,7 @@ CASES.update({
                       [(3, 3), (3, 2)])],
     "Cross": [C(tk.cross, [(2, 3), (2, 3)])],
     "Lgamma": [C(tk.lgamma, [(2, 3)], gen="pos")],
+    "Erfinv": [C(tk.math.erfinv, [(2, 3)], gen="unit")],
     "CropAndResize": [C(lambda x: tk.image.crop_and_resize(x, [[0.1, 0.2, 0.8, 0.9]], [0],
                                                             [2, 3]), [(1, 4, 5, 2)])],
     "EnsureShape": [C(lambda x: tk.ensure_shape(x, [2, 3]) * x, [(2, 3)])],
