@@ -259,7 +259,7 @@ SURFACE_API['trainkit.image'] += (
     'crop_and_resize', 'draw_bounding_boxes', 'sample_distorted_bounding_box',
     'resize_bicubic', 'resize_area', 'ssim', 'sobel_edges', 'extract_image_patches',
     'extract_patches', 'rgb_to_yuv', 'yuv_to_rgb', 'rgb_to_yiq', 'yiq_to_rgb',
-    'resize_image_with_pad')
+    'resize_image_with_pad', 'encode_png', 'decode_png', 'decode_image')
 SURFACE_API['trainkit'] += (
     'segment_sum', 'segment_mean', 'segment_max', 'segment_min', 'unsorted_segment_max',
     'unsorted_segment_min', 'unsorted_segment_mean', 'unsorted_segment_sqrt_n',

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from trainkit.data.image_codecs import decode_image, decode_png, encode_png
 from trainkit.ops.image_boxes import (
     crop_and_resize,
     draw_bounding_boxes,
