@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.ops import parallel
+from trainkit.ops import gemm, parallel
 from trainkit.ops.buffer_pool import session_pool
 from trainkit.ops.derived_cache import session_cache
 
@@ -221,7 +221,7 @@ def spectrum(ctx: Any, a: np.ndarray, p: Plan, tag: str) -> np.ndarray:
         at = _view(at_b[worker], (wa, ha, e - s, c))
         np.copyto(at, a[s:e].transpose(2, 1, 0, 3))
         r = _view(r_b[worker], (2 * q, ha, e - s, c))
-        np.matmul(dw, at.reshape(wa, ha * mc), out=r.reshape(2 * q, ha * mc))
+        gemm.matmul(dw, at.reshape(wa, ha * mc), out=r.reshape(2 * q, ha * mc))
         np.matmul(dh, r.reshape(q, 2 * ha, mc), out=out[:, :, s * c:e * c])
 
     parallel.run(work, len(chunks), len(at_b))
@@ -250,7 +250,7 @@ def spatial(ctx: Any, s: np.ndarray, p: Plan, hb: int, wb: int, dtype: np.dtype,
         g = _view(g_b[worker], (q, 2 * hb, e0 - s0, c))
         np.matmul(ih, s3[:, :, s0 * c:e0 * c], out=g.reshape(q, 2 * hb, mc))
         y = _view(y_b[worker], (wb, hb, e0 - s0, c))
-        np.matmul(iw, g.reshape(2 * q, hb * mc), out=y.reshape(wb, hb * mc))
+        gemm.matmul(iw, g.reshape(2 * q, hb * mc), out=y.reshape(wb, hb * mc))
         np.copyto(out[s0:e0], y.transpose(2, 1, 0, 3))
 
     parallel.run(work, len(chunks), len(g_b))
@@ -306,7 +306,7 @@ def _products(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: 
     def work(i: int, worker: int) -> None:
         s, e = ranges[i]
         z = scratch[worker][:e - s]
-        np.matmul(a[s:e], b[s:e], out=z)
+        gemm.matmul(a[s:e], b[s:e], out=z)
         o = out[s:e]
         rr, ri, ir, ii = z[:, :n, :j], z[:, :n, j:], z[:, n:, :j], z[:, n:, j:]
         if adjoint:   # (ar + i ai)(br - i bi) = (ar br + ai bi) + i (ai br - ar bi)
