@@ -284,7 +284,8 @@ def _stacked(wf: np.ndarray, transpose: bool, dtype: np.dtype) -> np.ndarray:
     """``[F, C, 2CO]`` real ``[Re W | Im W]`` (or of ``W^T``: ``[F, CO, 2C]``)."""
     if transpose:
         wf = wf.transpose(0, 2, 1)
-    return np.concatenate([wf.real, wf.imag], axis=2).astype(dtype)
+    # C order: the per-frequency products read it as contiguous matrices (ops.gemm)
+    return np.ascontiguousarray(np.concatenate([wf.real, wf.imag], axis=2), dtype)
 
 
 def _products(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool

@@ -12,8 +12,9 @@ dtypes, non-array operands, mixed dtypes) is ``np.matmul``.
 Why a second GEMM library: MLAS picks its kernels from the CPU it runs on (AVX-512
 here), while NumPy's OpenBLAS obeys ``OPENBLAS_CORETYPE``, which this project's machine
 pins to AVX2 ("Haswell"): measured there, single-threaded CPU time, 1.3-2x faster float32
-products from about 1M multiply-adds up (128x784x512: 0.90 -> 0.53 ms; below ~0.5M the
-~8 us per-call overhead loses). On a machine without the pin the two are close.
+products from about 1M multiply-adds and 32 rows up (128x784x512: 0.90 -> 0.53 ms;
+below ~0.5M multiply-adds the ~8 us per-call overhead loses). On a machine without the
+pin the two are close.
 
 Backend (``TRAINKIT_GEMM``, read at the first large product, or :func:`set_backend`):
 ``auto`` (default): ONNX Runtime if it imports and a self-test product is right, else
@@ -47,6 +48,10 @@ ENV = "TRAINKIT_GEMM"
 CHOICES = ("auto", "numpy", "onnxruntime")
 #: products of fewer multiply-adds stay in NumPy (ONNX Runtime's per-call overhead)
 MIN_MACS = {np.dtype(np.float32): 1 << 20, np.dtype(np.float64): 1 << 19}
+#: ... and so do products with fewer output rows (measured: 16x64x8192 only 1.18x
+#: faster alone and slower than NumPy inside the Fourier transforms, where MLAS packs a
+#: large, cold right operand for a handful of rows; 64x16x8192 1.7x faster)
+MIN_ROWS = 32
 
 _LOG = logging.getLogger("trainkit")
 _lock = threading.RLock()
@@ -189,6 +194,8 @@ def _fast(x: np.ndarray, y: np.ndarray, out: np.ndarray | None) -> np.ndarray | 
     """``x @ y`` by ONNX Runtime, or None when it does not apply (or just failed)."""
     m, k = x.shape[-2:]
     n = y.shape[-1]
+    if m < MIN_ROWS:
+        return None
     if x.ndim == 2 and y.ndim == 2:
         if y.shape[0] != k:
             return None
@@ -231,7 +238,8 @@ def _fast(x: np.ndarray, y: np.ndarray, out: np.ndarray | None) -> np.ndarray | 
 def matmul(a: np.ndarray, b: np.ndarray, transpose_a: bool = False,
            transpose_b: bool = False, out: np.ndarray | None = None) -> np.ndarray:
     """``np.matmul(op(a), op(b), out=out)``, ``op`` swapping the last two axes when its
-    flag is set; large float products on ONNX Runtime (see the module docstring).
+    flag is set; large float products (>= ``MIN_MACS`` multiply-adds, >= ``MIN_ROWS``
+    rows) on ONNX Runtime (see the module docstring).
 
     Operands of rank >= 2; batched (rank > 2) products broadcast like ``np.matmul``.
     The result is ``out`` when given (any layout; written through a temporary when it is
@@ -254,4 +262,4 @@ def matmul(a: np.ndarray, b: np.ndarray, transpose_a: bool = False,
 
 
 __all__ = ["matmul", "backend", "uses_runtime", "set_backend", "GemmBackendError", "MIN_MACS",
-           "ENV"]
+           "MIN_ROWS", "ENV"]
