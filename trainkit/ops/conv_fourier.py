@@ -358,6 +358,34 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     return spatial(ctx, xs, p, h, wd, dy.dtype, out, "fdo")
 
 
+def _filter_products_contiguous(ctx: Any, xt: np.ndarray, ds: np.ndarray, mr: np.ndarray,
+                                mi: np.ndarray) -> None:
+    """``mr = Xr^T DYr + Xi^T DYi`` and ``mi = Xi^T DYr - Xr^T DYi`` per frequency as two
+    products of contiguous stacks (``ops.gemm`` hands only those to ONNX Runtime):
+    ``X^T`` copied to C order, and ``mi = X^T [-DYi; DYr]`` (the rows of ``dy``'s
+    spectrum swapped, the imaginary half negated). Fixed chunks of frequencies."""
+    f, c, n2 = xt.shape
+    n = n2 // 2
+    co = ds.shape[2]
+    ranges = _split(f)
+    per = max(e - s for s, e in ranges)
+    pool = session_pool(ctx)
+    threads = max(1, min(parallel.kernel_threads(), len(ranges)))
+    xb = [pool.take((per, c, n2), xt.dtype, ("fdw_x", i)) for i in range(threads)]
+    db = [pool.take((per, n2, co), ds.dtype, ("fdw_d", i)) for i in range(threads)]
+
+    def work(i: int, worker: int) -> None:
+        s, e = ranges[i]
+        xc, dsw = xb[worker][:e - s], db[worker][:e - s]
+        np.copyto(xc, xt[s:e])
+        np.negative(ds[s:e, n:], out=dsw[:, :n])
+        np.copyto(dsw[:, n:], ds[s:e, :n])
+        gemm.matmul(xc, ds[s:e], out=mr[s:e])
+        gemm.matmul(xc, dsw, out=mi[s:e])
+
+    parallel.run(work, len(ranges), threads)
+
+
 def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
                      sizes: tuple[int, int, int, int]) -> np.ndarray:
     """The filter gradient of a stride-1 ``conv2d``: ``[KH, KW, C, CO]``. Per frequency
@@ -373,14 +401,16 @@ def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
     mi = pool.take((p.freqs, c, co), x.dtype, "fdw_i")
     tmp = pool.take((p.freqs, c, co), x.dtype, "fdw_t")
     xt = xs.transpose(0, 2, 1)
+    if gemm.uses_runtime(x.dtype):
+        _filter_products_contiguous(ctx, xt, ds, mr, mi)
+    else:
+        def work(s: int, e: int) -> None:
+            np.matmul(xt[s:e], ds[s:e], out=mr[s:e])
+            np.matmul(xt[s:e, :, n:], ds[s:e, :n], out=mi[s:e])
+            np.matmul(xt[s:e, :, :n], ds[s:e, n:], out=tmp[s:e])
+            np.subtract(mi[s:e], tmp[s:e], out=mi[s:e])
 
-    def work(s: int, e: int) -> None:
-        np.matmul(xt[s:e], ds[s:e], out=mr[s:e])
-        np.matmul(xt[s:e, :, n:], ds[s:e, :n], out=mi[s:e])
-        np.matmul(xt[s:e, :, :n], ds[s:e, n:], out=tmp[s:e])
-        np.subtract(mi[s:e], tmp[s:e], out=mi[s:e])
-
-    _columns(work, p.freqs)
+        _columns(work, p.freqs)
     m = np.empty((p.freqs, c, co), _complex(x.dtype))
     m.real, m.imag = mr, mi
     return filter_from_spectrum(m, p, x.dtype)
