@@ -185,20 +185,22 @@ def test_threshold_boundaries(monkeypatch, runtime_calls):
     assert runtime_calls == [(32, 300), (8, 10)]
 
 
-CASES = [  # (a shape, b shape, ta, tb): each of product()'s block layouts
-    ((256, 200), (200, 300), False, False),   # row blocks
-    ((200, 256), (200, 300), True, False),    # row blocks of a transposed a
-    ((64, 300), (512, 300), False, True),     # column blocks of x @ w.T
-    ((64, 600), (600, 512), False, False),    # inner-dimension blocks, summed in order
-    ((600, 64), (600, 512), True, False),     # the same with a transposed a
-    ((64, 100), (100, 512), False, False),    # small inner dimension: column blocks
+CASES = [  # (a, b, ta, tb, blocks under ONNX Runtime): product()'s block layouts
+    ((256, 400), (400, 400), False, False, 2),   # row blocks
+    ((400, 256), (400, 400), True, False, 2),    # row blocks of a transposed a
+    ((256, 1024), (1024, 600), False, False, 4),  # 4 row blocks (>= 2^27 MACs)
+    ((64, 1024), (600, 1024), False, True, 2),   # column blocks of x @ w.T
+    ((64, 1024), (1024, 600), False, False, 2),  # inner-dimension blocks, summed
+    ((1024, 64), (1024, 600), True, False, 2),   # the same with a transposed a
+    ((100, 100), (100, 4000), False, False, 2),  # small inner dimension: column blocks
 ]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("sa,sb,ta,tb", CASES)
-def test_blocked_product_is_bitwise_independent_of_kernel_threads(backend, sa, sb, ta, tb):
-    _use(backend)
+@pytest.mark.parametrize("sa,sb,ta,tb,blocks", CASES)
+def test_blocked_product_is_bitwise_independent_of_kernel_threads(backend, sa, sb, ta, tb,
+                                                                    blocks, runtime_calls):
+    _use(backend, runtime_calls)
     a = RNG.standard_normal(sa).astype(np.float32)
     b = RNG.standard_normal(sb).astype(np.float32)
     x, y = (a.T if ta else a), (b.T if tb else b)
@@ -213,6 +215,7 @@ def test_blocked_product_is_bitwise_independent_of_kernel_threads(backend, sa, s
     for r in results[1:]:
         np.testing.assert_array_equal(r, results[0])
     _close(results[0], x.astype(np.float64) @ y, x.shape[1])
+    assert len(runtime_calls) == (len(results) * blocks if backend == "onnxruntime" else 0)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
