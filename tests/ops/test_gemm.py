@@ -245,6 +245,11 @@ def test_env_var_is_validated_at_first_large_product(monkeypatch):
         gemm.matmul(big, big)
     with pytest.raises(gemm.GemmBackendError):
         gemm.backend()
+    with tk.Graph().as_default():
+        x = tk.placeholder(tk.float32, [256, 256])
+        with tk.Session() as sess, pytest.raises(tk.errors.InvalidArgumentError,
+                                                 match="TRAINKIT_GEMM must be one of"):
+            sess.run(tk.matmul(x, x), {x: big})
     monkeypatch.setenv(gemm.ENV, " NumPy ")
     gemm.set_backend(None)
     assert gemm.backend() == "numpy"

@@ -195,6 +195,8 @@ def _matmul(ctx: registry.KernelContext, a: Any, b: Any) -> Any:
         if type(x) is np.ndarray and type(y) is np.ndarray and x.ndim == 2 and y.ndim == 2:
             return product(x, y)
         return gemm.matmul(x, y)
+    except gemm.GemmBackendError:
+        raise
     except ValueError:
         raise _size_error(a, b, ta, tb) from None
 
@@ -205,6 +207,8 @@ def _batch_matmul(ctx: registry.KernelContext, a: Any, b: Any) -> Any:
     ta, tb = attrs["adj_x"], attrs["adj_y"]
     try:
         return gemm.matmul(a, b, ta, tb)
+    except gemm.GemmBackendError:
+        raise
     except ValueError:
         raise _size_error(a, b, ta, tb) from None
 
