@@ -260,6 +260,7 @@ def test_env_var_is_validated_at_first_large_product(monkeypatch):
 
 @pytest.mark.parametrize("asked", ["auto", "onnxruntime"])
 def test_unimportable_runtime_falls_back_to_numpy(monkeypatch, caplog, asked):
+    monkeypatch.setattr(gemm, "_numpy_blas_is_narrow", lambda: True)
     monkeypatch.setitem(sys.modules, "onnxruntime", None)   # import raises ImportError
     monkeypatch.setenv(gemm.ENV, asked)
     gemm.set_backend(None)
@@ -279,6 +280,7 @@ def test_failing_session_falls_back_to_numpy_with_one_warning(monkeypatch, caplo
     def broken(*args):
         raise RuntimeError("no session for you")
 
+    monkeypatch.setattr(gemm, "_numpy_blas_is_narrow", lambda: True)
     monkeypatch.setattr(gemm, "_sessions", {})
     monkeypatch.setattr(gemm, "_build", broken)
     gemm.set_backend("auto")
@@ -291,11 +293,27 @@ def test_failing_session_falls_back_to_numpy_with_one_warning(monkeypatch, caplo
 
 
 @needs_ort
-def test_auto_picks_the_runtime_when_it_works():
+@pytest.mark.parametrize("narrow", [True, False])
+def test_auto_picks_the_runtime_only_where_numpys_blas_is_narrow(monkeypatch, narrow):
+    monkeypatch.setattr(gemm, "_numpy_blas_is_narrow", lambda: narrow)
     gemm.set_backend("auto")
-    assert gemm.backend() == "onnxruntime"
-    assert gemm.uses_runtime(np.dtype(np.float32))
+    assert gemm.backend() == ("onnxruntime" if narrow else "numpy")
+    assert gemm.uses_runtime(np.dtype(np.float32)) == narrow
     assert not gemm.uses_runtime(np.dtype(np.int32))
+    gemm.set_backend("onnxruntime")          # asked for: used whatever the BLAS
+    assert gemm.backend() == "onnxruntime"
+
+
+def test_narrow_blas_detects_openblas_kernels_below_the_cpu():
+    def libs(*archs, api="openblas"):
+        return [{"internal_api": api, "architecture": a} for a in archs]
+    avx512 = {"avx2", "fma", "avx512f", "avx512bw"}
+    assert gemm.narrow_blas(libs("Haswell"), avx512)          # OPENBLAS_CORETYPE=Haswell
+    assert gemm.narrow_blas(libs("Zen"), avx512)
+    assert not gemm.narrow_blas(libs("SkylakeX"), avx512)     # the CPU's own kernels
+    assert not gemm.narrow_blas(libs("Haswell"), {"avx2", "fma"})   # no AVX-512 CPU
+    assert not gemm.narrow_blas(libs("Haswell", api="mkl"), avx512)
+    assert not gemm.narrow_blas([], avx512)
 
 
 def test_onnx_model_wire_format():

@@ -17,10 +17,14 @@ below ~0.5M multiply-adds the ~8 us per-call overhead loses). On a machine witho
 pin the two are close.
 
 Backend (``TRAINKIT_GEMM``, read at the first large product, or :func:`set_backend`):
-``auto`` (default): ONNX Runtime if it imports and a self-test product is right, else
-NumPy; ``onnxruntime``: the same, with a warning when it is unavailable; ``numpy``:
-NumPy only. Any other value raises :class:`GemmBackendError`. A failure of ONNX Runtime
-at any point logs one warning and switches the process to NumPy.
+``auto`` (default): ONNX Runtime when NumPy's BLAS runs narrower kernels than the CPU
+has (:func:`narrow_blas`: OpenBLAS without AVX-512 kernels on an AVX-512 CPU, as
+pinned here) and ONNX Runtime imports and a self-test product is right, else NumPy
+(unpinned, OpenBLAS matched MLAS on single products and the ONNX Runtime path cost
+8-18 % more CPU per CNN step); ``onnxruntime``: ONNX Runtime whenever it works, with a
+warning when it does not; ``numpy``: NumPy only. Any other value raises
+:class:`GemmBackendError`. A failure of ONNX Runtime at any point logs one warning and
+switches the process to NumPy.
 
 Determinism: a product's value depends only on its operands' shapes, dtypes and
 layout, never on the thread that computes it (one intra-op thread, no shared state
@@ -104,9 +108,47 @@ def uses_runtime(dtype: np.dtype) -> bool:
     return dtype in MIN_MACS and backend() == "onnxruntime"
 
 
+#: OpenBLAS kernel sets (``threadpoolctl``'s ``architecture``) that use AVX-512
+AVX512_KERNELS = frozenset({"skylakex", "cooperlake", "sapphirerapids"})
+
+
+def narrow_blas(blas_libs: list[dict], cpu_flags: set[str]) -> bool:
+    """Whether NumPy's BLAS runs narrower kernels than the CPU has: OpenBLAS with a
+    kernel set without AVX-512 (e.g. ``OPENBLAS_CORETYPE=Haswell``) on a CPU with
+    ``avx512f``. ``blas_libs`` as ``threadpoolctl.threadpool_info()`` lists them."""
+    archs = [str(lib.get("architecture") or "").lower() for lib in blas_libs
+             if lib.get("internal_api") == "openblas"]
+    return ("avx512f" in cpu_flags and bool(archs)
+            and not any(a in AVX512_KERNELS for a in archs))
+
+
+def _cpu_flags() -> set[str]:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def _numpy_blas_is_narrow() -> bool:
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return False
+    return narrow_blas([lib for lib in threadpool_info() if lib.get("user_api") == "blas"],
+                       _cpu_flags())
+
+
 def _choose() -> str:
     choice = _state["forced"] or _checked(os.environ.get(ENV, "auto"), ENV)
     if choice == "numpy":
+        return "numpy"
+    if choice == "auto" and not _numpy_blas_is_narrow():
+        _LOG.debug("trainkit: matrix products use NumPy (%s=auto: its BLAS runs the "
+                   "CPU's widest kernels)", ENV)
         return "numpy"
     problem = _self_test()
     if problem is None:
@@ -268,4 +310,5 @@ def matmul(a: np.ndarray, b: np.ndarray, transpose_a: bool = False,
 
 
 __all__ = ["matmul", "backend", "uses_runtime", "set_backend", "GemmBackendError", "MIN_MACS",
-           "MIN_ROWS", "ENV"]
+           "MIN_ROWS", "ENV",
+           "narrow_blas"]
