@@ -118,6 +118,21 @@ def test_out_contiguous_strided_and_overlapping(backend, runtime_calls):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_read_only_operands_and_a_read_only_out(backend, runtime_calls):
+    _use(backend, runtime_calls)
+    a = RNG.standard_normal((200, 300)).astype(np.float32)
+    b = RNG.standard_normal((300, 400)).astype(np.float32)
+    a.flags.writeable = b.flags.writeable = False    # e.g. the cached DFT matrices
+    _close(gemm.matmul(a, b), a.astype(np.float64) @ b, 300)
+    out = np.zeros((200, 400), np.float32)
+    out.flags.writeable = False
+    with pytest.raises(ValueError):
+        gemm.matmul(a, b, out=out)
+    assert not out.any()
+    assert len(runtime_calls) == (1 if backend == "onnxruntime" else 0)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("shape_a,shape_b", [((0, 300), (300, 5000)), ((300, 0), (0, 5000)),
                                              ((5000, 300), (300, 0))])
 def test_empty_dimensions(backend, shape_a, shape_b):

@@ -260,7 +260,8 @@ def _fast(x: np.ndarray, y: np.ndarray, out: np.ndarray | None) -> np.ndarray | 
         except ValueError:
             return None
         xa, ta, yb, tb, op = x, False, y, False, "MatMul"
-    if out is not None and (out.shape != shape or out.dtype != x.dtype):
+    if out is not None and (out.shape != shape or out.dtype != x.dtype
+                            or not out.flags.writeable):
         return None  # NumPy raises (or casts) as np.matmul would
     if backend() != "onnxruntime":
         return None
