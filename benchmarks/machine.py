@@ -149,6 +149,14 @@ def blas() -> str | None:
     return None
 
 
+def gemm() -> str:
+    """trainkit's matrix-product backend as asked (``TRAINKIT_GEMM``, default ``auto``) and
+    the ONNX Runtime it would use (``trainkit/ops/gemm.py``)."""
+    ort = _version(sys.executable, "onnxruntime")
+    asked = os.environ.get("TRAINKIT_GEMM", "auto")
+    return f"TRAINKIT_GEMM={asked}, onnxruntime {ort or 'not installed'}"
+
+
 def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:
     """Machine, interpreters and library versions as a flat JSON-able dict."""
     try:
@@ -161,7 +169,7 @@ def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:
         "cpu": _proc_field("/proc/cpuinfo", "model name") or platform.processor(),
         "mem_total": _proc_field("/proc/meminfo", "MemTotal"),
         "os": platform.platform(), "python": platform.python_version(),
-        "numpy": _version(sys.executable, "numpy"), "blas": blas(),
+        "numpy": _version(sys.executable, "numpy"), "blas": blas(), "gemm": gemm(),
         "tensorflow": _version(pythons.get("tf1"), "tensorflow-cpu", "tensorflow"),
         "torch": _version(pythons.get("torch"), "torch"),
         "loadavg": loadavg(), "trainkit_commit": _git_commit(), "threads": threads,
@@ -171,8 +179,8 @@ def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:
 
 def markdown(desc: dict[str, Any]) -> str:
     """The machine description as a Markdown bullet list."""
-    keys = ("date", "cpu", "nproc", "mem_total", "os", "python", "numpy", "blas", "tensorflow",
-            "torch", "loadavg", "trainkit_commit", "threads", "reps", "quick")
+    keys = ("date", "cpu", "nproc", "mem_total", "os", "python", "numpy", "blas", "gemm",
+            "tensorflow", "torch", "loadavg", "trainkit_commit", "threads", "reps", "quick")
     return "\n".join(f"- {k}: {desc.get(k)}" for k in keys if k in desc)
 
 

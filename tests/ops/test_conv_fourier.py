@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import trainkit as tk
-from trainkit.ops import conv_fourier, conv_ops, derived_cache, parallel
+from trainkit.ops import conv_fourier, conv_ops, derived_cache, gemm, parallel
 
 RNG = np.random.default_rng(23)
 
@@ -200,3 +200,34 @@ def test_cached_filter_spectrum_is_recomputed_after_an_update_of_the_filter():
     for w, yv, gv in ((w0, y0, g0), (w1, y1, g1)):
         assert _rel(yv, conv_ref(x, w, "SAME")) < 2e-6
         assert _rel(gv, conv_grads_ref(x, w, dy, "SAME")[0]) < 2e-6
+
+
+@pytest.mark.parametrize("backend", ["numpy", "onnxruntime"])
+def test_fourier_conv_on_both_gemm_backends_matches_oracles_for_any_thread_count(
+        backend, monkeypatch):
+    """Deep-MNIST's conv2 shape at batch 16: large enough that the per-frequency products
+    and the filter gradient's contiguous stacks go to ONNX Runtime (counted)."""
+    if backend == "onnxruntime":
+        pytest.importorskip("onnxruntime")
+    gemm.set_backend(backend)
+    calls = []
+    real = gemm._run
+    monkeypatch.setattr(gemm, "_run", lambda *a: (calls.append(1), real(*a)))
+    x = RNG.normal(size=(16, 14, 14, 32)).astype(np.float32)
+    w = RNG.normal(size=(5, 5, 32, 64)).astype(np.float32)
+    dy = RNG.normal(size=(16, 14, 14, 64)).astype(np.float32)
+    try:
+        runs = []
+        for threads in (1, 3):
+            parallel.set_kernel_threads(threads)
+            runs.append(_run(x, w, dy, "SAME"))
+    finally:
+        parallel.set_kernel_threads(None)
+        gemm.set_backend(None)
+    for a, b in zip(*runs):
+        np.testing.assert_array_equal(a, b)
+    ref_x, ref_w = conv_grads_ref(x, w, dy, "SAME")
+    y, gx, gw = runs[0]
+    assert _rel(y, conv_ref(x, w, "SAME")) < 2e-6
+    assert _rel(gx, ref_x) < 2e-6 and _rel(gw, ref_w) < 2e-6
+    assert (len(calls) > 0) == (backend == "onnxruntime")

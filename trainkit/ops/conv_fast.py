@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.ops import conv_fourier, parallel
+from trainkit.ops import conv_fourier, gemm, parallel
 from trainkit.ops.buffer_pool import output, session_pool
 
 
@@ -129,14 +129,14 @@ def conv_forward(ctx: Any, x: np.ndarray, w: np.ndarray, g: Any) -> np.ndarray:
         return conv_fourier.conv_forward(ctx, x, w, g, out.reshape(n, g.oh, g.ow, co))
     w2 = w.reshape(-1, co)
     if _pointwise(g):
-        np.matmul(np.ascontiguousarray(x).reshape(-1, c), w2, out=out)
+        gemm.matmul(np.ascontiguousarray(x).reshape(-1, c), w2, out=out)
         return out.reshape(n, g.oh, g.ow, co)
     win = windows(padded(ctx, x, g, 0), g)
     ch = _Chunks(ctx, n, g, c, x.dtype, "cols", transposed=True)
 
     def work(i: int, worker: int) -> None:
         s, e = ch.span(i)
-        np.matmul(ch.cols(worker, win, s, e), w2, out=out[s * ch.rows:e * ch.rows])
+        gemm.matmul(ch.cols(worker, win, s, e), w2, out=out[s * ch.rows:e * ch.rows])
 
     parallel.run(work, ch.count, ch.threads)
     return out.reshape(n, g.oh, g.ow, co)
@@ -152,7 +152,8 @@ def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
         return conv_fourier.conv_filter_grad(ctx, x, dy, g, sizes)
     dy2 = np.ascontiguousarray(dy).reshape(-1, co)
     if _pointwise(g):
-        return (np.ascontiguousarray(x).reshape(-1, c).T @ dy2).reshape(sizes)
+        return gemm.matmul(np.ascontiguousarray(x).reshape(-1, c), dy2,
+                           transpose_a=True).reshape(sizes)
     win = windows(padded(ctx, x, g, 0), g)
     ch = _Chunks(ctx, n, g, c, x.dtype, "cols", transposed=True)
     groups = min(GRAD_GROUPS, ch.count)
@@ -167,7 +168,7 @@ def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
             cols = ch.cols(worker, win, s, e)
             first = i == bounds[j]
             part = acc[j] if first else tmp[worker]
-            np.matmul(cols.T, dy2[s * ch.rows:e * ch.rows], out=part)
+            gemm.matmul(cols, dy2[s * ch.rows:e * ch.rows], transpose_a=True, out=part)
             if not first:
                 np.add(acc[j], part, out=acc[j])
 
@@ -214,7 +215,7 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     if out is None:
         out = np.empty(shape, dtype)
     if _pointwise(g):
-        np.matmul(dy2, wt, out=out.reshape(-1, c))
+        gemm.matmul(dy2, wt, out=out.reshape(-1, c))
         return out
     pt, pb, pl, pr = _pads(g)
     padded_grad = bool(pt or pb or pl or pr)
@@ -227,8 +228,8 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     def work(i: int, worker: int) -> None:
         s, e = ch.span(i)
         dcols = ch.scratch[worker][:e - s]
-        np.matmul(dy2[s * ch.rows:e * ch.rows], wt,
-                  out=dcols.reshape((e - s) * ch.rows, ch.k))
+        gemm.matmul(dy2[s * ch.rows:e * ch.rows], wt,
+                    out=dcols.reshape((e - s) * ch.rows, ch.k))
         part = dxp[s:e]
         part.fill(0)
         for a, b, sl in offs:

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.ops import parallel
+from trainkit.ops import gemm, parallel
 from trainkit.ops.buffer_pool import session_pool
 from trainkit.ops.derived_cache import session_cache
 
@@ -221,7 +221,7 @@ def spectrum(ctx: Any, a: np.ndarray, p: Plan, tag: str) -> np.ndarray:
         at = _view(at_b[worker], (wa, ha, e - s, c))
         np.copyto(at, a[s:e].transpose(2, 1, 0, 3))
         r = _view(r_b[worker], (2 * q, ha, e - s, c))
-        np.matmul(dw, at.reshape(wa, ha * mc), out=r.reshape(2 * q, ha * mc))
+        gemm.matmul(dw, at.reshape(wa, ha * mc), out=r.reshape(2 * q, ha * mc))
         np.matmul(dh, r.reshape(q, 2 * ha, mc), out=out[:, :, s * c:e * c])
 
     parallel.run(work, len(chunks), len(at_b))
@@ -250,7 +250,7 @@ def spatial(ctx: Any, s: np.ndarray, p: Plan, hb: int, wb: int, dtype: np.dtype,
         g = _view(g_b[worker], (q, 2 * hb, e0 - s0, c))
         np.matmul(ih, s3[:, :, s0 * c:e0 * c], out=g.reshape(q, 2 * hb, mc))
         y = _view(y_b[worker], (wb, hb, e0 - s0, c))
-        np.matmul(iw, g.reshape(2 * q, hb * mc), out=y.reshape(wb, hb * mc))
+        gemm.matmul(iw, g.reshape(2 * q, hb * mc), out=y.reshape(wb, hb * mc))
         np.copyto(out[s0:e0], y.transpose(2, 1, 0, 3))
 
     parallel.run(work, len(chunks), len(g_b))
@@ -284,7 +284,8 @@ def _stacked(wf: np.ndarray, transpose: bool, dtype: np.dtype) -> np.ndarray:
     """``[F, C, 2CO]`` real ``[Re W | Im W]`` (or of ``W^T``: ``[F, CO, 2C]``)."""
     if transpose:
         wf = wf.transpose(0, 2, 1)
-    return np.concatenate([wf.real, wf.imag], axis=2).astype(dtype)
+    # C order: the per-frequency products read it as contiguous matrices (ops.gemm)
+    return np.ascontiguousarray(np.concatenate([wf.real, wf.imag], axis=2), dtype)
 
 
 def _products(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool
@@ -306,7 +307,7 @@ def _products(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: 
     def work(i: int, worker: int) -> None:
         s, e = ranges[i]
         z = scratch[worker][:e - s]
-        np.matmul(a[s:e], b[s:e], out=z)
+        gemm.matmul(a[s:e], b[s:e], out=z)
         o = out[s:e]
         rr, ri, ir, ii = z[:, :n, :j], z[:, :n, j:], z[:, n:, :j], z[:, n:, j:]
         if adjoint:   # (ar + i ai)(br - i bi) = (ar br + ai bi) + i (ai br - ar bi)
@@ -357,6 +358,34 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     return spatial(ctx, xs, p, h, wd, dy.dtype, out, "fdo")
 
 
+def _filter_products_contiguous(ctx: Any, xt: np.ndarray, ds: np.ndarray, mr: np.ndarray,
+                                mi: np.ndarray) -> None:
+    """``mr = Xr^T DYr + Xi^T DYi`` and ``mi = Xi^T DYr - Xr^T DYi`` per frequency as two
+    products of contiguous stacks (``ops.gemm`` hands only those to ONNX Runtime):
+    ``X^T`` copied to C order, and ``mi = X^T [-DYi; DYr]`` (the rows of ``dy``'s
+    spectrum swapped, the imaginary half negated). Fixed chunks of frequencies."""
+    f, c, n2 = xt.shape
+    n = n2 // 2
+    co = ds.shape[2]
+    ranges = _split(f)
+    per = max(e - s for s, e in ranges)
+    pool = session_pool(ctx)
+    threads = max(1, min(parallel.kernel_threads(), len(ranges)))
+    xb = [pool.take((per, c, n2), xt.dtype, ("fdw_x", i)) for i in range(threads)]
+    db = [pool.take((per, n2, co), ds.dtype, ("fdw_d", i)) for i in range(threads)]
+
+    def work(i: int, worker: int) -> None:
+        s, e = ranges[i]
+        xc, dsw = xb[worker][:e - s], db[worker][:e - s]
+        np.copyto(xc, xt[s:e])
+        np.negative(ds[s:e, n:], out=dsw[:, :n])
+        np.copyto(dsw[:, n:], ds[s:e, :n])
+        gemm.matmul(xc, ds[s:e], out=mr[s:e])
+        gemm.matmul(xc, dsw, out=mi[s:e])
+
+    parallel.run(work, len(ranges), threads)
+
+
 def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
                      sizes: tuple[int, int, int, int]) -> np.ndarray:
     """The filter gradient of a stride-1 ``conv2d``: ``[KH, KW, C, CO]``. Per frequency
@@ -372,14 +401,16 @@ def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
     mi = pool.take((p.freqs, c, co), x.dtype, "fdw_i")
     tmp = pool.take((p.freqs, c, co), x.dtype, "fdw_t")
     xt = xs.transpose(0, 2, 1)
+    if gemm.uses_runtime(x.dtype):
+        _filter_products_contiguous(ctx, xt, ds, mr, mi)
+    else:
+        def work(s: int, e: int) -> None:
+            np.matmul(xt[s:e], ds[s:e], out=mr[s:e])
+            np.matmul(xt[s:e, :, n:], ds[s:e, :n], out=mi[s:e])
+            np.matmul(xt[s:e, :, :n], ds[s:e, n:], out=tmp[s:e])
+            np.subtract(mi[s:e], tmp[s:e], out=mi[s:e])
 
-    def work(s: int, e: int) -> None:
-        np.matmul(xt[s:e], ds[s:e], out=mr[s:e])
-        np.matmul(xt[s:e, :, n:], ds[s:e, :n], out=mi[s:e])
-        np.matmul(xt[s:e, :, :n], ds[s:e, n:], out=tmp[s:e])
-        np.subtract(mi[s:e], tmp[s:e], out=mi[s:e])
-
-    _columns(work, p.freqs)
+        _columns(work, p.freqs)
     m = np.empty((p.freqs, c, co), _complex(x.dtype))
     m.real, m.imag = mr, mi
     return filter_from_spectrum(m, p, x.dtype)

@@ -19,7 +19,9 @@ import numpy as np
 
 from tests.compat.programs.common import read_data_sets, same_start
 
-COMPARE = {"train_loss": 1e-4, "heldout_accuracy": 1e-6, "heldout_runs": 0.0,
+# heldout_accuracy: one of the 397 held-out digits (0.0025) may flip its argmax with
+# another float summation order (ONNX Runtime's GEMMs, ops/gemm.py, vs NumPy's).
+COMPARE = {"train_loss": 1e-4, "heldout_accuracy": 3e-3, "heldout_runs": 0.0,
            "shapes": 0.0}
 
 
