@@ -120,4 +120,7 @@ def test_ptb_style_language_model_trains():
             c, _ = sess.run([cost, train_op], {x: xb, y: yb})
             costs.append(c / steps)
     assert np.mean(costs[:10]) > 2.0                      # ~ln(12) = 2.48 at the start
-    assert np.mean(costs[-10:]) < 0.5                     # ~0.1 after 300 steps
+    # Learning starts near step 150 (lr 2.0, dropout): the last 50 steps' mean was 0.35
+    # with this machine's OpenBLAS kernels and 0.81 with AVX-512 ones (the run is chaotic
+    # at lr 2.0), against 2.6 for a model that does not learn.
+    assert np.mean(costs[-50:]) < 1.2
