@@ -58,3 +58,36 @@ def test_horovods_own_tensorflow_mnist_on_two_ranks(tmp_path):
     assert list(alone) == [0] and alone[0][0] == 200, alone
     assert alone[0][2] > 0.8, alone
     assert alone[0][1] != got[0][1]
+
+
+_EVAL = re.compile(r"\{'accuracy': (?:np\.float32\()?([\d.]+)\)?, 'loss': (?:np\.float32\()?"
+                   r"([\d.]+)\)?, 'global_step': (?:np\.int64\()?(\d+)\)?\}")
+
+
+@needs_mpi
+def test_horovods_own_estimator_example_on_two_ranks(tmp_path):
+    """Horovod's ``examples/tensorflow_mnist_estimator.py`` (imports, download and step
+    count changed): an ``Estimator`` with ``model_dir`` on rank 0 and ``None`` elsewhere,
+    ``hvd.DistributedOptimizer(MomentumOptimizer)``, the broadcast hook, then ``evaluate``
+    and ``print`` on every rank.
+
+    The reference (TF has no Horovod here): with Horovod every rank ends with the same
+    variables, so every rank's evaluation (no dropout: deterministic) must print the same
+    numbers at step 200 // 2; rank 1 once evaluated its empty temporary ``model_dir``
+    (step 0, chance accuracy). The same program on 1 rank reaches step 200 and learns
+    alike (not equal: the batches are shuffled per rank and dropout is random)."""
+    two, one = tmp_path / "two", tmp_path / "one"
+    two.mkdir()
+    one.mkdir()
+    proc, _ = run_job("horovod_tensorflow_mnist_estimator.py", cwd=two)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    ranks = _EVAL.findall(proc.stdout)
+    assert len(ranks) == 2 and ranks[0] == ranks[1], ranks
+    assert int(ranks[0][2]) == 100 and float(ranks[0][0]) > 0.5, ranks  # chance is 0.1
+    assert (two / "mnist_convnet_model" / "model.ckpt-100.index").exists()
+    assert sorted(p.name for p in two.iterdir()) == ["mnist_convnet_model"]
+
+    proc, _ = run_job("horovod_tensorflow_mnist_estimator.py", n=1, cwd=one)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    alone = _EVAL.findall(proc.stdout)
+    assert len(alone) == 1 and int(alone[0][2]) == 200 and float(alone[0][0]) > 0.5, alone
