@@ -1,10 +1,10 @@
 """Records TF1's numbers for the compat programs: run under TensorFlow, not trainkit.
 
     TF_USE_LEGACY_KERAS=1 python -m tests.compat.programs.reference [name ...]
+    # the estimator_* programs, under tensorflow-cpu 2.15.1:
     TF_USE_LEGACY_KERAS=0 /work/venvs/tf215/bin/python -m tests.compat.programs.reference \
         estimator_custom estimator_custom_iris estimator_premade_iris \
         estimator_linear_regressor estimator_wide_deep estimator_dnn_mnist
-        # (tensorflow-cpu 2.15.1)
 
 Runs each program's ``main(tf.compat.v1)`` (``disable_v2_behavior()``: TF1 semantics; a
 fresh graph per program) and merges the results into ``tf_reference.json`` beside this
