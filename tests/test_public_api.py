@@ -125,6 +125,7 @@ API = {
         'train_and_evaluate', 'inputs.numpy_input_fn', 'inputs.pandas_input_fn',
         'SessionRunHook', 'CheckpointSaverListener', 'DNNClassifier', 'DNNRegressor',
         'LinearClassifier', 'LinearRegressor', 'WarmStartSettings', 'add_metrics',
+        'DNNLinearCombinedClassifier', 'DNNLinearCombinedRegressor',
     ),
 }
 

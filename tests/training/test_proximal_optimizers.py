@@ -84,3 +84,69 @@ def test_argument_errors():
         tk.train.ProximalGradientDescentOptimizer(0.1, l2_regularization_strength=-1)
     with pytest.raises(TypeError, match="learning_rate"):
         tk.train.ProximalGradientDescentOptimizer("fast")
+
+
+def _two_sparse_steps(make):
+    """Two steps on rows 1 and 3 of a 4x2 variable, looked up by ``gather([1, 3, 1])``
+    (row 1 twice: its gradients are summed)."""
+    w = tk.Variable(np.array([[0.5, -0.1], [0.3, 0.2], [-0.2, 0.4], [0.1, -0.3]],
+                             np.float32))
+    x = tk.gather(w, [1, 3, 1])
+    loss = tk.reduce_sum(x * x * tk.constant([[1.0], [2.0], [-0.5]]) + x)
+    opt = make()
+    step = opt.minimize(loss, var_list=[w])
+    assert isinstance(tk.gradients(loss, [w])[0], tk.IndexedSlices)
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        for _ in range(2):
+            sess.run(step)
+        slots = [sess.run(opt.get_slot(w, n)) for n in opt.get_slot_names()]
+        return sess.run(w), slots
+
+
+def _numpy_sparse(update, steps=2):
+    """The same two steps in NumPy: row gradients summed over the lookups, the update
+    applied to rows 1 and 3 only."""
+    w = np.array([[0.5, -0.1], [0.3, 0.2], [-0.2, 0.4], [0.1, -0.3]])
+    state = {}
+    for _ in range(steps):
+        g = {1: 2 * w[1] * 1.0 + 1 + 2 * w[1] * -0.5 + 1, 3: 2 * w[3] * 2.0 + 1}
+        for i, gi in g.items():
+            w[i] = update(w[i], gi, state.setdefault(i, {}))
+    return w
+
+
+def test_sparse_ftrl_changes_only_the_looked_up_rows():
+    lr, l1, l2 = 0.2, 0.05, 0.1
+
+    def ftrl(w, g, s):
+        a, lin = s.get("a", 0.1), s.get("lin", 0.0)
+        a_new = a + g * g
+        lin = lin + g - (np.sqrt(a_new) - np.sqrt(a)) / lr * w
+        s["a"], s["lin"] = a_new, lin
+        quad = np.sqrt(a_new) / lr + 2 * l2
+        return np.where(np.abs(lin) > l1, (np.sign(lin) * l1 - lin) / quad, 0.0)
+
+    got, (accum, linear) = _two_sparse_steps(lambda: tk.train.FtrlOptimizer(
+        lr, l1_regularization_strength=l1, l2_regularization_strength=l2))
+    np.testing.assert_allclose(got, _numpy_sparse(ftrl), rtol=1e-6)
+    # TF 2.15.1 (tf.compat.v1, SparseApplyFtrlV2), the same program:
+    np.testing.assert_allclose(got.ravel(), [
+        0.5, -0.1, -0.06879662722349167, -0.15274856984615326, -0.2, 0.4,
+        -0.1792665719985962, -0.13669303059577942], rtol=1e-6)
+    assert np.all(accum[[0, 2]] == np.float32(0.1)) and np.all(linear[[0, 2]] == 0)
+
+
+def test_sparse_proximal_gradient_descent_changes_only_the_looked_up_rows():
+    lr, l1, l2 = 0.2, 0.05, 0.1
+
+    def prox(w, g, s):
+        p = w - lr * g
+        return np.sign(p) * np.maximum(np.abs(p) - lr * l1, 0) / (1 + lr * l2)
+
+    got, _ = _two_sparse_steps(lambda: tk.train.ProximalGradientDescentOptimizer(
+        lr, l1_regularization_strength=l1, l2_regularization_strength=l2))
+    np.testing.assert_allclose(got, _numpy_sparse(prox), rtol=1e-6)
+    np.testing.assert_allclose(got.ravel(), [  # TF 2.15.1, the same program
+        0.5, -0.1, -0.49769318103790283, -0.5592079758644104, -0.2, 0.4,
+        -0.21895426511764526, -0.23433294892311096], rtol=1e-6)

@@ -1,6 +1,6 @@
 """``trainkit.estimator``: ``tf.estimator`` / ``tf.compat.v1.estimator`` — Estimator,
 EstimatorSpec, RunConfig, ModeKeys, train_and_evaluate, numpy/pandas input functions and
-the premade linear and DNN estimators.
+the premade linear, DNN and combined (wide-and-deep) estimators.
 
 Example:
     >>> import trainkit as tf
@@ -13,6 +13,8 @@ from __future__ import annotations
 from trainkit.estimator import inputs
 from trainkit.estimator.canned import (
     DNNClassifier,
+    DNNLinearCombinedClassifier,
+    DNNLinearCombinedRegressor,
     DNNRegressor,
     LinearClassifier,
     LinearRegressor,
@@ -40,7 +42,8 @@ from trainkit.training.session_run_hook import (
 __all__ = [
     "Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "TrainSpec", "EvalSpec",
     "train_and_evaluate", "inputs", "DNNClassifier", "DNNRegressor", "LinearClassifier",
-    "LinearRegressor", "WarmStartSettings", "add_metrics", "SessionRunHook", "SessionRunArgs",
+    "LinearRegressor", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
+    "WarmStartSettings", "add_metrics", "SessionRunHook", "SessionRunArgs",
     "SessionRunContext",
     "SessionRunValues", "CheckpointSaverHook", "CheckpointSaverListener",
     "LoggingTensorHook", "NanLossDuringTrainingError", "NanTensorHook", "StepCounterHook",

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from trainkit import errors
+from trainkit.distributed import basics as dist
+from trainkit.distributed import objects as dist_objects
 from trainkit.estimator import calling
 from trainkit.estimator.evaluation import evaluate_model, predict_model
 from trainkit.estimator.mode_keys import ModeKeys
@@ -114,6 +116,8 @@ class Estimator:
         self._params = copy.deepcopy(params or {})
         self._warm_start_settings = as_warm_start_settings(warm_start_from)
         self._exhausted_checkpoint: str | None = None
+        # Where training checkpoints are read: model_dir, or rank 0's (see _agree_on_dir).
+        self._checkpoint_dir: str = self._model_dir
 
     # -- properties ----------------------------------------------------------------------
     @property
@@ -141,8 +145,22 @@ class Estimator:
         return copy.deepcopy(self._params)
 
     def latest_checkpoint(self) -> str | None:
-        """The newest checkpoint prefix in ``model_dir`` (None if there is none)."""
-        return checkpoint_management.latest_checkpoint(self._model_dir)
+        """The newest checkpoint prefix in ``model_dir`` (None if there is none); after
+        ``train`` on more than one rank, in rank 0's ``model_dir`` (trainkit: the only
+        one the ranks' training writes)."""
+        return checkpoint_management.latest_checkpoint(self._checkpoint_dir)
+
+    def _agree_on_dir(self) -> None:
+        """With ``trainkit.distributed`` on more than one rank, rank 0's ``model_dir`` is
+        where every rank's training restores and rank 0 alone saves (Horovod programs
+        give the other ranks ``model_dir=None``, a temporary directory), so every rank
+        reads its checkpoints there: ``evaluate``/``predict`` on any rank see the trained
+        model, as with Horovod, where each rank saved the same variables to its own
+        directory. Summaries of ``evaluate`` still go to the rank's own ``model_dir``."""
+        if dist.size_or_one() > 1:
+            self._checkpoint_dir = dist_objects.broadcast_object(
+                self._model_dir if dist.rank_or_zero() == 0 else None, 0,
+                name="Estimator.train")
 
     def _require_checkpoint(self) -> str:
         path = self.latest_checkpoint()
@@ -213,6 +231,7 @@ class Estimator:
             raise ValueError(f"Must specify max_steps > 0, given: {max_steps}")
         hooks = check_hooks(hooks)
         listeners = _check_listeners(saving_listeners)
+        self._agree_on_dir()
         if max_steps is not None and max_steps <= self._checkpoint_step():
             _LOG.info("Skipping training since max_steps has already saved.")
             return self

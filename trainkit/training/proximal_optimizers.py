@@ -12,6 +12,10 @@ FTRL-proximal (McMahan et al., 2013), TF's update with ``p = -learning_rate_powe
 Proximal gradient descent: ``prox = var - lr * g``, ``var = sign(prox) *
 max(|prox| - lr * l1, 0) / (1 + lr * l2)``.
 
+An ``IndexedSlices`` gradient (``gather`` / ``embedding_lookup``) updates only its rows,
+with repeated indices summed first (TF1's ``SparseApplyFtrlV2`` /
+``SparseApplyProximalGradientDescent``): untouched rows keep their values and slots.
+
 Example:
     >>> train_op = FtrlOptimizer(0.1, l1_regularization_strength=0.01).minimize(loss)
 """
@@ -26,41 +30,74 @@ import numpy as np
 from trainkit.framework import registry
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.training.optimizers import _check_hyper, _HyperOptimizer
+from trainkit.training.sparse_training_ops import _rows, apply_sparse_op
 from trainkit.training.training_ops import apply_op, variable_buffers
+
+
+def _ftrl(w: np.ndarray, a: np.ndarray, lin: np.ndarray, g: np.ndarray, lr: float,
+          l1: float, l2: float, l2_shrinkage: float, p: float) -> tuple:
+    """One FTRL step on arrays (all rows, or the touched ones): new (var, accum, linear)."""
+    g_shrunk = g + 2.0 * l2_shrinkage * w if l2_shrinkage else g
+    a_new = a + g * g
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if p == 0.5:
+            sigma = (np.sqrt(a_new) - np.sqrt(a)) / lr
+            quad = np.sqrt(a_new) / lr + 2.0 * l2
+        else:
+            sigma = (np.power(a_new, p) - np.power(a, p)) / lr
+            quad = np.power(a_new, p) / lr + 2.0 * l2
+        lin_new = lin + (g_shrunk - sigma * w)
+        w_new = np.where(np.abs(lin_new) > l1, (np.sign(lin_new) * l1 - lin_new) / quad, 0.0)
+    return w_new, a_new, lin_new
 
 
 @registry.register_kernel("ApplyFtrlV2", stateful=True)
 def _apply_ftrl(ctx: registry.KernelContext, var: Any, accum: Any, linear: Any, lr: Any,
                 l1: Any, l2: Any, l2_shrinkage: Any, lr_power: Any, grad: Any) -> None:
     w, a, lin = variable_buffers(ctx, grad, var, accum, linear)
-    lr_, l1_, l2_, p = float(lr), float(l1), float(l2), -float(lr_power)
     g = np.asarray(grad, dtype=w.dtype)
-    g_shrunk = g + 2.0 * float(l2_shrinkage) * w if float(l2_shrinkage) else g
-    a_new = a + g * g
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if p == 0.5:
-            sigma = (np.sqrt(a_new) - np.sqrt(a)) / lr_
-            quad = np.sqrt(a_new) / lr_ + 2.0 * l2_
-        else:
-            sigma = (np.power(a_new, p) - np.power(a, p)) / lr_
-            quad = np.power(a_new, p) / lr_ + 2.0 * l2_
-    lin += g_shrunk - sigma * w
-    np.copyto(w, np.where(np.abs(lin) > l1_, (np.sign(lin) * l1_ - lin) / quad, 0.0))
+    w_new, a_new, lin_new = _ftrl(w, a, lin, g, float(lr), float(l1), float(l2),
+                                  float(l2_shrinkage), -float(lr_power))
+    np.copyto(w, w_new)
     np.copyto(a, a_new)
+    np.copyto(lin, lin_new)
+
+
+@registry.register_kernel("SparseApplyFtrlV2", stateful=True)
+def _sparse_apply_ftrl(ctx: registry.KernelContext, var: Any, accum: Any, linear: Any,
+                       lr: Any, l1: Any, l2: Any, l2_shrinkage: Any, lr_power: Any,
+                       values: Any, indices: Any) -> None:
+    i, g = _rows(ctx, values, indices, var, accum, linear)
+    w_new, a_new, lin_new = _ftrl(var[i], accum[i], linear[i], g.astype(var.dtype),
+                                  float(lr), float(l1), float(l2), float(l2_shrinkage),
+                                  -float(lr_power))
+    var[i], accum[i], linear[i] = w_new, a_new, lin_new
+
+
+def _proximal(w: np.ndarray, g: np.ndarray, lr: float, l1: float, l2: float) -> np.ndarray:
+    prox = w - lr * g
+    if l1 > 0:
+        prox = np.sign(prox) * np.maximum(np.abs(prox) - lr * l1, 0.0)
+    return prox / (1.0 + lr * l2)
 
 
 @registry.register_kernel("ApplyProximalGradientDescent", stateful=True)
 def _apply_proximal_gd(ctx: registry.KernelContext, var: Any, lr: Any, l1: Any, l2: Any,
                        grad: Any) -> None:
     (w,) = variable_buffers(ctx, grad, var)
-    lr_, l1_, l2_ = float(lr), float(l1), float(l2)
-    prox = w - lr_ * np.asarray(grad, dtype=w.dtype)
-    if l1_ > 0:
-        prox = np.sign(prox) * np.maximum(np.abs(prox) - lr_ * l1_, 0.0)
-    np.copyto(w, prox / (1.0 + lr_ * l2_))
+    np.copyto(w, _proximal(w, np.asarray(grad, dtype=w.dtype), float(lr), float(l1),
+                           float(l2)))
 
 
-registry.not_differentiable("ApplyFtrlV2", "ApplyProximalGradientDescent")
+@registry.register_kernel("SparseApplyProximalGradientDescent", stateful=True)
+def _sparse_apply_proximal_gd(ctx: registry.KernelContext, var: Any, lr: Any, l1: Any,
+                              l2: Any, values: Any, indices: Any) -> None:
+    i, g = _rows(ctx, values, indices, var)
+    var[i] = _proximal(var[i], g.astype(var.dtype), float(lr), float(l1), float(l2))
+
+
+registry.not_differentiable("ApplyFtrlV2", "ApplyProximalGradientDescent", "SparseApplyFtrlV2",
+                            "SparseApplyProximalGradientDescent")
 
 
 def _non_negative(name: str, value: Any) -> None:
@@ -117,6 +154,19 @@ class FtrlOptimizer(_HyperOptimizer):
                         [lr, self._hyper("l1", var), l2, self._hyper("l2_shrinkage", var),
                          self._hyper("lr_power", var)], grad)
 
+    def _apply_sparse(self, grad: Any, var: Any) -> Operation:
+        """TF1's ``SparseApplyFtrlV2``: only the looked-up rows change (a dense zero
+        gradient would recompute every row from its ``linear`` slot)."""
+        lr = self._hyper("learning_rate", var)
+        l2 = self._hyper("l2", var)
+        if self._beta:
+            l2 = l2 + self._beta / (2.0 * lr)
+        return apply_sparse_op(
+            "SparseApplyFtrlV2", [var, self.get_slot(var, "accum"),
+                                  self.get_slot(var, "linear")],
+            [lr, self._hyper("l1", var), l2, self._hyper("l2_shrinkage", var),
+             self._hyper("lr_power", var)], grad)
+
 
 class ProximalGradientDescentOptimizer(_HyperOptimizer):
     """Gradient descent with an l1/l2 proximal step
@@ -139,6 +189,12 @@ class ProximalGradientDescentOptimizer(_HyperOptimizer):
         return apply_op("ApplyProximalGradientDescent", [var],
                         [self._hyper("learning_rate", var), self._hyper("l1", var),
                          self._hyper("l2", var)], grad)
+
+    def _apply_sparse(self, grad: Any, var: Any) -> Operation:
+        """TF1's ``SparseApplyProximalGradientDescent``: only the looked-up rows shrink."""
+        return apply_sparse_op("SparseApplyProximalGradientDescent", [var],
+                               [self._hyper("learning_rate", var), self._hyper("l1", var),
+                                self._hyper("l2", var)], grad)
 
 
 __all__ = ["FtrlOptimizer", "ProximalGradientDescentOptimizer"]

@@ -63,3 +63,23 @@ def same_start(sess: Any, tf: Any, seed: int = 0, biases: bool = False) -> None:
         else:
             continue
         v.load(value.astype(v.dtype.as_numpy_dtype), sess)
+
+
+IRIS_COLUMNS = ["SepalLength", "SepalWidth", "PetalLength", "PetalWidth"]
+
+
+def load_iris(seed: int = 0) -> tuple[tuple[dict, np.ndarray], tuple[dict, np.ndarray]]:
+    """``iris_data.load_data()``'s shapes without the download: 120 training and 30 test
+    rows of the four float columns (class-wise normal draws around the real species'
+    means), integer species 0-2; ``(train_x, train_y), (test_x, test_y)`` with the x as
+    dicts of column arrays (what ``dict(DataFrame)`` gives the tutorials' input_fns)."""
+    rng = np.random.RandomState(seed)
+    means = np.array([[5.0, 3.4, 1.5, 0.2], [5.9, 2.8, 4.3, 1.3], [6.6, 3.0, 5.6, 2.0]])
+    labels = rng.randint(0, 3, 150)
+    rows = (means[labels] + rng.normal(0, 0.6, (150, 4))).astype(np.float32)
+
+    def split(lo: int, hi: int) -> tuple[dict, np.ndarray]:
+        x = {k: rows[lo:hi, i].copy() for i, k in enumerate(IRIS_COLUMNS)}
+        return x, labels[lo:hi].astype(np.int64)
+
+    return split(0, 120), split(120, 150)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from trainkit.estimator.canned.dnn_linear_combined import (
+    DNNLinearCombinedClassifier,
+    DNNLinearCombinedRegressor,
+)
 from trainkit.estimator.canned.premade import (
     DNNClassifier,
     DNNRegressor,
@@ -9,4 +13,5 @@ from trainkit.estimator.canned.premade import (
     LinearRegressor,
 )
 
-__all__ = ["DNNClassifier", "DNNRegressor", "LinearClassifier", "LinearRegressor"]
+__all__ = ["DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
+           "DNNRegressor", "LinearClassifier", "LinearRegressor"]

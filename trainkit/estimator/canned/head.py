@@ -17,6 +17,9 @@ The training loss is the weighted **sum** over the batch (TF1's canned default
 Example:
     >>> head = ClassificationHead(n_classes=3)
     >>> spec = head.create_estimator_spec(features, mode, logits, labels, optimizer)
+
+``optimizer`` is an ``Optimizer`` (minimized with the global step) or a
+``train_op_fn(loss)`` returning the train op (which then steps the global step itself).
 """
 
 from __future__ import annotations
@@ -94,6 +97,8 @@ class _Head:
         self._weight_column = weight_column
 
     def _train_op(self, loss: Tensor, optimizer: Any) -> Any:
+        if not hasattr(optimizer, "minimize"):  # a ``train_op_fn(loss)``, as TF's heads take
+            return optimizer(loss)
         return optimizer.minimize(loss, global_step=training_util.get_global_step())
 
     def _finish(self, mode: str, predictions: dict, loss: Tensor | None, metrics: Any,
