@@ -168,7 +168,6 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
                 gates.done(block, len(ks))
                 block -= 1
 
-    x2 = np.ascontiguousarray(x).reshape(steps * rows, depth)
     dw = np.zeros(w.shape, dt)
     db = np.zeros(4 * n, dt)
     units = itertools.count()          # block ``blocks - 1 - j`` is unit ``j``
@@ -186,7 +185,8 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
                 return
             g = dicfo[tb[k]:tb[k + 1]].reshape(-1, 4 * n)
             part = np.empty_like(dw)
-            np.matmul(x2[tb[k] * rows:tb[k + 1] * rows].T, g, out=part[:depth])
+            # (a block of a transposed x is copied here, by the thread that needs it)
+            np.matmul(x[tb[k]:tb[k + 1]].reshape(-1, depth).T, g, out=part[:depth])
             hp = previous(h, h0, tb[k], tb[k + 1]).reshape(-1, n)
             np.matmul(hp.T, g, out=part[depth:])
             sums = _column_sum(g)
@@ -199,10 +199,11 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
     chunks = list(range(len(cuts) - 1))
     progress = [factors, gates, added]
     if parallel.kernel_threads() == 1:  # each step's elementwise work on all rows at once
-        run_stages([precompute, lambda: run(chunks), weights], progress)
+        run_stages([precompute, lambda: run(chunks), weights], progress,
+                   key="LSTMSequenceGrad")
     else:  # the thread that finishes its stage joins the weight products
         run_stages([precompute] + [lambda k=k: run([k]) for k in chunks]
-                   + [weights, weights], progress)
+                   + [weights, weights], progress, key="LSTMSequenceGrad")
     out = (dc, dh, dicfo, dw, db)
     if not peep:
         return out
