@@ -192,8 +192,8 @@ def _lstm_sequence(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: An
     dt = w.dtype
     clip = ctx.attrs["cell_clip"]
     wg = _gates_first_j(w, n)
-    # the recurrent product as h (w_h^T)^T: 5 % faster than h w_h at 32 x 128 x 512 in
-    # OpenBLAS, and bitwise the same (the same kernel, B read transposed)
+    # the recurrent product as h (w_h^T)^T: 40.8 against 43.1 us for h w_h at 32 x 128 x
+    # 512 in this machine's OpenBLAS, with the same bits there
     w_x, w_h = wg[:depth], np.ascontiguousarray(wg[depth:].T).T
     bg = _gates_first_j(b, n, ctx.attrs["forget_bias"])
     peep = tuple(np.multiply(p, dt.type(0.5)) for p in peep)
