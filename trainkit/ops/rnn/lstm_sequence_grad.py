@@ -3,7 +3,9 @@
 Three stages (``seq_stages.py``), block by block of time steps from the last:
 
 1. the factors that do not depend on the recurrence (``o (1 - o) tanh(cs)``, ...), for
-   all steps of a block at once (each step is then ~8 NumPy calls instead of ~24);
+   all steps of a block at once (each step is then ~8 NumPy calls instead of ~24), as
+   side work (``seq_stages.SideWork``): the recurrence makes a block's factors itself
+   when no thread has taken them, so it waits only for a thread that is running;
 2. the recurrence backwards, chunk of rows by chunk, writing the gate pre-activation
    gradients ``dicfo [T, B, 4N]``;
 3. the weight and bias gradients of every finished block, summed over the blocks from
@@ -35,6 +37,7 @@ from trainkit.ops.op_util import make_op
 from trainkit.ops.rnn.lstm_block import peephole_grads
 from trainkit.ops.rnn.seq_stages import (
     Progress,
+    SideWork,
     live_masks,
     previous,
     row_chunks,
@@ -98,33 +101,34 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
     dh_t = [np.empty((n, e - a), dt) for a, e in zip(cuts[:-1], cuts[1:])]
     gates = Progress(blocks, len(cuts) - 1)
 
-    factors = Progress(blocks)
+    def precompute(k: int) -> None:
+        """The factors of block ``k`` that do not depend on the recurrence (one NumPy
+        call per factor and block instead of one per step)."""
+        r = slice(tb[k], tb[k + 1])
+        o_, co_, i_, ci_, f_ = o[r], co[r], i[r], ci[r], f[r]
+        t = np.subtract(one, o_)
+        t *= o_
+        np.multiply(co_, t, out=a[r])
+        np.multiply(co_, co_, out=t)
+        np.subtract(one, t, out=t)
+        np.multiply(o_, t, out=bc[r])
+        np.subtract(one, i_, out=t)
+        t *= i_
+        np.multiply(ci_, t, out=c[r, :, 0])
+        np.multiply(ci_, ci_, out=t)
+        np.subtract(one, t, out=t)
+        np.multiply(i_, t, out=c[r, :, 1])
+        np.subtract(one, f_, out=t)
+        t *= f_
+        np.multiply(previous(cs, cs0, tb[k], tb[k + 1]), t, out=c[r, :, 2])
+        if mask is not None:
+            np.abs(cs[r], out=t)
+            np.less(t, dt.type(clip), out=mask[r])
 
-    def precompute() -> None:
-        """The factors that do not depend on the recurrence, block by block from the
-        last (one NumPy call per factor and block instead of one per step)."""
-        for k in range(blocks - 1, -1, -1):
-            r = slice(tb[k], tb[k + 1])
-            o_, co_, i_, ci_, f_ = o[r], co[r], i[r], ci[r], f[r]
-            t = np.subtract(one, o_)
-            t *= o_
-            np.multiply(co_, t, out=a[r])
-            np.multiply(co_, co_, out=t)
-            np.subtract(one, t, out=t)
-            np.multiply(o_, t, out=bc[r])
-            np.subtract(one, i_, out=t)
-            t *= i_
-            np.multiply(ci_, t, out=c[r, :, 0])
-            np.multiply(ci_, ci_, out=t)
-            np.subtract(one, t, out=t)
-            np.multiply(i_, t, out=c[r, :, 1])
-            np.subtract(one, f_, out=t)
-            t *= f_
-            np.multiply(previous(cs, cs0, tb[k], tb[k + 1]), t, out=c[r, :, 2])
-            if mask is not None:
-                np.abs(cs[r], out=t)
-                np.less(t, dt.type(clip), out=mask[r])
-            factors.done(k)
+    # the factors, block by block from the last: a stage before the recurrence makes
+    # them ahead of it, and the recurrence makes a block's itself if no thread has
+    # taken it (it never waits for a thread the OS descheduled before it began)
+    factors = SideWork([lambda k=k: precompute(k) for k in range(blocks - 1, -1, -1)])
 
     def run(ks: list[int]) -> None:
         lo, hi = cuts[ks[0]], cuts[ks[-1] + 1]
@@ -133,7 +137,7 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
         dcs, tmp = np.empty((2, hi - lo, n), dt)  # per-step scratch (no allocations)
         block = blocks - 1
         for t in range(steps - 1, -1, -1):
-            if t == tb[block + 1] - 1 and not factors.wait(block):
+            if t == tb[block + 1] - 1 and not factors.need(blocks - 1 - block):
                 return
             if h_grad.ndim:
                 dh_ += h_grad[t, r] if live is None else h_grad[t, r] * live[t, r]
@@ -168,7 +172,6 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
                 gates.done(block, len(ks))
                 block -= 1
 
-    x2 = np.ascontiguousarray(x).reshape(steps * rows, depth)
     dw = np.zeros(w.shape, dt)
     db = np.zeros(4 * n, dt)
     units = itertools.count()          # block ``blocks - 1 - j`` is unit ``j``
@@ -186,7 +189,8 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
                 return
             g = dicfo[tb[k]:tb[k + 1]].reshape(-1, 4 * n)
             part = np.empty_like(dw)
-            np.matmul(x2[tb[k] * rows:tb[k + 1] * rows].T, g, out=part[:depth])
+            # (a block of a transposed x is copied here, by the thread that needs it)
+            np.matmul(x[tb[k]:tb[k + 1]].reshape(-1, depth).T, g, out=part[:depth])
             hp = previous(h, h0, tb[k], tb[k + 1]).reshape(-1, n)
             np.matmul(hp.T, g, out=part[depth:])
             sums = _column_sum(g)
@@ -199,10 +203,11 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
     chunks = list(range(len(cuts) - 1))
     progress = [factors, gates, added]
     if parallel.kernel_threads() == 1:  # each step's elementwise work on all rows at once
-        run_stages([precompute, lambda: run(chunks), weights], progress)
+        run_stages([factors.finish, lambda: run(chunks), weights], progress,
+                   key="LSTMSequenceGrad")
     else:  # the thread that finishes its stage joins the weight products
-        run_stages([precompute] + [lambda k=k: run([k]) for k in chunks]
-                   + [weights, weights], progress)
+        run_stages([factors.finish] + [lambda k=k: run([k]) for k in chunks]
+                   + [weights, weights], progress, key="LSTMSequenceGrad")
     out = (dc, dh, dicfo, dw, db)
     if not peep:
         return out
