@@ -255,8 +255,8 @@ def _filter_spectrum_ref(w, ph, pw, pt, pl):
 @pytest.mark.parametrize("transpose", [False, True])
 def test_stacked_filter_spectrum_matches_a_loop_dft(backend, dtype, tol, transpose):
     """The filter spectrum the per-frequency products read (real GEMMs over the width
-    then the height taps, then one pass to ``[F, C, 2CO]`` ``[Re | Im]``, or ``[F, CO,
-    2C]`` of the transposed spectrum) against a float64 loop DFT; a non-square, even
+    then the height taps, then one pass to ``[2, F, C, CO]``: real part, imaginary part;
+    ``[2, F, CO, C]`` of the transposed spectrum) against a float64 loop DFT; a non-square, even
     kernel with asymmetric padding and C != CO; large enough for ONNX Runtime."""
     ctx = types.SimpleNamespace(  # what session_pool reads of a kernel context
         state=types.SimpleNamespace(resources={}, lock=threading.Lock()))
@@ -276,7 +276,7 @@ def test_stacked_filter_spectrum_matches_a_loop_dft(backend, dtype, tol, transpo
     ref = _filter_spectrum_ref(w, p.ph, p.pw, 1, 2)
     if transpose:
         ref = ref.swapaxes(2, 3)
-    ref = np.concatenate([ref.real, ref.imag], axis=3).reshape(got.shape)
+    ref = np.stack([ref.real, ref.imag]).reshape(got.shape)
     assert got.dtype == dtype and got.flags.c_contiguous
     assert _rel(got, ref) < tol
     np.testing.assert_array_equal(got, again)
