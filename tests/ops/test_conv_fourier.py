@@ -5,6 +5,9 @@ geometry takes, and thread-count independence (bitwise)."""
 
 from __future__ import annotations
 
+import threading
+import types
+
 import numpy as np
 import pytest
 
@@ -231,3 +234,49 @@ def test_fourier_conv_on_both_gemm_backends_matches_oracles_for_any_thread_count
     assert _rel(y, conv_ref(x, w, "SAME")) < 2e-6
     assert _rel(gx, ref_x) < 2e-6 and _rel(gw, ref_w) < 2e-6
     assert (len(calls) > 0) == (backend == "onnxruntime")
+
+
+def _filter_spectrum_ref(w, ph, pw, pt, pl):
+    """float64 loop oracle: ``W'(fh, fw) = sum_k w[k] e^{+2 pi i (fh (kh - pt) / Ph +
+    fw (kw - pl) / Pw)}`` at ``fw <= Pw // 2``, as complex ``[Pw // 2 + 1, Ph, C, CO]``."""
+    kh, kw = w.shape[:2]
+    out = np.zeros((pw // 2 + 1, ph) + w.shape[2:], np.complex128)
+    for fw in range(pw // 2 + 1):
+        for fh in range(ph):
+            for i in range(kh):
+                for j in range(kw):
+                    e = np.exp(2j * np.pi * (fh * (i - pt) / ph + fw * (j - pl) / pw))
+                    out[fw, fh] += e * w[i, j].astype(np.float64)
+    return out
+
+
+@pytest.mark.parametrize("backend", ["numpy", "onnxruntime"])
+@pytest.mark.parametrize("dtype,tol", [(np.float32, 1e-6), (np.float64, 1e-14)])
+@pytest.mark.parametrize("transpose", [False, True])
+def test_stacked_filter_spectrum_matches_a_loop_dft(backend, dtype, tol, transpose):
+    """The filter spectrum the per-frequency products read (real GEMMs over the width
+    then the height taps, then one pass to ``[2, F, C, CO]``: real part, imaginary part;
+    ``[2, F, CO, C]`` of the transposed spectrum) against a float64 loop DFT; a non-square, even
+    kernel with asymmetric padding and C != CO; large enough for ONNX Runtime."""
+    ctx = types.SimpleNamespace(  # what session_pool reads of a kernel context
+        state=types.SimpleNamespace(resources={}, lock=threading.Lock()))
+
+    class Geom:
+        pads = ((0, 0), (1, 2), (2, 2), (0, 0))
+        oh, ow, kh, kw = 14, 13, 4, 5
+
+    w = RNG.normal(size=(4, 5, 48, 40)).astype(dtype)
+    p = conv_fourier.Plan(Geom(), 14, 13)
+    gemm.set_backend(backend)
+    try:
+        got = conv_fourier._stacked(ctx, w, p, transpose, np.dtype(dtype))
+        again = conv_fourier._stacked(ctx, w, p, transpose, np.dtype(dtype))
+    finally:
+        gemm.set_backend(None)
+    ref = _filter_spectrum_ref(w, p.ph, p.pw, 1, 2)
+    if transpose:
+        ref = ref.swapaxes(2, 3)
+    ref = np.stack([ref.real, ref.imag]).reshape(got.shape)
+    assert got.dtype == dtype and got.flags.c_contiguous
+    assert _rel(got, ref) < tol
+    np.testing.assert_array_equal(got, again)

@@ -194,6 +194,23 @@ def test_dropout_scaling_and_rate():
     assert set(np.unique(v2).tolist()) == {0.0, 2.0}
 
 
+@pytest.mark.parametrize("dtype", [tk.float16, tk.float32, tk.float64])
+@pytest.mark.parametrize("keep", [0.3, 0.8, 1.0])
+def test_dropout_mask_is_exactly_zero_or_the_rounded_inverse_keep(dtype, keep):
+    """The mask (a product ``(u < keep) * (1 / keep)``) holds only +0.0 and ``1 / keep``
+    (``keep`` in the dtype) rounded to the dtype, as ``np.where(u < keep, 1 / keep, 0)`` gives."""
+    tk.set_random_seed(5)
+    x = tk.ones([300, 70], dtype=dtype)
+    v = run(tk.nn.dropout(x, keep_prob=keep))
+    np_dt = v.dtype
+    assert np_dt == dtype.as_numpy_dtype
+    scale = np_dt.type(1.0 / float(np_dt.type(keep)))   # keep_prob is a dtype tensor
+    kept = v != 0
+    np.testing.assert_array_equal(v[kept], np.full(kept.sum(), scale, np_dt))
+    assert not np.signbit(v[~kept]).any()          # +0.0, never -0.0
+    assert abs(kept.mean() - keep) < 0.02
+
+
 def test_dropout_seeds_replay_and_runs_differ():
     tk.set_random_seed(11)
     y = tk.nn.dropout(tk.ones([100]), rate=0.5, seed=5)

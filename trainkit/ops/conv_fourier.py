@@ -13,8 +13,10 @@ is dominated by call overhead), so everything runs in BLAS.
 Spectra are real arrays, ``[Qw * Ph, 2N, C]``: per frequency (width-major) the real
 parts of the ``[N, C]`` matrix stacked on its imaginary parts. In that layout each DFT
 step is one real GEMM with no interleaving pass (measured against complex64 arrays:
-transforms 1.8-2x faster), and a complex product per frequency is one real GEMM
-``[2N, K] @ [Re B | Im B]`` whose four blocks two passes combine.
+transforms 1.8-2x faster), and a complex product per frequency is two real GEMMs
+``[2N, K] @ Re B`` and ``[2N, K] @ Im B`` whose four contiguous ``[N, J]`` blocks two
+passes combine (the filter spectrum ``B`` is kept as ``[2, F, K, J]``, built by real
+GEMMs, no complex arrays).
 
 With ``x`` zero outside ``[0, H)`` and the filter's spectrum taken at the shifted
 positions ``k - pad_before``::
@@ -280,36 +282,73 @@ def filter_from_spectrum(m: np.ndarray, p: Plan, dtype: np.dtype) -> np.ndarray:
     return np.ascontiguousarray(dw.real).reshape(p.kh, p.kw, c, co)
 
 
-def _stacked(wf: np.ndarray, transpose: bool, dtype: np.dtype) -> np.ndarray:
-    """``[F, C, 2CO]`` real ``[Re W | Im W]`` (or of ``W^T``: ``[F, CO, 2C]``)."""
+@lru_cache(maxsize=64)
+def _taps_w(k: int, p: int, before: int, dtype: np.dtype) -> np.ndarray:
+    """``[2Q, k]`` real: rows ``(f, re/im)`` = ``cos``, ``sin`` of ``t(f) (j - before)``
+    for the non-negative width frequencies ``f <= P // 2`` (:func:`_taps`, half)."""
+    ang = 2 * np.pi * np.outer(np.arange(p // 2 + 1), np.arange(k) - before) / p
+    return _frozen(np.stack([np.cos(ang), np.sin(ang)], axis=1).reshape(-1, k), dtype)
+
+
+@lru_cache(maxsize=64)
+def _taps_h(k: int, p: int, before: int, dtype: np.dtype) -> np.ndarray:
+    """``[2P, 2k]`` real: the complex product with ``e^{+i t(f) (j - before)}`` over the
+    height taps ``j`` on stacked ``(re rows; im rows)``, output rows ``(re/im, f)``:
+    ``(cos + i sin)(a + i b) = (cos a - sin b) + i (sin a + cos b)``."""
+    ang = 2 * np.pi * np.outer(np.arange(p), np.arange(k) - before) / p
+    c, s = np.cos(ang), np.sin(ang)
+    m = np.empty((2, p, 2, k))
+    m[0, :, 0], m[0, :, 1], m[1, :, 0], m[1, :, 1] = c, -s, s, c
+    return _frozen(m.reshape(2 * p, 2 * k), dtype)
+
+
+def _stacked(ctx: Any, w: np.ndarray, p: Plan, transpose: bool, dtype: np.dtype
+             ) -> np.ndarray:
+    """The filter spectrum ``W'`` of ``[KH, KW, C, CO]`` ``w`` (:func:`filter_spectrum`)
+    as real ``[2, F, C, CO]`` (``Re W'`` then ``Im W'``; of ``W'^T``, ``[2, F, CO, C]``,
+    with ``transpose``), by real GEMMs: the width taps (``[2Qw, KW]`` on ``w``'s taps),
+    then the height taps as one real ``[2Ph, 2KH]`` matrix per width frequency, then one
+    pass to that layout (C order: the per-frequency products read each part as
+    contiguous matrices), in the session's recycled buffers (read only by the calling
+    kernel). Equal to the complex route to float rounding, with about half its CPU."""
+    kh, kw, c, co = w.shape
     if transpose:
-        wf = wf.transpose(0, 2, 1)
-    # C order: the per-frequency products read it as contiguous matrices (ops.gemm)
-    return np.ascontiguousarray(np.concatenate([wf.real, wf.imag], axis=2), dtype)
+        w, c, co = w.transpose(0, 1, 3, 2), co, c
+    u = np.ascontiguousarray(w.transpose(1, 0, 2, 3), dtype).reshape(kw, kh * c * co)
+    t = gemm.matmul(_taps_w(kw, p.pw, p.pl, dtype), u)             # [(Qw, re/im), KH*C*CO]
+    pool = session_pool(ctx)
+    tag = "fwt" if transpose else "fw"
+    r = gemm.matmul(_taps_h(kh, p.ph, p.pt, dtype), t.reshape(p.qw, 2 * kh, c * co),
+                    out=pool.take((p.qw, 2 * p.ph, c * co), dtype, (tag, "r")))
+    out = pool.take((2, p.qw, p.ph, c * co), dtype, (tag, "s"))
+    np.copyto(out, r.reshape(p.qw, 2, p.ph, c * co).transpose(1, 0, 2, 3))
+    return out.reshape(2, p.freqs, c, co)
 
 
 def _products(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool
               ) -> np.ndarray:
     """Per frequency, the complex product of stacked ``a`` (``[2N, K]``: real rows over
-    imaginary rows) with ``b = [Re B | Im B]`` (``[K, 2J]``) into stacked ``out``
-    (``[2N, J]``): ``a B``, or ``a conj(B)`` with ``adjoint``. One real GEMM gives the
-    four partial products; two passes combine them. Fixed chunks of frequencies on the
+    imaginary rows) with ``B`` given as ``b = [Re B, Im B]`` (``[2, F, K, J]``) into
+    stacked ``out`` (``[2N, J]``): ``a B``, or ``a conj(B)`` with ``adjoint``. Two real
+    GEMMs (``a Re B``, ``a Im B``) give the four partial products as contiguous
+    ``[N, J]`` blocks; two passes combine them. Fixed chunks of frequencies on the
     kernel threads."""
     f, n2, _ = a.shape
     n = n2 // 2
-    j = b.shape[2] // 2
+    j = b.shape[3]
     ranges = _split(f)
     per = max(e - s for s, e in ranges)
     pool = session_pool(ctx)
     threads = max(1, min(parallel.kernel_threads(), len(ranges)))
-    scratch = [pool.take((per, n2, 2 * j), a.dtype, ("fz", i)) for i in range(threads)]
+    scratch = [pool.take((2, per, n2, j), a.dtype, ("fz", i)) for i in range(threads)]
 
     def work(i: int, worker: int) -> None:
         s, e = ranges[i]
-        z = scratch[worker][:e - s]
-        gemm.matmul(a[s:e], b[s:e], out=z)
+        zr, zi = scratch[worker][0, :e - s], scratch[worker][1, :e - s]
+        gemm.matmul(a[s:e], b[0, s:e], out=zr)
+        gemm.matmul(a[s:e], b[1, s:e], out=zi)
         o = out[s:e]
-        rr, ri, ir, ii = z[:, :n, :j], z[:, :n, j:], z[:, n:, :j], z[:, n:, j:]
+        rr, ir, ri, ii = zr[:, :n], zr[:, n:], zi[:, :n], zi[:, n:]
         if adjoint:   # (ar + i ai)(br - i bi) = (ar br + ai bi) + i (ai br - ar bi)
             np.add(rr, ii, out=o[:, :n])
             np.subtract(ir, ri, out=o[:, n:])
@@ -340,7 +379,7 @@ def conv_forward(ctx: Any, x: np.ndarray, w: np.ndarray, g: Any, out: np.ndarray
     co = w.shape[3]
     p = Plan(g, h, wd)
     xs = _spectrum_of(ctx, x, p, "x")
-    wf = _stacked(filter_spectrum(w, p), False, x.dtype)
+    wf = _stacked(ctx, w, p, False, x.dtype)
     ys = session_pool(ctx).take((p.freqs, 2 * n, co), x.dtype, "fy")
     _products(ctx, xs, wf, ys, adjoint=False)
     return spatial(ctx, ys, p, g.oh, g.ow, x.dtype, out, "fo")
@@ -352,7 +391,7 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     n, h, wd, c = out.shape
     p = Plan(g, h, wd)
     ds = _spectrum_of(ctx, dy, p, "dy")
-    wt = _stacked(filter_spectrum(w, p), True, dy.dtype)
+    wt = _stacked(ctx, w, p, True, dy.dtype)
     xs = session_pool(ctx).take((p.freqs, 2 * n, c), dy.dtype, "fdx")
     _products(ctx, ds, wt, xs, adjoint=True)
     return spatial(ctx, xs, p, h, wd, dy.dtype, out, "fdo")
