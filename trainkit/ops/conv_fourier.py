@@ -259,16 +259,6 @@ def spatial(ctx: Any, s: np.ndarray, p: Plan, hb: int, wb: int, dtype: np.dtype,
     return out
 
 
-def filter_spectrum(w: np.ndarray, p: Plan) -> np.ndarray:
-    """``W'(f) = sum_k w[k] e^{+i t(f) (k - pad)}`` of a ``[KH, KW, C, CO]`` filter as
-    complex ``[Qw * Ph, C, CO]`` (width-major, as :func:`spectrum`)."""
-    kh, kw, c, co = w.shape
-    eh = _taps(kh, p.ph, p.pt, False, w.dtype)                        # [Ph, KH]
-    ew = _taps(kw, p.pw, p.pl, True, w.dtype)                         # [Qw, KW]
-    t = ew @ w.transpose(1, 0, 2, 3).reshape(kw, kh * c * co).astype(ew.dtype)
-    return np.matmul(eh, t.reshape(p.qw, kh, c * co)).reshape(p.freqs, c, co)
-
-
 def filter_from_spectrum(m: np.ndarray, p: Plan, dtype: np.dtype) -> np.ndarray:
     """The real ``[KH, KW, C, CO]`` filter ``dw[k] = Re sum_f m(f) e^{+i t(f) (k - pad)}``
     over all frequencies (the width half weighted by Hermitian symmetry, times
@@ -304,7 +294,7 @@ def _taps_h(k: int, p: int, before: int, dtype: np.dtype) -> np.ndarray:
 
 def _stacked(ctx: Any, w: np.ndarray, p: Plan, transpose: bool, dtype: np.dtype
              ) -> np.ndarray:
-    """The filter spectrum ``W'`` of ``[KH, KW, C, CO]`` ``w`` (:func:`filter_spectrum`)
+    """The filter spectrum ``W'(f) = sum_k w[k] e^{+i t(f) (k - pad)}`` of ``[KH, KW, C, CO]`` ``w``
     as real ``[2, F, C, CO]`` (``Re W'`` then ``Im W'``; of ``W'^T``, ``[2, F, CO, C]``,
     with ``transpose``), by real GEMMs: the width taps (``[2Qw, KW]`` on ``w``'s taps),
     then the height taps as one real ``[2Ph, 2KH]`` matrix per width frequency, then one
@@ -455,5 +445,5 @@ def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
     return filter_from_spectrum(m, p, x.dtype)
 
 
-__all__ = ["usable", "period", "Plan", "spectrum", "spatial", "filter_spectrum",
+__all__ = ["usable", "period", "Plan", "spectrum", "spatial",
            "filter_from_spectrum", "conv_forward", "conv_input_grad", "conv_filter_grad"]
