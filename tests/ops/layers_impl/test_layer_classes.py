@@ -96,3 +96,19 @@ def test_layer_argument_errors():
         tk.layers.Dense(0)(tk.zeros([1, 2]))
     with pytest.raises(ValueError, match="has not been used yet"):
         _ = tk.layers.Dense(2).scope_name
+
+
+def test_pooling_classes_are_siblings_as_in_tf1():
+    """TF1's max and average pooling layers share a Pooling base, not each other: an
+    average pool is no max pool, and a 3-D pool is no 1-D pool."""
+    L = tk.layers
+    classes = [L.MaxPooling1D, L.AveragePooling1D, L.MaxPooling2D, L.AveragePooling2D,
+               L.MaxPooling3D, L.AveragePooling3D]
+    for a in classes:
+        for b in classes:
+            assert issubclass(a, b) == (a is b), (a, b)
+    x = tk.constant(np.arange(8.0, dtype=np.float32).reshape(1, 8, 1))
+    with tk.Session() as sess:
+        mx, av = sess.run([L.MaxPooling1D(2, 2)(x), L.AveragePooling1D(2, 2)(x)])
+    np.testing.assert_array_equal(mx[0, :, 0], [1, 3, 5, 7])
+    np.testing.assert_array_equal(av[0, :, 0], [0.5, 2.5, 4.5, 6.5])

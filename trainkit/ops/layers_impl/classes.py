@@ -318,10 +318,8 @@ class _Stateless(_Functional):
         return {}
 
 
-class MaxPooling2D(_Stateless):
-    """``tf.layers.MaxPooling2D(pool_size, strides, padding='valid', ...)``."""
-
-    _fn = staticmethod(conv.max_pooling2d)
+class _Pooling(_Stateless):
+    """The pooling layers' shared constructor (TF1's ``Pooling1D/2D/3D`` arguments)."""
 
     def __init__(self, pool_size: Any, strides: Any, padding: str = "valid",
                  data_format: str = "channels_last", name: str | None = None, **kwargs: Any):
@@ -329,36 +327,37 @@ class MaxPooling2D(_Stateless):
                          data_format=data_format, **kwargs)
 
 
-class AveragePooling2D(MaxPooling2D):
+class MaxPooling2D(_Pooling):
+    """``tf.layers.MaxPooling2D(pool_size, strides, padding='valid', ...)``."""
+
+    _fn = staticmethod(conv.max_pooling2d)
+
+
+class AveragePooling2D(_Pooling):
     """``tf.layers.AveragePooling2D(pool_size, strides, padding='valid', ...)``."""
 
     _fn = staticmethod(conv.average_pooling2d)
 
 
-class MaxPooling1D(_Stateless):
+class MaxPooling1D(_Pooling):
     """``tf.layers.MaxPooling1D(pool_size, strides, padding='valid', ...)``."""
 
     _fn = staticmethod(conv.max_pooling1d)
 
-    def __init__(self, pool_size: Any, strides: Any, padding: str = "valid",
-                 data_format: str = "channels_last", name: str | None = None, **kwargs: Any):
-        super().__init__(True, name, pool_size=pool_size, strides=strides, padding=padding,
-                         data_format=data_format, **kwargs)
 
-
-class AveragePooling1D(MaxPooling1D):
+class AveragePooling1D(_Pooling):
     """``tf.layers.AveragePooling1D(pool_size, strides, padding='valid', ...)``."""
 
     _fn = staticmethod(conv.average_pooling1d)
 
 
-class MaxPooling3D(MaxPooling1D):
+class MaxPooling3D(_Pooling):
     """``tf.layers.MaxPooling3D(pool_size, strides, padding='valid', ...)``."""
 
     _fn = staticmethod(conv3d_layers.max_pooling3d)
 
 
-class AveragePooling3D(MaxPooling1D):
+class AveragePooling3D(_Pooling):
     """``tf.layers.AveragePooling3D(pool_size, strides, padding='valid', ...)``."""
 
     _fn = staticmethod(conv3d_layers.average_pooling3d)
