@@ -9,7 +9,9 @@ state and outputs zeros (per-step masks; its gradients pass through). What chang
 * the input half of every step's product, ``x_t @ w[:D] + b``, is computed for blocks
   of time steps (``seq_stages.time_blocks``) as side work beside the recurrence (each
   step multiplies only ``h_prev @ w[D:]``; the recurrence makes a block's products
-  itself when no other thread has taken them yet);
+  itself when no other thread has taken them yet); the block products go through
+  ``ops.gemm`` (ONNX Runtime's MLAS when large), the per-step ones stay NumPy's (too
+  small for ONNX Runtime's per-call overhead);
 * the gate columns are reordered ``j, i, f, o`` with ``i, f, o`` halved (exact), so one
   ``tanh`` over a step's ``z`` makes all four gates (``sigmoid(v) = (tanh(v / 2) + 1) /
   2``: ~1 ulp from the ``Sigmoid`` kernel's ``1 / (1 + exp(-v))``, fewer NumPy calls);
@@ -41,7 +43,7 @@ from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.ops import parallel
+from trainkit.ops import gemm, parallel
 from trainkit.ops.elementwise import quiet
 from trainkit.ops.op_util import make_op
 from trainkit.ops.rnn.lstm_block import FLOATS
@@ -210,8 +212,9 @@ def _lstm_sequence(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, w: An
     def inputs(k: int) -> None:
         """The input half of block ``k``'s products and the biases, ``x_t w[:D] + b``."""
         zk = z2[tb[k] * rows:tb[k + 1] * rows]
-        # (a block of a transposed x is copied here, by the thread that makes it)
-        np.matmul(x[tb[k]:tb[k + 1]].reshape(-1, depth), w_x, out=zk)
+        # (a block of a transposed x is copied here, by the thread that makes it); a
+        # large block goes to ONNX Runtime's MLAS (``gemm``), the same bits on any thread
+        gemm.matmul(x[tb[k]:tb[k + 1]].reshape(-1, depth), w_x, out=zk)
         np.add(zk, bg, out=zk)
 
     side = SideWork([lambda k=k: inputs(k) for k in range(len(tb) - 1)])

@@ -9,7 +9,8 @@ Three stages (``seq_stages.py``), block by block of time steps from the last:
 2. the recurrence backwards, chunk of rows by chunk, writing the gate pre-activation
    gradients ``dicfo [T, B, 4N]``;
 3. the weight and bias gradients of every finished block, summed over the blocks from
-   the last: ``dw += [x_t, h_{t-1}]^T dicfo``, ``db += column sums of dicfo``.
+   the last: ``dw += [x_t, h_{t-1}]^T dicfo`` (through ``ops.gemm``: ONNX Runtime's
+   MLAS when large, the same bits on any thread), ``db += column sums of dicfo``.
 
 With several kernel threads stages 1 and 3 overlap the recurrence (they are mostly
 large products and whole-block NumPy calls, so they hold the GIL little), and the
@@ -31,7 +32,7 @@ import numpy as np
 from trainkit.framework import registry
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.ops import parallel
+from trainkit.ops import gemm, parallel
 from trainkit.ops.elementwise import quiet
 from trainkit.ops.op_util import make_op
 from trainkit.ops.rnn.lstm_block import peephole_grads
@@ -189,10 +190,12 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
                 return
             g = dicfo[tb[k]:tb[k + 1]].reshape(-1, 4 * n)
             part = np.empty_like(dw)
-            # (a block of a transposed x is copied here, by the thread that needs it)
-            np.matmul(x[tb[k]:tb[k + 1]].reshape(-1, depth).T, g, out=part[:depth])
+            # (a block of a transposed x is copied here, by the thread that needs it;
+            # ``gemm`` reads the transposed blocks as they are, ``transA``)
+            gemm.matmul(x[tb[k]:tb[k + 1]].reshape(-1, depth), g, transpose_a=True,
+                        out=part[:depth])
             hp = previous(h, h0, tb[k], tb[k + 1]).reshape(-1, n)
-            np.matmul(hp.T, g, out=part[depth:])
+            gemm.matmul(hp, g, transpose_a=True, out=part[depth:])
             sums = _column_sum(g)
             if j and not added.wait(j - 1):
                 return
