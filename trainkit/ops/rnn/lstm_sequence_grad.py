@@ -10,7 +10,8 @@ Three stages (``seq_stages.py``), block by block of time steps from the last:
    gradients ``dicfo [T, B, 4N]``;
 3. the weight and bias gradients of every finished block, summed over the blocks from
    the last: ``dw += [x_t, h_{t-1}]^T dicfo`` (through ``ops.gemm``: ONNX Runtime's
-   MLAS when large, the same bits on any thread), ``db += column sums of dicfo``.
+   MLAS when large, the same bits on any thread; so are the per-step ``dh`` products),
+   ``db += column sums of dicfo``.
 
 With several kernel threads stages 1 and 3 overlap the recurrence (they are mostly
 large products and whole-block NumPy calls, so they hold the GIL little), and the
@@ -165,7 +166,7 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
                 dc_ += np.multiply(g[:, 2 * n:3 * n], peep[1], out=tmp)
             for k in ks:  # dh = dicfo w[D:]^T, as (w[D:] dicfo^T)^T (see the forward)
                 r0, r1 = cuts[k], cuts[k + 1]
-                np.matmul(w_h, dicfo[t, r0:r1].T, out=dh_t[k])
+                gemm.matmul(w_h, dicfo[t, r0:r1], transpose_b=True, out=dh_t[k])
                 np.copyto(dh[r0:r1], dh_t[k].T)
             if live is not None:
                 dh_ += keep_h
