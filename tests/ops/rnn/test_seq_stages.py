@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import trainkit as tk
-from trainkit.ops import parallel
+from trainkit.ops import gemm, parallel
 from trainkit.ops.rnn.lstm_sequence import lstm_sequence
 from trainkit.ops.rnn.seq_stages import Progress, SideWork, run_stages, time_blocks
 
@@ -66,7 +66,7 @@ def test_a_failing_stage_releases_the_waiters_and_its_error_is_raised():
 
 
 @pytest.mark.parametrize("batch,steps", [(8, 80), (130, 12)])
-def test_the_forward_gives_the_same_bits_for_any_thread_count(batch, steps):
+def test_the_forward_gives_the_same_bits_for_any_thread_count(batch, steps, gemm_backend):
     """Many time blocks of input products (batch 8: 32 steps a block) or two row chunks
     (batch 130, two recurrences needing the same units): whoever makes a unit, the
     outputs, the final state and the gradients are the same."""
@@ -91,9 +91,12 @@ def test_the_forward_gives_the_same_bits_for_any_thread_count(batch, steps):
     for other in results[1:]:
         for a, b in zip(results[0], other):
             np.testing.assert_array_equal(a, b)
+    if gemm.backend() == "onnxruntime":  # input blocks, dw's x and h rows: its products
+        assert {(batch, 24), (3, 24), (6, 24)} <= set(gemm_backend)
 
 
-def test_the_forward_stages_complete_when_one_thread_runs_them_in_order(monkeypatch):
+def test_the_forward_stages_complete_when_one_thread_runs_them_in_order(monkeypatch,
+                                                                       gemm_backend):
     """``parallel.run`` runs every stage in the calling thread, in order, when the
     helpers have not been getting a core: the recurrence (the first stage) then makes
     every input product itself, nothing waits for a later stage, and the values equal
@@ -130,5 +133,7 @@ def test_the_forward_stages_complete_when_one_thread_runs_them_in_order(monkeypa
     monkeypatch.setattr(module, "run_stages", in_order)
     got = values(2)
     assert calls == [(3, "LSTMSequence")]  # the recurrence, then the side work twice
+    if gemm.backend() == "onnxruntime":   # the 28-step input block was its product
+        assert (28 * 4, 28) in gemm_backend
     for a, b_ in zip(want, got):
         np.testing.assert_array_equal(a, b_)

@@ -9,7 +9,9 @@ Three stages (``seq_stages.py``), block by block of time steps from the last:
 2. the recurrence backwards, chunk of rows by chunk, writing the gate pre-activation
    gradients ``dicfo [T, B, 4N]``;
 3. the weight and bias gradients of every finished block, summed over the blocks from
-   the last: ``dw += [x_t, h_{t-1}]^T dicfo``, ``db += column sums of dicfo``.
+   the last: ``dw += [x_t, h_{t-1}]^T dicfo`` (through ``ops.gemm``: ONNX Runtime's
+   MLAS when large, the same bits on any thread; so are the per-step ``dh`` products),
+   ``db += column sums of dicfo``.
 
 With several kernel threads stages 1 and 3 overlap the recurrence (they are mostly
 large products and whole-block NumPy calls, so they hold the GIL little), and the
@@ -31,7 +33,7 @@ import numpy as np
 from trainkit.framework import registry
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.ops import parallel
+from trainkit.ops import gemm, parallel
 from trainkit.ops.elementwise import quiet
 from trainkit.ops.op_util import make_op
 from trainkit.ops.rnn.lstm_block import peephole_grads
@@ -164,7 +166,7 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
                 dc_ += np.multiply(g[:, 2 * n:3 * n], peep[1], out=tmp)
             for k in ks:  # dh = dicfo w[D:]^T, as (w[D:] dicfo^T)^T (see the forward)
                 r0, r1 = cuts[k], cuts[k + 1]
-                np.matmul(w_h, dicfo[t, r0:r1].T, out=dh_t[k])
+                gemm.matmul(w_h, dicfo[t, r0:r1], transpose_b=True, out=dh_t[k])
                 np.copyto(dh[r0:r1], dh_t[k].T)
             if live is not None:
                 dh_ += keep_h
@@ -189,10 +191,12 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
                 return
             g = dicfo[tb[k]:tb[k + 1]].reshape(-1, 4 * n)
             part = np.empty_like(dw)
-            # (a block of a transposed x is copied here, by the thread that needs it)
-            np.matmul(x[tb[k]:tb[k + 1]].reshape(-1, depth).T, g, out=part[:depth])
+            # (a block of a transposed x is copied here, by the thread that needs it;
+            # ``gemm`` reads the transposed blocks as they are, ``transA``)
+            gemm.matmul(x[tb[k]:tb[k + 1]].reshape(-1, depth), g, transpose_a=True,
+                        out=part[:depth])
             hp = previous(h, h0, tb[k], tb[k + 1]).reshape(-1, n)
-            np.matmul(hp.T, g, out=part[depth:])
+            gemm.matmul(hp, g, transpose_a=True, out=part[depth:])
             sums = _column_sum(g)
             if j and not added.wait(j - 1):
                 return
