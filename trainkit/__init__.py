@@ -12,10 +12,10 @@ Example:
 
 from __future__ import annotations
 
-import importlib as _importlib
 from typing import Any as _Any
 
 from trainkit import errors, nest
+from trainkit import lazy_names as _lazy_names
 from trainkit.autodiff import AggregationMethod, UnconnectedGradients, gradients
 from trainkit.client.config_proto import GPUOptions, GraphOptions, OptimizerOptions
 from trainkit.client.handles import TensorHandle
@@ -460,50 +460,10 @@ from trainkit.training.clip_ops import clip_by_global_norm, clip_by_norm, global
 LOGGER_NAMES = ("trainkit",)
 __version__ = "0.1.0"
 
-# Public submodules imported on first attribute access (``tk.train``, ``tk.nn``, ...).
-# tests/test_public_api.py checks that each exists and that every façade module is here.
-_LAZY_SUBMODULES = {
-    "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
-    "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
-    "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util", "compat",
-    "estimator", "feature_column", "strings", "linalg", "lookup",
-}
-
-
-_LAZY_PROTOS = {"Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"}
-
-# TF1 queues, readers, record parsing and file ops (the data layer), imported on first use
-# so that `import trainkit` stays light.
-_LAZY_NAMES = {
-    **dict.fromkeys(("FIFOQueue", "PaddingFIFOQueue", "QueueBase", "RandomShuffleQueue"),
-                    "trainkit.data.queues"),
-    **dict.fromkeys(("ReaderBase", "TextLineReader", "FixedLengthRecordReader",
-                     "WholeFileReader", "TFRecordReader"), "trainkit.data.readers"),
-    **dict.fromkeys(("FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature",
-                     "parse_example", "parse_single_example"), "trainkit.data.parsing_ops"),
-    **dict.fromkeys(("decode_csv", "decode_raw"), "trainkit.data.decode_ops"),
-    **dict.fromkeys(("read_file", "write_file", "matching_files"), "trainkit.data.io_ops"),
-}
+_LAZY_SUBMODULES = _lazy_names.SUBMODULES
 
 
 def __getattr__(name: str) -> _Any:
-    if name in _LAZY_PROTOS:  # tf.Summary & co.; protobuf is imported on first use only
-        from trainkit.summary.summary_proto import pb
-
-        value = getattr(pb(), name)
-        globals()[name] = value
-        return value
-    if name in _LAZY_NAMES:
-        value = getattr(_importlib.import_module(_LAZY_NAMES[name]), name)
-        globals()[name] = value
-        return value
-    if name in _LAZY_SUBMODULES:
-        try:
-            mod = _importlib.import_module(f"trainkit.{name}")
-        except ModuleNotFoundError as e:
-            if e.name == f"trainkit.{name}":
-                raise AttributeError(f"module 'trainkit' has no attribute '{name}'") from None
-            raise
-        globals()[name] = mod
-        return mod
-    raise AttributeError(f"module 'trainkit' has no attribute '{name}'")
+    value = _lazy_names.resolve(name)  # AttributeError for unknown names
+    globals()[name] = value
+    return value

@@ -1,0 +1,53 @@
+"""The names ``import trainkit`` resolves on first use: public submodules (``tk.train``,
+``tk.nn``, ...), the summary protos and the TF1 data-layer classes, so that the import
+itself stays light (see ``trainkit.__getattr__``)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Public submodules imported on first attribute access (``tk.train``, ``tk.nn``, ...).
+# tests/test_public_api.py checks that each exists and that every façade module is here.
+SUBMODULES = {
+    "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
+    "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
+    "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util", "compat",
+    "estimator", "feature_column", "strings", "linalg", "lookup",
+}
+
+PROTOS = {"Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"}
+
+# TF1 queues, readers, record parsing and file ops (the data layer).
+NAMES = {
+    **dict.fromkeys(("FIFOQueue", "PaddingFIFOQueue", "QueueBase", "RandomShuffleQueue"),
+                    "trainkit.data.queues"),
+    **dict.fromkeys(("ReaderBase", "TextLineReader", "FixedLengthRecordReader",
+                     "WholeFileReader", "TFRecordReader"), "trainkit.data.readers"),
+    **dict.fromkeys(("FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature",
+                     "parse_example", "parse_single_example"), "trainkit.data.parsing_ops"),
+    **dict.fromkeys(("decode_csv", "decode_raw"), "trainkit.data.decode_ops"),
+    **dict.fromkeys(("read_file", "write_file", "matching_files"), "trainkit.data.io_ops"),
+}
+
+
+def resolve(name: str) -> Any:
+    """The value of the lazily imported top-level ``name``.
+
+    Raises:
+        AttributeError: if ``trainkit`` has no such name.
+    """
+    if name in PROTOS:  # tf.Summary & co.; protobuf is imported on first use only
+        from trainkit.summary.summary_proto import pb
+
+        return getattr(pb(), name)
+    if name in NAMES:
+        return getattr(importlib.import_module(NAMES[name]), name)
+    if name in SUBMODULES:
+        try:
+            return importlib.import_module(f"trainkit.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"trainkit.{name}":
+                raise AttributeError(f"module 'trainkit' has no attribute '{name}'") from None
+            raise
+    raise AttributeError(f"module 'trainkit' has no attribute '{name}'")
