@@ -51,16 +51,11 @@ def separable_conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any =
                              dilation_rate)
     x, channels = base.conv_input(inputs, layer, 4, fmt == "NHWC")
     with base.layer_scope(name, layer, reuse):
-        depthwise = vs.get_variable(
-            "depthwise_kernel", [kh, kw, channels, depth_multiplier], dtype=x.dtype,
-            initializer=depthwise_initializer or init_ops.glorot_uniform_initializer(),
-            regularizer=depthwise_regularizer, trainable=trainable,
-            constraint=depthwise_constraint)
-        pointwise = vs.get_variable(
-            "pointwise_kernel", [1, 1, channels * depth_multiplier, filters], dtype=x.dtype,
-            initializer=pointwise_initializer or init_ops.glorot_uniform_initializer(),
-            regularizer=pointwise_regularizer, trainable=trainable,
-            constraint=pointwise_constraint)
+        depthwise, pointwise = _kernels(
+            [kh, kw, channels, depth_multiplier], [1, 1, channels * depth_multiplier, filters],
+            x.dtype, trainable, (depthwise_initializer, depthwise_regularizer,
+                                 depthwise_constraint),
+            (pointwise_initializer, pointwise_regularizer, pointwise_constraint))
         st = [1, sh, sw, 1] if fmt == "NHWC" else [1, 1, sh, sw]
         y = depthwise_conv_ops.separable_conv2d(x, depthwise, pointwise, st, pad,
                                                 rate=[dh, dw], data_format=fmt)
@@ -109,16 +104,11 @@ def separable_conv1d(inputs: Any, filters: int, kernel_size: Any, strides: Any =
     x, channels = base.conv_input(inputs, layer, 3, fmt == "NHWC")
     time_axis = 1 if fmt == "NHWC" else 2
     with base.layer_scope(name, layer, reuse):
-        depthwise = vs.get_variable(
-            "depthwise_kernel", [k, channels, depth_multiplier], dtype=x.dtype,
-            initializer=depthwise_initializer or init_ops.glorot_uniform_initializer(),
-            regularizer=depthwise_regularizer, trainable=trainable,
-            constraint=depthwise_constraint)
-        pointwise = vs.get_variable(
-            "pointwise_kernel", [1, channels * depth_multiplier, filters], dtype=x.dtype,
-            initializer=pointwise_initializer or init_ops.glorot_uniform_initializer(),
-            regularizer=pointwise_regularizer, trainable=trainable,
-            constraint=pointwise_constraint)
+        depthwise, pointwise = _kernels(
+            [k, channels, depth_multiplier], [1, channels * depth_multiplier, filters],
+            x.dtype, trainable, (depthwise_initializer, depthwise_regularizer,
+                                 depthwise_constraint),
+            (pointwise_initializer, pointwise_regularizer, pointwise_constraint))
         if causal:
             widths = [[0, 0], [0, 0], [0, 0]]
             widths[time_axis] = [dil * (k - 1), 0]
@@ -135,3 +125,18 @@ def separable_conv1d(inputs: Any, filters: int, kernel_size: Any, strides: Any =
             bias_constraint=bias_constraint, trainable=trainable, activation=activation,
             activity_regularizer=activity_regularizer, channels_first=fmt == "NCHW")
     return y
+
+
+def _kernels(depth_shape: list, point_shape: list, dtype: Any, trainable: bool,
+             depth_args: tuple, point_args: tuple) -> tuple:
+    """TF1's ``depthwise_kernel`` and ``pointwise_kernel`` variables (Glorot-uniform
+    unless an initializer is given); ``*_args`` are (initializer, regularizer,
+    constraint)."""
+    kernels = []
+    for kind, shape, (init, reg, con) in (("depthwise", depth_shape, depth_args),
+                                          ("pointwise", point_shape, point_args)):
+        kernels.append(vs.get_variable(
+            f"{kind}_kernel", shape, dtype=dtype,
+            initializer=init or init_ops.glorot_uniform_initializer(), regularizer=reg,
+            trainable=trainable, constraint=con))
+    return tuple(kernels)
