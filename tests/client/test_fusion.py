@@ -2,7 +2,10 @@
 bitwise the values of NumPy's ``maximum(x + b, 0)`` and of the unfused plan; the traced
 step is named after the ``Relu``; fetching, feeding or otherwise reading the
 intermediate, a control dependency on the ``BiasAdd`` or ``partial_run`` keep the pair
-apart, and each then gets its own value."""
+apart, and each then gets its own value. The in-place form (into a ``Conv2D`` /
+``MatMul`` output only the step reads) never changes a value anyone else can see: a
+fetched, fed or otherwise read producer output, a variable or a constant keeps its
+value."""
 
 from __future__ import annotations
 
@@ -179,7 +182,8 @@ def _train_mlp(forced_threads, seed=3):
         sess.run(init)
         losses = [sess.run([train, loss], {x: xs, lab: ys})[1] for _ in range(5)]
         _, nodes = _traced(sess, [train, loss], {x: xs, lab: ys})
-        assert sum(n.op_type == "_FusedBiasAddRelu" for n in nodes.values()) == 2
+        # both dense layers: MatMul -> BiasAdd -> Relu, written into the MatMul's output
+        assert sum(n.op_type == "_FusedBiasAddReluInPlace" for n in nodes.values()) == 2
         return losses, sess.run(g.get_collection(tk.GraphKeys.TRAINABLE_VARIABLES))
 
 
@@ -211,3 +215,74 @@ def test_training_with_fused_steps_matches_the_numpy_forward():
     np.testing.assert_allclose(vy, np.maximum(s, 0), rtol=1e-6)
     np.testing.assert_allclose(vgb, mask.sum(0), rtol=1e-6)
     np.testing.assert_allclose(vgw, xs.T @ mask, rtol=1e-5)
+
+
+def _conv_net():
+    rng = np.random.default_rng(8)
+    x = tk.placeholder(tk.float32, [None, 9, 9, 3])
+    w = tk.constant(rng.normal(size=(3, 3, 3, 40)).astype(np.float32))
+    b = tk.constant(rng.normal(size=40).astype(np.float32))
+    conv = tk.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+    y = tk.nn.relu(tk.nn.bias_add(conv, b))
+    return x, conv, b, y, rng.normal(size=(30, 9, 9, 3)).astype(np.float32)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_in_place_step_is_bitwise_and_leaves_visible_values_alone(threads):
+    x, conv, b, y, xs = _conv_net()
+    total = tk.reduce_sum(conv)
+    old = parallel.kernel_threads()
+    parallel.set_kernel_threads(threads)
+    try:
+        with tk.Session() as sess:
+            conv_v = sess.run(conv, {x: xs})                   # the producer alone
+            bv = sess.run(b)
+            ref = _ref(conv_v, bv)
+            runs = [_traced(sess, y, {x: xs}) for _ in range(3)]  # pooled buffers reused
+            (y2, conv2), nodes2 = _traced(sess, [y, conv], {x: xs})
+            (y3, t3), nodes3 = _traced(sess, [y, total], {x: xs})
+            bv_after = sess.run(b)
+    finally:
+        parallel.set_kernel_threads(old)
+    for got, nodes in runs:
+        assert nodes[y.op.name].op_type == "_FusedBiasAddReluInPlace"
+        np.testing.assert_array_equal(_bits(got), _bits(ref))
+    # the conv output fetched or read by another op: fused, but not written into
+    assert nodes2[y.op.name].op_type == "_FusedBiasAddRelu"
+    assert nodes3[y.op.name].op_type == "_FusedBiasAddRelu"
+    np.testing.assert_array_equal(_bits(conv2), _bits(conv_v))
+    np.testing.assert_array_equal(_bits(y2), _bits(ref))
+    np.testing.assert_array_equal(_bits(y3), _bits(ref))
+    np.testing.assert_allclose(t3, conv_v.sum(dtype=np.float64), rtol=1e-4)  # pre-bias
+    np.testing.assert_array_equal(bv_after, bv)
+
+
+def test_in_place_never_writes_into_a_fed_array_a_variable_or_a_constant():
+    rng = np.random.default_rng(9)
+    a = tk.placeholder(tk.float32, [64, 70])
+    w = tk.Variable(rng.normal(size=(70, 80)).astype(np.float32))
+    b = tk.constant(rng.normal(size=80).astype(np.float32))
+    mm = tk.matmul(a, w)
+    y = tk.nn.relu(tk.nn.bias_add(mm, b))
+    v = tk.Variable(rng.normal(size=(64, 80)).astype(np.float32))
+    yv = tk.nn.relu(tk.nn.bias_add(v.read_value(), b))          # a variable's value
+    c = tk.constant(rng.normal(size=(64, 80)).astype(np.float32))
+    yc = tk.nn.relu(tk.nn.bias_add(c, b))                       # a constant
+    av = rng.normal(size=(64, 70)).astype(np.float32)
+    fed_mm = rng.normal(size=(64, 80)).astype(np.float32)
+    fed_copy = fed_mm.copy()
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        wv, bv, v0, c0 = sess.run([w, b, v, c])
+        got, nodes = _traced(sess, y, {a: av})
+        assert nodes[y.op.name].op_type == "_FusedBiasAddReluInPlace"
+        np.testing.assert_array_equal(_bits(got), _bits(_ref(sess.run(mm, {a: av}), bv)))
+        np.testing.assert_array_equal(sess.run(y, {mm: fed_mm}), _ref(fed_copy, bv))
+        np.testing.assert_array_equal(_bits(fed_mm), _bits(fed_copy))   # untouched
+        (gv, gc), nodes = _traced(sess, [yv, yc], {})
+        assert nodes[yv.op.name].op_type == nodes[yc.op.name].op_type == "_FusedBiasAddRelu"
+        np.testing.assert_array_equal(gv, _ref(v0, bv))
+        np.testing.assert_array_equal(gc, _ref(c0, bv))
+        np.testing.assert_array_equal(sess.run(v), v0)
+        np.testing.assert_array_equal(sess.run(c), c0)
+        np.testing.assert_array_equal(sess.run(w), wv)

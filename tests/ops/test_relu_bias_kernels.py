@@ -151,3 +151,27 @@ def test_chunking_is_fixed_by_the_shape():
     assert per == CHUNK_ITEMS32
     assert seen[0] == seen[1] == [(0, per), (per, 2 * per), (2 * per, 3 * per),
                                   (3 * per, 3 * per + 5)]
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
+@pytest.mark.parametrize("shape,dtype,fmt", FUSED_SHAPES)
+def test_in_place_fused_kernel_is_bitwise_and_writes_only_eligible_inputs(shape, dtype, fmt,
+                                                                          threads):
+    x = (RNG.normal(size=shape) * 4).astype(dtype)
+    c = shape[1] if fmt == "NCHW" else shape[-1]
+    b = (RNG.normal(size=c) * 4).astype(dtype)
+    if x.dtype.kind == "f":
+        _specials(x)
+        _specials(b)
+    ref = _fused_ref(x, b, fmt == "NCHW")
+    xin = x.copy()
+    got = registry.get_kernel("_FusedBiasAddReluInPlace")(_ctx(data_format=fmt), xin, b)
+    np.testing.assert_array_equal(_bits(got), _bits(ref))
+    assert (got is xin) == (fmt == "NHWC")
+    if fmt == "NCHW":
+        np.testing.assert_array_equal(_bits(xin), _bits(x))
+    ro = x.copy()
+    ro.flags.writeable = False                         # never written
+    got = registry.get_kernel("_FusedBiasAddReluInPlace")(_ctx(data_format=fmt), ro, b)
+    np.testing.assert_array_equal(_bits(got), _bits(ref))
+    np.testing.assert_array_equal(_bits(ro), _bits(x))

@@ -9,7 +9,10 @@ is neither fetched nor fed, the producer is not a target and no op has a control
 dependency on it, both ops sit in the same ``cond`` branches, and the fused kernel is
 registered. The fused kernel's results are bitwise those of the two kernels in turn, so
 fusion never changes a value; it only drops the intermediate tensor, which the plan
-would not have returned anyway (docs/internals.md "Plan-time fusion").
+would not have returned anyway. When the ``BiasAdd``'s own input is the output of a
+``Conv2D`` or ``MatMul`` read by nothing else (not fetched, not fed), the step may write
+its result into that array (``_FusedBiasAddReluInPlace``) instead of a third one
+(docs/internals.md "Plan-time fusion").
 
 Example:
     >>> FUSED_KERNELS[("BiasAdd", "Relu")]
@@ -25,6 +28,14 @@ from trainkit.framework.tensor import Operation, Tensor
 
 #: (producer type, consumer type) -> the op type whose kernel runs both
 FUSED_KERNELS = {("BiasAdd", "Relu"): "_FusedBiasAddRelu"}
+#: the fused kernel that may write its result into the producer's input 0, used when
+#: that input is a value nothing else can see (:data:`FRESH_OUTPUTS`)
+IN_PLACE_KERNELS = {"_FusedBiasAddRelu": "_FusedBiasAddReluInPlace"}
+#: op types whose kernels always return a new or session-pooled array that no other
+#: value, variable or feed shares: a value of theirs that only the fused step reads may
+#: be overwritten by it (one output stream less). A kernel added here must keep that
+#: promise (the tests in tests/client/test_fusion.py check these two).
+FRESH_OUTPUTS = frozenset({"Conv2D", "MatMul"})
 
 
 class Fused:
@@ -34,7 +45,8 @@ class Fused:
         producer: the op whose work the step does first (it gets no step of its own).
         consumer: the op the step stands for (its outputs, name and position).
         kernel_type: the registered op type of the fused kernel, which takes the
-            producer's inputs and a context of the producer (its attrs).
+            producer's inputs and a context of the producer (its attrs); an in-place
+            kernel when the producer's input 0 is a fresh value only it reads.
     """
 
     __slots__ = ("producer", "consumer", "kernel_type")
@@ -70,6 +82,12 @@ def find(order: list[Operation], fetch_tensors: Iterable[Tensor],
                 and len(p.outputs) == 1 and p not in waited_on and p not in targets
                 and p not in found and list(p.cond_gates) == list(op.cond_gates)
                 and _has_kernel(kernel_type)):
+            x = p.inputs[0]
+            in_place = IN_PLACE_KERNELS.get(kernel_type)
+            if (in_place is not None and x.op.type in FRESH_OUTPUTS and x.op in planned
+                    and x not in fed and x not in keep and reads.get(x) == 1
+                    and len(x.op.outputs) == 1 and _has_kernel(in_place)):
+                kernel_type = in_place
             found[op] = Fused(p, op, kernel_type)
     return found
 
@@ -110,5 +128,5 @@ def step_control_inputs(op: Operation, fused: dict[Operation, Fused]) -> list[Op
         list(op.control_inputs) + list(f.producer.control_inputs))
 
 
-__all__ = ["FUSED_KERNELS", "Fused", "find", "step_order", "kernel_inputs", "step_reads",
-           "step_control_inputs"]
+__all__ = ["FUSED_KERNELS", "IN_PLACE_KERNELS", "FRESH_OUTPUTS", "Fused", "find",
+           "step_order", "kernel_inputs", "step_reads", "step_control_inputs"]
