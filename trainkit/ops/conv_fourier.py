@@ -200,11 +200,14 @@ def _view(buf: np.ndarray, shape: tuple) -> np.ndarray:
     return buf[:int(np.prod(shape))].reshape(shape)
 
 
-def spectrum(ctx: Any, a: np.ndarray, p: Plan, tag: str) -> np.ndarray:
+def spectrum(ctx: Any, a: np.ndarray, p: Plan, tag: str, extra: Any = None
+             ) -> np.ndarray:
     """The DFT of NHWC ``a`` (``[N, A, B, C]``, zero-padded to ``Ph x Pw``) as real
     ``[Qw * Ph, 2N, C]``: per frequency (width-major) the ``[N, C]`` real parts stacked
     on the imaginary parts. Each fixed chunk of images goes through all three steps
-    (transpose, DFT along the width, along the height) while in cache."""
+    (transpose, DFT along the width, along the height) while in cache. ``extra`` (a
+    callable, e.g. the filter's spectrum) runs as one more chunk, the first handed out,
+    so that it overlaps the image chunks on the kernel threads."""
     n, ha, wa, c = a.shape
     rdt = a.dtype
     m = n * c
@@ -214,11 +217,16 @@ def spectrum(ctx: Any, a: np.ndarray, p: Plan, tag: str) -> np.ndarray:
     dh = _forward_h(ha, p.ph, rdt)
     chunks = _image_chunks(n, (wa * ha + 2 * q * ha + 2 * q * p.ph) * c * rdt.itemsize)
     per = max(e - s for s, e in chunks)
-    at_b = _scratch(ctx, wa * ha * per * c, rdt, (tag, "t"), len(chunks))
-    r_b = _scratch(ctx, 2 * q * ha * per * c, rdt, (tag, "r"), len(chunks))
+    first = 1 if extra is not None else 0
+    at_b = _scratch(ctx, wa * ha * per * c, rdt, (tag, "t"), len(chunks) + first)
+    r_b = _scratch(ctx, 2 * q * ha * per * c, rdt, (tag, "r"), len(chunks) + first)
+
 
     def work(i: int, worker: int) -> None:
-        s, e = chunks[i]
+        if i < first:
+            extra()
+            return
+        s, e = chunks[i - first]
         mc = (e - s) * c
         at = _view(at_b[worker], (wa, ha, e - s, c))
         np.copyto(at, a[s:e].transpose(2, 1, 0, 3))
@@ -226,7 +234,7 @@ def spectrum(ctx: Any, a: np.ndarray, p: Plan, tag: str) -> np.ndarray:
         gemm.matmul(dw, at.reshape(wa, ha * mc), out=r.reshape(2 * q, ha * mc))
         np.matmul(dh, r.reshape(q, 2 * ha, mc), out=out[:, :, s * c:e * c])
 
-    parallel.run(work, len(chunks), len(at_b))
+    parallel.run(work, len(chunks) + first, len(at_b))
     return out.reshape(p.freqs, 2 * n, c)
 
 
@@ -297,21 +305,22 @@ def _stacked(ctx: Any, w: np.ndarray, p: Plan, transpose: bool, dtype: np.dtype
     """The filter spectrum ``W'(f) = sum_k w[k] e^{+i t(f) (k - pad)}`` of ``[KH, KW, C, CO]`` ``w``
     as real ``[2, F, C, CO]`` (``Re W'`` then ``Im W'``; of ``W'^T``, ``[2, F, CO, C]``,
     with ``transpose``), by real GEMMs: the width taps (``[2Qw, KW]`` on ``w``'s taps),
-    then the height taps as one real ``[2Ph, 2KH]`` matrix per width frequency, then one
-    pass to that layout (C order: the per-frequency products read each part as
-    contiguous matrices), in the session's recycled buffers (read only by the calling
-    kernel). Equal to the complex route to float rounding, with about half its CPU."""
+    then the height taps as real ``[Ph, 2KH]`` matrices per width frequency, one for the
+    real and one for the imaginary part, each written straight into its half of the
+    result (C order: the per-frequency products read each part as contiguous matrices),
+    in the session's recycled buffers (read only by the calling kernel). Equal to the
+    complex route to float rounding, with about half its CPU."""
     kh, kw, c, co = w.shape
     if transpose:
         w, c, co = w.transpose(0, 1, 3, 2), co, c
     u = np.ascontiguousarray(w.transpose(1, 0, 2, 3), dtype).reshape(kw, kh * c * co)
     t = gemm.matmul(_taps_w(kw, p.pw, p.pl, dtype), u)             # [(Qw, re/im), KH*C*CO]
-    pool = session_pool(ctx)
-    tag = "fwt" if transpose else "fw"
-    r = gemm.matmul(_taps_h(kh, p.ph, p.pt, dtype), t.reshape(p.qw, 2 * kh, c * co),
-                    out=pool.take((p.qw, 2 * p.ph, c * co), dtype, (tag, "r")))
-    out = pool.take((2, p.qw, p.ph, c * co), dtype, (tag, "s"))
-    np.copyto(out, r.reshape(p.qw, 2, p.ph, c * co).transpose(1, 0, 2, 3))
+    t = t.reshape(p.qw, 2 * kh, c * co)
+    taps = _taps_h(kh, p.ph, p.pt, dtype)                            # rows (re/im, f)
+    out = session_pool(ctx).take((2, p.qw, p.ph, c * co), dtype,
+                                 ("fwt" if transpose else "fw", "s"))
+    gemm.matmul(taps[:p.ph], t, out=out[0])
+    gemm.matmul(taps[p.ph:], t, out=out[1])
     return out.reshape(2, p.freqs, c, co)
 
 
@@ -350,16 +359,30 @@ def _products(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: 
     return out
 
 
-def _spectrum_of(ctx: Any, a: np.ndarray, p: Plan, kind: str) -> np.ndarray:
+def _spectrum_of(ctx: Any, a: np.ndarray, p: Plan, kind: str, extra: Any = None
+                 ) -> np.ndarray:
     """:func:`spectrum` of ``a``, from the session's cache when it holds it; stored there
-    for the next kernel otherwise. The result is shared: never written to."""
+    for the next kernel otherwise. The result is shared: never written to. ``extra``
+    runs once either way (beside the image chunks when the spectrum is computed)."""
     key = ("planar", kind, a.shape, a.dtype.str, p.ph, p.pw)
     cache = session_cache(ctx, "conv_fourier")
     s = cache.find(key, a)
     if s is None:
-        s = spectrum(ctx, a, p, "f" + kind)
+        s = spectrum(ctx, a, p, "f" + kind, extra)
         cache.put(key, a, s)
+    elif extra is not None:
+        extra()
     return s
+
+
+def _with_filter(ctx: Any, a: np.ndarray, w: np.ndarray, p: Plan, kind: str,
+                 transpose: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The spectra of ``a`` (:func:`_spectrum_of`) and of the filter (:func:`_stacked`),
+    the filter's computed as one more chunk beside the image chunks of ``a``'s."""
+    held: list = []
+    s = _spectrum_of(ctx, a, p, kind,
+                     lambda: held.append(_stacked(ctx, w, p, transpose, a.dtype)))
+    return s, held[0]
 
 
 def conv_forward(ctx: Any, x: np.ndarray, w: np.ndarray, g: Any, out: np.ndarray
@@ -368,8 +391,7 @@ def conv_forward(ctx: Any, x: np.ndarray, w: np.ndarray, g: Any, out: np.ndarray
     n, h, wd, c = x.shape
     co = w.shape[3]
     p = Plan(g, h, wd)
-    xs = _spectrum_of(ctx, x, p, "x")
-    wf = _stacked(ctx, w, p, False, x.dtype)
+    xs, wf = _with_filter(ctx, x, w, p, "x", False)
     ys = session_pool(ctx).take((p.freqs, 2 * n, co), x.dtype, "fy")
     _products(ctx, xs, wf, ys, adjoint=False)
     return spatial(ctx, ys, p, g.oh, g.ow, x.dtype, out, "fo")
@@ -380,8 +402,7 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     """The input gradient of a stride-1 ``conv2d`` into ``out`` (``[N, H, W, C]``)."""
     n, h, wd, c = out.shape
     p = Plan(g, h, wd)
-    ds = _spectrum_of(ctx, dy, p, "dy")
-    wt = _stacked(ctx, w, p, True, dy.dtype)
+    ds, wt = _with_filter(ctx, dy, w, p, "dy", True)
     xs = session_pool(ctx).take((p.freqs, 2 * n, c), dy.dtype, "fdx")
     _products(ctx, ds, wt, xs, adjoint=True)
     return spatial(ctx, xs, p, h, wd, dy.dtype, out, "fdo")
