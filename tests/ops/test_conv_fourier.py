@@ -255,7 +255,7 @@ def _filter_spectrum_ref(w, ph, pw, pt, pl):
 @pytest.mark.parametrize("transpose", [False, True])
 def test_stacked_filter_spectrum_matches_a_loop_dft(backend, dtype, tol, transpose):
     """The filter spectrum the per-frequency products read (real GEMMs over the width
-    then the height taps, then one pass to ``[2, F, C, CO]``: real part, imaginary part;
+    then the height taps, straight into ``[2, F, C, CO]``: real part, imaginary part;
     ``[2, F, CO, C]`` of the transposed spectrum) against a float64 loop DFT; a non-square, even
     kernel with asymmetric padding and C != CO; large enough for ONNX Runtime."""
     ctx = types.SimpleNamespace(  # what session_pool reads of a kernel context

@@ -46,6 +46,8 @@ import numpy as np
 from trainkit.ops import gemm, parallel
 from trainkit.ops.buffer_pool import session_pool
 from trainkit.ops.derived_cache import session_cache
+from trainkit.ops.fourier_products import products as _products
+from trainkit.ops.fourier_products import split as _split
 
 #: bytes of the per-image scratch of one chunk of a transform
 CHUNK_BYTES = 1 << 20
@@ -161,13 +163,6 @@ class Plan:
     def freqs(self) -> int:
         """The number of (complex) frequencies kept: ``Ph * (Pw // 2 + 1)``."""
         return self.ph * self.qw
-
-
-def _split(total: int, parts: int = 8) -> list[tuple[int, int]]:
-    """``[start, stop)`` ranges cutting ``range(total)`` into at most ``parts`` pieces
-    (fixed by the sizes alone, so results never depend on the thread count)."""
-    parts = max(1, min(parts, total))
-    return [(total * i // parts, total * (i + 1) // parts) for i in range(parts)]
 
 
 def _columns(fn: Any, total: int) -> None:
@@ -322,41 +317,6 @@ def _stacked(ctx: Any, w: np.ndarray, p: Plan, transpose: bool, dtype: np.dtype
     gemm.matmul(taps[:p.ph], t, out=out[0])
     gemm.matmul(taps[p.ph:], t, out=out[1])
     return out.reshape(2, p.freqs, c, co)
-
-
-def _products(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool
-              ) -> np.ndarray:
-    """Per frequency, the complex product of stacked ``a`` (``[2N, K]``: real rows over
-    imaginary rows) with ``B`` given as ``b = [Re B, Im B]`` (``[2, F, K, J]``) into
-    stacked ``out`` (``[2N, J]``): ``a B``, or ``a conj(B)`` with ``adjoint``. Two real
-    GEMMs (``a Re B``, ``a Im B``) give the four partial products as contiguous
-    ``[N, J]`` blocks; two passes combine them. Fixed chunks of frequencies on the
-    kernel threads."""
-    f, n2, _ = a.shape
-    n = n2 // 2
-    j = b.shape[3]
-    ranges = _split(f)
-    per = max(e - s for s, e in ranges)
-    pool = session_pool(ctx)
-    threads = max(1, min(parallel.kernel_threads(), len(ranges)))
-    scratch = [pool.take((2, per, n2, j), a.dtype, ("fz", i)) for i in range(threads)]
-
-    def work(i: int, worker: int) -> None:
-        s, e = ranges[i]
-        zr, zi = scratch[worker][0, :e - s], scratch[worker][1, :e - s]
-        gemm.matmul(a[s:e], b[0, s:e], out=zr)
-        gemm.matmul(a[s:e], b[1, s:e], out=zi)
-        o = out[s:e]
-        rr, ir, ri, ii = zr[:, :n], zr[:, n:], zi[:, :n], zi[:, n:]
-        if adjoint:   # (ar + i ai)(br - i bi) = (ar br + ai bi) + i (ai br - ar bi)
-            np.add(rr, ii, out=o[:, :n])
-            np.subtract(ir, ri, out=o[:, n:])
-        else:         # (ar + i ai)(br + i bi) = (ar br - ai bi) + i (ar bi + ai br)
-            np.subtract(rr, ii, out=o[:, :n])
-            np.add(ri, ir, out=o[:, n:])
-
-    parallel.run(work, len(ranges), threads)
-    return out
 
 
 def _spectrum_of(ctx: Any, a: np.ndarray, p: Plan, kind: str, extra: Any = None
