@@ -82,9 +82,17 @@ CASES = [((3, 12, 12, 16), (5, 5, 16, 16), "SAME"),
          ((1, 7, 10, 24), (5, 5, 24, 16), "VALID")]
 
 
+@pytest.fixture
+def any_cost(monkeypatch):
+    """Lets every geometry the other rules allow take the Fourier path, whatever its
+    cost ratio (so small VALID cases exercise it)."""
+    monkeypatch.setattr(conv_fourier, "MAX_COST_RATIO", float("inf"))
+
+
 @pytest.mark.parametrize("xs,ws,padding", CASES)
 @pytest.mark.parametrize("dtype,tol", [(np.float32, 2e-6), (np.float64, 1e-13)])
-def test_fourier_conv_and_gradients_match_loop_oracles(xs, ws, padding, dtype, tol):
+def test_fourier_conv_and_gradients_match_loop_oracles(xs, ws, padding, dtype, tol,
+                                                       any_cost):
     x = RNG.normal(size=xs).astype(dtype)
     w = RNG.normal(size=ws).astype(dtype)
     ref_y = conv_ref(x, w, padding)
@@ -122,6 +130,24 @@ def test_only_stride_one_wide_float_convolutions_take_the_fourier_path():
     assert not conv_fourier.usable(geom(1, 1), 64, 64, f32)        # 1x1
     assert not conv_fourier.usable(geom(5, 1), 3, 64, f32)         # few input channels
     assert not conv_fourier.usable(geom(5, 1), 16, 16, np.dtype(np.float16))
+
+
+def test_fourier_path_only_where_its_multiply_adds_are_few_enough():
+    def geom(h, k, pad="SAME"):
+        return conv_ops._geometry(h, h, k, k, {"strides_hw": (1, 1), "padding": pad})
+    f32 = np.dtype(np.float32)
+    # SAME 5x5 on 12x12, 64 -> 64 (CIFAR conv2): Ph = Pw = 14, 8 width frequencies
+    fourier, direct = conv_fourier.cost(geom(12, 5), 64, 64)
+    assert direct == 12 * 12 * 25 * 64 * 64
+    assert fourier == (64 * (2 * 8 * 144 + 8 * 28 * 24) + 4 * 64 * 64 * 14 * 8
+                       + 64 * (8 * 24 * 28 + 12 * 16 * 12))
+    # the benchmarks' 5x5 layers take it; 3x3 on 56x56 (a VGG-like layer), where im2col
+    # measured 1.4x faster, does not
+    assert conv_fourier.usable(geom(14, 5), 32, 64, f32)
+    assert conv_fourier.usable(geom(12, 5), 64, 64, f32)
+    assert conv_fourier.usable(geom(12, 3), 64, 64, f32)
+    assert not conv_fourier.usable(geom(56, 3), 64, 64, f32)
+    assert not conv_fourier.usable(geom(16, 3), 16, 16, f32)
 
 
 def test_period_is_the_smallest_alias_free_length():

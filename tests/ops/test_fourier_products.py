@@ -87,6 +87,10 @@ def test_fourier_conv_with_three_products_matches_loop_oracles(monkeypatch, xs, 
     """The whole convolution (forward, input and filter gradients) with Gauss's form
     forced for every product, odd sizes, VALID and SAME, both layouts and float types."""
     monkeypatch.setattr(fourier_products, "GAUSS_MIN", 1)
+    monkeypatch.setattr(conv_fourier, "MAX_COST_RATIO", float("inf"))
+    g = conv_ops._geometry(xs[1], xs[2], ws[0], ws[1],
+                           {"strides_hw": (1, 1), "padding": padding})
+    assert conv_fourier.usable(g, xs[3], ws[3], np.dtype(dtype))
     x = RNG.normal(size=xs).astype(dtype)
     w = RNG.normal(size=ws).astype(dtype)
     ref_y = conv_ref(x, w, padding)

@@ -56,6 +56,12 @@ MIN_TAPS = 9
 #: ... and at least this many input and output channels (below, im2col's GEMM is cheap
 #: and the transforms dominate)
 MIN_CHANNELS = 16
+#: ... and at most this many of the direct sum's multiply-adds, as :func:`cost` counts
+#: them (measured, one thread, forward + both gradients, CPU: the Fourier path won at
+#: ratios <= 0.53 (0.45-0.88x the im2col time), broke even at 0.73 and lost from 0.85
+#: on (1.1-1.4x; 3x3 kernels on 16-56 pixel images, e.g. [16, 56, 56, 64] -> 64 88.9
+#: vs 63.6 ms))
+MAX_COST_RATIO = 0.7
 
 
 def period(size_in: int, size_out: int, k: int, before: int) -> int:
@@ -64,12 +70,31 @@ def period(size_in: int, size_out: int, k: int, before: int) -> int:
     return max(size_in + before, size_out + k - 1 - before, size_in, size_out)
 
 
+def cost(g: Any, c: int, co: int) -> tuple[int, int]:
+    """Multiply-adds per image of a stride-1, undilated convolution of geometry ``g``
+    with ``c`` input and ``co`` output channels: ``(fourier, direct)``. Fourier: the
+    input's two DFT steps, the four real products per kept frequency and the two
+    inverse steps (as the forward runs them); direct: ``OH * OW * KH * KW * C * CO``."""
+    (_, _), (pt, pb), (pl, pr), _ = g.pads
+    h, w = g.oh + g.kh - 1 - pt - pb, g.ow + g.kw - 1 - pl - pr
+    ph, pw = period(h, g.oh, g.kh, pt), period(w, g.ow, g.kw, pl)
+    q = pw // 2 + 1
+    spectrum = c * (2 * q * w * h + q * 2 * ph * 2 * h)
+    inverse = co * (q * 2 * g.oh * 2 * ph + g.ow * 2 * q * g.oh)
+    fourier = spectrum + 4 * c * co * ph * q + inverse
+    return fourier, g.oh * g.ow * g.kh * g.kw * c * co
+
+
 def usable(g: Any, c: int, co: int, dtype: np.dtype) -> bool:
     """Whether a convolution of geometry ``g`` (see ``conv_ops._Geom``) with ``c`` input
-    and ``co`` output channels goes through the Fourier path."""
-    return (g.sh == 1 and g.sw == 1 and g.dh == 1 and g.dw == 1
+    and ``co`` output channels goes through the Fourier path (the forward and both
+    gradients decide alike, so the gradients find the forward's spectra)."""
+    if not (g.sh == 1 and g.sw == 1 and g.dh == 1 and g.dw == 1
             and g.kh * g.kw >= MIN_TAPS and min(c, co) >= MIN_CHANNELS
-            and dtype in (np.dtype(np.float32), np.dtype(np.float64)))
+            and dtype in (np.dtype(np.float32), np.dtype(np.float64))):
+        return False
+    fourier, direct = cost(g, c, co)
+    return fourier <= MAX_COST_RATIO * direct
 
 
 def _complex(dtype: np.dtype) -> np.dtype:
@@ -426,5 +451,5 @@ def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
     return filter_from_spectrum(m, p, x.dtype)
 
 
-__all__ = ["usable", "period", "Plan", "spectrum", "spatial",
+__all__ = ["usable", "cost", "period", "Plan", "spectrum", "spatial",
            "filter_from_spectrum", "conv_forward", "conv_input_grad", "conv_filter_grad"]
