@@ -63,7 +63,9 @@ def _workers(ranges: list) -> int:
 
 def _four(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool
           ) -> np.ndarray:
-    """Two real GEMMs per frequency and two combining passes."""
+    """Two real GEMMs per frequency and two combining passes: ``a Re B`` straight into
+    ``out`` (``[ar br; ai br]``), ``a Im B`` into scratch (``[ar bi; ai bi]``), each
+    half of ``out`` then updated in place."""
     f, n2, _ = a.shape
     n = n2 // 2
     j = b.shape[3]
@@ -71,21 +73,20 @@ def _four(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool
     per = max(e - s for s, e in ranges)
     pool = session_pool(ctx)
     threads = _workers(ranges)
-    scratch = [pool.take((2, per, n2, j), a.dtype, ("fz", i)) for i in range(threads)]
+    scratch = [pool.take((per, n2, j), a.dtype, ("fz", i)) for i in range(threads)]
 
     def work(i: int, worker: int) -> None:
         s, e = ranges[i]
-        zr, zi = scratch[worker][0, :e - s], scratch[worker][1, :e - s]
-        gemm.matmul(a[s:e], b[0, s:e], out=zr)
+        o, zi = out[s:e], scratch[worker][:e - s]
+        gemm.matmul(a[s:e], b[0, s:e], out=o)
         gemm.matmul(a[s:e], b[1, s:e], out=zi)
-        o = out[s:e]
-        rr, ir, ri, ii = zr[:, :n], zr[:, n:], zi[:, :n], zi[:, n:]
+        rr, ir, ri, ii = o[:, :n], o[:, n:], zi[:, :n], zi[:, n:]
         if adjoint:   # (ar + i ai)(br - i bi) = (ar br + ai bi) + i (ai br - ar bi)
-            np.add(rr, ii, out=o[:, :n])
-            np.subtract(ir, ri, out=o[:, n:])
+            np.add(rr, ii, out=rr)
+            np.subtract(ir, ri, out=ir)
         else:         # (ar + i ai)(br + i bi) = (ar br - ai bi) + i (ar bi + ai br)
-            np.subtract(rr, ii, out=o[:, :n])
-            np.add(ri, ir, out=o[:, n:])
+            np.subtract(rr, ii, out=rr)
+            np.add(ir, ri, out=ir)
 
     parallel.run(work, len(ranges), threads)
     return out
