@@ -108,6 +108,29 @@ def test_fourier_conv_and_gradients_match_loop_oracles(xs, ws, padding, dtype, t
     assert _rel(gw, ref_w) < tol
 
 
+@pytest.mark.parametrize("xs,ws,padding,pw", [
+    ((2, 7, 1, 16), (9, 1, 16, 16), "SAME", 1),    # one width frequency
+    ((2, 7, 1, 16), (5, 2, 16, 16), "SAME", 2),    # zero and Nyquist only
+    ((2, 6, 3, 16), (3, 3, 16, 17), "VALID", 3),
+    ((3, 5, 5, 16), (3, 3, 16, 16), "SAME", 6)])
+@pytest.mark.parametrize("dtype,tol", [(np.float32, 2e-6), (np.float64, 1e-13)])
+def test_fourier_conv_on_narrow_images_matches_loop_oracles(xs, ws, padding, pw, dtype, tol,
+                                                            any_cost):
+    """The inverse keeps only the real rows of the width frequencies 0 and ``Pw / 2``:
+    odd and even DFT widths down to 1 and 2."""
+    g = conv_ops._geometry(xs[1], xs[2], ws[0], ws[1],
+                           {"strides_hw": (1, 1), "padding": padding})
+    assert conv_fourier.usable(g, xs[3], ws[3], np.dtype(dtype))
+    assert conv_fourier.Plan(g, xs[1], xs[2]).pw == pw
+    x = RNG.normal(size=xs).astype(dtype)
+    w = RNG.normal(size=ws).astype(dtype)
+    ref_y = conv_ref(x, w, padding)
+    dy = RNG.normal(size=ref_y.shape).astype(dtype)
+    y, gx, gw = _run(x, w, dy, padding)
+    ref_x, ref_w = conv_grads_ref(x, w, dy, padding)
+    assert _rel(y, ref_y) < tol and _rel(gx, ref_x) < tol and _rel(gw, ref_w) < tol
+
+
 def test_fourier_conv_nchw_matches_nhwc_oracle():
     x = RNG.normal(size=(2, 10, 12, 16)).astype(np.float32)
     w = RNG.normal(size=(5, 5, 16, 16)).astype(np.float32)

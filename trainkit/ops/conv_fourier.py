@@ -38,11 +38,11 @@ the kernel threads (``ops.parallel``), so results do not depend on the thread co
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from trainkit.ops import dft_matrices as dft
 from trainkit.ops import gemm, parallel
 from trainkit.ops.buffer_pool import session_pool
 from trainkit.ops.derived_cache import session_cache
@@ -97,80 +97,6 @@ def usable(g: Any, c: int, co: int, dtype: np.dtype) -> bool:
     return fourier <= MAX_COST_RATIO * direct
 
 
-def _complex(dtype: np.dtype) -> np.dtype:
-    return np.dtype(np.complex64 if dtype == np.float32 else np.complex128)
-
-
-def _frozen(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    a = a.astype(dtype)
-    a.flags.writeable = False
-    return a
-
-
-def _angles(rows: int, cols: int, p: int) -> np.ndarray:
-    return 2 * np.pi * np.outer(np.arange(rows), np.arange(cols)) / p
-
-
-def _hermitian_weights(p: int) -> np.ndarray:
-    w = np.full(p // 2 + 1, 2.0)
-    w[0] = 1.0
-    if p % 2 == 0:
-        w[-1] = 1.0
-    return w
-
-
-@lru_cache(maxsize=64)
-def _forward_w(n: int, p: int, dtype: np.dtype) -> np.ndarray:
-    """``[2Q, n]``: rows ``(f, re/im)`` = ``cos``, ``-sin`` of ``t(f) q``: the DFT of real
-    rows along the width, non-negative frequencies only, real and imaginary parts
-    interleaved by frequency."""
-    ang = _angles(p // 2 + 1, n, p)
-    return _frozen(np.stack([np.cos(ang), -np.sin(ang)], axis=1).reshape(-1, n), dtype)
-
-
-@lru_cache(maxsize=64)
-def _forward_h(n: int, p: int, dtype: np.dtype) -> np.ndarray:
-    """``[2P, 2n]``: the complex DFT along the height as a real matrix on stacked
-    ``(re rows; im rows)``, output rows ``(f, re/im)``: ``e^{-i t} (a + i b) =
-    (cos a + sin b) + i (cos b - sin a)``."""
-    ang = _angles(p, n, p)
-    c, s = np.cos(ang), np.sin(ang)
-    m = np.empty((p, 2, 2, n))
-    m[:, 0, 0], m[:, 0, 1], m[:, 1, 0], m[:, 1, 1] = c, s, -s, c
-    return _frozen(m.reshape(2 * p, 2 * n), dtype)
-
-
-@lru_cache(maxsize=64)
-def _inverse_h(n: int, p: int, dtype: np.dtype) -> np.ndarray:
-    """``[2n, 2P]``: ``sum_f e^{+i t(f) q} (a_f + i b_f)`` for outputs ``q < n``, input
-    columns ``(f, re/im)``, output rows ``(re/im, q)``."""
-    ang = _angles(n, p, p)
-    c, s = np.cos(ang), np.sin(ang)
-    m = np.empty((2, n, p, 2))
-    m[0, :, :, 0], m[0, :, :, 1], m[1, :, :, 0], m[1, :, :, 1] = c, -s, s, c
-    return _frozen(m.reshape(2 * n, 2 * p), dtype)
-
-
-@lru_cache(maxsize=64)
-def _inverse_w(n: int, p: int, ph: int, dtype: np.dtype) -> np.ndarray:
-    """``[n, 2Q]``: the real part of ``sum_f w_f e^{+i t(f) q} (a_f + i b_f)`` over the
-    non-negative width frequencies, ``w_f`` the Hermitian weight times the
-    ``1 / (Ph * Pw)`` of the inverse DFT; input rows ``(f, re/im)``."""
-    ang = _angles(n, p // 2 + 1, p)
-    wt = _hermitian_weights(p) / (p * ph)
-    return _frozen(np.stack([wt * np.cos(ang), -wt * np.sin(ang)], axis=2).reshape(n, -1),
-                   dtype)
-
-
-@lru_cache(maxsize=64)
-def _taps(k: int, p: int, before: int, half: bool, dtype: np.dtype) -> np.ndarray:
-    """``[F, k]`` complex: ``e^{+i t(f) (j - before)}`` for filter taps ``j`` at the
-    frequencies ``f < P`` (or ``f <= P // 2`` with ``half``)."""
-    f = np.arange(p // 2 + 1 if half else p)
-    ang = 2 * np.pi * np.outer(f, np.arange(k) - before) / p
-    return _frozen(np.exp(1j * ang), _complex(dtype))
-
-
 class Plan:
     """DFT sizes of one convolution geometry: input ``h x w``, output ``oh x ow``."""
 
@@ -220,12 +146,29 @@ def _view(buf: np.ndarray, shape: tuple) -> np.ndarray:
     return buf[:int(np.prod(shape))].reshape(shape)
 
 
+def _real_ends(p: Plan) -> tuple[int, int]:
+    """``(first, stop)``: the width frequencies ``[first, stop)`` that need both parts;
+    at ``0`` and (``Pw`` even) ``Pw / 2`` the width DFT of a real row is real and the
+    width inverse reads only real parts (``e^{i t q b}`` is real there), so the steps
+    along the height skip their imaginary parts (1 / Qw less work in each)."""
+    stop = p.qw - 1 if p.pw % 2 == 0 and p.qw > 1 else p.qw
+    return 1, max(1, stop)
+
+
+def _kept_rows(p: Plan) -> int:
+    """Blocks of ``(q, re/im)`` kept between the width and the height steps."""
+    first, stop = _real_ends(p)
+    return 1 + 2 * (stop - first) + (p.qw - stop)
+
+
 def spectrum(ctx: Any, a: np.ndarray, p: Plan, tag: str, extra: Any = None
              ) -> np.ndarray:
     """The DFT of NHWC ``a`` (``[N, A, B, C]``, zero-padded to ``Ph x Pw``) as real
     ``[Qw * Ph, 2N, C]``: per frequency (width-major) the ``[N, C]`` real parts stacked
     on the imaginary parts. Each fixed chunk of images goes through all three steps
-    (transpose, DFT along the width, along the height) while in cache. ``extra`` (a
+    (transpose, DFT along the width, along the height) while in cache; the width
+    frequencies ``0`` and ``Pw / 2`` (real, :func:`_real_ends`) enter the height DFT
+    without imaginary parts. ``extra`` (a
     callable, e.g. the filter's spectrum) runs as one more chunk, the first handed out,
     so that it overlaps the image chunks on the kernel threads."""
     n, ha, wa, c = a.shape
@@ -233,28 +176,35 @@ def spectrum(ctx: Any, a: np.ndarray, p: Plan, tag: str, extra: Any = None
     m = n * c
     q = p.qw
     out = session_pool(ctx).take((q, 2 * p.ph, m), rdt, (tag, "s"))
-    dw = _forward_w(wa, p.pw, rdt)
-    dh = _forward_h(ha, p.ph, rdt)
+    dw = dft.forward_w_kept(wa, p.pw, rdt)
+    dh = dft.forward_h(ha, p.ph, rdt)
+    dh_re = dh[:, :ha]                     # the columns reading real parts
+    q0, q1 = _real_ends(p)
+    rows = _kept_rows(p)
     chunks = _image_chunks(n, (wa * ha + 2 * q * ha + 2 * q * p.ph) * c * rdt.itemsize)
     per = max(e - s for s, e in chunks)
-    first = 1 if extra is not None else 0
-    at_b = _scratch(ctx, wa * ha * per * c, rdt, (tag, "t"), len(chunks) + first)
-    r_b = _scratch(ctx, 2 * q * ha * per * c, rdt, (tag, "r"), len(chunks) + first)
-
+    lead = 1 if extra is not None else 0
+    at_b = _scratch(ctx, wa * ha * per * c, rdt, (tag, "t"), len(chunks) + lead)
+    r_b = _scratch(ctx, rows * ha * per * c, rdt, (tag, "r"), len(chunks) + lead)
 
     def work(i: int, worker: int) -> None:
-        if i < first:
+        if i < lead:
             extra()
             return
-        s, e = chunks[i - first]
+        s, e = chunks[i - lead]
         mc = (e - s) * c
         at = _view(at_b[worker], (wa, ha, e - s, c))
         np.copyto(at, a[s:e].transpose(2, 1, 0, 3))
-        r = _view(r_b[worker], (2 * q, ha, e - s, c))
-        gemm.matmul(dw, at.reshape(wa, ha * mc), out=r.reshape(2 * q, ha * mc))
-        np.matmul(dh, r.reshape(q, 2 * ha, mc), out=out[:, :, s * c:e * c])
+        r = _view(r_b[worker], (rows, ha, mc))
+        gemm.matmul(dw, at.reshape(wa, ha * mc), out=r.reshape(rows, ha * mc))
+        o = out[:, :, s * c:e * c]
+        np.matmul(dh_re, r[0], out=o[0])
+        if q1 > q0:
+            np.matmul(dh, r[1:1 + 2 * (q1 - q0)].reshape(q1 - q0, 2 * ha, mc), out=o[q0:q1])
+        if q1 < q:
+            np.matmul(dh_re, r[rows - 1], out=o[q1])
 
-    parallel.run(work, len(chunks) + first, len(at_b))
+    parallel.run(work, len(chunks) + lead, len(at_b))
     return out.reshape(p.freqs, 2 * n, c)
 
 
@@ -262,25 +212,36 @@ def spatial(ctx: Any, s: np.ndarray, p: Plan, hb: int, wb: int, dtype: np.dtype,
             out: np.ndarray, tag: str) -> np.ndarray:
     """The real NHWC ``[N, hb, wb, C]`` signal (written into ``out``) whose spectrum is
     ``s`` (laid out as :func:`spectrum` makes it), keeping positions ``< hb, wb``; each
-    fixed chunk of images through both inverse steps and the transpose in cache."""
+    fixed chunk of images through both inverse steps and the transpose in cache. The
+    height inverse of the width frequencies ``0`` and ``Pw / 2`` keeps only its real
+    rows (:func:`_real_ends`: the width inverse reads no more of them)."""
     f, n2, c = s.shape
     n = n2 // 2
     q = p.qw
-    ih = _inverse_h(hb, p.ph, dtype)
-    iw = _inverse_w(wb, p.pw, p.ph, dtype)
+    first, stop = _real_ends(p)
+    rows = _kept_rows(p)                            # blocks of [hb, columns]
+    ih = dft.inverse_h(hb, p.ph, dtype)
+    ih_re = ih[:hb]
+    iw = dft.inverse_w_kept(wb, p.pw, p.ph, dtype)
     s3 = s.reshape(q, 2 * p.ph, n * c)
     chunks = _image_chunks(n, (2 * q * hb + wb * hb) * c * dtype.itemsize)
     per = max(e - s0 for s0, e in chunks)
-    g_b = _scratch(ctx, q * 2 * hb * per * c, dtype, (tag, "g"), len(chunks))
+    g_b = _scratch(ctx, rows * hb * per * c, dtype, (tag, "g"), len(chunks))
     y_b = _scratch(ctx, wb * hb * per * c, dtype, (tag, "y"), len(chunks))
 
     def work(i: int, worker: int) -> None:
         s0, e0 = chunks[i]
         mc = (e0 - s0) * c
-        g = _view(g_b[worker], (q, 2 * hb, e0 - s0, c))
-        np.matmul(ih, s3[:, :, s0 * c:e0 * c], out=g.reshape(q, 2 * hb, mc))
+        cols = slice(s0 * c, e0 * c)
+        g = _view(g_b[worker], (rows, hb, mc))
+        np.matmul(ih_re, s3[0, :, cols], out=g[0])
+        if stop > first:
+            np.matmul(ih, s3[first:stop, :, cols],
+                      out=g[1:1 + 2 * (stop - first)].reshape(stop - first, 2 * hb, mc))
+        if stop < q:
+            np.matmul(ih_re, s3[stop, :, cols], out=g[rows - 1])
         y = _view(y_b[worker], (wb, hb, e0 - s0, c))
-        gemm.matmul(iw, g.reshape(2 * q, hb * mc), out=y.reshape(wb, hb * mc))
+        gemm.matmul(iw, g.reshape(rows, hb * mc), out=y.reshape(wb, hb * mc))
         np.copyto(out[s0:e0], y.transpose(2, 1, 0, 3))
 
     parallel.run(work, len(chunks), len(g_b))
@@ -292,32 +253,12 @@ def filter_from_spectrum(m: np.ndarray, p: Plan, dtype: np.dtype) -> np.ndarray:
     over all frequencies (the width half weighted by Hermitian symmetry, times
     ``1 / (Ph Pw)``), from complex ``m`` laid out ``[Qw * Ph, C, CO]``."""
     _, c, co = m.shape
-    eh = _taps(p.kh, p.ph, p.pt, False, dtype).T                      # [KH, Ph]
-    ew = _taps(p.kw, p.pw, p.pl, True, dtype).T * (
-        _hermitian_weights(p.pw) / (p.ph * p.pw)).astype(dtype)       # [KW, Qw]
+    eh = dft.taps(p.kh, p.ph, p.pt, False, dtype).T                      # [KH, Ph]
+    ew = dft.taps(p.kw, p.pw, p.pl, True, dtype).T * (
+        dft.hermitian_weights(p.pw) / (p.ph * p.pw)).astype(dtype)       # [KW, Qw]
     t = np.matmul(eh, m.reshape(p.qw, p.ph, c * co))                  # [Qw, KH, C*CO]
     dw = np.matmul(ew, t.transpose(1, 0, 2))                          # [KH, KW, C*CO]
     return np.ascontiguousarray(dw.real).reshape(p.kh, p.kw, c, co)
-
-
-@lru_cache(maxsize=64)
-def _taps_w(k: int, p: int, before: int, dtype: np.dtype) -> np.ndarray:
-    """``[2Q, k]`` real: rows ``(f, re/im)`` = ``cos``, ``sin`` of ``t(f) (j - before)``
-    for the non-negative width frequencies ``f <= P // 2`` (:func:`_taps`, half)."""
-    ang = 2 * np.pi * np.outer(np.arange(p // 2 + 1), np.arange(k) - before) / p
-    return _frozen(np.stack([np.cos(ang), np.sin(ang)], axis=1).reshape(-1, k), dtype)
-
-
-@lru_cache(maxsize=64)
-def _taps_h(k: int, p: int, before: int, dtype: np.dtype) -> np.ndarray:
-    """``[2P, 2k]`` real: the complex product with ``e^{+i t(f) (j - before)}`` over the
-    height taps ``j`` on stacked ``(re rows; im rows)``, output rows ``(re/im, f)``:
-    ``(cos + i sin)(a + i b) = (cos a - sin b) + i (sin a + cos b)``."""
-    ang = 2 * np.pi * np.outer(np.arange(p), np.arange(k) - before) / p
-    c, s = np.cos(ang), np.sin(ang)
-    m = np.empty((2, p, 2, k))
-    m[0, :, 0], m[0, :, 1], m[1, :, 0], m[1, :, 1] = c, -s, s, c
-    return _frozen(m.reshape(2 * p, 2 * k), dtype)
 
 
 def _stacked(ctx: Any, w: np.ndarray, p: Plan, transpose: bool, dtype: np.dtype
@@ -334,9 +275,9 @@ def _stacked(ctx: Any, w: np.ndarray, p: Plan, transpose: bool, dtype: np.dtype
     if transpose:
         w, c, co = w.transpose(0, 1, 3, 2), co, c
     u = np.ascontiguousarray(w.transpose(1, 0, 2, 3), dtype).reshape(kw, kh * c * co)
-    t = gemm.matmul(_taps_w(kw, p.pw, p.pl, dtype), u)             # [(Qw, re/im), KH*C*CO]
+    t = gemm.matmul(dft.taps_w(kw, p.pw, p.pl, dtype), u)             # [(Qw, re/im), KH*C*CO]
     t = t.reshape(p.qw, 2 * kh, c * co)
-    taps = _taps_h(kh, p.ph, p.pt, dtype)                            # rows (re/im, f)
+    taps = dft.taps_h(kh, p.ph, p.pt, dtype)                            # rows (re/im, f)
     out = session_pool(ctx).take((2, p.qw, p.ph, c * co), dtype,
                                  ("fwt" if transpose else "fw", "s"))
     gemm.matmul(taps[:p.ph], t, out=out[0])
@@ -446,7 +387,7 @@ def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
             np.subtract(mi[s:e], tmp[s:e], out=mi[s:e])
 
         _columns(work, p.freqs)
-    m = np.empty((p.freqs, c, co), _complex(x.dtype))
+    m = np.empty((p.freqs, c, co), dft.complex_dtype(x.dtype))
     m.real, m.imag = mr, mi
     return filter_from_spectrum(m, p, x.dtype)
 
