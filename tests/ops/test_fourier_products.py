@@ -54,13 +54,36 @@ def test_products_match_complex_reference_for_any_thread_count(backend, form, ad
     for threads in (1, 3):
         parallel.set_kernel_threads(threads)
         out = np.full((f, 2 * n, j), np.nan, dtype)
-        assert fn(_ctx(), a, b, out, adjoint) is out
+        assert fn(_ctx(), a, b, out, adjoint, fourier_products.split(f)) is out
         got.append(out)
     np.testing.assert_array_equal(got[0], got[1])
     bc = b[0].astype(np.float64) + 1j * b[1].astype(np.float64)
     ref = _stacked_complex(a) @ (bc.conj() if adjoint else bc)
     assert got[0].dtype == dtype
     assert _rel(_stacked_complex(got[0]), ref) < tol
+
+
+@pytest.mark.parametrize("k,j", [(5, 3), (64, 64)])
+def test_products_on_spans_of_frequencies_leave_the_others_alone(k, j):
+    """Only the frequencies in the spans are written (the inverse never reads the
+    rest); every chunk stays inside one span."""
+    spans = [(0, 5), (9, 30), (31, 33)]
+    chunks = fourier_products.split_ranges(spans)
+    assert all(any(s0 <= s and e <= e0 for s0, e0 in spans) for s, e in chunks)
+    assert sorted(i for s, e in chunks for i in range(s, e)) == \
+        [i for s, e in spans for i in range(s, e)]
+    assert fourier_products.split_ranges([(0, 144)]) == fourier_products.split(144)
+    a = RNG.normal(size=(40, 2 * 6, k)).astype(np.float32)
+    b = RNG.normal(size=(2, 40, k, j)).astype(np.float32)
+    out = np.full((40, 12, j), np.nan, np.float32)
+    fourier_products.products(_ctx(), a, b, out, False, spans)
+    bc = b[0].astype(np.float64) + 1j * b[1].astype(np.float64)
+    ref = _stacked_complex(a) @ bc
+    for i in range(40):
+        if any(s <= i < e for s, e in spans):
+            assert _rel(_stacked_complex(out[i:i + 1]), ref[i:i + 1]) < 2e-6
+        else:
+            assert np.isnan(out[i]).all()
 
 
 def test_products_pick_the_three_product_form_only_for_wide_matrices(monkeypatch):

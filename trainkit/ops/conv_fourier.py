@@ -155,6 +155,19 @@ def _real_ends(p: Plan) -> tuple[int, int]:
     return 1, max(1, stop)
 
 
+def _needed(p: Plan) -> list[tuple[int, int]]:
+    """The frequencies (``q * Ph + f``) the inverse reads: at the width frequencies ``0``
+    and ``Pw / 2`` (:func:`_real_ends`) a product spectrum is Hermitian along the
+    height (the input's and the filter's are), so only ``f <= Ph // 2`` there."""
+    first, stop = _real_ends(p)
+    half = p.ph // 2 + 1
+    spans = [(0, half)]
+    end = stop * p.ph + (half if stop < p.qw else 0)
+    if end > first * p.ph:
+        spans.append((first * p.ph, end))
+    return spans
+
+
 def _kept_rows(p: Plan) -> int:
     """Blocks of ``(q, re/im)`` kept between the width and the height steps."""
     first, stop = _real_ends(p)
@@ -214,14 +227,16 @@ def spatial(ctx: Any, s: np.ndarray, p: Plan, hb: int, wb: int, dtype: np.dtype,
     ``s`` (laid out as :func:`spectrum` makes it), keeping positions ``< hb, wb``; each
     fixed chunk of images through both inverse steps and the transpose in cache. The
     height inverse of the width frequencies ``0`` and ``Pw / 2`` keeps only its real
-    rows (:func:`_real_ends`: the width inverse reads no more of them)."""
+    rows (:func:`_real_ends`: the width inverse reads no more of them), from the
+    frequencies ``f <= Ph // 2`` only (:func:`_needed`; the others are never read)."""
     f, n2, c = s.shape
     n = n2 // 2
     q = p.qw
     first, stop = _real_ends(p)
     rows = _kept_rows(p)                            # blocks of [hb, columns]
     ih = dft.inverse_h(hb, p.ph, dtype)
-    ih_re = ih[:hb]
+    ih_re = dft.inverse_h_half(hb, p.ph, dtype)     # Hermitian along the height
+    half = 2 * (p.ph // 2 + 1)
     iw = dft.inverse_w_kept(wb, p.pw, p.ph, dtype)
     s3 = s.reshape(q, 2 * p.ph, n * c)
     chunks = _image_chunks(n, (2 * q * hb + wb * hb) * c * dtype.itemsize)
@@ -234,12 +249,12 @@ def spatial(ctx: Any, s: np.ndarray, p: Plan, hb: int, wb: int, dtype: np.dtype,
         mc = (e0 - s0) * c
         cols = slice(s0 * c, e0 * c)
         g = _view(g_b[worker], (rows, hb, mc))
-        np.matmul(ih_re, s3[0, :, cols], out=g[0])
+        np.matmul(ih_re, s3[0, :half, cols], out=g[0])
         if stop > first:
             np.matmul(ih, s3[first:stop, :, cols],
                       out=g[1:1 + 2 * (stop - first)].reshape(stop - first, 2 * hb, mc))
         if stop < q:
-            np.matmul(ih_re, s3[stop, :, cols], out=g[rows - 1])
+            np.matmul(ih_re, s3[stop, :half, cols], out=g[rows - 1])
         y = _view(y_b[worker], (wb, hb, e0 - s0, c))
         gemm.matmul(iw, g.reshape(rows, hb * mc), out=y.reshape(wb, hb * mc))
         np.copyto(out[s0:e0], y.transpose(2, 1, 0, 3))
@@ -319,7 +334,7 @@ def conv_forward(ctx: Any, x: np.ndarray, w: np.ndarray, g: Any, out: np.ndarray
     p = Plan(g, h, wd)
     xs, wf = _with_filter(ctx, x, w, p, "x", False)
     ys = session_pool(ctx).take((p.freqs, 2 * n, co), x.dtype, "fy")
-    _products(ctx, xs, wf, ys, adjoint=False)
+    _products(ctx, xs, wf, ys, False, _needed(p))
     return spatial(ctx, ys, p, g.oh, g.ow, x.dtype, out, "fo")
 
 
@@ -330,7 +345,7 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     p = Plan(g, h, wd)
     ds, wt = _with_filter(ctx, dy, w, p, "dy", True)
     xs = session_pool(ctx).take((p.freqs, 2 * n, c), dy.dtype, "fdx")
-    _products(ctx, ds, wt, xs, adjoint=True)
+    _products(ctx, ds, wt, xs, True, _needed(p))
     return spatial(ctx, xs, p, h, wd, dy.dtype, out, "fdo")
 
 

@@ -74,6 +74,19 @@ def inverse_h(n: int, p: int, dtype: np.dtype) -> np.ndarray:
 
 
 @lru_cache(maxsize=64)
+def inverse_h_half(n: int, p: int, dtype: np.dtype) -> np.ndarray:
+    """``[n, 2 (P // 2 + 1)]``: the real part of ``sum_f e^{+i t(f) q} (a_f + i b_f)``
+    for outputs ``q < n`` when the ``a_f + i b_f`` are Hermitian (``f`` and ``P - f``
+    conjugate), from the frequencies ``f <= P // 2`` only (weighted by
+    :func:`hermitian_weights`); input columns ``(f, re/im)``."""
+    ang = angles(n, p // 2 + 1, p)
+    wt = hermitian_weights(p)
+    m = np.empty((n, p // 2 + 1, 2))
+    m[:, :, 0], m[:, :, 1] = wt * np.cos(ang), -wt * np.sin(ang)
+    return frozen(m.reshape(n, -1), dtype)
+
+
+@lru_cache(maxsize=64)
 def inverse_w(n: int, p: int, ph: int, dtype: np.dtype) -> np.ndarray:
     """``[n, 2Q]``: the real part of ``sum_f w_f e^{+i t(f) q} (a_f + i b_f)`` over the
     non-negative width frequencies, ``w_f`` the Hermitian weight times the
@@ -139,5 +152,5 @@ def taps_h(k: int, p: int, before: int, dtype: np.dtype) -> np.ndarray:
 
 __all__ = [
     "angles", "complex_dtype", "forward_h", "forward_w", "forward_w_kept", "frozen",
-    "hermitian_weights", "imaginary_ends", "inverse_h", "inverse_w", "inverse_w_kept",
-    "taps", "taps_h", "taps_w"]
+    "hermitian_weights", "imaginary_ends", "inverse_h", "inverse_h_half", "inverse_w",
+    "inverse_w_kept", "taps", "taps_h", "taps_w"]

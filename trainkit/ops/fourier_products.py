@@ -47,29 +47,50 @@ def split(total: int, parts: int = PARTS) -> list[tuple[int, int]]:
     return [(total * i // parts, total * (i + 1) // parts) for i in range(parts)]
 
 
-def products(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool
-             ) -> np.ndarray:
+def split_ranges(spans: list[tuple[int, int]], parts: int = PARTS
+                 ) -> list[tuple[int, int]]:
+    """``[start, stop)`` ranges covering the ``spans`` (disjoint, ascending) in about
+    ``parts`` pieces of equal size, none crossing a gap between spans (fixed by the
+    spans alone)."""
+    total = sum(e - s for s, e in spans)
+    if total <= 0:
+        return []
+    size = -(-total // max(1, min(parts, total)))
+    out = []
+    for s, e in spans:
+        count = -(-(e - s) // size)
+        out += [(s + (e - s) * i // count, s + (e - s) * (i + 1) // count)
+                for i in range(count)]
+    return out
+
+
+def products(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool,
+             spans: list[tuple[int, int]] | None = None) -> np.ndarray:
     """Per frequency, ``a B`` (``a conj(B)`` with ``adjoint``) into stacked ``out``;
     ``a``: ``[F, 2N, K]``, ``b``: ``[2, F, K, J]`` (``Re B``, ``Im B``), ``out``:
-    ``[F, 2N, J]``, all C-contiguous. Returns ``out``."""
+    ``[F, 2N, J]``, all C-contiguous. Only the frequencies in ``spans`` (disjoint
+    ascending ``[start, stop)`` ranges; default all) are computed, the rest of ``out``
+    is left as it was. Returns ``out``."""
+    ranges = split_ranges([(0, a.shape[0])] if spans is None else spans)
+    if not ranges:
+        return out
     if min(a.shape[2], b.shape[3]) >= GAUSS_MIN:
-        return _three(ctx, a, b, out, adjoint)
-    return _four(ctx, a, b, out, adjoint)
+        return _three(ctx, a, b, out, adjoint, ranges)
+    return _four(ctx, a, b, out, adjoint, ranges)
 
 
 def _workers(ranges: list) -> int:
     return max(1, min(parallel.kernel_threads(), len(ranges)))
 
 
-def _four(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool
-          ) -> np.ndarray:
+def _four(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool,
+          ranges: list[tuple[int, int]]) -> np.ndarray:
     """Two real GEMMs per frequency and two combining passes: ``a Re B`` straight into
     ``out`` (``[ar br; ai br]``), ``a Im B`` into scratch (``[ar bi; ai bi]``), each
     half of ``out`` then updated in place."""
     f, n2, _ = a.shape
     n = n2 // 2
     j = b.shape[3]
-    ranges = split(f)
     per = max(e - s for s, e in ranges)
     pool = session_pool(ctx)
     threads = _workers(ranges)
@@ -92,15 +113,14 @@ def _four(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool
     return out
 
 
-def _three(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool
-           ) -> np.ndarray:
+def _three(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool,
+            ranges: list[tuple[int, int]]) -> np.ndarray:
     """Gauss's trick: three real products per frequency (two of them one batched
     GEMM), for ``conj(B)`` with ``bi`` negated: ``k2 = ar (-bi - br)``,
     ``k3 = ai (br - bi)``."""
     f, n2, k = a.shape
     n = n2 // 2
     j = b.shape[3]
-    ranges = split(f)
     per = max(e - s for s, e in ranges)
     pool = session_pool(ctx)
     threads = _workers(ranges)
@@ -134,4 +154,4 @@ def _three(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: boo
     return out
 
 
-__all__ = ["products", "split", "GAUSS_MIN", "PARTS"]
+__all__ = ["products", "split", "split_ranges", "GAUSS_MIN", "PARTS"]
