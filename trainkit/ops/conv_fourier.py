@@ -13,10 +13,9 @@ is dominated by call overhead), so everything runs in BLAS.
 Spectra are real arrays, ``[Qw * Ph, 2N, C]``: per frequency (width-major) the real
 parts of the ``[N, C]`` matrix stacked on its imaginary parts. In that layout each DFT
 step is one real GEMM with no interleaving pass (measured against complex64 arrays:
-transforms 1.8-2x faster), and a complex product per frequency is two real GEMMs
-``[2N, K] @ Re B`` and ``[2N, K] @ Im B`` whose four contiguous ``[N, J]`` blocks two
-passes combine (the filter spectrum ``B`` is kept as ``[2, F, K, J]``, built by real
-GEMMs, no complex arrays).
+transforms 1.8-2x faster), and a complex product per frequency is two or three real
+GEMMs (``ops/fourier_products.py``; the filter spectrum ``B`` is kept as
+``[2, F, K, J]``, built by real GEMMs, no complex arrays).
 
 With ``x`` zero outside ``[0, H)`` and the filter's spectrum taken at the shifted
 positions ``k - pad_before``::
@@ -28,7 +27,9 @@ positions ``k - pad_before``::
 
 where ``t(f) = 2 pi f / P`` per axis. The real-valued results only need the
 non-negative half of the frequencies along the width (Hermitian symmetry), weighted 2
-except the zero and Nyquist columns.
+except the zero and Nyquist columns; in those two columns the spectra are Hermitian
+along the height too, so the forward and the input gradient compute and invert only
+their frequencies ``f <= Ph // 2`` there (:func:`_needed`).
 
 Results match the direct sums to float rounding (not bitwise: the sums run in another
 order); tests compare them with float64 references. Every frequency and every block of
