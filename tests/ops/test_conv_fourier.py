@@ -112,7 +112,9 @@ def test_fourier_conv_and_gradients_match_loop_oracles(xs, ws, padding, dtype, t
     ((2, 7, 1, 16), (9, 1, 16, 16), "SAME", 1),    # one width frequency
     ((2, 7, 1, 16), (5, 2, 16, 16), "SAME", 2),    # zero and Nyquist only
     ((2, 6, 3, 16), (3, 3, 16, 17), "VALID", 3),
-    ((3, 5, 5, 16), (3, 3, 16, 16), "SAME", 6)])
+    ((3, 5, 5, 16), (3, 3, 16, 16), "SAME", 6),
+    ((2, 1, 7, 16), (1, 9, 16, 16), "SAME", 11),   # one height frequency
+    ((1, 2, 6, 16), (2, 5, 16, 16), "SAME", 8)])   # two height frequencies
 @pytest.mark.parametrize("dtype,tol", [(np.float32, 2e-6), (np.float64, 1e-13)])
 def test_fourier_conv_on_narrow_images_matches_loop_oracles(xs, ws, padding, pw, dtype, tol,
                                                             any_cost):
