@@ -39,6 +39,7 @@ the kernel threads (``ops.parallel``), so results do not depend on the thread co
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -144,7 +145,7 @@ def _scratch(ctx: Any, size: int, dtype: np.dtype, tag: Any, count: int) -> list
 
 
 def _view(buf: np.ndarray, shape: tuple) -> np.ndarray:
-    return buf[:int(np.prod(shape))].reshape(shape)
+    return buf[:math.prod(shape)].reshape(shape)
 
 
 def _real_ends(p: Plan) -> tuple[int, int]:
