@@ -1,0 +1,251 @@
+"""The dense update kernels in float32, step by step, against a float64 NumPy evaluation
+of TF1's own formulas (``training_ops.cc``), on sizes around the block boundaries of
+``update_blocks``; and bitwise independence of the kernel thread count and blocking.
+
+Each step is checked from the kernel's own state before it (read back from the
+session), so the tolerance is that of one step: a few float32 roundings of each term
+(``|got - want| <= 2 ulp(want) + 4e-6 |want - old|``), tight enough that a missing
+term, a wrong coefficient or a block updated twice or not at all fails.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import trainkit as tk
+from trainkit.ops import parallel
+from trainkit.training import optimizers as opt_mod
+from trainkit.training import update_blocks
+
+B = update_blocks.BLOCK
+# around the whole-array threshold (2 B), block ends, a short last block, 2-D shapes
+SHAPES = [(1,), (7,), (B - 1,), (2 * B - 1,), (2 * B,), (2 * B + 1,), (3 * B + 17,),
+          (3, 5), (257, 511)]
+STEPS = 2
+
+
+def f32(*xs):
+    """Hyperparameters as the float32 tensors the kernels get (TF1's ``1 - beta2`` is
+    computed from the float32 ``beta2``, 1.3e-5 away from 0.001 for 0.999)."""
+    return [float(np.float32(x)) for x in xs]
+
+
+def _adam_ref(lr, b1=0.9, b2=0.999, eps=1e-8):
+    lr, b1, b2, eps = f32(lr, b1, b2, eps)
+
+    def step(t, w, g, s):
+        alpha = lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        s["m"] += (g - s["m"]) * (1 - b1)
+        s["v"] += (g * g - s["v"]) * (1 - b2)
+        w -= s["m"] * alpha / (np.sqrt(s["v"]) + eps)
+    return step
+
+
+def _gd_ref(lr):
+    (lr,) = f32(lr)
+
+    def step(t, w, g, s):
+        w -= g * lr
+    return step
+
+
+def _momentum_ref(lr, mu, nesterov=False):
+    lr, mu = f32(lr, mu)
+
+    def step(t, w, g, s):
+        a = s["momentum"]
+        a[...] = a * mu + g
+        w -= g * lr + a * mu * lr if nesterov else a * lr
+    return step
+
+
+def _adagrad_ref(lr):
+    (lr,) = f32(lr)
+
+    def step(t, w, g, s):
+        s["accumulator"] += g * g
+        w -= g * lr / np.sqrt(s["accumulator"])
+    return step
+
+
+def _rmsprop_ref(lr, rho=0.9, mu=0.0, eps=1e-10, centered=False):
+    lr, rho, mu, eps = f32(lr, rho, mu, eps)
+
+    def step(t, w, g, s):
+        ms, mom = s["rms"], s["momentum"]
+        ms += (g * g - ms) * (1 - rho)
+        denom = ms + eps
+        if centered:
+            s["mg"] += (g - s["mg"]) * (1 - rho)
+            denom = ms - s["mg"] * s["mg"] + eps
+        mom[...] = mom * mu + g * lr / np.sqrt(denom)
+        w -= mom
+    return step
+
+
+def _adadelta_ref(lr, rho=0.95, eps=1e-8):
+    lr, rho, eps = f32(lr, rho, eps)
+
+    def step(t, w, g, s):
+        acc, up = s["accum"], s["accum_update"]
+        acc[...] = acc * rho + g * g * (1 - rho)
+        update = np.sqrt(up + eps) / np.sqrt(acc + eps) * g
+        w -= update * lr
+        up[...] = up * rho + update * update * (1 - rho)
+    return step
+
+
+CASES = {
+    "gd": (lambda: opt_mod.GradientDescentOptimizer(0.1), _gd_ref(0.1)),
+    "momentum": (lambda: opt_mod.MomentumOptimizer(0.1, 0.9), _momentum_ref(0.1, 0.9)),
+    "nesterov": (lambda: opt_mod.MomentumOptimizer(0.05, 0.8, use_nesterov=True),
+                 _momentum_ref(0.05, 0.8, nesterov=True)),
+    "adam": (lambda: opt_mod.AdamOptimizer(0.01), _adam_ref(0.01)),
+    "adam_custom": (lambda: opt_mod.AdamOptimizer(0.2, beta1=0.5, beta2=0.6, epsilon=1e-3),
+                    _adam_ref(0.2, 0.5, 0.6, 1e-3)),
+    "adagrad": (lambda: opt_mod.AdagradOptimizer(0.3, initial_accumulator_value=0.2),
+                _adagrad_ref(0.3)),
+    "rmsprop": (lambda: opt_mod.RMSPropOptimizer(0.01), _rmsprop_ref(0.01)),
+    "rmsprop_momentum": (lambda: opt_mod.RMSPropOptimizer(0.01, decay=0.8, momentum=0.7,
+                                                          epsilon=1e-6),
+                         _rmsprop_ref(0.01, 0.8, 0.7, 1e-6)),
+    "rmsprop_centered": (lambda: opt_mod.RMSPropOptimizer(0.01, momentum=0.5, epsilon=0.1,
+                                                          centered=True),
+                         _rmsprop_ref(0.01, 0.9, 0.5, 0.1, centered=True)),
+    "rmsprop_centered_no_momentum": (
+        lambda: opt_mod.RMSPropOptimizer(0.02, epsilon=0.1, centered=True),
+        _rmsprop_ref(0.02, 0.9, 0.0, 0.1, centered=True)),
+    "adadelta": (lambda: opt_mod.AdadeltaOptimizer(1.0, rho=0.9, epsilon=1e-6),
+                 _adadelta_ref(1.0, 0.9, 1e-6)),
+}
+
+
+def _build(make, shapes, seed=3):
+    rng = np.random.default_rng(seed)
+    inits = [rng.normal(size=s).astype(np.float32) for s in shapes]
+    vars_ = [tk.Variable(v, name=f"w{i}") for i, v in enumerate(inits)]
+    phs = [tk.placeholder(tk.float32, s, name=f"g{i}") for i, s in enumerate(shapes)]
+    opt = make()
+    train = opt.apply_gradients(list(zip(phs, vars_)))
+    slots = {n: [opt.get_slot(v, n) for v in vars_] for n in opt.get_slot_names()}
+    return vars_, phs, train, slots
+
+
+def _grads(rng, shapes):
+    # gradients over several orders of magnitude, some exact zeros
+    out = []
+    for s in shapes:
+        g = rng.normal(size=s) * 10.0 ** rng.integers(-3, 2, size=s)
+        g[rng.random(size=s) < 0.05] = 0.0
+        out.append(g.astype(np.float32))
+    return out
+
+
+def _assert_step(name, got, want, want0, old):
+    """``got`` (float32) against the float64 ``want``; ``want0`` is the reference with a
+    zero gradient: float32 errors scale with the state's and the gradient's parts of
+    the change, which may cancel (momentum ``a * mu + g``)."""
+    got64 = got.astype(np.float64)
+    tol = 2 * np.spacing(np.abs(want).astype(np.float32)).astype(np.float64) \
+        + 4e-6 * (np.abs(want - want0) + np.abs(want0 - old))
+    bad = ~(np.abs(got64 - want) <= tol)
+    assert not bad.any(), (
+        f"{name}: {bad.sum()} of {bad.size} elements off, first at "
+        f"{np.argwhere(bad)[0]}: got {got64[bad][0]!r} want {want[bad][0]!r} "
+        f"old {old[bad][0]!r}")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_float32_step_matches_float64_tf1_formula(case):
+    make, ref = CASES[case]
+    vars_, phs, train, slots = _build(make, SHAPES)
+    rng = np.random.default_rng(11)
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        for t in range(1, STEPS + 1):
+            before = sess.run([vars_, slots])
+            grads = _grads(rng, SHAPES)
+            sess.run(train, dict(zip(phs, grads)))
+            after = sess.run([vars_, slots])
+            for i, g in enumerate(grads):
+                old = {"w": before[0][i], **{n: v[i] for n, v in before[1].items()}}
+                want, want0 = (_ref_step(ref, t, old, gg)
+                               for gg in (g.astype(np.float64), np.zeros(g.shape)))
+                got = {"w": after[0][i], **{n: v[i] for n, v in after[1].items()}}
+                for n in old:
+                    _assert_step(f"{case} {n} of w{i} {SHAPES[i]} step {t}", got[n],
+                                 want[n], want0[n], old[n].astype(np.float64))
+
+
+def _ref_step(ref, t, old, g):
+    """The float64 reference step from the float32 state ``old`` (name -> array)."""
+    new = {n: v.astype(np.float64) for n, v in old.items()}
+    w = new.pop("w")
+    ref(t, w, g, new)
+    return {"w": w, **new}
+
+
+def _run_case(make, shapes, threads, block, monkeypatch):
+    monkeypatch.setattr(update_blocks, "BLOCK", block)
+    parallel.set_kernel_threads(threads)
+    try:
+        tk.reset_default_graph()
+        vars_, phs, train, slots = _build(make, shapes)
+        rng = np.random.default_rng(5)
+        with tk.Session() as sess:
+            sess.run(tk.global_variables_initializer())
+            for _ in range(3):
+                sess.run(train, dict(zip(phs, _grads(rng, shapes))))
+            return sess.run([vars_, slots])
+    finally:
+        parallel.set_kernel_threads(None)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bitwise_independent_of_threads_and_blocking(case, monkeypatch):
+    make = CASES[case][0]
+    monkeypatch.setattr(parallel, "BAD_CALLS", 10 ** 9)  # keep the helpers working
+    shapes = [(3 * B + 17,), (B + 5,), (40, 30)]
+    whole = _run_case(make, shapes, 1, 10 ** 9, monkeypatch)
+    for threads, block in ((1, B), (2, B), (2, 1000), (3, 777)):
+        got = _run_case(make, shapes, threads, block, monkeypatch)
+        for a, b in zip(tk.nest.flatten(whole), tk.nest.flatten(got)):
+            np.testing.assert_array_equal(a, b, err_msg=f"{case} threads={threads} "
+                                                        f"block={block}")
+
+
+def test_rmsprop_momentum_zero_path_equals_general_rule_bitwise_on_finite_values():
+    """RMSProp with momentum 0 writes ``mom = lr g / sqrt(ms + eps)`` directly instead of
+    ``0 * mom + ...``: the same bits wherever the update is not a zero."""
+    shapes = [(2 * B + 3,)]
+    got = []
+    for mu in (0.0, 1e-30):  # 1e-30 * mom is below half an ulp of the update
+        tk.reset_default_graph()
+        vars_, phs, train, slots = _build(
+            lambda mu=mu: opt_mod.RMSPropOptimizer(0.01, momentum=mu), shapes)
+        rng = np.random.default_rng(2)
+        with tk.Session() as sess:
+            sess.run(tk.global_variables_initializer())
+            for _ in range(3):
+                g = rng.normal(size=shapes[0]).astype(np.float32)
+                sess.run(train, {phs[0]: g})
+            got.append(sess.run([vars_, slots]))
+    for a, b in zip(tk.nest.flatten(got[0]), tk.nest.flatten(got[1])):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_gradient_aliasing_the_variable_buffer_updates_like_a_copy():
+    """A variable fed as its own gradient (the kernel reads each block before writing)."""
+    n = 2 * B + 9
+    w0 = np.random.default_rng(4).normal(size=n).astype(np.float32)
+    w = tk.Variable(w0)
+    train = opt_mod.AdamOptimizer(0.1).apply_gradients([(w.value(), w)])
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        sess.run(train)
+        got = sess.run(w)
+    g = w0.astype(np.float64)
+    m, v = 0.1 * g, 0.001 * g * g
+    want = g - 0.1 * np.sqrt(1 - 0.999) / (1 - 0.9) * m / (np.sqrt(v) + 1e-8)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
