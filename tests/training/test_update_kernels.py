@@ -186,8 +186,9 @@ def _ref_step(ref, t, old, g):
     return {"w": w, **new}
 
 
-def _run_case(make, shapes, threads, block, monkeypatch):
-    monkeypatch.setattr(update_blocks, "BLOCK", block)
+def _run_case(make, shapes, threads, policy, monkeypatch):
+    for name, value in zip(("BLOCK", "THREAD_BLOCK", "MIN_THREAD_CHUNK"), policy):
+        monkeypatch.setattr(update_blocks, name, value)
     parallel.set_kernel_threads(threads)
     try:
         tk.reset_default_graph()
@@ -206,13 +207,15 @@ def _run_case(make, shapes, threads, block, monkeypatch):
 def test_bitwise_independent_of_threads_and_blocking(case, monkeypatch):
     make = CASES[case][0]
     monkeypatch.setattr(parallel, "BAD_CALLS", 10 ** 9)  # keep the helpers working
-    shapes = [(3 * B + 17,), (B + 5,), (40, 30)]
-    whole = _run_case(make, shapes, 1, 10 ** 9, monkeypatch)
-    for threads, block in ((1, B), (2, B), (2, 1000), (3, 777)):
-        got = _run_case(make, shapes, threads, block, monkeypatch)
+    default = (B, update_blocks.THREAD_BLOCK, update_blocks.MIN_THREAD_CHUNK)
+    shapes = [(2 * update_blocks.MIN_THREAD_CHUNK + 333,), (3 * B + 17,), (B + 5,), (40, 30)]
+    whole = _run_case(make, shapes, 1, (10 ** 9,) + default[1:], monkeypatch)
+    for threads, policy in ((1, default), (2, default), (2, (1000, 1000, 500)),
+                            (3, (777, 700, 300))):
+        got = _run_case(make, shapes, threads, policy, monkeypatch)
         for a, b in zip(tk.nest.flatten(whole), tk.nest.flatten(got)):
             np.testing.assert_array_equal(a, b, err_msg=f"{case} threads={threads} "
-                                                        f"block={block}")
+                                                        f"policy={policy}")
 
 
 def test_rmsprop_momentum_zero_path_equals_general_rule_bitwise_on_finite_values():
@@ -249,3 +252,18 @@ def test_gradient_aliasing_the_variable_buffer_updates_like_a_copy():
     m, v = 0.1 * g, 0.001 * g * g
     want = g - 0.1 * np.sqrt(1 - 0.999) / (1 - 0.9) * m / (np.sqrt(v) + 1e-8)
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+@pytest.mark.parametrize("n", [1, 64, B - 1, 2 * B - 1, 2 * B + 1, 6 * B + 5, 50 * B + 3])
+def test_chunking_covers_the_array_in_equal_aligned_chunks(n, workers):
+    size, chunks = update_blocks.chunking(n, workers)
+    assert (chunks - 1) * size < n <= chunks * size  # every element once, no empty chunk
+    if chunks > 1:
+        assert size % 64 == 0  # chunk starts stay 256-byte aligned for float32
+    if workers == 1:
+        assert size == (n if n < 2 * B else B)
+    elif n >= workers * update_blocks.MIN_THREAD_CHUNK:
+        assert size <= update_blocks.THREAD_BLOCK
+        rounds = -(-n // (workers * update_blocks.THREAD_BLOCK))
+        assert workers * rounds - 1 <= chunks <= workers * rounds  # balanced
