@@ -65,12 +65,14 @@ def scalars_as(dtype: np.dtype, values: tuple) -> tuple:
     return tuple(np.array(v, dtype) for v in values)
 
 
-def _scratch(ctx: Any, rows: int, n: int, dtype: np.dtype, worker: int) -> tuple:
-    """``rows`` temporary vectors of ``n`` elements for ``worker``."""
-    if rows * n * dtype.itemsize < buffer_pool.MIN_BYTES:
-        buf = np.empty((rows, n), dtype)
-    else:
-        buf = buffer_pool.session_pool(ctx).take((rows, n), dtype, tag=(_TAG, worker))
+def _scratch(ctx: Any, count: int, shape: tuple, dtype: np.dtype, worker: int) -> tuple:
+    """``count`` temporary arrays of ``shape`` for ``worker``."""
+    size = dtype.itemsize * count
+    for d in shape:
+        size *= d
+    if size < buffer_pool.MIN_BYTES:
+        return tuple(np.empty(shape, dtype) for _ in range(count))
+    buf = buffer_pool.session_pool(ctx).take((count,) + shape, dtype, tag=(_TAG, worker))
     return tuple(buf)
 
 
@@ -79,10 +81,11 @@ def run(ctx: Any, update: Callable, buffers: tuple, grad: Any, scalars: tuple,
     """Calls ``update(*buffer_blocks, grad_block, *scratch_blocks, *scalars)`` over the
     blocks of the flattened ``buffers`` and ``grad``.
 
-    Arrays below ``2 * BLOCK`` elements take one call over their whole length. The
+    Arrays below ``2 * BLOCK`` elements take one call over their whole length
+    (unflattened, with scratch of their shape: no reshapes, no thread-count query). The
     update must write only the buffer blocks and its scratch, and must read a buffer
-    block's old value before writing it, so a gradient that aliases a buffer (a variable
-    fed as its own gradient) gives the whole-array result too.
+    block's old value before writing it, so a gradient that aliases a buffer (a
+    variable fed as its own gradient) gives the whole-array result too.
 
     Args:
         ctx: the kernel context (for the session's buffer pool).
@@ -93,23 +96,26 @@ def run(ctx: Any, update: Callable, buffers: tuple, grad: Any, scalars: tuple,
             variable's dtype.
         scratch: how many temporary blocks ``update`` needs.
     """
-    dtype = buffers[0].dtype
+    b0 = buffers[0]
+    dtype, n = b0.dtype, b0.size
     sc = scalars_as(dtype, scalars)
-    n = buffers[0].size
+    grad = np.asarray(grad)
+    if n < 2 * BLOCK and n < 2 * MIN_THREAD_CHUNK:  # one call whatever the threads
+        update(*buffers, grad, *_scratch(ctx, scratch, b0.shape, dtype, 0), *sc)
+        return
     if not all(b.flags.c_contiguous for b in buffers):  # pragma: no cover - session
         # buffers are contiguous; a strided one would make reshape(-1) a copy
-        tmp = [t.reshape(buffers[0].shape) for t in _scratch(ctx, scratch, n, dtype, 0)]
-        update(*buffers, np.asarray(grad), *tmp, *sc)
+        update(*buffers, grad, *_scratch(ctx, scratch, b0.shape, dtype, 0), *sc)
         return
     flat = [b.reshape(-1) for b in buffers]
-    flat.append(np.asarray(grad).reshape(-1))  # a copy only for a strided gradient
+    flat.append(grad.reshape(-1))  # a copy only for a strided gradient
     workers = parallel.kernel_threads()
     size, chunks = chunking(n, workers)
     if chunks == 1:
-        update(*flat, *_scratch(ctx, scratch, n, dtype, 0), *sc)
+        update(*flat, *_scratch(ctx, scratch, (n,), dtype, 0), *sc)
         return
     workers = min(workers, chunks)
-    tmp = [_scratch(ctx, scratch, size, dtype, w) for w in range(workers)]
+    tmp = [_scratch(ctx, scratch, (size,), dtype, w) for w in range(workers)]
     last = n - (chunks - 1) * size
 
     def work(i: int, worker: int) -> None:
