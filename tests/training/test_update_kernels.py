@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from trainkit.client.state import SessionState
 from trainkit.ops import parallel
 from trainkit.training import optimizers as opt_mod
 from trainkit.training import update_blocks
@@ -207,6 +208,7 @@ def _run_case(make, shapes, threads, policy, monkeypatch):
 def test_bitwise_independent_of_threads_and_blocking(case, monkeypatch):
     make = CASES[case][0]
     monkeypatch.setattr(parallel, "BAD_CALLS", 10 ** 9)  # keep the helpers working
+    monkeypatch.setattr(update_blocks, "SOLO_CALLS", 0)
     default = (B, update_blocks.THREAD_BLOCK, update_blocks.MIN_THREAD_CHUNK)
     shapes = [(2 * update_blocks.MIN_THREAD_CHUNK + 333,), (3 * B + 17,), (B + 5,), (40, 30)]
     whole = _run_case(make, shapes, 1, (10 ** 9,) + default[1:], monkeypatch)
@@ -267,3 +269,29 @@ def test_chunking_covers_the_array_in_equal_aligned_chunks(n, workers):
         assert size <= update_blocks.THREAD_BLOCK
         rounds = -(-n // (workers * update_blocks.THREAD_BLOCK))
         assert workers * rounds - 1 <= chunks <= workers * rounds  # balanced
+
+
+def test_an_update_whose_helpers_got_no_core_runs_the_next_calls_in_one_thread(monkeypatch):
+    calls = []
+    monkeypatch.setattr(parallel, "run", lambda work, chunks, threads=None, key=None:
+                        calls.append(threads) or [work(i, 0) for i in range(chunks)])
+    monkeypatch.setattr(update_blocks, "SOLO_CALLS", 2)
+    parallel.set_kernel_threads(2)
+    try:
+        n = 2 * update_blocks.MIN_THREAD_CHUNK
+        w, g = np.zeros(n, np.float32), np.ones(n, np.float32)
+        ctx = type("Ctx", (), {"state": SessionState()})()
+        update_blocks._solo.clear()
+        for _ in range(4):
+            update_blocks.run(ctx, _gd_block, (w,), g, (0.5,))
+    finally:
+        parallel.set_kernel_threads(None)
+        update_blocks._solo.clear()
+    # the helper ran nothing in call 1: calls 2 and 3 in one thread, then threads again
+    assert calls == [2, 1, 1, 2]
+    np.testing.assert_array_equal(w, np.full(n, -2.0, np.float32))
+
+
+def _gd_block(w, g, t, lr):
+    np.multiply(g, lr, t)
+    np.subtract(w, t, w)
