@@ -1,6 +1,7 @@
-"""The dense update kernels in float32, step by step, against a float64 NumPy evaluation
-of TF1's own formulas (``training_ops.cc``), on sizes around the block boundaries of
-``update_blocks``; and bitwise independence of the kernel thread count and blocking.
+"""The dense update kernels (the optimizers', ProximalGradientDescent's) in float32, step
+by step, against a float64 NumPy evaluation of TF1's own formulas (``training_ops.cc``),
+on sizes around the block boundaries of ``update_blocks``; and bitwise independence of
+the kernel thread count and blocking.
 
 Each step is checked from the kernel's own state before it (read back from the
 session), so the tolerance is that of one step: a few float32 roundings of each term
@@ -97,6 +98,19 @@ def _adadelta_ref(lr, rho=0.95, eps=1e-8):
     return step
 
 
+def _proximal_gd_ref(lr, l1=0.0, l2=0.0):
+    lr, l1, l2 = f32(lr, l1, l2)
+
+    def step(t, w, g, s):
+        prox = w - g * lr
+        if l1 > 0:
+            # |prox| - lr l1 cancels: float32 errors scale with its terms
+            s["scale"] = (np.abs(prox) + lr * l1) / (1.0 + l2 * lr)
+            prox = np.sign(prox) * np.maximum(np.abs(prox) - lr * l1, 0.0)
+        w[...] = prox / (1.0 + l2 * lr)
+    return step
+
+
 CASES = {
     "gd": (lambda: opt_mod.GradientDescentOptimizer(0.1), _gd_ref(0.1)),
     "momentum": (lambda: opt_mod.MomentumOptimizer(0.1, 0.9), _momentum_ref(0.1, 0.9)),
@@ -119,6 +133,11 @@ CASES = {
         _rmsprop_ref(0.02, 0.9, 0.0, 0.1, centered=True)),
     "adadelta": (lambda: opt_mod.AdadeltaOptimizer(1.0, rho=0.9, epsilon=1e-6),
                  _adadelta_ref(1.0, 0.9, 1e-6)),
+    "proximal_gd": (lambda: tk.train.ProximalGradientDescentOptimizer(
+        0.1, l2_regularization_strength=0.3), _proximal_gd_ref(0.1, 0.0, 0.3)),
+    "proximal_gd_l1": (lambda: tk.train.ProximalGradientDescentOptimizer(
+        0.1, l1_regularization_strength=0.5, l2_regularization_strength=0.3),
+        _proximal_gd_ref(0.1, 0.5, 0.3)),
 }
 
 
@@ -143,13 +162,14 @@ def _grads(rng, shapes):
     return out
 
 
-def _assert_step(name, got, want, want0, old):
+def _assert_step(name, got, want, want0, old, scale=0.0):
     """``got`` (float32) against the float64 ``want``; ``want0`` is the reference with a
     zero gradient: float32 errors scale with the state's and the gradient's parts of
-    the change, which may cancel (momentum ``a * mu + g``)."""
+    the change, which may cancel (momentum ``a * mu + g``), or with a ``scale`` the
+    reference gives for a cancellation of its own."""
     got64 = got.astype(np.float64)
     tol = 2 * np.spacing(np.abs(want).astype(np.float32)).astype(np.float64) \
-        + 4e-6 * (np.abs(want - want0) + np.abs(want0 - old))
+        + 4e-6 * (np.abs(want - want0) + np.abs(want0 - old) + scale)
     bad = ~(np.abs(got64 - want) <= tol)
     assert not bad.any(), (
         f"{name}: {bad.sum()} of {bad.size} elements off, first at "
@@ -176,7 +196,8 @@ def test_float32_step_matches_float64_tf1_formula(case):
                 got = {"w": after[0][i], **{n: v[i] for n, v in after[1].items()}}
                 for n in old:
                     _assert_step(f"{case} {n} of w{i} {SHAPES[i]} step {t}", got[n],
-                                 want[n], want0[n], old[n].astype(np.float64))
+                                 want[n], want0[n], old[n].astype(np.float64),
+                                 want["scale"] if n == "w" else 0.0)
 
 
 def _ref_step(ref, t, old, g):
@@ -184,7 +205,7 @@ def _ref_step(ref, t, old, g):
     new = {n: v.astype(np.float64) for n, v in old.items()}
     w = new.pop("w")
     ref(t, w, g, new)
-    return {"w": w, **new}
+    return {"w": w, "scale": new.pop("scale", 0.0), **new}
 
 
 def _run_case(make, shapes, threads, policy, monkeypatch):

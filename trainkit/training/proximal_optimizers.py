@@ -29,6 +29,7 @@ import numpy as np
 
 from trainkit.framework import registry
 from trainkit.framework.tensor import Operation, Tensor
+from trainkit.training import update_blocks
 from trainkit.training.optimizers import _check_hyper, _HyperOptimizer
 from trainkit.training.sparse_training_ops import _rows, apply_sparse_op
 from trainkit.training.training_ops import apply_op, variable_buffers
@@ -85,8 +86,33 @@ def _proximal(w: np.ndarray, g: np.ndarray, lr: float, l1: float, l2: float) -> 
 def _apply_proximal_gd(ctx: registry.KernelContext, var: Any, lr: Any, l1: Any, l2: Any,
                        grad: Any) -> None:
     (w,) = variable_buffers(ctx, grad, var)
-    np.copyto(w, _proximal(w, np.asarray(grad, dtype=w.dtype), float(lr), float(l1),
-                           float(l2)))
+    lr_, l1_, l2_ = float(lr), float(l1), float(l2)
+    if l1_ > 0:
+        update_blocks.run(ctx, _proximal_l1_update, (w,), grad,
+                          (lr_, lr_ * l1_, 1.0 + lr_ * l2_, 0.0))
+    else:
+        update_blocks.run(ctx, _proximal_update, (w,), grad, (lr_, 1.0 + lr_ * l2_))
+
+
+def _proximal_update(w: np.ndarray, g: np.ndarray, t: np.ndarray, lr: np.ndarray,
+                     shrink: np.ndarray) -> None:
+    """``_proximal`` without l1, in place on a block: the same operations."""
+    np.multiply(g, lr, t)
+    np.subtract(w, t, w)
+    np.divide(w, shrink, w)
+
+
+def _proximal_l1_update(w: np.ndarray, g: np.ndarray, t: np.ndarray, lr: np.ndarray,
+                        lr_l1: np.ndarray, shrink: np.ndarray, zero: np.ndarray) -> None:
+    """``_proximal`` with l1 > 0, in place on a block: the same operations."""
+    np.multiply(g, lr, t)
+    np.subtract(w, t, w)  # prox
+    np.absolute(w, t)
+    np.subtract(t, lr_l1, t)
+    np.maximum(t, zero, t)
+    np.sign(w, w)
+    np.multiply(w, t, w)
+    np.divide(w, shrink, w)
 
 
 @registry.register_kernel("SparseApplyProximalGradientDescent", stateful=True)
