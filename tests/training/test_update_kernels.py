@@ -1,7 +1,7 @@
-"""The dense update kernels (the optimizers', ProximalGradientDescent's) in float32, step
-by step, against a float64 NumPy evaluation of TF1's own formulas (``training_ops.cc``),
-on sizes around the block boundaries of ``update_blocks``; and bitwise independence of
-the kernel thread count and blocking.
+"""The dense update kernels (the optimizers', ProximalGradientDescent's, FTRL's) in float32,
+step by step, against a float64 NumPy evaluation of TF1's own formulas
+(``training_ops.cc``), on sizes around the block boundaries of ``update_blocks``; and
+bitwise independence of the kernel thread count and blocking.
 
 Each step is checked from the kernel's own state before it (read back from the
 session), so the tolerance is that of one step: a few float32 roundings of each term
@@ -105,9 +105,27 @@ def _proximal_gd_ref(lr, l1=0.0, l2=0.0):
         prox = w - g * lr
         if l1 > 0:
             # |prox| - lr l1 cancels: float32 errors scale with its terms
-            s["scale"] = (np.abs(prox) + lr * l1) / (1.0 + l2 * lr)
+            s["scale"] = {"w": (np.abs(prox) + lr * l1) / (1.0 + l2 * lr)}
             prox = np.sign(prox) * np.maximum(np.abs(prox) - lr * l1, 0.0)
         w[...] = prox / (1.0 + l2 * lr)
+    return step
+
+
+def _ftrl_ref(lr, lr_power=-0.5, l1=0.0, l2=0.0, shrinkage=0.0):
+    lr, p, l1, l2, shrinkage = f32(lr, -lr_power, l1, l2, shrinkage)
+
+    def step(t, w, g, s):
+        a, lin = s["accum"], s["linear"]
+        a_new = a + g * g
+        sigma = (a_new ** p - a ** p) / lr
+        lin += g + 2 * shrinkage * w - sigma * w
+        quad = a_new ** p / lr + 2 * l2
+        # float32 errors: of the differences a_new^p - a^p, g - sigma w, l1 - |lin|
+        lin_scale = (a_new ** p + a ** p) / lr * np.abs(w) + np.abs(g) \
+            + np.abs(2 * shrinkage * w)
+        s["scale"] = {"linear": lin_scale, "w": (l1 + np.abs(lin) + lin_scale) / quad}
+        w[...] = np.where(np.abs(lin) > l1, (np.sign(lin) * l1 - lin) / quad, 0.0)
+        a[...] = a_new
     return step
 
 
@@ -138,6 +156,15 @@ CASES = {
     "proximal_gd_l1": (lambda: tk.train.ProximalGradientDescentOptimizer(
         0.1, l1_regularization_strength=0.5, l2_regularization_strength=0.3),
         _proximal_gd_ref(0.1, 0.5, 0.3)),
+    "ftrl": (lambda: tk.train.FtrlOptimizer(0.5, l1_regularization_strength=0.3,
+                                            l2_regularization_strength=0.2),
+             _ftrl_ref(0.5, -0.5, 0.3, 0.2)),
+    "ftrl_power_shrinkage": (
+        lambda: tk.train.FtrlOptimizer(0.5, learning_rate_power=-0.7,
+                                       initial_accumulator_value=0.5,
+                                       l1_regularization_strength=0.1,
+                                       l2_shrinkage_regularization_strength=0.3),
+        _ftrl_ref(0.5, -0.7, 0.1, 0.0, 0.3)),
 }
 
 
@@ -197,7 +224,7 @@ def test_float32_step_matches_float64_tf1_formula(case):
                 for n in old:
                     _assert_step(f"{case} {n} of w{i} {SHAPES[i]} step {t}", got[n],
                                  want[n], want0[n], old[n].astype(np.float64),
-                                 want["scale"] if n == "w" else 0.0)
+                                 want["scale"].get(n, 0.0))
 
 
 def _ref_step(ref, t, old, g):
@@ -205,7 +232,7 @@ def _ref_step(ref, t, old, g):
     new = {n: v.astype(np.float64) for n, v in old.items()}
     w = new.pop("w")
     ref(t, w, g, new)
-    return {"w": w, "scale": new.pop("scale", 0.0), **new}
+    return {"w": w, "scale": new.pop("scale", {}), **new}
 
 
 def _run_case(make, shapes, threads, policy, monkeypatch):
