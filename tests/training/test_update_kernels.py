@@ -307,13 +307,15 @@ def test_gradient_aliasing_the_variable_buffer_updates_like_a_copy():
 @pytest.mark.parametrize("workers", [1, 2, 3])
 @pytest.mark.parametrize("n", [1, 64, B - 1, 2 * B - 1, 2 * B + 1, 6 * B + 5, 50 * B + 3])
 def test_chunking_covers_the_array_in_equal_aligned_chunks(n, workers):
-    size, chunks = update_blocks.chunking(n, workers)
+    size, chunks, threads = update_blocks.chunking(n, workers)
     assert (chunks - 1) * size < n <= chunks * size  # every element once, no empty chunk
     if chunks > 1:
         assert size % 64 == 0  # chunk starts stay 256-byte aligned for float32
-    if workers == 1:
+    if workers == 1 or n < workers * update_blocks.MIN_THREAD_CHUNK:
+        assert threads == 1  # small updates stay in one thread, in cache-sized blocks
         assert size == (n if n < 2 * B else B)
-    elif n >= workers * update_blocks.MIN_THREAD_CHUNK:
+    else:
+        assert threads == workers
         assert size <= update_blocks.THREAD_BLOCK
         rounds = -(-n // (workers * update_blocks.THREAD_BLOCK))
         assert workers * rounds - 1 <= chunks <= workers * rounds  # balanced

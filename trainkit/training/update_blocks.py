@@ -20,8 +20,8 @@ Per call the engine hands the update function:
   dozen calls per block.
 
 Every element sees the same operations in the same order whatever the blocking and the
-thread count, so results are bitwise independent of both (blocks are fixed by the
-array size alone).
+thread count, so results are bitwise independent of both (which lets the chunking
+depend on the thread count, see ``chunking``).
 
 Example:
     >>> def gd(w, g, t, lr):          # w -= lr * g
@@ -120,11 +120,10 @@ def run(ctx: Any, update: Callable, buffers: tuple, grad: Any, scalars: tuple,
     if workers > 1 and _solo.get(update, 0) > 0:
         _solo[update] -= 1
         workers = 1
-    size, chunks = chunking(n, workers)
+    size, chunks, workers = chunking(n, workers)
     if chunks == 1:
         update(*flat, *_scratch(ctx, scratch, (n,), dtype, 0), *sc)
         return
-    workers = min(workers, chunks)
     tmp = [_scratch(ctx, scratch, (size,), dtype, w) for w in range(workers)]
     last = n - (chunks - 1) * size
     helped = [0]
@@ -143,19 +142,21 @@ def run(ctx: Any, update: Callable, buffers: tuple, grad: Any, scalars: tuple,
         _solo[update] = SOLO_CALLS
 
 
-def chunking(n: int, workers: int) -> tuple[int, int]:
-    """(elements per chunk, chunks) for an update of ``n`` elements on ``workers``
-    threads. One thread: ``BLOCK``-element blocks (one call below ``2 * BLOCK``).
-    Several: an equal number of chunks per worker of at most ``THREAD_BLOCK`` elements
-    (each a multiple of 64 elements), none below ``MIN_THREAD_CHUNK``."""
+def chunking(n: int, workers: int) -> tuple[int, int, int]:
+    """(elements per chunk, chunks, threads to use) for an update of ``n`` elements with
+    ``workers`` kernel threads. Threads are used only when each gets at least
+    ``MIN_THREAD_CHUNK`` elements: then every thread gets the same number of chunks of at
+    most ``THREAD_BLOCK`` elements (a multiple of 64). Otherwise one thread runs
+    ``BLOCK``-element blocks (one call below ``2 * BLOCK``)."""
     if workers <= 1 or n < workers * MIN_THREAD_CHUNK:
         if n < 2 * BLOCK:
-            return n, 1
-        return BLOCK, -(-n // BLOCK)
+            return n, 1, 1
+        return BLOCK, -(-n // BLOCK), 1
     rounds = -(-n // (workers * THREAD_BLOCK))
     size = -(-n // (workers * rounds))
     size = -(-size // 64) * 64
-    return size, -(-n // size)
+    chunks = -(-n // size)
+    return size, chunks, min(workers, chunks)
 
 
 __all__ = ["BLOCK", "THREAD_BLOCK", "MIN_THREAD_CHUNK", "chunking", "run", "scalars_as"]
