@@ -232,20 +232,25 @@ def _apply_centered_rmsprop(ctx: registry.KernelContext, var: Any, mg: Any, ms: 
                             mom: Any, lr: Any, rho: Any, momentum: Any, epsilon: Any,
                             grad: Any) -> None:
     w, mg_b, ms_b, mom_b = _buffers(ctx, grad, var, mg, ms, mom)
-    rho_ = float(rho)
-    update_blocks.run(ctx, _centered_rms_update, (w, mg_b, ms_b, mom_b), grad,
-                      (float(lr), rho_, 1.0 - rho_, float(epsilon), float(momentum)))
+    rho_, mu = float(rho), float(momentum)
+    hyper = (float(lr), rho_, 1.0 - rho_, float(epsilon))
+    if mu == 0.0:
+        update_blocks.run(ctx, _centered_rms_update_no_momentum, (w, mg_b, ms_b, mom_b),
+                          grad, hyper)
+    else:
+        update_blocks.run(ctx, _centered_rms_update, (w, mg_b, ms_b, mom_b), grad,
+                          hyper + (mu,))
 
 
-def _centered_rms_update(w: np.ndarray, mg: np.ndarray, ms: np.ndarray, mom: np.ndarray,
-                         g: np.ndarray, t: np.ndarray, lr: np.ndarray, rho: np.ndarray,
-                         c: np.ndarray, eps: np.ndarray, mu: np.ndarray) -> None:
-    # ms = rho * ms + (1 - rho) * g^2
+def _centered_rms_step(mg: np.ndarray, ms: np.ndarray, g: np.ndarray, t: np.ndarray,
+                       lr: np.ndarray, rho: np.ndarray, c: np.ndarray,
+                       eps: np.ndarray) -> None:
+    """ms = rho ms + (1 - rho) g^2; mg = rho mg + (1 - rho) g;
+    t = lr g / sqrt(ms - mg^2 + eps)."""
     _mul(ms, rho, ms)
     _mul(g, g, t)
     _mul(t, c, t)
     _add(ms, t, ms)
-    # mg = rho * mg + (1 - rho) * g; t = lr * g / sqrt(ms - mg^2 + eps)
     _mul(mg, rho, mg)
     _mul(g, c, t)
     _add(mg, t, mg)
@@ -256,9 +261,24 @@ def _centered_rms_update(w: np.ndarray, mg: np.ndarray, ms: np.ndarray, mom: np.
         _sqrt(t, t)
         _div(g, t, t)
     _mul(t, lr, t)
+
+
+def _centered_rms_update(w: np.ndarray, mg: np.ndarray, ms: np.ndarray, mom: np.ndarray,
+                         g: np.ndarray, t: np.ndarray, lr: np.ndarray, rho: np.ndarray,
+                         c: np.ndarray, eps: np.ndarray, mu: np.ndarray) -> None:
+    _centered_rms_step(mg, ms, g, t, lr, rho, c, eps)
     # mom = momentum * mom + t; var -= mom
     _mul(mom, mu, mom)
     _add(mom, t, mom)
+    _sub(w, mom, w)
+
+
+def _centered_rms_update_no_momentum(w: np.ndarray, mg: np.ndarray, ms: np.ndarray,
+                                     mom: np.ndarray, g: np.ndarray, t: np.ndarray,
+                                     lr: np.ndarray, rho: np.ndarray, c: np.ndarray,
+                                     eps: np.ndarray) -> None:
+    # momentum 0: mom = t written directly, as in _rms_update_no_momentum
+    _centered_rms_step(mg, ms, g, mom, lr, rho, c, eps)
     _sub(w, mom, w)
 
 
