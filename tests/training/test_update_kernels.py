@@ -268,7 +268,8 @@ def test_bitwise_independent_of_threads_and_blocking(case, monkeypatch):
                                                         f"policy={policy}")
 
 
-def test_rmsprop_momentum_zero_path_equals_general_rule_bitwise_on_finite_values():
+@pytest.mark.parametrize("centered", [False, True])
+def test_rmsprop_momentum_zero_path_equals_general_rule_bitwise_on_finite_values(centered):
     """RMSProp with momentum 0 writes ``mom = lr g / sqrt(ms + eps)`` directly instead of
     ``0 * mom + ...``: the same bits wherever the update is not a zero."""
     shapes = [(2 * B + 3,)]
@@ -276,7 +277,8 @@ def test_rmsprop_momentum_zero_path_equals_general_rule_bitwise_on_finite_values
     for mu in (0.0, 1e-30):  # 1e-30 * mom is below half an ulp of the update
         tk.reset_default_graph()
         vars_, phs, train, slots = _build(
-            lambda mu=mu: opt_mod.RMSPropOptimizer(0.01, momentum=mu), shapes)
+            lambda mu=mu: opt_mod.RMSPropOptimizer(0.01, momentum=mu, epsilon=0.1,
+                                                   centered=centered), shapes)
         rng = np.random.default_rng(2)
         with tk.Session() as sess:
             sess.run(tk.global_variables_initializer())
