@@ -1,6 +1,6 @@
-"""The chunked, multi-threaded conv / pool / LRN kernels and blocked optimizer updates:
-bitwise the same for any thread count and chunk size, and equal to the general paths
-and loop oracles."""
+"""The chunked, multi-threaded conv / pool / LRN kernels: bitwise the same for any
+thread count and chunk size, and equal to the general paths and loop oracles (the
+blocked optimizer updates: tests/training/test_update_kernels.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import trainkit as tk
 from tests.ops.test_conv_fast import conv_grads_ref
 from trainkit.client.state import SessionState
 from trainkit.ops import conv_fast, conv_ops, lrn_ops, parallel
-from trainkit.training import training_ops
 
 RNG = np.random.default_rng(5)
 
@@ -151,40 +150,6 @@ def test_lrn_any_threads_and_chunks(monkeypatch):
         np.testing.assert_array_equal(a, ys[0])
     for a in dxs[1:]:
         np.testing.assert_array_equal(a, dxs[0])
-
-
-@pytest.mark.parametrize("n", [10, 3 * training_ops.BLOCK + 17])
-def test_blocked_optimizer_updates_are_bitwise_the_whole_array_update(monkeypatch, n):
-    g = RNG.normal(size=n).astype(np.float32)
-    w0 = RNG.normal(size=n).astype(np.float32)
-    results = []
-    for threads, block in ((1, 10 ** 9), (1, training_ops.BLOCK), (3, training_ops.BLOCK)):
-        monkeypatch.setattr(training_ops, "BLOCK", block)
-        parallel.set_kernel_threads(threads)
-        w, m, v = w0.copy(), np.zeros(n, np.float32), np.zeros(n, np.float32)
-        ms, mom = np.ones(n, np.float32), np.zeros(n, np.float32)
-        w2, w3 = w0.copy(), w0.copy()
-        tmp = np.empty(n, np.float32)
-        for _ in range(3):
-            training_ops._blocked(training_ops._adam_update, (w, m, v, g, tmp), 0.9, 0.999,
-                                  1e-8, 1e-3)
-            training_ops._blocked(training_ops._gd_update, (w2, g, tmp), 0.1)
-            training_ops._blocked(
-                lambda *a: training_ops._rms_block(*a, lr=0.01, rho=0.9, mu=0.5, eps=1e-10),
-                (w3, ms, mom, g, tmp))
-        results.append((w, m, v, w2, w3, ms, mom))
-    for other in results[1:]:
-        for a, b in zip(results[0], other):
-            np.testing.assert_array_equal(a, b)
-    # one blocked Adam step against TF1's rule by hand (an independent check)
-    w, m, v, tmp = w0.copy(), np.zeros(n, np.float32), np.zeros(n, np.float32), \
-        np.empty(n, np.float32)
-    lr_t = 1e-3 * np.sqrt(1 - 0.999) / (1 - 0.9)
-    training_ops._blocked(training_ops._adam_update, (w, m, v, g, tmp), 0.9, 0.999, 1e-8,
-                          lr_t)
-    g64 = g.astype(np.float64)
-    want = w0 - lr_t * (0.1 * g64) / (np.sqrt(0.001 * g64 * g64) + 1e-8)
-    np.testing.assert_allclose(w, want, rtol=1e-5, atol=1e-7)
 
 
 @pytest.mark.parametrize("m,k,n,ta,tb", [(130, 300, 520, False, False),

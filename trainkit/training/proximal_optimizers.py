@@ -22,13 +22,16 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import numbers
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from trainkit.framework import registry
 from trainkit.framework.tensor import Operation, Tensor
+from trainkit.training import update_blocks
 from trainkit.training.optimizers import _check_hyper, _HyperOptimizer
 from trainkit.training.sparse_training_ops import _rows, apply_sparse_op
 from trainkit.training.training_ops import apply_op, variable_buffers
@@ -55,12 +58,54 @@ def _ftrl(w: np.ndarray, a: np.ndarray, lin: np.ndarray, g: np.ndarray, lr: floa
 def _apply_ftrl(ctx: registry.KernelContext, var: Any, accum: Any, linear: Any, lr: Any,
                 l1: Any, l2: Any, l2_shrinkage: Any, lr_power: Any, grad: Any) -> None:
     w, a, lin = variable_buffers(ctx, grad, var, accum, linear)
-    g = np.asarray(grad, dtype=w.dtype)
-    w_new, a_new, lin_new = _ftrl(w, a, lin, g, float(lr), float(l1), float(l2),
-                                  float(l2_shrinkage), -float(lr_power))
-    np.copyto(w, w_new)
-    np.copyto(a, a_new)
-    np.copyto(lin, lin_new)
+    p, shrink = -float(lr_power), float(l2_shrinkage)
+    update_blocks.run(ctx, _ftrl_update(bool(shrink), p == 0.5), (w, a, lin), grad,
+                      (float(lr), float(l1), 2.0 * float(l2), 2.0 * shrink, p, 0.0),
+                      scratch=3)
+
+
+@functools.cache
+def _ftrl_update(shrink: bool, sqrt: bool) -> Callable:
+    """``_ftrl`` in place on a block, with the same operations in the same order (one
+    function per case, so that each keeps one identity for the thread bookkeeping)."""
+
+    def update(w: np.ndarray, a: np.ndarray, lin: np.ndarray, g: np.ndarray,
+               t: np.ndarray, u: np.ndarray, v: np.ndarray, lr: np.ndarray,
+               l1: np.ndarray, l2x2: np.ndarray, shrink_x2: np.ndarray, p: np.ndarray,
+               zero: np.ndarray) -> None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.multiply(g, g, t)
+            if sqrt:
+                np.sqrt(a, u)
+                np.add(a, t, a)  # accum_new
+                np.sqrt(a, t)
+            else:
+                np.power(a, p, u)
+                np.add(a, t, a)
+                np.power(a, p, t)
+            np.subtract(t, u, u)
+            np.divide(u, lr, u)  # sigma
+            np.multiply(u, w, u)
+            if shrink:
+                np.multiply(w, shrink_x2, v)
+                np.add(v, g, v)  # the shrunk gradient
+                np.subtract(v, u, u)
+            else:
+                np.subtract(g, u, u)
+            np.add(lin, u, lin)
+            np.divide(t, lr, t)
+            np.add(t, l2x2, t)  # quadratic
+            np.sign(lin, u)
+            np.multiply(u, l1, u)
+            np.subtract(u, lin, u)
+            np.divide(u, t, u)
+            np.absolute(lin, t)
+            keep = v.reshape(-1).view(np.bool_)[:v.size].reshape(v.shape)
+            np.greater(t, l1, keep)
+            np.copyto(w, zero)
+            np.copyto(w, u, where=keep)
+
+    return update
 
 
 @registry.register_kernel("SparseApplyFtrlV2", stateful=True)
@@ -85,8 +130,33 @@ def _proximal(w: np.ndarray, g: np.ndarray, lr: float, l1: float, l2: float) -> 
 def _apply_proximal_gd(ctx: registry.KernelContext, var: Any, lr: Any, l1: Any, l2: Any,
                        grad: Any) -> None:
     (w,) = variable_buffers(ctx, grad, var)
-    np.copyto(w, _proximal(w, np.asarray(grad, dtype=w.dtype), float(lr), float(l1),
-                           float(l2)))
+    lr_, l1_, l2_ = float(lr), float(l1), float(l2)
+    if l1_ > 0:
+        update_blocks.run(ctx, _proximal_l1_update, (w,), grad,
+                          (lr_, lr_ * l1_, 1.0 + lr_ * l2_, 0.0))
+    else:
+        update_blocks.run(ctx, _proximal_update, (w,), grad, (lr_, 1.0 + lr_ * l2_))
+
+
+def _proximal_update(w: np.ndarray, g: np.ndarray, t: np.ndarray, lr: np.ndarray,
+                     shrink: np.ndarray) -> None:
+    """``_proximal`` without l1, in place on a block: the same operations."""
+    np.multiply(g, lr, t)
+    np.subtract(w, t, w)
+    np.divide(w, shrink, w)
+
+
+def _proximal_l1_update(w: np.ndarray, g: np.ndarray, t: np.ndarray, lr: np.ndarray,
+                        lr_l1: np.ndarray, shrink: np.ndarray, zero: np.ndarray) -> None:
+    """``_proximal`` with l1 > 0, in place on a block: the same operations."""
+    np.multiply(g, lr, t)
+    np.subtract(w, t, w)  # prox
+    np.absolute(w, t)
+    np.subtract(t, lr_l1, t)
+    np.maximum(t, zero, t)
+    np.sign(w, w)
+    np.multiply(w, t, w)
+    np.divide(w, shrink, w)
 
 
 @registry.register_kernel("SparseApplyProximalGradientDescent", stateful=True)
