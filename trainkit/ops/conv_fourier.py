@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from trainkit.ops import dft_matrices as dft
+from trainkit.ops import fourier_filter_grad as _fgrad
 from trainkit.ops import gemm, parallel
 from trainkit.ops.buffer_pool import session_pool
 from trainkit.ops.derived_cache import session_cache
@@ -265,19 +266,6 @@ def spatial(ctx: Any, s: np.ndarray, p: Plan, hb: int, wb: int, dtype: np.dtype,
     return out
 
 
-def filter_from_spectrum(m: np.ndarray, p: Plan, dtype: np.dtype) -> np.ndarray:
-    """The real ``[KH, KW, C, CO]`` filter ``dw[k] = Re sum_f m(f) e^{+i t(f) (k - pad)}``
-    over all frequencies (the width half weighted by Hermitian symmetry, times
-    ``1 / (Ph Pw)``), from complex ``m`` laid out ``[Qw * Ph, C, CO]``."""
-    _, c, co = m.shape
-    eh = dft.taps(p.kh, p.ph, p.pt, False, dtype).T                      # [KH, Ph]
-    ew = dft.taps(p.kw, p.pw, p.pl, True, dtype).T * (
-        dft.hermitian_weights(p.pw) / (p.ph * p.pw)).astype(dtype)       # [KW, Qw]
-    t = np.matmul(eh, m.reshape(p.qw, p.ph, c * co))                  # [Qw, KH, C*CO]
-    dw = np.matmul(ew, t.transpose(1, 0, 2))                          # [KH, KW, C*CO]
-    return np.ascontiguousarray(dw.real).reshape(p.kh, p.kw, c, co)
-
-
 def _stacked(ctx: Any, w: np.ndarray, p: Plan, transpose: bool, dtype: np.dtype
              ) -> np.ndarray:
     """The filter spectrum ``W'(f) = sum_k w[k] e^{+i t(f) (k - pad)}`` of ``[KH, KW, C, CO]`` ``w``
@@ -351,63 +339,22 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     return spatial(ctx, xs, p, h, wd, dy.dtype, out, "fdo")
 
 
-def _filter_products_contiguous(ctx: Any, xt: np.ndarray, ds: np.ndarray, mr: np.ndarray,
-                                mi: np.ndarray) -> None:
-    """``mr = Xr^T DYr + Xi^T DYi`` and ``mi = Xi^T DYr - Xr^T DYi`` per frequency as two
-    products of contiguous stacks (``ops.gemm`` hands only those to ONNX Runtime):
-    ``X^T`` copied to C order, and ``mi = X^T [-DYi; DYr]`` (the rows of ``dy``'s
-    spectrum swapped, the imaginary half negated). Fixed chunks of frequencies."""
-    f, c, n2 = xt.shape
-    n = n2 // 2
-    co = ds.shape[2]
-    ranges = _split(f)
-    per = max(e - s for s, e in ranges)
-    pool = session_pool(ctx)
-    threads = max(1, min(parallel.kernel_threads(), len(ranges)))
-    xb = [pool.take((per, c, n2), xt.dtype, ("fdw_x", i)) for i in range(threads)]
-    db = [pool.take((per, n2, co), ds.dtype, ("fdw_d", i)) for i in range(threads)]
-
-    def work(i: int, worker: int) -> None:
-        s, e = ranges[i]
-        xc, dsw = xb[worker][:e - s], db[worker][:e - s]
-        np.copyto(xc, xt[s:e])
-        np.negative(ds[s:e, n:], out=dsw[:, :n])
-        np.copyto(dsw[:, n:], ds[s:e, :n])
-        gemm.matmul(xc, ds[s:e], out=mr[s:e])
-        gemm.matmul(xc, dsw, out=mi[s:e])
-
-    parallel.run(work, len(ranges), threads)
-
-
 def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
                      sizes: tuple[int, int, int, int]) -> np.ndarray:
-    """The filter gradient of a stride-1 ``conv2d``: ``[KH, KW, C, CO]``. Per frequency
-    ``X^T conj(DY)``: real part ``[Xr; Xi]^T [DYr; DYi]`` (one GEMM over the stacked
-    rows), imaginary part ``Xi^T DYr - Xr^T DYi``."""
+    """The filter gradient of a stride-1 ``conv2d``: ``[KH, KW, C, CO]``, from the
+    spectra of ``x`` and ``dy`` (usually the forward's and the input gradient's) by
+    ``ops/fourier_filter_grad.py``: per kept frequency ``X^T conj(DY)``, then the
+    filter's taps."""
     n, h, wd, c = x.shape
     co = sizes[3]
     p = Plan(g, h, wd)
     xs = _spectrum_of(ctx, x, p, "x")
     ds = _spectrum_of(ctx, dy, p, "dy")
-    pool = session_pool(ctx)
-    mr = pool.take((p.freqs, c, co), x.dtype, "fdw_r")
-    mi = pool.take((p.freqs, c, co), x.dtype, "fdw_i")
-    tmp = pool.take((p.freqs, c, co), x.dtype, "fdw_t")
-    xt = xs.transpose(0, 2, 1)
-    if gemm.uses_runtime(x.dtype):
-        _filter_products_contiguous(ctx, xt, ds, mr, mi)
-    else:
-        def work(s: int, e: int) -> None:
-            np.matmul(xt[s:e], ds[s:e], out=mr[s:e])
-            np.matmul(xt[s:e, :, n:], ds[s:e, :n], out=mi[s:e])
-            np.matmul(xt[s:e, :, :n], ds[s:e, n:], out=tmp[s:e])
-            np.subtract(mi[s:e], tmp[s:e], out=mi[s:e])
-
-        _columns(work, p.freqs)
-    m = np.empty((p.freqs, c, co), dft.complex_dtype(x.dtype))
-    m.real, m.imag = mr, mi
-    return filter_from_spectrum(m, p, x.dtype)
+    rows = sum(2 * kept for _, kept in _fgrad.layout(p.ph, p.pw))
+    m = session_pool(ctx).take((rows, c, co), x.dtype, "fdw_m")
+    _fgrad.products(ctx, xs, ds, p.ph, p.pw, m)
+    return _fgrad.taps(ctx, m, p, x.dtype)
 
 
-__all__ = ["usable", "cost", "period", "Plan", "spectrum", "spatial",
-           "filter_from_spectrum", "conv_forward", "conv_input_grad", "conv_filter_grad"]
+__all__ = ["usable", "cost", "period", "Plan", "spectrum", "spatial", "conv_forward",
+           "conv_input_grad", "conv_filter_grad"]

@@ -150,7 +150,42 @@ def taps_h(k: int, p: int, before: int, dtype: np.dtype) -> np.ndarray:
     return frozen(m.reshape(2 * p, 2 * k), dtype)
 
 
+@lru_cache(maxsize=64)
+def filter_taps_h(k: int, p: int, before: int, dtype: np.dtype) -> np.ndarray:
+    """``[2k, 2P]`` real: ``sum_f e^{+i t(f) (j - before)} (a_f + i b_f)`` over all the
+    height frequencies ``f < P``, input rows ``(re/im, f)``, output rows ``(re/im, j)``:
+    ``(cos a - sin b) + i (sin a + cos b)``."""
+    ang = 2 * np.pi * np.outer(np.arange(k) - before, np.arange(p)) / p
+    c, s = np.cos(ang), np.sin(ang)
+    return frozen(np.block([[c, -s], [s, c]]), dtype)
+
+
+@lru_cache(maxsize=64)
+def filter_taps_h_half(k: int, p: int, before: int, dtype: np.dtype) -> np.ndarray:
+    """``[k, 2 (P // 2 + 1)]`` real: the real part of :func:`filter_taps_h`'s sum when
+    the ``a_f + i b_f`` are Hermitian (``f`` and ``P - f`` conjugate), from the
+    frequencies ``f <= P // 2`` only (weighted by :func:`hermitian_weights`), input rows
+    ``(re/im, f)``."""
+    ang = 2 * np.pi * np.outer(np.arange(k) - before, np.arange(p // 2 + 1)) / p
+    wt = hermitian_weights(p)
+    return frozen(np.concatenate([wt * np.cos(ang), -wt * np.sin(ang)], axis=1), dtype)
+
+
+@lru_cache(maxsize=64)
+def filter_taps_w(k: int, p: int, ph: int, before: int, dtype: np.dtype) -> np.ndarray:
+    """``[k, 2Q - len(imaginary_ends(p))]`` real: the real part of ``sum_f w_f e^{+i t(f)
+    (j - before)} (a_f + i b_f)`` over the non-negative width frequencies, ``w_f`` the
+    Hermitian weight times ``1 / (Ph * Pw)``; input rows ``(f, re/im)`` without the
+    imaginary parts of the frequencies ``0`` and ``p / 2`` (:func:`imaginary_ends`:
+    ``e^{+i t(f) j}`` is real there)."""
+    ang = 2 * np.pi * np.outer(np.arange(k) - before, np.arange(p // 2 + 1)) / p
+    wt = hermitian_weights(p) / (p * ph)
+    m = np.stack([wt * np.cos(ang), -wt * np.sin(ang)], axis=2).reshape(k, -1)
+    return frozen(np.delete(m, imaginary_ends(p), axis=1), dtype)
+
+
 __all__ = [
-    "angles", "complex_dtype", "forward_h", "forward_w", "forward_w_kept", "frozen",
+    "angles", "complex_dtype", "filter_taps_h", "filter_taps_h_half", "filter_taps_w",
+    "forward_h", "forward_w", "forward_w_kept", "frozen",
     "hermitian_weights", "imaginary_ends", "inverse_h", "inverse_h_half", "inverse_w",
     "inverse_w_kept", "taps", "taps_h", "taps_w"]
