@@ -15,9 +15,9 @@ on contiguous copies (ONNX Runtime's batched ``MatMul`` reads only those):
 
 - four real products, ``[Xr; Xi]^T [DYr; DYi]`` and ``[Xr; Xi]^T [-DYi; DYr]`` (inner
   dimension ``2N``), written straight into the real and imaginary rows of ``m``;
-- three (Gauss, ``N``, ``C`` and ``CO`` all >= :data:`GAUSS_MIN`): with ``Br = DYr``,
-  ``Bi = -DYi``: ``k1 = (Xr + Xi)^T Br``, ``k2 = Xr^T (Bi - Br)``, ``k3 = Xi^T (Br + Bi)``
-  as one batched GEMM of ``[3, C, N] @ [3, N, CO]``, ``Re m = k1 - k3``, ``Im m = k1 + k2``.
+- three (Gauss, ``N``, ``C`` and ``CO`` all >= :data:`GAUSS_MIN`): ``k1 = (Xr + Xi)^T
+  DYr``, ``k2 = Xr^T (DYr + DYi)``, ``k3 = Xi^T (DYr - DYi)`` as one batched GEMM of
+  ``[3, C, N] @ [3, N, CO]``; ``Re m = k1 - k3``, ``Im m = k1 - k2``.
 
 ``m`` is packed: per width frequency ``q`` (ascending) its real rows then its imaginary
 rows, ``Ph`` of each, or ``Ph // 2 + 1`` at the ends (:func:`layout`). Every chunk of
@@ -96,17 +96,16 @@ def products(ctx: Any, xs: np.ndarray, ds: np.ndarray, ph: int, pw: int,
         dr, di = ds[s:e, :n], ds[s:e, n:]
         a, b = ab[worker][:k], bb[worker][:k]
         if three:
-            np.add(xr, xi, out=a[:, 0])
-            np.copyto(a[:, 1], xr)
+            np.copyto(a[:, 1], xr)                # the transposing copies first,
             np.copyto(a[:, 2], xi)
+            np.add(a[:, 1], a[:, 2], out=a[:, 0])  # the sum on contiguous rows
             np.copyto(b[:, 0], dr)
             np.add(dr, di, out=b[:, 1])
-            np.negative(b[:, 1], out=b[:, 1])
             np.subtract(dr, di, out=b[:, 2])
             kk = kb[worker][:k]
             gemm.matmul(a, b, out=kk)
             np.subtract(kk[:, 0], kk[:, 2], out=re)
-            np.add(kk[:, 0], kk[:, 1], out=im)
+            np.subtract(kk[:, 0], kk[:, 1], out=im)
         else:   # a = [Xr^T | Xi^T] as [C, 2N]; b = [DYr; DYi] then [-DYi; DYr]
             a2, b2 = a.reshape(k, c, 2 * n), b.reshape(k, 2 * n, co)
             np.copyto(a2[:, :, :n], xr)
