@@ -40,6 +40,8 @@ from trainkit.ops.fourier_products import PARTS, split, split_ranges
 #: Gauss's three-product form is used when the batch ``N`` and both channel counts are
 #: at least this (see :func:`products`)
 GAUSS_MIN = 64
+#: the columns of the taps' steps are cut into this many fixed blocks
+TAP_PARTS = 8
 
 
 def ends(ph: int, pw: int) -> list[bool]:
@@ -127,15 +129,15 @@ def taps(ctx: Any, m: np.ndarray, p: Any, dtype: np.dtype) -> np.ndarray:
     taps (``[KW, blocks]``) over those."""
     rows, c, co = m.shape
     cc = c * co
-    end = ends(p.ph, p.pw)
     where = layout(p.ph, p.pw)
+    mid = sum(not e for e in ends(p.ph, p.pw))   # between the ends, all Ph each
     th = dft.filter_taps_h(p.kh, p.ph, p.pt, dtype)           # [2KH, 2Ph]
     th_half = dft.filter_taps_h_half(p.kh, p.ph, p.pt, dtype)  # [KH, 2 (Ph // 2 + 1)]
     tw = dft.filter_taps_w(p.kw, p.pw, p.ph, p.pl, dtype)      # [KW, blocks]
     blocks = tw.shape[1]
     m2 = m.reshape(rows, cc)
     dw = np.empty((p.kh, p.kw, cc), dtype)
-    ranges = split(cc)
+    ranges = split(cc, TAP_PARTS)
     per = max(e - s for s, e in ranges)
     pool = session_pool(ctx)
     threads = max(1, min(parallel.kernel_threads(), len(ranges)))
@@ -146,15 +148,15 @@ def taps(ctx: Any, m: np.ndarray, p: Any, dtype: np.dtype) -> np.ndarray:
         s, e = ranges[i]
         w = e - s
         t = tb[worker][:blocks * p.kh * w].reshape(blocks, p.kh, w)
-        b = 0
-        for q, (row, kept) in enumerate(where):
-            if end[q]:
-                np.matmul(th_half, m2[row:row + 2 * kept, s:e], out=t[b])
-                b += 1
-            else:
-                np.matmul(th, m2[row:row + 2 * kept, s:e],
-                          out=t[b:b + 2].reshape(2 * p.kh, w))
-                b += 2
+        row, kept = where[0]
+        np.matmul(th_half, m2[row:row + 2 * kept, s:e], out=t[0])
+        if mid:                                 # the middle ones in one batch
+            row = where[1][0]
+            np.matmul(th, m2[row:row + 2 * p.ph * mid, s:e].reshape(mid, 2 * p.ph, w),
+                      out=t[1:1 + 2 * mid].reshape(mid, 2 * p.kh, w))
+        if len(where) > mid + 1:
+            row, kept = where[-1]
+            np.matmul(th_half, m2[row:row + 2 * kept, s:e], out=t[-1])
         o = ob[worker][:p.kw * p.kh * w].reshape(p.kw, p.kh, w)
         gemm.matmul(tw, t.reshape(blocks, p.kh * w), out=o.reshape(p.kw, p.kh * w))
         np.copyto(dw[:, :, s:e], o.transpose(1, 0, 2))
