@@ -181,16 +181,18 @@ def test_filter_gradient_matches_the_loop_oracle_for_any_thread_count(
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_cifar_conv2_filter_gradient_takes_three_products_by_default(backend, monkeypatch):
     """At batch 64 CIFAR's conv2 (64 -> 64 channels) meets :data:`GAUSS_MIN` on every
-    side: the three-product form, large enough for ONNX Runtime, matches the oracle."""
+    side: its filter gradient is bitwise the forced three-product form's (and not the
+    four-product form's), large enough for ONNX Runtime, and matches the oracle."""
     _backend(backend)
-    used = []
-    real = gemm.matmul
-    monkeypatch.setattr(fg.gemm, "matmul",
-                        lambda a, b, **k: (used.append(a.shape[1:2]), real(a, b, **k))[1])
     x = RNG.normal(size=(64, 12, 12, 64)).astype(np.float32)
     w = RNG.normal(size=(5, 5, 64, 64)).astype(np.float32)
     dy = RNG.normal(size=(64, 12, 12, 64)).astype(np.float32)
     parallel.set_kernel_threads(2)
-    gw = _run(x, w, dy, "SAME")[2]
-    assert (3,) in used     # the batched [k, 3, C, N] @ [k, 3, N, CO]
-    assert _rel(gw, conv_grads_ref(x, w, dy, "SAME")[1]) < 2e-6
+    got = {}
+    for name, least in (("default", fg.GAUSS_MIN), ("three", 1), ("four", 10 ** 6)):
+        monkeypatch.setattr(fg, "GAUSS_MIN", least)
+        got[name] = _run(x, w, dy, "SAME")[2]
+    np.testing.assert_array_equal(got["default"], got["three"])
+    assert not np.array_equal(got["three"], got["four"])
+    ref = conv_grads_ref(x, w, dy, "SAME")[1]
+    assert _rel(got["three"], ref) < 2e-6 and _rel(got["four"], ref) < 2e-6

@@ -11,7 +11,9 @@ step reads them with :func:`dft_matrices.hermitian_weights` and keeps only the r
 (``e^{+i t q b}`` is real at the ends, so the width step reads no imaginary part).
 
 Products (:func:`products`), per fixed chunk of frequencies within one width frequency,
-on contiguous copies (ONNX Runtime's batched ``MatMul`` reads only those):
+under ONNX Runtime on contiguous copies (its batched ``MatMul`` reads only those; under
+NumPy, whose BLAS reads the transposed ``X`` parts as they are, the same sums without
+the copies, :func:`_strided`):
 
 - four real products, ``[Xr; Xi]^T [DYr; DYi]`` and ``[Xr; Xi]^T [-DYi; DYr]`` (inner
   dimension ``2N``), written straight into the real and imaginary rows of ``m``;
@@ -81,9 +83,11 @@ def products(ctx: Any, xs: np.ndarray, ds: np.ndarray, ph: int, pw: int,
     where = layout(ph, pw)
     per = max(f1 - f0 for _, f0, f1 in chunks)
     three = min(n, c, co) >= GAUSS_MIN
-    parts = 3 if three else 2
     pool = session_pool(ctx)
     threads = max(1, min(parallel.kernel_threads(), len(chunks)))
+    if not gemm.uses_runtime(xs.dtype):
+        return _strided(pool, xs, ds, m, chunks, where, ph, three, threads)
+    parts = 3 if three else 2
     ab = [pool.take((per, parts, c, n), xs.dtype, ("fdw_a", i)) for i in range(threads)]
     bb = [pool.take((per, parts, n, co), xs.dtype, ("fdw_b", i)) for i in range(threads)]
     kb = ([pool.take((per, 3, c, co), xs.dtype, ("fdw_k", i)) for i in range(threads)]
@@ -92,8 +96,7 @@ def products(ctx: Any, xs: np.ndarray, ds: np.ndarray, ph: int, pw: int,
     def work(i: int, worker: int) -> None:
         q, f0, f1 = chunks[i]
         s, e, k = q * ph + f0, q * ph + f1, f1 - f0
-        row, kept = where[q]
-        re, im = m[row + f0:row + f1], m[row + kept + f0:row + kept + f1]
+        re, im = _rows(m, where[q], f0, f1)
         xr, xi = xs[s:e, :n].transpose(0, 2, 1), xs[s:e, n:].transpose(0, 2, 1)
         dr, di = ds[s:e, :n], ds[s:e, n:]
         a, b = ab[worker][:k], bb[worker][:k]
@@ -116,6 +119,55 @@ def products(ctx: Any, xs: np.ndarray, ds: np.ndarray, ph: int, pw: int,
             np.negative(di, out=b2[:, :n])
             np.copyto(b2[:, n:], dr)
             gemm.matmul(a2, b2, out=im)
+
+    parallel.run(work, len(chunks), threads)
+    return m
+
+
+def _rows(m: np.ndarray, where: tuple[int, int], f0: int, f1: int
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """The real and imaginary rows of height frequencies ``[f0, f1)`` in the block
+    ``where`` (``(first row, kept)``) of packed ``m``."""
+    row, kept = where
+    return m[row + f0:row + f1], m[row + kept + f0:row + kept + f1]
+
+
+def _strided(pool: Any, xs: np.ndarray, ds: np.ndarray, m: np.ndarray, chunks: list,
+             where: list, ph: int, three: bool, threads: int) -> np.ndarray:
+    """:func:`products` for NumPy's BLAS, which reads the transposed ``X`` parts as they
+    are: no copies of them (or of ``DYr``); Gauss's ``Xr + Xi`` summed in ``xs``'s own
+    layout; ``Im m`` as ``Xi^T DYr - Xr^T DYi`` in the four-product form."""
+    _, n2, c = xs.shape
+    n, co = n2 // 2, ds.shape[2]
+    per = max(f1 - f0 for _, f0, f1 in chunks)
+    tb = [pool.take((per, c, co), xs.dtype, ("fdw_p", i)) for i in range(threads)]
+    sb = ([pool.take((per, n, c), xs.dtype, ("fdw_s", i)) for i in range(threads)]
+          if three else None)
+    bb = ([pool.take((per, 2, n, co), xs.dtype, ("fdw_g", i)) for i in range(threads)]
+          if three else None)
+
+    def work(i: int, worker: int) -> None:
+        q, f0, f1 = chunks[i]
+        s, e, k = q * ph + f0, q * ph + f1, f1 - f0
+        re, im = _rows(m, where[q], f0, f1)
+        xr, xi = xs[s:e, :n].transpose(0, 2, 1), xs[s:e, n:].transpose(0, 2, 1)
+        dr, di = ds[s:e, :n], ds[s:e, n:]
+        t = tb[worker][:k]
+        if three:
+            sm, g = sb[worker][:k], bb[worker][:k]
+            np.add(xs[s:e, :n], xs[s:e, n:], out=sm)
+            np.add(dr, di, out=g[:, 0])
+            np.subtract(dr, di, out=g[:, 1])
+            np.matmul(sm.transpose(0, 2, 1), dr, out=re)     # k1
+            np.matmul(xr, g[:, 0], out=t)                    # k2
+            np.subtract(re, t, out=im)
+            np.matmul(xi, g[:, 1], out=t)                    # k3
+            np.subtract(re, t, out=re)
+        else:
+            np.matmul(xs[s:e].transpose(0, 2, 1), ds[s:e], out=re)
+            np.matmul(xi, dr, out=im)
+            np.matmul(xr, di, out=t)
+            np.subtract(im, t, out=im)
 
     parallel.run(work, len(chunks), threads)
     return m
