@@ -23,7 +23,9 @@ class _Ctx:
 
 @pytest.fixture(autouse=True)
 def _restore():
+    saved = np.geterr()
     yield
+    np.seterr(**saved)
     parallel.set_kernel_threads(None)
 
 
@@ -73,6 +75,7 @@ def max_pool_grad_ref(x, dy, k, s, padding):
     n, h, w, c = x.shape
     _, _, wins = _windows(h, w, k, s, padding)
     terms: dict = {}
+    np.seterr(invalid="ignore")   # restored by the fixture
     for (a, b), pix in wins.items():
         for bb in range(n):
             for ch in range(c):
