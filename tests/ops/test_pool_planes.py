@@ -220,3 +220,74 @@ def test_recycled_scratch_of_other_geometries_leaks_nothing():
         got = pool_planes.max_pool_grad(ctx, x, dy, g)
         np.testing.assert_array_equal(_bits(got), _bits(max_pool_grad_ref(x, dy, k, s,
                                                                            padding)))
+
+
+def avg_pool_ref(x, k, s, padding):
+    """``(0 + x_0 + x_1 + ...) / count`` per window, offsets in row-major order, padding
+    adding +0, ``count`` its real pixels."""
+    n, h, w, c = x.shape
+    oh, ow, wins = _windows(h, w, k, s, padding)
+    y = np.empty((n, oh, ow, c), x.dtype)
+    zero = x.dtype.type(0)
+    for (a, b), pix in wins.items():
+        real = {o: (r, q) for o, r, q in pix}
+        for bb in range(n):
+            for ch in range(c):
+                acc = zero
+                for o in range(k[0] * k[1]):
+                    acc = acc + (x[bb, real[o][0], real[o][1], ch] if o in real else zero)
+                y[bb, a, b, ch] = acc / x.dtype.type(len(pix))
+    return y
+
+
+def avg_pool_grad_ref(dy, shape, k, s, padding):
+    """Each pixel sums ``dy / count`` of the windows holding it, in offset order, from +0."""
+    n, h, w, c = shape
+    _, _, wins = _windows(h, w, k, s, padding)
+    terms: dict = {}
+    for (a, b), pix in wins.items():
+        for o, r, q in pix:
+            terms.setdefault((r, q), []).append((o, a, b, dy.dtype.type(len(pix))))
+    dx = np.zeros(shape, dy.dtype)
+    for (r, q), ts in terms.items():
+        acc = np.zeros((n, c), dy.dtype)
+        for _, a, b, cnt in sorted(ts, key=lambda t: t[0]):
+            acc = acc + dy[:, a, b, :] / cnt
+        dx[:, r, q, :] = acc
+    return dx
+
+
+@pytest.mark.parametrize("k,s,padding", GEOMETRIES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_avg_pool_and_gradient_match_the_loop_oracles(monkeypatch, k, s, padding, dtype):
+    x = _tied_input((3, 7, 9, 3), dtype)
+    x[x == 1] = RNG.normal(size=int((x == 1).sum()))
+    a = {"ksize_hw": k, "strides_hw": s, "padding": padding, "data_format": "NHWC"}
+    g = _geom(x, k, s, padding)
+    dy = RNG.normal(size=(3, g.oh, g.ow, 3)).astype(dtype)
+    dy[0, 0, 0, 1] = -0.0
+    ctx = _Ctx()
+    ctx.attrs = a
+    want_y = avg_pool_ref(x, k, s, padding)
+    want_dx = avg_pool_grad_ref(dy, x.shape, k, s, padding)
+    for y in _runs(monkeypatch, lambda: pool_ops._avg_pool_kernel(ctx, x)):
+        np.testing.assert_array_equal(_bits(y), _bits(want_y))
+    for dx in _runs(monkeypatch, lambda: pool_ops._avg_pool_grad_kernel(
+            ctx, np.array(x.shape), dy)):
+        np.testing.assert_array_equal(_bits(dx), _bits(want_dx))
+
+
+def test_avg_pool_gradient_through_the_graph_nchw():
+    x = RNG.normal(size=(2, 3, 7, 6))
+    dy = RNG.normal(size=(2, 3, 4, 3))
+    xt = tk.constant(x)
+    y = tk.nn.avg_pool(xt, [1, 1, 3, 3], [1, 1, 2, 2], "SAME", data_format="NCHW")
+    gx = tk.gradients(y, xt, grad_ys=tk.constant(dy))[0]
+    with tk.Session() as sess:
+        got_y, got_dx = sess.run([y, gx])
+    nhwc = x.transpose(0, 2, 3, 1)
+    np.testing.assert_array_equal(got_y.transpose(0, 2, 3, 1),
+                                  avg_pool_ref(nhwc, (3, 3), (2, 2), "SAME"))
+    np.testing.assert_array_equal(
+        got_dx.transpose(0, 2, 3, 1),
+        avg_pool_grad_ref(dy.transpose(0, 2, 3, 1), nhwc.shape, (3, 3), (2, 2), "SAME"))

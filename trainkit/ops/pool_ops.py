@@ -1,10 +1,11 @@
 """2-D pooling: ``max_pool``/``max_pool2d``, ``avg_pool`` and the backprop kernels their
 gradients use (``MaxPoolGrad``, ``MaxPoolGradGrad``, ``AvgPoolGrad``).
 
-The array work of max pool, its float gradient and average pool runs on stride planes
-(``ops/pool_planes.py``: every per-offset pass is one contiguous NumPy operation);
-integer max-pool gradients and ``MaxPoolGradGrad`` use the per-offset formulation over a
-padded copy (``_argmax_windows``). ``NCHW`` inputs are transposed to ``NHWC`` inside the
+The array work of max pool, its float gradient, and float average pool and its gradient
+runs on stride planes (``ops/pool_planes.py``, ``ops/pool_avg.py``: every per-offset
+pass is one contiguous NumPy operation); integer max-pool gradients and
+``MaxPoolGradGrad`` use the per-offset formulation over a padded copy
+(``_argmax_windows``). ``NCHW`` inputs are transposed to ``NHWC`` inside the
 kernels. Geometry (output sizes, TF's SAME padding) is ``conv_ops``'s.
 
 Example:
@@ -23,7 +24,7 @@ import numpy as np
 from trainkit.framework import conversion, registry
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import pool_planes
+from trainkit.ops import pool_avg, pool_planes
 from trainkit.ops.conv_ops import (
     _check_format,
     _check_padding,
@@ -179,11 +180,14 @@ def _avg_pool_kernel(ctx: registry.KernelContext, x: Any) -> np.ndarray:
     fmt = ctx.attrs["data_format"]
     x = _to_nhwc(np.asarray(x), fmt)
     g = _pool_geom(x.shape, ctx.attrs)
+    counts = _avg_counts(x.shape[1], x.shape[2], g).astype(x.dtype)
+    if x.dtype.kind == "f":
+        return _from_nhwc(pool_avg.avg_pool(ctx, x, g, counts[:, :, None]), fmt)
     xp = np.pad(x, g.pads)
     out = np.zeros((x.shape[0], g.oh, g.ow, x.shape[3]), dtype=x.dtype)
     for _, _, sl in g.offs:
         out += xp[sl]
-    out /= _avg_counts(x.shape[1], x.shape[2], g).astype(x.dtype)[None, :, :, None]
+    out /= counts[None, :, :, None]
     return _from_nhwc(out, fmt)
 
 
@@ -202,7 +206,11 @@ def _avg_pool_grad_kernel(ctx: registry.KernelContext, shape: Any, dy: Any) -> A
     n, h, w, c = _nhwc_shape([int(d) for d in shape], fmt)
     dy = _to_nhwc(np.asarray(dy), fmt)
     g = _pool_geom((n, h, w, c), ctx.attrs)
-    gs = dy / _avg_counts(h, w, g).astype(dy.dtype)[None, :, :, None]
+    counts = _avg_counts(h, w, g).astype(dy.dtype)
+    if dy.dtype.kind == "f" and dy.shape == (n, g.oh, g.ow, c):
+        return _from_nhwc(pool_avg.avg_pool_grad(ctx, dy, g, (n, h, w, c),
+                                                 counts[:, :, None]), fmt)
+    gs = dy / counts[None, :, :, None]
     dxp = np.zeros((n, h + sum(g.pads[1]), w + sum(g.pads[2]), c), dtype=dy.dtype)
     for _, _, sl in g.offs:
         dxp[sl] += gs

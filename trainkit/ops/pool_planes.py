@@ -170,14 +170,13 @@ def planes_of(h: int, w: int, kh: int, kw: int, sh: int, sw: int, pt: int, pl: i
     return Planes(h, w, kh, kw, sh, sw, pt, pl, oh, ow)
 
 
-def _chunking(x: np.ndarray) -> tuple[int, int]:
-    """Images per chunk and number of chunks."""
-    n = x.shape[0]
-    per = max(1, min(n, CHUNK_BYTES // max(1, x[0].nbytes)))
+def chunking(n: int, image_bytes: int) -> tuple[int, int]:
+    """Images per chunk and number of chunks, for ``n`` images of ``image_bytes``."""
+    per = max(1, min(n, CHUNK_BYTES // max(1, image_bytes)))
     return per, -(-n // per)
 
 
-def _fill_planes(pl: Planes, P: np.ndarray, xs: np.ndarray, fill: Any) -> None:
+def fill_planes(pl: Planes, P: np.ndarray, xs: np.ndarray, fill: Any) -> None:
     """Copies chunk ``xs`` into its planes ``P`` (``[count, m, ph, pw, C]``) and sets
     their non-input cells to ``fill``."""
     if pl.whole is not None:
@@ -233,7 +232,8 @@ def _fold(parts: list, out: np.ndarray) -> np.ndarray:
     return out
 
 
-def _scratch(ctx: Any, tag: str, threads: int, specs: list) -> list:
+def scratch_buffers(ctx: Any, tag: str, threads: int, specs: list) -> list:
+    """Per worker, recycled buffers for ``specs`` ``(name, shape, dtype, fill)``."""
     pool = session_pool(ctx)
     return [[pool.take(shape, dt, (tag, name, i), fill=fill) for name, shape, dt, fill in specs]
             for i in range(threads)]
@@ -242,17 +242,17 @@ def _scratch(ctx: Any, tag: str, threads: int, specs: list) -> list:
 def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
     """``MaxPool`` of NHWC ``x`` (padding reads ``low``, the dtype's lowest value).
     Windows that overlap go through the planes; others read ``x`` directly."""
-    pl = _planes(x.shape, g)
+    pl = plane_geometry(x.shape, g)
     n_img, _, _, c = x.shape
     shape = (n_img, g.oh, g.ow, c)
     out = output(ctx, shape, x.dtype)
     if out is None:
         out = np.empty(shape, x.dtype)
-    per, count = _chunking(x)
+    per, count = chunking(x.shape[0], x[0].nbytes)
     threads = max(1, min(parallel.kernel_threads(), count))
     cells = pl.ph * pl.pw
     direct = pl.kh <= pl.sh and pl.kw <= pl.sw
-    scratch = [] if direct else _scratch(ctx, "maxpool", threads, [
+    scratch = [] if direct else scratch_buffers(ctx, "maxpool", threads, [
         ("planes", (pl.count, per, pl.ph, pl.pw, c), x.dtype, None),
         ("rows", (len(pl.rows), per * cells * c), x.dtype, None),
         ("best", (per * cells * c,), x.dtype, None)])
@@ -265,7 +265,7 @@ def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
         m = e - s
         P, rows, best = scratch[worker]
         P = P[:, :m]
-        _fill_planes(pl, P, x[s:e], low)
+        fill_planes(pl, P, x[s:e], low)
         size = m * cells * c
         b = best[:size - pl.tail * c]
         _window_max(pl, P.reshape(pl.count, size), rows[:, :size], b, c)
@@ -275,26 +275,80 @@ def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
     return out
 
 
-def _planes(shape: tuple, g: Any) -> Planes:
+def window_values(v: np.ndarray, scratch: np.ndarray, pl: Planes, g: Any,
+                  n: int) -> np.ndarray:
+    """Per-window values ``v`` (``[m, oh, ow, C]``) as the first ``n`` elements of the flat
+    ``[m, ph, pw, C]`` layout: ``v`` itself when that is its layout, else copied into
+    ``scratch``'s cells, whose junk cells must hold 0 (a buffer taken with ``fill=0``
+    and a tag naming ``oh, ow``: only those cells are ever written)."""
+    if pl.ph == g.oh and pl.pw == g.ow:
+        return v.reshape(-1)[:n]
+    sp = scratch[:v.shape[0]]
+    np.copyto(sp[:, :g.oh, :g.ow], v)
+    return sp.reshape(-1)[:n]
+
+
+def scatter(pl: Planes, acc: np.ndarray, part: np.ndarray, n: int, size: int, c: int,
+            term: Any) -> None:
+    """Sums per-window contributions into the planes' cells, offset by offset in kernel
+    order: ``term(j, into)`` returns offset ``j``'s contributions (``n`` values, written
+    into ``into`` or any array), added at the offset's shift into ``acc[plane]``
+    (``[count, >= size]``). The first offset of a plane writes, the rest add."""
+    for j, (p, sft) in enumerate(pl.offs):
+        if pl.first[p] == j:
+            dst = acc[p, :n]
+            v = term(j, dst)
+            if v is not dst:
+                np.copyto(dst, v)
+            acc[p, n:size].fill(0)
+        else:
+            q = acc[p, sft * c:sft * c + n]
+            np.add(q, term(j, None if part is None else part[:n]), out=q)
+
+
+def interleave(pl: Planes, acc: np.ndarray, xo: np.ndarray, size: int, c: int) -> None:
+    """Writes the planes' input cells of ``acc`` back into NHWC ``xo`` (+ 0: the sums
+    start from +0, as accumulating into zeros would); pixels no window reads get 0."""
+    m = xo.shape[0]
+    zero = xo.dtype.type(0)
+    if pl.whole is not None and None not in pl.first:
+        (hq, wq), sh, sw = pl.whole, pl.sh, pl.sw
+        np.add(acc[:, :size].reshape(sh, sw, m, pl.ph, pl.pw, c)[:, :, :, :hq, :wq]
+               .transpose(2, 3, 0, 4, 1, 5), zero, out=xo.reshape(m, hq, sh, wq, sw, c))
+        return
+    for sl in pl.leftover:
+        xo[sl] = 0
+    for p, (psl, isl) in enumerate(pl.inner):
+        dst = xo[isl]
+        if not dst.size:
+            continue
+        if pl.first[p] is None:
+            dst.fill(0)
+        else:
+            np.add(acc[p, :size].reshape(m, pl.ph, pl.pw, c)[psl], zero, out=dst)
+
+
+def plane_geometry(shape: tuple, g: Any) -> Planes:
+    """The :class:`Planes` of pooling an NHWC ``shape`` with geometry ``g``."""
     (_, _), (pt, _), (pl, _), _ = g.pads
     return planes_of(shape[1], shape[2], g.kh, g.kw, g.sh, g.sw, pt, pl, g.oh, g.ow)
 
 
 def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray:
     """``MaxPoolGrad`` of float NHWC ``x`` and ``dy`` (see the module doc)."""
-    pl = _planes(x.shape, g)
+    pl = plane_geometry(x.shape, g)
     n_img, _, _, c = x.shape
     out = output(ctx, x.shape, dy.dtype)
     if out is None:
         out = np.empty(x.shape, dy.dtype)
-    per, count = _chunking(x)
+    per, count = chunking(x.shape[0], x[0].nbytes)
     threads = max(1, min(parallel.kernel_threads(), count))
     cells = pl.ph * pl.pw
     size_max = per * cells * c
     k = len(pl.offs)
     direct_dy = pl.ph == g.oh and pl.pw == g.ow
     tiling = pl.kh == pl.sh and pl.kw == pl.sw
-    scratch = _scratch(ctx, "maxpoolgrad", threads, [
+    scratch = scratch_buffers(ctx, "maxpoolgrad", threads, [
         ("planes", (pl.count, per, pl.ph, pl.pw, c), x.dtype, None),
         ("rows", (len(pl.rows), size_max), x.dtype, None),
         ("best", (size_max,), x.dtype, None),
@@ -303,7 +357,6 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
         (("dy", g.oh, g.ow), (1 if direct_dy else per, pl.ph, pl.pw, c), dy.dtype, 0),
         ("acc", (pl.count, size_max), dy.dtype, None),
         ("part", (size_max,), dy.dtype, None)])
-    zero = dy.dtype.type(0)
 
     @np.errstate(invalid="ignore")   # inf * 0 = NaN: spread as the per-offset sum does
     def work(i: int, worker: int) -> None:
@@ -314,7 +367,7 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
         size = m * cells * c
         n = size - pl.tail * c
         flat = P.reshape(pl.count, size)
-        _fill_planes(pl, P, x[s:e], -np.inf)
+        fill_planes(pl, P, x[s:e], -np.inf)
         b = best[:n]
         _window_max(pl, flat, rows[:, :size], b, c)
         for p in range(pl.count):
@@ -332,43 +385,18 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
                 np.greater(h, t, out=h)        # a maximum no earlier offset claimed
                 np.logical_or(t, h, out=t)
         np.less_equal(t, hit[0, :n], out=hit[0, :n])  # offset 0 also takes NaN windows
-        if direct_dy:
-            d = dy[s:e].reshape(-1)[:n]
-        else:
-            dyp = dyp[:m]
-            np.copyto(dyp[:, :g.oh, :g.ow], dy[s:e])  # junk cells stay 0 (tag has oh, ow)
-            d = dyp.reshape(-1)[:n]
+        d = window_values(dy[s:e], dyp, pl, g, n)
         if tiling:
             np.multiply(hit[:, :n], d, out=acc[:, :n])
-        for j, (p, sft) in enumerate(pl.offs):
-            if tiling:
-                break
-            if pl.first[p] == j:
-                np.multiply(d, hit[j, :n], out=acc[p, :n])
-                acc[p, n:size].fill(0)
-            else:
-                q = acc[p, sft * c:sft * c + n]
-                np.multiply(d, hit[j, :n], out=part[:n])
-                np.add(q, part[:n], out=q)
-        xo = out[s:e]
-        if pl.whole is not None and None not in pl.first:
-            (hq, wq), sh, sw = pl.whole, pl.sh, pl.sw
-            np.add(acc[:, :size].reshape(sh, sw, m, pl.ph, pl.pw, c)[:, :, :, :hq, :wq]
-                   .transpose(2, 3, 0, 4, 1, 5), zero, out=xo.reshape(m, hq, sh, wq, sw, c))
-            return
-        for sl in pl.leftover:
-            xo[sl] = 0
-        for p, (psl, isl) in enumerate(pl.inner):
-            dst = xo[isl]
-            if not dst.size:
-                continue
-            if pl.first[p] is None:
-                dst.fill(0)
-            else:   # + 0: the sum starts from +0, as accumulating into zeros would
-                np.add(acc[p, :size].reshape(m, pl.ph, pl.pw, c)[psl], zero, out=dst)
+        else:
+            scatter(pl, acc, part, n, size, c,
+                    lambda j, into: np.multiply(d, hit[j, :n], out=into))
+        interleave(pl, acc, out[s:e], size, c)
 
     parallel.run(work, count, threads)
     return out
 
 
-__all__ = ["Planes", "planes_of", "max_pool", "max_pool_grad", "CHUNK_BYTES"]
+__all__ = ["Planes", "planes_of", "plane_geometry", "chunking", "scratch_buffers",
+           "fill_planes", "window_values", "scatter", "interleave", "max_pool",
+           "max_pool_grad", "CHUNK_BYTES"]
