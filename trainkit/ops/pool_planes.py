@@ -348,6 +348,7 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
     k = len(pl.offs)
     direct_dy = pl.ph == g.oh and pl.pw == g.ow
     tiling = pl.kh == pl.sh and pl.kw == pl.sw
+    same = x.dtype == dy.dtype   # (less memory: ~1 MiB chunks stay nearer the cache)
     scratch = scratch_buffers(ctx, "maxpoolgrad", threads, [
         ("planes", (pl.count, per, pl.ph, pl.pw, c), x.dtype, None),
         ("rows", (len(pl.rows), size_max), x.dtype, None),
@@ -355,14 +356,16 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
         ("hit", (k, size_max), np.dtype(bool), None),
         ("taken", (size_max,), np.dtype(bool), None),
         (("dy", g.oh, g.ow), (1 if direct_dy else per, pl.ph, pl.pw, c), dy.dtype, 0),
-        ("acc", (pl.count, size_max), dy.dtype, None),
-        ("part", (size_max,), dy.dtype, None)])
+        ("acc", (pl.count, 1 if same else size_max), dy.dtype, None),
+        ("part", (1 if same else size_max,), dy.dtype, None)])
 
     @np.errstate(invalid="ignore")   # inf * 0 = NaN: spread as the per-offset sum does
     def work(i: int, worker: int) -> None:
         s, e = i * per, min(n_img, i * per + per)
         m = e - s
         P, rows, best, hit, taken, dyp, acc, part = scratch[worker]
+        if same:   # the sums reuse the planes, the contributions the row maxima
+            acc, part = P.reshape(pl.count, -1), rows[0]
         P = P[:, :m]
         size = m * cells * c
         n = size - pl.tail * c
