@@ -33,7 +33,7 @@ def avg_pool(ctx: Any, x: np.ndarray, g: Any, counts: np.ndarray) -> np.ndarray:
     out = output(ctx, shape, x.dtype)
     if out is None:
         out = np.empty(shape, x.dtype)
-    per, count = chunking(n_img, x[0].nbytes)
+    per, count = chunking(n_img, x.itemsize * int(np.prod(x.shape[1:])))
     threads = max(1, min(parallel.kernel_threads(), count))
     cells = pl.ph * pl.pw
     scratch = scratch_buffers(ctx, "avgpool", threads, [

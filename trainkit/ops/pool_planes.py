@@ -213,6 +213,9 @@ def _window_max(pl: Planes, flat: np.ndarray, rows: np.ndarray, best: np.ndarray
     if kh == 1:
         _fold(row_parts(0, n), best)
         return
+    if len(pl.rows) * (kw - 1) + kh - 1 >= kh * kw - 1:   # separating saves nothing
+        _fold([flat[p, sft * c:sft * c + n] for p, sft in pl.offs], best)
+        return
     row_of = {}
     for idx, r in enumerate(pl.rows):
         parts = row_parts(r, cut)
@@ -248,7 +251,7 @@ def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
     out = output(ctx, shape, x.dtype)
     if out is None:
         out = np.empty(shape, x.dtype)
-    per, count = chunking(x.shape[0], x[0].nbytes)
+    per, count = chunking(x.shape[0], x.itemsize * int(np.prod(x.shape[1:])))
     threads = max(1, min(parallel.kernel_threads(), count))
     cells = pl.ph * pl.pw
     direct = pl.kh <= pl.sh and pl.kw <= pl.sw
@@ -341,7 +344,7 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
     out = output(ctx, x.shape, dy.dtype)
     if out is None:
         out = np.empty(x.shape, dy.dtype)
-    per, count = chunking(x.shape[0], x[0].nbytes)
+    per, count = chunking(x.shape[0], x.itemsize * int(np.prod(x.shape[1:])))
     threads = max(1, min(parallel.kernel_threads(), count))
     cells = pl.ph * pl.pw
     size_max = per * cells * c
