@@ -291,3 +291,18 @@ def test_avg_pool_gradient_through_the_graph_nchw():
     np.testing.assert_array_equal(
         got_dx.transpose(0, 2, 3, 1),
         avg_pool_grad_ref(dy.transpose(0, 2, 3, 1), nhwc.shape, (3, 3), (2, 2), "SAME"))
+
+
+@pytest.mark.parametrize("shape", [(0, 5, 5, 3), (2, 5, 5, 0), (1, 1, 1, 1)])
+def test_empty_and_single_pixel_inputs(shape):
+    x = RNG.normal(size=shape).astype(np.float32)
+    for k, s, padding in GEOMETRIES[:4]:
+        if padding == "VALID" and k[0] > shape[1]:
+            continue
+        g = _geom(x, k, s, padding)
+        dy = RNG.normal(size=(shape[0], g.oh, g.ow, shape[3])).astype(np.float32)
+        y = pool_planes.max_pool(_Ctx(), x, g, -np.inf)
+        dx = pool_planes.max_pool_grad(_Ctx(), x, dy, g)
+        assert y.shape == (shape[0], g.oh, g.ow, shape[3]) and dx.shape == shape
+        np.testing.assert_array_equal(y, max_pool_ref(x, k, s, padding))
+        np.testing.assert_array_equal(dx, max_pool_grad_ref(x, dy, k, s, padding))
