@@ -306,3 +306,43 @@ def test_empty_and_single_pixel_inputs(shape):
         assert y.shape == (shape[0], g.oh, g.ow, shape[3]) and dx.shape == shape
         np.testing.assert_array_equal(y, max_pool_ref(x, k, s, padding))
         np.testing.assert_array_equal(dx, max_pool_grad_ref(x, dy, k, s, padding))
+
+
+def max_pool_grad_grad_ref(x, ggx, k, s, padding):
+    """``ggx`` at each window's first offset (row-major, padding included and reading the
+    lowest value) equal to the maximum; offset 0 if none (NaN); 0 where that is padding."""
+    n, h, w, c = x.shape
+    oh, ow, wins = _windows(h, w, k, s, padding)
+    low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    out = np.empty((n, oh, ow, c), ggx.dtype)
+    for (a, b), pix in wins.items():
+        real = {o: (r, q) for o, r, q in pix}
+        for bb in range(n):
+            for ch in range(c):
+                vals = [x[bb, real[o][0], real[o][1], ch] if o in real else low
+                        for o in range(k[0] * k[1])]
+                top = max(vals) if not any(v != v for v in vals) else None
+                first = next((o for o, v in enumerate(vals) if v == top), 0)
+                out[bb, a, b, ch] = (ggx[bb, real[first][0], real[first][1], ch]
+                                     if first in real else 0)
+    return out
+
+
+@pytest.mark.parametrize("k,s,padding", GEOMETRIES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
+def test_max_pool_grad_grad_matches_the_loop_oracle(monkeypatch, k, s, padding, dtype):
+    if dtype == np.int32:
+        x = RNG.integers(-3, 3, size=(3, 7, 9, 3)).astype(np.int32)
+        x[1] = np.iinfo(np.int32).min            # padding may hold the first maximum
+    else:
+        x = _tied_input((3, 7, 9, 3), dtype)
+    ggx = RNG.normal(size=x.shape).astype(np.float64 if dtype == np.int32 else dtype)
+    ggx[0, 0, 0, :] = -0.0
+    ggx[2, 1, 1, 0] = np.nan
+    a = {"ksize_hw": k, "strides_hw": s, "padding": padding, "data_format": "NHWC"}
+    ctx = _Ctx()
+    ctx.attrs = a
+    want = max_pool_grad_grad_ref(x, ggx, k, s, padding)
+    for got in _runs(monkeypatch, lambda: pool_ops._max_pool_grad_grad_kernel(
+            ctx, x, None, ggx)):
+        np.testing.assert_array_equal(_bits(got), _bits(want))

@@ -1,10 +1,10 @@
 """2-D pooling: ``max_pool``/``max_pool2d``, ``avg_pool`` and the backprop kernels their
 gradients use (``MaxPoolGrad``, ``MaxPoolGradGrad``, ``AvgPoolGrad``).
 
-The array work of max pool, its float gradient, and float average pool and its gradient
-runs on stride planes (``ops/pool_planes.py``, ``ops/pool_avg.py``: every per-offset
-pass is one contiguous NumPy operation); integer max-pool gradients and
-``MaxPoolGradGrad`` use the per-offset formulation over a padded copy
+The array work of max pool, its float gradient, ``MaxPoolGradGrad`` and float average
+pool and its gradient runs on stride planes (``ops/pool_planes.py``, ``pool_avg.py``,
+``pool_gradgrad.py``: every per-offset pass is one contiguous NumPy operation); integer
+max-pool gradients use the per-offset formulation over a padded copy
 (``_argmax_windows``). ``NCHW`` inputs are transposed to ``NHWC`` inside the
 kernels. Geometry (output sizes, TF's SAME padding) is ``conv_ops``'s.
 
@@ -24,7 +24,7 @@ import numpy as np
 from trainkit.framework import conversion, registry
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import pool_avg, pool_planes
+from trainkit.ops import pool_avg, pool_gradgrad, pool_planes
 from trainkit.ops.conv_ops import (
     _check_format,
     _check_padding,
@@ -157,6 +157,9 @@ def _max_pool_grad_grad_kernel(ctx: registry.KernelContext, x: Any, y: Any, ggx:
     x = _to_nhwc(np.asarray(x), fmt)
     ggx = _to_nhwc(np.asarray(ggx), fmt)
     g = _pool_geom(x.shape, ctx.attrs)
+    if ggx.shape == x.shape and ggx.dtype.kind == "f" and x.dtype.kind in "fiu":
+        return _from_nhwc(pool_gradgrad.max_pool_grad_grad(ctx, x, ggx, g,
+                                                           _lowest(x.dtype)), fmt)
     _, idx = _argmax_windows(x, g)
     gp = np.pad(ggx, g.pads)
     out = np.zeros(idx.shape, dtype=ggx.dtype)

@@ -331,6 +331,33 @@ def interleave(pl: Planes, acc: np.ndarray, xo: np.ndarray, size: int, c: int) -
             np.add(acc[p, :size].reshape(m, pl.ph, pl.pw, c)[psl], zero, out=dst)
 
 
+def first_hits(pl: Planes, flat: np.ndarray, best: np.ndarray, hit: np.ndarray,
+               taken: np.ndarray, c: int) -> None:
+    """``hit[k, :n]`` = whether offset ``k`` is the first (row-major) of each window whose
+    value equals ``best`` (``n = len(best)``); windows without one (NaN) take offset 0.
+    ``taken`` is ``n`` flags of scratch."""
+    n = best.shape[0]
+    tiling = pl.kh == pl.sh and pl.kw == pl.sw
+    if tiling:   # offset k is plane k, unshifted: one call for all
+        np.equal(flat[:, :n], best, out=hit[:, :n])
+    for j, (p, sft) in enumerate(pl.offs):
+        h = hit[j, :n]
+        if not tiling:
+            np.equal(flat[p, sft * c:sft * c + n], best, out=h)
+        if j == 0:
+            np.copyto(taken, h)
+        else:
+            np.greater(h, taken, out=h)        # a maximum no earlier offset claimed
+            np.logical_or(taken, h, out=taken)
+    np.less_equal(taken, hit[0, :n], out=hit[0, :n])  # offset 0 also takes NaN windows
+
+
+def window_max(pl: Planes, flat: np.ndarray, rows: np.ndarray, best: np.ndarray,
+               c: int) -> None:
+    """Each window's maximum into ``best`` (see :func:`_window_max`)."""
+    _window_max(pl, flat, rows, best, c)
+
+
 def plane_geometry(shape: tuple, g: Any) -> Planes:
     """The :class:`Planes` of pooling an NHWC ``shape`` with geometry ``g``."""
     (_, _), (pt, _), (pl, _), _ = g.pads
@@ -378,19 +405,7 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
         _window_max(pl, flat, rows[:, :size], b, c)
         for p in range(pl.count):
             _set_borders(pl, P, p, np.nan)   # padding never equals a maximum
-        t = taken[:n]
-        if tiling:   # offset k is plane k, unshifted: one call for all
-            np.equal(flat[:, :n], b, out=hit[:, :n])
-        for j, (p, sft) in enumerate(pl.offs):
-            h = hit[j, :n]
-            if not tiling:
-                np.equal(flat[p, sft * c:sft * c + n], b, out=h)
-            if j == 0:
-                np.copyto(t, h)
-            else:
-                np.greater(h, t, out=h)        # a maximum no earlier offset claimed
-                np.logical_or(t, h, out=t)
-        np.less_equal(t, hit[0, :n], out=hit[0, :n])  # offset 0 also takes NaN windows
+        first_hits(pl, flat, b, hit, taken[:n], c)
         d = window_values(dy[s:e], dyp, pl, g, n)
         if tiling:
             np.multiply(hit[:, :n], d, out=acc[:, :n])
@@ -404,5 +419,5 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
 
 
 __all__ = ["Planes", "planes_of", "plane_geometry", "chunking", "scratch_buffers",
-           "fill_planes", "window_values", "scatter", "interleave", "max_pool",
-           "max_pool_grad", "CHUNK_BYTES"]
+           "fill_planes", "window_max", "first_hits", "window_values", "scatter",
+           "interleave", "max_pool", "max_pool_grad", "CHUNK_BYTES"]
