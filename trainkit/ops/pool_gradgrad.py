@@ -48,7 +48,7 @@ def max_pool_grad_grad(ctx: Any, x: np.ndarray, ggx: np.ndarray, g: Any,
     ubits, sbits = _BITS[ggx.dtype.itemsize]
     scratch = scratch_buffers(ctx, "maxpoolgradgrad", threads, [
         ("planes", (pl.count, per, pl.ph, pl.pw, c), x.dtype, None),
-        ("rows", (len(pl.rows), size_max), x.dtype, None),
+        ("rows", (len(pl.rows), size_max) if pl.separable else None, x.dtype, None),
         ("best", (size_max,), x.dtype, None),
         ("hit", (len(pl.offs), size_max), np.dtype(bool), None),
         ("taken", (size_max,), np.dtype(bool), None),
@@ -66,7 +66,7 @@ def max_pool_grad_grad(ctx: Any, x: np.ndarray, ggx: np.ndarray, g: Any,
         n = size - pl.tail * c
         flat = P.reshape(pl.count, size)
         fill_planes(pl, P, x[s:e], low)
-        window_max(pl, flat, rows[:, :size], best[:n], c)
+        window_max(pl, flat, None if rows is None else rows[:, :size], best[:n], c)
         first_hits(pl, flat, best[:n], hit, taken[:n], c)
         fill_planes(pl, G, ggx[s:e], zero)
         gbits = G.reshape(pl.count, size).view(ubits)

@@ -101,6 +101,9 @@ class Planes:
                 first[p] = k
         self.first = tuple(first)
         self.rows = tuple(sorted({i % sh for i in range(kh)}))
+        #: whether folding window rows first saves passes (see _window_max)
+        self.separable = kh > 1 and len(self.rows) * (kw - 1) + kh - 1 < kh * kw - 1
+        self.has_borders = any(self.borders)
         r_end, c_end = max(0, self.ph * sh - pt), max(0, self.pw * sw - pl)
         hq, wq = h // sh, w // sw
         self.whole = (hq, wq) if (pt == 0 and pl == 0 and hq * sh == h and wq * sw == w
@@ -189,7 +192,8 @@ def fill_planes(pl: Planes, P: np.ndarray, xs: np.ndarray, fill: Any) -> None:
             dst = P[p][psl]
             if dst.size:
                 np.copyto(dst, xs[isl])
-        _set_borders(pl, P, p, fill)
+        if pl.has_borders:
+            _set_borders(pl, P, p, fill)
 
 
 def _set_borders(pl: Planes, P: np.ndarray, p: int, fill: Any) -> None:
@@ -213,7 +217,7 @@ def _window_max(pl: Planes, flat: np.ndarray, rows: np.ndarray, best: np.ndarray
     if kh == 1:
         _fold(row_parts(0, n), best)
         return
-    if len(pl.rows) * (kw - 1) + kh - 1 >= kh * kw - 1:   # separating saves nothing
+    if not pl.separable:   # (then ``rows`` may be None)
         _fold([flat[p, sft * c:sft * c + n] for p, sft in pl.offs], best)
         return
     row_of = {}
@@ -236,10 +240,11 @@ def _fold(parts: list, out: np.ndarray) -> np.ndarray:
 
 
 def scratch_buffers(ctx: Any, tag: str, threads: int, specs: list) -> list:
-    """Per worker, recycled buffers for ``specs`` ``(name, shape, dtype, fill)``."""
+    """Per worker, recycled buffers for ``specs`` ``(name, shape, dtype, fill)`` (None
+    for a spec whose shape is None)."""
     pool = session_pool(ctx)
-    return [[pool.take(shape, dt, (tag, name, i), fill=fill) for name, shape, dt, fill in specs]
-            for i in range(threads)]
+    return [[None if shape is None else pool.take(shape, dt, (tag, name, i), fill=fill)
+             for name, shape, dt, fill in specs] for i in range(threads)]
 
 
 def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
@@ -257,7 +262,7 @@ def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
     direct = pl.kh <= pl.sh and pl.kw <= pl.sw
     scratch = [] if direct else scratch_buffers(ctx, "maxpool", threads, [
         ("planes", (pl.count, per, pl.ph, pl.pw, c), x.dtype, None),
-        ("rows", (len(pl.rows), per * cells * c), x.dtype, None),
+        ("rows", (len(pl.rows), per * cells * c) if pl.separable else None, x.dtype, None),
         ("best", (per * cells * c,), x.dtype, None)])
 
     def work(i: int, worker: int) -> None:
@@ -271,7 +276,8 @@ def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
         fill_planes(pl, P, x[s:e], low)
         size = m * cells * c
         b = best[:size - pl.tail * c]
-        _window_max(pl, P.reshape(pl.count, size), rows[:, :size], b, c)
+        _window_max(pl, P.reshape(pl.count, size), None if rows is None else rows[:, :size],
+                    b, c)
         np.copyto(out[s:e], best[:size].reshape(m, pl.ph, pl.pw, c)[:, :g.oh, :g.ow])
 
     parallel.run(work, count, threads)
@@ -379,15 +385,16 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
     direct_dy = pl.ph == g.oh and pl.pw == g.ow
     tiling = pl.kh == pl.sh and pl.kw == pl.sw
     same = x.dtype == dy.dtype   # (less memory: ~1 MiB chunks stay nearer the cache)
+    rows_too = pl.separable or (same and not tiling)
     scratch = scratch_buffers(ctx, "maxpoolgrad", threads, [
         ("planes", (pl.count, per, pl.ph, pl.pw, c), x.dtype, None),
-        ("rows", (len(pl.rows), size_max), x.dtype, None),
+        ("rows", (len(pl.rows), size_max) if rows_too else None, x.dtype, None),
         ("best", (size_max,), x.dtype, None),
         ("hit", (k, size_max), np.dtype(bool), None),
         ("taken", (size_max,), np.dtype(bool), None),
-        (("dy", g.oh, g.ow), (1 if direct_dy else per, pl.ph, pl.pw, c), dy.dtype, 0),
-        ("acc", (pl.count, 1 if same else size_max), dy.dtype, None),
-        ("part", (1 if same else size_max,), dy.dtype, None)])
+        (("dy", g.oh, g.ow), None if direct_dy else (per, pl.ph, pl.pw, c), dy.dtype, 0),
+        ("acc", None if same else (pl.count, size_max), dy.dtype, None),
+        ("part", None if same or tiling else (size_max,), dy.dtype, None)])
 
     @np.errstate(invalid="ignore")   # inf * 0 = NaN: spread as the per-offset sum does
     def work(i: int, worker: int) -> None:
@@ -395,15 +402,15 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
         m = e - s
         P, rows, best, hit, taken, dyp, acc, part = scratch[worker]
         if same:   # the sums reuse the planes, the contributions the row maxima
-            acc, part = P.reshape(pl.count, -1), rows[0]
+            acc, part = P.reshape(pl.count, -1), None if rows is None else rows[0]
         P = P[:, :m]
         size = m * cells * c
         n = size - pl.tail * c
         flat = P.reshape(pl.count, size)
         fill_planes(pl, P, x[s:e], -np.inf)
         b = best[:n]
-        _window_max(pl, flat, rows[:, :size], b, c)
-        for p in range(pl.count):
+        _window_max(pl, flat, None if rows is None else rows[:, :size], b, c)
+        for p in range(pl.count if pl.has_borders else 0):
             _set_borders(pl, P, p, np.nan)   # padding never equals a maximum
         first_hits(pl, flat, b, hit, taken[:n], c)
         d = window_values(dy[s:e], dyp, pl, g, n)
