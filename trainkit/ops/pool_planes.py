@@ -27,8 +27,12 @@ previous implementation):
   order starting from ``+0``. While hits are looked for the sentinel is NaN, so padding
   never matches (also for windows whose maximum is ``-inf``); contributions that land on
   padding cells are dropped with them.
-- average: ``0 + x_0 + x_1 + ...`` in offset order (padding adds ``+0``), divided by the
-  number of real pixels; its gradient adds ``dy / count`` per offset in offset order.
+- average (``pool_avg``): ``0 + x_0 + x_1 + ...`` in offset order (padding adds ``+0``),
+  divided by the number of real pixels; its gradient adds ``dy / count`` per offset in
+  offset order. ``MaxPoolGradGrad`` is ``pool_gradgrad``.
+
+Max pools whose windows do not overlap (``k <= s``) read each pixel once anyway: their
+forward folds clipped strided views of ``x`` directly instead of splitting it.
 
 Chunks of whole images run on the kernel threads (``ops.parallel``), so results do not
 depend on the thread count.
@@ -68,6 +72,11 @@ class Planes:
             all lie in the planes (no padding before, sizes multiples of the strides):
             then the split and its inverse are each one NumPy call over a 6-D view
             (about half the CPU of one call per plane); else None.
+        rows, separable: the plane rows ``i % sh`` windows use, and whether folding
+            window rows first saves passes.
+        clipped: per offset, the windows and input pixels it reads without padding (the
+            direct path of non-overlapping max pools).
+        has_borders: whether any plane cell lies outside the input.
     """
 
     def __init__(self, h: int, w: int, kh: int, kw: int, sh: int, sw: int,
@@ -141,7 +150,7 @@ def _clipped_max(pl: Planes, xs: np.ndarray, best: np.ndarray, low: Any) -> None
     windows that start in padding start from ``low``): for windows that do not overlap
     (each pixel read once) cheaper than splitting into planes."""
     clip = pl.clipped
-    if clip[0][2]:
+    if clip and clip[0][2]:
         np.copyto(best, xs[clip[0][1]])
         clip = clip[1:]
     else:
