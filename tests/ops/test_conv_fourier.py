@@ -82,9 +82,17 @@ CASES = [((3, 12, 12, 16), (5, 5, 16, 16), "SAME"),
          ((1, 7, 10, 24), (5, 5, 24, 16), "VALID")]
 
 
+@pytest.fixture
+def any_cost(monkeypatch):
+    """Lets every geometry the other rules allow take the Fourier path, whatever its
+    cost ratio (so small VALID cases exercise it)."""
+    monkeypatch.setattr(conv_fourier, "MAX_COST_RATIO", float("inf"))
+
+
 @pytest.mark.parametrize("xs,ws,padding", CASES)
 @pytest.mark.parametrize("dtype,tol", [(np.float32, 2e-6), (np.float64, 1e-13)])
-def test_fourier_conv_and_gradients_match_loop_oracles(xs, ws, padding, dtype, tol):
+def test_fourier_conv_and_gradients_match_loop_oracles(xs, ws, padding, dtype, tol,
+                                                       any_cost):
     x = RNG.normal(size=xs).astype(dtype)
     w = RNG.normal(size=ws).astype(dtype)
     ref_y = conv_ref(x, w, padding)
@@ -98,6 +106,31 @@ def test_fourier_conv_and_gradients_match_loop_oracles(xs, ws, padding, dtype, t
     assert _rel(y, ref_y) < tol
     assert _rel(gx, ref_x) < tol
     assert _rel(gw, ref_w) < tol
+
+
+@pytest.mark.parametrize("xs,ws,padding,pw", [
+    ((2, 7, 1, 16), (9, 1, 16, 16), "SAME", 1),    # one width frequency
+    ((2, 7, 1, 16), (5, 2, 16, 16), "SAME", 2),    # zero and Nyquist only
+    ((2, 6, 3, 16), (3, 3, 16, 17), "VALID", 3),
+    ((3, 5, 5, 16), (3, 3, 16, 16), "SAME", 6),
+    ((2, 1, 7, 16), (1, 9, 16, 16), "SAME", 11),   # one height frequency
+    ((1, 2, 6, 16), (2, 5, 16, 16), "SAME", 8)])   # two height frequencies
+@pytest.mark.parametrize("dtype,tol", [(np.float32, 2e-6), (np.float64, 1e-13)])
+def test_fourier_conv_on_narrow_images_matches_loop_oracles(xs, ws, padding, pw, dtype, tol,
+                                                            any_cost):
+    """The inverse keeps only the real rows of the width frequencies 0 and ``Pw / 2``:
+    odd and even DFT widths down to 1 and 2."""
+    g = conv_ops._geometry(xs[1], xs[2], ws[0], ws[1],
+                           {"strides_hw": (1, 1), "padding": padding})
+    assert conv_fourier.usable(g, xs[3], ws[3], np.dtype(dtype))
+    assert conv_fourier.Plan(g, xs[1], xs[2]).pw == pw
+    x = RNG.normal(size=xs).astype(dtype)
+    w = RNG.normal(size=ws).astype(dtype)
+    ref_y = conv_ref(x, w, padding)
+    dy = RNG.normal(size=ref_y.shape).astype(dtype)
+    y, gx, gw = _run(x, w, dy, padding)
+    ref_x, ref_w = conv_grads_ref(x, w, dy, padding)
+    assert _rel(y, ref_y) < tol and _rel(gx, ref_x) < tol and _rel(gw, ref_w) < tol
 
 
 def test_fourier_conv_nchw_matches_nhwc_oracle():
@@ -122,6 +155,24 @@ def test_only_stride_one_wide_float_convolutions_take_the_fourier_path():
     assert not conv_fourier.usable(geom(1, 1), 64, 64, f32)        # 1x1
     assert not conv_fourier.usable(geom(5, 1), 3, 64, f32)         # few input channels
     assert not conv_fourier.usable(geom(5, 1), 16, 16, np.dtype(np.float16))
+
+
+def test_fourier_path_only_where_its_multiply_adds_are_few_enough():
+    def geom(h, k, pad="SAME"):
+        return conv_ops._geometry(h, h, k, k, {"strides_hw": (1, 1), "padding": pad})
+    f32 = np.dtype(np.float32)
+    # SAME 5x5 on 12x12, 64 -> 64 (CIFAR conv2): Ph = Pw = 14, 8 width frequencies
+    fourier, direct = conv_fourier.cost(geom(12, 5), 64, 64)
+    assert direct == 12 * 12 * 25 * 64 * 64
+    assert fourier == (64 * (2 * 8 * 144 + 8 * 28 * 24) + 4 * 64 * 64 * 14 * 8
+                       + 64 * (8 * 24 * 28 + 12 * 16 * 12))
+    # the benchmarks' 5x5 layers take it; 3x3 on 56x56 (a VGG-like layer), where im2col
+    # measured 1.4x faster, does not
+    assert conv_fourier.usable(geom(14, 5), 32, 64, f32)
+    assert conv_fourier.usable(geom(12, 5), 64, 64, f32)
+    assert conv_fourier.usable(geom(12, 3), 64, 64, f32)
+    assert not conv_fourier.usable(geom(56, 3), 64, 64, f32)
+    assert not conv_fourier.usable(geom(16, 3), 16, 16, f32)
 
 
 def test_period_is_the_smallest_alias_free_length():
@@ -255,7 +306,7 @@ def _filter_spectrum_ref(w, ph, pw, pt, pl):
 @pytest.mark.parametrize("transpose", [False, True])
 def test_stacked_filter_spectrum_matches_a_loop_dft(backend, dtype, tol, transpose):
     """The filter spectrum the per-frequency products read (real GEMMs over the width
-    then the height taps, then one pass to ``[2, F, C, CO]``: real part, imaginary part;
+    then the height taps, straight into ``[2, F, C, CO]``: real part, imaginary part;
     ``[2, F, CO, C]`` of the transposed spectrum) against a float64 loop DFT; a non-square, even
     kernel with asymmetric padding and C != CO; large enough for ONNX Runtime."""
     ctx = types.SimpleNamespace(  # what session_pool reads of a kernel context

@@ -6,6 +6,9 @@ creation (a topological order, since graphs only grow); give every tensor an int
 record each slot's last reader; and bind every op to a small closure
 ``step(values) -> None`` that calls its kernel on input slots and stores the outputs.
 
+A ``BiasAdd`` read only by a ``Relu`` runs inside the ``Relu``'s step through one fused
+kernel (``client/fusion.py``): bitwise the same values, one pass over memory less.
+
 Running is a flat loop over those closures — no dict lookups, no graph walks. Tracing
 and deadlines use a second loop so the plain loop pays nothing for them. A plan of a
 session with ``inter_op_parallelism_threads`` > 1 also gets ``plan.conc``
@@ -23,7 +26,7 @@ import numpy as np
 
 from trainkit import errors
 from trainkit.client import deadline as _deadline
-from trainkit.client import inter_op
+from trainkit.client import fusion, inter_op
 from trainkit.client import run_metadata as rm
 from trainkit.framework import registry, topo
 from trainkit.framework.tensor import Operation, Tensor
@@ -114,7 +117,8 @@ class Plan:
 
     Attributes:
         steps: one closure per op to run, in order.
-        ops: the op of each step (for errors and tracing).
+        ops: the op of each step (for errors and tracing; a fused step's consumer).
+        fused: step index -> ``fusion.Fused`` for the steps that also run a producer.
         feed_slots: slot of each fed tensor, in feed order.
         fetch_slots: slot of each fetched tensor, in fetch order.
         copy_fetch: per fetched tensor, whether its value may alias state and must be copied.
@@ -125,7 +129,7 @@ class Plan:
 
     __slots__ = ("steps", "ops", "out_slots", "nslots", "feed_slots", "feed_tensors",
                  "fetch_slots", "fetch_tensors", "copy_fetch", "epoch", "extra", "gated",
-                 "conc")
+                 "conc", "fused")
 
     def __init__(self) -> None:
         self.steps: list[Step] = []
@@ -141,6 +145,7 @@ class Plan:
         self.extra: Any = None
         self.gated = False  # some op may be skipped (cond): check fetches for DEAD
         self.conc: Any = None
+        self.fused: dict[int, fusion.Fused] = {}
 
     def execute(self, feed_values: Sequence, options: Any = None,
                 run_metadata: Any = None) -> list:
@@ -200,14 +205,16 @@ class Plan:
                 raise _op_error(op, e) from e
             t1 = clock()
             if trace:
-                stats.append(_node_stats(op, self.out_slots[i], vals, wall0, base, t0, t1))
+                stats.append(_node_stats(op, self.out_slots[i], vals, wall0, base, t0, t1,
+                                         self.fused.get(i)))
         if trace:
             dev = rm.DeviceStepStats(device=rm.CPU_DEVICE, node_stats=stats)
             run_metadata.step_stats = rm.StepStats(dev_stats=[dev])
 
 
 def _node_stats(op: Operation, outs: tuple, vals: list, wall0: float, base: float,
-                t0: float, t1: float) -> rm.NodeExecStats:
+                t0: float, t1: float, fused: fusion.Fused | None = None
+                ) -> rm.NodeExecStats:
     start_us = int((wall0 + (t0 - base)) * 1e6)
     dur = max(1, int(round((t1 - t0) * 1e6)))
     outputs, total = [], 0
@@ -222,9 +229,15 @@ def _node_stats(op: Operation, outs: tuple, vals: list, wall0: float, base: floa
         outputs.append(rm.NodeOutput(slot=idx, tensor_description=rm.TensorDescription(
             dtype=t.dtype.as_datatype_enum,
             shape=rm.TensorShapeDesc(dim=shape))))
+    if fused is None:
+        label = f"{op.name} = {op.type}({', '.join(t.name for t in op.inputs)})"
+    else:  # named after the consumer, as TF names a remapped node after its last op
+        label = (f"{op.name} = {fused.kernel_type}"
+                 f"({', '.join(t.name for t in fused.producer.inputs)}) "
+                 f"[{fused.producer.name} fused]")
     return rm.NodeExecStats(
-        node_name=op.name, op_type=op.type,
-        timeline_label=f"{op.name} = {op.type}({', '.join(t.name for t in op.inputs)})",
+        node_name=op.name, op_type=op.type if fused is None else fused.kernel_type,
+        timeline_label=label,
         all_start_micros=start_us, op_start_rel_micros=0, op_end_rel_micros=dur,
         all_end_rel_micros=dur, all_start_nanos=start_us * 1000, output=outputs,
         memory=[rm.AllocatorMemoryUsed(allocator_name="cpu", total_bytes=total,
@@ -253,7 +266,8 @@ def _op_error(op: Operation, e: BaseException) -> BaseException:
 
 def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
                  feed_tensors: list[Tensor], state: Any, session: Any,
-                 inter_op_threads: int = 1, inter_op_forced: bool = False) -> Plan:
+                 inter_op_threads: int = 1, inter_op_forced: bool = False,
+                 fuse: bool = True) -> Plan:
     """Compiles what running ``fetch_tensors`` and ``target_ops`` needs, given the feeds.
 
     Args:
@@ -265,6 +279,9 @@ def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
         inter_op_threads: > 1 lets independent heavy steps run concurrently
             (``client/inter_op.py``); traced and deadline runs stay sequential.
         inter_op_forced: skip measuring, schedule every independent step (tests).
+        fuse: run fusible op pairs as one step (``client/fusion.py``); a caller that
+            needs every op of the plan to have run as itself (``partial_run``) passes
+            False.
     """
     plan = Plan()
     if not fetch_tensors and not target_ops:
@@ -272,47 +289,55 @@ def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
         return plan
     fed = set(feed_tensors)
     order = topo.prune(fetch_tensors, target_ops, fed)
-    slot_of = _assign_slots(order, fetch_tensors, feed_tensors)
+    fused = fusion.find(order, fetch_tensors, target_ops, fed) if fuse else {}
+    order = fusion.step_order(order, fused)
+    slot_of = _assign_slots(order, fetch_tensors, feed_tensors, fused)
     plan.feed_slots = [slot_of[t] for t in feed_tensors]
     plan.feed_tensors = list(feed_tensors)
     plan.nslots = len(slot_of)
-    frees_at = _free_schedule(order, slot_of, fetch_tensors)
+    frees_at = _free_schedule(order, slot_of, fetch_tensors, fused)
     graph = inter_op.StepGraph() if inter_op_threads > 1 else None
     for i, op in enumerate(order):
+        f = fused.get(op)
         step, gated, outs = _compile_step(op, slot_of, fed, frees_at.get(i, ()),
-                                          plan.nslots, state, session)
+                                          plan.nslots, state, session, f)
         plan.gated |= gated
         plan.steps.append(step)
         plan.ops.append(op)
         plan.out_slots.append(outs)
+        if f is not None:
+            plan.fused[i] = f
         if graph is not None:
             graph.plain.append(_compile_step(op, slot_of, fed, (), plan.nslots, state,
-                                             session)[0])
+                                             session, f)[0])
     plan.nslots += 1  # the scratch slot of unused single outputs
     plan.fetch_tensors = list(fetch_tensors)
     plan.fetch_slots = [slot_of[t] for t in fetch_tensors]
     plan.copy_fetch = [_may_alias(t, fed) for t in fetch_tensors]
     if graph is not None:
-        _describe(graph, order, slot_of, plan)
+        _describe(graph, order, slot_of, plan, fused)
         plan.conc = inter_op.attach(graph, inter_op_threads, _op_error, inter_op_forced)
     return plan
 
 
 def _describe(graph: inter_op.StepGraph, order: list[Operation],
-              slot_of: dict[Tensor, int], plan: Plan) -> None:
+              slot_of: dict[Tensor, int], plan: Plan,
+              fused: dict[Operation, fusion.Fused]) -> None:
     """Fills ``graph`` (what the inter-op scheduler needs) for the plan's steps."""
     index = {op: i for i, op in enumerate(order)}
     for op, outs in zip(order, plan.out_slots):
-        graph.reads.append(tuple(slot_of[t] for t in topo.data_inputs(op)))
+        graph.reads.append(tuple(slot_of[t] for t in fusion.step_reads(op, fused)))
         graph.writes.append(tuple(s for s in outs if s >= 0))
         graph.stateful.append(registry.get_op_def(op.type).stateful)
-        graph.ctrl.append(tuple(sorted(index[c] for c in op.control_inputs if c in index)))
+        graph.ctrl.append(tuple(sorted({index[c] for c in fusion.step_control_inputs(op, fused)
+                                        if c in index})))
     graph.keep = set(plan.fetch_slots) | {plan.nslots - 1}
     graph.ops = plan.ops
 
 
 def _assign_slots(order: list[Operation], fetch_tensors: list[Tensor],
-                  feed_tensors: list[Tensor]) -> dict[Tensor, int]:
+                  feed_tensors: list[Tensor],
+                  fused: dict[Operation, fusion.Fused]) -> dict[Tensor, int]:
     """An integer slot for every fed tensor, then for every computed tensor something
     reads (an op, a cond gate or the caller)."""
     slot_of: dict[Tensor, int] = {}
@@ -321,7 +346,7 @@ def _assign_slots(order: list[Operation], fetch_tensors: list[Tensor],
             slot_of[t] = len(slot_of)
     consumed: set[Tensor] = set(fetch_tensors)
     for op in order:
-        consumed.update(topo.data_inputs(op))
+        consumed.update(fusion.step_reads(op, fused))
     for op in order:
         for t in op.outputs:
             if t in consumed and t not in slot_of:
@@ -330,11 +355,12 @@ def _assign_slots(order: list[Operation], fetch_tensors: list[Tensor],
 
 
 def _free_schedule(order: list[Operation], slot_of: dict[Tensor, int],
-                   fetch_tensors: list[Tensor]) -> dict[int, tuple[int, ...]]:
+                   fetch_tensors: list[Tensor],
+                   fused: dict[Operation, fusion.Fused]) -> dict[int, tuple[int, ...]]:
     """Step index -> the slots its op reads last (freed after it), fetched slots kept."""
     last_use: dict[int, int] = {}
     for i, op in enumerate(order):
-        for t in topo.data_inputs(op):
+        for t in fusion.step_reads(op, fused):
             last_use[slot_of[t]] = i
     keep = {slot_of[t] for t in fetch_tensors}
     frees_at: dict[int, list[int]] = {}
@@ -345,28 +371,32 @@ def _free_schedule(order: list[Operation], slot_of: dict[Tensor, int],
 
 
 def _compile_step(op: Operation, slot_of: dict[Tensor, int], fed: set[Tensor],
-                  frees: tuple[int, ...], scratch: int, state: Any,
-                  session: Any) -> tuple[Step, bool, tuple[int, ...]]:
+                  frees: tuple[int, ...], scratch: int, state: Any, session: Any,
+                  fused: fusion.Fused | None = None
+                  ) -> tuple[Step, bool, tuple[int, ...]]:
     """The closure running ``op`` (gated when it sits in a cond branch or may read a
-    dead value), whether it is gated, and its output slots."""
+    dead value), whether it is gated, and its output slots. With ``fused``, the closure
+    runs the fused kernel on the producer's inputs with the producer's context."""
+    kop = op if fused is None else fused.producer  # whose inputs and attrs the kernel takes
+    kernel_type = op.type if fused is None else fused.kernel_type
     try:
-        opdef = registry.get_op_def(op.type)
+        opdef = registry.get_op_def(kernel_type)
     except LookupError:
         opdef = None
     if opdef is None or opdef.kernel is None:
         raise errors.UnimplementedError(
             None, op, f"No kernel is registered for op type '{op.type}' ('{op.name}').")
-    ctx = registry.KernelContext(op, state, session)
+    ctx = registry.KernelContext(kop, state, session)
     if opdef.must_feed:
         opdef.kernel(ctx)  # raises the op's own "you must feed" error before any op runs
-    ins = tuple(slot_of[t] for t in op.inputs)
+    ins = tuple(slot_of[t] for t in kop.inputs)
     outs = tuple(slot_of.get(t, -1) for t in op.outputs)
     if len(outs) == 1 and outs[0] < 0:
         outs = (scratch,)
     step = _bind(opdef.kernel, ctx, ins, outs, frees)
     gates = op.cond_gates
     dead_ins = () if opdef.merges_dead else tuple(
-        slot_of[t] for t in op.inputs
+        slot_of[t] for t in kop.inputs
         if t not in fed and t.op.cond_gates and not set(t.op.cond_gates) <= set(gates))
     if gates or dead_ins:
         step = _gate(step, tuple((slot_of[t], b) for t, b in gates), dead_ins, outs)

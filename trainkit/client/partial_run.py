@@ -83,10 +83,12 @@ def run(session: Any, handle: str, fetches: Any, feed_dict: dict | None) -> Any:
     known.update(new_feeds)
     feed_tensors = list(known)
     targets = [op for op in spec.targets if op not in pr.done_ops]
-    probe = executor.compile_plan(spec.tensors, targets, feed_tensors, session._state, session)
+    # unfused: every op the step needs runs as itself, so all its outputs are kept
+    probe = executor.compile_plan(spec.tensors, targets, feed_tensors, session._state, session,
+                                  fuse=False)
     keep = [t for op in probe.ops for t in op.outputs]
     plan = executor.compile_plan(spec.tensors + keep, targets, feed_tensors, session._state,
-                                 session)
+                                 session, fuse=False)
     values = plan.execute([known[t] for t in feed_tensors])
     for i, v in enumerate(values[:len(spec.tensors)]):
         # the user's copy: a variable's buffer or a view of it must not change under them

@@ -67,10 +67,12 @@ class _Chunks:
     """The batch cut into chunks of ``per`` images, with one recycled im2col scratch
     buffer per worker thread.
 
-    With ``transposed`` (single-channel inputs) the scratch is ``[K, rows]``: one
-    contiguous copy per kernel offset instead of gathering runs of ``KW`` pixels
-    (deep-MNIST conv1 at batch 128, CPU ms: forward 3.8 -> 3.2, filter gradient
-    4.5 -> 3.3); :meth:`cols` then returns its transpose, which BLAS reads as is."""
+    With ``transposed`` (single-channel inputs) the scratch is ``[K, rows]``, filled by
+    one copy of the ``[KH, KW, images, OH, OW]`` window view (runs of ``OW`` pixels)
+    instead of gathering runs of ``KW`` pixels (deep-MNIST conv1 at batch 128, CPU ms:
+    forward 3.8 -> 3.2, filter gradient 4.5 -> 3.3; one view copy instead of one per
+    kernel offset: b50 forward 0.72 -> 0.61); :meth:`cols` then returns its transpose,
+    which BLAS reads as is."""
 
     def __init__(self, ctx: Any, n: int, g: Any, c: int, dtype: np.dtype, tag: str,
                  transposed: bool = False):
@@ -98,8 +100,9 @@ class _Chunks:
         """im2col of images ``[s, e)`` into ``worker``'s scratch: ``[rows, K]``."""
         if self.transposed:
             buf = self.scratch[worker][:, :e - s]
-            for k in range(self.k):
-                np.copyto(buf[k], win[s:e, :, :, k // self.kw, k % self.kw, 0])
+            kh = self.k // self.kw
+            np.copyto(buf.reshape(kh, self.kw, e - s, *buf.shape[2:]),
+                      win[s:e, :, :, :, :, 0].transpose(3, 4, 0, 1, 2))
             return buf.reshape(self.k, (e - s) * self.rows).T
         buf = self.scratch[worker][:e - s]
         np.copyto(buf, win[s:e])

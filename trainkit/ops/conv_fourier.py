@@ -13,10 +13,9 @@ is dominated by call overhead), so everything runs in BLAS.
 Spectra are real arrays, ``[Qw * Ph, 2N, C]``: per frequency (width-major) the real
 parts of the ``[N, C]`` matrix stacked on its imaginary parts. In that layout each DFT
 step is one real GEMM with no interleaving pass (measured against complex64 arrays:
-transforms 1.8-2x faster), and a complex product per frequency is two real GEMMs
-``[2N, K] @ Re B`` and ``[2N, K] @ Im B`` whose four contiguous ``[N, J]`` blocks two
-passes combine (the filter spectrum ``B`` is kept as ``[2, F, K, J]``, built by real
-GEMMs, no complex arrays).
+transforms 1.8-2x faster), and a complex product per frequency is two or three real
+GEMMs (``ops/fourier_products.py``; the filter spectrum ``B`` is kept as
+``[2, F, K, J]``, built by real GEMMs, no complex arrays).
 
 With ``x`` zero outside ``[0, H)`` and the filter's spectrum taken at the shifted
 positions ``k - pad_before``::
@@ -28,7 +27,9 @@ positions ``k - pad_before``::
 
 where ``t(f) = 2 pi f / P`` per axis. The real-valued results only need the
 non-negative half of the frequencies along the width (Hermitian symmetry), weighted 2
-except the zero and Nyquist columns.
+except the zero and Nyquist columns; in those two columns the spectra are Hermitian
+along the height too, so the forward and the input gradient compute and invert only
+their frequencies ``f <= Ph // 2`` there (:func:`_needed`).
 
 Results match the direct sums to float rounding (not bitwise: the sums run in another
 order); tests compare them with float64 references. Every frequency and every block of
@@ -38,14 +39,17 @@ the kernel threads (``ops.parallel``), so results do not depend on the thread co
 
 from __future__ import annotations
 
-from functools import lru_cache
+import math
 from typing import Any
 
 import numpy as np
 
+from trainkit.ops import dft_matrices as dft
 from trainkit.ops import gemm, parallel
 from trainkit.ops.buffer_pool import session_pool
 from trainkit.ops.derived_cache import session_cache
+from trainkit.ops.fourier_products import products as _products
+from trainkit.ops.fourier_products import split as _split
 
 #: bytes of the per-image scratch of one chunk of a transform
 CHUNK_BYTES = 1 << 20
@@ -54,6 +58,12 @@ MIN_TAPS = 9
 #: ... and at least this many input and output channels (below, im2col's GEMM is cheap
 #: and the transforms dominate)
 MIN_CHANNELS = 16
+#: ... and at most this many of the direct sum's multiply-adds, as :func:`cost` counts
+#: them (measured, one thread, forward + both gradients, CPU: the Fourier path won at
+#: ratios <= 0.53 (0.45-0.88x the im2col time), broke even at 0.73 and lost from 0.85
+#: on (1.1-1.4x; 3x3 kernels on 16-56 pixel images, e.g. [16, 56, 56, 64] -> 64 88.9
+#: vs 63.6 ms))
+MAX_COST_RATIO = 0.7
 
 
 def period(size_in: int, size_out: int, k: int, before: int) -> int:
@@ -62,86 +72,31 @@ def period(size_in: int, size_out: int, k: int, before: int) -> int:
     return max(size_in + before, size_out + k - 1 - before, size_in, size_out)
 
 
+def cost(g: Any, c: int, co: int) -> tuple[int, int]:
+    """Multiply-adds per image of a stride-1, undilated convolution of geometry ``g``
+    with ``c`` input and ``co`` output channels: ``(fourier, direct)``. Fourier: the
+    input's two DFT steps, the four real products per kept frequency and the two
+    inverse steps (as the forward runs them); direct: ``OH * OW * KH * KW * C * CO``."""
+    (_, _), (pt, pb), (pl, pr), _ = g.pads
+    h, w = g.oh + g.kh - 1 - pt - pb, g.ow + g.kw - 1 - pl - pr
+    ph, pw = period(h, g.oh, g.kh, pt), period(w, g.ow, g.kw, pl)
+    q = pw // 2 + 1
+    spectrum = c * (2 * q * w * h + q * 2 * ph * 2 * h)
+    inverse = co * (q * 2 * g.oh * 2 * ph + g.ow * 2 * q * g.oh)
+    fourier = spectrum + 4 * c * co * ph * q + inverse
+    return fourier, g.oh * g.ow * g.kh * g.kw * c * co
+
+
 def usable(g: Any, c: int, co: int, dtype: np.dtype) -> bool:
     """Whether a convolution of geometry ``g`` (see ``conv_ops._Geom``) with ``c`` input
-    and ``co`` output channels goes through the Fourier path."""
-    return (g.sh == 1 and g.sw == 1 and g.dh == 1 and g.dw == 1
+    and ``co`` output channels goes through the Fourier path (the forward and both
+    gradients decide alike, so the gradients find the forward's spectra)."""
+    if not (g.sh == 1 and g.sw == 1 and g.dh == 1 and g.dw == 1
             and g.kh * g.kw >= MIN_TAPS and min(c, co) >= MIN_CHANNELS
-            and dtype in (np.dtype(np.float32), np.dtype(np.float64)))
-
-
-def _complex(dtype: np.dtype) -> np.dtype:
-    return np.dtype(np.complex64 if dtype == np.float32 else np.complex128)
-
-
-def _frozen(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    a = a.astype(dtype)
-    a.flags.writeable = False
-    return a
-
-
-def _angles(rows: int, cols: int, p: int) -> np.ndarray:
-    return 2 * np.pi * np.outer(np.arange(rows), np.arange(cols)) / p
-
-
-def _hermitian_weights(p: int) -> np.ndarray:
-    w = np.full(p // 2 + 1, 2.0)
-    w[0] = 1.0
-    if p % 2 == 0:
-        w[-1] = 1.0
-    return w
-
-
-@lru_cache(maxsize=64)
-def _forward_w(n: int, p: int, dtype: np.dtype) -> np.ndarray:
-    """``[2Q, n]``: rows ``(f, re/im)`` = ``cos``, ``-sin`` of ``t(f) q``: the DFT of real
-    rows along the width, non-negative frequencies only, real and imaginary parts
-    interleaved by frequency."""
-    ang = _angles(p // 2 + 1, n, p)
-    return _frozen(np.stack([np.cos(ang), -np.sin(ang)], axis=1).reshape(-1, n), dtype)
-
-
-@lru_cache(maxsize=64)
-def _forward_h(n: int, p: int, dtype: np.dtype) -> np.ndarray:
-    """``[2P, 2n]``: the complex DFT along the height as a real matrix on stacked
-    ``(re rows; im rows)``, output rows ``(f, re/im)``: ``e^{-i t} (a + i b) =
-    (cos a + sin b) + i (cos b - sin a)``."""
-    ang = _angles(p, n, p)
-    c, s = np.cos(ang), np.sin(ang)
-    m = np.empty((p, 2, 2, n))
-    m[:, 0, 0], m[:, 0, 1], m[:, 1, 0], m[:, 1, 1] = c, s, -s, c
-    return _frozen(m.reshape(2 * p, 2 * n), dtype)
-
-
-@lru_cache(maxsize=64)
-def _inverse_h(n: int, p: int, dtype: np.dtype) -> np.ndarray:
-    """``[2n, 2P]``: ``sum_f e^{+i t(f) q} (a_f + i b_f)`` for outputs ``q < n``, input
-    columns ``(f, re/im)``, output rows ``(re/im, q)``."""
-    ang = _angles(n, p, p)
-    c, s = np.cos(ang), np.sin(ang)
-    m = np.empty((2, n, p, 2))
-    m[0, :, :, 0], m[0, :, :, 1], m[1, :, :, 0], m[1, :, :, 1] = c, -s, s, c
-    return _frozen(m.reshape(2 * n, 2 * p), dtype)
-
-
-@lru_cache(maxsize=64)
-def _inverse_w(n: int, p: int, ph: int, dtype: np.dtype) -> np.ndarray:
-    """``[n, 2Q]``: the real part of ``sum_f w_f e^{+i t(f) q} (a_f + i b_f)`` over the
-    non-negative width frequencies, ``w_f`` the Hermitian weight times the
-    ``1 / (Ph * Pw)`` of the inverse DFT; input rows ``(f, re/im)``."""
-    ang = _angles(n, p // 2 + 1, p)
-    wt = _hermitian_weights(p) / (p * ph)
-    return _frozen(np.stack([wt * np.cos(ang), -wt * np.sin(ang)], axis=2).reshape(n, -1),
-                   dtype)
-
-
-@lru_cache(maxsize=64)
-def _taps(k: int, p: int, before: int, half: bool, dtype: np.dtype) -> np.ndarray:
-    """``[F, k]`` complex: ``e^{+i t(f) (j - before)}`` for filter taps ``j`` at the
-    frequencies ``f < P`` (or ``f <= P // 2`` with ``half``)."""
-    f = np.arange(p // 2 + 1 if half else p)
-    ang = 2 * np.pi * np.outer(f, np.arange(k) - before) / p
-    return _frozen(np.exp(1j * ang), _complex(dtype))
+            and dtype in (np.dtype(np.float32), np.dtype(np.float64))):
+        return False
+    fourier, direct = cost(g, c, co)
+    return fourier <= MAX_COST_RATIO * direct
 
 
 class Plan:
@@ -161,13 +116,6 @@ class Plan:
     def freqs(self) -> int:
         """The number of (complex) frequencies kept: ``Ph * (Pw // 2 + 1)``."""
         return self.ph * self.qw
-
-
-def _split(total: int, parts: int = 8) -> list[tuple[int, int]]:
-    """``[start, stop)`` ranges cutting ``range(total)`` into at most ``parts`` pieces
-    (fixed by the sizes alone, so results never depend on the thread count)."""
-    parts = max(1, min(parts, total))
-    return [(total * i // parts, total * (i + 1) // parts) for i in range(parts)]
 
 
 def _columns(fn: Any, total: int) -> None:
@@ -197,36 +145,81 @@ def _scratch(ctx: Any, size: int, dtype: np.dtype, tag: Any, count: int) -> list
 
 
 def _view(buf: np.ndarray, shape: tuple) -> np.ndarray:
-    return buf[:int(np.prod(shape))].reshape(shape)
+    return buf[:math.prod(shape)].reshape(shape)
 
 
-def spectrum(ctx: Any, a: np.ndarray, p: Plan, tag: str) -> np.ndarray:
+def _real_ends(p: Plan) -> tuple[int, int]:
+    """``(first, stop)``: the width frequencies ``[first, stop)`` that need both parts;
+    at ``0`` and (``Pw`` even) ``Pw / 2`` the width DFT of a real row is real and the
+    width inverse reads only real parts (``e^{i t q b}`` is real there), so the steps
+    along the height skip their imaginary parts (1 / Qw less work in each)."""
+    stop = p.qw - 1 if p.pw % 2 == 0 and p.qw > 1 else p.qw
+    return 1, max(1, stop)
+
+
+def _needed(p: Plan) -> list[tuple[int, int]]:
+    """The frequencies (``q * Ph + f``) the inverse reads: at the width frequencies ``0``
+    and ``Pw / 2`` (:func:`_real_ends`) a product spectrum is Hermitian along the
+    height (the input's and the filter's are), so only ``f <= Ph // 2`` there."""
+    first, stop = _real_ends(p)
+    half = p.ph // 2 + 1
+    spans = [(0, half)]
+    end = stop * p.ph + (half if stop < p.qw else 0)
+    if end > first * p.ph:
+        spans.append((first * p.ph, end))
+    return spans
+
+
+def _kept_rows(p: Plan) -> int:
+    """Blocks of ``(q, re/im)`` kept between the width and the height steps."""
+    first, stop = _real_ends(p)
+    return 1 + 2 * (stop - first) + (p.qw - stop)
+
+
+def spectrum(ctx: Any, a: np.ndarray, p: Plan, tag: str, extra: Any = None
+             ) -> np.ndarray:
     """The DFT of NHWC ``a`` (``[N, A, B, C]``, zero-padded to ``Ph x Pw``) as real
     ``[Qw * Ph, 2N, C]``: per frequency (width-major) the ``[N, C]`` real parts stacked
     on the imaginary parts. Each fixed chunk of images goes through all three steps
-    (transpose, DFT along the width, along the height) while in cache."""
+    (transpose, DFT along the width, along the height) while in cache; the width
+    frequencies ``0`` and ``Pw / 2`` (real, :func:`_real_ends`) enter the height DFT
+    without imaginary parts. ``extra`` (a
+    callable, e.g. the filter's spectrum) runs as one more chunk, the first handed out,
+    so that it overlaps the image chunks on the kernel threads."""
     n, ha, wa, c = a.shape
     rdt = a.dtype
     m = n * c
     q = p.qw
     out = session_pool(ctx).take((q, 2 * p.ph, m), rdt, (tag, "s"))
-    dw = _forward_w(wa, p.pw, rdt)
-    dh = _forward_h(ha, p.ph, rdt)
+    dw = dft.forward_w_kept(wa, p.pw, rdt)
+    dh = dft.forward_h(ha, p.ph, rdt)
+    dh_re = dh[:, :ha]                     # the columns reading real parts
+    q0, q1 = _real_ends(p)
+    rows = _kept_rows(p)
     chunks = _image_chunks(n, (wa * ha + 2 * q * ha + 2 * q * p.ph) * c * rdt.itemsize)
     per = max(e - s for s, e in chunks)
-    at_b = _scratch(ctx, wa * ha * per * c, rdt, (tag, "t"), len(chunks))
-    r_b = _scratch(ctx, 2 * q * ha * per * c, rdt, (tag, "r"), len(chunks))
+    lead = 1 if extra is not None else 0
+    at_b = _scratch(ctx, wa * ha * per * c, rdt, (tag, "t"), len(chunks) + lead)
+    r_b = _scratch(ctx, rows * ha * per * c, rdt, (tag, "r"), len(chunks) + lead)
 
     def work(i: int, worker: int) -> None:
-        s, e = chunks[i]
+        if i < lead:
+            extra()
+            return
+        s, e = chunks[i - lead]
         mc = (e - s) * c
         at = _view(at_b[worker], (wa, ha, e - s, c))
         np.copyto(at, a[s:e].transpose(2, 1, 0, 3))
-        r = _view(r_b[worker], (2 * q, ha, e - s, c))
-        gemm.matmul(dw, at.reshape(wa, ha * mc), out=r.reshape(2 * q, ha * mc))
-        np.matmul(dh, r.reshape(q, 2 * ha, mc), out=out[:, :, s * c:e * c])
+        r = _view(r_b[worker], (rows, ha, mc))
+        gemm.matmul(dw, at.reshape(wa, ha * mc), out=r.reshape(rows, ha * mc))
+        o = out[:, :, s * c:e * c]
+        np.matmul(dh_re, r[0], out=o[0])
+        if q1 > q0:
+            np.matmul(dh, r[1:1 + 2 * (q1 - q0)].reshape(q1 - q0, 2 * ha, mc), out=o[q0:q1])
+        if q1 < q:
+            np.matmul(dh_re, r[rows - 1], out=o[q1])
 
-    parallel.run(work, len(chunks), len(at_b))
+    parallel.run(work, len(chunks) + lead, len(at_b))
     return out.reshape(p.freqs, 2 * n, c)
 
 
@@ -234,25 +227,38 @@ def spatial(ctx: Any, s: np.ndarray, p: Plan, hb: int, wb: int, dtype: np.dtype,
             out: np.ndarray, tag: str) -> np.ndarray:
     """The real NHWC ``[N, hb, wb, C]`` signal (written into ``out``) whose spectrum is
     ``s`` (laid out as :func:`spectrum` makes it), keeping positions ``< hb, wb``; each
-    fixed chunk of images through both inverse steps and the transpose in cache."""
+    fixed chunk of images through both inverse steps and the transpose in cache. The
+    height inverse of the width frequencies ``0`` and ``Pw / 2`` keeps only its real
+    rows (:func:`_real_ends`: the width inverse reads no more of them), from the
+    frequencies ``f <= Ph // 2`` only (:func:`_needed`; the others are never read)."""
     f, n2, c = s.shape
     n = n2 // 2
     q = p.qw
-    ih = _inverse_h(hb, p.ph, dtype)
-    iw = _inverse_w(wb, p.pw, p.ph, dtype)
+    first, stop = _real_ends(p)
+    rows = _kept_rows(p)                            # blocks of [hb, columns]
+    ih = dft.inverse_h(hb, p.ph, dtype)
+    ih_re = dft.inverse_h_half(hb, p.ph, dtype)     # Hermitian along the height
+    half = 2 * (p.ph // 2 + 1)
+    iw = dft.inverse_w_kept(wb, p.pw, p.ph, dtype)
     s3 = s.reshape(q, 2 * p.ph, n * c)
     chunks = _image_chunks(n, (2 * q * hb + wb * hb) * c * dtype.itemsize)
     per = max(e - s0 for s0, e in chunks)
-    g_b = _scratch(ctx, q * 2 * hb * per * c, dtype, (tag, "g"), len(chunks))
+    g_b = _scratch(ctx, rows * hb * per * c, dtype, (tag, "g"), len(chunks))
     y_b = _scratch(ctx, wb * hb * per * c, dtype, (tag, "y"), len(chunks))
 
     def work(i: int, worker: int) -> None:
         s0, e0 = chunks[i]
         mc = (e0 - s0) * c
-        g = _view(g_b[worker], (q, 2 * hb, e0 - s0, c))
-        np.matmul(ih, s3[:, :, s0 * c:e0 * c], out=g.reshape(q, 2 * hb, mc))
+        cols = slice(s0 * c, e0 * c)
+        g = _view(g_b[worker], (rows, hb, mc))
+        np.matmul(ih_re, s3[0, :half, cols], out=g[0])
+        if stop > first:
+            np.matmul(ih, s3[first:stop, :, cols],
+                      out=g[1:1 + 2 * (stop - first)].reshape(stop - first, 2 * hb, mc))
+        if stop < q:
+            np.matmul(ih_re, s3[stop, :half, cols], out=g[rows - 1])
         y = _view(y_b[worker], (wb, hb, e0 - s0, c))
-        gemm.matmul(iw, g.reshape(2 * q, hb * mc), out=y.reshape(wb, hb * mc))
+        gemm.matmul(iw, g.reshape(rows, hb * mc), out=y.reshape(wb, hb * mc))
         np.copyto(out[s0:e0], y.transpose(2, 1, 0, 3))
 
     parallel.run(work, len(chunks), len(g_b))
@@ -264,32 +270,12 @@ def filter_from_spectrum(m: np.ndarray, p: Plan, dtype: np.dtype) -> np.ndarray:
     over all frequencies (the width half weighted by Hermitian symmetry, times
     ``1 / (Ph Pw)``), from complex ``m`` laid out ``[Qw * Ph, C, CO]``."""
     _, c, co = m.shape
-    eh = _taps(p.kh, p.ph, p.pt, False, dtype).T                      # [KH, Ph]
-    ew = _taps(p.kw, p.pw, p.pl, True, dtype).T * (
-        _hermitian_weights(p.pw) / (p.ph * p.pw)).astype(dtype)       # [KW, Qw]
+    eh = dft.taps(p.kh, p.ph, p.pt, False, dtype).T                      # [KH, Ph]
+    ew = dft.taps(p.kw, p.pw, p.pl, True, dtype).T * (
+        dft.hermitian_weights(p.pw) / (p.ph * p.pw)).astype(dtype)       # [KW, Qw]
     t = np.matmul(eh, m.reshape(p.qw, p.ph, c * co))                  # [Qw, KH, C*CO]
     dw = np.matmul(ew, t.transpose(1, 0, 2))                          # [KH, KW, C*CO]
     return np.ascontiguousarray(dw.real).reshape(p.kh, p.kw, c, co)
-
-
-@lru_cache(maxsize=64)
-def _taps_w(k: int, p: int, before: int, dtype: np.dtype) -> np.ndarray:
-    """``[2Q, k]`` real: rows ``(f, re/im)`` = ``cos``, ``sin`` of ``t(f) (j - before)``
-    for the non-negative width frequencies ``f <= P // 2`` (:func:`_taps`, half)."""
-    ang = 2 * np.pi * np.outer(np.arange(p // 2 + 1), np.arange(k) - before) / p
-    return _frozen(np.stack([np.cos(ang), np.sin(ang)], axis=1).reshape(-1, k), dtype)
-
-
-@lru_cache(maxsize=64)
-def _taps_h(k: int, p: int, before: int, dtype: np.dtype) -> np.ndarray:
-    """``[2P, 2k]`` real: the complex product with ``e^{+i t(f) (j - before)}`` over the
-    height taps ``j`` on stacked ``(re rows; im rows)``, output rows ``(re/im, f)``:
-    ``(cos + i sin)(a + i b) = (cos a - sin b) + i (sin a + cos b)``."""
-    ang = 2 * np.pi * np.outer(np.arange(p), np.arange(k) - before) / p
-    c, s = np.cos(ang), np.sin(ang)
-    m = np.empty((2, p, 2, k))
-    m[0, :, 0], m[0, :, 1], m[1, :, 0], m[1, :, 1] = c, -s, s, c
-    return _frozen(m.reshape(2 * p, 2 * k), dtype)
 
 
 def _stacked(ctx: Any, w: np.ndarray, p: Plan, transpose: bool, dtype: np.dtype
@@ -297,69 +283,49 @@ def _stacked(ctx: Any, w: np.ndarray, p: Plan, transpose: bool, dtype: np.dtype
     """The filter spectrum ``W'(f) = sum_k w[k] e^{+i t(f) (k - pad)}`` of ``[KH, KW, C, CO]`` ``w``
     as real ``[2, F, C, CO]`` (``Re W'`` then ``Im W'``; of ``W'^T``, ``[2, F, CO, C]``,
     with ``transpose``), by real GEMMs: the width taps (``[2Qw, KW]`` on ``w``'s taps),
-    then the height taps as one real ``[2Ph, 2KH]`` matrix per width frequency, then one
-    pass to that layout (C order: the per-frequency products read each part as
-    contiguous matrices), in the session's recycled buffers (read only by the calling
-    kernel). Equal to the complex route to float rounding, with about half its CPU."""
+    then the height taps as real ``[Ph, 2KH]`` matrices per width frequency, one for the
+    real and one for the imaginary part, each written straight into its half of the
+    result (C order: the per-frequency products read each part as contiguous matrices),
+    in the session's recycled buffers (read only by the calling kernel). Equal to the
+    complex route to float rounding, with about half its CPU."""
     kh, kw, c, co = w.shape
     if transpose:
         w, c, co = w.transpose(0, 1, 3, 2), co, c
     u = np.ascontiguousarray(w.transpose(1, 0, 2, 3), dtype).reshape(kw, kh * c * co)
-    t = gemm.matmul(_taps_w(kw, p.pw, p.pl, dtype), u)             # [(Qw, re/im), KH*C*CO]
-    pool = session_pool(ctx)
-    tag = "fwt" if transpose else "fw"
-    r = gemm.matmul(_taps_h(kh, p.ph, p.pt, dtype), t.reshape(p.qw, 2 * kh, c * co),
-                    out=pool.take((p.qw, 2 * p.ph, c * co), dtype, (tag, "r")))
-    out = pool.take((2, p.qw, p.ph, c * co), dtype, (tag, "s"))
-    np.copyto(out, r.reshape(p.qw, 2, p.ph, c * co).transpose(1, 0, 2, 3))
+    t = gemm.matmul(dft.taps_w(kw, p.pw, p.pl, dtype), u)             # [(Qw, re/im), KH*C*CO]
+    t = t.reshape(p.qw, 2 * kh, c * co)
+    taps = dft.taps_h(kh, p.ph, p.pt, dtype)                            # rows (re/im, f)
+    out = session_pool(ctx).take((2, p.qw, p.ph, c * co), dtype,
+                                 ("fwt" if transpose else "fw", "s"))
+    gemm.matmul(taps[:p.ph], t, out=out[0])
+    gemm.matmul(taps[p.ph:], t, out=out[1])
     return out.reshape(2, p.freqs, c, co)
 
 
-def _products(ctx: Any, a: np.ndarray, b: np.ndarray, out: np.ndarray, adjoint: bool
-              ) -> np.ndarray:
-    """Per frequency, the complex product of stacked ``a`` (``[2N, K]``: real rows over
-    imaginary rows) with ``B`` given as ``b = [Re B, Im B]`` (``[2, F, K, J]``) into
-    stacked ``out`` (``[2N, J]``): ``a B``, or ``a conj(B)`` with ``adjoint``. Two real
-    GEMMs (``a Re B``, ``a Im B``) give the four partial products as contiguous
-    ``[N, J]`` blocks; two passes combine them. Fixed chunks of frequencies on the
-    kernel threads."""
-    f, n2, _ = a.shape
-    n = n2 // 2
-    j = b.shape[3]
-    ranges = _split(f)
-    per = max(e - s for s, e in ranges)
-    pool = session_pool(ctx)
-    threads = max(1, min(parallel.kernel_threads(), len(ranges)))
-    scratch = [pool.take((2, per, n2, j), a.dtype, ("fz", i)) for i in range(threads)]
-
-    def work(i: int, worker: int) -> None:
-        s, e = ranges[i]
-        zr, zi = scratch[worker][0, :e - s], scratch[worker][1, :e - s]
-        gemm.matmul(a[s:e], b[0, s:e], out=zr)
-        gemm.matmul(a[s:e], b[1, s:e], out=zi)
-        o = out[s:e]
-        rr, ir, ri, ii = zr[:, :n], zr[:, n:], zi[:, :n], zi[:, n:]
-        if adjoint:   # (ar + i ai)(br - i bi) = (ar br + ai bi) + i (ai br - ar bi)
-            np.add(rr, ii, out=o[:, :n])
-            np.subtract(ir, ri, out=o[:, n:])
-        else:         # (ar + i ai)(br + i bi) = (ar br - ai bi) + i (ar bi + ai br)
-            np.subtract(rr, ii, out=o[:, :n])
-            np.add(ri, ir, out=o[:, n:])
-
-    parallel.run(work, len(ranges), threads)
-    return out
-
-
-def _spectrum_of(ctx: Any, a: np.ndarray, p: Plan, kind: str) -> np.ndarray:
+def _spectrum_of(ctx: Any, a: np.ndarray, p: Plan, kind: str, extra: Any = None
+                 ) -> np.ndarray:
     """:func:`spectrum` of ``a``, from the session's cache when it holds it; stored there
-    for the next kernel otherwise. The result is shared: never written to."""
+    for the next kernel otherwise. The result is shared: never written to. ``extra``
+    runs once either way (beside the image chunks when the spectrum is computed)."""
     key = ("planar", kind, a.shape, a.dtype.str, p.ph, p.pw)
     cache = session_cache(ctx, "conv_fourier")
     s = cache.find(key, a)
     if s is None:
-        s = spectrum(ctx, a, p, "f" + kind)
+        s = spectrum(ctx, a, p, "f" + kind, extra)
         cache.put(key, a, s)
+    elif extra is not None:
+        extra()
     return s
+
+
+def _with_filter(ctx: Any, a: np.ndarray, w: np.ndarray, p: Plan, kind: str,
+                 transpose: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The spectra of ``a`` (:func:`_spectrum_of`) and of the filter (:func:`_stacked`),
+    the filter's computed as one more chunk beside the image chunks of ``a``'s."""
+    held: list = []
+    s = _spectrum_of(ctx, a, p, kind,
+                     lambda: held.append(_stacked(ctx, w, p, transpose, a.dtype)))
+    return s, held[0]
 
 
 def conv_forward(ctx: Any, x: np.ndarray, w: np.ndarray, g: Any, out: np.ndarray
@@ -368,10 +334,9 @@ def conv_forward(ctx: Any, x: np.ndarray, w: np.ndarray, g: Any, out: np.ndarray
     n, h, wd, c = x.shape
     co = w.shape[3]
     p = Plan(g, h, wd)
-    xs = _spectrum_of(ctx, x, p, "x")
-    wf = _stacked(ctx, w, p, False, x.dtype)
+    xs, wf = _with_filter(ctx, x, w, p, "x", False)
     ys = session_pool(ctx).take((p.freqs, 2 * n, co), x.dtype, "fy")
-    _products(ctx, xs, wf, ys, adjoint=False)
+    _products(ctx, xs, wf, ys, False, _needed(p))
     return spatial(ctx, ys, p, g.oh, g.ow, x.dtype, out, "fo")
 
 
@@ -380,10 +345,9 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     """The input gradient of a stride-1 ``conv2d`` into ``out`` (``[N, H, W, C]``)."""
     n, h, wd, c = out.shape
     p = Plan(g, h, wd)
-    ds = _spectrum_of(ctx, dy, p, "dy")
-    wt = _stacked(ctx, w, p, True, dy.dtype)
+    ds, wt = _with_filter(ctx, dy, w, p, "dy", True)
     xs = session_pool(ctx).take((p.freqs, 2 * n, c), dy.dtype, "fdx")
-    _products(ctx, ds, wt, xs, adjoint=True)
+    _products(ctx, ds, wt, xs, True, _needed(p))
     return spatial(ctx, xs, p, h, wd, dy.dtype, out, "fdo")
 
 
@@ -440,10 +404,10 @@ def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
             np.subtract(mi[s:e], tmp[s:e], out=mi[s:e])
 
         _columns(work, p.freqs)
-    m = np.empty((p.freqs, c, co), _complex(x.dtype))
+    m = np.empty((p.freqs, c, co), dft.complex_dtype(x.dtype))
     m.real, m.imag = mr, mi
     return filter_from_spectrum(m, p, x.dtype)
 
 
-__all__ = ["usable", "period", "Plan", "spectrum", "spatial",
+__all__ = ["usable", "cost", "period", "Plan", "spectrum", "spatial",
            "filter_from_spectrum", "conv_forward", "conv_input_grad", "conv_filter_grad"]

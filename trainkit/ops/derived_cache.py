@@ -52,11 +52,18 @@ def _ranges(n: int) -> list[tuple[int, int]]:
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether ``a`` and ``b`` (same shape and dtype) hold bitwise the same values."""
+    """Whether ``a`` and ``b`` (same shape and dtype) hold bitwise the same values. The
+    first of the fixed ranges is compared first, in the calling thread: a recycled
+    buffer holding new values usually differs there, and is then told apart without a
+    pass over the rest (CIFAR conv2's input: 1/8 of the pass, no kernel threads)."""
     if a.ndim == 0:
         return bool(_bits(a) == _bits(b))
     ua, ub = _bits(a), _bits(b)
     ranges = _ranges(a.shape[0])
+    s0, e0 = ranges[0]
+    if not np.array_equal(ua[s0:e0], ub[s0:e0]):
+        return False
+    ranges = ranges[1:]
     diff: list[bool] = []
 
     def work(i: int, worker: int) -> None:

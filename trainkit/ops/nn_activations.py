@@ -1,6 +1,8 @@
 """Activation ops: relu, relu6, leaky_relu, elu, selu, softplus, softsign, softmax,
 log_softmax, bias_add, plus the fused kernels their gradients use (``ReluGrad``,
-``Relu6Grad``, ... ``BiasAddGrad``). ``sigmoid`` and ``tanh`` come from math ops.
+``Relu6Grad``, ...). ``sigmoid`` and ``tanh`` come from math ops. The kernels of ``Relu``,
+``ReluGrad``, ``BiasAdd`` and ``BiasAddGrad`` (chunked on the kernel threads, and fused
+as ``BiasAdd`` + ``Relu`` by the executor) are in ``relu_bias_kernels``.
 
 Example:
     >>> import trainkit as tk
@@ -14,10 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import buffer_pool, parallel
+from trainkit.ops import relu_bias_kernels  # noqa: F401  (Relu, BiasAdd, ... kernels)
 from trainkit.ops.op_util import make_op, unary
 
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -68,28 +69,6 @@ def softsign(features: Any, name: str | None = None) -> Tensor:
     return unary("Softsign", _float_input(features, "softsign"), name or "Softsign")
 
 
-@registry.register_kernel("Relu")
-def _relu(ctx: registry.KernelContext, x: Any) -> Any:
-    x = np.asarray(x)
-    out = buffer_pool.output(ctx, x.shape, x.dtype)
-    if not x.flags.c_contiguous or x.dtype.kind not in "fiu" or not x.size:
-        return np.maximum(x, x.dtype.type(0), out=out)
-    # against a zeros vector, not the scalar 0: NumPy's vectorized loop, same bits
-    zeros = buffer_pool.zeros(parallel.BLOCKS_MIN_BYTES // x.itemsize, x.dtype)
-    xf = x.reshape(-1)
-    if out is None:
-        if xf.size > zeros.size:
-            return np.maximum(x, x.dtype.type(0))
-        return np.maximum(xf, zeros[:xf.size]).reshape(x.shape)
-    of = out.reshape(-1)
-
-    def work(s: int, e: int) -> None:
-        np.maximum(xf[s:e], zeros[:e - s], out=of[s:e])
-
-    parallel.for_blocks(xf.size, x.itemsize, work)
-    return out
-
-
 @registry.register_kernel("Relu6")
 def _relu6(ctx: registry.KernelContext, x: Any) -> Any:
     return np.clip(x, 0, 6)
@@ -131,26 +110,6 @@ def activation_grad(op_type: str, grad: Tensor, x: Tensor, attrs: dict | None = 
                    shapes=[grad.shape.merge_with(x.shape)
                            if grad.shape.is_compatible_with(x.shape) else grad.shape]
                    ).outputs[0]
-
-
-@registry.register_kernel("ReluGrad")
-def _relu_grad(ctx: registry.KernelContext, g: Any, x: Any) -> Any:
-    g, x = np.asarray(g), np.asarray(x)
-    out = buffer_pool.output(ctx, g.shape, g.dtype) if g.shape == x.shape else None
-    if out is None:
-        return np.multiply(g, x > 0, dtype=g.dtype)
-    mask = buffer_pool.session_pool(ctx).take(x.shape, np.dtype(bool), "relu_mask")
-    if not (g.flags.c_contiguous and x.flags.c_contiguous):
-        np.greater(x, 0, out=mask)
-        return np.multiply(g, mask, out=out)
-    gf, xf, mf, of = g.reshape(-1), x.reshape(-1), mask.reshape(-1), out.reshape(-1)
-
-    def work(s: int, e: int) -> None:
-        np.greater(xf[s:e], 0, out=mf[s:e])
-        np.multiply(gf[s:e], mf[s:e], out=of[s:e])
-
-    parallel.for_blocks(gf.size, g.itemsize, work)
-    return out
 
 
 @registry.register_kernel("Relu6Grad")
@@ -276,65 +235,12 @@ def bias_add(value: Any, bias: Any, data_format: str | None = None,
                    shapes=[v.shape]).outputs[0]
 
 
-#: elements per row of the tiled bias of ``BiasAdd``
-TILE_ITEMS = 2048
-
-
-def _bias_view(x: Any, b: Any, data_format: str) -> Any:
-    if data_format == "NCHW":
-        return np.reshape(b, (-1,) + (1,) * (np.ndim(x) - 2))
-    return b
-
-
-@registry.register_kernel("BiasAdd")
-def _bias_add(ctx: registry.KernelContext, x: Any, b: Any) -> Any:
-    c = x.shape[1] if ctx.attrs["data_format"] == "NCHW" else x.shape[-1]
-    if np.shape(b) != (c,):
-        raise errors.InvalidArgumentError(
-            None, None, f"Must provide as many biases as the channel dimension of the input "
-                        f"tensor: {list(np.shape(b))} vs. {c} in {list(x.shape)}")
-    x = np.asarray(x)
-    dtype = np.result_type(x, b)
-    out = buffer_pool.output(ctx, x.shape, dtype) if np.ndim(x) else None
-    if (out is None or ctx.attrs["data_format"] == "NCHW" or not x.flags.c_contiguous
-            or x.dtype != dtype):
-        return np.add(x, _bias_view(x, b, ctx.attrs["data_format"]), out=out)
-    x2, o2 = x.reshape(-1, c), out.reshape(-1, c)
-    # the bias tiled over ``r`` rows: NumPy's inner loop runs over ~2048 elements
-    # instead of ``c`` (26 % less CPU at c = 32), the same additions
-    r = max(1, TILE_ITEMS // c)
-    bt = np.tile(np.asarray(b, dtype), r)
-
-    def work(s: int, e: int) -> None:
-        m = s + (e - s) // r * r
-        if m > s:
-            np.add(x2[s:m].reshape(-1, r * c), bt, out=o2[s:m].reshape(-1, r * c))
-        if m < e:
-            np.add(x2[m:e], b, out=o2[m:e])
-
-    parallel.for_blocks(x2.shape[0], c * x.itemsize, work)
-    return out
-
-
 def bias_add_grad(grad: Tensor, data_format: str = "NHWC") -> Tensor:
     """The gradient of ``bias_add`` with respect to the bias: ``grad`` summed over every
     axis but the channel axis."""
     c = grad.shape[1 if data_format == "NCHW" else -1] if grad.shape.ndims else None
     return make_op("BiasAddGrad", [grad], [grad.dtype], name="BiasAddGrad",
                    attrs={"data_format": data_format}, shapes=[[c]]).outputs[0]
-
-
-@registry.register_kernel("BiasAddGrad")
-def _bias_add_grad(ctx: registry.KernelContext, g: Any) -> Any:
-    g = np.asarray(g)
-    nchw = ctx.attrs["data_format"] == "NCHW"
-    if not nchw and g.dtype.kind == "f" and g.dtype.itemsize >= 4 and g.flags.c_contiguous \
-            and g.ndim >= 2 and g.size:
-        # A BLAS matrix-vector product: ~15x faster than a reduction over the outer axis.
-        c = g.shape[-1]
-        return buffer_pool.ones(g.size // c, g.dtype) @ g.reshape(-1, c)
-    axes = tuple(i for i in range(g.ndim) if i != (1 if nchw else g.ndim - 1))
-    return np.sum(g, axis=axes, dtype=g.dtype)
 
 
 __all__ = ["relu", "relu6", "leaky_relu", "elu", "selu", "softplus", "softsign", "softmax",

@@ -236,16 +236,25 @@ def _sparse_xent_kernel(ctx: registry.KernelContext, x: Any, y: Any) -> tuple:
             None, None, f"logits and labels must have compatible shapes: logits shape "
                         f"{list(x.shape)}, labels shape {list(y.shape)}")
     n = x.shape[-1]
-    if y.size and (y.min() < 0 or y.max() >= n):
-        bad = y[(y < 0) | (y >= n)].reshape(-1)[0]
-        raise errors.InvalidArgumentError(
-            None, None, f"Received a label value of {bad} which is outside the valid range "
-                        f"of [0, {n}).  Label values: {' '.join(map(str, y.reshape(-1)))}")
-    s, p, lse = _shifted_softmax(x, -1)
-    idx = y[..., None].astype(np.intp)
-    loss = lse - np.take_along_axis(s, idx, axis=-1)
-    np.put_along_axis(p, idx, np.take_along_axis(p, idx, -1) - 1, -1)
-    return loss[..., 0].astype(x.dtype, copy=False), p
+    # one reduction: as unsigned, a negative label is larger than any class count
+    if y.size and np.max(y.view(np.dtype(y.dtype.str.replace("i", "u")))) >= n:
+        _bad_label(y, n)
+    s, p, lse = _shifted_softmax(np.ascontiguousarray(x), -1)  # p.reshape(-1): a view
+    # the label's entry of every row by one flat index: fewer NumPy calls than
+    # take/put_along_axis (in a training step, after its large kernels, every NumPy call
+    # runs cold: CIFAR's 128x10 took 126-130 us in the step, 26 in a loop; now 102-104)
+    flat = np.arange(0, y.size * n, n, dtype=np.intp)
+    flat += y.reshape(-1)
+    loss = lse.reshape(-1) - s.reshape(-1)[flat]
+    p.reshape(-1)[flat] -= 1
+    return loss.reshape(y.shape).astype(x.dtype, copy=False), p
+
+
+def _bad_label(y: np.ndarray, n: int) -> None:
+    bad = y[(y < 0) | (y >= n)].reshape(-1)[0]
+    raise errors.InvalidArgumentError(
+        None, None, f"Received a label value of {bad} which is outside the valid range "
+                    f"of [0, {n}).  Label values: {' '.join(map(str, y.reshape(-1)))}")
 
 
 __all__ = ["l2_loss", "sigmoid_cross_entropy_with_logits",
