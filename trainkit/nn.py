@@ -13,8 +13,7 @@ from trainkit.ops.candidate_sampling_ops import (
 )
 from trainkit.ops.conv1d_ops import conv1d
 from trainkit.ops.conv3d_ops import avg_pool3d, conv3d, max_pool3d
-from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
-from trainkit.ops.conv_ops import avg_pool as avg_pool2d
+from trainkit.ops.conv_ops import conv2d
 from trainkit.ops.conv_transpose_more import conv1d_transpose
 from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
 from trainkit.ops.ctc_decoders import ctc_beam_search_decoder, ctc_greedy_decoder
@@ -71,6 +70,8 @@ from trainkit.ops.nn_stats_extras import (
 )
 from trainkit.ops.nn_stats_ops import batch_normalization, zero_fraction
 from trainkit.ops.pool_dispatch import convolution, max_pool_with_argmax, pool
+from trainkit.ops.pool_ops import avg_pool, max_pool, max_pool2d
+from trainkit.ops.pool_ops import avg_pool as avg_pool2d
 from trainkit.ops.pooling1d_ops import avg_pool1d, max_pool1d
 from trainkit.ops.raw_rnn import raw_rnn
 from trainkit.ops.rnn.static_rnn import static_bidirectional_rnn, static_rnn

@@ -1,6 +1,7 @@
-"""The chunked, multi-threaded conv / pool / LRN kernels: bitwise the same for any
-thread count and chunk size, and equal to the general paths and loop oracles (the
-blocked optimizer updates: tests/training/test_update_kernels.py)."""
+"""The chunked, multi-threaded conv / LRN kernels: bitwise the same for any thread count
+and chunk size, and equal to the general paths and loop oracles (pooling:
+tests/ops/test_pool_planes.py; the blocked optimizer updates:
+tests/training/test_update_kernels.py)."""
 
 from __future__ import annotations
 
@@ -96,50 +97,6 @@ def test_pointwise_conv_is_one_matmul():
                                x.reshape(-1, 7).T @ dy.reshape(-1, 3), rtol=1e-12)
 
 
-@pytest.mark.parametrize("k,s,padding", [((3, 3), (2, 2), "SAME"), ((3, 3), (2, 2), "VALID"),
-                                         ((3, 2), (1, 2), "SAME"), ((2, 2), (2, 2), "SAME")])
-def test_max_pool_grad_chunked_is_bitwise_the_general_path(monkeypatch, k, s, padding):
-    x = RNG.integers(-2, 2, size=(6, 7, 9, 4)).astype(np.float32)  # many tied maxima
-    x[x == -2] = -0.0
-    x[0, 0, 0, 0] = np.nan
-    x[1, 2, 3, :] = np.nan
-    g = conv_ops._geometry(7, 9, *k, {"strides_hw": s, "padding": padding})
-    dy = RNG.normal(size=(6, g.oh, g.ow, 4)).astype(np.float32)
-    dy[0, 0, 0, 1] = -0.0
-    ctx = _Ctx()
-    want = conv_ops._max_pool_grad_general(x, dy, g)
-    for got in _variants(monkeypatch, lambda: conv_fast.max_pool_grad(ctx, x, dy, g,
-                                                                          -np.inf)):
-        np.testing.assert_array_equal(got, want)
-        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
-    pooled = _variants(monkeypatch, lambda: conv_fast.max_pool(ctx, x, g, -np.inf))
-    xp = np.pad(x, g.pads, constant_values=-np.inf)
-    ref = np.max(np.stack([xp[sl] for _, _, sl in g.offs]), axis=0)
-    for got in pooled:
-        np.testing.assert_array_equal(got, ref)
-
-
-def test_max_pool_3x3_stride_2_gradient_in_a_graph():
-    """The CIFAR-10 pool, through the public ops, checked against the loop oracle."""
-    x = RNG.normal(size=(2, 6, 6, 3))
-    xt = tk.constant(x)
-    y = tk.nn.max_pool(xt, [1, 3, 3, 1], [1, 2, 2, 1], "SAME")
-    dy = RNG.normal(size=(2, 3, 3, 3))
-    gx = tk.gradients(y, xt, grad_ys=tk.constant(dy))[0]
-    with tk.Session() as sess:
-        got = sess.run(gx)
-    want = np.zeros_like(x)
-    for b in range(2):
-        for i in range(3):
-            for j in range(3):
-                for c in range(3):
-                    r0, c0 = 2 * i, 2 * j  # SAME on 6 with k 3, s 2: pad 0 before, 1 after
-                    win = x[b, r0:r0 + 3, c0:c0 + 3, c]
-                    r, q = np.unravel_index(np.argmax(win), win.shape)
-                    want[b, r0 + r, c0 + q, c] += dy[b, i, j, c]
-    np.testing.assert_array_equal(got, want)
-
-
 def test_lrn_any_threads_and_chunks(monkeypatch):
     x = RNG.normal(size=(3, 5, 4, 11)).astype(np.float32)
     dy = RNG.normal(size=x.shape).astype(np.float32)
@@ -170,17 +127,3 @@ def test_matmul_blocks_any_threads(m, k, n, ta, tb):
     want = (a.T if ta else a).astype(np.float64) @ (b.T if tb else b).astype(np.float64)
     np.testing.assert_allclose(got[0], want, rtol=1e-4, atol=1e-4)
     assert got[0].dtype == np.float32 and got[0].shape == (m, n)
-
-
-def test_tiled_max_pool_grad_any_threads_and_chunks(monkeypatch):
-    x = RNG.integers(-2, 2, size=(7, 8, 6, 5)).astype(np.float32)
-    x[x == -2] = -0.0
-    x[2, 0, 0, 1] = np.nan
-    g = conv_ops._geometry(8, 6, 2, 2, {"strides_hw": (2, 2), "padding": "VALID"})
-    assert conv_fast.tiles(g, 8, 6)
-    dy = RNG.normal(size=(7, 4, 3, 5)).astype(np.float32)
-    ctx = _Ctx()
-    want = conv_ops._max_pool_grad_general(x, dy, g)
-    for got in _variants(monkeypatch, lambda: conv_fast.max_pool_grad_tiled(ctx, x, dy, g)):
-        np.testing.assert_array_equal(got, want)
-        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))

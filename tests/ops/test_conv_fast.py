@@ -1,6 +1,6 @@
-"""The buffer-recycling conv/pool/activation kernels and the tiled max-pool gradient fast
-path, against loop-based oracles, the general path, and across repeated runs (recycled
-buffers must never change a value already handed out)."""
+"""The buffer-recycling conv/pool/activation kernels, against loop-based oracles and
+across repeated runs (recycled buffers must never change a value already handed out).
+The pooling kernels' own tests are tests/ops/test_pool_planes.py."""
 
 from __future__ import annotations
 
@@ -10,75 +10,8 @@ import numpy as np
 import pytest
 
 import trainkit as tk
-from trainkit.ops import conv_fast, conv_ops
 
 RNG = np.random.default_rng(11)
-
-
-def first_max_grad_ref(x, dy, k):
-    """Loop oracle for non-overlapping ``k`` windows: ``dy`` to each window's first
-    maximum in row-major order (the first pixel for a window holding NaN: no maximum)."""
-    n, h, w, c = x.shape
-    dx = np.zeros(x.shape, dy.dtype)
-    for b in range(n):
-        for i in range(h // k[0]):
-            for j in range(w // k[1]):
-                for ch in range(c):
-                    win = x[b, i * k[0]:(i + 1) * k[0], j * k[1]:(j + 1) * k[1], ch]
-                    r, s = (0, 0) if np.isnan(win).any() else \
-                        np.unravel_index(np.argmax(win), win.shape)
-                    dx[b, i * k[0] + r, j * k[1] + s, ch] = dy[b, i, j, ch]
-    return dx
-
-
-def max_pool_grad(x, dy, k, fmt="NHWC"):
-    """``MaxPoolGrad`` of a ``k`` window, stride ``k``, VALID pool, run in a session."""
-    xt = tk.constant(x)
-    ks = [1, *k, 1] if fmt == "NHWC" else [1, 1, *k]
-    y = tk.nn.max_pool(xt, ks, ks, "VALID", data_format=fmt)
-    g = conv_ops.pool_grad("MaxPoolGrad", [xt, y, tk.constant(dy)], xt, y.op.attrs)
-    with tk.Session() as sess:
-        return sess.run(g)
-
-
-@pytest.mark.parametrize("shape,k", [((3, 8, 6, 4), (2, 2)), ((2, 6, 4, 3), (3, 2)),
-                                     ((2, 4, 6, 2), (1, 3)), ((1, 3, 3, 2), (1, 1)),
-                                     ((4, 16, 16, 8), (2, 2))])
-def test_tiled_max_pool_grad_matches_oracle_and_general_path(shape, k):
-    # Few distinct values: many tied maxima (the relu-zeros case), plus a NaN window.
-    x = RNG.integers(-2, 2, size=shape).astype(np.float64)
-    x[x == -2] = -0.0
-    x[0, 0, 0, 0] = np.nan
-    oh, ow = shape[1] // k[0], shape[2] // k[1]
-    dy = RNG.normal(size=(shape[0], oh, ow, shape[3]))
-    dy[0, 0, 1, 0] = -0.0
-    g = conv_ops._geometry(shape[1], shape[2], *k, {"strides_hw": k, "padding": "VALID"})
-    assert conv_fast.tiles(g, shape[1], shape[2])
-    got = max_pool_grad(x, dy, k)
-    np.testing.assert_array_equal(got, first_max_grad_ref(x, dy, k))
-    general = conv_ops._max_pool_grad_general(x, dy, g)
-    np.testing.assert_array_equal(got, general)
-    np.testing.assert_array_equal(np.signbit(got), np.signbit(general))  # bitwise: no -0
-
-
-def test_tiled_max_pool_grad_nchw_float32():
-    x = RNG.integers(0, 3, size=(2, 3, 4, 6)).astype(np.float32)
-    dy = RNG.normal(size=(2, 3, 2, 3)).astype(np.float32)
-    got = max_pool_grad(x, dy, (2, 2), fmt="NCHW")
-    ref = first_max_grad_ref(x.transpose(0, 2, 3, 1), dy.transpose(0, 2, 3, 1), (2, 2))
-    assert got.dtype == np.float32
-    np.testing.assert_array_equal(got, ref.transpose(0, 3, 1, 2))
-
-
-def test_tiles_only_exact_non_overlapping_windows():
-    def geom(h, w, k, s, pad, dil=(1, 1)):
-        return conv_ops._geometry(h, w, *k, {"strides_hw": s, "padding": pad,
-                                             "dilations_hw": dil})
-    assert conv_fast.tiles(geom(8, 8, (2, 2), (2, 2), "SAME"), 8, 8)
-    assert not conv_fast.tiles(geom(7, 8, (2, 2), (2, 2), "VALID"), 7, 8)  # leftover row
-    assert not conv_fast.tiles(geom(7, 8, (2, 2), (2, 2), "SAME"), 7, 8)  # padded
-    assert not conv_fast.tiles(geom(8, 8, (2, 2), (1, 1), "VALID"), 8, 8)  # overlapping
-    assert not conv_fast.tiles(geom(8, 8, (2, 2), (2, 2), "VALID", (2, 2)), 8, 8)
 
 
 def cnn_graph(fmt="NHWC", padding="SAME"):

@@ -10,12 +10,7 @@ import numpy as np
 from trainkit.framework import registry
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.ops import array_ops, math_ops
-from trainkit.ops.conv_ops import (
-    avg_pool_grad,
-    conv2d_backprop_filter,
-    conv2d_backprop_input,
-    pool_grad,
-)
+from trainkit.ops.conv_ops import conv2d_backprop_filter, conv2d_backprop_input
 from trainkit.ops.lrn_ops import lrn_grad
 from trainkit.ops.nn_activations import (
     SELU_ALPHA,
@@ -26,6 +21,7 @@ from trainkit.ops.nn_activations import (
     log_softmax,
 )
 from trainkit.ops.op_util import make_op
+from trainkit.ops.pool_ops import avg_pool_grad, pool_grad
 
 
 def _is_zero(t: Tensor) -> bool:

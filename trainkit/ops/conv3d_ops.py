@@ -17,7 +17,7 @@ import numpy as np
 from trainkit.framework import conversion
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, conv_ops, math_ops
+from trainkit.ops import array_ops, conv_ops, math_ops, pool_ops
 
 
 def _five(value: Any, what: str) -> list[int]:
@@ -122,7 +122,7 @@ def _pool3d(kind: str, input: Any, ksize: Any, strides: Any, padding: Any,
         low = float(np.finfo(x.dtype.np_dtype).min) if x.dtype.is_floating else 0.0
         slices, out, before, d = _taps(x, ks[1], st[1], 1, pad,
                                        low if kind == "max" else 0.0)
-        pool = conv_ops.max_pool if kind == "max" else conv_ops.avg_pool
+        pool = pool_ops.max_pool if kind == "max" else pool_ops.avg_pool
         pooled = [pool(p, [1, ks[2], ks[3], 1], [1, st[2], st[3], 1], pad) for p in slices]
         total = pooled[0]
         for p in pooled[1:]:

@@ -1,20 +1,15 @@
-"""The array work of the conv/pool kernels of ``conv_ops``, on recycled buffers.
+"""The array work of the conv kernels of ``conv_ops``, on recycled buffers.
 
 Every function takes NHWC arrays and a geometry ``g`` (``conv_ops._Geom``: kernel size,
 strides, dilations, output size, pads and the per-offset slices ``g.offs``) and returns
 exactly the values of the straightforward formulation (same operations in the same order,
 so results are bitwise equal), but writes the large temporaries (padded input, im2col
-matrix, col2im accumulator, pooling windows) and outputs into ``buffer_pool`` buffers
-instead of fresh allocations.
-
-``max_pool_grad_tiled`` is the fast path for non-overlapping pools (stride == window, no
-padding, windows tiling the input exactly — the usual 2x2/2 pool): the windows are copied
-once into a window-major array so every later pass is a contiguous whole-array operation.
+matrix, col2im accumulator) and outputs into ``buffer_pool`` buffers instead of fresh
+allocations. (The pooling kernels' array work is ``pool_planes``.)
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -245,193 +240,5 @@ def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
     return out
 
 
-def _pool_chunk(n: int, x: np.ndarray) -> int:
-    """Images per chunk of a pooling kernel: about ``CHUNK_BYTES`` of input (measured:
-    1 MiB chunks take 0.7x the CPU of 256 KiB ones on CIFAR's 3x3/2 pool gradient; the
-    per-call overhead of the ~50 NumPy calls per chunk dominates small chunks)."""
-    per_image = x[0].nbytes
-    return max(1, min(n, CHUNK_BYTES // max(1, per_image)))
-
-
-def _axis_range(size: int, o: int, s: int, off: int, before: int) -> tuple[int, int, int]:
-    """Output positions ``[a0, a1)`` whose window offset ``off`` lands inside an
-    unpadded axis of ``size``, and the first input position ``r0`` they read."""
-    a0 = max(0, -(-(before - off) // s))
-    a1 = min(o, (size - 1 - off + before) // s + 1)
-    return a0, max(a0, a1), a0 * s + off - before
-
-
-@lru_cache(maxsize=64)
-def _clipped(g: Any, h: int, w: int) -> tuple:
-    """Per kernel offset ``(i, j)`` that reads any real pixel: ``(out_slices,
-    in_slices, whole)`` -- the output pixels whose window has a real pixel there, the
-    unpadded input pixels they read (so no padded copy is needed) and whether that is
-    every output pixel."""
-    pt, _, pl, _ = _pads(g)
-    res = []
-    for i, j, _ in g.offs:
-        a0, a1, r0 = _axis_range(h, g.oh, g.sh, i * g.dh, pt)
-        b0, b1, c0 = _axis_range(w, g.ow, g.sw, j * g.dw, pl)
-        if a1 <= a0 or b1 <= b0:
-            res.append(None)
-            continue
-        osl = (slice(None), slice(a0, a1), slice(b0, b1), slice(None))
-        isl = (slice(None), slice(r0, r0 + (a1 - a0 - 1) * g.sh + 1, g.sh),
-               slice(c0, c0 + (b1 - b0 - 1) * g.sw + 1, g.sw), slice(None))
-        res.append((osl, isl, a0 == 0 and b0 == 0 and a1 == g.oh and b1 == g.ow))
-    return tuple(res)
-
-
-def _window_max(xs: np.ndarray, clip: tuple, best: np.ndarray, low: Any) -> None:
-    """``best`` = the maximum over every window of chunk ``xs`` (padding reads ``low``)."""
-    first = clip[0]
-    if first is not None and first[2]:
-        np.copyto(best, xs[first[1]])
-        rest = clip[1:]
-    else:
-        best.fill(low)
-        rest = clip
-    for c in rest:
-        if c is not None:
-            sub = best[c[0]]
-            np.maximum(sub, xs[c[1]], out=sub)
-
-
-def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
-    """The maximum over every window (padding reads ``low``, the dtype's minimum), chunk
-    by chunk over the batch on the kernel threads, reading the unpadded input."""
-    n, h, w, c = x.shape
-    shape = (n, g.oh, g.ow, c)
-    out = output(ctx, shape, x.dtype)
-    if out is None:
-        out = np.empty(shape, x.dtype)
-    clip = _clipped(g, h, w)
-    per = _pool_chunk(n, x)
-
-    def work(i: int, worker: int) -> None:
-        s, e = i * per, min(n, i * per + per)
-        _window_max(x[s:e], clip, out[s:e], low)
-
-    parallel.run(work, -(-n // per))
-    return out
-
-
-def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any, low: Any) -> np.ndarray:
-    """``MaxPoolGrad`` for any window geometry (overlapping, padded), chunk by chunk over
-    the batch: ``dy`` goes to each window's first maximum among its real pixels in
-    row-major window order (to its first offset when it has none, a NaN window; dropped
-    if that offset is padding), accumulated one kernel offset at a time, in offset order
-    -- bitwise the general path's result whenever no window's maximum is the padding
-    value itself. No padded copies: every offset reads and writes its clipped range."""
-    n, h, w, c = x.shape
-    pool = session_pool(ctx)
-    out = output(ctx, x.shape, dy.dtype)
-    if out is None:
-        out = np.empty(x.shape, dy.dtype)
-    per = _pool_chunk(n, x)
-    count = -(-n // per)
-    threads = max(1, min(parallel.kernel_threads(), count))
-    clip = _clipped(g, h, w)
-    k = len(clip)
-    oshape = (per, g.oh, g.ow, c)
-    scratch = [(pool.take(oshape, x.dtype, ("mpg_best", i)),
-                pool.take((k,) + oshape, np.dtype(bool), ("mpg_hit", i)),
-                pool.take(oshape, np.dtype(bool), ("mpg_taken", i)),
-                pool.take(oshape, dy.dtype, ("mpg_part", i))) for i in range(threads)]
-
-    def work(i: int, worker: int) -> None:
-        s, e = i * per, min(n, i * per + per)
-        m = e - s
-        sb = scratch[worker]
-        best, hit, taken, part = sb[0][:m], sb[1][:, :m], sb[2][:m], sb[3][:m]
-        xs, dys, dxs = x[s:e], dy[s:e], out[s:e]
-        _window_max(xs, clip, best, low)
-        for j, cl in enumerate(clip):
-            if cl is None or not cl[2]:
-                hit[j].fill(False)
-            if cl is not None:
-                np.equal(xs[cl[1]], best[cl[0]], out=hit[j][cl[0]])
-            if j == 0:
-                np.copyto(taken, hit[0])
-            else:
-                np.greater(hit[j], taken, out=hit[j])  # a max not claimed earlier
-                np.logical_or(taken, hit[j], out=taken)
-        np.less_equal(taken, hit[0], out=hit[0])  # offset 0 also takes windows without one
-        dxs.fill(0)
-        for j, cl in enumerate(clip):
-            if cl is None:
-                continue
-            osl, isl, _ = cl
-            np.multiply(dys[osl], hit[j][osl], out=part[osl])
-            sub = dxs[isl]
-            np.add(sub, part[osl], out=sub)
-
-    parallel.run(work, count, threads)
-    return out
-
-
-def tiles(g: Any, h: int, w: int) -> bool:
-    """Whether the pooling windows tile the ``h x w`` input exactly: stride == window,
-    no padding, no dilation, no leftover rows or columns."""
-    return (g.sh == g.kh and g.sw == g.kw and g.oh * g.kh == h and g.ow * g.kw == w
-            and not any(_pads(g)) and g.dh == 1 and g.dw == 1)
-
-
-def max_pool_grad_tiled(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray:
-    """``MaxPoolGrad`` for tiling windows: ``dy`` goes to the first maximum (in row-major
-    window order) of each window — to its first pixel if it has none (NaN); every other
-    input pixel gets 0. Chunk by chunk over the batch on the kernel threads."""
-    n, h, w, c = x.shape
-    kh, kw, oh, ow = g.kh, g.kw, g.oh, g.ow
-    k = kh * kw
-    pool = session_pool(ctx)
-    out = output(ctx, (n, h, w, c), dy.dtype)
-    if out is None:
-        out = np.empty((n, h, w, c), dy.dtype)
-    per = _pool_chunk(n, x)
-    count = -(-n // per)
-    threads = max(1, min(parallel.kernel_threads(), count))
-    scratch = [(pool.take((kh, kw, per, oh, ow, c), x.dtype, ("mp_win", i)),
-                pool.take((per, oh, ow, c), x.dtype, ("mp_best", i)),
-                pool.take((k, per, oh, ow, c), np.dtype(bool), ("mp_hit", i)),
-                pool.take((per, oh, ow, c), np.dtype(bool), ("mp_taken", i)),
-                pool.take((k, per, oh, ow, c), dy.dtype, ("mp_part", i)))
-               for i in range(threads)]
-    zero = dy.dtype.type(0)
-
-    def work(i: int, worker: int) -> None:
-        s, e = i * per, min(n, i * per + per)
-        m = e - s
-        win_b, best_b, hit_b, taken_b, part_b = scratch[worker]
-        win = win_b[:, :, :m]
-        np.copyto(win, x[s:e].reshape(m, oh, kh, ow, kw, c).transpose(2, 4, 0, 1, 3, 5))
-        win = win.reshape(k, m, oh, ow, c)
-        best = best_b[:m]
-        if k == 1:
-            np.copyto(best, win[0])
-        else:
-            np.maximum(win[0], win[1], out=best)
-            for r in win[2:]:
-                np.maximum(best, r, out=best)
-        hit = hit_b[:, :m]
-        np.equal(win, best, out=hit)
-        # Keep only the first hit of each window; a window without one (NaN) sends its
-        # gradient to its first pixel, as the general path does.
-        taken = taken_b[:m]
-        np.copyto(taken, hit[0])
-        for j in range(1, k):
-            np.greater(hit[j], taken, out=hit[j])
-            np.logical_or(taken, hit[j], out=taken)
-        np.less_equal(taken, hit[0], out=hit[0])  # hit[0] or no hit at all
-        part = part_b[:, :m]
-        np.multiply(hit, dy[s:e], out=part)
-        # 0 + part, as accumulating into zeros would (turns -0 into +0).
-        np.add(part.reshape(kh, kw, m, oh, ow, c).transpose(2, 3, 0, 4, 1, 5), zero,
-               out=out[s:e].reshape(m, oh, kh, ow, kw, c))
-
-    parallel.run(work, count, threads)
-    return out
-
-
 __all__ = ["padded", "windows", "im2col", "conv_forward", "conv_filter_grad",
-           "conv_input_grad", "max_pool", "max_pool_grad", "tiles", "max_pool_grad_tiled"]
+           "conv_input_grad"]

@@ -27,7 +27,7 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops import math_ops
 from trainkit.ops.array_ops import shape as _shape
 from trainkit.ops.array_ops import squeeze, stop_gradient
-from trainkit.ops.conv_ops import avg_pool, conv2d, max_pool, max_pool2d
+from trainkit.ops.conv_ops import conv2d
 from trainkit.ops.nn_activations import (
     bias_add,
     elu,
@@ -48,6 +48,7 @@ from trainkit.ops.nn_losses_ops import (
     sparse_softmax_cross_entropy_with_logits,
 )
 from trainkit.ops.op_util import make_op
+from trainkit.ops.pool_ops import avg_pool, max_pool, max_pool2d
 from trainkit.ops.random_ops import get_seed
 from trainkit.ops.shape_ops import as_shape_tensor
 from trainkit.ops.static_value import partial_shape_value

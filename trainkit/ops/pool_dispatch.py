@@ -20,7 +20,7 @@ from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import conv1d_ops, conv3d_ops, conv_ops, pooling1d_ops
+from trainkit.ops import conv1d_ops, conv3d_ops, conv_ops, pool_ops, pooling1d_ops
 from trainkit.ops.op_util import make_op
 
 
@@ -38,7 +38,7 @@ def max_pool_with_argmax(input: Any, ksize: Any, strides: Any, padding: Any,  # 
     dt = _dt.as_dtype(output_dtype or Targmax or _dt.int64)
     with name_scope(name, "MaxPoolWithArgmax", [input]):
         x = conversion.convert_to_tensor(input, name="input")
-        out = conv_ops.max_pool(x, ksize, strides, padding)
+        out = pool_ops.max_pool(x, ksize, strides, padding)
         arg = make_op("MaxPoolArgmax", [x], [dt], name="argmax",
                       attrs={"ksize": list(ksize), "strides": list(strides),
                              "padding": conv_ops.check_padding(padding),
@@ -138,7 +138,7 @@ def pool(input: Any, window_shape: Any, pooling_type: str, padding: Any,  # noqa
         fn = pooling1d_ops.max_pool1d if kind == "MAX" else pooling1d_ops.avg_pool1d
         return fn(input, win, st, padding, data_format=data_format or "NWC", name=name)
     if len(win) == 2:
-        fn = conv_ops.max_pool if kind == "MAX" else conv_ops.avg_pool
+        fn = pool_ops.max_pool if kind == "MAX" else pool_ops.avg_pool
         cf = bool(data_format) and data_format.startswith("NC")
         ks = [1, 1, *win] if cf else [1, *win, 1]
         ss = [1, 1, *st] if cf else [1, *st, 1]

@@ -13,7 +13,7 @@ from typing import Any
 from trainkit.framework import conversion
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, conv_ops
+from trainkit.ops import array_ops, pool_ops
 
 
 def _one(value: Any, what: str) -> int:
@@ -50,7 +50,7 @@ def max_pool1d(input: Any, ksize: Any, strides: Any, padding: str,  # noqa: A002
     Raises:
         ValueError: a non-3-D input, a bad ``ksize``/``strides`` or ``data_format``.
     """
-    return _pool1d(conv_ops.max_pool, input, ksize, strides, padding, data_format, name,
+    return _pool1d(pool_ops.max_pool, input, ksize, strides, padding, data_format, name,
                    "MaxPool1d")
 
 
@@ -61,7 +61,7 @@ def avg_pool1d(input: Any, ksize: Any, strides: Any, padding: str,  # noqa: A002
     Raises:
         ValueError: a non-3-D input, a bad ``ksize``/``strides`` or ``data_format``.
     """
-    return _pool1d(conv_ops.avg_pool, input, ksize, strides, padding, data_format, name,
+    return _pool1d(pool_ops.avg_pool, input, ksize, strides, padding, data_format, name,
                    "AvgPool1D")
 
 

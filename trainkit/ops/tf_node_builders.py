@@ -26,6 +26,7 @@ from trainkit.ops import (
     math_ops,
     nn_activations,
     placeholders,
+    pool_ops,
     reduction_ops,
     shape_ops,
     slicing_ops,
@@ -122,9 +123,9 @@ BUILDERS.update({
     "Conv2D": lambda i, a, n: conv_ops.conv2d(
         i[0], i[1], strides=a["strides"], padding=a["padding"], data_format=_fmt(a),
         dilations=a.get("dilations", [1, 1, 1, 1]), name=n),
-    "MaxPool": lambda i, a, n: conv_ops.max_pool(
+    "MaxPool": lambda i, a, n: pool_ops.max_pool(
         i[0], a["ksize"], a["strides"], a["padding"], data_format=_fmt(a), name=n),
-    "AvgPool": lambda i, a, n: conv_ops.avg_pool(
+    "AvgPool": lambda i, a, n: pool_ops.avg_pool(
         i[0], a["ksize"], a["strides"], a["padding"], data_format=_fmt(a), name=n),
     "Reshape": lambda i, a, n: shape_ops.reshape(i[0], i[1], name=n),
     "Shape": lambda i, a, n: array_ops.shape(i[0], out_type=a.get("out_type"), name=n),
