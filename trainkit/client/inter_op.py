@@ -69,6 +69,9 @@ MIN_PLAN_US = 1000.0
 HEAVY_US = 150.0
 #: the cost of handing a step to a worker and waiting for it (both sides, measured)
 HANDOFF_US = 40.0
+#: how many later steps the simulation follows when judging an offload (a far consumer
+#: is then taken to come right after them: the simulation stays linear in plan size)
+HORIZON = 64
 #: a concurrent schedule must save this much ...
 MIN_GAIN_US = 200.0
 #: ... and this fraction of the step
@@ -276,12 +279,12 @@ def assign(wall: Sequence[float], deps: Sequence[tuple[int, ...]],
     same) when it overlaps another step: always on a worker, and on the calling thread
     when it starts while a worker is busy (kernels then run on one thread, see
     ``client/inter_op_schedule.py``). An eligible step goes to the worker where it would
-    finish first if the first later step that needs it could then start earlier than
-    with the calling thread running it and then the steps up to that consumer itself
-    (``ties``: no later); the steps the calling thread runs meanwhile take their
-    ``shared`` time while the worker is busy. Exclusive steps start when all earlier
-    steps have finished, and nothing later starts before they finish. Returns the
-    assignment and the simulated time of the plan (µs)."""
+    finish first if the first later step that needs it (at most :data:`HORIZON` steps
+    on) could then start earlier than with the calling thread running it and then the
+    steps up to that consumer itself (``ties``: no later); the steps the calling thread
+    runs meanwhile take their ``shared`` time while the worker is busy. Exclusive steps
+    start when all earlier steps have finished, and nothing later starts before they
+    finish. Returns the assignment and the simulated time of the plan (µs)."""
     n = len(wall)
     shared = wall if shared is None else shared
     need = [n] * n  # the first later step that needs step i finished
@@ -330,11 +333,12 @@ def assign(wall: Sequence[float], deps: Sequence[tuple[int, ...]],
         here = start + (shared[i] if start < busy else d)
         best, best_fin = -1, here
         if eligible[i]:
-            limit = on_main(here, busy, i + 1, need[i], here)
+            stop = min(need[i], i + 1 + HORIZON)
+            limit = on_main(here, busy, i + 1, stop, here)
             best_at = limit
             for w in range(workers):
                 f = max(wt[w], ready, main_t) + handoff + shared[i]
-                at = on_main(main_t + handoff, max(busy, f), i + 1, need[i], f)
+                at = on_main(main_t + handoff, max(busy, f), i + 1, stop, f)
                 if at < best_at or (ties and at <= limit and best < 0):
                     best, best_fin, best_at = w, f, at
         fin[i] = best_fin
