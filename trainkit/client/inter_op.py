@@ -7,8 +7,9 @@ once while the main thread goes on with the plan. A session asks for it with
 
 **When.** A plan never runs concurrently before it has been measured: its first
 :data:`PROBE_SKIP` runs are plain, the next :data:`PROBE_RUNS` time every step (wall
-and process CPU time). Then a list-scheduling simulation over the measured times
-(:func:`assign`) decides which steps go to which worker; unless it saves at least
+and process CPU time), every other one with kernels on one thread. Then a
+list-scheduling simulation over the measured times (:func:`assign`) decides which steps
+go to which worker; unless it saves at least
 :data:`MIN_GAIN_US` and :data:`MIN_GAIN_FRACTION` of the step, the plan drops back to
 the executor's sequential loop for good (``plan.conc = None``), so small plans keep the
 fast path. Only steps of at least :data:`HEAVY_US` may move to a worker. A schedule
@@ -18,9 +19,14 @@ concurrent runs decide, and decide again every so often, whether it runs.
 **What stays in order.** Stateful steps (variables, assigns, optimizer updates, random
 ops, queues, iterators, loops, ``py_func``) run on the calling thread, in plan order,
 with no other step of the run in flight: every step before one has finished and none
-after it has started. Steps that already keep more than one core busy (chunked kernels
-of ``ops/parallel.py``, measured by their CPU/wall ratio) run the same way, alone, so
-two cores are never asked for three threads' worth of work.
+after it has started.
+
+**One thread per overlapping kernel.** The chunked kernels of ``ops/parallel.py`` use
+every core when they run alone. A step on a worker, and a step the calling thread starts
+while a submitted step is still running, run their kernels on one thread
+(``framework/thread_limits.py``), so two overlapping kernels never ask two cores for
+three or four threads; the simulation takes their one-thread times, measured while
+probing. Chunked kernels give the same bits for any thread count.
 
 **Same results.** Every step reads the same input values as in the sequential order
 (data and control dependencies are waited for; stateful steps are barriers), kernels
@@ -44,6 +50,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from trainkit.client.inter_op_schedule import Schedule, StepGraph
+from trainkit.framework import thread_limits
 
 Step = Callable[[list], None]
 
@@ -53,20 +60,22 @@ Step = Callable[[list], None]
 AUTO_THREADS = 1
 #: untimed runs before measuring (the first runs allocate buffers, compile loops)
 PROBE_SKIP = 1
-#: timed runs (each step's minimum is used)
-PROBE_RUNS = 2
+#: timed runs, alternately as usual and with kernels on one thread (each step's minimum
+#: of each kind is used)
+PROBE_RUNS = 4
 #: plans whose measured step is shorter than this always run sequentially
 MIN_PLAN_US = 1000.0
 #: only steps at least this long may run on a worker
 HEAVY_US = 150.0
 #: the cost of handing a step to a worker and waiting for it (both sides, measured)
 HANDOFF_US = 40.0
+#: how many later steps the simulation follows when judging an offload (a far consumer
+#: is then taken to come right after them: the simulation stays linear in plan size)
+HORIZON = 64
 #: a concurrent schedule must save this much ...
 MIN_GAIN_US = 200.0
 #: ... and this fraction of the step
 MIN_GAIN_FRACTION = 0.04
-#: a step using more than this many cores (CPU / wall time) already fills the machine
-WIDE = 1.3
 #: runs of each kind (sequential, concurrent; alternating) in one trial of a schedule
 TRIAL_RUNS = 3
 #: the concurrent runs' median wall time must be below this fraction of the sequential
@@ -129,15 +138,20 @@ def attach(graph: StepGraph, threads: int, op_error: Callable, force_schedule: b
 
 
 class Probe:
-    """Runs a plan sequentially while measuring it, then installs its schedule (or None)."""
+    """Runs a plan sequentially while measuring it, then installs its schedule (or None).
 
-    __slots__ = ("graph", "threads", "op_error", "skip", "wall", "cpu", "runs")
+    The timed runs alternate: even ones as usual, odd ones with kernels capped at one
+    thread (``framework/thread_limits.py``), which is how a step runs while it overlaps
+    another; each step's minimum of each kind is kept."""
+
+    __slots__ = ("graph", "threads", "op_error", "skip", "wall", "cpu", "solo", "runs")
 
     def __init__(self, graph: StepGraph, threads: int, op_error: Callable) -> None:
         self.graph, self.threads, self.op_error = graph, threads, op_error
         self.skip = PROBE_SKIP
         self.wall: list[float] | None = None
         self.cpu: list[float] | None = None
+        self.solo: list[float] | None = None
         self.runs = 0
 
     def run(self, plan: Any, vals: list) -> None:
@@ -146,15 +160,25 @@ class Probe:
             self.skip -= 1
             _sequential(plan, vals, self.op_error)
             return
-        wall, cpu = _timed(plan, vals, self.op_error)
-        if self.wall is None:
-            self.wall, self.cpu = wall, cpu
+        if self.runs % 2:
+            prev = thread_limits.set_cap(1)
+            try:
+                solo, _ = _timed(plan, vals, self.op_error)
+            finally:
+                thread_limits.set_cap(prev)
+            self.solo = solo if self.solo is None else [
+                min(a, b) for a, b in zip(self.solo, solo)]
         else:
-            self.wall = [min(a, b) for a, b in zip(self.wall, wall)]
-            self.cpu = [min(a, b) for a, b in zip(self.cpu, cpu)]
+            wall, cpu = _timed(plan, vals, self.op_error)
+            if self.wall is None:
+                self.wall, self.cpu = wall, cpu
+            else:
+                self.wall = [min(a, b) for a, b in zip(self.wall, wall)]
+                self.cpu = [min(a, b) for a, b in zip(self.cpu, cpu)]
         self.runs += 1
         if self.runs >= PROBE_RUNS:
-            sched = decide(self.graph, self.wall, self.cpu, self.threads, self.op_error)
+            sched = decide(self.graph, self.wall, self.cpu, self.threads, self.op_error,
+                           self.solo)
             plan.conc = None if sched is None else Tuner(sched, self.op_error)
 
 
@@ -230,13 +254,14 @@ def _timed(plan: Any, vals: list, op_error: Callable) -> tuple[list[float], list
 
 
 def decide(graph: StepGraph, wall: Sequence[float], cpu: Sequence[float], threads: int,
-           op_error: Callable) -> Schedule | None:
-    """The schedule for measured step times, or None when running concurrently would
-    not save enough (see the module docstring)."""
+           op_error: Callable, solo: Sequence[float] | None = None) -> Schedule | None:
+    """The schedule for measured step times (``solo``: wall times with kernels on one
+    thread), or None when running concurrently would not save enough (see the module
+    docstring)."""
     total = sum(wall)
     if total < MIN_PLAN_US:
         return None
-    sched = build(graph, wall, cpu, threads, forced=False, op_error=op_error)
+    sched = build(graph, wall, cpu, threads, forced=False, op_error=op_error, solo=solo)
     if sched is None:
         return None
     gain = total - sched.makespan
@@ -247,14 +272,21 @@ def decide(graph: StepGraph, wall: Sequence[float], cpu: Sequence[float], thread
 
 def assign(wall: Sequence[float], deps: Sequence[tuple[int, ...]],
            exclusive: Sequence[bool], eligible: Sequence[bool], workers: int,
-           handoff: float, ties: bool = False) -> tuple[list[int], float]:
+           handoff: float, ties: bool = False,
+           shared: Sequence[float] | None = None) -> tuple[list[int], float]:
     """List scheduling in plan order: each step runs on the calling thread (-1) or on
-    a worker. An eligible step goes to the worker where it would finish first if that
-    is before the calling thread, running it and then the steps up to its first
-    consumer itself, would reach that consumer (``ties``: at the latest then). Exclusive
-    steps start when all earlier steps have finished, and nothing later starts before
-    they finish. Returns the assignment and the simulated time of the plan (µs)."""
+    a worker. A step takes ``wall`` when it runs alone and ``shared`` (default: the
+    same) when it overlaps another step: always on a worker, and on the calling thread
+    when it starts while a worker is busy (kernels then run on one thread, see
+    ``client/inter_op_schedule.py``). An eligible step goes to the worker where it would
+    finish first if the first later step that needs it (at most :data:`HORIZON` steps
+    on) could then start earlier than with the calling thread running it and then the
+    steps up to that consumer itself (``ties``: no later); the steps the calling thread
+    runs meanwhile take their ``shared`` time while the worker is busy. Exclusive steps
+    start when all earlier steps have finished, and nothing later starts before they
+    finish. Returns the assignment and the simulated time of the plan (µs)."""
     n = len(wall)
+    shared = wall if shared is None else shared
     need = [n] * n  # the first later step that needs step i finished
     barrier = n
     for i in range(n - 1, -1, -1):
@@ -263,14 +295,32 @@ def assign(wall: Sequence[float], deps: Sequence[tuple[int, ...]],
         need[i] = min(need[i], barrier)
         if exclusive[i]:
             barrier = i
-    prefix = [0.0]
-    for d in wall:
-        prefix.append(prefix[-1] + d)
     main_t = 0.0
     wt = [0.0] * workers
     fin = [0.0] * n
     floor = 0.0  # end of the last exclusive step: nothing later starts before it
     where: list[int] = []
+
+    def on_main(start: float, busy_until: float, first: int, stop: int, done: float
+                ) -> float:
+        """When step ``stop`` can start on the calling thread once it has run steps
+        ``first..stop-1`` from ``start`` (each when its inputs are ready; shared time
+        while a worker is busy until ``busy_until``), step ``first - 1`` done at
+        ``done``."""
+        t = start
+        local = {first - 1: done}
+        for j in range(first, min(stop + 1, n)):
+            r = floor
+            for k in deps[j]:
+                f = local.get(k)
+                r = max(r, fin[k] if f is None else f)
+            t = max(t, r)
+            if j == stop:
+                break
+            t += shared[j] if t < busy_until else wall[j]
+            local[j] = t
+        return max(t, done)  # step ``stop`` (or the plan's end, or a barrier) needs it
+
     for i, d in enumerate(wall):
         ready = max([floor] + [fin[k] for k in deps[i]])
         if exclusive[i]:
@@ -278,36 +328,45 @@ def assign(wall: Sequence[float], deps: Sequence[tuple[int, ...]],
             wt = [main_t] * workers
             where.append(-1)
             continue
-        here = max(main_t, ready) + d
+        start = max(main_t, ready)
+        busy = max(wt, default=0.0)
+        here = start + (shared[i] if start < busy else d)
         best, best_fin = -1, here
         if eligible[i]:
-            limit = here + prefix[need[i]] - prefix[i + 1]
+            stop = min(need[i], i + 1 + HORIZON)
+            limit = on_main(here, busy, i + 1, stop, here)
+            best_at = limit
             for w in range(workers):
-                f = max(wt[w], ready, main_t) + handoff + d
-                if f < limit or (ties and f <= limit):
-                    if best < 0 or f < best_fin:
-                        best, best_fin = w, f
+                f = max(wt[w], ready, main_t) + handoff + shared[i]
+                at = on_main(main_t + handoff, max(busy, f), i + 1, stop, f)
+                if at < best_at or (ties and at <= limit and best < 0):
+                    best, best_fin, best_at = w, f, at
         fin[i] = best_fin
         where.append(best)
         if best < 0:
             main_t = best_fin
         else:
             wt[best] = best_fin
+            main_t += handoff
     return where, max([main_t] + wt)
 
 
 def build(graph: StepGraph, wall: Sequence[float], cpu: Sequence[float], threads: int,
-          forced: bool, op_error: Callable) -> Schedule | None:
+          forced: bool, op_error: Callable, solo: Sequence[float] | None = None
+          ) -> Schedule | None:
     """The :class:`Schedule` of ``graph`` for the given step times (None when no step
-    would leave the calling thread)."""
+    would leave the calling thread). A step that overlaps another runs its kernel on
+    one thread: it takes its ``solo`` time then, when measured, else its CPU time (its
+    wall time when it waits rather than computes)."""
     deps = graph.dependencies()
-    exclusive = [s or (not forced and c > WIDE * max(w, 1.0))
-                 for s, w, c in zip(graph.stateful, wall, cpu)]
+    exclusive = list(graph.stateful)
     eligible = [not x and (forced or w >= HEAVY_US) for x, w in zip(exclusive, wall)]
     if sum(eligible) == 0:
         return None
+    shared = ([max(w, c) for w, c in zip(wall, cpu)] if solo is None else
+              [max(w, s) for w, s in zip(wall, solo)])
     where, makespan = assign(wall, deps, exclusive, eligible, threads - 1,
-                             0.0 if forced else HANDOFF_US, ties=forced)
+                             0.0 if forced else HANDOFF_US, ties=forced, shared=shared)
     if all(w < 0 for w in where):
         return None
     return Schedule(graph, deps, exclusive, where, makespan, op_error)

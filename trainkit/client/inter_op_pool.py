@@ -31,6 +31,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from trainkit.framework import thread_limits
+
 _lock = threading.Lock()
 _queues: list[queue.SimpleQueue] = []
 
@@ -39,6 +41,7 @@ def _work(q: queue.SimpleQueue) -> None:
     """A worker's loop: run ``step(vals)`` in the submitter's context, record an
     exception, release ``done``."""
     get = q.get
+    thread_limits.set_cap(1)  # a worker's step overlaps the calling thread's: one thread
     while True:
         context, step, vals, done, failed, pos = get()
         try:

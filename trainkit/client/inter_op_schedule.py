@@ -7,6 +7,11 @@ before the first step that needs it. Stateful (and "exclusive") steps wait for e
 submitted step first. A slot is freed once every step reading it has finished: by the
 worker that ran the last reader when the others are known to be done before it,
 otherwise by the calling thread after the RUN or WAIT that proves it.
+
+Workers run their steps' kernels on one thread; so does the calling thread for a step it
+starts while a step it submitted is still running (each RUN knows which submitted steps
+may be in flight and looks at their completion locks), and on all threads again once
+none is.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from trainkit.client import inter_op_pool
+from trainkit.framework import thread_limits
 
 Step = Callable[[list], None]
 
@@ -65,8 +71,9 @@ class Schedule:
     in plan order; a worker runs what it was given in submission order.
 
     Attributes:
-        program: ``(code, step, worker, pos, frees)`` per instruction (RUN / SUBMIT /
-            WAIT; ``pos`` numbers the submitted steps).
+        program: ``(code, step, worker, pos, frees, busy)`` per instruction (RUN /
+            SUBMIT / WAIT; ``pos`` numbers the submitted steps; ``busy``: for a RUN, the
+            ``pos`` of the submitted steps not yet waited for).
         index: the plan step of each instruction (for errors).
         offloaded: how many steps run on workers.
         makespan: the simulated time of the plan (µs) the schedule was chosen by.
@@ -83,6 +90,7 @@ class Schedule:
         pos_of: dict[int, int] = {}
         outstanding: dict[int, int] = {}  # submitted, not yet waited: step -> worker
         instr: list[tuple[int, int]] = []  # (code, step)
+        busy: list[tuple[int, ...]] = []  # per instruction: positions then in flight
 
         def wait(k: int) -> None:
             instr.append((WAIT, k))
@@ -97,6 +105,8 @@ class Schedule:
                     if k in outstanding and (w < 0 or outstanding[k] != w):
                         wait(k)
             if w < 0:
+                busy.extend([()] * (len(instr) - len(busy)))
+                busy.append(tuple(pos_of[k] for k in sorted(outstanding)))
                 instr.append((RUN, i))
             else:
                 pos_of[i] = len(pos_of)
@@ -104,10 +114,11 @@ class Schedule:
                 instr.append((SUBMIT, i))
         for k in sorted(outstanding):
             wait(k)
+        busy.extend([()] * (len(instr) - len(busy)))
         frees, by_worker = _frees(graph, instr, where)
         steps = [_freeing(graph.plain[i], by_worker[i]) if by_worker.get(i) else
                  graph.plain[i] for i in range(len(where))]
-        self.program = [(code, steps[i], where[i], pos_of.get(i, -1), frees[n])
+        self.program = [(code, steps[i], where[i], pos_of.get(i, -1), frees[n], busy[n])
                         for n, (code, i) in enumerate(instr)]
         self.index = [i for _, i in instr]
         self.offloaded = len(pos_of)
@@ -120,11 +131,24 @@ class Schedule:
             lk.acquire()
         failed: list = [None] * self.offloaded
         submit = inter_op_pool.submit
+        set_cap = thread_limits.set_cap
+        capped, prev = False, None
         pc = -1
         try:
-            for pc, (code, step, worker, pos, frees) in enumerate(  # noqa: B007 - see except
+            for pc, (code, step, worker, pos, frees, busy) in enumerate(  # noqa: B007
                     self.program):
                 if code == RUN:
+                    overlaps = False
+                    for p in busy:
+                        if locks[p].locked():  # released by the worker when done
+                            overlaps = True
+                            break
+                    if overlaps is not capped:
+                        if overlaps:
+                            prev = set_cap(1)
+                        else:
+                            set_cap(prev)
+                        capped = overlaps
                     step(vals)
                 elif code == SUBMIT:
                     submit(worker, step, vals, locks[pos], failed, pos)
@@ -137,6 +161,9 @@ class Schedule:
         except BaseException as e:
             err, cause = self._failure(pc, e, locks, failed)
             raise err from cause
+        finally:
+            if capped:
+                set_cap(prev)
 
     def _failure(self, pc: int, e: BaseException, locks: list, failed: list
                  ) -> tuple[BaseException, BaseException]:
@@ -145,7 +172,7 @@ class Schedule:
         waited: set[int] = set()
         submitted: list[int] = []
         for n in range(pc + 1):
-            code, _, _, pos, _ = self.program[n]
+            code, _, _, pos, _, _ = self.program[n]
             if code == SUBMIT:
                 submitted.append(pos)
             elif code == WAIT and (n < pc or isinstance(e, _WorkerFailed)):

@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from trainkit.framework import thread_limits
+
 _lock = threading.Lock()
 _state: dict[str, Any] = {"threads": None, "executor": None, "workers": 0, "blas": None}
 
@@ -53,9 +55,13 @@ def _usable_cpus() -> int:
 
 
 def kernel_threads() -> int:
-    """How many threads a chunked kernel may use (default: the usable CPUs)."""
+    """How many threads a chunked kernel may use: the process's count (default: the
+    usable CPUs), at most the calling thread's cap (``framework/thread_limits.py``: the
+    inter-op scheduler caps kernels that overlap another kernel at 1)."""
     n = _state["threads"]
-    return _usable_cpus() if n is None else n
+    n = _usable_cpus() if n is None else n
+    c = thread_limits.cap()
+    return n if c is None or c >= n else c
 
 
 def set_kernel_threads(n: int | None) -> None:
