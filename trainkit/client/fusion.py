@@ -2,8 +2,10 @@
 inside the consumer's step, through one kernel that does both (one pass over memory
 instead of two, and no intermediate array).
 
-The one pair today is ``BiasAdd`` -> ``Relu`` (kernel ``_FusedBiasAddRelu``, registered by
-``ops/relu_bias_kernels.py``; the client only looks it up by type). A pair fuses when the
+The pairs are ``BiasAdd`` -> ``Relu`` (kernel ``_FusedBiasAddRelu``, registered by
+``ops/relu_bias_kernels.py``), ``BiasAdd`` -> ``Sigmoid`` and ``BiasAdd`` -> ``Tanh``
+(``_FusedBiasAddSigmoid``, ``_FusedBiasAddTanh``: ``ops/sigmoid_tanh_kernels.py``); the
+client only looks them up by type. A pair fuses when the
 producer's output is read by nothing else the plan runs (no other op, no ``cond`` gate),
 is neither fetched nor fed, the producer is not a target and no op has a control
 dependency on it, both ops sit in the same ``cond`` branches, and the fused kernel is
@@ -11,7 +13,7 @@ registered. The fused kernel's results are bitwise those of the two kernels in t
 fusion never changes a value; it only drops the intermediate tensor, which the plan
 would not have returned anyway. When the ``BiasAdd``'s own input is the output of a
 ``Conv2D`` or ``MatMul`` read by nothing else (not fetched, not fed), the step may write
-its result into that array (``_FusedBiasAddReluInPlace``) instead of a third one
+its result into that array (``_FusedBiasAddReluInPlace`` etc.) instead of a third one
 (docs/internals.md "Plan-time fusion").
 
 Example:
@@ -27,10 +29,14 @@ from trainkit.framework import registry, topo
 from trainkit.framework.tensor import Operation, Tensor
 
 #: (producer type, consumer type) -> the op type whose kernel runs both
-FUSED_KERNELS = {("BiasAdd", "Relu"): "_FusedBiasAddRelu"}
+FUSED_KERNELS = {("BiasAdd", "Relu"): "_FusedBiasAddRelu",
+                 ("BiasAdd", "Sigmoid"): "_FusedBiasAddSigmoid",
+                 ("BiasAdd", "Tanh"): "_FusedBiasAddTanh"}
 #: the fused kernel that may write its result into the producer's input 0, used when
 #: that input is a value nothing else can see (:data:`FRESH_OUTPUTS`)
-IN_PLACE_KERNELS = {"_FusedBiasAddRelu": "_FusedBiasAddReluInPlace"}
+IN_PLACE_KERNELS = {"_FusedBiasAddRelu": "_FusedBiasAddReluInPlace",
+                    "_FusedBiasAddSigmoid": "_FusedBiasAddSigmoidInPlace",
+                    "_FusedBiasAddTanh": "_FusedBiasAddTanhInPlace"}
 #: op types whose kernels always return a new or session-pooled array that no other
 #: value, variable or feed shares: a value of theirs that only the fused step reads may
 #: be overwritten by it (one output stream less). A kernel added here must keep that

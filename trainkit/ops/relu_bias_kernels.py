@@ -132,15 +132,22 @@ def _bias_view(x: Any, b: Any, data_format: str) -> Any:
 
 
 def bias_add_into(x: np.ndarray, b: Any, data_format: str, out: np.ndarray | None,
-                  relu: bool, op: Any = None) -> np.ndarray:
+                  relu: bool, op: Any = None,
+                  act: Callable[[np.ndarray], Any] | None = None,
+                  chunk_bytes: int = CHUNK_BYTES) -> np.ndarray:
     """``x + b`` along the channel axis into ``out`` (a new array when None), then, with
-    ``relu``, ``np.maximum(., 0)`` in place; in the row-wise path both passes run on one
-    chunk while it is in cache. ``op`` is named by the error for a wrong bias size."""
+    ``relu``, ``np.maximum(., 0)`` in place, or ``act(part)`` (an elementwise activation
+    that overwrites ``part``, e.g. ``sigmoid_tanh_kernels.sigmoid_in_place``) on each
+    part; in the row-wise path both run on one chunk (about ``chunk_bytes``) while it is
+    in cache. ``op`` is named by the error for a wrong bias size."""
     c = _check_bias(x, b, data_format, op)
     dtype = np.result_type(x, b)
     if (out is None or data_format == "NCHW" or not x.flags.c_contiguous
             or x.dtype != dtype or not c):
         y = np.add(x, _bias_view(x, b, data_format), out=out)
+        if act is not None:
+            act(y)
+            return y
         return relu_into(y, y) if relu else y
     x2, o2 = x.reshape(-1, c), out.reshape(-1, c)
     # the bias tiled over ``r`` rows: NumPy's inner loop runs over ~2048 elements
@@ -149,7 +156,7 @@ def bias_add_into(x: np.ndarray, b: Any, data_format: str, out: np.ndarray | Non
     r = max(1, TILE_ITEMS // c)
     bt = np.tile(np.asarray(b, dtype), r)
     zeros = _zeros_for(dtype) if relu and dtype.kind in "fiu" else None
-    rows = max(r, CHUNK_BYTES // (c * x.itemsize) // r * r)
+    rows = max(r, chunk_bytes // (c * x.itemsize) // r * r)
     if relu and zeros is not None and zeros.size < rows * c:
         zeros = np.zeros(rows * c, dtype)
 
@@ -159,7 +166,9 @@ def bias_add_into(x: np.ndarray, b: Any, data_format: str, out: np.ndarray | Non
             np.add(x2[s:m].reshape(-1, r * c), bt, out=o2[s:m].reshape(-1, r * c))
         if m < e:
             np.add(x2[m:e], b, out=o2[m:e])
-        if relu:
+        if act is not None:
+            act(o2[s:e].reshape(-1))
+        elif relu:
             of = o2[s:e].reshape(-1)
             if zeros is None:
                 np.maximum(of, dtype.type(0), out=of)
@@ -174,7 +183,7 @@ def bias_add_into(x: np.ndarray, b: Any, data_format: str, out: np.ndarray | Non
             s = i * rows
             work(s, min(n, s + rows))
 
-        parallel.run(chunk, -(-n // rows), key=("BiasAdd", relu, n, c))
+        parallel.run(chunk, -(-n // rows), key=("BiasAdd", relu, act, n, c))
     return out
 
 

@@ -1,6 +1,7 @@
 """One-input elementwise math ops (NumPy kernels): ``negative abs sign square sqrt rsqrt
 exp log log1p sin cos tanh sigmoid reciprocal floor ceil round is_nan is_finite is_inf``,
-plus the fused gradient ops ``TanhGrad`` / ``SigmoidGrad`` that the gradient rules use.
+plus the fused gradient ops ``TanhGrad`` / ``SigmoidGrad`` that the gradient rules use
+(the kernels of those four and of ``Sigmoid``/``Tanh`` are in ``sigmoid_tanh_kernels``).
 
 Transcendental functions accept floating dtypes only (``TypeError`` otherwise, as TF).
 ``log(0)``, ``sqrt(-1)``, ``exp(1000)`` give ``-inf``/``nan``/``inf`` silently.
@@ -21,6 +22,7 @@ from trainkit import errors
 from trainkit.framework import dtypes as _dt
 from trainkit.framework import registry
 from trainkit.framework.tensor import Tensor
+from trainkit.ops import sigmoid_tanh_kernels  # noqa: F401  (Sigmoid, Tanh, *Grad kernels)
 from trainkit.ops.elementwise import FLOAT, NUMERIC, binary_op, quiet, unary_op
 
 
@@ -145,7 +147,7 @@ for _type, _fn, _silent in (
         ("Neg", np.negative, False), ("Abs", np.absolute, False), ("Sign", np.sign, False),
         ("Square", np.square, True), ("Sqrt", np.sqrt, True), ("Exp", np.exp, True),
         ("Log", np.log, True), ("Log1p", np.log1p, True), ("Sin", np.sin, True),
-        ("Cos", np.cos, True), ("Tanh", np.tanh, False), ("Floor", np.floor, False),
+        ("Cos", np.cos, True), ("Floor", np.floor, False),
         ("Ceil", np.ceil, False), ("Round", np.round, False), ("IsNan", np.isnan, False),
         ("IsFinite", np.isfinite, False), ("IsInf", np.isinf, False)):
     registry.register_kernel(_type)(_k1(_fn, _silent))
@@ -157,22 +159,6 @@ def _rsqrt(ctx: registry.KernelContext, x: Any) -> Any:
     return np.divide(1, np.sqrt(x))
 
 
-@registry.register_kernel("Sigmoid")
-@quiet
-def _sigmoid(ctx: registry.KernelContext, x: Any) -> Any:
-    # exp(-x) overflows to inf for very negative x, and 1 / (1 + inf) is the right 0.
-    # In-place steps: one allocation; a 0-d typed one avoids Python-scalar promotion cost.
-    e = np.negative(x)
-    if not isinstance(e, np.ndarray):
-        return np.reciprocal(np.exp(e) + e.dtype.type(1))
-    np.exp(e, out=e)
-    np.add(e, _ONES[e.dtype.char], out=e)
-    return np.reciprocal(e, out=e)
-
-
-_ONES = {c: np.ones((), c) for c in "efd"}
-
-
 @registry.register_kernel("Reciprocal")
 @quiet
 def _reciprocal(ctx: registry.KernelContext, x: Any) -> Any:
@@ -182,16 +168,6 @@ def _reciprocal(ctx: registry.KernelContext, x: Any) -> Any:
         # C semantics (truncation toward zero): 1 / x is x for |x| == 1, else 0.
         return np.where(np.abs(x) == 1, x, np.zeros_like(x))
     return np.divide(1, x)
-
-
-@registry.register_kernel("TanhGrad")
-def _tanh_grad(ctx: registry.KernelContext, y: Any, dy: Any) -> Any:
-    return dy * (1 - y * y)
-
-
-@registry.register_kernel("SigmoidGrad")
-def _sigmoid_grad(ctx: registry.KernelContext, y: Any, dy: Any) -> Any:
-    return dy * y * (1 - y)
 
 
 __all__ = [
