@@ -28,6 +28,7 @@ from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor, register_operator
+from trainkit.ops import buffer_pool
 from trainkit.ops.cast_ops import cast, to_double, to_float, to_int32, to_int64
 from trainkit.ops.comparison_ops import (
     equal,
@@ -259,6 +260,20 @@ def _floormod(ctx: registry.KernelContext, x: Any, y: Any) -> Any:
 @registry.register_kernel("Pow")
 @quiet
 def _pow(ctx: registry.KernelContext, x: Any, y: Any) -> Any:
+    # A float array to a scalar 2 or 1 of its own dtype (a squared error, and its
+    # gradient's ``x ** (2 - 1)``): ``x * x`` and a copy of ``x``, bitwise ``np.power``'s
+    # (IEEE pow is exact for these exponents: tests/ops/test_pow_fast.py checks every
+    # float16 and random float32/64 bit patterns) at a third of its time (256x784
+    # float32: 15 against 48 us; ``np.power`` calls libm's pow per item). Not the copy
+    # for float16: its ``power`` (through float32) turns every NaN into the canonical one.
+    if (type(x) is np.ndarray and x.dtype.kind == "f" and np.ndim(y) == 0
+            and np.result_type(x, y) == x.dtype):
+        e = float(y)
+        if e == 2.0 or (e == 1.0 and x.itemsize >= 4):
+            out = buffer_pool.output(ctx, x.shape, x.dtype) if x.ndim else None
+            if e == 1.0:
+                return x.copy() if out is None else np.copyto(out, x) or out
+            return np.multiply(x, x, out=out)
     return np.power(x, y)
 
 
