@@ -14,7 +14,7 @@ import trainkit as tk
 from trainkit.ops import parallel, unary_ops
 
 RNG = np.random.default_rng(11)
-SHAPES = [(), (1,), (7, 3), (300, 517), (700, 401), (5, 3, 2, 7)]  # 1 MiB chunks: 2-4
+SHAPES = [(), (1,), (7, 3), (300, 517), (700, 401), (5, 3, 2, 7)]
 DTYPES = [tk.float16, tk.float32, tk.float64]
 
 

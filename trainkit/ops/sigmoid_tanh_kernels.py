@@ -4,17 +4,20 @@
 pair when nothing else reads the ``BiasAdd`` output (``client/fusion.py``;
 docs/internals.md "Plan-time fusion").
 
-Every kernel writes one output buffer (session-pooled when large enough) with ``out=``
-passes over it; the formulas are fixed, so the values do not depend on how the work is
-cut: ``sigmoid(x) = 1 / (exp(-x) + 1)`` (``exp(-x)`` overflows to inf for very negative
-``x`` and ``1 / inf`` is the right 0), ``tanh = np.tanh``, ``SigmoidGrad = (dy * y) * (1 -
-y)``, ``TanhGrad = dy * (1 - y * y)``, all in the input's dtype. ``1 / v`` is
-``np.divide(1, v)`` rather than ``np.reciprocal(v)``: both are IEEE divisions, bitwise
-the same for every float16/32/64 input (checked over all float16 bit patterns and random
-float32/64 ones, tests/ops/test_sigmoid_tanh_kernels.py), but NumPy vectorizes only the
-division (256x784 float32: 16 against 30-34 us). Large arrays are cut into chunks of
-``ACT_CHUNK_BYTES`` run on the kernel threads (``parallel.run``); elementwise work on
-each chunk's own part of the output, so bitwise one call's results for any thread count.
+The formulas are fixed, in the input's dtype: ``sigmoid(x) = 1 / (exp(-x) + 1)``
+(``exp(-x)`` overflows to inf for very negative ``x`` and ``1 / inf`` is the right 0),
+``tanh = np.tanh``, ``SigmoidGrad = (dy * y) * (1 - y)``, ``TanhGrad = dy * (1 - y *
+y)``. The unfused kernels are single NumPy calls writing with ``out=`` into the first
+temporary (fewest arrays); they allocate it fresh: session-pooled outputs and chunking
+on the kernel threads measured slower at the autoencoder's sizes (4 ``SigmoidGrad``
+256x{256,128,256,784}: 0.132 ms CPU pooled and chunked, 0.101 fresh, 0.106 before).
+``1 / v`` is ``np.divide(1, v)`` rather than ``np.reciprocal(v)``: both are IEEE
+divisions, bitwise the same for every float16/32/64 input (checked over all float16 bit
+patterns and random float32/64 ones, tests/ops/test_sigmoid_tanh_kernels.py), but NumPy
+vectorizes only the division (256x784 float32: 16 against 30-34 us). The fused steps
+work in chunks of ``ACT_CHUNK_BYTES`` on the kernel threads (``bias_add_into``);
+elementwise work on each chunk's own part of the output, so bitwise one call's results
+for any thread count.
 
 Example:
     >>> import trainkit as tk
@@ -31,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from trainkit.framework import registry
-from trainkit.ops import buffer_pool, parallel
+from trainkit.ops import buffer_pool
 from trainkit.ops.elementwise import quiet
 from trainkit.ops.relu_bias_kernels import CHUNK_BYTES, bias_add_into
 
@@ -65,127 +68,46 @@ def tanh_in_place(a: np.ndarray) -> np.ndarray:
     return np.tanh(a, out=a)
 
 
-def _for_chunks(n: int, item_bytes: int, work: Callable[[int, int], None], key: Any) -> None:
-    per = max(1, ACT_CHUNK_BYTES // max(1, item_bytes))
-    if n <= per:
-        work(0, n)
-        return
-
-    def chunk(i: int, worker: int) -> None:
-        s = i * per
-        with np.errstate(all="ignore"):  # helper threads do not see the kernel's state
-            work(s, min(n, s + per))
-
-    parallel.run(chunk, -(-n // per), key=key)
-
-
-def _unary(ctx: registry.KernelContext, x: Any, first: Callable[..., Any],
-           rest: Callable[[np.ndarray], Any] | None, key: str) -> Any:
-    """``first(x, out=o)`` then ``rest(o)`` per chunk into one output buffer ``o``."""
-    x = np.asarray(x)
-    if not x.ndim or not x.flags.c_contiguous or x.dtype.kind != "f":
-        o = first(x)
-        if rest is None:
-            return o
-        if not isinstance(o, np.ndarray):  # a 0-d input: NumPy gives a scalar
-            o = np.asarray(o)
-            rest(o)
-            return o[()]
-        rest(o)
-        return o
-    out = buffer_pool.output(ctx, x.shape, x.dtype)
-    if out is None:
-        out = np.empty_like(x)
-    xf, of = x.reshape(-1), out.reshape(-1)
-
-    def work(s: int, e: int) -> None:
-        first(xf[s:e], out=of[s:e])
-        if rest is not None:
-            rest(of[s:e])
-
-    _for_chunks(xf.size, x.itemsize, work, (key, xf.size))
-    return out
-
-
-def _neg_then_sigmoid_rest(a: np.ndarray) -> None:
-    one = _one(a.dtype)
-    with np.errstate(all="ignore"):
-        np.exp(a, out=a)
-        np.add(a, one, out=a)
-        np.divide(one, a, out=a)
-
-
 @registry.register_kernel("Sigmoid")
 @quiet
 def _sigmoid(ctx: registry.KernelContext, x: Any) -> Any:
-    return _unary(ctx, x, np.negative, _neg_then_sigmoid_rest, "Sigmoid")
+    e = np.negative(x)
+    if not isinstance(e, np.ndarray):  # a 0-d input: NumPy gives a scalar
+        return np.divide(_one(e.dtype), np.exp(e) + _one(e.dtype))
+    one = _one(e.dtype)
+    np.exp(e, out=e)
+    np.add(e, one, out=e)
+    return np.divide(one, e, out=e)
 
 
 @registry.register_kernel("Tanh")
 def _tanh(ctx: registry.KernelContext, x: Any) -> Any:
-    return _unary(ctx, x, np.tanh, None, "Tanh")
+    return np.tanh(x)
 
 
-def _grad_buffers(ctx: registry.KernelContext, y: Any, dy: Any) -> tuple | None:
-    """``(y, dy, out)`` flat, when the fast path applies (same shape and float dtype,
-    contiguous), else None."""
-    y, dy = np.asarray(y), np.asarray(dy)
-    if (y.shape != dy.shape or y.dtype != dy.dtype or y.dtype.kind != "f" or not y.ndim
-            or not (y.flags.c_contiguous and dy.flags.c_contiguous)):
-        return None
-    out = buffer_pool.output(ctx, y.shape, y.dtype)
-    if out is None:
-        out = np.empty_like(y)
-    return y.reshape(-1), dy.reshape(-1), out
+def _same_float(y: Any, dy: Any) -> bool:
+    """Whether the ``out=`` form applies: arrays (not 0-d) of one shape and float dtype."""
+    return (isinstance(y, np.ndarray) and isinstance(dy, np.ndarray) and y.ndim > 0
+            and y.shape == dy.shape and y.dtype == dy.dtype and y.dtype.kind == "f")
 
 
 @registry.register_kernel("TanhGrad")
 @quiet
 def _tanh_grad(ctx: registry.KernelContext, y: Any, dy: Any) -> Any:
-    bufs = _grad_buffers(ctx, y, dy)
-    if bufs is None:
+    if not _same_float(y, dy):
         return dy * (1 - y * y)
-    yf, dyf, out = bufs
-    of, one = out.reshape(-1), _one(out.dtype)
-
-    def work(s: int, e: int) -> None:
-        o = of[s:e]
-        np.multiply(yf[s:e], yf[s:e], out=o)
-        np.subtract(one, o, out=o)
-        np.multiply(dyf[s:e], o, out=o)
-
-    _for_chunks(yf.size, out.itemsize, work, ("TanhGrad", yf.size))
-    return out
+    o = np.multiply(y, y)
+    np.subtract(_one(o.dtype), o, out=o)
+    return np.multiply(dy, o, out=o)
 
 
 @registry.register_kernel("SigmoidGrad")
 @quiet
 def _sigmoid_grad(ctx: registry.KernelContext, y: Any, dy: Any) -> Any:
-    bufs = _grad_buffers(ctx, y, dy)
-    if bufs is None:
+    if not _same_float(y, dy):
         return dy * y * (1 - y)
-    yf, dyf, out = bufs
-    of, one = out.reshape(-1), _one(out.dtype)
-    per = max(1, ACT_CHUNK_BYTES // out.itemsize)
-    pool = buffer_pool.session_pool(ctx)
-    scratch: dict[int, np.ndarray] = {}  # one (1 - y) chunk per kernel thread
-
-    def chunk(i: int, worker: int) -> None:
-        s = i * per
-        e = min(yf.size, s + per)
-        t = scratch.get(worker)
-        if t is None:
-            t = scratch[worker] = pool.take((min(per, yf.size),), out.dtype,
-                                            ("sigmoid_grad", worker))
-        t = t[:e - s]
-        o = of[s:e]
-        with np.errstate(all="ignore"):
-            np.subtract(one, yf[s:e], out=t)
-            np.multiply(dyf[s:e], yf[s:e], out=o)
-            np.multiply(o, t, out=o)
-
-    parallel.run(chunk, -(-yf.size // per), key=("SigmoidGrad", yf.size))
-    return out
+    o = np.multiply(dy, y)
+    return np.multiply(o, np.subtract(_one(y.dtype), y), out=o)
 
 
 # -- BiasAdd -> Sigmoid / Tanh -------------------------------------------------------------
