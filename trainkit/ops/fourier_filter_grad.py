@@ -94,11 +94,7 @@ def products(ctx: Any, xs: np.ndarray, ds: np.ndarray, ph: int, pw: int,
           if three else None)
 
     def work(i: int, worker: int) -> None:
-        q, f0, f1 = chunks[i]
-        s, e, k = q * ph + f0, q * ph + f1, f1 - f0
-        re, im = _rows(m, where[q], f0, f1)
-        xr, xi = xs[s:e, :n].transpose(0, 2, 1), xs[s:e, n:].transpose(0, 2, 1)
-        dr, di = ds[s:e, :n], ds[s:e, n:]
+        s, e, k, re, im, xr, xi, dr, di = _chunk_views(xs, ds, m, chunks[i], where, ph)
         a, b = ab[worker][:k], bb[worker][:k]
         if three:
             np.copyto(a[:, 1], xr)                # the transposing copies first,
@@ -124,6 +120,19 @@ def products(ctx: Any, xs: np.ndarray, ds: np.ndarray, ph: int, pw: int,
     return m
 
 
+def _chunk_views(xs: np.ndarray, ds: np.ndarray, m: np.ndarray,
+                 chunk: tuple[int, int, int], where: list, ph: int) -> tuple:
+    """The views one chunk ``(q, f0, f1)`` of :func:`products` works on: its rows
+    ``s:e`` of the spectra and their count ``k``, the real and imaginary rows of ``m``
+    it writes, ``Xr^T``, ``Xi^T``, ``DYr``, ``DYi``."""
+    q, f0, f1 = chunk
+    n = xs.shape[1] // 2
+    s, e = q * ph + f0, q * ph + f1
+    re, im = _rows(m, where[q], f0, f1)
+    xr, xi = xs[s:e, :n].transpose(0, 2, 1), xs[s:e, n:].transpose(0, 2, 1)
+    return s, e, f1 - f0, re, im, xr, xi, ds[s:e, :n], ds[s:e, n:]
+
+
 def _rows(m: np.ndarray, where: tuple[int, int], f0: int, f1: int
           ) -> tuple[np.ndarray, np.ndarray]:
     """The real and imaginary rows of height frequencies ``[f0, f1)`` in the block
@@ -147,11 +156,7 @@ def _strided(pool: Any, xs: np.ndarray, ds: np.ndarray, m: np.ndarray, chunks: l
           if three else None)
 
     def work(i: int, worker: int) -> None:
-        q, f0, f1 = chunks[i]
-        s, e, k = q * ph + f0, q * ph + f1, f1 - f0
-        re, im = _rows(m, where[q], f0, f1)
-        xr, xi = xs[s:e, :n].transpose(0, 2, 1), xs[s:e, n:].transpose(0, 2, 1)
-        dr, di = ds[s:e, :n], ds[s:e, n:]
+        s, e, k, re, im, xr, xi, dr, di = _chunk_views(xs, ds, m, chunks[i], where, ph)
         t = tb[worker][:k]
         if three:
             sm, g = sb[worker][:k], bb[worker][:k]

@@ -194,13 +194,19 @@ def _apply_rmsprop(ctx: registry.KernelContext, var: Any, ms: Any, mom: Any, lr:
         update_blocks.run(ctx, _rms_update, (w, ms_b, mom_b), grad, hyper + (mu,))
 
 
-def _rms_step(ms: np.ndarray, g: np.ndarray, t: np.ndarray, lr: np.ndarray,
-              rho: np.ndarray, c: np.ndarray, eps: np.ndarray) -> None:
-    """ms = rho * ms + (1 - rho) * g^2; t = lr * g / sqrt(ms + eps)."""
+def _mean_square_step(ms: np.ndarray, g: np.ndarray, t: np.ndarray, rho: np.ndarray,
+                      c: np.ndarray) -> None:
+    """ms = rho * ms + (1 - rho) * g^2 (``c`` is ``1 - rho``; ``t`` is scratch)."""
     _mul(ms, rho, ms)
     _mul(g, g, t)
     _mul(t, c, t)
     _add(ms, t, ms)
+
+
+def _rms_step(ms: np.ndarray, g: np.ndarray, t: np.ndarray, lr: np.ndarray,
+              rho: np.ndarray, c: np.ndarray, eps: np.ndarray) -> None:
+    """ms = rho * ms + (1 - rho) * g^2; t = lr * g / sqrt(ms + eps)."""
+    _mean_square_step(ms, g, t, rho, c)
     _add(ms, eps, t)
     with np.errstate(divide="ignore", invalid="ignore"):
         _sqrt(t, t)
@@ -247,10 +253,7 @@ def _centered_rms_step(mg: np.ndarray, ms: np.ndarray, g: np.ndarray, t: np.ndar
                        eps: np.ndarray) -> None:
     """ms = rho ms + (1 - rho) g^2; mg = rho mg + (1 - rho) g;
     t = lr g / sqrt(ms - mg^2 + eps)."""
-    _mul(ms, rho, ms)
-    _mul(g, g, t)
-    _mul(t, c, t)
-    _add(ms, t, ms)
+    _mean_square_step(ms, g, t, rho, c)
     _mul(mg, rho, mg)
     _mul(g, c, t)
     _add(mg, t, mg)
