@@ -13,22 +13,12 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from tests.bits import bits as _bits
+from tests.bits import traced as _traced
 from trainkit.client import inter_op
 from trainkit.ops import parallel
 
 RNG = np.random.default_rng(5)
-
-
-def _traced(sess, fetches, feed):
-    md = tk.RunMetadata()
-    out = sess.run(fetches, feed, options=tk.RunOptions(trace_level=tk.RunOptions.FULL_TRACE),
-                   run_metadata=md)
-    nodes = {n.node_name: n for d in md.step_stats.dev_stats for n in d.node_stats}
-    return out, nodes
-
-
-def _bits(a):
-    return np.ascontiguousarray(a).view(np.uint8)
 
 
 def _ref(x, b, nchw=False):

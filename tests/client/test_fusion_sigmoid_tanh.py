@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from tests.bits import bits as _bits
+from tests.bits import traced as _traced
 from trainkit.ops import parallel
 
 # BiasAdd warns on inf - inf and float16 overflow, fused or not (the input has both)
@@ -17,18 +19,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 RNG = np.random.default_rng(21)
 ACTS = {"sigmoid": (tk.sigmoid, "_FusedBiasAddSigmoid"),
         "tanh": (tk.tanh, "_FusedBiasAddTanh")}
-
-
-def _traced(sess, fetches, feed):
-    md = tk.RunMetadata()
-    out = sess.run(fetches, feed, options=tk.RunOptions(trace_level=tk.RunOptions.FULL_TRACE),
-                   run_metadata=md)
-    nodes = {n.node_name: n for d in md.step_stats.dev_stats for n in d.node_stats}
-    return out, nodes
-
-
-def _bits(a):
-    return np.ascontiguousarray(a).view(np.uint8)
 
 
 def _ref(act, x, b, nchw=False):

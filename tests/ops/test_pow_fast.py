@@ -10,12 +10,9 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from tests.bits import bits as _bits
 
 RNG = np.random.default_rng(31)
-
-
-def _bits(a):
-    return np.ascontiguousarray(a).view(np.uint8)
 
 
 def _all_patterns(npdt, shape):

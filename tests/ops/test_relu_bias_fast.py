@@ -10,24 +10,11 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from tests.bits import bits as _bits
+from tests.bits import specials as _specials
 from trainkit.ops import parallel
 
 RNG = np.random.default_rng(41)
-
-
-def _specials(a: np.ndarray) -> np.ndarray:
-    if a.dtype.kind == "f":
-        flat = a.reshape(-1)
-        flat[::7] = -0.0
-        flat[3::11] = 0.0
-        flat[5::13] = np.nan
-        flat[6::17] = -np.inf
-        flat[8::19] = np.inf
-    return a
-
-
-def _bits(a: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(a).view(np.uint8)
 
 
 @pytest.mark.parametrize("threads", [1, 2])

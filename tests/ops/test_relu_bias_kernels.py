@@ -13,25 +13,13 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from tests.bits import bits as _bits
+from tests.bits import specials as _specials
 from trainkit.framework import registry
 from trainkit.ops import parallel, relu_bias_kernels
 
 RNG = np.random.default_rng(97)
 CHUNK_ITEMS32 = relu_bias_kernels.CHUNK_BYTES // 4
-
-
-def _specials(a: np.ndarray) -> np.ndarray:
-    flat = a.reshape(-1)
-    flat[::7] = -0.0
-    flat[3::11] = 0.0
-    flat[5::13] = np.nan
-    flat[6::17] = -np.inf
-    flat[8::19] = np.inf
-    return a
-
-
-def _bits(a: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(a).view(np.uint8)
 
 
 class _State:

@@ -11,15 +11,12 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from tests.bits import bits as _bits
 from trainkit.ops import parallel, unary_ops
 
 RNG = np.random.default_rng(11)
 SHAPES = [(), (1,), (7, 3), (300, 517), (700, 401), (5, 3, 2, 7)]
 DTYPES = [tk.float16, tk.float32, tk.float64]
-
-
-def _bits(a):
-    return np.ascontiguousarray(a).view(np.uint8)
 
 
 def _data(shape, npdt, scale=4.0):

@@ -12,14 +12,11 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from tests.bits import bits as _bits
 from trainkit.framework import registry
 from trainkit.ops import nn_losses_ops  # noqa: F401  (registers the kernel)
 
 RNG = np.random.default_rng(11)
-
-
-def _bits(a: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(a).view(np.uint8)
 
 
 def _ctx():

@@ -1,0 +1,37 @@
+"""Helpers shared by the bitwise kernel and fusion tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import trainkit as tk
+
+
+def bits(a: Any) -> np.ndarray:
+    """The bytes of ``a`` (contiguous), so that ``array_equal`` compares bit patterns
+    (NaN payloads and signed zeros included)."""
+    return np.ascontiguousarray(a).view(np.uint8)
+
+
+def specials(a: np.ndarray) -> np.ndarray:
+    """Writes -0, +0, NaN, -inf and +inf at fixed strides into a float array (in place;
+    other dtypes are returned unchanged)."""
+    if a.dtype.kind == "f":
+        flat = a.reshape(-1)
+        flat[::7] = -0.0
+        flat[3::11] = 0.0
+        flat[5::13] = np.nan
+        flat[6::17] = -np.inf
+        flat[8::19] = np.inf
+    return a
+
+
+def traced(sess: Any, fetches: Any, feed: Any) -> tuple[Any, dict]:
+    """Runs ``fetches`` with a full trace: ``(values, {node name: NodeExecStats})``."""
+    md = tk.RunMetadata()
+    out = sess.run(fetches, feed, options=tk.RunOptions(trace_level=tk.RunOptions.FULL_TRACE),
+                   run_metadata=md)
+    nodes = {n.node_name: n for d in md.step_stats.dev_stats for n in d.node_stats}
+    return out, nodes
