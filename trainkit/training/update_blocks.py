@@ -54,7 +54,10 @@ BLOCK = 65536
 #: (or 4.4 when sent solo), 128 Ki 2.5, 256 Ki 2.4-2.5, 512 Ki 2.7 (one thread 3.9-4.1)
 THREAD_BLOCK = 131072
 #: updates of fewer than ``workers * MIN_THREAD_CHUNK`` elements run in one thread:
-#: RMSProp on 200 K elements took 0.17 ms wall in one thread or two (0.24 ms CPU in two)
+#: RMSProp on 200 K elements took 0.17 ms wall in one thread or two (0.24 ms CPU in two);
+#: re-measured in the autoencoder's step (op_cores, 2 runs each, alternating, load 1.4):
+#: 96 Ki (two 100 K chunks) l0_w/l3_w 0.231/0.200 and 0.236/0.204 ms wall at 1.3 cores,
+#: 128 Ki (one thread) 0.224/0.192 and 0.226/0.194 ms at 1.0
 MIN_THREAD_CHUNK = 131072
 
 #: after a threaded call in which the helper threads ran no chunk (no free core), the
