@@ -347,3 +347,37 @@ def test_an_update_whose_helpers_got_no_core_runs_the_next_calls_in_one_thread(m
 def _gd_block(w, g, t, lr):
     np.multiply(g, lr, t)
     np.subtract(w, t, w)
+
+
+def test_a_helper_miss_on_one_variable_size_leaves_other_sizes_threaded(monkeypatch):
+    """The solo rule and ``parallel.run``'s helpfulness are kept per update and size: a
+    miss on the small variable must not send the large one (same function) solo."""
+    small, large = 2 * update_blocks.MIN_THREAD_CHUNK, 3 * update_blocks.MIN_THREAD_CHUNK
+    calls, keys = [], set()
+
+    def fake_run(work, chunks, threads=None, key=None):
+        n = (small, large)[len(calls) % 2]
+        calls.append((n, threads))
+        keys.add(key)
+        for i in range(chunks):  # the helper misses every small call, helps the large
+            work(i, 0 if n == small else i % threads)
+
+    monkeypatch.setattr(parallel, "run", fake_run)
+    monkeypatch.setattr(update_blocks, "SOLO_CALLS", 2)
+    parallel.set_kernel_threads(2)
+    update_blocks._solo.clear()
+    try:
+        ctx = type("Ctx", (), {"state": SessionState()})()
+        arrays = {n: (np.zeros(n, np.float32), np.ones(n, np.float32)) for n in (small, large)}
+        for _ in range(3):
+            for n in (small, large):
+                w, g = arrays[n]
+                update_blocks.run(ctx, _gd_block, (w,), g, (0.5,))
+    finally:
+        parallel.set_kernel_threads(None)
+        update_blocks._solo.clear()
+    # small: threaded (missed), then 2 solo calls; large: threaded every time
+    assert calls == [(small, 2), (large, 2), (small, 1), (large, 2), (small, 1), (large, 2)]
+    assert len(keys) == 2  # parallel.run's helpfulness is told the two apart too
+    for w, _ in arrays.values():
+        np.testing.assert_array_equal(w, np.full(w.shape, -1.5, np.float32))

@@ -54,15 +54,23 @@ BLOCK = 65536
 #: (or 4.4 when sent solo), 128 Ki 2.5, 256 Ki 2.4-2.5, 512 Ki 2.7 (one thread 3.9-4.1)
 THREAD_BLOCK = 131072
 #: updates of fewer than ``workers * MIN_THREAD_CHUNK`` elements run in one thread:
-#: RMSProp on 200 K elements took 0.17 ms wall in one thread or two (0.24 ms CPU in two)
+#: RMSProp on 200 K elements took 0.17 ms wall in one thread or two (0.24 ms CPU in two);
+#: re-measured in the autoencoder's step (op_cores, 2 runs each, alternating, load 1.4):
+#: 96 Ki (two 100 K chunks) l0_w/l3_w 0.231/0.200 and 0.236/0.204 ms wall at 1.3 cores,
+#: 128 Ki (one thread) 0.224/0.192 and 0.226/0.194 ms at 1.0
 MIN_THREAD_CHUNK = 131072
 
 #: after a threaded call in which the helper threads ran no chunk (no free core), the
 #: update's next ``SOLO_CALLS`` calls use the one-thread blocks: the caller alone runs
 #: 64 Ki blocks faster than the threads' larger chunks (Adam on 262 K elements, load
-#: 3.3: 0.243 ms against 0.275 ms)
+#: 3.3: 0.243 ms against 0.275 ms). Kept per update function *and size* (``_key``), as
+#: is ``parallel.run``'s helpfulness: keyed by the function alone, one miss on any
+#: variable (a helper late once on a 262 K chunk pair) sent every variable of that
+#: optimizer solo, the 401 K one included
 SOLO_CALLS = 24
-_solo: dict[Callable, int] = {}
+_solo: dict[tuple, int] = {}
+#: distinct (update, size) keys kept before ``_solo`` starts afresh
+_MAX_KEYS = 1024
 
 _TAG = "trainkit.training.update_blocks"
 
@@ -117,8 +125,9 @@ def run(ctx: Any, update: Callable, buffers: tuple, grad: Any, scalars: tuple,
     flat = [b.reshape(-1) for b in buffers]
     flat.append(grad.reshape(-1))  # a copy only for a strided gradient
     workers = parallel.kernel_threads()
-    if workers > 1 and _solo.get(update, 0) > 0:
-        _solo[update] -= 1
+    key = _key(update, n)
+    if workers > 1 and _solo.get(key, 0) > 0:
+        _solo[key] -= 1
         workers = 1
     size, chunks, workers = chunking(n, workers)
     if chunks == 1:
@@ -137,9 +146,17 @@ def run(ctx: Any, update: Callable, buffers: tuple, grad: Any, scalars: tuple,
         if worker:
             helped[0] += 1
 
-    parallel.run(work, chunks, threads=workers, key=update)
+    parallel.run(work, chunks, threads=workers, key=key)
     if workers > 1 and not helped[0]:
-        _solo[update] = SOLO_CALLS
+        if key not in _solo and len(_solo) >= _MAX_KEYS:  # e.g. many sizes: start afresh
+            _solo.clear()
+        _solo[key] = SOLO_CALLS
+
+
+def _key(update: Callable, n: int) -> tuple:
+    """The key of an update's helper statistics: the function and the element count
+    (the count fixes the chunking, so variables of one size behave alike)."""
+    return (update, n)
 
 
 def chunking(n: int, workers: int) -> tuple[int, int, int]:
