@@ -50,6 +50,8 @@ from trainkit.framework.dimension import Dimension, dimension_at_index, dimensio
 from trainkit.framework.dtypes import (
     DType,
     as_dtype,
+    complex64,
+    complex128,
     double,
     float16,
     float32,
@@ -180,6 +182,7 @@ from trainkit.ops.einsum_ops import einsum
 from trainkit.ops.embedding_ops import unsorted_segment_sum
 
 # -- loops: while_loop, TensorArray, map_fn/scan/foldl/foldr ------------------------------
+from trainkit.ops.fft_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d
 from trainkit.ops.functional_ops import foldl, foldr, map_fn, scan
 from trainkit.ops.graph_import import import_graph_def
 from trainkit.ops.image_filters import extract_image_patches

@@ -363,6 +363,29 @@ CASES.update({
 })
 
 
+# Helper api4: the Fourier transforms, chained real -> complex -> real (the harness feeds
+# float64); complex values and TF's numbers are checked in tests/ops/test_fft_ops.py.
+_sp = tk.spectral
+CASES.update({
+    "RFFT": [C(lambda x: _sp.irfft(_sp.rfft(x, [4]), [6]), [(2, 5)]),
+             C(lambda x: _sp.irfft(_sp.rfft(x, [7])), [(2, 5)])],
+    "IRFFT": [C(lambda x: _sp.irfft(_sp.rfft(x), [5]), [(2, 6)])],
+    "FFT": [C(lambda x: _sp.irfft(tk.fft(_sp.rfft(x))), [(2, 5)])],
+    "IFFT": [C(lambda x: _sp.irfft(tk.ifft(_sp.rfft(x))), [(2, 4)])],
+    "RFFT2D": [C(lambda x: _sp.irfft2d(_sp.rfft2d(x, [2, 4]), [3, 5]), [(3, 5)])],
+    "IRFFT2D": [C(lambda x: _sp.irfft2d(_sp.rfft2d(x)), [(3, 4)])],
+    "FFT2D": [C(lambda x: _sp.irfft2d(tk.fft2d(_sp.rfft2d(x))), [(3, 4)])],
+    "IFFT2D": [C(lambda x: _sp.irfft2d(tk.ifft2d(_sp.rfft2d(x))), [(2, 3)])],
+    "RFFT3D": [C(lambda x: _sp.irfft3d(_sp.rfft3d(x), [2, 3, 3]), [(2, 2, 3)])],
+    "IRFFT3D": [C(lambda x: _sp.irfft3d(_sp.rfft3d(x)), [(2, 2, 4)])],
+    "FFT3D": [C(lambda x: _sp.irfft3d(tk.fft3d(_sp.rfft3d(x))), [(2, 2, 3)])],
+    "IFFT3D": [C(lambda x: _sp.irfft3d(tk.ifft3d(_sp.rfft3d(x))), [(2, 2, 3)])],
+    "FFTAdjoint": [C(_grad_of(lambda x: _sp.irfft(_sp.rfft(x, [4]), [6])), [(2, 5), (2, 6)]),
+                   C(_grad_of(lambda x: _sp.irfft2d(tk.fft2d(_sp.rfft2d(x)))),
+                     [(2, 4), (2, 4)])],
+})
+
+
 def _lstm(x, c, h, w, b, *peep, cell_clip=None):
     from trainkit.ops.rnn.lstm_block import lstm_block
 

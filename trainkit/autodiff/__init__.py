@@ -12,6 +12,7 @@ from trainkit.autodiff import (  # noqa: F401 - importing them registers the rul
     ctc_grad,
     depthwise_grad,
     einsum_grad,
+    fft_grad,
     linalg_grad,
     math_grad,
     nn_grad,
