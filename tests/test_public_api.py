@@ -87,6 +87,7 @@ API = {
     'trainkit.layers': (
         'dense', 'flatten', 'dropout', 'conv2d', 'max_pooling2d', 'batch_normalization',
         'separable_conv1d', 'SeparableConv1D',
+        'conv3d_transpose', 'Conv3DTranspose',
     ),
     'trainkit.losses': (
         'mean_squared_error', 'softmax_cross_entropy', 'sparse_softmax_cross_entropy',
