@@ -46,7 +46,7 @@ API = {
         'data', 'initializers',
         'IndexedSlices', 'IndexedSlicesValue', 'unsorted_segment_sum', 'contrib',
         'edit_distance', 'complex64', 'complex128', 'fft', 'ifft', 'fft2d', 'ifft2d', 'fft3d',
-        'ifft3d',
+        'ifft3d', 'complex', 'real', 'imag', 'conj',
     ),
     'trainkit.spectral': ('fft', 'ifft', 'fft2d', 'ifft2d', 'fft3d', 'ifft3d', 'rfft', 'irfft',
                           'rfft2d', 'irfft2d', 'rfft3d', 'irfft3d'),

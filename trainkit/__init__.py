@@ -169,6 +169,7 @@ from trainkit.ops.check_ops import (
     check_numerics,
     verify_tensor_all_finite,
 )
+from trainkit.ops.complex_ops import abs, complex, conj, imag, real  # noqa: A004
 from trainkit.ops.control_flow_ops import (  # noqa: A004 - TF's public name (tuple)
     case,
     cond,
@@ -238,7 +239,6 @@ from trainkit.ops.math_more import (
     unravel_index,
 )
 from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names (abs, pow, round)
-    abs,
     add,
     add_n,
     arg_max,

@@ -363,8 +363,9 @@ CASES.update({
 })
 
 
-# Helper api4: the Fourier transforms, chained real -> complex -> real (the harness feeds
-# float64); complex values and TF's numbers are checked in tests/ops/test_fft_ops.py.
+# Helper api4: the complex-number ops and the Fourier transforms, chained real -> complex
+# -> real (the harness feeds float64); complex values and TF's numbers are checked in
+# tests/ops/test_complex_ops.py and tests/ops/test_fft_ops.py.
 _sp = tk.spectral
 CASES.update({
     "RFFT": [C(lambda x: _sp.irfft(_sp.rfft(x, [4]), [6]), [(2, 5)]),
@@ -380,6 +381,11 @@ CASES.update({
     "IRFFT3D": [C(lambda x: _sp.irfft3d(_sp.rfft3d(x)), [(2, 2, 4)])],
     "FFT3D": [C(lambda x: _sp.irfft3d(tk.fft3d(_sp.rfft3d(x))), [(2, 2, 3)])],
     "IFFT3D": [C(lambda x: _sp.irfft3d(tk.ifft3d(_sp.rfft3d(x))), [(2, 2, 3)])],
+    "Complex": [C(lambda x, y: tk.abs(tk.complex(x, y)), [(2, 3), (3,)], gen="away")],
+    "Real": [C(lambda x, y: tk.real(tk.complex(x, y)) * y, [(2, 3), (2, 3)])],
+    "Imag": [C(lambda x, y: tk.imag(tk.complex(x, y)) * x, [(2, 3), (2, 3)])],
+    "Conj": [C(lambda x, y: tk.imag(tk.conj(tk.complex(x, y * x))), [(2, 3), (2, 3)])],
+    "ComplexAbs": [C(lambda x, y: tk.abs(tk.complex(x, y)), [(2, 3), (2, 3)], gen="away")],
     "FFTAdjoint": [C(_grad_of(lambda x: _sp.irfft(_sp.rfft(x, [4]), [6])), [(2, 5), (2, 6)]),
                    C(_grad_of(lambda x: _sp.irfft2d(tk.fft2d(_sp.rfft2d(x)))),
                      [(2, 4), (2, 4)])],

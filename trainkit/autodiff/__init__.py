@@ -9,6 +9,7 @@ from __future__ import annotations
 from trainkit.autodiff import (  # noqa: F401 - importing them registers the rules
     array_extras_grad,
     array_grad,
+    complex_grad,
     ctc_grad,
     depthwise_grad,
     einsum_grad,
