@@ -255,3 +255,22 @@ def test_public_names():
         assert getattr(tk.spectral, name) is getattr(tk.signal, name)
     assert tk.complex64.is_complex and tk.complex64.real_dtype is tk.float32
     assert tk.as_dtype(np.complex128) is tk.complex128
+
+
+def test_graph_def_round_trip_with_tf_attrs():
+    """The nodes carry TF's dtype attrs (Tcomplex, Treal; T/Tout for complex/abs), so TF
+    2.21 imports and runs such a GraphDef (checked by hand); trainkit re-imports it."""
+    c = tk.constant(np.array([1 + 2j, 3j], np.complex64))
+    tk.fft(c, name="y")
+    r = tk.spectral.rfft(tk.constant([1.0, 2.0, 3.0]), name="r")
+    tk.spectral.irfft(r, name="i")
+    gd = tk.get_default_graph().as_graph_def()
+    nodes = {n.name: n for n in gd.node}
+    assert set(nodes["y"].attr) >= {"Tcomplex"} and "T" not in nodes["y"].attr
+    assert nodes["r"].attr["Treal"].type == 1 and nodes["r"].attr["Tcomplex"].type == 8
+    with tk.Graph().as_default():
+        tk.import_graph_def(gd, name="")
+        with tk.Session() as sess:
+            y, i = sess.run(["y:0", "i:0"])
+    np.testing.assert_allclose(y, [1 + 5j, 1 - 1j], atol=1e-6)  # TF 2.21: the same
+    np.testing.assert_allclose(i, [2.25, 3.75], atol=1e-6)

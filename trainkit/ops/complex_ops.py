@@ -38,12 +38,14 @@ def complex(real: Any, imag: Any, name: str | None = None) -> Tensor:  # noqa: A
                         f"both float64, got {re.dtype.name} and {im.dtype.name}.")
     shape = broadcast_static(re.shape, im.shape)
     return make_op("Complex", [re, im], [_COMPLEX_OF[re.dtype]], name=name or "Complex",
+                   attrs={"T": re.dtype, "Tout": _COMPLEX_OF[re.dtype]},
                    shapes=[shape]).outputs[0]
 
 
 def _part(op_type: str, x: Any, name: str | None) -> Tensor:
     x = conversion.convert_to_tensor(x, name="input")
     return make_op(op_type, [x], [x.dtype.real_dtype], name=name or op_type,
+                   attrs={"T": x.dtype, "Tout": x.dtype.real_dtype},
                    shapes=[x.shape]).outputs[0]
 
 

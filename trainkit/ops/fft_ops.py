@@ -59,7 +59,8 @@ def complex_fft(op_type: str, input: Any, name: str | None = None) -> Tensor:  #
                         "in list of allowed values: complex64, complex128")
     nm = name or op_type
     _check_rank(x, rank, op_type, nm)
-    return make_op(op_type, [x], [x.dtype], name=nm, shapes=[x.shape]).outputs[0]
+    return make_op(op_type, [x], [x.dtype], name=nm, attrs={"Tcomplex": x.dtype},
+                   shapes=[x.shape]).outputs[0]
 
 
 def _fft_length(x: Tensor, fft_length: Any, rank: int, inverse: bool) -> Tensor:
@@ -116,7 +117,10 @@ def real_fft(op_type: str, input_tensor: Any, fft_length: Any = None,
                          f"({op_type}): fft_length must be a vector of {rank} lengths.")
     out_dtype = x.dtype.real_dtype if inverse else _COMPLEX_OF[x.dtype]
     shape = _out_shape(x, None if static is None else np.reshape(static, [-1]), rank, inverse)
-    return make_op(op_type, [x, lengths], [out_dtype], name=nm, shapes=[shape]).outputs[0]
+    attrs = {"Treal": out_dtype if inverse else x.dtype,
+             "Tcomplex": x.dtype if inverse else out_dtype}  # TF's attrs, for GraphDefs
+    return make_op(op_type, [x, lengths], [out_dtype], name=nm, attrs=attrs,
+                   shapes=[shape]).outputs[0]
 
 
 def _kernel_lengths(lengths: Any, rank: int) -> tuple[int, ...]:
