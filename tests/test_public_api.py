@@ -45,8 +45,13 @@ API = {
         'sparse.to_dense', 'errors', 'nn', 'layers', 'losses', 'metrics', 'train', 'summary',
         'data', 'initializers',
         'IndexedSlices', 'IndexedSlicesValue', 'unsorted_segment_sum', 'contrib',
-        'edit_distance',
+        'edit_distance', 'complex64', 'complex128', 'fft', 'ifft', 'fft2d', 'ifft2d', 'fft3d',
+        'ifft3d', 'complex', 'real', 'imag', 'conj',
     ),
+    'trainkit.spectral': ('fft', 'ifft', 'fft2d', 'ifft2d', 'fft3d', 'ifft3d', 'rfft', 'irfft',
+                          'rfft2d', 'irfft2d', 'rfft3d', 'irfft3d'),
+    'trainkit.signal': ('fft', 'ifft', 'fft2d', 'ifft2d', 'fft3d', 'ifft3d', 'rfft', 'irfft',
+                        'rfft2d', 'irfft2d', 'rfft3d', 'irfft3d'),
     'trainkit.errors': (
         'OpError', 'CancelledError', 'UnknownError', 'InvalidArgumentError',
         'DeadlineExceededError', 'NotFoundError', 'AlreadyExistsError',
@@ -82,6 +87,7 @@ API = {
     'trainkit.layers': (
         'dense', 'flatten', 'dropout', 'conv2d', 'max_pooling2d', 'batch_normalization',
         'separable_conv1d', 'SeparableConv1D',
+        'conv3d_transpose', 'Conv3DTranspose',
     ),
     'trainkit.losses': (
         'mean_squared_error', 'softmax_cross_entropy', 'sparse_softmax_cross_entropy',

@@ -50,6 +50,8 @@ from trainkit.framework.dimension import Dimension, dimension_at_index, dimensio
 from trainkit.framework.dtypes import (
     DType,
     as_dtype,
+    complex64,
+    complex128,
     double,
     float16,
     float32,
@@ -167,6 +169,7 @@ from trainkit.ops.check_ops import (
     check_numerics,
     verify_tensor_all_finite,
 )
+from trainkit.ops.complex_ops import abs, complex, conj, imag, real  # noqa: A004
 from trainkit.ops.control_flow_ops import (  # noqa: A004 - TF's public name (tuple)
     case,
     cond,
@@ -180,6 +183,7 @@ from trainkit.ops.einsum_ops import einsum
 from trainkit.ops.embedding_ops import unsorted_segment_sum
 
 # -- loops: while_loop, TensorArray, map_fn/scan/foldl/foldr ------------------------------
+from trainkit.ops.fft_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d
 from trainkit.ops.functional_ops import foldl, foldr, map_fn, scan
 from trainkit.ops.graph_import import import_graph_def
 from trainkit.ops.image_filters import extract_image_patches
@@ -235,7 +239,6 @@ from trainkit.ops.math_more import (
     unravel_index,
 )
 from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names (abs, pow, round)
-    abs,
     add,
     add_n,
     arg_max,

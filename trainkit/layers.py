@@ -6,6 +6,7 @@ Example:
 
 from __future__ import annotations
 
+from trainkit.autodiff.conv3d_transpose_layer import Conv3DTranspose, conv3d_transpose
 from trainkit.ops.layers_impl.classes import (
     AveragePooling1D,
     AveragePooling2D,

@@ -13,7 +13,7 @@ SUBMODULES = {
     "train", "summary", "data", "layers", "losses", "metrics", "nn", "initializers",
     "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
     "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util", "compat",
-    "estimator", "feature_column", "strings", "linalg", "lookup",
+    "estimator", "feature_column", "strings", "linalg", "lookup", "spectral", "signal",
 }
 
 PROTOS = {"Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"}

@@ -363,6 +363,35 @@ CASES.update({
 })
 
 
+# Helper api4: the complex-number ops and the Fourier transforms, chained real -> complex
+# -> real (the harness feeds float64); complex values and TF's numbers are checked in
+# tests/ops/test_complex_ops.py and tests/ops/test_fft_ops.py.
+_sp = tk.spectral
+CASES.update({
+    "RFFT": [C(lambda x: _sp.irfft(_sp.rfft(x, [4]), [6]), [(2, 5)]),
+             C(lambda x: _sp.irfft(_sp.rfft(x, [7])), [(2, 5)])],
+    "IRFFT": [C(lambda x: _sp.irfft(_sp.rfft(x), [5]), [(2, 6)])],
+    "FFT": [C(lambda x: _sp.irfft(tk.fft(_sp.rfft(x))), [(2, 5)])],
+    "IFFT": [C(lambda x: _sp.irfft(tk.ifft(_sp.rfft(x))), [(2, 4)])],
+    "RFFT2D": [C(lambda x: _sp.irfft2d(_sp.rfft2d(x, [2, 4]), [3, 5]), [(3, 5)])],
+    "IRFFT2D": [C(lambda x: _sp.irfft2d(_sp.rfft2d(x)), [(3, 4)])],
+    "FFT2D": [C(lambda x: _sp.irfft2d(tk.fft2d(_sp.rfft2d(x))), [(3, 4)])],
+    "IFFT2D": [C(lambda x: _sp.irfft2d(tk.ifft2d(_sp.rfft2d(x))), [(2, 3)])],
+    "RFFT3D": [C(lambda x: _sp.irfft3d(_sp.rfft3d(x), [2, 3, 3]), [(2, 2, 3)])],
+    "IRFFT3D": [C(lambda x: _sp.irfft3d(_sp.rfft3d(x)), [(2, 2, 4)])],
+    "FFT3D": [C(lambda x: _sp.irfft3d(tk.fft3d(_sp.rfft3d(x))), [(2, 2, 3)])],
+    "IFFT3D": [C(lambda x: _sp.irfft3d(tk.ifft3d(_sp.rfft3d(x))), [(2, 2, 3)])],
+    "Complex": [C(lambda x, y: tk.abs(tk.complex(x, y)), [(2, 3), (3,)], gen="away")],
+    "Real": [C(lambda x, y: tk.real(tk.complex(x, y)) * y, [(2, 3), (2, 3)])],
+    "Imag": [C(lambda x, y: tk.imag(tk.complex(x, y)) * x, [(2, 3), (2, 3)])],
+    "Conj": [C(lambda x, y: tk.imag(tk.conj(tk.complex(x, y * x))), [(2, 3), (2, 3)])],
+    "ComplexAbs": [C(lambda x, y: tk.abs(tk.complex(x, y)), [(2, 3), (2, 3)], gen="away")],
+    "FFTAdjoint": [C(_grad_of(lambda x: _sp.irfft(_sp.rfft(x, [4]), [6])), [(2, 5), (2, 6)]),
+                   C(_grad_of(lambda x: _sp.irfft2d(tk.fft2d(_sp.rfft2d(x)))),
+                     [(2, 4), (2, 4)])],
+})
+
+
 def _lstm(x, c, h, w, b, *peep, cell_clip=None):
     from trainkit.ops.rnn.lstm_block import lstm_block
 

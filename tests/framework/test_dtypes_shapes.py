@@ -29,8 +29,11 @@ def test_as_dtype_strings_and_errors():
     assert tk.uint8.is_unsigned and tk.int8.min == -128 and tk.uint8.max == 255
     with pytest.raises(TypeError, match="complex"):
         tk.as_dtype("complex")
-    with pytest.raises(TypeError):
-        tk.as_dtype(np.complex64)
+    # complex64/complex128 exist since the Fourier transforms (enums as TF's types.proto)
+    assert tk.as_dtype(np.complex64) is tk.complex64 and tk.complex64.as_datatype_enum == 8
+    assert tk.as_dtype("complex128") is tk.complex128 and tk.complex128.as_datatype_enum == 18
+    assert tk.complex128.is_complex and not tk.complex128.is_floating
+    assert tk.complex128.real_dtype is tk.float64 and tk.float32.real_dtype is tk.float32
 
 
 def test_shape_basics():

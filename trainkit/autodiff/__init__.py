@@ -9,9 +9,11 @@ from __future__ import annotations
 from trainkit.autodiff import (  # noqa: F401 - importing them registers the rules
     array_extras_grad,
     array_grad,
+    complex_grad,
     ctc_grad,
     depthwise_grad,
     einsum_grad,
+    fft_grad,
     linalg_grad,
     math_grad,
     nn_grad,

@@ -60,7 +60,7 @@ def _to_tensor(value: Any, what: str) -> Tensor:
 
 
 def _is_differentiable(t: Tensor) -> bool:
-    return t.dtype.is_floating
+    return t.dtype.is_floating or t.dtype.is_complex
 
 
 def _gradient_function(op: Operation) -> Callable | None:
@@ -319,7 +319,7 @@ def _grad_y(y: Tensor, gy: Any, i: int) -> Tensor:
     if gy is None:
         if not _is_differentiable(y):
             raise TypeError(f"gradients: ys[{i}] ({y.name}) has dtype {y.dtype.name}; "
-                            "gradients are only defined for floating-point ys.")
+                            "gradients are only defined for complex and floating-point ys.")
         return array_ops.ones_like(y, name=f"grad_ys_{i}")
     try:
         g = conversion.convert_to_tensor(gy, dtype=y.dtype)

@@ -53,7 +53,8 @@ class DType:
 
     @property
     def real_dtype(self) -> DType:
-        return self
+        """The dtype of the real and imaginary parts (float32 for complex64, else itself)."""
+        return {"complex64": float32, "complex128": float64}.get(self._name, self)
 
     @property
     def is_floating(self) -> bool:
@@ -77,7 +78,7 @@ class DType:
 
     @property
     def is_complex(self) -> bool:
-        return False
+        return self._name.startswith("complex")
 
     @property
     def min(self) -> Any:
@@ -124,6 +125,8 @@ int64 = DType("int64", np.int64, 9)
 uint8 = DType("uint8", np.uint8, 4)
 uint16 = DType("uint16", np.uint16, 17)
 bool_ = DType("bool", np.bool_, 10)
+complex64 = DType("complex64", np.complex64, 8)
+complex128 = DType("complex128", np.complex128, 18)
 string = DType("string", np.object_, 7)
 # Opaque handles: a TensorArray's handle (resource) and a while loop's saved iterations
 # (variant). Their values are Python objects; they are never fed, fetched or converted.
@@ -131,7 +134,7 @@ resource = DType("resource", np.object_, 20)
 variant = DType("variant", np.object_, 21)
 
 ALL_DTYPES = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, bool_,
-              string)
+              string, complex64, complex128)
 _BY_NAME: dict[str, DType] = {d.name: d for d in ALL_DTYPES}
 _BY_NAME.update({"half": float16, "float": float32, "double": float64, "bool_": bool_})
 _BY_NAME.update({"resource": resource, "variant": variant})
@@ -222,5 +225,5 @@ def to_string_array(value: Any) -> np.ndarray:
 __all__ = [
     "DType", "as_dtype", "float16", "half", "float32", "float64", "double", "int8", "int16",
     "int32", "int64", "uint8", "uint16", "bool_", "string", "dtype_of_value",
-    "to_string_array", "resource", "variant",
+    "to_string_array", "resource", "variant", "complex64", "complex128",
 ]

@@ -248,7 +248,7 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
         if gates:
             text = json.dumps([[t.name, bool(b)] for t, b in gates])
             node.attr["_tk_gates"].CopyFrom(p.AttrValue(s=text.encode("utf-8")))
-    if "T" not in node.attr and "dtype" not in node.attr:
+    if not {"T", "dtype", "Tcomplex"} & set(node.attr):  # Tcomplex: TF's FFT ops
         if op.inputs:
             node.attr["T"].CopyFrom(p.AttrValue(type=op.inputs[0].dtype.as_datatype_enum))
         elif op.outputs:

@@ -191,7 +191,7 @@ def add_n(inputs: list, name: str | None = None) -> Tensor:
             raise ValueError(f"AddN op '{name or 'AddN'}': inputs must have the same shape, "
                              f"got {ts[0].shape} ({ts[0].name}) and {t.shape} ({t.name})."
                              ) from None
-    if ts[0].dtype not in NUMERIC:
+    if ts[0].dtype not in NUMERIC and not ts[0].dtype.is_complex:  # complex: gradients
         raise TypeError(f"AddN op '{name or 'AddN'}': dtype {ts[0].dtype.name} is not numeric.")
     return make_op("AddN", ts, [ts[0].dtype], name=name or "AddN", attrs={"N": len(ts)},
                    shapes=[shape]).outputs[0]

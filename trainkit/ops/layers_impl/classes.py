@@ -33,7 +33,7 @@ def _snake(name: str) -> str:
                                    (i + 1 < len(name) and name[i + 1].islower())):
             out.append("_")
         out.append(ch.lower())
-    return "".join(out).replace("2_d", "2d").replace("1_d", "1d")
+    return "".join(out).replace("3_d", "3d").replace("2_d", "2d").replace("1_d", "1d")
 
 
 class Layer:

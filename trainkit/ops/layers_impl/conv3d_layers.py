@@ -18,7 +18,12 @@ from trainkit.ops import variable_scope as vs
 from trainkit.ops.layers_impl import base
 
 
-def _triple(value: Any, what: str, layer: str) -> tuple[int, int, int]:
+def triple(value: Any, what: str, layer: str) -> tuple[int, int, int]:
+    """``value`` (an int or 3 ints) as 3 positive ints.
+
+    Raises:
+        ValueError: for anything else.
+    """
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         value = (value, value, value)
     vals = list(value) if isinstance(value, list | tuple) else []
@@ -50,9 +55,9 @@ def conv3d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1, 1)
     """
     layer = "conv3d"
     filters = base.positive_int(filters, "filters", layer)
-    k = _triple(kernel_size, "kernel_size", layer)
-    st = _triple(strides, "strides", layer)
-    dil = _triple(dilation_rate, "dilation_rate", layer)
+    k = triple(kernel_size, "kernel_size", layer)
+    st = triple(strides, "strides", layer)
+    dil = triple(dilation_rate, "dilation_rate", layer)
     pad = base.padding_arg(padding, layer)
     fmt = _fmt(data_format, layer)
     base.strides_or_dilation(layer, st != (1, 1, 1), dil != (1, 1, 1), strides, dilation_rate)
@@ -75,8 +80,8 @@ def conv3d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1, 1)
 
 def _pooling3d(layer: str, pool: Any, inputs: Any, pool_size: Any, strides: Any,
                padding: str, data_format: str, name: Any) -> Tensor:
-    p = _triple(pool_size, "pool_size", layer)
-    s = _triple(strides, "strides", layer)
+    p = triple(pool_size, "pool_size", layer)
+    s = triple(strides, "strides", layer)
     pad = base.padding_arg(padding, layer)
     fmt = _fmt(data_format, layer)
     with base.layer_scope(name, layer):
@@ -106,4 +111,4 @@ def average_pooling3d(inputs: Any, pool_size: Any, strides: Any, padding: str = 
                       strides, padding, data_format, name)
 
 
-__all__ = ["conv3d", "max_pooling3d", "average_pooling3d"]
+__all__ = ["conv3d", "max_pooling3d", "average_pooling3d", "triple"]
