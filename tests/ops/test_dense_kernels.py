@@ -89,10 +89,27 @@ def test_solo_calls_run_every_chunk_once_in_the_caller(monkeypatch):
     seen: list = []
     parallel._health(work, "k").solo = 2
     for _ in range(2):
-        parallel.run(work, 5, 2, key="k")
+        assert parallel.run(work, 5, 2, key="k") is False  # helpers not offered
     assert sorted(i for i, _, _ in seen) == sorted(list(range(5)) * 2)
     assert {(w, t) for _, w, t in seen} == {(0, threading.get_ident())}
     assert not parallel._health(work, "k").take_solo()
+
+
+def test_run_says_whether_helpers_were_offered_chunks():
+    done: list = []
+
+    def work(i, worker):
+        done.append(i)
+
+    parallel.set_kernel_threads(2)
+    try:
+        assert parallel.run(work, 4, key="offer") is True
+        assert parallel.run(work, 4, threads=1, key="offer") is False
+        assert parallel.run(work, 1, key="offer") is False
+        assert parallel.run(work, 0, key="offer") is False
+    finally:
+        parallel.set_kernel_threads(None)
+    assert sorted(done) == sorted(list(range(4)) * 2 + [0])
 
 
 def test_matmul_bitwise_the_same_split_solo_or_one_thread():

@@ -325,8 +325,13 @@ def test_chunking_covers_the_array_in_equal_aligned_chunks(n, workers):
 
 def test_an_update_whose_helpers_got_no_core_runs_the_next_calls_in_one_thread(monkeypatch):
     calls = []
-    monkeypatch.setattr(parallel, "run", lambda work, chunks, threads=None, key=None:
-                        calls.append(threads) or [work(i, 0) for i in range(chunks)])
+    def fake_run(work, chunks, threads=None, key=None):
+        calls.append(threads)
+        for i in range(chunks):
+            work(i, 0)
+        return threads > 1  # offered when threaded (and took none)
+
+    monkeypatch.setattr(parallel, "run", fake_run)
     monkeypatch.setattr(update_blocks, "SOLO_CALLS", 2)
     parallel.set_kernel_threads(2)
     try:
@@ -361,6 +366,7 @@ def test_a_helper_miss_on_one_variable_size_leaves_other_sizes_threaded(monkeypa
         keys.add(key)
         for i in range(chunks):  # the helper misses every small call, helps the large
             work(i, 0 if n == small else i % threads)
+        return threads > 1  # the helpers were offered chunks when threaded
 
     monkeypatch.setattr(parallel, "run", fake_run)
     monkeypatch.setattr(update_blocks, "SOLO_CALLS", 2)
@@ -381,3 +387,36 @@ def test_a_helper_miss_on_one_variable_size_leaves_other_sizes_threaded(monkeypa
     assert len(keys) == 2  # parallel.run's helpfulness is told the two apart too
     for w, _ in arrays.values():
         np.testing.assert_array_equal(w, np.full(w.shape, -1.5, np.float32))
+
+
+def test_a_call_parallel_run_kept_in_the_caller_does_not_start_a_solo_spell(monkeypatch):
+    """When ``parallel.run`` runs a call in the caller only (its own solo spell: the
+    helpers were not offered chunks), the update must stay threaded: counting that call
+    as a miss kept the two solo rules feeding each other and the update on one thread
+    for good. A call whose offered helpers took no chunk still starts a spell."""
+    n = 3 * update_blocks.MIN_THREAD_CHUNK
+    offered = [False, False, False, True, True]
+    calls = []
+
+    def fake_run(work, chunks, threads=None, key=None):
+        calls.append(threads)
+        for i in range(chunks):
+            work(i, 0)  # no helper ever runs a chunk
+        return threads > 1 and offered[len(calls) - 1]
+
+    monkeypatch.setattr(parallel, "run", fake_run)
+    monkeypatch.setattr(update_blocks, "SOLO_CALLS", 1)
+    parallel.set_kernel_threads(2)
+    update_blocks._solo.clear()
+    try:
+        ctx = type("Ctx", (), {"state": SessionState()})()
+        w, g = np.zeros(n, np.float32), np.ones(n, np.float32)
+        for _ in range(5):
+            update_blocks.run(ctx, _gd_block, (w,), g, (0.5,))
+    finally:
+        parallel.set_kernel_threads(None)
+        update_blocks._solo.clear()
+    # three calls kept in the caller by parallel.run: still threaded; the fourth was
+    # offered and missed: the fifth runs in one thread
+    assert calls == [2, 2, 2, 2, 1]
+    np.testing.assert_array_equal(w, np.full(n, -2.5, np.float32))

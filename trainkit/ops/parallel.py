@@ -198,7 +198,7 @@ def _health(work: Callable, key: Any = None) -> _Helpfulness:
 
 
 def run(work: Callable[[int, int], None], chunks: int, threads: int | None = None,
-        key: Any = None) -> None:
+        key: Any = None) -> bool:
     """Calls ``work(chunk, worker)`` for every ``chunk`` in ``range(chunks)``.
 
     ``worker`` (``0 <= worker < threads``) identifies the thread, so ``work`` can use a
@@ -209,22 +209,27 @@ def run(work: Callable[[int, int], None], chunks: int, threads: int | None = Non
     sizes vary widely pass e.g. the shapes, so that a small case the helpers cannot
     speed up does not send a large one to the caller). The first exception raised by any
     chunk is re-raised after all threads stopped.
+
+    Returns whether helper threads were offered chunks (False when the call ran in the
+    caller only: one thread, one chunk, or the kernel's helpers judged unhelpful lately),
+    so a caller with its own fallback can tell "the helpers got no core" from "they were
+    not asked".
     """
     threads = min(kernel_threads() if threads is None else threads, chunks)
     if chunks <= 1:
         if chunks == 1:
             work(0, 0)
-        return
+        return False
     health = _health(work, key) if threads > 1 else None
     if health is None or health.take_solo():
         for i in range(chunks):
             work(i, 0)
-        return
+        return False
     with single_threaded_blas() as single:
         if not single:
             for i in range(chunks):
                 work(i, 0)
-            return
+            return False
         counter = itertools.count()
         failed: list[BaseException] = []
         mine = [0, 0.0]  # chunks the caller ran, seconds it spent on them
@@ -266,6 +271,7 @@ def run(work: Callable[[int, int], None], chunks: int, threads: int | None = Non
             raise failed[0]
         health.observe(chunks - mine[0], time.perf_counter() - t_wait,
                        mine[1] / mine[0] if mine[0] else 0.0)
+    return True
 
 
 #: arrays below this many bytes are processed in one call by :func:`for_blocks`
