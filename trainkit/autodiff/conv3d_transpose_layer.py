@@ -18,12 +18,8 @@ from trainkit.ops import array_ops, init_ops, join_ops
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.layers_impl import base
 from trainkit.ops.layers_impl.classes import Conv3D
+from trainkit.ops.layers_impl.conv import deconv_length
 from trainkit.ops.layers_impl.conv3d_layers import triple
-
-
-def _deconv_length(size: Any, k: int, s: int, padding: str) -> Any:
-    """Keras' ``deconv_output_length``: SAME ``size * s``; VALID ``size * s + max(k - s, 0)``."""
-    return size * s + (max(k - s, 0) if padding == "VALID" else 0)
 
 
 def conv3d_transpose(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1, 1),
@@ -63,7 +59,7 @@ def conv3d_transpose(inputs: Any, filters: int, kernel_size: Any, strides: Any =
         dims = x.shape.as_list()
         dyn = array_ops.shape(x)
         size = [dims[i] if dims[i] is not None else dyn[i] for i in range(4)]
-        out = [size[0]] + [_deconv_length(size[i + 1], k[i], st[i], pad) for i in range(3)]
+        out = [size[0]] + [deconv_length(size[i + 1], k[i], st[i], pad) for i in range(3)]
         out.append(filters)
         shape = out if all(isinstance(d, int) for d in out) else join_ops.stack(out)
         y = nn_conv3d_transpose(x, kernel, shape, [1, *st, 1], pad)

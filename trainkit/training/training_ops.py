@@ -298,10 +298,7 @@ def _adadelta_update(w: np.ndarray, acc: np.ndarray, acc_up: np.ndarray, g: np.n
                      t: np.ndarray, u: np.ndarray, lr: np.ndarray, rho: np.ndarray,
                      c: np.ndarray, eps: np.ndarray) -> None:
     # accum = rho * accum + (1 - rho) * g^2
-    _mul(acc, rho, acc)
-    _mul(g, g, t)
-    _mul(t, c, t)
-    _add(acc, t, acc)
+    _mean_square_step(acc, g, t, rho, c)
     # update = sqrt(accum_update + eps) / sqrt(accum + eps) * g
     _add(acc_up, eps, u)
     _sqrt(u, u)
@@ -310,10 +307,7 @@ def _adadelta_update(w: np.ndarray, acc: np.ndarray, acc_up: np.ndarray, g: np.n
     _div(u, t, u)
     _mul(u, g, u)
     # accum_update = rho * accum_update + (1 - rho) * update^2; var -= lr * update
-    _mul(acc_up, rho, acc_up)
-    _mul(u, u, t)
-    _mul(t, c, t)
-    _add(acc_up, t, acc_up)
+    _mean_square_step(acc_up, u, t, rho, c)
     _mul(u, lr, u)
     _sub(w, u, w)
 

@@ -186,7 +186,7 @@ def _pooling1d(layer: str, pool: Any, inputs: Any, pool_size: Any, strides: Any,
         return pool(x, p, s, pad, data_format="NWC" if fmt == "NHWC" else "NCW")
 
 
-def _deconv_length(size: Any, k: int, s: int, padding: str) -> Any:
+def deconv_length(size: Any, k: int, s: int, padding: str) -> Any:
     """Keras' ``deconv_output_length``: SAME ``size * s``; VALID ``size * s + max(k - s, 0)``."""
     return size * s + (max(k - s, 0) if padding == "VALID" else 0)
 
@@ -235,8 +235,8 @@ def conv2d_transpose(inputs: Any, filters: int, kernel_size: Any, strides: Any =
         dyn = array_ops.shape(x)
         size = [dims[i] if dims[i] is not None else dyn[i] for i in range(4)]
         out = [size[0], None, None, None]
-        out[ha] = _deconv_length(size[ha], kh, sh, pad)
-        out[wa] = _deconv_length(size[wa], kw, sw, pad)
+        out[ha] = deconv_length(size[ha], kh, sh, pad)
+        out[wa] = deconv_length(size[wa], kw, sw, pad)
         out[ca] = filters
         st = [1, sh, sw, 1] if fmt == "NHWC" else [1, 1, sh, sw]
         y = conv_transpose_ops.conv2d_transpose(x, kernel, join_ops.stack(out), st, pad,
@@ -250,5 +250,5 @@ def conv2d_transpose(inputs: Any, filters: int, kernel_size: Any, strides: Any =
     return y
 
 
-__all__ = ["conv2d", "conv2d_transpose", "max_pooling2d", "average_pooling2d",
+__all__ = ["conv2d", "deconv_length", "conv2d_transpose", "max_pooling2d", "average_pooling2d",
            "max_pooling1d", "average_pooling1d"]
