@@ -35,3 +35,26 @@ def traced(sess: Any, fetches: Any, feed: Any) -> tuple[Any, dict]:
                    run_metadata=md)
     nodes = {n.node_name: n for d in md.step_stats.dev_stats for n in d.node_stats}
     return out, nodes
+
+
+def bias_act_runs(act: Any, x: np.ndarray, b: np.ndarray, dtype: Any, fmt: str,
+                  threads: int) -> tuple:
+    """Builds ``act(bias_add(placeholder, b))`` and runs it with ``threads`` kernel
+    threads: twice plainly, once traced, and once traced with the ``BiasAdd`` output
+    fetched too (which keeps the pair from fusing). Returns ``(pre, y, plain runs,
+    (traced value, nodes), ([y, pre] values, nodes))``."""
+    from trainkit.ops import parallel
+
+    ph = tk.placeholder(dtype, x.shape)
+    pre = tk.nn.bias_add(ph, tk.constant(b), data_format=fmt)
+    y = act(pre)
+    old = parallel.kernel_threads()
+    parallel.set_kernel_threads(threads)
+    try:
+        with tk.Session() as sess:
+            plain = [sess.run(y, {ph: x}) for _ in range(2)]
+            alone = traced(sess, y, {ph: x})
+            with_pre = traced(sess, [y, pre], {ph: x})
+    finally:
+        parallel.set_kernel_threads(old)
+    return pre, y, plain, alone, with_pre

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from tests.bits import bias_act_runs
 from tests.bits import bits as _bits
 from tests.bits import traced as _traced
 from trainkit.client import inter_op
@@ -47,18 +48,8 @@ def test_fused_step_is_bitwise_numpy_and_the_unfused_plan(shape, dtype, fmt, thr
     x = _specials((RNG.normal(size=shape) * 3).astype(npdt))
     b = _specials((RNG.normal(size=shape[1] if fmt == "NCHW" else shape[-1]) * 3)
                   .astype(npdt))
-    ph = tk.placeholder(dtype, shape)
-    pre = tk.nn.bias_add(ph, tk.constant(b), data_format=fmt)
-    y = tk.nn.relu(pre)
-    old = parallel.kernel_threads()
-    parallel.set_kernel_threads(threads)
-    try:
-        with tk.Session() as sess:
-            fused = [sess.run(y, {ph: x}) for _ in range(2)]
-            got, nodes = _traced(sess, y, {ph: x})
-            both, nodes2 = _traced(sess, [y, pre], {ph: x})  # fetched: not fused
-    finally:
-        parallel.set_kernel_threads(old)
+    pre, y, fused, (got, nodes), (both, nodes2) = bias_act_runs(tk.nn.relu, x, b, dtype, fmt,
+                                                                threads)
     ref = _ref(x, b, fmt == "NCHW")
     for v in fused + [got, both[0]]:
         assert v.dtype == ref.dtype
