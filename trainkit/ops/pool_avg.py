@@ -14,11 +14,10 @@ from typing import Any
 import numpy as np
 
 from trainkit.ops import parallel
-from trainkit.ops.buffer_pool import output
 from trainkit.ops.pool_planes import (
-    chunking,
     fill_planes,
     interleave,
+    kernel_setup,
     plane_geometry,
     scatter,
     scratch_buffers,
@@ -30,11 +29,7 @@ def avg_pool(ctx: Any, x: np.ndarray, g: Any, counts: np.ndarray) -> np.ndarray:
     pl = plane_geometry(x.shape, g)
     n_img, _, _, c = x.shape
     shape = (n_img, g.oh, g.ow, c)
-    out = output(ctx, shape, x.dtype)
-    if out is None:
-        out = np.empty(shape, x.dtype)
-    per, count = chunking(n_img, x.itemsize * int(np.prod(x.shape[1:])))
-    threads = max(1, min(parallel.kernel_threads(), count))
+    out, per, count, threads = kernel_setup(ctx, shape, x.dtype, x.shape, x.itemsize)
     cells = pl.ph * pl.pw
     scratch = scratch_buffers(ctx, "avgpool", threads, [
         ("planes", (pl.count, per, pl.ph, pl.pw, c), x.dtype, None),
@@ -69,11 +64,7 @@ def avg_pool_grad(ctx: Any, dy: np.ndarray, g: Any, shape: tuple,
     (``[n, oh, ow, c]``); ``counts`` is ``[oh, ow, 1]`` in ``dy``'s dtype."""
     pl = plane_geometry(shape, g)
     n_img, _, _, c = shape
-    out = output(ctx, tuple(shape), dy.dtype)
-    if out is None:
-        out = np.empty(shape, dy.dtype)
-    per, count = chunking(n_img, int(np.prod(shape[1:])) * dy.dtype.itemsize)
-    threads = max(1, min(parallel.kernel_threads(), count))
+    out, per, count, threads = kernel_setup(ctx, shape, dy.dtype, shape, dy.dtype.itemsize)
     cells = pl.ph * pl.pw
     scratch = scratch_buffers(ctx, "avgpoolgrad", threads, [
         (("share", g.oh, g.ow), (per, pl.ph, pl.pw, c), dy.dtype, 0),

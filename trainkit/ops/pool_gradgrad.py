@@ -17,11 +17,10 @@ from typing import Any
 import numpy as np
 
 from trainkit.ops import parallel
-from trainkit.ops.buffer_pool import output
 from trainkit.ops.pool_planes import (
-    chunking,
     fill_planes,
     first_hits,
+    kernel_setup,
     plane_geometry,
     scratch_buffers,
     window_max,
@@ -38,11 +37,7 @@ def max_pool_grad_grad(ctx: Any, x: np.ndarray, ggx: np.ndarray, g: Any,
     pl = plane_geometry(x.shape, g)
     n_img, _, _, c = x.shape
     shape = (n_img, g.oh, g.ow, c)
-    out = output(ctx, shape, ggx.dtype)
-    if out is None:
-        out = np.empty(shape, ggx.dtype)
-    per, count = chunking(n_img, x.itemsize * int(np.prod(x.shape[1:])))
-    threads = max(1, min(parallel.kernel_threads(), count))
+    out, per, count, threads = kernel_setup(ctx, shape, ggx.dtype, x.shape, x.itemsize)
     cells = pl.ph * pl.pw
     size_max = per * cells * c
     ubits, sbits = _BITS[ggx.dtype.itemsize]

@@ -188,6 +188,19 @@ def chunking(n: int, image_bytes: int) -> tuple[int, int]:
     return per, -(-n // per)
 
 
+def kernel_setup(ctx: Any, out_shape: tuple, out_dtype: np.dtype, in_shape: tuple,
+                 in_itemsize: int) -> tuple[np.ndarray, int, int, int]:
+    """A pooling kernel's output (from the session's buffer pool when it has one) and its
+    chunking over the images of an NHWC input of ``in_shape``: ``(out, images per
+    chunk, chunks, threads)``."""
+    out_shape = tuple(out_shape)
+    out = output(ctx, out_shape, out_dtype)
+    if out is None:
+        out = np.empty(out_shape, out_dtype)
+    per, count = chunking(in_shape[0], in_itemsize * int(np.prod(in_shape[1:])))
+    return out, per, count, max(1, min(parallel.kernel_threads(), count))
+
+
 def fill_planes(pl: Planes, P: np.ndarray, xs: np.ndarray, fill: Any) -> None:
     """Copies chunk ``xs`` into its planes ``P`` (``[count, m, ph, pw, C]``) and sets
     their non-input cells to ``fill``."""
@@ -262,11 +275,7 @@ def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
     pl = plane_geometry(x.shape, g)
     n_img, _, _, c = x.shape
     shape = (n_img, g.oh, g.ow, c)
-    out = output(ctx, shape, x.dtype)
-    if out is None:
-        out = np.empty(shape, x.dtype)
-    per, count = chunking(x.shape[0], x.itemsize * int(np.prod(x.shape[1:])))
-    threads = max(1, min(parallel.kernel_threads(), count))
+    out, per, count, threads = kernel_setup(ctx, shape, x.dtype, x.shape, x.itemsize)
     cells = pl.ph * pl.pw
     direct = pl.kh <= pl.sh and pl.kw <= pl.sw
     scratch = [] if direct else scratch_buffers(ctx, "maxpool", threads, [
@@ -383,11 +392,7 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
     """``MaxPoolGrad`` of float NHWC ``x`` and ``dy`` (see the module doc)."""
     pl = plane_geometry(x.shape, g)
     n_img, _, _, c = x.shape
-    out = output(ctx, x.shape, dy.dtype)
-    if out is None:
-        out = np.empty(x.shape, dy.dtype)
-    per, count = chunking(x.shape[0], x.itemsize * int(np.prod(x.shape[1:])))
-    threads = max(1, min(parallel.kernel_threads(), count))
+    out, per, count, threads = kernel_setup(ctx, x.shape, dy.dtype, x.shape, x.itemsize)
     cells = pl.ph * pl.pw
     size_max = per * cells * c
     k = len(pl.offs)
@@ -434,6 +439,6 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
     return out
 
 
-__all__ = ["Planes", "planes_of", "plane_geometry", "chunking", "scratch_buffers",
+__all__ = ["kernel_setup", "Planes", "planes_of", "plane_geometry", "chunking", "scratch_buffers",
            "fill_planes", "window_max", "first_hits", "window_values", "scatter",
            "interleave", "max_pool", "max_pool_grad", "CHUNK_BYTES"]
