@@ -237,3 +237,14 @@ def test_training_with_capped_chunked_kernels_is_bitwise_sequential():
         got = _cnn_losses(forced, kt)
         assert got[0] == ref[0]
         assert all(np.array_equal(a, b) for a, b in zip(got[1], ref[1]))
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, 1.5, "2"])
+def test_a_bad_thread_cap_is_a_typed_error_and_leaves_the_cap(bad):
+    prev = thread_limits.set_cap(2)
+    try:
+        with pytest.raises(ValueError, match="positive int or None"):
+            thread_limits.set_cap(bad)
+        assert thread_limits.cap() == 2
+    finally:
+        thread_limits.set_cap(prev)
