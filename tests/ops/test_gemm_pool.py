@@ -215,3 +215,14 @@ def test_faster_path_drops_the_first_sample_of_each_way():
 def test_faster_path_rejects_bad_settings(kwargs):
     with pytest.raises(ValueError, match="explore_every must be >= 2"):
         faster_path.FasterPath(**kwargs)
+
+
+def test_one_stall_does_not_flip_the_choice_but_a_lasting_slowdown_does():
+    paths = faster_path.FasterPath(explore_every=1000, smoothing=0.3)
+    for way, t in ((0, 1.0), (0, 2.0), (1, 1.0), (1, 1.0)):   # first samples: warm-up
+        paths.record("k", way, t)
+    assert paths.favoured("k") == 1
+    paths.record("k", 1, 50.0)          # one stall: counts as 3x, 1.6 < 2.0
+    assert paths.favoured("k") == 1
+    paths.record("k", 1, 50.0)          # two in a row: 1.6 -> 2.56 > 2.0
+    assert paths.favoured("k") == 0

@@ -26,6 +26,11 @@ EXPLORE_EVERY = 16
 SMOOTHING = 0.3
 #: samples of a way dropped before it is timed (first calls build sessions, wake threads)
 WARMUP = 1
+#: a time above this multiple of a way's smoothed time counts as that multiple: one
+#: stall (a thread descheduled once) does not flip the choice, a lasting slowdown does
+#: (autoencoder with one core busy: the choice between the runtime's threads and the
+#: kernel threads flipped on single stalls, sending about half the calls the slow way)
+CLIP = 3.0
 _MAX_KEYS = 1024
 
 
@@ -65,7 +70,10 @@ class FasterPath:
         if s[1 + way] <= WARMUP:
             return
         old = s[3 + way]
-        s[3 + way] = seconds if old is None else old + self.smoothing * (seconds - old)
+        if old is None:
+            s[3 + way] = seconds
+        else:
+            s[3 + way] = old + self.smoothing * (min(seconds, CLIP * old) - old)
 
     def favoured(self, key: Any) -> int | None:
         """The way currently in favour for ``key`` (None until both were timed)."""
@@ -75,4 +83,4 @@ class FasterPath:
         return 0 if s[3] <= s[4] else 1
 
 
-__all__ = ["FasterPath", "EXPLORE_EVERY", "SMOOTHING", "WARMUP"]
+__all__ = ["FasterPath", "EXPLORE_EVERY", "SMOOTHING", "WARMUP", "CLIP"]
