@@ -29,7 +29,10 @@ switches the process to NumPy.
 Determinism: a product's value depends only on its operands' shapes, dtypes and
 layout, never on the thread that computes it (one intra-op thread, no shared state
 but the sessions, which ONNX Runtime allows to run concurrently). Results differ from
-NumPy's by float rounding only (another summation order).
+NumPy's by float rounding only (another summation order). :func:`threaded_product`
+runs a 2-D float32 product on several runtime threads only where that split gives the
+one-thread bits (``ops.mlas_split``, checked against the runtime once per thread
+count).
 
 Example:
     >>> a = np.ones((256, 512), np.float32)
