@@ -82,6 +82,21 @@ def test_helpfulness_goes_solo_after_bad_calls_then_tries_again(monkeypatch):
     assert not h.take_solo()
 
 
+def test_a_helper_late_by_less_than_its_own_work_is_still_a_good_call(monkeypatch):
+    # 25 chunks of 1 ms, the helper did 12 and the caller waited 2 ms for the last one:
+    # 13 + 2 = 15 ms against 25 ms alone, so the helpers still pay
+    monkeypatch.setattr(parallel, "BAD_CALLS", 2)
+    h = parallel._Helpfulness()
+    for _ in range(5):
+        h.observe(helper_chunks=12, waited=2e-3, chunk_time=1e-3)
+    assert not h.take_solo()
+    # waiting longer than the helper's chunks would have taken the caller: slower than
+    # one thread, twice in a row -> solo
+    h.observe(helper_chunks=2, waited=2.5e-3, chunk_time=1e-3)
+    h.observe(helper_chunks=2, waited=2.5e-3, chunk_time=1e-3)
+    assert h.take_solo()
+
+
 def test_solo_calls_run_every_chunk_once_in_the_caller(monkeypatch):
     def work(i, worker):
         seen.append((i, worker, threading.get_ident()))
