@@ -5,8 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 
 import trainkit as tk
+
+
+def has_ort() -> bool:
+    """Whether ``onnxruntime`` imports (the optional GEMM backend)."""
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+#: marks a test that needs ONNX Runtime
+needs_ort = pytest.mark.skipif(not has_ort(), reason="onnxruntime is not installed")
 
 
 def bits(a: Any) -> np.ndarray:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from tests.bits import has_ort, needs_ort
 from trainkit.ops import gemm, matmul_ops, onnx_model, parallel
 from trainkit.ops.matmul_ops import product
 
@@ -20,15 +21,6 @@ BACKENDS = ["numpy", "onnxruntime"]
 TOL = {np.dtype(np.float32): 3e-6, np.dtype(np.float64): 1e-13}
 
 
-def _has_ort() -> bool:
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_ort = pytest.mark.skipif(not _has_ort(), reason="onnxruntime is not installed")
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +45,7 @@ def runtime_calls(monkeypatch):
 
 def _use(backend: str, calls: list | None = None) -> None:
     """Selects ``backend`` now (its self-test product is not counted in ``calls``)."""
-    if backend == "onnxruntime" and not _has_ort():
+    if backend == "onnxruntime" and not has_ort():
         pytest.skip("onnxruntime is not installed")
     gemm.set_backend(backend)
     assert gemm.backend() == backend

@@ -11,20 +11,12 @@ import itertools
 import numpy as np
 import pytest
 
+from tests.bits import needs_ort
 from trainkit.ops import faster_path, gemm, matmul_ops, mlas_split, onnx_model, parallel
 
 RNG = np.random.default_rng(4242)
 
 
-def _has_ort() -> bool:
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_ort = pytest.mark.skipif(not _has_ort(), reason="onnxruntime is not installed")
 
 
 @pytest.fixture

@@ -11,22 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.bits import has_ort
 from trainkit.ops import gemm
-
-
-def _has_ort() -> bool:
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @pytest.fixture(params=["numpy", "onnxruntime"])
 def gemm_backend(request, monkeypatch):
     """Forces the backend (``request.param``); yields the shapes ONNX Runtime wrote."""
     if request.param == "onnxruntime":
-        if not _has_ort():
+        if not has_ort():
             pytest.skip("onnxruntime is not installed")
         for dt in (np.float32, np.float64):
             monkeypatch.setitem(gemm.MIN_MACS, np.dtype(dt), 1)
