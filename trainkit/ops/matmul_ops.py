@@ -128,6 +128,8 @@ def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             key = (m, k, n, a.strides, b.strides, threads)
             ok = _pool_ok.get(key)
             if ok is None:
+                if len(_pool_ok) >= _POOL_KEYS:   # e.g. many batch sizes: start afresh
+                    _pool_ok.clear()
                 ok = _pool_ok[key] = _runtime_product_keeps_bits(a, b, macs) and \
                     mlas_split.thread_split_keeps_bits(m, k, n, _transposed(a), threads)
             if ok:
@@ -158,6 +160,7 @@ def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 #: threads: 128x784x256 0.23 -> 0.145 ms; 128x256x128 no faster, at twice the CPU)
 POOL_MACS = 1 << 23
 _pool_ok: dict[tuple, bool] = {}
+_POOL_KEYS = 1024
 _paths = faster_path.FasterPath()
 
 
