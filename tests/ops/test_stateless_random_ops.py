@@ -138,6 +138,13 @@ def test_categorical_as_tf():
     assert (got["cat"][1] != 0).all()  # a -inf logit is never drawn
 
 
+def test_categorical_many_rows_as_tf():
+    # TF 2.21 gave these same values with 1, 2 and 4 intra-op threads.
+    lg = np.random.default_rng(0).normal(size=(64, 100)).astype(np.float32)
+    with tf.Graph().as_default():
+        _same_as_tf("cat_rows", _run(tf.random.stateless_categorical(lg, 1000, seed=[3, 4])))
+
+
 def test_contrib_names_are_the_same_ops():
     with tf.Graph().as_default():
         a = tf.contrib.stateless.stateless_random_uniform([4], seed=[3, 4])
