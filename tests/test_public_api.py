@@ -309,6 +309,16 @@ SURFACE_API['trainkit.random'] = ('log_uniform_candidate_sampler', 'uniform_cand
                                   'gamma', 'poisson')
 SURFACE_API['trainkit'] += ('random_gamma', 'random_poisson')
 SURFACE_API['trainkit.initializers'] = ('orthogonal', 'uniform_unit_scaling')
+SURFACE_API['trainkit.random'] += ('stateless_uniform', 'stateless_normal',
+                                   'stateless_truncated_normal', 'stateless_categorical',
+                                   'stateless_multinomial')
+SURFACE_API['trainkit.contrib.stateless'] = ('stateless_random_uniform',
+                                             'stateless_random_normal',
+                                             'stateless_truncated_normal',
+                                             'stateless_multinomial')
+SURFACE_API['trainkit.io'] = ('parse_single_sequence_example', 'parse_sequence_example')
+SURFACE_API['trainkit'] += ('parse_single_sequence_example',)
+SURFACE_API['trainkit.train'] += ('SequenceExample', 'FeatureLists', 'FeatureList')
 SURFACE_API['trainkit.lookup'] = ('StaticHashTable', 'StaticVocabularyTable',
                                   'KeyValueTensorInitializer', 'TextFileInitializer',
                                   'TextFileIndex')

@@ -11,6 +11,10 @@ from trainkit.data.parsing_ops import (
     parse_example,
     parse_single_example,
 )
+from trainkit.data.sequence_parsing_ops import (
+    parse_sequence_example,
+    parse_single_sequence_example,
+)
 from trainkit.data.tfrecord import (
     TFRecordCompressionType,
     TFRecordOptions,

@@ -26,6 +26,7 @@ NAMES = {
                      "WholeFileReader", "TFRecordReader"), "trainkit.data.readers"),
     **dict.fromkeys(("FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature",
                      "parse_example", "parse_single_example"), "trainkit.data.parsing_ops"),
+    "parse_single_sequence_example": "trainkit.data.sequence_parsing_ops",
     **dict.fromkeys(("decode_csv", "decode_raw"), "trainkit.data.decode_ops"),
     **dict.fromkeys(("read_file", "write_file", "matching_files"), "trainkit.data.io_ops"),
 }

@@ -19,3 +19,10 @@ from trainkit.ops.random_ops import random_normal as normal
 from trainkit.ops.random_ops import random_shuffle as shuffle
 from trainkit.ops.random_ops import random_uniform as uniform
 from trainkit.ops.random_ops import set_random_seed as set_seed
+from trainkit.ops.stateless_random_ops import (
+    stateless_categorical,
+    stateless_multinomial,
+    stateless_normal,
+    stateless_truncated_normal,
+    stateless_uniform,
+)

@@ -122,6 +122,8 @@ _LAZY_NAMES = {
                     "trainkit.data.input_producers"),
     **dict.fromkeys(("Example", "Features", "Feature", "BytesList", "FloatList",
                      "Int64List"), "trainkit.data.example_proto"),
+    **dict.fromkeys(("SequenceExample", "FeatureLists", "FeatureList"),
+                    "trainkit.data.sequence_example_proto"),
     "match_filenames_once": "trainkit.data.io_ops",
 }
 

@@ -137,13 +137,18 @@ class _Values(list):
     def __init__(self, check: Any, values: Any = ()):
         super().__init__()
         self._check = check
+        self._touch: Any = None  # set by a Feature: appending selects its ``kind``
         self.extend(values)
 
     def append(self, v: Any) -> None:  # noqa: D102
         super().append(self._check(v))
+        if self._touch is not None:
+            self._touch()
 
     def extend(self, vs: Any) -> None:  # noqa: D102
         super().extend(self._check(v) for v in vs)
+        if self._touch is not None:  # even extend([]) sets the oneof, as in protobuf
+            self._touch()
 
 
 def _check_bytes(v: Any) -> bytes:
@@ -257,8 +262,18 @@ class Feature(_Message):
 
     def __getattr__(self, name: str) -> Any:
         if name in _KINDS:
-            return self.__dict__["_lists"][name]
+            lst = self.__dict__["_lists"][name]
+            lst.value._touch = lambda: self._select(name)
+            return lst
         raise AttributeError(f"Feature has no field '{name}'")
+
+    def _select(self, kind: str) -> None:
+        """Filling ``kind`` in place makes it the set one and clears the others."""
+        if self._kind != kind:
+            for k in _KINDS:
+                if k != kind and self._lists[k].value:
+                    self._lists[k] = _KIND_CLASSES[k]()
+            self._kind = kind
 
     def _effective_kind(self) -> str | None:
         if self._kind is not None:

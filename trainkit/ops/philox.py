@@ -1,0 +1,86 @@
+"""The Philox-4x32-10 counter-based generator, vectorised in NumPy, and the way TF's
+stateless random ops turn a ``[2]`` seed into its key and counter.
+
+Philox maps a 128-bit counter and a 64-bit key to four 32-bit words ("one block"); the
+n-th block of a stream is the block of ``counter + n``. The numbers are the published
+algorithm's (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011),
+so a stream here is the same as TF's ``random::PhiloxRandom`` for the same key and
+counter. ``seed_key_counter`` follows TF's stateless ops: the two seed words become the
+counter under a fixed key, and one Philox block of that gives the real key and counter.
+
+Example:
+    >>> key, counter = seed_key_counter(1, 2)
+    >>> blocks(key, counter, 3).shape     # three blocks of four uint32 words
+    (3, 4)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_M0 = np.uint64(0xD2511F53)
+_M1 = np.uint64(0xCD9E8D57)
+_W0 = 0x9E3779B9
+_W1 = 0xBB67AE85
+_MASK = 0xFFFFFFFF
+_LO = np.uint64(_MASK)
+_SHIFT = np.uint64(32)
+_ROUNDS = 10
+_SEED_KEY = (0x3EC8F720, 0x02461E29)
+
+Key = tuple[int, int]
+Counter = tuple[int, int, int, int]
+
+
+def _rounds(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray,
+            key: Key) -> np.ndarray:
+    """Ten Philox rounds on uint64 arrays holding 32-bit words; ``[n, 4]`` uint32."""
+    k0, k1 = key
+    for r in range(_ROUNDS):
+        if r:
+            k0, k1 = (k0 + _W0) & _MASK, (k1 + _W1) & _MASK
+        p0 = _M0 * c0
+        p1 = _M1 * c2
+        c0, c1, c2, c3 = ((p1 >> _SHIFT) ^ c1 ^ np.uint64(k0), p1 & _LO,
+                          (p0 >> _SHIFT) ^ c3 ^ np.uint64(k1), p0 & _LO)
+    return np.stack([c0, c1, c2, c3], axis=-1).astype(np.uint32)
+
+
+def blocks(key: Key, counter: Counter, n: int, start: int | np.ndarray = 0) -> np.ndarray:
+    """Blocks ``start .. start + n - 1`` of the stream at ``counter`` (``[n, 4]`` uint32).
+
+    ``start`` may instead be an array of block numbers (then ``n`` is ignored): one
+    block each.
+    """
+    if isinstance(start, np.ndarray):
+        offs = start.astype(np.uint64).reshape(-1)
+    else:
+        offs = np.arange(int(start), int(start) + int(n), dtype=np.uint64)
+    # 128-bit add of a 64-bit offset: low word, then carries up through the words.
+    lo = np.uint64(counter[0]) + (offs & _LO)
+    c0 = lo & _LO
+    mid = np.uint64(counter[1]) + (offs >> _SHIFT) + (lo >> _SHIFT)
+    c1 = mid & _LO
+    carry = mid >> _SHIFT
+    hi = np.uint64(counter[2]) + carry
+    c2 = hi & _LO
+    c3 = (np.uint64(counter[3]) + (hi >> _SHIFT)) & _LO
+    return _rounds(c0, c1, c2, c3, key)
+
+
+def seed_key_counter(seed0: int, seed1: int) -> tuple[Key, Counter]:
+    """TF's key and counter for a stateless op's seed ``[seed0, seed1]``.
+
+    The seeds are taken as 64-bit words (a negative int32 seed sign-extends, as in C++).
+    """
+    s0, s1 = int(seed0) & 0xFFFFFFFFFFFFFFFF, int(seed1) & 0xFFFFFFFFFFFFFFFF
+    mix = blocks(_SEED_KEY, (s0 & _MASK, s0 >> 32, s1 & _MASK, s1 >> 32), 1)[0]
+    return (int(mix[0]), int(mix[1])), (0, 0, int(mix[2]), int(mix[3]))
+
+
+def words(key: Key, counter: Counter, n: int) -> np.ndarray:
+    """The first ``n`` 32-bit words of the stream, in order (uint32)."""
+    return blocks(key, counter, -(-int(n) // 4)).reshape(-1)[:n]
+
+
+__all__ = ["blocks", "seed_key_counter", "words"]
