@@ -230,9 +230,11 @@ class Optimizer:
         key = _var_key(var)
         if key not in slots:
             from trainkit.ops import variables
+            from trainkit.ops.partitioned_variables import slice_like_primary
 
-            slots[key] = variables.Variable(init(), trainable=False,
-                                            name=f"{var.op.name}/{self._name}")
+            slot = slots[key] = variables.Variable(init(), trainable=False,
+                                                   name=f"{var.op.name}/{self._name}")
+            slice_like_primary(var, slot)  # a shard's slot: a slice of ``emb/Adam``
         return slots[key]
 
     def _zeros_slot(self, var: Any, slot_name: str) -> Any:
