@@ -232,3 +232,45 @@ def test_training_updates_each_shard_like_tf(opt):
     np.testing.assert_allclose(losses, want["losses"], rtol=2e-5)
     for name, value in values.items():
         np.testing.assert_allclose(value, want["vars"][name], rtol=1e-4, atol=1e-6)
+
+
+def test_minimize_with_a_partitioned_variable_in_var_list_names_the_fix():
+    p = tk.get_variable("p", [5, 3], partitioner=tk.fixed_size_partitioner(2))
+    loss = tk.reduce_sum(tk.square(p))
+    with pytest.raises(TypeError, match=r"pass its shards: list\(v\)"):
+        tk.train.GradientDescentOptimizer(0.1).minimize(loss, var_list=[p])
+    step = tk.train.GradientDescentOptimizer(0.25).minimize(loss, var_list=list(p))
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        before = sess.run(p.as_tensor())
+        sess.run(step)
+        np.testing.assert_allclose(sess.run(p.as_tensor()), 0.5 * before, rtol=1e-6)
+
+
+def test_layers_and_custom_getters_in_a_partitioned_scope():
+    seen = []
+
+    def getter(getter, name, *args, **kwargs):
+        seen.append((name, kwargs["partitioner"] is not None))
+        return getter(name, *args, **kwargs)
+
+    x = tk.constant(np.arange(12, dtype=np.float32).reshape(3, 4) / 10)
+    with tk.variable_scope("m", partitioner=tk.fixed_size_partitioner(3),
+                           custom_getter=getter):
+        y = tk.layers.dense(x, 5, kernel_initializer=tk.constant_initializer(0.5), name="d")
+        layer = tk.layers.Dense(2, kernel_initializer=tk.ones_initializer())
+        z = layer(x)
+    assert seen == [("m/d/kernel", True), ("m/d/bias", True), ("m/dense/kernel", True),
+                    ("m/dense/bias", True)]
+    # names as TF 2.21 gives them (a [2] bias makes 2 shards: min(3, 2))
+    assert [v.op.name for v in tk.trainable_variables()] == [
+        "m/d/kernel/part_0", "m/d/kernel/part_1", "m/d/kernel/part_2", "m/d/bias/part_0",
+        "m/d/bias/part_1", "m/d/bias/part_2", "m/dense/kernel/part_0",
+        "m/dense/kernel/part_1", "m/dense/kernel/part_2", "m/dense/bias/part_0",
+        "m/dense/bias/part_1"]
+    assert isinstance(layer.kernel, tk.PartitionedVariable)
+    assert layer.kernel.name == "m/dense/kernel" and len(layer.trainable_weights) == 5
+    got_y, got_z = _run([y, z])
+    xs = np.arange(12, dtype=np.float32).reshape(3, 4) / 10
+    np.testing.assert_allclose(got_y, xs @ np.full((4, 5), 0.5), rtol=1e-6)
+    np.testing.assert_allclose(got_z, xs @ np.ones((4, 2)), rtol=1e-6)

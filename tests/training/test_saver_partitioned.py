@@ -85,14 +85,33 @@ def test_bad_slice_sets_are_value_errors(tmp_path):
     p = tk.get_variable("emb", [10, 3], partitioner=tk.fixed_size_partitioner(3))
     with pytest.raises(ValueError, match="cover 12 of its 30 elements"):
         tk.train.Saver(list(p)[:1])
-    whole = tk.get_variable("other", [10, 3])
-    with pytest.raises(ValueError, match="same name: emb"):
-        tk.train.Saver({"emb": [whole] + list(p)})
     with pytest.raises(ValueError, match="overlap"):
         tk.train.Saver({"emb": list(p) + [list(p)[0]]})
+    whole = tk.get_variable("other", [10, 3])
+    with pytest.raises(ValueError, match="Slices must all be slices"):
+        tk.train.Saver({"emb": [whole] + list(p)})
     q = tk.get_variable("q", [10, 4], partitioner=tk.fixed_size_partitioner(2))
-    with pytest.raises(ValueError, match="disagree on the full shape"):
+    with pytest.raises(ValueError, match="Slices must all be from the same tensor"):
         tk.train.Saver({"emb": list(p) + list(q)})
+
+
+def test_a_whole_variable_named_like_the_shards_full_name_is_an_error():
+    whole = tk.Variable(np.zeros((10, 3), np.float32), name="emb")
+    p = tk.get_variable("emb", [10, 3], partitioner=tk.fixed_size_partitioner(2))
+    assert whole.op.name == "emb" and [v.op.name for v in p] == ["emb/part_0", "emb/part_1"]
+    with pytest.raises(ValueError, match="Mixing slices and non-slices with the same name"):
+        tk.train.Saver([whole] + list(p))
+
+
+def test_a_dict_entry_of_one_shard_is_saved_whole_as_tf(tmp_path):
+    p = tk.get_variable("emb", initializer=tk.constant(FULL),
+                        partitioner=tk.fixed_size_partitioner(2))
+    saver = tk.train.Saver({"first_half": list(p)[0]})
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        path = saver.save(sess, str(tmp_path / "half.ckpt"))
+    assert tk.train.list_variables(path) == [("first_half", [5, 3])]
+    np.testing.assert_array_equal(tk.train.load_variable(path, "first_half"), FULL[:5])
 
 
 def test_restore_with_another_full_shape_is_invalid_argument(tmp_path):
@@ -154,3 +173,27 @@ def test_meta_graph_keeps_slice_infos(tmp_path):
     np.testing.assert_array_equal(got, FULL)
     assert tk.train.list_variables(str(tmp_path / "again.ckpt")) == [("emb", [10, 3]),
                                                                      ("w", [2])]
+
+
+@pytest.mark.parametrize("how", ["name", "scope", "object", "list", "root"])
+def test_init_from_checkpoint_fills_each_shard_from_its_block(tmp_path, how):
+    path = _save(tmp_path, shards=3)
+    with tk.Graph().as_default():
+        p = tk.get_variable("emb", [10, 3], partitioner=tk.fixed_size_partitioner(4))
+        w = tk.get_variable("w", [2])
+        mapping = {"name": {"emb": "emb"}, "scope": {"emb/": "emb/"},
+                   "object": {"emb": p}, "list": {"emb": list(p)}, "root": {"/": "/"}}[how]
+        tk.train.init_from_checkpoint(path, mapping)
+        with tk.Session() as sess:
+            sess.run(tk.global_variables_initializer())
+            np.testing.assert_array_equal(sess.run(p.as_tensor()), FULL)
+            if how == "root":
+                np.testing.assert_array_equal(sess.run(w), [1.0, 2.0])
+
+
+def test_init_from_checkpoint_shape_mismatch_of_a_partitioned_variable(tmp_path):
+    path = _save(tmp_path, shards=3)
+    with tk.Graph().as_default():
+        tk.get_variable("emb", [12, 3], partitioner=tk.fixed_size_partitioner(2))
+        with pytest.raises(ValueError, match="doesn't match with shape of tensor emb"):
+            tk.train.init_from_checkpoint(path, {"emb": "emb"})

@@ -166,6 +166,11 @@ def variable_store(graph: Graph | None = None) -> dict[str, Variable]:
     return _store(graph).vars
 
 
+def partitioned_variable_store(graph: Graph | None = None) -> dict[str, PartitionedVariable]:
+    """The partitioned variables ``get_variable`` made in ``graph``, by full name."""
+    return _store(graph).partitioned
+
+
 def get_variable_scope() -> VariableScope:
     """The current variable scope of the default graph."""
     return _store().current
@@ -463,4 +468,5 @@ def no_regularizer(_: Any) -> None:
 
 
 __all__ = ["AUTO_REUSE", "VariableScope", "variable_scope", "get_variable",
-           "get_local_variable", "get_variable_scope", "no_regularizer", "variable_store"]
+           "get_local_variable", "get_variable_scope", "no_regularizer",
+           "partitioned_variable_store", "variable_store"]

@@ -31,6 +31,9 @@ checkpoint lacks, or state written by another object under the same name (an eva
 input pipeline restoring a training checkpoint), is skipped with a warning; with an
 explicit ``var_list`` both are errors.
 
+The shards of a partitioned variable are saved as one tensor under its full name and each
+restores from its block of it, so any partitioning (or none) restores (``saver_items``).
+
 ``<prefix>.meta`` is a real ``MetaGraphDef`` (graph, collections, saver def), so
 ``import_meta_graph(prefix + '.meta')`` rebuilds the graph in a fresh process.
 
@@ -265,9 +268,9 @@ class Saver:
                 self._is_empty = True
                 return
             raise ValueError("No variables to save")
-        self._variables = [(n, v) for n, v in items if not items_.is_saveable(v)]
-        self._saveables = [(n, v) for n, v in items if items_.is_saveable(v)]
-        specs = tuple(items_.restore_spec(n, v) for n, v in self._variables)
+        self._variables = [t for t in items if not items_.is_saveable(t[1])]
+        self._saveables = [(n, v) for n, v, _ in items if items_.is_saveable(v)]
+        specs = tuple(items_.restore_spec(*t) for t in self._variables)
         with graph.name_scope(self._name or "save"):
             self._filename_tensor = placeholder(dtypes.string, [], name="filename")
             self._restore_op = graph.create_op(
@@ -373,7 +376,7 @@ class Saver:
             raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
         with save_barrier.quiesced(self._graph, sess):  # queue runners hold still
             tensors = items_.assemble(self._variables,
-                                      sess.run([v for _, v in self._variables]))
+                                      sess.run([v for _, v, _ in self._variables]))
             for name, obj in self._all_saveables():
                 state = obj.saveable_state(sess)
                 tensors[name + SAVEABLE_SUFFIX] = np.array(sorted(state), dtype=object)

@@ -10,7 +10,7 @@ TF writes the slices of one full tensor too; its reader also assembles them.
 
 Example:
     >>> items = named_items([partitioned_emb, w])      # shards named by their full name
-    >>> [n for n, _ in items]
+    >>> [n for n, _, _ in items]
     ['emb', 'emb', 'emb', 'w']
 """
 
@@ -41,31 +41,44 @@ def slice_info(var: Any) -> Any:
     return save_slice_info(var)
 
 
-def _expand(var_list: Any) -> list[tuple[str | None, Any]]:
-    """The var_list's entries with partitioned variables (and, in a dict, lists of
-    shards) replaced by their shards."""
+def _expand(var_list: Any) -> list[tuple[str | None, Any, bool]]:
+    """``(name or None, object, whole)`` for each entry, partitioned variables (and, in a
+    dict, lists of shards) replaced by their shards; as in TF a dict's single variable is
+    saved whole under its key even if it is a shard (``whole``).
+
+    Raises:
+        TypeError: a var_list that is not a list or dict, a non-string key.
+        ValueError: a dict's list holding a whole variable or shards of two variables.
+    """
     if isinstance(var_list, Mapping):
         items = []
         for key, obj in var_list.items():
             if not isinstance(key, str):
                 raise TypeError(f"var_list keys must be strings, got {key!r}.")
-            if isinstance(obj, PartitionedVariable | list | tuple):
-                items.extend((key, shard) for shard in obj)
-            else:
-                items.append((key, obj))
+            if not isinstance(obj, PartitionedVariable | list | tuple):
+                items.append((key, obj, True))
+                continue
+            names = {getattr(slice_info(v), "full_name", None) for v in obj}
+            if None in names:
+                raise ValueError(f"Slices must all be slices: var_list[{key!r}] holds a "
+                                 "variable that is not a shard of a partitioned variable.")
+            if len(names) > 1:
+                raise ValueError(f"Slices must all be from the same tensor: var_list[{key!r}] "
+                                 f"holds shards of {sorted(names)}.")
+            items.extend((key, shard, False) for shard in obj)
         return items
     if isinstance(var_list, Sequence | set | frozenset) and not isinstance(var_list, str):
         items = []
         for obj in var_list:
             shards = list(obj) if isinstance(obj, PartitionedVariable) else [obj]
-            items.extend((None, s) for s in shards)
+            items.extend((None, s, False) for s in shards)
         return items
     raise TypeError(f"A list or dict of variables is expected, got {var_list!r}.")
 
 
-def named_items(var_list: Any) -> list[tuple[str, Any]]:
-    """``(checkpoint name, variable or saveable)`` pairs, validated like TF; the shards
-    of one partitioned variable share its name.
+def named_items(var_list: Any) -> list[tuple[str, Any, Any]]:
+    """``(checkpoint name, variable or saveable, SaveSliceInfo or None)`` triples,
+    validated like TF; the shards of one partitioned variable share its name.
 
     Raises:
         TypeError: a ``var_list`` that is not a list or dict, a non-string key, an entry
@@ -74,34 +87,33 @@ def named_items(var_list: Any) -> list[tuple[str, Any]]:
             slices of one name that disagree on the full shape or dtype, overlap, or do
             not cover the full variable.
     """
-    items = _expand(var_list)
+    items = []
     seen: set[str] = set()
-    for i, (name, obj) in enumerate(items):
+    for i, (name, obj, whole) in enumerate(_expand(var_list)):
         if not is_saveable(obj) and not hasattr(getattr(obj, "op", None), "name"):
             raise TypeError(f"Variable to save is not a Variable or saveable object: {obj!r} "
                             f"(var_list[{name if name is not None else i!r}]).")
-        info = None if is_saveable(obj) else slice_info(obj)
+        info = None if whole or is_saveable(obj) else slice_info(obj)
         if name is None:
             name = obj.name if is_saveable(obj) else (
                 info.full_name if info is not None else var_name(obj))
-            items[i] = (name, obj)
         if info is None:
             if name in seen:
                 raise ValueError(f"At least two variables have the same name: {name}")
             seen.add(name)
+        items.append((name, obj, info))
     _check_slices(items, seen)
     return items
 
 
-def _check_slices(items: list[tuple[str, Any]], whole: set[str]) -> None:
+def _check_slices(items: list[tuple[str, Any, Any]], whole: set[str]) -> None:
     groups: dict[str, list[Any]] = {}
-    for name, obj in items:
-        if not is_saveable(obj) and slice_info(obj) is not None:
+    for name, obj, info in items:
+        if info is not None:
             groups.setdefault(name, []).append(obj)
     for name, shards in groups.items():
         if name in whole:
-            raise ValueError(f"At least two variables have the same name: {name} (a whole "
-                             "variable and slices of a partitioned one)")
+            raise ValueError(f"Mixing slices and non-slices with the same name: {name}")
         first = slice_info(shards[0])
         boxes = []
         for v in shards:
@@ -134,12 +146,11 @@ def _check_tiling(name: str, full: list[int], boxes: list) -> None:
                          "partitioned variable's shards together.")
 
 
-def restore_spec(name: str, var: Any) -> Spec:
+def restore_spec(name: str, var: Any, info: Any) -> Spec:
     """``(key, var key, shape, dtype name, slice)`` for the restore kernel; ``slice`` is
-    ``(full shape, offset, shape)`` for a shard, else None."""
+    ``(full shape, offset, shape)`` for a shard saved as a slice (``info``), else None."""
     shape = TensorShape(var.get_shape() if hasattr(var, "get_shape") else var.shape)
     dims = tuple(shape.as_list()) if shape.is_fully_defined() else None
-    info = slice_info(var)
     part = None if info is None else (tuple(info.full_shape), tuple(info.var_offset),
                                       tuple(info.var_shape))
     return (name, var_name(var), dims, var.dtype.base_dtype.name, part)
@@ -156,13 +167,12 @@ def block(value: np.ndarray, part: Sequence) -> np.ndarray:
     return value[tuple(slice(int(o), int(o) + int(s)) for o, s in zip(offset, shape))]
 
 
-def assemble(variables: list[tuple[str, Any]], values: list[np.ndarray]
+def assemble(variables: list[tuple[str, Any, Any]], values: list[np.ndarray]
              ) -> dict[str, np.ndarray]:
-    """Checkpoint tensors by name: whole variables as they are, the shards of one
+    """Checkpoint tensors by name: whole variables as they are, the slices of one
     partitioned variable written into one full-shape array."""
     out: dict[str, np.ndarray] = {}
-    for (name, var), value in zip(variables, values):
-        info = slice_info(var)
+    for (name, _, info), value in zip(variables, values):
         if info is None:
             out[name] = value
             continue
