@@ -348,6 +348,8 @@ SURFACE_API['trainkit'] += (
     'get_static_value', 'RegisterGradient', 'no_gradient', 'NoGradient', 'NotDifferentiable',
     'executing_eagerly', 'disable_eager_execution', 'disable_v2_behavior',
     'enable_eager_execution', 'disable_resource_variables', 'enable_resource_variables')
+SURFACE_API['trainkit'] += ('PartitionedVariable', 'fixed_size_partitioner',
+                            'min_max_variable_partitioner', 'variable_axis_size_partitioner')
 SURFACE_API['trainkit.math'] += (
     'count_nonzero', 'divide_no_nan', 'l2_normalize', 'reduce_logsumexp', 'reduce_std',
     'reduce_variance', 'log_softmax', 'softplus', 'softsign', 'softmax', 'log_sigmoid',

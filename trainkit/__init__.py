@@ -322,6 +322,12 @@ from trainkit.ops.misc_ops import (
     where_v2,
 )
 from trainkit.ops.nn_extras import log_sigmoid
+from trainkit.ops.partitioned_variables import PartitionedVariable
+from trainkit.ops.partitioners import (
+    fixed_size_partitioner,
+    min_max_variable_partitioner,
+    variable_axis_size_partitioner,
+)
 from trainkit.ops.placeholders import placeholder, placeholder_with_default, sparse_placeholder
 from trainkit.ops.random_more import random_gamma, random_poisson
 from trainkit.ops.random_ops import (

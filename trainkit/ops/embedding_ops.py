@@ -25,6 +25,7 @@ from trainkit.framework.sparse_tensor import SparseTensor
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, comparison_ops, math_ops
 from trainkit.ops.op_util import make_op
+from trainkit.ops.partitioned_variables import PartitionedVariable
 from trainkit.ops.static_value import constant_value
 
 
@@ -55,6 +56,8 @@ def unsorted_segment_sum(data: Any, segment_ids: Any, num_segments: Any,
 
 
 def _params_list(params: Any) -> list[Tensor]:
+    if isinstance(params, PartitionedVariable):
+        params = list(params)  # its shards, in offset order (as TF)
     if isinstance(params, list | tuple):
         if not params:
             raise ValueError("Need at least one param")
@@ -121,7 +124,8 @@ def embedding_lookup(params: Any, ids: Any, partition_strategy: str = "mod",
     """Rows of ``params`` (one tensor, or a list of partitions) for each id in ``ids``.
 
     Args:
-        params: a tensor/Variable ``[V, d...]`` or a list of partitions of one.
+        params: a tensor/Variable ``[V, d...]``, a list of partitions of one or a
+            ``PartitionedVariable`` (its shards).
         ids: int32/int64 ids of any shape; the result has shape ``ids.shape + d...``.
         partition_strategy: ``'mod'`` or ``'div'`` (for a list of params).
         name: the name scope (default ``embedding_lookup``).

@@ -61,7 +61,9 @@ class UniformUnitScaling(Initializer):
     def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Tensor:
         dt = _float_dtype(dtype or self.dtype, "uniform_unit_scaling_initializer")
         dims = _shape_list(shape, "uniform_unit_scaling_initializer")
-        size = math.prod(dims[:-1]) if len(dims) > 1 else (dims[0] if dims else 1.0)
+        scale_dims = dims if partition_info is None else list(partition_info.full_shape)
+        size = (math.prod(scale_dims[:-1]) if len(scale_dims) > 1
+                else (scale_dims[0] if scale_dims else 1.0))
         bound = math.sqrt(3.0 / max(size, 1)) * self.factor
         return random_ops.random_uniform(dims, -bound, bound, dt, seed=self.seed)
 

@@ -202,7 +202,9 @@ class VarianceScaling(Initializer):
         who = "variance_scaling_initializer"
         dt = _float_dtype(dtype or self.dtype, who)
         dims = _shape_list(shape, who)
-        fan_in, fan_out = compute_fans(dims)
+        # a shard of a partitioned variable scales by the full variable's fans (as TF)
+        fan_in, fan_out = compute_fans(dims if partition_info is None
+                                       else list(partition_info.full_shape))
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}
         scale = self.scale / max(1.0, n[self.mode])
         if self.distribution in ("normal", "truncated_normal"):

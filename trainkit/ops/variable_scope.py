@@ -32,6 +32,7 @@ from trainkit.framework.graph import Graph, GraphKeys, get_default_graph
 from trainkit.framework.shapes import TensorShape, as_shape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import init_ops
+from trainkit.ops.partitioned_variables import PartitionedVariable, get_partitioned_variable
 from trainkit.ops.variables import Variable, VariableAggregation, VariableSynchronization
 
 _STORE_KEY = "__variable_store"
@@ -139,6 +140,7 @@ class _VariableStore:
 
     def __init__(self) -> None:
         self.vars: dict[str, Variable] = {}
+        self.partitioned: dict[str, PartitionedVariable] = {}
         self.current = VariableScope(False)
         self.counts: dict[str, int] = {}
 
@@ -162,6 +164,11 @@ def _store(graph: Graph | None = None) -> _VariableStore:
 def variable_store(graph: Graph | None = None) -> dict[str, Variable]:
     """The variables ``get_variable`` made in ``graph`` (default graph), by full name."""
     return _store(graph).vars
+
+
+def partitioned_variable_store(graph: Graph | None = None) -> dict[str, PartitionedVariable]:
+    """The partitioned variables ``get_variable`` made in ``graph``, by full name."""
+    return _store(graph).partitioned
 
 
 def get_variable_scope() -> VariableScope:
@@ -200,7 +207,8 @@ class variable_scope:  # noqa: N801 - TF's public name
         initializer, regularizer, dtype, custom_getter, constraint: new defaults for
             ``get_variable`` in the scope (inherited by sub-scopes).
         reuse: True, ``AUTO_REUSE``, or None/False to inherit.
-        partitioner, caching_device, use_resource: accepted; partitioning is ignored.
+        partitioner: ``get_variable`` 's default partitioner in the scope.
+        caching_device, use_resource: accepted.
         auxiliary_name_scope: also open a name scope (default True).
 
     Raises:
@@ -303,9 +311,27 @@ def _true_getter(name: str, shape: Any = None, dtype: Any = _dt.float32, initial
                  validate_shape: bool = True, use_resource: Any = None,
                  constraint: Callable | None = None,
                  synchronization: Any = VariableSynchronization.AUTO,
-                 aggregation: Any = VariableAggregation.NONE, **_: Any) -> Variable:
+                 aggregation: Any = VariableAggregation.NONE, partition_info: Any = None,
+                 **_: Any) -> Variable | PartitionedVariable:
     store = _store()
     dtype = _dt.as_dtype(dtype)
+    is_scalar = isinstance(shape, list | tuple) and not shape  # TF: [] is never partitioned
+    if (partitioner is not None and not is_scalar) or (
+            reuse is True and partitioner is None and name in store.partitioned):
+        if partitioner is not None and not callable(partitioner):
+            raise ValueError(f"Partitioner must be callable, but received: {partitioner!r}")
+        with get_default_graph().name_scope(None):
+            return get_partitioned_variable(
+                store.vars, store.partitioned, name, partitioner, shape, dtype, initializer,
+                reuse, _true_getter, regularizer=regularizer, trainable=trainable,
+                collections=collections, caching_device=caching_device,
+                validate_shape=validate_shape, use_resource=use_resource,
+                constraint=constraint, synchronization=synchronization,
+                aggregation=aggregation)
+    if f"{name}/part_0" in store.vars and partition_info is None:
+        raise ValueError(f"No partitioner was provided, but a partitioned version of the "
+                         f"variable was found: {name}/part_0. Perhaps a variable of the same "
+                         "name was already created with partitioning?")
     from_value = initializer is not None and not callable(initializer)
     if from_value and shape is not None:
         raise ValueError(f"If initializer is a constant, do not specify shape (variable "
@@ -340,7 +366,8 @@ def _true_getter(name: str, shape: Any = None, dtype: Any = _dt.float32, initial
             raise ValueError(f"Shape of a new variable ({name}) must be fully defined, but "
                              f"instead was {shape if shape is not None else TensorShape(None)}.")
         dims = shape.as_list()
-        init_val = functools.partial(initializer, dims, dtype=dtype, partition_info=None)
+        init_val = functools.partial(initializer, dims, dtype=dtype,
+                                     partition_info=partition_info)
         var_dtype = dtype
     graph = get_default_graph()
     with graph.name_scope(None):
@@ -363,7 +390,8 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
                  validate_shape: bool = True, use_resource: Any = None,
                  custom_getter: Callable | None = None, constraint: Callable | None = None,
                  synchronization: Any = VariableSynchronization.AUTO,
-                 aggregation: Any = VariableAggregation.NONE) -> Variable:
+                 aggregation: Any = VariableAggregation.NONE
+                 ) -> Variable | PartitionedVariable:
     """Gets the variable ``<scope>/name`` or creates it (TF1 ``tf.get_variable``).
 
     Args:
@@ -376,7 +404,11 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
             ``REGULARIZATION_LOSSES`` (only when the variable is created).
         trainable: default True. collections: default ``[GLOBAL_VARIABLES]``.
         custom_getter: ``fn(getter, name, *args, **kwargs)`` wrapping the creation.
-        partitioner: accepted and ignored (variables are never partitioned).
+        partitioner: ``fn(shape, dtype) -> partitions`` (e.g.
+            :func:`~trainkit.ops.partitioners.fixed_size_partitioner`); default: the
+            scope's. A variable of rank >= 1 (a shape other than ``[]``) is then a
+            :class:`~trainkit.ops.partitioned_variables.PartitionedVariable` of shards
+            ``name/part_<i>``; with ``reuse=True`` the partitioner may be omitted.
 
     Raises:
         ValueError: for reuse violations (see the module docstring), a shape or dtype that
@@ -393,7 +425,8 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
         initializer=init,
         regularizer=regularizer if regularizer is not None else scope.regularizer,
         reuse=scope.reuse, trainable=trainable, collections=collections,
-        caching_device=caching_device, partitioner=partitioner,
+        caching_device=caching_device,
+        partitioner=partitioner if partitioner is not None else scope.partitioner,
         validate_shape=validate_shape, use_resource=use_resource,
         constraint=constraint if constraint is not None else scope.constraint,
         synchronization=synchronization, aggregation=aggregation)
@@ -435,4 +468,5 @@ def no_regularizer(_: Any) -> None:
 
 
 __all__ = ["AUTO_REUSE", "VariableScope", "variable_scope", "get_variable",
-           "get_local_variable", "get_variable_scope", "no_regularizer", "variable_store"]
+           "get_local_variable", "get_variable_scope", "no_regularizer",
+           "partitioned_variable_store", "variable_store"]

@@ -58,6 +58,32 @@ def _check_collections(collections: Any) -> list:
     return list(collections)
 
 
+class SaveSliceInfo:
+    """Where a shard of a partitioned variable sits in the full variable (TF's
+    ``Variable.SaveSliceInfo``): the Saver writes shards as one tensor ``full_name``.
+
+    Args:
+        full_name: the full variable's name (the checkpoint key).
+        full_shape, var_offset, var_shape: lists of ints, one per axis.
+    """
+
+    def __init__(self, full_name: str | None = None, full_shape: Any = None,
+                 var_offset: Any = None, var_shape: Any = None):
+        self.full_name = full_name
+        self.full_shape = None if full_shape is None else [int(d) for d in full_shape]
+        self.var_offset = None if var_offset is None else [int(d) for d in var_offset]
+        self.var_shape = None if var_shape is None else [int(d) for d in var_shape]
+
+    @property
+    def spec(self) -> str:
+        """TF's slice spec, e.g. ``'5 3 0,3:0,3'`` (full shape, then offset,size per axis)."""
+        full = " ".join(str(d) for d in self.full_shape) + " "
+        return full + ":".join(f"{o},{s}" for o, s in zip(self.var_offset, self.var_shape))
+
+    def __repr__(self) -> str:
+        return f"<SaveSliceInfo {self.full_name!r} {self.spec!r}>"
+
+
 class Variable:
     """A TF1 (reference) variable.
 
@@ -86,6 +112,8 @@ class Variable:
     """
 
     __array_priority__ = 100
+    SaveSliceInfo = SaveSliceInfo
+    _save_slice_info: SaveSliceInfo | None = None
 
     def __init__(self, initial_value: Any = None, trainable: bool | None = None,
                  collections: Any = None, validate_shape: bool = True,
@@ -158,6 +186,18 @@ class Variable:
         self._synchronization = VariableSynchronization.AUTO
         self._aggregation = VariableAggregation.NONE
         self._caching_device = None
+        info = getattr(variable_def, "save_slice_info_def", None)
+        if info is not None and info.full_name:
+            full = f"{import_scope}/{info.full_name}" if import_scope else info.full_name
+            self._save_slice_info = SaveSliceInfo(full, info.full_shape, info.var_offset,
+                                                  info.var_shape)
+
+    def _set_save_slice_info(self, info: SaveSliceInfo) -> None:
+        """Marks this variable as a shard of ``info.full_name`` (see the Saver)."""
+        self._save_slice_info = info
+
+    def _get_save_slice_info(self) -> SaveSliceInfo | None:
+        return self._save_slice_info
 
     def to_proto(self, export_scope: str | None = None) -> Any:
         """This variable as a ``VariableDef`` proto (names relative to ``export_scope``)."""
@@ -168,12 +208,17 @@ class Variable:
                 return name[len(export_scope) + 1:]
             return name
 
-        return protos().VariableDef(
+        pb = protos()
+        info = self._save_slice_info
+        return pb.VariableDef(
             variable_name=rel(self._variable.name),
             initializer_name=rel(self._initializer_op.name),
             snapshot_name=rel(self._snapshot.name),
             initial_value_name=rel(self._initial_value.name) if self._initial_value is not None
-            else "", trainable=self._trainable)
+            else "", trainable=self._trainable,
+            save_slice_info_def=None if info is None else pb.SaveSliceInfoDef(
+                full_name=rel(info.full_name), full_shape=info.full_shape,
+                var_offset=info.var_offset, var_shape=info.var_shape))
 
     @staticmethod
     def from_proto(variable_def: Any, import_scope: str | None = None) -> Variable:
@@ -385,5 +430,5 @@ def replace_initial_value(var: Variable, value: Tensor) -> None:
                                                name="checkpoint_initializer").op
 
 
-__all__ = ["Variable", "VariableV1", "RefVariable", "VariableSynchronization",
+__all__ = ["SaveSliceInfo", "Variable", "VariableV1", "RefVariable", "VariableSynchronization",
            "VariableAggregation", "replace_initial_value"]

@@ -105,7 +105,11 @@ class Optimizer:
             raise ValueError("No variables to optimize.")
         for v in var_list:
             if not _is_variable(v):
-                raise TypeError(f"compute_gradients: var_list must hold Variables, got {v!r}.")
+                from trainkit.ops.partitioned_variables import is_partitioned
+
+                hint = " (pass its shards: list(v))" if is_partitioned(v) else ""
+                raise TypeError(f"compute_gradients: var_list must hold Variables, got "
+                                f"{v!r}{hint}.")
         self._assert_valid_dtypes(var_list)
         grads = gradients(loss, var_list, grad_ys=grad_loss,
                           gate_gradients=gate_gradients == self.GATE_OP,
@@ -230,9 +234,11 @@ class Optimizer:
         key = _var_key(var)
         if key not in slots:
             from trainkit.ops import variables
+            from trainkit.ops.partitioned_variables import slice_like_primary
 
-            slots[key] = variables.Variable(init(), trainable=False,
-                                            name=f"{var.op.name}/{self._name}")
+            slot = slots[key] = variables.Variable(init(), trainable=False,
+                                                   name=f"{var.op.name}/{self._name}")
+            slice_like_primary(var, slot)  # a shard's slot: a slice of ``emb/Adam``
         return slots[key]
 
     def _zeros_slot(self, var: Any, slot_name: str) -> Any:

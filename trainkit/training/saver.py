@@ -31,6 +31,9 @@ checkpoint lacks, or state written by another object under the same name (an eva
 input pipeline restoring a training checkpoint), is skipped with a warning; with an
 explicit ``var_list`` both are errors.
 
+The shards of a partitioned variable are saved as one tensor under its full name and each
+restores from its block of it, so any partitioning (or none) restores (``saver_items``).
+
 ``<prefix>.meta`` is a real ``MetaGraphDef`` (graph, collections, saver def), so
 ``import_meta_graph(prefix + '.meta')`` rebuilds the graph in a fresh process.
 
@@ -50,7 +53,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +67,7 @@ from trainkit.ops.placeholders import placeholder
 from trainkit.training import checkpoint_format as fmt
 from trainkit.training import checkpoint_management as mgmt
 from trainkit.training import save_barrier
+from trainkit.training import saver_items as items_
 
 _LOG = logging.getLogger("trainkit")
 SAVEABLE_SUFFIX = "/.SAVEABLE"
@@ -94,7 +98,8 @@ def _restore_variables(ctx: registry.KernelContext, prefix: np.ndarray) -> None:
     path = prefix.item()
     path = path.decode("utf-8") if isinstance(path, bytes) else str(path)
     index = fmt.read_index(path)
-    for key, _, shape, dtype in ctx.attrs["specs"]:
+    for spec in ctx.attrs["specs"]:
+        key, _, shape, dtype = spec[:4]
         entry = index.entries.get(key)
         if entry is None:
             raise errors.NotFoundError(None, None, f"Key {key} not found in checkpoint")
@@ -102,15 +107,23 @@ def _restore_variables(ctx: registry.KernelContext, prefix: np.ndarray) -> None:
             raise errors.InvalidArgumentError(
                 None, None, f"tensor_name = {key}; expected dtype {dtype} does not equal "
                             f"original dtype {entry.dtype}")
-        if shape is not None and tuple(shape) != entry.shape and not (
+        part = items_.spec_slice(spec)  # a shard: its block of the full tensor
+        if part is not None and tuple(part[0]) != entry.shape:
+            raise errors.InvalidArgumentError(
+                None, None, f"Partitioned variable {key}: full shape {list(part[0])} does "
+                            f"not match the checkpoint's shape {list(entry.shape)}")
+        if part is None and shape is not None and tuple(shape) != entry.shape and not (
                 ctx.attrs["reshape"] and np.prod(shape) == np.prod(entry.shape)):
             raise errors.InvalidArgumentError(
                 None, None, f"Assign requires shapes of both tensors to match. lhs shape= "
                             f"{list(shape)} rhs shape= {list(entry.shape)} (variable {key})")
-    values = fmt.read_tensors(index, [spec[0] for spec in ctx.attrs["specs"]])
+    values = fmt.read_tensors(index, list(dict.fromkeys(s[0] for s in ctx.attrs["specs"])))
     with ctx.state.lock:
-        for key, var_key, shape, _ in ctx.attrs["specs"]:
-            value = values[key] if shape is None else values[key].reshape(shape)
+        for spec in ctx.attrs["specs"]:
+            key, var_key, shape = spec[:3]
+            part = items_.spec_slice(spec)
+            value = values[key] if part is None else items_.block(values[key], part)
+            value = value if shape is None else value.reshape(shape)
             buf = ctx.state.variables.get(var_key)
             if buf is not None and buf.shape == value.shape and buf.dtype == value.dtype:
                 np.copyto(buf, value)
@@ -168,47 +181,7 @@ class _RandomState:
         session.run(self._set, {self._feed: state["json"]})
 
 
-# ----------------------------------------------------------------------------- var lists
-
-def _is_saveable(obj: Any) -> bool:
-    return hasattr(obj, "saveable_state") and hasattr(obj, "restore_saveable_state")
-
-
-def _var_name(var: Any) -> str:
-    return var.op.name
-
-
-def _named_items(var_list: Any) -> list[tuple[str, Any]]:
-    """``(checkpoint name, variable or saveable)`` pairs, validated like TF."""
-    if isinstance(var_list, Mapping):
-        items = []
-        for key, obj in var_list.items():
-            if not isinstance(key, str):
-                raise TypeError(f"var_list keys must be strings, got {key!r}.")
-            items.append((key, obj))
-    elif isinstance(var_list, Sequence | set | frozenset) and not isinstance(var_list, str):
-        items = [(None, obj) for obj in var_list]
-    else:
-        raise TypeError(f"A list or dict of variables is expected, got {var_list!r}.")
-    seen: set[str] = set()
-    for i, (name, obj) in enumerate(items):
-        if not _is_saveable(obj) and not hasattr(getattr(obj, "op", None), "name"):
-            raise TypeError(f"Variable to save is not a Variable or saveable object: {obj!r} "
-                            f"(var_list[{name if name is not None else i!r}]).")
-        if name is None:
-            name = obj.name if _is_saveable(obj) else _var_name(obj)
-            items[i] = (name, obj)
-        if name in seen:
-            raise ValueError(f"At least two variables have the same name: {name}")
-        seen.add(name)
-    return items
-
-
-def _spec(name: str, var: Any, reshape: bool) -> tuple[str, str, Any, str]:
-    shape = TensorShape(var.get_shape() if hasattr(var, "get_shape") else var.shape)
-    dims = tuple(shape.as_list()) if shape.is_fully_defined() else None
-    return (name, _var_name(var), dims, var.dtype.base_dtype.name)
-
+# ----------------------------------------------------------------------------- helpers
 
 def _global_step_value(sess: Any, global_step: Any) -> int:
     if isinstance(global_step, int | np.integer):
@@ -223,8 +196,10 @@ class Saver:
 
     Args:
         var_list: None (all global variables + ``SAVEABLE_OBJECTS`` + random-op states), a
-            list of variables / saveable objects (saved under their names), or a dict
-            checkpoint name -> variable / saveable object.
+            list of variables / partitioned variables / saveable objects (saved under
+            their names), or a dict checkpoint name -> variable / partitioned variable /
+            list of its shards / saveable object. The shards of a partitioned variable
+            are saved as one full tensor (``saver_items``).
         reshape: allow restoring a checkpoint tensor of a different shape with the same
             number of elements.
         max_to_keep: how many recent checkpoints to keep; 0 or None keeps all.
@@ -282,19 +257,20 @@ class Saver:
         graph = self._graph
         default = self._var_list is None
         if default:
-            items = _named_items(list(graph.get_collection(GraphKeys.GLOBAL_VARIABLES)) +
-                                 list(graph.get_collection(GraphKeys.SAVEABLE_OBJECTS)))
+            items = items_.named_items(
+                list(graph.get_collection(GraphKeys.GLOBAL_VARIABLES)) +
+                list(graph.get_collection(GraphKeys.SAVEABLE_OBJECTS)))
         else:
-            items = _named_items(self._var_list)
+            items = items_.named_items(self._var_list)
         self._is_built = True
         if not items:
             if self._allow_empty:
                 self._is_empty = True
                 return
             raise ValueError("No variables to save")
-        self._variables = [(n, v) for n, v in items if not _is_saveable(v)]
-        self._saveables = [(n, v) for n, v in items if _is_saveable(v)]
-        specs = tuple(_spec(n, v, self._reshape) for n, v in self._variables)
+        self._variables = [t for t in items if not items_.is_saveable(t[1])]
+        self._saveables = [(n, v) for n, v, _ in items if items_.is_saveable(v)]
+        specs = tuple(items_.restore_spec(*t) for t in self._variables)
         with graph.name_scope(self._name or "save"):
             self._filename_tensor = placeholder(dtypes.string, [], name="filename")
             self._restore_op = graph.create_op(
@@ -399,8 +375,8 @@ class Saver:
         if save_dir and not os.path.isdir(save_dir):
             raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
         with save_barrier.quiesced(self._graph, sess):  # queue runners hold still
-            tensors = dict(zip([n for n, _ in self._variables],
-                               sess.run([v for _, v in self._variables])))
+            tensors = items_.assemble(self._variables,
+                                      sess.run([v for _, v, _ in self._variables]))
             for name, obj in self._all_saveables():
                 state = obj.saveable_state(sess)
                 tensors[name + SAVEABLE_SUFFIX] = np.array(sorted(state), dtype=object)

@@ -24,6 +24,7 @@ from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.layers_impl import conv, conv3d_layers, core, normalization, separable
+from trainkit.ops.partitioned_variables import save_slice_info
 
 
 def _snake(name: str) -> str:
@@ -153,6 +154,9 @@ class Layer:
         for v in self._variables:
             if v.op.name.endswith("/" + suffix):
                 return v
+            info = save_slice_info(v)  # a shard: the layer's weight is its variable
+            if info is not None and info.full_name.endswith("/" + suffix):
+                return vs.partitioned_variable_store(v.op.graph).get(info.full_name)
         return None
 
 
