@@ -386,6 +386,7 @@ CASES.update({
     "Imag": [C(lambda x, y: tk.imag(tk.complex(x, y)) * x, [(2, 3), (2, 3)])],
     "Conj": [C(lambda x, y: tk.imag(tk.conj(tk.complex(x, y * x))), [(2, 3), (2, 3)])],
     "ComplexAbs": [C(lambda x, y: tk.abs(tk.complex(x, y)), [(2, 3), (2, 3)], gen="away")],
+    "Angle": [C(lambda x, y: tk.angle(tk.complex(x, y)), [(2, 3), (2, 3)], gen="away")],
     "FFTAdjoint": [C(_grad_of(lambda x: _sp.irfft(_sp.rfft(x, [4]), [6])), [(2, 5), (2, 6)]),
                    C(_grad_of(lambda x: _sp.irfft2d(tk.fft2d(_sp.rfft2d(x)))),
                      [(2, 4), (2, 4)])],

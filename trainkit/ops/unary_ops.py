@@ -3,7 +3,10 @@ exp log log1p sin cos tanh sigmoid reciprocal floor ceil round is_nan is_finite 
 plus the fused gradient ops ``TanhGrad`` / ``SigmoidGrad`` that the gradient rules use
 (the kernels of those four and of ``Sigmoid``/``Tanh`` are in ``sigmoid_tanh_kernels``).
 
-Transcendental functions accept floating dtypes only (``TypeError`` otherwise, as TF).
+Transcendental functions accept floating dtypes only (``TypeError`` otherwise, as TF);
+``negative square sqrt rsqrt exp log log1p sin cos reciprocal`` also take complex64/128
+(principal branches, as NumPy and TF). ``abs`` of a complex tensor is
+``complex_ops.abs``.
 ``log(0)``, ``sqrt(-1)``, ``exp(1000)`` give ``-inf``/``nan``/``inf`` silently.
 
 Example:
@@ -23,12 +26,20 @@ from trainkit.framework import dtypes as _dt
 from trainkit.framework import registry
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import sigmoid_tanh_kernels  # noqa: F401  (Sigmoid, Tanh, *Grad kernels)
-from trainkit.ops.elementwise import FLOAT, NUMERIC, binary_op, quiet, unary_op
+from trainkit.ops.elementwise import (
+    FLOAT,
+    FLOAT_OR_COMPLEX,
+    NUMERIC,
+    NUMERIC_OR_COMPLEX,
+    binary_op,
+    quiet,
+    unary_op,
+)
 
 
 def negative(x: Any, name: str | None = None) -> Tensor:
     """``-x`` elementwise."""
-    return unary_op("Neg", x, name or "Neg", NUMERIC)
+    return unary_op("Neg", x, name or "Neg", NUMERIC_OR_COMPLEX)
 
 
 def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's public name
@@ -43,42 +54,42 @@ def sign(x: Any, name: str | None = None) -> Tensor:
 
 def square(x: Any, name: str | None = None) -> Tensor:
     """``x * x`` elementwise."""
-    return unary_op("Square", x, name or "Square", NUMERIC)
+    return unary_op("Square", x, name or "Square", NUMERIC_OR_COMPLEX)
 
 
 def sqrt(x: Any, name: str | None = None) -> Tensor:
     """The square root (NaN for negative inputs)."""
-    return unary_op("Sqrt", x, name or "Sqrt", FLOAT)
+    return unary_op("Sqrt", x, name or "Sqrt", FLOAT_OR_COMPLEX)
 
 
 def rsqrt(x: Any, name: str | None = None) -> Tensor:
     """``1 / sqrt(x)`` elementwise."""
-    return unary_op("Rsqrt", x, name or "Rsqrt", FLOAT)
+    return unary_op("Rsqrt", x, name or "Rsqrt", FLOAT_OR_COMPLEX)
 
 
 def exp(x: Any, name: str | None = None) -> Tensor:
     """``e ** x`` elementwise."""
-    return unary_op("Exp", x, name or "Exp", FLOAT)
+    return unary_op("Exp", x, name or "Exp", FLOAT_OR_COMPLEX)
 
 
 def log(x: Any, name: str | None = None) -> Tensor:
     """The natural logarithm (``-inf`` at 0, NaN below)."""
-    return unary_op("Log", x, name or "Log", FLOAT)
+    return unary_op("Log", x, name or "Log", FLOAT_OR_COMPLEX)
 
 
 def log1p(x: Any, name: str | None = None) -> Tensor:
     """``log(1 + x)``, accurate for small ``x``."""
-    return unary_op("Log1p", x, name or "Log1p", FLOAT)
+    return unary_op("Log1p", x, name or "Log1p", FLOAT_OR_COMPLEX)
 
 
 def sin(x: Any, name: str | None = None) -> Tensor:
     """The sine elementwise."""
-    return unary_op("Sin", x, name or "Sin", FLOAT)
+    return unary_op("Sin", x, name or "Sin", FLOAT_OR_COMPLEX)
 
 
 def cos(x: Any, name: str | None = None) -> Tensor:
     """The cosine elementwise."""
-    return unary_op("Cos", x, name or "Cos", FLOAT)
+    return unary_op("Cos", x, name or "Cos", FLOAT_OR_COMPLEX)
 
 
 def tanh(x: Any, name: str | None = None) -> Tensor:
@@ -93,7 +104,7 @@ def sigmoid(x: Any, name: str | None = None) -> Tensor:
 
 def reciprocal(x: Any, name: str | None = None) -> Tensor:
     """``1 / x`` elementwise (integers divide as in C: truncated toward zero)."""
-    return unary_op("Reciprocal", x, name or "Reciprocal", NUMERIC)
+    return unary_op("Reciprocal", x, name or "Reciprocal", NUMERIC_OR_COMPLEX)
 
 
 def floor(x: Any, name: str | None = None) -> Tensor:
