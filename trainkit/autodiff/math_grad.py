@@ -177,12 +177,12 @@ def _cos_grad(op: Operation, grad: Tensor) -> list:
 
 @registry.register_gradient("Tanh")
 def _tanh_grad(op: Operation, grad: Tensor) -> list:
-    return [tanh_grad(op.outputs[0], grad)]
+    return [tanh_grad(conj(op.outputs[0]), grad)]
 
 
 @registry.register_gradient("Sigmoid")
 def _sigmoid_grad(op: Operation, grad: Tensor) -> list:
-    return [sigmoid_grad(op.outputs[0], grad)]
+    return [sigmoid_grad(conj(op.outputs[0]), grad)]
 
 
 @registry.register_gradient("Reciprocal")
@@ -193,16 +193,18 @@ def _reciprocal_grad(op: Operation, grad: Tensor) -> list:
 
 @registry.register_gradient("TanhGrad")
 def _tanh_grad_grad(op: Operation, grad: Tensor) -> list:
-    y, dy = op.inputs
+    y, dy = conj(op.inputs[0]), conj(op.inputs[1])
     gy = m.multiply(m.multiply(grad, dy), m.multiply(y, -2))
-    return [reduce_to_shape(gy, y), reduce_to_shape(tanh_grad(y, grad), dy)]
+    return [reduce_to_shape(gy, op.inputs[0]),
+            reduce_to_shape(tanh_grad(y, grad), op.inputs[1])]
 
 
 @registry.register_gradient("SigmoidGrad")
 def _sigmoid_grad_grad(op: Operation, grad: Tensor) -> list:
-    y, dy = op.inputs
+    y, dy = conj(op.inputs[0]), conj(op.inputs[1])
     gy = m.multiply(m.multiply(grad, dy), m.subtract(1, m.multiply(y, 2)))
-    return [reduce_to_shape(gy, y), reduce_to_shape(sigmoid_grad(y, grad), dy)]
+    return [reduce_to_shape(gy, op.inputs[0]),
+            reduce_to_shape(sigmoid_grad(y, grad), op.inputs[1])]
 
 
 @registry.register_gradient("Cast")

@@ -1,4 +1,6 @@
-"""Raised-cosine windows: ``tf.signal.hann_window`` and ``tf.signal.hamming_window``.
+"""The ``tf.signal`` windows: the raised-cosine ``hann_window`` and ``hamming_window``,
+and ``kaiser_window``, ``kaiser_bessel_derived_window`` and ``vorbis_window`` (float64
+formulas cast to the dtype).
 
 ``w[k] = a - b * cos(2 pi k / m)`` for ``k < window_length`` with ``a = b = 0.5`` (Hann)
 or ``a = 0.54, b = 0.46`` (Hamming). As TF, ``m`` is ``window_length`` for a periodic
@@ -37,12 +39,7 @@ def raised_cosine(window_length: int, periodic: bool, dtype: _dt.DType, a: float
 
 def _window(kind: str, window_length: Any, periodic: Any, dtype: Any, name: str | None,
             a: float, b: float) -> Tensor:
-    dt = _dt.as_dtype(dtype)
-    if not dt.is_floating:
-        raise ValueError(f"dtype must be a floating point type. Found {dt.name}")
-    n = static_int(window_length, "window_length")
-    if n < 0:
-        raise ValueError(f"window_length must be non-negative, got {n}.")
+    n, dt = _checked(window_length, dtype)
     if isinstance(periodic, Tensor):
         if periodic.op.type != "Const":
             raise TypeError(f"{kind}: 'periodic' must be known when the graph is built.")
@@ -76,4 +73,58 @@ def hamming_window(window_length: Any, periodic: Any = True, dtype: Any = _dt.fl
     return _window("hamming_window", window_length, periodic, dtype, name, 0.54, 0.46)
 
 
-__all__ = ["hann_window", "hamming_window", "raised_cosine"]
+def _checked(window_length: Any, dtype: Any) -> tuple[int, _dt.DType]:
+    dt = _dt.as_dtype(dtype)
+    if not dt.is_floating:
+        raise ValueError(f"dtype must be a floating point type. Found {dt.name}")
+    n = static_int(window_length, "window_length")
+    if n < 0:
+        raise ValueError(f"window_length must be non-negative, got {n}.")
+    return n, dt
+
+
+def kaiser(window_length: int, beta: float) -> np.ndarray:
+    """The float64 Kaiser window ``I0(beta sqrt(1 - (k / h - 1) ** 2)) / I0(beta)``,
+    ``h = (window_length - 1) / 2``."""
+    if window_length == 1:
+        return np.ones(1)
+    half = (window_length - 1) / 2.0
+    arg = (np.arange(window_length) - half) / half
+    return np.i0(beta * np.sqrt(np.maximum(0.0, 1.0 - arg * arg))) / np.i0(beta)
+
+
+def kaiser_window(window_length: Any, beta: float = 12.0, dtype: Any = _dt.float32,
+                  name: str | None = None) -> Tensor:
+    """The Kaiser window of ``window_length`` samples and shape parameter ``beta``.
+
+    Raises:
+        ValueError: for a non-floating dtype or a non-scalar length.
+    """
+    n, dt = _checked(window_length, dtype)
+    return constant(kaiser(n, float(beta)).astype(dt.as_numpy_dtype), dtype=dt,
+                    name=name or "kaiser_window")
+
+
+def kaiser_bessel_derived_window(window_length: Any, beta: float = 12.0,
+                                 dtype: Any = _dt.float32, name: str | None = None) -> Tensor:
+    """The Kaiser-Bessel-derived window (for MDCTs): ``sqrt`` of the running sums of a
+    Kaiser window of ``window_length // 2 + 1`` samples, mirrored. As TF, an odd length
+    gives ``window_length - 1`` samples."""
+    n, dt = _checked(window_length, dtype)
+    sums = np.cumsum(kaiser(n // 2 + 1, float(beta)))
+    half = np.sqrt(sums[:-1] / sums[-1])
+    return constant(np.concatenate([half, half[::-1]]).astype(dt.as_numpy_dtype), dtype=dt,
+                    name=name or "kaiser_bessel_derived_window")
+
+
+def vorbis_window(window_length: Any, dtype: Any = _dt.float32,
+                  name: str | None = None) -> Tensor:
+    """The Vorbis power-complementary window ``sin(pi / 2 sin(pi (k + 0.5) / N) ** 2)``."""
+    n, dt = _checked(window_length, dtype)
+    k = np.arange(n, dtype=np.float64)
+    w = np.sin(np.pi / 2.0 * np.sin(np.pi / max(n, 1) * (k + 0.5)) ** 2)
+    return constant(w.astype(dt.as_numpy_dtype), dtype=dt, name=name or "vorbis_window")
+
+
+__all__ = ["hann_window", "hamming_window", "kaiser_window", "kaiser_bessel_derived_window",
+           "vorbis_window", "raised_cosine", "kaiser"]

@@ -4,7 +4,8 @@ plus the fused gradient ops ``TanhGrad`` / ``SigmoidGrad`` that the gradient rul
 (the kernels of those four and of ``Sigmoid``/``Tanh`` are in ``sigmoid_tanh_kernels``).
 
 Transcendental functions accept floating dtypes only (``TypeError`` otherwise, as TF);
-``negative square sqrt rsqrt exp log log1p sin cos reciprocal`` also take complex64/128
+``negative square sqrt rsqrt exp log log1p sin cos tanh sigmoid reciprocal`` also take
+complex64/128
 (principal branches, as NumPy and TF). ``abs`` of a complex tensor is
 ``complex_ops.abs``.
 ``log(0)``, ``sqrt(-1)``, ``exp(1000)`` give ``-inf``/``nan``/``inf`` silently.
@@ -94,12 +95,12 @@ def cos(x: Any, name: str | None = None) -> Tensor:
 
 def tanh(x: Any, name: str | None = None) -> Tensor:
     """The hyperbolic tangent elementwise."""
-    return unary_op("Tanh", x, name or "Tanh", FLOAT)
+    return unary_op("Tanh", x, name or "Tanh", FLOAT_OR_COMPLEX)
 
 
 def sigmoid(x: Any, name: str | None = None) -> Tensor:
     """``1 / (1 + exp(-x))`` elementwise."""
-    return unary_op("Sigmoid", x, name or "Sigmoid", FLOAT)
+    return unary_op("Sigmoid", x, name or "Sigmoid", FLOAT_OR_COMPLEX)
 
 
 def reciprocal(x: Any, name: str | None = None) -> Tensor:
@@ -139,12 +140,12 @@ def is_inf(x: Any, name: str | None = None) -> Tensor:
 
 def tanh_grad(y: Any, dy: Any, name: str | None = None) -> Tensor:
     """``dy * (1 - y * y)``: the gradient of ``y = tanh(x)`` (one fused op)."""
-    return binary_op("TanhGrad", y, dy, name or "TanhGrad", FLOAT)
+    return binary_op("TanhGrad", y, dy, name or "TanhGrad", FLOAT_OR_COMPLEX)
 
 
 def sigmoid_grad(y: Any, dy: Any, name: str | None = None) -> Tensor:
     """``dy * y * (1 - y)``: the gradient of ``y = sigmoid(x)`` (one fused op)."""
-    return binary_op("SigmoidGrad", y, dy, name or "SigmoidGrad", FLOAT)
+    return binary_op("SigmoidGrad", y, dy, name or "SigmoidGrad", FLOAT_OR_COMPLEX)
 
 
 # -- kernels -----------------------------------------------------------------------------
