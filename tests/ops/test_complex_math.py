@@ -40,6 +40,8 @@ CASES = {
     "batch_matmul_ta": (lambda a, b: tk.matmul(a, b, transpose_a=True), C3, C3),
     "batch_matmul_ab": (lambda a, b: tk.matmul(a, b, adjoint_b=True), C3, C3),
     "tanh": (lambda x, y: tk.tanh(x) * y, X, Y),
+    "sign": (lambda x, y: tk.sign(x * tk.constant([1, 0, 1], tk.complex128)) * y, X, Y),
+    "cast": (lambda x, y: tk.cast(tk.cast(x, tk.float64) * 2.0, tk.complex128) * y, X, Y),
     "sigmoid": (lambda x, y: tk.sigmoid(x * y), X, Y),
     # second order: the gradients of TanhGrad and SigmoidGrad
     "tanh_grad_grad": (lambda x, y: tk.gradients(tk.tanh(x), x, grad_ys=y + x)[0], X, X * 0.5),

@@ -23,7 +23,7 @@ from trainkit.framework.tensor import Operation, Tensor
 from trainkit.ops import math_ops as m
 from trainkit.ops.broadcast_ops import reduced_size
 from trainkit.ops.complex_ops import conj
-from trainkit.ops.elementwise import FLOAT
+from trainkit.ops.elementwise import FLOAT_OR_COMPLEX
 from trainkit.ops.unary_ops import sigmoid_grad, tanh_grad
 
 registry.not_differentiable(
@@ -210,7 +210,8 @@ def _sigmoid_grad_grad(op: Operation, grad: Tensor) -> list:
 @registry.register_gradient("Cast")
 def _cast_grad(op: Operation, grad: Tensor) -> list:
     src = op.inputs[0].dtype
-    if src in FLOAT and op.outputs[0].dtype in FLOAT:
+    # float <-> complex too: TF's convention gives a real input the real part
+    if src in FLOAT_OR_COMPLEX and op.outputs[0].dtype in FLOAT_OR_COMPLEX:
         return [m.cast(grad, src)]
     return [None]
 

@@ -23,10 +23,15 @@ from typing import Any
 import numpy as np
 
 from trainkit import errors
+from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
-from trainkit.framework import registry
+from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import sigmoid_tanh_kernels  # noqa: F401  (Sigmoid, Tanh, *Grad kernels)
+from trainkit.ops import (
+    comparison_ops,
+    sigmoid_tanh_kernels,  # noqa: F401  (Sigmoid, Tanh, *Grad kernels)
+)
+from trainkit.ops.cast_ops import cast
 from trainkit.ops.elementwise import (
     FLOAT,
     FLOAT_OR_COMPLEX,
@@ -36,6 +41,7 @@ from trainkit.ops.elementwise import (
     quiet,
     unary_op,
 )
+from trainkit.ops.op_util import make_op
 
 
 def negative(x: Any, name: str | None = None) -> Tensor:
@@ -49,8 +55,19 @@ def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's public 
 
 
 def sign(x: Any, name: str | None = None) -> Tensor:
-    """-1, 0 or 1 elementwise (0 for NaN is not guaranteed: NaN stays NaN)."""
-    return unary_op("Sign", x, name or "Sign", NUMERIC)
+    """-1, 0 or 1 elementwise (0 for NaN is not guaranteed: NaN stays NaN); for a complex
+    ``x`` ``x / |x|`` (0 where ``x`` is 0), built of differentiable ops as TF builds it."""
+    x = conversion.convert_to_tensor(x)
+    if not x.dtype.is_complex:
+        return unary_op("Sign", x, name or "Sign", NUMERIC)
+    with name_scope(name or "Sign"):
+        real = x.dtype.real_dtype
+        mod = make_op("ComplexAbs", [x], [real], name="ComplexAbs",
+                      attrs={"T": x.dtype, "Tout": real}, shapes=[x.shape]).outputs[0]
+        mod = cast(mod, x.dtype)
+        zero = comparison_ops.equal(mod, 0)
+        q = binary_op("RealDiv", x, mod + cast(zero, x.dtype), "div", FLOAT_OR_COMPLEX)
+        return comparison_ops.where(zero, mod * 0, q)  # no gradient where x is 0
 
 
 def square(x: Any, name: str | None = None) -> Tensor:
