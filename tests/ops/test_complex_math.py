@@ -41,6 +41,7 @@ CASES = {
     "batch_matmul_ab": (lambda a, b: tk.matmul(a, b, adjoint_b=True), C3, C3),
     "tanh": (lambda x, y: tk.tanh(x) * y, X, Y),
     "sign": (lambda x, y: tk.sign(x * tk.constant([1, 0, 1], tk.complex128)) * y, X, Y),
+    "squared_difference": (lambda x, y: tk.squared_difference(x, y), X, Y),
     "cast": (lambda x, y: tk.cast(tk.cast(x, tk.float64) * 2.0, tk.complex128) * y, X, Y),
     "sigmoid": (lambda x, y: tk.sigmoid(x * y), X, Y),
     # second order: the gradients of TanhGrad and SigmoidGrad
@@ -95,6 +96,8 @@ def _fd_gradient(loss, values, index, eps=1e-6):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_gradients_match_finite_differences(name):
     g_up = RECORDED[name][0]
+    if name == "squared_difference":  # TF's rule 2 grad (x - y) is the derivative only
+        g_up = g_up.real + 0j           # for a real upstream gradient
     z, x, y, feed = _build(name)
     feed[y] = feed[y] * np.exp(0.3j)  # off angle's branch cut (X[1, 1] * Y[1] is -4.25)
     grads = tk.gradients(z, [x, y], grad_ys=tk.constant(g_up))

@@ -66,3 +66,21 @@ def test_dtypes_shapes_and_errors():
         sig.stft(tk.zeros([10], tk.int32), 4, 2, window_fn=None)
     with pytest.raises(ValueError, match="at least rank 2"):
         sig.inverse_stft(tk.zeros([5], tk.complex64), 8, 2)
+
+
+def test_graph_def_round_trip_keeps_values_and_gradients():
+    g1 = tk.Graph()
+    with g1.as_default():
+        x = tk.placeholder(tk.float32, [2, 50], name="x")
+        y = sig.inverse_stft(sig.stft(x, 16, 4), 16, 4)
+        gx = tk.gradients(tk.reduce_sum(y * y), x)[0]
+        gd = g1.as_graph_def()
+    data = np.random.default_rng(3).random((2, 50)).astype(np.float32)
+    with tk.Session(graph=g1) as sess:
+        want = sess.run([y, gx], {x: data})
+    with tk.Graph().as_default():
+        tk.import_graph_def(gd, name="")
+        with tk.Session() as sess:
+            got = sess.run([y.name, gx.name], {"x:0": data})
+    for w, g in zip(want, got):
+        np.testing.assert_array_equal(g, w)

@@ -174,8 +174,11 @@ def minimum(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def squared_difference(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """``(x - y) ** 2`` elementwise."""
-    return binary_op("SquaredDifference", x, y, name or "SquaredDifference", NUMERIC)
+    """``(x - y) ** 2`` elementwise; for complex tensors ``|x - y| ** 2`` (as a complex
+    value), as TF, whose gradient ``2 grad (x - y)`` is also kept (the derivative in TF's
+    convention only for a real upstream gradient)."""
+    return binary_op("SquaredDifference", x, y, name or "SquaredDifference",
+                     NUMERIC_OR_COMPLEX)
 
 
 def add_n(inputs: list, name: str | None = None) -> Tensor:
@@ -244,7 +247,10 @@ registry.register_kernel("RealDiv")(quiet(_k2(np.divide)))
 @registry.register_kernel("SquaredDifference")
 @quiet
 def _squared_difference(ctx: registry.KernelContext, x: Any, y: Any) -> Any:
-    return np.square(np.subtract(x, y))
+    d = np.subtract(x, y)
+    if d.dtype.kind == "c":  # TF: |x - y| ** 2
+        return d * np.conj(d)
+    return np.square(d)
 
 
 def _int_zero_check(y: Any) -> None:
