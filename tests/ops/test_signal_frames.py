@@ -111,3 +111,16 @@ def test_errors():
 def test_contrib_signal_is_the_same():
     assert tk.contrib.signal.stft is sig.stft and tk.contrib.signal.frame is sig.frame
     assert tk.spectral.dct is sig.dct
+
+
+@pytest.mark.parametrize("frames, length, step", [(3, 7, 2), (40, 7, 3), (2, 9, 4),
+                                                   (5, 3, 5), (1, 4, 1), (0, 4, 3)])
+def test_overlap_and_add_against_a_loop(frames, length, step):
+    # both ways of summing (per piece of gcd(length, step) samples, or per frame)
+    x = np.random.default_rng(frames).standard_normal((2, frames, length))
+    want = np.zeros((2, max(0, length + step * (frames - 1))))
+    for f in range(frames):
+        want[:, f * step:f * step + length] += x[:, f]
+    with tk.Session() as sess:
+        got = sess.run(sig.overlap_and_add(tk.constant(x), step))
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)

@@ -212,17 +212,25 @@ def _overlap_add(ctx: registry.KernelContext, frames: Any, length: Any = None) -
     count, flen = frames.shape[axis], frames.shape[axis + 1]
     natural = max(0, flen + step * (count - 1))
     outer, inner = frames.shape[:axis], frames.shape[axis + 2:]
+    lead = (slice(None),) * axis
     # in units of gcd(flen, step) samples, frame f's piece k lands at f * hop + k: for
-    # each k one strided, non-overlapping add over all frames
+    # each k one strided, non-overlapping add over all frames (or, when there are fewer
+    # frames than pieces, one add per frame)
     unit = math.gcd(flen, step)
     pieces, hop = flen // unit, step // unit
-    slots = max(-(-natural // unit), (count - 1) * hop + pieces if count else 0)
-    out = np.zeros(outer + (slots, unit) + inner, frames.dtype)
-    split = frames.reshape(outer + (count, pieces, unit) + inner)
-    lead = (slice(None),) * axis
-    for k in range(pieces if count else 0):
-        out[lead + (slice(k, k + (count - 1) * hop + 1, hop),)] += split[lead + (slice(None), k)]
-    out = out.reshape(outer + (slots * unit,) + inner)
+    if count and count < pieces:
+        unit, pieces, hop = 1, flen, step
+        out = np.zeros(outer + (natural,) + inner, frames.dtype)
+        for f in range(count):
+            out[lead + (slice(f * step, f * step + flen),)] += frames[lead + (f,)]
+    else:
+        slots = max(-(-natural // unit), (count - 1) * hop + pieces if count else 0)
+        out = np.zeros(outer + (slots, unit) + inner, frames.dtype)
+        split = frames.reshape(outer + (count, pieces, unit) + inner)
+        for k in range(pieces if count else 0):
+            out[lead + (slice(k, k + (count - 1) * hop + 1, hop),)] += \
+                split[lead + (slice(None), k)]
+        out = out.reshape(outer + (slots * unit,) + inner)
     n = natural if length is None else int(length)
     return np.ascontiguousarray(_resized(out, axis, n, 0))
 
