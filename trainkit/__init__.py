@@ -169,7 +169,7 @@ from trainkit.ops.check_ops import (
     check_numerics,
     verify_tensor_all_finite,
 )
-from trainkit.ops.complex_ops import abs, complex, conj, imag, real  # noqa: A004
+from trainkit.ops.complex_ops import abs, angle, complex, conj, imag, real  # noqa: A004
 from trainkit.ops.control_flow_ops import (  # noqa: A004 - TF's public name (tuple)
     case,
     cond,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trainkit.ops.array_extras import cumprod
-from trainkit.ops.complex_ops import abs, complex, conj, imag, real  # noqa: A004
+from trainkit.ops.complex_ops import abs, angle, complex, conj, imag, real  # noqa: A004
 from trainkit.ops.embedding_ops import unsorted_segment_sum
 from trainkit.ops.math_extras import (
     count_nonzero,
@@ -115,8 +115,8 @@ from trainkit.ops.special_math_ops import (
 from trainkit.ops.top_k_ops import in_top_k, top_k
 
 __all__ = [
-    "abs", "complex", "conj", "imag", "real", "add", "add_n", "argmax", "argmin", "ceil",
-    "cos", "cumsum", "divide", "equal",
+    "abs", "angle", "complex", "conj", "imag", "real", "add", "add_n", "argmax", "argmin",
+    "ceil", "cos", "cumsum", "divide", "equal",
     "exp", "floor", "floordiv", "floormod", "greater", "greater_equal", "is_finite", "is_inf",
     "is_nan", "less", "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or",
     "logical_xor", "maximum", "minimum", "mod", "multiply", "negative", "not_equal", "pow",

@@ -1,4 +1,5 @@
-"""``tk.spectral``: the Fourier transforms under their ``tf.compat.v1.spectral`` names."""
+"""``tk.spectral``: the Fourier transforms and the DCT under their
+``tf.compat.v1.spectral`` names."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from trainkit.ops.fft_ops import (
     rfft2d,
     rfft3d,
 )
+from trainkit.ops.signal_dct import dct, idct
 
 __all__ = ["fft", "ifft", "fft2d", "ifft2d", "fft3d", "ifft3d", "rfft", "irfft", "rfft2d",
-           "irfft2d", "rfft3d", "irfft3d"]
+           "irfft2d", "rfft3d", "irfft3d", "dct", "idct"]

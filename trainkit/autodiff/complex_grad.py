@@ -38,3 +38,11 @@ def _complex_abs_grad(op: Operation, grad: Tensor) -> list:
     z, mod = op.inputs[0], op.outputs[0]
     return [complex_ops.complex(divide_no_nan(grad * complex_ops.real(z), mod),
                                 divide_no_nan(grad * complex_ops.imag(z), mod))]
+
+
+@registry.register_gradient("Angle")
+def _angle_grad(op: Operation, grad: Tensor) -> list:
+    """``-grad / (Im z + i Re z)``: ``d angle = (x dy - y dx) / |z|^2`` in TF's convention."""
+    z = op.inputs[0]
+    turned = complex_ops.complex(complex_ops.imag(z), complex_ops.real(z))
+    return [-complex_ops.complex(grad, array_ops.zeros_like(grad)) / turned]

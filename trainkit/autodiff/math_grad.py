@@ -4,6 +4,12 @@ Rules build graph ops with the public op functions; broadcasting binary ops undo
 broadcasting only through :func:`trainkit.autodiff.broadcast.reduce_to_shape`.
 Comparisons, logical ops, ``argmax``, ``floor``-like ops and friends carry no gradient.
 
+Complex inputs follow TF's convention (the gradient of a complex value ``z`` is
+``dL/dRe z + i dL/dIm z``): a holomorphic ``f`` sends back ``grad * conj(f'(x))``, so the
+rules conjugate the derivative's factors (``conj`` returns a real tensor itself, so real
+graphs are unchanged); ``MatMul`` conjugates its operands and ``BatchMatMulV2`` uses
+adjoints, as TF.
+
 Differs from TF: ``Sign`` is declared not differentiable (TF returns zeros); the gradient
 of ``reduce_prod`` is ``prod / x`` and so NaN where ``x`` is 0 (TF handles zeros).
 """
@@ -16,7 +22,8 @@ from trainkit.framework.constant_op import constant
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.ops import math_ops as m
 from trainkit.ops.broadcast_ops import reduced_size
-from trainkit.ops.elementwise import FLOAT
+from trainkit.ops.complex_ops import conj
+from trainkit.ops.elementwise import FLOAT_OR_COMPLEX
 from trainkit.ops.unary_ops import sigmoid_grad, tanh_grad
 
 registry.not_differentiable(
@@ -45,14 +52,15 @@ def _sub_grad(op: Operation, grad: Tensor) -> list:
 @registry.register_gradient("Mul")
 def _mul_grad(op: Operation, grad: Tensor) -> list:
     x, y = op.inputs
-    return [reduce_to_shape(m.multiply(grad, y), x), reduce_to_shape(m.multiply(x, grad), y)]
+    return [reduce_to_shape(m.multiply(grad, conj(y)), x),
+            reduce_to_shape(m.multiply(conj(x), grad), y)]
 
 
 @registry.register_gradient("RealDiv")
 def _realdiv_grad(op: Operation, grad: Tensor) -> list:
     x, y = op.inputs
-    gy = m.multiply(grad, m.realdiv(m.realdiv(m.negative(x), y), y))
-    return [reduce_to_shape(m.realdiv(grad, y), x), reduce_to_shape(gy, y)]
+    gy = m.multiply(grad, conj(m.realdiv(m.realdiv(m.negative(x), y), y)))
+    return [reduce_to_shape(m.realdiv(grad, conj(y)), x), reduce_to_shape(gy, y)]
 
 
 @registry.register_gradient("FloorMod")
@@ -64,12 +72,14 @@ def _floormod_grad(op: Operation, grad: Tensor) -> list:
 
 @registry.register_gradient("Pow")
 def _pow_grad(op: Operation, grad: Tensor) -> list:
-    x, y = op.inputs
-    z = op.outputs[0]
+    x, y = conj(op.inputs[0]), conj(op.inputs[1])
+    z = conj(op.outputs[0])
     gx = m.multiply(grad, m.multiply(y, m.pow(x, m.subtract(y, 1))))
-    positive = m.greater(x, 0)
+    # log x where it is defined (complex: everywhere but 0), else 0
+    positive = m.not_equal(x, 0) if x.dtype.is_complex else m.greater(x, 0)
     log_x = m.where(positive, m.log(m.where(positive, x, m.add(_zero(x), 1))), _zero(x))
     gy = m.multiply(grad, m.multiply(z, log_x))
+    x, y = op.inputs
     return [reduce_to_shape(gx, x), reduce_to_shape(gy, y)]
 
 
@@ -126,99 +136,107 @@ def _abs_grad(op: Operation, grad: Tensor) -> list:
 @registry.register_gradient("Square")
 def _square_grad(op: Operation, grad: Tensor) -> list:
     x = op.inputs[0]
-    return [m.multiply(grad, m.multiply(x, 2))]
+    return [m.multiply(grad, m.multiply(conj(x), 2))]
 
 
 @registry.register_gradient("Sqrt")
 def _sqrt_grad(op: Operation, grad: Tensor) -> list:
-    return [m.realdiv(m.multiply(grad, 0.5), op.outputs[0])]
+    return [m.realdiv(m.multiply(grad, 0.5), conj(op.outputs[0]))]
 
 
 @registry.register_gradient("Rsqrt")
 def _rsqrt_grad(op: Operation, grad: Tensor) -> list:
     y = op.outputs[0]
-    return [m.multiply(m.multiply(grad, -0.5), m.multiply(m.square(y), y))]
+    return [m.multiply(m.multiply(grad, -0.5), conj(m.multiply(m.square(y), y)))]
 
 
 @registry.register_gradient("Exp")
 def _exp_grad(op: Operation, grad: Tensor) -> list:
-    return [m.multiply(grad, op.outputs[0])]
+    return [m.multiply(grad, conj(op.outputs[0]))]
 
 
 @registry.register_gradient("Log")
 def _log_grad(op: Operation, grad: Tensor) -> list:
-    return [m.multiply(grad, m.reciprocal(op.inputs[0]))]
+    return [m.multiply(grad, m.reciprocal(conj(op.inputs[0])))]
 
 
 @registry.register_gradient("Log1p")
 def _log1p_grad(op: Operation, grad: Tensor) -> list:
-    return [m.realdiv(grad, m.add(op.inputs[0], 1))]
+    return [m.realdiv(grad, conj(m.add(op.inputs[0], 1)))]
 
 
 @registry.register_gradient("Sin")
 def _sin_grad(op: Operation, grad: Tensor) -> list:
-    return [m.multiply(grad, m.cos(op.inputs[0]))]
+    return [m.multiply(grad, conj(m.cos(op.inputs[0])))]
 
 
 @registry.register_gradient("Cos")
 def _cos_grad(op: Operation, grad: Tensor) -> list:
-    return [m.multiply(m.negative(grad), m.sin(op.inputs[0]))]
+    return [m.multiply(m.negative(grad), conj(m.sin(op.inputs[0])))]
 
 
 @registry.register_gradient("Tanh")
 def _tanh_grad(op: Operation, grad: Tensor) -> list:
-    return [tanh_grad(op.outputs[0], grad)]
+    return [tanh_grad(conj(op.outputs[0]), grad)]
 
 
 @registry.register_gradient("Sigmoid")
 def _sigmoid_grad(op: Operation, grad: Tensor) -> list:
-    return [sigmoid_grad(op.outputs[0], grad)]
+    return [sigmoid_grad(conj(op.outputs[0]), grad)]
 
 
 @registry.register_gradient("Reciprocal")
 def _reciprocal_grad(op: Operation, grad: Tensor) -> list:
     y = op.outputs[0]
-    return [m.multiply(m.negative(grad), m.square(y))]
+    return [m.multiply(m.negative(grad), conj(m.square(y)))]
 
 
 @registry.register_gradient("TanhGrad")
 def _tanh_grad_grad(op: Operation, grad: Tensor) -> list:
-    y, dy = op.inputs
+    y, dy = conj(op.inputs[0]), conj(op.inputs[1])
     gy = m.multiply(m.multiply(grad, dy), m.multiply(y, -2))
-    return [reduce_to_shape(gy, y), reduce_to_shape(tanh_grad(y, grad), dy)]
+    return [reduce_to_shape(gy, op.inputs[0]),
+            reduce_to_shape(tanh_grad(y, grad), op.inputs[1])]
 
 
 @registry.register_gradient("SigmoidGrad")
 def _sigmoid_grad_grad(op: Operation, grad: Tensor) -> list:
-    y, dy = op.inputs
+    y, dy = conj(op.inputs[0]), conj(op.inputs[1])
     gy = m.multiply(m.multiply(grad, dy), m.subtract(1, m.multiply(y, 2)))
-    return [reduce_to_shape(gy, y), reduce_to_shape(sigmoid_grad(y, grad), dy)]
+    return [reduce_to_shape(gy, op.inputs[0]),
+            reduce_to_shape(sigmoid_grad(y, grad), op.inputs[1])]
 
 
 @registry.register_gradient("Cast")
 def _cast_grad(op: Operation, grad: Tensor) -> list:
     src = op.inputs[0].dtype
-    if src in FLOAT and op.outputs[0].dtype in FLOAT:
+    # float <-> complex too: TF's convention gives a real input the real part
+    if src in FLOAT_OR_COMPLEX and op.outputs[0].dtype in FLOAT_OR_COMPLEX:
         return [m.cast(grad, src)]
     return [None]
 
 
 # -- matmul ------------------------------------------------------------------------------
-def _matmul_grads(grad: Tensor, a: Tensor, b: Tensor, ta: bool, tb: bool) -> tuple:
-    mm = m.matmul
+def _matmul_grads(grad: Tensor, a: Tensor, b: Tensor, ta: bool, tb: bool,
+                  adjoint: bool = False) -> tuple:
+    """The two products of the rule; ``adjoint`` flips by ``adjoint_*`` (conjugating
+    complex operands, ``BatchMatMulV2``) instead of ``transpose_*``."""
+    def mm(x: Tensor, y: Tensor, t_x: bool = False, t_y: bool = False) -> Tensor:
+        if adjoint:
+            return m.matmul(x, y, adjoint_a=t_x, adjoint_b=t_y)
+        return m.matmul(x, y, transpose_a=t_x, transpose_b=t_y)
     if not ta and not tb:
-        return mm(grad, b, transpose_b=True), mm(a, grad, transpose_a=True)
+        return mm(grad, b, t_y=True), mm(a, grad, t_x=True)
     if ta and not tb:
-        return mm(b, grad, transpose_b=True), mm(a, grad)
+        return mm(b, grad, t_y=True), mm(a, grad)
     if not ta and tb:
-        return mm(grad, b), mm(grad, a, transpose_a=True)
-    return (mm(b, grad, transpose_a=True, transpose_b=True),
-            mm(grad, a, transpose_a=True, transpose_b=True))
+        return mm(grad, b), mm(grad, a, t_x=True)
+    return mm(b, grad, True, True), mm(grad, a, True, True)
 
 
 @registry.register_gradient("MatMul")
 def _matmul_grad(op: Operation, grad: Tensor) -> list:
-    a, b = op.inputs
+    a, b = conj(op.inputs[0]), conj(op.inputs[1])
     ga, gb = _matmul_grads(grad, a, b, op.attrs["transpose_a"], op.attrs["transpose_b"])
     return [ga, gb]
 
@@ -226,7 +244,7 @@ def _matmul_grad(op: Operation, grad: Tensor) -> list:
 @registry.register_gradient("BatchMatMulV2")
 def _batch_matmul_grad(op: Operation, grad: Tensor) -> list:
     a, b = op.inputs
-    ga, gb = _matmul_grads(grad, a, b, op.attrs["adj_x"], op.attrs["adj_y"])
+    ga, gb = _matmul_grads(grad, a, b, op.attrs["adj_x"], op.attrs["adj_y"], adjoint=True)
     return [reduce_to_shape(ga, a), reduce_to_shape(gb, b)]
 
 
@@ -270,8 +288,8 @@ registry.register_gradient("Min")(_extreme_grad)
 def _prod_grad(op: Operation, grad: Tensor) -> list:
     x, y = op.inputs[0], op.outputs[0]
     expand = _expand_axes(op)
-    gy = expand_to_shape(m.multiply(grad, y), x, expand)
-    return [m.realdiv(gy, x)]
+    gy = expand_to_shape(m.multiply(grad, conj(y)), x, expand)
+    return [m.realdiv(gy, conj(x))]
 
 
 @registry.register_gradient("Cumsum")

@@ -1,6 +1,8 @@
 """``cast`` and its shortcuts (``to_float``, ``to_double``, ``to_int32``, ``to_int64``).
 
 Floats cast to integers truncate toward zero; anything cast to ``bool`` is ``x != 0``;
+complex numbers cast to a real dtype keep their real part (and the gradient of a cast
+between real and complex dtypes is the gradient cast back, as TF);
 casting to the tensor's own dtype returns the tensor itself (as TF1 does). Strings cannot
 be cast (``TypeError``).
 
@@ -67,6 +69,8 @@ def to_int64(x: Any, name: str = "ToInt64") -> Tensor:
 @registry.register_kernel("Cast")
 @quiet  # NaN/inf -> int is undefined (as in TF) but must not warn
 def _cast(ctx: registry.KernelContext, x: Any) -> Any:
+    if x.dtype.kind == "c" and not ctx.op.outputs[0].dtype.is_complex:
+        x = x.real  # complex -> real keeps the real part (TF), without NumPy's warning
     return x.astype(ctx.attrs["_np"])
 
 

@@ -1,7 +1,9 @@
-"""Complex numbers: ``tf.complex``, ``tf.real``, ``tf.imag``, ``tf.conj`` and the modulus
-``tf.abs`` of a complex tensor (TF's ``ComplexAbs``).
+"""Complex numbers: ``tf.complex``, ``tf.real``, ``tf.imag``, ``tf.conj``, the modulus
+``tf.abs`` of a complex tensor (TF's ``ComplexAbs``, also behind ``abs(z)``) and its
+argument ``tf.angle``.
 
 As TF: ``real``/``conj`` of a real tensor return it unchanged and ``imag`` of one is zeros;
+``angle`` of a real tensor is ``pi`` where it is negative, else 0;
 ``complex(re, im)`` broadcasts two float32 (-> complex64) or float64 (-> complex128) parts.
 
 Example:
@@ -16,9 +18,10 @@ import numpy as np
 
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
+from trainkit.framework.graph import name_scope
 from trainkit.framework.shapes import broadcast_static
-from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, math_ops
+from trainkit.framework.tensor import Tensor, register_operator
+from trainkit.ops import array_ops, comparison_ops, math_ops
 from trainkit.ops.op_util import make_op
 
 _COMPLEX_OF = {_dt.float32: _dt.complex64, _dt.float64: _dt.complex128}
@@ -77,6 +80,18 @@ def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     return _part("ComplexAbs", x, name)
 
 
+def angle(input: Any, name: str | None = None) -> Tensor:  # noqa: A002 - TF's name
+    """The argument ``atan2(imag, real)`` of a complex tensor (float32/float64); for a
+    real tensor ``pi`` where it is negative, else 0 (as TF)."""
+    x = conversion.convert_to_tensor(input, name="input")
+    if x.dtype.is_complex:
+        return _part("Angle", x, name)
+    with name_scope(name or "Angle"):
+        zero = array_ops.zeros_like(x)
+        return comparison_ops.where(comparison_ops.less(x, zero),
+                                    array_ops.ones_like(x) * np.pi, zero)
+
+
 def _real_of(x: np.ndarray) -> type:
     return np.float32 if x.dtype == np.complex64 else np.float64
 
@@ -105,10 +120,18 @@ def _conj(ctx: registry.KernelContext, x: Any) -> np.ndarray:
     return np.conj(np.asarray(x))
 
 
+@registry.register_kernel("Angle")
+def _angle(ctx: registry.KernelContext, x: Any) -> np.ndarray:
+    x = np.asarray(x)
+    return np.angle(x).astype(_real_of(x), copy=False)
+
+
 @registry.register_kernel("ComplexAbs")
 def _complex_abs(ctx: registry.KernelContext, x: Any) -> np.ndarray:
     x = np.asarray(x)
     return np.abs(x).astype(_real_of(x), copy=False)
 
 
-__all__ = ["complex", "real", "imag", "conj", "abs"]
+register_operator("abs", abs)  # abs(z) of a complex tensor is its modulus, as TF
+
+__all__ = ["complex", "real", "imag", "conj", "abs", "angle"]

@@ -33,6 +33,10 @@ NUMERIC = FLOAT | INT
 BOOL = frozenset({_dt.bool_})
 REAL_OR_BOOL = NUMERIC | BOOL
 ANY = frozenset(_dt.ALL_DTYPES)
+COMPLEX = frozenset({_dt.complex64, _dt.complex128})
+#: what TF's arithmetic (``+ - * /``, ``exp``, ``log``, ``sqrt``, sums, products) takes
+NUMERIC_OR_COMPLEX = NUMERIC | COMPLEX
+FLOAT_OR_COMPLEX = FLOAT | COMPLEX
 
 try:  # NumPy >= 2: error state is a context variable holding an opaque object
     from numpy._core import _ufunc_config as _ufc
@@ -153,6 +157,7 @@ def static_int_list(value: Any, what: str) -> list[int] | None:
 
 
 __all__ = [
-    "FLOAT", "INT", "NUMERIC", "BOOL", "REAL_OR_BOOL", "ANY", "quiet", "check_dtype",
+    "FLOAT", "INT", "NUMERIC", "BOOL", "REAL_OR_BOOL", "ANY", "COMPLEX", "NUMERIC_OR_COMPLEX",
+    "FLOAT_OR_COMPLEX", "quiet", "check_dtype",
     "unary_op", "binary_op", "convert_pair", "static_int_list",
 ]

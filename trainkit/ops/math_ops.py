@@ -5,7 +5,9 @@ tensors of different dtypes are a ``TypeError`` naming both. ``x / y`` is ``true
 integers are cast to floats first (int8/int16/uint8/uint16 -> float32, int32/int64 ->
 float64, as TF). ``x // y`` floors, ``x % y`` takes the divisor's sign (``floormod``);
 integer division by zero is an ``InvalidArgumentError``. Float division by zero, like
-TF, silently gives ``inf``/``nan``.
+TF, silently gives ``inf``/``nan``. ``+ - * / **`` (``add subtract multiply truediv
+divide realdiv div pow``) also take complex64/complex128 tensors, as TF; ``maximum``,
+``minimum``, ``//`` and ``%`` refuse them (``TypeError``).
 
 This module also re-exports the unary functions, ``matmul``, ``cast``, comparisons and
 reductions, so ``math_ops.<name>`` finds everything TF keeps in ``math_ops``.
@@ -42,7 +44,14 @@ from trainkit.ops.comparison_ops import (
     not_equal,
     where,
 )
-from trainkit.ops.elementwise import FLOAT, NUMERIC, binary_op, convert_pair, quiet
+from trainkit.ops.elementwise import (
+    FLOAT_OR_COMPLEX,
+    NUMERIC,
+    NUMERIC_OR_COMPLEX,
+    binary_op,
+    convert_pair,
+    quiet,
+)
 from trainkit.ops.identity_ops import identity
 from trainkit.ops.matmul_ops import matmul
 from trainkit.ops.op_util import make_op
@@ -89,17 +98,17 @@ _TRUEDIV_FLOAT = {_dt.int8: _dt.float32, _dt.uint8: _dt.float32, _dt.int16: _dt.
 
 def add(x: Any, y: Any, name: str | None = None) -> Tensor:
     """``x + y`` elementwise, with NumPy broadcasting."""
-    return binary_op("AddV2", x, y, name or "add", NUMERIC)
+    return binary_op("AddV2", x, y, name or "add", NUMERIC_OR_COMPLEX)
 
 
 def subtract(x: Any, y: Any, name: str | None = None) -> Tensor:
     """``x - y`` elementwise."""
-    return binary_op("Sub", x, y, name or "sub", NUMERIC)
+    return binary_op("Sub", x, y, name or "sub", NUMERIC_OR_COMPLEX)
 
 
 def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
     """``x * y`` elementwise."""
-    return binary_op("Mul", x, y, name or "mul", NUMERIC)
+    return binary_op("Mul", x, y, name or "mul", NUMERIC_OR_COMPLEX)
 
 
 def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -112,9 +121,9 @@ def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
     x, y = convert_pair("RealDiv", x, y, name)
     target = _TRUEDIV_FLOAT.get(x.dtype)
     if target is None:
-        return binary_op("RealDiv", x, y, name, FLOAT)
+        return binary_op("RealDiv", x, y, name, FLOAT_OR_COMPLEX)
     with name_scope(name, values=[x, y]) as scope:
-        return binary_op("RealDiv", cast(x, target), cast(y, target), scope, FLOAT)
+        return binary_op("RealDiv", cast(x, target), cast(y, target), scope, FLOAT_OR_COMPLEX)
 
 
 def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -123,8 +132,8 @@ def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def realdiv(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """``x / y`` for floating tensors (no casting)."""
-    return binary_op("RealDiv", x, y, name or "RealDiv", FLOAT)
+    """``x / y`` for floating or complex tensors (no casting)."""
+    return binary_op("RealDiv", x, y, name or "RealDiv", FLOAT_OR_COMPLEX)
 
 
 def floordiv(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -133,10 +142,11 @@ def floordiv(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def div(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """TF1's legacy ``div``: floor division for integers, real division for floats."""
+    """TF1's legacy ``div``: floor division for integers, real division for floats and
+    complex numbers."""
     x, y = convert_pair("Div", x, y, name or "div")
-    if x.dtype in FLOAT:
-        return binary_op("RealDiv", x, y, name or "div", FLOAT)
+    if x.dtype in FLOAT_OR_COMPLEX:
+        return binary_op("RealDiv", x, y, name or "div", FLOAT_OR_COMPLEX)
     return floordiv(x, y, name=name or "div")
 
 
@@ -150,7 +160,7 @@ floormod = mod
 
 def pow(x: Any, y: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     """``x ** y`` elementwise (integers to negative integer powers are an error at run)."""
-    return binary_op("Pow", x, y, name or "pow", NUMERIC)
+    return binary_op("Pow", x, y, name or "pow", NUMERIC_OR_COMPLEX)
 
 
 def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -164,8 +174,11 @@ def minimum(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def squared_difference(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """``(x - y) ** 2`` elementwise."""
-    return binary_op("SquaredDifference", x, y, name or "SquaredDifference", NUMERIC)
+    """``(x - y) ** 2`` elementwise; for complex tensors ``|x - y| ** 2`` (as a complex
+    value), as TF, whose gradient ``2 grad (x - y)`` is also kept (the derivative in TF's
+    convention only for a real upstream gradient)."""
+    return binary_op("SquaredDifference", x, y, name or "SquaredDifference",
+                     NUMERIC_OR_COMPLEX)
 
 
 def add_n(inputs: list, name: str | None = None) -> Tensor:
@@ -234,7 +247,10 @@ registry.register_kernel("RealDiv")(quiet(_k2(np.divide)))
 @registry.register_kernel("SquaredDifference")
 @quiet
 def _squared_difference(ctx: registry.KernelContext, x: Any, y: Any) -> Any:
-    return np.square(np.subtract(x, y))
+    d = np.subtract(x, y)
+    if d.dtype.kind == "c":  # TF: |x - y| ** 2
+        return d * np.conj(d)
+    return np.square(d)
 
 
 def _int_zero_check(y: Any) -> None:

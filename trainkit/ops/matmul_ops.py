@@ -19,7 +19,7 @@ from trainkit.framework import registry
 from trainkit.framework.shapes import TensorShape, broadcast_static
 from trainkit.framework.tensor import Tensor, register_operator
 from trainkit.ops import faster_path, gemm, mlas_split, parallel
-from trainkit.ops.elementwise import NUMERIC, check_dtype, convert_pair
+from trainkit.ops.elementwise import NUMERIC_OR_COMPLEX, check_dtype, convert_pair
 from trainkit.ops.op_util import make_op
 
 
@@ -34,7 +34,9 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
 
     Inputs of rank > 2 are batches of matrices: the last two dimensions multiply and the
     leading (batch) dimensions broadcast (``BatchMatMulV2``). For real dtypes
-    ``adjoint_*`` is the same as ``transpose_*``; ``*_is_sparse`` are accepted and
+    ``adjoint_*`` is the same as ``transpose_*``; for complex ones it also conjugates
+    (as TF: ``MatMul`` of ``conj(a)``, or ``BatchMatMulV2``'s ``adj_x``, which
+    conjugates, of ``conj(a)`` for a plain transpose). ``*_is_sparse`` are accepted and
     ignored (they are only hints in TF).
 
     Raises:
@@ -47,7 +49,7 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
     """
     name = name or "MatMul"
     a, b = convert_pair("MatMul", a, b, name)
-    check_dtype("MatMul", name, "a", a, NUMERIC)
+    check_dtype("MatMul", name, "a", a, NUMERIC_OR_COMPLEX)
     if transpose_a and adjoint_a or transpose_b and adjoint_b:
         raise ValueError(f"MatMul op '{name}': only one of transpose_a/adjoint_a (and of "
                          "transpose_b/adjoint_b) may be True.")
@@ -58,6 +60,11 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
             raise ValueError(f"MatMul op '{name}': shape must be at least rank 2 but is "
                              f"rank {r} for {t.name} with shape {t.shape}.")
     batched = not (ra == 2 and rb == 2)
+    if a.dtype.is_complex:  # TF's attrs: MatMul transposes, BatchMatMulV2 adjoins
+        if batched and transpose_a or not batched and adjoint_a:
+            a = _conj(a)
+        if batched and transpose_b or not batched and adjoint_b:
+            b = _conj(b)
     shape = _matmul_shape(a.shape, b.shape, ta, tb, name)
     if batched:
         op = make_op("BatchMatMulV2", [a, b], [a.dtype], name=name,
@@ -66,6 +73,10 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
         op = make_op("MatMul", [a, b], [a.dtype], name=name,
                      attrs={"transpose_a": ta, "transpose_b": tb}, shapes=[shape])
     return op.outputs[0]
+
+
+def _conj(x: Tensor) -> Tensor:
+    return make_op("Conj", [x], [x.dtype], name="Conj", shapes=[x.shape]).outputs[0]
 
 
 def _matmul_shape(sa: TensorShape, sb: TensorShape, ta: bool, tb: bool,
@@ -265,6 +276,8 @@ def _matmul(ctx: registry.KernelContext, a: Any, b: Any) -> Any:
 def _batch_matmul(ctx: registry.KernelContext, a: Any, b: Any) -> Any:
     attrs = ctx.attrs
     ta, tb = attrs["adj_x"], attrs["adj_y"]
+    if np.iscomplexobj(a):  # adj_* conjugates too (TF); real dtypes only transpose
+        a, b = np.conj(a) if ta else a, np.conj(b) if tb else b
     try:
         return gemm.matmul(a, b, ta, tb)
     except gemm.GemmBackendError:

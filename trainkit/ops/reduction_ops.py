@@ -4,7 +4,9 @@
 ``axis`` may be None (reduce everything), an int, a list (negative entries count from the
 end) or a constant tensor; it must be known when the graph is built. Results keep the
 input dtype: integer sums do not widen to int64 and integer means truncate toward zero,
-as in TF; float16 sums and means accumulate in float32.
+as in TF; float16 sums and means accumulate in float32. ``reduce_sum``, ``reduce_mean``,
+``reduce_prod`` and ``cumsum`` also take complex tensors (``reduce_max``/``min`` and
+``argmax``/``argmin`` refuse them, as TF).
 
 Differs from TF: a reduction ``axis`` computed at run time (a non-constant tensor) is not
 supported (``TypeError``).
@@ -26,7 +28,14 @@ from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
-from trainkit.ops.elementwise import BOOL, NUMERIC, check_dtype, quiet, static_int_list
+from trainkit.ops.elementwise import (
+    BOOL,
+    NUMERIC,
+    NUMERIC_OR_COMPLEX,
+    check_dtype,
+    quiet,
+    static_int_list,
+)
 from trainkit.ops.op_util import make_op
 
 
@@ -105,7 +114,7 @@ def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: bool | None = None
         TypeError: for a non-numeric input.
     """
     return _reduce("Sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims,
-                   NUMERIC)
+                   NUMERIC_OR_COMPLEX)
 
 
 def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: bool | None = None,
@@ -113,7 +122,7 @@ def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: bool | None = Non
                 keep_dims: bool | None = None) -> Tensor:
     """The mean over ``axis``; integer means truncate toward zero (TF)."""
     return _reduce("Mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims,
-                   NUMERIC)
+                   NUMERIC_OR_COMPLEX)
 
 
 def reduce_max(input_tensor: Any, axis: Any = None, keepdims: bool | None = None,
@@ -137,7 +146,7 @@ def reduce_prod(input_tensor: Any, axis: Any = None, keepdims: bool | None = Non
                 keep_dims: bool | None = None) -> Tensor:
     """The product over ``axis``."""
     return _reduce("Prod", input_tensor, axis, keepdims, name, reduction_indices, keep_dims,
-                   NUMERIC)
+                   NUMERIC_OR_COMPLEX)
 
 
 def reduce_any(input_tensor: Any, axis: Any = None, keepdims: bool | None = None,
@@ -235,7 +244,7 @@ def cumsum(x: Any, axis: Any = 0, exclusive: bool = False, reverse: bool = False
     """
     name = name or "Cumsum"
     x = conversion.convert_to_tensor(x)
-    check_dtype("Cumsum", name, "x", x, NUMERIC)
+    check_dtype("Cumsum", name, "x", x, NUMERIC_OR_COMPLEX)
     a = _single_axis("Cumsum", name, x, axis)
     return make_op("Cumsum", [x], [x.dtype], name=name,
                    attrs={"axis": a, "exclusive": bool(exclusive), "reverse": bool(reverse)},

@@ -3,7 +3,11 @@ exp log log1p sin cos tanh sigmoid reciprocal floor ceil round is_nan is_finite 
 plus the fused gradient ops ``TanhGrad`` / ``SigmoidGrad`` that the gradient rules use
 (the kernels of those four and of ``Sigmoid``/``Tanh`` are in ``sigmoid_tanh_kernels``).
 
-Transcendental functions accept floating dtypes only (``TypeError`` otherwise, as TF).
+Transcendental functions accept floating dtypes only (``TypeError`` otherwise, as TF);
+``negative square sqrt rsqrt exp log log1p sin cos tanh sigmoid reciprocal`` also take
+complex64/128
+(principal branches, as NumPy and TF). ``abs`` of a complex tensor is
+``complex_ops.abs``.
 ``log(0)``, ``sqrt(-1)``, ``exp(1000)`` give ``-inf``/``nan``/``inf`` silently.
 
 Example:
@@ -19,16 +23,30 @@ from typing import Any
 import numpy as np
 
 from trainkit import errors
+from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
-from trainkit.framework import registry
+from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import sigmoid_tanh_kernels  # noqa: F401  (Sigmoid, Tanh, *Grad kernels)
-from trainkit.ops.elementwise import FLOAT, NUMERIC, binary_op, quiet, unary_op
+from trainkit.ops import (
+    comparison_ops,
+    sigmoid_tanh_kernels,  # noqa: F401  (Sigmoid, Tanh, *Grad kernels)
+)
+from trainkit.ops.cast_ops import cast
+from trainkit.ops.elementwise import (
+    FLOAT,
+    FLOAT_OR_COMPLEX,
+    NUMERIC,
+    NUMERIC_OR_COMPLEX,
+    binary_op,
+    quiet,
+    unary_op,
+)
+from trainkit.ops.op_util import make_op
 
 
 def negative(x: Any, name: str | None = None) -> Tensor:
     """``-x`` elementwise."""
-    return unary_op("Neg", x, name or "Neg", NUMERIC)
+    return unary_op("Neg", x, name or "Neg", NUMERIC_OR_COMPLEX)
 
 
 def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's public name
@@ -37,63 +55,74 @@ def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's public 
 
 
 def sign(x: Any, name: str | None = None) -> Tensor:
-    """-1, 0 or 1 elementwise (0 for NaN is not guaranteed: NaN stays NaN)."""
-    return unary_op("Sign", x, name or "Sign", NUMERIC)
+    """-1, 0 or 1 elementwise (0 for NaN is not guaranteed: NaN stays NaN); for a complex
+    ``x`` ``x / |x|`` (0 where ``x`` is 0), built of differentiable ops as TF builds it."""
+    x = conversion.convert_to_tensor(x)
+    if not x.dtype.is_complex:
+        return unary_op("Sign", x, name or "Sign", NUMERIC)
+    with name_scope(name or "Sign"):
+        real = x.dtype.real_dtype
+        mod = make_op("ComplexAbs", [x], [real], name="ComplexAbs",
+                      attrs={"T": x.dtype, "Tout": real}, shapes=[x.shape]).outputs[0]
+        mod = cast(mod, x.dtype)
+        zero = comparison_ops.equal(mod, 0)
+        q = binary_op("RealDiv", x, mod + cast(zero, x.dtype), "div", FLOAT_OR_COMPLEX)
+        return comparison_ops.where(zero, mod * 0, q)  # no gradient where x is 0
 
 
 def square(x: Any, name: str | None = None) -> Tensor:
     """``x * x`` elementwise."""
-    return unary_op("Square", x, name or "Square", NUMERIC)
+    return unary_op("Square", x, name or "Square", NUMERIC_OR_COMPLEX)
 
 
 def sqrt(x: Any, name: str | None = None) -> Tensor:
     """The square root (NaN for negative inputs)."""
-    return unary_op("Sqrt", x, name or "Sqrt", FLOAT)
+    return unary_op("Sqrt", x, name or "Sqrt", FLOAT_OR_COMPLEX)
 
 
 def rsqrt(x: Any, name: str | None = None) -> Tensor:
     """``1 / sqrt(x)`` elementwise."""
-    return unary_op("Rsqrt", x, name or "Rsqrt", FLOAT)
+    return unary_op("Rsqrt", x, name or "Rsqrt", FLOAT_OR_COMPLEX)
 
 
 def exp(x: Any, name: str | None = None) -> Tensor:
     """``e ** x`` elementwise."""
-    return unary_op("Exp", x, name or "Exp", FLOAT)
+    return unary_op("Exp", x, name or "Exp", FLOAT_OR_COMPLEX)
 
 
 def log(x: Any, name: str | None = None) -> Tensor:
     """The natural logarithm (``-inf`` at 0, NaN below)."""
-    return unary_op("Log", x, name or "Log", FLOAT)
+    return unary_op("Log", x, name or "Log", FLOAT_OR_COMPLEX)
 
 
 def log1p(x: Any, name: str | None = None) -> Tensor:
     """``log(1 + x)``, accurate for small ``x``."""
-    return unary_op("Log1p", x, name or "Log1p", FLOAT)
+    return unary_op("Log1p", x, name or "Log1p", FLOAT_OR_COMPLEX)
 
 
 def sin(x: Any, name: str | None = None) -> Tensor:
     """The sine elementwise."""
-    return unary_op("Sin", x, name or "Sin", FLOAT)
+    return unary_op("Sin", x, name or "Sin", FLOAT_OR_COMPLEX)
 
 
 def cos(x: Any, name: str | None = None) -> Tensor:
     """The cosine elementwise."""
-    return unary_op("Cos", x, name or "Cos", FLOAT)
+    return unary_op("Cos", x, name or "Cos", FLOAT_OR_COMPLEX)
 
 
 def tanh(x: Any, name: str | None = None) -> Tensor:
     """The hyperbolic tangent elementwise."""
-    return unary_op("Tanh", x, name or "Tanh", FLOAT)
+    return unary_op("Tanh", x, name or "Tanh", FLOAT_OR_COMPLEX)
 
 
 def sigmoid(x: Any, name: str | None = None) -> Tensor:
     """``1 / (1 + exp(-x))`` elementwise."""
-    return unary_op("Sigmoid", x, name or "Sigmoid", FLOAT)
+    return unary_op("Sigmoid", x, name or "Sigmoid", FLOAT_OR_COMPLEX)
 
 
 def reciprocal(x: Any, name: str | None = None) -> Tensor:
     """``1 / x`` elementwise (integers divide as in C: truncated toward zero)."""
-    return unary_op("Reciprocal", x, name or "Reciprocal", NUMERIC)
+    return unary_op("Reciprocal", x, name or "Reciprocal", NUMERIC_OR_COMPLEX)
 
 
 def floor(x: Any, name: str | None = None) -> Tensor:
@@ -128,12 +157,12 @@ def is_inf(x: Any, name: str | None = None) -> Tensor:
 
 def tanh_grad(y: Any, dy: Any, name: str | None = None) -> Tensor:
     """``dy * (1 - y * y)``: the gradient of ``y = tanh(x)`` (one fused op)."""
-    return binary_op("TanhGrad", y, dy, name or "TanhGrad", FLOAT)
+    return binary_op("TanhGrad", y, dy, name or "TanhGrad", FLOAT_OR_COMPLEX)
 
 
 def sigmoid_grad(y: Any, dy: Any, name: str | None = None) -> Tensor:
     """``dy * y * (1 - y)``: the gradient of ``y = sigmoid(x)`` (one fused op)."""
-    return binary_op("SigmoidGrad", y, dy, name or "SigmoidGrad", FLOAT)
+    return binary_op("SigmoidGrad", y, dy, name or "SigmoidGrad", FLOAT_OR_COMPLEX)
 
 
 # -- kernels -----------------------------------------------------------------------------
