@@ -29,6 +29,8 @@ def assert_bitwise(got, want) -> None:
 
 @pytest.mark.parametrize("ri", range(len(RANGES)))
 def test_fake_quant_matches_tf_bitwise(ri):
+    # fixture layout: {kind}_{ri} of shape [15 (num_bits 2..16), 2 (narrow_range), ...];
+    # grads_{i}_{ri} holds d/dinputs (i=0), d/dmin (1) and d/dmax (2)
     mn, mx = RANGES[ri]
     x, up = DATA[f"x_{ri}"], DATA[f"up_{ri}"]
     fetch = {}
@@ -37,25 +39,26 @@ def test_fake_quant_matches_tf_bitwise(ri):
         mnt, mxt = tk.constant(np.float32(mn)), tk.constant(np.float32(mx))
         for bits in range(2, 17):
             for nr in (False, True):
-                key = f"{ri}_{bits}_{int(nr)}"
                 y = tk.quantization.fake_quant_with_min_max_vars(
                     xt, mnt, mxt, num_bits=bits, narrow_range=nr)
-                fetch[f"vars_{key}"] = y
-                fetch[f"grads_{key}"] = tk.gradients(y * up, [xt, mnt, mxt])
+                fetch["vars", bits, nr] = y
+                fetch["grads", bits, nr] = tk.gradients(y * up, [xt, mnt, mxt])
                 if mn < mx:
                     a = tk.quantization.fake_quant_with_min_max_args(
                         xt, mn, mx, num_bits=bits, narrow_range=nr)
-                    fetch[f"args_{key}"] = a
-                    fetch[f"argsgrad_{key}"] = tk.gradients(a * up, [xt])[0]
+                    fetch["args", bits, nr] = a
+                    fetch["argsgrad", bits, nr] = tk.gradients(a * up, [xt])[0]
         with tk.Session() as sess:
             got = sess.run(fetch)
-    for k, v in got.items():
-        if k.startswith("grads_"):
-            assert_bitwise(v[0], DATA[f"{k}_0"])
+    for (kind, bits, nr), v in got.items():
+        at = (bits - 2, int(nr))
+        if kind == "grads":
+            assert_bitwise(v[0], DATA[f"grads_0_{ri}"][at])
             for i in (1, 2):
-                np.testing.assert_allclose(v[i], DATA[f"{k}_{i}"], rtol=2e-6, atol=1e-6)
+                np.testing.assert_allclose(v[i], DATA[f"grads_{i}_{ri}"][at], rtol=2e-6,
+                                           atol=1e-6)
         else:
-            assert_bitwise(v, DATA[k])
+            assert_bitwise(v, DATA[f"{kind}_{ri}"][at])
 
 
 @pytest.mark.parametrize("si", range(3))

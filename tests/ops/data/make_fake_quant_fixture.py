@@ -80,7 +80,31 @@ def main() -> None:
                 out[f"{k}_{i}"] = np.asarray(a, np.float32)
         else:
             out[k] = np.asarray(v, np.float32)
-    np.savez_compressed(Path(__file__).with_name("fake_quant_tf.npz"), **out)
+    np.savez_compressed(Path(__file__).with_name("fake_quant_tf.npz"), **stack(out))
+
+
+def stack(flat: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Packs the per-case arrays ``{kind}_{ri}_{bits}_{narrow}[_{i}]`` of one range into
+    one ``{kind}[_{i}]_{ri}`` array of shape [15 (bits 2..16), 2 (narrow), ...] (a few
+    large arrays compress far better than thousands of small ones)."""
+    out = {k: v for k, v in flat.items() if not k.startswith(("vars_", "grads_", "args"))}
+    for ri in range(len(RANGES)):
+        for kind in ("vars", "args", "argsgrad", "grads_{}_0", "grads_{}_1", "grads_{}_2"):
+            name = kind.replace("_{}", "")
+            rows = []
+            for bits in range(2, 17):
+                pair = []
+                for nr in (0, 1):
+                    key = f"{kind.split('_')[0]}_{ri}_{bits}_{nr}" + \
+                        (f"_{kind[-1]}" if "{}" in kind else "")
+                    if key not in flat:
+                        break
+                    pair.append(flat[key])
+                if len(pair) == 2:
+                    rows.append(pair)
+            if rows:
+                out[f"{name}_{ri}"] = np.asarray(rows, np.float32)
+    return out
 
 
 if __name__ == "__main__":
