@@ -3,8 +3,8 @@
 tests/ops/data/fake_quant_tf.npz holds TF's outputs and gradients for 12 ranges (min > max,
 min == max, ranges not containing 0, ...) x num_bits 2..16 x narrow_range, on inputs with
 values at float32 rounding ties, out of range, +-0, NaN and +-inf; it is rebuilt by
-tests/ops/data/make_fake_quant_fixture.py. Outputs and d/dinputs are compared bitwise (NaN
-as NaN); d/dmin and d/dmax are sums, which TF's Eigen reduction orders differently.
+tests/ops/data/make_fake_quant_fixture.py. Everything is compared bitwise (NaN as NaN),
+the d/dmin and d/dmax sums included (summed in Eigen's order, trainkit/ops/eigen_sum.py).
 """
 
 from __future__ import annotations
@@ -55,8 +55,7 @@ def test_fake_quant_matches_tf_bitwise(ri):
         if kind == "grads":
             assert_bitwise(v[0], DATA[f"grads_0_{ri}"][at])
             for i in (1, 2):
-                np.testing.assert_allclose(v[i], DATA[f"grads_{i}_{ri}"][at], rtol=2e-6,
-                                           atol=1e-6)
+                assert_bitwise(v[i], DATA[f"grads_{i}_{ri}"][at])
         else:
             assert_bitwise(v, DATA[f"{kind}_{ri}"][at])
 
@@ -80,8 +79,7 @@ def test_per_channel_matches_tf(si):
         assert_bitwise(y, DATA[f"pc_{key}"])
         assert_bitwise(g[0], DATA[f"pcgrads_{key}_0"])
         for i in (1, 2):
-            np.testing.assert_allclose(g[i], DATA[f"pcgrads_{key}_{i}"], rtol=2e-6,
-                                       atol=1e-6)
+            assert_bitwise(g[i], DATA[f"pcgrads_{key}_{i}"])
 
 
 def test_a_few_values_by_hand():
@@ -166,3 +164,27 @@ def test_dynamic_shape_mismatch_fails_when_run():
                 sess.run(fetch, {ph: value})
         np.testing.assert_allclose(sess.run(y, {ph: np.ones((2, 3))}),
                                    np.full((2, 3), 1.0039216, np.float32))
+
+
+def _hashed(n: int, a: int, b: int) -> np.ndarray:
+    """Deterministic values in [-3, 3) (no RNG, so the inputs are the same everywhere)."""
+    i = np.arange(n, dtype=np.uint64)
+    u = ((i * np.uint64(a) + np.uint64(b)) % np.uint64(2**32)).astype(np.float64) / 2**32
+    return (u * 6 - 3).astype(np.float32)
+
+
+@pytest.mark.parametrize(("n", "dmin", "dmax"), [
+    # TF 2.21: fake_quant_with_min_max_vars_gradient(g, x, -1.0, 1.5)[1:] for
+    # x = _hashed(n, 2654435761, 12345), g = _hashed(n, 40503, 977); sizes past Eigen's
+    # 8192-value leaf exercise its tree of partial sums
+    (100, -104.9020004272461, -71.93212890625),
+    (8193, -7563.208984375, -5668.9150390625),
+    (16400, -13869.8720703125, -10392.5322265625),
+    (100000, -5702.978515625, -4267.5146484375),
+    (1000000, -26017.833984375, -19492.236328125),
+])
+def test_min_max_gradient_sums_are_tfs_bitwise(n, dmin, dmax):
+    x, g = _hashed(n, 2654435761, 12345), _hashed(n, 40503, 977)
+    with tk.Session() as sess:
+        got = sess.run(tk.quantization.fake_quant_with_min_max_vars_gradient(g, x, -1.0, 1.5))
+    assert (got[1], got[2]) == (np.float32(dmin), np.float32(dmax))

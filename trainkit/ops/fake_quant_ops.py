@@ -23,6 +23,7 @@ from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
+from trainkit.ops.eigen_sum import eigen_column_sums_f32, eigen_sum_f32
 from trainkit.ops.op_util import make_op
 
 _F32 = np.float32
@@ -223,7 +224,7 @@ def fake_quant_with_min_max_vars_gradient(gradients: Any, inputs: Any, min: Any,
                                           narrow_range: bool = False,
                                           name: str | None = None) -> VarsGradient:
     """(d/dinputs, d/dmin, d/dmax): ``gradients`` inside the nudged range, and the sums
-    of ``gradients`` below it and above it."""
+    of ``gradients`` below it and above it (float32, summed in Eigen's order as TF)."""
     g = _float_input(gradients, "gradients")
     x = _float_input(inputs, "inputs")
     mn, mx = _float_input(min, "min"), _float_input(max, "max")
@@ -255,11 +256,6 @@ def _vars_kernel(ctx: registry.KernelContext, x: Any, mn: Any, mx: Any) -> np.nd
     return fake_quant_values(x, mn, mx, qmin, qmax, divide=True)
 
 
-def _sum_f32(v: np.ndarray, axis: Any = None) -> np.ndarray:
-    """A float32 sum (accumulated in float64, then rounded once)."""
-    return np.sum(v, axis=axis, dtype=np.float64).astype(_F32)
-
-
 @registry.register_kernel("FakeQuantWithMinMaxVarsGradient")
 def _vars_grad_kernel(ctx: registry.KernelContext, g: Any, x: Any, mn: Any,
                       mx: Any) -> tuple:
@@ -274,7 +270,7 @@ def _vars_grad_kernel(ctx: registry.KernelContext, g: Any, x: Any, mn: Any,
     qmin, qmax = quant_bounds(ctx.attrs["num_bits"], ctx.attrs["narrow_range"])
     nmin, nmax, _, _ = nudge(mn, mx, qmin, qmax)
     inside, below, above = _in_range_masks(x, nmin, nmax)
-    return g * inside, _sum_f32(g * below), _sum_f32(g * above)
+    return g * inside, eigen_sum_f32(g * below), eigen_sum_f32(g * above)
 
 
 @registry.register_gradient("FakeQuantWithMinMaxVars")
@@ -374,8 +370,9 @@ def _per_channel_grad_kernel(ctx: registry.KernelContext, g: Any, x: Any, mn: An
     inside, below, above = _in_range_masks(x, nmin, nmax)
     zero = (mn == 0) & (mx == 0)  # as the scalar op: such channels pass through
     inside[..., zero], below[..., zero], above[..., zero] = 1, 0, 0
-    axes = tuple(range(x.ndim - 1))
-    return g * inside, _sum_f32(g * below, axes), _sum_f32(g * above, axes)
+    cols = (-1, x.shape[-1])
+    return (g * inside, eigen_column_sums_f32((g * below).reshape(cols)),
+            eigen_column_sums_f32((g * above).reshape(cols)))
 
 
 @registry.register_gradient("FakeQuantWithMinMaxVarsPerChannel")
