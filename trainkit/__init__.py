@@ -48,6 +48,7 @@ from trainkit.framework.default_graph import colocate_with, container
 from trainkit.framework.default_session import get_default_session
 from trainkit.framework.dimension import Dimension, dimension_at_index, dimension_value
 from trainkit.framework.dtypes import (
+    QUANTIZED_DTYPES,
     DType,
     as_dtype,
     complex64,
@@ -336,7 +337,7 @@ from trainkit.ops.misc_ops import (
 )
 from trainkit.ops.nn_extras import log_sigmoid
 from trainkit.ops.placeholders import placeholder, placeholder_with_default, sparse_placeholder
-from trainkit.ops.quantize_ops import dequantize, quantize
+from trainkit.ops.quantize_ops import dequantize, quantize, quantize_v2
 from trainkit.ops.random_more import random_gamma, random_poisson
 from trainkit.ops.random_ops import (
     get_seed,

@@ -96,6 +96,8 @@ def test_by_hand():
     # quint8 MIN_COMBINED over [0, 1]: level = trunc(x * 255 + 0.5), so 0.5 -> 128
     with tk.Session() as sess:
         q, lo, hi = sess.run(tk.quantize([0.0, 0.5, 1.0, 2.0, -1.0], 0.0, 1.0, tk.quint8))
+        q2 = sess.run(tk.quantize_v2([0.5], 0.0, 1.0, tk.quint8, "MIN_COMBINED", "q2"))
+    assert q2.output == 128
     np.testing.assert_array_equal(q, [0, 128, 255, 255, 0])
     assert q.dtype == np.uint8 and (lo, hi) == (0.0, 1.0)
 
@@ -105,6 +107,8 @@ def test_quantized_dtypes():
     assert [d.as_datatype_enum for d in (tk.qint8, tk.quint8, tk.qint32, tk.qint16,
                                          tk.quint16)] == [11, 12, 13, 15, 16]
     assert tk.as_dtype("qint16") is tk.qint16 and tk.as_dtype(np.uint8) is tk.uint8
+    assert tk.as_dtype(12) is tk.quint8 and tk.QUANTIZED_DTYPES == {
+        tk.qint8, tk.quint8, tk.qint16, tk.quint16, tk.qint32}
     with pytest.raises(TypeError):
         tk.quint8.min  # noqa: B018 - TF raises for quantized types too
 

@@ -145,17 +145,18 @@ quint8 = DType("quint8", np.uint8, 12)
 qint32 = DType("qint32", np.int32, 13)
 qint16 = DType("qint16", np.int16, 15)
 quint16 = DType("quint16", np.uint16, 16)
-QUANTIZED_DTYPES = (qint8, quint8, qint16, quint16, qint32)
-_QUANTIZED = frozenset(d.name for d in QUANTIZED_DTYPES)
+_QUANTIZED_LIST = (qint8, quint8, qint16, quint16, qint32)
+QUANTIZED_DTYPES = frozenset(_QUANTIZED_LIST)
+_QUANTIZED = frozenset(d.name for d in _QUANTIZED_LIST)
 
 ALL_DTYPES = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, bool_,
               string, complex64, complex128)
 _BY_NAME: dict[str, DType] = {d.name: d for d in ALL_DTYPES}
 _BY_NAME.update({"half": float16, "float": float32, "double": float64, "bool_": bool_})
 _BY_NAME.update({"resource": resource, "variant": variant})
-_BY_NAME.update({d.name: d for d in QUANTIZED_DTYPES})
+_BY_NAME.update({d.name: d for d in _QUANTIZED_LIST})
 _BY_ENUM: dict[int, DType] = {d.as_datatype_enum: d
-                              for d in ALL_DTYPES + (resource, variant) + QUANTIZED_DTYPES}
+                              for d in ALL_DTYPES + (resource, variant) + _QUANTIZED_LIST}
 _BY_NP: dict[Any, DType] = {np.dtype(d.as_numpy_dtype): d for d in ALL_DTYPES
                             if d is not string}
 

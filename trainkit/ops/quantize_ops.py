@@ -241,6 +241,16 @@ def quantize(input: Any, min_range: Any, max_range: Any, T: Any,  # noqa: A002, 
     return QuantizeV2(*op.outputs)
 
 
+def quantize_v2(input: Any, min_range: Any, max_range: Any, T: Any,  # noqa: A002, N803
+                mode: str = "MIN_COMBINED", name: str | None = None,
+                round_mode: str = "HALF_AWAY_FROM_ZERO", narrow_range: bool = False,
+                axis: int | None = None, ensure_minimum_range: float = 0.01) -> QuantizeV2:
+    """TF1's ``tf.quantize_v2``: :func:`quantize` with ``name`` before ``round_mode``."""
+    return quantize(input, min_range, max_range, T, mode=mode, round_mode=round_mode,
+                    name=name, narrow_range=narrow_range, axis=axis,
+                    ensure_minimum_range=ensure_minimum_range)
+
+
 def _slices(x: np.ndarray, mn: np.ndarray, mx: np.ndarray, axis: int, what: str) -> int:
     if axis >= x.ndim:
         raise errors.InvalidArgumentError(
@@ -334,5 +344,5 @@ def _dequantize_kernel(ctx: registry.KernelContext, q: Any, mn: Any, mx: Any) ->
     return np.ascontiguousarray(np.moveaxis(out, 0, axis))
 
 
-__all__ = ["quantize", "dequantize", "QuantizeV2", "quantize_slice", "quantize_min_first",
-           "dequantize_values", "adjusted_range"]
+__all__ = ["quantize", "quantize_v2", "dequantize", "QuantizeV2", "quantize_slice",
+           "quantize_min_first", "dequantize_values", "adjusted_range"]
