@@ -118,6 +118,12 @@ def test_build_errors():
         q(tk.constant([1, 2]), 0, 1)
 
 
+def test_float16_has_no_cpu_kernel_as_tf():
+    op = tk.quantization.quantize_and_dequantize(np.float16([0.5]), -1.0, 1.0)
+    with tk.Session() as sess, pytest.raises(tk.errors.InvalidArgumentError, match="HALF"):
+        sess.run(op)
+
+
 @pytest.mark.parametrize("kw", [
     {"range_given": True, "input_min": 1.0, "input_max": -1.0},
     {"range_given": True, "input_min": -1.0, "input_max": np.nan},

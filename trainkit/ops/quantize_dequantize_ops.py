@@ -174,7 +174,12 @@ def quantize_and_dequantize_v2(input: Any, input_min: Any, input_max: Any,  # no
 def _qdq_kernel(ctx: registry.KernelContext, x: Any, mn: Any, mx: Any) -> np.ndarray:
     a = ctx.attrs
     signed, bits, given, axis = a["signed_input"], a["num_bits"], a["range_given"], a["axis"]
-    x, mn, mx = np.asarray(x), np.asarray(mn, x.dtype), np.asarray(mx, x.dtype)
+    x = np.asarray(x)
+    if x.dtype == np.float16:  # the op accepts half, but TF has no CPU kernel for it
+        raise errors.InvalidArgumentError(
+            None, None, f"No OpKernel was registered to support Op '{ctx.op.type}' with "
+            "T=DT_HALF (TF's CPU kernels take float32 and float64)")
+    mn, mx = np.asarray(mn, x.dtype), np.asarray(mx, x.dtype)
     if not 0 < bits < (62 if signed else 63):
         raise errors.InvalidArgumentError(
             None, None, f"num_bits is out of range: {bits} with signed_input_ {int(signed)}")
