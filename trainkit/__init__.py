@@ -338,6 +338,7 @@ from trainkit.ops.misc_ops import (
 from trainkit.ops.nn_extras import log_sigmoid
 from trainkit.ops.placeholders import placeholder, placeholder_with_default, sparse_placeholder
 from trainkit.ops.quantize_ops import dequantize, quantize, quantize_v2
+from trainkit.ops.quantized_concat_ops import quantized_concat
 from trainkit.ops.random_more import random_gamma, random_poisson
 from trainkit.ops.random_ops import (
     get_seed,

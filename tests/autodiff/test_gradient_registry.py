@@ -471,7 +471,8 @@ REFUSING = {"WhileGrad": "second-order gradients through while loops "
             "LSTMSequenceGrad": "second-order gradients through a fused LSTM sequence "
                                 "(tests/ops/rnn/test_lstm_sequence.py)",
             "QuantizeV2": "no gradient, as TF (tests/ops/test_quantize_ops.py)",
-            "Dequantize": "no gradient, as TF (tests/ops/test_quantize_ops.py)"}
+            "Dequantize": "no gradient, as TF (tests/ops/test_quantize_ops.py)",
+            "QuantizedConcat": "no gradient, as TF (tests/ops/test_quantize_ops.py)"}
 # Straight-through estimators: TF's gradients of quantizers are not the derivative of the
 # (piecewise constant) function, so finite differences cannot check them; they are
 # checked against gradients recorded from TF 2.21 where the op lives.

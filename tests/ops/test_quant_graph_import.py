@@ -1,6 +1,7 @@
 """Quantization ops in GraphDefs: a GraphDef written by TF 2.21 (fake quant args / vars /
-per channel, QuantizeV2 -> qint8, Dequantize, QuantizeAndDequantizeV2/V4) imports and runs
-to TF's values, and trainkit's own GraphDef round-trips."""
+per channel, QuantizeV2 -> qint8 and quint8, Dequantize, QuantizeAndDequantizeV2/V4,
+QuantizedConcat; rebuilt by data/make_quant_graph.py) imports and runs to TF's values, and
+trainkit's own GraphDef round-trips."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 import trainkit as tk
 
 PB = Path(__file__).with_name("data") / "quant_graph_tf.pb"
-X = np.float32([[0.3, -0.7, 1.9], [5, -5, 0.01]])
+X = np.float32([[0.3, -0.7, 1.9], [5, -5, 0.01]])  # make_quant_graph.X
 # TF 2.21 (graph mode) on X
 TF_VALUES = {
     "fqv": [[0.2857142984867096, -0.7142857313156128, 1.9047619104385376], [2.0, -1.0, 0.0]],
@@ -23,6 +24,10 @@ TF_VALUES = {
     "deq": [[0.28346455097198486, 0.0, 1.0], [1.0, 0.0, 0.0]],
     "qdq": [[0.28346455097198486, 0.0, 1.0], [1.0, 0.0, 0.0]],
     "qdq2": [[0.2857142984867096, 0.0, 1.0], [1.0, 0.0, 0.0]],
+    "qcdeq": [[0.30588245391845703, -0.698039174079895, 1.0117650032043457],
+              [1.0117650032043457, -0.996078372001648, 0.023529529571533203],
+              [0.60392165184021, -1.4039216041564941, 2.0],
+              [2.0, -2.0, 0.023529529571533203]],
 }
 
 

@@ -160,3 +160,49 @@ def test_no_gradient_as_tf():
     q = tk.quantize(x, -1.0, 1.0, tk.qint8)
     with pytest.raises(LookupError, match="op type: Dequantize"):
         tk.gradients(tk.dequantize(q.output, q.output_min, q.output_max), [x])
+
+
+@pytest.mark.parametrize("tn", ["quint8", "qint32"])
+def test_quantized_concat_matches_tf(tn):
+    # the fixture's CONCAT_RANGES: equal ranges (copied), one input at 0..0, min > 0,
+    # max < 0, tiny ranges; the first row holds each type's extreme levels
+    from tests.ops.data.make_quantize_fixture import CONCAT_RANGES
+
+    a, b = DATA[f"concat_a_{tn}"], DATA[f"concat_b_{tn}"]
+    dt = getattr(tk, tn)
+    with tk.Graph().as_default():
+        qa, qb = tk.constant(a, dtype=dt), tk.constant(b, dtype=dt)
+        fetch = {ci: tk.quantization.quantized_concat(1, [qa, qb], [m1, m2], [x1, x2])
+                 for ci, (m1, x1, m2, x2) in enumerate(CONCAT_RANGES)}
+        assert fetch[0].output.shape.as_list() == [2, 5] and fetch[0].output.dtype is dt
+        with tk.Session() as sess:
+            got = sess.run(fetch)
+    for ci, values in got.items():
+        for i, v in enumerate(values):
+            assert_bitwise(v, DATA[f"concat_{tn}_{ci}_{i}"])
+
+
+def test_quantized_concat_errors():
+    q8 = tk.constant([[1, 2]], dtype=tk.quint8)
+    with pytest.raises(ValueError, match="must match length"):
+        tk.quantized_concat(1, [q8, q8], [0.0] * 3, [1.0] * 3)
+    with pytest.raises(ValueError, match="rank 0"):
+        tk.quantized_concat([1], [q8, q8], [0.0] * 2, [1.0] * 2)
+    with pytest.raises(ValueError, match="equal"):
+        tk.quantized_concat(1, [q8, tk.constant([[1, 2], [3, 4]], dtype=tk.quint8)],
+                            [0.0] * 2, [1.0] * 2)
+    with pytest.raises(TypeError, match="quantized"):
+        tk.quantized_concat(0, [[1.0], [2.0]], [0.0] * 2, [1.0] * 2)
+    qi8 = tk.constant([1], dtype=tk.qint8)
+    ph = tk.placeholder(tk.int32, [])
+    with tk.Session() as sess:
+        with pytest.raises(tk.errors.InvalidArgumentError, match="DT_QINT8"):
+            sess.run(tk.quantized_concat(0, [qi8, qi8], [0.0] * 2, [1.0] * 2))
+        with pytest.raises(tk.errors.InvalidArgumentError, match="range"):
+            sess.run(tk.quantized_concat(ph, [q8, q8], [0.0] * 2, [1.0] * 2), {ph: 2})
+        with pytest.raises(LookupError, match="QuantizedConcat"):
+            x = tk.constant([[0.5]])
+            q = tk.quantize(x, 0.0, 1.0, tk.quint8)
+            c = tk.quantized_concat(0, [q.output, q.output], [q.output_min] * 2,
+                                    [q.output_max] * 2)
+            tk.gradients(c.output_min, [x])

@@ -344,15 +344,15 @@ def _dequantize_kernel(ctx: registry.KernelContext, q: Any, mn: Any, mx: Any) ->
     return np.ascontiguousarray(np.moveaxis(out, 0, axis))
 
 
-def _no_gradient(op: Any, *grads: Any) -> list:
+def no_gradient_rule(op: Any, *grads: Any) -> list:
     """As TF, which registers no gradient for these ops: a LookupError naming the op."""
     raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {op.type}). "
-                      "TF registers none for quantize/dequantize; use the fake-quant ops "
+                      "TF registers none for quantized ops; use the fake-quant ops "
                       "(tk.quantization.fake_quant_*) to train through quantization.")
 
 
-registry.register_gradient("QuantizeV2")(_no_gradient)
-registry.register_gradient("Dequantize")(_no_gradient)
+registry.register_gradient("QuantizeV2")(no_gradient_rule)
+registry.register_gradient("Dequantize")(no_gradient_rule)
 
 __all__ = ["quantize", "quantize_v2", "dequantize", "QuantizeV2", "quantize_slice",
-           "quantize_min_first", "dequantize_values", "adjusted_range"]
+           "quantize_min_first", "dequantize_values", "adjusted_range", "no_gradient_rule"]

@@ -30,6 +30,7 @@ from trainkit.ops import (
     pool_ops,
     quantize_dequantize_ops,
     quantize_ops,
+    quantized_concat_ops,
     reduction_ops,
     shape_ops,
     slicing_ops,
@@ -239,6 +240,9 @@ BUILDERS.update({
         name=n),
     "QuantizeAndDequantizeV2": _qdq(quantize_dequantize_ops.quantize_and_dequantize),
     "QuantizeAndDequantizeV4": _qdq(quantize_dequantize_ops.quantize_and_dequantize_v2),
+    "QuantizedConcat": lambda i, a, n: quantized_concat_ops.quantized_concat(
+        i[0], i[1:1 + int(a["N"])], i[1 + int(a["N"]):1 + 2 * int(a["N"])],
+        i[1 + 2 * int(a["N"]):], name=n),
     "QuantizeAndDequantizeV4Grad":
         lambda i, a, n: quantize_dequantize_ops.quantize_and_dequantize_v4_grad(
             i[0], i[1], i[2], i[3], axis=int(a.get("axis", -1)), name=n),

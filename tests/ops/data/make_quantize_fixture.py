@@ -17,6 +17,8 @@ TYPES = ("quint8", "qint8", "quint16", "qint16", "qint32")
 MODES = [("MIN_COMBINED", "HALF_AWAY_FROM_ZERO", False), ("MIN_FIRST", "HALF_AWAY_FROM_ZERO",
          False), ("SCALED", "HALF_AWAY_FROM_ZERO", False), ("SCALED", "HALF_TO_EVEN", False),
          ("SCALED", "HALF_TO_EVEN", True), ("SCALED", "HALF_AWAY_FROM_ZERO", True)]
+CONCAT_RANGES = [(-1.0, 1.0, -1.0, 1.0), (0.0, 1.0, -2.0, 3.0), (0.5, 1.0, 0.2, 4.0),
+                 (-3.0, -1.0, -2.0, 0.0), (0.0, 0.0, -1.0, 2.0), (-1e-3, 2e-3, -5.0, 7.0)]
 NP = {"quint8": np.uint8, "qint8": np.int8, "quint16": np.uint16, "qint16": np.int16,
       "qint32": np.int32}
 
@@ -82,6 +84,18 @@ def main() -> None:
                                               mode=mode, narrow_range=narrow, axis=1)
                 fetch[f"axis_{tn}_{mi}"] = (t.bitcast(q.output, getattr(tf, tn.lstrip("q"))),
                                             q.output_min, q.output_max, d)
+        # quantized_concat (TF has CPU kernels for quint8 and qint32) of [2, 3] and [2, 2]
+        for tn in ("quint8", "qint32"):
+            info = np.iinfo(NP[tn])
+            a = rng.integers(info.min, info.max, (2, 3), endpoint=True).astype(NP[tn])
+            b = rng.integers(info.min, info.max, (2, 2), endpoint=True).astype(NP[tn])
+            a[0, :2] = [info.min, info.max]
+            out[f"concat_a_{tn}"], out[f"concat_b_{tn}"] = a, b
+            qa, qb = (t.bitcast(t.constant(v), getattr(tf, tn)) for v in (a, b))
+            for ci, (m1, x1, m2, x2_) in enumerate(CONCAT_RANGES):
+                r = t.quantization.quantized_concat(1, [qa, qb], [m1, m2], [x1, x2_])
+                fetch[f"concat_{tn}_{ci}"] = (
+                    t.bitcast(r[0], getattr(tf, tn.lstrip("q"))), r[1], r[2])
         with t.Session() as sess:
             vals = sess.run(fetch)
     for k, v in vals.items():
@@ -97,7 +111,7 @@ def stack(flat: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Packs the per-case arrays into a few per-type ones: ``q_{type}``/``deq_{type}``
     [range, mode, value], ``qmin_{type}``/``qmax_{type}`` [range, mode] and
     ``levels_deq_{type}`` [range (0, 2, 6, 9), mode, level]."""
-    out = {k: v for k, v in flat.items() if k.startswith(("x", "levels_", "axis_"))}
+    out = {k: v for k, v in flat.items() if k.startswith(("x", "levels_", "axis_", "concat"))}
     for tn in TYPES:
         for i, name in enumerate(("q", "qmin", "qmax", "deq")):
             out[f"{name}_{tn}"] = np.asarray([[flat[f"{ri}_{tn}_{mi}_{i}"]
