@@ -107,10 +107,13 @@ def _float_input(value: Any, name: str) -> Tensor:
     return t
 
 
-def _check_bits(num_bits: int, narrow_range: bool) -> None:
+def _levels(attrs: dict) -> tuple[int, int]:
+    """The op's (quant_min, quant_max), checking ``num_bits`` as TF's kernels do."""
+    num_bits = attrs["num_bits"]
     if not 2 <= num_bits <= 16:
         raise errors.InvalidArgumentError(
             None, None, f"num_bits must be between 2 and 16, inclusive, was {num_bits}")
+    return quant_bounds(num_bits, attrs["narrow_range"])
 
 
 def _merge_shapes(a: TensorShape, b: TensorShape, what: str) -> TensorShape:
@@ -166,11 +169,10 @@ def fake_quant_with_min_max_args_gradient(gradients: Any, inputs: Any,
 def _args_range(ctx: registry.KernelContext) -> tuple[float, float, int, int]:
     a = ctx.attrs
     mn, mx = _F32(a["min"]), _F32(a["max"])
-    _check_bits(a["num_bits"], a["narrow_range"])
+    qmin, qmax = _levels(a)
     if not mn < mx:
         raise errors.InvalidArgumentError(
             None, None, f"min has to be smaller than max, was: {a['min']:g} >= {a['max']:g}")
-    qmin, qmax = quant_bounds(a["num_bits"], a["narrow_range"])
     return mn, mx, qmin, qmax
 
 
@@ -247,19 +249,18 @@ def _scalar(v: Any, what: str) -> np.float32:
 
 @registry.register_kernel("FakeQuantWithMinMaxVars")
 def _vars_kernel(ctx: registry.KernelContext, x: Any, mn: Any, mx: Any) -> np.ndarray:
-    _check_bits(ctx.attrs["num_bits"], ctx.attrs["narrow_range"])
+    qmin, qmax = _levels(ctx.attrs)
     x = np.asarray(x, _F32)
     mn, mx = _scalar(mn, "min"), _scalar(mx, "max")
     if mn == 0 and mx == 0:
         return np.zeros_like(x)
-    qmin, qmax = quant_bounds(ctx.attrs["num_bits"], ctx.attrs["narrow_range"])
     return fake_quant_values(x, mn, mx, qmin, qmax, divide=True)
 
 
 @registry.register_kernel("FakeQuantWithMinMaxVarsGradient")
 def _vars_grad_kernel(ctx: registry.KernelContext, g: Any, x: Any, mn: Any,
                       mx: Any) -> tuple:
-    _check_bits(ctx.attrs["num_bits"], ctx.attrs["narrow_range"])
+    qmin, qmax = _levels(ctx.attrs)
     g, x = np.asarray(g, _F32), np.asarray(x, _F32)
     if g.shape != x.shape:
         raise errors.InvalidArgumentError(
@@ -267,7 +268,6 @@ def _vars_grad_kernel(ctx: registry.KernelContext, g: Any, x: Any, mn: Any,
     mn, mx = _scalar(mn, "min"), _scalar(mx, "max")
     if mn == 0 and mx == 0:  # as TF: everything passes through to the input
         return g.copy(), _F32(0), _F32(0)
-    qmin, qmax = quant_bounds(ctx.attrs["num_bits"], ctx.attrs["narrow_range"])
     nmin, nmax, _, _ = nudge(mn, mx, qmin, qmax)
     inside, below, above = _in_range_masks(x, nmin, nmax)
     return g * inside, eigen_sum_f32(g * below), eigen_sum_f32(g * above)
@@ -345,10 +345,9 @@ def _channel_ranges(x: np.ndarray, mn: Any, mx: Any) -> tuple[np.ndarray, np.nda
 
 @registry.register_kernel("FakeQuantWithMinMaxVarsPerChannel")
 def _per_channel_kernel(ctx: registry.KernelContext, x: Any, mn: Any, mx: Any) -> np.ndarray:
-    _check_bits(ctx.attrs["num_bits"], ctx.attrs["narrow_range"])
+    qmin, qmax = _levels(ctx.attrs)
     x = np.asarray(x, _F32)
     mn, mx = _channel_ranges(x, mn, mx)
-    qmin, qmax = quant_bounds(ctx.attrs["num_bits"], ctx.attrs["narrow_range"])
     out = fake_quant_values(x, mn, mx, qmin, qmax, divide=True)
     zero = (mn == 0) & (mx == 0)
     if zero.any():
@@ -359,13 +358,12 @@ def _per_channel_kernel(ctx: registry.KernelContext, x: Any, mn: Any, mx: Any) -
 @registry.register_kernel("FakeQuantWithMinMaxVarsPerChannelGradient")
 def _per_channel_grad_kernel(ctx: registry.KernelContext, g: Any, x: Any, mn: Any,
                              mx: Any) -> tuple:
-    _check_bits(ctx.attrs["num_bits"], ctx.attrs["narrow_range"])
+    qmin, qmax = _levels(ctx.attrs)
     g, x = np.asarray(g, _F32), np.asarray(x, _F32)
     if g.shape != x.shape:
         raise errors.InvalidArgumentError(
             None, None, f"gradients and inputs must be the same size: {g.shape} vs {x.shape}")
     mn, mx = _channel_ranges(x, mn, mx)
-    qmin, qmax = quant_bounds(ctx.attrs["num_bits"], ctx.attrs["narrow_range"])
     nmin, nmax, _, _ = nudge(mn, mx, qmin, qmax)
     inside, below, above = _in_range_masks(x, nmin, nmax)
     zero = (mn == 0) & (mx == 0)  # as the scalar op: such channels pass through
