@@ -33,42 +33,63 @@ def _lanes(p: np.ndarray) -> np.float32:
     return p[..., 0]
 
 
-def _leaf(v: np.ndarray) -> np.float32:
-    n = v.shape[0]
-    start = 0
-    acc = np.zeros(PACKET, _F32)
-    if n >= 4 * PACKET:
-        n4 = n // (4 * PACKET) * (4 * PACKET)
-        # four accumulators, each a sequential (cumulative) float32 sum of its packets
-        accs = np.cumsum(v[:n4].reshape(-1, 4, PACKET), axis=0, dtype=_F32)[-1]
-        acc = ((accs[0] + accs[1]) + accs[2]) + accs[3]
-        start = n4
-    n1 = n // PACKET * PACKET
-    for j in range(start, n1, PACKET):
-        acc = acc + v[j:j + PACKET]
-    tail = _F32(0)
-    for x in v[n1:]:
-        tail = _F32(tail + x)
-    return _F32(tail + _lanes(acc))
+def _leaf_sums(rows: np.ndarray) -> np.ndarray:
+    """The Eigen leaf sums of the runs held in the rows of ``rows``, computed together."""
+    count, length = rows.shape
+    n4 = length // (4 * PACKET) * (4 * PACKET)
+    accs = np.zeros((count, 4 * PACKET), _F32)
+    for j in range(0, n4, 4 * PACKET):  # the four packet accumulators, in order
+        accs += rows[:, j:j + 4 * PACKET]
+    accs = accs.reshape(count, 4, PACKET)
+    acc = ((accs[:, 0] + accs[:, 1]) + accs[:, 2]) + accs[:, 3]
+    n1 = length // PACKET * PACKET
+    for j in range(n4, n1, PACKET):
+        acc = acc + rows[:, j:j + PACKET]
+    tail = np.zeros(count, _F32)
+    for j in range(n1, length):
+        tail = tail + rows[:, j]
+    return tail + _lanes(acc)
 
 
-def _reduce(v: np.ndarray, first: int) -> np.float32:
-    n = v.shape[0]
+def _tree(first: int, n: int, leaves: list) -> tuple:
+    """Eigen's split of a run: a leaf ``(first, n)`` or ``(left, right)`` subtrees (right
+    may be None)."""
     if n <= PACKET * LEAF:
-        return _leaf(v)
+        leaves.append((first, n))
+        return (first, n)
     split = PACKET * -(-(first + -(-n // 2)) // PACKET)
     left = min(split - first, n)
-    total = _F32(_F32(0) + _reduce(v[:left], first))
-    if left < n:
-        total = _F32(total + _reduce(v[left:], split))
+    left_tree = _tree(first, left, leaves)  # leaves are collected left to right
+    return (left_tree, _tree(split, n - left, leaves) if left < n else None)
+
+
+def _combine(node: tuple, sums: dict) -> np.float32:
+    if not isinstance(node[0], tuple):
+        return sums[node]
+    total = _F32(_F32(0) + _combine(node[0], sums))
+    if node[1] is not None:
+        total = _F32(total + _combine(node[1], sums))
     return total
 
 
 def eigen_sum_f32(values: np.ndarray) -> np.float32:
     """The float32 sum of all of ``values`` in Eigen's order (see the module doc)."""
     v = np.ascontiguousarray(values, dtype=_F32).reshape(-1)
+    leaves: list = []
+    tree = _tree(0, v.shape[0], leaves)
+    runs: list[list[int]] = []  # consecutive leaves of one length: [first, length, count]
+    for first, n in leaves:
+        if runs and runs[-1][1] == n and runs[-1][0] + n * runs[-1][2] == first:
+            runs[-1][2] += 1
+        else:
+            runs.append([first, n, 1])
+    sums = {}
     with np.errstate(all="ignore"):
-        return _reduce(v, 0)
+        for first, n, count in runs:
+            block = v[first:first + n * count].reshape(count, n)
+            for i, s in enumerate(_leaf_sums(block)):
+                sums[first + i * n, n] = s
+        return _F32(_combine(tree, sums))
 
 
 def eigen_column_sums_f32(values: np.ndarray) -> np.ndarray:
