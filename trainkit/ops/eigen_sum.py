@@ -95,6 +95,9 @@ def eigen_sum_f32(values: np.ndarray) -> np.float32:
 def eigen_column_sums_f32(values: np.ndarray) -> np.ndarray:
     """Eigen-ordered float32 sums of each column of a 2-D array (per-channel sums)."""
     v = np.asarray(values, _F32)
+    if v.shape[0] <= PACKET * LEAF:  # one leaf per column: all columns at once
+        with np.errstate(all="ignore"):
+            return _leaf_sums(v.T).astype(_F32, copy=False)
     return np.array([eigen_sum_f32(v[:, i]) for i in range(v.shape[1])], _F32)
 
 
