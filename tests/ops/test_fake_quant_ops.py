@@ -188,3 +188,23 @@ def test_min_max_gradient_sums_are_tfs_bitwise(n, dmin, dmax):
     with tk.Session() as sess:
         got = sess.run(tk.quantization.fake_quant_with_min_max_vars_gradient(g, x, -1.0, 1.5))
     assert (got[1], got[2]) == (np.float32(dmin), np.float32(dmax))
+
+
+@pytest.mark.parametrize(("rows", "dmin", "dmax"), [
+    # TF 2.21: fake_quant_with_min_max_vars_per_channel_gradient(g, x, [-1, -2, 0],
+    # [1.5, 1, 2])[1:] for x, g = _hashed(rows * 3, ...) as above, reshaped [rows, 3]
+    (100, [-98.72021484375, -47.872779846191406, -149.58262634277344],
+     [-74.7940673828125, -95.72926330566406, -50.84969711303711]),
+    (9000, [-6706.69384765625, -3356.2646484375, -10066.0537109375],
+     [-5032.626953125, -6704.732421875, -3352.10302734375]),
+    (50000, [-8568.904296875, -4289.36767578125, -12876.560546875],
+     [-6442.408203125, -8571.10546875, -4289.23828125]),
+])
+def test_per_channel_gradient_sums_are_tfs_bitwise(rows, dmin, dmax):
+    x = _hashed(rows * 3, 2654435761, 12345).reshape(rows, 3)
+    g = _hashed(rows * 3, 40503, 977).reshape(rows, 3)
+    with tk.Session() as sess:
+        got = sess.run(tk.quantization.fake_quant_with_min_max_vars_per_channel_gradient(
+            g, x, [-1.0, -2.0, 0.0], [1.5, 1.0, 2.0]))
+    np.testing.assert_array_equal(got[1], np.float32(dmin))
+    np.testing.assert_array_equal(got[2], np.float32(dmax))
