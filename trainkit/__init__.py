@@ -48,6 +48,7 @@ from trainkit.framework.default_graph import colocate_with, container
 from trainkit.framework.default_session import get_default_session
 from trainkit.framework.dimension import Dimension, dimension_at_index, dimension_value
 from trainkit.framework.dtypes import (
+    QUANTIZED_DTYPES,
     DType,
     as_dtype,
     complex64,
@@ -61,6 +62,11 @@ from trainkit.framework.dtypes import (
     int16,
     int32,
     int64,
+    qint8,
+    qint16,
+    qint32,
+    quint8,
+    quint16,
     resource,
     string,
     uint8,
@@ -183,6 +189,14 @@ from trainkit.ops.einsum_ops import einsum
 from trainkit.ops.embedding_ops import unsorted_segment_sum
 
 # -- loops: while_loop, TensorArray, map_fn/scan/foldl/foldr ------------------------------
+from trainkit.ops.fake_quant_ops import (
+    fake_quant_with_min_max_args,
+    fake_quant_with_min_max_args_gradient,
+    fake_quant_with_min_max_vars,
+    fake_quant_with_min_max_vars_gradient,
+    fake_quant_with_min_max_vars_per_channel,
+    fake_quant_with_min_max_vars_per_channel_gradient,
+)
 from trainkit.ops.fft_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d
 from trainkit.ops.functional_ops import foldl, foldr, map_fn, scan
 from trainkit.ops.graph_import import import_graph_def
@@ -329,6 +343,8 @@ from trainkit.ops.partitioners import (
     variable_axis_size_partitioner,
 )
 from trainkit.ops.placeholders import placeholder, placeholder_with_default, sparse_placeholder
+from trainkit.ops.quantize_ops import dequantize, quantize, quantize_v2
+from trainkit.ops.quantized_concat_ops import quantized_concat
 from trainkit.ops.random_more import random_gamma, random_poisson
 from trainkit.ops.random_ops import (
     get_seed,

@@ -77,6 +77,11 @@ class DType:
         return self.is_floating or self.is_integer
 
     @property
+    def is_quantized(self) -> bool:
+        """True for ``qint8``, ``quint8``, ``qint16``, ``quint16`` and ``qint32``."""
+        return self._name in _QUANTIZED
+
+    @property
     def is_complex(self) -> bool:
         return self._name.startswith("complex")
 
@@ -133,12 +138,25 @@ string = DType("string", np.object_, 7)
 resource = DType("resource", np.object_, 20)
 variant = DType("variant", np.object_, 21)
 
+# Quantized types (TF's ``tf.quint8`` & co.): values are held in the NumPy integer type of
+# the same width, but NumPy dtypes never map back to them (uint8 stays ``tk.uint8``).
+qint8 = DType("qint8", np.int8, 11)
+quint8 = DType("quint8", np.uint8, 12)
+qint32 = DType("qint32", np.int32, 13)
+qint16 = DType("qint16", np.int16, 15)
+quint16 = DType("quint16", np.uint16, 16)
+_QUANTIZED_LIST = (qint8, quint8, qint16, quint16, qint32)
+QUANTIZED_DTYPES = frozenset(_QUANTIZED_LIST)
+_QUANTIZED = frozenset(d.name for d in _QUANTIZED_LIST)
+
 ALL_DTYPES = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, bool_,
               string, complex64, complex128)
 _BY_NAME: dict[str, DType] = {d.name: d for d in ALL_DTYPES}
 _BY_NAME.update({"half": float16, "float": float32, "double": float64, "bool_": bool_})
 _BY_NAME.update({"resource": resource, "variant": variant})
-_BY_ENUM: dict[int, DType] = {d.as_datatype_enum: d for d in ALL_DTYPES + (resource, variant)}
+_BY_NAME.update({d.name: d for d in _QUANTIZED_LIST})
+_BY_ENUM: dict[int, DType] = {d.as_datatype_enum: d
+                              for d in ALL_DTYPES + (resource, variant) + _QUANTIZED_LIST}
 _BY_NP: dict[Any, DType] = {np.dtype(d.as_numpy_dtype): d for d in ALL_DTYPES
                             if d is not string}
 
@@ -225,5 +243,6 @@ def to_string_array(value: Any) -> np.ndarray:
 __all__ = [
     "DType", "as_dtype", "float16", "half", "float32", "float64", "double", "int8", "int16",
     "int32", "int64", "uint8", "uint16", "bool_", "string", "dtype_of_value",
-    "to_string_array", "resource", "variant", "complex64", "complex128",
+    "to_string_array", "resource", "variant", "complex64", "complex128", "qint8", "quint8",
+    "qint16", "quint16", "qint32", "QUANTIZED_DTYPES",
 ]

@@ -22,11 +22,15 @@ from trainkit.ops import (
     control_flow_ops,
     conv_ops,
     conv_transpose_ops,
+    fake_quant_ops,
     join_ops,
     math_ops,
     nn_activations,
     placeholders,
     pool_ops,
+    quantize_dequantize_ops,
+    quantize_ops,
+    quantized_concat_ops,
     reduction_ops,
     shape_ops,
     slicing_ops,
@@ -185,6 +189,63 @@ BUILDERS.update({
     "AssignAddVariableOp": lambda i, a, n: state_ops.assign_add(i[0], i[1], name=n).op,
     "AssignSubVariableOp": lambda i, a, n: state_ops.assign_sub(i[0], i[1], name=n).op,
     "VarIsInitializedOp": lambda i, a, n: state_ops.is_variable_initialized(i[0], name=n),
+})
+
+
+
+def _bits(a: dict) -> dict:
+    return {"num_bits": int(a.get("num_bits", 8)),
+            "narrow_range": bool(a.get("narrow_range", False))}
+
+
+def _axis(a: dict) -> int | None:
+    axis = int(a.get("axis", -1))
+    return None if axis == -1 else axis  # TF's -1 is "no axis", not the last one
+
+
+def _qdq(fn: Callable) -> Callable:
+    return lambda i, a, n: fn(
+        i[0], i[1], i[2], signed_input=bool(a.get("signed_input", True)),
+        range_given=bool(a.get("range_given", False)),
+        round_mode=a.get("round_mode", "HALF_TO_EVEN"), axis=_axis(a), name=n, **_bits(a))
+
+
+# Quantization: frozen quantization-aware-training graphs hold fake-quant nodes.
+BUILDERS.update({
+    "FakeQuantWithMinMaxArgs": lambda i, a, n: fake_quant_ops.fake_quant_with_min_max_args(
+        i[0], float(a.get("min", -6.0)), float(a.get("max", 6.0)), name=n, **_bits(a)),
+    "FakeQuantWithMinMaxArgsGradient":
+        lambda i, a, n: fake_quant_ops.fake_quant_with_min_max_args_gradient(
+            i[0], i[1], float(a.get("min", -6.0)), float(a.get("max", 6.0)), name=n,
+            **_bits(a)),
+    "FakeQuantWithMinMaxVars": lambda i, a, n: fake_quant_ops.fake_quant_with_min_max_vars(
+        i[0], i[1], i[2], name=n, **_bits(a)),
+    "FakeQuantWithMinMaxVarsGradient":
+        lambda i, a, n: fake_quant_ops.fake_quant_with_min_max_vars_gradient(
+            i[0], i[1], i[2], i[3], name=n, **_bits(a)),
+    "FakeQuantWithMinMaxVarsPerChannel":
+        lambda i, a, n: fake_quant_ops.fake_quant_with_min_max_vars_per_channel(
+            i[0], i[1], i[2], name=n, **_bits(a)),
+    "FakeQuantWithMinMaxVarsPerChannelGradient":
+        lambda i, a, n: fake_quant_ops.fake_quant_with_min_max_vars_per_channel_gradient(
+            i[0], i[1], i[2], i[3], name=n, **_bits(a)),
+    "QuantizeV2": lambda i, a, n: quantize_ops.quantize(
+        i[0], i[1], i[2], a["T"], mode=a.get("mode", "MIN_COMBINED"),
+        round_mode=a.get("round_mode", "HALF_AWAY_FROM_ZERO"),
+        narrow_range=bool(a.get("narrow_range", False)), axis=_axis(a),
+        ensure_minimum_range=float(a.get("ensure_minimum_range", 0.01)), name=n),
+    "Dequantize": lambda i, a, n: quantize_ops.dequantize(
+        i[0], i[1], i[2], mode=a.get("mode", "MIN_COMBINED"), axis=_axis(a),
+        narrow_range=bool(a.get("narrow_range", False)), dtype=a.get("dtype", "float32"),
+        name=n),
+    "QuantizeAndDequantizeV2": _qdq(quantize_dequantize_ops.quantize_and_dequantize),
+    "QuantizeAndDequantizeV4": _qdq(quantize_dequantize_ops.quantize_and_dequantize_v2),
+    "QuantizedConcat": lambda i, a, n: quantized_concat_ops.quantized_concat(
+        i[0], i[1:1 + int(a["N"])], i[1 + int(a["N"]):1 + 2 * int(a["N"])],
+        i[1 + 2 * int(a["N"]):], name=n),
+    "QuantizeAndDequantizeV4Grad":
+        lambda i, a, n: quantize_dequantize_ops.quantize_and_dequantize_v4_grad(
+            i[0], i[1], i[2], i[3], axis=int(a.get("axis", -1)), name=n),
 })
 
 __all__ = ["BUILDERS"]
