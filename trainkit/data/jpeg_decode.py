@@ -180,9 +180,7 @@ def parse(data: bytes) -> _State:
                 raise corrupt("duplicate SOF")
             _frame(st, seg, _SOF_SUPPORTED[marker])
         elif marker in _SOF_OTHER:
-            raise errors.InvalidArgumentError(None, None, "Unsupported JPEG process: "
-                                              "SOF type 0x%02x (lossless/arithmetic)."
-                                              % marker)
+            raise corrupt(f"unsupported JPEG process: SOF type {marker:#04x}")
         elif marker in (0xC4, 0xDB):
             _tables(st, marker, seg)
         elif marker == 0xDD:
@@ -198,6 +196,29 @@ def parse(data: bytes) -> _State:
     if not scans:
         raise corrupt("no image data")
     return st
+
+
+def frame_shape(data: bytes) -> tuple[int, int, int]:
+    """``(height, width, components)`` from the SOF marker (TF's ``ExtractJpegShape``)."""
+    if data[:2] != b"\xff\xd8":
+        raise corrupt("not a JPEG file")
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            raise corrupt("bad marker")
+        marker = data[pos + 1]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        seg, pos = _segment(data, pos + 2)
+        if marker in _SOF_SUPPORTED or marker in _SOF_OTHER:
+            if len(seg) < 6:
+                raise corrupt("bad SOF")
+            _, h, w, n = struct.unpack(">BHHB", seg[:6])
+            return h, w, n
+        if marker == 0xDA:
+            break
+    raise corrupt("no SOF marker")
 
 
 def _planes(st: _State, dct_method: str) -> list[np.ndarray]:
