@@ -176,12 +176,10 @@ def _decode_crop_kernel(ctx: registry.KernelContext, contents: Any,
         raise errors.InvalidArgumentError(None, ctx.op, "DecodeAndCropJpeg operation can "
                                           "run on JPEG only, but detected "
                                           f"{kind.upper()}.")
-    y, x, h, w = (int(v) for v in np.asarray(crop_window).reshape(4))
-    img = _run(ctx, data)
-    if h <= 0 or w <= 0 or y < 0 or x < 0 or y + h > img.shape[0] or x + w > img.shape[1]:
-        raise errors.InvalidArgumentError(None, ctx.op, "jpeg::Uncompress failed. Invalid "
-                                          "JPEG data or crop window.")
-    return np.ascontiguousarray(img[y:y + h, x:x + w])
+    win = np.asarray(crop_window).reshape(-1)
+    if win.size != 4:
+        raise errors.InvalidArgumentError(None, ctx.op, "crop_window must be shape [4]")
+    return _run(ctx, data, crop=tuple(int(v) for v in win))
 
 
 @registry.register_kernel("ExtractJpegShape")

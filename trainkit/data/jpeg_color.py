@@ -52,13 +52,14 @@ def _h2v2(c: np.ndarray) -> np.ndarray:
 
 def upsample(plane: np.ndarray, fh: int, fv: int, fancy: bool) -> np.ndarray:
     """A component plane (its real, downsampled size) scaled by ``fh x fv`` the way
-    libjpeg's jdsample.c does (fancy needs a plane wider than 2 samples for 2x)."""
+    libjpeg's jdsample.c does (the caller applies jdsample's rule that horizontal fancy
+    upsampling needs a plane wider than 2 samples)."""
     if fh == fv == 1:
         return plane
     c = plane.astype(np.int64)
     if fancy and (fh, fv) == (1, 2):
         return _h1v2(c)
-    if fancy and plane.shape[1] > 2 and (fh, fv) in ((2, 1), (2, 2)):
+    if fancy and (fh, fv) in ((2, 1), (2, 2)):
         return _h2v1(c) if fv == 1 else _h2v2(c)
     return np.repeat(np.repeat(plane, fv, 0), fh, 1)
 

@@ -235,20 +235,43 @@ def _planes(st: _State, dct_method: str) -> list[np.ndarray]:
     return out
 
 
+def _window(st: _State, crop: tuple[int, int, int, int] | None) -> tuple[int, int]:
+    """The decoded column range (start, width) for ``crop``: libjpeg-turbo's
+    ``jpeg_crop_scanline`` widens the window left to an iMCU boundary."""
+    if crop is None:
+        return 0, st.width
+    y, x, h, w = crop
+    if h <= 0 or w <= 0 or y < 0 or x < 0 or y + h > st.height or x + w > st.width:
+        raise corrupt("bad crop window")
+    align = 8 * st.hmax
+    return x // align * align, w + x % align
+
+
 def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
-           dct_method: str = "") -> np.ndarray:
+           dct_method: str = "", crop: tuple[int, int, int, int] | None = None
+           ) -> np.ndarray:
     """The uint8 image ``[h, w, channels or stored]`` of JPEG bytes, bitwise libjpeg-turbo's
     for TF's options (``dct_method`` ''/'INTEGER_FAST' -> ifast, 'INTEGER_ACCURATE' ->
-    islow)."""
+    islow). ``crop = (y, x, height, width)`` decodes as ``decode_and_crop_jpeg``: the
+    upsampler sees only the iMCU-aligned window, so its edges replicate as in TF."""
     st = parse(data)
     planes = _planes(st, dct_method)
-    w, h = st.width, st.height
+    x0, width = _window(st, crop)
+    cols, fancy = [], []
+    for p, c in zip(planes, st.comps):
+        start = x0 * c.h // st.hmax
+        n = -(-width * c.h // st.hmax)
+        cols.append(p[:, start:start + n])
+        wide = n > 2 or (n == 2 and p.shape[1] > 2)   # jdsample.c; crop keeps the method
+        fancy.append(fancy_upscaling and (st.hmax == c.h or wide))
+    h = st.height
     gray = len(st.comps) == 1
     if gray or channels == 1 and st.adobe != 0:
-        y = planes[0][:h, :w]          # YCbCr -> grayscale keeps Y (jdcolor.c)
-        return np.repeat(y[..., None], 3 if channels == 3 else 1, axis=2)
-    full = [jpeg_color.upsample(p, st.hmax // c.h, st.vmax // c.v, fancy_upscaling)[:h, :w]
-            for p, c in zip(planes, st.comps)]
+        y = cols[0][:h, :width]          # YCbCr -> grayscale keeps Y (jdcolor.c)
+        img = np.repeat(y[..., None], 3 if channels == 3 else 1, axis=2)
+        return _crop(img, crop, x0)
+    full = [jpeg_color.upsample(p, st.hmax // c.h, st.vmax // c.v, f)[:h, :width]
+            for p, c, f in zip(cols, st.comps, fancy)]
     rgb_ids = [c.ident for c in st.comps] == [82, 71, 66]
     if st.adobe == 0 or (st.adobe is None and rgb_ids):
         img = np.stack(full, -1).astype(np.uint8)
@@ -257,5 +280,12 @@ def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
     if channels == 1:                   # RGB -> gray: jdcolor.c's rgb_gray_convert
         r, g, b = (img[..., i].astype(np.int64) for i in range(3))
         y = (19595 * r + 38470 * g + 7471 * b + 32768) >> 16
-        return y.astype(np.uint8)[..., None]
-    return img
+        img = y.astype(np.uint8)[..., None]
+    return _crop(img, crop, x0)
+
+
+def _crop(img: np.ndarray, crop: tuple[int, int, int, int] | None, x0: int) -> np.ndarray:
+    if crop is None:
+        return img
+    y, x, h, w = crop
+    return np.ascontiguousarray(img[y:y + h, x - x0:x - x0 + w])

@@ -26,6 +26,8 @@ ZIGZAG = [0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33
           41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15,
           23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62,
           63]
+# libjpeg's jpeg_natural_order: 16 extra entries land a corrupt run past 63 on 63.
+_ZZ = ZIGZAG + [63] * 16
 _RST = re.compile(rb"\xff[\xd0-\xd7]")
 
 
@@ -37,8 +39,10 @@ def corrupt(msg: str = "") -> errors.InvalidArgumentError:
 
 def huffman_lookup(counts: Sequence[int], symbols: Sequence[int]) -> list[int]:
     """The 65536-entry table of ``code_length << 8 | symbol`` for every 16-bit prefix
-    (0 where no code matches) of the canonical code a DHT segment describes."""
-    table = np.zeros(1 << 16, np.int32)
+    of the canonical code a DHT segment describes. A prefix no code matches reads as
+    libjpeg's ``jpeg_huff_decode`` treats it: 17 bits consumed, symbol 0 (a warning,
+    not an error; TF returns the image)."""
+    table = np.full(1 << 16, 17 << 8, np.int32)
     code, k = 0, 0
     for length in range(1, 17):
         for _ in range(counts[length - 1]):
@@ -104,15 +108,13 @@ def _chunks(order: list[list[int]], mcu_blocks: int, restart: int) -> list[list[
 def decode_sequential(scan: bytes, parts: Sequence[ScanPart], order: list[list[int]],
                       mcu_blocks: int, restart: int) -> None:
     """A baseline/extended scan: DC difference then run-length AC for every block."""
-    zz = ZIGZAG
+    zz = _ZZ
     for win, chunk in zip(segments(scan), _chunks(order, mcu_blocks, restart)):
         p, pred = 0, [0] * len(parts)
         for ci, off in chunk:
             part = parts[ci]
             co, look = part.coefs, part.dc
             e = look[(win[p >> 3] >> (24 - (p & 7))) & 0xFFFF]
-            if not e:
-                raise corrupt("bad Huffman code")
             p += e >> 8
             s = e & 255
             if s:
@@ -126,8 +128,6 @@ def decode_sequential(scan: bytes, parts: Sequence[ScanPart], order: list[list[i
             k = 1
             while k < 64:
                 e = look[(win[p >> 3] >> (24 - (p & 7))) & 0xFFFF]
-                if not e:
-                    raise corrupt("bad Huffman code")
                 p += e >> 8
                 s = e & 15
                 if s:
@@ -136,8 +136,6 @@ def decode_sequential(scan: bytes, parts: Sequence[ScanPart], order: list[list[i
                     p += s
                     if v < 1 << (s - 1):
                         v += 1 - (1 << s)
-                    if k > 63:
-                        raise corrupt("bad AC run")
                     co[off + zz[k]] = v
                     k += 1
                 elif e & 0xF0 == 0xF0:
@@ -152,8 +150,6 @@ def _bits(win: list[int], p: int, n: int) -> int:
 
 def _symbol(win: list[int], p: int, look: list[int]) -> tuple[int, int]:
     e = look[(win[p >> 3] >> (24 - (p & 7))) & 0xFFFF]
-    if not e:
-        raise corrupt("bad Huffman code")
     return p + (e >> 8), e & 255
 
 
@@ -194,7 +190,7 @@ def _dc_scan(win: list[int], parts: Sequence[ScanPart], chunk: list[list[int]], 
 
 def _ac_first(win: list[int], part: ScanPart, chunk: list[list[int]], ss: int, se: int,
               al: int) -> None:
-    p, eobrun, co, look, zz = 0, 0, part.coefs, part.ac, ZIGZAG
+    p, eobrun, co, look, zz = 0, 0, part.coefs, part.ac, _ZZ
     for _, off in chunk:
         if eobrun:
             eobrun -= 1
@@ -205,8 +201,6 @@ def _ac_first(win: list[int], part: ScanPart, chunk: list[list[int]], ss: int, s
             r, s = rs >> 4, rs & 15
             if s:
                 k += r
-                if k > 63:
-                    raise corrupt("bad AC run")
                 co[off + zz[k]] = _extend(_bits(win, p, s), s) * (1 << al)
                 p += s
                 k += 1
@@ -223,7 +217,7 @@ def _ac_first(win: list[int], part: ScanPart, chunk: list[list[int]], ss: int, s
 
 def _ac_refine(win: list[int], part: ScanPart, chunk: list[list[int]], ss: int, se: int,
                al: int) -> None:
-    p, eobrun, co, look, zz = 0, 0, part.coefs, part.ac, ZIGZAG
+    p, eobrun, co, look, zz = 0, 0, part.coefs, part.ac, _ZZ
     p1, m1 = 1 << al, -1 << al
     for _, off in chunk:
         k = ss
@@ -252,8 +246,6 @@ def _ac_refine(win: list[int], part: ScanPart, chunk: list[list[int]], ss: int, 
                         r -= 1
                     k += 1
                 if s:
-                    if k > 63:
-                        raise corrupt("bad AC run")
                     co[off + zz[k]] = s
                 k += 1
         if eobrun:
