@@ -79,9 +79,16 @@ def _unfilter(raw: bytes, h: int, stride: int, bpp: int) -> np.ndarray:
 
 
 def png_pixels(data: bytes) -> np.ndarray:
-    """The stored ``[h, w, c]`` pixels (uint8 or uint16) of PNG bytes."""
+    """The stored ``[h, w, c]`` pixels (uint8 or uint16) of PNG bytes; TF's messages for
+    data that ends before the first IDAT (libpng cannot start) or lacks IEND."""
     chunks = _chunks(data)
-    ihdr = next(d for k, d in chunks if k == b"IHDR")
+    kinds = [k for k, _ in chunks]
+    if b"IDAT" not in kinds or not chunks or chunks[0][0] != b"IHDR" or len(chunks[0][1]) < 13:
+        raise errors.InvalidArgumentError(None, None, "Invalid PNG. Failed to initialize "
+                                          "decoder.")
+    if b"IEND" not in kinds:
+        raise errors.InvalidArgumentError(None, None, f"Invalid PNG data, size {len(data)}")
+    ihdr = chunks[0][1]
     w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", ihdr)
     if interlace:
         raise errors.UnimplementedError(None, None, "Interlaced (Adam7) PNGs are not "

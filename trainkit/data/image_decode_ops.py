@@ -146,8 +146,8 @@ def _run(ctx: registry.KernelContext, data: bytes, **kw: Any) -> np.ndarray:
 
 def _typed(ctx: registry.KernelContext, img: np.ndarray, data: bytes) -> np.ndarray:
     want = ctx.op.outputs[0].dtype.np_dtype
-    if img.dtype == np.uint8 and want == np.uint16 and image_codecs.is_png(data):
-        return img.astype(np.uint16) * np.uint16(257)   # libpng widens 8-bit to 16
+    if img.dtype == np.uint8 and want != np.uint8 and image_codecs.is_png(data):
+        img = img.astype(np.uint16) * np.uint16(257)   # TF has libpng widen 8-bit to 16
     return image_formats.convert_dtype(img, np.dtype(want))
 
 

@@ -106,8 +106,9 @@ def decode_any(data: bytes, op_type: str, channels: int = 0, *,
 
 def convert_dtype(img: np.ndarray, want: np.dtype) -> np.ndarray:
     """Decoded pixels in the op's dtype as TF scales them: uint8 -> uint16 multiplies by
-    256 (``convert_image_dtype``'s rule; 8-bit PNGs are widened by libpng, x257, before
-    this), float32 is ``x * (1 / max)``, and 16-bit -> uint8 keeps the high byte."""
+    256 (``convert_image_dtype``'s rule; TF has libpng widen 8-bit PNGs, x257, before
+    this, for uint16 and float32 alike), float32 is ``x * float32(1 / max)``, and
+    16-bit -> uint8 keeps the high byte."""
     if img.dtype == want:
         return img
     if want == np.float32:
