@@ -13,6 +13,7 @@ from trainkit.data.image_decode_ops import (
     decode_png,
     extract_jpeg_shape,
 )
+from trainkit.data.image_encode_ops import encode_jpeg
 from trainkit.ops.image_boxes import (
     crop_and_resize,
     draw_bounding_boxes,

@@ -13,6 +13,7 @@ from trainkit.data.image_decode_ops import (
     decode_png,
     extract_jpeg_shape,
 )
+from trainkit.data.image_encode_ops import encode_jpeg
 from trainkit.data.io_ops import matching_files, read_file, write_file
 from trainkit.data.parsing_ops import (
     FixedLenFeature,

@@ -195,13 +195,13 @@ def _blocks(plane: np.ndarray) -> np.ndarray:
 
 def encode(image: np.ndarray, quality: int = 95, chroma_downsampling: bool = True,
            luma_sampling: tuple[int, int] | None = None, restart_interval: int = 0,
-           density: tuple[int, int, int] = (1, 300, 300)) -> bytes:
+           density: tuple[int, int, int] = (1, 300, 300), xmp: bytes = b"") -> bytes:
     """Baseline JPEG bytes of a uint8 ``[h, w, 1 or 3]`` image.
 
     ``luma_sampling`` (h, v) overrides the luma factors (default 2x2 when
     ``chroma_downsampling`` else 1x1; chroma stays 1x1); ``restart_interval`` writes a
     DRI marker and RSTn markers every that many MCUs; ``density`` is JFIF's
-    (units, x, y)."""
+    (units, x, y); ``xmp`` goes into an APP1 XMP packet as TF writes it."""
     img = np.asarray(image, np.uint8)
     h, w, nc = img.shape
     luma = (2, 2) if chroma_downsampling and nc == 3 else (1, 1)
@@ -221,7 +221,8 @@ def encode(image: np.ndarray, quality: int = 95, chroma_downsampling: bool = Tru
         grid = np.zeros((my * sv, mx * sh, 64), np.int64)
         grid[:bh_, :bw_] = q
         coefs.append((grid, bw_, bh_))
-    return _assemble(coefs, samp, (mx, my), (w, h), tables, restart_interval, density)
+    return _assemble(coefs, samp, (mx, my), (w, h), tables, restart_interval, density,
+                     xmp)
 
 
 def _dummy_dc(grid: np.ndarray, real_w: int, real_h: int, sh: int, sv: int) -> None:
@@ -237,13 +238,16 @@ def _dummy_dc(grid: np.ndarray, real_w: int, real_h: int, sh: int, sv: int) -> N
 
 
 def _assemble(coefs: list, samp: list, mcus: tuple[int, int], size: tuple[int, int],
-              tables: list[np.ndarray], restart: int, density: tuple[int, int, int]) -> bytes:
+              tables: list[np.ndarray], restart: int, density: tuple[int, int, int],
+              xmp: bytes) -> bytes:
     nc = len(samp)
     out = bytearray(b"\xff\xd8")
 
     def marker(code: int, body: bytes) -> None:
         out.extend(struct.pack(">BBH", 0xFF, code, len(body) + 2) + body)
     marker(0xE0, b"JFIF\x00\x01\x01" + struct.pack(">BHH", *density) + b"\x00\x00")
+    if xmp:
+        marker(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + xmp)
     for t in range(min(nc, 2)):
         marker(0xDB, bytes([t]) + tables[t].astype(np.uint8).tobytes())
     sof = struct.pack(">BHHB", 8, size[1], size[0], nc)
