@@ -6,8 +6,8 @@ tables, progressive, sizes not multiples of 8/16, 1x1), the ``trainkit_*`` ones 
 trainkit's encoder for what TF cannot write (4:2:2, 4:4:0, 4:1:1, restart intervals, a
 2-sample-wide chroma plane) -- and the sha256 of what TF 2.21 decoded from each under every
 option: dct_method '', INTEGER_FAST, INTEGER_ACCURATE, fancy_upscaling off, channels 1
-and 3, and crop windows (where libjpeg-turbo's crop upsampler differs from a slice of
-the full image).
+and 3, ratio 2, 4 and 8 (libjpeg's scaled IDCTs), and crop windows (where
+libjpeg-turbo's crop upsampler differs from a slice of the full image).
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ MODES = {"default": {}, "fast": {"dct_method": "INTEGER_FAST"},
          "accurate": {"dct_method": "INTEGER_ACCURATE"},
          "nofancy": {"fancy_upscaling": False},
          "nofancy_acc": {"fancy_upscaling": False, "dct_method": "INTEGER_ACCURATE"},
-         "ch1": {"channels": 1}, "ch3": {"channels": 3}}
+         "ch1": {"channels": 1}, "ch3": {"channels": 3},
+         "ratio2": {"ratio": 2}, "ratio4": {"ratio": 4}, "ratio8": {"ratio": 8}}
 
 
 def _digest(a: np.ndarray) -> list:
@@ -72,6 +73,7 @@ def test_ops_in_a_graph_equal_tf():
            "accurate": tk.io.decode_jpeg(contents, dct_method="INTEGER_ACCURATE"),
            "nofancy": tk.image.decode_jpeg(contents, fancy_upscaling=False),
            "ch1": tk.image.decode_jpeg(contents, channels=1),
+           "ratio4": tk.image.decode_jpeg(contents, ratio=4),
            "crop/3,17,10,12/1": tk.image.decode_and_crop_jpeg(contents, [3, 17, 10, 12])}
     assert ops["ch1"].shape.as_list() == [None, None, 1]
     with tk.Session() as sess:

@@ -5,8 +5,9 @@
 All kernels share ``image_formats.decode_any``, so, as in TF 2.21, the format is sniffed
 from the bytes (``decode_jpeg`` of a PNG decodes the PNG) and bad data raises
 ``InvalidArgumentError`` with TF's message when the op runs. JPEG output equals TF's
-bitwise for every ``dct_method`` and ``fancy_upscaling`` (``ratio`` other than 1 is not
-implemented yet).
+bitwise for every ``dct_method``, ``fancy_upscaling`` and ``ratio``; crop windows too
+(not combined with ``ratio`` > 1). ``try_recover_truncated``/``acceptable_fraction`` are
+accepted but a truncated JPEG is always an error.
 
 Example:
     >>> img = tf.image.decode_jpeg(tf.read_file("cat.jpg"), channels=3)  # uint8 [h, w, 3]
@@ -128,10 +129,8 @@ def _run(ctx: registry.KernelContext, data: bytes, **kw: Any) -> np.ndarray:
     try:
         if "dct_method" in a:
             image_formats.check_jpeg_attrs(a["channels"], a["ratio"], a["dct_method"])
-            if a["ratio"] != 1:
-                raise errors.UnimplementedError(None, ctx.op, "decode_jpeg: ratio "
-                                                f"{a['ratio']} is not implemented.")
-            kw.update(fancy_upscaling=a["fancy_upscaling"], dct_method=a["dct_method"])
+            kw.update(fancy_upscaling=a["fancy_upscaling"], dct_method=a["dct_method"],
+                      ratio=a["ratio"])
         img = image_formats.decode_any(data, ctx.op.type, a.get("channels", 0), **kw)
     except errors.OpError as e:
         raise type(e)(None, ctx.op, e.message) from None

@@ -71,10 +71,12 @@ def check_jpeg_attrs(channels: int, ratio: int, dct_method: str) -> None:
 def decode_any(data: bytes, op_type: str, channels: int = 0, *,
                fancy_upscaling: bool = True, dct_method: str = "",
                expand_animations: bool = True,
-               crop: tuple[int, int, int, int] | None = None) -> np.ndarray:
+               crop: tuple[int, int, int, int] | None = None, ratio: int = 1
+               ) -> np.ndarray:
     """The uint8 (uint16 for 16-bit PNG) pixels of ``data`` as op ``op_type`` returns
     them: ``[h, w, c]``, or ``[frames, h, w, 3]`` for GIF under ``DecodeGif`` (and
-    ``DecodeImage`` with ``expand_animations``); ``crop`` (y, x, h, w) applies to JPEG."""
+    ``DecodeImage`` with ``expand_animations``); ``crop`` (y, x, h, w) and ``ratio``
+    apply to JPEG."""
     if not data:
         raise _bad("Input is empty.")
     kind = sniff(data)
@@ -90,7 +92,7 @@ def decode_any(data: bytes, op_type: str, channels: int = 0, *,
                        f"`decode_image` instead. Op used: {op_type}")
         return with_channels(bmp_codec.decode(data), channels)
     if kind == "jpeg":
-        img = jpeg_decode.decode(data, channels, fancy_upscaling, dct_method, crop)
+        img = jpeg_decode.decode(data, channels, fancy_upscaling, dct_method, crop, ratio)
     elif kind == "png":
         img = image_codecs.png_channels(image_codecs.png_pixels(data), channels)
     else:

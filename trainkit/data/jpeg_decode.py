@@ -221,17 +221,34 @@ def frame_shape(data: bytes) -> tuple[int, int, int]:
     raise corrupt("no SOF marker")
 
 
-def _planes(st: _State, dct_method: str) -> list[np.ndarray]:
-    idct = jpeg_idct.islow if dct_method == "INTEGER_ACCURATE" else jpeg_idct.ifast
-    out = []
+def _scaled_sizes(st: _State, ratio: int) -> list[int]:
+    """Each component's IDCT output size for ``ratio`` (jdmaster.c: chroma is scaled up
+    in the IDCT, up to 8, instead of by the upsampler where the factors allow)."""
+    least = 8 // ratio
+    sizes = []
     for c in st.comps:
+        s = least
+        while (s < 8 and (st.hmax * least) % (c.h * s * 2) == 0
+               and (st.vmax * least) % (c.v * s * 2) == 0):
+            s *= 2
+        sizes.append(s)
+    return sizes
+
+
+def _planes(st: _State, dct_method: str, sizes: list[int]) -> list[np.ndarray]:
+    full = jpeg_idct.islow if dct_method == "INTEGER_ACCURATE" else jpeg_idct.ifast
+    out = []
+    for c, s in zip(st.comps, sizes):
         q = st.quant.get(c.tq)
         if q is None:
             raise corrupt("missing quantization table")
         gw, gh = c.grid
         blocks = np.array(c.coefs, np.int64).reshape(gh * gw, 8, 8)
-        pix = idct(blocks, q).reshape(gh, gw, 8, 8).transpose(0, 2, 1, 3)
-        out.append(pix.reshape(gh * 8, gw * 8)[:c.size[1], :c.size[0]])
+        pix = full(blocks, q) if s == 8 else jpeg_idct.reduced(blocks, q, s)
+        pix = pix.reshape(gh, gw, s, s).transpose(0, 2, 1, 3).reshape(gh * s, gw * s)
+        w = -(-st.width * c.h * s // (st.hmax * 8))
+        h = -(-st.height * c.v * s // (st.vmax * 8))
+        out.append(pix[:h, :w])
     return out
 
 
@@ -248,30 +265,40 @@ def _window(st: _State, crop: tuple[int, int, int, int] | None) -> tuple[int, in
 
 
 def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
-           dct_method: str = "", crop: tuple[int, int, int, int] | None = None
-           ) -> np.ndarray:
+           dct_method: str = "", crop: tuple[int, int, int, int] | None = None,
+           ratio: int = 1) -> np.ndarray:
     """The uint8 image ``[h, w, channels or stored]`` of JPEG bytes, bitwise libjpeg-turbo's
     for TF's options (``dct_method`` ''/'INTEGER_FAST' -> ifast, 'INTEGER_ACCURATE' ->
     islow). ``crop = (y, x, height, width)`` decodes as ``decode_and_crop_jpeg``: the
-    upsampler sees only the iMCU-aligned window, so its edges replicate as in TF."""
+    upsampler sees only the iMCU-aligned window, so its edges replicate as in TF.
+    ``ratio`` 2, 4 or 8 downscales in the IDCT (libjpeg's ``scale_denom``; no crop)."""
+    if crop is not None and ratio != 1:
+        raise errors.UnimplementedError(None, None, "decode_and_crop_jpeg with ratio > 1 "
+                                        "is not implemented.")
     st = parse(data)
-    planes = _planes(st, dct_method)
+    sizes = _scaled_sizes(st, ratio)
+    planes = _planes(st, dct_method, sizes)
     x0, width = _window(st, crop)
-    cols, fancy = [], []
-    for p, c in zip(planes, st.comps):
+    h = st.height
+    if ratio != 1:
+        width, h = -(-width // ratio), -(-h // ratio)
+    cols, fancy, factors = [], [], []
+    for p, c, s in zip(planes, st.comps, sizes):
         start = x0 * c.h // st.hmax
-        n = -(-width * c.h // st.hmax)
+        n = -(-width * c.h * s * ratio // (st.hmax * 8))
         cols.append(p[:, start:start + n])
         wide = n > 2 or (n == 2 and p.shape[1] > 2)   # jdsample.c; crop keeps the method
-        fancy.append(fancy_upscaling and (st.hmax == c.h or wide))
-    h = st.height
+        fh = st.hmax * 8 // (ratio * c.h * s)
+        fv = st.vmax * 8 // (ratio * c.v * s)
+        factors.append((fh, fv))
+        fancy.append(fancy_upscaling and ratio < 8 and (fh == 1 or wide))
     gray = len(st.comps) == 1
     if gray or channels == 1 and st.adobe != 0:
         y = cols[0][:h, :width]          # YCbCr -> grayscale keeps Y (jdcolor.c)
         img = np.repeat(y[..., None], 3 if channels == 3 else 1, axis=2)
         return _crop(img, crop, x0)
-    full = [jpeg_color.upsample(p, st.hmax // c.h, st.vmax // c.v, f)[:h, :width]
-            for p, c, f in zip(cols, st.comps, fancy)]
+    full = [jpeg_color.upsample(p, fh, fv, f)[:h, :width]
+            for p, (fh, fv), f in zip(cols, factors, fancy)]
     rgb_ids = [c.ident for c in st.comps] == [82, 71, 66]
     if st.adobe == 0 or (st.adobe is None and rgb_ids):
         img = np.stack(full, -1).astype(np.uint8)

@@ -90,3 +90,47 @@ def ifast(coefs: np.ndarray, quant: np.ndarray) -> np.ndarray:
     ws = np.stack(_ifast_1d(*(d[:, u, :] for u in range(8))), axis=1)
     rows = _ifast_1d(*(ws[:, :, u] for u in range(8)))
     return _range_limit(np.stack(rows, axis=2) >> 5)
+
+
+def _fix(x: float) -> int:
+    return int(x * 8192 + 0.5)
+
+
+def _odd4(z1, z2, z3, z4) -> tuple:
+    """jidctred.c's odd part of the 4-point IDCT (inputs 7, 5, 3, 1)."""
+    t0 = (z1 * -_fix(0.211164243) + z2 * _fix(1.451774981) + z3 * -_fix(2.172734803)
+          + z4 * _fix(1.061594337))
+    t2 = (z1 * -_fix(0.509795579) + z2 * -_fix(0.601344887) + z3 * _fix(0.899976223)
+          + z4 * _fix(2.562915447))
+    return t0, t2
+
+
+def _idct4_1d(d: list, shift: int) -> list:
+    t0 = d[0] << 14
+    t2 = d[2] * _fix(1.847759065) + d[6] * -_fix(0.765366865)
+    t10, t12 = t0 + t2, t0 - t2
+    o0, o2 = _odd4(d[7], d[5], d[3], d[1])
+    half = 1 << (shift - 1)
+    return [(v + half) >> shift for v in (t10 + o2, t12 + o0, t12 - o0, t10 - o2)]
+
+
+def _idct2_1d(d: list, shift: int) -> list:
+    t10 = d[0] << 15
+    t0 = (d[7] * -_fix(0.720959822) + d[5] * _fix(0.850430095)
+          + d[3] * -_fix(1.272758580) + d[1] * _fix(3.624509785))
+    half = 1 << (shift - 1)
+    return [(t10 + t0 + half) >> shift, (t10 - t0 + half) >> shift]
+
+
+def reduced(coefs: np.ndarray, quant: np.ndarray, size: int) -> np.ndarray:
+    """jidctred.c's scaled IDCTs (``jpeg_idct_4x4``, ``2x2``, ``1x1``) that libjpeg uses
+    for ``ratio`` 2, 4, 8: blocks ``[n, 8, 8]`` to ``[n, size, size]`` samples."""
+    d = coefs.astype(np.int64) * quant.astype(np.int64)
+    if size == 1:
+        return _range_limit(((d[:, 0, 0] + 4) >> 3)[:, None, None])
+    one_d = _idct4_1d if size == 4 else _idct2_1d
+    extra = 1 if size == 4 else 2
+    cols = one_d([d[:, u, :] for u in range(8)], 11 + extra)      # [n, x-freq] per y
+    ws = np.stack(cols, axis=1)                                     # [n, y, x-freq]
+    rows = one_d([ws[:, :, u] for u in range(8)], 18 + extra)
+    return _range_limit(np.stack(rows, axis=2))
