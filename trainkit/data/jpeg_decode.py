@@ -46,6 +46,7 @@ class _State:
     quant: dict[int, np.ndarray] = field(default_factory=dict)
     dc: dict[int, list[int]] = field(default_factory=dict)
     ac: dict[int, list[int]] = field(default_factory=dict)
+    ac_fast: dict[int, list[tuple]] = field(default_factory=dict)
     restart: int = 0
     adobe: int | None = None
     mcus: tuple[int, int] = (0, 0)
@@ -107,7 +108,10 @@ def _tables(st: _State, kind: int, seg: bytes) -> None:
             symbols = list(seg[pos + 17:pos + 17 + total])
             if len(counts) < 16 or len(symbols) < total:
                 raise corrupt("bad DHT")
-            (st.ac if tc else st.dc)[th] = jpeg_entropy.huffman_lookup(counts, symbols)
+            look, fast = jpeg_entropy.huffman_tables(bytes(counts), bytes(symbols))
+            (st.ac if tc else st.dc)[th] = look
+            if tc:
+                st.ac_fast[th] = fast
             pos += 17 + total
 
 
@@ -138,7 +142,8 @@ def _scan(st: _State, seg: bytes, body: bytes) -> None:
             raise corrupt("bad SOS component")
         td, ta = seg[2 + 2 * i] >> 4, seg[2 + 2 * i] & 15
         comps.append(c)
-        parts.append(ScanPart(c.coefs, c.grid[0], st.dc.get(td), st.ac.get(ta)))
+        parts.append(ScanPart(c.coefs, c.grid[0], st.dc.get(td), st.ac.get(ta),
+                              st.ac_fast.get(ta)))
     ss, se, a = seg[1 + 2 * n], seg[2 + 2 * n], seg[3 + 2 * n]
     ah, al = a >> 4, a & 15
     single = comps[0].own if n == 1 else None

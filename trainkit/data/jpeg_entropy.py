@@ -13,6 +13,7 @@ magnitude read is one list index and two shifts; Huffman codes resolve through a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,12 +38,37 @@ def corrupt(msg: str = "") -> errors.InvalidArgumentError:
     return errors.InvalidArgumentError(None, None, text + (f" ({msg})" if msg else ""))
 
 
+@functools.lru_cache(maxsize=16)
+def huffman_tables(counts: bytes, symbols: bytes) -> tuple[list[int], list[tuple]]:
+    """The lookup tables of a DHT segment's canonical code (cached: most files share
+    the Annex K tables): ``huffman_lookup``'s, and for AC decoding a table that also
+    resolves the magnitude bits when code and magnitude fit in the 16-bit peek:
+    ``(bits used, run, value)``; ``(bits, run, 0)`` is EOB/ZRL; ``(0, 0, 0)`` defers to
+    the plain lookup."""
+    table = _lookup_array(counts, symbols)
+    length, sym = table >> 8, table & 255
+    size, run = sym & 15, sym >> 4
+    prefix = np.arange(1 << 16)
+    fits = (length + size <= 16) | (size == 0)
+    raw = (prefix >> np.clip(16 - length - size, 0, 16)) & ((1 << size) - 1)
+    value = np.where(raw < (1 << np.maximum(size - 1, 0)), raw + 1 - (1 << size), raw)
+    value = np.where(size == 0, 0, value)
+    used = np.where(fits, length + size, 0)
+    fast = list(zip(used.tolist(), np.where(fits, run, 0).tolist(),
+                    np.where(fits, value, 0).tolist()))
+    return table.tolist(), fast
+
+
 def huffman_lookup(counts: Sequence[int], symbols: Sequence[int]) -> list[int]:
     """The 65536-entry table of ``code_length << 8 | symbol`` for every 16-bit prefix
     of the canonical code a DHT segment describes. A prefix no code matches reads as
     libjpeg's ``jpeg_huff_decode`` treats it: 17 bits consumed, symbol 0 (a warning,
     not an error; TF returns the image)."""
-    table = np.full(1 << 16, 17 << 8, np.int32)
+    return huffman_tables(bytes(counts), bytes(symbols))[0]
+
+
+def _lookup_array(counts: bytes, symbols: bytes) -> np.ndarray:
+    table = np.full(1 << 16, 17 << 8, np.int64)
     code, k = 0, 0
     for length in range(1, 17):
         for _ in range(counts[length - 1]):
@@ -52,7 +78,7 @@ def huffman_lookup(counts: Sequence[int], symbols: Sequence[int]) -> list[int]:
             table[code * span:(code + 1) * span] = length << 8 | symbols[k]
             code, k = code + 1, k + 1
         code <<= 1
-    return table.tolist()
+    return table
 
 
 @dataclass
@@ -63,6 +89,7 @@ class ScanPart:
     grid_w: int
     dc: list[int] | None
     ac: list[int] | None
+    ac_fast: list[tuple] | None = None
 
 
 def _windows(seg: bytes) -> list[int]:
@@ -124,13 +151,24 @@ def decode_sequential(scan: bytes, parts: Sequence[ScanPart], order: list[list[i
                     v += 1 - (1 << s)
                 pred[ci] += v
             co[off] = pred[ci]
-            look = part.ac
+            look, fast = part.ac, part.ac_fast
             k = 1
             while k < 64:
-                e = look[(win[p >> 3] >> (24 - (p & 7))) & 0xFFFF]
-                p += e >> 8
-                s = e & 15
-                if s:
+                used, r, v = fast[(win[p >> 3] >> (24 - (p & 7))) & 0xFFFF]
+                if v:                       # code and magnitude in one peek
+                    p += used
+                    k += r
+                    co[off + zz[k]] = v
+                    k += 1
+                elif used:                  # EOB or ZRL
+                    p += used
+                    if r != 15:
+                        break
+                    k += 16
+                else:                       # code + magnitude longer than 16 bits
+                    e = look[(win[p >> 3] >> (24 - (p & 7))) & 0xFFFF]
+                    p += e >> 8
+                    s = e & 15
                     k += (e >> 4) & 15
                     v = (win[p >> 3] >> (40 - s - (p & 7))) & ((1 << s) - 1)
                     p += s
@@ -138,10 +176,6 @@ def decode_sequential(scan: bytes, parts: Sequence[ScanPart], order: list[list[i
                         v += 1 - (1 << s)
                     co[off + zz[k]] = v
                     k += 1
-                elif e & 0xF0 == 0xF0:
-                    k += 16
-                else:
-                    break
 
 
 def _bits(win: list[int], p: int, n: int) -> int:
@@ -197,17 +231,21 @@ def _ac_first(win: list[int], part: ScanPart, chunk: list[list[int]], ss: int, s
             continue
         k = ss
         while k <= se:
-            p, rs = _symbol(win, p, look)
-            r, s = rs >> 4, rs & 15
+            e = look[(win[p >> 3] >> (24 - (p & 7))) & 0xFFFF]
+            p += e >> 8
+            r, s = (e >> 4) & 15, e & 15
             if s:
                 k += r
-                co[off + zz[k]] = _extend(_bits(win, p, s), s) * (1 << al)
+                v = (win[p >> 3] >> (40 - s - (p & 7))) & ((1 << s) - 1)
                 p += s
+                if v < 1 << (s - 1):
+                    v += 1 - (1 << s)
+                co[off + zz[k]] = v * (1 << al)
                 k += 1
             elif r < 15:
                 eobrun = 1 << r
                 if r:
-                    eobrun += _bits(win, p, r)
+                    eobrun += (win[p >> 3] >> (40 - r - (p & 7))) & ((1 << r) - 1)
                     p += r
                 eobrun -= 1
                 break
@@ -217,28 +255,32 @@ def _ac_first(win: list[int], part: ScanPart, chunk: list[list[int]], ss: int, s
 
 def _ac_refine(win: list[int], part: ScanPart, chunk: list[list[int]], ss: int, se: int,
                al: int) -> None:
+    """libjpeg's ``decode_mcu_AC_refine``: one correction bit per already-nonzero
+    coefficient passed over, new +-1 << al coefficients placed after ``r`` zeros."""
     p, eobrun, co, look, zz = 0, 0, part.coefs, part.ac, _ZZ
     p1, m1 = 1 << al, -1 << al
     for _, off in chunk:
         k = ss
         if not eobrun:
             while k <= se:
-                p, rs = _symbol(win, p, look)
-                r, s = rs >> 4, rs & 15
+                e = look[(win[p >> 3] >> (24 - (p & 7))) & 0xFFFF]
+                p += e >> 8
+                r, s = (e >> 4) & 15, e & 15
                 if s:
-                    s = p1 if _bits(win, p, 1) else m1
+                    s = p1 if (win[p >> 3] >> (39 - (p & 7))) & 1 else m1
                     p += 1
                 elif r != 15:
                     eobrun = 1 << r
                     if r:
-                        eobrun += _bits(win, p, r)
+                        eobrun += (win[p >> 3] >> (40 - r - (p & 7))) & ((1 << r) - 1)
                         p += r
                     break
                 while k <= se:  # correction bits for nonzeros; skip r zeros
                     i = off + zz[k]
-                    if co[i]:
-                        if _bits(win, p, 1) and not co[i] & p1:
-                            co[i] += p1 if co[i] >= 0 else m1
+                    c = co[i]
+                    if c:
+                        if (win[p >> 3] >> (39 - (p & 7))) & 1 and not c & p1:
+                            co[i] = c + (p1 if c >= 0 else m1)
                         p += 1
                     else:
                         if r == 0:
@@ -251,9 +293,10 @@ def _ac_refine(win: list[int], part: ScanPart, chunk: list[list[int]], ss: int, 
         if eobrun:
             while k <= se:
                 i = off + zz[k]
-                if co[i]:
-                    if _bits(win, p, 1) and not co[i] & p1:
-                        co[i] += p1 if co[i] >= 0 else m1
+                c = co[i]
+                if c:
+                    if (win[p >> 3] >> (39 - (p & 7))) & 1 and not c & p1:
+                        co[i] = c + (p1 if c >= 0 else m1)
                     p += 1
                 k += 1
             eobrun -= 1
