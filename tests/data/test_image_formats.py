@@ -5,7 +5,8 @@ tests/data/fixtures/tf_bmp_gif_decode.json holds BMPs (24-bit bottom-up with row
 32-bit, top-down, 8-bit) and GIFs (one frame, LZW codes growing past 9 bits, interlaced,
 three frames with offsets, transparency and a local colour table, a 128-colour table)
 written byte by byte, and what TF decoded from each with every op and channel count (the
-sha256 of the array, or TF's error message).
+sha256 of the array, or TF's error message); fixtures/make_tf_image_fixtures.py writes
+the files and regenerates the fixture with the TF peer venv.
 """
 
 from __future__ import annotations

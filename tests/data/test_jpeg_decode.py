@@ -8,6 +8,7 @@ trainkit's encoder for what TF cannot write (4:2:2, 4:4:0, 4:1:1, restart interv
 option: dct_method '', INTEGER_FAST, INTEGER_ACCURATE, fancy_upscaling off, channels 1
 and 3, ratio 2, 4 and 8 (libjpeg's scaled IDCTs), and crop windows (where
 libjpeg-turbo's crop upsampler differs from a slice of the full image).
+fixtures/make_tf_image_fixtures.py regenerates it (seeded) with the TF peer venv.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """encode_jpeg against TF 2.21: the same bytes for baseline options (quality, 4:4:4,
 grayscale, density, XMP), and for progressive/optimize_size (written as baseline by
 trainkit) the same pixels once decoded. tests/data/fixtures/tf_jpeg_encode.json holds the
-sha256 of TF's bytes and of TF's decoding of them for the image built below."""
+sha256 of TF's bytes and of TF's decoding of them for the image built below
+(fixtures/make_tf_image_fixtures.py regenerates it)."""
 
 from __future__ import annotations
 
