@@ -161,6 +161,11 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         tuple(Target(k, 1 / 1.1, "overhead <= 10% of raw mpi4py", "numpy")
               for k in ("ar_1m_us", "ar_16m_us"))),
     Benchmark(
+        "jpeg", "decode_jpeg of a 224x224 q90 4:2:0 JPEG through sess.run",
+        (Case("decode_ms", "decode_jpeg (dct_method '' = ifast)", "ms"),
+         Case("decode_accurate_ms", "decode_jpeg (INTEGER_ACCURATE)", "ms")),
+        {"trainkit": "benchmarks.bench_jpeg:trainkit", "tf1": "benchmarks.bench_jpeg:tf1"}),
+    Benchmark(
         "import", "import in a fresh process (tf1 = import tensorflow)",
         (Case("import_s", "import time", "s"),
          Case("rss_mb", "RSS after import", "MiB")),

@@ -168,7 +168,9 @@ API.update({
     'trainkit.io': ('gfile.exists', 'gfile.makedirs', 'gfile.GFile', 'TFRecordWriter',
                     'TFRecordOptions', 'tf_record_iterator', 'parse_example',
                     'parse_single_example', 'FixedLenFeature', 'VarLenFeature',
-                    'decode_csv', 'decode_raw'),
+                    'decode_csv', 'decode_raw', 'decode_jpeg', 'encode_jpeg', 'decode_png',
+                    'encode_png', 'decode_bmp', 'decode_gif', 'decode_image',
+                    'decode_and_crop_jpeg', 'extract_jpeg_shape'),
     'trainkit.python_io': ('TFRecordWriter', 'tf_record_iterator', 'TFRecordOptions',
                            'TFRecordCompressionType'),
 })
@@ -266,7 +268,8 @@ SURFACE_API['trainkit.image'] += (
     'crop_and_resize', 'draw_bounding_boxes', 'sample_distorted_bounding_box',
     'resize_bicubic', 'resize_area', 'ssim', 'sobel_edges', 'extract_image_patches',
     'extract_patches', 'rgb_to_yuv', 'yuv_to_rgb', 'rgb_to_yiq', 'yiq_to_rgb',
-    'resize_image_with_pad', 'encode_png', 'decode_png', 'decode_image')
+    'resize_image_with_pad', 'encode_png', 'decode_png', 'decode_image', 'decode_jpeg',
+    'encode_jpeg', 'decode_bmp', 'decode_gif', 'decode_and_crop_jpeg', 'extract_jpeg_shape')
 SURFACE_API['trainkit'] += (
     'segment_sum', 'segment_mean', 'segment_max', 'segment_min', 'unsorted_segment_max',
     'unsorted_segment_min', 'unsorted_segment_mean', 'unsorted_segment_sqrt_n',

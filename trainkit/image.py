@@ -3,7 +3,17 @@
 
 from __future__ import annotations
 
-from trainkit.data.image_codecs import decode_image, decode_png, encode_png
+from trainkit.data.image_codecs import encode_png
+from trainkit.data.image_decode_ops import (
+    decode_and_crop_jpeg,
+    decode_bmp,
+    decode_gif,
+    decode_image,
+    decode_jpeg,
+    decode_png,
+    extract_jpeg_shape,
+)
+from trainkit.data.image_encode_ops import encode_jpeg
 from trainkit.ops.image_boxes import (
     crop_and_resize,
     draw_bounding_boxes,

@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from trainkit.data.decode_ops import decode_csv, decode_raw
+from trainkit.data.image_codecs import encode_png
+from trainkit.data.image_decode_ops import (
+    decode_and_crop_jpeg,
+    decode_bmp,
+    decode_gif,
+    decode_image,
+    decode_jpeg,
+    decode_png,
+    extract_jpeg_shape,
+)
+from trainkit.data.image_encode_ops import encode_jpeg
 from trainkit.data.io_ops import matching_files, read_file, write_file
 from trainkit.data.parsing_ops import (
     FixedLenFeature,

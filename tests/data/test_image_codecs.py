@@ -92,5 +92,5 @@ def test_every_row_filter_and_errors():
     img = RNG.integers(0, 256, (10, 6, 3), dtype=np.uint8)
     with tk.Session() as sess:
         assert np.array_equal(sess.run(tk.image.decode_png(_png_with_filters(img))), img)
-        with pytest.raises(tk.errors.UnimplementedError, match="PNG images only"):
+        with pytest.raises(tk.errors.InvalidArgumentError, match="Invalid JPEG data"):
             sess.run(tk.image.decode_image(b"\xff\xd8\xff\xe0 not a png"))

@@ -1,10 +1,11 @@
 """PNG in and out of the graph: ``tf.image.encode_png`` and ``decode_png`` (8- and 16-bit
-gray, gray+alpha, RGB, RGBA and palette images, every row filter; no Adam7 interlacing),
-and ``decode_image`` for PNG contents (other formats are ``UnimplementedError`` when run:
-trainkit has no JPEG/GIF/BMP decoder).
+gray, gray+alpha, RGB, RGBA and palette images, every row filter; no Adam7 interlacing).
+``DecodePng``'s kernel is ``image_decode_ops``' (TF decodes any format there); this
+module holds the PNG codec it calls.
 
 Example:
-    >>> img = decode_png(tk.read_file("digit.png"), channels=3)     # uint8 [h, w, 3]
+    >>> png = encode_png(image)                      # a string tensor
+    >>> pixels = png_pixels(png_bytes)               # uint8/uint16 [h, w, c]
 """
 
 from __future__ import annotations
@@ -33,24 +34,8 @@ def encode_png(image: Any, compression: int = -1, name: str | None = None) -> Te
                    shapes=[[]]).outputs[0]
 
 
-def decode_png(contents: Any, channels: int = 0, dtype: Any = _dt.uint8,
-               name: str | None = None) -> Tensor:
-    """The image ``[height, width, channels]`` of PNG bytes (``channels`` 0: as stored;
-    1, 3 or 4 convert), uint8 or uint16."""
-    c = conversion.convert_to_tensor(contents, dtype=_dt.string, name="contents")
-    dt = _dt.as_dtype(dtype)
-    return make_op("DecodePng", [c], [dt], name=name or "DecodePng",
-                   attrs={"channels": int(channels)},
-                   shapes=[[None, None, channels or None]]).outputs[0]
-
-
-def decode_image(contents: Any, channels: int | None = None, dtype: Any = _dt.uint8,
-                 name: str | None = None, expand_animations: bool = True) -> Tensor:
-    """``decode_png`` for PNG contents (the only format trainkit decodes)."""
-    return decode_png(contents, channels or 0, dtype, name or "decode_image")
-
-
 def is_png(contents: bytes) -> bool:
+    """Whether ``contents`` starts with the PNG signature."""
     return contents[:8] == _SIGNATURE
 
 
@@ -93,18 +78,23 @@ def _unfilter(raw: bytes, h: int, stride: int, bpp: int) -> np.ndarray:
     return out.astype(np.uint8)
 
 
-def _decode(data: bytes, op: Any) -> np.ndarray:
-    if not is_png(data):
-        raise errors.UnimplementedError(None, op, "trainkit decodes PNG images only (no "
-                                        "JPEG, GIF or BMP decoder).")
+def png_pixels(data: bytes) -> np.ndarray:
+    """The stored ``[h, w, c]`` pixels (uint8 or uint16) of PNG bytes; TF's messages for
+    data that ends before the first IDAT (libpng cannot start) or lacks IEND."""
     chunks = _chunks(data)
-    ihdr = next(d for k, d in chunks if k == b"IHDR")
+    kinds = [k for k, _ in chunks]
+    if b"IDAT" not in kinds or not chunks or chunks[0][0] != b"IHDR" or len(chunks[0][1]) < 13:
+        raise errors.InvalidArgumentError(None, None, "Invalid PNG. Failed to initialize "
+                                          "decoder.")
+    if b"IEND" not in kinds:
+        raise errors.InvalidArgumentError(None, None, f"Invalid PNG data, size {len(data)}")
+    ihdr = chunks[0][1]
     w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", ihdr)
     if interlace:
-        raise errors.UnimplementedError(None, op, "Interlaced (Adam7) PNGs are not "
+        raise errors.UnimplementedError(None, None, "Interlaced (Adam7) PNGs are not "
                                         "supported.")
     if depth not in (8, 16) and not (ctype == 3 and depth == 8):
-        raise errors.UnimplementedError(None, op, f"PNG bit depth {depth} is not supported.")
+        raise errors.UnimplementedError(None, None, f"PNG bit depth {depth} is not supported.")
     raw = zlib.decompress(b"".join(d for k, d in chunks if k == b"IDAT"))
     n = 1 if ctype == 3 else _CHANNELS[ctype]
     bpp = n * depth // 8
@@ -120,7 +110,8 @@ def _decode(data: bytes, op: Any) -> np.ndarray:
     return img
 
 
-def _convert(img: np.ndarray, channels: int) -> np.ndarray:
+def png_channels(img: np.ndarray, channels: int) -> np.ndarray:
+    """``img`` with ``channels`` (0: as stored) the way libpng converts for TF."""
     c = img.shape[2]
     if channels in (0, c):
         return img
@@ -137,22 +128,10 @@ def _convert(img: np.ndarray, channels: int) -> np.ndarray:
         gray = np.where((r == g) & (r == b), r, gray)
         return gray.astype(img.dtype)[..., None]
     if channels == 2:
-        return np.concatenate([_convert(img, 1), alpha], 2)
+        return np.concatenate([png_channels(img, 1), alpha], 2)
     if channels == 3:
         return color
     return np.concatenate([color, alpha], 2)
-
-
-@registry.register_kernel("DecodePng")
-def _decode_png(ctx: registry.KernelContext, contents: Any) -> np.ndarray:
-    data = contents if isinstance(contents, bytes) else bytes(np.asarray(contents).item())
-    img = _convert(_decode(data, ctx.op), ctx.attrs["channels"])
-    want = ctx.op.outputs[0].dtype.np_dtype
-    if img.dtype == np.uint16 and want == np.uint8:
-        img = (img >> 8).astype(np.uint8)
-    elif img.dtype == np.uint8 and want == np.uint16:
-        img = img.astype(np.uint16) * 257
-    return img.astype(want)
 
 
 @registry.register_kernel("EncodePng")
@@ -163,6 +142,6 @@ def _encode_png(ctx: registry.KernelContext, image: Any) -> Any:
     return np.array(_encode8(img), dtype=object).reshape(())
 
 
-registry.not_differentiable("DecodePng", "EncodePng")
+registry.not_differentiable("EncodePng")
 
-__all__ = ["encode_png", "decode_png", "decode_image"]
+__all__ = ["encode_png", "png_pixels", "png_channels", "is_png"]
