@@ -91,7 +91,35 @@ def test_histogram_of_integers_and_empty_input():
     h = parse(sp.histogram_summary("h", np.array([[1, 2], [2, 2]], np.int32))).value[0].histo
     assert (h.num, h.sum, h.min, h.max) == (4, 7, 1, 2)
     e = parse(sp.histogram_summary("e", np.zeros((0,)))).value[0].histo
-    assert e.num == 0 and len(e.bucket) == 0
+    big = np.finfo(np.float64).max  # TF's cleared Histogram, as TF 2.21 encodes it
+    assert (e.num, e.min, e.max) == (0, big, -big)
+    assert (list(e.bucket_limit), list(e.bucket)) == ([big], [0.0])
+
+
+_BIG = float(np.finfo(np.float64).max)
+# tf.compat.v1.summary.histogram of float32 inputs, bucket_limit and bucket as TF 2.21
+# encodes them: empty runs collapsed, the first and the last run (up to DBL_MAX) kept.
+_TF_HISTOGRAMS = {
+    "ints": ([1, 2, 2, 2],
+             [0.917246389039776, 1.0089710279437536, 1.9661990955585713, 2.1628190051144287,
+              _BIG], [0.0, 1.0, 0.0, 3.0, 0.0]),
+    "mixed": ([-3.5, 0, 0, 1e-12, 2.0],
+              [-3.8315657995195243, -3.48324163592684, 0.0, 1e-12, 1.9661990955585713,
+               2.1628190051144287, _BIG], [0.0, 1.0, 0.0, 3.0, 0.0, 1.0, 0.0]),
+    "one": ([5.0], [4.636194617418625, 5.099814079160488, _BIG], [0.0, 1.0, 0.0]),
+    "negative": ([-1.0, -2.0],
+                 [-2.1628190051144287, -1.9661990955585713, -1.0089710279437536,
+                  -0.917246389039776, _BIG], [0.0, 1.0, 0.0, 1.0, 0.0]),
+    "zeros": ([0.0, 0.0, 0.0], [0.0, 1e-12, _BIG], [0.0, 3.0, 0.0]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_TF_HISTOGRAMS))
+def test_histogram_buckets_are_tfs(case):
+    values, limits, counts = _TF_HISTOGRAMS[case]
+    h = parse(sp.histogram_summary("h", np.array(values, np.float32))).value[0].histo
+    assert list(h.bucket_limit) == limits
+    assert list(h.bucket) == counts
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])

@@ -106,9 +106,11 @@ def default_bucket_limits() -> np.ndarray:
 def histogram_summary(tag: str, values: Any) -> bytes:
     """A ``Summary`` with a ``HistogramProto`` over TF's default exponential buckets.
 
-    Only the buckets spanning the data are stored (plus one empty bucket on the left so
-    the lowest limit is known), as TensorBoard expects. An empty input gives a histogram
-    with ``num=0`` and no buckets.
+    Encoded as TF's ``Histogram::EncodeToProto`` does: every run of empty buckets is
+    collapsed into one bucket carrying the run's last limit, so the list starts with the
+    empty run below the data and ends with the empty run up to ``DBL_MAX`` (when the data
+    do not reach that last bucket). An empty input gives TF's cleared histogram:
+    ``num=0``, ``min=DBL_MAX``, ``max=-DBL_MAX`` and the single empty bucket ``DBL_MAX``.
 
     Raises:
         ValueError: if a value is NaN or infinite (TF: "Nan in summary histogram for").
@@ -119,8 +121,10 @@ def histogram_summary(tag: str, values: Any) -> bytes:
         raise TypeError(f"Histogram summary '{tag}' needs real numbers, got dtype {arr.dtype}.")
     arr = arr.astype(np.float64).reshape(-1)
     p = pb()
+    big = float(np.finfo(np.float64).max)
     if arr.size == 0:
-        histo = p.HistogramProto(min=0.0, max=0.0, num=0, sum=0.0, sum_squares=0.0)
+        histo = p.HistogramProto(min=big, max=-big, num=0, sum=0.0, sum_squares=0.0,
+                                 bucket_limit=[big], bucket=[0.0])
     else:
         if not np.isfinite(arr).all():
             raise ValueError(f"Nan in summary histogram for: {tag}")
@@ -128,6 +132,9 @@ def histogram_summary(tag: str, values: Any) -> bytes:
 
         histo = make_histogram(arr, default_bucket_limits())
         _collapse_empty_buckets(histo)
+        if histo.bucket_limit[-1] < big:  # the empty run above the data, up to DBL_MAX
+            histo.bucket_limit.append(big)
+            histo.bucket.append(0.0)
     return p.Summary(value=[p.Summary.Value(tag=tag, histo=histo)]).SerializeToString()
 
 
