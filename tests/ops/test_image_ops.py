@@ -169,3 +169,58 @@ def test_deterministic_flips_and_resize_aliases():
     assert crop.shape == (2, 2, 2)
     with pytest.raises(NotImplementedError, match="half_pixel_centers"):
         tk.image.resize_bilinear(x, [2, 2], half_pixel_centers=True)
+
+
+# resize_images of a 1x3x4x1 image (arange(12) ** 1.5) fed through a placeholder of
+# unknown height and width, to 5x6, and the gradient of sum(out * arange(30)): TF 2.21
+# (compat.v1), rounded to 6 places. (method, align_corners) -> (output, gradient).
+TF_RESIZE_AT_RUN = {
+    (0, False): (
+        [[0.0, 0.666667, 1.609476, 2.828427, 4.406911, 5.196153],
+         [4.8, 6.338803, 8.055314, 9.949534, 12.110256, 13.190617],
+         [10.925484, 13.204677, 15.590218, 18.082108, 20.769224, 22.112782],
+         [19.701935, 22.458025, 25.303249, 28.23761, 31.339436, 32.89035],
+         [22.627417, 25.542473, 28.540926, 31.622776, 34.862839, 36.482872]],
+        [[3.666666, 6.0, 10.999999, 14.733334], [22.933331, 25.599997, 35.999996, 40.266666],
+         [55.066666, 58.400002, 78.0, 83.333344]]),
+    (0, True): (
+        [[0.0, 0.6, 1.365685, 2.462742, 3.775517, 5.196153],
+         [4.0, 5.254102, 6.624672, 8.22818, 10.000893, 11.858206],
+         [8.0, 9.908204, 11.883659, 13.993619, 16.226267, 18.520258],
+         [15.313708, 17.579586, 19.904106, 22.345921, 24.896542, 27.501564],
+         [22.627417, 25.250967, 27.924555, 30.698221, 33.566814, 36.482872]],
+        [[4.8, 8.999999, 12.6, 14.1], [34.399998, 43.999996, 48.799999, 46.800003],
+         [46.799999, 56.999996, 60.599998, 56.100006]]),
+    (1, False): (
+        [[0.0, 0.0, 1.0, 2.828427, 2.828427, 5.196153],
+         [0.0, 0.0, 1.0, 2.828427, 2.828427, 5.196153],
+         [8.0, 8.0, 11.18034, 14.696939, 14.696939, 18.520258],
+         [8.0, 8.0, 11.18034, 14.696939, 14.696939, 18.520258],
+         [22.627417, 22.627417, 27.0, 31.622776, 31.622776, 36.482872]],
+        [[14.0, 10.0, 26.0, 16.0], [62.0, 34.0, 74.0, 40.0], [49.0, 26.0, 55.0, 29.0]]),
+    (1, True): (
+        [[0.0, 1.0, 1.0, 2.828427, 2.828427, 5.196153],
+         [8.0, 11.18034, 11.18034, 14.696939, 14.696939, 18.520258],
+         [8.0, 11.18034, 11.18034, 14.696939, 14.696939, 18.520258],
+         [22.627417, 27.0, 27.0, 31.622776, 31.622776, 36.482872],
+         [22.627417, 27.0, 27.0, 31.622776, 31.622776, 36.482872]],
+        [[0.0, 3.0, 7.0, 5.0], [18.0, 42.0, 50.0, 28.0], [42.0, 90.0, 98.0, 52.0]]),
+}
+
+
+@pytest.mark.parametrize("key", list(TF_RESIZE_AT_RUN))
+def test_resize_images_of_unknown_height_and_width_matches_tf(key):
+    method, align = key
+    v = (np.arange(12, dtype=np.float32).reshape(1, 3, 4, 1) ** 1.5)
+    x = tk.placeholder(tk.float32, [None, None, None, 1])
+    y = tk.image.resize_images(x, [5, 6], method=method, align_corners=align)
+    assert y.shape.as_list() == [None, 5, 6, 1]
+    g = tk.gradients(tk.reduce_sum(y * np.arange(30.0, dtype=np.float32).reshape(1, 5, 6, 1)),
+                     x)[0]
+    out, grad = _run([y, g], {x: v})
+    want_out, want_grad = TF_RESIZE_AT_RUN[key]
+    np.testing.assert_allclose(out[0, :, :, 0], want_out, rtol=2e-6, atol=1e-6)
+    np.testing.assert_allclose(grad[0, :, :, 0], want_grad, rtol=2e-6, atol=1e-6)
+    # the same sampling as when the size is known at graph-build time
+    static = tk.image.resize_images(v, [5, 6], method=method, align_corners=align)
+    np.testing.assert_array_equal(out, _run(static))

@@ -29,6 +29,7 @@ from trainkit.ops import (
     random_ops,
     reduction_ops,
     static_value,
+    unary_ops,
 )
 
 
@@ -245,7 +246,8 @@ def _interp_matrix(n_in: int, n_out: int, align: bool, nearest: bool) -> np.ndar
     for o in range(n_out):
         src = o * scale
         if nearest:
-            m[o, min(int(np.round(src) if align else np.floor(src)), n_in - 1)] = 1.0
+            # TF rounds half away from zero (roundf), not to even
+            m[o, min(int(np.floor(src + 0.5) if align else np.floor(src)), n_in - 1)] = 1.0
             continue
         lo = int(np.floor(src))
         hi = min(lo + 1, n_in - 1)
@@ -255,14 +257,47 @@ def _interp_matrix(n_in: int, n_out: int, align: bool, nearest: bool) -> np.ndar
     return m
 
 
-def _apply_along(x: Tensor, m: np.ndarray, axis: int) -> Tensor:
-    """Contracts axis ``axis`` (1 or 2) of the 4-D ``x`` with ``m`` ([out, in])."""
+def _source_coords(n_in: Tensor, n_out: int, align: bool) -> tuple[Tensor, Tensor]:
+    """The float64 source coordinate of each of ``n_out`` outputs along an axis of run-time
+    length ``n_in`` (:func:`_interp_matrix`'s), and ``n_in - 1``."""
+    size = math_ops.cast(n_in, _dt.float64)
+    scale = (size - 1.0) / float(n_out - 1) if align and n_out > 1 else size / float(n_out)
+    return math_ops.cast(array_ops.range(n_out), _dt.float64) * scale, size - 1.0
+
+
+def _nearest_at_run(n_in: Tensor, n_out: int, align: bool) -> Tensor:
+    """:func:`_interp_matrix`'s nearest-neighbour source index per output (int32)."""
+    src, last = _source_coords(n_in, n_out, align)
+    pick = unary_ops.floor(src + 0.5) if align else unary_ops.floor(src)  # roundf, as TF
+    return math_ops.cast(math_ops.minimum(pick, last), _dt.int32)
+
+
+def _bilinear_at_run(n_in: Tensor, n_out: int, align: bool, dtype: Any) -> Tensor:
+    """:func:`_interp_matrix`'s bilinear ``[n_out, n_in]`` weights for a length known only
+    when the graph runs, from graph ops (no gradient: a function of the shape alone)."""
+    src, last = _source_coords(n_in, n_out, align)
+    cols = math_ops.cast(array_ops.range(n_in), _dt.float64)[None, :]
+
+    def onto(index: Tensor) -> Tensor:
+        return math_ops.cast(comparison_ops.equal(index[:, None], cols), _dt.float64)
+
+    lo = unary_ops.floor(src)
+    frac = (src - lo)[:, None]
+    m = onto(lo) * (1.0 - frac) + onto(math_ops.minimum(lo + 1.0, last)) * frac
+    return math_ops.cast(m, dtype)
+
+
+def _apply_along(x: Tensor, m: np.ndarray | Tensor, axis: int) -> Tensor:
+    """Contracts axis ``axis`` (1 or 2) of the 4-D ``x`` with ``m`` ([out, in]; a NumPy
+    matrix, or a tensor of ``x``'s dtype with a static number of rows)."""
     perm = [axis] + [i for i in range(4) if i != axis]
     xt = array_ops.transpose(x, perm)
     rest = array_ops.shape(xt)[1:]
-    flat = array_ops.reshape(xt, array_ops.stack([m.shape[1], -1]))
-    y = math_ops.matmul(conversion.convert_to_tensor(m.astype(x.dtype.np_dtype)), flat)
-    y = array_ops.reshape(y, array_ops.concat([[m.shape[0]], rest], 0))
+    flat = array_ops.reshape(xt, array_ops.stack([array_ops.shape(xt)[0], -1]))
+    if isinstance(m, np.ndarray):
+        m = conversion.convert_to_tensor(m.astype(x.dtype.np_dtype))
+    y = math_ops.matmul(m, flat)
+    y = array_ops.reshape(y, array_ops.concat([[int(m.shape[0])], rest], 0))
     inv = [perm.index(i) for i in range(4)]
     return array_ops.transpose(y, inv)
 
@@ -273,10 +308,11 @@ def resize_images(images: Any, size: Any, method: int = ResizeMethod.BILINEAR,
     """Resizes images to ``size = [new_height, new_width]`` (TF1 semantics).
 
     Bilinear output is float32 (float64 stays float64); nearest neighbour keeps the dtype.
+    Images whose height or width is only known when the graph runs are resized with the
+    same sampling, its weights computed in the graph.
 
     Raises:
-        ValueError: for a size that is not 2 positive ints known at graph-build time, or
-            an image of unknown height/width.
+        ValueError: for a size that is not 2 positive ints known at graph-build time.
         NotImplementedError: for ``BICUBIC``, ``AREA`` or ``preserve_aspect_ratio``.
 
     Differs from TF: ``size`` must be a constant.
@@ -293,12 +329,15 @@ def resize_images(images: Any, size: Any, method: int = ResizeMethod.BILINEAR,
     oh, ow = (_positive(int(v), "size") for v in np.asarray(sv).tolist())
     with name_scope(name, "resize_images", [images]):
         x, single = _image(images, "resize_images")
-        h, w = _static_hw(x, "resize_images")
+        h, w = x.shape.as_list()[1:3]
         nearest = method == ResizeMethod.NEAREST_NEIGHBOR
         if not nearest and x.dtype is not _dt.float64:
             x = math_ops.cast(x, _dt.float32)
         if (oh, ow) == (h, w):
             return _unbatch(x, single)
+        if h is None or w is None:  # sizes known at run time: matrices built in the graph
+            y = _resize_at_run(x, oh, ow, align_corners, nearest)
+            return _unbatch(y, single)
         if nearest:
             rows = _interp_matrix(h, oh, align_corners, True).argmax(1)
             cols = _interp_matrix(w, ow, align_corners, True).argmax(1)
@@ -309,6 +348,21 @@ def resize_images(images: Any, size: Any, method: int = ResizeMethod.BILINEAR,
             y = _apply_along(y, _interp_matrix(w, ow, align_corners, False), 2)
         y.set_shape([x.shape.as_list()[0], oh, ow, x.shape.as_list()[3]])
         return _unbatch(y, single)
+
+
+def _resize_at_run(x: Tensor, oh: int, ow: int, align: bool, nearest: bool) -> Tensor:
+    """``resize_images`` of a 4-D ``x`` whose height or width is unknown when the graph
+    is built (e.g. images decoded by a ``py_func`` in a ``tf.data`` map): the sampling of
+    the static path, with its indices or weights computed when the graph runs."""
+    shape = array_ops.shape(x)
+    if nearest:
+        y = array_ops.gather(x, _nearest_at_run(shape[1], oh, align), axis=1)
+        y = array_ops.gather(y, _nearest_at_run(shape[2], ow, align), axis=2)
+    else:
+        y = _apply_along(x, _bilinear_at_run(shape[1], oh, align, x.dtype), 1)
+        y = _apply_along(y, _bilinear_at_run(shape[2], ow, align, x.dtype), 2)
+    y.set_shape([x.shape.as_list()[0], oh, ow, x.shape.as_list()[3]])
+    return y
 
 
 def convert_image_dtype(image: Any, dtype: Any, saturate: bool = False,
