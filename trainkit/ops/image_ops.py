@@ -4,7 +4,10 @@ resizing and dtype conversion, built from differentiable graph ops.
 Images are ``[height, width, channels]`` or batches ``[batch, height, width, channels]``.
 ``resize_images`` uses TF1's (legacy) sampling: source coordinate ``dst * in / out``
 (``dst * (in - 1) / (out - 1)`` with ``align_corners``), no half-pixel offset; it runs as
-two matrix products with constant interpolation matrices, so its gradient is exact.
+two matrix products with constant interpolation matrices, so its gradient is exact. An
+image whose height or width is only known when the graph runs (a decoded JPEG in a
+``tf.data`` map) gets its interpolation matrices from a ``ResizeInterpMatrix`` op, built
+by the same function from the run-time size.
 
 Example:
     >>> img = random_flip_left_right(img, seed=1)
@@ -18,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.framework import conversion
+from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
@@ -30,6 +33,7 @@ from trainkit.ops import (
     reduction_ops,
     static_value,
 )
+from trainkit.ops.op_util import make_op
 
 
 class ResizeMethod(enum.IntEnum):
@@ -255,16 +259,49 @@ def _interp_matrix(n_in: int, n_out: int, align: bool, nearest: bool) -> np.ndar
     return m
 
 
-def _apply_along(x: Tensor, m: np.ndarray, axis: int) -> Tensor:
-    """Contracts axis ``axis`` (1 or 2) of the 4-D ``x`` with ``m`` ([out, in])."""
+def _apply_along(x: Tensor, m: np.ndarray | Tensor, axis: int) -> Tensor:
+    """Contracts axis ``axis`` (1 or 2) of the 4-D ``x`` with ``m`` ([out, in]): a NumPy
+    matrix, or a ``ResizeInterpMatrix`` tensor when the input size is dynamic."""
     perm = [axis] + [i for i in range(4) if i != axis]
     xt = array_ops.transpose(x, perm)
     rest = array_ops.shape(xt)[1:]
-    flat = array_ops.reshape(xt, array_ops.stack([m.shape[1], -1]))
-    y = math_ops.matmul(conversion.convert_to_tensor(m.astype(x.dtype.np_dtype)), flat)
-    y = array_ops.reshape(y, array_ops.concat([[m.shape[0]], rest], 0))
+    if isinstance(m, Tensor):
+        n_in, n_out, mt = array_ops.shape(xt)[0], int(m.shape.as_list()[0]), m
+    else:
+        n_in, n_out = m.shape[1], m.shape[0]
+        mt = conversion.convert_to_tensor(m.astype(x.dtype.np_dtype))
+    flat = array_ops.reshape(xt, array_ops.stack([n_in, -1]))
+    y = math_ops.matmul(mt, flat)
+    y = array_ops.reshape(y, array_ops.concat([[n_out], rest], 0))
     inv = [perm.index(i) for i in range(4)]
     return array_ops.transpose(y, inv)
+
+
+def _axis_matrix(x: Tensor, axis: int, n_out: int, align: bool, nearest: bool
+                 ) -> np.ndarray | Tensor:
+    """The interpolation matrix of ``x``'s axis ``axis``: NumPy when its length is static,
+    else a ``ResizeInterpMatrix`` op fed the run-time length."""
+    n_in = x.shape.as_list()[axis]
+    if n_in is not None:
+        return _interp_matrix(n_in, n_out, align, nearest)
+    dtype = _dt.int32 if nearest else x.dtype
+    return make_op("ResizeInterpMatrix", [array_ops.shape(x)[axis]], [dtype],
+                   name="ResizeInterpMatrix",
+                   attrs={"n_out": n_out, "align_corners": bool(align),
+                          "nearest": bool(nearest)},
+                   shapes=[[n_out] if nearest else [n_out, None]]).outputs[0]
+
+
+@registry.register_kernel("ResizeInterpMatrix")
+def _resize_interp_matrix(ctx: registry.KernelContext, n_in: Any) -> np.ndarray:
+    a = ctx.attrs
+    m = _interp_matrix(int(n_in), a["n_out"], a["align_corners"], a["nearest"])
+    if a["nearest"]:  # the source index of each output row
+        return m.argmax(1).astype(np.int32)
+    return m.astype(ctx.op.outputs[0].dtype.np_dtype)
+
+
+registry.not_differentiable("ResizeInterpMatrix")
 
 
 def resize_images(images: Any, size: Any, method: int = ResizeMethod.BILINEAR,
@@ -275,8 +312,7 @@ def resize_images(images: Any, size: Any, method: int = ResizeMethod.BILINEAR,
     Bilinear output is float32 (float64 stays float64); nearest neighbour keeps the dtype.
 
     Raises:
-        ValueError: for a size that is not 2 positive ints known at graph-build time, or
-            an image of unknown height/width.
+        ValueError: for a size that is not 2 positive ints known at graph-build time.
         NotImplementedError: for ``BICUBIC``, ``AREA`` or ``preserve_aspect_ratio``.
 
     Differs from TF: ``size`` must be a constant.
@@ -293,20 +329,20 @@ def resize_images(images: Any, size: Any, method: int = ResizeMethod.BILINEAR,
     oh, ow = (_positive(int(v), "size") for v in np.asarray(sv).tolist())
     with name_scope(name, "resize_images", [images]):
         x, single = _image(images, "resize_images")
-        h, w = _static_hw(x, "resize_images")
+        h, w = x.shape.as_list()[1:3]
         nearest = method == ResizeMethod.NEAREST_NEIGHBOR
         if not nearest and x.dtype is not _dt.float64:
             x = math_ops.cast(x, _dt.float32)
         if (oh, ow) == (h, w):
             return _unbatch(x, single)
+        mh = _axis_matrix(x, 1, oh, align_corners, nearest)
+        mw = _axis_matrix(x, 2, ow, align_corners, nearest)
         if nearest:
-            rows = _interp_matrix(h, oh, align_corners, True).argmax(1)
-            cols = _interp_matrix(w, ow, align_corners, True).argmax(1)
-            y = array_ops.gather(array_ops.gather(x, rows.astype(np.int32), axis=1),
-                                 cols.astype(np.int32), axis=2)
+            rows = mh if isinstance(mh, Tensor) else mh.argmax(1).astype(np.int32)
+            cols = mw if isinstance(mw, Tensor) else mw.argmax(1).astype(np.int32)
+            y = array_ops.gather(array_ops.gather(x, rows, axis=1), cols, axis=2)
         else:
-            y = _apply_along(x, _interp_matrix(h, oh, align_corners, False), 1)
-            y = _apply_along(y, _interp_matrix(w, ow, align_corners, False), 2)
+            y = _apply_along(_apply_along(x, mh, 1), mw, 2)
         y.set_shape([x.shape.as_list()[0], oh, ow, x.shape.as_list()[3]])
         return _unbatch(y, single)
 
