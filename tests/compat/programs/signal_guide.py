@@ -9,8 +9,8 @@ spectrograms and the first 13 ``mfccs_from_log_mel_spectrograms``.
 
 Adapted: ``tf.contrib.signal`` is ``tf.signal`` (where TF 1.13+ moved it); the guide's
 undefined ``sample_rate`` is 16 kHz; the signals fed are three generated one-second
-clips (a chirp and two tones over a little noise, noise) in [-1, 1]; the results are summarised as sums, means
-and shapes."""
+clips (a chirp and two tones over a little noise, noise) in [-1, 1]; the results are
+summarised as sums, means and shapes."""
 
 from __future__ import annotations
 
