@@ -73,6 +73,44 @@ def test_resize_images_matches_tf(key):
         np.testing.assert_allclose(out, _np_bilinear(x, *size, align), rtol=1e-5)
 
 
+@pytest.mark.parametrize("key", list(TF_RESIZE))
+def test_resize_images_of_unknown_size_matches_tf(key):
+    """A decoded JPEG's height and width are known only when the graph runs (``tf.data``
+    maps of ``decode_jpeg``): the same TF numbers as the static path, the same dtype."""
+    size, method, align = key
+    x = _img()
+    ph = tk.placeholder(tk.float32, [None, None, None, 2])
+    y = tk.image.resize_images(ph, list(size), method=method, align_corners=align)
+    assert y.shape.as_list() == [None, *size, 2]
+    out = _run(y, {ph: x})
+    assert out.shape == (1, *size, 2) and out.dtype == np.float32
+    np.testing.assert_allclose(out.reshape(-1)[:12], TF_RESIZE[key], rtol=2e-6)
+    np.testing.assert_array_equal(out, _run(tk.image.resize_images(
+        x, list(size), method=method, align_corners=align)))
+
+
+def test_resize_of_unknown_size_keeps_dtype_and_gradient():
+    u8 = (np.random.RandomState(5).rand(3, 4, 1) * 255).astype(np.uint8)
+    ph = tk.placeholder(tk.uint8, [None, None, 1])
+    near = _run(tk.image.resize_images(ph, [5, 6], method=tk.image.ResizeMethod.NEAREST_NEIGHBOR),
+                {ph: u8})
+    assert near.dtype == np.uint8
+    np.testing.assert_array_equal(near, _run(tk.image.resize_images(
+        u8, [5, 6], method=tk.image.ResizeMethod.NEAREST_NEIGHBOR)))
+    x = np.random.RandomState(1).rand(2, 3, 4, 2)
+    xp = tk.placeholder(tk.float64, [None, None, None, 2])
+    y = tk.image.resize_images(xp, [5, 3], align_corners=True)
+    w = np.random.RandomState(2).rand(2, 5, 3, 2)
+    g = tk.gradients(tk.reduce_sum(y * w), xp)[0]
+    with tk.Session() as sess:
+        got = sess.run(g, {xp: x})
+    xs = tk.placeholder(tk.float64, x.shape)
+    want = tk.gradients(tk.reduce_sum(tk.image.resize_images(xs, [5, 3], align_corners=True) * w),
+                        xs)[0]
+    with tk.Session() as sess:
+        np.testing.assert_allclose(got, sess.run(want, {xs: x}), rtol=1e-12)
+
+
 def test_resize_uint8_3d_and_gradient():
     u8 = (np.random.RandomState(5).rand(3, 4, 1) * 255).astype(np.uint8)
     out = _run(tk.image.resize_images(u8, [5, 6]))

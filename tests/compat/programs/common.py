@@ -83,3 +83,13 @@ def load_iris(seed: int = 0) -> tuple[tuple[dict, np.ndarray], tuple[dict, np.nd
         return x, labels[lo:hi].astype(np.int64)
 
     return split(0, 120), split(120, 150)
+
+
+def write_jpeg(path: str, pixels: np.ndarray, quality: int = 90) -> None:
+    """Writes ``pixels`` (uint8 ``[h, w, 3]``) as a baseline JPEG file. The bytes come
+    from trainkit's NumPy encoder (``trainkit.data.jpeg_encode``, plain NumPy, so it runs
+    under TF's interpreter as well): both backends then decode the very same file."""
+    from trainkit.data.jpeg_encode import encode
+
+    with open(path, "wb") as f:
+        f.write(encode(np.ascontiguousarray(pixels, np.uint8), quality=quality))
