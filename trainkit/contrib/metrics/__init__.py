@@ -3,7 +3,8 @@
 The ``streaming_*`` metrics take **predictions before labels** (``tf.metrics`` takes
 labels first); most are ``tk.metrics`` under contrib's names (``streaming``), the rest
 are contrib's own (``moments``: covariance, Pearson correlation, concat, count;
-``classification``: one-batch accuracy, best F1 over thresholds, aggregation helpers).
+``rates``: false positive/negative rates, curve points; ``classification``: one-batch
+accuracy, best F1 over thresholds, aggregation helpers).
 
 Example:
     >>> auc, update = tk.contrib.metrics.streaming_auc(probabilities, labels)
@@ -24,6 +25,11 @@ from trainkit.contrib.metrics.moments import (
     streaming_concat,
     streaming_covariance,
     streaming_pearson_correlation,
+)
+from trainkit.contrib.metrics.rates import (
+    streaming_curve_points,
+    streaming_false_negative_rate,
+    streaming_false_positive_rate,
 )
 from trainkit.contrib.metrics.streaming import (
     streaming_accuracy,
@@ -60,7 +66,8 @@ from trainkit.contrib.metrics.streaming import (
 __all__ = [
     "accuracy", "aggregate_metric_map", "aggregate_metrics", "confusion_matrix", "count",
     "f1_score", "streaming_accuracy", "streaming_auc", "streaming_concat",
-    "streaming_covariance", "streaming_false_negatives",
+    "streaming_covariance", "streaming_curve_points", "streaming_false_negative_rate",
+    "streaming_false_positive_rate", "streaming_false_negatives",
     "streaming_false_negatives_at_thresholds", "streaming_false_positives",
     "streaming_false_positives_at_thresholds", "streaming_mean",
     "streaming_mean_absolute_error", "streaming_mean_cosine_distance", "streaming_mean_iou",
