@@ -332,7 +332,8 @@ SURFACE_API['trainkit.contrib.metrics'] = (
     'streaming_covariance', 'streaming_specificity_at_sensitivity',
     'streaming_sensitivity_at_specificity', 'streaming_percentage_less', 'aggregate_metrics',
     'aggregate_metric_map', 'accuracy', 'confusion_matrix', 'f1_score', 'count',
-    'streaming_false_positive_rate', 'streaming_false_negative_rate', 'streaming_curve_points')
+    'streaming_false_positive_rate', 'streaming_false_negative_rate', 'streaming_curve_points',
+    'precision_recall_at_equal_thresholds')
 SURFACE_API['trainkit'] += ('parse_single_sequence_example',)
 SURFACE_API['trainkit.train'] += ('SequenceExample', 'FeatureLists', 'FeatureList')
 SURFACE_API['trainkit.lookup'] = ('StaticHashTable', 'StaticVocabularyTable',

@@ -3,8 +3,9 @@
 The ``streaming_*`` metrics take **predictions before labels** (``tf.metrics`` takes
 labels first); most are ``tk.metrics`` under contrib's names (``streaming``), the rest
 are contrib's own (``moments``: covariance, Pearson correlation, concat, count;
-``rates``: false positive/negative rates, curve points; ``classification``: one-batch
-accuracy, best F1 over thresholds, aggregation helpers).
+``rates``: false positive/negative rates, curve points; ``equal_thresholds``: bucketed
+precision/recall; ``classification``: one-batch accuracy, best F1 over thresholds,
+aggregation helpers).
 
 Example:
     >>> auc, update = tk.contrib.metrics.streaming_auc(probabilities, labels)
@@ -20,6 +21,7 @@ from trainkit.contrib.metrics.classification import (
     confusion_matrix,
     f1_score,
 )
+from trainkit.contrib.metrics.equal_thresholds import precision_recall_at_equal_thresholds
 from trainkit.contrib.metrics.moments import (
     count,
     streaming_concat,
@@ -65,7 +67,8 @@ from trainkit.contrib.metrics.streaming import (
 
 __all__ = [
     "accuracy", "aggregate_metric_map", "aggregate_metrics", "confusion_matrix", "count",
-    "f1_score", "streaming_accuracy", "streaming_auc", "streaming_concat",
+    "f1_score", "precision_recall_at_equal_thresholds", "streaming_accuracy",
+    "streaming_auc", "streaming_concat",
     "streaming_covariance", "streaming_curve_points", "streaming_false_negative_rate",
     "streaming_false_positive_rate", "streaming_false_negatives",
     "streaming_false_negatives_at_thresholds", "streaming_false_positives",
