@@ -333,7 +333,7 @@ SURFACE_API['trainkit.contrib.metrics'] = (
     'streaming_sensitivity_at_specificity', 'streaming_percentage_less', 'aggregate_metrics',
     'aggregate_metric_map', 'accuracy', 'confusion_matrix', 'f1_score', 'count',
     'streaming_false_positive_rate', 'streaming_false_negative_rate', 'streaming_curve_points',
-    'precision_recall_at_equal_thresholds')
+    'precision_recall_at_equal_thresholds', 'cohen_kappa')
 SURFACE_API['trainkit'] += ('parse_single_sequence_example',)
 SURFACE_API['trainkit.train'] += ('SequenceExample', 'FeatureLists', 'FeatureList')
 SURFACE_API['trainkit.lookup'] = ('StaticHashTable', 'StaticVocabularyTable',

@@ -1,5 +1,5 @@
 """tk.contrib.metrics' own metrics (no tf.metrics twin in TF 2.21): streaming_covariance,
-streaming_pearson_correlation, streaming_concat, count, f1_score, accuracy and the
+streaming_pearson_correlation, streaming_concat, count, f1_score, cohen_kappa, accuracy and the
 aggregate helpers, checked against NumPy references computed on all batches at once
 (behaviour read from TF 1.15's contrib/metrics/python/ops/metric_ops.py)."""
 
@@ -190,3 +190,39 @@ def test_aggregate_helpers_and_confusion_matrix():
         np.testing.assert_array_equal(
             sess.run(cm.confusion_matrix([0, 1, 1], [0, 0, 1], num_classes=2)),
             [[1, 0], [1, 1]])
+
+
+def _np_kappa(labels, preds, weights, n):
+    table = np.zeros((n, n))
+    np.add.at(table, (labels, preds), weights)
+    total = table.sum()
+    p_o = np.trace(table) / total
+    p_e = (table.sum(axis=0) * table.sum(axis=1)).sum() / total ** 2
+    return (p_o - p_e) / (1 - p_e)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cohen_kappa_matches_the_textbook_formula(weighted):
+    rng = np.random.RandomState(2)
+    batches = [(rng.randint(0, 4, 12), rng.randint(0, 4, 12), rng.rand(12).astype(np.float32))
+               for _ in range(3)]
+    for lab_b, pred_b, _ in batches:  # agree more often than chance
+        pred_b[:6] = lab_b[:6]
+    lab, pred = tk.placeholder(tk.int64, [None, 1]), tk.placeholder(tk.int64, [None])
+    w = tk.placeholder(tk.float32, [None])
+    kappa, update = cm.cohen_kappa(lab, pred, 4, weights=w if weighted else None)
+    with tk.Session() as sess:
+        sess.run(tk.local_variables_initializer())
+        assert sess.run(kappa) == 0.0
+        for lb, pb, wb in batches:
+            up = sess.run(update, {lab: lb[:, None], pred: pb, w: wb})
+        got = sess.run(kappa)
+    labels, preds, weights = (np.concatenate(c) for c in zip(*batches))
+    want = _np_kappa(labels, preds, weights if weighted else np.ones(len(labels)), 4)
+    assert got.dtype == np.float64
+    np.testing.assert_allclose([got, up], [want, want], rtol=1e-6)
+    kinds = {v.op.name: v.dtype.base_dtype for v in tk.local_variables()}
+    assert sorted(kinds) == ["cohen_kappa/pe_col", "cohen_kappa/pe_row", "cohen_kappa/po"]
+    assert set(kinds.values()) == {tk.float32 if weighted else tk.int64}
+    with pytest.raises(ValueError, match="num_classes"):
+        cm.cohen_kappa(lab, pred, 1)

@@ -18,6 +18,7 @@ from trainkit.contrib.metrics.classification import (
     accuracy,
     aggregate_metric_map,
     aggregate_metrics,
+    cohen_kappa,
     confusion_matrix,
     f1_score,
 )
@@ -66,7 +67,8 @@ from trainkit.contrib.metrics.streaming import (
 )
 
 __all__ = [
-    "accuracy", "aggregate_metric_map", "aggregate_metrics", "confusion_matrix", "count",
+    "accuracy", "aggregate_metric_map", "aggregate_metrics", "cohen_kappa",
+    "confusion_matrix", "count",
     "f1_score", "precision_recall_at_equal_thresholds", "streaming_accuracy",
     "streaming_auc", "streaming_concat",
     "streaming_covariance", "streaming_curve_points", "streaming_false_negative_rate",
