@@ -320,6 +320,20 @@ SURFACE_API['trainkit.contrib.stateless'] = ('stateless_random_uniform',
                                              'stateless_truncated_normal',
                                              'stateless_multinomial')
 SURFACE_API['trainkit.io'] = ('parse_single_sequence_example', 'parse_sequence_example')
+SURFACE_API['trainkit.contrib.metrics'] = (
+    'streaming_accuracy', 'streaming_mean', 'streaming_mean_tensor', 'streaming_precision',
+    'streaming_recall', 'streaming_auc', 'streaming_mean_absolute_error',
+    'streaming_mean_squared_error', 'streaming_root_mean_squared_error',
+    'streaming_mean_relative_error', 'streaming_mean_iou', 'streaming_concat',
+    'streaming_true_positives', 'streaming_false_positives', 'streaming_true_negatives',
+    'streaming_false_negatives', 'streaming_precision_at_thresholds',
+    'streaming_recall_at_thresholds', 'streaming_sparse_precision_at_k',
+    'streaming_sparse_recall_at_k', 'streaming_recall_at_k', 'streaming_pearson_correlation',
+    'streaming_covariance', 'streaming_specificity_at_sensitivity',
+    'streaming_sensitivity_at_specificity', 'streaming_percentage_less', 'aggregate_metrics',
+    'aggregate_metric_map', 'accuracy', 'confusion_matrix', 'f1_score', 'count',
+    'streaming_false_positive_rate', 'streaming_false_negative_rate', 'streaming_curve_points',
+    'precision_recall_at_equal_thresholds', 'cohen_kappa')
 SURFACE_API['trainkit'] += ('parse_single_sequence_example',)
 SURFACE_API['trainkit.train'] += ('SequenceExample', 'FeatureLists', 'FeatureList')
 SURFACE_API['trainkit.lookup'] = ('StaticHashTable', 'StaticVocabularyTable',

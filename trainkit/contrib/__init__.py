@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from trainkit.contrib import legacy_seq2seq, lookup, rnn, seq2seq, signal, stateless
+from trainkit.contrib import legacy_seq2seq, lookup, metrics, rnn, seq2seq, signal, stateless
 
-__all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless"]
+__all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "metrics"]
