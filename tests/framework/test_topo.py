@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import trainkit as tk
 from trainkit.framework import topo
 
@@ -22,6 +24,24 @@ def test_prune_follows_inputs_and_control_inputs_and_stops_at_feeds():
     assert needed.index("x") < needed.index("a") < needed.index("b")
     fed = _names(topo.prune([b], fed=[a]))
     assert "a" not in fed and "x" not in fed and "b" in fed
+
+
+def test_a_feed_satisfies_control_dependencies_on_its_placeholder_only():
+    # TF 2.21: running c fed x returns 3.0; unfed it is "You must feed a value"; a
+    # control dependency on another fed op (a) still runs that op
+    x = tk.placeholder(tk.float32, [2], name="x")
+    a = tk.identity(x, name="a")
+    with tk.control_dependencies([x]):
+        c = tk.constant(3.0, name="c")
+    with tk.control_dependencies([a.op]):
+        d = tk.constant(4.0, name="d")
+    assert "x" not in _names(topo.prune([c], fed=[x]))
+    assert "x" in _names(topo.prune([c]))
+    assert "a" in _names(topo.prune([d], fed=[a]))
+    with tk.Session() as sess:
+        assert sess.run(c, {x: [1.0, 2.0]}) == 3.0
+        with pytest.raises(tk.errors.InvalidArgumentError, match="must feed a value"):
+            sess.run(c)
 
 
 def test_prune_needs_the_predicate_of_a_cond_branch():

@@ -32,9 +32,13 @@ def prune(fetch_tensors: Iterable[Tensor], target_ops: Iterable[Operation] = (),
     """The ops computing ``fetch_tensors`` and running ``target_ops`` needs, in
     topological order; a fed tensor's producer is not needed for that tensor.
 
-    Follows inputs, ``cond`` gate predicates and control inputs.
+    Follows inputs, ``cond`` gate predicates and control inputs. A control dependency on
+    a fed ``Placeholder`` is satisfied by the feed, as in TF (whose feed rewrite moves a
+    placeholder's outgoing control edges to the fed value); on any other op it still
+    runs the op.
     """
     fed_set = fed if isinstance(fed, (set, frozenset)) else set(fed)
+    fed_placeholders = {t.op for t in fed_set if t.op.type in _PLACEHOLDERS}
     needed: set[Operation] = set()
     stack: list[Operation] = []
 
@@ -55,10 +59,15 @@ def prune(fetch_tensors: Iterable[Tensor], target_ops: Iterable[Operation] = (),
         for t in data_inputs(op):
             need_tensor(t)
         for c in op.control_inputs:
-            if c not in needed:
+            if c not in needed and c not in fed_placeholders:
                 needed.add(c)
                 stack.append(c)
     return topological_order(needed)
+
+
+#: op types whose outgoing control edges a feed of their output satisfies (TF's
+#: ``FeedInputs`` moves them to the fed value for these types only)
+_PLACEHOLDERS = frozenset({"Placeholder", "PlaceholderV2"})
 
 
 def topological_order(ops: Iterable[Operation], reverse: bool = False) -> list[Operation]:
