@@ -207,9 +207,7 @@ def count(values: Any, weights: Any = None, metrics_collections: Any = None,
         else:
             _, _, weights = squeeze_last(values, None, weights)
             num = math_ops.reduce_sum(broadcast_weights(weights, values))
-        # TF runs the update after ``values``; a fed placeholder is no op to wait on,
-        # so the dependency goes through an identity of it.
-        with control_dependencies([array_ops.identity(values)]):
+        with control_dependencies([values]):   # as TF: the update runs after ``values``
             update_op = state_ops.assign_add(count_, num)
     add_to_collections(metrics_collections, count_)
     add_to_collections(updates_collections, update_op)
