@@ -1,7 +1,19 @@
-"""``tk.contrib``: the few ``tf.contrib`` modules whose names TF1 code commonly uses."""
+"""``tk.contrib``: the ``tf.contrib`` modules whose names TF1 code commonly uses
+(``layers``, ``slim`` and ``framework`` included)."""
 
 from __future__ import annotations
 
-from trainkit.contrib import legacy_seq2seq, lookup, rnn, seq2seq, signal, stateless
+from trainkit.contrib import (
+    framework,
+    layers,
+    legacy_seq2seq,
+    lookup,
+    rnn,
+    seq2seq,
+    signal,
+    slim,
+    stateless,
+)
 
-__all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless"]
+__all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
+           "slim", "framework"]

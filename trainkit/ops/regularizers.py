@@ -49,7 +49,7 @@ def l2_regularizer(scale: Any, scope: str | None = None) -> Callable[[Any], Tens
         w = conversion.convert_to_tensor(weights)
         with name_scope(scope, "l2_regularizer", [w]) as name:
             s = conversion.convert_to_tensor(scale, dtype=w.dtype, name="scale")
-            return math_ops.multiply(s, nn_ops.l2_loss(w), name=name[:-1])
+            return math_ops.multiply(s, nn_ops.l2_loss(w), name=name)
 
     return l2
 
@@ -67,7 +67,7 @@ def l1_regularizer(scale: Any, scope: str | None = None) -> Callable[[Any], Tens
         w = conversion.convert_to_tensor(weights)
         with name_scope(scope, "l1_regularizer", [w]) as name:
             s = conversion.convert_to_tensor(scale, dtype=w.dtype, name="scale")
-            return math_ops.multiply(s, math_ops.reduce_sum(math_ops.abs(w)), name=name[:-1])
+            return math_ops.multiply(s, math_ops.reduce_sum(math_ops.abs(w)), name=name)
 
     return l1
 
@@ -103,7 +103,7 @@ def apply_regularization(regularizer: Callable, weights_list: list | None = None
         penalties = [p for p in (regularizer(w) for w in weights_list) if p is not None]
         if not penalties:
             raise ValueError("No regularization penalties: the regularizer returned None.")
-        total = math_ops.add_n(penalties, name=scope[:-1])
+        total = math_ops.add_n(penalties, name=scope)
     g.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, total)
     return total
 

@@ -1,0 +1,22 @@
+"""``tk.contrib.slim`` (``slim = tf.contrib.slim``): the ``tf.contrib.layers`` functions,
+``arg_scope`` and the model-variable helpers at the top level, plus ``slim.losses``,
+``slim.learning`` and ``slim.utils``.
+
+Example:
+    >>> slim = tk.contrib.slim
+    >>> with slim.arg_scope([slim.conv2d, slim.fully_connected],
+    ...                     weights_regularizer=slim.l2_regularizer(0.0005)):
+    ...     net = slim.conv2d(images, 32, [5, 5], scope="conv1")
+    ...     net = slim.max_pool2d(net, [2, 2], scope="pool1")
+    ...     logits = slim.fully_connected(slim.flatten(net), 10, activation_fn=None)
+"""
+
+from __future__ import annotations
+
+from trainkit.contrib.framework import *  # noqa: F403
+from trainkit.contrib.framework import __all__ as _framework_all
+from trainkit.contrib.layers import *  # noqa: F403
+from trainkit.contrib.layers import __all__ as _layers_all
+from trainkit.contrib.slim import learning, losses, utils
+
+__all__ = [*_framework_all, *_layers_all, "learning", "losses", "utils"]
