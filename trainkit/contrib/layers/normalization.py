@@ -4,9 +4,9 @@
 core path, ``tk.layers.batch_normalization`` with its updates in ``UPDATE_OPS``, when
 ``updates_collections`` is ``UPDATE_OPS``; otherwise the updates go to the given
 collections, or with ``updates_collections=None`` run before the output (forced in place).
-As TF, the moving variance is updated with the unbiased batch variance ``n / (n - 1) * var``
-where TF uses its fused kernel (rank 4 on the core path unless ``fused=False``; ranks 2
-and 4 with ``fused=True`` otherwise), with the biased one elsewhere.
+``fused`` (None means True, as in tf_slim) picks TF's fused kernel for ranks 2 and 4, which
+updates the moving variance with the unbiased batch variance ``n / (n - 1) * var``; other
+ranks and ``fused=False`` use the biased one.
 """
 
 from __future__ import annotations
@@ -62,7 +62,11 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
         if rank is None:
             raise ValueError(f"Inputs {x.name} has undefined rank.")
         axis = 1 if data_format == "NCHW" else rank - 1
-        if updates_collections == GraphKeys.UPDATE_OPS and (rank != 4 or fused is not False):
+        fused = True if fused is None else bool(fused)
+        fused_path = fused and rank in (2, 4) and (
+            rank == 2 or updates_collections != GraphKeys.UPDATE_OPS)
+        if not fused_path and updates_collections == GraphKeys.UPDATE_OPS and (
+                rank != 4 or fused):
             y = core_bn.batch_normalization(
                 x, axis=axis, momentum=decay, epsilon=epsilon, center=center, scale=scale,
                 beta_initializer=inits.get("beta"), gamma_initializer=inits.get("gamma"),
@@ -73,7 +77,7 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
         else:
             y = _batch_norm_graph(x, axis, decay, center, scale, epsilon, inits, regs,
                                   updates_collections, is_training, trainable,
-                                  unbiased=bool(fused) and rank in (2, 4))
+                                  unbiased=fused_path)
         for short, var in getter.made.items():
             utils.add_variable_to_collections(var, variables_collections, short)
         if activation_fn is not None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from trainkit.framework.graph import GraphKeys, get_default_graph
+from trainkit.ops import variable_scope as vs
 
 _ALIASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -35,7 +36,18 @@ class ModelVariableGetter:
             if key not in collections:
                 collections.append(key)
         kwargs["collections"] = collections
-        var = getter("/".join(parts), *args, **kwargs)
+        new_name = "/".join(parts)
+        # TF's layers regularize under the layer's own name (fully_connected/kernel/
+        # Regularizer/...), before the rename, and only a variable they create.
+        regularizer = kwargs.pop("regularizer", None)
+        created = new_name not in vs.variable_store()
+        var = getter(new_name, *args, **kwargs)
+        if regularizer is not None and created:
+            g = get_default_graph()
+            with g.name_scope(name + "/Regularizer/"):
+                loss = regularizer(var)
+            if loss is not None:
+                g.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
         self.made[parts[-1]] = var
         return var
 

@@ -19,4 +19,7 @@ from trainkit.contrib.layers import *  # noqa: F403
 from trainkit.contrib.layers import __all__ as _layers_all
 from trainkit.contrib.slim import learning, losses, utils
 
-__all__ = [*_framework_all, *_layers_all, "learning", "losses", "utils"]
+# tf.contrib.layers' encoders (embed_sequence) were never part of slim.
+del embed_sequence  # noqa: F821
+__all__ = [*_framework_all, *(n for n in _layers_all if n != "embed_sequence"), "learning",
+           "losses", "utils"]
