@@ -91,7 +91,8 @@ def _values(g: Any) -> Any:
 def _multiply(grads: list, multipliers: dict) -> list:
     out = []
     for g, v in grads:
-        key = v if v in multipliers else v.op.name if v.op.name in multipliers else None
+        # keyed by the variable or its tensor name ("v:0"), as TF's optimize_loss
+        key = v if v in multipliers else v.name if v.name in multipliers else None
         if g is not None and key is not None:
             m = conversion.convert_to_tensor(multipliers[key], dtype=g.dtype)
             g = (IndexedSlices(g.values * m, g.indices, g.dense_shape)

@@ -86,16 +86,13 @@ def avg_pool2d(inputs: Any, kernel_size: Any, stride: Any = 2, padding: str = "V
 
 @add_arg_scope
 def flatten(inputs: Any, outputs_collections: Any = None, scope: str | None = None) -> Tensor:
-    """``[batch, ...]`` -> ``[batch, k]`` in name scope ``Flatten``.
+    """``[batch, ...]`` -> ``[batch, k]`` in name scope ``Flatten`` (``tk.layers.flatten``).
 
     Raises:
-        ValueError: if the input's rank is unknown or below 2.
+        ValueError: for a scalar input.
     """
     with name_scope(scope, "Flatten", [inputs]) as sc:
-        x = conversion.convert_to_tensor(inputs)
-        if x.shape.ndims is None or x.shape.ndims < 2:
-            raise ValueError(f"Inputs must have a least 2 dimensions, got shape {x.shape}.")
-        y = core.flatten(x)
+        y = core.flatten(conversion.convert_to_tensor(inputs))
         return utils.collect_named_outputs(outputs_collections, sc, y)
 
 

@@ -98,7 +98,7 @@ def create_train_op(total_loss: Any, optimizer: Any, global_step: Any = _USE_GLO
     ``TRAIN_OP``.
 
     Raises:
-        ValueError: if there is no variable to train.
+        AssertionError: if there is no variable to train (TF's ``assert``).
     """
     if global_step is _USE_GLOBAL_STEP:
         global_step = get_or_create_global_step()
@@ -115,7 +115,7 @@ def create_train_op(total_loss: Any, optimizer: Any, global_step: Any = _USE_GLO
     if variables_to_train is None:
         variables_to_train = g.get_collection(GraphKeys.TRAINABLE_VARIABLES)
     if not variables_to_train:
-        raise ValueError("No variables to train.")
+        raise AssertionError("create_train_op: no variables to train.")  # TF's assert
     grads = optimizer.compute_gradients(
         total_loss, variables_to_train, gate_gradients=gate_gradients,
         aggregation_method=aggregation_method,
@@ -238,7 +238,8 @@ def train(train_op: Any, logdir: str | None, train_step_fn: Callable = train_ste
                     logging.info("Caught OutOfRangeError. Stopping Training. %s", e)
                 if logdir and sv.is_chief:
                     sv.saver.save(sess, sv.save_path, global_step=sv.global_step)
-                    sv.stop(threads, close_summary_writer=True,
+                    # the writer is closed once, when managed_session ends
+                    sv.stop(threads, close_summary_writer=False,
                             ignore_live_threads=ignore_live_threads)
         except AbortedError:
             should_retry = True
