@@ -52,6 +52,7 @@ from trainkit.contrib.layers.shaping import (
     max_pool2d,
     one_hot_encoding,
     repeat,
+    softmax,
     stack,
 )
 
@@ -61,7 +62,7 @@ __all__ = ["fully_connected", "linear", "convolution", "convolution1d", "convolu
            "conv1d", "conv2d", "convolution2d_transpose", "conv2d_transpose",
            "separable_convolution2d", "separable_conv2d", "bias_add", "max_pool2d",
            "avg_pool2d", "flatten", "dropout", "one_hot_encoding", "repeat", "stack",
-           "embed_sequence", "batch_norm", "layer_norm", "xavier_initializer",
+           "embed_sequence", "softmax", "batch_norm", "layer_norm", "xavier_initializer",
            "xavier_initializer_conv2d", "variance_scaling_initializer", "l1_regularizer",
            "l2_regularizer", "l1_l2_regularizer", "sum_regularizer", "apply_regularization",
            "optimize_loss", "OPTIMIZER_CLS_NAMES", "OPTIMIZER_SUMMARIES"]

@@ -1,7 +1,7 @@
 """The variable-free and composing layers of ``tf.contrib.layers`` / ``slim``:
 ``max_pool2d`` / ``avg_pool2d`` (stride 2, VALID by default), ``flatten``, ``dropout``
-(``keep_prob``, ``is_training``), ``one_hot_encoding``, ``repeat``, ``stack`` and
-``embed_sequence``.
+(``keep_prob``, ``is_training``), ``one_hot_encoding``, ``repeat``, ``stack``,
+``softmax`` and ``embed_sequence``.
 
 Example:
     >>> net = repeat(images, 2, conv2d, 64, [3, 3], scope="conv1")   # conv1/conv1_1, _2
@@ -22,7 +22,14 @@ from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import embedding_ops, math_ops, pool_ops, slicing_ops
+from trainkit.ops import (
+    array_ops,
+    embedding_ops,
+    math_ops,
+    nn_activations,
+    pool_ops,
+    slicing_ops,
+)
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.layers_impl import core
 
@@ -128,6 +135,24 @@ def one_hot_encoding(labels: Any, num_classes: int, on_value: float = 1.0,
         return utils.collect_named_outputs(outputs_collections, sc, y)
 
 
+def softmax(logits: Any, scope: str | None = None) -> Tensor:
+    """Softmax over the last axis of ``logits`` (rank >= 2) in variable scope ``softmax``.
+
+    Raises:
+        ValueError: if the rank is below 2 or the last dimension is unknown.
+    """
+    with vs.variable_scope(scope, "softmax", [logits]):
+        x = conversion.convert_to_tensor(logits)
+        dims = x.shape.as_list() if x.shape.ndims is not None else None
+        if dims is None or len(dims) < 2 or dims[-1] is None:
+            raise ValueError(f"softmax: logits must have rank >= 2 and a known last "
+                             f"dimension, got shape {x.shape}")
+        flat = nn_activations.softmax(array_ops.reshape(x, [-1, dims[-1]]))
+        y = array_ops.reshape(flat, array_ops.shape(x))
+        y.set_shape(x.shape)
+        return y
+
+
 def _layer_name(layer: Callable) -> str:
     if hasattr(layer, "__name__"):
         return layer.__name__
@@ -190,5 +215,5 @@ def embed_sequence(ids: Any, vocab_size: int | None = None, embed_dim: int | Non
         return embedding_ops.embedding_lookup(emb, ids)
 
 
-__all__ = ["max_pool2d", "avg_pool2d", "flatten", "dropout", "one_hot_encoding", "repeat",
-           "stack", "embed_sequence"]
+__all__ = ["max_pool2d", "avg_pool2d", "flatten", "dropout", "one_hot_encoding", "softmax",
+           "repeat", "stack", "embed_sequence"]
