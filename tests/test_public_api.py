@@ -362,7 +362,7 @@ SURFACE_API['trainkit.contrib'] = ('layers', 'slim', 'framework')
 SURFACE_API['trainkit.contrib.layers'] = (
     'fully_connected', 'linear', 'conv2d', 'convolution2d', 'convolution', 'conv2d_transpose',
     'separable_conv2d', 'max_pool2d', 'avg_pool2d', 'flatten', 'dropout', 'batch_norm',
-    'layer_norm', 'one_hot_encoding', 'repeat', 'stack', 'bias_add', 'embed_sequence',
+    'layer_norm', 'one_hot_encoding', 'repeat', 'stack', 'bias_add', 'embed_sequence', 'softmax',
     'xavier_initializer', 'xavier_initializer_conv2d', 'variance_scaling_initializer',
     'l1_regularizer', 'l2_regularizer', 'l1_l2_regularizer', 'sum_regularizer',
     'apply_regularization', 'optimize_loss')
@@ -376,7 +376,8 @@ SURFACE_API['trainkit.contrib.slim'] = (
         'losses.softmax_cross_entropy', 'losses.sigmoid_cross_entropy',
         'losses.mean_squared_error', 'losses.get_total_loss',
         'losses.get_regularization_losses', 'learning.create_train_op', 'learning.train',
-        'utils.convert_collection_to_dict'))
+        'utils.convert_collection_to_dict', 'evaluation.evaluate_once',
+        'metrics.aggregate_metric_map', 'metrics.streaming_accuracy'))
 SURFACE_API['trainkit.regularizers'] = ('sum_regularizer',)
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))

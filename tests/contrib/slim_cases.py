@@ -315,7 +315,38 @@ def case_variables(tf, slim):
             "extra": names(tf.get_collection("extra")), "global_step": gs.op.name}
 
 
+def case_evaluate_once(tf, slim):
+    import os
+    import tempfile
+    tmp = tempfile.mkdtemp(prefix="slim_eval_")
+    tf.reset_default_graph()
+    w = tf.get_variable("w", initializer=tf.constant([0.5, -1.0, 2.0]))
+    gs = tf.train.get_or_create_global_step()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(tf.assign(gs, 7))
+        path = tf.train.Saver().save(sess, os.path.join(tmp, "model.ckpt"))
+    tf.reset_default_graph()
+    w = tf.get_variable("w", [3])
+    tf.train.get_or_create_global_step()
+    rng = np.random.RandomState(11)
+    data = tf.data.Dataset.from_tensor_slices(
+        (rng.normal(size=[12, 3]).astype(np.float32), rng.randint(0, 3, 12))).batch(4)
+    x, labels = tf.data.make_one_shot_iterator(data).get_next()
+    scores = x * w
+    values, updates = slim.metrics.aggregate_metric_map({
+        "mean": slim.metrics.streaming_mean(scores),
+        "accuracy": slim.metrics.streaming_accuracy(tf.argmax(scores, 1), labels),
+        "mse": slim.metrics.streaming_mean_squared_error(scores, x)})
+    tf.summary.scalar("eval/mean", values["mean"])
+    got = slim.evaluation.evaluate_once("", path, os.path.join(tmp, "eval"), num_evals=2,
+                                        eval_op=list(updates.values()), final_op=values)
+    return {"values": {k: float(v) for k, v in got.items()},
+            "local": sorted(v.op.name for v in tf.local_variables()),
+            "events": len(os.listdir(os.path.join(tmp, "eval")))}
+
+
 CASES = [case_fully_connected, case_conv, case_pool_flatten, case_batch_norm,
          case_layer_norm, case_repeat_stack_argscope, case_regularizers, case_initializers,
          case_losses, case_optimize_loss, case_create_train_op, case_misc_layers,
-         case_variables]
+         case_variables, case_evaluate_once]
