@@ -377,7 +377,9 @@ SURFACE_API['trainkit.contrib.slim'] = (
         'losses.mean_squared_error', 'losses.get_total_loss',
         'losses.get_regularization_losses', 'learning.create_train_op', 'learning.train',
         'utils.convert_collection_to_dict', 'evaluation.evaluate_once',
-        'metrics.aggregate_metric_map', 'metrics.streaming_accuracy'))
+        'metrics.aggregate_metric_map', 'metrics.streaming_accuracy', 'layers.conv2d',
+        'initializers.xavier_initializer', 'regularizers.l2_regularizer',
+        'optimizers.optimize_loss', 'conv3d', 'max_pool3d', 'avg_pool3d'))
 SURFACE_API['trainkit.regularizers'] = ('sum_regularizer',)
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))

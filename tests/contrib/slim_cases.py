@@ -104,6 +104,21 @@ def case_pool_flatten(tf, slim):
             "values": [_arr(v) for v in vals], "global": _vars(tf, "variables")}
 
 
+def case_3d_and_softmax(tf, slim):
+    tf.reset_default_graph()
+    x = tf.constant(np.random.RandomState(12).normal(size=[2, 4, 5, 4, 2]).astype(np.float32))
+    ys = [slim.conv3d(x, 3, [2, 3, 2], weights_initializer=const_init(tf, 70)),
+          slim.conv3d(x, 2, 3, stride=2, padding="VALID", activation_fn=None,
+                      weights_initializer=const_init(tf, 71)),
+          slim.max_pool3d(x, [2, 2, 2]), slim.avg_pool3d(x, 3, stride=1, padding="SAME"),
+          slim.softmax(x, scope="Predictions")]
+    total = tf.add_n([tf.reduce_sum(y * (i + 1.0)) for i, y in enumerate(ys)])
+    vals = _run(tf, ys + [tf.gradients(total, x)[0]])
+    out = _names(tf)
+    out.update(values=[_arr(v) for v in vals], shapes=[y.shape.as_list() for y in ys])
+    return out
+
+
 BN_CONFIGS = [
     ("rank2", [4, 3], {}),
     ("rank2_scale_decay", [4, 3], {"scale": True, "decay": 0.9}),
@@ -346,7 +361,7 @@ def case_evaluate_once(tf, slim):
             "events": len(os.listdir(os.path.join(tmp, "eval")))}
 
 
-CASES = [case_fully_connected, case_conv, case_pool_flatten, case_batch_norm,
+CASES = [case_fully_connected, case_conv, case_3d_and_softmax, case_pool_flatten, case_batch_norm,
          case_layer_norm, case_repeat_stack_argscope, case_regularizers, case_initializers,
          case_losses, case_optimize_loss, case_create_train_op, case_misc_layers,
          case_variables, case_evaluate_once]

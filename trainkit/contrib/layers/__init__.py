@@ -18,10 +18,12 @@ from trainkit.contrib.layers.core import (
     conv1d,
     conv2d,
     conv2d_transpose,
+    conv3d,
     convolution,
     convolution1d,
     convolution2d,
     convolution2d_transpose,
+    convolution3d,
     fully_connected,
     separable_conv2d,
     separable_convolution2d,
@@ -46,10 +48,12 @@ from trainkit.contrib.layers.regularizers import (
 )
 from trainkit.contrib.layers.shaping import (
     avg_pool2d,
+    avg_pool3d,
     dropout,
     embed_sequence,
     flatten,
     max_pool2d,
+    max_pool3d,
     one_hot_encoding,
     repeat,
     softmax,
@@ -58,11 +62,11 @@ from trainkit.contrib.layers.shaping import (
 
 linear = functools.partial(fully_connected, activation_fn=None)
 
-__all__ = ["fully_connected", "linear", "convolution", "convolution1d", "convolution2d",
-           "conv1d", "conv2d", "convolution2d_transpose", "conv2d_transpose",
-           "separable_convolution2d", "separable_conv2d", "bias_add", "max_pool2d",
-           "avg_pool2d", "flatten", "dropout", "one_hot_encoding", "repeat", "stack",
-           "embed_sequence", "softmax", "batch_norm", "layer_norm", "xavier_initializer",
+__all__ = ["fully_connected", "linear", "convolution", "convolution1d", "convolution2d", "conv1d",
+           "conv2d", "convolution3d", "conv3d", "convolution2d_transpose", "conv2d_transpose",
+           "separable_convolution2d", "separable_conv2d", "bias_add", "max_pool2d", "avg_pool2d",
+           "max_pool3d", "avg_pool3d", "flatten", "dropout", "one_hot_encoding", "repeat",
+           "stack", "embed_sequence", "softmax", "batch_norm", "layer_norm", "xavier_initializer",
            "xavier_initializer_conv2d", "variance_scaling_initializer", "l1_regularizer",
            "l2_regularizer", "l1_l2_regularizer", "sum_regularizer", "apply_regularization",
            "optimize_loss", "OPTIMIZER_CLS_NAMES", "OPTIMIZER_SUMMARIES"]

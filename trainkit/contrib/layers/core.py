@@ -135,6 +135,12 @@ def convolution2d(inputs: Any, num_outputs: int, kernel_size: Any, **kwargs: Any
 
 
 @add_arg_scope
+def convolution3d(inputs: Any, num_outputs: int, kernel_size: Any, **kwargs: Any) -> Tensor:
+    """:func:`convolution` of a 5-D input (``conv3d``)."""
+    return convolution(inputs, num_outputs, kernel_size, conv_dims=3, **kwargs)
+
+
+@add_arg_scope
 def convolution1d(inputs: Any, num_outputs: int, kernel_size: Any, **kwargs: Any) -> Tensor:
     """:func:`convolution` of a 3-D input (``conv1d``)."""
     return convolution(inputs, num_outputs, kernel_size, conv_dims=1, **kwargs)
@@ -291,9 +297,10 @@ def bias_add(inputs: Any, activation_fn: Callable | None = None,
 
 conv2d = convolution2d
 conv1d = convolution1d
+conv3d = convolution3d
 conv2d_transpose = convolution2d_transpose
 separable_conv2d = separable_convolution2d
 
 __all__ = ["fully_connected", "convolution", "convolution1d", "convolution2d", "conv1d",
-           "conv2d", "convolution2d_transpose", "conv2d_transpose",
+           "conv2d", "convolution3d", "conv3d", "convolution2d_transpose", "conv2d_transpose",
            "separable_convolution2d", "separable_conv2d", "bias_add"]

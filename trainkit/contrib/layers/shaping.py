@@ -24,6 +24,7 @@ from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import (
     array_ops,
+    conv3d_ops,
     embedding_ops,
     math_ops,
     nn_activations,
@@ -88,6 +89,52 @@ def avg_pool2d(inputs: Any, kernel_size: Any, stride: Any = 2, padding: str = "V
         ValueError: for a bad ``data_format`` or a known input rank other than 4.
     """
     return _pool2d("avg", "AvgPool2D", inputs, kernel_size, stride, padding, data_format,
+                   outputs_collections, scope)
+
+
+def _pool3d(kind: str, default: str, inputs: Any, kernel_size: Any, stride: Any,
+            padding: str, data_format: str, outputs_collections: Any, scope: str | None
+            ) -> Tensor:
+    if data_format not in ("NDHWC", "NCDHW"):
+        raise ValueError("data_format has to be either NCDHW or NDHWC.")
+
+    def triple(v: Any) -> list[int]:
+        return [int(v)] * 3 if isinstance(v, numbers.Integral) else [int(a) for a in v]
+
+    k, st = triple(kernel_size), triple(stride)
+    first = data_format == "NCDHW"
+    ksize = [1, 1, *k] if first else [1, *k, 1]
+    strides = [1, 1, *st] if first else [1, *st, 1]
+    with name_scope(scope, default, [inputs]) as sc:
+        pool = conv3d_ops.max_pool3d if kind == "max" else conv3d_ops.avg_pool3d
+        y = pool(conversion.convert_to_tensor(inputs), ksize, strides, str(padding).upper(),
+                 data_format=data_format)
+        return utils.collect_named_outputs(outputs_collections, sc, y)
+
+
+@add_arg_scope
+def max_pool3d(inputs: Any, kernel_size: Any, stride: Any = 2, padding: str = "VALID",
+               data_format: str = "NDHWC", outputs_collections: Any = None,
+               scope: str | None = None) -> Tensor:
+    """3-D max pooling in name scope ``MaxPool3D``.
+
+    Raises:
+        ValueError: for a bad ``data_format``.
+    """
+    return _pool3d("max", "MaxPool3D", inputs, kernel_size, stride, padding, data_format,
+                   outputs_collections, scope)
+
+
+@add_arg_scope
+def avg_pool3d(inputs: Any, kernel_size: Any, stride: Any = 2, padding: str = "VALID",
+               data_format: str = "NDHWC", outputs_collections: Any = None,
+               scope: str | None = None) -> Tensor:
+    """3-D average pooling in name scope ``AvgPool3D``.
+
+    Raises:
+        ValueError: for a bad ``data_format``.
+    """
+    return _pool3d("avg", "AvgPool3D", inputs, kernel_size, stride, padding, data_format,
                    outputs_collections, scope)
 
 
@@ -215,5 +262,5 @@ def embed_sequence(ids: Any, vocab_size: int | None = None, embed_dim: int | Non
         return embedding_ops.embedding_lookup(emb, ids)
 
 
-__all__ = ["max_pool2d", "avg_pool2d", "flatten", "dropout", "one_hot_encoding", "softmax",
-           "repeat", "stack", "embed_sequence"]
+__all__ = ["max_pool2d", "avg_pool2d", "max_pool3d", "avg_pool3d", "flatten", "dropout",
+           "one_hot_encoding", "softmax", "repeat", "stack", "embed_sequence"]

@@ -13,13 +13,16 @@ Example:
 
 from __future__ import annotations
 
+from trainkit.contrib import layers
 from trainkit.contrib.framework import *  # noqa: F403
 from trainkit.contrib.framework import __all__ as _framework_all
 from trainkit.contrib.layers import *  # noqa: F403
 from trainkit.contrib.layers import __all__ as _layers_all
+from trainkit.contrib.layers import initializers, optimizers, regularizers
 from trainkit.contrib.slim import evaluation, learning, losses, metrics, utils
 
 # tf.contrib.layers' encoders (embed_sequence) were never part of slim.
 del embed_sequence  # noqa: F821
 __all__ = [*_framework_all, *(n for n in _layers_all if n != "embed_sequence"), "learning",
-           "losses", "metrics", "evaluation", "utils"]
+           "losses", "metrics", "evaluation", "utils", "layers", "initializers", "optimizers",
+           "regularizers"]
