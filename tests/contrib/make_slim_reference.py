@@ -18,12 +18,14 @@ import tensorflow.compat.v1 as tf  # noqa: E402
 import tf_slim as slim  # noqa: E402
 
 tf.disable_v2_behavior()
-# tf_slim 1.1.0 still names ops.Tensor and ops.IndexedSlices, which TF 2.21 dropped (its fused
-# batch_norm path fails without it).
+# tf_slim 1.1.0 still names ops.Tensor, ops.IndexedSlices and control_flow_ops.cond, which
+# TF 2.21 moved (its fused batch_norm, optimize_loss and smart_cond fail without them).
 from tensorflow.python.framework import ops  # noqa: E402
+from tensorflow.python.ops import control_flow_ops  # noqa: E402
 
 ops.Tensor = tf.Tensor
 ops.IndexedSlices = tf.IndexedSlices
+control_flow_ops.cond = tf.cond
 # TF's tensorflow.python.layers shims look for tf_keras.legacy_tf_layers, which tf_keras
 # ships as tf_keras.src.legacy_tf_layers.
 for _sub in ("", ".base", ".core", ".convolutional", ".normalization", ".pooling"):

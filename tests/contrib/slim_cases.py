@@ -132,6 +132,10 @@ BN_CONFIGS = [
     ("rank4_collection", [2, 3, 3, 2], {"decay": 0.5, "updates_collections": "mine"}),
     ("inference", [4, 3], {"is_training": False}),
     ("rank3", [2, 3, 2], {"decay": 0.5}),
+    ("rank2_flag", [4, 3], {"decay": 0.5, "is_training": "flag"}),
+    ("rank4_flag", [2, 3, 3, 2], {"decay": 0.5, "is_training": "flag", "scale": True}),
+    ("rank4_flag_forced", [2, 3, 3, 2], {"decay": 0.5, "is_training": "flag",
+                                         "updates_collections": None}),
 ]
 
 
@@ -140,15 +144,22 @@ def case_batch_norm(tf, slim):
     for name, shape, kwargs in BN_CONFIGS:
         tf.reset_default_graph()
         x = tf.constant(np.random.RandomState(4).normal(1.0, 2.0, size=shape).astype(np.float32))
+        feed, flag = {}, None
+        if kwargs.get("is_training") == "flag":    # a boolean tensor: fed True, then False
+            flag = kwargs["is_training"] = tf.placeholder(tf.bool, [])
+            feed = {flag: True}
         y = slim.batch_norm(x, param_initializers={"beta": const_init(tf, 20)}, **kwargs)
         updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS) + tf.get_collection("mine")
         moving = [v for v in tf.global_variables() if "moving" in v.op.name]
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            first = sess.run(_with_grad(tf, y, x) + updates)
+            first = sess.run(_with_grad(tf, y, x) + updates, feed)
             after = sess.run(moving)
+            if flag is not None:
+                first[:2] += sess.run(_with_grad(tf, y, x) + updates, {flag: False})[:2]
+                after += sess.run(moving)
         out[name] = {"names": _names(tf), "n_updates": len(updates),
-                     "values": [_arr(v) for v in first[:2]],
+                     "values": [_arr(v) for v in first[:2 if flag is None else 4]],
                      "moving": [_arr(v) for v in after]}
     return out
 
