@@ -26,10 +26,13 @@ COMPARE = {"final_total_loss": 1e-3, "eval_loss": 1e-3, "accuracy": 0.01,
 def _slim(tf):
     if hasattr(tf, "contrib"):
         return tf.contrib.slim
-    # tf_slim 1.1.0 on TF 2.21: it still names ops.Tensor / ops.IndexedSlices, and TF's
-    # tf.layers shims look for tf_keras.legacy_tf_layers (shipped as tf_keras.src....).
+    # tf_slim 1.1.0 on TF 2.21: it still names ops.Tensor / ops.IndexedSlices /
+    # control_flow_ops.cond, and TF's tf.layers shims look for tf_keras.legacy_tf_layers
+    # (shipped as tf_keras.src.legacy_tf_layers).
     from tensorflow.python.framework import ops
+    from tensorflow.python.ops import control_flow_ops
     ops.Tensor, ops.IndexedSlices = tf.Tensor, tf.IndexedSlices
+    control_flow_ops.cond = tf.cond
     for sub in ("", ".base", ".core", ".convolutional", ".normalization", ".pooling"):
         sys.modules["tf_keras.legacy_tf_layers" + sub] = importlib.import_module(
             "tf_keras.src.legacy_tf_layers" + sub)
