@@ -13,7 +13,7 @@ Example:
 
 from __future__ import annotations
 
-from trainkit.contrib import layers
+import trainkit.contrib.layers as layers
 from trainkit.contrib.framework import *  # noqa: F403
 from trainkit.contrib.framework import __all__ as _framework_all
 from trainkit.contrib.layers import *  # noqa: F403
