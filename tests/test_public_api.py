@@ -372,6 +372,29 @@ SURFACE_API['trainkit.math'] += (
     'reduce_variance', 'log_softmax', 'softplus', 'softsign', 'softmax', 'log_sigmoid',
     'zero_fraction', 'invert_permutation', 'acos', 'atan2', 'erf', 'expm1', 'tan')
 
+SURFACE_API['trainkit.contrib'] = ('layers', 'slim', 'framework')
+SURFACE_API['trainkit.contrib.layers'] = (
+    'fully_connected', 'linear', 'conv2d', 'convolution2d', 'convolution', 'conv2d_transpose',
+    'separable_conv2d', 'max_pool2d', 'avg_pool2d', 'flatten', 'dropout', 'batch_norm',
+    'layer_norm', 'one_hot_encoding', 'repeat', 'stack', 'bias_add', 'embed_sequence', 'softmax',
+    'xavier_initializer', 'xavier_initializer_conv2d', 'variance_scaling_initializer',
+    'l1_regularizer', 'l2_regularizer', 'l1_l2_regularizer', 'sum_regularizer',
+    'apply_regularization', 'optimize_loss')
+SURFACE_API['trainkit.contrib.framework'] = (
+    'arg_scope', 'add_arg_scope', 'model_variable', 'variable', 'get_variables',
+    'get_model_variables', 'get_variables_to_restore', 'assign_from_checkpoint_fn',
+    'get_or_create_global_step', 'get_unique_variable', 'get_variables_by_name')
+SURFACE_API['trainkit.contrib.slim'] = (
+    SURFACE_API['trainkit.contrib.framework'] + tuple(
+        n for n in SURFACE_API['trainkit.contrib.layers'] if n != 'embed_sequence') + (
+        'losses.softmax_cross_entropy', 'losses.sigmoid_cross_entropy',
+        'losses.mean_squared_error', 'losses.get_total_loss',
+        'losses.get_regularization_losses', 'learning.create_train_op', 'learning.train',
+        'utils.convert_collection_to_dict', 'evaluation.evaluate_once',
+        'metrics.aggregate_metric_map', 'metrics.streaming_accuracy', 'layers.conv2d',
+        'initializers.xavier_initializer', 'regularizers.l2_regularizer',
+        'optimizers.optimize_loss', 'conv3d', 'max_pool3d', 'avg_pool3d'))
+SURFACE_API['trainkit.regularizers'] = ('sum_regularizer',)
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))
 def test_surface_names_exist(module):

@@ -11,6 +11,8 @@ from trainkit.ops.regularizers import (
     l1_l2_regularizer,
     l1_regularizer,
     l2_regularizer,
+    sum_regularizer,
 )
 
-__all__ = ["l2_regularizer", "l1_regularizer", "l1_l2_regularizer", "apply_regularization"]
+__all__ = ["l2_regularizer", "l1_regularizer", "l1_l2_regularizer", "sum_regularizer",
+           "apply_regularization"]

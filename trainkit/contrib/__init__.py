@@ -1,7 +1,20 @@
-"""``tk.contrib``: the few ``tf.contrib`` modules whose names TF1 code commonly uses."""
+"""``tk.contrib``: the ``tf.contrib`` modules whose names TF1 code commonly uses
+(``layers``, ``slim``, ``framework`` and ``metrics`` included)."""
 
 from __future__ import annotations
 
-from trainkit.contrib import legacy_seq2seq, lookup, metrics, rnn, seq2seq, signal, stateless
+from trainkit.contrib import (
+    framework,
+    layers,
+    legacy_seq2seq,
+    lookup,
+    metrics,
+    rnn,
+    seq2seq,
+    signal,
+    slim,
+    stateless,
+)
 
-__all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "metrics"]
+__all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
+           "slim", "framework", "metrics"]

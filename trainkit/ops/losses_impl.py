@@ -44,11 +44,11 @@ class Reduction:
                              f"{sorted(set(cls.all()))}.")
 
 
-def _safe_div(num: Tensor, den: Tensor) -> Tensor:
+def _safe_div(num: Tensor, den: Tensor, name: str | None = None) -> Tensor:
     """``num / den`` where ``den > 0``, else 0 (no NaN, no inf, zero gradient)."""
     positive = math_ops.greater(den, 0.0)
     safe_den = math_ops.where(positive, den, array_ops.ones_like(den))
-    return math_ops.where(positive, num / safe_den, array_ops.zeros_like(num))
+    return math_ops.where(positive, num / safe_den, array_ops.zeros_like(num), name=name)
 
 
 def _num_present(losses: Tensor, weights: Tensor) -> Tensor:
@@ -81,13 +81,15 @@ def compute_weighted_loss(losses: Any, weights: Any = 1.0, scope: str | None = N
             loss = weighted
         else:
             loss = math_ops.reduce_sum(weighted)
+            # the mean is named "value", as TF's (softmax_cross_entropy_loss/value)
             if reduction == Reduction.MEAN:
                 loss = _safe_div(loss, math_ops.reduce_sum(
-                    array_ops.ones_like(losses) * weights))
+                    array_ops.ones_like(losses) * weights), "value")
             elif reduction == Reduction.SUM_BY_NONZERO_WEIGHTS:
-                loss = _safe_div(loss, _num_present(losses, weights))
+                loss = _safe_div(loss, _num_present(losses, weights), "value")
             elif reduction == Reduction.SUM_OVER_BATCH_SIZE:
-                loss = _safe_div(loss, math_ops.cast(array_ops.size(losses), losses.dtype))
+                loss = _safe_div(loss, math_ops.cast(array_ops.size(losses), losses.dtype),
+                                 "value")
         add_loss(loss, loss_collection)
         return loss
 

@@ -1,5 +1,5 @@
-"""Weight regularizers: ``l2_regularizer``, ``l1_regularizer``, ``l1_l2_regularizer`` and
-``apply_regularization`` (TF1 ``contrib.layers`` semantics).
+"""Weight regularizers: ``l2_regularizer``, ``l1_regularizer``, ``l1_l2_regularizer``,
+``sum_regularizer`` and ``apply_regularization`` (TF1 ``contrib.layers`` semantics).
 
 A regularizer is ``fn(weights) -> scalar loss tensor`` (or None when disabled). Passed as
 ``kernel_regularizer=`` to a layer or ``regularizer=`` to ``get_variable``, its loss goes
@@ -49,7 +49,7 @@ def l2_regularizer(scale: Any, scope: str | None = None) -> Callable[[Any], Tens
         w = conversion.convert_to_tensor(weights)
         with name_scope(scope, "l2_regularizer", [w]) as name:
             s = conversion.convert_to_tensor(scale, dtype=w.dtype, name="scale")
-            return math_ops.multiply(s, nn_ops.l2_loss(w), name=name[:-1])
+            return math_ops.multiply(s, nn_ops.l2_loss(w), name=name)
 
     return l2
 
@@ -67,24 +67,41 @@ def l1_regularizer(scale: Any, scope: str | None = None) -> Callable[[Any], Tens
         w = conversion.convert_to_tensor(weights)
         with name_scope(scope, "l1_regularizer", [w]) as name:
             s = conversion.convert_to_tensor(scale, dtype=w.dtype, name="scale")
-            return math_ops.multiply(s, math_ops.reduce_sum(math_ops.abs(w)), name=name[:-1])
+            return math_ops.multiply(s, math_ops.reduce_sum(math_ops.abs(w)), name=name)
 
     return l1
 
 
 def l1_l2_regularizer(scale_l1: float = 1.0, scale_l2: float = 1.0,
                       scope: str | None = None) -> Callable[[Any], Tensor | None]:
-    """The sum of an L1 and an L2 regularizer."""
-    l1, l2 = l1_regularizer(scale_l1), l2_regularizer(scale_l2)
+    """The sum of an L1 and an L2 regularizer (the penalty op named ``scope``, default
+    ``l1_l2_regularizer``; just the other one when a scale is 0).
 
-    def l1_l2(weights: Any) -> Tensor | None:
-        with name_scope(scope, "l1_l2_regularizer", [weights]):
-            parts = [p for p in (l1(weights), l2(weights)) if p is not None]
-            if not parts:
-                return None
-            return parts[0] if len(parts) == 1 else math_ops.add_n(parts)
+    Raises:
+        ValueError: for an integer or negative scale.
+    """
+    scope = scope or "l1_l2_regularizer"
+    if not _check_scale(scale_l1, "l1_l2_regularizer"):
+        return l2_regularizer(scale_l2, scope)
+    if not _check_scale(scale_l2, "l1_l2_regularizer"):
+        return l1_regularizer(scale_l1, scope)
+    return sum_regularizer([l1_regularizer(scale_l1), l2_regularizer(scale_l2)], scope=scope)
 
-    return l1_l2
+
+def sum_regularizer(regularizer_list: list, scope: str | None = None
+                    ) -> Callable[[Any], Tensor | None] | None:
+    """A regularizer adding the penalties of ``regularizer_list`` (None entries and None
+    penalties are skipped); None when the list holds no regularizer."""
+    regs = [r for r in regularizer_list if r is not None]
+    if not regs:
+        return None
+
+    def sum_reg(weights: Any) -> Tensor | None:
+        with name_scope(scope, "sum_regularizer", [weights]) as name:
+            parts = [p for p in (r(weights) for r in regs) if p is not None]
+            return math_ops.add_n(parts, name=name) if parts else None
+
+    return sum_reg
 
 
 def apply_regularization(regularizer: Callable, weights_list: list | None = None) -> Tensor:
@@ -103,9 +120,10 @@ def apply_regularization(regularizer: Callable, weights_list: list | None = None
         penalties = [p for p in (regularizer(w) for w in weights_list) if p is not None]
         if not penalties:
             raise ValueError("No regularization penalties: the regularizer returned None.")
-        total = math_ops.add_n(penalties, name=scope[:-1])
+        total = math_ops.add_n(penalties, name=scope)
     g.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, total)
     return total
 
 
-__all__ = ["l2_regularizer", "l1_regularizer", "l1_l2_regularizer", "apply_regularization"]
+__all__ = ["l2_regularizer", "l1_regularizer", "l1_l2_regularizer", "sum_regularizer",
+           "apply_regularization"]

@@ -71,6 +71,7 @@ class Optimizer:
         self._name = name
         self._slots: dict[str, dict[Operation, Any]] = {}
         self._non_slot_dict: dict[tuple[str, Any], Any] = {}
+        self._outer_name_scope = ""
 
     def get_name(self) -> str:
         return self._name
@@ -142,6 +143,9 @@ class Optimizer:
                              f"{[_var_name(v) for _, v in pairs]}.")
         graph = var_list[0].op.graph
         with graph.as_default():
+            # TF1 makes the non-slot variables (Adam's beta1_power, ...) under the caller's
+            # name scope (init_scope keeps it): OptimizeLoss/beta1_power.
+            self._outer_name_scope = graph.get_name_scope()
             with graph.control_dependencies(None), graph.name_scope(None):
                 self._create_slots(var_list)
             update_ops = []
@@ -235,9 +239,14 @@ class Optimizer:
         if key not in slots:
             from trainkit.ops import variables
             from trainkit.ops.partitioned_variables import slice_like_primary
+            from trainkit.ops.variable_scope import get_variable_scope
 
+            # TF1's slot_creator names a slot in the current variable scope:
+            # OptimizeLoss/fc/weights/Adam when made inside variable_scope("OptimizeLoss").
+            outer = get_variable_scope().name
+            name = f"{outer}/{var.op.name}" if outer else var.op.name
             slot = slots[key] = variables.Variable(init(), trainable=False,
-                                                   name=f"{var.op.name}/{self._name}")
+                                                   name=f"{name}/{self._name}")
             slice_like_primary(var, slot)  # a shard's slot: a slice of ``emb/Adam``
         return slots[key]
 
@@ -263,9 +272,11 @@ class Optimizer:
         if v is None:
             from trainkit.ops import variables
 
-            v = self._non_slot_dict[key] = variables.Variable(
-                conversion.convert_to_tensor(initial_value, dtype=_base(colocate_with)),
-                trainable=False, name=name)
+            outer = self._outer_name_scope
+            with graph.name_scope(outer + "/" if outer else None):
+                v = self._non_slot_dict[key] = variables.Variable(
+                    conversion.convert_to_tensor(initial_value, dtype=_base(colocate_with)),
+                    trainable=False, name=name)
         return v
 
     def _get_non_slot_variable(self, name: str, graph: Any = None) -> Any:

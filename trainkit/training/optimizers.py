@@ -129,9 +129,8 @@ class AdamOptimizer(_HyperOptimizer):
                                        "beta1_power", first)
         self._create_non_slot_variable(_call_if_callable(self._hyper_values["beta2"]),
                                        "beta2_power", first)
-        for v in var_list:
+        for v in var_list:      # m then v per variable, TF1's creation order
             self._zeros_slot(v, "m")
-        for v in var_list:
             self._zeros_slot(v, "v")
 
     def _get_beta_accumulators(self) -> tuple[Any, Any]:

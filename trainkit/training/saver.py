@@ -52,6 +52,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -70,6 +71,8 @@ from trainkit.training import save_barrier
 from trainkit.training import saver_items as items_
 
 _LOG = logging.getLogger("trainkit")
+# One save at a time in the process (see Saver.save).
+_SAVE_LOCK = threading.RLock()
 SAVEABLE_SUFFIX = "/.SAVEABLE"
 RANDOM_STATE_NAME = "_trainkit/random_state"
 
@@ -334,6 +337,12 @@ class Saver:
              ) -> str | None:
         """Writes a checkpoint of the current values and returns its prefix.
 
+        Saves run one at a time (a process-wide lock around reading the step, writing
+        the files and the state file), so a checkpoint thread's save begun before another
+        save is also recorded before it: the state file's latest checkpoint is the last
+        save begun (a Supervisor's first periodic save could otherwise finish after the
+        final one and name step 0 the latest).
+
         Args:
             sess: the session to read values from.
             save_path: the checkpoint prefix, e.g. ``'/ckpt/model.ckpt'``.
@@ -353,6 +362,14 @@ class Saver:
             ValueError: if the parent directory does not exist, or ``latest_filename`` has
                 a directory part.
         """
+        with _SAVE_LOCK:
+            return self._save(sess, save_path, global_step, latest_filename,
+                              meta_graph_suffix, write_meta_graph, write_state,
+                              strip_default_attrs, save_debug_info)
+
+    def _save(self, sess: Any, save_path: str, global_step: Any, latest_filename: str | None,
+              meta_graph_suffix: str, write_meta_graph: bool, write_state: bool,
+              strip_default_attrs: bool, save_debug_info: bool) -> str | None:
         del strip_default_attrs, save_debug_info
         if not self._is_built:
             raise RuntimeError("`build()` should be called before save if defer_build==True")

@@ -1,0 +1,28 @@
+"""``tk.contrib.slim`` (``slim = tf.contrib.slim``): the ``tf.contrib.layers`` functions,
+``arg_scope`` and the model-variable helpers at the top level, plus ``slim.losses``,
+``slim.learning``, ``slim.metrics``, ``slim.evaluation`` and ``slim.utils``.
+
+Example:
+    >>> slim = tk.contrib.slim
+    >>> with slim.arg_scope([slim.conv2d, slim.fully_connected],
+    ...                     weights_regularizer=slim.l2_regularizer(0.0005)):
+    ...     net = slim.conv2d(images, 32, [5, 5], scope="conv1")
+    ...     net = slim.max_pool2d(net, [2, 2], scope="pool1")
+    ...     logits = slim.fully_connected(slim.flatten(net), 10, activation_fn=None)
+"""
+
+from __future__ import annotations
+
+import trainkit.contrib.layers as layers
+from trainkit.contrib.framework import *  # noqa: F403
+from trainkit.contrib.framework import __all__ as _framework_all
+from trainkit.contrib.layers import *  # noqa: F403
+from trainkit.contrib.layers import __all__ as _layers_all
+from trainkit.contrib.layers import initializers, optimizers, regularizers
+from trainkit.contrib.slim import evaluation, learning, losses, metrics, utils
+
+# tf.contrib.layers' encoders (embed_sequence) were never part of slim.
+del embed_sequence  # noqa: F821
+__all__ = [*_framework_all, *(n for n in _layers_all if n != "embed_sequence"), "learning",
+           "losses", "metrics", "evaluation", "utils", "layers", "initializers", "optimizers",
+           "regularizers"]
