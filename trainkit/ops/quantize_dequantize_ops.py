@@ -25,6 +25,7 @@ from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework.tensor import Tensor
 from trainkit.ops.op_util import make_op
+from trainkit.ops.quantize_ops import quantization_axis
 
 _ROUND_MODES = ("HALF_TO_EVEN", "HALF_UP")
 
@@ -96,17 +97,6 @@ def _range_shape_checks(x: Tensor, mn: Tensor, mx: Tensor, axis: int, what: str)
             raise ValueError(f"{what}: dimensions must be equal, but are {depth} and {d}.")
 
 
-def _resolve_axis(x: Tensor, axis: int | None) -> int:
-    if axis is None:
-        return -1
-    axis = int(axis)
-    if axis < 0:
-        if x.shape.ndims is None:
-            raise ValueError("input should have known rank to use negative axis.")
-        axis %= x.shape.ndims
-    return axis
-
-
 def _inputs(input: Any, input_min: Any, input_max: Any) -> tuple[Tensor, ...]:  # noqa: A002
     x = conversion.convert_to_tensor(input, name="input")
     if not x.dtype.is_floating:
@@ -128,7 +118,7 @@ def _qdq(op_type: str, input: Any, input_min: Any, input_max: Any,  # noqa: A002
          name: str | None, narrow_range: bool, axis: int | None) -> Tensor:
     _check_attrs(round_mode, op_type)
     x, mn, mx = _inputs(input, input_min, input_max)
-    ax = _resolve_axis(x, axis)
+    ax = quantization_axis(x, axis)
     nm = name or op_type
     _range_shape_checks(x, mn, mx, ax, nm)
     attrs = {"signed_input": bool(signed_input), "num_bits": int(num_bits),

@@ -161,7 +161,13 @@ def dequantize_values(q: np.ndarray, mn: np.float32, mx: np.float32, mode: str,
 
 # ------------------------------------------------------------------------------ building
 
-def _axis(x: Tensor, axis: int | None) -> int:
+def quantization_axis(x: Tensor, axis: int | None) -> int:
+    """The quantization axis of ``x`` as TF's quantize ops read ``axis``: -1 for None
+    (one range for the whole tensor), a negative axis taken modulo a known rank.
+
+    Raises:
+        ValueError: for a negative axis of an input of unknown rank.
+    """
     if axis is None:
         return -1
     axis = int(axis)
@@ -231,7 +237,7 @@ def quantize(input: Any, min_range: Any, max_range: Any, T: Any,  # noqa: A002, 
     _check_choice("round_mode", round_mode, _ROUND_MODES, "QuantizeV2")
     x = _float(input, "input")
     mn, mx = _float(min_range, "min_range"), _float(max_range, "max_range")
-    ax = _axis(x, axis)
+    ax = quantization_axis(x, axis)
     rshape = _range_shape(x, mn, mx, ax, nm)
     attrs = {"T": dt, "mode": mode, "round_mode": round_mode,
              "narrow_range": bool(narrow_range), "axis": ax,
@@ -316,7 +322,7 @@ def dequantize(input: Any, min_range: Any, max_range: Any,  # noqa: A002
     nm = name or "Dequantize"
     _check_choice("mode", mode, _MODES, "Dequantize")
     mn, mx = _float(min_range, "min_range"), _float(max_range, "max_range")
-    ax = _axis(q, axis)
+    ax = quantization_axis(q, axis)
     _range_shape(q, mn, mx, ax, nm)
     attrs = {"T": q.dtype, "mode": mode, "narrow_range": bool(narrow_range), "axis": ax,
              "dtype": _dt.float32}
@@ -354,5 +360,6 @@ def no_gradient_rule(op: Any, *grads: Any) -> list:
 registry.register_gradient("QuantizeV2")(no_gradient_rule)
 registry.register_gradient("Dequantize")(no_gradient_rule)
 
-__all__ = ["quantize", "quantize_v2", "dequantize", "QuantizeV2", "quantize_slice",
-           "quantize_min_first", "dequantize_values", "adjusted_range", "no_gradient_rule"]
+__all__ = ["quantization_axis", "quantize", "quantize_v2", "dequantize", "QuantizeV2",
+           "quantize_slice", "quantize_min_first", "dequantize_values", "adjusted_range",
+           "no_gradient_rule"]
