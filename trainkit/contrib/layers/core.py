@@ -34,6 +34,18 @@ _RENAME = {"kernel": "weights", "bias": "biases"}
 _FORMATS = (None, "NWC", "NCW", "NHWC", "NCHW", "NDHWC", "NCDHW")
 
 
+def _layer_kwargs(normalizer_fn: Any, weights_initializer: Any, biases_initializer: Any,
+                  weights_regularizer: Any, biases_regularizer: Any, trainable: bool,
+                  sc: Any, reuse: Any) -> dict[str, Any]:
+    """The keyword arguments a contrib layer passes to its ``tk.layers`` layer: contrib's
+    initializer/regularizer names as the layer's, and no bias under a normalizer or
+    without a bias initializer (as TF's contrib layers)."""
+    return dict(use_bias=normalizer_fn is None and biases_initializer is not None,
+                kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
+                kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
+                trainable=trainable, name=sc, reuse=reuse)
+
+
 def _finish(outputs: Tensor, getter: utils.ModelVariableGetter, variables_collections: Any,
             normalizer_fn: Callable | None, normalizer_params: dict | None,
             activation_fn: Callable | None, outputs_collections: Any, name: str) -> Tensor:
@@ -69,13 +81,10 @@ def fully_connected(inputs: Any, num_outputs: int, activation_fn: Callable | Non
     with vs.variable_scope(scope, "fully_connected", [inputs], reuse=reuse,
                            custom_getter=getter) as sc:
         x = conversion.convert_to_tensor(inputs)
-        y = core.dense(x, int(num_outputs), use_bias=normalizer_fn is None and
-                       biases_initializer is not None,
-                       kernel_initializer=weights_initializer,
-                       bias_initializer=biases_initializer,
-                       kernel_regularizer=weights_regularizer,
-                       bias_regularizer=biases_regularizer, trainable=trainable,
-                       name=sc, reuse=reuse)
+        y = core.dense(x, int(num_outputs),
+                       **_layer_kwargs(normalizer_fn, weights_initializer, biases_initializer,
+                                       weights_regularizer, biases_regularizer, trainable,
+                                       sc, reuse))
         return _finish(y, getter, variables_collections, normalizer_fn, normalizer_params,
                        activation_fn, outputs_collections, sc.name)
 
@@ -120,10 +129,9 @@ def convolution(inputs: Any, num_outputs: int, kernel_size: Any, stride: Any = 1
         y = layer(x, num_outputs, kernel_size, strides=stride, padding=padding,
                   data_format="channels_first" if channels_first else "channels_last",
                   dilation_rate=rate,
-                  use_bias=normalizer_fn is None and biases_initializer is not None,
-                  kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
-                  kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
-                  trainable=trainable, name=sc, reuse=reuse)
+                  **_layer_kwargs(normalizer_fn, weights_initializer, biases_initializer,
+                                  weights_regularizer, biases_regularizer, trainable, sc,
+                                  reuse))
         return _finish(y, getter, variables_collections, normalizer_fn, normalizer_params,
                        activation_fn, outputs_collections, sc.name)
 
@@ -173,10 +181,8 @@ def convolution2d_transpose(inputs: Any, num_outputs: int, kernel_size: Any, str
             conversion.convert_to_tensor(inputs), num_outputs, kernel_size, strides=stride,
             padding=padding,
             data_format="channels_first" if data_format == "NCHW" else "channels_last",
-            use_bias=normalizer_fn is None and biases_initializer is not None,
-            kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
-            kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
-            trainable=trainable, name=sc, reuse=reuse)
+            **_layer_kwargs(normalizer_fn, weights_initializer, biases_initializer,
+                            weights_regularizer, biases_regularizer, trainable, sc, reuse))
         return _finish(y, getter, variables_collections, normalizer_fn, normalizer_params,
                        activation_fn, outputs_collections, sc.name)
 
