@@ -243,6 +243,23 @@ def test_grad_loss_scales_the_gradient():
         assert sess.run(g) == pytest.approx(6.0)
 
 
+def test_integer_variables_get_no_gradient_and_no_error():
+    # TF1 (checked on TF 2.21's tf.compat.v1): compute_gradients checks the dtype of the
+    # variables that got a gradient only, so an int32 trainable counter is paired with None
+    # and minimize(global_step=it) works.
+    w = tk.Variable(1.0, name="w")
+    iv = tk.Variable(0, name="intvar")
+    opt = opt_mod.GradientDescentOptimizer(0.5)
+    assert opt.compute_gradients(w * 2.0, var_list=[iv]) == [(None, iv)]
+    gv = opt.compute_gradients(w * tk.cast(iv, tk.float32))
+    assert [v for _, v in gv] == [w, iv] and gv[1][0] is None
+    train = opt.minimize(w * 2.0, global_step=iv)
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        sess.run(train)
+        assert sess.run([w, iv]) == [0.0, 1]
+
+
 def test_errors():
     opt = opt_mod.GradientDescentOptimizer(0.1)
     x = tk.constant(1.0)
@@ -261,9 +278,8 @@ def test_errors():
         opt.apply_gradients([x])
     with pytest.raises(ValueError, match="gate_gradients"):
         opt.compute_gradients(w * 2.0, gate_gradients=7)
-    iv = tk.Variable(1, name="intvar")
-    with pytest.raises(ValueError, match="Invalid type int32 for intvar"):
-        opt.compute_gradients(w * 2.0, var_list=[iv])
+    with pytest.raises(ValueError, match="Invalid type int32 for"):
+        opt.compute_gradients(tk.constant(2) * 3)
     with pytest.raises(ValueError, match="Must specify the optimizer name"):
         opt_mod.GradientDescentOptimizer(0.1, name="")
     with pytest.raises(ValueError, match=r"beta1 must be < 1.0, got 1.0"):

@@ -84,8 +84,9 @@ class Optimizer:
         """``[(gradient, variable)]`` of ``loss`` for ``var_list`` (default: trainables).
 
         Raises:
-            ValueError: for an invalid ``gate_gradients``, no variables, or a loss or
-                variable that is not floating point.
+            ValueError: for an invalid ``gate_gradients``, no variables, or a loss or a
+                variable with a gradient that is not floating point (an integer variable
+                gets ``None``, as in TF1).
             TypeError: if ``loss`` is callable (eager-only in TF).
         """
         if callable(loss):
@@ -111,11 +112,13 @@ class Optimizer:
                 hint = " (pass its shards: list(v))" if is_partitioned(v) else ""
                 raise TypeError(f"compute_gradients: var_list must hold Variables, got "
                                 f"{v!r}{hint}.")
-        self._assert_valid_dtypes(var_list)
         grads = gradients(loss, var_list, grad_ys=grad_loss,
                           gate_gradients=gate_gradients == self.GATE_OP,
                           aggregation_method=aggregation_method,
                           colocate_gradients_with_ops=colocate_gradients_with_ops)
+        # TF1 checks only the variables that got a gradient: an integer counter among the
+        # trainable variables (``batch = tf.Variable(0)`` as a global step) gets None.
+        self._assert_valid_dtypes([v for g, v in zip(grads, var_list) if g is not None])
         return list(zip(grads, var_list))
 
     def _assert_valid_dtypes(self, tensors: list) -> None:
