@@ -14,7 +14,8 @@ from trainkit.contrib import (
     signal,
     slim,
     stateless,
+    training,
 )
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
-           "slim", "framework", "metrics"]
+           "slim", "framework", "metrics", "training"]
