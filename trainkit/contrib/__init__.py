@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from trainkit.contrib import (
+    data,
     framework,
     layers,
     legacy_seq2seq,
@@ -18,4 +19,4 @@ from trainkit.contrib import (
 )
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
-           "slim", "framework", "metrics", "training"]
+           "slim", "framework", "metrics", "training", "data"]
