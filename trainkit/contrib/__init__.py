@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from trainkit.contrib import (
+    crf,
     data,
     framework,
     layers,
@@ -19,4 +20,4 @@ from trainkit.contrib import (
 )
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
-           "slim", "framework", "metrics", "training", "data"]
+           "slim", "framework", "metrics", "training", "data", "crf"]
