@@ -8,6 +8,7 @@ from trainkit.contrib import (
     data,
     framework,
     layers,
+    learn,
     legacy_seq2seq,
     lookup,
     metrics,
@@ -20,4 +21,4 @@ from trainkit.contrib import (
 )
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
-           "slim", "framework", "metrics", "training", "data", "crf"]
+           "slim", "framework", "metrics", "training", "data", "crf", "learn"]
