@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 from trainkit.contrib import (
+    crf,
+    data,
     framework,
     layers,
+    learn,
     legacy_seq2seq,
     lookup,
     metrics,
@@ -14,7 +17,8 @@ from trainkit.contrib import (
     signal,
     slim,
     stateless,
+    training,
 )
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
-           "slim", "framework", "metrics"]
+           "slim", "framework", "metrics", "training", "data", "crf", "learn"]

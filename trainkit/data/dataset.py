@@ -278,6 +278,18 @@ class Dataset(DatasetOpsMixin):
                                                           f"{n - 1} (got {i}).")
         return self._chain(lambda s, _env: pl.Shard(s, n, i))
 
+    def apply(self, transformation_func: Callable[[Dataset], Dataset]) -> Dataset:
+        """``transformation_func(self)``, e.g. ``ds.apply(tf.contrib.data.unbatch())``.
+
+        Raises:
+            TypeError: if ``transformation_func`` does not return a ``Dataset``.
+        """
+        out = transformation_func(self)
+        if not isinstance(out, Dataset):
+            raise TypeError(f"`transformation_func` must return a Dataset, got "
+                            f"{type(out).__name__}.")
+        return out
+
     def prefetch(self, buffer_size: Any) -> Dataset:
         """Accepted for compatibility; elements are produced on demand."""
         return self
