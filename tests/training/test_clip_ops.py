@@ -49,3 +49,20 @@ def test_global_norm_and_errors():
         tk.clip_by_global_norm(tk.constant([1.0]), 1.0)
     with pytest.raises(ValueError, match="must be floating point, got int32"):
         tk.clip_by_norm(tk.constant([1, 2]), 1.0)
+
+
+def test_op_names_are_tfs():
+    # recorded with TF 2.21 (tf.compat.v1, graph mode); programs fetch these by name
+    with tk.Graph().as_default():
+        t, u = tk.constant([1.0, 2.0]), tk.constant([3.0])
+        gn = tk.global_norm([t, u])
+        clipped, norm = tk.clip_by_global_norm([t, u], 1.0)
+        mine, _ = tk.clip_by_global_norm([t], 1.0, use_norm=gn, name="mine")
+        assert tk.clip_by_norm(t, 1.0).name == "clip_by_norm:0"
+        assert tk.clip_by_norm(t, 1.0, name="cn").name == "cn:0"
+        assert tk.clip_by_average_norm(t, 1.0).name == "clip_by_average_norm:0"
+        assert gn.name == "global_norm/global_norm:0"
+        assert norm.name == "global_norm_1/global_norm:0"
+        assert [c.name for c in clipped] == ["clip_by_global_norm/clip_by_global_norm/_0:0",
+                                             "clip_by_global_norm/clip_by_global_norm/_1:0"]
+        assert [c.name for c in mine] == ["mine/mine/_0:0"]

@@ -38,12 +38,13 @@ def where_v2(condition: Any, x: Any = None, y: Any = None, name: str | None = No
 
 def clip_by_average_norm(t: Any, clip_norm: Any, name: str | None = None) -> Tensor:
     """``t * clip_norm / max(l2norm(t) / size(t), clip_norm)``."""
-    with name_scope(name, "clip_by_average_norm", [t, clip_norm]):
+    with name_scope(name, "clip_by_average_norm", [t, clip_norm]) as scope:
         t = conversion.convert_to_tensor(t, name="t")
         n = math_ops.cast(array_ops.size(t), t.dtype)
         l2 = math_ops.rsqrt(math_ops.reduce_sum(t * t))
         clip = math_ops.cast(clip_norm, t.dtype)
-        return t * clip * math_ops.minimum(l2 * n, 1.0 / clip)
+        # the result is named after the scope itself, as in TF
+        return math_ops.multiply(t * clip, math_ops.minimum(l2 * n, 1.0 / clip), name=scope)
 
 
 def saturate_cast(value: Any, dtype: Any, name: str | None = None) -> Tensor:

@@ -46,7 +46,7 @@ def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: str | None = No
         safe = math_ops.where(positive, l2sum, array_ops.ones_like(l2sum))
         l2norm = math_ops.where(positive, math_ops.sqrt(safe), l2sum)
         scaled = t * clip / math_ops.maximum(l2norm, clip)
-        return array_ops.identity(scaled, name=scope[:-1] or "clip_by_norm")
+        return array_ops.identity(scaled, name=scope)   # the scope's own name, as in TF
 
 
 def global_norm(t_list: Sequence[Any], name: str | None = None) -> Tensor:
@@ -60,12 +60,12 @@ def global_norm(t_list: Sequence[Any], name: str | None = None) -> Tensor:
     # an IndexedSlices counts by its values, as in TF1 (repeated rows are not merged)
     ts = [conversion.convert_to_tensor(t.values if isinstance(t, IndexedSlices) else t)
           for t in t_list if t is not None]
-    with name_scope(name, "global_norm", ts) as scope:
+    with name_scope(name, "global_norm", ts):   # TF: <scope>/global_norm
         if not ts:
-            return math_ops.sqrt(conversion.convert_to_tensor(0.0), name=scope[:-1])
+            return math_ops.sqrt(conversion.convert_to_tensor(0.0), name="global_norm")
         squares = [math_ops.reduce_sum(t * t) for t in ts]
         total = squares[0] if len(squares) == 1 else math_ops.add_n(squares)
-        return math_ops.sqrt(total, name=scope[:-1] or "global_norm")
+        return math_ops.sqrt(total, name="global_norm")
 
 
 def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = None,
@@ -84,7 +84,7 @@ def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = N
         raise TypeError(f"t_list should be a sequence, got {type(t_list).__name__}.")
     norm = global_norm(t_list) if use_norm is None else \
         conversion.convert_to_tensor(use_norm)
-    with name_scope(name, "clip_by_global_norm", [norm]):
+    with name_scope(name, "clip_by_global_norm", [norm]) as scope:
         clip = conversion.convert_to_tensor(clip_norm, dtype=norm.dtype, name="clip_norm")
         # scale = clip * min(1 / norm, 1 / clip); 1/norm is inf for a zero norm: fine.
         scale = clip * math_ops.minimum(1.0 / norm, 1.0 / clip)
@@ -97,7 +97,8 @@ def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = N
             sparse = t if isinstance(t, IndexedSlices) else None
             t = conversion.convert_to_tensor(t.values if sparse is not None else t)
             s = nan_if_bad if t.dtype is norm.dtype else math_ops.cast(nan_if_bad, t.dtype)
-            clipped = array_ops.identity(t * s, name=f"t_{i}")
+            # TF names them "<scope>_<i>" inside the scope: <scope>/<scope>/_<i>
+            clipped = array_ops.identity(t * s, name=f"{scope}_{i}")
             out.append(clipped if sparse is None else  # stays sparse, as in TF1
                        IndexedSlices(clipped, sparse.indices, sparse.dense_shape))
     return out, norm
