@@ -182,13 +182,23 @@ def _args_kernel(ctx: registry.KernelContext, x: Any) -> np.ndarray:
     return fake_quant_values(np.asarray(x, _F32), mn, mx, qmin, qmax)
 
 
-@registry.register_kernel("FakeQuantWithMinMaxArgsGradient")
-def _args_grad_kernel(ctx: registry.KernelContext, g: Any, x: Any) -> np.ndarray:
-    mn, mx, qmin, qmax = _args_range(ctx)
+def _gradient_pair(g: Any, x: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The upstream gradient and the input as float32 arrays of one shape.
+
+    Raises:
+        InvalidArgumentError: if their shapes differ (TF's message).
+    """
     g, x = np.asarray(g, _F32), np.asarray(x, _F32)
     if g.shape != x.shape:
         raise errors.InvalidArgumentError(
             None, None, f"gradients and inputs must be the same size: {g.shape} vs {x.shape}")
+    return g, x
+
+
+@registry.register_kernel("FakeQuantWithMinMaxArgsGradient")
+def _args_grad_kernel(ctx: registry.KernelContext, g: Any, x: Any) -> np.ndarray:
+    mn, mx, qmin, qmax = _args_range(ctx)
+    g, x = _gradient_pair(g, x)
     nmin, nmax, _, _ = nudge(mn, mx, qmin, qmax)
     inside, _, _ = _in_range_masks(x, nmin, nmax)
     return g * inside
@@ -261,10 +271,7 @@ def _vars_kernel(ctx: registry.KernelContext, x: Any, mn: Any, mx: Any) -> np.nd
 def _vars_grad_kernel(ctx: registry.KernelContext, g: Any, x: Any, mn: Any,
                       mx: Any) -> tuple:
     qmin, qmax = _levels(ctx.attrs)
-    g, x = np.asarray(g, _F32), np.asarray(x, _F32)
-    if g.shape != x.shape:
-        raise errors.InvalidArgumentError(
-            None, None, f"gradients and inputs must be the same size: {g.shape} vs {x.shape}")
+    g, x = _gradient_pair(g, x)
     mn, mx = _scalar(mn, "min"), _scalar(mx, "max")
     if mn == 0 and mx == 0:  # as TF: everything passes through to the input
         return g.copy(), _F32(0), _F32(0)
@@ -359,10 +366,7 @@ def _per_channel_kernel(ctx: registry.KernelContext, x: Any, mn: Any, mx: Any) -
 def _per_channel_grad_kernel(ctx: registry.KernelContext, g: Any, x: Any, mn: Any,
                              mx: Any) -> tuple:
     qmin, qmax = _levels(ctx.attrs)
-    g, x = np.asarray(g, _F32), np.asarray(x, _F32)
-    if g.shape != x.shape:
-        raise errors.InvalidArgumentError(
-            None, None, f"gradients and inputs must be the same size: {g.shape} vs {x.shape}")
+    g, x = _gradient_pair(g, x)
     mn, mx = _channel_ranges(x, mn, mx)
     nmin, nmax, _, _ = nudge(mn, mx, qmin, qmax)
     inside, below, above = _in_range_masks(x, nmin, nmax)
