@@ -166,6 +166,20 @@ def test_dynamic_shape_mismatch_fails_when_run():
                                    np.full((2, 3), 1.0039216, np.float32))
 
 
+def test_every_gradient_op_names_a_size_mismatch_when_run():
+    ph = tk.placeholder(tk.float32, None)
+    x = [[1.0, 2.0, 3.0]]
+    q = tk.quantization
+    grads = [q.fake_quant_with_min_max_args_gradient(ph, x),
+             q.fake_quant_with_min_max_vars_gradient(ph, x, -1.0, 1.0),
+             q.fake_quant_with_min_max_vars_per_channel_gradient(ph, x, [-1.0] * 3,
+                                                                 [1.0] * 3)]
+    with tk.Session() as sess:
+        for g in grads:
+            with pytest.raises(tk.errors.InvalidArgumentError, match="must be the same size"):
+                sess.run(g, {ph: np.ones((2, 3), np.float32)})
+
+
 def _hashed(n: int, a: int, b: int) -> np.ndarray:
     """Deterministic values in [-3, 3) (no RNG, so the inputs are the same everywhere)."""
     i = np.arange(n, dtype=np.uint64)
