@@ -324,5 +324,4 @@ def even_spans(n: int, per: int) -> list[tuple[int, int]]:
     return [(n * i // count, n * (i + 1) // count) for i in range(count)]
 
 
-__all__ = ["run", "for_blocks", "even_spans", "kernel_threads", "set_kernel_threads",
-           "single_threaded_blas"]
+__all__ = ["run", "for_blocks", "even_spans", "kernel_threads", "set_kernel_threads", "single_threaded_blas"]
