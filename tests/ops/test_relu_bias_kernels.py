@@ -136,22 +136,9 @@ def test_chunking_is_fixed_by_the_shape():
         finally:
             parallel.set_kernel_threads(old)
         seen.append(sorted(calls))
-    n = 3 * CHUNK_ITEMS32 + 5   # 4 chunks of at most CHUNK_ITEMS32, equal to one item
-    q = n // 4
-    assert seen[0] == seen[1] == [(0, q), (q, n // 2), (n // 2, 3 * n // 4),
-                                  (3 * n // 4, n)]
-    assert per == max(e - s for s, e in seen[0]) <= CHUNK_ITEMS32
-
-
-def test_even_spans_are_equal_and_even_in_number():
-    # 50 images of at most 10 per chunk: 5 chunks would leave one thread a chunk alone,
-    # so 6 of 8 or 9 images
-    assert parallel.even_spans(50, 10) == [(0, 8), (8, 16), (16, 25), (25, 33),
-                                           (33, 41), (41, 50)]
-    assert parallel.even_spans(8, 10) == [(0, 8)]          # one chunk stays one
-    assert parallel.even_spans(3, 1) == [(0, 1), (1, 2), (2, 3)]  # no empty chunk
-    assert parallel.even_spans(0, 4) == []
-    assert parallel.even_spans(11, 3) == [(0, 2), (2, 5), (5, 8), (8, 11)]
+    assert per == CHUNK_ITEMS32
+    assert seen[0] == seen[1] == [(0, per), (per, 2 * per), (2 * per, 3 * per),
+                                  (3 * per, 3 * per + 5)]
 
 
 @pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")

@@ -64,9 +64,8 @@ def im2col(ctx: Any, xp: np.ndarray, g: Any) -> np.ndarray:
 
 
 class _Chunks:
-    """The batch cut into an even number of equal chunks of at most ``per`` images
-    (``parallel.even_spans``), with one recycled im2col scratch buffer per worker
-    thread.
+    """The batch cut into chunks of ``per`` images, with one recycled im2col scratch
+    buffer per worker thread.
 
     With ``transposed`` (single-channel inputs) the scratch is ``[K, rows]``, filled by
     one copy of the ``[KH, KW, images, OH, OW]`` window view (runs of ``OW`` pixels)
@@ -79,9 +78,8 @@ class _Chunks:
                  transposed: bool = False):
         k = g.kh * g.kw * c
         rows = g.oh * g.ow
-        self.spans = parallel.even_spans(n, CHUNK_BYTES // max(1, rows * k * dtype.itemsize))
-        self.per = max((e - s for s, e in self.spans), default=1)
-        self.count = len(self.spans)
+        self.per = max(1, min(n, CHUNK_BYTES // max(1, rows * k * dtype.itemsize)))
+        self.count = -(-n // self.per)
         self.n, self.rows, self.k = n, rows, k
         self.transposed = transposed and c == 1
         self.kw = g.kw
@@ -95,7 +93,8 @@ class _Chunks:
 
     def span(self, i: int) -> tuple[int, int]:
         """The images ``[start, stop)`` of chunk ``i``."""
-        return self.spans[i]
+        s = i * self.per
+        return s, min(self.n, s + self.per)
 
     def cols(self, worker: int, win: np.ndarray, s: int, e: int) -> np.ndarray:
         """im2col of images ``[s, e)`` into ``worker``'s scratch: ``[rows, K]``."""

@@ -132,8 +132,9 @@ def _columns(fn: Any, total: int) -> None:
 
 def _image_chunks(n: int, per_image: int) -> list[tuple[int, int]]:
     """Fixed ranges of images of about ``CHUNK_BYTES`` each (at least 2 ranges when
-    there are 2 images, for the kernel threads; an even count of equal ranges)."""
-    return parallel.even_spans(n, min(-(-n // 2), CHUNK_BYTES // max(1, per_image)))
+    there are 2 images, for the kernel threads)."""
+    per = max(1, min(-(-n // 2), CHUNK_BYTES // max(1, per_image)))
+    return [(s, min(n, s + per)) for s in range(0, n, per)]
 
 
 def _scratch(ctx: Any, size: int, dtype: np.dtype, tag: Any, count: int) -> list:

@@ -51,7 +51,7 @@ def split_ranges(spans: list[tuple[int, int]], parts: int = PARTS
                  ) -> list[tuple[int, int]]:
     """``[start, stop)`` ranges covering the ``spans`` (disjoint, ascending) in about
     ``parts`` pieces of equal size, none crossing a gap between spans (fixed by the
-    spans alone); an odd count gets its largest piece halved."""
+    spans alone)."""
     total = sum(e - s for s, e in spans)
     if total <= 0:
         return []
@@ -61,11 +61,6 @@ def split_ranges(spans: list[tuple[int, int]], parts: int = PARTS
         count = -(-(e - s) // size)
         out += [(s + (e - s) * i // count, s + (e - s) * (i + 1) // count)
                 for i in range(count)]
-    if len(out) > 1 and len(out) % 2:   # two threads end together (parallel.even_spans)
-        k = max(range(len(out)), key=lambda i: out[i][1] - out[i][0])
-        s, e = out[k]
-        if e - s > 1:
-            out[k:k + 1] = [(s, (s + e) // 2), ((s + e) // 2, e)]
     return out
 
 

@@ -129,9 +129,8 @@ def _chunked(ctx: Any, x: np.ndarray, r: int, zeroed: int, wide: int, narrow: in
     is ever written), then ``wide`` plain ones, then ``narrow`` ``[chunk, C]`` ones."""
     c = x.shape[-1]
     rows = x.size // max(1, c)
-    spans = parallel.even_spans(rows, CHUNK_ROWS_BYTES // max(1, c * x.dtype.itemsize))
-    per = max((e - s for s, e in spans), default=1)
-    count = len(spans)
+    per = max(1, min(rows, CHUNK_ROWS_BYTES // max(1, c * x.dtype.itemsize)))
+    count = -(-rows // per)
     threads = max(1, min(parallel.kernel_threads(), count))
     pool = session_pool(ctx)
     shape = (per, c + 2 * r)
@@ -141,7 +140,7 @@ def _chunked(ctx: Any, x: np.ndarray, r: int, zeroed: int, wide: int, narrow: in
                for i in range(threads)]
 
     def work(i: int, worker: int) -> None:
-        s, e = spans[i]
+        s, e = i * per, min(rows, i * per + per)
         body(s, e, [t[:e - s] for t in scratch[worker]])
 
     parallel.run(work, count, threads)

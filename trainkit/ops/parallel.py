@@ -296,32 +296,13 @@ def for_blocks(n: int, item_bytes: int, work: Callable[[int, int], None]) -> Non
     if n * item_bytes < BLOCKS_MIN_BYTES:
         work(0, n)
         return
-    spans = even_spans(n, BLOCK_BYTES // max(1, item_bytes))
+    per = max(1, BLOCK_BYTES // max(1, item_bytes))
 
     def chunk(i: int, worker: int) -> None:
-        work(*spans[i])
+        s = i * per
+        work(s, min(n, s + per))
 
-    run(chunk, len(spans))
-
-
-def even_spans(n: int, per: int) -> list[tuple[int, int]]:
-    """``[start, stop)`` ranges cutting ``range(n)`` into pieces of at most ``per`` items:
-    as few as that allows, their count rounded up to an even number (where ``n``
-    allows), their sizes differing by at most one. Fixed by ``n`` and ``per`` alone.
-
-    Why even and equal: two kernel threads pull chunks in turn, so an odd count or a
-    short last chunk leaves one thread working alone at the end (5 equal chunks take 3
-    chunk-times on 2 threads instead of 2.5; 13 + 13 + 13 + 11 images end with one
-    thread on the last 11).
-
-    Example:
-        >>> even_spans(50, 10)
-        [(0, 8), (8, 16), (16, 25), (25, 33), (33, 41), (41, 50)]
-    """
-    count = -(-n // max(1, per))
-    if count > 1 and count % 2:
-        count = min(n, count + 1)
-    return [(n * i // count, n * (i + 1) // count) for i in range(count)]
+    run(chunk, -(-n // per))
 
 
-__all__ = ["run", "for_blocks", "even_spans", "kernel_threads", "set_kernel_threads", "single_threaded_blas"]
+__all__ = ["run", "for_blocks", "kernel_threads", "set_kernel_threads", "single_threaded_blas"]

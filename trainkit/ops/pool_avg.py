@@ -29,7 +29,7 @@ def avg_pool(ctx: Any, x: np.ndarray, g: Any, counts: np.ndarray) -> np.ndarray:
     pl = plane_geometry(x.shape, g)
     n_img, _, _, c = x.shape
     shape = (n_img, g.oh, g.ow, c)
-    out, spans, per, threads = kernel_setup(ctx, shape, x.dtype, x.shape, x.itemsize)
+    out, per, count, threads = kernel_setup(ctx, shape, x.dtype, x.shape, x.itemsize)
     cells = pl.ph * pl.pw
     scratch = scratch_buffers(ctx, "avgpool", threads, [
         ("planes", (pl.count, per, pl.ph, pl.pw, c), x.dtype, None),
@@ -38,7 +38,7 @@ def avg_pool(ctx: Any, x: np.ndarray, g: Any, counts: np.ndarray) -> np.ndarray:
 
     @np.errstate(invalid="ignore")   # inf + -inf in a window: NaN, as summed plainly
     def work(i: int, worker: int) -> None:
-        s, e = spans[i]
+        s, e = i * per, min(n_img, i * per + per)
         m = e - s
         P, acc = scratch[worker]
         P = P[:, :m]
@@ -54,7 +54,7 @@ def avg_pool(ctx: Any, x: np.ndarray, g: Any, counts: np.ndarray) -> np.ndarray:
         np.divide(acc[:size].reshape(m, pl.ph, pl.pw, c)[:, :g.oh, :g.ow], counts,
                   out=out[s:e])
 
-    parallel.run(work, len(spans), threads)
+    parallel.run(work, count, threads)
     return out
 
 
@@ -64,7 +64,7 @@ def avg_pool_grad(ctx: Any, dy: np.ndarray, g: Any, shape: tuple,
     (``[n, oh, ow, c]``); ``counts`` is ``[oh, ow, 1]`` in ``dy``'s dtype."""
     pl = plane_geometry(shape, g)
     n_img, _, _, c = shape
-    out, spans, per, threads = kernel_setup(ctx, shape, dy.dtype, shape, dy.dtype.itemsize)
+    out, per, count, threads = kernel_setup(ctx, shape, dy.dtype, shape, dy.dtype.itemsize)
     cells = pl.ph * pl.pw
     scratch = scratch_buffers(ctx, "avgpoolgrad", threads, [
         (("share", g.oh, g.ow), (per, pl.ph, pl.pw, c), dy.dtype, 0),
@@ -72,7 +72,7 @@ def avg_pool_grad(ctx: Any, dy: np.ndarray, g: Any, shape: tuple,
 
     @np.errstate(invalid="ignore")
     def work(i: int, worker: int) -> None:
-        s, e = spans[i]
+        s, e = i * per, min(n_img, i * per + per)
         m = e - s
         share, acc = scratch[worker]
         share = share[:m]
@@ -83,7 +83,7 @@ def avg_pool_grad(ctx: Any, dy: np.ndarray, g: Any, shape: tuple,
         scatter(pl, acc, None, n, size, c, lambda j, into: gs)
         interleave(pl, acc, out[s:e], size, c)
 
-    parallel.run(work, len(spans), threads)
+    parallel.run(work, count, threads)
     return out
 
 

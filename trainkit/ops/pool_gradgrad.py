@@ -37,7 +37,7 @@ def max_pool_grad_grad(ctx: Any, x: np.ndarray, ggx: np.ndarray, g: Any,
     pl = plane_geometry(x.shape, g)
     n_img, _, _, c = x.shape
     shape = (n_img, g.oh, g.ow, c)
-    out, spans, per, threads = kernel_setup(ctx, shape, ggx.dtype, x.shape, x.itemsize)
+    out, per, count, threads = kernel_setup(ctx, shape, ggx.dtype, x.shape, x.itemsize)
     cells = pl.ph * pl.pw
     size_max = per * cells * c
     ubits, sbits = _BITS[ggx.dtype.itemsize]
@@ -53,7 +53,7 @@ def max_pool_grad_grad(ctx: Any, x: np.ndarray, ggx: np.ndarray, g: Any,
     zero = ggx.dtype.type(0)
 
     def work(i: int, worker: int) -> None:
-        s, e = spans[i]
+        s, e = i * per, min(n_img, i * per + per)
         m = e - s
         P, rows, best, hit, taken, G, sel, mask = scratch[worker]
         P, G = P[:, :m], G[:, :m]
@@ -76,7 +76,7 @@ def max_pool_grad_grad(ctx: Any, x: np.ndarray, ggx: np.ndarray, g: Any,
         np.copyto(out[s:e].view(ubits),
                   sel[:size].reshape(m, pl.ph, pl.pw, c)[:, :g.oh, :g.ow])
 
-    parallel.run(work, len(spans), threads)
+    parallel.run(work, count, threads)
     return out
 
 

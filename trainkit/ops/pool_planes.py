@@ -182,25 +182,23 @@ def planes_of(h: int, w: int, kh: int, kw: int, sh: int, sw: int, pt: int, pl: i
     return Planes(h, w, kh, kw, sh, sw, pt, pl, oh, ow)
 
 
-def chunking(n: int, image_bytes: int) -> list[tuple[int, int]]:
-    """The chunks ``[start, stop)`` of ``n`` images of ``image_bytes`` each: at most
-    ``CHUNK_BYTES`` of input per chunk, an even count of equal chunks
-    (``parallel.even_spans``)."""
-    return parallel.even_spans(n, CHUNK_BYTES // max(1, image_bytes))
+def chunking(n: int, image_bytes: int) -> tuple[int, int]:
+    """Images per chunk and number of chunks, for ``n`` images of ``image_bytes``."""
+    per = max(1, min(n, CHUNK_BYTES // max(1, image_bytes)))
+    return per, -(-n // per)
 
 
 def kernel_setup(ctx: Any, out_shape: tuple, out_dtype: np.dtype, in_shape: tuple,
-                 in_itemsize: int) -> tuple[np.ndarray, list[tuple[int, int]], int, int]:
+                 in_itemsize: int) -> tuple[np.ndarray, int, int, int]:
     """A pooling kernel's output (from the session's buffer pool when it has one) and its
-    chunking over the images of an NHWC input of ``in_shape``: ``(out, chunks (image
-    ranges), images in the largest chunk, threads)``."""
+    chunking over the images of an NHWC input of ``in_shape``: ``(out, images per
+    chunk, chunks, threads)``."""
     out_shape = tuple(out_shape)
     out = output(ctx, out_shape, out_dtype)
     if out is None:
         out = np.empty(out_shape, out_dtype)
-    spans = chunking(in_shape[0], in_itemsize * int(np.prod(in_shape[1:])))
-    per = max((e - s for s, e in spans), default=1)
-    return out, spans, per, max(1, min(parallel.kernel_threads(), len(spans)))
+    per, count = chunking(in_shape[0], in_itemsize * int(np.prod(in_shape[1:])))
+    return out, per, count, max(1, min(parallel.kernel_threads(), count))
 
 
 def fill_planes(pl: Planes, P: np.ndarray, xs: np.ndarray, fill: Any) -> None:
@@ -277,7 +275,7 @@ def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
     pl = plane_geometry(x.shape, g)
     n_img, _, _, c = x.shape
     shape = (n_img, g.oh, g.ow, c)
-    out, spans, per, threads = kernel_setup(ctx, shape, x.dtype, x.shape, x.itemsize)
+    out, per, count, threads = kernel_setup(ctx, shape, x.dtype, x.shape, x.itemsize)
     cells = pl.ph * pl.pw
     direct = pl.kh <= pl.sh and pl.kw <= pl.sw
     scratch = [] if direct else scratch_buffers(ctx, "maxpool", threads, [
@@ -286,7 +284,7 @@ def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
         ("best", (per * cells * c,), x.dtype, None)])
 
     def work(i: int, worker: int) -> None:
-        s, e = spans[i]
+        s, e = i * per, min(n_img, i * per + per)
         if direct:
             _clipped_max(pl, x[s:e], out[s:e], low)
             return
@@ -300,7 +298,7 @@ def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
                     b, c)
         np.copyto(out[s:e], best[:size].reshape(m, pl.ph, pl.pw, c)[:, :g.oh, :g.ow])
 
-    parallel.run(work, len(spans), threads)
+    parallel.run(work, count, threads)
     return out
 
 
@@ -394,7 +392,7 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
     """``MaxPoolGrad`` of float NHWC ``x`` and ``dy`` (see the module doc)."""
     pl = plane_geometry(x.shape, g)
     n_img, _, _, c = x.shape
-    out, spans, per, threads = kernel_setup(ctx, x.shape, dy.dtype, x.shape, x.itemsize)
+    out, per, count, threads = kernel_setup(ctx, x.shape, dy.dtype, x.shape, x.itemsize)
     cells = pl.ph * pl.pw
     size_max = per * cells * c
     k = len(pl.offs)
@@ -414,7 +412,7 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
 
     @np.errstate(invalid="ignore")   # inf * 0 = NaN: spread as the per-offset sum does
     def work(i: int, worker: int) -> None:
-        s, e = spans[i]
+        s, e = i * per, min(n_img, i * per + per)
         m = e - s
         P, rows, best, hit, taken, dyp, acc, part = scratch[worker]
         if same:   # the sums reuse the planes, the contributions the row maxima
@@ -437,7 +435,7 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
                     lambda j, into: np.multiply(d, hit[j, :n], out=into))
         interleave(pl, acc, out[s:e], size, c)
 
-    parallel.run(work, len(spans), threads)
+    parallel.run(work, count, threads)
     return out
 
 

@@ -42,16 +42,17 @@ def for_chunks(n: int, item_bytes: int, work: Callable[[int, int], None], key: A
     ``item_bytes`` each; one call below that) on the kernel threads; ``key`` keeps the
     helper-thread bookkeeping of ``parallel.run`` per kernel. Returns the items per chunk.
     """
-    spans = parallel.even_spans(n, CHUNK_BYTES // max(1, item_bytes))
-    if len(spans) <= 1:
+    per = max(1, CHUNK_BYTES // max(1, item_bytes))
+    if n <= per:
         work(0, n)
-        return max(1, n)
+        return per
 
     def chunk(i: int, worker: int) -> None:
-        work(*spans[i])
+        s = i * per
+        work(s, min(n, s + per))
 
-    parallel.run(chunk, len(spans), key=key)
-    return max(e - s for s, e in spans)
+    parallel.run(chunk, -(-n // per), key=key)
+    return per
 
 
 def _zeros_for(dtype: np.dtype) -> np.ndarray:
@@ -97,12 +98,12 @@ def _relu_grad(ctx: registry.KernelContext, g: Any, x: Any) -> Any:
         return np.multiply(g, x > 0, out=out)
     gf, xf, of = g.reshape(-1), x.reshape(-1), out.reshape(-1)
     pool = buffer_pool.session_pool(ctx)
-    spans = parallel.even_spans(gf.size, CHUNK_BYTES // g.itemsize)
-    per = max((e - s for s, e in spans), default=1)
+    per = max(1, CHUNK_BYTES // g.itemsize)
     masks: dict[int, np.ndarray] = {}  # one scratch mask per kernel thread
 
     def chunk(i: int, worker: int) -> None:
-        s, e = spans[i]
+        s = i * per
+        e = min(gf.size, s + per)
         m = masks.get(worker)
         if m is None:
             m = masks[worker] = pool.take((min(per, gf.size),), np.dtype(bool),
@@ -110,7 +111,7 @@ def _relu_grad(ctx: registry.KernelContext, g: Any, x: Any) -> Any:
         np.greater(xf[s:e], 0, out=m[:e - s])
         np.multiply(gf[s:e], m[:e - s], out=of[s:e])
 
-    parallel.run(chunk, len(spans), key=("ReluGrad", gf.size))
+    parallel.run(chunk, -(-gf.size // per), key=("ReluGrad", gf.size))
     return out
 
 
@@ -178,13 +179,11 @@ def bias_add_into(x: np.ndarray, b: Any, data_format: str, out: np.ndarray | Non
     if n <= rows:
         work(0, n)
     else:
-        tiles = parallel.even_spans(-(-n // r), rows // r)
-
         def chunk(i: int, worker: int) -> None:
-            s, e = tiles[i]
-            work(s * r, min(n, e * r))
+            s = i * rows
+            work(s, min(n, s + rows))
 
-        parallel.run(chunk, len(tiles), key=("BiasAdd", relu, act, n, c))
+        parallel.run(chunk, -(-n // rows), key=("BiasAdd", relu, act, n, c))
     return out
 
 
