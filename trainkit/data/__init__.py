@@ -1,5 +1,6 @@
 """``trainkit.data``: in-graph input pipelines (``tf.compat.v1.data``) and bundled data."""
 
+from trainkit.data import experimental
 from trainkit.data.dataset import Dataset
 from trainkit.data.dataset_ops import AUTOTUNE
 from trainkit.data.file_datasets import (
@@ -20,5 +21,6 @@ def make_initializable_iterator(dataset: Dataset) -> Iterator:
     return dataset.make_initializable_iterator()
 
 
-__all__ = ["Dataset", "Iterator", "make_one_shot_iterator", "make_initializable_iterator",
+__all__ = ["Dataset", "Iterator", "experimental", "make_one_shot_iterator",
+           "make_initializable_iterator",
            "TFRecordDataset", "TextLineDataset", "FixedLengthRecordDataset", "AUTOTUNE"]

@@ -77,6 +77,47 @@ def _lists_as_values(structure: Any) -> Any:
     return structure
 
 
+def _count_arg(value: Any, what: str) -> int | Tensor:
+    """A count argument (batch size, buffer size, repeat count...): a Python int, or a
+    scalar integer tensor whose value is read when the iterator starts.
+
+    Raises:
+        TypeError: a tensor that is not an integer scalar.
+    """
+    if isinstance(value, Tensor) or conversion.is_tensor_like(value):
+        t = conversion.convert_to_tensor(value)
+        if not t.dtype.is_integer or t.shape.ndims not in (0, None):
+            raise TypeError(f"`{what}` must be a scalar integer tensor, got {t}.")
+        return t
+    return value
+
+
+def _count_value(value: int | Tensor, env: _BuildEnv) -> int:
+    return int(env.values[value]) if isinstance(value, Tensor) else int(value)
+
+
+def _tensor_inputs(*values: Any) -> list[Tensor]:
+    return [v for v in values if isinstance(v, Tensor)]
+
+
+def captured_placeholders(outs: list[Tensor], phs: list[Tensor]) -> list[Tensor]:
+    """The placeholders other than ``phs`` (a traced function's arguments) that ``outs``
+    depend on, in the order first reached."""
+    inside = {p.op for p in phs}
+    seen, stack, found = set(), [o.op for o in outs], []
+    while stack:
+        op = stack.pop()
+        if op in seen or op in inside:
+            continue
+        seen.add(op)
+        if op.type in ("Placeholder", "PlaceholderWithDefault"):
+            found.append(op.outputs[0])
+            continue
+        stack.extend(i.op for i in op.inputs)
+        stack.extend(getattr(op, "control_inputs", ()))
+    return found
+
+
 class Dataset(DatasetOpsMixin):
     """A description of an input pipeline (``tf.compat.v1.data.Dataset``); more
     sources and transformations come from ``dataset_ops.DatasetOpsMixin``."""
@@ -181,11 +222,16 @@ class Dataset(DatasetOpsMixin):
 
     @staticmethod
     def _compiled(phs: list[Tensor], outs: list[Tensor], env: _BuildEnv) -> Callable:
-        plan = executor.compile_plan(outs, [], phs, env.state, env.session)
+        """A function of one element computing ``outs`` from ``phs``; the placeholders
+        outside the function that ``outs`` read (:func:`captured_placeholders`) are fed
+        the values they had when the iterator started."""
+        held = [t for t in captured_placeholders(outs, phs) if t in env.values]
+        plan = executor.compile_plan(outs, [], phs + held, env.state, env.session)
         dtypes = [o.dtype.np_dtype for o in outs]
+        fixed = tuple(env.values[t] for t in held)
 
         def run(el: tuple) -> tuple:
-            vals = plan.execute(el)
+            vals = plan.execute(tuple(el) + fixed if fixed else el)
             return tuple(np.asarray(v, dtype=d) for v, d in zip(vals, dtypes))
 
         return run
@@ -198,7 +244,8 @@ class Dataset(DatasetOpsMixin):
         phs, outs, structure = self._trace(map_func, "map")
         specs = [(o.dtype, o.shape) for o in outs]
         return self._chain(lambda s, env: pl.Map(s, self._compiled(phs, outs, env)),
-                           specs=specs, structure=structure)
+                           specs=specs, structure=structure,
+                           extra_inputs=self._new_captures(phs, outs))
 
     def filter(self, predicate: Callable[..., Any]) -> Dataset:
         """Keeps the elements for which ``predicate`` returns a true scalar bool.
@@ -214,24 +261,47 @@ class Dataset(DatasetOpsMixin):
             fn = self._compiled(phs, outs, env)
             return pl.Filter(s, lambda el: bool(fn(el)[0]))
 
-        return self._chain(make)
+        return self._chain(make, extra_inputs=self._new_captures(phs, outs))
+
+    def _new_captures(self, phs: list[Tensor], outs: list[Tensor]) -> list[Tensor]:
+        """The placeholders a traced function reads from outside that this dataset does
+        not take as inputs yet: they become inputs, fed when the iterator starts (as TF
+        captures them by value)."""
+        return [t for t in captured_placeholders(outs, phs) if t not in self._inputs]
 
     def batch(self, batch_size: int, drop_remainder: bool = False) -> Dataset:
-        """Stacks consecutive elements into batches of ``batch_size``.
+        """Stacks consecutive elements into batches of ``batch_size`` (an int, or a
+        scalar integer tensor read when the iterator starts, e.g. a placeholder fed to
+        the initializer).
 
         Raises:
-            ValueError: if ``batch_size`` is not a positive integer.
+            ValueError: if ``batch_size`` is not a positive integer; TypeError: a tensor
+                that is not an integer scalar; InvalidArgumentError when the iterator
+                starts, for a tensor whose value is not positive.
         """
-        if not isinstance(batch_size, int | np.integer) or batch_size <= 0:
+        size = _count_arg(batch_size, "batch_size")
+        if not isinstance(size, Tensor) and (not isinstance(size, int | np.integer)
+                                             or size <= 0):
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
-        n = int(batch_size)
-        lead = n if drop_remainder else None
+        lead = int(size) if drop_remainder and not isinstance(size, Tensor) else None
         specs = [(dt, TensorShape([lead]).concatenate(shape)) for dt, shape in self._specs]
-        return self._chain(lambda s, _env: pl.Batch(s, n, drop_remainder), specs=specs)
+
+        def make(s: pl.Stage, env: _BuildEnv) -> pl.Stage:
+            n = _count_value(size, env)
+            if n <= 0:
+                raise errors.InvalidArgumentError(
+                    None, None, f"Batch size must be greater than zero, got {n}.")
+            return pl.Batch(s, n, drop_remainder)
+
+        return self._chain(make, specs=specs, extra_inputs=_tensor_inputs(size))
 
     def repeat(self, count: int | None = None) -> Dataset:
-        """Repeats the dataset ``count`` times (forever when None or -1)."""
-        return self._chain(lambda s, _env: pl.Repeat(s, count))
+        """Repeats the dataset ``count`` times (forever when None or -1); ``count`` may be a
+        scalar integer tensor, read when the iterator starts."""
+        n = _count_arg(count, "count")
+        return self._chain(
+            lambda s, env: pl.Repeat(s, None if n is None else _count_value(n, env)),
+            extra_inputs=_tensor_inputs(n))
 
     def shuffle(self, buffer_size: int, seed: int | None = None,
                 reshuffle_each_iteration: bool = True) -> Dataset:
@@ -243,7 +313,9 @@ class Dataset(DatasetOpsMixin):
         Raises:
             ValueError: if ``buffer_size`` is not a positive integer.
         """
-        if not isinstance(buffer_size, int | np.integer) or buffer_size <= 0:
+        size = _count_arg(buffer_size, "buffer_size")
+        if not isinstance(size, Tensor) and (not isinstance(size, int | np.integer)
+                                             or size <= 0):
             raise ValueError(f"buffer_size must be a positive integer, got {buffer_size!r}.")
         graph = get_default_graph()
         if seed is None and graph.seed is not None:
@@ -251,16 +323,29 @@ class Dataset(DatasetOpsMixin):
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % (2**63))
         s = int(seed)
-        return self._chain(
-            lambda up, _env: pl.Shuffle(up, int(buffer_size), s, reshuffle_each_iteration))
+
+        def make(up: pl.Stage, env: _BuildEnv) -> pl.Stage:
+            n = _count_value(size, env)
+            if n <= 0:
+                raise errors.InvalidArgumentError(
+                    None, None, f"buffer_size must be greater than zero, got {n}.")
+            return pl.Shuffle(up, n, s, reshuffle_each_iteration)
+
+        return self._chain(make, extra_inputs=_tensor_inputs(size))
 
     def take(self, count: int) -> Dataset:
-        """The first ``count`` elements (-1 for all)."""
-        return self._chain(lambda s, _env: pl.Take(s, int(count)))
+        """The first ``count`` elements (-1 for all); ``count`` may be a scalar integer
+        tensor, read when the iterator starts."""
+        n = _count_arg(count, "count")
+        return self._chain(lambda s, env: pl.Take(s, _count_value(n, env)),
+                           extra_inputs=_tensor_inputs(n))
 
     def skip(self, count: int) -> Dataset:
-        """All but the first ``count`` elements (-1 skips all)."""
-        return self._chain(lambda s, _env: pl.Skip(s, int(count)))
+        """All but the first ``count`` elements (-1 skips all); ``count`` may be a scalar
+        integer tensor, read when the iterator starts."""
+        n = _count_arg(count, "count")
+        return self._chain(lambda s, env: pl.Skip(s, _count_value(n, env)),
+                           extra_inputs=_tensor_inputs(n))
 
     def shard(self, num_shards: int, index: int) -> Dataset:
         """The elements whose position ``i`` has ``i % num_shards == index`` (one rank's

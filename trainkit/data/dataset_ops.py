@@ -1,6 +1,7 @@
 """More ``Dataset`` sources and transformations, mixed into :class:`Dataset`:
-``from_generator``, ``list_files``, ``shard``, ``flat_map``, ``interleave``,
-``padded_batch`` (TF1 names, signatures and element order).
+``from_generator``, ``list_files``, ``shard``, ``concatenate``, ``unbatch``,
+``flat_map``, ``interleave``, ``padded_batch`` (TF1 names, signatures and element
+order).
 
 Example:
     >>> ds = Dataset.from_generator(lambda: iter(range(5)), tf.int64, [])
@@ -18,8 +19,10 @@ import numpy as np
 
 from trainkit import errors, nest
 from trainkit.client import executor
+from trainkit.data import combine_stages as cs
 from trainkit.data import dataset_stages as ds
 from trainkit.data import pipeline as pl
+from trainkit.data import window_stages as ws
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import get_default_graph
@@ -204,6 +207,47 @@ class DatasetOpsMixin:
                                         if t not in phs and t not in outer_inputs
                                         and _outside(t, phs)])
         return out
+
+    def concatenate(self, dataset: Any) -> Any:
+        """The elements of this dataset, then those of ``dataset``; each component's shape
+        is the most specific one both datasets' shapes fit.
+
+        Raises:
+            TypeError: ``dataset`` is not a dataset, or its elements differ in structure
+                or dtypes.
+        """
+        if not isinstance(dataset, DatasetOpsMixin):
+            raise TypeError(f"Dataset.concatenate expects a dataset, got "
+                            f"{type(dataset).__name__}.")
+        try:
+            nest.assert_same_structure(self._structure, dataset._structure)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"The two datasets to concatenate have different structures: "
+                            f"{e}") from None
+        mine, theirs = [dt for dt, _ in self._specs], [dt for dt, _ in dataset._specs]
+        if mine != theirs:
+            raise TypeError(f"Two datasets to concatenate have different types "
+                            f"{self.output_types} and {dataset.output_types}")
+        specs = [(dt, a.most_specific_compatible_shape(b))
+                 for (dt, a), (_, b) in zip(self._specs, dataset._specs)]
+        first, second = self._build, dataset._build
+        return type(self)(self._structure, specs, self._inputs + dataset._inputs,
+                          lambda env: cs.Concatenate(first(env), second(env)))
+
+    def unbatch(self) -> Any:
+        """Each element's slices along its first dimension as separate elements
+        (``ds.apply(tf.data.experimental.unbatch())``).
+
+        Raises:
+            ValueError: a component is a scalar; InvalidArgumentError at run time when
+                the components of one element differ in their first dimension.
+        """
+        specs = []
+        for dt, shape in self._specs:
+            if shape.ndims == 0:
+                raise ValueError("Cannot unbatch an input with scalar components.")
+            specs.append((dt, shape[1:] if shape.ndims is not None else TensorShape(None)))
+        return self._chain(lambda s, _env: ws.Unbatch(s), specs=specs)
 
     def flat_map(self, map_func: Callable[..., Any]) -> Any:
         """Maps each element to a dataset and concatenates them in order."""

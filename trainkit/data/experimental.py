@@ -1,257 +1,196 @@
-"""``tf.data.experimental``-style transformations (``unbatch``, ``sliding_window_batch``,
-``group_by_window``, ``bucket_by_sequence_length``, ``scan``, ``ignore_errors``): each
-takes a :class:`Dataset` and returns a new one with TF's element order. ``tk.contrib.data``
-wraps them as ``Dataset.apply`` transformations.
+"""``tk.data.experimental``: TF1's ``tf.data.experimental`` transformations and helpers.
+
+Each transformation returns ``fn(dataset) -> dataset`` for :meth:`Dataset.apply`:
+``ds.apply(tf.data.experimental.shuffle_and_repeat(1000))``. The fused ones
+(``shuffle_and_repeat``, ``map_and_batch``, ``parallel_interleave``) give the element
+order of the unfused chain, as TF's do (``parallel_interleave`` with ``sloppy=True`` is
+also deterministic here). Datasets run on the CPU, so ``prefetch_to_device`` and
+``copy_to_device`` leave a dataset as it is.
+
+Example:
+    >>> ds = tf.data.Dataset.range(10).apply(tf.data.experimental.take_while(
+    ...     lambda x: x < 4))                      # 0, 1, 2, 3
 """
 
 from __future__ import annotations
 
-import bisect
+import itertools
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
-from trainkit import errors, nest
-from trainkit.client import executor
-from trainkit.data import window_stages as ws
-from trainkit.data.build_env import BuildEnv
+from trainkit.data import combine_stages as cs
+from trainkit.data import transformations as _exp
 from trainkit.data.dataset import Dataset
-from trainkit.data.dataset_ops import _outside
-from trainkit.data.dataset_stages import PaddedBatch
-from trainkit.framework import conversion
+from trainkit.data.dataset_ops import AUTOTUNE
 from trainkit.framework import dtypes as _dt
-from trainkit.framework.graph import get_default_graph
-from trainkit.framework.shapes import TensorShape
-from trainkit.framework.tensor import Tensor
-from trainkit.ops.placeholders import placeholder
+
+Transformation = Callable[[Dataset], Dataset]
+
+#: what ``cardinality`` reports for an endless dataset
+INFINITE_CARDINALITY = -1
+#: what ``cardinality`` reports when the size cannot be known before running
+UNKNOWN_CARDINALITY = -2
 
 
-def _positive(value: Any, what: str) -> int:
-    if not isinstance(value, int | np.integer) or isinstance(value, bool) or value <= 0:
-        raise errors.InvalidArgumentError(None, None, f"{what} must be greater than zero, "
-                                                      f"but got {value!r}.")
-    return int(value)
+def shuffle_and_repeat(buffer_size: int, count: int | None = None,
+                       seed: int | None = None) -> Transformation:
+    """``shuffle(buffer_size, seed)`` then ``repeat(count)``, reshuffled every epoch."""
+    return lambda ds: ds.shuffle(buffer_size, seed=seed).repeat(count)
 
 
-def unbatch(dataset: Dataset) -> Dataset:
-    """Each element's slices along the first dimension become separate elements.
+def map_and_batch(map_func: Callable[..., Any], batch_size: int,
+                  num_parallel_batches: int | None = None, drop_remainder: bool = False,
+                  num_parallel_calls: int | None = None) -> Transformation:
+    """``map(map_func)`` then ``batch(batch_size, drop_remainder)``.
 
     Raises:
-        ValueError: a component is a scalar; InvalidArgumentError at run time when the
-            components of one element differ in their first dimension.
+        ValueError: both ``num_parallel_batches`` and ``num_parallel_calls`` are given.
     """
-    specs = []
-    for dt, shape in dataset._specs:
-        if shape.ndims == 0:
-            raise ValueError("Cannot unbatch an input with scalar components.")
-        specs.append((dt, shape[1:] if shape.ndims is not None else TensorShape(None)))
-    return dataset._chain(lambda s, _env: ws.Unbatch(s), specs=specs)
+    if num_parallel_batches is not None and num_parallel_calls is not None:
+        raise ValueError("The `num_parallel_batches` and `num_parallel_calls` arguments "
+                         "are mutually exclusive.")
+    return lambda ds: ds.map(map_func).batch(batch_size, drop_remainder=drop_remainder)
 
 
-def sliding_window_batch(dataset: Dataset, window_size: int, window_shift: int = 1,
-                         window_stride: int = 1) -> Dataset:
-    """Stacks windows of ``window_size`` elements ``window_stride`` apart, a new window
-    every ``window_shift`` elements; incomplete windows at the end are dropped."""
-    size = _positive(window_size, "Window size")
-    shift = _positive(window_shift, "Window shift")
-    stride = _positive(window_stride, "Window stride")
-    specs = [(dt, TensorShape([None]).concatenate(s)) for dt, s in dataset._specs]
-    return dataset._chain(lambda s, _env: ws.SlidingWindow(s, size, shift, stride),
-                          specs=specs)
+def parallel_interleave(map_func: Callable[..., Any], cycle_length: int,
+                        block_length: int = 1, sloppy: bool = False,
+                        buffer_output_elements: int | None = None,
+                        prefetch_input_elements: int | None = None) -> Transformation:
+    """``interleave(map_func, cycle_length, block_length)`` (TF's deterministic order)."""
+    return lambda ds: ds.interleave(map_func, cycle_length=cycle_length,
+                                    block_length=block_length)
 
 
-def _scalar_fn(dataset: Dataset, fn: Callable[..., Any], what: str
-               ) -> tuple[list[Tensor], list[Tensor]]:
-    phs, outs, _ = dataset._trace(fn, what)
-    if len(outs) != 1 or outs[0].dtype not in (_dt.int64, _dt.int32) or outs[0].shape.ndims:
-        raise ValueError(f"`{what}` must return a single tf.int64 scalar tensor.")
-    return phs, outs
+def unbatch() -> Transformation:
+    """Splits each element along its first dimension into separate elements."""
+    return _exp.unbatch
 
 
-def _window_dataset(dataset: Dataset, holder: list[list[tuple]]) -> Dataset:
-    return Dataset(dataset._structure, dataset._specs, [],
-                   lambda _env: ws.ListSource(holder[0]))
-
-
-def group_by_window(dataset: Dataset, key_func: Callable[..., Any],
+def group_by_window(key_func: Callable[..., Any],
                     reduce_func: Callable[[Any, Dataset], Dataset],
                     window_size: int | None = None,
-                    window_size_func: Callable[[Any], Any] | None = None) -> Dataset:
-    """Groups elements by ``key_func`` (an int64 scalar); every ``window_size`` (or
-    ``window_size_func(key)``) elements of one key, and the rest at the end, go through
-    ``reduce_func(key, window_dataset)``, whose elements are the output.
-
-    Raises:
-        ValueError: not exactly one of ``window_size`` / ``window_size_func``, or a
-            ``key_func`` that is not an int64 scalar; TypeError: ``reduce_func`` does not
-            return a Dataset.
-    """
-    if (window_size is None) == (window_size_func is None):
-        raise ValueError("Either the `window_size` argument or the `window_size_func` "
-                         "argument must be specified (not both).")
-    key_phs, key_outs = _scalar_fn(dataset, key_func, "key_func")
-    graph = get_default_graph()
-    with graph.name_scope("group_by_window"):
-        key_ph = placeholder(_dt.int64, [], name="key")
-        holder: list[list[tuple]] = [[]]
-        reduced = reduce_func(key_ph, _window_dataset(dataset, holder))
-        size_out = None
-        if window_size_func is not None:
-            size_out = conversion.convert_to_tensor(window_size_func(key_ph))
-    if not isinstance(reduced, Dataset):
-        raise TypeError(f"`reduce_func` must return a `Dataset` object, got "
-                        f"{type(reduced).__name__}.")
-    fixed_size = None if window_size is None else int(window_size)
-
-    def make(up: Any, env: BuildEnv) -> Any:
-        key_plan = executor.compile_plan(key_outs, [], key_phs, env.state, env.session)
-        size_plan = (executor.compile_plan([size_out], [], [key_ph], env.state, env.session)
-                     if size_out is not None else None)
-        feeds = [key_ph] + [t for t in env.values if t is not key_ph]
-        needed = list(reduced._inputs)
-        plan = (executor.compile_plan(needed, [], feeds, env.state, env.session)
-                if needed else None)
-        fixed = [env.values[t] for t in feeds[1:]]
-
-        def size_of(key: int) -> int:
-            if size_plan is None:
-                return fixed_size
-            return int(size_plan.execute([np.int64(key)])[0])
-
-        def reduce(key: int, window: list[tuple]) -> Any:
-            holder[0] = window
-            values = dict(env.values)
-            if plan is not None:
-                values.update(zip(needed, plan.execute([np.int64(key)] + fixed)))
-            return reduced._build(BuildEnv(values, env.session, env.state))
-
-        return ws.GroupByWindow(up, lambda el: int(key_plan.execute(el)[0]), size_of, reduce)
-
-    extra = [t for t in reduced._inputs if t is not key_ph and t not in dataset._inputs
-             and _outside(t, [key_ph])]
-    return dataset._chain(make, specs=list(reduced._specs), structure=reduced._structure,
-                          extra_inputs=extra)
+                    window_size_func: Callable[[Any], Any] | None = None) -> Transformation:
+    """Groups elements by ``key_func`` into windows reduced by ``reduce_func(key, ds)``."""
+    return lambda ds: _exp.group_by_window(ds, key_func, reduce_func, window_size,
+                                           window_size_func)
 
 
-def bucket_by_sequence_length(dataset: Dataset, element_length_func: Callable[..., Any],
+def bucket_by_sequence_length(element_length_func: Callable[..., Any],
                               bucket_boundaries: list[int], bucket_batch_sizes: list[int],
                               padded_shapes: Any = None, padding_values: Any = None,
                               pad_to_bucket_boundary: bool = False, no_padding: bool = False,
-                              drop_remainder: bool = False) -> Dataset:
-    """Batches elements of similar length: bucket ``i`` holds lengths in
-    ``[boundaries[i-1], boundaries[i])`` and is padded-batched by ``bucket_batch_sizes[i]``.
+                              drop_remainder: bool = False) -> Transformation:
+    """Padded batches of elements whose lengths fall in the same bucket."""
+    return lambda ds: _exp.bucket_by_sequence_length(
+        ds, element_length_func, bucket_boundaries, bucket_batch_sizes, padded_shapes,
+        padding_values, pad_to_bucket_boundary, no_padding, drop_remainder)
+
+
+def scan(initial_state: Any, scan_func: Callable[[Any, Any], Any]) -> Transformation:
+    """``state, output = scan_func(state, element)`` over the elements."""
+    return lambda ds: _exp.scan(ds, initial_state, scan_func)
+
+
+def ignore_errors() -> Transformation:
+    """Drops the elements whose computation raises an error."""
+    return _exp.ignore_errors
+
+
+def Counter(start: int = 0, step: int = 1, dtype: Any = _dt.int64) -> Dataset:  # noqa: N802
+    """An endless dataset of scalars ``start, start + step, ...``."""
+    dt = _dt.as_dtype(dtype)
+    return Dataset.from_generator(lambda: itertools.count(start, step), output_types=dt,
+                                  output_shapes=[])
+
+
+def enumerate_dataset(start: int = 0) -> Transformation:
+    """Pairs each element with its position: ``(start + i, element)``."""
+    return lambda ds: Dataset.zip((Counter(start), ds))
+
+
+def choose_from_datasets(datasets: list[Dataset], choice_dataset: Dataset,
+                         stop_on_empty_dataset: bool = False) -> Dataset:
+    """Element ``i`` from ``datasets[choice_i]``, for the scalar int64 elements
+    ``choice_i`` of ``choice_dataset``; ends when ``choice_dataset`` or all the datasets
+    have ended. A choice of a dataset that has ended is skipped, or ends the whole with
+    ``stop_on_empty_dataset``.
 
     Raises:
-        ValueError: ``len(bucket_batch_sizes) != len(bucket_boundaries) + 1``.
+        TypeError: ``datasets`` is empty or holds something else than datasets whose
+            elements share one structure and dtypes; ``choice_dataset`` does not yield
+            scalar int64 elements.
+        InvalidArgumentError: at run time, for a choice outside ``[0, len(datasets))``.
     """
-    bounds = [int(b) for b in bucket_boundaries]
-    sizes = [int(b) for b in bucket_batch_sizes]
-    if len(sizes) != len(bounds) + 1:
-        raise ValueError("len(bucket_batch_sizes) must equal len(bucket_boundaries) + 1")
-    if any(b >= c for b, c in zip(bounds, bounds[1:])):
-        raise ValueError("bucket_boundaries must be sorted in increasing order")
-    len_phs, len_outs = _scalar_fn(dataset, element_length_func, "element_length_func")
-    if no_padding:
-        template = dataset.batch(1)
-        dims = None
-        pads: list[Any] = []
-    else:
-        template = dataset.padded_batch(1, padded_shapes, padding_values)
-        dims = [[None if d is None else d for d in s.as_list()[1:]]
-                for _, s in template._specs]
-        pads = [b"" if dt == _dt.string else 0 for dt, _ in dataset._specs]
-        if padding_values is not None:
-            from trainkit.data.dataset_ops import flatten_like
-            pads = [(_dt.to_string_array(p).item() if dt == _dt.string
-                     else conversion.value_to_ndarray(p, dt).item())
-                    for p, (dt, _) in zip(flatten_like(dataset.output_types, padding_values,
-                                                       "padding_values"), dataset._specs)]
-    specs = [(dt, TensorShape([None]).concatenate(s[1:])) for dt, s in template._specs]
-
-    def make(up: Any, env: BuildEnv) -> Any:
-        length_plan = executor.compile_plan(len_outs, [], len_phs, env.state, env.session)
-
-        def key_of(el: tuple) -> int:
-            return bisect.bisect_right(bounds, int(length_plan.execute(el)[0]))
-
-        def reduce(key: int, window: list[tuple]) -> Any:
-            n = sizes[key]
-            if drop_remainder and len(window) < n:
-                return ws.ListSource([])
-            src = ws.ListSource(window)
-            if no_padding:
-                return ws.ListSource([tuple(np.stack([w[c] for w in window])
-                                            for c in range(len(window[0])))])
-            shapes = dims
-            if pad_to_bucket_boundary:
-                if key >= len(bounds):
-                    raise errors.InvalidArgumentError(
-                        None, None, "When pad_to_bucket_boundary=True, elements must have "
-                                    "length < max(bucket_boundaries).")
-                shapes = [[bounds[key] - 1 if d is None else d for d in s] for s in dims]
-            return PaddedBatch(src, n, shapes, pads, False)
-
-        return ws.GroupByWindow(up, key_of, lambda key: sizes[key], reduce)
-
-    return dataset._chain(make, specs=specs)
+    datasets = list(datasets)
+    if not datasets or not all(isinstance(d, Dataset) for d in datasets):
+        raise TypeError("`datasets` must be a non-empty list of datasets.")
+    if not isinstance(choice_dataset, Dataset) or len(choice_dataset._specs) != 1 or \
+            choice_dataset._specs[0][0] != _dt.int64 or \
+            choice_dataset._specs[0][1].ndims != 0:
+        raise TypeError("`choice_dataset` must be a dataset of scalar `tf.int64` tensors.")
+    first = datasets[0]
+    for d in datasets[1:]:
+        if [dt for dt, _ in d._specs] != [dt for dt, _ in first._specs]:
+            raise TypeError(f"All datasets must have the same type: {first.output_types} "
+                            f"and {d.output_types}")
+    specs = list(first._specs)
+    for d in datasets[1:]:
+        specs = [(dt, a.most_specific_compatible_shape(b))
+                 for (dt, a), (_, b) in zip(specs, d._specs)]
+    builds = [d._build for d in datasets]
+    inputs = [t for d in [choice_dataset, *datasets] for t in d._inputs]
+    return Dataset(first._structure, specs, inputs,
+                   lambda env: cs.Choose(choice_dataset._build(env),
+                                         [b(env) for b in builds],
+                                         bool(stop_on_empty_dataset)))
 
 
-def scan(dataset: Dataset, initial_state: Any,
-         scan_func: Callable[[Any, Any], tuple[Any, Any]]) -> Dataset:
-    """``state, output = scan_func(state, element)`` over the elements, starting from
-    ``initial_state``; the outputs are the new elements.
+def take_while(predicate: Callable[..., Any]) -> Transformation:
+    """The elements up to (not including) the first for which ``predicate`` (traced like
+    ``Dataset.filter``'s) is false.
 
     Raises:
-        TypeError: the new state's structure or dtypes differ from ``initial_state``.
+        ValueError: the predicate does not return one scalar bool tensor.
     """
-    init_flat = [conversion.convert_to_tensor(s) for s in nest.flatten(initial_state)]
-    graph = get_default_graph()
-    with graph.name_scope("scan"):
-        state_phs = [placeholder(t.dtype, t.shape, name=f"state{i}")
-                     for i, t in enumerate(init_flat)]
-        el_phs = [placeholder(dt, shape, name=f"arg{i}")
-                  for i, (dt, shape) in enumerate(dataset._specs)]
-        result = scan_func(nest.pack_sequence_as(initial_state, state_phs),
-                           nest.pack_sequence_as(dataset._structure, el_phs))
-    if not isinstance(result, tuple | list) or len(result) != 2:
-        raise TypeError("`scan_func` must return a pair (new_state, output_element).")
-    new_state, output = result
-    try:
-        nest.assert_same_structure(initial_state, new_state)
-    except (TypeError, ValueError) as e:
-        raise TypeError(f"The new state of `scan_func` must have the structure of the "
-                        f"initial state: {e}") from None
-    state_outs = [conversion.convert_to_tensor(s) for s in nest.flatten(new_state)]
-    for i, (a, b) in enumerate(zip(init_flat, state_outs)):
-        if a.dtype != b.dtype:
-            raise TypeError(f"The element types for the new state must match the initial "
-                            f"state: component {i} is {b.dtype.name}, expected "
-                            f"{a.dtype.name}.")
-    outs = [conversion.convert_to_tensor(o) for o in nest.flatten(output)]
-    n_state = len(state_outs)
+    def apply(ds: Dataset) -> Dataset:
+        phs, outs, _ = ds._trace(predicate, "take_while")
+        if len(outs) != 1 or outs[0].dtype is not _dt.bool_ or outs[0].shape.ndims:
+            raise ValueError("`predicate` must return a scalar boolean tensor.")
 
-    def make(up: Any, env: BuildEnv) -> Any:
-        init_plan = executor.compile_plan(init_flat, [], [], env.state, env.session)
-        initial = tuple(np.asarray(v) for v in init_plan.execute([]))
-        plan = executor.compile_plan(state_outs + outs, [], state_phs + el_phs,
-                                     env.state, env.session)
-        dtypes = [o.dtype.np_dtype for o in state_outs + outs]
+        def make(up: Any, env: Any) -> Any:
+            fn = ds._compiled(phs, outs, env)
+            return cs.TakeWhile(up, lambda el: bool(fn(el)[0]))
 
-        def step(state: tuple, el: tuple) -> tuple[tuple, tuple]:
-            vals = [np.asarray(v, dtype=d) for v, d in
-                    zip(plan.execute(list(state) + list(el)), dtypes)]
-            return tuple(vals[:n_state]), tuple(vals[n_state:])
-
-        return ws.Scan(up, initial, step)
-
-    return dataset._chain(make, specs=[(o.dtype, o.shape) for o in outs], structure=output)
+        return ds._chain(make, extra_inputs=ds._new_captures(phs, outs))
+    return apply
 
 
-def ignore_errors(dataset: Dataset) -> Dataset:
-    """Drops the elements whose computation fails (an ``errors.OpError``)."""
-    return dataset._chain(lambda s, _env: ws.IgnoreErrors(s))
+def unique() -> Transformation:
+    """Each distinct element once, in order of first appearance.
+
+    Raises:
+        TypeError: the elements are not single int32, int64 or string scalars.
+    """
+    def apply(ds: Dataset) -> Dataset:
+        if len(ds._specs) != 1 or ds._specs[0][0] not in (_dt.int32, _dt.int64, _dt.string):
+            raise TypeError("`tf.data.experimental.unique()` only supports inputs with a "
+                            "single `tf.int32`, `tf.int64`, or `tf.string` component.")
+        return ds._chain(lambda up, _env: cs.Unique(up))
+    return apply
 
 
-__all__ = ["unbatch", "sliding_window_batch", "group_by_window", "bucket_by_sequence_length",
-           "scan", "ignore_errors"]
+def prefetch_to_device(device: str, buffer_size: int | None = None) -> Transformation:
+    """The dataset itself: its elements are already on the CPU that runs the graph."""
+    return lambda ds: ds
+
+
+def copy_to_device(target_device: str, source_device: str = "/cpu:0") -> Transformation:
+    """The dataset itself: its elements are already on the CPU that runs the graph."""
+    return lambda ds: ds
+
+
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "shuffle_and_repeat",
+           "map_and_batch", "parallel_interleave", "unbatch", "group_by_window",
+           "bucket_by_sequence_length", "scan", "ignore_errors", "Counter",
+           "enumerate_dataset", "choose_from_datasets", "take_while", "unique",
+           "prefetch_to_device", "copy_to_device"]

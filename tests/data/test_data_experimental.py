@@ -1,0 +1,181 @@
+"""``tf.data.experimental``, ``Dataset.concatenate`` / ``unbatch``, count arguments given
+as tensors and placeholders captured by traced functions.
+
+Expected elements were printed by TF 2.21 (``tf.compat.v1``, graph mode) running the same
+pipelines (TF 1.15's documented semantics; ``choose_from_datasets`` with TF 2.21's
+experimental default ``stop_on_empty_dataset=False``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import trainkit as tk
+from trainkit.data import combine_stages as cs
+from trainkit.data import pipeline as pl
+
+exp = tk.data.experimental
+
+
+def _elements(ds, feed=None) -> list:
+    it = ds.make_initializable_iterator()
+    nx = it.get_next()
+    out = []
+    with tk.Session() as s:
+        s.run(it.initializer, feed)
+        try:
+            while True:
+                out.append(np.asarray(s.run(nx)).tolist())
+        except tk.errors.OutOfRangeError:
+            pass
+    return out
+
+
+def test_the_namespace_is_reachable_as_tf_data_experimental():
+    assert tk.data.experimental.AUTOTUNE == -1
+    assert (exp.INFINITE_CARDINALITY, exp.UNKNOWN_CARDINALITY) == (-1, -2)
+    # contrib.data's transformations are the same functions
+    assert tk.contrib.data.shuffle_and_repeat is exp.shuffle_and_repeat
+
+
+def test_batch_size_and_map_capture_placeholders_fed_to_the_initializer():
+    with tk.Graph().as_default():
+        bs = tk.placeholder(tk.int64, [])
+        k = tk.placeholder(tk.int64, [])
+        ds = tk.data.Dataset.range(7).map(lambda x: x * k).batch(bs)
+        assert ds.output_shapes.as_list() == [None]
+        assert _elements(ds, {bs: 3, k: 2}) == [[0, 2, 4], [6, 8, 10], [12]]
+        # restarting the iterator reads the new values
+        assert _elements(ds, {bs: 4, k: 1}) == [[0, 1, 2, 3], [4, 5, 6]]
+
+
+def test_one_shot_iterator_refuses_a_captured_placeholder():
+    with tk.Graph().as_default():
+        k = tk.placeholder(tk.int64, [])
+        ds = tk.data.Dataset.range(3).map(lambda x: x + k)
+        with pytest.raises(ValueError, match="one-shot iterator"):
+            ds.make_one_shot_iterator()
+
+
+def test_counts_may_be_tensors():
+    with tk.Graph().as_default():
+        c = lambda v: tk.constant(v, tk.int64)  # noqa: E731
+        ds = (tk.data.Dataset.range(6).shuffle(c(1)).repeat(c(2)).take(c(9)).skip(c(1)))
+        assert _elements(ds) == [1, 2, 3, 4, 5, 0, 1, 2]
+
+
+def test_bad_count_arguments_raise_typed_errors():
+    with tk.Graph().as_default():
+        ds = tk.data.Dataset.range(4)
+        with pytest.raises(TypeError, match="scalar integer tensor"):
+            ds.batch(tk.constant(2.0))
+        with pytest.raises(TypeError, match="scalar integer tensor"):
+            ds.take(tk.constant([1, 2], tk.int64))
+        with pytest.raises(ValueError, match="positive integer"):
+            ds.batch(0)
+        bs = tk.placeholder(tk.int64, [])
+        with pytest.raises(tk.errors.InvalidArgumentError, match="greater than zero"):
+            _elements(ds.batch(bs), {bs: 0})
+
+
+def test_concatenate_and_its_shapes_and_type_check():
+    with tk.Graph().as_default():
+        assert _elements(tk.data.Dataset.range(3).concatenate(
+            tk.data.Dataset.range(10, 12))) == [0, 1, 2, 10, 11]
+        a = tk.data.Dataset.from_tensor_slices(np.zeros((2, 3), np.float32))
+        b = tk.data.Dataset.from_tensor_slices(np.ones((1, 4), np.float32))
+        ab = a.concatenate(b)
+        assert ab.output_shapes.as_list() == [None]
+        assert _elements(ab) == [[0.0] * 3, [0.0] * 3, [1.0] * 4]
+        with pytest.raises(TypeError, match="different types"):
+            tk.data.Dataset.range(3).concatenate(a)
+        with pytest.raises(TypeError, match="different structures"):
+            tk.data.Dataset.range(3).concatenate(tk.data.Dataset.zip(
+                (tk.data.Dataset.range(2), tk.data.Dataset.range(2))))
+        with pytest.raises(TypeError, match="expects a dataset"):
+            tk.data.Dataset.range(3).concatenate([1, 2])
+
+
+def test_concatenate_state_restores_mid_way_through_the_second_part():
+    def build():
+        return cs.Concatenate(pl.SliceSource([np.arange(3)]),
+                              pl.SliceSource([np.arange(10, 14)]))
+    first = build()
+    seen = [int(first.next()[0]) for _ in range(5)]
+    state = first.get_state()
+    second = build()
+    second.set_state(state)
+    rest = []
+    while True:
+        try:
+            rest.append(int(second.next()[0]))
+        except StopIteration:
+            break
+    assert seen == [0, 1, 2, 10, 11] and rest == [12, 13]
+
+
+def test_unbatch_method_and_transformation():
+    with tk.Graph().as_default():
+        assert _elements(tk.data.Dataset.range(5).batch(2).unbatch()) == [0, 1, 2, 3, 4]
+        assert _elements(tk.data.Dataset.range(5).batch(2).apply(exp.unbatch())) == \
+            [0, 1, 2, 3, 4]
+        with pytest.raises(ValueError, match="scalar"):
+            tk.data.Dataset.range(5).unbatch()
+
+
+def test_take_while_unique_enumerate_map_and_batch():
+    with tk.Graph().as_default():
+        r = tk.data.Dataset.range
+        assert _elements(r(10).apply(exp.take_while(lambda x: x < 4))) == [0, 1, 2, 3]
+        assert _elements(tk.data.Dataset.from_tensor_slices(
+            np.array([1, 3, 1, 2, 3, 5], np.int64)).apply(exp.unique())) == [1, 3, 2, 5]
+        assert _elements(r(5, 8).apply(exp.enumerate_dataset(2))) == [[2, 5], [3, 6],
+                                                                     [4, 7]]
+        assert _elements(r(5).apply(exp.map_and_batch(
+            lambda x: x + 1, 2, num_parallel_calls=exp.AUTOTUNE))) == [[1, 2], [3, 4], [5]]
+        with pytest.raises(ValueError, match="scalar boolean"):
+            r(3).apply(exp.take_while(lambda x: x))
+        with pytest.raises(TypeError, match="only supports"):
+            tk.data.Dataset.from_tensor_slices(np.ones(3, np.float32)).apply(exp.unique())
+
+
+def test_choose_from_datasets():
+    with tk.Graph().as_default():
+        r = tk.data.Dataset.range
+        choices = tk.data.Dataset.from_tensor_slices(np.array([0, 1, 1, 0, 2], np.int64))
+        assert _elements(exp.choose_from_datasets([r(0, 3), r(10, 13), r(20, 23)],
+                                                  choices)) == [0, 10, 11, 1, 20]
+        # a choice of an exhausted dataset is skipped, unless told to stop there
+        ended = tk.data.Dataset.from_tensor_slices(np.array([0, 0, 0, 1, 0, 1], np.int64))
+        assert _elements(exp.choose_from_datasets([r(2), r(10, 12)], ended)) == \
+            [0, 1, 10, 11]
+        assert _elements(exp.choose_from_datasets([r(2), r(10, 12)], ended,
+                                                  stop_on_empty_dataset=True)) == [0, 1]
+        bad = tk.data.Dataset.from_tensor_slices(np.array([0, 5], np.int64))
+        with pytest.raises(tk.errors.InvalidArgumentError, match="not a valid index"):
+            _elements(exp.choose_from_datasets([r(2), r(2)], bad))
+        with pytest.raises(TypeError, match="scalar `tf.int64`"):
+            exp.choose_from_datasets([r(2)], tk.data.Dataset.from_tensor_slices(
+                np.array([0], np.int32)))
+        with pytest.raises(TypeError, match="same type"):
+            exp.choose_from_datasets([r(2), tk.data.Dataset.from_tensor_slices(
+                np.ones(2, np.float32))], choices)
+        with pytest.raises(TypeError, match="non-empty list"):
+            exp.choose_from_datasets([], choices)
+
+
+def test_group_by_window_reduce_func_may_read_the_key_inside_a_map():
+    with tk.Graph().as_default():
+        ds = tk.data.Dataset.range(10).apply(exp.group_by_window(
+            key_func=lambda x: x % 2,
+            reduce_func=lambda key, w: w.batch(3).map(lambda b: b * 10 + key),
+            window_size=3))
+        assert _elements(ds) == [[0, 20, 40], [11, 31, 51], [60, 80], [71, 91]]
+
+
+def test_device_transformations_leave_the_dataset_as_is():
+    with tk.Graph().as_default():
+        ds = tk.data.Dataset.range(3)
+        assert ds.apply(exp.prefetch_to_device("/gpu:0")) is ds
+        assert ds.apply(exp.copy_to_device("/cpu:0")) is ds
