@@ -179,3 +179,36 @@ def test_device_transformations_leave_the_dataset_as_is():
         ds = tk.data.Dataset.range(3)
         assert ds.apply(exp.prefetch_to_device("/gpu:0")) is ds
         assert ds.apply(exp.copy_to_device("/cpu:0")) is ds
+
+
+def test_options_are_typed_carried_downstream_and_merged():
+    # TF 2.21 compat.v1 printed the same: unset settings read None, unknown names raise
+    # AttributeError, wrong types TypeError, map keeps the options, merge overrides
+    o = tk.data.Options()
+    assert o.experimental_deterministic is None and o.deterministic is None
+    with pytest.raises(AttributeError, match="Cannot set the property foo on Options"):
+        o.foo = 1
+    with pytest.raises(TypeError, match='"deterministic" must be of type'):
+        o.experimental_deterministic = 3
+    with pytest.raises(AttributeError, match="on OptimizationOptions"):
+        o.experimental_optimization.bar = True
+    with pytest.raises(TypeError, match="must be of type"):
+        o.threading.private_threadpool_size = True
+    o.experimental_deterministic = False
+    assert o.deterministic is False
+    o2 = tk.data.Options()
+    o2.experimental_optimization.map_parallelization = True
+    o2.experimental_distribute.auto_shard_policy = exp.AutoShardPolicy.DATA
+    assert o.experimental_optimization.map_parallelization is None
+    merged = o.merge(o2)
+    assert merged.experimental_optimization.map_parallelization is True
+    assert merged.deterministic is False
+    assert int(merged.experimental_distribute.auto_shard_policy) == 2
+    assert [int(p) for p in exp.AutoShardPolicy] == [-1, 0, 1, 2, 3]
+    with tk.Graph().as_default():
+        ds = tk.data.Dataset.range(3).with_options(o).map(lambda x: x + 1)
+        assert ds.options() == o
+        assert ds.with_options(o2).options() == merged
+        assert _elements(ds) == [1, 2, 3]        # settings never change the elements
+        with pytest.raises(TypeError, match="tf.data.Options"):
+            ds.with_options({"deterministic": True})

@@ -9,6 +9,7 @@ from trainkit.data.file_datasets import (
     TFRecordDataset,
 )
 from trainkit.data.iterator import Iterator
+from trainkit.data.options import Options
 
 
 def make_one_shot_iterator(dataset: Dataset) -> Iterator:
@@ -21,6 +22,6 @@ def make_initializable_iterator(dataset: Dataset) -> Iterator:
     return dataset.make_initializable_iterator()
 
 
-__all__ = ["Dataset", "Iterator", "experimental", "make_one_shot_iterator",
+__all__ = ["Dataset", "Iterator", "Options", "experimental", "make_one_shot_iterator",
            "make_initializable_iterator",
            "TFRecordDataset", "TextLineDataset", "FixedLengthRecordDataset", "AUTOTUNE"]

@@ -24,6 +24,7 @@ from trainkit.data import pipeline as pl
 from trainkit.data.build_env import BuildEnv as _BuildEnv
 from trainkit.data.dataset_ops import DatasetOpsMixin
 from trainkit.data.iterator import Iterator
+from trainkit.data.options import Options
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import get_default_graph
@@ -128,6 +129,7 @@ class Dataset(DatasetOpsMixin):
         self._specs = specs
         self._inputs = inputs
         self._build = build
+        self._options: Options | None = None
 
     # -- sources -------------------------------------------------------------------------
     @staticmethod
@@ -202,9 +204,11 @@ class Dataset(DatasetOpsMixin):
         def build(env: _BuildEnv) -> pl.Stage:
             return make(up(env), env)
 
-        return Dataset(self._structure if structure is None else structure,
-                       self._specs if specs is None else specs,
-                       self._inputs + (extra_inputs or []), build)
+        out = Dataset(self._structure if structure is None else structure,
+                      self._specs if specs is None else specs,
+                      self._inputs + (extra_inputs or []), build)
+        out._options = self._options
+        return out
 
     def _trace(self, fn: Callable[..., Any], scope: str
                ) -> tuple[list[Tensor], list[Tensor], Any]:
@@ -382,6 +386,24 @@ class Dataset(DatasetOpsMixin):
     def cache(self, filename: str = "") -> Dataset:
         """Accepted for compatibility; sources are already in memory."""
         return self
+
+    def with_options(self, options: Options) -> Dataset:
+        """This dataset carrying ``options`` (merged over any it carries already; see
+        ``data/options.py``: accepted and kept, the elements stay the same).
+
+        Raises:
+            TypeError: ``options`` is not a ``tf.data.Options``.
+        """
+        if not isinstance(options, Options):
+            raise TypeError(f"with_options expects tf.data.Options, got "
+                            f"{type(options).__name__}.")
+        out = self._chain(lambda s, _env: s)
+        out._options = options if self._options is None else self._options.merge(options)
+        return out
+
+    def options(self) -> Options:
+        """The options this dataset carries (a default ``Options`` when none were set)."""
+        return Options() if self._options is None else self._options
 
     # -- element description ---------------------------------------------------------------
     @property

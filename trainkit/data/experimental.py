@@ -22,6 +22,14 @@ from trainkit.data import combine_stages as cs
 from trainkit.data import transformations as _exp
 from trainkit.data.dataset import Dataset
 from trainkit.data.dataset_ops import AUTOTUNE
+from trainkit.data.options import (
+    AutoShardPolicy,
+    AutotuneOptions,
+    DistributeOptions,
+    ExternalStatePolicy,
+    OptimizationOptions,
+    ThreadingOptions,
+)
 from trainkit.framework import dtypes as _dt
 
 Transformation = Callable[[Dataset], Dataset]
@@ -193,4 +201,6 @@ __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "shuffle_a
            "map_and_batch", "parallel_interleave", "unbatch", "group_by_window",
            "bucket_by_sequence_length", "scan", "ignore_errors", "Counter",
            "enumerate_dataset", "choose_from_datasets", "take_while", "unique",
-           "prefetch_to_device", "copy_to_device"]
+           "prefetch_to_device", "copy_to_device", "AutoShardPolicy", "AutotuneOptions",
+           "DistributeOptions", "ExternalStatePolicy", "OptimizationOptions",
+           "ThreadingOptions"]
