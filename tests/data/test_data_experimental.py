@@ -212,3 +212,40 @@ def test_options_are_typed_carried_downstream_and_merged():
         assert _elements(ds) == [1, 2, 3]        # settings never change the elements
         with pytest.raises(TypeError, match="tf.data.Options"):
             ds.with_options({"deterministic": True})
+
+
+def test_reduce_folds_the_whole_dataset_each_run():
+    # TF 2.21 compat.v1 printed: 10 10 (38.0, 840.0) 30 [0..6]
+    with tk.Graph().as_default():
+        ds = tk.data.Dataset.range(5)
+        total = ds.reduce(np.int64(0), lambda s, x: s + x)
+        pair = tk.data.Dataset.from_tensor_slices((np.arange(4, dtype=np.float32),
+                                                   np.arange(4, 8, dtype=np.float32)))
+        st = pair.reduce((np.float32(0), np.float32(1)),
+                         lambda s, el: (s[0] + el[0] * el[1], s[1] * el[1]))
+        k = tk.placeholder(tk.int64, [])
+        scaled = ds.reduce(np.int64(0), lambda s, x: s + x * k)
+        assert total.shape.as_list() == [] and st[0].shape.as_list() == []
+        with tk.Session() as s:
+            assert s.run(total) == 10 and s.run(total) == 10
+            assert s.run(st) == (38.0, 840.0)
+            assert s.run(scaled, {k: 3}) == 30
+        with pytest.raises(TypeError, match="element types for the new state"):
+            ds.reduce(np.int64(0), lambda s, x: tk.cast(s + x, tk.float32))
+        with pytest.raises(TypeError, match="structure of the new state"):
+            ds.reduce((np.int64(0), np.int64(0)), lambda s, x: s[0] + x)
+
+
+def test_get_single_element():
+    with tk.Graph().as_default():
+        one = exp.get_single_element(tk.data.Dataset.range(7).batch(10))
+        empty = exp.get_single_element(tk.data.Dataset.range(0))
+        two = exp.get_single_element(tk.data.Dataset.range(2))
+        with tk.Session() as s:
+            assert s.run(one).tolist() == list(range(7))
+            with pytest.raises(tk.errors.InvalidArgumentError, match="Dataset was empty"):
+                s.run(empty)
+            with pytest.raises(tk.errors.InvalidArgumentError, match="more than one"):
+                s.run(two)
+        with pytest.raises(TypeError, match="tf.data.Dataset"):
+            exp.get_single_element([1, 2])

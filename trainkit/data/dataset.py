@@ -22,6 +22,7 @@ from trainkit import errors, nest
 from trainkit.client import executor
 from trainkit.data import pipeline as pl
 from trainkit.data.build_env import BuildEnv as _BuildEnv
+from trainkit.data.captures import captured_placeholders
 from trainkit.data.dataset_ops import DatasetOpsMixin
 from trainkit.data.iterator import Iterator
 from trainkit.data.options import Options
@@ -99,24 +100,6 @@ def _count_value(value: int | Tensor, env: _BuildEnv) -> int:
 
 def _tensor_inputs(*values: Any) -> list[Tensor]:
     return [v for v in values if isinstance(v, Tensor)]
-
-
-def captured_placeholders(outs: list[Tensor], phs: list[Tensor]) -> list[Tensor]:
-    """The placeholders other than ``phs`` (a traced function's arguments) that ``outs``
-    depend on, in the order first reached."""
-    inside = {p.op for p in phs}
-    seen, stack, found = set(), [o.op for o in outs], []
-    while stack:
-        op = stack.pop()
-        if op in seen or op in inside:
-            continue
-        seen.add(op)
-        if op.type in ("Placeholder", "PlaceholderWithDefault"):
-            found.append(op.outputs[0])
-            continue
-        stack.extend(i.op for i in op.inputs)
-        stack.extend(getattr(op, "control_inputs", ()))
-    return found
 
 
 class Dataset(DatasetOpsMixin):

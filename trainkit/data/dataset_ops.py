@@ -22,6 +22,7 @@ from trainkit.client import executor
 from trainkit.data import combine_stages as cs
 from trainkit.data import dataset_stages as ds
 from trainkit.data import pipeline as pl
+from trainkit.data import reduce_ops
 from trainkit.data import window_stages as ws
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
@@ -248,6 +249,16 @@ class DatasetOpsMixin:
                 raise ValueError("Cannot unbatch an input with scalar components.")
             specs.append((dt, shape[1:] if shape.ndims is not None else TensorShape(None)))
         return self._chain(lambda s, _env: ws.Unbatch(s), specs=specs)
+
+    def reduce(self, initial_state: Any, reduce_func: Callable[[Any, Any], Any]) -> Any:
+        """Tensors holding ``reduce_func(state, element)`` folded over all the elements,
+        starting from ``initial_state`` (same structure and dtypes); each run of them
+        reads the dataset from its start (``data/reduce_ops.py``).
+
+        Raises:
+            TypeError: ``reduce_func`` changes the state's structure or dtypes.
+        """
+        return reduce_ops.reduce(self, initial_state, reduce_func)
 
     def flat_map(self, map_func: Callable[..., Any]) -> Any:
         """Maps each element to a dataset and concatenates them in order."""

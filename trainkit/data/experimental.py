@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from trainkit.data import combine_stages as cs
+from trainkit.data import reduce_ops
 from trainkit.data import transformations as _exp
 from trainkit.data.dataset import Dataset
 from trainkit.data.dataset_ops import AUTOTUNE
@@ -187,6 +188,19 @@ def unique() -> Transformation:
     return apply
 
 
+def get_single_element(dataset: Dataset) -> Any:
+    """The one element of ``dataset`` as tensors; running them raises
+    ``InvalidArgumentError`` when the dataset is empty or has more than one element.
+
+    Raises:
+        TypeError: ``dataset`` is not a dataset.
+    """
+    if not isinstance(dataset, Dataset):
+        raise TypeError(f"`dataset` must be a `tf.data.Dataset` object, got "
+                        f"{type(dataset).__name__}.")
+    return reduce_ops.get_single_element(dataset)
+
+
 def prefetch_to_device(device: str, buffer_size: int | None = None) -> Transformation:
     """The dataset itself: its elements are already on the CPU that runs the graph."""
     return lambda ds: ds
@@ -201,6 +215,7 @@ __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "shuffle_a
            "map_and_batch", "parallel_interleave", "unbatch", "group_by_window",
            "bucket_by_sequence_length", "scan", "ignore_errors", "Counter",
            "enumerate_dataset", "choose_from_datasets", "take_while", "unique",
-           "prefetch_to_device", "copy_to_device", "AutoShardPolicy", "AutotuneOptions",
+           "prefetch_to_device", "copy_to_device", "get_single_element", "AutoShardPolicy",
+           "AutotuneOptions",
            "DistributeOptions", "ExternalStatePolicy", "OptimizationOptions",
            "ThreadingOptions"]
