@@ -249,3 +249,86 @@ def test_get_single_element():
                 s.run(two)
         with pytest.raises(TypeError, match="tf.data.Dataset"):
             exp.get_single_element([1, 2])
+
+
+_TITANIC = ("survived,sex,age,fare,embark\n0,male,22.0,7.25,S\n1,female,38,71.2833,C\n"
+            "1,female,26,7.925,\n0,male,35,8.05,S\n1,female,,53.1,S\n")
+
+
+def _all(ds) -> list:
+    it = ds.make_initializable_iterator()
+    nx = it.get_next()
+    out = []
+    with tk.Session() as s:
+        s.run(it.initializer)
+        try:
+            while True:
+                out.append(s.run(nx))
+        except tk.errors.OutOfRangeError:
+            pass
+    return out
+
+
+def test_make_csv_dataset_infers_names_and_types_as_tf(tmp_path):
+    # TF 2.21 compat.v1 make_csv_dataset on this file gave these types, batches and the
+    # zero / empty values for missing fields
+    path = tmp_path / "titanic.csv"
+    path.write_text(_TITANIC)
+    with tk.Graph().as_default():
+        ds = exp.make_csv_dataset(str(path), batch_size=2, label_name="survived",
+                                  num_epochs=1, shuffle=False)
+        types, label_type = ds.output_types
+        assert list(types) == ["sex", "age", "fare", "embark"]
+        assert [types[k] for k in types] == [tk.string, tk.float32, tk.float32, tk.string]
+        assert label_type == tk.int32
+        batches = _all(ds)
+        assert [b[1].tolist() for b in batches] == [[0, 1], [1, 0], [1]]
+        assert batches[0][0]["sex"].tolist() == [b"male", b"female"]
+        assert batches[1][0]["embark"].tolist() == [b"", b"S"]
+        assert batches[2][0]["age"].tolist() == [0.0]
+        np.testing.assert_array_equal(batches[0][0]["fare"],
+                                      np.float32([7.25, 71.2833]))
+        # defaults given for selected columns follow the file's column order, as in TF
+        sel = exp.make_csv_dataset(str(path), batch_size=3, select_columns=["age", "sex"],
+                                   column_defaults=[0.0, "?"], num_epochs=1, shuffle=False)
+        assert list(sel.output_types) == ["sex", "age"]
+        assert [sel.output_types[k] for k in ("sex", "age")] == [tk.float32, tk.string]
+
+
+def test_make_csv_dataset_all_empty_column_is_string_and_bad_arguments(tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_text("a,b,c\n1,,x\n2,,\n")
+    with tk.Graph().as_default():
+        ds = exp.make_csv_dataset(str(path), batch_size=2, num_epochs=1, shuffle=False)
+        assert [ds.output_types[k] for k in "abc"] == [tk.int32, tk.string, tk.string]
+        (b,) = _all(ds)
+        assert b["b"].tolist() == [b"", b""] and b["c"].tolist() == [b"x", b""]
+        with pytest.raises(ValueError, match="No files match"):
+            exp.make_csv_dataset(str(tmp_path / "none*.csv"), batch_size=2)
+        with pytest.raises(ValueError, match="without a header"):
+            exp.make_csv_dataset(str(path), batch_size=2, header=False)
+        with pytest.raises(ValueError, match="label_name"):
+            exp.make_csv_dataset(str(path), batch_size=2, label_name="z")
+        with pytest.raises(ValueError, match="not a column name"):
+            exp.make_csv_dataset(str(path), batch_size=2, select_columns=["z"])
+        with pytest.raises(ValueError, match="positive integer"):
+            exp.make_csv_dataset(str(path), batch_size=0)
+        with pytest.raises(ValueError, match="column_defaults"):
+            exp.make_csv_dataset(str(path), batch_size=2, column_defaults=[[0]])
+
+
+def test_csv_dataset_required_fields_and_selected_columns(tmp_path):
+    path = tmp_path / "titanic.csv"
+    path.write_text(_TITANIC)
+    with tk.Graph().as_default():
+        ds = exp.CsvDataset(str(path), [tk.int32, tk.constant([0.0]), tk.string],
+                            header=True, select_cols=[0, 2, 4])
+        it = ds.make_initializable_iterator()
+        nx = it.get_next()
+        with tk.Session() as s:
+            s.run(it.initializer)
+            assert s.run(nx) == (0, 22.0, b"S")
+            assert s.run(nx) == (1, 38.0, b"C")
+            # the third record's embark (a required string) is empty, as TF reports
+            with pytest.raises(tk.errors.InvalidArgumentError, match="required"):
+                s.run(nx)

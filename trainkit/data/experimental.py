@@ -21,6 +21,7 @@ from typing import Any
 from trainkit.data import combine_stages as cs
 from trainkit.data import reduce_ops
 from trainkit.data import transformations as _exp
+from trainkit.data.csv_datasets import CsvDataset, make_csv_dataset
 from trainkit.data.dataset import Dataset
 from trainkit.data.dataset_ops import AUTOTUNE
 from trainkit.data.options import (
@@ -215,7 +216,8 @@ __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "shuffle_a
            "map_and_batch", "parallel_interleave", "unbatch", "group_by_window",
            "bucket_by_sequence_length", "scan", "ignore_errors", "Counter",
            "enumerate_dataset", "choose_from_datasets", "take_while", "unique",
-           "prefetch_to_device", "copy_to_device", "get_single_element", "AutoShardPolicy",
+           "prefetch_to_device", "copy_to_device", "get_single_element", "CsvDataset",
+           "make_csv_dataset", "AutoShardPolicy",
            "AutotuneOptions",
            "DistributeOptions", "ExternalStatePolicy", "OptimizationOptions",
            "ThreadingOptions"]
