@@ -82,7 +82,9 @@ from trainkit.training.optimizers import (  # noqa: F401
     RMSPropOptimizer,
 )
 from trainkit.training.proximal_optimizers import (  # noqa: F401
+    AdagradDAOptimizer,
     FtrlOptimizer,
+    ProximalAdagradOptimizer,
     ProximalGradientDescentOptimizer,
 )
 from trainkit.training.queue_runner import (  # noqa: F401

@@ -166,8 +166,78 @@ def _sparse_apply_proximal_gd(ctx: registry.KernelContext, var: Any, lr: Any, l1
     var[i] = _proximal(var[i], g.astype(var.dtype), float(lr), float(l1), float(l2))
 
 
+def _proximal_adagrad(w: np.ndarray, a: np.ndarray, g: np.ndarray, lr: float, l1: float,
+                      l2: float) -> tuple[np.ndarray, np.ndarray]:
+    """One proximal Adagrad step: new (var, accum); the step size is ``lr / sqrt(accum)``
+    after adding ``g^2``."""
+    a_new = a + g * g
+    rate = lr / np.sqrt(a_new)
+    return _proximal_rate(w - g * rate, rate, l1, l2), a_new
+
+
+def _proximal_rate(prox: np.ndarray, rate: Any, l1: float, l2: float) -> np.ndarray:
+    if l1 > 0:
+        prox = np.sign(prox) * np.maximum(np.abs(prox) - rate * l1, 0.0)
+    return prox / (1.0 + l2 * rate)
+
+
+@registry.register_kernel("ApplyProximalAdagrad", stateful=True)
+def _apply_proximal_adagrad(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
+                            l1: Any, l2: Any, grad: Any) -> None:
+    w, a = variable_buffers(ctx, grad, var, accum)
+    g = np.asarray(grad, w.dtype)
+    w_new, a_new = _proximal_adagrad(w, a, g, float(lr), float(l1), float(l2))
+    np.copyto(w, w_new, casting="unsafe")
+    np.copyto(a, a_new, casting="unsafe")
+
+
+@registry.register_kernel("SparseApplyProximalAdagrad", stateful=True)
+def _sparse_apply_proximal_adagrad(ctx: registry.KernelContext, var: Any, accum: Any,
+                                   lr: Any, l1: Any, l2: Any, values: Any,
+                                   indices: Any) -> None:
+    i, g = _rows(ctx, values, indices, var, accum)
+    var[i], accum[i] = _proximal_adagrad(var[i], accum[i], g.astype(var.dtype), float(lr),
+                                         float(l1), float(l2))
+
+
+def _adagrad_da(w_dtype: np.dtype, g_acc: np.ndarray, gg_acc: np.ndarray, lr: float,
+                l1: float, l2: float, step: float) -> np.ndarray:
+    """The dual-averaging variable from the updated accumulators at ``step``."""
+    denom = l2 * step * lr + np.sqrt(gg_acc)
+    if l1 > 0:
+        num = -np.sign(g_acc) * np.maximum(np.abs(g_acc) - l1 * step, 0.0)
+    else:
+        num = -g_acc
+    return (num * lr / denom).astype(w_dtype, copy=False)
+
+
+@registry.register_kernel("ApplyAdagradDA", stateful=True)
+def _apply_adagrad_da(ctx: registry.KernelContext, var: Any, g_acc: Any, gg_acc: Any,
+                      lr: Any, l1: Any, l2: Any, step: Any, grad: Any) -> None:
+    w, ga, gga = variable_buffers(ctx, grad, var, g_acc, gg_acc)
+    g = np.asarray(grad, w.dtype)
+    np.add(ga, g, out=ga)
+    np.add(gga, g * g, out=gga)
+    np.copyto(w, _adagrad_da(w.dtype, ga, gga, float(lr), float(l1), float(l2),
+                             float(step)))
+
+
+@registry.register_kernel("SparseApplyAdagradDA", stateful=True)
+def _sparse_apply_adagrad_da(ctx: registry.KernelContext, var: Any, g_acc: Any,
+                             gg_acc: Any, lr: Any, l1: Any, l2: Any, step: Any,
+                             values: Any, indices: Any) -> None:
+    i, g = _rows(ctx, values, indices, var, g_acc, gg_acc)
+    g = g.astype(var.dtype)
+    g_acc[i] += g
+    gg_acc[i] += g * g
+    var[i] = _adagrad_da(var.dtype, g_acc[i], gg_acc[i], float(lr), float(l1), float(l2),
+                         float(step))
+
+
 registry.not_differentiable("ApplyFtrlV2", "ApplyProximalGradientDescent", "SparseApplyFtrlV2",
-                            "SparseApplyProximalGradientDescent")
+                            "SparseApplyProximalGradientDescent", "ApplyProximalAdagrad",
+                            "SparseApplyProximalAdagrad", "ApplyAdagradDA",
+                            "SparseApplyAdagradDA")
 
 
 def _non_negative(name: str, value: Any) -> None:
@@ -267,4 +337,113 @@ class ProximalGradientDescentOptimizer(_HyperOptimizer):
                                 self._hyper("l2", var)], grad)
 
 
-__all__ = ["FtrlOptimizer", "ProximalGradientDescentOptimizer"]
+class ProximalAdagradOptimizer(_HyperOptimizer):
+    """Adagrad with an l1/l2 proximal step (``tf.compat.v1.train.ProximalAdagradOptimizer``):
+    ``accum += g^2``, then the proximal step of ``ProximalGradientDescentOptimizer`` with
+    step size ``lr / sqrt(accum)``. Slot ``accumulator`` starts at
+    ``initial_accumulator_value``.
+
+    Raises:
+        ValueError: for a non-positive ``initial_accumulator_value`` or a negative l1 or
+            l2 strength.
+    """
+
+    def __init__(self, learning_rate: Any, initial_accumulator_value: float = 0.1,
+                 l1_regularization_strength: float = 0.0,
+                 l2_regularization_strength: float = 0.0, use_locking: bool = False,
+                 name: str = "ProximalAdagrad"):
+        _check_hyper("learning_rate", learning_rate)
+        if not isinstance(initial_accumulator_value, numbers.Real) or \
+                initial_accumulator_value <= 0.0:
+            raise ValueError(f"initial_accumulator_value must be positive: "
+                             f"{initial_accumulator_value!r}")
+        _non_negative("l1_regularization_strength", l1_regularization_strength)
+        _non_negative("l2_regularization_strength", l2_regularization_strength)
+        super().__init__(use_locking, name, learning_rate=learning_rate,
+                         l1=l1_regularization_strength, l2=l2_regularization_strength)
+        self._initial_accumulator_value = float(initial_accumulator_value)
+
+    def _create_slots(self, var_list: list) -> None:
+        for v in var_list:
+            self._const_slot(v, "accumulator", self._initial_accumulator_value)
+
+    def _scalars(self, var: Any) -> list:
+        return [self._hyper(k, var) for k in ("learning_rate", "l1", "l2")]
+
+    def _apply_dense(self, grad: Tensor, var: Any) -> Operation:
+        return apply_op("ApplyProximalAdagrad", [var, self.get_slot(var, "accumulator")],
+                        self._scalars(var), grad)
+
+    def _apply_sparse(self, grad: Any, var: Any) -> Operation:
+        """Only the looked-up rows and their accumulators change."""
+        return apply_sparse_op("SparseApplyProximalAdagrad",
+                               [var, self.get_slot(var, "accumulator")],
+                               self._scalars(var), grad)
+
+
+class AdagradDAOptimizer(_HyperOptimizer):
+    """Adagrad dual averaging (``tf.compat.v1.train.AdagradDAOptimizer``), for sparse
+    linear models: slots ``gradient_accumulator`` (sum of gradients, zeros) and
+    ``gradient_squared_accumulator`` (sum of squares, from
+    ``initial_gradient_squared_accumulator_value``); each step sets the variable in
+    closed form from them and ``global_step + 1`` (read when the step runs)::
+
+        var = -lr * shrink(g_acc) / (l2 * t * lr + sqrt(gg_acc)),
+        shrink(a) = sign(a) * max(|a| - l1 * t, 0) if l1 > 0 else a
+
+    Raises:
+        ValueError: for a non-positive initial squared-accumulator value or a negative
+            l1 or l2 strength.
+    """
+
+    def __init__(self, learning_rate: Any, global_step: Any,
+                 initial_gradient_squared_accumulator_value: float = 0.1,
+                 l1_regularization_strength: float = 0.0,
+                 l2_regularization_strength: float = 0.0, use_locking: bool = False,
+                 name: str = "AdagradDA"):
+        _check_hyper("learning_rate", learning_rate)
+        value = initial_gradient_squared_accumulator_value
+        if not isinstance(value, numbers.Real) or value <= 0.0:
+            raise ValueError(f"initial_gradient_squared_accumulator_value must be positive: "
+                             f"{value!r}")
+        _non_negative("l1_regularization_strength", l1_regularization_strength)
+        _non_negative("l2_regularization_strength", l2_regularization_strength)
+        super().__init__(use_locking, name, learning_rate=learning_rate,
+                         l1=l1_regularization_strength, l2=l2_regularization_strength)
+        self._global_step = global_step
+        self._initial_gg = float(value)
+        self._step_tensor: Tensor | None = None
+
+    def _create_slots(self, var_list: list) -> None:
+        for v in var_list:
+            self._zeros_slot(v, "gradient_accumulator")
+            self._const_slot(v, "gradient_squared_accumulator", self._initial_gg)
+
+    def _prepare(self) -> None:
+        super()._prepare()
+        from trainkit.ops import math_ops
+
+        self._step_tensor = math_ops.add(self._global_step, 1)
+
+    def _scalars(self, var: Any) -> list:
+        from trainkit.ops import math_ops
+
+        step = math_ops.cast(self._step_tensor, var.dtype.base_dtype)
+        return [self._hyper("learning_rate", var), self._hyper("l1", var),
+                self._hyper("l2", var), step]
+
+    def _update_vars(self, var: Any) -> list:
+        return [var, self.get_slot(var, "gradient_accumulator"),
+                self.get_slot(var, "gradient_squared_accumulator")]
+
+    def _apply_dense(self, grad: Tensor, var: Any) -> Operation:
+        return apply_op("ApplyAdagradDA", self._update_vars(var), self._scalars(var), grad)
+
+    def _apply_sparse(self, grad: Any, var: Any) -> Operation:
+        """Only the looked-up rows and their accumulators change."""
+        return apply_sparse_op("SparseApplyAdagradDA", self._update_vars(var), self._scalars(var),
+                               grad)
+
+
+__all__ = ["FtrlOptimizer", "ProximalGradientDescentOptimizer", "ProximalAdagradOptimizer",
+           "AdagradDAOptimizer"]
