@@ -118,7 +118,8 @@ from trainkit.training.training_util import (  # noqa: F401
 # Queue input pipelines and Example protos live in the data layer; imported on first use.
 _LAZY_NAMES = {
     **dict.fromkeys(("batch", "batch_join", "maybe_batch", "shuffle_batch",
-                     "shuffle_batch_join"), "trainkit.data.batching"),
+                     "shuffle_batch_join", "maybe_shuffle_batch", "maybe_batch_join",
+                     "maybe_shuffle_batch_join"), "trainkit.data.batching"),
     **dict.fromkeys(("input_producer", "limit_epochs", "range_input_producer",
                      "slice_input_producer", "string_input_producer"),
                     "trainkit.data.input_producers"),

@@ -128,6 +128,10 @@ def _build(queue: QueueBase, lists: list[list[Tensor]], threads_per_list: int,
 
         if keep_input is None:
             op = enqueue()
+        elif keep_input.shape.ndims == 1:  # enqueue_many: only the rows kept
+            from trainkit.ops import array_ops
+
+            op = queue.enqueue_many([array_ops.boolean_mask(t, keep_input) for t in ts])
         else:  # the enqueue is built inside the branch so it runs only when kept
             op = control_flow_ops.cond(keep_input,
                                        lambda: control_flow_ops.group(enqueue()),
@@ -167,7 +171,7 @@ def _batch(tensors_list: list, original: Any, batch_size: Any, num_threads: int,
             queue = FIFOQueue(capacity, dtypes, shapes=shp, shared_name=shared_name)
         queue.batch_sparse(roles)
         _build(queue, lists, num_threads, enqueue_many, keep_input)
-        out = _dequeue(queue, batch_size, allow_smaller, scope.rstrip("/").split("/")[-1])
+        out = _dequeue(queue, batch_size, allow_smaller, scope)
         if sparse_at:
             outs = out if isinstance(out, list) else [out]
             out = _join_sparse(outs, sparse_at, len(items[0]))
@@ -195,12 +199,24 @@ def maybe_batch(tensors: Any, keep_input: Any, batch_size: Any, num_threads: int
                 shared_name: str | None = None, name: str | None = None) -> Any:
     """Like :func:`batch`, enqueueing an element only when the scalar ``keep_input`` is
     true (``tf.train.maybe_batch``; ``enqueue_many`` needs a scalar ``keep_input``)."""
-    keep = convert_to_tensor(keep_input)
-    if keep.shape.ndims not in (None, 0):
-        raise ValueError("keep_input must be a scalar (vector keep_input is not supported)")
     return _batch([tensors], tensors, batch_size, num_threads, capacity, enqueue_many,
                   shapes, dynamic_pad, allow_smaller_final_batch, shared_name, name,
-                  "cond_batch", keep_input=keep)
+                  "batch", keep_input=_keep(keep_input, enqueue_many))
+
+
+def _keep(keep_input: Any, enqueue_many: bool) -> Tensor:
+    """``keep_input`` as a bool tensor: a scalar, or (with ``enqueue_many``) one flag per
+    row of the enqueued batch.
+
+    Raises:
+        ValueError: a vector without ``enqueue_many``, or a rank above 1.
+    """
+    keep = convert_to_tensor(keep_input)
+    if keep.shape.ndims == 1 and not enqueue_many:
+        raise ValueError("`keep_input` cannot be a vector when `enqueue_many=False`.")
+    if keep.shape.ndims is not None and keep.shape.ndims > 1:
+        raise ValueError(f"`keep_input` must be of rank 0 or 1, got {keep.shape}.")
+    return keep
 
 
 def shuffle_batch(tensors: Any, batch_size: Any, capacity: int, min_after_dequeue: int,
@@ -216,6 +232,19 @@ def shuffle_batch(tensors: Any, batch_size: Any, capacity: int, min_after_dequeu
     return _batch([tensors], tensors, batch_size, num_threads, capacity, enqueue_many,
                   shapes, False, allow_smaller_final_batch, shared_name, name,
                   "shuffle_batch", shuffle=(min_after_dequeue, seed))
+
+
+def maybe_shuffle_batch(tensors: Any, batch_size: Any, capacity: int,
+                        min_after_dequeue: int, keep_input: Any, num_threads: int = 1,
+                        seed: int | None = None, enqueue_many: bool = False,
+                        shapes: Any = None, allow_smaller_final_batch: bool = False,
+                        shared_name: str | None = None, name: str | None = None) -> Any:
+    """Like :func:`shuffle_batch`, enqueueing only what ``keep_input`` keeps (a scalar,
+    or one flag per row with ``enqueue_many``; ``tf.train.maybe_shuffle_batch``)."""
+    return _batch([tensors], tensors, batch_size, num_threads, capacity, enqueue_many,
+                  shapes, False, allow_smaller_final_batch, shared_name, name,
+                  "shuffle_batch", keep_input=_keep(keep_input, enqueue_many),
+                  shuffle=(min_after_dequeue, seed))
 
 
 def batch_join(tensors_list: Any, batch_size: Any, capacity: int = 32,
@@ -244,4 +273,33 @@ def shuffle_batch_join(tensors_list: Any, batch_size: Any, capacity: int,
                   "shuffle_batch_join", shuffle=(min_after_dequeue, seed))
 
 
-__all__ = ["batch", "maybe_batch", "shuffle_batch", "batch_join", "shuffle_batch_join"]
+def maybe_batch_join(tensors_list: Any, keep_input: Any, batch_size: Any, capacity: int = 32,
+                     enqueue_many: bool = False, shapes: Any = None,
+                     dynamic_pad: bool = False, allow_smaller_final_batch: bool = False,
+                     shared_name: str | None = None, name: str | None = None) -> Any:
+    """Like :func:`batch_join`, enqueueing only what ``keep_input`` keeps
+    (``tf.train.maybe_batch_join``)."""
+    if not tensors_list:
+        raise ValueError("Expecting at least one tensor list in maybe_batch_join().")
+    return _batch(list(tensors_list), tensors_list[0], batch_size, 1, capacity, enqueue_many,
+                  shapes, dynamic_pad, allow_smaller_final_batch, shared_name, name,
+                  "batch_join", keep_input=_keep(keep_input, enqueue_many))
+
+
+def maybe_shuffle_batch_join(tensors_list: Any, batch_size: Any, capacity: int,
+                             min_after_dequeue: int, keep_input: Any,
+                             seed: int | None = None, enqueue_many: bool = False,
+                             shapes: Any = None, allow_smaller_final_batch: bool = False,
+                             shared_name: str | None = None, name: str | None = None) -> Any:
+    """Like :func:`shuffle_batch_join`, enqueueing only what ``keep_input`` keeps
+    (``tf.train.maybe_shuffle_batch_join``)."""
+    if not tensors_list:
+        raise ValueError("Expecting at least one tensor list in maybe_shuffle_batch_join().")
+    return _batch(list(tensors_list), tensors_list[0], batch_size, 1, capacity, enqueue_many,
+                  shapes, False, allow_smaller_final_batch, shared_name, name,
+                  "shuffle_batch_join", keep_input=_keep(keep_input, enqueue_many),
+                  shuffle=(min_after_dequeue, seed))
+
+
+__all__ = ["batch", "maybe_batch", "shuffle_batch", "maybe_shuffle_batch", "batch_join",
+           "maybe_batch_join", "shuffle_batch_join", "maybe_shuffle_batch_join"]
