@@ -60,6 +60,7 @@ from trainkit.training.learning_rate import (  # noqa: F401
     inverse_time_decay,
     linear_cosine_decay,
     natural_exp_decay,
+    noisy_linear_cosine_decay,
     piecewise_constant,
     piecewise_constant_decay,
     polynomial_decay,

@@ -121,6 +121,40 @@ def linear_cosine_decay(learning_rate: Any, global_step: Any, decay_steps: Any,
                      learning_rate, [decay_steps, num_periods, alpha, beta])
 
 
+def noisy_linear_cosine_decay(learning_rate: Any, global_step: Any, decay_steps: Any,
+                              initial_variance: Any = 1.0, variance_decay: Any = 0.55,
+                              num_periods: Any = 0.5, alpha: Any = 0.0, beta: Any = 0.001,
+                              name: str | None = None) -> Tensor:
+    """:func:`linear_cosine_decay` with Gaussian noise added to its linear part, of
+    variance ``initial_variance / (1 + s) ** variance_decay`` (``s = min(step,
+    decay_steps)``): a new draw every time the schedule runs, as TF's.
+
+    Raises:
+        ValueError: no ``global_step``, or a non-positive ``decay_steps``.
+    """
+    from trainkit.ops import math_ops, random_ops
+
+    if global_step is None:
+        raise ValueError("global_step is required for noisy_linear_cosine_decay.")
+    _positive_int_steps("noisy_linear_cosine_decay", decay_steps)
+    step_in = conversion.convert_to_tensor(global_step)
+    with step_in.graph.name_scope(name or "NoisyLinearCosineDecay") as scope:
+        lr = _float_tensor(learning_rate, name="learning_rate")
+        dtype = lr.dtype
+        steps = math_ops.cast(decay_steps, dtype)
+        step = math_ops.minimum(math_ops.cast(step_in, dtype), steps)
+        linear = (steps - step) / steps
+        variance = math_ops.cast(initial_variance, dtype) / math_ops.pow(
+            1.0 + step, math_ops.cast(variance_decay, dtype))
+        noisy = linear + random_ops.random_normal([], stddev=math_ops.sqrt(variance),
+                                                  dtype=dtype)
+        fraction = 2.0 * math_ops.cast(num_periods, dtype) * step / steps
+        cosine = 0.5 * (1.0 + math_ops.cos(np.pi * fraction))
+        decayed = (math_ops.cast(alpha, dtype) + noisy) * cosine + \
+            math_ops.cast(beta, dtype)
+        return math_ops.multiply(lr, decayed, name=scope)
+
+
 def cosine_decay_restarts(learning_rate: Any, global_step: Any, first_decay_steps: Any,
                           t_mul: Any = 2.0, m_mul: Any = 1.0, alpha: Any = 0.0,
                           name: str | None = None) -> Tensor:
@@ -227,4 +261,4 @@ piecewise_constant_decay = piecewise_constant
 
 __all__ = ["exponential_decay", "inverse_time_decay", "polynomial_decay", "cosine_decay",
            "piecewise_constant", "piecewise_constant_decay", "natural_exp_decay",
-           "linear_cosine_decay", "cosine_decay_restarts"]
+           "linear_cosine_decay", "noisy_linear_cosine_decay", "cosine_decay_restarts"]
