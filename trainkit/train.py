@@ -35,8 +35,10 @@ from trainkit.hooks import (  # noqa: F401
     hook_timing,
 )
 from trainkit.summary.event_reader import summary_iterator  # noqa: F401
+from trainkit.training import queue_runner  # noqa: F401
 from trainkit.training.checkpoint_management import (  # noqa: F401
     checkpoint_exists,
+    generate_checkpoint_state_proto,
     get_checkpoint_mtimes,
     get_checkpoint_state,
     latest_checkpoint,
@@ -108,6 +110,7 @@ from trainkit.training.session_run_hook import (  # noqa: F401
     SessionRunValues,
 )
 from trainkit.training.supervisor import Supervisor  # noqa: F401
+from trainkit.training.train_loops import LooperThread, basic_train_loop  # noqa: F401
 from trainkit.training.training_util import (  # noqa: F401
     assert_global_step,
     create_global_step,

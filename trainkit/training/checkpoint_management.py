@@ -211,6 +211,34 @@ def update_checkpoint_state(save_dir: str, model_checkpoint_path: str,
     fmt._fsync_dir(save_dir)
 
 
+def generate_checkpoint_state_proto(save_dir: str, model_checkpoint_path: str,
+                                    all_model_checkpoint_paths: Sequence[str] | None = None,
+                                    all_model_checkpoint_timestamps: Sequence[float] | None
+                                    = None, last_preserved_timestamp: float | None = None
+                                    ) -> CheckpointState:
+    """The :class:`CheckpointState` that ``update_checkpoint_state`` would describe, as
+    TF builds it: ``model_checkpoint_path`` appended to the paths unless already last,
+    and relative paths made relative to ``save_dir`` when ``save_dir`` is relative.
+
+    Raises:
+        ValueError: timestamps given for another number of paths.
+    """
+    paths = list(all_model_checkpoint_paths or [])
+    if not paths or paths[-1] != model_checkpoint_path:
+        paths.append(model_checkpoint_path)
+    stamps = list(all_model_checkpoint_timestamps or [])
+    if stamps and len(stamps) != len(paths):
+        raise ValueError(f"Checkpoint timestamps, if provided, must match checkpoint paths "
+                         f"(got paths {paths} and timestamps {stamps})")
+    save_dir = os.fspath(save_dir)
+    if not os.path.isabs(save_dir):
+        if not os.path.isabs(model_checkpoint_path):
+            model_checkpoint_path = os.path.relpath(model_checkpoint_path, save_dir)
+        paths = [p if os.path.isabs(p) else os.path.relpath(p, save_dir) for p in paths]
+    return CheckpointState(model_checkpoint_path, paths, stamps,
+                           last_preserved_timestamp or 0.0)
+
+
 def get_checkpoint_state(checkpoint_dir: str,
                          latest_filename: str | None = None) -> CheckpointState | None:
     """Reads the state file of ``checkpoint_dir``, with relative paths made absolute-ish.
@@ -404,7 +432,8 @@ def latest_checkpoint(checkpoint_dir: str, latest_filename: str | None = None) -
 
 
 __all__ = [
-    "CheckpointState", "checkpoint_exists", "get_checkpoint_mtimes", "get_checkpoint_state",
+    "generate_checkpoint_state_proto", "CheckpointState", "checkpoint_exists",
+    "get_checkpoint_mtimes", "get_checkpoint_state",
     "is_valid_checkpoint", "latest_checkpoint", "parse_text", "remove_checkpoint",
     "remove_stale_temporaries", "to_text",
     "update_checkpoint_state",
