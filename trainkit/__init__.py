@@ -413,6 +413,15 @@ from trainkit.ops.sparse_extras import (
     sparse_to_dense,
     sparse_transpose,
 )
+from trainkit.ops.sparse_more import maximum as sparse_maximum
+from trainkit.ops.sparse_more import merge as sparse_merge
+from trainkit.ops.sparse_more import minimum as sparse_minimum
+from trainkit.ops.sparse_more import reduce_max_sparse as sparse_reduce_max_sparse
+from trainkit.ops.sparse_more import reduce_sum_sparse as sparse_reduce_sum_sparse
+from trainkit.ops.sparse_more import reset_shape as sparse_reset_shape
+from trainkit.ops.sparse_more import slice as sparse_slice
+from trainkit.ops.sparse_more import split as sparse_split
+from trainkit.ops.sparse_more import to_indicator as sparse_to_indicator
 from trainkit.ops.sparse_ops import sparse_tensor_to_dense
 from trainkit.ops.special_math_ops import (
     acos,

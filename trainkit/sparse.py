@@ -19,9 +19,26 @@ from trainkit.ops.sparse_extras import sparse_softmax as softmax
 from trainkit.ops.sparse_extras import sparse_tensor_dense_matmul as matmul
 from trainkit.ops.sparse_extras import sparse_tensor_dense_matmul as sparse_dense_matmul
 from trainkit.ops.sparse_extras import sparse_transpose as transpose
+from trainkit.ops.sparse_more import (
+    expand_dims,
+    eye,
+    from_dense,
+    maximum,
+    merge,
+    minimum,
+    reduce_max_sparse,
+    reduce_sum_sparse,
+    reset_shape,
+    slice,
+    split,
+    to_indicator,
+)
 from trainkit.ops.sparse_ops import sparse_tensor_to_dense, to_dense
 
 __all__ = ["SparseTensor", "SparseTensorValue", "placeholder", "add", "concat",
            "fill_empty_rows", "reduce_max", "reduce_sum", "reorder", "reshape", "retain",
            "segment_mean", "segment_sqrt_n", "segment_sum", "softmax", "matmul",
-           "sparse_dense_matmul", "transpose", "sparse_tensor_to_dense", "to_dense"]
+           "sparse_dense_matmul", "transpose", "sparse_tensor_to_dense", "to_dense",
+           "expand_dims", "eye", "from_dense", "maximum", "merge", "minimum",
+           "reduce_max_sparse", "reduce_sum_sparse", "reset_shape", "slice", "split",
+           "to_indicator"]

@@ -26,7 +26,13 @@ from trainkit.ops.static_value import constant_value
 def _convert_all(values: Any, what: str) -> list[Tensor]:
     if isinstance(values, Tensor) or not isinstance(values, list | tuple):
         raise TypeError(f"{what}: expected a list of tensors, got {type(values).__name__}.")
-    ts = [conversion.convert_to_tensor(v) for v in values]
+    # As TF's op builder: Python values take the dtype of the list's tensors when those
+    # agree (``stack([-1, n64])`` is int64), and keep their own when they do not fit it.
+    given = {v.dtype.base_dtype for v in values if isinstance(v, Tensor)
+             or conversion.is_tensor_like(v)}
+    hint = next(iter(given)) if len(given) == 1 else None
+    ts = [conversion.convert_to_tensor(v) if hint is None or isinstance(v, Tensor)
+          or conversion.is_tensor_like(v) else _as_hinted(v, hint) for v in values]
     if not ts:
         raise ValueError(f"{what}: needs at least one tensor.")
     dts = {t.dtype for t in ts}
@@ -34,6 +40,13 @@ def _convert_all(values: Any, what: str) -> list[Tensor]:
         raise TypeError(f"{what}: all values must have the same dtype, got "
                         f"{sorted(d.name for d in dts)} ({', '.join(t.name for t in ts)}).")
     return ts
+
+
+def _as_hinted(value: Any, dtype: Any) -> Tensor:
+    try:
+        return conversion.convert_to_tensor(value, dtype=dtype)
+    except (TypeError, ValueError):
+        return conversion.convert_to_tensor(value)
 
 
 def _norm_axis(axis: int, rank: int | None, what: str) -> int:
