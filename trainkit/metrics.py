@@ -28,8 +28,11 @@ from trainkit.ops.metrics_impl import accuracy, mean, mean_tensor, percentage_be
 from trainkit.ops.metrics_ranking import (
     average_precision_at_k,
     precision_at_k,
+    precision_at_top_k,
     recall_at_k,
+    recall_at_top_k,
     sparse_average_precision_at_k,
+    sparse_precision_at_k,
 )
 from trainkit.ops.metrics_regression import (
     mean_absolute_error,
@@ -44,7 +47,8 @@ __all__ = [
     "false_negatives_at_thresholds", "false_positives", "false_positives_at_thresholds",
     "mean", "mean_absolute_error", "mean_cosine_distance", "mean_iou",
     "mean_per_class_accuracy", "mean_relative_error", "mean_squared_error", "mean_tensor",
-    "percentage_below", "precision", "precision_at_k", "precision_at_thresholds", "recall",
+    "percentage_below", "precision", "precision_at_k", "precision_at_thresholds",
+    "precision_at_top_k", "recall_at_top_k", "sparse_precision_at_k", "recall",
     "recall_at_k", "recall_at_thresholds", "root_mean_squared_error",
     "sensitivity_at_specificity", "sparse_average_precision_at_k",
     "specificity_at_sensitivity", "true_negatives", "true_negatives_at_thresholds",

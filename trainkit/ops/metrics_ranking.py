@@ -81,8 +81,9 @@ def _ratio_at_k(base: str, other: str, labels: Any, predictions: Any, k: int,
         tp, fp, fn = _counts(lab, top, class_id, weights)
         tp_v, tp_u = _streaming("true_positive", k, class_id, tp)
         o_v, o_u = _streaming(other, k, class_id, fp if other == "false_positive" else fn)
-        value = math_ops.divide(tp_v, tp_v + o_v, name="value")
-        update_op = math_ops.divide(tp_u, tp_u + o_u, name=scope.rstrip("/") + "/")
+        # TF's names: the value is the scope's own name, the update ``<scope>/update``
+        value = math_ops.divide(tp_v, tp_v + o_v, name=scope.rstrip("/") + "/")
+        update_op = math_ops.divide(tp_u, tp_u + o_u, name="update")
     add_to_collections(metrics_collections, value)
     add_to_collections(updates_collections, update_op)
     return value, update_op
@@ -108,6 +109,72 @@ def precision_at_k(labels: Any, predictions: Any, k: int, class_id: int | None =
     label ids, weighted per example."""
     return _ratio_at_k("precision", "false_positive", labels, predictions, k, class_id,
                        weights, metrics_collections, updates_collections, name)
+
+
+def _ratio_at_top_k(base: str, other: str, labels: Any, predictions_idx: Any,
+                    k: int | None, class_id: int | None, weights: Any,
+                    metrics_collections: Any, updates_collections: Any,
+                    name: str | None) -> Pair:
+    """``_ratio_at_k`` over given top-k class ids; ``k`` only names the metric (TF's:
+    all of ``predictions_idx``'s columns count)."""
+    if k is not None and (not isinstance(k, int) or k < 1):
+        raise ValueError(f"Invalid k={k!r}: k must be a positive int.")
+    tag = "k" if k is None else k
+    with name_scope(name, f"{base}_at_{tag}" + ("" if class_id is None
+                                                  else f"_class{class_id}"),
+                    (predictions_idx, labels)) as scope:
+        top = math_ops.cast(conversion.convert_to_tensor(predictions_idx), _dt.int64)
+        if top.shape.ndims is not None and top.shape.ndims < 1:
+            raise ValueError("The rank of `predictions_idx` must be at least 1.")
+        lab = math_ops.cast(conversion.convert_to_tensor(labels), _dt.int64)
+        tp, fp, fn = _counts(lab, top, class_id, weights)
+        tp_v, tp_u = _streaming_named("true_positive", tag, class_id, tp)
+        o_v, o_u = _streaming_named(other, tag, class_id,
+                                    fp if other == "false_positive" else fn)
+        value = math_ops.divide(tp_v, tp_v + o_v, name=scope.rstrip("/") + "/")
+        update_op = math_ops.divide(tp_u, tp_u + o_u, name="update")
+    add_to_collections(metrics_collections, value)
+    add_to_collections(updates_collections, update_op)
+    return value, update_op
+
+
+def _streaming_named(base: str, tag: Any, class_id: int | None, batch: Tensor) -> tuple:
+    name = f"{base}_at_{tag}" + ("" if class_id is None else f"_class{class_id}")
+    with name_scope(None, name) as scope:
+        var = metric_variable([], _dt.float64, name=scope)
+        return conversion.convert_to_tensor(var), state_ops.assign_add(
+            var, math_ops.reduce_sum(batch), name="update")
+
+
+def precision_at_top_k(labels: Any, predictions_idx: Any, k: int | None = None,
+                       class_id: int | None = None, weights: Any = None,
+                       metrics_collections: Any = None, updates_collections: Any = None,
+                       name: str | None = None) -> Pair:
+    """:func:`precision_at_k` from the top class ids ``predictions_idx``
+    (``[batch, k]``) instead of scores.
+
+    Raises:
+        ValueError: for ``k < 1`` or a scalar ``predictions_idx``.
+    """
+    return _ratio_at_top_k("precision", "false_positive", labels, predictions_idx, k,
+                           class_id, weights, metrics_collections, updates_collections, name)
+
+
+def recall_at_top_k(labels: Any, predictions_idx: Any, k: int | None = None,
+                    class_id: int | None = None, weights: Any = None,
+                    metrics_collections: Any = None, updates_collections: Any = None,
+                    name: str | None = None) -> Pair:
+    """:func:`recall_at_k` from the top class ids ``predictions_idx``."""
+    return _ratio_at_top_k("recall", "false_negative", labels, predictions_idx, k,
+                           class_id, weights, metrics_collections, updates_collections, name)
+
+
+def sparse_precision_at_k(labels: Any, predictions: Any, k: int, class_id: int | None = None,
+                          weights: Any = None, metrics_collections: Any = None,
+                          updates_collections: Any = None, name: str | None = None) -> Pair:
+    """The deprecated TF1 name of :func:`precision_at_k`."""
+    return precision_at_k(labels, predictions, k, class_id, weights, metrics_collections,
+                          updates_collections, name)
 
 
 def average_precision_at_k(labels: Any, predictions: Any, k: int, weights: Any = None,
@@ -149,4 +216,5 @@ def sparse_average_precision_at_k(labels: Any, predictions: Any, k: int, weights
 
 
 __all__ = ["recall_at_k", "precision_at_k", "average_precision_at_k",
-           "sparse_average_precision_at_k"]
+           "sparse_average_precision_at_k", "precision_at_top_k", "recall_at_top_k",
+           "sparse_precision_at_k"]
