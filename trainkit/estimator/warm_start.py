@@ -11,12 +11,11 @@ from __future__ import annotations
 import collections
 import logging
 import os
-import re
 from collections.abc import Callable
 from typing import Any
 
-from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.training import checkpoint_reader
+from trainkit.training.warm_start import select_variables
 
 _LOG = logging.getLogger("trainkit.estimator")
 
@@ -66,20 +65,7 @@ def as_warm_start_settings(warm_start_from: Any) -> WarmStartSettings | None:
 
 
 def _selected(settings: WarmStartSettings) -> list:
-    graph = get_default_graph()
-    spec = settings.vars_to_warm_start
-    if spec is None:
-        return []
-    if isinstance(spec, str):
-        return [v for v in graph.get_collection(GraphKeys.TRAINABLE_VARIABLES)
-                if re.match(spec, v.op.name)]
-    chosen = []
-    for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES):
-        for item in spec:
-            if (item is v) or (isinstance(item, str) and re.match(item, v.op.name)):
-                chosen.append(v)
-                break
-    return chosen
+    return select_variables(settings.vars_to_warm_start)
 
 
 def warm_start_init_fn(settings: WarmStartSettings, scaffold: Any
