@@ -8,6 +8,7 @@ from trainkit.autodiff.conv3d_transpose import conv3d_transpose
 from trainkit.ops.array_extras import depth_to_space, space_to_depth
 from trainkit.ops.candidate_sampling_ops import (
     compute_accidental_hits,
+    fixed_unigram_candidate_sampler,
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trainkit.ops.candidate_sampling_ops import (
+    fixed_unigram_candidate_sampler,
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )

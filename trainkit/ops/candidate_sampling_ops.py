@@ -48,8 +48,8 @@ def _positive_int(value: Any, what: str, fn: str) -> int:
 
 
 def _sampler(op_type: str, fn: str, true_classes: Any, num_true: int, num_sampled: int,
-             unique: bool, range_max: int, seed: int | None, name: str | None
-             ) -> CandidateSamplerOutput:
+             unique: bool, range_max: int, seed: int | None, name: str | None,
+             extra_attrs: dict | None = None) -> CandidateSamplerOutput:
     num_true = _positive_int(num_true, "num_true", fn)
     num_sampled = _positive_int(num_sampled, "num_sampled", fn)
     range_max = _positive_int(range_max, "range_max", fn)
@@ -70,7 +70,7 @@ def _sampler(op_type: str, fn: str, true_classes: Any, num_true: int, num_sample
     op = make_op(op_type, [tc], [_dt.int64, _dt.float32, _dt.float32], name=name or op_type,
                  attrs={"num_true": num_true, "num_sampled": num_sampled,
                         "unique": bool(unique), "range_max": range_max, "seed": s1,
-                        "seed2": s2},
+                        "seed2": s2, **(extra_attrs or {})},
                  shapes=[TensorShape([num_sampled]), TensorShape([batch, num_true]),
                          TensorShape([num_sampled])])
     return CandidateSamplerOutput(*op.outputs)
@@ -124,42 +124,124 @@ def _draw(rng: np.random.Generator, n: int, range_max: int, log_uniform: bool) -
     return np.clip(c, 0, range_max - 1)
 
 
+def _sample(rng: np.random.Generator, k: int, unique: bool, tc: np.ndarray,
+            draw: Any, prob: Any) -> tuple:
+    """``k`` draws (distinct ones with ``unique``) and the expected counts of ``tc`` and
+    of the draws: ``P(c) * k``, or ``1 - (1 - P(c)) ** tries`` with ``unique``."""
+    if unique:
+        seen: set[int] = set()
+        sampled: list[int] = []
+        tries = 0
+        while len(sampled) < k:
+            for c in draw(rng, max(2 * k, 32)).tolist():
+                tries += 1
+                if c not in seen:
+                    seen.add(c)
+                    sampled.append(c)
+                    if len(sampled) == k:
+                        break
+        out = np.asarray(sampled, dtype=np.int64)
+    else:
+        out = draw(rng, k)
+        tries = k
+
+    def expected(classes: np.ndarray) -> np.ndarray:
+        p = prob(classes)
+        if unique:
+            return -np.expm1(tries * np.log1p(-np.minimum(p, 1.0 - 1e-12)))
+        return p * k
+
+    return (out, expected(tc).astype(np.float32), expected(out).astype(np.float32))
+
+
+def _true_classes(tc: Any, num_true: int) -> np.ndarray:
+    tc = np.asarray(tc, dtype=np.int64)
+    if tc.ndim != 2 or tc.shape[1] != num_true:
+        raise errors.InvalidArgumentError(
+            None, None, f"true_classes must be [batch_size, {num_true}], got {list(tc.shape)}")
+    return tc
+
+
 def _sample_kernel(log_uniform: bool) -> Any:
     def kernel(ctx: registry.KernelContext, true_classes: Any) -> tuple:
         a = ctx.attrs
-        k, r, unique = a["num_sampled"], a["range_max"], a["unique"]
-        tc = np.asarray(true_classes, dtype=np.int64)
-        if tc.ndim != 2 or tc.shape[1] != a["num_true"]:
-            raise errors.InvalidArgumentError(
-                None, None, f"true_classes must be [batch_size, {a['num_true']}], got "
-                            f"{list(tc.shape)}")
+        r = a["range_max"]
+        tc = _true_classes(true_classes, a["num_true"])
         rng = ctx.state.rng(ctx.key, lambda: _seed_material(a))
-        if unique:
-            seen: set[int] = set()
-            sampled: list[int] = []
-            tries = 0
-            while len(sampled) < k:
-                for c in _draw(rng, max(2 * k, 32), r, log_uniform).tolist():
-                    tries += 1
-                    if c not in seen:
-                        seen.add(c)
-                        sampled.append(c)
-                        if len(sampled) == k:
-                            break
-            out = np.asarray(sampled, dtype=np.int64)
-        else:
-            out = _draw(rng, k, r, log_uniform)
-            tries = k
-
-        def expected(classes: np.ndarray) -> np.ndarray:
-            p = (log_uniform_probability(classes, r) if log_uniform
-                 else np.full(classes.shape, 1.0 / r))
-            if unique:
-                return -np.expm1(tries * np.log1p(-np.minimum(p, 1.0 - 1e-12)))
-            return p * k
-
-        return (out, expected(tc).astype(np.float32), expected(out).astype(np.float32))
+        return _sample(rng, a["num_sampled"], a["unique"], tc,
+                       lambda g, n: _draw(g, n, r, log_uniform),
+                       lambda c: (log_uniform_probability(c, r) if log_uniform
+                                  else np.full(c.shape, 1.0 / r)))
     return kernel
+
+
+def _unigram_weights(vocab_file: str, unigrams: Any, distortion: float,
+                     num_reserved_ids: int, num_shards: int, shard: int) -> np.ndarray:
+    """The sampling probabilities of a shard's ids: reserved ids weigh 0, the others their
+    count (the last CSV field of each line of ``vocab_file``, or ``unigrams``) to the
+    power ``distortion``; ids ``i`` with ``i % num_shards == shard`` form the shard."""
+    if vocab_file:
+        counts = []
+        with open(vocab_file, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    counts.append(float(line.rstrip("\n").split(",")[-1]))
+    else:
+        counts = [float(u) for u in unigrams]
+    w = np.concatenate([np.zeros(num_reserved_ids), np.power(np.asarray(counts, np.float64),
+                                                              distortion)])
+    w = w[np.arange(len(w)) % num_shards == shard]
+    total = w.sum()
+    return w / total if total > 0 else w
+
+
+def fixed_unigram_candidate_sampler(true_classes: Any, num_true: int, num_sampled: int,
+                                    unique: bool, range_max: int, vocab_file: str = "",
+                                    distortion: float = 1.0, num_reserved_ids: int = 0,
+                                    num_shards: int = 1, shard: int = 0,
+                                    unigrams: Any = (), seed: int | None = None,
+                                    name: str | None = None) -> CandidateSamplerOutput:
+    """Samples classes from a fixed unigram distribution: counts from ``unigrams`` or the
+    last field of each line of ``vocab_file`` (ids from ``num_reserved_ids`` on; reserved
+    ids are never drawn), raised to ``distortion``; with ``num_shards`` the ids ``i %
+    num_shards == shard``, numbered ``0, 1, ...`` within the shard.
+
+    Raises:
+        ValueError: neither or both of ``vocab_file`` and ``unigrams``, a bad shard, and
+            the cases of :func:`log_uniform_candidate_sampler`; InvalidArgumentError (run
+            time): ``range_max`` differs from the shard's number of ids, or a true class
+            is outside ``[0, range_max)``.
+    """
+    fn = "fixed_unigram_candidate_sampler"
+    if bool(vocab_file) == bool(len(unigrams)):
+        raise ValueError(f"{fn}: give exactly one of vocab_file and unigrams.")
+    num_shards = _positive_int(num_shards, "num_shards", fn)
+    if not 0 <= int(shard) < num_shards:
+        raise ValueError(f"{fn}: shard must be in [0, {num_shards}), got {shard!r}.")
+    if int(num_reserved_ids) < 0:
+        raise ValueError(f"{fn}: num_reserved_ids must be >= 0, got {num_reserved_ids!r}.")
+    probs = _unigram_weights(vocab_file, unigrams, float(distortion), int(num_reserved_ids),
+                             num_shards, int(shard))
+    return _sampler("FixedUnigramCandidateSampler", fn, true_classes, num_true, num_sampled,
+                    unique, range_max, seed, name, extra_attrs={"probs": probs})
+
+
+@registry.register_kernel("FixedUnigramCandidateSampler", stateful=True)
+def _fixed_unigram_kernel(ctx: registry.KernelContext, true_classes: Any) -> tuple:
+    a = ctx.attrs
+    probs, r = a["probs"], a["range_max"]
+    if len(probs) != r:
+        raise errors.InvalidArgumentError(
+            None, None, f"range is {r} must be equal to weights size  {len(probs)}")
+    tc = _true_classes(true_classes, a["num_true"])
+    bad = tc[(tc < 0) | (tc >= r)]
+    if bad.size:
+        raise errors.InvalidArgumentError(
+            None, None, f"`true_candidate` out of range [0, {r}), received {int(bad[0])}")
+    rng = ctx.state.rng(ctx.key, lambda: _seed_material(a))
+    return _sample(rng, a["num_sampled"], a["unique"], tc,
+                   lambda g, n: g.choice(r, size=n, p=probs).astype(np.int64),
+                   lambda c: probs[c])
 
 
 registry.register_kernel("LogUniformCandidateSampler", stateful=True)(_sample_kernel(True))
@@ -214,5 +296,6 @@ registry.not_differentiable("LogUniformCandidateSampler", "UniformCandidateSampl
                             "ComputeAccidentalHits")
 
 __all__ = ["log_uniform_candidate_sampler", "uniform_candidate_sampler",
+           "fixed_unigram_candidate_sampler",
            "compute_accidental_hits", "log_uniform_probability", "CandidateSamplerOutput",
            "AccidentalHits"]
