@@ -39,6 +39,12 @@ from trainkit.ops.image_extras import (
     transpose_image,
 )
 from trainkit.ops.image_filters import extract_image_patches, sobel_edges, ssim
+from trainkit.ops.image_nms import (
+    combined_non_max_suppression,
+    non_max_suppression_overlaps,
+    non_max_suppression_padded,
+    non_max_suppression_with_scores,
+)
 from trainkit.ops.image_ops import (
     ResizeMethod,
     adjust_brightness,
