@@ -12,6 +12,7 @@ from trainkit.data.image_decode_ops import (
     decode_jpeg,
     decode_png,
     extract_jpeg_shape,
+    is_jpeg,
 )
 from trainkit.data.image_encode_ops import encode_jpeg
 from trainkit.data.io_ops import matching_files, read_file, write_file

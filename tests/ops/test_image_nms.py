@@ -93,3 +93,15 @@ def test_bad_arguments():
         with pytest.raises(ValueError, match="must be positive"):
             tk.image.combined_non_max_suppression(BOXES[None, :, None], SCORES[None, :, None],
                                                   0, 3)
+
+
+def test_is_jpeg_checks_the_first_three_bytes():
+    # TF: substr(contents, 0, 3) == b"\xff\xd8\xff", elementwise
+    with tk.Graph().as_default():
+        png = tk.image.encode_png(np.zeros((2, 2, 3), np.uint8))
+        jpg = tk.image.encode_jpeg(np.zeros((2, 2, 3), np.uint8))
+        with tk.Session() as s:
+            p, j = s.run([png, jpg])
+            assert not s.run(tk.image.is_jpeg(p)) and s.run(tk.io.is_jpeg(j))
+            assert s.run(tk.image.is_jpeg(tk.constant([j, p, b"\xff\xd8", b""]))).tolist() \
+                == [True, False, False, False]

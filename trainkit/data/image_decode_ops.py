@@ -25,7 +25,9 @@ from trainkit import errors
 from trainkit.data import image_codecs, image_formats, jpeg_decode
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
+from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
+from trainkit.ops import comparison_ops, string_ops
 from trainkit.ops.op_util import make_op
 
 
@@ -113,6 +115,15 @@ def extract_jpeg_shape(contents: Any, output_type: Any = _dt.int32,
     """``[height, width, components]`` of JPEG bytes without decoding the pixels."""
     return make_op("ExtractJpegShape", [_contents(contents)], [_dt.as_dtype(output_type)],
                    name=name or "ExtractJpegShape", shapes=[[3]]).outputs[0]
+
+
+def is_jpeg(contents: Any, name: str | None = None) -> Tensor:
+    """Whether each string of ``contents`` starts with the JPEG marker bytes
+    ``FF D8 FF`` (TF's test: the first three bytes)."""
+    with name_scope(name, "is_jpeg"):
+        head = string_ops.substr(_contents(contents), 0, 3)
+        return comparison_ops.equal(head, conversion.convert_to_tensor(b"\xff\xd8\xff",
+                                                                        dtype=_dt.string))
 
 
 def _bytes(contents: Any) -> bytes:
