@@ -74,7 +74,7 @@ class Layer:
                  dynamic: bool = False, **kwargs: Any):
         for key in kwargs:
             if key not in _LAYER_KWARGS:
-                raise TypeError(f"Keyword argument not understood: {key!r}")
+                raise TypeError("Keyword argument not understood:", key)
         if name is not None and not isinstance(name, str):
             raise TypeError(f"{type(self).__name__}: name must be a string, got {name!r}.")
         self._name = name or backend.unique_object_name(
@@ -231,7 +231,7 @@ class Layer:
             ValueError: if the layer is not built yet.
         """
         if not self.built:
-            raise ValueError(f"You tried to call `count_params` on layer {self._name}, but "
+            raise ValueError(f"You tried to call `count_params` on {self._name}, but "
                              "the layer isn't built. You can build it manually via: "
                              f"`{self._name}.build(batch_input_shape)`.")
         return int(sum(np.prod(v.shape.as_list(), dtype=np.int64) for v in self.weights))
@@ -269,11 +269,25 @@ class Layer:
 
     @property
     def input(self) -> Any:
-        return self._only_node("input").inputs
+        """The input of the layer's first recorded call (on Keras tensors).
+
+        Raises:
+            AttributeError: if there is none.
+        """
+        if not self._nodes:
+            raise AttributeError(f"Layer {self._name} is not connected, no input to return.")
+        return self._nodes[0].inputs
 
     @property
     def output(self) -> Any:
-        return self._only_node("output").outputs
+        """The output of the layer's first recorded call (on Keras tensors).
+
+        Raises:
+            AttributeError: if there is none.
+        """
+        if not self._nodes:
+            raise AttributeError(f"Layer {self._name} has no inbound nodes.")
+        return self._nodes[0].outputs
 
     @property
     def input_shape(self) -> Any:

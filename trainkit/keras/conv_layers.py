@@ -37,7 +37,11 @@ class _Conv(base_layer.Layer):
         self.kernel_size = pick(kernel_size, "kernel_size", who)
         self.strides = pick(strides, "strides", who)
         self.dilation_rate = pick(dilation_rate, "dilation_rate", who)
-        self.padding = base.padding_arg(padding, who).lower()
+        if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+            raise ValueError('The `padding` argument must be a list/tuple or one of "valid", '
+                             '"same" (or "causal", only for `Conv1D). Received: '
+                             f"{padding}")
+        self.padding = padding.lower()
         self.data_format = data_format or "channels_last"
         base.data_format_arg(self.data_format, who)
         self.activation = activations.get(activation)

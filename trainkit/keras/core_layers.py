@@ -32,6 +32,9 @@ class Dense(base_layer.Layer):
     """``activation(inputs @ kernel + bias)`` on the last axis; weights ``kernel``
     ``[in, units]`` (glorot-uniform) and ``bias`` ``[units]`` (zeros).
 
+    Differs from TF: ``units=0`` is refused when constructed (TF accepts it and builds
+    an empty kernel).
+
     Raises:
         ValueError: for a non-positive ``units``, an unknown activation name, an input
             of rank below 2 or with an unknown last dimension.
@@ -58,7 +61,8 @@ class Dense(base_layer.Layer):
         last = input_shape.as_list()[-1] if input_shape.ndims else None
         if last is None:
             raise ValueError("The last dimension of the inputs to a Dense layer should be "
-                             f"defined. Found None. Full input shape received: {input_shape}")
+                             "defined. Found None. Full input shape received: "
+                             f"{base_layer.shape_tuple(input_shape)}")
         self.kernel = self.add_weight("kernel", [last, self.units],
                                       initializer=self.kernel_initializer,
                                       regularizer=self._regularizers[0],
@@ -100,8 +104,8 @@ class Dropout(base_layer.Layer):
                  **kwargs: Any):
         super().__init__(**kwargs)
         if isinstance(rate, numbers.Real) and not 0 <= rate <= 1:
-            raise ValueError("Invalid value received for argument `rate`. Expected a float "
-                             f"value between 0 and 1. Received: rate={rate}")
+            raise ValueError(f"Invalid value {rate} received for `rate`, expected a value "
+                             "between 0 and 1.")
         self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
 
     def call(self, inputs: Any, training: Any = None) -> Tensor:
@@ -129,6 +133,8 @@ class Flatten(base_layer.Layer):
 class Reshape(base_layer.Layer):
     """Reshapes each example to ``target_shape`` (the batch dimension is kept; one entry
     may be -1).
+
+    Differs from TF: more than one -1 is refused when constructed (TF fails on the call).
 
     Raises:
         ValueError: for more than one -1, or sizes that do not match the input's.

@@ -83,7 +83,8 @@ def _check_broadcast(a: Tensor, b: Tensor) -> None:
         return
     for da, db in zip(reversed(sa), reversed(sb)):
         if da is not None and db is not None and da != db and 1 not in (da, db):
-            raise ValueError(f"Inputs have incompatible shapes. Received shapes {sa} and {sb}")
+            raise ValueError("Inputs have incompatible shapes. Received shapes "
+                             f"{sa[1:]} and {sb[1:]}")
 
 
 def concatenate(inputs: list, axis: int = -1, **kwargs: Any) -> Tensor:

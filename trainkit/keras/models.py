@@ -71,24 +71,24 @@ class Model(base_layer.Layer):
         steps: list[history.Node] = []
         visiting: set[int] = set()
 
-        def visit(t: Any) -> None:
+        def visit(t: Any, consumer: str) -> None:
             if id(t) in known:
                 return
             node = history.node_of(t)
             if node is None or isinstance(node.layer, InputLayer):
-                raise ValueError(f"Graph disconnected: cannot obtain value for tensor {t}. "
-                                 "The following previous layers were accessed without "
-                                 f"issue: {[n.layer.name for n in steps]}")
+                raise ValueError(f"Graph disconnected: cannot obtain value for tensor {t} at "
+                                 f'layer "{consumer}". The following previous layers were '
+                                 f"accessed without issue: {[n.layer.name for n in steps]}")
             if id(node) in visiting:
                 return
             visiting.add(id(node))
             for x in node.input_tensors:
-                visit(x)
+                visit(x, node.layer.name)
             steps.append(node)
             known.update(id(o) for o in node.output_tensors)
 
         for t in outs:
-            visit(t)
+            visit(t, self.name)
         self._steps = steps
         self.inputs, self.outputs = ins, outs
         input_layers = [history.node_of(x).layer for x in ins]

@@ -58,8 +58,9 @@ class BatchNormalization(base_layer.Layer):
         if ndims is None:
             raise ValueError(f"Input has undefined rank. Received: input_shape={input_shape}.")
         if not isinstance(self.axis, int) or not -ndims <= self.axis < ndims:
-            raise ValueError(f"Invalid axis: {self.axis!r}. Expected an int in "
-                             f"[{-ndims}, {ndims}).")
+            raise ValueError("Invalid value for `axis` argument. Expected 0 <= axis < "
+                             f"inputs.rank (with inputs.rank={ndims}). Received: "
+                             f"axis=({self.axis},)")
         depth = input_shape.as_list()[self.axis]
         if depth is None:
             raise ValueError(f"Axis {self.axis} of input tensor should have a defined "
