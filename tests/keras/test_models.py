@@ -163,3 +163,17 @@ def test_loss_errors():
         K.losses.categorical_crossentropy(tk.zeros([2, 3]), tk.zeros([2, 4]))
     with pytest.raises(ValueError, match="only the last axis"):
         K.losses.sparse_categorical_crossentropy(tk.zeros([2]), tk.zeros([2, 3]), axis=0)
+
+
+def test_accuracy_metrics():
+    labels = np.array([[0, 1.0, 0], [1.0, 0, 0], [0, 0, 1.0]], np.float32)
+    preds = np.array([[0.1, 0.8, 0.1], [0.2, 0.5, 0.3], [0.0, 0.1, 0.9]], np.float32)
+    with tk.Session() as sess:
+        cat, sparse, col = sess.run([
+            K.metrics.categorical_accuracy(labels, preds),
+            K.metrics.sparse_categorical_accuracy([1, 0, 2], preds),
+            K.metrics.sparse_categorical_accuracy([[1], [1], [2]], preds)])
+    np.testing.assert_array_equal(cat, [1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(sparse, [1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(col, [1.0, 1.0, 1.0])
+    assert cat.dtype == np.float32
