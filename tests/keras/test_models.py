@@ -177,3 +177,25 @@ def test_accuracy_metrics():
     np.testing.assert_array_equal(sparse, [1.0, 0.0, 1.0])
     np.testing.assert_array_equal(col, [1.0, 1.0, 1.0])
     assert cat.dtype == np.float32
+
+
+def test_regularizers_and_model_losses():
+    x = tk.constant([[1.0, -2.0]])
+    model = K.models.Sequential([
+        K.layers.Dense(2, kernel_initializer="ones", input_shape=(2,),
+                       kernel_regularizer=K.regularizers.l2(0.5)),
+        K.layers.Dense(1, kernel_initializer="ones",
+                       kernel_regularizer=K.regularizers.l1_l2(l1=0.1, l2=0.0))])
+    model(x)
+    assert len(model.losses) == 2
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        l2_loss, l1_loss = sess.run(model.losses)
+    assert l2_loss == pytest.approx(0.5 * 4.0) and l1_loss == pytest.approx(0.1 * 2.0)
+    with pytest.raises(ValueError, match="Value of `l2` must be a non-negative float"):
+        K.regularizers.l2(-1.0)
+
+
+def test_training_flag_is_dropped_for_layers_without_one():
+    y = K.layers.Dense(1)(tk.ones([2, 3]), training=True)
+    assert y.shape.as_list() == [2, 1]

@@ -4,8 +4,8 @@ and train it in a Session loop (tf_keras under ``tf.compat.v1``, eager disabled)
 What is here: ``layers`` (Dense, Conv1D/2D, pooling, Flatten, Dropout, Activation,
 Reshape, Concatenate, Add, Embedding, BatchNormalization, Input, Lambda), ``Sequential``
 and the functional ``Model`` as graph builders, ``activations``, ``initializers``,
-``losses`` (the function forms), ``metrics`` (the accuracy functions) and ``backend``
-(session, learning phase, floatx, epsilon). Variables get Keras's names
+``losses`` (the function forms), ``metrics`` (the accuracy functions), ``regularizers``
+and ``backend`` (session, learning phase, floatx, epsilon). Variables get Keras's names
 (``dense/kernel:0``, ``dense_1/bias:0``).
 
 Not here: Keras's own training loop (``model.compile``/``fit``/``evaluate``/``predict``
@@ -23,9 +23,18 @@ Example:
 
 from __future__ import annotations
 
-from trainkit.keras import activations, backend, initializers, layers, losses, metrics
+from trainkit.keras import (
+    activations,
+    backend,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    regularizers,
+)
 from trainkit.keras.input_layer import Input
 from trainkit.keras.models import Model, Sequential
 
-__all__ = ["activations", "backend", "initializers", "layers", "losses", "metrics", "Input",
-           "Model", "Sequential"]
+__all__ = ["activations", "backend", "initializers", "layers", "losses", "metrics", "models",
+           "regularizers", "Input", "Model", "Sequential"]

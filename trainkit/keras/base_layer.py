@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from typing import Any
@@ -108,6 +109,8 @@ class Layer:
         Raises:
             ValueError: for inputs whose rank does not fit the layer.
         """
+        if "training" in kwargs and not _accepts(self.call, "training"):
+            kwargs.pop("training")  # Keras drops a training flag the layer has no use for
         graph = get_default_graph()
         with graph.name_scope(self._name) as scope:
             self._call_scope = scope
@@ -308,6 +311,14 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__} name={self._name!r}>"
+
+
+def _accepts(fn: Callable, name: str) -> bool:
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return True
+    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
 def _shapes_of(x: Any) -> Any:
