@@ -28,6 +28,9 @@ ALLOWED = {
     # nothing above summary, so no cycle).
     "estimator": BASE | {"framework", "ops", "client", "autodiff", "training", "summary",
                          "distributed", "hooks", "data", "estimator"},
+    # tf.keras in graph mode: layers over ops (tk.layers' functions), weights read and
+    # written through a client Session.
+    "keras": BASE | {"framework", "ops", "client", "keras"},
 }
 # Façades (trainkit/*.py) may import anything; cli may import anything.
 

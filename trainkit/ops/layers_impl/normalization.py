@@ -41,13 +41,15 @@ def batch_normalization(inputs: Any, axis: int = -1, momentum: float = 0.99,
                         name: str | None = None, reuse: Any = None, renorm: bool = False,
                         renorm_clipping: Any = None, renorm_momentum: float = 0.99,
                         fused: Any = None, virtual_batch_size: Any = None,
-                        adjustment: Any = None) -> Tensor:
+                        adjustment: Any = None, updates_out: list | None = None) -> Tensor:
     """``gamma * (x - mean) / sqrt(var + epsilon) + beta`` over all axes but ``axis``.
 
     Variables ``<name>/gamma``, ``<name>/beta`` (trainable) and ``<name>/moving_mean``,
     ``<name>/moving_variance`` (not trainable, GLOBAL_VARIABLES); ``name`` defaults to
     ``batch_normalization``, ``batch_normalization_1``, ... ``training`` may be a Python
-    bool or a boolean tensor. ``fused`` is accepted and ignored.
+    bool or a boolean tensor. ``fused`` is accepted and ignored. The two moving-average
+    updates go to ``UPDATE_OPS``, or, when ``updates_out`` is a list, are appended to it
+    instead (Keras layers keep them in ``layer.updates`` only).
 
     Raises:
         ValueError: for an unknown input rank, an out-of-range ``axis``, an unknown
@@ -93,8 +95,13 @@ def batch_normalization(inputs: Any, axis: int = -1, momentum: float = 0.99,
                 mean, var = control_flow_ops.cond(
                     training, lambda: (mean, var),
                     lambda: (moving_mean.value(), moving_var.value()))
-            _add_updates(x, red_axes, ndims, momentum, training, moving_mean, moving_var,
-                         mean, var)
+            ups = _add_updates(x, red_axes, ndims, momentum, training, moving_mean,
+                               moving_var, mean, var)
+            if updates_out is None:
+                for up in ups:
+                    get_default_graph().add_to_collection(GraphKeys.UPDATE_OPS, up)
+            else:
+                updates_out.extend(ups)
         inv = math_ops.rsqrt(var + epsilon)
         if gamma is not None:
             inv = inv * gamma
@@ -131,8 +138,7 @@ def _add_updates(x: Tensor, red_axes: list, ndims: int, momentum: float, trainin
         up_mean = state_ops.assign_sub(moving_mean, (moving_mean.value() - mean) * decay)
     with g.name_scope("AssignMovingAvg_1"):
         up_var = state_ops.assign_sub(moving_var, (moving_var.value() - batch_var) * decay)
-    g.add_to_collection(GraphKeys.UPDATE_OPS, up_mean)
-    g.add_to_collection(GraphKeys.UPDATE_OPS, up_var)
+    return [up_mean, up_var]
 
 
 __all__ = ["batch_normalization"]

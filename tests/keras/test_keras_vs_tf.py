@@ -1,0 +1,66 @@
+"""``tk.keras`` against numbers recorded from TF 2.21.0 + tf_keras 2.21 in graph mode
+(``tf.compat.v1``, eager disabled, ``TF_USE_LEGACY_KERAS=1``): the scenarios of
+``scenarios.py``, recorded by ``make_reference.py`` into ``tf_reference.json``.
+
+They cover variable and op names (uniquification across variable/name scopes, second
+calls, explicit names), shapes, outputs for fixed weights, gradients through a conv net,
+BatchNormalization's moving averages, an SGD and five Adam steps, and the losses.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import trainkit as tk
+from tests.keras.scenarios import SCENARIOS
+
+REF = json.loads((Path(__file__).with_name("tf_reference.json")).read_text())
+
+
+def _same(tf_value, tk_value, path: str) -> None:
+    if isinstance(tf_value, dict):
+        assert set(tf_value) == set(tk_value), path
+        for k in tf_value:
+            _same(tf_value[k], tk_value[k], f"{path}.{k}")
+        return
+    if isinstance(tf_value, str) or tf_value is None or isinstance(tf_value, bool):
+        assert tk_value == tf_value, path
+        return
+    if isinstance(tf_value, int | float):
+        assert tk_value == pytest.approx(tf_value, rel=1e-4, abs=1e-5), path
+        return
+    try:
+        a = np.asarray(tf_value, dtype=np.float64)
+        b = np.asarray(tk_value, dtype=np.float64)
+    except (TypeError, ValueError):
+        a = None
+    if a is not None and a.dtype == np.float64 and a.dtype != object:
+        assert a.shape == b.shape, path
+        np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5, err_msg=path)
+        return
+    assert len(tf_value) == len(tk_value), path
+    for i, (x, y) in enumerate(zip(tf_value, tk_value)):
+        _same(x, y, f"{path}[{i}]")
+
+
+def test_reference_is_from_tf_2_21():
+    assert REF["tf_version"] == "2.21.0"
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_scenario_matches_tf(name):
+    tk.keras.backend.clear_session()
+    got = json.loads(json.dumps(SCENARIOS[name](tk)))
+    _same(REF[name], got, name)
+
+
+def test_the_comparison_can_fail():
+    """The checker itself: a changed name or number is reported."""
+    with pytest.raises(AssertionError):
+        _same({"a": ["dense/kernel:0"]}, {"a": ["dense_1/kernel:0"]}, "x")
+    with pytest.raises(AssertionError):
+        _same({"a": [[1.0, 2.0]]}, {"a": [[1.0, 2.1]]}, "x")

@@ -1,0 +1,338 @@
+"""``tk.keras.Model`` (functional) and ``tk.keras.Sequential`` as graph builders.
+
+Calling a model on a tensor builds its layers' ops on that tensor inside the model's name
+scope (``model/dense/MatMul``); the weights are shared with every other call. Training
+is the TF1 session loop's job: ``compile``/``fit``/``evaluate``/``predict`` are not
+implemented here and raise ``NotImplementedError`` (see :data:`NO_FIT`).
+
+Example:
+    >>> model = tk.keras.Sequential([tk.keras.layers.Dense(64, activation="relu"),
+    ...                              tk.keras.layers.Dense(10)])
+    >>> logits = model(x)
+    >>> train_op = tk.train.AdamOptimizer().minimize(loss,
+    ...                                              var_list=model.trainable_variables)
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from trainkit import nest
+from trainkit.framework import conversion
+from trainkit.framework.tensor import Tensor
+from trainkit.keras import base_layer, history
+from trainkit.keras.input_layer import Input, InputLayer
+
+NO_FIT = ("trainkit.keras runs Keras models as TF1 graph builders only: {name}() is not "
+          "implemented. Build the loss from the model's output, make a train op with "
+          "tk.train.<Optimizer>().minimize(loss) and run it in a tk.Session loop "
+          "(sess.run(train_op, feed_dict=...)).")
+
+
+def _dedupe(items: list) -> list:
+    seen, out = set(), []
+    for x in items:
+        if id(x) not in seen:
+            seen.add(id(x))
+            out.append(x)
+    return out
+
+
+class Model(base_layer.Layer):
+    """A functional model: ``Model(inputs, outputs)`` from ``tk.keras.Input`` tensors and
+    the layers called on them.
+
+    Raises:
+        ValueError: for inputs that are not ``tk.keras.Input`` tensors, or outputs that do
+            not depend on them through Keras layers ("Graph disconnected").
+    """
+
+    def __init__(self, inputs: Any = None, outputs: Any = None, name: str | None = None,
+                 trainable: bool = True, **kwargs: Any):
+        super().__init__(trainable=trainable, name=name, **kwargs)
+        self._layers: list[base_layer.Layer] = []
+        self._steps: list[history.Node] = []
+        self.inputs: list[Tensor] | None = None
+        self.outputs: list[Tensor] | None = None
+        if inputs is not None or outputs is not None:
+            self._init_graph(inputs, outputs)
+
+    def _init_graph(self, inputs: Any, outputs: Any) -> None:
+        self._input_struct, self._output_struct = inputs, outputs
+        ins, outs = nest.flatten(inputs), nest.flatten(outputs)
+        for x in ins:
+            node = history.node_of(x)
+            if node is None or not isinstance(node.layer, InputLayer):
+                raise ValueError("Input tensors to a Functional must come from "
+                                 f"`tf.keras.Input`. Received: {x} (missing previous layer "
+                                 "metadata).")
+        known = {id(x) for x in ins}
+        steps: list[history.Node] = []
+        visiting: set[int] = set()
+
+        def visit(t: Any, consumer: str) -> None:
+            if id(t) in known:
+                return
+            node = history.node_of(t)
+            if node is None or isinstance(node.layer, InputLayer):
+                raise ValueError(f"Graph disconnected: cannot obtain value for tensor {t} at "
+                                 f'layer "{consumer}". The following previous layers were '
+                                 f"accessed without issue: {[n.layer.name for n in steps]}")
+            if id(node) in visiting:
+                return
+            visiting.add(id(node))
+            for x in node.input_tensors:
+                visit(x, node.layer.name)
+            steps.append(node)
+            known.update(id(o) for o in node.output_tensors)
+
+        for t in outs:
+            visit(t, self.name)
+        self._steps = steps
+        self.inputs, self.outputs = ins, outs
+        input_layers = [history.node_of(x).layer for x in ins]
+        self._layers = _dedupe(input_layers + [n.layer for n in steps])
+        self.built = True
+
+    # -- calling ---------------------------------------------------------------------------
+    def call(self, inputs: Any, training: Any = None) -> Any:
+        flat = [conversion.convert_to_tensor(x) for x in nest.flatten(inputs)]
+        if len(flat) != len(self.inputs):
+            raise ValueError(f'Layer "{self.name}" expects {len(self.inputs)} input(s), but '
+                             f"it received {len(flat)} input tensors.")
+        values = {id(k): v for k, v in zip(self.inputs, flat)}
+        for node in self._steps:
+            args = nest.map_structure(lambda t: values.get(id(t), t), node.inputs)
+            kwargs = dict(node.kwargs)
+            if training is not None and _takes_training(node.layer):
+                kwargs.setdefault("training", training)
+            out = node.layer(args, **kwargs)
+            for old, new in zip(node.output_tensors, nest.flatten(out)):
+                values[id(old)] = new
+        return nest.map_structure(lambda t: values[id(t)], self._output_struct)
+
+    # -- what the model owns ---------------------------------------------------------------
+    @property
+    def layers(self) -> list:
+        return list(self._layers)
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Any:
+        """The layer called ``name`` (or at ``index``).
+
+        Raises:
+            ValueError: if there is no such layer.
+        """
+        if index is not None:
+            if not 0 <= index < len(self._layers):
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model "
+                                 f"only has {len(self._layers)} layers.")
+            return self._layers[index]
+        for layer in self._layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: "
+                         f"{[layer.name for layer in self._layers]}.")
+
+    @property
+    def trainable_weights(self) -> list:
+        if not self.trainable:
+            return []
+        return _dedupe([w for layer in self._layers for w in layer.trainable_weights])
+
+    @property
+    def non_trainable_weights(self) -> list:
+        every = self.weights
+        train = {id(w) for w in self.trainable_weights}
+        return [w for w in every if id(w) not in train]
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    @property
+    def weights(self) -> list:
+        """Every layer's weights, layer by layer (as Keras orders a model's weights)."""
+        return _dedupe([w for layer in self._layers for w in layer.weights])
+
+    variables = weights
+
+    @property
+    def updates(self) -> list:
+        return _dedupe([u for layer in self._layers for u in layer.updates])
+
+    @property
+    def losses(self) -> list:
+        return _dedupe([x for layer in self._layers for x in layer.losses])
+
+    @property
+    def input(self) -> Any:
+        if self.inputs is None:
+            raise AttributeError(f"Layer {self.name} is not connected, no input to return.")
+        return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
+
+    @property
+    def output(self) -> Any:
+        if self.outputs is None:
+            raise AttributeError(f"Layer {self.name} has no inbound nodes.")
+        return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
+
+    @property
+    def output_shape(self) -> Any:
+        if self.outputs is None:
+            raise AttributeError("The layer has never been called and thus has no defined "
+                                 "output shape.")
+        shapes = [base_layer.shape_tuple(t.shape) for t in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    def summary(self, print_fn: Any = print) -> None:
+        """Prints each layer's name, type, output shape and parameter count, then totals."""
+        rows = [("Layer (type)", "Output Shape", "Param #")]
+        for layer in self._layers:
+            try:
+                shape = str(layer.output_shape)
+            except AttributeError:
+                shape = "multiple"
+            params = layer.count_params() if layer.built else 0
+            rows.append((f"{layer.name} ({type(layer).__name__})", shape, str(params)))
+        trainable = sum(_size(w) for w in self.trainable_weights)
+        other = sum(_size(w) for w in self.non_trainable_weights)
+        line = "_" * 65
+        print_fn(f'Model: "{self.name}"')
+        print_fn(line)
+        for i, (a, b, c) in enumerate(rows):
+            print_fn(f"{a:<29}{b:<26}{c}")
+            print_fn("=" * 65 if i == 0 else line)
+        print_fn(f"Total params: {trainable + other}")
+        print_fn(f"Trainable params: {trainable}")
+        print_fn(f"Non-trainable params: {other}")
+        print_fn(line)
+
+    # -- Keras's training API: out of scope ------------------------------------------------
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """Not implemented: see :data:`NO_FIT`.
+
+        Raises:
+            NotImplementedError: always.
+        """
+        raise NotImplementedError(NO_FIT.format(name="compile"))
+
+    def fit(self, *args: Any, **kwargs: Any) -> None:
+        """Not implemented: see :data:`NO_FIT`.
+
+        Raises:
+            NotImplementedError: always.
+        """
+        raise NotImplementedError(NO_FIT.format(name="fit"))
+
+    def evaluate(self, *args: Any, **kwargs: Any) -> None:
+        """Not implemented: see :data:`NO_FIT`.
+
+        Raises:
+            NotImplementedError: always.
+        """
+        raise NotImplementedError(NO_FIT.format(name="evaluate"))
+
+    def predict(self, *args: Any, **kwargs: Any) -> None:
+        """Not implemented: see :data:`NO_FIT`.
+
+        Raises:
+            NotImplementedError: always.
+        """
+        raise NotImplementedError(NO_FIT.format(name="predict"))
+
+    def train_on_batch(self, *args: Any, **kwargs: Any) -> None:
+        """Not implemented: see :data:`NO_FIT`.
+
+        Raises:
+            NotImplementedError: always.
+        """
+        raise NotImplementedError(NO_FIT.format(name="train_on_batch"))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Not implemented: save the variables with ``tk.train.Saver`` instead.
+
+        Raises:
+            NotImplementedError: always.
+        """
+        raise NotImplementedError("trainkit.keras cannot save models; use "
+                                  "tk.train.Saver(model.weights).save(sess, path).")
+
+
+def _size(w: Any) -> int:
+    n = 1
+    for d in w.shape.as_list():
+        n *= d
+    return n
+
+
+def _takes_training(layer: Any) -> bool:
+    try:
+        return "training" in inspect.signature(layer.call).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class Sequential(Model):
+    """A linear stack of layers. With an input shape on the first layer
+    (``input_shape=``) the stack is built at once on an ``Input``; otherwise the first
+    call builds it (its variables then live in the model's scope, ``sequential/dense/``).
+
+    Raises:
+        TypeError: when something that is not a Keras layer is added.
+    """
+
+    def __init__(self, layers: list | None = None, name: str | None = None, **kwargs: Any):
+        super().__init__(name=name, **kwargs)
+        self._stack: list[base_layer.Layer] = []
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer: Any) -> None:
+        """Appends ``layer`` (builds it on the model's output when the input is known).
+
+        Raises:
+            TypeError: if ``layer`` is not a Keras layer.
+        """
+        node = history.node_of(layer) if isinstance(layer, Tensor) else None
+        if node is not None and isinstance(node.layer, InputLayer):
+            layer = node.layer
+        if not isinstance(layer, base_layer.Layer):
+            raise TypeError("The added layer must be an instance of class Layer. Received: "
+                            f"layer={layer!r} of type {type(layer)}.")
+        if isinstance(layer, InputLayer):
+            self.inputs = self.outputs = [layer.output]
+            return
+        if self.outputs is None:
+            shape = base_layer.batch_input_shape(layer)
+            if shape is not None and not self._stack:
+                self.inputs = [Input(batch_shape=shape, name=f"{layer.name}_input")]
+                self.outputs = self.inputs
+        if self.outputs is not None:
+            self.outputs = [layer(self.outputs[0])]
+        self._stack.append(layer)
+        self._layers = list(self._stack)
+        self.built = self.outputs is not None
+
+    def pop(self) -> None:
+        """Removes the last layer (the outputs become the previous layer's).
+
+        Raises:
+            TypeError: if there are no layers.
+        """
+        if not self._stack:
+            raise TypeError("There are no layers in the model.")
+        self._stack.pop()
+        self._layers = list(self._stack)
+        if self.inputs is not None:
+            self.outputs = [self._stack[-1].output] if self._stack else list(self.inputs)
+
+    def call(self, inputs: Any, training: Any = None) -> Any:
+        out = inputs
+        for layer in self._stack:
+            kwargs = {"training": training} if training is not None and \
+                _takes_training(layer) else {}
+            out = layer(out, **kwargs)
+        return out
+
+
+__all__ = ["Model", "Sequential", "NO_FIT"]
