@@ -478,6 +478,12 @@ from trainkit.ops.string_ops import (
 from trainkit.ops.string_ops import strip as string_strip
 from trainkit.ops.tensor_array_ops import TensorArray
 from trainkit.ops.tensor_checks import get_static_value, is_tensor
+from trainkit.ops.tensor_proto_ops import (
+    make_ndarray,
+    make_tensor_proto,
+    parse_tensor,
+    serialize_tensor,
+)
 from trainkit.ops.variable_scope import (
     AUTO_REUSE,
     VariableScope,

@@ -33,4 +33,5 @@ from trainkit.data.tfrecord import (
     TFRecordWriter,
     tf_record_iterator,
 )
+from trainkit.ops.tensor_proto_ops import parse_tensor, serialize_tensor
 from trainkit.platform import gfile

@@ -52,6 +52,12 @@ def _pb() -> types.SimpleNamespace:
         VersionDef=versions_pb2.VersionDef)
 
 
+def proto_classes() -> types.SimpleNamespace:
+    """TF's protobuf message classes as compiled in ``tensorboardX`` (``TensorProto``,
+    ``TensorShapeProto``, ``GraphDef``, ``NodeDef``, ``AttrValue``, ``VersionDef``)."""
+    return _pb()
+
+
 def shape_proto(shape: Any) -> Any:
     """A ``TensorShapeProto`` for a ``TensorShape``/list (None or -1 dims -> -1)."""
     p = _pb()
@@ -275,4 +281,5 @@ def graph_def_of(graph: Any, add_shapes: bool = False, full: bool = False) -> An
 
 
 __all__ = ["graph_def_of", "node_def_of", "attr_value", "shape_proto", "full_tensor_proto",
+           "proto_classes",
            "DEVICE"]
