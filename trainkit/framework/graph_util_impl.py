@@ -62,7 +62,7 @@ def convert_variables_to_constants(sess: Any, input_graph_def: Any, output_node_
         TypeError / ValueError: as :func:`extract_sub_graph`.
     """
     sub = extract_sub_graph(input_graph_def, output_node_names)
-    pb = _graph_def._pb()
+    pb = _graph_def.proto_classes()
     names = [n.name for n in sub.node if n.op in ("VariableV2", "Variable")
              and (variable_names_whitelist is None or n.name in variable_names_whitelist)
              and (variable_names_blacklist is None or n.name not in variable_names_blacklist)]
