@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from trainkit.ops.string_format_ops import string_format as format  # noqa: A004
 from trainkit.ops.string_hash_ops import string_to_hash_bucket as to_hash_bucket
 from trainkit.ops.string_hash_ops import string_to_hash_bucket_fast as to_hash_bucket_fast
 from trainkit.ops.string_hash_ops import string_to_hash_bucket_strong as to_hash_bucket_strong
@@ -20,6 +21,6 @@ from trainkit.ops.string_ops import (
 from trainkit.ops.string_ops import string_join as join
 from trainkit.ops.string_ops import string_to_number as to_number
 
-__all__ = ["to_hash_bucket", "to_hash_bucket_fast", "to_hash_bucket_strong", "as_string",
+__all__ = ["format", "to_hash_bucket", "to_hash_bucket_fast", "to_hash_bucket_strong", "as_string",
            "length", "lower", "reduce_join", "regex_full_match", "regex_replace", "split",
            "strip", "substr", "upper", "join", "to_number"]

@@ -293,6 +293,7 @@ def _accidental_hits(ctx: registry.KernelContext, true_classes: Any, sampled: An
 
 
 registry.not_differentiable("LogUniformCandidateSampler", "UniformCandidateSampler",
+                            "FixedUnigramCandidateSampler",
                             "ComputeAccidentalHits")
 
 __all__ = ["log_uniform_candidate_sampler", "uniform_candidate_sampler",

@@ -25,13 +25,18 @@ from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.ops import control_flow_ops
+from trainkit.ops import control_flow_ops, tensor_summary
 from trainkit.ops.op_util import make_op
 
 
-def format_value(value: Any, summarize: int | None) -> str:
-    """A tensor value as TF prints it: at most ``summarize`` leading and trailing entries
-    per dimension (all of them when ``summarize`` is None or negative)."""
+def format_value(value: Any, summarize: int | None, v2: bool = True) -> str:
+    """A tensor value as TF writes it in messages (``ops/tensor_summary.py``): ``v2`` as
+    ``tf.print``, else as ``tf.Print`` / ``tf.Assert`` (without the outer brackets)."""
+    return tensor_summary.summarize(value, summarize, v2)
+
+
+def _numpy_text(value: Any, summarize: int | None) -> str:
+    """NumPy's text of a value, as TF's static assertion messages show it."""
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     arr = np.asarray(value)
@@ -78,7 +83,7 @@ def Assert(condition: Any, data: Any, summarize: int | None = None,  # noqa: N80
 def _assert_kernel(ctx: registry.KernelContext, cond: Any, *data: Any) -> None:
     if not np.all(cond):
         s = ctx.attrs["summarize"]
-        parts = " ".join(f"[{format_value(d, s)}]" for d in data)
+        parts = " ".join(f"[{format_value(d, s, v2=False)}]" for d in data)
         raise errors.InvalidArgumentError(None, None, f"assertion failed: {parts}")
 
 
@@ -120,10 +125,10 @@ def _assert_compare_kernel(ctx: registry.KernelContext, x: Any, y: Any, *data: A
     if ok:
         return
     s = a["summarize"]
-    lines = [a["message"], f"x ({a['x_name']}) = ", format_value(x, s)]
+    lines = [a["message"], f"x ({a['x_name']}) = ", _numpy_text(x, s)]
     if a["y_name"]:
-        lines += [f"y ({a['y_name']}) = ", format_value(y, s)]
-    lines += [format_value(d, s) for d in data]
+        lines += [f"y ({a['y_name']}) = ", _numpy_text(y, s)]
+    lines += [_numpy_text(d, s) for d in data]
     raise errors.InvalidArgumentError(None, None, "\n".join(lines))
 
 

@@ -121,7 +121,8 @@ def _print_kernel(ctx: registry.KernelContext, x: Any, *data: Any) -> Any:
             ctx.state.resources[key] = n + 1
         if n >= a["first_n"]:
             return x
-    text = a["message"] + "".join(f"[{format_value(d, a['summarize'])}]" for d in data)
+    text = a["message"] + "".join(f"[{format_value(d, a['summarize'], v2=False)}]"
+                                  for d in data)
     sys.stderr.write(text + "\n")
     return x
 
