@@ -10,6 +10,20 @@ from trainkit.contrib.rnn.block_cells import (
     LSTMBlockCell,
     LSTMBlockFusedCell,
 )
+from trainkit.contrib.rnn.contrib_cells import (
+    CoupledInputForgetGateLSTMCell,
+    IndRNNCell,
+    NASCell,
+    SRUCell,
+    UGRNNCell,
+)
+from trainkit.contrib.rnn.contrib_wrappers import AttentionCellWrapper, HighwayWrapper
+from trainkit.contrib.rnn.conv_lstm import (
+    Conv1DLSTMCell,
+    Conv2DLSTMCell,
+    Conv3DLSTMCell,
+    ConvLSTMCell,
+)
 from trainkit.contrib.rnn.layer_norm_lstm import LayerNormBasicLSTMCell
 from trainkit.contrib.rnn.stack_rnn import (
     stack_bidirectional_dynamic_rnn,
@@ -32,4 +46,6 @@ __all__ = ["RNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell", "M
            "InputProjectionWrapper", "OutputProjectionWrapper",
            "stack_bidirectional_rnn", "stack_bidirectional_dynamic_rnn",
            "LayerNormBasicLSTMCell", "LSTMBlockCell", "LSTMBlockFusedCell", "GRUBlockCell",
-           "GRUBlockCellV2"]
+           "GRUBlockCellV2", "HighwayWrapper", "AttentionCellWrapper", "ConvLSTMCell",
+           "Conv1DLSTMCell", "Conv2DLSTMCell", "Conv3DLSTMCell", "IndRNNCell", "SRUCell",
+           "UGRNNCell", "CoupledInputForgetGateLSTMCell", "NASCell"]

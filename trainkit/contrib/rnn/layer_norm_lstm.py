@@ -35,6 +35,19 @@ from trainkit.ops.rnn.cell_base import LSTMStateTuple, RNNCell, check_units, inp
 NORM_SCOPES = ("input", "transform", "forget", "output", "state")
 
 
+def gain_shift_norm(cell: RNNCell, x: Tensor, scope: str, gain: float,
+                    shift: float) -> Tensor:
+    """TF 1.15's ``rnn_cell._norm``: makes (or reuses) ``<scope>/gamma`` and
+    ``<scope>/beta`` ``[width]`` initialised to ``gain`` / ``shift`` in the cell's current
+    scope, then applies contrib ``layer_norm`` with them."""
+    width = x.shape.as_list()[-1:]
+    cell.add_variable(f"{scope}/gamma", width, dtype=x.dtype,
+                      initializer=init_ops.constant_initializer(gain))
+    cell.add_variable(f"{scope}/beta", width, dtype=x.dtype,
+                      initializer=init_ops.constant_initializer(shift))
+    return layer_norm(x, reuse=True, scope=scope)
+
+
 class LayerNormBasicLSTMCell(RNNCell):
     """LSTM unit with layer normalization and recurrent dropout (see the module doc).
 
@@ -122,4 +135,4 @@ class LayerNormBasicLSTMCell(RNNCell):
         return new_h, LSTMStateTuple(new_c, new_h)
 
 
-__all__ = ["LayerNormBasicLSTMCell"]
+__all__ = ["LayerNormBasicLSTMCell", "gain_shift_norm", "NORM_SCOPES"]
