@@ -230,6 +230,13 @@ SURFACE_API['trainkit.contrib.legacy_seq2seq'] = (
     'embedding_attention_seq2seq', 'sequence_loss', 'sequence_loss_by_example')
 SURFACE_API['trainkit.contrib.rnn'] = ('EmbeddingWrapper', 'InputProjectionWrapper',
                                        'OutputProjectionWrapper')
+# Helper `contrib_rnn`: TF 1.15's stacked bidirectional RNNs and contrib cells.
+SURFACE_API['trainkit.contrib.rnn'] += (
+    'stack_bidirectional_rnn', 'stack_bidirectional_dynamic_rnn', 'LayerNormBasicLSTMCell',
+    'LSTMBlockCell', 'LSTMBlockFusedCell', 'GRUBlockCell', 'GRUBlockCellV2', 'HighwayWrapper',
+    'AttentionCellWrapper', 'ConvLSTMCell', 'Conv1DLSTMCell', 'Conv2DLSTMCell',
+    'Conv3DLSTMCell', 'IndRNNCell', 'SRUCell', 'UGRNNCell', 'CoupledInputForgetGateLSTMCell',
+    'NASCell')
 # Helper `api3`: TF's string hash buckets, 1-D pooling and commonly used missing names.
 SURFACE_API['trainkit'] += ('string_to_hash_bucket', 'string_to_hash_bucket_fast',
                             'string_to_hash_bucket_strong', 'strings')
