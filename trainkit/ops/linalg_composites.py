@@ -64,12 +64,13 @@ def normalize(tensor: Any, ord: Any = "euclidean", axis: Any = None,  # noqa: A0
         return x / n, n
 
 
-def _float_like(a: Any, name: str) -> Tensor:
-    t = conversion.convert_to_tensor(a, name=name, dtype_hint=_dt.float32)
+def _float_like(a: Any, hint: bool) -> Tensor:
+    """``a`` as a float/complex matrix tensor; ``hint``: Python numbers become float32."""
+    t = conversion.convert_to_tensor(a, name="a", dtype_hint=_dt.float32 if hint else None)
     if not (t.dtype.is_floating or t.dtype.is_complex):
-        raise TypeError(f"{name}: expected a float matrix, got dtype {t.dtype.name}.")
+        raise TypeError(f"Input `a` must have `float`-like `dtype` (saw {t.dtype.name}).")
     if t.shape.ndims is not None and t.shape.ndims < 2:
-        raise ValueError(f"{name}: input must have rank at least 2, got shape {t.shape}.")
+        raise ValueError(f"Input `a` must have at least 2 dimensions (saw: {t.shape.ndims}).")
     return t
 
 
@@ -94,7 +95,7 @@ def pinv(a: Any, rcond: Any = None, validate_args: bool = False,
         >>> tk.linalg.pinv([[1., 0.], [0., 0.]])   # [[1., 0.], [0., 0.]]
     """
     with name_scope(name, "pinv"):
-        x = _float_like(a, "a")
+        x = _float_like(a, hint=False)
         real = x.dtype.real_dtype
         if rcond is None:
             rcond = 10.0 * _max_dim(x) * np.finfo(real.np_dtype).eps
@@ -116,7 +117,7 @@ def matrix_rank(a: Any, tol: Any = None, validate_args: bool = False,
         >>> tk.linalg.matrix_rank([[1., 2.], [2., 4.]])   # 1
     """
     with name_scope(name, "matrix_rank"):
-        x = _float_like(a, "a")
+        x = _float_like(a, hint=True)
         s = svd(x, compute_uv=False)
         if tol is None:
             eps = np.finfo(x.dtype.real_dtype.np_dtype).eps

@@ -40,14 +40,21 @@ def matrix_dims(op: Operation, t: Tensor, square: bool = True) -> list | None:
     dims = t.shape.as_list()
     if len(dims) < 2:
         raise ValueError(f"Shape must be at least rank 2 but is rank {len(dims)} for "
-                         f"'{op.name}' (op: '{op.type}') with input shapes: {t.shape}.")
+                         f"'{op.name}' (op: '{op.type}') with input shapes: {tf_shape(t)}.")
     m, n = dims[-2:]
     if square and m is not None and n is not None and m != n:
         raise ValueError(f"Dimensions must be equal, but are {m} and {n} for '{op.name}' "
-                         f"(op: '{op.type}') with input shapes: {t.shape}.")
+                         f"(op: '{op.type}') with input shapes: {tf_shape(t)}.")
     if square:
         dims[-2:] = [m if m is not None else n] * 2
     return dims
+
+
+def tf_shape(t: Tensor) -> str:
+    """A static shape as TF's shape-inference errors print it: ``[2,?,3]``."""
+    if t.shape.ndims is None:
+        return "?"
+    return "[" + ",".join("?" if d is None else str(d) for d in t.shape.as_list()) + "]"
 
 
 def checked_input(op_type: str, x: Any, name: str, arg: str = "input",
@@ -125,7 +132,8 @@ def logdet(matrix: Any, name: str | None = None) -> Tensor:
     the logs of the Cholesky factor's diagonal.
 
     Raises:
-        InvalidArgumentError: at run time, for a matrix that is not positive definite.
+        InvalidArgumentError: at run time, for a matrix that is not positive definite
+            (TF 1.15's Cholesky error; TF 2.x returns NaN).
     """
     with name_scope(name, "logdet", [matrix]):
         chol = cholesky(matrix)
@@ -155,8 +163,8 @@ def _triangular_solve_shape(op: Operation) -> list[TensorShape]:
     m, rows = a_dims[-1], b_dims[-2]
     if m is not None and rows is not None and m != rows:
         raise ValueError(f"Dimensions must be equal, but are {m} and {rows} for '{op.name}' "
-                         f"(op: '{op.type}') with input shapes: {op.inputs[0].shape}, "
-                         f"{op.inputs[1].shape}.")
+                         f"(op: '{op.type}') with input shapes: {tf_shape(op.inputs[0])}, "
+                         f"{tf_shape(op.inputs[1])}.")
     batch = broadcast_static(TensorShape(a_dims[:-2]), TensorShape(b_dims[:-2]))
     return [batch.concatenate([m if m is not None else rows, b_dims[-1]])]
 
@@ -229,4 +237,4 @@ def _slogdet_kernel(ctx: registry.KernelContext, x: np.ndarray) -> tuple:
 
 
 __all__ = ["cholesky", "matrix_triangular_solve", "cholesky_solve", "slogdet", "logdet",
-           "matrix_dims", "checked_input", "check_square", "working_precision"]
+           "matrix_dims", "tf_shape", "checked_input", "check_square", "working_precision"]

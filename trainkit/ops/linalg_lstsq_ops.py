@@ -28,6 +28,7 @@ from trainkit.ops.linalg_factor_ops import (
     cholesky,
     cholesky_solve,
     matrix_dims,
+    tf_shape,
     working_precision,
 )
 from trainkit.ops.linalg_ops import matrix_diag, matrix_diag_part
@@ -66,7 +67,8 @@ def matrix_solve_ls(matrix: Any, rhs: Any, l2_regularizer: Any = 0.0, fast: bool
     Raises:
         ValueError: static shapes of rank below 2 or mismatched rows.
         InvalidArgumentError: at run time (fast path), a rank-deficient or ill-conditioned
-            ``matrix`` (its Gramian is not positive definite).
+            ``matrix`` (its Gramian is not positive definite; TF 1.15's Cholesky error,
+            where TF 2.x returns NaNs).
 
     Example:
         >>> tk.matrix_solve_ls([[1., 0.], [0., 1.], [1., 1.]], [[1.], [1.], [3.]])
@@ -76,10 +78,10 @@ def matrix_solve_ls(matrix: Any, rhs: Any, l2_regularizer: Any = 0.0, fast: bool
         b = conversion.convert_to_tensor(rhs, name="rhs", dtype=a.dtype)
         l2 = conversion.convert_to_tensor(l2_regularizer, dtype=_dt.float64,
                                           name="l2_regularizer")
-        if l2.shape.ndims not in (None, 0):
-            raise ValueError(f"matrix_solve_ls: l2_regularizer must be a scalar, got shape "
-                             f"{l2.shape}.")
         if not fast:
+            if l2.shape.ndims not in (None, 0):
+                raise ValueError(f"matrix_solve_ls: l2_regularizer must be a scalar, got "
+                                 f"shape {l2.shape}.")
             return make_op("MatrixSolveLs", [a, b, l2], [a.dtype],
                            attrs={"fast": False}).outputs[0]
         _check_rows(a, b)
@@ -113,8 +115,8 @@ def _solve_ls_shape(op: Operation) -> list[TensorShape]:
     m, rows = a_dims[-2], b_dims[-2]
     if m is not None and rows is not None and m != rows:
         raise ValueError(f"Dimensions must be equal, but are {m} and {rows} for '{op.name}' "
-                         f"(op: '{op.type}') with input shapes: {op.inputs[0].shape}, "
-                         f"{op.inputs[1].shape}.")
+                         f"(op: '{op.type}') with input shapes: {tf_shape(op.inputs[0])}, "
+                         f"{tf_shape(op.inputs[1])}.")
     batch = broadcast_static(TensorShape(a_dims[:-2]), TensorShape(b_dims[:-2]))
     return [batch.concatenate([a_dims[-1], b_dims[-1]])]
 
