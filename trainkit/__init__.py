@@ -218,6 +218,7 @@ from trainkit.ops.init_ops import (
 )
 from trainkit.ops.linalg_factor_ops import cholesky, cholesky_solve, matrix_triangular_solve
 from trainkit.ops.linalg_lstsq_ops import matrix_solve_ls
+from trainkit.ops.linalg_matrix_functions import sqrtm as matrix_square_root
 from trainkit.ops.linalg_ops import (
     cross,
     diag,

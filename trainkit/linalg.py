@@ -9,6 +9,8 @@ from trainkit.ops.linalg_composites import adjoint, matrix_rank, matvec, normali
 from trainkit.ops.linalg_factor_ops import cholesky, cholesky_solve, logdet, slogdet
 from trainkit.ops.linalg_factor_ops import matrix_triangular_solve as triangular_solve
 from trainkit.ops.linalg_lstsq_ops import matrix_solve_ls as lstsq
+from trainkit.ops.linalg_lu_ops import lu, lu_matrix_inverse, lu_reconstruct, lu_solve
+from trainkit.ops.linalg_matrix_functions import expm, sqrtm
 from trainkit.ops.linalg_ops import (
     cross,
     norm,
@@ -25,6 +27,7 @@ from trainkit.ops.linalg_ops import matrix_inverse as inv
 from trainkit.ops.linalg_ops import matrix_set_diag as set_diag
 from trainkit.ops.linalg_ops import matrix_solve as solve
 from trainkit.ops.linalg_spectral_ops import eigh, eigvalsh, svd
+from trainkit.ops.linalg_tridiagonal_ops import tridiagonal_solve
 from trainkit.ops.math_extras import l2_normalize, tensordot
 from trainkit.ops.math_ops import matmul
 from trainkit.training.clip_ops import global_norm
@@ -36,4 +39,5 @@ __all__ = ["eye", "transpose", "einsum", "cross", "norm", "trace", "tensor_diag"
            "solve", "l2_normalize", "tensordot", "matmul", "qr", "cholesky", "cholesky_solve",
            "triangular_solve", "logdet", "slogdet", "matvec", "matrix_transpose", "adjoint",
            "normalize", "global_norm", "eigh", "eigvalsh", "svd", "lstsq", "pinv",
-           "matrix_rank"]
+           "matrix_rank", "lu", "lu_solve", "lu_matrix_inverse", "lu_reconstruct", "expm",
+           "sqrtm", "tridiagonal_solve"]

@@ -10,6 +10,11 @@
   triangle the forward op reads;
 - ``Svd``: Giles (2008) / Townsend's thin-SVD derivation as in TF, with TF's
   restrictions (static inner dims; ``full_matrices`` only when ``|m - n| <= 1``);
+- ``TridiagonalSolve``: ``B_g`` solves the transposed system, ``diags_g`` the three
+  diagonals of ``-B_g X^T``;
+- ``MatrixExponential``: the adjoint Frechet derivative, the upper-right block of
+  ``expm([[A^H, G], [0, A^H]])`` (TF differentiates its Pade composite instead);
+- ``MatrixSquareRoot``: TF's Sylvester solve ``(I (x) R^T + R (x) I) vec = vec(G^T)``;
 - ``MatrixSolveLs`` (``fast=False`` only; the fast path is a composite): none, as TF.
 """
 
@@ -21,14 +26,21 @@ from trainkit.framework.tensor import Operation, Tensor
 from trainkit.ops import array_ops, cast_ops, math_ops, shape_ops
 from trainkit.ops.array_extras import matrix_transpose
 from trainkit.ops.linalg_factor_ops import matrix_triangular_solve
+from trainkit.ops.linalg_matrix_functions import expm
 from trainkit.ops.linalg_ops import (
     matrix_band_part,
     matrix_diag,
     matrix_diag_part,
     matrix_inverse,
     matrix_set_diag,
+    matrix_solve,
 )
 from trainkit.ops.linalg_spectral_ops import eigh, svd
+from trainkit.ops.linalg_tridiagonal_ops import (
+    compact_diagonals,
+    pad_last,
+    tridiagonal_solve_compact,
+)
 
 
 def _adjoint(t: Tensor) -> Tensor:
@@ -157,6 +169,56 @@ def _svd_grad_wide(s: Tensor, u: Tensor, v: Tensor, grad_s: Tensor, grad_u: Tens
         term = math_ops.matmul(s_inv, _adjoint(l_diag) - l_diag)
         grad_a = grad_a + 0.5 * math_ops.matmul(u, math_ops.matmul(term, v1, adjoint_b=True))
     return grad_a
+
+
+@registry.register_gradient("TridiagonalSolve")
+def _tridiagonal_solve_grad(op: Operation, grad: Tensor) -> list:
+    diags, rhs = op.inputs
+    x = op.outputs[0]
+    # the transpose swaps the off-diagonals, shifting them by one slot
+    transposed = compact_diagonals(pad_last(diags[..., 2, 1:], front=False), diags[..., 1, :],
+                                   pad_last(diags[..., 0, :-1], front=True))
+    grad_rhs = tridiagonal_solve_compact(transposed, grad, op.get_attr("partial_pivoting"))
+    outer = -math_ops.matmul(grad_rhs, x, transpose_b=True)  # TF conjugates neither
+    grad_diags = compact_diagonals(pad_last(matrix_diag_part(outer[..., :-1, 1:]), False),
+                                   matrix_diag_part(outer),
+                                   pad_last(matrix_diag_part(outer[..., 1:, :-1]), True))
+    return [reduce_to_shape(grad_diags, diags), reduce_to_shape(grad_rhs, rhs)]
+
+
+@registry.register_gradient("MatrixExponential")
+def _expm_grad(op: Operation, grad: Tensor) -> list:
+    a_h = _adjoint(op.inputs[0])
+    n = a_h.shape.as_list()[-1] if a_h.shape.ndims is not None else None
+    if n is None:
+        raise NotImplementedError("expm gradient needs a static matrix size.")
+    top = array_ops.concat([a_h, grad], axis=-1)
+    bottom = array_ops.concat([array_ops.zeros_like(a_h), a_h], axis=-1)
+    block = expm(array_ops.concat([top, bottom], axis=-2))
+    return [block[..., :n, n:]]
+
+
+def _kronecker(b1: Tensor, b2: Tensor, n: int) -> Tensor:
+    """Batched Kronecker products of ``[..., n, n]`` matrices -> ``[..., n*n, n*n]``."""
+    batch = array_ops.shape(b1)[:-2]
+    left = array_ops.reshape(b1, array_ops.concat([batch, [n, 1, n, 1]], axis=0))
+    right = array_ops.reshape(b2, array_ops.concat([batch, [1, n, 1, n]], axis=0))
+    return array_ops.reshape(left * right, array_ops.concat([batch, [n * n, n * n]], axis=0))
+
+
+@registry.register_gradient("MatrixSquareRoot")
+def _sqrtm_grad(op: Operation, grad: Tensor) -> list:
+    root = op.outputs[0]
+    n = root.shape.as_list()[-1] if root.shape.ndims is not None else None
+    if n is None:
+        raise NotImplementedError("sqrtm gradient needs a static matrix size.")
+    eye = _identity_like(root)
+    ksum = _kronecker(eye, matrix_transpose(root), n) + _kronecker(root, eye, n)
+    batch = array_ops.shape(root)[:-2]
+    vec_g = array_ops.reshape(matrix_transpose(grad),
+                              array_ops.concat([batch, [n * n, 1]], axis=0))
+    vec = matrix_solve(ksum, vec_g)
+    return [matrix_transpose(array_ops.reshape(vec, array_ops.shape(root)))]
 
 
 @registry.register_gradient("MatrixSolveLs")
