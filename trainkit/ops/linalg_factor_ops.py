@@ -73,7 +73,11 @@ def cholesky(input: Any, name: str | None = None) -> Tensor:  # noqa: A002 - TF'
         ValueError: rank below 2 or a non-square matrix (static shapes).
         TypeError: a dtype other than float16/32/64 or complex64/128.
         InvalidArgumentError: at run time, when a matrix is not positive definite or not
-            square (TF 1.15; TF 2.x returns NaNs instead).
+            square.
+
+    Differs from TF: follows TF 1.15, which raises for a matrix that is not positive
+    definite, where TF 2.x fills the lower triangle with NaNs; float16 runs (in float32)
+    where TF 2.21 has no CPU kernel.
 
     Example:
         >>> tk.cholesky([[4., 2.], [2., 5.]])   # [[2., 0.], [1., 2.]]
@@ -92,6 +96,8 @@ def matrix_triangular_solve(matrix: Any, rhs: Any, lower: bool = True, adjoint: 
         ValueError: static shapes of the wrong rank or with mismatched rows.
         InvalidArgumentError: at run time, a zero on the diagonal ("Input matrix is not
             invertible.").
+
+    Differs from TF: TF 1.15's error for a zero pivot is kept (TF 2.x returns infs).
 
     Example:
         >>> tk.matrix_triangular_solve([[2., 0.], [1., 1.]], [[2.], [3.]])   # [[1.], [2.]]
@@ -134,6 +140,9 @@ def logdet(matrix: Any, name: str | None = None) -> Tensor:
     Raises:
         InvalidArgumentError: at run time, for a matrix that is not positive definite
             (TF 1.15's Cholesky error; TF 2.x returns NaN).
+
+    Example:
+        >>> tk.linalg.logdet([[2., 1.], [1., 3.]])   # log(5.)
     """
     with name_scope(name, "logdet", [matrix]):
         chol = cholesky(matrix)

@@ -50,6 +50,9 @@ def lu(input: Any, output_idx_type: Any = _dt.int32,  # noqa: A002 - TF's name
         ValueError: rank below 2 or a non-square matrix (static shapes).
         TypeError: a non-float input or ``output_idx_type`` not int32/int64.
         InvalidArgumentError: at run time, a singular matrix ("Input is not invertible.").
+
+    Example:
+        >>> lu, p = tk.linalg.lu([[1., 2.], [3., 4.]])   # p = [1, 0]
     """
     name = name or "Lu"
     x = checked_input("Lu", input, name)
@@ -90,7 +93,11 @@ def lu_solve(lower_upper: Any, perm: Any, rhs: Any, validate_args: bool = False,
 
 def lu_matrix_inverse(lower_upper: Any, perm: Any, validate_args: bool = False,
                       name: str | None = None) -> Tensor:
-    """The inverse of ``A`` given ``lower_upper, perm = lu(A)``."""
+    """The inverse of ``A`` given ``lower_upper, perm = lu(A)``.
+
+    Example:
+        >>> tk.linalg.lu_matrix_inverse(*tk.linalg.lu(a))   # ~ tk.matrix_inverse(a)
+    """
     with name_scope(name, "lu_matrix_inverse"):
         lu_t = conversion.convert_to_tensor(lower_upper, name="lower_upper")
         eye = matrix_diag(array_ops.ones_like(matrix_diag_part(lu_t)))
@@ -99,7 +106,11 @@ def lu_matrix_inverse(lower_upper: Any, perm: Any, validate_args: bool = False,
 
 def lu_reconstruct(lower_upper: Any, perm: Any, validate_args: bool = False,
                    name: str | None = None) -> Tensor:
-    """``A`` back from ``lower_upper, perm = lu(A)``: ``P^T @ L @ U``."""
+    """``A`` back from ``lower_upper, perm = lu(A)``: ``P^T @ L @ U``.
+
+    Example:
+        >>> tk.linalg.lu_reconstruct(*tk.linalg.lu(a))   # ~ a
+    """
     with name_scope(name, "lu_reconstruct"):
         lu_t = conversion.convert_to_tensor(lower_upper, name="lower_upper")
         p = conversion.convert_to_tensor(perm, name="perm")

@@ -72,7 +72,11 @@ def tridiagonal_solve(diagonals: Any, rhs: Any, diagonals_format: str = "compact
 
     Raises:
         ValueError: an unknown format, or diagonals of the wrong shape.
-        InvalidArgumentError: at run time, a singular matrix.
+        InvalidArgumentError: at run time, a singular matrix (TF 1.15's error; TF 2.x
+            returns NaNs).
+
+    Example:
+        >>> tk.linalg.tridiagonal_solve([[1., 0.], [2., 2.], [0., 1.]], [[3.], [3.]])  # 1, 1
     """
     with name_scope(name, "tridiagonal_solve"):
         if diagonals_format == "sequence":
@@ -109,7 +113,8 @@ def tridiagonal_solve(diagonals: Any, rhs: Any, diagonals_format: str = "compact
 
 def tridiagonal_solve_compact(diags: Tensor, rhs: Tensor, partial_pivoting: bool = True,
                               name: str | None = None) -> Tensor:
-    """The ``TridiagonalSolve`` op itself: ``diags`` ``[..., 3, m]``, ``rhs`` ``[..., m, k]``."""
+    """The ``TridiagonalSolve`` op itself: ``diags`` ``[..., 3, m]``, ``rhs``
+    ``[..., m, k]``."""
     return make_op("TridiagonalSolve", [diags, rhs], [diags.dtype], name=name,
                    attrs={"partial_pivoting": bool(partial_pivoting)}).outputs[0]
 
