@@ -130,3 +130,10 @@ def test_tf_names_are_exported():
     assert tk.linalg.cholesky is tk.cholesky and tk.linalg.cholesky_solve is tk.cholesky_solve
     assert tk.linalg.global_norm is tk.global_norm
     assert tk.linalg.matrix_transpose is tk.matrix_transpose
+    # the op names TF 2.21 gives (checkpoints and GraphDefs refer to them)
+    assert tk.cholesky_solve(np.eye(2), np.ones((2, 1))).name == \
+        "cholesky_solve/MatrixTriangularSolve_1:0"
+    assert [t.name for t in tk.svd(np.ones((3, 2)), name="mysvd")] == \
+        ["mysvd:0", "mysvd:1", "mysvd:2"]
+    assert tk.linalg.triangular_solve(np.eye(2), np.ones((2, 1))).name == \
+        "triangular_solve/MatrixTriangularSolve:0"

@@ -103,10 +103,14 @@ def matrix_triangular_solve(matrix: Any, rhs: Any, lower: bool = True, adjoint: 
         >>> tk.matrix_triangular_solve([[2., 0.], [1., 1.]], [[2.], [3.]])   # [[1.], [2.]]
     """
     with name_scope(name, "triangular_solve", [matrix, rhs]):
-        a = checked_input("MatrixTriangularSolve", matrix, "MatrixTriangularSolve", "matrix")
-        b = conversion.convert_to_tensor(rhs, name="rhs", dtype=a.dtype)
-        return make_op("MatrixTriangularSolve", [a, b], [a.dtype],
-                       attrs={"lower": bool(lower), "adjoint": bool(adjoint)}).outputs[0]
+        return _triangular_solve_op(matrix, rhs, lower, adjoint)
+
+
+def _triangular_solve_op(matrix: Any, rhs: Any, lower: bool, adjoint: bool) -> Tensor:
+    a = checked_input("MatrixTriangularSolve", matrix, "MatrixTriangularSolve", "matrix")
+    b = conversion.convert_to_tensor(rhs, name="rhs", dtype=a.dtype)
+    return make_op("MatrixTriangularSolve", [a, b], [a.dtype],
+                   attrs={"lower": bool(lower), "adjoint": bool(adjoint)}).outputs[0]
 
 
 def cholesky_solve(chol: Any, rhs: Any, name: str | None = None) -> Tensor:
@@ -116,8 +120,8 @@ def cholesky_solve(chol: Any, rhs: Any, name: str | None = None) -> Tensor:
         >>> tk.cholesky_solve(tk.cholesky(a), b)   # ~ tk.matrix_solve(a, b)
     """
     with name_scope(name, "cholesky_solve", [chol, rhs]):
-        y = matrix_triangular_solve(chol, rhs, lower=True, adjoint=False)
-        return matrix_triangular_solve(chol, y, lower=True, adjoint=True)
+        y = _triangular_solve_op(chol, rhs, lower=True, adjoint=False)
+        return _triangular_solve_op(chol, y, lower=True, adjoint=True)
 
 
 def slogdet(input: Any, name: str | None = None) -> tuple[Tensor, Tensor]:  # noqa: A002
