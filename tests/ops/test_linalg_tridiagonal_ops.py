@@ -71,3 +71,27 @@ def test_tridiagonal_gradients_equal_tf_and_finite_differences():
                                     [1.600153835661, 1.150748777508]], rtol=1e-10)
     check_grad(lambda x, y: tk.linalg.tridiagonal_solve(x, y), np.stack([D, D + 1]),
                np.stack([R, -R]))
+
+
+def test_tridiagonal_matmul_equals_tf_with_gradients():
+    d = np.array([[[1., 2., 9.], [4., 5., 6.], [9., 7., 8.]],
+                  [[0.5, -1., 9.], [2., 3., 1.], [9., 1., 2.]]])    # 9s: the unused slots
+    r = np.array([[[1., 0.5], [2., -1.], [3., 0.]], [[0., 1.], [1., 1.], [-2., 3.]]])
+    w = np.cos(np.arange(12.)).reshape(2, 3, 2)
+    dt, rt = tk.constant(d), tk.constant(r)
+    y = tk.linalg.tridiagonal_matmul(dt, rt)
+    got = _run([y, tk.linalg.tridiagonal_matmul(DENSE, R, diagonals_format="matrix"),
+                tk.gradients(tk.reduce_sum(y * w), [dt, rt])])
+    np.testing.assert_allclose(got[0], [[[6, 1], [23, -1.5], [34, -8]],
+                                        [[0.5, 2.5], [5, 1], [0, 5]]])         # TF 2.21
+    np.testing.assert_allclose(got[1], DENSE @ R)
+    np.testing.assert_allclose(got[2][0][1], [[1.714072540994, -2.442390718037, 0],
+                                              [0.753902254343, -1.056630295693, 1.691420152117],
+                                              [0, -0.911130261885, -0.834645831088]],
+                               rtol=1e-11)                                      # TF 2.21
+    np.testing.assert_allclose(got[2][1][0], [[1.08697214417, -4.768738252731],
+                                              [-6.309883149645, -2.140362693428],
+                                              [-4.754155398276, -0.278011880422]], rtol=1e-11)
+    with pytest.raises(ValueError, match="Unrecognized diagonals_format"):
+        tk.linalg.tridiagonal_matmul(d, r, diagonals_format="banded")
+    check_grad(lambda x, y: tk.linalg.tridiagonal_matmul(x, y), d, r)

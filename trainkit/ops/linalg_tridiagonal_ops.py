@@ -1,8 +1,8 @@
-"""``tf.linalg.tridiagonal_solve`` (TF 1.15's signature): the ``TridiagonalSolve`` op over
-the compact diagonals ``[..., 3, m]`` (superdiagonal with its last entry unused, main
-diagonal, subdiagonal with its first entry unused), and the conversions from the
-``'sequence'`` and ``'matrix'`` formats. Its gradient is in
-``autodiff/linalg_decomp_grad.py``.
+"""``tf.linalg.tridiagonal_solve`` (TF 1.15's signature) and ``tridiagonal_matmul``: the
+``TridiagonalSolve`` op over the compact diagonals ``[..., 3, m]`` (superdiagonal with
+its last entry unused, main diagonal, subdiagonal with its first entry unused), the
+conversions from the ``'sequence'`` and ``'matrix'`` formats, and the product as a
+composite. The solve's gradient is in ``autodiff/linalg_decomp_grad.py``.
 
 Example:
     >>> diags = [[1., 2., 0.], [4., 5., 6.], [0., 7., 8.]]   # [[4, 1, 0], [7, 5, 2], [0, 8, 6]]
@@ -55,6 +55,48 @@ def _from_matrix(m: Tensor) -> Tensor:
     return compact_diagonals(sup, matrix_diag_part(m), sub)
 
 
+def as_compact(diagonals: Any, diagonals_format: str, op_type: str) -> Tensor:
+    """``diagonals`` in the ``'compact'`` ``[..., 3, m]`` form.
+
+    Raises:
+        ValueError: an unknown format, or diagonals of the wrong shape.
+    """
+    if diagonals_format == "sequence":
+        if not isinstance(diagonals, list | tuple) or len(diagonals) != 3:
+            raise ValueError(f"Expected diagonals to be a sequence of length 3, got "
+                             f"{diagonals!r}.")
+        sup, main, sub = [checked_input(op_type, d, op_type, "diagonals") for d in diagonals]
+        return compact_diagonals(_pad_short(sup, main, False), main,
+                                 _pad_short(sub, main, True))
+    if diagonals_format == "matrix":
+        return _from_matrix(checked_input(op_type, diagonals, op_type, "diagonals"))
+    if diagonals_format == "compact":
+        diags = checked_input(op_type, diagonals, op_type, "diagonals")
+        three = diags.shape.as_list()[-2] if (diags.shape.ndims or 0) >= 2 else None
+        if three is not None and three != 3:
+            raise ValueError(f"Expected 3 diagonals got {three}")
+        return diags
+    raise ValueError(f"Unrecognized diagonals_format: {diagonals_format}")
+
+
+def tridiagonal_matmul(diagonals: Any, rhs: Any, diagonals_format: str = "compact",
+                       name: str | None = None) -> Tensor:
+    """``T @ rhs`` for tridiagonal ``T`` given by its diagonals (formats as in
+    :func:`tridiagonal_solve`), built from elementwise ops (so it differentiates).
+
+    Example:
+        >>> tk.linalg.tridiagonal_matmul([[1., 0.], [2., 2.], [0., 1.]], [[1.], [1.]])  # 3, 3
+    """
+    with name_scope(name, "tridiagonal_matmul"):
+        diags = as_compact(diagonals, diagonals_format, "TridiagonalMatMul")
+        b = conversion.convert_to_tensor(rhs, name="rhs", dtype=diags.dtype)
+        zero_row = array_ops.zeros_like(b[..., :1, :])
+        below = array_ops.concat([b[..., 1:, :], zero_row], axis=-2)    # b[i + 1]
+        above = array_ops.concat([zero_row, b[..., :-1, :]], axis=-2)   # b[i - 1]
+        sup, main, sub = (shape_ops.expand_dims(diags[..., k, :], -1) for k in range(3))
+        return main * b + sup * below + sub * above
+
+
 def tridiagonal_solve(diagonals: Any, rhs: Any, diagonals_format: str = "compact",
                       transpose_rhs: bool = False, conjugate_rhs: bool = False,
                       name: str | None = None, partial_pivoting: bool = True) -> Tensor:
@@ -79,25 +121,7 @@ def tridiagonal_solve(diagonals: Any, rhs: Any, diagonals_format: str = "compact
         >>> tk.linalg.tridiagonal_solve([[1., 0.], [2., 2.], [0., 1.]], [[3.], [3.]])  # 1, 1
     """
     with name_scope(name, "tridiagonal_solve"):
-        if diagonals_format == "sequence":
-            if not isinstance(diagonals, list | tuple) or len(diagonals) != 3:
-                raise ValueError(f"Expected diagonals to be a sequence of length 3, got "
-                                 f"{diagonals!r}.")
-            sup, main, sub = [checked_input("TridiagonalSolve", d, "TridiagonalSolve",
-                                            "diagonals") for d in diagonals]
-            diags = compact_diagonals(_pad_short(sup, main, False), main,
-                                      _pad_short(sub, main, True))
-        elif diagonals_format == "matrix":
-            diags = _from_matrix(checked_input("TridiagonalSolve", diagonals,
-                                               "TridiagonalSolve", "diagonals"))
-        elif diagonals_format == "compact":
-            diags = checked_input("TridiagonalSolve", diagonals, "TridiagonalSolve",
-                                  "diagonals")
-            three = diags.shape.as_list()[-2] if (diags.shape.ndims or 0) >= 2 else None
-            if three is not None and three != 3:
-                raise ValueError(f"Expected 3 diagonals got {three}")
-        else:
-            raise ValueError(f"Unrecognized diagonals_format: {diagonals_format}")
+        diags = as_compact(diagonals, diagonals_format, "TridiagonalSolve")
         b = conversion.convert_to_tensor(rhs, name="rhs", dtype=diags.dtype)
         vector = (b.shape.ndims is not None and diags.shape.ndims is not None
                   and b.shape.ndims == diags.shape.ndims - 1)
@@ -165,4 +189,5 @@ def _tridiagonal_kernel(ctx: registry.KernelContext, d: np.ndarray,
     return x.astype(b.dtype)
 
 
-__all__ = ["tridiagonal_solve", "tridiagonal_solve_compact", "compact_diagonals", "pad_last"]
+__all__ = ["tridiagonal_solve", "tridiagonal_matmul", "as_compact", "tridiagonal_solve_compact",
+           "compact_diagonals", "pad_last"]
