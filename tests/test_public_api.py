@@ -289,6 +289,14 @@ SURFACE_API['trainkit.linalg'] = ('eye', 'transpose', 'einsum', 'cross', 'norm',
                                   'tensor_diag', 'tensor_diag_part', 'band_part', 'det',
                                   'diag', 'diag_part', 'inv', 'set_diag', 'solve',
                                   'l2_normalize', 'tensordot', 'matmul')
+SURFACE_API['trainkit.linalg'] += (
+    'cholesky', 'cholesky_solve', 'triangular_solve', 'logdet', 'slogdet', 'matvec',
+    'matrix_transpose', 'adjoint', 'normalize', 'global_norm', 'eigh', 'eigvalsh', 'svd',
+    'lstsq', 'pinv', 'matrix_rank', 'lu', 'lu_solve', 'lu_matrix_inverse', 'lu_reconstruct',
+    'expm', 'sqrtm', 'tridiagonal_solve', 'tridiagonal_matmul')
+SURFACE_API['trainkit'] += (
+    'cholesky', 'cholesky_solve', 'matrix_triangular_solve', 'self_adjoint_eig',
+    'self_adjoint_eigvals', 'svd', 'matrix_solve_ls', 'matrix_square_root')
 SURFACE_API['trainkit'] += (
     'scatter_update', 'scatter_add', 'scatter_sub', 'scatter_mul', 'scatter_div',
     'scatter_max', 'scatter_min', 'scatter_nd_update', 'scatter_nd_add', 'scatter_nd_sub',

@@ -216,6 +216,9 @@ from trainkit.ops.init_ops import (
     variance_scaling_initializer,
     zeros_initializer,
 )
+from trainkit.ops.linalg_factor_ops import cholesky, cholesky_solve, matrix_triangular_solve
+from trainkit.ops.linalg_lstsq_ops import matrix_solve_ls
+from trainkit.ops.linalg_matrix_functions import sqrtm as matrix_square_root
 from trainkit.ops.linalg_ops import (
     cross,
     diag,
@@ -231,6 +234,9 @@ from trainkit.ops.linalg_ops import (
     qr,
     trace,
 )
+from trainkit.ops.linalg_spectral_ops import eigh as self_adjoint_eig
+from trainkit.ops.linalg_spectral_ops import eigvalsh as self_adjoint_eigvals
+from trainkit.ops.linalg_spectral_ops import svd
 from trainkit.ops.logging_ops import Print
 from trainkit.ops.logging_ops import print_v2 as print  # noqa: A004 - TF's public name
 from trainkit.ops.math_extras import (

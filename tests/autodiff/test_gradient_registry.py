@@ -76,6 +76,25 @@ def _sum_last(x):
     return tk.reduce_sum(x, axis=-1)
 
 
+def _spd(x):
+    return tk.matmul(x, x, transpose_b=True) + 3.0 * np.eye(3)
+
+
+def _spread(x):
+    """Symmetric with well-separated eigenvalues (eigenvector gradients need gaps)."""
+    return 0.5 * (x + tk.linalg.adjoint(x)) + np.diag([0., 3., 6.])
+
+
+def _eig_parts(x):
+    e, v = tk.linalg.eigh(x)
+    return [e, tk.square(v)]            # squares: free of the eigenvectors' signs
+
+
+def _svd_parts(x):
+    s, u, v = tk.svd(x)
+    return [s, tk.square(u), tk.abs(v)]
+
+
 # -- the table: op type -> cases -------------------------------------------------------
 def _grad_of(f: Callable, wrt: int = 0) -> Callable:
     """A case builder for gradient ops (``ReluGrad``, ``Conv2DBackpropInput``, ...): the
@@ -347,6 +366,22 @@ CASES.update({
     "MatrixSolve": [C(lambda x, y: tk.matrix_solve(x + 3.0 * np.eye(3), y),
                       [(3, 3), (3, 2)])],
     "Cross": [C(tk.cross, [(2, 3), (2, 3)])],
+    "Cholesky": [C(lambda x: tk.cholesky(_spd(x)), [(2, 3, 3)])],
+    "MatrixTriangularSolve": [
+        C(lambda x, y: tk.linalg.triangular_solve(x + 3.0 * np.eye(3), y), [(3, 3), (2, 3, 2)]),
+        C(lambda x, y: tk.linalg.triangular_solve(x + 3.0 * np.eye(3), y, lower=False,
+                                                  adjoint=True), [(2, 3, 3), (3, 1)])],
+    "LogMatrixDeterminant": [C(lambda x: tk.linalg.slogdet(x + 3.0 * np.eye(3))[1],
+                               [(2, 3, 3)])],
+    "SelfAdjointEigV2": [C(lambda x: _eig_parts(_spread(x)), [(2, 3, 3)]),
+                         C(lambda x: tk.linalg.eigvalsh(_spread(x)), [(3, 3)])],
+    "Svd": [C(lambda x: _svd_parts(x + [[3., 0., 0.], [0., 1.5, 0.], [0., 0., 0.], [0., 0., 0.]]),
+              [(4, 3)]),
+            C(lambda x: tk.svd(x, compute_uv=False), [(2, 2, 3)])],
+    "TridiagonalSolve": [C(lambda d, b: tk.linalg.tridiagonal_solve(d + [[0.], [3.], [0.]], b),
+                           [(2, 3, 4), (2, 4, 2)])],
+    "MatrixExponential": [C(tk.linalg.expm, [(2, 3, 3)])],
+    "MatrixSquareRoot": [C(lambda x: tk.linalg.sqrtm(x + 3.0 * np.eye(3)), [(2, 3, 3)])],
     "Lgamma": [C(tk.lgamma, [(2, 3)], gen="pos")],
     "Erfinv": [C(tk.math.erfinv, [(2, 3)], gen="unit")],
     "CropAndResize": [C(lambda x: tk.image.crop_and_resize(x, [[0.1, 0.2, 0.8, 0.9]], [0],
@@ -477,7 +512,10 @@ REFUSING = {"WhileGrad": "second-order gradients through while loops "
                                 "(tests/ops/rnn/test_lstm_sequence.py)",
             "QuantizeV2": "no gradient, as TF (tests/ops/test_quantize_ops.py)",
             "Dequantize": "no gradient, as TF (tests/ops/test_quantize_ops.py)",
-            "QuantizedConcat": "no gradient, as TF (tests/ops/test_quantize_ops.py)"}
+            "QuantizedConcat": "no gradient, as TF (tests/ops/test_quantize_ops.py)",
+            "Lu": "no gradient, as TF (tests/ops/test_linalg_lu_ops.py)",
+            "MatrixSolveLs": "fast=False has no gradient, as TF "
+                             "(tests/ops/test_linalg_composites.py)"}
 # Straight-through estimators: TF's gradients of quantizers are not the derivative of the
 # (piecewise constant) function, so finite differences cannot check them; they are
 # checked against gradients recorded from TF 2.21 where the op lives.

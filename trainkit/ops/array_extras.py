@@ -19,7 +19,7 @@ from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, math_ops
+from trainkit.ops import array_ops, complex_ops, math_ops
 from trainkit.ops.elementwise import NUMERIC, check_dtype, static_int_list
 from trainkit.ops.linalg_ops import matrix_diag
 from trainkit.ops.op_util import make_op
@@ -269,7 +269,8 @@ def meshgrid(*args: Any, **kwargs: Any) -> list[Tensor]:
 
 def matrix_transpose(a: Any, name: str = "matrix_transpose", conjugate: bool = False
                      ) -> Tensor:
-    """Swaps the last two axes of ``a`` (rank >= 2, known).
+    """Swaps the last two axes of ``a`` (rank >= 2, known); ``conjugate`` also conjugates
+    complex entries (the adjoint).
 
     Raises:
         ValueError: an input of unknown rank or rank below 2.
@@ -278,6 +279,10 @@ def matrix_transpose(a: Any, name: str = "matrix_transpose", conjugate: bool = F
     rank = a.shape.ndims
     if rank is None or rank < 2:
         raise ValueError(f"matrix_transpose needs a known rank >= 2, got shape {a.shape}.")
+    if conjugate and a.dtype.is_complex:
+        with name_scope(name, "matrix_transpose", [a]):
+            return complex_ops.conj(array_ops.transpose(a, [*range(rank - 2), rank - 1,
+                                                            rank - 2]))
     return array_ops.transpose(a, [*range(rank - 2), rank - 1, rank - 2], name=name)
 
 
