@@ -71,6 +71,8 @@ from trainkit.framework.dtypes import (
     string,
     uint8,
     uint16,
+    uint32,
+    uint64,
     variant,
 )
 from trainkit.framework.dtypes import (
