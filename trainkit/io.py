@@ -32,4 +32,6 @@ from trainkit.data.tfrecord import (
     TFRecordWriter,
     tf_record_iterator,
 )
+from trainkit.ops.base64_ops import decode_base64, encode_base64
 from trainkit.platform import gfile
+from trainkit.training.meta_graph import write_graph
