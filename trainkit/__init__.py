@@ -398,6 +398,12 @@ from trainkit.ops.session_ops import (
 )
 from trainkit.ops.shape_ops import invert_permutation
 from trainkit.ops.slicing_ops import newaxis
+from trainkit.ops.space_batch_ops import (
+    batch_to_space,
+    batch_to_space_nd,
+    space_to_batch,
+    space_to_batch_nd,
+)
 from trainkit.ops.sparse_extras import (
     sparse_add,
     sparse_concat,
