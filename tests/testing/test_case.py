@@ -50,6 +50,11 @@ PASSING = {
     "greater": lambda t: t.assertAllGreater([2, 3], 1),
     "half tolerance": lambda t: t.assertAllCloseAccordingToType(np.float16([1.0]),
                                                                np.float16([1.0005])),
+    "in range": lambda t: t.assertAllInRange([1, 2, 3], 1, 3),
+    "in set": lambda t: t.assertAllInSet([1, 2, 2], [1, 2, 3]),
+    "items equal": lambda t: t.assertItemsEqual([1, 2, 2], [2, 1, 2]),
+    "raises regexp": lambda t: t.assertRaisesRegexp(
+        ValueError, "ab", lambda: (_ for _ in ()).throw(ValueError("xaby"))),
 }
 
 
@@ -97,6 +102,26 @@ FAILING = {
                 "np.int64(2) not greater than 2"),
     "not all close": (lambda t: t.assertNotAllClose([1.0], [1.0]), AssertionError,
                       "The two values are close at all elements. "),
+    "open lower bound": (lambda t: t.assertAllInRange([1, 2, 3], 1, 3, open_lower_bound=True),
+                         AssertionError, "1 of the 3 element(s) are outside the range (1, 3]. "
+                         "Subscript(s) and value(s) of the offending elements:"),
+    "open upper bound": (lambda t: t.assertAllInRange([1.0, 2.0], 0, 2.0,
+                                                      open_upper_bound=True),
+                         AssertionError, "1 of the 2 element(s) are outside the range [0, 2.0). "
+                         "Subscript(s) and value(s) of the offending elements:"),
+    "range nan": (lambda t: t.assertAllInRange([np.nan], 0, 1), AssertionError,
+                  "1 of the 1 element(s) are NaN. Subscripts(s) and value(s) of the NaN "
+                  "element(s):"),
+    "range": (lambda t: t.assertAllInRange([0, 5], 1, 3), AssertionError,
+              "2 of the 2 element(s) are outside the range [1, 3]. Subscript(s) and value(s) "
+              "of the offending elements:"),
+    "range of strings": (lambda t: t.assertAllInRange(["a"], 0, 1), AssertionError,
+                         "The value of ['a'] does not have an ordered numeric type, instead it "
+                         "has type: <U1"),
+    "in set": (lambda t: t.assertAllInSet([1, 4], (1, 2)), AssertionError,
+               "1 unique element(s) are not in the set (1, 2): [4]"),
+    "items equal": (lambda t: t.assertItemsEqual([1, 2], [2, 2]), AssertionError,
+                    "Element counts were not equal:"),
 }
 
 

@@ -286,6 +286,47 @@ class TestCase(unittest.TestCase):
         """Every element of ``a`` is <= ``comparison_target``."""
         self.assertLessEqual(np.max(self._ndarray(a)), comparison_target)
 
+    def assertAllInRange(self, target: Any, lower_bound: Any, upper_bound: Any,
+                         open_lower_bound: bool = False, open_upper_bound: bool = False
+                         ) -> None:
+        """Every element of ``target`` lies in the range (closed unless opened); NaN fails."""
+        a = self._ndarray(target)
+        if not np.issubdtype(a.dtype, np.number):
+            raise AssertionError(f"The value of {target} does not have an ordered numeric "
+                                 f"type, instead it has type: {a.dtype}")
+        nan = np.isnan(a) if a.dtype.kind in "fc" else np.zeros(a.shape, bool)
+        if np.any(nan):
+            raise AssertionError(f"{int(nan.sum())} of the {a.size} element(s) are NaN. "
+                                 f"Subscripts(s) and value(s) of the NaN element(s):\n"
+                                 f"{np.argwhere(nan).tolist()}")
+        low = a <= lower_bound if open_lower_bound else a < lower_bound
+        high = a >= upper_bound if open_upper_bound else a > upper_bound
+        bad = np.logical_or(low, high)
+        if np.any(bad):
+            brackets = ("(" if open_lower_bound else "[") + f"{lower_bound}, {upper_bound}" + (
+                ")" if open_upper_bound else "]")
+            raise AssertionError(f"{int(bad.sum())} of the {a.size} element(s) are outside the "
+                                 f"range {brackets}. Subscript(s) and value(s) of the "
+                                 f"offending elements:\n{np.argwhere(bad).tolist()} "
+                                 f"{a[bad].tolist()}")
+
+    def assertAllInSet(self, target: Any, expected_set: Any) -> None:
+        """Every element of ``target`` is one of ``expected_set``."""
+        a = self._ndarray(target)
+        missing = np.setdiff1d(a.reshape(-1), np.array(list(expected_set)))
+        if missing.size:
+            raise AssertionError(f"{missing.size} unique element(s) are not in the set "
+                                 f"{expected_set}: {missing}")
+
+    def assertItemsEqual(self, first: Any, second: Any, msg: str | None = None) -> None:
+        """The two sequences hold the same elements, counted (absl's name for
+        ``assertCountEqual``, used by TF1 tests)."""
+        self.assertCountEqual(first, second, msg)
+
+    def assertRaisesRegexp(self, *args: Any, **kwargs: Any) -> Any:
+        """``assertRaisesRegex`` under its older name (gone from Python 3.12's unittest)."""
+        return self.assertRaisesRegex(*args, **kwargs)
+
     def assertNear(self, f1: Any, f2: Any, err: float, msg: str | None = None) -> None:
         """``|f1 - f2| <= err`` (equal infinities pass)."""
         f1, f2 = np.squeeze(f1), np.squeeze(f2)
