@@ -31,6 +31,9 @@ ALLOWED = {
     # tf.keras in graph mode: layers over ops (tk.layers' functions), weights read and
     # written through a client Session.
     "keras": BASE | {"framework", "ops", "client", "keras"},
+    # tf.test's TestCase runs sessions on graphs of ops (and its gradient checker calls
+    # tk.gradients); nothing imports it but its façade.
+    "testing": BASE | {"framework", "ops", "client", "autodiff", "testing"},
 }
 # Façades (trainkit/*.py) may import anything; cli may import anything.
 

@@ -450,3 +450,42 @@ LOOP_NAMES = {
 def test_loop_names_exist(module):
     mod = importlib.import_module(module)
     assert [n for n in LOOP_NAMES[module] if not hasattr(mod, n)] == []
+
+
+# Helper `namespaces`: small TF1 utility namespaces (tf.compat helpers, tf.test, tf.config...).
+NAMESPACE_API = {
+    'trainkit': ('VERSION', 'GIT_VERSION', 'COMPILER_VERSION', 'GRAPH_DEF_VERSION',
+                 'GRAPH_DEF_VERSION_MIN_CONSUMER', 'GRAPH_DEF_VERSION_MIN_PRODUCER',
+                 'get_logger', 'uint32', 'uint64', 'space_to_batch', 'space_to_batch_nd',
+                 'batch_to_space', 'batch_to_space_nd', 'version', 'test', 'config',
+                 'dtypes', 'bitwise', 'manip', 'sets'),
+    'trainkit.compat': ('as_bytes', 'as_text', 'as_str', 'as_str_any', 'path_to_str',
+                        'dimension_value', 'dimension_at_index', 'forward_compatible',
+                        'forward_compatibility_horizon', 'bytes_or_text_types',
+                        'integral_types', 'real_types', 'complex_types', 'v1'),
+    'trainkit.test': ('TestCase', 'main', 'get_temp_dir', 'is_gpu_available',
+                      'gpu_device_name', 'is_built_with_cuda', 'is_built_with_gpu_support',
+                      'TestCase.assertAllClose', 'TestCase.cached_session',
+                      'compute_gradient', 'compute_gradient_error'),
+    'trainkit.config': ('list_physical_devices', 'experimental.list_physical_devices',
+                        'experimental.set_memory_growth', 'get_visible_devices',
+                        'set_visible_devices', 'set_soft_device_placement',
+                        'threading.set_intra_op_parallelism_threads',
+                        'threading.get_inter_op_parallelism_threads'),
+    'trainkit.io': ('write_graph', 'encode_base64', 'decode_base64'),
+    'trainkit.data': ('get_output_shapes', 'get_output_types', 'get_output_classes'),
+}
+
+
+@pytest.mark.parametrize("module", sorted(NAMESPACE_API))
+def test_namespace_names_exist(module):
+    mod = importlib.import_module(module)
+    missing = []
+    for dotted in NAMESPACE_API[module]:
+        obj = mod
+        for part in dotted.split("."):
+            if not hasattr(obj, part):
+                missing.append(dotted)
+                break
+            obj = getattr(obj, part)
+    assert not missing, f"{module} lacks {missing}"

@@ -71,6 +71,8 @@ from trainkit.framework.dtypes import (
     string,
     uint8,
     uint16,
+    uint32,
+    uint64,
     variant,
 )
 from trainkit.framework.dtypes import (
@@ -402,6 +404,12 @@ from trainkit.ops.session_ops import (
 )
 from trainkit.ops.shape_ops import invert_permutation
 from trainkit.ops.slicing_ops import newaxis
+from trainkit.ops.space_batch_ops import (
+    batch_to_space,
+    batch_to_space_nd,
+    space_to_batch,
+    space_to_batch_nd,
+)
 from trainkit.ops.sparse_extras import (
     sparse_add,
     sparse_concat,

@@ -33,5 +33,7 @@ from trainkit.data.tfrecord import (
     TFRecordWriter,
     tf_record_iterator,
 )
+from trainkit.ops.base64_ops import decode_base64, encode_base64
 from trainkit.ops.tensor_proto_ops import parse_tensor, serialize_tensor
 from trainkit.platform import gfile
+from trainkit.training.meta_graph import write_graph

@@ -14,7 +14,8 @@ SUBMODULES = {
     "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
     "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util", "compat",
     "estimator", "feature_column", "strings", "linalg", "lookup", "spectral", "signal",
-    "quantization", "keras",
+    "quantization", "keras", "version", "test", "config", "bitwise", "dtypes",
+    "manip", "sets",
 }
 
 PROTOS = {"Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"}
@@ -30,6 +31,11 @@ NAMES = {
     "parse_single_sequence_example": "trainkit.data.sequence_parsing_ops",
     **dict.fromkeys(("decode_csv", "decode_raw"), "trainkit.data.decode_ops"),
     **dict.fromkeys(("read_file", "write_file", "matching_files"), "trainkit.data.io_ops"),
+    # tf.VERSION & co. (trainkit/version.py) and tf.get_logger
+    **dict.fromkeys(("VERSION", "GIT_VERSION", "COMPILER_VERSION", "GRAPH_DEF_VERSION",
+                     "GRAPH_DEF_VERSION_MIN_CONSUMER", "GRAPH_DEF_VERSION_MIN_PRODUCER"),
+                    "trainkit.version"),
+    "get_logger": "trainkit.platform.tf_logging",
 }
 
 

@@ -24,6 +24,7 @@ from trainkit.client import (
     inter_op,
     loop_plan,  # noqa: F401 - registers the While kernels
     malloc_tuning,
+    runtime_config,
     threads,
 )
 from trainkit.client import feeds as _feeds
@@ -85,6 +86,8 @@ class BaseSession:
             graph = get_default_graph()
         if not isinstance(graph, Graph):
             raise TypeError(f"graph must be a tk.Graph, but got {type(graph).__name__}")
+        if config is None:  # TF 2.x: the process-wide tf.config settings (thread counts)
+            config = runtime_config.default_session_config()
         self._graph = graph
         self._target = target
         self._config = config

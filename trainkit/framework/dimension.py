@@ -138,12 +138,14 @@ def as_dimension(value: Any) -> Any:
     return Dimension(value)
 
 
-def dimension_value(dim: Any) -> int | None:
-    """The plain ``int`` (or None) of a dimension, a plain int or None (TF's
-    ``tf.compat.dimension_value``)."""
-    if dim is None or isinstance(dim, _UnknownDimension):
+def dimension_value(dim: Any) -> Any:
+    """The plain ``int`` (or None) of a :class:`Dimension` (TF's
+    ``tf.compat.dimension_value``); anything else (an int, None) is returned as is."""
+    if isinstance(dim, _UnknownDimension):
         return None
-    return int(dim)
+    if isinstance(dim, Dimension):
+        return int(dim)
+    return dim
 
 
 def dimension_at_index(shape: Any, index: int) -> Any:

@@ -129,6 +129,8 @@ int32 = DType("int32", np.int32, 3)
 int64 = DType("int64", np.int64, 9)
 uint8 = DType("uint8", np.uint8, 4)
 uint16 = DType("uint16", np.uint16, 17)
+uint32 = DType("uint32", np.uint32, 22)
+uint64 = DType("uint64", np.uint64, 23)
 bool_ = DType("bool", np.bool_, 10)
 complex64 = DType("complex64", np.complex64, 8)
 complex128 = DType("complex128", np.complex128, 18)
@@ -149,8 +151,8 @@ _QUANTIZED_LIST = (qint8, quint8, qint16, quint16, qint32)
 QUANTIZED_DTYPES = frozenset(_QUANTIZED_LIST)
 _QUANTIZED = frozenset(d.name for d in _QUANTIZED_LIST)
 
-ALL_DTYPES = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, bool_,
-              string, complex64, complex128)
+ALL_DTYPES = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32,
+              uint64, bool_, string, complex64, complex128)
 _BY_NAME: dict[str, DType] = {d.name: d for d in ALL_DTYPES}
 _BY_NAME.update({"half": float16, "float": float32, "double": float64, "bool_": bool_})
 _BY_NAME.update({"resource": resource, "variant": variant})
@@ -242,7 +244,7 @@ def to_string_array(value: Any) -> np.ndarray:
 
 __all__ = [
     "DType", "as_dtype", "float16", "half", "float32", "float64", "double", "int8", "int16",
-    "int32", "int64", "uint8", "uint16", "bool_", "string", "dtype_of_value",
+    "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool_", "string", "dtype_of_value",
     "to_string_array", "resource", "variant", "complex64", "complex128", "qint8", "quint8",
     "qint16", "quint16", "qint32", "QUANTIZED_DTYPES",
 ]

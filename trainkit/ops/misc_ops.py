@@ -58,10 +58,23 @@ def saturate_cast(value: Any, dtype: Any, name: str | None = None) -> Tensor:
             src = np.iinfo(x.dtype.np_dtype) if x.dtype.is_integer else np.finfo(
                 x.dtype.np_dtype)
             if info.min > src.min:
-                x = math_ops.maximum(x, math_ops.cast(info.min, x.dtype))
+                x = math_ops.maximum(x, _bound_in(info.min, x.dtype.np_dtype))
             if info.max < src.max:
-                x = math_ops.minimum(x, math_ops.cast(info.max, x.dtype))
+                x = math_ops.minimum(x, _bound_in(info.max, x.dtype.np_dtype))
         return math_ops.cast(x, dt)
+
+
+def _bound_in(bound: Any, np_dtype: Any) -> np.ndarray:
+    """``bound`` in ``np_dtype``, moved toward zero when it is not exactly representable
+    there (``uint32``'s max rounds up to 2**32 in float32, which would not saturate; TF
+    2.x clamps to 4294967040, the largest float32 below)."""
+    dt = np.dtype(np_dtype)
+    if dt.kind != "f":
+        return np.array(bound, dtype=dt)
+    b = np.array(float(bound), dtype=dt)
+    if abs(int(b)) > abs(int(bound)):
+        b = np.nextafter(b, dt.type(0))
+    return b
 
 
 def accumulate_n(inputs: list, shape: Any = None, tensor_dtype: Any = None,

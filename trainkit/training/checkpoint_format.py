@@ -70,7 +70,7 @@ _NUMERIC_DTYPES: dict[str, np.dtype] = {
     name: np.dtype(code) for name, code in (
         ("float16", "<f2"), ("float32", "<f4"), ("float64", "<f8"), ("int8", "i1"),
         ("int16", "<i2"), ("int32", "<i4"), ("int64", "<i8"), ("uint8", "u1"),
-        ("uint16", "<u2"), ("bool", "?"))
+        ("uint16", "<u2"), ("uint32", "<u4"), ("uint64", "<u8"), ("bool", "?"))
 }
 DTYPE_NAMES = (*_NUMERIC_DTYPES, "string")
 

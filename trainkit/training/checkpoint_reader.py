@@ -27,7 +27,8 @@ from trainkit.training.saver import SAVEABLE_SUFFIX
 
 _DT_NAMES = {"float16": "DT_HALF", "float32": "DT_FLOAT", "float64": "DT_DOUBLE",
              "int8": "DT_INT8", "int16": "DT_INT16", "int32": "DT_INT32", "int64": "DT_INT64",
-             "uint8": "DT_UINT8", "uint16": "DT_UINT16", "bool": "DT_BOOL",
+             "uint8": "DT_UINT8", "uint16": "DT_UINT16", "uint32": "DT_UINT32",
+             "uint64": "DT_UINT64", "bool": "DT_BOOL",
              "string": "DT_STRING"}
 
 
