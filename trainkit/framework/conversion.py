@@ -47,7 +47,8 @@ def set_autopacking(fn: Callable[..., Tensor | None]) -> None:
 def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None,
                       preferred_dtype: Any = None, as_ref: bool = False,
                       dtype_hint: Any = None) -> Tensor:
-    """Converts ``value`` to a ``Tensor``.
+    """Converts ``value`` to a ``Tensor``. A list or tuple holding Tensors becomes one
+    ``Pack`` of them (TF's autopacking, installed by ``ops/autopacking``).
 
     Raises:
         ValueError: if ``value`` is a Tensor of another dtype than ``dtype``.
