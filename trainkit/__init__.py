@@ -102,6 +102,7 @@ from trainkit.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from trainkit.framework.tensor import Operation, Tensor
+from trainkit.ops import autopacking as _autopacking  # lists holding Tensors convert by Pack
 from trainkit.ops.array_extras import (
     argsort,
     broadcast_to,

@@ -85,6 +85,29 @@ def test_padded_batch():
         Dataset.from_tensors(np.zeros([2, 3])).padded_batch(1, padded_shapes=[None])
 
 
+def test_padded_batch_tensor_padding_values():
+    """TF 2.21 compat.v1 numbers: a padding value may be a scalar tensor (the CS230 NER
+    pipeline pads with ``vocab.lookup(tf.constant('<pad>'))``), read each time the
+    iterator starts; a non-scalar is a ValueError and another dtype a TypeError."""
+    ds = Dataset.range(1, 4).map(lambda x: tf.fill([x], x))
+    pad = tf.placeholder(tf.int64, [])
+    it = ds.padded_batch(3, [None], padding_values=pad).make_initializable_iterator()
+    nxt = it.get_next()
+    words = Dataset.from_tensor_slices(["a b", "c"]).map(
+        lambda s: tf.string_split([s]).values)
+    padded = words.padded_batch(2, [None], padding_values=tf.constant("<pad>"))
+    with tf.Session() as s:
+        s.run(it.initializer, {pad: -7})
+        assert s.run(nxt).tolist() == [[1, -7, -7], [2, 2, -7], [3, 3, 3]]
+        s.run(it.initializer, {pad: 9})
+        assert s.run(nxt).tolist() == [[1, 9, 9], [2, 2, 9], [3, 3, 3]]
+    assert _all(padded)[0].tolist() == [[b"a", b"b"], [b"c", b"<pad>"]]
+    with pytest.raises(ValueError, match="should be scalars, but got \\(2,\\)"):
+        ds.padded_batch(2, [None], padding_values=tf.constant([1, 2], tf.int64))
+    with pytest.raises(TypeError, match="type int32 does not match type int64"):
+        ds.padded_batch(2, [None], padding_values=tf.constant(1, tf.int32))
+
+
 def test_file_datasets_and_list_files(tmp_path):
     tf_file = os.path.join(FIX, "tf_examples.tfrecord")
     ids = Dataset.list_files(os.path.join(FIX, "*.tfrecord"), shuffle=False)

@@ -381,3 +381,20 @@ def test_stack_of_part_of_an_unstack_or_out_of_order_is_still_a_pack():
     assert tk.stack(parts[::-1]).op.type == "Pack"
     with tk.Session() as sess:
         np.testing.assert_array_equal(sess.run(tk.stack(parts[::-1])), [[4, 5], [2, 3], [0, 1]])
+
+
+def test_expand_dims_takes_a_one_element_axis():
+    """TF 2.21 compat.v1: ``expand_dims(x, [-1])`` (BERT's ``embedding_lookup``) and a
+    ``[[1]]`` axis act as the scalar; two values are a ValueError when known while
+    building, an InvalidArgumentError when fed."""
+    x = tk.zeros([2, 3])
+    assert tk.expand_dims(x, axis=[-1]).shape.as_list() == [2, 3, 1]
+    assert tk.expand_dims(x, axis=tk.constant([[1]])).shape.as_list() == [2, 1, 3]
+    assert run(tk.expand_dims(x, [0])).shape == (1, 2, 3)
+    with pytest.raises(ValueError, match="single value"):
+        tk.expand_dims(x, axis=[0, 1])
+    a = tk.placeholder(tk.int32)
+    y = tk.expand_dims(x, a)
+    assert run(y, {a: [[2]]}).shape == (2, 3, 1)
+    with pytest.raises(errors.InvalidArgumentError, match="single value"):
+        run(y, {a: [0, 1]})

@@ -50,3 +50,17 @@ def test_lookup_tables_equal_tf(files):
     assert got == {"ix": [[1, 4], [0, 4]], "ix_size": 6, "ixd": [1, -5], "ixf": [2, 4, 0, 3],
                    "its": [b"b", b"a", b"UNK"], "itsf": [b"cherry", b"?"],
                    "h": [30.0, -1.0, 10.0], "hs": 3, "tfile": [9, 7, -1], "iv": [1, 2, 0, 5]}
+
+
+def test_string_default_is_bytes_like_the_found_values():
+    """TF 2.21 compat.v1: ``index_to_string_table_from_tensor(['a', 'b']).lookup([1, 5])``
+    gives ``array([b'b', b'UNK'], dtype=object)``: the default is a bytes element too,
+    not a nested 0-d array (which printing or ``b' '.join`` of the row would expose)."""
+    table = L.index_to_string_table_from_tensor(["a", "b"])
+    words = table.lookup(tk.constant([[1, 5]], tk.int64))
+    with tk.Session() as sess:
+        sess.run(tk.tables_initializer())
+        got = sess.run(words)
+    assert got.dtype == object and got.shape == (1, 2)
+    assert [type(v) for v in got[0]] == [bytes, bytes]
+    assert b" ".join(got[0]) == b"b UNK"

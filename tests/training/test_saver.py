@@ -336,7 +336,8 @@ def test_construction_errors(tmp_path, model):
 def test_save_argument_errors(tmp_path, model):
     saver, sess = Saver(), _session()
     with pytest.raises(ValueError, match="Parent directory of .*nodir.* doesn't exist"):
-        saver.save(sess, str(tmp_path / "nodir" / "m"))
+        saver.save(sess, str(tmp_path / "nodir" / "deeper" / "m"))
+    assert not (tmp_path / "nodir").exists()
     with pytest.raises(ValueError, match="'latest_filename' must not contain path"):
         saver.save(sess, str(tmp_path / "m"), latest_filename="a/b")
     with pytest.raises(TypeError, match="'sess' must be a Session"):
@@ -507,3 +508,13 @@ def test_internal_state_is_not_listed_as_variables(tmp_path):
         tk.random_normal([2])
         tk.Variable(1.0, name="v")
         assert [v.op.name for v in tk.global_variables()] == ["v"]
+
+
+def test_save_creates_the_checkpoint_directory_itself(tmp_path, model):
+    """TF 2.21 compat.v1: ``save`` into a missing directory whose parent exists creates
+    it (BERT saves its checkpoint to ``<dir>/pretrained/bert_model.ckpt``); a deeper
+    missing path is the ValueError above."""
+    path = Saver().save(_session(), str(tmp_path / "newdir" / "model.ckpt"))
+    assert path == str(tmp_path / "newdir" / "model.ckpt")
+    assert sorted(os.listdir(tmp_path / "newdir")) == [
+        "checkpoint", "model.ckpt.data-00000-of-00001", "model.ckpt.index", "model.ckpt.meta"]

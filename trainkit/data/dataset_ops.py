@@ -268,7 +268,8 @@ class DatasetOpsMixin:
                      padding_values: Any = None, drop_remainder: bool = False) -> Any:
         """Batches elements, padding each component to ``padded_shapes`` (a ``None`` /
         -1 dimension pads to the longest element of the batch) with ``padding_values``
-        (default 0, or b"" for strings).
+        (default 0, or b"" for strings; a value may be a scalar tensor, read when the
+        iterator starts).
 
         Raises:
             ValueError: a non-positive ``batch_size`` or a padded shape that cannot hold
@@ -297,15 +298,40 @@ class DatasetOpsMixin:
             pads = [b"" if dt == _dt.string else 0 for dt, _ in self._specs]
         else:
             pads = flatten_like(types, padding_values, "padding_values")
-        pads = [(_dt.to_string_array(p).item() if dt == _dt.string
-                 else conversion.value_to_ndarray(p, dt).item())
-                for p, (dt, _) in zip(pads, self._specs)]
+        pads = [_padding_value(p, dt) for p, (dt, _) in zip(pads, self._specs)]
         lead = int(batch_size) if drop_remainder else None
         dims = [s.as_list() for s in shapes]
         out_specs = [(dt, TensorShape([lead] + d)) for (dt, _), d in zip(self._specs, dims)]
-        return self._chain(
-            lambda s, _env: ds.PaddedBatch(s, int(batch_size), dims, pads, drop_remainder),
-            specs=out_specs)
+
+        def make(s: Any, env: Any) -> Any:
+            values = [np.asarray(env.values[p]).item() if isinstance(p, Tensor) else p
+                      for p in pads]
+            return ds.PaddedBatch(s, int(batch_size), dims, values, drop_remainder)
+
+        return self._chain(make, specs=out_specs,
+                           extra_inputs=[p for p in pads if isinstance(p, Tensor)])
+
+
+def _padding_value(value: Any, dtype: Any) -> Any:
+    """A ``padded_batch`` padding value: a Python scalar of the component's dtype, or a
+    scalar tensor (a vocabulary lookup of the pad token) read when the iterator starts.
+
+    Raises:
+        ValueError: a tensor that is not a scalar; TypeError: one of another dtype.
+    """
+    if isinstance(value, Tensor) or conversion.is_tensor_like(value):
+        t = conversion.convert_to_tensor(value)
+        if not t.shape.is_compatible_with(TensorShape([])):
+            raise ValueError(f"Invalid `padding_values`. `padding_values` values should be "
+                             f"scalars, but got {t.shape} ({t.name}).")
+        if t.dtype.base_dtype != dtype:
+            raise TypeError(f"Invalid `padding_values`. `padding_values` values type "
+                            f"{t.dtype.base_dtype.name} does not match type {dtype.name} of "
+                            f"the corresponding input component ({t.name}).")
+        return t
+    if dtype == _dt.string:
+        return _dt.to_string_array(value).item()
+    return conversion.value_to_ndarray(value, dtype).item()
 
 
 def _outside(t: Tensor, phs: list[Tensor]) -> bool:

@@ -19,6 +19,7 @@ from trainkit.framework.tensor import Operation, Tensor
 
 _CONVERSIONS: list[tuple[int, type, Callable[..., Tensor]]] = []
 _constant_fn: Callable[..., Tensor] | None = None
+_autopack_fn: Callable[..., Tensor | None] | None = None
 
 
 def register_tensor_conversion_function(base_type: type, conversion_func: Callable[..., Tensor],
@@ -35,10 +36,19 @@ def set_constant_factory(fn: Callable[..., Tensor]) -> None:
     _constant_fn = fn
 
 
+def set_autopacking(fn: Callable[..., Tensor | None]) -> None:
+    """Installs ``fn(value, dtype, name) -> Tensor | None``, which packs a list or tuple
+    holding Tensors into one tensor (None: nothing to pack). Done by ``ops/autopacking``,
+    as TF's array_ops registers its autopacking conversion."""
+    global _autopack_fn
+    _autopack_fn = fn
+
+
 def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None,
                       preferred_dtype: Any = None, as_ref: bool = False,
                       dtype_hint: Any = None) -> Tensor:
-    """Converts ``value`` to a ``Tensor``.
+    """Converts ``value`` to a ``Tensor``. A list or tuple holding Tensors becomes one
+    ``Pack`` of them (TF's autopacking, installed by ``ops/autopacking``).
 
     Raises:
         ValueError: if ``value`` is a Tensor of another dtype than ``dtype``.
@@ -63,6 +73,17 @@ def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None,
                         f"{dtype}, name={name!r}).")
     if dtype is None and preferred_dtype is None:
         preferred_dtype = dtype_hint
+    if isinstance(value, list | tuple) and _autopack_fn is not None:
+        packed = None
+        if dtype is None and preferred_dtype is not None:
+            try:
+                packed = _autopack_fn(value, preferred_dtype, name)
+            except (TypeError, ValueError):
+                pass
+        if packed is None:
+            packed = _autopack_fn(value, dtype, name)
+        if packed is not None:
+            return packed
     if dtype is None and preferred_dtype is not None:
         try:
             return _constant_fn(value, dtype=preferred_dtype, name=name or "Const")
@@ -117,5 +138,6 @@ def value_to_ndarray(value: Any, dtype: _dt.DType | None) -> np.ndarray:
 
 __all__ = [
     "convert_to_tensor", "convert_n_to_tensor", "register_tensor_conversion_function",
+    "set_autopacking",
     "convert_to_tensor_or_sparse_tensor", "is_tensor_like", "value_to_ndarray",
 ]

@@ -244,6 +244,8 @@ def _find(ctx: registry.KernelContext, keys: Any, default: Any) -> np.ndarray:
     out_dtype = ctx.op.outputs[0].dtype.np_dtype
     out = np.empty(arr.shape, dtype=out_dtype)
     size = len(table)
+    # A string default arrives as a 0-d object array: store its bytes, not the array.
+    default = np.asarray(default).item()
     for idx, k in np.ndenumerate(arr):
         key = _key(k)
         if key in table:

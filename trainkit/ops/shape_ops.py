@@ -161,9 +161,12 @@ def expand_dims(input: Any, axis: Any = None, name: str | None = None,
                 dim: Any = None) -> Tensor:
     """Inserts a dimension of size 1 at ``axis`` (negative counts from the end).
 
+    ``axis`` may be a scalar or any tensor holding exactly one value (BERT passes
+    ``axis=[-1]``).
+
     Raises:
         ValueError: if both or neither of ``axis`` and ``dim`` are given, or ``axis`` is
-            out of range.
+            out of range or statically holds other than one value.
     """
     if (axis is None) == (dim is None):
         raise ValueError("expand_dims: exactly one of 'axis' and 'dim' must be given.")
@@ -175,7 +178,7 @@ def expand_dims(input: Any, axis: Any = None, name: str | None = None,
     out = TensorShape(None)
     if av is not None and t.shape.ndims is not None:
         r = t.shape.ndims
-        a = int(av)
+        a = _single_axis(av, name or "ExpandDims")
         if not -r - 1 <= a <= r:
             raise ValueError(f"expand_dims '{name or 'ExpandDims'}': axis {a} is out of "
                              f"range [{-r - 1}, {r}] for shape {t.shape}.")
@@ -188,9 +191,26 @@ def expand_dims(input: Any, axis: Any = None, name: str | None = None,
                    shapes=[out]).outputs[0]
 
 
+def _single_axis(axis: Any, name: str, runtime: bool = False) -> int:
+    """The one value of an ``ExpandDims`` axis of any shape (TF takes ``[-1]`` as ``-1``).
+
+    Raises:
+        ValueError: (``InvalidArgumentError`` when ``runtime``) if ``axis`` holds other
+            than one value.
+    """
+    flat = np.asarray(axis).reshape(-1)
+    if flat.size != 1:
+        message = (f"ExpandDims op '{name}': 'dim' must be a tensor with a single value, "
+                   f"got {flat.tolist()}.")
+        if runtime:
+            raise errors.InvalidArgumentError(None, None, message)
+        raise ValueError(message)
+    return int(flat[0])
+
+
 @registry.register_kernel("ExpandDims", aliases_input=True)
 def _expand_dims_kernel(ctx: registry.KernelContext, x: Any, axis: Any) -> Any:
-    return np.expand_dims(x, int(axis))
+    return np.expand_dims(x, _single_axis(axis, ctx.name, runtime=True))
 
 
 def squeeze(input: Any, axis: Any = None, name: str | None = None,

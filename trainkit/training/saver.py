@@ -390,7 +390,10 @@ class Saver:
             return None
         save_dir = os.path.dirname(save_path)
         if save_dir and not os.path.isdir(save_dir):
-            raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
+            # TF's SaveV2 creates the checkpoint's own directory, not missing ancestors.
+            if not os.path.isdir(os.path.dirname(save_dir) or "."):
+                raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
+            os.mkdir(save_dir)
         with save_barrier.quiesced(self._graph, sess):  # queue runners hold still
             tensors = items_.assemble(self._variables,
                                       sess.run([v for _, v, _ in self._variables]))
