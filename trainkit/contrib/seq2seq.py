@@ -1,7 +1,27 @@
-"""``tk.contrib.seq2seq``: ``sequence_loss`` (TF1's ``tf.contrib.seq2seq.sequence_loss``)."""
+"""``tk.contrib.seq2seq``: TF1's ``tf.contrib.seq2seq``: ``sequence_loss``, the decoder
+helpers, ``BasicDecoder``/``dynamic_decode`` and the attention mechanisms and wrapper."""
 
 from __future__ import annotations
 
+from trainkit.ops.seq2seq.attention_mechanisms import (
+    AttentionMechanism,
+    BahdanauAttention,
+    LuongAttention,
+    hardmax,
+)
+from trainkit.ops.seq2seq.attention_wrapper import AttentionWrapper, AttentionWrapperState
+from trainkit.ops.seq2seq.basic_decoder import BasicDecoder, BasicDecoderOutput
+from trainkit.ops.seq2seq.decoder import Decoder, dynamic_decode
+from trainkit.ops.seq2seq.helpers import (
+    CustomHelper,
+    GreedyEmbeddingHelper,
+    Helper,
+    SampleEmbeddingHelper,
+    TrainingHelper,
+)
 from trainkit.ops.seq2seq_losses import sequence_loss
 
-__all__ = ["sequence_loss"]
+__all__ = ["sequence_loss", "Helper", "CustomHelper", "TrainingHelper",
+           "GreedyEmbeddingHelper", "SampleEmbeddingHelper", "Decoder", "BasicDecoder",
+           "BasicDecoderOutput", "dynamic_decode", "AttentionMechanism", "BahdanauAttention",
+           "LuongAttention", "hardmax", "AttentionWrapper", "AttentionWrapperState"]
