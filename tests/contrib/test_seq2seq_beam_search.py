@@ -8,6 +8,7 @@ import pytest
 
 import trainkit as tf
 from tests.contrib import seq2seq_numpy as ref
+from trainkit.ops.seq2seq.beam_search_ops import gather_tree_from_array
 
 s2s = tf.contrib.seq2seq
 RNG = np.random.default_rng(21)
@@ -125,3 +126,51 @@ def test_beam_search_rejects_bad_arguments():
         s2s.BeamSearchDecoder(cell, emb, [0, 0], 1, state, 2, coverage_penalty_weight=0.5)
     with pytest.raises(ValueError, match="batch_size=encoder_batch_size \\* beam_width"):
         s2s.BeamSearchDecoder(cell, emb, [0, 0], 1, tf.zeros([B, H]), 2)
+
+
+def test_alignment_history_is_reordered_along_the_final_beams():
+    """reorder_tensor_arrays (TF's default) returns the stacked alignment history with
+    entry [t, b * K + k] taken from the ancestor of final beam k at step t (beam k itself
+    past its length); checked against the unordered history of the same decode."""
+    beam, steps = 3, 4
+    rng = np.random.default_rng(21)
+    memory = s2s.tile_batch(tf.constant(rng.normal(size=(B, 4, H)).astype(np.float32)), beam)
+    emb = tf.constant(rng.normal(size=(V, D)).astype(np.float32))
+    mech = s2s.LuongAttention(H, memory)
+    cell = s2s.AttentionWrapper(tf.nn.rnn_cell.GRUCell(H), mech, alignment_history=True)
+    layer = tf.layers.Dense(V)
+    results = []
+    for reorder in (True, False):
+        with tf.variable_scope("decode", reuse=tf.AUTO_REUSE):
+            dec = s2s.BeamSearchDecoder(cell, emb, [0, 0], 2, cell.zero_state(B * beam,
+                                                                                tf.float32),
+                                        beam, output_layer=layer,
+                                        reorder_tensor_arrays=reorder)
+            results.append(s2s.dynamic_decode(dec, maximum_iterations=steps))
+    (out, state, _), (_, raw_state, _) = results
+    assert isinstance(state.cell_state.alignment_history, tf.Tensor)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(layer.bias.assign(np.eye(V, dtype=np.float32)[2]))  # some beams finish
+        got, parents, lengths, raw = sess.run([
+            state.cell_state.alignment_history, out.beam_search_decoder_output.parent_ids,
+            state.lengths, raw_state.cell_state.alignment_history.stack()])
+    parents = np.transpose(parents, (1, 0, 2))
+    t_max = parents.shape[0]
+    beam_ids = np.tile(np.arange(beam), (t_max, B, 1))
+    order = ref.gather_tree(beam_ids, parents, lengths.max(1), beam + 1)
+    inside = np.arange(t_max)[:, None, None] < lengths[None]
+    order = np.where(inside, order, beam_ids)
+    want = np.stack([raw[t, [b * beam + order[t, b, k] for b in range(B) for k in range(beam)]]
+                     for t in range(t_max)])
+    assert got.shape == raw.shape == (t_max, B * beam, 4)
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_gather_tree_from_array_by_hand():
+    """Two steps, one batch entry, beams 0 and 1 both descending from beam 1 at step 0;
+    beam 1 has length 1, so its step 1 keeps its own entry."""
+    t = np.array([[[10.0], [11.0]], [[20.0], [21.0]]], np.float32)   # [T, B*K, 1]
+    parents = np.array([[[0, 0]], [[1, 1]]], np.int32)               # [T, B, K]
+    got = tf.Session().run(gather_tree_from_array(t, parents, tf.constant([[2, 1]])))
+    np.testing.assert_array_equal(got[:, :, 0], [[11.0, 11.0], [20.0, 21.0]])

@@ -11,8 +11,10 @@ probs, lengths and finished flags are gathered from the parents. Initially only 
 is live (the others have log prob ``-inf``). After the loop ``gather_tree`` turns the
 per-step ids and parents into whole sequences: ``FinalBeamSearchDecoderOutput``.
 
-Differs from TF: ``coverage_penalty_weight`` must be 0, and TensorArrays in the cell
-state (``alignment_history``) are returned in step order, not re-sorted by beam.
+With ``reorder_tensor_arrays`` a TensorArray in the cell state (an ``alignment_history``)
+comes back stacked ``[time, batch * beam, ...]`` in the final beams' order, as in TF.
+
+Differs from TF: ``coverage_penalty_weight`` must be 0 (no coverage penalty).
 
 Example:
     >>> memory = tile_batch(encoder_outputs, multiplier=4)
@@ -43,7 +45,7 @@ from trainkit.ops.layers_impl.classes import Layer
 from trainkit.ops.nn_activations import log_softmax
 from trainkit.ops.rnn.cell_base import assert_like_rnncell
 from trainkit.ops.seq2seq.basic_decoder import _layer_output_size
-from trainkit.ops.seq2seq.beam_search_ops import gather_tree
+from trainkit.ops.seq2seq.beam_search_ops import gather_tree, gather_tree_from_array
 from trainkit.ops.seq2seq.decoder import Decoder
 from trainkit.ops.static_value import constant_value
 from trainkit.ops.tensor_array_ops import TensorArray
@@ -116,7 +118,7 @@ class BeamSearchDecoder(Decoder):
         output_layer: optional ``tf.layers.Layer`` giving the logits.
         length_penalty_weight: the exponent of the length penalty (0: none).
         coverage_penalty_weight: must be 0 (coverage penalty is not provided).
-        reorder_tensor_arrays: accepted (TensorArrays in the state are not re-sorted).
+        reorder_tensor_arrays: stack and reorder TensorArrays of the cell state.
 
     Raises:
         TypeError: ``cell`` not an RNNCell or ``output_layer`` not a Layer.
@@ -310,6 +312,18 @@ class BeamSearchDecoder(Decoder):
             accumulated_attention_probs=())
         return BeamSearchDecoderOutput(best_scores, word_ids, parent_ids), next_state
 
+    def _sort_array_beams(self, t: Any, parent_ids: Tensor, lengths: Tensor) -> Any:
+        """A TensorArray of per-step ``[batch * beam, ...]`` entries (an alignment
+        history), stacked and put in the final beams' order; other state is returned."""
+        if not isinstance(t, TensorArray):
+            return t
+        shape = t.element_shape
+        b = _static(self._batch_size)
+        if shape.ndims is None or shape.ndims < 1 or (
+                shape[0] is not None and b is not None and shape[0] != b * self._beam_width):
+            return t
+        return gather_tree_from_array(t.stack(), parent_ids, lengths)
+
     def finalize(self, outputs: BeamSearchDecoderOutput, final_state: BeamSearchDecoderState,
                  sequence_lengths: Tensor) -> tuple:
         """Builds whole sequences with :func:`gather_tree` from the stacked step outputs
@@ -318,6 +332,10 @@ class BeamSearchDecoder(Decoder):
                                     _dt.int32)
         ids = gather_tree(outputs.predicted_ids, outputs.parent_ids,
                           max_sequence_lengths=max_lengths, end_token=self._end_token)
+        if self._reorder_tensor_arrays:
+            final_state = final_state._replace(cell_state=nest.map_structure(
+                lambda t: self._sort_array_beams(t, outputs.parent_ids, final_state.lengths),
+                final_state.cell_state))
         return FinalBeamSearchDecoderOutput(predicted_ids=ids,
                                             beam_search_decoder_output=outputs), final_state
 

@@ -22,7 +22,8 @@ from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops
+from trainkit.ops import array_ops, math_ops
+from trainkit.ops.math_extras import sequence_mask
 from trainkit.ops.op_util import make_op
 
 
@@ -93,6 +94,35 @@ def _gather_tree_kernel(ctx: registry.KernelContext, ids: Any, parents: Any, len
 registry.not_differentiable("GatherTree")
 
 
+def gather_tree_from_array(t: Any, parent_ids: Tensor, sequence_length: Tensor) -> Tensor:
+    """Reorders ``t`` (``[max_time, batch * beam, ...]``, one entry per step and beam, e.g.
+    a stacked alignment history) along the beams' parent chains, as :func:`gather_tree`
+    reorders ids; steps past a beam's ``sequence_length`` (``[batch, beam]``) keep their
+    own beam."""
+    parent_ids = conversion.convert_to_tensor(parent_ids, dtype=_dt.int32, name="parent_ids")
+    sequence_length = conversion.convert_to_tensor(sequence_length, name="sequence_length")
+    max_time = array_ops.shape(parent_ids)[0]
+    batch = array_ops.shape(parent_ids)[1]
+    beam = parent_ids.shape.as_list()[2]
+    beam_ids = array_ops.tile(array_ops.reshape(array_ops.range(beam), [1, 1, beam]),
+                              array_ops.stack([max_time, batch, 1]))
+    max_lengths = math_ops.cast(math_ops.reduce_max(sequence_length, axis=1), _dt.int32)
+    sorted_ids = gather_tree(beam_ids, parent_ids, max_lengths, beam + 1)
+    in_bounds = array_ops.transpose(sequence_mask(sequence_length, maxlen=max_time), [2, 0, 1])
+    sorted_ids = math_ops.where(in_bounds, sorted_ids, beam_ids)
+    time_ind = array_ops.tile(array_ops.reshape(array_ops.range(max_time), [-1, 1, 1]),
+                              array_ops.stack([1, batch, beam]))
+    batch_ind = array_ops.transpose(array_ops.tile(
+        array_ops.reshape(array_ops.range(batch), [-1, 1, 1]),
+        array_ops.stack([1, max_time, beam])), [1, 0, 2])
+    indices = array_ops.stack([time_ind, batch_ind, sorted_ids], -1)
+    t = conversion.convert_to_tensor(t)
+    grouped = array_ops.reshape(t, array_ops.stack([max_time, batch, beam, -1]))
+    out = array_ops.reshape(array_ops.gather_nd(grouped, indices), array_ops.shape(t))
+    out.set_shape(t.shape)
+    return out
+
+
 def _tile_one(t: Any, multiplier: int) -> Tensor:
     t = conversion.convert_to_tensor(t, name="t")
     if t.shape.ndims is None or t.shape.ndims < 1:
@@ -120,4 +150,4 @@ def tile_batch(t: Any, multiplier: int, name: str | None = None) -> Any:
         return nest.map_structure(lambda x: _tile_one(x, multiplier), t)
 
 
-__all__ = ["gather_tree", "tile_batch"]
+__all__ = ["gather_tree", "gather_tree_from_array", "tile_batch"]
