@@ -259,3 +259,11 @@ def test_mechanisms_reject_bad_inputs():
 def test_hardmax():
     got = tf.Session().run(s2s.hardmax(tf.constant([[0.1, 3.0, 2.0], [5.0, 1.0, 5.0]])))
     np.testing.assert_array_equal(got, [[0, 1, 0], [1, 0, 0]])
+
+
+def test_memory_sequence_length_must_be_an_int_vector():
+    memory = tf.zeros([2, S, H])
+    with pytest.raises(ValueError, match="must be a vector"):
+        s2s.LuongAttention(H, memory, memory_sequence_length=[[1, 2]])
+    with pytest.raises(TypeError, match="integer"):
+        s2s.BahdanauAttention(H, memory, memory_sequence_length=[1.0, 2.0])

@@ -276,3 +276,24 @@ def test_embedding_helpers_reject_bad_tokens():
         helper.sample(0, (tf.zeros([2, V]),), None)
     with pytest.raises(TypeError, match="callable"):
         s2s.CustomHelper(None, lambda: 0, lambda: 0)
+
+
+def test_custom_helper_batch_size_needs_initialize():
+    helper = s2s.CustomHelper(lambda: (tf.constant([False]), tf.ones([1, D])),
+                              lambda **_: None, lambda **_: None)
+    with pytest.raises(ValueError, match="before initialize"):
+        helper.batch_size
+    helper.initialize()
+    assert tf.Session().run(helper.batch_size) == 1
+
+
+def test_output_layer_without_a_known_output_size_is_a_type_error():
+    class Identity(tf.layers.Layer):
+        def call(self, inputs):
+            return inputs
+
+    cell, helper = _cell_and_helper()
+    decoder = s2s.BasicDecoder(cell, helper, cell.zero_state(2, tf.float32),
+                               output_layer=Identity())
+    with pytest.raises(TypeError, match="compute_output_shape"):
+        decoder.output_size
