@@ -282,7 +282,7 @@ def test_custom_helper_batch_size_needs_initialize():
     helper = s2s.CustomHelper(lambda: (tf.constant([False]), tf.ones([1, D])),
                               lambda **_: None, lambda **_: None)
     with pytest.raises(ValueError, match="before initialize"):
-        helper.batch_size
+        _ = helper.batch_size
     helper.initialize()
     assert tf.Session().run(helper.batch_size) == 1
 
@@ -296,4 +296,4 @@ def test_output_layer_without_a_known_output_size_is_a_type_error():
     decoder = s2s.BasicDecoder(cell, helper, cell.zero_state(2, tf.float32),
                                output_layer=Identity())
     with pytest.raises(TypeError, match="compute_output_shape"):
-        decoder.output_size
+        _ = decoder.output_size
