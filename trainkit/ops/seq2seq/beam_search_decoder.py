@@ -333,9 +333,10 @@ class BeamSearchDecoder(Decoder):
         ids = gather_tree(outputs.predicted_ids, outputs.parent_ids,
                           max_sequence_lengths=max_lengths, end_token=self._end_token)
         if self._reorder_tensor_arrays:
-            final_state = final_state._replace(cell_state=nest.map_structure(
+            sorted_cell_state = nest.map_structure(
                 lambda t: self._sort_array_beams(t, outputs.parent_ids, final_state.lengths),
-                final_state.cell_state))
+                final_state.cell_state)
+            final_state = BeamSearchDecoderState(sorted_cell_state, *final_state[1:])
         return FinalBeamSearchDecoderOutput(predicted_ids=ids,
                                             beam_search_decoder_output=outputs), final_state
 
