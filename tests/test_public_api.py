@@ -410,6 +410,13 @@ SURFACE_API['trainkit.contrib.slim'] = (
         'initializers.xavier_initializer', 'regularizers.l2_regularizer',
         'optimizers.optimize_loss', 'conv3d', 'max_pool3d', 'avg_pool3d'))
 SURFACE_API['trainkit.regularizers'] = ('sum_regularizer',)
+# Helper `seq2seq`: TF 1.15's tf.contrib.seq2seq decoders, attention and beam search.
+SURFACE_API['trainkit.contrib.seq2seq'] = (
+    'sequence_loss', 'Helper', 'CustomHelper', 'TrainingHelper', 'GreedyEmbeddingHelper',
+    'SampleEmbeddingHelper', 'Decoder', 'BasicDecoder', 'BasicDecoderOutput', 'dynamic_decode',
+    'AttentionMechanism', 'BahdanauAttention', 'LuongAttention', 'hardmax', 'AttentionWrapper',
+    'AttentionWrapperState', 'BeamSearchDecoder', 'BeamSearchDecoderOutput',
+    'BeamSearchDecoderState', 'FinalBeamSearchDecoderOutput', 'gather_tree', 'tile_batch')
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))
 def test_surface_names_exist(module):

@@ -44,6 +44,24 @@ def test_loop_gradients_equal_the_unrolled_graph():
         np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-14)
 
 
+def test_capture_computed_from_another_capture_is_counted_once():
+    """The body reads ``m`` and ``k = m @ K`` (attention reads its memory and the keys
+    projected from it): d/dm must add the path through ``k`` once, as the unrolled
+    graph does (regression: the body's gradient also walked k -> m)."""
+    rng = np.random.default_rng(4)
+    kv = rng.normal(size=(3, 3))
+
+    def loop(m):
+        k = tk.matmul(m, tk.constant(kv))
+
+        def body(i, acc):
+            return i + 1, acc + tk.reduce_sum(tk.tanh(k * acc + m))
+
+        return tk.while_loop(lambda i, a: i < 3, body, [0, tk.constant(0.5, tk.float64)])[1]
+
+    check_grad(loop, rng.normal(size=(2, 3)))
+
+
 def test_gradient_of_power_loop_by_hand():
     x = tk.placeholder(tk.float64, [])
     n = tk.placeholder(tk.int32, [])

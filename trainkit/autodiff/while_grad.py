@@ -62,7 +62,10 @@ def _while_grad(op: Operation, *grads: Tensor, needed: list | None = None) -> li
                        attrs={"loop": bframe.name}).outputs[0] for k in dv]
         xs = [frame.loop_vars[k] for k in dv] + [frame.captures[j] for j in dc]
         ys = [frame.outputs[k] for k in dv]
-        gs = [_dense(g) for g in gradients(ys, xs, grad_ys=gph)]
+        # partial derivatives: a capture computed from another capture (keys from
+        # memory) gets its own gradient, and the outer walker adds its path once
+        gs = [_dense(g) for g in gradients(ys, xs, grad_ys=gph,
+                                           stop_gradients=list(frame.captures))]
         outs = [array_ops.zeros_like(x) if g is None else g
                 for g, x in zip(gs[:len(dv)], xs)]
         # captures the body's results do not depend on get no gradient (None)

@@ -112,3 +112,17 @@ def test_pooling_classes_are_siblings_as_in_tf1():
         mx, av = sess.run([L.MaxPooling1D(2, 2)(x), L.AveragePooling1D(2, 2)(x)])
     np.testing.assert_array_equal(mx[0, :, 0], [1, 3, 5, 7])
     np.testing.assert_array_equal(av[0, :, 0], [0.5, 2.5, 4.5, 6.5])
+
+
+def test_a_given_layer_name_is_made_unique_as_in_tf1():
+    """TF 2.21 (tf.compat.v1.layers, legacy Keras) gives two Dense(name='m') in one scope
+    'm' and 'm_1', and a re-opened reusing scope finds 's/m' again."""
+    x = tk.zeros([2, 3])
+    tk.layers.Dense(4, name="m", use_bias=False)(x)
+    tk.layers.Dense(4, name="m", use_bias=False)(x)
+    with tk.variable_scope("s"):
+        tk.layers.Dense(2, name="m")(x)
+    with tk.variable_scope("s", reuse=True):
+        tk.layers.Dense(2, name="m")(x)
+    assert [v.name for v in tk.global_variables()] == [
+        "m/kernel:0", "m_1/kernel:0", "s/m/kernel:0", "s/m/bias:0"]

@@ -81,7 +81,8 @@ class Layer:
             if self._reuse is True:
                 cm = vs.variable_scope(self._base_name, reuse=True)
             else:
-                cm = vs.variable_scope(self._name_arg, default_name=self._base_name)
+                # TF1 makes even a given name unique: Dense(name="m") twice -> m, m_1
+                cm = vs.variable_scope(None, default_name=self._base_name)
             with cm as scope:
                 self._scope = scope
         with vs.variable_scope(self._scope, reuse=True if self.built else self._reuse):
