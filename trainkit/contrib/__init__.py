@@ -17,8 +17,9 @@ from trainkit.contrib import (
     signal,
     slim,
     stateless,
+    tensorboard,
     training,
 )
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
-           "slim", "framework", "metrics", "training", "data", "crf", "learn"]
+           "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard"]
