@@ -232,7 +232,7 @@ def test_reduce_folds_the_whole_dataset_each_run():
             assert s.run(scaled, {k: 3}) == 30
         with pytest.raises(TypeError, match="element types for the new state"):
             ds.reduce(np.int64(0), lambda s, x: tk.cast(s + x, tk.float32))
-        with pytest.raises(TypeError, match="structure of the new state"):
+        with pytest.raises(TypeError, match="structure of the initial state"):
             ds.reduce((np.int64(0), np.int64(0)), lambda s, x: s[0] + x)
 
 
