@@ -69,7 +69,11 @@ from trainkit.ops.nn_stats_extras import (
     sufficient_statistics,
     weighted_moments,
 )
-from trainkit.ops.nn_stats_ops import batch_normalization, zero_fraction
+from trainkit.ops.nn_stats_ops import (
+    batch_norm_with_global_normalization,
+    batch_normalization,
+    zero_fraction,
+)
 from trainkit.ops.pool_dispatch import convolution, max_pool_with_argmax, pool
 from trainkit.ops.pool_ops import avg_pool, max_pool, max_pool2d
 from trainkit.ops.pool_ops import avg_pool as avg_pool2d
