@@ -7,8 +7,10 @@ from trainkit import rnn_cell  # tk.nn.rnn_cell.BasicLSTMCell & co.
 from trainkit.autodiff.conv3d_transpose import conv3d_transpose
 from trainkit.ops.array_extras import depth_to_space, space_to_depth
 from trainkit.ops.candidate_sampling_ops import (
+    all_candidate_sampler,
     compute_accidental_hits,
     fixed_unigram_candidate_sampler,
+    learned_unigram_candidate_sampler,
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
