@@ -70,7 +70,7 @@ class Bernoulli(distribution.Distribution):
         return TensorShape([])
 
     def _sample_n(self, n: Any, seed: int | None = None) -> Tensor:
-        shape = array_ops.concat([[n], self.batch_shape_tensor()], 0)
+        shape = array_ops.concat([dist_util.count_shape(n), self.batch_shape_tensor()], 0)
         u = random_ops.random_uniform(shape, dtype=self.probs.dtype, seed=seed)
         return math_ops.cast(math_ops.less(u, self.probs), self.dtype)
 

@@ -123,7 +123,7 @@ class Categorical(distribution.Distribution):
             logits_2d = array_ops.reshape(self.logits, array_ops.stack([-1, self.event_size]))
         sample_dtype = _dt.int64 if self.dtype.size > 4 else _dt.int32
         draws = random_ops.multinomial(logits_2d, n, seed=seed, output_dtype=sample_dtype)
-        shape = array_ops.concat([[n], self.batch_shape_tensor()], 0)
+        shape = array_ops.concat([dist_util.count_shape(n), self.batch_shape_tensor()], 0)
         draws = array_ops.reshape(array_ops.transpose(draws), shape)
         return math_ops.cast(draws, self.dtype)
 

@@ -152,7 +152,7 @@ class Exponential(Gamma):
         return self._log_prob(value) - math_ops.log(self._rate)
 
     def _sample_n(self, n: Any, seed: int | None = None) -> Tensor:
-        shape = array_ops.concat([[n], array_ops.shape(self._rate)], 0)
+        shape = array_ops.concat([dist_util.count_shape(n), array_ops.shape(self._rate)], 0)
         tiny = float(np.finfo(self.dtype.np_dtype).tiny)
         u = random_ops.random_uniform(shape, minval=tiny, maxval=1.0, dtype=self.dtype,
                                       seed=seed)

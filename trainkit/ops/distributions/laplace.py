@@ -69,7 +69,7 @@ class Laplace(distribution.Distribution):
         return TensorShape([])
 
     def _sample_n(self, n: Any, seed: int | None = None) -> Tensor:
-        shape = array_ops.concat([[n], self.batch_shape_tensor()], 0)
+        shape = array_ops.concat([dist_util.count_shape(n), self.batch_shape_tensor()], 0)
         np_dt = self.dtype.np_dtype
         low = float(np.nextafter(np_dt.type(-1.0), np_dt.type(0.0)))
         u = random_ops.random_uniform(shape, minval=low, maxval=1.0, dtype=self.dtype,

@@ -75,7 +75,7 @@ class Normal(distribution.Distribution):
         return TensorShape([])
 
     def _sample_n(self, n: Any, seed: int | None = None) -> Tensor:
-        shape = array_ops.concat([[n], self.batch_shape_tensor()], 0)
+        shape = array_ops.concat([dist_util.count_shape(n), self.batch_shape_tensor()], 0)
         sampled = random_ops.random_normal(shape, 0.0, 1.0, dtype=self.loc.dtype, seed=seed)
         return sampled * self.scale + self.loc
 

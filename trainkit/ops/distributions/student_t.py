@@ -87,7 +87,7 @@ class StudentT(distribution.Distribution):
         return array_ops.ones(self.batch_shape_tensor(), dtype=self.dtype)
 
     def _sample_n(self, n: Any, seed: int | None = None) -> Tensor:
-        shape = array_ops.concat([[n], self.batch_shape_tensor()], 0)
+        shape = array_ops.concat([dist_util.count_shape(n), self.batch_shape_tensor()], 0)
         z = random_ops.random_normal(shape, dtype=self.dtype, seed=seed)
         df = self.df * self._ones()
         chi2 = random_gamma(dist_util.count_shape(n), 0.5 * df, beta=0.5, dtype=self.dtype,

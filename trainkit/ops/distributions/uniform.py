@@ -72,7 +72,7 @@ class Uniform(distribution.Distribution):
         return TensorShape([])
 
     def _sample_n(self, n: Any, seed: int | None = None) -> Tensor:
-        shape = array_ops.concat([[n], self.batch_shape_tensor()], 0)
+        shape = array_ops.concat([dist_util.count_shape(n), self.batch_shape_tensor()], 0)
         u = random_ops.random_uniform(shape, dtype=self.dtype, seed=seed)
         return self.low + self.range() * u
 
