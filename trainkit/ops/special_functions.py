@@ -53,8 +53,7 @@ def igammac(a: Any, x: Any, name: str | None = None) -> Tensor:
 def polygamma(a: Any, x: Any, name: str | None = None) -> Tensor:
     """The polygamma function: the ``a``-th derivative of the digamma at ``x``.
 
-    ``a`` holds non-negative whole numbers (as floats, TF's signature); ``x > 0`` (NaN
-    elsewhere).
+    ``a`` holds non-negative whole numbers (as floats, TF's signature; NaN for others).
     """
     return binary_op("Polygamma", a, x, name or "Polygamma", FLOAT)
 
@@ -191,13 +190,17 @@ _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617
 
 
 def polygamma_np(n: Any, x: Any) -> np.ndarray:
-    """``psi^(n)(x)`` for whole ``n >= 0`` and ``x > 0`` in float64 (NaN elsewhere;
-    ``n == 0`` is the digamma)."""
+    """``psi^(n)(x)`` for whole ``n >= 0`` in float64. At the poles (``x`` a whole number
+    ``<= 0``) odd orders give +inf and even orders NaN, and a fractional order gives NaN,
+    as TF 2.21."""
     n, x = np.broadcast_arrays(np.asarray(n, np.float64), np.asarray(x, np.float64))
     out = np.full(n.shape, np.nan)
-    zero = (n == 0) & (x > 0)
+    pole = (x <= 0) & (x == np.floor(x))
+    whole = (n >= 0) & (n == np.floor(n)) & np.isfinite(x)
+    zero = whole & (n == 0) & ~pole
     out[zero] = digamma_np(x[zero])
-    ok = (n >= 1) & (n == np.floor(n)) & (x > 0) & np.isfinite(x)
+    out[whole & pole & (n % 2 == 1)] = np.inf
+    ok = whole & (n >= 1) & ~pole
     for order in np.unique(n[ok]):
         sel = ok & (n == order)
         out[sel] = _polygamma_order(int(order), x[sel])
