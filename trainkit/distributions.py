@@ -3,12 +3,9 @@
 Densities, cdfs, entropies, moments and KL divergences follow TF's formulas. Sampling
 draws from trainkit's own random streams, so a seeded sample has the right distribution
 but not TF's numbers; reparameterized samples (``Normal``, ``Laplace``, ``Uniform``,
-``StudentT`` loc/scale, ``Gamma``/``Exponential`` rate) carry gradients to their
-parameters as TF's do.
-
-Differs from TF: samples of ``Gamma``, ``Beta``, ``Dirichlet`` and ``StudentT`` carry no
-gradient to the concentrations / ``df`` (TF's implicit ``random_gamma`` gradient is not
-provided).
+``StudentT``, ``Gamma``, ``Exponential``, ``Beta``, ``Dirichlet``) carry gradients to
+their parameters as TF's do (through ``random_gamma``'s implicit reparameterization
+gradient for the gamma-based ones).
 
 Example:
     >>> import trainkit as tf

@@ -28,7 +28,7 @@ CASES = {
                          [A * 0.0 - 1.0, B + 2.0, X]),
     "gamma_log_prob": (lambda a, b, x: D.Gamma(a, b).log_prob(x), [A, B, X]),
     "gamma_entropy": (lambda a, b: D.Gamma(a, b).entropy(), [A, B]),
-    "gamma_cdf_in_x": (lambda x: D.Gamma(tk.constant(A), tk.constant(B)).cdf(x), [X]),
+    "gamma_cdf": (lambda a, b, x: D.Gamma(a, b).cdf(x), [A, B, X]),
     "exponential_log_prob": (lambda r, x: D.Exponential(r).log_prob(x), [B, X]),
     "beta_log_prob": (lambda a, b, x: D.Beta(a, b).log_prob(x), [A, B, P]),
     "beta_entropy": (lambda a, b: D.Beta(a, b).entropy(), [A, B]),

@@ -168,10 +168,54 @@ def test_gamma_and_exponential_gradients_to_rate():
     # x = G / rate: d mean(x)/drate = -mean(x)/rate, expected -a / rate^2 (std a^0.5/rate^2).
     a, rate = 3.0, 2.0
     g = _grads(D.Gamma, [a, rate], lambda x: x)
-    assert g[0] is None  # Differs from TF: no implicit random_gamma gradient
     _within(g[1], -a / rate ** 2, np.sqrt(a) / rate ** 2 / np.sqrt(N))
     g = _grads(D.Exponential, [rate], lambda x: x)
     _within(g[0], -1 / rate ** 2, 1 / rate ** 2 / np.sqrt(N))
+
+
+def _per_sample(make, values, wrt, loss=lambda x: x, seed=9):
+    """The gradients of ``loss(x_i)`` w.r.t. parameter ``wrt`` for N independent draws:
+    every parameter is tiled to N copies, so one ``gradients`` call gives each draw's own
+    derivative; the mean estimates d E[loss]/d param with standard error std/sqrt(N)."""
+    params = [tk.constant(np.full(np.shape(v) + (N,), v, np.float64).T if np.ndim(v)
+                          else np.full([N], v, np.float64)) for v in values]
+    x = make(*params).sample(seed=seed)
+    g = _run(tk.gradients(tk.reduce_sum(loss(x)), params[wrt]))[0]
+    return g.mean(0), g.std(0) / np.sqrt(N)
+
+
+def test_gamma_sample_gradient_to_concentration():
+    # E[x] = a / rate: d/da = 1 / rate (TF's implicit random_gamma gradient)
+    for a in (0.4, 3.0):
+        mean, se = _per_sample(D.Gamma, [a, 2.0], 0)
+        _within(mean, 0.5, se)
+
+
+def test_beta_sample_gradients_to_concentrations():
+    # E[x] = a / (a + b): d/da = b / (a + b)^2, d/db = -a / (a + b)^2
+    a, b = 1.5, 0.7
+    mean, se = _per_sample(D.Beta, [a, b], 0)
+    _within(mean, b / (a + b) ** 2, se)
+    mean, se = _per_sample(D.Beta, [a, b], 1)
+    _within(mean, -a / (a + b) ** 2, se)
+
+
+def test_dirichlet_sample_gradient_to_concentration():
+    # E[x_0] = c_0 / S: d/dc_0 = (S - c_0) / S^2, d/dc_1 = -c_0 / S^2
+    c = np.array([2.0, 0.5, 1.5])
+    s_tot = c.sum()
+    params = tk.constant(np.tile(c, (N, 1)))
+    x = D.Dirichlet(params).sample(seed=4)
+    g = _run(tk.gradients(tk.reduce_sum(x[:, 0]), params))[0]
+    _within(g.mean(0)[:2], [(s_tot - c[0]) / s_tot ** 2, -c[0] / s_tot ** 2],
+            g.std(0)[:2] / np.sqrt(N))
+
+
+def test_student_t_sample_gradient_to_df():
+    # E[x^2] = scale^2 df / (df - 2) (loc 0): d/d df = -2 scale^2 / (df - 2)^2
+    df, scale = 9.0, 1.5
+    mean, se = _per_sample(D.StudentT, [df, 0.0, scale], 0, tk.square)
+    _within(mean, -2 * scale ** 2 / (df - 2) ** 2, se)
 
 
 def test_not_reparameterized_samples_carry_no_gradient():

@@ -2,8 +2,8 @@
 ``concentration0`` (``beta``); samples ``G1 / (G1 + G0)`` of two gamma draws; the
 Beta-Beta KL.
 
-Differs from TF: samples carry no gradient to the concentrations (no implicit
-reparameterization gradient of ``random_gamma``).
+Samples carry gradients to both concentrations (``random_gamma``'s implicit
+reparameterization gradient), as TF's.
 
 Example:
     >>> Beta(2.0, 3.0).mean()        # 0.4

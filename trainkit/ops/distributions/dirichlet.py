@@ -1,8 +1,8 @@
 """``tf.distributions.Dirichlet``: distributions over the ``K``-simplex (the last axis of
 ``concentration``); samples are normalized gamma draws; the Dirichlet-Dirichlet KL.
 
-Differs from TF: samples carry no gradient to ``concentration`` (no implicit
-reparameterization gradient of ``random_gamma``).
+Samples carry gradients to ``concentration`` (``random_gamma``'s implicit
+reparameterization gradient), as TF's.
 
 Example:
     >>> Dirichlet([1.0, 2.0, 3.0]).mean()        # [1/6, 1/3, 1/2]

@@ -2,8 +2,8 @@
 ``b^a x^(a-1) exp(-b x) / Gamma(a)``), ``tf.distributions.Exponential`` (the Gamma with
 ``a = 1``), and the Gamma-Gamma KL.
 
-Differs from TF: samples carry gradients to ``rate`` but not to ``concentration`` (TF's
-implicit reparameterization gradient of ``random_gamma`` is not provided).
+Samples carry gradients to ``rate`` and (through ``random_gamma``'s implicit
+reparameterization gradient) to ``concentration``, as TF's.
 
 Example:
     >>> Gamma(concentration=2.0, rate=0.5).mean()     # 4.0

@@ -1,8 +1,8 @@
 """``tf.distributions.StudentT`` with degrees of freedom ``df``, ``loc`` and ``scale``;
 reparameterized samples ``loc + scale * Z / sqrt(G / df)`` (``G`` a chi-square draw).
 
-Differs from TF: samples carry gradients to ``loc`` and ``scale`` but not to ``df`` (no
-implicit reparameterization gradient of ``random_gamma``).
+Samples carry gradients to ``loc``, ``scale`` and ``df`` (``random_gamma``'s implicit
+reparameterization gradient), as TF's.
 
 Example:
     >>> StudentT(df=3.0, loc=0.0, scale=1.0).variance()      # 3.0
