@@ -71,10 +71,6 @@ class Categorical(distribution.Distribution):
                 logits=logits, probs=probs, validate_args=validate_args,
                 multidimensional=True, name=name)
             static = self._logits.shape.with_rank_at_least(1)
-            if static.ndims is not None:
-                self._batch_rank: Any = static.ndims - 1
-            else:
-                self._batch_rank = array_ops.rank(self._logits) - 1
             last = static[-1] if static.ndims is not None else None
             last = getattr(last, "value", last)
             if last is not None:
