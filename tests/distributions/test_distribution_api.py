@@ -245,3 +245,20 @@ def test_custom_distribution_subclass():
     assert _run(c.mean()) == 2.5
     with pytest.raises(ValueError, match="Graph parent item 0 is not a Tensor"):
         D.Distribution(tk.float32, D.NOT_REPARAMETERIZED, False, True, graph_parents=[1.0])
+
+
+def test_param_shapes_as_tf():
+    """The results and errors TF 2.21 gives for the same calls."""
+    assert D.Normal.param_static_shapes([2, 3]) == {"loc": tk.TensorShape([2, 3]),
+                                                     "scale": tk.TensorShape([2, 3])}
+    assert D.Exponential.param_static_shapes(tk.TensorShape([4])) == {
+        "rate": tk.TensorShape([4])}
+    assert D.Bernoulli.param_static_shapes([5]) == {"logits": tk.TensorShape([5])}
+    assert set(D.StudentT.param_shapes([3])) == {"df", "loc", "scale"}
+    assert list(_run(D.Gamma.param_shapes([3, 1])["rate"])) == [3, 1]
+    with pytest.raises(NotImplementedError, match="_param_shapes not implemented"):
+        D.Dirichlet.param_static_shapes([2])
+    with pytest.raises(ValueError, match="must be fully defined"):
+        D.Normal.param_static_shapes(tk.TensorShape([None]))
+    with pytest.raises(ValueError, match="fully-defined TensorShape or list/tuple"):
+        D.Normal.param_static_shapes(tk.placeholder(tk.int32, [1]))

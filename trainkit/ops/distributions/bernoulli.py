@@ -34,6 +34,8 @@ class Bernoulli(distribution.Distribution):
         ValueError: unless exactly one of ``logits`` and ``probs`` is given.
     """
 
+    _PARAM_NAMES = ("logits",)
+
     def __init__(self, logits: Any = None, probs: Any = None, dtype: Any = _dt.int32,
                  validate_args: bool = False, allow_nan_stats: bool = True,
                  name: str = "Bernoulli") -> None:

@@ -47,6 +47,8 @@ class Beta(distribution.Distribution):
         name: the name scope.
     """
 
+    _PARAM_NAMES = ("concentration1", "concentration0")
+
     def __init__(self, concentration1: Any = None, concentration0: Any = None,
                  validate_args: bool = False, allow_nan_stats: bool = True,
                  name: str = "Beta") -> None:

@@ -134,6 +134,42 @@ class Distribution:
         """The static shape of one draw from one distribution of the batch."""
         return TensorShape(self._event_shape())
 
+    #: the names of the parameters whose shape is the sample shape (``param_shapes``)
+    _PARAM_NAMES: tuple[str, ...] = ()
+
+    @classmethod
+    def param_shapes(cls, sample_shape: Any, name: str = "DistributionParamShapes") -> dict:
+        """The parameter shapes (int32 tensors) that give samples of ``sample_shape``.
+
+        Raises:
+            NotImplementedError: for a distribution without such a rule (e.g. Dirichlet).
+        """
+        if not cls._PARAM_NAMES:
+            raise NotImplementedError("_param_shapes not implemented")
+        with name_scope(name, values=[sample_shape]):
+            shape = conversion.convert_to_tensor(sample_shape, dtype=_dt.int32)
+            return dict.fromkeys(cls._PARAM_NAMES, shape)
+
+    @classmethod
+    def param_static_shapes(cls, sample_shape: Any) -> dict:
+        """``param_shapes`` as ``TensorShape``s.
+
+        Raises:
+            ValueError: if ``sample_shape`` is not fully defined.
+        """
+        if isinstance(sample_shape, TensorShape):
+            if not sample_shape.is_fully_defined():
+                raise ValueError("TensorShape sample_shape must be fully defined")
+            sample_shape = sample_shape.as_list()
+        out = {}
+        for key, shape in cls.param_shapes(sample_shape).items():
+            value = constant_value(shape)
+            if value is None:
+                raise ValueError("sample_shape must be a fully-defined TensorShape or "
+                                 "list/tuple")
+            out[key] = TensorShape([int(d) for d in np.reshape(value, [-1])])
+        return out
+
     def copy(self, **override_parameters_kwargs: Any) -> Distribution:
         """A new distribution of the same type, with some constructor arguments replaced."""
         return type(self)(**dict(self.parameters, **override_parameters_kwargs))

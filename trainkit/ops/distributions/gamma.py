@@ -43,6 +43,8 @@ class Gamma(distribution.Distribution):
         name: the name scope.
     """
 
+    _PARAM_NAMES = ("concentration", "rate")
+
     def __init__(self, concentration: Any, rate: Any, validate_args: bool = False,
                  allow_nan_stats: bool = True, name: str = "Gamma") -> None:
         parameters = dict(locals())
@@ -130,6 +132,8 @@ class Exponential(Gamma):
         rate: float tensor ``> 0``.
         validate_args, allow_nan_stats, name: as ``Gamma``.
     """
+
+    _PARAM_NAMES = ("rate",)
 
     def __init__(self, rate: Any, validate_args: bool = False, allow_nan_stats: bool = True,
                  name: str = "Exponential") -> None:

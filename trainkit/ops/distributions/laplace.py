@@ -32,6 +32,8 @@ class Laplace(distribution.Distribution):
         validate_args, allow_nan_stats, name: as ``Distribution``.
     """
 
+    _PARAM_NAMES = ("loc", "scale")
+
     def __init__(self, loc: Any, scale: Any, validate_args: bool = False,
                  allow_nan_stats: bool = True, name: str = "Laplace") -> None:
         parameters = dict(locals())

@@ -38,6 +38,8 @@ class Normal(distribution.Distribution):
         TypeError: if ``loc`` and ``scale`` have different float dtypes.
     """
 
+    _PARAM_NAMES = ("loc", "scale")
+
     def __init__(self, loc: Any, scale: Any, validate_args: bool = False,
                  allow_nan_stats: bool = True, name: str = "Normal") -> None:
         parameters = dict(locals())

@@ -41,6 +41,8 @@ class StudentT(distribution.Distribution):
         name: the name scope.
     """
 
+    _PARAM_NAMES = ("df", "loc", "scale")
+
     def __init__(self, df: Any, loc: Any, scale: Any, validate_args: bool = False,
                  allow_nan_stats: bool = True, name: str = "StudentT") -> None:
         parameters = dict(locals())

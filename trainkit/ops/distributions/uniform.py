@@ -29,6 +29,8 @@ class Uniform(distribution.Distribution):
         validate_args, allow_nan_stats, name: as ``Distribution``.
     """
 
+    _PARAM_NAMES = ("low", "high")
+
     def __init__(self, low: Any = 0.0, high: Any = 1.0, validate_args: bool = False,
                  allow_nan_stats: bool = True, name: str = "Uniform") -> None:
         parameters = dict(locals())
