@@ -161,6 +161,13 @@ def test_mixed_parameter_dtypes_raise_type_error():
     (lambda: D.Beta(2.0, 2.0, validate_args=True).log_prob(1.5), "less than `1`"),
     (lambda: D.Multinomial(2.0, probs=[0.5, 0.5], validate_args=True).log_prob([1.0, 2.0]),
      "sum to `self.total_count`"),
+    (lambda: D.Bernoulli(logits=0.0, validate_args=True).log_prob(0.5),
+     "Elements must be bool-equivalent"),
+    (lambda: D.Bernoulli(logits=0.0, validate_args=True).log_prob(2), "cannot exceed 1"),
+    (lambda: D.Categorical(logits=[0.0, 1.0], validate_args=True).log_prob(-1),
+     "Elements must be non-negative"),
+    (lambda: D.Categorical(logits=[0.0, 1.0], validate_args=True).cdf(1.5),
+     "Elements must be int32-equivalent"),
     (lambda: D.Gamma(0.5, 1.0, allow_nan_stats=False).mode(), "concentration <= 1"),
     (lambda: D.Beta(0.5, 2.0, allow_nan_stats=False).mode(), "Mode undefined"),
     (lambda: D.StudentT(0.5, 0.0, 1.0, allow_nan_stats=False).mean(), "df <= 1"),
@@ -176,6 +183,10 @@ def test_bad_parameters_fail_at_run_time(make, message):
 
 def test_valid_parameters_pass_the_checks():
     assert _run(D.Normal(0.0, 2.0, validate_args=True).stddev()) == 2.0
+    lp = D.Bernoulli(logits=0.0, validate_args=True).log_prob(1.0)
+    assert abs(_run(lp) - np.log(0.5)) < 1e-6   # TF 2.21: -0.6931472
+    lp = D.Categorical(logits=[0.0, 0.0], validate_args=True).log_prob(1)
+    assert abs(_run(lp) - np.log(0.5)) < 1e-6
     assert abs(_run(D.Gamma(3.0, 1.0, allow_nan_stats=False).mode()) - 2.0) < 1e-6
     v = _run(D.StudentT([0.5, 1.5, 3.0], 0.0, 1.0).variance())
     assert np.isnan(v[0]) and np.isinf(v[1]) and abs(v[2] - 3.0) < 1e-6

@@ -27,7 +27,7 @@ class Bernoulli(distribution.Distribution):
         logits: float tensor of log-odds of a 1 (exactly one of ``logits``/``probs``).
         probs: float tensor of probabilities of a 1.
         dtype: the dtype of samples (default int32).
-        validate_args: check ``0 <= probs <= 1`` at run time.
+        validate_args: check ``0 <= probs <= 1`` and that events are 0 or 1, at run time.
         allow_nan_stats, name: as ``Distribution``.
 
     Raises:
@@ -77,6 +77,8 @@ class Bernoulli(distribution.Distribution):
         return math_ops.cast(math_ops.less(u, self.probs), self.dtype)
 
     def _log_prob(self, event: Tensor) -> Tensor:
+        if self.validate_args:
+            event = dist_util.check_integer_casting_closed(event, _dt.bool_)
         event = math_ops.cast(event, self.logits.dtype)
         logits = self.logits
         if not (event.shape.is_fully_defined() and logits.shape.is_fully_defined()

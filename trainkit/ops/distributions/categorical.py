@@ -54,7 +54,8 @@ class Categorical(distribution.Distribution):
             ``logits``/``probs``).
         probs: float tensor ``[..., K]`` of probabilities.
         dtype: the dtype of samples (default int32).
-        validate_args: check ``probs`` at run time.
+        validate_args: check ``probs`` and that events are whole and non-negative, at run
+            time.
         allow_nan_stats, name: as ``Distribution``.
 
     Raises:
@@ -124,6 +125,8 @@ class Categorical(distribution.Distribution):
         return math_ops.cast(draws, self.dtype)
 
     def _cdf(self, k: Tensor) -> Tensor:
+        if self.validate_args:
+            k = dist_util.check_integer_casting_closed(k, _dt.int32)
         k, probs = _broadcast_event_and_params(k, self.probs)
         flat_probs = array_ops.reshape(probs, array_ops.stack([-1, self._event_size]))
         flat_k = array_ops.reshape(k, [-1])
@@ -132,6 +135,8 @@ class Categorical(distribution.Distribution):
         return array_ops.reshape(math_ops.reduce_sum(kept, -1), array_ops.shape(k))
 
     def _log_prob(self, k: Tensor) -> Tensor:
+        if self.validate_args:
+            k = dist_util.check_integer_casting_closed(k, _dt.int32)
         k, logits = _broadcast_event_and_params(k, self.logits)
         return -sparse_softmax_cross_entropy_with_logits(labels=k, logits=logits)
 

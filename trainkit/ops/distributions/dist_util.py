@@ -21,7 +21,12 @@ from trainkit.framework.shapes import TensorShape, broadcast_static
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops
 from trainkit.ops.check_extras import assert_near
-from trainkit.ops.check_ops import Assert, assert_less_equal, assert_non_negative
+from trainkit.ops.check_ops import (
+    Assert,
+    assert_equal,
+    assert_less_equal,
+    assert_non_negative,
+)
 from trainkit.ops.control_flow_ops import with_dependencies
 from trainkit.ops.math_more import lgamma
 from trainkit.ops.misc_ops import where_v2
@@ -69,6 +74,23 @@ def get_logits_and_probs(logits: Any = None, probs: Any = None,
             if multidimensional:
                 return math_ops.log(probs), probs
             return math_ops.log(probs) - math_ops.log1p(-probs), probs
+
+
+def check_integer_casting_closed(x: Tensor, target_dtype: _dt.DType) -> Tensor:
+    """``x`` after run-time checks (TF's messages) that it is non-negative and survives a
+    cast to ``target_dtype`` (a whole number; at most 1 for bool)."""
+    with name_scope("embed_check_casting_closed"):
+        deps = [assert_non_negative(x, message="Elements must be non-negative.")]
+        if x.dtype.is_floating:
+            back = math_ops.cast(math_ops.cast(x, target_dtype), x.dtype)
+            deps.append(assert_equal(x, back, message=f"Elements must be "
+                                     f"{target_dtype.name}-equivalent."))
+        else:
+            top = 1 if target_dtype is _dt.bool_ else int(np.iinfo(target_dtype.np_dtype).max)
+            if x.dtype is not _dt.bool_ and top < int(np.iinfo(x.dtype.np_dtype).max):
+                deps.append(assert_less_equal(x, math_ops.cast(top, x.dtype),
+                                              message=f"Elements cannot exceed {top}."))
+        return with_dependencies(deps, x)
 
 
 def static_batch_shape(*tensors: Tensor) -> TensorShape:
@@ -148,5 +170,6 @@ def undefined_where(dist: Any, defined: Tensor, value: Tensor, message: str) -> 
     return with_dependencies([Assert(math_ops.reduce_all(defined), [message])], value)
 
 
-__all__ = ["get_logits_and_probs", "static_batch_shape", "dynamic_batch_shape", "ndtr",
-           "log_ndtr", "log_combinations", "count_shape", "gen_new_seed", "undefined_where"]
+__all__ = ["get_logits_and_probs", "check_integer_casting_closed", "static_batch_shape",
+           "dynamic_batch_shape", "ndtr", "log_ndtr", "log_combinations", "count_shape",
+           "gen_new_seed", "undefined_where"]
