@@ -396,9 +396,10 @@ SURFACE_API['trainkit.contrib.slim'] = (
         'optimizers.optimize_loss', 'conv3d', 'max_pool3d', 'avg_pool3d'))
 SURFACE_API['trainkit.regularizers'] = ('sum_regularizer',)
 SURFACE_API['trainkit.distributions'] = (
-    'Bernoulli', 'Beta', 'Categorical', 'Dirichlet', 'Distribution', 'Exponential',
-    'FULLY_REPARAMETERIZED', 'Gamma', 'Laplace', 'Multinomial', 'NOT_REPARAMETERIZED',
-    'Normal', 'RegisterKL', 'ReparameterizationType', 'StudentT', 'Uniform', 'kl_divergence')
+    'Bernoulli', 'Beta', 'Categorical', 'Dirichlet', 'DirichletMultinomial', 'Distribution',
+    'Exponential', 'FULLY_REPARAMETERIZED', 'Gamma', 'Laplace', 'Multinomial',
+    'NOT_REPARAMETERIZED', 'Normal', 'RegisterKL', 'ReparameterizationType', 'StudentT',
+    'Uniform', 'kl_divergence')
 SURFACE_API['trainkit.math'] += ('igamma', 'igammac', 'betainc', 'polygamma')
 SURFACE_API['trainkit'] += ('igamma', 'igammac', 'betainc', 'polygamma', 'lbeta',
                             'distributions')

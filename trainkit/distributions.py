@@ -20,6 +20,7 @@ from trainkit.ops.distributions.bernoulli import Bernoulli
 from trainkit.ops.distributions.beta import Beta
 from trainkit.ops.distributions.categorical import Categorical
 from trainkit.ops.distributions.dirichlet import Dirichlet
+from trainkit.ops.distributions.dirichlet_multinomial import DirichletMultinomial
 from trainkit.ops.distributions.distribution import (
     FULLY_REPARAMETERIZED,
     NOT_REPARAMETERIZED,
@@ -34,7 +35,8 @@ from trainkit.ops.distributions.normal import Normal
 from trainkit.ops.distributions.student_t import StudentT
 from trainkit.ops.distributions.uniform import Uniform
 
-__all__ = ["Bernoulli", "Beta", "Categorical", "Dirichlet", "Distribution", "Exponential",
+__all__ = ["Bernoulli", "Beta", "Categorical", "Dirichlet", "DirichletMultinomial",
+           "Distribution", "Exponential",
            "FULLY_REPARAMETERIZED", "Gamma", "Laplace", "Multinomial", "NOT_REPARAMETERIZED",
            "Normal", "RegisterKL", "ReparameterizationType", "StudentT", "Uniform",
            "kl_divergence"]

@@ -112,6 +112,14 @@ def cases(tf):
                 "batch_shape": m.batch_shape_tensor(), "event_shape": m.event_shape_tensor(),
                 "log_prob_f32": ml.log_prob([1.0, 2.0]), "probs_f32": ml.probs}
 
+    def dirichlet_multinomial():
+        dm = d.DirichletMultinomial(total_count=c(5.0),
+                                    concentration=c([[1.0, 2.0, 0.5], [3.0, 0.7, 1.1]]))
+        x = c([[1.0, 3.0, 1.0], [0.0, 0.0, 5.0]])
+        return {"log_prob": dm.log_prob(x), "prob": dm.prob(x), "mean": dm.mean(),
+                "variance": dm.variance(), "covariance": dm.covariance(),
+                "batch_shape": dm.batch_shape_tensor(), "event_shape": dm.event_shape_tensor()}
+
     def kls():
         n1 = d.Normal(c([0.0, 1.0]), c([1.0, 0.5]))
         n2 = d.Normal(c([[0.5], [-1.0]]), c([2.0, 1.0]))
@@ -140,7 +148,8 @@ def cases(tf):
     return {"normal": normal, "normal_f32": normal_f32, "laplace": laplace,
             "uniform": uniform, "exponential": exponential, "gamma": gamma, "beta": beta,
             "student_t": student_t, "bernoulli": bernoulli, "categorical": categorical,
-            "dirichlet": dirichlet, "multinomial": multinomial, "kls": kls,
+            "dirichlet": dirichlet, "multinomial": multinomial,
+            "dirichlet_multinomial": dirichlet_multinomial, "kls": kls,
             "special": special}
 
 

@@ -20,10 +20,10 @@ def _run(t, feed=None):
 
 
 def test_public_names_match_tf_compat_v1():
-    tf_names = ['Bernoulli', 'Beta', 'Categorical', 'Dirichlet', 'Distribution',
-                'Exponential', 'FULLY_REPARAMETERIZED', 'Gamma', 'Laplace', 'Multinomial',
-                'NOT_REPARAMETERIZED', 'Normal', 'RegisterKL', 'ReparameterizationType',
-                'StudentT', 'Uniform', 'kl_divergence']  # minus DirichletMultinomial
+    tf_names = ['Bernoulli', 'Beta', 'Categorical', 'Dirichlet', 'DirichletMultinomial',
+                'Distribution', 'Exponential', 'FULLY_REPARAMETERIZED', 'Gamma', 'Laplace',
+                'Multinomial', 'NOT_REPARAMETERIZED', 'Normal', 'RegisterKL',
+                'ReparameterizationType', 'StudentT', 'Uniform', 'kl_divergence']
     assert all(hasattr(D, n) for n in tf_names)
     assert "distributions" in dir(tk) or tk.distributions is D
 
@@ -168,6 +168,10 @@ def test_mixed_parameter_dtypes_raise_type_error():
      "Elements must be non-negative"),
     (lambda: D.Categorical(logits=[0.0, 1.0], validate_args=True).cdf(1.5),
      "Elements must be int32-equivalent"),
+    (lambda: D.DirichletMultinomial(3.0, [1.0, 1.0], validate_args=True).log_prob(
+        [1.0, 1.0]), "must sum to `self.total_count`"),
+    (lambda: D.DirichletMultinomial(2.5, [1.0, 1.0], validate_args=True).mean(),
+     "non-integer components"),
     (lambda: D.Gamma(0.5, 1.0, allow_nan_stats=False).mode(), "concentration <= 1"),
     (lambda: D.Beta(0.5, 2.0, allow_nan_stats=False).mode(), "Mode undefined"),
     (lambda: D.StudentT(0.5, 0.0, 1.0, allow_nan_stats=False).mean(), "df <= 1"),
@@ -273,3 +277,13 @@ def test_param_shapes_as_tf():
         D.Normal.param_static_shapes(tk.TensorShape([None]))
     with pytest.raises(ValueError, match="fully-defined TensorShape or list/tuple"):
         D.Normal.param_static_shapes(tk.placeholder(tk.int32, [1]))
+
+
+def test_dirichlet_multinomial_with_a_batch_of_total_counts():
+    """A [2] total_count against a [2, 3] concentration: mean n_b c / sum(c) per batch
+    member (TF 2.21 multiplies n into the class axis instead and fails here)."""
+    c = np.array([[1.0, 2.0, 0.5], [3.0, 0.7, 1.1]])
+    dm = D.DirichletMultinomial(tk.constant([5.0, 2.0], tk.float64), tk.constant(c))
+    want = np.array([[5.0], [2.0]]) * c / c.sum(-1, keepdims=True)
+    np.testing.assert_allclose(_run(dm.mean()), want, rtol=1e-12)
+    assert dm.reparameterization_type is D.NOT_REPARAMETERIZED

@@ -102,6 +102,17 @@ def test_multinomial_counts():
     _within(x.mean(0), 10 * p, np.sqrt(10 * p * (1 - p) / N))
 
 
+def test_dirichlet_multinomial_counts():
+    # E[x] = n c / S; Var[x_k] = n p_k (1 - p_k) (n + S) / (1 + S) with p = c / S
+    c, n = np.array([0.5, 2.0, 1.5]), 6.0
+    x = _run(D.DirichletMultinomial(np.float64(n), c).sample(N, seed=12))
+    assert x.shape == (N, 3) and np.all(x.sum(-1) == n) and np.all(x == np.round(x))
+    s_tot = c.sum()
+    p = c / s_tot
+    var = n * p * (1 - p) * (n + s_tot) / (1 + s_tot)
+    _within(x.mean(0), n * p, np.sqrt(var / N))
+
+
 def test_dirichlet_moments():
     c = np.array([0.5, 2.0, 4.0])
     x = _run(D.Dirichlet(c).sample(N, seed=8))

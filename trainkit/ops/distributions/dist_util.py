@@ -93,6 +93,13 @@ def check_integer_casting_closed(x: Tensor, target_dtype: _dt.DType) -> Tensor:
         return with_dependencies(deps, x)
 
 
+def check_counts_form(x: Tensor) -> Tensor:
+    """``x`` after run-time checks that it holds non-negative whole numbers."""
+    return with_dependencies([
+        assert_non_negative(x),
+        assert_equal(x, math_ops.floor(x), message="x has non-integer components.")], x)
+
+
 def static_batch_shape(*tensors: Tensor) -> TensorShape:
     """The broadcast of the tensors' static shapes."""
     shape = TensorShape([])
@@ -170,6 +177,6 @@ def undefined_where(dist: Any, defined: Tensor, value: Tensor, message: str) -> 
     return with_dependencies([Assert(math_ops.reduce_all(defined), [message])], value)
 
 
-__all__ = ["get_logits_and_probs", "check_integer_casting_closed", "static_batch_shape",
-           "dynamic_batch_shape", "ndtr", "log_ndtr", "log_combinations", "count_shape",
-           "gen_new_seed", "undefined_where"]
+__all__ = ["get_logits_and_probs", "check_integer_casting_closed", "check_counts_form",
+           "static_batch_shape", "dynamic_batch_shape", "ndtr", "log_ndtr",
+           "log_combinations", "count_shape", "gen_new_seed", "undefined_where"]

@@ -18,7 +18,7 @@ from trainkit.framework.graph import name_scope
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops
-from trainkit.ops.check_ops import assert_equal, assert_non_negative
+from trainkit.ops.check_ops import assert_equal
 from trainkit.ops.control_flow_ops import with_dependencies
 from trainkit.ops.distributions import dist_util, distribution
 from trainkit.ops.linalg_ops import matrix_set_diag
@@ -27,11 +27,19 @@ from trainkit.ops.op_util import make_op
 from trainkit.ops.random_ops import get_seed, rng_for
 
 
-def _check_counts_form(x: Tensor) -> Tensor:
-    """``x`` after run-time checks that it holds non-negative whole numbers."""
-    return with_dependencies([
-        assert_non_negative(x),
-        assert_equal(x, math_ops.floor(x), message="x has non-integer components.")], x)
+def multinomial_counts(n: Any, total_count: Tensor, probs: Tensor, dtype: Any,
+                       seed: int | None) -> Tensor:
+    """``n`` draws of class counts: ``[n] + batch + [K]``, each row summing to its
+    ``total_count`` (broadcast to ``probs.shape[:-1]``), from one seeded NumPy kernel."""
+    counts = total_count * array_ops.ones_like(probs[..., 0])
+    probs = array_ops.expand_dims(array_ops.ones_like(counts), -1) * probs
+    s1, s2 = get_seed(seed)
+    static_n = n if isinstance(n, int) else None
+    shape = TensorShape([static_n]).concatenate(probs.shape)
+    n_t = math_ops.cast(conversion.convert_to_tensor(n, name="n"), _dt.int32)
+    return make_op("MultinomialCounts", [n_t, counts, probs], [dtype],
+                   name="multinomial_counts", attrs={"seed": s1, "seed2": s2},
+                   shapes=[shape]).outputs[0]
 
 
 class Multinomial(distribution.Distribution):
@@ -55,7 +63,7 @@ class Multinomial(distribution.Distribution):
         with name_scope(name, values=[total_count, logits, probs]) as name:
             self._total_count = conversion.convert_to_tensor(total_count, name="total_count")
             if validate_args:
-                self._total_count = _check_counts_form(self._total_count)
+                self._total_count = dist_util.check_counts_form(self._total_count)
             self._logits, self._probs = dist_util.get_logits_and_probs(
                 logits=logits, probs=probs, multidimensional=True,
                 validate_args=validate_args, name=name)
@@ -97,20 +105,12 @@ class Multinomial(distribution.Distribution):
         return s[-1:] if s.ndims is not None else TensorShape([None])
 
     def _sample_n(self, n: Any, seed: int | None = None) -> Tensor:
-        n_t = conversion.convert_to_tensor(n, name="n")
-        counts = self.total_count * array_ops.ones_like(self.probs[..., 0])
-        probs = array_ops.expand_dims(array_ops.ones_like(counts), -1) * self.probs
-        s1, s2 = get_seed(seed)
-        static_n = n if isinstance(n, int) else None
-        shape = TensorShape([static_n]).concatenate(probs.shape)
-        return make_op("MultinomialCounts", [math_ops.cast(n_t, _dt.int32), counts, probs],
-                       [self.dtype], name="multinomial_counts",
-                       attrs={"seed": s1, "seed2": s2}, shapes=[shape]).outputs[0]
+        return multinomial_counts(n, self.total_count, self.probs, self.dtype, seed)
 
     def _valid_sample(self, counts: Tensor) -> Tensor:
         if not self.validate_args:
             return counts
-        counts = _check_counts_form(counts)
+        counts = dist_util.check_counts_form(counts)
         return with_dependencies([assert_equal(
             self.total_count, math_ops.reduce_sum(counts, -1),
             message="counts must sum to `self.total_count`")], counts)
@@ -147,4 +147,4 @@ def _multinomial_counts(ctx: registry.KernelContext, n: Any, counts: Any, probs:
 
 registry.not_differentiable("MultinomialCounts")
 
-__all__ = ["Multinomial"]
+__all__ = ["Multinomial", "multinomial_counts"]
