@@ -417,6 +417,14 @@ SURFACE_API['trainkit.contrib.seq2seq'] = (
     'AttentionMechanism', 'BahdanauAttention', 'LuongAttention', 'hardmax', 'AttentionWrapper',
     'AttentionWrapperState', 'BeamSearchDecoder', 'BeamSearchDecoderOutput',
     'BeamSearchDecoderState', 'FinalBeamSearchDecoderOutput', 'gather_tree', 'tile_batch')
+SURFACE_API['trainkit.distributions'] = (
+    'Bernoulli', 'Beta', 'Categorical', 'Dirichlet', 'DirichletMultinomial', 'Distribution',
+    'Exponential', 'FULLY_REPARAMETERIZED', 'Gamma', 'Laplace', 'Multinomial',
+    'NOT_REPARAMETERIZED', 'Normal', 'RegisterKL', 'ReparameterizationType', 'StudentT',
+    'Uniform', 'kl_divergence')
+SURFACE_API['trainkit.math'] += ('igamma', 'igammac', 'betainc', 'polygamma')
+SURFACE_API['trainkit'] += ('igamma', 'igammac', 'betainc', 'polygamma', 'lbeta',
+                            'distributions')
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))
 def test_surface_names_exist(module):
