@@ -6,6 +6,7 @@ from __future__ import annotations
 from trainkit.contrib import (
     crf,
     data,
+    distributions,
     framework,
     layers,
     learn,
@@ -22,4 +23,5 @@ from trainkit.contrib import (
 )
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
-           "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard"]
+           "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard",
+           "distributions"]
