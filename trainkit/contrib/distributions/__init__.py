@@ -9,11 +9,13 @@ Example:
 
 from __future__ import annotations
 
+from trainkit.contrib.distributions.discrete import Geometric, Poisson
 from trainkit.contrib.distributions.mvn import (
     MultivariateNormalDiag,
     MultivariateNormalFullCovariance,
     MultivariateNormalTriL,
 )
+from trainkit.contrib.distributions.scalar import Chi2, Gumbel, HalfNormal, InverseGamma, Logistic
 from trainkit.distributions import (
     FULLY_REPARAMETERIZED,
     NOT_REPARAMETERIZED,
@@ -35,7 +37,8 @@ from trainkit.distributions import (
     kl_divergence,
 )
 
-__all__ = ["Bernoulli", "Beta", "Categorical", "Dirichlet", "DirichletMultinomial",
+__all__ = ["Bernoulli", "Beta", "Categorical", "Chi2", "Geometric", "Gumbel", "HalfNormal",
+           "InverseGamma", "Logistic", "Poisson", "Dirichlet", "DirichletMultinomial",
            "Distribution", "Exponential", "FULLY_REPARAMETERIZED", "Gamma", "Laplace",
            "Multinomial", "MultivariateNormalDiag", "MultivariateNormalFullCovariance",
            "MultivariateNormalTriL", "NOT_REPARAMETERIZED", "Normal", "RegisterKL",
