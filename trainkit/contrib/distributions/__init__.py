@@ -9,13 +9,24 @@ Example:
 
 from __future__ import annotations
 
+from trainkit.contrib.distributions import bijectors
 from trainkit.contrib.distributions.discrete import Geometric, Poisson
 from trainkit.contrib.distributions.mvn import (
     MultivariateNormalDiag,
     MultivariateNormalFullCovariance,
     MultivariateNormalTriL,
 )
+from trainkit.contrib.distributions.onehot import (
+    ExpRelaxedOneHotCategorical,
+    OneHotCategorical,
+    RelaxedOneHotCategorical,
+)
 from trainkit.contrib.distributions.scalar import Chi2, Gumbel, HalfNormal, InverseGamma, Logistic
+from trainkit.contrib.distributions.transformed import (
+    LogNormal,
+    RelaxedBernoulli,
+    TransformedDistribution,
+)
 from trainkit.distributions import (
     FULLY_REPARAMETERIZED,
     NOT_REPARAMETERIZED,
@@ -37,9 +48,11 @@ from trainkit.distributions import (
     kl_divergence,
 )
 
-__all__ = ["Bernoulli", "Beta", "Categorical", "Chi2", "Geometric", "Gumbel", "HalfNormal",
-           "InverseGamma", "Logistic", "Poisson", "Dirichlet", "DirichletMultinomial",
-           "Distribution", "Exponential", "FULLY_REPARAMETERIZED", "Gamma", "Laplace",
-           "Multinomial", "MultivariateNormalDiag", "MultivariateNormalFullCovariance",
-           "MultivariateNormalTriL", "NOT_REPARAMETERIZED", "Normal", "RegisterKL",
-           "ReparameterizationType", "StudentT", "Uniform", "kl_divergence"]
+__all__ = ["Bernoulli", "Beta", "Categorical", "Chi2", "Dirichlet", "DirichletMultinomial",
+           "Distribution", "ExpRelaxedOneHotCategorical", "Exponential", "FULLY_REPARAMETERIZED",
+           "Gamma", "Geometric", "Gumbel", "HalfNormal", "InverseGamma", "Laplace", "LogNormal",
+           "Logistic", "Multinomial", "MultivariateNormalDiag",
+           "MultivariateNormalFullCovariance", "MultivariateNormalTriL", "NOT_REPARAMETERIZED",
+           "Normal", "OneHotCategorical", "Poisson", "RegisterKL", "RelaxedBernoulli",
+           "RelaxedOneHotCategorical", "ReparameterizationType", "StudentT",
+           "TransformedDistribution", "Uniform", "bijectors", "kl_divergence"]
