@@ -160,10 +160,31 @@ def _broadcast_matrix_rhs(matrix: Tensor, rhs: Tensor) -> tuple[Tensor, Tensor]:
     return matrix, rhs
 
 
+def _common_dtype(*values: Any) -> Any:
+    """The one dtype of the arguments that have one (None if none has).
+
+    Raises:
+        TypeError: if two arguments have different dtypes (TF's ``common_dtype``).
+    """
+    found = None
+    for v in values:
+        dt = getattr(v, "dtype", None)
+        if v is None or dt is None:
+            continue
+        dt = tk.as_dtype(dt)
+        if found is not None and dt != found:
+            raise TypeError(f"Found incompatible dtypes, {found.name} and {dt.name}.")
+        found = dt
+    return found
+
+
 def _float_tensor(x: Any, name: str, dtype: Any = None) -> Tensor | None:
     if x is None:
         return None
-    return tk.convert_to_tensor(x, name=name, dtype=dtype)
+    t = tk.convert_to_tensor(x, name=name, dtype=dtype)
+    if not t.dtype.is_floating:
+        raise TypeError(f"{name} must be a floating point tensor, got {t.dtype.name}.")
+    return t
 
 
 class MultivariateNormalDiag(_MultivariateNormal):
@@ -180,7 +201,7 @@ class MultivariateNormalDiag(_MultivariateNormal):
     Raises:
         ValueError: if both ``loc`` and ``scale_diag`` are None (no event size), or the
             static event sizes of ``loc`` and ``scale_diag`` differ.
-        TypeError: if the parameters have different dtypes.
+        TypeError: if the parameters have different dtypes, or are not floating point.
 
     Example:
         >>> MultivariateNormalDiag([1.0, -1.0], [1.0, 2.0]).stddev()    # [1., 2.]
@@ -193,14 +214,11 @@ class MultivariateNormalDiag(_MultivariateNormal):
         if loc is None and scale_diag is None:
             raise ValueError("Must specify one or both of `loc`, `scale_diag`.")
         with tk.name_scope(name, values=[loc, scale_diag, scale_identity_multiplier]) as name:
-            loc_t = _float_tensor(loc, "loc")
-            dtype = loc_t.dtype if loc_t is not None else None
+            dtype = _common_dtype(loc, scale_diag, scale_identity_multiplier)
+            loc_t = _float_tensor(loc, "loc", dtype)
             diag = _float_tensor(scale_diag, "scale_diag", dtype)
             mult = _float_tensor(scale_identity_multiplier, "scale_identity_multiplier",
-                                 dtype if dtype is not None else
-                                 (diag.dtype if diag is not None else None))
-            present = [t for t in (loc_t, diag, mult) if t is not None]
-            tk.assert_same_float_dtype(present)
+                                 dtype)
             if loc_t is None:
                 loc_t = tk.zeros_like(diag, name="loc")
             if diag is not None and _static_k(diag) not in (None, _static_k(loc_t)) \
@@ -244,7 +262,7 @@ class MultivariateNormalTriL(_MultivariateNormal):
     Raises:
         ValueError: if both are None, ``scale_tril`` is not a square matrix, or the static
             event sizes differ.
-        TypeError: if the parameters have different dtypes.
+        TypeError: if the parameters have different dtypes, or are not floating point.
 
     Example:
         >>> MultivariateNormalTriL([0.0, 0.0], [[1.0, 0.0], [0.5, 2.0]]).covariance()
@@ -260,9 +278,9 @@ class MultivariateNormalTriL(_MultivariateNormal):
     def _set_loc_tril(self, loc: Any, tril: Any, validate_args: bool) -> None:
         if loc is None and tril is None:
             raise ValueError("Must specify one or both of `loc`, `scale_tril`.")
-        loc_t = _float_tensor(loc, "loc")
-        tril_t = _float_tensor(tril, "scale_tril", loc_t.dtype if loc_t is not None else None)
-        tk.assert_same_float_dtype([t for t in (loc_t, tril_t) if t is not None])
+        dtype = _common_dtype(loc, tril)
+        loc_t = _float_tensor(loc, "loc", dtype)
+        tril_t = _float_tensor(tril, "scale_tril", dtype)
         if tril_t is None:
             tril_t = tk.linalg.diag(tk.ones_like(loc_t))
         s = tril_t.shape
@@ -301,7 +319,7 @@ class MultivariateNormalFullCovariance(MultivariateNormalTriL):
 
     Raises:
         ValueError: if both are None, or the shapes do not fit.
-        TypeError: if the parameters have different dtypes.
+        TypeError: if the parameters have different dtypes, or are not floating point.
 
     Example:
         >>> MultivariateNormalFullCovariance([0.0, 0.0], [[2.0, 0.5], [0.5, 1.0]])
@@ -316,9 +334,8 @@ class MultivariateNormalFullCovariance(MultivariateNormalTriL):
         with tk.name_scope(name, values=[loc, covariance_matrix]) as name:
             tril = None
             if covariance_matrix is not None:
-                loc_dtype = None if loc is None else tk.convert_to_tensor(loc).dtype
-                cov = tk.convert_to_tensor(covariance_matrix, name="covariance_matrix",
-                                           dtype=loc_dtype)
+                cov = _float_tensor(covariance_matrix, "covariance_matrix",
+                                    _common_dtype(loc, covariance_matrix))
                 if validate_args:
                     cov = with_dependencies(
                         [tk.assert_near(cov, tk.linalg.adjoint(cov),

@@ -36,12 +36,15 @@ class _OneHotBase(_base.Distribution):
 
     def _set_params(self, logits: Any, probs: Any, validate_args: bool,
                     dtype: Any = None) -> None:
+        given = logits if probs is None else probs
+        if given is not None and getattr(given, "shape", np.shape(given)) is not None:
+            shape = given.shape if isinstance(given, Tensor) else np.shape(given)
+            if len(shape) == 0:
+                raise ValueError("logits/probs must have rank at least 1 (the last axis "
+                                 "holds the classes).")
         self._logits, self._probs = dist_util.get_logits_and_probs(
             logits=logits, probs=probs, validate_args=validate_args, multidimensional=True,
             dtype=dtype)
-        if self._logits.shape.ndims == 0:
-            raise ValueError("logits/probs must have rank at least 1 (the last axis holds "
-                             "the classes).")
 
     @property
     def logits(self) -> Tensor:

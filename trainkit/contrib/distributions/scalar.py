@@ -53,8 +53,8 @@ class _ScalarEvent(_base.Distribution):
                                  dtype=self.dtype, seed=seed)
 
 
-def _positive(x: Any, name: str, validate_args: bool, dtype: Any = None) -> Tensor:
-    t = tk.convert_to_tensor(x, name=name, dtype=dtype)
+def _positive(x: Any, name: str, validate_args: bool) -> Tensor:
+    t = tk.convert_to_tensor(x, name=name)
     if validate_args:
         t = with_dependencies([tk.assert_positive(t, message=f"{name} must be positive.")], t)
     return tk.identity(t, name=name)
@@ -67,7 +67,7 @@ class _LocScale(_ScalarEvent):
                  name: str, parameters: dict) -> None:
         with tk.name_scope(name, values=[loc, scale]) as name:
             self._loc = tk.identity(tk.convert_to_tensor(loc, name="loc"), name="loc")
-            self._scale = _positive(scale, "scale", validate_args, self._loc.dtype)
+            self._scale = _positive(scale, "scale", validate_args)
             tk.assert_same_float_dtype([self._loc, self._scale])
         self._params = (self._loc, self._scale)
         super().__init__(dtype=self._loc.dtype,
@@ -267,7 +267,7 @@ class InverseGamma(_ScalarEvent):
         parameters = dict(locals())
         with tk.name_scope(name, values=[concentration, rate]) as name:
             self._concentration = _positive(concentration, "concentration", validate_args)
-            self._rate = _positive(rate, "rate", validate_args, self._concentration.dtype)
+            self._rate = _positive(rate, "rate", validate_args)
             tk.assert_same_float_dtype([self._concentration, self._rate])
         self._params = (self._concentration, self._rate)
         super().__init__(dtype=self._concentration.dtype,

@@ -50,9 +50,11 @@ class TransformedDistribution(_base.Distribution):
 
     Raises:
         ValueError: if ``batch_shape``/``event_shape`` is given for a base that is not
-            scalar in that respect.
+            scalar, or the bijector needs events of a higher rank.
 
-    Differs from TF: ``batch_shape``/``event_shape`` must be Python lists.
+    Differs from TF: ``batch_shape``/``event_shape`` must be Python lists, and either
+    override needs a base with both batch and event shape ``[]`` (TF allows a batched
+    base under an event override).
     """
 
     def __init__(self, distribution: Any, bijector: bijectors.Bijector | None = None,
@@ -66,12 +68,12 @@ class TransformedDistribution(_base.Distribution):
         self._bijector = bijector
         self._override_batch = _static_list(batch_shape, "batch_shape")
         self._override_event = _static_list(event_shape, "event_shape")
-        if self._override_batch is not None and distribution.batch_shape.ndims != 0:
-            raise ValueError("Base distribution is not scalar-batch: batch_shape may only "
-                             "be overridden for a base with batch_shape [].")
-        if self._override_event is not None and distribution.event_shape.ndims != 0:
-            raise ValueError("Base distribution is not scalar-event: event_shape may only "
-                             "be overridden for a base with event_shape [].")
+        overridden = self._override_batch is not None or self._override_event is not None
+        if overridden and (distribution.batch_shape.ndims != 0
+                           or distribution.event_shape.ndims != 0):
+            raise ValueError("Base distribution is not scalar: batch_shape/event_shape may "
+                             "only be overridden for a base with batch_shape [] and "
+                             "event_shape [].")
         event_ndims = self.event_shape.ndims
         if event_ndims is not None and event_ndims < bijector.forward_min_event_ndims:
             raise ValueError(f"Bijector '{bijector.name}' needs events of rank at least "
