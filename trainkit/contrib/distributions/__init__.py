@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from trainkit.contrib.distributions import bijectors
 from trainkit.contrib.distributions.discrete import Geometric, Poisson
+from trainkit.contrib.distributions.independent import Independent
 from trainkit.contrib.distributions.mvn import (
     MultivariateNormalDiag,
     MultivariateNormalFullCovariance,
@@ -22,10 +23,27 @@ from trainkit.contrib.distributions.onehot import (
     RelaxedOneHotCategorical,
 )
 from trainkit.contrib.distributions.scalar import Chi2, Gumbel, HalfNormal, InverseGamma, Logistic
+from trainkit.contrib.distributions.softplus_variants import (
+    BernoulliWithSigmoidProbs,
+    BetaWithSoftplusConcentration,
+    Chi2WithAbsDf,
+    ExponentialWithSoftplusRate,
+    GammaWithSoftplusConcentrationRate,
+    InverseGammaWithSoftplusConcentrationRate,
+    LaplaceWithSoftplusScale,
+    MultivariateNormalDiagWithSoftplusScale,
+    NormalWithSoftplusScale,
+    StudentTWithAbsDfSoftplusScale,
+)
 from trainkit.contrib.distributions.transformed import (
     LogNormal,
     RelaxedBernoulli,
     TransformedDistribution,
+)
+from trainkit.contrib.distributions.util import (
+    fill_triangular,
+    matrix_diag_transform,
+    softplus_inverse,
 )
 from trainkit.distributions import (
     FULLY_REPARAMETERIZED,
@@ -48,11 +66,16 @@ from trainkit.distributions import (
     kl_divergence,
 )
 
-__all__ = ["Bernoulli", "Beta", "Categorical", "Chi2", "Dirichlet", "DirichletMultinomial",
-           "Distribution", "ExpRelaxedOneHotCategorical", "Exponential", "FULLY_REPARAMETERIZED",
-           "Gamma", "Geometric", "Gumbel", "HalfNormal", "InverseGamma", "Laplace", "LogNormal",
-           "Logistic", "Multinomial", "MultivariateNormalDiag",
+__all__ = ["Bernoulli", "BernoulliWithSigmoidProbs", "Beta", "BetaWithSoftplusConcentration",
+           "Categorical", "Chi2", "Chi2WithAbsDf", "Dirichlet", "DirichletMultinomial",
+           "Distribution", "ExpRelaxedOneHotCategorical", "Exponential",
+           "ExponentialWithSoftplusRate", "FULLY_REPARAMETERIZED", "Gamma",
+           "GammaWithSoftplusConcentrationRate", "Geometric", "Gumbel", "HalfNormal",
+           "Independent", "InverseGamma", "InverseGammaWithSoftplusConcentrationRate", "Laplace",
+           "LaplaceWithSoftplusScale", "LogNormal", "Logistic", "Multinomial",
+           "MultivariateNormalDiag", "MultivariateNormalDiagWithSoftplusScale",
            "MultivariateNormalFullCovariance", "MultivariateNormalTriL", "NOT_REPARAMETERIZED",
-           "Normal", "OneHotCategorical", "Poisson", "RegisterKL", "RelaxedBernoulli",
-           "RelaxedOneHotCategorical", "ReparameterizationType", "StudentT",
-           "TransformedDistribution", "Uniform", "bijectors", "kl_divergence"]
+           "Normal", "NormalWithSoftplusScale", "OneHotCategorical", "Poisson", "RegisterKL",
+           "RelaxedBernoulli", "RelaxedOneHotCategorical", "ReparameterizationType", "StudentT",
+           "StudentTWithAbsDfSoftplusScale", "TransformedDistribution", "Uniform", "bijectors",
+           "fill_triangular", "kl_divergence", "matrix_diag_transform", "softplus_inverse"]
