@@ -161,6 +161,14 @@ def test_construction_errors(make, error, match):
      "RelaxedBernoulli/assert_positive"),
     (lambda: D.OneHotCategorical(probs=[0.5, 0.6], validate_args=True).entropy(),
      "probs does not sum to 1"),
+    (lambda: D.OneHotCategorical(logits=[0.0, 1.0], validate_args=True).log_prob([1, 1]),
+     "Last dimension of x must sum to 1"),
+    (lambda: D.OneHotCategorical(logits=[0.0, 1.0], validate_args=True).log_prob([2, -1]),
+     "assert_non_negative"),
+    (lambda: D.ExpRelaxedOneHotCategorical(0.5, logits=[0.0, 1.0], validate_args=True)
+     .log_prob([-0.1, -0.2]), "logsumexp"),
+    (lambda: D.RelaxedOneHotCategorical(0.5, logits=[0.0, 1.0], validate_args=True)
+     .log_prob([0.3, 0.3]), "logsumexp"),
     (lambda: D.InverseGamma([0.5, 3.0], 1.0, allow_nan_stats=False).variance(),
      "variance undefined"),
     (lambda: B.AffineScalar(scale=0.0, validate_args=True).forward(1.0),
@@ -182,4 +190,5 @@ def test_valid_arguments_pass_the_run_time_checks():
           D.Logistic(0.0, 1.0, validate_args=True).log_prob(0.0),
           D.RelaxedOneHotCategorical(0.5, logits=[0.0, 1.0], validate_args=True)
           .log_prob([0.5, 0.5]),
+          D.OneHotCategorical(logits=[0.0, 1.0], validate_args=True).log_prob([0, 1]),
           B.AffineScalar(scale=2.0, validate_args=True).forward(1.0)])

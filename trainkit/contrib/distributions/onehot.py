@@ -94,7 +94,9 @@ class OneHotCategorical(_OneHotBase):
         logits: float ``[..., k]`` (exactly one of ``logits``/``probs``).
         probs: float ``[..., k]``.
         dtype: the dtype of samples (default int32).
-        validate_args, allow_nan_stats, name: as ``Distribution``.
+        validate_args: check ``probs`` and that ``log_prob``'s events are non-negative
+            and sum to 1, at run time.
+        allow_nan_stats, name: as ``Distribution``.
 
     Raises:
         ValueError: unless exactly one of ``logits`` and ``probs`` is given, or for a
@@ -124,7 +126,13 @@ class OneHotCategorical(_OneHotBase):
         return tk.reshape(onehot, shape)
 
     def _log_prob(self, x: Tensor) -> Tensor:
-        x, logits = self._broadcast(tk.cast(x, self._logits.dtype))
+        x = tk.cast(x, self._logits.dtype)
+        if self.validate_args:
+            x = with_dependencies([
+                tk.assert_non_negative(x),
+                tk.assert_near(tk.ones([], x.dtype), tk.reduce_sum(x, -1),
+                               message="Last dimension of x must sum to 1.")], x)
+        x, logits = self._broadcast(x)
         return tk.reduce_sum(x * tk.nn.log_softmax(logits), -1)
 
     def _entropy(self) -> Tensor:
@@ -163,7 +171,9 @@ class ExpRelaxedOneHotCategorical(_OneHotBase):
             broadcasting against the batch shape.
         logits: float ``[..., k]`` (exactly one of ``logits``/``probs``).
         probs: float ``[..., k]``.
-        validate_args, allow_nan_stats, name: as ``Distribution``.
+        validate_args: check ``t > 0``, ``probs``, and that ``log_prob``'s points are
+            log-probability vectors, at run time.
+        allow_nan_stats, name: as ``Distribution``.
 
     Raises:
         ValueError: unless exactly one of ``logits`` and ``probs`` is given, or for a
@@ -202,6 +212,12 @@ class ExpRelaxedOneHotCategorical(_OneHotBase):
         return tk.nn.log_softmax((self._logits + gumbel) / t)
 
     def _log_prob(self, x: Tensor) -> Tensor:
+        if self.validate_args:
+            x = with_dependencies([
+                tk.assert_non_positive(x),
+                tk.assert_near(tk.zeros([], x.dtype), tk.reduce_logsumexp(x, -1),
+                               message="x must be a log-probability vector "
+                               "(logsumexp(x) = 0).")], x)
         x, logits = self._broadcast(x)
         t = tk.expand_dims(self._temperature, -1)
         k = tk.cast(self._k(), self.dtype)
