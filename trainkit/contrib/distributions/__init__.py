@@ -12,6 +12,7 @@ from __future__ import annotations
 from trainkit.contrib.distributions import bijectors
 from trainkit.contrib.distributions.discrete import Geometric, Poisson
 from trainkit.contrib.distributions.independent import Independent
+from trainkit.contrib.distributions.mixture import Mixture, MixtureSameFamily
 from trainkit.contrib.distributions.mvn import (
     MultivariateNormalDiag,
     MultivariateNormalFullCovariance,
@@ -72,8 +73,8 @@ __all__ = ["Bernoulli", "BernoulliWithSigmoidProbs", "Beta", "BetaWithSoftplusCo
            "ExponentialWithSoftplusRate", "FULLY_REPARAMETERIZED", "Gamma",
            "GammaWithSoftplusConcentrationRate", "Geometric", "Gumbel", "HalfNormal",
            "Independent", "InverseGamma", "InverseGammaWithSoftplusConcentrationRate", "Laplace",
-           "LaplaceWithSoftplusScale", "LogNormal", "Logistic", "Multinomial",
-           "MultivariateNormalDiag", "MultivariateNormalDiagWithSoftplusScale",
+           "LaplaceWithSoftplusScale", "LogNormal", "Logistic", "Mixture", "MixtureSameFamily",
+           "Multinomial", "MultivariateNormalDiag", "MultivariateNormalDiagWithSoftplusScale",
            "MultivariateNormalFullCovariance", "MultivariateNormalTriL", "NOT_REPARAMETERIZED",
            "Normal", "NormalWithSoftplusScale", "OneHotCategorical", "Poisson", "RegisterKL",
            "RelaxedBernoulli", "RelaxedOneHotCategorical", "ReparameterizationType", "StudentT",
