@@ -452,3 +452,24 @@ def test_affine_bijector_and_chain():
     np.testing.assert_allclose(got[2], BIJ_X, rtol=1e-12, atol=1e-14)
     inv = D.bijectors.Invert(D.bijectors.Exp())
     np.testing.assert_allclose(_run(inv.forward(_c([1.0, np.e]))), [0.0, 1.0], atol=1e-15)
+
+
+def test_mvn_diag_examples_of_the_tf_docstring():
+    """TF 1.15's MultivariateNormalDiag docstring: loc [1, -1], scale_diag [1, 2] has mean
+    [1, -1] and stddev [1, 2]; loc [1, -1] with scale_identity_multiplier [1, 2, 3] is a
+    batch of 3 with mean [[1, -1]] * 3 and stddev [[1, 1], [2, 2], [3, 3]]."""
+    d = D.MultivariateNormalDiag(loc=[1.0, -1], scale_diag=[1, 2.0])
+    mean, sd = _run([d.mean(), d.stddev()])
+    assert mean.tolist() == [1.0, -1.0] and sd.tolist() == [1.0, 2.0]
+    b = D.MultivariateNormalDiag(loc=[1.0, -1], scale_identity_multiplier=[1, 2.0, 3])
+    mean, sd = _run([b.mean(), b.stddev()])
+    assert mean.tolist() == [[1.0, -1.0]] * 3
+    assert sd.tolist() == [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]
+    assert b.batch_shape.as_list() == [3]
+
+
+def test_relaxed_one_hot_dtype_argument_converts_the_parameters():
+    """TF's signature (temperature, logits, probs, dtype, ...): dtype float64 converts
+    Python logits to float64 samples and densities."""
+    d = D.RelaxedOneHotCategorical(0.5, [0.0, 1.0], None, tk.float64)
+    assert d.dtype == tk.float64 and d.sample(2, seed=1).dtype == tk.float64

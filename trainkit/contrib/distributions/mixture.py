@@ -157,6 +157,8 @@ class Mixture(_base.Distribution):
         cat: a ``Categorical`` over ``len(components)``.
         components: the component distributions.
         validate_args, allow_nan_stats, name: as ``Distribution``.
+        use_static_graph: accepted for TF's signature; sampling always draws every
+            component and keeps the chosen one.
 
     Raises:
         TypeError: if ``components`` is not a non-empty list of distributions.
@@ -165,7 +167,8 @@ class Mixture(_base.Distribution):
     """
 
     def __init__(self, cat: Any, components: list, validate_args: bool = False,
-                 allow_nan_stats: bool = True, name: str = "Mixture") -> None:
+                 allow_nan_stats: bool = True, use_static_graph: bool = False,
+                 name: str = "Mixture") -> None:
         parameters = dict(locals())
         if not isinstance(components, (list, tuple)) or not components or not all(
                 isinstance(c, _base.Distribution) for c in components):

@@ -171,6 +171,7 @@ class ExpRelaxedOneHotCategorical(_OneHotBase):
             broadcasting against the batch shape.
         logits: float ``[..., k]`` (exactly one of ``logits``/``probs``).
         probs: float ``[..., k]``.
+        dtype: the float dtype to convert ``logits``/``probs`` to (None: theirs).
         validate_args: check ``t > 0``, ``probs``, and that ``log_prob``'s points are
             log-probability vectors, at run time.
         allow_nan_stats, name: as ``Distribution``.
@@ -181,11 +182,11 @@ class ExpRelaxedOneHotCategorical(_OneHotBase):
     """
 
     def __init__(self, temperature: Any, logits: Any = None, probs: Any = None,
-                 validate_args: bool = False, allow_nan_stats: bool = True,
+                 dtype: Any = None, validate_args: bool = False, allow_nan_stats: bool = True,
                  name: str = "ExpRelaxedOneHotCategorical") -> None:
         parameters = dict(locals())
         with tk.name_scope(name, values=[logits, probs, temperature]) as name:
-            self._set_params(logits, probs, validate_args)
+            self._set_params(logits, probs, validate_args, dtype)
             t = tk.convert_to_tensor(temperature, name="temperature",
                                      dtype=self._logits.dtype)
             if validate_args:
@@ -236,6 +237,7 @@ class RelaxedOneHotCategorical(TransformedDistribution):
         temperature: float tensor ``t > 0``.
         logits: float ``[..., k]`` (exactly one of ``logits``/``probs``).
         probs: float ``[..., k]``.
+        dtype: the float dtype to convert ``logits``/``probs`` to (None: theirs).
         validate_args, allow_nan_stats, name: as ``Distribution``.
 
     Raises:
@@ -247,12 +249,12 @@ class RelaxedOneHotCategorical(TransformedDistribution):
     """
 
     def __init__(self, temperature: Any, logits: Any = None, probs: Any = None,
-                 validate_args: bool = False, allow_nan_stats: bool = True,
+                 dtype: Any = None, validate_args: bool = False, allow_nan_stats: bool = True,
                  name: str = "RelaxedOneHotCategorical") -> None:
         parameters = dict(locals())
         with tk.name_scope(name, values=[logits, probs, temperature]) as name:
             base = ExpRelaxedOneHotCategorical(temperature, logits=logits, probs=probs,
-                                               validate_args=validate_args,
+                                               dtype=dtype, validate_args=validate_args,
                                                allow_nan_stats=allow_nan_stats)
         super().__init__(distribution=base, bijector=bijectors.Exp(validate_args),
                          validate_args=validate_args, name=name)

@@ -25,23 +25,31 @@ class Affine(Bijector):
         scale_identity_multiplier: float ``[...]``.
         scale_diag: float ``[..., k]``.
         scale_tril: float ``[..., k, k]`` (only its lower triangle is read).
+        scale_perturb_factor, scale_perturb_diag, adjoint: TF's low-rank update and
+            transposed scale; only the defaults are supported.
         validate_args: run-time check that the scale's diagonal has no zero.
         name: as ``Bijector``.
+        dtype: the float dtype of the parameters (None: that of the first given).
 
     Raises:
         ValueError: if no argument fixes the event size ``k``.
+        NotImplementedError: for a low-rank perturbation or ``adjoint=True``.
 
     Differs from TF: the low-rank ``scale_perturb_*`` arguments and ``adjoint`` are not
     supported.
     """
 
     def __init__(self, shift: Any = None, scale_identity_multiplier: Any = None,
-                 scale_diag: Any = None, scale_tril: Any = None, validate_args: bool = False,
-                 name: str = "affine") -> None:
+                 scale_diag: Any = None, scale_tril: Any = None,
+                 scale_perturb_factor: Any = None, scale_perturb_diag: Any = None,
+                 adjoint: bool = False, validate_args: bool = False, name: str = "affine",
+                 dtype: Any = None) -> None:
+        if scale_perturb_factor is not None or scale_perturb_diag is not None or adjoint:
+            raise NotImplementedError("Affine's scale_perturb_factor/scale_perturb_diag and "
+                                      "adjoint=True are not supported.")
         with tk.name_scope(name, values=[shift, scale_identity_multiplier, scale_diag,
                                          scale_tril]):
             conv = {}
-            dtype = None
             for key, value in (("shift", shift), ("scale_diag", scale_diag),
                                ("scale_tril", scale_tril),
                                ("scale_identity_multiplier", scale_identity_multiplier)):
