@@ -28,7 +28,10 @@ def test_exports_everything_of_tk_distributions_and_the_contrib_classes():
                "MultivariateNormalFullCovariance", "OneHotCategorical",
                "RelaxedOneHotCategorical", "ExpRelaxedOneHotCategorical", "RelaxedBernoulli",
                "Logistic", "Poisson", "Geometric", "Gumbel", "Chi2", "InverseGamma",
-               "HalfNormal", "LogNormal", "TransformedDistribution"]
+               "HalfNormal", "LogNormal", "TransformedDistribution", "Independent",
+               "Mixture", "MixtureSameFamily", "Binomial", "NegativeBinomial", "Cauchy",
+               "NormalWithSoftplusScale", "MultivariateNormalDiagWithSoftplusScale",
+               "BernoulliWithSigmoidProbs"]
     assert all(issubclass(getattr(D, n), D.Distribution) for n in contrib)
     assert all(hasattr(B, n) for n in ["Bijector", "Identity", "Exp", "Sigmoid", "Softplus",
                                        "AffineScalar", "Affine", "Invert", "Chain"])

@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 from trainkit.contrib.distributions import bijectors
+from trainkit.contrib.distributions.counts import Binomial, NegativeBinomial
 from trainkit.contrib.distributions.discrete import Geometric, Poisson
 from trainkit.contrib.distributions.independent import Independent
 from trainkit.contrib.distributions.mixture import Mixture, MixtureSameFamily
@@ -23,7 +24,14 @@ from trainkit.contrib.distributions.onehot import (
     OneHotCategorical,
     RelaxedOneHotCategorical,
 )
-from trainkit.contrib.distributions.scalar import Chi2, Gumbel, HalfNormal, InverseGamma, Logistic
+from trainkit.contrib.distributions.scalar import (
+    Cauchy,
+    Chi2,
+    Gumbel,
+    HalfNormal,
+    InverseGamma,
+    Logistic,
+)
 from trainkit.contrib.distributions.softplus_variants import (
     BernoulliWithSigmoidProbs,
     BetaWithSoftplusConcentration,
@@ -68,15 +76,16 @@ from trainkit.distributions import (
 )
 
 __all__ = ["Bernoulli", "BernoulliWithSigmoidProbs", "Beta", "BetaWithSoftplusConcentration",
-           "Categorical", "Chi2", "Chi2WithAbsDf", "Dirichlet", "DirichletMultinomial",
-           "Distribution", "ExpRelaxedOneHotCategorical", "Exponential",
+           "Binomial", "Categorical", "Cauchy", "Chi2", "Chi2WithAbsDf", "Dirichlet",
+           "DirichletMultinomial", "Distribution", "ExpRelaxedOneHotCategorical", "Exponential",
            "ExponentialWithSoftplusRate", "FULLY_REPARAMETERIZED", "Gamma",
            "GammaWithSoftplusConcentrationRate", "Geometric", "Gumbel", "HalfNormal",
            "Independent", "InverseGamma", "InverseGammaWithSoftplusConcentrationRate", "Laplace",
            "LaplaceWithSoftplusScale", "LogNormal", "Logistic", "Mixture", "MixtureSameFamily",
            "Multinomial", "MultivariateNormalDiag", "MultivariateNormalDiagWithSoftplusScale",
            "MultivariateNormalFullCovariance", "MultivariateNormalTriL", "NOT_REPARAMETERIZED",
-           "Normal", "NormalWithSoftplusScale", "OneHotCategorical", "Poisson", "RegisterKL",
-           "RelaxedBernoulli", "RelaxedOneHotCategorical", "ReparameterizationType", "StudentT",
-           "StudentTWithAbsDfSoftplusScale", "TransformedDistribution", "Uniform", "bijectors",
-           "fill_triangular", "kl_divergence", "matrix_diag_transform", "softplus_inverse"]
+           "NegativeBinomial", "Normal", "NormalWithSoftplusScale", "OneHotCategorical",
+           "Poisson", "RegisterKL", "RelaxedBernoulli", "RelaxedOneHotCategorical",
+           "ReparameterizationType", "StudentT", "StudentTWithAbsDfSoftplusScale",
+           "TransformedDistribution", "Uniform", "bijectors", "fill_triangular", "kl_divergence",
+           "matrix_diag_transform", "softplus_inverse"]

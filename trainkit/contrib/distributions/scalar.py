@@ -1,5 +1,5 @@
 """Scalar continuous distributions of ``tf.contrib.distributions`` not in
-``tf.distributions``: ``Logistic``, ``Gumbel``, ``HalfNormal``, ``InverseGamma`` and
+``tf.distributions``: ``Logistic``, ``Gumbel``, ``Cauchy``, ``HalfNormal``, ``InverseGamma`` and
 ``Chi2`` (the Gamma with concentration ``df / 2`` and rate ``1 / 2``).
 
 Example:
@@ -189,6 +189,57 @@ class Gumbel(_LocScale):
         return self._scale * self._ones() * (math.pi / math.sqrt(6.0))
 
 
+class Cauchy(_LocScale):
+    """The Cauchy distribution: density ``1 / (pi scale (1 + z^2))``, ``z = (x - loc) /
+    scale``; mean and variance are undefined (NaN, or a run-time error without
+    ``allow_nan_stats``).
+
+    Args:
+        loc: float tensor, the mode and median.
+        scale: float tensor ``> 0`` (run-time check with ``validate_args``).
+        validate_args, allow_nan_stats, name: as ``Distribution``.
+
+    Example:
+        >>> Cauchy(0.0, 1.0).cdf(1.0)     # 0.75
+    """
+
+    def __init__(self, loc: Any, scale: Any, validate_args: bool = False,
+                 allow_nan_stats: bool = True, name: str = "Cauchy") -> None:
+        parameters = dict(locals())
+        super().__init__(loc, scale, validate_args, allow_nan_stats, name, parameters)
+
+    def _sample_n(self, n: Any, seed: int | None = None) -> Tensor:
+        shape = tk.concat([dist_util.count_shape(n), self.batch_shape_tensor()], 0)
+        u = tk.random_uniform(shape, dtype=self.dtype, seed=seed)
+        return self._loc + self._scale * tk.tan(math.pi * (u - 0.5))
+
+    def _log_prob(self, x: Tensor) -> Tensor:
+        return -math.log(math.pi) - tk.log(self._scale) - tk.log1p(tk.square(self._z(x)))
+
+    def _cdf(self, x: Tensor) -> Tensor:
+        return tk.atan(self._z(x)) / math.pi + 0.5
+
+    def _quantile(self, p: Tensor) -> Tensor:
+        return self._loc + self._scale * tk.tan(math.pi * (p - 0.5))
+
+    def _entropy(self) -> Tensor:
+        return tk.log(4.0 * math.pi * self._scale) * self._ones()
+
+    def _undefined(self, what: str) -> Tensor:
+        nan = self._loc * self._ones() * float("nan")
+        return dist_util.undefined_where(self, tk.zeros_like(nan, dtype=tk.bool), nan,
+                                         f"{what} not defined for the Cauchy distribution")
+
+    def _mean(self) -> Tensor:
+        return self._undefined("mean")
+
+    def _variance(self) -> Tensor:
+        return self._undefined("variance")
+
+    def _stddev(self) -> Tensor:
+        return self._undefined("stddev")
+
+
 class HalfNormal(_ScalarEvent):
     """``|X|`` for ``X ~ Normal(0, scale)``: density ``sqrt(2/pi) / scale
     exp(-x^2 / (2 scale^2))`` on ``x >= 0``.
@@ -350,4 +401,4 @@ class Chi2(_base.Gamma):
         return self._df
 
 
-__all__ = ["Logistic", "Gumbel", "HalfNormal", "InverseGamma", "Chi2"]
+__all__ = ["Logistic", "Gumbel", "Cauchy", "HalfNormal", "InverseGamma", "Chi2"]
