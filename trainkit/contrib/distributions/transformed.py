@@ -120,8 +120,12 @@ class TransformedDistribution(_base.Distribution):
 
     def _sample_n(self, n: Any, seed: int | None = None) -> Tensor:
         extra = (self._override_batch or []) + (self._override_event or [])
-        shape = tk.concat([tk.reshape(n, [1]), tk.constant(extra, tk.int32)], 0) \
-            if extra else n
+        if not extra:
+            shape: Any = n
+        elif isinstance(n, int):
+            shape = [n] + extra
+        else:
+            shape = tk.concat([tk.reshape(n, [1]), tk.constant(extra, tk.int32)], 0)
         x = self._distribution.sample(shape, seed=seed)
         return self._bijector.forward(x)
 

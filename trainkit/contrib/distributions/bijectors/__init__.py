@@ -26,6 +26,16 @@ from trainkit.contrib.distributions.bijectors.elementwise import (
     Sigmoid,
     Softplus,
 )
+from trainkit.contrib.distributions.bijectors.flows import (
+    MaskedAutoregressiveFlow,
+    Permute,
+    RealNVP,
+    masked_autoregressive_default_template,
+    masked_dense,
+    real_nvp_default_template,
+)
 
 __all__ = ["Affine", "AffineScalar", "Bijector", "Chain", "Exp", "Identity", "Invert",
-           "Sigmoid", "Softplus"]
+           "MaskedAutoregressiveFlow", "Permute", "RealNVP", "Sigmoid", "Softplus",
+           "masked_autoregressive_default_template", "masked_dense",
+           "real_nvp_default_template"]
