@@ -198,3 +198,18 @@ def test_valid_arguments_pass_the_run_time_checks():
           .log_prob([0.5, 0.5]),
           D.OneHotCategorical(logits=[0.0, 1.0], validate_args=True).log_prob([0, 1]),
           B.AffineScalar(scale=2.0, validate_args=True).forward(1.0)])
+
+
+def test_parameters_and_copy_report_the_class_called():
+    """Classes built on another constructor keep their own arguments (as TF), so copy()
+    rebuilds the same class; copy(**overrides) replaces one argument."""
+    cases = [(D.Chi2(3.0), {"df": 3.0}), (D.Chi2WithAbsDf(-3.0), {"df": -3.0}),
+             (D.LogNormal(0.5, 2.0), {"loc": 0.5, "scale": 2.0}),
+             (D.RelaxedBernoulli(0.5, logits=1.0), {"temperature": 0.5, "logits": 1.0}),
+             (D.RelaxedOneHotCategorical(0.5, logits=[0.0, 1.0]), {"temperature": 0.5}),
+             (D.NormalWithSoftplusScale(0.0, 1.0), {"loc": 0.0, "scale": 1.0})]
+    for d, expected in cases:
+        assert all(d.parameters[k] == v for k, v in expected.items()), d.parameters
+        assert type(d.copy()) is type(d)
+    half = D.LogNormal(0.5, 2.0).copy(scale=1.0)
+    np.testing.assert_allclose(_run(half.variance()), np.expm1(1.0) * np.exp(2.0))

@@ -24,6 +24,7 @@ import numpy as np
 import trainkit as tk
 from trainkit import distributions as _base
 from trainkit.contrib.distributions import bijectors
+from trainkit.contrib.distributions.own_parameters import OwnParameters
 from trainkit.contrib.distributions.transformed import TransformedDistribution
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
@@ -37,9 +38,9 @@ class _OneHotBase(_base.Distribution):
     def _set_params(self, logits: Any, probs: Any, validate_args: bool,
                     dtype: Any = None) -> None:
         given = logits if probs is None else probs
-        if given is not None and getattr(given, "shape", np.shape(given)) is not None:
-            shape = given.shape if isinstance(given, Tensor) else np.shape(given)
-            if len(shape) == 0:
+        if given is not None:
+            shape = given.shape if hasattr(given, "shape") else np.shape(given)
+            if TensorShape(shape).ndims == 0:
                 raise ValueError("logits/probs must have rank at least 1 (the last axis "
                                  "holds the classes).")
         self._logits, self._probs = dist_util.get_logits_and_probs(
@@ -228,7 +229,7 @@ class ExpRelaxedOneHotCategorical(_OneHotBase):
                 - k * tk.reduce_logsumexp(shifted, -1))
 
 
-class RelaxedOneHotCategorical(TransformedDistribution):
+class RelaxedOneHotCategorical(OwnParameters, TransformedDistribution):
     """The Concrete / Gumbel-softmax distribution on the simplex:
     ``softmax((logits + G) / t)``, the ``Exp`` of ``ExpRelaxedOneHotCategorical``; samples
     are reparameterized, and ``log_prob(y) = log p_exp_relaxed(log y) - sum_i log y_i``.
@@ -258,8 +259,7 @@ class RelaxedOneHotCategorical(TransformedDistribution):
                                                allow_nan_stats=allow_nan_stats)
         super().__init__(distribution=base, bijector=bijectors.Exp(validate_args),
                          validate_args=validate_args, name=name)
-        self._parameters = {k: v for k, v in parameters.items()
-                            if k not in ("self", "__class__")}
+        self.keep_parameters(parameters)
 
     @property
     def temperature(self) -> Tensor:

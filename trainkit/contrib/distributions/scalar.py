@@ -16,6 +16,7 @@ import numpy as np
 
 import trainkit as tk
 from trainkit import distributions as _base
+from trainkit.contrib.distributions.own_parameters import OwnParameters
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops.control_flow_ops import with_dependencies
@@ -370,7 +371,7 @@ class InverseGamma(_ScalarEvent):
         return self._rate / (1.0 + self._concentration)
 
 
-class Chi2(_base.Gamma):
+class Chi2(OwnParameters, _base.Gamma):
     """The chi-squared distribution with ``df`` degrees of freedom, ``Gamma(df / 2, 1 / 2)``.
 
     Args:
@@ -392,8 +393,7 @@ class Chi2(_base.Gamma):
                          rate=tk.constant(0.5, dtype=self._df.dtype),
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                          name=name)
-        self._parameters = {k: v for k, v in parameters.items()
-                            if k not in ("self", "__class__")}
+        self.keep_parameters(parameters)
 
     @property
     def df(self) -> Tensor:

@@ -17,6 +17,7 @@ from typing import Any
 import trainkit as tk
 from trainkit import distributions as _base
 from trainkit.contrib.distributions.mvn import MultivariateNormalDiag
+from trainkit.contrib.distributions.own_parameters import OwnParameters
 from trainkit.contrib.distributions.scalar import Chi2, InverseGamma
 
 
@@ -24,11 +25,7 @@ def _softplus(x: Any, name: str) -> Any:
     return tk.nn.softplus(x, name=name)
 
 
-def _keep(dist: Any, parameters: dict) -> None:
-    dist._parameters = {k: v for k, v in parameters.items() if k not in ("self", "__class__")}
-
-
-class NormalWithSoftplusScale(_base.Normal):
+class NormalWithSoftplusScale(OwnParameters, _base.Normal):
     """``Normal(loc, softplus(scale))``."""
 
     def __init__(self, loc: Any, scale: Any, validate_args: bool = False,
@@ -38,10 +35,10 @@ class NormalWithSoftplusScale(_base.Normal):
             super().__init__(loc=loc, scale=_softplus(scale, "softplus_scale"),
                              validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                              name=name)
-        _keep(self, parameters)
+        self.keep_parameters(parameters)
 
 
-class LaplaceWithSoftplusScale(_base.Laplace):
+class LaplaceWithSoftplusScale(OwnParameters, _base.Laplace):
     """``Laplace(loc, softplus(scale))``."""
 
     def __init__(self, loc: Any, scale: Any, validate_args: bool = False,
@@ -51,10 +48,10 @@ class LaplaceWithSoftplusScale(_base.Laplace):
             super().__init__(loc=loc, scale=_softplus(scale, "softplus_scale"),
                              validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                              name=name)
-        _keep(self, parameters)
+        self.keep_parameters(parameters)
 
 
-class BernoulliWithSigmoidProbs(_base.Bernoulli):
+class BernoulliWithSigmoidProbs(OwnParameters, _base.Bernoulli):
     """``Bernoulli(probs=sigmoid(logits))``."""
 
     def __init__(self, logits: Any = None, dtype: Any = tk.int32, validate_args: bool = False,
@@ -64,10 +61,10 @@ class BernoulliWithSigmoidProbs(_base.Bernoulli):
             super().__init__(probs=tk.sigmoid(logits, name="sigmoid_probs"), dtype=dtype,
                              validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                              name=name)
-        _keep(self, parameters)
+        self.keep_parameters(parameters)
 
 
-class ExponentialWithSoftplusRate(_base.Exponential):
+class ExponentialWithSoftplusRate(OwnParameters, _base.Exponential):
     """``Exponential(softplus(rate))``."""
 
     def __init__(self, rate: Any, validate_args: bool = False, allow_nan_stats: bool = True,
@@ -77,10 +74,10 @@ class ExponentialWithSoftplusRate(_base.Exponential):
             super().__init__(rate=_softplus(rate, "softplus_rate"),
                              validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                              name=name)
-        _keep(self, parameters)
+        self.keep_parameters(parameters)
 
 
-class GammaWithSoftplusConcentrationRate(_base.Gamma):
+class GammaWithSoftplusConcentrationRate(OwnParameters, _base.Gamma):
     """``Gamma(softplus(concentration), softplus(rate))``."""
 
     def __init__(self, concentration: Any, rate: Any, validate_args: bool = False,
@@ -92,10 +89,10 @@ class GammaWithSoftplusConcentrationRate(_base.Gamma):
                              rate=_softplus(rate, "softplus_rate"),
                              validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                              name=name)
-        _keep(self, parameters)
+        self.keep_parameters(parameters)
 
 
-class BetaWithSoftplusConcentration(_base.Beta):
+class BetaWithSoftplusConcentration(OwnParameters, _base.Beta):
     """``Beta(softplus(concentration1), softplus(concentration0))``."""
 
     def __init__(self, concentration1: Any = None, concentration0: Any = None,
@@ -109,10 +106,10 @@ class BetaWithSoftplusConcentration(_base.Beta):
                                                       "softplus_concentration0"),
                              validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                              name=name)
-        _keep(self, parameters)
+        self.keep_parameters(parameters)
 
 
-class StudentTWithAbsDfSoftplusScale(_base.StudentT):
+class StudentTWithAbsDfSoftplusScale(OwnParameters, _base.StudentT):
     """``StudentT(floor(|df|), loc, softplus(scale))``."""
 
     def __init__(self, df: Any, loc: Any, scale: Any, validate_args: bool = False,
@@ -124,7 +121,7 @@ class StudentTWithAbsDfSoftplusScale(_base.StudentT):
                              scale=_softplus(scale, "softplus_scale"),
                              validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                              name=name)
-        _keep(self, parameters)
+        self.keep_parameters(parameters)
 
 
 class Chi2WithAbsDf(Chi2):
@@ -137,10 +134,10 @@ class Chi2WithAbsDf(Chi2):
             super().__init__(df=tk.floor(tk.abs(df, name="abs_df"), name="floor_abs_df"),
                              validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                              name=name)
-        _keep(self, parameters)
+        self.keep_parameters(parameters)
 
 
-class InverseGammaWithSoftplusConcentrationRate(InverseGamma):
+class InverseGammaWithSoftplusConcentrationRate(OwnParameters, InverseGamma):
     """``InverseGamma(softplus(concentration), softplus(rate))``."""
 
     def __init__(self, concentration: Any, rate: Any, validate_args: bool = False,
@@ -152,10 +149,10 @@ class InverseGammaWithSoftplusConcentrationRate(InverseGamma):
                              rate=_softplus(rate, "softplus_rate"),
                              validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                              name=name)
-        _keep(self, parameters)
+        self.keep_parameters(parameters)
 
 
-class MultivariateNormalDiagWithSoftplusScale(MultivariateNormalDiag):
+class MultivariateNormalDiagWithSoftplusScale(OwnParameters, MultivariateNormalDiag):
     """``MultivariateNormalDiag(loc, softplus(scale_diag))``."""
 
     def __init__(self, loc: Any, scale_diag: Any, validate_args: bool = False,
@@ -166,7 +163,7 @@ class MultivariateNormalDiagWithSoftplusScale(MultivariateNormalDiag):
             super().__init__(loc=loc, scale_diag=_softplus(scale_diag, "softplus_scale_diag"),
                              validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                              name=name)
-        _keep(self, parameters)
+        self.keep_parameters(parameters)
 
 
 __all__ = ["NormalWithSoftplusScale", "LaplaceWithSoftplusScale", "BernoulliWithSigmoidProbs",

@@ -20,6 +20,7 @@ import numpy as np
 import trainkit as tk
 from trainkit import distributions as _base
 from trainkit.contrib.distributions import bijectors
+from trainkit.contrib.distributions.own_parameters import OwnParameters
 from trainkit.contrib.distributions.scalar import Logistic
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
@@ -158,7 +159,7 @@ class TransformedDistribution(_base.Distribution):
         return self._distribution.entropy() + fldj
 
 
-class LogNormal(TransformedDistribution):
+class LogNormal(OwnParameters, TransformedDistribution):
     """``exp(X)`` for ``X ~ Normal(loc, scale)``, with closed-form moments.
 
     Args:
@@ -178,8 +179,7 @@ class LogNormal(TransformedDistribution):
                                 allow_nan_stats=allow_nan_stats, name="Normal")
         super().__init__(distribution=base, bijector=bijectors.Exp(),
                          validate_args=validate_args, name=name)
-        self._parameters = {k: v for k, v in parameters.items()
-                            if k not in ("self", "__class__")}
+        self.keep_parameters(parameters)
 
     @property
     def loc(self) -> Tensor:
@@ -208,7 +208,7 @@ class LogNormal(TransformedDistribution):
         return self._distribution.cdf(tk.log(y))
 
 
-class RelaxedBernoulli(TransformedDistribution):
+class RelaxedBernoulli(OwnParameters, TransformedDistribution):
     """The binary Concrete distribution on ``(0, 1)``: ``sigmoid((logits + L) / t)`` with
     ``L ~ Logistic(0, 1)`` and temperature ``t``, i.e. ``sigmoid`` of
     ``Logistic(logits / t, 1 / t)``. Samples are reparameterized.
@@ -243,8 +243,7 @@ class RelaxedBernoulli(TransformedDistribution):
                             name="Logistic")
         super().__init__(distribution=base, bijector=bijectors.Sigmoid(),
                          validate_args=validate_args, name=name)
-        self._parameters = {k: v for k, v in parameters.items()
-                            if k not in ("self", "__class__")}
+        self.keep_parameters(parameters)
 
     @property
     def temperature(self) -> Tensor:
