@@ -332,3 +332,39 @@ def test_csv_dataset_required_fields_and_selected_columns(tmp_path):
             # the third record's embark (a required string) is empty, as TF reports
             with pytest.raises(tk.errors.InvalidArgumentError, match="required"):
                 s.run(nx)
+
+
+def test_sample_from_datasets_proportions_seed_and_ends():
+    # TF 2.21: with 3 + 30 elements and equal weights all 33 come out; with
+    # stop_on_empty_dataset it ends once the 3 are used (draws are trainkit's stream)
+    with tk.Graph().as_default():
+        a = tk.data.Dataset.from_tensor_slices(np.zeros(300, np.int64))
+        b = tk.data.Dataset.from_tensor_slices(np.ones(300, np.int64))
+        first = _elements(exp.sample_from_datasets([a, b], weights=[0.25, 0.75], seed=3))
+        again = _elements(exp.sample_from_datasets([a, b], weights=[0.25, 0.75], seed=3))
+        assert first == again and len(first) == 600 and sum(first) == 300
+        n = 400   # before either ends: binomial(400, 0.75), 5 standard deviations
+        assert abs(sum(first[:n]) - 0.75 * n) < 5 * np.sqrt(n * 0.75 * 0.25)
+        small = tk.data.Dataset.from_tensor_slices(np.zeros(3, np.int64))
+        big = tk.data.Dataset.from_tensor_slices(np.ones(30, np.int64))
+        assert len(_elements(exp.sample_from_datasets([small, big], seed=3))) == 33
+        stopped = _elements(exp.sample_from_datasets([small, big], seed=3,
+                                                     stop_on_empty_dataset=True))
+        assert stopped.count(0) == 3 and len(stopped) < 33
+        with pytest.raises(ValueError, match="one entry per dataset"):
+            exp.sample_from_datasets([a, b], weights=[1.0])
+        with pytest.raises(ValueError, match="non-negative"):
+            exp.sample_from_datasets([a, b], weights=[0.0, 0.0])
+        with pytest.raises(TypeError, match="non-empty list"):
+            exp.sample_from_datasets([])
+
+
+def test_weighted_choices_state_restores_the_stream():
+    first = cs.WeightedChoices(np.array([0.3, 0.7]), seed=11)
+    for _ in range(5):
+        first.next()
+    state = first.get_state()
+    rest = [int(first.next()[0]) for _ in range(20)]
+    second = cs.WeightedChoices(np.array([0.3, 0.7]), seed=11)
+    second.set_state(state)
+    assert [int(second.next()[0]) for _ in range(20)] == rest
