@@ -14,7 +14,7 @@ SUBMODULES = {
     "debugging", "sparse", "random", "math", "regularizers", "client", "contrib", "rnn_cell",
     "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util", "compat",
     "estimator", "feature_column", "strings", "linalg", "lookup", "spectral", "signal",
-    "quantization", "keras",
+    "quantization", "keras", "saved_model",
 }
 
 PROTOS = {"Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"}
