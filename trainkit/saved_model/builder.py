@@ -162,7 +162,8 @@ class SavedModelBuilder:
         _validate_signature_def_map(signature_def_map or {})
         graph = get_default_graph()
         try:
-            self._add_collections(graph, assets_collection, main_op or legacy_init_op)
+            self._add_collections(graph, assets_collection,
+                                  main_op if main_op is not None else legacy_init_op)
             variables_dir = os.path.join(self._workdir(), constants.VARIABLES_DIRECTORY)
             os.makedirs(variables_dir, exist_ok=True)
             saver = saver or Saver(allow_empty=True)
@@ -191,7 +192,7 @@ class SavedModelBuilder:
                                  "first.")
         _validate_signature_def_map(signature_def_map or {})
         self._add_collections(get_default_graph(), assets_collection,
-                              main_op or legacy_init_op)
+                              main_op if main_op is not None else legacy_init_op)
         self._add_meta_graph(tags, signature_def_map, saver or Saver(allow_empty=True),
                              clear_devices)
 
