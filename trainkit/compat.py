@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import sys
 
+from trainkit.platform.text_compat import as_bytes, as_str, as_text, path_to_str
+
 v1 = sys.modules["trainkit"]
 
-__all__ = ["v1"]
+__all__ = ["v1", "as_bytes", "as_text", "as_str", "path_to_str"]

@@ -78,14 +78,15 @@ class SavedModelBuilder:
     """Builds a SavedModel: the variables once, then any number of tagged meta graphs.
 
     Args:
-        export_dir: the directory to create; it must not exist, or be empty.
+        export_dir: the directory to create (text, bytes or path-like); it must not exist,
+            or be empty.
 
     Raises:
         AssertionError: ``"Export directory ... already exists, and isn't empty"``.
     """
 
-    def __init__(self, export_dir: str | os.PathLike):
-        self._export_dir = os.fspath(export_dir)
+    def __init__(self, export_dir: str | bytes | os.PathLike):
+        self._export_dir = os.fsdecode(export_dir)  # TF1 programs often pass bytes
         _check_export_dir(self._export_dir)
         self._saved_model = protos().SavedModel(
             saved_model_schema_version=constants.SAVED_MODEL_SCHEMA_VERSION)

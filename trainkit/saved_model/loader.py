@@ -28,16 +28,16 @@ def _paths(export_dir: str) -> tuple[str, str]:
             os.path.join(export_dir, constants.SAVED_MODEL_FILENAME_PBTXT))
 
 
-def maybe_saved_model_directory(export_dir: str | os.PathLike) -> bool:
+def maybe_saved_model_directory(export_dir: str | bytes | os.PathLike) -> bool:
     """Whether ``export_dir`` holds a ``saved_model.pb`` or ``saved_model.pbtxt`` (it may
     still fail to load)."""
-    return any(os.path.isfile(p) for p in _paths(os.fspath(export_dir)))
+    return any(os.path.isfile(p) for p in _paths(os.fsdecode(export_dir)))
 
 
 contains_saved_model = maybe_saved_model_directory
 
 
-def parse_saved_model(export_dir: str | os.PathLike) -> Any:
+def parse_saved_model(export_dir: str | bytes | os.PathLike) -> Any:
     """The ``SavedModel`` proto of ``export_dir`` (binary preferred over text).
 
     Raises:
@@ -45,7 +45,7 @@ def parse_saved_model(export_dir: str | os.PathLike) -> Any:
     """
     from google.protobuf import message, text_format
 
-    export_dir = os.fspath(export_dir)
+    export_dir = os.fsdecode(export_dir)
     pb_path, txt_path = _paths(export_dir)
     model = protos().SavedModel()
     if os.path.isfile(pb_path):
@@ -99,7 +99,7 @@ def _init_op(graph: Any, meta: Any, import_scope: str | None) -> Any:
     return None
 
 
-def load(sess: Any, tags: Any, export_dir: str | os.PathLike,
+def load(sess: Any, tags: Any, export_dir: str | bytes | os.PathLike,
          import_scope: str | None = None, **saver_kwargs: Any) -> Any:
     """Loads the meta graph tagged ``tags`` of the SavedModel in ``export_dir`` into
     ``sess`` and returns its ``MetaGraphDef``.
@@ -118,7 +118,7 @@ def load(sess: Any, tags: Any, export_dir: str | os.PathLike,
         ValueError: if the variables checkpoint is missing.
         DataLossError: if the variables files are damaged (nothing is assigned then).
     """
-    export_dir = os.fspath(export_dir)
+    export_dir = os.fsdecode(export_dir)
     meta = meta_graph_def_from_tags(parse_saved_model(export_dir), tags)
     with sess.graph.as_default():
         saver = import_meta_graph(meta, import_scope=import_scope, **saver_kwargs)

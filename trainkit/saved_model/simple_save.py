@@ -16,7 +16,7 @@ from trainkit.saved_model.builder import SavedModelBuilder
 from trainkit.saved_model.signature_def_utils import predict_signature_def
 
 
-def simple_save(session: Any, export_dir: str | os.PathLike, inputs: Mapping[str, Any],
+def simple_save(session: Any, export_dir: str | bytes | os.PathLike, inputs: Mapping[str, Any],
                 outputs: Mapping[str, Any], legacy_init_op: Any = None) -> None:
     """Exports the session's variables and graph as a SavedModel tagged ``serve`` with one
     Predict signature under ``serving_default`` (devices cleared, the graph's
