@@ -313,3 +313,19 @@ def test_damaged_or_missing_files(tmp_path):
             sm.loader.load(sess, SERVE, d)
         with pytest.raises(OSError, match="SavedModel file does not exist"):
             sm.loader.load(sess, SERVE, str(tmp_path / "nowhere"))
+
+
+def test_main_op_with_restore_groups_main_op_and_named_op():
+    """As TF: a group of the named op under a control dependency on main_op()."""
+    with tk.Graph().as_default():
+        v = tk.Variable(2.0, name="v")
+        c = tk.Variable(3.0, name="c", collections=[tk.GraphKeys.LOCAL_VARIABLES])
+        restore = tk.no_op(name="restore_stand_in")
+        op = sm.main_op_with_restore("restore_stand_in")
+        assert isinstance(op, tk.Operation)
+        assert restore in op.control_inputs and len(op.control_inputs) == 2
+        with tk.Session() as sess:
+            sess.run(op)
+            assert sess.run([v, c]) == [2.0, 3.0]  # main_op() initialized everything
+        with pytest.raises((KeyError, ValueError)):
+            sm.main_op.main_op_with_restore("no_such_op")

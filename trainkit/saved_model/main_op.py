@@ -24,7 +24,13 @@ def main_op() -> Any:
 
 
 def main_op_with_restore(restore_op_name: str) -> Any:
-    """``main_op()`` followed by the op named ``restore_op_name``."""
+    """A group of the op named ``restore_op_name`` under a control dependency on
+    ``main_op()``, built as TF builds it: the group waits for both, but nothing orders
+    the named op after ``main_op()`` itself.
+
+    Raises:
+        KeyError / ValueError: if the graph has no op of that name.
+    """
     first = main_op()
     restore = get_default_graph().as_graph_element(restore_op_name, allow_tensor=False,
                                                    allow_operation=True)
