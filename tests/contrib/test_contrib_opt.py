@@ -311,3 +311,114 @@ def test_power_sign_base_e_is_the_default():
     want = W0 - 0.1 * np.exp(np.sign(G) * np.sign(m)) * G
     np.testing.assert_allclose(got, want, rtol=1e-6)
     assert math.isclose(np.exp(1.0), math.e)
+
+
+def _np_big_rules():
+    """NumPy forms of the dense kernels (TF's ApplyAdam use_nesterov, ApplyAdaMax,
+    ApplyAddSign, ApplyPowerSign), 2 steps at lr 0.01 from zero slots."""
+    def nadam(w, g, st, t):
+        st["m"] = 0.9 * st["m"] + 0.1 * g
+        st["v"] = 0.999 * st["v"] + 0.001 * g * g
+        lr = 0.01 * np.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+        return w - lr * (0.9 * st["m"] + 0.1 * g) / (np.sqrt(st["v"]) + 1e-8)
+
+    def adamax(w, g, st, t):
+        st["m"] = 0.9 * st["m"] + 0.1 * g
+        st["v"] = np.maximum(0.999 * st["v"], np.abs(g))
+        return w - 0.01 / (1 - 0.9 ** t) * st["m"] / (st["v"] + 1e-8)
+
+    def sign(power):
+        def rule(w, g, st, t):
+            st["m"] = 0.9 * st["m"] + 0.1 * g
+            s = np.sign(g) * np.sign(st["m"])
+            return w - 0.01 * (np.exp(s) if power else 1.0 + s) * g
+        return rule
+
+    return {"nadam": (lambda: opt.NadamOptimizer(0.01), nadam),
+            "adamax": (lambda: opt.AdaMaxOptimizer(0.01), adamax),
+            "addsign": (lambda: opt.AddSignOptimizer(0.01), sign(False)),
+            "powersign": (lambda: opt.PowerSignOptimizer(0.01), sign(True))}
+
+
+@pytest.mark.parametrize("name", sorted(_np_big_rules()))
+def test_blocked_dense_kernels_match_numpy_on_a_large_variable(name):
+    """160,000 elements: the update runs in blocks (and threads), with pooled scratch."""
+    make, rule = _np_big_rules()[name]
+    rng = np.random.default_rng(3)
+    w0 = rng.standard_normal((400, 400))
+    grads = [rng.standard_normal((400, 400)), rng.standard_normal((400, 400))]
+    with tk.Graph().as_default():
+        v = tk.Variable(w0, name="v")
+        gp = tk.placeholder(tk.float64, [400, 400])
+        train = make().apply_gradients([(gp, v)])
+        with tk.Session() as s:
+            s.run(tk.global_variables_initializer())
+            for g in grads:
+                s.run(train, {gp: g})
+            got = s.run(v)
+    w, st = w0, {"m": np.zeros_like(w0), "v": np.zeros_like(w0)}
+    for t, g in enumerate(grads, 1):
+        w = rule(w, g, st, t)
+    # AddSign/PowerSign cast their float32 learning rate tensor to float64, as TF does
+    # (relative error ~2e-8 of steps up to ~0.1)
+    np.testing.assert_allclose(got, w, rtol=1e-6, atol=1e-8)
+
+
+def test_lars_sparse_gradient_takes_plain_momentum():
+    """TF 1.15 LARS scales dense gradients only; a gather's gradient gets sparse
+    momentum with the base learning rate (by hand)."""
+    with tk.Graph().as_default():
+        v = tk.Variable(W0, name="v")
+        o = opt.LARSOptimizer(0.1, momentum=0.9)
+        train = o.minimize(tk.reduce_sum(tk.gather(v, [1, 1]) * G))
+        with tk.Session() as s:
+            s.run(tk.global_variables_initializer())
+            s.run(train)
+            s.run(train)
+            got = s.run(v)
+    g = G.sum(axis=0)
+    acc, want = np.zeros(2), W0.astype(np.float64).copy()
+    for _ in range(2):
+        acc = 0.9 * acc + g
+        want[1] -= 0.1 * acc
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_adamw_sparse_leaves_a_variable_outside_decay_var_list_undecayed():
+    """With decay_var_list=[a], b's gathered rows get Adam's sparse update only: b equals
+    the same run under plain AdamOptimizer."""
+    def run(make, decay):
+        with tk.Graph().as_default():
+            a = tk.Variable(W0, name="a")
+            b = tk.Variable(W0, name="b")
+            o = make()
+            loss = tk.reduce_sum(tk.gather(a, [0]) * G[:1]) + \
+                tk.reduce_sum(tk.gather(b, [0]) * G[:1])
+            gvs = o.compute_gradients(loss)
+            train = (o.apply_gradients(gvs, decay_var_list=[a]) if decay
+                     else o.apply_gradients(gvs))
+            with tk.Session() as s:
+                s.run(tk.global_variables_initializer())
+                s.run(train)
+                return s.run([a, b])
+
+    a_w, b_w = run(lambda: opt.AdamWOptimizer(0.5, learning_rate=0.1), True)
+    a_p, b_p = run(lambda: tk.train.AdamOptimizer(0.1), False)
+    np.testing.assert_array_equal(b_w, b_p)
+    np.testing.assert_allclose(a_w[0], a_p[0] - 0.5 * W0[0], rtol=1e-6)
+    np.testing.assert_array_equal(a_w[1], a_p[1])
+
+
+def test_moving_average_parallel_update_reads_the_old_value():
+    """sequential_update=False: the average update is not ordered after the step; with
+    decay 0 it copies the variable either before or after the update (both allowed)."""
+    with tk.Graph().as_default():
+        v = tk.Variable(W0, name="v")
+        o = opt.MovingAverageOptimizer(tk.train.GradientDescentOptimizer(0.1),
+                                       average_decay=0.0, sequential_update=False)
+        train = o.minimize(tk.reduce_sum(v * G))
+        with tk.Session() as s:
+            s.run(tk.global_variables_initializer())
+            s.run(train)
+            avg = s.run(o._ema.average(v))
+    assert np.allclose(avg, W0) or np.allclose(avg, W0 - 0.1 * G)
