@@ -21,7 +21,7 @@ from typing import Any
 
 from trainkit.contrib.opt.hyper import cast_like, check_number, resolve
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.ops import comparison_ops, math_ops, reduction_ops, unary_ops
+from trainkit.ops import comparison_ops, reduction_ops, unary_ops
 from trainkit.training.optimizer import Optimizer
 from trainkit.training.sparse_training_ops import apply_sparse_op
 from trainkit.training.training_ops import apply_op
@@ -93,11 +93,10 @@ class LARSOptimizer(Optimizer):
             return lr, grad
         w_norm, g_norm = _norm(var), _norm(grad)
         ratio = self._eeta * w_norm / (g_norm + self._weight_decay * w_norm + self._epsilon)
-        one = math_ops.multiply(w_norm, 0.0) + 1.0
         trust = comparison_ops.where(
             comparison_ops.greater(w_norm, 0.0),
-            comparison_ops.where(comparison_ops.greater(g_norm, 0.0), ratio, one), one)
-        return lr * trust, grad + self._weight_decay * math_ops.multiply(1.0, var)
+            comparison_ops.where(comparison_ops.greater(g_norm, 0.0), ratio, 1.0), 1.0)
+        return lr * trust, grad + self._weight_decay * var
 
     def _apply_dense(self, grad: Tensor, var: Any) -> Operation:
         scaled_lr, grad = self.compute_lr(grad, var)

@@ -36,7 +36,8 @@ from trainkit.training.training_ops import apply_op
 class _SignOptimizer(Optimizer):
     """The shared slots, sign decay and hyperparameter tensors of AddSign/PowerSign."""
 
-    _KERNEL = ""
+    _KERNEL = ""    # the kernel suffix: Apply<_KERNEL> / SparseApply<_KERNEL>
+    _SECOND = ""    # the hyperparameter between lr and sign_decay: alpha or logbase
 
     def __init__(self, learning_rate: Any, beta: Any, sign_decay_fn: Callable | None,
                  use_locking: bool, name: str, **hyper: Any):
