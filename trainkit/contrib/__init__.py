@@ -1,5 +1,5 @@
 """``tk.contrib``: the ``tf.contrib`` modules whose names TF1 code commonly uses
-(``layers``, ``slim``, ``framework`` and ``metrics`` included)."""
+(``layers``, ``slim``, ``framework``, ``metrics`` and ``opt`` included)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from trainkit.contrib import (
     legacy_seq2seq,
     lookup,
     metrics,
+    opt,
     rnn,
     seq2seq,
     signal,
@@ -22,4 +23,5 @@ from trainkit.contrib import (
 )
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
-           "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard"]
+           "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard",
+           "opt"]
