@@ -26,15 +26,17 @@ from __future__ import annotations
 from trainkit.keras import (
     activations,
     backend,
+    callbacks,
     initializers,
     layers,
     losses,
     metrics,
     models,
+    optimizers,
     regularizers,
 )
 from trainkit.keras.input_layer import Input
 from trainkit.keras.models import Model, Sequential
 
-__all__ = ["activations", "backend", "initializers", "layers", "losses", "metrics", "models",
-           "regularizers", "Input", "Model", "Sequential"]
+__all__ = ["activations", "backend", "callbacks", "initializers", "layers", "losses",
+           "metrics", "models", "optimizers", "regularizers", "Input", "Model", "Sequential"]
