@@ -352,7 +352,10 @@ class TFOptimizer:
 
     def get_updates(self, loss: Any, params: list) -> list:
         pairs = self.optimizer.compute_gradients(loss, params)
-        return [self.optimizer.apply_gradients(pairs, global_step=self.iterations)]
+        op = self.optimizer.apply_gradients(pairs, global_step=self.iterations)
+        for v in self.optimizer.variables():   # its slots: the Keras session initializes them
+            backend.track_variable(v)
+        return [op]
 
     @property
     def weights(self) -> list:

@@ -253,6 +253,7 @@ class TrainingMixin:
         bs = batch_size or 32
         history = cbks.History()
         user = list(callbacks or [])
+        cbks.CallbackList(user)     # type-checks the user's list with their indices
         chain = [cbks.BaseLogger(), *user, history] + ([cbks.ProgbarLogger()] if verbose else [])
         names = self.metrics_names
         params = {"batch_size": bs, "epochs": epochs, "steps": steps_per_epoch,
@@ -412,7 +413,7 @@ class TrainingMixin:
         """Restores the weights written by :meth:`save_weights`.
 
         Raises:
-            NotFoundError: if there is no such checkpoint.
+            ValueError: if ``filepath`` is not a checkpoint.
         """
         self._weights_saver().restore(backend.get_session(), str(filepath))
 
