@@ -173,5 +173,24 @@ def multi_output(tf: Any) -> dict:
             "evaluate": _floats(model.evaluate(x, [y, target], verbose=0))}
 
 
+def batchnorm_dropout(tf: Any) -> dict:
+    """fit feeds the learning phase: BatchNormalization's moving statistics move and the
+    layers' updates run with each step; evaluate/predict run in inference mode (no
+    dropout, moving statistics). The loss is left out: dropout's masks differ."""
+    K = tf.keras
+    x, y = _data(n=40, seed=6, classes=2)
+    model = K.models.Sequential([K.layers.Dense(8, input_shape=(4,)),
+                                 K.layers.BatchNormalization(), K.layers.Dropout(0.5),
+                                 K.layers.Dense(2, activation="softmax")])
+    model.compile(K.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
+    for i in (0, 3):    # BatchNormalization keeps its defaults (a variance of 1)
+        _fix(model.layers[i], 6.0 + i)
+    model.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False)
+    return {"bn": _floats(model.layers[1].get_weights()),
+            "evaluate": _floats(model.evaluate(x, y, verbose=0)),
+            "predict": _floats(model.predict(x[:4]))}
+
+
 FIT_SCENARIOS = {f.__name__: f for f in (sparse_adam, categorical_sgd, binary_rmsprop,
-                                          mse_adagrad, optimizer_steps, multi_output)}
+                                          mse_adagrad, optimizer_steps, multi_output,
+                                          batchnorm_dropout)}
