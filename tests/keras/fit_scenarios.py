@@ -191,6 +191,25 @@ def batchnorm_dropout(tf: Any) -> dict:
             "predict": _floats(model.predict(x[:4]))}
 
 
+def multi_input_dicts(tf: Any) -> dict:
+    """Two named inputs fed by a dict (and by a list), loss and metrics keyed by the
+    output's name, 'accuracy' on a sigmoid unit (binary) and 'mse' as a metric."""
+    K = tf.keras
+    a, b = K.Input(shape=(3,), name="a"), K.Input(shape=(2,), name="b")
+    out = K.layers.Dense(1, activation="sigmoid", name="out")(
+        K.layers.Concatenate()([a, b]))
+    model = K.Model([a, b], out)
+    model.compile("sgd", loss={"out": "binary_crossentropy"},
+                  metrics={"out": ["accuracy", "mse"]})
+    _fix(model, 7.0)
+    xa = np.linspace(-1, 1, 30).reshape(10, 3)
+    xb = np.cos(np.arange(20)).reshape(10, 2)
+    y = np.arange(10) % 2
+    h = model.fit({"a": xa, "b": xb}, y, epochs=2, batch_size=4, verbose=0, shuffle=False)
+    return {"history": _hist(h), "names": list(model.metrics_names),
+            "evaluate": _floats(model.evaluate([xa, xb], y, verbose=0))}
+
+
 FIT_SCENARIOS = {f.__name__: f for f in (sparse_adam, categorical_sgd, binary_rmsprop,
                                           mse_adagrad, optimizer_steps, multi_output,
-                                          batchnorm_dropout)}
+                                          batchnorm_dropout, multi_input_dicts)}

@@ -326,3 +326,43 @@ def test_steps_per_epoch_runs_whole_arrays():
     assert seen == [10, 10, 10]
     np.testing.assert_allclose(hist.history["loss"][0], model.evaluate(x, y, verbose=0),
                                rtol=1e-6)
+
+
+def test_unsupported_and_malformed_arguments():
+    x, y = _xy()
+    model = _model()
+    with pytest.raises(TypeError, match="Invalid keyword argument"):
+        model.compile("sgd", "mse", bogus=1)
+    with pytest.raises(NotImplementedError, match="sample weights"):
+        model.compile("sgd", "mse", sample_weight_mode="temporal")
+    with pytest.raises(ValueError, match="one entry per model outputs"):
+        model.compile("sgd", ["mse", "mse"])
+    with pytest.raises(ValueError, match="Unknown entries in loss dictionary"):
+        model.compile("sgd", {"nope": "mse"})
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    with pytest.raises(NotImplementedError, match="class_weight"):
+        model.fit(x, y, class_weight={0: 1.0}, verbose=0)
+    with pytest.raises(NotImplementedError, match="validation sample weights"):
+        model.fit(x, y, validation_data=(x, y, np.ones(10)), verbose=0)
+    with pytest.raises(ValueError, match="Target data is missing"):
+        model.fit(x, verbose=0)
+    with pytest.raises(ValueError, match="Expected to see 1 array"):
+        model.fit([x, x], y, verbose=0)
+    with pytest.raises(ValueError, match="to have 2 dimensions"):
+        model.fit(np.zeros((10, 2, 1)), y, verbose=0)
+    with pytest.raises(NotImplementedError, match="save_freq"):
+        K.callbacks.ModelCheckpoint("p", save_freq=5)
+    with pytest.raises(ValueError, match="add a layer"):
+        K.models.Sequential().predict(x)
+
+
+def test_multi_input_errors():
+    a, b = K.Input(shape=(1,), name="a"), K.Input(shape=(1,), name="b")
+    model = K.Model([a, b], K.layers.Add()([a, b]))
+    model.compile("sgd", "mse")
+    with pytest.raises(ValueError, match="All input arrays"):
+        model.fit([np.zeros((3, 1)), np.zeros((4, 1))], np.zeros((3, 1)), verbose=0)
+    with pytest.raises(ValueError, match=r"No data provided for \['b'\]"):
+        model.fit({"a": np.zeros((3, 1))}, np.zeros((3, 1)), verbose=0)
+    with pytest.raises(ValueError, match="no trainable weights"):
+        model.fit([np.zeros((3, 1))] * 2, np.zeros((3, 1)), verbose=0)

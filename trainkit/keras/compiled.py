@@ -123,7 +123,8 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any) -> CompiledGra
         raise ValueError("The model cannot be compiled because it has no loss to optimize.")
     weights = per_output(1.0 if loss_weights is None else loss_weights, outputs, names,
                          "loss_weights")
-    metric_lists = per_output(list(metrics or []), outputs, names, "metrics")
+    metric_lists = per_output(metrics if isinstance(metrics, dict) else list(metrics or []),
+                              outputs, names, "metrics")
     graph = default_graph.get_default_graph()
     targets, out_losses = [], []
     for out, name, fn in zip(outputs, names, loss_fns):

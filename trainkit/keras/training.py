@@ -206,11 +206,11 @@ class TrainingMixin:
         graph = self._compiled_graph()
         xs = _check_shapes(_as_list(x, self.input_names, "input"), self.inputs,
                            self.input_names, "input")
-        ys = _check_shapes(_as_list(y, self.output_names, "target"), graph.targets,
-                           self.output_names, "target")
-        if not ys:
+        if y is None:
             raise ValueError("Target data is missing. Your model was compiled with a loss, "
                              "and therefore expects target data to be passed in `fit()`.")
+        ys = _check_shapes(_as_list(y, self.output_names, "target"), graph.targets,
+                           self.output_names, "target")
         for yarr, out, fn in zip(ys, self.outputs, graph.loss_fns):
             _check_target(yarr, out, fn)
         return xs, ys, _check_lengths(xs, ys)
@@ -245,6 +245,9 @@ class TrainingMixin:
                 raise ValueError("When passing validation_data, it must contain 2 (x_val, "
                                  "y_val) or 3 (x_val, y_val, val_sample_weights) items, "
                                  f"however it contains {len(validation_data)} items")
+            if len(validation_data) == 3 and validation_data[2] is not None:
+                raise NotImplementedError("trainkit.keras fit: validation sample weights are "
+                                          "not supported.")
             val = self._standardize(validation_data[0], validation_data[1])[:2]
         elif validation_split:
             split = int(n * (1.0 - validation_split))
