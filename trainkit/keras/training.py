@@ -28,9 +28,10 @@ from typing import Any
 import numpy as np
 
 from trainkit.framework.tensor import Tensor
-from trainkit.keras import backend, compiled, optimizers
+from trainkit.keras import arrays, backend, compiled, optimizers
 from trainkit.keras import callbacks as cbks
 from trainkit.keras import losses as losses_mod
+from trainkit.training.saver import Saver
 
 NOT_COMPILED = ("You must compile your model before training/testing. Use "
                 "`model.compile(optimizer, loss)`.")
@@ -51,72 +52,6 @@ class _MetricState:
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.where(self.count > 0, self.total / self.count, np.float32(0))
         return [np.float32(v) for v in r]
-
-
-def _as_list(data: Any, names: list, what: str) -> list:
-    if data is None:
-        return []
-    if isinstance(data, dict):
-        missing = [n for n in names if n not in data]
-        if missing:
-            raise ValueError(f"No data provided for {missing}. Need data for each key in: "
-                             f"{names}")
-        return [np.asarray(data[n]) for n in names]
-    if isinstance(data, list | tuple):
-        return [np.asarray(d) for d in data]
-    return [np.asarray(data)]
-
-
-def _check_shapes(arrays: list, tensors: list, names: list, what: str) -> list:
-    """The arrays checked against the tensors' static shapes (1-D arrays for rank-2
-    tensors become columns, as tf_keras's ``standardize_input_data`` does).
-
-    Raises:
-        ValueError: for the wrong number of arrays or a shape that does not fit.
-    """
-    if len(arrays) != len(tensors):
-        raise ValueError(f"Error when checking model {what}: the list of Numpy arrays that "
-                         f"you are passing to your model is not the size the model "
-                         f"expected. Expected to see {len(tensors)} array(s), but instead got "
-                         f"{len(arrays)} array(s).")
-    out = []
-    for arr, t, name in zip(arrays, tensors, names):
-        shape = t.shape.as_list() if t.shape.ndims is not None else None
-        if arr.ndim == 1 and shape is not None and len(shape) >= 2:
-            arr = arr[:, None]
-        if shape is not None:
-            if arr.ndim != len(shape):
-                raise ValueError(f"Error when checking {what}: expected {name} to have "
-                                 f"{len(shape)} dimensions, but got array with shape "
-                                 f"{arr.shape}")
-            for want, got in zip(shape[1:], arr.shape[1:]):
-                if want is not None and want != got:
-                    raise ValueError(f"Error when checking {what}: expected {name} to have "
-                                     f"shape {tuple(shape[1:])} but got array with shape "
-                                     f"{arr.shape[1:]}")
-        out.append(arr)
-    return out
-
-
-def _check_lengths(xs: list, ys: list) -> int:
-    """The common number of samples.
-
-    Raises:
-        ValueError: when the arrays disagree.
-    """
-    nx = {len(a) for a in xs}
-    ny = {len(a) for a in ys}
-    if len(nx) > 1:
-        raise ValueError("All input arrays (x) should have the same number of samples. Got "
-                         f"array shapes: {[a.shape for a in xs]}")
-    if len(ny) > 1:
-        raise ValueError("All target arrays (y) should have the same number of samples. Got "
-                         f"array shapes: {[a.shape for a in ys]}")
-    if nx and ny and nx != ny:
-        raise ValueError("Input arrays should have the same number of samples as target "
-                         f"arrays. Found {nx.pop()} input samples and {ny.pop()} target "
-                         "samples.")
-    return next(iter(nx)) if nx else 0
 
 
 class TrainingMixin:
@@ -201,19 +136,19 @@ class TrainingMixin:
 
     def _standardize(self, x: Any, y: Any) -> tuple[list, list, int]:
         if self.inputs is None and x is not None:
-            first = _as_list(x, [], "input")[0]
+            first = arrays.as_list(x, [], "input")[0]
             self._build_for_data(first.shape, first.dtype)
         graph = self._compiled_graph()
-        xs = _check_shapes(_as_list(x, self.input_names, "input"), self.inputs,
+        xs = arrays.check_shapes(arrays.as_list(x, self.input_names, "input"), self.inputs,
                            self.input_names, "input")
         if y is None:
             raise ValueError("Target data is missing. Your model was compiled with a loss, "
                              "and therefore expects target data to be passed in `fit()`.")
-        ys = _check_shapes(_as_list(y, self.output_names, "target"), graph.targets,
+        ys = arrays.check_shapes(arrays.as_list(y, self.output_names, "target"), graph.targets,
                            self.output_names, "target")
         for yarr, out, fn in zip(ys, self.outputs, graph.loss_fns):
-            _check_target(yarr, out, fn)
-        return xs, ys, _check_lengths(xs, ys)
+            arrays.check_target(yarr, out, fn)
+        return xs, ys, arrays.check_lengths(xs, ys)
 
     # -- the loops -----------------------------------------------------------------------
     def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None,
@@ -352,11 +287,11 @@ class TrainingMixin:
             ValueError: for arrays that do not fit the model's inputs.
         """
         if self.inputs is None:
-            first = _as_list(x, [], "input")[0]
+            first = arrays.as_list(x, [], "input")[0]
             self._build_for_data(first.shape, first.dtype)
-        xs = _check_shapes(_as_list(x, self.input_names, "input"), self.inputs,
+        xs = arrays.check_shapes(arrays.as_list(x, self.input_names, "input"), self.inputs,
                            self.input_names, "input")
-        _check_lengths(xs, [])
+        arrays.check_lengths(xs, [])
         bs, n = batch_size or 32, len(xs[0])
         sess = backend.get_session()
         parts = [sess.run(self.outputs, dict(zip(self.inputs, [a[i:i + bs] for a in xs])))
@@ -394,7 +329,7 @@ class TrainingMixin:
 
     def predict_on_batch(self, x: Any) -> Any:
         """The model's outputs on one batch."""
-        return self.predict(x, batch_size=max(1, len(_as_list(x, [], "input")[0])))
+        return self.predict(x, batch_size=max(1, len(arrays.as_list(x, [], "input")[0])))
 
     # -- weights as trainkit checkpoints ---------------------------------------------------
     def save_weights(self, filepath: str, overwrite: bool = True,
@@ -421,38 +356,11 @@ class TrainingMixin:
         self._weights_saver().restore(backend.get_session(), str(filepath))
 
     def _weights_saver(self) -> Any:
-        from trainkit.training.saver import Saver
-
         saver = self.__dict__.get("_saver")
         if saver is None:
             saver = Saver(self.weights, max_to_keep=None)
             self.__dict__["_saver"] = saver
         return saver
-
-
-def _check_target(y: np.ndarray, output: Tensor, loss_fn: Any) -> None:
-    """tf_keras's loss/target check: dense losses need the output's shape.
-
-    Raises:
-        ValueError: when the shapes differ.
-    """
-    if loss_fn is None or loss_fn is losses_mod.sparse_categorical_crossentropy:
-        return
-    shape = output.shape.as_list() if output.shape.ndims is not None else None
-    if shape is None:
-        return
-    if loss_fn is losses_mod.categorical_crossentropy and y.shape[-1] == 1 and shape[-1] != 1:
-        raise ValueError(f"You are passing a target array of shape {y.shape} while using as "
-                         "loss `categorical_crossentropy`. `categorical_crossentropy` expects "
-                         "targets to be binary matrices (1s and 0s) of shape (samples, "
-                         "classes). If your targets are integer classes, use "
-                         "`sparse_categorical_crossentropy` instead.")
-    for want, got in zip(shape[1:], y.shape[1:]):
-        if want is not None and want != got:
-            raise ValueError(f"A target array with shape {y.shape} was passed for an output of "
-                             f"shape {tuple(shape)} while using as loss "
-                             f"`{getattr(loss_fn, '__name__', loss_fn)}`. This loss expects "
-                             "targets to have the same shape as the output.")
 
 
 __all__ = ["TrainingMixin", "NOT_COMPILED"]
