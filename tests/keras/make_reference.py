@@ -16,7 +16,10 @@ def main(argv: list[str]) -> None:
     import tensorflow as tf_root
     import tensorflow.compat.v1 as tf
 
-    tf.disable_eager_execution()
+    if argv == ["fit"]:
+        tf.disable_v2_behavior()   # TF1's metric names ('acc', 'mean_squared_error')
+    else:
+        tf.disable_eager_execution()
     if argv == ["fit"]:
         from tests.keras.fit_scenarios import FIT_SCENARIOS as scenarios
         target = "fit_reference.json"

@@ -166,14 +166,14 @@ def test_callback_order():
     hist = model.fit(x, y, batch_size=4, epochs=2, verbose=0, shuffle=False,
                      validation_split=0.2, callbacks=[rec])
     assert rec.model is model and rec.params["epochs"] == 2 and rec.params["samples"] == 8
-    batch_keys = ["accuracy", "batch", "loss", "size"]
-    epoch_keys = ["accuracy", "loss", "val_accuracy", "val_loss"]
+    batch_keys = ["acc", "batch", "loss", "size"]   # TF1 names (disable_v2_behavior)
+    epoch_keys = ["acc", "loss", "val_acc", "val_loss"]
     one_epoch = lambda e: [("epoch_begin", e), ("batch_begin", 0, 4), ("batch_end", 0, batch_keys),
                            ("batch_begin", 1, 4), ("batch_end", 1, batch_keys),
                            ("test_batch_end", 0), ("epoch_end", e, epoch_keys)]  # noqa: E731
     assert rec.calls == [("train_begin",)] + one_epoch(0) + one_epoch(1) + [("train_end",)]
     assert model.history is hist and hist.epoch == [0, 1]
-    assert list(hist.history) == ["loss", "accuracy", "val_loss", "val_accuracy"]
+    assert list(hist.history) == ["loss", "acc", "val_loss", "val_acc"]
 
 
 def test_initial_epoch_and_lambda_callback():
@@ -273,9 +273,9 @@ def test_verbose_output(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "Train on 10 samples"
     assert lines[1] == "Epoch 1/2" and lines[3] == "Epoch 2/2"
-    loss, acc = hist.history["loss"][1], hist.history["accuracy"][1]
+    loss, acc = hist.history["loss"][1], hist.history["acc"][1]
     assert acc > 1e-3   # Keras prints values under 1e-3 as 1.2345e-04
-    assert lines[4] == f"10/10 [{'=' * 30}] - loss: {loss:.4f} - accuracy: {acc:.4f}"
+    assert lines[4] == f"10/10 [{'=' * 30}] - loss: {loss:.4f} - acc: {acc:.4f}"
     model.evaluate(x, y, verbose=0)
     assert capsys.readouterr().out == ""
 

@@ -126,7 +126,7 @@ class History(Callback):
 
 class ProgbarLogger(Callback):
     """Prints ``Epoch i/n`` and, at the end of each epoch, tf_keras's progress line
-    ``N/N [==============================] - loss: ... - accuracy: ...``."""
+    ``N/N [==============================] - loss: ... - acc: ...``."""
 
     def __init__(self, print_fn: Callable[[str], None] = print):
         super().__init__()

@@ -4,16 +4,17 @@ total loss (each output's per-example loss summed and divided by its element cou
 times its loss weight, plus the layers' regularization losses), the metrics' per-batch
 sums and counts, and, on first use, the train op (``training/<Optimizer>/...``).
 
-Metric names are the strings given to ``compile`` (``'accuracy'`` stays ``'accuracy'``;
-``'acc'`` stays ``'acc'``) or a function's ``__name__``; with several outputs they are
-prefixed with the output layer's name. ``'accuracy'``/``'acc'`` resolve as tf_keras
+Metric names are TF1's (tf_keras under ``disable_v2_behavior``, and TF 1.x): ``'acc'``
+for ``'accuracy'``/``'acc'``, else the function's ``__name__`` (``'mse'`` is
+``'mean_squared_error'``), one metric per name; with several outputs they are prefixed
+with the output layer's name. ``'accuracy'``/``'acc'`` resolve as tf_keras
 resolves them: binary accuracy for a one-unit output or binary cross-entropy, sparse
 categorical accuracy for sparse categorical cross-entropy, categorical otherwise.
 
 Example:
     >>> graph = build(model, ["sparse_categorical_crossentropy"], [["accuracy"]], [1.0])
     >>> graph.metrics_names
-    ['loss', 'accuracy']
+    ['loss', 'acc']
 """
 
 from __future__ import annotations
@@ -95,12 +96,12 @@ def resolve_metric(metric: Any, loss_fn: Any, output: Tensor) -> tuple[str, Any]
     if metric in ("accuracy", "acc"):
         last = output.shape.as_list()[-1] if output.shape.ndims else None
         if last == 1 or loss_fn is losses_mod.binary_crossentropy:
-            return metric, metrics_mod.binary_accuracy
+            return "acc", metrics_mod.binary_accuracy
         if loss_fn is losses_mod.sparse_categorical_crossentropy:
-            return metric, metrics_mod.sparse_categorical_accuracy
-        return metric, metrics_mod.categorical_accuracy
+            return "acc", metrics_mod.sparse_categorical_accuracy
+        return "acc", metrics_mod.categorical_accuracy
     fn = metrics_mod.get(metric)
-    return (metric if isinstance(metric, str) else _loss_name(fn)), fn
+    return _loss_name(fn), fn
 
 
 def _reduce_mean(values: Tensor) -> Tensor:
@@ -154,8 +155,12 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any) -> CompiledGra
     with graph.name_scope("metrics"):
         for out, name, fn, target, mlist in zip(outputs, names, loss_fns, targets,
                                                   metric_lists):
+            seen: set[str] = set()
             for metric in nest.flatten(mlist) if mlist else []:
                 mname, mfn = resolve_metric(metric, fn, out)
+                if mname in seen:   # TF1 keeps one metric per name
+                    continue
+                seen.add(mname)
                 values = math_ops.cast(mfn(math_ops.cast(target, out.dtype), out), _dt.float32)
                 specs.append(MetricSpec(f"{name}_{mname}" if multi else mname,
                                         math_ops.reduce_sum(values),
