@@ -1,0 +1,93 @@
+"""Graphs profiled against real TF by ``test_profile.py``; each builder takes the ``tf``
+module (real ``tensorflow.compat.v1`` in ``make_reference.py``, ``trainkit`` in the tests)
+and builds its graph into the default graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def _cnn(tf: Any) -> Any:
+    x = tf.placeholder(tf.float32, [8, 28, 28, 1], name="x")
+    y = tf.placeholder(tf.float32, [8, 10], name="y")
+    with tf.name_scope("conv1"):
+        w1 = tf.Variable(tf.truncated_normal([5, 5, 1, 4], stddev=0.1), name="w")
+        b1 = tf.Variable(tf.constant(0.1, shape=[4]), name="b")
+        h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, w1, [1, 1, 1, 1], "SAME"), b1))
+        p = tf.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+    with tf.name_scope("fc"):
+        f = tf.reshape(p, [8, 14 * 14 * 4])
+        w2 = tf.Variable(tf.random_normal([14 * 14 * 4, 10], stddev=0.1), name="w")
+        b2 = tf.Variable(tf.zeros([10]), name="b")
+        logits = tf.matmul(f, w2) + b2
+    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))
+    return loss
+
+
+def cnn(tf: Any) -> None:
+    """conv 5x5 + bias + relu + max pool + dense + softmax cross entropy (forward)."""
+    _cnn(tf)
+
+
+def cnn_adam(tf: Any) -> None:
+    """``cnn`` with an Adam training op: pooling/conv backprops, BiasAddGrad, AddN."""
+    loss = _cnn(tf)
+    tf.train.AdamOptimizer(1e-3).minimize(loss)
+
+
+def mlp(tf: Any) -> None:
+    """A two-layer MLP with an avg-pool-free plain dense stack and a GD step."""
+    x = tf.placeholder(tf.float32, [32, 100], name="x")
+    labels = tf.placeholder(tf.int64, [32], name="labels")
+    w1 = tf.get_variable("w1", [100, 50], initializer=tf.random_normal_initializer(0, 0.1))
+    b1 = tf.get_variable("b1", [50], initializer=tf.zeros_initializer())
+    h = tf.nn.sigmoid(tf.matmul(x, w1) + b1)
+    w2 = tf.get_variable("w2", [50, 10], initializer=tf.random_normal_initializer(0, 0.1))
+    b2 = tf.get_variable("b2", [10], initializer=tf.zeros_initializer())
+    logits = tf.nn.xw_plus_b(h, w2, b2, name="logits")
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=labels, logits=logits)) + 1e-4 * tf.nn.l2_loss(w1)
+    correct = tf.equal(tf.argmax(logits, 1), labels)
+    tf.reduce_mean(tf.cast(correct, tf.float32), name="accuracy")
+    tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+
+
+def unknown_batch(tf: Any) -> None:
+    """A dense layer on a batch of unknown size: its MatMul and adds count 0 flops."""
+    x = tf.placeholder(tf.float32, [None, 20], name="x")
+    w = tf.Variable(tf.ones([20, 5]), name="w")
+    s = tf.Variable(3.0, name="scalar")
+    tf.nn.softmax(tf.matmul(x, w) * s)
+    tf.Variable(tf.zeros([4]), name="frozen", trainable=False)
+
+
+GRAPHS: dict[str, Callable[[Any], None]] = {
+    "cnn": cnn, "cnn_adam": cnn_adam, "mlp": mlp, "unknown_batch": unknown_batch,
+}
+
+
+def tree(node: Any) -> list:
+    """``[name, float_ops, total_float_ops, parameters, total_parameters, children]``."""
+    return [node.name, int(node.float_ops), int(node.total_float_ops), int(node.parameters),
+            int(node.total_parameters), [tree(c) for c in node.children]]
+
+
+def option_sets(tf: Any) -> dict[str, dict]:
+    """The option dicts each graph is profiled with."""
+    b = tf.profiler.ProfileOptionBuilder
+    return {
+        "flops": b.float_operation(),
+        "params": b.trainable_variables_parameter(),
+        "flops_depth1_min100": b(b.float_operation()).with_max_depth(1)
+        .with_min_float_operations(100).build(),
+        "params_by_params": b(b.trainable_variables_parameter()).order_by("params")
+        .with_min_parameters(11).build(),
+        "flops_hide_trim": b(b.float_operation()).with_node_names(
+            hide_name_regexes=[".*Conv2D.*", "gradients"], trim_name_regexes=["Adam"])
+        .account_displayed_op_only(False).build(),
+        "flops_start": b(b.float_operation()).with_node_names(
+            start_name_regexes=["gradients/.*"]).select(["float_ops", "params"]).build(),
+        "default": b().with_empty_output().select(["params", "float_ops"])
+        .order_by("float_ops").build(),
+    }

@@ -1,0 +1,53 @@
+"""Records what TF's ``tf.compat.v1.profiler.profile`` gives for the graphs of
+``graphs.py`` into ``tf_reference.json``: the tree of counts and the printed report.
+Run with real TensorFlow (TF 2.21.0) from the repository root::
+
+    /work/venvs/tf/bin/python -m tests.profiling.make_reference
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from tests.profiling.graphs import GRAPHS, option_sets, tree
+
+
+def _profile_with_stdout(tf, graph, options: dict) -> tuple[object, str]:
+    """TF prints from C++, so its report is read back from file descriptor 1."""
+    with tempfile.TemporaryFile(mode="w+") as out:
+        saved = os.dup(1)
+        os.dup2(out.fileno(), 1)
+        try:
+            node = tf.profiler.profile(graph, options=options)
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        out.seek(0)
+        return node, out.read()
+
+
+def main() -> None:
+    import tensorflow as tf_root
+    import tensorflow.compat.v1 as tf
+
+    tf.disable_v2_behavior()
+    out: dict = {"tf_version": tf_root.__version__}
+    for name, build in GRAPHS.items():
+        graph = tf.Graph()
+        with graph.as_default():
+            tf.set_random_seed(0)
+            build(tf)
+        results = {}
+        for key, options in option_sets(tf).items():
+            node, text = _profile_with_stdout(tf, graph, options)
+            results[key] = {"tree": tree(node), "report": text}
+        out[name] = results
+    path = Path(__file__).with_name("tf_reference.json")
+    path.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()

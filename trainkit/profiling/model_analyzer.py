@@ -1,0 +1,123 @@
+"""``profile``: counts a graph's FLOPs and parameters per node and reports them in TF's
+'scope' view (``tf.compat.v1.profiler.profile``, TF 2.21, graph mode).
+
+Example:
+    >>> opts = ProfileOptionBuilder.float_operation()
+    >>> profile(graph, options=opts).total_float_ops
+    1445987
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from trainkit import errors
+from trainkit.framework.default_graph import get_default_graph
+from trainkit.framework.graph import Graph
+from trainkit.framework.graph_keys import GraphKeys
+from trainkit.framework.tensor import Operation
+from trainkit.profiling import flops, scope_view
+from trainkit.profiling.node import GraphNodeProto
+from trainkit.profiling.option_builder import TRAINABLE_VARIABLES, ProfileOptionBuilder
+from trainkit.profiling.options import parse
+
+_DEFAULT = object()
+# Ops whose "shape" attr is the shape of the value they hold: TF counts it as parameters.
+_SHAPED_OPS = frozenset({"VariableV2", "Variable", "VarHandleOp", "Placeholder",
+                         "PlaceholderWithDefault"})
+_RULE = "=" * 25
+_DOCS = {
+    "scope": "scope: The nodes in the model graph are organized by their names, which is "
+             "hierarchical like filesystem.",
+    "float_ops": "flops: Number of float operations. Note: Please read the implementation "
+                 "for the math behind it.",
+    "params": "param: Number of parameters (in the Variable).",
+}
+
+
+def profile(graph: Graph | None = None, run_meta: Any = None, op_log: Any = None,
+            cmd: str = "scope", options: Any = _DEFAULT) -> GraphNodeProto:
+    """Profiles ``graph`` (default: the default graph) and prints TF's report.
+
+    Args:
+        graph: the graph to profile.
+        run_meta: accepted for TF's signature; trainkit's run metadata carries no step
+            stats, so shapes are taken from the graph only.
+        op_log: must be None (extra op types/FLOPs from an ``OpLogProto``).
+        cmd: ``'scope'`` (the name-scope tree).
+        options: a ``ProfileOptionBuilder`` dict; default
+            ``ProfileOptionBuilder.trainable_variables_parameter()``.
+
+    Returns:
+        The root ``GraphNodeProto`` (``_TFProfRoot``) with the shown nodes as children.
+
+    Raises:
+        trainkit.errors.InvalidArgumentError: for an unknown ``cmd`` or a bad ``output``.
+        trainkit.errors.UnimplementedError: for ``cmd`` 'graph', 'code' or 'op', an
+            ``op_log``, or options needing run time data.
+        TypeError, ValueError: for malformed options (see ``options.parse``).
+    """
+    if graph is None:
+        graph = get_default_graph()
+    if options is _DEFAULT:
+        options = ProfileOptionBuilder.trainable_variables_parameter()
+    if cmd not in ("scope", "graph", "code", "op"):
+        raise errors.InvalidArgumentError(None, None, f"unknown cmd: {cmd}\n")
+    if cmd != "scope":
+        raise errors.UnimplementedError(None, None, f"cmd={cmd!r} is not supported by "
+                                        "trainkit's profile; use cmd='scope'")
+    if op_log is not None:
+        raise errors.UnimplementedError(None, None, "profile(op_log=...) is not supported")
+    opts = parse(options)
+    root = scope_view.build(_graph_nodes(graph, report_missing=run_meta is None))
+    result, tree = scope_view.show(root, opts)
+    if opts.output_type in ("stdout", "file"):
+        report = "".join([
+            f"\n{_RULE}Options{_RULE}====\n", opts.to_text(),
+            f"\n{'=' * 18}Model Analysis Report{'=' * 22}\n",
+            "\nDoc:\n", _DOCS["scope"], "\n",
+            "".join(_DOCS[s] + "\n" for s in opts.select),
+            "\nProfile:\n", tree,
+            f"\n{'=' * 22}End of Report{'=' * 26}\n"])
+        if opts.output_type == "stdout":
+            sys.stdout.write(report)
+            sys.stdout.flush()
+        else:
+            Path(opts.outfile).write_text(report)
+    return result
+
+
+def _graph_nodes(graph: Graph, report_missing: bool) -> list[scope_view.ScopeNode]:
+    """One scope node per op with its FLOPs, parameters and types."""
+    trainable = {v.op.name for v in graph.get_collection(GraphKeys.TRAINABLE_VARIABLES)}
+    nodes, missing = [], 0
+    for op in graph.get_operations():
+        try:
+            count = flops.float_ops(op)
+        except ValueError:  # a shape the rule needs is unknown (or not NHWC): TF counts 0
+            missing += 1
+            count = 0
+        shape, params = _held_shape(op)
+        types = {op.type} | ({TRAINABLE_VARIABLES} if op.name in trainable else set())
+        nodes.append(scope_view.ScopeNode(op.name, count, params, shape, types))
+    if missing and report_missing:
+        sys.stderr.write(f"{missing} ops no flops stats due to incomplete shapes.\n")
+    return nodes
+
+
+def _held_shape(op: Operation) -> tuple[list[int], int]:
+    """The shape a variable or placeholder holds and its element count (0 if unknown)."""
+    if op.type not in _SHAPED_OPS:
+        return [], 0
+    shape = op.get_attr("shape")
+    if shape.rank is None:
+        return [], 0
+    dims = [-1 if d is None else int(d) for d in shape.as_list()] or [1]
+    if any(d < 0 for d in dims):
+        return dims, 0
+    count = 1
+    for d in dims:
+        count *= d
+    return dims, count
