@@ -21,8 +21,7 @@ def _cnn(tf: Any) -> Any:
         w2 = tf.Variable(tf.random_normal([14 * 14 * 4, 10], stddev=0.1), name="w")
         b2 = tf.Variable(tf.zeros([10]), name="b")
         logits = tf.matmul(f, w2) + b2
-    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))
-    return loss
+    return tf.reduce_mean(tf.square(logits - y))
 
 
 def cnn(tf: Any) -> None:
@@ -36,8 +35,7 @@ def cnn_adam(tf: Any) -> None:
     tf.train.AdamOptimizer(1e-3).minimize(loss)
 
 
-def mlp(tf: Any) -> None:
-    """A two-layer MLP with an avg-pool-free plain dense stack and a GD step."""
+def _mlp(tf: Any) -> Any:
     x = tf.placeholder(tf.float32, [32, 100], name="x")
     labels = tf.placeholder(tf.int64, [32], name="labels")
     w1 = tf.get_variable("w1", [100, 50], initializer=tf.random_normal_initializer(0, 0.1))
@@ -46,11 +44,55 @@ def mlp(tf: Any) -> None:
     w2 = tf.get_variable("w2", [50, 10], initializer=tf.random_normal_initializer(0, 0.1))
     b2 = tf.get_variable("b2", [10], initializer=tf.zeros_initializer())
     logits = tf.nn.xw_plus_b(h, w2, b2, name="logits")
-    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
-        labels=labels, logits=logits)) + 1e-4 * tf.nn.l2_loss(w1)
     correct = tf.equal(tf.argmax(logits, 1), labels)
     tf.reduce_mean(tf.cast(correct, tf.float32), name="accuracy")
-    tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=labels, logits=logits)) + 1e-4 * tf.nn.l2_loss(w1)
+
+
+def mlp(tf: Any) -> None:
+    """A two-layer sigmoid MLP with its loss (L2 weight decay) and accuracy."""
+    _mlp(tf)
+
+
+def mlp_sgd(tf: Any) -> None:
+    """``mlp`` with a gradient descent step (AddN of w1's two gradients, BiasAddGrad)."""
+    tf.train.GradientDescentOptimizer(0.1).minimize(_mlp(tf))
+
+
+def op_zoo(tf: Any) -> None:
+    """One op of each type TF's flops registry knows (but Dilation2D, which trainkit
+    lacks), with fully defined shapes."""
+    a = tf.placeholder(tf.float32, [4, 6], name="a")
+    b = tf.placeholder(tf.float32, [4, 6], name="b")
+    for fn in (tf.reciprocal, tf.square, tf.rsqrt, tf.log, tf.negative, tf.nn.l2_loss,
+               tf.nn.softmax):
+        fn(a)
+    for fn in (tf.add, tf.subtract, tf.multiply, tf.realdiv, tf.maximum, tf.minimum, tf.pow,
+               tf.greater_equal, tf.greater, tf.less_equal, tf.less, tf.equal, tf.not_equal,
+               tf.squared_difference):
+        fn(a, b)
+    tf.reduce_mean(a, axis=1)
+    tf.reduce_sum(a, axis=0)
+    tf.argmax(a, 1)
+    tf.argmin(a, 0)
+    tf.add_n([a, b, a])
+    tf.matmul(a, b, transpose_a=True)
+    tf.matmul(tf.ones([3, 4, 6]), tf.ones([3, 6, 5]))
+    tf.matmul(tf.ones([3, 6, 4]), tf.ones([3, 6, 5]), adjoint_a=True)
+    counter = tf.Variable(tf.zeros([5]), name="counter")
+    tf.assign_add(counter, tf.ones([5]))
+    tf.assign_sub(counter, tf.ones([5]))
+    img = tf.placeholder(tf.float32, [2, 9, 9, 3], name="img")
+    kernel = tf.Variable(tf.ones([3, 3, 3, 4]), name="kernel")
+    conv = tf.nn.conv2d(img, kernel, [1, 2, 2, 1], "SAME")
+    biased = tf.nn.bias_add(conv, tf.ones([4]))
+    dw = tf.nn.depthwise_conv2d(img, tf.ones([3, 3, 3, 2]), [1, 1, 1, 1], "VALID")
+    avg = tf.nn.avg_pool(biased, [1, 3, 3, 1], [1, 2, 2, 1], "SAME")
+    mx = tf.nn.max_pool(biased, [1, 2, 2, 1], [1, 1, 1, 1], "VALID")
+    loss = (tf.reduce_sum(avg) + tf.reduce_sum(mx) + tf.reduce_sum(dw)
+            + tf.reduce_sum(tf.rsqrt(tf.abs(conv) + 1.0)))
+    tf.gradients(loss, [img, kernel])
 
 
 def unknown_batch(tf: Any) -> None:
@@ -63,7 +105,8 @@ def unknown_batch(tf: Any) -> None:
 
 
 GRAPHS: dict[str, Callable[[Any], None]] = {
-    "cnn": cnn, "cnn_adam": cnn_adam, "mlp": mlp, "unknown_batch": unknown_batch,
+    "cnn": cnn, "cnn_adam": cnn_adam, "mlp": mlp, "mlp_sgd": mlp_sgd, "op_zoo": op_zoo,
+    "unknown_batch": unknown_batch,
 }
 
 
@@ -71,6 +114,20 @@ def tree(node: Any) -> list:
     """``[name, float_ops, total_float_ops, parameters, total_parameters, children]``."""
     return [node.name, int(node.float_ops), int(node.total_float_ops), int(node.parameters),
             int(node.total_parameters), [tree(c) for c in node.children]]
+
+
+def op_flops(graph: Any, root: Any) -> list:
+    """Sorted ``[op type, float_ops]`` of every op the profile gave FLOPs."""
+    found = []
+
+    def walk(node: Any) -> None:
+        if node.float_ops:
+            found.append([graph.get_operation_by_name(node.name).type, int(node.float_ops)])
+        for child in node.children:
+            walk(child)
+
+    walk(root)
+    return sorted(found)
 
 
 def option_sets(tf: Any) -> dict[str, dict]:

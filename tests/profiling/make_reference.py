@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from tests.profiling.graphs import GRAPHS, option_sets, tree
+from tests.profiling.graphs import GRAPHS, op_flops, option_sets, tree
 
 
 def _profile_with_stdout(tf, graph, options: dict) -> tuple[object, str]:
@@ -44,6 +44,8 @@ def main() -> None:
         for key, options in option_sets(tf).items():
             node, text = _profile_with_stdout(tf, graph, options)
             results[key] = {"tree": tree(node), "report": text}
+            if key == "flops":
+                results["op_flops"] = op_flops(graph, node)
         out[name] = results
     path = Path(__file__).with_name("tf_reference.json")
     path.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")

@@ -1,0 +1,106 @@
+"""``tk.profiler.profile`` against TF 2.21.0 (``tf_reference.json``, recorded by
+``make_reference.py`` from the graphs of ``graphs.py``).
+
+Forward graphs are built op for op as TF builds them, so their trees and printed reports
+must be equal. Gradient graphs differ where trainkit's gradient rules build other ops
+than TF's (names, and ``SumToShape`` where TF sums with ``Sum``): for those the per-op
+FLOPs are compared by op type, with the known differences listed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import trainkit as tk
+from tests.profiling.graphs import GRAPHS, op_flops, option_sets, tree
+
+REF = json.loads(Path(__file__).with_name("tf_reference.json").read_text())
+FORWARD = ("cnn", "mlp", "unknown_batch")
+# (op type, FLOPs) of ops only TF's graph has, and only trainkit's: TF reduces a
+# broadcasting AddV2's gradient with Sum (+ Reshape), trainkit with one SumToShape op
+# (no FLOP rule); TF's Rsqrt gradient is one RsqrtGrad op (4 per element), trainkit's
+# -0.5 * y**3 * dy is a Square and three Muls (as many FLOPs).
+ONLY_IN_TF = {"cnn_adam": [("Sum", 70)], "mlp_sgd": [("Sum", 1550)],
+              "op_zoo": [("Sum", 199), ("RsqrtGrad", 800)]}
+ONLY_IN_TK = {"cnn_adam": [], "mlp_sgd": [],
+              "op_zoo": [("Mul", 200), ("Mul", 200), ("Mul", 200), ("Square", 200)]}
+
+
+def _graph(name: str) -> tk.Graph:
+    graph = tk.Graph()
+    with graph.as_default():
+        tk.set_random_seed(0)
+        GRAPHS[name](tk)
+    return graph
+
+
+def _profile(name: str, key: str, capsys) -> tuple[list, str]:
+    graph = _graph(name)
+    capsys.readouterr()
+    node = tk.profiler.profile(graph, options=option_sets(tk)[key])
+    return tree(node), capsys.readouterr().out
+
+
+def test_reference_is_from_tf_2_21():
+    assert REF["tf_version"] == "2.21.0"
+
+
+@pytest.mark.parametrize("name", FORWARD)
+@pytest.mark.parametrize("key", sorted(set(option_sets(tk)) - {"default"}))
+def test_forward_graphs_match_tf(name, key, capsys):
+    got_tree, report = _profile(name, key, capsys)
+    assert got_tree == REF[name][key]["tree"]
+    assert report == REF[name][key]["report"]
+
+
+@pytest.mark.parametrize("name", FORWARD)
+def test_default_options_totals_match_tf(name, capsys):
+    """ProfileOptionBuilder()'s defaults show every node, constants too (whose names
+    trainkit does not always share with TF), so only the totals are compared; nothing
+    is printed (with_empty_output)."""
+    got_tree, report = _profile(name, "default", capsys)
+    assert got_tree[:5] == REF[name]["default"]["tree"][:5]
+    assert report == REF[name]["default"]["report"] == ""
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_parameter_report_matches_tf(name, capsys):
+    for key in ("params", "params_by_params"):
+        got_tree, report = _profile(name, key, capsys)
+        assert got_tree == REF[name][key]["tree"]
+        assert report == REF[name][key]["report"]
+
+
+@pytest.mark.parametrize("name", sorted(set(GRAPHS) - set(FORWARD)))
+def test_gradient_graph_flops_by_op_type(name):
+    graph = _graph(name)
+    node = tk.profiler.profile(graph, options=option_sets(tk)["default"])
+    got = Counter(tuple(x) for x in op_flops(graph, node))
+    want = Counter(tuple(x) for x in REF[name]["op_flops"])
+    assert want - got == Counter(ONLY_IN_TF[name])
+    assert got - want == Counter(ONLY_IN_TK[name])
+    total = (node.total_float_ops + sum(f for _, f in ONLY_IN_TF[name])
+             - sum(f for _, f in ONLY_IN_TK[name]))
+    assert total == REF[name]["default"]["tree"][2]
+
+
+def test_cnn_totals_by_hand():
+    """Each op's FLOPs by TF's rules, counted by hand."""
+    graph = _graph("cnn")
+    b = tk.profiler.ProfileOptionBuilder
+    flops = tk.profiler.profile(graph, options=b(b.float_operation()).with_empty_output()
+                                .build())
+    conv = 8 * 28 * 28 * 4 * (5 * 5 * 1) * 2  # output elements * filter volume * 2
+    dense = 2 * 784 * (8 * 10)  # 2 * k * output elements
+    pool = (2 * 2) * (8 * 14 * 14 * 4)  # window area * output elements
+    bias = 8 * 28 * 28 * 4
+    inits = 2 * (784 * 10) + 2 * (5 * 5 * 1 * 4)  # random/truncated normal: mul + add
+    tail = 80 + 80 + 80 + 80  # fc/add, sub, Square, Mean over 80 elements
+    assert flops.total_float_ops == conv + dense + pool + bias + inits + tail == 1446216
+    params = tk.profiler.profile(graph, options=b(b.trainable_variables_parameter())
+                                 .with_empty_output().build())
+    assert params.total_parameters == 5 * 5 * 1 * 4 + 4 + 784 * 10 + 10
