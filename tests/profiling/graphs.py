@@ -148,3 +148,26 @@ def option_sets(tf: Any) -> dict[str, dict]:
         "default": b().with_empty_output().select(["params", "float_ops"])
         .order_by("float_ops").build(),
     }
+
+
+def builder_dicts(tf: Any) -> dict[str, dict]:
+    """The dicts ``ProfileOptionBuilder`` builds, its static ones and chains of setters."""
+    b = tf.profiler.ProfileOptionBuilder
+    return {
+        "float_operation": b.float_operation(),
+        "trainable_variables_parameter": b.trainable_variables_parameter(),
+        "time_and_memory": b.time_and_memory(),
+        "time_and_memory_args": b.time_and_memory(5, 6, 7, 8, 9, 10, 11),
+        "default": b().build(),
+        "chain": b(b.float_operation()).with_max_depth(3).with_min_float_operations(5)
+        .with_min_parameters(2).select(["params"]).order_by("params")
+        .account_displayed_op_only(False).with_node_names(
+            start_name_regexes=["a"], show_name_regexes=["b"], hide_name_regexes=["c"],
+            trim_name_regexes=["d"]).with_stdout_output().with_empty_output().build(),
+        "chain2": b().with_file_output("x.txt").with_min_memory(1, 2, 3, 4)
+        .with_min_execution_time(5, 6, 7).with_min_occurrence(8)
+        .with_accounted_types(["Mul"]).with_step(3).with_node_names(show_name_regexes=["s"])
+        .build(),
+        "timeline": b().with_timeline_output("t.json").build(),
+        "pprof": b().with_pprof_output("p.pb.gz").build(),
+    }

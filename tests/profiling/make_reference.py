@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from tests.profiling.graphs import GRAPHS, op_flops, option_sets, tree
+from tests.profiling.graphs import GRAPHS, builder_dicts, op_flops, option_sets, tree
 
 
 def _profile_with_stdout(tf, graph, options: dict) -> tuple[object, str]:
@@ -34,7 +34,17 @@ def main() -> None:
     import tensorflow.compat.v1 as tf
 
     tf.disable_v2_behavior()
-    out: dict = {"tf_version": tf_root.__version__}
+    out: dict = {"tf_version": tf_root.__version__, "builders": builder_dicts(tf)}
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.Variable(tf.zeros([3, 2]), name="v")
+    b = tf.profiler.ProfileOptionBuilder
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "report.txt")
+        tf.profiler.profile(graph, options=b(b.trainable_variables_parameter())
+                            .with_file_output(path).build())
+        with open(path) as f:
+            out["file_report"] = f.read()
     for name, build in GRAPHS.items():
         graph = tf.Graph()
         with graph.as_default():

@@ -17,6 +17,7 @@ import pytest
 
 import trainkit as tk
 from tests.profiling.graphs import GRAPHS, op_flops, option_sets, tree
+from trainkit.profiling import flops
 
 REF = json.loads(Path(__file__).with_name("tf_reference.json").read_text())
 FORWARD = ("cnn", "mlp", "unknown_batch")
@@ -104,3 +105,69 @@ def test_cnn_totals_by_hand():
     params = tk.profiler.profile(graph, options=b(b.trainable_variables_parameter())
                                  .with_empty_output().build())
     assert params.total_parameters == 5 * 5 * 1 * 4 + 4 + 784 * 10 + 10
+
+
+def test_file_output_is_tfs_report_body(tmp_path, capsys):
+    graph = tk.Graph()
+    with graph.as_default():
+        tk.Variable(tk.zeros([3, 2]), name="v")
+    path = tmp_path / "report.txt"
+    b = tk.profiler.ProfileOptionBuilder
+    tk.profiler.profile(graph, options=b(b.trainable_variables_parameter())
+                        .with_file_output(str(path)).build())
+    assert path.read_text() == REF["file_report"]
+    assert capsys.readouterr().out == ""
+
+
+def test_defaults_profile_parameters_of_default_graph(capsys):
+    with tk.Graph().as_default():
+        tk.Variable(tk.zeros([3, 2]), name="v")
+        tk.Variable(tk.zeros([5]), name="frozen", trainable=False)
+        node = tk.profiler.profile()
+    assert (node.name, node.total_parameters) == ("_TFProfRoot", 6)
+    assert [(c.name, c.parameters) for c in node.children] == [("v", 6)]
+    assert "  v (3x2, 6/6 params)\n" in capsys.readouterr().out
+
+
+def test_unknown_shapes_count_zero_and_are_reported(capsys):
+    graph = _graph("unknown_batch")
+    capsys.readouterr()
+    b = tk.profiler.ProfileOptionBuilder
+    node = tk.profiler.profile(graph, options=b(b.float_operation()).with_empty_output()
+                               .build())
+    assert node.total_float_ops == 0
+    assert capsys.readouterr().err == "3 ops no flops stats due to incomplete shapes.\n"
+
+
+def test_nchw_pool_counts_zero_as_in_tf(capsys):
+    """TF 2.21's pooling rules raise ValueError for NCHW and the op counts 0 FLOPs (so
+    TF gives 216 in total here); its Conv2D rule does not look at the data format."""
+    with tk.Graph().as_default() as graph:
+        x = tk.placeholder(tk.float32, [1, 1, 4, 4])
+        pool = tk.nn.avg_pool(x, [1, 1, 2, 2], [1, 1, 2, 2], "VALID", data_format="NCHW",
+                              name="pool")
+        tk.nn.conv2d(x, tk.ones([2, 2, 1, 3]), [1, 1, 1, 1], "VALID", data_format="NCHW",
+                     name="conv")
+    with pytest.raises(ValueError, match="Only NHWC format"):
+        flops.float_ops(pool.op)
+    b = tk.profiler.ProfileOptionBuilder
+    node = tk.profiler.profile(graph, options=b(b.float_operation()).with_empty_output()
+                               .build())
+    assert node.total_float_ops == 216
+    assert [(c.name, c.float_ops) for c in node.children] == [("conv", 216)]
+    assert capsys.readouterr().err == "1 ops no flops stats due to incomplete shapes.\n"
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"cmd": "bogus"}, tk.errors.InvalidArgumentError, "unknown cmd: bogus"),
+    ({"cmd": "code"}, tk.errors.UnimplementedError, "cmd='code' is not supported"),
+    ({"op_log": object()}, tk.errors.UnimplementedError, "op_log"),
+])
+def test_bad_profile_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        tk.profiler.profile(tk.Graph(), **kwargs)
+
+
+def test_duplicate_flop_rule_raises():
+    with pytest.raises(KeyError, match="'MatMul' already has a FLOP rule"):
+        flops.register("MatMul")(lambda op: 0)

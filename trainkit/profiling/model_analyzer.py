@@ -73,19 +73,15 @@ def profile(graph: Graph | None = None, run_meta: Any = None, op_log: Any = None
     opts = parse(options)
     root = scope_view.build(_graph_nodes(graph, report_missing=run_meta is None))
     result, tree = scope_view.show(root, opts)
-    if opts.output_type in ("stdout", "file"):
-        report = "".join([
-            f"\n{_RULE}Options{_RULE}====\n", opts.to_text(),
-            f"\n{'=' * 18}Model Analysis Report{'=' * 22}\n",
-            "\nDoc:\n", _DOCS["scope"], "\n",
-            "".join(_DOCS[s] + "\n" for s in opts.select),
-            "\nProfile:\n", tree,
-            f"\n{'=' * 22}End of Report{'=' * 26}\n"])
-        if opts.output_type == "stdout":
-            sys.stdout.write(report)
-            sys.stdout.flush()
-        else:
-            Path(opts.outfile).write_text(report)
+    body = "".join(["\nDoc:\n", _DOCS["scope"], "\n",
+                    "".join(_DOCS[s] + "\n" for s in opts.select), "\nProfile:\n", tree])
+    if opts.output_type == "file":  # TF writes the report body only
+        Path(opts.outfile).write_text(body)
+    elif opts.output_type == "stdout":
+        sys.stdout.write("".join([f"\n{_RULE}Options{_RULE}====\n", opts.to_text(),
+                                  f"\n{'=' * 18}Model Analysis Report{'=' * 22}\n", body,
+                                  f"\n{'=' * 22}End of Report{'=' * 26}\n"]))
+        sys.stdout.flush()
     return result
 
 
