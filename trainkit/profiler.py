@@ -10,7 +10,7 @@ Example:
 from __future__ import annotations
 
 from trainkit.profiling.model_analyzer import profile
-from trainkit.profiling.node import GraphNodeProto
+from trainkit.profiling.node import GraphNodeProto, MultiGraphNodeProto
 from trainkit.profiling.option_builder import ProfileOptionBuilder
 
-__all__ = ["GraphNodeProto", "ProfileOptionBuilder", "profile"]
+__all__ = ["GraphNodeProto", "MultiGraphNodeProto", "ProfileOptionBuilder", "profile"]

@@ -116,6 +116,14 @@ def tree(node: Any) -> list:
             int(node.total_parameters), [tree(c) for c in node.children]]
 
 
+def op_tree(node: Any) -> list:
+    """The 'op' view's chain: ``[name, float_ops, total_float_ops, parameters,
+    total_parameters, [graph node names], children]``."""
+    return [node.name, int(node.float_ops), int(node.total_float_ops), int(node.parameters),
+            int(node.total_parameters), [g.name for g in node.graph_nodes],
+            [op_tree(c) for c in node.children]]
+
+
 def op_flops(graph: Any, root: Any) -> list:
     """Sorted ``[op type, float_ops]`` of every op the profile gave FLOPs."""
     found = []

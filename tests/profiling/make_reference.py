@@ -12,16 +12,23 @@ import os
 import tempfile
 from pathlib import Path
 
-from tests.profiling.graphs import GRAPHS, builder_dicts, op_flops, option_sets, tree
+from tests.profiling.graphs import (
+    GRAPHS,
+    builder_dicts,
+    op_flops,
+    op_tree,
+    option_sets,
+    tree,
+)
 
 
-def _profile_with_stdout(tf, graph, options: dict) -> tuple[object, str]:
+def _profile_with_stdout(tf, graph, options: dict, cmd: str = "scope") -> tuple[object, str]:
     """TF prints from C++, so its report is read back from file descriptor 1."""
     with tempfile.TemporaryFile(mode="w+") as out:
         saved = os.dup(1)
         os.dup2(out.fileno(), 1)
         try:
-            node = tf.profiler.profile(graph, options=options)
+            node = tf.profiler.profile(graph, cmd=cmd, options=options)
         finally:
             os.dup2(saved, 1)
             os.close(saved)
@@ -56,6 +63,8 @@ def main() -> None:
             results[key] = {"tree": tree(node), "report": text}
             if key == "flops":
                 results["op_flops"] = op_flops(graph, node)
+            node, text = _profile_with_stdout(tf, graph, options, cmd="op")
+            results[f"op:{key}"] = {"tree": op_tree(node), "report": text}
         out[name] = results
     path = Path(__file__).with_name("tf_reference.json")
     path.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")

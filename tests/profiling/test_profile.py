@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import trainkit as tk
-from tests.profiling.graphs import GRAPHS, op_flops, option_sets, tree
+from tests.profiling.graphs import GRAPHS, op_flops, op_tree, option_sets, tree
 from trainkit.profiling import flops
 
 REF = json.loads(Path(__file__).with_name("tf_reference.json").read_text())
@@ -42,6 +42,9 @@ def _graph(name: str) -> tk.Graph:
 def _profile(name: str, key: str, capsys) -> tuple[list, str]:
     graph = _graph(name)
     capsys.readouterr()
+    if key.startswith("op:"):
+        node = tk.profiler.profile(graph, cmd="op", options=option_sets(tk)[key[3:]])
+        return op_tree(node), capsys.readouterr().out
     node = tk.profiler.profile(graph, options=option_sets(tk)[key])
     return tree(node), capsys.readouterr().out
 
@@ -51,7 +54,8 @@ def test_reference_is_from_tf_2_21():
 
 
 @pytest.mark.parametrize("name", FORWARD)
-@pytest.mark.parametrize("key", sorted(set(option_sets(tk)) - {"default"}))
+@pytest.mark.parametrize("key", sorted(view + k for k in set(option_sets(tk)) - {"default"}
+                                        for view in ("", "op:")))
 def test_forward_graphs_match_tf(name, key, capsys):
     got_tree, report = _profile(name, key, capsys)
     assert got_tree == REF[name][key]["tree"]
@@ -70,7 +74,7 @@ def test_default_options_totals_match_tf(name, capsys):
 
 @pytest.mark.parametrize("name", sorted(GRAPHS))
 def test_parameter_report_matches_tf(name, capsys):
-    for key in ("params", "params_by_params"):
+    for key in ("params", "params_by_params", "op:params", "op:params_by_params"):
         got_tree, report = _profile(name, key, capsys)
         assert got_tree == REF[name][key]["tree"]
         assert report == REF[name][key]["report"]

@@ -18,8 +18,8 @@ from trainkit.framework.default_graph import get_default_graph
 from trainkit.framework.graph import Graph
 from trainkit.framework.graph_keys import GraphKeys
 from trainkit.framework.tensor import Operation
-from trainkit.profiling import flops, scope_view
-from trainkit.profiling.node import GraphNodeProto
+from trainkit.profiling import flops, op_view, scope_view
+from trainkit.profiling.node import GraphNodeProto, MultiGraphNodeProto
 from trainkit.profiling.option_builder import TRAINABLE_VARIABLES, ProfileOptionBuilder
 from trainkit.profiling.options import parse
 
@@ -31,6 +31,8 @@ _RULE = "=" * 25
 _DOCS = {
     "scope": "scope: The nodes in the model graph are organized by their names, which is "
              "hierarchical like filesystem.",
+    "op": "op: The nodes are operation kernel type, such as MatMul, Conv2D. Graph nodes "
+          "belonging to the same type are aggregated together.",
     "float_ops": "flops: Number of float operations. Note: Please read the implementation "
                  "for the math behind it.",
     "params": "param: Number of parameters (in the Variable).",
@@ -38,7 +40,8 @@ _DOCS = {
 
 
 def profile(graph: Graph | None = None, run_meta: Any = None, op_log: Any = None,
-            cmd: str = "scope", options: Any = _DEFAULT) -> GraphNodeProto:
+            cmd: str = "scope",
+            options: Any = _DEFAULT) -> GraphNodeProto | MultiGraphNodeProto:
     """Profiles ``graph`` (default: the default graph) and prints TF's report.
 
     Args:
@@ -46,16 +49,18 @@ def profile(graph: Graph | None = None, run_meta: Any = None, op_log: Any = None
         run_meta: accepted for TF's signature; trainkit's run metadata carries no step
             stats, so shapes are taken from the graph only.
         op_log: must be None (extra op types/FLOPs from an ``OpLogProto``).
-        cmd: ``'scope'`` (the name-scope tree).
+        cmd: ``'scope'`` (the name-scope tree) or ``'op'`` (totals per op type).
         options: a ``ProfileOptionBuilder`` dict; default
             ``ProfileOptionBuilder.trainable_variables_parameter()``.
 
     Returns:
-        The root ``GraphNodeProto`` (``_TFProfRoot``) with the shown nodes as children.
+        For 'scope', the root ``GraphNodeProto`` (``_TFProfRoot``) with the shown nodes
+        as children; for 'op', the root ``MultiGraphNodeProto`` whose shown op types
+        chain as each other's only child.
 
     Raises:
         trainkit.errors.InvalidArgumentError: for an unknown ``cmd`` or a bad ``output``.
-        trainkit.errors.UnimplementedError: for ``cmd`` 'graph', 'code' or 'op', an
+        trainkit.errors.UnimplementedError: for ``cmd`` 'graph' or 'code', an
             ``op_log``, or options needing run time data.
         TypeError, ValueError: for malformed options (see ``options.parse``).
     """
@@ -65,15 +70,18 @@ def profile(graph: Graph | None = None, run_meta: Any = None, op_log: Any = None
         options = ProfileOptionBuilder.trainable_variables_parameter()
     if cmd not in ("scope", "graph", "code", "op"):
         raise errors.InvalidArgumentError(None, None, f"unknown cmd: {cmd}\n")
-    if cmd != "scope":
+    if cmd not in ("scope", "op"):
         raise errors.UnimplementedError(None, None, f"cmd={cmd!r} is not supported by "
-                                        "trainkit's profile; use cmd='scope'")
+                                        "trainkit's profile; use cmd='scope' or 'op'")
     if op_log is not None:
         raise errors.UnimplementedError(None, None, "profile(op_log=...) is not supported")
     opts = parse(options)
-    root = scope_view.build(_graph_nodes(graph, report_missing=run_meta is None))
-    result, tree = scope_view.show(root, opts)
-    body = "".join(["\nDoc:\n", _DOCS["scope"], "\n",
+    nodes = _graph_nodes(graph, report_missing=run_meta is None)
+    if cmd == "op":
+        result, tree = op_view.show(nodes, opts)
+    else:
+        result, tree = scope_view.show(scope_view.build(nodes), opts)
+    body = "".join(["\nDoc:\n", _DOCS[cmd], "\n",
                     "".join(_DOCS[s] + "\n" for s in opts.select), "\nProfile:\n", tree])
     if opts.output_type == "file":  # TF writes the report body only
         Path(opts.outfile).write_text(body)
@@ -97,7 +105,7 @@ def _graph_nodes(graph: Graph, report_missing: bool) -> list[scope_view.ScopeNod
             count = 0
         shape, params = _held_shape(op)
         types = {op.type} | ({TRAINABLE_VARIABLES} if op.name in trainable else set())
-        nodes.append(scope_view.ScopeNode(op.name, count, params, shape, types))
+        nodes.append(scope_view.ScopeNode(op.name, count, params, shape, types, op.type))
     if missing and report_missing:
         sys.stderr.write(f"{missing} ops no flops stats due to incomplete shapes.\n")
     return nodes

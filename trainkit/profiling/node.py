@@ -21,3 +21,18 @@ class GraphNodeProto:
     parameters: int = 0
     total_parameters: int = 0
     children: list[GraphNodeProto] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class MultiGraphNodeProto:
+    """One op type of the 'op' view: the summed counts of its accounted graph nodes
+    (``graph_nodes``, in name order). Shown op types chain as each other's only child,
+    and a node's totals are its own counts plus those of the op types after it."""
+
+    name: str = ""
+    float_ops: int = 0
+    total_float_ops: int = 0
+    parameters: int = 0
+    total_parameters: int = 0
+    graph_nodes: list[GraphNodeProto] = dataclasses.field(default_factory=list)
+    children: list[MultiGraphNodeProto] = dataclasses.field(default_factory=list)

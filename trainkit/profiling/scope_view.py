@@ -24,8 +24,10 @@ class ScopeNode:
     """One node of the scope tree with its own and total counts."""
 
     def __init__(self, name: str, float_ops: int = 0, parameters: int = 0,
-                 shape: list[int] | None = None, types: Iterable[str] = (SCOPE_PARENT,)):
+                 shape: list[int] | None = None, types: Iterable[str] = (SCOPE_PARENT,),
+                 op_type: str = SCOPE_PARENT):
         self.name = name
+        self.op_type = op_type
         self.float_ops = float_ops
         self.parameters = parameters
         self.shape = shape or []
