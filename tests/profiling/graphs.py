@@ -110,6 +110,22 @@ GRAPHS: dict[str, Callable[[Any], None]] = {
 }
 
 
+def traced_unknown_batch(tf: Any) -> tuple[Any, Any]:
+    """``unknown_batch`` with one traced run on a batch of 7; (graph, run metadata)."""
+    import numpy as np
+
+    graph = tf.Graph()
+    with graph.as_default():
+        unknown_batch(tf)
+        run_meta = tf.RunMetadata()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run("Softmax:0", {"x:0": np.ones([7, 20], np.float32)},
+                     options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                     run_metadata=run_meta)
+    return graph, run_meta
+
+
 def tree(node: Any) -> list:
     """``[name, float_ops, total_float_ops, parameters, total_parameters, children]``."""
     return [node.name, int(node.float_ops), int(node.total_float_ops), int(node.parameters),

@@ -18,17 +18,19 @@ from tests.profiling.graphs import (
     op_flops,
     op_tree,
     option_sets,
+    traced_unknown_batch,
     tree,
 )
 
 
-def _profile_with_stdout(tf, graph, options: dict, cmd: str = "scope") -> tuple[object, str]:
+def _profile_with_stdout(tf, graph, options: dict, cmd: str = "scope",
+                         run_meta=None) -> tuple[object, str]:
     """TF prints from C++, so its report is read back from file descriptor 1."""
     with tempfile.TemporaryFile(mode="w+") as out:
         saved = os.dup(1)
         os.dup2(out.fileno(), 1)
         try:
-            node = tf.profiler.profile(graph, cmd=cmd, options=options)
+            node = tf.profiler.profile(graph, run_meta=run_meta, cmd=cmd, options=options)
         finally:
             os.dup2(saved, 1)
             os.close(saved)
@@ -52,6 +54,9 @@ def main() -> None:
                             .with_file_output(path).build())
         with open(path) as f:
             out["file_report"] = f.read()
+    graph, run_meta = traced_unknown_batch(tf)
+    node, text = _profile_with_stdout(tf, graph, b.float_operation(), run_meta=run_meta)
+    out["traced_unknown_batch"] = {"tree": tree(node), "report": text}
     for name, build in GRAPHS.items():
         graph = tf.Graph()
         with graph.as_default():

@@ -16,7 +16,14 @@ from pathlib import Path
 import pytest
 
 import trainkit as tk
-from tests.profiling.graphs import GRAPHS, op_flops, op_tree, option_sets, tree
+from tests.profiling.graphs import (
+    GRAPHS,
+    op_flops,
+    op_tree,
+    option_sets,
+    traced_unknown_batch,
+    tree,
+)
 from trainkit.profiling import flops
 
 REF = json.loads(Path(__file__).with_name("tf_reference.json").read_text())
@@ -175,3 +182,18 @@ def test_bad_profile_arguments(kwargs, error, match):
 def test_duplicate_flop_rule_raises():
     with pytest.raises(KeyError, match="'MatMul' already has a FLOP rule"):
         flops.register("MatMul")(lambda op: 0)
+
+
+def test_run_metadata_completes_shapes_as_in_tf(capsys):
+    """The traced run fixes the batch (7) of MatMul's output, so mul and Softmax count;
+    MatMul itself still needs x's shape, which a fed placeholder does not record (TF's
+    step stats have no node 'x' either)."""
+    graph, run_meta = traced_unknown_batch(tk)
+    capsys.readouterr()
+    node = tk.profiler.profile(graph, run_meta=run_meta,
+                               options=tk.profiler.ProfileOptionBuilder.float_operation())
+    out = capsys.readouterr()
+    assert tree(node) == REF["traced_unknown_batch"]["tree"]
+    assert out.out == REF["traced_unknown_batch"]["report"]
+    assert out.err == ""  # TF reports incomplete shapes only without run metadata
+    assert graph.get_tensor_by_name("MatMul:0").shape.as_list() == [7, 5]

@@ -46,8 +46,9 @@ def profile(graph: Graph | None = None, run_meta: Any = None, op_log: Any = None
 
     Args:
         graph: the graph to profile.
-        run_meta: accepted for TF's signature; trainkit's run metadata carries no step
-            stats, so shapes are taken from the graph only.
+        run_meta: the ``RunMetadata`` of a traced run (``FULL_TRACE``): output shapes the
+            graph leaves undefined are set from the shapes that run recorded (as TF
+            does, on the graph itself), so ops on e.g. a ``None`` batch get FLOPs.
         op_log: must be None (extra op types/FLOPs from an ``OpLogProto``).
         cmd: ``'scope'`` (the name-scope tree) or ``'op'`` (totals per op type).
         options: a ``ProfileOptionBuilder`` dict; default
@@ -76,6 +77,8 @@ def profile(graph: Graph | None = None, run_meta: Any = None, op_log: Any = None
     if op_log is not None:
         raise errors.UnimplementedError(None, None, "profile(op_log=...) is not supported")
     opts = parse(options)
+    if run_meta is not None:
+        _fill_missing_shapes(graph, run_meta)
     nodes = _graph_nodes(graph, report_missing=run_meta is None)
     if cmd == "op":
         result, tree = op_view.show(nodes, opts)
@@ -91,6 +94,27 @@ def profile(graph: Graph | None = None, run_meta: Any = None, op_log: Any = None
                                   f"\n{'=' * 22}End of Report{'=' * 26}\n"]))
         sys.stdout.flush()
     return result
+
+
+def _fill_missing_shapes(graph: Graph, run_meta: Any) -> None:
+    """Merges the output shapes a traced run recorded into the graph's partial shapes."""
+    for dev_stats in run_meta.step_stats.dev_stats:
+        for stats in dev_stats.node_stats:
+            try:
+                op = graph.get_operation_by_name(stats.node_name)
+            except KeyError:
+                continue  # a node the graph does not have (TF: e.g. _Recv)
+            if not stats.output or len(stats.output) != len(op.outputs):
+                continue
+            for out, tensor in zip(stats.output, op.outputs):
+                if tensor.shape.is_fully_defined():
+                    continue
+                dims = [int(getattr(d, "size", d)) for d in
+                        out.tensor_description.shape.dim]
+                try:
+                    tensor.set_shape(tensor.shape.merge_with(dims))
+                except ValueError as e:
+                    sys.stderr.write(f"Node {stats.node_name} incompatible shapes: {e}.\n")
 
 
 def _graph_nodes(graph: Graph, report_missing: bool) -> list[scope_view.ScopeNode]:
