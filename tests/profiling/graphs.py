@@ -169,6 +169,14 @@ def option_sets(tf: Any) -> dict[str, dict]:
         .account_displayed_op_only(False).build(),
         "flops_start": b(b.float_operation()).with_node_names(
             start_name_regexes=["gradients/.*"]).select(["float_ops", "params"]).build(),
+        "account_types": b(b.float_operation()).with_accounted_types(
+            ["Mat.*", ".*Mul", "Conv2D", "_trainable_variables"]).select(["float_ops", "params"])
+        .build(),
+        "by_micros_name_regexes": b(b.float_operation()).order_by("micros").with_node_names(
+            show_name_regexes=[".*/.*", "Mean"], start_name_regexes=["fc", "Mean", "MatMul"])
+        .build(),
+        "by_occurrence_depth2": b(b.trainable_variables_parameter()).order_by("occurrence")
+        .with_max_depth(2).select(["params", "float_ops"]).build(),
         "default": b().with_empty_output().select(["params", "float_ops"])
         .order_by("float_ops").build(),
     }

@@ -101,9 +101,10 @@ def parse(options: dict[str, Any]) -> Options:
             raise errors.UnimplementedError(
                 None, None, f"select {key!r} needs run metadata or checkpoints; trainkit's "
                 "profile shows only 'params' and 'float_ops'")
-    output_type, outfile = _parse_output(merged["dump_to_file"] and
-                                         f"file:outfile={merged['dump_to_file']}"
-                                         or merged["output"])
+    output = merged["output"]
+    if merged["dump_to_file"]:  # TF's deprecated spelling of file output
+        output = f"file:outfile={merged['dump_to_file']}"
+    output_type, outfile = _parse_output(output)
     return Options(ints, order_by, regexes, bool(merged["account_displayed_op_only"]),
                    select, output_type, outfile)
 
