@@ -1,5 +1,8 @@
-"""``tk.profiler``: TF1's model analyzer (``tf.compat.v1.profiler``) for FLOP and
-parameter counts of a graph.
+"""``tk.profiler``: TF1's model analyzer (``tf.compat.v1.profiler``) for the FLOP and
+parameter counts of a graph, in the 'scope' and 'op' views, with TF's printed report.
+
+Differs from TF: ``Profiler``, ``advise``, ``write_op_log`` and the time/memory views
+(which need TF's run-time step stats) are not provided.
 
 Example:
     >>> flops = tk.profiler.profile(

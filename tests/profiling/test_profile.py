@@ -172,11 +172,14 @@ def test_nchw_pool_counts_zero_as_in_tf(capsys):
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"cmd": "bogus"}, tk.errors.InvalidArgumentError, "unknown cmd: bogus"),
     ({"cmd": "code"}, tk.errors.UnimplementedError, "cmd='code' is not supported"),
+    ({"cmd": "graph"}, tk.errors.UnimplementedError, "cmd='graph' is not supported"),
     ({"op_log": object()}, tk.errors.UnimplementedError, "op_log"),
+    ({"graph": "g"}, TypeError, "graph must be a tk.Graph, got str"),
 ])
 def test_bad_profile_arguments(kwargs, error, match):
+    kwargs.setdefault("graph", tk.Graph())
     with pytest.raises(error, match=match):
-        tk.profiler.profile(tk.Graph(), **kwargs)
+        tk.profiler.profile(**kwargs)
 
 
 def test_duplicate_flop_rule_raises():

@@ -1,10 +1,10 @@
 """``profile``: counts a graph's FLOPs and parameters per node and reports them in TF's
-'scope' view (``tf.compat.v1.profiler.profile``, TF 2.21, graph mode).
+'scope' or 'op' view (``tf.compat.v1.profiler.profile``, TF 2.21, graph mode).
 
 Example:
     >>> opts = ProfileOptionBuilder.float_operation()
-    >>> profile(graph, options=opts).total_float_ops
-    1445987
+    >>> profile(graph, options=opts).total_float_ops  # the CNN of the tests
+    1446216
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ _DEFAULT = object()
 # Ops whose "shape" attr is the shape of the value they hold: TF counts it as parameters.
 _SHAPED_OPS = frozenset({"VariableV2", "Variable", "VarHandleOp", "Placeholder",
                          "PlaceholderWithDefault"})
-_RULE = "=" * 25
+_BANNERS = ("=" * 25 + "Options" + "=" * 29, "=" * 18 + "Model Analysis Report" + "=" * 22,
+            "=" * 22 + "End of Report" + "=" * 26)
 _DOCS = {
     "scope": "scope: The nodes in the model graph are organized by their names, which is "
              "hierarchical like filesystem.",
@@ -63,10 +64,13 @@ def profile(graph: Graph | None = None, run_meta: Any = None, op_log: Any = None
         trainkit.errors.InvalidArgumentError: for an unknown ``cmd`` or a bad ``output``.
         trainkit.errors.UnimplementedError: for ``cmd`` 'graph' or 'code', an
             ``op_log``, or options needing run time data.
+        TypeError: if ``graph`` is not a ``Graph``.
         TypeError, ValueError: for malformed options (see ``options.parse``).
     """
     if graph is None:
         graph = get_default_graph()
+    if not isinstance(graph, Graph):
+        raise TypeError(f"graph must be a tk.Graph, got {type(graph).__name__}")
     if options is _DEFAULT:
         options = ProfileOptionBuilder.trainable_variables_parameter()
     if cmd not in ("scope", "graph", "code", "op"):
@@ -89,9 +93,9 @@ def profile(graph: Graph | None = None, run_meta: Any = None, op_log: Any = None
     if opts.output_type == "file":  # TF writes the report body only
         Path(opts.outfile).write_text(body)
     elif opts.output_type == "stdout":
-        sys.stdout.write("".join([f"\n{_RULE}Options{_RULE}====\n", opts.to_text(),
-                                  f"\n{'=' * 18}Model Analysis Report{'=' * 22}\n", body,
-                                  f"\n{'=' * 22}End of Report{'=' * 26}\n"]))
+        options_banner, report_banner, end_banner = _BANNERS
+        sys.stdout.write(f"\n{options_banner}\n{opts.to_text()}\n{report_banner}\n{body}"
+                         f"\n{end_banner}\n")
         sys.stdout.flush()
     return result
 
