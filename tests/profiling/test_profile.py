@@ -10,6 +10,9 @@ FLOPs are compared by op type, with the known differences listed.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -200,3 +203,9 @@ def test_run_metadata_completes_shapes_as_in_tf(capsys):
     assert out.out == REF["traced_unknown_batch"]["report"]
     assert out.err == ""  # TF reports incomplete shapes only without run metadata
     assert graph.get_tensor_by_name("MatMul:0").shape.as_list() == [7, 5]
+
+
+def test_profiler_is_imported_on_first_use():
+    code = ("import sys, trainkit as tk; assert 'trainkit.profiling' not in sys.modules; "
+            "tk.profiler.ProfileOptionBuilder; assert 'trainkit.profiling' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ))
