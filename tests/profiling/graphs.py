@@ -104,9 +104,21 @@ def unknown_batch(tf: Any) -> None:
     tf.Variable(tf.zeros([4]), name="frozen", trainable=False)
 
 
+def keras_cnn(tf: Any) -> None:
+    """A tf.keras Sequential CNN called on a placeholder (TF: tf_keras, graph mode)."""
+    images = tf.placeholder(tf.float32, [2, 12, 12, 3], name="images")
+    model = tf.keras.Sequential([
+        tf.keras.layers.Conv2D(4, 3, activation="relu", input_shape=(12, 12, 3)),
+        tf.keras.layers.MaxPooling2D(2),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(10, activation="softmax"),
+    ])
+    model(images)
+
+
 GRAPHS: dict[str, Callable[[Any], None]] = {
     "cnn": cnn, "cnn_adam": cnn_adam, "mlp": mlp, "mlp_sgd": mlp_sgd, "op_zoo": op_zoo,
-    "unknown_batch": unknown_batch,
+    "unknown_batch": unknown_batch, "keras_cnn": keras_cnn,
 }
 
 

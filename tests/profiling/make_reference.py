@@ -1,8 +1,8 @@
 """Records what TF's ``tf.compat.v1.profiler.profile`` gives for the graphs of
 ``graphs.py`` into ``tf_reference.json``: the tree of counts and the printed report.
-Run with real TensorFlow (TF 2.21.0) from the repository root::
+Run with real TensorFlow (TF 2.21.0, tf_keras 2.21) from the repository root::
 
-    /work/venvs/tf/bin/python -m tests.profiling.make_reference
+    TF_USE_LEGACY_KERAS=1 /work/venvs/tf/bin/python -m tests.profiling.make_reference
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def main() -> None:
     import tensorflow.compat.v1 as tf
 
     tf.disable_v2_behavior()
+    tf.keras.backend.clear_session()
     out: dict = {"tf_version": tf_root.__version__, "builders": builder_dicts(tf)}
     graph = tf.Graph()
     with graph.as_default():
