@@ -38,6 +38,8 @@ ALLOWED = {
     # tf.test's TestCase runs sessions on graphs of ops (and its gradient checker calls
     # tk.gradients); nothing imports it but its façade.
     "testing": BASE | {"framework", "ops", "client", "autodiff", "testing"},
+    # tf.profiler's model analyzer reads graphs (FLOP rules on op shapes); runs nothing.
+    "profiling": BASE | {"framework", "ops", "profiling"},
 }
 # Façades (trainkit/*.py) may import anything; cli may import anything.
 
