@@ -1,5 +1,5 @@
 """``tk.contrib``: the ``tf.contrib`` modules whose names TF1 code commonly uses
-(``layers``, ``slim``, ``framework`` and ``metrics`` included)."""
+(``layers``, ``slim``, ``framework``, ``metrics`` and ``image`` included)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from trainkit.contrib import (
     crf,
     data,
     framework,
+    image,
     layers,
     learn,
     legacy_seq2seq,
@@ -21,4 +22,5 @@ from trainkit.contrib import (
 )
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
-           "slim", "framework", "metrics", "training", "data", "crf", "learn"]
+           "slim", "framework", "metrics", "training", "data", "crf", "learn",
+           "image"]
