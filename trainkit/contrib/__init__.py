@@ -1,5 +1,5 @@
 """``tk.contrib``: the ``tf.contrib`` modules whose names TF1 code commonly uses
-(``layers``, ``slim``, ``framework``, ``metrics`` and ``image`` included)."""
+(``layers``, ``slim``, ``framework``, ``metrics``, ``image`` and ``losses`` included)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from trainkit.contrib import (
     learn,
     legacy_seq2seq,
     lookup,
+    losses,
     metrics,
     rnn,
     seq2seq,
@@ -23,4 +24,4 @@ from trainkit.contrib import (
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
            "slim", "framework", "metrics", "training", "data", "crf", "learn",
-           "image"]
+           "image", "losses"]
