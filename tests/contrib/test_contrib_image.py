@@ -80,6 +80,8 @@ def test_ranks_and_shared_or_batched_transforms():
     want[:, 1:7] = img[0, 1:5, 0:6]
     np.testing.assert_array_equal(shifted, want)
     assert tf.contrib.image.transform(img, t, output_shape=[4, 8]).shape.as_list() == [2, 4, 8, 3]
+    fed = tf.contrib.image.transform(img, t, output_shape=tf.placeholder(tf.int32, [2]))
+    assert fed.shape.as_list() == [2, None, None, 3]
 
 
 def test_rotate_quarter_turn_is_rot90_and_uint8_kept():

@@ -122,10 +122,10 @@ def _transform_kernel(ctx: registry.KernelContext, images: Any, transforms: Any,
 def _transform_shape(op: Operation) -> list[TensorShape]:
     images, _, output_shape = op.inputs
     n = c = None
-    if images.shape.ndims is not None:
+    if images.shape.ndims == 4:
         n, c = images.shape.as_list()[0], images.shape.as_list()[3]
     hw = constant_value(output_shape)
-    if hw is None or np.size(hw) != 2:
+    if hw is None or np.size(hw) != 2 or np.any(np.asarray(hw) <= 0):
         return [TensorShape([n, None, None, c])]
     return [TensorShape([n, int(hw[0]), int(hw[1]), c])]
 
