@@ -99,6 +99,14 @@ def test_triplet_semihard_falls_back_to_farthest_negative():
     np.testing.assert_allclose(got, np_triplet([5, 5, 7], e.astype(np.float64), 0.5))
 
 
+def test_triplet_semihard_by_hand_with_a_large_margin():
+    # Squared distances d(0, 2) = 1, d(0, 1) = 8, d(2, 1) = 9; anchors 0 and 2 share a
+    # label and each has one farther (semi-hard) negative: (100 + 1 - 8 + 100 + 1 - 9) / 2.
+    e = np.array([[1.0, 0, 1], [3, 0, 3], [1, 1, 1]], np.float32)
+    got = _run(ML.triplet_semihard_loss(np.array([1, 0, 1], np.int32), e, margin=100.0))
+    np.testing.assert_allclose(got, 92.5, rtol=1e-6)
+
+
 def test_lifted_struct_npairs_and_contrastive():
     got = _run(ML.lifted_struct_loss(LABELS, EMB, margin=1.5))
     np.testing.assert_allclose(got, np_lifted(LABELS, EMB.astype(np.float64), 1.5), rtol=1e-5)
