@@ -24,10 +24,13 @@ ALLOWED = {
     "data": BASE | {"framework", "ops", "client", "autodiff", "training", "summary", "data"},
     # program plumbing (tf.app/flags/gfile/logging) stands alone below the façades.
     "platform": BASE | {"platform"},
+    # saved_model (tf.saved_model) writes and loads graphs + variables through training's
+    # meta graphs and Saver.
+    "saved_model": BASE | {"framework", "ops", "client", "training", "saved_model"},
     # estimator sits on hooks; it also builds input pipelines with data (which imports
-    # nothing above summary, so no cycle).
+    # nothing above summary, so no cycle), and exports SavedModels.
     "estimator": BASE | {"framework", "ops", "client", "autodiff", "training", "summary",
-                         "distributed", "hooks", "data", "estimator"},
+                         "distributed", "hooks", "data", "saved_model", "estimator"},
     # tf.keras in graph mode: layers over ops (tk.layers' functions), weights read and
     # written through a client Session.
     "keras": BASE | {"framework", "ops", "client", "keras"},

@@ -328,6 +328,7 @@ from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names (abs, pow,
     where,
 )
 from trainkit.ops.math_ops import floordiv as floor_div
+from trainkit.ops.misc_more import lbeta
 from trainkit.ops.misc_ops import (
     accumulate_n,
     batch_gather,
@@ -438,6 +439,7 @@ from trainkit.ops.sparse_more import slice as sparse_slice
 from trainkit.ops.sparse_more import split as sparse_split
 from trainkit.ops.sparse_more import to_indicator as sparse_to_indicator
 from trainkit.ops.sparse_ops import sparse_tensor_to_dense
+from trainkit.ops.special_functions import betainc, igamma, igammac, polygamma
 from trainkit.ops.special_math_ops import (
     acos,
     acosh,

@@ -96,6 +96,7 @@ from trainkit.ops.segment_ops import (
     unsorted_segment_sqrt_n,
 )
 from trainkit.ops.shape_ops import invert_permutation
+from trainkit.ops.special_functions import betainc, igamma, igammac, polygamma
 from trainkit.ops.special_math_ops import (
     acos,
     acosh,
@@ -133,4 +134,5 @@ __all__ = [
     "digamma", "is_non_decreasing", "is_strictly_increasing", "lgamma", "multiply_no_nan",
     "polyval", "reciprocal_no_nan", "reduce_euclidean_norm", "xdivy", "xlogy",
     "cumulative_logsumexp", "erfinv", "lbeta", "ndtri", "xlog1py",
+    "betainc", "igamma", "igammac", "polygamma",
 ]

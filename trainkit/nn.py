@@ -7,8 +7,10 @@ from trainkit import rnn_cell  # tk.nn.rnn_cell.BasicLSTMCell & co.
 from trainkit.autodiff.conv3d_transpose import conv3d_transpose
 from trainkit.ops.array_extras import depth_to_space, space_to_depth
 from trainkit.ops.candidate_sampling_ops import (
+    all_candidate_sampler,
     compute_accidental_hits,
     fixed_unigram_candidate_sampler,
+    learned_unigram_candidate_sampler,
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
@@ -69,7 +71,11 @@ from trainkit.ops.nn_stats_extras import (
     sufficient_statistics,
     weighted_moments,
 )
-from trainkit.ops.nn_stats_ops import batch_normalization, zero_fraction
+from trainkit.ops.nn_stats_ops import (
+    batch_norm_with_global_normalization,
+    batch_normalization,
+    zero_fraction,
+)
 from trainkit.ops.pool_dispatch import convolution, max_pool_with_argmax, pool
 from trainkit.ops.pool_ops import avg_pool, max_pool, max_pool2d
 from trainkit.ops.pool_ops import avg_pool as avg_pool2d

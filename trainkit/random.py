@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from trainkit.ops.candidate_sampling_ops import (
+    all_candidate_sampler,
     fixed_unigram_candidate_sampler,
+    learned_unigram_candidate_sampler,
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )

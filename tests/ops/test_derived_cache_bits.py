@@ -42,5 +42,11 @@ def test_a_difference_in_the_first_range_needs_no_kernel_threads(monkeypatch):
     assert calls == []
     b = a.copy()
     b[15, 3] = 0.0
-    assert not derived_cache.same_bits(a, b)
+    assert not derived_cache.same_bits(a, b)   # small: the rest in the caller too
+    assert calls == []
+    big = np.zeros((1024, derived_cache.PARALLEL_MIN_BYTES // 8192), np.float64)
+    other = big.copy()
+    other[-1, -1] = 1.0
+    assert not derived_cache.same_bits(big, other)   # large: the rest on the threads
     assert calls == [1]
+    assert derived_cache.same_bits(big, big.copy()) and calls == [1, 1]

@@ -52,16 +52,19 @@ def test_draw_frequencies_follow_the_weights_and_reserved_ids_never_appear():
     assert np.all(np.abs(counts[2:] - n * p) < 5 * np.sqrt(n * p * (1 - p)))
 
 
-def test_unique_counts_share_one_number_of_tries():
+@pytest.mark.parametrize("seed", [7, 8, 9, 10])
+def test_unique_counts_share_one_number_of_tries(seed):
     # TF 2.21, unigrams [1, 2, 3], 2 unique samples: 0.4212963 for class 0 (p = 1/6),
     # 0.875 for class 2 (p = 1/2): 1 - (1 - p) ** 3, three tries
     with tk.Graph().as_default():
         tc = tk.constant([[0], [1], [2]], tk.int64)
         out = tk.nn.fixed_unigram_candidate_sampler(tc, 1, 2, True, range_max=3,
-                                                    unigrams=[1, 2, 3], seed=7)
+                                                    unigrams=[1, 2, 3], seed=seed)
         (r,) = _run(out)
     assert len(set(r.sampled_candidates.tolist())) == 2
     p = np.array([1, 2, 3]) / 6.0
+    if np.allclose(r.true_expected_count.ravel(), p * 2, rtol=1e-6):
+        return   # no draw rejected: TF counts p * k, as without unique
     tries = math.log(1 - r.true_expected_count[0, 0]) / math.log(1 - p[0])
     assert abs(tries - round(tries)) < 1e-4 and round(tries) >= 2
     np.testing.assert_allclose(r.true_expected_count.ravel(), 1 - (1 - p) ** round(tries),
@@ -98,3 +101,32 @@ def test_errors():
                 s.run(wrong)
             with pytest.raises(tk.errors.InvalidArgumentError, match="out of range"):
                 s.run(outside)
+
+
+def test_learned_unigram_counts_grow_with_the_true_classes_as_tf():
+    # TF 2.21: true classes [1, 1, 2], range 5, 3 samples: the first run sees weights all
+    # 1 (0.6 each), the next [1, 3, 2, 1, 1] (1.125, 1.125, 0.75), then [1, 5, 3, 1, 1]
+    with tk.Graph().as_default():
+        tc = tk.constant([[1], [1], [2]], tk.int64)
+        out = tk.nn.learned_unigram_candidate_sampler(tc, 1, 3, False, 5, seed=1)
+        got = [r.true_expected_count.ravel() for r in _run(out, 3)]
+    np.testing.assert_allclose(got, [[0.6, 0.6, 0.6], [1.125, 1.125, 0.75],
+                                     [1.363636, 1.363636, 0.818182]], rtol=1e-5)
+
+
+def test_unique_without_rejections_counts_p_times_k_and_all_sampler():
+    # TF 2.21: the first unique learned-unigram run (no rejected draws) gives 0.6 = 3 / 5
+    with tk.Graph().as_default():
+        tc = tk.constant([[1], [1], [2]], tk.int64)
+        uniq = tk.nn.learned_unigram_candidate_sampler(tc, 1, 3, True, 5, seed=1)
+        every = tk.random.all_candidate_sampler(tc, 1, 4, True)
+        with tk.Session() as s:
+            r = s.run(uniq)
+            a = s.run(every)
+    tries_free = len(set(r.sampled_candidates.tolist())) == 3
+    assert tries_free
+    if np.allclose(r.sampled_expected_count, 0.6):   # no draw was rejected
+        np.testing.assert_allclose(r.true_expected_count.ravel(), [0.6] * 3, rtol=1e-6)
+    assert a.sampled_candidates.tolist() == [0, 1, 2, 3]
+    assert a.true_expected_count.tolist() == [[1.0]] * 3
+    assert a.sampled_expected_count.tolist() == [1.0] * 4

@@ -23,6 +23,7 @@ from trainkit.autodiff import (  # noqa: F401 - importing them registers the rul
     segment_grad,
     signal_grad,
     space_batch_grad,
+    special_functions_grad,
     special_math_grad,
     tensor_array_grad,
     top_k_grad,

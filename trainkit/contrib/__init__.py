@@ -1,5 +1,6 @@
 """``tk.contrib``: the ``tf.contrib`` modules whose names TF1 code commonly uses
-(``layers``, ``slim``, ``framework``, ``metrics``, ``image`` and ``losses`` included)."""
+(``layers``, ``slim``, ``framework``, ``metrics``, ``opt``, ``image`` and ``losses``
+included)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,16 @@ from trainkit.contrib import (
     lookup,
     losses,
     metrics,
+    opt,
     rnn,
     seq2seq,
     signal,
     slim,
     stateless,
+    tensorboard,
     training,
 )
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
-           "slim", "framework", "metrics", "training", "data", "crf", "learn",
-           "image", "losses"]
+           "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard",
+           "opt", "image", "losses"]

@@ -20,10 +20,9 @@ import numpy as np
 from trainkit import errors, nest
 from trainkit.client import executor
 from trainkit.data.build_env import BuildEnv
-from trainkit.data.captures import captured_placeholders
-from trainkit.framework import conversion, registry
+from trainkit.data.captures import captured_placeholders, check_new_state, trace_with_state
+from trainkit.framework import registry
 from trainkit.framework.graph import get_default_graph
-from trainkit.ops.placeholders import placeholder
 
 
 def _pipeline(ctx: registry.KernelContext, dataset: Any, values: list) -> Any:
@@ -40,25 +39,8 @@ def reduce(dataset: Any, initial_state: Any, reduce_func: Callable[[Any, Any], A
             ``initial_state``.
     """
     graph = get_default_graph()
-    init = [conversion.convert_to_tensor(v) for v in nest.flatten(initial_state)]
-    with graph.name_scope("reduce"):
-        state_phs = [placeholder(t.dtype, t.shape, name=f"state{i}")
-                     for i, t in enumerate(init)]
-        elem_phs = [placeholder(dt, shape, name=f"arg{i}")
-                    for i, (dt, shape) in enumerate(dataset._specs)]
-        new = reduce_func(nest.pack_sequence_as(initial_state, state_phs),
-                          nest.pack_sequence_as(dataset._structure, elem_phs))
-        try:
-            nest.assert_same_structure(initial_state, new)
-        except (TypeError, ValueError) as e:
-            raise TypeError(f"The structure of the new state must match the initial "
-                            f"state: {e}") from None
-        outs = [conversion.convert_to_tensor(v) for v in nest.flatten(new)]
-    if [o.dtype for o in outs] != [t.dtype for t in init]:
-        raise TypeError(f"The element types for the new state must match the initial "
-                        f"state. Expected {[t.dtype.name for t in init]}; got "
-                        f"{[o.dtype.name for o in outs]}.")
-    phs = state_phs + elem_phs
+    init, phs, new = trace_with_state(dataset, initial_state, reduce_func, "reduce")
+    outs = check_new_state(initial_state, init, new, "`reduce_func`")
     held = [t for t in captured_placeholders(outs, phs) if t not in dataset._inputs]
     shapes = [t.shape.most_specific_compatible_shape(o.shape) for t, o in zip(init, outs)]
     n_in = len(dataset._inputs)

@@ -17,6 +17,7 @@ from trainkit import errors, nest
 from trainkit.client import executor
 from trainkit.data import window_stages as ws
 from trainkit.data.build_env import BuildEnv
+from trainkit.data.captures import check_new_state, trace_with_state
 from trainkit.data.dataset import Dataset
 from trainkit.data.dataset_ops import _outside
 from trainkit.data.dataset_stages import PaddedBatch
@@ -197,36 +198,18 @@ def scan(dataset: Dataset, initial_state: Any,
     Raises:
         TypeError: the new state's structure or dtypes differ from ``initial_state``.
     """
-    init_flat = [conversion.convert_to_tensor(s) for s in nest.flatten(initial_state)]
-    graph = get_default_graph()
-    with graph.name_scope("scan"):
-        state_phs = [placeholder(t.dtype, t.shape, name=f"state{i}")
-                     for i, t in enumerate(init_flat)]
-        el_phs = [placeholder(dt, shape, name=f"arg{i}")
-                  for i, (dt, shape) in enumerate(dataset._specs)]
-        result = scan_func(nest.pack_sequence_as(initial_state, state_phs),
-                           nest.pack_sequence_as(dataset._structure, el_phs))
+    init_flat, phs, result = trace_with_state(dataset, initial_state, scan_func, "scan")
     if not isinstance(result, tuple | list) or len(result) != 2:
         raise TypeError("`scan_func` must return a pair (new_state, output_element).")
     new_state, output = result
-    try:
-        nest.assert_same_structure(initial_state, new_state)
-    except (TypeError, ValueError) as e:
-        raise TypeError(f"The new state of `scan_func` must have the structure of the "
-                        f"initial state: {e}") from None
-    state_outs = [conversion.convert_to_tensor(s) for s in nest.flatten(new_state)]
-    for i, (a, b) in enumerate(zip(init_flat, state_outs)):
-        if a.dtype != b.dtype:
-            raise TypeError(f"The element types for the new state must match the initial "
-                            f"state: component {i} is {b.dtype.name}, expected "
-                            f"{a.dtype.name}.")
+    state_outs = check_new_state(initial_state, init_flat, new_state, "`scan_func`")
     outs = [conversion.convert_to_tensor(o) for o in nest.flatten(output)]
     n_state = len(state_outs)
 
     def make(up: Any, env: BuildEnv) -> Any:
         init_plan = executor.compile_plan(init_flat, [], [], env.state, env.session)
         initial = tuple(np.asarray(v) for v in init_plan.execute([]))
-        plan = executor.compile_plan(state_outs + outs, [], state_phs + el_phs,
+        plan = executor.compile_plan(state_outs + outs, [], phs,
                                      env.state, env.session)
         dtypes = [o.dtype.np_dtype for o in state_outs + outs]
 

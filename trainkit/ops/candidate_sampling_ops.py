@@ -147,7 +147,7 @@ def _sample(rng: np.random.Generator, k: int, unique: bool, tc: np.ndarray,
 
     def expected(classes: np.ndarray) -> np.ndarray:
         p = prob(classes)
-        if unique:
+        if unique and tries != k:   # TF: without rejections, unique counts are p * k too
             return -np.expm1(tries * np.log1p(-np.minimum(p, 1.0 - 1e-12)))
         return p * k
 
@@ -173,6 +173,57 @@ def _sample_kernel(log_uniform: bool) -> Any:
                        lambda c: (log_uniform_probability(c, r) if log_uniform
                                   else np.full(c.shape, 1.0 / r)))
     return kernel
+
+
+def learned_unigram_candidate_sampler(true_classes: Any, num_true: int, num_sampled: int,
+                                      unique: bool, range_max: int, seed: int | None = None,
+                                      name: str | None = None) -> CandidateSamplerOutput:
+    """Samples from a unigram distribution learned while the op runs: every class starts
+    with weight 1 and gains 1 each time it appears among ``true_classes`` (after that
+    run's sampling, as TF). The counts live in the session and are not checkpointed, as
+    in TF.
+
+    Raises:
+        ValueError, TypeError: as :func:`log_uniform_candidate_sampler`.
+    """
+    return _sampler("LearnedUnigramCandidateSampler", "learned_unigram_candidate_sampler",
+                    true_classes, num_true, num_sampled, unique, range_max, seed, name)
+
+
+def all_candidate_sampler(true_classes: Any, num_true: int, num_sampled: int, unique: bool,
+                          seed: int | None = None, name: str | None = None
+                          ) -> CandidateSamplerOutput:
+    """Every class ``0 .. num_sampled - 1``, each with expected count 1 (for tests of
+    sampled losses against the full softmax)."""
+    return _sampler("AllCandidateSampler", "all_candidate_sampler", true_classes, num_true,
+                    num_sampled, True, num_sampled, seed, name)
+
+
+@registry.register_kernel("LearnedUnigramCandidateSampler", stateful=True)
+def _learned_unigram_kernel(ctx: registry.KernelContext, true_classes: Any) -> tuple:
+    a = ctx.attrs
+    r = a["range_max"]
+    tc = _true_classes(true_classes, a["num_true"])
+    with ctx.state.lock:
+        counts = ctx.state.resources.setdefault(f"unigram_counts:{ctx.key}",
+                                                np.ones(r, np.float64))
+        probs = counts / counts.sum()
+    rng = ctx.state.rng(ctx.key, lambda: _seed_material(a))
+    out = _sample(rng, a["num_sampled"], a["unique"], tc,
+                  lambda g, n: g.choice(r, size=n, p=probs).astype(np.int64),
+                  lambda c: probs[np.clip(c, 0, r - 1)])
+    with ctx.state.lock:
+        np.add.at(counts, tc[(tc >= 0) & (tc < r)], 1.0)
+    return out
+
+
+@registry.register_kernel("AllCandidateSampler", stateful=True)
+def _all_kernel(ctx: registry.KernelContext, true_classes: Any) -> tuple:
+    a = ctx.attrs
+    tc = _true_classes(true_classes, a["num_true"])
+    k = a["num_sampled"]
+    return (np.arange(k, dtype=np.int64), np.ones(tc.shape, np.float32),
+            np.ones(k, np.float32))
 
 
 def _unigram_weights(vocab_file: str, unigrams: Any, distortion: float,
@@ -293,10 +344,12 @@ def _accidental_hits(ctx: registry.KernelContext, true_classes: Any, sampled: An
 
 
 registry.not_differentiable("LogUniformCandidateSampler", "UniformCandidateSampler",
-                            "FixedUnigramCandidateSampler",
+                            "FixedUnigramCandidateSampler", "LearnedUnigramCandidateSampler",
+                            "AllCandidateSampler",
                             "ComputeAccidentalHits")
 
 __all__ = ["log_uniform_candidate_sampler", "uniform_candidate_sampler",
-           "fixed_unigram_candidate_sampler",
+           "fixed_unigram_candidate_sampler", "learned_unigram_candidate_sampler",
+           "all_candidate_sampler",
            "compute_accidental_hits", "log_uniform_probability", "CandidateSamplerOutput",
            "AccidentalHits"]

@@ -34,6 +34,11 @@ from trainkit.ops import parallel
 #: entries kept per cache (least recently used dropped first)
 ENTRIES = 8
 _PARTS = 8
+#: arrays below this many bytes are compared and copied in the calling thread: waking
+#: the kernel threads costs more than it saves there (measured, one call on a quiet
+#: machine: 1.2 MiB compare 58 us on the threads vs 31 us alone, copy 28 vs 22 us; 4.8 MiB
+#: about even; 18 MiB 611 vs 978 us and 279 vs 542 us)
+PARALLEL_MIN_BYTES = 8 << 20
 
 
 _UINTS = {8: np.uint64, 4: np.uint32, 2: np.uint16, 1: np.uint8}
@@ -55,7 +60,8 @@ def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether ``a`` and ``b`` (same shape and dtype) hold bitwise the same values. The
     first of the fixed ranges is compared first, in the calling thread: a recycled
     buffer holding new values usually differs there, and is then told apart without a
-    pass over the rest (CIFAR conv2's input: 1/8 of the pass, no kernel threads)."""
+    pass over the rest (CIFAR conv2's input: 1/8 of the pass, no kernel threads). The
+    rest runs on the kernel threads from ``PARALLEL_MIN_BYTES`` on."""
     if a.ndim == 0:
         return bool(_bits(a) == _bits(b))
     ua, ub = _bits(a), _bits(b)
@@ -63,6 +69,8 @@ def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
     s0, e0 = ranges[0]
     if not np.array_equal(ua[s0:e0], ub[s0:e0]):
         return False
+    if a.nbytes < PARALLEL_MIN_BYTES:
+        return bool(np.array_equal(ua[e0:], ub[e0:]))
     ranges = ranges[1:]
     diff: list[bool] = []
 
@@ -76,7 +84,7 @@ def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def _copy(dst: np.ndarray, src: np.ndarray) -> None:
-    if src.ndim == 0:
+    if src.ndim == 0 or src.nbytes < PARALLEL_MIN_BYTES:
         np.copyto(dst, src)
         return
     ranges = _ranges(src.shape[0])

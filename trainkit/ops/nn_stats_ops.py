@@ -46,4 +46,28 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
         return xt * math_ops.cast(inv, xt.dtype) + math_ops.cast(shift, xt.dtype)
 
 
-__all__ = ["zero_fraction", "batch_normalization"]
+def batch_norm_with_global_normalization(t: Any = None, m: Any = None, v: Any = None,
+                                         beta: Any = None, gamma: Any = None,
+                                         variance_epsilon: Any = None,
+                                         scale_after_normalization: Any = None,
+                                         name: str | None = None, input: Any = None,  # noqa: A002
+                                         mean: Any = None, variance: Any = None) -> Tensor:
+    """TF1's older batch norm: :func:`batch_normalization` of ``t`` (or ``input``) with
+    ``m``/``v`` (or ``mean``/``variance``), offset ``beta`` and, when
+    ``scale_after_normalization``, scale ``gamma``.
+
+    Raises:
+        ValueError: a required argument missing.
+    """
+    t = input if t is None else t
+    m = mean if m is None else m
+    v = variance if v is None else v
+    if any(a is None for a in (t, m, v, beta, gamma, variance_epsilon,
+                               scale_after_normalization)):
+        raise ValueError("batch_norm_with_global_normalization needs t, m, v, beta, gamma, "
+                         "variance_epsilon and scale_after_normalization.")
+    return batch_normalization(t, m, v, beta, gamma if scale_after_normalization else None,
+                               variance_epsilon, name)
+
+
+__all__ = ["zero_fraction", "batch_normalization", "batch_norm_with_global_normalization"]

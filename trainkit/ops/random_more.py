@@ -1,8 +1,9 @@
 """``tf.random_gamma`` / ``tf.random.gamma`` and ``tf.random_poisson`` /
 ``tf.random.poisson``: draws of shape ``shape + broadcast(alpha, beta)`` (or ``lam``)
 from the op's seeded generator (TF1's seed rules; trainkit's own stream, not TF's
-numbers). ``beta`` is a rate (``scale = 1 / beta``), as TF. No gradient (TF's
-reparameterised gamma gradient is not provided).
+numbers). ``beta`` is a rate (``scale = 1 / beta``), as TF. Gamma draws carry TF's
+implicit reparameterization gradient to ``alpha`` and ``beta``
+(``autodiff/special_functions_grad.py``).
 
 Example:
     >>> g = random_gamma([100], alpha=[0.5, 2.0])        # [100, 2]
@@ -85,6 +86,6 @@ def _poisson_kernel(ctx: registry.KernelContext, shape: Any, lam: Any) -> np.nda
     return out.astype(ctx.op.outputs[0].dtype.np_dtype)
 
 
-registry.not_differentiable("RandomGammaRate", "RandomPoissonV2")
+registry.not_differentiable("RandomPoissonV2")
 
 __all__ = ["random_gamma", "random_poisson", "gamma", "poisson"]

@@ -98,6 +98,12 @@ def _rng(ctx: registry.KernelContext) -> np.random.Generator:
     return g
 
 
+def rng_for(ctx: registry.KernelContext) -> np.random.Generator:
+    """The seeded generator of the random op whose kernel runs with ``ctx`` (for random
+    kernels defined in other modules)."""
+    return _rng(ctx)
+
+
 def _shape_input(shape: Any) -> tuple[Tensor, TensorShape]:
     """The shape argument as an int32 tensor and the static shape it implies."""
     if isinstance(shape, Tensor):

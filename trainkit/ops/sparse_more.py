@@ -20,7 +20,7 @@ from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
-from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
+from trainkit.framework.sparse_tensor import SparseTensor
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops
 from trainkit.ops.comparison_ops import where
@@ -28,20 +28,8 @@ from trainkit.ops.embedding_ops import unsorted_segment_sum
 from trainkit.ops.op_util import make_op
 from trainkit.ops.segment_ops import unsorted_segment_max
 from trainkit.ops.slicing_ops import gather_nd
-from trainkit.ops.sparse_extras import sparse_reorder
+from trainkit.ops.sparse_extras import _i32, _sp, sparse_reorder
 from trainkit.ops.sparse_ops import to_dense
-
-
-def _sp(x: Any) -> SparseTensor:
-    if isinstance(x, SparseTensorValue):
-        return SparseTensor.from_value(x)
-    if not isinstance(x, SparseTensor):
-        raise TypeError(f"Input must be a SparseTensor, got {type(x).__name__}.")
-    return x
-
-
-def _i32(t: Tensor) -> Tensor:
-    return math_ops.cast(t, _dt.int32)
 
 
 def _i64(value: Any, name: str) -> Tensor:

@@ -1,0 +1,7 @@
+"""``tk.contrib.tensorboard.plugins``: ``projector``."""
+
+from __future__ import annotations
+
+from trainkit.contrib.tensorboard.plugins import projector
+
+__all__ = ["projector"]
