@@ -438,6 +438,21 @@ SURFACE_API['trainkit.contrib.seq2seq'] = (
     'AttentionMechanism', 'BahdanauAttention', 'LuongAttention', 'hardmax', 'AttentionWrapper',
     'AttentionWrapperState', 'BeamSearchDecoder', 'BeamSearchDecoderOutput',
     'BeamSearchDecoderState', 'FinalBeamSearchDecoderOutput', 'gather_tree', 'tile_batch')
+# Helper `contrib_image_losses`: TF 1.15's tf.contrib.image and tf.contrib.losses.
+SURFACE_API['trainkit.contrib'] += ('image', 'losses')
+SURFACE_API['trainkit.contrib.image'] = (
+    'transform', 'rotate', 'translate', 'angles_to_projective_transforms',
+    'translations_to_projective_transforms', 'compose_transforms',
+    'flat_transforms_to_matrices', 'matrices_to_flat_transforms', 'dense_image_warp',
+    'connected_components')
+SURFACE_API['trainkit.contrib.losses'] = (
+    'softmax_cross_entropy', 'sigmoid_cross_entropy', 'sparse_softmax_cross_entropy',
+    'mean_squared_error', 'absolute_difference', 'hinge_loss', 'log_loss', 'cosine_distance',
+    'mean_pairwise_squared_error', 'compute_weighted_loss', 'add_loss', 'get_losses',
+    'get_total_loss', 'get_regularization_losses', 'metric_learning.pairwise_distance',
+    'metric_learning.contrastive_loss', 'metric_learning.triplet_semihard_loss',
+    'metric_learning.lifted_struct_loss', 'metric_learning.npairs_loss',
+    'metric_learning.npairs_loss_multilabel')
 SURFACE_API['trainkit.distributions'] = (
     'Bernoulli', 'Beta', 'Categorical', 'Dirichlet', 'DirichletMultinomial', 'Distribution',
     'Exponential', 'FULLY_REPARAMETERIZED', 'Gamma', 'Laplace', 'Multinomial',

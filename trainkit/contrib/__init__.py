@@ -1,5 +1,6 @@
 """``tk.contrib``: the ``tf.contrib`` modules whose names TF1 code commonly uses
-(``layers``, ``slim``, ``framework``, ``metrics`` and ``opt`` included)."""
+(``layers``, ``slim``, ``framework``, ``metrics``, ``opt``, ``image`` and ``losses``
+included)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from trainkit.contrib import (
     crf,
     data,
     framework,
+    image,
     layers,
     learn,
     legacy_seq2seq,
     lookup,
+    losses,
     metrics,
     opt,
     rnn,
@@ -24,4 +27,4 @@ from trainkit.contrib import (
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
            "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard",
-           "opt"]
+           "opt", "image", "losses"]
