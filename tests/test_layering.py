@@ -24,16 +24,22 @@ ALLOWED = {
     "data": BASE | {"framework", "ops", "client", "autodiff", "training", "summary", "data"},
     # program plumbing (tf.app/flags/gfile/logging) stands alone below the façades.
     "platform": BASE | {"platform"},
+    # saved_model (tf.saved_model) writes and loads graphs + variables through training's
+    # meta graphs and Saver.
+    "saved_model": BASE | {"framework", "ops", "client", "training", "saved_model"},
     # estimator sits on hooks; it also builds input pipelines with data (which imports
-    # nothing above summary, so no cycle).
+    # nothing above summary, so no cycle), and exports SavedModels.
     "estimator": BASE | {"framework", "ops", "client", "autodiff", "training", "summary",
-                         "distributed", "hooks", "data", "estimator"},
+                         "distributed", "hooks", "data", "saved_model", "estimator"},
     # tf.keras in graph mode: layers over ops (tk.layers' functions), weights read and
-    # written through a client Session.
-    "keras": BASE | {"framework", "ops", "client", "keras"},
+    # written through a client Session; compile/fit take gradients (autodiff) and reuse
+    # training's fused update kernels, TF1 optimizers and Saver.
+    "keras": BASE | {"framework", "ops", "client", "autodiff", "training", "keras"},
     # tf.test's TestCase runs sessions on graphs of ops (and its gradient checker calls
     # tk.gradients); nothing imports it but its façade.
     "testing": BASE | {"framework", "ops", "client", "autodiff", "testing"},
+    # tf.profiler's model analyzer reads graphs (FLOP rules on op shapes); runs nothing.
+    "profiling": BASE | {"framework", "ops", "profiling"},
 }
 # Façades (trainkit/*.py) may import anything; cli may import anything.
 

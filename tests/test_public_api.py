@@ -132,6 +132,27 @@ API = {
         'SessionRunHook', 'CheckpointSaverListener', 'DNNClassifier', 'DNNRegressor',
         'LinearClassifier', 'LinearRegressor', 'WarmStartSettings', 'add_metrics',
         'DNNLinearCombinedClassifier', 'DNNLinearCombinedRegressor',
+        'Estimator.export_saved_model', 'Estimator.export_savedmodel',
+        'export.ServingInputReceiver', 'export.build_raw_serving_input_receiver_fn',
+        'export.build_parsing_serving_input_receiver_fn', 'export.PredictOutput',
+        'export.ClassificationOutput', 'export.RegressionOutput',
+    ),
+    # tf.compat.v1.saved_model
+    'trainkit.saved_model': (
+        'builder.SavedModelBuilder', 'Builder', 'simple_save', 'load', 'loader.load',
+        'loader.maybe_saved_model_directory', 'maybe_saved_model_directory',
+        'contains_saved_model', 'utils.build_tensor_info', 'utils.get_tensor_from_tensor_info',
+        'build_tensor_info', 'get_tensor_from_tensor_info',
+        'signature_def_utils.build_signature_def', 'signature_def_utils.predict_signature_def',
+        'signature_def_utils.classification_signature_def',
+        'signature_def_utils.regression_signature_def', 'signature_def_utils.is_valid_signature',
+        'predict_signature_def', 'classification_signature_def', 'regression_signature_def',
+        'build_signature_def', 'is_valid_signature', 'tag_constants.SERVING',
+        'tag_constants.TRAINING', 'tag_constants.GPU', 'tag_constants.TPU',
+        'signature_constants.DEFAULT_SERVING_SIGNATURE_DEF_KEY',
+        'signature_constants.PREDICT_METHOD_NAME', 'main_op.main_op',
+        'main_op.main_op_with_restore', 'main_op_with_restore', 'SAVED_MODEL_FILENAME_PB',
+        'VARIABLES_DIRECTORY', 'ASSETS_KEY', 'MAIN_OP_KEY', 'LEGACY_INIT_OP_KEY',
     ),
 }
 
@@ -417,6 +438,21 @@ SURFACE_API['trainkit.contrib.seq2seq'] = (
     'AttentionMechanism', 'BahdanauAttention', 'LuongAttention', 'hardmax', 'AttentionWrapper',
     'AttentionWrapperState', 'BeamSearchDecoder', 'BeamSearchDecoderOutput',
     'BeamSearchDecoderState', 'FinalBeamSearchDecoderOutput', 'gather_tree', 'tile_batch')
+# Helper `contrib_image_losses`: TF 1.15's tf.contrib.image and tf.contrib.losses.
+SURFACE_API['trainkit.contrib'] += ('image', 'losses')
+SURFACE_API['trainkit.contrib.image'] = (
+    'transform', 'rotate', 'translate', 'angles_to_projective_transforms',
+    'translations_to_projective_transforms', 'compose_transforms',
+    'flat_transforms_to_matrices', 'matrices_to_flat_transforms', 'dense_image_warp',
+    'connected_components')
+SURFACE_API['trainkit.contrib.losses'] = (
+    'softmax_cross_entropy', 'sigmoid_cross_entropy', 'sparse_softmax_cross_entropy',
+    'mean_squared_error', 'absolute_difference', 'hinge_loss', 'log_loss', 'cosine_distance',
+    'mean_pairwise_squared_error', 'compute_weighted_loss', 'add_loss', 'get_losses',
+    'get_total_loss', 'get_regularization_losses', 'metric_learning.pairwise_distance',
+    'metric_learning.contrastive_loss', 'metric_learning.triplet_semihard_loss',
+    'metric_learning.lifted_struct_loss', 'metric_learning.npairs_loss',
+    'metric_learning.npairs_loss_multilabel')
 SURFACE_API['trainkit.distributions'] = (
     'Bernoulli', 'Beta', 'Categorical', 'Dirichlet', 'DirichletMultinomial', 'Distribution',
     'Exponential', 'FULLY_REPARAMETERIZED', 'Gamma', 'Laplace', 'Multinomial',

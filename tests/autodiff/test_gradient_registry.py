@@ -408,6 +408,12 @@ CASES.update({
                 C(lambda x: tk.cumprod(x, 0, exclusive=True, reverse=True), [(3, 2)],
                   gen="away")],
 })
+# Helper contrib_image_losses: TF's rule for the projective transform is the inverse
+# transform, the adjoint only where pixels are permuted (integer shifts, quarter turns);
+# general transforms are checked against TF 2.21 in tests/contrib/test_contrib_image.py.
+CASES["ImageProjectiveTransformV2"] = [
+    C(lambda x: tk.contrib.image.translate(x, [1, -1]), [(2, 3, 4, 2)]),
+    C(lambda x: tk.contrib.image.rotate(x, np.pi / 2), [(1, 4, 4, 1)])]
 
 
 # Helper api4: the complex-number ops and the Fourier transforms, chained real -> complex

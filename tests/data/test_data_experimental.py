@@ -332,3 +332,72 @@ def test_csv_dataset_required_fields_and_selected_columns(tmp_path):
             # the third record's embark (a required string) is empty, as TF reports
             with pytest.raises(tk.errors.InvalidArgumentError, match="required"):
                 s.run(nx)
+
+
+def test_sample_from_datasets_proportions_seed_and_ends():
+    # TF 2.21: with 3 + 30 elements and equal weights all 33 come out; with
+    # stop_on_empty_dataset it ends once the 3 are used (draws are trainkit's stream)
+    with tk.Graph().as_default():
+        a = tk.data.Dataset.from_tensor_slices(np.zeros(300, np.int64))
+        b = tk.data.Dataset.from_tensor_slices(np.ones(300, np.int64))
+        first = _elements(exp.sample_from_datasets([a, b], weights=[0.25, 0.75], seed=3))
+        again = _elements(exp.sample_from_datasets([a, b], weights=[0.25, 0.75], seed=3))
+        assert first == again and len(first) == 600 and sum(first) == 300
+        n = 400   # before either ends: binomial(400, 0.75), 5 standard deviations
+        assert abs(sum(first[:n]) - 0.75 * n) < 5 * np.sqrt(n * 0.75 * 0.25)
+        small = tk.data.Dataset.from_tensor_slices(np.zeros(3, np.int64))
+        big = tk.data.Dataset.from_tensor_slices(np.ones(30, np.int64))
+        assert len(_elements(exp.sample_from_datasets([small, big], seed=3))) == 33
+        stopped = _elements(exp.sample_from_datasets([small, big], seed=3,
+                                                     stop_on_empty_dataset=True))
+        assert stopped.count(0) == 3 and len(stopped) < 33
+        with pytest.raises(ValueError, match="one entry per dataset"):
+            exp.sample_from_datasets([a, b], weights=[1.0])
+        with pytest.raises(ValueError, match="non-negative"):
+            exp.sample_from_datasets([a, b], weights=[0.0, 0.0])
+        with pytest.raises(TypeError, match="non-empty list"):
+            exp.sample_from_datasets([])
+
+
+def test_weighted_choices_state_restores_the_stream():
+    first = cs.WeightedChoices(np.array([0.3, 0.7]), seed=11)
+    for _ in range(5):
+        first.next()
+    state = first.get_state()
+    rest = [int(first.next()[0]) for _ in range(20)]
+    second = cs.WeightedChoices(np.array([0.3, 0.7]), seed=11)
+    second.set_state(state)
+    assert [int(second.next()[0]) for _ in range(20)] == rest
+
+
+def test_window_then_flat_map_or_interleave_as_tf():
+    # every expected list was printed by TF 2.21 compat.v1 for the same pipeline
+    with tk.Graph().as_default():
+        r = tk.data.Dataset.range
+        assert _elements(r(7).window(3, shift=2).flat_map(lambda w: w.batch(3))) == \
+            [[0, 1, 2], [2, 3, 4], [4, 5, 6], [6]]
+        assert _elements(r(7).window(3, shift=2, drop_remainder=True).flat_map(
+            lambda w: w.batch(3))) == [[0, 1, 2], [2, 3, 4], [4, 5, 6]]
+        assert _elements(r(10).window(3, shift=4, stride=2).flat_map(
+            lambda w: w.batch(3))) == [[0, 2, 4], [4, 6, 8], [8]]
+        assert _elements(r(6).window(2).flat_map(lambda w: w)) == list(range(6))
+        z = tk.data.Dataset.zip((r(5), r(10, 15)))
+        assert _elements(z.window(2, 1, drop_remainder=True).flat_map(
+            lambda a, b: tk.data.Dataset.zip((a.batch(2), b.batch(2))))) == [
+            [[0, 1], [10, 11]], [[1, 2], [11, 12]], [[2, 3], [12, 13]], [[3, 4], [13, 14]]]
+        assert _elements(r(8).window(4, 4).interleave(lambda w: w.batch(2), cycle_length=2,
+                                                      block_length=1)) == \
+            [[0, 1], [4, 5], [2, 3], [6, 7]]
+
+
+def test_window_errors():
+    with tk.Graph().as_default():
+        r = tk.data.Dataset.range(4)
+        with pytest.raises(ValueError, match="size must be a positive integer"):
+            r.window(0)
+        with pytest.raises(ValueError, match="stride must be a positive integer"):
+            r.window(2, stride=-1)
+        with pytest.raises(TypeError, match="flat_map or interleave"):
+            r.window(2).make_one_shot_iterator()
+        with pytest.raises(TypeError, match="must return a `Dataset`"):
+            r.window(2).flat_map(lambda w: 3)

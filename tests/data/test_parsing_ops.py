@@ -82,3 +82,26 @@ def test_graph_time_errors():
         tf.parse_example(s, {"a": tf.FixedLenSequenceFeature([], tf.int64)})
     with pytest.raises(ValueError, match="scalar"):
         tf.parse_single_example(s, {"a": tf.VarLenFeature(tf.int64)})
+
+
+def test_parse_example_survives_meta_graph_export():
+    """A graph holding the parse op exports and re-imports (a SavedModel's serving graph),
+    defaults included: a non-ASCII string default and a float vector default."""
+    spec = dict(SPEC, name=tf.FixedLenFeature([], tf.string, default_value="é\x00z"),
+                seq=tf.FixedLenSequenceFeature([], tf.int64, allow_missing=True,
+                                               default_value=7))
+    recs = [_ex(label=[1], xy=[0.5, 1.5], tags=[4], seq=[1, 2]), _ex(label=[2])]
+    with tf.Graph().as_default():
+        s = tf.placeholder(tf.string, [None], name="s")
+        out = tf.parse_example(s, spec)
+        for k in ("label", "xy", "name", "seq"):
+            tf.identity(out[k], name=f"out_{k}")
+        meta = tf.train.export_meta_graph()
+    with tf.Graph().as_default() as g, tf.Session() as sess:
+        tf.train.import_meta_graph(meta)
+        r = sess.run({k: g.get_tensor_by_name(f"out_{k}:0")
+                      for k in ("label", "xy", "name", "seq")}, {"s:0": recs})
+    np.testing.assert_array_equal(r["label"], [1, 2])
+    np.testing.assert_array_equal(r["xy"], [[0.5, 1.5], [-1.0, -1.0]])
+    assert list(r["name"]) == ["é\x00z".encode(), "é\x00z".encode()]
+    np.testing.assert_array_equal(r["seq"], [[1, 2], [7, 7]])

@@ -70,8 +70,9 @@ def max_pool_ref(x, k, s, padding):
 def max_pool_grad_ref(x, dy, k, s, padding):
     """``dy`` to each window's first real pixel equal to its maximum (row-major), to offset
     0 when none is (a NaN window; dropped if offset 0 is padding). Every real pixel of the
-    window receives ``dy * hit`` (so an infinite or NaN ``dy`` spreads NaN), and each
-    input pixel sums what it receives in kernel-offset order, from +0."""
+    window receives ``dy`` at its hit and +0 elsewhere (an infinite or NaN ``dy`` stays
+    at the hit, as TF's kernel routes it; checked with TF 2.21), and each input pixel sums
+    what it receives in kernel-offset order, from +0."""
     n, h, w, c = x.shape
     _, _, wins = _windows(h, w, k, s, padding)
     terms: dict = {}
@@ -84,7 +85,7 @@ def max_pool_grad_ref(x, dy, k, s, padding):
                 first = next((o for (o, _, _), v in zip(pix, vals) if v == top), 0)
                 for (o, r, q) in pix:
                     terms.setdefault((bb, r, q, ch), []).append(
-                        (o, dy[bb, a, b, ch] * dy.dtype.type(o == first)))
+                        (o, dy[bb, a, b, ch] if o == first else dy.dtype.type(0)))
     dx = np.zeros(x.shape, dy.dtype)
     for key, ts in terms.items():
         acc = dy.dtype.type(0)
@@ -149,7 +150,9 @@ def test_max_pool_and_gradient_match_the_loop_oracles(monkeypatch, k, s, padding
 
 
 @pytest.mark.parametrize("k,s,padding", GEOMETRIES[:5])
-def test_infinite_and_nan_gradients_spread_as_the_oracle_says(monkeypatch, k, s, padding):
+def test_infinite_and_nan_gradients_stay_at_the_maximum(monkeypatch, k, s, padding):
+    # TF 2.21: a 2x2/2 pool of arange(16) with dy [inf, 1, nan, 2] gives inf and nan at
+    # the four maxima and +0 everywhere else
     x = _tied_input((2, 6, 7, 2), np.float32, specials=False)
     g = _geom(x, k, s, padding)
     dy = RNG.normal(size=(2, g.oh, g.ow, 2)).astype(np.float32)
@@ -346,3 +349,21 @@ def test_max_pool_grad_grad_matches_the_loop_oracle(monkeypatch, k, s, padding, 
     for got in _runs(monkeypatch, lambda: pool_ops._max_pool_grad_grad_kernel(
             ctx, x, None, ggx)):
         np.testing.assert_array_equal(_bits(got), _bits(want))
+
+
+def test_max_pool_gradient_of_inf_and_nan_is_tfs():
+    # printed by TF 2.21 compat.v1 for the same graph
+    with tk.Graph().as_default():
+        x = tk.constant(np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1))
+        y = tk.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+        dy = tk.constant(np.float32([np.inf, 1.0, np.nan, 2.0]).reshape(1, 2, 2, 1))
+        y3 = tk.nn.max_pool(x, [1, 3, 3, 1], [1, 1, 1, 1], "VALID")
+        dy3 = tk.constant(np.float32([np.inf, 1.0, -np.inf, 2.0]).reshape(1, 2, 2, 1))
+        (g,) = tk.gradients(y, x, grad_ys=dy)
+        (g3,) = tk.gradients(y3, x, grad_ys=dy3)
+        with tk.Session() as s:
+            a, b = s.run([g, g3])
+    np.testing.assert_array_equal(a.reshape(4, 4), [[0, 0, 0, 0], [0, np.inf, 0, 1],
+                                                    [0, 0, 0, 0], [0, np.nan, 0, 2]])
+    np.testing.assert_array_equal(b.reshape(4, 4), [[0, 0, 0, 0], [0, 0, 0, 0],
+                                                    [0, 0, np.inf, 1], [0, 0, -np.inf, 2]])

@@ -1,5 +1,6 @@
 """``tk.contrib``: the ``tf.contrib`` modules whose names TF1 code commonly uses
-(``layers``, ``slim``, ``framework`` and ``metrics`` included)."""
+(``layers``, ``slim``, ``framework``, ``metrics``, ``opt``, ``image`` and ``losses``
+included)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from trainkit.contrib import (
     data,
     distributions,
     framework,
+    image,
     layers,
     learn,
     legacy_seq2seq,
     lookup,
+    losses,
     metrics,
+    opt,
     rnn,
     seq2seq,
     signal,
@@ -24,4 +28,4 @@ from trainkit.contrib import (
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
            "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard",
-           "distributions"]
+           "opt", "image", "losses", "distributions"]

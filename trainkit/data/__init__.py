@@ -5,13 +5,14 @@ from typing import Any
 from trainkit.data import experimental
 from trainkit.data.dataset import Dataset
 from trainkit.data.dataset_ops import AUTOTUNE
+from trainkit.data.experimental import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
 from trainkit.data.file_datasets import (
     FixedLengthRecordDataset,
     TextLineDataset,
     TFRecordDataset,
 )
 from trainkit.data.iterator import Iterator
-from trainkit.data.options import Options
+from trainkit.data.options import Options, ThreadingOptions
 
 
 def _structure_of(dataset_or_iterator: Any, what: str) -> Any:
@@ -62,4 +63,5 @@ def make_initializable_iterator(dataset: Dataset) -> Iterator:
 __all__ = ["Dataset", "Iterator", "Options", "experimental", "make_one_shot_iterator",
            "make_initializable_iterator", "get_output_shapes", "get_output_types",
            "get_output_classes",
-           "TFRecordDataset", "TextLineDataset", "FixedLengthRecordDataset", "AUTOTUNE"]
+           "TFRecordDataset", "TextLineDataset", "FixedLengthRecordDataset", "AUTOTUNE",
+           "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "ThreadingOptions"]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from trainkit import errors
-from trainkit.data.pipeline import Stage, _prefixed, _sub
+from trainkit.data.pipeline import Stage, _prefixed, _rng_from_array, _rng_state_to_array, _sub
 
 
 class Concatenate(Stage):
@@ -100,6 +100,31 @@ class Choose(Stage):
             s.set_state(_sub(f"in{i}", state))
 
 
+class WeightedChoices(Stage):
+    """An endless stream of int64 indices drawn with probabilities ``probs`` from a
+    seeded generator (the selector of ``sample_from_datasets``); its generator state is
+    part of a saved iterator state."""
+
+    def __init__(self, probs: np.ndarray, seed: int):
+        super().__init__(None)
+        self.cdf = np.cumsum(probs) / np.sum(probs)
+        self.seed = seed
+        self.rng = np.random.Generator(np.random.PCG64(seed))
+
+    def next(self) -> tuple:
+        k = int(np.searchsorted(self.cdf, self.rng.random(), side="right"))
+        return (np.int64(min(k, len(self.cdf) - 1)),)
+
+    def reset(self) -> None:
+        """A new epoch goes on drawing (as TF's selector does across repeats)."""
+
+    def get_state(self) -> dict[str, np.ndarray]:
+        return {"rng": _rng_state_to_array(self.rng)}
+
+    def set_state(self, state: dict[str, np.ndarray]) -> None:
+        self.rng = _rng_from_array(state["rng"])
+
+
 class TakeWhile(Stage):
     """The elements up to (not including) the first for which ``pred`` is false."""
 
@@ -149,4 +174,4 @@ class Unique(Stage):
         super().reset()
 
 
-__all__ = ["Concatenate", "Choose", "TakeWhile", "Unique"]
+__all__ = ["Concatenate", "Choose", "WeightedChoices", "TakeWhile", "Unique"]

@@ -26,6 +26,7 @@ from trainkit.data.captures import captured_placeholders
 from trainkit.data.dataset_ops import DatasetOpsMixin
 from trainkit.data.iterator import Iterator
 from trainkit.data.options import Options
+from trainkit.data.windowed import WindowedDataset
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import get_default_graph
@@ -369,6 +370,24 @@ class Dataset(DatasetOpsMixin):
     def cache(self, filename: str = "") -> Dataset:
         """Accepted for compatibility; sources are already in memory."""
         return self
+
+    def window(self, size: int, shift: int | None = None, stride: int = 1,
+               drop_remainder: bool = False) -> WindowedDataset:
+        """Windows of ``size`` elements ``stride`` apart, one every ``shift`` (default
+        ``size``) elements, each a dataset per component, for ``flat_map`` /
+        ``interleave`` (``data/windowed.py``).
+
+        Raises:
+            ValueError: a size, shift or stride that is not a positive integer.
+        """
+        args = {"size": size, "shift": size if shift is None else shift, "stride": stride}
+        for what, value in args.items():
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or \
+                    value <= 0:
+                raise ValueError(f"Dataset.window: {what} must be a positive integer, got "
+                                 f"{value!r}.")
+        return WindowedDataset(self, int(args["size"]), int(args["shift"]),
+                               int(args["stride"]), bool(drop_remainder))
 
     def with_options(self, options: Options) -> Dataset:
         """This dataset carrying ``options`` (merged over any it carries already; see

@@ -49,7 +49,9 @@ def flatten_like(types: Any, values: Any, what: str) -> list:
     return [v for t, x in zip(types, values) for v in flatten_like(t, x, what)]
 
 
-def _graph_seed(seed: int | None) -> int:
+def graph_seed(seed: int | None) -> int:
+    """A dataset op's seed: ``seed``, else one derived from the graph seed and the
+    graph's size (TF1's rule), else a random one."""
     graph = get_default_graph()
     if seed is None and graph.seed is not None:
         seed = (int(graph.seed) * 1_000_003 + graph.version) % (2**63)
@@ -122,7 +124,7 @@ class DatasetOpsMixin:
         iterator starts."""
         pattern_t = file_pattern if isinstance(file_pattern, Tensor) else None
         shuffle = True if shuffle is None else bool(shuffle)
-        s = _graph_seed(seed)
+        s = graph_seed(seed)
 
         def build(env: Any) -> pl.Stage:
             pats = env.values[pattern_t] if pattern_t is not None else file_pattern
@@ -349,4 +351,4 @@ def _outside(t: Tensor, phs: list[Tensor]) -> bool:
     return True
 
 
-__all__ = ["DatasetOpsMixin", "AUTOTUNE", "flatten_like"]
+__all__ = ["DatasetOpsMixin", "AUTOTUNE", "flatten_like", "graph_seed"]

@@ -18,12 +18,15 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from trainkit.data import combine_stages as cs
 from trainkit.data import reduce_ops
 from trainkit.data import transformations as _exp
 from trainkit.data.csv_datasets import CsvDataset, make_csv_dataset
 from trainkit.data.dataset import Dataset
 from trainkit.data.dataset_ops import AUTOTUNE
+from trainkit.data.dataset_ops import graph_seed as _data_seed
 from trainkit.data.options import (
     AutoShardPolicy,
     AutotuneOptions,
@@ -33,6 +36,7 @@ from trainkit.data.options import (
     ThreadingOptions,
 )
 from trainkit.framework import dtypes as _dt
+from trainkit.framework.shapes import TensorShape
 
 Transformation = Callable[[Dataset], Dataset]
 
@@ -155,6 +159,36 @@ def choose_from_datasets(datasets: list[Dataset], choice_dataset: Dataset,
                                          bool(stop_on_empty_dataset)))
 
 
+def sample_from_datasets(datasets: list[Dataset], weights: Any = None,
+                         seed: int | None = None,
+                         stop_on_empty_dataset: bool = False) -> Dataset:
+    """Elements drawn at random from ``datasets``, dataset ``i`` with probability
+    ``weights[i]`` (normalized; uniform by default), from a generator seeded by ``seed``
+    or the graph seed (trainkit's stream, not TF's draws). A dataset that has ended is
+    skipped (the others' weights renormalized), or ends the whole with
+    ``stop_on_empty_dataset``.
+
+    Raises:
+        TypeError: ``datasets`` as for :func:`choose_from_datasets`.
+        ValueError: weights of another length than ``datasets``, negative or all zero.
+    """
+    datasets = list(datasets)
+    if not datasets or not all(isinstance(d, Dataset) for d in datasets):
+        raise TypeError("`datasets` must be a non-empty list of datasets.")
+    w = (np.ones(len(datasets)) if weights is None
+         else np.asarray(weights, dtype=np.float64).reshape(-1))
+    if len(w) != len(datasets):
+        raise ValueError(f"`weights` must have one entry per dataset: {len(w)} weights for "
+                         f"{len(datasets)} datasets.")
+    if (w < 0).any() or not w.sum() > 0:
+        raise ValueError(f"`weights` must be non-negative and not all zero, got "
+                         f"{w.tolist()}.")
+    s = _data_seed(seed)
+    selector = Dataset(np.int64(0), [(_dt.int64, TensorShape([]))], [],
+                       lambda _env: cs.WeightedChoices(w, s))
+    return choose_from_datasets(datasets, selector, stop_on_empty_dataset)
+
+
 def take_while(predicate: Callable[..., Any]) -> Transformation:
     """The elements up to (not including) the first for which ``predicate`` (traced like
     ``Dataset.filter``'s) is false.
@@ -215,7 +249,8 @@ def copy_to_device(target_device: str, source_device: str = "/cpu:0") -> Transfo
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "shuffle_and_repeat",
            "map_and_batch", "parallel_interleave", "unbatch", "group_by_window",
            "bucket_by_sequence_length", "scan", "ignore_errors", "Counter",
-           "enumerate_dataset", "choose_from_datasets", "take_while", "unique",
+           "enumerate_dataset", "choose_from_datasets", "sample_from_datasets", "take_while",
+           "unique",
            "prefetch_to_device", "copy_to_device", "get_single_element", "CsvDataset",
            "make_csv_dataset", "AutoShardPolicy",
            "AutotuneOptions",

@@ -97,6 +97,31 @@ def _spec(key: str, f: Any) -> tuple:
     return (key, "dense", dt, tuple(dims), default)
 
 
+def _spec_attr(spec: tuple) -> list:
+    """A spec as JSON-able data for the op's attrs, so a graph holding the op exports as a
+    ``GraphDef`` that rebuilds it (a SavedModel's serving graph parses tf.Examples)."""
+    key, kind, dt, dims, extra = spec
+    if extra is not None:
+        flat = np.asarray(extra, dtype=object if dt == _dt.string else None).reshape(-1)
+        # latin-1 maps every byte to one code point: string defaults survive JSON as text.
+        extra = [v.decode("latin-1") if isinstance(v, bytes) else v.item() for v in flat]
+    return [key, kind, dt.name, None if dims is None else list(dims), extra]
+
+
+def _spec_from_attr(attr: list | tuple) -> tuple:
+    """The spec tuple ``_parse_all`` reads, from :func:`_spec_attr`'s data."""
+    key, kind, dt_name, dims, extra = attr
+    dt = _dt.as_dtype(dt_name)
+    dims = None if dims is None else tuple(dims)
+    if extra is not None:
+        if dt == _dt.string:
+            vals = np.array([v.encode("latin-1") for v in extra], dtype=object)
+        else:
+            vals = np.array(extra, dtype=dt.as_numpy_dtype)
+        extra = vals.reshape(dims) if kind == "dense" else vals.reshape(())
+    return (key, kind, dt, dims, extra)
+
+
 def _values(name: str, key: str, spec: tuple, feats: dict, index: int) -> list | None:
     _, kind, dt, _, _ = spec
     if key not in feats:
@@ -179,10 +204,10 @@ def _parse_kernel(ctx: registry.KernelContext, serialized: Any) -> Any:
     recs = np.asarray(serialized, dtype=object)
     n = 1 if single else (recs.shape[0] if recs.ndim else 1)
     names = list(ctx.attrs["names"] or ["<unknown>"] * n)
-    groups = _parse_all(recs.reshape(-1) if not single else recs.reshape(1), ctx.attrs["specs"],
-                        names)
+    specs = [_spec_from_attr(a) for a in ctx.attrs["specs"]]
+    groups = _parse_all(recs.reshape(-1) if not single else recs.reshape(1), specs, names)
     out: list = []
-    for spec, g in zip(ctx.attrs["specs"], groups):
+    for spec, g in zip(specs, groups):
         if single:
             if spec[1] == "var":
                 g = [g[0][:, 1:], g[1], g[2][1:]]
@@ -224,7 +249,8 @@ def _parse(serialized: Any, features: dict, single: bool, name: str | None,
         names = None if example_names is None else [str(n) for n in example_names]
         op = get_default_graph().create_op(
             "TkParseExample", [s], dtypes, name=scope,
-            attrs={"specs": specs, "single": single, "names": names}, shapes=shapes)
+            attrs={"specs": [_spec_attr(sp) for sp in specs], "single": single,
+                   "names": names}, shapes=shapes)
     result: dict = {}
     outs = list(op.outputs)
     for key, kind, *_ in specs:

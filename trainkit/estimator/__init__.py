@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from trainkit.estimator import inputs
+from trainkit.estimator import export, inputs
 from trainkit.estimator.canned import (
     DNNClassifier,
     DNNLinearCombinedClassifier,
@@ -41,7 +41,7 @@ from trainkit.training.session_run_hook import (
 
 __all__ = [
     "Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "TrainSpec", "EvalSpec",
-    "train_and_evaluate", "inputs", "DNNClassifier", "DNNRegressor", "LinearClassifier",
+    "train_and_evaluate", "inputs", "export", "DNNClassifier", "DNNRegressor", "LinearClassifier",
     "LinearRegressor", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
     "WarmStartSettings", "add_metrics", "SessionRunHook", "SessionRunArgs",
     "SessionRunContext",

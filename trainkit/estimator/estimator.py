@@ -24,7 +24,7 @@ from typing import Any
 from trainkit import errors
 from trainkit.distributed import basics as dist
 from trainkit.distributed import objects as dist_objects
-from trainkit.estimator import calling
+from trainkit.estimator import calling, exporting
 from trainkit.estimator.evaluation import evaluate_model, predict_model
 from trainkit.estimator.mode_keys import ModeKeys
 from trainkit.estimator.run_config import RunConfig
@@ -362,6 +362,41 @@ class Estimator:
         graph = self._seeded_graph()
         yield from predict_model(self, graph, input_fn, predict_keys, hooks, path,
                                  yield_single_examples)
+
+    def export_saved_model(self, export_dir_base: Any,
+                           serving_input_receiver_fn: Callable[..., Any],
+                           assets_extra: dict | None = None, as_text: bool = False,
+                           checkpoint_path: str | None = None,
+                           experimental_mode: str = ModeKeys.PREDICT) -> bytes:
+        """Exports the PREDICT graph with the newest checkpoint's variables as a SavedModel
+        in ``export_dir_base/<timestamp>`` and returns that directory (bytes, as TF).
+
+        Args:
+            serving_input_receiver_fn: returns a ``tk.estimator.export.ServingInputReceiver``.
+            assets_extra: destination path (under ``assets.extra``) -> source file.
+            as_text: write ``saved_model.pbtxt``.
+            checkpoint_path: export this checkpoint instead of the newest.
+            experimental_mode: only ``ModeKeys.PREDICT`` (the serving graph).
+
+        Raises:
+            ValueError: no receiver fn, no checkpoint, or another mode.
+        """
+        if experimental_mode != ModeKeys.PREDICT:
+            raise ValueError(f"trainkit exports the PREDICT graph only, got mode "
+                             f"{experimental_mode!r}.")
+        return exporting.export_saved_model(self, self._seeded_graph(), export_dir_base,
+                                            serving_input_receiver_fn, assets_extra,
+                                            as_text, checkpoint_path)
+
+    def export_savedmodel(self, export_dir_base: Any,
+                          serving_input_receiver_fn: Callable[..., Any],
+                          assets_extra: dict | None = None, as_text: bool = False,
+                          checkpoint_path: str | None = None,
+                          strip_default_attrs: bool = False) -> bytes:
+        """The TF 1.x spelling of :meth:`export_saved_model`."""
+        del strip_default_attrs
+        return self.export_saved_model(export_dir_base, serving_input_receiver_fn,
+                                       assets_extra, as_text, checkpoint_path)
 
     @property
     def warm_start_settings(self) -> Any:

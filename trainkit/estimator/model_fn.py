@@ -127,7 +127,8 @@ class EstimatorSpec(collections.namedtuple("EstimatorSpec", _FIELDS)):
         loss: a scalar tensor (required in TRAIN and EVAL).
         train_op: the op of one training step (required in TRAIN).
         eval_metric_ops: ``{name: (value, update_op)}``, e.g. from ``tk.metrics``.
-        export_outputs: accepted and kept; trainkit exports no SavedModel.
+        export_outputs: in PREDICT mode, signature key -> ``tk.estimator.export``
+            ``ExportOutput``; used by ``Estimator.export_saved_model``.
         training_chief_hooks, training_hooks, evaluation_hooks, prediction_hooks:
             ``SessionRunHook``s for the matching mode.
         scaffold: a ``tk.train.Scaffold`` (default: a new one).

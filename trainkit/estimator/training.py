@@ -51,7 +51,8 @@ class EvalSpec(collections.namedtuple(
                      "throttle_secs"])):
     """What ``train_and_evaluate`` evaluates on, and how often.
 
-    ``exporters`` are accepted and kept; trainkit exports no SavedModel.
+    ``exporters`` are accepted and kept but not run (export with
+    ``Estimator.export_saved_model``).
     ``start_delay_secs`` only matters to distributed evaluators (unused locally).
 
     Raises:

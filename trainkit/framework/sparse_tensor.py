@@ -64,8 +64,13 @@ class SparseTensor:
 
     @property
     def shape(self) -> TensorShape:
-        """Static dense shape when ``dense_shape`` is a constant, else of known rank."""
+        """Static dense shape when ``dense_shape`` is a constant (or a placeholder whose
+        default is one, -1 meaning unknown, as TF's ``sparse_placeholder``), else of known
+        rank."""
         op = self._dense_shape.op
+        if op.type == "PlaceholderWithDefault" and op.inputs[0].op.type == "Const":
+            return TensorShape([None if int(d) < 0 else int(d)
+                                for d in op.inputs[0].op.attrs["value"]])
         if op.type == "Const":
             return TensorShape([int(d) for d in op.attrs["value"]])
         n = (self._dense_shape.shape.as_list()[0] if self._dense_shape.shape.ndims

@@ -1,24 +1,28 @@
-"""``tk.keras``: the ``tf.keras`` of TF1 programs that build their graph with Keras layers
-and train it in a Session loop (tf_keras under ``tf.compat.v1``, eager disabled).
+"""``tk.keras``: the ``tf.keras`` of TF1 programs (tf_keras under ``tf.compat.v1``, eager
+disabled): Keras layers and models as graph builders for Session loops, and Keras's own
+``compile``/``fit``/``evaluate``/``predict`` loop on NumPy arrays.
 
 What is here: ``layers`` (Dense, Conv1D/2D, pooling, Flatten, Dropout, Activation,
 Reshape, Concatenate, Add, Embedding, BatchNormalization, Input, Lambda), ``Sequential``
-and the functional ``Model`` as graph builders, ``activations``, ``initializers``,
-``losses`` (the function forms), ``metrics`` (the accuracy functions), ``regularizers``
-and ``backend`` (session, learning phase, floatx, epsilon). Variables get Keras's names
-(``dense/kernel:0``, ``dense_1/bias:0``).
+and the functional ``Model``, ``activations``, ``initializers``, ``losses``, ``metrics``
+(the accuracy functions), ``regularizers``, ``optimizers`` (SGD, Adam, RMSprop, Adagrad
+with tf_keras's update math; a ``tk.train`` optimizer is accepted too), ``callbacks``
+(History, EarlyStopping, ModelCheckpoint, LambdaCallback) and ``backend`` (session,
+learning phase, floatx, epsilon). Variables get Keras's names (``dense/kernel:0``,
+``training/Adam/dense/kernel/m:0``). ``fit`` runs in ``backend.get_session()``.
 
-Not here: Keras's own training loop (``model.compile``/``fit``/``evaluate``/``predict``
-raise ``NotImplementedError``; use an optimizer's ``minimize`` and ``sess.run``), Keras
-optimizers, callbacks and saving to h5.
+Not here: datasets/generators as ``fit`` input, sample and class weights, whole-model
+saving and h5 (``save_weights``/``load_weights`` write TF1 checkpoints).
 
 Example:
-    >>> x = tk.placeholder(tk.float32, [None, 784])
-    >>> h = tk.keras.layers.Dense(128, activation="relu")(x)
-    >>> logits = tk.keras.layers.Dense(10)(h)
-    >>> loss = tk.reduce_mean(tk.keras.losses.sparse_categorical_crossentropy(
-    ...     y, logits, from_logits=True))
-    >>> train_op = tk.train.AdamOptimizer().minimize(loss)
+    >>> model = tk.keras.models.Sequential([
+    ...     tk.keras.layers.Flatten(input_shape=(28, 28)),
+    ...     tk.keras.layers.Dense(128, activation="relu"),
+    ...     tk.keras.layers.Dense(10, activation="softmax")])
+    >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+    ...               metrics=["accuracy"])
+    >>> history = model.fit(x_train, y_train, epochs=5)
+    >>> loss, acc = model.evaluate(x_test, y_test)
 """
 
 from __future__ import annotations
@@ -26,15 +30,17 @@ from __future__ import annotations
 from trainkit.keras import (
     activations,
     backend,
+    callbacks,
     initializers,
     layers,
     losses,
     metrics,
     models,
+    optimizers,
     regularizers,
 )
 from trainkit.keras.input_layer import Input
 from trainkit.keras.models import Model, Sequential
 
-__all__ = ["activations", "backend", "initializers", "layers", "losses", "metrics", "models",
-           "regularizers", "Input", "Model", "Sequential"]
+__all__ = ["activations", "backend", "callbacks", "initializers", "layers", "losses",
+           "metrics", "models", "optimizers", "regularizers", "Input", "Model", "Sequential"]

@@ -1,6 +1,6 @@
 """``tk.keras.losses``: Keras's loss functions (per-example losses, not reduced over the
 batch): ``categorical_crossentropy``, ``sparse_categorical_crossentropy``,
-``binary_crossentropy`` and ``mean_squared_error``.
+``binary_crossentropy``, ``mean_squared_error`` and ``mean_absolute_error``.
 
 As in tf_keras, probabilities that come straight from a softmax (or sigmoid) are turned
 back into their logits, so the cross-entropy is computed stably from the logits; other
@@ -121,13 +121,23 @@ def mean_squared_error(y_true: Any, y_pred: Any) -> Tensor:
     return math_ops.reduce_mean(math_ops.squared_difference(y_pred, y_true), -1)
 
 
+def mean_absolute_error(y_true: Any, y_pred: Any) -> Tensor:
+    """``mean(|y_pred - y_true|, axis=-1)`` per example."""
+    y_pred = conversion.convert_to_tensor(y_pred)
+    y_true = math_ops.cast(y_true, y_pred.dtype)
+    return math_ops.reduce_mean(math_ops.abs(y_pred - y_true), -1)
+
+
 mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
 
 _BY_NAME = {"categorical_crossentropy": categorical_crossentropy,
             "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
             "binary_crossentropy": binary_crossentropy,
             "mean_squared_error": mean_squared_error, "mse": mean_squared_error,
-            "MSE": mean_squared_error}
+            "MSE": mean_squared_error,
+            "mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error,
+            "MAE": mean_absolute_error}
 
 
 def get(identifier: Any) -> Any:
@@ -146,4 +156,5 @@ def get(identifier: Any) -> Any:
 
 
 __all__ = ["categorical_crossentropy", "sparse_categorical_crossentropy",
-           "binary_crossentropy", "mean_squared_error", "mse", "MSE", "get"]
+           "binary_crossentropy", "mean_squared_error", "mse", "MSE",
+           "mean_absolute_error", "mae", "MAE", "get"]

@@ -12,7 +12,7 @@ from typing import Any
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.tensor import Tensor
-from trainkit.keras import backend
+from trainkit.keras import backend, losses
 from trainkit.ops import array_ops, math_ops
 
 
@@ -35,4 +35,38 @@ def sparse_categorical_accuracy(y_true: Any, y_pred: Any) -> Tensor:
     return math_ops.cast(hit, _dt.as_dtype(backend.floatx()))
 
 
-__all__ = ["categorical_accuracy", "sparse_categorical_accuracy"]
+def binary_accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> Tensor:
+    """The fraction over the last axis of ``y_true == (y_pred > threshold)`` (one value per
+    example)."""
+    y_pred = conversion.convert_to_tensor(y_pred)
+    y_true = math_ops.cast(y_true, y_pred.dtype)
+    pred = math_ops.cast(math_ops.greater(y_pred, threshold), y_pred.dtype)
+    hit = math_ops.cast(math_ops.equal(y_true, pred), _dt.as_dtype(backend.floatx()))
+    return math_ops.reduce_mean(hit, -1)
+
+
+_BY_NAME = {"categorical_accuracy": categorical_accuracy,
+            "sparse_categorical_accuracy": sparse_categorical_accuracy,
+            "binary_accuracy": binary_accuracy}
+
+
+def get(identifier: Any) -> Any:
+    """The metric function named ``identifier`` (accuracy functions, or a loss name such as
+    ``'mse'``); a callable is returned as is.
+
+    Raises:
+        ValueError: for an unknown name.
+    """
+    if callable(identifier):
+        return identifier
+    if identifier in _BY_NAME:
+        return _BY_NAME[identifier]
+    try:
+        return losses.get(identifier)
+    except ValueError:
+        raise ValueError(f"Unknown metric function: '{identifier}'. Please ensure you are "
+                         "using a `keras.utils.custom_object_scope` and that this object "
+                         "is included in the scope.") from None
+
+
+__all__ = ["categorical_accuracy", "sparse_categorical_accuracy", "binary_accuracy", "get"]

@@ -1,9 +1,9 @@
 """``tk.keras.Model`` (functional) and ``tk.keras.Sequential`` as graph builders.
 
 Calling a model on a tensor builds its layers' ops on that tensor inside the model's name
-scope (``model/dense/MatMul``); the weights are shared with every other call. Training
-is the TF1 session loop's job: ``compile``/``fit``/``evaluate``/``predict`` are not
-implemented here and raise ``NotImplementedError`` (see :data:`NO_FIT`).
+scope (``model/dense/MatMul``); the weights are shared with every other call. Models train
+either in a TF1 session loop on their output tensors or with Keras's own
+``compile``/``fit``/``evaluate``/``predict`` (``training.py``).
 
 Example:
     >>> model = tk.keras.Sequential([tk.keras.layers.Dense(64, activation="relu"),
@@ -21,13 +21,8 @@ from typing import Any
 from trainkit import nest
 from trainkit.framework import conversion
 from trainkit.framework.tensor import Tensor
-from trainkit.keras import base_layer, history
+from trainkit.keras import base_layer, history, training
 from trainkit.keras.input_layer import Input, InputLayer
-
-NO_FIT = ("trainkit.keras runs Keras models as TF1 graph builders only: {name}() is not "
-          "implemented. Build the loss from the model's output, make a train op with "
-          "tk.train.<Optimizer>().minimize(loss) and run it in a tk.Session loop "
-          "(sess.run(train_op, feed_dict=...)).")
 
 
 def _dedupe(items: list) -> list:
@@ -39,7 +34,7 @@ def _dedupe(items: list) -> list:
     return out
 
 
-class Model(base_layer.Layer):
+class Model(training.TrainingMixin, base_layer.Layer):
     """A functional model: ``Model(inputs, outputs)`` from ``tk.keras.Input`` tensors and
     the layers called on them.
 
@@ -207,54 +202,35 @@ class Model(base_layer.Layer):
         print_fn(f"Non-trainable params: {other}")
         print_fn(line)
 
-    # -- Keras's training API: out of scope ------------------------------------------------
-    def compile(self, *args: Any, **kwargs: Any) -> None:
-        """Not implemented: see :data:`NO_FIT`.
+    # -- names and deferred building for the training API ---------------------------
+    @property
+    def input_names(self) -> list[str]:
+        """The input layers' names (``dense_input``, ``input_1``)."""
+        return [_layer_name(x) for x in self.inputs or []]
+
+    @property
+    def output_names(self) -> list[str]:
+        """The output layers' names (what ``compile`` keys per-output losses by)."""
+        return [_layer_name(x) for x in self.outputs or []]
+
+    def _build_for_data(self, shape: tuple, dtype: Any) -> None:
+        """Builds a model whose input is not known yet on an ``Input`` for arrays of
+        ``shape`` (as tf_keras does on the first ``fit``/``predict``).
 
         Raises:
-            NotImplementedError: always.
+            ValueError: if the model has no layers to build.
         """
-        raise NotImplementedError(NO_FIT.format(name="compile"))
-
-    def fit(self, *args: Any, **kwargs: Any) -> None:
-        """Not implemented: see :data:`NO_FIT`.
-
-        Raises:
-            NotImplementedError: always.
-        """
-        raise NotImplementedError(NO_FIT.format(name="fit"))
-
-    def evaluate(self, *args: Any, **kwargs: Any) -> None:
-        """Not implemented: see :data:`NO_FIT`.
-
-        Raises:
-            NotImplementedError: always.
-        """
-        raise NotImplementedError(NO_FIT.format(name="evaluate"))
-
-    def predict(self, *args: Any, **kwargs: Any) -> None:
-        """Not implemented: see :data:`NO_FIT`.
-
-        Raises:
-            NotImplementedError: always.
-        """
-        raise NotImplementedError(NO_FIT.format(name="predict"))
-
-    def train_on_batch(self, *args: Any, **kwargs: Any) -> None:
-        """Not implemented: see :data:`NO_FIT`.
-
-        Raises:
-            NotImplementedError: always.
-        """
-        raise NotImplementedError(NO_FIT.format(name="train_on_batch"))
+        raise ValueError("This model has not yet been built. Build the model first by "
+                         "calling `build()` or by calling the model on a batch of data.")
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Not implemented: save the variables with ``tk.train.Saver`` instead.
+        """Not implemented: use :meth:`save_weights` (a TF1 checkpoint) instead.
 
         Raises:
             NotImplementedError: always.
         """
-        raise NotImplementedError("trainkit.keras cannot save models; use "
+        raise NotImplementedError("trainkit.keras cannot save whole models; use "
+                                  "model.save_weights(path) (a TF1 checkpoint) or "
                                   "tk.train.Saver(model.weights).save(sess, path).")
 
 
@@ -263,6 +239,11 @@ def _size(w: Any) -> int:
     for d in w.shape.as_list():
         n *= d
     return n
+
+
+def _layer_name(t: Any) -> str:
+    node = history.node_of(t)
+    return node.layer.name if node is not None else t.op.name
 
 
 def _takes_training(layer: Any) -> bool:
@@ -326,6 +307,23 @@ class Sequential(Model):
         if self.inputs is not None:
             self.outputs = [self._stack[-1].output] if self._stack else list(self.inputs)
 
+    def _build_for_data(self, shape: tuple, dtype: Any) -> None:
+        """Builds the stack on an ``Input`` of ``(None,) + shape[1:]`` (names as if the
+        first layer had had that ``input_shape``).
+
+        Raises:
+            ValueError: if there are no layers.
+        """
+        if not self._stack:
+            raise ValueError("You must add a layer to a Sequential model before using it.")
+        self.inputs = [Input(batch_shape=(None,) + tuple(shape[1:]),
+                             name=f"{self._stack[0].name}_input")]
+        out = self.inputs[0]
+        for layer in self._stack:
+            out = layer(out)
+        self.outputs = [out]
+        self.built = True
+
     def call(self, inputs: Any, training: Any = None) -> Any:
         out = inputs
         for layer in self._stack:
@@ -335,4 +333,4 @@ class Sequential(Model):
         return out
 
 
-__all__ = ["Model", "Sequential", "NO_FIT"]
+__all__ = ["Model", "Sequential"]

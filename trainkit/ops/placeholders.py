@@ -94,11 +94,13 @@ def sparse_placeholder(dtype: Any, shape: Any = None, name: str | None = None) -
     rank = shp.ndims
     values = placeholder(dt, [None], name=base + "/values")
     indices = placeholder(_dt.int64, [None, rank], name=base + "/indices")
-    if shp.is_fully_defined():
+    if rank is not None:
         from trainkit.framework.constant_op import constant
 
+        # As TF: unknown dims are -1 in the default, so the static shape stays partial.
+        known = [-1 if d is None else d for d in shp.as_list()]
         dense = placeholder_with_default(
-            constant(np.array(shp.as_list(), dtype=np.int64), dtype=_dt.int64), [rank],
+            constant(np.array(known, dtype=np.int64), dtype=_dt.int64), [rank],
             name=base + "/shape")
     else:
         dense = placeholder(_dt.int64, [rank], name=base + "/shape")

@@ -23,10 +23,11 @@ previous implementation):
   is the dtype's lowest value, which never changes a maximum.
 - max gradient: ``dy`` goes to each window's first real pixel equal to its maximum in
   row-major order (to offset 0 if none, a NaN window; dropped when offset 0 is padding);
-  per input pixel the contributions ``dy * hit`` of all offsets are summed in offset
-  order starting from ``+0``. While hits are looked for the sentinel is NaN, so padding
-  never matches (also for windows whose maximum is ``-inf``); contributions that land on
-  padding cells are dropped with them.
+  per input pixel the contributions (``dy`` at a hit, ``+0`` elsewhere: ``dy * hit`` for
+  a finite ``dy``, selected for an inf or NaN one, so it never spreads to other pixels,
+  as in TF) of all offsets are summed in offset order starting from ``+0``. While hits
+  are looked for the sentinel is NaN, so padding never matches (also for windows whose
+  maximum is ``-inf``); contributions that land on padding cells are dropped with them.
 - average (``pool_avg``): ``0 + x_0 + x_1 + ...`` in offset order (padding adds ``+0``),
   divided by the number of real pixels; its gradient adds ``dy / count`` per offset in
   offset order. ``MaxPoolGradGrad`` is ``pool_gradgrad``.
@@ -388,6 +389,18 @@ def plane_geometry(shape: tuple, g: Any) -> Planes:
     return planes_of(shape[1], shape[2], g.kh, g.kw, g.sh, g.sw, pt, pl, g.oh, g.ow)
 
 
+def _multiply_hits(hit: np.ndarray, d: np.ndarray, into: np.ndarray | None) -> np.ndarray:
+    return np.multiply(hit, d, out=into)
+
+
+def _select_hits(hit: np.ndarray, d: np.ndarray, into: np.ndarray | None) -> np.ndarray:
+    chosen = np.where(hit, d, d.dtype.type(0))
+    if into is None:
+        return chosen
+    np.copyto(into, chosen)
+    return into
+
+
 def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray:
     """``MaxPoolGrad`` of float NHWC ``x`` and ``dy`` (see the module doc)."""
     pl = plane_geometry(x.shape, g)
@@ -410,7 +423,7 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
         ("acc", None if same else (pl.count, size_max), dy.dtype, None),
         ("part", None if same or tiling else (size_max,), dy.dtype, None)])
 
-    @np.errstate(invalid="ignore")   # inf * 0 = NaN: spread as the per-offset sum does
+    @np.errstate(invalid="ignore")   # inf + -inf at one pixel is NaN, as in TF
     def work(i: int, worker: int) -> None:
         s, e = i * per, min(n_img, i * per + per)
         m = e - s
@@ -428,11 +441,15 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
             _set_borders(pl, P, p, np.nan)   # padding never equals a maximum
         first_hits(pl, flat, b, hit, taken[:n], c)
         d = window_values(dy[s:e], dyp, pl, g, n)
+        # dy reaches only each window's first maximum, as TF's kernel routes it: with a
+        # finite dy, dy * hit is that (0 elsewhere); an inf or NaN times a miss would be
+        # NaN, so such chunks select instead of multiplying
+        routed = _multiply_hits if np.isfinite(d).all() else _select_hits
         if tiling:
-            np.multiply(hit[:, :n], d, out=acc[:, :n])
+            routed(hit[:, :n], d, acc[:, :n])
         else:
             scatter(pl, acc, part, n, size, c,
-                    lambda j, into: np.multiply(d, hit[j, :n], out=into))
+                    lambda j, into: routed(hit[j, :n], d, into))
         interleave(pl, acc, out[s:e], size, c)
 
     parallel.run(work, count, threads)

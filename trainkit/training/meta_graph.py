@@ -3,9 +3,9 @@ a real TF ``MetaGraphDef`` (the ``.meta`` file next to a checkpoint).
 
 Collections are written as TF does: variables as ``VariableDef`` protos in a
 ``bytes_list``, tensors and operations by name in a ``node_list``, strings, ints and floats
-in typed lists; other Python objects (iterators, savers, optimizers) are left out. So the
-TF1 restore idiom works in a fresh process (``import_meta_graph`` is in
-``meta_graph_import``)::
+in typed lists, packed ``Any`` protos (a SavedModel's assets) in an ``any_list``; other
+Python objects (iterators, savers, optimizers) are left out. So the TF1 restore idiom
+works in a fresh process (``import_meta_graph`` is in ``meta_graph_import``)::
 
     saver = tk.train.import_meta_graph(path + ".meta")
     with tk.Session() as sess:
@@ -44,7 +44,9 @@ def _collection_def(items: list, export_scope: str | None) -> Any:
     cd = pb.CollectionDef()
     kind = None
     for item in items:
-        if isinstance(item, Variable):
+        if isinstance(item, pb.Any):  # packed protos (a SavedModel's AssetFileDefs)
+            k, v = "any_list", item
+        elif isinstance(item, Variable):
             k, v = "bytes_list", item.to_proto(export_scope).SerializeToString()
         elif isinstance(item, Tensor | Operation):
             k, v = "node_list", _strip(item.name, export_scope)
@@ -58,7 +60,9 @@ def _collection_def(items: list, export_scope: str | None) -> Any:
             continue
         if kind is None:
             kind = k
-        if k == kind:
+        if k == kind == "any_list":
+            cd.any_list.value.add().CopyFrom(v)
+        elif k == kind:
             getattr(cd, kind).value.append(v)
     return cd if kind is not None else None
 

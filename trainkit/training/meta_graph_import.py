@@ -40,8 +40,8 @@ def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,
                               skip_unbuildable=True)
     variables: dict[str, Variable] = {}
     for key, cd in meta.collection_def.items():
-        kind = next((k for k in ("node_list", "bytes_list", "int64_list", "float_list")
-                     if cd.HasField(k)), None)
+        kind = next((k for k in ("node_list", "bytes_list", "int64_list", "float_list",
+                                 "any_list") if cd.HasField(k)), None)
         if kind is None:
             continue
         for value in getattr(cd, kind).value:

@@ -109,8 +109,11 @@ def _sparse_momentum(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
 def _sparse_adagrad(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
                     values: Any, indices: Any) -> None:
     i, g = _rows(ctx, values, indices, var, accum)
-    a = accum[i] + g * g
-    accum[i] = a
+    if ctx.attrs.get("update_slots", True):  # False: contrib's RegAdagradOptimizer
+        a = accum[i] + g * g
+        accum[i] = a
+    else:
+        a = accum[i]
     with np.errstate(divide="ignore", invalid="ignore"):
         var[i] -= float(lr) * g / np.sqrt(a)
 
@@ -175,9 +178,22 @@ def _sparse_adam(ctx: registry.KernelContext, var: Any, m: Any, v: Any, beta1_po
     var -= lr_t * m / (np.sqrt(v) + eps)
 
 
+def sparse_rows(ctx: registry.KernelContext, values: Any, indices: Any, *refs: Any
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted unique rows of a sparse gradient and their summed values, after
+    checking the variable buffers ``refs`` (the variable first) and the indices; for
+    sparse update kernels defined in other modules.
+
+    Raises:
+        FailedPreconditionError: if a variable is not initialized.
+        InvalidArgumentError: for values of the wrong shape or an index out of range.
+    """
+    return _rows(ctx, values, indices, *refs)
+
+
 registry.not_differentiable(
     "SparseApplyGradientDescent", "SparseApplyMomentum", "SparseApplyAdagrad",
     "SparseApplyRMSProp", "SparseApplyCenteredRMSProp", "SparseApplyAdadelta",
     "SparseApplyAdam")
 
-__all__ = ["apply_sparse_op"]
+__all__ = ["apply_sparse_op", "sparse_rows"]

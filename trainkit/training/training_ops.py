@@ -139,8 +139,12 @@ def _apply_adam(ctx: registry.KernelContext, var: Any, m: Any, vv: Any, beta1_po
     w, m_b, v_b = _buffers(ctx, grad, var, m, vv)
     b1, b2 = float(beta1), float(beta2)
     lr_t = float(lr) * math.sqrt(1.0 - float(beta2_power)) / (1.0 - float(beta1_power))
-    update_blocks.run(ctx, _adam_update, (w, m_b, v_b), grad,
-                      (b1, 1.0 - b1, b2, 1.0 - b2, float(epsilon), lr_t))
+    # use_nesterov (TF's attr; contrib's NadamOptimizer): the step uses
+    # beta1 * m_new + (1 - beta1) * g in place of m_new
+    nesterov = bool(ctx.attrs.get("use_nesterov", False))
+    update_blocks.run(ctx, _nadam_update if nesterov else _adam_update, (w, m_b, v_b), grad,
+                      (b1, 1.0 - b1, b2, 1.0 - b2, float(epsilon), lr_t),
+                      scratch=2 if nesterov else 1)
 
 
 def _adam_update(w: np.ndarray, m: np.ndarray, v: np.ndarray, g: np.ndarray,
@@ -163,11 +167,33 @@ def _adam_update(w: np.ndarray, m: np.ndarray, v: np.ndarray, g: np.ndarray,
     _sub(w, t, w)
 
 
+def _nadam_update(w: np.ndarray, m: np.ndarray, v: np.ndarray, g: np.ndarray,
+                  t: np.ndarray, u: np.ndarray, b1: np.ndarray, c1: np.ndarray,
+                  b2: np.ndarray, c2: np.ndarray, eps: np.ndarray, lr_t: np.ndarray) -> None:
+    _mul(g, g, t)
+    _mul(t, c2, t)
+    _mul(v, b2, v)
+    _add(v, t, v)
+    _mul(g, c1, u)
+    _mul(m, b1, m)
+    _add(m, u, m)
+    # w -= lr_t * (b1 * m + (1 - b1) * g) / (sqrt(v) + eps)
+    _mul(m, b1, t)
+    _add(t, u, u)
+    _sqrt(v, t)
+    _add(t, eps, t)
+    _div(u, t, t)
+    _mul(t, lr_t, t)
+    _sub(w, t, w)
+
+
 @registry.register_kernel("ApplyAdagrad", stateful=True)
 def _apply_adagrad(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
                    grad: Any) -> None:
     w, a = _buffers(ctx, grad, var, accum)
-    update_blocks.run(ctx, _adagrad_update, (w, a), grad, (float(lr),))
+    # update_slots=False (TF's attr; contrib's RegAdagradOptimizer) leaves accum as it is
+    update = _adagrad_update if ctx.attrs.get("update_slots", True) else _adagrad_frozen
+    update_blocks.run(ctx, update, (w, a), grad, (float(lr),))
 
 
 def _adagrad_update(w: np.ndarray, a: np.ndarray, g: np.ndarray, t: np.ndarray,
@@ -175,6 +201,16 @@ def _adagrad_update(w: np.ndarray, a: np.ndarray, g: np.ndarray, t: np.ndarray,
     # accum += g^2; var -= lr * g / sqrt(accum)
     _mul(g, g, t)
     _add(a, t, a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        _sqrt(a, t)
+        _div(g, t, t)
+    _mul(t, lr, t)
+    _sub(w, t, w)
+
+
+def _adagrad_frozen(w: np.ndarray, a: np.ndarray, g: np.ndarray, t: np.ndarray,
+                    lr: np.ndarray) -> None:
+    # var -= lr * g / sqrt(accum), accum unchanged
     with np.errstate(divide="ignore", invalid="ignore"):
         _sqrt(a, t)
         _div(g, t, t)

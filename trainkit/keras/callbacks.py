@@ -1,0 +1,284 @@
+"""``tk.keras.callbacks``: the hooks ``Model.fit`` calls, in tf_keras's order.
+
+``fit`` calls, for each callback in the list ``[BaseLogger, *yours, History,
+ProgbarLogger (verbose=1 only)]``: ``on_train_begin``; per epoch ``on_epoch_begin``,
+per batch ``on_batch_begin`` / ``on_train_batch_begin`` and ``on_batch_end`` /
+``on_train_batch_end`` (logs: ``batch``, ``size``, ``loss`` and the metrics of that batch's
+running means), the validation pass's ``on_test_batch_*`` hooks, then ``on_epoch_end``
+with the epoch's logs (``loss``, metrics, ``val_*``); finally ``on_train_end``. A
+callback stops training by setting ``self.model.stop_training = True``.
+
+``ModelCheckpoint`` saves weights only, as a trainkit (TF1) checkpoint through
+``model.save_weights`` (a ``tk.train.Saver``), never h5.
+
+Example:
+    >>> stop = tk.keras.callbacks.EarlyStopping(monitor="val_loss", patience=2)
+    >>> model.fit(x, y, epochs=20, validation_split=0.2, callbacks=[stop])
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+_LOG = logging.getLogger("trainkit.keras")
+
+
+class Callback:
+    """Base class: override the ``on_*`` hooks you need; ``self.model`` and
+    ``self.params`` are set before training starts."""
+
+    def __init__(self) -> None:
+        self.model: Any = None
+        self.params: dict = {}
+
+    def set_model(self, model: Any) -> None:
+        self.model = model
+
+    def set_params(self, params: dict) -> None:
+        self.params = params
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        """Called once before the first epoch."""
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        """Called once after the last epoch (or an early stop)."""
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        """Called at the start of epoch ``epoch`` (0-based)."""
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        """Called at the end of an epoch with its averaged ``loss``, metrics and ``val_*``."""
+
+    def on_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        """Called before each training batch (as ``on_train_batch_begin``)."""
+
+    def on_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        """Called after each training batch (as ``on_train_batch_end``)."""
+
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        self.on_batch_begin(batch, logs)
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        self.on_batch_end(batch, logs)
+
+    def on_test_begin(self, logs: dict | None = None) -> None:
+        """Called before an evaluation (``evaluate`` or fit's validation pass)."""
+
+    def on_test_end(self, logs: dict | None = None) -> None:
+        """Called after an evaluation."""
+
+    def on_test_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        """Called before each evaluation batch."""
+
+    def on_test_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        """Called after each evaluation batch."""
+
+
+class CallbackList:
+    """Calls one hook on every callback, in order.
+
+    Raises:
+        TypeError: if an entry is not a ``Callback``.
+    """
+
+    def __init__(self, callbacks: list, model: Any = None, params: dict | None = None):
+        for i, c in enumerate(callbacks):
+            if not isinstance(c, Callback):
+                raise TypeError(f"callbacks[{i}] must be a tf.keras.callbacks.Callback, got "
+                                f"{type(c).__name__}.")
+        self.callbacks = list(callbacks)
+        for c in self.callbacks:
+            c.set_model(model)
+            c.set_params(dict(params or {}))
+
+    def call(self, hook: str, *args: Any) -> None:
+        for c in self.callbacks:
+            getattr(c, hook)(*args)
+
+
+class BaseLogger(Callback):
+    """Keeps nothing: the loop already averages the epoch's metrics (kept so the callback
+    list has tf_keras's members)."""
+
+
+class History(Callback):
+    """Records each epoch's logs: ``history.history['loss'][i]``, ``.epoch``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history: dict[str, list] = {}
+        self.epoch: list[int] = []
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.epoch = []
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.epoch.append(epoch)
+        for k, v in (logs or {}).items():
+            self.history.setdefault(k, []).append(v)
+        if self.model is not None:
+            self.model.history = self
+
+
+class ProgbarLogger(Callback):
+    """Prints ``Epoch i/n`` and, at the end of each epoch, tf_keras's progress line
+    ``N/N [==============================] - loss: ... - acc: ...``."""
+
+    def __init__(self, print_fn: Callable[[str], None] = print):
+        super().__init__()
+        self._print = print_fn
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._print(f"Epoch {epoch + 1}/{self.params.get('epochs')}")
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        n = self.params.get("samples")
+        parts = [f"{n}/{n} [{'=' * 30}]"]
+        for k, v in (logs or {}).items():
+            parts.append(f"{k}: {_fmt(v)}")
+        self._print(" - ".join(parts))
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.4f}" if abs(v) > 1e-3 else f"{v:.4e}"
+
+
+class EarlyStopping(Callback):
+    """Stops training when ``monitor`` has not improved by more than ``min_delta`` for
+    ``patience`` epochs (tf_keras's rule: ``wait`` counts epochs since the best; it
+    stops once ``wait >= patience`` after epoch 0). ``mode`` ``'auto'`` maximizes names
+    ending in ``acc``/``accuracy``/``auc`` and minimizes the rest. With
+    ``restore_best_weights`` the best epoch's weights are put back when training ends.
+
+    Raises:
+        ValueError: for a negative patience.
+    """
+
+    def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0,
+                 verbose: int = 0, mode: str = "auto", baseline: float | None = None,
+                 restore_best_weights: bool = False, start_from_epoch: int = 0):
+        super().__init__()
+        if patience < 0:
+            raise ValueError(f"EarlyStopping: patience must be >= 0, got {patience}.")
+        self.monitor, self.patience, self.verbose = monitor, int(patience), verbose
+        self.baseline, self.restore_best_weights = baseline, bool(restore_best_weights)
+        self.start_from_epoch = start_from_epoch
+        self.monitor_op = _monitor_op(monitor, mode, "EarlyStopping")
+        delta = abs(min_delta)
+        self.min_delta = delta if self.monitor_op is np.greater else -delta
+        self.wait = self.stopped_epoch = self.best_epoch = 0
+        self.best_weights: list | None = None
+        self.best = np.inf if self.monitor_op is np.less else -np.inf
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.wait = self.stopped_epoch = self.best_epoch = 0
+        self.best = np.inf if self.monitor_op is np.less else -np.inf
+        self.best_weights = None
+
+    def _improves(self, value: float, reference: float) -> bool:
+        return bool(self.monitor_op(value - self.min_delta, reference))
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        current = (logs or {}).get(self.monitor)
+        if current is None:
+            _LOG.warning("Early stopping conditioned on metric `%s` which is not available. "
+                         "Available metrics are: %s", self.monitor, ",".join(logs or {}))
+            return
+        if epoch < self.start_from_epoch:
+            return
+        if self.restore_best_weights and self.best_weights is None:
+            self.best_weights, self.best_epoch = self.model.get_weights(), epoch
+        self.wait += 1
+        if self._improves(current, self.best):
+            self.best, self.best_epoch = current, epoch
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            if self.baseline is None or self._improves(current, self.baseline):
+                self.wait = 0
+            return
+        if self.wait >= self.patience and epoch > 0:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        if self.stopped_epoch > 0 and self.verbose > 0:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+        if self.restore_best_weights and self.best_weights is not None:
+            self.model.set_weights(self.best_weights)
+
+
+def _monitor_op(monitor: str, mode: str, who: str) -> Any:
+    if mode not in ("auto", "min", "max"):
+        _LOG.warning("%s mode %s is unknown, fallback to auto mode.", who, mode)
+        mode = "auto"
+    if mode == "auto":
+        mode = "max" if monitor.endswith(("acc", "accuracy", "auc")) else "min"
+    return np.greater if mode == "max" else np.less
+
+
+class ModelCheckpoint(Callback):
+    """Saves the model's weights at the end of each epoch to
+    ``filepath.format(epoch=epoch + 1, **logs)`` (a trainkit checkpoint prefix written by
+    ``model.save_weights``); with ``save_best_only`` only when ``monitor`` improved.
+
+    Differs from TF: weights only, as a TF1 checkpoint (no h5, no whole-model save).
+
+    Raises:
+        NotImplementedError: for ``save_weights_only=False``.
+    """
+
+    def __init__(self, filepath: str, monitor: str = "val_loss", verbose: int = 0,
+                 save_best_only: bool = False, save_weights_only: bool = True,
+                 mode: str = "auto", save_freq: Any = "epoch"):
+        super().__init__()
+        if not save_weights_only:
+            raise NotImplementedError("trainkit.keras saves weights only: use "
+                                      "ModelCheckpoint(..., save_weights_only=True).")
+        if save_freq != "epoch":
+            raise NotImplementedError("ModelCheckpoint: only save_freq='epoch' is supported.")
+        self.filepath, self.monitor, self.verbose = str(filepath), monitor, verbose
+        self.save_best_only = bool(save_best_only)
+        self.monitor_op = _monitor_op(monitor, mode, "ModelCheckpoint")
+        self.best = np.inf if self.monitor_op is np.less else -np.inf
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        logs = logs or {}
+        path = self.filepath.format(epoch=epoch + 1, **logs)
+        if self.save_best_only:
+            current = logs.get(self.monitor)
+            if current is None:
+                _LOG.warning("Can save best model only with %s available, skipping.",
+                             self.monitor)
+                return
+            if not self.monitor_op(current, self.best):
+                return
+            self.best = current
+        if self.verbose > 0:
+            print(f"Epoch {epoch + 1}: saving model to {path}")
+        self.model.save_weights(path)
+
+
+class LambdaCallback(Callback):
+    """A callback from plain functions: ``on_epoch_begin(epoch, logs)``,
+    ``on_epoch_end(epoch, logs)``, ``on_batch_begin(batch, logs)``,
+    ``on_batch_end(batch, logs)``, ``on_train_begin(logs)``, ``on_train_end(logs)``."""
+
+    def __init__(self, on_epoch_begin: Callable | None = None,
+                 on_epoch_end: Callable | None = None, on_batch_begin: Callable | None = None,
+                 on_batch_end: Callable | None = None, on_train_begin: Callable | None = None,
+                 on_train_end: Callable | None = None, **kwargs: Callable):
+        super().__init__()
+        given = dict(on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end,
+                     on_batch_begin=on_batch_begin, on_batch_end=on_batch_end,
+                     on_train_begin=on_train_begin, on_train_end=on_train_end, **kwargs)
+        for name, fn in given.items():
+            if fn is not None:
+                setattr(self, name, fn)
+
+
+__all__ = ["Callback", "CallbackList", "BaseLogger", "History", "ProgbarLogger",
+           "EarlyStopping", "ModelCheckpoint", "LambdaCallback"]

@@ -1,0 +1,193 @@
+"""What ``Model.compile`` builds in the graph, as tf_keras's v1 ``compile`` does: one
+target placeholder per output (``dense_1_target``, the output's dtype and rank), the
+total loss (each output's per-example loss summed and divided by its element count,
+times its loss weight, plus the layers' regularization losses), the metrics' per-batch
+sums and counts, and, on first use, the train op (``training/<Optimizer>/...``).
+
+Metric names are TF1's (tf_keras under ``disable_v2_behavior``, and TF 1.x): ``'acc'``
+for ``'accuracy'``/``'acc'``, else the function's ``__name__`` (``'mse'`` is
+``'mean_squared_error'``), one metric per name; with several outputs they are prefixed
+with the output layer's name. ``'accuracy'``/``'acc'`` resolve as tf_keras
+resolves them: binary accuracy for a one-unit output or binary cross-entropy, sparse
+categorical accuracy for sparse categorical cross-entropy, categorical otherwise.
+
+Example:
+    >>> graph = build(model, ["sparse_categorical_crossentropy"], [["accuracy"]], [1.0])
+    >>> graph.metrics_names
+    ['loss', 'acc']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from trainkit import nest
+from trainkit.framework import constant_op, default_graph
+from trainkit.framework import dtypes as _dt
+from trainkit.framework.tensor import Operation, Tensor
+from trainkit.keras import losses as losses_mod
+from trainkit.keras import metrics as metrics_mod
+from trainkit.ops import array_ops, control_flow_ops, math_ops, placeholders
+
+
+@dataclass
+class MetricSpec:
+    """One metric: its name, per-batch value sum and element count tensors, and whether
+    it averages over batches (per-output losses) rather than over examples."""
+
+    name: str
+    total: Tensor
+    count: Tensor
+    per_batch: bool = False
+
+
+@dataclass
+class CompiledGraph:
+    """The tensors the fit/evaluate loops run."""
+
+    targets: list
+    loss_fns: list
+    total_loss: Tensor
+    metrics: list[MetricSpec] = field(default_factory=list)
+    train_op: Operation | None = None
+
+    @property
+    def metrics_names(self) -> list[str]:
+        return ["loss"] + [m.name for m in self.metrics]
+
+
+def per_output(value: Any, outputs: list, output_names: list, what: str) -> list:
+    """``value`` spread over the outputs: one value for all, a list (one per output) or a
+    dict keyed by output layer name.
+
+    Raises:
+        ValueError: for a list of the wrong length or a dict naming an unknown output.
+    """
+    n = len(outputs)
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - set(output_names))
+        if unknown:
+            raise ValueError(f"Unknown entries in {what} dictionary: {unknown}. Only expected "
+                             f"following keys: {output_names}")
+        return [value.get(name) for name in output_names]
+    if isinstance(value, list | tuple) and what != "metrics":
+        if len(value) != n:
+            raise ValueError(f"When passing a list as {what}, it should have one entry per "
+                             f"model outputs. The model has {n} outputs, but you passed "
+                             f"{what}={value}")
+        return list(value)
+    if what == "metrics" and isinstance(value, list | tuple) and value and \
+            all(isinstance(v, list | tuple) for v in value) and len(value) == n:
+        return [list(v) for v in value]
+    return [value] * n
+
+
+def _loss_name(fn: Any) -> str:
+    return getattr(fn, "__name__", type(fn).__name__)
+
+
+def resolve_metric(metric: Any, loss_fn: Any, output: Tensor) -> tuple[str, Any]:
+    """``(name, per-example function)`` for one metric of one output.
+
+    Raises:
+        ValueError: for an unknown metric name.
+    """
+    if metric in ("accuracy", "acc"):
+        last = output.shape.as_list()[-1] if output.shape.ndims else None
+        if last == 1 or loss_fn is losses_mod.binary_crossentropy:
+            return "acc", metrics_mod.binary_accuracy
+        if loss_fn is losses_mod.sparse_categorical_crossentropy:
+            return "acc", metrics_mod.sparse_categorical_accuracy
+        return "acc", metrics_mod.categorical_accuracy
+    fn = metrics_mod.get(metric)
+    return _loss_name(fn), fn
+
+
+def _reduce_mean(values: Tensor) -> Tensor:
+    """Keras's SUM_OVER_BATCH_SIZE: the sum divided by the element count."""
+    n = math_ops.cast(array_ops.size(values), values.dtype)
+    return math_ops.reduce_sum(values) / n
+
+
+def build(model: Any, loss: Any, metrics: Any, loss_weights: Any) -> CompiledGraph:
+    """Builds the targets, total loss and metric tensors for ``model``'s outputs.
+
+    Raises:
+        ValueError: for a missing loss or an unknown loss/metric name.
+    """
+    outputs = list(model.outputs)
+    names = model.output_names
+    loss_fns = [losses_mod.get(x) if x is not None else None
+                for x in per_output(loss, outputs, names, "loss")]
+    if all(f is None for f in loss_fns):
+        raise ValueError("The model cannot be compiled because it has no loss to optimize.")
+    weights = per_output(1.0 if loss_weights is None else loss_weights, outputs, names,
+                         "loss_weights")
+    metric_lists = per_output(metrics if isinstance(metrics, dict) else list(metrics or []),
+                              outputs, names, "metrics")
+    graph = default_graph.get_default_graph()
+    targets, out_losses = [], []
+    for out, name, fn in zip(outputs, names, loss_fns):
+        ndim = out.shape.ndims if out.shape.ndims is not None else 2
+        targets.append(placeholders.placeholder(out.dtype.base_dtype, [None] * ndim,
+                                                name=f"{name}_target"))
+        if fn is None:
+            out_losses.append(None)
+            continue
+        with graph.name_scope("loss"):
+            out_losses.append(_reduce_mean(fn(targets[-1], out)))
+    total = None
+    with graph.name_scope("loss"):
+        for w, ol in zip(weights, out_losses):
+            if ol is not None:
+                term = ol * float(w if w is not None else 1.0)
+                total = term if total is None else total + term
+        reg = list(model.losses)
+        if reg:
+            total = total + math_ops.add_n([math_ops.cast(r, total.dtype) for r in reg])
+    specs: list[MetricSpec] = []
+    multi = len(outputs) > 1
+    if multi:
+        for name, ol in zip(names, out_losses):
+            if ol is not None:
+                specs.append(MetricSpec(f"{name}_loss", ol, _one(), per_batch=True))
+    with graph.name_scope("metrics"):
+        for out, name, fn, target, mlist in zip(outputs, names, loss_fns, targets,
+                                                  metric_lists):
+            seen: set[str] = set()
+            for metric in nest.flatten(mlist) if mlist else []:
+                mname, mfn = resolve_metric(metric, fn, out)
+                if mname in seen:   # TF1 keeps one metric per name
+                    continue
+                seen.add(mname)
+                values = math_ops.cast(mfn(math_ops.cast(target, out.dtype), out), _dt.float32)
+                specs.append(MetricSpec(f"{name}_{mname}" if multi else mname,
+                                        math_ops.reduce_sum(values),
+                                        math_ops.cast(array_ops.size(values), _dt.float32)))
+    return CompiledGraph(targets, loss_fns, total, specs)
+
+
+def _one() -> Tensor:
+    return constant_op.constant(1.0, _dt.float32)
+
+
+def make_train_op(model: Any, compiled: CompiledGraph, optimizer: Any) -> Operation:
+    """The op of one training step: the optimizer's updates on the trainable weights and
+    the layers' own updates (BatchNormalization's moving averages), in ``training/``.
+
+    Raises:
+        ValueError: if the model has no trainable weights.
+    """
+    params = model.trainable_weights
+    if not params:
+        raise ValueError("The model has no trainable weights to train.")
+    graph = default_graph.get_default_graph()
+    with graph.name_scope("training"):
+        updates = optimizer.get_updates(compiled.total_loss, params)
+        updates += list(model.updates)
+        return control_flow_ops.group(*updates)
+
+
+__all__ = ["CompiledGraph", "MetricSpec", "build", "make_train_op", "per_output",
+           "resolve_metric"]

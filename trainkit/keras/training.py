@@ -1,0 +1,366 @@
+"""Keras's training API on NumPy arrays in TF1 graph mode (tf_keras's v1 array loops):
+``compile``, ``fit``, ``evaluate``, ``predict`` and the ``*_on_batch`` methods, run in
+``tk.keras.backend.get_session()`` (which first initializes the variables not yet
+initialized there, the optimizer's included).
+
+The loops follow tf_keras: batches of ``batch_size`` in order (the last one partial),
+reshuffled each epoch with NumPy's global RNG when ``shuffle`` is set (trainkit's order
+then cannot equal TF's: pass ``shuffle=False`` to compare numbers); the epoch's ``loss``
+is the mean of the batch losses weighted by batch size, each metric the running mean
+over the epoch's examples (reset at the start of each epoch and of each evaluation);
+``validation_split`` holds out the last fraction of the arrays. ``fit`` returns the
+``History`` callback.
+
+Differs from TF: metric state lives in Python (float32 running sums), not in graph
+variables; inputs are NumPy arrays (or lists/dicts of them), not datasets or generators.
+
+Example:
+    >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+    ...               metrics=["accuracy"])
+    >>> history = model.fit(x_train, y_train, epochs=5)
+    >>> loss, acc = model.evaluate(x_test, y_test)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from trainkit.framework.tensor import Tensor
+from trainkit.keras import arrays, backend, compiled, optimizers
+from trainkit.keras import callbacks as cbks
+from trainkit.keras import losses as losses_mod
+from trainkit.training.saver import Saver
+
+NOT_COMPILED = ("You must compile your model before training/testing. Use "
+                "`model.compile(optimizer, loss)`.")
+
+
+class _MetricState:
+    """Running float32 sums and counts of the compiled metrics."""
+
+    def __init__(self, n: int):
+        self.total = np.zeros(n, np.float32)
+        self.count = np.zeros(n, np.float32)
+
+    def update(self, totals: list, counts: list) -> None:
+        self.total += np.asarray(totals, np.float32)
+        self.count += np.asarray(counts, np.float32)
+
+    def results(self) -> list:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(self.count > 0, self.total / self.count, np.float32(0))
+        return [np.float32(v) for v in r]
+
+
+class TrainingMixin:
+    """``compile``/``fit``/``evaluate``/``predict`` for :class:`~trainkit.keras.Model`."""
+
+    _compile_args: dict | None = None
+    _compiled: compiled.CompiledGraph | None = None
+    _metric_state: _MetricState | None = None
+    stop_training: bool = False
+    optimizer: Any = None
+    history: Any = None
+
+    # -- compile -----------------------------------------------------------------------
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None,
+                loss_weights: Any = None, sample_weight_mode: Any = None,
+                weighted_metrics: Any = None, target_tensors: Any = None,
+                **kwargs: Any) -> None:
+        """Sets the optimizer, loss(es) and metrics; builds the loss and metric tensors
+        (at once when the model's input is known, else on the first ``fit``).
+
+        Raises:
+            ValueError: for an unknown optimizer, loss or metric name.
+            TypeError: for an unknown keyword argument.
+        """
+        for key in kwargs:
+            if key not in ("run_eagerly", "steps_per_execution", "jit_compile"):
+                raise TypeError(f"Invalid keyword argument(s) in `compile()`: {key}.")
+        if sample_weight_mode is not None or weighted_metrics or target_tensors is not None:
+            raise NotImplementedError("trainkit.keras compile: sample weights and "
+                                      "target_tensors are not supported.")
+        self.optimizer = optimizers.get(optimizer)
+        for name in loss.values() if isinstance(loss, dict) else \
+                loss if isinstance(loss, list | tuple) else [loss]:
+            if name is not None:
+                losses_mod.get(name)
+        self._compile_args = {"loss": loss, "metrics": metrics, "loss_weights": loss_weights}
+        self._compiled = None
+        if self.outputs is not None:
+            self._compiled_graph()
+
+    def _compiled_graph(self) -> compiled.CompiledGraph:
+        if self._compile_args is None:
+            raise RuntimeError(NOT_COMPILED)
+        if self._compiled is None:
+            self._compiled = compiled.build(self, **self._compile_args)
+            self._metric_state = _MetricState(len(self._compiled.metrics))
+        return self._compiled
+
+    @property
+    def metrics_names(self) -> list[str]:
+        """``['loss']`` then the metric names (empty before compiling)."""
+        return [] if self._compiled is None else self._compiled.metrics_names
+
+    def reset_metrics(self) -> None:
+        """Clears the metrics' running means."""
+        if self._compiled is not None:
+            self._metric_state = _MetricState(len(self._compiled.metrics))
+
+    # -- running one batch ----------------------------------------------------------------
+    def _feed(self, xs: list, ys: list, training: bool) -> dict:
+        feed = dict(zip(self.inputs, xs))
+        if ys:
+            feed.update(zip(self._compiled.targets, ys))
+        phase = backend.learning_phase()
+        if training and isinstance(phase, Tensor):
+            feed[phase] = True
+        return feed
+
+    def _run_batch(self, xs: list, ys: list, training: bool) -> list:
+        """Runs one batch; returns ``[loss, *metric running means]``."""
+        graph = self._compiled_graph()
+        if training and graph.train_op is None:
+            graph.train_op = compiled.make_train_op(self, graph, self.optimizer)
+        fetches = [graph.total_loss, [m.total for m in graph.metrics],
+                   [m.count for m in graph.metrics]]
+        if training:
+            fetches.append(graph.train_op)
+        sess = backend.get_session()
+        out = sess.run(fetches, self._feed(xs, ys, training))
+        self._metric_state.update(out[1], out[2])
+        return [np.float32(out[0])] + self._metric_state.results()
+
+    def _standardize(self, x: Any, y: Any) -> tuple[list, list, int]:
+        if self.inputs is None and x is not None:
+            first = arrays.as_list(x, [], "input")[0]
+            self._build_for_data(first.shape, first.dtype)
+        graph = self._compiled_graph()
+        xs = arrays.check_shapes(arrays.as_list(x, self.input_names, "input"), self.inputs,
+                           self.input_names, "input")
+        if y is None:
+            raise ValueError("Target data is missing. Your model was compiled with a loss, "
+                             "and therefore expects target data to be passed in `fit()`.")
+        ys = arrays.check_shapes(arrays.as_list(y, self.output_names, "target"), graph.targets,
+                           self.output_names, "target")
+        for yarr, out, fn in zip(ys, self.outputs, graph.loss_fns):
+            arrays.check_target(yarr, out, fn)
+        return xs, ys, arrays.check_lengths(xs, ys)
+
+    # -- the loops -----------------------------------------------------------------------
+    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None,
+            epochs: int = 1, verbose: int = 1, callbacks: list | None = None,
+            validation_split: float = 0.0, validation_data: Any = None,
+            shuffle: bool = True, class_weight: Any = None, sample_weight: Any = None,
+            initial_epoch: int = 0, steps_per_epoch: int | None = None,
+            validation_steps: int | None = None, validation_freq: int = 1,
+            **kwargs: Any) -> cbks.History:
+        """Trains for ``epochs`` epochs; returns the ``History`` callback.
+
+        Raises:
+            RuntimeError: if the model was not compiled.
+            ValueError: for arrays that do not fit the model or each other, or a bad
+                ``validation_split``/``validation_data``.
+        """
+        if self._compile_args is None:
+            raise RuntimeError(NOT_COMPILED)
+        if class_weight is not None or sample_weight is not None:
+            raise NotImplementedError("trainkit.keras fit: class_weight and sample_weight "
+                                      "are not supported.")
+        if not 0.0 <= validation_split < 1.0:
+            raise ValueError(f"validation_split must be in [0, 1), got {validation_split}.")
+        xs, ys, n = self._standardize(x, y)
+        val = None
+        if validation_data is not None:
+            if not isinstance(validation_data, list | tuple) or len(validation_data) not in \
+                    (2, 3):
+                raise ValueError("When passing validation_data, it must contain 2 (x_val, "
+                                 "y_val) or 3 (x_val, y_val, val_sample_weights) items, "
+                                 f"however it contains {len(validation_data)} items")
+            if len(validation_data) == 3 and validation_data[2] is not None:
+                raise NotImplementedError("trainkit.keras fit: validation sample weights are "
+                                          "not supported.")
+            val = self._standardize(validation_data[0], validation_data[1])[:2]
+        elif validation_split:
+            split = int(n * (1.0 - validation_split))
+            val = ([a[split:] for a in xs], [a[split:] for a in ys])
+            xs, ys, n = [a[:split] for a in xs], [a[:split] for a in ys], split
+        bs = batch_size or 32
+        history = cbks.History()
+        user = list(callbacks or [])
+        cbks.CallbackList(user)     # type-checks the user's list with their indices
+        chain = [cbks.BaseLogger(), *user, history] + ([cbks.ProgbarLogger()] if verbose else [])
+        names = self.metrics_names
+        params = {"batch_size": bs, "epochs": epochs, "steps": steps_per_epoch,
+                  "samples": n, "verbose": verbose, "do_validation": val is not None,
+                  "metrics": names + [f"val_{m}" for m in names] if val is not None else names}
+        clist = cbks.CallbackList(chain, self, params)
+        self.history = history
+        self.stop_training = False
+        if verbose and val is not None and steps_per_epoch is None:
+            print(f"Train on {n} samples, validate on {len(val[0][0])} samples")
+        elif verbose and steps_per_epoch is None:
+            print(f"Train on {n} samples")
+        clist.call("on_train_begin", {})
+        for epoch in range(initial_epoch, epochs):
+            if self.stop_training:
+                break
+            self.reset_metrics()
+            clist.call("on_epoch_begin", epoch, {})
+            logs = self._train_epoch(xs, ys, n, bs, shuffle, steps_per_epoch, clist, names)
+            if val is not None and not self.stop_training:
+                v = self._test_loop(val[0], val[1], bs, clist)
+                logs.update({f"val_{k}": float(r) for k, r in zip(names, v)})
+            clist.call("on_epoch_end", epoch, logs)
+        clist.call("on_train_end", {})
+        return history
+
+    def _train_epoch(self, xs: list, ys: list, n: int, bs: int, shuffle: Any,
+                     steps: int | None, clist: cbks.CallbackList, names: list) -> dict:
+        if steps is not None:   # tf_keras runs each step on the whole arrays
+            batches = [np.arange(n)] * steps
+        else:
+            order = np.arange(n)
+            if shuffle:
+                np.random.shuffle(order)
+            batches = [order[i:i + bs] for i in range(0, n, bs)]
+        loss_sum, outs = 0.0, []
+        for b, ids in enumerate(batches):
+            blogs = {"batch": b, "size": len(ids)}
+            clist.call("on_train_batch_begin", b, blogs)
+            outs = self._run_batch([a[ids] for a in xs], [a[ids] for a in ys], True)
+            loss_sum += float(outs[0]) * (1 if steps is not None else len(ids))
+            blogs.update({k: float(v) for k, v in zip(names, outs)})
+            clist.call("on_train_batch_end", b, blogs)
+            if self.stop_training:
+                break
+        logs = {"loss": loss_sum / (steps if steps is not None else n)}
+        logs.update({k: float(v) for k, v in zip(names[1:], outs[1:])})
+        return logs
+
+    def _test_loop(self, xs: list, ys: list, bs: int, clist: cbks.CallbackList | None) -> list:
+        self.reset_metrics()
+        n = len(xs[0])
+        loss_sum, outs = 0.0, [np.float32(0)]
+        for b, start in enumerate(range(0, n, bs)):
+            blogs = {"batch": b, "size": min(bs, n - start)}
+            if clist is not None:
+                clist.call("on_test_batch_begin", b, blogs)
+            outs = self._run_batch([a[start:start + bs] for a in xs],
+                                   [a[start:start + bs] for a in ys], False)
+            loss_sum += float(outs[0]) * blogs["size"]
+            if clist is not None:
+                blogs.update({k: float(v) for k, v in zip(self.metrics_names, outs)})
+                clist.call("on_test_batch_end", b, blogs)
+        return [np.float32(loss_sum / n)] + list(outs[1:])
+
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
+                 verbose: int = 1, sample_weight: Any = None, steps: int | None = None,
+                 callbacks: list | None = None, **kwargs: Any) -> Any:
+        """The loss (a scalar) or ``[loss, *metrics]`` on ``x, y``.
+
+        Raises:
+            RuntimeError: if the model was not compiled.
+            ValueError: for arrays that do not fit the model or each other.
+        """
+        if self._compile_args is None:
+            raise RuntimeError(NOT_COMPILED)
+        xs, ys, n = self._standardize(x, y)
+        clist = cbks.CallbackList(list(callbacks or []), self, {"verbose": verbose})
+        clist.call("on_test_begin", {})
+        res = self._test_loop(xs, ys, batch_size or 32, clist)
+        clist.call("on_test_end", dict(zip(self.metrics_names, map(float, res))))
+        if verbose:
+            body = " - ".join(f"{k}: {float(v):.4f}" for k, v in zip(self.metrics_names, res))
+            print(f"{n}/{n} [{'=' * 30}] - {body}")
+        return res[0] if len(res) == 1 else res
+
+    def predict(self, x: Any, batch_size: int | None = None, verbose: int = 0,
+                steps: int | None = None, callbacks: list | None = None,
+                **kwargs: Any) -> Any:
+        """The model's outputs on ``x``, batch by batch (learning phase 0).
+
+        Raises:
+            ValueError: for arrays that do not fit the model's inputs.
+        """
+        if self.inputs is None:
+            first = arrays.as_list(x, [], "input")[0]
+            self._build_for_data(first.shape, first.dtype)
+        xs = arrays.check_shapes(arrays.as_list(x, self.input_names, "input"), self.inputs,
+                           self.input_names, "input")
+        arrays.check_lengths(xs, [])
+        bs, n = batch_size or 32, len(xs[0])
+        sess = backend.get_session()
+        parts = [sess.run(self.outputs, dict(zip(self.inputs, [a[i:i + bs] for a in xs])))
+                 for i in range(0, n, bs)]
+        outs = [np.concatenate([p[k] for p in parts]) for k in range(len(self.outputs))]
+        return outs[0] if len(outs) == 1 else outs
+
+    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                       class_weight: Any = None, reset_metrics: bool = True) -> Any:
+        """One training step on ``x, y``; returns the loss or ``[loss, *metrics]`` (the
+        metrics' running means, cleared afterwards when ``reset_metrics``).
+
+        Raises:
+            RuntimeError: if the model was not compiled.
+        """
+        return self._on_batch(x, y, True, reset_metrics)
+
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                      reset_metrics: bool = True) -> Any:
+        """The loss (or ``[loss, *metrics]``) on one batch, without training.
+
+        Raises:
+            RuntimeError: if the model was not compiled.
+        """
+        return self._on_batch(x, y, False, reset_metrics)
+
+    def _on_batch(self, x: Any, y: Any, training: bool, reset: bool) -> Any:
+        if self._compile_args is None:
+            raise RuntimeError(NOT_COMPILED)
+        xs, ys, _ = self._standardize(x, y)
+        out = self._run_batch(xs, ys, training)
+        if reset:
+            self.reset_metrics()
+        return out[0] if len(out) == 1 else out
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """The model's outputs on one batch."""
+        return self.predict(x, batch_size=max(1, len(arrays.as_list(x, [], "input")[0])))
+
+    # -- weights as trainkit checkpoints ---------------------------------------------------
+    def save_weights(self, filepath: str, overwrite: bool = True,
+                     save_format: str | None = None) -> None:
+        """Writes the model's weights to the TF1 checkpoint ``filepath`` (a prefix).
+
+        Differs from TF: always a trainkit/TF1 checkpoint (``.index`` + ``.data``), never
+        h5, written by a ``tk.train.Saver`` over ``model.weights``.
+
+        Raises:
+            NotImplementedError: for ``save_format='h5'`` or an ``.h5`` path.
+        """
+        if save_format == "h5" or str(filepath).endswith((".h5", ".keras")):
+            raise NotImplementedError("trainkit.keras writes TF1 checkpoints only, not h5.")
+        self._weights_saver().save(backend.get_session(), str(filepath),
+                                   write_meta_graph=False, write_state=False)
+
+    def load_weights(self, filepath: str, by_name: bool = False) -> None:
+        """Restores the weights written by :meth:`save_weights`.
+
+        Raises:
+            ValueError: if ``filepath`` is not a checkpoint.
+        """
+        self._weights_saver().restore(backend.get_session(), str(filepath))
+
+    def _weights_saver(self) -> Any:
+        saver = self.__dict__.get("_saver")
+        if saver is None:
+            saver = Saver(self.weights, max_to_keep=None)
+            self.__dict__["_saver"] = saver
+        return saver
+
+
+__all__ = ["TrainingMixin", "NOT_COMPILED"]
