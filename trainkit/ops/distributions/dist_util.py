@@ -100,6 +100,28 @@ def check_counts_form(x: Tensor) -> Tensor:
         assert_equal(x, math_ops.floor(x), message="x has non-integer components.")], x)
 
 
+class ScalarEvent:
+    """For distributions of scalar events whose batch shape is the broadcast shape of the
+    parameters named in ``BATCH_PARAMS`` (put it before ``Distribution`` in the bases)."""
+
+    BATCH_PARAMS: tuple[str, ...] = ()
+
+    def _batch_tensors(self) -> list[Tensor]:
+        return [getattr(self, name) for name in self.BATCH_PARAMS]
+
+    def _batch_shape_tensor(self) -> Tensor:
+        return dynamic_batch_shape(*self._batch_tensors())
+
+    def _batch_shape(self) -> TensorShape:
+        return static_batch_shape(*self._batch_tensors())
+
+    def _event_shape_tensor(self) -> Tensor:
+        return array_ops.zeros([0], dtype=_dt.int32)
+
+    def _event_shape(self) -> TensorShape:
+        return TensorShape([])
+
+
 def static_batch_shape(*tensors: Tensor) -> TensorShape:
     """The broadcast of the tensors' static shapes."""
     shape = TensorShape([])

@@ -16,9 +16,7 @@ from typing import Any
 import numpy as np
 
 from trainkit.framework import conversion
-from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import control_dependencies, name_scope
-from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops, random_ops
 from trainkit.ops.check_extras import assert_same_float_dtype
@@ -31,7 +29,7 @@ from trainkit.ops.random_more import random_gamma
 from trainkit.ops.special_functions import igamma
 
 
-class Gamma(distribution.Distribution):
+class Gamma(dist_util.ScalarEvent, distribution.Distribution):
     """The Gamma distribution.
 
     Args:
@@ -44,6 +42,7 @@ class Gamma(distribution.Distribution):
     """
 
     _PARAM_NAMES = ("concentration", "rate")
+    BATCH_PARAMS = ("concentration", "rate")
 
     def __init__(self, concentration: Any, rate: Any, validate_args: bool = False,
                  allow_nan_stats: bool = True, name: str = "Gamma") -> None:
@@ -70,17 +69,6 @@ class Gamma(distribution.Distribution):
         """The rates ``b``."""
         return self._rate
 
-    def _batch_shape_tensor(self) -> Tensor:
-        return dist_util.dynamic_batch_shape(self.concentration, self.rate)
-
-    def _batch_shape(self) -> TensorShape:
-        return dist_util.static_batch_shape(self.concentration, self.rate)
-
-    def _event_shape_tensor(self) -> Tensor:
-        return array_ops.zeros([0], dtype=_dt.int32)
-
-    def _event_shape(self) -> TensorShape:
-        return TensorShape([])
 
     def _sample_n(self, n: Any, seed: int | None = None) -> Tensor:
         a = self.concentration * array_ops.ones_like(self.rate)

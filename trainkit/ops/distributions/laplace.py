@@ -12,9 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import control_dependencies, name_scope
-from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops, random_ops
 from trainkit.ops.check_extras import assert_same_float_dtype
@@ -23,7 +21,7 @@ from trainkit.ops.distributions import dist_util, distribution
 from trainkit.ops.misc_ops import where_v2
 
 
-class Laplace(distribution.Distribution):
+class Laplace(dist_util.ScalarEvent, distribution.Distribution):
     """The Laplace (double exponential) distribution.
 
     Args:
@@ -33,6 +31,7 @@ class Laplace(distribution.Distribution):
     """
 
     _PARAM_NAMES = ("loc", "scale")
+    BATCH_PARAMS = ("loc", "scale")
 
     def __init__(self, loc: Any, scale: Any, validate_args: bool = False,
                  allow_nan_stats: bool = True, name: str = "Laplace") -> None:
@@ -58,17 +57,6 @@ class Laplace(distribution.Distribution):
         """The scales."""
         return self._scale
 
-    def _batch_shape_tensor(self) -> Tensor:
-        return dist_util.dynamic_batch_shape(self.loc, self.scale)
-
-    def _batch_shape(self) -> TensorShape:
-        return dist_util.static_batch_shape(self.loc, self.scale)
-
-    def _event_shape_tensor(self) -> Tensor:
-        return array_ops.zeros([0], dtype=_dt.int32)
-
-    def _event_shape(self) -> TensorShape:
-        return TensorShape([])
 
     def _sample_n(self, n: Any, seed: int | None = None) -> Tensor:
         shape = array_ops.concat([dist_util.count_shape(n), self.batch_shape_tensor()], 0)

@@ -11,9 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import control_dependencies, name_scope
-from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops, random_ops
 from trainkit.ops.check_extras import assert_same_float_dtype
@@ -23,7 +21,7 @@ from trainkit.ops.distributions.kullback_leibler import RegisterKL
 from trainkit.ops.misc_more import ndtri
 
 
-class Normal(distribution.Distribution):
+class Normal(dist_util.ScalarEvent, distribution.Distribution):
     """The normal distribution ``N(loc, scale**2)``, batched by broadcasting.
 
     Args:
@@ -39,6 +37,7 @@ class Normal(distribution.Distribution):
     """
 
     _PARAM_NAMES = ("loc", "scale")
+    BATCH_PARAMS = ("loc", "scale")
 
     def __init__(self, loc: Any, scale: Any, validate_args: bool = False,
                  allow_nan_stats: bool = True, name: str = "Normal") -> None:
@@ -64,17 +63,6 @@ class Normal(distribution.Distribution):
         """The standard deviations."""
         return self._scale
 
-    def _batch_shape_tensor(self) -> Tensor:
-        return dist_util.dynamic_batch_shape(self.loc, self.scale)
-
-    def _batch_shape(self) -> TensorShape:
-        return dist_util.static_batch_shape(self.loc, self.scale)
-
-    def _event_shape_tensor(self) -> Tensor:
-        return array_ops.zeros([0], dtype=_dt.int32)
-
-    def _event_shape(self) -> TensorShape:
-        return TensorShape([])
 
     def _sample_n(self, n: Any, seed: int | None = None) -> Tensor:
         shape = array_ops.concat([dist_util.count_shape(n), self.batch_shape_tensor()], 0)

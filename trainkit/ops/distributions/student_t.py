@@ -14,9 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import control_dependencies, name_scope
-from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops, random_ops
 from trainkit.ops.check_extras import assert_same_float_dtype
@@ -28,7 +26,7 @@ from trainkit.ops.random_more import random_gamma
 from trainkit.ops.special_functions import betainc
 
 
-class StudentT(distribution.Distribution):
+class StudentT(dist_util.ScalarEvent, distribution.Distribution):
     """Student's t distribution.
 
     Args:
@@ -42,6 +40,7 @@ class StudentT(distribution.Distribution):
     """
 
     _PARAM_NAMES = ("df", "loc", "scale")
+    BATCH_PARAMS = ("df", "loc", "scale")
 
     def __init__(self, df: Any, loc: Any, scale: Any, validate_args: bool = False,
                  allow_nan_stats: bool = True, name: str = "StudentT") -> None:
@@ -73,17 +72,6 @@ class StudentT(distribution.Distribution):
         """The scales."""
         return self._scale
 
-    def _batch_shape_tensor(self) -> Tensor:
-        return dist_util.dynamic_batch_shape(self.df, self.loc, self.scale)
-
-    def _batch_shape(self) -> TensorShape:
-        return dist_util.static_batch_shape(self.df, self.loc, self.scale)
-
-    def _event_shape_tensor(self) -> Tensor:
-        return array_ops.zeros([0], dtype=_dt.int32)
-
-    def _event_shape(self) -> TensorShape:
-        return TensorShape([])
 
     def _ones(self) -> Tensor:
         return array_ops.ones(self.batch_shape_tensor(), dtype=self.dtype)

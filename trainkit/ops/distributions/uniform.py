@@ -10,9 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import control_dependencies, name_scope
-from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops, random_ops
 from trainkit.ops.check_extras import assert_same_float_dtype
@@ -21,7 +19,7 @@ from trainkit.ops.distributions import dist_util, distribution
 from trainkit.ops.misc_ops import where_v2
 
 
-class Uniform(distribution.Distribution):
+class Uniform(dist_util.ScalarEvent, distribution.Distribution):
     """The continuous uniform distribution on ``[low, high)``.
 
     Args:
@@ -30,6 +28,7 @@ class Uniform(distribution.Distribution):
     """
 
     _PARAM_NAMES = ("low", "high")
+    BATCH_PARAMS = ("low", "high")
 
     def __init__(self, low: Any = 0.0, high: Any = 1.0, validate_args: bool = False,
                  allow_nan_stats: bool = True, name: str = "Uniform") -> None:
@@ -61,17 +60,6 @@ class Uniform(distribution.Distribution):
         with self._name_scope(name):
             return self.high - self.low
 
-    def _batch_shape_tensor(self) -> Tensor:
-        return dist_util.dynamic_batch_shape(self.low, self.high)
-
-    def _batch_shape(self) -> TensorShape:
-        return dist_util.static_batch_shape(self.low, self.high)
-
-    def _event_shape_tensor(self) -> Tensor:
-        return array_ops.zeros([0], dtype=_dt.int32)
-
-    def _event_shape(self) -> TensorShape:
-        return TensorShape([])
 
     def _sample_n(self, n: Any, seed: int | None = None) -> Tensor:
         shape = array_ops.concat([dist_util.count_shape(n), self.batch_shape_tensor()], 0)
