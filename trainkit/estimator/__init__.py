@@ -20,6 +20,7 @@ from trainkit.estimator.canned import (
     LinearRegressor,
 )
 from trainkit.estimator.estimator import Estimator
+from trainkit.estimator.exporter import BestExporter, Exporter, FinalExporter, LatestExporter
 from trainkit.estimator.extenders import add_metrics
 from trainkit.estimator.mode_keys import ModeKeys
 from trainkit.estimator.model_fn import EstimatorSpec
@@ -40,6 +41,7 @@ from trainkit.training.session_run_hook import (
 )
 
 __all__ = [
+    "Exporter", "FinalExporter", "LatestExporter", "BestExporter",
     "Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "TrainSpec", "EvalSpec",
     "train_and_evaluate", "inputs", "export", "DNNClassifier", "DNNRegressor", "LinearClassifier",
     "LinearRegressor", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import collections
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
 from trainkit.estimator.estimator import Estimator
+from trainkit.estimator.exporter import check_exporters
 from trainkit.hooks.checkpoint_saver import CheckpointSaverListener
 from trainkit.hooks.timer import SecondOrStepTimer
 
@@ -51,13 +53,13 @@ class EvalSpec(collections.namedtuple(
                      "throttle_secs"])):
     """What ``train_and_evaluate`` evaluates on, and how often.
 
-    ``exporters`` are accepted and kept but not run (export with
-    ``Estimator.export_saved_model``).
+    ``exporters`` (``exporter.py``) run after each evaluation of ``train_and_evaluate``.
     ``start_delay_secs`` only matters to distributed evaluators (unused locally).
 
     Raises:
-        TypeError: ``input_fn`` not callable.
-        ValueError: ``steps`` not positive; negative delays.
+        TypeError: ``input_fn`` not callable, or an exporter that is not an ``Exporter``.
+        ValueError: ``steps`` not positive; negative delays; exporters without a name or
+            with a repeated one.
     """
 
     def __new__(cls, input_fn: Callable[..., Any], steps: int | None = 100,
@@ -71,26 +73,36 @@ class EvalSpec(collections.namedtuple(
         if throttle_secs < 0:
             raise ValueError(f"Must specify throttle_secs >= 0, given: {throttle_secs}")
         return super().__new__(cls, input_fn, steps, name, tuple(hooks or ()),
-                               tuple(exporters or ()), start_delay_secs, throttle_secs)
+                               check_exporters(exporters), start_delay_secs, throttle_secs)
 
 
 class _EvaluateOnNewCheckpoint(CheckpointSaverListener):
     """Evaluates after a save when ``throttle_secs`` passed, and at the end."""
 
-    def __init__(self, estimator: Estimator, eval_spec: EvalSpec):
+    def __init__(self, estimator: Estimator, eval_spec: EvalSpec,
+                 max_steps: int | None = None):
         self._estimator = estimator
         self._spec = eval_spec
+        self._max_steps = max_steps
         self._timer = SecondOrStepTimer(every_secs=eval_spec.throttle_secs)
         self.eval_result: dict[str, Any] | None = None
+        self.export_results: list = []
         self.evaluations = 0
 
     def _evaluate(self, step: int) -> None:
+        # TF: an evaluation exports "finally" once training reached max_steps
+        final = self._max_steps is not None and step >= self._max_steps
         path = self._estimator.latest_checkpoint()
         self.eval_result = self._estimator.evaluate(
             self._spec.input_fn, steps=self._spec.steps, name=self._spec.name,
             checkpoint_path=path, hooks=list(self._spec.hooks))
         self.evaluations += 1
         self._timer.update_last_triggered_step(step)
+        self.export_results = []
+        for exporter in self._spec.exporters:
+            export_path = os.path.join(self._estimator.model_dir, "export", exporter.name)
+            self.export_results.append(exporter.export(
+                self._estimator, export_path, path, self.eval_result, final))
 
     def after_save(self, session: Any, global_step_value: int) -> None:
         if self._timer.should_trigger_for_step(global_step_value):
@@ -106,7 +118,7 @@ def train_and_evaluate(estimator: Estimator, train_spec: TrainSpec,
     """Trains ``estimator`` and evaluates it on new checkpoints (local mode).
 
     Returns:
-        ``(metrics of the last evaluation, [])`` (the list would hold export results).
+        ``(metrics of the last evaluation, the exporters' results of the last one)``.
 
     Raises:
         TypeError: arguments of the wrong types.
@@ -125,7 +137,7 @@ def train_and_evaluate(estimator: Estimator, train_spec: TrainSpec,
         raise ValueError(f"eval_spec.throttle_secs should be positive, given: "
                          f"{eval_spec.throttle_secs}. It is used do determine how long each "
                          f"training iteration should go when train and evaluate locally.")
-    listener = _EvaluateOnNewCheckpoint(estimator, eval_spec)
+    listener = _EvaluateOnNewCheckpoint(estimator, eval_spec, train_spec.max_steps)
     _LOG.info("Start train and evaluate loop. The evaluate will happen after every "
               "checkpoint. Checkpoint frequency is determined based on RunConfig "
               "arguments: save_checkpoints_steps %s or save_checkpoints_secs %s.",
@@ -134,7 +146,7 @@ def train_and_evaluate(estimator: Estimator, train_spec: TrainSpec,
     estimator.train(train_spec.input_fn, hooks=list(train_spec.hooks),
                     max_steps=train_spec.max_steps,
                     saving_listeners=[*train_spec.saving_listeners, listener])
-    return listener.eval_result, []
+    return listener.eval_result, listener.export_results
 
 
 __all__ = ["TrainSpec", "EvalSpec", "train_and_evaluate"]
