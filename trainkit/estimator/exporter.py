@@ -61,8 +61,7 @@ class _SavedModelExporter(Exporter):
 
 def _check_keep(exports_to_keep: int | None) -> None:
     if exports_to_keep is not None and exports_to_keep <= 0:
-        raise ValueError(f"`exports_to_keep`, if provided, must be a positive number. Got "
-                         f"{exports_to_keep}")
+        raise ValueError("`exports_to_keep`, if provided, must be positive number")
 
 
 def _garbage_collect(export_path: str, keep: int | None) -> None:
@@ -183,26 +182,22 @@ def _best_from_events(pattern: str, compare_fn: Callable[[dict, dict], bool]) ->
 
 
 def check_exporters(exporters: Any) -> tuple[Exporter, ...]:
-    """``EvalSpec``'s ``exporters`` as a tuple.
+    """``EvalSpec``'s ``exporters`` as a tuple (TF 1.15's checks and messages).
 
     Raises:
         TypeError: an item is not an ``Exporter``.
-        ValueError: a missing or repeated name.
+        ValueError: a repeated name, or a ``None`` one.
     """
     if exporters is None:
         return ()
     items = (exporters,) if isinstance(exporters, Exporter) else tuple(exporters)
-    names = set()
-    for e in items:
-        if not isinstance(e, Exporter):
-            raise TypeError(f"`exporters` must be an Exporter, an iterable of Exporter, or "
-                            f"None, found {e}.")
-        if not e.name:
-            raise ValueError("An Exporter cannot have a name that is `None` or empty.")
-        if e.name in names:
-            raise ValueError(f"`exporters` must have unique names. Such a name cannot be "
-                             f"`None`. Found duplicate name {e.name!r}.")
-        names.add(e.name)
+    if not all(isinstance(e, Exporter) for e in items):
+        raise TypeError(f"`exporters` must be an Exporter, an iterable of Exporter, or "
+                        f"`None`, found {exporters}.")
+    names = [e.name for e in items]
+    if None in names or len(set(names)) != len(names):
+        raise ValueError(f"`exporters` must have unique names. Such a name cannot be "
+                         f"`None`. All exporter names: {names}")
     return items
 
 
