@@ -391,10 +391,12 @@ from trainkit.ops.segment_ops import (
     segment_max,
     segment_mean,
     segment_min,
+    segment_prod,
     segment_sum,
     unsorted_segment_max,
     unsorted_segment_mean,
     unsorted_segment_min,
+    unsorted_segment_prod,
     unsorted_segment_sqrt_n,
 )
 from trainkit.ops.sequence_ops import reverse, reverse_sequence

@@ -89,10 +89,12 @@ from trainkit.ops.segment_ops import (
     segment_max,
     segment_mean,
     segment_min,
+    segment_prod,
     segment_sum,
     unsorted_segment_max,
     unsorted_segment_mean,
     unsorted_segment_min,
+    unsorted_segment_prod,
     unsorted_segment_sqrt_n,
 )
 from trainkit.ops.shape_ops import invert_permutation
@@ -129,7 +131,8 @@ __all__ = [
     "softplus", "softsign", "softmax", "log_sigmoid", "zero_fraction", "invert_permutation",
     "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cosh", "erf", "erfc",
     "expm1", "rint", "sinh", "tan", "cumprod", "segment_max", "segment_mean", "segment_min",
-    "segment_sum", "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_min",
+    "segment_sum", "segment_prod", "unsorted_segment_prod", "unsorted_segment_max",
+    "unsorted_segment_mean", "unsorted_segment_min",
     "unsorted_segment_sqrt_n", "accumulate_n", "bincount", "confusion_matrix", "scalar_mul",
     "digamma", "is_non_decreasing", "is_strictly_increasing", "lgamma", "multiply_no_nan",
     "polyval", "reciprocal_no_nan", "reduce_euclidean_norm", "xdivy", "xlogy",

@@ -356,6 +356,8 @@ CASES.update({
                              gen="distinct")],
     "UnsortedSegmentMin": [C(lambda x: tk.unsorted_segment_min(x, [1, 1, 0], 2), [(3, 2)],
                              gen="distinct")],
+    "UnsortedSegmentProd": [C(lambda x: tk.unsorted_segment_prod(x, [1, 0, 1, 1], 3),
+                              [(4, 2)], gen="away")],
     "DynamicPartition": [C(lambda x: tk.dynamic_partition(x, [1, 0, 1], 2), [(3, 2)])],
     "DynamicStitch": [C(lambda a, b: tk.dynamic_stitch([[0, 2], [1]], [a, b]),
                         [(2, 3), (1, 3)])],

@@ -26,6 +26,32 @@ registry.register_gradient("UnsortedSegmentMax")(_extreme_grad)
 registry.register_gradient("UnsortedSegmentMin")(_extreme_grad)
 
 
+@registry.register_gradient("UnsortedSegmentProd")
+def _prod_grad(op: Operation, grad: Tensor) -> list:
+    """TF's rule: each row's share is the segment's product over the row, or, for a zero
+    row, the product of the segment's other rows (0 when the segment has two zeros)."""
+    from trainkit.ops.segment_ops import unsorted_segment_prod
+
+    data, ids, n = op.inputs
+    is_zero = math_ops.equal(data, array_ops.zeros_like(data))
+    zeros = unsorted_segment_sum(math_ops.cast(is_zero, _dt.int32), ids, n)
+    grad = math_ops.where(math_ops.greater(zeros, 1), array_ops.zeros_like(grad), grad)
+    non_zero = math_ops.where(is_zero, array_ops.ones_like(data), data)
+    non_zero_prod = unsorted_segment_prod(non_zero, ids, n)
+    clipped = math_ops.maximum(ids, array_ops.zeros_like(ids))
+    gathered_prod = array_ops.gather(op.outputs[0], clipped)
+    gathered_non_zero = array_ops.gather(non_zero_prod, clipped)
+    with_zero_rule = math_ops.where(is_zero, gathered_non_zero, gathered_prod / math_ops.where(
+        is_zero, array_ops.ones_like(data), data))
+    valid = math_ops.greater_equal(ids, array_ops.zeros_like(ids))
+    gathered_grad = array_ops.gather(grad, clipped)
+    mask = math_ops.cast(valid, grad.dtype)
+    while mask.shape.ndims is not None and gathered_grad.shape.ndims is not None and \
+            mask.shape.ndims < gathered_grad.shape.ndims:
+        mask = array_ops.expand_dims(mask, -1)
+    return [gathered_grad * mask * with_zero_rule, None, None]
+
+
 @registry.register_gradient("DynamicPartition")
 def _partition_grad(op: Operation, *grads: Tensor) -> list:
     data, parts = op.inputs

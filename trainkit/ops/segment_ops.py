@@ -87,6 +87,21 @@ def unsorted_segment_min(data: Any, segment_ids: Any, num_segments: Any,
     return _extreme("UnsortedSegmentMin", data, segment_ids, num_segments, name)
 
 
+def unsorted_segment_prod(data: Any, segment_ids: Any, num_segments: Any,
+                          name: str | None = None) -> Tensor:
+    """The elementwise product of each segment's rows (1 when empty; rows with a
+    negative id are dropped, as TF)."""
+    return _extreme("UnsortedSegmentProd", data, segment_ids, num_segments, name)
+
+
+def segment_prod(data: Any, segment_ids: Any, name: str | None = None) -> Tensor:
+    """The product of each segment's rows; ``segment_ids`` sorted, ``max + 1`` segments
+    (1 for an empty one)."""
+    with name_scope(name, "SegmentProd", [data]):
+        ids = conversion.convert_to_tensor(segment_ids, name="segment_ids")
+        return unsorted_segment_prod(data, ids, _num_sorted(ids))
+
+
 def segment_sum(data: Any, segment_ids: Any, name: str | None = None) -> Tensor:
     """The sum of each segment's rows; ``segment_ids`` sorted, ``max + 1`` segments."""
     with name_scope(name, "SegmentSum", [data]):
@@ -161,6 +176,16 @@ def _extreme_kernel(np_fn: Any, highest: bool) -> Any:
         np_fn.at(out, np.asarray(ids).astype(np.int64), data)
         return out
     return kernel
+
+
+@registry.register_kernel("UnsortedSegmentProd")
+def _prod_kernel(ctx: registry.KernelContext, data: Any, ids: Any, n: Any) -> np.ndarray:
+    data = np.asarray(data)
+    ids = np.asarray(ids).astype(np.int64).reshape(-1)
+    out = np.ones((int(n),) + data.shape[ids.ndim:], dtype=data.dtype)
+    keep = ids >= 0
+    np.multiply.at(out, ids[keep], data.reshape((len(ids),) + data.shape[1:])[keep])
+    return out
 
 
 registry.register_kernel("UnsortedSegmentMax")(_extreme_kernel(np.maximum, False))
