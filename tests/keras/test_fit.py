@@ -10,6 +10,7 @@ tf_keras's documented rules by hand; errors against TF's types and messages.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -278,6 +279,41 @@ def test_verbose_output(capsys):
     assert lines[4] == f"10/10 [{'=' * 30}] - loss: {loss:.4f} - acc: {acc:.4f}"
     model.evaluate(x, y, verbose=0)
     assert capsys.readouterr().out == ""
+
+
+def test_verbose_2_and_single_epoch_output(capsys):
+    """tf_keras 2.21 (graph mode, ``disable_v2_behavior``) with these weights printed
+    ``Train on 10 samples`` then ``10/10 - 0s - loss: 0.6852 - acc: 1.0000 - 36ms/epoch -
+    4ms/sample`` for ``fit(epochs=1, verbose=2)``: no ``Epoch 1/1`` line for a single
+    epoch, no bar, and the epoch's time; verbose=1 keeps the bar."""
+    x, y = np.ones((10, 3), np.float32), np.zeros(10)
+    model = K.models.Sequential([K.layers.Dense(1, activation="sigmoid", input_shape=(3,),
+                                                kernel_initializer="zeros")])
+    model.compile("sgd", "binary_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, epochs=1, batch_size=4, verbose=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Train on 10 samples" and len(lines) == 2
+    assert re.fullmatch(r"10/10 - \d+s - loss: 0\.6852 - acc: 1\.0000 - "
+                        r"\d+(s|ms|us)/epoch - \d+(s|ms|us)/sample", lines[1]), lines[1]
+    model.fit(x, y, epochs=2, batch_size=4, verbose=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "Epoch 1/2" and lines[2].startswith("10/10 - ")
+    model.fit(x, y, epochs=1, batch_size=4, verbose=1)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[1].startswith(f"10/10 [{'=' * 30}] - loss: ")
+
+
+def test_progress_numbers_under_1e_3_use_exponent_format(capsys):
+    """Keras prints a metric of 0 as ``0.0000e+00`` (tf_keras 2.21's verbose=2 line for
+    zero accuracy read ``acc: 0.0000e+00``), in fit's and evaluate's lines alike."""
+    x, y = np.ones((10, 3), np.float32), np.zeros(10)
+    model = K.models.Sequential([K.layers.Dense(1, activation="sigmoid", input_shape=(3,),
+                                                kernel_initializer="ones")])
+    model.compile("sgd", "binary_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, epochs=1, batch_size=10, verbose=2)
+    assert " - acc: 0.0000e+00 - " in capsys.readouterr().out
+    model.evaluate(x, y, verbose=1)
+    assert capsys.readouterr().out.rstrip().endswith(" - acc: 0.0000e+00")
 
 
 def test_shuffle_uses_numpy_global_rng():

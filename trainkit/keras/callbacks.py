@@ -1,7 +1,7 @@
 """``tk.keras.callbacks``: the hooks ``Model.fit`` calls, in tf_keras's order.
 
 ``fit`` calls, for each callback in the list ``[BaseLogger, *yours, History,
-ProgbarLogger (verbose=1 only)]``: ``on_train_begin``; per epoch ``on_epoch_begin``,
+ProgbarLogger (verbose=1 or 2)]``: ``on_train_begin``; per epoch ``on_epoch_begin``,
 per batch ``on_batch_begin`` / ``on_train_batch_begin`` and ``on_batch_end`` /
 ``on_train_batch_end`` (logs: ``batch``, ``size``, ``loss`` and the metrics of that batch's
 running means), the validation pass's ``on_test_batch_*`` hooks, then ``on_epoch_end``
@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -125,26 +126,52 @@ class History(Callback):
 
 
 class ProgbarLogger(Callback):
-    """Prints ``Epoch i/n`` and, at the end of each epoch, tf_keras's progress line
-    ``N/N [==============================] - loss: ... - acc: ...``."""
+    """Prints tf_keras's epoch lines: ``Epoch i/n`` (only when ``epochs > 1``), then at
+    the end of each epoch ``N/N [==============================] - loss: ... - acc: ...``
+    (``verbose=1``) or ``N/N - 0s - loss: ... - acc: ... - 12ms/epoch - 1ms/sample``
+    (``verbose=2``: no bar, with the epoch's time)."""
 
     def __init__(self, print_fn: Callable[[str], None] = print):
         super().__init__()
         self._print = print_fn
+        self._start = 0.0
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        self._print(f"Epoch {epoch + 1}/{self.params.get('epochs')}")
+        self._start = time.monotonic()
+        epochs = self.params.get("epochs")
+        if epochs is not None and epochs > 1:
+            self._print(f"Epoch {epoch + 1}/{epochs}")
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         n = self.params.get("samples")
-        parts = [f"{n}/{n} [{'=' * 30}]"]
-        for k, v in (logs or {}).items():
-            parts.append(f"{k}: {_fmt(v)}")
+        if self.params.get("verbose") == 2:
+            took = time.monotonic() - self._start
+            parts = [f"{n}/{n}", f"{took:.0f}s"]
+            parts += [f"{k}: {_fmt(v, signed=False)}" for k, v in (logs or {}).items()]
+            parts += [_fmt_time(took, "epoch"), _fmt_time(took / max(n or 1, 1), "sample")]
+        else:
+            parts = [f"{n}/{n} [{'=' * 30}]"]
+            parts += [f"{k}: {_fmt(v)}" for k, v in (logs or {}).items()]
         self._print(" - ".join(parts))
 
 
-def _fmt(v: float) -> str:
-    return f"{v:.4f}" if abs(v) > 1e-3 else f"{v:.4e}"
+def _fmt(v: float, signed: bool = True) -> str:
+    """Keras's number format: 4 decimals, or 4 significant digits below 1e-3 (by
+    magnitude for ``verbose=1``; ``verbose=2`` compares the signed value)."""
+    return f"{v:.4f}" if (abs(v) if signed else v) > 1e-3 else f"{v:.4e}"
+
+
+def _fmt_time(seconds: float, unit: str) -> str:
+    if seconds >= 1 or seconds == 0:
+        return f"{seconds:.0f}s/{unit}"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.0f}ms/{unit}"
+    return f"{seconds * 1e6:.0f}us/{unit}"
+
+
+def format_logs(logs: dict) -> str:
+    """``loss: 0.1234 - acc: 1.2345e-04``: logs as Keras's progress lines print them."""
+    return " - ".join(f"{k}: {_fmt(float(v))}" for k, v in logs.items())
 
 
 class EarlyStopping(Callback):

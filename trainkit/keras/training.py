@@ -274,7 +274,7 @@ class TrainingMixin:
         res = self._test_loop(xs, ys, batch_size or 32, clist)
         clist.call("on_test_end", dict(zip(self.metrics_names, map(float, res))))
         if verbose:
-            body = " - ".join(f"{k}: {float(v):.4f}" for k, v in zip(self.metrics_names, res))
+            body = cbks.format_logs(dict(zip(self.metrics_names, res)))
             print(f"{n}/{n} [{'=' * 30}] - {body}")
         return res[0] if len(res) == 1 else res
 
