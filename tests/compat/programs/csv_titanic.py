@@ -40,8 +40,10 @@ CATEGORIES = {
 NUMERIC = ["age", "n_siblings_spouses", "parch", "fare"]
 
 
-def write_titanic(path: str, rows: int, seed: int) -> None:
-    """Seeded rows with the tutorial's columns; survival depends on sex, class and age."""
+def write_titanic(path: str, rows: int, seed: int, bad: bool = False) -> None:
+    """Seeded rows with the tutorial's columns; survival depends on sex, class and age.
+    ``bad``: a truncated record and one with a field too many, after the rows read for
+    type inference (``make_csv_dataset``'s ``ignore_errors`` drops them)."""
     rng = np.random.RandomState(seed)
     lines = [",".join(CSV_COLUMNS)]
     for _ in range(rows):
@@ -59,6 +61,9 @@ def write_titanic(path: str, rows: int, seed: int) -> None:
         age_text = "?" if rng.rand() < 0.05 else f"{age:.1f}"
         lines.append(f"{survived},{sex},{age_text},{sib},{parch},{fare},{cls},{deck},"
                      f"{town},{alone}")
+    if bad:
+        lines.insert(150, "1,female,38.0,1,0")
+        lines.insert(200, lines[199] + ",extra")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -67,7 +72,7 @@ def main(tf):
     data_dir = tempfile.mkdtemp()
     train_file_path = os.path.join(data_dir, "train.csv")
     test_file_path = os.path.join(data_dir, "eval.csv")
-    write_titanic(train_file_path, 240, seed=1)
+    write_titanic(train_file_path, 240, seed=1, bad=True)
     write_titanic(test_file_path, 96, seed=2)
 
     LABEL_COLUMN = "survived"
