@@ -317,6 +317,59 @@ def test_make_csv_dataset_all_empty_column_is_string_and_bad_arguments(tmp_path)
             exp.make_csv_dataset(str(path), batch_size=2, column_defaults=[[0]])
 
 
+def test_make_csv_dataset_infers_types_across_files_and_checks_field_counts(tmp_path):
+    # TF 2.21 compat.v1: inference reads the files in order, num_rows_for_inference rows
+    # (and checks the field count of one more); a short row there is a ValueError
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("n,x\n1,2\n3,4\n")
+    b.write_text("n,x\n5,6.5\n7,8\n9\n")
+    files = [str(a), str(b)]
+    with tk.Graph().as_default():
+        for rows, x_type in ((2, tk.int32), (3, tk.float32)):
+            ds = exp.make_csv_dataset(files, batch_size=4, num_epochs=1, shuffle=False,
+                                      num_rows_for_inference=rows)
+            assert [ds.output_types[k] for k in "nx"] == [tk.int32, x_type]
+        for rows in (4, None):
+            with pytest.raises(ValueError, match="Problem inferring types: CSV row 4 has 1 "
+                               "number of fields. Expected: 2."):
+                exp.make_csv_dataset(files, batch_size=4, num_epochs=1, shuffle=False,
+                                     num_rows_for_inference=rows)
+
+
+def test_make_csv_dataset_ignore_errors_drops_bad_records(tmp_path):
+    # TF 2.21 compat.v1: with ignore_errors the unparsable float and the short row are
+    # dropped; without it the first bad record fails the batch
+    path = tmp_path / "t.csv"
+    path.write_text("survived,sex,age,fare,class\n0,male,22.0,7.25,Third\n"
+                    "1,female,?,71.2833,First\n1,female,26.0,bad,Third\n0,male,35.0,8.05\n"
+                    "1,\"fe,male\",27.0,11.1,Second\n0,male,54.0,51.8625,First\n")
+
+    def make(ignore):
+        return exp.make_csv_dataset(str(path), batch_size=2, label_name="survived",
+                                    na_value="?", num_epochs=1, shuffle=False,
+                                    column_defaults=[0, "", 0.0, 0.0, ""],
+                                    ignore_errors=ignore)
+    with tk.Graph().as_default():
+        batches = _all(make(True))
+        assert [b[1].tolist() for b in batches] == [[0, 1], [1, 0]]
+        assert batches[1][0]["sex"].tolist() == [b"fe,male", b"male"]
+        np.testing.assert_array_equal(batches[0][0]["age"], np.float32([22.0, 0.0]))
+        np.testing.assert_array_equal(batches[1][0]["fare"], np.float32([11.1, 51.8625]))
+        with pytest.raises(tk.errors.InvalidArgumentError, match="not a valid float: bad"):
+            _all(make(False))
+
+    # a field too many fails only when all columns are read (TF 2.21 compat.v1 too)
+    path.write_text("n,x,y\n1,2,3\n3,4,5,6\n7,8,9\n")
+    with tk.Graph().as_default():
+        every = exp.make_csv_dataset(str(path), batch_size=1, num_epochs=1, shuffle=False,
+                                     column_defaults=[0, 0, 0])
+        with pytest.raises(tk.errors.InvalidArgumentError, match="Expect 3 fields but have 4"):
+            _all(every)
+        picked = exp.make_csv_dataset(str(path), batch_size=1, num_epochs=1, shuffle=False,
+                                      column_defaults=[0, 0], select_columns=["n", "x"])
+        assert [b["x"].tolist() for b in _all(picked)] == [[2], [4], [8]]
+
+
 def test_csv_dataset_required_fields_and_selected_columns(tmp_path):
     path = tmp_path / "titanic.csv"
     path.write_text(_TITANIC)

@@ -3,10 +3,11 @@
 Both read lines with ``TextLineDataset`` (one file after the other, a header line
 skipped per file) and parse them with ``tf.io.decode_csv``'s rules (quotes, ``na_value``,
 required columns), so a field may not hold a line break. ``make_csv_dataset`` infers
-column names from the first file's header and column types from its first rows as
-TF 1.15 does (int32, then int64, float32, float64, else string, per column), and
-returns batches of ``(features dict, label)`` in TF's order of steps: files (shuffled
-when ``shuffle``), records, shuffle and repeat, batch, then the dict.
+column names from the first file's header and column types from the first rows of the
+files, in order, as TF 1.15 does (int32, then int64, float32, float64, else string, per
+column), and returns batches of ``(features dict, label)`` in TF's order of steps: files
+(shuffled when ``shuffle``), records (bad ones dropped with ``ignore_errors``), shuffle
+and repeat, batch, then the dict.
 
 Example:
     >>> ds = tf.data.experimental.make_csv_dataset("train.csv", batch_size=32,
@@ -19,6 +20,7 @@ import collections
 import csv
 import glob
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -26,6 +28,7 @@ import numpy as np
 from trainkit.data.dataset import Dataset
 from trainkit.data.decode_ops import decode_csv
 from trainkit.data.file_datasets import TextLineDataset
+from trainkit.data.transformations import ignore_errors as _drop_errors
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.conversion import convert_to_tensor
 from trainkit.framework.tensor import Tensor
@@ -93,6 +96,19 @@ def _rows(path: str, delim: str, quotes: bool) -> list[list[str]]:
     return [row for row in reader]
 
 
+def _inference_rows(files: list[str], num_cols: int, delim: str, quotes: bool,
+                    header: bool) -> Iterator[list[str]]:
+    """The records of ``files`` in order, as TF's type inference reads them: one with
+    another number of fields than there are columns is a ValueError."""
+    for path in files:
+        rows = _rows(path, delim, quotes)[1 if header else 0:]
+        for n, row in enumerate(rows, start=2 if header else 1):
+            if len(row) != num_cols:
+                raise ValueError(f"Problem inferring types: CSV row {n} has {len(row)} "
+                                 f"number of fields. Expected: {num_cols}.")
+            yield row
+
+
 def _infer(value: str, na_value: str, prev: _dt.DType | None) -> _dt.DType | None:
     """The narrowest of TF's inferred types, from ``prev`` on, that parses ``value``."""
     if value in ("", na_value):
@@ -131,10 +147,14 @@ def make_csv_dataset(file_pattern: Any, batch_size: int, column_names: list[str]
     (features alone without one). The last partial batch is kept only when
     ``num_epochs`` is set (an endless dataset has none).
 
+    With ``ignore_errors``, records that fail to parse (a field too many or too few, a
+    value not of its column's type) are dropped, file by file, as in TF.
+
     Raises:
         ValueError: a batch size that is not a positive int, no file matches, no header
             to name the columns, a ``select_columns`` or ``label_name`` that names no
-            column, mismatched ``column_defaults``.
+            column, mismatched ``column_defaults``, or (types inferred) a record among
+            those read for inference with another number of fields than columns.
     """
     if not isinstance(batch_size, int | np.integer) or isinstance(batch_size, bool) or \
             batch_size <= 0:
@@ -172,10 +192,13 @@ def make_csv_dataset(file_pattern: Any, batch_size: int, column_names: list[str]
                          f"Received: {label_name!r}.")
     if column_defaults is None:
         types: list = [None] * len(cols)
-        rows = _rows(files[0], field_delim, use_quote_delim)[1 if header else 0:]
-        for row in rows[:num_rows_for_inference]:
+        rows = _inference_rows(files, len(column_names), field_delim, use_quote_delim,
+                               header)
+        for k, row in enumerate(rows):
+            if num_rows_for_inference is not None and k >= num_rows_for_inference:
+                break  # TF checks the field count of one row past the limit too
             for j, i in enumerate(cols):
-                types[j] = _infer(row[i] if i < len(row) else "", na_value, types[j])
+                types[j] = _infer(row[i], na_value, types[j])
         # a column with no value in those rows is a string column; a missing field
         # reads as the type's zero (TF's inferred defaults are values, not required)
         column_defaults = [[""] if t in (None, _dt.string) else [np.zeros((), t.np_dtype)]
@@ -188,12 +211,16 @@ def make_csv_dataset(file_pattern: Any, batch_size: int, column_names: list[str]
         files_ds = files_ds.shuffle(len(files), seed=shuffle_seed)
     defaults = [_default_of(d, i) for i, d in enumerate(column_defaults)]
     skip = 1 if header else 0
+    # all columns: a record must have exactly that many fields, as in TF; selected ones:
+    # fields after the last selected are not read
+    picked = None if select_columns is None else cols
 
     def per_file(f: Tensor) -> Dataset:
         lines = TextLineDataset(f, compression_type=compression_type).skip(skip)
-        return lines.map(lambda line: tuple(decode_csv(
+        records = lines.map(lambda line: tuple(decode_csv(
             line, defaults, field_delim=field_delim, use_quote_delim=use_quote_delim,
-            na_value=na_value, select_cols=cols)))
+            na_value=na_value, select_cols=picked)))
+        return _drop_errors(records) if ignore_errors else records
     ds = files_ds.flat_map(per_file)
     if shuffle:
         ds = ds.shuffle(shuffle_buffer_size, seed=shuffle_seed)
