@@ -461,6 +461,27 @@ SURFACE_API['trainkit.distributions'] = (
 SURFACE_API['trainkit.math'] += ('igamma', 'igammac', 'betainc', 'polygamma')
 SURFACE_API['trainkit'] += ('igamma', 'igammac', 'betainc', 'polygamma', 'lbeta',
                             'distributions')
+# TF1 top-level names of tests/ops/test_v1_toplevel_extras.py
+SURFACE_API['trainkit'] += (
+    'add_check_numerics_ops', 'hessians', 'broadcast_static_shape', 'broadcast_dynamic_shape',
+    'switch_case', 'tensor_scatter_nd_max', 'tensor_scatter_nd_min', 'batch_scatter_update',
+    'histogram_fixed_width_bins', 'bitcast', 'timestamp', 'sparse_matmul', 'to_complex64',
+    'to_complex128', 'init_scope', 'op_scope', 'variable_op_scope', 'guarantee_const',
+    'grad_pass_through', 'recompute_grad', 'convert_to_tensor_or_indexed_slices',
+    'convert_to_tensor_or_sparse_tensor', 'OpError', 'DeviceSpec', 'TensorSpec',
+    'required_space_to_batch_paddings', 'create_partitioned_variables', 'encode_base64',
+    'decode_base64', 'serialize_sparse', 'serialize_many_sparse', 'deserialize_many_sparse',
+    'decode_compressed')
+SURFACE_API['trainkit.math'] += ('bessel_i0', 'bessel_i0e', 'bessel_i1', 'bessel_i1e',
+                                 'erfcinv', 'nextafter')
+SURFACE_API['trainkit.nn'] += ('collapse_repeated', 'ctc_unique_labels', 'compute_average_loss',
+                               'scale_regularization_loss')
+SURFACE_API['trainkit.io'] = SURFACE_API.get('trainkit.io', ()) + (
+    'serialize_sparse', 'serialize_many_sparse', 'deserialize_many_sparse', 'decode_compressed',
+    'PaddingFIFOQueue', 'RandomShuffleQueue', 'QueueBase', 'FIFOQueue', 'match_filenames_once')
+SURFACE_API['trainkit.initializers'] = SURFACE_API.get('trainkit.initializers', ()) + (
+    'identity', 'tables_initializer')
+SURFACE_API['trainkit.logging'] = SURFACE_API.get('trainkit.logging', ()) + ('vlog',)
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))
 def test_surface_names_exist(module):

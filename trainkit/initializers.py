@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from trainkit.ops.init_extras import Identity as identity
 from trainkit.ops.init_extras import Orthogonal as orthogonal
 from trainkit.ops.init_extras import UniformUnitScaling as uniform_unit_scaling
 from trainkit.ops.init_ops import (
@@ -32,4 +33,5 @@ from trainkit.ops.init_ops import VarianceScaling as variance_scaling
 from trainkit.ops.init_ops import Zeros as zeros
 from trainkit.ops.state_ops import global_variables_initializer as global_variables
 from trainkit.ops.state_ops import local_variables_initializer as local_variables
+from trainkit.ops.state_ops import tables_initializer
 from trainkit.ops.state_ops import variables_initializer as variables

@@ -15,7 +15,7 @@ from trainkit.data.image_decode_ops import (
     is_jpeg,
 )
 from trainkit.data.image_encode_ops import encode_jpeg
-from trainkit.data.io_ops import matching_files, read_file, write_file
+from trainkit.data.io_ops import match_filenames_once, matching_files, read_file, write_file
 from trainkit.data.parsing_ops import (
     FixedLenFeature,
     FixedLenSequenceFeature,
@@ -23,6 +23,7 @@ from trainkit.data.parsing_ops import (
     parse_example,
     parse_single_example,
 )
+from trainkit.data.queues import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
 from trainkit.data.sequence_parsing_ops import (
     parse_sequence_example,
     parse_single_sequence_example,
@@ -34,6 +35,12 @@ from trainkit.data.tfrecord import (
     tf_record_iterator,
 )
 from trainkit.ops.base64_ops import decode_base64, encode_base64
+from trainkit.ops.compression_ops import decode_compressed
+from trainkit.ops.sparse_serialization import (
+    deserialize_many_sparse,
+    serialize_many_sparse,
+    serialize_sparse,
+)
 from trainkit.ops.tensor_proto_ops import parse_tensor, serialize_tensor
 from trainkit.platform import gfile
 from trainkit.training.meta_graph import write_graph

@@ -20,6 +20,7 @@ from trainkit.platform.tf_logging import (
     log_first_n,
     log_if,
     set_verbosity,
+    vlog,
     warn,
     warning,
 )

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 from trainkit.ops.array_extras import cumprod
+from trainkit.ops.bessel_ops import (
+    bessel_i0,
+    bessel_i0e,
+    bessel_i1,
+    bessel_i1e,
+    erfcinv,
+    nextafter,
+)
 from trainkit.ops.complex_ops import abs, angle, complex, conj, imag, real  # noqa: A004
 from trainkit.ops.embedding_ops import unsorted_segment_sum
 from trainkit.ops.math_extras import (

@@ -20,6 +20,7 @@ from trainkit.ops.conv_ops import conv2d
 from trainkit.ops.conv_transpose_more import conv1d_transpose
 from trainkit.ops.conv_transpose_ops import atrous_conv2d, conv2d_transpose
 from trainkit.ops.ctc_decoders import ctc_beam_search_decoder, ctc_greedy_decoder
+from trainkit.ops.ctc_label_ops import collapse_repeated, ctc_unique_labels
 from trainkit.ops.ctc_loss_ops import ctc_loss
 from trainkit.ops.depthwise_conv_ops import (
     depthwise_conv2d,
@@ -37,6 +38,7 @@ from trainkit.ops.depthwise_conv_ops import (
 from trainkit.ops.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn
 from trainkit.ops.embedding_extras import safe_embedding_lookup_sparse
 from trainkit.ops.embedding_ops import embedding_lookup, embedding_lookup_sparse
+from trainkit.ops.loss_scaling import compute_average_loss, scale_regularization_loss
 from trainkit.ops.lrn_ops import local_response_normalization, lrn
 from trainkit.ops.math_extras import l2_normalize
 from trainkit.ops.misc_more import avg_pool_v2, max_pool_v2

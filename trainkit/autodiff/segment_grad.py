@@ -12,6 +12,7 @@ from trainkit.ops import array_ops, math_ops
 from trainkit.ops.embedding_ops import unsorted_segment_sum
 from trainkit.ops.scatter_ops import tensor_scatter_update
 from trainkit.ops.segment_ops import dynamic_partition, dynamic_stitch
+from trainkit.ops.slicing_ops import scatter_nd
 
 
 def _extreme_grad(op: Operation, grad: Tensor) -> list:
@@ -86,3 +87,18 @@ def _tensor_scatter_add_grad(op: Operation, grad: Tensor) -> list:
 @registry.register_gradient("TensorScatterSub")
 def _tensor_scatter_sub_grad(op: Operation, grad: Tensor) -> list:
     return [grad, None, math_ops.negative(array_ops.gather_nd(grad, op.inputs[1]))]
+
+
+def _scatter_extremum_grad(op: Operation, grad: Tensor) -> list:
+    """TF's rule: the gradient goes to every element equal to the result (the tensor's
+    own value and each update that reached it), split evenly among them."""
+    x, idx, u = op.inputs
+    out = op.outputs[0]
+    x_hits = math_ops.cast(math_ops.equal(x, out), grad.dtype)
+    u_hits = math_ops.cast(math_ops.equal(u, array_ops.gather_nd(out, idx)), grad.dtype)
+    count = x_hits + scatter_nd(idx, u_hits, array_ops.shape(x, out_type=idx.dtype))
+    return [grad * x_hits / count, None, array_ops.gather_nd(grad / count, idx) * u_hits]
+
+
+registry.register_gradient("TensorScatterMax")(_scatter_extremum_grad)
+registry.register_gradient("TensorScatterMin")(_scatter_extremum_grad)

@@ -66,6 +66,16 @@ def to_int64(x: Any, name: str = "ToInt64") -> Tensor:
     return cast(x, _dt.int64, name=name)
 
 
+def to_complex64(x: Any, name: str = "ToComplex64") -> Tensor:
+    """``cast(x, complex64)`` (TF1's deprecated shorthand)."""
+    return cast(x, _dt.complex64, name=name)
+
+
+def to_complex128(x: Any, name: str = "ToComplex128") -> Tensor:
+    """``cast(x, complex128)`` (TF1's deprecated shorthand)."""
+    return cast(x, _dt.complex128, name=name)
+
+
 @registry.register_kernel("Cast")
 @quiet  # NaN/inf -> int is undefined (as in TF) but must not warn
 def _cast(ctx: registry.KernelContext, x: Any) -> Any:
@@ -74,4 +84,5 @@ def _cast(ctx: registry.KernelContext, x: Any) -> Any:
     return x.astype(ctx.attrs["_np"])
 
 
-__all__ = ["cast", "to_float", "to_double", "to_int32", "to_int64"]
+__all__ = ["cast", "to_float", "to_double", "to_int32", "to_int64", "to_complex64",
+           "to_complex128"]

@@ -13,7 +13,7 @@ from typing import Any
 
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, linalg_ops, math_ops, random_ops
+from trainkit.ops import array_extras, array_ops, linalg_ops, math_ops, random_ops
 from trainkit.ops.init_ops import Initializer, _float_dtype, _shape_list
 
 
@@ -71,8 +71,35 @@ class UniformUnitScaling(Initializer):
         return {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name}
 
 
+class Identity(Initializer):
+    """``gain`` times the identity matrix (2-D shapes only; a partition gets its slice of
+    the full matrix), TF1's ``tf.initializers.identity``.
+
+    Raises:
+        ValueError: at call time, a shape that is not 2-D.
+    """
+
+    def __init__(self, gain: float = 1.0, dtype: Any = _dt.float32):
+        self.gain = gain
+        self.dtype = _float_dtype(dtype, "identity_initializer")
+
+    def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Tensor:
+        dt = _float_dtype(dtype or self.dtype, "identity_initializer")
+        dims = _shape_list(shape, "identity_initializer")
+        full = dims if partition_info is None else list(partition_info.full_shape)
+        if len(full) != 2:
+            raise ValueError("Identity matrix initializer can only be used for 2D matrices.")
+        eye = array_extras.eye(full[0], full[1], dtype=dt)
+        if partition_info is not None:
+            eye = array_ops.slice(eye, list(partition_info.var_offset), dims)
+        return math_ops.multiply(eye, self.gain)
+
+    def get_config(self) -> dict:
+        return {"gain": self.gain, "dtype": self.dtype.name}
+
+
 orthogonal_initializer = Orthogonal
 uniform_unit_scaling_initializer = UniformUnitScaling
 
-__all__ = ["Orthogonal", "UniformUnitScaling", "orthogonal_initializer",
+__all__ = ["Orthogonal", "UniformUnitScaling", "Identity", "orthogonal_initializer",
            "uniform_unit_scaling_initializer"]

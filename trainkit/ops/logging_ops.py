@@ -12,10 +12,15 @@ Example:
 from __future__ import annotations
 
 import sys
+import time
 from typing import Any
 
+import numpy as np
+
 from trainkit.framework import conversion, registry
+from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import get_default_graph
+from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.ops.check_ops import format_value
 from trainkit.ops.op_util import make_op
@@ -134,4 +139,18 @@ def _print_grad(op: Operation, grad: Tensor) -> list:
 
 registry.not_differentiable("PrintV2")
 
-__all__ = ["print_v2", "Print"]
+def timestamp(name: str | None = None) -> Tensor:
+    """The time the op runs, in float64 seconds since the Unix epoch (a stateful op: it
+    runs anew each time, never folded)."""
+    return make_op("Timestamp", [], [_dt.float64], name=name or "Timestamp",
+                   shapes=[TensorShape([])]).outputs[0]
+
+
+@registry.register_kernel("Timestamp", stateful=True)
+def _timestamp(ctx: registry.KernelContext) -> np.ndarray:
+    return np.asarray(time.time(), dtype=np.float64)
+
+
+registry.not_differentiable("Timestamp")
+
+__all__ = ["print_v2", "Print", "timestamp"]

@@ -180,6 +180,23 @@ def histogram_fixed_width(values: Any, value_range: Any, nbins: int = 100,
         return unsorted_segment_sum(ones, bins, nbins)
 
 
+def histogram_fixed_width_bins(values: Any, value_range: Any, nbins: int = 100,
+                               dtype: Any = _dt.int32, name: str | None = None) -> Tensor:
+    """The bin of each of ``values`` (same shape) among ``nbins`` equal bins over
+    ``value_range``: ``floor(nbins * (v - lo) / (hi - lo))`` clipped to
+    ``[0, nbins - 1]``, as int32 whatever ``dtype`` says (as TF, which ignores it)."""
+    with name_scope(name, "histogram_fixed_width", [values, value_range, nbins]):
+        v = conversion.convert_to_tensor(values, name="values")
+        shape = array_ops.shape(v)
+        flat = array_ops.reshape(v, [-1])
+        rng = conversion.convert_to_tensor(value_range, dtype=v.dtype, name="value_range")
+        n = math_ops.cast(conversion.convert_to_tensor(nbins, name="nbins"), v.dtype)
+        scaled = (flat - rng[0]) / (rng[1] - rng[0])
+        idx = math_ops.floor(n * scaled)
+        idx = math_ops.minimum(math_ops.maximum(idx, 0.0), n - 1.0)
+        return array_ops.reshape(math_ops.cast(idx, _dt.int32), shape)
+
+
 def lgamma(x: Any, name: str | None = None) -> Tensor:
     """``log|Gamma(x)|`` (its gradient is the digamma)."""
     return unary_op("Lgamma", x, name or "Lgamma", FLOAT)
@@ -239,4 +256,4 @@ registry.not_differentiable("RepeatIndex", "UnravelIndex")
 __all__ = ["xlogy", "xdivy", "multiply_no_nan", "reciprocal_no_nan", "reduce_euclidean_norm",
            "polyval", "is_non_decreasing", "is_strictly_increasing", "repeat",
            "parallel_stack", "ensure_shape", "unravel_index", "unique_with_counts",
-           "histogram_fixed_width", "lgamma", "digamma"]
+           "histogram_fixed_width", "histogram_fixed_width_bins", "lgamma", "digamma"]

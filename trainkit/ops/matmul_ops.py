@@ -288,4 +288,13 @@ def _batch_matmul(ctx: registry.KernelContext, a: Any, b: Any) -> Any:
 
 register_operator("matmul", matmul)
 
-__all__ = ["matmul"]
+def sparse_matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
+                  a_is_sparse: bool = False, b_is_sparse: bool = False,
+                  name: str | None = None) -> Tensor:
+    """``matmul(a, b)`` for float32 operands (TF's ``SparseMatMul``; the sparsity hints
+    only chose TF's kernel and change no value)."""
+    return matmul(a, b, transpose_a=transpose_a, transpose_b=transpose_b,
+                  name=name or "SparseMatMul")
+
+
+__all__ = ["matmul", "sparse_matmul"]

@@ -1,8 +1,9 @@
 """Sparse updates: the variable ops ``scatter_update/add/sub/mul/div/max/min`` (rows of a
 variable picked by ``indices``) and ``scatter_nd_update/add/sub`` (entries picked by
 index tuples), done in place on the variable's buffer and returning its new value; and
-the functional ``tensor_scatter_update/add/sub`` (``tensor_scatter_nd_*``), which copy.
-Repeated indices accumulate for add/sub/mul/div/max/min; for update the last one wins.
+the functional ``tensor_scatter_update/add/sub/max/min`` (``tensor_scatter_nd_*``),
+which copy; and ``batch_scatter_update`` (per-batch rows of a variable). Repeated
+indices accumulate for add/sub/mul/div/max/min; for update the last one wins.
 
 Example:
     >>> tk.scatter_add(v, [0, 2], [[1., 1.], [5., 5.]])     # v[0] += 1, v[2] += 5
@@ -16,7 +17,9 @@ import numpy as np
 
 from trainkit import errors
 from trainkit.framework import conversion, registry
+from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
+from trainkit.ops import array_extras, array_ops, join_ops
 from trainkit.ops.op_util import make_op
 from trainkit.ops.slicing_ops import _nd_index
 from trainkit.ops.state_ops import UninitializedValue, _check_value, _ref_of
@@ -126,6 +129,46 @@ def tensor_scatter_sub(tensor: Any, indices: Any, updates: Any,
     return _tensor_scatter("TensorScatterSub", tensor, indices, updates, name)
 
 
+def tensor_scatter_max(tensor: Any, indices: Any, updates: Any,
+                       name: str | None = None) -> Tensor:
+    """A copy of ``tensor`` holding, at ``indices``, the maximum of its value and the
+    ``updates`` there."""
+    return _tensor_scatter("TensorScatterMax", tensor, indices, updates, name)
+
+
+def tensor_scatter_min(tensor: Any, indices: Any, updates: Any,
+                       name: str | None = None) -> Tensor:
+    """A copy of ``tensor`` holding, at ``indices``, the minimum of its value and the
+    ``updates`` there."""
+    return _tensor_scatter("TensorScatterMin", tensor, indices, updates, name)
+
+
+def batch_scatter_update(ref: Any, indices: Any, updates: Any, use_locking: bool = True,
+                         name: str | None = None) -> Tensor:
+    """``ref[b..., indices[b..., k]] = updates[b..., k]`` for every batch position
+    ``b...`` (the leading dimensions of ``indices``): ``scatter_nd_update`` with the
+    batch positions prepended to each index, as TF builds it.
+
+    Raises:
+        ValueError: when the rank of ``indices`` is unknown.
+    """
+    with name_scope(name, "BatchScatterUpdate", [ref, indices, updates]):
+        idx = conversion.convert_to_tensor(indices, name="indices")
+        rank = idx.shape.ndims
+        if rank is None:
+            raise ValueError("batch_scatter_update needs indices of known rank.")
+        shape = array_ops.shape(idx, out_type=idx.dtype)
+        parts = []
+        for d in range(rank - 1):
+            r = array_ops.range(shape[d], dtype=idx.dtype)
+            view = [1] * rank
+            view[d] = -1
+            parts.append(array_extras.broadcast_to(array_ops.reshape(r, view), shape))
+        parts.append(idx)
+        nd = join_ops.stack(parts, axis=-1)
+        return scatter_nd_update(ref, nd, updates, use_locking=use_locking)
+
+
 # -- kernels -----------------------------------------------------------------------------
 def _buffer(ctx: registry.KernelContext, ref: Any) -> np.ndarray:
     if type(ref) is not np.ndarray:
@@ -179,14 +222,19 @@ def _tensor_kernel(fn: Any) -> Any:
 registry.register_kernel("TensorScatterUpdate")(_tensor_kernel(None))
 registry.register_kernel("TensorScatterAdd")(_tensor_kernel(np.add))
 registry.register_kernel("TensorScatterSub")(_tensor_kernel(np.subtract))
+registry.register_kernel("TensorScatterMax")(_tensor_kernel(np.maximum))
+registry.register_kernel("TensorScatterMin")(_tensor_kernel(np.minimum))
 registry.not_differentiable("ScatterUpdate", "ScatterNdUpdate", *_UFUNCS)
 
 tensor_scatter_nd_update = tensor_scatter_update
 tensor_scatter_nd_add = tensor_scatter_add
 tensor_scatter_nd_sub = tensor_scatter_sub
+tensor_scatter_nd_max = tensor_scatter_max
+tensor_scatter_nd_min = tensor_scatter_min
 
 __all__ = ["scatter_update", "scatter_add", "scatter_sub", "scatter_mul", "scatter_div",
            "scatter_max", "scatter_min", "scatter_nd_update", "scatter_nd_add",
            "scatter_nd_sub", "tensor_scatter_update", "tensor_scatter_add",
            "tensor_scatter_sub", "tensor_scatter_nd_update", "tensor_scatter_nd_add",
-           "tensor_scatter_nd_sub"]
+           "tensor_scatter_nd_sub", "tensor_scatter_max", "tensor_scatter_min",
+           "tensor_scatter_nd_max", "tensor_scatter_nd_min", "batch_scatter_update"]

@@ -39,6 +39,14 @@ def _content_proto(arr: np.ndarray) -> Any:
                              arr.dtype.newbyteorder("<")).tobytes())
 
 
+def proto_bytes(arr: np.ndarray) -> bytes:
+    """``arr`` as TF's serialized ``TensorProto`` bytes (what ``SerializeTensor`` gives)."""
+    arr = np.asarray(arr)
+    if arr.dtype.kind in ("U", "S"):
+        arr = arr.astype(object)
+    return _content_proto(arr).SerializeToString()
+
+
 def serialize_tensor(tensor: Any, name: str | None = None) -> Tensor:
     """A scalar string: the serialized ``TensorProto`` of ``tensor``."""
     t = conversion.convert_to_tensor(tensor, name="tensor")
@@ -61,10 +69,7 @@ def parse_tensor(serialized: Any, out_type: Any, name: str | None = None) -> Ten
 
 @registry.register_kernel("SerializeTensor")
 def _serialize(ctx: registry.KernelContext, x: Any) -> Any:
-    arr = np.asarray(x)
-    if arr.dtype.kind in ("U", "S"):
-        arr = arr.astype(object)
-    return np.asarray(_content_proto(arr).SerializeToString(), dtype=object)
+    return np.asarray(proto_bytes(np.asarray(x)), dtype=object)
 
 
 @registry.register_kernel("ParseTensor")
@@ -147,4 +152,5 @@ def make_ndarray(tensor: Any) -> np.ndarray:
     return tensor_value(tensor)
 
 
-__all__ = ["serialize_tensor", "parse_tensor", "make_tensor_proto", "make_ndarray"]
+__all__ = ["proto_bytes", "serialize_tensor", "parse_tensor", "make_tensor_proto",
+           "make_ndarray"]

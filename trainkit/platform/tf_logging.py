@@ -69,6 +69,11 @@ def log(level: int, msg: Any, *args: Any, **kwargs: Any) -> None:
     get_logger().log(level, msg, *args, **kwargs)
 
 
+def vlog(level: int, msg: Any, *args: Any, **kwargs: Any) -> None:
+    """Logs ``msg % args`` at ``level`` (TF1's verbose log; as :func:`log`)."""
+    get_logger().log(level, msg, *args, **kwargs)
+
+
 def debug(msg: Any, *args: Any, **kwargs: Any) -> None:
     """Logs at DEBUG."""
     log(DEBUG, msg, *args, **kwargs)
@@ -135,5 +140,5 @@ def flush() -> None:
 
 
 __all__ = ["DEBUG", "INFO", "WARN", "ERROR", "FATAL", "set_verbosity", "get_verbosity",
-           "log", "debug", "info", "warn", "warning", "error", "fatal", "log_every_n",
+           "log", "vlog", "debug", "info", "warn", "warning", "error", "fatal", "log_every_n",
            "log_first_n", "log_if", "flush", "get_logger"]
