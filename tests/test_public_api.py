@@ -158,7 +158,8 @@ API = {
 
 # TF1 program plumbing, queues, readers and record formats (issue 12, inputs)
 API['trainkit'] += (
-    'ConfigProto', 'GPUOptions', 'GraphOptions', 'OptimizerOptions', 'FIFOQueue',
+    'ConfigProto', 'GPUOptions', 'GraphOptions', 'OptimizerOptions', 'GraphDef', 'NodeDef',
+    'AttrValue', 'FIFOQueue',
     'RandomShuffleQueue', 'PaddingFIFOQueue', 'QueueBase', 'TextLineReader',
     'FixedLengthRecordReader', 'WholeFileReader', 'TFRecordReader', 'decode_csv',
     'decode_raw', 'parse_example', 'parse_single_example', 'FixedLenFeature',

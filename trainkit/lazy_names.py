@@ -1,5 +1,5 @@
 """The names ``import trainkit`` resolves on first use: public submodules (``tk.train``,
-``tk.nn``, ...), the summary protos and the TF1 data-layer classes, so that the import
+``tk.nn``, ...), the summary and graph protos and the TF1 data-layer classes, so that the import
 itself stays light (see ``trainkit.__getattr__``)."""
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ SUBMODULES = {
 }
 
 PROTOS = {"Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"}
+# tf.GraphDef & co.: the classes of ``Graph.as_graph_def()`` and ``Operation.node_def``
+GRAPH_PROTOS = {"GraphDef", "NodeDef", "AttrValue"}
 
 # TF1 queues, readers, record parsing and file ops (the data layer).
 NAMES = {
@@ -78,6 +80,10 @@ def resolve(name: str) -> Any:
         from trainkit.summary.summary_proto import pb
 
         return getattr(pb(), name)
+    if name in GRAPH_PROTOS:
+        from trainkit.framework.graph_def import proto_classes
+
+        return getattr(proto_classes(), name)
     if name in NAMES:
         return getattr(importlib.import_module(NAMES[name]), name)
     if name in SUBMODULES:

@@ -135,3 +135,29 @@ def test_as_graph_def_is_complete():
     np.testing.assert_array_equal(np.frombuffer(t.tensor_content, np.float32),
                                   np.arange(300, dtype=np.float32))
     assert list(node.attr["_output_types"].list.type) == [1]
+
+
+def test_graph_def_node_def_and_attr_value_are_public_classes(tmp_path):
+    """``tf.GraphDef``, ``tf.NodeDef`` and ``tf.AttrValue`` (all three in TF 2.21's
+    ``tf.compat.v1``) are the classes ``as_graph_def()`` and ``Operation.node_def``
+    return: the frozen-graph idiom ``GraphDef()`` + ``ParseFromString`` +
+    ``import_graph_def`` runs, and a device function's ``isinstance(op, tf.NodeDef)``
+    (aymericdamien's multigpu_cnn.py) tells a NodeDef from an Operation."""
+    g = tk.Graph()
+    with g.as_default():
+        a = tk.constant(2.0, name="a")
+        tk.multiply(a, 3.0, name="b")
+    assert isinstance(g.as_graph_def(), tk.GraphDef)
+    assert isinstance(a.op.node_def, tk.NodeDef) and not isinstance(a.op, tk.NodeDef)
+    path = tmp_path / "frozen.pb"
+    path.write_bytes(g.as_graph_def().SerializeToString())
+    graph_def = tk.GraphDef()
+    graph_def.ParseFromString(path.read_bytes())
+    with tk.Graph().as_default():
+        (b,) = tk.import_graph_def(graph_def, return_elements=["b:0"], name="")
+        with tk.Session() as sess:
+            assert sess.run(b) == 6.0
+    node = tk.NodeDef(name="x", op="Const", attr={"dtype": tk.AttrValue(type=1)})
+    assert (node.op, node.attr["dtype"].type) == ("Const", 1)
+    with pytest.raises(AttributeError, match="no attribute 'NodeDefs'"):
+        tk.NodeDefs  # noqa: B018

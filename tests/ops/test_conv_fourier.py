@@ -331,3 +331,47 @@ def test_stacked_filter_spectrum_matches_a_loop_dft(backend, dtype, tol, transpo
     assert got.dtype == dtype and got.flags.c_contiguous
     assert _rel(got, ref) < tol
     np.testing.assert_array_equal(got, again)
+
+
+@pytest.mark.parametrize("padding,nonzero,active,bias_grad", [
+    ("SAME", 11520, 5746, [63.0, 56.0, 84.0, 109.0]),
+    ("VALID", 8704, 4360, [49.0, 35.0, 58.0, 82.0]),
+])
+def test_fourier_conv_is_exactly_zero_where_the_receptive_field_is_empty(
+        padding, nonzero, active, bias_grad):
+    """Digits on an empty background under a zero bias: the outputs whose 5x5 field holds
+    only zeros are exactly 0 (the transforms' rounding noise would be > 0 for about half
+    of them, and relu would pass the gradient there). The counts and the bias gradient of
+    ``sum(relu(conv + b))`` are TF 2.21's (tf.compat.v1, CPU)."""
+    rng = np.random.RandomState(5)
+    x = np.zeros((2, 14, 14, 32), np.float32)
+    x[0, 3:9, 4:8] = rng.uniform(0, 1, (6, 4, 32))
+    x[1, 6:12, 6:12] = rng.uniform(0, 1, (6, 6, 32))
+    w = rng.normal(0, 0.1, (5, 5, 32, 64)).astype(np.float32)
+    g = conv_ops._geometry(14, 14, 5, 5, {"strides_hw": (1, 1), "padding": padding})
+    assert conv_fourier.usable(g, 32, 64, np.dtype(np.float32))
+    with tk.Graph().as_default():
+        b = tk.Variable(tk.zeros([64]))
+        y = tk.nn.conv2d(tk.constant(x), tk.constant(w), [1, 1, 1, 1], padding)
+        grad = tk.gradients(tk.reduce_sum(tk.nn.relu(tk.nn.bias_add(y, b))), b)[0]
+        with tk.Session() as sess:
+            sess.run(tk.global_variables_initializer())
+            yv, gv = sess.run([y, grad])
+    ref = conv_ref(x, w, padding)
+    np.testing.assert_array_equal(yv == 0, ref == 0)
+    np.testing.assert_allclose(yv, ref, atol=1e-5)
+    assert (np.count_nonzero(yv), int((yv > 0).sum())) == (nonzero, active)
+    assert gv[:4].tolist() == bias_grad and gv.sum() == active
+
+
+def test_zero_fields_leaves_a_field_with_one_live_pixel_and_nan_alone():
+    """Only fields with no nonzero value (NaN counts as live) are cleared."""
+    x = np.zeros((1, 6, 6, 16), np.float32)
+    x[0, 0, 0, 3] = 1.0
+    x[0, 5, 5, 0] = np.nan
+    g = conv_ops._geometry(6, 6, 3, 3, {"strides_hw": (1, 1), "padding": "SAME"})
+    y = conv_fourier.zero_fields(x, g, np.full((1, 6, 6, 2), 1e-9, np.float32))
+    live = np.zeros((6, 6), bool)
+    live[:2, :2] = live[4:, 4:] = True
+    np.testing.assert_array_equal(y[0, :, :, 0] != 0, live)
+    np.testing.assert_array_equal(y[0, :, :, 1], y[0, :, :, 0])

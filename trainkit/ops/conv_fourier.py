@@ -325,7 +325,30 @@ def conv_forward(ctx: Any, x: np.ndarray, w: np.ndarray, g: Any, out: np.ndarray
     xs, wf = _with_filter(ctx, x, w, p, "x", False)
     ys = session_pool(ctx).take((p.freqs, 2 * n, co), x.dtype, "fy")
     _products(ctx, xs, wf, ys, False, _needed(p))
-    return spatial(ctx, ys, p, g.oh, g.ow, x.dtype, out, "fo")
+    return zero_fields(x, g, spatial(ctx, ys, p, g.oh, g.ow, x.dtype, out, "fo"))
+
+
+def zero_fields(x: np.ndarray, g: Any, y: np.ndarray) -> np.ndarray:
+    """``y`` (the ``[N, OH, OW, CO]`` forward of ``x``) with exact zeros at the outputs
+    whose receptive field in ``x`` holds only zeros, as the direct sum gives them.
+
+    The transforms leave rounding noise of about ``eps * max|x| * sum|w|`` everywhere,
+    also where the direct sum is exactly 0 (a digit's empty background under a zero
+    bias); ``relu`` then lets a gradient through units TF keeps dead, and ``max_pool``
+    picks among noise where TF sees a tie."""
+    live = np.any(x != 0, axis=3)
+    if live.all():
+        return y
+    (_, _), (pt, pb), (pl, pr), _ = g.pads
+    counts = np.zeros((x.shape[0], x.shape[1] + pt + pb + 1, x.shape[2] + pl + pr + 1),
+                      np.int32)
+    counts[:, 1 + pt:1 + pt + x.shape[1], 1 + pl:1 + pl + x.shape[2]] = live
+    counts = counts.cumsum(axis=1).cumsum(axis=2)  # summed-area table of the live pixels
+    kh, kw, oh, ow = g.kh, g.kw, g.oh, g.ow
+    fields = (counts[:, kh:kh + oh, kw:kw + ow] - counts[:, :oh, kw:kw + ow]
+              - counts[:, kh:kh + oh, :ow] + counts[:, :oh, :ow])
+    y[fields == 0] = 0
+    return y
 
 
 def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
@@ -357,4 +380,5 @@ def conv_filter_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any,
 
 
 __all__ = ["usable", "cost", "period", "Plan", "spectrum", "spatial", "conv_forward",
+           "zero_fields",
            "conv_input_grad", "conv_filter_grad"]
