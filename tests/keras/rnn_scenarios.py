@@ -184,6 +184,46 @@ def masking(tf: Any) -> dict:
     return out
 
 
+def mask_propagation(tf: Any) -> dict:
+    """Masks made by Embedding(mask_zero=True) and Masking reaching recurrent layers
+    through an RNN with sequences, Dense, TimeDistributed(Dense) and Bidirectional."""
+    K = tf.keras
+    L = K.layers
+    ids = np.array([[3, 5, 0, 0, 0], [0, 0, 4, 1, 2], [7, 0, 6, 0, 9]], np.int32)
+    xv = _masked_input()
+    out = {}
+    chains = {
+        "emb_lstm_lstm": ([None, 5], "int32", lambda: [L.Embedding(10, 3, mask_zero=True),
+                                                       L.LSTM(3, return_sequences=True),
+                                                       L.LSTM(2)]),
+        "masking_dense_gru": ([None, 6, 2], "float32", lambda: [L.Masking(), L.Dense(3),
+                                                              L.GRU(2)]),
+        "masking_td_rnn": ([None, 6, 2], "float32", lambda: [
+            L.Masking(), L.TimeDistributed(L.Dense(3)), L.SimpleRNN(2, return_sequences=True)]),
+        "emb_bidi_gru": ([None, 5], "int32", lambda: [
+            L.Embedding(10, 3, mask_zero=True),
+            L.Bidirectional(L.LSTM(2, return_sequences=True), merge_mode="sum"), L.GRU(2)]),
+    }
+    for i, (name, (shape, dtype, make)) in enumerate(chains.items()):
+        inp = K.Input(shape=tuple(shape[1:]), dtype=dtype)
+        layers = make()
+        y = inp
+        for layer in layers:
+            y = layer(y)
+        for j, layer in enumerate(layers):
+            _fix(layer, i + 0.5 * j)
+        feed = ids if dtype == "int32" else xv
+        out[name] = _f(K.backend.get_session().run(y, {inp: feed}))
+    x = tf.placeholder(tf.int32, [None, 5])
+    emb = L.Embedding(10, 3, mask_zero=True)
+    rnn = L.GRU(2, return_sequences=True)
+    y = rnn(emb(x))
+    _fix(emb)
+    _fix(rnn, 1.0)
+    out["placeholder"] = _f(K.backend.get_session().run(y, {x: ids}))
+    return out
+
+
 def bidirectional(tf: Any) -> dict:
     """Bidirectional merge modes (concat, sum, mul, ave, None) with and without sequences,
     states, a mask, and names."""
@@ -315,6 +355,6 @@ def _built(tf: Any, layer: Any) -> Any:
     return layer
 
 
-RNN_SCENARIOS = {f.__name__: f for f in (lstm, gru, simple_rnn, cells, initial_state,
-                                         masking, bidirectional, time_distributed,
-                                         dropout_inference, fit_models, errors)}
+RNN_SCENARIOS = {f.__name__: f for f in (
+    lstm, gru, simple_rnn, cells, initial_state, masking, mask_propagation, bidirectional,
+    time_distributed, dropout_inference, fit_models, errors)}
