@@ -224,6 +224,37 @@ def mask_propagation(tf: Any) -> dict:
     return out
 
 
+def seq2seq(tf: Any) -> dict:
+    """The Keras lstm_seq2seq recipe: an encoder LSTM's states start the decoder LSTM
+    (``initial_state=`` Keras tensors), a functional Model trained with rmsprop, then the
+    inference models built from the same layers."""
+    K = tf.keras
+    L = K.layers
+    enc_in = K.Input(shape=(None, 4))
+    encoder = L.LSTM(5, return_state=True)
+    _, state_h, state_c = encoder(enc_in)
+    dec_in = K.Input(shape=(None, 3))
+    decoder = L.LSTM(5, return_sequences=True, return_state=True)
+    dec_out, _, _ = decoder(dec_in, initial_state=[state_h, state_c])
+    dense = L.Dense(3, activation="softmax")
+    model = K.Model([enc_in, dec_in], dense(dec_out))
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy")
+    model.set_weights([_w(w.shape, i) for i, w in enumerate(model.get_weights())])
+    rng = np.random.RandomState(4)
+    xe = rng.randn(12, 6, 4).astype(np.float32)
+    xd = np.eye(3, dtype=np.float32)[rng.randint(0, 3, (12, 5))]
+    yd = np.roll(xd, -1, axis=1)
+    hist = model.fit([xe, xd], yd, batch_size=4, epochs=3, verbose=0, shuffle=False)
+    encoder_model = K.Model(enc_in, [state_h, state_c])
+    h_in, c_in = K.Input(shape=(5,)), K.Input(shape=(5,))
+    out, h, c = decoder(dec_in, initial_state=[h_in, c_in])
+    decoder_model = K.Model([dec_in, h_in, c_in], [dense(out), h, c])
+    states = encoder_model.predict(xe[:2])
+    step = decoder_model.predict([xd[:2, :1]] + list(states))
+    return {"loss": hist.history["loss"], "n_weights": len(model.trainable_weights),
+            "states": _f(states), "step": _f(step)}
+
+
 def bidirectional(tf: Any) -> dict:
     """Bidirectional merge modes (concat, sum, mul, ave, None) with and without sequences,
     states, a mask, and names."""
@@ -356,5 +387,5 @@ def _built(tf: Any, layer: Any) -> Any:
 
 
 RNN_SCENARIOS = {f.__name__: f for f in (
-    lstm, gru, simple_rnn, cells, initial_state, masking, mask_propagation, bidirectional,
-    time_distributed, dropout_inference, fit_models, errors)}
+    lstm, gru, simple_rnn, cells, initial_state, seq2seq, masking, mask_propagation,
+    bidirectional, time_distributed, dropout_inference, fit_models, errors)}

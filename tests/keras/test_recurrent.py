@@ -166,6 +166,24 @@ def test_bidirectional_with_its_own_backward_layer():
     assert bidi.backward_layer.name.startswith("backward_gru")
 
 
+def test_keras_tensor_initial_states_join_the_model():
+    enc_in, dec_in = tk.keras.Input(shape=(4, 2)), tk.keras.Input(shape=(3, 2))
+    encoder = L.Bidirectional(L.GRU(2, return_state=True))
+    _, fwd_h, bwd_h = encoder(enc_in)
+    decoder = L.Bidirectional(L.GRU(2, return_sequences=True))
+    model = tk.keras.Model([enc_in, dec_in],
+                           decoder(dec_in, initial_state=[fwd_h, bwd_h]))
+    assert len(model.trainable_weights) == 12
+    xe = np.random.RandomState(5).randn(2, 4, 2).astype(np.float32)
+    xd = np.random.RandomState(6).randn(2, 3, 2).astype(np.float32)
+    zero_start = L.Bidirectional(L.GRU(2, return_sequences=True))
+    y0 = zero_start(dec_in)
+    zero_start.set_weights(decoder.get_weights())
+    got = model.predict([xe, xd])
+    assert got.shape == (2, 3, 4)
+    assert not np.allclose(got, _sess().run(y0, {dec_in: xd}))
+
+
 def test_clone_layer_keeps_the_configuration():
     from trainkit.keras.recurrent_layers import clone_layer
 

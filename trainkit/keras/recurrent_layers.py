@@ -26,7 +26,7 @@ from trainkit.framework import conversion
 from trainkit.framework.graph import get_default_graph
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
-from trainkit.keras import base_layer, rnn_loop
+from trainkit.keras import backend, base_layer, rnn_loop
 from trainkit.keras import sequence_masks as masking
 from trainkit.keras.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from trainkit.ops import array_ops
@@ -229,7 +229,24 @@ class RNN(base_layer.Layer):
         """``[None] * number of states`` (the layer is not stateful)."""
         return [None] * len(nest.flatten(self.cell.state_size))
 
+    def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        """Calls the layer; Keras-tensor initial states join the inputs (``[x, *states]``)
+        so that a functional model sees the layers that made them, as tf_keras does."""
+        states = kwargs.get("initial_state")
+        if isinstance(inputs, list | tuple) and len(inputs) > 1 and states is None:
+            return super().__call__(list(inputs), *args, **kwargs)
+        if isinstance(inputs, list | tuple) and len(inputs) == 1:
+            inputs = inputs[0]
+        flat = nest.flatten(states) if states is not None else []
+        if flat and all(backend.is_keras_tensor(t) for t in flat) and \
+                backend.is_keras_tensor(inputs):
+            kwargs.pop("initial_state")
+            return super().__call__([inputs, *flat], *args, **kwargs)
+        return super().__call__(inputs, *args, **kwargs)
+
     def build(self, input_shape: Any) -> None:
+        if isinstance(input_shape, list):
+            input_shape = input_shape[0]
         dims = TensorShape(input_shape).as_list()
         step = tuple(dims[1:]) if self.time_major else (dims[0], *dims[2:])
         _build_cell(self.cell, step)
@@ -251,6 +268,8 @@ class RNN(base_layer.Layer):
              initial_state: Any = None, constants: Any = None) -> Any:
         if constants is not None:
             raise NotImplementedError("RNN: `constants` are not supported by trainkit.")
+        if isinstance(inputs, list | tuple):
+            inputs, initial_state = inputs[0], list(inputs[1:])
         x = conversion.convert_to_tensor(inputs)
         if mask is None:
             mask = masking.get_mask(inputs)

@@ -15,7 +15,7 @@ from trainkit import nest
 from trainkit.framework import conversion
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
-from trainkit.keras import base_layer
+from trainkit.keras import backend, base_layer
 from trainkit.keras import sequence_masks as masking
 from trainkit.keras.recurrent_layers import clone_layer
 from trainkit.ops import array_ops
@@ -160,8 +160,20 @@ class Bidirectional(Wrapper):
     def _inner(self) -> list:
         return [self.forward_layer, self.backward_layer]
 
+    def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        """Calls the layer; Keras-tensor initial states (forward ones, then backward ones)
+        join the inputs so that a functional model sees the layers that made them."""
+        flat = nest.flatten(kwargs.get("initial_state") or [])
+        if flat and all(backend.is_keras_tensor(t) for t in flat) and \
+                backend.is_keras_tensor(inputs):
+            kwargs.pop("initial_state")
+            return super().__call__([inputs, *flat], *args, **kwargs)
+        return super().__call__(inputs, *args, **kwargs)
+
     def call(self, inputs: Any, training: Any = None, mask: Any = None,
              initial_state: Any = None) -> Any:
+        if isinstance(inputs, list | tuple):
+            inputs, initial_state = inputs[0], list(inputs[1:]) or None
         mask = masking.get_mask(inputs) if mask is None else masking.as_bool_mask(mask)
         kwargs: dict = {"mask": mask}
         if training is not None:
