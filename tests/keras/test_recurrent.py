@@ -101,6 +101,37 @@ def test_custom_cell_runs_forwards_and_backwards_against_numpy():
     assert [v.name for v in layer.weights] == ["rnn/accumulate/k:0"]
 
 
+class MinimalRNNCell(L.Layer):
+    """The Keras docs' cell: a plain Layer with a ``state_size`` attribute."""
+
+    def __init__(self, units, **kwargs):
+        self.units = units
+        self.state_size = units
+        super().__init__(**kwargs)
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight("kernel", [input_shape[-1], self.units],
+                                      initializer="ones")
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", [self.units, self.units],
+                                                initializer="zeros")
+
+    def call(self, inputs, states):
+        h = tk.matmul(inputs, self.kernel) + tk.matmul(states[0], self.recurrent_kernel)
+        return h, [h]
+
+
+def test_plain_layer_cells_stack_against_numpy():
+    x = tk.placeholder(tk.float32, [None, 3, 2])
+    layer = L.RNN([MinimalRNNCell(4), MinimalRNNCell(2)], return_state=True)
+    out, s1, s2 = layer(x)
+    xv = np.random.RandomState(7).randn(2, 3, 2).astype(np.float32)
+    got = _sess().run([out, s1, s2], {x: xv})
+    last = xv[:, -1].sum(-1, keepdims=True)
+    np.testing.assert_allclose(got[1], np.repeat(last, 4, -1), rtol=1e-5)
+    np.testing.assert_allclose(got[0], np.repeat(4 * last, 2, -1), rtol=1e-5)
+    np.testing.assert_allclose(got[2], got[0], rtol=1e-6)
+
+
 def test_time_major_and_unroll_give_the_batch_major_loop_numbers():
     xv = np.random.RandomState(2).randn(3, 4, 2).astype(np.float32)
     x = tk.placeholder(tk.float32, [None, 4, 2])

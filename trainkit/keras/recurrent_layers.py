@@ -28,7 +28,7 @@ from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.keras import backend, base_layer, rnn_loop
 from trainkit.keras import sequence_masks as masking
-from trainkit.keras.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
+from trainkit.keras.recurrent_cells import AbstractRNNCell, GRUCell, LSTMCell, SimpleRNNCell
 from trainkit.ops import array_ops
 from trainkit.ops.shape_ops import transpose
 
@@ -45,6 +45,14 @@ def _call_cell(cell: Any, inputs: Any, states: Any, training: Any) -> tuple:
     kwargs = {"training": training} if _accepts_training(cell) else {}
     out, new = cell.call(inputs, states, **kwargs)
     return out, (new if nest.is_nested(new) else [new])
+
+
+def _cell_initial_state(cell: Any, batch_size: Any, dtype: Any) -> Any:
+    """The cell's ``get_initial_state``, or zeros for each of its ``state_size``."""
+    fn = getattr(cell, "get_initial_state", None)
+    if fn is not None:
+        return fn(inputs=None, batch_size=batch_size, dtype=dtype)
+    return AbstractRNNCell.get_initial_state(cell, None, batch_size, dtype)
 
 
 def _build_cell(cell: Any, shape: tuple) -> None:
@@ -110,8 +118,7 @@ class StackedRNNCells(base_layer.Layer):
 
     def get_initial_state(self, inputs: Any = None, batch_size: Any = None,
                           dtype: Any = None) -> list:
-        return [c.get_initial_state(inputs=inputs, batch_size=batch_size, dtype=dtype)
-                for c in self.cells]
+        return [_cell_initial_state(c, batch_size, dtype) for c in self.cells]
 
     def build(self, input_shape: Any) -> None:
         dims = list(TensorShape(input_shape).as_list())
@@ -255,13 +262,7 @@ class RNN(base_layer.Layer):
     def get_initial_state(self, inputs: Tensor) -> list:
         """Zeros for each state (the cell's ``get_initial_state`` when it has one)."""
         batch = array_ops.shape(inputs)[1 if self.time_major else 0]
-        fn = getattr(self.cell, "get_initial_state", None)
-        if fn is not None:
-            state = fn(inputs=None, batch_size=batch, dtype=inputs.dtype)
-        else:
-            from trainkit.keras.recurrent_cells import AbstractRNNCell
-
-            state = AbstractRNNCell.get_initial_state(self.cell, None, batch, inputs.dtype)
+        state = _cell_initial_state(self.cell, batch, inputs.dtype)
         return list(state) if nest.is_nested(state) else [state]
 
     def call(self, inputs: Any, mask: Any = None, training: Any = None,
@@ -269,7 +270,7 @@ class RNN(base_layer.Layer):
         if constants is not None:
             raise NotImplementedError("RNN: `constants` are not supported by trainkit.")
         if isinstance(inputs, list | tuple):
-            inputs, initial_state = inputs[0], list(inputs[1:])
+            inputs, initial_state = inputs[0], list(inputs[1:]) or None
         x = conversion.convert_to_tensor(inputs)
         if mask is None:
             mask = masking.get_mask(inputs)
