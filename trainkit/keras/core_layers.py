@@ -16,8 +16,8 @@ from typing import Any
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.tensor import Tensor
-from trainkit.keras import activations, base_layer
-from trainkit.ops import array_ops, embedding_ops, math_ops
+from trainkit.keras import activations, base_layer, sequence_masks
+from trainkit.ops import array_ops, comparison_ops, embedding_ops, math_ops
 from trainkit.ops.layers_impl import core
 
 
@@ -229,7 +229,10 @@ class Embedding(base_layer.Layer):
         ids = conversion.convert_to_tensor(inputs)
         if ids.dtype.base_dtype not in (_dt.int32, _dt.int64):
             ids = math_ops.cast(ids, _dt.int32)
-        return embedding_ops.embedding_lookup(self.embeddings, ids)
+        out = embedding_ops.embedding_lookup(self.embeddings, ids)
+        if self.mask_zero:  # id 0 is padding: the recurrent layers skip those steps
+            sequence_masks.set_mask(out, comparison_ops.not_equal(ids, 0))
+        return out
 
 
 __all__ = ["Dense", "Activation", "Dropout", "Flatten", "Reshape", "Lambda", "Embedding"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from trainkit.autodiff.gradients import gradients
-from trainkit.framework import default_graph
+from trainkit.framework import conversion, default_graph
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.keras import backend
@@ -163,7 +163,10 @@ class Optimizer:
             self._create_slots([v for _, v in pairs])
             with graph.name_scope("update"):
                 coefficients = self._prepare(pairs[0][1].dtype.base_dtype)
-                ops = [self._apply_dense(g, v, coefficients) for g, v in pairs]
+                # a sparse gradient (Embedding) updates as its dense form: Keras's sparse
+                # rules decay every slot row too, so the numbers are the same
+                ops = [self._apply_dense(conversion.convert_to_tensor(g), v, coefficients)
+                       for g, v in pairs]
             with graph.control_dependencies(ops):
                 return state_ops.assign_add(step, 1).op
 
