@@ -7,13 +7,15 @@ Reshape, Concatenate, Add, Embedding, BatchNormalization, Input, Lambda), ``Sequ
 and the functional ``Model``, ``activations``, ``initializers``, ``losses``, ``metrics``
 (the accuracy functions), ``regularizers``, ``utils`` (to_categorical), ``optimizers``
 (SGD, Adam, RMSprop, Adagrad, Adadelta with tf_keras's update math; a ``tk.train``
-optimizer is accepted too), ``callbacks``
-(History, EarlyStopping, ModelCheckpoint, LambdaCallback) and ``backend`` (session,
-learning phase, floatx, epsilon). Variables get Keras's names (``dense/kernel:0``,
+optimizer is accepted too), ``callbacks`` (History, EarlyStopping, ModelCheckpoint,
+ReduceLROnPlateau, LambdaCallback), ``preprocessing.image.ImageDataGenerator`` (for
+``fit_generator``/``evaluate_generator``) and ``backend`` (session, learning phase,
+floatx, epsilon). Variables get Keras's names (``dense/kernel:0``,
 ``training/Adam/dense/kernel/m:0``). ``fit`` runs in ``backend.get_session()``.
 
-Not here: datasets/generators as ``fit`` input, sample and class weights, whole-model
-saving and h5 (``save_weights``/``load_weights`` write TF1 checkpoints).
+Not here: datasets/generators as ``fit`` input (generators go to ``fit_generator``),
+sample and class weights, whole-model saving and h5 (``save_weights``/``load_weights``
+write TF1 checkpoints).
 
 Example:
     >>> model = tk.keras.models.Sequential([
@@ -38,6 +40,7 @@ from trainkit.keras import (
     metrics,
     models,
     optimizers,
+    preprocessing,
     regularizers,
     utils,
 )
@@ -45,5 +48,5 @@ from trainkit.keras.input_layer import Input
 from trainkit.keras.models import Model, Sequential
 
 __all__ = ["activations", "backend", "callbacks", "initializers", "layers", "losses",
-           "metrics", "models", "optimizers", "regularizers", "utils", "Input", "Model",
-           "Sequential"]
+           "metrics", "models", "optimizers", "preprocessing", "regularizers", "utils",
+           "Input", "Model", "Sequential"]
