@@ -134,3 +134,33 @@ def test_two_ranks_equal_one_process_on_the_global_batches(tmp_path):
                                        rtol=0, atol=2e-6)
     assert r0["history"] == r1["history"]
     np.testing.assert_allclose(r0["history"]["lr"], [0.15, 0.2, 0.2], rtol=1e-7)
+
+
+_EPOCH_LINE = re.compile(r"^5/5 \[=+\] - loss: [\d.]+ - acc: [\d.]+ - val_loss: [\d.]+ - "
+                         r"val_acc: [\d.]+ - lr: ([\d.]+)$", re.M)
+
+
+@needs_mpi
+def test_horovods_own_keras_mnist_advanced_on_two_ranks(tmp_path):
+    """``fit_generator`` over augmented batches (5 = 1400 // 128 // 2 steps per epoch) with
+    the metric average, the warmup and ReduceLROnPlateau, verbose on both ranks: the
+    ranks end bitwise equal, and print the same epoch lines (the logs are averaged
+    before the progress bar prints them, though each rank drew its own batches). The
+    warmup goes from lr / size = 1.0 to lr = 2.0 over the first epoch, so both epochs end
+    at 2.0: (0 + 5/5) * (2 - 1) / 1 + 1 = 2 times 2.0 / 2."""
+    proc, _ = run_job("keras_program_job.py", "horovod_keras_mnist_advanced.py",
+                      cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    got = _digests(proc.stdout)
+    assert sorted(got) == [0, 1] and got[0] == got[1], proc.stdout[-2000:]
+    lines = [m.group(0) for m in _EPOCH_LINE.finditer(proc.stdout)]
+    assert len(lines) == 4 and len(set(lines)) == 2, proc.stdout[-2000:]
+    assert all(lines.count(line) == 2 for line in lines)
+    assert [float(m.group(1)) for m in _EPOCH_LINE.finditer(proc.stdout)] == [2.0] * 4
+    assert proc.stdout.count("Epoch 1: finished gradual learning rate warmup to 2.") == 2
+    losses = re.findall(r"Test loss: ([\d.]+)\nTest accuracy: ([\d.]+)", proc.stdout)
+    assert len(losses) == 2 and losses[0] == losses[1], proc.stdout[-2000:]
+    assert float(losses[0][1]) > 0.3, losses  # chance is 0.1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "checkpoint-1.data-00000-of-00001", "checkpoint-1.index",
+        "checkpoint-2.data-00000-of-00001", "checkpoint-2.index"]
