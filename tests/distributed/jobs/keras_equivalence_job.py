@@ -6,8 +6,9 @@
 Global batch k is rows ``[8k, 8k + 8)`` of :func:`global_data`; rank r trains on rows
 ``[8k + 4r, 8k + 4r + 4)`` of it, so with a mean loss the averaged gradient of the two
 halves is the gradient of the whole batch. Each rank starts from its own weights
-(``initial_weights(rank)``): only rank 0's may survive the broadcast. Each rank prints
-``rank <r>: <json>`` with its final weights, their digest, the learning rate and momentum
+(``initial_weights(rank)``): only rank 0's may survive the broadcast. Each rank writes
+``report-rank<r>.json`` (a file: long lines of two ranks may interleave on stdout) with
+its final weights, their digest, the learning rate and momentum
 at each batch's start, the epoch logs before and after ``MetricAverageCallback``, and
 its history. ``test_keras_mpi.py`` holds the one-process reference (built with
 :func:`build_model`).
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import numpy as np
 
@@ -90,7 +92,7 @@ def main() -> None:
     report = {"weights": [w.tolist() for w in weights], "digest": digest,
               "rates": after.rates, "raw_logs": before.logs, "averaged_logs": after.logs,
               "history": {k: [float(v) for v in vs] for k, vs in history.history.items()}}
-    print(f"rank {hvd.rank()}: {json.dumps(report)}", flush=True)
+    Path(f"report-rank{hvd.rank()}.json").write_text(json.dumps(report))
 
 
 if __name__ == "__main__":
