@@ -38,8 +38,9 @@ def broadcast_global_variables(root_rank: int) -> None:
     every rank, in Keras's session.
 
     Raises:
-        ValueError: before ``init()``, or if ``root_rank`` is not a rank of the group.
+        ValueError: before ``init()``.
         TypeError: if ``root_rank`` is not an int.
+        InvalidArgumentError: if ``root_rank`` is not a rank of the group.
     """
     hvd.size()
     _run(hvd.broadcast_global_variables(root_rank))
