@@ -562,3 +562,41 @@ def test_namespace_names_exist(module):
                 break
             obj = getattr(obj, part)
     assert not missing, f"{module} lacks {missing}"
+
+
+# Horovod's TF1 APIs (horovod.tensorflow, horovod.keras / horovod.tensorflow.keras) and the
+# tf.keras names Horovod's Keras examples use.
+HOROVOD_API = {
+    'trainkit.distributed': (
+        'init', 'shutdown', 'is_initialized', 'size', 'rank', 'local_size', 'local_rank',
+        'cross_size', 'cross_rank', 'mpi_built', 'mpi_enabled', 'mpi_threads_supported',
+        'allreduce', 'grouped_allreduce', 'allgather', 'broadcast', 'broadcast_variables',
+        'broadcast_global_variables', 'broadcast_object', 'allgather_object',
+        'DistributedOptimizer', 'BroadcastGlobalVariablesHook', 'Compression.none',
+        'Compression.fp16', 'Average', 'Sum', 'Min', 'Max', 'Product', 'Adasum'),
+    'trainkit.distributed.keras': (
+        'init', 'shutdown', 'is_initialized', 'size', 'rank', 'local_size', 'local_rank',
+        'mpi_built', 'mpi_enabled', 'mpi_threads_supported', 'Compression.none',
+        'Compression.fp16', 'DistributedOptimizer', 'broadcast_global_variables',
+        'allreduce', 'allgather', 'broadcast', 'callbacks.BroadcastGlobalVariablesCallback',
+        'callbacks.MetricAverageCallback', 'callbacks.LearningRateScheduleCallback',
+        'callbacks.LearningRateWarmupCallback'),
+    'trainkit.keras': (
+        'optimizers.Adadelta', 'utils.to_categorical', 'callbacks.ReduceLROnPlateau',
+        'preprocessing.image.ImageDataGenerator', 'Model.fit_generator',
+        'Model.evaluate_generator', 'backend.set_session', 'backend.image_data_format'),
+}
+
+
+@pytest.mark.parametrize("module", sorted(HOROVOD_API))
+def test_horovod_names_exist(module):
+    mod = importlib.import_module(module)
+    missing = []
+    for dotted in HOROVOD_API[module]:
+        obj = mod
+        for part in dotted.split("."):
+            if not hasattr(obj, part):
+                missing.append(dotted)
+                break
+            obj = getattr(obj, part)
+    assert not missing, f"{module} lacks {missing}"

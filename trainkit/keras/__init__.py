@@ -5,14 +5,17 @@ disabled): Keras layers and models as graph builders for Session loops, and Kera
 What is here: ``layers`` (Dense, Conv1D/2D, pooling, Flatten, Dropout, Activation,
 Reshape, Concatenate, Add, Embedding, BatchNormalization, Input, Lambda), ``Sequential``
 and the functional ``Model``, ``activations``, ``initializers``, ``losses``, ``metrics``
-(the accuracy functions), ``regularizers``, ``optimizers`` (SGD, Adam, RMSprop, Adagrad
-with tf_keras's update math; a ``tk.train`` optimizer is accepted too), ``callbacks``
-(History, EarlyStopping, ModelCheckpoint, LambdaCallback) and ``backend`` (session,
-learning phase, floatx, epsilon). Variables get Keras's names (``dense/kernel:0``,
+(the accuracy functions), ``regularizers``, ``utils`` (to_categorical), ``optimizers``
+(SGD, Adam, RMSprop, Adagrad, Adadelta with tf_keras's update math; a ``tk.train``
+optimizer is accepted too), ``callbacks`` (History, EarlyStopping, ModelCheckpoint,
+ReduceLROnPlateau, LambdaCallback), ``preprocessing.image.ImageDataGenerator`` (for
+``fit_generator``/``evaluate_generator``) and ``backend`` (session, learning phase,
+floatx, epsilon). Variables get Keras's names (``dense/kernel:0``,
 ``training/Adam/dense/kernel/m:0``). ``fit`` runs in ``backend.get_session()``.
 
-Not here: datasets/generators as ``fit`` input, sample and class weights, whole-model
-saving and h5 (``save_weights``/``load_weights`` write TF1 checkpoints).
+Not here: datasets/generators as ``fit`` input (generators go to ``fit_generator``),
+sample and class weights, whole-model saving and h5 (``save_weights``/``load_weights``
+write TF1 checkpoints).
 
 Example:
     >>> model = tk.keras.models.Sequential([
@@ -37,10 +40,13 @@ from trainkit.keras import (
     metrics,
     models,
     optimizers,
+    preprocessing,
     regularizers,
+    utils,
 )
 from trainkit.keras.input_layer import Input
 from trainkit.keras.models import Model, Sequential
 
 __all__ = ["activations", "backend", "callbacks", "initializers", "layers", "losses",
-           "metrics", "models", "optimizers", "regularizers", "Input", "Model", "Sequential"]
+           "metrics", "models", "optimizers", "preprocessing", "regularizers", "utils",
+           "Input", "Model", "Sequential"]

@@ -21,7 +21,7 @@ from typing import Any
 from trainkit import nest
 from trainkit.framework import conversion
 from trainkit.framework.tensor import Tensor
-from trainkit.keras import base_layer, history, training
+from trainkit.keras import base_layer, generator_training, history, training
 from trainkit.keras.input_layer import Input, InputLayer
 
 
@@ -34,7 +34,7 @@ def _dedupe(items: list) -> list:
     return out
 
 
-class Model(training.TrainingMixin, base_layer.Layer):
+class Model(training.TrainingMixin, generator_training.GeneratorMixin, base_layer.Layer):
     """A functional model: ``Model(inputs, outputs)`` from ``tk.keras.Input`` tensors and
     the layers called on them.
 

@@ -1,5 +1,5 @@
-"""``tk.keras.optimizers``: Keras's (legacy OptimizerV2) ``SGD``, ``Adam``, ``RMSprop`` and
-``Adagrad`` as tf_keras builds them in TF1 graph mode, and ``get``.
+"""``tk.keras.optimizers``: Keras's (legacy OptimizerV2) ``SGD``, ``Adam``, ``RMSprop``,
+``Adagrad`` and ``Adadelta`` as tf_keras builds them in TF1 graph mode, and ``get``.
 
 An optimizer keeps its hyperparameters in variables (``training/Adam/learning_rate:0``,
 so ``backend.set_value(opt.lr, 0.01)`` works), an ``iter`` step counter and per-variable
@@ -207,6 +207,9 @@ class SGD(Optimizer):
         self._set_hyper("momentum", momentum)
         self.nesterov = bool(nesterov)
 
+    def get_config(self) -> dict:
+        return {**super().get_config(), "nesterov": self.nesterov}
+
     def _create_slots(self, var_list: list) -> None:
         if self._hyper["momentum"]:
             for v in var_list:
@@ -236,6 +239,9 @@ class Adam(Optimizer):
         self._set_hyper("beta_2", beta_2)
         self.epsilon = float(epsilon if epsilon is not None else backend.epsilon())
         self.amsgrad = bool(amsgrad)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "epsilon": self.epsilon, "amsgrad": self.amsgrad}
 
     def _create_slots(self, var_list: list) -> None:
         for name in ("m", "v") + (("vhat",) if self.amsgrad else ()):
@@ -279,6 +285,9 @@ class RMSprop(Optimizer):
         self._set_hyper("momentum", momentum)
         self.epsilon = float(epsilon if epsilon is not None else backend.epsilon())
         self.centered = bool(centered)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "epsilon": self.epsilon, "centered": self.centered}
 
     def _create_slots(self, var_list: list) -> None:
         for v in var_list:
@@ -328,6 +337,11 @@ class Adagrad(Optimizer):
         self._initial_accumulator_value = float(initial_accumulator_value)
         self.epsilon = float(epsilon if epsilon is not None else backend.epsilon())
 
+    def get_config(self) -> dict:
+        return {**super().get_config(),
+                "initial_accumulator_value": self._initial_accumulator_value,
+                "epsilon": self.epsilon}
+
     def _create_slots(self, var_list: list) -> None:
         for v in var_list:
             self.add_slot(v, "accumulator", self._initial_accumulator_value)
@@ -337,6 +351,31 @@ class Adagrad(Optimizer):
         acc_t = state_ops.assign_add(acc, math_ops.square(grad))
         return state_ops.assign_sub(var, c["lr_t"] * grad /
                                     (math_ops.sqrt(acc_t) + self.epsilon)).op
+
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler), TF's fused rule: ``accum_grad = rho accum_grad + (1 - rho) g^2``;
+    ``update = sqrt(accum_var + epsilon) / sqrt(accum_grad + epsilon) * g``;
+    ``accum_var = rho accum_var + (1 - rho) update^2``; ``var -= lr * update``."""
+
+    def __init__(self, learning_rate: float = 0.001, rho: float = 0.95, epsilon: float = 1e-7,
+                 name: str = "Adadelta", **kwargs: Any):
+        super().__init__(name, learning_rate, **kwargs)
+        self._set_hyper("rho", rho)
+        self.epsilon = float(epsilon if epsilon is not None else backend.epsilon())
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "epsilon": self.epsilon}
+
+    def _create_slots(self, var_list: list) -> None:
+        for name in ("accum_grad", "accum_var"):
+            for v in var_list:
+                self.add_slot(v, name)
+
+    def _apply_dense(self, grad: Tensor, var: Any, c: dict) -> Any:
+        slots = [self.get_slot(var, "accum_grad"), self.get_slot(var, "accum_var")]
+        rho = self._hyper_t("rho", var.dtype.base_dtype)
+        return apply_op("ApplyAdadelta", [var, *slots], [c["lr_t"], rho, self.epsilon], grad)
 
 
 class TFOptimizer:
@@ -368,13 +407,14 @@ class TFOptimizer:
         return {"name": self.optimizer.get_name()}
 
 
-_BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
+_BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad,
+            "adadelta": Adadelta}
 
 
 def get(identifier: Any) -> Any:
     """The optimizer for ``identifier``: a Keras optimizer (returned as is), a
     ``tk.train.Optimizer`` (wrapped in :class:`TFOptimizer`) or a name (``'adam'``,
-    ``'sgd'``, ``'rmsprop'``, ``'adagrad'``, any case) built with its defaults.
+    ``'sgd'``, ``'rmsprop'``, ``'adagrad'``, ``'adadelta'``, any case) built with its defaults.
 
     Raises:
         ValueError: for an unknown name or an object that is no optimizer.
@@ -393,4 +433,4 @@ def get(identifier: Any) -> Any:
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
 
 
-__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "TFOptimizer", "get"]
+__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "TFOptimizer", "get"]
