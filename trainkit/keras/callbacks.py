@@ -8,6 +8,12 @@ running means), the validation pass's ``on_test_batch_*`` hooks, then ``on_epoch
 with the epoch's logs (``loss``, metrics, ``val_*``); finally ``on_train_end``. A
 callback stops training by setting ``self.model.stop_training = True``.
 
+Also here, from their own modules: ``LearningRateScheduler`` and ``ReduceLROnPlateau``
+(:mod:`~trainkit.keras.lr_callbacks`), ``CSVLogger`` and ``TerminateOnNaN``
+(:mod:`~trainkit.keras.logging_callbacks`) and ``TensorBoard``
+(:mod:`~trainkit.keras.tensorboard_callback`). ``RemoteMonitor`` (an HTTP POST per epoch)
+is not provided.
+
 ``ModelCheckpoint`` saves weights only, as a trainkit (TF1) checkpoint through
 ``model.save_weights`` (a ``tk.train.Saver``), never h5.
 
@@ -25,58 +31,12 @@ from typing import Any
 
 import numpy as np
 
+from trainkit.keras.callback_base import Callback
+from trainkit.keras.logging_callbacks import CSVLogger, TerminateOnNaN
+from trainkit.keras.lr_callbacks import LearningRateScheduler, ReduceLROnPlateau
+from trainkit.keras.tensorboard_callback import TensorBoard
+
 _LOG = logging.getLogger("trainkit.keras")
-
-
-class Callback:
-    """Base class: override the ``on_*`` hooks you need; ``self.model`` and
-    ``self.params`` are set before training starts."""
-
-    def __init__(self) -> None:
-        self.model: Any = None
-        self.params: dict = {}
-
-    def set_model(self, model: Any) -> None:
-        self.model = model
-
-    def set_params(self, params: dict) -> None:
-        self.params = params
-
-    def on_train_begin(self, logs: dict | None = None) -> None:
-        """Called once before the first epoch."""
-
-    def on_train_end(self, logs: dict | None = None) -> None:
-        """Called once after the last epoch (or an early stop)."""
-
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        """Called at the start of epoch ``epoch`` (0-based)."""
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        """Called at the end of an epoch with its averaged ``loss``, metrics and ``val_*``."""
-
-    def on_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        """Called before each training batch (as ``on_train_batch_begin``)."""
-
-    def on_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        """Called after each training batch (as ``on_train_batch_end``)."""
-
-    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        self.on_batch_begin(batch, logs)
-
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        self.on_batch_end(batch, logs)
-
-    def on_test_begin(self, logs: dict | None = None) -> None:
-        """Called before an evaluation (``evaluate`` or fit's validation pass)."""
-
-    def on_test_end(self, logs: dict | None = None) -> None:
-        """Called after an evaluation."""
-
-    def on_test_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        """Called before each evaluation batch."""
-
-    def on_test_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        """Called after each evaluation batch."""
 
 
 class CallbackList:
@@ -308,4 +268,5 @@ class LambdaCallback(Callback):
 
 
 __all__ = ["Callback", "CallbackList", "BaseLogger", "History", "ProgbarLogger",
-           "EarlyStopping", "ModelCheckpoint", "LambdaCallback"]
+           "EarlyStopping", "ModelCheckpoint", "LambdaCallback", "LearningRateScheduler",
+           "ReduceLROnPlateau", "CSVLogger", "TerminateOnNaN", "TensorBoard"]

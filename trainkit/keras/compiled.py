@@ -114,9 +114,20 @@ def _reduce_mean(values: Tensor) -> Tensor:
 
 def _output_loss(fn: Any, target: Tensor, output: Tensor) -> Tensor:
     """One output's loss: a ``Loss`` object's per-example values reduced by its own
-    ``reduction`` (``'auto'`` is ``'sum_over_batch_size'``), else the function's mean."""
+    ``reduction`` (``'auto'`` is ``'sum_over_batch_size'``), else the function's mean.
+
+    Differs from TF: ``reduction='none'`` is refused here; tf_keras builds a vector loss
+    whose ``fit`` then fails on the first uneven batch with a NumPy broadcast error.
+
+    Raises:
+        ValueError: for a ``Loss`` with ``reduction='none'``.
+    """
     if isinstance(fn, losses_mod.Loss):
         reduction = fn.reduction
+        if reduction == losses_mod.Reduction.NONE:
+            raise ValueError(f"compile: loss {fn.name or type(fn).__name__!r} has reduction "
+                             "'none'; fit needs a scalar loss, use 'sum' or "
+                             "'sum_over_batch_size'.")
         if reduction == losses_mod.Reduction.AUTO:
             reduction = losses_mod.Reduction.SUM_OVER_BATCH_SIZE
         return loss_classes.compute_weighted_loss(fn.call(target, output), None, reduction)
