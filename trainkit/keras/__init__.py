@@ -4,12 +4,15 @@ disabled): Keras layers and models as graph builders for Session loops, and Kera
 
 What is here: ``layers`` (Dense, Conv1D/2D, pooling, Flatten, Dropout, Activation,
 Reshape, Concatenate, Add, Embedding, BatchNormalization, Input, Lambda), ``Sequential``
-and the functional ``Model``, ``activations``, ``initializers``, ``losses``, ``metrics``
-(the accuracy functions), ``regularizers``, ``optimizers`` (SGD, Adam, RMSprop, Adagrad
-with tf_keras's update math; a ``tk.train`` optimizer is accepted too), ``callbacks``
-(History, EarlyStopping, ModelCheckpoint, LambdaCallback) and ``backend`` (session,
-learning phase, floatx, epsilon). Variables get Keras's names (``dense/kernel:0``,
-``training/Adam/dense/kernel/m:0``). ``fit`` runs in ``backend.get_session()``.
+and the functional ``Model``, ``activations``, ``initializers``, ``losses`` (the loss
+functions, the ``Loss`` classes, ``get``/``serialize``/``deserialize``), ``metrics``
+(the accuracy functions), ``regularizers``, ``optimizers`` (SGD, Adam, RMSprop, Adagrad,
+Adadelta, Adamax, Nadam, Ftrl with tf_keras's update math; a ``tk.train`` optimizer is
+accepted too), ``callbacks`` (History, EarlyStopping, ModelCheckpoint, LambdaCallback,
+LearningRateScheduler, ReduceLROnPlateau, CSVLogger, TerminateOnNaN, TensorBoard) and
+``backend`` (session, learning phase, floatx, epsilon). Variables get Keras's names
+(``dense/kernel:0``, ``training/Adam/dense/kernel/m:0``). ``fit`` runs in
+``backend.get_session()``.
 
 Not here: datasets/generators as ``fit`` input, sample and class weights, whole-model
 saving and h5 (``save_weights``/``load_weights`` write TF1 checkpoints).
