@@ -33,8 +33,9 @@ ALLOWED = {
                          "distributed", "hooks", "data", "saved_model", "estimator"},
     # tf.keras in graph mode: layers over ops (tk.layers' functions), weights read and
     # written through a client Session; compile/fit take gradients (autodiff) and reuse
-    # training's fused update kernels, TF1 optimizers and Saver.
-    "keras": BASE | {"framework", "ops", "client", "autodiff", "training", "keras"},
+    # training's fused update kernels, TF1 optimizers and Saver; the TensorBoard callback
+    # writes event files with summary's FileWriter.
+    "keras": BASE | {"framework", "ops", "client", "autodiff", "training", "summary", "keras"},
     # tf.test's TestCase runs sessions on graphs of ops (and its gradient checker calls
     # tk.gradients); nothing imports it but its façade.
     "testing": BASE | {"framework", "ops", "client", "autodiff", "testing"},

@@ -4,11 +4,13 @@ disabled): Keras layers and models as graph builders for Session loops, and Kera
 
 What is here: ``layers`` (Dense, Conv1D/2D, pooling, Flatten, Dropout, Activation,
 Reshape, Concatenate, Add, Embedding, BatchNormalization, Input, Lambda), ``Sequential``
-and the functional ``Model``, ``activations``, ``initializers``, ``losses``, ``metrics``
+and the functional ``Model``, ``activations``, ``initializers``, ``losses`` (the loss
+functions, the ``Loss`` classes, ``get``/``serialize``/``deserialize``), ``metrics``
 (the accuracy functions), ``regularizers``, ``utils`` (to_categorical), ``optimizers``
-(SGD, Adam, RMSprop, Adagrad, Adadelta with tf_keras's update math; a ``tk.train``
-optimizer is accepted too), ``callbacks`` (History, EarlyStopping, ModelCheckpoint,
-ReduceLROnPlateau, LambdaCallback), ``preprocessing.image.ImageDataGenerator`` (for
+(SGD, Adam, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl with tf_keras's update
+math; a ``tk.train`` optimizer is accepted too), ``callbacks`` (History, EarlyStopping,
+ModelCheckpoint, LambdaCallback, LearningRateScheduler, ReduceLROnPlateau, CSVLogger,
+TerminateOnNaN, TensorBoard), ``preprocessing.image.ImageDataGenerator`` (for
 ``fit_generator``/``evaluate_generator``) and ``backend`` (session, learning phase,
 floatx, epsilon). Variables get Keras's names (``dense/kernel:0``,
 ``training/Adam/dense/kernel/m:0``). ``fit`` runs in ``backend.get_session()``.

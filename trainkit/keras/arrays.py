@@ -95,6 +95,7 @@ def check_target(y: np.ndarray, output: Tensor, loss_fn: Any) -> None:
     Raises:
         ValueError: when the shapes differ.
     """
+    loss_fn = losses_mod.unwrap(loss_fn)
     if loss_fn is None or loss_fn is losses_mod.sparse_categorical_crossentropy:
         return
     shape = output.shape.as_list() if output.shape.ndims is not None else None

@@ -8,6 +8,12 @@ running means), the validation pass's ``on_test_batch_*`` hooks, then ``on_epoch
 with the epoch's logs (``loss``, metrics, ``val_*``); finally ``on_train_end``. A
 callback stops training by setting ``self.model.stop_training = True``.
 
+Also here, from their own modules: ``LearningRateScheduler`` and ``ReduceLROnPlateau``
+(:mod:`~trainkit.keras.lr_callbacks`), ``CSVLogger`` and ``TerminateOnNaN``
+(:mod:`~trainkit.keras.logging_callbacks`) and ``TensorBoard``
+(:mod:`~trainkit.keras.tensorboard_callback`). ``RemoteMonitor`` (an HTTP POST per epoch)
+is not provided.
+
 ``ModelCheckpoint`` saves weights only, as a trainkit (TF1) checkpoint through
 ``model.save_weights`` (a ``tk.train.Saver``), never h5.
 
@@ -25,60 +31,12 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.keras import backend
+from trainkit.keras.callback_base import Callback
+from trainkit.keras.logging_callbacks import CSVLogger, TerminateOnNaN
+from trainkit.keras.lr_callbacks import LearningRateScheduler, ReduceLROnPlateau
+from trainkit.keras.tensorboard_callback import TensorBoard
 
 _LOG = logging.getLogger("trainkit.keras")
-
-
-class Callback:
-    """Base class: override the ``on_*`` hooks you need; ``self.model`` and
-    ``self.params`` are set before training starts."""
-
-    def __init__(self) -> None:
-        self.model: Any = None
-        self.params: dict = {}
-
-    def set_model(self, model: Any) -> None:
-        self.model = model
-
-    def set_params(self, params: dict) -> None:
-        self.params = params
-
-    def on_train_begin(self, logs: dict | None = None) -> None:
-        """Called once before the first epoch."""
-
-    def on_train_end(self, logs: dict | None = None) -> None:
-        """Called once after the last epoch (or an early stop)."""
-
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        """Called at the start of epoch ``epoch`` (0-based)."""
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        """Called at the end of an epoch with its averaged ``loss``, metrics and ``val_*``."""
-
-    def on_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        """Called before each training batch (as ``on_train_batch_begin``)."""
-
-    def on_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        """Called after each training batch (as ``on_train_batch_end``)."""
-
-    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        self.on_batch_begin(batch, logs)
-
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        self.on_batch_end(batch, logs)
-
-    def on_test_begin(self, logs: dict | None = None) -> None:
-        """Called before an evaluation (``evaluate`` or fit's validation pass)."""
-
-    def on_test_end(self, logs: dict | None = None) -> None:
-        """Called after an evaluation."""
-
-    def on_test_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        """Called before each evaluation batch."""
-
-    def on_test_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        """Called after each evaluation batch."""
 
 
 class CallbackList:
@@ -291,80 +249,6 @@ class ModelCheckpoint(Callback):
         self.model.save_weights(path)
 
 
-class ReduceLROnPlateau(Callback):
-    """Multiplies the optimizer's ``lr`` by ``factor`` (not below ``min_lr``) once
-    ``monitor`` has not improved by more than ``min_delta`` for ``patience`` epochs, then
-    waits ``cooldown`` epochs before counting again (tf_keras's rule). ``mode`` ``'auto'``
-    maximizes a monitor whose name contains ``acc`` and minimizes the rest. Every epoch's
-    logs get the current rate under ``'lr'``.
-
-    Raises:
-        ValueError: for a ``factor >= 1.0``.
-    """
-
-    def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10,
-                 verbose: int = 0, mode: str = "auto", min_delta: float = 1e-4,
-                 cooldown: int = 0, min_lr: float = 0, **kwargs: Any):
-        super().__init__()
-        if factor >= 1.0:
-            raise ValueError(f"ReduceLROnPlateau does not support a factor >= 1.0. Got "
-                             f"{factor}")
-        min_delta = kwargs.pop("epsilon", min_delta)
-        if kwargs:
-            raise TypeError(f"ReduceLROnPlateau got an unexpected keyword argument "
-                            f"{sorted(kwargs)[0]!r}.")
-        self.monitor, self.factor, self.patience, self.verbose = monitor, factor, patience, \
-            verbose
-        self.min_delta, self.cooldown, self.min_lr = min_delta, cooldown, min_lr
-        if mode not in ("auto", "min", "max"):
-            _LOG.warning("Learning rate reduction mode %s is unknown, fallback to auto "
-                         "mode.", mode)
-            mode = "auto"
-        self.mode = mode
-        self._reset()
-
-    def _reset(self) -> None:
-        self.maximize = self.mode == "max" or (self.mode == "auto" and "acc" in self.monitor)
-        self.best = -np.inf if self.maximize else np.inf
-        self.cooldown_counter = self.wait = 0
-
-    def _improves(self, current: float) -> bool:
-        if self.maximize:
-            return bool(np.greater(current, self.best + self.min_delta))
-        return bool(np.less(current, self.best - self.min_delta))
-
-    def on_train_begin(self, logs: dict | None = None) -> None:
-        self._reset()
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        logs = logs if logs is not None else {}
-        lr = self.model.optimizer.lr
-        logs["lr"] = backend.get_value(lr)
-        current = logs.get(self.monitor)
-        if current is None:
-            _LOG.warning("Learning rate reduction is conditioned on metric `%s` which is "
-                         "not available. Available metrics are: %s", self.monitor,
-                         ",".join(logs))
-            return
-        if self.cooldown_counter > 0:
-            self.cooldown_counter -= 1
-            self.wait = 0
-        if self._improves(current):
-            self.best, self.wait = current, 0
-            return
-        if self.cooldown_counter > 0:
-            return
-        self.wait += 1
-        old = backend.get_value(lr)
-        if self.wait >= self.patience and old > np.float32(self.min_lr):
-            new = max(old * self.factor, self.min_lr)
-            backend.set_value(lr, new)
-            if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to "
-                      f"{new}.")
-            self.cooldown_counter, self.wait = self.cooldown, 0
-
-
 class LambdaCallback(Callback):
     """A callback from plain functions: ``on_epoch_begin(epoch, logs)``,
     ``on_epoch_end(epoch, logs)``, ``on_batch_begin(batch, logs)``,
@@ -384,4 +268,5 @@ class LambdaCallback(Callback):
 
 
 __all__ = ["Callback", "CallbackList", "BaseLogger", "History", "ProgbarLogger",
-           "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "LambdaCallback"]
+           "EarlyStopping", "ModelCheckpoint", "LambdaCallback", "LearningRateScheduler",
+           "ReduceLROnPlateau", "CSVLogger", "TerminateOnNaN", "TensorBoard"]

@@ -26,6 +26,7 @@ from trainkit import nest
 from trainkit.framework import constant_op, default_graph
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.tensor import Operation, Tensor
+from trainkit.keras import loss_classes
 from trainkit.keras import losses as losses_mod
 from trainkit.keras import metrics as metrics_mod
 from trainkit.ops import array_ops, control_flow_ops, math_ops, placeholders
@@ -95,6 +96,7 @@ def resolve_metric(metric: Any, loss_fn: Any, output: Tensor) -> tuple[str, Any]
     """
     if metric in ("accuracy", "acc"):
         last = output.shape.as_list()[-1] if output.shape.ndims else None
+        loss_fn = losses_mod.unwrap(loss_fn)
         if last == 1 or loss_fn is losses_mod.binary_crossentropy:
             return "acc", metrics_mod.binary_accuracy
         if loss_fn is losses_mod.sparse_categorical_crossentropy:
@@ -110,6 +112,28 @@ def _reduce_mean(values: Tensor) -> Tensor:
     return math_ops.reduce_sum(values) / n
 
 
+def _output_loss(fn: Any, target: Tensor, output: Tensor) -> Tensor:
+    """One output's loss: a ``Loss`` object's per-example values reduced by its own
+    ``reduction`` (``'auto'`` is ``'sum_over_batch_size'``), else the function's mean.
+
+    Differs from TF: ``reduction='none'`` is refused here; tf_keras builds a vector loss
+    whose ``fit`` then fails on the first uneven batch with a NumPy broadcast error.
+
+    Raises:
+        ValueError: for a ``Loss`` with ``reduction='none'``.
+    """
+    if isinstance(fn, losses_mod.Loss):
+        reduction = fn.reduction
+        if reduction == losses_mod.Reduction.NONE:
+            raise ValueError(f"compile: loss {fn.name or type(fn).__name__!r} has reduction "
+                             "'none'; fit needs a scalar loss, use 'sum' or "
+                             "'sum_over_batch_size'.")
+        if reduction == losses_mod.Reduction.AUTO:
+            reduction = losses_mod.Reduction.SUM_OVER_BATCH_SIZE
+        return loss_classes.compute_weighted_loss(fn.call(target, output), None, reduction)
+    return _reduce_mean(fn(target, output))
+
+
 def build(model: Any, loss: Any, metrics: Any, loss_weights: Any) -> CompiledGraph:
     """Builds the targets, total loss and metric tensors for ``model``'s outputs.
 
@@ -118,7 +142,7 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any) -> CompiledGra
     """
     outputs = list(model.outputs)
     names = model.output_names
-    loss_fns = [losses_mod.get(x) if x is not None else None
+    loss_fns = [losses_mod.for_compile(x) if x is not None else None
                 for x in per_output(loss, outputs, names, "loss")]
     if all(f is None for f in loss_fns):
         raise ValueError("The model cannot be compiled because it has no loss to optimize.")
@@ -136,7 +160,7 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any) -> CompiledGra
             out_losses.append(None)
             continue
         with graph.name_scope("loss"):
-            out_losses.append(_reduce_mean(fn(targets[-1], out)))
+            out_losses.append(_output_loss(fn, targets[-1], out))
     total = None
     with graph.name_scope("loss"):
         for w, ol in zip(weights, out_losses):

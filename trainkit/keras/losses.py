@@ -1,160 +1,182 @@
-"""``tk.keras.losses``: Keras's loss functions (per-example losses, not reduced over the
-batch): ``categorical_crossentropy``, ``sparse_categorical_crossentropy``,
-``binary_crossentropy``, ``mean_squared_error`` and ``mean_absolute_error``.
+"""``tk.keras.losses``: Keras's loss functions (per-example values, reduced over the last
+axis only; :mod:`trainkit.keras.loss_functions`), the loss classes that wrap and reduce
+them (:mod:`trainkit.keras.loss_classes`), their aliases, and ``serialize`` /
+``deserialize`` / ``get``, as tf_keras 2.21 exports them under ``tf.compat.v1``.
 
-As in tf_keras, probabilities that come straight from a softmax (or sigmoid) are turned
-back into their logits, so the cross-entropy is computed stably from the logits; other
-probabilities are clipped to ``[epsilon, 1 - epsilon]`` first.
+Names ``get`` knows: the functions and their aliases (``mse``, ``MSE``, ``mae``, ``mape``,
+``msle``, ``kld``, ``kullback_leibler_divergence``, ``logcosh``, ``huber_loss``, ``bce``,
+...), and the class names (a class name gives an instance built with its defaults).
+``cosine_proximity`` and ``cosine`` are attributes (the function ``cosine_similarity``)
+but, as in tf_keras 2.21, not names ``get`` resolves.
 
 Example:
     >>> loss = tk.reduce_mean(tk.keras.losses.sparse_categorical_crossentropy(
     ...     labels, logits, from_logits=True))
+    >>> tk.keras.losses.get("msle").__name__
+    'mean_squared_logarithmic_error'
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from trainkit.framework import conversion
-from trainkit.framework import dtypes as _dt
-from trainkit.framework.tensor import Tensor
-from trainkit.keras import activations, backend, history
-from trainkit.ops import array_ops, math_ops, nn_losses_ops
+from trainkit.keras.loss_classes import (
+    LOSS_CLASSES,
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    CategoricalHinge,
+    CosineSimilarity,
+    Hinge,
+    Huber,
+    KLDivergence,
+    LogCosh,
+    Loss,
+    LossFunctionWrapper,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    Poisson,
+    Reduction,
+    SparseCategoricalCrossentropy,
+    SquaredHinge,
+)
+from trainkit.keras.loss_functions import (
+    binary_crossentropy,
+    categorical_crossentropy,
+    categorical_hinge,
+    cosine_similarity,
+    hinge,
+    huber,
+    kl_divergence,
+    log_cosh,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+    poisson,
+    sparse_categorical_crossentropy,
+    squared_hinge,
+)
 
+_LOG = logging.getLogger("trainkit.keras")
 
-def _logits_of(output: Tensor, op_type: str) -> Tensor | None:
-    """The logits behind ``output`` when it is a Keras softmax/sigmoid activation's result,
-    or a plain ``op_type`` op's output that no Keras layer recorded; else None."""
-    logits = activations.keras_logits(output)
-    if logits is not None and output.op.type == op_type:
-        return logits
-    if output.op.type == op_type and history.node_of(output) is None:
-        return output.op.inputs[0]
-    return None
-
-
-def _clip(p: Tensor) -> Tensor:
-    eps = backend.epsilon()
-    return math_ops.clip_by_value(p, eps, 1.0 - eps)
-
-
-def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
-                             label_smoothing: float = 0.0, axis: int = -1) -> Tensor:
-    """``-sum(y_true * log(y_pred), axis)`` per example (``y_pred`` normalized and clipped
-    unless it is logits).
-
-    Raises:
-        ValueError: if the two shapes are incompatible.
-    """
-    y_pred = conversion.convert_to_tensor(y_pred)
-    y_true = math_ops.cast(y_true, y_pred.dtype)
-    if not y_true.shape.is_compatible_with(y_pred.shape):
-        raise ValueError(f"Shapes {y_true.shape} and {y_pred.shape} are incompatible")
-    if label_smoothing:
-        classes = math_ops.cast(array_ops.shape(y_true)[axis], y_pred.dtype)
-        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / classes
-    if not from_logits:
-        logits = _logits_of(y_pred, "Softmax")
-        if logits is None:
-            p = y_pred / math_ops.reduce_sum(y_pred, axis, keepdims=True)
-            return -math_ops.reduce_sum(y_true * math_ops.log(_clip(p)), axis)
-        y_pred = logits
-    return nn_losses_ops.softmax_cross_entropy_with_logits_v2(labels=y_true, logits=y_pred,
-                                                             axis=axis)
-
-
-def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
-                                    axis: int = -1) -> Tensor:
-    """The cross-entropy of integer class ids ``y_true`` against ``y_pred`` (probabilities,
-    clipped, or logits); labels of the same rank as ``y_pred`` (``[batch, 1]``) are
-    flattened.
-
-    Raises:
-        ValueError: for an ``axis`` other than the last.
-    """
-    y_pred = conversion.convert_to_tensor(y_pred)
-    rank = y_pred.shape.ndims
-    if rank is not None and axis % rank != rank - 1:
-        raise ValueError("sparse_categorical_crossentropy: only the last axis is supported "
-                         f"for the classes, got axis={axis}.")
-    if not from_logits:
-        logits = _logits_of(y_pred, "Softmax")
-        y_pred = logits if logits is not None else math_ops.log(_clip(y_pred))
-    labels = math_ops.cast(y_true, _dt.int64)
-    t_rank = labels.shape.ndims
-    if t_rank is not None and rank is not None and t_rank != rank - 1:
-        labels = array_ops.reshape(labels, [-1])
-        flat = array_ops.reshape(y_pred, array_ops.stack([-1, array_ops.shape(y_pred)[-1]]))
-        res = nn_losses_ops.sparse_softmax_cross_entropy_with_logits(labels=labels,
-                                                                     logits=flat)
-        if rank >= 3:
-            res = array_ops.reshape(res, array_ops.shape(y_pred)[:-1])
-        elif rank == 2:
-            res.set_shape([y_pred.shape.as_list()[0]])
-        return res
-    return nn_losses_ops.sparse_softmax_cross_entropy_with_logits(labels=labels,
-                                                                 logits=y_pred)
-
-
-def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False,
-                        label_smoothing: float = 0.0, axis: int = -1) -> Tensor:
-    """The mean over ``axis`` of ``-(y log p + (1 - y) log(1 - p))`` (``p`` clipped, or
-    from logits)."""
-    y_pred = conversion.convert_to_tensor(y_pred)
-    y_true = math_ops.cast(y_true, y_pred.dtype)
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    logits = y_pred if from_logits else _logits_of(y_pred, "Sigmoid")
-    if logits is not None:
-        per = nn_losses_ops.sigmoid_cross_entropy_with_logits(labels=y_true, logits=logits)
-    else:
-        eps = backend.epsilon()
-        p = _clip(y_pred)
-        per = -(y_true * math_ops.log(p + eps) + (1.0 - y_true) * math_ops.log(1.0 - p + eps))
-    return math_ops.reduce_mean(per, axis)
-
-
-def mean_squared_error(y_true: Any, y_pred: Any) -> Tensor:
-    """``mean((y_pred - y_true) ** 2, axis=-1)`` per example."""
-    y_pred = conversion.convert_to_tensor(y_pred)
-    y_true = math_ops.cast(y_true, y_pred.dtype)
-    return math_ops.reduce_mean(math_ops.squared_difference(y_pred, y_true), -1)
-
-
-def mean_absolute_error(y_true: Any, y_pred: Any) -> Tensor:
-    """``mean(|y_pred - y_true|, axis=-1)`` per example."""
-    y_pred = conversion.convert_to_tensor(y_pred)
-    y_true = math_ops.cast(y_true, y_pred.dtype)
-    return math_ops.reduce_mean(math_ops.abs(y_pred - y_true), -1)
-
-
+bce = BCE = binary_crossentropy
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
+huber_loss = huber
+cosine = cosine_proximity = cosine_similarity
 
-_BY_NAME = {"categorical_crossentropy": categorical_crossentropy,
-            "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
-            "binary_crossentropy": binary_crossentropy,
-            "mean_squared_error": mean_squared_error, "mse": mean_squared_error,
-            "MSE": mean_squared_error,
-            "mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error,
-            "MAE": mean_absolute_error}
+_FUNCTIONS = {f.__name__: f for f in (
+    binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
+    mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
+    mean_squared_logarithmic_error, hinge, squared_hinge, categorical_hinge, huber, log_cosh,
+    kl_divergence, poisson, cosine_similarity)}
+_ALIASES = {"bce": bce, "BCE": bce, "mse": mse, "MSE": mse, "mae": mae, "MAE": mae,
+            "mape": mape, "MAPE": mape, "msle": msle, "MSLE": msle, "kld": kld, "KLD": kld,
+            "kullback_leibler_divergence": kld, "logcosh": logcosh, "huber_loss": huber}
+_BY_NAME: dict[str, Any] = {**_FUNCTIONS, **_ALIASES, **LOSS_CLASSES}
+
+
+def _unknown(name: Any) -> ValueError:
+    return ValueError(f"Unknown loss function: '{name}'. Please ensure you are using a "
+                      "`keras.utils.custom_object_scope` and that this object is included "
+                      "in the scope.")
+
+
+def serialize(loss: Any) -> Any:
+    """``{'class_name': ..., 'config': ...}`` for a ``Loss``, the name for a function,
+    None for None.
+
+    Raises:
+        ValueError: for an object that is neither a Loss nor a named callable.
+    """
+    if loss is None:
+        return None
+    if isinstance(loss, Loss):
+        return {"class_name": type(loss).__name__, "config": loss.get_config()}
+    _LOG.warning("The `keras.losses.serialize()` API should only be used for objects of "
+                 "type `keras.losses.Loss`. Found an instance of type %s, which may lead "
+                 "to improper serialization.", type(loss))
+    name = getattr(loss, "__name__", None)
+    if name is None:
+        raise ValueError(f"Cannot serialize {loss!r}: it is not a Loss and has no name.")
+    return name
+
+
+def deserialize(name: Any, custom_objects: dict | None = None) -> Any:
+    """The loss named by ``name``: a function for a function name, an instance for a class
+    name (built with its defaults) or for a ``{'class_name', 'config'}`` dict.
+
+    Raises:
+        ValueError: for an unknown name or a malformed dict.
+    """
+    table = {**_BY_NAME, **(custom_objects or {})}
+    if isinstance(name, dict):
+        if "class_name" not in name or "config" not in name:
+            raise ValueError(f"Improper config format for a loss: {name}. Expecting python "
+                             "dict contains `class_name` and `config` as keys")
+        cls = table.get(name["class_name"])
+        if cls is None:
+            raise _unknown(name["class_name"])
+        if isinstance(cls, type) and hasattr(cls, "from_config"):
+            return cls.from_config(dict(name["config"]))
+        return cls(**name["config"])
+    if not isinstance(name, str) or name not in table:
+        raise _unknown(name)
+    obj = table[name]
+    return obj() if isinstance(obj, type) else obj
 
 
 def get(identifier: Any) -> Any:
-    """The loss function named by ``identifier`` (a callable is returned as is).
+    """The loss for ``identifier``: None, a name or config dict (see :func:`deserialize`),
+    or a callable (returned as is).
 
     Raises:
-        ValueError: for an unknown name.
+        ValueError: for an unknown name or an identifier of another kind.
     """
+    if identifier is None:
+        return None
+    if isinstance(identifier, str | dict):
+        return deserialize(identifier)
     if callable(identifier):
         return identifier
-    if identifier not in _BY_NAME:
-        raise ValueError(f"Unknown loss function: '{identifier}'. Please ensure you are using "
-                         "a `keras.utils.custom_object_scope` and that this object is "
-                         "included in the scope.")
-    return _BY_NAME[identifier]
+    raise ValueError(f"Could not interpret loss function identifier: {identifier}")
 
 
-__all__ = ["categorical_crossentropy", "sparse_categorical_crossentropy",
-           "binary_crossentropy", "mean_squared_error", "mse", "MSE",
-           "mean_absolute_error", "mae", "MAE", "get"]
+def for_compile(identifier: Any) -> Any:
+    """What ``Model.compile`` uses for ``loss=identifier``: a ``Loss`` as is, else
+    :func:`get`'s result.
+
+    Raises:
+        ValueError: for a Loss class not instantiated, or what :func:`get` rejects.
+    """
+    if isinstance(identifier, type) and issubclass(identifier, Loss):
+        raise ValueError(f"Received uninstantiated Loss class: {identifier}\nPlease call loss "
+                         "classes before passing them to Model.compile.")
+    return get(identifier)
+
+
+def unwrap(loss: Any) -> Any:
+    """The function behind a ``LossFunctionWrapper`` (else ``loss`` itself): what the
+    compile-time checks compare with ``binary_crossentropy`` and friends."""
+    return loss.fn if isinstance(loss, LossFunctionWrapper) else loss
+
+
+__all__ = ["Reduction", "Loss", "LossFunctionWrapper", "MeanSquaredError", "MeanAbsoluteError",
+           "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "BinaryCrossentropy",
+           "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "Hinge", "SquaredHinge",
+           "CategoricalHinge", "Huber", "LogCosh", "Poisson", "KLDivergence",
+           "CosineSimilarity", "binary_crossentropy", "categorical_crossentropy",
+           "sparse_categorical_crossentropy", "mean_squared_error", "mean_absolute_error",
+           "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "hinge",
+           "squared_hinge", "categorical_hinge", "huber", "log_cosh", "kl_divergence",
+           "poisson", "cosine_similarity", "bce", "BCE", "mse", "MSE", "mae", "MAE", "mape",
+           "MAPE", "msle", "MSLE", "kld", "KLD", "kullback_leibler_divergence", "logcosh",
+           "huber_loss", "cosine", "cosine_proximity", "serialize", "deserialize", "get",
+           "for_compile", "unwrap"]

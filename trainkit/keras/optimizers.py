@@ -11,7 +11,9 @@ momentum, inside, as the fused kernel does), Adagrad adds epsilon to ``sqrt(accu
 Where the math is TF1's, the fused update kernels of ``trainkit.training`` run it.
 
 A ``tk.train.Optimizer`` (``tf.train.AdamOptimizer()``) handed to ``Model.compile`` is
-wrapped as tf_keras wraps it (:class:`TFOptimizer`).
+wrapped as tf_keras wraps it (:class:`TFOptimizer`). ``Adadelta``, ``Adamax``, ``Nadam``
+and ``Ftrl`` come from :mod:`trainkit.keras.adaptive_optimizers`; ``serialize`` gives
+``{'class_name', 'config'}`` and ``deserialize``/``get`` rebuild an optimizer from it.
 
 Example:
     >>> model.compile(optimizer=tk.keras.optimizers.Adam(1e-3), loss="mse")
@@ -23,171 +25,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from trainkit.autodiff.gradients import gradients
-from trainkit.framework import conversion, default_graph
 from trainkit.framework import dtypes as _dt
-from trainkit.framework.tensor import Operation, Tensor
+from trainkit.framework.tensor import Tensor
 from trainkit.keras import backend
-from trainkit.ops import array_ops, math_ops, state_ops
+from trainkit.keras.adaptive_optimizers import Adadelta, Adamax, Ftrl, Nadam
+from trainkit.keras.optimizer_v2 import Optimizer, make_variable
+from trainkit.ops import math_ops, state_ops
 from trainkit.ops.variables import Variable
 from trainkit.training import optimizer as tf1_optimizer
 from trainkit.training.training_ops import apply_op
-
-
-def _variable(value: Any, name: str, dtype: Any = None) -> Variable:
-    v = Variable(value, trainable=False, name=name, dtype=dtype)
-    backend.track_variable(v)
-    return v
-
-
-class Optimizer:
-    """Base of the Keras optimizers: hyperparameters as variables, slots, and one
-    ``_apply_dense(grad, var, coefficients)`` rule per subclass.
-
-    Raises:
-        ValueError: for a negative learning rate or decay, or an unknown keyword.
-    """
-
-    _HYPER_ORDER: tuple[str, ...] = ()
-
-    def __init__(self, name: str, learning_rate: float = 0.01, **kwargs: Any):
-        lr = kwargs.pop("lr", learning_rate)
-        decay = kwargs.pop("decay", 0.0)
-        kwargs.pop("clipnorm", None)
-        kwargs.pop("clipvalue", None)
-        if kwargs:
-            raise TypeError(f"Unexpected keyword argument passed to optimizer: "
-                            f"{sorted(kwargs)[0]}")
-        if not isinstance(lr, int | float) or lr < 0:
-            raise ValueError(f"Expected learning_rate to be a non-negative number, received "
-                             f"learning_rate={lr!r}.")
-        if decay < 0:
-            raise ValueError(f"decay cannot be less than 0. Received: decay={decay}.")
-        self._name = name
-        self._hyper: dict[str, Any] = {"learning_rate": float(lr), "decay": float(decay)}
-        self._initial_decay = float(decay)
-        self._hyper_vars: dict[str, Variable] = {}
-        self._iterations: Variable | None = None
-        self._slots: dict[tuple[str, str], Variable] = {}
-        self._slot_order: list[Variable] = []
-
-    # -- hyperparameters and state ----------------------------------------------------
-    def _set_hyper(self, name: str, value: float) -> None:
-        self._hyper[name] = float(value)
-
-    def _create_hypers(self) -> None:
-        if self._hyper_vars:
-            return
-        for name in sorted(self._hyper):
-            self._hyper_vars[name] = _variable(self._hyper[name], name, _dt.float32)
-
-    @property
-    def iterations(self) -> Variable:
-        """The ``iter`` int64 variable: steps applied so far."""
-        if self._iterations is None:
-            self._iterations = _variable(0, "iter", _dt.int64)
-        return self._iterations
-
-    def __getattr__(self, name: str) -> Any:
-        hyper = self.__dict__.get("_hyper", {})
-        key = "learning_rate" if name == "lr" else name
-        if key in hyper:
-            self._create_hypers()
-            return self._hyper_vars[key]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
-    def add_slot(self, var: Any, slot_name: str, initial: float = 0.0) -> Variable:
-        """The ``slot_name`` slot of ``var`` (created, filled with ``initial``, if new)."""
-        key = (var.op.name, slot_name)
-        if key not in self._slots:
-            value = array_ops.fill(var.shape.as_list(),
-                                   math_ops.cast(initial, var.dtype.base_dtype))
-            slot = _variable(value, f"{var.op.name}/{slot_name}", var.dtype.base_dtype)
-            self._slots[key] = slot
-            self._slot_order.append(slot)
-        return self._slots[key]
-
-    def get_slot(self, var: Any, slot_name: str) -> Variable:
-        """The slot variable ``slot_name`` of ``var``.
-
-        Raises:
-            KeyError: if it was never created.
-        """
-        return self._slots[(var.op.name, slot_name)]
-
-    @property
-    def weights(self) -> list:
-        """``iter`` then the slots, in creation order (as tf_keras lists them)."""
-        first = [self._iterations] if self._iterations is not None else []
-        return first + list(self._slot_order)
-
-    def variables(self) -> list:
-        return self.weights
-
-    def get_config(self) -> dict:
-        return {"name": self._name, **self._hyper}
-
-    # -- building the update ----------------------------------------------------------
-    def get_gradients(self, loss: Any, params: list) -> list:
-        """``d loss / d params``.
-
-        Raises:
-            ValueError: if a parameter has no gradient.
-        """
-        grads = gradients(loss, params)
-        for g, p in zip(grads, params):
-            if g is None:
-                raise ValueError(f"Variable {p.name} has `None` for gradient. Please make sure "
-                                 "that all of your ops have a gradient defined (i.e. are "
-                                 "differentiable).")
-        return grads
-
-    def get_updates(self, loss: Any, params: list) -> list:
-        """The update ops for one step on ``loss`` (Keras's graph-mode entry point)."""
-        grads = self.get_gradients(loss, params)
-        return [self.apply_gradients(list(zip(grads, params)))]
-
-    def apply_gradients(self, grads_and_vars: Any, name: str | None = None) -> Operation:
-        """Applies each ``(grad, var)`` then adds one to ``iterations``.
-
-        Raises:
-            ValueError: if no variable has a gradient.
-        """
-        pairs = [(g, v) for g, v in grads_and_vars if g is not None]
-        if not pairs:
-            raise ValueError("No gradients provided for any variable.")
-        graph = default_graph.get_default_graph()
-        with graph.name_scope(name or self._name):
-            step = self.iterations
-            self._create_hypers()
-            self._create_slots([v for _, v in pairs])
-            with graph.name_scope("update"):
-                coefficients = self._prepare(pairs[0][1].dtype.base_dtype)
-                # a sparse gradient (Embedding) updates as its dense form: Keras's sparse
-                # rules decay every slot row too, so the numbers are the same
-                ops = [self._apply_dense(conversion.convert_to_tensor(g), v, coefficients)
-                       for g, v in pairs]
-            with graph.control_dependencies(ops):
-                return state_ops.assign_add(step, 1).op
-
-    def _lr(self, dtype: Any) -> Tensor:
-        lr = math_ops.cast(self._hyper_vars["learning_rate"], dtype)
-        if self._initial_decay > 0.0:
-            decay = math_ops.cast(self._hyper_vars["decay"], dtype)
-            lr = lr / (1.0 + decay * math_ops.cast(self.iterations, dtype))
-        return lr
-
-    def _prepare(self, dtype: Any) -> dict:
-        return {"lr_t": self._lr(dtype)}
-
-    def _create_slots(self, var_list: list) -> None:
-        pass
-
-    def _apply_dense(self, grad: Tensor, var: Any, c: dict) -> Any:
-        raise NotImplementedError
-
-    def _hyper_t(self, name: str, dtype: Any) -> Tensor:
-        return math_ops.cast(self._hyper_vars[name], dtype)
 
 
 class SGD(Optimizer):
@@ -353,31 +199,6 @@ class Adagrad(Optimizer):
                                     (math_ops.sqrt(acc_t) + self.epsilon)).op
 
 
-class Adadelta(Optimizer):
-    """Adadelta (Zeiler), TF's fused rule: ``accum_grad = rho accum_grad + (1 - rho) g^2``;
-    ``update = sqrt(accum_var + epsilon) / sqrt(accum_grad + epsilon) * g``;
-    ``accum_var = rho accum_var + (1 - rho) update^2``; ``var -= lr * update``."""
-
-    def __init__(self, learning_rate: float = 0.001, rho: float = 0.95, epsilon: float = 1e-7,
-                 name: str = "Adadelta", **kwargs: Any):
-        super().__init__(name, learning_rate, **kwargs)
-        self._set_hyper("rho", rho)
-        self.epsilon = float(epsilon if epsilon is not None else backend.epsilon())
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "epsilon": self.epsilon}
-
-    def _create_slots(self, var_list: list) -> None:
-        for name in ("accum_grad", "accum_var"):
-            for v in var_list:
-                self.add_slot(v, name)
-
-    def _apply_dense(self, grad: Tensor, var: Any, c: dict) -> Any:
-        slots = [self.get_slot(var, "accum_grad"), self.get_slot(var, "accum_var")]
-        rho = self._hyper_t("rho", var.dtype.base_dtype)
-        return apply_op("ApplyAdadelta", [var, *slots], [c["lr_t"], rho, self.epsilon], grad)
-
-
 class TFOptimizer:
     """A ``tk.train.Optimizer`` used by ``Model.compile`` (tf_keras's ``TFOptimizer``):
     ``compute_gradients`` then ``apply_gradients`` with ``iterations`` as global step."""
@@ -389,7 +210,7 @@ class TFOptimizer:
     @property
     def iterations(self) -> Variable:
         if self._iterations is None:
-            self._iterations = _variable(0, "iter", _dt.int64)
+            self._iterations = make_variable(0, "iter", _dt.int64)
         return self._iterations
 
     def get_updates(self, loss: Any, params: list) -> list:
@@ -408,13 +229,47 @@ class TFOptimizer:
 
 
 _BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad,
-            "adadelta": Adadelta}
+            "adadelta": Adadelta, "adamax": Adamax, "nadam": Nadam, "ftrl": Ftrl}
+
+
+def _unknown(name: Any) -> ValueError:
+    return ValueError(f"Unknown optimizer: '{name}'. Please ensure you are using a "
+                      "`keras.utils.custom_object_scope` and that this object is included in "
+                      f"the scope. Known: {sorted(_BY_NAME)}.")
+
+
+def serialize(optimizer: Any) -> dict:
+    """``{'class_name': 'Adam', 'config': optimizer.get_config()}``.
+
+    Raises:
+        ValueError: for an object that is not a Keras optimizer.
+    """
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(f"Could not serialize {optimizer!r}: not a Keras optimizer.")
+    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+
+
+def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
+    """The optimizer described by ``{'class_name': ..., 'config': {...}}`` (class names in
+    any case; ``custom_objects`` adds classes by exact name).
+
+    Raises:
+        ValueError: for an unknown class name.
+        KeyError: for a dict without ``'class_name'`` or ``'config'``.
+        TypeError: for a config key the class does not take.
+    """
+    name, kwargs = config["class_name"], config["config"]
+    cls = (custom_objects or {}).get(name) or _BY_NAME.get(str(name).lower())
+    if cls is None:
+        raise _unknown(name)
+    return cls(**kwargs)
 
 
 def get(identifier: Any) -> Any:
     """The optimizer for ``identifier``: a Keras optimizer (returned as is), a
-    ``tk.train.Optimizer`` (wrapped in :class:`TFOptimizer`) or a name (``'adam'``,
-    ``'sgd'``, ``'rmsprop'``, ``'adagrad'``, ``'adadelta'``, any case) built with its defaults.
+    ``tk.train.Optimizer`` (wrapped in :class:`TFOptimizer`), a name (``'adam'``,
+    ``'sgd'``, ``'rmsprop'``, ``'adagrad'``, ``'adadelta'``, ``'adamax'``, ``'nadam'``,
+    ``'ftrl'``, any case) built with its defaults, or a :func:`serialize` dict.
 
     Raises:
         ValueError: for an unknown name or an object that is no optimizer.
@@ -423,14 +278,12 @@ def get(identifier: Any) -> Any:
         return identifier
     if isinstance(identifier, tf1_optimizer.Optimizer):
         return TFOptimizer(identifier)
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
     if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier.lower())
-        if cls is None:
-            raise ValueError(f"Unknown optimizer: '{identifier}'. Please ensure you are using "
-                             "a `keras.utils.custom_object_scope` and that this object is "
-                             f"included in the scope. Known: {sorted(_BY_NAME)}.")
-        return cls()
+        return deserialize({"class_name": identifier, "config": {}})
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
 
 
-__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "TFOptimizer", "get"]
+__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam",
+           "Ftrl", "TFOptimizer", "serialize", "deserialize", "get"]

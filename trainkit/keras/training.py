@@ -86,7 +86,7 @@ class TrainingMixin:
         for name in loss.values() if isinstance(loss, dict) else \
                 loss if isinstance(loss, list | tuple) else [loss]:
             if name is not None:
-                losses_mod.get(name)
+                losses_mod.for_compile(name)
         self._compile_args = {"loss": loss, "metrics": metrics, "loss_weights": loss_weights}
         self._compiled = None
         if self.outputs is not None:

@@ -1,0 +1,182 @@
+"""The base of the Keras optimizers (tf_keras's legacy ``OptimizerV2`` in TF1 graph mode):
+hyperparameters kept in variables, the ``iter`` step counter, per-variable slots, the
+learning-rate decay ``lr / (1 + decay * iterations)``, and ``apply_gradients`` calling one
+``_apply_dense`` rule per subclass.
+
+Example:
+    >>> class Plain(Optimizer):
+    ...     def _apply_dense(self, grad, var, c):
+    ...         return tk.assign_sub(var, c["lr_t"] * grad).op
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trainkit.autodiff.gradients import gradients
+from trainkit.framework import conversion, default_graph
+from trainkit.framework import dtypes as _dt
+from trainkit.framework.tensor import Operation, Tensor
+from trainkit.keras import backend
+from trainkit.ops import array_ops, math_ops, state_ops
+from trainkit.ops.variables import Variable
+
+
+def make_variable(value: Any, name: str, dtype: Any = None) -> Variable:
+    """A non-trainable variable Keras initializes in its session (hyperparameters, slots)."""
+    v = Variable(value, trainable=False, name=name, dtype=dtype)
+    backend.track_variable(v)
+    return v
+
+
+class Optimizer:
+    """Base of the Keras optimizers: hyperparameters as variables, slots, and one
+    ``_apply_dense(grad, var, coefficients)`` rule per subclass.
+
+    Raises:
+        ValueError: for a negative learning rate or decay, or an unknown keyword.
+    """
+
+    _HYPER_ORDER: tuple[str, ...] = ()
+
+    def __init__(self, name: str, learning_rate: float = 0.01, **kwargs: Any):
+        lr = kwargs.pop("lr", learning_rate)
+        decay = kwargs.pop("decay", 0.0)
+        kwargs.pop("clipnorm", None)
+        kwargs.pop("clipvalue", None)
+        if kwargs:
+            raise TypeError(f"Unexpected keyword argument passed to optimizer: "
+                            f"{sorted(kwargs)[0]}")
+        if not isinstance(lr, int | float) or lr < 0:
+            raise ValueError(f"Expected learning_rate to be a non-negative number, received "
+                             f"learning_rate={lr!r}.")
+        if decay < 0:
+            raise ValueError(f"decay cannot be less than 0. Received: decay={decay}.")
+        self._name = name
+        self._hyper: dict[str, Any] = {"learning_rate": float(lr), "decay": float(decay)}
+        self._initial_decay = float(decay)
+        self._hyper_vars: dict[str, Variable] = {}
+        self._iterations: Variable | None = None
+        self._slots: dict[tuple[str, str], Variable] = {}
+        self._slot_order: list[Variable] = []
+
+    # -- hyperparameters and state ----------------------------------------------------
+    def _set_hyper(self, name: str, value: float) -> None:
+        self._hyper[name] = float(value)
+
+    def _create_hypers(self) -> None:
+        if self._hyper_vars:
+            return
+        for name in sorted(self._hyper):
+            self._hyper_vars[name] = make_variable(self._hyper[name], name, _dt.float32)
+
+    @property
+    def iterations(self) -> Variable:
+        """The ``iter`` int64 variable: steps applied so far."""
+        if self._iterations is None:
+            self._iterations = make_variable(0, "iter", _dt.int64)
+        return self._iterations
+
+    def __getattr__(self, name: str) -> Any:
+        hyper = self.__dict__.get("_hyper", {})
+        key = "learning_rate" if name == "lr" else name
+        if key in hyper:
+            self._create_hypers()
+            return self._hyper_vars[key]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def add_slot(self, var: Any, slot_name: str, initial: float = 0.0) -> Variable:
+        """The ``slot_name`` slot of ``var`` (created, filled with ``initial``, if new)."""
+        key = (var.op.name, slot_name)
+        if key not in self._slots:
+            value = array_ops.fill(var.shape.as_list(),
+                                   math_ops.cast(initial, var.dtype.base_dtype))
+            slot = make_variable(value, f"{var.op.name}/{slot_name}", var.dtype.base_dtype)
+            self._slots[key] = slot
+            self._slot_order.append(slot)
+        return self._slots[key]
+
+    def get_slot(self, var: Any, slot_name: str) -> Variable:
+        """The slot variable ``slot_name`` of ``var``.
+
+        Raises:
+            KeyError: if it was never created.
+        """
+        return self._slots[(var.op.name, slot_name)]
+
+    @property
+    def weights(self) -> list:
+        """``iter`` then the slots, in creation order (as tf_keras lists them)."""
+        first = [self._iterations] if self._iterations is not None else []
+        return first + list(self._slot_order)
+
+    def variables(self) -> list:
+        return self.weights
+
+    def get_config(self) -> dict:
+        return {"name": self._name, **self._hyper}
+
+    # -- building the update ----------------------------------------------------------
+    def get_gradients(self, loss: Any, params: list) -> list:
+        """``d loss / d params``.
+
+        Raises:
+            ValueError: if a parameter has no gradient.
+        """
+        grads = gradients(loss, params)
+        for g, p in zip(grads, params):
+            if g is None:
+                raise ValueError(f"Variable {p.name} has `None` for gradient. Please make sure "
+                                 "that all of your ops have a gradient defined (i.e. are "
+                                 "differentiable).")
+        return grads
+
+    def get_updates(self, loss: Any, params: list) -> list:
+        """The update ops for one step on ``loss`` (Keras's graph-mode entry point)."""
+        grads = self.get_gradients(loss, params)
+        return [self.apply_gradients(list(zip(grads, params)))]
+
+    def apply_gradients(self, grads_and_vars: Any, name: str | None = None) -> Operation:
+        """Applies each ``(grad, var)`` then adds one to ``iterations``.
+
+        Raises:
+            ValueError: if no variable has a gradient.
+        """
+        pairs = [(g, v) for g, v in grads_and_vars if g is not None]
+        if not pairs:
+            raise ValueError("No gradients provided for any variable.")
+        graph = default_graph.get_default_graph()
+        with graph.name_scope(name or self._name):
+            step = self.iterations
+            self._create_hypers()
+            self._create_slots([v for _, v in pairs])
+            with graph.name_scope("update"):
+                coefficients = self._prepare(pairs[0][1].dtype.base_dtype)
+                # a sparse gradient (Embedding) updates as its dense form: Keras's sparse
+                # rules decay every slot row too, so the numbers are the same
+                ops = [self._apply_dense(conversion.convert_to_tensor(g), v, coefficients)
+                       for g, v in pairs]
+            with graph.control_dependencies(ops):
+                return state_ops.assign_add(step, 1).op
+
+    def _lr(self, dtype: Any) -> Tensor:
+        lr = math_ops.cast(self._hyper_vars["learning_rate"], dtype)
+        if self._initial_decay > 0.0:
+            decay = math_ops.cast(self._hyper_vars["decay"], dtype)
+            lr = lr / (1.0 + decay * math_ops.cast(self.iterations, dtype))
+        return lr
+
+    def _prepare(self, dtype: Any) -> dict:
+        return {"lr_t": self._lr(dtype)}
+
+    def _create_slots(self, var_list: list) -> None:
+        pass
+
+    def _apply_dense(self, grad: Tensor, var: Any, c: dict) -> Any:
+        raise NotImplementedError
+
+    def _hyper_t(self, name: str, dtype: Any) -> Tensor:
+        return math_ops.cast(self._hyper_vars[name], dtype)
+
+
+__all__ = ["Optimizer", "make_variable"]
