@@ -228,8 +228,9 @@ class Layer:
     @property
     def updates(self) -> list:
         """The ops that update state (BatchNormalization's moving averages); Keras does
-        not add them to ``UPDATE_OPS``: run them with the train op."""
-        return list(self._updates)
+        not add them to ``UPDATE_OPS``: run them with the train op. None while the layer
+        is not trainable (tf_keras's v1 layers)."""
+        return list(self._updates) if self._trainable else []
 
     @property
     def losses(self) -> list:
