@@ -77,6 +77,9 @@ def conv_layers(tf: Any) -> dict:
         "tconv_nchw": (lambda K: K.layers.Conv2DTranspose(2, 2, strides=2, use_bias=False,
                                                           data_format="channels_first"),
                        [(2, 2, 3, 3)]),
+        "tconv_nchw_bias": (lambda K: K.layers.Conv2DTranspose(
+            3, (2, 3), strides=(1, 2), padding="same", data_format="channels_first",
+            activation="tanh"), [(2, 2, 3, 2)]),
         "sep2d_same": (lambda K: K.layers.SeparableConv2D(4, 3, padding="same",
                                                           depth_multiplier=2),
                        [(2, 5, 5, 3)]),
@@ -273,6 +276,7 @@ def errors(tf: Any) -> dict:
         "relu_threshold": lambda: K.ReLU(threshold=-1.0),
         "thresholded_negative": lambda: K.ThresholdedReLU(theta=-1.0),
         "leaky_none": lambda: K.LeakyReLU(alpha=None),
+        "softmax_1d": called(lambda: K.Softmax(), [5]),
         "elu_none": lambda: K.ELU(alpha=None),
         "permute_gap": lambda: K.Permute((1, 3)),
         "permute_rank": called(lambda: K.Permute((2, 1)), [None, 2, 3, 4]),

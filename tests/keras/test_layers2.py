@@ -228,3 +228,10 @@ def test_normalize_tuple():
     with pytest.raises(ValueError, match="requirement `> 0`"):
         layer_args.normalize_tuple((1, 0), 2, "k")
     assert layer_args.pairs((1, 2), 2, "padding") == ((1, 1), (2, 2))
+
+
+def test_softmax_layer_output_remembers_its_logits():
+    x = tk.placeholder(tk.float32, [None, 4])
+    assert K.activations.keras_logits(L.Softmax()(x)) is x
+    assert K.activations.keras_logits(L.Softmax(axis=[1])(x)) is x
+    assert K.activations.keras_logits(L.Softmax(axis=[0, 1])(x)) is None  # as tf_keras

@@ -100,7 +100,8 @@ class ThresholdedReLU(base_layer.Layer):
 
 
 class Softmax(base_layer.Layer):
-    """``exp(x) / sum(exp(x))`` over ``axis`` (an int, or several axes at once).
+    """``exp(x) / sum(exp(x))`` over ``axis`` (an int, or several axes at once). With
+    one axis the output remembers its logits, so Keras's cross-entropies on it use them.
 
     Raises:
         ValueError: for an input of rank 1 or less with a single axis.
@@ -118,7 +119,7 @@ class Softmax(base_layer.Layer):
                 return unary_ops.exp(x - math_extras.reduce_logsumexp(x, axis=axis,
                                                                       keepdims=True))
             axis = axis[0]
-        return nn_activations.softmax(x, axis=axis)
+        return activations.softmax(x, axis=axis)  # which remembers the logits, as Keras
 
 
 class PReLU(base_layer.Layer):
