@@ -218,5 +218,4 @@ _PLACEHOLDERS = frozenset({"Placeholder", "PlaceholderV2", "PlaceholderWithDefau
 
 
 __all__ = ["CompiledGraph", "MetricSpec", "build", "make_train_op", "relevant_updates",
-           "per_output",
-           "resolve_metric"]
+           "per_output", "resolve_metric"]
