@@ -33,6 +33,7 @@ from trainkit.framework.graph import get_default_graph
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.keras import backend, history, initializers
+from trainkit.ops import array_ops, cast_ops
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.variables import Variable
 
@@ -122,11 +123,19 @@ class Layer:
                 self.built = True
             outputs = self.call(inputs, *args, **kwargs)
             if self._activity_regularizer is not None:
-                self._losses.append(self._activity_regularizer(outputs))
+                self._add_activity_losses(outputs)
         node = history.record(self, inputs, outputs, kwargs)
         if node is not None:
             self._nodes.append(node)
         return outputs
+
+    def _add_activity_losses(self, outputs: Any) -> None:
+        # As tf_keras: the penalty of each output divided by its batch size, so that its
+        # strength does not depend on the batch.
+        for out in nest.flatten(outputs):
+            loss = conversion.convert_to_tensor(self._activity_regularizer(out))
+            batch = cast_ops.cast(array_ops.shape(out)[0], loss.dtype)
+            self._losses.append(loss / batch)
 
     def apply(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         """Same as calling the layer."""
@@ -219,8 +228,9 @@ class Layer:
     @property
     def updates(self) -> list:
         """The ops that update state (BatchNormalization's moving averages); Keras does
-        not add them to ``UPDATE_OPS``: run them with the train op."""
-        return list(self._updates)
+        not add them to ``UPDATE_OPS``: run them with the train op. None while the layer
+        is not trainable (tf_keras's v1 layers)."""
+        return list(self._updates) if self._trainable else []
 
     @property
     def losses(self) -> list:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trainkit import nest
-from trainkit.framework import constant_op, default_graph
+from trainkit.framework import constant_op, default_graph, topo
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.keras import loss_classes
@@ -52,6 +52,12 @@ class CompiledGraph:
     total_loss: Tensor
     metrics: list[MetricSpec] = field(default_factory=list)
     train_op: Operation | None = None
+    # The weights trainable and the updates run when compiled: tf_keras trains with the
+    # trainable state of compile time (a GAN's discriminator compiled, then frozen for
+    # the combined model, still trains and updates its statistics in its own
+    # train_on_batch; the combined model does neither to it).
+    trainable_weights: list = field(default_factory=list)
+    updates: list = field(default_factory=list)
 
     @property
     def metrics_names(self) -> list[str]:
@@ -189,7 +195,9 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any) -> CompiledGra
                 specs.append(MetricSpec(f"{name}_{mname}" if multi else mname,
                                         math_ops.reduce_sum(values),
                                         math_ops.cast(array_ops.size(values), _dt.float32)))
-    return CompiledGraph(targets, loss_fns, total, specs)
+    return CompiledGraph(targets, loss_fns, total, specs,
+                         trainable_weights=list(model.trainable_weights),
+                         updates=relevant_updates(model.updates, model.inputs))
 
 
 def _one() -> Tensor:
@@ -197,21 +205,41 @@ def _one() -> Tensor:
 
 
 def make_train_op(model: Any, compiled: CompiledGraph, optimizer: Any) -> Operation:
-    """The op of one training step: the optimizer's updates on the trainable weights and
-    the layers' own updates (BatchNormalization's moving averages), in ``training/``.
+    """The op of one training step, in ``training/``: the optimizer's updates on the
+    weights that were trainable when the model was compiled, and the layers' own updates
+    (BatchNormalization's moving averages) of the layers trainable then.
 
     Raises:
         ValueError: if the model has no trainable weights.
     """
-    params = model.trainable_weights
+    params = compiled.trainable_weights
     if not params:
         raise ValueError("The model has no trainable weights to train.")
     graph = default_graph.get_default_graph()
     with graph.name_scope("training"):
         updates = optimizer.get_updates(compiled.total_loss, params)
-        updates += list(model.updates)
+        updates += compiled.updates
         return control_flow_ops.group(*updates)
 
 
-__all__ = ["CompiledGraph", "MetricSpec", "build", "make_train_op", "per_output",
-           "resolve_metric"]
+def relevant_updates(updates: list, inputs: list) -> list:
+    """The updates a model's train step runs (tf_keras's ``get_updates_for(None)`` and
+    ``get_updates_for(model.inputs)``): those computed from the model's inputs, and
+    those computed from no placeholder at all; not those of a layer's calls on other
+    inputs (a ``Sequential``'s own ``Input`` when it is nested in another model)."""
+    input_ops = {t.op for t in inputs or []}
+    keep = []
+    for u in updates:
+        op = u.op if isinstance(u, Tensor) else u
+        feeds = {o for o in topo.prune([], [op]) if o.type in _PLACEHOLDERS}
+        others = feeds - input_ops
+        if feeds & input_ops or all(o.name.endswith("keras_learning_phase") for o in others):
+            keep.append(u)
+    return keep
+
+
+_PLACEHOLDERS = frozenset({"Placeholder", "PlaceholderV2", "PlaceholderWithDefault"})
+
+
+__all__ = ["CompiledGraph", "MetricSpec", "build", "make_train_op", "relevant_updates",
+           "per_output", "resolve_metric"]

@@ -153,6 +153,9 @@ class Model(training.TrainingMixin, generator_training.GeneratorMixin, base_laye
 
     @property
     def updates(self) -> list:
+        """The layers' update ops (none when the model is not trainable, as tf_keras)."""
+        if not self.trainable:
+            return []
         return _dedupe([u for layer in self._layers for u in layer.updates])
 
     @property
