@@ -25,6 +25,9 @@ from trainkit import errors, nest
 from trainkit.client import executor
 from trainkit.data import dataset_stages as ds_stages
 from trainkit.data import pipeline as pl
+from trainkit.data.counts import count_value, require, tensor_inputs
+from trainkit.data.dataset_ops import interleave_lengths, interleave_values
+from trainkit.framework.tensor import Tensor
 
 
 class Windows(pl.Stage):
@@ -73,14 +76,27 @@ class Windows(pl.Stage):
         super().reset()
 
 
+def window_arguments(args: tuple[int | Tensor, ...], env: Any) -> tuple[int, int, int]:
+    """The size, shift and stride of a window once the iterator starts.
+
+    Raises:
+        InvalidArgumentError: one is not positive (TF's run-time check and message).
+    """
+    values = tuple(count_value(a, env) for a in args)
+    for what, value in zip(("size", "shift", "stride"), values):
+        require(value > 0, f"Window {what} must be greater than zero.")
+    return values
+
+
 class WindowedDataset:
     """The result of ``Dataset.window``: windows as datasets, for ``flat_map`` /
     ``interleave`` (or ``apply`` of a function using them)."""
 
-    def __init__(self, parent: Any, size: int, shift: int, stride: int,
+    def __init__(self, parent: Any, args: tuple[int | Tensor, int | Tensor, int | Tensor],
                  drop_remainder: bool):
         self._parent = parent
-        self._args = (size, shift, stride, drop_remainder)
+        self._args = args
+        self._drop = drop_remainder
 
     def flat_map(self, map_func: Callable[..., Any]) -> Any:
         """``map_func`` of each window (a dataset per component), the results one after
@@ -93,13 +109,10 @@ class WindowedDataset:
         elements from each in turn (``Dataset.interleave``'s order).
 
         Raises:
-            TypeError: ``map_func`` does not return a dataset.
-            ValueError: non-positive lengths.
+            TypeError: ``map_func`` does not return a dataset; InvalidArgumentError when
+                the iterator starts, for lengths TF refuses.
         """
-        cycle, block = int(cycle_length), int(block_length)
-        if cycle <= 0 or block <= 0:
-            raise ValueError(f"cycle_length and block_length must be positive, got "
-                             f"{cycle_length} and {block_length}")
+        lengths = interleave_lengths(cycle_length, block_length)
         parent = self._parent
         cls = type(parent)
         holder: list[tuple] = [()]
@@ -113,9 +126,11 @@ class WindowedDataset:
         if not isinstance(inner, cls):
             raise TypeError(f"`map_func` must return a `Dataset` object, got "
                             f"{type(inner).__name__}.")
-        size, shift, stride, drop = self._args
+        args, drop = self._args, self._drop
 
         def make(up: pl.Stage, env: Any) -> pl.Stage:
+            size, shift, stride = window_arguments(args, env)
+            cycle, block = interleave_values(lengths, env)
             needed = list(inner._inputs)
             plan = (executor.compile_plan(needed, [], [], env.state, env.session)
                     if needed else None)
@@ -130,9 +145,10 @@ class WindowedDataset:
             return ds_stages.Interleave(Windows(up, size, shift, stride, drop), make_inner,
                                         cycle, block)
 
+        extra = [t for t in inner._inputs + tensor_inputs(*args, *lengths)
+                 if t not in parent._inputs]
         return parent._chain(make, specs=list(inner._specs), structure=inner._structure,
-                             extra_inputs=[t for t in inner._inputs
-                                           if t not in parent._inputs])
+                             extra_inputs=list(dict.fromkeys(extra)))
 
     def apply(self, transformation_func: Callable[[Any], Any]) -> Any:
         """``transformation_func(self)``."""
