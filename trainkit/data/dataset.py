@@ -21,6 +21,7 @@ import numpy as np
 
 from trainkit import nest
 from trainkit.client import executor
+from trainkit.data import nested
 from trainkit.data import pipeline as pl
 from trainkit.data.build_env import BuildEnv as _BuildEnv
 from trainkit.data.captures import captured_placeholders
@@ -28,7 +29,7 @@ from trainkit.data.counts import count_arg, count_value, require, static_value, 
 from trainkit.data.dataset_ops import DatasetOpsMixin
 from trainkit.data.iterator import Iterator
 from trainkit.data.options import Options
-from trainkit.data.windowed import WindowedDataset
+from trainkit.data.windowed import window as _window
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import get_default_graph
@@ -94,6 +95,8 @@ class Dataset(DatasetOpsMixin):
         self._inputs = inputs
         self._build = build
         self._options: Options | None = None
+        # set on the dataset a function receives for a nested component (its slices)
+        self._slices_of: Tensor | None = None
 
     # -- sources -------------------------------------------------------------------------
     @staticmethod
@@ -196,13 +199,41 @@ class Dataset(DatasetOpsMixin):
         with graph.name_scope(scope):
             phs = [placeholder(dt, shape, name=f"arg{i}")
                    for i, (dt, shape) in enumerate(self._specs)]
-            element = nest.pack_sequence_as(self._structure, phs)
+            element = self._element_from(phs)
             if isinstance(element, tuple) and not nest.is_namedtuple(element):
                 out = fn(*element)
             else:
                 out = fn(element)
-            outs = [conversion.convert_to_tensor(o) for o in nest.flatten(out)]
+            outs, out = Dataset._as_outputs(out)
         return phs, outs, out
+
+    def _element_from(self, tensors: list[Tensor]) -> Any:
+        """An element with this dataset's structure from one tensor per component; a
+        component that is a dataset (``nested.DatasetSpec``) becomes a dataset of the
+        slices of its tensor (the stacked elements)."""
+        leaves = [Dataset._of_slices(t) if flag else t
+                  for t, flag in zip(tensors, nested.nested_flags(self._structure))]
+        return nest.pack_sequence_as(self._structure, leaves)
+
+    @staticmethod
+    def _of_slices(t: Tensor) -> Dataset:
+        out = Dataset.from_tensor_slices(t)
+        out._slices_of = t
+        return out
+
+    @staticmethod
+    def _as_outputs(value: Any) -> tuple[list[Tensor], Any]:
+        """A traced function's result as tensors, plus its structure with a
+        ``nested.DatasetSpec`` where it returned a dataset (carried stacked)."""
+        outs, leaves = [], []
+        for leaf in nest.flatten(value):
+            if isinstance(leaf, Dataset):
+                outs.append(nested.stacked(leaf))
+                leaves.append(nested.DatasetSpec(*leaf._specs[0]))
+            else:
+                outs.append(conversion.convert_to_tensor(leaf))
+                leaves.append(outs[-1])
+        return outs, nest.pack_sequence_as(value, leaves)
 
     @staticmethod
     def _compiled(phs: list[Tensor], outs: list[Tensor], env: _BuildEnv) -> Callable:
@@ -276,8 +307,11 @@ class Dataset(DatasetOpsMixin):
         Raises:
             TypeError: ``batch_size`` is not an integer or a scalar integer tensor;
                 InvalidArgumentError when the iterator starts, for a size that is not
-                positive (TF's run-time check).
+                positive (TF's run-time check); TypeError also for elements that are
+                datasets (Differs from TF: it builds such batches, but no iterator can
+                return them).
         """
+        nested.refuse_nested(self, "batch")
         size = count_arg(batch_size, "batch_size")
         known = static_value(size)
         lead = known if drop_remainder and known is not None and known > 0 else None
@@ -402,7 +436,7 @@ class Dataset(DatasetOpsMixin):
         return self
 
     def window(self, size: int, shift: int | None = None, stride: int = 1,
-               drop_remainder: bool = False) -> WindowedDataset:
+               drop_remainder: bool = False) -> Dataset:
         """Windows of ``size`` elements ``stride`` apart, one every ``shift`` (default
         ``size``) elements, each a dataset per component, for ``flat_map`` /
         ``interleave`` (``data/windowed.py``).
@@ -417,7 +451,7 @@ class Dataset(DatasetOpsMixin):
         n = count_arg(size, "size")
         args = (n, n if shift is None else count_arg(shift, "shift"),
                 count_arg(stride, "stride"))
-        return WindowedDataset(self, args, bool(drop_remainder))
+        return _window(self, args, bool(drop_remainder))
 
     def with_options(self, options: Options) -> Dataset:
         """This dataset carrying ``options`` (merged over any it carries already; see
@@ -440,15 +474,23 @@ class Dataset(DatasetOpsMixin):
     # -- element description ---------------------------------------------------------------
     @property
     def output_types(self) -> Any:
-        return nest.pack_sequence_as(self._structure, [dt for dt, _ in self._specs])
+        return self._describe(lambda spec: spec[0])
 
     @property
     def output_shapes(self) -> Any:
-        return nest.pack_sequence_as(self._structure, [s for _, s in self._specs])
+        return self._describe(lambda spec: spec[1])
 
     @property
     def output_classes(self) -> Any:
-        return nest.pack_sequence_as(self._structure, [Tensor] * len(self._specs))
+        return self._describe(lambda _spec: Tensor)
+
+    def _describe(self, of: Callable[[Spec], Any]) -> Any:
+        """One value per component (a component that is a dataset is described by its
+        ``DatasetSpec``, as TF does), in this dataset's structure."""
+        leaves = nest.flatten(self._structure)
+        return nest.pack_sequence_as(self._structure, [
+            leaf if isinstance(leaf, nested.DatasetSpec) else of(spec)
+            for leaf, spec in zip(leaves, self._specs)])
 
     # -- iterators --------------------------------------------------------------------------
     def make_one_shot_iterator(self) -> Any:

@@ -21,8 +21,8 @@ from trainkit import errors, nest
 from trainkit.client import executor
 from trainkit.data import combine_stages as cs
 from trainkit.data import dataset_stages as ds
+from trainkit.data import nested, reduce_ops
 from trainkit.data import pipeline as pl
-from trainkit.data import reduce_ops
 from trainkit.data import window_stages as ws
 from trainkit.data.counts import count_arg, count_value, require, static_value, tensor_inputs
 from trainkit.framework import conversion
@@ -159,7 +159,7 @@ class DatasetOpsMixin:
         with graph.name_scope("interleave"):
             phs = [placeholder(dt, shape, name=f"arg{i}")
                    for i, (dt, shape) in enumerate(self._specs)]
-            element = nest.pack_sequence_as(self._structure, phs)
+            element = self._element_from(phs)
             if isinstance(element, tuple) and not nest.is_namedtuple(element):
                 inner = map_func(*element)
             else:
@@ -208,7 +208,8 @@ class DatasetOpsMixin:
             raise TypeError(f"The two datasets to concatenate have different structures: "
                             f"{e}") from None
         mine, theirs = [dt for dt, _ in self._specs], [dt for dt, _ in dataset._specs]
-        if mine != theirs:
+        if mine != theirs or nested.nested_flags(self._structure) != \
+                nested.nested_flags(dataset._structure):
             raise TypeError(f"Two datasets to concatenate have different types "
                             f"{self.output_types} and {dataset.output_types}")
         specs = [(dt, a.most_specific_compatible_shape(b))
@@ -225,6 +226,7 @@ class DatasetOpsMixin:
             ValueError: a component is a scalar; InvalidArgumentError at run time when
                 the components of one element differ in their first dimension.
         """
+        nested.refuse_nested(self, "unbatch", ValueError)
         specs = []
         for dt, shape in self._specs:
             if shape.ndims == 0:
@@ -259,6 +261,7 @@ class DatasetOpsMixin:
                 InvalidArgumentError at run time for a ``batch_size`` that is not positive
                 or an element larger than its fixed padded shape.
         """
+        nested.refuse_nested(self, "padded_batch")
         size = count_arg(batch_size, "batch_size")
         types = self.output_types
         if padded_shapes is None:
