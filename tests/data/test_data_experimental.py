@@ -72,8 +72,10 @@ def test_bad_count_arguments_raise_typed_errors():
             ds.batch(tk.constant(2.0))
         with pytest.raises(TypeError, match="scalar integer tensor"):
             ds.take(tk.constant([1, 2], tk.int64))
-        with pytest.raises(ValueError, match="positive integer"):
-            ds.batch(0)
+        with pytest.raises(TypeError, match="expected int64"):
+            ds.batch(2.5)
+        with pytest.raises(tk.errors.InvalidArgumentError, match="greater than zero"):
+            _elements(ds.batch(0))
         bs = tk.placeholder(tk.int64, [])
         with pytest.raises(tk.errors.InvalidArgumentError, match="greater than zero"):
             _elements(ds.batch(bs), {bs: 0})
@@ -446,11 +448,16 @@ def test_window_then_flat_map_or_interleave_as_tf():
 def test_window_errors():
     with tk.Graph().as_default():
         r = tk.data.Dataset.range(4)
-        with pytest.raises(ValueError, match="size must be a positive integer"):
-            r.window(0)
-        with pytest.raises(ValueError, match="stride must be a positive integer"):
-            r.window(2, stride=-1)
-        with pytest.raises(TypeError, match="flat_map or interleave"):
-            r.window(2).make_one_shot_iterator()
+        with pytest.raises(TypeError, match="expected int64"):
+            r.window(2.5)
+        with pytest.raises(tk.errors.InvalidArgumentError,
+                           match="Window size must be greater than zero"):
+            _elements(r.window(0).flat_map(lambda w: w))
+        with pytest.raises(tk.errors.InvalidArgumentError,
+                           match="Window stride must be greater than zero"):
+            _elements(r.window(2, stride=-1).flat_map(lambda w: w))
+        window = r.window(2).make_one_shot_iterator().get_next()  # a dataset, as in TF
+        with tk.Session() as s, pytest.raises(TypeError, match="invalid type"):
+            s.run(window)
         with pytest.raises(TypeError, match="must return a `Dataset`"):
             r.window(2).flat_map(lambda w: 3)

@@ -96,10 +96,10 @@ def test_initializable_iterator_with_placeholder():
 def test_bad_inputs():
     with pytest.raises(ValueError, match="must match"):
         Dataset.from_tensor_slices((np.zeros(3), np.zeros(4)))
-    with pytest.raises(ValueError, match="batch_size"):
-        Dataset.range(3).batch(0)
-    with pytest.raises(ValueError, match="buffer_size"):
-        Dataset.range(3).shuffle(-1)
+    with pytest.raises(TypeError, match="batch_size"):
+        Dataset.range(3).batch(2.5)
+    with pytest.raises(TypeError, match="buffer_size"):
+        Dataset.range(3).shuffle("10")
     x = tk.placeholder(tk.float32, [None])
     with pytest.raises(ValueError, match="placeholder"):
         Dataset.from_tensor_slices(x).make_one_shot_iterator()

@@ -53,6 +53,7 @@ def _features():
 def _hot(column, feats):
     y = fc.input_layer(feats, [fc.indicator_column(column)])
     with tk.Session() as s:
+        s.run(tk.tables_initializer())
         return [np.flatnonzero(r).tolist() for r in s.run(y)]
 
 

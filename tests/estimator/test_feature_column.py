@@ -44,7 +44,7 @@ def test_input_layer_and_linear_model_match_tf1():
                                                       "embedding_weights"]
     assert tk.get_collection(tk.GraphKeys.MODEL_VARIABLES)[0].op.name.startswith("input_")
     with tk.Session() as sess:
-        sess.run(tk.global_variables_initializer())
+        sess.run([tk.global_variables_initializer(), tk.tables_initializer()])
         np.testing.assert_allclose(sess.run(net), want)
 
 
@@ -54,7 +54,7 @@ def test_linear_model_sums_weights_of_ids_and_dense_inputs():
     age = fc.numeric_column("age")
     logits = fc.linear_model(feats, [city, age], units=1)
     with tk.Session() as sess:
-        sess.run(tk.global_variables_initializer())
+        sess.run([tk.global_variables_initializer(), tk.tables_initializer()])
         with tk.variable_scope("linear_model", reuse=True):
             sess.run(tk.assign(tk.get_variable("city/weights"), [[1.0], [2.0]]))
             sess.run(tk.assign(tk.get_variable("age/weights"), [[0.5]]))
@@ -101,6 +101,7 @@ def test_vocabulary_oov_buckets_and_int_vocabulary():
     feats = {"c": tk.constant([b"b", b"zz", b""]), "n": tk.constant([20, 30, 10], tk.int64)}
     out = fc.input_layer(feats, [fc.indicator_column(col), fc.indicator_column(ints)])
     with tk.Session() as sess:
+        sess.run(tk.tables_initializer())
         got = sess.run(out)
     np.testing.assert_allclose(got[:, :2], [[0, 1], [0, 0], [0, 0]])
     assert got[1, 2:5].sum() == 1 and got[2, :5].sum() == 0  # OOV bucket; '' = missing
@@ -142,6 +143,7 @@ def test_hash_bucket_column_is_stable_and_in_range():
                                                                           tk.int64)}
     out = fc.input_layer(feats, [fc.indicator_column(col), fc.indicator_column(ints)])
     with tk.Session() as sess:
+        sess.run(tk.tables_initializer())
         got = sess.run(out)
     assert got[:3, :7].sum(1).tolist() == [1, 1, 1] and got[3, :7].sum() == 0
     np.testing.assert_array_equal(got[0], got[2])              # same value, same bucket

@@ -68,6 +68,7 @@ def test_string_to_hash_bucket_errors():
 def _ids(col, feats):
     out = fc.input_layer(feats, [fc.indicator_column(col)])
     with tk.Session() as sess:
+        sess.run(tk.tables_initializer())  # vocabulary columns are lookup tables, as in TF
         onehot = sess.run(out)
     assert (onehot.sum(1) == 1).all()
     return onehot.argmax(1).tolist()

@@ -47,7 +47,7 @@ def trace_with_state(dataset: Any, initial_state: Any, fn: Callable[[Any, Any], 
         elem_phs = [placeholder(dt, shape, name=f"arg{i}")
                     for i, (dt, shape) in enumerate(dataset._specs)]
         result = fn(nest.pack_sequence_as(initial_state, state_phs),
-                    nest.pack_sequence_as(dataset._structure, elem_phs))
+                    dataset._element_from(elem_phs))
     return init, state_phs + elem_phs, result
 
 

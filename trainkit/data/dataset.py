@@ -13,20 +13,23 @@ Example:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from trainkit import errors, nest
+from trainkit import nest
 from trainkit.client import executor
+from trainkit.data import nested
 from trainkit.data import pipeline as pl
 from trainkit.data.build_env import BuildEnv as _BuildEnv
 from trainkit.data.captures import captured_placeholders
+from trainkit.data.counts import count_arg, count_value, require, static_value, tensor_inputs
 from trainkit.data.dataset_ops import DatasetOpsMixin
 from trainkit.data.iterator import Iterator
 from trainkit.data.options import Options
-from trainkit.data.windowed import WindowedDataset
+from trainkit.data.windowed import window as _window
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import get_default_graph
@@ -35,6 +38,7 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops.placeholders import placeholder
 
 Spec = tuple[_dt.DType, TensorShape]
+_UNKNOWN_CARDINALITY = -2  # tf.data.UNKNOWN_CARDINALITY: shuffle the whole input
 
 
 def _as_component(value: Any) -> Tensor | np.ndarray:
@@ -80,29 +84,6 @@ def _lists_as_values(structure: Any) -> Any:
     return structure
 
 
-def _count_arg(value: Any, what: str) -> int | Tensor:
-    """A count argument (batch size, buffer size, repeat count...): a Python int, or a
-    scalar integer tensor whose value is read when the iterator starts.
-
-    Raises:
-        TypeError: a tensor that is not an integer scalar.
-    """
-    if isinstance(value, Tensor) or conversion.is_tensor_like(value):
-        t = conversion.convert_to_tensor(value)
-        if not t.dtype.is_integer or t.shape.ndims not in (0, None):
-            raise TypeError(f"`{what}` must be a scalar integer tensor, got {t}.")
-        return t
-    return value
-
-
-def _count_value(value: int | Tensor, env: _BuildEnv) -> int:
-    return int(env.values[value]) if isinstance(value, Tensor) else int(value)
-
-
-def _tensor_inputs(*values: Any) -> list[Tensor]:
-    return [v for v in values if isinstance(v, Tensor)]
-
-
 class Dataset(DatasetOpsMixin):
     """A description of an input pipeline (``tf.compat.v1.data.Dataset``); more
     sources and transformations come from ``dataset_ops.DatasetOpsMixin``."""
@@ -114,6 +95,8 @@ class Dataset(DatasetOpsMixin):
         self._inputs = inputs
         self._build = build
         self._options: Options | None = None
+        # set on the dataset a function receives for a nested component (its slices)
+        self._slices_of: Tensor | None = None
 
     # -- sources -------------------------------------------------------------------------
     @staticmethod
@@ -158,9 +141,25 @@ class Dataset(DatasetOpsMixin):
 
     @staticmethod
     def range(*args: int, output_type: Any = _dt.int64) -> Dataset:
-        """Integers like Python's ``range(start, stop, step)``."""
+        """Integers like Python's ``range(start, stop, step)``.
+
+        Raises:
+            TypeError: an argument that is not an integer; InvalidArgumentError when the
+                iterator starts, for a zero ``step`` (as TF).
+        """
         dt = _dt.as_dtype(output_type)
-        arr = np.arange(*args, dtype=dt.np_dtype)
+        ints = [count_arg(a, "range argument") for a in args]
+        if any(isinstance(a, Tensor) for a in ints):
+            raise TypeError("Dataset.range takes Python integers here.")
+        if len(ints) == 3 and ints[2] == 0:
+            empty = Dataset._from_components(np.zeros([0], dt.np_dtype), sliced=True)
+
+            def fail(_env: _BuildEnv) -> pl.Stage:
+                require(False, "step must be a non-zero integer.")
+                raise AssertionError  # unreachable: require raised
+
+            return Dataset(empty._structure, empty._specs, [], fail)
+        arr = np.arange(*ints, dtype=dt.np_dtype)
         return Dataset._from_components(arr, sliced=True)
 
     @staticmethod
@@ -200,13 +199,41 @@ class Dataset(DatasetOpsMixin):
         with graph.name_scope(scope):
             phs = [placeholder(dt, shape, name=f"arg{i}")
                    for i, (dt, shape) in enumerate(self._specs)]
-            element = nest.pack_sequence_as(self._structure, phs)
+            element = self._element_from(phs)
             if isinstance(element, tuple) and not nest.is_namedtuple(element):
                 out = fn(*element)
             else:
                 out = fn(element)
-            outs = [conversion.convert_to_tensor(o) for o in nest.flatten(out)]
+            outs, out = Dataset._as_outputs(out)
         return phs, outs, out
+
+    def _element_from(self, tensors: list[Tensor]) -> Any:
+        """An element with this dataset's structure from one tensor per component; a
+        component that is a dataset (``nested.DatasetSpec``) becomes a dataset of the
+        slices of its tensor (the stacked elements)."""
+        leaves = [Dataset._of_slices(t) if flag else t
+                  for t, flag in zip(tensors, nested.nested_flags(self._structure))]
+        return nest.pack_sequence_as(self._structure, leaves)
+
+    @staticmethod
+    def _of_slices(t: Tensor) -> Dataset:
+        out = Dataset.from_tensor_slices(t)
+        out._slices_of = t
+        return out
+
+    @staticmethod
+    def _as_outputs(value: Any) -> tuple[list[Tensor], Any]:
+        """A traced function's result as tensors, plus its structure with a
+        ``nested.DatasetSpec`` where it returned a dataset (carried stacked)."""
+        outs, leaves = [], []
+        for leaf in nest.flatten(value):
+            if isinstance(leaf, Dataset):
+                outs.append(nested.stacked(leaf))
+                leaves.append(nested.DatasetSpec(*leaf._specs[0]))
+            else:
+                outs.append(conversion.convert_to_tensor(leaf))
+                leaves.append(outs[-1])
+        return outs, nest.pack_sequence_as(value, leaves)
 
     @staticmethod
     def _compiled(phs: list[Tensor], outs: list[Tensor], env: _BuildEnv) -> Callable:
@@ -228,12 +255,27 @@ class Dataset(DatasetOpsMixin):
         """Applies ``map_func`` to each element (traced once into graph ops).
 
         A tuple element is passed as positional arguments, anything else as one argument.
+        ``num_parallel_calls`` is checked as in TF (None, -1 for AUTOTUNE, or positive)
+        and otherwise ignored: elements are computed in order, on demand.
+
+        Raises:
+            TypeError: a ``num_parallel_calls`` that is not an integer;
+                InvalidArgumentError when the iterator starts, for one that is zero or
+                below -1.
         """
+        calls = None if num_parallel_calls is None else count_arg(num_parallel_calls,
+                                                                  "num_parallel_calls")
         phs, outs, structure = self._trace(map_func, "map")
         specs = [(o.dtype, o.shape) for o in outs]
-        return self._chain(lambda s, env: pl.Map(s, self._compiled(phs, outs, env)),
-                           specs=specs, structure=structure,
-                           extra_inputs=self._new_captures(phs, outs))
+
+        def make(s: pl.Stage, env: _BuildEnv) -> pl.Stage:
+            if calls is not None:
+                n = count_value(calls, env)
+                require(n > 0 or n == -1, "num_parallel_calls must be greater than zero.")
+            return pl.Map(s, self._compiled(phs, outs, env))
+
+        return self._chain(make, specs=specs, structure=structure,
+                           extra_inputs=self._new_captures(phs, outs) + tensor_inputs(calls))
 
     def filter(self, predicate: Callable[..., Any]) -> Dataset:
         """Keeps the elements for which ``predicate`` returns a true scalar bool.
@@ -263,33 +305,32 @@ class Dataset(DatasetOpsMixin):
         the initializer).
 
         Raises:
-            ValueError: if ``batch_size`` is not a positive integer; TypeError: a tensor
-                that is not an integer scalar; InvalidArgumentError when the iterator
-                starts, for a tensor whose value is not positive.
+            TypeError: ``batch_size`` is not an integer or a scalar integer tensor;
+                InvalidArgumentError when the iterator starts, for a size that is not
+                positive (TF's run-time check); TypeError also for elements that are
+                datasets (Differs from TF: it builds such batches, but no iterator can
+                return them).
         """
-        size = _count_arg(batch_size, "batch_size")
-        if not isinstance(size, Tensor) and (not isinstance(size, int | np.integer)
-                                             or size <= 0):
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
-        lead = int(size) if drop_remainder and not isinstance(size, Tensor) else None
+        nested.refuse_nested(self, "batch")
+        size = count_arg(batch_size, "batch_size")
+        known = static_value(size)
+        lead = known if drop_remainder and known is not None and known > 0 else None
         specs = [(dt, TensorShape([lead]).concatenate(shape)) for dt, shape in self._specs]
 
         def make(s: pl.Stage, env: _BuildEnv) -> pl.Stage:
-            n = _count_value(size, env)
-            if n <= 0:
-                raise errors.InvalidArgumentError(
-                    None, None, f"Batch size must be greater than zero, got {n}.")
+            n = count_value(size, env)
+            require(n > 0, "Batch size must be greater than zero.")
             return pl.Batch(s, n, drop_remainder)
 
-        return self._chain(make, specs=specs, extra_inputs=_tensor_inputs(size))
+        return self._chain(make, specs=specs, extra_inputs=tensor_inputs(size))
 
     def repeat(self, count: int | None = None) -> Dataset:
         """Repeats the dataset ``count`` times (forever when None or -1); ``count`` may be a
         scalar integer tensor, read when the iterator starts."""
-        n = _count_arg(count, "count")
+        n = None if count is None else count_arg(count, "count")
         return self._chain(
-            lambda s, env: pl.Repeat(s, None if n is None else _count_value(n, env)),
-            extra_inputs=_tensor_inputs(n))
+            lambda s, env: pl.Repeat(s, None if n is None else count_value(n, env)),
+            extra_inputs=tensor_inputs(n))
 
     def shuffle(self, buffer_size: int, seed: int | None = None,
                 reshuffle_each_iteration: bool = True) -> Dataset:
@@ -298,13 +339,15 @@ class Dataset(DatasetOpsMixin):
         The seed follows TF1's rules: an explicit ``seed``, else one derived from the graph
         seed (``tk.set_random_seed``) and the graph's size, else a random one.
 
+        A ``buffer_size`` of -2 (``tf.data.UNKNOWN_CARDINALITY``) buffers the whole
+        input, as TF does.
+
         Raises:
-            ValueError: if ``buffer_size`` is not a positive integer.
+            TypeError: ``buffer_size`` is not an integer or a scalar integer tensor;
+                InvalidArgumentError when the iterator starts, for a size that is
+                neither positive nor -2.
         """
-        size = _count_arg(buffer_size, "buffer_size")
-        if not isinstance(size, Tensor) and (not isinstance(size, int | np.integer)
-                                             or size <= 0):
-            raise ValueError(f"buffer_size must be a positive integer, got {buffer_size!r}.")
+        size = count_arg(buffer_size, "buffer_size")
         graph = get_default_graph()
         if seed is None and graph.seed is not None:
             seed = (int(graph.seed) * 1_000_003 + graph.version) % (2**63)
@@ -313,43 +356,49 @@ class Dataset(DatasetOpsMixin):
         s = int(seed)
 
         def make(up: pl.Stage, env: _BuildEnv) -> pl.Stage:
-            n = _count_value(size, env)
-            if n <= 0:
-                raise errors.InvalidArgumentError(
-                    None, None, f"buffer_size must be greater than zero, got {n}.")
+            n = count_value(size, env)
+            require(n > 0 or n == _UNKNOWN_CARDINALITY,
+                    "buffer_size must be greater than zero or UNKNOWN_CARDINALITY")
+            if n == _UNKNOWN_CARDINALITY:
+                n = sys.maxsize
             return pl.Shuffle(up, n, s, reshuffle_each_iteration)
 
-        return self._chain(make, extra_inputs=_tensor_inputs(size))
+        return self._chain(make, extra_inputs=tensor_inputs(size))
 
     def take(self, count: int) -> Dataset:
         """The first ``count`` elements (-1 for all); ``count`` may be a scalar integer
         tensor, read when the iterator starts."""
-        n = _count_arg(count, "count")
-        return self._chain(lambda s, env: pl.Take(s, _count_value(n, env)),
-                           extra_inputs=_tensor_inputs(n))
+        n = count_arg(count, "count")
+        return self._chain(lambda s, env: pl.Take(s, count_value(n, env)),
+                           extra_inputs=tensor_inputs(n))
 
     def skip(self, count: int) -> Dataset:
         """All but the first ``count`` elements (-1 skips all); ``count`` may be a scalar
         integer tensor, read when the iterator starts."""
-        n = _count_arg(count, "count")
-        return self._chain(lambda s, env: pl.Skip(s, _count_value(n, env)),
-                           extra_inputs=_tensor_inputs(n))
+        n = count_arg(count, "count")
+        return self._chain(lambda s, env: pl.Skip(s, count_value(n, env)),
+                           extra_inputs=tensor_inputs(n))
 
     def shard(self, num_shards: int, index: int) -> Dataset:
         """The elements whose position ``i`` has ``i % num_shards == index`` (one rank's
         part of the data: ``ds.shard(hvd.size(), hvd.rank())``).
 
         Raises:
-            InvalidArgumentError: unless ``num_shards > 0`` and ``0 <= index < num_shards``.
+            TypeError: arguments that are not integers (or scalar integer tensors);
+                InvalidArgumentError when the iterator starts, unless
+                ``num_shards > 0`` and ``0 <= index < num_shards`` (TF's run-time check).
         """
-        n, i = int(num_shards), int(index)
-        if n <= 0:
-            raise errors.InvalidArgumentError(None, None, f"Number of shards must be "
-                                                          f"greater than zero (got {n}).")
-        if not 0 <= i < n:
-            raise errors.InvalidArgumentError(None, None, f"Index must be between 0 and "
-                                                          f"{n - 1} (got {i}).")
-        return self._chain(lambda s, _env: pl.Shard(s, n, i))
+        shards, at = count_arg(num_shards, "num_shards"), count_arg(index, "index")
+
+        def make(s: pl.Stage, env: _BuildEnv) -> pl.Stage:
+            n, i = count_value(shards, env), count_value(at, env)
+            require(n > 0, f"Number of shards must be greater than zero (currently "
+                           f"num_shards = {n}).")
+            require(0 <= i < n, f"Index must be between 0 and {n - 1} (currently index = "
+                                f"{i}).")
+            return pl.Shard(s, n, i)
+
+        return self._chain(make, extra_inputs=tensor_inputs(shards, at))
 
     def apply(self, transformation_func: Callable[[Dataset], Dataset]) -> Dataset:
         """``transformation_func(self)``, e.g. ``ds.apply(tf.contrib.data.unbatch())``.
@@ -364,30 +413,45 @@ class Dataset(DatasetOpsMixin):
         return out
 
     def prefetch(self, buffer_size: Any) -> Dataset:
-        """Accepted for compatibility; elements are produced on demand."""
-        return self
+        """The same elements: they are produced on demand, so no buffer is kept; the
+        size is checked as in TF (-1 for AUTOTUNE, else at least 0).
+
+        Raises:
+            TypeError: ``buffer_size`` is not an integer or a scalar integer tensor;
+                InvalidArgumentError when the iterator starts, for a size below -1.
+        """
+        size = count_arg(buffer_size, "buffer_size")
+
+        def make(s: pl.Stage, env: _BuildEnv) -> pl.Stage:
+            require(count_value(size, env) >= -1, "buffer_size must be >= 0 or set "
+                                                  "buffer_size to be -1 for auto-tuning")
+            return s
+
+        if static_value(size) is not None and static_value(size) >= -1:
+            return self
+        return self._chain(make, extra_inputs=tensor_inputs(size))
 
     def cache(self, filename: str = "") -> Dataset:
         """Accepted for compatibility; sources are already in memory."""
         return self
 
     def window(self, size: int, shift: int | None = None, stride: int = 1,
-               drop_remainder: bool = False) -> WindowedDataset:
+               drop_remainder: bool = False) -> Dataset:
         """Windows of ``size`` elements ``stride`` apart, one every ``shift`` (default
         ``size``) elements, each a dataset per component, for ``flat_map`` /
         ``interleave`` (``data/windowed.py``).
 
+        ``size``, ``shift`` and ``stride`` may be integers or scalar integer tensors.
+
         Raises:
-            ValueError: a size, shift or stride that is not a positive integer.
+            TypeError: an argument that is not an integer (ValueError for None ``size``);
+                InvalidArgumentError when the iterator starts, for one that is not
+                positive (TF checks them at run time).
         """
-        args = {"size": size, "shift": size if shift is None else shift, "stride": stride}
-        for what, value in args.items():
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or \
-                    value <= 0:
-                raise ValueError(f"Dataset.window: {what} must be a positive integer, got "
-                                 f"{value!r}.")
-        return WindowedDataset(self, int(args["size"]), int(args["shift"]),
-                               int(args["stride"]), bool(drop_remainder))
+        n = count_arg(size, "size")
+        args = (n, n if shift is None else count_arg(shift, "shift"),
+                count_arg(stride, "stride"))
+        return _window(self, args, bool(drop_remainder))
 
     def with_options(self, options: Options) -> Dataset:
         """This dataset carrying ``options`` (merged over any it carries already; see
@@ -410,15 +474,23 @@ class Dataset(DatasetOpsMixin):
     # -- element description ---------------------------------------------------------------
     @property
     def output_types(self) -> Any:
-        return nest.pack_sequence_as(self._structure, [dt for dt, _ in self._specs])
+        return self._describe(lambda spec: spec[0])
 
     @property
     def output_shapes(self) -> Any:
-        return nest.pack_sequence_as(self._structure, [s for _, s in self._specs])
+        return self._describe(lambda spec: spec[1])
 
     @property
     def output_classes(self) -> Any:
-        return nest.pack_sequence_as(self._structure, [Tensor] * len(self._specs))
+        return self._describe(lambda _spec: Tensor)
+
+    def _describe(self, of: Callable[[Spec], Any]) -> Any:
+        """One value per component (a component that is a dataset is described by its
+        ``DatasetSpec``, as TF does), in this dataset's structure."""
+        leaves = nest.flatten(self._structure)
+        return nest.pack_sequence_as(self._structure, [
+            leaf if isinstance(leaf, nested.DatasetSpec) else of(spec)
+            for leaf, spec in zip(leaves, self._specs)])
 
     # -- iterators --------------------------------------------------------------------------
     def make_one_shot_iterator(self) -> Any:

@@ -21,9 +21,10 @@ from trainkit import errors, nest
 from trainkit.client import executor
 from trainkit.data import combine_stages as cs
 from trainkit.data import dataset_stages as ds
+from trainkit.data import nested, reduce_ops
 from trainkit.data import pipeline as pl
-from trainkit.data import reduce_ops
 from trainkit.data import window_stages as ws
+from trainkit.data.counts import count_arg, count_value, require, static_value, tensor_inputs
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import get_default_graph
@@ -142,45 +143,23 @@ class DatasetOpsMixin:
                    [pattern_t] if pattern_t is not None else [], build)
 
     # -- transformations -------------------------------------------------------------------
-    def shard(self, num_shards: int, index: int) -> Any:
-        """Every ``num_shards``-th element, starting at ``index``.
-
-        Raises:
-            InvalidArgumentError: ``num_shards <= 0`` or ``index`` outside
-                ``[0, num_shards)``.
-        """
-        num_shards, index = int(num_shards), int(index)
-        if num_shards <= 0:
-            raise errors.InvalidArgumentError(None, None, f"Number of shards must be greater "
-                                                          f"than zero (currently num_shards = "
-                                                          f"{num_shards}).")
-        if not 0 <= index < num_shards:
-            raise errors.InvalidArgumentError(None, None, f"Index must be between 0 and "
-                                                          f"{num_shards - 1} (currently index "
-                                                          f"= {index}).")
-        return self._chain(lambda s, _env: ds.Shard(s, num_shards, index))
-
     def interleave(self, map_func: Callable[..., Any], cycle_length: int = AUTOTUNE,
                    block_length: int = 1, num_parallel_calls: Any = None) -> Any:
         """Maps each element to a dataset and interleaves them: ``cycle_length`` open at
         a time, ``block_length`` consecutive elements from each (TF's order).
 
         Raises:
-            TypeError: ``map_func`` does not return a Dataset; ValueError: bad lengths.
+            TypeError: ``map_func`` does not return a Dataset, or a length that is not an
+                integer; InvalidArgumentError when the iterator starts, for a
+                ``cycle_length`` that is neither positive nor AUTOTUNE (-1) or a
+                ``block_length`` that is not positive (TF's run-time checks).
         """
-        if cycle_length in (None, AUTOTUNE):
-            cycle = os.cpu_count() or 1
-        else:
-            cycle = int(cycle_length)
-        block = int(block_length)
-        if cycle <= 0 or block <= 0:
-            raise ValueError(f"cycle_length and block_length must be positive, got "
-                             f"{cycle_length} and {block_length}")
+        lengths = interleave_lengths(cycle_length, block_length)
         graph = get_default_graph()
         with graph.name_scope("interleave"):
             phs = [placeholder(dt, shape, name=f"arg{i}")
                    for i, (dt, shape) in enumerate(self._specs)]
-            element = nest.pack_sequence_as(self._structure, phs)
+            element = self._element_from(phs)
             if isinstance(element, tuple) and not nest.is_namedtuple(element):
                 inner = map_func(*element)
             else:
@@ -191,6 +170,7 @@ class DatasetOpsMixin:
         outer_inputs = list(self._inputs)
 
         def make(up: pl.Stage, env: Any) -> pl.Stage:
+            cycle, block = interleave_values(lengths, env)
             feeds = phs + [t for t in env.values if t not in phs]
             needed = list(inner._inputs)
             plan = (executor.compile_plan(needed, [], feeds, env.state, env.session)
@@ -208,7 +188,7 @@ class DatasetOpsMixin:
         out = self._chain(make, specs=list(inner._specs), structure=inner._structure,
                           extra_inputs=[t for t in inner._inputs
                                         if t not in phs and t not in outer_inputs
-                                        and _outside(t, phs)])
+                                        and _outside(t, phs)] + tensor_inputs(*lengths))
         return out
 
     def concatenate(self, dataset: Any) -> Any:
@@ -228,7 +208,8 @@ class DatasetOpsMixin:
             raise TypeError(f"The two datasets to concatenate have different structures: "
                             f"{e}") from None
         mine, theirs = [dt for dt, _ in self._specs], [dt for dt, _ in dataset._specs]
-        if mine != theirs:
+        if mine != theirs or nested.nested_flags(self._structure) != \
+                nested.nested_flags(dataset._structure):
             raise TypeError(f"Two datasets to concatenate have different types "
                             f"{self.output_types} and {dataset.output_types}")
         specs = [(dt, a.most_specific_compatible_shape(b))
@@ -245,6 +226,7 @@ class DatasetOpsMixin:
             ValueError: a component is a scalar; InvalidArgumentError at run time when
                 the components of one element differ in their first dimension.
         """
+        nested.refuse_nested(self, "unbatch", ValueError)
         specs = []
         for dt, shape in self._specs:
             if shape.ndims == 0:
@@ -274,12 +256,13 @@ class DatasetOpsMixin:
         iterator starts).
 
         Raises:
-            ValueError: a non-positive ``batch_size`` or a padded shape that cannot hold
-                the component; InvalidArgumentError at run time for an element larger than
-                its fixed padded shape.
+            TypeError: ``batch_size`` is not an integer or a scalar integer tensor;
+                ValueError: a padded shape that cannot hold the component;
+                InvalidArgumentError at run time for a ``batch_size`` that is not positive
+                or an element larger than its fixed padded shape.
         """
-        if not isinstance(batch_size, int | np.integer) or batch_size <= 0:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+        nested.refuse_nested(self, "padded_batch")
+        size = count_arg(batch_size, "batch_size")
         types = self.output_types
         if padded_shapes is None:
             shapes = [s for _, s in self._specs]
@@ -301,17 +284,43 @@ class DatasetOpsMixin:
         else:
             pads = flatten_like(types, padding_values, "padding_values")
         pads = [_padding_value(p, dt) for p, (dt, _) in zip(pads, self._specs)]
-        lead = int(batch_size) if drop_remainder else None
+        known = static_value(size)
+        lead = known if drop_remainder and known is not None and known > 0 else None
         dims = [s.as_list() for s in shapes]
         out_specs = [(dt, TensorShape([lead] + d)) for (dt, _), d in zip(self._specs, dims)]
 
         def make(s: Any, env: Any) -> Any:
             values = [np.asarray(env.values[p]).item() if isinstance(p, Tensor) else p
                       for p in pads]
-            return ds.PaddedBatch(s, int(batch_size), dims, values, drop_remainder)
+            n = count_value(size, env)
+            require(n > 0, "Batch size must be greater than zero.")
+            return ds.PaddedBatch(s, n, dims, values, drop_remainder)
 
         return self._chain(make, specs=out_specs,
-                           extra_inputs=[p for p in pads if isinstance(p, Tensor)])
+                           extra_inputs=tensor_inputs(*pads, size))
+
+
+def interleave_lengths(cycle_length: Any, block_length: Any) -> tuple[Any, Any]:
+    """``interleave``'s ``cycle_length`` (None: AUTOTUNE) and ``block_length`` as ints or
+    scalar integer tensors.
+
+    Raises:
+        TypeError: a length that is neither.
+    """
+    cycle = AUTOTUNE if cycle_length is None else count_arg(cycle_length, "cycle_length")
+    return cycle, count_arg(block_length, "block_length")
+
+
+def interleave_values(lengths: tuple[Any, Any], env: Any) -> tuple[int, int]:
+    """The cycle and block lengths once the iterator starts (AUTOTUNE: one per core).
+
+    Raises:
+        InvalidArgumentError: a length TF refuses, with TF's message.
+    """
+    cycle, block = (count_value(v, env) for v in lengths)
+    require(cycle > 0 or cycle == AUTOTUNE, "cycle_length must be greater than zero.")
+    require(block > 0, "block_length must be greater than zero.")
+    return (os.cpu_count() or 1) if cycle == AUTOTUNE else cycle, block
 
 
 def _padding_value(value: Any, dtype: Any) -> Any:

@@ -16,6 +16,7 @@ import numpy as np
 from trainkit import errors, nest
 from trainkit.data import iterator_handles
 from trainkit.data.build_env import BuildEnv
+from trainkit.data.nested import DatasetSpec
 from trainkit.framework import registry
 from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.tensor import Operation, Tensor
@@ -121,15 +122,21 @@ class Iterator:
 
     @property
     def output_types(self) -> Any:
-        return nest.pack_sequence_as(self._structure, [dt for dt, _ in self._specs])
+        return self._describe([dt for dt, _ in self._specs])
 
     @property
     def output_shapes(self) -> Any:
-        return nest.pack_sequence_as(self._structure, [sh for _, sh in self._specs])
+        return self._describe([sh for _, sh in self._specs])
 
     @property
     def output_classes(self) -> Any:
-        return nest.pack_sequence_as(self._structure, [Tensor] * len(self._specs))
+        return self._describe([Tensor] * len(self._specs))
+
+    def _describe(self, values: list) -> Any:
+        # a component that is a dataset is described by its DatasetSpec, as in TF
+        leaves = nest.flatten(self._structure)
+        return nest.pack_sequence_as(self._structure, [
+            leaf if isinstance(leaf, DatasetSpec) else v for leaf, v in zip(leaves, values)])
 
     def get_next(self, name: str | None = None) -> Any:
         """The next element (same structure as the dataset's elements).
@@ -146,6 +153,8 @@ class Iterator:
             "IteratorGetNext", inputs, [dt for dt, _ in specs],
             name=name or (self._name + "_get_next"), attrs={"iterator": self},
             shapes=[s for _, s in specs])
+        if self._dataset is not None:   # components that are datasets come back as such
+            return self._dataset._element_from(list(op.outputs))
         return nest.pack_sequence_as(self._structure, list(op.outputs))
 
     def _build(self, input_values: list, session: Any, state: Any,

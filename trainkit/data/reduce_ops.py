@@ -81,7 +81,7 @@ def get_single_element(dataset: Any) -> Any:
         "DatasetToSingleElement", list(dataset._inputs), [dt for dt, _ in dataset._specs],
         name="DatasetToSingleElement", attrs={"dataset": dataset},
         shapes=[s for _, s in dataset._specs])
-    return nest.pack_sequence_as(dataset._structure, list(op.outputs))
+    return dataset._element_from(list(op.outputs))
 
 
 @registry.register_kernel("DatasetToSingleElement", stateful=True)

@@ -1,12 +1,13 @@
 """``Dataset.window``: a dataset whose elements are windows of another's elements, each
-window a dataset per component (TF 1.13+). As in TF, a window dataset is consumed with
-``flat_map`` / ``interleave`` (``ds.window(5, shift=1).flat_map(lambda w: w.batch(5))``).
+window a dataset per component (TF 1.13+), used inside ``map`` / ``filter`` functions
+(``ds.window(3).map(lambda w: w.reduce(0, add))``) or flattened with ``flat_map`` /
+``interleave`` (``ds.window(5, shift=1).flat_map(lambda w: w.batch(5))``).
 
 Each window is ``size`` elements ``stride`` apart, a new window every ``shift`` elements;
 the last windows may hold fewer unless ``drop_remainder``. The windows' elements are
 stacked per component when read (so a window is a slice source, and a saved iterator
 state holds it like any array), which needs the elements of one component to share a
-shape.
+shape; :mod:`.nested` describes how such components travel.
 
 Example:
     >>> ds = tf.data.Dataset.range(7).window(3, shift=2, drop_remainder=True)
@@ -16,15 +17,16 @@ Example:
 from __future__ import annotations
 
 import collections
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from trainkit import errors, nest
-from trainkit.client import executor
-from trainkit.data import dataset_stages as ds_stages
 from trainkit.data import pipeline as pl
+from trainkit.data.counts import count_value, require, tensor_inputs
+from trainkit.data.nested import DatasetSpec, refuse_nested
+from trainkit.framework.shapes import TensorShape
+from trainkit.framework.tensor import Tensor
 
 
 class Windows(pl.Stage):
@@ -73,77 +75,39 @@ class Windows(pl.Stage):
         super().reset()
 
 
-class WindowedDataset:
-    """The result of ``Dataset.window``: windows as datasets, for ``flat_map`` /
-    ``interleave`` (or ``apply`` of a function using them)."""
+def window_arguments(args: tuple[int | Tensor, ...], env: Any) -> tuple[int, int, int]:
+    """The size, shift and stride of a window once the iterator starts.
 
-    def __init__(self, parent: Any, size: int, shift: int, stride: int,
-                 drop_remainder: bool):
-        self._parent = parent
-        self._args = (size, shift, stride, drop_remainder)
-
-    def flat_map(self, map_func: Callable[..., Any]) -> Any:
-        """``map_func`` of each window (a dataset per component), the results one after
-        the other."""
-        return self.interleave(map_func, cycle_length=1, block_length=1)
-
-    def interleave(self, map_func: Callable[..., Any], cycle_length: int = 1,
-                   block_length: int = 1, num_parallel_calls: Any = None) -> Any:
-        """``map_func`` of each window, ``cycle_length`` at a time, ``block_length``
-        elements from each in turn (``Dataset.interleave``'s order).
-
-        Raises:
-            TypeError: ``map_func`` does not return a dataset.
-            ValueError: non-positive lengths.
-        """
-        cycle, block = int(cycle_length), int(block_length)
-        if cycle <= 0 or block <= 0:
-            raise ValueError(f"cycle_length and block_length must be positive, got "
-                             f"{cycle_length} and {block_length}")
-        parent = self._parent
-        cls = type(parent)
-        holder: list[tuple] = [()]
-        windows = [cls(0, [spec], [], lambda _env, i=i: pl.SliceSource([holder[0][i]]))
-                   for i, spec in enumerate(parent._specs)]
-        element = nest.pack_sequence_as(parent._structure, windows)
-        if isinstance(element, tuple) and not nest.is_namedtuple(element):
-            inner = map_func(*element)
-        else:
-            inner = map_func(element)
-        if not isinstance(inner, cls):
-            raise TypeError(f"`map_func` must return a `Dataset` object, got "
-                            f"{type(inner).__name__}.")
-        size, shift, stride, drop = self._args
-
-        def make(up: pl.Stage, env: Any) -> pl.Stage:
-            needed = list(inner._inputs)
-            plan = (executor.compile_plan(needed, [], [], env.state, env.session)
-                    if needed else None)
-
-            def make_inner(window: tuple) -> pl.Stage:
-                holder[0] = window
-                values = dict(env.values)
-                if plan is not None:
-                    values.update(zip(needed, plan.execute([])))
-                return inner._build(type(env)(values, env.session, env.state))
-
-            return ds_stages.Interleave(Windows(up, size, shift, stride, drop), make_inner,
-                                        cycle, block)
-
-        return parent._chain(make, specs=list(inner._specs), structure=inner._structure,
-                             extra_inputs=[t for t in inner._inputs
-                                           if t not in parent._inputs])
-
-    def apply(self, transformation_func: Callable[[Any], Any]) -> Any:
-        """``transformation_func(self)``."""
-        return transformation_func(self)
-
-    def make_one_shot_iterator(self) -> Any:
-        """Raises: TypeError: windows are datasets; read them through ``flat_map``."""
-        raise TypeError("The elements of a windowed dataset are datasets: consume them with "
-                        "flat_map or interleave (e.g. .flat_map(lambda w: w.batch(n))).")
-
-    make_initializable_iterator = make_one_shot_iterator
+    Raises:
+        InvalidArgumentError: one is not positive (TF's run-time check and message).
+    """
+    values = tuple(count_value(a, env) for a in args)
+    for what, value in zip(("size", "shift", "stride"), values):
+        require(value > 0, f"Window {what} must be greater than zero.")
+    return values
 
 
-__all__ = ["Windows", "WindowedDataset"]
+def window(dataset: Any, args: tuple[int | Tensor, int | Tensor, int | Tensor],
+           drop_remainder: bool) -> Any:
+    """``dataset.window(size, shift, stride, drop_remainder)`` (``args`` as
+    :func:`window_arguments` reads them): a dataset whose components are datasets
+    (:mod:`.nested`), each carried as its window's elements stacked.
+
+    Raises:
+        TypeError: ``dataset``'s elements hold datasets already (Differs from TF, which
+            builds windows of windows).
+    """
+    refuse_nested(dataset, "window")
+    structure = nest.pack_sequence_as(dataset._structure,
+                                      [DatasetSpec(dt, s) for dt, s in dataset._specs])
+    specs = [(dt, TensorShape([None]).concatenate(s)) for dt, s in dataset._specs]
+
+    def make(up: pl.Stage, env: Any) -> pl.Stage:
+        size, shift, stride = window_arguments(args, env)
+        return Windows(up, size, shift, stride, drop_remainder)
+
+    return dataset._chain(make, specs=specs, structure=structure,
+                          extra_inputs=list(dict.fromkeys(tensor_inputs(*args))))
+
+
+__all__ = ["Windows", "window", "window_arguments"]

@@ -44,7 +44,8 @@ def _default_ready_for_local_init_op() -> Any:
 def _default_local_init_op() -> Any:
     from trainkit.ops import state_ops as variables
 
-    return _group(variables.local_variables_initializer())
+    # as TF's Scaffold.default_local_init_op: local variables and lookup tables
+    return _group(variables.local_variables_initializer(), variables.tables_initializer())
 
 
 def _default_summary_op() -> Any:

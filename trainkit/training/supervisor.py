@@ -360,9 +360,11 @@ def _init_all() -> Any:
 
 
 def _init_local() -> Any:
-    from trainkit.ops import state_ops
+    from trainkit.ops import control_flow_ops, state_ops
 
-    return state_ops.local_variables_initializer()
+    # as TF's Supervisor: local variables and lookup tables
+    return control_flow_ops.group(state_ops.local_variables_initializer(),
+                                  state_ops.tables_initializer())
 
 
 def _new_saver() -> Any:

@@ -40,6 +40,7 @@ from trainkit.ops import (
     check_ops,
     control_flow_ops,
     join_ops,
+    lookup_ops,
     losses_impl,
     math_ops,
     metrics_confusion,
@@ -156,10 +157,11 @@ class ClassificationHead(_Head):
     def _label_ids(self, labels: Any) -> Tensor:
         labels = _column(labels, None, "labels")
         if self._vocab is not None:
-            table = {v.encode(): i for i, v in enumerate(self._vocab)}
-            ids = feature_op("FeatureVocabularyIds", labels,
-                             {"table": table, "default_value": -1, "num_oov_buckets": 0,
-                              "missing": None}, "label_lookup")
+            # a lookup table, as TF's head (initialized by tables_initializer)
+            table = lookup_ops.index_table_from_tensor(list(self._vocab),
+                                                       name="class_id_lookup")
+            ids = feature_op("FeatureVocabularyIds", labels, {"missing": None},
+                             "label_lookup", extra=[table.lookup(labels)])
         else:
             if labels.dtype is _dt.string:
                 raise ValueError("Labels dtype should be integer. Instead got string; pass "

@@ -2,6 +2,13 @@
 turned into int64 ids ``[batch, n]`` (``-1`` = no id) by one kernel of
 :mod:`.lookup_ops`.
 
+A vocabulary column looks its values up in a real lookup table
+(``index_table_from_tensor``, or ``index_table_from_file`` for a vocabulary file), as
+TF does: the table's initializer joins ``GraphKeys.TABLE_INITIALIZERS``, and running the
+ids before ``tf.tables_initializer()`` fails with ``FailedPreconditionError: Table not
+initialized.`` (``MonitoredSession`` / ``Scaffold`` / estimators run it in their
+default ``local_init_op``).
+
 Example:
     >>> city = categorical_column_with_vocabulary_list("city", ["paris", "rome"])
     >>> indicator_column(city)
@@ -17,7 +24,7 @@ from trainkit.estimator.feature_column.columns import FeatureCache, check_key
 from trainkit.estimator.feature_column.lookup_ops import feature_op
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import math_ops
+from trainkit.ops import lookup_ops, math_ops
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class VocabularyListCategoricalColumn:
     dtype: Any = _dt.string
     default_value: int = -1
     num_oov_buckets: int = 0
+    vocabulary_file: str | None = None   # the table reads this file when initialized
 
     @property
     def name(self) -> str:
@@ -77,14 +85,25 @@ class VocabularyListCategoricalColumn:
         return len(self.vocabulary_list) + self.num_oov_buckets
 
     def ids(self, cache: FeatureCache) -> Tensor:
-        def encode(v: Any) -> Any:
-            return v.encode() if isinstance(v, str) else v
-        table = {encode(v): i for i, v in enumerate(self.vocabulary_list)}
-        missing = b"" if self.dtype is _dt.string else -1
-        attrs = {"table": table, "default_value": self.default_value,
-                 "num_oov_buckets": self.num_oov_buckets, "missing": missing}
-        return cache.get(self, lambda: feature_op(
-            "FeatureVocabularyIds", cache.raw(self.key), attrs, f"{self.key}_lookup"))
+        return cache.get(self, lambda: self._lookup(cache.raw(self.key)))
+
+    def _lookup(self, raw: Tensor) -> Tensor:
+        # TF's transform: integer values are looked up as int64 keys
+        values = math_ops.cast(raw, _dt.int64) if self.dtype.is_integer else raw
+        key_dtype = _dt.int64 if self.dtype.is_integer else _dt.string
+        name = f"{self.key}_lookup"
+        if self.vocabulary_file is not None:
+            table = lookup_ops.index_table_from_file(
+                self.vocabulary_file, num_oov_buckets=self.num_oov_buckets,
+                vocab_size=len(self.vocabulary_list), default_value=self.default_value,
+                key_dtype=key_dtype, name=name)
+        else:
+            table = lookup_ops.index_table_from_tensor(
+                list(self.vocabulary_list), num_oov_buckets=self.num_oov_buckets,
+                default_value=self.default_value, dtype=key_dtype, name=name)
+        missing = b"" if key_dtype is _dt.string else -1
+        return feature_op("FeatureVocabularyIds", values, {"missing": missing}, name,
+                          extra=[table.lookup(values)])
 
 
 def categorical_column_with_vocabulary_list(key: str, vocabulary_list: Sequence[Any],

@@ -2,8 +2,8 @@
 and bucketizing. Ids are dense ``int64`` tensors ``[batch, n]`` with ``-1`` for "no
 id" (trainkit's stand-in for TF's ``SparseTensor`` of ids).
 
-Op types: ``FeatureIdentityIds``, ``FeatureVocabularyIds``, ``FeatureHashBucket``,
-``FeatureBucketize``.
+Op types: ``FeatureIdentityIds``, ``FeatureVocabularyIds`` (ids a lookup table gave,
+with missing values marked), ``FeatureHashBucket``, ``FeatureBucketize``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ def _as_2d(values: np.ndarray) -> np.ndarray:
     return arr.reshape(arr.shape[0], -1) if arr.ndim else arr.reshape(1, 1)
 
 
-def feature_op(op_type: str, x: Tensor, attrs: dict, name: str) -> Tensor:
-    """Builds one of this module's ops on ``x`` (-> int64 ids ``[batch, n]``)."""
+def feature_op(op_type: str, x: Tensor, attrs: dict, name: str,
+               extra: list[Tensor] | None = None) -> Tensor:
+    """Builds one of this module's ops on ``x`` and ``extra`` inputs (-> int64 ids
+    ``[batch, n]``)."""
     dims = x.shape.as_list() if x.shape.ndims is not None else None
     n = None
     if dims is not None:
@@ -32,7 +34,7 @@ def feature_op(op_type: str, x: Tensor, attrs: dict, name: str) -> Tensor:
         for d in dims[1:]:
             n = None if (d is None or n is None) else n * d
     batch = dims[0] if dims else None
-    return make_op(op_type, [x], [_dt.int64], name=name, attrs=attrs,
+    return make_op(op_type, [x, *(extra or [])], [_dt.int64], name=name, attrs=attrs,
                    shapes=[[batch, n]]).outputs[0]
 
 
@@ -59,23 +61,19 @@ def _oov_bucket(value: object, n: int) -> int:
 
 
 @registry.register_kernel("FeatureVocabularyIds")
-def _vocabulary_ids(ctx: registry.KernelContext, values: np.ndarray) -> np.ndarray:
-    a = ctx.attrs
-    table: dict = a["table"]
+def _vocabulary_ids(ctx: registry.KernelContext, values: np.ndarray,
+                    looked_up: np.ndarray) -> np.ndarray:
+    """The ids a vocabulary table gave ``values``, as ``[batch, n]``, with ``-1`` where
+    the value is missing (``''`` / ``-1``, which TF's dense-to-sparse step drops)."""
     flat = _as_2d(values)
-    out = np.empty(flat.shape, np.int64)
-    size, oov, default = len(table), a["num_oov_buckets"], a["default_value"]
-    for idx, v in np.ndenumerate(flat):
-        key = v if not isinstance(v, str) else v.encode()
-        if isinstance(key, np.integer):
-            key = int(key)
-        if key == a["missing"]:
-            out[idx] = -1
-        elif key in table:
-            out[idx] = table[key]
-        else:
-            out[idx] = size + _oov_bucket(key, oov) if oov else default
-    return out
+    missing = ctx.attrs["missing"]
+    if missing is None:   # every value counts (labels)
+        gone = np.zeros(flat.shape, bool)
+    elif missing == b"":
+        gone = np.array([v in (b"", "") for v in flat.ravel()], bool).reshape(flat.shape)
+    else:
+        gone = flat == missing
+    return np.where(gone, -1, _as_2d(looked_up).astype(np.int64))
 
 
 @registry.register_kernel("FeatureHashBucket")

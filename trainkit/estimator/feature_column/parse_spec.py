@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -82,8 +83,9 @@ def categorical_column_with_vocabulary_file(key: str, vocabulary_file: str,
                                             dtype: Any = _dt.string
                                             ) -> VocabularyListCategoricalColumn:
     """A vocabulary column whose entries are the lines of ``vocabulary_file`` (the first
-    ``vocabulary_size``; read when the column is made), ids as in
-    ``categorical_column_with_vocabulary_list``.
+    ``vocabulary_size``), ids as in ``categorical_column_with_vocabulary_list``. The
+    file is read when the column is made (its size, as TF counts it) and again by the
+    column's lookup table when ``tf.tables_initializer()`` runs.
 
     Raises:
         ValueError: an empty file name or vocabulary, or both a default and OOV buckets.
@@ -98,9 +100,10 @@ def categorical_column_with_vocabulary_file(key: str, vocabulary_file: str,
         lines = lines[:vocabulary_size]
     dt = _dt.as_dtype(dtype)
     vocab = [int(v) for v in lines] if dt.is_integer else lines
-    return categorical_column_with_vocabulary_list(
+    column = categorical_column_with_vocabulary_list(
         key, vocab, dtype=dt, default_value=-1 if default_value is None else default_value,
         num_oov_buckets=num_oov_buckets)
+    return dataclasses.replace(column, vocabulary_file=str(vocabulary_file))
 
 
 __all__ = ["make_parse_example_spec", "categorical_column_with_vocabulary_file"]
