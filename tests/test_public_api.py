@@ -483,6 +483,15 @@ SURFACE_API['trainkit.io'] = SURFACE_API.get('trainkit.io', ()) + (
 SURFACE_API['trainkit.initializers'] = SURFACE_API.get('trainkit.initializers', ()) + (
     'identity', 'tables_initializer')
 SURFACE_API['trainkit.logging'] = SURFACE_API.get('trainkit.logging', ()) + ('vlog',)
+SURFACE_API['trainkit.image'] += ('ssim_multiscale', 'adjust_jpeg_quality',
+                                  'random_jpeg_quality')
+SURFACE_API['trainkit.sparse'] = SURFACE_API.get('trainkit.sparse', ()) + (
+    'cross', 'cross_hashed', 'mask')
+SURFACE_API['trainkit.strings'] += ('unsorted_segment_join',)
+SURFACE_API['trainkit.debugging'] = SURFACE_API.get('trainkit.debugging', ()) + (
+    'assert_shapes',)
+SURFACE_API['trainkit.graph_util'] = SURFACE_API.get('trainkit.graph_util', ()) + (
+    'remove_training_nodes', 'tensor_shape_from_node_def_name')
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))
 def test_surface_names_exist(module):

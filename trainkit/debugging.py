@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from trainkit.ops.assert_shapes import assert_shapes
 from trainkit.ops.check_extras import (
     assert_integer,
     assert_near,

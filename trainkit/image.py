@@ -15,6 +15,7 @@ from trainkit.data.image_decode_ops import (
     is_jpeg,
 )
 from trainkit.data.image_encode_ops import encode_jpeg
+from trainkit.data.jpeg_quality import adjust_jpeg_quality, random_jpeg_quality
 from trainkit.ops.image_boxes import (
     crop_and_resize,
     draw_bounding_boxes,
@@ -39,7 +40,12 @@ from trainkit.ops.image_extras import (
     total_variation,
     transpose_image,
 )
-from trainkit.ops.image_filters import extract_image_patches, sobel_edges, ssim
+from trainkit.ops.image_filters import (
+    extract_image_patches,
+    sobel_edges,
+    ssim,
+    ssim_multiscale,
+)
 from trainkit.ops.image_nms import (
     combined_non_max_suppression,
     non_max_suppression_overlaps,

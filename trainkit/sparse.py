@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from trainkit.ops.placeholders import sparse_placeholder as placeholder
+from trainkit.ops.sparse_cross_ops import cross, cross_hashed
 from trainkit.ops.sparse_extras import sparse_add as add
 from trainkit.ops.sparse_extras import sparse_concat as concat
 from trainkit.ops.sparse_extras import sparse_fill_empty_rows as fill_empty_rows
@@ -19,6 +20,7 @@ from trainkit.ops.sparse_extras import sparse_softmax as softmax
 from trainkit.ops.sparse_extras import sparse_tensor_dense_matmul as matmul
 from trainkit.ops.sparse_extras import sparse_tensor_dense_matmul as sparse_dense_matmul
 from trainkit.ops.sparse_extras import sparse_transpose as transpose
+from trainkit.ops.sparse_mask import mask
 from trainkit.ops.sparse_more import (
     expand_dims,
     eye,
@@ -41,4 +43,4 @@ __all__ = ["SparseTensor", "SparseTensorValue", "placeholder", "add", "concat",
            "sparse_dense_matmul", "transpose", "sparse_tensor_to_dense", "to_dense",
            "expand_dims", "eye", "from_dense", "maximum", "merge", "minimum",
            "reduce_max_sparse", "reduce_sum_sparse", "reset_shape", "slice", "split",
-           "to_indicator"]
+           "to_indicator", "cross", "cross_hashed", "mask"]

@@ -77,6 +77,38 @@ def _encode_jpeg(ctx: registry.KernelContext, image: Any) -> Any:
     return np.array(data, dtype=object).reshape(())
 
 
-registry.not_differentiable("EncodeJpeg")
+def encode_jpeg_variable_quality(images: Any, quality: Any, name: str | None = None
+                                 ) -> Tensor:
+    """JPEG bytes of a uint8 ``[h, w, 1 or 3]`` image at a run-time ``quality`` (an int32
+    scalar tensor), the other options at ``encode_jpeg``'s defaults (TF's
+    ``EncodeJpegVariableQuality``)."""
+    x = conversion.convert_to_tensor(images, name="images")
+    if x.dtype != _dt.uint8:
+        raise TypeError(f"encode_jpeg_variable_quality: images must be uint8, got "
+                        f"{x.dtype.name}")
+    q = conversion.convert_to_tensor(quality, dtype=_dt.int32, name="quality")
+    return make_op("EncodeJpegVariableQuality", [x, q], [_dt.string],
+                   name=name or "EncodeJpegVariableQuality", shapes=[[]]).outputs[0]
 
-__all__ = ["encode_jpeg"]
+
+_DEFAULTS = {"format": "", "progressive": False, "optimize_size": False,
+             "chroma_downsampling": True, "density_unit": "in", "x_density": 300,
+             "y_density": 300, "xmp_metadata": ""}
+
+
+class _VariableQuality:
+    """The attrs ``_encode_jpeg`` reads, with the quality given at run time."""
+
+    def __init__(self, ctx: registry.KernelContext, quality: int) -> None:
+        self.op = ctx.op
+        self.attrs = {**_DEFAULTS, "quality": quality}
+
+
+@registry.register_kernel("EncodeJpegVariableQuality")
+def _encode_variable(ctx: registry.KernelContext, image: Any, quality: Any) -> Any:
+    return _encode_jpeg(_VariableQuality(ctx, int(np.asarray(quality))), image)  # type: ignore[arg-type]
+
+
+registry.not_differentiable("EncodeJpeg", "EncodeJpegVariableQuality")
+
+__all__ = ["encode_jpeg", "encode_jpeg_variable_quality"]

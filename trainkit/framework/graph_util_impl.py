@@ -83,4 +83,55 @@ def convert_variables_to_constants(sess: Any, input_graph_def: Any, output_node_
     return out
 
 
-__all__ = ["extract_sub_graph", "convert_variables_to_constants"]
+def remove_training_nodes(input_graph: Any, protected_nodes: Any = None) -> Any:
+    """A copy of ``input_graph`` (a ``GraphDef``) without training-only nodes, as TF's:
+    ``CheckNumerics`` nodes are removed together with the inputs that named them, then
+    ``Identity`` nodes that neither have nor serve as control inputs are spliced out
+    (their readers read the Identity's input). ``protected_nodes`` are kept."""
+    protected = set(protected_nodes or [])
+    removed = {n.name for n in input_graph.node
+               if n.op == "CheckNumerics" and n.name not in protected}
+    after_removal = []
+    for node in input_graph.node:
+        if node.name in removed:
+            continue
+        new = type(node)()
+        new.CopyFrom(node)
+        del new.input[:]
+        new.input.extend(i for i in node.input if re.sub(r"^\^", "", i) not in removed)
+        after_removal.append(new)
+    control_targets, with_control = set(), set()
+    for node in after_removal:
+        for i in node.input:
+            if i.startswith("^"):
+                control_targets.add(i[1:])
+                with_control.add(node.name)
+    splice = {n.name: n.input[0] for n in after_removal
+              if n.op == "Identity" and n.name not in protected and n.input
+              and n.name not in with_control and n.name not in control_targets}
+    out = type(input_graph)()
+    out.CopyFrom(input_graph)
+    del out.node[:]
+    for node in after_removal:
+        if node.name in splice:
+            continue
+        new = out.node.add()
+        new.CopyFrom(node)
+        del new.input[:]
+        for full in node.input:
+            name = re.sub(r"^\^", "", full)
+            while name in splice:
+                full = splice[name]
+                name = re.sub(r"^\^", "", full)
+            new.input.append(full)
+    return out
+
+
+def tensor_shape_from_node_def_name(graph: Any, input_name: str) -> Any:
+    """The static shape of ``input_name`` (``"op"`` means output 0) in ``graph``."""
+    name = input_name if ":" in input_name else input_name + ":0"
+    return graph.get_tensor_by_name(name).shape
+
+
+__all__ = ["extract_sub_graph", "convert_variables_to_constants", "remove_training_nodes",
+           "tensor_shape_from_node_def_name"]

@@ -17,7 +17,7 @@ from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, math_ops
+from trainkit.ops import array_ops, join_ops, math_ops, nn_activations, pool_ops
 from trainkit.ops.depthwise_conv_ops import depthwise_conv2d
 from trainkit.ops.image_ops import convert_image_dtype
 
@@ -30,6 +30,44 @@ def _gauss(size: int, sigma: float) -> np.ndarray:
     return (g / g.sum()).reshape(size, size).astype(np.float32)
 
 
+def _ssim_per_channel(x: Tensor, y: Tensor, mv: Tensor, filter_size: int,
+                      filter_sigma: float, k1: float, k2: float) -> tuple[Tensor, Tensor]:
+    """TF's ``_ssim_per_channel``: per image and channel, the mean of ``luminance * cs``
+    and the mean of ``cs`` over the Gaussian-weighted windows (float32 images)."""
+    dims = x.shape.as_list()
+    if x.shape.ndims is None or None in dims[-3:] or min(dims[-3:-1]) < filter_size:
+        raise ValueError(f"ssim: images of known size at least {filter_size}x"
+                         f"{filter_size} are needed, got {x.shape}.")
+    h, w, c = dims[-3:]
+    kernel = np.tile(_gauss(filter_size, filter_sigma)[:, :, None, None], [1, 1, c, 1])
+    lead = array_ops.shape(x)[:-3]
+
+    def reducer(t: Tensor) -> Tensor:
+        flat = array_ops.reshape(t, [-1, h, w, c])
+        out = depthwise_conv2d(flat, kernel, [1, 1, 1, 1], "VALID")
+        return array_ops.reshape(out, array_ops.concat([lead, array_ops.shape(out)[1:]], 0))
+
+    c1, c2 = (k1 * mv) ** 2, (k2 * mv) ** 2
+    mean0, mean1 = reducer(x), reducer(y)
+    num0 = mean0 * mean1 * 2.0
+    den0 = math_ops.square(mean0) + math_ops.square(mean1)
+    luminance = (num0 + c1) / (den0 + c1)
+    num1 = reducer(x * y) * 2.0
+    den1 = reducer(math_ops.square(x) + math_ops.square(y))
+    cs = (num1 - num0 + c2) / (den1 - den0 + c2)
+    return (math_ops.reduce_mean(luminance * cs, [-3, -2]),
+            math_ops.reduce_mean(cs, [-3, -2]))
+
+
+def _float_images(img1: Any, img2: Any, max_val: Any) -> tuple[Tensor, Tensor, Tensor]:
+    """Both images as float32 in TF's ``convert_image_dtype`` scale, and ``max_val`` cast
+    to the images' dtype and converted the same way (255 for uint8 images becomes 1)."""
+    a = conversion.convert_to_tensor(img1, name="img1")
+    b = conversion.convert_to_tensor(img2, name="img2")
+    mv = convert_image_dtype(math_ops.cast(max_val, a.dtype), _dt.float32)
+    return convert_image_dtype(a, _dt.float32), convert_image_dtype(b, _dt.float32), mv
+
+
 def ssim(img1: Any, img2: Any, max_val: Any, filter_size: int = 11,
          filter_sigma: float = 1.5, k1: float = 0.01, k2: float = 0.03) -> Tensor:
     """The structural similarity of each image pair (averaged over channels).
@@ -38,33 +76,61 @@ def ssim(img1: Any, img2: Any, max_val: Any, filter_size: int = 11,
         ValueError: images smaller than ``filter_size`` or of unknown height/width/depth.
     """
     with name_scope(None, "SSIM", [img1, img2]):
-        x = convert_image_dtype(conversion.convert_to_tensor(img1, name="img1"), _dt.float32)
-        y = convert_image_dtype(conversion.convert_to_tensor(img2, name="img2"), _dt.float32)
-        dims = x.shape.as_list()
-        if x.shape.ndims is None or None in dims[-3:] or min(dims[-3:-1]) < filter_size:
-            raise ValueError(f"ssim: images of known size at least {filter_size}x"
-                             f"{filter_size} are needed, got {x.shape}.")
-        h, w, c = dims[-3:]
-        kernel = np.tile(_gauss(filter_size, filter_sigma)[:, :, None, None], [1, 1, c, 1])
-        lead = array_ops.shape(x)[:-3]
-
-        def reducer(t: Tensor) -> Tensor:
-            flat = array_ops.reshape(t, [-1, h, w, c])
-            out = depthwise_conv2d(flat, kernel, [1, 1, 1, 1], "VALID")
-            return array_ops.reshape(out, array_ops.concat([lead, array_ops.shape(out)[1:]],
-                                                           0))
-
-        mv = math_ops.cast(max_val, _dt.float32)
-        c1, c2 = (k1 * mv) ** 2, (k2 * mv) ** 2
-        mean0, mean1 = reducer(x), reducer(y)
-        num0 = mean0 * mean1 * 2.0
-        den0 = math_ops.square(mean0) + math_ops.square(mean1)
-        luminance = (num0 + c1) / (den0 + c1)
-        num1 = reducer(x * y) * 2.0
-        den1 = reducer(math_ops.square(x) + math_ops.square(y))
-        cs = (num1 - num0 + c2) / (den1 - den0 + c2)
-        per_channel = math_ops.reduce_mean(luminance * cs, [-3, -2])
+        x, y, mv = _float_images(img1, img2, max_val)
+        per_channel, _ = _ssim_per_channel(x, y, mv, filter_size, filter_sigma, k1, k2)
         return math_ops.reduce_mean(per_channel, [-1])
+
+
+#: TF's default weights of the five MS-SSIM scales
+MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
+
+
+def ssim_multiscale(img1: Any, img2: Any, max_val: Any,
+                    power_factors: Any = MSSSIM_WEIGHTS, filter_size: int = 11,
+                    filter_sigma: float = 1.5, k1: float = 0.01, k2: float = 0.03) -> Tensor:
+    """Multi-scale SSIM: ``cs`` at every scale but the last and ``ssim`` at the last (each
+    through ``relu``), raised to ``power_factors`` and multiplied, averaged over channels;
+    each next scale is a 2x2 average pool, symmetric-padded to even sizes first (TF's).
+
+    Raises:
+        ValueError: images too small for the last scale's filter, or of unknown size.
+    """
+    with name_scope(None, "MS-SSIM", [img1, img2]):
+        x, y, mv = _float_images(img1, img2, max_val)
+        if x.shape.ndims is None or None in x.shape.as_list()[-3:]:
+            raise ValueError(f"ssim_multiscale needs images of known size, got {x.shape}.")
+        imgs = [x, y]
+        mcs: list = []
+        per_channel = None
+        for k in range(len(power_factors)):
+            with name_scope(None, f"Scale{k}", imgs):
+                if k > 0:
+                    imgs = [_half_scale(t) for t in imgs]
+                per_channel, cs = _ssim_per_channel(imgs[0], imgs[1], mv, filter_size,
+                                                    filter_sigma, k1, k2)
+                mcs.append(nn_activations.relu(cs))
+        mcs.pop()
+        stacked = join_ops.stack(mcs + [nn_activations.relu(per_channel)], axis=-1)
+        powers = conversion.convert_to_tensor(list(power_factors), dtype=_dt.float32)
+        ms = math_ops.reduce_prod(math_ops.pow(stacked, powers), [-1])
+        return math_ops.reduce_mean(ms, [-1])
+
+
+def _half_scale(t: Tensor) -> Tensor:
+    """A 2x2 average pool of every image (leading dimensions kept), odd sizes first
+    padded by one symmetric row/column at the end, as TF's MS-SSIM does."""
+    dims = t.shape.as_list()
+    h, w, c = dims[-3:]
+    lead = array_ops.shape(t)[:-3]
+    flat = array_ops.reshape(t, [-1, h, w, c])
+    if h % 2 or w % 2:
+        flat = array_ops.pad(flat, [[0, 0], [0, h % 2], [0, w % 2], [0, 0]],
+                             mode="SYMMETRIC")
+    pooled = pool_ops.avg_pool(flat, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    out = array_ops.reshape(pooled, array_ops.concat(
+        [lead, [(h + 1) // 2, (w + 1) // 2, c]], 0))
+    out.set_shape(dims[:-3] + [(h + 1) // 2, (w + 1) // 2, c])
+    return out
 
 
 def sobel_edges(image: Any) -> Tensor:
@@ -123,4 +189,4 @@ def extract_image_patches(images: Any = None, ksizes: Any = None, strides: Any =
         return array_ops.concat(pieces, -1)
 
 
-__all__ = ["ssim", "sobel_edges", "extract_image_patches"]
+__all__ = ["ssim", "ssim_multiscale", "MSSSIM_WEIGHTS", "sobel_edges", "extract_image_patches"]
