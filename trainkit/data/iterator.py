@@ -182,16 +182,18 @@ class Iterator:
             return
         stage = res.get(self.key)
         if stage is None and self._dataset is None:
-            _LOG.warning("Iterator %s is not bound to a dataset: run one of its "
-                         "make_initializer ops before restoring its position.", self._name)
+            # TF's Saver never restores an iterator's position, so a TF1 program that
+            # restores before initializing its iterator is normal: say so at INFO only
+            _LOG.info("Iterator %s is not bound to a dataset: run one of its "
+                      "make_initializer ops before restoring its position.", self._name)
             return
         if stage is None:
             values = []
             for t in self._dataset._inputs:
                 if t.op.type != "Const":
-                    _LOG.warning("Iterator %s depends on %s, which is not a constant: run its "
-                                 "initializer before restoring its position.", self._name,
-                                 t.name)
+                    _LOG.info("Iterator %s depends on %s, which is not a constant: run its "
+                              "initializer before restoring its position.", self._name,
+                              t.name)
                     return
                 values.append(t.op.attrs["value"])
             stage = self._build(values, session, session.state)
