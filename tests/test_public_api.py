@@ -492,6 +492,8 @@ SURFACE_API['trainkit.debugging'] = SURFACE_API.get('trainkit.debugging', ()) + 
     'assert_shapes',)
 SURFACE_API['trainkit.graph_util'] = SURFACE_API.get('trainkit.graph_util', ()) + (
     'remove_training_nodes', 'tensor_shape_from_node_def_name')
+SURFACE_API['trainkit.feature_column'] = SURFACE_API.get('trainkit.feature_column', ()) + (
+    'weighted_categorical_column', 'shared_embedding_columns')
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))
 def test_surface_names_exist(module):

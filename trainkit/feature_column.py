@@ -20,6 +20,8 @@ from trainkit.estimator.feature_column import (
     linear_model,
     make_parse_example_spec,
     numeric_column,
+    shared_embedding_columns,
+    weighted_categorical_column,
 )
 
 __all__ = [
@@ -27,4 +29,5 @@ __all__ = [
     "categorical_column_with_vocabulary_list", "bucketized_column", "indicator_column",
     "embedding_column", "input_layer", "linear_model", "crossed_column",
     "make_parse_example_spec", "categorical_column_with_vocabulary_file",
+    "weighted_categorical_column", "shared_embedding_columns",
 ]

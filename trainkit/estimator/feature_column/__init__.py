@@ -19,10 +19,15 @@ from trainkit.estimator.feature_column.parse_spec import (
     categorical_column_with_vocabulary_file,
     make_parse_example_spec,
 )
+from trainkit.estimator.feature_column.weighted_shared import (
+    shared_embedding_columns,
+    weighted_categorical_column,
+)
 
 __all__ = [
     "numeric_column", "categorical_column_with_identity", "categorical_column_with_hash_bucket",
     "categorical_column_with_vocabulary_list", "bucketized_column", "indicator_column",
     "embedding_column", "input_layer", "linear_model", "crossed_column",
     "make_parse_example_spec", "categorical_column_with_vocabulary_file",
+    "weighted_categorical_column", "shared_embedding_columns",
 ]

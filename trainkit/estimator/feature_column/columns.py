@@ -31,6 +31,7 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops import (
     array_ops,
     init_ops,
+    math_extras,
     math_ops,
     shape_ops,
     slicing_ops,
@@ -241,23 +242,52 @@ class EmbeddingColumn:
             "embedding_weights", [cat.num_buckets, self.dimension], dtype=_dt.float32,
             initializer=self.initializer, trainable=self.trainable and trainable,
             collections=collections)
-        return combine_embeddings(weights, cat.ids(cache), self.combiner)
+        return combine_embeddings(weights, cat.ids(cache), self.combiner,
+                                  id_weights(cat, cache))
 
 
-def combine_embeddings(weights: Any, ids: Tensor, combiner: str) -> Tensor:
+def combine_embeddings(weights: Any, ids: Tensor, combiner: str,
+                       id_weights: Tensor | None = None) -> Tensor:
     """Rows of ``weights`` picked by ``ids`` (``-1`` skipped), combined per example by
-    ``'sum'``, ``'mean'`` or ``'sqrtn'``; examples without ids get zeros."""
+    ``'sum'``, ``'mean'`` or ``'sqrtn'``; examples without ids get zeros.
+
+    With ``id_weights`` (a weighted categorical column, aligned with ``ids``) the rows are
+    scaled by them: ``sum`` is ``sum(w e)``, ``mean`` divides by ``sum(w)`` and ``sqrtn``
+    by ``sqrt(sum(w^2))``, ids of weight <= 0 dropped for those two (TF's
+    ``safe_embedding_lookup_sparse``)."""
     weights = conversion.convert_to_tensor(weights)
-    valid = math_ops.cast(math_ops.greater_equal(ids, 0), weights.dtype.base_dtype)
-    safe = math_ops.where(math_ops.greater_equal(ids, 0), ids, array_ops.zeros_like(ids))
-    rows = slicing_ops.gather(weights, safe) * valid[:, :, None]
+    dt = weights.dtype.base_dtype
+    present = math_ops.greater_equal(ids, 0)
+    safe = math_ops.where(present, ids, array_ops.zeros_like(ids))
+    if id_weights is None:
+        valid = math_ops.cast(present, dt)
+        scale = valid
+    else:
+        w = math_ops.cast(id_weights, dt)
+        keep = present if combiner == "sum" else math_ops.logical_and(
+            present, math_ops.greater(w, array_ops.zeros_like(w)))
+        valid = math_ops.cast(keep, dt)
+        scale = w * valid
+    rows = slicing_ops.gather(weights, safe) * scale[:, :, None]
     total = math_ops.reduce_sum(rows, axis=1)
     if combiner == "sum":
         return total
-    count = math_ops.reduce_sum(valid, axis=1, keepdims=True)
+    if id_weights is None:
+        count = math_ops.reduce_sum(valid, axis=1, keepdims=True)
+        if combiner == "sqrtn":
+            count = math_ops.sqrt(count)
+        return total / math_ops.maximum(count, 1e-12)
     if combiner == "sqrtn":
-        count = math_ops.sqrt(count)
-    return total / math_ops.maximum(count, 1e-12)
+        norm = math_ops.sqrt(math_ops.reduce_sum(math_ops.square(scale), axis=1, keepdims=True))
+    else:
+        norm = math_ops.reduce_sum(scale, axis=1, keepdims=True)
+    return math_extras.divide_no_nan(total, norm)
+
+
+def id_weights(column: Any, cache: FeatureCache) -> Tensor | None:
+    """The per-id weights of a weighted categorical column (None for the others)."""
+    fn = getattr(column, "id_weights", None)
+    return None if fn is None else fn(cache)
 
 
 def embedding_column(categorical_column: Any, dimension: int, combiner: str = "mean",
@@ -297,5 +327,5 @@ def embedding_column(categorical_column: Any, dimension: int, combiner: str = "m
 __all__ = [
     "numeric_column", "bucketized_column", "indicator_column", "embedding_column",
     "NumericColumn", "BucketizedColumn", "IndicatorColumn", "EmbeddingColumn",
-    "FeatureCache", "check_key", "multi_hot", "combine_embeddings",
+    "FeatureCache", "check_key", "multi_hot", "combine_embeddings", "id_weights",
 ]

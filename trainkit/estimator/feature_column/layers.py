@@ -13,7 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from trainkit.estimator.feature_column.columns import FeatureCache, combine_embeddings
+from trainkit.estimator.feature_column.columns import (
+    FeatureCache,
+    combine_embeddings,
+    id_weights,
+)
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import GraphKeys
 from trainkit.framework.tensor import Tensor
@@ -84,10 +88,13 @@ def input_layer(features: dict, feature_columns: Sequence[Any],
     cache = FeatureCache(features)
     collections = _collections(weight_collections)
     outputs = []
-    with variable_scope.variable_scope(None, default_name="input_layer"):
+    with variable_scope.variable_scope(None, default_name="input_layer") as outer:
         for column in columns:
             with variable_scope.variable_scope(None, default_name=column.name):
-                if hasattr(column, "dimension"):
+                if hasattr(column, "shared_name"):  # its table lives beside the columns
+                    tensor = column.dense(cache, scope=outer, trainable=trainable,
+                                          collections=collections)
+                elif hasattr(column, "dimension"):
                     tensor = column.dense(cache, trainable=trainable, collections=collections)
                 else:
                     tensor = column.dense(cache)
@@ -135,7 +142,8 @@ def linear_model(features: dict, feature_columns: Sequence[Any], units: int = 1,
                     w = variable_scope.get_variable(
                         "weights", [column.num_buckets, units], dtype=_dt.float32,
                         initializer=zeros, trainable=trainable, collections=collections)
-                    sums.append(combine_embeddings(w, column.ids(cache), sparse_combiner))
+                    sums.append(combine_embeddings(w, column.ids(cache), sparse_combiner,
+                                                   id_weights(column, cache)))
                 elif _is_dense(column):
                     dense = shape_ops.reshape(column.dense(cache), [-1, column.variable_shape])
                     w = variable_scope.get_variable(
