@@ -20,7 +20,11 @@ Adapted: MNIST from the bundled digits (``common.read_data_sets``); one epoch pe
 (9 batches of 150, or one of 1000 for the sparse autoencoder) instead of 5-100; the
 random parts fed from NumPy, as each library's random streams differ: the Gaussian
 noisy input is fed as ``X_noisy`` (``X_batch`` plus a ``np.random`` draw), the dropout
-autoencoder trains with ``training`` left at its default ``False`` (dropout off), and the
+autoencoder trains with ``training`` left at its default ``False`` (dropout off; the
+graph's own noise and dropout mask are checked only by their statistics: the noise's mean
+and standard deviation over 117,600 draws, the kept fraction and the kept values
+``1 / 0.7``, with tolerances of about five standard errors of the difference of two
+independent draws), and the
 VAEs' ``noise`` tensor is fed a ``np.random.normal`` draw at every run that needs it;
 the first (sigma) VAE is trained for a single step: its latent loss's gradient
 ``-1 / sigma`` is huge at the codings whose ``sigma`` lands near zero (the smallest of
@@ -51,6 +55,8 @@ from tests.compat.programs.common import read_data_sets, same_start
 from tests.compat.programs.dcgan_contrib_bn import contrib_layers
 
 COMPARE = {"gaussian_mse": 1e-4, "dropout_mse": 1e-4, "dropout_eval_equal": 0.0,
+           "noise_mean": 0.02, "noise_std": 0.015, "dropout_kept_fraction": 0.01,
+           "dropout_kept_values": 0.0,
            "sparse_mse": 1e-4, "sparse_loss": 1e-4, "sparse_xent": 1e-4,
            "vae_first_latent": 1e-5, "vae_loss": 1e-4, "vae_latent": 5e-3, "vae2_loss": 1e-4,
            "vae2_reconstruction": 1e-4, "generated_sum": 1e-4, "codings_sum": 1e-4,
@@ -108,7 +114,11 @@ def main(tf):
                     sess.run(training_op, feed_dict={X: X_batch, X_noisy: noisy})
                 loss_train = reconstruction_loss.eval(feed_dict={X: X_batch,
                                                                  X_noisy: noisy})
+            # the graph's own noise, unfed: only its statistics can match
+            own_noise = X_noisy.eval(feed_dict={X: X_batch}) - X_batch
         out["gaussian_mse"] = float(loss_train)
+        out["noise_mean"] = float(own_noise.mean())
+        out["noise_std"] = float(own_noise.std())
 
     # Using dropout
     with tf.Graph().as_default():
@@ -145,6 +155,11 @@ def main(tf):
             # evaluation (training=False) passes the input through unchanged
             out["dropout_eval_equal"] = [bool(np.array_equal(
                 X_drop.eval(feed_dict={X: X_batch}), X_batch))]
+            # training=True: each library's own mask, so only its statistics can match
+            ones = np.ones((150, n_inputs), np.float32)
+            dropped = X_drop.eval(feed_dict={X: ones, training: True})
+        out["dropout_kept_fraction"] = float(np.mean(dropped != 0))
+        out["dropout_kept_values"] = sorted({round(float(v), 5) for v in np.unique(dropped)})
         out["dropout_mse"] = float(loss_train)
 
     # Sparse Autoencoder
