@@ -1,23 +1,30 @@
 """The "Basic RNNs" part of Aurélien Géron's "Hands-On Machine Learning" (1st edition),
 chapter 14: ``ageron/handson-ml``, ``14_recurrent_neural_networks.ipynb`` at commit
 b7051594afbb1d835f5e031af8664c4363878050 (the notebook's sections "Manual RNN", "Using
-static_rnn()", "Packing sequences", "Using dynamic_rnn()", "Setting the sequence
-lengths" and "Deep RNN / MultiRNNCell"). A two-step RNN unrolled by hand (``Wx``, ``Wy``
-and ``tf.tanh``), the same with ``BasicRNNCell`` + ``tf.nn.static_rnn`` over two
-placeholders, then over ``tf.unstack(tf.transpose(X, perm=[1, 0, 2]))`` packed back with
+static_rnn()" with its ``save_graph`` helper, "Packing sequences", "Using
+dynamic_rnn()", "Setting the sequence lengths" and "Deep RNN / MultiRNNCell"). A
+two-step RNN unrolled by hand (``Wx``, ``Wy`` and ``tf.tanh``), the same with
+``BasicRNNCell`` + ``tf.nn.static_rnn`` over two placeholders, then over
+``tf.unstack(tf.transpose(X, perm=[1, 0, 2]))`` packed back with
 ``tf.stack``/``tf.transpose``, with ``tf.nn.dynamic_rnn``, with ``dynamic_rnn``'s
-``sequence_length`` (the padded step's output zero, the state the last real step's),
-and a three-layer ``MultiRNNCell`` of 100 units over five steps.
+``sequence_length`` (the padded step's output zero, the state the last real step's), and
+a three-layer ``MultiRNNCell`` of 100 units over five steps.
 
 Adapted: each section builds in its own ``tf.Graph()`` (the notebook's ``reset_graph()``
 resets the default graph, which cannot be done inside the graph the reference runner
 opens); the cells' weights are ``same_start``'s NumPy draws (including the manual RNN's
 ``tf.random_normal`` ``Wx``/``Wy`` and its ``[1, n_neurons]`` bias), so both backends
 compute with the same numbers; the deep RNN's input is a fixed ``RandomState`` draw. The
-notebook's ``save_graph``/TensorBoard cells are left out.
+notebook's ``save_graph`` writes to a temporary directory with a fixed ``run_id`` (its
+event file is counted); its ``%tensorboard`` cells are left out.
 """
 
 from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import datetime
 
 import numpy as np
 
@@ -27,7 +34,7 @@ COMPARE = {"manual_y0_sum": 1e-5, "manual_y1_sum": 1e-5, "static_y1_sum": 1e-5,
            "packed_sum": 1e-5, "packed_t1_sum": 1e-5, "dynamic_sum": 1e-5,
            "seq_outputs_sum": 1e-5, "seq_states_sum": 1e-5, "padded_zero": 0.0,
            "deep_outputs_sum": 1e-4, "deep_state_sums": 0.0, "deep_shape": 0.0,
-           "static_variables": 0.0}
+           "static_variables": 0.0, "graph_events": 0.0}
 
 
 def main(tf):
@@ -82,6 +89,26 @@ def main(tf):
             Y0_val, Y1_val = sess.run([Y0, Y1], feed_dict={X0: X0_batch, X1: X1_batch})
         out["static_y1_sum"] = float(np.sum(Y1_val))
         out["static_variables"] = sorted(v.name for v in tf.global_variables())
+
+        root_logdir = os.path.join(tempfile.mkdtemp(), "tf_logs")
+
+        def make_log_subdir(run_id=None):
+            if run_id is None:
+                run_id = datetime.utcnow().strftime("%Y%m%d%H%M%S")
+            return "{}/run-{}/".format(root_logdir, run_id)  # noqa: UP032 - as written
+
+        def save_graph(graph=None, run_id=None):
+            if graph is None:
+                graph = tf.get_default_graph()
+            logdir = make_log_subdir(run_id)
+            file_writer = tf.summary.FileWriter(logdir, graph=graph)
+            file_writer.close()
+            return logdir
+
+        logdir = save_graph(run_id="static_rnn")
+        out["graph_events"] = [len([n for n in os.listdir(logdir)
+                                    if n.startswith("events.out.tfevents.")])]
+        shutil.rmtree(os.path.dirname(root_logdir), ignore_errors=True)
 
     # Packing sequences
     n_steps = 2
