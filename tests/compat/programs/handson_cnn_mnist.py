@@ -20,6 +20,8 @@ parameters, kept at the last check, are one step older than the final ones, so t
 restore changes the model); both dropout rates 0.0 (still fed
 ``is_training: True``) since dropout masks come from each library's own random stream;
 the checkpoint in a temporary directory; the weights are ``same_start``'s NumPy draws.
+The output layer reads ``fc1``, not ``fc1_drop``, as the notebook did at that commit
+(fixed in 2019, ageron/handson-ml#304); with a dropout rate of 0 the two are equal.
 """
 
 # ruff: noqa: B007 - the notebook's loop variables are kept
