@@ -54,6 +54,7 @@ from trainkit.ops.nn_activations import (
     softplus,
     softsign,
 )
+from trainkit.ops.morphology_ops import dilation2d, erosion2d
 from trainkit.ops.nn_extras import crelu, silu, swish
 from trainkit.ops.nn_layer_ops import relu_layer, xw_plus_b
 from trainkit.ops.nn_losses_ops import (

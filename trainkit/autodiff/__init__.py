@@ -18,6 +18,7 @@ from trainkit.autodiff import (  # noqa: F401 - importing them registers the rul
     linalg_decomp_grad,
     linalg_grad,
     math_grad,
+    morphology_grad,
     nn_grad,
     rnn_grad,
     segment_grad,
