@@ -42,6 +42,7 @@ from trainkit.ops.loss_scaling import compute_average_loss, scale_regularization
 from trainkit.ops.lrn_ops import local_response_normalization, lrn
 from trainkit.ops.math_extras import l2_normalize
 from trainkit.ops.misc_more import avg_pool_v2, max_pool_v2
+from trainkit.ops.morphology_ops import dilation2d, erosion2d
 from trainkit.ops.nn_activations import (
     bias_add,
     elu,
@@ -54,7 +55,6 @@ from trainkit.ops.nn_activations import (
     softplus,
     softsign,
 )
-from trainkit.ops.morphology_ops import dilation2d, erosion2d
 from trainkit.ops.nn_extras import crelu, silu, swish
 from trainkit.ops.nn_layer_ops import relu_layer, xw_plus_b
 from trainkit.ops.nn_losses_ops import (
