@@ -38,6 +38,7 @@ from trainkit.ops.depthwise_conv_ops import (
 from trainkit.ops.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn
 from trainkit.ops.embedding_extras import safe_embedding_lookup_sparse
 from trainkit.ops.embedding_ops import embedding_lookup, embedding_lookup_sparse
+from trainkit.ops.fractional_pool_ops import fractional_avg_pool, fractional_max_pool
 from trainkit.ops.loss_scaling import compute_average_loss, scale_regularization_loss
 from trainkit.ops.lrn_ops import local_response_normalization, lrn
 from trainkit.ops.math_extras import l2_normalize

@@ -14,6 +14,7 @@ from trainkit.autodiff import (  # noqa: F401 - importing them registers the rul
     depthwise_grad,
     einsum_grad,
     fft_grad,
+    fractional_pool_grad,
     image_projective_grad,
     linalg_decomp_grad,
     linalg_grad,
