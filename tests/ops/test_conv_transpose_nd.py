@@ -158,6 +158,8 @@ X4, W4 = np.zeros((2, 4, 5, 3)), np.zeros((3, 3, 2, 3))
     (lambda: tk.nn.conv_transpose(X4, np.zeros((3, 3, 2, 4)), [2, 4, 5, 2], 1), ValueError,
      "channels"),
     (lambda: tk.nn.conv_transpose(X4, W4, [2, 4, 5, 2], [1, 1, 1]), ValueError, "strides"),
+    (lambda: tk.nn.conv_transpose(*CT1, [2, 10, 6], 2, dilations=2), ValueError,
+     "dilations"),  # Differs from TF: 1-D and 3-D dilations are not supported here
     (lambda: tk.nn.atrous_conv2d_transpose(X4, W4, [2, 4, 5, 2], 0, "SAME"), ValueError,
      "less than one"),
     (lambda: tk.nn.atrous_conv2d_transpose(X4, W4, [2, 4, 5, 2], 2, "FULL"), ValueError,

@@ -43,12 +43,13 @@ def conv_transpose(input: Any, filters: Any, output_shape: Any,  # noqa: A002 - 
         strides: an int or 1, ``N`` or ``N + 2`` ints.
         padding: ``"SAME"`` or ``"VALID"``.
         data_format: the layout; None is ``NWC`` / ``NHWC`` / ``NDHWC``.
-        dilations: an int or 1, ``N`` or ``N + 2`` ints (2-D only here).
+        dilations: an int or 1, ``N`` or ``N + 2`` ints.
         name: the op's name (default ``"conv_transpose"``).
 
     Raises:
         ValueError: an ``output_shape`` that is not sized or not of length 3, 4 or 5, and
-            whatever the chosen op raises (strides, padding, channels).
+            whatever the chosen op raises (strides, padding, channels). Differs from TF:
+            dilations other than 1 in 1-D and 3-D are a ValueError.
     """
     if isinstance(output_shape, Tensor):
         length = output_shape.shape[0] if output_shape.shape.ndims == 1 else None
@@ -61,6 +62,9 @@ def conv_transpose(input: Any, filters: Any, output_shape: Any,  # noqa: A002 - 
     if n not in (1, 2, 3):
         raise ValueError(f"`output_shape` must be of length 3, 4 or 5. Received: "
                          f"output_shape={output_shape!r} of length {length}.")
+    if n != 2 and dilations is not None and any(int(d) != 1 for d in _spatial(dilations, n)):
+        raise ValueError(f"conv_transpose: dilations other than 1 are supported for 2-D "
+                         f"only here, got {dilations!r} for {n}-D.")
     fmt = data_format or _DEFAULT_FORMATS[n]
     name = name or "conv_transpose"
     if n == 1:
@@ -69,8 +73,8 @@ def conv_transpose(input: Any, filters: Any, output_shape: Any,  # noqa: A002 - 
     if n == 2:
         return conv2d_transpose(input, filters, output_shape, strides, padding, fmt,
                                 name=name, dilations=_spatial(dilations, 2))
-    return conv3d_transpose(input, filters, output_shape, _spatial(strides, 3),
-                            padding, fmt, name=name)
+    return conv3d_transpose(input, filters, output_shape, _spatial(strides, 3), padding,
+                            fmt, name=name)
 
 
 __all__ = ["conv_transpose"]
