@@ -494,6 +494,11 @@ SURFACE_API['trainkit.graph_util'] = SURFACE_API.get('trainkit.graph_util', ()) 
     'remove_training_nodes', 'tensor_shape_from_node_def_name')
 SURFACE_API['trainkit.feature_column'] = SURFACE_API.get('trainkit.feature_column', ()) + (
     'weighted_categorical_column', 'shared_embedding_columns')
+SURFACE_API['trainkit.nn'] += ('dilation2d', 'erosion2d', 'fractional_max_pool',
+                               'fractional_avg_pool', 'conv3d_backprop_filter',
+                               'conv3d_backprop_filter_v2', 'conv_transpose',
+                               'atrous_conv2d_transpose', 'with_space_to_batch',
+                               'space_to_batch', 'ctc_loss_v2', 'ctc_beam_search_decoder_v2')
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))
 def test_surface_names_exist(module):

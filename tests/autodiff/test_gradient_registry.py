@@ -460,6 +460,21 @@ CASES.update({
 })
 
 
+CASES.update({  # grayscale morphology (values and gradients vs TF: test_morphology_ops.py)
+    "Dilation2D": [C(lambda x, k: tk.nn.dilation2d(x, k, [1, 2, 1, 1], [1, 1, 2, 1],
+                                                   "SAME"), [(2, 5, 4, 2), (3, 2, 2)],
+                     gen=["distinct", "any"]),
+                   C(lambda x, k: tk.nn.erosion2d(x, k, [1, 1, 1, 1], [1, 2, 1, 1],
+                                                  "VALID"), [(1, 5, 4, 2), (2, 2, 2)],
+                     gen=["distinct", "any"])],
+    # fractional pooling (the sequences are drawn once per session, so reruns agree)
+    "FractionalMaxPool": [C(lambda x: tk.nn.fractional_max_pool(
+        x, [1.0, 1.5, 1.4, 1.0], overlapping=True)[0], [(2, 7, 6, 2)], gen="distinct")],
+    "FractionalAvgPool": [C(lambda x: tk.nn.fractional_avg_pool(
+        x, [1.0, 1.5, 1.4, 1.0], pseudo_random=True)[0], [(2, 7, 6, 2)])],
+})
+
+
 def _lstm(x, c, h, w, b, *peep, cell_clip=None):
     from trainkit.ops.rnn.lstm_block import lstm_block
 
@@ -543,7 +558,14 @@ REFUSING = {"WhileGrad": "second-order gradients through while loops "
             "QuantizedConcat": "no gradient, as TF (tests/ops/test_quantize_ops.py)",
             "Lu": "no gradient, as TF (tests/ops/test_linalg_lu_ops.py)",
             "MatrixSolveLs": "fast=False has no gradient, as TF "
-                             "(tests/ops/test_linalg_composites.py)"}
+                             "(tests/ops/test_linalg_composites.py)",
+            "Dilation2DBackpropInput": "no gradient, as TF (tests/ops/test_morphology_ops.py)",
+            "Dilation2DBackpropFilter": "no gradient, as TF "
+                                        "(tests/ops/test_morphology_ops.py)",
+            "FractionalMaxPoolGrad": "no gradient, as TF "
+                                     "(tests/ops/test_fractional_pool_ops.py)",
+            "FractionalAvgPoolGrad": "no gradient, as TF "
+                                     "(tests/ops/test_fractional_pool_ops.py)"}
 # Straight-through estimators: TF's gradients of quantizers are not the derivative of the
 # (piecewise constant) function, so finite differences cannot check them; they are
 # checked against gradients recorded from TF 2.21 where the op lives.
