@@ -494,6 +494,8 @@ SURFACE_API['trainkit.graph_util'] = SURFACE_API.get('trainkit.graph_util', ()) 
     'remove_training_nodes', 'tensor_shape_from_node_def_name')
 SURFACE_API['trainkit.feature_column'] = SURFACE_API.get('trainkit.feature_column', ()) + (
     'weighted_categorical_column', 'shared_embedding_columns')
+SURFACE_API['trainkit.contrib'] = SURFACE_API.get('trainkit.contrib', ()) + (
+    'keras', 'util', 'predictor')
 SURFACE_API['trainkit.nn'] += ('dilation2d', 'erosion2d', 'fractional_max_pool',
                                'fractional_avg_pool', 'conv3d_backprop_filter',
                                'conv3d_backprop_filter_v2', 'conv_transpose',

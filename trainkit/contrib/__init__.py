@@ -10,6 +10,7 @@ from trainkit.contrib import (
     distributions,
     framework,
     image,
+    keras,
     layers,
     learn,
     legacy_seq2seq,
@@ -17,6 +18,7 @@ from trainkit.contrib import (
     losses,
     metrics,
     opt,
+    predictor,
     rnn,
     seq2seq,
     signal,
@@ -24,8 +26,9 @@ from trainkit.contrib import (
     stateless,
     tensorboard,
     training,
+    util,
 )
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
            "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard",
-           "opt", "image", "losses", "distributions"]
+           "opt", "image", "losses", "distributions", "keras", "util", "predictor"]
