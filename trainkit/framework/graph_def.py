@@ -235,7 +235,7 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
                 json_attrs.append(key)
             elif how == "none":
                 lost.append(key)
-            elif isinstance(value, tuple):  # an AttrValue list reads back as a list
+            if isinstance(value, tuple) and how != "none":  # lists when read back
                 tuples.append(key)
         else:
             a = attr_value(value)

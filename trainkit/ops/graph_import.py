@@ -113,9 +113,15 @@ def _node_attrs(node: Any) -> dict[str, Any]:
         key, kind, name = spec.split(":")
         attrs[key] = np.dtype(name) if kind == "dtype" else np.dtype(name).type
     for key in attrs.pop("_tk_tuples", []) or []:  # tuples in the graph (reduction axes)
-        if isinstance(attrs.get(key), list):
-            attrs[key] = tuple(attrs[key])
+        attrs[key] = _as_tuples(attrs.get(key))
     return attrs
+
+
+def _as_tuples(value: Any) -> Any:
+    """``value`` with every list (at any depth) a tuple, as the exported graph had it."""
+    if isinstance(value, list | tuple):
+        return tuple(_as_tuples(v) for v in value)
+    return value
 
 
 # ----------------------------------------------------------------------------- import
