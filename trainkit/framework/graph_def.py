@@ -218,7 +218,7 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
     node = p.NodeDef(name=op.name, op=op.type, device=DEVICE)
     node.input.extend(_input_name(t) for t in op.inputs)
     node.input.extend("^" + c.name for c in op.control_inputs)
-    json_attrs, lost, np_types, tuples = [], [], [], []
+    json_attrs, lost, np_types, tuples, byte_attrs = [], [], [], [], []
     for key, value in op.attrs.items():
         if key.startswith("_"):
             if not full:
@@ -237,6 +237,8 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
                 lost.append(key)
             if isinstance(value, tuple) and how != "none":  # lists when read back
                 tuples.append(key)
+            elif isinstance(value, bytes) and how == "":  # text when read back
+                byte_attrs.append(key)
         else:
             a = attr_value(value)
         if a is not None:
@@ -248,7 +250,8 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
             shapes = p.AttrValue.ListValue(shape=[shape_proto(t.shape) for t in op.outputs])
             node.attr["_tk_shapes"].CopyFrom(p.AttrValue(list=shapes))
         for key, names in (("_tk_json", json_attrs), ("_tk_unserializable", lost),
-                           ("_tk_np", np_types), ("_tk_tuples", tuples)):
+                           ("_tk_np", np_types), ("_tk_tuples", tuples),
+                           ("_tk_bytes", byte_attrs)):
             if names:
                 node.attr[key].CopyFrom(p.AttrValue(list=p.AttrValue.ListValue(
                     s=[n.encode("utf-8") for n in names])))

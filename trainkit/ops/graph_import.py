@@ -114,6 +114,9 @@ def _node_attrs(node: Any) -> dict[str, Any]:
         attrs[key] = np.dtype(name) if kind == "dtype" else np.dtype(name).type
     for key in attrs.pop("_tk_tuples", []) or []:  # tuples in the graph (reduction axes)
         attrs[key] = _as_tuples(attrs.get(key))
+    for key in attrs.pop("_tk_bytes", []) or []:  # byte strings, not text
+        if isinstance(attrs.get(key), str):
+            attrs[key] = attrs[key].encode("utf-8")
     return attrs
 
 
