@@ -16,15 +16,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from trainkit.framework import default_graph
+from trainkit.framework.indexed_slices import IndexedSlices
 from trainkit.framework.tensor import Tensor
 from trainkit.keras import backend
 from trainkit.keras.optimizer_v2 import Optimizer, make_variable
-from trainkit.ops import math_ops, state_ops
+from trainkit.ops import array_extras, array_ops, math_ops, scatter_ops, slicing_ops, state_ops
+from trainkit.ops.embedding_ops import unsorted_segment_sum
 from trainkit.ops.variables import Variable
 
 # FtrlOptimizer's module registers the ApplyFtrlV2 kernel that Ftrl runs.
 from trainkit.training import proximal_optimizers  # noqa: F401
+from trainkit.training.sparse_training_ops import apply_sparse_op
 from trainkit.training.training_ops import apply_op
+
+
+def _deduplicated(grad: IndexedSlices) -> tuple[Tensor, Tensor]:
+    """The gradient's rows summed per distinct index, and those indices (tf_keras's
+    ``_deduplicate_indexed_slices``)."""
+    idx, pos = array_extras.unique(grad.indices)
+    summed = unsorted_segment_sum(grad.values, pos, array_ops.shape(idx)[0])
+    return summed, idx
 
 
 def _epsilon(epsilon: float | None) -> float:
@@ -55,6 +67,12 @@ class Adadelta(Optimizer):
         slots = [self.get_slot(var, "accum_grad"), self.get_slot(var, "accum_var")]
         rho = self._hyper_t("rho", var.dtype.base_dtype)
         return apply_op("ApplyAdadelta", [var, *slots], [c["lr_t"], rho, self.epsilon], grad)
+
+    def _apply_sparse(self, grad: Any, var: Any, c: dict) -> Any:
+        slots = [self.get_slot(var, "accum_grad"), self.get_slot(var, "accum_var")]
+        rho = self._hyper_t("rho", var.dtype.base_dtype)
+        return apply_sparse_op("SparseApplyAdadelta", [var, *slots],
+                               [c["lr_t"], rho, self.epsilon], grad)
 
 
 class Adamax(Optimizer):
@@ -92,6 +110,18 @@ class Adamax(Optimizer):
         v_t = state_ops.assign(v, math_ops.maximum(c["beta_2"] * v, math_ops.abs(grad)))
         step = c["lr_t"] / (1.0 - c["beta_1_power"]) * (m_t / (v_t + self.epsilon))
         return state_ops.assign_sub(var, step).op
+
+    def _apply_sparse(self, grad: Any, var: Any, c: dict) -> Any:
+        # tf_keras: m, v and var change on the looked-up rows only
+        g, idx = _deduplicated(grad)
+        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        m_t = slicing_ops.gather(m, idx) * c["beta_1"] + g * (1.0 - c["beta_1"])
+        v_t = math_ops.maximum(slicing_ops.gather(v, idx) * c["beta_2"], math_ops.abs(g))
+        m_up = scatter_ops.scatter_update(m, idx, m_t)
+        v_up = scatter_ops.scatter_update(v, idx, v_t)
+        step = -(c["lr_t"] / (1.0 - c["beta_1_power"])) * (m_t / (v_t + self.epsilon))
+        with default_graph.get_default_graph().control_dependencies([m_up, v_up]):
+            return scatter_ops.scatter_add(var, idx, step).op
 
 
 class Nadam(Optimizer):
@@ -164,6 +194,24 @@ class Nadam(Optimizer):
         step = c["lr_t"] * m_t_bar / (math_ops.sqrt(v_t_prime) + self.epsilon)
         return state_ops.assign(var, var - step).op
 
+    def _apply_sparse(self, grad: Any, var: Any, c: dict) -> Any:
+        # tf_keras: m and v decay on every row, the gradient lands on the looked-up ones,
+        # and only those rows of var move
+        g, idx = _deduplicated(grad)
+        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        g_prime = g / c["one_minus_schedule_new"]
+        graph = default_graph.get_default_graph()
+        with graph.control_dependencies([state_ops.assign(m, m * c["beta_1"])]):
+            m_t = scatter_ops.scatter_add(m, idx, g * (1.0 - c["beta_1"]))
+        m_slice = slicing_ops.gather(m_t, idx)
+        m_t_bar = (1.0 - c["mu_t"]) * g_prime + c["mu_next"] * (
+            m_slice / c["one_minus_schedule_next"])
+        with graph.control_dependencies([state_ops.assign(v, v * c["beta_2"])]):
+            v_t = scatter_ops.scatter_add(v, idx, g * g * (1.0 - c["beta_2"]))
+        v_slice = slicing_ops.gather(v_t, idx) / c["v_denominator"]
+        step = -c["lr_t"] * m_t_bar / (math_ops.sqrt(v_slice) + self.epsilon)
+        return scatter_ops.scatter_add(var, idx, step).op
+
 
 class Ftrl(Optimizer):
     """FTRL-proximal (McMahan et al., 2013) with TF's fused rule (``ApplyFtrlV2``):
@@ -220,6 +268,20 @@ class Ftrl(Optimizer):
                    self._hyper_t("learning_rate_power", dtype)]
         return apply_op("ApplyFtrlV2", [var, self.get_slot(var, "accumulator"),
                                         self.get_slot(var, "linear")], scalars, grad)
+
+    def _apply_sparse(self, grad: Any, var: Any, c: dict) -> Any:
+        # only the looked-up rows change: a dense zero gradient would recompute every
+        # row from its linear slot
+        dtype = var.dtype.base_dtype
+        lr = c["lr_t"]
+        l2 = self._hyper_t("l2_regularization_strength", dtype) + \
+            self._hyper_t("beta", dtype) / (2.0 * lr)
+        scalars = [lr, self._hyper_t("l1_regularization_strength", dtype), l2,
+                   math_ops.cast(self._l2_shrinkage, dtype),
+                   self._hyper_t("learning_rate_power", dtype)]
+        return apply_sparse_op("SparseApplyFtrlV2", [var, self.get_slot(var, "accumulator"),
+                                                     self.get_slot(var, "linear")],
+                               scalars, grad)
 
 
 __all__ = ["Adadelta", "Adamax", "Nadam", "Ftrl"]

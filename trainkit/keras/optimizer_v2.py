@@ -16,6 +16,7 @@ from typing import Any
 from trainkit.autodiff.gradients import gradients
 from trainkit.framework import conversion, default_graph
 from trainkit.framework import dtypes as _dt
+from trainkit.framework.indexed_slices import IndexedSlices
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.keras import backend
 from trainkit.ops import array_ops, math_ops, state_ops
@@ -152,10 +153,7 @@ class Optimizer:
             self._create_slots([v for _, v in pairs])
             with graph.name_scope("update"):
                 coefficients = self._prepare(pairs[0][1].dtype.base_dtype)
-                # a sparse gradient (Embedding) updates as its dense form: Keras's sparse
-                # rules decay every slot row too, so the numbers are the same
-                ops = [self._apply_dense(conversion.convert_to_tensor(g), v, coefficients)
-                       for g, v in pairs]
+                ops = [self._apply_one(g, v, coefficients) for g, v in pairs]
             with graph.control_dependencies(ops):
                 return state_ops.assign_add(step, 1).op
 
@@ -171,6 +169,20 @@ class Optimizer:
 
     def _create_slots(self, var_list: list) -> None:
         pass
+
+    def _apply_one(self, grad: Any, var: Any, c: dict) -> Any:
+        """A sparse gradient (``Embedding``) takes the optimizer's sparse rule when it
+        has one (tf_keras's ``_resource_apply_sparse``: only the looked-up rows change,
+        repeated rows summed first); the others' sparse rules give the dense numbers."""
+        if isinstance(grad, IndexedSlices):
+            op = self._apply_sparse(grad, var, c)
+            if op is not None:
+                return op
+        return self._apply_dense(conversion.convert_to_tensor(grad), var, c)
+
+    def _apply_sparse(self, grad: IndexedSlices, var: Any, c: dict) -> Any:
+        """The sparse rule, or None where the dense form gives the same numbers."""
+        return None
 
     def _apply_dense(self, grad: Tensor, var: Any, c: dict) -> Any:
         raise NotImplementedError

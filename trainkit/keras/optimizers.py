@@ -33,6 +33,7 @@ from trainkit.keras.optimizer_v2 import Optimizer, make_variable
 from trainkit.ops import math_ops, state_ops
 from trainkit.ops.variables import Variable
 from trainkit.training import optimizer as tf1_optimizer
+from trainkit.training.sparse_training_ops import apply_sparse_op
 from trainkit.training.training_ops import apply_op
 
 
@@ -70,6 +71,14 @@ class SGD(Optimizer):
         acc_t = state_ops.assign(acc, acc * mu - lr * grad)
         step = acc_t * mu - lr * grad if self.nesterov else acc_t
         return state_ops.assign_add(var, step).op
+
+    def _apply_sparse(self, grad: Any, var: Any, c: dict) -> Any:
+        if not self._hyper["momentum"]:
+            return None  # var[i] -= lr g: the dense numbers
+        mu = self._hyper_t("momentum", var.dtype.base_dtype)
+        return apply_sparse_op("SparseApplyKerasMomentum",
+                               [var, self.get_slot(var, "momentum")], [c["lr_t"], mu], grad,
+                               attrs={"use_nesterov": self.nesterov})
 
 
 class Adam(Optimizer):
@@ -164,6 +173,18 @@ class RMSprop(Optimizer):
             denom = rms_t - math_ops.square(mg_t)
         return state_ops.assign(var, var - lr * grad / (math_ops.sqrt(denom) +
                                                         self.epsilon)).op
+
+    def _apply_sparse(self, grad: Any, var: Any, c: dict) -> Any:
+        if not self._hyper["momentum"]:
+            return None  # tf_keras decays every rms row then scatters: the dense numbers
+        dtype = var.dtype.base_dtype
+        scalars = [c["lr_t"], self._hyper_t("rho", dtype), self._hyper_t("momentum", dtype),
+                   self.epsilon]
+        rms, mom = self.get_slot(var, "rms"), self.get_slot(var, "momentum")
+        if self.centered:
+            return apply_sparse_op("SparseApplyCenteredRMSProp",
+                                   [var, self.get_slot(var, "mg"), rms, mom], scalars, grad)
+        return apply_sparse_op("SparseApplyRMSProp", [var, rms, mom], scalars, grad)
 
 
 class Adagrad(Optimizer):

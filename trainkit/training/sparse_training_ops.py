@@ -8,7 +8,9 @@ Each op takes the variable and its slots, the hyperparameters, then the gradient
 
 * GradientDescent: ``var[i] -= lr g`` (TF1 scatters ``lr * values``; the same numbers);
 * Momentum: ``accum[i] = momentum accum[i] + g``; ``var[i] -= lr accum[i]`` (Nesterov:
-  ``var[i] -= lr g + lr momentum accum[i]``);
+  ``var[i] -= lr g + lr momentum accum[i]``); Keras's momentum
+  (``SparseApplyKerasMomentum``): ``accum[i] = momentum accum[i] - lr g``;
+  ``var[i] += accum[i]`` (Nesterov: ``var[i] += momentum accum[i] - lr g``);
 * Adagrad: ``accum[i] += g^2``; ``var[i] -= lr g / sqrt(accum[i])``;
 * RMSProp: ``ms[i] = rho ms[i] + (1 - rho) g^2``; ``mom[i] = momentum mom[i] +
   lr g / sqrt(ms[i] + eps)`` (centered: ``mg[i] = rho mg[i] + (1 - rho) g``, denominator
@@ -105,6 +107,21 @@ def _sparse_momentum(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
         var[i] -= a * lr_
 
 
+@registry.register_kernel("SparseApplyKerasMomentum", stateful=True)
+def _sparse_keras_momentum(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
+                           momentum: Any, values: Any, indices: Any) -> None:
+    # Keras's momentum (TF's ResourceSparseApplyKerasMomentum): accum = accum * momentum
+    # - lr * g; var += accum (Nesterov: var += accum * momentum - lr * g)
+    i, g = _rows(ctx, values, indices, var, accum)
+    lr_, mu = float(lr), float(momentum)
+    a = accum[i] * mu - g * lr_
+    accum[i] = a
+    if ctx.attrs.get("use_nesterov", False):
+        var[i] += a * mu - g * lr_
+    else:
+        var[i] += a
+
+
 @registry.register_kernel("SparseApplyAdagrad", stateful=True)
 def _sparse_adagrad(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
                     values: Any, indices: Any) -> None:
@@ -194,6 +211,6 @@ def sparse_rows(ctx: registry.KernelContext, values: Any, indices: Any, *refs: A
 registry.not_differentiable(
     "SparseApplyGradientDescent", "SparseApplyMomentum", "SparseApplyAdagrad",
     "SparseApplyRMSProp", "SparseApplyCenteredRMSProp", "SparseApplyAdadelta",
-    "SparseApplyAdam")
+    "SparseApplyAdam", "SparseApplyKerasMomentum")
 
 __all__ = ["apply_sparse_op", "sparse_rows"]
