@@ -211,14 +211,15 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
         full: a complete record that ``import_graph_def`` rebuilds exactly: every
             attribute (large constants included; attributes TF's ``AttrValue`` cannot hold
             as JSON text, named in ``_tk_json``; Python objects named in
-            ``_tk_unserializable``), the output dtypes (``_output_types``), the shapes
+            ``_tk_unserializable``; tuples, which ``AttrValue`` stores as lists, named in
+            ``_tk_tuple``), the output dtypes (``_output_types``), the shapes
             (``_tk_shapes`` unless ``add_shapes``) and the ``cond`` gates (``_tk_gates``).
     """
     p = _pb()
     node = p.NodeDef(name=op.name, op=op.type, device=DEVICE)
     node.input.extend(_input_name(t) for t in op.inputs)
     node.input.extend("^" + c.name for c in op.control_inputs)
-    json_attrs, lost, np_types = [], [], []
+    json_attrs, lost, np_types, tuples = [], [], [], []
     for key, value in op.attrs.items():
         if key.startswith("_"):
             if not full:
@@ -235,6 +236,8 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
                 json_attrs.append(key)
             elif how == "none":
                 lost.append(key)
+            if how != "none" and isinstance(value, tuple):
+                tuples.append(key)  # kernels may need the tuple (NumPy's axis=)
         else:
             a = attr_value(value)
         if a is not None:
@@ -246,7 +249,7 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
             shapes = p.AttrValue.ListValue(shape=[shape_proto(t.shape) for t in op.outputs])
             node.attr["_tk_shapes"].CopyFrom(p.AttrValue(list=shapes))
         for key, names in (("_tk_json", json_attrs), ("_tk_unserializable", lost),
-                           ("_tk_np", np_types)):
+                           ("_tk_np", np_types), ("_tk_tuple", tuples)):
             if names:
                 node.attr[key].CopyFrom(p.AttrValue(list=p.AttrValue.ListValue(
                     s=[n.encode("utf-8") for n in names])))

@@ -112,6 +112,8 @@ def _node_attrs(node: Any) -> dict[str, Any]:
     for spec in attrs.pop("_tk_np", []) or []:
         key, kind, name = spec.split(":")
         attrs[key] = np.dtype(name) if kind == "dtype" else np.dtype(name).type
+    for key in attrs.pop("_tk_tuple", []) or []:
+        attrs[key] = tuple(attrs[key])
     return attrs
 
 
