@@ -12,7 +12,7 @@ steps) by ``tf.gradients``.
 Adapted: California housing (a download through scikit-learn) becomes
 ``housing_data()``, a small generated regression set of the same shape (8 features, a
 positive target), and ``StandardScaler`` a NumPy standardization; 1000 epochs become
-``n_epochs`` below; the ``print`` calls become returned values; ``reset_graph`` seeds
+300 (``n_epochs_full``); the ``print`` calls become returned values; ``reset_graph`` seeds
 as the notebook does, but each section builds in a fresh ``tf.Graph()`` instead of
 ``tf.reset_default_graph()`` (the test runs each program inside a graph); ``theta``'s
 seeded ``random_uniform`` draw is replaced by ``same_start``'s NumPy draw so both
