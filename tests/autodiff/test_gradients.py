@@ -148,6 +148,33 @@ def test_variables_as_xs():
         np.testing.assert_allclose(sess.run(g), [2.0, 4.0])
 
 
+def test_variable_xs_count_uses_of_the_reference_tensor():
+    """A penalty on ``get_tensor_by_name("v:0")`` (Hands-On ML ch. 11's l1 on
+    ``hidden1/kernel:0``) reaches the variable's gradient beside the uses through
+    ``v/read``. Numbers from TF 2.21 (``tf.compat.v1``, graph mode): gradient
+    [[2, 0], [3, 3]] and, after one SGD step of 0.1, [[0.8, -2], [2.7, 0.2]]."""
+    v = tk.Variable([[1.0, -2.0], [3.0, 0.5]], name="v")
+    raw = tk.get_default_graph().get_tensor_by_name("v:0")
+    loss = tk.reduce_sum(tk.matmul(tk.constant([[1.0, 2.0]]), v)) + tk.reduce_sum(tk.abs(raw))
+    (g,) = gradients(loss, [v])
+    (g_raw,) = gradients(loss, [raw])
+    step = tk.train.GradientDescentOptimizer(0.1).minimize(loss)
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        np.testing.assert_allclose(sess.run(g), [[2.0, 0.0], [3.0, 3.0]])
+        np.testing.assert_allclose(sess.run(g_raw), [[2.0, 0.0], [3.0, 3.0]])
+        sess.run(step)
+        np.testing.assert_allclose(sess.run(v), [[0.8, -2.0], [2.7, 0.2]], rtol=1e-6)
+
+
+def test_partitioned_variable_as_xs_raises_as_in_tf():
+    pv = tk.get_variable("pv", shape=[4, 2], partitioner=tk.fixed_size_partitioner(2))
+    y = tk.reduce_sum(tk.convert_to_tensor(pv) * 2.0)
+    with pytest.raises(NotImplementedError, match="used as a reference"):
+        gradients(y, pv)
+    assert all(g is not None for g in gradients(y, list(pv)))
+
+
 def test_bad_arguments():
     x = tk.constant([1.0, 2.0])
     y = x * 2.0

@@ -329,3 +329,24 @@ def test_import_meta_graph_into_a_scope_restores_by_original_names(tmp_path):
             saver.restore(sess, path)
             assert sess.run(g.get_tensor_by_name("tower/out:0")).tolist() == [15.0, 18.0]
         assert [x.op.name for x in tk.global_variables()] == ["tower/v"]
+
+
+def test_import_meta_graph_keeps_tuple_attrs(tmp_path):
+    """``AttrValue`` stores a tuple as a list; a reduction's ``axis`` must come back a
+    tuple (NumPy's ``axis=`` refuses a list), as in a batch-norm model re-imported by
+    Hands-On ML ch. 11's transfer-learning exercise. Values by hand: column means,
+    total, column maxima of [[1, 2, 3], [3, 4, 5]]."""
+    x = tk.placeholder(tk.float32, [None, 3], name="x")
+    tk.reduce_mean(x, axis=[0], name="m")
+    tk.reduce_sum(x, axis=[0, 1], name="s")
+    tk.reduce_max(x, axis=0, keepdims=True, name="mx")
+    tk.Variable(0.0, name="v")
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        path = tk.train.Saver().save(sess, str(tmp_path / "m"))
+    with tk.Graph().as_default() as g:
+        tk.train.import_meta_graph(path + ".meta")
+        assert g.get_operation_by_name("m").attrs["axis"] == (0,)
+        with tk.Session() as sess:
+            m, s, mx = sess.run(["m:0", "s:0", "mx:0"], {"x:0": [[1, 2, 3], [3, 4, 5]]})
+    assert m.tolist() == [2.0, 3.0, 4.0] and s == 18.0 and mx.tolist() == [[3.0, 4.0, 5.0]]

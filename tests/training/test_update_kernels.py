@@ -420,3 +420,45 @@ def test_a_call_parallel_run_kept_in_the_caller_does_not_start_a_solo_spell(monk
     # offered and missed: the fifth runs in one thread
     assert calls == [2, 2, 2, 2, 1]
     np.testing.assert_array_equal(w, np.full(n, -2.5, np.float32))
+
+
+# Five float32 steps of TF 2.21's ApplyAdam (tf.compat.v1, graph mode) on
+# sum(c * (w - target)^2): AdamOptimizer(0.01), and the raw op with use_nesterov=True
+# (contrib's Nadam step; lr 0.05, epsilon 1e-7, beta powers fed as float32 products).
+_ADAM_W0 = [0.5, -1.25, 3.0, 1e-3, -2e-4, 0.75, 7.5, -0.3]
+_ADAM_TARGET = [1.0, 2.0, -3.0, 0.5, 0.25, 0.75, -7.5, 0.3]
+_ADAM_C = [0.001, 0.3, 1.0, 2.5, 10.0, 0.7, 0.01, 5.0]
+_TF_ADAM = [0.5498912334442139, -1.2000137567520142, 2.950007438659668,
+            0.050901319831609726, 0.04957759752869606, 0.75, 7.450003147125244,
+            -0.250080406665802]
+_TF_NADAM = [0.8233996629714966, -0.9058963060379028, 2.654755115509033,
+             0.3250465393066406, 0.27926966547966003, 0.75, 7.15398645401001,
+             0.029146160930395126]
+
+
+def test_adam_and_nadam_steps_match_tf_bit_for_bit():
+    """The kernel evaluates training_ops.cc's expressions in float32 in TF's order
+    (``m += (g - m) * (1 - beta1)``, ``alpha`` from float32 powers, ``(m * alpha) /
+    (sqrt(v) + eps)``): any other order drifts by ulps that Adam's normalized steps
+    carry into the loss (Hands-On ML ch. 11's DNNClassifier moved by 0.1 in 100 steps)."""
+    from trainkit.training.training_ops import apply_op
+
+    f32 = np.float32
+    target, c = np.array(_ADAM_TARGET, f32), np.array(_ADAM_C, f32)
+    w = tk.Variable(np.array(_ADAM_W0, f32), name="w")
+    train = opt_mod.AdamOptimizer(0.01).minimize(tk.reduce_sum(tk.square(w - target) * c))
+    w2 = tk.Variable(np.array(_ADAM_W0, f32), name="w2")
+    m2 = tk.Variable(np.zeros(8, f32), name="m2")
+    v2 = tk.Variable(np.zeros(8, f32), name="v2")
+    (g2,) = tk.gradients(tk.reduce_sum(tk.square(w2 - target) * c), [w2])
+    b1p, b2p = tk.placeholder(tk.float32, []), tk.placeholder(tk.float32, [])
+    nadam = apply_op("ApplyAdam", [w2, m2, v2], [b1p, b2p, 0.05, 0.9, 0.999, 1e-7], g2,
+                     attrs={"use_nesterov": True})
+    with tk.Session() as sess:
+        sess.run(tk.global_variables_initializer())
+        p1, p2 = f32(0.9), f32(0.999)
+        for _ in range(5):
+            sess.run([train, nadam], {b1p: p1, b2p: p2})
+            p1, p2 = p1 * f32(0.9), p2 * f32(0.999)
+        np.testing.assert_array_equal(sess.run(w), np.array(_TF_ADAM, f32))
+        np.testing.assert_array_equal(sess.run(w2), np.array(_TF_NADAM, f32))

@@ -49,12 +49,12 @@ def _as_list(value: Any) -> list:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def _to_tensor(value: Any, what: str) -> Tensor:
+def _to_tensor(value: Any, what: str, as_ref: bool = False) -> Tensor:
     if isinstance(value, Operation):
         raise TypeError(f"gradients: {what} must be a Tensor or Variable, got Operation "
                         f"'{value.name}'.")
     try:
-        return conversion.convert_to_tensor(value)
+        return conversion.convert_to_tensor(value, as_ref=as_ref)
     except (TypeError, ValueError) as e:
         raise TypeError(f"gradients: cannot use {value!r} as {what}: {e}") from None
 
@@ -256,7 +256,8 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str | None = "gradien
 
     Args:
         ys: a tensor or list of tensors to differentiate.
-        xs: a tensor, Variable or list of them (a Variable means its value).
+        xs: a tensor, Variable or list of them (a Variable means its reference tensor
+            ``v:0``, so uses of ``v:0`` itself count as well as those through ``v/read``).
         grad_ys: optional upstream gradients, one per ``y`` (None entries mean ones).
         name: the name scope of the gradient ops (made unique: ``gradients_1``, ...).
         colocate_gradients_with_ops: accepted for compatibility (one device).
@@ -271,6 +272,8 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str | None = "gradien
 
     Raises:
         TypeError: if an element of ``ys``/``xs`` is not a tensor.
+        NotImplementedError: for a ``PartitionedVariable`` in ``xs`` (no reference
+            tensor; pass ``list(partitioned_variable)``, as in TF).
         ValueError: for a bad ``grad_ys`` length/dtype, tensors of other graphs, or an
             unknown ``unconnected_gradients`` value.
         LookupError: if an op on the path has no gradient rule (names op type and op).
@@ -284,7 +287,10 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str | None = "gradien
         raise ValueError(f"Unknown value for unconnected_gradients: {unconnected_gradients!r}"
                          " (expected 'none' or 'zero').")
     ys_l = [_to_tensor(y, "ys") for y in _as_list(ys)]
-    xs_l = [_to_tensor(x, "xs") for x in _as_list(xs)]
+    # A Variable x means its reference tensor ``v:0`` (TF converts xs with as_ref=True):
+    # the gradient then sums the uses through ``v/read`` and those of ``v:0`` itself,
+    # e.g. a penalty on ``get_tensor_by_name("dense/kernel:0")``.
+    xs_l = [_to_tensor(x, "xs", as_ref=True) for x in _as_list(xs)]
     stops = {_to_tensor(s, "stop_gradients") for s in _as_list(stop_gradients)}
     gys = _as_list(grad_ys) if grad_ys is not None else [None] * len(ys_l)
     if len(gys) != len(ys_l):

@@ -211,7 +211,8 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
         full: a complete record that ``import_graph_def`` rebuilds exactly: every
             attribute (large constants included; attributes TF's ``AttrValue`` cannot hold
             as JSON text, named in ``_tk_json``; Python objects named in
-            ``_tk_unserializable``), the output dtypes (``_output_types``), the shapes
+            ``_tk_unserializable``; tuples, which ``AttrValue`` stores as lists, named in
+            ``_tk_tuples``), the output dtypes (``_output_types``), the shapes
             (``_tk_shapes`` unless ``add_shapes``) and the ``cond`` gates (``_tk_gates``).
     """
     p = _pb()
