@@ -29,6 +29,7 @@ from trainkit.framework.tensor import Operation, Tensor
 from trainkit.keras import loss_classes
 from trainkit.keras import losses as losses_mod
 from trainkit.keras import metrics as metrics_mod
+from trainkit.keras import sample_weights as sample_weights_mod
 from trainkit.ops import array_ops, control_flow_ops, math_ops, placeholders
 
 
@@ -50,6 +51,10 @@ class CompiledGraph:
     targets: list
     loss_fns: list
     total_loss: Tensor
+    # One ``<output>_sample_weights`` placeholder per output with a loss (None without),
+    # ones when not fed: ``[batch]``, or ``[batch, steps]`` for 'temporal' outputs.
+    sample_weights: list = field(default_factory=list)
+    sample_weight_modes: list = field(default_factory=list)
     metrics: list[MetricSpec] = field(default_factory=list)
     train_op: Operation | None = None
     # The weights trainable and the updates run when compiled: tf_keras trains with the
@@ -112,15 +117,10 @@ def resolve_metric(metric: Any, loss_fn: Any, output: Tensor) -> tuple[str, Any]
     return _loss_name(fn), fn
 
 
-def _reduce_mean(values: Tensor) -> Tensor:
-    """Keras's SUM_OVER_BATCH_SIZE: the sum divided by the element count."""
-    n = math_ops.cast(array_ops.size(values), values.dtype)
-    return math_ops.reduce_sum(values) / n
-
-
-def _output_loss(fn: Any, target: Tensor, output: Tensor) -> Tensor:
-    """One output's loss: a ``Loss`` object's per-example values reduced by its own
-    ``reduction`` (``'auto'`` is ``'sum_over_batch_size'``), else the function's mean.
+def _output_loss(fn: Any, target: Tensor, output: Tensor, weight: Tensor) -> Tensor:
+    """One output's loss: the per-example values times ``weight``, reduced by a ``Loss``
+    object's own ``reduction`` (``'auto'`` is ``'sum_over_batch_size'``), else summed and
+    divided by their number (not by the sum of the weights, as tf_keras).
 
     Differs from TF: ``reduction='none'`` is refused here; tf_keras builds a vector loss
     whose ``fit`` then fails on the first uneven batch with a NumPy broadcast error.
@@ -136,15 +136,45 @@ def _output_loss(fn: Any, target: Tensor, output: Tensor) -> Tensor:
                              "'sum_over_batch_size'.")
         if reduction == losses_mod.Reduction.AUTO:
             reduction = losses_mod.Reduction.SUM_OVER_BATCH_SIZE
-        return loss_classes.compute_weighted_loss(fn.call(target, output), None, reduction)
-    return _reduce_mean(fn(target, output))
+        return loss_classes.compute_weighted_loss(fn.call(target, output), weight, reduction)
+    return loss_classes.compute_weighted_loss(fn(target, output), weight,
+                                              losses_mod.Reduction.SUM_OVER_BATCH_SIZE)
 
 
-def build(model: Any, loss: Any, metrics: Any, loss_weights: Any) -> CompiledGraph:
-    """Builds the targets, total loss and metric tensors for ``model``'s outputs.
+def _weight_placeholder(name: str, mode: Any) -> Tensor:
+    """tf_keras's ``<output>_sample_weights``: ones unless fed."""
+    temporal = mode == "temporal"
+    ones = constant_op.constant([[1.0]] if temporal else [1.0], _dt.float32)
+    return placeholders.placeholder_with_default(ones, [None, None] if temporal else [None],
+                                                 name=f"{name}_sample_weights")
+
+
+def _broadcast_weight(weight: Tensor, values: Tensor) -> Tensor:
+    """``weight`` with a trailing axis dropped or added to fit ``values``' rank, then
+    broadcast to their shape (tf_keras's metric weighting)."""
+    w_rank, v_rank = weight.shape.ndims, values.shape.ndims
+    if w_rank is not None and v_rank is not None:
+        if w_rank - v_rank == 1:
+            weight = array_ops.squeeze(weight, [-1])
+        elif v_rank - w_rank == 1:
+            weight = array_ops.expand_dims(weight, -1)
+    return weight * array_ops.ones_like(values)
+
+
+def _metric_lists(metrics: Any, outputs: list, names: list) -> list:
+    return per_output(metrics if isinstance(metrics, dict) else list(metrics or []),
+                      outputs, names, "metrics")
+
+
+def build(model: Any, loss: Any, metrics: Any, loss_weights: Any,
+          weighted_metrics: Any = None, sample_weight_mode: Any = None) -> CompiledGraph:
+    """Builds the targets, sample weights, total loss and metric tensors for ``model``'s
+    outputs. Weighted metrics (named ``weighted_<metric>``) follow each output's
+    unweighted ones: the sum of ``values * weight`` over the sum of the weights.
 
     Raises:
-        ValueError: for a missing loss or an unknown loss/metric name.
+        ValueError: for a missing loss, an unknown loss/metric name or a bad
+            ``sample_weight_mode``.
     """
     outputs = list(model.outputs)
     names = model.output_names
@@ -154,19 +184,24 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any) -> CompiledGra
         raise ValueError("The model cannot be compiled because it has no loss to optimize.")
     weights = per_output(1.0 if loss_weights is None else loss_weights, outputs, names,
                          "loss_weights")
-    metric_lists = per_output(metrics if isinstance(metrics, dict) else list(metrics or []),
-                              outputs, names, "metrics")
+    metric_lists = _metric_lists(metrics, outputs, names)
+    weighted_lists = _metric_lists(weighted_metrics, outputs, names)
+    modes = per_output(sample_weight_mode, outputs, names, "sample_weight_mode")
+    for mode in modes:
+        sample_weights_mod.check_mode(mode)
     graph = default_graph.get_default_graph()
-    targets, out_losses = [], []
-    for out, name, fn in zip(outputs, names, loss_fns):
+    targets, out_losses, weights_in = [], [], []
+    for out, name, fn, mode in zip(outputs, names, loss_fns, modes):
         ndim = out.shape.ndims if out.shape.ndims is not None else 2
         targets.append(placeholders.placeholder(out.dtype.base_dtype, [None] * ndim,
                                                 name=f"{name}_target"))
         if fn is None:
             out_losses.append(None)
+            weights_in.append(None)
             continue
+        weights_in.append(_weight_placeholder(name, mode))
         with graph.name_scope("loss"):
-            out_losses.append(_output_loss(fn, targets[-1], out))
+            out_losses.append(_output_loss(fn, targets[-1], out, weights_in[-1]))
     total = None
     with graph.name_scope("loss"):
         for w, ol in zip(weights, out_losses):
@@ -183,21 +218,41 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any) -> CompiledGra
             if ol is not None:
                 specs.append(MetricSpec(f"{name}_loss", ol, _one(), per_batch=True))
     with graph.name_scope("metrics"):
-        for out, name, fn, target, mlist in zip(outputs, names, loss_fns, targets,
-                                                  metric_lists):
-            seen: set[str] = set()
-            for metric in nest.flatten(mlist) if mlist else []:
-                mname, mfn = resolve_metric(metric, fn, out)
-                if mname in seen:   # TF1 keeps one metric per name
-                    continue
-                seen.add(mname)
-                values = math_ops.cast(mfn(math_ops.cast(target, out.dtype), out), _dt.float32)
-                specs.append(MetricSpec(f"{name}_{mname}" if multi else mname,
-                                        math_ops.reduce_sum(values),
-                                        math_ops.cast(array_ops.size(values), _dt.float32)))
-    return CompiledGraph(targets, loss_fns, total, specs,
+        for i, (out, name, fn, target) in enumerate(zip(outputs, names, loss_fns, targets)):
+            if fn is None:
+                continue
+            for mlist, weight in ((metric_lists[i], None), (weighted_lists[i], weights_in[i])):
+                _add_metrics(specs, mlist, weight, out, fn, target, name if multi else None)
+    return CompiledGraph(targets, loss_fns, total, metrics=specs, sample_weights=weights_in,
+                         sample_weight_modes=modes,
                          trainable_weights=list(model.trainable_weights),
                          updates=relevant_updates(model.updates, model.inputs))
+
+
+def _add_metrics(specs: list, mlist: Any, weight: Tensor | None, out: Tensor, fn: Any,
+                 target: Tensor, prefix: str | None) -> None:
+    """Appends one output's metrics (one per name, as TF1; a name already taken by
+    another output's metric gets ``_1``, ``_2``...)."""
+    seen: set[str] = set()
+    for metric in nest.flatten(mlist) if mlist else []:
+        mname, mfn = resolve_metric(metric, fn, out)
+        if weight is not None:
+            mname = f"weighted_{mname}"
+        if mname in seen:
+            continue
+        seen.add(mname)
+        full = f"{prefix}_{mname}" if prefix else mname
+        taken = {s.name for s in specs} | {"loss"}
+        base, j = full, 1
+        while full in taken:
+            full, j = f"{base}_{j}", j + 1
+        values = math_ops.cast(mfn(math_ops.cast(target, out.dtype), out), _dt.float32)
+        if weight is None:
+            specs.append(MetricSpec(full, math_ops.reduce_sum(values),
+                                    math_ops.cast(array_ops.size(values), _dt.float32)))
+            continue
+        w = _broadcast_weight(weight, values)
+        specs.append(MetricSpec(full, math_ops.reduce_sum(values * w), math_ops.reduce_sum(w)))
 
 
 def _one() -> Tensor:
