@@ -156,29 +156,6 @@ def test_iterator_on_batch_takes_successive_elements():
         model.test_on_batch(it)
 
 
-def test_cardinality_rules():
-    from trainkit.data import cardinality as card
-
-    def count(ds):
-        sess = K.backend.get_session()
-        it = ds.make_initializable_iterator()
-        sess.run(it.initializer)
-        return card.iterator_cardinality(it, sess)
-
-    base = tk.data.Dataset.from_tensor_slices(np.arange(10))
-    assert count(base) == 10
-    assert count(base.batch(4)) == 3
-    assert count(base.batch(4, drop_remainder=True)) == 2
-    assert count(base.map(lambda v: v * 2).shuffle(3).repeat(2)) == 20
-    assert count(base.repeat()) == card.INFINITE
-    assert count(base.repeat().take(7)) == 7
-    assert count(base.skip(3)) == 7
-    assert count(base.filter(lambda v: v > 3)) == card.UNKNOWN
-    assert count(base.filter(lambda v: v > 3).repeat()) == card.INFINITE
-    assert count(tk.data.Dataset.zip((base, base.take(4)))) == 4
-    assert count(tk.data.Dataset.from_tensors(np.arange(3))) == 1
-
-
 def test_model_trainable_reaches_nested_layers():
     inner = K.models.Sequential([K.layers.Dense(2, input_shape=(3,))])
     outer = K.models.Sequential([inner, K.layers.Dense(1)])
