@@ -184,3 +184,25 @@ def test_recurrent_cells_share_the_activation():
     from trainkit.keras import activations, recurrent_cells
     assert recurrent_cells.hard_sigmoid is activations.hard_sigmoid
     assert K.layers.LSTMCell(2).recurrent_activation is activations.hard_sigmoid
+
+
+def test_unbuilt_model_builds_on_the_dataset_and_matches_arrays():
+    """A Sequential without input_shape builds on the dataset's first component; the
+    dataset path then gives the array path's numbers."""
+    x = np.random.RandomState(0).randn(10, 3).astype(np.float32)
+    y = np.arange(10) % 2
+    hists = []
+    for use_ds in (False, True):
+        K.backend.clear_session()
+        model = K.models.Sequential([K.layers.Dense(2, activation="softmax")])
+        model.compile(K.optimizers.SGD(0.5), "sparse_categorical_crossentropy")
+        data = tk.data.Dataset.from_tensor_slices((x, y)).batch(10)
+        if use_ds:
+            model.predict(data)                   # builds the model
+        else:
+            model.predict(x)
+        model.set_weights([np.ones((3, 2), np.float32) * [[1, -1]], np.zeros(2, np.float32)])
+        kwargs = {} if use_ds else {"batch_size": 10, "shuffle": False}
+        hists.append(model.fit(data if use_ds else x, None if use_ds else y, epochs=2,
+                               verbose=0, **kwargs).history["loss"])
+    np.testing.assert_allclose(hists[1], hists[0], rtol=1e-6)

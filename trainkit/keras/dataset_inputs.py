@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit import errors
+from trainkit import errors, nest
 from trainkit.data import cardinality
 from trainkit.data.dataset import Dataset
 from trainkit.data.iterator import Iterator
@@ -131,6 +131,7 @@ class DatasetMixin:
                      steps: int | None, validation_steps: int | None,
                      validation_freq: int) -> Any:
         check_no_extras(x, y, sample_weight, validation_split, batch_size, "fit")
+        self._build_from_dataset(x)
         self._compiled_graph()
         feed = DatasetFeed(x, steps, "steps_per_epoch")
         val = None
@@ -144,6 +145,10 @@ class DatasetMixin:
                                     {"batch_size": None, "epochs": epochs,
                                      "steps": feed.steps, "samples": feed.steps})
         names = self.metrics_names
+        if verbose:
+            val_steps = val.steps if isinstance(val, DatasetFeed) else None
+            print(f"Train on {feed.steps} steps" +
+                  (f", validate on {val_steps} steps" if val_steps else ""))
         clist.call("on_train_begin", {})
         for epoch in range(initial_epoch, epochs):
             if self.stop_training:
@@ -173,7 +178,19 @@ class DatasetMixin:
             feed.restart()
         return res
 
+    def _build_from_dataset(self, x: Dataset) -> None:
+        """Builds a model whose input is not known yet on the dataset's first component
+        (as tf_keras builds on the first batch)."""
+        if self.inputs is not None:
+            return
+        shapes, types = x.output_shapes, x.output_types
+        if isinstance(shapes, tuple) and len(shapes) in (2, 3):
+            shapes, types = shapes[0], types[0]
+        shape, dtype = nest.flatten(shapes)[0], nest.flatten(types)[0]
+        self._build_for_data(tuple(shape.as_list()), dtype)
+
     def _evaluate_dataset(self, x: Any, steps: int | None, clist: Any) -> list:
+        self._build_from_dataset(x)
         self._compiled_graph()
         self.reset_metrics()
         return self._dataset_steps(DatasetFeed(x, steps, "steps"), False, clist, 1)
@@ -220,6 +237,7 @@ class DatasetMixin:
         return [np.float32(loss_sum / steps_run)] + list(outs[1:])
 
     def _predict_dataset(self, x: Any, steps: int | None) -> list:
+        self._build_from_dataset(x)
         feed = DatasetFeed(x, steps, "steps")
         parts, step = [], 0
         sess = backend.get_session()

@@ -315,7 +315,7 @@ class TrainingMixin:
             dataset_inputs.check_no_extras(x, y, sample_weight, 0.0, batch_size, "evaluate")
             clist.call("on_test_begin", {})
             res = self._evaluate_dataset(x, steps, clist)
-            n = None
+            n = "?"
         else:
             xs, ys, ws, n = self._standardize(x, y, sample_weight)
             clist.call("on_test_begin", {})
