@@ -8,11 +8,14 @@ reshuffled each epoch with NumPy's global RNG when ``shuffle`` is set (trainkit'
 then cannot equal TF's: pass ``shuffle=False`` to compare numbers); the epoch's ``loss``
 is the mean of the batch losses weighted by batch size, each metric the running mean
 over the epoch's examples (reset at the start of each epoch and of each evaluation);
-``validation_split`` holds out the last fraction of the arrays. ``fit`` returns the
-``History`` callback.
+``validation_split`` holds out the last fraction of the arrays (and of their weights).
+``fit`` returns the ``History`` callback. ``sample_weight``/``class_weight`` become one
+weight array per output (``sample_weights.py``) fed to the placeholders ``compile``
+made (``compiled.py``); ``tk.data`` datasets go through ``dataset_inputs.py``.
 
 Differs from TF: metric state lives in Python (float32 running sums), not in graph
-variables; inputs are NumPy arrays (or lists/dicts of them), not datasets or generators.
+variables; tf_keras's stale test function after a change of weighting (see
+``docs/internals.md``) is not reproduced.
 
 Example:
     >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
