@@ -218,6 +218,30 @@ def iterator_on_batch(tf: Any) -> dict:
     return out
 
 
+def generator_weights(tf: Any) -> dict:
+    """fit_generator/evaluate_generator on (x, y, w) batches, with class_weight too."""
+    K = tf.keras
+    x, y = _data(n=24, seed=22)
+    w = np.linspace(0.3, 2.4, 24).astype(np.float32)
+
+    def batches():
+        i = 0
+        while True:
+            ids = np.arange(i, i + 6) % 24
+            i += 6
+            yield x[ids], y[ids], w[ids]
+
+    model = _dense_model(K)
+    model.compile(K.optimizers.SGD(0.2), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"], weighted_metrics=["accuracy"])
+    _fix(model, 12.0)
+    h = model.fit_generator(batches(), steps_per_epoch=3, epochs=2, verbose=0,
+                            class_weight={0: 1.0, 1: 0.5, 2: 2.0})
+    return {"history": _hist(h),
+            "evaluate": _floats(model.evaluate_generator(batches(), steps=4)),
+            "weights": _floats(model.get_weights())}
+
+
 def frozen_models(tf: Any) -> dict:
     """model.trainable = False reaches the layers inside (nested models too); a layer
     flipped after compile trains as it was until the next compile; a frozen
@@ -354,7 +378,7 @@ def errors(tf: Any) -> dict:
 FIT2_SCENARIOS = {f.__name__: f for f in (
     sample_weights_sparse, class_weights_binary, class_weights_onehot_split,
     temporal_weights, multi_output_weights, dataset_fit, dataset_weights, dataset_filtered,
-    iterator_on_batch, frozen_models, activations_by_name, errors)}
+    iterator_on_batch, generator_weights, frozen_models, activations_by_name, errors)}
 
 
 def to_json(value: Any) -> str:
