@@ -271,6 +271,11 @@ def frozen_models(tf: Any) -> dict:
     outer.trainable = False
     out["all_frozen_counts"] = [len(outer.trainable_weights),
                                 len(outer.non_trainable_weights)]
+    outer.compile(K.optimizers.Adam(0.1), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])   # nothing to train: fit only measures
+    out["all_frozen_fit"] = _hist(outer.fit(x, y, batch_size=8, epochs=2, verbose=0,
+                                            shuffle=False))
+    out["all_frozen_weights"] = _floats(outer.get_weights())
     return out
 
 

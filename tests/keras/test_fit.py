@@ -398,5 +398,7 @@ def test_multi_input_errors():
         model.fit([np.zeros((3, 1)), np.zeros((4, 1))], np.zeros((3, 1)), verbose=0)
     with pytest.raises(ValueError, match=r"No data provided for \['b'\]"):
         model.fit({"a": np.zeros((3, 1))}, np.zeros((3, 1)), verbose=0)
-    with pytest.raises(ValueError, match="no trainable weights"):
-        model.fit([np.zeros((3, 1))] * 2, np.zeros((3, 1)), verbose=0)
+    # no weights to train: fit computes the loss and trains nothing (tf_keras 2.21 gives
+    # a loss of 0.0 here too)
+    hist = model.fit([np.zeros((3, 1))] * 2, np.zeros((3, 1)), verbose=0)
+    assert hist.history["loss"] == [0.0]

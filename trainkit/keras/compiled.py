@@ -264,15 +264,13 @@ def make_train_op(model: Any, compiled: CompiledGraph, optimizer: Any) -> Operat
     weights that were trainable when the model was compiled, and the layers' own updates
     (BatchNormalization's moving averages) of the layers trainable then.
 
-    Raises:
-        ValueError: if the model has no trainable weights.
+    A model with no trainable weights (frozen, or weightless) trains nothing: its step
+    only computes the loss and metrics, as tf_keras's does.
     """
     params = compiled.trainable_weights
-    if not params:
-        raise ValueError("The model has no trainable weights to train.")
     graph = default_graph.get_default_graph()
     with graph.name_scope("training"):
-        updates = optimizer.get_updates(compiled.total_loss, params)
+        updates = optimizer.get_updates(compiled.total_loss, params) if params else []
         updates += compiled.updates
         return control_flow_ops.group(*updates)
 
