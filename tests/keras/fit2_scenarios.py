@@ -106,6 +106,31 @@ def temporal_weights(tf: Any) -> dict:
             "weights": _floats(model.get_weights())}
 
 
+def masked_temporal(tf: Any) -> dict:
+    """A Masking layer's mask combined with temporal weights: the loss is the weighted
+    sum over the unmasked steps divided by their number, every metric is weighted by
+    the mask (and the weighted ones by the weights too)."""
+    K = tf.keras
+    rng = np.random.RandomState(23)
+    x = rng.randn(8, 5, 3).astype(np.float32)
+    for i, n in enumerate([5, 3, 4, 2, 5, 1, 3, 4]):
+        x[i, n:] = 0.0
+    y = rng.randn(8, 5, 2).astype(np.float32)
+    w = rng.rand(8, 5).astype(np.float32) * 2.0
+    model = K.models.Sequential([
+        K.layers.Masking(0.0, input_shape=(5, 3)),
+        K.layers.SimpleRNN(4, return_sequences=True),
+        K.layers.TimeDistributed(K.layers.Dense(2))])
+    model.compile(K.optimizers.SGD(0.1), "mse", metrics=["mae"], weighted_metrics=["mae"],
+                  sample_weight_mode="temporal")
+    _fix(model, 13.0)
+    h = model.fit(x, y, sample_weight=w, batch_size=4, epochs=2, verbose=0, shuffle=False)
+    return {"history": _hist(h), "names": list(model.metrics_names),
+            "evaluate_w": _floats(model.evaluate(x, y, sample_weight=w, verbose=0)),
+            "evaluate": _floats(model.evaluate(x, y, verbose=0)),
+            "weights": _floats(model.get_weights())}
+
+
 def multi_output_weights(tf: Any) -> dict:
     """Two outputs: sample weights as a dict for one output only (the other counts 1),
     class_weight for the classifier, per-output weighted metrics."""
@@ -382,7 +407,8 @@ def errors(tf: Any) -> dict:
 
 FIT2_SCENARIOS = {f.__name__: f for f in (
     sample_weights_sparse, class_weights_binary, class_weights_onehot_split,
-    temporal_weights, multi_output_weights, dataset_fit, dataset_weights, dataset_filtered,
+    temporal_weights, masked_temporal, multi_output_weights, dataset_fit, dataset_weights,
+    dataset_filtered,
     iterator_on_batch, generator_weights, frozen_models, activations_by_name, errors)}
 
 

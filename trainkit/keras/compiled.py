@@ -26,7 +26,7 @@ from trainkit import nest
 from trainkit.framework import constant_op, default_graph, topo
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.keras import loss_classes
+from trainkit.keras import loss_classes, sequence_masks
 from trainkit.keras import losses as losses_mod
 from trainkit.keras import metrics as metrics_mod
 from trainkit.keras import sample_weights as sample_weights_mod
@@ -117,10 +117,13 @@ def resolve_metric(metric: Any, loss_fn: Any, output: Tensor) -> tuple[str, Any]
     return _loss_name(fn), fn
 
 
-def _output_loss(fn: Any, target: Tensor, output: Tensor, weight: Tensor) -> Tensor:
+def _output_loss(fn: Any, target: Tensor, output: Tensor, weight: Tensor,
+                 mask: Tensor | None) -> Tensor:
     """One output's loss: the per-example values times ``weight``, reduced by a ``Loss``
     object's own ``reduction`` (``'auto'`` is ``'sum_over_batch_size'``), else summed and
-    divided by their number (not by the sum of the weights, as tf_keras).
+    divided by their number (not by the sum of the weights, as tf_keras). With an output
+    ``mask`` (a Masking/Embedding mask carried to the output) the masked entries weigh 0
+    and a mean divides by the unmasked count instead (tf_keras's ``apply_valid_mask``).
 
     Differs from TF: ``reduction='none'`` is refused here; tf_keras builds a vector loss
     whose ``fit`` then fails on the first uneven batch with a NumPy broadcast error.
@@ -136,9 +139,16 @@ def _output_loss(fn: Any, target: Tensor, output: Tensor, weight: Tensor) -> Ten
                              "'sum_over_batch_size'.")
         if reduction == losses_mod.Reduction.AUTO:
             reduction = losses_mod.Reduction.SUM_OVER_BATCH_SIZE
-        return loss_classes.compute_weighted_loss(fn.call(target, output), weight, reduction)
-    return loss_classes.compute_weighted_loss(fn(target, output), weight,
-                                              losses_mod.Reduction.SUM_OVER_BATCH_SIZE)
+        values = fn.call(target, output)
+    else:
+        reduction, values = losses_mod.Reduction.SUM_OVER_BATCH_SIZE, fn(target, output)
+    if mask is not None:
+        m = math_ops.cast(mask, values.dtype)
+        if reduction == losses_mod.Reduction.SUM_OVER_BATCH_SIZE:
+            total = math_ops.cast(array_ops.size(m), m.dtype)
+            m = m * (total / math_ops.reduce_sum(m))
+        weight = _fit_rank(math_ops.cast(weight, m.dtype), m) * m
+    return loss_classes.compute_weighted_loss(values, weight, reduction)
 
 
 def _weight_placeholder(name: str, mode: Any) -> Tensor:
@@ -149,16 +159,31 @@ def _weight_placeholder(name: str, mode: Any) -> Tensor:
                                                  name=f"{name}_sample_weights")
 
 
-def _broadcast_weight(weight: Tensor, values: Tensor) -> Tensor:
-    """``weight`` with a trailing axis dropped or added to fit ``values``' rank, then
-    broadcast to their shape (tf_keras's metric weighting)."""
+def _fit_rank(weight: Tensor, values: Tensor) -> Tensor:
+    """``weight`` with a trailing axis dropped or added when its rank is one above or
+    below ``values``' (tf_keras's ``squeeze_or_expand_dimensions``)."""
     w_rank, v_rank = weight.shape.ndims, values.shape.ndims
     if w_rank is not None and v_rank is not None:
         if w_rank - v_rank == 1:
             weight = array_ops.squeeze(weight, [-1])
         elif v_rank - w_rank == 1:
             weight = array_ops.expand_dims(weight, -1)
-    return weight * array_ops.ones_like(values)
+    return weight
+
+
+def _broadcast_weight(weight: Tensor, values: Tensor) -> Tensor:
+    """``weight`` fitted to ``values``' rank and broadcast to their shape (tf_keras's
+    metric weighting)."""
+    return _fit_rank(weight, values) * array_ops.ones_like(values)
+
+
+def _metric_weight(weight: Tensor | None, mask: Tensor | None) -> Tensor | None:
+    """A metric's weights: the sample weights (weighted metrics), the output's mask, or
+    both multiplied (tf_keras's ``call_metric_function``)."""
+    if mask is None:
+        return weight
+    m = math_ops.cast(mask, _dt.float32)
+    return m if weight is None else _fit_rank(weight, m) * m
 
 
 def _metric_lists(metrics: Any, outputs: list, names: list) -> list:
@@ -191,7 +216,8 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any,
         sample_weights_mod.check_mode(mode)
     graph = default_graph.get_default_graph()
     targets, out_losses, weights_in = [], [], []
-    for out, name, fn, mode in zip(outputs, names, loss_fns, modes):
+    masks = [sequence_masks.get_mask(out) for out in outputs]
+    for out, name, fn, mode, mask in zip(outputs, names, loss_fns, modes, masks):
         ndim = out.shape.ndims if out.shape.ndims is not None else 2
         targets.append(placeholders.placeholder(out.dtype.base_dtype, [None] * ndim,
                                                 name=f"{name}_target"))
@@ -201,7 +227,7 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any,
             continue
         weights_in.append(_weight_placeholder(name, mode))
         with graph.name_scope("loss"):
-            out_losses.append(_output_loss(fn, targets[-1], out, weights_in[-1]))
+            out_losses.append(_output_loss(fn, targets[-1], out, weights_in[-1], mask))
     total = None
     with graph.name_scope("loss"):
         for w, ol in zip(weights, out_losses):
@@ -222,21 +248,22 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any,
             if fn is None:
                 continue
             for mlist, weight in ((metric_lists[i], None), (weighted_lists[i], weights_in[i])):
-                _add_metrics(specs, mlist, weight, out, fn, target, name if multi else None)
+                _add_metrics(specs, mlist, weight is not None, _metric_weight(weight, masks[i]),
+                             out, fn, target, name if multi else None)
     return CompiledGraph(targets, loss_fns, total, metrics=specs, sample_weights=weights_in,
                          sample_weight_modes=modes,
                          trainable_weights=list(model.trainable_weights),
                          updates=relevant_updates(model.updates, model.inputs))
 
 
-def _add_metrics(specs: list, mlist: Any, weight: Tensor | None, out: Tensor, fn: Any,
-                 target: Tensor, prefix: str | None) -> None:
+def _add_metrics(specs: list, mlist: Any, weighted: bool, weight: Tensor | None,
+                 out: Tensor, fn: Any, target: Tensor, prefix: str | None) -> None:
     """Appends one output's metrics (one per name, as TF1; a name already taken by
     another output's metric gets ``_1``, ``_2``...)."""
     seen: set[str] = set()
     for metric in nest.flatten(mlist) if mlist else []:
         mname, mfn = resolve_metric(metric, fn, out)
-        if weight is not None:
+        if weighted:
             mname = f"weighted_{mname}"
         if mname in seen:
             continue
