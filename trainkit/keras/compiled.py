@@ -1,8 +1,11 @@
 """What ``Model.compile`` builds in the graph, as tf_keras's v1 ``compile`` does: one
-target placeholder per output (``dense_1_target``, the output's dtype and rank), the
-total loss (each output's per-example loss summed and divided by its element count,
-times its loss weight, plus the layers' regularization losses), the metrics' per-batch
-sums and counts, and, on first use, the train op (``training/<Optimizer>/...``).
+target placeholder per output (``dense_1_target``, the output's dtype and rank), a
+sample-weight placeholder per output (``dense_1_sample_weights``, ones unless fed), the
+total loss (each output's per-example loss times its sample weights, summed and divided
+by its element count, or by its unmasked count when the output carries a mask, times its
+loss weight, plus the layers' regularization losses), the metrics' per-batch sums and
+counts (weighted by the mask, and ``weighted_metrics`` by the sample weights too), and,
+on first use, the train op (``training/<Optimizer>/...``).
 
 Metric names are TF1's (tf_keras under ``disable_v2_behavior``, and TF 1.x): ``'acc'``
 for ``'accuracy'``/``'acc'``, else the function's ``__name__`` (``'mse'`` is
@@ -177,6 +180,16 @@ def _broadcast_weight(weight: Tensor, values: Tensor) -> Tensor:
     return _fit_rank(weight, values) * array_ops.ones_like(values)
 
 
+def _output_mask(output: Tensor) -> Tensor | None:
+    """The mask ``output`` carries: one per entry of all but its last axis (a sequence
+    output's ``[batch, steps]``). A mask of another rank was recorded upstream of a layer
+    that drops it (an RNN without ``return_sequences``) and does not apply."""
+    mask = sequence_masks.get_mask(output)
+    if mask is None or mask.shape.ndims is None or output.shape.ndims is None:
+        return None
+    return mask if mask.shape.ndims == output.shape.ndims - 1 else None
+
+
 def _metric_weight(weight: Tensor | None, mask: Tensor | None) -> Tensor | None:
     """A metric's weights: the sample weights (weighted metrics), the output's mask, or
     both multiplied (tf_keras's ``call_metric_function``)."""
@@ -216,7 +229,7 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any,
         sample_weights_mod.check_mode(mode)
     graph = default_graph.get_default_graph()
     targets, out_losses, weights_in = [], [], []
-    masks = [sequence_masks.get_mask(out) for out in outputs]
+    masks = [_output_mask(out) for out in outputs]
     for out, name, fn, mode, mask in zip(outputs, names, loss_fns, modes, masks):
         ndim = out.shape.ndims if out.shape.ndims is not None else 2
         targets.append(placeholders.placeholder(out.dtype.base_dtype, [None] * ndim,

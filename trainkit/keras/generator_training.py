@@ -1,12 +1,14 @@
 """``Model.fit_generator`` and ``Model.evaluate_generator``: Keras's loops over Python
-generators of ``(x, y)`` batches (tf_keras's v1 generator loops, run in this process:
+generators of ``(x, y)`` or ``(x, y, sample_weight)`` batches (tf_keras's v1 generator
+loops, run in this process; ``class_weight`` applies to every training batch:
 ``workers``/``use_multiprocessing``/``max_queue_size`` are accepted and ignored).
 
 Each epoch takes ``steps_per_epoch`` batches with ``next(generator)`` (default
 ``len(generator)``); the epoch's ``loss`` is the mean of the batch losses over the steps
 (not weighted by batch size, as tf_keras's step-counted loops average), each metric the
 running mean over the epoch's examples. ``validation_data`` is a generator (evaluated for
-``validation_steps`` batches, averaged the same way) or an ``(x, y)`` tuple of arrays.
+``validation_steps`` batches, averaged the same way) or an ``(x, y)`` or
+``(x, y, sample_weight)`` tuple of arrays.
 Callbacks get the parameters ``epochs``, ``steps``, ``verbose``, ``do_validation`` and
 ``metrics`` (``samples`` and ``batch_size`` are None).
 
