@@ -369,17 +369,15 @@ def test_unsupported_and_malformed_arguments():
     model = _model()
     with pytest.raises(TypeError, match="Invalid keyword argument"):
         model.compile("sgd", "mse", bogus=1)
-    with pytest.raises(NotImplementedError, match="sample weights"):
-        model.compile("sgd", "mse", sample_weight_mode="temporal")
+    with pytest.raises(NotImplementedError, match="target_tensors"):
+        model.compile("sgd", "mse", target_tensors=[tk.zeros([1, 2])])
+    with pytest.raises(ValueError, match="sample_weight_mode"):
+        model.compile("sgd", "mse", sample_weight_mode="bogus")
     with pytest.raises(ValueError, match="one entry per model outputs"):
         model.compile("sgd", ["mse", "mse"])
     with pytest.raises(ValueError, match="Unknown entries in loss dictionary"):
         model.compile("sgd", {"nope": "mse"})
     model.compile("sgd", "sparse_categorical_crossentropy")
-    with pytest.raises(NotImplementedError, match="class_weight"):
-        model.fit(x, y, class_weight={0: 1.0}, verbose=0)
-    with pytest.raises(NotImplementedError, match="validation sample weights"):
-        model.fit(x, y, validation_data=(x, y, np.ones(10)), verbose=0)
     with pytest.raises(ValueError, match="Target data is missing"):
         model.fit(x, verbose=0)
     with pytest.raises(ValueError, match="Expected to see 1 array"):
@@ -400,5 +398,7 @@ def test_multi_input_errors():
         model.fit([np.zeros((3, 1)), np.zeros((4, 1))], np.zeros((3, 1)), verbose=0)
     with pytest.raises(ValueError, match=r"No data provided for \['b'\]"):
         model.fit({"a": np.zeros((3, 1))}, np.zeros((3, 1)), verbose=0)
-    with pytest.raises(ValueError, match="no trainable weights"):
-        model.fit([np.zeros((3, 1))] * 2, np.zeros((3, 1)), verbose=0)
+    # no weights to train: fit computes the loss and trains nothing (tf_keras 2.21 gives
+    # a loss of 0.0 here too)
+    hist = model.fit([np.zeros((3, 1))] * 2, np.zeros((3, 1)), verbose=0)
+    assert hist.history["loss"] == [0.0]

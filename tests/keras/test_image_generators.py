@@ -170,8 +170,8 @@ def test_fit_generator_errors():
         model.fit_generator(iter([x]), steps_per_epoch=1, verbose=0)
     with pytest.raises(ValueError, match="`validation_steps=None` is only valid"):
         model.fit_generator(_batches(x, y, 4), 1, validation_data=_batches(x, y, 4))
-    with pytest.raises(NotImplementedError, match="class_weight"):
-        model.fit_generator(_batches(x, y, 4), 1, class_weight={0: 1.0})
+    with pytest.raises(ValueError, match="`class_weight` must contain all classes"):
+        model.fit_generator(_batches(x, y, 4), 1, class_weight={0: 1.0}, verbose=0)
     with pytest.raises(RuntimeError, match="You must compile your model"):
         K.Sequential([K.layers.Dense(1, input_shape=(3,))]).fit_generator(
             _batches(x, y, 4), 1)

@@ -12,7 +12,7 @@ from typing import Any
 
 from trainkit.framework import conversion
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import math_ops, nn_activations
+from trainkit.ops import math_ops, nn_activations, special_math_ops
 
 # The logits behind each softmax/sigmoid output made here: Keras's cross-entropies use
 # them instead of the probabilities (tf_keras caches them as ``_keras_logits``).
@@ -109,10 +109,50 @@ def linear(x: Any) -> Any:
     return x
 
 
+def hard_sigmoid(x: Any) -> Tensor:
+    """Keras's piecewise-linear sigmoid ``clip(0.2 * x + 0.5, 0, 1)`` (the default gate
+    activation of the v1 recurrent layers)."""
+    x = conversion.convert_to_tensor(x)
+    return math_ops.clip_by_value(x * 0.2 + 0.5, 0.0, 1.0)
+
+
+def gelu(x: Any, approximate: bool = False) -> Tensor:
+    """``x * Phi(x)`` with ``Phi`` the standard normal CDF (``0.5 * (1 + erf(x / sqrt 2))``),
+    or its tanh approximation when ``approximate``."""
+    x = conversion.convert_to_tensor(x)
+    if approximate:
+        inner = 0.7978845608028654 * (x + 0.044715 * x * x * x)
+        return 0.5 * x * (1.0 + math_ops.tanh(inner))
+    return 0.5 * x * (1.0 + special_math_ops.erf(x * 0.7071067811865476))
+
+
+def mish(x: Any) -> Tensor:
+    """``x * tanh(softplus(x))``."""
+    x = conversion.convert_to_tensor(x)
+    return x * math_ops.tanh(nn_activations.softplus(x))
+
+
+def relu6(x: Any) -> Tensor:
+    """``min(max(x, 0), 6)`` (``tf.nn.relu6``)."""
+    return nn_activations.relu6(x)
+
+
+def leaky_relu(x: Any, alpha: float = 0.2) -> Tensor:
+    """``x`` above 0, ``alpha * x`` below (``tf.nn.leaky_relu``)."""
+    return nn_activations.leaky_relu(x, alpha=alpha)
+
+
+def log_softmax(x: Any, axis: int = -1) -> Tensor:
+    """``x - log(sum(exp(x)))`` over ``axis`` (``tf.nn.log_softmax``)."""
+    return nn_activations.log_softmax(x, axis=axis)
+
+
 _BY_NAME: dict[str, Callable] = {
     "relu": relu, "softmax": softmax, "elu": elu, "selu": selu, "softplus": softplus,
     "softsign": softsign, "sigmoid": sigmoid, "tanh": tanh, "exponential": exponential,
-    "swish": swish, "silu": swish, "linear": linear,
+    "swish": swish, "silu": swish, "linear": linear, "hard_sigmoid": hard_sigmoid,
+    "gelu": gelu, "mish": mish, "relu6": relu6, "leaky_relu": leaky_relu,
+    "log_softmax": log_softmax,
 }
 
 
@@ -153,4 +193,5 @@ def serialize(activation: Callable) -> str:
 
 
 __all__ = ["get", "serialize", "keras_logits", "relu", "softmax", "elu", "selu", "softplus",
-           "softsign", "sigmoid", "tanh", "exponential", "swish", "linear"]
+           "softsign", "sigmoid", "tanh", "exponential", "swish", "linear", "hard_sigmoid",
+           "gelu", "mish", "relu6", "leaky_relu", "log_softmax"]

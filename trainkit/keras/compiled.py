@@ -1,8 +1,11 @@
 """What ``Model.compile`` builds in the graph, as tf_keras's v1 ``compile`` does: one
-target placeholder per output (``dense_1_target``, the output's dtype and rank), the
-total loss (each output's per-example loss summed and divided by its element count,
-times its loss weight, plus the layers' regularization losses), the metrics' per-batch
-sums and counts, and, on first use, the train op (``training/<Optimizer>/...``).
+target placeholder per output (``dense_1_target``, the output's dtype and rank), a
+sample-weight placeholder per output (``dense_1_sample_weights``, ones unless fed), the
+total loss (each output's per-example loss times its sample weights, summed and divided
+by its element count, or by its unmasked count when the output carries a mask, times its
+loss weight, plus the layers' regularization losses), the metrics' per-batch sums and
+counts (weighted by the mask, and ``weighted_metrics`` by the sample weights too), and,
+on first use, the train op (``training/<Optimizer>/...``).
 
 Metric names are TF1's (tf_keras under ``disable_v2_behavior``, and TF 1.x): ``'acc'``
 for ``'accuracy'``/``'acc'``, else the function's ``__name__`` (``'mse'`` is
@@ -26,9 +29,10 @@ from trainkit import nest
 from trainkit.framework import constant_op, default_graph, topo
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.keras import loss_classes
+from trainkit.keras import loss_classes, sequence_masks
 from trainkit.keras import losses as losses_mod
 from trainkit.keras import metrics as metrics_mod
+from trainkit.keras import sample_weights as sample_weights_mod
 from trainkit.ops import array_ops, control_flow_ops, math_ops, placeholders
 
 
@@ -50,6 +54,10 @@ class CompiledGraph:
     targets: list
     loss_fns: list
     total_loss: Tensor
+    # One ``<output>_sample_weights`` placeholder per output with a loss (None without),
+    # ones when not fed: ``[batch]``, or ``[batch, steps]`` for 'temporal' outputs.
+    sample_weights: list = field(default_factory=list)
+    sample_weight_modes: list = field(default_factory=list)
     metrics: list[MetricSpec] = field(default_factory=list)
     train_op: Operation | None = None
     # The weights trainable and the updates run when compiled: tf_keras trains with the
@@ -112,15 +120,13 @@ def resolve_metric(metric: Any, loss_fn: Any, output: Tensor) -> tuple[str, Any]
     return _loss_name(fn), fn
 
 
-def _reduce_mean(values: Tensor) -> Tensor:
-    """Keras's SUM_OVER_BATCH_SIZE: the sum divided by the element count."""
-    n = math_ops.cast(array_ops.size(values), values.dtype)
-    return math_ops.reduce_sum(values) / n
-
-
-def _output_loss(fn: Any, target: Tensor, output: Tensor) -> Tensor:
-    """One output's loss: a ``Loss`` object's per-example values reduced by its own
-    ``reduction`` (``'auto'`` is ``'sum_over_batch_size'``), else the function's mean.
+def _output_loss(fn: Any, target: Tensor, output: Tensor, weight: Tensor,
+                 mask: Tensor | None) -> Tensor:
+    """One output's loss: the per-example values times ``weight``, reduced by a ``Loss``
+    object's own ``reduction`` (``'auto'`` is ``'sum_over_batch_size'``), else summed and
+    divided by their number (not by the sum of the weights, as tf_keras). With an output
+    ``mask`` (a Masking/Embedding mask carried to the output) the masked entries weigh 0
+    and a mean divides by the unmasked count instead (tf_keras's ``apply_valid_mask``).
 
     Differs from TF: ``reduction='none'`` is refused here; tf_keras builds a vector loss
     whose ``fit`` then fails on the first uneven batch with a NumPy broadcast error.
@@ -136,15 +142,77 @@ def _output_loss(fn: Any, target: Tensor, output: Tensor) -> Tensor:
                              "'sum_over_batch_size'.")
         if reduction == losses_mod.Reduction.AUTO:
             reduction = losses_mod.Reduction.SUM_OVER_BATCH_SIZE
-        return loss_classes.compute_weighted_loss(fn.call(target, output), None, reduction)
-    return _reduce_mean(fn(target, output))
+        values = fn.call(target, output)
+    else:
+        reduction, values = losses_mod.Reduction.SUM_OVER_BATCH_SIZE, fn(target, output)
+    if mask is not None:
+        m = math_ops.cast(mask, values.dtype)
+        if reduction == losses_mod.Reduction.SUM_OVER_BATCH_SIZE:
+            total = math_ops.cast(array_ops.size(m), m.dtype)
+            m = m * (total / math_ops.reduce_sum(m))
+        weight = _fit_rank(math_ops.cast(weight, m.dtype), m) * m
+    return loss_classes.compute_weighted_loss(values, weight, reduction)
 
 
-def build(model: Any, loss: Any, metrics: Any, loss_weights: Any) -> CompiledGraph:
-    """Builds the targets, total loss and metric tensors for ``model``'s outputs.
+def _weight_placeholder(name: str, mode: Any) -> Tensor:
+    """tf_keras's ``<output>_sample_weights``: ones unless fed."""
+    temporal = mode == "temporal"
+    ones = constant_op.constant([[1.0]] if temporal else [1.0], _dt.float32)
+    return placeholders.placeholder_with_default(ones, [None, None] if temporal else [None],
+                                                 name=f"{name}_sample_weights")
+
+
+def _fit_rank(weight: Tensor, values: Tensor) -> Tensor:
+    """``weight`` with a trailing axis dropped or added when its rank is one above or
+    below ``values``' (tf_keras's ``squeeze_or_expand_dimensions``)."""
+    w_rank, v_rank = weight.shape.ndims, values.shape.ndims
+    if w_rank is not None and v_rank is not None:
+        if w_rank - v_rank == 1:
+            weight = array_ops.squeeze(weight, [-1])
+        elif v_rank - w_rank == 1:
+            weight = array_ops.expand_dims(weight, -1)
+    return weight
+
+
+def _broadcast_weight(weight: Tensor, values: Tensor) -> Tensor:
+    """``weight`` fitted to ``values``' rank and broadcast to their shape (tf_keras's
+    metric weighting)."""
+    return _fit_rank(weight, values) * array_ops.ones_like(values)
+
+
+def _output_mask(output: Tensor) -> Tensor | None:
+    """The mask ``output`` carries: one per entry of all but its last axis (a sequence
+    output's ``[batch, steps]``). A mask of another rank was recorded upstream of a layer
+    that drops it (an RNN without ``return_sequences``) and does not apply."""
+    mask = sequence_masks.get_mask(output)
+    if mask is None or mask.shape.ndims is None or output.shape.ndims is None:
+        return None
+    return mask if mask.shape.ndims == output.shape.ndims - 1 else None
+
+
+def _metric_weight(weight: Tensor | None, mask: Tensor | None) -> Tensor | None:
+    """A metric's weights: the sample weights (weighted metrics), the output's mask, or
+    both multiplied (tf_keras's ``call_metric_function``)."""
+    if mask is None:
+        return weight
+    m = math_ops.cast(mask, _dt.float32)
+    return m if weight is None else _fit_rank(weight, m) * m
+
+
+def _metric_lists(metrics: Any, outputs: list, names: list) -> list:
+    return per_output(metrics if isinstance(metrics, dict) else list(metrics or []),
+                      outputs, names, "metrics")
+
+
+def build(model: Any, loss: Any, metrics: Any, loss_weights: Any,
+          weighted_metrics: Any = None, sample_weight_mode: Any = None) -> CompiledGraph:
+    """Builds the targets, sample weights, total loss and metric tensors for ``model``'s
+    outputs. Weighted metrics (named ``weighted_<metric>``) follow each output's
+    unweighted ones: the sum of ``values * weight`` over the sum of the weights.
 
     Raises:
-        ValueError: for a missing loss or an unknown loss/metric name.
+        ValueError: for a missing loss, an unknown loss/metric name or a bad
+            ``sample_weight_mode``.
     """
     outputs = list(model.outputs)
     names = model.output_names
@@ -154,19 +222,25 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any) -> CompiledGra
         raise ValueError("The model cannot be compiled because it has no loss to optimize.")
     weights = per_output(1.0 if loss_weights is None else loss_weights, outputs, names,
                          "loss_weights")
-    metric_lists = per_output(metrics if isinstance(metrics, dict) else list(metrics or []),
-                              outputs, names, "metrics")
+    metric_lists = _metric_lists(metrics, outputs, names)
+    weighted_lists = _metric_lists(weighted_metrics, outputs, names)
+    modes = per_output(sample_weight_mode, outputs, names, "sample_weight_mode")
+    for mode in modes:
+        sample_weights_mod.check_mode(mode)
     graph = default_graph.get_default_graph()
-    targets, out_losses = [], []
-    for out, name, fn in zip(outputs, names, loss_fns):
+    targets, out_losses, weights_in = [], [], []
+    masks = [_output_mask(out) for out in outputs]
+    for out, name, fn, mode, mask in zip(outputs, names, loss_fns, modes, masks):
         ndim = out.shape.ndims if out.shape.ndims is not None else 2
         targets.append(placeholders.placeholder(out.dtype.base_dtype, [None] * ndim,
                                                 name=f"{name}_target"))
         if fn is None:
             out_losses.append(None)
+            weights_in.append(None)
             continue
+        weights_in.append(_weight_placeholder(name, mode))
         with graph.name_scope("loss"):
-            out_losses.append(_output_loss(fn, targets[-1], out))
+            out_losses.append(_output_loss(fn, targets[-1], out, weights_in[-1], mask))
     total = None
     with graph.name_scope("loss"):
         for w, ol in zip(weights, out_losses):
@@ -183,21 +257,42 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any) -> CompiledGra
             if ol is not None:
                 specs.append(MetricSpec(f"{name}_loss", ol, _one(), per_batch=True))
     with graph.name_scope("metrics"):
-        for out, name, fn, target, mlist in zip(outputs, names, loss_fns, targets,
-                                                  metric_lists):
-            seen: set[str] = set()
-            for metric in nest.flatten(mlist) if mlist else []:
-                mname, mfn = resolve_metric(metric, fn, out)
-                if mname in seen:   # TF1 keeps one metric per name
-                    continue
-                seen.add(mname)
-                values = math_ops.cast(mfn(math_ops.cast(target, out.dtype), out), _dt.float32)
-                specs.append(MetricSpec(f"{name}_{mname}" if multi else mname,
-                                        math_ops.reduce_sum(values),
-                                        math_ops.cast(array_ops.size(values), _dt.float32)))
-    return CompiledGraph(targets, loss_fns, total, specs,
+        for i, (out, name, fn, target) in enumerate(zip(outputs, names, loss_fns, targets)):
+            if fn is None:
+                continue
+            for mlist, weight in ((metric_lists[i], None), (weighted_lists[i], weights_in[i])):
+                _add_metrics(specs, mlist, weight is not None, _metric_weight(weight, masks[i]),
+                             out, fn, target, name if multi else None)
+    return CompiledGraph(targets, loss_fns, total, metrics=specs, sample_weights=weights_in,
+                         sample_weight_modes=modes,
                          trainable_weights=list(model.trainable_weights),
                          updates=relevant_updates(model.updates, model.inputs))
+
+
+def _add_metrics(specs: list, mlist: Any, weighted: bool, weight: Tensor | None,
+                 out: Tensor, fn: Any, target: Tensor, prefix: str | None) -> None:
+    """Appends one output's metrics (one per name, as TF1; a name already taken by
+    another output's metric gets ``_1``, ``_2``...)."""
+    seen: set[str] = set()
+    for metric in nest.flatten(mlist) if mlist else []:
+        mname, mfn = resolve_metric(metric, fn, out)
+        if weighted:
+            mname = f"weighted_{mname}"
+        if mname in seen:
+            continue
+        seen.add(mname)
+        full = f"{prefix}_{mname}" if prefix else mname
+        taken = {s.name for s in specs} | {"loss"}
+        base, j = full, 1
+        while full in taken:
+            full, j = f"{base}_{j}", j + 1
+        values = math_ops.cast(mfn(math_ops.cast(target, out.dtype), out), _dt.float32)
+        if weight is None:
+            specs.append(MetricSpec(full, math_ops.reduce_sum(values),
+                                    math_ops.cast(array_ops.size(values), _dt.float32)))
+            continue
+        w = _broadcast_weight(weight, values)
+        specs.append(MetricSpec(full, math_ops.reduce_sum(values * w), math_ops.reduce_sum(w)))
 
 
 def _one() -> Tensor:
@@ -209,15 +304,13 @@ def make_train_op(model: Any, compiled: CompiledGraph, optimizer: Any) -> Operat
     weights that were trainable when the model was compiled, and the layers' own updates
     (BatchNormalization's moving averages) of the layers trainable then.
 
-    Raises:
-        ValueError: if the model has no trainable weights.
+    A model with no trainable weights (frozen, or weightless) trains nothing: its step
+    only computes the loss and metrics, as tf_keras's does.
     """
     params = compiled.trainable_weights
-    if not params:
-        raise ValueError("The model has no trainable weights to train.")
     graph = default_graph.get_default_graph()
     with graph.name_scope("training"):
-        updates = optimizer.get_updates(compiled.total_loss, params)
+        updates = optimizer.get_updates(compiled.total_loss, params) if params else []
         updates += compiled.updates
         return control_flow_ops.group(*updates)
 

@@ -1,12 +1,14 @@
 """``Model.fit_generator`` and ``Model.evaluate_generator``: Keras's loops over Python
-generators of ``(x, y)`` batches (tf_keras's v1 generator loops, run in this process:
+generators of ``(x, y)`` or ``(x, y, sample_weight)`` batches (tf_keras's v1 generator
+loops, run in this process; ``class_weight`` applies to every training batch:
 ``workers``/``use_multiprocessing``/``max_queue_size`` are accepted and ignored).
 
 Each epoch takes ``steps_per_epoch`` batches with ``next(generator)`` (default
 ``len(generator)``); the epoch's ``loss`` is the mean of the batch losses over the steps
 (not weighted by batch size, as tf_keras's step-counted loops average), each metric the
 running mean over the epoch's examples. ``validation_data`` is a generator (evaluated for
-``validation_steps`` batches, averaged the same way) or an ``(x, y)`` tuple of arrays.
+``validation_steps`` batches, averaged the same way) or an ``(x, y)`` or
+``(x, y, sample_weight)`` tuple of arrays.
 Callbacks get the parameters ``epochs``, ``steps``, ``verbose``, ``do_validation`` and
 ``metrics`` (``samples`` and ``batch_size`` are None).
 
@@ -37,24 +39,22 @@ def _steps(generator: Any, steps: int | None, what: str) -> int:
     return int(steps)
 
 
-def _unpack(batch: Any) -> tuple[Any, Any]:
+def _unpack(batch: Any) -> tuple[Any, Any, Any]:
     if not isinstance(batch, tuple | list) or len(batch) not in (2, 3):
         raise ValueError("Output of generator should be a tuple `(x, y, sample_weight)` or "
                          f"`(x, y)`. Found: {batch!r:.200}")
-    if len(batch) == 3 and batch[2] is not None:
-        raise NotImplementedError("trainkit.keras: sample weights from a generator are not "
-                                  "supported.")
-    return batch[0], batch[1]
+    return batch[0], batch[1], batch[2] if len(batch) == 3 else None
 
 
 class GeneratorMixin:
     """``fit_generator``/``evaluate_generator`` for :class:`~trainkit.keras.Model` (uses
     the array loops' batch runner of ``TrainingMixin``)."""
 
-    def _generator_batch(self, generator: Any, training: bool) -> tuple[list, int]:
-        x, y = _unpack(next(generator))
-        xs, ys, n = self._standardize(x, y)
-        return self._run_batch(xs, ys, training), n
+    def _generator_batch(self, generator: Any, training: bool,
+                         class_weight: Any = None) -> tuple[list, int]:
+        x, y, w = _unpack(next(generator))
+        xs, ys, ws, n = self._standardize(x, y, w, class_weight)
+        return self._run_batch(xs, ys, ws, training), n
 
     def _generator_test(self, generator: Any, steps: int,
                         clist: cbks.CallbackList | None) -> list:
@@ -84,25 +84,23 @@ class GeneratorMixin:
             RuntimeError: if the model was not compiled.
             ValueError: for missing or bad step counts, or batches that are not
                 ``(x, y)``.
-            NotImplementedError: for class or sample weights.
         """
         if self._compile_args is None:
             raise RuntimeError(NOT_COMPILED)
         if self.outputs is None:
             raise ValueError("fit_generator needs a built model: give the first layer an "
                              "input_shape (or build the model) first.")
-        if class_weight is not None:
-            raise NotImplementedError("trainkit.keras fit_generator: class_weight is not "
-                                      "supported.")
         steps = _steps(generator, steps_per_epoch, "steps_per_epoch")
         val_gen = validation_data is not None and hasattr(validation_data, "__next__")
         if val_gen:
             val_steps = _steps(validation_data, validation_steps, "validation_steps")
         elif validation_data is not None:
-            if not isinstance(validation_data, list | tuple) or len(validation_data) != 2:
+            if not isinstance(validation_data, list | tuple) or len(validation_data) not in \
+                    (2, 3):
                 raise ValueError("validation_data must be a generator or an (x_val, y_val) "
-                                 f"tuple, got {type(validation_data).__name__}.")
-            val_arrays = self._standardize(*validation_data)[:2]
+                                 "or (x_val, y_val, val_sample_weights) tuple, got "
+                                 f"{type(validation_data).__name__}.")
+            val_arrays = self._standardize(*validation_data)[:3]
         history = cbks.History()
         user = list(callbacks or [])
         cbks.CallbackList(user)     # type-checks the user's list with their indices
@@ -125,7 +123,7 @@ class GeneratorMixin:
             for b in range(steps):
                 blogs: dict = {"batch": b}
                 clist.call("on_train_batch_begin", b, blogs)
-                outs, blogs["size"] = self._generator_batch(generator, True)
+                outs, blogs["size"] = self._generator_batch(generator, True, class_weight)
                 loss_sum, done = loss_sum + float(outs[0]), done + 1
                 blogs.update({k: float(v) for k, v in zip(names, outs)})
                 clist.call("on_train_batch_end", b, blogs)
@@ -135,7 +133,7 @@ class GeneratorMixin:
             logs.update({k: float(v) for k, v in zip(names[1:], outs[1:])})
             if do_val and not self.stop_training and (epoch + 1) % validation_freq == 0:
                 v = self._generator_test(validation_data, val_steps, clist) if val_gen \
-                    else self._test_loop(val_arrays[0], val_arrays[1], 32, clist)
+                    else self._test_loop(val_arrays, 32, clist)
                 logs.update({f"val_{k}": float(r) for k, r in zip(names, v)})
             clist.call("on_epoch_end", epoch, logs)
         clist.call("on_train_end", {})

@@ -21,7 +21,7 @@ from typing import Any
 from trainkit import nest
 from trainkit.framework import conversion
 from trainkit.framework.tensor import Tensor
-from trainkit.keras import base_layer, generator_training, history, training
+from trainkit.keras import base_layer, dataset_inputs, generator_training, history, training
 from trainkit.keras.input_layer import Input, InputLayer
 
 
@@ -34,7 +34,8 @@ def _dedupe(items: list) -> list:
     return out
 
 
-class Model(training.TrainingMixin, generator_training.GeneratorMixin, base_layer.Layer):
+class Model(training.TrainingMixin, dataset_inputs.DatasetMixin,
+            generator_training.GeneratorMixin, base_layer.Layer):
     """A functional model: ``Model(inputs, outputs)`` from ``tk.keras.Input`` tensors and
     the layers called on them.
 
@@ -128,6 +129,18 @@ class Model(training.TrainingMixin, generator_training.GeneratorMixin, base_laye
                 return layer
         raise ValueError(f"No such layer: {name}. Existing layers are: "
                          f"{[layer.name for layer in self._layers]}.")
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        """Sets the flag of the model and of every layer inside it (nested models too),
+        as tf_keras does; a compiled model trains with the flags of its last ``compile``."""
+        self._trainable = bool(value)
+        for layer in self.__dict__.get("_layers", []):
+            layer.trainable = value
 
     @property
     def trainable_weights(self) -> list:
@@ -288,6 +301,9 @@ class Sequential(Model):
             return
         if self.outputs is None:
             shape = base_layer.batch_input_shape(layer)
+            if shape is None and isinstance(layer, Model) and layer.inputs is not None \
+                    and len(layer.inputs) == 1:   # a built model first: its input's shape
+                shape = base_layer.shape_tuple(layer.inputs[0].shape)
             if shape is not None and not self._stack:
                 self.inputs = [Input(batch_shape=shape, name=f"{layer.name}_input")]
                 self.outputs = self.inputs

@@ -25,28 +25,13 @@ from collections.abc import Callable
 from typing import Any
 
 from trainkit import nest
-from trainkit.framework import conversion
 from trainkit.framework.tensor import Tensor
 from trainkit.keras import activations, base_layer, initializers
 from trainkit.ops import array_ops, math_ops, nn_ops
 from trainkit.ops.control_flow_ops import cond
 
-
-def hard_sigmoid(x: Any) -> Tensor:
-    """Keras's piecewise-linear sigmoid ``clip(0.2 * x + 0.5, 0, 1)``."""
-    x = conversion.convert_to_tensor(x)
-    return math_ops.clip_by_value(x * 0.2 + 0.5, 0.0, 1.0)
-
-
-def get_activation(identifier: Any) -> Callable:
-    """``tk.keras.activations.get`` that also knows ``'hard_sigmoid'`` (the v1 gates').
-
-    Raises:
-        ValueError: for an unknown activation name.
-    """
-    if identifier == "hard_sigmoid":
-        return hard_sigmoid
-    return activations.get(identifier)
+hard_sigmoid = activations.hard_sigmoid
+get_activation = activations.get
 
 
 def _units(units: Any, who: str) -> int:
