@@ -25,7 +25,9 @@ from typing import Any
 
 import numpy as np
 
+from trainkit.framework import loop_frame_def
 from trainkit.framework.dtypes import DType
+from trainkit.framework.loop_frame import LoopFrame
 from trainkit.framework.shapes import TensorShape
 
 DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
@@ -198,6 +200,23 @@ def _full_attr(value: Any) -> tuple[Any, str]:
     return _pb().AttrValue(s=text.encode("utf-8")), "json"
 
 
+def _holds_python_objects(op: Any) -> bool:
+    """Whether a complete export of ``op`` loses an attribute (a Python object), looking
+    into the ops of a loop's frame (and of the loops nested in it)."""
+    for key, value in op.attrs.items():
+        if isinstance(value, LoopFrame):
+            if any(_holds_python_objects(o) for o in value.ops):
+                return True
+        elif key.startswith("_") and (isinstance(value, np.dtype) or (
+                isinstance(value, type) and issubclass(value, np.generic))):
+            continue
+        elif isinstance(value, np.ndarray) and value.dtype.kind not in "OUS":
+            continue
+        elif _full_attr(value)[1] == "none":
+            return True
+    return False
+
+
 def _input_name(t: Any) -> str:
     return t.op.name if t.value_index == 0 else f"{t.op.name}:{t.value_index}"
 
@@ -214,6 +233,8 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
             ``_tk_unserializable``; tuples, which ``AttrValue`` stores as lists, named in
             ``_tk_tuples``), the output dtypes (``_output_types``), the shapes
             (``_tk_shapes`` unless ``add_shapes``) and the ``cond`` gates (``_tk_gates``).
+            A loop's frame becomes JSON text in ``_tk_frame`` (``loop_frame_def``), unless
+            an op of its body holds a Python object (then it is ``_tk_unserializable``).
     """
     p = _pb()
     node = p.NodeDef(name=op.name, op=op.type, device=DEVICE)
@@ -230,6 +251,13 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
             if isinstance(value, type) and issubclass(value, np.generic):
                 np_types.append(f"{key}:type:{np.dtype(value).name}")
                 continue
+        if full and isinstance(value, LoopFrame):
+            if _holds_python_objects(op):
+                lost.append(key)
+            else:
+                text = loop_frame_def.frame_to_json(op)
+                node.attr["_tk_frame"].CopyFrom(p.AttrValue(s=text.encode("utf-8")))
+            continue
         if full:
             a, how = _full_attr(value)
             if how == "json":

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from trainkit.framework import graph_def as _graph_def
+from trainkit.framework import loop_frame_def
 
 _SRC = re.compile(r"^\^?([^:]+)")
 
@@ -22,8 +23,16 @@ def _node_name(name: str) -> str:
     return _SRC.match(name).group(1)
 
 
+def _frame_nodes(node: Any) -> set[str]:
+    """The nodes a loop node's frame (``_tk_frame``) names: its body runs them."""
+    if "_tk_frame" not in node.attr:
+        return set()
+    return loop_frame_def.frame_node_names(node.attr["_tk_frame"].s.decode("utf-8"))
+
+
 def extract_sub_graph(graph_def: Any, dest_nodes: list) -> Any:
-    """The nodes ``dest_nodes`` need (through data and control inputs), in their order.
+    """The nodes ``dest_nodes`` need (through data and control inputs, and a loop's
+    body), in their order.
 
     Raises:
         TypeError: if ``graph_def`` is not a GraphDef or ``dest_nodes`` is a string.
@@ -45,7 +54,9 @@ def extract_sub_graph(graph_def: Any, dest_nodes: list) -> Any:
         if name in keep:
             continue
         keep.add(name)
-        stack.extend(_node_name(i) for i in by_name[name].input if _node_name(i) in by_name)
+        node = by_name[name]
+        stack.extend(_node_name(i) for i in node.input if _node_name(i) in by_name)
+        stack.extend(n for n in _frame_nodes(node) if n in by_name)
     out = type(graph_def)()
     out.versions.CopyFrom(graph_def.versions)
     out.node.extend(n for n in graph_def.node if n.name in keep)
@@ -87,8 +98,11 @@ def remove_training_nodes(input_graph: Any, protected_nodes: Any = None) -> Any:
     """A copy of ``input_graph`` (a ``GraphDef``) without training-only nodes, as TF's:
     ``CheckNumerics`` nodes are removed together with the inputs that named them, then
     ``Identity`` nodes that neither have nor serve as control inputs are spliced out
-    (their readers read the Identity's input). ``protected_nodes`` are kept."""
+    (their readers read the Identity's input). ``protected_nodes`` are kept, and so are
+    the nodes a while loop's frame names (its body refers to them by name)."""
     protected = set(protected_nodes or [])
+    for node in input_graph.node:
+        protected |= _frame_nodes(node)
     removed = {n.name for n in input_graph.node
                if n.op == "CheckNumerics" and n.name not in protected}
     after_removal = []

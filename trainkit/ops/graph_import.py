@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from trainkit.framework import dtypes as _dt
+from trainkit.framework import loop_frame_def
 from trainkit.framework.graph import get_default_graph
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Operation, Tensor
@@ -201,6 +202,7 @@ def import_nodes(graph_def: Any, input_map: dict | None, return_elements: list |
                          f"[{', '.join(sorted(missing))}]")
     mapped = {(k if ":" in k else k + ":0"): v for k, v in input_map.items()}
     built: dict[str, Operation] = {}
+    frames: list[tuple[Operation, str]] = []  # loops, whose frames are set once all exist
     skipped: list[str] = []
     skipped_set: set[str] = set()
     with graph.name_scope(prefix if prefix else None):
@@ -215,7 +217,10 @@ def import_nodes(graph_def: Any, input_map: dict | None, return_elements: list |
                 skipped.append(node.name)
                 skipped_set.add(node.name)
                 continue
-            built[node.name] = _import_node(graph, node, built, mapped, scope)
+            built[node.name] = op = _import_node(graph, node, built, mapped, scope)
+            if "_tk_frame" in node.attr:
+                frames.append((op, node.attr["_tk_frame"].s.decode("utf-8")))
+        _set_frames(frames, built, mapped)
     if skipped:
         _LOG.warning("import: %d node(s) could not be rebuilt and were left out (they hold "
                      "Python objects, e.g. a dataset iterator, or depend on such a node): "
@@ -239,6 +244,25 @@ def import_nodes(graph_def: Any, input_map: dict | None, return_elements: list |
     return out
 
 
+def _set_frames(frames: list[tuple[Operation, str]], built: dict, mapped: dict) -> None:
+    """Gives each imported ``While``/``WhileGrad`` op its rebuilt loop frame (in node
+    order: a forward loop's frame before its gradient's)."""
+    def tensor(name: str) -> Tensor:
+        src, _, idx = name.rpartition(":")
+        t = mapped.get(name)
+        return t if t is not None else built[src].outputs[int(idx)]
+
+    def op(name: str) -> Operation:
+        return built[name]
+
+    for loop_op, text in frames:
+        try:
+            loop_op.attrs["frame"] = loop_frame_def.frame_from_json(text, tensor, op)
+        except (KeyError, IndexError, ValueError) as e:
+            raise ValueError(f"import_graph_def: the while loop of node '{loop_op.name}' "
+                             f"({loop_op.type}) cannot be rebuilt: {e}") from None
+
+
 def _resolve_inputs(graph: Any, node: Any, built: dict, mapped: dict
                     ) -> tuple[list[Tensor], list[Operation]]:
     inputs, control = [], []
@@ -259,6 +283,7 @@ def _resolve_inputs(graph: Any, node: Any, built: dict, mapped: dict
 def _import_node(graph: Any, node: Any, built: dict, mapped: dict, scope: str) -> Operation:
     inputs, control = _resolve_inputs(graph, node, built, mapped)
     attrs = _node_attrs(node)
+    attrs.pop("_tk_frame", None)  # set by _set_frames once the frame's ops exist
     full_name = f"{scope}/{node.name}" if scope else node.name
     lost = attrs.pop("_tk_unserializable", None)
     if lost:
