@@ -161,7 +161,7 @@ class AdamOptimizer(_HyperOptimizer):
 
         b1p, b2p = self._get_beta_accumulators()
         g = get_default_graph()
-        with g.control_dependencies(update_ops):
+        with g.control_dependencies(update_ops), g.colocate_with(b1p):  # TF colocates
             up1 = state_ops.assign(b1p, b1p * self._hyper("beta1", b1p), name="update_beta1")
             up2 = state_ops.assign(b2p, b2p * self._hyper("beta2", b2p), name="update_beta2")
         return _group(list(update_ops) + [up1, up2], name_scope)
