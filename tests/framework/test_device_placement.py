@@ -191,6 +191,7 @@ def test_group_makes_one_no_op_per_device():
     grp = tk.group(x, y, z, name="grp")
     with tk.device("/job:a"):
         one = tk.group(x, name="one")
+    assert one.device == "/job:a/device:GPU:0"
     names = {op.name: (op.device, sorted(c.name for c in op.control_inputs))
              for op in tk.get_default_graph().get_operations() if op.type == "NoOp"}
     assert names == {"grp/NoOp": ("", ["z"]), "grp/NoOp_1": ("/device:GPU:0", ["x"]),
