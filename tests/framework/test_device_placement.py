@@ -246,3 +246,18 @@ def test_devices_are_recorded_only_results_unchanged():
     assert (dev0, dev1) == ("", "/job:ps/task:0")
     np.testing.assert_array_equal(plain[1], placed[1])
     assert plain[0] == placed[0]
+
+
+def test_colocate_gradients_with_ops():
+    x = tk.placeholder(tk.float32, [2, 2], name="x")
+    with tk.device("/gpu:0"):
+        w = tk.constant(np.ones((2, 2), np.float32), name="w")
+        y = tk.matmul(x, w, name="mm")
+    loss = tk.reduce_sum(y, name="loss")
+    with tk.device("/cpu:0"):
+        (gw,) = tk.gradients(loss, [w], colocate_gradients_with_ops=True)
+        (gw2,) = tk.gradients(loss, [w], name="plain")
+    assert (gw.device, gw.op.get_attr("_class")) == ("/device:GPU:0", [b"loc:@mm"])
+    assert gw2.device == "/device:CPU:0"
+    with pytest.raises(ValueError):
+        gw2.op.get_attr("_class")
