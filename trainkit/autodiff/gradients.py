@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 import contextlib
-
 from collections.abc import Callable, Sequence
 from typing import Any
 
