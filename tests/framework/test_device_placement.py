@@ -261,3 +261,12 @@ def test_colocate_gradients_with_ops():
     assert gw2.device == "/device:CPU:0"
     with pytest.raises(ValueError):
         gw2.op.get_attr("_class")
+
+
+def test_caching_device_places_the_read():
+    with tk.device("/job:ps"):
+        with tk.variable_scope("s", caching_device="/job:worker/cpu:0"):
+            a = tk.get_variable("a", [2])
+        b = tk.Variable(1.0, caching_device=lambda op: "/gpu:3", name="b")
+    assert (a.device, a.value().device, b.device, b.value().device) == (
+        "/job:ps", "/job:worker/device:CPU:0", "/job:ps", "/job:ps/device:GPU:3")

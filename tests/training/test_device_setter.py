@@ -214,3 +214,15 @@ def test_meta_graph_export_and_import_clear_devices(tmp_path):
                 tk.train.import_meta_graph(path, clear_devices=clear)
             got = (g.get_operation_by_name("v").device, g.get_operation_by_name("a").device)
             assert got == want
+
+
+def test_export_scope_strips_colocation_names():
+    with tk.name_scope("outer"):
+        with tk.device("/job:w"):
+            c = tk.Variable(1.0, name="c")
+        tk.identity(c, name="d")
+    meta = tk.train.export_meta_graph(export_scope="outer")
+    got = [(n.name, n.device, list(n.attr["_class"].list.s)) for n in meta.graph_def.node]
+    assert got == [("c/initial_value", "/job:w", []), ("c", "/job:w", []),
+                   ("c/Assign", "/job:w", [b"loc:@c"]), ("c/read", "/job:w", [b"loc:@c"]),
+                   ("d", "", [])]
