@@ -270,3 +270,11 @@ def test_caching_device_places_the_read():
         b = tk.Variable(1.0, caching_device=lambda op: "/gpu:3", name="b")
     assert (a.device, a.value().device, b.device, b.value().device) == (
         "/job:ps", "/job:worker/device:CPU:0", "/job:ps", "/job:ps/device:GPU:3")
+
+
+def test_indexed_slices_gradient_reports_its_values_device():
+    params = tk.Variable(np.ones((4, 2), np.float32), name="params")
+    with tk.device("/job:w"):
+        rows = tk.gather(params, [0, 2], name="rows")
+        (g,) = tk.gradients(tk.reduce_sum(rows), [params])
+    assert (type(g).__name__, g.device, rows.device) == ("IndexedSlices", "/job:w", "/job:w")
