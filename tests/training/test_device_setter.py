@@ -226,3 +226,12 @@ def test_export_scope_strips_colocation_names():
     assert got == [("c/initial_value", "/job:w", []), ("c", "/job:w", []),
                    ("c/Assign", "/job:w", [b"loc:@c"]), ("c/read", "/job:w", [b"loc:@c"]),
                    ("d", "", [])]
+
+
+def test_clip_by_global_norm_scales_beside_each_tensor():
+    with tk.device("/job:a"):
+        a = tk.constant([3.0, 4.0], name="a")
+    b = tk.constant([1.0], name="b")
+    (ca, cb), _ = tk.clip_by_global_norm([a, b], 1.0)
+    assert [(t.device, t.op.get_attr("_class")) for t in (ca, cb)] == [
+        ("/job:a", [b"loc:@a"]), ("", [b"loc:@b"])]
