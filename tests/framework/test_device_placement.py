@@ -182,6 +182,18 @@ def test_colocate_with_takes_groups_and_device_over_device_scopes():
             pass
 
 
+def test_layers_batch_norm_updates_sit_beside_the_moving_averages():
+    x = tk.placeholder(tk.float32, [None, 3], name="x")
+    with tk.device("/job:w"):
+        tk.layers.batch_normalization(x, training=True)
+    g = tk.get_default_graph()
+    for name, var in (("AssignMovingAvg/sub", "moving_mean"),
+                      ("AssignMovingAvg_1/mul", "moving_variance")):
+        op = g.get_operation_by_name(f"batch_normalization/{name}")
+        assert (op.device, op.get_attr("_class")) == (
+            "/job:w", [f"loc:@batch_normalization/{var}".encode()])
+
+
 def test_group_makes_one_no_op_per_device():
     with tk.device("/gpu:0"):
         x = _const("x")

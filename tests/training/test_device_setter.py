@@ -148,10 +148,15 @@ def test_adam_power_updates_are_colocated_with_the_first_variable():
         loss = tk.reduce_sum(tk.matmul(tk.ones([1, 3]), w) + b)
         tk.train.AdamOptimizer(0.1).minimize(loss)
     g = tk.get_default_graph()
-    for name in ("beta1_power", "beta2_power", "b/Adam", "b/Adam_1/read"):
+    for name in ("beta1_power", "beta1_power/initial_value", "beta2_power", "b/Adam",
+                 "b/Adam_1/read", "Adam/update_b/ApplyAdam"):
         op = g.get_operation_by_name(name)
         assert (op.device, op.get_attr("_class")) == ("/job:ps/task:1", [b"loc:@b"]), name
     assert g.get_operation_by_name("w/Adam_1").device == "/job:ps/task:0"
+    # hyperparameters are made once, on the worker, outside the updates' colocation
+    for name in ("Adam/learning_rate", "Adam/beta1", "Adam/beta2", "Adam/epsilon"):
+        op = g.get_operation_by_name(name)
+        assert (op.device, "_class" in op.node_def.attr) == ("/job:worker", False), name
 
 
 def test_graph_def_import_keeps_merges_and_colocates_devices():

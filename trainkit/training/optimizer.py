@@ -282,9 +282,9 @@ class Optimizer:
             outer = self._outer_name_scope
             with graph.name_scope(outer + "/" if outer else None), \
                     graph.colocate_with(colocate_with):
+                # converted inside the variable's scope: <name>/initial_value, as TF
                 v = self._non_slot_dict[key] = variables.Variable(
-                    conversion.convert_to_tensor(initial_value, dtype=_base(colocate_with)),
-                    trainable=False, name=name)
+                    initial_value, dtype=_base(colocate_with), trainable=False, name=name)
         return v
 
     def _get_non_slot_variable(self, name: str, graph: Any = None) -> Any:
