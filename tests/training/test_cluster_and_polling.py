@@ -11,6 +11,7 @@ import trainkit as tk
 class _Op:
     def __init__(self, kind):
         self.type = kind
+        self.device = ""
 
 
 def test_cluster_spec_equals_tf():
@@ -32,7 +33,8 @@ def test_replica_device_setter_equals_tf():
     # TF 2.21: variables a, b, c and a + b under this setter
     assert got == ["/job:ps/task:0", "/job:ps/task:1", "/job:ps/task:0", "/job:worker"]
     assert tk.train.replica_device_setter(0) is None
-    with tk.device(tk.train.replica_device_setter(ps_tasks=2)), tk.colocate_with(None), \
+    with tk.device(tk.train.replica_device_setter(ps_tasks=2)), \
+            tk.colocate_with(None, ignore_existing=True), \
             tk.container("c"):
         v = tk.Variable(1.0)
     with tk.Session() as sess:

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -187,10 +188,12 @@ def _check_grad_shape(op: Operation, t: Tensor, g: Tensor) -> None:
 
 
 def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor],
-                 needs: Callable[[Tensor], bool] = lambda t: True) -> None:
+                 needs: Callable[[Tensor], bool] = lambda t: True,
+                 colocate: bool = False) -> None:
     """Applies the rule of ``op`` to its summed output gradients. A rule marked
     ``takes_needed = True`` also gets ``needed``: per input, whether any ``x`` can be
-    reached through it (it may skip building the others' gradients)."""
+    reached through it (it may skip building the others' gradients). With ``colocate``
+    the gradient ops are colocated with ``op`` (``colocate_gradients_with_ops``)."""
     if not any(acc.has(o) and o not in stops for o in op.outputs):
         return
     fn = _gradient_function(op)
@@ -200,7 +203,8 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor],
 
     graph = op.graph
     gates = op.cond_gates  # the gradient of a cond branch op runs only with that branch
-    with graph.name_scope(op.name + "_grad"), graph.gated(gates):
+    with graph.colocate_with(op) if colocate else contextlib.nullcontext(), \
+            graph.name_scope(op.name + "_grad"), graph.gated(gates):
         out_grads = []
         for o in op.outputs:
             g = acc.total(o) if o not in stops else None
@@ -260,7 +264,8 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str | None = "gradien
             ``v:0``, so uses of ``v:0`` itself count as well as those through ``v/read``).
         grad_ys: optional upstream gradients, one per ``y`` (None entries mean ones).
         name: the name scope of the gradient ops (made unique: ``gradients_1``, ...).
-        colocate_gradients_with_ops: accepted for compatibility (one device).
+        colocate_gradients_with_ops: colocate each op's gradient ops with it (they take
+            its ``_class`` groups and recorded device; see ``tk.colocate_with``).
         gate_gradients: accepted for compatibility (ops run in a fixed order anyway).
         aggregation_method: accepted for compatibility; sums always use one ``AddN``.
         stop_gradients: tensors treated as constants: no gradient flows through them.
@@ -307,7 +312,7 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str | None = "gradien
             return t in xset or t.op in between and t not in stops
 
         for op in topo.topological_order(between, reverse=True):
-            _backprop_op(op, acc, stops, needs)
+            _backprop_op(op, acc, stops, needs, colocate_gradients_with_ops)
         result: list[Tensor | None] = []
         for x in xs_l:
             g = acc.total(x)

@@ -103,13 +103,15 @@ def control_dependencies(control_inputs: Any) -> contextlib.AbstractContextManag
     return get_default_graph().control_dependencies(control_inputs)
 
 
-def device(name: Any) -> contextlib.AbstractContextManager[None]:
-    return get_default_graph().device(name)
+def device(device_name_or_function: Any) -> contextlib.AbstractContextManager[None]:
+    """``tf.device``: ops created inside record this device (see ``Graph.device``)."""
+    return get_default_graph().device(device_name_or_function)
 
 
 def colocate_with(op: Any, ignore_existing: bool = False
                   ) -> contextlib.AbstractContextManager[None]:
-    """Accepted for compatibility (``tf.colocate_with``); has no effect."""
+    """``tf.colocate_with``: ops created inside take the colocation groups and device of
+    ``op`` (see ``Graph.colocate_with``)."""
     return get_default_graph().colocate_with(op, ignore_existing)
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 _FIELDS = ("job", "replica", "task", "device_type", "device_index")
-_DEVICE_TYPES = ("CPU", "GPU", "TPU")
+# The types the short form (``/gpu:0``) accepts, as TF without pluggable devices.
+_DEVICE_TYPES = ("CPU", "GPU", "TPU", "CUSTOM", "EPU")
 
 
 class DeviceSpec:
@@ -30,11 +31,18 @@ class DeviceSpec:
     def __init__(self, job: str | None = None, replica: int | None = None,
                  task: int | None = None, device_type: str | None = None,
                  device_index: int | None = None) -> None:
-        self.job = None if job is None else str(job)
-        self.replica = _index(replica, "replica")
-        self.task = _index(task, "task")
-        self.device_type = _device_type(device_type)
-        self.device_index = _index(device_index, "device_index")
+        self.job, self.replica, self.task = job, replica, task
+        self.device_type, self.device_index = device_type, device_index
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Setting a part converts it as the constructor does (TF1's setters).
+        if name in ("replica", "task", "device_index"):
+            value = _index(value)
+        elif name == "device_type":
+            value = _device_type(value)
+        elif name == "job":
+            value = None if value is None else str(value)
+        object.__setattr__(self, name, value)
 
     @classmethod
     def from_string(cls, spec: str) -> DeviceSpec:
@@ -50,31 +58,13 @@ class DeviceSpec:
         ``DeviceSpec`` does); returns self.
 
         Raises:
-            ValueError: for an unknown part or two device types.
+            ValueError: for an unknown part, two device types or an index that is not an
+                integer.
+            AttributeError: when ``spec`` is not a string (as TF).
         """
-        seen_type = False
-        for f in _FIELDS:
-            setattr(self, f, None)
-        for part in (spec or "").split("/"):
-            bits = part.split(":")
-            if bits == [""]:
-                continue
-            n, head = len(bits), bits[0]
-            if n == 2 and head in ("job", "replica", "task"):
-                setattr(self, head, bits[1] if head == "job" else _index(bits[1], head))
-            elif (n in (1, 2) and head.upper() in _DEVICE_TYPES) or (n == 3 and
-                                                                    head == "device"):
-                if seen_type:
-                    raise ValueError(f"Multiple device types are not allowed while parsing "
-                                     f"the device spec: {spec}.")
-                seen_type = True
-                kind, index = (head.upper(), bits[1] if n == 2 else "*") if n < 3 else (
-                    bits[1], bits[2])
-                self.device_type = kind
-                self.device_index = None if index == "*" else _index(index, "device")
-            else:
-                raise ValueError(f"Unknown attribute '{head}' is encountered while parsing "
-                                 f"the device spec: '{spec}'.")
+        job, replica, task, kind, index = parse_components(spec)
+        self.job, self.replica, self.task = job, _index(replica), _index(task)
+        self.device_type, self.device_index = _device_type(kind), _index(index)
         return self
 
     def merge_from(self, dev: DeviceSpec) -> None:
@@ -120,23 +110,71 @@ class DeviceSpec:
         return hash(self.to_string())
 
     def __repr__(self) -> str:
-        return f"<DeviceSpec '{self.to_string()}'>"
+        return (f"<DeviceSpec(job={self.job}, replica={self.replica}, task={self.task}, "
+                f"device_type={self.device_type}, device_index={self.device_index})>")
 
 
-def _index(value: Any, what: str) -> int | None:
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"Invalid {what} index: {value!r}") from None
+def parse_components(spec: str | None) -> tuple:
+    """``(job, replica, task, device_type, device_index)`` of a device name, each None
+    when not named; indices stay strings (``"*"`` means any and becomes None).
+
+    Empty parts (``//``, ``/:1``) are skipped, as TF does.
+
+    Raises:
+        ValueError: for an unknown part or two device types.
+        AttributeError: when ``spec`` is not a string (TF's error).
+    """
+    if spec is not None and not isinstance(spec, str):
+        raise AttributeError(f"'{type(spec).__name__}' object has no attribute 'split': a "
+                             f"device name must be a string, got {spec!r}.")
+    job = replica = task = kind = index = None
+    for part in (spec or "").split("/"):
+        bits = part.split(":")
+        n, head = len(bits), bits[0]
+        if n == 2 and head in ("job", "replica", "task"):
+            if head == "job":
+                job = bits[1]
+            elif head == "replica":
+                replica = bits[1]
+            else:
+                task = bits[1]
+        elif (n in (1, 2) and head.upper() in _DEVICE_TYPES) or (n == 3 and head == "device"):
+            if kind is not None:
+                raise ValueError(f"Multiple device types are not allowed while parsing "
+                                 f"the device spec: {spec}.")
+            kind, index = (head.upper(), bits[1] if n == 2 else "*") if n < 3 else (
+                bits[1], bits[2])
+            if index == "*":
+                index = None
+        elif head != "":
+            raise ValueError(f"Unknown attribute '{head}' is encountered while parsing "
+                             f"the device spec: '{spec}'.")
+    return job, replica, task, kind, index
+
+
+def canonical_name(spec: str | DeviceSpec | None) -> str:
+    """The device name TF stores for ``spec`` (``"/cpu:0"`` -> ``"/device:CPU:0"``).
+
+    Raises:
+        ValueError: for a string that is not a device name.
+    """
+    if spec is None:
+        return ""
+    if isinstance(spec, DeviceSpec):
+        return spec.to_string()
+    return DeviceSpec.from_string(spec).to_string()
+
+
+def _index(value: Any) -> int | None:
+    # int() as TF: a non-integer index raises ValueError (TypeError for non-numbers)
+    return None if value is None else int(value)
 
 
 def _device_type(value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value)
-    return text.upper() if text.lower() in ("cpu", "gpu") else text
+    # TF upper-cases exactly "cpu" and "gpu" (its older spellings), nothing else
+    return value.upper() if value in ("cpu", "gpu") else str(value)
 
 
-__all__ = ["DeviceSpec"]
+__all__ = ["DeviceSpec", "canonical_name", "parse_components"]

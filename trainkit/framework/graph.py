@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from trainkit.framework import element_names, registry
+from trainkit.framework import element_names, placement, registry
 from trainkit.framework.dtypes import DType, as_dtype
 from trainkit.framework.graph_keys import GraphKeys
 from trainkit.framework.shapes import TensorShape, as_shape
@@ -45,6 +45,7 @@ class Graph:
         self._gradient_override: dict[str, str] = {}
         self.seed: int | None = None
         self._building_function = False
+        self._placement = placement.Placement()
 
     # -- thread-local builder state -------------------------------------------------
     @property
@@ -256,6 +257,7 @@ class Graph:
                 shapes = self._infer_shapes(op, dts)
             op._outputs = tuple(Tensor(op, i, d, as_shape(s))
                                 for i, (d, s) in enumerate(zip(dts, shapes)))
+            self._placement.place(op)
             for t in inputs:
                 t._consumers.append(op)
             self._ops.append(op)
@@ -417,15 +419,35 @@ class Graph:
             self._cond_gates = gates
             self._local.loop_frame = loop
 
-    @contextlib.contextmanager
-    def device(self, device_name_or_function: Any) -> Iterator[None]:
-        """Accepted for compatibility; trainkit runs every op on the CPU."""
-        yield
+    def device(self, device_name_or_function: Any) -> contextlib.AbstractContextManager[None]:
+        """Ops created inside record a device (``op.device``): a device name or
+        ``DeviceSpec`` fills in the parts an inner scope left open, a function of the op
+        returns the name, ``None`` ignores the scopes outside (see ``placement``).
 
-    @contextlib.contextmanager
-    def colocate_with(self, op: Any, ignore_existing: bool = False) -> Iterator[None]:
-        """Accepted for compatibility; has no effect."""
-        yield
+        Differs from TF: the device is recorded only; trainkit runs every op on the CPU.
+
+        Raises:
+            ValueError: on entering, for a name TF cannot parse (``'/foo:1'``).
+        """
+        return self._placement.device(device_name_or_function)
+
+    def colocate_with(self, op: Any, ignore_existing: bool = False
+                      ) -> contextlib.AbstractContextManager[None]:
+        """Ops created inside are colocated with ``op`` (an Operation, Tensor or Variable):
+        they get its colocation groups as ``_class`` (``loc:@name``) and its device, and
+        device scopes outside are ignored; ``ignore_existing`` drops outer colocations.
+
+        Raises:
+            ValueError: for ``op=None`` without ``ignore_existing``.
+        """
+        return self._placement.colocate_with(op, ignore_existing)
+
+    def attr_scope(self, attrs: dict[str, Any]) -> contextlib.AbstractContextManager[None]:
+        """Ops created inside get these attributes unless they set them (a trainkit
+        extension; TF's private ``_attr_scope``, with Python values)."""
+        return self._placement.attr_scope(attrs)
+
+    _attr_scope = attr_scope
 
     @contextlib.contextmanager
     def gradient_override_map(self, op_type_map: dict[str, str]) -> Iterator[None]:

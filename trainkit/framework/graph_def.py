@@ -2,7 +2,8 @@
 form TensorBoard's Graphs tab draws.
 
 Every op becomes a ``NodeDef`` with its name, type, inputs (``src``, ``src:1``,
-``^ctrl``), the CPU device, ``T``/``dtype`` and its small attributes. Large values (the
+``^ctrl``), the device TF1 would record (``op.device``, ``''`` when none was asked for),
+its colocation groups (``_class``), ``T``/``dtype`` and its small attributes. Large values (the
 contents of a big ``Const``) are left out: TensorBoard cannot show them and they would
 bloat the event file. With ``add_shapes=True`` each node also carries
 ``_output_shapes`` (unknown dimensions as -1, unknown rank as ``unknown_rank``).
@@ -30,7 +31,7 @@ from trainkit.framework.dtypes import DType
 from trainkit.framework.loop_frame import LoopFrame
 from trainkit.framework.shapes import TensorShape
 
-DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
+DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"  # where trainkit runs every op
 PRODUCER_VERSION = 22
 MAX_TENSOR_ELEMENTS = 16  # Const values up to this many elements are kept in the attrs
 MAX_STRING_BYTES = 1024
@@ -237,12 +238,12 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
             an op of its body holds a Python object (then it is ``_tk_unserializable``).
     """
     p = _pb()
-    node = p.NodeDef(name=op.name, op=op.type, device=DEVICE)
+    node = p.NodeDef(name=op.name, op=op.type, device=op.device)
     node.input.extend(_input_name(t) for t in op.inputs)
     node.input.extend("^" + c.name for c in op.control_inputs)
     json_attrs, lost, np_types, tuples, byte_attrs = [], [], [], [], []
     for key, value in op.attrs.items():
-        if key.startswith("_"):
+        if key.startswith("_") and key != "_class":  # TF's NodeDefs carry _class
             if not full:
                 continue
             if isinstance(value, np.dtype):  # kernels' cached NumPy dtypes

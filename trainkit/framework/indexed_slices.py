@@ -76,7 +76,8 @@ class IndexedSlices:
 
     @property
     def device(self) -> str:
-        return ""
+        """The device recorded on the op producing ``values`` (as TF)."""
+        return self._values.device
 
     @property
     def shape(self) -> TensorShape:

@@ -66,7 +66,7 @@ class Operation:
     """A node of a :class:`Graph`: an op type, inputs, attributes and outputs."""
 
     __slots__ = ("_graph", "_name", "_type", "_inputs", "_outputs", "_control_inputs",
-                 "_attrs", "_id", "_grad_type", "_cond_gates", "__weakref__")
+                 "_attrs", "_id", "_grad_type", "_cond_gates", "_device", "__weakref__")
 
     def __init__(self, graph: _Graph, name: str, op_type: str, inputs: tuple,
                  control_inputs: list, attrs: dict, op_id: int):
@@ -81,6 +81,7 @@ class Operation:
         self._grad_type: str | None = None
         # (pred, branch) pairs: the op runs only when bool(pred) == branch for all of them.
         self._cond_gates: tuple = ()
+        self._device = ""
 
     @property
     def name(self) -> str:
@@ -139,7 +140,24 @@ class Operation:
 
     @property
     def device(self) -> str:
-        return ""
+        """The device name TF1 would record for this op (``''`` when none was asked for),
+        e.g. ``'/job:ps/task:0'``. trainkit runs every op on the CPU whatever it says."""
+        return self._device
+
+    def set_device(self, device: Any) -> None:
+        """Sets the recorded device, a string or ``DeviceSpec`` (a trainkit extension:
+        TF's private ``_set_device``, which some TF1 programs call, is an alias)."""
+        self._device = device if isinstance(device, str) else device.to_string()
+
+    _set_device = set_device
+    _set_device_from_string = set_device
+
+    def colocation_groups(self) -> list[bytes]:
+        """The colocation groups of this op: the ``loc:@name`` entries of its ``_class``
+        attribute, else ``[b"loc:@<its own name>"]``."""
+        groups = [g for g in (c if isinstance(c, bytes) else str(c).encode()
+                              for c in self._attrs.get("_class", ())) if g.startswith(b"loc:@")]
+        return groups or [f"loc:@{self._name}".encode()]
 
     def get_attr(self, name: str) -> Any:
         """The value of attribute ``name``.
@@ -217,7 +235,8 @@ class Tensor:
 
     @property
     def device(self) -> str:
-        return ""
+        """The device of the op that produces this tensor."""
+        return self._op._device
 
     @property
     def shape(self) -> TensorShape:

@@ -69,17 +69,33 @@ def group(*inputs: Any, **kwargs: Any) -> Operation:
         if op not in deps:
             deps.append(op)
     graph = deps[0].graph if deps else get_default_graph()
+    by_device: dict[str, list[Operation]] = {}
+    for op in deps:
+        by_device.setdefault(op.device, []).append(op)
     with graph.as_default(), name_scope(name, "group_deps") as scope:
-        with graph.control_dependencies(deps):
+        if len(by_device) <= 1:
+            return _device_no_op(graph, deps, deps[0].device if deps else "", scope)
+        # As TF: inputs on several devices get one NoOp per device (in device-name
+        # order), and the group waits for those.
+        per_device = [_device_no_op(graph, by_device[d], d, None) for d in sorted(by_device)]
+        with graph.control_dependencies(per_device):
             return no_op(name=scope)
 
 
-def with_dependencies(dependencies: list, output_tensor: Any,
-                      name: str | None = None) -> Tensor:
-    """``output_tensor``'s value, produced only after ``dependencies`` ran."""
+def _device_no_op(graph: Any, deps: list, device: str, name: str | None) -> Operation:
+    with graph.control_dependencies(deps), graph.device(device):
+        return no_op(name=name)
+
+
+def with_dependencies(dependencies: list, output_tensor: Any, name: str | None = None,
+                      ignore_existing: bool = False) -> Tensor:
+    """``output_tensor``'s value, produced only after ``dependencies`` ran; the identity
+    is colocated with ``output_tensor`` (``ignore_existing`` drops outer colocations)."""
+    graph = get_default_graph()
     with name_scope(name, "control_dependency") as scope:
-        with get_default_graph().control_dependencies(dependencies):
+        with graph.control_dependencies(dependencies):
             t = conversion.convert_to_tensor(output_tensor)
+        with graph.colocate_with(t, ignore_existing), graph.control_dependencies(dependencies):
             return array_ops.identity(t, name=scope)
 
 

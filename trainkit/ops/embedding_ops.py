@@ -147,15 +147,19 @@ def embedding_lookup(params: Any, ids: Any, partition_strategy: str = "mod",
             raise TypeError(f"embedding_lookup: ids must be int32 or int64, got "
                             f"{ids_t.dtype.name}.")
         ids_rank = ids_t.shape.ndims
-        if len(ps) == 1:
-            return _clip_rows(array_ops.gather(ps[0], ids_t), ids_rank, max_norm)
+        graph = ids_t.graph
+        if len(ps) == 1:  # TF gathers beside (colocated with) each partition
+            with graph.colocate_with(ps[0]):
+                return _clip_rows(array_ops.gather(ps[0], ids_t), ids_rank, max_norm)
         flat = array_ops.reshape(ids_t, [-1])
         part, row = _assign(flat, ps, partition_strategy)
         pieces = []
         n_ids = array_ops.shape(flat)[0:1]
         for p, param in enumerate(ps):
             pos = array_ops.reshape(comparison_ops.where(comparison_ops.equal(part, p)), [-1])
-            rows = array_ops.gather(param, array_ops.gather(row, pos))
+            pids = array_ops.gather(row, pos)
+            with graph.colocate_with(param):
+                rows = array_ops.gather(param, pids)
             out_shape = array_ops.concat([n_ids, array_ops.shape(param)[1:]], 0)
             pieces.append(array_ops.scatter_nd(array_ops.reshape(pos, [-1, 1]), rows,
                                                math_ops.cast(out_shape, _dt.int64)))

@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -221,6 +222,7 @@ def import_nodes(graph_def: Any, input_map: dict | None, return_elements: list |
             if "_tk_frame" in node.attr:
                 frames.append((op, node.attr["_tk_frame"].s.decode("utf-8")))
         _set_frames(frames, built, mapped)
+        _colocate_devices(graph, built.values(), strict=not skip_unbuildable)
     if skipped:
         _LOG.warning("import: %d node(s) could not be rebuilt and were left out (they hold "
                      "Python objects, e.g. a dataset iterator, or depend on such a node): "
@@ -292,7 +294,12 @@ def _import_node(graph: Any, node: Any, built: dict, mapped: dict, scope: str) -
     gates_text = attrs.pop("_tk_gates", None)
     gates = tuple((graph.get_tensor_by_name(_scoped(scope, t)), b)
                   for t, b in json.loads(gates_text)) if gates_text else ()
-    with graph.control_dependencies(control), graph.gated(gates):
+    colocated = _scope_colocation(attrs, scope)
+    # As TF: a colocated node takes its device from the op it is colocated with (after
+    # the import); any other keeps its own device, merged into the device scopes here.
+    device = graph.device(None) if colocated else (
+        graph.device(node.device) if node.device else contextlib.nullcontext())
+    with graph.control_dependencies(control), graph.gated(gates), device:
         if "_output_types" in attrs:
             dtypes = attrs.pop("_output_types")
             shapes = attrs.pop("_tk_shapes", None)
@@ -307,6 +314,48 @@ def _import_node(graph: Any, node: Any, built: dict, mapped: dict, scope: str) -
         else:
             op = _build_tf_node(node, inputs, attrs, full_name)
     return op
+
+
+def _scope_colocation(attrs: dict, scope: str) -> bool:
+    """Turns ``_class`` back into TF's bytes, with the import scope on its ``loc:@``
+    names; True when it names colocation groups."""
+    groups = attrs.get("_class")
+    if not groups:
+        return False
+    out, colocated = [], False
+    for g in groups:
+        g = g if isinstance(g, bytes) else str(g).encode("utf-8")
+        if g.startswith(b"loc:@"):
+            colocated = True
+            if scope:
+                g = b"loc:@" + _scoped(scope, g[5:].decode("utf-8")).encode("utf-8")
+        out.append(g)
+    attrs["_class"] = out
+    return colocated
+
+
+def _colocate_devices(graph: Any, ops: Any, strict: bool) -> None:
+    """Gives each imported op with colocation groups the device of the first op of its
+    groups that has one (TF's importer does the same).
+
+    Raises:
+        ValueError: (``strict``) when a group names an op that is not in the graph.
+    """
+    for op in ops:
+        for group in op.attrs.get("_class", ()):
+            if not group.startswith(b"loc:@"):
+                continue
+            name = group[5:].decode("utf-8")
+            try:
+                other = graph.get_operation_by_name(name)
+            except (KeyError, ValueError):
+                if strict:
+                    raise ValueError(f"Specified colocation to an op: {name} that does not "
+                                     f"exist during import for op: {op.name}") from None
+                continue
+            if other.device:
+                op.set_device(other.device)
+                break
 
 
 def _scoped(scope: str, name: str) -> str:

@@ -208,7 +208,9 @@ class variable_scope:  # noqa: N801 - TF's public name
             ``get_variable`` in the scope (inherited by sub-scopes).
         reuse: True, ``AUTO_REUSE``, or None/False to inherit.
         partitioner: ``get_variable`` 's default partitioner in the scope.
-        caching_device, use_resource: accepted.
+        caching_device: ``get_variable`` 's default caching device in the scope (where
+            a variable's read op is recorded).
+        use_resource: accepted.
         auxiliary_name_scope: also open a name scope (default True).
 
     Raises:
@@ -425,7 +427,7 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
         initializer=init,
         regularizer=regularizer if regularizer is not None else scope.regularizer,
         reuse=scope.reuse, trainable=trainable, collections=collections,
-        caching_device=caching_device,
+        caching_device=caching_device if caching_device is not None else scope.caching_device,
         partitioner=partitioner if partitioner is not None else scope.partitioner,
         validate_shape=validate_shape, use_resource=use_resource,
         constraint=constraint if constraint is not None else scope.constraint,

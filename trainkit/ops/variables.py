@@ -145,19 +145,28 @@ class Variable:
         self._caching_device = caching_device
         graph = get_default_graph()
         with graph.control_dependencies(None), graph.name_scope(name or "Variable") as scope:
+            # Placement as TF: a callable initializer runs colocated (``_class``) with the
+            # variable and outside any device scope; assign and read ops are colocated
+            # with the variable op, the read goes to ``caching_device`` when given.
             if callable(initial_value):
-                with graph.name_scope("Initializer"):
-                    init = conversion.convert_to_tensor(
-                        initial_value(), dtype=dt, name="initial_value")
+                with graph.attr_scope({"_class": [f"loc:@{scope[:-1]}".encode()]}):
+                    with graph.name_scope("Initializer"), graph.device(None):
+                        init = conversion.convert_to_tensor(
+                            initial_value(), dtype=dt, name="initial_value")
+                    static = self._static_shape(init, shape, validate_shape, scope[:-1])
+                    self._variable = state_ops.variable_op_v2(static, init.dtype, name=scope)
             else:
                 init = conversion.convert_to_tensor(initial_value, dtype=dt,
                                                     name="initial_value")
-            static = self._static_shape(init, shape, validate_shape, scope[:-1])
-            self._variable = state_ops.variable_op_v2(static, init.dtype, name=scope)
+                static = self._static_shape(init, shape, validate_shape, scope[:-1])
+                self._variable = state_ops.variable_op_v2(static, init.dtype, name=scope)
             self._initial_value = init
-            self._initializer_op = state_ops.assign(
-                self._variable, init, validate_shape=validate_shape, name="Assign").op
-            self._snapshot = array_ops.identity(self._variable, name="read")
+            with graph.colocate_with(self._variable.op):
+                self._initializer_op = state_ops.assign(
+                    self._variable, init, validate_shape=validate_shape, name="Assign").op
+            with (graph.device(caching_device) if caching_device is not None
+                  else graph.colocate_with(self._variable.op)):
+                self._snapshot = array_ops.identity(self._variable, name="read")
         graph.add_to_collections(cols, self)
 
     def _init_from_def(self, variable_def: Any, import_scope: str | None) -> None:
@@ -269,7 +278,8 @@ class Variable:
 
     @property
     def device(self) -> str:
-        return ""
+        """The device recorded on the ``VariableV2`` op (see ``tk.device``)."""
+        return self._variable.device
 
     @property
     def trainable(self) -> bool:

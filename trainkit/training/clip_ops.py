@@ -96,9 +96,11 @@ def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = N
                 continue
             sparse = t if isinstance(t, IndexedSlices) else None
             t = conversion.convert_to_tensor(t.values if sparse is not None else t)
-            s = nan_if_bad if t.dtype is norm.dtype else math_ops.cast(nan_if_bad, t.dtype)
-            # TF names them "<scope>_<i>" inside the scope: <scope>/<scope>/_<i>
-            clipped = array_ops.identity(t * s, name=f"{scope}_{i}")
+            with t.graph.colocate_with(t):  # as TF: the scaling sits beside each tensor
+                s = nan_if_bad if t.dtype is norm.dtype else math_ops.cast(nan_if_bad,
+                                                                           t.dtype)
+                # TF names them "<scope>_<i>" inside the scope: <scope>/<scope>/_<i>
+                clipped = array_ops.identity(t * s, name=f"{scope}_{i}")
             out.append(clipped if sparse is None else  # stays sparse, as in TF1
                        IndexedSlices(clipped, sparse.indices, sparse.dense_shape))
     return out, norm

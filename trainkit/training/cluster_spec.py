@@ -1,23 +1,17 @@
-"""``tf.train.ClusterSpec`` and ``tf.train.replica_device_setter``: TF1's description of
-a parameter-server cluster and its variable placement. trainkit runs every op on the
-CPU (``tk.device`` is accepted and ignored), so these only reproduce TF's answers — the
-device strings — for code that builds or prints them.
+"""``tf.train.ClusterSpec``: TF1's description of a parameter-server cluster, its jobs and
+their task addresses (``replica_device_setter`` places ops on them: ``device_setter``).
+trainkit runs every op on the CPU; it reproduces TF's answers for code that builds or
+prints clusters.
 
 Example:
     >>> cluster = ClusterSpec({"ps": ["ps0:2222"], "worker": ["w0:2222", "w1:2222"]})
-    >>> with tk.device(replica_device_setter(cluster=cluster)):
-    ...     w = tk.get_variable("w", [10])
+    >>> cluster.num_tasks("worker")
+    2
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-
-_PS_OPS = ("Variable", "VariableV2", "AutoReloadVariable", "MutableHashTable",
-           "MutableHashTableV2", "MutableHashTableOfTensors", "MutableHashTableOfTensorsV2",
-           "MutableDenseHashTable", "MutableDenseHashTableV2", "VarHandleOp",
-           "BoostedTreesEnsembleResourceHandleOp")
 
 
 class ClusterSpec:
@@ -87,38 +81,4 @@ class ClusterSpec:
         return f"ClusterSpec({self.as_dict()!r})"
 
 
-def replica_device_setter(ps_tasks: int = 0, ps_device: str = "/job:ps",
-                          worker_device: str = "/job:worker", merge_devices: bool = True,
-                          cluster: Any = None, ps_ops: Any = None,
-                          ps_strategy: Callable | None = None) -> Callable | None:
-    """A device function placing variable ops round-robin on ``/job:ps/task:i`` and the
-    rest on ``worker_device``; None when there are no ps tasks (TF's answers).
-
-    Raises:
-        TypeError: a ``ps_strategy`` that is not callable.
-    """
-    if cluster is not None:
-        spec = cluster if isinstance(cluster, ClusterSpec) else ClusterSpec(cluster)
-        ps_tasks = len(spec.as_dict().get("ps", [])) if "ps" in spec.jobs else 0
-    if not ps_tasks:
-        return None
-    if ps_strategy is not None and not callable(ps_strategy):
-        raise TypeError("ps_strategy must be callable")
-    kinds = tuple(ps_ops) if ps_ops is not None else _PS_OPS
-    counter = [0]
-
-    def choose(op: Any) -> str:
-        node_type = getattr(op, "type", None)
-        if node_type not in kinds:
-            return worker_device
-        if ps_strategy is not None:
-            task = int(ps_strategy(op))
-        else:
-            task = counter[0]
-            counter[0] = (counter[0] + 1) % ps_tasks
-        return f"{ps_device}/task:{task}"
-
-    return choose
-
-
-__all__ = ["ClusterSpec", "replica_device_setter"]
+__all__ = ["ClusterSpec"]

@@ -154,6 +154,11 @@ def _scoped_graph_def(gd: Any, scope: str | None, clear_devices: bool) -> Any:
             del n.input[:]
             n.input.extend(("^" if i.startswith("^") else "") + _strip(i.lstrip("^"), scope)
                            for i in node.input)
+            if "_class" in n.attr:  # colocation groups name ops relative to the scope too
+                groups = [b"loc:@" + _strip(g[5:].decode(), scope).encode()
+                          if g.startswith(b"loc:@") else g for g in n.attr["_class"].list.s]
+                del n.attr["_class"].list.s[:]
+                n.attr["_class"].list.s.extend(groups)
         if clear_devices:
             n.device = ""
     return out

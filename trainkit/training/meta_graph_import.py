@@ -25,18 +25,26 @@ def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,
     ``Saver`` for its variables (None when it has neither a saver nor variables).
 
     Nodes that cannot be rebuilt (they held Python objects such as a dataset iterator) are
-    left out, with everything that depends on them, and a warning.
+    left out, with everything that depends on them, and a warning. Nodes keep their
+    recorded devices (merged into any ``tk.device`` scope around the call) unless
+    ``clear_devices``.
 
     Raises:
         ValueError: if the file is not a MetaGraphDef, or a node's op type is unknown.
     """
-    del clear_devices, kwargs
+    del kwargs
     _load_kernels()
     meta = meta_graph_or_file
     if isinstance(meta_graph_or_file, str | os.PathLike):
         meta = read_meta_graph_file(os.fspath(meta_graph_or_file))
     graph = get_default_graph()
-    graph_import.import_nodes(meta.graph_def, None, None, import_scope or "",
+    graph_def = meta.graph_def
+    if clear_devices:  # a cleared copy: the caller's MetaGraphDef stays as it was
+        graph_def = type(graph_def)()
+        graph_def.CopyFrom(meta.graph_def)
+        for node in graph_def.node:
+            node.device = ""
+    graph_import.import_nodes(graph_def, None, None, import_scope or "",
                               skip_unbuildable=True)
     variables: dict[str, Variable] = {}
     for key, cd in meta.collection_def.items():

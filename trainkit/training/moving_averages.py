@@ -89,11 +89,16 @@ class ExponentialMovingAverage:
             name = self.average_name(var)
             with graph.name_scope(None), graph.control_dependencies(None):
                 if isinstance(var, Variable):
-                    init = var.initialized_value()
+                    # As TF: the initial value is read on the variable's device, and the
+                    # average lives beside (colocated with) the variable.
+                    with graph.device(var.device):
+                        init = var.initialized_value()
                     graph.add_to_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, var)
+                    with graph.colocate_with(var):
+                        avg = Variable(init, trainable=False, name=name)
                 else:
                     init = array_ops.zeros(var.shape.as_list(), dtype=dt)
-                avg = Variable(init, trainable=False, name=name)
+                    avg = Variable(init, trainable=False, name=name)
                 if self._zero_debias and not isinstance(var, Variable):
                     with graph.name_scope(name + "/"):
                         biased = Variable(array_ops.zeros(var.shape.as_list(), dtype=dt),

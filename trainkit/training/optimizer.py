@@ -157,7 +157,8 @@ class Optimizer:
                 for g, v in pairs:
                     if g is None:
                         continue
-                    with graph.name_scope("update_" + v.op.name):
+                    # TF colocates every op of an update with its variable
+                    with graph.name_scope("update_" + v.op.name), graph.colocate_with(v):
                         if isinstance(g, IndexedSlices):
                             update_ops.append(self._apply_sparse_duplicate_indices(g, v))
                         else:
@@ -248,8 +249,11 @@ class Optimizer:
             # OptimizeLoss/fc/weights/Adam when made inside variable_scope("OptimizeLoss").
             outer = get_variable_scope().name
             name = f"{outer}/{var.op.name}" if outer else var.op.name
-            slot = slots[key] = variables.Variable(init(), trainable=False,
-                                                   name=f"{name}/{self._name}")
+            # As TF's slot_creator: the slot lives beside its variable (colocated), and
+            # its initial value is built as a variable initializer (``<slot>/Initializer``)
+            with var.op.graph.colocate_with(var):
+                slot = slots[key] = variables.Variable(init, trainable=False,
+                                                       name=f"{name}/{self._name}")
             slice_like_primary(var, slot)  # a shard's slot: a slice of ``emb/Adam``
         return slots[key]
 
@@ -276,10 +280,11 @@ class Optimizer:
             from trainkit.ops import variables
 
             outer = self._outer_name_scope
-            with graph.name_scope(outer + "/" if outer else None):
+            with graph.name_scope(outer + "/" if outer else None), \
+                    graph.colocate_with(colocate_with):
+                # converted inside the variable's scope: <name>/initial_value, as TF
                 v = self._non_slot_dict[key] = variables.Variable(
-                    conversion.convert_to_tensor(initial_value, dtype=_base(colocate_with)),
-                    trainable=False, name=name)
+                    initial_value, dtype=_base(colocate_with), trainable=False, name=name)
         return v
 
     def _get_non_slot_variable(self, name: str, graph: Any = None) -> Any:
@@ -319,7 +324,8 @@ class Optimizer:
 def _increment(global_step: Any, scope: str) -> Operation:
     from trainkit.ops import state_ops
 
-    r = state_ops.assign_add(global_step, 1, name=scope)
+    with get_default_graph().colocate_with(global_step):  # as TF: beside the global step
+        r = state_ops.assign_add(global_step, 1, name=scope)
     return r.op if isinstance(r, Tensor) else r
 
 

@@ -19,6 +19,7 @@ import numbers
 from typing import Any
 
 from trainkit.framework import conversion
+from trainkit.framework import dtypes as _dt
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.training.optimizer import Optimizer, _call_if_callable, _group
 from trainkit.training.sparse_training_ops import apply_sparse_op
@@ -50,9 +51,16 @@ class _HyperOptimizer(Optimizer):
     def _prepare(self) -> None:
         self._hyper_tensors = {}
         self._resolved = {k: _call_if_callable(v) for k, v in self._hyper_values.items()}
+        # As TF's _prepare: the float32 tensors are made here, in the optimizer's scope and
+        # outside every update's colocation (``<name>/learning_rate``, on the worker).
+        for name, value in self._resolved.items():
+            if value is not None:
+                self._hyper_of(name, _dt.float32)
 
     def _hyper(self, name: str, var: Any) -> Tensor:
-        dtype = var.dtype.base_dtype
+        return self._hyper_of(name, var.dtype.base_dtype)
+
+    def _hyper_of(self, name: str, dtype: Any) -> Tensor:
         key = (name, dtype)
         t = self._hyper_tensors.get(key)
         if t is None:
@@ -161,9 +169,10 @@ class AdamOptimizer(_HyperOptimizer):
 
         b1p, b2p = self._get_beta_accumulators()
         g = get_default_graph()
-        with g.control_dependencies(update_ops):
-            up1 = state_ops.assign(b1p, b1p * self._hyper("beta1", b1p), name="update_beta1")
-            up2 = state_ops.assign(b2p, b2p * self._hyper("beta2", b2p), name="update_beta2")
+        beta1, beta2 = self._hyper("beta1", b1p), self._hyper("beta2", b2p)
+        with g.control_dependencies(update_ops), g.colocate_with(b1p):  # TF colocates
+            up1 = state_ops.assign(b1p, b1p * beta1, name="update_beta1")
+            up2 = state_ops.assign(b2p, b2p * beta2, name="update_beta2")
         return _group(list(update_ops) + [up1, up2], name_scope)
 
 

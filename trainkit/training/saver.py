@@ -413,6 +413,23 @@ class Saver:
             self._maybe_delete_old_checkpoints(meta_graph_suffix)
         return checkpoint_file
 
+    def export_meta_graph(self, filename: str | None = None,
+                          collection_list: list | None = None, as_text: bool = False,
+                          export_scope: str | None = None, clear_devices: bool = False,
+                          clear_extraneous_savers: bool = False,
+                          strip_default_attrs: bool = False,
+                          save_debug_info: bool = False) -> Any:
+        """The graph's ``MetaGraphDef`` with this Saver's ``SaverDef`` (written to
+        ``filename`` when given); ``clear_devices`` empties every node's device."""
+        from trainkit.training import meta_graph
+
+        return meta_graph.export_meta_graph(
+            filename=filename, saver_def=self.as_saver_def(),
+            collection_list=collection_list, as_text=as_text, graph=self._graph,
+            export_scope=export_scope, clear_devices=clear_devices,
+            clear_extraneous_savers=clear_extraneous_savers,
+            strip_default_attrs=strip_default_attrs, save_debug_info=save_debug_info)
+
     def _meta_graph_bytes(self) -> bytes:
         from trainkit.training import meta_graph
 

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from trainkit.framework import dtypes
 from trainkit.framework.graph import Graph, GraphKeys, get_default_graph
 from trainkit.framework.tensor import Tensor
@@ -90,14 +88,16 @@ def create_global_step(graph: Graph | None = None) -> Any:
     Raises:
         ValueError: if the graph already has a global step.
     """
-    from trainkit.ops import variables
+    from trainkit.ops import array_ops, variables
 
     g = _graph(graph)
     if get_global_step(g) is not None:
         raise ValueError('"global_step" already exists.')
     with g.as_default(), g.name_scope(None), g.control_dependencies(None):
+        # built by an initializer, as TF's get_variable does: global_step/Initializer/zeros
         return variables.Variable(
-            np.int64(0), trainable=False, name="global_step", dtype=dtypes.int64,
+            lambda: array_ops.zeros([], dtype=dtypes.int64), trainable=False,
+            name="global_step", dtype=dtypes.int64,
             collections=[GraphKeys.GLOBAL_VARIABLES, GraphKeys.GLOBAL_STEP])
 
 

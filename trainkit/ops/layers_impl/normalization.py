@@ -134,9 +134,10 @@ def _add_updates(x: Tensor, red_axes: list, ndims: int, momentum: float, trainin
             n = math_ops.reduce_prod(array_ops.gather(shp, red_axes))
         batch_var = var * n / math_ops.maximum(n - 1.0, 1.0)
     g = get_default_graph()
-    with g.name_scope("AssignMovingAvg"):
+    # as TF's layer, each update is built beside (colocated with) its moving variable
+    with g.name_scope("AssignMovingAvg"), g.colocate_with(moving_mean):
         up_mean = state_ops.assign_sub(moving_mean, (moving_mean.value() - mean) * decay)
-    with g.name_scope("AssignMovingAvg_1"):
+    with g.name_scope("AssignMovingAvg_1"), g.colocate_with(moving_var):
         up_var = state_ops.assign_sub(moving_var, (moving_var.value() - batch_var) * decay)
     return [up_mean, up_var]
 

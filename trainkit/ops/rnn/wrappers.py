@@ -296,7 +296,8 @@ class ResidualWrapper(_Wrapper):
 
 
 class DeviceWrapper(_Wrapper):
-    """Runs the cell under ``tf.device(device)`` (a no-op placement here: one CPU)."""
+    """Builds the cell's ops under ``tf.device(device)`` (recorded on the ops; trainkit
+    runs them on the CPU)."""
 
     def __init__(self, cell: Any, device: str):
         super().__init__(cell, "DeviceWrapper")
