@@ -24,3 +24,15 @@ def fresh_graph():
     except AssertionError:
         # A test leaked an InteractiveSession or a default-graph context: fail loudly.
         raise
+
+
+@pytest.fixture(autouse=True)
+def restored_trainkit_logger():
+    """A program that calls ``tf.logging.set_verbosity`` (as real TF1 scripts do) leaves
+    the level it set to itself only: later tests' ``caplog`` sees trainkit's warnings."""
+    logger = tk.get_logger()
+    saved = (logger.level, logger.propagate, list(logger.handlers))
+    yield
+    logger.setLevel(saved[0])
+    logger.propagate = saved[1]
+    logger.handlers[:] = saved[2]

@@ -459,6 +459,13 @@ class Graph:
         finally:
             self._gradient_override = old
 
+    def _node_def_of(self, op: Operation) -> Any:
+        """One op's ``NodeDef`` (``Operation.node_def``; the graph owns the serializer, so
+        ``tensor`` needs no import of ``graph_def``)."""
+        from trainkit.framework import graph_def
+
+        return graph_def.node_def_of(op)
+
     def as_graph_def(self, from_version: int | None = None, add_shapes: bool = False) -> Any:
         """This graph as a complete ``GraphDef`` protocol buffer (tensorboardX's proto
         classes): every attribute and constant, so ``import_graph_def`` rebuilds it (see

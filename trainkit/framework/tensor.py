@@ -173,9 +173,7 @@ class Operation:
     @property
     def node_def(self) -> Any:
         """This op as a ``NodeDef`` protocol buffer."""
-        from trainkit.framework import graph_def
-
-        return graph_def.node_def_of(self)
+        return self._graph._node_def_of(self)
 
     def _add_control_input(self, op: Operation) -> None:
         if op not in self._control_inputs:
