@@ -13,17 +13,26 @@ Example:
     >>> hooks = [hvd.BroadcastGlobalVariablesHook(0)]
 """
 
+from typing import Any
+
 from trainkit.distributed.basics import (
+    ccl_built,
     cross_rank,
     cross_size,
-    init,
+    cuda_built,
+    ddl_built,
+    gloo_built,
+    gloo_enabled,
+    is_homogeneous,
     is_initialized,
     local_rank,
     local_size,
     mpi_built,
     mpi_enabled,
     mpi_threads_supported,
+    nccl_built,
     rank,
+    rocm_built,
     shutdown,
     size,
 )
@@ -31,21 +40,47 @@ from trainkit.distributed.functions import (
     Compression,
     allgather,
     allreduce,
+    alltoall,
     broadcast,
     broadcast_global_variables,
     broadcast_variables,
+    grouped_allgather,
     grouped_allreduce,
+    grouped_reducescatter,
+    reducescatter,
 )
 from trainkit.distributed.hook import BroadcastGlobalVariablesHook
 from trainkit.distributed.mpi_ops import Adasum, Average, Max, Min, Product, Sum
 from trainkit.distributed.objects import allgather_object, broadcast_object
 from trainkit.distributed.optimizer import DistributedOptimizer
+from trainkit.distributed.process_sets import (
+    ProcessSet,
+    add_process_set,
+    global_process_set,
+    init,
+    remove_process_set,
+)
+from trainkit.distributed.timeline import start_timeline, stop_timeline
+
+
+def __getattr__(name: str) -> Any:
+    # SyncBatchNormalization is a Keras layer: Keras is imported only when it is used.
+    if name == "SyncBatchNormalization":
+        from trainkit.distributed.keras.sync_batch_norm import SyncBatchNormalization
+
+        return SyncBatchNormalization
+    raise AttributeError(f"module 'trainkit.distributed' has no attribute {name!r}")
+
 
 __all__ = [
     "Adasum", "Average", "BroadcastGlobalVariablesHook", "Compression",
-    "DistributedOptimizer", "Max", "Min", "Product", "Sum", "allgather", "allgather_object",
-    "allreduce", "broadcast", "broadcast_global_variables", "broadcast_object",
-    "broadcast_variables", "cross_rank", "cross_size", "grouped_allreduce", "init",
+    "DistributedOptimizer", "Max", "Min", "ProcessSet", "Product", "Sum",
+    "SyncBatchNormalization", "add_process_set", "allgather", "allgather_object",
+    "allreduce", "alltoall", "broadcast", "broadcast_global_variables", "broadcast_object",
+    "broadcast_variables", "ccl_built", "cross_rank", "cross_size", "cuda_built",
+    "ddl_built", "global_process_set", "gloo_built", "gloo_enabled", "grouped_allgather",
+    "grouped_allreduce", "grouped_reducescatter", "init", "is_homogeneous",
     "is_initialized", "local_rank", "local_size", "mpi_built", "mpi_enabled",
-    "mpi_threads_supported", "rank", "shutdown", "size",
+    "mpi_threads_supported", "nccl_built", "rank", "reducescatter", "remove_process_set",
+    "rocm_built", "shutdown", "size", "start_timeline", "stop_timeline",
 ]

@@ -109,13 +109,20 @@ def transfer(ctx: Any, request: Any, what: str) -> None:
         raise errors.InternalError(None, None, ctx.broken) from None
 
 
-def usable(what: str) -> Any:
-    """The context, if the group can still be used.
+def usable(what: str, process_set_id: int = 0) -> Any:
+    """The context of the global group (or of process set ``process_set_id``), if it
+    can still be used.
 
     Raises:
-        FailedPreconditionError: after an earlier failure broke the group.
+        FailedPreconditionError: before ``init()`` (Horovod's error for an op run before
+            it), or after an earlier failure broke the group.
+        InvalidArgumentError: when this process is not in the process set.
+        ValueError: for an unknown process set.
     """
-    ctx = basics.context()
+    if basics.current() is None:
+        raise errors.FailedPreconditionError(
+            None, None, f"{what}: Horovod has not been initialized; use hvd.init().")
+    ctx = basics.group(process_set_id, what)
     if ctx.broken is not None:
         raise errors.FailedPreconditionError(
             None, None, f"{what}: the process group is unusable after an earlier failure "
