@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from trainkit.distributed import basics, process_sets, scatter, timeline
 from trainkit.distributed import collectives as coll
 from trainkit.distributed import mpi_ops as mo
-from trainkit.distributed import process_sets, scatter, timeline
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.shapes import TensorShape
@@ -47,6 +47,8 @@ def _block_shape(op: Any, shape: TensorShape) -> TensorShape:
     if shape.ndims is None or shape.ndims == 0:
         return TensorShape(None)
     rows = shape.as_list()[0]
+    if basics.current() is None:  # built before init(): known when it runs
+        return TensorShape([None]).concatenate(shape[1:])
     set_id = mo.set_id(op.attrs)
     me, size = process_sets.set_rank(set_id), process_sets.set_size(set_id)
     block = None if rows is None or me < 0 or size == 0 else scatter.block_rows(rows, size)[me]
