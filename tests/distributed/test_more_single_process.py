@@ -51,7 +51,7 @@ def test_before_init(no_group):
     x = tf.constant(np.ones((2, 2)))
     # Horovod's ops run before init fail with FailedPrecondition (its CheckInitialized)
     for op in (hvd.alltoall(x), hvd.reducescatter(x), hvd.grouped_allgather([x])[0],
-               hvd.allreduce(x), hvd.allgather(x), hvd.broadcast(x, 0)):
+               hvd.allreduce(x), hvd.allgather(x), hvd.broadcast(x, 0), hvd.join()):
         with pytest.raises(tf.errors.FailedPreconditionError, match=message):
             _run(op)
 
@@ -66,10 +66,13 @@ def test_size_one_values_and_queries(group):
     rs_scaled = hvd.reducescatter(t, op=hvd.Sum, prescale_factor=3.0, postscale_factor=0.5)
     rs_fp16 = hvd.reducescatter(t, compression=hvd.Compression.fp16)
     ga = hvd.grouped_allgather([t, tf.constant([7], tf.int32)])
+    joined = hvd.join()
+    assert joined.dtype == tf.int32 and joined.shape.as_list() == []
     grs = hvd.grouped_reducescatter([t, tf.constant([[1.5]], tf.float32)], op=hvd.Sum)
     assert hvd.grouped_allgather([]) == [] and hvd.grouped_reducescatter([]) == []
     assert rs.shape.as_list() == [3, 2] and even.shape.as_list() == [None, 2]
-    got = _run([even, part, recv, rs, rs_scaled, rs_fp16, ga, grs])
+    got = _run([even, part, recv, rs, rs_scaled, rs_fp16, ga, grs, joined])
+    assert got[8] == 0   # the only rank joined last
     np.testing.assert_array_equal(got[0], x)
     np.testing.assert_array_equal(got[1], x[:2])
     assert got[2].tolist() == [2] and got[2].dtype == np.int32

@@ -47,6 +47,7 @@ from trainkit.distributed.functions import (
     grouped_allgather,
     grouped_allreduce,
     grouped_reducescatter,
+    join,
     reducescatter,
 )
 from trainkit.distributed.hook import BroadcastGlobalVariablesHook
@@ -80,7 +81,7 @@ __all__ = [
     "broadcast_variables", "ccl_built", "cross_rank", "cross_size", "cuda_built",
     "ddl_built", "global_process_set", "gloo_built", "gloo_enabled", "grouped_allgather",
     "grouped_allreduce", "grouped_reducescatter", "init", "is_homogeneous",
-    "is_initialized", "local_rank", "local_size", "mpi_built", "mpi_enabled",
+    "is_initialized", "join", "local_rank", "local_size", "mpi_built", "mpi_enabled",
     "mpi_threads_supported", "nccl_built", "rank", "reducescatter", "remove_process_set",
     "rocm_built", "shutdown", "size", "start_timeline", "stop_timeline",
 ]

@@ -48,7 +48,8 @@ Take = Callable[[int, np.dtype], np.ndarray]
 
 
 @cache
-def _mpi_op(mpi: Any, op: str) -> Any:
+def mpi_op(mpi: Any, op: str) -> Any:
+    """The MPI reduction of a reduce op (Average: SUM, divided afterwards)."""
     return {SUM: mpi.SUM, AVERAGE: mpi.SUM, MIN: mpi.MIN, MAX: mpi.MAX,
             PRODUCT: mpi.PROD}[op]
 
@@ -97,7 +98,6 @@ class _Plan:
                  specs: tuple, size: int):
         description = _describe_specs(f"allreduce[{op}]", name, specs,
                                       f" (prescale {prescale!r}, postscale {postscale!r})")
-        self.sig = signature(description, f"allreduce '{name}'")
         post = postscale / (size if op == AVERAGE else 1)
         self.groups = []
         index: dict[np.dtype, list[int]] = {}
@@ -112,6 +112,9 @@ class _Plan:
             factor = None if post == 1.0 else \
                 np.asarray(post, dtype) if np.issubdtype(dtype, np.floating) else post
             self.groups.append((dtype, o, parts, len(idx) == 1 and prescale == 1.0, factor))
+        # what a rank waiting in hvd.join() must match: one MPI allreduce per group
+        joined = tuple((dtype.str, n, op) for dtype, n, *_ in self.groups)
+        self.sig = signature(description, f"allreduce '{name}'", joined)
 
 
 @lru_cache(maxsize=1024)
@@ -150,7 +153,7 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
     sig = plan.sig
     check = start_check(ctx, sig)  # its round trip overlaps the data's (module doc)
     take = take or _fresh
-    mpi_op = _mpi_op(ctx.mpi, op)
+    reduction = mpi_op(ctx.mpi, op)
     comm = ctx.data_comm
     pending = []
     for dtype, n, parts, lone, post in plan.groups:
@@ -159,7 +162,7 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
             src = arrays[parts[0][0]]
             if not src.flags.c_contiguous:
                 src = np.ascontiguousarray(src)
-            pending.append((buf, parts, post, comm.Iallreduce(src, buf, mpi_op)))
+            pending.append((buf, parts, post, comm.Iallreduce(src, buf, reduction)))
             continue
         for i, start, stop, _ in parts:
             if prescale == 1.0:  # a plain copy: exact for every dtype (int64 > 2**53 too)
@@ -167,7 +170,7 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
             else:
                 np.multiply(arrays[i].reshape(-1), prescale, out=buf[start:stop],
                             casting="unsafe")
-        pending.append((buf, parts, post, comm.Iallreduce(ctx.mpi.IN_PLACE, buf, mpi_op)))
+        pending.append((buf, parts, post, comm.Iallreduce(ctx.mpi.IN_PLACE, buf, reduction)))
     finish_check(ctx, sig, *check)  # raises on a mismatch: the data requests are dropped
     out: list[Any] = [None] * len(arrays)
     for buf, parts, post, req in pending:
@@ -293,4 +296,4 @@ basics.exit_callbacks.append(announce_shutdown)
 
 __all__ = ["AVERAGE", "MAX", "MIN", "PRODUCT", "REDUCE_OPS", "SUM", "Take", "allgather",
            "allgather_bytes", "allgather_bytes_checked", "allreduce", "announce_shutdown",
-           "broadcast", "check_same_call", "first_dims", "transfer", "wait"]
+           "broadcast", "check_same_call", "first_dims", "mpi_op", "transfer", "wait"]

@@ -209,6 +209,18 @@ def alltoall(tensor: Any, splits: Any = None, name: str | None = None,
     return (out, received) if splits is not None else out
 
 
+def join() -> Tensor:
+    """An op marking that this rank has run out of data (Horovod's ``join``): until every
+    rank has joined, it takes part in the other ranks' allreduces with zeros (an Average
+    still divides by the full size); other collectives fail with
+    ``FailedPreconditionError`` meanwhile. Runs on the global set.
+
+    Returns:
+        An int32 scalar tensor: the rank that joined last.
+    """
+    return scatter_ops.join_op()
+
+
 def reducescatter(tensor: Any, device_dense: str = "", compression: Any = Compression.none,
                   op: Any = mo.Average, name: str | None = None, process_set: Any = None,
                   ignore_name_scope: bool = False, prescale_factor: float = 1.0,
@@ -304,4 +316,4 @@ def broadcast_global_variables(root_rank: int) -> Any:
 __all__ = ["Compression", "FP16Compressor", "NoneCompressor", "allgather", "allreduce",
            "alltoall", "broadcast", "broadcast_global_variables", "broadcast_variables",
            "grouped_allgather", "grouped_allreduce", "grouped_reducescatter",
-           "is_indexed_slices", "reducescatter"]
+           "is_indexed_slices", "join", "reducescatter"]

@@ -8,6 +8,7 @@
   set's size for Sum. (For ``L = sum over ranks of each rank's loss``, the derivative is
   the allgather for Sum and the allgather divided by the size for Average: Horovod's
   gradient is ``size`` times it in both cases.)
+- ``TkMpiJoin``: no input; the rank that joined last (module ``join``).
 - ``TkMpiGroupedAllgather``: N tensors in, each gathered out (one op, one call check per
   run). Gradient: per input, ``TkMpiAllgatherGrad`` (the averaged gradient's rows that
   came from this rank), as for ``allgather``.
@@ -22,11 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.distributed import basics, process_sets, scatter, timeline
+from trainkit.distributed import basics, join, process_sets, scatter, timeline
 from trainkit.distributed import collectives as coll
 from trainkit.distributed import mpi_ops as mo
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
+from trainkit.framework.graph import get_default_graph
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 
@@ -79,6 +81,18 @@ def _grouped_allgather_kernel(ctx: registry.KernelContext, *values: np.ndarray) 
     with timeline.span("ALLGATHER", ctx.name, set_id):
         out = [coll.allgather(v, f"{ctx.name}[{i}]", set_id) for i, v in enumerate(values)]
     return out[0] if len(out) == 1 else tuple(out)
+
+
+@registry.register_kernel("TkMpiJoin", stateful=True, shape_fn=lambda op: [TensorShape([])])
+def _join_kernel(ctx: registry.KernelContext) -> np.ndarray:
+    with timeline.span("JOIN", ctx.name):
+        return np.array(join.join(), np.int32)
+
+
+def join_op(name: str | None = None) -> Tensor:
+    """One ``TkMpiJoin`` op: the rank that joined last (int32 scalar)."""
+    return get_default_graph().create_op("TkMpiJoin", [], [_dt.int32],
+                                         name=name or "HorovodJoin").outputs[0]
 
 
 def alltoall_op(tensor: Any, splits: Any, name: str | None,
@@ -163,4 +177,6 @@ def _grouped_allgather_grad(op: Any, *grads: Tensor) -> list[Tensor]:
             for i, (g, x) in enumerate(zip(grads, op.inputs))]
 
 
-__all__ = ["alltoall_op", "grouped_allgather_op", "reducescatter_op"]
+registry.not_differentiable("TkMpiJoin")
+
+__all__ = ["alltoall_op", "grouped_allgather_op", "join_op", "reducescatter_op"]

@@ -1,7 +1,7 @@
 """Run on 2 (and 3) ranks by tests/distributed/test_more_collectives.py: alltoall,
-reducescatter, grouped allgather/reducescatter, process sets, SyncBatchNormalization and
-the timeline, each against NumPy references built from every rank's known input, then
-the typed error of each bad input.
+reducescatter, grouped allgather/reducescatter, process sets, SyncBatchNormalization,
+join with uneven batches per rank and the timeline, each against NumPy references built
+from every rank's known input, then the typed error of each bad input.
 
 Each rank checks its own results; a failed check raises, which aborts the job (non-zero
 exit). Rank 0 prints ``JOB OK`` with every rank's line last. Argument: the timeline path.
@@ -249,6 +249,32 @@ close(got[4], ref[4], 1e-5)
 close(got[4], 0.5 + 0.5 * var, 1e-5)               # biased variance (fused=False)
 local = batch_norm(X4[rows], W4[rows], sync=False)  # control: unsynchronized differs
 assert np.abs(local[0] - ref[0][rows]).max() > 1e-2
+
+# -- join: rank r has r + 1 batches, then joins; the others' allreduces go on -----------
+def batch(r, k):
+    return np.array([r + 1.0, 10.0 * k + r])
+
+
+with tf.Graph().as_default():
+    p = tf.placeholder(tf.float64, [2])
+    q = tf.placeholder(tf.int32, [1])
+    summed = hvd.grouped_allreduce([p, q], op=hvd.Sum)   # two dtypes: two MPI calls
+    avg = hvd.allreduce(p * 2.0)
+    gathered = hvd.allgather(tf.reshape(p, [1, 2]))
+    joined = hvd.join()
+    with tf.Session() as sess:
+        for k in range(R + 1):
+            got = sess.run([summed, avg], {p: batch(R, k), q: [R + 1]})
+            active = [r for r in range(N) if r >= k]     # the joined ranks add zeros
+            close(got[0][0], sum(batch(r, k) for r in active))
+            assert got[0][1].tolist() == [sum(r + 1 for r in active)], (k, got[0][1])
+            close(got[1], 2 * sum(batch(r, k) for r in active) / N)   # Average: / size
+        if R == N - 1:   # every other rank has joined: only allreduce may run
+            raises(tf.errors.FailedPreconditionError, "not supported with Join",
+                   lambda: sess.run(gathered, {p: batch(R, 0)}))
+        assert sess.run(joined) == N - 1       # the rank with the most batches came last
+        close(sess.run(avg, {p: batch(R, 0)}), 2 * sum(batch(r, 0) for r in range(N)) / N)
+        assert sess.run(joined) in range(N)    # everyone joins at once: one of them
 
 # -- timeline ------------------------------------------------------------------------------
 hvd.stop_timeline()
