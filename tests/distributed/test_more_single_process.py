@@ -49,9 +49,11 @@ def test_before_init(no_group):
     with pytest.raises(ValueError, match=message):
         hvd.start_timeline("t.json")
     x = tf.constant(np.ones((2, 2)))
+    assert _run(hvd.process_set_included_op()) == -1   # Horovod's "not initialized" code
     # Horovod's ops run before init fail with FailedPrecondition (its CheckInitialized)
     for op in (hvd.alltoall(x), hvd.reducescatter(x), hvd.grouped_allgather([x])[0],
-               hvd.allreduce(x), hvd.allgather(x), hvd.broadcast(x, 0), hvd.join()):
+               hvd.allreduce(x), hvd.allgather(x), hvd.broadcast(x, 0), hvd.join(),
+               hvd.size_op(), hvd.rank_op(), hvd.local_size_op(), hvd.local_rank_op()):
         with pytest.raises(tf.errors.FailedPreconditionError, match=message):
             _run(op)
 
@@ -108,6 +110,15 @@ def test_size_one_gradients_match_finite_differences(group):
             (g,) = sess.run(tf.gradients(loss, p), {p: x0})
             numeric = _numeric_grad(lambda v, loss=loss: sess.run(loss, {p: v}), x0)
             np.testing.assert_allclose(g, numeric, rtol=1e-6, atol=1e-8, err_msg=key)
+
+
+def test_query_ops_read_the_group_when_run(group):
+    ops = [hvd.size_op(), hvd.rank_op(), hvd.local_size_op(), hvd.local_rank_op(),
+           hvd.process_set_included_op(), hvd.process_set_included_op(99)]
+    assert all(o.dtype == tf.int32 and o.shape.as_list() == [] for o in ops)
+    assert [int(v) for v in _run(ops)] == [1, 0, 1, 0, 1, -3]   # -3: unknown set
+    with pytest.raises(tf.errors.InvalidArgumentError, match="no process set has id 99"):
+        _run(hvd.size_op(99))
 
 
 def test_bad_inputs_are_typed_errors(group):

@@ -61,6 +61,13 @@ from trainkit.distributed.process_sets import (
     init,
     remove_process_set,
 )
+from trainkit.distributed.query_ops import (
+    local_rank_op,
+    local_size_op,
+    process_set_included_op,
+    rank_op,
+    size_op,
+)
 from trainkit.distributed.timeline import start_timeline, stop_timeline
 
 
@@ -74,14 +81,14 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Adasum", "Average", "BroadcastGlobalVariablesHook", "Compression",
-    "DistributedOptimizer", "Max", "Min", "ProcessSet", "Product", "Sum",
-    "SyncBatchNormalization", "add_process_set", "allgather", "allgather_object",
-    "allreduce", "alltoall", "broadcast", "broadcast_global_variables", "broadcast_object",
-    "broadcast_variables", "ccl_built", "cross_rank", "cross_size", "cuda_built",
-    "ddl_built", "global_process_set", "gloo_built", "gloo_enabled", "grouped_allgather",
-    "grouped_allreduce", "grouped_reducescatter", "init", "is_homogeneous",
-    "is_initialized", "join", "local_rank", "local_size", "mpi_built", "mpi_enabled",
-    "mpi_threads_supported", "nccl_built", "rank", "reducescatter", "remove_process_set",
-    "rocm_built", "shutdown", "size", "start_timeline", "stop_timeline",
+    "Adasum", "Average", "BroadcastGlobalVariablesHook", "Compression", "DistributedOptimizer",
+    "Max", "Min", "ProcessSet", "Product", "Sum", "SyncBatchNormalization", "add_process_set",
+    "allgather", "allgather_object", "allreduce", "alltoall", "broadcast",
+    "broadcast_global_variables", "broadcast_object", "broadcast_variables", "ccl_built",
+    "cross_rank", "cross_size", "cuda_built", "ddl_built", "global_process_set", "gloo_built",
+    "gloo_enabled", "grouped_allgather", "grouped_allreduce", "grouped_reducescatter", "init",
+    "is_homogeneous", "is_initialized", "join", "local_rank", "local_rank_op", "local_size",
+    "local_size_op", "mpi_built", "mpi_enabled", "mpi_threads_supported", "nccl_built",
+    "process_set_included_op", "rank", "rank_op", "reducescatter", "remove_process_set",
+    "rocm_built", "shutdown", "size", "size_op", "start_timeline", "stop_timeline",
 ]

@@ -186,9 +186,15 @@ with tf.Graph().as_default():
                                                   * float(R + 1)), xg)[0],
     }
     foreign = hvd.allreduce(x, process_set=other)
+    set_ops["size_op"] = hvd.size_op(mine_set.process_set_id)
+    set_ops["included"] = [hvd.process_set_included_op(ps.process_set_id)
+                           for ps in (ps_a, ps_b)]
+    set_ops["rank_op"] = hvd.rank_op()
     got = run(set_ops)
     raises(tf.errors.InvalidArgumentError, f"Rank {R} is not a member of the provided process",
            lambda: run(foreign))
+assert got["size_op"] == len(members) and got["rank_op"] == R
+assert [int(v) for v in got["included"]] == [int(R in A), int(R in B)]
 close(got["sum"], sum(val[r] for r in members))
 close(got["gather"], np.concatenate([np.full((r + 1, 1), float(r)) for r in members]))
 close(got["bcast"], val[members[-1]])
