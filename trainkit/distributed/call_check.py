@@ -127,7 +127,15 @@ def usable(what: str, process_set_id: int = 0) -> Any:
     if basics.current() is None:
         raise errors.FailedPreconditionError(
             None, None, f"{what}: Horovod has not been initialized; use hvd.init().")
-    ctx = basics.group(process_set_id, what)
+    return still_usable(basics.group(process_set_id, what), what)
+
+
+def still_usable(ctx: Any, what: str) -> Any:
+    """``ctx``, unless an earlier failure broke it.
+
+    Raises:
+        FailedPreconditionError: after an earlier failure broke the group.
+    """
     if ctx.broken is not None:
         raise errors.FailedPreconditionError(
             None, None, f"{what}: the process group is unusable after an earlier failure "
@@ -242,11 +250,11 @@ def allgather_bytes(ctx: Any, data: bytes, what: str) -> list[bytes]:
 
 def allgather_bytes_checked(ctx: Any, data: bytes, what: str) -> list[bytes]:
     """:func:`allgather_bytes` after checking that every rank is in the same call."""
-    ctx = usable(what)
+    ctx = still_usable(ctx, what)
     check_same_call(ctx, what, what)
     return allgather_bytes(ctx, data, what)
 
 
 __all__ = ["CHECK_LENGTH", "JOINED_HASH", "Signature", "allgather_bytes",
            "allgather_bytes_checked", "check_same_call", "finish_check", "mismatch",
-           "serve_joined", "signature", "start_check", "transfer", "usable", "wait"]
+           "serve_joined", "signature", "start_check", "still_usable", "transfer", "usable", "wait"]

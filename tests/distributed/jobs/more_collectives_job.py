@@ -201,6 +201,13 @@ close(got["bcast"], val[members[-1]])
 close(got["a2a"], [10 * r + mine_set.rank() for r in members])
 close(got["rs"], [[len(members)]])
 close(got["gather_grad"], np.full((R + 1, 1), np.mean([r + 1 for r in members])))
+assert hvd.allgather_object(R, process_set=mine_set) == members
+assert hvd.broadcast_object(10 * R, root_rank=members[-1], process_set=mine_set) == \
+    10 * members[-1]
+raises(tf.errors.InvalidArgumentError, "not a member",
+       lambda: hvd.allgather_object(R, process_set=other))
+raises(ValueError, "is not in the process set",
+       lambda: hvd.broadcast_object(R, root_rank=other.ranks[0], process_set=mine_set))
 
 # DistributedOptimizer over a set: members average their gradients, others keep theirs
 with tf.Graph().as_default():
