@@ -172,6 +172,13 @@ def test_process_sets_at_size_one(group):
     assert _run(hvd.allreduce(tf.constant([2.0]), process_set=g)).tolist() == [2.0]
 
 
+def test_broadcast_object_fn(group):
+    fn = hvd.broadcast_object_fn(root_rank=0, name="cfg")
+    assert fn({"lr": 0.5, "t": (1, 2)}) == {"lr": 0.5, "t": (1, 2)}
+    with pytest.raises(TypeError, match="root_rank must be an int, got '0'"):
+        hvd.broadcast_object_fn(root_rank="0")
+
+
 def test_init_with_process_sets(no_group):
     with pytest.raises(ValueError, match="duplicate process set"):
         hvd.init(process_sets=[hvd.ProcessSet([0])])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -117,6 +118,24 @@ def broadcast_object(obj: Any, root_rank: int = 0, session: Any = None,
     return loads(everyone[ctx.ranks.index(root_rank)])
 
 
+def broadcast_object_fn(root_rank: int = 0, session: Any = None, name: str | None = None,
+                        process_set: Any = None) -> Callable[[Any], Any]:
+    """A function ``f(obj)`` that returns :func:`broadcast_object` of ``obj`` from
+    ``root_rank`` (Horovod builds its graph ops once; here nothing needs building).
+
+    Raises:
+        TypeError: if ``root_rank`` is not an int.
+    """
+    del session
+    if not isinstance(root_rank, int) or isinstance(root_rank, bool):
+        raise TypeError(f"broadcast_object_fn: root_rank must be an int, got {root_rank!r}.")
+
+    def broadcast(obj: Any) -> Any:
+        return broadcast_object(obj, root_rank, name=name, process_set=process_set)
+
+    return broadcast
+
+
 def _group(process_set: Any, what: str) -> Any:
     basics.context()  # ValueError before init()
     return basics.group(process_sets.set_id_of(process_set, what), what)
@@ -140,4 +159,4 @@ def allgather_object(obj: Any, session: Any = None, name: str | None = None,
     return [loads(d) for d in coll.allgather_bytes_checked(ctx, data, what)]
 
 
-__all__ = ["allgather_object", "broadcast_object", "dumps", "loads"]
+__all__ = ["allgather_object", "broadcast_object", "broadcast_object_fn", "dumps", "loads"]

@@ -204,6 +204,7 @@ close(got["gather_grad"], np.full((R + 1, 1), np.mean([r + 1 for r in members]))
 assert hvd.allgather_object(R, process_set=mine_set) == members
 assert hvd.broadcast_object(10 * R, root_rank=members[-1], process_set=mine_set) == \
     10 * members[-1]
+assert hvd.broadcast_object_fn(root_rank=N - 1)({"r": R}) == {"r": N - 1}
 raises(tf.errors.InvalidArgumentError, "not a member",
        lambda: hvd.allgather_object(R, process_set=other))
 raises(ValueError, "is not in the process set",
@@ -288,6 +289,42 @@ with tf.Graph().as_default():
         assert sess.run(joined) == N - 1       # the rank with the most batches came last
         close(sess.run(avg, {p: batch(R, 0)}), 2 * sum(batch(r, 0) for r in range(N)) / N)
         assert sess.run(joined) in range(N)    # everyone joins at once: one of them
+
+# join inside MonitoredTrainingSession: the per-step rank sync (an allreduce) runs with a
+# joined rank's zeros; they must not read as "rank 0 saved checkpoint 0", which would
+# overwrite this rank's state file of checkpoint 0 with a later position
+import os  # noqa: E402
+
+from trainkit.distributed import rank_sync  # noqa: E402
+
+state_writes = []
+real_write = rank_sync.atomic_file.write_bytes
+
+
+def counting_write(path, data):
+    state_writes.append(os.path.basename(path))
+    real_write(path, data)
+
+
+rank_sync.atomic_file.write_bytes = counting_write
+ckpt_dir = os.path.join(os.path.dirname(TIMELINE), "ckpt")
+with tf.Graph().as_default():
+    w = tf.Variable(np.zeros(2))
+    step = tf.train.get_or_create_global_step()
+    opt = hvd.DistributedOptimizer(tf.train.GradientDescentOptimizer(0.1))
+    train = opt.minimize(tf.reduce_sum(w * float(R + 1)), global_step=step)
+    joined = hvd.join()
+    with tf.train.MonitoredTrainingSession(
+            checkpoint_dir=ckpt_dir if R == 0 else None, save_checkpoint_steps=1000,
+            save_summaries_steps=None, log_step_count_steps=None,
+            hooks=[hvd.BroadcastGlobalVariablesHook(0)]) as sess:
+        for _ in range(R + 1):
+            sess.run(train)
+        assert sess.run(joined) == N - 1
+rank_sync.atomic_file.write_bytes = real_write
+# checkpoint 0 at the start, rank 0's final checkpoint (after its R + 1 = 1 step) at the end
+assert state_writes == [f"model.ckpt-0.rank-{R}.state", f"model.ckpt-1.rank-{R}.state"], \
+    state_writes
 
 # -- timeline ------------------------------------------------------------------------------
 hvd.stop_timeline()
