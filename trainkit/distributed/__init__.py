@@ -16,13 +16,8 @@ Example:
 from typing import Any
 
 from trainkit.distributed.basics import (
-    ccl_built,
     cross_rank,
     cross_size,
-    cuda_built,
-    ddl_built,
-    gloo_built,
-    gloo_enabled,
     is_homogeneous,
     is_initialized,
     local_rank,
@@ -30,11 +25,18 @@ from trainkit.distributed.basics import (
     mpi_built,
     mpi_enabled,
     mpi_threads_supported,
-    nccl_built,
     rank,
-    rocm_built,
     shutdown,
     size,
+)
+from trainkit.distributed.build_info import (
+    ccl_built,
+    cuda_built,
+    ddl_built,
+    gloo_built,
+    gloo_enabled,
+    nccl_built,
+    rocm_built,
 )
 from trainkit.distributed.functions import (
     Compression,

@@ -292,46 +292,6 @@ def mpi_built() -> bool:
     return importlib.util.find_spec("mpi4py") is not None
 
 
-def gloo_enabled() -> bool:
-    """Whether the group runs on Gloo: never (trainkit talks MPI only).
-
-    Raises:
-        ValueError: if ``init()`` was not called.
-    """
-    context()
-    return False
-
-
-def gloo_built() -> bool:
-    """Whether Gloo support is built in: no (trainkit talks MPI only)."""
-    return False
-
-
-def nccl_built() -> bool:
-    """Whether NCCL (GPU collectives) is built in: no, trainkit runs on the CPU."""
-    return False
-
-
-def ddl_built() -> bool:
-    """Whether IBM DDL is built in: no."""
-    return False
-
-
-def ccl_built() -> bool:
-    """Whether Intel oneCCL is built in: no."""
-    return False
-
-
-def cuda_built() -> bool:
-    """Whether CUDA support is built in: no, trainkit's kernels are NumPy."""
-    return False
-
-
-def rocm_built() -> bool:
-    """Whether ROCm support is built in: no, trainkit's kernels are NumPy."""
-    return False
-
-
 def group(process_set_id: int, what: str) -> _Context:
     """The context of process set ``process_set_id`` (0: the global group).
 
@@ -410,9 +370,7 @@ def size_or_one() -> int:
     return 1 if ctx is None else ctx.size
 
 
-__all__ = ["ccl_built", "context", "create_group", "cross_rank", "cross_size",
-           "cuda_built", "current", "ddl_built", "free_group", "gloo_built", "gloo_enabled",
-           "group", "init", "is_homogeneous", "is_initialized", "launched_by_mpiexec",
-           "local_rank", "local_size", "mpi_built", "mpi_enabled", "mpi_threads_supported",
-           "nccl_built", "rank", "rank_or_zero", "rocm_built", "shutdown", "size",
-           "size_or_one"]
+__all__ = ["context", "create_group", "cross_rank", "cross_size", "current", "free_group", "group",
+           "init", "is_homogeneous", "is_initialized", "launched_by_mpiexec", "local_rank",
+           "local_size", "mpi_built", "mpi_enabled", "mpi_threads_supported", "rank",
+           "rank_or_zero", "shutdown", "size", "size_or_one"]
