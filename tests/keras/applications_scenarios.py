@@ -21,6 +21,8 @@ library.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -151,12 +153,20 @@ def _count(weights: list) -> int:
     return int(sum(np.prod(w.shape.as_list(), dtype=np.int64) for w in weights))
 
 
+def digest(items: list) -> str:
+    """A short fingerprint of a JSON-able list (keeps the reference file small)."""
+    return hashlib.sha256(json.dumps(items).encode()).hexdigest()[:16]
+
+
 def describe(model: Any) -> dict:
-    """The names, classes, weights and shapes of a built model."""
+    """The names, classes, weights and shapes of a built model (the weights' names and
+    shapes, in order, as a digest and a count)."""
+    weights = [[w.name, w.shape.as_list()] for w in model.weights]
     return {
         "name": model.name,
         "layers": [[layer.name, type(layer).__name__] for layer in model.layers],
-        "weights": [[w.name, w.shape.as_list()] for w in model.weights],
+        "weights": digest(weights),
+        "weight_count": len(weights),
         "trainable": _count(model.trainable_weights),
         "non_trainable": _count(model.non_trainable_weights),
         "input_shape": list(model.inputs[0].shape.as_list()),

@@ -50,6 +50,6 @@ from trainkit.keras import (
 from trainkit.keras.input_layer import Input
 from trainkit.keras.models import Model, Sequential
 
-__all__ = ["activations", "applications", "backend", "callbacks", "initializers", "layers", "losses",
-           "metrics", "models", "optimizers", "preprocessing", "regularizers", "utils",
+__all__ = ["activations", "applications", "backend", "callbacks", "initializers", "layers",
+           "losses", "metrics", "models", "optimizers", "preprocessing", "regularizers", "utils",
            "Input", "Model", "Sequential"]
