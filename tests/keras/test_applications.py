@@ -27,9 +27,10 @@ def _fresh():
     K.backend.clear_session()
 
 
-MODELS = [A.VGG16, A.VGG19, A.ResNet50, A.ResNet101, A.ResNet152, A.MobileNet,
-          A.MobileNetV2, A.DenseNet121, A.DenseNet169, A.DenseNet201, A.InceptionV3,
-          A.Xception]
+MODELS = [A.VGG16, A.VGG19, A.ResNet50, A.ResNet101, A.ResNet152, A.ResNet50V2,
+          A.ResNet101V2, A.ResNet152V2, A.MobileNet, A.MobileNetV2, A.DenseNet121,
+          A.DenseNet169, A.DenseNet201, A.InceptionV3, A.InceptionResNetV2, A.Xception,
+          A.NASNetMobile, A.NASNetLarge]
 
 
 @pytest.mark.parametrize("fn", MODELS, ids=lambda f: f.__name__)
@@ -52,8 +53,9 @@ def test_imagenet_refusal_builds_nothing():
 def test_the_modules_expose_tf_keras_names():
     assert A.resnet50.ResNet50 is A.resnet.ResNet50 is A.ResNet50
     assert A.vgg19.preprocess_input is A.vgg16.preprocess_input
-    for module in (A.vgg16, A.vgg19, A.resnet, A.resnet50, A.mobilenet, A.mobilenet_v2,
-                   A.densenet, A.inception_v3, A.xception):
+    for module in (A.vgg16, A.vgg19, A.resnet, A.resnet50, A.resnet_v2, A.mobilenet,
+                   A.mobilenet_v2, A.densenet, A.inception_v3, A.inception_resnet_v2,
+                   A.xception, A.nasnet):
         assert callable(module.preprocess_input) and callable(module.decode_predictions)
 
 
@@ -280,3 +282,14 @@ def test_mobilenet_trains_with_fit():
     assert not np.allclose(model.get_layer("conv1").get_weights()[0], kernel0)
     assert not np.allclose(bn.get_weights()[2], moving0)   # moving mean updated
     assert model.predict(x[:2]).shape == (2, 4)
+
+
+def test_nasnet_penultimate_filters_must_fit_the_multiplier():
+    with pytest.raises(ValueError, match="multiple of 24"):
+        A.nasnet.NASNet(weights=None, penultimate_filters=100, include_top=False,
+                        input_shape=(32, 32, 3))
+
+
+def test_inception_resnet_block_type_is_checked():
+    with pytest.raises(ValueError, match="Unknown Inception-ResNet block type"):
+        A.inception_resnet_v2.inception_resnet_block(K.Input((8, 8, 32)), 0.1, "block9", 1)

@@ -11,8 +11,9 @@ functions, the ``Loss`` classes, ``get``/``serialize``/``deserialize``), ``metri
 math; a ``tk.train`` optimizer is accepted too), ``callbacks`` (History, EarlyStopping,
 ModelCheckpoint, LambdaCallback, LearningRateScheduler, ReduceLROnPlateau, CSVLogger,
 TerminateOnNaN, TensorBoard), ``preprocessing.image.ImageDataGenerator`` (for
-``fit_generator``/``evaluate_generator``) and ``backend`` (session, learning phase,
-floatx, epsilon). Variables get Keras's names (``dense/kernel:0``,
+``fit_generator``/``evaluate_generator``), ``applications`` (VGG, ResNet, MobileNet,
+DenseNet, Inception, Xception, NASNet built with ``weights=None``) and ``backend``
+(session, learning phase, floatx, epsilon). Variables get Keras's names (``dense/kernel:0``,
 ``training/Adam/dense/kernel/m:0``). ``fit`` runs in ``backend.get_session()``.
 
 Not here: datasets/generators as ``fit`` input (generators go to ``fit_generator``),

@@ -1,6 +1,7 @@
 """``tk.keras.applications.resnet``: ResNet50/101/152 (He et al., 2015, v1 with the
 stride on the first 1x1 convolution of each stage) as tf_keras 2.21 builds them, from
-one builder and the bottleneck block.
+one builder and the bottleneck block; ``resnet_v2`` uses the same builder with the
+pre-activation block.
 
 Example:
     >>> model = tk.keras.applications.ResNet50(weights=None, include_top=False,
@@ -58,6 +59,38 @@ def stack1(x: Any, filters: int, blocks: int, stride1: int = 2, name: str = "") 
     for i in range(2, blocks + 1):
         x = block1(x, filters, conv_shortcut=False, name=f"{name}_block{i}")
     return x
+
+
+def block2(x: Any, filters: int, kernel_size: int = 3, stride: int = 1,
+           conv_shortcut: bool = False, name: str = "") -> Any:
+    """A pre-activation (v2) bottleneck block: BN-ReLU first, then 1x1, padded strided
+    3x3 and 1x1 convolutions, added to the shortcut (a 1x1 convolution of the
+    pre-activation when ``conv_shortcut``, else ``x``, subsampled when strided)."""
+    preact = _bn(name + "_preact_bn")(x)
+    preact = layers.Activation("relu", name=name + "_preact_relu")(preact)
+    if conv_shortcut:
+        shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=name + "_0_conv")(preact)
+    else:
+        shortcut = layers.MaxPooling2D(1, strides=stride)(x) if stride > 1 else x
+    x = layers.Conv2D(filters, 1, strides=1, use_bias=False, name=name + "_1_conv")(preact)
+    x = _bn(name + "_1_bn")(x)
+    x = layers.Activation("relu", name=name + "_1_relu")(x)
+    x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name=name + "_2_pad")(x)
+    x = layers.Conv2D(filters, kernel_size, strides=stride, use_bias=False,
+                      name=name + "_2_conv")(x)
+    x = _bn(name + "_2_bn")(x)
+    x = layers.Activation("relu", name=name + "_2_relu")(x)
+    x = layers.Conv2D(4 * filters, 1, name=name + "_3_conv")(x)
+    return layers.Add(name=name + "_out")([shortcut, x])
+
+
+def stack2(x: Any, filters: int, blocks: int, stride1: int = 2, name: str = "") -> Any:
+    """``blocks`` pre-activation blocks: the first with the projection shortcut, the
+    last with ``stride1``."""
+    x = block2(x, filters, conv_shortcut=True, name=name + "_block1")
+    for i in range(2, blocks):
+        x = block2(x, filters, name=f"{name}_block{i}")
+    return block2(x, filters, stride=stride1, name=f"{name}_block{blocks}")
 
 
 def ResNet(stack_fn: Callable[[Any], Any], preact: bool, use_bias: bool,  # noqa: N802
@@ -174,5 +207,6 @@ def decode_predictions(preds: Any, top: int = 5, class_index: Any = None) -> lis
     return imagenet_utils.decode_predictions(preds, top=top, class_index=class_index)
 
 
-__all__ = ["ResNet", "ResNet50", "ResNet101", "ResNet152", "block1", "stack1",
+__all__ = ["ResNet", "ResNet50", "ResNet101", "ResNet152", "block1", "stack1", "block2",
+           "stack2",
            "preprocess_input", "decode_predictions"]
