@@ -267,18 +267,19 @@ def test_building_resnet50_is_fast():
 
 
 def test_mobilenet_trains_with_fit():
+    tk.set_random_seed(0)   # the initial weights, so the loss curve does not vary
     model = A.MobileNet(weights=None, alpha=0.25, input_shape=(32, 32, 3), classes=4)
-    model.compile(optimizer=K.optimizers.Adam(1e-2), loss="sparse_categorical_crossentropy",
+    model.compile(optimizer=K.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     rng = np.random.RandomState(0)
     x = rng.uniform(-1, 1, (16, 32, 32, 3)).astype(np.float32)
     y = (x[:, :, :, 0].mean(axis=(1, 2)) > 0).astype(np.int64) * 3
     bn = model.get_layer("conv1_bn")
     kernel0, moving0 = model.get_layer("conv1").get_weights()[0], bn.get_weights()[2]
-    history = model.fit(x, y, batch_size=8, epochs=3, verbose=0, shuffle=False)
+    history = model.fit(x, y, batch_size=8, epochs=4, verbose=0, shuffle=False)
     losses = history.history["loss"]
-    assert len(losses) == 3 and all(np.isfinite(losses))
-    assert losses[-1] < losses[0]
+    assert len(losses) == 4 and all(np.isfinite(losses))
+    assert losses[-1] < 0.5 * losses[0]
     assert not np.allclose(model.get_layer("conv1").get_weights()[0], kernel0)
     assert not np.allclose(bn.get_weights()[2], moving0)   # moving mean updated
     assert model.predict(x[:2]).shape == (2, 4)
