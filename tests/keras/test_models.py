@@ -216,3 +216,23 @@ def test_functional_layers_in_tf_keras_depth_order():
     assert [w.name for w in model.weights][::2] == \
         ["long1/kernel:0", "short/kernel:0", "long2/kernel:0", "side/kernel:0",
          "head/kernel:0"]
+
+
+def test_a_cleared_keras_graph_is_freed():
+    """Layer history, logits, masks and backend state live with their graph: nothing
+    module-level keeps a graph alive after ``clear_session``."""
+    import gc
+    import weakref
+
+    K.backend.clear_session()
+    inp = K.Input((5, 3))
+    x = K.layers.Masking()(inp)
+    x = K.layers.LSTM(4)(x)
+    model = K.Model(inp, K.layers.Dense(2, activation="softmax")(x))
+    model.compile("sgd", "categorical_crossentropy")
+    model.fit(np.ones((4, 5, 3)), np.eye(2)[[0, 1, 0, 1]], verbose=0)
+    graph = weakref.ref(model.outputs[0].graph)
+    del model, inp, x
+    K.backend.clear_session()
+    gc.collect()
+    assert graph() is None
