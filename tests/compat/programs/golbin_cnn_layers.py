@@ -3,17 +3,17 @@ book "3분 딥러닝 텐서플로맛"; github.com/golbin/TensorFlow-Tutorials at
 c8ac1e45ca27cccd228f316dd4f66afbc22f9016, ``07 - CNN/02 - tf.layers.py``):
 ``tf.layers.conv2d(X, 32, [3, 3], activation=tf.nn.relu)`` (VALID padding, Glorot kernels,
 zero biases), ``tf.layers.max_pooling2d(L1, [2, 2], [2, 2])``, ``tf.layers.dropout(L1, 0.7,
-is_training)`` with ``is_training`` a ``tf.bool`` placeholder, ``tf.contrib.layers.flatten``,
-``tf.layers.dense`` layers, ``softmax_cross_entropy_with_logits_v2`` and
-``AdamOptimizer(0.001)`` over epochs of 100-image batches, then the test accuracy with
-``is_training: False``.
+is_training)`` with ``is_training`` a ``tf.bool`` placeholder (passed third, it lands on
+``noise_shape``: ``training`` keeps its default False, so the dropout layers pass their
+input through, in TF as here, and the program trains without dropout although it feeds
+``is_training: True``), ``tf.contrib.layers.flatten``, ``tf.layers.dense`` layers,
+``softmax_cross_entropy_with_logits_v2`` and ``AdamOptimizer(0.001)`` over epochs of
+100-image batches, then the test accuracy with ``is_training: False``.
 
 Adapted: MNIST is the bundled digits (``common.read_data_sets``); 4 batches of one epoch
-instead of 15 epochs (the test images cut to the first 100); ``is_training`` fed as False
-in training too (a dropout mask is drawn by each backend's own generator; the dropout
-layers and their ``cond`` on the placeholder stay); the kernels start from ``same_start``'s
-draw (the biases zero, as ``tf.layers`` initializes them); the prints are left out (their
-values are returned). Under TF 2.x ``tf.contrib.layers.flatten`` is
+instead of 15 epochs (the test images cut to the first 100); the kernels start from
+``same_start``'s draw (the biases zero, as ``tf.layers`` initializes them); the prints are
+left out (their values are returned). Under TF 2.x ``tf.contrib.layers.flatten`` is
 ``tests/compat/programs/tf_contrib.py``'s stand-in (tf_slim's).
 """
 
@@ -80,7 +80,7 @@ def main(tf):
             _, cost_val = sess.run([optimizer, cost],
                                    feed_dict={X: batch_xs,
                                               Y: batch_ys,
-                                              is_training: False})
+                                              is_training: True})
             total_cost += cost_val
             costs.append(float(cost_val))
 
