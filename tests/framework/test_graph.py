@@ -80,6 +80,21 @@ def test_tensor_and_operation_properties():
     assert "y:0" in repr(y)
 
 
+def test_tensor_str_and_repr_as_tf1():
+    """TF 2.21 graph mode: ``str`` leaves out an unknown rank's shape and adds a device
+    that was set; ``repr`` is the ``<tf.Tensor ...>`` form (``tk.`` here)."""
+    x = tk.placeholder(tk.float32, name="X")
+    y = tk.placeholder(tk.float32, [None, 3])
+    with tk.device("/cpu:0"):
+        z = tk.constant(1.0, name="z")
+    assert str(x) == 'Tensor("X:0", dtype=float32)'
+    assert str(y) == 'Tensor("Placeholder:0", shape=(?, 3), dtype=float32)'
+    assert str(z) == 'Tensor("z:0", shape=(), dtype=float32, device=/device:CPU:0)'
+    assert repr(x) == "<tk.Tensor 'X:0' shape=<unknown> dtype=float32>"
+    assert repr(y) == "<tk.Tensor 'Placeholder:0' shape=(?, 3) dtype=float32>"
+    assert f"{tk.constant('Hello')}" == 'Tensor("Const:0", shape=(), dtype=string)'
+
+
 def test_collections_and_keys():
     g = tk.get_default_graph()
     a = tk.constant(1.0, name="scope_a/v")

@@ -66,6 +66,32 @@ def test_operators_dispatch_to_ops():
     np.testing.assert_allclose(got["r**"], [16, 4])
 
 
+def test_default_op_names_of_functions_and_operators_match_tf():
+    """Names TF 2.21 (``tf.compat.v1``, graph mode) gives: the functions use the op's own
+    name (``tf.add`` -> ``Add``), the operators a lower-case scope (``x + y`` -> ``add``,
+    made unique case-insensitively, so ``add_1`` after an ``Add``)."""
+    with tk.Graph().as_default():
+        x = tk.constant([[1.0, 2.0]])
+        i = tk.constant([3, 4])
+        named = {
+            "Add": tk.add(x, x), "Sub": tk.subtract(x, x), "Mul": tk.multiply(x, x),
+            "FloorMod": tk.mod(i, i), "Pow": tk.pow(x, x), "truediv": tk.divide(x, x),
+            "floordiv": tk.floordiv(i, i), "MatMul": tk.matmul(x, x, transpose_b=True),
+            "add": x + x, "sub": x - x, "mul": x * x, "mod": i % i, "pow": x ** 2.0,
+            "matmul": x @ tk.transpose(x), "Neg": -x,
+        }
+        assert {k: t.op.name for k, t in named.items()} == {
+            "Add": "Add", "Sub": "Sub", "Mul": "Mul", "FloorMod": "FloorMod", "Pow": "Pow",
+            "truediv": "truediv", "floordiv": "floordiv", "MatMul": "MatMul",
+            "add": "add_1", "sub": "sub_1", "mul": "mul_1", "mod": "mod", "pow": "pow_1",
+            "matmul": "matmul_1", "Neg": "Neg"}
+        assert tk.scalar_mul(2.0, x).op.name == "Mul_2"
+        assert (2.0 + x).op.name == "add_2" and (tk.transpose(x) @ x).op.name == "matmul_2"
+        assert tk.add(x, x, name="s").op.name == "s"
+        with tk.name_scope("layer"):
+            assert tk.add(x, x).op.name == "layer/Add"
+
+
 def test_truediv_casts_integers_like_tf():
     cases = {np.int8: np.float32, np.uint8: np.float32, np.int16: np.float32,
              np.int32: np.float64, np.int64: np.float64, np.float16: np.float16}
@@ -181,7 +207,7 @@ def test_dtype_mismatch_names_both_tensors():
 
 
 def test_incompatible_static_shapes_raise_value_error():
-    with pytest.raises(ValueError, match="AddV2.*add"):
+    with pytest.raises(ValueError, match="AddV2.*Add"):
         tk.add(tk.constant(np.zeros((2, 3))), tk.constant(np.zeros((4,))))
     with pytest.raises(ValueError, match="Less"):
         tk.less(tk.constant(np.zeros(2)), tk.constant(np.zeros(3)))

@@ -268,8 +268,14 @@ class Tensor:
         """
         return _session_for_eval(session, "tensor").run(self, feed_dict)
 
+    def __str__(self) -> str:
+        # TF1's graph-mode form: the shape only when the rank is known, the device if set.
+        shape = f", shape={self._shape}" if self._shape.ndims is not None else ""
+        device = f", device={self.device}" if self.device else ""
+        return f'Tensor("{self.name}"{shape}, dtype={self._dtype.name}{device})'
+
     def __repr__(self) -> str:
-        return f'Tensor("{self.name}", shape={self._shape}, dtype={self._dtype.name})'
+        return f"<tk.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
 
     # Identity hashing in C (object's own): tensors key the session's and the hooks' dicts
     # on every step, and a Python-level __hash__ cost ~0.3 us per lookup.

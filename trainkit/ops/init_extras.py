@@ -43,7 +43,8 @@ class Orthogonal(Initializer):
         q = q * math_ops.sign(linalg_ops.matrix_diag_part(r))
         if rows < cols:
             q = array_ops.transpose(q)
-        return math_ops.multiply(array_ops.reshape(q, dims), self.gain)
+        # TF: ``self.gain * reshape(q, shape)``, an operator: ``mul``.
+        return math_ops.multiply(array_ops.reshape(q, dims), self.gain, name="mul")
 
     def get_config(self) -> dict:
         return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
@@ -92,7 +93,7 @@ class Identity(Initializer):
         eye = array_extras.eye(full[0], full[1], dtype=dt)
         if partition_info is not None:
             eye = array_ops.slice(eye, list(partition_info.var_offset), dims)
-        return math_ops.multiply(eye, self.gain)
+        return math_ops.multiply(eye, self.gain, name="mul")  # TF's ``gain * eye``
 
     def get_config(self) -> dict:
         return {"gain": self.gain, "dtype": self.dtype.name}

@@ -97,18 +97,19 @@ _TRUEDIV_FLOAT = {_dt.int8: _dt.float32, _dt.uint8: _dt.float32, _dt.int16: _dt.
 
 
 def add(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """``x + y`` elementwise, with NumPy broadcasting."""
-    return binary_op("AddV2", x, y, name or "add", NUMERIC_OR_COMPLEX)
+    """``x + y`` elementwise, with NumPy broadcasting. Named ``Add`` by default, as TF's
+    ``tf.add`` (the ``+`` operator names its op ``add``)."""
+    return binary_op("AddV2", x, y, name or "Add", NUMERIC_OR_COMPLEX)
 
 
 def subtract(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """``x - y`` elementwise."""
-    return binary_op("Sub", x, y, name or "sub", NUMERIC_OR_COMPLEX)
+    """``x - y`` elementwise (default name ``Sub``; the ``-`` operator's is ``sub``)."""
+    return binary_op("Sub", x, y, name or "Sub", NUMERIC_OR_COMPLEX)
 
 
 def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """``x * y`` elementwise."""
-    return binary_op("Mul", x, y, name or "mul", NUMERIC_OR_COMPLEX)
+    """``x * y`` elementwise (default name ``Mul``; the ``*`` operator's is ``mul``)."""
+    return binary_op("Mul", x, y, name or "Mul", NUMERIC_OR_COMPLEX)
 
 
 def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -151,16 +152,18 @@ def div(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def mod(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """``x % y`` with the divisor's sign (Python's ``%``, TF's ``floormod``)."""
-    return binary_op("FloorMod", x, y, name or "mod", NUMERIC)
+    """``x % y`` with the divisor's sign (Python's ``%``, TF's ``floormod``). Default name
+    ``FloorMod``, as TF's; the ``%`` operator's is ``mod``."""
+    return binary_op("FloorMod", x, y, name or "FloorMod", NUMERIC)
 
 
 floormod = mod
 
 
 def pow(x: Any, y: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
-    """``x ** y`` elementwise (integers to negative integer powers are an error at run)."""
-    return binary_op("Pow", x, y, name or "pow", NUMERIC_OR_COMPLEX)
+    """``x ** y`` elementwise (integers to negative integer powers are an error at run).
+    Default name ``Pow``, as TF's; the ``**`` operator's is ``pow``."""
+    return binary_op("Pow", x, y, name or "Pow", NUMERIC_OR_COMPLEX)
 
 
 def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -304,13 +307,21 @@ def _add_n(ctx: registry.KernelContext, *xs: Any) -> Any:
     return out
 
 
-register_operator("add", add)
-register_operator("sub", subtract)
-register_operator("mul", multiply)
+def _named(fn: Any, name: str) -> Any:
+    """``fn`` naming its op ``name``: TF's operators open a name scope of their own
+    (``x + y`` is ``add``, where ``tf.add(x, y)`` is ``Add``)."""
+    def operator(x: Any, y: Any) -> Tensor:
+        return fn(x, y, name=name)
+    return operator
+
+
+register_operator("add", _named(add, "add"))
+register_operator("sub", _named(subtract, "sub"))
+register_operator("mul", _named(multiply, "mul"))
 register_operator("truediv", truediv)
 register_operator("floordiv", floordiv)
-register_operator("mod", mod)
-register_operator("pow", pow)
+register_operator("mod", _named(mod, "mod"))
+register_operator("pow", _named(pow, "pow"))
 register_operator("neg", negative)
 register_operator("abs", abs)
 

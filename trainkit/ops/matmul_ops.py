@@ -286,7 +286,12 @@ def _batch_matmul(ctx: registry.KernelContext, a: Any, b: Any) -> Any:
         raise _size_error(a, b, ta, tb) from None
 
 
-register_operator("matmul", matmul)
+def _matmul_operator(a: Any, b: Any) -> Tensor:
+    # ``a @ b`` is named ``matmul``, as TF's operator names it (``tf.matmul``: ``MatMul``).
+    return matmul(a, b, name="matmul")
+
+
+register_operator("matmul", _matmul_operator)
 
 def sparse_matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
                   a_is_sparse: bool = False, b_is_sparse: bool = False,

@@ -146,7 +146,8 @@ def random_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _
         mean_t = conversion.convert_to_tensor(mean, dtype=dt, name="mean")
         std_t = conversion.convert_to_tensor(stddev, dtype=dt, name="stddev")
         rnd = _random_op("RandomStandardNormal", shape_t, static, dt, seed)
-        return math_ops.add(math_ops.multiply(rnd, std_t), mean_t, name=scope)
+        # TF writes ``rnd * stddev``: the operator's name, ``mul``.
+        return math_ops.add(math_ops.multiply(rnd, std_t, name="mul"), mean_t, name=scope)
 
 
 def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0,
@@ -164,7 +165,8 @@ def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0,
         mean_t = conversion.convert_to_tensor(mean, dtype=dt, name="mean")
         std_t = conversion.convert_to_tensor(stddev, dtype=dt, name="stddev")
         rnd = _random_op("TruncatedNormal", shape_t, static, dt, seed)
-        return math_ops.add(math_ops.multiply(rnd, std_t), mean_t, name=scope)
+        # TF writes ``rnd * stddev``: the operator's name, ``mul``.
+        return math_ops.add(math_ops.multiply(rnd, std_t, name="mul"), mean_t, name=scope)
 
 
 def random_uniform(shape: Any, minval: Any = 0, maxval: Any = None,
@@ -191,8 +193,9 @@ def random_uniform(shape: Any, minval: Any = 0, maxval: Any = None,
             return _random_op("RandomUniformInt", shape_t, static, dt, seed, (lo, hi),
                               name=scope)
         rnd = _random_op("RandomUniform", shape_t, static, dt, seed)
-        return math_ops.add(math_ops.multiply(rnd, math_ops.subtract(hi, lo)), lo,
-                            name=scope)
+        # TF writes ``rnd * (maxval - minval)``: the operators' names, ``sub`` and ``mul``.
+        scaled = math_ops.multiply(rnd, math_ops.subtract(hi, lo, name="sub"), name="mul")
+        return math_ops.add(scaled, lo, name=scope)
 
 
 def random_shuffle(value: Any, seed: int | None = None, name: str | None = None) -> Tensor:
