@@ -331,7 +331,7 @@ def _grad_y(y: Tensor, gy: Any, i: int) -> Tensor:
         if not _is_differentiable(y):
             raise TypeError(f"gradients: ys[{i}] ({y.name}) has dtype {y.dtype.name}; "
                             "gradients are only defined for complex and floating-point ys.")
-        return array_ops.ones_like(y, name=f"grad_ys_{i}")
+        return array_ops.ones(array_ops.shape(y), y.dtype, name=f"grad_ys_{i}")  # TF's
     try:
         g = conversion.convert_to_tensor(gy, dtype=y.dtype)
     except (TypeError, ValueError) as e:

@@ -255,10 +255,16 @@ def _expand_axes(op: Operation) -> tuple:
     return () if op.attrs["keep_dims"] or axes is None else tuple(axes)
 
 
+def _with_axes(grads: list, op: Operation) -> list:
+    """No gradient for a reduction's axes input (TF's ``reduction_indices``; graphs saved
+    before trainkit kept it have none)."""
+    return grads + [None] * (len(op.inputs) - 1)
+
+
 @registry.register_gradient("Sum")
 def _sum_grad(op: Operation, grad: Tensor) -> list:
     x = op.inputs[0]
-    return [expand_to_shape(grad, x, _expand_axes(op))]
+    return _with_axes([expand_to_shape(grad, x, _expand_axes(op))], op)
 
 
 @registry.register_gradient("Mean")
@@ -269,7 +275,7 @@ def _mean_grad(op: Operation, grad: Tensor) -> list:
         count: Tensor | float = float(xn // yn)
     else:
         count = reduced_size(x, op.attrs["axis"])
-    return [m.realdiv(expand_to_shape(grad, x, _expand_axes(op)), count)]
+    return _with_axes([m.realdiv(expand_to_shape(grad, x, _expand_axes(op)), count)], op)
 
 
 def _extreme_grad(op: Operation, grad: Tensor) -> list:
@@ -277,7 +283,8 @@ def _extreme_grad(op: Operation, grad: Tensor) -> list:
     expand = _expand_axes(op)
     picked = m.cast(m.equal(x, expand_to_shape(y, x, expand)), x.dtype)
     count = m.reduce_sum(picked, axis=op.attrs["axis"], keepdims=True)
-    return [m.multiply(m.realdiv(picked, count), expand_to_shape(grad, x, expand))]
+    return _with_axes([m.multiply(m.realdiv(picked, count), expand_to_shape(grad, x, expand))],
+                      op)
 
 
 registry.register_gradient("Max")(_extreme_grad)
@@ -289,7 +296,7 @@ def _prod_grad(op: Operation, grad: Tensor) -> list:
     x, y = op.inputs[0], op.outputs[0]
     expand = _expand_axes(op)
     gy = expand_to_shape(m.multiply(grad, conj(y)), x, expand)
-    return [m.realdiv(gy, conj(x))]
+    return _with_axes([m.realdiv(gy, conj(x))], op)
 
 
 @registry.register_gradient("Cumsum")

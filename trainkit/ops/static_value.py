@@ -2,9 +2,9 @@
 
 ``constant_value(t)`` returns the value of ``t`` when it can be computed without running
 the graph (a ``Const``, a ``Shape``/``Size``/``Rank`` of a fully known shape, a ``Pack``
-of constants); ``partial_shape_value(t)`` returns the dims a 1-D shape tensor is known to
-hold (None for unknown entries), which is what ``reshape`` and ``fill`` need for static
-shape inference.
+or ``Fill`` of constants); ``partial_shape_value(t)`` returns the dims a 1-D shape tensor
+is known to hold (None for unknown entries), which is what ``reshape`` and ``fill`` need
+for static shape inference.
 
 Example:
     >>> import trainkit as tk
@@ -41,6 +41,11 @@ def constant_value(t: Any) -> np.ndarray | None:
     if kind == "Rank":
         r = op.inputs[0].shape.ndims
         return None if r is None else np.array(r, dtype=np.int32)
+    if kind == "Fill":  # ``zeros``/``ones`` of 1000 elements or more, as TF builds them
+        dims, value = constant_value(op.inputs[0]), constant_value(op.inputs[1])
+        if dims is None or value is None:
+            return None
+        return np.full([int(d) for d in np.reshape(dims, [-1])], value, t.dtype.np_dtype)
     if kind in ("Identity", "StopGradient"):
         return constant_value(op.inputs[0])
     if kind == "Pack":
