@@ -135,8 +135,9 @@ def _abs_grad(op: Operation, grad: Tensor) -> list:
 
 @registry.register_gradient("Square")
 def _square_grad(op: Operation, grad: Tensor) -> list:
-    x = op.inputs[0]
-    return [m.multiply(grad, m.multiply(conj(x), 2))]
+    x = conj(op.inputs[0])
+    two = constant(2, dtype=x.dtype)  # TF's names: ``Square_grad/Const``, ``Mul``, ``Mul_1``
+    return [m.multiply(grad, m.multiply(x, two, name="Mul"), name="Mul")]
 
 
 @registry.register_gradient("Sqrt")

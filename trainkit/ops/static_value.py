@@ -1,7 +1,7 @@
 """Build-time knowledge of tensor values: what shape functions may fold.
 
 ``constant_value(t)`` returns the value of ``t`` when it can be computed without running
-the graph (a ``Const``, a ``Shape``/``Size``/``Rank`` of a fully known shape, a ``Pack``
+the graph (a ``Const``, a ``Shape``/``ShapeN``/``Size``/``Rank`` of a fully known shape, a ``Pack``
 or ``Fill`` of constants); ``partial_shape_value(t)`` returns the dims a 1-D shape tensor
 is known to hold (None for unknown entries), which is what ``reshape`` and ``fill`` need
 for static shape inference.
@@ -32,6 +32,11 @@ def constant_value(t: Any) -> np.ndarray | None:
         return op.attrs["value"]
     if kind == "Shape":
         s = op.inputs[0].shape
+        if s.is_fully_defined():
+            return np.array(s.as_list(), dtype=t.dtype.np_dtype)
+        return None
+    if kind == "ShapeN":
+        s = op.inputs[t.value_index].shape
         if s.is_fully_defined():
             return np.array(s.as_list(), dtype=t.dtype.np_dtype)
         return None
@@ -68,6 +73,8 @@ def partial_shape_value(t: Tensor) -> TensorShape:
     op = t.op
     if op.type == "Shape":
         return op.inputs[0].shape
+    if op.type == "ShapeN":
+        return op.inputs[t.value_index].shape
     if op.type == "Pack" and op.attrs["axis"] == 0:
         dims: list[int | None] = []
         for i in op.inputs:
