@@ -139,12 +139,39 @@ def lstm_rnn(tf):
     return train, state
 
 
+def cnn_layers(tf):
+    """A tf.layers CNN (conv2d, batch_normalization, max_pooling2d, flatten) with a
+    sparse softmax loss, an exponentially decayed Momentum step with clipped gradients
+    and tf.metrics.accuracy."""
+    images = tf.placeholder(tf.float32, [None, 8, 8, 1], name="images")
+    labels = tf.placeholder(tf.int32, [None], name="labels")
+    training = tf.placeholder_with_default(False, [], name="training")
+    h = tf.layers.conv2d(images, 4, 3, padding="same", activation=tf.nn.relu)
+    h = tf.layers.batch_normalization(h, training=training)
+    h = tf.layers.max_pooling2d(h, 2, 2)
+    h = tf.layers.flatten(h)
+    logits = tf.layers.dense(h, 3)
+    loss = tf.reduce_mean(
+        tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+    step = tf.train.get_or_create_global_step()
+    lr = tf.train.exponential_decay(0.1, step, 100, 0.96, staircase=True)
+    opt = tf.train.MomentumOptimizer(lr, 0.9)
+    grads, variables = zip(*opt.compute_gradients(loss))
+    grads, _ = tf.clip_by_global_norm(grads, 5.0)
+    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+        train = opt.apply_gradients(zip(grads, variables), global_step=step)
+    acc, acc_update = tf.metrics.accuracy(labels, tf.argmax(logits, 1))
+    tf.local_variables_initializer()
+    return train, acc, acc_update
+
+
 CASES = {
     "linear_regression": linear_regression,
     "arithmetic": arithmetic,
     "deep_mnist": deep_mnist,
     "mlp_layers": mlp_layers,
     "lstm_rnn": lstm_rnn,
+    "cnn_layers": cnn_layers,
 }
 
 

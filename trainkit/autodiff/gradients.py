@@ -157,8 +157,8 @@ class _Accumulator:
             summed = _one_product(parts, t, self)
             if summed is None:
                 summed = _one_bias_sum(parts, t, self)
-            if summed is None:
-                summed = math_ops.add_n(parts, name=_agg_name(t))
+            if summed is None:  # TF: ``gradients/AddN``, made outside the op's scope
+                summed = math_ops.add_n(parts)
             self._parts[t] = [summed]
             return summed
         return parts[0]

@@ -237,7 +237,7 @@ def _k2(fn: Any) -> Any:
 
 
 registry.register_kernel("AddV2")(_k2(np.add))
-registry.register_kernel("Sub")(_k2(np.subtract))
+registry.register_kernel("Sub")(quiet(_k2(np.subtract)))  # inf - inf is NaN, silently
 registry.register_kernel("Mul")(_k2(np.multiply))
 registry.register_kernel("Maximum")(_k2(np.maximum))
 registry.register_kernel("Minimum")(_k2(np.minimum))

@@ -214,6 +214,13 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any 
     _sentinel_check(_sentinel, "sparse_softmax_cross_entropy_with_logits")
     if labels is None or logits is None:
         raise ValueError("Both labels and logits must be provided.")
+    # TF names the op after its type inside a scope of the same name
+    # (``SparseSoftmaxCrossEntropyWithLogits/SparseSoftmaxCrossEntropyWithLogits``)
+    with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits", [labels, logits]):
+        return _sparse_xent_in_scope(labels, logits)
+
+
+def _sparse_xent_in_scope(labels: Any, logits: Any) -> Tensor:
     x = _float(logits, "logits")
     y = conversion.convert_to_tensor(labels)
     if y.dtype not in (_dt.int32, _dt.int64):
@@ -230,9 +237,11 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any 
     if x.shape.ndims == 0:
         raise ValueError(f"Logits cannot be scalars - received shape {x.shape}.")
     loss_shape = x.shape[:-1].merge_with(y.shape) if x.shape.ndims is not None else y.shape
+    from trainkit.ops.array_ops import shape
+
+    shape(y)  # TF takes the labels' shape first (its N-D path reshapes with it)
     op = make_op("SparseSoftmaxCrossEntropyWithLogits", [x, y], [x.dtype, x.dtype],
-                 name=name or "SparseSoftmaxCrossEntropyWithLogits",
-                 shapes=[loss_shape, x.shape])
+                 name="SparseSoftmaxCrossEntropyWithLogits", shapes=[loss_shape, x.shape])
     return op.outputs[0]
 
 
