@@ -24,6 +24,7 @@ from trainkit.ops import math_ops as m
 from trainkit.ops.broadcast_ops import reduced_size
 from trainkit.ops.complex_ops import conj
 from trainkit.ops.elementwise import FLOAT_OR_COMPLEX
+from trainkit.ops.math_extras import divide_no_nan
 from trainkit.ops.unary_ops import sigmoid_grad, tanh_grad
 
 registry.not_differentiable(
@@ -138,6 +139,16 @@ def _square_grad(op: Operation, grad: Tensor) -> list:
     x = conj(op.inputs[0])
     two = constant(2, dtype=x.dtype)  # TF's names: ``Square_grad/Const``, ``Mul``, ``Mul_1``
     return [m.multiply(grad, m.multiply(x, two, name="Mul"), name="Mul")]
+
+
+@registry.register_gradient("DivNoNan")
+def _div_no_nan_grad(op: Operation, grad: Tensor) -> list:
+    # TF's rule: d/dx = div_no_nan(g, y), d/dy = g * div_no_nan(div_no_nan(-x, y), y)
+    x, y = op.inputs
+    cx, cy = conj(x), conj(y)
+    gx = divide_no_nan(grad, cy)
+    gy = m.multiply(grad, divide_no_nan(divide_no_nan(m.negative(cx), cy), cy))
+    return [reduce_to_shape(gx, x), reduce_to_shape(gy, y)]
 
 
 @registry.register_gradient("Sqrt")
