@@ -34,7 +34,6 @@ from trainkit.ops.math_more import (
     xlogy,
 )
 from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names
-    add,
     add_n,
     argmax,
     argmin,
@@ -46,7 +45,6 @@ from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names
     exp,
     floor,
     floordiv,
-    floormod,
     greater,
     greater_equal,
     is_finite,
@@ -62,11 +60,8 @@ from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names
     logical_xor,
     maximum,
     minimum,
-    mod,
-    multiply,
     negative,
     not_equal,
-    pow,
     realdiv,
     reciprocal,
     reduce_all,
@@ -84,9 +79,16 @@ from trainkit.ops.math_ops import (  # noqa: A004 - TF's public names
     sqrt,
     square,
     squared_difference,
-    subtract,
     tanh,
     truediv,
+)
+from trainkit.ops.math_public import (  # noqa: A004 - TF's public names
+    add,
+    floormod,
+    mod,
+    multiply,
+    pow,
+    subtract,
 )
 from trainkit.ops.misc_more import cumulative_logsumexp, erfinv, lbeta, ndtri, xlog1py
 from trainkit.ops.misc_ops import accumulate_n, bincount, confusion_matrix, scalar_mul

@@ -143,6 +143,7 @@ CASES: dict[str, list[C]] = {
     "Mul": [C(lambda x, y: tk.multiply(x, y), [(2, 3), (3,)]),
             C(lambda x, y: x * y, [(), (2, 2)])],
     "RealDiv": [C(lambda x, y: x / y, [(2, 3), (3,)], gen=["any", "pos"])],
+    "DivNoNan": [C(tk.div_no_nan, [(2, 3), (3,)], gen=["any", "pos"])],
     "Pow": [C(lambda x, y: tk.pow(x, y), [(2, 3), (3,)], gen=["pos", "any"])],
     "Maximum": [C(tk.maximum, [(2, 3), (3,)])],
     "Minimum": [C(tk.minimum, [(2, 3), (2, 1)])],

@@ -122,7 +122,9 @@ def test_node_def_property_of_operation():
 def test_summary_ops_appear_in_the_graph():
     tk.summary.scalar("loss", tk.constant(1.0, name="l"))
     nodes = tb_nodes(tk.get_default_graph())
-    assert nodes["loss"].op == "ScalarSummary" and list(nodes["loss"].input) == ["l"]
+    # TF's operands (TF 2.21): the tag Const ``loss/tags``, then the value
+    assert nodes["loss"].op == "ScalarSummary"
+    assert list(nodes["loss"].input) == ["loss/tags", "l"]
     assert nodes["loss"].attr["tag"].s == b"loss"
 
 

@@ -138,6 +138,22 @@ def test_div_no_nan_values_and_gradients_equal_tf():
                                rtol=1e-12)
 
 
+def test_div_no_nan_is_one_op_that_broadcasts():
+    """TF 2.21 builds one ``DivNoNan`` named ``div_no_nan`` (``div_no_nan/y`` for a Python
+    operand); a broadcast divisor's gradient sums back to its shape (NumPy reference)."""
+    x = tk.constant([[1.0, 2.0], [3.0, 4.0]], tk.float64)
+    y = tk.constant([2.0, 0.0], tk.float64)
+    q = tk.div_no_nan(x, y)
+    assert (q.op.type, q.op.name) == ("DivNoNan", "div_no_nan")
+    assert tk.div_no_nan(x, 2.0).op.inputs[1].op.name == "div_no_nan_1/y"
+    gy, = tk.gradients(tk.reduce_sum(q), [y])
+    qv, gv = _run([q, gy])
+    np.testing.assert_array_equal(qv, [[0.5, 0.0], [1.5, 0.0]])
+    np.testing.assert_allclose(gv, [-(1.0 + 3.0) / 4.0, 0.0])  # -sum(x) / y**2, 0 at y=0
+    with pytest.raises(TypeError, match="DivNoNan"):
+        tk.div_no_nan(tk.constant([1, 2]), tk.constant([1, 0]))
+
+
 def test_variance_std_and_activations_equal_tf():
     x = tk.constant(X, tk.float64)
     got = _run([tk.math.reduce_variance(x, axis=0), tk.math.reduce_std(x), tk.nn.swish(x),

@@ -157,6 +157,10 @@ TF_MORE_OUT = [2.315342903137207, 26.684438705444336]
 def test_import_tf_graph_with_more_op_types():
     gd = _graph_def(base64.b64decode("".join(TF_MORE_OPS)))
     (out,) = tk.import_graph_def(gd, return_elements=["out:0"])
+    # the reductions keep the GraphDef's operands (TF's ``Sum/reduction_indices``)
+    node = {n.name: n for n in gd.node}["Sum"]
+    got = out.graph.get_operation_by_name("import/Sum")
+    assert [t.op.name for t in got.inputs] == ["import/" + i for i in node.input]
     xv = np.arange(64, dtype=np.float32).reshape(2, 4, 4, 2) / 64
     with tk.Session() as sess:
         np.testing.assert_allclose(sess.run(out, {"import/x:0": xv}), TF_MORE_OUT, rtol=1e-5)

@@ -46,6 +46,11 @@ registry.not_differentiable("StopGradient")
 
 @registry.register_gradient("Reshape")
 def _reshape_grad(op: Operation, grad: Tensor) -> list:
+    dims = op.inputs[0].shape.as_list() if op.inputs[0].shape.ndims is not None else None
+    if dims is not None and dims.count(None) == 1 and 0 not in dims:
+        # TF: one unknown dimension becomes -1, a constant shape (``Reshape/shape``) with
+        # no run-time Shape op
+        return [array_ops.reshape(grad, [-1 if d is None else d for d in dims]), None]
     return [array_ops.reshape(grad, array_ops.shape(op.inputs[0])), None]
 
 

@@ -86,6 +86,40 @@ class _Accumulator:
     def __init__(self) -> None:
         self._parts: dict[Tensor, list[Tensor]] = {}
         self._rows: dict[tuple, Tensor] = {}
+        self._gated: dict[Tensor, Tensor] = {}
+
+    def gate(self, in_grads: list) -> list:
+        """TF's ``gate_gradients`` (``Optimizer.GATE_OP``): when an op's rule gave two or
+        more gradients, each becomes ``<op>_grad/tuple/control_dependency[_N]``, an
+        ``Identity`` that waits for a ``tuple/group_deps`` NoOp over all of them. These
+        are the names TF1's ``compute_gradients`` hands out (``gradients/MatMul_grad/
+        tuple/control_dependency_1`` for a weight)."""
+        from trainkit.ops import control_flow_ops
+
+        live = [g for g in in_grads if g is not None]
+        if len(live) < 2:
+            return in_grads
+        with get_default_graph().name_scope("tuple"):
+            deps = control_flow_ops.group(
+                *[g.values if isinstance(g, IndexedSlices) else g for g in live])
+            out: list = []
+            for g in in_grads:
+                if g is None:
+                    out.append(None)
+                elif isinstance(g, IndexedSlices):
+                    v = control_flow_ops.with_dependencies([deps], g.values)
+                    self._gated[v] = g.values
+                    out.append(IndexedSlices(v, g.indices, g.dense_shape))
+                else:
+                    v = control_flow_ops.with_dependencies([deps], g)
+                    self._gated[v] = g
+                    out.append(v)
+            return out
+
+    def ungated(self, t: Tensor) -> Tensor:
+        """The gradient a ``tuple/control_dependency`` identity passes on (``t`` itself
+        when it is none): what the aggregation shortcuts below look at."""
+        return self._gated.get(t, t)
 
     def rows(self, ts: list[Tensor]) -> Tensor:
         """``concat(ts, 0)``, built once per list (and gating) within one ``gradients``
@@ -123,8 +157,8 @@ class _Accumulator:
             summed = _one_product(parts, t, self)
             if summed is None:
                 summed = _one_bias_sum(parts, t, self)
-            if summed is None:
-                summed = math_ops.add_n(parts, name=_agg_name(t))
+            if summed is None:  # TF: ``gradients/AddN``, made outside the op's scope
+                summed = math_ops.add_n(parts)
             self._parts[t] = [summed]
             return summed
         return parts[0]
@@ -138,7 +172,7 @@ def _one_product(parts: list[Tensor], t: Tensor, acc: _Accumulator) -> Tensor | 
     elements than the per-part results and their sum would (known static shapes)."""
     from trainkit.ops import math_ops
 
-    ops = [p.op for p in parts]
+    ops = [acc.ungated(p).op for p in parts]
     first = ops[0]
     if any(op.type != "MatMul" or not op.attrs["transpose_a"] or op.attrs["transpose_b"]
            or op.cond_gates != first.cond_gates or op.graph is not first.graph
@@ -163,7 +197,7 @@ def _one_bias_sum(parts: list[Tensor], t: Tensor, acc: _Accumulator) -> Tensor |
     plus an ``AddN`` (the concatenation is shared with the weight's, ``_one_product``)."""
     from trainkit.ops.nn_activations import bias_add_grad
 
-    ops = [p.op for p in parts]
+    ops = [acc.ungated(p).op for p in parts]
     first = ops[0]
     if len(ops) < 3 or any(
             op.type != "BiasAddGrad" or op.attrs["data_format"] != "NHWC"
@@ -189,7 +223,7 @@ def _check_grad_shape(op: Operation, t: Tensor, g: Tensor) -> None:
 
 def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor],
                  needs: Callable[[Tensor], bool] = lambda t: True,
-                 colocate: bool = False) -> None:
+                 colocate: bool = False, gate: bool = False) -> None:
     """Applies the rule of ``op`` to its summed output gradients. A rule marked
     ``takes_needed = True`` also gets ``needed``: per input, whether any ``x`` can be
     reached through it (it may skip building the others' gradients). With ``colocate``
@@ -204,16 +238,18 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor],
     graph = op.graph
     gates = op.cond_gates  # the gradient of a cond branch op runs only with that branch
     with graph.colocate_with(op) if colocate else contextlib.nullcontext(), \
-            graph.name_scope(op.name + "_grad"), graph.gated(gates):
+            graph.gated(gates):
         out_grads = []
         for o in op.outputs:
             g = acc.total(o) if o not in stops else None
-            if g is None:
-                g = array_ops.zeros_like(o)
+            if g is None:  # made before the op's ``_grad`` scope, as TF (``zeros_like``)
+                g = array_ops.zeros_like(o, optimize=False)
             elif isinstance(g, IndexedSlices) and not getattr(fn, "passes_indexed_slices",
                                                                False):
                 g = conversion.convert_to_tensor(g)  # rules see dense gradients by default
             out_grads.append(g)
+    with graph.colocate_with(op) if colocate else contextlib.nullcontext(), \
+            graph.name_scope(op.name + "_grad"), graph.gated(gates):
         if getattr(fn, "takes_needed", False):
             in_grads = fn(op, *out_grads, needed=[needs(t) for t in op.inputs])
         else:
@@ -225,6 +261,8 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor],
                 f"for operation '{op.name}', which has {len(op.inputs)} inputs.")
         in_grads = [g if g is None or isinstance(g, IndexedSlices)
                     else conversion.convert_to_tensor(g) for g in in_grads]
+        if gate:
+            in_grads = acc.gate(in_grads)
     for t, g in zip(op.inputs, in_grads):
         if g is None or not _is_differentiable(t):
             continue
@@ -266,7 +304,9 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str | None = "gradien
         name: the name scope of the gradient ops (made unique: ``gradients_1``, ...).
         colocate_gradients_with_ops: colocate each op's gradient ops with it (they take
             its ``_class`` groups and recorded device; see ``tk.colocate_with``).
-        gate_gradients: accepted for compatibility (ops run in a fixed order anyway).
+        gate_gradients: TF's op gating: the gradients of an op with two or more are
+            passed through a ``tuple`` (``<op>_grad/tuple/control_dependency``), as
+            ``Optimizer.GATE_OP`` asks; the values are the same either way.
         aggregation_method: accepted for compatibility; sums always use one ``AddN``.
         stop_gradients: tensors treated as constants: no gradient flows through them.
         unconnected_gradients: ``'none'`` (None for an unconnected ``x``) or ``'zero'``.
@@ -312,7 +352,7 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str | None = "gradien
             return t in xset or t.op in between and t not in stops
 
         for op in topo.topological_order(between, reverse=True):
-            _backprop_op(op, acc, stops, needs, colocate_gradients_with_ops)
+            _backprop_op(op, acc, stops, needs, colocate_gradients_with_ops, gate_gradients)
         result: list[Tensor | None] = []
         for x in xs_l:
             g = acc.total(x)
@@ -331,7 +371,7 @@ def _grad_y(y: Tensor, gy: Any, i: int) -> Tensor:
         if not _is_differentiable(y):
             raise TypeError(f"gradients: ys[{i}] ({y.name}) has dtype {y.dtype.name}; "
                             "gradients are only defined for complex and floating-point ys.")
-        return array_ops.ones_like(y, name=f"grad_ys_{i}")
+        return array_ops.ones(array_ops.shape(y), y.dtype, name=f"grad_ys_{i}")  # TF's
     try:
         g = conversion.convert_to_tensor(gy, dtype=y.dtype)
     except (TypeError, ValueError) as e:

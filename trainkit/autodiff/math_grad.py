@@ -24,6 +24,7 @@ from trainkit.ops import math_ops as m
 from trainkit.ops.broadcast_ops import reduced_size
 from trainkit.ops.complex_ops import conj
 from trainkit.ops.elementwise import FLOAT_OR_COMPLEX
+from trainkit.ops.math_extras import divide_no_nan
 from trainkit.ops.unary_ops import sigmoid_grad, tanh_grad
 
 registry.not_differentiable(
@@ -135,8 +136,19 @@ def _abs_grad(op: Operation, grad: Tensor) -> list:
 
 @registry.register_gradient("Square")
 def _square_grad(op: Operation, grad: Tensor) -> list:
-    x = op.inputs[0]
-    return [m.multiply(grad, m.multiply(conj(x), 2))]
+    x = conj(op.inputs[0])
+    two = constant(2, dtype=x.dtype)  # TF's names: ``Square_grad/Const``, ``Mul``, ``Mul_1``
+    return [m.multiply(grad, m.multiply(x, two, name="Mul"), name="Mul")]
+
+
+@registry.register_gradient("DivNoNan")
+def _div_no_nan_grad(op: Operation, grad: Tensor) -> list:
+    # TF's rule: d/dx = div_no_nan(g, y), d/dy = g * div_no_nan(div_no_nan(-x, y), y)
+    x, y = op.inputs
+    cx, cy = conj(x), conj(y)
+    gx = divide_no_nan(grad, cy)
+    gy = m.multiply(grad, divide_no_nan(divide_no_nan(m.negative(cx), cy), cy))
+    return [reduce_to_shape(gx, x), reduce_to_shape(gy, y)]
 
 
 @registry.register_gradient("Sqrt")
@@ -255,10 +267,16 @@ def _expand_axes(op: Operation) -> tuple:
     return () if op.attrs["keep_dims"] or axes is None else tuple(axes)
 
 
+def _with_axes(grads: list, op: Operation) -> list:
+    """No gradient for a reduction's axes input (TF's ``reduction_indices``; graphs saved
+    before trainkit kept it have none)."""
+    return grads + [None] * (len(op.inputs) - 1)
+
+
 @registry.register_gradient("Sum")
 def _sum_grad(op: Operation, grad: Tensor) -> list:
     x = op.inputs[0]
-    return [expand_to_shape(grad, x, _expand_axes(op))]
+    return _with_axes([expand_to_shape(grad, x, _expand_axes(op))], op)
 
 
 @registry.register_gradient("Mean")
@@ -269,7 +287,7 @@ def _mean_grad(op: Operation, grad: Tensor) -> list:
         count: Tensor | float = float(xn // yn)
     else:
         count = reduced_size(x, op.attrs["axis"])
-    return [m.realdiv(expand_to_shape(grad, x, _expand_axes(op)), count)]
+    return _with_axes([m.realdiv(expand_to_shape(grad, x, _expand_axes(op)), count)], op)
 
 
 def _extreme_grad(op: Operation, grad: Tensor) -> list:
@@ -277,7 +295,8 @@ def _extreme_grad(op: Operation, grad: Tensor) -> list:
     expand = _expand_axes(op)
     picked = m.cast(m.equal(x, expand_to_shape(y, x, expand)), x.dtype)
     count = m.reduce_sum(picked, axis=op.attrs["axis"], keepdims=True)
-    return [m.multiply(m.realdiv(picked, count), expand_to_shape(grad, x, expand))]
+    return _with_axes([m.multiply(m.realdiv(picked, count), expand_to_shape(grad, x, expand))],
+                      op)
 
 
 registry.register_gradient("Max")(_extreme_grad)
@@ -289,7 +308,7 @@ def _prod_grad(op: Operation, grad: Tensor) -> list:
     x, y = op.inputs[0], op.outputs[0]
     expand = _expand_axes(op)
     gy = expand_to_shape(m.multiply(grad, conj(y)), x, expand)
-    return [m.realdiv(gy, conj(x))]
+    return _with_axes([m.realdiv(gy, conj(x))], op)
 
 
 @registry.register_gradient("Cumsum")

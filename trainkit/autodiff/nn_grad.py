@@ -12,6 +12,7 @@ from trainkit.framework.tensor import Operation, Tensor
 from trainkit.ops import array_ops, math_ops
 from trainkit.ops.conv_ops import conv2d_backprop_filter, conv2d_backprop_input
 from trainkit.ops.lrn_ops import lrn_grad
+from trainkit.ops.misc_ops import shape_n
 from trainkit.ops.nn_activations import (
     SELU_ALPHA,
     SELU_SCALE,
@@ -199,8 +200,9 @@ def _conv(x: Tensor, w: Tensor, attrs: dict, like: Tensor) -> Tensor:
 def _conv2d_grad(op: Operation, grad: Tensor) -> list:
     x, w = op.inputs
     a = op.attrs
-    return [conv2d_backprop_input(array_ops.shape(x), w, grad, a),
-            conv2d_backprop_filter(x, array_ops.shape(w), grad, a)]
+    x_shape, w_shape = shape_n([x, w])  # TF's one ``Conv2D_grad/ShapeN``
+    return [conv2d_backprop_input(x_shape, w, grad, a),
+            conv2d_backprop_filter(x, w_shape, grad, a)]
 
 
 @registry.register_gradient("Conv2DBackpropInput")

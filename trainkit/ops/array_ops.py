@@ -26,7 +26,7 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops.cast_ops import cast
 from trainkit.ops.identity_ops import identity, stop_gradient
 from trainkit.ops.join_ops import concat, split, stack, unstack
-from trainkit.ops.op_util import make_op
+from trainkit.ops.op_util import make_op, op_scope
 from trainkit.ops.shape_ops import (
     as_shape_tensor,
     expand_dims,
@@ -74,14 +74,23 @@ def _static_dims(shape: Any) -> list[int] | None:
     return None
 
 
+#: TF builds ``zeros``/``ones`` of a known shape as one ``Const`` below this many elements,
+#: and as ``Fill(shape_as_tensor, Const)`` from it on (keeping big values out of GraphDefs)
+_CONST_IF_SMALLER = 1000
+
+
 def _filled(shape: Any, value: Any, dtype: _dt.DType, name: str) -> Tensor:
-    dims = _static_dims(shape)
-    if dims is not None:
-        bad = [d for d in dims if d < 0]
-        if bad:
-            raise ValueError(f"{name}: dimensions must be >= 0, got shape {dims}.")
-        return constant(value, dtype=dtype, shape=dims, name=name)
-    return fill(shape, constant(value, dtype=dtype), name=name)
+    with op_scope(name, [shape]) as scope:
+        if not isinstance(shape, Tensor):
+            dims = _static_dims(shape)
+            if dims is not None:
+                bad = [d for d in dims if d < 0]
+                if bad:
+                    raise ValueError(f"{name}: dimensions must be >= 0, got shape {dims}.")
+                if int(np.prod(dims, dtype=np.int64)) < _CONST_IF_SMALLER:
+                    return constant(value, dtype=dtype, shape=dims, name=scope)
+                shape = constant(np.array(dims, np.int32), name="shape_as_tensor")
+        return fill(shape, constant(value, dtype=dtype), name=scope)
 
 
 def zeros(shape: Any, dtype: Any = _dt.float32, name: str | None = None) -> Tensor:
@@ -108,6 +117,9 @@ def _like(kind: str, tensor: Any, dtype: Any, name: str | None, optimize: bool) 
     default = "zeros_like" if kind == "ZerosLike" else "ones_like"
     if optimize and t.shape.is_fully_defined():
         return constant(value, dtype=dt, shape=t.shape.as_list(), name=name or default)
+    if kind == "OnesLike" and optimize:  # TF: Fill(Shape, 1) named ``ones_like``
+        with op_scope(name or default, [t]) as scope:
+            return fill(shape(t), constant(value, dtype=dt), name=scope)
     return make_op(kind, [t], [dt], name=name or default, attrs={"dtype": dt},
                    shapes=[t.shape]).outputs[0]
 
@@ -140,12 +152,13 @@ def fill(dims: Any, value: Any, name: str | None = None) -> Tensor:
     Raises:
         ValueError: if ``value`` is not a scalar.
     """
-    d = as_shape_tensor(dims, "dims")
-    v = conversion.convert_to_tensor(value)
-    if v.shape.ndims not in (None, 0):
-        raise ValueError(f"fill: value must be a scalar, got shape {v.shape}.")
-    return make_op("Fill", [d, v], [v.dtype], name=name or "Fill",
-                   shapes=[partial_shape_value(d)]).outputs[0]
+    with op_scope(name or "Fill", [dims, value]) as scope:  # ``Fill/dims``, ``Fill/value``
+        d = as_shape_tensor(dims, "dims")
+        v = conversion.convert_to_tensor(value, name="value")
+        if v.shape.ndims not in (None, 0):
+            raise ValueError(f"fill: value must be a scalar, got shape {v.shape}.")
+        return make_op("Fill", [d, v], [v.dtype], name=scope,
+                       shapes=[partial_shape_value(d)]).outputs[0]
 
 
 @registry.register_kernel("Fill")

@@ -25,7 +25,7 @@ from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.shapes import broadcast_static
 from trainkit.framework.tensor import Tensor
-from trainkit.ops.op_util import binary_inputs, make_op
+from trainkit.ops.op_util import binary_inputs, make_op, op_scope
 
 FLOAT = frozenset({_dt.float16, _dt.float32, _dt.float64})
 INT = frozenset({_dt.int8, _dt.int16, _dt.int32, _dt.int64, _dt.uint8, _dt.uint16})
@@ -103,14 +103,16 @@ def unary_op(op_type: str, x: Any, name: str | None, allowed: frozenset,
                    shapes=[x.shape]).outputs[0]
 
 
-def convert_pair(op_type: str, x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
-    """Converts two operands (a Python value takes the tensor's dtype).
+def convert_pair(op_type: str, x: Any, y: Any, name: str,
+                 named: bool = False) -> tuple[Tensor, Tensor]:
+    """Converts two operands (a Python value takes the tensor's dtype); with ``named``
+    a Python operand's ``Const`` is called ``x`` or ``y`` (inside the op's scope).
 
     Raises:
         TypeError: naming the op and both tensors when their dtypes differ.
     """
     try:
-        return binary_inputs(x, y)
+        return binary_inputs(x, y, named)
     except TypeError as e:
         raise TypeError(f"{op_type} op '{name}': {e}") from None
 
@@ -124,14 +126,15 @@ def binary_op(op_type: str, x: Any, y: Any, name: str | None, allowed: frozenset
         ValueError: if the static shapes cannot broadcast.
     """
     name = name or op_type
-    x, y = convert_pair(op_type, x, y, name)
-    check_dtype(op_type, name, "x", x, allowed)
-    try:
-        shape = broadcast_static(x.shape, y.shape)
-    except ValueError as e:
-        raise ValueError(f"{op_type} op '{name}' ({x.name}, {y.name}): {e}") from None
-    return make_op(op_type, [x, y], [out_dtype or x.dtype], name=name, attrs=attrs,
-                   shapes=[shape]).outputs[0]
+    with op_scope(name, [x, y]) as scope:  # a Python operand becomes ``<op>/y`` (TF)
+        x, y = convert_pair(op_type, x, y, name, named=True)
+        check_dtype(op_type, name, "x", x, allowed)
+        try:
+            shape = broadcast_static(x.shape, y.shape)
+        except ValueError as e:
+            raise ValueError(f"{op_type} op '{name}' ({x.name}, {y.name}): {e}") from None
+        return make_op(op_type, [x, y], [out_dtype or x.dtype], name=scope, attrs=attrs,
+                       shapes=[shape]).outputs[0]
 
 
 def static_int_list(value: Any, what: str) -> list[int] | None:

@@ -19,6 +19,7 @@ from trainkit.framework import conversion
 from trainkit.framework.graph import GraphKeys, get_default_graph, name_scope
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops, nn_ops
+from trainkit.ops.math_extras import divide_no_nan
 
 
 class Reduction:
@@ -45,10 +46,8 @@ class Reduction:
 
 
 def _safe_div(num: Tensor, den: Tensor, name: str | None = None) -> Tensor:
-    """``num / den`` where ``den > 0``, else 0 (no NaN, no inf, zero gradient)."""
-    positive = math_ops.greater(den, 0.0)
-    safe_den = math_ops.where(positive, den, array_ops.ones_like(den))
-    return math_ops.where(positive, num / safe_den, array_ops.zeros_like(num), name=name)
+    """``num / den``, 0 where ``den == 0`` (TF's ``_safe_mean``: one ``DivNoNan``)."""
+    return divide_no_nan(num, den, name=name)
 
 
 def _num_present(losses: Tensor, weights: Tensor) -> Tensor:

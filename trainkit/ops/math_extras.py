@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from trainkit.framework import conversion
+import numpy as np
+
+from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops
+from trainkit.ops.elementwise import FLOAT_OR_COMPLEX, binary_op, quiet
 from trainkit.ops.reduction_ops import _lookup
 
 
@@ -103,15 +106,19 @@ def l2_normalize(x: Any, axis: Any = None, epsilon: float = 1e-12, name: str | N
 
 
 def divide_no_nan(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """``x / y``, but 0 where ``y == 0`` (and a zero gradient there)."""
+    """``x / y``, but 0 where ``y == 0`` (and a zero gradient there): one ``DivNoNan``
+    op named ``div_no_nan``, as TF."""
     with name_scope(name, "div_no_nan", [x, y]) as scope:
         x = conversion.convert_to_tensor(x, name="x")
         y = conversion.convert_to_tensor(y, name="y", dtype=x.dtype)
-        zero = math_ops.equal(y, 0)
-        safe = math_ops.where(zero, array_ops.ones_like(y), y)
-        q = math_ops.divide(x, safe)
-        zero = math_ops.logical_and(zero, array_ops.ones_like(q, dtype=_dt.bool_))
-        return math_ops.where(zero, array_ops.zeros_like(q), q, name=scope)
+        return binary_op("DivNoNan", x, y, scope, FLOAT_OR_COMPLEX)
+
+
+@registry.register_kernel("DivNoNan")
+@quiet
+def _div_no_nan(ctx: registry.KernelContext, x: Any, y: Any) -> np.ndarray:
+    q = np.divide(x, y)
+    return np.where(np.equal(y, 0), np.zeros((), q.dtype), q)
 
 
 def reduce_variance(input_tensor: Any, axis: Any = None, keepdims: bool = False,

@@ -118,13 +118,12 @@ def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
     Example:
         >>> truediv(tk.constant(3), tk.constant(2))   # 1.5, dtype float64
     """
-    name = name or "truediv"
-    x, y = convert_pair("RealDiv", x, y, name)
-    target = _TRUEDIV_FLOAT.get(x.dtype)
-    if target is None:
-        return binary_op("RealDiv", x, y, name, FLOAT_OR_COMPLEX)
-    with name_scope(name, values=[x, y]) as scope:
-        return binary_op("RealDiv", cast(x, target), cast(y, target), scope, FLOAT_OR_COMPLEX)
+    with name_scope(name or "truediv", values=[x, y]) as scope:
+        x, y = convert_pair("RealDiv", x, y, scope[:-1], named=True)
+        target = _TRUEDIV_FLOAT.get(x.dtype)
+        if target is not None:
+            x, y = cast(x, target), cast(y, target)
+        return binary_op("RealDiv", x, y, scope, FLOAT_OR_COMPLEX)
 
 
 def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -145,10 +144,11 @@ def floordiv(x: Any, y: Any, name: str | None = None) -> Tensor:
 def div(x: Any, y: Any, name: str | None = None) -> Tensor:
     """TF1's legacy ``div``: floor division for integers, real division for floats and
     complex numbers."""
-    x, y = convert_pair("Div", x, y, name or "div")
-    if x.dtype in FLOAT_OR_COMPLEX:
-        return binary_op("RealDiv", x, y, name or "div", FLOAT_OR_COMPLEX)
-    return floordiv(x, y, name=name or "div")
+    with name_scope(name or "div", values=[x, y]) as scope:
+        x, y = convert_pair("Div", x, y, scope[:-1], named=True)
+        if x.dtype in FLOAT_OR_COMPLEX:
+            return binary_op("RealDiv", x, y, scope, FLOAT_OR_COMPLEX)
+        return floordiv(x, y, name=scope)
 
 
 def mod(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -240,7 +240,7 @@ def _k2(fn: Any) -> Any:
 
 
 registry.register_kernel("AddV2")(_k2(np.add))
-registry.register_kernel("Sub")(_k2(np.subtract))
+registry.register_kernel("Sub")(quiet(_k2(np.subtract)))  # inf - inf is NaN, silently
 registry.register_kernel("Mul")(_k2(np.multiply))
 registry.register_kernel("Maximum")(_k2(np.maximum))
 registry.register_kernel("Minimum")(_k2(np.minimum))

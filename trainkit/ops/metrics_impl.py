@@ -22,6 +22,7 @@ from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops, shape_ops, state_ops, variable_scope, variables
+from trainkit.ops.math_extras import divide_no_nan
 
 Pair = tuple[Tensor, Tensor]
 
@@ -38,12 +39,11 @@ def metric_variable(shape: Any, dtype: Any, validate_shape: bool = True,
 
 
 def safe_div(num: Any, den: Any, name: str | None = None) -> Tensor:
-    """``num / den`` where ``den > 0``, else 0 (TF's ``div_no_nan`` on counts)."""
+    """``num / den`` where ``den > 0``, else 0: TF's ``div_no_nan(num, maximum(den, 0))``
+    (``<metric>/Maximum``, a ``DivNoNan`` named ``name``)."""
     num = conversion.convert_to_tensor(num)
     den = conversion.convert_to_tensor(den)
-    positive = math_ops.greater(den, array_ops.zeros_like(den))
-    safe = math_ops.where(positive, den, array_ops.ones_like(den))
-    return math_ops.where(positive, num / safe, array_ops.zeros_like(num), name=name)
+    return divide_no_nan(num, math_ops.maximum(den, 0), name=name)
 
 
 def add_to_collections(collections: Any, value: Any) -> None:

@@ -116,9 +116,25 @@ def identity_n(input: Any, name: str | None = None) -> list[Tensor]:  # noqa: A0
 
 def shape_n(input: Any, out_type: Any = _dt.int32, name: str | None = None  # noqa: A002
             ) -> list[Tensor]:
-    """The shape of each tensor of the list."""
-    with name_scope(name, "ShapeN", list(input)):
-        return [array_ops.shape(t, out_type=out_type) for t in input]
+    """The shape of each tensor of the list, as the outputs of one ``ShapeN`` op (as TF,
+    also for fully known shapes; ``constant_value`` folds those)."""
+    values = [conversion.convert_to_tensor(t) for t in input]
+    dt = _dt.as_dtype(out_type)
+    if dt not in (_dt.int32, _dt.int64):
+        raise TypeError(f"shape_n: out_type must be int32 or int64, got {dt.name}.")
+    op = make_op("ShapeN", values, [dt] * len(values), name=name or "ShapeN",
+                 attrs={"N": len(values), "out_type": dt},
+                 shapes=[[v.shape.ndims] for v in values])
+    return list(op.outputs)
+
+
+@registry.register_kernel("ShapeN")
+def _shape_n(ctx: registry.KernelContext, *xs: Any) -> tuple:
+    dt = ctx.attrs["out_type"].np_dtype
+    return tuple(np.array(np.shape(x), dtype=dt) for x in xs)
+
+
+registry.not_differentiable("ShapeN")
 
 
 def setdiff1d(x: Any, y: Any, index_dtype: Any = _dt.int32, name: str | None = None

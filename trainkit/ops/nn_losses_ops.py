@@ -22,6 +22,7 @@ import numpy as np
 from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
+from trainkit.framework.graph import name_scope
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops.op_util import make_op
@@ -123,6 +124,14 @@ def _softmax_xent(labels: Any, logits: Any, axis: int, name: str | None,
                   stop_labels: bool) -> Tensor:
     if labels is None or logits is None:
         raise ValueError("Both labels and logits must be provided.")
+    # TF1's version opens ``..._sg`` and stops the labels' gradient inside it
+    default = "softmax_cross_entropy_with_logits" + ("_sg" if stop_labels else "")
+    with name_scope(name, default, [logits, labels]) as scope:
+        return _softmax_xent_in_scope(labels, logits, axis, scope, stop_labels)
+
+
+def _softmax_xent_in_scope(labels: Any, logits: Any, axis: int, name: str,
+                           stop_labels: bool) -> Tensor:
     x = _float(logits, "logits")
     z = labels if isinstance(labels, Tensor) else conversion.convert_to_tensor(labels)
     if z.dtype is not x.dtype:
@@ -155,7 +164,7 @@ def _softmax_xent(labels: Any, logits: Any, axis: int, name: str | None,
                              "logits of known rank.")
         loss_shape = TensorShape(None)
     op = make_op("SoftmaxCrossEntropyWithLogits", [x, z], [x.dtype, x.dtype],
-                 name=name or "softmax_cross_entropy_with_logits", attrs={"axis": ax},
+                 name=name, attrs={"axis": ax},
                  shapes=[loss_shape, shape])
     return op.outputs[0]
 
@@ -264,6 +273,13 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any 
     _sentinel_check(_sentinel, "sparse_softmax_cross_entropy_with_logits")
     if labels is None or logits is None:
         raise ValueError("Both labels and logits must be provided.")
+    # TF names the op after its type inside a scope of the same name
+    # (``SparseSoftmaxCrossEntropyWithLogits/SparseSoftmaxCrossEntropyWithLogits``)
+    with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits", [labels, logits]):
+        return _sparse_xent_in_scope(labels, logits)
+
+
+def _sparse_xent_in_scope(labels: Any, logits: Any) -> Tensor:
     x = _float(logits, "logits")
     y = conversion.convert_to_tensor(labels)
     if y.dtype not in (_dt.int32, _dt.int64):
@@ -280,9 +296,11 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any 
     if x.shape.ndims == 0:
         raise ValueError(f"Logits cannot be scalars - received shape {x.shape}.")
     loss_shape = x.shape[:-1].merge_with(y.shape) if x.shape.ndims is not None else y.shape
+    from trainkit.ops.array_ops import shape
+
+    shape(y)  # TF takes the labels' shape first (its N-D path reshapes with it)
     op = make_op("SparseSoftmaxCrossEntropyWithLogits", [x, y], [x.dtype, x.dtype],
-                 name=name or "SparseSoftmaxCrossEntropyWithLogits",
-                 shapes=[loss_shape, x.shape])
+                 name="SparseSoftmaxCrossEntropyWithLogits", shapes=[loss_shape, x.shape])
     return op.outputs[0]
 
 

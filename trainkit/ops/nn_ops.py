@@ -22,6 +22,7 @@ import numpy as np
 from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
+from trainkit.framework.constant_op import constant
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import math_ops
@@ -88,15 +89,20 @@ def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: int | 
     if isinstance(rate, numbers.Real) and not 0 <= rate < 1:
         raise ValueError(f"rate must be a scalar tensor or a float in the range [0, 1), got "
                          f"{rate}")
+    if keep_prob is not None and not isinstance(keep_prob, numbers.Real):
+        # TF1's dropout passes ``rate = 1 - keep_prob`` on, built here before the scope (a
+        # ``sub`` the user's own ``sub`` ops then count after)
+        rate, keep_prob = 1 - conversion.convert_to_tensor(keep_prob), None
     with name_scope(name, "dropout", [x]):
         t = conversion.convert_to_tensor(x, name="x")
         if not t.dtype.is_floating:
             raise ValueError(f"x has to be a floating point tensor since it's going to be "
                              f"scaled. Got a {t.dtype.name} tensor instead.")
-        if keep_prob is None:
+        if keep_prob is None:  # TF: ``Sub(Const 1, rate)`` for a tensor rate
             keep = (conversion.convert_to_tensor(1.0 - rate, dtype=t.dtype, name="keep_prob")
                     if isinstance(rate, numbers.Real)
-                    else math_ops.subtract(1.0, _as_float(rate, t.dtype), name="keep_prob"))
+                    else math_ops.subtract(constant(1, dtype=t.dtype),
+                                           _as_float(rate, t.dtype), name="Sub"))
         else:
             keep = _as_float(keep_prob, t.dtype, "keep_prob")
         if keep.shape.ndims not in (None, 0):

@@ -14,6 +14,7 @@ from trainkit.framework.graph import get_default_graph
 from trainkit.framework.shapes import TensorShape, as_shape
 from trainkit.framework.sparse_tensor import SparseTensor
 from trainkit.framework.tensor import Tensor
+from trainkit.ops.op_util import op_scope
 
 
 def _shape_str(shape: TensorShape) -> str:
@@ -62,15 +63,16 @@ def placeholder_with_default(input: Any, shape: Any, name: str | None = None) ->
     Raises:
         ValueError: if ``shape`` is incompatible with ``input``'s shape.
     """
-    t = conversion.convert_to_tensor(input)
-    shp = as_shape(shape)
-    if not shp.is_compatible_with(t.shape):
-        raise ValueError(f"Incompatible shapes: default value of shape {t.shape} does not "
-                         f"match the placeholder shape {shp}.")
-    op = get_default_graph().create_op(
-        "PlaceholderWithDefault", [t], [t.dtype], name=name or "PlaceholderWithDefault",
-        attrs={"dtype": t.dtype, "shape": shp}, shapes=[shp])
-    return op.outputs[0]
+    with op_scope(name or "PlaceholderWithDefault", [input]) as scope:  # ``<name>/input``
+        t = conversion.convert_to_tensor(input, name="input")
+        shp = as_shape(shape)
+        if not shp.is_compatible_with(t.shape):
+            raise ValueError(f"Incompatible shapes: default value of shape {t.shape} does "
+                             f"not match the placeholder shape {shp}.")
+        op = get_default_graph().create_op(
+            "PlaceholderWithDefault", [t], [t.dtype], name=scope,
+            attrs={"dtype": t.dtype, "shape": shp}, shapes=[shp])
+        return op.outputs[0]
 
 
 @registry.register_kernel("PlaceholderWithDefault", aliases_input=True)

@@ -26,6 +26,7 @@ import numpy as np
 
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
+from trainkit.framework.constant_op import constant
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops.elementwise import (
@@ -36,7 +37,7 @@ from trainkit.ops.elementwise import (
     quiet,
     static_int_list,
 )
-from trainkit.ops.op_util import make_op
+from trainkit.ops.op_util import make_op, op_scope
 
 
 def _lookup(axis: Any, keepdims: Any, reduction_indices: Any, keep_dims: Any,
@@ -100,8 +101,25 @@ def _reduce(op_type: str, input_tensor: Any, axis: Any, keepdims: Any, name: str
     out = x.dtype.as_numpy_dtype
     acc = np.float32 if x.dtype is _dt.float16 else out
     attrs = {"axis": axes, "keep_dims": keep, "_acc": acc, "_out": out}
-    return make_op(op_type, [x], [x.dtype], name=name, attrs=attrs,
-                   shapes=[reduced_shape(x.shape, axes, keep)]).outputs[0]
+    index = None
+    if axis is None and x.shape.ndims is not None:  # TF: a ``Const`` outside the op scope
+        index = constant(np.arange(x.shape.ndims, dtype=np.int32))
+    with op_scope(name, [x]) as scope:
+        if axis is not None:
+            index = _axis_input(axis, "reduction_indices")
+        inputs = [x] if index is None else [x, index]
+        return make_op(op_type, inputs, [x.dtype], name=scope, attrs=attrs,
+                       shapes=[reduced_shape(x.shape, axes, keep)]).outputs[0]
+
+
+def _axis_input(axis: Any, arg: str) -> Tensor:
+    """The axis operand TF gives a reduction (``Sum/reduction_indices``) or ``argmax``
+    (``ArgMax/dimension``). The kernels read the static axes from the attrs; the input
+    keeps the graph's nodes and names TF's (an ``import_graph_def`` or TensorBoard sees
+    the same graph)."""
+    if isinstance(axis, Tensor):
+        return axis
+    return conversion.convert_to_tensor(np.asarray(axis, dtype=np.int32), name=arg)
 
 
 def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: bool | None = None,
@@ -191,13 +209,15 @@ def _arg(op_type: str, input: Any, axis: Any, name: str | None, dimension: Any,
     if out not in (_dt.int32, _dt.int64):
         raise TypeError(f"{op_type} op '{name}': output_type must be int32 or int64, got "
                         f"{out.name}.")
-    a = _single_axis(op_type, name, x, 0 if axis is None else axis)
+    axis = 0 if axis is None else axis
+    a = _single_axis(op_type, name, x, axis)
     shape = TensorShape(None)
     if x.shape.ndims is not None:
         shape = TensorShape([d for i, d in enumerate(x.shape) if i != a])
-    return make_op(op_type, [x], [out], name=name,
-                   attrs={"axis": a, "output_type": out, "_np": out.np_dtype},
-                   shapes=[shape]).outputs[0]
+    with op_scope(name, [x]) as scope:
+        return make_op(op_type, [x, _axis_input(axis, "dimension")], [out], name=scope,
+                       attrs={"axis": a, "output_type": out, "_np": out.np_dtype},
+                       shapes=[shape]).outputs[0]
 
 
 def argmax(input: Any, axis: Any = None, name: str | None = None, dimension: Any = None,
@@ -253,8 +273,10 @@ def cumsum(x: Any, axis: Any = 0, exclusive: bool = False, reverse: bool = False
 
 # -- kernels -----------------------------------------------------------------------------
 # ufunc.reduce is used directly: np.sum & co. add ~1.5 µs of Python dispatch per call.
+# The axes come from the attrs (checked when the graph was built); the axes input, when
+# there is one, is TF's operand kept for the graph's shape (see ``_axis_input``).
 @registry.register_kernel("Sum")
-def _sum(ctx: registry.KernelContext, x: Any) -> Any:
+def _sum(ctx: registry.KernelContext, x: Any, *axes: Any) -> Any:
     a = ctx.attrs
     r = np.add.reduce(x, axis=a["axis"], dtype=a["_acc"], keepdims=a["keep_dims"])
     return r if a["_acc"] is a["_out"] else r.astype(a["_out"])
@@ -271,7 +293,7 @@ def _count(x: Any, axes: tuple | None) -> int:
 
 @registry.register_kernel("Mean")
 @quiet  # the mean of nothing is NaN, silently
-def _mean(ctx: registry.KernelContext, x: Any) -> Any:
+def _mean(ctx: registry.KernelContext, x: Any, *axes: Any) -> Any:
     a = ctx.attrs
     n = _count(x, a["axis"])
     if x.dtype.kind in "iu":
@@ -284,7 +306,7 @@ def _mean(ctx: registry.KernelContext, x: Any) -> Any:
 
 
 def _extreme(fn: Any, lowest: bool) -> Any:
-    def kernel(ctx: registry.KernelContext, x: Any) -> Any:
+    def kernel(ctx: registry.KernelContext, x: Any, *axes: Any) -> Any:
         a = ctx.attrs
         try:
             return fn(x, axis=a["axis"], keepdims=a["keep_dims"])
@@ -306,29 +328,29 @@ registry.register_kernel("Min")(_extreme(np.minimum.reduce, False))
 
 @registry.register_kernel("Prod")
 @quiet
-def _prod(ctx: registry.KernelContext, x: Any) -> Any:
+def _prod(ctx: registry.KernelContext, x: Any, *axes: Any) -> Any:
     a = ctx.attrs
     r = np.multiply.reduce(x, axis=a["axis"], dtype=a["_acc"], keepdims=a["keep_dims"])
     return r if a["_acc"] is a["_out"] else r.astype(a["_out"])
 
 
 @registry.register_kernel("Any")
-def _any(ctx: registry.KernelContext, x: Any) -> Any:
+def _any(ctx: registry.KernelContext, x: Any, *axes: Any) -> Any:
     return np.logical_or.reduce(x, axis=ctx.attrs["axis"], keepdims=ctx.attrs["keep_dims"])
 
 
 @registry.register_kernel("All")
-def _all(ctx: registry.KernelContext, x: Any) -> Any:
+def _all(ctx: registry.KernelContext, x: Any, *axes: Any) -> Any:
     return np.logical_and.reduce(x, axis=ctx.attrs["axis"], keepdims=ctx.attrs["keep_dims"])
 
 
 @registry.register_kernel("ArgMax")
-def _argmax(ctx: registry.KernelContext, x: Any) -> Any:
+def _argmax(ctx: registry.KernelContext, x: Any, *axis: Any) -> Any:
     return np.argmax(x, axis=ctx.attrs["axis"]).astype(ctx.attrs["_np"], copy=False)
 
 
 @registry.register_kernel("ArgMin")
-def _argmin(ctx: registry.KernelContext, x: Any) -> Any:
+def _argmin(ctx: registry.KernelContext, x: Any, *axis: Any) -> Any:
     return np.argmin(x, axis=ctx.attrs["axis"]).astype(ctx.attrs["_np"], copy=False)
 
 

@@ -21,7 +21,7 @@ from trainkit.framework.constant_op import constant
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops.join_ops import stack
-from trainkit.ops.op_util import make_op
+from trainkit.ops.op_util import make_op, op_scope
 from trainkit.ops.static_value import constant_value, partial_shape_value
 
 
@@ -56,11 +56,12 @@ def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:
     Raises:
         ValueError: if the static sizes cannot match.
     """
-    t = conversion.convert_to_tensor(tensor)
-    s = as_shape_tensor(shape, "shape")
     name = name or "Reshape"
-    out = _reshape_shape(t.shape, s, name)
-    return make_op("Reshape", [t, s], [t.dtype], name=name, shapes=[out]).outputs[0]
+    with op_scope(name, [tensor, shape]) as scope:  # a Python shape: ``Reshape/shape``
+        t = conversion.convert_to_tensor(tensor)
+        s = as_shape_tensor(shape, "shape")
+        out = _reshape_shape(t.shape, s, name)
+        return make_op("Reshape", [t, s], [t.dtype], name=scope, shapes=[out]).outputs[0]
 
 
 def _reshape_shape(in_shape: TensorShape, s: Tensor, name: str) -> TensorShape:
@@ -111,6 +112,11 @@ def transpose(a: Any, perm: Any = None, name: str = "transpose",
     Raises:
         ValueError: if a static ``perm`` is not a permutation of the rank.
     """
+    with op_scope(name, [a, perm]) as scope:  # ``transpose/perm``, as TF
+        return _transpose(a, perm, scope)
+
+
+def _transpose(a: Any, perm: Any, name: str) -> Tensor:
     t = conversion.convert_to_tensor(a)
     rank = t.shape.ndims
     if perm is None:
@@ -171,8 +177,13 @@ def expand_dims(input: Any, axis: Any = None, name: str | None = None,
     if (axis is None) == (dim is None):
         raise ValueError("expand_dims: exactly one of 'axis' and 'dim' must be given.")
     axis = dim if axis is None else axis
+    with op_scope(name or "ExpandDims", [input, axis]) as scope:  # ``ExpandDims/dim``
+        return _expand_dims(input, axis, name, scope)
+
+
+def _expand_dims(input: Any, axis: Any, name: str | None, scope: str) -> Tensor:
     t = conversion.convert_to_tensor(input)
-    ax = conversion.convert_to_tensor(axis, dtype=_dt.int32) \
+    ax = conversion.convert_to_tensor(axis, dtype=_dt.int32, name="dim") \
         if not isinstance(axis, Tensor) else axis
     av = constant_value(ax)
     out = TensorShape(None)
@@ -187,8 +198,7 @@ def expand_dims(input: Any, axis: Any = None, name: str | None = None,
         out = TensorShape(d[:a] + [1] + d[a:])
     elif t.shape.ndims is not None:
         out = TensorShape([None] * (t.shape.ndims + 1))
-    return make_op("ExpandDims", [t, ax], [t.dtype], name=name or "ExpandDims",
-                   shapes=[out]).outputs[0]
+    return make_op("ExpandDims", [t, ax], [t.dtype], name=scope, shapes=[out]).outputs[0]
 
 
 def _single_axis(axis: Any, name: str, runtime: bool = False) -> int:

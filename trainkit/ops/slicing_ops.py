@@ -24,7 +24,7 @@ from trainkit.framework.constant_op import constant
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor, register_operator
 from trainkit.ops.join_ops import stack
-from trainkit.ops.op_util import make_op
+from trainkit.ops.op_util import make_op, op_scope
 from trainkit.ops.static_value import constant_value
 
 newaxis = None
@@ -396,6 +396,12 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
     Raises:
         TypeError: if ``dtype`` disagrees with ``on_value``/``off_value``.
     """
+    with op_scope(name or "one_hot", [indices, depth, on_value, off_value]) as scope:
+        return _one_hot(indices, depth, on_value, off_value, axis, dtype, scope)
+
+
+def _one_hot(indices: Any, depth: Any, on_value: Any, off_value: Any, axis: int | None,
+             dtype: Any, name: str) -> Tensor:
     i = conversion.convert_to_tensor(indices)
     dt = None if dtype is None else _dt.as_dtype(dtype)
     for v in (on_value, off_value):
@@ -405,9 +411,11 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
                                 f"dtype {v.dtype.name}.")
             dt = v.dtype
     dt = dt or _dt.float32
-    on = conversion.convert_to_tensor(1 if on_value is None else on_value, dtype=dt)
-    off = conversion.convert_to_tensor(0 if off_value is None else off_value, dtype=dt)
-    d = conversion.convert_to_tensor(depth, dtype=_dt.int32) \
+    on = conversion.convert_to_tensor(1 if on_value is None else on_value, dtype=dt,
+                                      name="on_value")
+    off = conversion.convert_to_tensor(0 if off_value is None else off_value, dtype=dt,
+                                       name="off_value")
+    d = conversion.convert_to_tensor(depth, dtype=_dt.int32, name="depth") \
         if not isinstance(depth, Tensor) else depth
     ax = -1 if axis is None else int(axis)
     dv = constant_value(d)
@@ -420,7 +428,7 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
         pos = r if ax == -1 else ax
         dims.insert(pos, None if dv is None else int(dv))
         out = TensorShape(dims)
-    return make_op("OneHot", [i, d, on, off], [dt], name=name or "one_hot",
+    return make_op("OneHot", [i, d, on, off], [dt], name=name,
                    attrs={"axis": ax}, shapes=[out]).outputs[0]
 
 

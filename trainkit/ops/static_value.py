@@ -1,10 +1,10 @@
 """Build-time knowledge of tensor values: what shape functions may fold.
 
 ``constant_value(t)`` returns the value of ``t`` when it can be computed without running
-the graph (a ``Const``, a ``Shape``/``Size``/``Rank`` of a fully known shape, a ``Pack``
-of constants); ``partial_shape_value(t)`` returns the dims a 1-D shape tensor is known to
-hold (None for unknown entries), which is what ``reshape`` and ``fill`` need for static
-shape inference.
+the graph (a ``Const``, a ``Shape``/``ShapeN``/``Size``/``Rank`` of a fully known shape, a ``Pack``
+or ``Fill`` of constants); ``partial_shape_value(t)`` returns the dims a 1-D shape tensor
+is known to hold (None for unknown entries), which is what ``reshape`` and ``fill`` need
+for static shape inference.
 
 Example:
     >>> import trainkit as tk
@@ -35,12 +35,22 @@ def constant_value(t: Any) -> np.ndarray | None:
         if s.is_fully_defined():
             return np.array(s.as_list(), dtype=t.dtype.np_dtype)
         return None
+    if kind == "ShapeN":
+        s = op.inputs[t.value_index].shape
+        if s.is_fully_defined():
+            return np.array(s.as_list(), dtype=t.dtype.np_dtype)
+        return None
     if kind == "Size":
         n = op.inputs[0].shape.num_elements()
         return None if n is None else np.array(n, dtype=t.dtype.np_dtype)
     if kind == "Rank":
         r = op.inputs[0].shape.ndims
         return None if r is None else np.array(r, dtype=np.int32)
+    if kind == "Fill":  # ``zeros``/``ones`` of 1000 elements or more, as TF builds them
+        dims, value = constant_value(op.inputs[0]), constant_value(op.inputs[1])
+        if dims is None or value is None:
+            return None
+        return np.full([int(d) for d in np.reshape(dims, [-1])], value, t.dtype.np_dtype)
     if kind in ("Identity", "StopGradient"):
         return constant_value(op.inputs[0])
     if kind == "Pack":
@@ -63,6 +73,8 @@ def partial_shape_value(t: Tensor) -> TensorShape:
     op = t.op
     if op.type == "Shape":
         return op.inputs[0].shape
+    if op.type == "ShapeN":
+        return op.inputs[t.value_index].shape
     if op.type == "Pack" and op.attrs["axis"] == 0:
         dims: list[int | None] = []
         for i in op.inputs:

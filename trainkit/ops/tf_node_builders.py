@@ -57,8 +57,14 @@ def _binary(fn: Callable) -> Callable:
     return lambda i, a, n: fn(i[0], i[1], name=n)
 
 
+def _axis_operand(t: Any, what: str) -> Any:
+    """The node's own axis ``Const`` (kept as the rebuilt op's operand, as in the
+    GraphDef), else its constant value as a list."""
+    return t if t.op.type == "Const" else _const_list(t, what)
+
+
 def _reduce(fn: Callable) -> Callable:
-    return lambda i, a, n: fn(i[0], _const_list(i[1], "reduction_indices"),
+    return lambda i, a, n: fn(i[0], _axis_operand(i[1], "reduction_indices"),
                               keepdims=bool(a.get("keep_dims", False)), name=n)
 
 
@@ -142,7 +148,7 @@ BUILDERS.update({
     "Pack": lambda i, a, n: join_ops.stack(i, axis=int(a.get("axis", 0)), name=n),
     "Cast": lambda i, a, n: cast_ops.cast(i[0], a["DstT"], name=n),
     "ArgMax": lambda i, a, n: reduction_ops.argmax(
-        i[0], int(_const_list(i[1], "dimension")),
+        i[0], _axis_operand(i[1], "dimension"),
         output_type=a.get("output_type"), name=n),
     "StridedSlice": lambda i, a, n: slicing_ops.strided_slice(
         i[0], i[1], i[2], i[3], begin_mask=a.get("begin_mask", 0),

@@ -28,6 +28,7 @@ from trainkit.framework import (
     registry,
 )
 from trainkit.framework import dtypes as _dt
+from trainkit.framework.constant_op import constant
 from trainkit.framework.conversion import convert_to_tensor
 from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.tensor import Tensor
@@ -48,6 +49,8 @@ def _kernel(fn: Callable[..., bytes]) -> Callable[..., np.ndarray]:
     """Wraps a pure summary builder as a kernel raising ``InvalidArgumentError``."""
 
     def kernel(ctx: registry.KernelContext, *inputs: Any) -> np.ndarray:
+        if ctx.attrs.get("_tag_input"):  # TF's tag operand; the attr holds the same tag
+            inputs = inputs[1:]
         try:
             return _string_scalar(fn(ctx.attrs, *inputs))
         except (ValueError, TypeError) as e:
@@ -112,12 +115,17 @@ def _summary_op(op_type: str, what: str, name: Any, tensor: Any, family: Any,
     g = tensor.graph if isinstance(tensor, Tensor) else get_default_graph()
     base = name if family is None else f"{family}/{name}"
     with g.as_default(), g.name_scope(base) as scope:
-        t = convert_to_tensor(tensor)
-        check(t, name)
         tag = scope.rstrip("/") if family is None else f"{family}/{scope.rstrip('/')}"
-        inputs = [t] + (extra() if extra else [])
+        # TF's first operand: the tag as a string Const (``loss/tags``, ``w/tag``)
+        scalar_op = op_type == "ScalarSummary"
+        tag_t = constant(tag, name="tags" if scalar_op else "tag")
+        values = op_type in ("ScalarSummary", "HistogramSummary")
+        t = convert_to_tensor(tensor, name="values" if values else "tensor")
+        check(t, name)
+        inputs = [tag_t, t] + (extra() if extra else [])
         op = g.create_op(op_type, inputs, [_dt.string], name=scope,
-                         attrs={"tag": tag, **(attrs or {})}, shapes=[[]])
+                         attrs={"tag": tag, "_tag_input": True, **(attrs or {})},
+                         shapes=[[]])
     out = op.outputs[0]
     _collect(out, collections, [GraphKeys.SUMMARIES])
     return out
@@ -213,7 +221,8 @@ def audio(name: str, tensor: Any, sample_rate: Any, max_outputs: int = 3,
 
     return _summary_op("AudioSummaryV2", "audio", name, tensor, family, collections, check,
                        attrs={"max_outputs": max_outputs},
-                       extra=lambda: [convert_to_tensor(sample_rate, dtype=_dt.float32)])
+                       extra=lambda: [convert_to_tensor(sample_rate, dtype=_dt.float32,
+                                                        name="sample_rate")])
 
 
 def text(name: str, tensor: Any, collections: Iterable[str] | None = None) -> Tensor:

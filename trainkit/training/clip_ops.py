@@ -14,10 +14,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from trainkit.framework import conversion
+from trainkit.framework.constant_op import constant
 from trainkit.framework.graph import name_scope
 from trainkit.framework.indexed_slices import IndexedSlices
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops
+from trainkit.ops.nn_losses_ops import l2_loss
 
 
 def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: str | None = None
@@ -58,14 +60,20 @@ def global_norm(t_list: Sequence[Any], name: str | None = None) -> Tensor:
     if not isinstance(t_list, Sequence) or isinstance(t_list, str | Tensor):
         raise TypeError(f"t_list should be a sequence, got {type(t_list).__name__}.")
     # an IndexedSlices counts by its values, as in TF1 (repeated rows are not merged)
-    ts = [conversion.convert_to_tensor(t.values if isinstance(t, IndexedSlices) else t)
-          for t in t_list if t is not None]
-    with name_scope(name, "global_norm", ts):   # TF: <scope>/global_norm
-        if not ts:
+    given = [t.values if isinstance(t, IndexedSlices) else t for t in t_list]
+    with name_scope(name, "global_norm", [t for t in given if isinstance(t, Tensor)]):
+        # TF's graph: L2Loss per tensor (half its squared norm), stack, Sum, * 2, Sqrt
+        halves = []
+        for i, t in enumerate(given):
+            if t is None:
+                continue
+            v = conversion.convert_to_tensor(t, name=f"t_{i}")
+            with v.graph.colocate_with(v):
+                halves.append(l2_loss(v))
+        if not halves:
             return math_ops.sqrt(conversion.convert_to_tensor(0.0), name="global_norm")
-        squares = [math_ops.reduce_sum(t * t) for t in ts]
-        total = squares[0] if len(squares) == 1 else math_ops.add_n(squares)
-        return math_ops.sqrt(total, name="global_norm")
+        half = math_ops.reduce_sum(array_ops.stack(halves))
+        return math_ops.sqrt(half * constant(2.0, dtype=half.dtype), name="global_norm")
 
 
 def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = None,
@@ -82,23 +90,25 @@ def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = N
     """
     if not isinstance(t_list, Sequence) or isinstance(t_list, str | Tensor):
         raise TypeError(f"t_list should be a sequence, got {type(t_list).__name__}.")
-    norm = global_norm(t_list) if use_norm is None else \
+    norm = global_norm(t_list, name) if use_norm is None else \
         conversion.convert_to_tensor(use_norm)
-    with name_scope(name, "clip_by_global_norm", [norm]) as scope:
-        clip = conversion.convert_to_tensor(clip_norm, dtype=norm.dtype, name="clip_norm")
-        # scale = clip * min(1 / norm, 1 / clip); 1/norm is inf for a zero norm: fine.
-        scale = clip * math_ops.minimum(1.0 / norm, 1.0 / clip)
-        nan_if_bad = math_ops.where(math_ops.is_finite(norm), scale, scale * float("nan"))
+    values = [t for t in t_list if isinstance(t, Tensor)] + [clip_norm]
+    with name_scope(name, "clip_by_global_norm", values) as scope:
+        # TF's formula: scale = clip * min(1 / norm, 1 / clip) (1 / norm is inf for a zero
+        # norm: fine), plus (norm - norm), which makes it NaN for an inf or NaN norm
+        one = constant(1.0, dtype=norm.dtype)
+        scale = clip_norm * math_ops.minimum(1.0 / norm, one / clip_norm)
+        scale = scale + (norm - norm)
         out: list[Tensor | None] = []
         for i, t in enumerate(t_list):
             if t is None:
                 out.append(None)
                 continue
             sparse = t if isinstance(t, IndexedSlices) else None
-            t = conversion.convert_to_tensor(t.values if sparse is not None else t)
+            t = conversion.convert_to_tensor(t.values if sparse is not None else t,
+                                             name=f"t_{i}")
             with t.graph.colocate_with(t):  # as TF: the scaling sits beside each tensor
-                s = nan_if_bad if t.dtype is norm.dtype else math_ops.cast(nan_if_bad,
-                                                                           t.dtype)
+                s = scale if t.dtype is scale.dtype else math_ops.cast(scale, t.dtype)
                 # TF names them "<scope>_<i>" inside the scope: <scope>/<scope>/_<i>
                 clipped = array_ops.identity(t * s, name=f"{scope}_{i}")
             out.append(clipped if sparse is None else  # stays sparse, as in TF1

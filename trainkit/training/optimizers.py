@@ -171,8 +171,8 @@ class AdamOptimizer(_HyperOptimizer):
         g = get_default_graph()
         beta1, beta2 = self._hyper("beta1", b1p), self._hyper("beta2", b2p)
         with g.control_dependencies(update_ops), g.colocate_with(b1p):  # TF colocates
-            up1 = state_ops.assign(b1p, b1p * beta1, name="update_beta1")
-            up2 = state_ops.assign(b2p, b2p * beta2, name="update_beta2")
+            up1 = state_ops.assign(b1p, b1p * beta1)  # ``Adam/Assign``, as TF
+            up2 = state_ops.assign(b2p, b2p * beta2)
         return _group(list(update_ops) + [up1, up2], name_scope)
 
 

@@ -64,7 +64,7 @@ from trainkit import errors
 from trainkit.framework import dtypes, registry
 from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.shapes import TensorShape
-from trainkit.ops.placeholders import placeholder
+from trainkit.ops.placeholders import placeholder, placeholder_with_default
 from trainkit.training import checkpoint_format as fmt
 from trainkit.training import checkpoint_management as mgmt
 from trainkit.training import save_barrier
@@ -275,7 +275,10 @@ class Saver:
         self._saveables = [(n, v) for n, v, _ in items if items_.is_saveable(v)]
         specs = tuple(items_.restore_spec(*t) for t in self._variables)
         with graph.name_scope(self._name or "save"):
-            self._filename_tensor = placeholder(dtypes.string, [], name="filename")
+            # TF's pair: ``filename`` defaults to the prefix, and ``Const`` (the name TF
+            # keeps "for backwards compatibility") is the filename tensor the SaverDef names
+            prefix = placeholder_with_default(self._filename, [], name="filename")
+            self._filename_tensor = placeholder_with_default(prefix, [], name="Const")
             self._restore_op = graph.create_op(
                 "TkRestoreVariables", [self._filename_tensor], [], name="restore_all",
                 attrs={"specs": specs, "reshape": self._reshape})

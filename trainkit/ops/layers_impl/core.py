@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from trainkit.framework.constant_op import constant
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, control_flow_ops, init_ops, math_ops, nn_ops
 from trainkit.ops import variable_scope as vs
@@ -79,16 +80,17 @@ def flatten(inputs: Any, name: str | None = None, data_format: str = "channels_l
             perm = [0] + list(range(2, x.shape.ndims)) + [1]
             x = array_ops.transpose(x, perm)
         dims = x.shape.as_list() if x.shape.ndims is not None else None
-        rest = None
+        # TF's choice of target shape, as a ``flatten/Const`` made before the reshape
         if dims is not None and all(d is not None for d in dims[1:]):
             rest = 1
             for d in dims[1:]:
                 rest *= d
-        if dims is not None and dims[0] is not None:
-            y = array_ops.reshape(x, [dims[0], -1 if rest is None else rest])
+            target: Any = constant([-1, rest])
+        elif dims is not None and dims[0] is not None:
+            target = constant([dims[0], -1])
         else:
-            y = array_ops.reshape(x, [-1, rest] if rest is not None else
-                                  array_ops.stack([array_ops.shape(x)[0], -1]))
+            target = array_ops.stack([array_ops.shape(x)[0], -1])
+        y = array_ops.reshape(x, target)
     return y
 
 
