@@ -38,10 +38,13 @@ def test_gaussian_noise_is_active_only_when_training():
 
 
 def test_gaussian_dropout_multiplies_by_mean_one_noise():
+    """Mean 1 and std sqrt(rate / (1 - rate)) over 20000 draws (standard error of the
+    mean 0.0046: the bound is 4.3 of them), seeded so the test cannot flake."""
+    tk.set_random_seed(7)
     x = tk.placeholder(tk.float32, [None, 100])
     y = L.GaussianDropout(0.3)(x, training=True)
     out = _run(y, {x: np.ones((200, 100), np.float32)})
-    assert out.mean() == pytest.approx(1.0, abs=0.01)
+    assert out.mean() == pytest.approx(1.0, abs=0.02)
     assert out.std() == pytest.approx(np.sqrt(0.3 / 0.7), rel=0.02)
     same = _run(L.GaussianDropout(1.0)(x, training=True), {x: np.ones((2, 100))})
     np.testing.assert_array_equal(same, 1.0)  # rate outside (0, 1): the identity

@@ -97,19 +97,19 @@ _TRUEDIV_FLOAT = {_dt.int8: _dt.float32, _dt.uint8: _dt.float32, _dt.int16: _dt.
 
 
 def add(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """``x + y`` elementwise, with NumPy broadcasting. Named ``Add`` by default, as TF's
-    ``tf.add`` (the ``+`` operator names its op ``add``)."""
-    return binary_op("AddV2", x, y, name or "Add", NUMERIC_OR_COMPLEX)
+    """``x + y`` elementwise, with NumPy broadcasting (named ``add`` as TF's ``+``;
+    the public ``tf.add`` is ``math_public.add``, named ``Add``)."""
+    return binary_op("AddV2", x, y, name or "add", NUMERIC_OR_COMPLEX)
 
 
 def subtract(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """``x - y`` elementwise (default name ``Sub``; the ``-`` operator's is ``sub``)."""
-    return binary_op("Sub", x, y, name or "Sub", NUMERIC_OR_COMPLEX)
+    """``x - y`` elementwise (named ``sub`` as the ``-`` operator; ``tf.subtract``'s is ``Sub``)."""
+    return binary_op("Sub", x, y, name or "sub", NUMERIC_OR_COMPLEX)
 
 
 def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """``x * y`` elementwise (default name ``Mul``; the ``*`` operator's is ``mul``)."""
-    return binary_op("Mul", x, y, name or "Mul", NUMERIC_OR_COMPLEX)
+    """``x * y`` elementwise (named ``mul`` as the ``*`` operator; ``tf.multiply``'s is ``Mul``)."""
+    return binary_op("Mul", x, y, name or "mul", NUMERIC_OR_COMPLEX)
 
 
 def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -152,9 +152,9 @@ def div(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def mod(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """``x % y`` with the divisor's sign (Python's ``%``, TF's ``floormod``). Default name
-    ``FloorMod``, as TF's; the ``%`` operator's is ``mod``."""
-    return binary_op("FloorMod", x, y, name or "FloorMod", NUMERIC)
+    """``x % y`` with the divisor's sign (Python's ``%``, TF's ``floormod``); named
+    ``mod`` as the ``%`` operator (``tf.mod``'s is ``FloorMod``)."""
+    return binary_op("FloorMod", x, y, name or "mod", NUMERIC)
 
 
 floormod = mod
@@ -162,8 +162,8 @@ floormod = mod
 
 def pow(x: Any, y: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     """``x ** y`` elementwise (integers to negative integer powers are an error at run).
-    Default name ``Pow``, as TF's; the ``**`` operator's is ``pow``."""
-    return binary_op("Pow", x, y, name or "Pow", NUMERIC_OR_COMPLEX)
+    Named ``pow`` as the ``**`` operator (``tf.pow``'s is ``Pow``)."""
+    return binary_op("Pow", x, y, name or "pow", NUMERIC_OR_COMPLEX)
 
 
 def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:

@@ -92,7 +92,7 @@ def scalar_mul(scalar: Any, x: Any, name: str | None = None) -> Tensor:
     s = conversion.convert_to_tensor(scalar, dtype=conversion.convert_to_tensor(x).dtype)
     if s.shape.ndims not in (None, 0):
         raise ValueError(f"Only scalar multiply works, got shape {s.shape}")
-    return math_ops.multiply(s, x, name=name)
+    return math_ops.multiply(s, x, name=name or "Mul")  # TF: multiply(), "Mul"
 
 
 def truncatediv(x: Any, y: Any, name: str | None = None) -> Tensor:
