@@ -13,17 +13,20 @@ Adapted: the MNIST download and ``extract_data``/``extract_labels`` are replaced
 bundled digits rescaled as ``extract_data`` does (``(pixel - 255 / 2) / 255``);
 ``VALIDATION_SIZE`` is 200 instead of 5000 and ``NUM_EPOCHS`` 2 instead of 10 (37 steps,
 the staircase decays once; evaluation at step 0 as the ``EVAL_FREQUENCY`` of 100 gives);
-``main(_)`` is called with
-``FLAGS`` from the author's parser instead of through ``tf.app.run``; the weights start
-from ``same_start``'s draw; the printed lines are captured and returned;
-``six.moves.xrange`` is ``range``.
+``main(_)`` is called with ``FLAGS`` from the author's parser instead of through
+``tf.app.run``; the printed lines are captured and returned; ``six.moves.xrange`` is
+``range``.
 
-The training dropout draws its mask in the graph with the program's seed, and each
-backend has its own generator for seeded stateful random ops, so the trained weights
-differ by the effect of different masks: the losses and errors are compared loosely
-(measured: two trainkit runs with different dropout seeds differ by about as much as
-trainkit and TF do). The learning-rate schedule, the float global step and the shapes
-are exact."""
+The weights and the training dropout are drawn in the graph with the program's seed, and
+trainkit's seeded random ops give TF's numbers (TF's Philox streams), so the program runs
+with its own initialization and masks. The minibatch loss after the first step agrees
+to float32 round-off. Later steps drift further apart than round-off alone would make
+them: the upsampled digits (3x3 blocks of equal pixels) give the second convolution many
+near-equal values in a pooling window, and round-off decides which one ``max_pool``
+passes on (measured: 530 of 145,000 windows pick another element than TF's for the same
+weights), so the weights part by up to 1e-3 within a few steps, as two TF builds would.
+The step-0 numbers, the learning-rate schedule, the float global step and the shapes are
+compared tightly, the end of training loosely."""
 
 # Copyright 2015 The TensorFlow Authors. Licensed under the Apache License, Version
 # 2.0 (http://www.apache.org/licenses/LICENSE-2.0); modified as described above.
@@ -40,14 +43,13 @@ import time
 
 import numpy
 
-from tests.compat.programs.common import read_data_sets, same_start
+from tests.compat.programs.common import read_data_sets
 
-# Measured with four dropout seeds on trainkit: minibatch loss 2.51-2.62 (TF 2.61),
-# errors within 2.5 points (test) and 10 (one minibatch at step 0), the first column of
-# the test predictions summing to 37.6-44.1; the tolerances are about twice that spread.
-COMPARE = {"minibatch_loss": 0.05, "learning_rates": 1e-7, "minibatch_error": 0.25,
-           "validation_error": 0.1, "test_error": 0.3, "batch": 0.0,
-           "reshape_shape": 0.0, "eval_predictions_sum": 0.25}
+# Measured against TF 2.21: the step-0 loss to 2e-6, the errors equal, the first column of
+# the final test predictions summing to 39.43 (TF 39.77).
+COMPARE = {"minibatch_loss": 1e-5, "learning_rates": 1e-7, "minibatch_error": 0.01,
+           "validation_error": 0.01, "test_error": 0.1, "batch": 0.0,
+           "reshape_shape": 0.0, "eval_predictions_sum": 0.03}
 
 IMAGE_SIZE = 28
 NUM_CHANNELS = 1
@@ -202,7 +204,6 @@ def _program(tf, FLAGS, out):
         start_time = time.time()
         with tf.Session() as sess:
             tf.global_variables_initializer().run()
-            same_start(sess, tf)  # adapted: the same starting weights on both backends
             print('Initialized!')
             for step in xrange(int(num_epochs * train_size) // BATCH_SIZE):
                 offset = (step * BATCH_SIZE) % (train_size - BATCH_SIZE)
