@@ -19,6 +19,7 @@ import numpy as np
 from trainkit.framework import conversion, registry
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import relu_bias_kernels  # noqa: F401  (Relu, BiasAdd, ... kernels)
+from trainkit.ops.denormals import flush_to_zero
 from trainkit.ops.op_util import make_op, unary
 
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -178,9 +179,10 @@ def log_softmax(logits: Any, axis: int | None = None, name: str | None = None,
 
 
 def softmax_np(x: np.ndarray, axis: int) -> np.ndarray:
+    """The softmax along ``axis``, subnormal results flushed to zero as TF's are."""
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     e /= np.sum(e, axis=axis, keepdims=True)
-    return e
+    return flush_to_zero(e)
 
 
 def log_softmax_np(x: np.ndarray, axis: int) -> np.ndarray:

@@ -95,8 +95,14 @@ def softmax_cross_entropy_with_logits_v2(_sentinel: Any = None, labels: Any = No
                                          dim: int | None = None) -> Tensor:
     """``-sum(labels * log_softmax(logits), axis)``; gradients flow into both inputs.
 
+    Labels shaped unlike the logits are accepted as TF accepts them: both flattened to
+    ``[-1, classes]`` matrices that broadcast against each other (labels ``[1, n, k]``
+    with logits ``[n, k]``, or ``[1, k]`` labels for every row); the loss has the
+    logits' outer shape.
+
     Raises:
-        ValueError: if the shapes of ``labels`` and ``logits`` differ.
+        ValueError: if the shapes of ``labels`` and ``logits`` differ and do not
+            broadcast as matrices.
     """
     _sentinel_check(_sentinel, "softmax_cross_entropy_with_logits_v2")
     return _softmax_xent(labels, logits, dim if dim is not None else axis, name,
@@ -132,8 +138,7 @@ def _softmax_xent(labels: Any, logits: Any, axis: int, name: str | None,
 
         z = stop_gradient(z, name="labels_stop_gradient")
     if not x.shape.is_compatible_with(z.shape):
-        raise ValueError(f"logits and labels must have the same shape, received ({x.shape} "
-                         f"vs {z.shape}).")
+        return _softmax_xent_matrices(x, z, axis, name)
     shape = x.shape.merge_with(z.shape)
     ax = int(axis)
     if shape.ndims is not None:
@@ -155,13 +160,67 @@ def _softmax_xent(labels: Any, logits: Any, axis: int, name: str | None,
     return op.outputs[0]
 
 
+def _broadcast_dim(a: int | None, b: int | None) -> tuple[bool, int | None]:
+    """``(ok, dim)``: whether two static sizes broadcast, and the result's size."""
+    if a == b or b == 1:
+        return True, a
+    if a == 1:
+        return True, b
+    if a is None or b is None:  # an unknown size broadcasts to the known one (> 1)
+        return True, b if a is None else a
+    return False, None
+
+
+def _softmax_xent_matrices(x: Tensor, z: Tensor, axis: int, name: str | None) -> Tensor:
+    """TF's path for labels shaped unlike the logits: both are flattened to matrices
+    (``[-1, classes]``, TF's ``_flatten_outer_dims``), the kernel broadcasts one matrix
+    against the other, and the loss takes the logits' outer shape. So labels
+    ``[1, n, k]`` (``labels=[one_hot]``) work with logits ``[n, k]``."""
+    from trainkit.ops.array_ops import reshape
+    from trainkit.ops.array_ops import shape as shape_of
+
+    xd = x.shape.as_list() if x.shape.ndims else None
+    zd = z.shape.as_list() if z.shape.ndims else None
+    mismatch = ValueError(f"logits and labels must have the same shape or be broadcastable "
+                          f"as [-1, classes] matrices, received ({x.shape} vs {z.shape}).")
+    if xd is None or zd is None or int(axis) not in (-1, len(xd) - 1):
+        raise mismatch
+
+    def rows(d: list) -> int | None:
+        return None if None in d[:-1] else int(np.prod(d[:-1], dtype=np.int64))
+
+    ok_rows, n = _broadcast_dim(rows(xd), rows(zd))
+    ok_cols, k = _broadcast_dim(xd[-1], zd[-1])
+    if not (ok_rows and ok_cols) or xd[-1] is None or zd[-1] is None:
+        raise mismatch
+    x2 = reshape(x, [-1, xd[-1]])
+    z2 = reshape(z, [-1, zd[-1]])
+    op = make_op("SoftmaxCrossEntropyWithLogits", [x2, z2], [x.dtype, x.dtype],
+                 name=name or "softmax_cross_entropy_with_logits", attrs={"axis": 1},
+                 shapes=[TensorShape([n]), TensorShape([n, k])])
+    outer = xd[:-1] if None not in xd[:-1] else shape_of(x)[:-1]
+    loss = reshape(op.outputs[0], outer)
+    # Matrix logits: the loss has the kernel's (broadcast) row count, as TF infers it.
+    loss.set_shape([n] if len(xd) == 2 else xd[:-1])
+    return loss
+
+
 @registry.register_kernel("SoftmaxCrossEntropyWithLogits")
 def _softmax_xent_kernel(ctx: registry.KernelContext, x: Any, z: Any) -> tuple:
-    if np.shape(x) != np.shape(z):
-        raise errors.InvalidArgumentError(
-            None, None, f"logits and labels must be same size: logits_size="
-                        f"{list(np.shape(x))} labels_size={list(np.shape(z))}")
-    return softmax_xent_np(np.asarray(x), np.asarray(z), ctx.attrs["axis"])
+    x, z = np.asarray(x), np.asarray(z)
+    if x.shape != z.shape:
+        # TF's kernel broadcasts labels and logits when both are matrices.
+        try:
+            shape = np.broadcast_shapes(x.shape, z.shape) if x.ndim == z.ndim == 2 else None
+        except ValueError:
+            shape = None
+        if shape is None:
+            raise errors.InvalidArgumentError(
+                None, None, f"logits and labels must be the same size or broadcastable "
+                            f"matrices: logits_size={list(x.shape)} "
+                            f"labels_size={list(z.shape)}")
+        x, z = np.broadcast_to(x, shape), np.broadcast_to(z, shape)
+    return softmax_xent_np(x, z, ctx.attrs["axis"])
 
 
 def _shifted_softmax(x: np.ndarray, ax: int) -> tuple:

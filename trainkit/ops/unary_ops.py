@@ -32,6 +32,7 @@ from trainkit.ops import (
     sigmoid_tanh_kernels,  # noqa: F401  (Sigmoid, Tanh, *Grad kernels)
 )
 from trainkit.ops.cast_ops import cast
+from trainkit.ops.denormals import flush_to_zero
 from trainkit.ops.elementwise import (
     FLOAT,
     FLOAT_OR_COMPLEX,
@@ -166,6 +167,11 @@ def sigmoid_grad(y: Any, dy: Any, name: str | None = None) -> Tensor:
 
 
 # -- kernels -----------------------------------------------------------------------------
+def _exp(x: Any) -> Any:
+    """``np.exp`` with TF's flush-to-zero: ``exp(-90)`` in float32 is 0, not subnormal."""
+    return flush_to_zero(np.exp(x))
+
+
 def _k1(fn: Any, silent: bool = False) -> Any:
     def kernel(ctx: registry.KernelContext, x: Any) -> Any:
         return fn(x)
@@ -174,7 +180,7 @@ def _k1(fn: Any, silent: bool = False) -> Any:
 
 for _type, _fn, _silent in (
         ("Neg", np.negative, False), ("Abs", np.absolute, False), ("Sign", np.sign, False),
-        ("Square", np.square, True), ("Sqrt", np.sqrt, True), ("Exp", np.exp, True),
+        ("Square", np.square, True), ("Sqrt", np.sqrt, True), ("Exp", _exp, True),
         ("Log", np.log, True), ("Log1p", np.log1p, True), ("Sin", np.sin, True),
         ("Cos", np.cos, True), ("Floor", np.floor, False),
         ("Ceil", np.ceil, False), ("Round", np.round, False), ("IsNan", np.isnan, False),

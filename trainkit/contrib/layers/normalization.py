@@ -21,7 +21,15 @@ from trainkit.framework import conversion
 from trainkit.framework.default_graph import control_dependencies
 from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, control_flow_ops, init_ops, nn_ops, nn_stats_ops, state_ops
+from trainkit.ops import (
+    array_ops,
+    control_flow_ops,
+    init_ops,
+    math_ops,
+    nn_ops,
+    nn_stats_ops,
+    state_ops,
+)
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.layers_impl import normalization as core_bn
 from trainkit.ops.static_value import constant_value
@@ -116,11 +124,7 @@ def _batch_norm_graph(x: Tensor, axis: int, decay: float, center: bool, scale: b
         mean, var = nn_ops.moments(x, axes)
         batch_var = var
         if unbiased:
-            n = 1
-            for i in axes:
-                n *= dims[i] if dims[i] is not None else 0
-            if n:
-                batch_var = var * (n / max(n - 1, 1))
+            batch_var = var * _bessel_factor(x, axes)
         mean, var = _updates(is_training, known, decay, moving_mean, moving_var, mean, var,
                              batch_var, updates_collections)
     if axis != rank - 1:
@@ -130,6 +134,21 @@ def _batch_norm_graph(x: Tensor, axis: int, decay: float, center: bool, scale: b
         beta = None if beta is None else array_ops.reshape(beta, shape)
         gamma = None if gamma is None else array_ops.reshape(gamma, shape)
     return nn_stats_ops.batch_normalization(x, mean, var, beta, gamma, epsilon)
+
+
+def _bessel_factor(x: Tensor, axes: list[int]) -> Any:
+    """``n / (n - 1)`` for the ``n`` values reduced per channel, as a Python float when the
+    reduced dimensions are known, else computed from ``tf.shape(x)`` at run time (the
+    fused kernel uses the run-time count: a ``[None, c]`` placeholder is corrected too)."""
+    dims = x.shape.as_list()
+    if all(dims[i] is not None for i in axes):
+        n = 1
+        for i in axes:
+            n *= dims[i]
+        return n / max(n - 1, 1)
+    shape = math_ops.cast(array_ops.gather(array_ops.shape(x), axes), x.dtype)
+    n = math_ops.reduce_prod(shape)
+    return n / math_ops.maximum(n - 1.0, 1.0)
 
 
 def _updates(is_training: Any, known: Any, decay: float, moving_mean: Any, moving_var: Any,
