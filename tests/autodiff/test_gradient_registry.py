@@ -231,6 +231,12 @@ CASES: dict[str, list[C]] = {
                                                     postscale_factor=3.0), [(2, 3)])],
     "TkMpiBroadcast": [C(lambda x: _hvd().broadcast(x, 0), [(3,)])],
     "TkMpiAllgather": [C(lambda x: _hvd().allgather(x), [(3, 2)])],
+    "TkMpiAlltoall": [C(lambda x: _hvd().alltoall(x), [(3, 2)]),
+                      C(lambda x: _hvd().alltoall(x, splits=[3])[0], [(3, 2)])],
+    "TkMpiReducescatter": [C(lambda x: _hvd().reducescatter(x, op=_hvd().Sum), [(3, 2)]),
+                           C(lambda x: _hvd().reducescatter(x, postscale_factor=1.0), [(2,)])],
+    "TkMpiGroupedAllgather": [C(lambda x, y: _hvd().grouped_allgather([x, y])[1] * 2.0
+                                + _hvd().grouped_allgather([x, y])[0], [(2, 2), (2, 2)])],
     "Fill": [C(lambda v: tk.fill([2, 3], v), [()])],
     "PadV2": [C(lambda x: tk.pad(x, [[1, 0], [2, 1]]), [(2, 2)]),
               C(lambda x: tk.pad(x, [[0, 1], [1, 1]], constant_values=3.0), [(2, 2)])],

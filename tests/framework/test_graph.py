@@ -165,3 +165,21 @@ def test_cross_graph_input_rejected():
         a = tk.constant(1.0)
     with pytest.raises(ValueError, match="same graph"):
         tk.add(a, tk.constant(1.0))
+
+
+def test_side_table_is_per_graph_and_dies_with_it():
+    import gc
+    import weakref
+
+    g1, g2 = tk.Graph(), tk.Graph()
+    g1.side_table("lib")["k"] = 1
+    assert g1.side_table("lib") == {"k": 1}
+    assert g1.side_table("lib") is g1.side_table("lib")
+    assert g2.side_table("lib") == {} and g1.side_table("other") == {}
+    with g1.as_default():
+        c = tk.constant(1.0)
+    g1.side_table("lib")["tensor"] = c   # a value that refers back to the graph
+    ref = weakref.ref(g1)
+    del g1, c
+    gc.collect()
+    assert ref() is None

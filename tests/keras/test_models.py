@@ -198,3 +198,41 @@ def test_regularizers_and_model_losses():
 def test_training_flag_is_dropped_for_layers_without_one():
     y = K.layers.Dense(1)(tk.ones([2, 3]), training=True)
     assert y.shape.as_list() == [2, 1]
+
+
+def test_functional_layers_in_tf_keras_depth_order():
+    """``model.layers`` (and so ``model.weights``) farthest-from-output first, ties in the
+    order the walk back from the outputs first meets them: the lists TF 2.21.0 + tf_keras
+    2.21 (graph mode) gives for this two-input, two-output model with a shortcut."""
+    a, b = K.Input((4,), name="a"), K.Input((4,), name="b")
+    s = K.layers.Dense(4, name="short")(a)
+    long2 = K.layers.Dense(4, name="long2")(K.layers.Dense(4, name="long1")(a))
+    m = K.layers.Add(name="add")([s, long2])
+    c = K.layers.Dense(4, name="side")(b)
+    head = K.layers.Dense(2, name="head")(K.layers.Concatenate(name="cat")([c, m]))
+    model = K.Model([a, b], [head, s])
+    assert [layer.name for layer in model.layers] == \
+        ["a", "long1", "b", "short", "long2", "side", "add", "cat", "head"]
+    assert [w.name for w in model.weights][::2] == \
+        ["long1/kernel:0", "short/kernel:0", "long2/kernel:0", "side/kernel:0",
+         "head/kernel:0"]
+
+
+def test_a_cleared_keras_graph_is_freed():
+    """Layer history, logits, masks and backend state live with their graph: nothing
+    module-level keeps a graph alive after ``clear_session``."""
+    import gc
+    import weakref
+
+    K.backend.clear_session()
+    inp = K.Input((5, 3))
+    x = K.layers.Masking()(inp)
+    x = K.layers.LSTM(4)(x)
+    model = K.Model(inp, K.layers.Dense(2, activation="softmax")(x))
+    model.compile("sgd", "categorical_crossentropy")
+    model.fit(np.ones((4, 5, 3)), np.eye(2)[[0, 1, 0, 1]], verbose=0)
+    graph = weakref.ref(model.outputs[0].graph)
+    del model, inp, x
+    K.backend.clear_session()
+    gc.collect()
+    assert graph() is None

@@ -28,6 +28,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
+from trainkit import errors
+
 _DEFAULT_TIMEOUT = 300.0
 _ENV_TIMEOUT = "TRAINKIT_COLLECTIVE_TIMEOUT"
 # Set by mpiexec (MPICH/hydra, Open MPI, Intel MPI, Slurm's PMI): a process started alone
@@ -39,23 +43,34 @@ _LAUNCHER_VARS = ("PMI_RANK", "PMI_SIZE", "PMIX_RANK", "OMPI_COMM_WORLD_RANK",
 class _Context:
     """The initialized process group (one per process)."""
 
-    def __init__(self, comm: Any, mpi: Any, timeout: float):
+    def __init__(self, comm: Any, mpi: Any, timeout: float,
+                 ranks: tuple[int, ...] | None = None):
         self.comm = comm
         self.mpi = mpi
         self.timeout = timeout
         self.broken: str | None = None  # set after a failed collective: no more traffic
+        # Process sets (on the global context only): id -> the set's ranks, and id -> its
+        # context, or None where this process is not a member.
+        self.set_ranks: dict[int, tuple[int, ...]] = {}
+        self.sets: dict[int, _Context | None] = {}
+        self.next_set_id = 1
+        self.is_set = ranks is not None
         if comm is None:
             self.size, self.rank = 1, 0
             self.local_size, self.local_rank = 1, 0
             self.cross_size, self.cross_rank = 1, 0
             self.threads_supported = False
             self.local_comm = self.cross_comm = self.data_comm = None
+            self.ranks = tuple(ranks) if ranks is not None else (0,)
+            self.homogeneous = True
             return
         # The data of a fused allreduce travel on their own communicator, so they can be
         # sent while the call check (on ``comm``) is still under way: if the check fails,
         # the unmatched data requests are abandoned there and ``comm`` stays in step.
         self.data_comm = comm.Dup()
         self.size, self.rank = comm.Get_size(), comm.Get_rank()
+        # The group's members as ranks of the global group (a process set's).
+        self.ranks = tuple(ranks) if ranks is not None else tuple(range(self.size))
         self.local_comm = comm.Split_type(mpi.COMM_TYPE_SHARED, key=self.rank)
         self.local_size, self.local_rank = self.local_comm.Get_size(), \
             self.local_comm.Get_rank()
@@ -64,6 +79,23 @@ class _Context:
         self.cross_size, self.cross_rank = self.cross_comm.Get_size(), \
             self.cross_comm.Get_rank()
         self.threads_supported = mpi.Query_thread() == mpi.THREAD_MULTIPLE
+        # Homogeneous: every node runs as many processes as this one.
+        sizes = np.empty(self.size, np.int64)
+        comm.Allgather(np.array([self.local_size], np.int64), sizes)
+        self.homogeneous = bool((sizes == self.local_size).all())
+
+    def free(self) -> None:
+        """Frees the communicators (collective over the group's members)."""
+        if self.comm is None:
+            return
+        for sub in self.sets.values():
+            if sub is not None:
+                sub.free()
+        self.sets.clear()
+        self.local_comm.Free()
+        self.cross_comm.Free()
+        self.data_comm.Free()
+        self.comm.Free()
 
 
 _ctx: _Context | None = None
@@ -203,10 +235,7 @@ def shutdown() -> None:
     if ctx is not None and ctx.comm is not None:
         if sys.excepthook is _abort_on_uncaught:
             sys.excepthook = _previous_excepthook or sys.__excepthook__
-        ctx.local_comm.Free()
-        ctx.cross_comm.Free()
-        ctx.data_comm.Free()
-        ctx.comm.Free()
+        ctx.free()
 
 
 def is_initialized() -> bool:
@@ -263,6 +292,72 @@ def mpi_built() -> bool:
     return importlib.util.find_spec("mpi4py") is not None
 
 
+def group(process_set_id: int, what: str) -> _Context:
+    """The context of process set ``process_set_id`` (0: the global group).
+
+    Raises:
+        ValueError: before ``init()``, or for an id that names no process set (never
+            added, or removed).
+        InvalidArgumentError: when this process is not a member of the set (Horovod's
+            error when a collective is enqueued on a foreign set).
+    """
+    ctx = context()
+    if process_set_id == 0:
+        return ctx
+    if process_set_id not in ctx.set_ranks:
+        raise ValueError(f"{what}: no process set has id {process_set_id} (it was never "
+                         "added with hvd.add_process_set, or it was removed).")
+    sub = ctx.sets.get(process_set_id)
+    if sub is None:
+        raise errors.InvalidArgumentError(
+            None, None, f"{what}: Rank {ctx.rank} is not a member of the provided process "
+                        f"set (ranks {list(ctx.set_ranks[process_set_id])}).")
+    return sub
+
+
+def create_group(ranks: tuple[int, ...]) -> int:
+    """Registers a process set of the global ``ranks`` (sorted, checked by the caller);
+    collective over the global group. Returns its id (the same on every rank).
+
+    Raises:
+        ValueError: before ``init()``.
+    """
+    ctx = context()
+    set_id = ctx.next_set_id
+    ctx.next_set_id += 1
+    ctx.set_ranks[set_id] = ranks
+    if ctx.comm is None:
+        ctx.sets[set_id] = _Context(None, None, ctx.timeout, ranks)
+        return set_id
+    mpi_group = ctx.comm.Get_group()
+    sub_group = mpi_group.Incl(list(ranks))
+    comm = ctx.comm.Create(sub_group)  # collective over the whole global group
+    sub_group.Free()
+    mpi_group.Free()
+    ctx.sets[set_id] = None if comm == ctx.mpi.COMM_NULL else \
+        _Context(comm, ctx.mpi, ctx.timeout, ranks)
+    return set_id
+
+
+def free_group(process_set_id: int) -> bool:
+    """Forgets process set ``process_set_id`` and frees its communicators (on its
+    members); False when no such set exists."""
+    ctx = context()
+    if process_set_id not in ctx.set_ranks:
+        return False
+    del ctx.set_ranks[process_set_id]
+    sub = ctx.sets.pop(process_set_id, None)
+    if sub is not None:
+        sub.free()
+    return True
+
+
+def is_homogeneous() -> bool:
+    """Whether every node runs the same number of processes (Horovod's
+    ``is_homogeneous``)."""
+    return context().homogeneous
+
+
 def rank_or_zero() -> int:
     """``rank()`` if initialized, else 0: what rank-0-only writers ask (trainkit)."""
     ctx = _ctx
@@ -275,7 +370,7 @@ def size_or_one() -> int:
     return 1 if ctx is None else ctx.size
 
 
-__all__ = ["context", "cross_rank", "cross_size", "current", "init", "is_initialized",
-           "launched_by_mpiexec", "local_rank", "local_size", "mpi_built", "mpi_enabled",
-           "mpi_threads_supported", "rank", "rank_or_zero", "shutdown", "size",
-           "size_or_one"]
+__all__ = ["context", "create_group", "cross_rank", "cross_size", "current", "free_group", "group",
+           "init", "is_homogeneous", "is_initialized", "launched_by_mpiexec", "local_rank",
+           "local_size", "mpi_built", "mpi_enabled", "mpi_threads_supported", "rank",
+           "rank_or_zero", "shutdown", "size", "size_or_one"]

@@ -13,6 +13,10 @@ instead of hanging or mixing unrelated buffers (Horovod's commonest failure).
 A :class:`Signature` (description, hash, the check's send buffer) is built once per
 distinct call and cached, so a training step pays no string formatting or hashing.
 
+**Join.** The check also carries whether some rank waits in ``hvd.join()`` (see
+``Signature``); such a rank then learns from the active ranks which allreduce they run
+and joins it with zeros (``serve_joined``, module ``join``).
+
 **Waits.** :func:`wait` polls a request politely until the context's deadline (the check
 may wait for a peer that is still computing); :func:`transfer` waits for data whose
 check passed (every rank is in the call, so the wait is the copy itself).
@@ -21,6 +25,7 @@ check passed (every rank is in the call, so the wait is the copy itself).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from functools import lru_cache
@@ -109,13 +114,28 @@ def transfer(ctx: Any, request: Any, what: str) -> None:
         raise errors.InternalError(None, None, ctx.broken) from None
 
 
-def usable(what: str) -> Any:
-    """The context, if the group can still be used.
+def usable(what: str, process_set_id: int = 0) -> Any:
+    """The context of the global group (or of process set ``process_set_id``), if it
+    can still be used.
+
+    Raises:
+        FailedPreconditionError: before ``init()`` (Horovod's error for an op run before
+            it), or after an earlier failure broke the group.
+        InvalidArgumentError: when this process is not in the process set.
+        ValueError: for an unknown process set.
+    """
+    if basics.current() is None:
+        raise errors.FailedPreconditionError(
+            None, None, f"{what}: Horovod has not been initialized; use hvd.init().")
+    return still_usable(basics.group(process_set_id, what), what)
+
+
+def still_usable(ctx: Any, what: str) -> Any:
+    """``ctx``, unless an earlier failure broke it.
 
     Raises:
         FailedPreconditionError: after an earlier failure broke the group.
     """
-    ctx = basics.context()
     if ctx.broken is not None:
         raise errors.FailedPreconditionError(
             None, None, f"{what}: the process group is unusable after an earlier failure "
@@ -123,30 +143,41 @@ def usable(what: str) -> Any:
     return ctx
 
 
+# The check's buffer, reduced with MAX: [h, -h, joined, -joined, last]. A rank waiting in
+# ``hvd.join()`` sends [MIN, MIN, 1, -1, its rank on its first check else -1]: the active
+# ranks' h still compare (max h, -min h), ``joined`` says some rank has joined, ``-joined``
+# that all have, and ``last`` which rank joined last (module ``join``).
+JOINED_HASH = np.iinfo(np.int64).min
+CHECK_LENGTH = 5
+
+
 class Signature:
-    """One distinct collective call: its description, the name errors give it, and the
-    check's send buffer ``[h, -h]`` (read-only, shared by every call of it)."""
+    """One distinct collective call: its description, the name errors give it, the
+    check's send buffer (read-only, shared by every call of it) and, for an allreduce,
+    the MPI calls a joined rank must match (``join_groups``: ``(dtype, count, reduce op)``
+    per data buffer; None: the call is not allowed while a rank has joined)."""
 
-    __slots__ = ("description", "what", "send")
+    __slots__ = ("description", "what", "send", "join_groups")
 
-    def __init__(self, description: str, what: str):
+    def __init__(self, description: str, what: str, join_groups: tuple | None = None):
         self.description = description
         self.what = what
+        self.join_groups = join_groups
         h = int.from_bytes(hashlib.blake2b(description.encode("utf-8"),
                                            digest_size=8).digest(), "little") >> 1
-        self.send = np.array([h, -h], np.int64)
+        self.send = np.array([h, -h, 0, 0, -1], np.int64)
         self.send.flags.writeable = False
 
 
 @lru_cache(maxsize=4096)
-def signature(description: str, what: str) -> Signature:
+def signature(description: str, what: str, join_groups: tuple | None = None) -> Signature:
     """The (cached) :class:`Signature` of a call."""
-    return Signature(description, what)
+    return Signature(description, what, join_groups)
 
 
 def start_check(ctx: Any, sig: Signature) -> tuple[Any, np.ndarray]:
     """Starts the call check of ``sig``; :func:`finish_check` completes it."""
-    got = np.empty(2, np.int64)
+    got = np.empty(CHECK_LENGTH, np.int64)
     return ctx.comm.Iallreduce(sig.send, got, ctx.mpi.MAX), got
 
 
@@ -158,9 +189,26 @@ def finish_check(ctx: Any, sig: Signature, request: Any, got: np.ndarray) -> Non
         DeadlineExceededError: when a rank does not take part in time.
     """
     wait(ctx, request, sig.what)
-    high, low = got.tolist()
-    if high != -low:
+    if got[0] != -got[1]:
         mismatch(ctx, sig)
+    if got[2]:
+        serve_joined(ctx, sig)
+
+
+def serve_joined(ctx: Any, sig: Signature) -> None:
+    """Some rank waits in ``hvd.join()``: tells it what this collective is, so that it
+    takes part in an allreduce with zeros (Horovod's rule); any other collective fails.
+
+    Raises:
+        FailedPreconditionError: for a collective other than allreduce.
+    """
+    groups = sig.join_groups
+    message = b"-" if groups is None else json.dumps(groups).encode("utf-8")
+    allgather_bytes(ctx, message, sig.what)
+    if groups is None:
+        raise errors.FailedPreconditionError(
+            None, None, f"{sig.what} is not supported with Join at this time: a rank has "
+                        "called hvd.join(); only allreduce runs with joined ranks.")
 
 
 def mismatch(ctx: Any, sig: Signature) -> None:
@@ -202,11 +250,11 @@ def allgather_bytes(ctx: Any, data: bytes, what: str) -> list[bytes]:
 
 def allgather_bytes_checked(ctx: Any, data: bytes, what: str) -> list[bytes]:
     """:func:`allgather_bytes` after checking that every rank is in the same call."""
-    ctx = usable(what)
+    ctx = still_usable(ctx, what)
     check_same_call(ctx, what, what)
     return allgather_bytes(ctx, data, what)
 
 
-__all__ = ["Signature", "allgather_bytes", "allgather_bytes_checked", "check_same_call",
-           "finish_check", "mismatch", "signature", "start_check", "transfer", "usable",
-           "wait"]
+__all__ = ["CHECK_LENGTH", "JOINED_HASH", "Signature", "allgather_bytes",
+           "allgather_bytes_checked", "check_same_call", "finish_check", "mismatch",
+           "serve_joined", "signature", "start_check", "still_usable", "transfer", "usable", "wait"]

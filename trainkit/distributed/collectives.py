@@ -48,7 +48,8 @@ Take = Callable[[int, np.dtype], np.ndarray]
 
 
 @cache
-def _mpi_op(mpi: Any, op: str) -> Any:
+def mpi_op(mpi: Any, op: str) -> Any:
+    """The MPI reduction of a reduce op (Average: SUM, divided afterwards)."""
     return {SUM: mpi.SUM, AVERAGE: mpi.SUM, MIN: mpi.MIN, MAX: mpi.MAX,
             PRODUCT: mpi.PROD}[op]
 
@@ -97,7 +98,6 @@ class _Plan:
                  specs: tuple, size: int):
         description = _describe_specs(f"allreduce[{op}]", name, specs,
                                       f" (prescale {prescale!r}, postscale {postscale!r})")
-        self.sig = signature(description, f"allreduce '{name}'")
         post = postscale / (size if op == AVERAGE else 1)
         self.groups = []
         index: dict[np.dtype, list[int]] = {}
@@ -112,6 +112,9 @@ class _Plan:
             factor = None if post == 1.0 else \
                 np.asarray(post, dtype) if np.issubdtype(dtype, np.floating) else post
             self.groups.append((dtype, o, parts, len(idx) == 1 and prescale == 1.0, factor))
+        # what a rank waiting in hvd.join() must match: one MPI allreduce per group
+        joined = tuple((dtype.str, n, op) for dtype, n, *_ in self.groups)
+        self.sig = signature(description, f"allreduce '{name}'", joined)
 
 
 @lru_cache(maxsize=1024)
@@ -121,7 +124,8 @@ def _plan(op: str, name: str, prescale: float, postscale: float, specs: tuple,
 
 
 def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float = 1.0,
-              postscale: float = 1.0, take: Take | None = None) -> list[np.ndarray]:
+              postscale: float = 1.0, take: Take | None = None,
+              process_set_id: int = 0) -> list[np.ndarray]:
     """Reduces each array elementwise over the ranks; all of them in one MPI call per dtype.
 
     Args:
@@ -131,15 +135,16 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
         prescale, postscale: factors applied before and after the reduction.
         take: ``take(n, dtype)`` gives the flat buffer of a dtype group (a kernel passes
             its session's recycling pool; default: a new array).
+        process_set_id: reduce over this process set's ranks (0: all).
 
     Returns:
         One array per input with its shape and dtype: views into the group's buffer.
         A lone tensor of its dtype is reduced straight from the input into the buffer
         (no copy in); several are packed into the buffer and reduced in place.
     """
-    ctx = basics.context()
-    if ctx.broken is not None or ctx.size == 1:
-        ctx = usable(f"allreduce '{name}'")
+    ctx = basics.current()
+    if ctx is None or process_set_id != 0 or ctx.broken is not None or ctx.size == 1:
+        ctx = usable(f"allreduce '{name}'", process_set_id)
         if ctx.size == 1:
             return _allreduce_alone(arrays, op, prescale, postscale)
     arrays = [a if type(a) is np.ndarray else np.asarray(a) for a in arrays]
@@ -148,7 +153,7 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
     sig = plan.sig
     check = start_check(ctx, sig)  # its round trip overlaps the data's (module doc)
     take = take or _fresh
-    mpi_op = _mpi_op(ctx.mpi, op)
+    reduction = mpi_op(ctx.mpi, op)
     comm = ctx.data_comm
     pending = []
     for dtype, n, parts, lone, post in plan.groups:
@@ -157,7 +162,7 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
             src = arrays[parts[0][0]]
             if not src.flags.c_contiguous:
                 src = np.ascontiguousarray(src)
-            pending.append((buf, parts, post, comm.Iallreduce(src, buf, mpi_op)))
+            pending.append((buf, parts, post, comm.Iallreduce(src, buf, reduction)))
             continue
         for i, start, stop, _ in parts:
             if prescale == 1.0:  # a plain copy: exact for every dtype (int64 > 2**53 too)
@@ -165,7 +170,7 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
             else:
                 np.multiply(arrays[i].reshape(-1), prescale, out=buf[start:stop],
                             casting="unsafe")
-        pending.append((buf, parts, post, comm.Iallreduce(ctx.mpi.IN_PLACE, buf, mpi_op)))
+        pending.append((buf, parts, post, comm.Iallreduce(ctx.mpi.IN_PLACE, buf, reduction)))
     finish_check(ctx, sig, *check)  # raises on a mismatch: the data requests are dropped
     out: list[Any] = [None] * len(arrays)
     for buf, parts, post, req in pending:
@@ -193,20 +198,23 @@ def _allreduce_alone(arrays: Sequence[np.ndarray], op: str, prescale: float,
 
 
 def broadcast(arrays: Sequence[np.ndarray], root_rank: int, name: str,
-              take: Take | None = None) -> list[np.ndarray]:
-    """Every rank gets ``root_rank``'s arrays; one MPI call per dtype.
+              take: Take | None = None, process_set_id: int = 0) -> list[np.ndarray]:
+    """Every rank gets ``root_rank``'s arrays; one MPI call per dtype. ``root_rank`` is a
+    global rank, also with a process set (Horovod's rule).
 
     Returns:
         One array per input (views into the group's buffer, see :func:`allreduce`).
 
     Raises:
-        ValueError: if ``root_rank`` is not a rank of the group.
+        ValueError: if ``root_rank`` is not a rank of the group (of the process set).
     """
     what = f"broadcast '{name}'"
-    ctx = usable(what)
-    if not 0 <= root_rank < ctx.size:
-        raise ValueError(f"broadcast '{name}': root_rank {root_rank} is not in "
-                         f"[0, {ctx.size}).")
+    ctx = usable(what, process_set_id)
+    if root_rank not in ctx.ranks:
+        where = f"[0, {ctx.size})" if process_set_id == 0 else \
+            f"the process set's ranks {list(ctx.ranks)}"
+        raise ValueError(f"broadcast '{name}': root_rank {root_rank} is not in {where}.")
+    root_rank = ctx.ranks.index(root_rank)
     arrays = [np.asarray(a) for a in arrays]
     if ctx.size == 1:
         return [a.copy() for a in arrays]
@@ -230,14 +238,14 @@ def broadcast(arrays: Sequence[np.ndarray], root_rank: int, name: str,
     return out
 
 
-def allgather(array: np.ndarray, name: str) -> np.ndarray:
+def allgather(array: np.ndarray, name: str, process_set_id: int = 0) -> np.ndarray:
     """Concatenates every rank's ``array`` along axis 0 (the first dimension may differ).
 
     Raises:
         InvalidArgumentError: for a scalar (there is no first dimension to gather on).
     """
     what = f"allgather '{name}'"
-    ctx = usable(what)
+    ctx = usable(what, process_set_id)
     if np.ndim(array) == 0:
         raise errors.InvalidArgumentError(None, None, f"{what}: a scalar cannot be "
                                                       "gathered; give it a first dimension.")
@@ -259,9 +267,9 @@ def allgather(array: np.ndarray, name: str) -> np.ndarray:
     return out
 
 
-def first_dims(n: int, name: str) -> np.ndarray:
+def first_dims(n: int, name: str, process_set_id: int = 0) -> np.ndarray:
     """Every rank's ``n`` (e.g. the rows it gave to an allgather), in rank order."""
-    ctx = usable(f"allgather sizes '{name}'")
+    ctx = usable(f"allgather sizes '{name}'", process_set_id)
     if ctx.size == 1:
         return np.array([n], np.int64)
     check_same_call(ctx, f"allgather sizes '{name}'", f"allgather sizes '{name}'")
@@ -288,4 +296,4 @@ basics.exit_callbacks.append(announce_shutdown)
 
 __all__ = ["AVERAGE", "MAX", "MIN", "PRODUCT", "REDUCE_OPS", "SUM", "Take", "allgather",
            "allgather_bytes", "allgather_bytes_checked", "allreduce", "announce_shutdown",
-           "broadcast", "check_same_call", "first_dims", "transfer", "wait"]
+           "broadcast", "check_same_call", "first_dims", "mpi_op", "transfer", "wait"]

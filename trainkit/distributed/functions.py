@@ -1,5 +1,7 @@
 """Horovod's graph-building functions: ``allreduce``, ``grouped_allreduce``, ``allgather``,
-``broadcast``, ``broadcast_variables``, ``broadcast_global_variables`` and ``Compression``.
+``grouped_allgather``, ``broadcast``, ``alltoall``, ``reducescatter``,
+``grouped_reducescatter``, ``broadcast_variables``, ``broadcast_global_variables`` and
+``Compression``. Each takes ``process_set=`` (default: all ranks).
 
 Example:
     >>> import trainkit.distributed as hvd
@@ -13,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from trainkit.distributed import basics
 from trainkit.distributed import mpi_ops as mo
+from trainkit.distributed import scatter_ops
+from trainkit.distributed.process_sets import set_id_of, set_size
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import GraphKeys, get_default_graph
@@ -64,7 +67,7 @@ class Compression:
 
 
 def _sparse_allreduce(tensor: Any, op: str, prescale_factor: float,
-                      postscale_factor: float, name: str | None) -> Any:
+                      postscale_factor: float, name: str | None, set_id: int) -> Any:
     if op not in (mo.Sum, mo.Average):
         raise NotImplementedError("Only Sum and Average ops are supported with "
                                   "tf.IndexedSlices")
@@ -72,10 +75,10 @@ def _sparse_allreduce(tensor: Any, op: str, prescale_factor: float,
         raise NotImplementedError("Pre/postscale_factor are not supported with "
                                   "tf.IndexedSlices")
     base = name or "HorovodAllgather"
-    values = mo.allgather_op(tensor.values, name=base + "_values")
-    indices = mo.allgather_op(tensor.indices, name=base + "_indices")
+    values = mo.allgather_op(tensor.values, name=base + "_values", process_set_id=set_id)
+    indices = mo.allgather_op(tensor.indices, name=base + "_indices", process_set_id=set_id)
     if op == mo.Average:
-        values = values / conversion.convert_to_tensor(float(basics.size()),
+        values = values / conversion.convert_to_tensor(float(set_size(set_id)),
                                                          dtype=values.dtype)
     return type(tensor)(values, indices, dense_shape=tensor.dense_shape)
 
@@ -97,21 +100,24 @@ def allreduce(tensor: Any, average: Any = None, device_dense: str = "",
         op: ``Average`` (default), ``Sum``, ``Min``, ``Max`` or ``Product``.
         prescale_factor, postscale_factor: multiply before / after the reduction.
         name: the op's name.
-        process_set, ignore_name_scope: accepted; only the global set exists.
+        process_set: a registered ``ProcessSet`` to reduce over (default: all ranks).
+        ignore_name_scope: accepted (names are the graph's).
 
     Raises:
-        ValueError: for both ``op`` and ``average``, or an unknown op.
+        ValueError: for both ``op`` and ``average``, an unknown op, or an unregistered
+            process set.
+        TypeError: for a ``process_set`` that is not a ``ProcessSet``.
         NotImplementedError: for ``Adasum``; for sparse input with Min/Max/Product or
             scale factors.
     """
     del device_dense, device_sparse, ignore_name_scope
-    _global_set_only(process_set)
+    set_id = set_id_of(process_set, "allreduce")
     op = mo.check_reduce_op(op, average)
     if is_indexed_slices(tensor):
-        return _sparse_allreduce(tensor, op, prescale_factor, postscale_factor, name)
+        return _sparse_allreduce(tensor, op, prescale_factor, postscale_factor, name, set_id)
     compressed, ctx = compression.compress(conversion.convert_to_tensor(tensor))
     (reduced,) = mo.fused_allreduce([compressed], op, prescale_factor, postscale_factor,
-                                    name=name)
+                                    name=name, process_set_id=set_id)
     return compression.decompress(reduced, ctx)
 
 
@@ -125,7 +131,7 @@ def grouped_allreduce(tensors: Sequence[Any], average: Any = None, device_dense:
     Arguments as for :func:`allreduce`; IndexedSlices entries are allgathered each.
     """
     del device_dense, device_sparse, ignore_name_scope
-    _global_set_only(process_set)
+    set_id = set_id_of(process_set, "grouped_allreduce")
     op = mo.check_reduce_op(op, average)
     tensors = list(tensors)
     if not tensors:
@@ -134,7 +140,8 @@ def grouped_allreduce(tensors: Sequence[Any], average: Any = None, device_dense:
     dense, ctxs, where = [], [], []
     for i, t in enumerate(tensors):
         if is_indexed_slices(t):
-            out[i] = _sparse_allreduce(t, op, prescale_factor, postscale_factor, None)
+            out[i] = _sparse_allreduce(t, op, prescale_factor, postscale_factor, None,
+                                       set_id)
             continue
         c, cx = compression.compress(conversion.convert_to_tensor(t))
         dense.append(c)
@@ -142,7 +149,8 @@ def grouped_allreduce(tensors: Sequence[Any], average: Any = None, device_dense:
         where.append(i)
     if dense:
         reduced = mo.fused_allreduce(dense, op, prescale_factor, postscale_factor,
-                                     name=name or "HorovodGroupedAllreduce")
+                                     name=name or "HorovodGroupedAllreduce",
+                                     process_set_id=set_id)
         for i, r, cx in zip(where, reduced, ctxs):
             out[i] = compression.decompress(r, cx)
     return out
@@ -155,20 +163,127 @@ def allgather(tensor: Any, name: str | None = None, process_set: Any = None,
     The first dimension may differ between ranks; the others must agree.
     """
     del ignore_name_scope
-    _global_set_only(process_set)
-    return mo.allgather_op(tensor, name=name)
+    return mo.allgather_op(tensor, name=name,
+                           process_set_id=set_id_of(process_set, "allgather"))
+
+
+def grouped_allgather(tensors: Sequence[Any], name: str | None = None,
+                      ignore_name_scope: bool = False, process_set: Any = None) -> list:
+    """:func:`allgather` of every tensor of ``tensors`` in one op (one call check a run).
+
+    Returns:
+        One gathered tensor per input (``[]`` for no tensors).
+    """
+    del ignore_name_scope
+    set_id = set_id_of(process_set, "grouped_allgather")
+    tensors = list(tensors)
+    return scatter_ops.grouped_allgather_op(tensors, name, set_id) if tensors else []
+
+
+def alltoall(tensor: Any, splits: Any = None, name: str | None = None,
+             ignore_name_scope: bool = False, process_set: Any = None) -> Any:
+    """Sends block ``r`` of ``tensor``'s rows to rank ``r`` and gathers the blocks every
+    rank sent to this one, in rank order (Horovod's ``alltoall``).
+
+    Args:
+        tensor: the rows to distribute (trailing dimensions equal on every rank).
+        splits: int32/int64 vector, rows for each rank in rank order (None: the first
+            dimension split evenly, which must then divide by the number of ranks).
+        name: the op's name.
+        ignore_name_scope: accepted.
+        process_set: exchange among a registered ``ProcessSet`` (default: all ranks).
+
+    Returns:
+        The received tensor; with ``splits`` given, ``(received tensor, received splits)``
+        (int32: the rows that came from each rank), as Horovod returns.
+
+    Raises:
+        TypeError: for non-integer ``splits``.
+        InvalidArgumentError (when run): for splits of the wrong length, negative, or
+            summing past the first dimension; an uneven first dimension without splits;
+            a rank outside ``process_set``.
+    """
+    del ignore_name_scope
+    out, received = scatter_ops.alltoall_op(tensor, splits, name,
+                                            set_id_of(process_set, "alltoall"))
+    return (out, received) if splits is not None else out
+
+
+def join() -> Tensor:
+    """An op marking that this rank has run out of data (Horovod's ``join``): until every
+    rank has joined, it takes part in the other ranks' allreduces with zeros (an Average
+    still divides by the full size); other collectives fail with
+    ``FailedPreconditionError`` meanwhile. Runs on the global set.
+
+    Returns:
+        An int32 scalar tensor: the rank that joined last.
+    """
+    return scatter_ops.join_op()
+
+
+def reducescatter(tensor: Any, device_dense: str = "", compression: Any = Compression.none,
+                  op: Any = mo.Average, name: str | None = None, process_set: Any = None,
+                  ignore_name_scope: bool = False, prescale_factor: float = 1.0,
+                  postscale_factor: float = 1.0) -> Tensor:
+    """Reduces ``tensor`` over the ranks and keeps this rank's block of rows.
+
+    Rank ``r`` of ``n`` gets rows ``[start_r, start_r + rows_r)`` of the reduction, with
+    ``rows_r = rows // n`` plus one for the first ``rows % n`` ranks (Horovod's split).
+
+    Args:
+        tensor: same shape on every rank, at least one dimension.
+        device_dense, ignore_name_scope: accepted.
+        compression: ``Compression.none`` or ``Compression.fp16``.
+        op: ``Average`` (default) or ``Sum``.
+        name: the op's name.
+        process_set: reduce over a registered ``ProcessSet`` (default: all ranks).
+        prescale_factor, postscale_factor: multiply before / after the reduction.
+
+    Raises:
+        ValueError: for another reduce op.
+        InvalidArgumentError (when run): for a scalar, different shapes or dtypes on the
+            ranks, or a rank outside ``process_set``.
+    """
+    del device_dense, ignore_name_scope
+    compressed, ctx = compression.compress(conversion.convert_to_tensor(tensor))
+    (out,) = scatter_ops.reducescatter_op([compressed], op, prescale_factor,
+                                          postscale_factor, name,
+                                          set_id_of(process_set, "reducescatter"))
+    return compression.decompress(out, ctx)
+
+
+def grouped_reducescatter(tensors: Sequence[Any], device_dense: str = "",
+                          compression: Any = Compression.none, op: Any = mo.Average,
+                          process_set: Any = None, prescale_factor: float = 1.0,
+                          postscale_factor: float = 1.0) -> list:
+    """:func:`reducescatter` of every tensor of ``tensors`` in one op.
+
+    Returns:
+        One tensor per input (``[]`` for no tensors).
+    """
+    del device_dense
+    set_id = set_id_of(process_set, "grouped_reducescatter")
+    tensors = list(tensors)
+    if not tensors:
+        return []
+    pairs = [compression.compress(conversion.convert_to_tensor(t)) for t in tensors]
+    outs = scatter_ops.reducescatter_op([c for c, _ in pairs], op, prescale_factor,
+                                        postscale_factor, "HorovodGroupedReducescatter",
+                                        set_id)
+    return [compression.decompress(o, cx) for o, (_, cx) in zip(outs, pairs)]
 
 
 def broadcast(tensor: Any, root_rank: int, name: str | None = None,
               process_set: Any = None, ignore_name_scope: bool = False) -> Tensor:
     """``root_rank``'s value of ``tensor`` on every rank (same shape on every rank).
+    ``root_rank`` is a global rank, also with a ``process_set``.
 
     Raises:
         TypeError: if ``root_rank`` is not an int.
     """
     del ignore_name_scope
-    _global_set_only(process_set)
-    return mo.fused_broadcast([tensor], root_rank, name=name)[0]
+    return mo.fused_broadcast([tensor], root_rank, name=name,
+                              process_set_id=set_id_of(process_set, "broadcast"))[0]
 
 
 def broadcast_variables(variables: Sequence[Any], root_rank: int,
@@ -179,7 +294,7 @@ def broadcast_variables(variables: Sequence[Any], root_rank: int,
     Raises:
         TypeError: if an entry is not a variable or ``root_rank`` not an int.
     """
-    _global_set_only(process_set)
+    set_id = set_id_of(process_set, "broadcast_variables")
     variables = list(variables)
     for i, v in enumerate(variables):
         if not hasattr(v, "assign"):
@@ -187,7 +302,8 @@ def broadcast_variables(variables: Sequence[Any], root_rank: int,
     if not variables:
         return control_flow_ops.no_op(name="HorovodBroadcastVariables")
     values = mo.fused_broadcast([v.value() if hasattr(v, "value") else v for v in variables],
-                                root_rank, name="HorovodBroadcastVariables")
+                                root_rank, name="HorovodBroadcastVariables",
+                                process_set_id=set_id)
     return control_flow_ops.group(*[state_ops.assign(v, x) for v, x in zip(variables, values)])
 
 
@@ -197,11 +313,7 @@ def broadcast_global_variables(root_rank: int) -> Any:
     return broadcast_variables(graph.get_collection(GraphKeys.GLOBAL_VARIABLES), root_rank)
 
 
-def _global_set_only(process_set: Any) -> None:
-    if process_set is not None and getattr(process_set, "process_set_id", 0) != 0:
-        raise NotImplementedError("trainkit.distributed has only the global process set.")
-
-
 __all__ = ["Compression", "FP16Compressor", "NoneCompressor", "allgather", "allreduce",
-           "broadcast", "broadcast_global_variables", "broadcast_variables",
-           "grouped_allreduce", "is_indexed_slices"]
+           "alltoall", "broadcast", "broadcast_global_variables", "broadcast_variables",
+           "grouped_allgather", "grouped_allreduce", "grouped_reducescatter",
+           "is_indexed_slices", "join", "reducescatter"]

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.distributed import basics, buffers
+from trainkit.distributed import basics, buffers, timeline
 from trainkit.distributed import collectives as coll
 from trainkit.framework import conversion, registry
 from trainkit.framework.graph import get_default_graph
@@ -81,13 +81,16 @@ def _same_shapes(op: Any) -> list[TensorShape]:
 @registry.register_kernel("TkMpiAllreduce", stateful=True, shape_fn=_same_shapes)
 def _allreduce_kernel(ctx: registry.KernelContext, *values: np.ndarray) -> Any:
     a = ctx.attrs
-    return _outputs(coll.allreduce(values, a["reduce_op"], ctx.name, a["prescale_factor"],
-                                   a["postscale_factor"], _buffers(ctx)))
+    with timeline.span("ALLREDUCE", ctx.name, set_id(a)):
+        return _outputs(coll.allreduce(values, a["reduce_op"], ctx.name, a["prescale_factor"],
+                                       a["postscale_factor"], _buffers(ctx), set_id(a)))
 
 
 @registry.register_kernel("TkMpiBroadcast", stateful=True, shape_fn=_same_shapes)
 def _broadcast_kernel(ctx: registry.KernelContext, *values: np.ndarray) -> Any:
-    return _outputs(coll.broadcast(values, ctx.attrs["root_rank"], ctx.name, _buffers(ctx)))
+    with timeline.span("BROADCAST", ctx.name, set_id(ctx.attrs)):
+        return _outputs(coll.broadcast(values, ctx.attrs["root_rank"], ctx.name,
+                                       _buffers(ctx), set_id(ctx.attrs)))
 
 
 @registry.register_kernel("TkMpiAllgather", stateful=True,
@@ -95,16 +98,18 @@ def _broadcast_kernel(ctx: registry.KernelContext, *values: np.ndarray) -> Any:
                               op.inputs[0].shape[1:]) if op.inputs[0].shape.ndims
                               else TensorShape(None)])
 def _allgather_kernel(ctx: registry.KernelContext, value: np.ndarray) -> np.ndarray:
-    return coll.allgather(value, ctx.name)
+    with timeline.span("ALLGATHER", ctx.name, set_id(ctx.attrs)):
+        return coll.allgather(value, ctx.name, set_id(ctx.attrs))
 
 
 @registry.register_kernel("TkMpiAllgatherGrad", stateful=True,
                           shape_fn=lambda op: [op.inputs[1].shape])
 def _allgather_grad_kernel(ctx: registry.KernelContext, grad: np.ndarray,
                            x: np.ndarray) -> np.ndarray:
-    (avg,) = coll.allreduce([grad], Average, ctx.name)
-    rows = coll.first_dims(np.shape(x)[0], ctx.name)
-    start = int(rows[: basics.rank()].sum())
+    ps = set_id(ctx.attrs)
+    (avg,) = coll.allreduce([grad], Average, ctx.name, process_set_id=ps)
+    rows = coll.first_dims(np.shape(x)[0], ctx.name, ps)
+    start = int(rows[: basics.group(ps, ctx.name).rank].sum())
     return avg[start:start + np.shape(x)[0]]
 
 
@@ -113,7 +118,8 @@ def _names(tensors: Sequence[Tensor]) -> tuple[str, ...]:
 
 
 def fused_allreduce(tensors: Sequence[Any], op: str = Sum, prescale_factor: float = 1.0,
-                    postscale_factor: float = 1.0, name: str | None = None) -> list[Tensor]:
+                    postscale_factor: float = 1.0, name: str | None = None,
+                    process_set_id: int = 0) -> list[Tensor]:
     """One ``TkMpiAllreduce`` op over ``tensors`` (dense); its outputs, one per input."""
     tensors = [conversion.convert_to_tensor(t) for t in tensors]
     graph = tensors[0].graph if tensors else get_default_graph()
@@ -121,12 +127,13 @@ def fused_allreduce(tensors: Sequence[Any], op: str = Sum, prescale_factor: floa
                         name=name or "HorovodAllreduce",
                         attrs={"reduce_op": op, "prescale_factor": float(prescale_factor),
                                "postscale_factor": float(postscale_factor),
-                               "tensor_names": _names(tensors)})
+                               "tensor_names": _names(tensors),
+                               "process_set_id": int(process_set_id)})
     return list(o.outputs)
 
 
-def fused_broadcast(tensors: Sequence[Any], root_rank: int,
-                    name: str | None = None) -> list[Tensor]:
+def fused_broadcast(tensors: Sequence[Any], root_rank: int, name: str | None = None,
+                    process_set_id: int = 0) -> list[Tensor]:
     """One ``TkMpiBroadcast`` op over ``tensors``; its outputs, one per input."""
     if not isinstance(root_rank, int | np.integer) or isinstance(root_rank, bool):
         raise TypeError(f"root_rank must be an int, got {root_rank!r}.")
@@ -134,27 +141,36 @@ def fused_broadcast(tensors: Sequence[Any], root_rank: int,
     graph = tensors[0].graph if tensors else get_default_graph()
     o = graph.create_op("TkMpiBroadcast", tensors, [t.dtype for t in tensors],
                         name=name or "HorovodBroadcast",
-                        attrs={"root_rank": int(root_rank), "tensor_names": _names(tensors)})
+                        attrs={"root_rank": int(root_rank), "tensor_names": _names(tensors),
+                               "process_set_id": int(process_set_id)})
     return list(o.outputs)
 
 
-def allgather_op(tensor: Any, name: str | None = None) -> Tensor:
+def allgather_op(tensor: Any, name: str | None = None, process_set_id: int = 0) -> Tensor:
     """One ``TkMpiAllgather`` op."""
     tensor = conversion.convert_to_tensor(tensor)
     return tensor.graph.create_op("TkMpiAllgather", [tensor], [tensor.dtype],
-                                  name=name or "HorovodAllgather").outputs[0]
+                                  name=name or "HorovodAllgather",
+                                  attrs={"process_set_id": int(process_set_id)}).outputs[0]
+
+
+def set_id(attrs: Any) -> int:
+    """The process set an op runs on (graphs from before process sets: 0)."""
+    return int(attrs.get("process_set_id", 0))
 
 
 @registry.register_gradient("TkMpiAllreduce")
 def _allreduce_grad(op: Any, *grads: Tensor) -> list[Tensor]:
     a = op.attrs
     return fused_allreduce(grads, a["reduce_op"], a["prescale_factor"],
-                           a["postscale_factor"], name=op.name.split("/")[-1] + "_grad")
+                           a["postscale_factor"], name=op.name.split("/")[-1] + "_grad",
+                           process_set_id=set_id(a))
 
 
 @registry.register_gradient("TkMpiBroadcast")
 def _broadcast_grad(op: Any, *grads: Tensor) -> list[Tensor]:
-    reduced = fused_allreduce(grads, Average, name=op.name.split("/")[-1] + "_grad")
+    reduced = fused_allreduce(grads, Average, name=op.name.split("/")[-1] + "_grad",
+                              process_set_id=set_id(op.attrs))
     if basics.rank() != op.attrs["root_rank"]:
         # Multiply (not zeros_like): the allreduce must stay in every rank's plan.
         return [g * array_ops.zeros_like(g) for g in reduced]
@@ -165,10 +181,11 @@ def _broadcast_grad(op: Any, *grads: Tensor) -> list[Tensor]:
 def _allgather_grad(op: Any, grad: Tensor) -> list[Tensor]:
     x = op.inputs[0]
     return [x.graph.create_op("TkMpiAllgatherGrad", [grad, x], [x.dtype],
-                              name=op.name.split("/")[-1] + "_grad").outputs[0]]
+                              name=op.name.split("/")[-1] + "_grad",
+                              attrs={"process_set_id": set_id(op.attrs)}).outputs[0]]
 
 
 registry.not_differentiable("TkMpiAllgatherGrad")
 
 __all__ = ["Adasum", "Average", "Max", "Min", "Product", "Sum", "allgather_op",
-           "check_reduce_op", "fused_allreduce", "fused_broadcast"]
+           "check_reduce_op", "fused_allreduce", "fused_broadcast", "set_id"]

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from trainkit.distributed import basics
+from trainkit.distributed import basics, process_sets
 from trainkit.distributed import collectives as coll
 
 _TAG = "__trainkit__"
@@ -94,34 +95,63 @@ def broadcast_object(obj: Any, root_rank: int = 0, session: Any = None,
     Args:
         obj: the value (see the module docstring for what can be sent).
         root_rank: the rank whose value everyone gets.
-        session, name, process_set: accepted for Horovod compatibility (no graph op is
-            built: the value is exchanged at once).
+        session, name: accepted for Horovod compatibility (no graph op is built: the
+            value is exchanged at once).
+        process_set: exchange among a registered ``ProcessSet`` (``root_rank`` is a
+            global rank in it); default: all ranks.
 
     Raises:
         TypeError: if the root's value cannot be sent.
-        ValueError: if ``root_rank`` is not a rank of the group.
+        ValueError: if ``root_rank`` is not a rank of the group (of the process set).
+        InvalidArgumentError: if this rank is not in ``process_set``.
     """
-    del session, process_set
-    ctx = basics.context()
+    del session
     what = f"broadcast_object '{name or 'broadcast_object'}'"
-    if not 0 <= root_rank < ctx.size:
-        raise ValueError(f"{what}: root_rank {root_rank} is not in [0, {ctx.size}).")
+    ctx = _group(process_set, what)
+    if root_rank not in ctx.ranks:
+        where = f"[0, {ctx.size})" if not ctx.is_set else f"the process set {list(ctx.ranks)}"
+        raise ValueError(f"{what}: root_rank {root_rank} is not in {where}.")
     if ctx.size == 1:
         return loads(dumps(obj))
-    data = dumps(obj) if ctx.rank == root_rank else b""
+    data = dumps(obj) if ctx.ranks[ctx.rank] == root_rank else b""
     everyone = coll.allgather_bytes_checked(ctx, data, what + f" from rank {root_rank}")
-    return loads(everyone[root_rank])
+    return loads(everyone[ctx.ranks.index(root_rank)])
+
+
+def broadcast_object_fn(root_rank: int = 0, session: Any = None, name: str | None = None,
+                        process_set: Any = None) -> Callable[[Any], Any]:
+    """A function ``f(obj)`` that returns :func:`broadcast_object` of ``obj`` from
+    ``root_rank`` (Horovod builds its graph ops once; here nothing needs building).
+
+    Raises:
+        TypeError: if ``root_rank`` is not an int.
+    """
+    del session
+    if not isinstance(root_rank, int) or isinstance(root_rank, bool):
+        raise TypeError(f"broadcast_object_fn: root_rank must be an int, got {root_rank!r}.")
+
+    def broadcast(obj: Any) -> Any:
+        return broadcast_object(obj, root_rank, name=name, process_set=process_set)
+
+    return broadcast
+
+
+def _group(process_set: Any, what: str) -> Any:
+    basics.context()  # ValueError before init()
+    return basics.group(process_sets.set_id_of(process_set, what), what)
 
 
 def allgather_object(obj: Any, session: Any = None, name: str | None = None,
                      process_set: Any = None) -> list:
-    """Every rank's ``obj``, as a list in rank order.
+    """Every rank's ``obj``, as a list in rank order (of ``process_set``'s ranks when
+    given).
 
     Raises:
         TypeError: if this rank's value cannot be sent.
+        InvalidArgumentError: if this rank is not in ``process_set``.
     """
-    del session, process_set
-    ctx = basics.context()
+    del session
+    ctx = _group(process_set, "allgather_object")
     data = dumps(obj)
     if ctx.size == 1:
         return [loads(data)]
@@ -129,4 +159,4 @@ def allgather_object(obj: Any, session: Any = None, name: str | None = None,
     return [loads(d) for d in coll.allgather_bytes_checked(ctx, data, what)]
 
 
-__all__ = ["allgather_object", "broadcast_object", "dumps", "loads"]
+__all__ = ["allgather_object", "broadcast_object", "broadcast_object_fn", "dumps", "loads"]

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from trainkit.distributed import basics
 from trainkit.distributed import mpi_ops as mo
 from trainkit.distributed.functions import Compression, allreduce, is_indexed_slices
+from trainkit.distributed.process_sets import set_id_of, set_rank, set_size
 from trainkit.framework import conversion
 from trainkit.framework.graph_keys import GraphKeys
 from trainkit.training.optimizer import Optimizer
@@ -42,7 +42,8 @@ class _DistributedOptimizer(Optimizer):
                  compression: Any, sparse_as_dense: bool, op: str,
                  gradient_predivide_factor: float, num_groups: int,
                  backward_passes_per_step: int = 1,
-                 average_aggregated_gradients: bool = False):
+                 average_aggregated_gradients: bool = False, process_set: Any = None,
+                 set_id: int = 0):
         super().__init__(use_locking=use_locking,
                          name=name or f"Distributed{type(optimizer).__name__}")
         self._optimizer = optimizer
@@ -52,6 +53,8 @@ class _DistributedOptimizer(Optimizer):
         self._num_groups = num_groups
         self._passes = backward_passes_per_step
         self._average_aggregated = average_aggregated_gradients
+        self._set_id = set_id
+        self._process_set = process_set
         self._accumulators: dict[Any, Any] = {}  # variable -> accumulator (per graph)
         self._counters: dict[Any, Any] = {}  # graph -> pass counter
         if op == mo.Average:  # split the averaging around the sum, as Horovod does
@@ -63,10 +66,16 @@ class _DistributedOptimizer(Optimizer):
     def compute_gradients(self, *args: Any, **kwargs: Any) -> list:
         """The wrapped optimizer's gradients, reduced over all ranks (see module doc)."""
         pairs = self._optimizer.compute_gradients(*args, **kwargs)
-        if basics.size() == 1 or self._passes > 1:  # aggregated: reduced when applied
+        if not self._reduces() or self._passes > 1:  # aggregated: reduced when applied
             return pairs
         grads = [g for g, _ in pairs]
         return list(zip(self.allreduce_grads(grads), [v for _, v in pairs]))
+
+    def _reduces(self) -> bool:
+        """Whether gradients are reduced: the process set has more than one rank and
+        this rank is in it (Horovod's ``_allreduce_cond``: otherwise they pass as they
+        are)."""
+        return set_size(self._set_id) > 1 and set_rank(self._set_id) >= 0
 
     def allreduce_grads(self, grads: list) -> list:
         """Reduces a list of gradients (None entries stay None) in fused groups."""
@@ -77,7 +86,8 @@ class _DistributedOptimizer(Optimizer):
                 continue
             if is_indexed_slices(g):
                 if not self._sparse_as_dense:
-                    out[i] = allreduce(g, op=self._op, name=f"{self._name}_Allgather_{i}")
+                    out[i] = allreduce(g, op=self._op, name=f"{self._name}_Allgather_{i}",
+                                       process_set=self._process_set)
                     continue
                 g = conversion.convert_to_tensor(g)
             c, ctx = self._compression.compress(conversion.convert_to_tensor(g))
@@ -87,7 +97,8 @@ class _DistributedOptimizer(Optimizer):
             suffix = "" if len(groups) == 1 else f"_{k}"
             reduced = mo.fused_allreduce([c for _, c, _ in group], self._op, self._prescale,
                                          self._postscale,
-                                         name=f"{self._name}_Allreduce{suffix}")
+                                         name=f"{self._name}_Allreduce{suffix}",
+                                         process_set_id=self._set_id)
             for (i, _, ctx), r in zip(group, reduced):
                 out[i] = self._compression.decompress(r, ctx)
         return out
@@ -122,7 +133,7 @@ class _DistributedOptimizer(Optimizer):
                         grads = [array_ops.identity(a) for a in accs]
                     if self._average_aggregated:
                         grads = [g / float(self._passes) for g in grads]
-                    if basics.size() > 1:
+                    if self._reduces():
                         grads = self.allreduce_grads(grads)
                     update = self._optimizer.apply_gradients(
                         [(g, v) for g, (_, v) in zip(grads, live)], global_step=global_step)
@@ -222,7 +233,8 @@ def DistributedOptimizer(  # noqa: N802 - Horovod's public name
             instead of their sum.
         num_groups: 0 = all gradients in one fused op; k > 0 = k fused ops.
         groups: Horovod's alias of ``num_groups`` when an int.
-        process_set: accepted; only the global set exists.
+        process_set: reduce over a registered ``ProcessSet`` (default: all ranks); on
+            ranks outside it the gradients pass unreduced, as in Horovod.
 
     Raises:
         TypeError: if ``optimizer`` is not a TF1 optimizer.
@@ -247,11 +259,12 @@ def DistributedOptimizer(  # noqa: N802 - Horovod's public name
                                   "num_groups=k.")
     if not isinstance(num_groups, int) or num_groups < 0:
         raise ValueError(f"num_groups must be an int >= 0, got {num_groups!r}.")
-    if process_set is not None and getattr(process_set, "process_set_id", 0) != 0:
-        raise NotImplementedError("trainkit.distributed has only the global process set.")
-    return _DistributedOptimizer(optimizer, name, use_locking, compression, sparse_as_dense,
-                                 op, float(gradient_predivide_factor), num_groups,
-                                 backward_passes_per_step, bool(average_aggregated_gradients))
+    set_id = set_id_of(process_set, "DistributedOptimizer")
+    opt = _DistributedOptimizer(optimizer, name, use_locking, compression, sparse_as_dense,
+                                op, float(gradient_predivide_factor), num_groups,
+                                backward_passes_per_step, bool(average_aggregated_gradients),
+                                process_set, set_id)
+    return opt
 
 
 __all__ = ["DistributedOptimizer"]

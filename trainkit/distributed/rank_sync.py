@@ -123,8 +123,13 @@ class RankSyncHook(SessionRunHook):
             else:
                 _LOG.warning("No per-rank state %s: this rank resumes with rank 0's data "
                              "position and random state.", path)
-        # The CheckpointSaverHook always saves when the session is created.
+        # The CheckpointSaverHook always saves when the session is created: every rank
+        # writes that checkpoint's state now, so rank 0's listener must not announce the
+        # same save again after the first step (which would overwrite that state with
+        # the position after the step).
         self._write(session, int(session.run(_global_step(session))))
+        if self._listener is not None:
+            self._listener.saved_step = None
 
     def after_run(self, run_context: Any, run_values: Any) -> None:
         if self._sync(run_context.session, run_context.stop_requested):
@@ -134,14 +139,15 @@ class RankSyncHook(SessionRunHook):
         self._sync(session, True)
 
     def _sync(self, session: Any, stop: bool) -> bool:
-        """One tiny MAX-allreduce of [rank 0's saved step or -1, this rank's stop]."""
-        step = -1
+        """One tiny MAX-allreduce of [rank 0's saved step + 1 or 0, this rank's stop]
+        (0 means "nothing": a rank waiting in ``hvd.join()`` adds zeros)."""
+        step = 0
         if self._listener is not None and self._listener.saved_step is not None:
-            step, self._listener.saved_step = self._listener.saved_step, None
+            step, self._listener.saved_step = self._listener.saved_step + 1, None
         (got,) = collectives.allreduce([np.array([step, int(stop)], np.int64)],
                                        collectives.MAX, "rank_sync")
-        if got[0] >= 0 and self._dir is not None:
-            self._write(session, int(got[0]))
+        if got[0] > 0 and self._dir is not None:
+            self._write(session, int(got[0]) - 1)
         return bool(got[1])
 
     def _state(self, session: Any) -> dict[str, Any]:

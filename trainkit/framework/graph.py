@@ -46,6 +46,7 @@ class Graph:
         self.seed: int | None = None
         self._building_function = False
         self._placement = placement.Placement()
+        self._side_tables: dict[str, dict] = {}
 
     # -- thread-local builder state -------------------------------------------------
     @property
@@ -353,6 +354,13 @@ class Graph:
         return op not in self._unfetchable
 
     # -- collections -----------------------------------------------------------------
+    def side_table(self, name: str) -> dict:
+        """The dict ``name`` that lives and dies with this graph: per-graph bookkeeping of
+        a library built on the graph (Keras's layer history, for one). Unlike a
+        module-level map keyed by graph or tensor, what is kept here does not keep the
+        graph alive. A trainkit extension; never exported."""
+        return self._side_tables.setdefault(name, {})
+
     def add_to_collection(self, name: str, value: Any) -> None:
         self._check_not_finalized()
         self._collections.setdefault(name, []).append(value)

@@ -11,8 +11,9 @@ functions, the ``Loss`` classes, ``get``/``serialize``/``deserialize``), ``metri
 math; a ``tk.train`` optimizer is accepted too), ``callbacks`` (History, EarlyStopping,
 ModelCheckpoint, LambdaCallback, LearningRateScheduler, ReduceLROnPlateau, CSVLogger,
 TerminateOnNaN, TensorBoard), ``preprocessing.image.ImageDataGenerator`` (for
-``fit_generator``/``evaluate_generator``) and ``backend`` (session, learning phase,
-floatx, epsilon). Variables get Keras's names (``dense/kernel:0``,
+``fit_generator``/``evaluate_generator``), ``applications`` (VGG, ResNet, MobileNet,
+DenseNet, Inception, Xception, NASNet built with ``weights=None``) and ``backend``
+(session, learning phase, floatx, epsilon). Variables get Keras's names (``dense/kernel:0``,
 ``training/Adam/dense/kernel/m:0``). ``fit`` runs in ``backend.get_session()``.
 
 Not here: datasets/generators as ``fit`` input (generators go to ``fit_generator``),
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 from trainkit.keras import (
     activations,
+    applications,
     backend,
     callbacks,
     initializers,
@@ -49,6 +51,6 @@ from trainkit.keras import (
 from trainkit.keras.input_layer import Input
 from trainkit.keras.models import Model, Sequential
 
-__all__ = ["activations", "backend", "callbacks", "initializers", "layers", "losses",
-           "metrics", "models", "optimizers", "preprocessing", "regularizers", "utils",
+__all__ = ["activations", "applications", "backend", "callbacks", "initializers", "layers",
+           "losses", "metrics", "models", "optimizers", "preprocessing", "regularizers", "utils",
            "Input", "Model", "Sequential"]

@@ -6,7 +6,6 @@ Example:
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -16,12 +15,19 @@ from trainkit.ops import math_ops, nn_activations, special_math_ops
 
 # The logits behind each softmax/sigmoid output made here: Keras's cross-entropies use
 # them instead of the probabilities (tf_keras caches them as ``_keras_logits``).
-_LOGITS: weakref.WeakKeyDictionary[Tensor, Tensor] = weakref.WeakKeyDictionary()
+# They are kept in the graph's side table keyed by id(output), so they die with the graph.
+_TABLE = "keras.logits"
 
 
 def keras_logits(output: Any) -> Tensor | None:
     """The logits ``output`` was computed from by :func:`softmax`/:func:`sigmoid`, or None."""
-    return _LOGITS.get(output) if isinstance(output, Tensor) else None
+    if not isinstance(output, Tensor):
+        return None
+    return output.graph.side_table(_TABLE).get(id(output))
+
+
+def _remember_logits(output: Tensor, logits: Tensor) -> None:
+    output.graph.side_table(_TABLE)[id(output)] = logits
 
 
 def relu(x: Any, alpha: float = 0.0, max_value: float | None = None,
@@ -52,7 +58,7 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
     if x.shape.ndims is not None and x.shape.ndims <= 1:
         raise ValueError(f"Cannot apply softmax to a tensor that is 1D. Received input: {x}")
     y = nn_activations.softmax(x, axis=axis)
-    _LOGITS[y] = x
+    _remember_logits(y, x)
     return y
 
 
@@ -84,7 +90,7 @@ def sigmoid(x: Any) -> Tensor:
     """``1 / (1 + exp(-x))``."""
     x = conversion.convert_to_tensor(x)
     y = math_ops.sigmoid(x)
-    _LOGITS[y] = x
+    _remember_logits(y, x)
     return y
 
 

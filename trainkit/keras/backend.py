@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
@@ -43,15 +42,17 @@ class _GraphState:
         self.phase_value: int | None = None
 
 
-_STATES: weakref.WeakKeyDictionary[Graph, _GraphState] = weakref.WeakKeyDictionary()
 _SESSION: list[Session | None] = [None]
 
 
 def _state(graph: Graph | None = None) -> _GraphState:
-    graph = graph or default_graph.get_default_graph()
-    if graph not in _STATES:
-        _STATES[graph] = _GraphState()
-    return _STATES[graph]
+    # Kept in the graph's side table: the state holds the graph's variables, so a map
+    # keyed by graph would keep every graph alive.
+    table = (graph or default_graph.get_default_graph()).side_table("keras.backend")
+    state = table.get("state")
+    if state is None:
+        state = table["state"] = _GraphState()
+    return state
 
 
 def unique_object_name(name: str, zero_based: bool = False) -> str:

@@ -232,6 +232,10 @@ class Layer:
         is not trainable (tf_keras's v1 layers)."""
         return list(self._updates) if self._trainable else []
 
+    def add_update(self, updates: Any) -> None:
+        """Adds state-updating ops (one or a list) to ``layer.updates``."""
+        self._updates.extend(updates if isinstance(updates, list | tuple) else [updates])
+
     @property
     def losses(self) -> list:
         """The weight regularizers' and activity regularizer's losses."""

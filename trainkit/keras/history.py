@@ -8,7 +8,6 @@ placeholder builds ops but no node.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,12 +33,17 @@ class Node:
         return [t for t in nest.flatten(self.outputs) if isinstance(t, Tensor)]
 
 
-_NODES: weakref.WeakKeyDictionary[Tensor, Node] = weakref.WeakKeyDictionary()
+# Nodes live in their graph's side table keyed by id(tensor) (the graph keeps its tensors,
+# so the ids stay valid): a module-level map from tensor to node would keep every graph
+# alive, as each node holds its output tensors.
+_TABLE = "keras.history"
 
 
 def node_of(x: Any) -> Node | None:
     """The node that produced ``x``, or None for a tensor no Keras layer recorded."""
-    return _NODES.get(x) if isinstance(x, Tensor) else None
+    if not isinstance(x, Tensor):
+        return None
+    return x.graph.side_table(_TABLE).get(id(x))
 
 
 def record(layer: Any, inputs: Any, outputs: Any, kwargs: dict) -> Node | None:
@@ -51,7 +55,7 @@ def record(layer: Any, inputs: Any, outputs: Any, kwargs: dict) -> Node | None:
         return None
     node = Node(layer, inputs, outputs, dict(kwargs))
     for t in node.output_tensors:
-        _NODES[t] = node
+        t.graph.side_table(_TABLE)[id(t)] = node
     return node
 
 

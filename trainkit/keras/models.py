@@ -66,11 +66,18 @@ class Model(training.TrainingMixin, dataset_inputs.DatasetMixin,
         known = {id(x) for x in ins}
         steps: list[history.Node] = []
         visiting: set[int] = set()
+        input_nodes: list[history.Node] = []
+        first_seen: dict[int, int] = {}   # id(layer) -> when the walk first reached it
 
         def visit(t: Any, consumer: str) -> None:
-            if id(t) in known:
-                return
             node = history.node_of(t)
+            if node is not None:
+                first_seen.setdefault(id(node.layer), len(first_seen))
+            if id(t) in known:
+                if node is not None and isinstance(node.layer, InputLayer) and \
+                        all(n is not node for n in input_nodes):
+                    input_nodes.append(node)
+                return
             if node is None or isinstance(node.layer, InputLayer):
                 raise ValueError(f"Graph disconnected: cannot obtain value for tensor {t} at "
                                  f'layer "{consumer}". The following previous layers were '
@@ -88,7 +95,7 @@ class Model(training.TrainingMixin, dataset_inputs.DatasetMixin,
         self._steps = steps
         self.inputs, self.outputs = ins, outs
         input_layers = [history.node_of(x).layer for x in ins]
-        self._layers = _dedupe(input_layers + [n.layer for n in steps])
+        self._layers = _by_depth(input_nodes + steps, input_layers, first_seen)
         self.built = True
 
     # -- calling ---------------------------------------------------------------------------
@@ -248,6 +255,30 @@ class Model(training.TrainingMixin, dataset_inputs.DatasetMixin,
         raise NotImplementedError("trainkit.keras cannot save whole models; use "
                                   "model.save_weights(path) (a TF1 checkpoint) or "
                                   "tk.train.Saver(model.weights).save(sess, path).")
+
+
+def _by_depth(nodes: list, input_layers: list, first_seen: dict) -> list:
+    """The layers in tf_keras's order: farthest from the outputs first (a layer's depth
+    is the longest path from its calls to an output), ties in the order the walk back
+    from the outputs first reached them. ``nodes`` are in topological order."""
+    node_depth: dict[int, int] = {}
+    layer_depth: dict[int, int] = {}
+    layers: dict[int, Any] = {}
+    for node in reversed(nodes):
+        key = id(node.layer)
+        depth = max(node_depth.get(id(node), 0), layer_depth.get(key, 0))
+        layer_depth[key] = depth
+        layers[key] = node.layer
+        for t in node.input_tensors:
+            parent = history.node_of(t)
+            if parent is not None:
+                node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    for layer in input_layers:
+        if id(layer) not in layer_depth:
+            layer_depth[id(layer)], layers[id(layer)] = 0, layer
+            first_seen[id(layer)] = -1
+    order = sorted(layers, key=lambda k: (-layer_depth[k], first_seen.get(k, -1)))
+    return _dedupe([layers[k] for k in order])
 
 
 def _size(w: Any) -> int:

@@ -47,6 +47,7 @@ class BatchNormalization(base_layer.Layer):
                                       "adjustment are not supported.")
         self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
         self.center, self.scale = center, scale
+        self.fused = fused  # False: the non-fused layer (biased moving variance)
         self._inits = {"gamma": gamma_initializer, "beta": beta_initializer,
                        "moving_mean": moving_mean_initializer,
                        "moving_variance": moving_variance_initializer}
@@ -80,7 +81,8 @@ class BatchNormalization(base_layer.Layer):
         return normalization.batch_normalization(
             inputs, axis=self.axis, momentum=self.momentum, epsilon=self.epsilon,
             center=self.center, scale=self.scale, training=training,
-            name=self.function_scope(), reuse=True, updates_out=self._updates)
+            name=self.function_scope(), reuse=True, updates_out=self._updates,
+            fused=self.fused)
 
 
 __all__ = ["BatchNormalization"]

@@ -15,7 +15,6 @@ Example:
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 from trainkit.framework import conversion
@@ -27,7 +26,8 @@ from trainkit.ops.cast_ops import cast
 from trainkit.ops.comparison_ops import not_equal
 from trainkit.ops.shape_ops import squeeze
 
-_MASKS: weakref.WeakKeyDictionary[Tensor, Tensor] = weakref.WeakKeyDictionary()
+# Masks live in the graph's side table keyed by id(tensor), so they die with the graph.
+_TABLE = "keras.masks"
 
 # Built-in layers whose Keras counterparts pass the input's mask on unchanged.
 _PASS_THROUGH = ("Dense", "Activation", "Dropout", "BatchNormalization")
@@ -36,7 +36,7 @@ _PASS_THROUGH = ("Dense", "Activation", "Dropout", "BatchNormalization")
 def set_mask(tensor: Tensor, mask: Tensor | None) -> None:
     """Records ``mask`` (bool, ``[batch, time]``) as the mask of ``tensor``."""
     if mask is not None and isinstance(tensor, Tensor):
-        _MASKS[tensor] = mask
+        tensor.graph.side_table(_TABLE)[id(tensor)] = mask
 
 
 def get_mask(tensor: Any) -> Tensor | None:
@@ -44,8 +44,9 @@ def get_mask(tensor: Any) -> Tensor | None:
     None."""
     seen = 0
     while isinstance(tensor, Tensor) and seen < 1000:
-        if tensor in _MASKS:
-            return _MASKS[tensor]
+        mask = tensor.graph.side_table(_TABLE).get(id(tensor))
+        if mask is not None:
+            return mask
         node = history.node_of(tensor)
         if node is None or not _passes_mask(node.layer) or len(node.input_tensors) != 1:
             return None

@@ -10,6 +10,7 @@ tensor (its dropout is on: the program builds the model in TRAIN mode) on the te
 from __future__ import annotations
 
 import hashlib
+import sys
 
 import horovod_tensorflow_mnist as program
 import numpy as np
@@ -44,6 +45,9 @@ def session_with_report(*args, **kwargs):
 
 
 if __name__ == "__main__":
+    # Whole lines per write: mpiexec forwards both ranks' pipes into one stream, and a
+    # block-buffered print split mid-line interleaved ("Test loss:rank 1: digest ...").
+    sys.stdout.reconfigure(line_buffering=True)
     np.random.seed(1000 + hvd.rank() if hvd.is_initialized() else 1000)
     tf.train.MonitoredTrainingSession = session_with_report
     program.main(None)

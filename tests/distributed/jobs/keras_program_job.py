@@ -24,6 +24,9 @@ import trainkit as tf
 import trainkit.distributed as hvd
 
 if __name__ == "__main__":
+    # Whole lines per write: mpiexec forwards both ranks' pipes into one stream, and a
+    # block-buffered print split mid-line interleaved ("Test loss:rank 1: digest ...").
+    sys.stdout.reconfigure(line_buffering=True)
     hvd.init()
     np.random.seed(1000 + hvd.rank())
     tf.set_random_seed(1000 + hvd.rank())

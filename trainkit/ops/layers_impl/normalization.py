@@ -9,11 +9,13 @@ Run them with the train op, TF1 style::
 
 The moving variance is updated with the biased batch variance, except for 4-D inputs
 normalized over the channel axis, where (as TF's fused kernel does) it uses the unbiased
-variance ``n / (n - 1) * var``. Normalization itself always uses the biased variance.
+variance ``n / (n - 1) * var`` — unless ``fused=False`` asks for TF's non-fused layer,
+which keeps the biased one. Normalization itself always uses the biased variance.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from trainkit.framework import conversion
@@ -41,15 +43,20 @@ def batch_normalization(inputs: Any, axis: int = -1, momentum: float = 0.99,
                         name: str | None = None, reuse: Any = None, renorm: bool = False,
                         renorm_clipping: Any = None, renorm_momentum: float = 0.99,
                         fused: Any = None, virtual_batch_size: Any = None,
-                        adjustment: Any = None, updates_out: list | None = None) -> Tensor:
+                        adjustment: Any = None, updates_out: list | None = None,
+                        moments_fn: Callable | None = None) -> Tensor:
     """``gamma * (x - mean) / sqrt(var + epsilon) + beta`` over all axes but ``axis``.
 
     Variables ``<name>/gamma``, ``<name>/beta`` (trainable) and ``<name>/moving_mean``,
     ``<name>/moving_variance`` (not trainable, GLOBAL_VARIABLES); ``name`` defaults to
     ``batch_normalization``, ``batch_normalization_1``, ... ``training`` may be a Python
-    bool or a boolean tensor. ``fused`` is accepted and ignored. The two moving-average
-    updates go to ``UPDATE_OPS``, or, when ``updates_out`` is a list, are appended to it
-    instead (Keras layers keep them in ``layer.updates`` only).
+    bool or a boolean tensor. ``fused=False`` selects TF's non-fused layer (the moving
+    variance of a 4-D input then takes the biased batch variance); otherwise ``fused`` is
+    accepted. The two moving-average updates go to ``UPDATE_OPS``, or, when
+    ``updates_out`` is a list, are appended to it instead (Keras layers keep them in
+    ``layer.updates`` only). ``moments_fn(x, axes)`` (trainkit) computes the batch mean
+    and variance instead of ``tf.nn.moments`` (``hvd.SyncBatchNormalization`` averages
+    them over the ranks).
 
     Raises:
         ValueError: for an unknown input rank, an out-of-range ``axis``, an unknown
@@ -89,13 +96,14 @@ def batch_normalization(inputs: Any, axis: int = -1, momentum: float = 0.99,
         if training is False:
             mean, var = moving_mean.value(), moving_var.value()
         else:
-            mean, var = nn_ops.moments(x, red_axes)
+            mean, var = (moments_fn or nn_ops.moments)(x, red_axes)
             if training is not True:
                 training = conversion.convert_to_tensor(training)
                 mean, var = control_flow_ops.cond(
                     training, lambda: (mean, var),
                     lambda: (moving_mean.value(), moving_var.value()))
-            ups = _add_updates(x, red_axes, ndims, momentum, training, moving_mean,
+            unbiased = ndims == 4 and fused is not False  # TF's fused kernel's update
+            ups = _add_updates(x, red_axes, unbiased, momentum, training, moving_mean,
                                moving_var, mean, var)
             if updates_out is None:
                 for up in ups:
@@ -114,7 +122,7 @@ def batch_normalization(inputs: Any, axis: int = -1, momentum: float = 0.99,
         return x * inv + offset
 
 
-def _add_updates(x: Tensor, red_axes: list, ndims: int, momentum: float, training: Any,
+def _add_updates(x: Tensor, red_axes: list, unbiased: bool, momentum: float, training: Any,
                  moving_mean: Any, moving_var: Any, mean: Tensor, var: Tensor) -> None:
     decay = 1.0 - momentum
     if training is not True:
@@ -122,7 +130,7 @@ def _add_updates(x: Tensor, red_axes: list, ndims: int, momentum: float, trainin
             training, lambda: conversion.convert_to_tensor(decay, dtype=x.dtype),
             lambda: conversion.convert_to_tensor(0.0, dtype=x.dtype))
     batch_var = var
-    if ndims == 4:
+    if unbiased:
         n = 1
         dims = x.shape.as_list()
         if all(dims[i] is not None for i in red_axes):
