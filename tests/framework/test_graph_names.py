@@ -35,9 +35,10 @@ _SAVER = ("the Saver writes and reads checkpoints in Python (checksummed files, 
 _XENT = ("the softmax cross-entropy kernel reduces over the class axis of N-D logits itself, "
          "so TF's flattening to 2-D around it (Rank/Shape/Slice/concat/Reshape) is not built; "
          "the loss is the op's own output")
-_DROPOUT = ("dropout draws its mask with one seeded DropoutMask kernel and multiplies "
-            "(dropout/mask, dropout/mul), where TF builds random_uniform/GreaterEqual/"
-            "RealDiv/SelectV2; the names before and after it are TF's")
+_DROPOUT = ("dropout draws its keep mask (TF's Philox uniform >= rate) with one "
+            "DropoutKeep kernel (dropout/keep_mask), where TF builds random_uniform/"
+            "GreaterEqual; the RealDiv/Mul and SelectV2 around it are TF's, and SelectV2's "
+            "gradient selects without TF's broadcast reduction (its inputs never broadcast)")
 _LOOP = ("dynamic_rnn runs the LSTM as one fused LSTMSequence op (and while_loop as one "
          "While op running its body as a sub-plan), so TF1's frames (Enter/Merge/Switch/"
          "NextIteration/Exit), TensorArrays and their gradient loops are not built")
@@ -67,9 +68,8 @@ TF_ONLY = [
     (r"(gradients/)?softmax_cross_entropy_with_logits(_sg)?/", _XENT),
     (r"gradients/softmax_cross_entropy_with_logits(_sg)?_grad/ExpandDims_1(/dim)?$",
      _XENT + " (nor the labels' gradient it would reshape)"),
-    (r"(gradients/)?dropout/(Const_1|GreaterEqual|RealDiv|SelectV2|random_uniform/.*)$",
-     _DROPOUT),
-    (r"gradients/dropout/(RealDiv|SelectV2)_grad/", _DROPOUT),
+    (r"(gradients/)?dropout/(GreaterEqual|random_uniform/.*)$", _DROPOUT),
+    (r"gradients/dropout/SelectV2_grad/", _DROPOUT),
     (r"(gradients/)?rnn/(?!basic_lstm_cell/(kernel|bias)(/|$))", _LOOP),
     (r"gradients/(Add|AddN(_\d+)?|GreaterEqual|Merge(_\d+)?|NextIteration(_\d+)?|Sub|"
      r"Switch(_\d+)?|[fb]_count(_\d+)?)(/.*)?$", _LOOP),
@@ -87,7 +87,8 @@ TK_ONLY = [
     (r"save/(random_state|random_state_value|restore_random_state)$",
      "the Saver also checkpoints the RNG state, so a resumed run matches an "
      "uninterrupted one (DESIGN.md, Checkpoints)"),
-    (r"(gradients/)?dropout/(mask|mul)(_grad/.*)?$", _DROPOUT),
+    (r"dropout/keep_mask$", _DROPOUT),
+    (r"gradients/dropout/SelectV2_grad/(Const|Select(_\d+)?)$", _DROPOUT),
     (r"(gradients/)?rnn/(?!basic_lstm_cell/(kernel|bias)(/|$))", _LOOP),
     (r"gradients/zeros_like_\d+$", _LOOP + " (the fused op's unused outputs get zeros)"),
     (r"(gradients/)?mean_squared_error/(?!value$)", _LOSSES),
@@ -97,6 +98,8 @@ TK_ONLY = [
 TYPE_DIFF = {
     "save/restore_all": ("NoOp", "TkRestoreVariables", _SAVER),
     "ExponentialDecay": ("Mul", "LearningRateSchedule", _SCHEDULE),
+    "dropout/SelectV2": ("SelectV2", "Select", "trainkit has no SelectV2 op: dropout "
+                         "selects with its Select (TF1 where), same values"),
 }
 
 

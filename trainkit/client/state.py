@@ -17,7 +17,8 @@ class SessionState:
 
     Attributes:
         variables: variable op name -> its NumPy buffer (updated in place).
-        rngs: op name -> ``np.random.Generator`` of a random op.
+        rngs: op name -> the stream of a random op (an ``np.random.Generator``, or for
+            TF's seeded stateful ops their Philox stream).
         resources: key -> arbitrary per-op objects (dataset iterators, ...).
         handles: session-handle string -> stored value.
         lock: guards lazy creation of entries from concurrent runs.
@@ -27,7 +28,7 @@ class SessionState:
 
     def __init__(self) -> None:
         self.variables: dict[str, np.ndarray] = {}
-        self.rngs: dict[str, np.random.Generator] = {}
+        self.rngs: dict[str, Any] = {}
         self.resources: dict[str, Any] = {}
         self.handles: dict[bytes, Any] = {}
         self.lock = threading.RLock()
@@ -46,4 +47,14 @@ class SessionState:
                 g = self.rngs.get(key)
                 if g is None:
                     g = self.rngs[key] = np.random.Generator(np.random.PCG64(seed_fn()))
+        return g
+
+    def stream(self, key: str, make: Any) -> Any:
+        """The random stream stored under ``key``, created by ``make()`` on first use."""
+        g = self.rngs.get(key)
+        if g is None:
+            with self.lock:
+                g = self.rngs.get(key)
+                if g is None:
+                    g = self.rngs[key] = make()
         return g

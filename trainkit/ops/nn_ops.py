@@ -19,13 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
-from trainkit.framework.constant_op import constant
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import math_ops
+from trainkit.ops import math_ops, philox_distributions
 from trainkit.ops.array_ops import shape as _shape
 from trainkit.ops.array_ops import squeeze, stop_gradient
 from trainkit.ops.conv_ops import conv2d
@@ -49,6 +47,7 @@ from trainkit.ops.nn_losses_ops import (
     sparse_softmax_cross_entropy_with_logits,
 )
 from trainkit.ops.op_util import make_op
+from trainkit.ops.philox_stream import PhiloxStream
 from trainkit.ops.pool_ops import avg_pool, max_pool, max_pool2d
 from trainkit.ops.random_ops import get_seed
 from trainkit.ops.shape_ops import as_shape_tensor
@@ -62,10 +61,19 @@ tanh = math_ops.tanh
 def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: int | None = None,
             name: str | None = None, rate: Any = None) -> Tensor:
     """Zeroes each element of ``x`` with probability ``rate = 1 - keep_prob`` and scales
-    the rest by ``1 / keep_prob``.
+    the rest by ``1 / (1 - rate)``.
 
-    Seeds follow TF1 (``set_random_seed`` plus ``seed``): with both fixed, a new session
-    replays the same masks; each run draws a new mask.
+    As in TF 2.21's ``tf.compat.v1.nn.dropout``: a Python ``rate`` (or ``keep_prob``,
+    taken as ``rate = 1. - keep_prob``) of 0 returns ``x`` itself; otherwise ``x`` is
+    multiplied by the scale (a Python number) or divided by ``1 - rate`` (a tensor), a
+    uniform draw ``u`` of ``x``'s dtype is made over ``noise_shape``, and elements with
+    ``u >= rate`` are kept (``where``: the others are +0.0). Seeds follow TF1
+    (``set_random_seed`` plus ``seed``); a seeded dropout draws TF's numbers for its seeds
+    (:mod:`trainkit.ops.philox_stream`), so its masks are TF's, run after run.
+
+    Differs from TF: TF 1.x multiplied by the cast mask instead of selecting (so a dropped
+    ``inf`` became NaN and a dropped negative value -0.0) and by ``1 / (1 - rate)``
+    instead of dividing; trainkit computes what TF 2.21 does.
 
     Args:
         x: a floating-point tensor.
@@ -89,63 +97,65 @@ def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: int | 
     if isinstance(rate, numbers.Real) and not 0 <= rate < 1:
         raise ValueError(f"rate must be a scalar tensor or a float in the range [0, 1), got "
                          f"{rate}")
-    if keep_prob is not None and not isinstance(keep_prob, numbers.Real):
-        # TF1's dropout passes ``rate = 1 - keep_prob`` on, built here before the scope (a
-        # ``sub`` the user's own ``sub`` ops then count after)
-        rate, keep_prob = 1 - conversion.convert_to_tensor(keep_prob), None
+    if keep_prob is not None:  # TF: rate = 1. - keep_prob, a tensor op for a tensor
+        rate = (1.0 - keep_prob if isinstance(keep_prob, numbers.Real)
+                else math_ops.subtract(1.0, _as_float(keep_prob, None, "keep_prob")))
     with name_scope(name, "dropout", [x]):
         t = conversion.convert_to_tensor(x, name="x")
         if not t.dtype.is_floating:
             raise ValueError(f"x has to be a floating point tensor since it's going to be "
                              f"scaled. Got a {t.dtype.name} tensor instead.")
-        if keep_prob is None:  # TF: ``Sub(Const 1, rate)`` for a tensor rate
-            keep = (conversion.convert_to_tensor(1.0 - rate, dtype=t.dtype, name="keep_prob")
-                    if isinstance(rate, numbers.Real)
-                    else math_ops.subtract(constant(1, dtype=t.dtype),
-                                           _as_float(rate, t.dtype), name="Sub"))
+        if isinstance(rate, numbers.Real):
+            if rate == 0:
+                return t
+            scale = conversion.convert_to_tensor(1 / (1 - rate), dtype=t.dtype)
+            ret = math_ops.multiply(t, scale, name="Mul")  # TF: gen_math_ops.mul
+            rate_t = conversion.convert_to_tensor(rate, dtype=t.dtype, name="rate")
         else:
-            keep = _as_float(keep_prob, t.dtype, "keep_prob")
-        if keep.shape.ndims not in (None, 0):
-            raise ValueError(f"dropout: keep_prob/rate must be a scalar, got shape "
-                             f"{keep.shape}.")
+            rate_t = _as_float(rate, t.dtype)
+            if rate_t.shape.ndims not in (None, 0):
+                raise ValueError(f"dropout: keep_prob/rate must be a scalar, got shape "
+                                 f"{rate_t.shape}.")
+            one = conversion.convert_to_tensor(1, dtype=t.dtype)
+            ret = math_ops.realdiv(t, math_ops.subtract(one, rate_t, name="Sub"))
         ns = _shape(t) if noise_shape is None else as_shape_tensor(noise_shape, "noise_shape")
         s1, s2 = get_seed(seed)
-        mask = make_op("DropoutMask", [ns, keep], [t.dtype], name="mask",
-                       attrs={"seed": s1, "seed2": s2},
+        keep = make_op("DropoutKeep", [ns, rate_t], [_dt.bool_], name="keep_mask",
+                       attrs={"seed": s1, "seed2": s2, "dtype": t.dtype},
                        shapes=[partial_shape_value(ns)]).outputs[0]
-        return math_ops.multiply(t, mask, name="mul")
+        zero = conversion.convert_to_tensor(0, dtype=t.dtype)
+        out = math_ops.where(keep, ret, zero, name="SelectV2")
+        out.set_shape(t.shape)
+        return out
 
 
-def _as_float(v: Any, dt: _dt.DType, name: str = "rate") -> Tensor:
+def _as_float(v: Any, dt: _dt.DType | None, name: str = "rate") -> Tensor:
     if isinstance(v, Tensor):
-        return v if v.dtype is dt else math_ops.cast(v, dt)
-    return conversion.convert_to_tensor(v, dtype=dt, name=name)
+        return v if dt is None or v.dtype is dt else math_ops.cast(v, dt)
+    return conversion.convert_to_tensor(v, dtype=dt or _dt.float32, name=name)
 
 
-def _seed_material(attrs: dict) -> Any:
-    s1, s2 = attrs["seed"], attrs["seed2"]
-    if s1 is None and s2 is None:
-        return None
-    return [int(s1) & 0xFFFFFFFFFFFFFFFF, int(s2) & 0xFFFFFFFFFFFFFFFF, 0xD80]
-
-
-@registry.register_kernel("DropoutMask", stateful=True)
-def _dropout_mask(ctx: registry.KernelContext, shape: Any, keep: Any) -> np.ndarray:
-    k = float(keep)
-    if not 0 < k <= 1:
-        raise errors.InvalidArgumentError(
-            None, None, f"keep_prob must be in (0, 1], got {k} (rate {1 - k}).")
+@registry.register_kernel("DropoutKeep", stateful=True)
+def _dropout_keep(ctx: registry.KernelContext, shape: Any, rate: Any) -> np.ndarray:
+    """``u >= rate`` for a uniform draw ``u`` of the attr dtype over ``shape``: TF's
+    seeded numbers from the op's Philox stream, NumPy's when unseeded."""
     attrs = ctx.attrs
-    rng = ctx.state.rng(ctx.key, lambda: _seed_material(attrs))
-    dt = ctx.op.outputs[0].dtype.np_dtype
-    u = rng.random([int(d) for d in np.reshape(shape, [-1])],
-                   dtype=np.float64 if dt == np.float64 else np.float32)
-    # (u < k) * (1 / k): bitwise np.where(u < k, 1 / k, 0) (1 / k is finite and
-    # positive), 20x less CPU than np.where with scalar branches
-    return np.multiply(u < k, dt.type(1.0 / k), dtype=dt)
+    dims = tuple(int(d) for d in np.reshape(shape, [-1]))
+    dt = attrs["dtype"].np_dtype
+    if attrs["seed"] is None and attrs["seed2"] is None:
+        rng = ctx.state.rng(ctx.key, lambda: None)
+        u = rng.random(dims, dtype=np.float64 if dt == np.float64 else np.float32)
+        u = u.astype(dt, copy=False)
+    else:
+        stream = ctx.state.stream(ctx.key, lambda: PhiloxStream(attrs["seed"],
+                                                                attrs["seed2"]))
+        n = int(np.prod(dims, dtype=np.int64))
+        key, counter = stream.reserve(n)
+        u = philox_distributions.uniform(key, counter, n, dt).reshape(dims)
+    return u >= np.asarray(rate, dt)
 
 
-registry.not_differentiable("DropoutMask")
+registry.not_differentiable("DropoutKeep")
 
 
 # -- moments --------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Random ops with TF1's graph-level and op-level seeds.
 
-Each random op owns one ``np.random.Generator`` per session
-(``ctx.state.rng(op name, seed_fn)``): running the op again in the same session draws
-fresh numbers, while a new session built on the same graph with the same seeds replays
-exactly the same numbers.
+Each random op owns one stream per session (``ctx.state.rngs[op name]``): running the op
+again in the same session draws fresh numbers, while a new session built on the same
+graph with the same seeds replays exactly the same numbers. A seeded ``random_uniform``
+(float or int), ``random_normal`` or ``truncated_normal`` draws from TF's Philox stream
+for its two seeds (:mod:`trainkit.ops.philox_stream`), so it gives TF's CPU numbers run
+after run; the other ops, and unseeded ones, use NumPy generators.
 
 Seeds follow TF1 (:func:`get_seed`): with a graph seed (:func:`set_random_seed`) and no op
 seed, the op seed is derived from the op's position in the graph, so a rebuilt graph gives
@@ -30,8 +32,9 @@ from trainkit.framework.constant_op import constant
 from trainkit.framework.graph import get_default_graph, name_scope
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import math_ops
+from trainkit.ops import math_ops, philox_distributions
 from trainkit.ops.op_util import make_op
+from trainkit.ops.philox_stream import PhiloxStream
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -61,6 +64,8 @@ def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
     * graph seed unset, ``op_seed`` set: the graph seed is ``DEFAULT_GRAPH_SEED``;
     * neither set: ``(None, None)`` — the op draws nondeterministic numbers.
 
+    Both seeds are taken modulo ``2**31 - 1`` as TF does.
+
     Example:
         >>> set_random_seed(3); get_seed(7)
         (3, 7)
@@ -68,11 +73,11 @@ def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
     graph = get_default_graph()
     global_seed = graph.seed
     if op_seed is not None:
-        op_seed = int(op_seed) % (_MAXINT32 + 1) if op_seed >= 0 else int(op_seed)
+        op_seed = int(op_seed) % _MAXINT32  # TF's _truncate_seed (so -5 -> 2**31 - 6)
     if global_seed is not None:
         if op_seed is None:
-            op_seed = graph.version
-        seeds: tuple[int | None, int | None] = (int(global_seed), op_seed)
+            op_seed = graph.version % _MAXINT32
+        seeds: tuple[int | None, int | None] = (int(global_seed) % _MAXINT32, op_seed)
     elif op_seed is not None:
         seeds = (DEFAULT_GRAPH_SEED, op_seed)
     else:
@@ -185,14 +190,20 @@ def random_uniform(shape: Any, minval: Any = 0, maxval: Any = None,
         if dt.is_integer:
             raise ValueError(f"Must specify maxval for integer dtype {dt.name}")
         maxval = 1
+    # As TF: a Python int 0 / 1 bound adds no op (the default [0, 1) is the raw draw)
+    lo_is_zero = isinstance(minval, int) and not isinstance(minval, bool) and minval == 0
+    hi_is_one = isinstance(maxval, int) and not isinstance(maxval, bool) and maxval == 1
     with name_scope(name, "random_uniform") as scope:
         shape_t, static = _shape_input(shape)
-        lo = conversion.convert_to_tensor(minval, dtype=dt, name="min")
-        hi = conversion.convert_to_tensor(maxval, dtype=dt, name="max")
+        if not lo_is_zero or not hi_is_one or dt.is_integer:
+            lo = conversion.convert_to_tensor(minval, dtype=dt, name="min")
+            hi = conversion.convert_to_tensor(maxval, dtype=dt, name="max")
         if dt.is_integer:
             return _random_op("RandomUniformInt", shape_t, static, dt, seed, (lo, hi),
                               name=scope)
         rnd = _random_op("RandomUniform", shape_t, static, dt, seed)
+        if lo_is_zero:  # TF: rnd, or math_ops.multiply(rnd, maxval) named "Mul"
+            return rnd if hi_is_one else math_ops.multiply(rnd, hi, name="Mul")
         # TF writes ``rnd * (maxval - minval)``: the operators' names, ``sub`` and ``mul``.
         scaled = math_ops.multiply(rnd, math_ops.subtract(hi, lo, name="sub"), name="mul")
         return math_ops.add(scaled, lo, name=scope)
@@ -248,16 +259,42 @@ def _gen_dtype(dt: _dt.DType) -> Any:
     return np.float64 if dt is _dt.float64 else np.float32
 
 
+_PHILOX_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _philox_draw(ctx: registry.KernelContext, dims: tuple[int, ...], fn: Any, *args: Any
+                 ) -> np.ndarray | None:
+    """TF's numbers for a seeded op (its Philox stream moved past them), or None for an
+    unseeded op or a dtype the Philox distributions do not cover."""
+    attrs = ctx.attrs
+    dt = attrs["dtype"].np_dtype
+    if attrs["seed"] is None and attrs["seed2"] is None:
+        return None
+    if fn is not philox_distributions.uniform_int and dt not in _PHILOX_DTYPES:
+        return None
+    stream = ctx.state.stream(ctx.key, lambda: PhiloxStream(attrs["seed"], attrs["seed2"]))
+    n = int(np.prod(dims, dtype=np.int64))
+    key, counter = stream.reserve(n)
+    return fn(key, counter, n, dt, *args).reshape(dims)
+
+
 @registry.register_kernel("RandomStandardNormal", stateful=True)
 def _normal_kernel(ctx: registry.KernelContext, shape: Any) -> np.ndarray:
     dt = ctx.attrs["dtype"]
-    out = _rng(ctx).standard_normal(_dims(shape), dtype=_gen_dtype(dt))
+    dims = _dims(shape)
+    out = _philox_draw(ctx, dims, philox_distributions.normal)
+    if out is not None:
+        return out
+    out = _rng(ctx).standard_normal(dims, dtype=_gen_dtype(dt))
     return out.astype(dt.np_dtype, copy=False)
 
 
 @registry.register_kernel("TruncatedNormal", stateful=True)
 def _truncated_kernel(ctx: registry.KernelContext, shape: Any) -> np.ndarray:
     dt = ctx.attrs["dtype"]
+    out = _philox_draw(ctx, _dims(shape), philox_distributions.truncated_normal)
+    if out is not None:
+        return out
     rng = _rng(ctx)
     gdt = _gen_dtype(dt)
     out = rng.standard_normal(_dims(shape), dtype=gdt)
@@ -271,7 +308,11 @@ def _truncated_kernel(ctx: registry.KernelContext, shape: Any) -> np.ndarray:
 @registry.register_kernel("RandomUniform", stateful=True)
 def _uniform_kernel(ctx: registry.KernelContext, shape: Any) -> np.ndarray:
     dt = ctx.attrs["dtype"]
-    out = _rng(ctx).random(_dims(shape), dtype=_gen_dtype(dt))
+    dims = _dims(shape)
+    out = _philox_draw(ctx, dims, philox_distributions.uniform)
+    if out is not None:
+        return out
+    out = _rng(ctx).random(dims, dtype=_gen_dtype(dt))
     return out.astype(dt.np_dtype, copy=False)
 
 
@@ -281,7 +322,11 @@ def _uniform_int_kernel(ctx: registry.KernelContext, shape: Any, lo: Any, hi: An
     if not lo < hi:
         raise ValueError(f"Need minval < maxval, got {lo} >= {hi}")
     dt = ctx.attrs["dtype"]
-    return _rng(ctx).integers(int(lo), int(hi), _dims(shape), dtype=dt.np_dtype)
+    dims = _dims(shape)
+    out = _philox_draw(ctx, dims, philox_distributions.uniform_int, int(lo), int(hi))
+    if out is not None:
+        return out
+    return _rng(ctx).integers(int(lo), int(hi), dims, dtype=dt.np_dtype)
 
 
 @registry.register_kernel("RandomShuffle", stateful=True)

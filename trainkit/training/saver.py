@@ -64,6 +64,7 @@ from trainkit import errors
 from trainkit.framework import dtypes, registry
 from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.shapes import TensorShape
+from trainkit.ops.philox_stream import restore_stream, stream_state
 from trainkit.ops.placeholders import placeholder, placeholder_with_default
 from trainkit.training import checkpoint_format as fmt
 from trainkit.training import checkpoint_management as mgmt
@@ -136,20 +137,14 @@ def _restore_variables(ctx: registry.KernelContext, prefix: np.ndarray) -> None:
 
 def _get_random_state(ctx: registry.KernelContext) -> np.ndarray:
     with ctx.state.lock:
-        states = {k: g.bit_generator.state for k, g in ctx.state.rngs.items()}
+        states = {k: stream_state(g) for k, g in ctx.state.rngs.items()}
     return np.array(json.dumps(states, sort_keys=True).encode("utf-8"), dtype=object)
 
 
 def _set_random_state(ctx: registry.KernelContext, blob: np.ndarray) -> None:
     try:
         states = json.loads(bytes(blob.item()).decode("utf-8"))
-        gens = {}
-        for key, st in states.items():
-            if st.get("bit_generator") != "PCG64":
-                raise ValueError(f"unsupported bit generator {st.get('bit_generator')!r}")
-            gen = np.random.Generator(np.random.PCG64())
-            gen.bit_generator.state = st
-            gens[key] = gen
+        gens = {key: restore_stream(st) for key, st in states.items()}
     except (AttributeError, TypeError, ValueError, KeyError) as e:
         raise errors.DataLossError(None, None, f"Malformed random-generator state in "
                                                f"checkpoint: {e}") from None

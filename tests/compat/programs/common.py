@@ -22,7 +22,12 @@ class DataSet:
         self.num_examples = len(images)
         self._pos = 0
 
-    def next_batch(self, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
+    def next_batch(self, batch_size: int, fake_data: bool = False,
+                   shuffle: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """The next ``batch_size`` examples in order (``shuffle`` is accepted and
+        ignored, as said above; ``fake_data`` must be False: there are no fake images)."""
+        if fake_data:
+            raise ValueError("next_batch: fake_data=True is not supported by the bundled data")
         idx = (self._pos + np.arange(batch_size)) % self.num_examples
         self._pos = (self._pos + batch_size) % self.num_examples
         return self.images[idx], self.labels[idx]
@@ -35,10 +40,14 @@ class Datasets:
         self.validation = test
 
 
-def read_data_sets(train_dir: str = "", one_hot: bool = False) -> Datasets:
-    """MNIST's shapes (784 floats in [0, 1], 10 classes) from the bundled 8×8 digits:
+def read_data_sets(train_dir: str = "", fake_data: bool = False,
+                   one_hot: bool = False) -> Datasets:
+    """``input_data.read_data_sets``'s signature (``fake_data`` must be False) with
+    MNIST's shapes (784 floats in [0, 1], 10 classes) from the bundled 8×8 digits:
     each pixel becomes a 3×3 block and a 2-pixel border is added. First 1400 images for
     training, the rest for testing."""
+    if fake_data:
+        raise ValueError("read_data_sets: fake_data=True is not supported by the bundled data")
     with np.load(_DIGITS, allow_pickle=False) as f:
         images, labels = f["images"].astype(np.float32) / 16.0, f["labels"].astype(np.int64)
     big = np.kron(images.reshape(-1, 8, 8), np.ones((3, 3), np.float32))
