@@ -251,3 +251,30 @@ def test_weight_and_bias_of_many_steps_share_one_concatenation():
     dz = [1 - np.tanh(x @ w_np + b_np) ** 2 for x in xs_np]
     np.testing.assert_allclose(_run(gw), sum(x.T @ d for x, d in zip(xs_np, dz)), rtol=1e-12)
     np.testing.assert_allclose(_run(gb), sum(d.sum(0) for d in dz), rtol=1e-12)
+
+
+def test_gated_gradients_keep_tf_names_but_skip_unneeded_input_gradients():
+    """GATE_OP gradients come out as ``<op>_grad/tuple/control_dependency[_1]`` (TF1's
+    names); the gradient towards the placeholder is built under TF's name, but the
+    ``group_deps`` NoOp does not wait for it, so a training step never computes it (TF
+    does: a whole extra MatMul per layer-one step). Checked by tracing the step."""
+    x = tk.placeholder(tk.float32, [4, 3], name="x")
+    w = tk.Variable(np.ones((3, 2), np.float32), name="w")
+    loss = tk.reduce_sum(tk.matmul(x, w, name="MatMul"))
+    opt = tk.train.GradientDescentOptimizer(0.1)
+    (grad, _), = opt.compute_gradients(loss, [w])
+    assert grad.op.name == "gradients/MatMul_grad/tuple/control_dependency_1"
+    g = tk.get_default_graph()
+    dx = g.get_operation_by_name("gradients/MatMul_grad/MatMul")
+    dw = g.get_operation_by_name("gradients/MatMul_grad/MatMul_1")
+    deps = g.get_operation_by_name("gradients/MatMul_grad/tuple/group_deps")
+    assert dw in deps.control_inputs and dx not in deps.control_inputs
+    train = opt.apply_gradients([(grad, w)])
+    with tk.Session() as s:
+        s.run(tk.global_variables_initializer())
+        md = tk.RunMetadata()
+        s.run(train, {x: np.ones((4, 3), np.float32)},
+              options=tk.RunOptions(trace_level=tk.RunOptions.FULL_TRACE), run_metadata=md)
+        ran = {n.node_name for d in md.step_stats.dev_stats for n in d.node_stats}
+        assert dw.name in ran and dx.name not in ran
+        np.testing.assert_allclose(s.run(w), np.full((3, 2), 1 - 0.1 * 4, np.float32))

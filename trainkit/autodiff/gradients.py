@@ -88,20 +88,27 @@ class _Accumulator:
         self._rows: dict[tuple, Tensor] = {}
         self._gated: dict[Tensor, Tensor] = {}
 
-    def gate(self, in_grads: list) -> list:
+    def gate(self, in_grads: list, needed: list[bool]) -> list:
         """TF's ``gate_gradients`` (``Optimizer.GATE_OP``): when an op's rule gave two or
         more gradients, each becomes ``<op>_grad/tuple/control_dependency[_N]``, an
-        ``Identity`` that waits for a ``tuple/group_deps`` NoOp over all of them. These
-        are the names TF1's ``compute_gradients`` hands out (``gradients/MatMul_grad/
-        tuple/control_dependency_1`` for a weight)."""
+        ``Identity`` that waits for a ``tuple/group_deps`` NoOp. These are the names TF1's
+        ``compute_gradients`` hands out (``gradients/MatMul_grad/tuple/control_dependency_1``
+        for a weight).
+
+        Differs from TF: the NoOp waits only for the gradients of inputs through which an
+        ``x`` is reached (``needed``). TF's waits for all, so a training step also
+        computes, e.g., the unused gradient of the first layer's input (a whole extra
+        ``MatMul`` per step); here that op is built, under TF's name, but nothing runs it
+        unless it is fetched."""
         from trainkit.ops import control_flow_ops
 
         live = [g for g in in_grads if g is not None]
         if len(live) < 2:
             return in_grads
+        waited = [g for g, need in zip(in_grads, needed) if g is not None and need]
         with get_default_graph().name_scope("tuple"):
             deps = control_flow_ops.group(
-                *[g.values if isinstance(g, IndexedSlices) else g for g in live])
+                *[g.values if isinstance(g, IndexedSlices) else g for g in waited])
             out: list = []
             for g in in_grads:
                 if g is None:
@@ -250,8 +257,9 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor],
             out_grads.append(g)
     with graph.colocate_with(op) if colocate else contextlib.nullcontext(), \
             graph.name_scope(op.name + "_grad"), graph.gated(gates):
+        needed = [needs(t) for t in op.inputs]
         if getattr(fn, "takes_needed", False):
-            in_grads = fn(op, *out_grads, needed=[needs(t) for t in op.inputs])
+            in_grads = fn(op, *out_grads, needed=needed)
         else:
             in_grads = fn(op, *out_grads)
         in_grads = _as_list(in_grads) if not isinstance(in_grads, Tensor) else [in_grads]
@@ -262,7 +270,7 @@ def _backprop_op(op: Operation, acc: _Accumulator, stops: set[Tensor],
         in_grads = [g if g is None or isinstance(g, IndexedSlices)
                     else conversion.convert_to_tensor(g) for g in in_grads]
         if gate:
-            in_grads = acc.gate(in_grads)
+            in_grads = acc.gate(in_grads, needed)
     for t, g in zip(op.inputs, in_grads):
         if g is None or not _is_differentiable(t):
             continue
