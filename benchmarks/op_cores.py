@@ -73,13 +73,14 @@ def profile(name: str, steps: int, quick: bool = False) -> list[tuple]:
                 t1, c1 = clock(), cpu_clock()
                 out.append((t1 - t0, c1 - c0))
             return run_step
-        original = list(plan.steps)
-        plan.steps = [timed(i, s) for i, s in enumerate(original)]
+        original, quick = list(plan.steps), list(plan.quick_steps)
+        # every step timed, the do-nothing ones too (an untraced run skips them)
+        plan.steps = plan.quick_steps = [timed(i, s) for i, s in enumerate(original)]
         try:
             for i in range(steps):
                 run(i)
         finally:
-            plan.steps = original
+            plan.steps, plan.quick_steps = original, quick
     rows = []
     for i, r in enumerate(rec):
         op, fused = plan.ops[i], plan.fused.get(i)

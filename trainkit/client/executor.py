@@ -90,6 +90,25 @@ def _bind(kernel: Callable, ctx: Any, ins: tuple, outs: tuple, frees: tuple) -> 
     return step
 
 
+#: op types whose kernel returns its one input as it is: their step copies the slot
+#: without calling the kernel (TF's gradient gating adds one ``Identity`` per gradient)
+_PASS_THROUGH = frozenset({"Identity", "StopGradient"})
+
+
+def _bind_pass_through(a: int, o: int, frees: tuple) -> Step:
+    """The step of an op whose value is its input's (``_PASS_THROUGH``)."""
+    if not frees:
+        def step(v: list) -> None:
+            v[o] = v[a]
+        return step
+
+    def step_and_free(v: list) -> None:
+        v[o] = v[a]
+        for f in frees:
+            v[f] = None
+    return step_and_free
+
+
 def _gate(step: Step, gates: tuple, dead_ins: tuple, outs: tuple) -> Step:
     """Wraps ``step`` to skip it, marking its outputs DEAD, when a ``cond`` gate
     ``(pred_slot, branch)`` does not hold or an input in ``dead_ins`` is DEAD."""
@@ -117,6 +136,9 @@ class Plan:
 
     Attributes:
         steps: one closure per op to run, in order.
+        quick_steps: ``steps`` without those that do nothing (ungated ``NoOp``s, e.g. the
+            ``group_deps`` of TF's gradient gating): what an untraced sequential run
+            calls. Traced and deadline runs call every step, so traces list every op.
         ops: the op of each step (for errors and tracing; a fused step's consumer).
         fused: step index -> ``fusion.Fused`` for the steps that also run a producer.
         feed_slots: slot of each fed tensor, in feed order.
@@ -127,12 +149,13 @@ class Plan:
             ``Schedule`` while that measures faster (the ``Schedule`` itself when forced).
     """
 
-    __slots__ = ("steps", "ops", "out_slots", "nslots", "feed_slots", "feed_tensors",
+    __slots__ = ("steps", "quick_steps", "ops", "out_slots", "nslots", "feed_slots", "feed_tensors",
                  "fetch_slots", "fetch_tensors", "copy_fetch", "epoch", "extra", "gated",
                  "conc", "fused")
 
     def __init__(self) -> None:
         self.steps: list[Step] = []
+        self.quick_steps: list[Step] = []
         self.ops: list[Operation] = []
         self.out_slots: list[tuple] = []
         self.nslots = 0
@@ -160,7 +183,7 @@ class Plan:
         else:
             step = None
             try:
-                for step in self.steps:
+                for step in self.quick_steps:
                     step(vals)
             except BaseException as e:
                 raise _op_error(self.ops[self.steps.index(step)], e) from e
@@ -303,6 +326,8 @@ def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
                                           plan.nslots, state, session, f)
         plan.gated |= gated
         plan.steps.append(step)
+        if gated or op.type != "NoOp" or f is not None:
+            plan.quick_steps.append(step)
         plan.ops.append(op)
         plan.out_slots.append(outs)
         if f is not None:
@@ -393,7 +418,10 @@ def _compile_step(op: Operation, slot_of: dict[Tensor, int], fed: set[Tensor],
     outs = tuple(slot_of.get(t, -1) for t in op.outputs)
     if len(outs) == 1 and outs[0] < 0:
         outs = (scratch,)
-    step = _bind(opdef.kernel, ctx, ins, outs, frees)
+    if kernel_type in _PASS_THROUGH and len(ins) == 1 and len(outs) == 1:
+        step = _bind_pass_through(ins[0], outs[0], frees)
+    else:
+        step = _bind(opdef.kernel, ctx, ins, outs, frees)
     gates = op.cond_gates
     dead_ins = () if opdef.merges_dead else tuple(
         slot_of[t] for t in kop.inputs
