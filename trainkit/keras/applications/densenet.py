@@ -67,15 +67,10 @@ def DenseNet(blocks: Any, include_top: bool = True, weights: Any = "imagenet",  
     Raises:
         ValueError: for bad arguments, as tf_keras; for ``weights="imagenet"``.
     """
-    model_io.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    if include_top:
-        imagenet_utils.validate_activation(classifier_activation, weights)
     name = _NAMES.get(tuple(blocks), "densenet")
-    model_io.refuse_download(weights, name)
-    img_input = model_io.image_input(input_tensor, input_shape)
+    img_input = model_io.checked_input(
+        name, weights, include_top, classes, classifier_activation, input_tensor,
+        input_shape, default_size=224, min_size=32)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)))(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1/conv")(x)
     x = _bn("conv1/bn")(x)
@@ -88,11 +83,8 @@ def DenseNet(blocks: Any, include_top: bool = True, weights: Any = "imagenet",  
             x = transition_block(x, 0.5, name=f"pool{stage}")
     x = _bn("bn")(x)
     x = layers.Activation("relu", name="relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = model_io.global_pool(x, pooling, "avg_pool", "max_pool")
+    x = model_io.average_top(x, include_top, classes, classifier_activation, pooling,
+                             ("avg_pool", "max_pool"))
     return model_io.finish(input_tensor, img_input, x, name, weights)
 
 

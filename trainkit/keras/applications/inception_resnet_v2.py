@@ -103,14 +103,9 @@ def InceptionResNetV2(include_top: bool = True, weights: Any = "imagenet",  # no
     """
     if kwargs:
         raise ValueError(f"Unknown argument(s): {kwargs}")
-    model_io.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=299, min_size=75, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    if include_top:
-        imagenet_utils.validate_activation(classifier_activation, weights)
-    model_io.refuse_download(weights, "InceptionResNetV2")
-    img_input = model_io.image_input(input_tensor, input_shape)
+    img_input = model_io.checked_input(
+        "InceptionResNetV2", weights, include_top, classes, classifier_activation, input_tensor,
+        input_shape, default_size=299, min_size=75)
     axis = _channel_axis()
     x = conv2d_bn(img_input, 32, 3, strides=2, padding="valid")
     x = conv2d_bn(x, 32, 3, padding="valid")
@@ -144,11 +139,7 @@ def InceptionResNetV2(include_top: bool = True, weights: Any = "imagenet",  # no
     x = inception_resnet_block(x, scale=1.0, activation=None, block_type="block8",
                                block_idx=10)
     x = conv2d_bn(x, 1536, 1, name="conv_7b")
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = model_io.global_pool(x, pooling)
+    x = model_io.average_top(x, include_top, classes, classifier_activation, pooling)
     return model_io.finish(input_tensor, img_input, x, "inception_resnet_v2", weights)
 
 

@@ -93,14 +93,9 @@ def InceptionV3(include_top: bool = True, weights: Any = "imagenet",  # noqa: N8
     Raises:
         ValueError: for bad arguments, as tf_keras; for ``weights="imagenet"``.
     """
-    model_io.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=299, min_size=75, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    if include_top:
-        imagenet_utils.validate_activation(classifier_activation, weights)
-    model_io.refuse_download(weights, "InceptionV3")
-    img_input = model_io.image_input(input_tensor, input_shape)
+    img_input = model_io.checked_input(
+        "InceptionV3", weights, include_top, classes, classifier_activation, input_tensor,
+        input_shape, default_size=299, min_size=75)
     x = conv2d_bn(img_input, 32, 3, 3, strides=(2, 2), padding="valid")
     x = conv2d_bn(x, 32, 3, 3, padding="valid")
     x = conv2d_bn(x, 64, 3, 3)
@@ -128,11 +123,7 @@ def InceptionV3(include_top: bool = True, weights: Any = "imagenet",  # noqa: N8
     x = _mixed([b3, b7, pool], "mixed8")
     x = _block_8(x, 0)
     x = _block_8(x, 1)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = model_io.global_pool(x, pooling)
+    x = model_io.average_top(x, include_top, classes, classifier_activation, pooling)
     return model_io.finish(input_tensor, img_input, x, "inception_v3", weights)
 
 

@@ -100,10 +100,8 @@ def MobileNet(input_shape: Any = None, alpha: float = 1.0,  # noqa: N802
             raise ValueError("If imagenet weights are being loaded, alpha can be one of"
                              "`0.25`, `0.50`, `0.75` or `1.0` only.  Received "
                              f"alpha={alpha}")
-    if include_top:
-        imagenet_utils.validate_activation(classifier_activation, weights)
-    model_io.refuse_download(weights, "MobileNet")
-    img_input = model_io.image_input(input_tensor, input_shape)
+    img_input = model_io.checked_top_input("MobileNet", weights, include_top,
+                                         classifier_activation, input_tensor, input_shape)
     x = _conv_block(img_input, 32, alpha)
     for block_id, (filters, stride) in enumerate(_BLOCKS, start=1):
         x = _depthwise_block(x, filters, alpha, depth_multiplier, stride, block_id)

@@ -135,10 +135,8 @@ def MobileNetV2(input_shape: Any = None, alpha: float = 1.0,  # noqa: N802
         raise ValueError("If imagenet weights are being loaded, alpha must be one of "
                          "`0.35`, `0.50`, `0.75`, `1.0`, `1.3` or `1.4` only; Received "
                          f"`alpha={alpha}`")
-    if include_top:
-        imagenet_utils.validate_activation(classifier_activation, weights)
-    model_io.refuse_download(weights, "MobileNetV2")
-    img_input = model_io.image_input(input_tensor, input_shape)
+    img_input = model_io.checked_top_input("MobileNetV2", weights, include_top,
+                                         classifier_activation, input_tensor, input_shape)
     x = layers.Conv2D(_make_divisible(32 * alpha, 8), kernel_size=3, strides=(2, 2),
                       padding="same", use_bias=False, name="Conv1")(img_input)
     x = _bn("bn_Conv1")(x)

@@ -13,6 +13,7 @@ import os
 from typing import Any
 
 from trainkit.keras import backend, history, layers
+from trainkit.keras.applications import imagenet_utils
 from trainkit.keras.input_layer import Input, InputLayer
 from trainkit.keras.models import Model
 
@@ -62,6 +63,42 @@ def image_input(input_tensor: Any, input_shape: tuple) -> Any:
     if not backend.is_keras_tensor(input_tensor):
         return Input(tensor=input_tensor, shape=input_shape)
     return input_tensor
+
+
+def checked_input(model: str, weights: Any, include_top: bool, classes: int,
+                  classifier_activation: Any, input_tensor: Any, input_shape: Any,
+                  default_size: int, min_size: int) -> Any:
+    """The image input after tf_keras's argument checks, in its order: ``weights`` and
+    ``classes``, the input shape (:func:`imagenet_utils.obtain_input_shape`), the
+    classifier activation; then ``weights="imagenet"`` is refused (``model`` names it)."""
+    check_weights(weights, include_top, classes)
+    input_shape = imagenet_utils.obtain_input_shape(
+        input_shape, default_size=default_size, min_size=min_size,
+        data_format=backend.image_data_format(), require_flatten=include_top,
+        weights=weights)
+    return checked_top_input(model, weights, include_top, classifier_activation,
+                             input_tensor, input_shape)
+
+
+def checked_top_input(model: str, weights: Any, include_top: bool,
+                      classifier_activation: Any, input_tensor: Any,
+                      input_shape: tuple) -> Any:
+    """The last checks of :func:`checked_input` and the image input, for applications
+    whose input shape needs checks of their own first (MobileNets, NASNet)."""
+    if include_top:
+        imagenet_utils.validate_activation(classifier_activation, weights)
+    refuse_download(weights, model)
+    return image_input(input_tensor, input_shape)
+
+
+def average_top(x: Any, include_top: bool, classes: int, classifier_activation: Any,
+                pooling: Any, pool_names: tuple = (None, None)) -> Any:
+    """The usual head: global average pooling ("avg_pool") and the "predictions" layer
+    with the top, else :func:`global_pool` named ``pool_names`` (avg, max)."""
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    return global_pool(x, pooling, *pool_names)
 
 
 def source_inputs(tensor: Any) -> list:

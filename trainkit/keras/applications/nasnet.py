@@ -174,10 +174,8 @@ def NASNet(input_shape: Any = None, penultimate_filters: int = 4032,  # noqa: N8
         raise ValueError("For NASNet-A models, the `penultimate_filters` must be a multiple "
                          "of 24 * (`filter_multiplier` ** 2). Current value: "
                          f"{penultimate_filters}")
-    if include_top:
-        imagenet_utils.validate_activation(classifier_activation, weights)
-    model_io.refuse_download(weights, "NASNet")
-    img_input = model_io.image_input(input_tensor, input_shape)
+    img_input = model_io.checked_top_input("NASNet", weights, include_top,
+                                         classifier_activation, input_tensor, input_shape)
     filters = penultimate_filters // 24
     x = layers.Conv2D(stem_block_filters, (3, 3), strides=(2, 2), padding="valid",
                       use_bias=False, name="stem_conv1",

@@ -115,14 +115,9 @@ def ResNet(stack_fn: Callable[[Any], Any], preact: bool, use_bias: bool,  # noqa
     """
     if kwargs:
         raise ValueError(f"Unknown argument(s): {kwargs}")
-    model_io.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    if include_top:
-        imagenet_utils.validate_activation(classifier_activation, weights)
-    model_io.refuse_download(weights, model_name)
-    img_input = model_io.image_input(input_tensor, input_shape)
+    img_input = model_io.checked_input(
+        model_name, weights, include_top, classes, classifier_activation, input_tensor,
+        input_shape, default_size=224, min_size=32)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=use_bias, name="conv1_conv")(x)
     if not preact:
@@ -134,11 +129,8 @@ def ResNet(stack_fn: Callable[[Any], Any], preact: bool, use_bias: bool,  # noqa
     if preact:
         x = _bn("post_bn")(x)
         x = layers.Activation("relu", name="post_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = model_io.global_pool(x, pooling, "avg_pool", "max_pool")
+    x = model_io.average_top(x, include_top, classes, classifier_activation, pooling,
+                             ("avg_pool", "max_pool"))
     return model_io.finish(input_tensor, img_input, x, model_name, weights)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trainkit.keras import backend, layers
+from trainkit.keras import layers
 from trainkit.keras.applications import imagenet_utils, model_io
 from trainkit.keras.models import Model
 
@@ -30,14 +30,9 @@ def build_vgg(convs_per_block: tuple, name: str, include_top: bool = True,
         ValueError: for bad ``weights``/``classes``/``input_shape`` (as tf_keras), and
             for ``weights="imagenet"``, which cannot be downloaded.
     """
-    model_io.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    if include_top:
-        imagenet_utils.validate_activation(classifier_activation, weights)
-    model_io.refuse_download(weights, name)
-    img_input = model_io.image_input(input_tensor, input_shape)
+    img_input = model_io.checked_input(
+        name, weights, include_top, classes, classifier_activation, input_tensor,
+        input_shape, default_size=224, min_size=32)
     x = img_input
     for block, (width, convs) in enumerate(zip(_WIDTHS, convs_per_block), start=1):
         for i in range(1, convs + 1):

@@ -64,14 +64,9 @@ def Xception(include_top: bool = True, weights: Any = "imagenet",  # noqa: N802
     Raises:
         ValueError: for bad arguments, as tf_keras; for ``weights="imagenet"``.
     """
-    model_io.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=299, min_size=71, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    if include_top:
-        imagenet_utils.validate_activation(classifier_activation, weights)
-    model_io.refuse_download(weights, "Xception")
-    img_input = model_io.image_input(input_tensor, input_shape)
+    img_input = model_io.checked_input(
+        "Xception", weights, include_top, classes, classifier_activation, input_tensor,
+        input_shape, default_size=299, min_size=71)
     axis = _channel_axis()
     x = layers.Conv2D(32, (3, 3), strides=(2, 2), use_bias=False, name="block1_conv1")(
         img_input)
@@ -94,11 +89,7 @@ def Xception(include_top: bool = True, weights: Any = "imagenet",  # noqa: N802
     x = layers.Activation("relu", name="block14_sepconv1_act")(x)
     x = _sep_bn(x, 2048, "block14_sepconv2")
     x = layers.Activation("relu", name="block14_sepconv2_act")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = model_io.global_pool(x, pooling)
+    x = model_io.average_top(x, include_top, classes, classifier_activation, pooling)
     return model_io.finish(input_tensor, img_input, x, "xception", weights)
 
 
