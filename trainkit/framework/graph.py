@@ -1,5 +1,5 @@
-"""``Graph``: ops, unique names, name scopes, collections, control dependencies, and the
-thread-local default-graph stack.
+"""``Graph``: ops, unique names, name scopes, control dependencies, and the thread-local
+default-graph stack (collections and side tables: ``graph_collections.py``).
 
 Example:
     >>> g = Graph()
@@ -13,19 +13,19 @@ Example:
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 from trainkit.framework import element_names, placement, registry
 from trainkit.framework.dtypes import DType, as_dtype
+from trainkit.framework.graph_collections import GraphCollections
 from trainkit.framework.graph_keys import GraphKeys
 from trainkit.framework.shapes import TensorShape, as_shape
 from trainkit.framework.tensor import Operation, Tensor
 
 
-class Graph:
+class Graph(GraphCollections):
     """A dataflow graph: the ops of a model, plus collections and scopes.
 
     Ops are only ever appended, so creation order is a topological order.
@@ -35,7 +35,6 @@ class Graph:
         self._ops: list[Operation] = []
         self._by_name: dict[str, Operation] = {}
         self._names_in_use: dict[str, int] = {}
-        self._collections: dict[str, list] = {}
         self._finalized = False
         self._unfeedable: set[Tensor] = set()
         self._unfetchable: set[Operation] = set()
@@ -46,7 +45,7 @@ class Graph:
         self.seed: int | None = None
         self._building_function = False
         self._placement = placement.Placement()
-        self._side_tables: dict[str, dict] = {}
+        GraphCollections.__init__(self)
 
     # -- thread-local builder state -------------------------------------------------
     @property
@@ -352,43 +351,6 @@ class Graph:
     def is_fetchable(self, tensor_or_op: Tensor | Operation) -> bool:
         op = tensor_or_op.op if isinstance(tensor_or_op, Tensor) else tensor_or_op
         return op not in self._unfetchable
-
-    # -- collections -----------------------------------------------------------------
-    def side_table(self, name: str) -> dict:
-        """The dict ``name`` that lives and dies with this graph: per-graph bookkeeping of
-        a library built on the graph (Keras's layer history, for one). Unlike a
-        module-level map keyed by graph or tensor, what is kept here does not keep the
-        graph alive. A trainkit extension; never exported."""
-        return self._side_tables.setdefault(name, {})
-
-    def add_to_collection(self, name: str, value: Any) -> None:
-        self._check_not_finalized()
-        self._collections.setdefault(name, []).append(value)
-
-    def add_to_collections(self, names: Any, value: Any) -> None:
-        names = (names,) if isinstance(names, str) else set(names)
-        for n in names:
-            self.add_to_collection(n, value)
-
-    def get_collection_ref(self, name: str) -> list:
-        """The live list behind collection ``name`` (created if missing)."""
-        return self._collections.setdefault(name, [])
-
-    def get_collection(self, name: str, scope: str | None = None) -> list:
-        """A copy of collection ``name``, filtered to items whose ``name`` matches the
-        ``scope`` regex from the start when given."""
-        items = self._collections.get(name, [])
-        if scope is None:
-            return list(items)
-        pat = re.compile(scope)
-        return [v for v in items if getattr(v, "name", None) is not None
-                and pat.match(v.name)]
-
-    def get_all_collection_keys(self) -> list[str]:
-        return [k for k, v in self._collections.items() if v]
-
-    def clear_collection(self, name: str) -> None:
-        self._collections.pop(name, None)
 
     # -- control dependencies and compatibility contexts -------------------------------
     @contextlib.contextmanager
