@@ -26,6 +26,7 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops.cast_ops import cast
 from trainkit.ops.identity_ops import identity, stop_gradient
 from trainkit.ops.join_ops import concat, split, stack, unstack
+from trainkit.ops.mask_ops import boolean_mask, one_hot
 from trainkit.ops.op_util import make_op, op_scope
 from trainkit.ops.shape_ops import (
     as_shape_tensor,
@@ -36,14 +37,7 @@ from trainkit.ops.shape_ops import (
     tile,
     transpose,
 )
-from trainkit.ops.slicing_ops import (
-    boolean_mask,
-    gather,
-    gather_nd,
-    one_hot,
-    scatter_nd,
-    strided_slice,
-)
+from trainkit.ops.slicing_ops import gather, gather_nd, scatter_nd, strided_slice
 from trainkit.ops.slicing_ops import slice_ as slice  # noqa: A001 - TF's public name
 from trainkit.ops.static_value import constant_value, partial_shape_value
 

@@ -38,8 +38,8 @@ from trainkit.ops.linalg_ops import (
     matrix_diag_part,
     matrix_set_diag,
 )
+from trainkit.ops.mask_ops import one_hot
 from trainkit.ops.op_util import make_op
-from trainkit.ops.slicing_ops import one_hot
 
 
 def lu(input: Any, output_idx_type: Any = _dt.int32,  # noqa: A002 - TF's name

@@ -26,10 +26,10 @@ from trainkit.ops import (
     array_ops,
     conv3d_ops,
     embedding_ops,
+    mask_ops,
     math_ops,
     nn_activations,
     pool_ops,
-    slicing_ops,
 )
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.layers_impl import core
@@ -178,7 +178,7 @@ def one_hot_encoding(labels: Any, num_classes: int, on_value: float = 1.0,
         lab = conversion.convert_to_tensor(labels)
         if lab.dtype == _dt.int32:
             lab = math_ops.cast(lab, _dt.int64)
-        y = slicing_ops.one_hot(lab, num_classes, on_value=on_value, off_value=off_value)
+        y = mask_ops.one_hot(lab, num_classes, on_value=on_value, off_value=off_value)
         return utils.collect_named_outputs(outputs_collections, sc, y)
 
 

@@ -31,6 +31,7 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops import (
     array_ops,
     init_ops,
+    mask_ops,
     math_extras,
     math_ops,
     shape_ops,
@@ -181,7 +182,7 @@ def bucketized_column(source_column: NumericColumn, boundaries: Sequence[float]
 
 def multi_hot(ids: Tensor, num_buckets: int) -> Tensor:
     """``[batch, n]`` ids (``-1`` ignored) -> ``[batch, num_buckets]`` float counts."""
-    hot = slicing_ops.one_hot(ids, num_buckets, dtype=_dt.float32)
+    hot = mask_ops.one_hot(ids, num_buckets, dtype=_dt.float32)
     return math_ops.reduce_sum(hot, axis=1)
 
 
