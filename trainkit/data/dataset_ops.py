@@ -25,6 +25,7 @@ from trainkit.data import nested, reduce_ops
 from trainkit.data import pipeline as pl
 from trainkit.data import window_stages as ws
 from trainkit.data.counts import count_arg, count_value, require, static_value, tensor_inputs
+from trainkit.data.windowed import window as window_dataset
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import get_default_graph
@@ -79,6 +80,48 @@ def _to_array(value: Any, dt: _dt.DType, shape: TensorShape, i: int) -> np.ndarr
 
 class DatasetOpsMixin:
     """The methods this module adds to ``Dataset``."""
+
+    # -- buffering and windows ------------------------------------------------------------
+    def prefetch(self, buffer_size: Any) -> Any:
+        """The same elements: they are produced on demand, so no buffer is kept; the
+        size is checked as in TF (-1 for AUTOTUNE, else at least 0).
+
+        Raises:
+            TypeError: ``buffer_size`` is not an integer or a scalar integer tensor;
+                InvalidArgumentError when the iterator starts, for a size below -1.
+        """
+        size = count_arg(buffer_size, "buffer_size")
+
+        def make(s: pl.Stage, env: Any) -> pl.Stage:
+            require(count_value(size, env) >= -1, "buffer_size must be >= 0 or set "
+                                                  "buffer_size to be -1 for auto-tuning")
+            return s
+
+        if static_value(size) is not None and static_value(size) >= -1:
+            return self
+        return self._chain(make, extra_inputs=tensor_inputs(size))
+
+    def cache(self, filename: str = "") -> Any:
+        """Accepted for compatibility; sources are already in memory."""
+        return self
+
+    def window(self, size: int, shift: int | None = None, stride: int = 1,
+               drop_remainder: bool = False) -> Any:
+        """Windows of ``size`` elements ``stride`` apart, one every ``shift`` (default
+        ``size``) elements, each a dataset per component, for ``flat_map`` /
+        ``interleave`` (``data/windowed.py``).
+
+        ``size``, ``shift`` and ``stride`` may be integers or scalar integer tensors.
+
+        Raises:
+            TypeError: an argument that is not an integer (ValueError for None ``size``);
+                InvalidArgumentError when the iterator starts, for one that is not
+                positive (TF checks them at run time).
+        """
+        n = count_arg(size, "size")
+        args = (n, n if shift is None else count_arg(shift, "shift"),
+                count_arg(stride, "stride"))
+        return window_dataset(self, args, bool(drop_remainder))
 
     # -- sources ---------------------------------------------------------------------------
     @classmethod
