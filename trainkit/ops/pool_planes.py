@@ -114,6 +114,8 @@ class Planes:
         #: whether folding window rows first saves passes (see _window_max)
         self.separable = kh > 1 and len(self.rows) * (kw - 1) + kh - 1 < kh * kw - 1
         self.has_borders = any(self.borders)
+        #: every plane's non-input cells are the same slices (set in one call per slice)
+        self.shared_borders = all(b == self.borders[0] for b in self.borders)
         r_end, c_end = max(0, self.ph * sh - pt), max(0, self.pw * sw - pl)
         hq, wq = h // sh, w // sw
         self.whole = (hq, wq) if (pt == 0 and pl == 0 and hq * sh == h and wq * sw == w
@@ -210,18 +212,27 @@ def fill_planes(pl: Planes, P: np.ndarray, xs: np.ndarray, fill: Any) -> None:
         (hq, wq), sh, sw = pl.whole, pl.sh, pl.sw
         np.copyto(P.reshape(sh, sw, m, pl.ph, pl.pw, c)[:, :, :, :hq, :wq],
                   xs.reshape(m, hq, sh, wq, sw, c).transpose(2, 4, 0, 1, 3, 5))
-    for p, (psl, isl) in enumerate(pl.inner):
-        if pl.whole is None:
+    else:
+        for p, (psl, isl) in enumerate(pl.inner):
             dst = P[p][psl]
             if dst.size:
                 np.copyto(dst, xs[isl])
-        if pl.has_borders:
-            _set_borders(pl, P, p, fill)
+    if pl.has_borders:
+        set_borders(pl, P, fill)
 
 
-def _set_borders(pl: Planes, P: np.ndarray, p: int, fill: Any) -> None:
-    for sl in pl.borders[p]:
-        P[p][sl] = fill
+def set_borders(pl: Planes, P: np.ndarray, fill: Any) -> None:
+    """Sets the planes' cells outside the input to ``fill``: one assignment per border
+    slice when all planes share them (CIFAR's 3x3/2 pool, per 1 MiB chunk: 5.4 us
+    against 8.4 for the eight per-plane assignments; the chunk's whole split is ~90)."""
+    fill = P.dtype.type(fill)
+    if pl.shared_borders:
+        for sl in pl.borders[0]:
+            P[(slice(None),) + sl] = fill
+        return
+    for p, slices in enumerate(pl.borders):
+        for sl in slices:
+            P[p][sl] = fill
 
 
 def _window_max(pl: Planes, flat: np.ndarray, rows: np.ndarray, best: np.ndarray,
@@ -437,8 +448,8 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
         fill_planes(pl, P, x[s:e], -np.inf)
         b = best[:n]
         _window_max(pl, flat, None if rows is None else rows[:, :size], b, c)
-        for p in range(pl.count if pl.has_borders else 0):
-            _set_borders(pl, P, p, np.nan)   # padding never equals a maximum
+        if pl.has_borders:
+            set_borders(pl, P, np.nan)   # padding never equals a maximum
         first_hits(pl, flat, b, hit, taken[:n], c)
         d = window_values(dy[s:e], dyp, pl, g, n)
         # dy reaches only each window's first maximum, as TF's kernel routes it: with a
@@ -457,5 +468,5 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray
 
 
 __all__ = ["kernel_setup", "Planes", "planes_of", "plane_geometry", "chunking", "scratch_buffers",
-           "fill_planes", "window_max", "first_hits", "window_values", "scatter",
-           "interleave", "max_pool", "max_pool_grad", "CHUNK_BYTES"]
+           "fill_planes", "set_borders", "window_max", "first_hits", "window_values",
+           "scatter", "interleave", "max_pool", "max_pool_grad", "CHUNK_BYTES"]
