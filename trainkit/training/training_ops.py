@@ -21,7 +21,7 @@ import numpy as np
 from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.training import update_blocks
+from trainkit.training import update_blocks, update_loops
 
 
 def _var_op(v: Any) -> Operation:
@@ -91,7 +91,7 @@ _mul, _add, _sub, _div, _sqrt = np.multiply, np.add, np.subtract, np.divide, np.
 @registry.register_kernel("ApplyGradientDescent", stateful=True)
 def _apply_gd(ctx: registry.KernelContext, var: Any, lr: Any, grad: Any) -> None:
     (v,) = _buffers(ctx, grad, var)
-    update_blocks.run(ctx, _gd_update, (v,), grad, (float(lr),))
+    update_blocks.run(ctx, _gd_update, (v,), grad, (float(lr),), fused=update_loops.gd)
 
 
 def _gd_update(w: np.ndarray, g: np.ndarray, t: np.ndarray, lr: np.ndarray) -> None:
@@ -106,9 +106,11 @@ def _apply_momentum(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
     v, a = _buffers(ctx, grad, var, accum)
     lr_, mu = float(lr), float(momentum)
     if ctx.attrs.get("use_nesterov", False):
-        update_blocks.run(ctx, _nesterov_update, (v, a), grad, (lr_, mu, lr_ * mu))
+        update_blocks.run(ctx, _nesterov_update, (v, a), grad, (lr_, mu, lr_ * mu),
+                          fused=update_loops.nesterov)
     else:
-        update_blocks.run(ctx, _momentum_update, (v, a), grad, (lr_, mu))
+        update_blocks.run(ctx, _momentum_update, (v, a), grad, (lr_, mu),
+                          fused=update_loops.momentum)
 
 
 def _momentum_update(w: np.ndarray, a: np.ndarray, g: np.ndarray, t: np.ndarray,
@@ -146,7 +148,7 @@ def _apply_adam(ctx: registry.KernelContext, var: Any, m: Any, vv: Any, beta1_po
     nesterov = bool(ctx.attrs.get("use_nesterov", False))
     update_blocks.run(ctx, _nadam_update if nesterov else _adam_update, (w, m_b, v_b), grad,
                       (dt(beta1), one - dt(beta1), one - dt(beta2), dt(epsilon), alpha),
-                      scratch=2)
+                      scratch=2, fused=update_loops.nadam if nesterov else update_loops.adam)
 
 
 def _adam_moments(m: np.ndarray, v: np.ndarray, g: np.ndarray, t: np.ndarray,
@@ -193,8 +195,10 @@ def _apply_adagrad(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
                    grad: Any) -> None:
     w, a = _buffers(ctx, grad, var, accum)
     # update_slots=False (TF's attr; contrib's RegAdagradOptimizer) leaves accum as it is
-    update = _adagrad_update if ctx.attrs.get("update_slots", True) else _adagrad_frozen
-    update_blocks.run(ctx, update, (w, a), grad, (float(lr),))
+    slots = ctx.attrs.get("update_slots", True)
+    update_blocks.run(ctx, _adagrad_update if slots else _adagrad_frozen, (w, a), grad,
+                      (float(lr),),
+                      fused=update_loops.adagrad if slots else update_loops.adagrad_frozen)
 
 
 def _adagrad_update(w: np.ndarray, a: np.ndarray, g: np.ndarray, t: np.ndarray,
@@ -226,9 +230,11 @@ def _apply_rmsprop(ctx: registry.KernelContext, var: Any, ms: Any, mom: Any, lr:
     rho_, mu = float(rho), float(momentum)
     hyper = (float(lr), rho_, 1.0 - rho_, float(epsilon))
     if mu == 0.0:
-        update_blocks.run(ctx, _rms_update_no_momentum, (w, ms_b, mom_b), grad, hyper)
+        update_blocks.run(ctx, _rms_update_no_momentum, (w, ms_b, mom_b), grad, hyper,
+                          fused=update_loops.rmsprop_no_momentum)
     else:
-        update_blocks.run(ctx, _rms_update, (w, ms_b, mom_b), grad, hyper + (mu,))
+        update_blocks.run(ctx, _rms_update, (w, ms_b, mom_b), grad, hyper + (mu,),
+                          fused=update_loops.rmsprop)
 
 
 def _mean_square_step(ms: np.ndarray, g: np.ndarray, t: np.ndarray, rho: np.ndarray,
@@ -279,10 +285,10 @@ def _apply_centered_rmsprop(ctx: registry.KernelContext, var: Any, mg: Any, ms: 
     hyper = (float(lr), rho_, 1.0 - rho_, float(epsilon))
     if mu == 0.0:
         update_blocks.run(ctx, _centered_rms_update_no_momentum, (w, mg_b, ms_b, mom_b),
-                          grad, hyper)
+                          grad, hyper, fused=update_loops.centered_rmsprop_no_momentum)
     else:
         update_blocks.run(ctx, _centered_rms_update, (w, mg_b, ms_b, mom_b), grad,
-                          hyper + (mu,))
+                          hyper + (mu,), fused=update_loops.centered_rmsprop)
 
 
 def _centered_rms_step(mg: np.ndarray, ms: np.ndarray, g: np.ndarray, t: np.ndarray,
@@ -328,7 +334,8 @@ def _apply_adadelta(ctx: registry.KernelContext, var: Any, accum: Any, accum_upd
     w, acc, acc_up = _buffers(ctx, grad, var, accum, accum_update)
     rho_ = float(rho)
     update_blocks.run(ctx, _adadelta_update, (w, acc, acc_up), grad,
-                      (float(lr), rho_, 1.0 - rho_, float(epsilon)), scratch=2)
+                      (float(lr), rho_, 1.0 - rho_, float(epsilon)), scratch=2,
+                      fused=update_loops.adadelta)
 
 
 def _adadelta_update(w: np.ndarray, acc: np.ndarray, acc_up: np.ndarray, g: np.ndarray,

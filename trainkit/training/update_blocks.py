@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.ops import buffer_pool, parallel
+from trainkit.ops import buffer_pool, jit, parallel
 
 #: elements per block. The blocks of Adam's variable, two slots, gradient and scratch
 #: (5 x 256 KiB in float32) share a core's 1 MiB L2 here; measured on the deep-MNIST fc1
@@ -74,6 +74,11 @@ MIN_THREAD_CHUNK = 131072
 #: quiet machine (3.64 ms at 1.00 cores, against 2.4-2.5 ms threaded)
 SOLO_CALLS = 24
 _solo: dict[tuple, int] = {}
+
+#: compiled updates (``fused``) of fewer elements run in the calling thread, larger ones
+#: in chunks of ``FUSED_CHUNK`` elements on the kernel threads
+FUSED_THREAD_MIN = 1 << 19
+FUSED_CHUNK = 1 << 18
 #: distinct (update, size) keys kept before ``_solo`` starts afresh
 _MAX_KEYS = 1024
 
@@ -97,7 +102,7 @@ def _scratch(ctx: Any, count: int, shape: tuple, dtype: np.dtype, worker: int) -
 
 
 def run(ctx: Any, update: Callable, buffers: tuple, grad: Any, scalars: tuple,
-        scratch: int = 1) -> None:
+        scratch: int = 1, fused: Any = None) -> None:
     """Calls ``update(*buffer_blocks, grad_block, *scratch_blocks, *scalars)`` over the
     blocks of the flattened ``buffers`` and ``grad``.
 
@@ -115,11 +120,17 @@ def run(ctx: Any, update: Callable, buffers: tuple, grad: Any, scalars: tuple,
         scalars: hyperparameters (Python or NumPy numbers), passed as 0-d arrays of the
             variable's dtype.
         scratch: how many temporary blocks ``update`` needs.
+        fused: ``update``'s compiled one-pass twin (a ``jit.Loop`` over the flat
+            buffers, the flat gradient and the scalars of the variable's dtype; see
+            ``update_loops.py``), run instead of ``update`` when compiled loops are on.
     """
     b0 = buffers[0]
     dtype, n = b0.dtype, b0.size
-    sc = scalars_as(dtype, scalars)
     grad = np.asarray(grad)
+    if fused is not None and jit.enabled() and all(b.flags.c_contiguous for b in buffers):
+        _run_fused(fused, buffers, grad, tuple(dtype.type(s) for s in scalars))
+        return
+    sc = scalars_as(dtype, scalars)
     if n < 2 * BLOCK and n < 2 * MIN_THREAD_CHUNK:  # one call whatever the threads
         update(*buffers, grad, *_scratch(ctx, scratch, b0.shape, dtype, 0), *sc)
         return
@@ -156,6 +167,27 @@ def run(ctx: Any, update: Callable, buffers: tuple, grad: Any, scalars: tuple,
         if key not in _solo and len(_solo) >= _MAX_KEYS:  # e.g. many sizes: start afresh
             _solo.clear()
         _solo[key] = SOLO_CALLS
+
+
+def _run_fused(fused: Any, buffers: tuple, grad: np.ndarray, scalars: tuple) -> None:
+    """Runs a compiled update over the flat arrays: in the calling thread below
+    ``FUSED_THREAD_MIN`` elements, else in ``FUSED_CHUNK``-element chunks on the kernel
+    threads (the loop releases the GIL; each element is updated once, by whichever
+    thread, so results do not depend on the threads)."""
+    flat = [b.reshape(-1) for b in buffers]
+    flat.append(np.ascontiguousarray(grad.reshape(-1)))  # a copy only for a strided one
+    n = flat[0].shape[0]
+    if n < FUSED_THREAD_MIN or parallel.kernel_threads() <= 1:
+        fused(*flat, *scalars)
+        return
+    chunks = -(-n // FUSED_CHUNK)
+
+    def work(i: int, worker: int) -> None:
+        s = i * FUSED_CHUNK
+        e = min(n, s + FUSED_CHUNK)
+        fused(*[f[s:e] for f in flat], *scalars)
+
+    parallel.run(work, chunks, key=(fused, n))
 
 
 def _key(update: Callable, n: int) -> tuple:

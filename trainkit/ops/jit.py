@@ -1,0 +1,159 @@
+"""Compiled loops for the memory-bound kernels, through numba when it is installed.
+
+An elementwise update such as Adam is a dozen NumPy passes over the variable, its slots
+and the gradient; each pass reads and writes whole blocks, and the whole of it moves
+several times the bytes the arithmetic needs. TF runs such kernels as one C++ loop. A
+:func:`loop` here is the same loop written in Python and compiled by numba (LLVM) for the
+CPU it runs on: one pass, vectorized, with the GIL released so the kernel threads
+(``ops.parallel``) run chunks of it concurrently. Measured on this project's machine,
+one thread, the deep-MNIST ``fc1`` Adam update (3.2 M float32): 3.8 ms in 64 Ki-element
+NumPy blocks, 1.2 ms compiled.
+
+Every kernel keeps its NumPy path, which runs when numba is absent or the backend is
+``numpy``; the compiled loop performs the same IEEE operations in the same order
+(compiled without ``fastmath``, with NumPy's error model, so no reassociation and no
+division checks), so both paths give bitwise the same results, which the tests check
+kernel by kernel.
+
+Backend (``TRAINKIT_JIT``, read at the first kernel that asks, or :func:`set_backend`):
+``auto`` (default): numba when it imports and compiles a self-test loop right, else
+NumPy; ``numba``: the same, with a warning when it does not work; ``numpy``: NumPy
+only. Any other value raises :class:`JitBackendError`. Compiled code is cached on disk
+by numba (``cache=True``: beside the module, else numba's user cache directory), so a
+new process loads it instead of compiling (~0.2 s per loop and dtype).
+
+Example:
+    >>> @loop
+    ... def _scale(a, s):
+    ...     for i in range(a.shape[0]):
+    ...         a[i] = a[i] * s
+    >>> if enabled():
+    ...     _scale(np.ones(4, np.float32), np.float32(2))
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+ENV = "TRAINKIT_JIT"
+CHOICES = ("auto", "numba", "numpy")
+
+_LOG = logging.getLogger("trainkit")
+_lock = threading.RLock()
+_state: dict[str, Any] = {"on": None, "forced": None}
+#: numba's options for every loop: no fastmath (bitwise the NumPy order), NumPy's error
+#: model (no ZeroDivisionError branch, which also stops vectorization), GIL released
+OPTIONS = {"nogil": True, "cache": True, "error_model": "numpy", "fastmath": False,
+           "boundscheck": False}
+
+
+class JitBackendError(ValueError):
+    """An unknown compiled-loop backend name (``TRAINKIT_JIT`` or :func:`set_backend`)."""
+
+
+def _checked(name: str, source: str) -> str:
+    choice = name.strip().lower() or "auto"
+    if choice not in CHOICES:
+        raise JitBackendError(f"{source} must be one of {', '.join(CHOICES)}; got "
+                              f"{name!r}.")
+    return choice
+
+
+def _self_test() -> bool:
+    """Whether numba imports and compiles a loop that computes what NumPy does (the
+    compile is tried once per process)."""
+    try:
+        import numba
+    except ImportError:
+        return False
+    if _state.get("tested") is None:
+        _state["tested"] = _compiles(numba)
+    return _state["tested"]
+
+
+def _compiles(numba: Any) -> bool:
+    try:
+        def axpy(y: np.ndarray, x: np.ndarray, a: Any) -> None:
+            for i in range(y.shape[0]):
+                y[i] = y[i] + a * x[i]
+        f = numba.njit(**{**OPTIONS, "cache": False})(axpy)
+        y = np.arange(5, dtype=np.float32)
+        x = np.full(5, 0.1, np.float32)
+        f(y, x, np.float32(3))
+        return bool(np.array_equal(y, np.arange(5, dtype=np.float32) + np.float32(3) * x))
+    except Exception as e:  # noqa: BLE001 - any numba failure means: use NumPy
+        _LOG.warning("trainkit: numba is installed but failed a self-test (%s); kernels "
+                     "use their NumPy paths.", e)
+        return False
+
+
+def _resolve() -> bool:
+    with _lock:
+        if _state["on"] is None:
+            choice = _state["forced"] or _checked(os.environ.get(ENV, "auto"), ENV)
+            ok = choice != "numpy" and _self_test()
+            if choice == "numba" and not ok:
+                _LOG.warning("trainkit: %s=numba but numba is not usable; kernels use "
+                             "their NumPy paths.", ENV)
+            _state["on"] = ok
+        return _state["on"]
+
+
+def enabled() -> bool:
+    """Whether kernels run their compiled loops (resolves the backend on first call)."""
+    on = _state["on"]
+    return _resolve() if on is None else on
+
+
+def set_backend(name: str | None) -> str | None:
+    """Selects the backend (``auto``, ``numba``, ``numpy``; None: back to
+    ``TRAINKIT_JIT``); returns the previous forced choice. Takes effect at the next
+    kernel call.
+
+    Raises:
+        JitBackendError: for any other name.
+    """
+    with _lock:
+        prev = _state["forced"]
+        _state["forced"] = None if name is None else _checked(name, "set_backend")
+        _state["on"] = None
+        return prev
+
+
+class Loop:
+    """A loop function, compiled by numba at its first call (per argument types).
+
+    Call it only when :func:`enabled` is true; the Python function itself is kept as
+    ``py`` (for reading, not for running: interpreted, it is ~100x slower than NumPy).
+    """
+
+    def __init__(self, fn: Callable) -> None:
+        self.py = fn
+        self._compiled: Callable | None = None
+        self.__name__ = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __call__(self, *args: Any) -> Any:
+        f = self._compiled
+        if f is None:
+            with _lock:
+                if self._compiled is None:
+                    import numba
+                    self._compiled = numba.njit(**OPTIONS)(self.py)
+                f = self._compiled
+        return f(*args)
+
+
+def loop(fn: Callable) -> Loop:
+    """Marks ``fn`` (plain loops over NumPy arrays and scalars) as a compiled loop."""
+    return Loop(fn)
+
+
+__all__ = ["ENV", "CHOICES", "OPTIONS", "JitBackendError", "Loop", "loop", "enabled",
+           "set_backend"]

@@ -1,0 +1,159 @@
+"""The dense optimizer updates as compiled one-pass loops (``ops/jit.py``).
+
+Each loop is the twin of a NumPy block function of ``training_ops.py``: per element the
+same float operations, grouped and ordered as the NumPy passes run them, in the
+variable's dtype (the hyperparameters arrive as scalars of that dtype), so both give
+bitwise the same buffers (``tests/training/test_update_loops.py``). Every loop reads an
+element's gradient before it writes the element's buffers, so a gradient aliasing a
+buffer behaves as in the NumPy functions. Arrays are flat and C-contiguous.
+
+Why: the NumPy functions make a dozen passes per block; a loop makes one, which on the
+deep-MNIST ``fc1`` Adam update (3.2 M float32, one thread) is 1.2 ms against 3.8 ms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from trainkit.ops import jit
+
+
+@jit.loop
+def gd(w, g, lr):  # noqa: ANN001, ANN201 - compiled: numba types the arguments
+    """var -= grad * lr"""
+    for i in range(w.shape[0]):
+        w[i] = w[i] - g[i] * lr
+
+
+@jit.loop
+def momentum(w, a, g, lr, mu):  # noqa: ANN001, ANN201
+    """accum = accum * momentum + grad; var -= accum * lr"""
+    for i in range(w.shape[0]):
+        ai = a[i] * mu + g[i]
+        a[i] = ai
+        w[i] = w[i] - ai * lr
+
+
+@jit.loop
+def nesterov(w, a, g, lr, mu, lr_mu):  # noqa: ANN001, ANN201
+    """accum = accum * momentum + grad; var -= accum * (lr * momentum); var -= grad * lr"""
+    for i in range(w.shape[0]):
+        gi = g[i]
+        ai = a[i] * mu + gi
+        a[i] = ai
+        w[i] = (w[i] - ai * lr_mu) - gi * lr
+
+
+@jit.loop
+def adam(w, m, v, g, b1, c1, c2, eps, alpha):  # noqa: ANN001, ANN201
+    """m += (g - m) * (1 - beta1); v += (g^2 - v) * (1 - beta2);
+    var -= (m * alpha) / (sqrt(v) + eps)"""
+    for i in range(w.shape[0]):
+        gi = g[i]
+        mi = m[i] + (gi - m[i]) * c1
+        vi = v[i] + (gi * gi - v[i]) * c2
+        m[i] = mi
+        v[i] = vi
+        w[i] = w[i] - (mi * alpha) / (np.sqrt(vi) + eps)
+
+
+@jit.loop
+def nadam(w, m, v, g, b1, c1, c2, eps, alpha):  # noqa: ANN001, ANN201
+    """Adam's moments; var -= ((g * (1 - beta1) + m * beta1) * alpha) / (sqrt(v) + eps)"""
+    for i in range(w.shape[0]):
+        gi = g[i]
+        mi = m[i] + (gi - m[i]) * c1
+        vi = v[i] + (gi * gi - v[i]) * c2
+        m[i] = mi
+        v[i] = vi
+        w[i] = w[i] - ((gi * c1 + mi * b1) * alpha) / (np.sqrt(vi) + eps)
+
+
+@jit.loop
+def adagrad(w, a, g, lr):  # noqa: ANN001, ANN201
+    """accum += g^2; var -= (g / sqrt(accum)) * lr"""
+    for i in range(w.shape[0]):
+        gi = g[i]
+        ai = a[i] + gi * gi
+        a[i] = ai
+        w[i] = w[i] - (gi / np.sqrt(ai)) * lr
+
+
+@jit.loop
+def adagrad_frozen(w, a, g, lr):  # noqa: ANN001, ANN201
+    """var -= (g / sqrt(accum)) * lr, accum unchanged"""
+    for i in range(w.shape[0]):
+        w[i] = w[i] - (g[i] / np.sqrt(a[i])) * lr
+
+
+@jit.loop
+def rmsprop(w, ms, mom, g, lr, rho, c, eps, mu):  # noqa: ANN001, ANN201
+    """ms = ms * rho + g^2 * (1 - rho); mom = mom * mu + (g / sqrt(ms + eps)) * lr;
+    var -= mom"""
+    for i in range(w.shape[0]):
+        gi = g[i]
+        msi = ms[i] * rho + (gi * gi) * c
+        ms[i] = msi
+        mi = mom[i] * mu + (gi / np.sqrt(msi + eps)) * lr
+        mom[i] = mi
+        w[i] = w[i] - mi
+
+
+@jit.loop
+def rmsprop_no_momentum(w, ms, mom, g, lr, rho, c, eps):  # noqa: ANN001, ANN201
+    """ms = ms * rho + g^2 * (1 - rho); mom = (g / sqrt(ms + eps)) * lr; var -= mom"""
+    for i in range(w.shape[0]):
+        gi = g[i]
+        msi = ms[i] * rho + (gi * gi) * c
+        ms[i] = msi
+        mi = (gi / np.sqrt(msi + eps)) * lr
+        mom[i] = mi
+        w[i] = w[i] - mi
+
+
+@jit.loop
+def centered_rmsprop(w, mg, ms, mom, g, lr, rho, c, eps, mu):  # noqa: ANN001, ANN201
+    """ms = ms * rho + g^2 * (1 - rho); mg = mg * rho + g * (1 - rho);
+    mom = mom * mu + (g / sqrt((ms - mg^2) + eps)) * lr; var -= mom"""
+    for i in range(w.shape[0]):
+        gi = g[i]
+        msi = ms[i] * rho + (gi * gi) * c
+        ms[i] = msi
+        mgi = mg[i] * rho + gi * c
+        mg[i] = mgi
+        mi = mom[i] * mu + (gi / np.sqrt((msi - mgi * mgi) + eps)) * lr
+        mom[i] = mi
+        w[i] = w[i] - mi
+
+
+@jit.loop
+def centered_rmsprop_no_momentum(w, mg, ms, mom, g, lr, rho, c, eps):  # noqa: ANN001, ANN201
+    """As ``centered_rmsprop`` with mom = (g / sqrt((ms - mg^2) + eps)) * lr."""
+    for i in range(w.shape[0]):
+        gi = g[i]
+        msi = ms[i] * rho + (gi * gi) * c
+        ms[i] = msi
+        mgi = mg[i] * rho + gi * c
+        mg[i] = mgi
+        mi = (gi / np.sqrt((msi - mgi * mgi) + eps)) * lr
+        mom[i] = mi
+        w[i] = w[i] - mi
+
+
+@jit.loop
+def adadelta(w, acc, acc_up, g, lr, rho, c, eps):  # noqa: ANN001, ANN201
+    """accum = accum * rho + g^2 * (1 - rho);
+    update = (sqrt(accum_update + eps) / sqrt(accum + eps)) * g;
+    accum_update = accum_update * rho + update^2 * (1 - rho); var -= update * lr"""
+    for i in range(w.shape[0]):
+        gi = g[i]
+        ai = acc[i] * rho + (gi * gi) * c
+        acc[i] = ai
+        ui = (np.sqrt(acc_up[i] + eps) / np.sqrt(ai + eps)) * gi
+        acc_up[i] = acc_up[i] * rho + (ui * ui) * c
+        w[i] = w[i] - ui * lr
+
+
+__all__ = ["gd", "momentum", "nesterov", "adam", "nadam", "adagrad", "adagrad_frozen",
+           "rmsprop", "rmsprop_no_momentum", "centered_rmsprop",
+           "centered_rmsprop_no_momentum", "adadelta"]
