@@ -46,6 +46,32 @@ def test_philox_known_answers():
     assert got.tolist() == [0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1]
 
 
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_philox_known_answers_on_each_backend(backend):
+    """The compiled Philox loop (``ops/jit.py``) gives the NumPy rounds' words: Random123's
+    answers, long streams, block numbers near the 64-bit end and counter carries."""
+    if backend == "numba":
+        pytest.importorskip("numba")
+    from trainkit.ops import jit
+    jit.set_backend(backend)
+    try:
+        test_philox_known_answers()
+        test_counter_carries_into_the_high_words()
+        key, ctr = (0x12345678, 0x9ABCDEF0), (0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 7)
+        got = [blocks(key, ctr, 5000, 3),
+               blocks(key, ctr, 0, np.array([0, 2**33 + 1, 2**64 - 1], np.uint64))]
+    finally:
+        jit.set_backend(None)
+    jit.set_backend("numpy")
+    try:
+        want = [blocks(key, ctr, 5000, 3),
+                blocks(key, ctr, 0, np.array([0, 2**33 + 1, 2**64 - 1], np.uint64))]
+    finally:
+        jit.set_backend(None)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+
+
 def test_counter_carries_into_the_high_words():
     ctr = (0xFFFFFFFF, 0xFFFFFFFF, 5, 0)
     assert blocks((1, 2), ctr, 1, start=1)[0].tolist() == blocks((1, 2), (0, 0, 6, 0), 1)[

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from trainkit.ops import jit
+
 _M0 = np.uint64(0xD2511F53)
 _M1 = np.uint64(0xCD9E8D57)
 _W0 = 0x9E3779B9
@@ -83,11 +85,47 @@ def blocks(key: Key, counter: Counter, n: int, start: int | np.ndarray = 0) -> n
     else:
         offs = np.arange(int(start), int(start) + int(n), dtype=np.uint64)
     out = np.empty((offs.shape[0], 4), np.uint32)
-
+    if jit.enabled():
+        _blocks_loop(*_round_keys(key), *(np.uint64(c) for c in counter), offs, out)
+        return out
     for s in range(0, offs.shape[0], _CHUNK):
         e = min(offs.shape[0], s + _CHUNK)
         _rounds_into(*_counter_words(counter, offs[s:e]), key, out[s:e])
     return out
+
+
+_U32 = np.uint64(32)
+
+
+@jit.loop
+def _blocks_loop(ks0, ks1, q0, q1, q2, q3, offs, out):  # noqa: ANN001, ANN201 - compiled
+    """``blocks`` as one compiled loop, the round keys ``ks0``/``ks1`` precomputed: the
+    same integer operations, so bitwise the NumPy rounds."""
+    for i in range(offs.shape[0]):
+        o = offs[i]
+        lo = q0 + (o & _LO)
+        mid = q1 + (o >> _U32) + (lo >> _U32)
+        hi = q2 + (mid >> _U32)
+        c3 = (q3 + (hi >> _U32)) & _LO
+        c0, c1, c2 = lo & _LO, mid & _LO, hi & _LO
+        for r in range(_ROUNDS):
+            p0 = c0 * _M0
+            p1 = c2 * _M1
+            c0 = (p1 >> _U32) ^ c1 ^ ks0[r]
+            c2 = (p0 >> _U32) ^ c3 ^ ks1[r]
+            c1 = p1 & _LO
+            c3 = p0 & _LO
+        out[i, 0] = c0
+        out[i, 1] = c1
+        out[i, 2] = c2
+        out[i, 3] = c3
+
+
+def _round_keys(key: Key) -> tuple[np.ndarray, np.ndarray]:
+    """The key of each of the ten rounds (uint64 arrays)."""
+    k0 = [(key[0] + r * _W0) & _MASK for r in range(_ROUNDS)]
+    k1 = [(key[1] + r * _W1) & _MASK for r in range(_ROUNDS)]
+    return np.array(k0, np.uint64), np.array(k1, np.uint64)
 
 
 def seed_key_counter(seed0: int, seed1: int) -> tuple[Key, Counter]:
