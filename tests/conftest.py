@@ -8,10 +8,19 @@ import os
 # busy 2-core machine). Set before NumPy is imported; subprocess tests inherit it.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# Processes the tests start (CLI runs, MPI ranks, examples) take the kernels' NumPy
+# paths: numba's import and loading the compiled loops would cost each of them ~1 s of
+# a 5-minute suite. This process runs the compiled loops (when numba is installed) and
+# tests them against the NumPy paths bit for bit.
+_JIT_ENV = os.environ.get("TRAINKIT_JIT")
+os.environ["TRAINKIT_JIT"] = "numpy"
 
 import pytest  # noqa: E402
 
 import trainkit as tk  # noqa: E402
+from trainkit.ops import jit  # noqa: E402
+
+jit.set_backend(_JIT_ENV or "auto")
 
 
 @pytest.fixture(autouse=True)

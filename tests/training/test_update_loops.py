@@ -54,7 +54,7 @@ def _grads(rng: np.random.Generator, special: bool) -> list[np.ndarray]:
 def _train(make, backend: str, threads: int, dtype=np.float32, special: bool = False,
            nesterov_adam: bool = False) -> list[np.ndarray]:
     """Variables and slots after three steps of ``make()``'s optimizer on ``backend``."""
-    jit.set_backend(backend)
+    prev = jit.set_backend(backend)
     parallel.set_kernel_threads(threads)
     try:
         g = tk.Graph()
@@ -88,7 +88,7 @@ def _train(make, backend: str, threads: int, dtype=np.float32, special: bool = F
             return sess.run(vars_ + slots)
     finally:
         parallel.set_kernel_threads(None)
-        jit.set_backend(None)
+        jit.set_backend(prev)
 
 
 def _assert_bitwise(a: list, b: list, what: str) -> None:
@@ -120,7 +120,7 @@ def test_adagrad_without_slot_updates_gives_the_numpy_bits():
     from trainkit.training.training_ops import apply_op
 
     def run(backend: str) -> list:
-        jit.set_backend(backend)
+        prev = jit.set_backend(backend)
         try:
             g = tk.Graph()
             with g.as_default():
@@ -135,7 +135,7 @@ def test_adagrad_without_slot_updates_gives_the_numpy_bits():
                 sess.run(op)
                 return sess.run([w, a])
         finally:
-            jit.set_backend(None)
+            jit.set_backend(prev)
     _assert_bitwise(run("numpy"), run("numba"), "adagrad update_slots=False")
 
 
@@ -143,7 +143,7 @@ def test_backend_choices_and_typed_errors(monkeypatch):
     with pytest.raises(jit.JitBackendError, match="set_backend must be one of"):
         jit.set_backend("llvm")
     monkeypatch.setenv(jit.ENV, "fast please")
-    jit.set_backend(None)
+    prev = jit.set_backend(None)
     try:
         with pytest.raises(jit.JitBackendError, match="TRAINKIT_JIT must be one of"):
             jit.enabled()
@@ -154,18 +154,17 @@ def test_backend_choices_and_typed_errors(monkeypatch):
         jit.set_backend(None)
         assert jit.enabled() is True
     finally:
-        monkeypatch.delenv(jit.ENV)
-        jit.set_backend(None)
+        jit.set_backend(prev)
 
 
 def test_without_numba_kernels_take_their_numpy_path(monkeypatch, caplog):
     monkeypatch.setitem(sys.modules, "numba", None)   # import numba -> ImportError
-    jit.set_backend("numba")
+    prev = jit.set_backend("numba")
     try:
         assert jit.enabled() is False
         assert "numba is not usable" in caplog.text
         got = _train(OPTIMIZERS["adam"], "numba", 1)   # runs, on the NumPy path
     finally:
-        jit.set_backend(None)
+        jit.set_backend(prev)
     monkeypatch.undo()
     _assert_bitwise(_train(OPTIMIZERS["adam"], "numpy", 1), got, "adam without numba")

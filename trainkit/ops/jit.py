@@ -16,11 +16,12 @@ division checks), so both paths give bitwise the same results, which the tests c
 kernel by kernel.
 
 Backend (``TRAINKIT_JIT``, read at the first kernel that asks, or :func:`set_backend`):
-``auto`` (default): numba when it imports and compiles a self-test loop right, else
-NumPy; ``numba``: the same, with a warning when it does not work; ``numpy``: NumPy
-only. Any other value raises :class:`JitBackendError`. Compiled code is cached on disk
-by numba (``cache=True``: beside the module, else numba's user cache directory), so a
-new process loads it instead of compiling (~0.2 s per loop and dtype).
+``auto`` (default): numba when it imports, else NumPy; ``numba``: the same, with a
+warning when it does not import; ``numpy``: NumPy only. Any other value raises
+:class:`JitBackendError`. A process that runs a compiled loop pays numba's import once
+(~0.5 s) and the first call of each loop per dtype its compile (~0.2-0.8 s), which
+numba caches on disk (``cache=True``: beside the module, else numba's user cache
+directory), so later processes load it instead.
 
 Example:
     >>> @loop
@@ -28,7 +29,7 @@ Example:
     ...     for i in range(a.shape[0]):
     ...         a[i] = a[i] * s
     >>> if enabled():
-    ...     _scale(np.ones(4, np.float32), np.float32(2))
+    ...     _scale(numpy.ones(4, numpy.float32), numpy.float32(2))
 """
 
 from __future__ import annotations
@@ -38,8 +39,6 @@ import os
 import threading
 from collections.abc import Callable
 from typing import Any
-
-import numpy as np
 
 ENV = "TRAINKIT_JIT"
 CHOICES = ("auto", "numba", "numpy")
@@ -65,39 +64,22 @@ def _checked(name: str, source: str) -> str:
     return choice
 
 
-def _self_test() -> bool:
-    """Whether numba imports and compiles a loop that computes what NumPy does (the
-    compile is tried once per process)."""
+def _importable() -> bool:
+    """Whether numba imports (its import takes ~0.5 s, paid by the first kernel that asks;
+    compiling is left to the first call of each loop, which numba's cache makes a load
+    in later processes)."""
     try:
-        import numba
+        import numba  # noqa: F401
     except ImportError:
         return False
-    if _state.get("tested") is None:
-        _state["tested"] = _compiles(numba)
-    return _state["tested"]
-
-
-def _compiles(numba: Any) -> bool:
-    try:
-        def axpy(y: np.ndarray, x: np.ndarray, a: Any) -> None:
-            for i in range(y.shape[0]):
-                y[i] = y[i] + a * x[i]
-        f = numba.njit(**{**OPTIONS, "cache": False})(axpy)
-        y = np.arange(5, dtype=np.float32)
-        x = np.full(5, 0.1, np.float32)
-        f(y, x, np.float32(3))
-        return bool(np.array_equal(y, np.arange(5, dtype=np.float32) + np.float32(3) * x))
-    except Exception as e:  # noqa: BLE001 - any numba failure means: use NumPy
-        _LOG.warning("trainkit: numba is installed but failed a self-test (%s); kernels "
-                     "use their NumPy paths.", e)
-        return False
+    return True
 
 
 def _resolve() -> bool:
     with _lock:
         if _state["on"] is None:
             choice = _state["forced"] or _checked(os.environ.get(ENV, "auto"), ENV)
-            ok = choice != "numpy" and _self_test()
+            ok = choice != "numpy" and _importable()
             if choice == "numba" and not ok:
                 _LOG.warning("trainkit: %s=numba but numba is not usable; kernels use "
                              "their NumPy paths.", ENV)
