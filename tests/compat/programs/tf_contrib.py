@@ -1,16 +1,17 @@
 """``tf.contrib`` for the compat programs: trainkit's own under trainkit, and under TF 2.x
 (which has no ``tf.contrib``) stand-ins with TF 1.15's behaviour: ``layers`` and
-``framework.arg_scope`` from tf_slim 1.1.0, ``rnn`` as ``tf.nn.rnn_cell``,
-``layers.xavier_initializer`` as ``tf.glorot_uniform_initializer`` (the same Glorot-uniform
-rule) and ``seq2seq.sequence_loss`` written out as TF 1.15 computes it with both averages
-on (the weighted sparse softmax cross entropy summed, divided by the weights' sum plus
-1e-12), ``learn.preprocessing.VocabularyProcessor`` as :class:`VocabularyProcessor`
-below, and ``legacy_seq2seq.rnn_decoder`` / ``sequence_loss_by_example`` written out as
-TF 1.15 computes them (the cell applied step by step in an ``rnn_decoder`` variable scope,
-reusing its variables after the first step, ``loop_function(prev, i)`` feeding the
-previous output back; the per-step weighted cross entropies summed and, averaged across
-time steps, divided by the weights' sum plus 1e-12). Not a program:
-``reference.program_names`` skips it."""
+``framework.arg_scope`` from tf_slim 1.1.0, ``rnn`` as ``tf.nn.rnn_cell`` (and
+``tf.nn.static_bidirectional_rnn``), ``layers.xavier_initializer`` as
+``tf.glorot_uniform_initializer`` (the same Glorot-uniform rule) and
+``seq2seq.sequence_loss`` written out as TF 1.15 computes it with both averages on (the
+weighted sparse softmax cross entropy summed, divided by the weights' sum plus 1e-12),
+``learn.preprocessing.VocabularyProcessor`` as :class:`VocabularyProcessor` below, and
+``legacy_seq2seq.rnn_decoder`` / ``sequence_loss_by_example`` written out as TF 1.15
+computes them (the cell applied step by step in an ``rnn_decoder`` variable scope, reusing
+its variables after the first step, ``loop_function(prev, i)`` feeding the previous output
+back; the per-step weighted cross entropies summed and, averaged across time steps,
+divided by the weights' sum plus 1e-12). Not a program: ``reference.program_names`` skips
+it."""
 
 from __future__ import annotations
 
@@ -86,6 +87,19 @@ class VocabularyProcessor:
         return self.transform(raw_documents)
 
 
+class _Rnn:
+    """``tf.contrib.rnn``: ``tf.nn.rnn_cell``'s cells and wrappers, and
+    ``static_bidirectional_rnn`` (which TF 2.x keeps as ``tf.nn.static_bidirectional_rnn``)."""
+
+    def __init__(self, tf: Any):
+        self._tf = tf
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "static_bidirectional_rnn":
+            return self._tf.nn.static_bidirectional_rnn
+        return getattr(self._tf.nn.rnn_cell, name)
+
+
 def contrib(tf: Any) -> Any:
     """``tf.contrib``, or a namespace of TF 1.15-equivalent stand-ins under TF 2.x."""
     if hasattr(tf, "contrib"):
@@ -134,7 +148,7 @@ def contrib(tf: Any) -> Any:
         layers=SimpleNamespace(xavier_initializer=tf.glorot_uniform_initializer,
                                **layer_fns),
         framework=SimpleNamespace(arg_scope=slim.arg_scope),
-        rnn=tf.nn.rnn_cell,
+        rnn=_Rnn(tf),
         learn=SimpleNamespace(preprocessing=SimpleNamespace(
             VocabularyProcessor=VocabularyProcessor)),
         seq2seq=SimpleNamespace(sequence_loss=sequence_loss))
