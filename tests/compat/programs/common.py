@@ -138,3 +138,29 @@ def birth_weight_data(seed: int = 0, n: int = 189) -> list[list[float]]:
     low = (bwt < 2500).astype(int)
     cols = [low, age, lwt, race, smoke, ptl, ht, ui, bwt]
     return [[float(c[i]) for c in cols] for i in range(n)]
+
+
+SMS_HAM = ("i will be home later ok call me when you get there sorry can not talk now "
+           "see you at lunch what time is the game tonight love you too going to sleep "
+           "did you eat yet my mom says hi haha that is so funny tomorrow then").split()
+SMS_SPAM = ("free prize claim now call winner cash urgent txt reply stop to win a "
+            "guaranteed award mobile offer your entry won text service").split()
+
+
+def sms_spam_lines(rng: np.random.RandomState, n: int = 500) -> list[str]:
+    """The SMS Spam Collection's lines (``ham`` or ``spam``, a tab, the message) without
+    the UCI download: ``n`` messages of 4-30 words from two small word lists (about 15%
+    spam), capitalised, with end punctuation, a rare name in some and a 4-digit number
+    with ``!`` in every spam, drawn from ``rng``."""
+    rare = [f"name{k}" for k in range(40)]
+    lines = []
+    for _ in range(n):
+        spam = rng.uniform() < 0.15
+        words = list(rng.choice(SMS_SPAM if spam else SMS_HAM, rng.randint(4, 30)))
+        if rng.uniform() < 0.3:
+            words.insert(rng.randint(len(words)), rng.choice(rare))
+        if spam:
+            words.insert(rng.randint(len(words)), f"{rng.randint(1000, 9999)}!")
+        text = " ".join(words).capitalize() + rng.choice([".", "!", "?", " :)"])
+        lines.append(("spam" if spam else "ham") + "\t" + text)
+    return lines

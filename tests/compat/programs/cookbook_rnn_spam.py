@@ -7,17 +7,16 @@ keep probability, the last time step taken by ``tf.gather`` of the time-major tr
 ``int(output.get_shape()[0]) - 1``, a softmax layer, RMSProp, and per-epoch reshuffled
 batches of 250 with the last partial batch kept.
 
-Adapted: the SMS Spam Collection download (UCI's zip, cached as ``temp/text_data.txt``)
-is replaced by 500 generated messages (``ham``/``spam`` lines with tab-separated text,
-punctuation and digits, drawn from two small word lists and a tail of rare words from a
-seeded ``RandomState``); ``np.random`` is seeded (the recipe seeds nothing); under TF 2.x
-(no ``tf.contrib``) the ``VocabularyProcessor`` and ``contrib.rnn`` come from
-:mod:`tf_contrib`'s TF 1.15 stand-ins, and trainkit (whose ``__version__`` is 0.x) takes
-the recipe's ``tf.nn.rnn_cell.BasicRNNCell`` branch; the training feed's keep
-probability is 1.0 instead of 0.5 (dropout masks are backend-specific random draws);
-the embedding's ``random_uniform`` and the output layer's ``truncated_normal`` starts,
-and the cell's kernel, are replaced by :func:`common.same_start`'s Glorot-uniform NumPy
-draws so both backends start alike; the prints and the matplotlib plots are left out."""
+Adapted: the SMS Spam Collection download (UCI's zip, cached as ``temp/text_data.txt``) is
+replaced by the 500 generated messages of :func:`common.sms_spam_lines`; ``np.random`` is
+seeded (the recipe seeds nothing); under TF 2.x (no ``tf.contrib``) the
+``VocabularyProcessor`` and ``contrib.rnn`` come from :mod:`tf_contrib`'s TF 1.15
+stand-ins, and trainkit (whose ``__version__`` is 0.x) takes the recipe's
+``tf.nn.rnn_cell.BasicRNNCell`` branch; the training feed's keep probability is 1.0
+instead of 0.5 (dropout masks are backend-specific random draws); the embedding's
+``random_uniform`` and the output layer's ``truncated_normal`` starts, and the cell's
+kernel, are replaced by :func:`common.same_start`'s Glorot-uniform NumPy draws so both
+backends start alike; the prints and the matplotlib plots are left out."""
 
 from __future__ import annotations
 
@@ -25,33 +24,12 @@ import re
 
 import numpy as np
 
-from tests.compat.programs.common import same_start
+from tests.compat.programs.common import same_start, sms_spam_lines
 from tests.compat.programs.tf_contrib import contrib
 
 COMPARE = {"vocab_size": 0.0, "train_test_sizes": 0.0, "first_test_loss": 1e-5,
            "last_test_loss": 1e-4, "last_train_loss": 1e-4, "test_accuracy": 1e-6,
            "processed_head": 0.0}
-
-HAM = ("i will be home later ok call me when you get there sorry can not talk now "
-       "see you at lunch what time is the game tonight love you too going to sleep "
-       "did you eat yet my mom says hi haha that is so funny tomorrow then").split()
-SPAM = ("free prize claim now call winner cash urgent txt reply stop to win a "
-        "guaranteed award mobile offer your entry won text service").split()
-
-
-def _sms_lines(rng, n=500):
-    rare = [f"name{k}" for k in range(40)]
-    lines = []
-    for _ in range(n):
-        spam = rng.uniform() < 0.15
-        words = list(rng.choice(SPAM if spam else HAM, rng.randint(4, 30)))
-        if rng.uniform() < 0.3:
-            words.insert(rng.randint(len(words)), rng.choice(rare))
-        if spam:
-            words.insert(rng.randint(len(words)), f"{rng.randint(1000, 9999)}!")
-        text = " ".join(words).capitalize() + rng.choice([".", "!", "?", " :)"])
-        lines.append(("spam" if spam else "ham") + "\t" + text)
-    return lines
 
 
 def main(tf):
@@ -66,7 +44,7 @@ def main(tf):
     learning_rate = 0.0005
     dropout_keep_prob = tf.placeholder(tf.float32)
 
-    text_data = _sms_lines(np.random.RandomState(5))
+    text_data = sms_spam_lines(np.random.RandomState(5))
     text_data = [x.split('\t') for x in text_data if len(x) >= 1]
     [text_data_target, text_data_train] = [list(x) for x in zip(*text_data)]
 
