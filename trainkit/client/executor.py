@@ -420,6 +420,8 @@ def _compile_step(op: Operation, slot_of: dict[Tensor, int], fed: set[Tensor],
         outs = (scratch,)
     if kernel_type in _PASS_THROUGH and len(ins) == 1 and len(outs) == 1:
         step = _bind_pass_through(ins[0], outs[0], frees)
+    elif opdef.returns_list and len(outs) == 1:
+        step = _bind(_only_output(opdef.kernel), ctx, ins, outs, frees)
     else:
         step = _bind(opdef.kernel, ctx, ins, outs, frees)
     gates = op.cond_gates
@@ -430,6 +432,14 @@ def _compile_step(op: Operation, slot_of: dict[Tensor, int], fed: set[Tensor],
         step = _gate(step, tuple((slot_of[t], b) for t, b in gates), dead_ins, outs)
         return step, True, outs
     return step, False, outs
+
+
+def _only_output(kernel: Callable) -> Callable:
+    """``kernel`` (registered ``returns_list``) for an op with one output: its only item."""
+
+    def only(ctx: Any, *inputs: Any) -> Any:
+        return kernel(ctx, *inputs)[0]
+    return only
 
 
 def _may_alias(t: Tensor, fed: set) -> bool:

@@ -2,7 +2,10 @@
 gradient rule, each registered by a decorator beside its definition.
 
 A kernel is ``kernel(ctx, *inputs) -> output`` (one output) or a tuple/list of outputs
-(ops with several outputs); ``ctx`` is a :class:`KernelContext`. A shape function is
+(ops with several outputs); a kernel registered with ``returns_list=True`` (ops whose
+output count is an attribute, such as ``Split``'s ``num_split``) returns a tuple/list
+whatever the count, and an op of it with one output takes the only item; ``ctx`` is a
+:class:`KernelContext`. A shape function is
 ``shape_fn(op) -> list[TensorShape]`` (one per output) and runs when an op is created
 without explicit output shapes. A gradient rule is ``grad_fn(op, *output_grads) ->
 list of input gradients`` (None for an input with no gradient).
@@ -25,7 +28,7 @@ class OpDef:
     """Everything registered for one op type."""
 
     __slots__ = ("type", "kernel", "shape_fn", "grad_fn", "stateful", "aliases_input",
-                 "not_differentiable", "must_feed", "merges_dead")
+                 "not_differentiable", "must_feed", "merges_dead", "returns_list")
 
     def __init__(self, op_type: str):
         self.type = op_type
@@ -43,6 +46,9 @@ class OpDef:
         # True when the kernel accepts DEAD inputs (a cond's merge picks the live branch);
         # any other op given a DEAD input is skipped and its outputs are DEAD too.
         self.merges_dead = False
+        # True when the kernel returns a tuple/list of outputs even when the op has one
+        # output (its output count is an attribute): the executor then takes the item.
+        self.returns_list = False
 
 
 class _Dead:
@@ -68,7 +74,8 @@ def _entry(op_type: str) -> OpDef:
 
 def register_kernel(op_type: str, *, stateful: bool = False, aliases_input: bool = False,
                     shape_fn: Callable | None = None, must_feed: bool = False,
-                    merges_dead: bool = False) -> Callable[[Kernel], Kernel]:
+                    merges_dead: bool = False,
+                    returns_list: bool = False) -> Callable[[Kernel], Kernel]:
     """Decorator registering the NumPy kernel of ``op_type``.
 
     Args:
@@ -81,6 +88,9 @@ def register_kernel(op_type: str, *, stateful: bool = False, aliases_input: bool
             only raises the error explaining that.
         merges_dead: the kernel may be given :data:`DEAD` inputs (values of a ``cond``
             branch not taken) and picks the live one.
+        returns_list: the kernel returns a tuple/list of outputs however many the op has
+            (one item when it has one output), as kernels of ops whose output count is
+            an attribute do.
 
     Raises:
         KeyError: if a kernel is already registered for ``op_type``.
@@ -95,6 +105,7 @@ def register_kernel(op_type: str, *, stateful: bool = False, aliases_input: bool
         d.aliases_input = aliases_input
         d.must_feed = must_feed
         d.merges_dead = merges_dead
+        d.returns_list = returns_list
         if shape_fn is not None:
             _set_shape_fn(d, shape_fn)
         return fn

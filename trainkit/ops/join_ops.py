@@ -204,7 +204,7 @@ def unstack(value: Any, num: int | None = None, axis: int = 0,
     return list(op.outputs)
 
 
-@registry.register_kernel("Unpack")
+@registry.register_kernel("Unpack", returns_list=True)
 def _unpack_kernel(ctx: registry.KernelContext, x: Any) -> list:
     axis, num = ctx.attrs["axis"], ctx.attrs["num"]
     if x.shape[axis] != num:
@@ -277,7 +277,7 @@ def _resolve_sizes(sizes: list[int], dim: int | None, name: str) -> list[int | N
     return list(sizes)
 
 
-@registry.register_kernel("Split")
+@registry.register_kernel("Split", returns_list=True)
 def _split_kernel(ctx: registry.KernelContext, x: Any) -> list:
     axis, n = ctx.attrs["axis"], ctx.attrs["num_split"]
     if x.shape[axis] % n:
@@ -298,7 +298,7 @@ def _pieces(x: np.ndarray, axis: int, bounds: Any) -> list:
     return [x[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-@registry.register_kernel("SplitV")
+@registry.register_kernel("SplitV", returns_list=True)
 def _splitv_kernel(ctx: registry.KernelContext, x: Any, sizes: Any) -> list:
     axis = ctx.attrs["axis"]
     dim = x.shape[axis]

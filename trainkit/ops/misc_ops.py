@@ -128,7 +128,7 @@ def shape_n(input: Any, out_type: Any = _dt.int32, name: str | None = None  # no
     return list(op.outputs)
 
 
-@registry.register_kernel("ShapeN")
+@registry.register_kernel("ShapeN", returns_list=True)
 def _shape_n(ctx: registry.KernelContext, *xs: Any) -> tuple:
     dt = ctx.attrs["out_type"].np_dtype
     return tuple(np.array(np.shape(x), dtype=dt) for x in xs)
@@ -251,7 +251,7 @@ def _searchsorted(ctx: registry.KernelContext, s: Any, v: Any) -> np.ndarray:
     return np.asarray(rows).reshape(v.shape).astype(out_dtype)
 
 
-registry.register_kernel("IdentityN")(lambda ctx, *xs: tuple(xs))
+registry.register_kernel("IdentityN", returns_list=True)(lambda ctx, *xs: tuple(xs))
 registry.not_differentiable("TruncateDiv", "TruncateMod", "ListDiff", "SearchSorted")
 
 __all__ = ["where_v2", "clip_by_average_norm", "saturate_cast", "accumulate_n", "scalar_mul",

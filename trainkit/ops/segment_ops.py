@@ -192,7 +192,7 @@ registry.register_kernel("UnsortedSegmentMax")(_extreme_kernel(np.maximum, False
 registry.register_kernel("UnsortedSegmentMin")(_extreme_kernel(np.minimum, True))
 
 
-@registry.register_kernel("DynamicPartition")
+@registry.register_kernel("DynamicPartition", returns_list=True)
 def _partition(ctx: registry.KernelContext, data: Any, parts: Any) -> tuple:
     data, parts = np.asarray(data), np.asarray(parts)
     flat = data.reshape((parts.size,) + data.shape[parts.ndim:])

@@ -102,3 +102,65 @@ def write_jpeg(path: str, pixels: np.ndarray, quality: int = 90) -> None:
 
     with open(path, "wb") as f:
         f.write(encode(np.ascontiguousarray(pixels, np.uint8), quality=quality))
+
+
+def iris_arrays(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``sklearn.datasets.load_iris()``'s ``data`` and ``target`` without sklearn: the 150
+    rows of :func:`load_iris` (training rows, then test rows) as a float64 ``[150, 4]``
+    array in the order sepal length, sepal width, petal length, petal width, and the
+    integer species 0-2."""
+    (train_x, train_y), (test_x, test_y) = load_iris(seed)
+    data = np.stack([np.concatenate([train_x[k], test_x[k]]) for k in IRIS_COLUMNS], 1)
+    return data.astype(np.float64), np.concatenate([train_y, test_y])
+
+
+BIRTH_WEIGHT_HEADER = ["LOW", "AGE", "LWT", "RACE", "SMOKE", "PTL", "HT", "UI", "BWT"]
+
+
+def birth_weight_data(seed: int = 0, n: int = 189) -> list[list[float]]:
+    """The rows of the low-birth-weight study file (``birthweight.dat``: the columns of
+    :data:`BIRTH_WEIGHT_HEADER`) without the download: ``n`` generated rows of plausible
+    ranges (mother's age 14-45, weight 80-250 lb, 0/1 race, smoking, hypertension and
+    irritability flags, 0-3 premature labours) and a birth weight in grams that falls with
+    smoking, hypertension and premature labour and rises with the mother's weight; ``LOW``
+    is ``BWT < 2500``, as in the study."""
+    rng = np.random.RandomState(seed)
+    age = rng.randint(14, 46, n)
+    lwt = rng.randint(80, 251, n)
+    race = rng.randint(0, 2, n)
+    smoke = (rng.uniform(size=n) < 0.4).astype(int)
+    ptl = np.minimum(rng.poisson(0.2, n), 3)
+    ht = (rng.uniform(size=n) < 0.07).astype(int)
+    ui = (rng.uniform(size=n) < 0.15).astype(int)
+    bwt = (2600 + 4.0 * (lwt - 80) + 5.0 * (age - 14) - 250 * smoke - 300 * ptl - 450 * ht
+           - 350 * ui - 150 * race + rng.normal(0, 450, n))
+    bwt = np.clip(np.round(bwt), 700, 5000)
+    low = (bwt < 2500).astype(int)
+    cols = [low, age, lwt, race, smoke, ptl, ht, ui, bwt]
+    return [[float(c[i]) for c in cols] for i in range(n)]
+
+
+SMS_HAM = ("i will be home later ok call me when you get there sorry can not talk now "
+           "see you at lunch what time is the game tonight love you too going to sleep "
+           "did you eat yet my mom says hi haha that is so funny tomorrow then").split()
+SMS_SPAM = ("free prize claim now call winner cash urgent txt reply stop to win a "
+            "guaranteed award mobile offer your entry won text service").split()
+
+
+def sms_spam_lines(rng: np.random.RandomState, n: int = 500) -> list[str]:
+    """The SMS Spam Collection's lines (``ham`` or ``spam``, a tab, the message) without
+    the UCI download: ``n`` messages of 4-30 words from two small word lists (about 15%
+    spam), capitalised, with end punctuation, a rare name in some and a 4-digit number
+    with ``!`` in every spam, drawn from ``rng``."""
+    rare = [f"name{k}" for k in range(40)]
+    lines = []
+    for _ in range(n):
+        spam = rng.uniform() < 0.15
+        words = list(rng.choice(SMS_SPAM if spam else SMS_HAM, rng.randint(4, 30)))
+        if rng.uniform() < 0.3:
+            words.insert(rng.randint(len(words)), rng.choice(rare))
+        if spam:
+            words.insert(rng.randint(len(words)), f"{rng.randint(1000, 9999)}!")
+        text = " ".join(words).capitalize() + rng.choice([".", "!", "?", " :)"])
+        lines.append(("spam" if spam else "ham") + "\t" + text)
+    return lines
