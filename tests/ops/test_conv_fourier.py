@@ -364,8 +364,21 @@ def test_fourier_conv_is_exactly_zero_where_the_receptive_field_is_empty(
     assert gv[:4].tolist() == bias_grad and gv.sum() == active
 
 
-def test_zero_fields_leaves_a_field_with_one_live_pixel_and_nan_alone():
-    """Only fields with no nonzero value (NaN counts as live) are cleared."""
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_zero_fields_leaves_a_field_with_one_live_pixel_and_nan_alone(backend):
+    """Only fields with no nonzero value (NaN counts as live) are cleared; the compiled
+    live-pixel loop (``ops/jit.py``) finds the same pixels."""
+    if backend == "numba":
+        pytest.importorskip("numba")
+    from trainkit.ops import jit
+    prev = jit.set_backend(backend)
+    try:
+        _zero_fields_case()
+    finally:
+        jit.set_backend(prev)
+
+
+def _zero_fields_case():
     x = np.zeros((1, 6, 6, 16), np.float32)
     x[0, 0, 0, 3] = 1.0
     x[0, 5, 5, 0] = np.nan

@@ -46,7 +46,7 @@ import numpy as np
 
 from trainkit.ops import dft_matrices as dft
 from trainkit.ops import fourier_filter_grad as _fgrad
-from trainkit.ops import gemm, parallel
+from trainkit.ops import gemm, jit, parallel
 from trainkit.ops.buffer_pool import session_pool
 from trainkit.ops.derived_cache import session_cache
 from trainkit.ops.fourier_products import products as _products
@@ -336,9 +336,14 @@ def zero_fields(x: np.ndarray, g: Any, y: np.ndarray) -> np.ndarray:
     also where the direct sum is exactly 0 (a digit's empty background under a zero
     bias); ``relu`` then lets a gradient through units TF keeps dead, and ``max_pool``
     picks among noise where TF sees a tie."""
-    live = np.any(x != 0, axis=3)
-    if live.all():
-        return y
+    if jit.enabled() and x.flags.c_contiguous:
+        live = np.empty(x.shape[:3], bool)
+        if _live_pixels(x.reshape(-1, x.shape[3]), live.reshape(-1)):
+            return y
+    else:
+        live = np.any(x != 0, axis=3)
+        if live.all():
+            return y
     (_, _), (pt, pb), (pl, pr), _ = g.pads
     counts = np.zeros((x.shape[0], x.shape[1] + pt + pb + 1, x.shape[2] + pl + pr + 1),
                       np.int32)
@@ -349,6 +354,23 @@ def zero_fields(x: np.ndarray, g: Any, y: np.ndarray) -> np.ndarray:
               - counts[:, kh:kh + oh, :ow] + counts[:, :oh, :ow])
     y[fields == 0] = 0
     return y
+
+
+@jit.loop
+def _live_pixels(x, live):  # noqa: ANN001, ANN201 - compiled
+    """``live[p]`` = whether pixel ``p`` (a row of ``x``) holds a nonzero channel (NaN
+    counts, as ``x != 0``); returns whether all do. One pass that stops at each pixel's
+    first nonzero: ``np.any(x != 0, axis=3)`` took 0.33 ms on [50, 14, 14, 32]."""
+    everywhere = True
+    for p in range(x.shape[0]):
+        found = False
+        for c in range(x.shape[1]):
+            if x[p, c] != 0:
+                found = True
+                break
+        live[p] = found
+        everywhere = everywhere and found
+    return everywhere
 
 
 def conv_input_grad(ctx: Any, dy: np.ndarray, w: np.ndarray, g: Any,
