@@ -181,3 +181,44 @@ def test_gate_affine_is_the_sigmoid_from_tanh_and_keeps_ci_bit_for_bit(dtype):
     scale, offset = _gate_affine(n, np.dtype(dtype))
     got = np.add(np.multiply(t, scale), offset)
     np.testing.assert_array_equal(got.view(f"u{t.itemsize}"), want.view(f"u{t.itemsize}"))
+
+
+@pytest.mark.parametrize("cell,lengths", [
+    ("basic", None), ("clip", None), ("clip", "ragged"), ("peephole", None)])
+def test_compiled_loops_give_the_numpy_bits(cell, lengths, monkeypatch):
+    """The compiled gate / cell loops of the forward and the factor / step loops of the
+    gradient (``ops/jit.py``) against the NumPy calls they replace: outputs, states and
+    every gradient bitwise equal, with a cell clip, ragged lengths (the gradient's
+    per-step loop then stays NumPy) and peepholes (both stay NumPy), on 1 and 2
+    threads."""
+    pytest.importorskip("numba")
+    from trainkit.ops import jit
+    from trainkit.ops.rnn import lstm_sequence, lstm_sequence_grad
+    calls = {"cell": 0, "step": 0, "factors": 0}
+    for mod, name, key in ((lstm_sequence, "_gates_and_cell", "cell"),
+                           (lstm_sequence_grad, "_cell_step", "step"),
+                           (lstm_sequence_grad, "_factors", "factors")):
+        def counted(*args, _f=getattr(mod, name), _k=key):
+            calls[_k] += 1
+            return _f(*args)
+        monkeypatch.setattr(mod, name, counted)
+    make = {"basic": lambda: R.BasicLSTMCell(6, forget_bias=0.5),
+            "clip": lambda: R.LSTMCell(6, cell_clip=0.3),
+            "peephole": lambda: R.LSTMCell(6, use_peepholes=True)}[cell]
+    lens = None if lengths is None else np.array([5, 0, 3, 7, 1, 7, 2, 6], np.int32)
+    got = {}
+    for backend in ("numpy", "numba"):
+        prev = jit.set_backend(backend)
+        try:
+            for threads in (1, 2):
+                got[backend, threads] = _flat(_train_values(8, make, steps=7, depth=4,
+                                                            threads=threads, lengths=lens))
+        finally:
+            jit.set_backend(prev)
+    want = got["numpy", 1]
+    for key, values in got.items():
+        for a, b in zip(want, values):
+            assert np.array_equal(a.view(np.uint8), b.view(np.uint8)), key
+    assert (calls["cell"] > 0) is (cell != "peephole")
+    assert (calls["step"] > 0) is (cell != "peephole" and lengths is None)
+    assert calls["factors"] > 0

@@ -43,7 +43,7 @@ from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Operation, Tensor
-from trainkit.ops import gemm, parallel
+from trainkit.ops import gemm, jit, parallel
 from trainkit.ops.elementwise import quiet
 from trainkit.ops.op_util import make_op
 from trainkit.ops.rnn.lstm_block import FLOATS
@@ -160,6 +160,12 @@ def _step(z: np.ndarray, c_prev: np.ndarray, peep: tuple, clip: float, cs: np.nd
     :func:`_gate_affine`). ``co`` holds the products before ``tanh(cs)`` (no temporary
     array per step)."""
     n = c_prev.shape[1]
+    if not peep and jit.enabled() and z.flags.c_contiguous and cs.flags.c_contiguous:
+        np.tanh(z, out=z)
+        _gates_and_cell(z, c_prev, affine[0], affine[1], z.dtype.type(clip), cs)
+        np.tanh(cs, out=co)
+        np.multiply(co, z[:, 3 * n:], out=h)
+        return
     ci, i, f, o = z[:, :n], z[:, n:2 * n], z[:, 2 * n:3 * n], z[:, 3 * n:]
     if peep:
         i += np.multiply(peep[0], c_prev, out=co)
@@ -181,6 +187,27 @@ def _step(z: np.ndarray, c_prev: np.ndarray, peep: tuple, clip: float, cs: np.nd
         _sigmoid_from_tanh(o)
     np.tanh(cs, out=co)
     np.multiply(co, o, out=h)
+
+
+@jit.loop
+def _gates_and_cell(z, c_prev, scale, offset, clip, cs):  # noqa: ANN001, ANN201 - compiled
+    """The exact arithmetic of :func:`_step` between its two ``tanh`` calls, one pass
+    (the NumPy path makes six): ``z = z * scale + offset`` (``[ci, i, f, o]`` from the
+    ``tanh`` of ``[z_j, z_i / 2, z_f / 2, z_o / 2]``), ``cs = c_prev * f + i * ci``,
+    clipped to ``[-clip, clip]`` when ``clip > 0`` (NaN stays NaN, as NumPy's
+    ``minimum`` / ``maximum``)."""
+    n = c_prev.shape[1]
+    for r in range(z.shape[0]):
+        for k in range(4 * n):
+            z[r, k] = z[r, k] * scale[k] + offset[k]
+        for k in range(n):
+            v = c_prev[r, k] * z[r, 2 * n + k] + z[r, n + k] * z[r, k]
+            if clip > 0:
+                if v > clip:
+                    v = clip
+                if v < -clip:
+                    v = -clip
+            cs[r, k] = v
 
 
 @registry.register_kernel("LSTMSequence")
