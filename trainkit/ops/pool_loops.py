@@ -91,6 +91,7 @@ def max_pool_grad_loop(x, dy, dx, n0, n1, kh, kw, sh, sw, pt, pl, low, zero,  # 
     C]`` int32 (each window's hit offset)."""
     h, w, c = x.shape[1], x.shape[2], x.shape[3]
     oh, ow = dy.shape[1], dy.shape[2]
+    zero_k = np.int32(0)
     for m in range(n0, n1):
         for a in range(oh):
             r0 = a * sh - pt
@@ -98,25 +99,25 @@ def max_pool_grad_loop(x, dy, dx, n0, n1, kh, kw, sh, sw, pt, pl, low, zero,  # 
             for b in range(ow):
                 for ch in range(c):
                     best[b, ch] = low
-                    hits[a, b, ch] = 0      # no real pixel equal to the maximum: offset 0
+                    hits[a, b, ch] = -1
             for i in range(i0, i1):
                 for j in range(kw):
-                    b0, b1 = max(0, -((j - pl) // sw)), min(ow, (w - 1 - j + pl) // sw + 1)
-                    for b in range(b0, b1):   # the windows whose column j is real
-                        q = b * sw + j - pl
-                        for ch in range(c):
-                            bv = best[b, ch]
-                            v = x[m, r0 + i, q, ch]
-                            best[b, ch] = bv if (bv > v) | (bv != bv) else v
-            for i in range(i1 - 1, i0 - 1, -1):     # last offset to first: the first wins
-                for j in range(kw - 1, -1, -1):
                     k = np.int32(i * kw + j)
                     b0, b1 = max(0, -((j - pl) // sw)), min(ow, (w - 1 - j + pl) // sw + 1)
                     for b in range(b0, b1):   # the windows whose column j is real
                         q = b * sw + j - pl
                         for ch in range(c):
-                            hits[a, b, ch] = (k if x[m, r0 + i, q, ch] == best[b, ch]
-                                              else hits[a, b, ch])
+                            # the first pixel equal to the maximum so far: a larger one
+                            # takes over, an equal one only the first time (best starts
+                            # at -inf, and may be -inf); a NaN maximum claims offset 0
+                            bv = best[b, ch]
+                            v = x[m, r0 + i, q, ch]
+                            hv = hits[a, b, ch]
+                            nan = bv != bv
+                            hits[a, b, ch] = hv if nan else (
+                                zero_k if v != v else
+                                (k if (v > bv) | ((v == bv) & (hv < zero_k)) else hv))
+                            best[b, ch] = bv if (bv > v) | nan else v
         for r in range(h):
             for q in range(w):
                 for ch in range(c):
