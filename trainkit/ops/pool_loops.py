@@ -47,7 +47,7 @@ from trainkit.ops.buffer_pool import output
 
 #: images per chunk: about this many input bytes (a chunk is one compiled call; more
 #: chunks than threads let a free thread take over from one whose core is busy)
-CHUNK_BYTES = 1 << 18
+CHUNK_BYTES = 1 << 19
 #: the dtypes the loops are compiled for (others take the NumPy kernels)
 DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -55,10 +55,12 @@ DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 # The loops take whole 4-D NHWC arrays and an image range [n0, n1); geometry: kernel
 # (kh, kw), strides (sh, sw), padding before (pt, pl). Window (a, b) reads input pixel
 # (a*sh - pt + i, b*sw - pl + j) at kernel offset (i, j); pixels outside the input are
-# padding. The loops walk one output row at a time, offset by offset, and for each offset
-# the windows of the row left to right: the input is read in increasing address order
-# (a backward walk measured 1.6x slower: the hardware prefetchers stream forwards), and
-# every window still sees its offsets in row-major order.
+# padding. The window passes walk one output row at a time, kernel row by kernel row, and
+# in each the windows left to right, each over its offsets j: every window sees its
+# offsets in row-major order, and the input is read nearly sequentially, which the
+# hardware prefetchers stream (CIFAR's 3x3/2 pool of 19 MB: 1.2 ms against 1.8 ms
+# offset-major, whose stride-2 reads are not prefetched; a backward walk: 1.6x slower).
+# The gradient passes gather per input row in offset order (see the module doc).
 
 
 @jit.loop
@@ -73,13 +75,12 @@ def max_pool_loop(x, out, n0, n1, kh, kw, sh, sw, pt, pl, low):  # noqa: ANN001,
                 for ch in range(c):
                     out[m, a, b, ch] = low
             for i in range(max(0, -r0), min(kh, h - r0)):
-                for j in range(kw):
-                    b0, b1 = max(0, -((j - pl) // sw)), min(ow, (w - 1 - j + pl) // sw + 1)
-                    for b in range(b0, b1):   # the windows whose column j is real
-                        q = b * sw + j - pl
+                for b in range(ow):
+                    c0 = b * sw - pl
+                    for j in range(max(0, -c0), min(kw, w - c0)):
                         for ch in range(c):
                             bv = out[m, a, b, ch]
-                            v = x[m, r0 + i, q, ch]
+                            v = x[m, r0 + i, c0 + j, ch]
                             out[m, a, b, ch] = bv if (bv > v) | (bv != bv) else v
 
 
@@ -101,17 +102,16 @@ def max_pool_grad_loop(x, dy, dx, n0, n1, kh, kw, sh, sw, pt, pl, low, zero,  # 
                     best[b, ch] = low
                     hits[a, b, ch] = -1
             for i in range(i0, i1):
-                for j in range(kw):
-                    k = np.int32(i * kw + j)
-                    b0, b1 = max(0, -((j - pl) // sw)), min(ow, (w - 1 - j + pl) // sw + 1)
-                    for b in range(b0, b1):   # the windows whose column j is real
-                        q = b * sw + j - pl
+                for b in range(ow):
+                    c0 = b * sw - pl
+                    for j in range(max(0, -c0), min(kw, w - c0)):
+                        k = np.int32(i * kw + j)
                         for ch in range(c):
                             # the first pixel equal to the maximum so far: a larger one
                             # takes over, an equal one only the first time (best starts
                             # at -inf, and may be -inf); a NaN maximum claims offset 0
                             bv = best[b, ch]
-                            v = x[m, r0 + i, q, ch]
+                            v = x[m, r0 + i, c0 + j, ch]
                             hv = hits[a, b, ch]
                             nan = bv != bv
                             hits[a, b, ch] = hv if nan else (
@@ -149,12 +149,11 @@ def avg_pool_loop(x, out, counts, n0, n1, kh, kw, sh, sw, pt, pl, zero):  # noqa
                 for ch in range(c):
                     out[m, a, b, ch] = zero
             for i in range(max(0, -r0), min(kh, h - r0)):
-                for j in range(kw):
-                    b0, b1 = max(0, -((j - pl) // sw)), min(ow, (w - 1 - j + pl) // sw + 1)
-                    for b in range(b0, b1):   # the windows whose column j is real
-                        q = b * sw + j - pl
+                for b in range(ow):
+                    c0 = b * sw - pl
+                    for j in range(max(0, -c0), min(kw, w - c0)):
                         for ch in range(c):
-                            out[m, a, b, ch] = out[m, a, b, ch] + x[m, r0 + i, q, ch]
+                            out[m, a, b, ch] = out[m, a, b, ch] + x[m, r0 + i, c0 + j, ch]
             for b in range(ow):
                 cnt = counts[a, b]
                 for ch in range(c):
