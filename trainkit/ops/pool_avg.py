@@ -4,7 +4,8 @@ Bitwise the per-offset formulation: each window sums ``0 + x_0 + x_1 + ...`` in 
 order (padding adds ``+0``) and is divided by its number of real pixels; the gradient
 spreads ``dy / count`` to every pixel of the window, each input pixel summing what it
 receives in kernel order from ``+0``. Each per-offset pass is one contiguous NumPy
-operation; chunks of whole images run on the kernel threads.
+operation; chunks of whole images run on the kernel threads. With the compiled loops on
+(``ops/jit.py``), float32/64 pools run ``pool_loops`` instead (the same bits).
 """
 
 from __future__ import annotations

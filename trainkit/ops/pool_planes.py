@@ -36,7 +36,8 @@ Max pools whose windows do not overlap (``k <= s``) read each pixel once anyway:
 forward folds clipped strided views of ``x`` directly instead of splitting it.
 
 Chunks of whole images run on the kernel threads (``ops.parallel``), so results do not
-depend on the thread count.
+depend on the thread count. With the compiled loops on (``ops/jit.py``), float32/64 max
+pools and their gradients run ``pool_loops`` instead: the same bits, about half the CPU.
 """
 
 from __future__ import annotations
