@@ -4,7 +4,8 @@ Bitwise the per-offset formulation: each window sums ``0 + x_0 + x_1 + ...`` in 
 order (padding adds ``+0``) and is divided by its number of real pixels; the gradient
 spreads ``dy / count`` to every pixel of the window, each input pixel summing what it
 receives in kernel order from ``+0``. Each per-offset pass is one contiguous NumPy
-operation; chunks of whole images run on the kernel threads.
+operation; chunks of whole images run on the kernel threads. With the compiled loops on
+(``ops/jit.py``), float32/64 pools run ``pool_loops`` instead (the same bits).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.ops import parallel
+from trainkit.ops import parallel, pool_loops
 from trainkit.ops.pool_planes import (
     fill_planes,
     interleave,
@@ -25,7 +26,10 @@ from trainkit.ops.pool_planes import (
 
 
 def avg_pool(ctx: Any, x: np.ndarray, g: Any, counts: np.ndarray) -> np.ndarray:
-    """``AvgPool`` of float NHWC ``x``; ``counts`` is ``[oh, ow, 1]`` in ``x``'s dtype."""
+    """``AvgPool`` of float NHWC ``x``; ``counts`` is ``[oh, ow, 1]`` in ``x``'s dtype
+    (float32/64 with the compiled loops on: ``pool_loops``)."""
+    if pool_loops.usable(x):
+        return pool_loops.avg_pool(ctx, x, g, counts)
     pl = plane_geometry(x.shape, g)
     n_img, _, _, c = x.shape
     shape = (n_img, g.oh, g.ow, c)
@@ -61,7 +65,10 @@ def avg_pool(ctx: Any, x: np.ndarray, g: Any, counts: np.ndarray) -> np.ndarray:
 def avg_pool_grad(ctx: Any, dy: np.ndarray, g: Any, shape: tuple,
                   counts: np.ndarray) -> np.ndarray:
     """``AvgPoolGrad``: the gradient for an NHWC input of ``shape`` from float ``dy``
-    (``[n, oh, ow, c]``); ``counts`` is ``[oh, ow, 1]`` in ``dy``'s dtype."""
+    (``[n, oh, ow, c]``); ``counts`` is ``[oh, ow, 1]`` in ``dy``'s dtype (float32/64
+    with the compiled loops on: ``pool_loops``)."""
+    if pool_loops.usable(dy):
+        return pool_loops.avg_pool_grad(ctx, dy, g, shape, counts)
     pl = plane_geometry(shape, g)
     n_img, _, _, c = shape
     out, per, count, threads = kernel_setup(ctx, shape, dy.dtype, shape, dy.dtype.itemsize)

@@ -5,8 +5,10 @@ The array work of max pool, its float gradient, ``MaxPoolGradGrad`` and float av
 pool and its gradient runs on stride planes (``ops/pool_planes.py``, ``pool_avg.py``,
 ``pool_gradgrad.py``: every per-offset pass is one contiguous NumPy operation); integer
 max-pool gradients use the per-offset formulation over a padded copy
-(``_argmax_windows``). ``NCHW`` inputs are transposed to ``NHWC`` inside the
-kernels. Geometry (output sizes, TF's SAME padding) is ``conv_ops``'s.
+(``_argmax_windows``). With the compiled loops on (``ops/jit.py``), float32/64 max
+and average pools and their gradients run ``pool_loops`` (bitwise the same results).
+``NCHW`` inputs are transposed to ``NHWC`` inside the kernels. Geometry (output sizes,
+TF's SAME padding) is ``conv_ops``'s.
 
 Example:
     >>> import trainkit as tk

@@ -36,7 +36,8 @@ Max pools whose windows do not overlap (``k <= s``) read each pixel once anyway:
 forward folds clipped strided views of ``x`` directly instead of splitting it.
 
 Chunks of whole images run on the kernel threads (``ops.parallel``), so results do not
-depend on the thread count.
+depend on the thread count. With the compiled loops on (``ops/jit.py``), float32/64 max
+pools and their gradients run ``pool_loops`` instead: the same bits, about half the CPU.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.ops import parallel
+from trainkit.ops import parallel, pool_loops
 from trainkit.ops.buffer_pool import output, session_pool
 
 #: bytes of input per chunk of images (~50 NumPy calls per chunk: smaller chunks pay
@@ -283,7 +284,10 @@ def scratch_buffers(ctx: Any, tag: str, threads: int, specs: list) -> list:
 
 def max_pool(ctx: Any, x: np.ndarray, g: Any, low: Any) -> np.ndarray:
     """``MaxPool`` of NHWC ``x`` (padding reads ``low``, the dtype's lowest value).
-    Windows that overlap go through the planes; others read ``x`` directly."""
+    Windows that overlap go through the planes; others read ``x`` directly (float32/64
+    with the compiled loops on: ``pool_loops``)."""
+    if pool_loops.usable(x):
+        return pool_loops.max_pool(ctx, x, g, low)
     pl = plane_geometry(x.shape, g)
     n_img, _, _, c = x.shape
     shape = (n_img, g.oh, g.ow, c)
@@ -413,7 +417,10 @@ def _select_hits(hit: np.ndarray, d: np.ndarray, into: np.ndarray | None) -> np.
 
 
 def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any) -> np.ndarray:
-    """``MaxPoolGrad`` of float NHWC ``x`` and ``dy`` (see the module doc)."""
+    """``MaxPoolGrad`` of float NHWC ``x`` and ``dy`` (see the module doc; float32/64
+    with the compiled loops on: ``pool_loops``)."""
+    if pool_loops.usable(x, dy):
+        return pool_loops.max_pool_grad(ctx, x, dy, g)
     pl = plane_geometry(x.shape, g)
     n_img, _, _, c = x.shape
     out, per, count, threads = kernel_setup(ctx, x.shape, dy.dtype, x.shape, x.itemsize)
