@@ -37,9 +37,11 @@ class _Ctx:
 @pytest.fixture(autouse=True)
 def _restore(monkeypatch):
     monkeypatch.setattr(parallel, "BAD_CALLS", 10 ** 9)   # keep the helpers working
+    prev = jit.set_backend(None)
+    jit.set_backend(prev)
     yield
     parallel.set_kernel_threads(None)
-    jit.set_backend(None)
+    jit.set_backend(prev)
 
 
 def _input(shape, dtype):
