@@ -29,7 +29,7 @@ import numpy as np
 
 from trainkit import errors
 from trainkit.framework import registry
-from trainkit.ops import buffer_pool, parallel
+from trainkit.ops import activation_loops, buffer_pool, jit, parallel
 
 #: bytes of output per chunk of the kernel threads
 CHUNK_BYTES = 1 << 20
@@ -53,6 +53,12 @@ def for_chunks(n: int, item_bytes: int, work: Callable[[int, int], None], key: A
 
     parallel.run(chunk, -(-n // per), key=key)
     return per
+
+
+def compiled_for(dtype: np.dtype) -> bool:
+    """Whether the compiled loops (``activation_loops``) run for arrays of ``dtype``:
+    float32/float64 in native byte order, with the ``jit`` backend on."""
+    return dtype.char in "fd" and dtype.isnative and jit.enabled()
 
 
 def _zeros_for(dtype: np.dtype) -> np.ndarray:
@@ -97,6 +103,12 @@ def _relu_grad(ctx: registry.KernelContext, g: Any, x: Any) -> Any:
     if not (g.flags.c_contiguous and x.flags.c_contiguous):
         return np.multiply(g, x > 0, out=out)
     gf, xf, of = g.reshape(-1), x.reshape(-1), out.reshape(-1)
+    if x.dtype == g.dtype and compiled_for(g.dtype):
+        zero, one = g.dtype.type(0), g.dtype.type(1)
+        for_chunks(gf.size, g.itemsize,
+                   lambda s, e: activation_loops.relu_grad(gf[s:e], xf[s:e], of[s:e], zero,
+                                                           one), ("ReluGradLoop", gf.size))
+        return out
     pool = buffer_pool.session_pool(ctx)
     per = max(1, CHUNK_BYTES // g.itemsize)
     masks: dict[int, np.ndarray] = {}  # one scratch mask per kernel thread
@@ -159,8 +171,16 @@ def bias_add_into(x: np.ndarray, b: Any, data_format: str, out: np.ndarray | Non
     rows = max(r, chunk_bytes // (c * x.itemsize) // r * r)
     if relu and zeros is not None and zeros.size < rows * c:
         zeros = np.zeros(rows * c, dtype)
+    loop = relu and act is None and compiled_for(dtype)
+    b_arr, zero = np.ascontiguousarray(b, dtype), dtype.type(0)
 
     def work(s: int, e: int) -> None:
+        if loop:  # the add and the maximum in one compiled pass
+            if out is x:
+                activation_loops.bias_relu_in_place(o2[s:e], b_arr, zero)
+            else:
+                activation_loops.bias_relu(x2[s:e], b_arr, o2[s:e], zero)
+            return
         m = s + (e - s) // r * r
         if m > s:
             np.add(x2[s:m].reshape(-1, r * c), bt, out=o2[s:m].reshape(-1, r * c))
@@ -233,4 +253,5 @@ def _bias_add_grad(ctx: registry.KernelContext, g: Any) -> Any:
     return np.sum(g, axis=axes, dtype=g.dtype)
 
 
-__all__ = ["for_chunks", "relu_into", "bias_add_into", "CHUNK_BYTES", "TILE_ITEMS"]
+__all__ = ["for_chunks", "compiled_for", "relu_into", "bias_add_into", "CHUNK_BYTES",
+           "TILE_ITEMS"]

@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 
 from trainkit.framework import registry
-from trainkit.ops import buffer_pool
+from trainkit.ops import activation_loops, buffer_pool
 from trainkit.ops.elementwise import quiet
-from trainkit.ops.relu_bias_kernels import CHUNK_BYTES, bias_add_into
+from trainkit.ops.relu_bias_kernels import CHUNK_BYTES, bias_add_into, compiled_for, for_chunks
 
 #: bytes of output per chunk of the kernel threads: ``relu_bias_kernels.CHUNK_BYTES``.
 #: 256 KiB chunks (~30 us of ``exp`` each, so the autoencoder's layers would use both
@@ -91,11 +91,29 @@ def _same_float(y: Any, dy: Any) -> bool:
             and y.shape == dy.shape and y.dtype == dy.dtype and y.dtype.kind == "f")
 
 
+def _loopable(y: np.ndarray, dy: np.ndarray) -> bool:
+    """Whether the compiled loop runs (``_same_float`` arrays, C-contiguous)."""
+    return y.flags.c_contiguous and dy.flags.c_contiguous and compiled_for(y.dtype)
+
+
+def _run_loop(loop: Any, y: np.ndarray, dy: np.ndarray) -> np.ndarray:
+    """``loop(y, dy, out, 1)`` into a fresh array, in ``CHUNK_BYTES`` chunks on the
+    kernel threads (elementwise: the chunking does not change results)."""
+    out = np.empty_like(y)
+    yf, dyf, of = y.reshape(-1), dy.reshape(-1), out.reshape(-1)
+    one = y.dtype.type(1)
+    for_chunks(yf.size, y.itemsize, lambda s, e: loop(yf[s:e], dyf[s:e], of[s:e], one),
+               (loop, yf.size))
+    return out
+
+
 @registry.register_kernel("TanhGrad")
 @quiet
 def _tanh_grad(ctx: registry.KernelContext, y: Any, dy: Any) -> Any:
     if not _same_float(y, dy):
         return dy * (1 - y * y)
+    if _loopable(y, dy):
+        return _run_loop(activation_loops.tanh_grad, y, dy)
     o = np.multiply(y, y)
     np.subtract(_one(o.dtype), o, out=o)
     return np.multiply(dy, o, out=o)
@@ -106,6 +124,8 @@ def _tanh_grad(ctx: registry.KernelContext, y: Any, dy: Any) -> Any:
 def _sigmoid_grad(ctx: registry.KernelContext, y: Any, dy: Any) -> Any:
     if not _same_float(y, dy):
         return dy * y * (1 - y)
+    if _loopable(y, dy):
+        return _run_loop(activation_loops.sigmoid_grad, y, dy)
     o = np.multiply(dy, y)
     return np.multiply(o, np.subtract(_one(y.dtype), y), out=o)
 
