@@ -9,8 +9,30 @@ the sigmoid and tanh themselves call ``exp``/``tanh``, which a compiled loop tak
 libm while NumPy may use its own SIMD routines, so they stay NumPy's.
 
 Arrays are C-contiguous, flat (``[rows, C]`` for the bias); ``out`` may be the input.
+The kernels use the loops from ``relu_bias_kernels.LOOP_MIN_BYTES`` on, in
+``CHUNK_BYTES`` chunks on the kernel threads.
 
-Measured: see BENCH below.
+Measured, CPU ms per kernel call (one kernel thread, float32, medians over 3
+alternations of the backends in one process, load 6-7 on 2 cores), NumPy / compiled:
+
+============  ================  =================  =============
+kernel        [50, 28, 28, 32]  [128, 14, 14, 64]  [128, 512]
+============  ================  =================  =============
+ReluGrad      0.32 / 0.14       0.43 / 0.19        0.021 / 0.011
+BiasAdd+Relu  0.28 / 0.12       0.36 / 0.15        0.021 / 0.011
+  in place    0.23 / 0.09       0.30 / 0.13        0.017 / 0.008
+SigmoidGrad   0.31 / 0.14       0.49 / 0.19        0.016 / 0.009
+TanhGrad      0.21 / 0.14       0.29 / 0.19        0.012 / 0.009
+============  ================  =================  =============
+
+In the training steps (``benchmarks.op_cores``, 2 kernel threads, CPU ms per step,
+medians of 3 runs alternating with the parent commit): ReluGrad CIFAR-10 2.8 -> 1.9,
+deep MNIST 0.98 -> 0.63, MLP 0.058 -> 0.038; the in-place BiasAdd+Relu 1.9 -> 1.2,
+0.70 -> 0.36, 0.067 -> 0.052.
+
+Not compiled: ``BiasAddGrad`` is a BLAS matrix-vector product whose summation order is
+OpenBLAS's (no loop of ours gives its bits), and the softmax cross entropies need
+``exp``/``log`` and NumPy's pairwise row sums.
 """
 
 from __future__ import annotations
