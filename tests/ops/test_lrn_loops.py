@@ -2,8 +2,7 @@
 ``LRNGrad``: bitwise the same outputs, float32/float64, the shortcut betas (whole loop
 compiled) and another beta (normalizer and gradient sums compiled, ``pow`` NumPy's),
 radii 0 to the compiled maximum and beyond, in one call and in many chunks on 1 and 2
-kernel threads, with signed zeros, infinities and NaNs in the data; and a loop calling
-another loop (``jit.Loop`` helpers).
+kernel threads, with signed zeros, infinities and NaNs in the data.
 
 NaNs are compared as NaNs, not by payload: where two NaNs of different signs meet in an
 addition (a NaN ``x`` and ``inf / inf`` from an infinite ``dy`` share a window), NumPy
@@ -103,23 +102,3 @@ def test_the_loops_run_at_the_cifar_settings(monkeypatch):
     assert len(calls) == n and sorted(set(calls)) == ["forward", "grad"] and n == 18
     for g, w in zip(got, want):
         assert np.array_equal(_canon(g), _canon(w))
-
-
-@jit.loop
-def _twice(v):  # noqa: ANN001, ANN201
-    return v + v
-
-
-@jit.loop
-def _double_all(a):  # noqa: ANN001, ANN201
-    for i in range(a.shape[0]):
-        a[i] = _twice(a[i])
-
-
-def test_a_loop_calls_another_loop():
-    if not jit.enabled():
-        pytest.skip("compiled loops are off (TRAINKIT_JIT=numpy)")
-    a = np.array([1.5, -2.0, np.inf], np.float32)
-    _double_all(a)
-    np.testing.assert_array_equal(a, np.array([3.0, -4.0, np.inf], np.float32))
-    assert a.dtype == np.float32

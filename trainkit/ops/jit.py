@@ -130,8 +130,10 @@ def set_backend(name: str | None) -> str | None:
 class Loop:
     """A loop function, compiled by numba at its first call (per argument types).
 
-    Call it only when :func:`enabled` is true; a loop may call other loops (helpers) by
-    their module-level name. The Python function itself is kept as
+    Call it only when :func:`enabled` is true. A loop may call other loops (helpers) by
+    their global name; keep a helper in the caller's module: numba's disk cache checks
+    only the caller's source file, so an edited helper elsewhere would leave callers
+    compiled with its old body. The Python function itself is kept as
     ``py`` (for reading, not for running: interpreted, it is ~100x slower than NumPy).
     """
 
