@@ -4,7 +4,9 @@ one-pass loops (``ops/jit.py``).
 Each loop is the twin of NumPy passes in ``relu_bias_kernels.py`` or
 ``sigmoid_tanh_kernels.py``: per element the same IEEE operations in the same order, in
 the array's dtype (constants arrive as scalars of that dtype), so both give bitwise the
-same values (``tests/ops/test_activation_loops.py``). Only exact arithmetic is here:
+same values (``tests/ops/test_activation_loops.py``; where two NaNs meet, which one
+comes out is defined by neither path, see ``lrn_loops.py``). Only exact arithmetic is
+here:
 the sigmoid and tanh themselves call ``exp``/``tanh``, which a compiled loop takes from
 libm while NumPy may use its own SIMD routines, so they stay NumPy's.
 
