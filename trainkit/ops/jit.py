@@ -37,6 +37,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -111,25 +112,49 @@ def set_backend(name: str | None) -> str | None:
 class Loop:
     """A loop function, compiled by numba at its first call (per argument types).
 
-    Call it only when :func:`enabled` is true; the Python function itself is kept as
+    Call it only when :func:`enabled` is true. A loop may call other loops (helpers) by
+    their global name; keep a helper in the caller's module: numba's disk cache checks
+    only the caller's source file, so an edited helper elsewhere would leave callers
+    compiled with its old body. The Python function itself is kept as
     ``py`` (for reading, not for running: interpreted, it is ~100x slower than NumPy).
     """
 
     def __init__(self, fn: Callable) -> None:
         self.py = fn
         self._compiled: Callable | None = None
+        self._inlined: Callable | None = None
         self.__name__ = fn.__name__
         self.__doc__ = fn.__doc__
 
     def __call__(self, *args: Any) -> Any:
         f = self._compiled
         if f is None:
-            with _lock:
-                if self._compiled is None:
-                    import numba
-                    self._compiled = numba.njit(**OPTIONS)(self.py)
-                f = self._compiled
+            f = self.compiled()
         return f(*args)
+
+    def compiled(self, inline: bool = False) -> Callable:
+        """The numba dispatcher (made at the first call); with ``inline``, the form other
+        loops call: inlined into them by numba, so that LLVM sees one loop nest (a
+        called helper is an opaque call that keeps the caller's loop from vectorizing).
+        The loops this one calls by their global name are bound to their inline forms.
+        """
+        with _lock:
+            f = self._inlined if inline else self._compiled
+            if f is None:
+                import numba
+                fn = self.py
+                calls = {k: v.compiled(inline=True) for k in fn.__code__.co_names
+                         if isinstance(v := fn.__globals__.get(k), Loop) and v is not self}
+                if calls:
+                    fn = types.FunctionType(fn.__code__, {**fn.__globals__, **calls},
+                                            fn.__name__, fn.__defaults__, fn.__closure__)
+                    fn.__qualname__ = self.py.__qualname__
+                    fn.__module__ = self.py.__module__
+                if inline:
+                    f = self._inlined = numba.njit(**OPTIONS, inline="always")(fn)
+                else:
+                    f = self._compiled = numba.njit(**OPTIONS)(fn)
+            return f
 
 
 def loop(fn: Callable) -> Loop:
