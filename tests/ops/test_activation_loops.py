@@ -44,7 +44,7 @@ def _canon(a: np.ndarray) -> np.ndarray:
 def _kernel_runs(op: str, args: tuple, attrs: dict, backend: str, threads: int) -> list:
     """Two calls of ``op``'s kernel (the second on recycled buffers); the inputs are
     copied first, so an in-place kernel leaves ``args`` alone."""
-    jit.set_backend(backend)
+    prev = jit.set_backend(backend)
     parallel.set_kernel_threads(threads)
     try:
         assert jit.enabled() is (backend == "numba")
@@ -52,7 +52,7 @@ def _kernel_runs(op: str, args: tuple, attrs: dict, backend: str, threads: int) 
         return [np.array(kernel(ctx, *[a.copy() for a in args])) for _ in range(2)]
     finally:
         parallel.set_kernel_threads(None)
-        jit.set_backend(None)
+        jit.set_backend(prev)
 
 
 SHAPES = [((5, 3), np.float32), ((50, 28, 28, 32), np.float32),

@@ -24,13 +24,13 @@ def _double_all(a):  # noqa: ANN001, ANN201
 
 
 def test_a_loop_calls_another_loop():
-    jit.set_backend("numba")
+    prev = jit.set_backend("numba")
     try:
         assert jit.enabled()
         a = np.array([1.5, -2.0, np.inf], np.float32)
         _double_all(a)
     finally:
-        jit.set_backend(None)
+        jit.set_backend(prev)
     np.testing.assert_array_equal(a, np.array([3.0, -4.0, np.inf], np.float32))
     assert _double_all.compiled() is _double_all.compiled()          # made once
     assert _twice.compiled(inline=True) is not _twice.compiled()     # two forms

@@ -41,7 +41,7 @@ def _canon(a: np.ndarray) -> np.ndarray:
 def _run(backend: str, threads: int, x, dy, attrs: dict, kept: bool) -> list:
     """``y``, ``dx`` (fresh) and, with ``kept``, ``dx`` after the forward in one
     session (the NumPy path then reuses the forward's normalizer)."""
-    jit.set_backend(backend)
+    prev = jit.set_backend(backend)
     parallel.set_kernel_threads(threads)
     try:
         assert jit.enabled() is (backend == "numba")
@@ -53,7 +53,7 @@ def _run(backend: str, threads: int, x, dy, attrs: dict, kept: bool) -> list:
         return out
     finally:
         parallel.set_kernel_threads(None)
-        jit.set_backend(None)
+        jit.set_backend(prev)
 
 
 def _data(shape, dtype):
