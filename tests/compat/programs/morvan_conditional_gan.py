@@ -6,9 +6,10 @@ the real and the generated paintings with ``tf.concat((..., art_labels), 1)`` (t
 the values), the discriminator's named layers ``'l'``/``'out'`` reused on the generated
 art, the losses and the two ``AdamOptimizer(0.0001)``s with scoped ``var_list``s of
 ``406_GAN.py``, one ``sess.run`` of the painting, probabilities, loss and both train ops
-per step, and after training a painting generated for the upper class. In that one run the generator's
-backward pass reads the discriminator's weights before the discriminator's update writes
-them, as TF's executor nearly always orders it (``trainkit/client/write_order.py``).
+per step, and after training a painting generated for the upper class. In that one run
+the generator's backward pass reads the discriminator's weights before the
+discriminator's update writes them, as TF's executor nearly always orders it
+(``trainkit/client/write_order.py``).
 
 Adapted: 60 steps instead of 7000; the weights start from ``same_start``'s draw (the
 biases stay zero); the matplotlib plotting (each step's painting between its class's
