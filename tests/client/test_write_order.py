@@ -112,3 +112,13 @@ def test_fed_variable_read_is_not_a_read_of_the_buffer():
     with _session() as sess:
         assert sess.run([inc, y], {snapshot: 5.0})[1] == 50.0
         assert sess.run(v) == 2.0
+
+
+def test_is_variable_initialized_is_not_a_write():
+    v = tf.Variable(1.0)
+    ready = tf.is_variable_initialized(v)
+    y = v * 2.0
+    order = topo.prune([ready, y], [], set())
+    assert write_order.reads_first(order, set()) is order
+    with _session() as sess:
+        assert sess.run([ready, y]) == [True, 2.0]

@@ -38,6 +38,8 @@ from trainkit.framework.tensor import Operation, Tensor
 
 #: op types owning a variable buffer that other ops read and write in place
 _BUFFER_OPS = frozenset({"VariableV2"})
+#: stateful op types that take a variable itself only to look at it
+_LOOKS_ONLY = frozenset({"IsVariableInitialized"})
 
 
 def reads_first(order: list[Operation], fed: set[Tensor]) -> list[Operation]:
@@ -70,7 +72,7 @@ def _accesses(order: list[Operation], index: dict[Operation, int], fed: set[Tens
               ) -> tuple[dict[Operation, list[int]], dict[Operation, list[int]]]:
     """Per variable op, the plan indices of the ops that write its buffer (the stateful
     ops taking the variable itself: ``Assign*``, ``Apply*``) and of those that read it
-    (the stateless ops taking the variable, and every op taking an aliasing read of it,
+    (the other ops taking the variable, and every op taking an aliasing read of it,
     ``v/read`` and any ``Identity`` chain after it)."""
     readers: dict[Operation, list[int]] = {}
     writers: dict[Operation, list[int]] = {}
@@ -78,11 +80,11 @@ def _accesses(order: list[Operation], index: dict[Operation, int], fed: set[Tens
         if var.type not in _BUFFER_OPS or var.outputs[0] in fed:
             continue
         ref = var.outputs[0]
-        ws = {index[op] for op in _consumers_in(ref, index) if _stateful(op)}
+        ws = {index[op] for op in _consumers_in(ref, index) if _writes(op)}
         if ws:
             writers[var] = sorted(ws)
         chain, rs = {ref}, set()
-        stack = [op for op in _consumers_in(ref, index) if not _stateful(op)]
+        stack = [op for op in _consumers_in(ref, index) if not _writes(op)]
         while stack:
             op = stack.pop()
             if index[op] in rs:
@@ -99,8 +101,10 @@ def _accesses(order: list[Operation], index: dict[Operation, int], fed: set[Tens
     return readers, writers
 
 
-def _stateful(op: Operation) -> bool:
-    return registry.get_op_def(op.type).stateful
+def _writes(op: Operation) -> bool:
+    """Whether ``op``, given a variable itself, may write it (a stateful op that is not
+    one of the look-only ones)."""
+    return op.type not in _LOOKS_ONLY and registry.get_op_def(op.type).stateful
 
 
 def _consumers_in(t: Tensor, index: dict[Operation, int]) -> list[Operation]:
