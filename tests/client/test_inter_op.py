@@ -184,15 +184,20 @@ def test_training_a_cnn_is_bitwise_identical():
 
 def test_stateful_ops_keep_plan_order(forced):
     forced(2)
+    # TF 2.21 (tf.compat.v1, reference variables), 200 fresh graphs: a read built after
+    # the update but not ordered after it saw the old value every time
+    # (client/write_order.py); one under control_dependencies([upd]) sees the new one.
     v = tk.Variable(1.0)
     before = v * 1.0                      # created before the update: old value
     upd = tk.assign_add(v, 10.0)
-    after = tk.identity(v) * 1.0          # created after: new value
+    unordered = tk.identity(v) * 1.0      # created after, not ordered: old value
+    with tk.control_dependencies([upd]):
+        after = tk.identity(v) * 1.0      # ordered after the update: new value
     with tk.Session() as sess:
         sess.run(v.initializer)
         for k in range(5):
-            b, _, a = sess.run([before, upd, after])
-            assert (b, a) == (1.0 + 10 * k, 11.0 + 10 * k)
+            b, _, u, a = sess.run([before, upd, unordered, after])
+            assert (b, u, a) == (1.0 + 10 * k, 1.0 + 10 * k, 11.0 + 10 * k)
 
 
 def _failing_graph():

@@ -2,7 +2,9 @@
 
 Compiling (once per fetch structure, feed keys and targets): prune the graph backwards
 from the fetched tensors and target ops, stopping at fed tensors; order the needed ops by
-creation (a topological order, since graphs only grow); give every tensor an integer slot;
+creation (a topological order, since graphs only grow), except that a variable's readers
+run before the writes of it they do not depend on (``client/write_order.py``); give every
+tensor an integer slot;
 record each slot's last reader; and bind every op to a small closure
 ``step(values) -> None`` that calls its kernel on input slots and stores the outputs.
 
@@ -26,7 +28,7 @@ import numpy as np
 
 from trainkit import errors
 from trainkit.client import deadline as _deadline
-from trainkit.client import fusion, inter_op
+from trainkit.client import fusion, inter_op, write_order
 from trainkit.client import run_metadata as rm
 from trainkit.framework import registry, topo
 from trainkit.framework.tensor import Operation, Tensor
@@ -311,7 +313,7 @@ def compile_plan(fetch_tensors: list[Tensor], target_ops: list[Operation],
         plan.nslots = 1
         return plan
     fed = set(feed_tensors)
-    order = topo.prune(fetch_tensors, target_ops, fed)
+    order = write_order.reads_first(topo.prune(fetch_tensors, target_ops, fed), fed)
     fused = fusion.find(order, fetch_tensors, target_ops, fed) if fuse else {}
     order = fusion.step_order(order, fused)
     slot_of = _assign_slots(order, fetch_tensors, feed_tensors, fused)

@@ -56,6 +56,17 @@ def read_data_sets(train_dir: str = "", fake_data: bool = False,
     return Datasets(DataSet(big[:1400], y[:1400]), DataSet(big[1400:], y[1400:]))
 
 
+def load_digits() -> Any:
+    """``sklearn.datasets.load_digits()``'s ``data`` (1797 x 64 float64 pixels, 0-16) and
+    ``target`` (ints 0-9), from the bundled copy of that data set (no sklearn needed)."""
+    from types import SimpleNamespace
+
+    with np.load(_DIGITS, allow_pickle=False) as f:
+        images, labels = f["images"], f["labels"]
+    return SimpleNamespace(data=images.reshape(-1, 64).astype(np.float64),
+                           target=labels.astype(np.int64))
+
+
 def same_start(sess: Any, tf: Any, seed: int = 0, biases: bool = False) -> None:
     """Gives every trainable variable of 2 or more dimensions a Glorot-uniform NumPy draw
     (and 1-D ones zeros when ``biases``), so TF and trainkit start from the same weights."""

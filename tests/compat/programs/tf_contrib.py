@@ -10,7 +10,8 @@ weighted sparse softmax cross entropy summed, divided by the weights' sum plus 1
 computes them (the cell applied step by step in an ``rnn_decoder`` variable scope, reusing
 its variables after the first step, ``loop_function(prev, i)`` feeding the previous output
 back; the per-step weighted cross entropies summed and, averaged across time steps,
-divided by the weights' sum plus 1e-12). Not a program: ``reference.program_names`` skips
+divided by the weights' sum plus 1e-12; the loss is sparse softmax cross entropy unless a
+``softmax_loss_function`` is given). Not a program: ``reference.program_names`` skips
 it."""
 
 from __future__ import annotations
@@ -134,13 +135,23 @@ def contrib(tf: Any) -> Any:
                     prev = output
         return outputs, state
 
-    def sequence_loss_by_example(logits, targets, weights, average_across_timesteps=True):
-        log_perps = tf.add_n([
-            w * tf.nn.sparse_softmax_cross_entropy_with_logits(labels=t, logits=lg)
-            for lg, t, w in zip(logits, targets, weights)])
-        if average_across_timesteps:
-            log_perps /= tf.add_n(weights) + 1e-12
-        return log_perps
+    def sequence_loss_by_example(logits, targets, weights, average_across_timesteps=True,
+                                 softmax_loss_function=None, name=None):
+        if not len(logits) == len(targets) == len(weights):
+            raise ValueError("logits, targets and weights must have the same length")
+        with tf.name_scope(name, "sequence_loss_by_example", logits + targets + weights):
+            per_step = []
+            for logit, target, weight in zip(logits, targets, weights):
+                if softmax_loss_function is None:
+                    loss = tf.nn.sparse_softmax_cross_entropy_with_logits(
+                        labels=tf.reshape(target, [-1]), logits=logit)
+                else:
+                    loss = softmax_loss_function(labels=target, logits=logit)
+                per_step.append(loss * weight)
+            total = tf.add_n(per_step)
+            if average_across_timesteps:
+                total /= tf.add_n(weights) + 1e-12
+        return total
 
     return SimpleNamespace(
         legacy_seq2seq=SimpleNamespace(rnn_decoder=rnn_decoder,
