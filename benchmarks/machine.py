@@ -157,6 +157,14 @@ def gemm() -> str:
     return f"TRAINKIT_GEMM={asked}, onnxruntime {ort or 'not installed'}"
 
 
+def jit() -> str:
+    """trainkit's compiled-loop backend as asked (``TRAINKIT_JIT``, default ``auto``) and
+    the numba it would use (``trainkit/ops/jit.py``)."""
+    numba = _version(sys.executable, "numba")
+    asked = os.environ.get("TRAINKIT_JIT", "auto")
+    return f"TRAINKIT_JIT={asked}, numba {numba or 'not installed'}"
+
+
 def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:
     """Machine, interpreters and library versions as a flat JSON-able dict."""
     try:
@@ -170,7 +178,7 @@ def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:
         "mem_total": _proc_field("/proc/meminfo", "MemTotal"),
         "os": platform.platform(), "python": platform.python_version(),
         "numpy": _version(sys.executable, "numpy"), "blas": blas(), "gemm": gemm(),
-        "tensorflow": _version(pythons.get("tf1"), "tensorflow-cpu", "tensorflow"),
+        "jit": jit(), "tensorflow": _version(pythons.get("tf1"), "tensorflow-cpu", "tensorflow"),
         "torch": _version(pythons.get("torch"), "torch"),
         "loadavg": loadavg(), "trainkit_commit": _git_commit(), "threads": threads,
         "pythons": pythons,
@@ -180,7 +188,7 @@ def describe(pythons: dict[str, str | None], threads: int) -> dict[str, Any]:
 def markdown(desc: dict[str, Any]) -> str:
     """The machine description as a Markdown bullet list."""
     keys = ("date", "cpu", "nproc", "mem_total", "os", "python", "numpy", "blas", "gemm",
-            "tensorflow", "torch", "loadavg", "trainkit_commit", "threads", "reps", "quick")
+            "jit", "tensorflow", "torch", "loadavg", "trainkit_commit", "threads", "reps", "quick")
     return "\n".join(f"- {k}: {desc.get(k)}" for k in keys if k in desc)
 
 
