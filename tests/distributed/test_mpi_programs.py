@@ -6,6 +6,11 @@ import re
 
 from mpi_helpers import REPO, needs_mpi, run_job
 
+#: the two Horovod programs below train a CNN for 200 steps per rank: the compiled loops'
+#: speed outweighs numba's import in each rank (the estimator job: 6-7 s against 8-12 s),
+#: so they run them, unlike the suite's other subprocesses (tests/conftest.py)
+_JIT = {"TRAINKIT_JIT": "auto"}
+
 
 @needs_mpi
 def test_horovod_program_runs_on_two_ranks(tmp_path):
@@ -43,7 +48,7 @@ def test_horovods_own_tensorflow_mnist_on_two_ranks(tmp_path):
     two.mkdir()
     one.mkdir()
     jobs = str(REPO / "tests" / "distributed" / "jobs")
-    proc, _ = run_job("horovod_program_job.py", cwd=two, PYTHONPATH=f"{REPO}:{jobs}")
+    proc, _ = run_job("horovod_program_job.py", cwd=two, PYTHONPATH=f"{REPO}:{jobs}", **_JIT)
     assert proc.returncode == 0, proc.stdout[-3000:]
     got = _reports(proc.stdout)
     assert sorted(got) == [0, 1], proc.stdout[-2000:]
@@ -52,7 +57,8 @@ def test_horovods_own_tensorflow_mnist_on_two_ranks(tmp_path):
     assert (two / "checkpoints" / "model.ckpt-100.index").exists()
     assert sorted(p.name for p in two.iterdir()) == ["checkpoints"]
 
-    proc, _ = run_job("horovod_program_job.py", n=1, cwd=one, PYTHONPATH=f"{REPO}:{jobs}")
+    proc, _ = run_job("horovod_program_job.py", n=1, cwd=one, PYTHONPATH=f"{REPO}:{jobs}",
+                      **_JIT)
     assert proc.returncode == 0, proc.stdout[-3000:]
     alone = _reports(proc.stdout)
     assert list(alone) == [0] and alone[0][0] == 200, alone
@@ -79,7 +85,7 @@ def test_horovods_own_estimator_example_on_two_ranks(tmp_path):
     two, one = tmp_path / "two", tmp_path / "one"
     two.mkdir()
     one.mkdir()
-    proc, _ = run_job("horovod_tensorflow_mnist_estimator.py", cwd=two)
+    proc, _ = run_job("horovod_tensorflow_mnist_estimator.py", cwd=two, **_JIT)
     assert proc.returncode == 0, proc.stdout[-3000:]
     ranks = _EVAL.findall(proc.stdout)
     assert len(ranks) == 2 and ranks[0] == ranks[1], ranks
@@ -87,7 +93,7 @@ def test_horovods_own_estimator_example_on_two_ranks(tmp_path):
     assert (two / "mnist_convnet_model" / "model.ckpt-100.index").exists()
     assert sorted(p.name for p in two.iterdir()) == ["mnist_convnet_model"]
 
-    proc, _ = run_job("horovod_tensorflow_mnist_estimator.py", n=1, cwd=one)
+    proc, _ = run_job("horovod_tensorflow_mnist_estimator.py", n=1, cwd=one, **_JIT)
     assert proc.returncode == 0, proc.stdout[-3000:]
     alone = _EVAL.findall(proc.stdout)
     assert len(alone) == 1 and int(alone[0][2]) == 200 and float(alone[0][0]) > 0.5, alone
