@@ -43,6 +43,20 @@ def test_min_frequency_reorders_by_count_then_alphabet():
     assert [ties.reverse(i) for i in range(4)] == ["<UNK>", "a", "b", "c"]
 
 
+def test_trim_with_max_frequency_keeps_tf_s_count_table():
+    """TF 1.15's ``trim`` keeps the counts of the first ``len - 1`` sorted categories
+    (``self._freq = dict(self._freq[:idx - 1])``): with ``max_frequency`` a skipped
+    frequent category keeps its count and the last kept one loses its own, which a
+    second ``trim`` shows."""
+    vocab = pp.CategoricalVocabulary()
+    for word, count in (("a", 5), ("b", 3), ("c", 2), ("d", 1)):
+        vocab.add(word, count)
+    vocab.trim(1, max_frequency=5)        # a skipped (5 >= 5), b and c kept, d cut
+    assert [vocab.reverse(i) for i in range(len(vocab))] == ["<UNK>", "b", "c"]
+    vocab.trim(1)                          # counts left: a 5, b 3 (not c)
+    assert [vocab.reverse(i) for i in range(len(vocab))] == ["<UNK>", "a", "b"]
+
+
 def test_given_vocabulary_and_custom_tokenizer():
     vocab = pp.CategoricalVocabulary()
     vocab.get("hello")

@@ -67,7 +67,6 @@ class CategoricalVocabulary:
                          key=lambda x: x[1], reverse=True)
         self._mapping = {self._unknown_token: 0}
         self._reverse_mapping = [self._unknown_token]
-        kept = []
         for category, count in ordered:
             if max_frequency > 0 and count >= max_frequency:
                 continue
@@ -75,8 +74,9 @@ class CategoricalVocabulary:
                 break
             self._mapping[category] = len(self._mapping)
             self._reverse_mapping.append(category)
-            kept.append((category, count))
-        self._freq = dict(kept)
+        # As TF 1.15: the counts kept are the first ``len - 1`` of the sorted list, which
+        # with ``max_frequency`` holds skipped frequent categories in place of kept ones
+        self._freq = dict(ordered[:len(self._mapping) - 1])
 
     def reverse(self, class_id: int) -> Any:
         """The category of ``class_id``.
