@@ -175,3 +175,31 @@ def sms_spam_lines(rng: np.random.RandomState, n: int = 500) -> list[str]:
         text = " ".join(words).capitalize() + rng.choice([".", "!", "?", " :)"])
         lines.append(("spam" if spam else "ham") + "\t" + text)
     return lines
+
+
+class HvassMNIST:
+    """The ``MNIST`` class of Hvass-Labs' TensorFlow-Tutorials (``mnist.py``) without the
+    download: the bundled digits in MNIST's shapes (:func:`read_data_sets`), split 1200
+    training, 200 validation and 397 test images; ``x_*`` flat pixels in [0, 1],
+    ``y_*`` one-hot floats, ``y_*_cls`` integer classes, the size constants, and
+    ``random_batch`` (in order, wrapping, so both backends see the same batches)."""
+
+    img_size, img_size_flat, img_shape = 28, 784, (28, 28)
+    img_shape_full, num_classes, num_channels = (28, 28, 1), 10, 1
+
+    def __init__(self, data_dir: str = "data/MNIST/"):
+        data = read_data_sets(data_dir, one_hot=False)
+        x = np.concatenate([data.train.images, data.test.images]).astype(np.float64)
+        cls = np.concatenate([data.train.labels, data.test.labels]).astype(np.int64)
+        one_hot = np.eye(10, dtype=np.float64)[cls]
+        self.x_train, self.x_val, self.x_test = x[:1200], x[1200:1400], x[1400:]
+        self.y_train, self.y_val, self.y_test = one_hot[:1200], one_hot[1200:1400], one_hot[1400:]
+        self.y_train_cls, self.y_val_cls, self.y_test_cls = cls[:1200], cls[1200:1400], cls[1400:]
+        self.num_train, self.num_val, self.num_test = 1200, 200, len(self.x_test)
+        self._pos = 0
+
+    def random_batch(self, batch_size: int = 32) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The next ``batch_size`` training images, one-hot labels and classes, in order."""
+        idx = (self._pos + np.arange(batch_size)) % self.num_train
+        self._pos = (self._pos + batch_size) % self.num_train
+        return self.x_train[idx], self.y_train[idx], self.y_train_cls[idx]

@@ -1,17 +1,19 @@
 """Records TF1's numbers for the compat programs: run under TensorFlow, not trainkit.
 
     TF_USE_LEGACY_KERAS=1 python -m tests.compat.programs.reference [name ...]
-    # the estimator_* programs, under tensorflow-cpu 2.15.1:
+    # the estimator_* programs and the others that use tf.estimator, under 2.15.1:
     TF_USE_LEGACY_KERAS=0 /work/venvs/tf215/bin/python -m tests.compat.programs.reference \
         estimator_custom estimator_custom_iris estimator_premade_iris \
-        estimator_linear_regressor estimator_wide_deep estimator_dnn_mnist
+        estimator_linear_regressor estimator_wide_deep estimator_dnn_mnist \
+        hvass_estimator_api hvass_tfrecords_dataset
 
 Runs each program's ``main(tf.compat.v1)`` (``disable_v2_behavior()``: TF1 semantics; a
 fresh graph per program) and merges the results into ``tf_reference.json`` beside this
 file, with the TensorFlow version that produced each (TF 2.16+ has no ``tf.estimator``:
-the estimator programs, those named ``estimator_*``, are recorded with tensorflow-cpu
-2.15.1, which brings tensorflow-estimator 2.15: ``python3 -m venv /work/venvs/tf215 &&
-/work/venvs/tf215/bin/pip install tensorflow-cpu==2.15.1``, never a project dependency).
+the estimator programs, those named ``estimator_*`` or using ``tf.estimator.``, are
+recorded with tensorflow-cpu 2.15.1, which brings tensorflow-estimator 2.15:
+``python3 -m venv /work/venvs/tf215 && /work/venvs/tf215/bin/pip install
+tensorflow-cpu==2.15.1``, never a project dependency).
 """
 
 from __future__ import annotations
