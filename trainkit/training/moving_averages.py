@@ -10,9 +10,10 @@ that moves every average towards its variable::
 Made inside a ``variable_scope``, an average's name is prefixed by that scope's name as
 well (TF creates it in ``variable_scope(None, "<v op name>/<name>")``): applied in scope
 ``bn`` to the tensor ``bn/moments/Squeeze`` it is ``bn/bn/moments/Squeeze/
-ExponentialMovingAverage``. Averages of plain tensors start at zero; with ``zero_debias=True`` they are bias-corrected
-(``biased / (1 - decay ** t)``), as TF does. Evaluation code restores the averages into the
-model's variables with ``Saver(ema.variables_to_restore())``.
+ExponentialMovingAverage``. Averages of plain tensors start at zero; with
+``zero_debias=True`` they are bias-corrected (``biased / (1 - decay ** t)``), as TF does.
+Evaluation code restores the averages into the model's variables with
+``Saver(ema.variables_to_restore())``.
 
 Example:
     >>> ema = ExponentialMovingAverage(decay=0.999, num_updates=global_step)
