@@ -88,6 +88,19 @@ def test_cumprod_equals_tf_and_gradient():
             check_grad(lambda t, e=excl, r=rev: tk.cumprod(t, 0, exclusive=e, reverse=r), X)
 
 
+def test_linspace_names_its_operands_under_the_op():
+    """The names TF's ``LinSpace`` op wrapper gives (``gen_math_ops.lin_space`` under
+    TF 2.21 in graph mode, TF 1.x's ``tf.linspace``): the operand ``Const``s inside the
+    op's scope, the scope made unique."""
+    tk.linspace(-3.0, 3.0, 32)
+    tk.lin_space(0.0, 1.0, 5, name="lin")
+    tk.linspace(-3.0, 3.0, 32)
+    assert [o.name for o in tk.get_default_graph().get_operations()] == [
+        "LinSpace/start", "LinSpace/stop", "LinSpace/num", "LinSpace",
+        "lin/start", "lin/stop", "lin/num", "lin",
+        "LinSpace_1/start", "LinSpace_1/stop", "LinSpace_1/num", "LinSpace_1"]
+
+
 def test_eye_linspace_meshgrid_transpose_unique_equal_tf():
     got = _run([tk.eye(2, 3, batch_shape=[2]), tk.linspace(1.0, 2.0, 5),
                 tk.lin_space(0.0, 1.0, 3)])

@@ -116,6 +116,23 @@ def test_shape_may_be_a_tensor():
         tk.random_normal([2], dtype=tk.int32)
 
 
+def test_static_shape_from_a_partly_known_shape_tensor():
+    """The static shapes TF 2.21 (tf.compat.v1, graph mode) gives: the entries of a shape
+    tensor known at build time (constants in a ``tf.stack``, a ``tf.shape`` of a partly
+    known tensor) are kept, the others unknown."""
+    x = tk.placeholder(tk.float32, [None, 3])
+    s = tk.stack([tk.shape(x)[0], 2])
+    assert tk.random_normal(s).shape.as_list() == [None, 2]
+    assert tk.random_uniform(s).shape.as_list() == [None, 2]
+    assert tk.truncated_normal(s).shape.as_list() == [None, 2]
+    ints = tk.random_uniform(tk.stack([4, tk.shape(x)[0]]), maxval=3, dtype=tk.int32)
+    assert ints.shape.as_list() == [4, None]
+    assert tk.random_normal(tk.shape(x)).shape.as_list() == [None, 3]
+    assert tk.random.stateless_normal(s, seed=[1, 2]).shape.as_list() == [None, 2]
+    with tk.Session() as sess:
+        assert sess.run(tk.random_normal(s), {x: np.zeros((5, 3))}).shape == (5, 2)
+
+
 def test_random_shuffle_permutes_rows():
     x = np.arange(20).reshape(10, 2)
     t = tk.random_shuffle(tk.constant(x), seed=6)

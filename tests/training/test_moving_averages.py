@@ -53,6 +53,39 @@ def test_values_names_and_restore_map_match_tf():
             np.testing.assert_allclose(at, et, rtol=1e-6)
 
 
+def test_names_inside_a_variable_scope_match_tf():
+    """Names TF 2.21 gives (tf.compat.v1, graph mode): an average made inside a variable
+    scope carries the scope's name twice, its debias variables three times; a name scope
+    alone adds nothing; ``average_name`` and the restore map use the real name."""
+    top = tk.Variable(1.0, name="top")
+    with tk.name_scope("ns"):
+        t0 = tk.identity(top, name="t0")
+        plain = tk.train.ExponentialMovingAverage(0.9)
+        plain.apply([t0])
+    with tk.variable_scope("vs"):
+        w = tk.Variable([1.0, 2.0], name="w")
+        sq = tk.square(w, name="sq")
+        ema = tk.train.ExponentialMovingAverage(0.9, zero_debias=True)
+        op = ema.apply([w, sq])
+        with tk.variable_scope("inner"):
+            inner = tk.train.ExponentialMovingAverage(0.5, name="avg")
+            inner.apply([top])
+    assert op.name == "vs/ExponentialMovingAverage"
+    assert plain.average(t0).name == "ns/t0/ExponentialMovingAverage:0"
+    assert ema.average(w).name == "vs/vs/w/ExponentialMovingAverage:0"
+    assert ema.average(sq).name == "vs/vs/sq/ExponentialMovingAverage:0"
+    assert inner.average(top).name == "vs/inner/top/avg:0"
+    assert sorted(v.name for v in tk.global_variables()) == [
+        "ns/t0/ExponentialMovingAverage:0", "top:0", "vs/inner/top/avg:0",
+        "vs/vs/sq/ExponentialMovingAverage:0",
+        "vs/vs/vs/sq/ExponentialMovingAverage/biased:0",
+        "vs/vs/vs/sq/ExponentialMovingAverage/local_step:0",
+        "vs/vs/w/ExponentialMovingAverage:0", "vs/w:0"]
+    assert ema.average_name(w) == "vs/vs/w/ExponentialMovingAverage"
+    assert ema.average_name(top) == "top/ExponentialMovingAverage"  # not applied
+    assert ema.variables_to_restore([w])["vs/vs/w/ExponentialMovingAverage"] is w
+
+
 def test_decay_without_num_updates_by_hand_and_eval_restore(tmp_path):
     v = tk.Variable(0.0, name="v")
     ema = tk.train.ExponentialMovingAverage(0.75)

@@ -113,8 +113,11 @@ def value_to_ndarray(value: Any, dtype: _dt.DType | None) -> np.ndarray:
     """Converts a Python/NumPy value to an ndarray of ``dtype`` with TF's checks.
 
     Raises:
+        ValueError: if the value is None (as TF's ``make_tensor_proto``).
         TypeError: if the value does not fit the dtype (float into int, overflow, ...).
     """
+    if value is None:
+        raise ValueError("None values not supported.")
     if dtype is None:
         dtype = _dt.dtype_of_value(value)
     if dtype is _dt.string:

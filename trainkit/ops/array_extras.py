@@ -22,7 +22,7 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, complex_ops, math_ops
 from trainkit.ops.elementwise import NUMERIC, check_dtype, static_int_list
 from trainkit.ops.linalg_ops import matrix_diag
-from trainkit.ops.op_util import make_op
+from trainkit.ops.op_util import make_op, op_scope
 from trainkit.ops.reduction_ops import normalize_axes
 from trainkit.ops.static_value import constant_value
 from trainkit.ops.top_k_ops import top_k
@@ -226,13 +226,16 @@ def _static_int(v: Any) -> int | None:
 
 def linspace(start: Any, stop: Any, num: Any, name: str | None = None,
              axis: int = 0) -> Tensor:
-    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (scalars)."""
-    s = conversion.convert_to_tensor(start, name="start")
-    e = conversion.convert_to_tensor(stop, name="stop", dtype=s.dtype)
-    n = conversion.convert_to_tensor(num, name="num", dtype=_dt.int32)
-    nv = static_int_list(n, "num")
-    return make_op("LinSpace", [s, e, n], [s.dtype], name=name or "LinSpace",
-                   shapes=[[nv[0] if nv else None]]).outputs[0]
+    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (scalars); Python
+    operands become ``Const``s named under the op, as TF's op wrapper names them
+    (``LinSpace/start``, ``LinSpace/stop``, ``LinSpace/num``)."""
+    with op_scope(name or "LinSpace", [start, stop, num]) as scope:
+        s = conversion.convert_to_tensor(start, name="start")
+        e = conversion.convert_to_tensor(stop, name="stop", dtype=s.dtype)
+        n = conversion.convert_to_tensor(num, name="num", dtype=_dt.int32)
+        nv = static_int_list(n, "num")
+        return make_op("LinSpace", [s, e, n], [s.dtype], name=scope,
+                       shapes=[[nv[0] if nv else None]]).outputs[0]
 
 
 lin_space = linspace

@@ -35,6 +35,7 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops import math_ops, philox_distributions
 from trainkit.ops.op_util import make_op
 from trainkit.ops.philox_stream import PhiloxStream
+from trainkit.ops.static_value import partial_shape_value
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -110,13 +111,14 @@ def rng_for(ctx: registry.KernelContext) -> np.random.Generator:
 
 
 def _shape_input(shape: Any) -> tuple[Tensor, TensorShape]:
-    """The shape argument as an int32 tensor and the static shape it implies."""
+    """The shape argument as an int32 tensor and the static shape it implies (as TF:
+    the entries known at build time, e.g. the constants of ``tf.stack([tf.shape(x)[0],
+    2])``, which gives ``[None, 2]``)."""
     if isinstance(shape, Tensor):
         if not shape.dtype.is_integer:
             raise TypeError(f"shape must be an integer tensor, got {shape.dtype.name} "
                             f"({shape.name}).")
-        n = shape.shape.as_list()[0] if shape.shape.ndims == 1 else None
-        return shape, TensorShape(None) if n is None else TensorShape([None] * n)
+        return shape, partial_shape_value(shape)
     dims = TensorShape(shape)
     if dims.ndims is None or not dims.is_fully_defined():
         raise ValueError(f"shape must be fully defined, got {dims}.")

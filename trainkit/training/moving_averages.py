@@ -7,9 +7,13 @@ that moves every average towards its variable::
     shadow -= (shadow - value) * (1 - decay)
     decay = min(decay, (1 + num_updates) / (10 + num_updates))   # when num_updates given
 
-Averages of plain tensors start at zero; with ``zero_debias=True`` they are bias-corrected
-(``biased / (1 - decay ** t)``), as TF does. Evaluation code restores the averages into the
-model's variables with ``Saver(ema.variables_to_restore())``.
+Made inside a ``variable_scope``, an average's name is prefixed by that scope's name as
+well (TF creates it in ``variable_scope(None, "<v op name>/<name>")``): applied in scope
+``bn`` to the tensor ``bn/moments/Squeeze`` it is ``bn/bn/moments/Squeeze/
+ExponentialMovingAverage``. Averages of plain tensors start at zero; with
+``zero_debias=True`` they are bias-corrected (``biased / (1 - decay ** t)``), as TF does.
+Evaluation code restores the averages into the model's variables with
+``Saver(ema.variables_to_restore())``.
 
 Example:
     >>> ema = ExponentialMovingAverage(decay=0.999, num_updates=global_step)
@@ -27,6 +31,7 @@ from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.ops import array_ops, cast_ops, control_flow_ops, math_ops, state_ops
+from trainkit.ops.variable_scope import get_variable_scope
 from trainkit.ops.variables import Variable
 
 
@@ -79,6 +84,7 @@ class ExponentialMovingAverage:
             var_list = get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES)
         var_list = list(var_list)
         graph = get_default_graph()
+        outer = get_variable_scope().name
         for var in var_list:
             dt = var.dtype.base_dtype
             if dt not in (_dt.float16, _dt.float32, _dt.float64):
@@ -86,7 +92,8 @@ class ExponentialMovingAverage:
                                 f"{getattr(var, 'name', var)} is {dt.name}.")
             if _key(var) in self._averages:
                 raise ValueError(f"Moving average already computed for: {var.name}")
-            name = self.average_name(var)
+            name = f"{outer}/{var.op.name}/{self._name}" if outer else \
+                f"{var.op.name}/{self._name}"
             with graph.name_scope(None), graph.control_dependencies(None):
                 if isinstance(var, Variable):
                     # As TF: the initial value is read on the variable's device, and the
@@ -100,7 +107,10 @@ class ExponentialMovingAverage:
                     init = array_ops.zeros(var.shape.as_list(), dtype=dt)
                     avg = Variable(init, trainable=False, name=name)
                 if self._zero_debias and not isinstance(var, Variable):
-                    with graph.name_scope(name + "/"):
+                    # TF opens a variable scope named after the average inside the
+                    # current one: the scope's name comes in once more.
+                    debias_scope = f"{outer}/{name}/" if outer else f"{name}/"
+                    with graph.name_scope(debias_scope):
                         biased = Variable(array_ops.zeros(var.shape.as_list(), dtype=dt),
                                           trainable=False, name="biased")
                         step = Variable(conversion.convert_to_tensor(0.0, dtype=dt),
@@ -135,8 +145,10 @@ class ExponentialMovingAverage:
         return self._averages.get(_key(var))
 
     def average_name(self, var: Any) -> str:
-        """``<var op name>/<name>``: the average's name (also before ``apply``)."""
-        return f"{var.op.name}/{self._name}"
+        """The name of ``var``'s average variable: its real name once ``apply`` made it,
+        else ``<var op name>/<name>`` (what ``apply`` outside any variable scope makes)."""
+        avg = self._averages.get(_key(var))
+        return avg.op.name if avg is not None else f"{var.op.name}/{self._name}"
 
     def variables_to_restore(self, moving_avg_variables: Any = None) -> dict[str, Any]:
         """A ``Saver`` var_list that loads each average into its variable.
