@@ -112,6 +112,36 @@ def test_seeded_dropout_masks_are_tfs():
     np.testing.assert_array_equal(f.ravel(), _mask("1" * 12 + "0" * 12, 4 / 3))
 
 
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_seeded_dropout_masks_are_tfs_on_each_backend(backend):
+    """The compiled mask loop (``uniform_at_least``) and threaded Philox blocks give the
+    NumPy path's masks: TF's known masks above, and a large mask bit for bit at rates
+    whose threshold falls on and between the 2^-23 steps of the uniforms."""
+    if backend == "numba":
+        pytest.importorskip("numba")
+    from trainkit.ops import jit
+    prev = jit.set_backend(backend)
+    try:
+        test_seeded_dropout_masks_are_tfs()
+        got = _large_masks()
+        jit.set_backend("numpy")
+        want = _large_masks()
+    finally:
+        jit.set_backend(prev)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+
+
+def _large_masks() -> list:
+    with tk.Graph().as_default():
+        x = tk.ones([300, 257])
+        rate = tk.placeholder(tk.float32, [])
+        out = tk.nn.dropout(x, rate=rate, seed=5)
+        with tk.Session() as sess:
+            return [sess.run(out, {rate: r}) for r in
+                    (0.5, 0.3, 1.0 - 2.0 ** -23, 2.0 ** -23, 1.5 * 2.0 ** -23, 0.0)]
+
+
 def test_dropout_keep_prob_one_is_x_itself():
     """TF returns ``x`` for a Python rate of 0 (no random op at all)."""
     x = tk.ones([3])

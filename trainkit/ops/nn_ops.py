@@ -151,7 +151,7 @@ def _dropout_keep(ctx: registry.KernelContext, shape: Any, rate: Any) -> np.ndar
                                                                 attrs["seed2"]))
         n = int(np.prod(dims, dtype=np.int64))
         key, counter = stream.reserve(n)
-        u = philox_distributions.uniform(key, counter, n, dt).reshape(dims)
+        return philox_distributions.uniform_at_least(key, counter, n, dt, rate).reshape(dims)
     return u >= np.asarray(rate, dt)
 
 

@@ -21,9 +21,11 @@ on the thread count.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from trainkit.ops import c_math
+from trainkit.ops import c_math, jit
 from trainkit.ops.philox import Counter, Key, blocks, words
 
 _TWO_PI = 2.0 * np.pi
@@ -54,6 +56,27 @@ def uniform(key: Key, counter: Counter, n: int, dtype: np.dtype) -> np.ndarray:
         return _uint64_to_double(w[:, 0], w[:, 1])[:n]
     w = words(key, counter, n)
     return _uint16_to_half(w) if dtype == np.float16 else _uint32_to_float(w)
+
+
+def uniform_at_least(key: Key, counter: Counter, n: int, dtype: np.dtype,
+                     rate: Any) -> np.ndarray:
+    """``uniform(key, counter, n, dtype) >= rate`` (bool): for float32 with compiled
+    loops on, one pass from the words (``(w & 0x7FFFFF) * 2^-23`` is exactly the float
+    ``uniform`` makes, ``1.m - 1``), else through :func:`uniform`."""
+    dtype = np.dtype(dtype)
+    if dtype != np.float32 or not jit.enabled():
+        return uniform(key, counter, n, dtype) >= np.asarray(rate, dtype)
+    out = np.empty(n, bool)
+    _at_least(words(key, counter, n), np.float32(rate), out)
+    return out
+
+
+@jit.loop
+def _at_least(w, rate, out):  # noqa: ANN001, ANN201 - compiled
+    scale = np.float32(1.0 / 8388608.0)
+    mask = np.uint32(0x7FFFFF)
+    for i in range(w.shape[0]):
+        out[i] = np.float32(w[i] & mask) * scale >= rate
 
 
 def uniform_int(key: Key, counter: Counter, n: int, dtype: np.dtype, lo: int,
@@ -167,5 +190,5 @@ def uniform_pairs(key: Key, counter: Counter, n: int) -> np.ndarray:
     return _uint64_to_double(w[:, 0], w[:, 1])
 
 
-__all__ = ["uniform", "uniform_int", "full_int", "normal", "truncated_normal",
+__all__ = ["uniform", "uniform_at_least", "uniform_int", "full_int", "normal", "truncated_normal",
            "categorical", "uniform_pairs"]
