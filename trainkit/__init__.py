@@ -416,33 +416,6 @@ from trainkit.ops.space_batch_ops import (
     space_to_batch,
     space_to_batch_nd,
 )
-from trainkit.ops.sparse_extras import (
-    sparse_add,
-    sparse_concat,
-    sparse_fill_empty_rows,
-    sparse_reduce_max,
-    sparse_reduce_sum,
-    sparse_reorder,
-    sparse_reshape,
-    sparse_retain,
-    sparse_segment_mean,
-    sparse_segment_sqrt_n,
-    sparse_segment_sum,
-    sparse_softmax,
-    sparse_tensor_dense_matmul,
-    sparse_to_dense,
-    sparse_transpose,
-)
-from trainkit.ops.sparse_more import maximum as sparse_maximum
-from trainkit.ops.sparse_more import merge as sparse_merge
-from trainkit.ops.sparse_more import minimum as sparse_minimum
-from trainkit.ops.sparse_more import reduce_max_sparse as sparse_reduce_max_sparse
-from trainkit.ops.sparse_more import reduce_sum_sparse as sparse_reduce_sum_sparse
-from trainkit.ops.sparse_more import reset_shape as sparse_reset_shape
-from trainkit.ops.sparse_more import slice as sparse_slice
-from trainkit.ops.sparse_more import split as sparse_split
-from trainkit.ops.sparse_more import to_indicator as sparse_to_indicator
-from trainkit.ops.sparse_ops import sparse_tensor_to_dense
 from trainkit.ops.special_functions import betainc, igamma, igammac, polygamma
 from trainkit.ops.special_math_ops import (
     acos,
@@ -459,28 +432,6 @@ from trainkit.ops.special_math_ops import (
     rint,
     sinh,
     tan,
-)
-from trainkit.ops.state_ops import (
-    all_variables,
-    assign,
-    assign_add,
-    assign_sub,
-    count_up_to,
-    global_variables,
-    global_variables_initializer,
-    initialize_all_tables,
-    initialize_all_variables,
-    initialize_local_variables,
-    initialize_variables,
-    is_variable_initialized,
-    local_variables,
-    local_variables_initializer,
-    model_variables,
-    moving_average_variables,
-    report_uninitialized_variables,
-    tables_initializer,
-    trainable_variables,
-    variables_initializer,
 )
 from trainkit.ops.string_hash_ops import (
     string_to_hash_bucket,
@@ -505,18 +456,10 @@ from trainkit.ops.tensor_proto_ops import (
     parse_tensor,
     serialize_tensor,
 )
-from trainkit.ops.variable_scope import (
-    AUTO_REUSE,
-    VariableScope,
-    get_local_variable,
-    get_variable,
-    get_variable_scope,
-    no_regularizer,
-    variable_scope,
-)
-from trainkit.ops.variables import Variable, VariableAggregation, VariableSynchronization
 from trainkit.ops.while_loop import while_loop
+from trainkit.sparse_names import *  # noqa: F403 - the tf.sparse_* names
 from trainkit.training.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
+from trainkit.variable_names import *  # noqa: F403 - tf.Variable, get_variable, ...
 
 LOGGER_NAMES = ("trainkit",)
 __version__ = "0.1.0"

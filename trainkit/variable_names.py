@@ -1,0 +1,71 @@
+"""Variables, variable scopes and the variable collections' initializers of TF1's
+top-level namespace (``tf.Variable``, ``tf.get_variable``, ``tf.global_variables_initializer``,
+...), re-exported by ``trainkit``."""
+
+from __future__ import annotations
+
+from trainkit.ops.state_ops import (
+    all_variables,
+    assign,
+    assign_add,
+    assign_sub,
+    count_up_to,
+    global_variables,
+    global_variables_initializer,
+    initialize_all_tables,
+    initialize_all_variables,
+    initialize_local_variables,
+    initialize_variables,
+    is_variable_initialized,
+    local_variables,
+    local_variables_initializer,
+    model_variables,
+    moving_average_variables,
+    report_uninitialized_variables,
+    tables_initializer,
+    trainable_variables,
+    variables_initializer,
+)
+from trainkit.ops.variable_scope import (
+    AUTO_REUSE,
+    VariableScope,
+    get_local_variable,
+    get_variable,
+    get_variable_scope,
+    no_regularizer,
+    variable_scope,
+)
+from trainkit.ops.variables import Variable, VariableAggregation, VariableSynchronization
+
+__all__ = [
+    "AUTO_REUSE",
+    "Variable",
+    "VariableAggregation",
+    "VariableScope",
+    "VariableSynchronization",
+    "all_variables",
+    "assign",
+    "assign_add",
+    "assign_sub",
+    "count_up_to",
+    "get_local_variable",
+    "get_variable",
+    "get_variable_scope",
+    "global_variables",
+    "global_variables_initializer",
+    "initialize_all_tables",
+    "initialize_all_variables",
+    "initialize_local_variables",
+    "initialize_variables",
+    "is_variable_initialized",
+    "local_variables",
+    "local_variables_initializer",
+    "model_variables",
+    "moving_average_variables",
+    "no_regularizer",
+    "report_uninitialized_variables",
+    "tables_initializer",
+    "trainable_variables",
+    "variable_scope",
+    "variables_initializer",
+]
