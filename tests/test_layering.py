@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "trainkit"
@@ -53,8 +54,14 @@ SUBLAYERS = {
 # Façades (trainkit/*.py) may import anything; cli may import anything.
 
 
+@functools.cache
+def _tree(path: Path) -> ast.AST:
+    """The parsed source of ``path``, parsed once for all the checks of this module."""
+    return ast.parse(path.read_text(), filename=str(path))
+
+
 def _imported_layers(path: Path) -> set[tuple[str, int]]:
-    tree = ast.parse(path.read_text(), filename=str(path))
+    tree = _tree(path)
     found = set()
     for node in ast.walk(tree):
         names = []
@@ -105,7 +112,7 @@ def _imports_of(path: Path, modules: set[str]) -> set[str]:
     here = _module_name(path)
     package = here if path.name == "__init__.py" else here.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+    for node in ast.walk(_tree(path)):
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -209,7 +216,7 @@ def _private_names_defined(trees: dict[Path, ast.AST], root: Path) -> dict[str, 
 
 
 def _private_accesses_across_packages(root: Path) -> list[str]:
-    trees = {p: ast.parse(p.read_text(), filename=str(p)) for p in sorted(root.rglob("*.py"))}
+    trees = {p: _tree(p) for p in sorted(root.rglob("*.py"))}
     defined = _private_names_defined(trees, root)
     problems = []
     for path, tree in trees.items():
