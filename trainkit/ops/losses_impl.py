@@ -20,6 +20,7 @@ from trainkit.framework.graph import GraphKeys, get_default_graph, name_scope
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops, nn_ops
 from trainkit.ops.math_extras import divide_no_nan
+from trainkit.ops.squeezable import remove_squeezable_dimensions, squeeze_weights
 
 
 class Reduction:
@@ -205,6 +206,11 @@ def sparse_softmax_cross_entropy(labels: Any, logits: Any, weights: Any = 1.0,
         if labels is None or logits is None:
             raise ValueError("sparse_softmax_cross_entropy: labels and logits must not be "
                              "None.")
+        # Class ids one rank short of the logits, as TF expects; a trailing size-1
+        # dimension of ids shaped like the logits ([batch, 1]) is squeezed, and so is
+        # one of a weight column.
+        labels, logits = remove_squeezable_dimensions(labels, logits, 1)
+        weights = squeeze_weights(weights, labels)
         losses = nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels,
                                                                  logits=logits)
         return compute_weighted_loss(losses, weights, s, loss_collection, reduction)
