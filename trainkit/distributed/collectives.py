@@ -41,6 +41,7 @@ from trainkit.distributed.call_check import (
     usable,
     wait,
 )
+from trainkit.ops import half_loops
 
 SUM, AVERAGE, MIN, MAX, PRODUCT = "Sum", "Average", "Min", "Max", "Product"
 REDUCE_OPS = (SUM, AVERAGE, MIN, MAX, PRODUCT)
@@ -48,10 +49,27 @@ Take = Callable[[int, np.dtype], np.ndarray]
 
 
 @cache
-def mpi_op(mpi: Any, op: str) -> Any:
-    """The MPI reduction of a reduce op (Average: SUM, divided afterwards)."""
+def mpi_op(mpi: Any, op: str, dtype: np.dtype | None = None) -> Any:
+    """The MPI reduction of a reduce op (Average: SUM, divided afterwards) on ``dtype``.
+
+    float16 sums (``hvd.Compression.fp16`` sends every gradient as float16) use a
+    user-defined op that adds with NumPy: MPICH's own float16 SUM took 18 ms per
+    million elements on this project's machine against 5.5 ms, and 88 ms of a 119 ms
+    step that reduced 4.2 M gradients (19 ms without compression). Both round each
+    pairwise sum once to float16, so they give the same bits (checked in
+    ``tests/distributed``). Every rank picks the op from the dtype alone, so the ranks of
+    one collective always agree on it.
+    """
+    if dtype is not None and np.dtype(dtype) == np.float16 and op in (SUM, AVERAGE):
+        return mpi.Op.Create(_add_float16, commute=True)
     return {SUM: mpi.SUM, AVERAGE: mpi.SUM, MIN: mpi.MIN, MAX: mpi.MAX,
             PRODUCT: mpi.PROD}[op]
+
+
+def _add_float16(inbuf: Any, inoutbuf: Any, datatype: Any) -> None:
+    """MPI user op: ``inoutbuf += inbuf`` on float16 elements (NumPy's bits, through
+    the compiled loop when it is on: ``ops/half_loops.py``)."""
+    half_loops.add_into(np.frombuffer(inbuf, np.float16), np.frombuffer(inoutbuf, np.float16))
 
 
 def _describe(kind: str, name: str, arrays: Sequence[np.ndarray], extra: str = "",
@@ -153,10 +171,10 @@ def allreduce(arrays: Sequence[np.ndarray], op: str, name: str, prescale: float 
     sig = plan.sig
     check = start_check(ctx, sig)  # its round trip overlaps the data's (module doc)
     take = take or _fresh
-    reduction = mpi_op(ctx.mpi, op)
     comm = ctx.data_comm
     pending = []
     for dtype, n, parts, lone, post in plan.groups:
+        reduction = mpi_op(ctx.mpi, op, dtype)
         buf = take(n, dtype)
         if lone:
             src = arrays[parts[0][0]]

@@ -68,7 +68,8 @@ def join() -> int:
         for dtype, count, op in json.loads(payload.decode("utf-8")):
             zeros = np.zeros(int(count), np.dtype(dtype))
             out = np.empty_like(zeros)
-            transfer(ctx, ctx.data_comm.Iallreduce(zeros, out, mpi_op(ctx.mpi, op)), _WHAT)
+            transfer(ctx, ctx.data_comm.Iallreduce(zeros, out, mpi_op(ctx.mpi, op, zeros.dtype)),
+                     _WHAT)
 
 
 __all__ = ["join"]

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from trainkit.framework.tensor import Tensor
+from trainkit.ops import half_loops
 from trainkit.ops.elementwise import quiet
 from trainkit.ops.op_util import make_op
 
@@ -81,7 +84,13 @@ def to_complex128(x: Any, name: str = "ToComplex128") -> Tensor:
 def _cast(ctx: registry.KernelContext, x: Any) -> Any:
     if x.dtype.kind == "c" and not ctx.op.outputs[0].dtype.is_complex:
         x = x.real  # complex -> real keeps the real part (TF), without NumPy's warning
-    return x.astype(ctx.attrs["_np"])
+    to = ctx.attrs["_np"]
+    if half_loops.usable(x):   # NumPy's float16 conversions are slow, worst on subnormals
+        if x.dtype == np.float32 and to == np.float16:
+            return half_loops.float32_to_float16(x)
+        if x.dtype == np.float16 and to == np.float32:
+            return half_loops.float16_to_float32(x)
+    return x.astype(to)
 
 
 __all__ = ["cast", "to_float", "to_double", "to_int32", "to_int64", "to_complex64",

@@ -114,6 +114,20 @@ with tf.Graph().as_default():
             assert all(c.tobytes() == v.tobytes() for c, v in zip(copies, views)), n
 
 
+# -- fp16 compression of gradient-sized values (most are float16 subnormals): the ranks'
+# float16 sum (a user-defined MPI op: MPICH's own float16 SUM crawls on subnormals) is
+# bitwise NumPy's half addition, cast back to float32 ------------------------------------
+with tf.Graph().as_default():
+    h = tf.placeholder(tf.float32, [None])
+    half = hvd.allreduce(h, op=hvd.Sum, compression=hvd.Compression.fp16)
+    with tf.Session() as sess:
+        for n in (7, 5000):
+            x0, x1 = (fed(r, n)[0] * np.float32(1e-5) for r in (0, 1))
+            got = sess.run(half, {h: (x0, x1)[R]})
+            want = (x0.astype(np.float16) + x1.astype(np.float16)).astype(np.float32)
+            assert got.dtype == np.float32 and got.tobytes() == want.tobytes(), n
+
+
 class Slices:  # tf.IndexedSlices' fields: hvd.allreduce allgathers such gradients
     def __init__(self, values, indices, dense_shape=None):
         self.values, self.indices, self.dense_shape = values, indices, dense_shape
