@@ -6,6 +6,7 @@ from trainkit.ops.string_format_ops import string_format as format  # noqa: A004
 from trainkit.ops.string_hash_ops import string_to_hash_bucket as to_hash_bucket
 from trainkit.ops.string_hash_ops import string_to_hash_bucket_fast as to_hash_bucket_fast
 from trainkit.ops.string_hash_ops import string_to_hash_bucket_strong as to_hash_bucket_strong
+from trainkit.ops.string_ngrams import ngrams
 from trainkit.ops.string_ops import (
     as_string,
     length,
@@ -24,4 +25,5 @@ from trainkit.ops.string_segment_join import unsorted_segment_join
 
 __all__ = ["format", "to_hash_bucket", "to_hash_bucket_fast", "to_hash_bucket_strong", "as_string",
            "length", "lower", "reduce_join", "regex_full_match", "regex_replace", "split",
-           "strip", "substr", "upper", "join", "to_number", "unsorted_segment_join"]
+           "strip", "substr", "upper", "join", "to_number", "unsorted_segment_join",
+           "ngrams"]
