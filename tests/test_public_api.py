@@ -503,7 +503,9 @@ SURFACE_API['trainkit.nn'] += ('dilation2d', 'erosion2d', 'fractional_max_pool',
                                'space_to_batch', 'ctc_loss_v2', 'ctc_beam_search_decoder_v2')
 # Helper `api-text`: TF 2.21's tf.compat.v1.strings n-grams and unicode ops,
 # tf.compat.v1.summary.tensor_summary.
-SURFACE_API['trainkit.strings'] += ('ngrams',)
+SURFACE_API['trainkit.strings'] += (
+    'ngrams', 'unicode_decode', 'unicode_decode_with_offsets', 'unicode_encode',
+    'unicode_script', 'unicode_split', 'unicode_split_with_offsets', 'unicode_transcode')
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))
 def test_surface_names_exist(module):
