@@ -506,6 +506,7 @@ SURFACE_API['trainkit.nn'] += ('dilation2d', 'erosion2d', 'fractional_max_pool',
 SURFACE_API['trainkit.strings'] += (
     'ngrams', 'unicode_decode', 'unicode_decode_with_offsets', 'unicode_encode',
     'unicode_script', 'unicode_split', 'unicode_split_with_offsets', 'unicode_transcode')
+SURFACE_API['trainkit.summary'] = SURFACE_API.get('trainkit.summary', ()) + ('tensor_summary',)
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))
 def test_surface_names_exist(module):
