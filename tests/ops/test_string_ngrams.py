@@ -127,6 +127,12 @@ def test_bad_arguments_raise_like_tf(kwargs, error, match):
         tk.strings.ngrams(ABCD, **kwargs)
 
 
+def test_sparse_data_is_a_type_error():
+    sp = tk.SparseTensor([[0, 0]], ["a"], [1, 2])
+    with pytest.raises(TypeError, match="dense string tensor .* got a SparseTensor"):
+        tk.strings.ngrams(sp, 2)
+
+
 def test_bad_data_raises_like_tf():
     """TF 2.21: ValueError for a scalar, an unknown rank and a non-string tensor."""
     with pytest.raises(ValueError, match="Data must have rank>0"):

@@ -29,6 +29,7 @@ import numpy as np
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.shapes import TensorShape
+from trainkit.framework.sparse_tensor import SparseTensor
 from trainkit.framework.tensor import Tensor
 from trainkit.ops.op_util import make_op
 
@@ -74,7 +75,8 @@ def ngrams(data: Any, ngram_width: int | tuple | list, separator: str = " ",
         A string tensor of shape ``data.shape[:-1] + [num_ngrams]``.
 
     Raises:
-        TypeError: ``pad_values`` that is not a string, a pair of strings or None.
+        TypeError: ``pad_values`` that is not a string, a pair of strings or None, or a
+            ``SparseTensor`` ``data``.
         ValueError: a width < 1, ``padding_width`` < 1 or set without ``pad_values``,
             ``data`` of rank 0 or unknown rank, or a non-string ``data`` tensor.
 
@@ -86,6 +88,10 @@ def ngrams(data: Any, ngram_width: int | tuple | list, separator: str = " ",
         raise ValueError(f"padding_width must be greater than 0, got {padding_width}.")
     if padding_width is not None and pad_values is None:
         raise ValueError("pad_values must be provided if padding_width is set.")
+    if isinstance(data, SparseTensor):
+        raise TypeError("ngrams: data must be a dense string tensor (TF takes a tf.Tensor "
+                        "or a tf.RaggedTensor, which trainkit does not have), got a "
+                        "SparseTensor.")
     x = conversion.convert_to_tensor(data, dtype=_dt.string, name="data")
     if x.shape.ndims is None:
         raise ValueError("Rank of data must be known.")

@@ -35,6 +35,7 @@ from trainkit import errors as tk_errors
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.shapes import TensorShape
+from trainkit.framework.sparse_tensor import SparseTensor
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import unicode_codec as codec
 from trainkit.ops import unicode_script_table as scripts
@@ -56,8 +57,16 @@ def _output_encoding(op_type: str, encoding: str) -> str:
     return _choice(op_type, "output_encoding", encoding, codec.ENCODINGS)
 
 
+def _dense(fn: str, value: Any) -> Any:
+    """``value``, refused when it is a ``SparseTensor`` (TF takes dense or ragged)."""
+    if isinstance(value, SparseTensor):
+        raise TypeError(f"{fn}: input must be a dense tensor (TF takes a tf.Tensor or a "
+                        f"tf.RaggedTensor, which trainkit does not have), got a SparseTensor.")
+    return value
+
+
 def _scalar_strings(fn: str, input: Any) -> Tensor:  # noqa: A002
-    x = conversion.convert_to_tensor(input, dtype=_dt.string, name="input")
+    x = conversion.convert_to_tensor(_dense(fn, input), dtype=_dt.string, name="input")
     if x.shape.ndims is None:
         raise ValueError(f"{fn}: Rank of `input` must be statically known.")
     if x.shape.ndims != 0:
@@ -176,7 +185,7 @@ def unicode_encode(input: Any, output_encoding: str, errors: str = "replace",  #
     """
     enc = _output_encoding("UnicodeEncode", output_encoding)
     _choice("UnicodeEncode", "errors", errors, codec.ERROR_MODES)
-    x = _int32("UnicodeEncode", "input_values", input)
+    x = _int32("UnicodeEncode", "input_values", _dense("unicode_encode", input))
     if x.shape.ndims is None:
         raise ValueError("Rank of input_tensor must be statically known.")
     if x.shape.ndims == 0:
@@ -215,7 +224,8 @@ def unicode_transcode(input: Any, input_encoding: str, output_encoding: str,  # 
             ``replacement_char`` outside ``[0, 0x10FFFF]`` or an unknown input encoding.
     """
     enc = _output_encoding("UnicodeTranscode", output_encoding)
-    x = conversion.convert_to_tensor(input, dtype=_dt.string, name="input")
+    x = conversion.convert_to_tensor(_dense("unicode_transcode", input), dtype=_dt.string,
+                                     name="input")
     attrs = _decode_attrs(input_encoding, errors, replacement_char,
                           replace_control_characters, "UnicodeTranscode")
     attrs["output_encoding"] = enc
@@ -231,7 +241,7 @@ def unicode_script(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     Raises:
         TypeError: a non-int32 input.
     """
-    x = _int32("UnicodeScript", "input", input)
+    x = _int32("UnicodeScript", "input", _dense("unicode_script", input))
     return make_op("UnicodeScript", [x], [_dt.int32], name=name or "UnicodeScript",
                    shapes=[x.shape]).outputs[0]
 
