@@ -501,6 +501,14 @@ SURFACE_API['trainkit.nn'] += ('dilation2d', 'erosion2d', 'fractional_max_pool',
                                'conv3d_backprop_filter_v2', 'conv_transpose',
                                'atrous_conv2d_transpose', 'with_space_to_batch',
                                'space_to_batch', 'ctc_loss_v2', 'ctc_beam_search_decoder_v2')
+# Helper `api-text`: TF 2.21's tf.compat.v1.strings n-grams and unicode ops,
+# tf.compat.v1.summary.tensor_summary, tf.keras.layers.Attention/AdditiveAttention.
+SURFACE_API['trainkit.strings'] += (
+    'ngrams', 'unicode_decode', 'unicode_decode_with_offsets', 'unicode_encode',
+    'unicode_script', 'unicode_split', 'unicode_split_with_offsets', 'unicode_transcode')
+SURFACE_API['trainkit.summary'] = SURFACE_API.get('trainkit.summary', ()) + ('tensor_summary',)
+SURFACE_API['trainkit.keras'] = SURFACE_API.get('trainkit.keras', ()) + (
+    'layers.Attention', 'layers.AdditiveAttention')
 
 @pytest.mark.parametrize("module", sorted(SURFACE_API))
 def test_surface_names_exist(module):

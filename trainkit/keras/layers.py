@@ -14,6 +14,7 @@ from trainkit.keras.activation_layers import (
     Softmax,
     ThresholdedReLU,
 )
+from trainkit.keras.attention_layers import AdditiveAttention, Attention
 from trainkit.keras.base_layer import Layer
 from trainkit.keras.conv3d_layers import (
     AveragePooling3D,
@@ -135,3 +136,4 @@ __all__ += ["Conv2DTranspose", "Convolution2DTranspose", "SeparableConv1D", "Sep
             "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Multiply",
             "Subtract", "Average", "Maximum", "Minimum", "Dot", "multiply", "subtract",
             "average", "maximum", "minimum", "dot"]
+__all__ += ["Attention", "AdditiveAttention"]

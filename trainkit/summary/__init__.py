@@ -14,7 +14,16 @@ from __future__ import annotations
 from typing import Any as _Any
 
 from trainkit.summary.event_reader import summary_iterator
-from trainkit.summary.summary_ops import audio, histogram, image, merge, merge_all, scalar, text
+from trainkit.summary.summary_ops import (
+    audio,
+    histogram,
+    image,
+    merge,
+    merge_all,
+    scalar,
+    tensor_summary,
+    text,
+)
 from trainkit.summary.writer import FileWriter
 from trainkit.summary.writer_cache import FileWriterCache
 
@@ -32,6 +41,7 @@ def __getattr__(name: str) -> _Any:
 
 
 __all__ = [
-    "scalar", "histogram", "image", "audio", "text", "merge", "merge_all", "FileWriter",
+    "scalar", "histogram", "image", "audio", "text", "tensor_summary", "merge", "merge_all",
+    "FileWriter",
     "FileWriterCache", "summary_iterator", *_PROTOS,
 ]

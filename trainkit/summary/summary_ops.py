@@ -68,10 +68,22 @@ registry.register_kernel("ImageSummary", shape_fn=lambda op: [[]])(
     _kernel(lambda a, v: sp.image_summary(a["tag"], v, a["max_images"])))
 registry.register_kernel("AudioSummaryV2", shape_fn=lambda op: [[]])(
     _kernel(lambda a, v, rate: sp.audio_summary(a["tag"], v, rate, a["max_outputs"])))
-registry.register_kernel("TensorSummaryV2", shape_fn=lambda op: [[]])(
-    _kernel(lambda a, v: sp.text_summary(a["tag"], v)))
 registry.register_kernel("MergeSummary", shape_fn=lambda op: [[]])(
     _kernel(lambda a, *vs: sp.merge_summaries([s for v in vs for s in sp.as_serialized(v)])))
+
+
+@registry.register_kernel("TensorSummaryV2", shape_fn=lambda op: [[]])
+def _tensor_summary(ctx: registry.KernelContext, tag: Any, value: Any, metadata: Any
+                    ) -> np.ndarray:
+    """TF's ``TensorSummaryV2``: ``(tag, tensor, serialized SummaryMetadata)``."""
+    meta = metadata if isinstance(metadata, bytes) else np.asarray(metadata, object).item()
+    try:
+        return _string_scalar(sp.tensor_summary(
+            ctx.attrs["tag"], value, ctx.op.inputs[1].dtype.as_datatype_enum, meta))
+    except (ValueError, TypeError) as e:
+        raise errors.InvalidArgumentError(None, None, str(e)) from None
+
+
 registry.not_differentiable("ScalarSummary", "HistogramSummary", "ImageSummary",
                             "AudioSummaryV2", "TensorSummaryV2", "MergeSummary")
 
@@ -240,7 +252,60 @@ def text(name: str, tensor: Any, collections: Iterable[str] | None = None) -> Te
             raise ValueError(f"Expected tensor {t.name} to have dtype string, got "
                              f"{t.dtype.name}")
 
-    return _summary_op("TensorSummaryV2", "text", name, tensor, None, collections, check)
+    return _summary_op("TensorSummaryV2", "text", name, tensor, None, collections, check,
+                       extra=_metadata_input(sp.text_metadata()))
+
+
+def _metadata_input(serialized: bytes) -> Callable[[], list]:
+    """TF's third operand of ``TensorSummaryV2``: the serialized metadata as a Const."""
+    return lambda: [constant(serialized, name="serialized_summary_metadata")]
+
+
+def tensor_summary(name: str, tensor: Any, summary_description: str | None = None,
+                   collections: Iterable[str] | None = None, summary_metadata: Any = None,
+                   family: str | None = None, display_name: str | None = None) -> Tensor:
+    """A summary holding the whole ``tensor`` (any dtype and shape) as a ``TensorProto``
+    (``tf.compat.v1.summary.tensor_summary``), read back by TensorBoard's
+    ``EventAccumulator.Tensors``.
+
+    Args:
+        name: the op name; the uniquified scope becomes the tag.
+        tensor: the tensor (or value) to record.
+        summary_description: stored as the metadata's ``summary_description``.
+        collections: collection keys to add the op to (default ``[SUMMARIES]``).
+        summary_metadata: a ``SummaryMetadata`` proto (e.g. with a plugin's data); its
+            ``summary_description``/``display_name`` are replaced by the arguments given.
+        family: optional prefix shown as the dashboard group.
+        display_name: stored as the metadata's ``display_name``.
+
+    Returns:
+        A scalar string tensor: the serialized ``Summary``.
+
+    Raises:
+        TypeError: a ``name`` that is not a str, or a ``summary_metadata`` that is not a
+            protobuf message (TF: ``AttributeError``).
+        ValueError: an empty ``name`` (TF makes an op named after its scope).
+
+    Differs from TF: the ``summary_metadata`` passed in is copied, not changed in place.
+
+    Example:
+        >>> s = tk.summary.tensor_summary("weights", tk.constant([[1.0, 2.0]]))
+    """
+    p = sp.pb()
+    if summary_metadata is None:
+        meta = p.SummaryMetadata()
+    elif hasattr(summary_metadata, "SerializeToString"):
+        meta = p.SummaryMetadata.FromString(summary_metadata.SerializeToString())
+    else:
+        raise TypeError(f"summary_metadata must be a SummaryMetadata proto or None, got "
+                        f"{type(summary_metadata).__name__}.")
+    if summary_description is not None:
+        meta.summary_description = summary_description
+    if display_name is not None:
+        meta.display_name = display_name
+    return _summary_op("TensorSummaryV2", "tensor_summary", name, tensor, family,
+                       collections, lambda t, n: None,
+                       extra=_metadata_input(meta.SerializeToString()))
 
 
 def merge(inputs: Iterable[Any], collections: Iterable[str] | None = None,
@@ -279,4 +344,5 @@ def merge_all(key: str = GraphKeys.SUMMARIES, scope: str | None = None,
     return merge(summaries, name=name)
 
 
-__all__ = ["scalar", "histogram", "image", "audio", "text", "merge", "merge_all"]
+__all__ = ["scalar", "histogram", "image", "audio", "text", "tensor_summary", "merge",
+           "merge_all"]

@@ -279,7 +279,56 @@ def audio_summary(tag: str, audio: Any, sample_rate: Any, max_outputs: int = 3) 
     return p.Summary(value=values).SerializeToString()
 
 
-# -- text -----------------------------------------------------------------------------
+# -- tensors and text -------------------------------------------------------------------
+_DT_STRING = 7  # TF's DataType enum value of DT_STRING
+
+
+def tensor_summary(tag: str, value: Any, dtype_enum: int, metadata: bytes = b"",
+                   kind: str = "Tensor") -> bytes:
+    """A ``Summary`` holding ``value`` whole as a ``TensorProto`` (TF's
+    ``TensorSummaryV2``): strings as ``string_val``, numbers and bools as little-endian
+    ``tensor_content``, with the serialized ``SummaryMetadata`` ``metadata`` (always
+    present, empty when ``metadata`` is ``b""``, as TF writes it).
+
+    Args:
+        tag: the summary tag, used as given.
+        value: the tensor's value.
+        dtype_enum: the tensor's TF ``DataType`` number (1 float32, 7 string, ...).
+        metadata: a serialized ``SummaryMetadata``.
+        kind: the summary's kind in error messages (``"Text"``, ...).
+
+    Raises:
+        TypeError: a string tensor (``dtype_enum`` 7) with an element not ``str``/``bytes``.
+    """
+    p = pb()
+    arr = np.asarray(value, dtype=object) if dtype_enum == _DT_STRING else np.asarray(value)
+    shape = p.TensorShapeProto(dim=[p.TensorShapeProto.Dim(size=d) for d in arr.shape])
+    if dtype_enum == _DT_STRING:
+        flat = []
+        for v in arr.reshape(-1):
+            if isinstance(v, str):
+                v = v.encode("utf-8")
+            elif isinstance(v, np.bytes_):
+                v = bytes(v)
+            elif not isinstance(v, bytes):
+                raise TypeError(f"{kind} summary '{tag}' needs strings, got {v!r}.")
+            flat.append(v)
+        tensor = p.TensorProto(dtype=dtype_enum, tensor_shape=shape, string_val=flat)
+    else:
+        raw = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<")).tobytes()
+        tensor = p.TensorProto(dtype=dtype_enum, tensor_shape=shape, tensor_content=raw)
+    meta = p.SummaryMetadata.FromString(metadata)
+    return p.Summary(value=[p.Summary.Value(tag=tag, metadata=meta, tensor=tensor)]
+                     ).SerializeToString()
+
+
+def text_metadata() -> bytes:
+    """The serialized ``SummaryMetadata`` of the Text dashboard's plugin."""
+    p = pb()
+    return p.SummaryMetadata(plugin_data=p.SummaryMetadata.PluginData(plugin_name="text")
+                             ).SerializeToString()
+
+
 def text_summary(tag: str, text: Any) -> bytes:
     """A ``Summary`` holding a string tensor of any shape for the Text dashboard.
 
@@ -289,22 +338,7 @@ def text_summary(tag: str, text: Any) -> bytes:
     Raises:
         TypeError: if an element is not ``str`` or ``bytes``.
     """
-    arr = np.asarray(text, dtype=object)
-    flat = []
-    for v in arr.reshape(-1):
-        if isinstance(v, str):
-            v = v.encode("utf-8")
-        elif isinstance(v, np.bytes_):
-            v = bytes(v)
-        elif not isinstance(v, bytes):
-            raise TypeError(f"Text summary '{tag}' needs strings, got {v!r}.")
-        flat.append(v)
-    p = pb()
-    shape = p.TensorShapeProto(dim=[p.TensorShapeProto.Dim(size=d) for d in arr.shape])
-    tensor = p.TensorProto(dtype=7, tensor_shape=shape, string_val=flat)  # 7 = DT_STRING
-    meta = p.SummaryMetadata(plugin_data=p.SummaryMetadata.PluginData(plugin_name="text"))
-    return p.Summary(value=[p.Summary.Value(tag=tag, metadata=meta, tensor=tensor)]
-                     ).SerializeToString()
+    return tensor_summary(tag, text, _DT_STRING, text_metadata(), kind="Text")
 
 
 # -- merging --------------------------------------------------------------------------
@@ -349,5 +383,5 @@ def as_serialized(value: Any) -> list[bytes]:
 __all__ = [
     "pb", "clean_tag", "scalar_summary", "default_bucket_limits", "histogram_summary",
     "encode_png", "to_uint8_image", "image_summary", "encode_wav", "audio_summary",
-    "text_summary", "merge_summaries", "as_serialized",
+    "tensor_summary", "text_metadata", "text_summary", "merge_summaries", "as_serialized",
 ]
