@@ -21,11 +21,11 @@ evaluation data, ``FileWriter``, a ``Saver`` checkpoint each epoch, hypotheses b
 ``get_hypotheses``/``postprocess``.
 
 Adapted: the IWSLT 2016 files are replaced by generated ones (in a temporary directory):
-sentences of 2-6 "German" words ``a0``-``a11`` whose "English" translation is the word-by-
+sentences of 2-4 "German" words ``a0``-``a11`` whose "English" translation is the word-by-
 word ``b`` twin in reverse order, one shared vocabulary file; no BLEU (``calc_bleu`` runs
 a Perl script); no shuffle (its order is backend-specific) and no dropout (rate 0: its
 masks are backend-specific); a tiny model (d_model 32, d_ff 64, 2 blocks, 4 heads,
-maxlen 8, batch 16, 3 epochs of 3 batches, lr 0.003 with 10 warm-up steps); hparams as a
+maxlen 5, batch 16, 2 epochs of 3 batches, lr 0.003 with 10 warm-up steps); hparams as a
 namespace instead of argparse; no tqdm; same starting weights; where TF has no
 ``tf.contrib`` the embedding's ``xavier_initializer`` is ``glorot_uniform_initializer``
 (the same distribution; ``same_start`` overwrites it anyway)."""
@@ -505,7 +505,7 @@ def write_corpus(root, rng, n):
     """Source/target sentence files (one sentence a line) and the shared vocabulary."""
     sources, targets = [], []
     for _ in range(n):
-        ids = rng.randint(0, 12, rng.randint(2, 6))
+        ids = rng.randint(0, 12, rng.randint(2, 5))
         sources.append(" ".join(f"a{i}" for i in ids))
         targets.append(" ".join(f"b{i}" for i in ids[::-1]))
     return sources, targets
@@ -530,9 +530,9 @@ def main(tf):
     hp = SimpleNamespace(vocab_size=len(vocab), train1=paths["train1"], train2=paths["train2"],
                          eval1=paths["eval1"], eval2=paths["eval2"], vocab=vocab_path,
                          batch_size=16, eval_batch_size=16, lr=0.003, warmup_steps=10,
-                         logdir=os.path.join(root, "log"), num_epochs=3,
+                         logdir=os.path.join(root, "log"), num_epochs=2,
                          evaldir=os.path.join(root, "eval"), d_model=32, d_ff=64,
-                         num_blocks=1, num_heads=4, maxlen1=6, maxlen2=6, dropout_rate=0.0,
+                         num_blocks=1, num_heads=4, maxlen1=5, maxlen2=5, dropout_rate=0.0,
                          smoothing=0.1)
 
     modules = make_modules(tf)
