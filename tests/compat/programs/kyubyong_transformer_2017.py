@@ -522,7 +522,7 @@ def main(tf):
                     accs.append(float(acc))
 
                 gs = sess.run(g.global_step)
-                sv.saver.save(sess, hp.logdir + '/model_epoch_%02d_gs_%d' % (epoch, gs))
+                sv.saver.save(sess, hp.logdir + f'/model_epoch_{epoch:02d}_gs_{gs}')
 
     # eval.py
     g = Graph(is_training=False)
