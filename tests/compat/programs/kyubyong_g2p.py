@@ -178,7 +178,7 @@ def main(tf):
 
         return X, Y
 
-    class Graph():
+    class Graph:
         '''Builds a model graph'''
         def __init__(self):
             self.x = tf.placeholder(tf.int32, shape=(None, hp.maxlen), name="grapheme")
