@@ -315,7 +315,7 @@ SURFACE_API['trainkit.linalg'] += (
     'cholesky', 'cholesky_solve', 'triangular_solve', 'logdet', 'slogdet', 'matvec',
     'matrix_transpose', 'adjoint', 'normalize', 'global_norm', 'eigh', 'eigvalsh', 'svd',
     'lstsq', 'pinv', 'matrix_rank', 'lu', 'lu_solve', 'lu_matrix_inverse', 'lu_reconstruct',
-    'expm', 'sqrtm', 'tridiagonal_solve', 'tridiagonal_matmul')
+    'expm', 'sqrtm', 'tridiagonal_solve', 'tridiagonal_matmul', 'LinearOperatorLowerTriangular')
 SURFACE_API['trainkit'] += (
     'cholesky', 'cholesky_solve', 'matrix_triangular_solve', 'self_adjoint_eig',
     'self_adjoint_eigvals', 'svd', 'matrix_solve_ls', 'matrix_square_root')

@@ -28,6 +28,7 @@ from trainkit.ops.linalg_ops import matrix_set_diag as set_diag
 from trainkit.ops.linalg_ops import matrix_solve as solve
 from trainkit.ops.linalg_spectral_ops import eigh, eigvalsh, svd
 from trainkit.ops.linalg_tridiagonal_ops import tridiagonal_matmul, tridiagonal_solve
+from trainkit.ops.linear_operator_lower_triangular import LinearOperatorLowerTriangular
 from trainkit.ops.math_extras import l2_normalize, tensordot
 from trainkit.ops.math_ops import matmul
 from trainkit.training.clip_ops import global_norm
@@ -40,4 +41,4 @@ __all__ = ["eye", "transpose", "einsum", "cross", "norm", "trace", "tensor_diag"
            "triangular_solve", "logdet", "slogdet", "matvec", "matrix_transpose", "adjoint",
            "normalize", "global_norm", "eigh", "eigvalsh", "svd", "lstsq", "pinv",
            "matrix_rank", "lu", "lu_solve", "lu_matrix_inverse", "lu_reconstruct", "expm",
-           "sqrtm", "tridiagonal_solve", "tridiagonal_matmul"]
+           "sqrtm", "tridiagonal_solve", "tridiagonal_matmul", "LinearOperatorLowerTriangular"]

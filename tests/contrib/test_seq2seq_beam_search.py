@@ -115,6 +115,35 @@ def test_beam_width_one_with_attention_is_greedy_decoding():
     np.testing.assert_array_equal(lens, [[5], [5]])
 
 
+
+def test_beam_search_over_attention_memory_of_unknown_length():
+    """nmt's beam-search inference: an AttentionWrapper over a fed memory whose length is
+    unknown when the graph is built (its alignments' state size is then a tensor, which
+    TF 1.15's BeamSearchDecoder reads as an unknown shape) decodes exactly as over the
+    same memory given as a constant, with the same weights."""
+    mem_value = RNG.normal(size=(B, 4, H)).astype(np.float32)
+    emb = tf.constant(RNG.normal(size=(V, D)).astype(np.float32))
+    fed = tf.placeholder(tf.float32, [None, None, H])
+    layer = tf.layers.Dense(V)
+    outs = []
+    for memory, reuse in ((tf.constant(mem_value), False), (fed, True)):
+        with tf.variable_scope("decode", reuse=reuse):
+            tiled = s2s.tile_batch(memory, 2)
+            mech = s2s.LuongAttention(H, tiled, memory_sequence_length=[4, 4, 2, 2])
+            cell = s2s.AttentionWrapper(tf.nn.rnn_cell.BasicLSTMCell(H), mech,
+                                        attention_layer_size=H)
+            beam = s2s.BeamSearchDecoder(cell, emb, [0, 0], 1,
+                                         cell.zero_state(B * 2, tf.float32), 2,
+                                         output_layer=layer, length_penalty_weight=1.0)
+            out, state, _ = s2s.dynamic_decode(beam, maximum_iterations=4)
+            outs.append((out.predicted_ids, state.log_probs))
+    assert isinstance(cell.state_size.alignments, tf.Tensor)  # the fed memory's length
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        (ids_c, lp_c), (ids_f, lp_f) = sess.run(outs, {fed: mem_value})
+    np.testing.assert_array_equal(ids_f, ids_c)
+    np.testing.assert_allclose(lp_f, lp_c, rtol=1e-6)
+
 def test_beam_search_rejects_bad_arguments():
     cell = tf.nn.rnn_cell.BasicRNNCell(H)
     emb = tf.zeros([V, D])

@@ -47,6 +47,25 @@ def test_from_generator_types_shapes_args_and_errors():
         _all(bad_type)
 
 
+
+def test_from_generator_args_arrive_as_tf_py_func_passes_them():
+    """TF 2.21 (tf.compat.v1 graph mode) calls the generator with a 1-D string list as an
+    object array of bytes, a scalar string as Python ``bytes`` (so ``open(path)`` works),
+    a scalar number as a NumPy scalar (``np.int32(3)``), a float list as a float32 array."""
+    seen = []
+
+    def gen(names, path, n, weights):
+        seen.extend([names, path, n, weights])
+        yield 1
+    _all(Dataset.from_generator(gen, tf.int32, [], args=(["x", "yy"], "p/q", 3, [1.5, 2.0])))
+    names, path, n, weights = seen
+    assert isinstance(names, np.ndarray) and names.dtype == object
+    assert names.tolist() == [b"x", b"yy"]
+    assert type(path) is bytes and path == b"p/q"
+    assert type(n) is np.int32 and n == 3
+    assert isinstance(weights, np.ndarray) and weights.dtype == np.float32
+    np.testing.assert_array_equal(weights, [1.5, 2.0])
+
 def test_shard():
     assert [int(v) for v in _all(Dataset.range(10).shard(3, 1))] == [1, 4, 7]
     with pytest.raises(errors.InvalidArgumentError, match="Index"):

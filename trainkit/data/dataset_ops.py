@@ -146,7 +146,10 @@ class DatasetOpsMixin:
         arg_ts = [conversion.convert_to_tensor(a) for a in (args or [])]
 
         def build(env: Any) -> pl.Stage:
-            arg_values = [env.values[t] for t in arg_ts]
+            # As TF's py_func hands them over: arrays stay arrays, a 0-d value becomes a
+            # NumPy scalar (a string one Python ``bytes``).
+            arg_values = [v[()] if np.ndim(v) == 0 else v
+                          for v in (env.values[t] for t in arg_ts)]
 
             def convert(value: Any) -> tuple:
                 try:

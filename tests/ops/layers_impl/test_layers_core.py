@@ -72,6 +72,36 @@ def test_flatten():
         tk.layers.flatten(x, data_format="nhwc")
 
 
+def test_dropout_training_known_at_build_time_decides_like_tf_smart_cond():
+    """TF 2.21 (tf.compat.v1.layers.dropout, legacy Keras, graph mode) resolves
+    ``training`` by ``smart_cond``: a constant tensor decides by its value's truthiness
+    (Kyubyong's transformer passes ``tf.convert_to_tensor("train")``), Python 1 / 0 count
+    as bools, rate 0 is the identity whatever ``training`` is, another Python type is a
+    TypeError."""
+    tk.set_random_seed(1)
+    x = tk.ones([1000])
+    applied = [tk.layers.dropout(x, 0.5, training=tk.convert_to_tensor("train")),
+               tk.layers.dropout(x, 0.5, training=tk.constant(1)),
+               tk.layers.dropout(x, 0.5, training=tk.constant(1.0)),
+               tk.layers.dropout(x, 0.5, training=1)]
+    identity = [tk.layers.dropout(x, 0.5, training=tk.convert_to_tensor("")),
+                tk.layers.dropout(x, 0.5, training=tk.constant(0)),
+                tk.layers.dropout(x, 0.5, training=0),
+                tk.layers.dropout(x, 0.0, training=tk.placeholder(tk.bool, []))]
+    assert not any(op.type in ("CondSelect", "Switch", "If")
+                   for op in tk.get_default_graph().get_operations())
+    with tk.Session() as sess:
+        got_applied, got_identity = sess.run([applied, identity])
+    for v in got_applied:
+        assert set(np.unique(v).tolist()) == {0.0, 2.0}
+    for v in got_identity:
+        np.testing.assert_array_equal(v, np.ones(1000))
+    with pytest.raises(TypeError, match="must be a Tensor, or a Python bool, or 1 or 0"):
+        tk.layers.dropout(x, 0.5, training="train")
+    with pytest.raises(TypeError, match="training=2 of type int"):
+        tk.layers.dropout(x, 0.5, training=2)
+
+
 def test_dropout_training_switch():
     tk.set_random_seed(1)
     x = tk.ones([1000])

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from trainkit.framework.constant_op import constant
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, control_flow_ops, init_ops, math_ops, nn_ops
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.layers_impl import base
+from trainkit.ops.static_value import constant_value
 
 
 def dense(inputs: Any, units: int, activation: Callable | None = None, use_bias: bool = True,
@@ -100,20 +103,42 @@ def _as_tensor(x: Any) -> Tensor:
     return conversion.convert_to_tensor(x)
 
 
+def _static_training(training: Any) -> Any:
+    """``training`` as TF's ``smart_cond`` reads it: a Python bool (also for 1 / 0 and for a
+    tensor whose value is known when the graph is built, by that value's truthiness:
+    ``tf.convert_to_tensor("train")`` is True), else the boolean tensor itself."""
+    if isinstance(training, bool | np.bool_):
+        return bool(training)
+    if isinstance(training, int | np.integer) and training in (0, 1):
+        return bool(training)
+    if isinstance(training, Tensor):
+        value = constant_value(training)
+        return training if value is None else bool(value)
+    raise TypeError("dropout: argument `training` must be a Tensor, or a Python bool, or 1 "
+                    f"or 0. Received: training={training!r} of type {type(training).__name__}")
+
+
 def dropout(inputs: Any, rate: float = 0.5, noise_shape: Any = None, seed: int | None = None,
             training: Any = False, name: str | None = None) -> Tensor:
     """Drops each entry with probability ``rate`` (scaling the rest by ``1 / (1 - rate)``)
-    when ``training`` (a Python bool or a boolean tensor); the identity otherwise.
+    when ``training``; the identity otherwise (and always for ``rate`` 0). ``training`` is a
+    Python bool, 1 or 0, or a tensor: one whose value is known at build time (a constant)
+    decides by that value's truthiness, as TF's ``smart_cond`` does; any other makes a
+    ``cond`` on it (then it must be boolean).
 
     Raises:
         ValueError: if ``rate`` is not in ``[0, 1)``.
+        TypeError: ``training`` of another Python type (a ``str``, ``None``, 2, ...).
     """
     if isinstance(rate, int | float) and not 0.0 <= rate < 1.0:
         raise ValueError(f"dropout: rate must be a scalar in [0, 1), got {rate!r}.")
     with base.layer_scope(name, "dropout"):
         x = _as_tensor(inputs)
+        if isinstance(rate, int | float) and rate == 0.0:
+            return array_ops.identity(x)
+        training = _static_training(training)
         if isinstance(training, bool):
-            if not training or (isinstance(rate, int | float) and rate == 0.0):
+            if not training:
                 return array_ops.identity(x)
             return nn_ops.dropout(x, rate=rate, noise_shape=noise_shape, seed=seed)
         return control_flow_ops.cond(

@@ -81,6 +81,16 @@ def _static(x: Any) -> int | None:
     return None if v is None else int(v)
 
 
+def _size_shape(size: Any) -> TensorShape:
+    """A cell's ``state_size`` entry as a shape. An ``AttentionWrapper`` over a memory of
+    unknown length gives its alignments' size as a scalar tensor: its build-time value if
+    known, else an unknown shape (as TF's ``_split_batch_beams`` reads it)."""
+    if isinstance(size, Tensor):
+        value = constant_value(size)
+        return TensorShape(None) if value is None else TensorShape(value.tolist())
+    return TensorShape(size)
+
+
 def _gather_beams(indices: Tensor, source: Tensor, batch_size: Any, range_size: Any,
                   rows: bool = True) -> Tensor:
     """``out[b, k, ...] = source[b, indices[b, k], ...]`` where ``source`` is
@@ -191,7 +201,7 @@ class BeamSearchDecoder(Decoder):
                                        parent_ids=_dt.int32)
 
     def _split(self, t: Tensor, size: Any) -> Tensor:
-        s = TensorShape(size)
+        s = _size_shape(size)
         out = array_ops.reshape(t, array_ops.concat(
             [array_ops.stack([self._batch_size, self._beam_width]), array_ops.shape(t)[1:]],
             0))
@@ -214,7 +224,7 @@ class BeamSearchDecoder(Decoder):
             [array_ops.reshape(self._batch_size * self._beam_width, [1]),
              array_ops.shape(t)[2:]], 0))
         out.set_shape(TensorShape([None if b is None else b * self._beam_width]).concatenate(
-            TensorShape(size)))
+            _size_shape(size)))
         return out
 
     def _maybe_split(self, t: Any, size: Any) -> Any:
