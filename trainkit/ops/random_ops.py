@@ -8,7 +8,7 @@ for its two seeds (:mod:`trainkit.ops.philox_stream`), so it gives TF's CPU numb
 after run; the other ops, and unseeded ones, use NumPy generators.
 
 Seeds follow TF1 (:func:`get_seed`): with a graph seed (:func:`set_random_seed`) and no op
-seed, the op seed is derived from the op's position in the graph, so a rebuilt graph gives
+seed, the op seed is the count of such ops made before in the graph, so a rebuilt graph gives
 the same numbers; with neither seed the numbers differ from session to session.
 
 Example:
@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,8 @@ from trainkit.ops.static_value import partial_shape_value
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
+# per graph: how many op seeds get_seed has derived from the graph seed so far
+_DERIVED_SEEDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def set_random_seed(seed: int | None) -> None:
@@ -58,10 +61,12 @@ def set_random_seed(seed: int | None) -> None:
 
 
 def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
-    """The ``(graph seed, op seed)`` pair a new random op uses (TF1's rules).
+    """The ``(graph seed, op seed)`` pair a new random op uses (``tf.compat.v1``'s rules).
 
-    * graph seed set, ``op_seed`` None: the op seed is the number of ops already in the
-      graph, so the same graph-building code gives the same numbers;
+    * graph seed set, ``op_seed`` None: the op seed counts the calls of this kind made on
+      the graph before (0, 1, 2, ...), as TF 2.x's ``get_seed`` does, so the same
+      graph-building code gives the same numbers (TF 1.15 used the number of ops in the
+      graph instead; TF 2.x, whose ``compat.v1`` trainkit is checked against, counts);
     * graph seed unset, ``op_seed`` set: the graph seed is ``DEFAULT_GRAPH_SEED``;
     * neither set: ``(None, None)`` — the op draws nondeterministic numbers.
 
@@ -77,7 +82,8 @@ def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
         op_seed = int(op_seed) % _MAXINT32  # TF's _truncate_seed (so -5 -> 2**31 - 6)
     if global_seed is not None:
         if op_seed is None:
-            op_seed = graph.version % _MAXINT32
+            op_seed = _DERIVED_SEEDS.get(graph, 0)
+            _DERIVED_SEEDS[graph] = op_seed + 1
         seeds: tuple[int | None, int | None] = (int(global_seed) % _MAXINT32, op_seed)
     elif op_seed is not None:
         seeds = (DEFAULT_GRAPH_SEED, op_seed)

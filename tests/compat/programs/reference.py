@@ -30,7 +30,7 @@ REFERENCE = HERE / "tf_reference.json"
 
 
 def program_names() -> list[str]:
-    skip = {"__init__", "common", "reference", "tf_contrib"}
+    skip = {"__init__", "common", "reference", "rl_envs", "tf_contrib"}
     return sorted(p.stem for p in HERE.glob("*.py") if p.stem not in skip)
 
 

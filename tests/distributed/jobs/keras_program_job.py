@@ -4,7 +4,7 @@ unchanged and reports, per rank, what the tests compare: the program's own outpu
 every global variable in Keras's session (the model's weights and the optimizer's
 state) when the program has ended.
 
-Each rank seeds its graph and NumPy differently (``1000 + rank``), so the ranks start
+Each rank seeds its graph and NumPy differently (``2000 + rank``), so the ranks start
 from different random weights and shuffle differently: only the broadcast and the
 averaged gradients can make them end equal.
 
@@ -28,8 +28,8 @@ if __name__ == "__main__":
     # block-buffered print split mid-line interleaved ("Test loss:rank 1: digest ...").
     sys.stdout.reconfigure(line_buffering=True)
     hvd.init()
-    np.random.seed(1000 + hvd.rank())
-    tf.set_random_seed(1000 + hvd.rank())
+    np.random.seed(2000 + hvd.rank())
+    tf.set_random_seed(2000 + hvd.rank())
     program = sys.argv[1]
     sys.argv = [program]
     runpy.run_path(os.path.join(os.path.dirname(__file__), program), run_name="__main__")

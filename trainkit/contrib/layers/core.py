@@ -137,21 +137,29 @@ def convolution(inputs: Any, num_outputs: int, kernel_size: Any, stride: Any = 1
 
 
 @add_arg_scope
-def convolution2d(inputs: Any, num_outputs: int, kernel_size: Any, **kwargs: Any) -> Tensor:
-    """:func:`convolution` of a 4-D input (``conv2d``)."""
-    return convolution(inputs, num_outputs, kernel_size, conv_dims=2, **kwargs)
+def convolution2d(inputs: Any, num_outputs: int, kernel_size: Any, *args: Any,
+                  **kwargs: Any) -> Tensor:
+    """:func:`convolution` of a 4-D input (``conv2d``); the arguments after
+    ``kernel_size`` (``stride``, ``padding``, ``data_format``, ``rate``,
+    ``activation_fn``, ...) may come by position, in :func:`convolution`'s order, as
+    TF's ``conv2d(x, 32, 8, 4)`` passes the stride."""
+    return convolution(inputs, num_outputs, kernel_size, *args, conv_dims=2, **kwargs)
 
 
 @add_arg_scope
-def convolution3d(inputs: Any, num_outputs: int, kernel_size: Any, **kwargs: Any) -> Tensor:
-    """:func:`convolution` of a 5-D input (``conv3d``)."""
-    return convolution(inputs, num_outputs, kernel_size, conv_dims=3, **kwargs)
+def convolution3d(inputs: Any, num_outputs: int, kernel_size: Any, *args: Any,
+                  **kwargs: Any) -> Tensor:
+    """:func:`convolution` of a 5-D input (``conv3d``); later arguments by position as
+    in :func:`convolution2d`."""
+    return convolution(inputs, num_outputs, kernel_size, *args, conv_dims=3, **kwargs)
 
 
 @add_arg_scope
-def convolution1d(inputs: Any, num_outputs: int, kernel_size: Any, **kwargs: Any) -> Tensor:
-    """:func:`convolution` of a 3-D input (``conv1d``)."""
-    return convolution(inputs, num_outputs, kernel_size, conv_dims=1, **kwargs)
+def convolution1d(inputs: Any, num_outputs: int, kernel_size: Any, *args: Any,
+                  **kwargs: Any) -> Tensor:
+    """:func:`convolution` of a 3-D input (``conv1d``); later arguments by position as
+    in :func:`convolution2d`."""
+    return convolution(inputs, num_outputs, kernel_size, *args, conv_dims=1, **kwargs)
 
 
 @add_arg_scope
