@@ -153,6 +153,33 @@ def test_multinomial_frequencies():
         tk.multinomial(tk.constant([1.0]), 2)
 
 
+def test_seeded_multinomial_draws_tf_classes():
+    """A seeded ``tf.multinomial`` / ``tf.random.categorical`` gives TF's classes: the
+    values are TF 2.21's (``tf.compat.v1``, CPU) for the same graph, run by run (the op's
+    Philox stream moves on between runs; non-finite logits are never drawn)."""
+    x = np.array([[0.1, 0.5, -0.3, 2.0, 0.0]], np.float32)
+    with tk.Graph().as_default():
+        logits = tk.placeholder(tk.float32, [None, 5])
+        one = tk.multinomial(tk.exp(logits / 1.5), 1, seed=7)[:, 0]
+        three = tk.multinomial(logits, 3, seed=7)
+        with tk.Session() as s:
+            ones = [s.run(one, {logits: x}).tolist() for _ in range(6)]
+            threes = [s.run(three, {logits: np.vstack([x, x])}).tolist() for _ in range(2)]
+    assert ones == [[3], [3], [4], [1], [4], [3]]
+    assert threes == [[[3, 0, 3], [3, 1, 3]], [[4, 3, 3], [3, 3, 4]]]
+    with tk.Graph().as_default():
+        tk.set_random_seed(3)
+        lg = tk.constant([[0.0, -np.inf, 1.0, 0.5], [2.0, 2.0, -1.0, -np.inf],
+                          [0.3, 0.1, 0.2, 0.0]], tk.float64)
+        t = tk.random.categorical(lg, 5, dtype=tk.int32, seed=11)
+        with tk.Session() as s:
+            got = [s.run(t) for _ in range(2)]
+    assert got[0].dtype == np.int32
+    assert [g.tolist() for g in got] == [
+        [[2, 3, 0, 0, 3], [1, 0, 0, 1, 0], [0, 1, 2, 0, 2]],
+        [[2, 2, 3, 3, 3], [1, 0, 1, 1, 0], [0, 2, 2, 0, 1]]]
+
+
 def test_random_facade():
     assert tk.random.normal is tk.random_normal and tk.random.set_seed is tk.set_random_seed
     t = tk.random.categorical(tk.constant([[0.0, 0.0]]), 3, seed=1)

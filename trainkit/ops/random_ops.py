@@ -339,6 +339,19 @@ def _shuffle_kernel(ctx: registry.KernelContext, x: Any) -> Any:
     return _rng(ctx).permutation(x)
 
 
+def _philox_multinomial(ctx: registry.KernelContext, logits: np.ndarray, n: int
+                        ) -> np.ndarray:
+    """TF's classes for a seeded op: each run sets aside ``256`` blocks per value of
+    ``batch * ceil4(n) * 2`` and reads one double (two words) per sample, row after row
+    (TF's CPU kernel does so when its rows run as one shard, as small batches do; larger
+    ones are split over its thread pool, each block of rows skipping ahead)."""
+    attrs = ctx.attrs
+    stream = ctx.state.stream(ctx.key, lambda: PhiloxStream(attrs["seed"], attrs["seed2"]))
+    key, counter = stream.reserve(logits.shape[0] * ((n + 3) // 4 * 4) * 2)
+    out = philox_distributions.categorical(key, counter, logits, n)
+    return out.astype(attrs["output_dtype"].np_dtype)
+
+
 @registry.register_kernel("Multinomial", stateful=True)
 def _multinomial_kernel(ctx: registry.KernelContext, logits: Any, n: Any) -> np.ndarray:
     lg = np.asarray(logits, dtype=np.float64)
@@ -348,6 +361,9 @@ def _multinomial_kernel(ctx: registry.KernelContext, logits: Any, n: Any) -> np.
     if lg.ndim != 2 or lg.shape[1] == 0:
         raise ValueError(f"logits should be a matrix with at least one class, got shape "
                          f"{list(lg.shape)}")
+    attrs = ctx.attrs
+    if attrs["seed"] is not None or attrs["seed2"] is not None:
+        return _philox_multinomial(ctx, np.asarray(logits), n)
     p = np.exp(lg - lg.max(axis=1, keepdims=True))
     cdf = np.cumsum(p, axis=1)
     cdf /= cdf[:, -1:]
