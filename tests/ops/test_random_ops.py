@@ -26,13 +26,35 @@ def test_get_seed_rules():
     tk.set_random_seed(7)
     tk.constant(1.0)
     tk.constant(2.0)
-    assert random_ops.get_seed(None) == (7, 2)  # derived from the op count
+    # TF 2.21's compat.v1: the k-th op seeded from the graph gets op seed k, however many
+    # other ops the graph has (TF 1.x took the op count)
+    assert random_ops.get_seed(None) == (7, 0)
     assert random_ops.get_seed(3) == (7, 3)
+    tk.constant(3.0)
+    assert random_ops.get_seed(None) == (7, 1)
+    with tk.Graph().as_default():  # each graph counts from 0
+        tk.set_random_seed(7)
+        assert random_ops.get_seed(None) == (7, 0)
+    assert random_ops.get_seed(None) == (7, 2)
     tk.set_random_seed(0)
     assert random_ops.get_seed(0) == (0, 2**31 - 1)
     assert tk.get_default_graph().seed == 0
     with pytest.raises(TypeError, match="seed must be an integer"):
         tk.set_random_seed(1.5)
+
+
+def test_graph_seeded_ops_draw_tf_numbers():
+    """CS20's ``05_randomization.py`` example 4 (after other ops, four of them random
+    with op seed 2): TF 2.21 gives op seeds (2, 0) and (2, 1) and these values (the
+    script's comments, 9.123926 and -4.5340395, are TF 1.x's, which counted ops)."""
+    for _ in range(4):
+        tk.random_uniform([], -10, 10, seed=2)
+    tk.set_random_seed(2)
+    c = tk.random_uniform([], -10, 10)
+    d = tk.random_uniform([], -10, 10)
+    with tk.Session() as s:
+        got = s.run([c, d])
+    np.testing.assert_allclose(got, [6.5812798, -5.2316904], rtol=1e-6)
 
 
 def test_same_seeds_replay_in_new_session_and_draw_fresh_within_session():

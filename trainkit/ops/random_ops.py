@@ -22,6 +22,8 @@ Example:
 
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import Any
 
 import numpy as np
@@ -57,11 +59,26 @@ def set_random_seed(seed: int | None) -> None:
     get_default_graph().seed = seed
 
 
+# graph -> how many of its ops took an op seed from the graph seed (TF keeps the same
+# count per graph, in a weak dictionary beside the graph)
+_GRAPH_OP_SEEDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_GRAPH_OP_SEEDS_LOCK = threading.Lock()
+
+
+def _next_graph_op_seed(graph: Any) -> int:
+    with _GRAPH_OP_SEEDS_LOCK:
+        n = _GRAPH_OP_SEEDS.get(graph, 0)
+        _GRAPH_OP_SEEDS[graph] = n + 1
+    return n
+
+
 def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
     """The ``(graph seed, op seed)`` pair a new random op uses (TF1's rules).
 
-    * graph seed set, ``op_seed`` None: the op seed is the number of ops already in the
-      graph, so the same graph-building code gives the same numbers;
+    * graph seed set, ``op_seed`` None: the op seed counts the ops of the graph that
+      took their seed this way before (0, 1, 2, ...), as TF 2.x's ``tf.compat.v1`` does
+      (TF 1.x used the number of ops in the graph), so the same graph-building code
+      gives the same numbers, and TF's;
     * graph seed unset, ``op_seed`` set: the graph seed is ``DEFAULT_GRAPH_SEED``;
     * neither set: ``(None, None)`` — the op draws nondeterministic numbers.
 
@@ -77,7 +94,7 @@ def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
         op_seed = int(op_seed) % _MAXINT32  # TF's _truncate_seed (so -5 -> 2**31 - 6)
     if global_seed is not None:
         if op_seed is None:
-            op_seed = graph.version % _MAXINT32
+            op_seed = _next_graph_op_seed(graph)
         seeds: tuple[int | None, int | None] = (int(global_seed) % _MAXINT32, op_seed)
     elif op_seed is not None:
         seeds = (DEFAULT_GRAPH_SEED, op_seed)
