@@ -27,9 +27,9 @@ seeds are 0, 1, 2, ... in the order the ops are made). trainkit makes TF's seede
 normal numbers with the C library's ``logf``/``sinf``/``cosf``, at about 1.5 us a value,
 so the 3136 x 1024 kernel alone would take 5 s: hence the smaller layer."""
 
-from __future__ import annotations
-
 # ruff: noqa: E741 - the author's `l` is kept
+
+from __future__ import annotations
 
 import os
 import tempfile
