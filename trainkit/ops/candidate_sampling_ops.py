@@ -322,7 +322,8 @@ registry.register_kernel("UniformCandidateSampler", stateful=True)(_sample_kerne
 def compute_accidental_hits(true_classes: Any, sampled_candidates: Any, num_true: int,
                             seed: int | None = None, name: str | None = None
                             ) -> AccidentalHits:
-    """Where a sampled candidate equals one of a row's true classes.
+    """Where a sampled candidate equals one of a row's true classes (a class sampled more
+    than once counts at its last position only, as in TF).
 
     Returns ``(indices, ids, weights)``: for each hit the row (int32), the position in
     ``sampled_candidates`` (int64) and ``-FLT_MAX`` (float32), to be added to the sampled
@@ -349,13 +350,13 @@ def compute_accidental_hits(true_classes: Any, sampled_candidates: Any, num_true
 @registry.register_kernel("ComputeAccidentalHits")
 def _accidental_hits(ctx: registry.KernelContext, true_classes: Any, sampled: Any) -> tuple:
     tc = np.asarray(true_classes).reshape(-1, ctx.attrs["num_true"])
-    positions: dict[int, list[int]] = {}
-    for j, c in enumerate(np.asarray(sampled).reshape(-1).tolist()):
-        positions.setdefault(c, []).append(j)
+    # as TF: a class sampled more than once is marked at its last position only
+    position = {c: j for j, c in enumerate(np.asarray(sampled).reshape(-1).tolist())}
     rows, ids = [], []
     for i, row in enumerate(tc.tolist()):
         for c in row:
-            for j in positions.get(c, ()):
+            j = position.get(c)
+            if j is not None:
                 rows.append(i)
                 ids.append(j)
     n = len(rows)
