@@ -152,3 +152,21 @@ def test_python_lists_are_values_not_structures():
     assert _all_elements(d4.make_one_shot_iterator().get_next())[1] == (2, b"b")
     with pytest.raises(ValueError, match="must match"):
         tk.data.Dataset.from_tensor_slices({"x": [1, 2], "y": [1, 2, 3]})
+
+
+def test_graph_seeded_shuffle_and_one_shot_iterator_take_op_seeds_as_tf():
+    """Under a graph seed TF 2.21's ``shuffle`` (without a seed of its own) and
+    ``make_one_shot_iterator`` each take an op seed from the graph, so the random op made
+    after them gets op seed 2 and TF's numbers; a ``shuffle`` with a seed takes none."""
+    g = tk.Graph()
+    with g.as_default():
+        tk.set_random_seed(1)
+        tk.data.Dataset.range(10).shuffle(5).make_one_shot_iterator()
+        tk.data.make_initializable_iterator(tk.data.Dataset.range(10).shuffle(5, seed=4))
+        x = tk.random_uniform([2])
+        seeds = [(op.get_attr("seed"), op.get_attr("seed2")) for op in g.get_operations()
+                 if op.type == "RandomUniform"]
+        with tk.Session() as s:
+            got = s.run(x)
+    assert seeds == [(1, 2)]
+    np.testing.assert_allclose(got, [0.406396746635437, 0.8575996160507202], rtol=1e-7)

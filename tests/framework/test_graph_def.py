@@ -165,3 +165,19 @@ def test_graph_def_node_def_and_attr_value_are_public_classes(tmp_path):
     assert (node.op, node.attr["dtype"].type) == ("Const", 1)
     with pytest.raises(AttributeError, match="no attribute 'NodeDefs'"):
         tk.NodeDefs  # noqa: B018
+
+
+def test_control_inputs_are_listed_sorted_by_name():
+    """TF 2.21's ``as_graph_def()`` gives the ``init`` NoOp of variables x, y, x_1, y_1
+    the inputs ``^x/Assign, ^x_1/Assign, ^y/Assign, ^y_1/Assign`` (sorted by name),
+    while ``op.control_inputs`` keeps the order they were added in."""
+    g = tk.Graph()
+    with g.as_default():
+        for _ in range(2):
+            tk.Variable(10, name="x")
+            tk.Variable(20, name="y")
+        init = tk.global_variables_initializer()
+    assert [c.name for c in init.control_inputs] == ["x/Assign", "y/Assign", "x_1/Assign",
+                                                     "y_1/Assign"]
+    (node,) = [n for n in g.as_graph_def().node if n.name == init.name]
+    assert list(node.input) == ["^x/Assign", "^x_1/Assign", "^y/Assign", "^y_1/Assign"]

@@ -26,10 +26,16 @@ def test_get_seed_rules():
     tk.set_random_seed(7)
     tk.constant(1.0)
     tk.constant(2.0)
-    # TF 2.21 (tf.compat.v1): the derived op seeds count 0, 1, ... whatever the op count
+    # TF 2.21's compat.v1: the k-th op seeded from the graph gets op seed k, however many
+    # other ops the graph has (TF 1.x took the op count)
     assert random_ops.get_seed(None) == (7, 0)
-    assert random_ops.get_seed(None) == (7, 1)
     assert random_ops.get_seed(3) == (7, 3)
+    tk.constant(3.0)
+    assert random_ops.get_seed(None) == (7, 1)
+    with tk.Graph().as_default():  # each graph counts from 0
+        tk.set_random_seed(7)
+        assert random_ops.get_seed(None) == (7, 0)
+    assert random_ops.get_seed(None) == (7, 2)
     tk.set_random_seed(0)
     assert random_ops.get_seed(0) == (0, 2**31 - 1)
     assert tk.get_default_graph().seed == 0
@@ -39,7 +45,7 @@ def test_get_seed_rules():
 
 def test_graph_seed_only_draws_tf2_numbers_whatever_ops_come_before():
     """TF 2.21 (tensorflow-cpu, tf.compat.v1, graph mode) gave these numbers: the two ops
-XX
+    seeded from the graph get op seeds 0 and 1 after three constants (not TF 1.15's op-count
     rule, which would give 3 and 8 here)."""
     tk.set_random_seed(7)
     for value in (1.0, 2.0, 3.0):
@@ -49,6 +55,20 @@ XX
     with tk.Session() as s:
         np.testing.assert_allclose(s.run(a), [0.3536911, 0.6635877, -0.97749937], rtol=1e-6)
         np.testing.assert_allclose(s.run(b), [0.46037483, 0.9285182], rtol=1e-6)
+
+
+def test_graph_seeded_ops_draw_tf_numbers():
+    """CS20's ``05_randomization.py`` example 4 (after other ops, four of them random
+    with op seed 2): TF 2.21 gives op seeds (2, 0) and (2, 1) and these values (the
+    script's comments, 9.123926 and -4.5340395, are TF 1.x's, which counted ops)."""
+    for _ in range(4):
+        tk.random_uniform([], -10, 10, seed=2)
+    tk.set_random_seed(2)
+    c = tk.random_uniform([], -10, 10)
+    d = tk.random_uniform([], -10, 10)
+    with tk.Session() as s:
+        got = s.run([c, d])
+    np.testing.assert_allclose(got, [6.5812798, -5.2316904], rtol=1e-6)
 
 
 def test_same_seeds_replay_in_new_session_and_draw_fresh_within_session():
@@ -167,6 +187,33 @@ def test_multinomial_frequencies():
     assert abs((x[0] == 1).mean() - 0.8) < 0.02 and abs((x[1] == 0).mean() - 0.9) < 0.02
     with pytest.raises(ValueError, match="2-D"):
         tk.multinomial(tk.constant([1.0]), 2)
+
+
+def test_seeded_multinomial_draws_tf_classes():
+    """A seeded ``tf.multinomial`` / ``tf.random.categorical`` gives TF's classes: the
+    values are TF 2.21's (``tf.compat.v1``, CPU) for the same graph, run by run (the op's
+    Philox stream moves on between runs; non-finite logits are never drawn)."""
+    x = np.array([[0.1, 0.5, -0.3, 2.0, 0.0]], np.float32)
+    with tk.Graph().as_default():
+        logits = tk.placeholder(tk.float32, [None, 5])
+        one = tk.multinomial(tk.exp(logits / 1.5), 1, seed=7)[:, 0]
+        three = tk.multinomial(logits, 3, seed=7)
+        with tk.Session() as s:
+            ones = [s.run(one, {logits: x}).tolist() for _ in range(6)]
+            threes = [s.run(three, {logits: np.vstack([x, x])}).tolist() for _ in range(2)]
+    assert ones == [[3], [3], [4], [1], [4], [3]]
+    assert threes == [[[3, 0, 3], [3, 1, 3]], [[4, 3, 3], [3, 3, 4]]]
+    with tk.Graph().as_default():
+        tk.set_random_seed(3)
+        lg = tk.constant([[0.0, -np.inf, 1.0, 0.5], [2.0, 2.0, -1.0, -np.inf],
+                          [0.3, 0.1, 0.2, 0.0]], tk.float64)
+        t = tk.random.categorical(lg, 5, dtype=tk.int32, seed=11)
+        with tk.Session() as s:
+            got = [s.run(t) for _ in range(2)]
+    assert got[0].dtype == np.int32
+    assert [g.tolist() for g in got] == [
+        [[2, 3, 0, 0, 3], [1, 0, 0, 1, 0], [0, 1, 2, 0, 2]],
+        [[2, 2, 3, 3, 3], [1, 0, 1, 1, 0], [0, 2, 2, 0, 1]]]
 
 
 def test_random_facade():

@@ -102,6 +102,17 @@ def test_compute_accidental_hits_matches_tf():
     np.testing.assert_array_equal(w, [-FLT_MAX] * 4)
 
 
+def test_compute_accidental_hits_marks_a_repeated_class_at_its_last_position():
+    hits = tk.nn.compute_accidental_hits(tk.constant([[1, 3], [2, 5]], tk.int64),
+                                         tk.constant([1, 2, 1, 3, 3], tk.int64), num_true=2)
+    with tk.Session() as sess:
+        idx, ids, w = sess.run(hits)
+    # recorded with TF 2.21: one hit per (row, true class), at the class's last position
+    np.testing.assert_array_equal(idx, [0, 0, 1])
+    np.testing.assert_array_equal(ids, [2, 4, 1])
+    np.testing.assert_array_equal(w, [-FLT_MAX] * 3)
+
+
 def _np_logits(W, b, labels, x, sampled, tec, sec, remove_hits):
     true_logits = np.sum(x[:, None, :] * W[labels], axis=2) + b[labels]
     sampled_logits = x @ W[sampled].T + b[sampled]

@@ -26,7 +26,7 @@ from trainkit.data import pipeline as pl
 from trainkit.data.build_env import BuildEnv as _BuildEnv
 from trainkit.data.captures import captured_placeholders
 from trainkit.data.counts import count_arg, count_value, require, static_value, tensor_inputs
-from trainkit.data.dataset_ops import DatasetOpsMixin
+from trainkit.data.dataset_ops import DatasetOpsMixin, graph_seed
 from trainkit.data.iterator import Iterator
 from trainkit.data.options import Options
 from trainkit.framework import conversion
@@ -34,6 +34,7 @@ from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import get_default_graph
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
+from trainkit.ops import random_ops
 from trainkit.ops.placeholders import placeholder
 
 Spec = tuple[_dt.DType, TensorShape]
@@ -347,12 +348,7 @@ class Dataset(DatasetOpsMixin):
                 neither positive nor -2.
         """
         size = count_arg(buffer_size, "buffer_size")
-        graph = get_default_graph()
-        if seed is None and graph.seed is not None:
-            seed = (int(graph.seed) * 1_000_003 + graph.version) % (2**63)
-        if seed is None:
-            seed = int(np.random.SeedSequence().entropy % (2**63))
-        s = int(seed)
+        s = graph_seed(seed)
 
         def make(up: pl.Stage, env: _BuildEnv) -> pl.Stage:
             n = count_value(size, env)
@@ -452,7 +448,12 @@ class Dataset(DatasetOpsMixin):
 
     # -- iterators --------------------------------------------------------------------------
     def make_one_shot_iterator(self) -> Any:
-        """An iterator that starts on first use and cannot be re-initialized."""
+        """An iterator that starts on first use and cannot be re-initialized.
+
+        Under a graph seed it takes an op seed from the graph, as TF's does (so the
+        random ops made after it get TF's op seeds)."""
+        if get_default_graph().seed is not None:
+            random_ops.get_seed(None)
         return Iterator(self, one_shot=True)
 
     def make_initializable_iterator(self, shared_name: str | None = None) -> Any:

@@ -31,6 +31,7 @@ from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import get_default_graph
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
+from trainkit.ops import random_ops
 from trainkit.ops.placeholders import placeholder
 
 AUTOTUNE = -1
@@ -52,11 +53,13 @@ def flatten_like(types: Any, values: Any, what: str) -> list:
 
 
 def graph_seed(seed: int | None) -> int:
-    """A dataset op's seed: ``seed``, else one derived from the graph seed and the
-    graph's size (TF1's rule), else a random one."""
+    """A dataset op's seed: ``seed``, else one derived from the graph seed and the op seed
+    the graph hands out next (taken as TF's dataset ops take theirs, so that the random
+    ops made after them get TF's op seeds), else a random one."""
     graph = get_default_graph()
     if seed is None and graph.seed is not None:
-        seed = (int(graph.seed) * 1_000_003 + graph.version) % (2**63)
+        _, op_seed = random_ops.get_seed(None)
+        seed = (int(graph.seed) * 1_000_003 + int(op_seed)) % (2**63)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**63))
     return int(seed)

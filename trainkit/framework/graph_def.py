@@ -240,7 +240,9 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
     p = _pb()
     node = p.NodeDef(name=op.name, op=op.type, device=op.device)
     node.input.extend(_input_name(t) for t in op.inputs)
-    node.input.extend("^" + c.name for c in op.control_inputs)
+    # TF's GraphDef lists a node's control inputs sorted by name (Graph::ToGraphDef sorts
+    # them for a stable serialization), whatever order they were added in
+    node.input.extend(sorted("^" + c.name for c in op.control_inputs))
     json_attrs, lost, np_types, tuples, byte_attrs = [], [], [], [], []
     for key, value in op.attrs.items():
         if key.startswith("_") and key != "_class":  # TF's NodeDefs carry _class

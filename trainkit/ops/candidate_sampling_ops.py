@@ -8,8 +8,10 @@ number of times a class appears among the samples, ``P(c) * num_sampled``, or wi
 ``unique=True`` ``1 - (1 - P(c)) ** num_tries`` where ``num_tries`` is the number of
 draws it took to collect ``num_sampled`` distinct classes.
 
-The random numbers come from the session's generator for the op (``ctx.state.rng``), so
-seeds replay and checkpoints resume exactly.
+A seeded log-uniform or uniform sampler draws TF's very classes from the op's Philox
+stream (:mod:`trainkit.ops.range_sampler_draws`); the other samplers, and unseeded ones,
+draw from the session's NumPy generator for the op (``ctx.state.rng``). Either way seeds
+replay and checkpoints resume exactly.
 
 Example:
     >>> sampled, true_ec, sampled_ec = tk.nn.log_uniform_candidate_sampler(
@@ -28,8 +30,9 @@ from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.shapes import TensorShape
-from trainkit.ops import math_ops
+from trainkit.ops import math_ops, range_sampler_draws
 from trainkit.ops.op_util import make_op
+from trainkit.ops.philox_stream import PhiloxStream
 from trainkit.ops.random_ops import get_seed
 
 CandidateSamplerOutput = collections.namedtuple(
@@ -162,11 +165,28 @@ def _true_classes(tc: Any, num_true: int) -> np.ndarray:
     return tc
 
 
+def _tf_sample(ctx: registry.KernelContext, tc: np.ndarray, log_uniform: bool) -> tuple:
+    """A seeded run: TF's classes and expected counts from the op's Philox stream."""
+    a = ctx.attrs
+    r, k = a["range_max"], a["num_sampled"]
+    stream = ctx.state.stream(ctx.key, lambda: PhiloxStream(a["seed"], a["seed2"]))
+    key, counter = range_sampler_draws.reserve(stream, k)
+    out, tries = range_sampler_draws.draw(key, counter, k, a["unique"], r, log_uniform)
+
+    def expected(classes: np.ndarray) -> np.ndarray:
+        p = range_sampler_draws.probability(classes, r, log_uniform)
+        return range_sampler_draws.expected_count(p, k, tries)
+
+    return out, expected(tc), expected(out)
+
+
 def _sample_kernel(log_uniform: bool) -> Any:
     def kernel(ctx: registry.KernelContext, true_classes: Any) -> tuple:
         a = ctx.attrs
         r = a["range_max"]
         tc = _true_classes(true_classes, a["num_true"])
+        if a["seed"] is not None or a["seed2"] is not None:
+            return _tf_sample(ctx, tc, log_uniform)
         rng = ctx.state.rng(ctx.key, lambda: _seed_material(a))
         return _sample(rng, a["num_sampled"], a["unique"], tc,
                        lambda g, n: _draw(g, n, r, log_uniform),
@@ -302,7 +322,8 @@ registry.register_kernel("UniformCandidateSampler", stateful=True)(_sample_kerne
 def compute_accidental_hits(true_classes: Any, sampled_candidates: Any, num_true: int,
                             seed: int | None = None, name: str | None = None
                             ) -> AccidentalHits:
-    """Where a sampled candidate equals one of a row's true classes.
+    """Where a sampled candidate equals one of a row's true classes (a class sampled more
+    than once counts at its last position only, as in TF).
 
     Returns ``(indices, ids, weights)``: for each hit the row (int32), the position in
     ``sampled_candidates`` (int64) and ``-FLT_MAX`` (float32), to be added to the sampled
@@ -329,13 +350,13 @@ def compute_accidental_hits(true_classes: Any, sampled_candidates: Any, num_true
 @registry.register_kernel("ComputeAccidentalHits")
 def _accidental_hits(ctx: registry.KernelContext, true_classes: Any, sampled: Any) -> tuple:
     tc = np.asarray(true_classes).reshape(-1, ctx.attrs["num_true"])
-    positions: dict[int, list[int]] = {}
-    for j, c in enumerate(np.asarray(sampled).reshape(-1).tolist()):
-        positions.setdefault(c, []).append(j)
+    # as TF: a class sampled more than once is marked at its last position only
+    position = {c: j for j, c in enumerate(np.asarray(sampled).reshape(-1).tolist())}
     rows, ids = [], []
     for i, row in enumerate(tc.tolist()):
         for c in row:
-            for j in positions.get(c, ()):
+            j = position.get(c)
+            if j is not None:
                 rows.append(i)
                 ids.append(j)
     n = len(rows)

@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import threading
 import weakref
 from typing import Any
 
@@ -40,8 +41,6 @@ from trainkit.ops.static_value import partial_shape_value
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
-# per graph: how many op seeds get_seed has derived from the graph seed so far
-_DERIVED_SEEDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def set_random_seed(seed: int | None) -> None:
@@ -60,13 +59,26 @@ def set_random_seed(seed: int | None) -> None:
     get_default_graph().seed = seed
 
 
-def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
-    """The ``(graph seed, op seed)`` pair a new random op uses (``tf.compat.v1``'s rules).
+# graph -> how many of its ops took an op seed from the graph seed (TF keeps the same
+# count per graph, in a weak dictionary beside the graph)
+_GRAPH_OP_SEEDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_GRAPH_OP_SEEDS_LOCK = threading.Lock()
 
-    * graph seed set, ``op_seed`` None: the op seed counts the calls of this kind made on
-      the graph before (0, 1, 2, ...), as TF 2.x's ``get_seed`` does, so the same
-      graph-building code gives the same numbers (TF 1.15 used the number of ops in the
-      graph instead; TF 2.x, whose ``compat.v1`` trainkit is checked against, counts);
+
+def _next_graph_op_seed(graph: Any) -> int:
+    with _GRAPH_OP_SEEDS_LOCK:
+        n = _GRAPH_OP_SEEDS.get(graph, 0)
+        _GRAPH_OP_SEEDS[graph] = n + 1
+    return n
+
+
+def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
+    """The ``(graph seed, op seed)`` pair a new random op uses (TF1's rules).
+
+    * graph seed set, ``op_seed`` None: the op seed counts the ops of the graph that
+      took their seed this way before (0, 1, 2, ...), as TF 2.x's ``tf.compat.v1`` does
+      (TF 1.x used the number of ops in the graph), so the same graph-building code
+      gives the same numbers, and TF's;
     * graph seed unset, ``op_seed`` set: the graph seed is ``DEFAULT_GRAPH_SEED``;
     * neither set: ``(None, None)`` — the op draws nondeterministic numbers.
 
@@ -82,8 +94,7 @@ def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
         op_seed = int(op_seed) % _MAXINT32  # TF's _truncate_seed (so -5 -> 2**31 - 6)
     if global_seed is not None:
         if op_seed is None:
-            op_seed = _DERIVED_SEEDS.get(graph, 0)
-            _DERIVED_SEEDS[graph] = op_seed + 1
+            op_seed = _next_graph_op_seed(graph)
         seeds: tuple[int | None, int | None] = (int(global_seed) % _MAXINT32, op_seed)
     elif op_seed is not None:
         seeds = (DEFAULT_GRAPH_SEED, op_seed)
@@ -345,6 +356,19 @@ def _shuffle_kernel(ctx: registry.KernelContext, x: Any) -> Any:
     return _rng(ctx).permutation(x)
 
 
+def _philox_multinomial(ctx: registry.KernelContext, logits: np.ndarray, n: int
+                        ) -> np.ndarray:
+    """TF's classes for a seeded op: each run sets aside ``256`` blocks per value of
+    ``batch * ceil4(n) * 2`` and reads one double (two words) per sample, row after row
+    (TF's CPU kernel does so when its rows run as one shard, as small batches do; larger
+    ones are split over its thread pool, each block of rows skipping ahead)."""
+    attrs = ctx.attrs
+    stream = ctx.state.stream(ctx.key, lambda: PhiloxStream(attrs["seed"], attrs["seed2"]))
+    key, counter = stream.reserve(logits.shape[0] * ((n + 3) // 4 * 4) * 2)
+    out = philox_distributions.categorical(key, counter, logits, n)
+    return out.astype(attrs["output_dtype"].np_dtype)
+
+
 @registry.register_kernel("Multinomial", stateful=True)
 def _multinomial_kernel(ctx: registry.KernelContext, logits: Any, n: Any) -> np.ndarray:
     lg = np.asarray(logits, dtype=np.float64)
@@ -354,6 +378,9 @@ def _multinomial_kernel(ctx: registry.KernelContext, logits: Any, n: Any) -> np.
     if lg.ndim != 2 or lg.shape[1] == 0:
         raise ValueError(f"logits should be a matrix with at least one class, got shape "
                          f"{list(lg.shape)}")
+    attrs = ctx.attrs
+    if attrs["seed"] is not None or attrs["seed2"] is not None:
+        return _philox_multinomial(ctx, np.asarray(logits), n)
     p = np.exp(lg - lg.max(axis=1, keepdims=True))
     cdf = np.cumsum(p, axis=1)
     cdf /= cdf[:, -1:]
