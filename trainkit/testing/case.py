@@ -39,7 +39,7 @@ import numpy as np
 
 from trainkit import errors
 from trainkit.client.session import Session
-from trainkit.framework import default_graph
+from trainkit.framework import default_graph, device_spec
 from trainkit.framework.default_session import get_default_session
 from trainkit.framework.tensor import Tensor
 from trainkit.ops.tensor_checks import is_tensor
@@ -361,6 +361,18 @@ class TestCase(unittest.TestCase):
                                 f"Instead received {type(x)}")
             shapes.append(x.get_shape().as_list() if isinstance(x, Tensor) else x.shape)
         self.assertAllEqual(shapes[0], shapes[1], msg=msg)
+
+    def assertDeviceEqual(self, device1: Any, device2: Any, msg: str | None = None) -> None:
+        """Two device names (or ``DeviceSpec``\ s) name the same device once canonical
+        (``"/cpu:0"`` equals ``"/device:CPU:0"``).
+
+        Raises:
+            ValueError: for a string that is not a device name.
+        """
+        first, second = device_spec.canonical_name(device1), device_spec.canonical_name(device2)
+        if first != second:
+            self.fail(f"Devices {first} and {second} are not equal. {msg or ''}:\n"
+                      f"- {first}\n+ {second}")
 
     def assertDTypeEqual(self, target: Any, expected_dtype: Any) -> None:
         """``target``'s NumPy dtype is ``expected_dtype`` (a NumPy or trainkit dtype)."""
