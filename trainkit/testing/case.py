@@ -363,7 +363,7 @@ class TestCase(unittest.TestCase):
         self.assertAllEqual(shapes[0], shapes[1], msg=msg)
 
     def assertDeviceEqual(self, device1: Any, device2: Any, msg: str | None = None) -> None:
-        """Two device names (or ``DeviceSpec``\ s) name the same device once canonical
+        r"""Two device names (or ``DeviceSpec``\ s) name the same device once canonical
         (``"/cpu:0"`` equals ``"/device:CPU:0"``).
 
         Raises:
