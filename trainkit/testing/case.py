@@ -44,12 +44,14 @@ from trainkit.framework.default_session import get_default_session
 from trainkit.framework.tensor import Tensor
 from trainkit.ops.tensor_checks import is_tensor
 from trainkit.testing import environment
+from trainkit.testing.absl_assertions import AbslAssertions
 
 DEFAULT_GRAPH_SEED = 87654321  # TF's seed for tests (random_seed.DEFAULT_GRAPH_SEED)
 
 
-class TestCase(unittest.TestCase):
-    """Base class for TF1-style unit tests (``tf.test.TestCase``)."""
+class TestCase(AbslAssertions, unittest.TestCase):
+    """Base class for TF1-style unit tests (``tf.test.TestCase``), with absl's container
+    assertions (``assertSameElements``, ``assertLen`` ...) as TF's has them."""
 
     def __init__(self, methodName: str = "runTest") -> None:
         super().__init__(methodName)
