@@ -8,9 +8,10 @@ builders are written for this test and reproduce, at 32x32 and a few channels, t
 constructions the zoo's nets and their ``*_test.py`` files rely on, each of which broke or
 could break trainkit:
 
-- VGG / AlexNet / OverFeat: ``slim.conv2d`` with ``stride`` passed positionally, ``slim.repeat``, fully connected layers as VALID convolutions, an
-  ``arg_scope`` returned as a dict and re-entered, ``outputs_collections`` turned into the
-  end points with ``slim.utils.convert_collection_to_dict``, ``spatial_squeeze``.
+- VGG / AlexNet / OverFeat: ``slim.conv2d`` with ``stride`` passed positionally,
+  ``slim.repeat``, fully connected layers as VALID convolutions, an ``arg_scope``
+  returned as a dict and re-entered, ``outputs_collections`` turned into the end points
+  with ``slim.utils.convert_collection_to_dict``, ``spatial_squeeze``.
 - ResNet v1 / v2 (``resnet_utils``): ``conv2d_same`` (explicit ``tf.pad`` then VALID),
   ``subsample`` by a 1x1 max-pool, bottlenecks that read their depth with
   ``slim.utils.last_dimension``, batch norm from the arg_scope with its ``UPDATE_OPS``,
