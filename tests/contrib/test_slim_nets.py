@@ -7,8 +7,8 @@ Checked as the zoo's own ``*_test.py`` files check the real nets: end point name
 shapes, variable names and shapes (global, model, trainable), regularization losses and
 batch-norm update ops, the logits' name; and, beyond them, the logits of one forward pass,
 the gradient norm of every trainable variable, and the loss after one SGD step (to
-float32 round-off). The zoo's own test files pass on trainkit as well (run outside the
-suite; see the commit that added this file).
+float32 round-off). The zoo's own test files (models' 2022 ``research/slim``) pass on
+trainkit as well: run them outside the suite with ``run_slim_zoo_tests.py``.
 """
 
 from __future__ import annotations
