@@ -112,3 +112,16 @@ def test_unknown_dimensions_flow_through_shape_inference():
 
     proto = rmp._shape(rmp._protos(), tk.TensorShape([None, 3]))
     assert [d.size for d in proto.dim] == [-1, 3]
+
+
+def test_assert_is_fully_defined():
+    """TF 2.21: None for [2, 3] and []; ValueError 'Shape ... is not fully defined' for an
+    unknown dimension or rank (TF prints an unknown dimension as None, trainkit as ?)."""
+    assert tk.TensorShape([2, 3]).assert_is_fully_defined() is None
+    assert tk.TensorShape([]).assert_is_fully_defined() is None
+    with pytest.raises(ValueError, match=r"^Shape \(\?, 3\) is not fully defined$"):
+        tk.TensorShape([None, 3]).assert_is_fully_defined()
+    with pytest.raises(ValueError, match=r"^Shape <unknown> is not fully defined$"):
+        tk.TensorShape(None).assert_is_fully_defined()
+    with pytest.raises(ValueError, match="is not fully defined"):
+        tk.placeholder(tk.float32, [3, None, 2]).get_shape()[1:3].assert_is_fully_defined()

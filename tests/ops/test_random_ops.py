@@ -220,3 +220,19 @@ def test_random_facade():
     assert tk.random.normal is tk.random_normal and tk.random.set_seed is tk.set_random_seed
     t = tk.random.categorical(tk.constant([[0.0, 0.0]]), 3, seed=1)
     assert t.shape.as_list() == [1, 3]
+
+
+def test_shape_lists_holding_tensors_are_packed():
+    """``[tf.shape(x)[0], 1, 1, 1]`` as a shape (NASNet's drop path), TF 2.21: static
+    shapes (None, 1, 1, 1) and (None, 2), the packed shape named ``<op>/shape``, and the
+    run-time batch of 3 in every output."""
+    x = tk.placeholder(tk.float32, [None, 3])
+    b = tk.shape(x)[0]
+    outs = [tk.random.uniform([b, 1, 1, 1]), tk.random_normal((b, 2)),
+            tk.truncated_normal([b, 2]), tk.random_uniform([b, 2], maxval=5, dtype=tk.int32)]
+    assert [o.shape.as_list() for o in outs] == [[None, 1, 1, 1]] + [[None, 2]] * 3
+    assert outs[0].op.inputs[0].op.name == "random_uniform/shape"
+    assert outs[0].op.inputs[0].op.type == "Pack"
+    with tk.Session() as sess:
+        got = sess.run(outs, {x: np.zeros([3, 3])})
+    assert [v.shape for v in got] == [(3, 1, 1, 1), (3, 2), (3, 2), (3, 2)]

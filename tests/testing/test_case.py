@@ -53,6 +53,12 @@ PASSING = {
     "in range": lambda t: t.assertAllInRange([1, 2, 3], 1, 3),
     "in set": lambda t: t.assertAllInSet([1, 2, 2], [1, 2, 3]),
     "items equal": lambda t: t.assertItemsEqual([1, 2, 2], [2, 1, 2]),
+    "device names": lambda t: t.assertDeviceEqual("/cpu:0", "/device:CPU:0"),
+    "device with job": lambda t: t.assertDeviceEqual("/job:w/task:1/device:GPU:0",
+                                                     "/job:w/task:1/gpu:0"),
+    "no device": lambda t: t.assertDeviceEqual(None, ""),
+    "device spec": lambda t: t.assertDeviceEqual(tk.DeviceSpec.from_string("/cpu:0"),
+                                                 "/device:CPU:0"),
     "raises regexp": lambda t: t.assertRaisesRegexp(
         ValueError, "ab", lambda: (_ for _ in ()).throw(ValueError("xaby"))),
 }
@@ -122,6 +128,11 @@ FAILING = {
                "1 unique element(s) are not in the set (1, 2): [4]"),
     "items equal": (lambda t: t.assertItemsEqual([1, 2], [2, 2]), AssertionError,
                     "Element counts were not equal:"),
+    "devices": (lambda t: t.assertDeviceEqual("/cpu:0", "/cpu:1", msg="m"), AssertionError,
+                "Devices /device:CPU:0 and /device:CPU:1 are not equal. m:"),
+    "device name": (lambda t: t.assertDeviceEqual("/cpu:0", "/foo:bar:baz"), ValueError,
+                    "Unknown attribute 'foo' is encountered while parsing the device spec: "
+                    "'/foo:bar:baz'."),
 }
 
 

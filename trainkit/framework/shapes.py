@@ -85,6 +85,11 @@ class TensorShape:
     def is_fully_defined(self) -> bool:
         return self._dims is not None and all(d is not None for d in self._dims)
 
+    def assert_is_fully_defined(self) -> None:
+        """Raises ``ValueError`` unless the rank and every dimension are known."""
+        if not self.is_fully_defined():
+            raise ValueError(f"Shape {self} is not fully defined")
+
     def num_elements(self) -> int | None:
         """The number of elements, or None unless fully defined."""
         if not self.is_fully_defined():

@@ -130,7 +130,10 @@ def rng_for(ctx: registry.KernelContext) -> np.random.Generator:
 def _shape_input(shape: Any) -> tuple[Tensor, TensorShape]:
     """The shape argument as an int32 tensor and the static shape it implies (as TF:
     the entries known at build time, e.g. the constants of ``tf.stack([tf.shape(x)[0],
-    2])``, which gives ``[None, 2]``)."""
+    2])``, which gives ``[None, 2]``). A list holding tensors is packed into one, as TF's
+    conversion does (``[tf.shape(x)[0], 1, 1, 1]`` in NASNet's drop path)."""
+    if isinstance(shape, list | tuple) and any(isinstance(d, Tensor) for d in shape):
+        shape = conversion.convert_to_tensor(shape, name="shape")
     if isinstance(shape, Tensor):
         if not shape.dtype.is_integer:
             raise TypeError(f"shape must be an integer tensor, got {shape.dtype.name} "

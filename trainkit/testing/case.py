@@ -39,17 +39,19 @@ import numpy as np
 
 from trainkit import errors
 from trainkit.client.session import Session
-from trainkit.framework import default_graph
+from trainkit.framework import default_graph, device_spec
 from trainkit.framework.default_session import get_default_session
 from trainkit.framework.tensor import Tensor
 from trainkit.ops.tensor_checks import is_tensor
 from trainkit.testing import environment
+from trainkit.testing.absl_assertions import AbslAssertions
 
 DEFAULT_GRAPH_SEED = 87654321  # TF's seed for tests (random_seed.DEFAULT_GRAPH_SEED)
 
 
-class TestCase(unittest.TestCase):
-    """Base class for TF1-style unit tests (``tf.test.TestCase``)."""
+class TestCase(AbslAssertions, unittest.TestCase):
+    """Base class for TF1-style unit tests (``tf.test.TestCase``), with absl's container
+    assertions (``assertSameElements``, ``assertLen`` ...) as TF's has them."""
 
     def __init__(self, methodName: str = "runTest") -> None:
         super().__init__(methodName)
@@ -361,6 +363,18 @@ class TestCase(unittest.TestCase):
                                 f"Instead received {type(x)}")
             shapes.append(x.get_shape().as_list() if isinstance(x, Tensor) else x.shape)
         self.assertAllEqual(shapes[0], shapes[1], msg=msg)
+
+    def assertDeviceEqual(self, device1: Any, device2: Any, msg: str | None = None) -> None:
+        r"""Two device names (or ``DeviceSpec``\ s) name the same device once canonical
+        (``"/cpu:0"`` equals ``"/device:CPU:0"``).
+
+        Raises:
+            ValueError: for a string that is not a device name.
+        """
+        first, second = device_spec.canonical_name(device1), device_spec.canonical_name(device2)
+        if first != second:
+            self.fail(f"Devices {first} and {second} are not equal. {msg or ''}:\n"
+                      f"- {first}\n+ {second}")
 
     def assertDTypeEqual(self, target: Any, expected_dtype: Any) -> None:
         """``target``'s NumPy dtype is ``expected_dtype`` (a NumPy or trainkit dtype)."""

@@ -28,11 +28,13 @@ from trainkit.contrib.layers.core import (
     separable_conv2d,
     separable_convolution2d,
 )
+from trainkit.contrib.layers.group_norm import group_norm
 from trainkit.contrib.layers.initializers import (
     variance_scaling_initializer,
     xavier_initializer,
     xavier_initializer_conv2d,
 )
+from trainkit.contrib.layers.instance_norm import instance_norm
 from trainkit.contrib.layers.normalization import batch_norm, layer_norm
 from trainkit.contrib.layers.optimizers import (
     OPTIMIZER_CLS_NAMES,
@@ -66,7 +68,8 @@ __all__ = ["fully_connected", "linear", "convolution", "convolution1d", "convolu
            "conv2d", "convolution3d", "conv3d", "convolution2d_transpose", "conv2d_transpose",
            "separable_convolution2d", "separable_conv2d", "bias_add", "max_pool2d", "avg_pool2d",
            "max_pool3d", "avg_pool3d", "flatten", "dropout", "one_hot_encoding", "repeat",
-           "stack", "embed_sequence", "softmax", "batch_norm", "layer_norm", "xavier_initializer",
-           "xavier_initializer_conv2d", "variance_scaling_initializer", "l1_regularizer",
+           "stack", "embed_sequence", "softmax", "batch_norm", "layer_norm",
+           "group_norm", "instance_norm", "xavier_initializer", "xavier_initializer_conv2d",
+           "variance_scaling_initializer", "l1_regularizer",
            "l2_regularizer", "l1_l2_regularizer", "sum_regularizer", "apply_regularization",
            "optimize_loss", "OPTIMIZER_CLS_NAMES", "OPTIMIZER_SUMMARIES"]

@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import numbers
 from collections.abc import Callable
 from typing import Any
@@ -136,30 +137,25 @@ def convolution(inputs: Any, num_outputs: int, kernel_size: Any, stride: Any = 1
                        activation_fn, outputs_collections, sc.name)
 
 
-@add_arg_scope
-def convolution2d(inputs: Any, num_outputs: int, kernel_size: Any, *args: Any,
-                  **kwargs: Any) -> Tensor:
-    """:func:`convolution` of a 4-D input (``conv2d``); the arguments after
-    ``kernel_size`` (``stride``, ``padding``, ``data_format``, ``rate``,
-    ``activation_fn``, ...) may come by position, in :func:`convolution`'s order, as
-    TF's ``conv2d(x, 32, 8, 4)`` passes the stride."""
-    return convolution(inputs, num_outputs, kernel_size, *args, conv_dims=2, **kwargs)
+def _fixed_rank(conv_dims: int, name: str) -> Callable[..., Tensor]:
+    """``convolution`` for one input rank, taking ``convolution``'s arguments in its order
+    (``stride``, ``padding``, ... may be positional, as in TF) without ``conv_dims``."""
+    def conv(inputs: Any, num_outputs: int, kernel_size: Any, *args: Any,
+             **kwargs: Any) -> Tensor:
+        return convolution(inputs, num_outputs, kernel_size, *args, conv_dims=conv_dims,
+                           **kwargs)
+
+    params = [p for p in inspect.signature(convolution).parameters.values()
+              if p.name != "conv_dims"]
+    conv.__signature__ = inspect.Signature(params, return_annotation=Tensor)  # type: ignore
+    conv.__name__ = conv.__qualname__ = name
+    conv.__doc__ = f":func:`convolution` of a {conv_dims + 2}-D input."
+    return add_arg_scope(conv)
 
 
-@add_arg_scope
-def convolution3d(inputs: Any, num_outputs: int, kernel_size: Any, *args: Any,
-                  **kwargs: Any) -> Tensor:
-    """:func:`convolution` of a 5-D input (``conv3d``); later arguments by position as
-    in :func:`convolution2d`."""
-    return convolution(inputs, num_outputs, kernel_size, *args, conv_dims=3, **kwargs)
-
-
-@add_arg_scope
-def convolution1d(inputs: Any, num_outputs: int, kernel_size: Any, *args: Any,
-                  **kwargs: Any) -> Tensor:
-    """:func:`convolution` of a 3-D input (``conv1d``); later arguments by position as
-    in :func:`convolution2d`."""
-    return convolution(inputs, num_outputs, kernel_size, *args, conv_dims=1, **kwargs)
+convolution1d = _fixed_rank(1, "convolution1d")
+convolution2d = _fixed_rank(2, "convolution2d")
+convolution3d = _fixed_rank(3, "convolution3d")
 
 
 @add_arg_scope

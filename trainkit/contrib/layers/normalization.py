@@ -33,6 +33,7 @@ from trainkit.ops import (
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.layers_impl import normalization as core_bn
 from trainkit.ops.static_value import constant_value
+from trainkit.ops.variables import Variable
 
 
 @add_arg_scope
@@ -52,12 +53,11 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
 
     Raises:
         ValueError: for a bad ``data_format``, an unknown rank or channel dimension.
-        NotImplementedError: for ``batch_weights``, ``zero_debias_moving_mean``, ``renorm``
-            or ``adjustment``.
+        NotImplementedError: for ``batch_weights``, ``renorm`` or ``adjustment``.
     """
-    if batch_weights is not None or zero_debias_moving_mean or renorm or adjustment:
-        raise NotImplementedError("batch_norm: batch_weights, zero_debias_moving_mean, renorm "
-                                  "and adjustment are not supported.")
+    if batch_weights is not None or renorm or adjustment:
+        raise NotImplementedError("batch_norm: batch_weights, renorm and adjustment are not "
+                                  "supported.")
     if data_format not in ("NCHW", "NHWC"):
         raise ValueError("data_format has to be either NCHW or NHWC.")
     inits = param_initializers or {}
@@ -72,9 +72,9 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
         axis = 1 if data_format == "NCHW" else rank - 1
         fused = True if fused is None else bool(fused)
         fused_path = fused and rank in (2, 4) and (
-            rank == 2 or updates_collections != GraphKeys.UPDATE_OPS)
+            zero_debias_moving_mean or rank == 2 or updates_collections != GraphKeys.UPDATE_OPS)
         if not fused_path and updates_collections == GraphKeys.UPDATE_OPS and (
-                rank != 4 or fused):
+                rank != 4 or fused) and not zero_debias_moving_mean:
             y = core_bn.batch_normalization(
                 x, axis=axis, momentum=decay, epsilon=epsilon, center=center, scale=scale,
                 beta_initializer=inits.get("beta"), gamma_initializer=inits.get("gamma"),
@@ -85,7 +85,7 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
         else:
             y = _batch_norm_graph(x, axis, decay, center, scale, epsilon, inits, regs,
                                   updates_collections, is_training, trainable,
-                                  unbiased=fused_path)
+                                  unbiased=fused_path, zero_debias=zero_debias_moving_mean)
         for short, var in getter.made.items():
             utils.add_variable_to_collections(var, variables_collections, short)
         if activation_fn is not None:
@@ -95,7 +95,8 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
 
 def _batch_norm_graph(x: Tensor, axis: int, decay: float, center: bool, scale: bool,
                       epsilon: float, inits: dict, regs: dict, updates_collections: Any,
-                      is_training: Any, trainable: bool, unbiased: bool) -> Tensor:
+                      is_training: Any, trainable: bool, unbiased: bool,
+                      zero_debias: bool = False) -> Tensor:
     """TF's own batch-norm graph for updates outside UPDATE_OPS (or forced)."""
     rank = x.shape.ndims
     dims = x.shape.as_list()
@@ -125,8 +126,9 @@ def _batch_norm_graph(x: Tensor, axis: int, decay: float, center: bool, scale: b
         batch_var = var
         if unbiased:
             batch_var = var * _bessel_factor(x, axes)
+        debias = _debias_variables(moving_mean) if zero_debias else None
         mean, var = _updates(is_training, known, decay, moving_mean, moving_var, mean, var,
-                             batch_var, updates_collections)
+                             batch_var, updates_collections, debias)
     if axis != rank - 1:
         shape = [1] * rank
         shape[axis] = depth
@@ -151,13 +153,37 @@ def _bessel_factor(x: Tensor, axes: list[int]) -> Any:
     return n / math_ops.maximum(n - 1.0, 1.0)
 
 
+def _debias_variables(moving_mean: Variable) -> tuple[Variable, Variable]:
+    """``moving_mean``'s zero-debias state, as TF's ``assign_moving_average(...,
+    zero_debias=True)`` makes it: a ``biased`` average and a ``local_step`` count, zeros,
+    non-trainable global variables (not model variables) under a variable scope named
+    after the moving mean inside the current one (``BatchNorm/BatchNorm/moving_mean/
+    biased``)."""
+    g = get_default_graph()
+    outer = vs.get_variable_scope().name
+    scope = f"{outer}/{moving_mean.op.name}/" if outer else f"{moving_mean.op.name}/"
+    dt = moving_mean.dtype.base_dtype
+    with g.name_scope(scope), g.control_dependencies(None):
+        biased = Variable(array_ops.zeros(moving_mean.shape.as_list(), dtype=dt),
+                          trainable=False, name="biased")
+        step = Variable(conversion.convert_to_tensor(0.0, dtype=dt), trainable=False,
+                        name="local_step")
+    return biased, step
+
+
 def _updates(is_training: Any, known: Any, decay: float, moving_mean: Any, moving_var: Any,
-             mean: Tensor, var: Tensor, batch_var: Tensor, updates_collections: Any
-             ) -> tuple[Tensor, Tensor]:
-    """The moving-average updates, forced before the returned moments or collected."""
+             mean: Tensor, var: Tensor, batch_var: Tensor, updates_collections: Any,
+             debias: tuple[Variable, Variable] | None = None) -> tuple[Tensor, Tensor]:
+    """The moving-average updates, forced before the returned moments or collected; with
+    ``debias`` the moving mean's is zero-debiased."""
     def assign_avg(v: Any, value: Tensor, name: str) -> Tensor:
         with get_default_graph().name_scope(name):
-            return state_ops.assign_sub(v, (v.value() - value) * (1.0 - decay))
+            if debias is None or v is not moving_mean:
+                return state_ops.assign_sub(v, (v.value() - value) * (1.0 - decay))
+            biased, step = debias
+            new_biased = state_ops.assign_sub(biased, (biased.value() - value) * (1.0 - decay))
+            new_step = state_ops.assign_add(step, 1.0)
+            return state_ops.assign(v, new_biased / (1.0 - math_ops.pow(decay, new_step)))
 
     def moving() -> tuple[Tensor, Tensor]:
         return moving_mean.value(), moving_var.value()

@@ -1,6 +1,7 @@
 """``tk.contrib.slim`` (``slim = tf.contrib.slim``): the ``tf.contrib.layers`` functions,
 ``arg_scope`` and the model-variable helpers at the top level, plus ``slim.losses``,
-``slim.learning``, ``slim.metrics``, ``slim.evaluation`` and ``slim.utils``.
+``slim.learning``, ``slim.metrics``, ``slim.evaluation``, ``slim.utils`` and
+``slim.model_analyzer``.
 
 Example:
     >>> slim = tk.contrib.slim
@@ -19,10 +20,10 @@ from trainkit.contrib.framework import __all__ as _framework_all
 from trainkit.contrib.layers import *  # noqa: F403
 from trainkit.contrib.layers import __all__ as _layers_all
 from trainkit.contrib.layers import initializers, optimizers, regularizers
-from trainkit.contrib.slim import evaluation, learning, losses, metrics, utils
+from trainkit.contrib.slim import evaluation, learning, losses, metrics, model_analyzer, utils
 
 # tf.contrib.layers' encoders (embed_sequence) were never part of slim.
 del embed_sequence  # noqa: F821
 __all__ = [*_framework_all, *(n for n in _layers_all if n != "embed_sequence"), "learning",
-           "losses", "metrics", "evaluation", "utils", "layers", "initializers", "optimizers",
-           "regularizers"]
+           "losses", "metrics", "evaluation", "utils", "model_analyzer", "layers",
+           "initializers", "optimizers", "regularizers"]
