@@ -9,8 +9,9 @@ softmax and ``hvd.BroadcastGlobalVariablesHook(0)``, ``20000 // hvd.size()`` ste
 
 Changes: the imports (``trainkit`` / ``trainkit.distributed``; ``tf.contrib.learn``
 served only the download); ``learn.datasets.mnist.read_data_sets`` is MNIST-shaped data
-from the bundled digits; 200 steps instead of 20000; the training input's
-``shuffle=True`` is kept (each rank draws its own order).
+from the bundled digits; 120 steps instead of 20000 (at 60 steps per rank both ranks
+evaluate to 0.72-0.80); the training input's ``shuffle=True`` is kept (each rank draws
+its own order).
 """
 
 import numpy as np
@@ -156,7 +157,7 @@ def main(unused_argv):
     # Horovod: adjust number of steps based on number of GPUs.
     mnist_classifier.train(
         input_fn=train_input_fn,
-        steps=200 // hvd.size(),
+        steps=120 // hvd.size(),
         hooks=[logging_hook, bcast_hook])
 
     # Evaluate the model and print results
