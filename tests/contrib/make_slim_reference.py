@@ -1,9 +1,12 @@
-"""Records ``slim_reference.json`` with TF 2.21 and ``tf_slim`` 1.1.0 (``tf.compat.v1``
-graph mode), running every case of ``slim_cases.py``.
+"""Records the TF 2.21 + ``tf_slim`` 1.1.0 (``tf.compat.v1`` graph mode) numbers of a cases
+module: every case of ``<name>_cases.py`` into ``<name>_reference.json`` (``slim``, the
+default: ``slim_cases.py`` -> ``slim_reference.json``; ``slim_nets``: the model-zoo-style
+nets of ``slim_nets_cases.py`` -> ``slim_nets_reference.json``).
 
 Not a test: run it with the TF peer environment, from the repository root::
 
     TF_USE_LEGACY_KERAS=1 /work/venvs/tf/bin/python tests/contrib/make_slim_reference.py
+    TF_USE_LEGACY_KERAS=1 /work/venvs/tf/bin/python tests/contrib/make_slim_reference.py slim_nets
 """
 
 import importlib
@@ -12,8 +15,8 @@ import os
 import sys
 
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import slim_cases  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 import tensorflow.compat.v1 as tf  # noqa: E402
 import tf_slim as slim  # noqa: E402
 
@@ -31,7 +34,9 @@ control_flow_ops.cond = tf.cond
 for _sub in ("", ".base", ".core", ".convolutional", ".normalization", ".pooling"):
     sys.modules["tf_keras.legacy_tf_layers" + _sub] = importlib.import_module(
         "tf_keras.src.legacy_tf_layers" + _sub)
-out = {case.__name__: case(tf, slim) for case in slim_cases.CASES}
-path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "slim_reference.json")
-with open(path, "w") as f:
+
+name = sys.argv[1] if len(sys.argv) > 1 else "slim"
+cases = importlib.import_module(f"{name}_cases")
+out = {case.__name__: case(tf, slim) for case in cases.CASES}
+with open(os.path.join(HERE, f"{name}_reference.json"), "w") as f:
     f.write(json.dumps(out, indent=1, sort_keys=True))

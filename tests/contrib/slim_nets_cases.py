@@ -1,6 +1,6 @@
 """Small networks in the idiom of the TF-Slim model zoo (tensorflow/models
 ``research/slim/nets``), run both by TF 2.21 + ``tf_slim`` 1.1.0
-(``make_slim_nets_reference.py`` records ``slim_nets_reference.json``) and by trainkit
+(``make_slim_reference.py slim_nets`` records ``slim_nets_reference.json``) and by trainkit
 (``test_slim_nets.py``).
 
 The zoo's own files are not vendored here (the project commits no third-party code); these

@@ -1,7 +1,7 @@
 """The TF-Slim model zoo's constructions (tensorflow/models ``research/slim/nets``: VGG,
 AlexNet, OverFeat, ResNet v1/v2, Inception, MobileNet v1/v2) at 32x32, against TF 2.21 +
 ``tf_slim`` 1.1.0: the builders of ``slim_nets_cases.py``, recorded by
-``make_slim_nets_reference.py`` into ``slim_nets_reference.json``.
+``make_slim_reference.py slim_nets`` into ``slim_nets_reference.json``.
 
 Checked as the zoo's own ``*_test.py`` files check the real nets: end point names and
 shapes, variable names and shapes (global, model, trainable), regularization losses and
