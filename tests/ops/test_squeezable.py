@@ -89,3 +89,17 @@ def test_training_through_a_label_column_matches_class_ids():
                 out.append(s.run(w))
     np.testing.assert_array_equal(out[0], out[1])
     assert not np.array_equal(out[0], np.eye(3))
+
+
+def test_metrics_squeeze_labels_of_unknown_rank_at_run_time():
+    """``tf.metrics`` shares the squeeze: a ``[4, 1]`` label column fed to a placeholder
+    of unknown rank is squeezed by the ``cond`` on the runtime ranks, so the accuracy
+    compares 4 pairs, not a broadcast 4 x 4 (TF 2.21 gives 0.75 then 0.75; without the
+    squeeze it is 0.3125)."""
+    with tk.Graph().as_default():
+        labels = tk.placeholder(tk.int64, None)
+        _, update = tk.metrics.accuracy(labels, tk.constant([1, 0, 2, 2], tk.int64))
+        with tk.Session() as s:
+            s.run(tk.local_variables_initializer())
+            assert s.run(update, {labels: [[1], [0], [1], [2]]}) == pytest.approx(0.75)
+            assert s.run(update, {labels: [1, 1, 2, 2]}) == pytest.approx(0.75)

@@ -23,6 +23,7 @@ from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops, shape_ops, state_ops, variable_scope, variables
 from trainkit.ops.math_extras import divide_no_nan
+from trainkit.ops.squeezable import remove_squeezable_dimensions
 
 Pair = tuple[Tensor, Tensor]
 
@@ -85,16 +86,12 @@ def broadcast_weights(weights: Any, values: Tensor, dtype: Any = _dt.float32) ->
 
 def squeeze_last(predictions: Tensor, labels: Tensor | None,
                  weights: Any = None) -> tuple[Tensor, Tensor | None, Any]:
-    """TF's ``_remove_squeezable_dimensions`` on static ranks: a trailing size-1 dim on
-    labels or predictions (rank one more than the other) is squeezed; weights of rank
-    one more or less than predictions are squeezed or expanded."""
+    """TF's metrics ``_remove_squeezable_dimensions``: a trailing size-1 dim on labels or
+    predictions (rank one more than the other) is squeezed
+    (``squeezable.remove_squeezable_dimensions``); weights of rank one more or less than
+    predictions (static ranks) are squeezed or expanded."""
     if labels is not None:
-        pr, lr = predictions.shape.ndims, labels.shape.ndims
-        if pr is not None and lr is not None:
-            if lr == pr + 1 and labels.shape.as_list()[-1] in (1, None):
-                labels = shape_ops.squeeze(labels, [-1])
-            elif pr == lr + 1 and predictions.shape.as_list()[-1] in (1, None):
-                predictions = shape_ops.squeeze(predictions, [-1])
+        labels, predictions = remove_squeezable_dimensions(labels, predictions)
         if not predictions.shape.is_compatible_with(labels.shape):
             raise ValueError(f"Shapes {predictions.shape} and {labels.shape} are "
                              f"incompatible (predictions vs labels).")
