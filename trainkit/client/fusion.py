@@ -4,8 +4,11 @@ instead of two, and no intermediate array).
 
 The pairs are ``BiasAdd`` -> ``Relu`` (kernel ``_FusedBiasAddRelu``, registered by
 ``ops/relu_bias_kernels.py``), ``BiasAdd`` -> ``Sigmoid`` and ``BiasAdd`` -> ``Tanh``
-(``_FusedBiasAddSigmoid``, ``_FusedBiasAddTanh``: ``ops/sigmoid_tanh_kernels.py``); the
-client only looks them up by type. A pair fuses when the
+(``_FusedBiasAddSigmoid``, ``_FusedBiasAddTanh``: ``ops/sigmoid_tanh_kernels.py``) and
+``MaxPoolGrad`` -> ``ReluGrad`` of the pool's own input (``_FusedMaxPoolGradReluGrad``,
+``ops/pool_ops.py``: a ReLU's gradient through the max-pool that reads it); the
+client only looks them up by type. A consumer's inputs after the first must be the
+producer's inputs that :data:`SHARED_INPUTS` names. A pair fuses when the
 producer's output is read by nothing else the plan runs (no other op, no ``cond`` gate),
 is neither fetched nor fed, the producer is not a target and no op has a control
 dependency on it, both ops sit in the same ``cond`` branches, and the fused kernel is
@@ -31,7 +34,12 @@ from trainkit.framework.tensor import Operation, Tensor
 #: (producer type, consumer type) -> the op type whose kernel runs both
 FUSED_KERNELS = {("BiasAdd", "Relu"): "_FusedBiasAddRelu",
                  ("BiasAdd", "Sigmoid"): "_FusedBiasAddSigmoid",
-                 ("BiasAdd", "Tanh"): "_FusedBiasAddTanh"}
+                 ("BiasAdd", "Tanh"): "_FusedBiasAddTanh",
+                 ("MaxPoolGrad", "ReluGrad"): "_FusedMaxPoolGradReluGrad"}
+#: (producer type, consumer type) -> per consumer input after the first, the index of
+#: the producer input it must be (the fused kernel gets only the producer's inputs):
+#: ``ReluGrad``'s features are the ``MaxPoolGrad``'s ``orig_input``
+SHARED_INPUTS = {("MaxPoolGrad", "ReluGrad"): (0,)}
 #: the fused kernel that may write its result into the producer's input 0, used when
 #: that input is a value nothing else can see (:data:`FRESH_OUTPUTS`)
 IN_PLACE_KERNELS = {"_FusedBiasAddRelu": "_FusedBiasAddReluInPlace",
@@ -84,7 +92,8 @@ def find(order: list[Operation], fetch_tensors: Iterable[Tensor],
         t = op.inputs[0]
         p = t.op
         kernel_type = FUSED_KERNELS[(p.type, op.type)]
-        if (p in planned and t not in fed and t not in keep and reads.get(t) == 1
+        if (_shares_inputs(p, op) and p in planned and t not in fed and t not in keep
+                and reads.get(t) == 1
                 and len(p.outputs) == 1 and p not in waited_on and p not in targets
                 and p not in found and list(p.cond_gates) == list(op.cond_gates)
                 and _has_kernel(kernel_type)):
@@ -96,6 +105,15 @@ def find(order: list[Operation], fetch_tensors: Iterable[Tensor],
                 kernel_type = in_place
             found[op] = Fused(p, op, kernel_type)
     return found
+
+
+def _shares_inputs(producer: Operation, consumer: Operation) -> bool:
+    """Whether the consumer's inputs after the first are exactly the producer's inputs
+    that :data:`SHARED_INPUTS` names for the pair (none for a one-input consumer)."""
+    shared = SHARED_INPUTS.get((producer.type, consumer.type), ())
+    rest = consumer.inputs[1:]
+    return len(rest) == len(shared) and all(
+        t is producer.inputs[i] for t, i in zip(rest, shared))
 
 
 def _has_kernel(op_type: str) -> bool:
@@ -134,5 +152,5 @@ def step_control_inputs(op: Operation, fused: dict[Operation, Fused]) -> list[Op
         list(op.control_inputs) + list(f.producer.control_inputs))
 
 
-__all__ = ["FUSED_KERNELS", "IN_PLACE_KERNELS", "FRESH_OUTPUTS", "Fused", "find",
+__all__ = ["FUSED_KERNELS", "SHARED_INPUTS", "IN_PLACE_KERNELS", "FRESH_OUTPUTS", "Fused", "find",
            "step_order", "kernel_inputs", "step_reads", "step_control_inputs"]

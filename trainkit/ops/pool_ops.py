@@ -26,7 +26,7 @@ import numpy as np
 from trainkit.framework import conversion, registry
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import pool_avg, pool_gradgrad, pool_planes
+from trainkit.ops import pool_avg, pool_gradgrad, pool_loops, pool_planes
 from trainkit.ops.conv_ops import (
     _check_format,
     _check_padding,
@@ -149,6 +149,28 @@ def _max_pool_grad_kernel(ctx: registry.KernelContext, x: Any, y: Any, dy: Any) 
         return _from_nhwc(pool_planes.max_pool_grad(ctx, x, dy, g), fmt)
     # Integers: padding (the lowest value) may hold a window's first maximum here.
     return _from_nhwc(_max_pool_grad_general(x, dy, g), fmt)
+
+
+@registry.register_kernel("_FusedMaxPoolGradReluGrad")
+def _fused_max_pool_grad_relu_grad(ctx: registry.KernelContext, x: Any, y: Any, dy: Any
+                                   ) -> Any:
+    """``ReluGrad(MaxPoolGrad(x, y, dy), x)`` with ``ctx`` the ``MaxPoolGrad`` op's
+    context (``client/fusion.py`` fuses the pair when the ``ReluGrad``'s features are the
+    pool's input, as in a ReLU followed by a max-pool): for windows that tile the image,
+    one compiled pass (``pool_loops.max_pool_grad_tiles``) that makes bitwise the two
+    kernels' values; otherwise the two kernels in turn. deep-MNIST b50, one thread:
+    conv1's 0.55 + 0.30 ms -> 0.36 ms, conv2's 0.18 + 0.08 -> 0.16 ms."""
+    xa, dya = np.asarray(x), np.asarray(dy)
+    if ctx.attrs["data_format"] == "NHWC" and xa.ndim == 4 and xa.dtype == dya.dtype:
+        g = _pool_geom(xa.shape, ctx.attrs)
+        if (pool_loops.tiles(g) and pool_loops.usable(xa, dya)
+                and dya.shape == (xa.shape[0], g.oh, g.ow, xa.shape[3])):
+            return pool_loops.max_pool_grad(ctx, xa, dya, g, relu=True)
+    dx = _max_pool_grad_kernel(ctx, x, y, dy)
+    return registry.get_op_def("ReluGrad").kernel(ctx, dx, x)
+
+
+registry.not_differentiable("_FusedMaxPoolGradReluGrad")
 
 
 @registry.register_kernel("MaxPoolGradGrad")
