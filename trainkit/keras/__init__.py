@@ -6,7 +6,8 @@ What is here: ``layers`` (Dense, Conv1D/2D, pooling, Flatten, Dropout, Activatio
 Reshape, Concatenate, Add, Embedding, BatchNormalization, Input, Lambda), ``Sequential``
 and the functional ``Model``, ``activations``, ``initializers``, ``losses`` (the loss
 functions, the ``Loss`` classes, ``get``/``serialize``/``deserialize``), ``metrics``
-(the accuracy functions), ``regularizers``, ``utils`` (to_categorical), ``optimizers``
+(the accuracy functions), ``regularizers``, ``utils`` (to_categorical, get_file),
+``datasets`` (mnist, fashion_mnist, boston_housing), ``optimizers``
 (SGD, Adam, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl with tf_keras's update
 math; a ``tk.train`` optimizer is accepted too), ``callbacks`` (History, EarlyStopping,
 ModelCheckpoint, LambdaCallback, LearningRateScheduler, ReduceLROnPlateau, CSVLogger,
@@ -38,6 +39,7 @@ from trainkit.keras import (
     applications,
     backend,
     callbacks,
+    datasets,
     initializers,
     layers,
     losses,
@@ -51,6 +53,7 @@ from trainkit.keras import (
 from trainkit.keras.input_layer import Input
 from trainkit.keras.models import Model, Sequential
 
-__all__ = ["activations", "applications", "backend", "callbacks", "initializers", "layers",
+__all__ = ["activations", "applications", "backend", "callbacks", "datasets", "initializers",
+           "layers",
            "losses", "metrics", "models", "optimizers", "preprocessing", "regularizers", "utils",
            "Input", "Model", "Sequential"]

@@ -1,4 +1,5 @@
-"""``tk.keras.utils``: ``to_categorical``, class vectors as one-hot matrices.
+"""``tk.keras.utils``: ``to_categorical``, class vectors as one-hot matrices; ``get_file``
+(``keras/data_files.py``).
 
 Example:
     >>> tk.keras.utils.to_categorical([0, 2], 3)
@@ -11,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from trainkit.keras.data_files import get_file
 
 
 def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32") -> np.ndarray:
@@ -45,4 +48,4 @@ def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32
     return out
 
 
-__all__ = ["to_categorical"]
+__all__ = ["get_file", "to_categorical"]

@@ -1,0 +1,14 @@
+"""``tensorflow.contrib.learn.python.learn.datasets.mnist``: TF1's MNIST reader."""
+
+from trainkit.contrib.learn.datasets.mnist import (
+    DEFAULT_SOURCE_URL,
+    DataSet,
+    dense_to_one_hot,
+    extract_images,
+    extract_labels,
+    load_mnist,
+    read_data_sets,
+)
+
+__all__ = ["DEFAULT_SOURCE_URL", "DataSet", "dense_to_one_hot", "extract_images",
+           "extract_labels", "load_mnist", "read_data_sets"]
