@@ -68,6 +68,19 @@ def _body(stream: Any, size: int, name: str) -> np.ndarray:
     return np.frombuffer(raw, np.uint8)
 
 
+def _read_idx(f: Any, magic: int, kind: str, dims: int) -> tuple[list[int], np.ndarray]:
+    """The ``dims`` sizes and the bytes of a gzipped IDX file object whose magic number
+    must be ``magic``; prints ``Extracting <name>`` as TF does."""
+    name = _file_name(f)
+    print("Extracting", name)
+    with gzip.GzipFile(fileobj=f) as stream:
+        (found,) = _header(stream, 1, name)
+        if found != magic:
+            raise ValueError(f"Invalid magic number {found} in MNIST {kind} file: {name}")
+        sizes = _header(stream, dims, name)
+        return sizes, _body(stream, int(np.prod(sizes)), name)
+
+
 def extract_images(f: Any) -> np.ndarray:
     """The images of a gzipped IDX image file object as uint8 ``[N, rows, cols, 1]``
     (prints ``Extracting <name>``, as TF does).
@@ -76,14 +89,8 @@ def extract_images(f: Any) -> np.ndarray:
         ValueError: if the magic number is not 2051, or the file is shorter than its
             header says.
     """
-    name = _file_name(f)
-    print("Extracting", name)
-    with gzip.GzipFile(fileobj=f) as stream:
-        (magic,) = _header(stream, 1, name)
-        if magic != IMAGES_MAGIC:
-            raise ValueError(f"Invalid magic number {magic} in MNIST image file: {name}")
-        n, rows, cols = _header(stream, 3, name)
-        return _body(stream, n * rows * cols, name).reshape(n, rows, cols, 1)
+    (n, rows, cols), data = _read_idx(f, IMAGES_MAGIC, "image", 3)
+    return data.reshape(n, rows, cols, 1)
 
 
 def dense_to_one_hot(labels_dense: np.ndarray, num_classes: int) -> np.ndarray:
@@ -109,14 +116,7 @@ def extract_labels(f: Any, one_hot: bool = False, num_classes: int = 10) -> np.n
         ValueError: if the magic number is not 2049, or the file is shorter than its
             header says.
     """
-    name = _file_name(f)
-    print("Extracting", name)
-    with gzip.GzipFile(fileobj=f) as stream:
-        (magic,) = _header(stream, 1, name)
-        if magic != LABELS_MAGIC:
-            raise ValueError(f"Invalid magic number {magic} in MNIST label file: {name}")
-        (n,) = _header(stream, 1, name)
-        labels = _body(stream, n, name)
+    _, labels = _read_idx(f, LABELS_MAGIC, "label", 1)
     return dense_to_one_hot(labels, num_classes) if one_hot else labels
 
 
