@@ -350,6 +350,62 @@ def fit_models(tf: Any) -> dict:
             "td": [h3.history["loss"], _f(m3.predict(xt[:2]))]}
 
 
+def conv_lstm(tf: Any) -> dict:
+    """ConvLSTM2D: same padding with sequences and states, valid padding with strides,
+    dilation backwards without bias, channels_first, inference-mode dropout; outputs,
+    states, gradients wrt weights and input, names and static shapes."""
+    L = tf.keras.layers
+    return {
+        "same": _layer_case(tf, lambda: L.ConvLSTM2D(3, (3, 3), padding="same",
+                                                     return_sequences=True,
+                                                     return_state=True),
+                            shape=(2, 3, 5, 6, 2)),
+        "strided": _layer_case(tf, lambda: L.ConvLSTM2D(2, (3, 2), strides=(2, 2)),
+                               shape=(2, 4, 7, 6, 3), k=1.0),
+        "dilated": _layer_case(tf, lambda: L.ConvLSTM2D(
+            2, (2, 2), dilation_rate=(2, 2), go_backwards=True, use_bias=False,
+            return_sequences=True, activation="relu", recurrent_activation="sigmoid"),
+            shape=(1, 3, 6, 5, 2), k=2.0),
+        "channels_first": _layer_case(tf, lambda: L.ConvLSTM2D(
+            2, (3, 3), padding="same", data_format="channels_first", return_state=True,
+            unit_forget_bias=False), shape=(2, 3, 2, 4, 5), k=3.0),
+        "dropout": _layer_case(tf, lambda: L.ConvLSTM2D(2, (3, 3), padding="same",
+                                                        dropout=0.4,
+                                                        recurrent_dropout=0.3),
+                               shape=(2, 2, 4, 4, 1), k=4.0),
+    }
+
+
+def conv_lstm_movies(tf: Any) -> dict:
+    """Keras's ``conv_lstm.py`` example in small: two ConvLSTM2D + BatchNormalization
+    blocks and a sigmoid Conv3D predicting the next frames of moving squares, adadelta,
+    binary cross-entropy; losses of three epochs and one prediction."""
+    K = tf.keras
+    L = K.layers
+    rng = np.random.RandomState(3)
+    movies = np.zeros((6, 5, 8, 8, 1), np.float32)
+    for m in range(6):
+        r, c = rng.randint(0, 5, 2)
+        dr, dc = rng.randint(-1, 2, 2)
+        for t in range(5):
+            rr, cc = np.clip(r + dr * t, 0, 6), np.clip(c + dc * t, 0, 6)
+            movies[m, t, rr:rr + 2, cc:cc + 2, 0] = 1.0
+    x, y = movies[:, :4], movies[:, 1:]
+    model = K.models.Sequential([
+        L.ConvLSTM2D(4, (3, 3), padding="same", return_sequences=True,
+                     input_shape=(None, 8, 8, 1)),
+        L.BatchNormalization(),
+        L.ConvLSTM2D(4, (3, 3), padding="same", return_sequences=True),
+        L.BatchNormalization(),
+        L.Conv3D(1, (3, 3, 3), activation="sigmoid", padding="same",
+                 data_format="channels_last")])
+    model.compile(loss="binary_crossentropy", optimizer="adadelta")
+    model.set_weights([_w(w.shape, 0.5 * i) for i, w in enumerate(model.get_weights())])
+    hist = model.fit(x, y, batch_size=2, epochs=3, verbose=0, shuffle=False)
+    return {"loss": hist.history["loss"], "predict": _f(model.predict(x[:1])),
+            "names": _names(model.weights)}
+
+
 def _error(fn: Any) -> str:
     try:
         fn()
@@ -378,6 +434,10 @@ def errors(tf: Any) -> dict:
         "bad_activation": _error(lambda: L.GRU(2, activation="nope")),
         "bad_dropout": _error(lambda: L.LSTM(2, dropout=1.5)),
         "set_weights_count": _error(lambda: _built(tf, L.LSTM(2)).set_weights([])),
+        "conv_lstm_rank4": _error(call(L.ConvLSTM2D(2, (3, 3)), [None, 3, 4, 5])),
+        "conv_lstm_no_channels": _error(call(L.ConvLSTM2D(2, (3, 3)),
+                                             [None, 3, 4, 5, None])),
+        "conv_lstm_padding": _error(lambda: L.ConvLSTM2D(2, (3, 3), padding="full")),
     }
 
 
@@ -388,4 +448,5 @@ def _built(tf: Any, layer: Any) -> Any:
 
 RNN_SCENARIOS = {f.__name__: f for f in (
     lstm, gru, simple_rnn, cells, initial_state, seq2seq, masking, mask_propagation,
-    bidirectional, time_distributed, dropout_inference, fit_models, errors)}
+    bidirectional, time_distributed, dropout_inference, fit_models, conv_lstm,
+    conv_lstm_movies, errors)}

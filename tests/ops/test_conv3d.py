@@ -121,3 +121,46 @@ def test_gradients_by_finite_differences():
     pool = tk.layers.MaxPooling3D(2, 2)
     assert pool(layer(tk.constant(X))).shape.as_list() == [2, 2, 2, 3, 2]
     assert tk.layers.AveragePooling3D(2, 1)(tk.constant(X)).shape.as_list() == [2, 4, 3, 5, 3]
+
+
+@pytest.mark.parametrize("depth", [5, 4, 1])
+def test_depth_known_only_at_run_time_gives_the_static_graph_values(depth):
+    """A ``[N, None, H, W, C]`` input (Keras's ConvLSTM2D -> Conv3D on movies of any
+    length): the padding, taps and output depth are computed in the graph; values and
+    input gradients equal those of the same ops on a known depth, and the NumPy
+    reference."""
+    x = X[:, :depth]
+    cases = [lambda t: tk.nn.conv3d(t, W, [1, 1, 1, 1, 1], "SAME"),
+             lambda t: tk.nn.conv3d(t, W2, [1, 2, 1, 2, 1], "SAME"),
+             lambda t: tk.nn.conv3d(t, W2, [1, 1, 1, 1, 1], "SAME",
+                                    dilations=[1, 2, 1, 1, 1]),
+             lambda t: tk.nn.max_pool3d(t, [1, 3, 2, 3, 1], [1, 2, 1, 2, 1], "SAME"),
+             lambda t: tk.nn.max_pool3d(t, [1, 1, 2, 2, 1], [1, 1, 2, 2, 1], "VALID")]
+    if depth >= 3:
+        cases.append(lambda t: tk.nn.conv3d(t, W, [1, 2, 1, 1, 1], "VALID"))
+    with tk.Graph().as_default():
+        fixed = tk.constant(x)
+        free = tk.placeholder(tk.float64, [None, None, 4, 6, 3])
+        pairs = [(f(fixed), f(free)) for f in cases]
+        assert all(b.shape.as_list()[1] is None for _, b in pairs)
+        grads = [tk.gradients(tk.reduce_sum(tk.square(b)), free)[0] for _, b in pairs]
+        ref_grads = [tk.gradients(tk.reduce_sum(tk.square(a)), fixed)[0] for a, _ in pairs]
+        with tk.Session() as sess:
+            got = sess.run([[a, b] for a, b in pairs] + [grads, ref_grads], {free: x})
+    for a, b in got[:-2]:
+        assert a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+    for g, r in zip(got[-2], got[-1]):
+        np.testing.assert_array_equal(g, r)
+    np.testing.assert_allclose(got[0][1], _np_conv3d(x, W, (1, 1, 1), (1, 1, 1), "SAME"),
+                               rtol=1e-10)
+
+
+def test_avg_pool3d_still_needs_a_known_depth_and_rank_is_required():
+    with tk.Graph().as_default():
+        with pytest.raises(ValueError, match="depth must be known"):
+            tk.nn.avg_pool3d(tk.placeholder(tk.float32, [None, None, 4, 4, 2]),
+                             [1, 2, 2, 2, 1], [1, 2, 2, 2, 1], "VALID")
+        with pytest.raises(ValueError, match="must be 5-D"):
+            tk.nn.conv3d(tk.placeholder(tk.float32), W.astype(np.float32),
+                         [1, 1, 1, 1, 1], "SAME")

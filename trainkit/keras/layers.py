@@ -38,6 +38,7 @@ from trainkit.keras.conv_layers import (
     MaxPooling1D,
     MaxPooling2D,
 )
+from trainkit.keras.conv_lstm import ConvLSTM2D, ConvLSTM2DCell
 from trainkit.keras.conv_transpose_layers import Conv2DTranspose, Convolution2DTranspose
 from trainkit.keras.core_layers import (
     Activation,
@@ -119,6 +120,7 @@ __all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "Reshape", "Lam
            "MaxPooling2D", "MaxPool1D", "MaxPool2D", "AveragePooling1D", "AveragePooling2D",
            "AvgPool1D", "AvgPool2D", "Input", "InputLayer", "Add", "add", "Concatenate",
            "concatenate", "BatchNormalization"]
+__all__ += ["ConvLSTM2D", "ConvLSTM2DCell"]
 __all__ += ["Masking", "AbstractRNNCell", "SimpleRNNCell", "GRUCell", "LSTMCell", "RNN",
             "StackedRNNCells", "SimpleRNN", "GRU", "LSTM", "Bidirectional", "TimeDistributed",
             "Wrapper"]

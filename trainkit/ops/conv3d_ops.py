@@ -1,7 +1,9 @@
 """3-D convolution and pooling (``NDHWC``; ``NCDHW`` through transposes), built, as sums
 and maxima over the depth taps, from the 2-D ops on ``[batch * out_depth, H, W, C]``
-slices, so their gradients are the 2-D ops' own. The depth and the kernel's depth must be
-known when the graph is built.
+slices, so their gradients are the 2-D ops' own. The kernel's depth must be known when
+the graph is built; the input's depth may be known only at run time (then the padding,
+the taps' slices and the output depth are computed in the graph; ``avg_pool3d``, whose
+divisors depend on it, needs it known).
 
 Example:
     >>> y = conv3d(x, w, strides=[1, 1, 1, 1, 1], padding="SAME")   # w [kd, kh, kw, c, f]
@@ -39,26 +41,49 @@ def _depth_plan(d: int, k: int, s: int, dil: int, padding: str) -> tuple[int, in
     return out, total // 2, total - total // 2
 
 
-def _prepare(x: Tensor, data_format: str, who: str) -> Tensor:
+def _depth_plan_in_graph(d: Tensor, k: int, s: int, dil: int, padding: str
+                         ) -> tuple[Tensor, Tensor, Tensor]:
+    """:func:`_depth_plan` for a depth known only at run time (int32 scalars)."""
+    eff = (k - 1) * dil + 1
+    if padding == "VALID":
+        zero = array_ops.zeros([], dtype=d.dtype)
+        return math_ops.floordiv(d - eff, s) + 1, zero, zero
+    out = math_ops.floordiv(d + (s - 1), s)
+    total = math_ops.maximum((out - 1) * s + eff - d, 0)
+    before = math_ops.floordiv(total, 2)
+    return out, before, total - before
+
+
+def _prepare(x: Tensor, data_format: str, who: str, depth_needed: bool = False) -> Tensor:
     if data_format not in ("NDHWC", "NCDHW"):
         raise ValueError(f"{who}: data_format must be 'NDHWC' or 'NCDHW', got "
                          f"{data_format!r}.")
-    if x.shape.ndims is not None and x.shape.ndims != 5:
+    if x.shape.ndims is None or x.shape.ndims != 5:
         raise ValueError(f"{who}: input must be 5-D, got shape {x.shape}.")
     x = x if data_format == "NDHWC" else array_ops.transpose(x, [0, 2, 3, 4, 1])
-    if x.shape.as_list()[1] is None:
+    if depth_needed and x.shape.as_list()[1] is None:
         raise ValueError(f"{who}: the input depth must be known, got shape {x.shape}.")
     return x
 
 
 def _taps(x: Tensor, k: int, s: int, dil: int, padding: str, fill: float
-          ) -> tuple[list[Tensor], int, int, int]:
-    """The depth slices ``[N * out_depth, H, W, C]`` each kernel tap sees."""
+          ) -> tuple[list[Tensor], Any, Any, Any]:
+    """The depth slices ``[N * out_depth, H, W, C]`` each kernel tap sees, the output
+    depth, the padding before and the input depth (int32 tensors when the depth is known
+    only at run time)."""
     d = x.shape.as_list()[1]
-    out, before, after = _depth_plan(d, k, s, dil, padding)
-    if before or after:
-        x = array_ops.pad(x, [[0, 0], [before, after], [0, 0], [0, 0], [0, 0]],
-                          constant_values=fill)
+    if d is None:
+        d = array_ops.shape(x)[1]
+        out, before, after = _depth_plan_in_graph(d, k, s, dil, padding)
+        zeros = array_ops.zeros([2], dtype=d.dtype)
+        pads = array_ops.stack([zeros, array_ops.stack([before, after]), zeros, zeros,
+                                zeros])
+        x = array_ops.pad(x, pads, constant_values=fill)
+    else:
+        out, before, after = _depth_plan(d, k, s, dil, padding)
+        if before or after:
+            x = array_ops.pad(x, [[0, 0], [before, after], [0, 0], [0, 0], [0, 0]],
+                              constant_values=fill)
     dims = x.shape.as_list()
     rest = [dims[2] if dims[2] is not None else -1, dims[3] if dims[3] is not None else -1,
             dims[4]]
@@ -72,10 +97,14 @@ def _taps(x: Tensor, k: int, s: int, dil: int, padding: str, fill: float
     return slices, out, before, d
 
 
-def _finish(y: Tensor, out_depth: int, data_format: str) -> Tensor:
+def _finish(y: Tensor, out_depth: Any, data_format: str) -> Tensor:
     dims = y.shape.as_list()
     tail = [dims[1], dims[2], dims[3]]
-    if None in tail:
+    if isinstance(out_depth, Tensor):
+        y = array_ops.reshape(y, array_ops.concat(
+            [[-1], array_ops.reshape(out_depth, [1]), array_ops.shape(y)[1:]], 0))
+        y.set_shape([None, None, *tail])
+    elif None in tail:
         y = array_ops.reshape(y, array_ops.concat([[-1, out_depth], array_ops.shape(y)[1:]],
                                                   0))
     else:
@@ -90,7 +119,8 @@ def conv3d(input: Any, filter: Any = None, strides: Any = None,  # noqa: A002
     """3-D convolution of ``[N, D, H, W, C]`` with a ``[KD, KH, KW, C, F]`` filter.
 
     Raises:
-        ValueError: bad strides/padding/data_format, a non-5-D input or unknown depths.
+        ValueError: bad strides/padding/data_format, a non-5-D input or a filter of
+            unknown depth.
     """
     filter = filters if filter is None else filter
     pad = conv_ops.check_padding(padding)
@@ -118,7 +148,8 @@ def _pool3d(kind: str, input: Any, ksize: Any, strides: Any, padding: Any,
     ks, st = _five(ksize, "ksize"), _five(strides, "strides")
     who = "max_pool3d" if kind == "max" else "avg_pool3d"
     with name_scope(name, "MaxPool3D" if kind == "max" else "AvgPool3D", [input]):
-        x = _prepare(conversion.convert_to_tensor(input, name="input"), data_format, who)
+        x = _prepare(conversion.convert_to_tensor(input, name="input"), data_format, who,
+                     depth_needed=kind == "avg")
         low = float(np.finfo(x.dtype.np_dtype).min) if x.dtype.is_floating else 0.0
         slices, out, before, d = _taps(x, ks[1], st[1], 1, pad,
                                        low if kind == "max" else 0.0)
@@ -142,7 +173,7 @@ def max_pool3d(input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
     """The maximum over each ``[kd, kh, kw]`` window.
 
     Raises:
-        ValueError: bad ksize/strides/padding/data_format or an unknown depth.
+        ValueError: bad ksize/strides/padding/data_format.
     """
     return _pool3d("max", input, ksize, strides, padding, data_format, name)
 
