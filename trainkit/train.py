@@ -55,6 +55,7 @@ from trainkit.training.checkpoint_reader import (  # noqa: F401
 from trainkit.training.cluster_spec import ClusterSpec  # noqa: F401
 from trainkit.training.coordinator import Coordinator  # noqa: F401
 from trainkit.training.device_setter import replica_device_setter  # noqa: F401
+from trainkit.training.gradient_accumulation import GradientAccumulationOptimizer  # noqa: F401
 from trainkit.training.init_from_checkpoint import init_from_checkpoint  # noqa: F401
 from trainkit.training.learning_rate import (  # noqa: F401
     cosine_decay,

@@ -25,9 +25,8 @@ CASES = {
     "model_key_typo": ("", ["model.hiden_units=[3]"], "model.hiden_units: unknown key"),
     "foreign_rho": ("", ["optimizer.type=adam", "optimizer.rho=0.9"],
                     "optimizer.rho: unknown key; allowed: type, learning_rate, beta1, beta2, "
-                    "epsilon, clip_global_norm, scale_learning_rate_by_ranks (the settings of "
-                    "optimizer 'adam') ('rho' "
-                    "belongs to adadelta)."),
+                    "epsilon, clip_global_norm, scale_learning_rate_by_ranks, accumulate_steps "
+                    "(the settings of optimizer 'adam') ('rho' belongs to adadelta)."),
     "optimizer_name": ("", ["optimizer.type=lion"], "optimizer.type: unknown name 'lion'"),
     "lr_nan": ("", ["optimizer.learning_rate=nan"],
                "optimizer.learning_rate: must be a finite number, got nan."),
@@ -43,6 +42,8 @@ CASES = {
                      "optimizer.momentum: must be a finite number, got nan."),
     "clip_negative": ("", ["optimizer.clip_global_norm=-1"],
                       "optimizer.clip_global_norm: must be >= 0, got -1.0."),
+    "accumulate_zero": ("", ["optimizer.accumulate_steps=0"],
+                        "optimizer.accumulate_steps: must be > 0, got 0."),
     "model_name": ("", ["model.type=gpt"], "model.type: unknown name 'gpt'; allowed: logreg, "
                                            "mlp, cnn, linear, lstm, gru."),
     "hidden_zero": ("", ["model.type=mlp", "model.hidden_units=[8, 0]"],

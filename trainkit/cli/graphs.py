@@ -148,6 +148,8 @@ def build_train_graph(cfg: Config, splits: Splits, hook_specs: list, steps: int,
         opt = optimizer(cfg, lr)
         if hvd.size_or_one() > 1:  # gradients averaged over the ranks (one fused op)
             opt = DistributedOptimizer(opt)
+        if cfg.optimizer.accumulate_steps > 1:  # one update per N batches
+            opt = tk.train.GradientAccumulationOptimizer(opt, cfg.optimizer.accumulate_steps)
         grads_and_vars = opt.compute_gradients(loss)
         if cfg.optimizer.clip_global_norm > 0:
             grads, tvars = zip(*grads_and_vars)
