@@ -121,6 +121,7 @@ from trainkit.training.training_util import (  # noqa: F401
     global_step,
 )
 from trainkit.training.warm_start import warm_start  # noqa: F401
+from trainkit.training.warmup import linear_warmup  # noqa: F401
 
 # Queue input pipelines and Example protos live in the data layer; imported on first use.
 _LAZY_NAMES = {

@@ -95,8 +95,10 @@ CASES = {
                              "schedule.values=[0.1, 0.2, 0.3]"],
                         "schedule.boundaries: must increase, got [10, 5]."),
     "constant_extra": ("", ["schedule.type=constant", "schedule.decay_rate=0.5"],
-                       "schedule.decay_rate: unknown key; allowed: type (the settings of "
-                       "schedule 'constant')"),
+                       "schedule.decay_rate: unknown key; allowed: type, warmup_steps (the "
+                       "settings of schedule 'constant')"),
+    "warmup_negative": ("", ["schedule.warmup_steps=-5"],
+                        "schedule.warmup_steps: must be >= 0, got -5."),
     "steps_zero": ("", ["run.steps=0"], "run.steps: must be > 0, got 0."),
     "steps_text": ("", ["run.steps=many"], "run.steps: expected an integer, got 'many'."),
     "threads_negative": ("", ["run.threads=-1"], "run.threads: must be >= 0, got -1."),

@@ -47,12 +47,12 @@ def test_rmsprop_gets_the_library_defaults():
      "epsilon, clip_global_norm, scale_learning_rate_by_ranks, accumulate_steps (the "
      "settings of optimizer 'adam')."),
     ({"schedule": {"type": "constant", "decay_steps": 10}},
-     "schedule.decay_steps: unknown key; allowed: type (the settings of schedule "
-     "'constant') ('decay_steps' belongs to exponential_decay, polynomial_decay, "
+     "schedule.decay_steps: unknown key; allowed: type, warmup_steps (the settings of "
+     "schedule 'constant') ('decay_steps' belongs to exponential_decay, polynomial_decay, "
      "cosine_decay, inverse_time_decay)."),
     ({"schedule": {"type": "cosine_decay"}},
      "schedule.decay_steps: missing; schedule 'cosine_decay' needs it (allowed: type, "
-     "decay_steps, alpha)."),
+     "decay_steps, alpha, warmup_steps)."),
     ({"model": {"type": "logreg", "hidden_units": [3]}},
      "model.hidden_units: unknown key; allowed: type, l2 (the settings of model 'logreg') "
      "('hidden_units' belongs to mlp, cnn, lstm, gru)."),

@@ -78,6 +78,12 @@ def _optimizer_options(clip_global_norm: Annotated[float, NonNegative] = 0.0,
             "accumulate_steps": accumulate_steps}
 
 
+def _schedule_options(warmup_steps: Annotated[int, NonNegative] = 0) -> dict[str, Any]:
+    """Keys of every ``[schedule]``: ``warmup_steps`` > 0 ramps the schedule's learning
+    rate up linearly from 0 over that many steps (``tk.train.linear_warmup``)."""
+    return {"warmup_steps": warmup_steps}
+
+
 def _data_options(batch_size: Annotated[int, Positive] = 64,
                   shuffle_buffer: Annotated[int, Positive] = 2048,
                   seed: int = 0) -> dict[str, Any]:
@@ -91,7 +97,8 @@ KINDS: dict[str, Kind] = {
     "optimizer": Kind("optimizer", "adam", filled=("use_locking", "name"),
                       options=_optimizer_options,
                       overlay={"learning_rate": Annotated[float, Positive]}),
-    "schedule": Kind("schedule", "constant", filled=("learning_rate", "global_step", "name")),
+    "schedule": Kind("schedule", "constant", filled=("learning_rate", "global_step", "name"),
+                     options=_schedule_options),
     "dataset": Kind("data", "digits", filled=("images", "regression", "base_dir", "seed"),
                     options=_data_options, aliases=("dataset",)),
     "hook": Kind("hooks", ""),

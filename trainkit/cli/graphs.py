@@ -35,6 +35,8 @@ def learning_rate(cfg: Config, global_step: Any) -> Any:
         lr0 *= hvd.size_or_one()
     with tk.name_scope("lr_schedule"):
         lr = s.component.fn(learning_rate=lr0, global_step=global_step, **s.args)
+        if s.warmup_steps:
+            lr = tk.train.linear_warmup(lr, global_step, s.warmup_steps)
         lr = tk.cast(lr, tk.float32)
     return tk.identity(lr, name="learning_rate")
 
