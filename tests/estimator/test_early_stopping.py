@@ -121,3 +121,10 @@ def test_errors(make_estimator, tmp_path):
     with pytest.raises(KeyError, match="'auc' is not among"):
         _predicate(EXP.stop_if_higher_hook(est, "auc", 0.5))()
     assert est.eval_dir("val").endswith("eval_val")
+
+
+def test_tf_estimator_reexports_the_train_hooks():
+    """TF 1.15 / 2.15's ``tf.estimator`` also names these ``tf.train`` objects."""
+    for name in ("FeedFnHook", "FinalOpsHook", "GlobalStepWaiterHook", "ProfilerHook",
+                 "SecondOrStepTimer", "StopAtStepHook"):
+        assert getattr(tk.estimator, name) is getattr(tk.train, name)
