@@ -19,6 +19,7 @@ from trainkit.framework import dtypes as _dt
 from trainkit.framework.indexed_slices import IndexedSlices
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.keras import backend
+from trainkit.keras.learning_rate_schedules import LearningRateSchedule, serialize
 from trainkit.ops import array_ops, math_ops, state_ops
 from trainkit.ops.variables import Variable
 
@@ -48,13 +49,17 @@ class Optimizer:
         if kwargs:
             raise TypeError(f"Unexpected keyword argument passed to optimizer: "
                             f"{sorted(kwargs)[0]}")
-        if not isinstance(lr, int | float) or lr < 0:
-            raise ValueError(f"Expected learning_rate to be a non-negative number, received "
-                             f"learning_rate={lr!r}.")
+        schedule = lr if isinstance(lr, LearningRateSchedule) else None
+        if schedule is None and (not isinstance(lr, int | float) or lr < 0):
+            raise ValueError(f"Expected learning_rate to be a non-negative number or a "
+                             f"LearningRateSchedule, received learning_rate={lr!r}.")
         if decay < 0:
             raise ValueError(f"decay cannot be less than 0. Received: decay={decay}.")
         self._name = name
-        self._hyper: dict[str, Any] = {"learning_rate": float(lr), "decay": float(decay)}
+        #: a ``keras.optimizers.schedules`` learning rate, called with ``iterations``
+        self._schedule = schedule
+        self._hyper: dict[str, Any] = {"learning_rate": schedule or float(lr),
+                                       "decay": float(decay)}
         self._initial_decay = float(decay)
         self._hyper_vars: dict[str, Variable] = {}
         self._iterations: Variable | None = None
@@ -69,6 +74,8 @@ class Optimizer:
         if self._hyper_vars:
             return
         for name in sorted(self._hyper):
+            if isinstance(self._hyper[name], LearningRateSchedule):
+                continue           # called at each step, no variable
             self._hyper_vars[name] = make_variable(self._hyper[name], name, _dt.float32)
 
     @property
@@ -82,6 +89,8 @@ class Optimizer:
         hyper = self.__dict__.get("_hyper", {})
         key = "learning_rate" if name == "lr" else name
         if key in hyper:
+            if isinstance(hyper[key], LearningRateSchedule):
+                return hyper[key]      # tf_keras gives the schedule itself
             self._create_hypers()
             return self._hyper_vars[key]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
@@ -115,7 +124,10 @@ class Optimizer:
         return self.weights
 
     def get_config(self) -> dict:
-        return {"name": self._name, **self._hyper}
+        config = {"name": self._name, **self._hyper}
+        if self._schedule is not None:
+            config["learning_rate"] = serialize(self._schedule)
+        return config
 
     # -- building the update ----------------------------------------------------------
     def get_gradients(self, loss: Any, params: list) -> list:
@@ -158,7 +170,10 @@ class Optimizer:
                 return state_ops.assign_add(step, 1).op
 
     def _lr(self, dtype: Any) -> Tensor:
-        lr = math_ops.cast(self._hyper_vars["learning_rate"], dtype)
+        if self._schedule is not None:   # tf_keras's _decayed_lr: the schedule at iterations
+            lr = math_ops.cast(self._schedule(math_ops.cast(self.iterations, dtype)), dtype)
+        else:
+            lr = math_ops.cast(self._hyper_vars["learning_rate"], dtype)
         if self._initial_decay > 0.0:
             decay = math_ops.cast(self._hyper_vars["decay"], dtype)
             lr = lr / (1.0 + decay * math_ops.cast(self.iterations, dtype))
