@@ -110,7 +110,7 @@ def contrib(tf: Any) -> Any:
     slim = _slim(tf)
     layers = importlib.import_module("tf_slim.layers")
     layer_fns = {name: getattr(layers, name)
-                 for name in ("fully_connected", "batch_norm", "dropout", "flatten")}
+                 for name in ("fully_connected", "conv2d", "batch_norm", "dropout", "flatten")}
 
     def sequence_loss(logits, targets, weights):
         num_classes = tf.shape(logits)[2]
