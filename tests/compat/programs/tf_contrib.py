@@ -158,7 +158,7 @@ def contrib(tf: Any) -> Any:
                                        sequence_loss_by_example=sequence_loss_by_example),
         layers=SimpleNamespace(xavier_initializer=tf.glorot_uniform_initializer,
                                **layer_fns),
-        framework=SimpleNamespace(arg_scope=slim.arg_scope),
+        framework=SimpleNamespace(arg_scope=slim.arg_scope, model_variable=slim.model_variable),
         rnn=_Rnn(tf),
         learn=SimpleNamespace(preprocessing=SimpleNamespace(
             VocabularyProcessor=VocabularyProcessor)),
