@@ -109,6 +109,38 @@ def test_producers_name_ops_after_their_scope_and_add_fill_summaries():
     assert by_tag["input_producer/fraction_of_32_full"] == 1.0
 
 
+def test_batching_adds_tfs_queue_fill_summaries():
+    """TF 2.21's tags and values: ``batch``/``batch_join`` report the fill of the
+    capacity, ``shuffle_batch`` the fill above ``min_after_dequeue``."""
+    def once():  # four elements, then the runner closes the queue
+        return tf.train.limit_epochs(tf.constant([1.0, 2.0, 3.0, 4.0]), 1)
+
+    tf.train.batch([once()], 2, capacity=10, enqueue_many=True)
+    tf.train.shuffle_batch([once()], 2, capacity=10, min_after_dequeue=3, enqueue_many=True,
+                           seed=1)
+    tf.train.batch_join([[once()]], 2, capacity=6, enqueue_many=True)
+    tags = [t.op.name for t in tf.get_collection(tf.GraphKeys.SUMMARIES)]
+    assert tags == ["batch/fraction_of_10_full", "shuffle_batch/fraction_over_3_of_7_full",
+                    "batch_join/fraction_of_6_full"]
+    merged = tf.summary.merge_all()
+    sizes = [op.outputs[0] for op in tf.get_default_graph().get_operations()
+             if op.type == "QueueSizeV2"]
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord)
+        deadline = time.time() + 5.0
+        while sess.run(sizes) != [4, 4, 4] and time.time() < deadline:
+            time.sleep(0.01)
+        summary = tf.Summary.FromString(sess.run(merged))
+        coord.request_stop()
+        coord.join(threads)
+    # 4 elements held: 4/10, (4 - 3)/7 and 4/6
+    assert {v.tag: v.simple_value for v in summary.value} == pytest.approx(
+        {"batch/fraction_of_10_full": 0.4, "shuffle_batch/fraction_over_3_of_7_full": 1 / 7,
+         "batch_join/fraction_of_6_full": 4 / 6})
+
+
 def test_epoch_counter_needs_local_init():
     name = tf.train.string_input_producer(["a"], num_epochs=1).dequeue()
     with tf.Session() as sess:
