@@ -16,7 +16,7 @@ Adapted: ``data_utils.get_data()`` reads no Omniglot pickles: the bundled 8x8 di
 the images (20 per label; the training labels are digits 0-6 each in four rotations, as
 ``data_utils`` augments Omniglot, the validation labels digits 7-9), so ``IMAGE_NEW_SIZE``
 is 8; the flags are a namespace with ``rep_dim`` 32, episodes of 6 examples over 3 labels,
-batch 4, 3 training episodes, validation every 2 episodes over 2 episodes; ``random.sample``
+batch 4, 3 training episodes, validation every 2 episodes over 1 episode; ``random.sample``
 gets ``list(keys)`` (Python 3.11 takes no dict keys); ``tf.set_random_seed(0)`` before the
 graph is built, so both backends draw the same initial weights, dropout masks and age
 noise; ``tf.contrib.framework.get_or_create_global_step`` is
@@ -45,7 +45,7 @@ xrange = range
 
 FLAGS = SimpleNamespace(rep_dim=32, episode_length=6, episode_width=3, memory_size=None,
                         batch_size=4, num_episodes=3, validation_frequency=2,
-                        validation_length=2, seed=888, save_dir='', use_lsh=False)
+                        validation_length=1, seed=888, save_dir='', use_lsh=False)
 IMAGE_NEW_SIZE = 8
 _LOG = []
 
