@@ -101,6 +101,9 @@ class HParams:
     def values(self):
         return dict(self.__dict__)
 
+    def __contains__(self, key):
+        return key in self.__dict__
+
     def __str__(self):
         return str(sorted(self.__dict__.items()))
 
