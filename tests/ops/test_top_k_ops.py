@@ -64,6 +64,24 @@ def test_top_k_unsorted_keeps_tfs_heap_order():
     assert got["all"] == np.argsort(-x24, kind="stable").tolist()
 
 
+def test_top_k_rows_with_nan_follow_tfs_heap():
+    """A NaN compares neither way, so TF's heap leaves such rows in its own order, sorted
+    or not (TF 2.21, compat.v1, CPU: these indices); rows without NaN stay sorted."""
+    nan = float("nan")
+    x = np.float32([[0.04483659192919731, 0.22860480844974518, nan, 0.30557161569595337,
+                     0.48432156443595886, 0.6500535607337952, 0.14394284784793854,
+                     0.3057982325553894, nan, nan],
+                    [0.5152166485786438, 0.26708754897117615, nan, 0.49798330664634705,
+                     0.33343926072120667, nan, 0.2044830471277237, nan, nan,
+                     0.5227960348129272],
+                    [0.0, 0.9, 0.1, 0.8, 0.2, 0.7, 0.3, 0.6, 0.4, 0.5]])
+    with tk.Session() as sess:
+        got_sorted, got_unsorted = sess.run((tk.nn.top_k(x, 4).indices,
+                                             tk.nn.top_k(x, 4, sorted=False).indices))
+    assert got_sorted.tolist() == [[5, 4, 7, 3], [9, 0, 3, 4], [1, 3, 5, 7]]
+    assert got_unsorted.tolist() == [[3, 7, 4, 5], [4, 3, 0, 9], [7, 5, 1, 3]]
+
+
 def test_top_k_unsorted_values_follow_indices_and_gradient_routes():
     x = np.array([[1.0, 5.0, 3.0, 4.0, 2.0]], np.float32)
     xt = tk.constant(x)

@@ -19,7 +19,7 @@ from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops.op_util import make_op
 from trainkit.ops.static_value import constant_value
-from trainkit.ops.top_n_order import unsorted_top_k
+from trainkit.ops.top_n_order import heap_sorted_top_k, unsorted_top_k
 
 TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
 
@@ -75,6 +75,11 @@ def _top_k(ctx: registry.KernelContext, x: Any, k: Any) -> tuple:
     else:
         key = -x.astype(np.float64) if x.dtype.kind in "iu" else -x
         idx = np.argsort(key, axis=-1, kind="stable")[..., :k]
+        if x.dtype.kind == "f" and 1 < k < x.shape[-1]:
+            nan_rows = np.isnan(x).any(axis=-1)
+            if nan_rows.any():  # TF's heap order, which a NaN leaves unsorted
+                idx = idx.astype(np.int32)
+                idx[nan_rows] = heap_sorted_top_k(x[nan_rows], k)
     return np.take_along_axis(x, idx, axis=-1), idx.astype(np.int32)
 
 

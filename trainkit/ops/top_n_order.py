@@ -17,7 +17,14 @@ reproduces TF 2.21's indices for every permutation of 4-7 distinct values and ev
 ``k``, and for inputs with ties (int and float). :func:`unsorted_top_k` repeats it on
 Python lists (``O(n log k)`` steps per row; only ``sorted=False`` takes it). ``k == 1``
 and ``k == num_cols`` take TF's other paths (the first maximum; a full sort with ties by
-index), which a stable descending sort gives as well.
+index), which a stable descending sort gives as well. With ``sorted=True`` and
+``1 < k < num_cols`` TF sorts the heap (``sort_heap``): a stable descending sort unless a
+row holds NaN, which compares neither way; :func:`heap_sorted_top_k` gives such rows
+TF's order.
+
+Not reproduced: a NaN with ``k == 1`` (TF takes Eigen's vectorized maximum, whose NaN
+handling depends on the CPU's vector width) or ``k == num_cols`` (``std::sort`` with a
+comparison NaN breaks): there the NaN comes last.
 
 Example:
     >>> unsorted_top_k(np.array([[1.0, 5.0, 3.0, 4.0, 2.0]]), 3).tolist()
@@ -79,7 +86,7 @@ def _pop_heap(heap: list[int], beats: _Beats) -> None:
     _adjust(heap, 0, last, value, beats)
 
 
-def _row_order(row: list, k: int) -> list[int]:
+def _beats_for(row: list) -> _Beats:
     def beats(a: int, b: int) -> bool:
         if row[b] < row[a]:
             return True
@@ -87,6 +94,11 @@ def _row_order(row: list, k: int) -> list[int]:
             return False
         return a < b
 
+    return beats
+
+
+def _row_order(row: list, k: int) -> list[int]:
+    beats = _beats_for(row)
     heap = list(range(k + 1))
     _make_heap(heap, beats)
     _pop_heap(heap, beats)
@@ -118,4 +130,33 @@ def unsorted_top_k(x: np.ndarray, k: int) -> np.ndarray:
     return out.reshape(x.shape[:-1] + (k,))
 
 
-__all__ = ["unsorted_top_k"]
+def heap_sorted_top_k(x: np.ndarray, k: int) -> np.ndarray:
+    """The int32 indices TF's CPU kernel returns for ``top_k(x, k, sorted=True)`` with
+    ``1 < k < num_cols``: the heap above, then sorted by ``sort_heap``.
+
+    For rows without NaN this is the stable descending order (ties by index); a NaN
+    compares neither larger nor smaller than anything, so such rows come out in the
+    order the heap steps leave them, which this reproduces (TF 2.21's indices).
+
+    Args:
+        x: a real array of rank >= 1 with ``1 < k < x.shape[-1]``.
+        k: how many to take.
+
+    Returns:
+        An int32 array shaped like ``x`` with ``k`` last-axis entries.
+    """
+    cols = x.shape[-1]
+    out = []
+    for r in x.reshape(-1, cols):
+        row = r.tolist()
+        beats = _beats_for(row)
+        heap = _row_order(row, k)
+        for last in range(k - 1, 0, -1):  # sort_heap: pop the weakest to the back
+            value = heap[last]
+            heap[last] = heap[0]
+            _adjust(heap, 0, last, value, beats)
+        out.append(heap)
+    return np.array(out, np.int32).reshape(x.shape[:-1] + (k,))
+
+
+__all__ = ["unsorted_top_k", "heap_sorted_top_k"]
