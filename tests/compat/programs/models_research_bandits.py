@@ -763,7 +763,12 @@ def main(tf_api):
   global tf
   tf = tf_api
   _OUT.clear()
-  FLAGS.logdir = tempfile.mkdtemp()
+  with tempfile.TemporaryDirectory() as logdir:
+    FLAGS.logdir = logdir
+    return _main()
+
+
+def _main():
   np.random.seed(0)  # adapted: the same data and minibatches on both backends
   num_contexts, context_dim, num_actions = 30, 4, 3
   dataset, _, _ = sample_linear_data(num_contexts, context_dim, num_actions, sigma=0.1)

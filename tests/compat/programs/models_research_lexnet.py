@@ -618,7 +618,11 @@ def main(tf_api):
   tf = tf_api
   _OUT.clear()
   epoch_completed.best_f1 = 0
-  work = tempfile.mkdtemp()
+  with tempfile.TemporaryDirectory() as work:
+    return _main(work)
+
+
+def _main(work):
   relata, path_embeddings, path_to_index = _make_dataset(work, np.random.RandomState(7))
   flags = SimpleNamespace(dataset_dir=os.path.join(work, 'datasets'),
                           dataset='tratz/fine_grained', corpus='wiki/random',

@@ -373,7 +373,11 @@ def main(tf_api):
     global tf
     tf = tf_api
     _OUT.clear()
-    model_dir = tempfile.mkdtemp()
+    with tempfile.TemporaryDirectory() as model_dir:
+        return _main(model_dir)
+
+
+def _main(model_dir):
     np.random.seed(0)  # adapted: the same names on both backends
 
     class Config(SmallConfig):

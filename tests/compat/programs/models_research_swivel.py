@@ -329,7 +329,11 @@ def main(tf_api):
   global tf
   tf = tf_api
   del _LOSSES[:]
-  work = tempfile.mkdtemp()
+  with tempfile.TemporaryDirectory() as work:
+    return _main(work)
+
+
+def _main(work):
   FLAGS.input_base_path = os.path.join(work, 'input')
   FLAGS.output_base_path = os.path.join(work, 'output')
   os.makedirs(FLAGS.input_base_path)
