@@ -66,12 +66,15 @@ from trainkit.ops.image_ops import (
     random_crop,
     random_flip_left_right,
     random_flip_up_down,
-    resize_bilinear,
     resize_image_with_crop_or_pad,
     resize_images,
+)
+from trainkit.ops.image_resize_more import (
+    resize_area,
+    resize_bicubic,
+    resize_bilinear,
     resize_nearest_neighbor,
 )
-from trainkit.ops.image_resize_more import resize_area, resize_bicubic
 from trainkit.ops.misc_more import (
     resize_image_with_pad,
     rgb_to_yiq,

@@ -123,8 +123,13 @@ def test_resize_uint8_3d_and_gradient():
                np.random.RandomState(1).rand(2, 3, 4, 2))
     with pytest.raises(ValueError, match="'size' must be a 1-D Tensor of 2 elements"):
         tk.image.resize_images(u8, [5])
-    with pytest.raises(NotImplementedError, match="method"):
-        tk.image.resize_images(u8, [5, 6], method=tk.image.ResizeMethod.BICUBIC)
+    with pytest.raises(ValueError, match="Resize method is not implemented"):
+        tk.image.resize_images(u8, [5, 6], method=7)
+    for method, raw in ((tk.image.ResizeMethod.BICUBIC, tk.image.resize_bicubic),
+                        (tk.image.ResizeMethod.AREA, tk.image.resize_area)):
+        got = _run(tk.image.resize_images(u8, [5, 6], method=method))
+        assert got.shape == (5, 6, 1) and got.dtype == np.float32
+        np.testing.assert_array_equal(got, _run(raw(u8[None], [5, 6]))[0])
 
 
 def test_standardization_crop_pad_convert_match_tf():

@@ -25,12 +25,15 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops import (
     array_ops,
     comparison_ops,
+    image_resize_ops,
     math_ops,
     random_ops,
     reduction_ops,
+    static_fold,
     static_value,
     unary_ops,
 )
+from trainkit.ops.image_resize_weights import linear_weights, nearest_indices
 
 
 class ResizeMethod(enum.IntEnum):
@@ -85,33 +88,6 @@ def flip_up_down(image: Any) -> Tensor:
     """Mirrors the image (or every image of a batch) vertically."""
     x, single = _image(image, "flip_up_down")
     return _unbatch(x[:, ::-1], single)
-
-
-def resize_bilinear(images: Any, size: Any, align_corners: bool = False,
-                    name: str | None = None, half_pixel_centers: bool = False) -> Tensor:
-    """``resize_images`` with ``BILINEAR`` (``tf.image.resize_bilinear``).
-
-    Raises:
-        NotImplementedError: for ``half_pixel_centers``.
-    """
-    if half_pixel_centers:
-        raise NotImplementedError("resize_bilinear: half_pixel_centers is not supported.")
-    return resize_images(images, size, ResizeMethod.BILINEAR, align_corners, name=name)
-
-
-def resize_nearest_neighbor(images: Any, size: Any, align_corners: bool = False,
-                            name: str | None = None, half_pixel_centers: bool = False
-                            ) -> Tensor:
-    """``resize_images`` with ``NEAREST_NEIGHBOR`` (``tf.image.resize_nearest_neighbor``).
-
-    Raises:
-        NotImplementedError: for ``half_pixel_centers``.
-    """
-    if half_pixel_centers:
-        raise NotImplementedError("resize_nearest_neighbor: half_pixel_centers is not "
-                                  "supported.")
-    return resize_images(images, size, ResizeMethod.NEAREST_NEIGHBOR, align_corners,
-                         name=name)
 
 
 def random_brightness(image: Any, max_delta: float, seed: int | None = None) -> Tensor:
@@ -239,41 +215,23 @@ def central_crop(image: Any, central_fraction: float) -> Tensor:
         return _unbatch(x[:, sh:h - sh, sw:w - sw], single)
 
 
-def _interp_matrix(n_in: int, n_out: int, align: bool, nearest: bool) -> np.ndarray:
-    """``[n_out, n_in]`` weights of TF1's legacy resize sampling along one axis."""
-    scale = (n_in - 1) / (n_out - 1) if align and n_out > 1 else n_in / n_out
-    m = np.zeros((n_out, n_in))
-    for o in range(n_out):
-        src = o * scale
-        if nearest:
-            # TF rounds half away from zero (roundf), not to even
-            m[o, min(int(np.floor(src + 0.5) if align else np.floor(src)), n_in - 1)] = 1.0
-            continue
-        lo = int(np.floor(src))
-        hi = min(lo + 1, n_in - 1)
-        frac = src - lo
-        m[o, lo] += 1.0 - frac
-        m[o, hi] += frac
-    return m
-
-
 def _source_coords(n_in: Tensor, n_out: int, align: bool) -> tuple[Tensor, Tensor]:
     """The float64 source coordinate of each of ``n_out`` outputs along an axis of run-time
-    length ``n_in`` (:func:`_interp_matrix`'s), and ``n_in - 1``."""
+    length ``n_in`` (:func:`linear_weights`'), and ``n_in - 1``."""
     size = math_ops.cast(n_in, _dt.float64)
     scale = (size - 1.0) / float(n_out - 1) if align and n_out > 1 else size / float(n_out)
     return math_ops.cast(array_ops.range(n_out), _dt.float64) * scale, size - 1.0
 
 
 def _nearest_at_run(n_in: Tensor, n_out: int, align: bool) -> Tensor:
-    """:func:`_interp_matrix`'s nearest-neighbour source index per output (int32)."""
+    """:func:`nearest_indices`' source index per output (int32), in the graph."""
     src, last = _source_coords(n_in, n_out, align)
     pick = unary_ops.floor(src + 0.5) if align else unary_ops.floor(src)  # roundf, as TF
     return math_ops.cast(math_ops.minimum(pick, last), _dt.int32)
 
 
 def _bilinear_at_run(n_in: Tensor, n_out: int, align: bool, dtype: Any) -> Tensor:
-    """:func:`_interp_matrix`'s bilinear ``[n_out, n_in]`` weights for a length known only
+    """:func:`linear_weights`' bilinear ``[n_out, n_in]`` weights for a length known only
     when the graph runs, from graph ops (no gradient: a function of the shape alone)."""
     src, last = _source_coords(n_in, n_out, align)
     cols = math_ops.cast(array_ops.range(n_in), _dt.float64)[None, :]
@@ -302,50 +260,101 @@ def _apply_along(x: Tensor, m: np.ndarray | Tensor, axis: int) -> Tensor:
     return array_ops.transpose(y, inv)
 
 
+_METHOD_OPS = {ResizeMethod.BILINEAR: "ResizeBilinear",
+               ResizeMethod.NEAREST_NEIGHBOR: "ResizeNearestNeighbor",
+               ResizeMethod.BICUBIC: "ResizeBicubic", ResizeMethod.AREA: "ResizeArea"}
+
+
+def resize_size(size: Any) -> Tensor:
+    """``size`` as the int32 ``[new_height, new_width]`` tensor the resize ops take.
+
+    Raises:
+        ValueError: ``size`` not convertible to int32 (floats included), or not of shape
+            ``[2]`` (TF's messages).
+    """
+    try:
+        s = conversion.convert_to_tensor(size, dtype=_dt.int32, name="size")
+    except (TypeError, ValueError):
+        raise ValueError(f"'size' must be a 1-D int32 Tensor, got {size!r}.") from None
+    if not s.shape.is_compatible_with([2]):
+        raise ValueError("'size' must be a 1-D Tensor of 2 elements: new_height, new_width "
+                         f"(got shape {s.shape}).")
+    return s
+
+
+def _python_known(size: Tensor) -> list[int | None]:
+    """The entries of ``size`` TF's Python side knows (``constant_value_as_shape``):
+    constants, and slices of the shape of a tensor whose shape is partly known."""
+    v = static_value.constant_value(size)
+    if v is not None:
+        return [int(d) for d in np.reshape(v, [-1]).tolist()]
+    if size.op.type == "StridedSlice" and size.op.inputs[0].op.type in ("Shape", "Const"):
+        return static_fold.folded_dims(size) or [None, None]
+    return [None, None]
+
+
+def _aspect_size(x: Tensor, size: Tensor) -> Tensor:
+    """TF's ``preserve_aspect_ratio`` size: the image scaled by the smaller of the two
+    ratios ``size / (height, width)``, rounded (float32 arithmetic, as TF)."""
+    dims = x.shape.as_list()[1:3]
+    shape = array_ops.shape(x)
+    hw = [d if d is not None else shape[i + 1] for i, d in enumerate(dims)]
+    f32 = [math_ops.cast(v, _dt.float32) for v in hw]
+    scale = math_ops.minimum(math_ops.cast(size[0], _dt.float32) / f32[0],
+                             math_ops.cast(size[1], _dt.float32) / f32[1])
+    new = [math_ops.cast(unary_ops.round(scale * f), _dt.int32) for f in f32]
+    return array_ops.stack(new)
+
+
 def resize_images(images: Any, size: Any, method: int = ResizeMethod.BILINEAR,
                   align_corners: bool = False, preserve_aspect_ratio: bool = False,
                   name: str | None = None) -> Tensor:
     """Resizes images to ``size = [new_height, new_width]`` (TF1 semantics).
 
-    Bilinear output is float32 (float64 stays float64); nearest neighbour keeps the dtype.
-    Images whose height or width is only known when the graph runs are resized with the
-    same sampling, its weights computed in the graph.
+    ``size`` may be a tensor known only when the graph runs (``tf.shape(x)[1:3] * 2``);
+    the new height and width are then static where TF's shape inference knows them.
+    Bilinear, bicubic and area give float32; nearest neighbour keeps the dtype. A size
+    known to equal the image's returns the image unchanged, as TF.
 
     Raises:
-        ValueError: for a size that is not 2 positive ints known at graph-build time.
-        NotImplementedError: for ``BICUBIC``, ``AREA`` or ``preserve_aspect_ratio``.
+        ValueError: images not 3-D or 4-D, ``size`` not a 1-D int32 ``[2]``, a negative
+            constant size, or an unknown ``method``.
+        errors.InvalidArgumentError: when run, for a size that is not positive.
 
-    Differs from TF: ``size`` must be a constant.
+    Differs from TF: float64 images stay float64 (TF gives float32).
     """
-    if method not in (ResizeMethod.BILINEAR, ResizeMethod.NEAREST_NEIGHBOR):
-        raise NotImplementedError(f"resize_images: method {method!r} is not supported "
-                                  "(BILINEAR and NEAREST_NEIGHBOR are).")
-    if preserve_aspect_ratio:
-        raise NotImplementedError("resize_images: preserve_aspect_ratio is not supported.")
-    sv = size if not isinstance(size, Tensor) else static_value.constant_value(size)
-    if sv is None or np.shape(sv) != (2,):
-        raise ValueError(f"'size' must be a 1-D Tensor of 2 elements: new_height, new_width "
-                         f"(known when the graph is built), got {size!r}.")
-    oh, ow = (_positive(int(v), "size") for v in np.asarray(sv).tolist())
-    with name_scope(name, "resize_images", [images]):
+    with name_scope(name, "resize_images", [images, size]):
         x, single = _image(images, "resize_images")
+        s = resize_size(size)
+        if preserve_aspect_ratio:
+            s = _aspect_size(x, s)
         h, w = x.shape.as_list()[1:3]
+        if _python_known(s) == [h, w] and h is not None and w is not None:
+            return _unbatch(x, single)
+        if method not in _METHOD_OPS:
+            raise ValueError(f"Resize method is not implemented: {method!r}")
+        sv = static_value.constant_value(s)
+        if sv is not None and min(sv.tolist()) < 0:
+            raise ValueError(f"resize_images: Dimension {min(sv.tolist())} must be >= 0 "
+                             f"(size {sv.tolist()}).")
         nearest = method == ResizeMethod.NEAREST_NEIGHBOR
+        if (sv is None or min(sv.tolist()) == 0
+                or method in (ResizeMethod.BICUBIC, ResizeMethod.AREA)):
+            y = image_resize_ops.resize_op(_METHOD_OPS[method], x, s, align_corners)
+            return _unbatch(y, single)
+        oh, ow = (int(v) for v in sv.tolist())
         if not nearest and x.dtype is not _dt.float64:
             x = math_ops.cast(x, _dt.float32)
-        if (oh, ow) == (h, w):
-            return _unbatch(x, single)
         if h is None or w is None:  # sizes known at run time: matrices built in the graph
             y = _resize_at_run(x, oh, ow, align_corners, nearest)
             return _unbatch(y, single)
         if nearest:
-            rows = _interp_matrix(h, oh, align_corners, True).argmax(1)
-            cols = _interp_matrix(w, ow, align_corners, True).argmax(1)
-            y = array_ops.gather(array_ops.gather(x, rows.astype(np.int32), axis=1),
-                                 cols.astype(np.int32), axis=2)
+            rows = nearest_indices(h, oh, align_corners).astype(np.int32)
+            cols = nearest_indices(w, ow, align_corners).astype(np.int32)
+            y = array_ops.gather(array_ops.gather(x, rows, axis=1), cols, axis=2)
         else:
-            y = _apply_along(x, _interp_matrix(h, oh, align_corners, False), 1)
-            y = _apply_along(y, _interp_matrix(w, ow, align_corners, False), 2)
+            y = _apply_along(x, linear_weights(h, oh, align_corners, False), 1)
+            y = _apply_along(y, linear_weights(w, ow, align_corners, False), 2)
         y.set_shape([x.shape.as_list()[0], oh, ow, x.shape.as_list()[3]])
         return _unbatch(y, single)
 
@@ -429,7 +438,6 @@ def random_crop(value: Any, size: Any, seed: int | None = None, name: str | None
 __all__ = [
     "ResizeMethod", "random_flip_left_right", "random_flip_up_down", "random_brightness",
     "random_contrast", "adjust_brightness", "adjust_contrast", "per_image_standardization",
-    "resize_image_with_crop_or_pad", "central_crop", "resize_images",
+    "resize_image_with_crop_or_pad", "central_crop", "resize_images", "resize_size",
     "convert_image_dtype", "random_crop", "flip_left_right", "flip_up_down",
-    "resize_bilinear", "resize_nearest_neighbor",
 ]
