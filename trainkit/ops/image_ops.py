@@ -1,10 +1,12 @@
-"""``tf.compat.v1.image``: flips, brightness/contrast jitter, standardization, crops, pads,
+"""``tf.compat.v1.image``: flips, brightness/contrast jitter, standardization, random crops,
 resizing and dtype conversion, built from differentiable graph ops.
 
 Images are ``[height, width, channels]`` or batches ``[batch, height, width, channels]``.
 ``resize_images`` uses TF1's (legacy) sampling: source coordinate ``dst * in / out``
-(``dst * (in - 1) / (out - 1)`` with ``align_corners``), no half-pixel offset; it runs as
-two matrix products with constant interpolation matrices, so its gradient is exact.
+(``dst * (in - 1) / (out - 1)`` with ``align_corners``), no half-pixel offset; for a
+constant bilinear or nearest size it runs as two matrix products with constant
+interpolation matrices (or gathers), so its gradient is exact; any other size goes
+through TF's resize ops (:mod:`image_resize_ops`).
 
 Example:
     >>> img = random_flip_left_right(img, seed=1)
@@ -25,6 +27,7 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops import (
     array_ops,
     comparison_ops,
+    control_flow_ops,
     image_resize_ops,
     math_ops,
     random_ops,
@@ -33,6 +36,7 @@ from trainkit.ops import (
     static_value,
     unary_ops,
 )
+from trainkit.ops.check_ops import Assert
 from trainkit.ops.image_resize_weights import linear_weights, nearest_indices
 
 
@@ -160,59 +164,6 @@ def per_image_standardization(image: Any) -> Tensor:
         var = reduction_ops.reduce_mean(math_ops.square(x - mean), [1, 2, 3], keepdims=True)
         std = math_ops.maximum(math_ops.sqrt(var), math_ops.rsqrt(n))
         return _unbatch((x - mean) / std, single)
-
-
-def _static_hw(x: Tensor, who: str) -> tuple[int, int]:
-    h, w = x.shape.as_list()[1:3]
-    if h is None or w is None:
-        raise ValueError(f"{who}: trainkit needs the image height and width to be known "
-                         f"when the graph is built, got shape {x.shape}.")
-    return h, w
-
-
-def _positive(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
-        raise ValueError(f"{what} must be > 0, got {value!r}.")
-    return int(value)
-
-
-def resize_image_with_crop_or_pad(image: Any, target_height: int, target_width: int
-                                  ) -> Tensor:
-    """Centrally crops and/or zero-pads the image to ``target_height x target_width``.
-
-    Raises:
-        ValueError: for non-positive targets or an image of unknown height/width.
-    """
-    th = _positive(target_height, "target_height")
-    tw = _positive(target_width, "target_width")
-    with name_scope(None, "resize_image_with_crop_or_pad", [image]):
-        x, single = _image(image, "resize_image_with_crop_or_pad")
-        h, w = _static_hw(x, "resize_image_with_crop_or_pad")
-        ch, cw = max(h - th, 0) // 2, max(w - tw, 0) // 2
-        x = x[:, ch:ch + min(h, th), cw:cw + min(w, tw)]
-        ph, pw = max(th - h, 0) // 2, max(tw - w, 0) // 2
-        if ph or pw or th > h or tw > w:
-            x = array_ops.pad(x, [[0, 0], [ph, th - min(h, th) - ph],
-                                  [pw, tw - min(w, tw) - pw], [0, 0]])
-        return _unbatch(x, single)
-
-
-def central_crop(image: Any, central_fraction: float) -> Tensor:
-    """The central ``central_fraction`` of the image in height and width.
-
-    Raises:
-        ValueError: if ``central_fraction`` is not in ``(0, 1]``.
-    """
-    if not isinstance(central_fraction, int | float) or not 0.0 < central_fraction <= 1.0:
-        raise ValueError("central_fraction must be within (0, 1]")
-    with name_scope(None, "central_crop", [image]):
-        x, single = _image(image, "central_crop")
-        if central_fraction == 1.0:
-            return _unbatch(x, single)
-        h, w = _static_hw(x, "central_crop")
-        sh = int((h - h * central_fraction) / 2)
-        sw = int((w - w * central_fraction) / 2)
-        return _unbatch(x[:, sh:h - sh, sw:w - sw], single)
 
 
 def _source_coords(n_in: Tensor, n_out: int, align: bool) -> tuple[Tensor, Tensor]:
@@ -406,38 +357,40 @@ def convert_image_dtype(image: Any, dtype: Any, saturate: bool = False,
 
 def random_crop(value: Any, size: Any, seed: int | None = None, name: str | None = None
                 ) -> Tensor:
-    """A random ``size`` slice of ``value`` (every offset equally likely).
+    """A random ``size`` slice of ``value`` (every offset equally likely); ``size`` may be
+    a tensor known only when the graph runs.
 
     Raises:
-        ValueError: if ``size`` has another rank than ``value`` or exceeds its shape.
+        ValueError: if ``size`` has another length than ``value`` has dimensions.
+        errors.InvalidArgumentError: when run, if ``size`` exceeds the shape of ``value``
+            (as TF) or has a negative entry (TF's Slice fails then for most offsets).
     """
     with name_scope(name, "random_crop", [value, size]):
         x = conversion.convert_to_tensor(value, name="value")
         sz = conversion.convert_to_tensor(size, dtype=_dt.int32, name="size")
-        sv = static_value.constant_value(sz)
-        dims = x.shape.as_list() if x.shape.ndims is not None else None
-        if sv is not None and dims is not None:
-            sv = np.reshape(sv, [-1])
-            if len(sv) != len(dims):
-                raise ValueError(f"random_crop: size {sv.tolist()} must have one entry per "
-                                 f"dimension of value {x.shape}.")
-            if any(d is not None and s > d for s, d in zip(sv.tolist(), dims)):
-                raise ValueError(f"Need value.shape >= size, got shape {x.shape} and size "
-                                 f"{sv.tolist()}.")
-        limit = array_ops.shape(x) - sz + 1
+        known = static_fold.folded_dims(sz)
+        if x.shape.ndims is not None and known is not None and len(known) != x.shape.ndims:
+            raise ValueError(f"random_crop: size of length {len(known)} must have one entry "
+                             f"per dimension of value {x.shape}.")
+        shape = array_ops.shape(x)
+        fits = math_ops.logical_and(comparison_ops.greater_equal(shape, sz),
+                                    comparison_ops.greater_equal(sz, 0))
+        check = Assert(reduction_ops.reduce_all(fits),
+                       ["Need value.shape >= size >= 0, got ", shape, sz], summarize=1000)
+        limit = control_flow_ops.with_dependencies([check], shape) - sz + 1
         u = random_ops.random_uniform(array_ops.shape(limit), 0.0, 1.0, seed=seed,
                                       dtype=_dt.float64)
         offset = math_ops.minimum(math_ops.cast(u * math_ops.cast(limit, _dt.float64),
                                                 _dt.int32), limit - 1)
         out = array_ops.slice(x, offset, sz)
-        if sv is not None:
-            out.set_shape([int(s) for s in np.reshape(sv, [-1])])
+        if known is not None:
+            out.set_shape(known)
         return out
 
 
 __all__ = [
     "ResizeMethod", "random_flip_left_right", "random_flip_up_down", "random_brightness",
     "random_contrast", "adjust_brightness", "adjust_contrast", "per_image_standardization",
-    "resize_image_with_crop_or_pad", "central_crop", "resize_images", "resize_size",
+    "resize_images", "resize_size",
     "convert_image_dtype", "random_crop", "flip_left_right", "flip_up_down",
 ]
