@@ -51,6 +51,7 @@ from trainkit.ops.image_geometry import (
     resize_image_with_crop_or_pad,
     resize_image_with_pad,
 )
+from trainkit.ops.image_glimpse import extract_glimpse
 from trainkit.ops.image_nms import (
     combined_non_max_suppression,
     non_max_suppression_overlaps,
