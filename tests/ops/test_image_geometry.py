@@ -241,3 +241,20 @@ def test_random_crop_size_of_the_wrong_length():
     y, feed = _rc("u", [2, 3])
     with pytest.raises(InvalidArgument):
         _run(y, feed)
+
+
+def test_non_integer_arguments_are_type_errors_like_tf():
+    # TF 2.21 raises TypeError for each of these (float indices reach Slice/Pad)
+    x = tk.constant(X)
+    cases = [lambda: crop(x, 1.5, 1, 2, 2), lambda: crop(x, tk.constant(1.0), 1, 2, 2),
+             lambda: pad(x, 1, 1, 7.5, 8), lambda: pad(x, 1, 1, tk.constant(7.0), 8),
+             lambda: rcp(x, 3.5, 4), lambda: rcp(x, tk.constant(3.0), 4),
+             lambda: rwp(x, 3.5, 4), lambda: tk.random_crop(x[0], [2.5, 3, 2]),
+             lambda: tk.image.central_crop(x, tk.placeholder_with_default(1, []))]
+    for build in cases:
+        with pytest.raises(TypeError):
+            build()
+    assert tk.image.central_crop(x, 1) is not None  # a Python int fraction is fine
+    # Differs from TF: an int64 tensor is cast (TF's crop refuses to mix it with int32)
+    got = _run(crop(x, tk.constant(1, tk.int64), 1, 2, 2), None)
+    np.testing.assert_array_equal(got, X[:, 1:3, 1:3])

@@ -31,11 +31,22 @@ from trainkit.ops.unary_ops import floor
 Dim = Any  # a Python int or a scalar int tensor
 
 
-def _arg(v: Any) -> Dim:
-    """A Python int stays one (checked when building); anything else becomes a tensor."""
+def _arg(v: Any, what: str) -> Dim:
+    """A Python int stays one (checked when building); anything else becomes an int32
+    tensor.
+
+    Raises:
+        TypeError: a value that is not an integer (TF's Slice/Pad refuse float indices).
+
+    Differs from TF: an int64 tensor is cast to int32 (TF accepts it only where every
+    operand it meets is int64 too).
+    """
     if isinstance(v, int | np.integer) and not isinstance(v, bool):
         return int(v)
-    return conversion.convert_to_tensor(v)
+    t = conversion.convert_to_tensor(v) if not isinstance(v, float) else None
+    if t is None or not t.dtype.is_integer:
+        raise TypeError(f"{what} must be an int or an integer tensor, got {v!r}.")
+    return t if t.dtype is _dt.int32 else math_ops.cast(t, _dt.int32)
 
 
 def _batched(image: Any) -> tuple[Tensor, bool]:
@@ -108,13 +119,15 @@ def crop_to_bounding_box(image: Any, offset_height: Any, offset_width: Any,
     Raises:
         ValueError: an image not 3-D or 4-D, or (when building) Python offsets < 0,
             targets <= 0 or a window outside a known image.
+        TypeError: an offset or target that is not an integer.
         errors.InvalidArgumentError: when run, the same checks on tensor arguments.
     """
     with name_scope(None, "crop_to_bounding_box", [image]):
         x, batched = _batched(image)
         _check_inner_dims(x)
-        oh, ow, th, tw = (_arg(v) for v in (offset_height, offset_width, target_height,
-                                             target_width))
+        oh, ow, th, tw = (_arg(v, n) for v, n in zip(
+            (offset_height, offset_width, target_height, target_width),
+            ("offset_height", "offset_width", "target_height", "target_width")))
         batch, height, width, depth = _dims(x)
         checks = (_require(ow >= 0, "offset_width must be >= 0.")
                   + _require(oh >= 0, "offset_height must be >= 0.")
@@ -138,12 +151,14 @@ def pad_to_bounding_box(image: Any, offset_height: Any, offset_width: Any,
     Raises:
         ValueError: an image not 3-D or 4-D, or (when building) Python offsets < 0 or a
             known image that does not fit the target.
+        TypeError: an offset or target that is not an integer.
         errors.InvalidArgumentError: when run, the same checks on tensor arguments.
     """
     with name_scope(None, "pad_to_bounding_box", [image]):
         x, batched = _batched(image)
-        oh, ow, th, tw = (_arg(v) for v in (offset_height, offset_width, target_height,
-                                             target_width))
+        oh, ow, th, tw = (_arg(v, n) for v, n in zip(
+            (offset_height, offset_width, target_height, target_width),
+            ("offset_height", "offset_width", "target_height", "target_width")))
         batch, height, width, depth = _dims(x)
         after_w, after_h = tw - ow - width, th - oh - height
         _check_inner_dims(x)
@@ -165,12 +180,13 @@ def resize_image_with_crop_or_pad(image: Any, target_height: Any, target_width: 
 
     Raises:
         ValueError: an image not 3-D or 4-D, or Python targets <= 0.
+        TypeError: a target that is not an integer.
         errors.InvalidArgumentError: when run, tensor targets <= 0.
     """
     with name_scope(None, "resize_image_with_crop_or_pad", [image]):
         x, batched = _batched(image)
         _check_inner_dims(x)
-        th, tw = _arg(target_height), _arg(target_width)
+        th, tw = _arg(target_height, "target_height"), _arg(target_width, "target_width")
         checks = (_require(tw > 0, "target_width must be > 0.")
                   + _require(th > 0, "target_height must be > 0."))
         x, th, tw = _gated(checks, x), _gated(checks, th), _gated(checks, tw)
@@ -190,12 +206,13 @@ def resize_image_with_pad(image: Any, target_height: Any, target_width: Any,
 
     Raises:
         ValueError: an image not 3-D or 4-D, or Python targets <= 0.
+        TypeError: a target that is not an integer.
         errors.InvalidArgumentError: when run, tensor targets <= 0.
     """
     with name_scope(None, "resize_image_with_pad", [image]):
         x, batched = _batched(image)
         _check_inner_dims(x)
-        th, tw = _arg(target_height), _arg(target_width)
+        th, tw = _arg(target_height, "target_height"), _arg(target_width, "target_width")
         checks = (_require(tw > 0, "target_width must be > 0.")
                   + _require(th > 0, "target_height must be > 0."))
         x = _gated(checks, x)
@@ -217,10 +234,14 @@ def central_crop(image: Any, central_fraction: Any) -> Tensor:
     Raises:
         ValueError: a fraction known when building that is not in ``(0, 1]``, or an image
             that is not 3-D or 4-D.
+        TypeError: a fraction tensor that is not floating-point.
     """
     with name_scope(None, "central_crop", [image]):
         x = conversion.convert_to_tensor(image, name="image")
         if isinstance(central_fraction, Tensor):
+            if not central_fraction.dtype.is_floating:
+                raise TypeError(f"central_fraction must be a float tensor, got "
+                                f"{central_fraction.dtype.name}.")
             known = static_value.constant_value(central_fraction)
         else:
             known = central_fraction
