@@ -270,3 +270,18 @@ def test_resize_images_of_unknown_height_and_width_matches_tf(key):
     # the same sampling as when the size is known at graph-build time
     static = tk.image.resize_images(v, [5, 6], method=method, align_corners=align)
     np.testing.assert_array_equal(out, _run(static))
+
+
+def test_flips_of_an_image_of_unknown_rank():
+    """TF 2.21 picks the axis when the graph runs (a cond on the rank)."""
+    x = np.arange(2 * 5 * 6 * 2, dtype=np.float32).reshape(2, 5, 6, 2)
+    p = tk.placeholder(tk.float32)
+    lr, ud = tk.image.flip_left_right(p), tk.image.flip_up_down(p)
+    assert lr.shape.ndims is None
+    with tk.Session() as sess:
+        got = sess.run(lr, {p: x[0]})
+        assert float((got * np.arange(got.size).reshape(got.shape)).sum()) == 68810.0  # TF
+        np.testing.assert_array_equal(got, x[0, :, ::-1])
+        np.testing.assert_array_equal(sess.run(lr, {p: x}), x[:, :, ::-1])
+        np.testing.assert_array_equal(sess.run(ud, {p: x[0]}), x[0, ::-1])
+        np.testing.assert_array_equal(sess.run(ud, {p: x}), x[:, ::-1])

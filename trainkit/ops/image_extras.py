@@ -19,7 +19,7 @@ from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, math_ops, random_ops, reduction_ops
+from trainkit.ops import array_ops, control_flow_ops, math_ops, random_ops, reduction_ops
 from trainkit.ops.image_ops import _image, _in_float, _unbatch, convert_image_dtype
 from trainkit.ops.op_util import make_op
 from trainkit.ops.sequence_ops import reverse
@@ -57,18 +57,39 @@ def transpose_image(image: Any, name: str | None = None) -> Tensor:
         return _unbatch(array_ops.transpose(x, [0, 2, 1, 3]), single)
 
 
-def rot90(image: Any, k: int = 1, name: str | None = None) -> Tensor:
-    """Rotates the image(s) counter-clockwise by ``k`` quarter turns (``k`` an int)."""
+def _rotated(x: Tensor, k: int) -> Tensor:
+    if k == 1:
+        return array_ops.transpose(reverse(x, [2]), [0, 2, 1, 3])
+    if k == 2:
+        return reverse(x, [1, 2])
+    if k == 3:
+        return reverse(array_ops.transpose(x, [0, 2, 1, 3]), [2])
+    return x
+
+
+def rot90(image: Any, k: Any = 1, name: str | None = None) -> Tensor:
+    """Rotates the image(s) counter-clockwise by ``k`` quarter turns; ``k`` may be an int32
+    tensor known only when the graph runs (then height and width are static only for
+    square images, as TF's).
+
+    Raises:
+        TypeError: a ``k`` that is not an integer.
+    """
     with name_scope(name, "rot90", [image]):
         x, single = _image(image, "rot90")
-        k = int(k) % 4
-        if k == 1:
-            x = array_ops.transpose(reverse(x, [2]), [0, 2, 1, 3])
-        elif k == 2:
-            x = reverse(x, [1, 2])
-        elif k == 3:
-            x = reverse(array_ops.transpose(x, [0, 2, 1, 3]), [2])
-        return _unbatch(x, single)
+        if isinstance(k, int | np.integer) and not isinstance(k, bool):
+            return _unbatch(_rotated(x, int(k) % 4), single)
+        try:
+            kt = conversion.convert_to_tensor(k, dtype=_dt.int32, name="k")
+        except (TypeError, ValueError):
+            raise TypeError(f"rot90: k must be an int32 scalar, got {k!r}.") from None
+        kt = math_ops.floormod(kt, 4)
+        y = control_flow_ops.case(
+            [(math_ops.equal(kt, n), lambda n=n: _rotated(x, n)) for n in (1, 2, 3)],
+            default=lambda: _rotated(x, 0), exclusive=True)
+        n, h, w, c = x.shape.as_list()
+        y.set_shape([n, h if h == w else None, w if h == w else None, c])
+        return _unbatch(y, single)
 
 
 def total_variation(images: Any, name: str | None = None) -> Tensor:

@@ -32,6 +32,7 @@ from trainkit.ops import (
     math_ops,
     random_ops,
     reduction_ops,
+    sequence_ops,
     static_fold,
     static_value,
     unary_ops,
@@ -82,16 +83,27 @@ def random_flip_up_down(image: Any, seed: int | None = None) -> Tensor:
     return _random_flip(image, seed, 1, "random_flip_up_down")
 
 
+def _flip(image: Any, axis: int, who: str) -> Tensor:
+    """Reverses height (``axis`` 0) or width (1) of a 3-D image or a 4-D batch; for an
+    image of unknown rank the choice is made when the graph runs, as TF does."""
+    x = conversion.convert_to_tensor(image, name="image")
+    if x.shape.ndims is None:
+        rank = array_ops.rank(x)
+        return control_flow_ops.cond(comparison_ops.equal(rank, 3),
+                                     lambda: sequence_ops.reverse(x, [axis]),
+                                     lambda: sequence_ops.reverse(x, [axis + 1]))
+    x, single = _image(x, who)
+    return _unbatch(sequence_ops.reverse(x, [axis + 1]), single)
+
+
 def flip_left_right(image: Any) -> Tensor:
     """Mirrors the image (or every image of a batch) horizontally."""
-    x, single = _image(image, "flip_left_right")
-    return _unbatch(x[:, :, ::-1], single)
+    return _flip(image, 1, "flip_left_right")
 
 
 def flip_up_down(image: Any) -> Tensor:
     """Mirrors the image (or every image of a batch) vertically."""
-    x, single = _image(image, "flip_up_down")
-    return _unbatch(x[:, ::-1], single)
+    return _flip(image, 0, "flip_up_down")
 
 
 def random_brightness(image: Any, max_delta: float, seed: int | None = None) -> Tensor:
