@@ -44,18 +44,19 @@ _mul, _add, _sub, _div = np.multiply, np.add, np.subtract, np.divide
 def _apply_ada_max(ctx: registry.KernelContext, var: Any, m: Any, v: Any, beta1_power: Any,
                    lr: Any, beta1: Any, beta2: Any, epsilon: Any, grad: Any) -> None:
     w, m_b, v_b = variable_buffers(ctx, grad, var, m, v)
-    b1 = float(beta1)
-    lr_t = float(lr) / (1.0 - float(beta1_power))
+    # TF's ApplyAdaMax in the variable's dtype: lr / (1 - beta1_power) is one scalar
+    dt = w.dtype.type
+    lr_t = dt(lr) / (dt(1) - dt(beta1_power))
     update_blocks.run(ctx, _ada_max_update, (w, m_b, v_b), grad,
-                      (b1, 1.0 - b1, float(beta2), float(epsilon), lr_t))
+                      (1.0 - float(beta1), float(beta2), float(epsilon), lr_t))
 
 
 def _ada_max_update(w: np.ndarray, m: np.ndarray, v: np.ndarray, g: np.ndarray,
-                    t: np.ndarray, b1: np.ndarray, c1: np.ndarray, b2: np.ndarray,
-                    eps: np.ndarray, lr_t: np.ndarray) -> None:
-    # m = b1 m + (1 - b1) g; v = max(b2 v, |g|); w -= lr / (1 - b1^t) * m / (v + eps)
-    _mul(g, c1, t)
-    _mul(m, b1, m)
+                    t: np.ndarray, c1: np.ndarray, b2: np.ndarray, eps: np.ndarray,
+                    lr_t: np.ndarray) -> None:
+    # m += (g - m) * (1 - b1); v = max(b2 v, |g|); w -= lr / (1 - b1^t) * (m / (v + eps))
+    _sub(g, m, t)
+    _mul(t, c1, t)
     _add(m, t, m)
     _mul(v, b2, v)
     np.absolute(g, t)
@@ -68,7 +69,7 @@ def _ada_max_update(w: np.ndarray, m: np.ndarray, v: np.ndarray, g: np.ndarray,
 
 def _sign_agreement(m: np.ndarray, g: np.ndarray, t: np.ndarray, u: np.ndarray,
                     beta: np.ndarray, c: np.ndarray) -> None:
-    """m = beta m + (1 - beta) g, then t = sign(g) sign(m) (``u`` is scratch)."""
+    """m = m beta + g (1 - beta), then t = sign(g) sign(m) (``u`` is scratch)."""
     _mul(g, c, t)
     _mul(m, beta, m)
     _add(m, t, m)
@@ -89,12 +90,12 @@ def _apply_add_sign(ctx: registry.KernelContext, var: Any, m: Any, lr: Any, alph
 def _add_sign_update(w: np.ndarray, m: np.ndarray, g: np.ndarray, t: np.ndarray,
                      u: np.ndarray, lr: np.ndarray, alpha: np.ndarray, decay: np.ndarray,
                      beta: np.ndarray, c: np.ndarray) -> None:
-    # w -= lr * (alpha + sign_decay * sign(g) * sign(m)) * g
+    # TF's order: w -= (lr * (alpha + sign_decay * sign(g) * sign(m))) * g
     _sign_agreement(m, g, t, u, beta, c)
     _mul(t, decay, t)
     _add(t, alpha, t)
-    _mul(t, g, t)
     _mul(t, lr, t)
+    _mul(t, g, t)
     _sub(w, t, w)
 
 
@@ -110,12 +111,14 @@ def _apply_power_sign(ctx: registry.KernelContext, var: Any, m: Any, lr: Any, lo
 def _power_sign_update(w: np.ndarray, m: np.ndarray, g: np.ndarray, t: np.ndarray,
                        u: np.ndarray, lr: np.ndarray, log_decay: np.ndarray,
                        beta: np.ndarray, c: np.ndarray) -> None:
-    # w -= lr * exp(logbase * sign_decay * sign(g) * sign(m)) * g
+    # TF's order: w -= (lr * exp(logbase * sign_decay * sign(g) * sign(m))) * g; exp
+    # rounded from double precision, as the C library's expf (NumPy's float32 exp is
+    # its own, not always correctly rounded)
     _sign_agreement(m, g, t, u, beta, c)
     _mul(t, log_decay, t)
-    np.exp(t, t)
-    _mul(t, g, t)
+    np.exp(t, t, dtype=np.promote_types(t.dtype, np.float64))
     _mul(t, lr, t)
+    _mul(t, g, t)
     _sub(w, t, w)
 
 
