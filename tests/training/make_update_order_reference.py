@@ -18,6 +18,7 @@ Not a test: run it with the TF peer environment, from the repository root::
 
 import json
 import os
+import zlib
 
 import numpy as np
 
@@ -173,6 +174,79 @@ CASES = {
                                      [7, 2, 5]),
 }
 
+# tf.contrib.opt's sparse updates were Python graphs in TF 1.15 (no raw op): the same
+# graphs are built here with TF 2.21's ops (``_contrib_update``); trainkit runs them as one
+# kernel each. name: (graph, trainkit op, slots, trainkit scalar order, hyperparameters)
+_ADAM_H = {"beta1_power": 0.3, "beta2_power": 0.7, "lr": 0.0013, "beta1": 0.83,
+           "beta2": 0.97, "epsilon": 1e-3}
+_ADAM_S = ["beta1_power", "beta2_power", "lr", "beta1", "beta2", "epsilon"]
+CONTRIB = {
+    "sparse_lazy_adam": ("lazy_adam", "SparseApplyLazyAdam", ["m", "v"], _ADAM_S, _ADAM_H),
+    "sparse_nadam": ("nadam", "SparseApplyNadam", ["m", "v"], _ADAM_S, _ADAM_H),
+    "sparse_adamax": ("adamax", "SparseApplyAdaMax", ["m", "v"],
+                      ["beta1_power", "lr", "beta1", "beta2", "epsilon"],
+                      {k: v for k, v in _ADAM_H.items() if k != "beta2_power"}),
+    "sparse_add_sign": ("add_sign", "SparseApplyAddSign", ["m"],
+                        ["lr", "alpha", "sign_decay", "beta"],
+                        {"lr": 0.0137, "alpha": 1.0, "sign_decay": 0.93, "beta": 0.9}),
+    "sparse_power_sign": ("power_sign", "SparseApplyPowerSign", ["m"],
+                          ["lr", "logbase", "sign_decay", "beta"],
+                          {"lr": 0.0137, "logbase": float(np.log(2.0)), "sign_decay": 0.93,
+                           "beta": 0.9}),
+}
+
+
+def _contrib_update(kind: str, var, slots: dict, h: dict, g, idx):  # noqa: ANN001, ANN202
+    """TF 1.15's tf.contrib.opt sparse update graph for ``kind`` (hyperparameters as
+    constants, as the optimizers made them; the beta powers and the sign decay as
+    variables, as they were)."""
+    c = {k: tf.constant(v, tf.float32) for k, v in h.items()}
+    for k in ("beta1_power", "beta2_power", "sign_decay"):
+        if k in h:
+            c[k] = tf.Variable(np.float32(h[k]), use_resource=False, name=k).read_value()
+    m = slots["m"]
+    if kind in ("lazy_adam", "nadam"):
+        lr = c["lr"] * tf.sqrt(1 - c["beta2_power"]) / (1 - c["beta1_power"])
+    if kind == "lazy_adam":
+        m_t = tf.scatter_update(m, idx, c["beta1"] * tf.gather(m, idx) + (1 - c["beta1"]) * g)
+        v = slots["v"]
+        v_t = tf.scatter_update(v, idx, c["beta2"] * tf.gather(v, idx) +
+                                (1 - c["beta2"]) * tf.square(g))
+        den = tf.sqrt(tf.gather(v_t, idx)) + c["epsilon"]
+        return tf.scatter_sub(var, idx, lr * tf.gather(m_t, idx) / den)
+    if kind == "nadam":
+        scaled = g * (1 - c["beta1"])
+        m_t = tf.assign(m, m * c["beta1"])
+        with tf.control_dependencies([m_t]):
+            m_t = tf.scatter_add(m, idx, scaled)
+            m_bar = scaled + c["beta1"] * tf.gather(m_t, idx)
+        v = slots["v"]
+        v_scaled = (g * g) * (1 - c["beta2"])
+        v_t = tf.assign(v, v * c["beta2"])
+        with tf.control_dependencies([v_t]):
+            v_t = tf.scatter_add(v, idx, v_scaled)
+        den = tf.sqrt(tf.gather(v_t, idx)) + c["epsilon"]
+        return tf.scatter_add(var, idx, -lr * m_bar / den)
+    if kind == "adamax":
+        m_new = tf.gather(m, idx) * c["beta1"] + g * (1 - c["beta1"])
+        v = slots["v"]
+        v_new = tf.maximum(tf.gather(v, idx) * c["beta2"], tf.abs(g))
+        step = -c["lr"] / (1 - c["beta1_power"]) * (m_new / (v_new + c["epsilon"]))
+        with tf.control_dependencies([tf.scatter_update(m, idx, m_new),
+                                      tf.scatter_update(v, idx, v_new)]):
+            return tf.scatter_add(var, idx, step)
+    # add_sign / power_sign: the gradient made dense for the moment, as TF 1.15's
+    # ``grad * (1 - beta)`` on IndexedSlices did
+    dense = tf.convert_to_tensor(tf.IndexedSlices(g, idx, tf.constant(ROWS)))
+    m_t = tf.assign(m, m * c["beta"] + dense * (1 - c["beta"]))
+    sign_gm = tf.gather(tf.sign(m_t), idx) * tf.sign(g)
+    if kind == "add_sign":
+        mult = c["alpha"] + c["sign_decay"] * sign_gm
+    else:
+        mult = tf.pow(tf.constant(np.e, tf.float32), c["logbase"] * c["sign_decay"] * sign_gm)
+    return tf.scatter_sub(var, idx, c["lr"] * mult * g)
+
+
 # slots that must stay positive (square accumulators) and the centered mean gradient,
 # kept below the square root of the mean square
 POSITIVE = {"accum", "accum_update", "ms", "v", "gradient_squared_accumulator"}
@@ -210,6 +284,9 @@ def _inputs(rng: np.random.Generator, slots: list, shape: tuple, rows: int) -> t
 
 def _record(name: str, spec: tuple, seed: int) -> dict:
     tf_op, tk_op, slots, scalars, hyper, attrs, shape, indices = spec
+    graph_kind = None
+    if tf_op.startswith("graph:"):
+        graph_kind = tf_op[len("graph:"):]
     if "mg" in slots:  # ms first, so that mg can be drawn below sqrt(ms)
         order = ["ms"] + [s for s in slots if s != "ms"]
     else:
@@ -223,6 +300,14 @@ def _record(name: str, spec: tuple, seed: int) -> dict:
         variables = {n: tf.Variable(buffers[n], use_resource=resource, name=n)
                      for n in names}
         g_ph = tf.placeholder(tf.float32, grads[0].shape)
+        if graph_kind:
+            update = _contrib_update(graph_kind, variables["var"], variables, hyper, g_ph,
+                                     tf.constant(indices, tf.int32))
+            return _steps(graph, update, variables, g_ph, buffers, grads, names, {
+                "op": tk_op, "tf_op": f"TF 1.15 tf.contrib.opt graph ({graph_kind})",
+                "buffers": names, "shape": list(shape),
+                "scalars": [hexbits(np.float32(hyper[k])) for k in scalars], "attrs": {},
+                "indices": indices})
         kwargs = {n: (variables[n].handle if resource else variables[n]) for n in names}
         inputs = {a.name for a in op_def_registry.get(tf_op).input_arg}
         for k, v in hyper.items():
@@ -235,19 +320,23 @@ def _record(name: str, spec: tuple, seed: int) -> dict:
             kwargs["indices"] = tf.constant(indices, tf.int32)
         kwargs.update(attrs)
         update = getattr(tf.raw_ops, tf_op)(**kwargs)
-        with tf.Session() as sess:
-            sess.run(tf.global_variables_initializer())
-            after = []
-            for g in grads:
-                sess.run(update, {g_ph: g})
-                after.append({n: hexbits(sess.run(variables[n])) for n in names})
-    return {
-        "op": tk_op or tf_op, "tf_op": tf_op, "buffers": names, "shape": list(shape),
-        "scalars": [hexbits(np.float32(hyper[k])) for k in scalars],
-        "attrs": {k: v for k, v in attrs.items() if k != "use_locking"},
-        "indices": indices, "init": {n: hexbits(buffers[n]) for n in names},
-        "grads": [hexbits(g) for g in grads], "after": after,
-    }
+        return _steps(graph, update, variables, g_ph, buffers, grads, names, {
+            "op": tk_op or tf_op, "tf_op": tf_op, "buffers": names, "shape": list(shape),
+            "scalars": [hexbits(np.float32(hyper[k])) for k in scalars],
+            "attrs": {k: v for k, v in attrs.items() if k != "use_locking"},
+            "indices": indices})
+
+
+def _steps(graph, update, variables, g_ph, buffers, grads, names, record):  # noqa: ANN001, ANN202
+    """Runs the steps; ``record`` plus the inputs and the buffers after each step."""
+    with graph.as_default(), tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        after = []
+        for g in grads:
+            sess.run(update, {g_ph: g})
+            after.append({n: hexbits(sess.run(variables[n])) for n in names})
+    return {**record, "init": {n: hexbits(buffers[n]) for n in names},
+            "grads": [hexbits(g) for g in grads], "after": after}
 
 
 # TF1 optimizers whose sparse update is a Python graph of scatters (and GradientDescent,
@@ -289,11 +378,13 @@ def _record_optimizer(name: str, seed: int) -> dict:
 
 
 def main() -> None:
+    CASES.update({name: ("graph:" + kind, op, slots, scalars, hyper, {}, ROWS, [3, 0, 4])
+                  for name, (kind, op, slots, scalars, hyper) in CONTRIB.items()})
     out = {"tensorflow": tf.__version__,
-           "cases": {name: _record(name, spec, seed)
-                     for seed, (name, spec) in enumerate(sorted(CASES.items()))},
-           "optimizers": {name: _record_optimizer(name, seed)
-                          for seed, name in enumerate(sorted(OPTIMIZERS))}}
+           "cases": {name: _record(name, spec, zlib.crc32(name.encode()))
+                     for name, spec in sorted(CASES.items())},
+           "optimizers": {name: _record_optimizer(name, zlib.crc32(name.encode()))
+                          for name in sorted(OPTIMIZERS)}}
     with open(os.path.join(HERE, "update_order_reference.json"), "w") as f:
         f.write(json.dumps(out, indent=1, sort_keys=True) + "\n")
 
