@@ -21,6 +21,11 @@ Each op takes the variable and its slots, the hyperparameters, then the gradient
   ``v = beta2 v`` for **all** rows, then ``m[i] += (1 - beta1) g``,
   ``v[i] += (1 - beta2) g^2``, and ``var -= lr_t m / (sqrt(v) + eps)`` for all rows.
 
+The float operations are TF's, in its order and the variable's dtype (the per-row Eigen
+expressions of ``training_ops.cc``, e.g. ``rsqrt(ms + eps) * lr * g``, and TF1's graphs
+for Adam and GradientDescent); ``tests/training/test_update_order.py`` compares them
+with TF 2.21's bits.
+
 Example:
     >>> op = apply_sparse_op("SparseApplyAdagrad", [var, accum], [lr], grad_slices)
 """
