@@ -126,7 +126,7 @@ class TrainingMixin:
     def _feed(self, xs: list, ys: list, ws: list, training: bool) -> dict:
         feed = dict(zip(self.inputs, xs))
         if ys:
-            feed.update(zip(self._compiled.targets, ys))
+            feed.update((t, y) for t, y in zip(self._compiled.targets, ys) if y is not None)
         for w, ph in zip(ws or [], self._compiled.sample_weights):
             if w is not None and ph is not None:
                 feed[ph] = np.asarray(w, np.float32)
@@ -159,6 +159,10 @@ class TrainingMixin:
         graph = self._compiled_graph()
         xs = arrays.check_shapes(arrays.as_list(x, self.input_names, "input"), self.inputs,
                            self.input_names, "input")
+        if y is None and all(fn is None for fn in graph.loss_fns):
+            # compiled on add_loss losses alone: no targets to feed (tf_keras's VAE form)
+            n = arrays.check_lengths(xs, [])
+            return xs, [None] * len(self.outputs), [None] * len(self.outputs), n
         if y is None:
             raise ValueError("Target data is missing. Your model was compiled with a loss, "
                              "and therefore expects target data to be passed in `fit()`.")
