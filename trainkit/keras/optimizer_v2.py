@@ -1,6 +1,7 @@
 """The base of the Keras optimizers (tf_keras's legacy ``OptimizerV2`` in TF1 graph mode):
 hyperparameters kept in variables, the ``iter`` step counter, per-variable slots, the
-learning-rate decay ``lr / (1 + decay * iterations)``, and ``apply_gradients`` calling one
+learning-rate decay ``lr / (1 + decay * iterations)``, the gradient clipping of
+``clipvalue``/``clipnorm``/``global_clipnorm``, and ``apply_gradients`` calling one
 ``_apply_dense`` rule per subclass.
 
 Example:
@@ -22,6 +23,7 @@ from trainkit.keras import backend
 from trainkit.keras.learning_rate_schedules import LearningRateSchedule, serialize
 from trainkit.ops import array_ops, math_ops, state_ops
 from trainkit.ops.variables import Variable
+from trainkit.training import clip_ops
 
 
 def make_variable(value: Any, name: str, dtype: Any = None) -> Variable:
@@ -42,13 +44,23 @@ class Optimizer:
     _HYPER_ORDER: tuple[str, ...] = ()
 
     def __init__(self, name: str, learning_rate: float = 0.01, **kwargs: Any):
+        allowed = ("clipnorm", "clipvalue", "lr", "decay", "global_clipnorm")
+        for key, value in kwargs.items():
+            if key not in allowed:
+                raise TypeError(f"Unexpected keyword argument passed to optimizer: {key}. "
+                                f"Allowed kwargs are {set(allowed)}.")
+            if value is not None and not isinstance(value, LearningRateSchedule) \
+                    and value < 0:
+                raise ValueError(f"Expected {key} >= 0, received: {value}")
         lr = kwargs.pop("lr", learning_rate)
         decay = kwargs.pop("decay", 0.0)
-        kwargs.pop("clipnorm", None)
-        kwargs.pop("clipvalue", None)
-        if kwargs:
-            raise TypeError(f"Unexpected keyword argument passed to optimizer: "
-                            f"{sorted(kwargs)[0]}")
+        self.clipnorm = kwargs.pop("clipnorm", None)
+        self.clipvalue = kwargs.pop("clipvalue", None)
+        self.global_clipnorm = kwargs.pop("global_clipnorm", None)
+        if self.clipnorm is not None and self.global_clipnorm is not None:
+            raise ValueError(f"Cannot accept both `clipnorm` and `global_clipnorm`. Received: "
+                             f"`clipnorm`={self.clipnorm}, "
+                             f"`global_clipnorm`={self.global_clipnorm}.")
         schedule = lr if isinstance(lr, LearningRateSchedule) else None
         if schedule is None and (not isinstance(lr, int | float) or lr < 0):
             raise ValueError(f"Expected learning_rate to be a non-negative number or a "
@@ -127,6 +139,9 @@ class Optimizer:
         config = {"name": self._name, **self._hyper}
         if self._schedule is not None:
             config["learning_rate"] = serialize(self._schedule)
+        for key in ("clipnorm", "clipvalue", "global_clipnorm"):
+            if getattr(self, key) is not None:
+                config[key] = getattr(self, key)
         return config
 
     # -- building the update ----------------------------------------------------------
@@ -158,6 +173,7 @@ class Optimizer:
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
         if not pairs:
             raise ValueError("No gradients provided for any variable.")
+        pairs = self._transform_gradients(pairs)
         graph = default_graph.get_default_graph()
         with graph.name_scope(name or self._name):
             step = self.iterations
@@ -168,6 +184,25 @@ class Optimizer:
                 ops = [self._apply_one(g, v, coefficients) for g, v in pairs]
             with graph.control_dependencies(ops):
                 return state_ops.assign_add(step, 1).op
+
+    def _transform_gradients(self, pairs: list) -> list:
+        """tf_keras's clipping of the gradients before the update, in its order:
+        ``clipvalue`` (each element), ``clipnorm`` (each gradient by its own L2 norm),
+        ``global_clipnorm`` (all gradients by their joint norm). A sparse gradient is
+        clipped by its values, as ``tf.clip_by_norm`` does for ``IndexedSlices``."""
+        if self.clipvalue is not None:
+            v = self.clipvalue
+            pairs = [(_on_values(g, lambda t: math_ops.clip_by_value(t, -v, v)), var)
+                     for g, var in pairs]
+        if self.clipnorm is not None:
+            n = self.clipnorm
+            pairs = [(_on_values(g, lambda t: clip_ops.clip_by_norm(t, n)), var)
+                     for g, var in pairs]
+        if self.global_clipnorm is not None:
+            clipped, _ = clip_ops.clip_by_global_norm([g for g, _ in pairs],
+                                                      self.global_clipnorm)
+            pairs = [(g, var) for g, (_, var) in zip(clipped, pairs)]
+        return pairs
 
     def _lr(self, dtype: Any) -> Tensor:
         if self._schedule is not None:   # tf_keras's _decayed_lr: the schedule at iterations
@@ -204,6 +239,13 @@ class Optimizer:
 
     def _hyper_t(self, name: str, dtype: Any) -> Tensor:
         return math_ops.cast(self._hyper_vars[name], dtype)
+
+
+def _on_values(grad: Any, fn: Any) -> Any:
+    """``fn`` applied to a dense gradient, or to the values of an ``IndexedSlices``."""
+    if isinstance(grad, IndexedSlices):
+        return IndexedSlices(fn(grad.values), grad.indices, grad.dense_shape)
+    return fn(grad)
 
 
 __all__ = ["Optimizer", "make_variable"]
