@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 import types
+import weakref
 from typing import Any
 
 import numpy as np
@@ -303,7 +305,8 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
 
 
 def graph_def_of(graph: Any, add_shapes: bool = False, full: bool = False) -> Any:
-    """The ``GraphDef`` of ``graph``: one ``NodeDef`` per op, in creation order.
+    """The ``GraphDef`` of ``graph``: one ``NodeDef`` per op, in creation order (a new
+    message each call, parsed from :func:`graph_def_bytes`).
 
     Args:
         graph: a ``Graph``.
@@ -311,12 +314,36 @@ def graph_def_of(graph: Any, add_shapes: bool = False, full: bool = False) -> An
             ``FileWriter.add_graph`` writes, as TF does).
         full: a complete record for ``import_graph_def`` (see :func:`node_def_of`).
     """
-    p = _pb()
-    gd = p.GraphDef(versions=p.VersionDef(producer=PRODUCER_VERSION))
-    gd.node.extend(node_def_of(op, add_shapes, full) for op in graph.get_operations())
-    return gd
+    return _pb().GraphDef.FromString(graph_def_bytes(graph, add_shapes, full))
 
 
-__all__ = ["graph_def_of", "node_def_of", "attr_value", "shape_proto", "full_tensor_proto",
-           "proto_classes",
-           "DEVICE"]
+# graph -> ((version, edit_epoch), {(add_shapes, full): serialized GraphDef})
+_EXPORTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_EXPORTS_LOCK = threading.Lock()
+
+
+def graph_def_bytes(graph: Any, add_shapes: bool = False, full: bool = False) -> bytes:
+    """The serialized ``GraphDef`` of ``graph`` (see :func:`graph_def_of`), built once per
+    graph version: one start of a monitored session exports the same graph for the event
+    file, the ``.meta`` file and ``graph.pbtxt``. The bytes are kept while no op is added
+    (``graph.version``) or changed (``graph.edit_epoch``); map entries are written in key
+    order, so the same graph always gives the same bytes.
+    """
+    key = (graph.version, graph.edit_epoch)
+    with _EXPORTS_LOCK:
+        entry = _EXPORTS.get(graph)
+        if entry is None or entry[0] != key:
+            entry = _EXPORTS[graph] = (key, {})
+        data = entry[1].get((add_shapes, full))
+    if data is None:
+        p = _pb()
+        gd = p.GraphDef(versions=p.VersionDef(producer=PRODUCER_VERSION))
+        gd.node.extend(node_def_of(op, add_shapes, full) for op in graph.get_operations())
+        data = gd.SerializeToString(deterministic=True)
+        with _EXPORTS_LOCK:
+            entry[1][(add_shapes, full)] = data
+    return data
+
+
+__all__ = ["graph_def_of", "graph_def_bytes", "node_def_of", "attr_value", "shape_proto",
+           "full_tensor_proto", "proto_classes", "DEVICE"]
