@@ -95,9 +95,10 @@ def _names_attr(names: list[str]) -> tuple:
     return a, "", None
 
 
-def _node_parts(op: Any, add_shapes: bool, full: bool) -> tuple[list[str], dict[str, tuple]]:
-    """The inputs and attributes of an op's ``NodeDef`` (see :func:`node_def_of`): each
-    attribute as ``(AttrValue, how, serialized AttrValue or None)``."""
+def _node_parts(op: Any, full: bool) -> tuple[list[str], dict[str, tuple]]:
+    """The inputs and attributes of an op's ``NodeDef`` (see :func:`node_def_of`) but
+    its shapes attribute (:func:`_shapes_key`): each attribute as ``(AttrValue, how,
+    serialized AttrValue or None)``."""
     inputs = [_input_name(t) for t in op.inputs]
     # TF's GraphDef lists a node's control inputs sorted by name (Graph::ToGraphDef sorts
     # them for a stable serialization), whatever order they were added in
@@ -138,8 +139,6 @@ def _node_parts(op: Any, add_shapes: bool, full: bool) -> tuple[list[str], dict[
         types_ = tuple(t.dtype.as_datatype_enum for t in op.outputs)
         attrs["_output_types"] = _shared(("types", types_), lambda: (_pb().AttrValue(
             list=_pb().AttrValue.ListValue(type=types_)), ""))
-        if not add_shapes and op.outputs:
-            attrs["_tk_shapes"] = _shapes_attr(op)
         for key, names in (("_tk_json", json_attrs), ("_tk_unserializable", lost),
                            ("_tk_np", np_types), ("_tk_tuples", tuples),
                            ("_tk_bytes", byte_attrs)):
@@ -157,9 +156,16 @@ def _node_parts(op: Any, add_shapes: bool, full: bool) -> tuple[list[str], dict[
         elif op.outputs:
             enum = op.outputs[0].dtype.as_datatype_enum
             attrs["dtype"] = _shared(("type", enum), lambda: (_pb().AttrValue(type=enum), ""))
-    if add_shapes and op.outputs:
-        attrs["_output_shapes"] = _shapes_attr(op)
     return inputs, attrs
+
+
+def _shapes_key(op: Any, add_shapes: bool, full: bool) -> str | None:
+    """The attribute that records the op's output shapes: ``_output_shapes`` with
+    ``add_shapes`` (replacing an attribute of that name), else ``_tk_shapes`` in a complete
+    export; None when there is none."""
+    if not op.outputs:
+        return None
+    return "_output_shapes" if add_shapes else "_tk_shapes" if full else None
 
 
 def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
@@ -177,7 +183,10 @@ def node_def_of(op: Any, add_shapes: bool = False, full: bool = False) -> Any:
             A loop's frame becomes JSON text in ``_tk_frame`` (``loop_frame_def``), unless
             an op of its body holds a Python object (then it is ``_tk_unserializable``).
     """
-    inputs, attrs = _node_parts(op, add_shapes, full)
+    inputs, attrs = _node_parts(op, full)
+    shapes_key = _shapes_key(op, add_shapes, full)
+    if shapes_key is not None:
+        attrs[shapes_key] = _shapes_attr(op)
     node = _pb().NodeDef(name=op.name, op=op.type, device=op.device)
     node.input.extend(inputs)
     for key, (a, _, _) in attrs.items():
@@ -223,11 +232,24 @@ def _attr_field(key: str, data: bytes, shared: bool) -> bytes:
     return out
 
 
-def _node_record(op: Any, add_shapes: bool, full: bool) -> bytes:
-    """The ``node`` field of a GraphDef holding the op's NodeDef, as protobuf's
-    deterministic serializer writes it: fields by number (name 1, op 2, input 3,
-    device 4, attr 5), empty strings left out, map entries sorted by key."""
-    inputs, attrs = _node_parts(op, add_shapes, full)
+def _wire_order(key: str) -> str:
+    """The sort key protobuf's deterministic serializer gives a map's string key: bytes
+    in order, but a key that another extends comes after it (``Tout`` before ``T``)."""
+    return (key if key.isascii() else key.encode("utf-8").decode("latin-1")) + "\u0100"
+
+
+_OUT_ORDER, _TK_ORDER = _wire_order("_output_shapes"), _wire_order("_tk_shapes")
+
+
+def _node_pieces(op: Any, full: bool) -> tuple[bytes, ...]:
+    """The serialized pieces of an op's NodeDef, from which :func:`_node_record` puts
+    together the record with or without ``add_shapes`` (they differ in one attribute):
+    ``(head, before, output_shapes, between, tk_shapes, after, shapes_entry,
+    tk_shapes_entry)``. ``head`` holds the fields before the attributes (name 1, op 2,
+    input 3, device 4; empty strings left out); then come the attribute map entries in
+    key order, split around the op's own ``_output_shapes`` and ``_tk_shapes`` attributes
+    (empty when it has none); the last two are the entries of its computed shapes."""
+    inputs, attrs = _node_parts(op, full)
     parts = []
     if op.name:
         parts.append(_field(b"\n", op.name.encode("utf-8")))
@@ -236,13 +258,32 @@ def _node_record(op: Any, add_shapes: bool, full: bool) -> bytes:
     parts.extend(_field(b"\x1a", i.encode("utf-8")) for i in inputs)
     if op.device:
         parts.append(_field(b'"', op.device.encode("utf-8")))
-    for key in sorted(attrs):
+    chunks: list[list[bytes]] = [[], [], [], [], []]
+    for key in sorted(attrs, key=_wire_order):
         a, _, data = attrs[key]
-        if data is None:
-            parts.append(_attr_field(key, a.SerializeToString(deterministic=True), False))
-        else:
-            parts.append(_attr_field(key, data, True))
-    return _field(b"\n", b"".join(parts))
+        entry = (_attr_field(key, a.SerializeToString(deterministic=True), False)
+                 if data is None else _attr_field(key, data, True))
+        order = _wire_order(key)
+        chunks[0 if order < _OUT_ORDER else 1 if key == "_output_shapes" else
+               2 if order < _TK_ORDER else 3 if key == "_tk_shapes" else 4].append(entry)
+    shapes = [b"", b""]
+    if op.outputs:
+        data = _shapes_attr(op)[2]
+        shapes = [_attr_field("_output_shapes", data, True),
+                  _attr_field("_tk_shapes", data, True)]
+    return (b"".join(parts), *(b"".join(c) for c in chunks), *shapes)
+
+
+def _node_record(pieces: tuple[bytes, ...], add_shapes: bool, full: bool) -> bytes:
+    """The ``node`` field of a GraphDef holding one NodeDef, as protobuf's deterministic
+    serializer writes it (map entries sorted by key), from :func:`_node_pieces`."""
+    head, before, own_out, between, own_tk, after, out_shapes, tk_shapes = pieces
+    if add_shapes:
+        body = (head, before, out_shapes or own_out, between, own_tk, after)
+    else:
+        body = (head, before, own_out, between, tk_shapes if full and tk_shapes else own_tk,
+                after)
+    return _field(b"\n", b"".join(body))
 
 
 def graph_def_of(graph: Any, add_shapes: bool = False, full: bool = False) -> Any:
@@ -258,7 +299,7 @@ def graph_def_of(graph: Any, add_shapes: bool = False, full: bool = False) -> An
     return _pb().GraphDef.FromString(graph_def_bytes(graph, add_shapes, full))
 
 
-# graph -> (edit_epoch, {(add_shapes, full): node records of the first ops, in order})
+# graph -> (edit_epoch, {full: node pieces of the first ops, in order})
 _EXPORTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _EXPORTS_LOCK = threading.Lock()
 
@@ -269,26 +310,25 @@ def graph_def_bytes(graph: Any, add_shapes: bool = False, full: bool = False) ->
 
     One start of a monitored session exports the same graph several times (the event
     file, the ``.meta`` file, ``graph.pbtxt``), and a Saver again at each save. Each op's
-    record is kept while no op of the graph changes (``graph.edit_epoch``); ops are only
-    ever appended, so a grown graph serializes its new ops only. A loop op's record is
-    rebuilt each time (its frame can gain gradient bookkeeping after the op is made).
+    serialized pieces (shared by the exports with and without shapes) are kept while no
+    op of the graph changes (``graph.edit_epoch``); ops are only ever appended, so a grown
+    graph serializes its new ops only. A loop op is serialized again each time (its frame
+    can gain gradient bookkeeping after the op is made).
     """
-    flavor = (add_shapes, full)
     ops = graph.get_operations()
     with _EXPORTS_LOCK:
         entry = _EXPORTS.get(graph)
         if entry is None or entry[0] != graph.edit_epoch:
             entry = _EXPORTS[graph] = (graph.edit_epoch, {})
-        kept = entry[1].setdefault(flavor, [])
-        records = kept[:len(ops)]
-    known = len(records)
-    records.extend(None if _has_frame(op) else _node_record(op, add_shapes, full)
-                   for op in ops[known:])
+        kept = entry[1].setdefault(full, [])
+        pieces = kept[:len(ops)]
+    known = len(pieces)
+    pieces.extend(None if _has_frame(op) else _node_pieces(op, full) for op in ops[known:])
     with _EXPORTS_LOCK:
         if len(kept) == known:
-            kept.extend(records[known:])
-    body = b"".join(r if r is not None else _node_record(op, add_shapes, full)
-                    for r, op in zip(records, ops, strict=True))
+            kept.extend(pieces[known:])
+    body = b"".join(_node_record(p if p is not None else _node_pieces(op, full), add_shapes,
+                                 full) for p, op in zip(pieces, ops, strict=True))
     return body + _VERSIONS
 
 
