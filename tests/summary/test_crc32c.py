@@ -1,5 +1,6 @@
 """CRC-32C against the standard check value and tensorboardX's independent table
-implementation, across the short-loop / NumPy-lane boundary."""
+implementation, across the short-loop / NumPy-lane boundary and the sizes where the
+number of lanes changes."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ def test_standard_check_value():
     assert crc32c(b"") == 0
 
 
-@pytest.mark.parametrize("n", [1, 7, 2047, 2048, 2049, 4096, 5000, 131075])
+@pytest.mark.parametrize("n", [1, 7, 2047, 2048, 2049, 4096, 5000, 32767, 32769, 131075, 262145,
+                               1048577])
 def test_matches_reference_implementation(n):
     data = np.random.default_rng(n).integers(0, 256, n, dtype=np.uint8).tobytes()
     assert crc32c(data) == reference_crc(data)

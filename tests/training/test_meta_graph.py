@@ -171,6 +171,13 @@ def test_import_errors_name_the_problem():
     gd.node.add(name="weird", op="FancyTFOp")
     with pytest.raises(ValueError, match="'weird' has op type 'FancyTFOp'"):
         tk.import_graph_def(gd)
+    g0 = tk.Graph()  # a trainkit export (with _output_types) of an unknown op type
+    with g0.as_default():
+        g0.create_op("NoSuchTrainkitOp", [], [tk.float32], name="odd", shapes=[[]])
+    own = g0.as_graph_def()
+    with pytest.raises(ValueError, match="'odd' has op type 'NoSuchTrainkitOp', which "
+                                         "trainkit does not know"):
+        tk.import_graph_def(own)
     g = tk.Graph()
     with g.as_default():
         tk.constant(1.0, name="c")

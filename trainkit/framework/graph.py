@@ -41,6 +41,7 @@ class Graph(GraphCollections):
         self._local = threading.local()
         self._lock = threading.RLock()
         self._plan_epoch = 0
+        self._edit_epoch = 0
         self._gradient_override: dict[str, str] = {}
         self.seed: int | None = None
         self._building_function = False
@@ -138,12 +139,25 @@ class Graph(GraphCollections):
 
     def _invalidate_plans(self) -> None:
         self._plan_epoch += 1
+        self._edit_epoch += 1
+
+    def _note_edit(self) -> None:
+        """Records a change to an op already in the graph that leaves run plans valid
+        (a new device, loop-frame bookkeeping): exports of the graph are stale."""
+        self._edit_epoch += 1
 
     @property
     def plan_epoch(self) -> int:
         """Grows whenever a change (a new static shape, a feedability change, a new
         control input) makes compiled run plans of this graph stale."""
         return self._plan_epoch
+
+    @property
+    def edit_epoch(self) -> int:
+        """Grows whenever an op already in the graph changes (a refined static shape, a
+        new control input or device); with :attr:`version` it says whether an export of
+        the graph (its ``GraphDef``) is still current. A trainkit extension."""
+        return self._edit_epoch
 
     def as_default(self) -> contextlib.AbstractContextManager[Graph]:
         """Makes this graph the default graph of the current thread inside a ``with``."""

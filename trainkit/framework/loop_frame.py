@@ -119,6 +119,7 @@ class LoopFrame:
                                                   and self.forward.contains(c)):
                     loop_op._add_control_input(c)
             op._control_inputs[:] = inner
+            op.graph._note_edit()
 
     def hoist_constants(self) -> None:
         """Moves loop-invariant pure ops out of the frame: ops with no control inputs,
@@ -133,6 +134,7 @@ class LoopFrame:
             hoisted.add(op)
         if hoisted:
             self.ops = [op for op in self.ops if op not in hoisted]
+            next(iter(hoisted)).graph._note_edit()
             self._op_set -= hoisted
             self.hoisted |= hoisted
 

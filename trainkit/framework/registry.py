@@ -195,6 +195,12 @@ def get_gradient_function(op: Any) -> Callable | None:
     return d.grad_fn
 
 
+def is_registered(op_type: str) -> bool:
+    """Whether anything is registered for ``op_type`` (no sorting: importing a graph asks
+    this once per node)."""
+    return op_type in _REGISTRY
+
+
 def registered_op_types() -> list[str]:
     """All registered op types, sorted."""
     return sorted(_REGISTRY)
@@ -230,5 +236,5 @@ class KernelContext:
 __all__ = [
     "DEAD", "OpDef", "KernelContext", "register_kernel", "register_shape", "register_gradient",
     "not_differentiable", "get_op_def", "get_kernel", "get_gradient_function",
-    "registered_op_types", "all_op_defs",
+    "registered_op_types", "is_registered", "all_op_defs",
 ]

@@ -148,6 +148,7 @@ class Operation:
         """Sets the recorded device, a string or ``DeviceSpec`` (a trainkit extension:
         TF's private ``_set_device``, which some TF1 programs call, is an alias)."""
         self._device = device if isinstance(device, str) else device.to_string()
+        self._graph._note_edit()
 
     _set_device = set_device
     _set_device_from_string = set_device

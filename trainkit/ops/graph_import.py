@@ -306,7 +306,7 @@ def _import_node(graph: Any, node: Any, built: dict, mapped: dict, scope: str) -
             shapes = attrs.pop("_output_shapes", shapes)
             from trainkit.framework import registry
 
-            if node.op not in registry.registered_op_types():
+            if not registry.is_registered(node.op):
                 raise ValueError(f"import_graph_def: node '{node.name}' has op type "
                                  f"'{node.op}', which trainkit does not know.")
             op = graph.create_op(node.op, inputs, dtypes, name=full_name + "/", attrs=attrs,

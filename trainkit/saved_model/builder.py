@@ -33,6 +33,7 @@ import tempfile
 from collections.abc import Mapping
 from typing import Any
 
+from trainkit.framework import proto_text
 from trainkit.framework.graph import get_default_graph
 from trainkit.framework.meta_graph_proto import protos
 from trainkit.framework.tensor import Operation
@@ -207,11 +208,9 @@ class SavedModelBuilder:
         Raises:
             AssertionError: if ``export_dir`` appeared meanwhile and is not empty.
         """
-        from google.protobuf import text_format
-
         name = (constants.SAVED_MODEL_FILENAME_PBTXT if as_text
                 else constants.SAVED_MODEL_FILENAME_PB)
-        data = (text_format.MessageToString(self._saved_model).encode("utf-8") if as_text
+        data = (proto_text.message_to_string(self._saved_model).encode("utf-8") if as_text
                 else self._saved_model.SerializeToString(deterministic=True))
         atomic_file.write_bytes(os.path.join(self._workdir(), name), data)
         if not self._published:

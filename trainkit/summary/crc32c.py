@@ -20,7 +20,9 @@ import functools
 import numpy as np
 
 _POLY = 0x82F63B78  # reflected Castagnoli polynomial
-_LANES = 1024
+# Lanes by input size (more lanes: fewer NumPy steps, a longer merge); a 2 MB graph event
+# took 30 ms with 1024 lanes, 11 ms with 16384.
+_LANES = ((1 << 15, 1024), (1 << 18, 4096), (1 << 20, 8192), (None, 16384))
 _VECTOR_MIN = 2048  # below this many bytes the plain loop is faster
 
 
@@ -86,13 +88,14 @@ def _raw_loop(data: bytes, register: int) -> int:
 
 
 def _raw_vector(data: bytes) -> int:
-    """The register after ``data`` starting from 0, computed in 1024 lanes."""
+    """The register after ``data`` starting from 0, computed in 1024 or more lanes."""
     n = len(data)
-    m = 1 << max(0, (-(-n // _LANES) - 1).bit_length())  # lane length, a power of two
-    padded = np.zeros(_LANES * m, dtype=np.uint8)
+    lanes = next(k for limit, k in _LANES if limit is None or n < limit)
+    m = 1 << max(0, (-(-n // lanes) - 1).bit_length())  # lane length, a power of two
+    padded = np.zeros(lanes * m, dtype=np.uint8)
     padded[-n:] = np.frombuffer(data, dtype=np.uint8)
-    columns = np.ascontiguousarray(padded.reshape(_LANES, m).T).astype(np.uint32)
-    r = np.zeros(_LANES, dtype=np.uint32)
+    columns = np.ascontiguousarray(padded.reshape(lanes, m).T).astype(np.uint32)
+    r = np.zeros(lanes, dtype=np.uint32)
     for col in columns:
         r = _NP_TABLE[(r ^ col) & 0xFF] ^ (r >> 8)
     k = m.bit_length() - 1

@@ -245,7 +245,7 @@ class FileWriter:
             raise ValueError("Please pass only graph, or graph_def (deprecated), but not both.")
         g = graph if graph is not None else graph_def
         if isinstance(g, Graph):
-            data = _graph_def.graph_def_of(g, add_shapes=True).SerializeToString()
+            data = _graph_def.graph_def_bytes(g, add_shapes=True)
         elif hasattr(g, "SerializeToString") and hasattr(g, "node"):
             data = g.SerializeToString()
         else:
@@ -276,8 +276,8 @@ class FileWriter:
                 return
             mgd = MetaGraphDef()
             mgd.graph_def.ParseFromString(
-                _graph_def.graph_def_of(meta_graph_def, add_shapes=True).SerializeToString())
-            data = mgd.SerializeToString()
+                _graph_def.graph_def_bytes(meta_graph_def, add_shapes=True))
+            data = mgd.SerializeToString(deterministic=True)
         elif isinstance(meta_graph_def, bytes):
             data = meta_graph_def
         elif hasattr(meta_graph_def, "SerializeToString"):

@@ -24,6 +24,7 @@ import os
 from typing import Any
 
 from trainkit.framework import graph_def as _graph_def
+from trainkit.framework import proto_text
 from trainkit.framework.graph import get_default_graph
 from trainkit.framework.meta_graph_proto import protos
 from trainkit.framework.tensor import Operation, Tensor
@@ -109,8 +110,11 @@ def export_meta_graph(filename: str | None = None, meta_info_def: Any = None,
     meta.meta_info_def.tensorflow_version = "trainkit"
     if meta_info_def is not None:
         meta.meta_info_def.MergeFrom(meta_info_def)
-    gd = graph_def if graph_def is not None else _graph_def.graph_def_of(g, full=True)
-    meta.graph_def.CopyFrom(_scoped_graph_def(gd, export_scope, clear_devices))
+    if graph_def is None and not export_scope and not clear_devices:
+        meta.graph_def.ParseFromString(_graph_def.graph_def_bytes(g, full=True))
+    else:
+        gd = graph_def if graph_def is not None else _graph_def.graph_def_of(g, full=True)
+        meta.graph_def.CopyFrom(_scoped_graph_def(gd, export_scope, clear_devices))
     if saver_def is not None:
         meta.saver_def.CopyFrom(saver_def_proto(saver_def))
     keys = g.get_all_collection_keys() if collection_list is None else collection_list
@@ -135,7 +139,7 @@ def cached_meta_graph_bytes(graph: Any, saver_def: Any, cache: tuple | None
                                 for k in graph.get_all_collection_keys()))
     if cache is None or cache[0] != key:
         cache = (key, export_meta_graph(graph=graph, saver_def=saver_def
-                                        ).SerializeToString())
+                                        ).SerializeToString(deterministic=True))
     return cache, cache[1]
 
 
@@ -165,13 +169,12 @@ def _scoped_graph_def(gd: Any, scope: str | None, clear_devices: bool) -> Any:
 
 
 def write_proto(message: Any, path: str, as_text: bool = False) -> str:
-    """Writes a proto atomically (text format or binary); returns ``path``."""
+    """Writes a proto atomically (text format or binary, map entries in key order);
+    returns ``path``."""
     if as_text:
-        from google.protobuf import text_format
-
-        data = text_format.MessageToString(message).encode("utf-8")
+        data = proto_text.message_to_string(message).encode("utf-8")
     else:
-        data = message.SerializeToString()
+        data = message.SerializeToString(deterministic=True)
     atomic_file.write_bytes(path, data)
     return path
 
@@ -209,11 +212,15 @@ def write_graph(graph_or_graph_def: Any, logdir: str, name: str, as_text: bool =
     """Writes a graph's complete ``GraphDef`` to ``logdir/name`` (text format by default,
     as TF's ``graph.pbtxt``); returns the path."""
     gd = graph_or_graph_def
-    if not hasattr(gd, "node"):
-        gd = _graph_def.graph_def_of(gd, full=True)
     if logdir and not os.path.isdir(logdir):
         os.makedirs(logdir, exist_ok=True)
-    return write_proto(gd, os.path.join(logdir, name), as_text)
+    path = os.path.join(logdir, name)
+    if hasattr(gd, "node"):
+        return write_proto(gd, path, as_text)
+    if as_text:
+        return write_proto(_graph_def.graph_def_of(gd, full=True), path, as_text)
+    atomic_file.write_bytes(path, _graph_def.graph_def_bytes(gd, full=True))
+    return path
 
 
 __all__ = ["export_meta_graph", "write_graph", "read_meta_graph_file", "saver_def_proto",
