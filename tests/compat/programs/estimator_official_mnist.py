@@ -44,8 +44,9 @@ import numpy as np
 from tests.compat.programs.common import read_data_sets, same_start
 
 # Measured over three trainkit runs and two TF 2.15.1 runs (7 Adam steps under dropout):
-# loss 2.1700-2.1723, accuracy 0.662-0.693; the tolerances are two to four times that.
-COMPARE = {"accuracy": 0.06, "loss": 0.005, "global_step": 0.0, "eval_keys": 0.0,
+# loss 2.1700-2.1723, accuracy 0.662-0.693; later, ten trainkit runs under load gave
+# accuracy 0.62-0.72 (two full-suite failures at 0.06), so accuracy allows 0.12.
+COMPARE = {"accuracy": 0.12, "loss": 0.005, "global_step": 0.0, "eval_keys": 0.0,
            "exported": 0.0, "variables": 0.0}
 
 LEARNING_RATE = 1e-4
