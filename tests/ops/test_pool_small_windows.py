@@ -4,7 +4,7 @@ maximum per window, a NaN window's gradient to offset 0, sums in kernel-offset o
 bitwise the same gradients for every geometry it takes, with enough channels for the
 vectorized loops and a remainder, NaN/inf/-0/tied inputs and inf/NaN/-0 gradients, on 1
 and 2 kernel threads with one or several images per chunk; the holder tables against
-hand-written ones.
+hand-written ones; with ``relu``, the general loop times ``ReluGrad``'s mask.
 """
 
 from __future__ import annotations
@@ -12,8 +12,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.bits import bits
 from tests.ops.test_pool_loops import _attrs, _Ctx, _grad, _input, _runs, _same_bits
-from trainkit.ops import conv_ops, jit, parallel, pool_ops, pool_small_windows
+from trainkit.ops import (
+    activation_loops,
+    conv_ops,
+    jit,
+    parallel,
+    pool_loops,
+    pool_ops,
+    pool_small_windows,
+)
 
 pytest.importorskip("numba")
 
@@ -37,8 +46,6 @@ def _restore(monkeypatch):
 
 def _spied(monkeypatch):
     """Counts calls of ``pool_loops.max_pool_grad`` and of the small-window loop."""
-    from trainkit.ops import pool_loops
-
     calls, loops = [0], [0]
     real_grad, real_loop = pool_loops.max_pool_grad, pool_small_windows.max_pool_grad_small
 
@@ -87,6 +94,35 @@ def test_a_float32_gradient_of_a_float64_input_and_cifar_ties(monkeypatch):
     _same_bits(_runs(monkeypatch, lambda: pool_ops._max_pool_grad_kernel(ctx, x, None, dy),
                      calls), "MaxPoolGrad float64 x, float32 dy")
     assert loops[0] >= 4
+
+
+@pytest.mark.parametrize("k,s,padding", SMALL)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_is_the_general_loop_times_the_relu_grad_mask(k, s, padding, dtype):
+    """With ``relu``, bitwise the general loop's gradient times ``ReluGrad``'s mask by
+    ``x`` (the compiled ``relu_grad`` loop's product), on a loop-sized call."""
+    jit.set_backend("numba")
+    x = _input((3, 9, 8, 37), dtype)
+    g = conv_ops._geometry(9, 8, *k, _attrs(k, s, padding))
+    dy = _grad((3, g.oh, g.ow, 37), dtype)
+    (_, _), (pt, _), (pl, _), _ = g.pads
+    general = np.full(x.shape, 7, dtype)
+    pool_loops.max_pool_grad_loop(x, dy, general, 0, 3, *k, *s, pt, pl, dtype(-np.inf),
+                                  dtype(0), np.empty((g.ow, 37), dtype),
+                                  np.empty((g.oh, g.ow, 37), np.int32))
+    rows = pool_small_windows.holders(9, k[0], s[0], pt, g.oh)
+    cols = pool_small_windows.holders(8, k[1], s[1], pl, g.ow)
+    for relu in (False, True):
+        got = np.full(x.shape, 7, dtype)           # every pixel must be written
+        pool_small_windows.max_pool_grad_small(
+            x, x.reshape(3, -1), dy, got, 0, 3, *k, *s, pt, pl, dtype(0), dtype(1), relu,
+            rows, cols, 16, np.empty((g.oh, g.ow, 37), np.int32), np.empty(1, dtype))
+        want = general
+        if relu:
+            want = np.empty_like(general)
+            activation_loops.relu_grad(general.reshape(-1), x.reshape(-1),
+                                       want.reshape(-1), dtype(0), dtype(1))
+        assert np.array_equal(bits(got), bits(want))
 
 
 def test_fits_takes_small_overlapping_and_gapped_windows_only():

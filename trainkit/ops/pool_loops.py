@@ -323,14 +323,15 @@ def tiles(g: Any) -> bool:
 def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any, relu: bool = False
                   ) -> np.ndarray:
     """``MaxPoolGrad`` of float NHWC ``x`` and ``dy`` (``pool_planes.max_pool_grad``'s
-    twin); with ``relu`` (only for windows that tile, :func:`tiles`), ``ReluGrad`` of
-    that by ``x`` too, in the same pass."""
+    twin); with ``relu`` (only for windows that tile, :func:`tiles`, or that
+    ``pool_small_windows.fits``), ``ReluGrad`` of that by ``x`` too, in the same pass."""
     x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
     c = x.shape[3]
     geo = _geometry(g)
     lo, zero = x.dtype.type(-np.inf), dy.dtype.type(0)
-    if relu and not tiles(g):
-        raise ValueError("max_pool_grad(relu=True) needs windows that tile the image")
+    if relu and not (tiles(g) or pool_small_windows.fits(g)):
+        raise ValueError("max_pool_grad(relu=True) needs windows that tile the image or "
+                         "fit pool_small_windows")
     if tiles(g):
         kh, kw, _, _, pt, pl = geo
         one = dy.dtype.type(1)
@@ -346,7 +347,7 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any, relu: bool = 
                         x[:1].nbytes, tile_call)
     workers = range(max(1, parallel.kernel_threads()))
     if pool_small_windows.fits(g):
-        return _small_windows_grad(ctx, x, dy, g, zero, workers)
+        return _small_windows_grad(ctx, x, dy, g, zero, relu, workers)
     scratch = [(np.empty((g.ow, c), x.dtype), np.empty((g.oh, g.ow, c), np.int32))
                for _ in workers]
 
@@ -359,8 +360,9 @@ def max_pool_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any, relu: bool = 
 
 
 def _small_windows_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any, zero: Any,
-                        workers: range) -> np.ndarray:
-    """``MaxPoolGrad`` by ``pool_small_windows.max_pool_grad_small`` (its windows fit)."""
+                        relu: bool, workers: range) -> np.ndarray:
+    """``MaxPoolGrad`` (and with ``relu`` the ``ReluGrad`` by ``x`` of it) by
+    ``pool_small_windows.max_pool_grad_small`` (its windows fit)."""
     n, h, w, c = x.shape
     kh, kw, sh, sw, pt, pl = _geometry(g)
     loop = pool_small_windows.max_pool_grad_small
@@ -372,8 +374,8 @@ def _small_windows_grad(ctx: Any, x: np.ndarray, dy: np.ndarray, g: Any, zero: A
 
     def call(out: np.ndarray, n0: int, n1: int, worker: int) -> None:
         hits, sink = scratch[worker]
-        loop(x, flat, dy, out, n0, n1, kh, kw, sh, sw, pt, pl, zero, rows, cols, line,
-             hits, sink)
+        loop(x, flat, dy, out, n0, n1, kh, kw, sh, sw, pt, pl, zero, dy.dtype.type(1), relu,
+             rows, cols, line, hits, sink)
 
     return _chunked(ctx, loop, x.shape, dy.dtype, n, x[:1].nbytes, call)
 

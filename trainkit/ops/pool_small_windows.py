@@ -65,11 +65,13 @@ def holders(size: int, k: int, s: int, before: int, out: int) -> np.ndarray:
 
 @jit.loop
 def max_pool_grad_small(x, flat, dy, dx, n0, n1, kh, kw, sh, sw, pt, pl, zero,  # noqa: ANN001
-                        rows, cols, line, hits, sink):  # noqa: ANN001, ANN201
+                        one, relu, rows, cols, line, hits, sink):  # noqa: ANN001, ANN201
     """dx[m] = per pixel, +0 plus the dy of each window whose first maximum it is, in
-    kernel-offset order, for windows of :func:`fits`. ``flat``: ``x`` as ``[N, H*W*C]``;
-    ``rows``/``cols``: :func:`holders` of the two axes; ``line``: elements per cache line.
-    Scratch: ``hits`` ``[OH, OW, C]`` int32, ``sink`` ``[1]`` (x's dtype)."""
+    kernel-offset order, for windows of :func:`fits`; with ``relu``, times ``one`` where
+    ``x > 0``, else ``zero`` (``ReluGrad`` by ``x``, the product its kernel makes).
+    ``flat``: ``x`` as ``[N, H*W*C]``; ``rows``/``cols``: :func:`holders` of the two axes;
+    ``line``: elements per cache line. Scratch: ``hits`` ``[OH, OW, C]`` int32, ``sink``
+    ``[1]`` (x's dtype)."""
     h, w, c = x.shape[1], x.shape[2], x.shape[3]
     oh, ow = dy.shape[1], dy.shape[2]
     zk = np.int32(0)
@@ -130,28 +132,41 @@ def max_pool_grad_small(x, flat, dy, dx, n0, n1, kh, kw, sh, sw, pt, pl, zero,  
                 k10, k11 = np.int32(i1 * kw + j0), np.int32(i1 * kw + j1)
                 if na == 0 or nb == 0:      # no window (VALID's leftovers, gaps)
                     for ch in range(c):
-                        dx[m, r, q, ch] = zero
+                        g = zero
+                        if relu:
+                            g = g * (one if x[m, r, q, ch] > zero else zero)
+                        dx[m, r, q, ch] = g
                 elif na == 1 and nb == 1:
                     for ch in range(c):
-                        dx[m, r, q, ch] = zero + (
-                            dy[m, a0, b0, ch] if hits[a0, b0, ch] == k00 else zero)
+                        g = zero + (dy[m, a0, b0, ch] if hits[a0, b0, ch] == k00 else zero)
+                        if relu:
+                            g = g * (one if x[m, r, q, ch] > zero else zero)
+                        dx[m, r, q, ch] = g
                 elif na == 1:
                     for ch in range(c):
-                        dx[m, r, q, ch] = (zero + (
+                        g = (zero + (
                             dy[m, a0, b0, ch] if hits[a0, b0, ch] == k00 else zero)) + (
                             dy[m, a0, b1, ch] if hits[a0, b1, ch] == k01 else zero)
+                        if relu:
+                            g = g * (one if x[m, r, q, ch] > zero else zero)
+                        dx[m, r, q, ch] = g
                 elif nb == 1:
                     for ch in range(c):
-                        dx[m, r, q, ch] = (zero + (
+                        g = (zero + (
                             dy[m, a0, b0, ch] if hits[a0, b0, ch] == k00 else zero)) + (
                             dy[m, a1, b0, ch] if hits[a1, b0, ch] == k10 else zero)
+                        if relu:
+                            g = g * (one if x[m, r, q, ch] > zero else zero)
+                        dx[m, r, q, ch] = g
                 else:
                     for ch in range(c):
-                        dx[m, r, q, ch] = (((zero + (
+                        g = (((zero + (
                             dy[m, a0, b0, ch] if hits[a0, b0, ch] == k00 else zero)) + (
                             dy[m, a0, b1, ch] if hits[a0, b1, ch] == k01 else zero)) + (
                             dy[m, a1, b0, ch] if hits[a1, b0, ch] == k10 else zero)) + (
                             dy[m, a1, b1, ch] if hits[a1, b1, ch] == k11 else zero)
-
+                        if relu:
+                            g = g * (one if x[m, r, q, ch] > zero else zero)
+                        dx[m, r, q, ch] = g
 
 __all__ = ["fits", "holders", "max_pool_grad_small"]
