@@ -127,3 +127,47 @@ def test_matmul_blocks_any_threads(m, k, n, ta, tb):
     want = (a.T if ta else a).astype(np.float64) @ (b.T if tb else b).astype(np.float64)
     np.testing.assert_allclose(got[0], want, rtol=1e-4, atol=1e-4)
     assert got[0].dtype == np.float32 and got[0].shape == (m, n)
+
+
+def _direct_filter_grad(x, dy, g):
+    """``dW[i, j] = sum over images and output pixels of x(at offset i, j) * dy``."""
+    xp = np.pad(x.astype(np.float64), g.pads)
+    return np.stack([np.stack([np.tensordot(xp[sl], dy.astype(np.float64),
+                                            axes=([0, 1, 2], [0, 1, 2]))
+                               for i2, j, sl in g.offs if i2 == i])
+                     for i in range(g.kh)])
+
+
+@pytest.mark.parametrize("strides,padding,dil,c", [
+    ((1, 1), "SAME", (1, 1), 3),     # CIFAR conv1-like: 3 channels, planar im2col
+    ((2, 1), "VALID", (2, 2), 2),
+    ((1, 2), "SAME", (2, 1), 1),
+    ((1, 1), "SAME", (1, 1), 4)])    # more channels: gathered im2col
+@pytest.mark.parametrize("dtype,tol", [(np.float32, 3e-6), (np.float64, 1e-13)])
+def test_filter_grad_of_few_channels_any_threads_and_chunks(monkeypatch, strides, padding,
+                                                             dil, c, dtype, tol):
+    """The filter gradient's im2col is built from a channel-planar copy for 1-3 channels
+    (``conv_fast.PLANAR_MAX_C``) and gathered otherwise: both within float rounding of
+    a float64 direct sum, bitwise the same on 1 and 3 threads."""
+    x = RNG.normal(size=(7, 11, 10, c)).astype(dtype)
+    g = conv_ops._geometry(11, 10, 4, 3, {"strides_hw": strides, "padding": padding,
+                                          "dilations_hw": dil})
+    dy = RNG.normal(size=(7, g.oh, g.ow, 5)).astype(dtype)
+    planar = []
+    real = conv_fast.planar_windows
+
+    def spy(*args):
+        planar.append(True)
+        return real(*args)
+
+    monkeypatch.setattr(conv_fast, "planar_windows", spy)
+    ctx = _Ctx()
+    dws = _variants(monkeypatch, lambda: conv_fast.conv_filter_grad(ctx, x, dy, g,
+                                                                    (4, 3, c, 5)))
+    assert bool(planar) == (c <= conv_fast.PLANAR_MAX_C)
+    np.testing.assert_array_equal(dws[0], dws[1])
+    np.testing.assert_array_equal(dws[2], dws[3])
+    ref = _direct_filter_grad(x, dy, g)
+    for dw in dws:
+        assert dw.dtype == dtype and dw.shape == ref.shape
+        assert np.abs(dw - ref).max() <= tol * np.abs(ref).max()

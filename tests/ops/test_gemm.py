@@ -192,6 +192,20 @@ def test_threshold_boundaries(monkeypatch, runtime_calls):
     assert runtime_calls == [(32, 300), (8, 10)]
 
 
+@needs_ort
+def test_a_caller_may_send_fewer_rows_to_the_runtime(runtime_calls):
+    _use("onnxruntime", runtime_calls)
+    a = RNG.standard_normal((4000, 25)).astype(np.float32)     # read transposed
+    b = RNG.standard_normal((4000, 32)).astype(np.float32)
+    ref = a.T.astype(np.float64) @ b
+    _close(gemm.matmul(a, b, transpose_a=True), ref, 4000)
+    assert runtime_calls == []                                 # 25 < MIN_ROWS: NumPy
+    _close(gemm.matmul(a, b, transpose_a=True, min_rows=16), ref, 4000)
+    assert runtime_calls == [(25, 32)]
+    gemm.matmul(a[:, :15], b, transpose_a=True, min_rows=16)
+    assert runtime_calls == [(25, 32)]
+
+
 CASES = [  # (a, b, ta, tb, blocks under ONNX Runtime): product()'s block layouts
     ((256, 400), (400, 400), False, False, 2),   # row blocks
     ((400, 256), (400, 400), True, False, 2),    # row blocks of a transposed a

@@ -4,12 +4,13 @@ compiled loop for windows that tile the image (``pool_loops.max_pool_grad_tiles`
 
 - the tiling loop gives bitwise the general loop's ``MaxPoolGrad`` (NaN, +-inf, +-0 and
   tied maxima in ``x``; inf, NaN and -0 in ``dy``), and with ``relu`` bitwise that times
-  the ``ReluGrad`` mask (the compiled ``relu_grad`` loop's product);
+  the ``ReluGrad`` mask (the compiled ``relu_grad`` loop's product); the small-window
+  loop likewise (``tests/ops/test_pool_small_windows.py``);
 - in a session, ``tf.gradients`` of ``max_pool(relu(z))`` runs one fused step that gives
   bitwise the unfused plan's values and a hand-computed NumPy reference (each window's
   first maximum gets ``dy``, then the ReLU mask); fetching the pool gradient, or a
-  ``ReluGrad`` of another tensor, keeps the ops apart; NCHW and overlapping windows fall
-  back to the two kernels in one step.
+  ``ReluGrad`` of another tensor, keeps the ops apart; NCHW and windows neither loop
+  takes fall back to the two kernels in one step.
 """
 
 from __future__ import annotations
@@ -94,8 +95,8 @@ def test_tiling_loop_is_bitwise_the_general_loop_and_the_relu_mask(h, w, kh, kw,
         assert np.array_equal(bits(got), bits(want))
 
 
-def test_relu_needs_tiling_windows():
-    g = conv_ops._Geom(6, 6, 3, 3, 2, 2, 1, 1, "SAME")
+def test_relu_needs_tiling_or_small_windows():
+    g = conv_ops._Geom(6, 6, 3, 3, 1, 1, 1, 1, "SAME")     # 3 windows per axis
     x = np.ones((1, 6, 6, 2), np.float32)
     with pytest.raises(ValueError, match="tile"):
         pool_loops.max_pool_grad(_Ctx(), x, np.ones((1, 3, 3, 2), np.float32), g,
@@ -146,6 +147,7 @@ def _pool_relu_grads(z, dy, k, s, padding, fmt="NHWC", fetch_pool_grad=False):
 @pytest.mark.parametrize("backend,threads", [("numba", 1), ("numba", 2), ("numpy", 2)])
 @pytest.mark.parametrize("k,s,padding,shape", [(2, 2, "SAME", (4, 28, 28, 32)),
                                                (3, 3, "SAME", (2, 7, 8, 5)),
+                                               (3, 2, "SAME", (3, 24, 24, 16)),
                                                (2, 2, "VALID", (3, 7, 9, 6))])
 def test_fused_step_matches_hand_gradient_and_the_unfused_plan(k, s, padding, shape,
                                                                backend, threads):

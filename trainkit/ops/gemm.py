@@ -241,11 +241,12 @@ def _operand(v: np.ndarray) -> tuple[np.ndarray, bool]:
     return np.ascontiguousarray(v), False
 
 
-def _fast(x: np.ndarray, y: np.ndarray, out: np.ndarray | None) -> np.ndarray | None:
+def _fast(x: np.ndarray, y: np.ndarray, out: np.ndarray | None,
+          min_rows: int | None = None) -> np.ndarray | None:
     """``x @ y`` by ONNX Runtime, or None when it does not apply (or just failed)."""
     m, k = x.shape[-2:]
     n = y.shape[-1]
-    if m < MIN_ROWS:
+    if m < (MIN_ROWS if min_rows is None else min_rows):
         return None
     if x.ndim == 2 and y.ndim == 2:
         if y.shape[0] != k:
@@ -354,10 +355,13 @@ def threaded_product(x: np.ndarray, y: np.ndarray, threads: int) -> np.ndarray |
 
 
 def matmul(a: np.ndarray, b: np.ndarray, transpose_a: bool = False,
-           transpose_b: bool = False, out: np.ndarray | None = None) -> np.ndarray:
+           transpose_b: bool = False, out: np.ndarray | None = None,
+           min_rows: int | None = None) -> np.ndarray:
     """``np.matmul(op(a), op(b), out=out)``, ``op`` swapping the last two axes when its
-    flag is set; large float products (>= ``MIN_MACS`` multiply-adds, >= ``MIN_ROWS``
-    rows) on ONNX Runtime (see the module docstring).
+    flag is set; large float products (>= ``MIN_MACS`` multiply-adds, >= ``min_rows``
+    rows, default ``MIN_ROWS``) on ONNX Runtime (see the module docstring). A caller that
+    measured ONNX Runtime faster for its few-row products passes a smaller ``min_rows``
+    (the conv filter gradient's ``[KH*KW*C, rows] @ [rows, CO]`` of 1-3 channels).
 
     Operands of rank >= 2; batched (rank > 2) products broadcast like ``np.matmul``.
     The result is ``out`` when given (any layout; written through a temporary when it is
@@ -373,7 +377,7 @@ def matmul(a: np.ndarray, b: np.ndarray, transpose_a: bool = False,
     if (type(x) is np.ndarray and type(y) is np.ndarray and x.ndim >= 2 and y.ndim >= 2
             and x.dtype == y.dtype and x.dtype in MIN_MACS and x.size and y.size
             and x.size // x.shape[-1] * y.size >= MIN_MACS[x.dtype]):
-        r = _fast(x, y, out)
+        r = _fast(x, y, out, min_rows)
         if r is not None:
             return r
     return np.matmul(x, y) if out is None else np.matmul(x, y, out=out)
