@@ -203,3 +203,37 @@ class HvassMNIST:
         idx = (self._pos + np.arange(batch_size)) % self.num_train
         self._pos = (self._pos + batch_size) % self.num_train
         return self.x_train[idx], self.y_train[idx], self.y_train_cls[idx]
+
+
+DBPEDIA_CLASSES = ("Company", "EducationalInstitution", "Artist", "Athlete", "OfficeHolder",
+                   "MeanOfTransportation", "Building", "NaturalPlace", "Village", "Animal",
+                   "Plant", "Album", "Film", "WrittenWork", "Other")
+_DBPEDIA_FILLER = ("the of and in a is was it by for with on as from an at which has its "
+                   "known also first one two new located part").split()
+
+
+def dbpedia(seed: int = 0, n_train: int = 60, n_test: int = 30) -> Any:
+    """``tf.contrib.learn.datasets.load_dataset('dbpedia')``'s shape without the download:
+    ``train`` / ``test`` with ``data`` (rows of title and description, the columns the
+    examples read with ``pandas.DataFrame(data)[1]``) and ``target`` (ints 0-14). Each
+    description is 6-14 words: filler words and two to four words of its class
+    (``<class>word<k>``, k < 6), capitalised and ending in a full stop, drawn from a
+    seeded ``RandomState``."""
+    from types import SimpleNamespace
+
+    rng = np.random.RandomState(seed)
+
+    def rows(n: int) -> Any:
+        data, target = [], []
+        for _ in range(n):
+            label = int(rng.randint(len(DBPEDIA_CLASSES)))
+            words = list(rng.choice(_DBPEDIA_FILLER, rng.randint(4, 11)))
+            for _ in range(rng.randint(2, 5)):
+                cls_word = f"{DBPEDIA_CLASSES[label].lower()}word{rng.randint(6)}"
+                words.insert(rng.randint(len(words) + 1), cls_word)
+            text = " ".join(words).capitalize() + "."
+            data.append([f"Title{len(data)}", text])
+            target.append(label)
+        return SimpleNamespace(data=data, target=np.array(target, np.int64))
+
+    return SimpleNamespace(train=rows(n_train), test=rows(n_test))
