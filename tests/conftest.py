@@ -23,6 +23,27 @@ from trainkit.ops import jit  # noqa: E402
 jit.set_backend(_JIT_ENV or "auto")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def temporary_files_in_pytests_basetemp(tmp_path_factory):
+    """Points ``tempfile``'s directory (and ``TMPDIR`` for the processes tests start) at a
+    folder of pytest's basetemp for the whole session: the compat programs are authors'
+    code that calls ``tempfile.mkdtemp()`` and never removes it, as do Estimators built
+    without a ``model_dir`` (TF's behaviour); in ``/tmp`` a full run left gigabytes
+    behind. pytest keeps only its last three basetemps."""
+    import tempfile
+
+    folder = str(tmp_path_factory.mktemp("tempfile"))
+    saved = (tempfile.tempdir, os.environ.get("TMPDIR"))
+    tempfile.tempdir = folder
+    os.environ["TMPDIR"] = folder
+    yield
+    tempfile.tempdir = saved[0]
+    if saved[1] is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = saved[1]
+
+
 @pytest.fixture(autouse=True)
 def fresh_graph():
     """Gives each test its own empty default graph."""

@@ -26,11 +26,9 @@ from trainkit.ops.image_extras import (
     adjust_gamma,
     adjust_hue,
     adjust_saturation,
-    crop_to_bounding_box,
     grayscale_to_rgb,
     hsv_to_rgb,
     image_gradients,
-    pad_to_bounding_box,
     psnr,
     random_hue,
     random_saturation,
@@ -46,6 +44,14 @@ from trainkit.ops.image_filters import (
     ssim,
     ssim_multiscale,
 )
+from trainkit.ops.image_geometry import (
+    central_crop,
+    crop_to_bounding_box,
+    pad_to_bounding_box,
+    resize_image_with_crop_or_pad,
+    resize_image_with_pad,
+)
+from trainkit.ops.image_glimpse import extract_glimpse
 from trainkit.ops.image_nms import (
     combined_non_max_suppression,
     non_max_suppression_overlaps,
@@ -56,7 +62,6 @@ from trainkit.ops.image_ops import (
     ResizeMethod,
     adjust_brightness,
     adjust_contrast,
-    central_crop,
     convert_image_dtype,
     flip_left_right,
     flip_up_down,
@@ -66,14 +71,15 @@ from trainkit.ops.image_ops import (
     random_crop,
     random_flip_left_right,
     random_flip_up_down,
-    resize_bilinear,
-    resize_image_with_crop_or_pad,
     resize_images,
+)
+from trainkit.ops.image_resize_more import (
+    resize_area,
+    resize_bicubic,
+    resize_bilinear,
     resize_nearest_neighbor,
 )
-from trainkit.ops.image_resize_more import resize_area, resize_bicubic
 from trainkit.ops.misc_more import (
-    resize_image_with_pad,
     rgb_to_yiq,
     rgb_to_yuv,
     yiq_to_rgb,

@@ -55,6 +55,7 @@ from trainkit.training.checkpoint_reader import (  # noqa: F401
 from trainkit.training.cluster_spec import ClusterSpec  # noqa: F401
 from trainkit.training.coordinator import Coordinator  # noqa: F401
 from trainkit.training.device_setter import replica_device_setter  # noqa: F401
+from trainkit.training.gradient_accumulation import GradientAccumulationOptimizer  # noqa: F401
 from trainkit.training.init_from_checkpoint import init_from_checkpoint  # noqa: F401
 from trainkit.training.learning_rate import (  # noqa: F401
     cosine_decay,
@@ -120,6 +121,7 @@ from trainkit.training.training_util import (  # noqa: F401
     global_step,
 )
 from trainkit.training.warm_start import warm_start  # noqa: F401
+from trainkit.training.warmup import linear_warmup  # noqa: F401
 
 # Queue input pipelines and Example protos live in the data layer; imported on first use.
 _LAZY_NAMES = {

@@ -407,6 +407,14 @@ CASES.update({
     "Erfinv": [C(tk.math.erfinv, [(2, 3)], gen="unit")],
     "CropAndResize": [C(lambda x: tk.image.crop_and_resize(x, [[0.1, 0.2, 0.8, 0.9]], [0],
                                                             [2, 3]), [(1, 4, 5, 2)])],
+    "ResizeBilinear": [C(lambda x: tk.image.resize_bilinear(x, tk.shape(x)[1:3] * 2 - 1),
+                         [(1, 3, 4, 2)]),
+                       C(lambda x: tk.image.resize_bilinear(x, [2, 7], align_corners=True),
+                         [(2, 3, 4, 1)])],
+    "ResizeBicubic": [C(lambda x: tk.image.resize_bicubic(x, tk.shape(x)[1:3] + 2),
+                        [(1, 3, 4, 2)])],
+    "ResizeNearestNeighbor": [C(lambda x: tk.image.resize_nearest_neighbor(
+        x, tk.shape(x)[1:3] * 2 - 1, align_corners=True), [(1, 3, 4, 2)])],
     "EnsureShape": [C(lambda x: tk.ensure_shape(x, [2, 3]) * x, [(2, 3)])],
     "IdentityN": [C(lambda a, b: tk.identity_n([a, b]), [(2, 3), (3,)])],
     "TensorScatterUpdate": [C(lambda t, u: tk.tensor_scatter_update(t, [[0], [2]], u),
@@ -561,6 +569,8 @@ REFUSING = {"WhileGrad": "second-order gradients through while loops "
             "LSTMSequenceGrad": "second-order gradients through a fused LSTM sequence "
                                 "(tests/ops/rnn/test_lstm_sequence.py)",
             "QuantizeV2": "no gradient, as TF (tests/ops/test_quantize_ops.py)",
+            "ResizeArea": "no gradient, as TF (tests/ops/test_image_resize_ops.py)",
+            "ResizeNearestNeighborGrad": "no gradient, as TF",
             "Dequantize": "no gradient, as TF (tests/ops/test_quantize_ops.py)",
             "QuantizedConcat": "no gradient, as TF (tests/ops/test_quantize_ops.py)",
             "Lu": "no gradient, as TF (tests/ops/test_linalg_lu_ops.py)",

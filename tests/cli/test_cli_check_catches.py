@@ -25,9 +25,8 @@ CASES = {
     "model_key_typo": ("", ["model.hiden_units=[3]"], "model.hiden_units: unknown key"),
     "foreign_rho": ("", ["optimizer.type=adam", "optimizer.rho=0.9"],
                     "optimizer.rho: unknown key; allowed: type, learning_rate, beta1, beta2, "
-                    "epsilon, clip_global_norm, scale_learning_rate_by_ranks (the settings of "
-                    "optimizer 'adam') ('rho' "
-                    "belongs to adadelta)."),
+                    "epsilon, clip_global_norm, scale_learning_rate_by_ranks, accumulate_steps "
+                    "(the settings of optimizer 'adam') ('rho' belongs to adadelta)."),
     "optimizer_name": ("", ["optimizer.type=lion"], "optimizer.type: unknown name 'lion'"),
     "lr_nan": ("", ["optimizer.learning_rate=nan"],
                "optimizer.learning_rate: must be a finite number, got nan."),
@@ -43,6 +42,8 @@ CASES = {
                      "optimizer.momentum: must be a finite number, got nan."),
     "clip_negative": ("", ["optimizer.clip_global_norm=-1"],
                       "optimizer.clip_global_norm: must be >= 0, got -1.0."),
+    "accumulate_zero": ("", ["optimizer.accumulate_steps=0"],
+                        "optimizer.accumulate_steps: must be > 0, got 0."),
     "model_name": ("", ["model.type=gpt"], "model.type: unknown name 'gpt'; allowed: logreg, "
                                            "mlp, cnn, linear, lstm, gru."),
     "hidden_zero": ("", ["model.type=mlp", "model.hidden_units=[8, 0]"],
@@ -94,8 +95,10 @@ CASES = {
                              "schedule.values=[0.1, 0.2, 0.3]"],
                         "schedule.boundaries: must increase, got [10, 5]."),
     "constant_extra": ("", ["schedule.type=constant", "schedule.decay_rate=0.5"],
-                       "schedule.decay_rate: unknown key; allowed: type (the settings of "
-                       "schedule 'constant')"),
+                       "schedule.decay_rate: unknown key; allowed: type, warmup_steps (the "
+                       "settings of schedule 'constant')"),
+    "warmup_negative": ("", ["schedule.warmup_steps=-5"],
+                        "schedule.warmup_steps: must be >= 0, got -5."),
     "steps_zero": ("", ["run.steps=0"], "run.steps: must be > 0, got 0."),
     "steps_text": ("", ["run.steps=many"], "run.steps: expected an integer, got 'many'."),
     "threads_negative": ("", ["run.threads=-1"], "run.threads: must be >= 0, got -1."),

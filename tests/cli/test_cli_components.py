@@ -29,30 +29,30 @@ def test_rmsprop_gets_the_library_defaults():
 @pytest.mark.parametrize("table, message", [
     ({"optimizer": {"type": "adam", "rho": 0.9}},
      "optimizer.rho: unknown key; allowed: type, learning_rate, beta1, beta2, epsilon, "
-     "clip_global_norm, scale_learning_rate_by_ranks (the settings of optimizer 'adam') "
-     "('rho' belongs to adadelta)."),
+     "clip_global_norm, scale_learning_rate_by_ranks, accumulate_steps (the settings of "
+     "optimizer 'adam') ('rho' belongs to adadelta)."),
     ({"optimizer": {"type": "sgd"}},
      "optimizer.learning_rate: missing; optimizer 'sgd' needs it (allowed: type, "
-     "learning_rate, clip_global_norm, scale_learning_rate_by_ranks)."),
+     "learning_rate, clip_global_norm, scale_learning_rate_by_ranks, accumulate_steps)."),
     ({"optimizer": {"type": "momentum", "learning_rate": 0.1}},
      "optimizer.momentum: missing; optimizer 'momentum' needs it (allowed: type, "
      "learning_rate, momentum, use_nesterov, clip_global_norm, "
-     "scale_learning_rate_by_ranks)."),
+     "scale_learning_rate_by_ranks, accumulate_steps)."),
     ({"optimizer": {"type": "adam", "learning_rate": float("nan")}},
      "optimizer.learning_rate: must be a finite number, got nan."),
     ({"optimizer": {"type": "adam", "learning_rate": -1}},
      "optimizer.learning_rate: must be > 0, got -1.0."),
     ({"optimizer": {"type": "adam", "use_locking": True}},
      "optimizer.use_locking: unknown key; allowed: type, learning_rate, beta1, beta2, "
-     "epsilon, clip_global_norm, scale_learning_rate_by_ranks (the settings of optimizer "
-     "'adam')."),
+     "epsilon, clip_global_norm, scale_learning_rate_by_ranks, accumulate_steps (the "
+     "settings of optimizer 'adam')."),
     ({"schedule": {"type": "constant", "decay_steps": 10}},
-     "schedule.decay_steps: unknown key; allowed: type (the settings of schedule "
-     "'constant') ('decay_steps' belongs to exponential_decay, polynomial_decay, "
+     "schedule.decay_steps: unknown key; allowed: type, warmup_steps (the settings of "
+     "schedule 'constant') ('decay_steps' belongs to exponential_decay, polynomial_decay, "
      "cosine_decay, inverse_time_decay)."),
     ({"schedule": {"type": "cosine_decay"}},
      "schedule.decay_steps: missing; schedule 'cosine_decay' needs it (allowed: type, "
-     "decay_steps, alpha)."),
+     "decay_steps, alpha, warmup_steps)."),
     ({"model": {"type": "logreg", "hidden_units": [3]}},
      "model.hidden_units: unknown key; allowed: type, l2 (the settings of model 'logreg') "
      "('hidden_units' belongs to mlp, cnn, lstm, gru)."),
@@ -131,7 +131,7 @@ def test_a_registered_optimizer_trains_from_a_toml_config(tmp_path, halved_sgd, 
     err = capsys.readouterr().err
     assert code == 2 and err == ("trainkit: error: optimizer.momentum: unknown key; allowed: "
                                  "type, learning_rate, scale, clip_global_norm, "
-                                 "scale_learning_rate_by_ranks (the settings "
+                                 "scale_learning_rate_by_ranks, accumulate_steps (the settings "
                                  "of optimizer 'halved_sgd') ('momentum' belongs to momentum, "
                                  "rmsprop).\n")
 

@@ -48,6 +48,20 @@ def test_every_config_checks_and_trains_a_tiny_budget(path, tmp_path, cli):
     assert f"Finished '{name}' at step 20 in " in out
 
 
+def test_accumulate_steps_makes_one_update_per_n_batches(tmp_path, cli):
+    """``optimizer.accumulate_steps = 3``: the run's 6 steps are 6 updates (the global
+    step counts updates), made from 18 batches; the accumulators are checkpointed."""
+    path = CONFIGS[0].parent / "quickstart.toml"
+    code, out, err = cli("train", str(path), "--max-steps", "6", "--logdir", str(tmp_path),
+                         "--set", "optimizer.accumulate_steps=3")
+    assert code == 0, err
+    ckpt = str(tmp_path / load_config(path).name / "model.ckpt-6")
+    assert int(tk.train.load_variable(ckpt, "global_step")) == 6
+    names = {n for n, _ in tk.train.list_variables(ckpt)}
+    assert "GradientAccumulation/accumulated_passes" in names
+    assert int(tk.train.load_variable(ckpt, "GradientAccumulation/accumulated_passes")) == 0
+
+
 def _lines(out: str) -> dict[str, str]:
     rows = {}
     for line in out.splitlines():

@@ -5,6 +5,8 @@ with one thread is reproducible; runner errors reach coord.join()."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -69,6 +71,74 @@ def test_producer_errors():
         tf.train.batch([tf.placeholder(tf.float32, [None])], 2)
     with pytest.raises(ValueError, match="positive"):
         tf.train.batch([tf.constant(1.0)], 0)
+
+
+def test_producers_name_ops_after_their_scope_and_add_fill_summaries():
+    """As TF 2.21 (compat.v1): one ``input_producer`` scope per producer, the queue named
+    after it, and a ``fraction_of_<capacity>_full`` scalar in ``SUMMARIES`` (which
+    ``merge_all`` then writes); a plain ``input_producer`` adds its ``summary_name``."""
+    q = tf.train.string_input_producer(["a", "b"])
+    r = tf.train.range_input_producer(5, num_epochs=2)
+    tf.train.slice_input_producer([tf.constant([1, 2, 3])], capacity=8)
+    p = tf.train.input_producer(tf.constant([[1.0], [2.0]]), summary_name="frac")
+    graph = tf.get_default_graph()
+    shuffles = [op.name for op in graph.get_operations() if op.type == "RandomShuffle"]
+    assert shuffles == ["input_producer/RandomShuffle", "input_producer_1/RandomShuffle",
+                        "input_producer_2/input_producer/RandomShuffle",
+                        "input_producer_3/RandomShuffle"]
+    assert [q.name, r.name, p.name] == ["input_producer", "input_producer_1",
+                                        "input_producer_3/FIFOQueueV2"]
+    assert graph.get_operation_by_name("input_producer/input_producer_EnqueueMany")
+    summaries = [t.op.name for t in tf.get_collection(tf.GraphKeys.SUMMARIES)]
+    assert summaries == ["input_producer/fraction_of_32_full",
+                         "input_producer_1/fraction_of_32_full",
+                         "input_producer_2/input_producer/fraction_of_8_full",
+                         "input_producer_3/frac"]
+    merged = tf.summary.merge_all()
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord)
+        deadline = time.time() + 5.0
+        while sess.run(q.size()) < 32 and time.time() < deadline:
+            time.sleep(0.01)
+        summary = tf.Summary.FromString(sess.run(merged))
+        coord.request_stop()
+        coord.join(threads)
+    by_tag = {v.tag: v.simple_value for v in summary.value}
+    assert by_tag["input_producer/fraction_of_32_full"] == 1.0
+
+
+def test_batching_adds_tfs_queue_fill_summaries():
+    """TF 2.21's tags and values: ``batch``/``batch_join`` report the fill of the
+    capacity, ``shuffle_batch`` the fill above ``min_after_dequeue``."""
+    def once():  # four elements, then the runner closes the queue
+        return tf.train.limit_epochs(tf.constant([1.0, 2.0, 3.0, 4.0]), 1)
+
+    tf.train.batch([once()], 2, capacity=10, enqueue_many=True)
+    tf.train.shuffle_batch([once()], 2, capacity=10, min_after_dequeue=3, enqueue_many=True,
+                           seed=1)
+    tf.train.batch_join([[once()]], 2, capacity=6, enqueue_many=True)
+    tags = [t.op.name for t in tf.get_collection(tf.GraphKeys.SUMMARIES)]
+    assert tags == ["batch/fraction_of_10_full", "shuffle_batch/fraction_over_3_of_7_full",
+                    "batch_join/fraction_of_6_full"]
+    merged = tf.summary.merge_all()
+    sizes = [op.outputs[0] for op in tf.get_default_graph().get_operations()
+             if op.type == "QueueSizeV2"]
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord)
+        deadline = time.time() + 5.0
+        while sess.run(sizes) != [4, 4, 4] and time.time() < deadline:
+            time.sleep(0.01)
+        summary = tf.Summary.FromString(sess.run(merged))
+        coord.request_stop()
+        coord.join(threads)
+    # 4 elements held: 4/10, (4 - 3)/7 and 4/6
+    assert {v.tag: v.simple_value for v in summary.value} == pytest.approx(
+        {"batch/fraction_of_10_full": 0.4, "shuffle_batch/fraction_over_3_of_7_full": 1 / 7,
+         "batch_join/fraction_of_6_full": 4 / 6})
 
 
 def test_epoch_counter_needs_local_init():

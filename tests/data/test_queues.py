@@ -195,6 +195,45 @@ def test_names_dicts_and_graph_time_errors():
         tf.FIFOQueue(2.5, tf.float32)
 
 
+def test_queue_and_queue_op_names_follow_tf():
+    """Names TF 2.21 (compat.v1) gives: the queue ops are named after the last part of
+    the queue's name, in the current scope; a scope name (ending in "/") names the queue
+    as it is; ``name=None`` names it after the op type."""
+    with tf.name_scope("s") as scope:
+        q = tf.FIFOQueue(3, [tf.float32], name="q")
+        names = [q.name, q.enqueue([1.0]).name, q.enqueue_many([[1.0]]).name,
+                 q.dequeue().op.name, q.dequeue_many(1).op.name, q.size().op.name,
+                 q.close().name]
+        q1 = tf.FIFOQueue(3, [tf.float32], name="q")
+        names += [q1.name, q1.enqueue([1.0]).name]
+        q2 = tf.FIFOQueue(3, [tf.float32], name=scope)
+        names += [q2.name, q2.enqueue([1.0]).name, q2.size().op.name]
+    q3 = tf.FIFOQueue(3, [tf.float32], name=None)
+    names += [q3.name, q3.dequeue().op.name]
+    assert names == ["s/q", "s/q_enqueue", "s/q_EnqueueMany", "s/q_Dequeue",
+                     "s/q_DequeueMany", "s/q_Size", "s/q_Close", "s/q_1", "s/q_1_enqueue",
+                     "s", "s/s_enqueue", "s/s_Size", "FIFOQueueV2", "FIFOQueueV2_Dequeue"]
+
+
+def test_only_shuffling_queues_take_a_graph_op_seed():
+    """Under a graph seed TF numbers the ops that take a seed; a FIFO queue takes none, so
+    a later seeded op draws what it would without the queue (TF 2.21's numbers)."""
+    values = []
+    for make_queue in (lambda: None, lambda: tf.FIFOQueue(3, [tf.float32]),
+                       lambda: tf.PaddingFIFOQueue(3, [tf.float32], shapes=[[None]]),
+                       lambda: tf.RandomShuffleQueue(3, 1, [tf.float32])):
+        with tf.Graph().as_default():
+            tf.set_random_seed(0)
+            make_queue()
+            draw = tf.random_normal([3])
+            with tf.Session() as sess:
+                values.append(sess.run(draw))
+    np.testing.assert_array_equal(values[0], np.float32([0.12391895, 2.798774, -1.7961729]))
+    np.testing.assert_array_equal(values[1], values[0])
+    np.testing.assert_array_equal(values[2], values[0])
+    np.testing.assert_array_equal(values[3], np.float32([0.6803454, 0.87778246, -0.64773595]))
+
+
 def test_runtime_shape_mismatch_is_invalid_argument():
     q = tf.FIFOQueue(3, [tf.float32], shapes=[[2]])
     x = tf.placeholder(tf.float32, None)

@@ -109,6 +109,29 @@ def test_ignored_empty_and_impossible_sequences_match_tf():
     assert not g[1:].any() and not g[0, 2:].any()
 
 
+def test_blank_only_labels_match_tf():
+    """Labels that are all the blank (``num_classes - 1``) leave ``l'`` one blank; TF's
+    kernel then also counts a path ending a frame early (its beta starts at state -1 of
+    the last frame, which is state 0 of the one before), so the loss is not
+    ``-sum log y_blank``. Keras's image_ocr.py trains on such rows. TF 2.21's numbers."""
+    x = np.random.RandomState(0).randn(10, 2, 5).astype(np.float32)
+    labels = tk.SparseTensor(tk.constant([[0, 0], [1, 0], [1, 1]], tk.int64),
+                             tk.constant([4, 4, 4], tk.int32), tk.constant([2, 2], tk.int64))
+    xt = tk.constant(x)
+    loss = tk.nn.ctc_loss(labels, xt, tk.constant([10, 7], tk.int32))
+    (g,) = tk.gradients(tk.reduce_sum(loss), [xt])
+    with tk.Session() as s:
+        a, b = s.run([loss, g])
+    np.testing.assert_allclose(a, [12.562278747558594, 11.27792739868164], rtol=1e-6)
+    plain = -np.log(np.exp(x[:, 0]) / np.exp(x[:, 0]).sum(1, keepdims=True))[:, 4].sum()
+    assert a[0] < plain - 0.1
+    np.testing.assert_allclose(b[9, 0, 4], 0.02012299932539463, atol=2e-6)
+    np.testing.assert_allclose(b[:, 1].sum(0), [0.9957780241966248, 1.728333592414856,
+                                                1.8616206645965576, 1.050735592842102,
+                                                -4.8486647605896], atol=2e-5)
+    assert not b[7:, 1].any()
+
+
 def test_second_derivative_is_refused():
     x = tk.constant(X)
     (g,) = tk.gradients(tk.reduce_sum(tk.nn.ctc_loss(_sparse(LABELS), x, [7, 5, 6, 4])), [x])

@@ -79,3 +79,37 @@ def test_sample_distorted_bounding_box_contract():
         inter = max(0.0, min(bb[0, 0, 2], .6) - max(bb[0, 0, 0], .2)) * max(
             0.0, min(bb[0, 0, 3], .7) - max(bb[0, 0, 1], .2))
         assert inter / (0.4 * 0.5) >= 0.3 - 1e-6 or (s[0], s[1]) == (60, 80)
+
+
+def test_crop_and_resize_with_a_run_time_crop_size_matches_tf():
+    """TF 2.21 (compat.v1): sums of the crops of a seeded 2x5x6x2 image, and of the
+    gradient of sum(crops ** 2); static shapes and error types of the same calls."""
+    x0 = np.random.RandomState(0).rand(2, 5, 6, 2).astype(np.float32)
+    boxes = [[0.1, 0.2, 0.8, 0.9], [0.0, 0.0, 1.0, 1.0]]
+    x = tk.constant(x0)
+    p = tk.placeholder(tk.int32, [2])
+    bil = tk.image.crop_and_resize(x, boxes, [0, 1], p)
+    near = tk.image.crop_and_resize(x, boxes, [0, 1], p, method="nearest")
+    const = tk.image.crop_and_resize(x, boxes, [0, 1], tk.constant([3, 4]), method="nearest")
+    assert bil.shape.as_list() == [2, None, None, 2]
+    assert const.shape.as_list() == [2, 3, 4, 2]
+    grad = tk.gradients(tk.reduce_sum(bil * bil), x)[0]
+    zero = tk.image.crop_and_resize(x, boxes, [0, 1], [0, 4])
+    assert zero.shape.as_list() == [2, 0, 4, 2]
+    with tk.Session() as sess:
+        b, n, c, g = sess.run([bil, near, const, grad], {p: [3, 4]})
+        # the nearest sums differ from float64 source coordinates: TF's are float32
+        np.testing.assert_allclose([b.sum(), n.sum(), c.sum(), g.sum()],
+                                   [24.59459489583969, 24.03718158788979,
+                                    24.03718158788979, 49.189190194010735], rtol=1e-6)
+        for bad in ([3, -4], [0, 4]):
+            with pytest.raises(tk.errors.InvalidArgumentError, match="positive"):
+                sess.run(bil, {p: bad})
+        with pytest.raises(tk.errors.InvalidArgumentError, match="positive"):
+            sess.run(zero)
+    with pytest.raises(ValueError, match="2 elements"):
+        tk.image.crop_and_resize(x, boxes, [0, 1], tk.placeholder(tk.int32, [3]))
+    with pytest.raises(ValueError, match="-4 must be >= 0"):
+        tk.image.crop_and_resize(x, boxes, [0, 1], [3, -4])
+    with pytest.raises(TypeError, match="int32"):
+        tk.image.crop_and_resize(x, boxes, [0, 1], [3.0, 4.0])

@@ -91,3 +91,37 @@ def test_random_colour_jitter_ranges_and_gradients():
     check_grad(lambda x: tk.image.rot90(x, 1) * tk.image.transpose_image(x),
                IMG[0, :3, :3].astype(np.float64))
     assert tk.image.resize is tk.image.resize_images
+
+
+def test_rot90_by_a_run_time_k_matches_tf():
+    """TF 2.21: sum(out * arange(out.size)) of rot90(arange image, k fed) and its static
+    shape (height and width unknown: TF selects the rotation with a case)."""
+    x = np.arange(2 * 5 * 6 * 2, dtype=np.float32).reshape(2, 5, 6, 2)
+    tf_sums = {0: (568820.0, 70210.0), 1: (531620.0, 51610.0), 2: (496900.0, 34250.0),
+               3: (534100.0, 52850.0), -1: (534100.0, 52850.0), 5: (531620.0, 51610.0)}
+    k = tk.placeholder(tk.int32, [])
+    batch, single = tk.image.rot90(tk.constant(x), k), tk.image.rot90(tk.constant(x[0]), k)
+    assert batch.shape.as_list() == [2, None, None, 2]
+    assert single.shape.as_list() == [None, None, 2]
+    square = tk.image.rot90(tk.zeros([1, 3, 3, 1]), k)
+    assert square.shape.as_list() == [1, 3, 3, 1]
+    with tk.Session() as sess:
+        for kv, sums in tf_sums.items():
+            b, s = sess.run([batch, single], {k: kv})
+            np.testing.assert_array_equal(b, np.rot90(x, kv, axes=(1, 2)))
+            got = [float((v * np.arange(v.size).reshape(v.shape)).sum()) for v in (b, s)]
+            assert got == list(sums)
+    with pytest.raises(TypeError):
+        tk.image.rot90(tk.constant(x), 1.0)
+    xp = tk.placeholder(tk.float64, [1, 2, 3, 1])
+    rot = tk.image.rot90(xp, k)
+    w = tk.constant(np.arange(6.0).reshape(1, 3, 2, 1))
+    grad = tk.gradients(tk.reduce_sum(rot * w), xp)[0]
+    got = _run_feed(grad, {xp: np.ones((1, 2, 3, 1)), k: 1})
+    np.testing.assert_array_equal(got, np.rot90(np.arange(6.0).reshape(1, 3, 2, 1), -1,
+                                                axes=(1, 2)))
+
+
+def _run_feed(t, feed):
+    with tk.Session() as sess:
+        return sess.run(t, feed)

@@ -53,3 +53,27 @@ def test_patches_gradient_by_finite_differences():
     check_grad(lambda t: tk.extract_image_patches(t, [1, 2, 2, 1], [1, 1, 2, 1],
                                                   [1, 1, 1, 1], "SAME"),
                A[:1, :3, :4, :2].astype(np.float64))
+
+
+def test_extract_image_patches_of_an_image_of_unknown_size_matches_tf():
+    """TF 2.21: static shapes and sum(out * arange(out.size)) of the patches of a 2x7x9x2
+    arange image fed through a [None, None, None, 2] placeholder."""
+    x = np.arange(2 * 7 * 9 * 2, dtype=np.float32).reshape(2, 7, 9, 2)
+    p = tk.placeholder(tk.float32, [None, None, None, 2])
+    cases = [(([1, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1]), (2, 6, 8, 8), 48912768.0,
+              (2, 7, 9, 8), 73830928.0),
+             (([1, 3, 2, 1], [1, 2, 3, 1], [1, 1, 1, 1]), (2, 3, 3, 12), 3833352.0,
+              (2, 4, 3, 12), 5668176.0),
+             (([1, 2, 3, 1], [1, 2, 2, 1], [1, 2, 1, 1]), (2, 3, 4, 12), 6858480.0,
+              (2, 4, 5, 12), 12208980.0)]
+    with tk.Session() as sess:
+        for (k, s, r), valid_shape, valid_sum, same_shape, same_sum in cases:
+            for pad, shape, total in (("VALID", valid_shape, valid_sum),
+                                      ("SAME", same_shape, same_sum)):
+                y = tk.image.extract_image_patches(p, k, s, r, pad)
+                assert y.shape.as_list() == [None, None, None, shape[3]]
+                got = sess.run(y, {p: x})
+                assert got.shape == shape
+                assert float((got * np.arange(got.size).reshape(shape)).sum()) == total
+                known = sess.run(tk.image.extract_image_patches(x, k, s, r, pad))
+                np.testing.assert_array_equal(got, known)

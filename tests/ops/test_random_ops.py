@@ -178,6 +178,52 @@ def test_random_shuffle_permutes_rows():
     assert not np.array_equal(a, x) or not np.array_equal(b, x)
 
 
+def test_seeded_random_shuffle_draws_tfs_permutations():
+    """TF 2.21 (compat.v1, CPU) for the same seeds: the Fisher-Yates swaps of its
+    ``RandomShuffle`` kernel over the op's Philox stream, run after run; a one-row input
+    draws nothing (the next run shuffles as a first run would)."""
+    with tk.Graph().as_default():
+        tk.set_random_seed(0)
+        graph_seeded = tk.random_shuffle(tk.range(10))
+        op_seeded = tk.random_shuffle(tk.range(10), seed=3)
+        rows = tk.random_shuffle(tk.reshape(tk.range(12), [6, 2]), seed=5)
+        with tk.Session() as s:
+            first, second = s.run([graph_seeded, op_seeded]), s.run([graph_seeded, op_seeded])
+            got_rows = s.run(rows)
+    fed = tk.placeholder(tk.int64, [None])  # no graph seed from here on
+    per_feed = tk.random_shuffle(fed, seed=11)
+    big = tk.random_shuffle(tk.range(1000), seed=7)
+    strings = tk.random_shuffle(tk.constant(["a", "b", "c", "d"]), seed=2)
+    with tk.Session() as s:
+        got_big, got_strings = s.run([big, strings])
+        fed_runs = [s.run(per_feed, {fed: v}).tolist()
+                    for v in ([5], np.arange(6), np.arange(6))]
+    assert [a.tolist() for a in first] == [[2, 0, 5, 8, 7, 1, 9, 6, 3, 4],
+                                           [2, 5, 6, 8, 4, 3, 9, 1, 0, 7]]
+    assert [a.tolist() for a in second] == [[2, 9, 4, 7, 1, 8, 5, 6, 0, 3],
+                                            [2, 4, 8, 3, 1, 0, 5, 6, 7, 9]]
+    assert got_rows.tolist() == [[0, 1], [10, 11], [6, 7], [2, 3], [8, 9], [4, 5]]
+    assert got_big[:12].tolist() == [687, 497, 319, 923, 104, 803, 576, 88, 324, 11, 90,
+                                      546]
+    assert sorted(got_big.tolist()) == list(range(1000))
+    assert got_strings.tolist() == [b"d", b"b", b"c", b"a"]
+    assert fed_runs == [[5], [5, 3, 1, 2, 0, 4], [2, 1, 5, 0, 3, 4]]
+
+
+def test_seeded_string_input_producer_reads_files_in_tfs_order():
+    """``string_input_producer`` shuffles each epoch with ``random_shuffle``: with a seed
+    the file order is TF 2.21's."""
+    queue = tk.train.string_input_producer(["f0", "f1", "f2", "f3", "f4"], seed=4)
+    name = queue.dequeue()
+    with tk.Session() as s:
+        coord = tk.train.Coordinator()
+        threads = tk.train.start_queue_runners(s, coord)
+        order = [s.run(name) for _ in range(10)]
+        coord.request_stop()
+        coord.join(threads)
+    assert order == [b"f0", b"f4", b"f2", b"f1", b"f3", b"f0", b"f2", b"f3", b"f1", b"f4"]
+
+
 def test_multinomial_frequencies():
     logits = np.log(np.array([[0.2, 0.8], [0.9, 0.1]]))
     t = tk.multinomial(tk.constant(logits, dtype=tk.float32), 20_000, seed=7)

@@ -63,14 +63,25 @@ class Component:
 
 
 def _optimizer_options(clip_global_norm: Annotated[float, NonNegative] = 0.0,
-                       scale_learning_rate_by_ranks: bool = False) -> dict[str, Any]:
+                       scale_learning_rate_by_ranks: bool = False,
+                       accumulate_steps: Annotated[int, Positive] = 1) -> dict[str, Any]:
     """Keys of every ``[optimizer]``: ``clip_global_norm`` > 0 clips the gradients' global
-    norm to it before they are applied (0: no clipping); under ``mpiexec``,
-    ``scale_learning_rate_by_ranks`` multiplies ``learning_rate`` by the number of ranks
-    (Horovod's habit for a global batch N times larger; false keeps N ranks x batch b ==
-    1 process x N*b)."""
+    norm to it before they are applied (0: no clipping; with ``accumulate_steps``, each
+    batch's gradients); under ``mpiexec``, ``scale_learning_rate_by_ranks`` multiplies
+    ``learning_rate`` by the number of ranks (Horovod's habit for a global batch N times
+    larger; false keeps N ranks x batch b == 1 process x N*b); ``accumulate_steps`` = N
+    > 1 makes one update from the mean gradient of N batches
+    (``tk.train.GradientAccumulationOptimizer``; ``[run] steps`` then counts updates, as
+    Lightning's ``accumulate_grad_batches``)."""
     return {"clip_global_norm": clip_global_norm,
-            "scale_learning_rate_by_ranks": scale_learning_rate_by_ranks}
+            "scale_learning_rate_by_ranks": scale_learning_rate_by_ranks,
+            "accumulate_steps": accumulate_steps}
+
+
+def _schedule_options(warmup_steps: Annotated[int, NonNegative] = 0) -> dict[str, Any]:
+    """Keys of every ``[schedule]``: ``warmup_steps`` > 0 ramps the schedule's learning
+    rate up linearly from 0 over that many steps (``tk.train.linear_warmup``)."""
+    return {"warmup_steps": warmup_steps}
 
 
 def _data_options(batch_size: Annotated[int, Positive] = 64,
@@ -86,7 +97,8 @@ KINDS: dict[str, Kind] = {
     "optimizer": Kind("optimizer", "adam", filled=("use_locking", "name"),
                       options=_optimizer_options,
                       overlay={"learning_rate": Annotated[float, Positive]}),
-    "schedule": Kind("schedule", "constant", filled=("learning_rate", "global_step", "name")),
+    "schedule": Kind("schedule", "constant", filled=("learning_rate", "global_step", "name"),
+                     options=_schedule_options),
     "dataset": Kind("data", "digits", filled=("images", "regression", "base_dir", "seed"),
                     options=_data_options, aliases=("dataset",)),
     "hook": Kind("hooks", ""),

@@ -35,6 +35,8 @@ def learning_rate(cfg: Config, global_step: Any) -> Any:
         lr0 *= hvd.size_or_one()
     with tk.name_scope("lr_schedule"):
         lr = s.component.fn(learning_rate=lr0, global_step=global_step, **s.args)
+        if s.warmup_steps:
+            lr = tk.train.linear_warmup(lr, global_step, s.warmup_steps)
         lr = tk.cast(lr, tk.float32)
     return tk.identity(lr, name="learning_rate")
 
@@ -148,6 +150,8 @@ def build_train_graph(cfg: Config, splits: Splits, hook_specs: list, steps: int,
         opt = optimizer(cfg, lr)
         if hvd.size_or_one() > 1:  # gradients averaged over the ranks (one fused op)
             opt = DistributedOptimizer(opt)
+        if cfg.optimizer.accumulate_steps > 1:  # one update per N batches
+            opt = tk.train.GradientAccumulationOptimizer(opt, cfg.optimizer.accumulate_steps)
         grads_and_vars = opt.compute_gradients(loss)
         if cfg.optimizer.clip_global_norm > 0:
             grads, tvars = zip(*grads_and_vars)

@@ -10,7 +10,9 @@ stays a list (a one-element list comes back as one tensor, as in TF), a dict a d
 SparseTensors (e.g. from ``VarLenFeature``) are batched into one SparseTensor with a
 leading batch dimension, as TF does (not with ``enqueue_many``).
 
-Differs from TF: no ``fraction_of_N_full`` summary.
+As in TF, each adds a scalar summary of the queue's fill to ``SUMMARIES``:
+``<scope>/fraction_of_<capacity>_full``, or for the shuffling ones
+``<scope>/fraction_over_<min_after_dequeue>_of_<capacity - min_after_dequeue>_full``.
 
 Example:
     >>> images, labels = shuffle_batch([image, label], batch_size=32, capacity=200,
@@ -22,12 +24,14 @@ from __future__ import annotations
 from typing import Any
 
 from trainkit.data.queues import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
+from trainkit.framework import dtypes as _dt
 from trainkit.framework.conversion import convert_to_tensor
 from trainkit.framework.graph import name_scope
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.sparse_tensor import SparseTensor
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import control_flow_ops
+from trainkit.ops import control_flow_ops, math_ops
+from trainkit.summary import summary_ops
 from trainkit.training.queue_runner import QueueRunner, add_queue_runner
 
 
@@ -146,6 +150,20 @@ def _dequeue(queue: QueueBase, batch_size: Any, allow_smaller: bool, name: str) 
     return queue.dequeue_many(batch_size, name=name)
 
 
+def _fill_summary(queue: QueueBase, capacity: int, min_after: int | None) -> None:
+    """TF's scalar summary of how full the queue is: ``fraction_of_<capacity>_full``,
+    or for a shuffling queue the fill above ``min_after_dequeue``."""
+    size = queue.size()
+    if min_after is None:
+        full = math_ops.multiply(math_ops.cast(size, _dt.float32), 1.0 / capacity)
+        summary_ops.scalar(f"fraction_of_{capacity}_full", full)
+        return
+    span = capacity - min_after
+    above = math_ops.maximum(0, math_ops.subtract(size, min_after))
+    full = math_ops.multiply(math_ops.cast(above, _dt.float32), 1.0 / span)
+    summary_ops.scalar(f"fraction_over_{min_after}_of_{span}_full", full)
+
+
 def _batch(tensors_list: list, original: Any, batch_size: Any, num_threads: int,
            capacity: int, enqueue_many: bool, shapes: Any, dynamic_pad: bool,
            allow_smaller: bool, shared_name: str | None, name: str | None, default: str,
@@ -171,6 +189,7 @@ def _batch(tensors_list: list, original: Any, batch_size: Any, num_threads: int,
             queue = FIFOQueue(capacity, dtypes, shapes=shp, shared_name=shared_name)
         queue.batch_sparse(roles)
         _build(queue, lists, num_threads, enqueue_many, keep_input)
+        _fill_summary(queue, capacity, shuffle[0] if shuffle is not None else None)
         out = _dequeue(queue, batch_size, allow_smaller, scope)
         if sparse_at:
             outs = out if isinstance(out, list) else [out]

@@ -13,9 +13,13 @@ The epoch counter is checkpointed with the queue (an :class:`EpochCounterSaveabl
 restored value also becomes the counter's initial value, because a monitored session runs
 the local-variable initializer after restoring.
 
-Differs from TF: no ``queue/<name>/fraction_of_N_full`` summary is added; after a
-restore in a session, re-running the local-variable initializer sets the counter to the
-restored value, not 0.
+As in TF, ``string_input_producer`` and ``range_input_producer`` (so also
+``slice_input_producer``) add a scalar summary ``<scope>/fraction_of_<capacity>_full`` of
+the queue's fill to ``SUMMARIES``, and name the queue and its ops after their scope
+(``input_producer/RandomShuffle``, ``input_producer/input_producer_EnqueueMany``).
+
+Differs from TF: after a restore in a session, re-running the local-variable initializer
+sets the counter to the restored value, not 0.
 
 Example:
     >>> x, y = slice_input_producer([features, labels], num_epochs=2, shuffle=False)
@@ -35,10 +39,11 @@ from trainkit.framework.conversion import convert_to_tensor
 from trainkit.framework.graph import GraphKeys, control_dependencies, get_default_graph, name_scope
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, state_ops
+from trainkit.ops import array_ops, math_ops, state_ops
 from trainkit.ops.placeholders import placeholder
 from trainkit.ops.random_ops import random_shuffle
 from trainkit.ops.variables import Variable
+from trainkit.summary import summary_ops
 from trainkit.training.queue_runner import QueueRunner, add_queue_runner
 
 
@@ -120,7 +125,7 @@ def input_producer(input_tensor: Any, element_shape: Any = None, num_epochs: int
     Raises:
         ValueError: when the element shape is not fully defined, or ``num_epochs <= 0``.
     """
-    with name_scope(name, "input_producer") as scope:
+    with name_scope(name, "input_producer"):
         t = convert_to_tensor(input_tensor, name="input_tensor")
         shape = TensorShape(t.shape[1:] if t.shape.ndims is not None else None)
         if element_shape is not None:
@@ -131,10 +136,15 @@ def input_producer(input_tensor: Any, element_shape: Any = None, num_epochs: int
         if shuffle:
             t = random_shuffle(t, seed=seed)
         t = limit_epochs(t, num_epochs)
+        # TF names the queue with the caller's ``name`` (None: after the op type; the
+        # producers below pass their scope, so the queue is named like the scope)
         q = FIFOQueue(capacity, [t.dtype], shapes=[shape], shared_name=shared_name,
-                      name=scope.rstrip("/").split("/")[-1] or "input_producer")
+                      name=name)
         enq = q.enqueue_many([t])
         add_queue_runner(QueueRunner(q, [enq], cancel_op=cancel_op))
+        if summary_name is not None:
+            full = math_ops.multiply(math_ops.cast(q.size(), _dt.float32), 1.0 / capacity)
+            summary_ops.scalar(summary_name, full)
         return q
 
 
@@ -158,7 +168,7 @@ def string_input_producer(string_tensor: Any, num_epochs: int | None = None,
         t = get_default_graph().create_op("TkCheckNonEmpty", [t], [_dt.string],
                                           name="Assert", shapes=[t.shape]).outputs[0]
         return input_producer(t, [], num_epochs, shuffle, seed, capacity, shared_name,
-                              None, scope.rstrip("/").split("/")[-1], cancel_op)
+                              f"fraction_of_{capacity}_full", scope, cancel_op)
 
 
 @registry.register_kernel("TkCheckNonEmpty", aliases_input=True)
@@ -180,7 +190,7 @@ def range_input_producer(limit: Any, num_epochs: int | None = None, shuffle: boo
     with name_scope(name, "input_producer") as scope:
         r = array_ops.range(convert_to_tensor(limit, dtype=_dt.int32))
         return input_producer(r, [], num_epochs, shuffle, seed, capacity, shared_name,
-                              None, scope.rstrip("/").split("/")[-1])
+                              f"fraction_of_{capacity}_full", scope)
 
 
 def slice_input_producer(tensor_list: Any, num_epochs: int | None = None, shuffle: bool = True,

@@ -40,9 +40,10 @@ class QueueBase:
     """Base of the TF1 queue classes (``tf.QueueBase``)."""
 
     _KIND = "FIFOQueue"
+    _SEEDED = False
 
     def __init__(self, capacity: int, dtypes: Any, shapes: Any = None, names: Any = None,
-                 shared_name: str | None = None, name: str = "fifo_queue",
+                 shared_name: str | None = None, name: str | None = "fifo_queue",
                  min_after_dequeue: int = 0, seed: int | None = None):
         if isinstance(capacity, bool) or not isinstance(capacity, (int, np.integer)):
             raise TypeError(f"capacity must be an int, got {capacity!r}")
@@ -70,13 +71,19 @@ class QueueBase:
         self._sparse_roles: dict[int, str] = {}
         self._capacity = int(capacity)
         self._min_after_dequeue = int(min_after_dequeue)
-        self._seeds = get_seed(seed)
+        # only a shuffling queue takes a seed (and a graph-seeded op seed), as in TF
+        self._seeds = get_seed(seed) if self._SEEDED else (None, None)
         graph = get_default_graph()
         self._graph = graph
-        self._name = graph.unique_name(name, mark_as_used=True)
-        self.key = f"queue:{shared_name or self._name}"
+        if name is None:  # TF names the op after its type
+            name = self._KIND + "V2"
+        # a name ending in "/" (a name scope's) is taken as it is, as TF takes op names
+        full = name[:-1] if name.endswith("/") else graph.unique_name(name, mark_as_used=True)
+        self._full_name = full
+        self._name = full.split("/")[-1]  # TF names the queue's ops after the last part
+        self.key = f"queue:{shared_name or full}"
         self._queue_ref = graph.create_op(
-            self._KIND + "V2", [], [_dt.string], name=self._name + "/",
+            self._KIND + "V2", [], [_dt.string], name=full + "/",
             attrs={"queue": self, "capacity": self._capacity},
             shapes=[TensorShape([2])]).outputs[0]
         graph.add_to_collection(GraphKeys.SAVEABLE_OBJECTS, QueueSaveable(self, make_runtime))
@@ -85,7 +92,7 @@ class QueueBase:
     @property
     def name(self) -> str:
         """The queue's name in the graph."""
-        return self._name
+        return self._full_name
 
     @property
     def dtypes(self) -> list:
@@ -243,7 +250,7 @@ class FIFOQueue(QueueBase):
     _KIND = "FIFOQueue"
 
     def __init__(self, capacity: int, dtypes: Any, shapes: Any = None, names: Any = None,
-                 shared_name: str | None = None, name: str = "fifo_queue"):
+                 shared_name: str | None = None, name: str | None = "fifo_queue"):
         super().__init__(capacity, dtypes, shapes, names, shared_name, name)
 
 
@@ -255,7 +262,7 @@ class PaddingFIFOQueue(QueueBase):
     _KIND = "PaddingFIFOQueue"
 
     def __init__(self, capacity: int, dtypes: Any, shapes: Any, names: Any = None,
-                 shared_name: str | None = None, name: str = "padding_fifo_queue"):
+                 shared_name: str | None = None, name: str | None = "padding_fifo_queue"):
         if shapes is None:
             raise ValueError("PaddingFIFOQueue requires shapes (use None for dimensions "
                              "that vary)")
@@ -277,10 +284,11 @@ class RandomShuffleQueue(QueueBase):
     """
 
     _KIND = "RandomShuffleQueue"
+    _SEEDED = True
 
     def __init__(self, capacity: int, min_after_dequeue: int, dtypes: Any, shapes: Any = None,
                  names: Any = None, seed: int | None = None, shared_name: str | None = None,
-                 name: str = "random_shuffle_queue"):
+                 name: str | None = "random_shuffle_queue"):
         if min_after_dequeue < 0:
             raise ValueError(f"min_after_dequeue must be >= 0, got {min_after_dequeue}")
         if capacity <= min_after_dequeue:

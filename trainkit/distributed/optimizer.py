@@ -6,7 +6,8 @@ per step, ``num_groups`` > 0 splits them into that many); ``IndexedSlices`` grad
 allgathered (or densified first with ``sparse_as_dense``); None gradients stay None.
 Everything else (``apply_gradients``, slots, ``variables``) is the wrapped optimizer's.
 
-With ``backward_passes_per_step=N`` > 1 (Horovod's local gradient aggregation),
+With ``backward_passes_per_step=N`` > 1 (Horovod's local gradient aggregation, on the
+mechanism of ``training/gradient_accumulation.py``),
 ``compute_gradients`` returns the LOCAL gradients and ``apply_gradients`` adds them into
 accumulator variables (``<name>/aggregation/...``, not trainable, LOCAL_VARIABLES) and
 counts the pass; every N-th run a ``cond`` branch allreduces the accumulated gradients
@@ -32,6 +33,7 @@ from trainkit.distributed.functions import Compression, allreduce, is_indexed_sl
 from trainkit.distributed.process_sets import set_id_of, set_rank, set_size
 from trainkit.framework import conversion
 from trainkit.framework.graph_keys import GraphKeys
+from trainkit.training.gradient_accumulation import accumulate_or_apply, accumulation_variables
 from trainkit.training.optimizer import Optimizer
 
 
@@ -55,8 +57,7 @@ class _DistributedOptimizer(Optimizer):
         self._average_aggregated = average_aggregated_gradients
         self._set_id = set_id
         self._process_set = process_set
-        self._accumulators: dict[Any, Any] = {}  # variable -> accumulator (per graph)
-        self._counters: dict[Any, Any] = {}  # graph -> pass counter
+        self._aggregation: dict[Any, Any] = {}  # accumulators and pass counter per graph
         if op == mo.Average:  # split the averaging around the sum, as Horovod does
             self._prescale, self._postscale = 1.0 / gradient_predivide_factor, \
                 gradient_predivide_factor
@@ -113,74 +114,41 @@ class _DistributedOptimizer(Optimizer):
         return self._aggregate_and_apply(list(grads_and_vars), global_step, name)
 
     def _aggregate_and_apply(self, pairs: list, global_step: Any, name: str | None) -> Any:
-        from trainkit.ops import array_ops, control_flow_ops, math_ops, state_ops
+        from trainkit.ops import control_flow_ops, state_ops
 
         live = [(g, v) for g, v in pairs if g is not None]
         if not live:
             return self._optimizer.apply_gradients(pairs, global_step=global_step)
         graph = live[0][1].op.graph
         with graph.as_default():
-            counter, accs = self._aggregation_variables(graph, [v for _, v in live])
+            with graph.control_dependencies(None), graph.gated(()), graph.name_scope(None):
+                self._optimizer.create_slots([v for _, v in live])
+            counter, accs = accumulation_variables(
+                graph, [v for _, v in live], self._name, [GraphKeys.LOCAL_VARIABLES],
+                self._aggregation, "aggregation_counter", "aggregation")
+
+            def apply(grads: list) -> Any:
+                if self._average_aggregated:
+                    grads = [g / float(self._passes) for g in grads]
+                if self._reduces():
+                    grads = self.allreduce_grads(grads)
+                update = self._optimizer.apply_gradients(
+                    [(g, v) for g, (_, v) in zip(grads, live)], global_step=global_step)
+                train_ops = graph.get_collection_ref(GraphKeys.TRAIN_OP)
+                if update in train_ops:  # a gated op; the cond is the train op
+                    train_ops.remove(update)
+                return update
+
+            def skip() -> Any:   # Horovod's global step counts backward passes
+                if global_step is None:
+                    return control_flow_ops.no_op()
+                return state_ops.assign_add(global_step, 1).op
+
             with graph.name_scope(name or f"{self._name}_aggregate"):
-                adds = [state_ops.assign_add(a, conversion.convert_to_tensor(g)).op
-                        for a, (g, _) in zip(accs, live)]
-                with graph.control_dependencies(adds):
-                    count = state_ops.assign_add(counter, 1)
-                ready = math_ops.equal(count, self._passes)
-
-                def apply_branch() -> Any:
-                    with graph.control_dependencies([count]):
-                        grads = [array_ops.identity(a) for a in accs]
-                    if self._average_aggregated:
-                        grads = [g / float(self._passes) for g in grads]
-                    if self._reduces():
-                        grads = self.allreduce_grads(grads)
-                    update = self._optimizer.apply_gradients(
-                        [(g, v) for g, (_, v) in zip(grads, live)], global_step=global_step)
-                    train_ops = graph.get_collection_ref(GraphKeys.TRAIN_OP)
-                    if update in train_ops:  # a gated op; the cond is the train op
-                        train_ops.remove(update)
-                    with graph.control_dependencies([update]):
-                        resets = [state_ops.assign(a, array_ops.zeros_like(a)).op
-                                  for a in accs]
-                        resets.append(state_ops.assign(counter, 0).op)
-                    return control_flow_ops.group(*resets)
-
-                def skip_branch() -> Any:
-                    if global_step is None:
-                        return control_flow_ops.no_op()
-                    return state_ops.assign_add(global_step, 1).op
-
-                train_op = control_flow_ops.cond(ready, apply_branch, skip_branch)
+                train_op = accumulate_or_apply(graph, [g for g, _ in live], accs, counter,
+                                               self._passes, apply, skip)
             graph.add_to_collection(GraphKeys.TRAIN_OP, train_op)
         return train_op
-
-    def _aggregation_variables(self, graph: Any, var_list: list) -> tuple[Any, list]:
-        """The pass counter and one accumulator per variable, made once per graph (outside
-        any cond or control dependency, so their initializers always run); the wrapped
-        optimizer's slots are made here too, for the same reason."""
-        from trainkit.framework import dtypes
-        from trainkit.ops import array_ops, variables
-
-        with graph.control_dependencies(None), graph.gated(()), graph.name_scope(None):
-            self._optimizer.create_slots(var_list)
-            with graph.name_scope(f"{self._name}/"):
-                if graph not in self._counters:
-                    self._counters[graph] = variables.Variable(
-                        array_ops.zeros([], dtype=dtypes.int32), trainable=False,
-                        collections=[GraphKeys.LOCAL_VARIABLES],
-                        name="aggregation_counter")
-                accs = []
-                for v in var_list:
-                    key = (graph, v.op.name)
-                    if key not in self._accumulators:
-                        self._accumulators[key] = variables.Variable(
-                            array_ops.zeros(v.get_shape().as_list(),
-                                            dtype=v.dtype.base_dtype),
-                            trainable=False, collections=[GraphKeys.LOCAL_VARIABLES],
-                            name=f"aggregation/{v.op.name}")
-                    accs.append(self._accumulators[key])
-        return self._counters[graph], accs
 
     def get_slot(self, *args: Any, **kwargs: Any) -> Any:
         """The wrapped optimizer's ``get_slot``."""

@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from trainkit.estimator import export, inputs
+from trainkit.estimator import experimental, export, inputs
 from trainkit.estimator.canned import (
     DNNClassifier,
     DNNLinearCombinedClassifier,
@@ -28,11 +28,16 @@ from trainkit.estimator.run_config import RunConfig
 from trainkit.estimator.training import EvalSpec, TrainSpec, train_and_evaluate
 from trainkit.estimator.warm_start import WarmStartSettings
 from trainkit.hooks.checkpoint_saver import CheckpointSaverHook, CheckpointSaverListener
+from trainkit.hooks.feed_fn import FeedFnHook
+from trainkit.hooks.final_ops import FinalOpsHook
+from trainkit.hooks.global_step_waiter import GlobalStepWaiterHook
 from trainkit.hooks.logging_tensor import LoggingTensorHook
 from trainkit.hooks.nan_tensor import NanLossDuringTrainingError, NanTensorHook
+from trainkit.hooks.profiler import ProfilerHook
 from trainkit.hooks.step_counter import StepCounterHook
 from trainkit.hooks.stop_at_step import StopAtStepHook
 from trainkit.hooks.summary_saver import SummarySaverHook
+from trainkit.hooks.timer import SecondOrStepTimer
 from trainkit.training.session_run_hook import (
     SessionRunArgs,
     SessionRunContext,
@@ -43,11 +48,12 @@ from trainkit.training.session_run_hook import (
 __all__ = [
     "Exporter", "FinalExporter", "LatestExporter", "BestExporter",
     "Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "TrainSpec", "EvalSpec",
-    "train_and_evaluate", "inputs", "export", "DNNClassifier", "DNNRegressor", "LinearClassifier",
+    "train_and_evaluate", "inputs", "export", "experimental", "DNNClassifier", "DNNRegressor",
+    "LinearClassifier",
     "LinearRegressor", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
     "WarmStartSettings", "add_metrics", "SessionRunHook", "SessionRunArgs",
     "SessionRunContext",
     "SessionRunValues", "CheckpointSaverHook", "CheckpointSaverListener",
     "LoggingTensorHook", "NanLossDuringTrainingError", "NanTensorHook", "StepCounterHook",
     "StopAtStepHook", "SummarySaverHook",
-]
+    "FeedFnHook", "FinalOpsHook", "GlobalStepWaiterHook", "ProfilerHook", "SecondOrStepTimer"]

@@ -336,9 +336,13 @@ class Estimator:
         if not path:
             _LOG.info("Could not find trained model in model_dir: %s, running "
                       "initialization to evaluate.", self._model_dir)
-        eval_dir = os.path.join(self._model_dir, "eval" if not name else f"eval_{name}")
         with self._seeded_graph().as_default():
-            return evaluate_model(self, input_fn, steps, hooks, path, eval_dir)
+            return evaluate_model(self, input_fn, steps, hooks, path, self.eval_dir(name))
+
+    def eval_dir(self, name: str | None = None) -> str:
+        """Where ``evaluate(name=name)`` writes its summaries: ``model_dir/eval``, or
+        ``model_dir/eval_<name>``."""
+        return os.path.join(self._model_dir, "eval" if not name else f"eval_{name}")
 
     def predict(self, input_fn: Callable[..., Any], predict_keys: Any = None,
                 hooks: Any = None, checkpoint_path: str | None = None,

@@ -14,7 +14,8 @@ ModelCheckpoint, LambdaCallback, LearningRateScheduler, ReduceLROnPlateau, CSVLo
 TerminateOnNaN, TensorBoard), ``preprocessing.image.ImageDataGenerator`` (for
 ``fit_generator``/``evaluate_generator``), ``applications`` (VGG, ResNet, MobileNet,
 DenseNet, Inception, Xception, NASNet built with ``weights=None``) and ``backend``
-(session, learning phase, floatx, epsilon). Variables get Keras's names (``dense/kernel:0``,
+(session, learning phase, floatx, epsilon, ``variable``/``placeholder``/``function`` and
+the ``K.*`` tensor functions, CTC included). Variables get Keras's names (``dense/kernel:0``,
 ``training/Adam/dense/kernel/m:0``). ``fit`` runs in ``backend.get_session()``.
 
 Not here: datasets/generators as ``fit`` input (generators go to ``fit_generator``),

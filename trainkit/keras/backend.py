@@ -1,5 +1,8 @@
 """``tk.keras.backend``: the session Keras layers read and write weights through, the
-learning phase, per-graph layer-name counters and the float settings.
+learning phase, per-graph layer-name counters, the float settings (``backend_config``),
+``variable``/``placeholder``/``function``, and the tensor functions Keras programs write
+custom layers and losses in (``K.mean``, ``K.concatenate``, ``K.ctc_batch_cost``, ...:
+``backend_math``, ``backend_arrays``, ``backend_ctc``, re-exported here).
 
 In TF1 graph mode Keras keeps one session per graph: ``get_session()`` is the default
 session when one is open (``with tf.Session() as sess:``), else a session Keras creates
@@ -18,17 +21,26 @@ from typing import Any
 
 import numpy as np
 
+from trainkit import nest
 from trainkit.client.session import Session
 from trainkit.framework import default_graph, default_session
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import Graph
 from trainkit.framework.tensor import Tensor
 from trainkit.keras import history
-from trainkit.ops import placeholders, state_ops
-
-_FLOATX = "float32"
-_EPSILON = 1e-7
-_IMAGE_DATA_FORMAT = "channels_last"
+from trainkit.keras.backend_arrays import *  # noqa: F403 - K's tensor functions
+from trainkit.keras.backend_arrays import __all__ as _arrays_all
+from trainkit.keras.backend_config import (
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+)
+from trainkit.keras.backend_ctc import ctc_batch_cost, ctc_decode, ctc_label_dense_to_sparse
+from trainkit.keras.backend_math import *  # noqa: F403 - K's tensor functions
+from trainkit.keras.backend_math import __all__ as _math_all
+from trainkit.ops import placeholders, state_ops, variables
 
 
 class _GraphState:
@@ -185,40 +197,6 @@ def set_learning_phase(value: int) -> None:
     _state().phase_value = int(value)
 
 
-def floatx() -> str:
-    """The default float type's name (``'float32'``)."""
-    return _FLOATX
-
-
-def set_floatx(value: str) -> None:
-    """Sets the default float type.
-
-    Raises:
-        ValueError: for a name other than float16, float32, float64.
-    """
-    global _FLOATX
-    if value not in ("float16", "float32", "float64"):
-        raise ValueError(f"Unknown `floatx` value: {value}. Expected one of "
-                         "{'float16', 'float32', 'float64'}")
-    _FLOATX = str(value)
-
-
-def epsilon() -> float:
-    """The fuzz factor Keras's losses clip probabilities with (``1e-07``)."""
-    return _EPSILON
-
-
-def set_epsilon(value: float) -> None:
-    """Sets :func:`epsilon`."""
-    global _EPSILON
-    _EPSILON = float(value)
-
-
-def image_data_format() -> str:
-    """``'channels_last'``."""
-    return _IMAGE_DATA_FORMAT
-
-
 def int_shape(x: Any) -> tuple | None:
     """The static shape of ``x`` as a tuple of ints and Nones (None if the rank is unknown)."""
     shape = x.shape
@@ -235,7 +213,83 @@ def dtype(x: Any) -> str:
     return _dt.as_dtype(x.dtype).base_dtype.name
 
 
-__all__ = ["get_session", "set_session", "clear_session", "learning_phase",
+# -- variables, placeholders and functions ---------------------------------------------
+def variable(value: Any, dtype: Any = None, name: str | None = None,
+             constraint: Any = None) -> Any:
+    """A variable holding ``value`` (``floatx()`` unless ``dtype`` is given), initialized
+    by :func:`get_session` like the layers' variables."""
+    arr = np.asarray(value, dtype=_dt.as_dtype(dtype or floatx()).as_numpy_dtype)
+    var = variables.Variable(arr, dtype=dtype or floatx(), name=name or "Variable",
+                             constraint=constraint)
+    track_variable(var)
+    return var
+
+
+def placeholder(shape: Any = None, ndim: int | None = None, dtype: Any = None,
+                name: str | None = None) -> Tensor:
+    """A placeholder of ``shape`` (or of rank ``ndim`` with unknown sizes), ``floatx()``
+    unless ``dtype`` is given."""
+    if shape is None and ndim is not None:
+        shape = (None,) * ndim
+    return placeholders.placeholder(dtype or floatx(), shape=shape, name=name)
+
+
+class GraphFunction:
+    """What :func:`function` returns: called with a list of values for ``inputs``, it runs
+    ``outputs`` (and ``updates``) in :func:`get_session` and returns their values in the
+    structure ``outputs`` had (a list stays a list, one tensor gives one array)."""
+
+    def __init__(self, inputs: Any, outputs: Any, updates: Any = None,
+                 name: str | None = None, **session_kwargs: Any):
+        if not isinstance(inputs, list | tuple):
+            raise TypeError("`inputs` to a Keras backend function should be a list or "
+                            f"tuple, got {type(inputs).__name__}.")
+        self.inputs = nest.flatten(list(inputs))
+        self._structure = outputs
+        self.outputs = nest.flatten(outputs)
+        self.updates = [state_ops.assign(u[0], u[1]) if isinstance(u, tuple) else u
+                        for u in (updates or [])]
+        self.name = name
+        self.feed_dict = dict(session_kwargs.pop("feed_dict", None) or {})
+        self.fetches = list(session_kwargs.pop("fetches", None) or [])
+        self.session_kwargs = session_kwargs
+
+    def __call__(self, inputs: Any) -> Any:
+        values = nest.flatten(inputs if isinstance(inputs, list | tuple) else [inputs])
+        if len(values) != len(self.inputs):
+            raise ValueError(f"The function takes {len(self.inputs)} inputs, got "
+                             f"{len(values)}.")
+        feed = dict(self.feed_dict)
+        for tensor, value in zip(self.inputs, values):
+            if value is not None:
+                feed[tensor] = np.asarray(value, dtype=tensor.dtype.as_numpy_dtype)
+        fetched = get_session().run([self.outputs, self.updates, self.fetches], feed,
+                                    **self.session_kwargs)
+        return nest.pack_sequence_as(self._structure, fetched[0])
+
+
+def function(inputs: Any, outputs: Any, updates: Any = None, name: str | None = None,
+             **kwargs: Any) -> GraphFunction:
+    """A Python callable computing ``outputs`` from values fed to ``inputs``.
+
+    Raises:
+        ValueError: for a keyword argument ``Session.run`` does not take.
+
+    Example:
+        >>> get_probs = tk.keras.backend.function([model.input], [model.output])
+        >>> probs, = get_probs([x_batch])
+    """
+    for key in kwargs:
+        if key not in ("feed_dict", "fetches", "options", "run_metadata"):
+            raise ValueError(f'Invalid argument "{key}" passed to K.function with '
+                             "TensorFlow backend")
+    return GraphFunction(inputs, outputs, updates=updates, name=name, **kwargs)
+
+
+__all__ = _arrays_all + _math_all + [
+           "ctc_batch_cost", "ctc_decode", "ctc_label_dense_to_sparse", "variable",
+           "placeholder", "function", "GraphFunction", "get_session", "set_session",
+           "clear_session", "learning_phase",
            "set_learning_phase", "floatx", "set_floatx", "epsilon", "set_epsilon",
            "image_data_format", "get_value", "set_value", "batch_get_value",
            "batch_set_value", "int_shape", "is_keras_tensor", "dtype", "unique_object_name"]

@@ -238,8 +238,28 @@ class Layer:
 
     @property
     def losses(self) -> list:
-        """The weight regularizers' and activity regularizer's losses."""
+        """The weight regularizers' and activity regularizer's losses, and those given to
+        :meth:`add_loss`."""
         return list(self._losses)
+
+    def add_loss(self, losses: Any, inputs: Any = None) -> None:
+        """Adds scalar loss tensors (or zero-argument callables giving them) that
+        ``compile`` adds to the total loss; a model compiled without ``loss`` then trains
+        on them alone (``fit(x)`` with no targets).
+
+        Raises:
+            TypeError: for something that is neither a tensor, a number nor a callable.
+        """
+        for loss in losses if isinstance(losses, list | tuple) else [losses]:
+            if callable(loss) and not isinstance(loss, Tensor):
+                loss = loss()
+            if loss is None:
+                continue
+            if not isinstance(loss, Tensor | int | float):
+                raise TypeError(f"add_loss expects tensors, numbers or callables, got "
+                                f"{type(loss).__name__}.")
+            self._losses.append(conversion.convert_to_tensor(loss, dtype=_dt.float32)
+                                if not isinstance(loss, Tensor) else loss)
 
     def count_params(self) -> int:
         """The number of scalars in the weights.

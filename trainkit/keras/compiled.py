@@ -218,7 +218,7 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any,
     names = model.output_names
     loss_fns = [losses_mod.for_compile(x) if x is not None else None
                 for x in per_output(loss, outputs, names, "loss")]
-    if all(f is None for f in loss_fns):
+    if all(f is None for f in loss_fns) and not model.losses:
         raise ValueError("The model cannot be compiled because it has no loss to optimize.")
     weights = per_output(1.0 if loss_weights is None else loss_weights, outputs, names,
                          "loss_weights")
@@ -247,9 +247,10 @@ def build(model: Any, loss: Any, metrics: Any, loss_weights: Any,
             if ol is not None:
                 term = ol * float(w if w is not None else 1.0)
                 total = term if total is None else total + term
-        reg = list(model.losses)
+        reg = list(model.losses)   # regularizers' and add_loss's
         if reg:
-            total = total + math_ops.add_n([math_ops.cast(r, total.dtype) for r in reg])
+            extra = math_ops.add_n([math_ops.cast(r, _dt.float32) for r in reg])
+            total = extra if total is None else total + math_ops.cast(extra, total.dtype)
     specs: list[MetricSpec] = []
     multi = len(outputs) > 1
     if multi:

@@ -13,7 +13,7 @@ from typing import Any
 
 from trainkit.framework import dtypes as _dt
 from trainkit.ops import init_ops
-from trainkit.ops.init_extras import Orthogonal
+from trainkit.ops.init_extras import Identity, Orthogonal
 from trainkit.ops.init_ops import (
     Constant,
     GlorotNormal,
@@ -62,6 +62,7 @@ truncated_normal = TruncatedNormal
 glorot_uniform = GlorotUniform
 glorot_normal = GlorotNormal
 orthogonal = Orthogonal
+identity = Identity
 variance_scaling = VarianceScaling
 
 _BY_NAME: dict[str, Any] = {
@@ -70,10 +71,10 @@ _BY_NAME: dict[str, Any] = {
     "truncated_normal": TruncatedNormal, "glorot_uniform": GlorotUniform,
     "glorot_normal": GlorotNormal, "he_normal": he_normal, "he_uniform": he_uniform,
     "lecun_normal": lecun_normal, "lecun_uniform": lecun_uniform, "orthogonal": Orthogonal,
-    "variance_scaling": VarianceScaling,
+    "identity": Identity, "variance_scaling": VarianceScaling,
 }
 for _cls in (Zeros, Ones, Constant, RandomUniform, RandomNormal, TruncatedNormal,
-             GlorotUniform, GlorotNormal, Orthogonal, VarianceScaling):
+             GlorotUniform, GlorotNormal, Orthogonal, Identity, VarianceScaling):
     _BY_NAME[_cls.__name__] = _cls
 
 
@@ -100,7 +101,7 @@ def get(identifier: Any) -> Any:
 
 __all__ = ["get", "Initializer", "Zeros", "Ones", "Constant", "RandomUniform",
            "RandomNormal", "TruncatedNormal", "GlorotUniform", "GlorotNormal", "Orthogonal",
-           "VarianceScaling", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform",
-           "zeros", "ones", "constant", "uniform", "random_uniform", "normal",
+           "Identity", "VarianceScaling", "he_normal", "he_uniform", "lecun_normal",
+           "lecun_uniform", "zeros", "ones", "constant", "uniform", "random_uniform", "normal",
            "random_normal", "truncated_normal", "glorot_uniform", "glorot_normal",
-           "orthogonal", "variance_scaling"]
+           "orthogonal", "identity", "variance_scaling"]

@@ -49,6 +49,7 @@ from trainkit.keras.core_layers import (
     Lambda,
     Reshape,
 )
+from trainkit.keras.cudnn_recurrent import CuDNNGRU, CuDNNLSTM
 from trainkit.keras.dot_layer import Dot, dot
 from trainkit.keras.elementwise_merge_layers import (
     Average,
@@ -120,7 +121,7 @@ __all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "Reshape", "Lam
            "MaxPooling2D", "MaxPool1D", "MaxPool2D", "AveragePooling1D", "AveragePooling2D",
            "AvgPool1D", "AvgPool2D", "Input", "InputLayer", "Add", "add", "Concatenate",
            "concatenate", "BatchNormalization"]
-__all__ += ["ConvLSTM2D", "ConvLSTM2DCell"]
+__all__ += ["ConvLSTM2D", "ConvLSTM2DCell", "CuDNNGRU", "CuDNNLSTM"]
 __all__ += ["Masking", "AbstractRNNCell", "SimpleRNNCell", "GRUCell", "LSTMCell", "RNN",
             "StackedRNNCells", "SimpleRNN", "GRU", "LSTM", "Bidirectional", "TimeDistributed",
             "Wrapper"]

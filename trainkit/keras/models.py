@@ -180,7 +180,8 @@ class Model(training.TrainingMixin, dataset_inputs.DatasetMixin,
 
     @property
     def losses(self) -> list:
-        return _dedupe([x for layer in self._layers for x in layer.losses])
+        return _dedupe([x for layer in self._layers for x in layer.losses]
+                       + list(self._losses))
 
     @property
     def input(self) -> Any:

@@ -1,6 +1,7 @@
 """The base of the Keras optimizers (tf_keras's legacy ``OptimizerV2`` in TF1 graph mode):
 hyperparameters kept in variables, the ``iter`` step counter, per-variable slots, the
-learning-rate decay ``lr / (1 + decay * iterations)``, and ``apply_gradients`` calling one
+learning-rate decay ``lr / (1 + decay * iterations)``, the gradient clipping of
+``clipvalue``/``clipnorm``/``global_clipnorm``, and ``apply_gradients`` calling one
 ``_apply_dense`` rule per subclass.
 
 Example:
@@ -19,8 +20,10 @@ from trainkit.framework import dtypes as _dt
 from trainkit.framework.indexed_slices import IndexedSlices
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.keras import backend
+from trainkit.keras.learning_rate_schedules import LearningRateSchedule, serialize
 from trainkit.ops import array_ops, math_ops, state_ops
 from trainkit.ops.variables import Variable
+from trainkit.training import clip_ops
 
 
 def make_variable(value: Any, name: str, dtype: Any = None) -> Variable:
@@ -41,20 +44,34 @@ class Optimizer:
     _HYPER_ORDER: tuple[str, ...] = ()
 
     def __init__(self, name: str, learning_rate: float = 0.01, **kwargs: Any):
+        allowed = ("clipnorm", "clipvalue", "lr", "decay", "global_clipnorm")
+        for key, value in kwargs.items():
+            if key not in allowed:
+                raise TypeError(f"Unexpected keyword argument passed to optimizer: {key}. "
+                                f"Allowed kwargs are {set(allowed)}.")
+            if value is not None and not isinstance(value, LearningRateSchedule) \
+                    and value < 0:
+                raise ValueError(f"Expected {key} >= 0, received: {value}")
         lr = kwargs.pop("lr", learning_rate)
         decay = kwargs.pop("decay", 0.0)
-        kwargs.pop("clipnorm", None)
-        kwargs.pop("clipvalue", None)
-        if kwargs:
-            raise TypeError(f"Unexpected keyword argument passed to optimizer: "
-                            f"{sorted(kwargs)[0]}")
-        if not isinstance(lr, int | float) or lr < 0:
-            raise ValueError(f"Expected learning_rate to be a non-negative number, received "
-                             f"learning_rate={lr!r}.")
+        self.clipnorm = kwargs.pop("clipnorm", None)
+        self.clipvalue = kwargs.pop("clipvalue", None)
+        self.global_clipnorm = kwargs.pop("global_clipnorm", None)
+        if self.clipnorm is not None and self.global_clipnorm is not None:
+            raise ValueError(f"Cannot accept both `clipnorm` and `global_clipnorm`. Received: "
+                             f"`clipnorm`={self.clipnorm}, "
+                             f"`global_clipnorm`={self.global_clipnorm}.")
+        schedule = lr if isinstance(lr, LearningRateSchedule) else None
+        if schedule is None and (not isinstance(lr, int | float) or lr < 0):
+            raise ValueError(f"Expected learning_rate to be a non-negative number or a "
+                             f"LearningRateSchedule, received learning_rate={lr!r}.")
         if decay < 0:
             raise ValueError(f"decay cannot be less than 0. Received: decay={decay}.")
         self._name = name
-        self._hyper: dict[str, Any] = {"learning_rate": float(lr), "decay": float(decay)}
+        #: a ``keras.optimizers.schedules`` learning rate, called with ``iterations``
+        self._schedule = schedule
+        self._hyper: dict[str, Any] = {"learning_rate": schedule or float(lr),
+                                       "decay": float(decay)}
         self._initial_decay = float(decay)
         self._hyper_vars: dict[str, Variable] = {}
         self._iterations: Variable | None = None
@@ -69,6 +86,8 @@ class Optimizer:
         if self._hyper_vars:
             return
         for name in sorted(self._hyper):
+            if isinstance(self._hyper[name], LearningRateSchedule):
+                continue           # called at each step, no variable
             self._hyper_vars[name] = make_variable(self._hyper[name], name, _dt.float32)
 
     @property
@@ -82,6 +101,8 @@ class Optimizer:
         hyper = self.__dict__.get("_hyper", {})
         key = "learning_rate" if name == "lr" else name
         if key in hyper:
+            if isinstance(hyper[key], LearningRateSchedule):
+                return hyper[key]      # tf_keras gives the schedule itself
             self._create_hypers()
             return self._hyper_vars[key]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
@@ -115,7 +136,13 @@ class Optimizer:
         return self.weights
 
     def get_config(self) -> dict:
-        return {"name": self._name, **self._hyper}
+        config = {"name": self._name, **self._hyper}
+        if self._schedule is not None:
+            config["learning_rate"] = serialize(self._schedule)
+        for key in ("clipnorm", "clipvalue", "global_clipnorm"):
+            if getattr(self, key) is not None:
+                config[key] = getattr(self, key)
+        return config
 
     # -- building the update ----------------------------------------------------------
     def get_gradients(self, loss: Any, params: list) -> list:
@@ -146,6 +173,7 @@ class Optimizer:
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
         if not pairs:
             raise ValueError("No gradients provided for any variable.")
+        pairs = self._transform_gradients(pairs)
         graph = default_graph.get_default_graph()
         with graph.name_scope(name or self._name):
             step = self.iterations
@@ -157,8 +185,30 @@ class Optimizer:
             with graph.control_dependencies(ops):
                 return state_ops.assign_add(step, 1).op
 
+    def _transform_gradients(self, pairs: list) -> list:
+        """tf_keras's clipping of the gradients before the update, in its order:
+        ``clipvalue`` (each element), ``clipnorm`` (each gradient by its own L2 norm),
+        ``global_clipnorm`` (all gradients by their joint norm). A sparse gradient is
+        clipped by its values, as ``tf.clip_by_norm`` does for ``IndexedSlices``."""
+        if self.clipvalue is not None:
+            v = self.clipvalue
+            pairs = [(_on_values(g, lambda t: math_ops.clip_by_value(t, -v, v)), var)
+                     for g, var in pairs]
+        if self.clipnorm is not None:
+            n = self.clipnorm
+            pairs = [(_on_values(g, lambda t: clip_ops.clip_by_norm(t, n)), var)
+                     for g, var in pairs]
+        if self.global_clipnorm is not None:
+            clipped, _ = clip_ops.clip_by_global_norm([g for g, _ in pairs],
+                                                      self.global_clipnorm)
+            pairs = [(g, var) for g, (_, var) in zip(clipped, pairs)]
+        return pairs
+
     def _lr(self, dtype: Any) -> Tensor:
-        lr = math_ops.cast(self._hyper_vars["learning_rate"], dtype)
+        if self._schedule is not None:   # tf_keras's _decayed_lr: the schedule at iterations
+            lr = math_ops.cast(self._schedule(math_ops.cast(self.iterations, dtype)), dtype)
+        else:
+            lr = math_ops.cast(self._hyper_vars["learning_rate"], dtype)
         if self._initial_decay > 0.0:
             decay = math_ops.cast(self._hyper_vars["decay"], dtype)
             lr = lr / (1.0 + decay * math_ops.cast(self.iterations, dtype))
@@ -189,6 +239,13 @@ class Optimizer:
 
     def _hyper_t(self, name: str, dtype: Any) -> Tensor:
         return math_ops.cast(self._hyper_vars[name], dtype)
+
+
+def _on_values(grad: Any, fn: Any) -> Any:
+    """``fn`` applied to a dense gradient, or to the values of an ``IndexedSlices``."""
+    if isinstance(grad, IndexedSlices):
+        return IndexedSlices(fn(grad.values), grad.indices, grad.dense_shape)
+    return fn(grad)
 
 
 __all__ = ["Optimizer", "make_variable"]

@@ -28,6 +28,7 @@ from typing import Any
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.tensor import Tensor
 from trainkit.keras import backend
+from trainkit.keras import learning_rate_schedules as schedules
 from trainkit.keras.adaptive_optimizers import Adadelta, Adamax, Ftrl, Nadam
 from trainkit.keras.optimizer_v2 import Optimizer, make_variable
 from trainkit.ops import math_ops, state_ops
@@ -307,4 +308,4 @@ def get(identifier: Any) -> Any:
 
 
 __all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam",
-           "Ftrl", "TFOptimizer", "serialize", "deserialize", "get"]
+           "Ftrl", "TFOptimizer", "serialize", "deserialize", "get", "schedules"]

@@ -8,7 +8,10 @@ reshuffled each epoch with NumPy's global RNG when ``shuffle`` is set (trainkit'
 then cannot equal TF's: pass ``shuffle=False`` to compare numbers); the epoch's ``loss``
 is the mean of the batch losses weighted by batch size, each metric the running mean
 over the epoch's examples (reset at the start of each epoch and of each evaluation);
-``validation_split`` holds out the last fraction of the arrays (and of their weights).
+``validation_split`` holds out the last fraction of the arrays (and of their weights);
+as in tf_keras, ``fit``'s validation visits them in an order drawn with
+``np.random.shuffle`` (its test loop keeps the default ``shuffle=True``), which advances
+NumPy's global RNG once per validation even with ``shuffle=False``.
 ``fit`` returns the ``History`` callback. ``sample_weight``/``class_weight`` become one
 weight array per output (``sample_weights.py``) fed to the placeholders ``compile``
 made (``compiled.py``); ``tk.data`` datasets go through ``dataset_inputs.py``.
@@ -123,7 +126,7 @@ class TrainingMixin:
     def _feed(self, xs: list, ys: list, ws: list, training: bool) -> dict:
         feed = dict(zip(self.inputs, xs))
         if ys:
-            feed.update(zip(self._compiled.targets, ys))
+            feed.update((t, y) for t, y in zip(self._compiled.targets, ys) if y is not None)
         for w, ph in zip(ws or [], self._compiled.sample_weights):
             if w is not None and ph is not None:
                 feed[ph] = np.asarray(w, np.float32)
@@ -156,6 +159,10 @@ class TrainingMixin:
         graph = self._compiled_graph()
         xs = arrays.check_shapes(arrays.as_list(x, self.input_names, "input"), self.inputs,
                            self.input_names, "input")
+        if y is None and all(fn is None for fn in graph.loss_fns):
+            # compiled on add_loss losses alone: no targets to feed (tf_keras's VAE form)
+            n = arrays.check_lengths(xs, [])
+            return xs, [None] * len(self.outputs), [None] * len(self.outputs), n
         if y is None:
             raise ValueError("Target data is missing. Your model was compiled with a loss, "
                              "and therefore expects target data to be passed in `fit()`.")
@@ -247,7 +254,9 @@ class TrainingMixin:
 
     def _validate(self, val: Any, bs: int, clist: cbks.CallbackList, more: bool) -> list:
         if isinstance(val, tuple):
-            return self._test_loop(val, bs, clist)
+            # tf_keras's fit runs its test loop with the loop's default shuffle=True: the
+            # validation arrays are visited in a fresh np.random order each time.
+            return self._test_loop(val, bs, clist, shuffle=True)
         return self._validate_dataset(val, clist, more)
 
     def _fit_callbacks(self, callbacks: list | None, verbose: int, do_val: bool,
@@ -286,15 +295,19 @@ class TrainingMixin:
         logs.update({k: float(v) for k, v in zip(names[1:], outs[1:])})
         return logs
 
-    def _test_loop(self, parts: tuple, bs: int, clist: cbks.CallbackList | None) -> list:
+    def _test_loop(self, parts: tuple, bs: int, clist: cbks.CallbackList | None,
+                   shuffle: bool = False) -> list:
         self.reset_metrics()
         n = len(parts[0][0])
+        order = np.arange(n)
+        if shuffle:
+            np.random.shuffle(order)
         loss_sum, outs = 0.0, [np.float32(0)]
         for b, start in enumerate(range(0, n, bs)):
             blogs = {"batch": b, "size": min(bs, n - start)}
             if clist is not None:
                 clist.call("on_test_batch_begin", b, blogs)
-            outs = self._run_batch(*_take(parts, slice(start, start + bs)), False)
+            outs = self._run_batch(*_take(parts, order[start:start + bs]), False)
             loss_sum += float(outs[0]) * blogs["size"]
             if clist is not None:
                 blogs.update({k: float(v) for k, v in zip(self.metrics_names, outs)})

@@ -16,7 +16,10 @@ frame and allows skipping between equal labels; ``preprocess_collapse_repeated``
 repeated labels before the loss; a label ``>= num_classes - 1`` ends the sequence (a real
 label after it is an error); a sequence of length 0, or (with
 ``ignore_longer_outputs_than_inputs``) one shorter than its labels, has loss 0 and gradient
-0; a sequence no alignment can produce has loss ``inf`` and the softmax as its gradient.
+0; a sequence no alignment can produce has loss ``inf`` and the softmax as its gradient;
+a label sequence of blanks only (``l'`` one blank) gets TF1's value, whose backward pass
+also counts a path ending one frame early: ``-(sum_{t < T-1} log y_blank(t) +
+log(1 + y_blank(T-1)))``, not ``-sum_t log y_blank(t)``.
 
 Example:
     >>> labels = tk.sparse_placeholder(tk.int32)
@@ -230,8 +233,16 @@ def ctc_forward_backward(logits: np.ndarray, lps: list[list[int]], lengths: np.n
                 e = beta[t + 1] + logy[t + 1]
                 r = np.logaddexp(np.where(stay, e, -np.inf), _shift(e, -1))
                 r = np.logaddexp(r, np.where(skip_from, _shift(e, -2), -np.inf))
+            # TF1's kernel starts beta at states U' - 2 and U' - 1 of the last frame; for
+            # an l' of one blank (labels all >= num_classes - 1) state -1 of a column-major
+            # [1, T] matrix is state 0 of the frame before, so that frame's beta also gets
+            # log 1 added (a quirk of TF's CTCLossCalculator kept for equal numbers).
+            lone = (ends == 1) & (t == last - 1)
+            r[lone, 0] = np.logaddexp(r[lone, 0], 0.0)
             beta[t] = np.where((t == last)[:, None], init,
                                np.where((t < last)[:, None], r, -np.inf))
+        lone = (ends == 1) & (lengths >= 2)
+        log_p[lone] = alpha[0, lone, 0] + beta[0, lone, 0]   # TF reads log p at frame 0
         occ = np.exp(alpha + beta - log_p[None, :, None])
         occ[~np.isfinite(occ)] = 0.0
         onehot = np.zeros((batch, u_max, classes))

@@ -16,9 +16,11 @@ from typing import Any
 
 import numpy as np
 
+from trainkit import errors
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.tensor import Operation, Tensor
+from trainkit.ops import static_fold, static_value
 from trainkit.ops.op_util import make_op
 from trainkit.ops.random_ops import _rng, get_seed
 
@@ -43,9 +45,13 @@ def crop_and_resize(image: Any, boxes: Any, box_ind: Any = None, crop_size: Any 
     """``[num_boxes, crop_h, crop_w, depth]`` crops of ``image`` (batch ``box_ind``),
     resampled (``bilinear`` or ``nearest``) exactly as TF; samples outside the image
     get ``extrapolation_value``. The gradient flows to the image (not the boxes).
+    ``crop_size`` may be an int32 tensor known only when the graph runs.
 
     Raises:
-        ValueError: an unknown ``method``.
+        ValueError: an unknown ``method``, or a ``crop_size`` not of shape ``[2]`` or with
+            a negative constant entry.
+        TypeError: a ``crop_size`` that is not int32 (floats included).
+        errors.InvalidArgumentError: when run, a crop size that is not positive.
     """
     if method not in ("bilinear", "nearest"):
         raise ValueError(f"method must be 'bilinear' or 'nearest', got {method!r}.")
@@ -53,13 +59,24 @@ def crop_and_resize(image: Any, boxes: Any, box_ind: Any = None, crop_size: Any 
     x = conversion.convert_to_tensor(image, name="image")
     b = conversion.convert_to_tensor(boxes, name="boxes")
     i = conversion.convert_to_tensor(box_ind, name="box_ind", dtype=_dt.int32)
-    ch, cw = (int(v) for v in crop_size)
+    try:
+        cs = conversion.convert_to_tensor(crop_size, name="crop_size", dtype=_dt.int32)
+    except (TypeError, ValueError):
+        raise TypeError(f"Expected int32 passed to parameter 'crop_size' of op "
+                        f"'CropAndResize', got {crop_size!r}.") from None
+    if not cs.shape.is_compatible_with([2]):
+        raise ValueError(f"CropAndResize: crop_size must be a 1-D tensor of 2 elements "
+                         f"(crop_height, crop_width), got shape {cs.shape}.")
+    const = static_value.constant_value(cs)
+    if const is not None and min(np.reshape(const, [-1]).tolist()) < 0:
+        raise ValueError(f"CropAndResize: Dimension {min(np.reshape(const, [-1]).tolist())} "
+                         f"must be >= 0 (crop_size {np.reshape(const, [-1]).tolist()}).")
+    ch, cw = static_fold.folded_dims(cs) or [None, None]
     depth = x.shape.as_list()[3] if x.shape.ndims == 4 else None
     nb = b.shape.as_list()[0] if b.shape.ndims == 2 else None
     out_dtype = x.dtype if x.dtype.is_floating else _dt.float32
-    return make_op("CropAndResize", [x, b, i], [out_dtype], name=name or "CropAndResize",
-                   attrs={"size": (ch, cw), "method": method,
-                          "extrapolation": float(extrapolation_value)},
+    return make_op("CropAndResize", [x, b, i, cs], [out_dtype], name=name or "CropAndResize",
+                   attrs={"method": method, "extrapolation": float(extrapolation_value)},
                    shapes=[[nb, ch, cw, depth]]).outputs[0]
 
 
@@ -127,36 +144,46 @@ def _nms(ctx: registry.KernelContext, boxes: Any, scores: Any, n: Any) -> np.nda
 
 
 def _axis_samples(lo: float, hi: float, size: int, crop: int, nearest: bool) -> tuple:
-    """Per output row: source coordinate, valid flag, the two neighbours and the lerp."""
-    scale = (hi - lo) * (size - 1) / (crop - 1) if crop > 1 else 0.0
-    pos = np.array([lo * (size - 1) + k * scale if crop > 1 else 0.5 * (lo + hi) * (size - 1)
-                    for k in range(crop)])
-    valid = (pos >= 0) & (pos <= size - 1)
+    """Per output row: valid flag, the two neighbours and the lerp; the source coordinate
+    in float32, as TF computes it (it decides ties of the nearest rounding)."""
+    f = np.float32
+    lo, hi, last = f(lo), f(hi), f(size - 1)
+    if crop > 1:
+        scale = (hi - lo) * last / f(crop - 1)
+        pos = lo * last + np.arange(crop, dtype=np.float32) * scale
+    else:
+        pos = np.full(crop, f(0.5) * (lo + hi) * last, np.float32)
+    valid = (pos >= 0) & (pos <= last)
     if nearest:
-        near = np.clip(np.floor(pos + 0.5), 0, size - 1).astype(np.int64)  # C roundf
+        near = np.clip(np.floor(pos + f(0.5)), 0, size - 1).astype(np.int64)  # C roundf
         return valid, near, near, np.zeros(crop)
     low = np.clip(np.floor(pos), 0, size - 1).astype(np.int64)
     high = np.clip(np.ceil(pos), 0, size - 1).astype(np.int64)
-    return valid, low, high, pos - np.floor(pos)
+    return valid, low, high, (pos - np.floor(pos)).astype(np.float64)
 
 
-def _crop_plan(ctx: Any, shape: tuple, boxes: np.ndarray) -> list:
+def _crop_plan(ctx: Any, shape: tuple, boxes: np.ndarray, crop: tuple[int, int]) -> list:
     _, h, w, _ = shape
-    ch, cw = ctx.attrs["size"]
+    ch, cw = crop
     nearest = ctx.attrs["method"] == "nearest"
     return [(_axis_samples(bx[0], bx[2], h, ch, nearest), _axis_samples(bx[1], bx[3], w, cw,
                                                                           nearest))
-            for bx in np.asarray(boxes, np.float64)]
+            for bx in np.asarray(boxes, np.float32)]
 
 
 @registry.register_kernel("CropAndResize")
-def _crop_and_resize(ctx: registry.KernelContext, image: Any, boxes: Any, ind: Any
-                     ) -> np.ndarray:
+def _crop_and_resize(ctx: registry.KernelContext, image: Any, boxes: Any, ind: Any,
+                     crop_size: Any) -> np.ndarray:
+    size = np.asarray(crop_size)
+    if size.shape != (2,) or min(size.tolist()) <= 0:
+        raise errors.InvalidArgumentError(
+            None, ctx.op, f"CropAndResize '{ctx.name}': crop dimensions must be positive, "
+                          f"got crop_size {size.tolist()}.")
+    ch, cw = (int(v) for v in size.tolist())
     img = np.asarray(image, np.float64)
-    ch, cw = ctx.attrs["size"]
     out = np.full((len(boxes), ch, cw, img.shape[3]), ctx.attrs["extrapolation"])
     for n, ((vy, y0, y1, ly), (vx, x0, x1, lx)) in enumerate(_crop_plan(ctx, img.shape,
-                                                                         boxes)):
+                                                                         boxes, (ch, cw))):
         im = img[int(ind[n])]
         top = im[y0][:, x0] + (im[y0][:, x1] - im[y0][:, x0]) * lx[None, :, None]
         bot = im[y1][:, x0] + (im[y1][:, x1] - im[y1][:, x0]) * lx[None, :, None]
@@ -172,7 +199,9 @@ def _crop_grad(ctx: registry.KernelContext, grad: Any, boxes: Any, ind: Any, lik
     shape = np.shape(like)
     out = np.zeros(shape, np.float64)
     g = np.asarray(grad, np.float64)
-    for n, ((vy, y0, y1, ly), (vx, x0, x1, lx)) in enumerate(_crop_plan(ctx, shape, boxes)):
+    crop = np.shape(g)[1:3]
+    for n, ((vy, y0, y1, ly), (vx, x0, x1, lx)) in enumerate(_crop_plan(ctx, shape, boxes,
+                                                                         crop)):
         m = (vy[:, None] & vx[None, :])[..., None]
         gn = np.where(m, g[n], 0.0)
         b = int(ind[n])
@@ -188,11 +217,11 @@ def _crop_grad(ctx: registry.KernelContext, grad: Any, boxes: Any, ind: Any, lik
 
 @registry.register_gradient("CropAndResize")
 def _crop_and_resize_grad(op: Operation, grad: Tensor) -> list:
-    image, boxes, ind = op.inputs
+    image, boxes, ind, _ = op.inputs
     g = make_op("CropAndResizeGradImage", [grad, boxes, ind, image], [image.dtype],
                 name="CropAndResizeGradImage", attrs=dict(op.attrs),
                 shapes=[image.shape]).outputs[0]
-    return [g, None, None]
+    return [g, None, None, None]
 
 
 _PALETTE = [[1, 1, 0, 1], [0, 0, 1, 1], [1, 0, 0, 1], [0, 1, 0, 1], [0.5, 0, 0.5, 1],

@@ -1,9 +1,8 @@
 """More ``tf.compat.v1.image``: colour (``rgb_to_grayscale``, ``grayscale_to_rgb``,
 ``rgb_to_hsv``, ``hsv_to_rgb``, ``adjust_saturation``/``adjust_hue``/``adjust_gamma`` and
-their random forms), geometry (``crop_to_bounding_box``, ``pad_to_bounding_box``,
-``rot90``, ``transpose_image``) and measures (``total_variation``, ``psnr``,
-``image_gradients``). Built from differentiable graph ops except the HSV conversions
-(NumPy kernels with TF's formulas, not differentiable).
+their random forms), geometry (``rot90``, ``transpose_image``) and measures
+(``total_variation``, ``psnr``, ``image_gradients``). Built from differentiable graph ops
+except the HSV conversions (NumPy kernels with TF's formulas, not differentiable).
 
 Example:
     >>> gray = rgb_to_grayscale(images)                 # [..., 1]
@@ -20,8 +19,8 @@ from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, math_ops, random_ops, reduction_ops
-from trainkit.ops.image_ops import _image, _in_float, _static_hw, _unbatch, convert_image_dtype
+from trainkit.ops import array_ops, control_flow_ops, math_ops, random_ops, reduction_ops
+from trainkit.ops.image_ops import _image, _in_float, _unbatch, convert_image_dtype
 from trainkit.ops.op_util import make_op
 from trainkit.ops.sequence_ops import reverse
 
@@ -51,45 +50,6 @@ def grayscale_to_rgb(images: Any, name: str | None = None) -> Tensor:
         return array_ops.concat([x, x, x], -1)
 
 
-def crop_to_bounding_box(image: Any, offset_height: int, offset_width: int,
-                         target_height: int, target_width: int) -> Tensor:
-    """The ``target_height x target_width`` window at ``(offset_height, offset_width)``.
-
-    Raises:
-        ValueError: negative offsets, non-positive targets or a window outside the image.
-    """
-    with name_scope(None, "crop_to_bounding_box", [image]):
-        x, single = _image(image, "crop_to_bounding_box")
-        h, w = _static_hw(x, "crop_to_bounding_box")
-        if min(offset_height, offset_width) < 0 or min(target_height, target_width) <= 0:
-            raise ValueError("crop_to_bounding_box: offsets must be >= 0 and targets > 0.")
-        if offset_height + target_height > h or offset_width + target_width > w:
-            raise ValueError(f"crop_to_bounding_box: the window exceeds the {h}x{w} image.")
-        y = x[:, offset_height:offset_height + target_height,
-              offset_width:offset_width + target_width]
-        return _unbatch(y, single)
-
-
-def pad_to_bounding_box(image: Any, offset_height: int, offset_width: int,
-                        target_height: int, target_width: int) -> Tensor:
-    """Zero-pads the image to ``target_height x target_width`` with its top-left corner at
-    ``(offset_height, offset_width)``.
-
-    Raises:
-        ValueError: negative offsets or a target too small for the image.
-    """
-    with name_scope(None, "pad_to_bounding_box", [image]):
-        x, single = _image(image, "pad_to_bounding_box")
-        h, w = _static_hw(x, "pad_to_bounding_box")
-        after_h, after_w = target_height - offset_height - h, target_width - offset_width - w
-        if min(offset_height, offset_width) < 0 or min(after_h, after_w) < 0:
-            raise ValueError(f"pad_to_bounding_box: a {h}x{w} image at ({offset_height}, "
-                             f"{offset_width}) does not fit {target_height}x{target_width}.")
-        y = array_ops.pad(x, [[0, 0], [offset_height, after_h], [offset_width, after_w],
-                              [0, 0]])
-        return _unbatch(y, single)
-
-
 def transpose_image(image: Any, name: str | None = None) -> Tensor:
     """Swaps height and width."""
     with name_scope(name, "transpose", [image]):
@@ -97,18 +57,39 @@ def transpose_image(image: Any, name: str | None = None) -> Tensor:
         return _unbatch(array_ops.transpose(x, [0, 2, 1, 3]), single)
 
 
-def rot90(image: Any, k: int = 1, name: str | None = None) -> Tensor:
-    """Rotates the image(s) counter-clockwise by ``k`` quarter turns (``k`` an int)."""
+def _rotated(x: Tensor, k: int) -> Tensor:
+    if k == 1:
+        return array_ops.transpose(reverse(x, [2]), [0, 2, 1, 3])
+    if k == 2:
+        return reverse(x, [1, 2])
+    if k == 3:
+        return reverse(array_ops.transpose(x, [0, 2, 1, 3]), [2])
+    return x
+
+
+def rot90(image: Any, k: Any = 1, name: str | None = None) -> Tensor:
+    """Rotates the image(s) counter-clockwise by ``k`` quarter turns; ``k`` may be an int32
+    tensor known only when the graph runs (then height and width are static only for
+    square images, as TF's).
+
+    Raises:
+        TypeError: a ``k`` that is not an integer.
+    """
     with name_scope(name, "rot90", [image]):
         x, single = _image(image, "rot90")
-        k = int(k) % 4
-        if k == 1:
-            x = array_ops.transpose(reverse(x, [2]), [0, 2, 1, 3])
-        elif k == 2:
-            x = reverse(x, [1, 2])
-        elif k == 3:
-            x = reverse(array_ops.transpose(x, [0, 2, 1, 3]), [2])
-        return _unbatch(x, single)
+        if isinstance(k, int | np.integer) and not isinstance(k, bool):
+            return _unbatch(_rotated(x, int(k) % 4), single)
+        try:
+            kt = conversion.convert_to_tensor(k, dtype=_dt.int32, name="k")
+        except (TypeError, ValueError):
+            raise TypeError(f"rot90: k must be an int32 scalar, got {k!r}.") from None
+        kt = math_ops.floormod(kt, 4)
+        y = control_flow_ops.case(
+            [(math_ops.equal(kt, n), lambda n=n: _rotated(x, n)) for n in (1, 2, 3)],
+            default=lambda: _rotated(x, 0), exclusive=True)
+        n, h, w, c = x.shape.as_list()
+        y.set_shape([n, h if h == w else None, w if h == w else None, c])
+        return _unbatch(y, single)
 
 
 def total_variation(images: Any, name: str | None = None) -> Tensor:
@@ -266,7 +247,7 @@ def _hsv_to_rgb(ctx: registry.KernelContext, x: Any) -> np.ndarray:
 
 registry.not_differentiable("RGBToHSV", "HSVToRGB")
 
-__all__ = ["rgb_to_grayscale", "grayscale_to_rgb", "crop_to_bounding_box",
-           "pad_to_bounding_box", "transpose_image", "rot90", "total_variation", "psnr",
-           "image_gradients", "rgb_to_hsv", "hsv_to_rgb", "adjust_saturation", "adjust_hue",
-           "random_saturation", "random_hue", "adjust_gamma"]
+__all__ = ["rgb_to_grayscale", "grayscale_to_rgb", "transpose_image", "rot90",
+           "total_variation", "psnr", "image_gradients", "rgb_to_hsv", "hsv_to_rgb",
+           "adjust_saturation", "adjust_hue", "random_saturation", "random_hue",
+           "adjust_gamma"]

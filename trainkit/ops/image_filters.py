@@ -149,11 +149,14 @@ def sobel_edges(image: Any) -> Tensor:
         return array_ops.stack(outs, axis=-1)
 
 
-def _pads(size: int, k: int, s: int, padding: str) -> tuple[int, int, int]:
+def _pads(size: Any, k: int, s: int, padding: str) -> tuple[Any, Any, Any]:
+    """Output length and the padding before/after along an axis of ``size`` (an int, or a
+    scalar tensor for a length known only when the graph runs)."""
     if padding == "VALID":
         return (size - k) // s + 1, 0, 0
     out = -(-size // s)
-    total = max((out - 1) * s + k - size, 0)
+    total = (out - 1) * s + k - size
+    total = math_ops.maximum(total, 0) if isinstance(total, Tensor) else max(total, 0)
     return out, total // 2, total - total // 2
 
 
@@ -164,8 +167,10 @@ def extract_image_patches(images: Any = None, ksizes: Any = None, strides: Any =
     """``[batch, out_h, out_w, kh * kw * depth]``: each (dilated) ``ksizes`` patch,
     flattened in TF's order (row, column, depth); ``SAME`` pads with zeros.
 
+    The image's height and width may be known only when the graph runs.
+
     Raises:
-        ValueError: a bad padding or an image of unknown height/width.
+        ValueError: a bad padding.
     """
     x = conversion.convert_to_tensor(images if images is not None else input, name="images")
     _, kh, kw, _ = ksizes if ksizes is not None else sizes
@@ -176,13 +181,16 @@ def extract_image_patches(images: Any = None, ksizes: Any = None, strides: Any =
         raise ValueError(f"padding must be 'VALID' or 'SAME', got {padding!r}.")
     with name_scope(name, "ExtractImagePatches", [x]):
         h, w = x.shape.as_list()[1:3]
-        if h is None or w is None:
-            raise ValueError("extract_image_patches: the image height and width must be "
-                             "known.")
-        oh, top, bottom = _pads(h, (kh - 1) * rh + 1, sh, pad)
-        ow, left, right = _pads(w, (kw - 1) * rw + 1, sw, pad)
-        if top or bottom or left or right:
-            x = array_ops.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]])
+        shape = array_ops.shape(x) if h is None or w is None else None
+        oh, top, bottom = _pads(shape[1] if h is None else h, (kh - 1) * rh + 1, sh, pad)
+        ow, left, right = _pads(shape[2] if w is None else w, (kw - 1) * rw + 1, sw, pad)
+        pads = (top, bottom, left, right)
+        if any(isinstance(v, Tensor) or v for v in pads):
+            n, c = x.shape.as_list()[0], x.shape.as_list()[3]
+            x = array_ops.pad(x, array_ops.reshape(
+                array_ops.stack([0, 0, top, bottom, left, right, 0, 0]), [4, 2]))
+            x.set_shape([n, None if h is None else h + top + bottom,
+                         None if w is None else w + left + right, c])
         pieces = [x[:, i * rh:i * rh + (oh - 1) * sh + 1:sh,
                     j * rw:j * rw + (ow - 1) * sw + 1:sw, :]
                   for i in range(kh) for j in range(kw)]

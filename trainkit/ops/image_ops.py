@@ -1,10 +1,12 @@
-"""``tf.compat.v1.image``: flips, brightness/contrast jitter, standardization, crops, pads,
+"""``tf.compat.v1.image``: flips, brightness/contrast jitter, standardization, random crops,
 resizing and dtype conversion, built from differentiable graph ops.
 
 Images are ``[height, width, channels]`` or batches ``[batch, height, width, channels]``.
 ``resize_images`` uses TF1's (legacy) sampling: source coordinate ``dst * in / out``
-(``dst * (in - 1) / (out - 1)`` with ``align_corners``), no half-pixel offset; it runs as
-two matrix products with constant interpolation matrices, so its gradient is exact.
+(``dst * (in - 1) / (out - 1)`` with ``align_corners``), no half-pixel offset; for a
+constant bilinear or nearest size it runs as two matrix products with constant
+interpolation matrices (or gathers), so its gradient is exact; any other size goes
+through TF's resize ops (:mod:`image_resize_ops`).
 
 Example:
     >>> img = random_flip_left_right(img, seed=1)
@@ -25,12 +27,18 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops import (
     array_ops,
     comparison_ops,
+    control_flow_ops,
+    image_resize_ops,
     math_ops,
     random_ops,
     reduction_ops,
+    sequence_ops,
+    static_fold,
     static_value,
     unary_ops,
 )
+from trainkit.ops.check_ops import Assert
+from trainkit.ops.image_resize_weights import linear_weights, nearest_indices
 
 
 class ResizeMethod(enum.IntEnum):
@@ -75,43 +83,27 @@ def random_flip_up_down(image: Any, seed: int | None = None) -> Tensor:
     return _random_flip(image, seed, 1, "random_flip_up_down")
 
 
+def _flip(image: Any, axis: int, who: str) -> Tensor:
+    """Reverses height (``axis`` 0) or width (1) of a 3-D image or a 4-D batch; for an
+    image of unknown rank the choice is made when the graph runs, as TF does."""
+    x = conversion.convert_to_tensor(image, name="image")
+    if x.shape.ndims is None:
+        rank = array_ops.rank(x)
+        return control_flow_ops.cond(comparison_ops.equal(rank, 3),
+                                     lambda: sequence_ops.reverse(x, [axis]),
+                                     lambda: sequence_ops.reverse(x, [axis + 1]))
+    x, single = _image(x, who)
+    return _unbatch(sequence_ops.reverse(x, [axis + 1]), single)
+
+
 def flip_left_right(image: Any) -> Tensor:
     """Mirrors the image (or every image of a batch) horizontally."""
-    x, single = _image(image, "flip_left_right")
-    return _unbatch(x[:, :, ::-1], single)
+    return _flip(image, 1, "flip_left_right")
 
 
 def flip_up_down(image: Any) -> Tensor:
     """Mirrors the image (or every image of a batch) vertically."""
-    x, single = _image(image, "flip_up_down")
-    return _unbatch(x[:, ::-1], single)
-
-
-def resize_bilinear(images: Any, size: Any, align_corners: bool = False,
-                    name: str | None = None, half_pixel_centers: bool = False) -> Tensor:
-    """``resize_images`` with ``BILINEAR`` (``tf.image.resize_bilinear``).
-
-    Raises:
-        NotImplementedError: for ``half_pixel_centers``.
-    """
-    if half_pixel_centers:
-        raise NotImplementedError("resize_bilinear: half_pixel_centers is not supported.")
-    return resize_images(images, size, ResizeMethod.BILINEAR, align_corners, name=name)
-
-
-def resize_nearest_neighbor(images: Any, size: Any, align_corners: bool = False,
-                            name: str | None = None, half_pixel_centers: bool = False
-                            ) -> Tensor:
-    """``resize_images`` with ``NEAREST_NEIGHBOR`` (``tf.image.resize_nearest_neighbor``).
-
-    Raises:
-        NotImplementedError: for ``half_pixel_centers``.
-    """
-    if half_pixel_centers:
-        raise NotImplementedError("resize_nearest_neighbor: half_pixel_centers is not "
-                                  "supported.")
-    return resize_images(images, size, ResizeMethod.NEAREST_NEIGHBOR, align_corners,
-                         name=name)
+    return _flip(image, 0, "flip_up_down")
 
 
 def random_brightness(image: Any, max_delta: float, seed: int | None = None) -> Tensor:
@@ -186,94 +178,23 @@ def per_image_standardization(image: Any) -> Tensor:
         return _unbatch((x - mean) / std, single)
 
 
-def _static_hw(x: Tensor, who: str) -> tuple[int, int]:
-    h, w = x.shape.as_list()[1:3]
-    if h is None or w is None:
-        raise ValueError(f"{who}: trainkit needs the image height and width to be known "
-                         f"when the graph is built, got shape {x.shape}.")
-    return h, w
-
-
-def _positive(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
-        raise ValueError(f"{what} must be > 0, got {value!r}.")
-    return int(value)
-
-
-def resize_image_with_crop_or_pad(image: Any, target_height: int, target_width: int
-                                  ) -> Tensor:
-    """Centrally crops and/or zero-pads the image to ``target_height x target_width``.
-
-    Raises:
-        ValueError: for non-positive targets or an image of unknown height/width.
-    """
-    th = _positive(target_height, "target_height")
-    tw = _positive(target_width, "target_width")
-    with name_scope(None, "resize_image_with_crop_or_pad", [image]):
-        x, single = _image(image, "resize_image_with_crop_or_pad")
-        h, w = _static_hw(x, "resize_image_with_crop_or_pad")
-        ch, cw = max(h - th, 0) // 2, max(w - tw, 0) // 2
-        x = x[:, ch:ch + min(h, th), cw:cw + min(w, tw)]
-        ph, pw = max(th - h, 0) // 2, max(tw - w, 0) // 2
-        if ph or pw or th > h or tw > w:
-            x = array_ops.pad(x, [[0, 0], [ph, th - min(h, th) - ph],
-                                  [pw, tw - min(w, tw) - pw], [0, 0]])
-        return _unbatch(x, single)
-
-
-def central_crop(image: Any, central_fraction: float) -> Tensor:
-    """The central ``central_fraction`` of the image in height and width.
-
-    Raises:
-        ValueError: if ``central_fraction`` is not in ``(0, 1]``.
-    """
-    if not isinstance(central_fraction, int | float) or not 0.0 < central_fraction <= 1.0:
-        raise ValueError("central_fraction must be within (0, 1]")
-    with name_scope(None, "central_crop", [image]):
-        x, single = _image(image, "central_crop")
-        if central_fraction == 1.0:
-            return _unbatch(x, single)
-        h, w = _static_hw(x, "central_crop")
-        sh = int((h - h * central_fraction) / 2)
-        sw = int((w - w * central_fraction) / 2)
-        return _unbatch(x[:, sh:h - sh, sw:w - sw], single)
-
-
-def _interp_matrix(n_in: int, n_out: int, align: bool, nearest: bool) -> np.ndarray:
-    """``[n_out, n_in]`` weights of TF1's legacy resize sampling along one axis."""
-    scale = (n_in - 1) / (n_out - 1) if align and n_out > 1 else n_in / n_out
-    m = np.zeros((n_out, n_in))
-    for o in range(n_out):
-        src = o * scale
-        if nearest:
-            # TF rounds half away from zero (roundf), not to even
-            m[o, min(int(np.floor(src + 0.5) if align else np.floor(src)), n_in - 1)] = 1.0
-            continue
-        lo = int(np.floor(src))
-        hi = min(lo + 1, n_in - 1)
-        frac = src - lo
-        m[o, lo] += 1.0 - frac
-        m[o, hi] += frac
-    return m
-
-
 def _source_coords(n_in: Tensor, n_out: int, align: bool) -> tuple[Tensor, Tensor]:
     """The float64 source coordinate of each of ``n_out`` outputs along an axis of run-time
-    length ``n_in`` (:func:`_interp_matrix`'s), and ``n_in - 1``."""
+    length ``n_in`` (:func:`linear_weights`'), and ``n_in - 1``."""
     size = math_ops.cast(n_in, _dt.float64)
     scale = (size - 1.0) / float(n_out - 1) if align and n_out > 1 else size / float(n_out)
     return math_ops.cast(array_ops.range(n_out), _dt.float64) * scale, size - 1.0
 
 
 def _nearest_at_run(n_in: Tensor, n_out: int, align: bool) -> Tensor:
-    """:func:`_interp_matrix`'s nearest-neighbour source index per output (int32)."""
+    """:func:`nearest_indices`' source index per output (int32), in the graph."""
     src, last = _source_coords(n_in, n_out, align)
     pick = unary_ops.floor(src + 0.5) if align else unary_ops.floor(src)  # roundf, as TF
     return math_ops.cast(math_ops.minimum(pick, last), _dt.int32)
 
 
 def _bilinear_at_run(n_in: Tensor, n_out: int, align: bool, dtype: Any) -> Tensor:
-    """:func:`_interp_matrix`'s bilinear ``[n_out, n_in]`` weights for a length known only
+    """:func:`linear_weights`' bilinear ``[n_out, n_in]`` weights for a length known only
     when the graph runs, from graph ops (no gradient: a function of the shape alone)."""
     src, last = _source_coords(n_in, n_out, align)
     cols = math_ops.cast(array_ops.range(n_in), _dt.float64)[None, :]
@@ -302,50 +223,101 @@ def _apply_along(x: Tensor, m: np.ndarray | Tensor, axis: int) -> Tensor:
     return array_ops.transpose(y, inv)
 
 
+_METHOD_OPS = {ResizeMethod.BILINEAR: "ResizeBilinear",
+               ResizeMethod.NEAREST_NEIGHBOR: "ResizeNearestNeighbor",
+               ResizeMethod.BICUBIC: "ResizeBicubic", ResizeMethod.AREA: "ResizeArea"}
+
+
+def resize_size(size: Any) -> Tensor:
+    """``size`` as the int32 ``[new_height, new_width]`` tensor the resize ops take.
+
+    Raises:
+        ValueError: ``size`` not convertible to int32 (floats included), or not of shape
+            ``[2]`` (TF's messages).
+    """
+    try:
+        s = conversion.convert_to_tensor(size, dtype=_dt.int32, name="size")
+    except (TypeError, ValueError):
+        raise ValueError(f"'size' must be a 1-D int32 Tensor, got {size!r}.") from None
+    if not s.shape.is_compatible_with([2]):
+        raise ValueError("'size' must be a 1-D Tensor of 2 elements: new_height, new_width "
+                         f"(got shape {s.shape}).")
+    return s
+
+
+def _python_known(size: Tensor) -> list[int | None]:
+    """The entries of ``size`` TF's Python side knows (``constant_value_as_shape``):
+    constants, and slices of the shape of a tensor whose shape is partly known."""
+    v = static_value.constant_value(size)
+    if v is not None:
+        return [int(d) for d in np.reshape(v, [-1]).tolist()]
+    if size.op.type == "StridedSlice" and size.op.inputs[0].op.type in ("Shape", "Const"):
+        return static_fold.folded_dims(size) or [None, None]
+    return [None, None]
+
+
+def _aspect_size(x: Tensor, size: Tensor) -> Tensor:
+    """TF's ``preserve_aspect_ratio`` size: the image scaled by the smaller of the two
+    ratios ``size / (height, width)``, rounded (float32 arithmetic, as TF)."""
+    dims = x.shape.as_list()[1:3]
+    shape = array_ops.shape(x)
+    hw = [d if d is not None else shape[i + 1] for i, d in enumerate(dims)]
+    f32 = [math_ops.cast(v, _dt.float32) for v in hw]
+    scale = math_ops.minimum(math_ops.cast(size[0], _dt.float32) / f32[0],
+                             math_ops.cast(size[1], _dt.float32) / f32[1])
+    new = [math_ops.cast(unary_ops.round(scale * f), _dt.int32) for f in f32]
+    return array_ops.stack(new)
+
+
 def resize_images(images: Any, size: Any, method: int = ResizeMethod.BILINEAR,
                   align_corners: bool = False, preserve_aspect_ratio: bool = False,
                   name: str | None = None) -> Tensor:
     """Resizes images to ``size = [new_height, new_width]`` (TF1 semantics).
 
-    Bilinear output is float32 (float64 stays float64); nearest neighbour keeps the dtype.
-    Images whose height or width is only known when the graph runs are resized with the
-    same sampling, its weights computed in the graph.
+    ``size`` may be a tensor known only when the graph runs (``tf.shape(x)[1:3] * 2``);
+    the new height and width are then static where TF's shape inference knows them.
+    Bilinear, bicubic and area give float32; nearest neighbour keeps the dtype. A size
+    known to equal the image's returns the image unchanged, as TF.
 
     Raises:
-        ValueError: for a size that is not 2 positive ints known at graph-build time.
-        NotImplementedError: for ``BICUBIC``, ``AREA`` or ``preserve_aspect_ratio``.
+        ValueError: images not 3-D or 4-D, ``size`` not a 1-D int32 ``[2]``, a negative
+            constant size, or an unknown ``method``.
+        errors.InvalidArgumentError: when run, for a size that is not positive.
 
-    Differs from TF: ``size`` must be a constant.
+    Differs from TF: float64 images stay float64 (TF gives float32).
     """
-    if method not in (ResizeMethod.BILINEAR, ResizeMethod.NEAREST_NEIGHBOR):
-        raise NotImplementedError(f"resize_images: method {method!r} is not supported "
-                                  "(BILINEAR and NEAREST_NEIGHBOR are).")
-    if preserve_aspect_ratio:
-        raise NotImplementedError("resize_images: preserve_aspect_ratio is not supported.")
-    sv = size if not isinstance(size, Tensor) else static_value.constant_value(size)
-    if sv is None or np.shape(sv) != (2,):
-        raise ValueError(f"'size' must be a 1-D Tensor of 2 elements: new_height, new_width "
-                         f"(known when the graph is built), got {size!r}.")
-    oh, ow = (_positive(int(v), "size") for v in np.asarray(sv).tolist())
-    with name_scope(name, "resize_images", [images]):
+    with name_scope(name, "resize_images", [images, size]):
         x, single = _image(images, "resize_images")
+        s = resize_size(size)
+        if preserve_aspect_ratio:
+            s = _aspect_size(x, s)
         h, w = x.shape.as_list()[1:3]
+        if _python_known(s) == [h, w] and h is not None and w is not None:
+            return _unbatch(x, single)
+        if method not in _METHOD_OPS:
+            raise ValueError(f"Resize method is not implemented: {method!r}")
+        sv = static_value.constant_value(s)
+        if sv is not None and min(sv.tolist()) < 0:
+            raise ValueError(f"resize_images: Dimension {min(sv.tolist())} must be >= 0 "
+                             f"(size {sv.tolist()}).")
         nearest = method == ResizeMethod.NEAREST_NEIGHBOR
+        if (sv is None or min(sv.tolist()) == 0
+                or method in (ResizeMethod.BICUBIC, ResizeMethod.AREA)):
+            y = image_resize_ops.resize_op(_METHOD_OPS[method], x, s, align_corners)
+            return _unbatch(y, single)
+        oh, ow = (int(v) for v in sv.tolist())
         if not nearest and x.dtype is not _dt.float64:
             x = math_ops.cast(x, _dt.float32)
-        if (oh, ow) == (h, w):
-            return _unbatch(x, single)
         if h is None or w is None:  # sizes known at run time: matrices built in the graph
             y = _resize_at_run(x, oh, ow, align_corners, nearest)
             return _unbatch(y, single)
         if nearest:
-            rows = _interp_matrix(h, oh, align_corners, True).argmax(1)
-            cols = _interp_matrix(w, ow, align_corners, True).argmax(1)
-            y = array_ops.gather(array_ops.gather(x, rows.astype(np.int32), axis=1),
-                                 cols.astype(np.int32), axis=2)
+            rows = nearest_indices(h, oh, align_corners).astype(np.int32)
+            cols = nearest_indices(w, ow, align_corners).astype(np.int32)
+            y = array_ops.gather(array_ops.gather(x, rows, axis=1), cols, axis=2)
         else:
-            y = _apply_along(x, _interp_matrix(h, oh, align_corners, False), 1)
-            y = _apply_along(y, _interp_matrix(w, ow, align_corners, False), 2)
+            y = _apply_along(x, linear_weights(h, oh, align_corners, False), 1)
+            y = _apply_along(y, linear_weights(w, ow, align_corners, False), 2)
         y.set_shape([x.shape.as_list()[0], oh, ow, x.shape.as_list()[3]])
         return _unbatch(y, single)
 
@@ -397,39 +369,40 @@ def convert_image_dtype(image: Any, dtype: Any, saturate: bool = False,
 
 def random_crop(value: Any, size: Any, seed: int | None = None, name: str | None = None
                 ) -> Tensor:
-    """A random ``size`` slice of ``value`` (every offset equally likely).
+    """A random ``size`` slice of ``value`` (every offset equally likely); ``size`` may be
+    a tensor known only when the graph runs.
 
     Raises:
-        ValueError: if ``size`` has another rank than ``value`` or exceeds its shape.
+        ValueError: if ``size`` has another length than ``value`` has dimensions.
+        errors.InvalidArgumentError: when run, if ``size`` exceeds the shape of ``value``
+            (as TF) or has a negative entry (TF's Slice fails then for most offsets).
     """
     with name_scope(name, "random_crop", [value, size]):
         x = conversion.convert_to_tensor(value, name="value")
         sz = conversion.convert_to_tensor(size, dtype=_dt.int32, name="size")
-        sv = static_value.constant_value(sz)
-        dims = x.shape.as_list() if x.shape.ndims is not None else None
-        if sv is not None and dims is not None:
-            sv = np.reshape(sv, [-1])
-            if len(sv) != len(dims):
-                raise ValueError(f"random_crop: size {sv.tolist()} must have one entry per "
-                                 f"dimension of value {x.shape}.")
-            if any(d is not None and s > d for s, d in zip(sv.tolist(), dims)):
-                raise ValueError(f"Need value.shape >= size, got shape {x.shape} and size "
-                                 f"{sv.tolist()}.")
-        limit = array_ops.shape(x) - sz + 1
+        known = static_fold.folded_dims(sz)
+        if x.shape.ndims is not None and known is not None and len(known) != x.shape.ndims:
+            raise ValueError(f"random_crop: size of length {len(known)} must have one entry "
+                             f"per dimension of value {x.shape}.")
+        shape = array_ops.shape(x)
+        fits = math_ops.logical_and(comparison_ops.greater_equal(shape, sz),
+                                    comparison_ops.greater_equal(sz, 0))
+        check = Assert(reduction_ops.reduce_all(fits),
+                       ["Need value.shape >= size >= 0, got ", shape, sz], summarize=1000)
+        limit = control_flow_ops.with_dependencies([check], shape) - sz + 1
         u = random_ops.random_uniform(array_ops.shape(limit), 0.0, 1.0, seed=seed,
                                       dtype=_dt.float64)
         offset = math_ops.minimum(math_ops.cast(u * math_ops.cast(limit, _dt.float64),
                                                 _dt.int32), limit - 1)
         out = array_ops.slice(x, offset, sz)
-        if sv is not None:
-            out.set_shape([int(s) for s in np.reshape(sv, [-1])])
+        if known is not None:
+            out.set_shape(known)
         return out
 
 
 __all__ = [
     "ResizeMethod", "random_flip_left_right", "random_flip_up_down", "random_brightness",
     "random_contrast", "adjust_brightness", "adjust_contrast", "per_image_standardization",
-    "resize_image_with_crop_or_pad", "central_crop", "resize_images",
+    "resize_images", "resize_size",
     "convert_image_dtype", "random_crop", "flip_left_right", "flip_up_down",
-    "resize_bilinear", "resize_nearest_neighbor",
 ]

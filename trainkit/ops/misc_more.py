@@ -1,5 +1,5 @@
 """A last batch of TF1 names composed of existing ops: ``tf.image`` YUV/YIQ colour
-conversions and ``resize_image_with_pad``; ``tf.math.lbeta``, ``xlog1py``,
+conversions; ``tf.math.lbeta``, ``xlog1py``,
 ``cumulative_logsumexp``, ``erfinv`` and ``ndtri`` (a rational start refined by Newton
 steps on ``math.erf``; gradient ``sqrt(pi)/2 * exp(erfinv(x)**2)``); and the rank-generic
 ``tf.nn.max_pool_v2`` / ``avg_pool_v2``.
@@ -20,8 +20,6 @@ from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.ops import array_ops, math_ops, pool_dispatch
 from trainkit.ops.elementwise import FLOAT, quiet, unary_op
-from trainkit.ops.image_extras import pad_to_bounding_box
-from trainkit.ops.image_ops import resize_images
 from trainkit.ops.math_extras import tensordot
 from trainkit.ops.math_more import lgamma, xlogy
 
@@ -59,28 +57,6 @@ def rgb_to_yiq(images: Any) -> Tensor:
 def yiq_to_rgb(images: Any) -> Tensor:
     """YIQ back to RGB (TF's matrix)."""
     return _color(images, _YIQ_INV, "yiq_to_rgb")
-
-
-def resize_image_with_pad(image: Any, target_height: int, target_width: int,
-                          method: int = 0, align_corners: bool = False) -> Tensor:
-    """Resizes keeping the aspect ratio so the image fits, then zero-pads it centrally
-    to ``target_height x target_width`` (``resize_images``' output dtype).
-
-    Raises:
-        ValueError: non-positive targets or an image of unknown height/width.
-    """
-    with name_scope(None, "resize_image_with_pad", [image]):
-        x = conversion.convert_to_tensor(image, name="image")
-        h, w = x.shape.as_list()[-3:-1]
-        if h is None or w is None or target_height <= 0 or target_width <= 0:
-            raise ValueError("resize_image_with_pad needs a known image size and positive "
-                             "targets.")
-        ratio = max(w / target_width, h / target_height)
-        rh, rw = int(math.floor(h / ratio)), int(math.floor(w / ratio))
-        top = max(0, int(math.floor((target_height - h / ratio) / 2)))   # TF's offsets
-        left = max(0, int(math.floor((target_width - w / ratio) / 2)))
-        resized = resize_images(x, [rh, rw], method, align_corners)
-        return pad_to_bounding_box(resized, top, left, target_height, target_width)
 
 
 def lbeta(x: Any, name: str | None = None) -> Tensor:
@@ -174,6 +150,6 @@ def _pool_v2(kind: str, input: Any, ksize: Any, strides: Any, padding: Any,  # n
                               data_format=data_format, name=name)
 
 
-__all__ = ["rgb_to_yuv", "yuv_to_rgb", "rgb_to_yiq", "yiq_to_rgb", "resize_image_with_pad",
+__all__ = ["rgb_to_yuv", "yuv_to_rgb", "rgb_to_yiq", "yiq_to_rgb",
            "lbeta", "xlog1py", "cumulative_logsumexp", "erfinv", "ndtri", "max_pool_v2",
            "avg_pool_v2"]

@@ -60,6 +60,13 @@ class PhiloxStream:
         self.counter = (c + _RESERVED_PER_OUTPUT * int(n_outputs)) & _U128
         return self.key, (c & _WORD, (c >> 32) & _WORD, (c >> 64) & _WORD, c >> 96)
 
+    def reserve_blocks(self, n_blocks: int) -> tuple[Key, Counter]:
+        """The key and counter for a run reading ``n_blocks`` blocks; moves the stream
+        past exactly those (TF's ``ReserveSamples128``, as ``RandomShuffle`` asks)."""
+        c = self.counter
+        self.counter = (c + int(n_blocks)) & _U128
+        return self.key, (c & _WORD, (c >> 32) & _WORD, (c >> 64) & _WORD, c >> 96)
+
     def state(self) -> dict[str, Any]:
         """JSON-able data from which :func:`restore_stream` rebuilds this stream."""
         return {"bit_generator": _KIND, "key": list(self.key), "counter": str(self.counter)}

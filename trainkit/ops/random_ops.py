@@ -36,6 +36,7 @@ from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import math_ops, philox_distributions
 from trainkit.ops.op_util import make_op
+from trainkit.ops.philox_shuffle import seeded_permutation
 from trainkit.ops.philox_stream import PhiloxStream
 from trainkit.ops.static_value import partial_shape_value
 
@@ -356,7 +357,13 @@ def _shuffle_kernel(ctx: registry.KernelContext, x: Any) -> Any:
     x = np.asarray(x)
     if x.ndim == 0:
         return x.copy()
-    return _rng(ctx).permutation(x)
+    attrs = ctx.attrs
+    if attrs["seed"] is None and attrs["seed2"] is None:
+        return _rng(ctx).permutation(x)
+    if x.size <= 1 or x.shape[0] <= 1:  # TF draws nothing for these
+        return x.copy()
+    stream = ctx.state.stream(ctx.key, lambda: PhiloxStream(attrs["seed"], attrs["seed2"]))
+    return x[seeded_permutation(stream, x.shape[0])]
 
 
 def _philox_multinomial(ctx: registry.KernelContext, logits: np.ndarray, n: int

@@ -19,6 +19,7 @@ from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops.op_util import make_op
 from trainkit.ops.static_value import constant_value
+from trainkit.ops.top_n_order import heap_sorted_top_k, unsorted_top_k
 
 TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
 
@@ -28,7 +29,9 @@ def top_k(input: Any, k: Any = 1, sorted: bool = True,  # noqa: A002 - TF's name
     """The ``k`` largest entries of each last-axis vector and their indices (int32).
 
     Values come in descending order; equal values keep the lower index first (as TF).
-    ``sorted=False`` is accepted and also returns them sorted.
+    With ``sorted=False`` they come in the order TF's CPU kernel leaves them, its bounded
+    heap's storage (``trainkit.ops.top_n_order``), so an unsorted top-k that picks slots
+    picks the same ones as TF.
 
     Raises:
         ValueError: if ``k`` is negative, the input is a scalar, or (statically) the last
@@ -67,8 +70,16 @@ def _top_k(ctx: registry.KernelContext, x: Any, k: Any) -> tuple:
     if k < 0 or x.shape[-1] < k:
         raise errors.InvalidArgumentError(
             None, None, f"input must have at least k={k} columns, had {x.shape[-1]}")
-    key = -x.astype(np.float64) if x.dtype.kind in "iu" else -x
-    idx = np.argsort(key, axis=-1, kind="stable")[..., :k]
+    if not ctx.attrs.get("sorted", True):
+        idx = unsorted_top_k(x, k)
+    else:
+        key = -x.astype(np.float64) if x.dtype.kind in "iu" else -x
+        idx = np.argsort(key, axis=-1, kind="stable")[..., :k]
+        if x.dtype.kind == "f" and 1 < k < x.shape[-1]:
+            nan_rows = np.isnan(x).any(axis=-1)
+            if nan_rows.any():  # TF's heap order, which a NaN leaves unsorted
+                idx = idx.astype(np.int32)
+                idx[nan_rows] = heap_sorted_top_k(x[nan_rows], k)
     return np.take_along_axis(x, idx, axis=-1), idx.astype(np.int32)
 
 

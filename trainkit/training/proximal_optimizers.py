@@ -14,7 +14,9 @@ max(|prox| - lr * l1, 0) / (1 + lr * l2)``.
 
 An ``IndexedSlices`` gradient (``gather`` / ``embedding_lookup``) updates only its rows,
 with repeated indices summed first (TF1's ``SparseApplyFtrlV2`` /
-``SparseApplyProximalGradientDescent``): untouched rows keep their values and slots.
+``SparseApplyProximalGradientDescent``, in ``sparse_proximal_ops.py``): untouched rows
+keep their values and slots. The dense kernels follow TF's Eigen expressions operation
+for operation (``tests/training/test_update_order.py``).
 
 Example:
     >>> train_op = FtrlOptimizer(0.1, l1_regularization_strength=0.01).minimize(loss)
@@ -33,25 +35,9 @@ from trainkit.framework import registry
 from trainkit.framework.tensor import Operation, Tensor
 from trainkit.training import update_blocks
 from trainkit.training.optimizers import _check_hyper, _HyperOptimizer
-from trainkit.training.sparse_training_ops import _rows, apply_sparse_op
+from trainkit.training.sparse_proximal_ops import rounded_pow
+from trainkit.training.sparse_training_ops import apply_sparse_op
 from trainkit.training.training_ops import apply_op, variable_buffers
-
-
-def _ftrl(w: np.ndarray, a: np.ndarray, lin: np.ndarray, g: np.ndarray, lr: float,
-          l1: float, l2: float, l2_shrinkage: float, p: float) -> tuple:
-    """One FTRL step on arrays (all rows, or the touched ones): new (var, accum, linear)."""
-    g_shrunk = g + 2.0 * l2_shrinkage * w if l2_shrinkage else g
-    a_new = a + g * g
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if p == 0.5:
-            sigma = (np.sqrt(a_new) - np.sqrt(a)) / lr
-            quad = np.sqrt(a_new) / lr + 2.0 * l2
-        else:
-            sigma = (np.power(a_new, p) - np.power(a, p)) / lr
-            quad = np.power(a_new, p) / lr + 2.0 * l2
-        lin_new = lin + (g_shrunk - sigma * w)
-        w_new = np.where(np.abs(lin_new) > l1, (np.sign(lin_new) * l1 - lin_new) / quad, 0.0)
-    return w_new, a_new, lin_new
 
 
 @registry.register_kernel("ApplyFtrlV2", stateful=True)
@@ -80,9 +66,9 @@ def _ftrl_update(shrink: bool, sqrt: bool) -> Callable:
                 np.add(a, t, a)  # accum_new
                 np.sqrt(a, t)
             else:
-                np.power(a, p, u)
+                rounded_pow(a, p, u)
                 np.add(a, t, a)
-                np.power(a, p, t)
+                rounded_pow(a, p, t)
             np.subtract(t, u, u)
             np.divide(u, lr, u)  # sigma
             np.multiply(u, w, u)
@@ -108,34 +94,18 @@ def _ftrl_update(shrink: bool, sqrt: bool) -> Callable:
     return update
 
 
-@registry.register_kernel("SparseApplyFtrlV2", stateful=True)
-def _sparse_apply_ftrl(ctx: registry.KernelContext, var: Any, accum: Any, linear: Any,
-                       lr: Any, l1: Any, l2: Any, l2_shrinkage: Any, lr_power: Any,
-                       values: Any, indices: Any) -> None:
-    i, g = _rows(ctx, values, indices, var, accum, linear)
-    w_new, a_new, lin_new = _ftrl(var[i], accum[i], linear[i], g.astype(var.dtype),
-                                  float(lr), float(l1), float(l2), float(l2_shrinkage),
-                                  -float(lr_power))
-    var[i], accum[i], linear[i] = w_new, a_new, lin_new
-
-
-def _proximal(w: np.ndarray, g: np.ndarray, lr: float, l1: float, l2: float) -> np.ndarray:
-    prox = w - lr * g
-    if l1 > 0:
-        prox = np.sign(prox) * np.maximum(np.abs(prox) - lr * l1, 0.0)
-    return prox / (1.0 + lr * l2)
-
-
 @registry.register_kernel("ApplyProximalGradientDescent", stateful=True)
 def _apply_proximal_gd(ctx: registry.KernelContext, var: Any, lr: Any, l1: Any, l2: Any,
                        grad: Any) -> None:
     (w,) = variable_buffers(ctx, grad, var)
-    lr_, l1_, l2_ = float(lr), float(l1), float(l2)
+    dt = w.dtype.type
+    lr_, l1_ = dt(lr), dt(l1)
+    shrink = dt(1) + dt(l2) * lr_  # TF: one scalar, 1 + l2 * lr in the variable's dtype
     if l1_ > 0:
         update_blocks.run(ctx, _proximal_l1_update, (w,), grad,
-                          (lr_, lr_ * l1_, 1.0 + lr_ * l2_, 0.0))
+                          (lr_, lr_ * l1_, shrink, 0.0))
     else:
-        update_blocks.run(ctx, _proximal_update, (w,), grad, (lr_, 1.0 + lr_ * l2_))
+        update_blocks.run(ctx, _proximal_update, (w,), grad, (lr_, shrink))
 
 
 def _proximal_update(w: np.ndarray, g: np.ndarray, t: np.ndarray, lr: np.ndarray,
@@ -155,15 +125,9 @@ def _proximal_l1_update(w: np.ndarray, g: np.ndarray, t: np.ndarray, lr: np.ndar
     np.subtract(t, lr_l1, t)
     np.maximum(t, zero, t)
     np.sign(w, w)
+    np.add(w, zero, w)  # sign(-0) is +0 in Eigen, -0 in NumPy
     np.multiply(w, t, w)
     np.divide(w, shrink, w)
-
-
-@registry.register_kernel("SparseApplyProximalGradientDescent", stateful=True)
-def _sparse_apply_proximal_gd(ctx: registry.KernelContext, var: Any, lr: Any, l1: Any,
-                              l2: Any, values: Any, indices: Any) -> None:
-    i, g = _rows(ctx, values, indices, var)
-    var[i] = _proximal(var[i], g.astype(var.dtype), float(lr), float(l1), float(l2))
 
 
 def _proximal_adagrad(w: np.ndarray, a: np.ndarray, g: np.ndarray, lr: float, l1: float,
@@ -171,13 +135,14 @@ def _proximal_adagrad(w: np.ndarray, a: np.ndarray, g: np.ndarray, lr: float, l1
     """One proximal Adagrad step: new (var, accum); the step size is ``lr / sqrt(accum)``
     after adding ``g^2``."""
     a_new = a + g * g
-    rate = lr / np.sqrt(a_new)
+    # TF: lr * rsqrt(accum), Eigen's scalar rsqrt being 1 / sqrt
+    rate = lr * (a_new.dtype.type(1) / np.sqrt(a_new))
     return _proximal_rate(w - g * rate, rate, l1, l2), a_new
 
 
 def _proximal_rate(prox: np.ndarray, rate: Any, l1: float, l2: float) -> np.ndarray:
-    if l1 > 0:
-        prox = np.sign(prox) * np.maximum(np.abs(prox) - rate * l1, 0.0)
+    if l1 > 0:  # (+ 0.0: Eigen's sign(-0) is +0)
+        prox = (np.sign(prox) + 0.0) * np.maximum(np.abs(prox) - rate * l1, 0.0)
     return prox / (1.0 + l2 * rate)
 
 
@@ -191,21 +156,15 @@ def _apply_proximal_adagrad(ctx: registry.KernelContext, var: Any, accum: Any, l
     np.copyto(a, a_new, casting="unsafe")
 
 
-@registry.register_kernel("SparseApplyProximalAdagrad", stateful=True)
-def _sparse_apply_proximal_adagrad(ctx: registry.KernelContext, var: Any, accum: Any,
-                                   lr: Any, l1: Any, l2: Any, values: Any,
-                                   indices: Any) -> None:
-    i, g = _rows(ctx, values, indices, var, accum)
-    var[i], accum[i] = _proximal_adagrad(var[i], accum[i], g.astype(var.dtype), float(lr),
-                                         float(l1), float(l2))
-
-
 def _adagrad_da(w_dtype: np.dtype, g_acc: np.ndarray, gg_acc: np.ndarray, lr: float,
                 l1: float, l2: float, step: float) -> np.ndarray:
-    """The dual-averaging variable from the updated accumulators at ``step``."""
-    denom = l2 * step * lr + np.sqrt(gg_acc)
+    """The dual-averaging variable from the updated accumulators at ``step`` (TF's
+    ApplyAdagradDA: the scalars in the variable's dtype, ``l2 * (step * lr)``)."""
+    dt = np.dtype(w_dtype).type
+    denom = dt(l2) * (dt(step) * dt(lr)) + np.sqrt(gg_acc)
     if l1 > 0:
-        num = -np.sign(g_acc) * np.maximum(np.abs(g_acc) - l1 * step, 0.0)
+        # (Eigen's sign(-0) is +0)
+        num = -(np.sign(g_acc) + 0.0) * np.maximum(np.abs(g_acc) - l1 * step, 0.0)
     else:
         num = -g_acc
     return (num * lr / denom).astype(w_dtype, copy=False)
@@ -222,22 +181,8 @@ def _apply_adagrad_da(ctx: registry.KernelContext, var: Any, g_acc: Any, gg_acc:
                              float(step)))
 
 
-@registry.register_kernel("SparseApplyAdagradDA", stateful=True)
-def _sparse_apply_adagrad_da(ctx: registry.KernelContext, var: Any, g_acc: Any,
-                             gg_acc: Any, lr: Any, l1: Any, l2: Any, step: Any,
-                             values: Any, indices: Any) -> None:
-    i, g = _rows(ctx, values, indices, var, g_acc, gg_acc)
-    g = g.astype(var.dtype)
-    g_acc[i] += g
-    gg_acc[i] += g * g
-    var[i] = _adagrad_da(var.dtype, g_acc[i], gg_acc[i], float(lr), float(l1), float(l2),
-                         float(step))
-
-
-registry.not_differentiable("ApplyFtrlV2", "ApplyProximalGradientDescent", "SparseApplyFtrlV2",
-                            "SparseApplyProximalGradientDescent", "ApplyProximalAdagrad",
-                            "SparseApplyProximalAdagrad", "ApplyAdagradDA",
-                            "SparseApplyAdagradDA")
+registry.not_differentiable("ApplyFtrlV2", "ApplyProximalGradientDescent",
+                            "ApplyProximalAdagrad", "ApplyAdagradDA")
 
 
 def _non_negative(name: str, value: Any) -> None:

@@ -6,7 +6,8 @@ Each op takes the variable and its slots, the hyperparameters, then the gradient
 ``_deduplicate_indexed_slices``), then, for each touched row ``i`` with summed gradient
 ``g``:
 
-* GradientDescent: ``var[i] -= lr g`` (TF1 scatters ``lr * values``; the same numbers);
+* GradientDescent: ``var[i] -= lr g`` for each occurrence in turn (TF1 scatters
+  ``values * lr`` without summing repeated indices);
 * Momentum: ``accum[i] = momentum accum[i] + g``; ``var[i] -= lr accum[i]`` (Nesterov:
   ``var[i] -= lr g + lr momentum accum[i]``); Keras's momentum
   (``SparseApplyKerasMomentum``): ``accum[i] = momentum accum[i] - lr g``;
@@ -20,13 +21,17 @@ Each op takes the variable and its slots, the hyperparameters, then the gradient
   ``v = beta2 v`` for **all** rows, then ``m[i] += (1 - beta1) g``,
   ``v[i] += (1 - beta2) g^2``, and ``var -= lr_t m / (sqrt(v) + eps)`` for all rows.
 
+The float operations are TF's, in its order and the variable's dtype (the per-row Eigen
+expressions of ``training_ops.cc``, e.g. ``rsqrt(ms + eps) * lr * g``, and TF1's graphs
+for Adam and GradientDescent); ``tests/training/test_update_order.py`` compares them
+with TF 2.21's bits.
+
 Example:
     >>> op = apply_sparse_op("SparseApplyAdagrad", [var, accum], [lr], grad_slices)
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -57,6 +62,20 @@ def apply_sparse_op(op_type: str, variables: list, scalars: list, grad: IndexedS
 def _rows(ctx: registry.KernelContext, values: Any, indices: Any, *refs: Any
           ) -> tuple[np.ndarray, np.ndarray]:
     """The unique row indices and their summed gradient rows, after checking buffers."""
+    idx, vals = _checked(ctx, values, indices, *refs)
+    uniq, inv = np.unique(idx, return_inverse=True)
+    if uniq.size == idx.size:
+        order = np.argsort(idx, kind="stable")
+        return idx[order], vals[order]
+    summed = np.zeros((uniq.size,) + vals.shape[1:], dtype=refs[0].dtype)
+    np.add.at(summed, inv.reshape(-1), vals)
+    return uniq, summed
+
+
+def _checked(ctx: registry.KernelContext, values: Any, indices: Any, *refs: Any
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """The flat indices and the values, after checking the buffers, the values' shape and
+    the indices' range."""
     for r in refs:
         if type(r) is not np.ndarray:
             err = getattr(r, "error", None)
@@ -78,20 +97,16 @@ def _rows(ctx: registry.KernelContext, values: Any, indices: Any, *refs: Any
         j = int(np.flatnonzero(bad)[0])
         raise errors.InvalidArgumentError(
             None, None, f"indices[{j}] = {idx[j]} is not in [0, {n})")
-    uniq, inv = np.unique(idx, return_inverse=True)
-    if uniq.size == idx.size:
-        order = np.argsort(idx, kind="stable")
-        return idx[order], vals[order]
-    summed = np.zeros((uniq.size,) + vals.shape[1:], dtype=var.dtype)
-    np.add.at(summed, inv.reshape(-1), vals)
-    return uniq, summed
+    return idx, vals
 
 
 @registry.register_kernel("SparseApplyGradientDescent", stateful=True)
 def _sparse_gd(ctx: registry.KernelContext, var: Any, lr: Any, values: Any,
                indices: Any) -> None:
-    i, g = _rows(ctx, values, indices, var)
-    var[i] -= float(lr) * g
+    # TF1's GradientDescentOptimizer scatters lr * values without summing repeated
+    # indices first: each occurrence is subtracted in turn
+    i, g = _checked(ctx, values, indices, var)
+    np.subtract.at(var, i, g * float(lr))
 
 
 @registry.register_kernel("SparseApplyMomentum", stateful=True)
@@ -131,13 +146,25 @@ def _sparse_adagrad(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
         accum[i] = a
     else:
         a = accum[i]
+    step = float(lr) * g
     with np.errstate(divide="ignore", invalid="ignore"):
-        var[i] -= float(lr) * g / np.sqrt(a)
+        # TF: lr g rsqrt(accum) on rows, lr g / sqrt(accum) for a vector variable
+        var[i] -= step / np.sqrt(a) if var.ndim == 1 else step * _rsqrt(a)
+
+
+def _rsqrt(x: np.ndarray) -> np.ndarray:
+    """1 / sqrt(x) in x's dtype: Eigen's scalar ``rsqrt``, which TF's vectorized one
+    (the CPU's estimate and a Newton step) approximates within 2 ulp."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return x.dtype.type(1) / np.sqrt(x)
 
 
 def _sparse_rms(var: np.ndarray, ms: np.ndarray, mom: np.ndarray, mg: np.ndarray | None,
                 i: np.ndarray, g: np.ndarray, lr: float, rho: float, mu: float,
                 eps: float) -> None:
+    # TF's SparseApply(Centered)RMSProp per row: ms = ms rho + g^2 (1 - rho) (not the
+    # dense kernels' ms += (g^2 - ms) (1 - rho)); mom = mom mu + rsqrt(ms + eps) lr g
+    # (centered: rsqrt((ms + eps) - mg^2))
     ms_i = ms[i] * rho + g * g * (1.0 - rho)
     ms[i] = ms_i
     if mg is None:
@@ -145,9 +172,8 @@ def _sparse_rms(var: np.ndarray, ms: np.ndarray, mom: np.ndarray, mg: np.ndarray
     else:
         mg_i = mg[i] * rho + g * (1.0 - rho)
         mg[i] = mg_i
-        denom = ms_i - mg_i * mg_i + eps
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mom_i = mom[i] * mu + lr * g / np.sqrt(denom)
+        denom = (ms_i + eps) - mg_i * mg_i
+    mom_i = mom[i] * mu + _rsqrt(denom) * lr * g
     mom[i] = mom_i
     var[i] -= mom_i
 
@@ -176,9 +202,10 @@ def _sparse_adadelta(ctx: registry.KernelContext, var: Any, accum: Any, accum_up
     rho_, eps = float(rho), float(epsilon)
     a = accum[i] * rho_ + g * g * (1.0 - rho_)
     accum[i] = a
-    update = np.sqrt(accum_update[i] + eps) / np.sqrt(a + eps) * g
-    accum_update[i] = accum_update[i] * rho_ + update * update * (1.0 - rho_)
+    # TF: sqrt(accum_update + eps) * rsqrt(accum + eps) * g
+    update = np.sqrt(accum_update[i] + eps) * _rsqrt(a + eps) * g
     var[i] -= update * float(lr)
+    accum_update[i] = accum_update[i] * rho_ + update * update * (1.0 - rho_)
 
 
 @registry.register_kernel("SparseApplyAdam", stateful=True)
@@ -187,11 +214,15 @@ def _sparse_adam(ctx: registry.KernelContext, var: Any, m: Any, v: Any, beta1_po
                  values: Any, indices: Any) -> None:
     i, g = _rows(ctx, values, indices, var, m, v)
     b1, b2, eps = float(beta1), float(beta2), float(epsilon)
-    lr_t = float(lr) * math.sqrt(1.0 - float(beta2_power)) / (1.0 - float(beta1_power))
+    # TF1's graph computes the step size with float ops in the variable's dtype
+    dt = var.dtype.type
+    lr_t = dt(lr) * np.sqrt(dt(1) - dt(beta2_power)) / (dt(1) - dt(beta1_power))
     m *= b1
     m[i] += g * (1.0 - b1)
     v *= b2
-    v[i] += g * g * (1.0 - b2)
+    # TF1 writes (g * g) * (1 - beta2); Grappler's arithmetic optimizer evaluates it as
+    # (g * (1 - beta2)) * g in a session (bitwise what TF 2.21 gives)
+    v[i] += g * (1.0 - b2) * g
     var -= lr_t * m / (np.sqrt(v) + eps)
 
 

@@ -106,7 +106,7 @@ def _apply_momentum(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
     v, a = _buffers(ctx, grad, var, accum)
     lr_, mu = float(lr), float(momentum)
     if ctx.attrs.get("use_nesterov", False):
-        update_blocks.run(ctx, _nesterov_update, (v, a), grad, (lr_, mu, lr_ * mu),
+        update_blocks.run(ctx, _nesterov_update, (v, a), grad, (lr_, mu), scratch=2,
                           fused=update_loops.nesterov)
     else:
         update_blocks.run(ctx, _momentum_update, (v, a), grad, (lr_, mu),
@@ -123,13 +123,14 @@ def _momentum_update(w: np.ndarray, a: np.ndarray, g: np.ndarray, t: np.ndarray,
 
 
 def _nesterov_update(w: np.ndarray, a: np.ndarray, g: np.ndarray, t: np.ndarray,
-                     lr: np.ndarray, mu: np.ndarray, lr_mu: np.ndarray) -> None:
+                     u: np.ndarray, lr: np.ndarray, mu: np.ndarray) -> None:
     # accum = accum * momentum + grad; var -= grad * lr + accum * momentum * lr
     _mul(a, mu, a)
     _add(a, g, a)
-    _mul(a, lr_mu, t)
-    _sub(w, t, w)
-    _mul(g, lr, t)
+    _mul(a, mu, t)
+    _mul(t, lr, t)
+    _mul(g, lr, u)
+    _add(u, t, t)
     _sub(w, t, w)
 
 
@@ -197,82 +198,69 @@ def _apply_adagrad(ctx: registry.KernelContext, var: Any, accum: Any, lr: Any,
     # update_slots=False (TF's attr; contrib's RegAdagradOptimizer) leaves accum as it is
     slots = ctx.attrs.get("update_slots", True)
     update_blocks.run(ctx, _adagrad_update if slots else _adagrad_frozen, (w, a), grad,
-                      (float(lr),),
+                      (float(lr), 1.0), scratch=2,
                       fused=update_loops.adagrad if slots else update_loops.adagrad_frozen)
 
 
 def _adagrad_update(w: np.ndarray, a: np.ndarray, g: np.ndarray, t: np.ndarray,
-                    lr: np.ndarray) -> None:
-    # accum += g^2; var -= lr * g / sqrt(accum)
+                    u: np.ndarray, lr: np.ndarray, one: np.ndarray) -> None:
+    # accum += g^2; var -= g * lr * rsqrt(accum)
     _mul(g, g, t)
     _add(a, t, a)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        _sqrt(a, t)
-        _div(g, t, t)
-    _mul(t, lr, t)
-    _sub(w, t, w)
+    _adagrad_frozen(w, a, g, t, u, lr, one)
 
 
 def _adagrad_frozen(w: np.ndarray, a: np.ndarray, g: np.ndarray, t: np.ndarray,
-                    lr: np.ndarray) -> None:
-    # var -= lr * g / sqrt(accum), accum unchanged
+                    u: np.ndarray, lr: np.ndarray, one: np.ndarray) -> None:
+    # var -= g * lr * rsqrt(accum), accum unchanged
     with np.errstate(divide="ignore", invalid="ignore"):
-        _sqrt(a, t)
-        _div(g, t, t)
-    _mul(t, lr, t)
+        _rsqrt(a, t, one)
+        _mul(g, lr, u)
+        _mul(u, t, t)
     _sub(w, t, w)
+
+
+def _rsqrt(x: np.ndarray, out: np.ndarray, one: np.ndarray) -> None:
+    """out = 1 / sqrt(x): Eigen's scalar ``rsqrt``, which TF's vectorized one (the CPU's
+    estimate and a Newton step) approximates within 2 ulp."""
+    _sqrt(x, out)
+    _div(one, out, out)
 
 
 @registry.register_kernel("ApplyRMSProp", stateful=True)
 def _apply_rmsprop(ctx: registry.KernelContext, var: Any, ms: Any, mom: Any, lr: Any,
                    rho: Any, momentum: Any, epsilon: Any, grad: Any) -> None:
     w, ms_b, mom_b = _buffers(ctx, grad, var, ms, mom)
-    rho_, mu = float(rho), float(momentum)
-    hyper = (float(lr), rho_, 1.0 - rho_, float(epsilon))
-    if mu == 0.0:
-        update_blocks.run(ctx, _rms_update_no_momentum, (w, ms_b, mom_b), grad, hyper,
-                          fused=update_loops.rmsprop_no_momentum)
-    else:
-        update_blocks.run(ctx, _rms_update, (w, ms_b, mom_b), grad, hyper + (mu,),
-                          fused=update_loops.rmsprop)
-
-
-def _mean_square_step(ms: np.ndarray, g: np.ndarray, t: np.ndarray, rho: np.ndarray,
-                      c: np.ndarray) -> None:
-    """ms = rho * ms + (1 - rho) * g^2 (``c`` is ``1 - rho``; ``t`` is scratch)."""
-    _mul(ms, rho, ms)
-    _mul(g, g, t)
-    _mul(t, c, t)
-    _add(ms, t, ms)
-
-
-def _rms_step(ms: np.ndarray, g: np.ndarray, t: np.ndarray, lr: np.ndarray,
-              rho: np.ndarray, c: np.ndarray, eps: np.ndarray) -> None:
-    """ms = rho * ms + (1 - rho) * g^2; t = lr * g / sqrt(ms + eps)."""
-    _mean_square_step(ms, g, t, rho, c)
-    _add(ms, eps, t)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        _sqrt(t, t)
-        _div(g, t, t)
-    _mul(t, lr, t)
+    update_blocks.run(ctx, _rms_update, (w, ms_b, mom_b), grad,
+                      (float(lr), 1.0 - float(rho), float(epsilon), float(momentum)),
+                      scratch=2, fused=update_loops.rmsprop)
 
 
 def _rms_update(w: np.ndarray, ms: np.ndarray, mom: np.ndarray, g: np.ndarray,
-                t: np.ndarray, lr: np.ndarray, rho: np.ndarray, c: np.ndarray,
+                t: np.ndarray, u: np.ndarray, lr: np.ndarray, c: np.ndarray,
                 eps: np.ndarray, mu: np.ndarray) -> None:
-    _rms_step(ms, g, t, lr, rho, c, eps)
-    # mom = momentum * mom + lr * g / sqrt(ms + eps); var -= mom
+    # TF's ApplyRMSProp, operation for operation (a zero momentum included: TF computes
+    # 0 * mom + ..., which keeps a -0 update and a non-finite mom as they are):
+    # ms += (g^2 - ms) * (1 - rho) (an infinite g^2 after an infinite one gives NaN)
+    with np.errstate(invalid="ignore"):
+        _mul(g, g, t)
+        _sub(t, ms, t)
+        _mul(t, c, t)
+        _add(ms, t, ms)
+    # mom = mom * momentum + (g * lr) / sqrt(ms + eps); var -= mom
+    _add(ms, eps, t)
+    _rms_momentum(w, mom, g, t, u, lr, mu)
+
+
+def _rms_momentum(w: np.ndarray, mom: np.ndarray, g: np.ndarray, t: np.ndarray,
+                  u: np.ndarray, lr: np.ndarray, mu: np.ndarray) -> None:
+    """mom = mom * momentum + (g * lr) / sqrt(t); var -= mom (``t`` is overwritten)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        _sqrt(t, t)
+        _mul(g, lr, u)
+        _div(u, t, t)
     _mul(mom, mu, mom)
     _add(mom, t, mom)
-    _sub(w, mom, w)
-
-
-def _rms_update_no_momentum(w: np.ndarray, ms: np.ndarray, mom: np.ndarray,
-                            g: np.ndarray, t: np.ndarray, lr: np.ndarray,
-                            rho: np.ndarray, c: np.ndarray, eps: np.ndarray) -> None:
-    # momentum 0: mom = lr * g / sqrt(ms + eps), written directly (TF1's 0 * mom + ...
-    # differs only in the sign of a zero and for a non-finite mom; docs/internals.md)
-    _rms_step(ms, g, mom, lr, rho, c, eps)
     _sub(w, mom, w)
 
 
@@ -281,51 +269,28 @@ def _apply_centered_rmsprop(ctx: registry.KernelContext, var: Any, mg: Any, ms: 
                             mom: Any, lr: Any, rho: Any, momentum: Any, epsilon: Any,
                             grad: Any) -> None:
     w, mg_b, ms_b, mom_b = _buffers(ctx, grad, var, mg, ms, mom)
-    rho_, mu = float(rho), float(momentum)
-    hyper = (float(lr), rho_, 1.0 - rho_, float(epsilon))
-    if mu == 0.0:
-        update_blocks.run(ctx, _centered_rms_update_no_momentum, (w, mg_b, ms_b, mom_b),
-                          grad, hyper, fused=update_loops.centered_rmsprop_no_momentum)
-    else:
-        update_blocks.run(ctx, _centered_rms_update, (w, mg_b, ms_b, mom_b), grad,
-                          hyper + (mu,), fused=update_loops.centered_rmsprop)
-
-
-def _centered_rms_step(mg: np.ndarray, ms: np.ndarray, g: np.ndarray, t: np.ndarray,
-                       lr: np.ndarray, rho: np.ndarray, c: np.ndarray,
-                       eps: np.ndarray) -> None:
-    """ms = rho ms + (1 - rho) g^2; mg = rho mg + (1 - rho) g;
-    t = lr g / sqrt(ms - mg^2 + eps)."""
-    _mean_square_step(ms, g, t, rho, c)
-    _mul(mg, rho, mg)
-    _mul(g, c, t)
-    _add(mg, t, mg)
-    _mul(mg, mg, t)
-    _sub(ms, t, t)
-    _add(t, eps, t)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        _sqrt(t, t)
-        _div(g, t, t)
-    _mul(t, lr, t)
+    update_blocks.run(ctx, _centered_rms_update, (w, mg_b, ms_b, mom_b), grad,
+                      (float(lr), 1.0 - float(rho), float(epsilon), float(momentum)),
+                      scratch=2, fused=update_loops.centered_rmsprop)
 
 
 def _centered_rms_update(w: np.ndarray, mg: np.ndarray, ms: np.ndarray, mom: np.ndarray,
-                         g: np.ndarray, t: np.ndarray, lr: np.ndarray, rho: np.ndarray,
+                         g: np.ndarray, t: np.ndarray, u: np.ndarray, lr: np.ndarray,
                          c: np.ndarray, eps: np.ndarray, mu: np.ndarray) -> None:
-    _centered_rms_step(mg, ms, g, t, lr, rho, c, eps)
-    # mom = momentum * mom + t; var -= mom
-    _mul(mom, mu, mom)
-    _add(mom, t, mom)
-    _sub(w, mom, w)
-
-
-def _centered_rms_update_no_momentum(w: np.ndarray, mg: np.ndarray, ms: np.ndarray,
-                                     mom: np.ndarray, g: np.ndarray, t: np.ndarray,
-                                     lr: np.ndarray, rho: np.ndarray, c: np.ndarray,
-                                     eps: np.ndarray) -> None:
-    # momentum 0: mom = t written directly, as in _rms_update_no_momentum
-    _centered_rms_step(mg, ms, g, mom, lr, rho, c, eps)
-    _sub(w, mom, w)
+    # TF's ApplyCenteredRMSProp: ms += (g^2 - ms) * (1 - rho); mg += (g - mg) * (1 - rho)
+    with np.errstate(invalid="ignore"):
+        _mul(g, g, t)
+        _sub(t, ms, t)
+        _mul(t, c, t)
+        _add(ms, t, ms)
+        _sub(g, mg, t)
+        _mul(t, c, t)
+        _add(mg, t, mg)
+        # mom = mom * momentum + (g * lr) / sqrt((ms - mg^2) + eps); var -= mom
+        _mul(mg, mg, t)
+        _sub(ms, t, t)
+    _add(t, eps, t)
+    _rms_momentum(w, mom, g, t, u, lr, mu)
 
 
 @registry.register_kernel("ApplyAdadelta", stateful=True)
@@ -334,23 +299,32 @@ def _apply_adadelta(ctx: registry.KernelContext, var: Any, accum: Any, accum_upd
     w, acc, acc_up = _buffers(ctx, grad, var, accum, accum_update)
     rho_ = float(rho)
     update_blocks.run(ctx, _adadelta_update, (w, acc, acc_up), grad,
-                      (float(lr), rho_, 1.0 - rho_, float(epsilon)), scratch=2,
+                      (float(lr), rho_, 1.0 - rho_, float(epsilon), 1.0), scratch=2,
                       fused=update_loops.adadelta)
+
+
+def _mean_square_step(ms: np.ndarray, g: np.ndarray, t: np.ndarray, rho: np.ndarray,
+                      c: np.ndarray) -> None:
+    """ms = ms * rho + g^2 * (1 - rho) (``c`` is ``1 - rho``; ``t`` is scratch)."""
+    _mul(ms, rho, ms)
+    _mul(g, g, t)
+    _mul(t, c, t)
+    _add(ms, t, ms)
 
 
 def _adadelta_update(w: np.ndarray, acc: np.ndarray, acc_up: np.ndarray, g: np.ndarray,
                      t: np.ndarray, u: np.ndarray, lr: np.ndarray, rho: np.ndarray,
-                     c: np.ndarray, eps: np.ndarray) -> None:
-    # accum = rho * accum + (1 - rho) * g^2
+                     c: np.ndarray, eps: np.ndarray, one: np.ndarray) -> None:
+    # TF's ApplyAdadelta: accum = accum * rho + g^2 * (1 - rho)
     _mean_square_step(acc, g, t, rho, c)
-    # update = sqrt(accum_update + eps) / sqrt(accum + eps) * g
+    # update = sqrt(accum_update + eps) * rsqrt(accum + eps) * g
+    _add(acc, eps, t)
+    _rsqrt(t, t, one)
     _add(acc_up, eps, u)
     _sqrt(u, u)
-    _add(acc, eps, t)
-    _sqrt(t, t)
-    _div(u, t, u)
+    _mul(u, t, u)
     _mul(u, g, u)
-    # accum_update = rho * accum_update + (1 - rho) * update^2; var -= lr * update
+    # accum_update = accum_update * rho + update^2 * (1 - rho); var -= update * lr
     _mean_square_step(acc_up, u, t, rho, c)
     _mul(u, lr, u)
     _sub(w, u, w)

@@ -35,13 +35,13 @@ def momentum(w, a, g, lr, mu):  # noqa: ANN001, ANN201
 
 
 @jit.loop
-def nesterov(w, a, g, lr, mu, lr_mu):  # noqa: ANN001, ANN201
-    """accum = accum * momentum + grad; var -= accum * (lr * momentum); var -= grad * lr"""
+def nesterov(w, a, g, lr, mu):  # noqa: ANN001, ANN201
+    """accum = accum * momentum + grad; var -= grad * lr + accum * momentum * lr"""
     for i in range(w.shape[0]):
         gi = g[i]
         ai = a[i] * mu + gi
         a[i] = ai
-        w[i] = (w[i] - ai * lr_mu) - gi * lr
+        w[i] = w[i] - (gi * lr + (ai * mu) * lr)
 
 
 @jit.loop
@@ -70,90 +70,63 @@ def nadam(w, m, v, g, b1, c1, c2, eps, alpha):  # noqa: ANN001, ANN201
 
 
 @jit.loop
-def adagrad(w, a, g, lr):  # noqa: ANN001, ANN201
-    """accum += g^2; var -= (g / sqrt(accum)) * lr"""
+def adagrad(w, a, g, lr, one):  # noqa: ANN001, ANN201
+    """accum += g^2; var -= (g * lr) * (1 / sqrt(accum))"""
     for i in range(w.shape[0]):
         gi = g[i]
         ai = a[i] + gi * gi
         a[i] = ai
-        w[i] = w[i] - (gi / np.sqrt(ai)) * lr
+        w[i] = w[i] - (gi * lr) * (one / np.sqrt(ai))
 
 
 @jit.loop
-def adagrad_frozen(w, a, g, lr):  # noqa: ANN001, ANN201
-    """var -= (g / sqrt(accum)) * lr, accum unchanged"""
+def adagrad_frozen(w, a, g, lr, one):  # noqa: ANN001, ANN201
+    """var -= (g * lr) * (1 / sqrt(accum)), accum unchanged"""
     for i in range(w.shape[0]):
-        w[i] = w[i] - (g[i] / np.sqrt(a[i])) * lr
+        w[i] = w[i] - (g[i] * lr) * (one / np.sqrt(a[i]))
 
 
 @jit.loop
-def rmsprop(w, ms, mom, g, lr, rho, c, eps, mu):  # noqa: ANN001, ANN201
-    """ms = ms * rho + g^2 * (1 - rho); mom = mom * mu + (g / sqrt(ms + eps)) * lr;
+def rmsprop(w, ms, mom, g, lr, c, eps, mu):  # noqa: ANN001, ANN201
+    """ms += (g^2 - ms) * (1 - rho); mom = mom * mu + (g * lr) / sqrt(ms + eps);
     var -= mom"""
     for i in range(w.shape[0]):
         gi = g[i]
-        msi = ms[i] * rho + (gi * gi) * c
+        msi = ms[i] + (gi * gi - ms[i]) * c
         ms[i] = msi
-        mi = mom[i] * mu + (gi / np.sqrt(msi + eps)) * lr
+        mi = mom[i] * mu + (gi * lr) / np.sqrt(msi + eps)
         mom[i] = mi
         w[i] = w[i] - mi
 
 
 @jit.loop
-def rmsprop_no_momentum(w, ms, mom, g, lr, rho, c, eps):  # noqa: ANN001, ANN201
-    """ms = ms * rho + g^2 * (1 - rho); mom = (g / sqrt(ms + eps)) * lr; var -= mom"""
+def centered_rmsprop(w, mg, ms, mom, g, lr, c, eps, mu):  # noqa: ANN001, ANN201
+    """ms += (g^2 - ms) * (1 - rho); mg += (g - mg) * (1 - rho);
+    mom = mom * mu + (g * lr) / sqrt((ms - mg^2) + eps); var -= mom"""
     for i in range(w.shape[0]):
         gi = g[i]
-        msi = ms[i] * rho + (gi * gi) * c
+        msi = ms[i] + (gi * gi - ms[i]) * c
         ms[i] = msi
-        mi = (gi / np.sqrt(msi + eps)) * lr
-        mom[i] = mi
-        w[i] = w[i] - mi
-
-
-@jit.loop
-def centered_rmsprop(w, mg, ms, mom, g, lr, rho, c, eps, mu):  # noqa: ANN001, ANN201
-    """ms = ms * rho + g^2 * (1 - rho); mg = mg * rho + g * (1 - rho);
-    mom = mom * mu + (g / sqrt((ms - mg^2) + eps)) * lr; var -= mom"""
-    for i in range(w.shape[0]):
-        gi = g[i]
-        msi = ms[i] * rho + (gi * gi) * c
-        ms[i] = msi
-        mgi = mg[i] * rho + gi * c
+        mgi = mg[i] + (gi - mg[i]) * c
         mg[i] = mgi
-        mi = mom[i] * mu + (gi / np.sqrt((msi - mgi * mgi) + eps)) * lr
+        mi = mom[i] * mu + (gi * lr) / np.sqrt((msi - mgi * mgi) + eps)
         mom[i] = mi
         w[i] = w[i] - mi
 
 
 @jit.loop
-def centered_rmsprop_no_momentum(w, mg, ms, mom, g, lr, rho, c, eps):  # noqa: ANN001, ANN201
-    """As ``centered_rmsprop`` with mom = (g / sqrt((ms - mg^2) + eps)) * lr."""
-    for i in range(w.shape[0]):
-        gi = g[i]
-        msi = ms[i] * rho + (gi * gi) * c
-        ms[i] = msi
-        mgi = mg[i] * rho + gi * c
-        mg[i] = mgi
-        mi = (gi / np.sqrt((msi - mgi * mgi) + eps)) * lr
-        mom[i] = mi
-        w[i] = w[i] - mi
-
-
-@jit.loop
-def adadelta(w, acc, acc_up, g, lr, rho, c, eps):  # noqa: ANN001, ANN201
+def adadelta(w, acc, acc_up, g, lr, rho, c, eps, one):  # noqa: ANN001, ANN201
     """accum = accum * rho + g^2 * (1 - rho);
-    update = (sqrt(accum_update + eps) / sqrt(accum + eps)) * g;
+    update = (sqrt(accum_update + eps) * (1 / sqrt(accum + eps))) * g;
     accum_update = accum_update * rho + update^2 * (1 - rho); var -= update * lr"""
     for i in range(w.shape[0]):
         gi = g[i]
         ai = acc[i] * rho + (gi * gi) * c
         acc[i] = ai
-        ui = (np.sqrt(acc_up[i] + eps) / np.sqrt(ai + eps)) * gi
+        ui = (np.sqrt(acc_up[i] + eps) * (one / np.sqrt(ai + eps))) * gi
         acc_up[i] = acc_up[i] * rho + (ui * ui) * c
         w[i] = w[i] - ui * lr
 
 
 __all__ = ["gd", "momentum", "nesterov", "adam", "nadam", "adagrad", "adagrad_frozen",
-           "rmsprop", "rmsprop_no_momentum", "centered_rmsprop",
-           "centered_rmsprop_no_momentum", "adadelta"]
+           "rmsprop", "centered_rmsprop", "adadelta"]

@@ -263,3 +263,17 @@ def boston_arrays(seed: int = 0, n: int = 506) -> tuple[np.ndarray, np.ndarray]:
     target = (22.5 + 6.0 * (rm - 6.28) - 0.45 * (lstat - 12.6) - 0.1 * crim - 8 * (nox - 0.55)
               + 2.5 * chas - 0.4 * (ptratio - 18.5) + rng.normal(0, 3, n))
     return data, np.clip(target, 5.0, 50.0)
+
+
+def mnist_load_data() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """``keras.datasets.mnist.load_data()``'s form without the download: ``(x_train,
+    y_train), (x_test, y_test)`` with the x as uint8 ``[n, 28, 28]`` images (values 0-255)
+    and the y as integer labels 0-9, from the bundled digits of :func:`read_data_sets`
+    (1400 training and 397 test images)."""
+    mnist = read_data_sets("MNIST_data")
+
+    def images(ds: DataSet) -> np.ndarray:
+        return np.round(ds.images.reshape(-1, 28, 28) * 255.0).astype(np.uint8)
+
+    return ((images(mnist.train), mnist.train.labels),
+            (images(mnist.test), mnist.test.labels))

@@ -5,7 +5,10 @@
 ``tf.glorot_uniform_initializer`` (the same Glorot-uniform rule) and
 ``seq2seq.sequence_loss`` written out as TF 1.15 computes it with both averages on (the
 weighted sparse softmax cross entropy summed, divided by the weights' sum plus 1e-12),
-``learn.preprocessing.VocabularyProcessor`` as :class:`VocabularyProcessor` below, and
+``learn.preprocessing.VocabularyProcessor`` as :class:`VocabularyProcessor` below,
+``training.HParams`` as :class:`HParams` below, ``lookup.HashTable`` as
+``tf.lookup.StaticHashTable`` (TF 2.x's v1 table, filled by ``tables_initializer``),
+``framework.model_variable`` and ``layers.conv2d`` as tf_slim's, and
 ``legacy_seq2seq.rnn_decoder`` / ``sequence_loss_by_example`` written out as TF 1.15
 computes them (the cell applied step by step in an ``rnn_decoder`` variable scope, reusing
 its variables after the first step, ``loop_function(prev, i)`` feeding the previous output
@@ -137,6 +140,23 @@ def contrib_text(tf: Any) -> Any:
             VocabularyProcessor=VocabularyProcessor, ByteProcessor=ByteProcessor)))
 
 
+class HParams:
+    """TF 1.15's ``tf.contrib.training.HParams`` as far as the programs use it: keyword
+    values become attributes, ``values()`` is their dict."""
+
+    def __init__(self, **kwargs):
+        self.__dict__.update(kwargs)
+
+    def values(self):
+        return dict(self.__dict__)
+
+    def __contains__(self, key):
+        return key in self.__dict__
+
+    def __str__(self):
+        return str(sorted(self.__dict__.items()))
+
+
 class _Rnn:
     """``tf.contrib.rnn``: ``tf.nn.rnn_cell``'s cells and wrappers, and
     ``static_bidirectional_rnn`` (which TF 2.x keeps as ``tf.nn.static_bidirectional_rnn``)."""
@@ -159,7 +179,7 @@ def contrib(tf: Any) -> Any:
     slim = _slim(tf)
     layers = importlib.import_module("tf_slim.layers")
     layer_fns = {name: getattr(layers, name)
-                 for name in ("fully_connected", "batch_norm", "dropout", "flatten")}
+                 for name in ("fully_connected", "conv2d", "batch_norm", "dropout", "flatten")}
 
     def sequence_loss(logits, targets, weights):
         num_classes = tf.shape(logits)[2]
@@ -207,8 +227,11 @@ def contrib(tf: Any) -> Any:
                                        sequence_loss_by_example=sequence_loss_by_example),
         layers=SimpleNamespace(xavier_initializer=tf.glorot_uniform_initializer,
                                **layer_fns),
-        framework=SimpleNamespace(arg_scope=slim.arg_scope),
+        framework=SimpleNamespace(arg_scope=slim.arg_scope, model_variable=slim.model_variable),
         rnn=_Rnn(tf),
+        training=SimpleNamespace(HParams=HParams),
+        lookup=SimpleNamespace(HashTable=tf.lookup.StaticHashTable,
+                               KeyValueTensorInitializer=tf.lookup.KeyValueTensorInitializer),
         learn=SimpleNamespace(preprocessing=SimpleNamespace(
             VocabularyProcessor=VocabularyProcessor)),
         seq2seq=SimpleNamespace(sequence_loss=sequence_loss))
