@@ -81,6 +81,24 @@ def test_numpy_input_fn_batches_epochs_and_shapes():
     np.testing.assert_array_equal(ys[0][1]["y2"], -y)
 
 
+@pytest.mark.parametrize("shuffle, want", [
+    (False, [0.8126964569091797, 0.07857465744018555, 0.8916854858398438]),
+    (True, [0.055544137954711914, 0.018698453903198242, 0.07080972194671631])])
+def test_numpy_input_fn_takes_tfs_op_seeds(shuffle, want):
+    """Under a graph seed, TF's numpy input takes one op seed when it shuffles (its
+    RandomShuffleQueue) and none when not (a FIFO queue): the unseeded random op made
+    next draws with op seed 1 or 0. Numbers from TF 2.15.1 (tensorflow-estimator 2.15),
+    graph seed 1, ``random_uniform([3])``; ``tensorflow/examples/learn/iris_run_config.py``
+    starts its DNNClassifier from these draws."""
+    with tk.Graph().as_default():
+        tk.set_random_seed(1)
+        tk.estimator.inputs.numpy_input_fn({"x": np.arange(6.0)}, np.arange(6), batch_size=2,
+                                           shuffle=shuffle, num_epochs=None)()
+        r = tk.random_uniform([3])
+        with tk.Session() as sess:
+            np.testing.assert_array_equal(sess.run(r), np.float32(want))
+
+
 def test_numpy_input_fn_errors():
     x = {"a": np.zeros(3)}
     with pytest.raises(ValueError, match="shuffle must be provided and explicitly set"):

@@ -63,3 +63,21 @@ def test_safe_embedding_lookup_sparse_equals_tf():
         got = sess.run(r)
     for k, want in WANT.items():
         np.testing.assert_allclose(got[k], want, rtol=1e-9, atol=1e-10, err_msg=k)
+
+
+def test_safe_embedding_lookup_sparse_static_shape_is_tfs():
+    """TF 2.21's ``tf.compat.v1.nn.safe_embedding_lookup_sparse`` shapes: the embedding
+    width always; the leading dims when the ids' dense shape is a build-time constant,
+    else as many unknown dims as its length (none at all for an unknown length). A
+    ``bow_encoder`` feeds this into ``fully_connected``, which needs the width."""
+    with tk.Graph().as_default():
+        e = tk.get_variable("e", [4, 3])
+        sp = tk.SparseTensor([[0, 0], [2, 1]], tk.constant([1, 2], tk.int64), [3, 2])
+        assert tk.nn.safe_embedding_lookup_sparse(
+            [e], sp, combiner="mean", default_id=0).shape.as_list() == [3, 3]
+        sp3 = tk.SparseTensor([[0, 0, 0]], tk.constant([1], tk.int64), [2, 3, 2])
+        assert tk.nn.safe_embedding_lookup_sparse(e, sp3).shape.as_list() == [2, 3, 3]
+        assert tk.nn.safe_embedding_lookup_sparse(
+            e, tk.sparse_placeholder(tk.int64)).shape.ndims is None
+        batch = tk.sparse_placeholder(tk.int64, shape=[None, None])
+        assert tk.nn.safe_embedding_lookup_sparse(e, batch).shape.as_list() == [None, 3]

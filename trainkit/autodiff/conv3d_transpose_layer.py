@@ -25,7 +25,7 @@ from trainkit.ops.layers_impl.conv3d_layers import triple
 def conv3d_transpose(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1, 1),
                      padding: str = "valid", data_format: str = "channels_last",
                      activation: Callable | None = None, use_bias: bool = True,
-                     kernel_initializer: Any = None, bias_initializer: Any = None,
+                     kernel_initializer: Any = None, bias_initializer: Any = base.ZEROS,
                      kernel_regularizer: Callable | None = None,
                      bias_regularizer: Callable | None = None,
                      activity_regularizer: Callable | None = None,

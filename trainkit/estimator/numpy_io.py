@@ -5,7 +5,10 @@ batch; the last batch may be smaller).
 Differs from TF: there is no queue or reader thread, so ``queue_capacity`` and
 ``num_threads`` are accepted and ignored; with ``shuffle=True`` the whole array is the
 shuffle buffer and each epoch is reshuffled (seeded by the graph seed, e.g.
-``RunConfig(tf_random_seed=...)``).
+``RunConfig(tf_random_seed=...)``). Under a graph seed the input function takes TF's
+number of op seeds from the graph: one for the shuffle (TF's ``RandomShuffleQueue``),
+none otherwise (TF's FIFO queue takes none), so the seeded initializers of the model built
+after it draw TF's numbers.
 
 Example:
     >>> input_fn = numpy_input_fn({"x": x}, y, batch_size=32, num_epochs=None, shuffle=True)
@@ -20,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from trainkit.data.dataset import Dataset
+from trainkit.data.iterator import Iterator
 
 _TARGET_KEY = "__target_key__"
 
@@ -102,8 +106,9 @@ def numpy_input_fn(x: Any, y: Any = None, batch_size: int = 128, num_epochs: int
                     raise ValueError(f"{len(both)} duplicate keys are found in both x and "
                                      f"y: {both}")
         ds = _dataset(data, labels, batch_size, num_epochs, bool(shuffle))
-        batch = ds.make_one_shot_iterator().get_next()
-        return batch
+        # Not ``make_one_shot_iterator``: that takes an op seed, as TF's dataset iterator
+        # does, but TF's numpy input is a queue, which takes none.
+        return Iterator(ds, one_shot=True).get_next()
 
     return input_fn
 

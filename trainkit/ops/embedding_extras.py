@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
+from trainkit.framework.shapes import TensorShape
 from trainkit.framework.sparse_tensor import SparseTensor
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, math_ops
@@ -21,6 +24,7 @@ from trainkit.ops.sparse_extras import (
     sparse_reshape,
     sparse_retain,
 )
+from trainkit.ops.static_value import constant_value
 
 
 def safe_embedding_lookup_sparse(embedding_weights: Any, sparse_ids: SparseTensor,
@@ -29,7 +33,9 @@ def safe_embedding_lookup_sparse(embedding_weights: Any, sparse_ids: SparseTenso
                                  name: str | None = None, partition_strategy: str = "div",
                                  max_norm: Any = None) -> Tensor:
     """Combined embeddings ``[*ids.dense_shape[:-1], dim]`` that tolerate invalid ids and
-    empty rows (zeros, or ``default_id``'s embedding).
+    empty rows (zeros, or ``default_id``'s embedding). The static shape is TF's: the
+    embedding width, after the leading dims when the ids' dense shape is known at build
+    time (as many unknown dims as its length says otherwise).
 
     Raises:
         ValueError: an unknown combiner.
@@ -60,7 +66,20 @@ def safe_embedding_lookup_sparse(embedding_weights: Any, sparse_ids: SparseTenso
             result = math_ops.where(mask, array_ops.zeros_like(result), result)
         out_shape = array_ops.concat([math_ops.cast(lead, _dt.int32),
                                       array_ops.shape(result)[1:]], 0)
-        return array_ops.reshape(result, out_shape)
+        out = array_ops.reshape(result, out_shape)
+        out.set_shape(_lead_shape(sparse_ids.dense_shape).concatenate(result.shape[1:]))
+        return out
+
+
+def _lead_shape(dense_shape: Tensor) -> TensorShape:
+    """The static leading dims of the ids (all but the last): their values when the dense
+    shape is known at build time, else as many unknown dims as its static length says
+    (TF's ``set_shape`` on the result, and its reshape's folding of a constant shape)."""
+    known = constant_value(dense_shape)
+    if known is not None:
+        return TensorShape([int(d) for d in np.reshape(known, [-1])[:-1]])
+    rank = dense_shape.shape.num_elements() if dense_shape.shape.ndims == 1 else None
+    return TensorShape(None) if rank is None else TensorShape([None] * (rank - 1))
 
 
 __all__ = ["safe_embedding_lookup_sparse"]

@@ -205,6 +205,66 @@ class HvassMNIST:
         return self.x_train[idx], self.y_train[idx], self.y_train_cls[idx]
 
 
+DBPEDIA_CLASSES = ("Company", "EducationalInstitution", "Artist", "Athlete", "OfficeHolder",
+                   "MeanOfTransportation", "Building", "NaturalPlace", "Village", "Animal",
+                   "Plant", "Album", "Film", "WrittenWork", "Other")
+_DBPEDIA_FILLER = ("the of and in a is was it by for with on as from an at which has its "
+                   "known also first one two new located part").split()
+
+
+def dbpedia(seed: int = 0, n_train: int = 60, n_test: int = 30) -> Any:
+    """``tf.contrib.learn.datasets.load_dataset('dbpedia')``'s shape without the download:
+    ``train`` / ``test`` with ``data`` (rows of title and description, the columns the
+    examples read with ``pandas.DataFrame(data)[1]``) and ``target`` (ints 0-14). Each
+    description is 6-14 words: filler words and two to four words of its class
+    (``<class>word<k>``, k < 6), capitalised and ending in a full stop, drawn from a
+    seeded ``RandomState``."""
+    from types import SimpleNamespace
+
+    rng = np.random.RandomState(seed)
+
+    def rows(n: int) -> Any:
+        data, target = [], []
+        for _ in range(n):
+            label = int(rng.randint(len(DBPEDIA_CLASSES)))
+            words = list(rng.choice(_DBPEDIA_FILLER, rng.randint(4, 11)))
+            for _ in range(rng.randint(2, 5)):
+                cls_word = f"{DBPEDIA_CLASSES[label].lower()}word{rng.randint(6)}"
+                words.insert(rng.randint(len(words) + 1), cls_word)
+            text = " ".join(words).capitalize() + "."
+            data.append([f"Title{len(data)}", text])
+            target.append(label)
+        return SimpleNamespace(data=data, target=np.array(target, np.int64))
+
+    return SimpleNamespace(train=rows(n_train), test=rows(n_test))
+
+
+def boston_arrays(seed: int = 0, n: int = 506) -> tuple[np.ndarray, np.ndarray]:
+    """``sklearn.datasets.load_boston()``'s ``data`` (``n`` x 13 float64: crime rate,
+    zoning, industry share, river flag, NOx, rooms, age, distance, highway index, tax,
+    pupil-teacher ratio, B, lower-status share, each in its real range) and ``target``
+    (median value in $1000s, 5-50, rising with rooms and falling with lower-status share,
+    crime and NOx) without the download, drawn from a seeded ``RandomState``."""
+    rng = np.random.RandomState(seed)
+    crim = rng.exponential(3.6, n)
+    zn = np.where(rng.uniform(size=n) < 0.7, 0.0, rng.uniform(12.5, 100, n))
+    indus = rng.uniform(0.5, 27.7, n)
+    chas = (rng.uniform(size=n) < 0.07).astype(float)
+    nox = rng.uniform(0.39, 0.87, n)
+    rm = rng.normal(6.28, 0.7, n)
+    age = rng.uniform(3, 100, n)
+    dis = rng.uniform(1.1, 12.1, n)
+    rad = rng.choice([1.0, 2, 3, 4, 5, 6, 7, 8, 24], n)
+    tax = rng.uniform(187, 711, n)
+    ptratio = rng.uniform(12.6, 22, n)
+    b = rng.uniform(0.3, 396.9, n)
+    lstat = rng.uniform(1.7, 38, n)
+    data = np.stack([crim, zn, indus, chas, nox, rm, age, dis, rad, tax, ptratio, b, lstat], 1)
+    target = (22.5 + 6.0 * (rm - 6.28) - 0.45 * (lstat - 12.6) - 0.1 * crim - 8 * (nox - 0.55)
+              + 2.5 * chas - 0.4 * (ptratio - 18.5) + rng.normal(0, 3, n))
+    return data, np.clip(target, 5.0, 50.0)
+
+
 def mnist_load_data() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """``keras.datasets.mnist.load_data()``'s form without the download: ``(x_train,
     y_train), (x_test, y_test)`` with the x as uint8 ``[n, 28, 28]`` images (values 0-255)

@@ -14,8 +14,12 @@ computes them (the cell applied step by step in an ``rnn_decoder`` variable scop
 its variables after the first step, ``loop_function(prev, i)`` feeding the previous output
 back; the per-step weighted cross entropies summed and, averaged across time steps,
 divided by the weights' sum plus 1e-12; the loss is sparse softmax cross entropy unless a
-``softmax_loss_function`` is given). Not a program: ``reference.program_names`` skips
-it."""
+``softmax_loss_function`` is given). :func:`contrib_text` is the part the text programs
+use and needs no tf_slim (TF 2.15's venv has none): ``layers.embed_sequence`` written out
+as TF 1.15 builds it (an ``EmbedSequence`` variable scope, a model variable
+``embeddings`` of ``[vocab_size, embed_dim]``, ``embedding_lookup``) and
+``learn.preprocessing``'s ``VocabularyProcessor`` and :class:`ByteProcessor`. Not a
+program: ``reference.program_names`` skips it."""
 
 from __future__ import annotations
 
@@ -89,6 +93,51 @@ class VocabularyProcessor:
     def fit_transform(self, raw_documents):
         self.fit(raw_documents)
         return self.transform(raw_documents)
+
+
+class ByteProcessor:
+    """TF 1.15's ``ByteProcessor``: each document's UTF-8 bytes as ``uint8``, cut to
+    ``max_document_length`` and zero-padded to it."""
+
+    def __init__(self, max_document_length):
+        self.max_document_length = max_document_length
+
+    def fit(self, x):
+        return self
+
+    def fit_transform(self, x):
+        return self.transform(x)
+
+    def transform(self, x):
+        for document in x:
+            raw = document.encode("utf-8") if isinstance(document, str) else document
+            buf = np.frombuffer(memoryview(raw)[:self.max_document_length], dtype=np.uint8)
+            yield np.pad(buf, (0, self.max_document_length - len(buf)), "constant")
+
+
+def contrib_text(tf: Any) -> Any:
+    """``tf.contrib``'s text pieces: trainkit's own under trainkit, TF 1.15 stand-ins under
+    TF 2.x (see the module docstring)."""
+    if hasattr(tf, "contrib"):
+        return tf.contrib
+
+    def embed_sequence(ids, vocab_size=None, embed_dim=None,
+                       initializer=None, regularizer=None, trainable=True, scope=None,
+                       reuse=None):
+        if not (reuse or (vocab_size and embed_dim)):
+            raise ValueError("Must specify vocab size and embedding dimension when not "
+                             f"reusing. Got vocab_size={vocab_size} and embed_dim={embed_dim}")
+        with tf.variable_scope(scope, "EmbedSequence", [ids], reuse=reuse):
+            embeddings = tf.get_variable(
+                "embeddings", shape=[vocab_size, embed_dim], initializer=initializer,
+                regularizer=regularizer, trainable=trainable,
+                collections=[tf.GraphKeys.GLOBAL_VARIABLES, tf.GraphKeys.MODEL_VARIABLES])
+            return tf.nn.embedding_lookup(embeddings, ids)
+
+    return SimpleNamespace(
+        layers=SimpleNamespace(embed_sequence=embed_sequence),
+        learn=SimpleNamespace(preprocessing=SimpleNamespace(
+            VocabularyProcessor=VocabularyProcessor, ByteProcessor=ByteProcessor)))
 
 
 class HParams:

@@ -28,6 +28,7 @@ from trainkit.contrib.layers.core import (
     separable_conv2d,
     separable_convolution2d,
 )
+from trainkit.contrib.layers.encoders import bow_encoder, embed_sequence
 from trainkit.contrib.layers.group_norm import group_norm
 from trainkit.contrib.layers.initializers import (
     variance_scaling_initializer,
@@ -52,7 +53,6 @@ from trainkit.contrib.layers.shaping import (
     avg_pool2d,
     avg_pool3d,
     dropout,
-    embed_sequence,
     flatten,
     max_pool2d,
     max_pool3d,
@@ -61,6 +61,7 @@ from trainkit.contrib.layers.shaping import (
     softmax,
     stack,
 )
+from trainkit.contrib.layers.sparse_ops import dense_to_sparse_tensor
 
 linear = functools.partial(fully_connected, activation_fn=None)
 
@@ -68,7 +69,8 @@ __all__ = ["fully_connected", "linear", "convolution", "convolution1d", "convolu
            "conv2d", "convolution3d", "conv3d", "convolution2d_transpose", "conv2d_transpose",
            "separable_convolution2d", "separable_conv2d", "bias_add", "max_pool2d", "avg_pool2d",
            "max_pool3d", "avg_pool3d", "flatten", "dropout", "one_hot_encoding", "repeat",
-           "stack", "embed_sequence", "softmax", "batch_norm", "layer_norm",
+           "stack", "embed_sequence", "bow_encoder", "dense_to_sparse_tensor", "softmax",
+           "batch_norm", "layer_norm",
            "group_norm", "instance_norm", "xavier_initializer", "xavier_initializer_conv2d",
            "variance_scaling_initializer", "l1_regularizer",
            "l2_regularizer", "l1_l2_regularizer", "sum_regularizer", "apply_regularization",

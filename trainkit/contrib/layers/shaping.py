@@ -1,7 +1,7 @@
 """The variable-free and composing layers of ``tf.contrib.layers`` / ``slim``:
 ``max_pool2d`` / ``avg_pool2d`` (stride 2, VALID by default), ``flatten``, ``dropout``
 (``keep_prob``, ``is_training``), ``one_hot_encoding``, ``repeat``, ``stack``,
-``softmax`` and ``embed_sequence``.
+and ``softmax``.
 
 Example:
     >>> net = repeat(images, 2, conv2d, 64, [3, 3], scope="conv1")   # conv1/conv1_1, _2
@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import Any
 
 from trainkit.contrib.framework.arg_scope import add_arg_scope
-from trainkit.contrib.framework.variables import model_variable
 from trainkit.contrib.layers import utils
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
@@ -25,7 +24,6 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops import (
     array_ops,
     conv3d_ops,
-    embedding_ops,
     mask_ops,
     math_ops,
     nn_activations,
@@ -242,25 +240,5 @@ def stack(inputs: Any, layer: Callable, stack_args: Any, **kwargs: Any) -> Any:
         return outputs
 
 
-def embed_sequence(ids: Any, vocab_size: int | None = None, embed_dim: int | None = None,
-                   unique: bool = False, initializer: Any = None, regularizer: Any = None,
-                   trainable: bool = True, scope: str | None = None, reuse: Any = None
-                   ) -> Tensor:
-    """Looks ``ids`` up in a model variable ``EmbedSequence/embeddings``
-    ``[vocab_size, embed_dim]``.
-
-    Raises:
-        ValueError: unless both ``vocab_size`` and ``embed_dim`` are given.
-    """
-    if not (vocab_size and embed_dim):
-        raise ValueError("Must specify vocab size and embedding dimension when not passing "
-                         "in a pre-defined embedding matrix.")
-    with vs.variable_scope(scope, "EmbedSequence", [ids], reuse=reuse):
-        emb = model_variable("embeddings", shape=[vocab_size, embed_dim],
-                             initializer=initializer, regularizer=regularizer,
-                             trainable=trainable)
-        return embedding_ops.embedding_lookup(emb, ids)
-
-
 __all__ = ["max_pool2d", "avg_pool2d", "max_pool3d", "avg_pool3d", "flatten", "dropout",
-           "one_hot_encoding", "softmax", "repeat", "stack", "embed_sequence"]
+           "one_hot_encoding", "softmax", "repeat", "stack"]

@@ -22,8 +22,9 @@ from trainkit.contrib.layers import __all__ as _layers_all
 from trainkit.contrib.layers import initializers, optimizers, regularizers
 from trainkit.contrib.slim import evaluation, learning, losses, metrics, model_analyzer, utils
 
-# tf.contrib.layers' encoders (embed_sequence) were never part of slim.
-del embed_sequence  # noqa: F821
-__all__ = [*_framework_all, *(n for n in _layers_all if n != "embed_sequence"), "learning",
+# tf.contrib.layers' encoders and sparse ops were never part of slim.
+_NOT_SLIM = ("embed_sequence", "bow_encoder", "dense_to_sparse_tensor")
+del embed_sequence, bow_encoder, dense_to_sparse_tensor  # noqa: F821
+__all__ = [*_framework_all, *(n for n in _layers_all if n not in _NOT_SLIM), "learning",
            "losses", "metrics", "evaluation", "utils", "model_analyzer", "layers",
            "initializers", "optimizers", "regularizers"]

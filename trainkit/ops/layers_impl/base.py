@@ -121,6 +121,12 @@ def conv_input(inputs: Any, layer: str, ndim: int, channels_last: bool) -> tuple
     return x, channels
 
 
+# TF's layers default to a zeros initializer for the bias; an explicit
+# ``bias_initializer=None`` leaves it to ``get_variable``, which takes the variable scope's
+# initializer (Glorot-uniform unless the scope sets one), as TF does.
+ZEROS = init_ops.zeros_initializer()
+
+
 def bias_and_activation(y: Tensor, size: int, layer: str, *, use_bias: bool,
                         bias_initializer: Any, bias_regularizer: Any, bias_constraint: Any,
                         trainable: bool, activation: Callable | None,
@@ -128,11 +134,12 @@ def bias_and_activation(y: Tensor, size: int, layer: str, *, use_bias: bool,
                         channels_first: bool = False) -> Tensor:
     """The common tail of the dense and convolution layers, inside the layer's scope:
     the ``bias`` variable of ``size`` added on the channel axis (when ``use_bias``), then
-    the activation and the activity regularizer's loss."""
+    the activation and the activity regularizer's loss. ``bias_initializer`` None means
+    the variable scope's default initializer (see :data:`ZEROS`)."""
     if use_bias:
         bias = variable_scope.get_variable(
             "bias", [size], dtype=y.dtype,
-            initializer=bias_initializer or init_ops.zeros_initializer(),
+            initializer=bias_initializer,
             regularizer=bias_regularizer, trainable=trainable, constraint=bias_constraint)
         y = nn_ops.bias_add(y, bias, data_format="NCHW" if channels_first else None)
     y = apply_activation(y, activation, layer)

@@ -23,7 +23,7 @@ from trainkit.framework.graph import GraphKeys, get_default_graph
 from trainkit.framework.shapes import TensorShape
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import variable_scope as vs
-from trainkit.ops.layers_impl import conv, conv3d_layers, core, normalization, separable
+from trainkit.ops.layers_impl import base, conv, conv3d_layers, core, normalization, separable
 from trainkit.ops.partitioned_variables import save_slice_info
 
 
@@ -186,7 +186,7 @@ class Dense(_Functional):
     _fn = staticmethod(core.dense)
 
     def __init__(self, units: int, activation: Callable | None = None, use_bias: bool = True,
-                 kernel_initializer: Any = None, bias_initializer: Any = None,
+                 kernel_initializer: Any = None, bias_initializer: Any = base.ZEROS,
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,
                  activity_regularizer: Any = None, kernel_constraint: Any = None,
                  bias_constraint: Any = None, trainable: bool = True,
@@ -209,7 +209,7 @@ class _ConvBase(_Functional):
     def __init__(self, filters: int, kernel_size: Any, strides: Any = (1, 1),
                  padding: str = "valid", data_format: str = "channels_last",
                  activation: Callable | None = None, use_bias: bool = True,
-                 kernel_initializer: Any = None, bias_initializer: Any = None,
+                 kernel_initializer: Any = None, bias_initializer: Any = base.ZEROS,
                  kernel_regularizer: Any = None, bias_regularizer: Any = None,
                  activity_regularizer: Any = None, kernel_constraint: Any = None,
                  bias_constraint: Any = None, trainable: bool = True,

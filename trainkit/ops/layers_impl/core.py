@@ -22,7 +22,7 @@ from trainkit.ops.static_value import constant_value
 
 
 def dense(inputs: Any, units: int, activation: Callable | None = None, use_bias: bool = True,
-          kernel_initializer: Any = None, bias_initializer: Any = None,
+          kernel_initializer: Any = None, bias_initializer: Any = base.ZEROS,
           kernel_regularizer: Callable | None = None, bias_regularizer: Callable | None = None,
           activity_regularizer: Callable | None = None, kernel_constraint: Any = None,
           bias_constraint: Any = None, trainable: bool = True, name: str | None = None,
