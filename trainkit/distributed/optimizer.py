@@ -33,7 +33,7 @@ from trainkit.distributed.functions import Compression, allreduce, is_indexed_sl
 from trainkit.distributed.process_sets import set_id_of, set_rank, set_size
 from trainkit.framework import conversion
 from trainkit.framework.graph_keys import GraphKeys
-from trainkit.training.gradient_accumulation import accumulate_or_apply, accumulation_variables
+from trainkit.training.gradient_accumulation import aggregated_apply
 from trainkit.training.optimizer import Optimizer
 
 
@@ -119,36 +119,21 @@ class _DistributedOptimizer(Optimizer):
         live = [(g, v) for g, v in pairs if g is not None]
         if not live:
             return self._optimizer.apply_gradients(pairs, global_step=global_step)
-        graph = live[0][1].op.graph
-        with graph.as_default():
-            with graph.control_dependencies(None), graph.gated(()), graph.name_scope(None):
-                self._optimizer.create_slots([v for _, v in live])
-            counter, accs = accumulation_variables(
-                graph, [v for _, v in live], self._name, [GraphKeys.LOCAL_VARIABLES],
-                self._aggregation, "aggregation_counter", "aggregation")
 
-            def apply(grads: list) -> Any:
-                if self._average_aggregated:
-                    grads = [g / float(self._passes) for g in grads]
-                if self._reduces():
-                    grads = self.allreduce_grads(grads)
-                update = self._optimizer.apply_gradients(
-                    [(g, v) for g, (_, v) in zip(grads, live)], global_step=global_step)
-                train_ops = graph.get_collection_ref(GraphKeys.TRAIN_OP)
-                if update in train_ops:  # a gated op; the cond is the train op
-                    train_ops.remove(update)
-                return update
+        def prepare(grads: list) -> list:
+            if self._average_aggregated:
+                grads = [g / float(self._passes) for g in grads]
+            return self.allreduce_grads(grads) if self._reduces() else grads
 
-            def skip() -> Any:   # Horovod's global step counts backward passes
-                if global_step is None:
-                    return control_flow_ops.no_op()
-                return state_ops.assign_add(global_step, 1).op
+        def skip() -> Any:   # Horovod's global step counts backward passes
+            if global_step is None:
+                return control_flow_ops.no_op()
+            return state_ops.assign_add(global_step, 1).op
 
-            with graph.name_scope(name or f"{self._name}_aggregate"):
-                train_op = accumulate_or_apply(graph, [g for g, _ in live], accs, counter,
-                                               self._passes, apply, skip)
-            graph.add_to_collection(GraphKeys.TRAIN_OP, train_op)
-        return train_op
+        return aggregated_apply(self._optimizer, live, global_step, self._passes, self._name,
+                                [GraphKeys.LOCAL_VARIABLES], self._aggregation,
+                                ("aggregation_counter", "aggregation"), prepare, skip,
+                                name or f"{self._name}_aggregate")
 
     def get_slot(self, *args: Any, **kwargs: Any) -> Any:
         """The wrapped optimizer's ``get_slot``."""

@@ -93,6 +93,38 @@ def accumulate_or_apply(graph: Any, grads: list, accumulators: list, counter: An
     return control_flow_ops.cond(ready, apply_branch, skip)
 
 
+def aggregated_apply(optimizer: Optimizer, live: list, global_step: Any, passes: int,
+                     scope: str, collections: list, cache: dict, names: tuple[str, str],
+                     prepare: Callable[[list], list], skip: Callable[[], Any],
+                     name: str) -> Any:
+    """The train op of a wrapper that applies ``optimizer`` once per ``passes`` runs:
+    ``optimizer``'s slots made up front, the counter and accumulators of
+    :func:`accumulation_variables` (``names``: counter, accumulator scope), and
+    :func:`accumulate_or_apply` applying ``prepare(sums)`` to the ``live`` pairs'
+    variables; the ``cond`` replaces the gated update in ``TRAIN_OP``."""
+    graph = live[0][1].op.graph
+    var_list = [v for _, v in live]
+    with graph.as_default():
+        with graph.control_dependencies(None), graph.gated(()), graph.name_scope(None):
+            optimizer.create_slots(var_list)
+        counter, accs = accumulation_variables(graph, var_list, scope, collections, cache,
+                                               *names)
+
+        def apply(sums: list) -> Any:
+            update = optimizer.apply_gradients(list(zip(prepare(sums), var_list)),
+                                               global_step=global_step)
+            train_ops = graph.get_collection_ref(GraphKeys.TRAIN_OP)
+            if update in train_ops:   # a gated op; the cond is the train op
+                train_ops.remove(update)
+            return update
+
+        with graph.name_scope(name):
+            train_op = accumulate_or_apply(graph, [g for g, _ in live], accs, counter,
+                                           passes, apply, skip)
+        graph.add_to_collection(GraphKeys.TRAIN_OP, train_op)
+    return train_op
+
+
 class GradientAccumulationOptimizer(Optimizer):
     """Applies ``optimizer``'s update once every ``steps`` runs, with the gradients of
     those runs summed (averaged with ``average``); see the module doc.
@@ -142,31 +174,15 @@ class GradientAccumulationOptimizer(Optimizer):
         live = [(g, v) for g, v in pairs if g is not None]
         if self._steps == 1 or not live:
             return self._optimizer.apply_gradients(pairs, global_step=global_step, name=name)
-        graph = live[0][1].op.graph
-        with graph.as_default():
-            with graph.control_dependencies(None), graph.gated(()), graph.name_scope(None):
-                self._optimizer.create_slots([v for _, v in live])
-            counter, accs = accumulation_variables(
-                graph, [v for _, v in live], self._name, [GraphKeys.GLOBAL_VARIABLES],
-                self._cache, "accumulated_passes", "accumulator")
+        from trainkit.ops import control_flow_ops
 
-            def apply(sums: list) -> Any:
-                if self._average:
-                    sums = [s / float(self._steps) for s in sums]
-                update = self._optimizer.apply_gradients(
-                    [(s, v) for s, (_, v) in zip(sums, live)], global_step=global_step)
-                train_ops = graph.get_collection_ref(GraphKeys.TRAIN_OP)
-                if update in train_ops:   # a gated op; the cond is the train op
-                    train_ops.remove(update)
-                return update
+        def mean(sums: list) -> list:
+            return [x / float(self._steps) for x in sums] if self._average else sums
 
-            from trainkit.ops import control_flow_ops
-
-            with graph.name_scope(name or f"{self._name}_apply"):
-                train_op = accumulate_or_apply(graph, [g for g, _ in live], accs, counter,
-                                               self._steps, apply, control_flow_ops.no_op)
-            graph.add_to_collection(GraphKeys.TRAIN_OP, train_op)
-        return train_op
+        return aggregated_apply(self._optimizer, live, global_step, self._steps, self._name,
+                                [GraphKeys.GLOBAL_VARIABLES], self._cache,
+                                ("accumulated_passes", "accumulator"), mean,
+                                control_flow_ops.no_op, name or f"{self._name}_apply")
 
     def get_slot(self, *args: Any, **kwargs: Any) -> Any:
         """The wrapped optimizer's ``get_slot``."""
@@ -185,4 +201,5 @@ class GradientAccumulationOptimizer(Optimizer):
         return sorted(self._optimizer.variables() + own, key=lambda v: v.op.name)
 
 
-__all__ = ["GradientAccumulationOptimizer", "accumulate_or_apply", "accumulation_variables"]
+__all__ = ["GradientAccumulationOptimizer", "accumulate_or_apply", "accumulation_variables",
+           "aggregated_apply"]
