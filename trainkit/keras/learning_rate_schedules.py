@@ -61,51 +61,47 @@ def _initial(value: Any) -> Tensor:
     return conversion.convert_to_tensor(value, name="initial_learning_rate")
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """``initial_learning_rate * decay_rate ** (step / decay_steps)``."""
+class _RateDecay(LearningRateSchedule):
+    """The arguments of the two ``decay_rate`` schedules and their exponent
+    ``step / decay_steps`` (``floor`` of it with ``staircase``)."""
 
     def __init__(self, initial_learning_rate: Any, decay_steps: Any, decay_rate: Any,
                  staircase: bool = False, name: str | None = None):
         self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
         self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
+
+    def _exponent(self, step: Any, dtype: Any) -> Tensor:
+        _, m, cast = _ops()
+        p = cast(step, dtype) / cast(self.decay_steps, dtype)
+        return m.floor(p) if self.staircase else p
+
+    def get_config(self) -> dict:
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
+                "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_RateDecay):
+    """``initial_learning_rate * decay_rate ** (step / decay_steps)``."""
 
     def __call__(self, step: Any) -> Tensor:
         _, m, cast = _ops()
         with get_default_graph().name_scope(self.name or "ExponentialDecay") as name:
             lr0 = _initial(self.initial_learning_rate)
-            p = cast(step, lr0.dtype) / cast(self.decay_steps, lr0.dtype)
-            if self.staircase:
-                p = m.floor(p)
+            p = self._exponent(step, lr0.dtype)
             return m.multiply(lr0, m.pow(cast(self.decay_rate, lr0.dtype), p), name=name)
 
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
 
-
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``."""
-
-    def __init__(self, initial_learning_rate: Any, decay_steps: Any, decay_rate: Any,
-                 staircase: bool = False, name: str | None = None):
-        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
-        self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
 
     def __call__(self, step: Any) -> Tensor:
         _, m, cast = _ops()
         with get_default_graph().name_scope(self.name or "InverseTimeDecay") as name:
             lr0 = _initial(self.initial_learning_rate)
-            p = cast(step, lr0.dtype) / cast(self.decay_steps, lr0.dtype)
-            if self.staircase:
-                p = m.floor(p)
+            p = self._exponent(step, lr0.dtype)
             denom = m.add(cast(1, lr0.dtype), m.multiply(cast(self.decay_rate, lr0.dtype), p))
             return m.divide(lr0, denom, name=name)
-
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
 
 
 class PolynomialDecay(LearningRateSchedule):
