@@ -28,10 +28,14 @@ class Conv3DTranspose(base_layer.Layer):
     ``dilation_rate`` is checked and then unused, as in tf_keras (whose ``call`` never
     passes it to the op).
 
+    Differs from TF: the input's depth must be known when the layer is called (trainkit's
+    ``conv3d_transpose`` builds its output from the depth); height, width and batch may
+    be run-time.
+
     Raises:
         ValueError: for a non-positive ``filters``, bad sizes, padding or data_format,
             strides and dilation both above 1, an ``output_padding`` not below the strides,
-            an input that is not 5-D or whose channel dimension is unknown.
+            an input that is not 5-D or whose channel dimension or depth is unknown.
 
     Example:
         >>> y = tk.keras.layers.Conv3DTranspose(2, 2, strides=2)(x)   # doubles D, H, W
