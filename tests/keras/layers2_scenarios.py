@@ -305,6 +305,79 @@ def errors(tf: Any) -> dict:
     return out
 
 
+def unshared_layers(tf: Any) -> dict:
+    """Conv3DTranspose (Convolution3DTranspose) and LocallyConnected1D/2D
+    (implementation 1)."""
+    return _run_cases(tf, {
+        "tconv3d_same": (lambda K: K.layers.Conv3DTranspose(2, 3, strides=2, padding="same"),
+                         [(2, 2, 3, 2, 2)]),
+        "tconv3d_valid": (lambda K: K.layers.Conv3DTranspose(
+            3, (2, 3, 1), strides=(1, 2, 2), activation="relu"), [(1, 2, 2, 3, 2)]),
+        "tconv3d_outpad": (lambda K: K.layers.Conv3DTranspose(
+            2, 2, strides=(2, 3, 2), padding="same", output_padding=(1, 2, 1)),
+            [(1, 2, 2, 2, 1)]),
+        "tconv3d_nchw": (lambda K: K.layers.Convolution3DTranspose(
+            2, 2, strides=2, data_format="channels_first", activation="tanh"),
+            [(2, 2, 2, 3, 2)]),
+        "tconv3d_nobias": (lambda K: K.layers.Conv3DTranspose(2, (1, 2, 2), use_bias=False,
+                                                              dilation_rate=2),
+                           [(1, 2, 3, 3, 2)]),
+        "local1d": (lambda K: K.layers.LocallyConnected1D(3, 2), [(2, 5, 2)]),
+        "local1d_strided": (lambda K: K.layers.LocallyConnected1D(
+            2, 3, strides=2, activation="relu"), [(2, 8, 3)]),
+        "local1d_nchw": (lambda K: K.layers.LocallyConnected1D(
+            3, 2, strides=2, data_format="channels_first"), [(2, 2, 6)]),
+        "local2d": (lambda K: K.layers.LocallyConnected2D(3, 2), [(2, 4, 4, 2)]),
+        "local2d_strided": (lambda K: K.layers.LocallyConnected2D(
+            2, (2, 3), strides=(2, 1), use_bias=False), [(2, 5, 4, 3)]),
+        "local2d_nchw": (lambda K: K.layers.LocallyConnected2D(
+            3, 2, strides=(1, 2), data_format="channels_first", activation="tanh"),
+            [(2, 2, 4, 5)]),
+    })
+
+
+def unshared_errors(tf: Any) -> dict:
+    """The exception type (name) raised for bad arguments and inputs of Conv3DTranspose and
+    the locally connected layers."""
+    K = tf.keras.layers
+
+    def called(layer: Callable, shape: list) -> Callable:
+        return lambda: layer()(tf.placeholder(tf.float32, shape))
+
+    cases: dict[str, Callable] = {
+        "tconv3d_outpad": lambda: K.Conv3DTranspose(2, 2, strides=2, output_padding=2),
+        "tconv3d_padding": lambda: K.Conv3DTranspose(2, 2, padding="causal"),
+        "tconv3d_kernel": lambda: K.Conv3DTranspose(2, (2, 2)),
+        "tconv3d_dilated_strided": lambda: K.Conv3DTranspose(2, 2, strides=2,
+                                                             dilation_rate=2),
+        "tconv3d_format": lambda: K.Conv3DTranspose(2, 2, data_format="channels_middle"),
+        "tconv3d_rank": called(lambda: K.Conv3DTranspose(2, 2), [None, 4, 4, 2]),
+        "tconv3d_channels": called(lambda: K.Conv3DTranspose(2, 2), [None, 2, 2, 2, None]),
+        "local1d_same": lambda: K.LocallyConnected1D(2, 2, padding="same"),
+        "local2d_same": lambda: K.LocallyConnected2D(2, 2, padding="same"),
+        "local2d_padding": lambda: K.LocallyConnected2D(2, 2, padding="full"),
+        "local2d_kernel": lambda: K.LocallyConnected2D(2, (2, 2, 2)),
+        "local1d_kernel": lambda: K.LocallyConnected1D(2, 0),
+        "local2d_format": lambda: K.LocallyConnected2D(2, 2, data_format="nhwc"),
+        "local1d_rank": called(lambda: K.LocallyConnected1D(2, 2), [None, 4, 4, 2]),
+        "local2d_rank": called(lambda: K.LocallyConnected2D(2, 2), [None, 4, 2]),
+        "local2d_unknown_rows": called(lambda: K.LocallyConnected2D(2, 2), [None, None, 4, 2]),
+        "local1d_channels": called(lambda: K.LocallyConnected1D(2, 2), [None, 4, None]),
+        "local2d_too_small": called(lambda: K.LocallyConnected2D(2, 3), [None, 2, 4, 1]),
+        "local1d_too_short": called(lambda: K.LocallyConnected1D(2, 5, strides=2),
+                                    [None, 4, 1]),
+        "local2d_impl9": called(lambda: K.LocallyConnected2D(2, 2, implementation=9),
+                                [None, 4, 4, 1]),
+    }
+    out = {}
+    for name, build in cases.items():
+        tf.reset_default_graph()
+        tf.keras.backend.clear_session()
+        out[name] = _error(build)
+    return out
+
+
 SCENARIOS = {"conv_layers": conv_layers, "shape_layers": shape_layers,
              "activation_layers": activation_layers, "merge_layers": merge_layers,
-             "errors": errors}
+             "errors": errors, "unshared_layers": unshared_layers,
+             "unshared_errors": unshared_errors}

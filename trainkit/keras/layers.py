@@ -24,6 +24,7 @@ from trainkit.keras.conv3d_layers import (
     MaxPool3D,
     MaxPooling3D,
 )
+from trainkit.keras.conv3d_transpose_layer import Conv3DTranspose, Convolution3DTranspose
 from trainkit.keras.conv_layers import (
     AveragePooling1D,
     AveragePooling2D,
@@ -79,6 +80,7 @@ from trainkit.keras.global_pooling_layers import (
 )
 from trainkit.keras.input_layer import Input, InputLayer
 from trainkit.keras.layer_normalization import LayerNormalization
+from trainkit.keras.locally_connected_layers import LocallyConnected1D, LocallyConnected2D
 from trainkit.keras.merge_layers import Add, Concatenate, add, concatenate
 from trainkit.keras.noise_layers import AlphaDropout, GaussianDropout, GaussianNoise
 from trainkit.keras.normalization_layers import BatchNormalization
@@ -140,3 +142,5 @@ __all__ += ["Conv2DTranspose", "Convolution2DTranspose", "SeparableConv1D", "Sep
             "Subtract", "Average", "Maximum", "Minimum", "Dot", "multiply", "subtract",
             "average", "maximum", "minimum", "dot"]
 __all__ += ["Attention", "AdditiveAttention"]
+__all__ += ["Conv3DTranspose", "Convolution3DTranspose", "LocallyConnected1D",
+            "LocallyConnected2D"]
