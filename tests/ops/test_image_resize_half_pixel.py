@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from tests.autodiff.gradcheck import check_grad
 
 
 def _x(shape: tuple) -> np.ndarray:
@@ -138,3 +139,10 @@ def test_bicubic_half_pixel_not_implemented():
     with pytest.raises(NotImplementedError, match="half_pixel_centers"):
         tk.image.resize_bicubic(np.zeros((1, 2, 2, 1), np.float32), [3, 3],
                                 half_pixel_centers=True)
+
+
+@pytest.mark.parametrize("size", [(5, 4), (2, 3)])
+def test_bilinear_gradient_matches_finite_differences(size):
+    with tk.Graph().as_default():
+        check_grad(lambda t: tk.image.resize_bilinear(t, size, half_pixel_centers=True),
+                   _x((1, 3, 4, 2)).astype(np.float64))
