@@ -214,7 +214,7 @@ def test_deterministic_flips_and_resize_aliases():
     np.testing.assert_allclose(nn.reshape(-1)[:12], TF_RESIZE[((7, 8), 1, False)], rtol=2e-6)
     assert crop.shape == (2, 2, 2)
     with pytest.raises(NotImplementedError, match="half_pixel_centers"):
-        tk.image.resize_bilinear(x, [2, 2], half_pixel_centers=True)
+        tk.image.resize_bicubic(x, [2, 2], half_pixel_centers=True)
 
 
 # resize_images of a 1x3x4x1 image (arange(12) ** 1.5) fed through a placeholder of

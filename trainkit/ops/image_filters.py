@@ -17,7 +17,15 @@ from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import name_scope
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import array_ops, join_ops, math_ops, nn_activations, pool_ops
+from trainkit.ops import (
+    array_ops,
+    control_flow_ops,
+    join_ops,
+    math_ops,
+    nn_activations,
+    pool_ops,
+)
+from trainkit.ops.check_ops import Assert
 from trainkit.ops.depthwise_conv_ops import depthwise_conv2d
 from trainkit.ops.image_ops import convert_image_dtype
 
@@ -30,20 +38,41 @@ def _gauss(size: int, sigma: float) -> np.ndarray:
     return (g / g.sum()).reshape(size, size).astype(np.float32)
 
 
+def _flat_shape(inner: list) -> Any:
+    """``[-1, height, width, depth]``, built in the graph if a size is a tensor."""
+    if any(isinstance(d, Tensor) for d in inner):
+        return array_ops.stack([-1, *inner])
+    return [-1, *inner]
+
+
 def _ssim_per_channel(x: Tensor, y: Tensor, mv: Tensor, filter_size: int,
                       filter_sigma: float, k1: float, k2: float) -> tuple[Tensor, Tensor]:
     """TF's ``_ssim_per_channel``: per image and channel, the mean of ``luminance * cs``
-    and the mean of ``cs`` over the Gaussian-weighted windows (float32 images)."""
-    dims = x.shape.as_list()
-    if x.shape.ndims is None or None in dims[-3:] or min(dims[-3:-1]) < filter_size:
-        raise ValueError(f"ssim: images of known size at least {filter_size}x"
-                         f"{filter_size} are needed, got {x.shape}.")
-    h, w, c = dims[-3:]
-    kernel = np.tile(_gauss(filter_size, filter_sigma)[:, :, None, None], [1, 1, c, 1])
-    lead = array_ops.shape(x)[:-3]
+    and the mean of ``cs`` over the Gaussian-weighted windows (float32 images).
+
+    Height, width, depth and rank may be known only when the graph runs; the size check
+    is then an ``Assert`` (TF's), else a ``ValueError`` now.
+    """
+    dims = x.shape.as_list() if x.shape.ndims is not None else [None] * 3
+    if x.shape.ndims is not None and x.shape.ndims < 3:
+        raise ValueError(f"ssim: images must have at least 3 dimensions, got {x.shape}.")
+    known_hw = [d for d in dims[-3:-1] if d is not None]
+    if known_hw and min(known_hw) < filter_size:
+        raise ValueError(f"ssim: images of size at least {filter_size}x{filter_size} are "
+                         f"needed, got {x.shape}.")
+    shape = array_ops.shape(x)
+    if None in dims[-3:-1]:
+        big = math_ops.reduce_all(math_ops.greater_equal(shape[-3:-1], filter_size))
+        check = Assert(big, [shape, filter_size], summarize=8)
+        x, y = (control_flow_ops.with_dependencies([check], t) for t in (x, y))
+    inner = [d if d is not None else shape[i - 3] for i, d in enumerate(dims[-3:])]
+    gauss = _gauss(filter_size, filter_sigma)[:, :, None, None]
+    kernel: Any = (np.tile(gauss, [1, 1, dims[-1], 1]) if dims[-1] is not None
+                   else array_ops.tile(gauss, array_ops.stack([1, 1, shape[-1], 1])))
+    lead = shape[:-3]
 
     def reducer(t: Tensor) -> Tensor:
-        flat = array_ops.reshape(t, [-1, h, w, c])
+        flat = array_ops.reshape(t, _flat_shape(inner))
         out = depthwise_conv2d(flat, kernel, [1, 1, 1, 1], "VALID")
         return array_ops.reshape(out, array_ops.concat([lead, array_ops.shape(out)[1:]], 0))
 
@@ -72,8 +101,12 @@ def ssim(img1: Any, img2: Any, max_val: Any, filter_size: int = 11,
          filter_sigma: float = 1.5, k1: float = 0.01, k2: float = 0.03) -> Tensor:
     """The structural similarity of each image pair (averaged over channels).
 
+    The images' height, width and depth may be known only when the graph runs.
+
     Raises:
-        ValueError: images smaller than ``filter_size`` or of unknown height/width/depth.
+        ValueError: images known to be smaller than ``filter_size``.
+        errors.InvalidArgumentError: when run, for images smaller than ``filter_size``
+            whose size was not known when the graph was built (TF's ``Assert``).
     """
     with name_scope(None, "SSIM", [img1, img2]):
         x, y, mv = _float_images(img1, img2, max_val)
@@ -92,13 +125,15 @@ def ssim_multiscale(img1: Any, img2: Any, max_val: Any,
     through ``relu``), raised to ``power_factors`` and multiplied, averaged over channels;
     each next scale is a 2x2 average pool, symmetric-padded to even sizes first (TF's).
 
+    The images' height, width and depth may be known only when the graph runs.
+
     Raises:
-        ValueError: images too small for the last scale's filter, or of unknown size.
+        ValueError: images known to be too small for the last scale's filter.
+        errors.InvalidArgumentError: when run, for images too small for a scale's filter
+            whose size was not known when the graph was built (TF's ``Assert``).
     """
     with name_scope(None, "MS-SSIM", [img1, img2]):
         x, y, mv = _float_images(img1, img2, max_val)
-        if x.shape.ndims is None or None in x.shape.as_list()[-3:]:
-            raise ValueError(f"ssim_multiscale needs images of known size, got {x.shape}.")
         imgs = [x, y]
         mcs: list = []
         per_channel = None
@@ -110,26 +145,40 @@ def ssim_multiscale(img1: Any, img2: Any, max_val: Any,
                                                     filter_sigma, k1, k2)
                 mcs.append(nn_activations.relu(cs))
         mcs.pop()
-        stacked = join_ops.stack(mcs + [nn_activations.relu(per_channel)], axis=-1)
-        powers = conversion.convert_to_tensor(list(power_factors), dtype=_dt.float32)
-        ms = math_ops.reduce_prod(math_ops.pow(stacked, powers), [-1])
+        terms = mcs + [nn_activations.relu(per_channel)]
+        if per_channel.shape.ndims is None:
+            # stacking on a last axis needs the rank: the same products, left to right
+            ms = math_ops.pow(terms[0], np.float32(power_factors[0]))
+            for t, p in zip(terms[1:], power_factors[1:], strict=True):
+                ms = ms * math_ops.pow(t, np.float32(p))
+        else:
+            stacked = join_ops.stack(terms, axis=-1)
+            powers = conversion.convert_to_tensor(list(power_factors), dtype=_dt.float32)
+            ms = math_ops.reduce_prod(math_ops.pow(stacked, powers), [-1])
         return math_ops.reduce_mean(ms, [-1])
 
 
 def _half_scale(t: Tensor) -> Tensor:
     """A 2x2 average pool of every image (leading dimensions kept), odd sizes first
-    padded by one symmetric row/column at the end, as TF's MS-SSIM does."""
-    dims = t.shape.as_list()
-    h, w, c = dims[-3:]
-    lead = array_ops.shape(t)[:-3]
-    flat = array_ops.reshape(t, [-1, h, w, c])
-    if h % 2 or w % 2:
+    padded by one symmetric row/column at the end, as TF's MS-SSIM does (sizes known
+    only when the graph runs are padded by ``size % 2``, which is TF's result too)."""
+    dims = t.shape.as_list() if t.shape.ndims is not None else None
+    h, w, c = dims[-3:] if dims is not None else (None, None, None)
+    shape = array_ops.shape(t)
+    lead = shape[:-3]
+    inner = [d if d is not None else shape[i - 3] for i, d in enumerate((h, w, c))]
+    flat = array_ops.reshape(t, _flat_shape(inner))
+    if h is None or w is None:
+        odd = array_ops.stack([0, 0, 0, inner[0] % 2, 0, inner[1] % 2, 0, 0])
+        flat = array_ops.pad(flat, array_ops.reshape(odd, [4, 2]), mode="SYMMETRIC")
+    elif h % 2 or w % 2:
         flat = array_ops.pad(flat, [[0, 0], [0, h % 2], [0, w % 2], [0, 0]],
                              mode="SYMMETRIC")
     pooled = pool_ops.avg_pool(flat, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
-    out = array_ops.reshape(pooled, array_ops.concat(
-        [lead, [(h + 1) // 2, (w + 1) // 2, c]], 0))
-    out.set_shape(dims[:-3] + [(h + 1) // 2, (w + 1) // 2, c])
+    out = array_ops.reshape(pooled, array_ops.concat([lead, array_ops.shape(pooled)[1:]], 0))
+    if dims is not None:
+        out.set_shape(dims[:-3] + [None if h is None else (h + 1) // 2,
+                                   None if w is None else (w + 1) // 2, c])
     return out
 
 

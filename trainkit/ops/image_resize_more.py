@@ -2,6 +2,7 @@
 ``resize_nearest_neighbor``, ``resize_bicubic`` and ``resize_area`` (TF1's legacy
 sampling, see :mod:`image_resize_weights`). Unlike ``resize_images`` they take 4-D
 images only and always add the op, whose ``size`` may be known only when the graph runs.
+Bilinear and nearest neighbour take ``half_pixel_centers`` (TF 1.14+).
 
 Example:
     >>> hr = resize_bicubic(lr_images, [64, 64])
@@ -21,15 +22,14 @@ from trainkit.ops.image_resize_ops import resize_op
 
 def _raw(op_type: str, images: Any, size: Any, align_corners: bool, name: str | None,
          half_pixel_centers: bool) -> Tensor:
-    if half_pixel_centers:
-        raise NotImplementedError(f"{op_type}: half_pixel_centers is not supported.")
     x = conversion.convert_to_tensor(images, name="images")
     s = resize_size(size)
     sv = static_value.constant_value(s)
     if sv is not None and min(sv.tolist()) < 0:
         raise ValueError(f"{op_type}: Dimension {min(sv.tolist())} must be >= 0 (size "
                          f"{sv.tolist()}).")
-    return resize_op(op_type, x, s, align_corners, name=name)
+    return resize_op(op_type, x, s, align_corners, name=name,
+                     half_pixel_centers=half_pixel_centers)
 
 
 def resize_bilinear(images: Any, size: Any, align_corners: bool = False,
@@ -38,8 +38,8 @@ def resize_bilinear(images: Any, size: Any, align_corners: bool = False,
 
     Raises:
         ValueError: images not 4-D, or ``size`` not a 1-D int32 ``[2]``.
-        NotImplementedError: ``half_pixel_centers``.
-        errors.InvalidArgumentError: when run, for a size that is not positive.
+        errors.InvalidArgumentError: when run, for a size that is not positive, or
+            ``half_pixel_centers`` with ``align_corners`` (as TF).
     """
     return _raw("ResizeBilinear", images, size, align_corners, name, half_pixel_centers)
 
@@ -51,8 +51,8 @@ def resize_nearest_neighbor(images: Any, size: Any, align_corners: bool = False,
 
     Raises:
         ValueError: images not 4-D, or ``size`` not a 1-D int32 ``[2]``.
-        NotImplementedError: ``half_pixel_centers``.
-        errors.InvalidArgumentError: when run, for a size that is not positive.
+        errors.InvalidArgumentError: when run, for a size that is not positive, or
+            ``half_pixel_centers`` with ``align_corners`` (as TF).
     """
     return _raw("ResizeNearestNeighbor", images, size, align_corners, name,
                 half_pixel_centers)

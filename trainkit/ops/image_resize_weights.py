@@ -3,7 +3,9 @@ matrices: resizing contracts height with one and width with another, and the gra
 contracts with their transposes.
 
 TF1's legacy sampling takes output pixel ``o`` from source coordinate ``o * in / out``
-(``o * (in - 1) / (out - 1)`` with ``align_corners``), no half-pixel offset. Bicubic uses
+(``o * (in - 1) / (out - 1)`` with ``align_corners``), no half-pixel offset; with
+``half_pixel_centers`` (:func:`half_pixel_linear_weights`, :func:`half_pixel_nearest`)
+TF samples pixel centres instead, in float32 as its kernels do. Bicubic uses
 TF's Keys kernel (``a = -0.75``) through its 1024-entry float32 coefficient table, so the
 weights are TF's to the bit; area averages each output's source box.
 
@@ -49,6 +51,38 @@ def linear_weights(n_in: int, n_out: int, align: bool, nearest: bool) -> np.ndar
 def nearest_indices(n_in: int, n_out: int, align: bool) -> np.ndarray:
     """The source index (int64) each of ``n_out`` outputs copies, TF's nearest rule."""
     return linear_weights(n_in, n_out, align, True).argmax(1)
+
+
+def _half_pixel_scale(n_in: int, n_out: int) -> np.float32:
+    return np.float32(np.float32(n_in) / np.float32(n_out))
+
+
+def half_pixel_linear_weights(n_in: int, n_out: int) -> np.ndarray:
+    """TF's bilinear ``[n_out, n_in]`` weights with ``half_pixel_centers``.
+
+    Output ``o`` samples source coordinate ``(o + 0.5) * in / out - 0.5`` (float32); its
+    lower neighbour is clamped at 0 and its upper one at ``in - 1``, while the lerp
+    fraction is taken from the unclamped floor, as TF's ``compute_interpolation_weights``.
+    """
+    scale = _half_pixel_scale(n_in, n_out)
+    src = (np.arange(n_out, dtype=np.float32) + np.float32(0.5)) * scale - np.float32(0.5)
+    floor = np.floor(src)
+    lo = np.maximum(floor, 0).astype(np.int64)
+    hi = np.minimum(np.ceil(src), n_in - 1).astype(np.int64)
+    frac = (src - floor).astype(np.float64)
+    m = np.zeros((n_out, n_in))
+    rows = np.arange(n_out)
+    np.add.at(m, (rows, lo), 1.0 - frac)
+    np.add.at(m, (rows, hi), frac)
+    return m
+
+
+def half_pixel_nearest(n_in: int, n_out: int) -> np.ndarray:
+    """The source index (int64) of each output with ``half_pixel_centers``: TF's
+    ``floor((o + 0.5) * in / out)`` in float32 (no ``- 0.5``), clamped to ``[0, in)``."""
+    scale = _half_pixel_scale(n_in, n_out)
+    src = (np.arange(n_out, dtype=np.float32) + np.float32(0.5)) * scale
+    return np.clip(np.floor(src).astype(np.int64), 0, n_in - 1)
 
 
 def _coeffs_table() -> np.ndarray:
@@ -100,4 +134,5 @@ def area_weights(n_in: int, n_out: int, align: bool) -> np.ndarray:
     return m
 
 
-__all__ = ["linear_weights", "nearest_indices", "bicubic_weights", "area_weights"]
+__all__ = ["linear_weights", "nearest_indices", "half_pixel_linear_weights",
+           "half_pixel_nearest", "bicubic_weights", "area_weights"]
