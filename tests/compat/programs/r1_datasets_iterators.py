@@ -13,9 +13,10 @@ arrays" through placeholders fed at ``iterator.initializer``.
 Adapted: the page's ``lambda x: ...`` bodies are filled in (``x * 2``, a two-element
 ``from_tensors``, a ``reduce_sum > 0`` filter) and Python 2's ``lambda x, (y, z)``
 unpacking becomes ``lambda x, yz``; the training/validation loops run 2 epochs and 2
-alternations instead of 20 and forever; the mapped datasets are read by initializable iterators (TF refuses a one-shot iterator
-over a dataset that captures a random tensor); the random draws are reported by what they
-promise (ranges, shapes), not by value; the NumPy arrays come from the bundled digits."""
+alternations instead of 20 and forever; the mapped datasets are read by initializable
+iterators (TF refuses a one-shot iterator over a dataset that captures a random tensor);
+the random draws are reported by what they promise (ranges, shapes), not by value; the
+NumPy arrays come from the bundled digits."""
 
 from __future__ import annotations
 

@@ -121,7 +121,7 @@ def main(tf):
         sess.run(tf.global_variables_initializer())
         w.load(W0, sess)
         writer = tf.summary.FileWriter(tempfile.mkdtemp(), sess.graph)
-        for i in range(50):
+        for _ in range(50):
             sess.run(train_op)
         writer.close()
         out["adagrad_loss"] = float(sess.run(loss))

@@ -143,7 +143,7 @@ def main(tf):
     optimizer = tf.train.GradientDescentOptimizer(0.01)
     train = optimizer.minimize(loss)
     losses = []
-    for i in range(100):
+    for _ in range(100):
         _, loss_value = sess.run((train, loss))
         losses.append(float(loss_value))
     out["losses"] = float(np.sum(losses))
