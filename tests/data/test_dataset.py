@@ -196,3 +196,24 @@ def test_range_bounds_fed_at_the_initializer():
         Dataset.range(tk.placeholder(tk.float32, []))
     with pytest.raises(ValueError, match="placeholder"):
         Dataset.range(max_value).make_one_shot_iterator()
+
+
+def test_one_shot_iterator_refuses_stateful_captures():
+    """TF 2.21 raises ValueError ("Cannot capture a stateful node (name:..., type:...)
+    by value") for a one-shot iterator over a dataset sliced from a random draw, a
+    variable or a ``py_func``, even behind arithmetic; a constant, or an initializable
+    iterator over the same random draw, is fine."""
+    makers = {"RandomUniform": lambda: tk.random_uniform([3]) * 2 + 1,
+              "VariableV2": lambda: tk.Variable([1.0, 2.0]) * 1,
+              "PyFunc": lambda: tk.py_func(lambda: np.float32([1, 2]), [], tk.float32)}
+    for op_type, make in makers.items():
+        with tk.Graph().as_default():
+            with pytest.raises(ValueError, match=f"stateful node .*type:{op_type}"):
+                Dataset.from_tensor_slices(make()).make_one_shot_iterator()
+    with tk.Graph().as_default():
+        el = Dataset.from_tensor_slices(tk.constant([1.0, 2.0]) * 2).make_one_shot_iterator()
+        it = Dataset.from_tensor_slices(tk.random_uniform([3])).make_initializable_iterator()
+        with tk.Session() as s:
+            assert _drain(s, el.get_next()) == [2.0, 4.0]
+            s.run(it.initializer)
+            assert len(_drain(s, it.get_next())) == 3
