@@ -7,8 +7,9 @@ datasets.md``), its "Basic mechanics" in the order the page runs them: the
 ``make_initializer``) alternating a randomly shifted training range and a validation
 range; a feedable one (``from_string_handle``) switching between a repeated one-shot and
 an initializable iterator; ``tf.add(next_element, next_element)`` run to
-``OutOfRangeError``; nested ``get_next()`` of a zipped dataset; and "Consuming NumPy
-arrays" through placeholders fed at ``iterator.initializer``.
+``OutOfRangeError``; nested ``get_next()`` of a zipped dataset; "Saving iterator
+state" with ``make_saveable_from_iterator`` in ``SAVEABLE_OBJECTS``; and "Consuming
+NumPy arrays" through placeholders fed at ``iterator.initializer``.
 
 Adapted: the page's ``lambda x: ...`` bodies are filled in (``x * 2``, a two-element
 ``from_tensors``, a ``reduce_sum > 0`` filter) and Python 2's ``lambda x, (y, z)``
@@ -16,9 +17,16 @@ unpacking becomes ``lambda x, yz``; the training/validation loops run 2 epochs a
 alternations instead of 20 and forever; the mapped datasets are read by initializable
 iterators (TF refuses a one-shot iterator over a dataset that captures a random tensor);
 the random draws are reported by what they promise (ranges, shapes), not by value; the
-NumPy arrays come from the bundled digits."""
+NumPy arrays come from the bundled digits; ``tf.contrib.data`` is
+``tf.data.experimental`` (TF 2.x has no contrib), the saved iterator is over
+``range(5)``, ``saver.save`` is given the session its signature needs, and the
+restoring session runs the initializer first (TF refuses to restore an uninitialized
+iterator)."""
 
 from __future__ import annotations
+
+import os
+import tempfile
 
 import numpy as np
 
@@ -26,7 +34,7 @@ from tests.compat.programs.common import load_digits
 
 COMPARE = {"structure": 0.0, "map_structure": 0.0, "one_shot": 0.0, "initializable": 0.0,
            "reinitializable": 0.0, "feedable": 0.0, "consumed": 0.0, "nested": 0.0,
-           "numpy": 1e-6}
+           "saved_iterator": 0.0, "numpy": 1e-6}
 
 
 def _names(structure):
@@ -38,6 +46,15 @@ def _names(structure):
     if hasattr(structure, "as_list"):
         return structure.as_list()
     return structure.name
+
+
+def _drain_ints(tf, sess, element):
+    values = []
+    while True:
+        try:
+            values.append(int(sess.run(element)))
+        except tf.errors.OutOfRangeError:
+            return values
 
 
 def main(tf):
@@ -167,6 +184,30 @@ def main(tf):
     a, b, c = sess.run([next1, next2, next3])
     out["nested"] = [list(a.shape), list(np.shape(b)), list(c.shape),
                      next1.op is next3.op]
+
+    dataset = tf.data.Dataset.range(5)
+    iterator = dataset.make_initializable_iterator()
+    next_element = iterator.get_next()
+    path_to_checkpoint = os.path.join(tempfile.mkdtemp(), "iterator.ckpt")
+    should_checkpoint = True
+    # Create saveable object from iterator.
+    saveable = tf.data.experimental.make_saveable_from_iterator(iterator)
+    # Save the iterator state by adding it to the saveable objects collection.
+    tf.add_to_collection(tf.GraphKeys.SAVEABLE_OBJECTS, saveable)
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(iterator.initializer)
+        before = [int(sess.run(next_element)) for _ in range(2)]
+        if should_checkpoint:
+            saver.save(sess, path_to_checkpoint)
+        before.append(int(sess.run(next_element)))
+    # Restore the iterator state.
+    with tf.Session() as sess:
+        sess.run(iterator.initializer)
+        saver.restore(sess, path_to_checkpoint)
+        after = _drain_ints(tf, sess, next_element)
+    out["saved_iterator"] = [before, after]
+    sess = tf.Session()  # the page's interactive session, closed by the blocks above
 
     digits = load_digits()
     features = np.float32(digits.data[:300])
