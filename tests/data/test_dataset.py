@@ -170,3 +170,50 @@ def test_graph_seeded_shuffle_and_one_shot_iterator_take_op_seeds_as_tf():
             got = s.run(x)
     assert seeds == [(1, 2)]
     np.testing.assert_allclose(got, [0.406396746635437, 0.8575996160507202], rtol=1e-7)
+
+
+def test_range_bounds_fed_at_the_initializer():
+    """The r1 "Importing Data" guide's ``Dataset.range(max_value)`` with a placeholder
+    fed 10 then 100 at ``iterator.initializer`` (TF 2.21 gives 0..9, then 0..99); a
+    tensor ``step`` of zero fails when the iterator starts, a float bound when built."""
+    max_value = tk.placeholder(tk.int64, shape=[])
+    it = Dataset.range(max_value).make_initializable_iterator()
+    el = it.get_next()
+    start, step = tk.placeholder(tk.int64, []), tk.placeholder(tk.int64, [])
+    it2 = Dataset.range(start, 20, step).make_initializable_iterator()
+    el2 = it2.get_next()
+    with tk.Session() as s:
+        s.run(it.initializer, {max_value: 10})
+        assert _drain(s, el) == list(range(10))
+        s.run(it.initializer, {max_value: 100})
+        assert _drain(s, el) == list(range(100))
+        s.run(it2.initializer, {start: 3, step: 7})
+        assert _drain(s, el2) == [3, 10, 17]
+        with pytest.raises(tk.errors.InvalidArgumentError, match="step"):
+            s.run(it2.initializer, {start: 3, step: 0})
+            s.run(el2)
+    with pytest.raises(TypeError, match="range argument"):
+        Dataset.range(tk.placeholder(tk.float32, []))
+    with pytest.raises(ValueError, match="placeholder"):
+        Dataset.range(max_value).make_one_shot_iterator()
+
+
+def test_one_shot_iterator_refuses_stateful_captures():
+    """TF 2.21 raises ValueError ("Cannot capture a stateful node (name:..., type:...)
+    by value") for a one-shot iterator over a dataset sliced from a random draw, a
+    variable or a ``py_func``, even behind arithmetic; a constant, or an initializable
+    iterator over the same random draw, is fine."""
+    makers = {"RandomUniform": lambda: tk.random_uniform([3]) * 2 + 1,
+              "VariableV2": lambda: tk.Variable([1.0, 2.0]) * 1,
+              "PyFunc": lambda: tk.py_func(lambda: np.float32([1, 2]), [], tk.float32)}
+    for op_type, make in makers.items():
+        with tk.Graph().as_default():
+            with pytest.raises(ValueError, match=f"stateful node .*type:{op_type}"):
+                Dataset.from_tensor_slices(make()).make_one_shot_iterator()
+    with tk.Graph().as_default():
+        el = Dataset.from_tensor_slices(tk.constant([1.0, 2.0]) * 2).make_one_shot_iterator()
+        it = Dataset.from_tensor_slices(tk.random_uniform([3])).make_initializable_iterator()
+        with tk.Session() as s:
+            assert _drain(s, el.get_next()) == [2.0, 4.0]
+            s.run(it.initializer)
+            assert len(_drain(s, it.get_next())) == 3

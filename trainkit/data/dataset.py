@@ -143,22 +143,25 @@ class Dataset(DatasetOpsMixin):
     def range(*args: int, output_type: Any = _dt.int64) -> Dataset:
         """Integers like Python's ``range(start, stop, step)``.
 
+        An argument may be a scalar integer tensor (a placeholder, say): it is read when
+        the iterator starts, so ``range(max_value)`` is fed at ``iterator.initializer``.
+
         Raises:
-            TypeError: an argument that is not an integer; InvalidArgumentError when the
-                iterator starts, for a zero ``step`` (as TF).
+            TypeError: an argument that is neither an integer nor a scalar integer tensor;
+                InvalidArgumentError when the iterator starts, for a zero ``step`` (as TF).
         """
         dt = _dt.as_dtype(output_type)
         ints = [count_arg(a, "range argument") for a in args]
-        if any(isinstance(a, Tensor) for a in ints):
-            raise TypeError("Dataset.range takes Python integers here.")
-        if len(ints) == 3 and ints[2] == 0:
-            empty = Dataset._from_components(np.zeros([0], dt.np_dtype), sliced=True)
+        empty = Dataset._from_components(np.zeros([0], dt.np_dtype), sliced=True)
 
-            def fail(_env: _BuildEnv) -> pl.Stage:
-                require(False, "step must be a non-zero integer.")
-                raise AssertionError  # unreachable: require raised
+        def build(env: _BuildEnv) -> pl.Stage:
+            values = [count_value(a, env) for a in ints]
+            require(len(values) < 3 or values[2] != 0, "step must be a non-zero integer.")
+            return pl.SliceSource([np.arange(*values, dtype=dt.np_dtype)])
 
-            return Dataset(empty._structure, empty._specs, [], fail)
+        tensors = [a for a in ints if isinstance(a, Tensor)]
+        if tensors or (len(ints) == 3 and ints[2] == 0):
+            return Dataset(empty._structure, empty._specs, tensors, build)
         arr = np.arange(*ints, dtype=dt.np_dtype)
         return Dataset._from_components(arr, sliced=True)
 

@@ -27,6 +27,7 @@ from trainkit.data.csv_datasets import CsvDataset, make_csv_dataset
 from trainkit.data.dataset import Dataset
 from trainkit.data.dataset_ops import AUTOTUNE
 from trainkit.data.dataset_ops import graph_seed as _data_seed
+from trainkit.data.iterator import Iterator
 from trainkit.data.options import (
     AutoShardPolicy,
     AutotuneOptions,
@@ -241,6 +242,28 @@ def prefetch_to_device(device: str, buffer_size: int | None = None) -> Transform
     return lambda ds: ds
 
 
+def make_saveable_from_iterator(iterator: Any, external_state_policy: Any = None) -> Any:
+    """The saveable object of ``iterator``'s state, for ``tf.train.Saver``'s var list or
+    the ``GraphKeys.SAVEABLE_OBJECTS`` collection.
+
+    Differs from TF: a trainkit iterator is its own saveable object and is already in
+    ``SAVEABLE_OBJECTS``, so the default ``Saver()`` saves it anyway; the iterator itself
+    is returned, and adding it to the collection again is harmless (the saver takes each
+    object once).
+
+    Example:
+        >>> saveable = tf.data.experimental.make_saveable_from_iterator(iterator)
+        >>> tf.add_to_collection(tf.GraphKeys.SAVEABLE_OBJECTS, saveable)
+
+    Raises:
+        TypeError: ``iterator`` is not a dataset iterator.
+    """
+    if not isinstance(iterator, Iterator):
+        raise TypeError(f"make_saveable_from_iterator expects a tf.data iterator, got "
+                        f"{type(iterator).__name__}.")
+    return iterator
+
+
 def copy_to_device(target_device: str, source_device: str = "/cpu:0") -> Transformation:
     """The dataset itself: its elements are already on the CPU that runs the graph."""
     return lambda ds: ds
@@ -251,7 +274,8 @@ __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "shuffle_a
            "bucket_by_sequence_length", "scan", "ignore_errors", "Counter",
            "enumerate_dataset", "choose_from_datasets", "sample_from_datasets", "take_while",
            "unique",
-           "prefetch_to_device", "copy_to_device", "get_single_element", "CsvDataset",
+           "prefetch_to_device", "copy_to_device", "make_saveable_from_iterator",
+           "get_single_element", "CsvDataset",
            "make_csv_dataset", "AutoShardPolicy",
            "AutotuneOptions",
            "DistributeOptions", "ExternalStatePolicy", "OptimizationOptions",

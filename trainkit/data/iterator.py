@@ -24,6 +24,31 @@ from trainkit.framework.tensor import Operation, Tensor
 _LOG = logging.getLogger("trainkit.data")
 
 
+def _check_no_stateful_capture(inputs: list[Tensor]) -> None:
+    """A one-shot iterator captures its dataset's input tensors by value (TF copies
+    their subgraph into the dataset), which a stateful op (a variable, a random draw, a
+    ``py_func``) cannot be.
+
+    Raises:
+        ValueError: an input computed from a stateful op, naming it as TF does.
+    """
+    seen: set[Operation] = set()
+    stack = [t.op for t in inputs]
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        if registry.is_registered(op.type) and registry.get_op_def(op.type).stateful:
+            raise ValueError(
+                f"Cannot capture a stateful node (name:{op.name}, type:{op.type}) by value.: "
+                "A likely cause of this error is that the dataset for which you are calling "
+                "`make_one_shot_iterator()` captures a stateful object, such as a "
+                "`tf.Variable`, which is not supported. Use `make_initializable_iterator()` "
+                "instead.")
+        stack.extend(i.op for i in op.inputs)
+
+
 class Iterator:
     """Iterates over a :class:`Dataset` inside the graph (``tf.compat.v1.data.Iterator``).
 
@@ -51,6 +76,8 @@ class Iterator:
                     f"Cannot create a one-shot iterator for a dataset that depends on the "
                     f"placeholder {t.name}; use make_initializable_iterator() and feed it "
                     "when running the initializer.")
+        if one_shot and dataset is not None:
+            _check_no_stateful_capture(dataset._inputs)
         kind = "OneShotIterator" if one_shot else "Iterator"
         self._name = graph.unique_name(kind, mark_as_used=True)
         self.key = f"iterator:{self._name}"

@@ -161,9 +161,12 @@ class Saver:
         graph = self._graph
         default = self._var_list is None
         if default:
-            items = items_.named_items(
-                list(graph.get_collection(GraphKeys.GLOBAL_VARIABLES)) +
-                list(graph.get_collection(GraphKeys.SAVEABLE_OBJECTS)))
+            # an object collected twice (an iterator also added by
+            # make_saveable_from_iterator) is saved once
+            collected = (list(graph.get_collection(GraphKeys.GLOBAL_VARIABLES)) +
+                         list(graph.get_collection(GraphKeys.SAVEABLE_OBJECTS)))
+            unique = list({id(obj): obj for obj in collected}.values())
+            items = items_.named_items(unique)
         else:
             items = items_.named_items(self._var_list)
         self._is_built = True

@@ -19,6 +19,7 @@ from trainkit.data.experimental import (
     bucket_by_sequence_length,
     group_by_window,
     ignore_errors,
+    make_saveable_from_iterator,
     map_and_batch,
     parallel_interleave,
     scan,
@@ -59,4 +60,4 @@ def sliding_window_batch(window_size: int, stride: int | None = None,
 __all__ = ["shuffle_and_repeat", "map_and_batch", "batch_and_drop_remainder",
            "padded_batch_and_drop_remainder", "parallel_interleave", "unbatch",
            "sliding_window_batch", "group_by_window", "bucket_by_sequence_length", "scan",
-           "ignore_errors", "Counter"]
+           "ignore_errors", "Counter", "make_saveable_from_iterator"]
