@@ -15,13 +15,11 @@ from typing import Any
 from trainkit.autodiff.conv3d_transpose import conv3d_transpose
 from trainkit.framework import conversion
 from trainkit.framework.tensor import Tensor
-from trainkit.keras import activations, base_layer, layer_args
-from trainkit.keras.conv_transpose_layers import deconv_output_length
+from trainkit.keras.conv_transpose_layers import ConvTransposeBase
 from trainkit.ops import array_ops, join_ops, nn_activations, shape_ops
-from trainkit.ops.layers_impl import base
 
 
-class Conv3DTranspose(base_layer.Layer):
+class Conv3DTranspose(ConvTransposeBase):
     """Transposed 3-D convolution: ``kernel`` ``[kd, kh, kw, filters, in_channels]`` and
     ``bias`` ``[filters]``, as Keras.
 
@@ -42,6 +40,8 @@ class Conv3DTranspose(base_layer.Layer):
     """
 
     _ndim = 5
+    _rank = 3
+    _dilated_output = False
 
     def __init__(self, filters: int, kernel_size: Any, strides: Any = (1, 1, 1),
                  padding: str = "valid", output_padding: Any = None,
@@ -52,55 +52,10 @@ class Conv3DTranspose(base_layer.Layer):
                  bias_regularizer: Callable | None = None,
                  activity_regularizer: Callable | None = None, kernel_constraint: Any = None,
                  bias_constraint: Any = None, **kwargs: Any):
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.filters = base.positive_int(filters, "filters", "Conv3DTranspose")
-        self.kernel_size = layer_args.normalize_tuple(kernel_size, 3, "kernel_size")
-        self.strides = layer_args.normalize_tuple(strides, 3, "strides")
-        self.dilation_rate = layer_args.normalize_tuple(dilation_rate, 3, "dilation_rate")
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError("Conv3DTranspose: strides > 1 not supported in conjunction "
-                             f"with dilation_rate > 1 (strides={self.strides}, "
-                             f"dilation_rate={self.dilation_rate}).")
-        if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
-            raise ValueError('The `padding` argument must be one of "valid", "same". '
-                             f"Received: {padding}")
-        self.padding = padding.lower()
-        self.data_format = layer_args.normalize_data_format(data_format)
-        self.output_padding = None
-        if output_padding is not None:
-            self.output_padding = layer_args.normalize_tuple(output_padding, 3,
-                                                             "output_padding", True)
-            for stride, pad in zip(self.strides, self.output_padding):
-                if pad >= stride:
-                    raise ValueError("Strides must be greater than output padding. Received "
-                                     f"strides={self.strides}, "
-                                     f"output_padding={self.output_padding}.")
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self._inits = (kernel_initializer, bias_initializer)
-        self._regularizers = (kernel_regularizer, bias_regularizer)
-        self._constraints = (kernel_constraint, bias_constraint)
-
-    def build(self, input_shape: Any) -> None:
-        axis = 1 if self.data_format == "channels_first" else 4
-        channels = input_shape.as_list()[axis]
-        if channels is None:
-            raise ValueError("The channel dimension of the inputs to `Conv3DTranspose` "
-                             f"should be defined. The input_shape received is {input_shape}, "
-                             f"where axis {axis} (0-based) is the channel dimension, which "
-                             "found to be `None`.")
-        self.kernel = self.add_weight("kernel", [*self.kernel_size, self.filters, channels],
-                                      initializer=self._inits[0],
-                                      regularizer=self._regularizers[0],
-                                      constraint=self._constraints[0])
-        self.bias = self.add_weight("bias", [self.filters], initializer=self._inits[1],
-                                    regularizer=self._regularizers[1],
-                                    constraint=self._constraints[1]) if self.use_bias else None
-
-    def _out_size(self, size: Any, i: int) -> Any:
-        pad = None if self.output_padding is None else self.output_padding[i]
-        return deconv_output_length(size, self.kernel_size[i], self.padding, pad,
-                                    self.strides[i])
+        super().__init__(filters, kernel_size, strides, padding, output_padding, data_format,
+                         dilation_rate, activation, use_bias, kernel_initializer,
+                         bias_initializer, kernel_regularizer, bias_regularizer,
+                         activity_regularizer, kernel_constraint, bias_constraint, **kwargs)
 
     def call(self, inputs: Any) -> Tensor:
         x = conversion.convert_to_tensor(inputs)
