@@ -100,7 +100,9 @@ def test_horovods_own_estimator_example_on_two_ranks(tmp_path):
 
 
 _LOSS = re.compile(r"\[(\d)\] Average loss at step\s+(\d+)\s*:\s+([\d.]+)")
-_NEAREST = re.compile(r"\[0\] Nearest to (t\d+)w\d+:((?: t\d+w\d+,)+)")
+#: a "Nearest to" line of rank 0: the query's topic (None for UNK, which the program's
+#: unseeded choice of validation words may draw) and its neighbours (UNK among them too)
+_NEAREST = re.compile(r"\[0\] Nearest to (?:(t\d+)w\d+|UNK):((?: (?:t\d+w\d+|UNK),)+)")
 
 
 @needs_mpi
@@ -129,6 +131,6 @@ def test_horovods_own_word2vec_example_on_two_ranks(tmp_path):
     assert all(v < 5 for _, s, v in losses if s == 500), losses
     nearest = _NEAREST.findall(proc.stdout)
     assert len(nearest) == 16, proc.stdout[-3000:]
-    shared = [w.strip().startswith(topic + "w") for topic, words in nearest
+    shared = [w.strip().startswith(topic + "w") for topic, words in nearest if topic
               for w in words.strip(" ,").split(", ")]
-    assert len(shared) == 16 * 8 and sum(shared) / len(shared) > 0.25, nearest
+    assert len(shared) >= 14 * 8 and sum(shared) / len(shared) > 0.25, nearest
