@@ -25,10 +25,11 @@ from trainkit.contrib import (
     slim,
     stateless,
     tensorboard,
+    tpu,
     training,
     util,
 )
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
            "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard",
-           "opt", "image", "losses", "distributions", "keras", "util", "predictor"]
+           "opt", "image", "losses", "distributions", "keras", "util", "predictor", "tpu"]
