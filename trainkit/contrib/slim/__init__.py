@@ -1,7 +1,9 @@
 """``tk.contrib.slim`` (``slim = tf.contrib.slim``): the ``tf.contrib.layers`` functions,
 ``arg_scope`` and the model-variable helpers at the top level, plus ``slim.losses``,
-``slim.learning``, ``slim.metrics``, ``slim.evaluation``, ``slim.utils`` and
-``slim.model_analyzer``.
+``slim.learning``, ``slim.metrics``, ``slim.evaluation``, ``slim.utils``,
+``slim.model_analyzer``, ``slim.summaries``, ``slim.queues`` and the data pipeline
+(``slim.dataset``, ``slim.tfexample_decoder``, ``slim.dataset_data_provider``,
+``slim.parallel_reader``, ``slim.prefetch_queue``).
 
 Example:
     >>> slim = tk.contrib.slim
@@ -22,13 +24,25 @@ from trainkit.contrib.layers import *  # noqa: F403
 from trainkit.contrib.layers import __all__ as _layers_all
 from trainkit.contrib.layers import initializers, optimizers, regularizers
 from trainkit.contrib.slim import (
+    data,
     evaluation,
     learning,
     losses,
     metrics,
     model_analyzer,
+    queues,
+    summaries,
     utils,
     variables,
+)
+from trainkit.contrib.slim.data import (
+    data_decoder,
+    data_provider,
+    dataset,
+    dataset_data_provider,
+    parallel_reader,
+    prefetch_queue,
+    tfexample_decoder,
 )
 
 # tf.contrib.layers' encoders and sparse ops were never part of slim.
@@ -41,4 +55,6 @@ del _name
 __all__ = [*(n for n in _framework_all if n not in _FRAMEWORK_NOT_SLIM),
            *(n for n in _layers_all if n not in _NOT_SLIM), "learning",
            "losses", "metrics", "evaluation", "utils", "model_analyzer", "layers",
-           "initializers", "optimizers", "regularizers", "variables"]
+           "initializers", "optimizers", "regularizers", "variables", "data", "queues",
+           "summaries", "data_decoder", "data_provider", "dataset", "dataset_data_provider",
+           "parallel_reader", "prefetch_queue", "tfexample_decoder"]
