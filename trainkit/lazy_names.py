@@ -16,6 +16,7 @@ SUBMODULES = {
     "estimator", "feature_column", "strings", "linalg", "lookup", "spectral", "signal",
     "quantization", "keras", "version", "test", "config", "bitwise", "dtypes",
     "manip", "sets", "distributions", "saved_model", "profiler", "queue", "resource_loader",
+    "autograph",
 }
 
 PROTOS = {"Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"}
