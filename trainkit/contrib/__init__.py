@@ -23,6 +23,7 @@ from trainkit.contrib import (
     seq2seq,
     signal,
     slim,
+    sparsemax,
     stateless,
     tensorboard,
     tpu,
@@ -32,4 +33,5 @@ from trainkit.contrib import (
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
            "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard",
-           "opt", "image", "losses", "distributions", "keras", "util", "predictor", "tpu"]
+           "opt", "image", "losses", "distributions", "keras", "util", "predictor", "tpu",
+           "sparsemax"]
