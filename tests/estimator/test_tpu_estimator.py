@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import trainkit as tk
+from tests.contrib.contrib_summary_cases import read_events
 from tests.estimator.tpu_estimator_cases import run
 
 REF = json.load(open(os.path.join(os.path.dirname(__file__), "tpu_estimator_reference.json")))
@@ -152,3 +153,28 @@ def test_spec_checks_as_tf():
         (hook,) = est_spec.evaluation_hooks
         with tk.Session() as s:
             assert s.run(hook.before_run(None).fetches) == [2.0]
+
+
+def test_host_call_writes_contrib_summaries(tmp_path):
+    """TF's TPU models write summaries from a host_call with tf.contrib.summary: on the
+    CPU the hook creates the writers with the session and flushes them at the end."""
+    logdir = str(tmp_path / "host")
+
+    def host_fn(gs, loss):
+        cs = tk.contrib.summary
+        with cs.create_file_writer(logdir).as_default(), cs.always_record_summaries():
+            return [cs.scalar("gs", tk.cast(gs[0], tk.float32), step=gs[0]),
+                    cs.scalar("loss", loss[0], step=gs[0])]
+
+    def model_fn(features, labels, mode, params):
+        spec = _model_fn(features, labels, mode, params)
+        gs = tk.reshape(tk.train.get_global_step(), [1])
+        return spec._replace(host_call=(host_fn, [gs, tk.reshape(spec.loss, [1])]))
+
+    est = tpu.TPUEstimator(model_fn, config=tpu.RunConfig(model_dir=str(tmp_path / "m")),
+                           use_tpu=False, train_batch_size=2)
+    est.train(_input_fn, max_steps=3)
+    events = read_events(tk, logdir)
+    assert [(s, t) for s, t, _, _ in events] == [(0, "gs"), (0, "loss"), (1, "gs"),
+                                                 (1, "loss")]  # 4 rows: 2 batches of 2
+    assert [v for _, t, _, v in events if t == "gs"] == [0.0, 1.0]

@@ -25,6 +25,7 @@ from trainkit.contrib import (
     slim,
     sparsemax,
     stateless,
+    summary,
     tensorboard,
     tpu,
     training,
@@ -34,4 +35,4 @@ from trainkit.contrib import (
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
            "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard",
            "opt", "image", "losses", "distributions", "keras", "util", "predictor", "tpu",
-           "sparsemax"]
+           "sparsemax", "summary"]

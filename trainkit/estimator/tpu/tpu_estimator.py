@@ -40,6 +40,7 @@ from trainkit.estimator.tpu.tpu_config import (
     parse_iterations_per_loop,
 )
 from trainkit.hooks.step_counter import StepCounterHook
+from trainkit.summary import writer_ops
 from trainkit.training.session_run_hook import SessionRunArgs, SessionRunHook
 
 _LOG = logging.getLogger("trainkit.estimator")
@@ -116,12 +117,8 @@ class TPUEstimatorSpec(collections.namedtuple("TPUEstimatorSpec", _SPEC_FIELDS))
 
     def as_estimator_spec(self) -> EstimatorSpec:
         """The ``EstimatorSpec`` a CPU run uses: ``eval_metrics`` called into
-        ``eval_metric_ops``, ``scaffold_fn()`` as the scaffold, a hook fetching
-        ``host_call``'s results added to every mode's hooks.
-
-        Differs from TF: TF's host-call hook also initializes and flushes
-        ``tf.contrib.summary`` writers, which trainkit does not have.
-        """
+        ``eval_metric_ops``, ``scaffold_fn()`` as the scaffold, a :class:`HostCallHook`
+        running ``host_call``'s results added to every mode's hooks."""
         metric_ops = _call_host_fn(self.eval_metrics) if self.eval_metrics else None
         hooks: tuple = ()
         if self.host_call is not None:
@@ -138,13 +135,27 @@ class TPUEstimatorSpec(collections.namedtuple("TPUEstimatorSpec", _SPEC_FIELDS))
 
 class HostCallHook(SessionRunHook):
     """Fetches a CPU ``host_call``'s results with every step (TF's
-    ``_OutfeedHostCallHook``)."""
+    ``_OutfeedHostCallHook``): the ``tf.contrib.summary`` writers of the graph are
+    created when the session is and flushed at the end, so a host call writing
+    ``tf.contrib.summary`` summaries works as in TF."""
 
     def __init__(self, tensors: Any):
         self._tensors = tensors
 
+    def begin(self) -> None:
+        self._init_ops = writer_ops.summary_writer_initializer_op()
+        self._finalize_ops = [writer_ops.writer_op("FlushSummaryWriter",
+                                                   op.get_attr("shared_name"))
+                              for op in self._init_ops]
+
+    def after_create_session(self, session: Any, coord: Any) -> None:
+        session.run(self._init_ops)
+
     def before_run(self, run_context: Any) -> SessionRunArgs:
         return SessionRunArgs(self._tensors)
+
+    def end(self, session: Any) -> None:
+        session.run(self._finalize_ops)
 
 
 class ExamplesPerSecondHook(StepCounterHook):
