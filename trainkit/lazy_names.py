@@ -16,7 +16,7 @@ SUBMODULES = {
     "estimator", "feature_column", "strings", "linalg", "lookup", "spectral", "signal",
     "quantization", "keras", "version", "test", "config", "bitwise", "dtypes",
     "manip", "sets", "distributions", "saved_model", "profiler", "queue", "resource_loader",
-    "autograph",
+    "autograph", "audio",
 }
 
 PROTOS = {"Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"}
