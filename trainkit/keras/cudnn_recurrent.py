@@ -35,8 +35,9 @@ from trainkit.keras import base_layer, initializers
 from trainkit.keras import sequence_masks as masking
 from trainkit.keras.recurrent_layers import RNN
 from trainkit.ops import array_ops, math_ops
-from trainkit.ops.join_ops import concat, split
+from trainkit.ops.join_ops import concat
 from trainkit.ops.layers_impl import base
+from trainkit.ops.rnn import cudnn_equations
 
 
 class _ForgetBias:
@@ -73,16 +74,9 @@ class _Equations:
         x_part = math_ops.matmul(inputs, self.kernel) + b_in
         h_part = math_ops.matmul(states[0], self.recurrent_kernel) + b_rec
         if self.lstm:
-            i, f, c, o = split(x_part + h_part, 4, axis=1)
-            c = math_ops.sigmoid(f) * states[1] + math_ops.sigmoid(i) * math_ops.tanh(c)
-            h = math_ops.sigmoid(o) * math_ops.tanh(c)
+            h, c = cudnn_equations.lstm_step(x_part + h_part, states[1])
             return h, [h, c]
-        x_z, x_r, x_h = split(x_part, 3, axis=1)
-        r_z, r_r, r_h = split(h_part, 3, axis=1)
-        z = math_ops.sigmoid(x_z + r_z)
-        r = math_ops.sigmoid(x_r + r_r)
-        hh = math_ops.tanh(x_h + r * r_h)
-        h = z * states[0] + (1 - z) * hh
+        h = cudnn_equations.gru_step(x_part, h_part, states[0])
         return h, [h]
 
 
