@@ -52,7 +52,7 @@ def test_cudnn_checkpoint_restores_into_compatible_cells(tmp_path, mode, num_lay
         with tk.Session() as sess:
             sess.run(tk.global_variables_initializer())
             want = sess.run(out)
-            saver.save(sess, path)
+            saver.save(sess, path, write_meta_graph=False)
             # the saveable's tensors win over the saved opaque buffer on restore
             sess.run(layer.kernel.assign(tk.zeros_like(layer.kernel)))
             saver.restore(sess, path)
@@ -82,7 +82,7 @@ def test_compatible_checkpoint_restores_into_cudnn_layer(tmp_path):
             for v in tk.global_variables():  # non-zero biases too
                 v.load(rng.uniform(-0.5, 0.5, v.shape.as_list()), sess)
             want = sess.run(out_t)
-            tk.train.Saver().save(sess, path)
+            tk.train.Saver().save(sess, path, write_meta_graph=False)
     with tk.Graph().as_default():
         lstm = cudnn_rnn.CudnnLSTM(2, U, direction="bidirectional")
         out, _ = lstm(tk.constant(x))
@@ -103,7 +103,7 @@ def test_restore_refuses_other_shapes_and_missing_tensors(tmp_path):
         small.build([None, None, D])
         with tk.Session() as sess:
             sess.run(tk.global_variables_initializer())
-            tk.train.Saver().save(sess, path)
+            tk.train.Saver().save(sess, path, write_meta_graph=False)
     with tk.Graph().as_default():
         wide = cudnn_rnn.CudnnGRU(1, U)
         wide.build([None, None, D + 2])
@@ -144,3 +144,14 @@ def test_compatible_gru_cell_step_matches_numpy():
                    + r * (h @ vals["candidate/hidden_projection/kernel"]
                           + vals["candidate/hidden_projection/bias"]))
     np.testing.assert_allclose(got, u * h + (1 - u) * cand, rtol=1e-6)
+
+
+def test_a_key_saved_twice_is_refused():
+    """A compatible cell's variable and a cuDNN layer's canonical tensor of one name."""
+    with tk.Graph().as_default():
+        lstm = cudnn_rnn.CudnnLSTM(1, U)
+        lstm.build([None, None, D])  # built outside its scope: canonical names unprefixed
+        _compatible_graph("lstm", 1, False, tk.zeros([T, B, D]))
+        with pytest.raises(ValueError, match="rnn/multi_rnn_cell/cell_0/cudnn_compatible"
+                                             "_lstm_cell/kernel"):
+            tk.train.Saver()

@@ -13,7 +13,8 @@ on the layers' own weight layout, so such programs and their checkpoints work he
 - ``CuDNNGRU``: ``kernel [in, 3u]``, ``recurrent_kernel [u, 3u]`` (gates ``z, r, h``),
   ``bias [6u]``; ``z, r = sigmoid(x K_g + b_in_g + h R_g + b_rec_g)``,
   ``hh = tanh(x K_h + b_in_h + r (h R_h + b_rec_h))``, ``h = z h_prev + (1 - z) hh``
-  (cuDNN's GRU: the reset gate after the recurrent product).
+  (cuDNN's GRU: the reset gate after the recurrent product). The step equations are
+  ``ops/rnn/cudnn_equations.py``'s, shared with ``tk.contrib.cudnn_rnn``.
 
 The weights are the layer's own (``cu_dnnlstm/kernel:0``, no cell scope), as tf_keras
 names them, so ``set_weights`` arrays and TF1 checkpoints of these layers load
