@@ -70,6 +70,8 @@ def test_names_shapes_and_zero_state():
             x = tk.zeros([6, 2, 3])
             out, (h, c) = lstm(x)
             out2, _ = lstm(x)  # reuses the variable
+        with tk.variable_scope("main", reuse=True):  # TF 1.15's testLayerBasic
+            out3, _ = cudnn_rnn.CudnnLSTM(2, 4, name="awesome_lstm")(x)
         assert [v.op.name for v in tk.trainable_variables()] == ["main/awesome_lstm/opaque_kernel"]
         assert lstm.trainable_variables == [lstm.kernel]
         assert len(tk.get_collection(tk.GraphKeys.SAVEABLE_OBJECTS)) == 1
@@ -79,9 +81,10 @@ def test_names_shapes_and_zero_state():
         size = cudnn_rnn.cudnn_rnn_opaque_params_size("lstm", 2, 4, 3)
         with tk.Session() as sess:
             sess.run(tk.global_variables_initializer())
-            o, o2, hv, n, k = sess.run([out, out2, h, size, lstm.kernel])
+            o, o2, o3, hv, n, k = sess.run([out, out2, out3, h, size, lstm.kernel])
     assert o.shape == (6, 2, 4) and hv.shape == (2, 2, 4)
     np.testing.assert_array_equal(o, o2)
+    np.testing.assert_array_equal(o, o3)
     assert n == k.size == 4 * 4 * 3 + 3 * 4 * 4 * 4 + 16 * 4
     # zero biases by default: the bias block (the last 16 * 4 entries) is zeros
     np.testing.assert_array_equal(k[-64:], 0)
