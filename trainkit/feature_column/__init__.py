@@ -1,5 +1,9 @@
-"""``trainkit.feature_column``: ``tf.compat.v1.feature_column``, re-exported from
-``trainkit.estimator.feature_column``.
+"""``trainkit.feature_column``: ``tf.compat.v1.feature_column``, how raw features become
+model inputs.
+
+A layer of its own (on framework, ops and data's parsing specs) so that both the
+estimators (``input_layer``/``linear_model`` in the canned models) and Keras
+(``tk.keras.layers.DenseFeatures``) build on it; see ``docs/internals.md``.
 
 Example:
     >>> net = tk.feature_column.input_layer(features, [tk.feature_column.numeric_column("x")])
@@ -7,19 +11,24 @@ Example:
 
 from __future__ import annotations
 
-from trainkit.estimator.feature_column import (
-    bucketized_column,
+from trainkit.feature_column.categorical import (
     categorical_column_with_hash_bucket,
     categorical_column_with_identity,
-    categorical_column_with_vocabulary_file,
     categorical_column_with_vocabulary_list,
-    crossed_column,
+)
+from trainkit.feature_column.columns import (
+    bucketized_column,
     embedding_column,
     indicator_column,
-    input_layer,
-    linear_model,
-    make_parse_example_spec,
     numeric_column,
+)
+from trainkit.feature_column.crossed import crossed_column
+from trainkit.feature_column.layers import input_layer, linear_model
+from trainkit.feature_column.parse_spec import (
+    categorical_column_with_vocabulary_file,
+    make_parse_example_spec,
+)
+from trainkit.feature_column.weighted_shared import (
     shared_embedding_columns,
     weighted_categorical_column,
 )

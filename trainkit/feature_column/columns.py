@@ -23,7 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from trainkit.estimator.feature_column.lookup_ops import feature_op
+from trainkit.feature_column.lookup_ops import feature_op
+from trainkit.feature_column.state import ColumnState, ScopeVariables
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
@@ -37,7 +38,6 @@ from trainkit.ops import (
     shape_ops,
     slicing_ops,
     sparse_ops,
-    variable_scope,
 )
 
 
@@ -98,7 +98,7 @@ class NumericColumn:
     def variable_shape(self) -> int:
         return int(math.prod(self.shape))
 
-    def dense(self, cache: FeatureCache, scope: Any = None) -> Tensor:
+    def dense(self, cache: FeatureCache, state: Any = None) -> Tensor:
         def make() -> Tensor:
             x = math_ops.cast(cache.raw(self.key), _dt.float32)
             if self.normalizer_fn is not None:
@@ -160,7 +160,7 @@ class BucketizedColumn:
             "FeatureBucketize", self.source_column.dense(cache),
             {"boundaries": self.boundaries}, f"{self.name}_ids"))
 
-    def dense(self, cache: FeatureCache, scope: Any = None) -> Tensor:
+    def dense(self, cache: FeatureCache, state: Any = None) -> Tensor:
         return multi_hot(self.ids(cache), self.num_buckets)
 
 
@@ -201,7 +201,7 @@ class IndicatorColumn:
     def variable_shape(self) -> int:
         return self.categorical_column.num_buckets
 
-    def dense(self, cache: FeatureCache, scope: Any = None) -> Tensor:
+    def dense(self, cache: FeatureCache, state: Any = None) -> Tensor:
         cat = self.categorical_column
         return cache.get(self, lambda: multi_hot(cat.ids(cache), cat.num_buckets))
 
@@ -236,13 +236,14 @@ class EmbeddingColumn:
     def variable_shape(self) -> int:
         return self.dimension
 
-    def dense(self, cache: FeatureCache, scope: Any = None, trainable: bool = True,
-              collections: Any = None) -> Tensor:
+    def dense(self, cache: FeatureCache, state: ColumnState | None = None) -> Tensor:
+        """The combined embedding ``[batch, dimension]``; the table
+        ``embedding_weights`` comes from ``state`` (``tf.get_variable`` in the current
+        variable scope when None)."""
         cat = self.categorical_column
-        weights = variable_scope.get_variable(
-            "embedding_weights", [cat.num_buckets, self.dimension], dtype=_dt.float32,
-            initializer=self.initializer, trainable=self.trainable and trainable,
-            collections=collections)
+        weights = (state or ScopeVariables()).get_variable(
+            self, "embedding_weights", [cat.num_buckets, self.dimension], self.initializer,
+            self.trainable)
         return combine_embeddings(weights, cat.ids(cache), self.combiner,
                                   id_weights(cat, cache))
 

@@ -20,19 +20,19 @@ from typing import Any
 import numpy as np
 
 from trainkit.data.parsing_ops import FixedLenFeature, VarLenFeature
-from trainkit.estimator.feature_column.categorical import (
+from trainkit.feature_column.categorical import (
     HashedCategoricalColumn,
     IdentityCategoricalColumn,
     VocabularyListCategoricalColumn,
     categorical_column_with_vocabulary_list,
 )
-from trainkit.estimator.feature_column.columns import (
+from trainkit.feature_column.columns import (
     BucketizedColumn,
     EmbeddingColumn,
     IndicatorColumn,
     NumericColumn,
 )
-from trainkit.estimator.feature_column.crossed import CrossedColumn
+from trainkit.feature_column.crossed import CrossedColumn
 from trainkit.framework import dtypes as _dt
 
 
