@@ -236,14 +236,21 @@ class EmbeddingColumn:
     def variable_shape(self) -> int:
         return self.dimension
 
+    def create_state(self, state: ColumnState) -> None:
+        """Makes the table in ``state`` ahead of use (a Keras layer's ``build``)."""
+        self._table(state)
+
+    def _table(self, state: ColumnState | None) -> Any:
+        return (state or ScopeVariables()).get_variable(
+            self, "embedding_weights", [self.categorical_column.num_buckets,
+                                        self.dimension], self.initializer, self.trainable)
+
     def dense(self, cache: FeatureCache, state: ColumnState | None = None) -> Tensor:
         """The combined embedding ``[batch, dimension]``; the table
         ``embedding_weights`` comes from ``state`` (``tf.get_variable`` in the current
         variable scope when None)."""
         cat = self.categorical_column
-        weights = (state or ScopeVariables()).get_variable(
-            self, "embedding_weights", [cat.num_buckets, self.dimension], self.initializer,
-            self.trainable)
+        weights = self._table(state)
         return combine_embeddings(weights, cat.ids(cache), self.combiner,
                                   id_weights(cat, cache))
 
