@@ -202,3 +202,69 @@ def errors(tf: Any) -> dict:
 FEATURE_LAYER_SCENARIOS = {f.__name__: f for f in (
     layer_values, embedding_gradients, not_trainable, fit_dataset, fit_numpy_dict,
     functional_inputs, errors)}
+
+
+def _sequence_columns(tf: Any) -> list:
+    fc = tf.feature_column
+    watches = fc.sequence_categorical_column_with_identity("watches", 5)
+    words = fc.sequence_categorical_column_with_vocabulary_list("words", ["a", "b", "c"])
+    table = np.arange(10, dtype=np.float32).reshape(5, 2) / 10.0
+    return [fc.sequence_numeric_column("rating", shape=2, default_value=-1.0),
+            fc.embedding_column(watches, 2, initializer=tf.constant_initializer(table)),
+            fc.indicator_column(words)]
+
+
+def _sequence_features(tf: Any) -> dict:
+    """Three examples of lengths 2, 1, 2 (the middle example's second step absent)."""
+    return {"rating": tf.SparseTensor([[0, 0], [0, 1], [0, 2], [0, 3], [1, 0], [1, 1],
+                                       [2, 2], [2, 3]],
+                                      np.arange(1, 9, dtype=np.float32), [3, 4]),
+            "watches": tf.SparseTensor([[0, 0], [0, 1], [1, 0], [2, 1]],
+                                       np.array([1, 4, 2, 3], np.int64), [3, 2]),
+            "words": tf.SparseTensor([[0, 0], [0, 1], [1, 0], [2, 1]],
+                                     ["a", "c", "z", "b"], [3, 2])}
+
+
+def sequence_values(tf: Any) -> dict:
+    """SequenceFeatures on sparse inputs: each step's values, embedding row (zeros where
+    absent) and one-hot, concatenated; the lengths; dense ids (-1 = absent) too; the
+    gradient reaching the embedding table."""
+    layer = tf.keras.experimental.SequenceFeatures(_sequence_columns(tf))
+    values, length = layer(_sequence_features(tf))
+    loss = tf.reduce_sum(values * tf.constant(np.linspace(0.5, 1.5, 7, dtype=np.float32)))
+    grad = tf.gradients(loss, layer.trainable_weights)[0]
+    dense = tf.keras.experimental.SequenceFeatures(_sequence_columns(tf)[1:2], name="ids")
+    dense_values, dense_length = dense(
+        {"watches": tf.constant(np.array([[1, 2, -1], [3, -1, -1]], np.int64))})
+    sess = _session(tf)
+    return {"values": _floats(sess.run(values)), "length": sess.run(length).tolist(),
+            "grad": _floats(sess.run(tf.convert_to_tensor(grad))),
+            "dense_values": _floats(sess.run(dense_values)),
+            "dense_length": sess.run(dense_length).tolist(),
+            "shape": values.shape.as_list()[2:], "op": values.op.name,
+            "length_op": length.op.name, "weights": [w.name for w in layer.weights],
+            "weights2": [w.name for w in dense.weights],
+            "config_columns": [c["class_name"]
+                               for c in layer.get_config()["feature_columns"]]}
+
+
+def sequence_errors(tf: Any) -> dict:
+    """A sequence column in DenseFeatures, a plain column in SequenceFeatures, dense
+    values for a sequence_numeric_column, lengths that disagree."""
+    fc = tf.feature_column
+    cols = _sequence_columns(tf)
+    feats = _sequence_features(tf)
+    short = dict(feats, rating=tf.SparseTensor([[0, 0], [0, 1]], [1.0, 2.0], [3, 4]))
+    _, length = tf.keras.experimental.SequenceFeatures(cols)(short)
+    sess = _session(tf)
+    return {
+        "dense_features": _error(lambda: tf.keras.layers.DenseFeatures(cols[1:2])(feats)),
+        "plain_column": _error(lambda: tf.keras.experimental.SequenceFeatures(
+            [fc.numeric_column("x")])),
+        "dense_numeric": _error(lambda: tf.keras.experimental.SequenceFeatures(cols[:1])(
+            {"rating": tf.constant([[1.0, 2.0]])})),
+        "lengths_differ": _error(lambda: sess.run(length)),
+    }
+
+
+FEATURE_LAYER_SCENARIOS.update({f.__name__: f for f in (sequence_values, sequence_errors)})

@@ -28,6 +28,12 @@ from trainkit.feature_column.parse_spec import (
     categorical_column_with_vocabulary_file,
     make_parse_example_spec,
 )
+from trainkit.feature_column.sequence import (
+    sequence_categorical_column_with_hash_bucket,
+    sequence_categorical_column_with_identity,
+    sequence_categorical_column_with_vocabulary_list,
+    sequence_numeric_column,
+)
 from trainkit.feature_column.weighted_shared import (
     shared_embedding_columns,
     weighted_categorical_column,
@@ -38,5 +44,8 @@ __all__ = [
     "categorical_column_with_vocabulary_list", "bucketized_column", "indicator_column",
     "embedding_column", "input_layer", "linear_model", "crossed_column",
     "make_parse_example_spec", "categorical_column_with_vocabulary_file",
-    "weighted_categorical_column", "shared_embedding_columns",
+    "weighted_categorical_column", "shared_embedding_columns", "sequence_numeric_column",
+    "sequence_categorical_column_with_identity",
+    "sequence_categorical_column_with_vocabulary_list",
+    "sequence_categorical_column_with_hash_bucket",
 ]

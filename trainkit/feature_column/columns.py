@@ -63,6 +63,19 @@ class FeatureCache:
             return sparse_ops.to_dense(sp, default_value=missing, validate_indices=False)
         return conversion.convert_to_tensor(value)
 
+    def sparse(self, key: str) -> SparseTensor | None:
+        """The feature as a ``SparseTensor`` when it was given as one, else None.
+
+        Raises:
+            ValueError: ``key`` is not in the features.
+        """
+        if key not in self.features:
+            raise ValueError(f"Feature {key} is not in features dictionary.")
+        value = self.features[key]
+        if isinstance(value, SparseTensor | SparseTensorValue):
+            return SparseTensor.from_value(value)
+        return None
+
     def is_sparse(self, key: str) -> bool:
         """Whether the feature was given as a ``SparseTensor``."""
         return isinstance(self.features.get(key), SparseTensor | SparseTensorValue)
@@ -203,6 +216,7 @@ class IndicatorColumn:
 
     def dense(self, cache: FeatureCache, state: Any = None) -> Tensor:
         cat = self.categorical_column
+        refuse_sequence(cat, "indicator_column", self.name)
         return cache.get(self, lambda: multi_hot(cat.ids(cache), cat.num_buckets))
 
 
@@ -210,6 +224,18 @@ def _check_categorical(column: Any, what: str) -> None:
     if not hasattr(column, "ids") or not hasattr(column, "num_buckets"):
         raise ValueError(f"{what} must be a categorical column (categorical_column_with_*, "
                          f"bucketized_column), given: {column}")
+
+
+def refuse_sequence(column: Any, wrapper: str, name: str) -> None:
+    """Raises ValueError for a sequence categorical column outside ``SequenceFeatures``
+    (TF's message; ``name`` is the wrapping column's)."""
+    if getattr(column, "is_sequence", False):
+        raise ValueError(
+            f"In {wrapper}: {name}. categorical_column must not be of type "
+            "SequenceCategoricalColumn. Suggested fix A: If you wish to use DenseFeatures, "
+            "use a non-sequence categorical_column_with_*. Suggested fix B: If you wish to "
+            "create sequence input, use SequenceFeatures instead of DenseFeatures. Given "
+            f"(type {type(column).__name__}): {column}")
 
 
 def indicator_column(categorical_column: Any) -> IndicatorColumn:
@@ -250,6 +276,7 @@ class EmbeddingColumn:
         ``embedding_weights`` comes from ``state`` (``tf.get_variable`` in the current
         variable scope when None)."""
         cat = self.categorical_column
+        refuse_sequence(cat, "embedding_column", self.name)
         weights = self._table(state)
         return combine_embeddings(weights, cat.ids(cache), self.combiner,
                                   id_weights(cat, cache))
@@ -337,4 +364,5 @@ __all__ = [
     "numeric_column", "bucketized_column", "indicator_column", "embedding_column",
     "NumericColumn", "BucketizedColumn", "IndicatorColumn", "EmbeddingColumn",
     "FeatureCache", "check_key", "multi_hot", "combine_embeddings", "id_weights",
+    "refuse_sequence",
 ]

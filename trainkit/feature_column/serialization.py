@@ -30,6 +30,7 @@ from trainkit.feature_column.columns import (
     NumericColumn,
 )
 from trainkit.feature_column.crossed import CrossedColumn
+from trainkit.feature_column.sequence import SequenceCategoricalColumn, SequenceNumericColumn
 from trainkit.feature_column.weighted_shared import (
     SharedEmbeddingColumn,
     WeightedCategoricalColumn,
@@ -40,7 +41,8 @@ from trainkit.ops import init_ops
 COLUMN_CLASSES = {cls.__name__: cls for cls in (
     NumericColumn, BucketizedColumn, IndicatorColumn, EmbeddingColumn,
     IdentityCategoricalColumn, VocabularyListCategoricalColumn, HashedCategoricalColumn,
-    CrossedColumn, WeightedCategoricalColumn, SharedEmbeddingColumn)}
+    CrossedColumn, WeightedCategoricalColumn, SharedEmbeddingColumn, SequenceNumericColumn,
+    SequenceCategoricalColumn)}
 
 
 def serialize_feature_column(column: Any) -> Any:

@@ -1,0 +1,51 @@
+"""Sequence feature columns' lengths and steps, computed by hand (the values against
+tf_keras 2.21 are in tests/keras/test_feature_layers.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import trainkit as tk
+from trainkit.feature_column import serialization
+from trainkit.feature_column.columns import FeatureCache
+from trainkit.feature_column.sequence import sequence_dense
+
+fc = tk.feature_column
+
+
+def test_sparse_lengths_round_up_to_whole_steps_and_keep_empty_rows():
+    """Row 0's last value sits at index 2 of steps of size 2: 2 steps; row 1 has none:
+    0 (TF pads the rows after the last with zeros, and segment_max gives 0 between)."""
+    col = fc.sequence_numeric_column("x", shape=2, default_value=9.0)
+    sp = tk.SparseTensor([[0, 0], [0, 2], [2, 1]], [1.0, 2.0, 3.0], [4, 4])
+    values, length = sequence_dense(col, FeatureCache({"x": sp}))
+    with tk.Session() as sess:
+        v, n = sess.run([values, length])
+    assert n.tolist() == [2, 0, 1, 0]
+    np.testing.assert_array_equal(v[0], [[1, 9], [2, 9]])
+    np.testing.assert_array_equal(v[2], [[9, 3], [9, 9]])
+
+
+def test_dense_ids_lengths_end_at_the_last_present_step():
+    """Dense strings: '' marks an absent step, a gap inside the sequence counts."""
+    words = fc.sequence_categorical_column_with_hash_bucket("w", 10)
+    feats = {"w": tk.constant([["a", "", "c"], ["", "b", ""], ["", "", ""]])}
+    values, length = sequence_dense(fc.indicator_column(words), FeatureCache(feats))
+    with tk.Session() as sess:
+        v, n = sess.run([values, length])
+    assert n.tolist() == [3, 2, 0]
+    assert v.shape == (3, 3, 10)
+    assert v.sum(axis=2).tolist() == [[1, 0, 1], [0, 1, 0], [0, 0, 0]]
+
+
+def test_sequence_columns_serialize_and_refuse_dense_use():
+    col = fc.embedding_column(fc.sequence_categorical_column_with_identity("ids", 4), 3)
+    config = serialization.serialize_feature_column(col)
+    assert config["config"]["categorical_column"]["class_name"] == \
+        "SequenceCategoricalColumn"
+    assert serialization.deserialize_feature_column(config) == col
+    with pytest.raises(ValueError, match="must not be of type SequenceCategoricalColumn"):
+        fc.input_layer({"ids": tk.constant([[1, 2]], tk.int64)}, [col])
+    with pytest.raises(TypeError, match="Input must be a SparseTensor"):
+        sequence_dense(fc.sequence_numeric_column("x"), FeatureCache({"x": [[1.0]]}))
