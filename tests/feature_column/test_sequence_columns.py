@@ -49,3 +49,15 @@ def test_sequence_columns_serialize_and_refuse_dense_use():
         fc.input_layer({"ids": tk.constant([[1, 2]], tk.int64)}, [col])
     with pytest.raises(TypeError, match="Input must be a SparseTensor"):
         sequence_dense(fc.sequence_numeric_column("x"), FeatureCache({"x": [[1.0]]}))
+
+
+def test_parse_spec_of_sequence_columns_is_tf2s():
+    """Differs from TF (compat.v1 refuses sequence columns): the spec TF 2.21's
+    ``tf.feature_column.make_parse_example_spec`` gives, a VarLenFeature per column."""
+    spec = fc.make_parse_example_spec([
+        fc.sequence_numeric_column("r", shape=2, dtype=tk.float64),
+        fc.embedding_column(fc.sequence_categorical_column_with_identity("w", 4), 2),
+        fc.indicator_column(fc.sequence_categorical_column_with_vocabulary_list("v", ["a"]))])
+    assert sorted((k, type(v).__name__, v.dtype.name) for k, v in spec.items()) == [
+        ("r", "VarLenFeature", "float64"), ("v", "VarLenFeature", "string"),
+        ("w", "VarLenFeature", "int64")]

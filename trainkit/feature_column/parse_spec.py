@@ -33,6 +33,7 @@ from trainkit.feature_column.columns import (
     NumericColumn,
 )
 from trainkit.feature_column.crossed import CrossedColumn
+from trainkit.feature_column.sequence import SequenceCategoricalColumn, SequenceNumericColumn
 from trainkit.framework import dtypes as _dt
 
 
@@ -45,6 +46,10 @@ def _spec(column: Any) -> dict:
     if isinstance(column, BucketizedColumn):
         return _spec(column.source_column)
     if isinstance(column, IndicatorColumn | EmbeddingColumn):
+        return _spec(column.categorical_column)
+    if isinstance(column, SequenceNumericColumn):   # a value list per example
+        return {column.key: VarLenFeature(column.dtype)}
+    if isinstance(column, SequenceCategoricalColumn):
         return _spec(column.categorical_column)
     if isinstance(column, IdentityCategoricalColumn):
         return {column.key: VarLenFeature(_dt.int64)}
@@ -62,6 +67,9 @@ def _spec(column: Any) -> dict:
 def make_parse_example_spec(feature_columns: Iterable[Any]) -> dict:
     """The ``parse_example`` spec ``{key: FixedLenFeature | VarLenFeature}`` of
     ``feature_columns``.
+
+    Differs from TF: sequence columns are accepted (a ``VarLenFeature`` each), as TF 2's
+    ``tf.feature_column.make_parse_example_spec`` does; ``tf.compat.v1``'s refuses them.
 
     Raises:
         ValueError: an unknown column, or one key given two different specs.
