@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tests.compat.programs.common import keras_same_start
+
 # The tutorial feeds the raw columns (chol up to ~560) to Dense(128, relu): float32
 # rounding differences between the backends grow to a few 1e-4 over the 35 Adam steps
 # (the accuracies stay equal), hence 1e-3 on the losses.
@@ -70,19 +72,6 @@ def train_test_split(dataframe, test_size):
     n_test = int(np.ceil(test_size * n))
     return ({k: v[:n - n_test] for k, v in dataframe.items()},
             {k: v[n - n_test:] for k, v in dataframe.items()})
-
-
-def _same_start(model):
-    """Seeded Glorot-uniform draws for every 2-D weight, zeros for the biases."""
-    rng = np.random.RandomState(0)
-    values = []
-    for w in model.get_weights():
-        if w.ndim == 2:
-            limit = np.sqrt(6.0 / sum(w.shape))
-            values.append(rng.uniform(-limit, limit, w.shape).astype(np.float32))
-        else:
-            values.append(np.zeros_like(w))
-    model.set_weights(values)
 
 
 def main(tf):
@@ -198,7 +187,7 @@ def main(tf):
 
     def initialize(logs):
         tf.keras.backend.get_session().run(tf.tables_initializer())
-        _same_start(model)
+        keras_same_start(model)
 
     history = model.fit(train_ds,
                         validation_data=val_ds,
