@@ -119,12 +119,9 @@ class _FeaturesLayer(base_layer.Layer):
     def get_config(self) -> dict:
         """The layer's arguments, the columns serialized as TF does
         (``{'class_name': 'NumericColumn', 'config': {...}}``)."""
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype,
-                  "feature_columns": [serialization.serialize_feature_column(c)
-                                      for c in self._feature_columns]}
-        if isinstance(self, DenseFeatures):
-            config["partitioner"] = None
-        return config
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype,
+                "feature_columns": [serialization.serialize_feature_column(c)
+                                    for c in self._feature_columns]}
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> Any:
@@ -182,6 +179,9 @@ class DenseFeatures(_FeaturesLayer):
                 cols_to_output_tensors[column] = out
             outputs.append(out)
         return join_ops.concat(outputs, -1)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "partitioner": None}
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         """``(batch, total size of the columns)``."""
