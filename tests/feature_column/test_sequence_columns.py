@@ -61,3 +61,18 @@ def test_parse_spec_of_sequence_columns_is_tf2s():
     assert sorted((k, type(v).__name__, v.dtype.name) for k, v in spec.items()) == [
         ("r", "VarLenFeature", "float64"), ("v", "VarLenFeature", "string"),
         ("w", "VarLenFeature", "int64")]
+
+
+def test_vocabulary_file_sequence_ids(tmp_path):
+    """Each step looked up in the file's vocabulary (line order), OOV steps hashed into
+    the bucket after it, missing steps -1; the length ends at the last present step."""
+    vocab = tmp_path / "words.txt"
+    vocab.write_text("red\ngreen\nblue\n")
+    col = fc.sequence_categorical_column_with_vocabulary_file("w", str(vocab),
+                                                              num_oov_buckets=1)
+    cache = FeatureCache({"w": tk.constant([["blue", "pink", ""], ["", "red", ""]])})
+    ids, length = col.ids(cache), col.sequence_length(cache)
+    with tk.Session() as sess:
+        sess.run(tk.tables_initializer())
+        got_ids, got_length = sess.run([ids, length])
+    assert got_ids.tolist() == [[2, 3, -1], [-1, 0, -1]] and got_length.tolist() == [2, 2]

@@ -27,6 +27,7 @@ from trainkit.feature_column.layers import input_layer, linear_model
 from trainkit.feature_column.parse_spec import (
     categorical_column_with_vocabulary_file,
     make_parse_example_spec,
+    sequence_categorical_column_with_vocabulary_file,
 )
 from trainkit.feature_column.sequence import (
     sequence_categorical_column_with_hash_bucket,
@@ -48,4 +49,5 @@ __all__ = [
     "sequence_categorical_column_with_identity",
     "sequence_categorical_column_with_vocabulary_list",
     "sequence_categorical_column_with_hash_bucket",
+    "sequence_categorical_column_with_vocabulary_file",
 ]

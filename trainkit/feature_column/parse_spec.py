@@ -114,4 +114,15 @@ def categorical_column_with_vocabulary_file(key: str, vocabulary_file: str,
     return dataclasses.replace(column, vocabulary_file=str(vocabulary_file))
 
 
-__all__ = ["make_parse_example_spec", "categorical_column_with_vocabulary_file"]
+def sequence_categorical_column_with_vocabulary_file(
+        key: str, vocabulary_file: str, vocabulary_size: int | None = None,
+        num_oov_buckets: int = 0, default_value: int | None = None,
+        dtype: Any = _dt.string) -> SequenceCategoricalColumn:
+    """:func:`categorical_column_with_vocabulary_file` per step (for
+    ``SequenceFeatures``)."""
+    return SequenceCategoricalColumn(categorical_column_with_vocabulary_file(
+        key, vocabulary_file, vocabulary_size, num_oov_buckets, default_value, dtype))
+
+
+__all__ = ["make_parse_example_spec", "categorical_column_with_vocabulary_file",
+           "sequence_categorical_column_with_vocabulary_file"]
