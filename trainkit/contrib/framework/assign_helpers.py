@@ -27,24 +27,27 @@ from trainkit.training import training_util
 from trainkit.training.checkpoint_reader import NewCheckpointReader
 
 
+def _untrained(initial_value: Any, collection: str, validate_shape: bool, name: str | None,
+               use_resource: bool | None) -> Any:
+    return _variables.Variable(initial_value, trainable=False, collections=[collection],
+                               validate_shape=validate_shape, use_resource=use_resource,
+                               name=name)
+
+
 def local_variable(initial_value: Any, validate_shape: bool = True, name: str | None = None,
                    use_resource: bool | None = None) -> Any:
     """A non-trainable variable of ``initial_value`` in ``GraphKeys.LOCAL_VARIABLES``
     only (``tf.contrib.framework.local_variable``)."""
-    return _variables.Variable(initial_value, trainable=False,
-                               collections=[GraphKeys.LOCAL_VARIABLES],
-                               validate_shape=validate_shape, use_resource=use_resource,
-                               name=name)
+    return _untrained(initial_value, GraphKeys.LOCAL_VARIABLES, validate_shape, name,
+                      use_resource)
 
 
 def global_variable(initial_value: Any, validate_shape: bool = True, name: str | None = None,
                     use_resource: bool | None = None) -> Any:
     """A non-trainable variable of ``initial_value`` in ``GraphKeys.GLOBAL_VARIABLES``
     only (``tf.contrib.framework.global_variable``)."""
-    return _variables.Variable(initial_value, trainable=False,
-                               collections=[GraphKeys.GLOBAL_VARIABLES],
-                               validate_shape=validate_shape, use_resource=use_resource,
-                               name=name)
+    return _untrained(initial_value, GraphKeys.GLOBAL_VARIABLES, validate_shape, name,
+                      use_resource)
 
 
 def get_variable_full_name(var: Any) -> str:

@@ -278,24 +278,14 @@ class TPUEstimator(Estimator):
         self._is_input_fn_invoked = None
         if not self._on_cpu(mode, is_export_mode):
             raise RuntimeError(_NO_TPU.format(self._config.master))
-        args = calling.fn_args(self._user_model_fn)
-        kwargs: dict[str, Any] = {}
-        if "labels" in args:
-            kwargs["labels"] = labels
-        elif labels is not None:
-            raise ValueError("model_fn does not take labels, but input_fn returns labels.")
-        if "mode" in args:
-            kwargs["mode"] = mode
-        if "config" in args:
-            kwargs["config"] = config
-        if "params" not in args:
+        kwargs = calling.model_fn_kwargs(self._user_model_fn, labels, mode, params, config)
+        if "params" not in kwargs:
             raise ValueError(f"model_fn ({self._user_model_fn}) does not include params "
                              f"argument, required by TPUEstimator to pass batch size as "
                              f"params['batch_size']")
         if not is_export_mode and self._batch_sizes[mode] is not None:
             params[_BATCH_SIZE_KEY] = self._batch_sizes[mode]
-        params[_USE_TPU_KEY] = False
-        kwargs["params"] = params
+        params[_USE_TPU_KEY] = False  # kwargs["params"] is this dict
         _LOG.info("Running %s on CPU/GPU", mode)
         spec = self._user_model_fn(features=features, **kwargs)
         if isinstance(spec, TPUEstimatorSpec):
