@@ -43,7 +43,8 @@ import numpy as np
 from tests.compat.programs.rl_envs import Pendulum
 
 COMPARE = {"loss_pol_surr": 1e-4, "loss_pol_entpen": 1e-6, "loss_vf_loss": 1e-4,
-           "loss_kl": 1e-4, "loss_ent": 1e-6, "ev_tdlam_before": 1e-4, "ep_rew_mean": 1e-4, "timesteps": 0.0,
+           "loss_kl": 1e-4, "loss_ent": 1e-6, "ev_tdlam_before": 1e-4, "ep_rew_mean": 1e-4,
+           "timesteps": 0.0,
            "fvp": 1e-5, "fvp_shape": 0.0, "categorical": 1e-5, "multi_categorical": 1e-5,
            "ob_rms_count": 1e-6, "function_givens": 0.0, "flat_roundtrip": 0.0}
 
