@@ -20,8 +20,9 @@ Adapted: tiny-shakespeare's ``input.txt`` is a few hundred characters of famous 
 written (no pickle: the arguments and vocabulary stay in memory); small sizes
 (``rnn_size`` 16, 2 layers, batches of 4 sequences of 10 characters, 2 epochs);
 ``np.random.seed(0)`` before sampling, and ``weighted_pick`` takes element ``[0]`` of
-``searchsorted``'s one-element array (NumPy 2 refuses ``int()`` of it); ``tf.contrib.rnn`` / ``legacy_seq2seq`` are
-:mod:`tf_contrib`'s TF 1.15 stand-ins under TF 2.x; weights (biases too) start from
+``searchsorted``'s one-element array (NumPy 2 refuses ``int()`` of it);
+``tf.contrib.rnn`` / ``legacy_seq2seq`` are :mod:`tf_contrib`'s TF 1.15 stand-ins under
+TF 2.x; weights (biases too) start from
 :func:`common.same_start`'s NumPy draws; prints left out."""
 
 from __future__ import annotations
