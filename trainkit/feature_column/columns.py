@@ -23,7 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from trainkit.estimator.feature_column.lookup_ops import feature_op
+from trainkit.feature_column.lookup_ops import feature_op
+from trainkit.feature_column.state import ColumnState, ScopeVariables
 from trainkit.framework import conversion
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.sparse_tensor import SparseTensor, SparseTensorValue
@@ -37,7 +38,6 @@ from trainkit.ops import (
     shape_ops,
     slicing_ops,
     sparse_ops,
-    variable_scope,
 )
 
 
@@ -62,6 +62,19 @@ class FeatureCache:
             missing = b"" if sp.dtype is _dt.string else -1
             return sparse_ops.to_dense(sp, default_value=missing, validate_indices=False)
         return conversion.convert_to_tensor(value)
+
+    def sparse(self, key: str) -> SparseTensor | None:
+        """The feature as a ``SparseTensor`` when it was given as one, else None.
+
+        Raises:
+            ValueError: ``key`` is not in the features.
+        """
+        if key not in self.features:
+            raise ValueError(f"Feature {key} is not in features dictionary.")
+        value = self.features[key]
+        if isinstance(value, SparseTensor | SparseTensorValue):
+            return SparseTensor.from_value(value)
+        return None
 
     def is_sparse(self, key: str) -> bool:
         """Whether the feature was given as a ``SparseTensor``."""
@@ -98,7 +111,7 @@ class NumericColumn:
     def variable_shape(self) -> int:
         return int(math.prod(self.shape))
 
-    def dense(self, cache: FeatureCache, scope: Any = None) -> Tensor:
+    def dense(self, cache: FeatureCache, state: Any = None) -> Tensor:
         def make() -> Tensor:
             x = math_ops.cast(cache.raw(self.key), _dt.float32)
             if self.normalizer_fn is not None:
@@ -160,7 +173,7 @@ class BucketizedColumn:
             "FeatureBucketize", self.source_column.dense(cache),
             {"boundaries": self.boundaries}, f"{self.name}_ids"))
 
-    def dense(self, cache: FeatureCache, scope: Any = None) -> Tensor:
+    def dense(self, cache: FeatureCache, state: Any = None) -> Tensor:
         return multi_hot(self.ids(cache), self.num_buckets)
 
 
@@ -201,8 +214,9 @@ class IndicatorColumn:
     def variable_shape(self) -> int:
         return self.categorical_column.num_buckets
 
-    def dense(self, cache: FeatureCache, scope: Any = None) -> Tensor:
+    def dense(self, cache: FeatureCache, state: Any = None) -> Tensor:
         cat = self.categorical_column
+        refuse_sequence(cat, "indicator_column", self.name)
         return cache.get(self, lambda: multi_hot(cat.ids(cache), cat.num_buckets))
 
 
@@ -210,6 +224,18 @@ def _check_categorical(column: Any, what: str) -> None:
     if not hasattr(column, "ids") or not hasattr(column, "num_buckets"):
         raise ValueError(f"{what} must be a categorical column (categorical_column_with_*, "
                          f"bucketized_column), given: {column}")
+
+
+def refuse_sequence(column: Any, wrapper: str, name: str) -> None:
+    """Raises ValueError for a sequence categorical column outside ``SequenceFeatures``
+    (TF's message; ``name`` is the wrapping column's)."""
+    if getattr(column, "is_sequence", False):
+        raise ValueError(
+            f"In {wrapper}: {name}. categorical_column must not be of type "
+            "SequenceCategoricalColumn. Suggested fix A: If you wish to use DenseFeatures, "
+            "use a non-sequence categorical_column_with_*. Suggested fix B: If you wish to "
+            "create sequence input, use SequenceFeatures instead of DenseFeatures. Given "
+            f"(type {type(column).__name__}): {column}")
 
 
 def indicator_column(categorical_column: Any) -> IndicatorColumn:
@@ -236,13 +262,22 @@ class EmbeddingColumn:
     def variable_shape(self) -> int:
         return self.dimension
 
-    def dense(self, cache: FeatureCache, scope: Any = None, trainable: bool = True,
-              collections: Any = None) -> Tensor:
+    def create_state(self, state: ColumnState) -> None:
+        """Makes the table in ``state`` ahead of use (a Keras layer's ``build``)."""
+        self._table(state)
+
+    def _table(self, state: ColumnState | None) -> Any:
+        return (state or ScopeVariables()).get_variable(
+            self, "embedding_weights", [self.categorical_column.num_buckets,
+                                        self.dimension], self.initializer, self.trainable)
+
+    def dense(self, cache: FeatureCache, state: ColumnState | None = None) -> Tensor:
+        """The combined embedding ``[batch, dimension]``; the table
+        ``embedding_weights`` comes from ``state`` (``tf.get_variable`` in the current
+        variable scope when None)."""
         cat = self.categorical_column
-        weights = variable_scope.get_variable(
-            "embedding_weights", [cat.num_buckets, self.dimension], dtype=_dt.float32,
-            initializer=self.initializer, trainable=self.trainable and trainable,
-            collections=collections)
+        refuse_sequence(cat, "embedding_column", self.name)
+        weights = self._table(state)
         return combine_embeddings(weights, cat.ids(cache), self.combiner,
                                   id_weights(cat, cache))
 
@@ -329,4 +364,5 @@ __all__ = [
     "numeric_column", "bucketized_column", "indicator_column", "embedding_column",
     "NumericColumn", "BucketizedColumn", "IndicatorColumn", "EmbeddingColumn",
     "FeatureCache", "check_key", "multi_hot", "combine_embeddings", "id_weights",
+    "refuse_sequence",
 ]

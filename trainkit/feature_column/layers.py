@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from trainkit.estimator.feature_column.columns import (
+from trainkit.feature_column.columns import (
     FeatureCache,
     combine_embeddings,
     id_weights,
 )
+from trainkit.feature_column.state import ScopeVariables
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.graph import GraphKeys
 from trainkit.framework.tensor import Tensor
@@ -39,18 +40,42 @@ def _is_categorical(column: Any) -> bool:
     return hasattr(column, "ids") and hasattr(column, "num_buckets")
 
 
-def _sorted_columns(feature_columns: Any) -> list:
+def sorted_columns(feature_columns: Any) -> list:
+    """``feature_columns`` (one column or an iterable) as a list in name order, the order
+    in which every layer concatenates or sums them (TF's
+    ``_normalize_feature_columns``).
+
+    Raises:
+        ValueError: no columns, or two columns of one name.
+    """
     if feature_columns is None or (hasattr(feature_columns, "__len__")
                                    and len(feature_columns) == 0):
         raise ValueError("feature_columns must not be empty.")
     if _is_dense(feature_columns) or _is_categorical(feature_columns):
         feature_columns = [feature_columns]
     columns = list(feature_columns)
-    names = [c.name for c in columns]
+    names = [getattr(c, "name", repr(c)) for c in columns]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ValueError(f"Duplicate feature column name found for columns: {dupes}.")
-    return sorted(columns, key=lambda c: c.name)
+    return sorted(columns, key=lambda c: getattr(c, "name", repr(c)))
+
+
+def dense_columns(feature_columns: Any) -> list:
+    """:func:`sorted_columns`, each checked to be a dense column.
+
+    Raises:
+        ValueError: as :func:`sorted_columns`, or a column that is not dense (a
+            categorical column not wrapped in ``indicator_column``/``embedding_column``,
+            or something that is no feature column).
+    """
+    columns = sorted_columns(feature_columns)
+    for column in columns:
+        if not _is_dense(column):
+            raise ValueError(f"Items of feature_columns must be a _DenseColumn. You can wrap "
+                             f"a categorical column with an embedding_column or "
+                             f"indicator_column. Given: {column}")
+    return columns
 
 
 def _collections(weight_collections: Any) -> list[str]:
@@ -79,26 +104,15 @@ def input_layer(features: dict, feature_columns: Sequence[Any],
         ValueError: no columns, a categorical column not wrapped in ``indicator_column``
             or ``embedding_column``, duplicate names, or a missing feature.
     """
-    columns = _sorted_columns(feature_columns)
-    for column in columns:
-        if not _is_dense(column):
-            raise ValueError(f"Items of feature_columns must be a _DenseColumn. You can wrap "
-                             f"a categorical column with an embedding_column or "
-                             f"indicator_column. Given: {column}")
+    columns = dense_columns(feature_columns)
     cache = FeatureCache(features)
-    collections = _collections(weight_collections)
     outputs = []
     with variable_scope.variable_scope(None, default_name="input_layer") as outer:
+        state = ScopeVariables(outer, trainable, _collections(weight_collections))
         for column in columns:
             with variable_scope.variable_scope(None, default_name=column.name):
-                if hasattr(column, "shared_name"):  # its table lives beside the columns
-                    tensor = column.dense(cache, scope=outer, trainable=trainable,
-                                          collections=collections)
-                elif hasattr(column, "dimension"):
-                    tensor = column.dense(cache, trainable=trainable, collections=collections)
-                else:
-                    tensor = column.dense(cache)
-                out = shape_ops.reshape(tensor, [-1, column.variable_shape])
+                out = shape_ops.reshape(column.dense(cache, state),
+                                        [-1, column.variable_shape])
                 outputs.append(out)
                 if cols_to_output_tensors is not None:
                     cols_to_output_tensors[column] = out
@@ -130,9 +144,10 @@ def linear_model(features: dict, feature_columns: Sequence[Any], units: int = 1,
     if sparse_combiner not in ("sum", "mean", "sqrtn"):
         raise ValueError(f"sparse_combiner must be one of 'sum', 'mean', 'sqrtn', got "
                          f"{sparse_combiner!r}.")
-    columns = _sorted_columns(feature_columns)
+    columns = sorted_columns(feature_columns)
     cache = FeatureCache(features)
     collections = _collections(weight_collections)
+    state = ScopeVariables(None, trainable, collections)
     zeros = init_ops.zeros_initializer()
     sums = []
     with variable_scope.variable_scope(None, default_name="linear_model"):
@@ -145,7 +160,8 @@ def linear_model(features: dict, feature_columns: Sequence[Any], units: int = 1,
                     sums.append(combine_embeddings(w, column.ids(cache), sparse_combiner,
                                                    id_weights(column, cache)))
                 elif _is_dense(column):
-                    dense = shape_ops.reshape(column.dense(cache), [-1, column.variable_shape])
+                    dense = shape_ops.reshape(column.dense(cache, state),
+                                              [-1, column.variable_shape])
                     w = variable_scope.get_variable(
                         "weights", [column.variable_shape, units], dtype=_dt.float32,
                         initializer=zeros, trainable=trainable, collections=collections)
@@ -163,4 +179,4 @@ def linear_model(features: dict, feature_columns: Sequence[Any], units: int = 1,
         return logits
 
 
-__all__ = ["input_layer", "linear_model"]
+__all__ = ["input_layer", "linear_model", "sorted_columns", "dense_columns"]

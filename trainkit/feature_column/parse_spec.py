@@ -20,19 +20,20 @@ from typing import Any
 import numpy as np
 
 from trainkit.data.parsing_ops import FixedLenFeature, VarLenFeature
-from trainkit.estimator.feature_column.categorical import (
+from trainkit.feature_column.categorical import (
     HashedCategoricalColumn,
     IdentityCategoricalColumn,
     VocabularyListCategoricalColumn,
     categorical_column_with_vocabulary_list,
 )
-from trainkit.estimator.feature_column.columns import (
+from trainkit.feature_column.columns import (
     BucketizedColumn,
     EmbeddingColumn,
     IndicatorColumn,
     NumericColumn,
 )
-from trainkit.estimator.feature_column.crossed import CrossedColumn
+from trainkit.feature_column.crossed import CrossedColumn
+from trainkit.feature_column.sequence import SequenceCategoricalColumn, SequenceNumericColumn
 from trainkit.framework import dtypes as _dt
 
 
@@ -45,6 +46,10 @@ def _spec(column: Any) -> dict:
     if isinstance(column, BucketizedColumn):
         return _spec(column.source_column)
     if isinstance(column, IndicatorColumn | EmbeddingColumn):
+        return _spec(column.categorical_column)
+    if isinstance(column, SequenceNumericColumn):   # a value list per example
+        return {column.key: VarLenFeature(column.dtype)}
+    if isinstance(column, SequenceCategoricalColumn):
         return _spec(column.categorical_column)
     if isinstance(column, IdentityCategoricalColumn):
         return {column.key: VarLenFeature(_dt.int64)}
@@ -62,6 +67,9 @@ def _spec(column: Any) -> dict:
 def make_parse_example_spec(feature_columns: Iterable[Any]) -> dict:
     """The ``parse_example`` spec ``{key: FixedLenFeature | VarLenFeature}`` of
     ``feature_columns``.
+
+    Differs from TF: sequence columns are accepted (a ``VarLenFeature`` each), as TF 2's
+    ``tf.feature_column.make_parse_example_spec`` does; ``tf.compat.v1``'s refuses them.
 
     Raises:
         ValueError: an unknown column, or one key given two different specs.
@@ -106,4 +114,15 @@ def categorical_column_with_vocabulary_file(key: str, vocabulary_file: str,
     return dataclasses.replace(column, vocabulary_file=str(vocabulary_file))
 
 
-__all__ = ["make_parse_example_spec", "categorical_column_with_vocabulary_file"]
+def sequence_categorical_column_with_vocabulary_file(
+        key: str, vocabulary_file: str, vocabulary_size: int | None = None,
+        num_oov_buckets: int = 0, default_value: int | None = None,
+        dtype: Any = _dt.string) -> SequenceCategoricalColumn:
+    """:func:`categorical_column_with_vocabulary_file` per step (for
+    ``SequenceFeatures``)."""
+    return SequenceCategoricalColumn(categorical_column_with_vocabulary_file(
+        key, vocabulary_file, vocabulary_size, num_oov_buckets, default_value, dtype))
+
+
+__all__ = ["make_parse_example_spec", "categorical_column_with_vocabulary_file",
+           "sequence_categorical_column_with_vocabulary_file"]

@@ -13,16 +13,16 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from trainkit.estimator.feature_column.columns import (
+from trainkit.feature_column.columns import (
     FeatureCache,
     check_key,
     combine_embeddings,
     id_weights,
 )
+from trainkit.feature_column.state import ColumnState, ScopeVariables
 from trainkit.framework import dtypes as _dt
-from trainkit.framework.graph import get_default_graph
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import init_ops, math_ops, variable_scope
+from trainkit.ops import init_ops, math_ops
 
 
 def _check_categorical(column: Any, what: str) -> None:
@@ -93,25 +93,13 @@ class SharedEmbeddingColumn:
     def variable_shape(self) -> int:
         return self.dimension
 
-    def dense(self, cache: FeatureCache, scope: Any = None, trainable: bool = True,
-              collections: Any = None) -> Tensor:
-        """The embedding; the table ``<scope>/<shared name>/embedding_weights`` is made by
-        the first column that needs it and found in the graph collection of that name by
-        the others (TF's ``shared_embedding_collection_name``)."""
-        graph = get_default_graph()
-        found = graph.get_collection(self.shared_name)
-        if found:
-            weights = found[0]
-        else:
-            outer = scope if scope is not None else variable_scope.get_variable_scope()
-            with variable_scope.variable_scope(outer), \
-                    variable_scope.variable_scope(self.shared_name):
-                weights = variable_scope.get_variable(
-                    "embedding_weights", [self.categorical_column.num_buckets,
-                                          self.dimension], dtype=_dt.float32,
-                    initializer=self.initializer, trainable=self.trainable and trainable,
-                    collections=collections)
-            graph.add_to_collection(self.shared_name, weights)
+    def dense(self, cache: FeatureCache, state: ColumnState | None = None) -> Tensor:
+        """The embedding; the one table of the group (``<scope>/<shared name>/
+        embedding_weights`` in ``input_layer``) comes from ``state``."""
+        weights = (state or ScopeVariables()).get_shared_variable(
+            self.shared_name, "embedding_weights",
+            [self.categorical_column.num_buckets, self.dimension], self.initializer,
+            self.trainable)
         cat = self.categorical_column
         return combine_embeddings(weights, cat.ids(cache), self.combiner,
                                   id_weights(cat, cache))

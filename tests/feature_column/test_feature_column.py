@@ -9,7 +9,7 @@ import pytest
 
 import trainkit as tk
 from tests.autodiff.gradcheck import check_grad
-from trainkit.estimator.feature_column.columns import combine_embeddings
+from trainkit.feature_column.columns import combine_embeddings
 
 fc = tk.feature_column
 

@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.estimator.feature_column.categorical import HashedCategoricalColumn
-from trainkit.estimator.feature_column.columns import FeatureCache
+from trainkit.feature_column.categorical import HashedCategoricalColumn
+from trainkit.feature_column.columns import FeatureCache
 from trainkit.framework import dtypes as _dt
 from trainkit.framework import registry
 from trainkit.framework.tensor import Tensor

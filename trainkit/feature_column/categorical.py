@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from trainkit.estimator.feature_column.columns import FeatureCache, check_key
-from trainkit.estimator.feature_column.lookup_ops import feature_op
+from trainkit.feature_column.columns import FeatureCache, check_key
+from trainkit.feature_column.lookup_ops import feature_op
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.tensor import Tensor
 from trainkit.ops import lookup_ops, math_ops
