@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trainkit.platform import flags
+from trainkit import flags
 from trainkit.platform.app import run
 
 __all__ = ["run", "flags"]

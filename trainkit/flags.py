@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from trainkit.platform.flag_validators import (
+    mark_flag_as_required,
+    mark_flags_as_required,
+    register_validator,
+    validator,
+)
 from trainkit.platform.flags import (
     FLAGS,
     DEFINE_bool,
@@ -10,6 +16,9 @@ from trainkit.platform.flags import (
     DEFINE_float,
     DEFINE_integer,
     DEFINE_list,
+    DEFINE_multi_float,
+    DEFINE_multi_integer,
+    DEFINE_multi_string,
     DEFINE_string,
     DuplicateFlagError,
     Error,
@@ -17,4 +26,5 @@ from trainkit.platform.flags import (
     FlagValues,
     IllegalFlagValueError,
     UnrecognizedFlagError,
+    ValidationError,
 )

@@ -15,7 +15,8 @@ SUBMODULES = {
     "app", "flags", "gfile", "logging", "io", "python_io", "image", "graph_util", "compat",
     "estimator", "feature_column", "strings", "linalg", "lookup", "spectral", "signal",
     "quantization", "keras", "version", "test", "config", "bitwise", "dtypes",
-    "manip", "sets", "distributions", "saved_model", "profiler",
+    "manip", "sets", "distributions", "saved_model", "profiler", "queue", "resource_loader",
+    "autograph", "audio",
 }
 
 PROTOS = {"Summary", "Event", "SessionLog", "HistogramProto", "SummaryMetadata"}

@@ -1,12 +1,14 @@
 """Records the TF 2.21 + ``tf_slim`` 1.1.0 (``tf.compat.v1`` graph mode) numbers of a cases
 module: every case of ``<name>_cases.py`` into ``<name>_reference.json`` (``slim``, the
 default: ``slim_cases.py`` -> ``slim_reference.json``; ``slim_nets``: the model-zoo-style
-nets of ``slim_nets_cases.py`` -> ``slim_nets_reference.json``).
+nets of ``slim_nets_cases.py`` -> ``slim_nets_reference.json``; ``slim_data``: the data
+pipeline of ``slim_data_cases.py`` -> ``slim_data_reference.json``).
 
 Not a test: run it with the TF peer environment, from the repository root::
 
     TF_USE_LEGACY_KERAS=1 /work/venvs/tf/bin/python tests/contrib/make_slim_reference.py
     TF_USE_LEGACY_KERAS=1 /work/venvs/tf/bin/python tests/contrib/make_slim_reference.py slim_nets
+    TF_USE_LEGACY_KERAS=1 /work/venvs/tf/bin/python tests/contrib/make_slim_reference.py slim_data
 """
 
 import importlib
@@ -29,6 +31,11 @@ from tensorflow.python.ops import control_flow_ops  # noqa: E402
 ops.Tensor = tf.Tensor
 ops.IndexedSlices = tf.IndexedSlices
 control_flow_ops.cond = tf.cond
+# tf_slim's tfexample_decoder (slim_data_cases) calls these where TF 1.15 had them.
+from tensorflow.python.ops import array_ops  # noqa: E402
+
+control_flow_ops.case = tf.case
+array_ops.stack = tf.stack
 # TF's tensorflow.python.layers shims look for tf_keras.legacy_tf_layers, which tf_keras
 # ships as tf_keras.src.legacy_tf_layers.
 for _sub in ("", ".base", ".core", ".convolutional", ".normalization", ".pooling"):

@@ -24,13 +24,16 @@ from trainkit.contrib import (
     seq2seq,
     signal,
     slim,
+    sparsemax,
     stateless,
+    summary,
     tensorboard,
+    tpu,
     training,
     util,
 )
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
            "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard",
-           "opt", "image", "losses", "distributions", "keras", "util", "predictor",
-           "cudnn_rnn"]
+           "opt", "image", "losses", "distributions", "keras", "util", "predictor", "tpu",
+           "sparsemax", "summary", "cudnn_rnn"]

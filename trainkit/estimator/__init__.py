@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from trainkit.estimator import experimental, export, inputs
+from trainkit.estimator import experimental, export, inputs, tpu
 from trainkit.estimator.canned import (
     DNNClassifier,
     DNNLinearCombinedClassifier,
@@ -48,7 +48,8 @@ from trainkit.training.session_run_hook import (
 __all__ = [
     "Exporter", "FinalExporter", "LatestExporter", "BestExporter",
     "Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "TrainSpec", "EvalSpec",
-    "train_and_evaluate", "inputs", "export", "experimental", "DNNClassifier", "DNNRegressor",
+    "train_and_evaluate", "inputs", "export", "experimental", "tpu", "DNNClassifier",
+    "DNNRegressor",
     "LinearClassifier",
     "LinearRegressor", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
     "WarmStartSettings", "add_metrics", "SessionRunHook", "SessionRunArgs",

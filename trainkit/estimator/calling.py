@@ -131,13 +131,12 @@ def call_input_fn(input_fn: Callable[..., Any], mode: str, params: Any, config: 
     return features, labels, hooks, iterator
 
 
-def call_model_fn(model_fn: Callable[..., Any], features: Any, labels: Any, mode: str,
-                  params: Any, config: Any) -> Any:
-    """Calls ``model_fn`` with the arguments its signature takes.
+def model_fn_kwargs(model_fn: Callable[..., Any], labels: Any, mode: str, params: Any,
+                    config: Any) -> dict[str, Any]:
+    """The keyword arguments besides ``features`` that ``model_fn``'s signature takes.
 
     Raises:
-        ValueError: labels given to a model_fn without a ``labels`` argument, or a
-            result that is not an ``EstimatorSpec``.
+        ValueError: labels given to a model_fn without a ``labels`` argument.
     """
     args = fn_args(model_fn)
     kwargs: dict[str, Any] = {}
@@ -151,7 +150,19 @@ def call_model_fn(model_fn: Callable[..., Any], features: Any, labels: Any, mode
         kwargs["params"] = params
     if "config" in args:
         kwargs["config"] = config
-    spec = model_fn(features=features, **kwargs)
+    return kwargs
+
+
+def call_model_fn(model_fn: Callable[..., Any], features: Any, labels: Any, mode: str,
+                  params: Any, config: Any) -> Any:
+    """Calls ``model_fn`` with the arguments its signature takes.
+
+    Raises:
+        ValueError: labels given to a model_fn without a ``labels`` argument, or a
+            result that is not an ``EstimatorSpec``.
+    """
+    spec = model_fn(features=features,
+                    **model_fn_kwargs(model_fn, labels, mode, params, config))
     if not isinstance(spec, EstimatorSpec):
         raise ValueError(f"model_fn should return an EstimatorSpec, got "
                          f"{type(spec).__name__}.")
@@ -159,4 +170,5 @@ def call_model_fn(model_fn: Callable[..., Any], features: Any, labels: Any, mode
 
 
 __all__ = ["fn_args", "verify_model_fn_args", "call_input_fn", "call_model_fn",
+           "model_fn_kwargs",
            "DatasetInitializerHook", "VALID_MODEL_FN_ARGS"]

@@ -260,8 +260,8 @@ class Estimator:
         cfg = self._config
         global_step = training_util.get_or_create_global_step()
         before = list(graph.get_collection(GraphKeys.SAVEABLE_OBJECTS))
-        features, labels, input_hooks, _ = calling.call_input_fn(
-            input_fn, ModeKeys.TRAIN, self.params, self.config, one_shot=True)
+        features, labels, input_hooks, _ = self.call_input_fn(
+            input_fn, ModeKeys.TRAIN, one_shot=True)
         self._keep_input_positions(graph, [
             s for s in graph.get_collection(GraphKeys.SAVEABLE_OBJECTS)
             if not any(s is b for b in before)])
@@ -408,6 +408,14 @@ class Estimator:
         return self._warm_start_settings
 
     # -- used by the evaluation module -----------------------------------------------------
+    def call_input_fn(self, input_fn: Callable[..., Any], mode: str,
+                      one_shot: bool = False) -> tuple[Any, Any, list, Any]:
+        """Calls ``input_fn`` as ``train``/``evaluate``/``predict`` do (TF's
+        ``_call_input_fn``, which subclasses such as ``TPUEstimator`` extend); returns
+        ``(features, labels, input_hooks, iterator)`` (``calling.call_input_fn``)."""
+        return calling.call_input_fn(input_fn, mode, self.params, self.config,
+                                     one_shot=one_shot)
+
     def call_model_fn(self, features: Any, labels: Any, mode: str) -> Any:
         """Calls the ``model_fn`` as ``train``/``evaluate``/``predict`` do (for the
         evaluation module and premade estimators)."""

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.estimator import calling
 from trainkit.estimator.mode_keys import ModeKeys
 from trainkit.estimator.model_fn import LOSS_METRIC_KEY
 from trainkit.framework.graph import Graph, GraphKeys
@@ -86,8 +85,8 @@ def evaluate_model(estimator: Any, input_fn: Callable[..., Any], steps: int | No
     """Builds the EVAL graph in the default graph, runs the metric updates and returns
     the final metric values (see ``Estimator.evaluate``)."""
     global_step = training_util.get_or_create_global_step()
-    features, labels, input_hooks, _ = calling.call_input_fn(
-        input_fn, ModeKeys.EVAL, estimator.params, estimator.config)
+    features, labels, input_hooks, _ = estimator.call_input_fn(
+        input_fn, ModeKeys.EVAL)
     spec = estimator.call_model_fn(features, labels, ModeKeys.EVAL)
     metric_ops = dict(spec.eval_metric_ops)
     if LOSS_METRIC_KEY in metric_ops:
@@ -152,8 +151,8 @@ def predict_model(estimator: Any, graph: Graph, input_fn: Callable[..., Any],
     ``Estimator.predict``)."""
     with graph.as_default():
         training_util.get_or_create_global_step()
-        features, _, input_hooks, _ = calling.call_input_fn(
-            input_fn, ModeKeys.PREDICT, estimator.params, estimator.config)
+        features, _, input_hooks, _ = estimator.call_input_fn(
+            input_fn, ModeKeys.PREDICT)
         spec = estimator.call_model_fn(features, None, ModeKeys.PREDICT)
         predictions = _extract_keys(spec.predictions, predict_keys)
         creator = ChiefSessionCreator(scaffold=_variables_scaffold(spec.scaffold),

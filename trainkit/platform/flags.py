@@ -37,6 +37,10 @@ class DuplicateFlagError(Error):
     """Two ``DEFINE_*`` calls for the same name."""
 
 
+class ValidationError(Error):
+    """Raised by a flag validator's checker to reject a value with its own message."""
+
+
 _TRUE = {"true", "t", "1", "yes", "y"}
 _FALSE = {"false", "f", "0", "no", "n"}
 
@@ -53,6 +57,8 @@ class Flag:
         self.present = 0
         self.default = self._convert(default) if isinstance(default, str) else default
         self.value = self.default
+        #: ``(insertion index, flag name, checker, message)`` of each validator.
+        self.validators: list[tuple[int, str, Callable[[Any], Any], str]] = []
 
     def _convert(self, text: str) -> Any:
         try:
@@ -68,6 +74,24 @@ class Flag:
     @property
     def boolean(self) -> bool:
         return self.kind == "bool"
+
+
+class MultiFlag(Flag):
+    """A flag given any number of times: its value is the list of every occurrence
+    (the first replaces the default); a default is a value or a list of values."""
+
+    def __init__(self, name: str, default: Any, help: str,  # noqa: A002 - absl's name
+                 parser: Callable[[str], Any], kind: str):
+        super().__init__(name, None, help, parser, kind)
+        if default is not None:
+            items = default if isinstance(default, list | tuple) else [default]
+            default = [self._convert(v) if isinstance(v, str) else v for v in items]
+        self.default = self.value = default
+
+    def parse(self, text: str) -> None:
+        item = self._convert(text)
+        self.value = [*(self.value if self.present else []), item]
+        self.present += 1
 
 
 def _parse_bool(text: str) -> bool:
@@ -140,7 +164,43 @@ class FlagValues:
     def __setattr__(self, name: str, value: Any) -> None:
         if name not in self._flags:
             raise AttributeError(f"Unknown flag '{name}': cannot assign to it")
-        self._flags[name].value = value
+        flag = self._flags[name]
+        old, flag.value = flag.value, value
+        try:
+            self._check(flag.validators)
+        except IllegalFlagValueError:
+            flag.value = old  # as absl: a rejected assignment leaves the old value
+            raise
+
+    def _check(self, validators: Sequence[tuple]) -> None:
+        """Runs validators in registration order (absl's ``_assert_validators``).
+
+        Raises:
+            IllegalFlagValueError: naming every failing flag, ``flag --name=value: why``.
+        """
+        messages = []
+        failed: set[str] = set()
+        for _, name, checker, message in sorted(validators, key=lambda v: v[0]):
+            if name in failed:
+                continue  # one message per flag, as absl
+            value = self._flags[name].value
+            try:
+                ok = checker(value)
+            except ValidationError as e:
+                ok, message = False, str(e)
+            if not ok:
+                failed.add(name)
+                messages.append(f"flag --{name}={value}: {message}")
+        if messages:
+            raise IllegalFlagValueError("\n".join(messages))
+
+    def validate_all_flags(self) -> None:
+        """Runs every registered validator.
+
+        Raises:
+            IllegalFlagValueError: one or more flags fail their validators.
+        """
+        self._check([v for f in self._flags.values() for v in f.validators])
 
     def is_parsed(self) -> bool:
         """Whether command-line arguments were parsed."""
@@ -211,6 +271,7 @@ class FlagValues:
                 i += 1
             flag.parse(value)
         self.mark_as_parsed()
+        self.validate_all_flags()
         return rest
 
     def help_text(self) -> str:
@@ -286,6 +347,28 @@ def DEFINE_enum(name: str, default: str | None, enum_values: Sequence[str],  # n
     return _define(name, default, help, parse, "enum", flag_values)
 
 
+def DEFINE_multi_string(name: str, default: Any, help: str,  # noqa: N802, A002
+                        flag_values: FlagValues | None = None, **_: Any) -> Flag:
+    """Defines a string flag that may be repeated: ``--name=a --name=b`` -> ``['a', 'b']``."""
+    return (flag_values or FLAGS)._define(MultiFlag(name, default, help, str, "multi_string"))
+
+
+def DEFINE_multi_integer(name: str, default: Any, help: str,  # noqa: N802, A002
+                         lower_bound: int | None = None, upper_bound: int | None = None,
+                         flag_values: FlagValues | None = None, **_: Any) -> Flag:
+    """Defines a repeatable integer flag (each value optionally bounded)."""
+    return (flag_values or FLAGS)._define(MultiFlag(
+        name, default, help, _bounded(_parse_int, lower_bound, upper_bound), "multi_int"))
+
+
+def DEFINE_multi_float(name: str, default: Any, help: str,  # noqa: N802, A002
+                       lower_bound: float | None = None, upper_bound: float | None = None,
+                       flag_values: FlagValues | None = None, **_: Any) -> Flag:
+    """Defines a repeatable float flag (each value optionally bounded)."""
+    return (flag_values or FLAGS)._define(MultiFlag(
+        name, default, help, _bounded(_parse_float, lower_bound, upper_bound), "multi_float"))
+
+
 def _bounded(parse: Callable[[str], Any], lo: Any, hi: Any) -> Callable[[str], Any]:
     def check(text: str) -> Any:
         v = parse(text)
@@ -295,6 +378,7 @@ def _bounded(parse: Callable[[str], Any], lo: Any, hi: Any) -> Callable[[str], A
     return check
 
 
-__all__ = ["FLAGS", "FlagValues", "Flag", "Error", "UnrecognizedFlagError",
-           "IllegalFlagValueError", "DuplicateFlagError", "DEFINE_string", "DEFINE_integer",
-           "DEFINE_float", "DEFINE_boolean", "DEFINE_bool", "DEFINE_list", "DEFINE_enum"]
+__all__ = ["FLAGS", "FlagValues", "Flag", "MultiFlag", "Error", "UnrecognizedFlagError",
+           "IllegalFlagValueError", "DuplicateFlagError", "ValidationError", "DEFINE_string",
+           "DEFINE_integer", "DEFINE_float", "DEFINE_boolean", "DEFINE_bool", "DEFINE_list",
+           "DEFINE_enum", "DEFINE_multi_string", "DEFINE_multi_integer", "DEFINE_multi_float"]

@@ -26,6 +26,7 @@ from trainkit.summary.summary_ops import (
 )
 from trainkit.summary.writer import FileWriter
 from trainkit.summary.writer_cache import FileWriterCache
+from trainkit.summary.writer_ops import all_v2_summary_ops
 
 _PROTOS = ("Event", "Summary", "SessionLog", "TaggedRunMetadata", "HistogramProto",
            "SummaryMetadata")
@@ -43,5 +44,5 @@ def __getattr__(name: str) -> _Any:
 __all__ = [
     "scalar", "histogram", "image", "audio", "text", "tensor_summary", "merge", "merge_all",
     "FileWriter",
-    "FileWriterCache", "summary_iterator", *_PROTOS,
+    "FileWriterCache", "summary_iterator", "all_v2_summary_ops", *_PROTOS,
 ]

@@ -254,6 +254,12 @@ class FileWriter:
         self._write(self._event(global_step, graph_def=data))
         self._graph_written = True
 
+    def add_serialized_graph(self, data: bytes, global_step: Any = None) -> None:
+        """Adds a serialized ``GraphDef`` (what ``tf.contrib.summary``'s graph op
+        writes) at ``global_step``."""
+        self._write(self._event(global_step, graph_def=bytes(data)))
+        self._graph_written = True
+
     @property
     def graph_written(self) -> bool:
         """Whether this writer's current event file holds a graph event."""

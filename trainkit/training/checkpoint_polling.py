@@ -47,4 +47,13 @@ def _wait_for_new(directory: str, last: str | None, timeout: float | None,
         time.sleep(poll)
 
 
-__all__ = ["checkpoints_iterator"]
+def wait_for_new_checkpoint(checkpoint_dir: str, last_checkpoint: str | None = None,
+                            seconds_to_sleep: float = 1,
+                            timeout: float | None = None) -> str | None:
+    """The newest checkpoint prefix of ``checkpoint_dir`` once it differs from
+    ``last_checkpoint``, polling every ``seconds_to_sleep``; None after ``timeout``
+    seconds without one."""
+    return _wait_for_new(checkpoint_dir, last_checkpoint, timeout, poll=seconds_to_sleep)
+
+
+__all__ = ["checkpoints_iterator", "wait_for_new_checkpoint"]

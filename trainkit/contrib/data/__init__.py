@@ -15,16 +15,26 @@ from typing import Any
 from trainkit.data import transformations as _exp
 from trainkit.data.dataset import Dataset
 from trainkit.data.experimental import (
+    AUTOTUNE,
     Counter,
+    CsvDataset,
     bucket_by_sequence_length,
+    choose_from_datasets,
+    copy_to_device,
+    enumerate_dataset,
+    get_single_element,
     group_by_window,
     ignore_errors,
+    make_csv_dataset,
     make_saveable_from_iterator,
     map_and_batch,
     parallel_interleave,
+    prefetch_to_device,
+    sample_from_datasets,
     scan,
     shuffle_and_repeat,
     unbatch,
+    unique,
 )
 
 Transformation = Callable[[Dataset], Dataset]
@@ -60,4 +70,7 @@ def sliding_window_batch(window_size: int, stride: int | None = None,
 __all__ = ["shuffle_and_repeat", "map_and_batch", "batch_and_drop_remainder",
            "padded_batch_and_drop_remainder", "parallel_interleave", "unbatch",
            "sliding_window_batch", "group_by_window", "bucket_by_sequence_length", "scan",
-           "ignore_errors", "Counter", "make_saveable_from_iterator"]
+           "ignore_errors", "Counter", "make_saveable_from_iterator", "AUTOTUNE",
+           "enumerate_dataset", "CsvDataset", "choose_from_datasets", "sample_from_datasets",
+           "get_single_element", "make_csv_dataset", "unique", "copy_to_device",
+           "prefetch_to_device"]

@@ -15,75 +15,25 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from trainkit.contrib.training import training
+from trainkit.contrib.training.training import (
+    add_gradients_summaries,
+    clip_gradient_norms,
+    multiply_gradients,
+)
 from trainkit.errors import AbortedError, OutOfRangeError
 from trainkit.framework import conversion
-from trainkit.framework.default_graph import control_dependencies
-from trainkit.framework.graph import GraphKeys, get_default_graph
-from trainkit.framework.indexed_slices import IndexedSlices
+from trainkit.framework.graph import get_default_graph
 from trainkit.framework.tensor import Tensor
-from trainkit.ops import check_ops, control_flow_ops, math_ops, state_ops
+from trainkit.ops import control_flow_ops, math_ops, state_ops
 from trainkit.platform import tf_logging as logging
 from trainkit.summary import summary_ops
-from trainkit.training import clip_ops
 from trainkit.training.saver import Saver
 from trainkit.training.supervisor import Supervisor
 from trainkit.training.training_util import get_or_create_global_step
 
 _USE_GLOBAL_STEP = object()
 _USE_DEFAULT = object()
-
-
-def _values(g: Any) -> Any:
-    return g.values if isinstance(g, IndexedSlices) else g
-
-
-def add_gradients_summaries(grads_and_vars: list) -> list:
-    """A histogram ``<var>_gradient`` and a scalar ``<var>_gradient_norm`` per gradient."""
-    out = []
-    for g, v in grads_and_vars:
-        if g is None:
-            logging.info("Var %s has no gradient", v.op.name)
-            continue
-        out.append(summary_ops.histogram(v.op.name + "_gradient", _values(g)))
-        out.append(summary_ops.scalar(v.op.name + "_gradient_norm",
-                                      clip_ops.global_norm([_values(g)])))
-    return out
-
-
-def clip_gradient_norms(gradients_to_variables: list, max_norm: float) -> list:
-    """Clips each gradient to norm ``max_norm`` separately."""
-    out = []
-    for g, v in gradients_to_variables:
-        if g is not None:
-            if isinstance(g, IndexedSlices):
-                g = IndexedSlices(clip_ops.clip_by_norm(g.values, max_norm), g.indices,
-                                  g.dense_shape)
-            else:
-                g = clip_ops.clip_by_norm(g, max_norm)
-        out.append((g, v))
-    return out
-
-
-def multiply_gradients(grads_and_vars: list, gradient_multipliers: dict) -> list:
-    """Scales the gradients of the variables (or variable op names) in
-    ``gradient_multipliers``.
-
-    Raises:
-        ValueError: if ``grads_and_vars`` is not a list or the multipliers are empty.
-    """
-    if not isinstance(grads_and_vars, list):
-        raise ValueError("`grads_and_vars` must be a list.")
-    if not gradient_multipliers:
-        raise ValueError("`gradient_multipliers` is empty.")
-    out = []
-    for g, v in grads_and_vars:
-        key = v if v in gradient_multipliers else v.op.name
-        if g is not None and key in gradient_multipliers:
-            m = conversion.convert_to_tensor(gradient_multipliers[key], dtype=g.dtype)
-            g = (IndexedSlices(g.values * m, g.indices, g.dense_shape)
-                 if isinstance(g, IndexedSlices) else g * m)
-        out.append((g, v))
-    return out
 
 
 def create_train_op(total_loss: Any, optimizer: Any, global_step: Any = _USE_GLOBAL_STEP,
@@ -94,49 +44,33 @@ def create_train_op(total_loss: Any, optimizer: Any, global_step: Any = _USE_GLO
                     gradient_multipliers: dict | None = None,
                     check_numerics: bool = True) -> Tensor:
     """``total_loss`` (checked for inf/nan) after ``optimizer`` applied its gradients;
-    the gradients are taken after ``update_ops`` (default ``UPDATE_OPS``) ran. Added to
+    the gradients are taken after ``update_ops`` (default ``UPDATE_OPS``) ran, scaled by
+    ``gradient_multipliers`` and clipped to ``clip_gradient_norm``
+    (``tf.contrib.training.create_train_op`` with that ``transform_grads_fn``). Added to
     ``TRAIN_OP``.
 
     Raises:
         AssertionError: if there is no variable to train (TF's ``assert``).
     """
+    def transform_grads_fn(grads: list) -> list:
+        g = get_default_graph()
+        if gradient_multipliers:
+            with g.name_scope("multiply_grads"):
+                grads = multiply_gradients(grads, gradient_multipliers)
+        if clip_gradient_norm > 0:
+            with g.name_scope("clip_grads"):
+                grads = clip_gradient_norms(grads, clip_gradient_norm)
+        return grads
+
     if global_step is _USE_GLOBAL_STEP:
         global_step = get_or_create_global_step()
-    g = get_default_graph()
-    global_updates = list(dict.fromkeys(g.get_collection(GraphKeys.UPDATE_OPS)))
-    update_ops = global_updates if update_ops is None else list(dict.fromkeys(update_ops))
-    if any(u not in update_ops for u in global_updates):
-        logging.warning("update_ops in create_train_op does not contain all the update_ops "
-                        "in GraphKeys.UPDATE_OPS")
-    if update_ops:
-        with control_dependencies(update_ops):
-            barrier = control_flow_ops.no_op(name="update_barrier")
-        total_loss = control_flow_ops.with_dependencies([barrier], total_loss)
-    if variables_to_train is None:
-        variables_to_train = g.get_collection(GraphKeys.TRAINABLE_VARIABLES)
-    if not variables_to_train:
-        raise AssertionError("create_train_op: no variables to train.")  # TF's assert
-    grads = optimizer.compute_gradients(
-        total_loss, variables_to_train, gate_gradients=gate_gradients,
+    return training.create_train_op(
+        total_loss, optimizer, global_step=global_step, update_ops=update_ops,
+        variables_to_train=variables_to_train, transform_grads_fn=transform_grads_fn,
+        summarize_gradients=summarize_gradients, gate_gradients=gate_gradients,
         aggregation_method=aggregation_method,
-        colocate_gradients_with_ops=colocate_gradients_with_ops)
-    if gradient_multipliers:
-        with g.name_scope("multiply_grads"):
-            grads = multiply_gradients(grads, gradient_multipliers)
-    if clip_gradient_norm > 0:
-        with g.name_scope("clip_grads"):
-            grads = clip_gradient_norms(grads, clip_gradient_norm)
-    if summarize_gradients:
-        with g.name_scope("summarize_grads"):
-            add_gradients_summaries(grads)
-    grad_updates = optimizer.apply_gradients(grads, global_step=global_step)
-    with g.name_scope("train_op"):
-        if check_numerics:
-            total_loss = check_ops.check_numerics(total_loss, "LossTensor is inf or nan")
-        train_op = control_flow_ops.with_dependencies([grad_updates], total_loss)
-    if train_op not in g.get_collection(GraphKeys.TRAIN_OP):
-        g.add_to_collection(GraphKeys.TRAIN_OP, train_op)
-    return train_op
+        colocate_gradients_with_ops=colocate_gradients_with_ops,
+        check_numerics=check_numerics)
 
 
 def train_step(sess: Any, train_op: Any, global_step: Any, train_step_kwargs: dict
