@@ -86,3 +86,165 @@ def test_pool_works_in_a_forked_child():
             os._exit(2)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def _needs_threads():
+    if not parallel._blas_controllers():
+        pytest.skip("threadpoolctl not installed: chunks run in the caller only")
+
+
+class _HeldExecutor:
+    """A pool whose helpers start (their futures are running, as a pool thread that took
+    the work off its queue) but run ``loop`` only once ``release`` is set: a helper the
+    OS has not scheduled yet."""
+
+    def __init__(self):
+        self.release = threading.Event()
+        self.threads = []
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        f = Future()
+        f.set_running_or_notify_cancel()  # started: cancel() can no longer drop it
+
+        def late():
+            self.release.wait()
+            fn(*args)
+            f.set_result(None)
+        t = threading.Thread(target=late)
+        t.start()
+        self.threads.append(t)
+        return f
+
+
+def test_a_helper_that_comes_after_the_chunks_are_gone_is_not_waited_for(monkeypatch):
+    _needs_threads()
+    ex = _HeldExecutor()
+    monkeypatch.setattr(parallel, "_executor", lambda workers: ex)
+    seen = []
+    returned = threading.Event()
+
+    def work(i, worker):
+        seen.append((i, worker))
+
+    caller = threading.Thread(target=lambda: (parallel.run(work, 5, 2, key="held"),
+                                              returned.set()))
+    caller.start()
+    try:
+        assert returned.wait(timeout=60), "run waited for a helper that had no chunk"
+    finally:
+        ex.release.set()
+        caller.join()
+        for t in ex.threads:
+            t.join()
+    # the caller ran every chunk; the late helper, released afterwards, ran none
+    assert sorted(seen) == [(i, 0) for i in range(5)]
+
+
+def test_a_chunk_a_helper_claimed_is_waited_for_and_chunk_0_is_the_callers():
+    _needs_threads()
+    claimed, finish, caller_done = threading.Event(), threading.Event(), threading.Event()
+    log = []
+    me = {}
+
+    def work(i, worker):
+        if worker != 0:                  # the helper: hold its chunk until told
+            claimed.set()
+            finish.wait()
+            log.append(("helper", i))
+            return
+        log.append(("caller", i, threading.get_ident() == me["id"]))
+        if i == 0:                       # let the helper claim a chunk meanwhile
+            claimed.wait()
+        if len([e for e in log if e[0] == "caller"]) == 2:
+            caller_done.set()
+
+    def call():
+        me["id"] = threading.get_ident()
+        parallel.run(work, 3, 2, key="claimed")
+        log.append(("returned",))
+
+    t = threading.Thread(target=call)
+    t.start()
+    try:
+        assert caller_done.wait(timeout=60)
+        assert ("returned",) not in log  # the helper still holds its chunk
+    finally:
+        finish.set()
+        t.join()
+    assert log[0] == ("caller", 0, True)
+    assert log[-1] == ("returned",)
+    assert sorted(e[1] for e in log[:-1]) == [0, 1, 2]
+    assert [e for e in log if e[0] == "helper"] == [("helper", 1)]
+
+
+def test_chunk_0_always_runs_on_the_calling_thread():
+    _needs_threads()
+    where = []
+
+    def work(i, worker):
+        if i == 0:
+            where.append((worker, threading.get_ident()))
+
+    for _ in range(20):
+        parallel.run(work, 2, 2, key="first")
+    assert set(where) == {(0, threading.get_ident())}
+
+
+def test_helpfulness_counts_a_call_without_speedup_as_bad_and_backs_off(monkeypatch):
+    monkeypatch.setattr(parallel, "BAD_CALLS", 2)
+    monkeypatch.setattr(parallel, "SOLO_CALLS", 2)
+    monkeypatch.setattr(parallel, "MAX_SOLO_CALLS", 8)
+    monkeypatch.setattr(parallel, "MIN_SPEEDUP", 1.15)
+    monkeypatch.setattr(parallel, "SPEEDUP_SMOOTHING", 1.0)  # judge the newest call
+    h = parallel._Helpfulness()
+
+    def solo_calls():
+        n = 0
+        while h.take_solo():
+            n += 1
+        return n
+
+    good = dict(helper_chunks=2, waited=0.0, chunk_time=1e-3)
+    # every chunk ran and nobody waited, but two threads took turns on one core
+    no_speedup = dict(good, speedup=1.0)
+    h.observe(**good, speedup=1.6)
+    h.observe(**no_speedup)
+    assert solo_calls() == 0             # one bad call is not enough
+    h.observe(**no_speedup)
+    assert solo_calls() == 2             # two in a row: a spell of SOLO_CALLS
+    h.observe(**no_speedup)              # the first call after a spell: not decisive
+    assert solo_calls() == 0
+    h.observe(**no_speedup)              # no good call since the spell: twice as long
+    assert solo_calls() == 4
+    for spell in (8, 8):                 # capped at MAX_SOLO_CALLS
+        h.observe(**no_speedup)
+        h.observe(**no_speedup)
+        assert solo_calls() == spell
+    h.observe(**good, speedup=1.5)       # a good call brings the length back
+    h.observe(**no_speedup)
+    h.observe(**no_speedup)
+    assert solo_calls() == 2
+
+
+def test_the_speedup_is_smoothed_over_the_threaded_calls(monkeypatch):
+    monkeypatch.setattr(parallel, "BAD_CALLS", 2)
+    monkeypatch.setattr(parallel, "MIN_SPEEDUP", 1.0)
+    monkeypatch.setattr(parallel, "SPEEDUP_SMOOTHING", 0.25)
+    h = parallel._Helpfulness()
+    call = dict(helper_chunks=2, waited=0.0, chunk_time=1e-3)
+    # a kernel whose calls gain 1.8x or nothing, alternately (a quiet machine's conv
+    # kernels): on average it pays, so it stays threaded
+    for sp in [1.8, 0.9] * 10:
+        h.observe(**call, speedup=sp)
+        assert not h.take_solo()
+    assert 1.0 < h.gain < 1.8
+    # the load comes: calls gain nothing; the smoothed speedup falls below 1 within a
+    # few calls, then two bad calls in a row start a spell
+    n = 0
+    while not h.take_solo():
+        h.observe(**call, speedup=0.95)
+        n += 1
+        assert n < 10
+    assert h.gain < 1.0

@@ -144,6 +144,14 @@ def single_threaded_blas() -> Iterator[bool]:
 #: (see :class:`_Helpfulness`), the kernel's next ``SOLO_CALLS`` calls run in the caller
 BAD_CALLS = 2
 SOLO_CALLS = 24
+#: a solo spell that ends in a bad call again is twice as long, up to this many calls
+MAX_SOLO_CALLS = 768
+#: a kernel's threaded calls whose smoothed *speedup* (thread CPU time spent in chunks
+#: over wall time) is below this ran no faster than the caller alone (see
+#: :class:`_Helpfulness`)
+MIN_SPEEDUP = 1.0
+#: weight of the newest call in the smoothed speedup
+SPEEDUP_SMOOTHING = 0.25
 
 
 class _Helpfulness:
@@ -155,10 +163,27 @@ class _Helpfulness:
     column blocks took 0.9-1.9 ms against 0.58-0.86 ms in one thread). A call is *bad*
     when the helpers did no chunk, or the caller waited for them longer than it would
     have taken to run their chunks itself (the helpers' chunk count times the caller's
-    mean chunk time: then the call was slower than one thread); after ``BAD_CALLS`` bad
-    calls in a row the kernel runs its next ``SOLO_CALLS`` calls in the calling thread
-    only, then tries the helpers again. Who runs a chunk never changes the result
-    (chunks are fixed by the shapes).
+    mean chunk time: then the call was slower than one thread), or the kernel's
+    smoothed *speedup* is below ``MIN_SPEEDUP``: the thread CPU time all threads spent
+    in chunks over the call's wall time, averaged over its threaded calls (weight
+    ``SPEEDUP_SMOOTHING``; one call alone says little: on a quiet machine a conv
+    kernel's calls were 1.6-1.9 or 0.9-1.0, about half each, and judging calls one by
+    one sent deep-MNIST's kernels solo, 33 -> 28 steps/s). With the other core busy,
+    the woken helper is often placed on the
+    caller's own core (the scheduler wakes a thread near its waker, and the busy core is
+    no idle core to pull it away): the two threads then take turns on one core, every
+    chunk runs and nobody waits long, yet the call is no faster than one thread and the
+    caller is preempted (on 2 cores with one kept busy: the MLP step 8.2 ms with two
+    kernel threads, 6.2 with one; main thread ~6.5 involuntary switches per step). The
+    speedup sees that whichever thread lost its core. After ``BAD_CALLS`` bad calls in a
+    row the kernel runs its next ``SOLO_CALLS`` calls in the calling thread only, then
+    tries the helpers again; when ``BAD_CALLS`` bad calls follow a spell with no good
+    one between, the next spell is twice as long (up to ``MAX_SOLO_CALLS``), so a
+    lasting load costs ever fewer trials; a good call brings the length back. Not one
+    trial call: the first call after a spell wakes a helper that slept for the whole
+    spell, which on this machine (a VM) often came too late to take a chunk even with
+    the other core idle. Who runs a chunk never changes the result (chunks are fixed by
+    the shapes).
 
     Why not "waited longer than one chunk": for a kernel of many chunks a helper late by
     one chunk still halves the call. With that rule the deep-MNIST fc1 Adam update
@@ -167,28 +192,41 @@ class _Helpfulness:
     instead of 2.4-2.5 ms (seen in 3 of 6 ``benchmarks.op_cores`` runs).
     """
 
-    __slots__ = ("bad", "solo")
+    __slots__ = ("bad", "solo", "spell", "trial", "gain")
 
     def __init__(self) -> None:
         self.bad = 0
         self.solo = 0
+        self.spell = SOLO_CALLS   # length of the next solo spell
+        self.trial = False        # no good call since the last spell ended
+        self.gain: float | None = None   # smoothed speedup of the threaded calls
 
     def take_solo(self) -> bool:
         """Whether this call should run in the caller only (counts the solo calls)."""
         if self.solo > 0:
             self.solo -= 1
+            if self.solo == 0:
+                self.trial = True
             return True
         return False
 
-    def observe(self, helper_chunks: int, waited: float, chunk_time: float) -> None:
+    def observe(self, helper_chunks: int, waited: float, chunk_time: float,
+                speedup: float | None = None) -> None:
         """Records one call: chunks the helpers did, seconds the caller waited for them
-        after its last chunk, and the caller's mean seconds per chunk."""
-        if helper_chunks == 0 or waited > helper_chunks * chunk_time:
+        after its last chunk, the caller's mean seconds per chunk, and the thread CPU
+        time spent in chunks over the call's wall time (None: not measured)."""
+        if speedup is not None:
+            g = self.gain
+            self.gain = speedup if g is None else g + SPEEDUP_SMOOTHING * (speedup - g)
+        if (helper_chunks == 0 or waited > helper_chunks * chunk_time
+                or (self.gain is not None and self.gain < MIN_SPEEDUP)):
             self.bad += 1
             if self.bad >= BAD_CALLS:
-                self.bad, self.solo = 0, SOLO_CALLS
+                if self.trial:    # no good call since the last spell: a longer one
+                    self.spell = min(2 * self.spell, MAX_SOLO_CALLS)
+                self.bad, self.solo, self.trial = 0, self.spell, False
         else:
-            self.bad = 0
+            self.bad, self.spell, self.trial = 0, SOLO_CALLS, False
 
 
 _helpfulness: dict[Any, _Helpfulness] = {}
@@ -210,8 +248,10 @@ def run(work: Callable[[int, int], None], chunks: int, threads: int | None = Non
     """Calls ``work(chunk, worker)`` for every ``chunk`` in ``range(chunks)``.
 
     ``worker`` (``0 <= worker < threads``) identifies the thread, so ``work`` can use a
-    per-worker scratch buffer. With several threads, chunks are handed out in order to
-    whichever thread is free; the calling thread works too. A kernel whose helpers have
+    per-worker scratch buffer. With several threads, chunk 0 runs on the calling
+    thread and the others are handed out in order to whichever thread is free (the
+    caller works too; it never waits for a helper that has not claimed a chunk by the
+    time the chunks are gone, see :func:`_threaded`). A kernel whose helpers have
     not been getting a core lately runs in the calling thread for a while
     (:class:`_Helpfulness`, kept per ``work`` function and ``key``: callers whose chunk
     sizes vary widely pass e.g. the shapes, so that a small case the helpers cannot
@@ -238,47 +278,88 @@ def run(work: Callable[[int, int], None], chunks: int, threads: int | None = Non
             for i in range(chunks):
                 work(i, 0)
             return False
-        counter = itertools.count()
-        failed: list[BaseException] = []
-        mine = [0, 0.0]  # chunks the caller ran, seconds it spent on them
+        return _threaded(work, chunks, threads, health)
 
-        def loop(worker: int) -> None:
-            for i in counter:
-                if i >= chunks or failed:
-                    return
-                try:
-                    work(i, worker)
-                except BaseException as e:  # re-raised in the caller
-                    failed.append(e)
-                    return
 
-        def caller_loop() -> None:
-            clock = time.perf_counter
-            for i in counter:
-                if i >= chunks or failed:
-                    return
-                t0 = clock()
-                try:
-                    work(i, 0)
-                except BaseException as e:  # re-raised below
-                    failed.append(e)
-                    return
-                mine[0] += 1
-                mine[1] += clock() - t0
+def _threaded(work: Callable[[int, int], None], chunks: int, threads: int,
+              health: _Helpfulness) -> bool:
+    """:func:`run`'s threaded part: chunk 0 is the caller's, the rest go in order to
+    whichever thread asks first; the caller waits only for chunks a helper has claimed.
 
-        ex = _executor(threads - 1)
-        futures = [ex.submit(loop, k) for k in range(1, threads)]
-        caller_loop()
-        t_wait = time.perf_counter()
-        for f in futures:
-            # A helper the OS has not scheduled yet has no chunk left to do: drop it
-            # rather than wait a time slice for it to start (a loaded machine).
-            if not f.cancel():
-                f.result()
-        if failed:
-            raise failed[0]
-        health.observe(chunks - mine[0], time.perf_counter() - t_wait,
-                       mine[1] / mine[0] if mine[0] else 0.0)
+    Why: a helper the OS has not scheduled when the caller runs out of chunks (its core
+    taken by another process) would otherwise be waited for until it gets a time slice,
+    only to find nothing left (``f.cancel()`` cannot drop a helper already taken off the
+    pool's queue). A helper claims a chunk under ``gate`` and only while the call is
+    open; the caller closes the call when the chunks are gone and then waits for the
+    chunks still running. A helper that comes later returns at once, touching nothing.
+    Chunk 0 is claimed before any helper is woken, so a kernel whose first chunk is its
+    critical path (``seq_stages.run_stages``: the recurrence) keeps it on the calling
+    thread, whose core the caller already has.
+    """
+    counter = itertools.count()
+    first = next(counter)                # chunk 0: the caller's, claimed before waking
+    failed: list[BaseException] = []
+    mine = [0, 0.0]                      # chunks the caller ran, seconds it spent
+    gate = threading.Condition(threading.Lock())
+    call = [True, 0]                     # open, chunks running on helpers
+    cpu = [0.0] * threads                # thread CPU seconds each thread spent in chunks
+
+    def claim() -> int:
+        with gate:
+            if not call[0] or failed:
+                return chunks
+            i = next(counter)
+            if i < chunks:
+                call[1] += 1
+            return i
+
+    def loop(worker: int) -> None:
+        thread_clock = time.thread_time
+        while True:
+            i = claim()
+            if i >= chunks:
+                return
+            c0 = thread_clock()
+            try:
+                work(i, worker)
+            except BaseException as e:  # re-raised in the caller
+                failed.append(e)
+            finally:
+                cpu[worker] += thread_clock() - c0
+                with gate:
+                    call[1] -= 1
+                    if call[1] == 0:
+                        gate.notify_all()
+
+    clock, thread_clock = time.perf_counter, time.thread_time
+    t_start = clock()
+    ex = _executor(threads - 1)
+    futures = [ex.submit(loop, k) for k in range(1, threads)]
+    i = first
+    while i < chunks and not failed:
+        t0, c0 = clock(), thread_clock()
+        try:
+            work(i, 0)
+        except BaseException as e:  # re-raised below
+            failed.append(e)
+            break
+        mine[0] += 1
+        mine[1] += clock() - t0
+        cpu[0] += thread_clock() - c0
+        with gate:
+            i = next(counter) if not failed else chunks
+    t_wait = clock()
+    with gate:
+        call[0] = False                  # no helper claims a chunk from now on
+        while call[1]:
+            gate.wait()
+    for f in futures:
+        f.cancel()                       # not started: never runs (no thread woken)
+    if failed:
+        raise failed[0]
+    t_end = clock()
+    health.observe(chunks - mine[0], t_end - t_wait, mine[1] / mine[0] if mine[0] else 0.0,
+                   sum(cpu) / max(t_end - t_start, 1e-9))
     return True
 
 
