@@ -166,7 +166,7 @@ class _Helpfulness:
     mean chunk time: then the call was slower than one thread), or the kernel's
     smoothed *speedup* is below ``MIN_SPEEDUP``: the thread CPU time all threads spent
     in chunks over the call's wall time, averaged over its threaded calls (weight
-    ``SPEEDUP_SMOOTHING``; one call alone says little: on a quiet machine a conv
+    ``SPEEDUP_SMOOTHING``; one call alone says little: on the shared machine a conv
     kernel's calls were 1.6-1.9 or 0.9-1.0, about half each, and judging calls one by
     one sent deep-MNIST's kernels solo, 33 -> 28 steps/s). With the other core busy,
     the woken helper is often placed on the
@@ -314,30 +314,29 @@ def _threaded(work: Callable[[int, int], None], chunks: int, threads: int,
             return i
 
     def loop(worker: int) -> None:
-        thread_clock = time.thread_time
-        while True:
+        c0 = time.thread_time()          # ~2 us a call here (a system call): per thread
+        while True:                      # and chunk, not twice per chunk
             i = claim()
             if i >= chunks:
                 return
-            c0 = thread_clock()
             try:
                 work(i, worker)
             except BaseException as e:  # re-raised in the caller
                 failed.append(e)
             finally:
-                cpu[worker] += thread_clock() - c0
+                cpu[worker] = time.thread_time() - c0  # before the caller may read it
                 with gate:
                     call[1] -= 1
                     if call[1] == 0:
                         gate.notify_all()
 
-    clock, thread_clock = time.perf_counter, time.thread_time
-    t_start = clock()
+    clock = time.perf_counter
+    t_start, c_start = clock(), time.thread_time()
     ex = _executor(threads - 1)
     futures = [ex.submit(loop, k) for k in range(1, threads)]
     i = first
     while i < chunks and not failed:
-        t0, c0 = clock(), thread_clock()
+        t0 = clock()
         try:
             work(i, 0)
         except BaseException as e:  # re-raised below
@@ -345,9 +344,10 @@ def _threaded(work: Callable[[int, int], None], chunks: int, threads: int,
             break
         mine[0] += 1
         mine[1] += clock() - t0
-        cpu[0] += thread_clock() - c0
-        with gate:
-            i = next(counter) if not failed else chunks
+        # atomic under the GIL; no lock: a helper counts its claim in ``call[1]`` in
+        # the same locked step in which it takes the index, so the close below sees it
+        i = next(counter)
+    cpu[0] = time.thread_time() - c_start
     t_wait = clock()
     with gate:
         call[0] = False                  # no helper claims a chunk from now on
