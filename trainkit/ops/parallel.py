@@ -144,15 +144,6 @@ def single_threaded_blas() -> Iterator[bool]:
 #: (see :class:`_Helpfulness`), the kernel's next ``SOLO_CALLS`` calls run in the caller
 BAD_CALLS = 2
 SOLO_CALLS = 24
-#: a solo spell that ends in a bad call again is twice as long, up to this many calls
-MAX_SOLO_CALLS = 768
-#: a kernel's threaded calls whose smoothed *speedup* (thread CPU time spent in chunks
-#: over wall time) is below this ran no faster than the caller alone (see
-#: :class:`_Helpfulness`)
-MIN_SPEEDUP = 1.0
-#: weight of the newest call in the smoothed speedup
-SPEEDUP_SMOOTHING = 0.25
-
 
 class _Helpfulness:
     """Whether waking helper threads pays for one kernel (one ``work`` function).
@@ -163,70 +154,46 @@ class _Helpfulness:
     column blocks took 0.9-1.9 ms against 0.58-0.86 ms in one thread). A call is *bad*
     when the helpers did no chunk, or the caller waited for them longer than it would
     have taken to run their chunks itself (the helpers' chunk count times the caller's
-    mean chunk time: then the call was slower than one thread), or the kernel's
-    smoothed *speedup* is below ``MIN_SPEEDUP``: the thread CPU time all threads spent
-    in chunks over the call's wall time, averaged over its threaded calls (weight
-    ``SPEEDUP_SMOOTHING``; one call alone says little: on the shared machine a conv
-    kernel's calls were 1.6-1.9 or 0.9-1.0, about half each, and judging calls one by
-    one sent deep-MNIST's kernels solo, 33 -> 28 steps/s). With the other core busy,
-    the woken helper is often placed on the
-    caller's own core (the scheduler wakes a thread near its waker, and the busy core is
-    no idle core to pull it away): the two threads then take turns on one core, every
-    chunk runs and nobody waits long, yet the call is no faster than one thread and the
-    caller is preempted (on 2 cores with one kept busy: the MLP step 8.2 ms with two
-    kernel threads, 6.2 with one; main thread ~6.5 involuntary switches per step). The
-    speedup sees that whichever thread lost its core. After ``BAD_CALLS`` bad calls in a
-    row the kernel runs its next ``SOLO_CALLS`` calls in the calling thread only, then
-    tries the helpers again; when ``BAD_CALLS`` bad calls follow a spell with no good
-    one between, the next spell is twice as long (up to ``MAX_SOLO_CALLS``), so a
-    lasting load costs ever fewer trials; a good call brings the length back. Not one
-    trial call: the first call after a spell wakes a helper that slept for the whole
-    spell, which on this machine (a VM) often came too late to take a chunk even with
-    the other core idle. Who runs a chunk never changes the result (chunks are fixed by
-    the shapes).
+    mean chunk time: then the call was slower than one thread); after ``BAD_CALLS`` bad
+    calls in a row the kernel runs its next ``SOLO_CALLS`` calls in the calling thread
+    only, then tries the helpers again. Who runs a chunk never changes the result
+    (chunks are fixed by the shapes).
 
     Why not "waited longer than one chunk": for a kernel of many chunks a helper late by
     one chunk still halves the call. With that rule the deep-MNIST fc1 Adam update
     (3.2 M elements, 25 chunks of ~0.1 ms) went solo on a quiet machine after two calls
     whose helper finished 0.1-0.2 ms after the caller, and ran 24 calls at 3.8-4.0 ms
     instead of 2.4-2.5 ms (seen in 3 of 6 ``benchmarks.op_cores`` runs).
+
+    Not judged (tried, docs/internals.md "One core busy"): the call's speedup (thread
+    CPU time in chunks over wall time). With one core busy it was 0.82-0.99 on every
+    call, but on the shared machine a conv kernel's calls were 1.6-1.9 or 0.9-1.0 about
+    half each, and rules on it (per call below 1.15, or smoothed below 1.0) cost
+    deep-MNIST 5-15 % of its idle speed.
     """
 
-    __slots__ = ("bad", "solo", "spell", "trial", "gain")
+    __slots__ = ("bad", "solo")
 
     def __init__(self) -> None:
         self.bad = 0
         self.solo = 0
-        self.spell = SOLO_CALLS   # length of the next solo spell
-        self.trial = False        # no good call since the last spell ended
-        self.gain: float | None = None   # smoothed speedup of the threaded calls
 
     def take_solo(self) -> bool:
         """Whether this call should run in the caller only (counts the solo calls)."""
         if self.solo > 0:
             self.solo -= 1
-            if self.solo == 0:
-                self.trial = True
             return True
         return False
 
-    def observe(self, helper_chunks: int, waited: float, chunk_time: float,
-                speedup: float | None = None) -> None:
+    def observe(self, helper_chunks: int, waited: float, chunk_time: float) -> None:
         """Records one call: chunks the helpers did, seconds the caller waited for them
-        after its last chunk, the caller's mean seconds per chunk, and the thread CPU
-        time spent in chunks over the call's wall time (None: not measured)."""
-        if speedup is not None:
-            g = self.gain
-            self.gain = speedup if g is None else g + SPEEDUP_SMOOTHING * (speedup - g)
-        if (helper_chunks == 0 or waited > helper_chunks * chunk_time
-                or (self.gain is not None and self.gain < MIN_SPEEDUP)):
+        after its last chunk, and the caller's mean seconds per chunk."""
+        if helper_chunks == 0 or waited > helper_chunks * chunk_time:
             self.bad += 1
             if self.bad >= BAD_CALLS:
-                if self.trial:    # no good call since the last spell: a longer one
-                    self.spell = min(2 * self.spell, MAX_SOLO_CALLS)
-                self.bad, self.solo, self.trial = 0, self.spell, False
+                self.bad, self.solo = 0, SOLO_CALLS
         else:
-            self.bad, self.spell, self.trial = 0, SOLO_CALLS, False
+            self.bad = 0
 
 
 _helpfulness: dict[Any, _Helpfulness] = {}
@@ -302,7 +269,6 @@ def _threaded(work: Callable[[int, int], None], chunks: int, threads: int,
     mine = [0, 0.0]                      # chunks the caller ran, seconds it spent
     gate = threading.Condition(threading.Lock())
     call = [True, 0]                     # open, chunks running on helpers
-    cpu = [0.0] * threads                # thread CPU seconds each thread spent in chunks
 
     def claim() -> int:
         with gate:
@@ -314,8 +280,7 @@ def _threaded(work: Callable[[int, int], None], chunks: int, threads: int,
             return i
 
     def loop(worker: int) -> None:
-        c0 = time.thread_time()          # ~2 us a call here (a system call): per thread
-        while True:                      # and chunk, not twice per chunk
+        while True:
             i = claim()
             if i >= chunks:
                 return
@@ -324,14 +289,12 @@ def _threaded(work: Callable[[int, int], None], chunks: int, threads: int,
             except BaseException as e:  # re-raised in the caller
                 failed.append(e)
             finally:
-                cpu[worker] = time.thread_time() - c0  # before the caller may read it
                 with gate:
                     call[1] -= 1
                     if call[1] == 0:
                         gate.notify_all()
 
     clock = time.perf_counter
-    t_start, c_start = clock(), time.thread_time()
     ex = _executor(threads - 1)
     futures = [ex.submit(loop, k) for k in range(1, threads)]
     i = first
@@ -347,7 +310,6 @@ def _threaded(work: Callable[[int, int], None], chunks: int, threads: int,
         # atomic under the GIL; no lock: a helper counts its claim in ``call[1]`` in
         # the same locked step in which it takes the index, so the close below sees it
         i = next(counter)
-    cpu[0] = time.thread_time() - c_start
     t_wait = clock()
     with gate:
         call[0] = False                  # no helper claims a chunk from now on
@@ -357,9 +319,8 @@ def _threaded(work: Callable[[int, int], None], chunks: int, threads: int,
         f.cancel()                       # not started: never runs (no thread woken)
     if failed:
         raise failed[0]
-    t_end = clock()
-    health.observe(chunks - mine[0], t_end - t_wait, mine[1] / mine[0] if mine[0] else 0.0,
-                   sum(cpu) / max(t_end - t_start, 1e-9))
+    health.observe(chunks - mine[0], clock() - t_wait,
+                   mine[1] / mine[0] if mine[0] else 0.0)
     return True
 
 
