@@ -53,10 +53,11 @@ def temporary_files_in_pytests_basetemp(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def fresh_helpfulness_records():
-    """Each test starts with no ``parallel.run`` helpfulness records: on a loaded (or
-    one-core) test machine the earlier tests' calls show no speedup and would send a
-    later test's kernels to the calling thread only, so a test that asks for several
-    kernel threads would not run their threaded paths."""
+    """Each test starts with no ``parallel.run`` helpfulness records: under ``taskset
+    -c 1`` or on a loaded machine the helpers of earlier tests' calls often took no
+    chunk, which sends a later test's kernels (the records are keyed by kernel) to the
+    calling thread only, so a test that asks for several kernel threads would not run
+    their threaded paths."""
     from trainkit.ops import parallel
 
     parallel._helpfulness.clear()
