@@ -58,6 +58,24 @@ def test_variables_collections_by_name():
     assert [v.op.name for v in tk.get_collection("all")] == ["Conv/weights", "Conv/biases"]
 
 
+def test_get_variables_by_name_finds_top_level_variables_as_tf_does():
+    # TF 2.21 + tf_slim 1.1.0 give ['w', 'a/w', 'b/w'], ['w', 'b/w'] and []: the pattern
+    # is 'scope.*/w:|^w:', so the top-level 'w' comes back whatever the scope.
+    tk.get_variable("w", [1])
+    tk.get_variable("wx", [1])
+    with tk.variable_scope("a"):
+        tk.get_variable("w", [1])
+        tk.get_variable("bw", [1])
+    with tk.variable_scope("b"):
+        tk.get_variable("w", [1])
+
+    def names(vs):
+        return [v.op.name for v in vs]
+    assert names(slim.get_variables_by_name("w")) == ["w", "a/w", "b/w"]
+    assert names(slim.get_variables_by_name("w", scope="b")) == ["w", "b/w"]
+    assert names(tk.contrib.framework.get_variables_by_name("x")) == []
+
+
 def test_dropout_training_scales_kept_entries():
     x = tk.ones([200, 50])
     flag = tk.placeholder(tk.bool, [])

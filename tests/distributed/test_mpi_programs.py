@@ -35,18 +35,18 @@ def _reports(out: str) -> dict[int, tuple[int, str, float]]:
 @needs_mpi
 def test_horovods_own_tensorflow_mnist_on_two_ranks(tmp_path):
     """Horovod's ``examples/tensorflow_mnist.py`` (jobs/horovod_tensorflow_mnist.py: only
-    the imports, the download and the step count changed) on 2 ranks and on 1.
+    the imports, the download and the step count changed) on 2 ranks.
 
-    TF has no Horovod here, so the reference is Horovod's contract plus the same program
-    on one rank: both ranks end on the same step (200 // 2) with bitwise-identical
-    variables (the broadcast and the averaged gradients; a rank training alone would
-    drift at once), rank 0 alone writes checkpoints, and the 2-rank model learns as the
-    1-rank one does. The accuracies are not compared for equality: the program's dropout
-    (rate 0.5, also at prediction) and its per-rank batches are random, and 2 ranks make
-    100 updates of 200 examples where 1 rank makes 200 of 100."""
-    two, one = tmp_path / "two", tmp_path / "one"
+    TF has no Horovod here, so the reference is Horovod's contract: both ranks end on the
+    same step (200 // 2) with bitwise-identical variables (the broadcast and the averaged
+    gradients; a rank training alone would drift at once), rank 0 alone writes
+    checkpoints, and the model learns (chance is 0.1). The accuracies are not compared
+    for equality: the program's dropout (rate 0.5, also at prediction) and its per-rank
+    batches are random. (The same program on one rank, which this test also ran until
+    the suite reached its time budget, is the single-process path that
+    test_single_process.py covers.)"""
+    two = tmp_path / "two"
     two.mkdir()
-    one.mkdir()
     jobs = str(REPO / "tests" / "distributed" / "jobs")
     proc, _ = run_job("horovod_program_job.py", cwd=two, PYTHONPATH=f"{REPO}:{jobs}", **_JIT)
     assert proc.returncode == 0, proc.stdout[-3000:]
@@ -56,14 +56,6 @@ def test_horovods_own_tensorflow_mnist_on_two_ranks(tmp_path):
     assert min(got[0][2], got[1][2]) > 0.5, got  # chance is 0.1
     assert (two / "checkpoints" / "model.ckpt-100.index").exists()
     assert sorted(p.name for p in two.iterdir()) == ["checkpoints"]
-
-    proc, _ = run_job("horovod_program_job.py", n=1, cwd=one, PYTHONPATH=f"{REPO}:{jobs}",
-                      **_JIT)
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    alone = _reports(proc.stdout)
-    assert list(alone) == [0] and alone[0][0] == 200, alone
-    assert alone[0][2] > 0.8, alone
-    assert alone[0][1] != got[0][1]
 
 
 _EVAL = re.compile(r"\{'accuracy': (?:np\.float32\()?([\d.]+)\)?, 'loss': (?:np\.float32\()?"
@@ -80,11 +72,9 @@ def test_horovods_own_estimator_example_on_two_ranks(tmp_path):
     The reference (TF has no Horovod here): with Horovod every rank ends with the same
     variables, so every rank's evaluation (no dropout: deterministic) must print the same
     numbers at step 120 // 2; rank 1 once evaluated its empty temporary ``model_dir``
-    (step 0, chance accuracy). The same program on 1 rank reaches step 120 and learns
-    alike (not equal: the batches are shuffled per rank and dropout is random)."""
-    two, one = tmp_path / "two", tmp_path / "one"
+    (step 0, chance accuracy)."""
+    two = tmp_path / "two"
     two.mkdir()
-    one.mkdir()
     proc, _ = run_job("horovod_tensorflow_mnist_estimator.py", cwd=two, **_JIT)
     assert proc.returncode == 0, proc.stdout[-3000:]
     ranks = _EVAL.findall(proc.stdout)
@@ -92,11 +82,6 @@ def test_horovods_own_estimator_example_on_two_ranks(tmp_path):
     assert int(ranks[0][2]) == 60 and float(ranks[0][0]) > 0.5, ranks  # chance is 0.1
     assert (two / "mnist_convnet_model" / "model.ckpt-60.index").exists()
     assert sorted(p.name for p in two.iterdir()) == ["mnist_convnet_model"]
-
-    proc, _ = run_job("horovod_tensorflow_mnist_estimator.py", n=1, cwd=one, **_JIT)
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    alone = _EVAL.findall(proc.stdout)
-    assert len(alone) == 1 and int(alone[0][2]) == 120 and float(alone[0][0]) > 0.5, alone
 
 
 _LOSS = re.compile(r"\[(\d)\] Average loss at step\s+(\d+)\s*:\s+([\d.]+)")

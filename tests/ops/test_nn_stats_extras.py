@@ -92,3 +92,22 @@ def test_gradients_by_finite_differences():
                rtol=1e-5)
     check_grad(lambda t: tk.nn.log_poisson_loss([[0., 3.]], t, compute_full_loss=True),
                np.array([[0.2, -0.4]]))
+
+
+def test_fused_moments_second_derivatives_are_exact():
+    # the Jacobian of d(sum(c * var))/dx against finite differences of itself: exact for
+    # fused_moments; tf.nn.moments' stop_gradient(mean) gives another (TF's) Hessian
+    from trainkit.ops.nn_stats_extras import fused_moments
+
+    xs = RNG.normal(size=(6, 3))
+    c = tk.constant(RNG.uniform(0.5, 2.0, size=3))
+    x = tk.placeholder(tk.float64, [6, 3])
+    errors = []
+    for fn in (fused_moments, tk.nn.moments):
+        mean, var = fn(x, [0])
+        g = tk.gradients(tk.reduce_sum(c * var) + tk.reduce_sum(mean ** 3), x)[0]
+        with tk.Session():
+            errors.append(tk.test.compute_gradient_error(x, [6, 3], g, [6, 3],
+                                                         x_init_value=xs, delta=1e-5))
+    assert errors[0] < 1e-7
+    assert errors[1] > 1e-2

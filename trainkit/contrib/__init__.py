@@ -1,11 +1,12 @@
 """``tk.contrib``: the ``tf.contrib`` modules whose names TF1 code commonly uses
-(``layers``, ``slim``, ``framework``, ``metrics``, ``opt``, ``image`` and ``losses``
+(``layers``, ``slim``, ``cudnn_rnn``, ``framework``, ``metrics``, ``opt``, ``image`` and ``losses``
 included)."""
 
 from __future__ import annotations
 
 from trainkit.contrib import (
     crf,
+    cudnn_rnn,
     data,
     distributions,
     framework,
@@ -31,4 +32,5 @@ from trainkit.contrib import (
 
 __all__ = ["rnn", "seq2seq", "legacy_seq2seq", "lookup", "signal", "stateless", "layers",
            "slim", "framework", "metrics", "training", "data", "crf", "learn", "tensorboard",
-           "opt", "image", "losses", "distributions", "keras", "util", "predictor"]
+           "opt", "image", "losses", "distributions", "keras", "util", "predictor",
+           "cudnn_rnn"]

@@ -41,6 +41,7 @@ from trainkit.keras import (
     backend,
     callbacks,
     datasets,
+    experimental,
     initializers,
     layers,
     losses,
@@ -54,7 +55,8 @@ from trainkit.keras import (
 from trainkit.keras.input_layer import Input
 from trainkit.keras.models import Model, Sequential
 
-__all__ = ["activations", "applications", "backend", "callbacks", "datasets", "initializers",
+__all__ = ["activations", "applications", "backend", "callbacks", "datasets", "experimental",
+           "initializers",
            "layers",
            "losses", "metrics", "models", "optimizers", "preprocessing", "regularizers", "utils",
            "Input", "Model", "Sequential"]

@@ -37,6 +37,16 @@ def as_list(data: Any, names: list, what: str = "input") -> list:
     return [np.asarray(data)]
 
 
+def data_spec(data: Any) -> tuple[Any, Any]:
+    """The shape and dtype a model that is not built yet is built for: the first array's,
+    or dicts of them for a dict of arrays (a feature dict, tf_keras's ``ModelInputs``)."""
+    if isinstance(data, dict):
+        arrs = {k: np.asarray(v) for k, v in data.items()}
+        return {k: a.shape for k, a in arrs.items()}, {k: a.dtype for k, a in arrs.items()}
+    first = as_list(data, [], "input")[0]
+    return first.shape, first.dtype
+
+
 def check_shapes(arrays: list, tensors: list, names: list, what: str) -> list:
     """The arrays checked against the tensors' static shapes (1-D arrays for rank-2
     tensors become columns, as tf_keras's ``standardize_input_data`` does).
@@ -115,4 +125,4 @@ def check_target(y: np.ndarray, output: Tensor, loss_fn: Any) -> None:
                              "targets to have the same shape as the output.")
 
 
-__all__ = ["as_list", "check_shapes", "check_lengths", "check_target"]
+__all__ = ["as_list", "data_spec", "check_shapes", "check_lengths", "check_target"]

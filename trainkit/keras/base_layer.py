@@ -116,10 +116,10 @@ class Layer:
         with graph.name_scope(self._name) as scope:
             self._call_scope = scope
             if not self.built:
-                x = inputs if isinstance(inputs, list | tuple) else \
+                x = inputs if isinstance(inputs, list | tuple | dict) else \
                     conversion.convert_to_tensor(inputs)
                 self._check_input(x)
-                self.build(x.shape if isinstance(x, Tensor) else [t.shape for t in x])
+                self.build(_input_shapes(x))
                 self.built = True
             outputs = self.call(inputs, *args, **kwargs)
             if self._activity_regularizer is not None:
@@ -359,6 +359,16 @@ def _shapes_of(x: Any) -> Any:
     if isinstance(x, Tensor):
         return shape_tuple(x.shape)
     return nest.map_structure(lambda t: shape_tuple(t.shape), x)
+
+
+def _input_shapes(x: Any) -> Any:
+    """What ``build`` gets: the shape of a tensor, a list of shapes, or a dict of shapes
+    (feature dicts, for ``DenseFeatures``)."""
+    if isinstance(x, Tensor):
+        return x.shape
+    if isinstance(x, dict):
+        return {k: getattr(v, "shape", None) for k, v in x.items()}
+    return [t.shape for t in x]
 
 
 def _batch_shape(kwargs: dict) -> tuple | None:

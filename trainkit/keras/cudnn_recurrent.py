@@ -13,7 +13,8 @@ on the layers' own weight layout, so such programs and their checkpoints work he
 - ``CuDNNGRU``: ``kernel [in, 3u]``, ``recurrent_kernel [u, 3u]`` (gates ``z, r, h``),
   ``bias [6u]``; ``z, r = sigmoid(x K_g + b_in_g + h R_g + b_rec_g)``,
   ``hh = tanh(x K_h + b_in_h + r (h R_h + b_rec_h))``, ``h = z h_prev + (1 - z) hh``
-  (cuDNN's GRU: the reset gate after the recurrent product).
+  (cuDNN's GRU: the reset gate after the recurrent product). The step equations are
+  ``ops/rnn/cudnn_equations.py``'s, shared with ``tk.contrib.cudnn_rnn``.
 
 The weights are the layer's own (``cu_dnnlstm/kernel:0``, no cell scope), as tf_keras
 names them, so ``set_weights`` arrays and TF1 checkpoints of these layers load
@@ -35,8 +36,9 @@ from trainkit.keras import base_layer, initializers
 from trainkit.keras import sequence_masks as masking
 from trainkit.keras.recurrent_layers import RNN
 from trainkit.ops import array_ops, math_ops
-from trainkit.ops.join_ops import concat, split
+from trainkit.ops.join_ops import concat
 from trainkit.ops.layers_impl import base
+from trainkit.ops.rnn import cudnn_equations
 
 
 class _ForgetBias:
@@ -73,16 +75,9 @@ class _Equations:
         x_part = math_ops.matmul(inputs, self.kernel) + b_in
         h_part = math_ops.matmul(states[0], self.recurrent_kernel) + b_rec
         if self.lstm:
-            i, f, c, o = split(x_part + h_part, 4, axis=1)
-            c = math_ops.sigmoid(f) * states[1] + math_ops.sigmoid(i) * math_ops.tanh(c)
-            h = math_ops.sigmoid(o) * math_ops.tanh(c)
+            h, c = cudnn_equations.lstm_step(x_part + h_part, states[1])
             return h, [h, c]
-        x_z, x_r, x_h = split(x_part, 3, axis=1)
-        r_z, r_r, r_h = split(h_part, 3, axis=1)
-        z = math_ops.sigmoid(x_z + r_z)
-        r = math_ops.sigmoid(x_r + r_r)
-        hh = math_ops.tanh(x_h + r * r_h)
-        h = z * states[0] + (1 - z) * hh
+        h = cudnn_equations.gru_step(x_part, h_part, states[0])
         return h, [h]
 
 

@@ -186,6 +186,9 @@ class DatasetMixin:
         shapes, types = x.output_shapes, x.output_types
         if isinstance(shapes, tuple) and len(shapes) in (2, 3):
             shapes, types = shapes[0], types[0]
+        if isinstance(shapes, dict):   # feature dicts: one input per feature
+            self._build_for_data({k: tuple(s.as_list()) for k, s in shapes.items()}, types)
+            return
         shape, dtype = nest.flatten(shapes)[0], nest.flatten(types)[0]
         self._build_for_data(tuple(shape.as_list()), dtype)
 

@@ -69,4 +69,33 @@ def Input(shape: Any = None, batch_size: int | None = None, name: str | None = N
     return layer.output
 
 
-__all__ = ["InputLayer", "Input"]
+def inputs_for_features(shapes: dict, dtypes: dict) -> dict:
+    """One ``Input`` per feature of a dict of arrays or of dataset components, named by
+    its key, as tf_keras's ``ModelInputs`` makes them for a model first fed a dict:
+    ``(None,) + shape[1:]`` (a vector's ``(None,)`` becomes ``(None, 1)``), float
+    features in ``floatx()``, text as strings.
+
+    Raises:
+        TypeError: for a feature whose dtype Keras cannot feed.
+    """
+    out = {}
+    for key in sorted(shapes):
+        shape = (None, *tuple(shapes[key])[1:])
+        out[key] = Input(batch_shape=shape if shape != (None,) else (None, 1), name=key,
+                         dtype=_feature_dtype(key, dtypes[key]))
+    return out
+
+
+def _feature_dtype(key: str, dtype: Any) -> _dt.DType:
+    kind = getattr(dtype, "kind", None)
+    if kind in ("U", "S", "O"):
+        return _dt.string
+    try:
+        dt = _dt.as_dtype(dtype)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"Feature {key!r}: cannot feed values of dtype {dtype} to a "
+                        "Keras input.") from e
+    return _dt.as_dtype(backend.floatx()) if dt.is_floating else dt
+
+
+__all__ = ["InputLayer", "Input", "inputs_for_features"]

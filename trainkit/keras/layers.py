@@ -64,6 +64,7 @@ from trainkit.keras.elementwise_merge_layers import (
     multiply,
     subtract,
 )
+from trainkit.keras.feature_layers import DenseFeatures
 from trainkit.keras.global_pooling_layers import (
     GlobalAveragePooling1D,
     GlobalAveragePooling2D,
@@ -144,3 +145,4 @@ __all__ += ["Conv2DTranspose", "Convolution2DTranspose", "SeparableConv1D", "Sep
 __all__ += ["Attention", "AdditiveAttention"]
 __all__ += ["Conv3DTranspose", "Convolution3DTranspose", "LocallyConnected1D",
             "LocallyConnected2D"]
+__all__ += ["DenseFeatures"]

@@ -20,9 +20,10 @@ from typing import Any
 
 from trainkit import nest
 from trainkit.framework import conversion
+from trainkit.framework.graph import get_default_graph
 from trainkit.framework.tensor import Tensor
 from trainkit.keras import base_layer, dataset_inputs, generator_training, history, training
-from trainkit.keras.input_layer import Input, InputLayer
+from trainkit.keras.input_layer import Input, InputLayer, inputs_for_features
 
 
 def _dedupe(items: list) -> list:
@@ -360,18 +361,29 @@ class Sequential(Model):
 
     def _build_for_data(self, shape: tuple, dtype: Any) -> None:
         """Builds the stack on an ``Input`` of ``(None,) + shape[1:]`` (names as if the
-        first layer had had that ``input_shape``).
+        first layer had had that ``input_shape``), or on one ``Input`` per feature
+        (named by its key) when ``shape`` and ``dtype`` are dicts.
 
         Raises:
             ValueError: if there are no layers.
         """
         if not self._stack:
             raise ValueError("You must add a layer to a Sequential model before using it.")
-        self.inputs = [Input(batch_shape=(None,) + tuple(shape[1:]),
-                             name=f"{self._stack[0].name}_input")]
-        out = self.inputs[0]
-        for layer in self._stack:
-            out = layer(out)
+        if isinstance(shape, dict):
+            # a feature dict (DenseFeatures first): tf_keras cannot make a graph network
+            # of it and calls the model instead, so the layers build in its name scope
+            # (``sequential/dense/kernel``)
+            out = self._input_struct = inputs_for_features(shape, dtype)
+            self.inputs = [out[k] for k in sorted(out)]
+            with get_default_graph().name_scope(self.name):
+                for layer in self._stack:
+                    out = layer(out)
+        else:
+            self.inputs = [Input(batch_shape=(None,) + tuple(shape[1:]),
+                                 name=f"{self._stack[0].name}_input")]
+            out = self.inputs[0]
+            for layer in self._stack:
+                out = layer(out)
         self.outputs = [out]
         self.built = True
 

@@ -154,8 +154,7 @@ class TrainingMixin:
         """The inputs, targets and per-output weights as checked lists, and the sample
         count."""
         if self.inputs is None and x is not None:
-            first = arrays.as_list(x, [], "input")[0]
-            self._build_for_data(first.shape, first.dtype)
+            self._build_for_data(*arrays.data_spec(x))
         graph = self._compiled_graph()
         xs = arrays.check_shapes(arrays.as_list(x, self.input_names, "input"), self.inputs,
                            self.input_names, "input")
@@ -365,8 +364,7 @@ class TrainingMixin:
 
     def _standardize_inputs(self, x: Any) -> list:
         if self.inputs is None:
-            first = arrays.as_list(x, [], "input")[0]
-            self._build_for_data(first.shape, first.dtype)
+            self._build_for_data(*arrays.data_spec(x))
         xs = arrays.check_shapes(arrays.as_list(x, self.input_names, "input"), self.inputs,
                                  self.input_names, "input")
         arrays.check_lengths(xs, [])

@@ -1,6 +1,8 @@
 """More ``tf.nn`` statistics and losses built from existing ops: ``weighted_moments``,
 ``sufficient_statistics``, ``normalize_moments``, ``fused_batch_norm`` (TF's outputs:
-the batch variance is Bessel-corrected in training) and ``log_poisson_loss``.
+the batch variance is Bessel-corrected in training), ``fused_moments`` (the batch
+statistics of TF's fused batch-norm kernel, for the batch-norm layers' fused path) and
+``log_poisson_loss``.
 
 Example:
     >>> y, mean, var = fused_batch_norm(x, scale, offset)         # training mode
@@ -74,6 +76,27 @@ def normalize_moments(counts: Any, mean_ss: Any, variance_ss: Any, shift: Any,
         return mean, var
 
 
+def fused_moments(x: Tensor, axes: list[int]) -> tuple[Tensor, Tensor]:
+    """The batch mean and (biased) variance of ``x`` over ``axes`` as TF's fused batch-norm
+    kernel differentiates them: exactly, at every order.
+
+    ``tf.nn.moments`` computes the variance around ``stop_gradient(mean)``: its first
+    derivative is the same, but its second is not (a gradient penalty through a batch-norm
+    layer then gets a gradient for a bias that the normalization cancels). TF's fused
+    kernel (``FusedBatchNormV3``, what ``tf.layers.batch_normalization`` and
+    ``tf.contrib.layers.batch_norm`` use for 4-D inputs by default) has the exact
+    derivatives, and so do these.
+
+    Example:
+        >>> mean, var = fused_moments(x, [0, 1, 2])                 # doctest: +SKIP
+    """
+    with name_scope(None, "moments", [x]):
+        mean = math_ops.reduce_mean(x, axes, keepdims=True, name="mean")
+        var = math_ops.reduce_mean(math_ops.squared_difference(x, mean), axes,
+                                   name="variance")
+        return array_ops.squeeze(mean, axes), var
+
+
 def fused_batch_norm(x: Any, scale: Any, offset: Any, mean: Any = None, variance: Any = None,
                      epsilon: float = 0.001, data_format: str = "NHWC",
                      is_training: bool = True, name: str | None = None,
@@ -99,8 +122,7 @@ def fused_batch_norm(x: Any, scale: Any, offset: Any, mean: Any = None, variance
             return array_ops.reshape(math_ops.cast(t, x.dtype), shape)
 
         if is_training:
-            m = math_ops.reduce_mean(x, axes)
-            v = math_ops.reduce_mean(math_ops.squared_difference(x, bcast(m)), axes)
+            m, v = fused_moments(x, axes)
             n = math_ops.cast(math_ops.reduce_prod(array_ops.gather(array_ops.shape(x), axes)),
                               x.dtype)
             unbiased = v * n / math_ops.maximum(n - 1.0, 1.0)

@@ -18,6 +18,11 @@ checkpoints by putting an object in the graph collection ``GraphKeys.SAVEABLE_OB
         def saveable_state(self, session) -> dict[str, np.ndarray]: ...
         def restore_saveable_state(self, session, state: dict[str, np.ndarray]) -> None: ...
 
+A saveable with a ``checkpoint_names`` attribute (a sequence of strings) instead saves
+``saveable_state``'s entries under exactly those keys, as TF's ``SaveSpec``s do, so
+another graph restores them as ordinary variables (``tk.contrib.cudnn_rnn`` writes its
+opaque parameters as the compatible cells' kernels and biases this way); ``restore``
+reads those keys (a missing one is ``NotFoundError``) and hands them over by name.
 ``saveable_state`` returns plain arrays (any checkpoint dtype, strings as object arrays of
 bytes); they are stored under ``<name>/.SAVEABLE/<key>`` plus the key list under
 ``<name>/.SAVEABLE``. ``restore_saveable_state`` receives exactly that dict back. Both
@@ -177,6 +182,7 @@ class Saver:
             raise ValueError("No variables to save")
         self._variables = [t for t in items if not items_.is_saveable(t[1])]
         self._saveables = [(n, v) for n, v, _ in items if items_.is_saveable(v)]
+        _check_named_keys(self._variables, self._saveables)
         specs = tuple(items_.restore_spec(*t) for t in self._variables)
         with graph.name_scope(self._name or "save"):
             # TF's pair: ``filename`` defaults to the prefix, and ``Const`` (the name TF
@@ -306,6 +312,9 @@ class Saver:
                                       sess.run([v for _, v, _ in self._variables]))
             for name, obj in self._all_saveables():
                 state = obj.saveable_state(sess)
+                if _names_keys(obj):
+                    tensors.update(state)
+                    continue
                 tensors[name + SAVEABLE_SUFFIX] = np.array(sorted(state), dtype=object)
                 for key, value in state.items():
                     tensors[f"{name}{SAVEABLE_SUFFIX}/{key}"] = value
@@ -372,6 +381,14 @@ class Saver:
             index = fmt.read_index(prefix)
             groups = []
             for name, obj in self._all_saveables():
+                if _names_keys(obj):
+                    keys = list(obj.checkpoint_names)
+                    missing = [k for k in keys if k not in index.entries]
+                    if missing:
+                        raise errors.NotFoundError(None, None, f"Key {missing[0]} not found "
+                                                               "in checkpoint")
+                    groups.append((obj, fmt.read_tensors(index, keys)))
+                    continue
                 if name + SAVEABLE_SUFFIX not in index.entries:
                     if default:
                         # A default Saver restores what both the graph and the checkpoint
@@ -405,6 +422,23 @@ class Saver:
                     raise errors.InvalidArgumentError(
                         None, None, f"Restoring from checkpoint failed: {msg}.") from None
                 _LOG.warning("Checkpoint: %s; it starts fresh.", msg)
+
+
+def _names_keys(obj: Any) -> bool:
+    """Whether a saveable names its own checkpoint keys (see the module doc)."""
+    return getattr(obj, "checkpoint_names", None) is not None
+
+
+def _check_named_keys(variables: list, saveables: list) -> None:
+    seen = {name for name, _, _ in variables}
+    for _, obj in saveables:
+        if not _names_keys(obj):
+            continue
+        for key in obj.checkpoint_names:
+            if key in seen:
+                raise ValueError(f"At least two variables have the same name: {key} "
+                                 f"(saved by {obj.name} too)")
+            seen.add(key)
 
 
 def _wrap(err: errors.OpError, reason: str) -> errors.OpError:

@@ -88,6 +88,20 @@ def same_start(sess: Any, tf: Any, seed: int = 0, biases: bool = False) -> None:
 IRIS_COLUMNS = ["SepalLength", "SepalWidth", "PetalLength", "PetalWidth"]
 
 
+def keras_same_start(model: Any, seed: int = 0) -> None:
+    """A seeded Glorot-uniform draw for a Keras model's 2-D weights (kernels, embedding
+    tables) and zeros for the others, in ``get_weights`` order (both backends)."""
+    rng = np.random.RandomState(seed)
+    values = []
+    for w in model.get_weights():
+        if w.ndim == 2:
+            limit = np.sqrt(6.0 / sum(w.shape))
+            values.append(rng.uniform(-limit, limit, w.shape).astype(np.float32))
+        else:
+            values.append(np.zeros_like(w))
+    model.set_weights(values)
+
+
 def load_iris(seed: int = 0) -> tuple[tuple[dict, np.ndarray], tuple[dict, np.ndarray]]:
     """``iris_data.load_data()``'s shapes without the download: 120 training and 30 test
     rows of the four float columns (class-wise normal draws around the real species'

@@ -46,8 +46,11 @@ import numpy.random as rnd
 from tests.compat.programs.common import read_data_sets, same_start
 from tests.compat.programs.dcgan_contrib_bn import contrib_layers
 
+# Tolerances cover float rounding of another BLAS kernel set: with NumPy's OpenBLAS on its AVX-512
+# kernels (no OPENBLAS_CORETYPE pin) instead of AVX2 ones, all_layers_digits_sum moves by 1.6e-4
+# (TF 2.21 itself gave 24.0012 on one AMD EPYC and 23.9958 on another).
 COMPARE = {"pca_codings_sum": 1e-4, "pca_loss": 1e-4, "all_layers_mse": 1e-4,
-           "all_layers_digits_sum": 1e-4, "reg_losses": 0.0, "tied_mse": 1e-4,
+           "all_layers_digits_sum": 1e-3, "reg_losses": 0.0, "tied_mse": 1e-4,
            "tied_variables": 0.0, "multi_graph_mse": 1e-4, "stacked_digits_sum": 1e-4,
            "phase_mse": 1e-4, "phase_test_mse": 1e-4, "weights1_frozen": 0.0,
            "cached_test_mse": 1e-4, "supervised_acc": 0.01, "pretrained_acc": 0.01,

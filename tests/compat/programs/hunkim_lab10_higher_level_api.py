@@ -31,7 +31,10 @@ from tests.compat.programs.tf_contrib import contrib
 # The first layer's weights are not compared: pixels constant over a batch get a gradient
 # that is zero but for round-off (the batch norm removes it), and Adam's first steps turn
 # that noise into steps of +-learning_rate, differently on each backend.
-COMPARE = {"avg_cost": 1e-4, "accuracy": 3e-3, "first_cost": 1e-5, "moving_mean_sum": 1e-4,
+# Tolerances cover float rounding of another BLAS kernel set: with NumPy's OpenBLAS on its AVX-512
+# kernels (no OPENBLAS_CORETYPE pin) instead of AVX2 ones, avg_cost and moving_mean_sum move by
+# 6e-4 (batch norm over 20 epochs).
+COMPARE = {"avg_cost": 2e-3, "accuracy": 3e-3, "first_cost": 1e-5, "moving_mean_sum": 2e-3,
            "out_weights_sum": 1e-4, "variables": 0.0}
 
 

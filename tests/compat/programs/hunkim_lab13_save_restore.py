@@ -38,10 +38,13 @@ import numpy as np
 from tests.compat.programs.common import read_data_sets, same_start
 from tests.compat.programs.tf_contrib import contrib
 
-COMPARE = {"avg_cost_1": 1e-5, "avg_cost_2": 1e-5, "accuracy_2": 3e-3, "start_from": 0.0,
+# Tolerances cover float rounding of another BLAS kernel set: with NumPy's OpenBLAS on its AVX-512
+# kernels (no OPENBLAS_CORETYPE pin) instead of AVX2 ones, accuracy_2 moves by one test image,
+# last_loss_summary and W5_sum by 4e-5.
+COMPARE = {"avg_cost_1": 1e-5, "avg_cost_2": 1e-5, "accuracy_2": 6e-3, "start_from": 0.0,
            "loaded": 0.0, "checkpoints": 0.0, "tags": 0.0, "event_files": 0.0,
-           "loss_steps": 0.0, "last_loss_summary": 1e-5, "image_size": 0.0,
-           "W5_sum": 1e-5}
+           "loss_steps": 0.0, "last_loss_summary": 1e-4, "image_size": 0.0,
+           "W5_sum": 1e-4}
 
 
 def run(tf, CHECK_POINT_DIR, training_epochs):

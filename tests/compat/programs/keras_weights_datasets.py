@@ -14,7 +14,7 @@ MNIST's form (28×28 images of values 0-255; the guide's ``reshape(-1, 784) / 25
 kept) and the guide's 10,000 validation images become the last 200; the datasets'
 ``shuffle(buffer_size=1024)`` and fit's shuffling are left out (both backends must see
 the same batches); 2 epochs instead of 3-4 and ``steps_per_epoch=8`` instead of 100;
-each model starts from the same seeded Glorot draw (``_same_start``, set with
+each model starts from the same seeded Glorot draw (``common.keras_same_start``, set with
 ``set_weights``) instead of Keras's random initializers; ``verbose=0``; the histories and
 evaluations are returned, one number per epoch.
 """
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.compat.programs.common import read_data_sets
+from tests.compat.programs.common import keras_same_start, read_data_sets
 
 COMPARE = {f"{key}_{epoch}": tol for epoch in (1, 2) for key, tol in (
     ("class_weight_loss", 1e-4), ("class_weight_acc", 1e-6), ("sample_weight_loss", 1e-4),
@@ -40,19 +40,6 @@ def _load_data():
         return np.round(ds.images.reshape(-1, 28, 28) * 255.0).astype(np.uint8)
 
     return (images(mnist.train), mnist.train.labels), (images(mnist.test), mnist.test.labels)
-
-
-def _same_start(model, seed=0):
-    """A seeded Glorot-uniform draw for the kernels and zero biases (both backends)."""
-    rng = np.random.RandomState(seed)
-    values = []
-    for w in model.get_weights():
-        if w.ndim == 2:
-            limit = np.sqrt(6.0 / sum(w.shape))
-            values.append(rng.uniform(-limit, limit, w.shape).astype(np.float32))
-        else:
-            values.append(np.zeros_like(w))
-    model.set_weights(values)
 
 
 def main(tf):
@@ -85,7 +72,7 @@ def main(tf):
         model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-3),
                       loss='sparse_categorical_crossentropy',
                       metrics=['sparse_categorical_accuracy'])
-        _same_start(model)
+        keras_same_start(model)
         return model
 
     out = {}

@@ -37,9 +37,11 @@ from tests.compat.programs.common import read_data_sets as _read_data_sets
 from tests.compat.programs.common import same_start
 
 # Adam on the same batches: float32 round-off (measured: 1e-7 relative or better).
+# Tolerances cover float rounding of another BLAS kernel set: with NumPy's OpenBLAS on its AVX-512
+# kernels (no OPENBLAS_CORETYPE pin) instead of AVX2 ones, the histogram's sum moves by 1.2e-5.
 COMPARE = {"accuracies": 0.0, "last_accuracy": 1e-6, "runs": 0.0,
            "train_cross_entropy": 1e-6, "test_cross_entropy": 1e-6,
-           "layer1_weights_stddev": 1e-6, "layer2_activations_histogram": 1e-6,
+           "layer1_weights_stddev": 1e-6, "layer2_activations_histogram": 3e-5,
            "run_metadata_tags": 0.0, "image_sizes": 0.0, "graph_in_train": 0.0}
 
 

@@ -1,8 +1,8 @@
 """``tf.contrib`` for the compat programs: trainkit's own under trainkit, and under TF 2.x
 (which has no ``tf.contrib``) stand-ins with TF 1.15's behaviour: ``layers`` and
-``framework.arg_scope`` from tf_slim 1.1.0, ``rnn`` as ``tf.nn.rnn_cell`` (and
-``tf.nn.static_bidirectional_rnn``), ``layers.xavier_initializer`` as
-``tf.glorot_uniform_initializer`` (the same Glorot-uniform rule) and
+``framework.arg_scope`` (and ``get_variables_by_name``) from tf_slim 1.1.0, ``rnn`` as
+``tf.nn.rnn_cell`` (and ``tf.nn.static_bidirectional_rnn``), ``layers.xavier_initializer``
+(and ``_conv2d``) as ``tf.glorot_uniform_initializer`` (the same Glorot-uniform rule) and
 ``seq2seq.sequence_loss`` written out as TF 1.15 computes it with both averages on (the
 weighted sparse softmax cross entropy summed, divided by the weights' sum plus 1e-12),
 ``learn.preprocessing.VocabularyProcessor`` as :class:`VocabularyProcessor` below,
@@ -226,8 +226,10 @@ def contrib(tf: Any) -> Any:
         legacy_seq2seq=SimpleNamespace(rnn_decoder=rnn_decoder,
                                        sequence_loss_by_example=sequence_loss_by_example),
         layers=SimpleNamespace(xavier_initializer=tf.glorot_uniform_initializer,
+                               xavier_initializer_conv2d=tf.glorot_uniform_initializer,
                                **layer_fns),
-        framework=SimpleNamespace(arg_scope=slim.arg_scope, model_variable=slim.model_variable),
+        framework=SimpleNamespace(arg_scope=slim.arg_scope, model_variable=slim.model_variable,
+                                  get_variables_by_name=slim.get_variables_by_name),
         rnn=_Rnn(tf),
         training=SimpleNamespace(HParams=HParams),
         lookup=SimpleNamespace(HashTable=tf.lookup.StaticHashTable,

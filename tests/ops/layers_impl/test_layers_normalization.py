@@ -62,3 +62,23 @@ def test_axis_1_and_errors():
         tk.layers.batch_normalization(x, momentum=1.5)
     with pytest.raises(NotImplementedError, match="renorm"):
         tk.layers.batch_normalization(x, renorm=True)
+
+
+# TF 2.21 (tf.compat.v1) on tests/ops/layers_impl/bn_second_order.py's graph: the fused
+# kernel (the default for 4-D inputs) gives max |d pen / d b| = 4.4e-06 (zero up to
+# rounding) and a projection of d pen / d g0 of 41.385600919575715; fused=False (built
+# on tf.nn.moments, whose variance stops the gradient through the mean) gives 1.2753714
+# and 41.17871434727101.
+@pytest.mark.parametrize("fused, db_max, projection", [
+    (None, None, 41.385600919575715), (True, None, 41.385600919575715),
+    (False, 1.2753714323043823, 41.17871434727101)])
+def test_second_derivatives_through_training_batch_norm_match_tf(fused, db_max, projection):
+    from tests.ops.layers_impl.bn_second_order import penalty_grads
+
+    got_db, got_projection = penalty_grads(
+        tk, lambda t: tk.layers.batch_normalization(t, training=True, fused=fused))
+    if db_max is None:
+        assert got_db < 1e-4
+    else:
+        assert got_db == pytest.approx(db_max, rel=1e-4)
+    assert got_projection == pytest.approx(projection, rel=1e-4)

@@ -105,8 +105,12 @@ def get_variables_by_suffix(suffix: str, scope: Any = None) -> list:
 
 
 def get_variables_by_name(given_name: str, scope: Any = None) -> list:
-    """The global variables whose last name component is ``given_name``."""
-    return get_variables(scope=scope, suffix="/" + given_name)
+    """The global variables whose last name component is ``given_name``: scoped ones
+    (``.../given_name``) and one made at the top level (``given_name`` itself).
+
+    As in TF, the pattern is ``scope.*/given_name:|^given_name:``, so a top-level
+    ``given_name`` is returned whatever ``scope`` says."""
+    return get_variables(scope=scope, suffix=f"/{given_name}:|^{given_name}:")
 
 
 def get_unique_variable(var_op_name: str) -> Any:

@@ -5,8 +5,10 @@ core path, ``tk.layers.batch_normalization`` with its updates in ``UPDATE_OPS``,
 ``updates_collections`` is ``UPDATE_OPS``; otherwise the updates go to the given
 collections, or with ``updates_collections=None`` run before the output (forced in place).
 ``fused`` (None means True, as in tf_slim) picks TF's fused kernel for ranks 2 and 4, which
-updates the moving variance with the unbiased batch variance ``n / (n - 1) * var``; other
-ranks and ``fused=False`` use the biased one.
+updates the moving variance with the unbiased batch variance ``n / (n - 1) * var`` and
+differentiates the batch statistics exactly (``nn_stats_extras.fused_moments``: second
+derivatives match TF's); other ranks and ``fused=False`` use the biased variance and
+``tf.nn.moments``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from trainkit.ops import (
     init_ops,
     math_ops,
     nn_ops,
+    nn_stats_extras,
     nn_stats_ops,
     state_ops,
 )
@@ -122,7 +125,7 @@ def _batch_norm_graph(x: Tensor, axis: int, decay: float, center: bool, scale: b
     if known is not None and not bool(known):
         mean, var = moving_mean.value(), moving_var.value()
     else:
-        mean, var = nn_ops.moments(x, axes)
+        mean, var = (nn_stats_extras.fused_moments if unbiased else nn_ops.moments)(x, axes)
         batch_var = var
         if unbiased:
             batch_var = var * _bessel_factor(x, axes)

@@ -25,8 +25,8 @@ from trainkit.estimator.canned.head import ClassificationHead, RegressionHead
 from trainkit.estimator.canned.optimizers import get_optimizer_instance
 from trainkit.estimator.canned.premade import _dnn_logits, _validate_dnn
 from trainkit.estimator.estimator import Estimator
-from trainkit.estimator.feature_column.layers import linear_model
 from trainkit.estimator.mode_keys import ModeKeys
+from trainkit.feature_column.layers import linear_model
 from trainkit.framework.default_graph import control_dependencies, get_collection
 from trainkit.framework.graph_keys import GraphKeys
 from trainkit.ops import control_flow_ops, nn_activations, state_ops, variable_scope

@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from trainkit.estimator.feature_column.lookup_ops import feature_op
 from trainkit.estimator.mode_keys import ModeKeys
 from trainkit.estimator.model_fn import EstimatorSpec
+from trainkit.feature_column.lookup_ops import feature_op
 from trainkit.framework import conversion, registry
 from trainkit.framework import dtypes as _dt
 from trainkit.framework.default_graph import name_scope

@@ -21,8 +21,8 @@ from typing import Any
 from trainkit.estimator.canned.head import ClassificationHead, RegressionHead
 from trainkit.estimator.canned.optimizers import get_optimizer_instance
 from trainkit.estimator.estimator import Estimator
-from trainkit.estimator.feature_column.layers import input_layer, linear_model
 from trainkit.estimator.mode_keys import ModeKeys
+from trainkit.feature_column.layers import input_layer, linear_model
 from trainkit.ops import nn_activations, variable_scope
 from trainkit.ops.layers_impl.core import dense
 from trainkit.ops.layers_impl.core import dropout as dropout_layer

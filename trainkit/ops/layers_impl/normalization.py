@@ -10,7 +10,10 @@ Run them with the train op, TF1 style::
 The moving variance is updated with the biased batch variance, except for 4-D inputs
 normalized over the channel axis, where (as TF's fused kernel does) it uses the unbiased
 variance ``n / (n - 1) * var`` — unless ``fused=False`` asks for TF's non-fused layer,
-which keeps the biased one. Normalization itself always uses the biased variance.
+which keeps the biased one. Normalization itself always uses the biased variance. On that
+fused path the batch statistics are differentiated exactly, as TF's fused kernel is
+(``nn_stats_extras.fused_moments``: second derivatives, e.g. of a gradient penalty,
+match TF's); the non-fused layer uses ``tf.nn.moments`` as TF's does.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from trainkit.framework.tensor import Tensor
 from trainkit.ops import array_ops, control_flow_ops, init_ops, math_ops, nn_ops, state_ops
 from trainkit.ops import variable_scope as vs
 from trainkit.ops.layers_impl import base
+from trainkit.ops.nn_stats_extras import fused_moments
 
 
 def _get(name: str, shape: list, dtype: Any, init: Any, default: Any, regularizer: Any,
@@ -93,17 +97,18 @@ def batch_normalization(inputs: Any, axis: int = -1, momentum: float = 0.99,
                            init_ops.zeros_initializer(), None, False)
         moving_var = _get("moving_variance", [depth], dt, moving_variance_initializer,
                           init_ops.ones_initializer(), None, False)
+        fused_path = ndims == 4 and fused is not False  # TF's fused kernel
         if training is False:
             mean, var = moving_mean.value(), moving_var.value()
         else:
-            mean, var = (moments_fn or nn_ops.moments)(x, red_axes)
+            batch_moments = nn_ops.moments if not fused_path else fused_moments
+            mean, var = (moments_fn or batch_moments)(x, red_axes)
             if training is not True:
                 training = conversion.convert_to_tensor(training)
                 mean, var = control_flow_ops.cond(
                     training, lambda: (mean, var),
                     lambda: (moving_mean.value(), moving_var.value()))
-            unbiased = ndims == 4 and fused is not False  # TF's fused kernel's update
-            ups = _add_updates(x, red_axes, unbiased, momentum, training, moving_mean,
+            ups = _add_updates(x, red_axes, fused_path, momentum, training, moving_mean,
                                moving_var, mean, var)
             if updates_out is None:
                 for up in ups:
