@@ -145,6 +145,7 @@ def single_threaded_blas() -> Iterator[bool]:
 BAD_CALLS = 2
 SOLO_CALLS = 24
 
+
 class _Helpfulness:
     """Whether waking helper threads pays for one kernel (one ``work`` function).
 
