@@ -62,6 +62,19 @@ def temporary_files_in_pytests_basetemp(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def fresh_helpfulness_records():
+    """Each test starts with no ``parallel.run`` helpfulness records: under ``taskset
+    -c 1`` or on a loaded machine the helpers of earlier tests' calls often took no
+    chunk, which sends a later test's kernels (the records are keyed by kernel) to the
+    calling thread only, so a test that asks for several kernel threads would not run
+    their threaded paths."""
+    from trainkit.ops import parallel
+
+    parallel._helpfulness.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def fresh_graph():
     """Gives each test its own empty default graph."""
     tk.reset_default_graph()

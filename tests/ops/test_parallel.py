@@ -86,3 +86,107 @@ def test_pool_works_in_a_forked_child():
             os._exit(2)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def _needs_threads():
+    if not parallel._blas_controllers():
+        pytest.skip("threadpoolctl not installed: chunks run in the caller only")
+
+
+class _HeldExecutor:
+    """A pool whose helpers start (their futures are running, as a pool thread that took
+    the work off its queue) but run ``loop`` only once ``release`` is set: a helper the
+    OS has not scheduled yet."""
+
+    def __init__(self):
+        self.release = threading.Event()
+        self.threads = []
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        f = Future()
+        f.set_running_or_notify_cancel()  # started: cancel() can no longer drop it
+
+        def late():
+            self.release.wait()
+            fn(*args)
+            f.set_result(None)
+        t = threading.Thread(target=late)
+        t.start()
+        self.threads.append(t)
+        return f
+
+
+def test_a_helper_that_comes_after_the_chunks_are_gone_is_not_waited_for(monkeypatch):
+    _needs_threads()
+    ex = _HeldExecutor()
+    monkeypatch.setattr(parallel, "_executor", lambda workers: ex)
+    seen = []
+    returned = threading.Event()
+
+    def work(i, worker):
+        seen.append((i, worker))
+
+    caller = threading.Thread(target=lambda: (parallel.run(work, 5, 2, key="held"),
+                                              returned.set()))
+    caller.start()
+    try:
+        assert returned.wait(timeout=60), "run waited for a helper that had no chunk"
+    finally:
+        ex.release.set()
+        caller.join()
+        for t in ex.threads:
+            t.join()
+    # the caller ran every chunk; the late helper, released afterwards, ran none
+    assert sorted(seen) == [(i, 0) for i in range(5)]
+
+
+def test_a_chunk_a_helper_claimed_is_waited_for_and_chunk_0_is_the_callers():
+    _needs_threads()
+    claimed, finish, caller_done = threading.Event(), threading.Event(), threading.Event()
+    log = []
+    me = {}
+
+    def work(i, worker):
+        if worker != 0:                  # the helper: hold its chunk until told
+            claimed.set()
+            finish.wait()
+            log.append(("helper", i))
+            return
+        log.append(("caller", i, threading.get_ident() == me["id"]))
+        if i == 0:                       # let the helper claim a chunk meanwhile
+            claimed.wait()
+        if len([e for e in log if e[0] == "caller"]) == 2:
+            caller_done.set()
+
+    def call():
+        me["id"] = threading.get_ident()
+        parallel.run(work, 3, 2, key="claimed")
+        log.append(("returned",))
+
+    t = threading.Thread(target=call)
+    t.start()
+    try:
+        assert caller_done.wait(timeout=60)
+        assert ("returned",) not in log  # the helper still holds its chunk
+    finally:
+        finish.set()
+        t.join()
+    assert log[0] == ("caller", 0, True)
+    assert log[-1] == ("returned",)
+    assert sorted(e[1] for e in log[:-1]) == [0, 1, 2]
+    assert [e for e in log if e[0] == "helper"] == [("helper", 1)]
+
+
+def test_chunk_0_always_runs_on_the_calling_thread():
+    _needs_threads()
+    where = []
+
+    def work(i, worker):
+        if i == 0:
+            where.append((worker, threading.get_ident()))
+
+    for _ in range(20):
+        parallel.run(work, 2, 2, key="first")
+    assert set(where) == {(0, threading.get_ident())}

@@ -165,6 +165,12 @@ class _Helpfulness:
     (3.2 M elements, 25 chunks of ~0.1 ms) went solo on a quiet machine after two calls
     whose helper finished 0.1-0.2 ms after the caller, and ran 24 calls at 3.8-4.0 ms
     instead of 2.4-2.5 ms (seen in 3 of 6 ``benchmarks.op_cores`` runs).
+
+    Not judged (tried, docs/internals.md "One core busy"): the call's speedup (thread
+    CPU time in chunks over wall time). With one core busy it was 0.82-0.99 on every
+    call, but on the shared machine a conv kernel's calls were 1.6-1.9 or 0.9-1.0 about
+    half each, and rules on it (per call below 1.15, or smoothed below 1.0) cost
+    deep-MNIST 5-15 % of its idle speed.
     """
 
     __slots__ = ("bad", "solo")
@@ -210,8 +216,10 @@ def run(work: Callable[[int, int], None], chunks: int, threads: int | None = Non
     """Calls ``work(chunk, worker)`` for every ``chunk`` in ``range(chunks)``.
 
     ``worker`` (``0 <= worker < threads``) identifies the thread, so ``work`` can use a
-    per-worker scratch buffer. With several threads, chunks are handed out in order to
-    whichever thread is free; the calling thread works too. A kernel whose helpers have
+    per-worker scratch buffer. With several threads, chunk 0 runs on the calling
+    thread and the others are handed out in order to whichever thread is free (the
+    caller works too; it never waits for a helper that has not claimed a chunk by the
+    time the chunks are gone, see :func:`_threaded`). A kernel whose helpers have
     not been getting a core lately runs in the calling thread for a while
     (:class:`_Helpfulness`, kept per ``work`` function and ``key``: callers whose chunk
     sizes vary widely pass e.g. the shapes, so that a small case the helpers cannot
@@ -238,47 +246,82 @@ def run(work: Callable[[int, int], None], chunks: int, threads: int | None = Non
             for i in range(chunks):
                 work(i, 0)
             return False
-        counter = itertools.count()
-        failed: list[BaseException] = []
-        mine = [0, 0.0]  # chunks the caller ran, seconds it spent on them
+        return _threaded(work, chunks, threads, health)
 
-        def loop(worker: int) -> None:
-            for i in counter:
-                if i >= chunks or failed:
-                    return
-                try:
-                    work(i, worker)
-                except BaseException as e:  # re-raised in the caller
-                    failed.append(e)
-                    return
 
-        def caller_loop() -> None:
-            clock = time.perf_counter
-            for i in counter:
-                if i >= chunks or failed:
-                    return
-                t0 = clock()
-                try:
-                    work(i, 0)
-                except BaseException as e:  # re-raised below
-                    failed.append(e)
-                    return
-                mine[0] += 1
-                mine[1] += clock() - t0
+def _threaded(work: Callable[[int, int], None], chunks: int, threads: int,
+              health: _Helpfulness) -> bool:
+    """:func:`run`'s threaded part: chunk 0 is the caller's, the rest go in order to
+    whichever thread asks first; the caller waits only for chunks a helper has claimed.
 
-        ex = _executor(threads - 1)
-        futures = [ex.submit(loop, k) for k in range(1, threads)]
-        caller_loop()
-        t_wait = time.perf_counter()
-        for f in futures:
-            # A helper the OS has not scheduled yet has no chunk left to do: drop it
-            # rather than wait a time slice for it to start (a loaded machine).
-            if not f.cancel():
-                f.result()
-        if failed:
-            raise failed[0]
-        health.observe(chunks - mine[0], time.perf_counter() - t_wait,
-                       mine[1] / mine[0] if mine[0] else 0.0)
+    Why: a helper the OS has not scheduled when the caller runs out of chunks (its core
+    taken by another process) would otherwise be waited for until it gets a time slice,
+    only to find nothing left (``f.cancel()`` cannot drop a helper already taken off the
+    pool's queue). A helper claims a chunk under ``gate`` and only while the call is
+    open; the caller closes the call when the chunks are gone and then waits for the
+    chunks still running. A helper that comes later returns at once, touching nothing.
+    Chunk 0 is claimed before any helper is woken, so a kernel whose first chunk is its
+    critical path (``seq_stages.run_stages``: the recurrence) keeps it on the calling
+    thread, whose core the caller already has.
+    """
+    counter = itertools.count()
+    first = next(counter)                # chunk 0: the caller's, claimed before waking
+    failed: list[BaseException] = []
+    mine = [0, 0.0]                      # chunks the caller ran, seconds it spent
+    gate = threading.Condition(threading.Lock())
+    call = [True, 0]                     # open, chunks running on helpers
+
+    def claim() -> int:
+        with gate:
+            if not call[0] or failed:
+                return chunks
+            i = next(counter)
+            if i < chunks:
+                call[1] += 1
+            return i
+
+    def loop(worker: int) -> None:
+        while True:
+            i = claim()
+            if i >= chunks:
+                return
+            try:
+                work(i, worker)
+            except BaseException as e:  # re-raised in the caller
+                failed.append(e)
+            finally:
+                with gate:
+                    call[1] -= 1
+                    if call[1] == 0:
+                        gate.notify_all()
+
+    clock = time.perf_counter
+    ex = _executor(threads - 1)
+    futures = [ex.submit(loop, k) for k in range(1, threads)]
+    i = first
+    while i < chunks and not failed:
+        t0 = clock()
+        try:
+            work(i, 0)
+        except BaseException as e:  # re-raised below
+            failed.append(e)
+            break
+        mine[0] += 1
+        mine[1] += clock() - t0
+        # atomic under the GIL; no lock: a helper counts its claim in ``call[1]`` in
+        # the same locked step in which it takes the index, so the close below sees it
+        i = next(counter)
+    t_wait = clock()
+    with gate:
+        call[0] = False                  # no helper claims a chunk from now on
+        while call[1]:
+            gate.wait()
+    for f in futures:
+        f.cancel()                       # not started: never runs (no thread woken)
+    if failed:
+        raise failed[0]
+    health.observe(chunks - mine[0], clock() - t_wait,
+                   mine[1] / mine[0] if mine[0] else 0.0)
     return True
 
 

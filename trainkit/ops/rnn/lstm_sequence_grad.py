@@ -14,7 +14,10 @@ Three stages (``seq_stages.py``), block by block of time steps from the last:
    ``db += column sums of dicfo``.
 
 With several kernel threads stages 1 and 3 overlap the recurrence (they are mostly
-large products and whole-block NumPy calls, so they hold the GIL little), and the
+large products and whole-block NumPy calls, so they hold the GIL little); the recurrence
+is handed out first, so the calling thread runs it (``parallel.run`` gives chunk 0 to
+the caller) and a helper on a core another process keeps busy never holds the
+critical path, and the
 thread that finishes the recurrence takes the next blocks of stage 3 (each block's
 product is added in block order whichever thread made it). The blocks are fixed by the
 shape, so the results are bitwise the same for any thread count.
@@ -266,9 +269,12 @@ def _lstm_sequence_grad(ctx: registry.KernelContext, x: Any, cs0: Any, h0: Any, 
     if parallel.kernel_threads() == 1:  # each step's elementwise work on all rows at once
         run_stages([factors.finish, lambda: run(chunks), weights], progress,
                    key="LSTMSequenceGrad")
-    else:  # the thread that finishes its stage joins the weight products
-        run_stages([factors.finish] + [lambda k=k: run([k]) for k in chunks]
-                   + [weights, weights], progress, key="LSTMSequenceGrad")
+    else:  # the recurrences first (the first on the calling thread, whose core it
+        # has: on a helper, a core taken by another process stretched the critical path
+        # while the caller waited in ``weights``); the factors ahead of them on whichever
+        # thread is free, and the thread that finishes its stage joins the weight products
+        run_stages([lambda k=k: run([k]) for k in chunks]
+                   + [factors.finish, weights, weights], progress, key="LSTMSequenceGrad")
     out = (dc, dh, dicfo, dw, db)
     if not peep:
         return out

@@ -6,7 +6,7 @@ blocks of time steps that stages before it have finished (a :class:`Progress`), 
 for a later stage: with one kernel thread the stages simply run in order; with several,
 :func:`run_stages` hands them to the kernel threads (``ops/parallel.py``, which gives
 out chunks in order), so a waiting stage always waits for one that is already running.
-The forward kernel runs the recurrence first, so usually on the calling thread, and its
+The forward kernel runs the recurrence first, so on the calling thread, and its
 input products as :class:`SideWork`: units any free thread claims in order, which the
 recurrence runs itself when it needs one no other thread has taken (so it never waits
 for a thread the OS has not scheduled). (It used to make the products on the calling
