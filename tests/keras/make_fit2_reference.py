@@ -13,23 +13,32 @@ import sys
 from pathlib import Path
 
 
-def main(argv: list[str]) -> None:
+def record(scenarios: dict, json_name: str, argv: list[str]) -> None:
+    """Runs ``scenarios`` (name -> ``scenario(tf)``) under TF's v1 Keras and writes their
+    results to ``json_name`` beside this file; with names in ``argv`` only those entries
+    are re-recorded (the others are kept)."""
     import tensorflow as tf_root
     import tensorflow.compat.v1 as tf
 
-    tf.disable_v2_behavior()   # TF1 Keras: metric names, v1 training loops
-    from tests.keras.fit2_scenarios import FIT2_SCENARIOS, to_json
+    tf.disable_v2_behavior()   # TF1 Keras: metric names, v1 layers and training loops
+    from tests.keras.fit2_scenarios import to_json
 
-    path = Path(__file__).with_name("fit2_reference.json")
+    path = Path(__file__).with_name(json_name)
     out = json.loads(path.read_text()) if argv and path.exists() else {}
     out["tf_version"] = tf_root.__version__
-    for name, scenario in FIT2_SCENARIOS.items():
+    for name, scenario in scenarios.items():
         if argv and name not in argv:
             continue
         tf.reset_default_graph()
         tf.keras.backend.clear_session()
         out[name] = json.loads(to_json(scenario(tf)))
     path.write_text(to_json(out) + "\n")
+
+
+def main(argv: list[str]) -> None:
+    from tests.keras.fit2_scenarios import FIT2_SCENARIOS
+
+    record(FIT2_SCENARIOS, "fit2_reference.json", argv)
 
 
 if __name__ == "__main__":
